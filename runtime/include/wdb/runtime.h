@@ -1,0 +1,299 @@
+/*
+ * wdb runtime: a WebAssembly 2.0 interpreter with an embedding API.
+ *
+ * This is the only public header of runtime/. Everything lives in a store:
+ * modules, instances and the memories, tables, globals and functions they
+ * create or import. Destroying the store frees all of it. There is no global
+ * mutable state: a process may hold any number of stores, and objects of one
+ * store must never be used with another. A store is not thread safe; the only
+ * call allowed from another thread is wr_store_interrupt().
+ *
+ * Prefix: wr_ (runtime).
+ */
+#ifndef WDB_RUNTIME_H
+#define WDB_RUNTIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct wr_store wr_store;
+typedef struct wr_module wr_module;
+typedef struct wr_instance wr_instance;
+typedef struct wr_linker wr_linker;
+typedef struct wr_func wr_func;
+typedef struct wr_memory wr_memory;
+typedef struct wr_table wr_table;
+typedef struct wr_global wr_global;
+
+/* Outcome of every fallible call. WR_NOT_FOUND is a normal "no such thing"
+ * answer for lookups, not an error. */
+typedef enum wr_status {
+    WR_OK = 0,
+    WR_NOT_FOUND,
+    WR_ERR_MALFORMED,  /* binary format error (decoding) */
+    WR_ERR_INVALID,    /* validation error */
+    WR_ERR_UNLINKABLE, /* an import could not be resolved or has the wrong type */
+    WR_ERR_TRAP,       /* execution trapped: see wr_error.trap and wr_store_last_trap() */
+    WR_ERR_EXIT,       /* the program asked to exit (WASI proc_exit): see wr_store_exit_code() */
+    WR_ERR_NOMEM,      /* host allocation failed */
+    WR_ERR_ARG,        /* bad argument from the embedder (wrong count or type of values...) */
+    WR_ERR_LIMIT,      /* a configured limit was exceeded (memory limit at instantiation...) */
+} wr_status;
+
+/* Why execution trapped. wr_trap_message() gives the spec's wording. */
+typedef enum wr_trap_kind {
+    WR_TRAP_NONE = 0,
+    WR_TRAP_UNREACHABLE,        /* "unreachable" */
+    WR_TRAP_MEMORY_OOB,         /* "out of bounds memory access" */
+    WR_TRAP_DIV_BY_ZERO,        /* "integer divide by zero" */
+    WR_TRAP_INT_OVERFLOW,       /* "integer overflow" */
+    WR_TRAP_INVALID_CONVERSION, /* "invalid conversion to integer" */
+    WR_TRAP_STACK_EXHAUSTED,    /* "call stack exhausted" */
+    WR_TRAP_UNDEFINED_ELEMENT,  /* "undefined element": call_indirect index past the table */
+    WR_TRAP_UNINIT_ELEMENT,     /* "uninitialized element": call_indirect through null */
+    WR_TRAP_INDIRECT_MISMATCH,  /* "indirect call type mismatch" */
+    WR_TRAP_TABLE_OOB,          /* "out of bounds table access" */
+    WR_TRAP_HOST,               /* a host function failed; the message says why */
+    WR_TRAP_KIND_COUNT
+} wr_trap_kind;
+
+/* The spec's message for a trap kind ("integer divide by zero", ...). */
+const char *wr_trap_message(wr_trap_kind kind);
+/* A short stable identifier for a trap kind ("unreachable", "div_by_zero", ...). */
+const char *wr_trap_name(wr_trap_kind kind);
+
+typedef enum wr_valtype {
+    WR_I32 = 0x7f,
+    WR_I64 = 0x7e,
+    WR_F32 = 0x7d,
+    WR_F64 = 0x7c,
+    WR_V128 = 0x7b,
+    WR_FUNCREF = 0x70,
+    WR_EXTERNREF = 0x6f,
+} wr_valtype;
+
+/* A typed value. Floats are carried as bits (u32/u64) so NaN payloads
+ * survive; f32/f64 alias them for convenience. A null reference is NULL. */
+typedef struct wr_val {
+    wr_valtype type;
+    union {
+        uint32_t u32;
+        uint64_t u64;
+        int32_t i32;
+        int64_t i64;
+        float f32;
+        double f64;
+        wr_func *func; /* WR_FUNCREF */
+        void *ext;     /* WR_EXTERNREF: an opaque host value */
+    } of;
+} wr_val;
+
+/* A function type. Arrays are owned by whoever built the type (the module
+ * for types returned by the runtime). */
+typedef struct wr_functype {
+    uint32_t nparams;
+    uint32_t nresults;
+    const wr_valtype *params;
+    const wr_valtype *results;
+} wr_functype;
+
+typedef enum wr_extern_kind {
+    WR_EXTERN_FUNC = 0,
+    WR_EXTERN_TABLE = 1,
+    WR_EXTERN_MEMORY = 2,
+    WR_EXTERN_GLOBAL = 3,
+} wr_extern_kind;
+
+typedef struct wr_extern {
+    wr_extern_kind kind;
+    union {
+        wr_func *func;
+        wr_table *table;
+        wr_memory *memory;
+        wr_global *global;
+    } of;
+} wr_extern;
+
+/* Details of a failure. `section` names the module section being decoded
+ * ("code", "import", ...) or is NULL; `offset` is the byte offset in the
+ * module file where decoding or validation failed (valid when section is set).
+ * `trap` is set when status is WR_ERR_TRAP. */
+typedef struct wr_error {
+    wr_status status;
+    wr_trap_kind trap;
+    const char *section;
+    size_t offset;
+    char msg[256];
+} wr_error;
+
+/* ---------------------------------------------------------------- store */
+
+typedef struct wr_config {
+    size_t value_stack_bytes;  /* operand+locals stack per store; 0 = 1 MiB */
+    uint32_t max_call_depth;   /* 0 = 10000 frames */
+    uint64_t max_memory_bytes; /* upper bound for any linear memory; 0 = 4 GiB */
+} wr_config;
+
+/* Creates a store. cfg may be NULL for defaults; it is copied. */
+wr_store *wr_store_new(const wr_config *cfg);
+/* Frees the store and every object created in it. */
+void wr_store_free(wr_store *store);
+
+/* The exit code passed to proc_exit after a call returned WR_ERR_EXIT. */
+int wr_store_exit_code(const wr_store *store);
+
+/* Asks the running code of this store to stop at the next function entry or
+ * loop back-edge with WR_ERR_TRAP/WR_TRAP_HOST "interrupted", or, when a debug
+ * hook is set, to report WR_DEBUG_STOP_INTERRUPT to it. Safe to call from
+ * another thread or a signal handler. */
+void wr_store_interrupt(wr_store *store);
+
+/* --------------------------------------------------------------- module */
+
+/* Decodes, validates and prepares a module. The bytes are copied: they need
+ * not outlive the call. The module belongs to the store. On failure *out is
+ * NULL and err (if not NULL) says what and where. */
+wr_status wr_module_new(wr_store *store, const uint8_t *bytes, size_t len, wr_module **out,
+                        wr_error *err);
+
+/* The module's file bytes as loaded (owned by the module). */
+const uint8_t *wr_module_bytes(const wr_module *mod, size_t *len);
+
+typedef struct wr_import_desc {
+    const char *module; /* owned by the module */
+    const char *name;
+    wr_extern_kind kind;
+} wr_import_desc;
+typedef struct wr_export_desc {
+    const char *name; /* owned by the module */
+    wr_extern_kind kind;
+    uint32_t index;
+} wr_export_desc;
+
+uint32_t wr_module_import_count(const wr_module *mod);
+wr_status wr_module_import(const wr_module *mod, uint32_t i, wr_import_desc *out);
+uint32_t wr_module_export_count(const wr_module *mod);
+wr_status wr_module_export(const wr_module *mod, uint32_t i, wr_export_desc *out);
+
+/* Number of functions (imported ones first, as in the function index space). */
+uint32_t wr_module_func_count(const wr_module *mod);
+/* The function's name from the `name` custom section, or NULL. */
+const char *wr_module_func_name(const wr_module *mod, uint32_t func_index);
+/* Code offsets (from the start of the Code section's contents, the DWARF
+ * convention) of a defined function's body: [start, end). start is the
+ * offset of the body's size field. WR_NOT_FOUND for imported functions. */
+wr_status wr_module_func_range(const wr_module *mod, uint32_t func_index, uint32_t *start,
+                               uint32_t *end);
+/* File offset of the Code section's contents (0 if there is none). */
+uint32_t wr_module_code_section_offset(const wr_module *mod);
+/* The function containing a code offset, or WR_NOT_FOUND. */
+wr_status wr_module_func_at(const wr_module *mod, uint32_t code_offset, uint32_t *func_index);
+
+/* --------------------------------------------------------------- linker */
+
+/* A host function. args and results are raw 64-bit slots in the order of the
+ * function type: i32 zero-extended, f32/f64 as bits, references as pointers.
+ * Return WR_OK, or the value of wr_trap_host()/wr_exit(). `caller` is the
+ * instance whose code made the call (its memory 0 is the usual target). */
+typedef wr_status (*wr_host_fn)(wr_instance *caller, void *user, const uint64_t *args,
+                                uint64_t *results);
+
+/* Makes a trap from inside a host function: returns WR_ERR_TRAP to be
+ * returned by the host function. */
+wr_status wr_trap_host(wr_instance *caller, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Ends the program from inside a host function (WASI proc_exit): returns
+ * WR_ERR_EXIT to be returned by the host function. */
+wr_status wr_exit(wr_instance *caller, int code);
+
+/* A linker maps (module, name) to externs. It belongs to the store. */
+wr_linker *wr_linker_new(wr_store *store);
+/* Defines a host function. params/results are type strings, one letter per
+ * value: i=i32 I=i64 f=f32 F=f64 r=funcref e=externref (e.g. "iiii", "i"). */
+wr_status wr_linker_define_func(wr_linker *l, const char *module, const char *name,
+                                const char *params, const char *results, wr_host_fn fn,
+                                void *user);
+wr_status wr_linker_define(wr_linker *l, const char *module, const char *name,
+                           const wr_extern *ext);
+/* Makes every export of inst importable under `module`. */
+wr_status wr_linker_define_instance(wr_linker *l, const char *module, wr_instance *inst);
+
+/* ------------------------------------------------------------- instance */
+
+/* Instantiates mod: resolves imports through l (may be NULL when there are
+ * none), allocates memories/tables/globals, applies segments and runs the
+ * start function. A trap in the start function returns WR_ERR_TRAP; the
+ * effects of segments applied before it stay (spec 2.0). */
+wr_status wr_instance_new(wr_store *store, wr_module *mod, wr_linker *l, wr_instance **out,
+                          wr_error *err);
+wr_module *wr_instance_module(const wr_instance *inst);
+/* Looks up an export by name: WR_OK or WR_NOT_FOUND. */
+wr_status wr_instance_export(wr_instance *inst, const char *name, wr_extern *out);
+/* The instance's memory `index` (imported ones first) or NULL. */
+wr_memory *wr_instance_memory(wr_instance *inst, uint32_t index);
+wr_global *wr_instance_global(wr_instance *inst, uint32_t index);
+uint32_t wr_instance_global_count(const wr_instance *inst);
+/* The embedder's pointer attached to an instance (e.g. the WASI context). */
+void wr_instance_set_user(wr_instance *inst, void *user);
+void *wr_instance_user(const wr_instance *inst);
+
+/* ----------------------------------------------------------- functions */
+
+const wr_functype *wr_func_type(const wr_func *f);
+/* Calls f. args must match the parameter types; results receives
+ * nresults values. On a trap: WR_ERR_TRAP, err->trap and err->msg set. */
+wr_status wr_func_call(wr_func *f, const wr_val *args, size_t nargs, wr_val *results,
+                       size_t nresults, wr_error *err);
+
+/* ------------------------------------------------------------- memories */
+
+/* Creates a memory outside any instance (for a host "spectest" module). */
+wr_memory *wr_memory_new(wr_store *store, uint32_t min_pages, uint32_t max_pages, bool has_max);
+uint8_t *wr_memory_data(wr_memory *m);
+uint64_t wr_memory_size(const wr_memory *m); /* in bytes */
+/* Grows by delta pages; *old_pages receives the previous size. WR_ERR_LIMIT
+ * when the maximum or the configured memory limit would be exceeded. */
+wr_status wr_memory_grow(wr_memory *m, uint32_t delta, uint32_t *old_pages);
+
+wr_table *wr_table_new(wr_store *store, wr_valtype elem, uint32_t min, uint32_t max, bool has_max);
+uint32_t wr_table_size(const wr_table *t);
+
+wr_global *wr_global_new(wr_store *store, const wr_val *init, bool mutable_);
+void wr_global_get(const wr_global *g, wr_val *out);
+/* WR_ERR_ARG for an immutable global or a value of the wrong type. */
+wr_status wr_global_set(wr_global *g, const wr_val *v);
+
+/* ---------------------------------------------------------------- traps */
+
+#define WR_TRAP_MAX_FRAMES 64
+
+/* One activation on the Wasm call stack. code_offset is the DWARF-convention
+ * offset of the instruction executing (innermost frame) or of the call
+ * instruction (outer frames). */
+typedef struct wr_frame_info {
+    wr_instance *inst;
+    uint32_t func_index;
+    uint32_t code_offset;
+} wr_frame_info;
+
+/* The last trap of the store: kind, message and the call stack at the trap,
+ * innermost first (at most WR_TRAP_MAX_FRAMES kept; nframes_total counts all). */
+typedef struct wr_trap_info {
+    wr_trap_kind kind;
+    char msg[256];
+    uint32_t nframes;
+    uint32_t nframes_total;
+    wr_frame_info frames[WR_TRAP_MAX_FRAMES];
+} wr_trap_info;
+
+const wr_trap_info *wr_store_last_trap(const wr_store *store);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

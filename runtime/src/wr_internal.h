@@ -1,0 +1,269 @@
+/*
+ * Private structures of the runtime, shared by its source files:
+ *   wr_decode.c   binary decoding and validation of everything but code
+ *   wr_compile.c  validation of function bodies + translation to internal code
+ *   wr_interp.c   the interpreter
+ *   wr_instance.c store, linker, instantiation, embedding API glue
+ * Nothing here is visible outside runtime/.
+ */
+#ifndef WR_INTERNAL_H
+#define WR_INTERNAL_H
+
+#include "wdb/runtime.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#define WR_PAGE_SIZE 65536u
+#define WR_MAX_PAGES 65536u
+
+/* ------------------------------------------------------------ the module */
+
+typedef struct wr_type {
+    uint32_t nparams, nresults;
+    wr_valtype *params;  /* owned */
+    wr_valtype *results; /* owned */
+    wr_functype pub;     /* view of the above for the public API */
+} wr_type;
+
+typedef struct wr_limits {
+    uint32_t min, max;
+    bool has_max;
+} wr_limits;
+
+typedef struct wr_table_type {
+    wr_valtype elem; /* WR_FUNCREF or WR_EXTERNREF */
+    wr_limits limits;
+} wr_table_type;
+
+typedef struct wr_global_type {
+    wr_valtype type;
+    bool mut;
+} wr_global_type;
+
+/* A constant expression. Wasm 2.0 allows exactly one instruction + end. */
+typedef enum wr_const_kind {
+    WR_CONST_VALUE,      /* bits holds the value (i32/i64/f32/f64 bits) */
+    WR_CONST_GLOBAL_GET, /* index = global */
+    WR_CONST_REF_NULL,   /* type = reference type */
+    WR_CONST_REF_FUNC,   /* index = function */
+} wr_const_kind;
+
+typedef struct wr_constexpr {
+    wr_const_kind kind;
+    wr_valtype type; /* the expression's result type */
+    uint32_t index;
+    uint64_t bits;
+} wr_constexpr;
+
+typedef struct wr_import {
+    char *module, *name; /* owned, NUL-terminated (names may contain NUL: then invalid UTF-8 check applies) */
+    wr_extern_kind kind;
+    uint32_t type_index;      /* WR_EXTERN_FUNC */
+    wr_table_type table;      /* WR_EXTERN_TABLE */
+    wr_limits memory;         /* WR_EXTERN_MEMORY */
+    wr_global_type global;    /* WR_EXTERN_GLOBAL */
+} wr_import;
+
+typedef struct wr_export {
+    char *name; /* owned */
+    wr_extern_kind kind;
+    uint32_t index;
+} wr_export;
+
+struct wr_code; /* compiled form of a function body: see wr_compile.h */
+
+typedef struct wr_func_decl {
+    uint32_t type_index;
+    bool imported;
+    /* defined functions only: */
+    uint32_t body_start; /* file offset of the body's size field */
+    uint32_t code_start; /* file offset of the first byte after the local declarations */
+    uint32_t body_end;   /* file offset one past the body's final `end` */
+    uint32_t nlocals;    /* declared locals, not counting parameters */
+    wr_valtype *local_types; /* owned; nlocals entries */
+    struct wr_code *code;    /* owned; set by wr_compile_function */
+} wr_func_decl;
+
+typedef struct wr_global_decl {
+    wr_global_type type;
+    bool imported;
+    wr_constexpr init; /* defined globals */
+} wr_global_decl;
+
+typedef enum wr_seg_mode { WR_SEG_ACTIVE, WR_SEG_PASSIVE, WR_SEG_DECLARATIVE } wr_seg_mode;
+
+typedef struct wr_elem_seg {
+    wr_seg_mode mode;
+    wr_valtype type; /* WR_FUNCREF or WR_EXTERNREF */
+    uint32_t table;
+    wr_constexpr offset;
+    uint32_t count;
+    wr_constexpr *items; /* owned; count entries (ref.func / ref.null / global.get) */
+} wr_elem_seg;
+
+typedef struct wr_data_seg {
+    wr_seg_mode mode; /* ACTIVE or PASSIVE */
+    uint32_t memory;
+    wr_constexpr offset;
+    uint32_t file_offset; /* of the data bytes in the module file */
+    uint32_t len;
+} wr_data_seg;
+
+typedef struct wr_custom_section {
+    char *name;           /* owned */
+    uint32_t file_offset; /* of the contents (after the name) */
+    uint32_t size;
+} wr_custom_section;
+
+struct wr_module {
+    wr_store *store;
+    uint8_t *bytes; /* owned copy of the file */
+    size_t len;
+
+    uint32_t ntypes;
+    wr_type *types;
+    uint32_t nimports;
+    wr_import *imports;
+    uint32_t nfuncs, nfunc_imports; /* function index space */
+    wr_func_decl *funcs;
+    uint32_t ntables, ntable_imports;
+    wr_table_type *tables;
+    uint32_t nmems, nmem_imports;
+    wr_limits *mems;
+    uint32_t nglobals, nglobal_imports;
+    wr_global_decl *globals;
+    uint32_t nexports;
+    wr_export *exports;
+    bool has_start;
+    uint32_t start;
+    uint32_t nelems;
+    wr_elem_seg *elems;
+    uint32_t ndatas;
+    wr_data_seg *datas;
+    bool has_datacount;
+    uint32_t datacount;
+    /* functions referenced outside function bodies (exports, elems, global
+     * inits): the only ones ref.func may name inside a body (spec C.ref). */
+    bool *func_declared; /* nfuncs entries */
+
+    uint32_t code_section_offset; /* file offset of Code contents, 0 if none */
+    uint32_t code_section_end;
+
+    char *module_name;  /* from the name section, or NULL */
+    char **func_names;  /* nfuncs entries, each NULL or owned; NULL if no name section */
+    uint32_t ncustoms;
+    wr_custom_section *customs;
+
+    wr_module *next_in_store;
+};
+
+/* Decodes everything, validates all but function bodies, then calls
+ * wr_compile_function for each defined function. On error fills err. */
+wr_status wr_decode_module(wr_module *mod, wr_error *err);
+/* Validates the body of defined function `func_index` and translates it to
+ * internal code (stored in mod->funcs[func_index].code). Needs everything but
+ * the code section decoded. Errors name the "code" section and file offset. */
+wr_status wr_compile_function(wr_module *mod, uint32_t func_index, wr_error *err);
+/* Frees compiled code (NULL is fine). */
+void wr_code_free(struct wr_code *code);
+
+/* Frees everything a decoded (or partially decoded) module owns, not the
+ * struct itself. */
+void wr_module_release(wr_module *mod);
+
+/* Records an error: status, section, file offset and a formatted message.
+ * Returns status, so callers can write `return wr_fail(...)`. */
+wr_status wr_fail(wr_error *err, wr_status status, const char *section, size_t offset,
+                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* ---------------------------------------------------------- the store */
+
+struct wr_func {
+    const wr_type *type;
+    wr_instance *inst;      /* NULL for host functions */
+    uint32_t index;         /* index in inst->module's function space */
+    const wr_func_decl *decl; /* NULL for host functions */
+    wr_host_fn host;
+    void *host_user;
+    wr_type *owned_type;    /* host functions own their type */
+    wr_func *next_in_store;
+};
+
+struct wr_memory {
+    uint8_t *data;
+    uint64_t size; /* bytes */
+    uint32_t pages, max_pages;
+    bool has_max;
+    wr_store *store;
+    wr_memory *next_in_store;
+};
+
+struct wr_table {
+    wr_valtype elem;
+    uint32_t size, max;
+    bool has_max;
+    void **elems; /* wr_func* for funcref, host pointer for externref; NULL = null */
+    wr_table *next_in_store;
+};
+
+struct wr_global {
+    wr_valtype type;
+    bool mut;
+    uint64_t bits; /* value as a raw slot (see wr_host_fn) */
+    wr_global *next_in_store;
+};
+
+struct wr_instance {
+    wr_store *store;
+    wr_module *module;
+    wr_func **funcs; /* module->nfuncs entries */
+    wr_table **tables;
+    wr_memory **mems;
+    wr_global **globals;
+    bool *elem_dropped; /* module->nelems entries */
+    bool *data_dropped; /* module->ndatas entries */
+    void *user;
+    wr_instance *next_in_store;
+};
+
+typedef struct wr_linker_entry {
+    char *module, *name;
+    wr_extern ext;
+} wr_linker_entry;
+
+struct wr_linker {
+    wr_store *store;
+    uint32_t n, cap;
+    wr_linker_entry *entries;
+    wr_linker *next_in_store;
+};
+
+struct wr_interp; /* execution state: wr_interp.h */
+
+struct wr_store {
+    wr_config cfg;
+    wr_module *modules;
+    wr_instance *instances;
+    wr_func *funcs;
+    wr_memory *memories;
+    wr_table *tables;
+    wr_global *globals;
+    wr_linker *linkers;
+    int exit_code;
+    wr_trap_info last_trap;
+    struct wr_interp *interp; /* lazily created execution state */
+    volatile int interrupt;   /* set by wr_store_interrupt */
+};
+
+/* Memory growth shared by memory.grow and the API: returns the old page count
+ * or -1 when the limit or the store's memory limit forbids it. */
+int64_t wr_memory_grow_pages(wr_memory *m, uint32_t delta);
+
+/* Runs a function with raw slots (see wr_host_fn): args in slots[0..nparams),
+ * results written to slots[0..nresults). Used by wr_func_call and for start
+ * functions. Sets store->last_trap and err on a trap. */
+wr_status wr_invoke(wr_func *f, uint64_t *slots, wr_error *err);
+
+#endif

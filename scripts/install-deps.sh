@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what building and testing wdb needs on Debian 12, as root.
+# Idempotent: packages already present are skipped quickly.
+set -euo pipefail
+PKGS=(
+  cmake make gcc pkg-config
+  clang-22 lld-22 libclang-rt-22-dev-wasm32 wasi-libc   # C -> Wasm with DWARF
+  lldb-22                                               # reference debugger client
+  wabt                                                  # wast2json for the spec suite
+  libdwarf-dev libelf-dev libcjson-dev libwebsockets-dev
+  gdb
+)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
