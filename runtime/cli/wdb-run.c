@@ -1,1 +1,679 @@
-int main(void){return 0;}
+/*
+ * wdb-run: runs a WebAssembly module as a WASI command.
+ *
+ *   wdb-run [options] MODULE.wasm [ARGS...]
+ *
+ * A thin layer over the runtime's embedding API (wdb/runtime.h): parse the
+ * command line, load the module, give it WASI (wr_wasi_*), run _start (or
+ * --invoke=NAME) and turn the outcome into an exit status:
+ *   - the program's exit code: proc_exit's code, or 0 when _start returns;
+ *   - 1 when wdb-run itself fails (cannot read, decode, validate, link...);
+ *   - 2 for a bad command line;
+ *   - 134 when the program traps. 134 = 128 + SIGABRT is what a shell shows
+ *     for a native program that crashed with abort(), so scripts and CI treat
+ *     a trap like a crash; no ordinary WASI program exits with it.
+ *
+ * Options live in one table (opt_table) with their argument and help text;
+ * the debugger options are already in it and answer "not supported yet"
+ * until the debug engine and the stub are wired in here.
+ */
+#include "wdb/runtime.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef WDB_VERSION
+#define WDB_VERSION "0.0.0"
+#endif
+
+#define EXIT_ERROR 1
+#define EXIT_USAGE 2
+#define EXIT_TRAP 134          /* 128 + SIGABRT: see the top of the file */
+#define TRAP_FRAMES_SHOWN 20   /* a trap report fits one screen */
+
+/* Everything the command line says. Arrays are sized for the worst case
+ * (every argument an option), so no option needs to grow them. */
+typedef struct run_opts {
+    wr_wasi_preopen *dirs;
+    uint32_t ndirs;
+    const char **envs;
+    int nenvs;
+    wr_config cfg;
+    const char *invoke; /* NULL: run _start */
+    const char *module_path;
+    int prog_argc;          /* module path + its arguments */
+    char **prog_argv;
+    bool help, version;
+} run_opts;
+
+/* ----------------------------------------------------------- options */
+
+typedef enum opt_arg { ARG_NONE, ARG_REQUIRED } opt_arg;
+
+/* An option handler: value is NULL for ARG_NONE options. Returns 0, or -1
+ * after printing one error line. */
+typedef int (*opt_fn)(run_opts *o, const char *name, const char *value);
+
+typedef struct opt_def {
+    const char *long_name;  /* "dir" for --dir; NULL if there is none */
+    char short_name;        /* 'h' for -h; 0 if there is none */
+    opt_arg arg;
+    opt_fn fn;
+    const char *metavar;    /* for the help text */
+    const char *help;
+} opt_def;
+
+/* Prints one "wdb-run: error: ..." line. */
+static void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("wdb-run: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs("\n", stderr);
+    va_end(ap);
+}
+
+/* Parses a byte count with an optional k/m/g suffix (powers of 1024). */
+static int parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    if (*s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || end == s)
+        return -1;
+    unsigned shift = 0;
+    switch (*end) {
+    case '\0': break;
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    default: return -1;
+    }
+    if (*end == 'b' || *end == 'B')
+        end++;
+    if (*end != '\0' || (shift && v > (UINT64_MAX >> shift)))
+        return -1;
+    *out = (uint64_t)v << shift;
+    return 0;
+}
+
+static int opt_dir(run_opts *o, const char *name, const char *value)
+{
+    (void)name;
+    const char *sep = strstr(value, "::");
+    wr_wasi_preopen *p = &o->dirs[o->ndirs];
+    if (!*value || sep == value || (sep && !sep[2])) {
+        cli_error("--dir: expected HOST[::GUEST], got '%s'", value);
+        return -1;
+    }
+    if (sep) {
+        /* The host part is copied out of argv so it can be NUL-terminated. */
+        char *host = strndup(value, (size_t)(sep - value));
+        if (!host) {
+            cli_error("out of memory");
+            return -1;
+        }
+        p->host_path = host;
+        p->guest_path = sep + 2;
+    } else {
+        p->host_path = value;
+        p->guest_path = value;
+    }
+    o->ndirs++;
+    return 0;
+}
+
+static int opt_env(run_opts *o, const char *name, const char *value)
+{
+    (void)name;
+    const char *eq = strchr(value, '=');
+    if (!eq || eq == value) {
+        cli_error("--env: expected NAME=VALUE, got '%s'", value);
+        return -1;
+    }
+    o->envs[o->nenvs++] = value;
+    return 0;
+}
+
+static int opt_stack_size(run_opts *o, const char *name, const char *value)
+{
+    uint64_t v;
+    if (parse_size(value, &v) != 0 || v == 0 || v > SIZE_MAX) {
+        cli_error("%s: bad size '%s'", name, value);
+        return -1;
+    }
+    o->cfg.value_stack_bytes = (size_t)v;
+    return 0;
+}
+
+static int opt_max_call_depth(run_opts *o, const char *name, const char *value)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(value, &end, 10);
+    if (errno || end == value || *end || value[0] == '-' || v == 0 || v > UINT32_MAX) {
+        cli_error("%s: bad number '%s'", name, value);
+        return -1;
+    }
+    o->cfg.max_call_depth = (uint32_t)v;
+    return 0;
+}
+
+static int opt_max_memory(run_opts *o, const char *name, const char *value)
+{
+    uint64_t v;
+    if (parse_size(value, &v) != 0 || v == 0) {
+        cli_error("%s: bad size '%s'", name, value);
+        return -1;
+    }
+    o->cfg.max_memory_bytes = v;
+    return 0;
+}
+
+static int opt_invoke(run_opts *o, const char *name, const char *value)
+{
+    (void)name;
+    o->invoke = value;
+    return 0;
+}
+
+static int opt_help(run_opts *o, const char *name, const char *value)
+{
+    (void)name;
+    (void)value;
+    o->help = true;
+    return 0;
+}
+
+static int opt_version(run_opts *o, const char *name, const char *value)
+{
+    (void)name;
+    (void)value;
+    o->version = true;
+    return 0;
+}
+
+/* The debugger options: parsed, then refused until the stub is wired in. */
+static int opt_not_yet(run_opts *o, const char *name, const char *value)
+{
+    (void)o;
+    (void)value;
+    cli_error("%s: not supported yet", name);
+    return -1;
+}
+
+static const opt_def opt_table[] = {
+    {"dir", 0, ARG_REQUIRED, opt_dir, "HOST[::GUEST]",
+     "let the program use directory HOST, which it sees\nas GUEST (default: HOST); repeatable"},
+    {"env", 0, ARG_REQUIRED, opt_env, "NAME=VALUE",
+     "set a variable in the program's environment;\nrepeatable (nothing is inherited)"},
+    {"invoke", 0, ARG_REQUIRED, opt_invoke, "NAME",
+     "call export NAME instead of _start with ARGS as\nits (numeric) arguments; print its results"},
+    {"stack-size", 0, ARG_REQUIRED, opt_stack_size, "BYTES",
+     "size of the value stack (locals and operands\nof all frames; default 8m)"},
+    {"max-call-depth", 0, ARG_REQUIRED, opt_max_call_depth, "N",
+     "maximum depth of Wasm calls (default 65536)"},
+    {"max-memory", 0, ARG_REQUIRED, opt_max_memory, "BYTES",
+     "limit for any linear memory (default 4g);\nBYTES may end in k, m or g"},
+    {"gdb", 'g', ARG_REQUIRED, opt_not_yet, "ADDR:PORT",
+     "wait for a debugger (lldb, wdb) on ADDR:PORT\n(not supported yet)"},
+    {"gdb-listen", 0, ARG_NONE, opt_not_yet, NULL,
+     "keep serving debugger connections\n(not supported yet)"},
+    {"gdb-tty", 0, ARG_REQUIRED, opt_not_yet, "DEV",
+     "serve the debugger over serial device DEV\n(not supported yet)"},
+    {"core-on-trap", 0, ARG_REQUIRED, opt_not_yet, "PATH",
+     "write a core dump to PATH when the program\ntraps (not supported yet)"},
+    {"help", 'h', ARG_NONE, opt_help, NULL, "show this help"},
+    {"version", 0, ARG_NONE, opt_version, NULL, "show the version"},
+};
+#define NOPTS (sizeof opt_table / sizeof opt_table[0])
+
+static void print_help(FILE *f)
+{
+    fputs("usage: wdb-run [options] MODULE.wasm [ARGS...]\n"
+          "\n"
+          "Runs a WebAssembly module as a WASI command: calls its _start export with\n"
+          "ARGS as the program's arguments. The program sees only the directories\n"
+          "given with --dir and the variables given with --env.\n"
+          "\n"
+          "options:\n",
+          f);
+    for (size_t i = 0; i < NOPTS; i++) {
+        const opt_def *d = &opt_table[i];
+        char left[64];
+        const char *eq = d->arg == ARG_REQUIRED ? "=" : "";
+        const char *mv = d->metavar ? d->metavar : "";
+        if (d->short_name && d->long_name)
+            snprintf(left, sizeof left, "-%c%s%s, --%s%s%s", d->short_name, eq, mv, d->long_name,
+                     eq, mv);
+        else if (d->long_name)
+            snprintf(left, sizeof left, "--%s%s%s", d->long_name, eq, mv);
+        else
+            snprintf(left, sizeof left, "-%c%s%s", d->short_name, eq, mv);
+        /* The help text may hold '\n': continuation lines line up. */
+        if (strlen(left) > 24) {
+            fprintf(f, "  %s\n", left);
+            left[0] = '\0';
+        }
+        const char *h = d->help;
+        do {
+            const char *nl = strchr(h, '\n');
+            int n = nl ? (int)(nl - h) : (int)strlen(h);
+            fprintf(f, "  %-24s  %.*s\n", left, n, h);
+            left[0] = '\0';
+            h = nl ? nl + 1 : NULL;
+        } while (h);
+    }
+    fputs("\n"
+          "exit status:\n"
+          "  the program's exit code (from proc_exit, or 0 when _start returns)\n"
+          "  1    wdb-run could not read, load, link or start the module\n"
+          "  2    bad command line\n"
+          "  134  the program trapped: a report and a backtrace go to stderr.\n"
+          "       134 = 128 + SIGABRT, what a shell shows for a crashed native program;\n"
+          "       no ordinary WASI program exits with it\n",
+          f);
+}
+
+/* Finds the option for argument `arg` (which starts with '-'); *value gets
+ * the text after '=' (or NULL). */
+static const opt_def *find_opt(const char *arg, const char **value, size_t *namelen)
+{
+    *value = NULL;
+    if (arg[1] == '-') {
+        const char *name = arg + 2;
+        const char *eq = strchr(name, '=');
+        size_t n = eq ? (size_t)(eq - name) : strlen(name);
+        *namelen = n + 2;
+        for (size_t i = 0; i < NOPTS; i++) {
+            const char *ln = opt_table[i].long_name;
+            if (ln && strlen(ln) == n && strncmp(ln, name, n) == 0) {
+                *value = eq ? eq + 1 : NULL;
+                return &opt_table[i];
+            }
+        }
+        return NULL;
+    }
+    /* -x, -x=VALUE (as LLDB passes -g=ADDR:PORT) or -xVALUE */
+    *namelen = 2;
+    for (size_t i = 0; i < NOPTS; i++) {
+        if (opt_table[i].short_name && opt_table[i].short_name == arg[1]) {
+            if (arg[2] == '=')
+                *value = arg + 3;
+            else if (arg[2] != '\0')
+                *value = arg + 2;
+            return &opt_table[i];
+        }
+    }
+    return NULL;
+}
+
+/* Parses argv into o. Returns 0, or -1 after printing an error line. */
+static int parse_args(int argc, char **argv, run_opts *o)
+{
+    int i = 1;
+    for (; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--") == 0) {
+            i++;
+            break;
+        }
+        if (arg[0] != '-' || arg[1] == '\0')
+            break; /* the module: everything after it belongs to the program */
+        const char *value;
+        size_t namelen;
+        const opt_def *d = find_opt(arg, &value, &namelen);
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(namelen < 63 ? namelen : 63), arg);
+        if (!d) {
+            cli_error("%s: unknown option (see --help)", name);
+            return -1;
+        }
+        if (d->arg == ARG_NONE && value) {
+            cli_error("%s: takes no value", name);
+            return -1;
+        }
+        if (d->arg == ARG_REQUIRED && !value) {
+            if (i + 1 >= argc) {
+                cli_error("%s: needs a value", name);
+                return -1;
+            }
+            value = argv[++i];
+        }
+        if (d->fn(o, name, value) != 0)
+            return -1;
+        if (o->help || o->version)
+            return 0;
+    }
+    if (i >= argc) {
+        cli_error("no module given (see --help)");
+        return -1;
+    }
+    o->module_path = argv[i];
+    o->prog_argc = argc - i;
+    o->prog_argv = argv + i;
+    return 0;
+}
+
+/* ------------------------------------------------------------ running */
+
+/* Reads a whole file. Returns NULL after printing an error line. */
+static uint8_t *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    uint8_t *buf = NULL;
+    size_t n = 0, cap = 0;
+    if (!f) {
+        fprintf(stderr, "wdb-run: error: %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    for (;;) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 65536;
+            uint8_t *nb = realloc(buf, cap);
+            if (!nb) {
+                fprintf(stderr, "wdb-run: error: %s: out of memory\n", path);
+                goto fail;
+            }
+            buf = nb;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) {
+            if (ferror(f)) {
+                fprintf(stderr, "wdb-run: error: %s: %s\n", path, strerror(errno));
+                goto fail;
+            }
+            break;
+        }
+    }
+    fclose(f);
+    *len = n;
+    return buf;
+fail:
+    fclose(f);
+    free(buf);
+    return NULL;
+}
+
+/* One line for a failure that is not a trap, in the module's terms. */
+static void report_error(const char *path, const wr_error *err)
+{
+    const char *msg = err->msg[0] ? err->msg : "failed";
+    if (err->section)
+        fprintf(stderr, "wdb-run: error: %s: %s section at offset 0x%zx: %s\n", path,
+                err->section, err->offset, msg);
+    else
+        fprintf(stderr, "wdb-run: error: %s: %s\n", path, msg);
+}
+
+/* The trap report: what and where, one screen at most. */
+static void report_trap(const char *path, wr_store *store, wr_module *mod, const wr_error *err)
+{
+    const wr_trap_info *ti = wr_store_last_trap(store);
+    wr_trap_kind kind = ti && ti->kind != WR_TRAP_NONE ? ti->kind : err->trap;
+    const char *msg = ti && ti->msg[0] ? ti->msg : err->msg[0] ? err->msg : wr_trap_message(kind);
+    fprintf(stderr, "wdb-run: trap: %s (%s)\n", msg, wr_trap_name(kind));
+    if (!ti || ti->nframes == 0)
+        return;
+    uint32_t shown = ti->nframes < TRAP_FRAMES_SHOWN ? ti->nframes : TRAP_FRAMES_SHOWN;
+    for (uint32_t i = 0; i < shown; i++) {
+        const wr_frame_info *fr = &ti->frames[i];
+        wr_module *m = fr->inst ? wr_instance_module(fr->inst) : mod;
+        const char *name = m ? wr_module_func_name(m, fr->func_index) : NULL;
+        char fallback[32];
+        uint32_t start, end;
+        if (!name) {
+            snprintf(fallback, sizeof fallback, "func[%" PRIu32 "]", fr->func_index);
+            name = fallback;
+        }
+        if (m && wr_module_func_range(m, fr->func_index, &start, &end) == WR_OK &&
+            fr->code_offset >= start)
+            fprintf(stderr, "  #%-2" PRIu32 " 0x%" PRIx32 " in %s (func[%" PRIu32 "]+0x%" PRIx32 ")\n",
+                    i, fr->code_offset, name, fr->func_index, fr->code_offset - start);
+        else
+            fprintf(stderr, "  #%-2" PRIu32 " 0x%" PRIx32 " in %s (func[%" PRIu32 "])\n", i,
+                    fr->code_offset, name, fr->func_index);
+    }
+    if (ti->nframes_total > shown)
+        fprintf(stderr, "  ... %" PRIu32 " more frames\n", ti->nframes_total - shown);
+    fprintf(stderr, "wdb-run: hint: `wdb symbolize %s", path);
+    for (uint32_t i = 0; i < shown && i < 8; i++)
+        fprintf(stderr, " 0x%" PRIx32, ti->frames[i].code_offset);
+    fprintf(stderr, "` gives file:line for these code offsets\n");
+}
+
+/* Parses text as a value of type t for --invoke. */
+static int parse_val(const char *s, wr_valtype t, wr_val *out)
+{
+    char *end;
+    errno = 0;
+    out->type = t;
+    switch (t) {
+    case WR_I32:
+    case WR_I64: {
+        uint64_t bits;
+        if (s[0] == '-') {
+            long long v = strtoll(s, &end, 0);
+            if (t == WR_I32 && v < INT32_MIN)
+                return -1;
+            bits = (uint64_t)v;
+        } else {
+            unsigned long long v = strtoull(s, &end, 0);
+            if (t == WR_I32 && v > UINT32_MAX)
+                return -1;
+            bits = v;
+        }
+        if (errno || end == s || *end)
+            return -1;
+        if (t == WR_I32)
+            out->of.u32 = (uint32_t)bits;
+        else
+            out->of.u64 = bits;
+        return 0;
+    }
+    case WR_F32:
+        out->of.f32 = strtof(s, &end);
+        return (end == s || *end) ? -1 : 0;
+    case WR_F64:
+        out->of.f64 = strtod(s, &end);
+        return (end == s || *end) ? -1 : 0;
+    default:
+        return -1;
+    }
+}
+
+static void print_val(const wr_val *v)
+{
+    switch (v->type) {
+    case WR_I32: printf("%" PRId32 "\n", v->of.i32); break;
+    case WR_I64: printf("%" PRId64 "\n", v->of.i64); break;
+    case WR_F32: printf("%.9g\n", (double)v->of.f32); break;
+    case WR_F64: printf("%.17g\n", v->of.f64); break;
+    case WR_FUNCREF:
+    case WR_EXTERNREF: printf("%s\n", v->of.ext ? "ref" : "null"); break;
+    default: printf("?\n"); break;
+    }
+}
+
+/* Finds an exported function. */
+static wr_func *export_func(wr_instance *inst, const char *name)
+{
+    wr_extern ext;
+    if (wr_instance_export(inst, name, &ext) != WR_OK || ext.kind != WR_EXTERN_FUNC)
+        return NULL;
+    return ext.of.func;
+}
+
+/* Maps the outcome of a call to an exit status, reporting failures. */
+static int outcome(const run_opts *o, wr_status st, wr_store *store, wr_module *mod,
+                   const wr_error *err)
+{
+    switch (st) {
+    case WR_OK: return 0;
+    case WR_ERR_EXIT: return wr_store_exit_code(store) & 0xff; /* what a shell would see */
+    case WR_ERR_TRAP:
+        fflush(stdout);
+        report_trap(o->module_path, store, mod, err);
+        return EXIT_TRAP;
+    default: report_error(o->module_path, err); return EXIT_ERROR;
+    }
+}
+
+static int run(run_opts *o)
+{
+    int status = EXIT_ERROR;
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    wr_store *store = NULL;
+    wr_wasi *wasi = NULL;
+    wr_module *mod = NULL;
+    wr_instance *inst = NULL;
+    wr_linker *linker;
+    wr_val *args = NULL, *results = NULL;
+    wr_error err;
+    wr_status st;
+    char msg[512];
+
+    memset(&err, 0, sizeof err);
+    if (!(bytes = read_file(o->module_path, &len)))
+        goto done;
+    if (!(store = wr_store_new(&o->cfg))) {
+        fprintf(stderr, "wdb-run: error: out of memory\n");
+        goto done;
+    }
+    if ((st = wr_module_new(store, bytes, len, &mod, &err)) != WR_OK) {
+        report_error(o->module_path, &err);
+        goto done;
+    }
+
+    wr_wasi_config wc;
+    wr_wasi_config_init(&wc);
+    wc.argc = o->prog_argc;
+    wc.argv = (const char *const *)o->prog_argv;
+    wc.envc = o->nenvs;
+    wc.envp = o->envs;
+    wc.npreopens = o->ndirs;
+    wc.preopens = o->dirs;
+    if (wr_wasi_new(&wc, &wasi, msg, sizeof msg) != WR_OK) {
+        fprintf(stderr, "wdb-run: error: %s\n", msg);
+        goto done;
+    }
+    if (!(linker = wr_linker_new(store)) || wr_wasi_define(wasi, linker) != WR_OK) {
+        fprintf(stderr, "wdb-run: error: cannot set up WASI\n");
+        goto done;
+    }
+    if ((st = wr_instance_new(store, mod, linker, &inst, &err)) != WR_OK) {
+        /* The start function may already have run and trapped or exited. */
+        status = outcome(o, st, store, mod, &err);
+        goto done;
+    }
+    wr_instance_set_user(inst, wasi);
+
+    if (!o->invoke) {
+        wr_func *start = export_func(inst, "_start");
+        if (!start) {
+            fprintf(stderr,
+                    "wdb-run: error: %s: no _start export: not a WASI command (use --invoke=NAME)\n",
+                    o->module_path);
+            goto done;
+        }
+        st = wr_func_call(start, NULL, 0, NULL, 0, &err);
+        status = outcome(o, st, store, mod, &err);
+        goto done;
+    }
+
+    /* --invoke: a WASI reactor is initialised first, as its ABI asks. */
+    wr_func *f = export_func(inst, o->invoke);
+    if (!f) {
+        fprintf(stderr, "wdb-run: error: %s: no exported function '%s'\n", o->module_path,
+                o->invoke);
+        goto done;
+    }
+    wr_func *init = export_func(inst, "_initialize");
+    if (init) {
+        st = wr_func_call(init, NULL, 0, NULL, 0, &err);
+        if (st != WR_OK) {
+            status = outcome(o, st, store, mod, &err);
+            goto done;
+        }
+    }
+    const wr_functype *ft = wr_func_type(f);
+    if ((uint32_t)(o->prog_argc - 1) != ft->nparams) {
+        fprintf(stderr, "wdb-run: error: %s takes %" PRIu32 " argument(s), %d given\n", o->invoke,
+                ft->nparams, o->prog_argc - 1);
+        status = EXIT_USAGE;
+        goto done;
+    }
+    args = calloc(ft->nparams + 1, sizeof *args);
+    results = calloc(ft->nresults + 1, sizeof *results);
+    if (!args || !results) {
+        fprintf(stderr, "wdb-run: error: out of memory\n");
+        goto done;
+    }
+    for (uint32_t i = 0; i < ft->nparams; i++) {
+        if (parse_val(o->prog_argv[i + 1], ft->params[i], &args[i]) != 0) {
+            fprintf(stderr, "wdb-run: error: %s: argument %" PRIu32 " '%s' is not a valid %s\n",
+                    o->invoke, i + 1, o->prog_argv[i + 1],
+                    ft->params[i] == WR_I32   ? "i32"
+                    : ft->params[i] == WR_I64 ? "i64"
+                    : ft->params[i] == WR_F32 ? "f32"
+                    : ft->params[i] == WR_F64 ? "f64"
+                                              : "value (only numbers can be passed)");
+            status = EXIT_USAGE;
+            goto done;
+        }
+    }
+    st = wr_func_call(f, args, ft->nparams, results, ft->nresults, &err);
+    if (st == WR_OK)
+        for (uint32_t i = 0; i < ft->nresults; i++)
+            print_val(&results[i]);
+    status = outcome(o, st, store, mod, &err);
+
+done:
+    fflush(stdout);
+    free(args);
+    free(results);
+    wr_store_free(store); /* before the WASI context its functions point to */
+    wr_wasi_free(wasi);
+    free(bytes);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    run_opts o;
+    int status;
+    memset(&o, 0, sizeof o);
+    o.dirs = calloc((size_t)argc + 1, sizeof *o.dirs);
+    o.envs = calloc((size_t)argc + 1, sizeof *o.envs);
+    if (!o.dirs || !o.envs) {
+        fprintf(stderr, "wdb-run: error: out of memory\n");
+        status = EXIT_ERROR;
+    } else if (parse_args(argc, argv, &o) != 0) {
+        status = EXIT_USAGE;
+    } else if (o.help) {
+        print_help(stdout);
+        status = 0;
+    } else if (o.version) {
+        printf("wdb-run %s\n", WDB_VERSION);
+        status = 0;
+    } else {
+        status = run(&o);
+    }
+    if (o.dirs)
+        for (uint32_t i = 0; i < o.ndirs; i++)
+            if (o.dirs[i].host_path != o.dirs[i].guest_path)
+                free((char *)o.dirs[i].host_path);
+    free(o.dirs);
+    free(o.envs);
+    return status;
+}

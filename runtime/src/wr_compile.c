@@ -1,8 +1,1796 @@
-/* placeholder until the compiler lands */
-#include "wr_internal.h"
+/*
+ * Function body validation and translation to internal code, in one pass.
+ *
+ * Validation follows the algorithm of the core spec's appendix ("Validation
+ * Algorithm", spec 2.0 A.3): an operand stack of types, a stack of control
+ * frames, and a polymorphic stack after unconditional branches.
+ *
+ * Translation (see wr_code.h) keeps, next to each operand stack type, where
+ * the value lives: in its canonical slot (K_SLOT), still in a local (K_LOCAL:
+ * `local.get` emitted nothing) or as a constant (K_CONST). Consumers read
+ * locals directly and fold constants into `_ri` immediates. Before anything
+ * that joins control flow (block entry, branches, labels, calls) the stack is
+ * materialized, so every label and call return sees canonical slots.
+ *
+ * Two peepholes: an op whose result is immediately stored with local.set/tee
+ * writes the local directly; an i32 comparison consumed by br_if/if becomes a
+ * fused compare-and-branch. Neither crosses a label (cc.barrier).
+ */
+#include "wr_code.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum { T_UNKNOWN = 0 };
+enum { K_SLOT, K_LOCAL, K_CONST };
+
+typedef struct cval {
+    uint8_t type; /* wr_valtype or T_UNKNOWN */
+    uint8_t kind;
+    int32_t slot; /* K_LOCAL: the local's slot */
+    uint64_t bits;
+} cval;
+
+typedef struct patch {
+    uint32_t op, word; /* op start and the word holding the relative target */
+} patch;
+
+typedef struct ctrl {
+    uint8_t opcode; /* 0x02 block, 0x03 loop, 0x04 if, 0x00 function */
+    uint32_t nparams, nresults;
+    const wr_valtype *params, *results;
+    wr_valtype single; /* storage for a one-value block type */
+    bool res_single;   /* results is `single` (kept as a flag: cs may move) */
+    uint32_t height;   /* operand depth below the block's params */
+    bool unreachable;
+    bool dead; /* the whole block is unreachable code: emit nothing */
+    uint32_t loop_ir;
+    patch *patches;
+    uint32_t npatches, cappatches;
+    bool has_else_patch;
+    patch else_patch;
+} ctrl;
+
+typedef struct cc {
+    wr_module *mod;
+    uint32_t fidx;
+    bool debug;
+    wr_error *err;
+    const uint8_t *bytes, *p, *end;
+    uint32_t nparams, nlocals;
+    wr_valtype *ltypes;
+    const wr_type *ftype;
+
+    cval *stk;
+    uint32_t sp, scap, max_depth;
+    ctrl *cs;
+    uint32_t csp, ccap;
+
+    wr_op *ops;
+    uint32_t nops, opcap;
+    wr_pcmap *pc;
+    uint32_t npc, pccap;
+    uint32_t *depths; /* debug: operand depth per pcmap entry (capacity pccap) */
+    uint32_t *syncs;
+    uint32_t nsyncs, synccap;
+    uint32_t cur_off; /* code offset of the instruction being translated */
+    const void *const *h;
+
+    uint32_t barrier; /* ops starting before this word may not be rewritten */
+    /* the last op that wrote a canonical slot, for the local.set peephole */
+    bool ld_valid;
+    uint32_t ld_start, ld_end, ld_word;
+    int32_t ld_slot;
+    /* the last i32 comparison, for the compare-and-branch fusion */
+    bool lc_valid;
+    uint32_t lc_start, lc_end;
+    int lc_cmp; /* index in WR_BRCMPS order */
+    bool lc_ri;
+    int32_t lc_a, lc_b, lc_dst;
+    bool oom;
+} cc;
+
+#define SEC "code"
+
+static wr_status bad(cc *c, wr_status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static wr_status bad(cc *c, wr_status st, const char *fmt, ...)
+{
+    char msg[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return wr_fail(c->err, st, SEC, (size_t)(c->p - c->bytes), "%s", msg);
+}
+#define INVALID(...) return bad(c, WR_ERR_INVALID, __VA_ARGS__)
+#define MALFORMED(...) return bad(c, WR_ERR_MALFORMED, __VA_ARGS__)
+#define TRY(x)                                                                                  \
+    do {                                                                                        \
+        wr_status st_ = (x);                                                                    \
+        if (st_ != WR_OK) return st_;                                                           \
+    } while (0)
+
+static bool grow(void **p, uint32_t *cap, uint32_t need, size_t elem)
+{
+    if (need <= *cap) return true;
+    uint32_t n = *cap ? *cap : 16;
+    while (n < need) n *= 2;
+    void *q = realloc(*p, (size_t)n * elem);
+    if (!q) return false;
+    *p = q;
+    *cap = n;
+    return true;
+}
+
+/* ------------------------------------------------------------ decoding */
+
+static wr_status rd_u8(cc *c, uint8_t *out)
+{
+    if (c->p >= c->end) MALFORMED("unexpected end of section or function");
+    *out = *c->p++;
+    return WR_OK;
+}
+
+static wr_status rd_leb(cc *c, uint64_t *out, unsigned bits, bool sign)
+{
+    uint64_t result = 0;
+    unsigned shift = 0;
+    uint8_t byte;
+    unsigned maxbytes = (bits + 6) / 7;
+    for (unsigned i = 0;; i++) {
+        if (c->p >= c->end) MALFORMED("unexpected end of section or function");
+        byte = *c->p++;
+        if (i == maxbytes - 1) {
+            /* spec 5.2.2: unused bits of the last byte must be 0 (unsigned) or
+             * sign extension (signed) */
+            unsigned used = bits - shift;
+            if (byte & 0x80) MALFORMED("integer representation too long");
+            if (!sign) {
+                if (used < 7 && (byte >> used) != 0) MALFORMED("integer too large");
+            } else if (used < 7) {
+                uint8_t rest = (uint8_t)(byte >> (used - 1));
+                uint8_t all = (uint8_t)(0x7f >> (used - 1));
+                if (rest != 0 && rest != all) MALFORMED("integer too large");
+            }
+        }
+        result |= (uint64_t)(byte & 0x7f) << shift;
+        shift += 7;
+        if (!(byte & 0x80)) break;
+    }
+    if (sign && shift < 64 && (byte & 0x40)) result |= ~(uint64_t)0 << shift;
+    *out = result;
+    return WR_OK;
+}
+
+static wr_status rd_u32(cc *c, uint32_t *out)
+{
+    uint64_t v;
+    TRY(rd_leb(c, &v, 32, false));
+    *out = (uint32_t)v;
+    return WR_OK;
+}
+
+/* ------------------------------------------------------------ emission */
+
+#define LIVE (!(c->cs[c->csp - 1].unreachable || c->cs[c->csp - 1].dead))
+
+static uint32_t emit(cc *c, wr_opcode op, uint32_t nwords)
+{
+    if (!grow((void **)&c->ops, &c->opcap, c->nops + nwords, sizeof(wr_op))) {
+        c->oom = true;
+        c->nops = 0;
+    }
+    uint32_t at = c->nops;
+    if (c->oom) return 0;
+    memset(&c->ops[at], 0, nwords * sizeof(wr_op));
+    c->ops[at].h = c->h[op];
+    c->nops += nwords;
+    uint32_t cap = c->pccap;
+    if (!grow((void **)&c->pc, &c->pccap, c->npc + 1, sizeof(wr_pcmap)) ||
+        (c->debug && !grow((void **)&c->depths, &cap, c->npc + 1, sizeof(uint32_t)))) {
+        c->oom = true;
+        return 0;
+    }
+    if (c->debug) c->depths[c->npc] = c->sp;
+    c->pc[c->npc].ir = at;
+    c->pc[c->npc].off = c->cur_off;
+    c->npc++;
+    c->ld_valid = false;
+    c->lc_valid = false;
+    return at;
+}
+
+/* Removes the ops from word `at` on (a peephole rewrite). */
+static void unemit(cc *c, uint32_t at)
+{
+    c->nops = at;
+    while (c->npc > 0 && c->pc[c->npc - 1].ir >= at) c->npc--;
+}
+
+static void label_here(cc *c)
+{
+    c->barrier = c->nops;
+    c->ld_valid = false;
+    c->lc_valid = false;
+}
+
+static void add_sync(cc *c)
+{
+    if (!grow((void **)&c->syncs, &c->synccap, c->nsyncs + 1, sizeof(uint32_t))) {
+        c->oom = true;
+        return;
+    }
+    c->syncs[c->nsyncs++] = c->nops;
+}
+
+/* Records that the op at `start` wrote canonical slot `slot` through word
+ * `word` (its w1.a), so local.set may retarget it. */
+static void note_dst(cc *c, uint32_t start, int32_t slot)
+{
+    c->ld_valid = true;
+    c->ld_start = start;
+    c->ld_end = c->nops;
+    c->ld_word = start + 1;
+    c->ld_slot = slot;
+}
+
+static inline int32_t canon(cc *c, uint32_t depth) { return (int32_t)(c->nlocals + depth); }
+
+static void emit_copy(cc *c, int32_t dst, int32_t src)
+{
+    if (dst == src) return;
+    uint32_t at = emit(c, WR_OP_copy, 2);
+    if (c->oom) return;
+    c->ops[at + 1].s.a = dst;
+    c->ops[at + 1].s.b = src;
+}
+
+static void emit_const(cc *c, int32_t dst, uint64_t bits)
+{
+    uint32_t at = emit(c, WR_OP_const, 3);
+    if (c->oom) return;
+    c->ops[at + 1].s.a = dst;
+    c->ops[at + 2].u = bits;
+}
+
+/* Moves stack entry i into its canonical slot. */
+static void materialize(cc *c, uint32_t i)
+{
+    cval *v = &c->stk[i];
+    if (v->kind == K_SLOT) return;
+    if (LIVE) {
+        if (v->kind == K_LOCAL)
+            emit_copy(c, canon(c, i), v->slot);
+        else
+            emit_const(c, canon(c, i), v->bits);
+    }
+    v->kind = K_SLOT;
+    v->slot = canon(c, i);
+}
+
+static void materialize_all(cc *c)
+{
+    for (uint32_t i = 0; i < c->sp; i++) materialize(c, i);
+}
+
+static void materialize_local(cc *c, int32_t local)
+{
+    for (uint32_t i = 0; i < c->sp; i++)
+        if (c->stk[i].kind == K_LOCAL && c->stk[i].slot == local) materialize(c, i);
+}
+
+/* ------------------------------------------------------- operand stack */
+
+static wr_status push_v(cc *c, cval v)
+{
+    if (!grow((void **)&c->stk, &c->scap, c->sp + 1, sizeof(cval))) {
+        c->oom = true;
+        return wr_fail(c->err, WR_ERR_NOMEM, SEC, 0, "out of memory");
+    }
+    if (v.kind == K_SLOT) v.slot = canon(c, c->sp);
+    c->stk[c->sp++] = v;
+    if (c->sp > c->max_depth) c->max_depth = c->sp;
+    return WR_OK;
+}
+
+static wr_status push(cc *c, uint8_t type)
+{
+    cval v = {type, K_SLOT, 0, 0};
+    return push_v(c, v);
+}
+
+/* Pops any value; in unreachable code below the frame's height it yields an
+ * unknown value. */
+static wr_status pop_any(cc *c, cval *out)
+{
+    ctrl *f = &c->cs[c->csp - 1];
+    if (c->sp == f->height) {
+        if (f->unreachable) {
+            out->type = T_UNKNOWN;
+            out->kind = K_SLOT;
+            out->slot = canon(c, c->sp);
+            out->bits = 0;
+            return WR_OK;
+        }
+        INVALID("type mismatch: operand stack underflow");
+    }
+    *out = c->stk[--c->sp];
+    return WR_OK;
+}
+
+static const char *tname(uint8_t t)
+{
+    switch (t) {
+    case WR_I32: return "i32";
+    case WR_I64: return "i64";
+    case WR_F32: return "f32";
+    case WR_F64: return "f64";
+    case WR_V128: return "v128";
+    case WR_FUNCREF: return "funcref";
+    case WR_EXTERNREF: return "externref";
+    default: return "unknown";
+    }
+}
+
+static wr_status pop_t(cc *c, uint8_t want, cval *out)
+{
+    cval v;
+    TRY(pop_any(c, &v));
+    if (v.type != want && v.type != T_UNKNOWN && want != T_UNKNOWN)
+        INVALID("type mismatch: expected %s, got %s", tname(want), tname(v.type));
+    if (out) *out = v;
+    return WR_OK;
+}
+
+static bool is_ref(uint8_t t) { return t == WR_FUNCREF || t == WR_EXTERNREF; }
+static bool is_num(uint8_t t) { return t == WR_I32 || t == WR_I64 || t == WR_F32 || t == WR_F64; }
+
+/* The slot a popped value can be read from; constants are put into their
+ * canonical slot first. `depth` is where the value was on the stack. */
+static int32_t src_slot(cc *c, cval *v, uint32_t depth)
+{
+    if (v->kind == K_CONST) {
+        if (LIVE) emit_const(c, canon(c, depth), v->bits);
+        v->kind = K_SLOT;
+        v->slot = canon(c, depth);
+    }
+    return v->slot;
+}
+
+/* ------------------------------------------------------- control stack */
+
+static wr_status push_ctrl(cc *c, uint8_t opcode, uint32_t np, const wr_valtype *params,
+                           uint32_t nr, const wr_valtype *results)
+{
+    if (!grow((void **)&c->cs, &c->ccap, c->csp + 1, sizeof(ctrl))) {
+        c->oom = true;
+        return wr_fail(c->err, WR_ERR_NOMEM, SEC, 0, "out of memory");
+    }
+    bool dead = c->csp > 0 && !LIVE;
+    ctrl *f = &c->cs[c->csp++];
+    memset(f, 0, sizeof *f);
+    f->opcode = opcode;
+    f->nparams = np;
+    f->params = params;
+    f->nresults = nr;
+    f->results = results;
+    f->height = c->sp - np;
+    f->dead = dead;
+    return WR_OK;
+}
+
+static wr_status add_patch(cc *c, ctrl *f, uint32_t op, uint32_t word)
+{
+    if (!grow((void **)&f->patches, &f->cappatches, f->npatches + 1, sizeof(patch))) {
+        c->oom = true;
+        return wr_fail(c->err, WR_ERR_NOMEM, SEC, 0, "out of memory");
+    }
+    f->patches[f->npatches].op = op;
+    f->patches[f->npatches].word = word;
+    f->npatches++;
+    return WR_OK;
+}
+
+static void resolve_patches(cc *c, ctrl *f)
+{
+    if (c->oom) return;
+    for (uint32_t i = 0; i < f->npatches; i++)
+        c->ops[f->patches[i].word].i = (int64_t)c->nops - (int64_t)f->patches[i].op;
+    f->npatches = 0;
+}
+
+static const wr_valtype *fres(const ctrl *f) { return f->res_single ? &f->single : f->results; }
+
+/* Label arity and types: a loop's label takes its params. */
+static uint32_t label_arity(const ctrl *f) { return f->opcode == 0x03 ? f->nparams : f->nresults; }
+static const wr_valtype *label_types(const ctrl *f)
+{
+    return f->opcode == 0x03 ? f->params : fres(f);
+}
+
+/* Emits the copies that put the top n values into the label's slots. The
+ * values stay on the stack (for br_if). Increasing order is safe: see the
+ * parallel-move argument in wr_code.h's design notes (sources are never below
+ * their destinations once locals are materialized). */
+static void emit_label_copies(cc *c, const ctrl *f, uint32_t n)
+{
+    if (!LIVE) return;
+    uint32_t top = c->sp - n;
+    for (uint32_t i = 0; i < n; i++) {
+        cval *v = &c->stk[top + i];
+        int32_t dst = canon(c, f->height + i);
+        if (v->kind == K_CONST)
+            emit_const(c, dst, v->bits);
+        else
+            emit_copy(c, dst, v->slot);
+    }
+}
+
+static bool label_needs_copies(cc *c, const ctrl *f, uint32_t n)
+{
+    uint32_t top = c->sp - n;
+    for (uint32_t i = 0; i < n; i++) {
+        cval *v = &c->stk[top + i];
+        if (v->kind != K_SLOT || v->slot != canon(c, f->height + i)) return true;
+    }
+    return false;
+}
+
+/* Emits an unconditional jump to label f (after copies). */
+static wr_status emit_jump(cc *c, ctrl *f)
+{
+    if (!LIVE) return WR_OK;
+    uint32_t at = emit(c, WR_OP_br, 2);
+    if (c->oom) return WR_OK;
+    if (f->opcode == 0x03)
+        c->ops[at + 1].i = (int64_t)f->loop_ir - (int64_t)at;
+    else
+        return add_patch(c, f, at, at + 1);
+    return WR_OK;
+}
+
+/* Checks that the top of the stack matches `n` types (without popping). */
+static wr_status check_top(cc *c, uint32_t n, const wr_valtype *types)
+{
+    ctrl *f = &c->cs[c->csp - 1];
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t depth_from_top = n - 1 - i;
+        if (c->sp < f->height + depth_from_top + 1) {
+            if (f->unreachable) continue;
+            INVALID("type mismatch: operand stack underflow");
+        }
+        uint8_t t = c->stk[c->sp - 1 - depth_from_top].type;
+        if (t != T_UNKNOWN && t != types[i])
+            INVALID("type mismatch: expected %s, got %s", tname(types[i]), tname(t));
+    }
+    return WR_OK;
+}
+
+/* Pops n typed values (validation only). */
+static wr_status pop_types(cc *c, uint32_t n, const wr_valtype *types)
+{
+    for (uint32_t i = n; i-- > 0;) TRY(pop_t(c, types[i], NULL));
+    return WR_OK;
+}
+
+static void set_unreachable(cc *c)
+{
+    ctrl *f = &c->cs[c->csp - 1];
+    c->sp = f->height;
+    f->unreachable = true;
+}
+
+/* ------------------------------------------------------ module lookups */
+
+static wr_status read_blocktype(cc *c, uint32_t *np, const wr_valtype **params, uint32_t *nr,
+                                const wr_valtype **results, wr_valtype *single)
+{
+    if (c->p >= c->end) MALFORMED("unexpected end of section or function");
+    uint8_t b = *c->p;
+    if (b == 0x40) {
+        c->p++;
+        *np = *nr = 0;
+        *params = *results = NULL;
+        return WR_OK;
+    }
+    if (b == WR_I32 || b == WR_I64 || b == WR_F32 || b == WR_F64 || b == WR_FUNCREF ||
+        b == WR_EXTERNREF) {
+        c->p++;
+        *single = (wr_valtype)b;
+        *np = 0;
+        *params = NULL;
+        *nr = 1;
+        *results = single;
+        return WR_OK;
+    }
+    if (b == WR_V128) INVALID("SIMD (v128) is not supported");
+    uint64_t v;
+    TRY(rd_leb(c, &v, 33, true));
+    if ((int64_t)v < 0) MALFORMED("malformed block type");
+    if (v >= c->mod->ntypes) INVALID("unknown type %llu", (unsigned long long)v);
+    const wr_type *t = &c->mod->types[v];
+    *np = t->nparams;
+    *params = t->params;
+    *nr = t->nresults;
+    *results = t->results;
+    return WR_OK;
+}
+
+static wr_status read_memarg(cc *c, uint32_t natural_log2, uint32_t *offset)
+{
+    uint32_t align;
+    TRY(rd_u32(c, &align));
+    TRY(rd_u32(c, offset));
+    if (c->mod->nmems == 0) INVALID("unknown memory 0");
+    if (align > natural_log2) INVALID("alignment must not be larger than natural");
+    return WR_OK;
+}
+
+static wr_status need_memory(cc *c)
+{
+    if (c->mod->nmems == 0) INVALID("unknown memory 0");
+    return WR_OK;
+}
+
+/* memory.init and data.drop need the data count section (spec 5.5.16), but
+ * an index past every data segment is reported first as "unknown data
+ * segment", as the spec tests expect: bodies are compiled after the whole
+ * module is decoded, so the data section's count is known here. */
+static wr_status check_data_seg(cc *c, uint32_t seg)
+{
+    uint32_t n = c->mod->has_datacount ? c->mod->datacount : c->mod->ndatas;
+    if (seg >= n) INVALID("unknown data segment %u", seg);
+    if (!c->mod->has_datacount) MALFORMED("data count section required");
+    return WR_OK;
+}
+
+static wr_status zero_byte(cc *c)
+{
+    uint8_t b = 0;
+    TRY(rd_u8(c, &b));
+    if (b != 0) MALFORMED("zero byte expected");
+    return WR_OK;
+}
+
+/* ------------------------------------------------- instruction helpers */
+
+static const int8_t brcmp_invert[10] = {1, 0, 8, 9, 6, 7, 4, 5, 2, 3};
+
+/* i32 binop; `cmp` >= 0 marks a comparison usable by the branch fusion. */
+static wr_status ibinop(cc *c, uint8_t type, wr_opcode rr, uint8_t rtype, int cmp)
+{
+    cval b, a;
+    TRY(pop_t(c, type, &b));
+    TRY(pop_t(c, type, &a));
+    uint32_t d = c->sp;
+    if (LIVE) {
+        int32_t as = src_slot(c, &a, d);
+        int32_t dst = canon(c, d);
+        uint32_t at;
+        bool ri = b.kind == K_CONST;
+        if (ri) {
+            at = emit(c, (wr_opcode)(rr + 1), 3);
+            if (!c->oom) c->ops[at + 2].u = type == WR_I32 ? (uint32_t)b.bits : b.bits;
+        } else {
+            int32_t bs = src_slot(c, &b, d + 1);
+            at = emit(c, rr, 3);
+            if (!c->oom) c->ops[at + 2].s.a = bs;
+        }
+        if (!c->oom) {
+            c->ops[at + 1].s.a = dst;
+            c->ops[at + 1].s.b = as;
+        }
+        note_dst(c, at, dst);
+        if (cmp >= 0 && type == WR_I32 && (!ri || (uint32_t)b.bits == b.bits)) {
+            c->lc_valid = true;
+            c->lc_start = at;
+            c->lc_end = c->nops;
+            c->lc_cmp = cmp;
+            c->lc_ri = ri;
+            c->lc_a = as;
+            c->lc_b = ri ? (int32_t)(uint32_t)b.bits : c->ops[at + 2].s.a;
+            c->lc_dst = dst;
+        }
+    }
+    return push(c, rtype);
+}
+
+static wr_status frr(cc *c, uint8_t type, wr_opcode op, uint8_t rtype)
+{
+    cval b, a;
+    TRY(pop_t(c, type, &b));
+    TRY(pop_t(c, type, &a));
+    uint32_t d = c->sp;
+    if (LIVE) {
+        int32_t as = src_slot(c, &a, d);
+        int32_t bs = src_slot(c, &b, d + 1);
+        uint32_t at = emit(c, op, 3);
+        if (!c->oom) {
+            c->ops[at + 1].s.a = canon(c, d);
+            c->ops[at + 1].s.b = as;
+            c->ops[at + 2].s.a = bs;
+        }
+        note_dst(c, at, canon(c, d));
+    }
+    return push(c, rtype);
+}
+
+static wr_status unop(cc *c, uint8_t in, wr_opcode op, uint8_t out)
+{
+    cval a;
+    TRY(pop_t(c, in, &a));
+    uint32_t d = c->sp;
+    if (LIVE) {
+        int32_t as = src_slot(c, &a, d);
+        uint32_t at = emit(c, op, 2);
+        if (!c->oom) {
+            c->ops[at + 1].s.a = canon(c, d);
+            c->ops[at + 1].s.b = as;
+        }
+        note_dst(c, at, canon(c, d));
+        if (op == WR_OP_i32_eqz) {
+            /* eqz x == (x == 0): fuse as br_eq_ri x, 0 */
+            c->lc_valid = true;
+            c->lc_start = at;
+            c->lc_end = c->nops;
+            c->lc_cmp = 0;
+            c->lc_ri = true;
+            c->lc_a = as;
+            c->lc_b = 0;
+            c->lc_dst = canon(c, d);
+        }
+    }
+    return push(c, out);
+}
+
+static wr_status load(cc *c, uint8_t rtype, wr_opcode op, uint32_t natural)
+{
+    uint32_t offset;
+    TRY(read_memarg(c, natural, &offset));
+    cval a;
+    TRY(pop_t(c, WR_I32, &a));
+    uint32_t d = c->sp;
+    if (LIVE) {
+        int32_t as = src_slot(c, &a, d);
+        uint32_t at = emit(c, op, 3);
+        if (!c->oom) {
+            c->ops[at + 1].s.a = canon(c, d);
+            c->ops[at + 1].s.b = as;
+            c->ops[at + 2].u = offset;
+        }
+        note_dst(c, at, canon(c, d));
+    }
+    return push(c, rtype);
+}
+
+static wr_status store(cc *c, uint8_t vtype, wr_opcode op, uint32_t natural)
+{
+    uint32_t offset;
+    TRY(read_memarg(c, natural, &offset));
+    cval v, a;
+    TRY(pop_t(c, vtype, &v));
+    TRY(pop_t(c, WR_I32, &a));
+    uint32_t d = c->sp;
+    if (LIVE) {
+        int32_t as = src_slot(c, &a, d);
+        int32_t vs = src_slot(c, &v, d + 1);
+        uint32_t at = emit(c, op, 3);
+        if (!c->oom) {
+            c->ops[at + 1].s.a = vs;
+            c->ops[at + 1].s.b = as;
+            c->ops[at + 2].u = offset;
+        }
+    }
+    return WR_OK;
+}
+
+/* An op with up to three operands popped (given types, bottom first) and an
+ * optional result. Operand slots go to w1.a/w1.b/w2.a in order, after the
+ * destination when there is a result. Extra immediates are set by the caller
+ * through the returned op index (valid only when LIVE). */
+static wr_status generic(cc *c, wr_opcode op, uint32_t nwords, uint32_t nin, const uint8_t *in,
+                         uint8_t out, uint32_t *at_out)
+{
+    cval v[3];
+    for (uint32_t i = nin; i-- > 0;) TRY(pop_t(c, in[i], &v[i]));
+    uint32_t d = c->sp;
+    int32_t slots[4];
+    uint32_t ns = 0;
+    if (out) slots[ns++] = canon(c, d);
+    if (LIVE) {
+        for (uint32_t i = 0; i < nin; i++) slots[ns++] = src_slot(c, &v[i], d + i);
+        uint32_t at = emit(c, op, nwords);
+        if (!c->oom) {
+            int32_t *w[4] = {&c->ops[at + 1].s.a, &c->ops[at + 1].s.b, &c->ops[at + 2].s.a,
+                             &c->ops[at + 2].s.b};
+            for (uint32_t i = 0; i < ns; i++) *w[i] = slots[i];
+        }
+        if (at_out) *at_out = at;
+        if (out) note_dst(c, at, canon(c, d));
+    }
+    if (out) return push(c, out);
+    return WR_OK;
+}
+
+/* br_if / if: jumps when cond holds (jump_if_true) or not. Fuses a
+ * preceding i32 comparison. Returns the op index; the relative target word
+ * is at *word. */
+static uint32_t emit_cond_jump(cc *c, cval cond, uint32_t cond_depth, bool jump_if_true,
+                               uint32_t *word)
+{
+    if (c->lc_valid && c->lc_end == c->nops && c->lc_start >= c->barrier &&
+        cond.kind == K_SLOT && cond.slot == c->lc_dst) {
+        int cmp = c->lc_cmp;
+        bool ri = c->lc_ri;
+        int32_t a = c->lc_a, b = c->lc_b;
+        unemit(c, c->lc_start);
+        if (!jump_if_true) cmp = brcmp_invert[cmp];
+        uint32_t at = emit(c, (wr_opcode)(WR_OP_br_eq_rr + 2 * cmp + (ri ? 1 : 0)), 3);
+        if (!c->oom) {
+            c->ops[at + 1].s.a = a;
+            c->ops[at + 1].s.b = b;
+        }
+        *word = at + 2;
+        return at;
+    }
+    int32_t s = src_slot(c, &cond, cond_depth);
+    uint32_t at = emit(c, jump_if_true ? WR_OP_br_nz : WR_OP_br_z, 3);
+    if (!c->oom) c->ops[at + 1].s.a = s;
+    *word = at + 2;
+    return at;
+}
+
+/* ------------------------------------------------------------ the body */
+
+static wr_status translate_body(cc *c)
+{
+    const wr_type *ft = c->ftype;
+    TRY(push_ctrl(c, 0x00, 0, NULL, ft->nresults, ft->results));
+    /* entry op */
+    c->cur_off = (uint32_t)(c->p - c->bytes) - c->mod->code_section_offset;
+    uint32_t enter_at = emit(c, WR_OP_enter, 3);
+    add_sync(c);
+    label_here(c);
+
+    while (c->csp > 0) {
+        if (c->oom) return wr_fail(c->err, WR_ERR_NOMEM, SEC, 0, "out of memory");
+        if (c->p >= c->end) MALFORMED("unexpected end of section or function");
+        c->cur_off = (uint32_t)(c->p - c->bytes) - c->mod->code_section_offset;
+        if (c->debug && LIVE) {
+            materialize_all(c);
+            emit(c, WR_OP_dbg, 1);
+            label_here(c);
+        }
+        uint8_t opc = *c->p++;
+        switch (opc) {
+        case 0x00: /* unreachable */
+            if (LIVE) emit(c, WR_OP_unreachable, 1);
+            set_unreachable(c);
+            break;
+        case 0x01: /* nop */
+            break;
+        case 0x02:   /* block */
+        case 0x03: { /* loop */
+            uint32_t np, nr;
+            const wr_valtype *pt, *rt;
+            wr_valtype single = 0;
+            TRY(read_blocktype(c, &np, &pt, &nr, &rt, &single));
+            TRY(check_top(c, np, pt));
+            materialize_all(c);
+            TRY(push_ctrl(c, opc, np, pt, nr, rt));
+            ctrl *f = &c->cs[c->csp - 1];
+            if (nr == 1 && rt == &single) {
+                f->single = single;
+                f->res_single = true;
+                f->results = NULL;
+            }
+            if (opc == 0x03) {
+                if (LIVE) {
+                    emit(c, WR_OP_loop_check, 1);
+                    add_sync(c);
+                }
+                /* branches to the loop re-enter after the check op: the check
+                 * sits at the head, once per iteration */
+                f->loop_ir = c->nops >= 1 && LIVE ? c->nops - 1 : c->nops;
+                label_here(c);
+            }
+            break;
+        }
+        case 0x04: { /* if */
+            uint32_t np, nr;
+            const wr_valtype *pt, *rt;
+            wr_valtype single = 0;
+            TRY(read_blocktype(c, &np, &pt, &nr, &rt, &single));
+            cval cond;
+            TRY(pop_t(c, WR_I32, &cond));
+            TRY(check_top(c, np, pt));
+            bool live = LIVE;
+            /* keep the condition where it is; materialize what stays */
+            materialize_all(c);
+            uint32_t at = 0, word = 0;
+            if (live) at = emit_cond_jump(c, cond, c->sp, false, &word);
+            TRY(push_ctrl(c, opc, np, pt, nr, rt));
+            ctrl *f = &c->cs[c->csp - 1];
+            if (nr == 1 && rt == &single) {
+                f->single = single;
+                f->res_single = true;
+                f->results = NULL;
+            }
+            if (live) {
+                f->has_else_patch = true;
+                f->else_patch.op = at;
+                f->else_patch.word = word;
+            }
+            break;
+        }
+        case 0x05: { /* else */
+            ctrl *f = &c->cs[c->csp - 1];
+            if (f->opcode != 0x04) MALFORMED("else without if");
+            TRY(check_top(c, f->nresults, fres(f)));
+            if (c->sp - f->height != f->nresults && !f->unreachable)
+                INVALID("type mismatch: block results");
+            if (LIVE) {
+                for (uint32_t i = 0; i < f->nresults; i++) materialize(c, f->height + i);
+                TRY(emit_jump(c, f));
+            }
+            TRY(pop_types(c, f->nresults, fres(f)));
+            if (c->sp != f->height) INVALID("type mismatch: values remain at else");
+            /* the else arm starts with the params again */
+            for (uint32_t i = 0; i < f->nparams; i++) TRY(push(c, f->params[i]));
+            f->unreachable = false;
+            f->opcode = 0x05;
+            label_here(c);
+            if (f->has_else_patch && !c->oom)
+                c->ops[f->else_patch.word].i = (int64_t)c->nops - (int64_t)f->else_patch.op;
+            f->has_else_patch = false;
+            break;
+        }
+        case 0x0b: { /* end */
+            ctrl *f = &c->cs[c->csp - 1];
+            TRY(check_top(c, f->nresults, fres(f)));
+            if (c->sp - f->height != f->nresults && !f->unreachable)
+                INVALID("type mismatch: block results");
+            if (c->sp - f->height > f->nresults) INVALID("type mismatch: block results");
+            if (f->opcode == 0x04) {
+                /* if without else: the implicit else passes the params on */
+                if (f->nparams != f->nresults) INVALID("type mismatch: if without else");
+                for (uint32_t i = 0; i < f->nparams; i++)
+                    if (f->params[i] != fres(f)[i]) INVALID("type mismatch: if without else");
+            }
+            if (f->opcode == 0x00) {
+                /* function end: return */
+                if (LIVE) {
+                    uint32_t n = f->nresults;
+                    if (n > 1)
+                        for (uint32_t i = c->sp - n; i < c->sp; i++) materialize(c, i);
+                    for (uint32_t i = 0; i < n; i++) {
+                        cval *v = &c->stk[c->sp - n + i];
+                        if (v->kind == K_CONST)
+                            emit_const(c, (int32_t)i, v->bits);
+                        else
+                            emit_copy(c, (int32_t)i, v->slot);
+                    }
+                    emit(c, WR_OP_ret, 1);
+                }
+                if (f->npatches > 0) {
+                    /* branches to the function's label land here with the
+                     * results in canonical slots 0..n of the operand stack */
+                    label_here(c);
+                    resolve_patches(c, f);
+                    for (uint32_t i = 0; i < f->nresults; i++)
+                        emit_copy(c, (int32_t)i, canon(c, i));
+                    emit(c, WR_OP_ret, 1);
+                }
+                free(f->patches);
+                c->csp--;
+                goto body_done;
+            }
+            if (LIVE)
+                for (uint32_t i = 0; i < f->nresults && c->sp >= f->height + i + 1; i++)
+                    materialize(c, f->height + i);
+            bool was_dead = f->dead;
+            label_here(c);
+            if (f->has_else_patch && !c->oom)
+                c->ops[f->else_patch.word].i = (int64_t)c->nops - (int64_t)f->else_patch.op;
+            resolve_patches(c, f);
+            uint32_t h = f->height;
+            uint32_t nr = f->nresults;
+            wr_valtype rbuf[1];
+            const wr_valtype *rt = f->results;
+            if (f->res_single) {
+                rbuf[0] = f->single;
+                rt = rbuf;
+            }
+            free(f->patches);
+            c->csp--;
+            c->sp = h;
+            (void)was_dead;
+            for (uint32_t i = 0; i < nr; i++) TRY(push(c, rt[i]));
+            break;
+        }
+        case 0x0c:   /* br */
+        case 0x0d: { /* br_if */
+            uint32_t depth;
+            TRY(rd_u32(c, &depth));
+            if (depth >= c->csp) INVALID("unknown label");
+            ctrl *target = &c->cs[c->csp - 1 - depth];
+            uint32_t n = label_arity(target);
+            const wr_valtype *lt = label_types(target);
+            if (opc == 0x0c) {
+                TRY(check_top(c, n, lt));
+                if (LIVE) {
+                    if (n > 0 && c->sp >= n)
+                        emit_label_copies(c, target, n);
+                    TRY(emit_jump(c, target));
+                }
+                TRY(pop_types(c, n, lt));
+                set_unreachable(c);
+            } else {
+                cval cond;
+                TRY(pop_t(c, WR_I32, &cond));
+                TRY(check_top(c, n, lt));
+                if (LIVE) {
+                    uint32_t cond_depth = c->sp;
+                    /* materialize what stays below so both paths agree */
+                    for (uint32_t i = 0; i < c->sp - n; i++) materialize(c, i);
+                    bool copies = n > 0 && label_needs_copies(c, target, n);
+                    if (!copies) {
+                        uint32_t word;
+                        uint32_t at = emit_cond_jump(c, cond, cond_depth, true, &word);
+                        if (!c->oom) {
+                            if (target->opcode == 0x03)
+                                c->ops[word].i = (int64_t)target->loop_ir - (int64_t)at;
+                            else
+                                TRY(add_patch(c, target, at, word));
+                        }
+                    } else {
+                        uint32_t word;
+                        uint32_t at = emit_cond_jump(c, cond, cond_depth, false, &word);
+                        emit_label_copies(c, target, n);
+                        TRY(emit_jump(c, target));
+                        label_here(c);
+                        if (!c->oom) c->ops[word].i = (int64_t)c->nops - (int64_t)at;
+                    }
+                }
+                /* br_if's results are the label's types; the values stay
+                 * where they are on the fall-through path */
+                cval keep[16];
+                cval *kv = n <= 16 ? keep : malloc(n * sizeof(cval));
+                if (!kv) return wr_fail(c->err, WR_ERR_NOMEM, SEC, 0, "out of memory");
+                wr_status st = WR_OK;
+                for (uint32_t i = n; i-- > 0 && st == WR_OK;) st = pop_t(c, lt[i], &kv[i]);
+                for (uint32_t i = 0; i < n && st == WR_OK; i++) {
+                    kv[i].type = lt[i];
+                    st = push_v(c, kv[i]);
+                }
+                if (kv != keep) free(kv);
+                TRY(st);
+            }
+            break;
+        }
+        case 0x0e: { /* br_table */
+            uint32_t count;
+            TRY(rd_u32(c, &count));
+            if (count > (uint32_t)(c->end - c->p)) MALFORMED("unexpected end of section or function");
+            uint32_t *depths = malloc(((size_t)count + 1) * sizeof(uint32_t));
+            if (!depths) return wr_fail(c->err, WR_ERR_NOMEM, SEC, 0, "out of memory");
+            wr_status st = WR_OK;
+            for (uint32_t i = 0; i <= count && st == WR_OK; i++) {
+                st = rd_u32(c, &depths[i]);
+                if (st == WR_OK && depths[i] >= c->csp) st = bad(c, WR_ERR_INVALID, "unknown label");
+            }
+            cval idx;
+            if (st == WR_OK) st = pop_t(c, WR_I32, &idx);
+            uint32_t arity = 0;
+            if (st == WR_OK) {
+                arity = label_arity(&c->cs[c->csp - 1 - depths[count]]);
+                for (uint32_t i = 0; i <= count && st == WR_OK; i++) {
+                    ctrl *t = &c->cs[c->csp - 1 - depths[i]];
+                    if (label_arity(t) != arity)
+                        st = bad(c, WR_ERR_INVALID, "type mismatch: br_table arity");
+                    else
+                        st = check_top(c, arity, label_types(t));
+                }
+            }
+            if (st == WR_OK && LIVE) {
+                uint32_t idx_depth = c->sp;
+                int32_t is = src_slot(c, &idx, idx_depth);
+                uint32_t at = emit(c, WR_OP_br_table, 2 + count + 1);
+                if (!c->oom) {
+                    c->ops[at + 1].s.a = is;
+                    c->ops[at + 1].s.b = (int32_t)count;
+                }
+                /* each entry: jump straight to the label, or to a stub that
+                 * copies the values first */
+                for (uint32_t i = 0; i <= count && !c->oom; i++) {
+                    ctrl *t = &c->cs[c->csp - 1 - depths[i]];
+                    if (arity > 0 && label_needs_copies(c, t, arity)) {
+                        c->ops[at + 2 + i].i = (int64_t)c->nops - (int64_t)at;
+                        emit_label_copies(c, t, arity);
+                        st = emit_jump(c, t);
+                    } else if (t->opcode == 0x03) {
+                        c->ops[at + 2 + i].i = (int64_t)t->loop_ir - (int64_t)at;
+                    } else {
+                        st = add_patch(c, t, at, at + 2 + i);
+                    }
+                }
+            }
+            free(depths);
+            TRY(st);
+            set_unreachable(c);
+            break;
+        }
+        case 0x0f: { /* return */
+            ctrl *f = &c->cs[0];
+            uint32_t n = f->nresults;
+            TRY(check_top(c, n, fres(f)));
+            if (LIVE) {
+                if (n > 1)
+                    for (uint32_t i = c->sp - n; i < c->sp; i++) materialize(c, i);
+                for (uint32_t i = 0; i < n; i++) {
+                    cval *v = &c->stk[c->sp - n + i];
+                    if (v->kind == K_CONST)
+                        emit_const(c, (int32_t)i, v->bits);
+                    else
+                        emit_copy(c, (int32_t)i, v->slot);
+                }
+                emit(c, WR_OP_ret, 1);
+            }
+            set_unreachable(c);
+            break;
+        }
+        case 0x10: { /* call */
+            uint32_t fi;
+            TRY(rd_u32(c, &fi));
+            if (fi >= c->mod->nfuncs) INVALID("unknown function %u", fi);
+            const wr_type *t = &c->mod->types[c->mod->funcs[fi].type_index];
+            TRY(check_top(c, t->nparams, t->params));
+            materialize_all(c);
+            TRY(pop_types(c, t->nparams, t->params));
+            uint32_t base = c->sp;
+            if (LIVE) {
+                if (c->mod->funcs[fi].imported) {
+                    uint32_t at = emit(c, WR_OP_call_import, 2);
+                    if (!c->oom) {
+                        c->ops[at + 1].s.a = canon(c, base);
+                        c->ops[at + 1].s.b = (int32_t)fi;
+                    }
+                } else {
+                    wr_func_decl *fd = &c->mod->funcs[fi];
+                    if (!fd->code) {
+                        fd->code = calloc(1, sizeof(wr_code));
+                        if (!fd->code) return wr_fail(c->err, WR_ERR_NOMEM, SEC, 0, "out of memory");
+                    }
+                    uint32_t at = emit(c, WR_OP_call, 3);
+                    if (!c->oom) {
+                        c->ops[at + 1].s.a = canon(c, base);
+                        c->ops[at + 2].p = fd->code;
+                    }
+                }
+                add_sync(c);
+                label_here(c);
+            }
+            for (uint32_t i = 0; i < t->nresults; i++) TRY(push(c, t->results[i]));
+            /* the callee's frame must fit: count the result slots too */
+            if (base + t->nparams > c->max_depth) c->max_depth = base + t->nparams;
+            break;
+        }
+        case 0x11: { /* call_indirect */
+            uint32_t ti, tab;
+            TRY(rd_u32(c, &ti));
+            TRY(rd_u32(c, &tab));
+            if (tab >= c->mod->ntables) INVALID("unknown table %u", tab);
+            if (ti >= c->mod->ntypes) INVALID("unknown type %u", ti);
+            if (c->mod->tables[tab].elem != WR_FUNCREF) INVALID("type mismatch: table is not funcref");
+            const wr_type *t = &c->mod->types[ti];
+            cval e;
+            TRY(pop_t(c, WR_I32, &e));
+            TRY(check_top(c, t->nparams, t->params));
+            uint32_t edepth = c->sp;
+            materialize_all(c);
+            int32_t es = 0;
+            if (LIVE) {
+                /* the element index goes above the args' slots */
+                es = src_slot(c, &e, edepth);
+            }
+            TRY(pop_types(c, t->nparams, t->params));
+            uint32_t base = c->sp;
+            if (LIVE) {
+                uint32_t at = emit(c, WR_OP_call_indirect, 3);
+                if (!c->oom) {
+                    c->ops[at + 1].s.a = canon(c, base);
+                    c->ops[at + 1].s.b = (int32_t)ti;
+                    c->ops[at + 2].s.a = (int32_t)tab;
+                    c->ops[at + 2].s.b = es;
+                }
+                add_sync(c);
+                label_here(c);
+            }
+            for (uint32_t i = 0; i < t->nresults; i++) TRY(push(c, t->results[i]));
+            if (base + t->nparams + 1 > c->max_depth) c->max_depth = base + t->nparams + 1;
+            break;
+        }
+        case 0x1a: { /* drop */
+            cval v;
+            TRY(pop_any(c, &v));
+            break;
+        }
+        case 0x1b:   /* select */
+        case 0x1c: { /* select t */
+            uint8_t want = T_UNKNOWN;
+            if (opc == 0x1c) {
+                uint32_t n;
+                TRY(rd_u32(c, &n));
+                if (n != 1) INVALID("invalid result arity");
+                uint8_t t = 0;
+                TRY(rd_u8(c, &t));
+                if (t == WR_V128) INVALID("SIMD (v128) is not supported");
+                if (!is_num(t) && !is_ref(t)) MALFORMED("malformed value type");
+                want = t;
+            }
+            cval cond, b, a;
+            TRY(pop_t(c, WR_I32, &cond));
+            TRY(pop_t(c, want, &b));
+            TRY(pop_t(c, want, &a));
+            uint8_t rt = want;
+            if (opc == 0x1b) {
+                if ((a.type != T_UNKNOWN && !is_num(a.type)) || (b.type != T_UNKNOWN && !is_num(b.type)))
+                    INVALID("type mismatch: select needs numeric operands");
+                if (a.type != T_UNKNOWN && b.type != T_UNKNOWN && a.type != b.type)
+                    INVALID("type mismatch: select operands differ");
+                rt = a.type != T_UNKNOWN ? a.type : b.type;
+            }
+            uint32_t d = c->sp;
+            if (LIVE) {
+                int32_t as = src_slot(c, &a, d);
+                int32_t bs = src_slot(c, &b, d + 1);
+                int32_t cs = src_slot(c, &cond, d + 2);
+                uint32_t at = emit(c, WR_OP_select, 3);
+                if (!c->oom) {
+                    c->ops[at + 1].s.a = canon(c, d);
+                    c->ops[at + 1].s.b = cs;
+                    c->ops[at + 2].s.a = as;
+                    c->ops[at + 2].s.b = bs;
+                }
+                note_dst(c, at, canon(c, d));
+            }
+            TRY(push(c, rt));
+            break;
+        }
+        case 0x20: { /* local.get */
+            uint32_t li;
+            TRY(rd_u32(c, &li));
+            if (li >= c->nlocals) INVALID("unknown local %u", li);
+            cval v = {(uint8_t)c->ltypes[li], K_LOCAL, (int32_t)li, 0};
+            TRY(push_v(c, v));
+            if (c->debug) materialize(c, c->sp - 1);
+            break;
+        }
+        case 0x21:   /* local.set */
+        case 0x22: { /* local.tee */
+            uint32_t li;
+            TRY(rd_u32(c, &li));
+            if (li >= c->nlocals) INVALID("unknown local %u", li);
+            cval v;
+            TRY(pop_t(c, (uint8_t)c->ltypes[li], &v));
+            uint32_t d = c->sp;
+            if (LIVE) {
+                int32_t ls = (int32_t)li;
+                bool refs = false;
+                for (uint32_t i = 0; i < c->sp; i++)
+                    if (c->stk[i].kind == K_LOCAL && c->stk[i].slot == ls) refs = true;
+                if (!refs && v.kind == K_SLOT && c->ld_valid && c->ld_end == c->nops &&
+                    c->ld_start >= c->barrier && c->ld_slot == v.slot && !c->oom) {
+                    c->ops[c->ld_word].s.a = ls; /* retarget the producer */
+                    c->ld_valid = false;
+                    c->lc_valid = false;
+                } else {
+                    materialize_local(c, ls);
+                    if (v.kind == K_CONST)
+                        emit_const(c, ls, v.bits);
+                    else
+                        emit_copy(c, ls, v.slot);
+                }
+            }
+            if (opc == 0x22) {
+                cval nv = {(uint8_t)c->ltypes[li], K_LOCAL, (int32_t)li, 0};
+                if (!LIVE) nv.kind = K_SLOT;
+                TRY(push_v(c, nv));
+                if (c->debug) materialize(c, c->sp - 1);
+            }
+            (void)d;
+            break;
+        }
+        case 0x23: { /* global.get */
+            uint32_t gi;
+            TRY(rd_u32(c, &gi));
+            if (gi >= c->mod->nglobals) INVALID("unknown global %u", gi);
+            uint32_t d = c->sp;
+            if (LIVE) {
+                uint32_t at = emit(c, WR_OP_global_get, 2);
+                if (!c->oom) {
+                    c->ops[at + 1].s.a = canon(c, d);
+                    c->ops[at + 1].s.b = (int32_t)gi;
+                }
+                note_dst(c, at, canon(c, d));
+            }
+            TRY(push(c, (uint8_t)c->mod->globals[gi].type.type));
+            break;
+        }
+        case 0x24: { /* global.set */
+            uint32_t gi;
+            TRY(rd_u32(c, &gi));
+            if (gi >= c->mod->nglobals) INVALID("unknown global %u", gi);
+            if (!c->mod->globals[gi].type.mut) INVALID("global is immutable");
+            cval v;
+            TRY(pop_t(c, (uint8_t)c->mod->globals[gi].type.type, &v));
+            if (LIVE) {
+                int32_t vs = src_slot(c, &v, c->sp);
+                uint32_t at = emit(c, WR_OP_global_set, 2);
+                if (!c->oom) {
+                    c->ops[at + 1].s.a = vs;
+                    c->ops[at + 1].s.b = (int32_t)gi;
+                }
+            }
+            break;
+        }
+        case 0x25:   /* table.get */
+        case 0x26: { /* table.set */
+            uint32_t ti;
+            TRY(rd_u32(c, &ti));
+            if (ti >= c->mod->ntables) INVALID("unknown table %u", ti);
+            uint8_t et = (uint8_t)c->mod->tables[ti].elem;
+            uint32_t at = 0;
+            if (opc == 0x25) {
+                uint8_t in[1] = {WR_I32};
+                TRY(generic(c, WR_OP_table_get, 3, 1, in, et, &at));
+            } else {
+                uint8_t in[2] = {WR_I32, et};
+                TRY(generic(c, WR_OP_table_set, 3, 2, in, 0, &at));
+            }
+            /* generic filled w1 and w2.a; move the table index into w2.a */
+            if (LIVE && !c->oom) c->ops[at + 2].s.a = (int32_t)ti;
+            break;
+        }
+        case 0x28: TRY(load(c, WR_I32, WR_OP_i32_load, 2)); break;
+        case 0x29: TRY(load(c, WR_I64, WR_OP_i64_load, 3)); break;
+        case 0x2a: TRY(load(c, WR_F32, WR_OP_i32_load, 2)); break;
+        case 0x2b: TRY(load(c, WR_F64, WR_OP_i64_load, 3)); break;
+        case 0x2c: TRY(load(c, WR_I32, WR_OP_i32_load8_s, 0)); break;
+        case 0x2d: TRY(load(c, WR_I32, WR_OP_i32_load8_u, 0)); break;
+        case 0x2e: TRY(load(c, WR_I32, WR_OP_i32_load16_s, 1)); break;
+        case 0x2f: TRY(load(c, WR_I32, WR_OP_i32_load16_u, 1)); break;
+        case 0x30: TRY(load(c, WR_I64, WR_OP_i64_load8_s, 0)); break;
+        case 0x31: TRY(load(c, WR_I64, WR_OP_i64_load8_u, 0)); break;
+        case 0x32: TRY(load(c, WR_I64, WR_OP_i64_load16_s, 1)); break;
+        case 0x33: TRY(load(c, WR_I64, WR_OP_i64_load16_u, 1)); break;
+        case 0x34: TRY(load(c, WR_I64, WR_OP_i64_load32_s, 2)); break;
+        case 0x35: TRY(load(c, WR_I64, WR_OP_i64_load32_u, 2)); break;
+        case 0x36: TRY(store(c, WR_I32, WR_OP_i32_store, 2)); break;
+        case 0x37: TRY(store(c, WR_I64, WR_OP_i64_store, 3)); break;
+        case 0x38: TRY(store(c, WR_F32, WR_OP_i32_store, 2)); break;
+        case 0x39: TRY(store(c, WR_F64, WR_OP_i64_store, 3)); break;
+        case 0x3a: TRY(store(c, WR_I32, WR_OP_i32_store8, 0)); break;
+        case 0x3b: TRY(store(c, WR_I32, WR_OP_i32_store16, 1)); break;
+        case 0x3c: TRY(store(c, WR_I64, WR_OP_i64_store8, 0)); break;
+        case 0x3d: TRY(store(c, WR_I64, WR_OP_i64_store16, 1)); break;
+        case 0x3e: TRY(store(c, WR_I64, WR_OP_i64_store32, 2)); break;
+        case 0x3f: { /* memory.size */
+            TRY(zero_byte(c));
+            TRY(need_memory(c));
+            TRY(generic(c, WR_OP_memory_size, 2, 0, NULL, WR_I32, NULL));
+            break;
+        }
+        case 0x40: { /* memory.grow */
+            TRY(zero_byte(c));
+            TRY(need_memory(c));
+            uint8_t in[1] = {WR_I32};
+            TRY(generic(c, WR_OP_memory_grow, 2, 1, in, WR_I32, NULL));
+            break;
+        }
+        case 0x41: { /* i32.const */
+            uint64_t v;
+            TRY(rd_leb(c, &v, 32, true));
+            cval cv = {WR_I32, K_CONST, 0, (uint32_t)v};
+            TRY(push_v(c, cv));
+            if (c->debug) materialize(c, c->sp - 1);
+            break;
+        }
+        case 0x42: { /* i64.const */
+            uint64_t v;
+            TRY(rd_leb(c, &v, 64, true));
+            cval cv = {WR_I64, K_CONST, 0, v};
+            TRY(push_v(c, cv));
+            if (c->debug) materialize(c, c->sp - 1);
+            break;
+        }
+        case 0x43: { /* f32.const */
+            if (c->end - c->p < 4) MALFORMED("unexpected end of section or function");
+            uint32_t bits;
+            memcpy(&bits, c->p, 4);
+            c->p += 4;
+            cval cv = {WR_F32, K_CONST, 0, bits};
+            TRY(push_v(c, cv));
+            if (c->debug) materialize(c, c->sp - 1);
+            break;
+        }
+        case 0x44: { /* f64.const */
+            if (c->end - c->p < 8) MALFORMED("unexpected end of section or function");
+            uint64_t bits;
+            memcpy(&bits, c->p, 8);
+            c->p += 8;
+            cval cv = {WR_F64, K_CONST, 0, bits};
+            TRY(push_v(c, cv));
+            if (c->debug) materialize(c, c->sp - 1);
+            break;
+        }
+        /* i32 comparisons and arithmetic */
+        case 0x45: TRY(unop(c, WR_I32, WR_OP_i32_eqz, WR_I32)); break;
+        case 0x46: TRY(ibinop(c, WR_I32, WR_OP_i32_eq_rr, WR_I32, 0)); break;
+        case 0x47: TRY(ibinop(c, WR_I32, WR_OP_i32_ne_rr, WR_I32, 1)); break;
+        case 0x48: TRY(ibinop(c, WR_I32, WR_OP_i32_lt_s_rr, WR_I32, 2)); break;
+        case 0x49: TRY(ibinop(c, WR_I32, WR_OP_i32_lt_u_rr, WR_I32, 3)); break;
+        case 0x4a: TRY(ibinop(c, WR_I32, WR_OP_i32_gt_s_rr, WR_I32, 4)); break;
+        case 0x4b: TRY(ibinop(c, WR_I32, WR_OP_i32_gt_u_rr, WR_I32, 5)); break;
+        case 0x4c: TRY(ibinop(c, WR_I32, WR_OP_i32_le_s_rr, WR_I32, 6)); break;
+        case 0x4d: TRY(ibinop(c, WR_I32, WR_OP_i32_le_u_rr, WR_I32, 7)); break;
+        case 0x4e: TRY(ibinop(c, WR_I32, WR_OP_i32_ge_s_rr, WR_I32, 8)); break;
+        case 0x4f: TRY(ibinop(c, WR_I32, WR_OP_i32_ge_u_rr, WR_I32, 9)); break;
+        case 0x50: TRY(unop(c, WR_I64, WR_OP_i64_eqz, WR_I32)); break;
+        case 0x51: TRY(ibinop(c, WR_I64, WR_OP_i64_eq_rr, WR_I32, -1)); break;
+        case 0x52: TRY(ibinop(c, WR_I64, WR_OP_i64_ne_rr, WR_I32, -1)); break;
+        case 0x53: TRY(ibinop(c, WR_I64, WR_OP_i64_lt_s_rr, WR_I32, -1)); break;
+        case 0x54: TRY(ibinop(c, WR_I64, WR_OP_i64_lt_u_rr, WR_I32, -1)); break;
+        case 0x55: TRY(ibinop(c, WR_I64, WR_OP_i64_gt_s_rr, WR_I32, -1)); break;
+        case 0x56: TRY(ibinop(c, WR_I64, WR_OP_i64_gt_u_rr, WR_I32, -1)); break;
+        case 0x57: TRY(ibinop(c, WR_I64, WR_OP_i64_le_s_rr, WR_I32, -1)); break;
+        case 0x58: TRY(ibinop(c, WR_I64, WR_OP_i64_le_u_rr, WR_I32, -1)); break;
+        case 0x59: TRY(ibinop(c, WR_I64, WR_OP_i64_ge_s_rr, WR_I32, -1)); break;
+        case 0x5a: TRY(ibinop(c, WR_I64, WR_OP_i64_ge_u_rr, WR_I32, -1)); break;
+        case 0x5b: TRY(frr(c, WR_F32, WR_OP_f32_eq, WR_I32)); break;
+        case 0x5c: TRY(frr(c, WR_F32, WR_OP_f32_ne, WR_I32)); break;
+        case 0x5d: TRY(frr(c, WR_F32, WR_OP_f32_lt, WR_I32)); break;
+        case 0x5e: TRY(frr(c, WR_F32, WR_OP_f32_gt, WR_I32)); break;
+        case 0x5f: TRY(frr(c, WR_F32, WR_OP_f32_le, WR_I32)); break;
+        case 0x60: TRY(frr(c, WR_F32, WR_OP_f32_ge, WR_I32)); break;
+        case 0x61: TRY(frr(c, WR_F64, WR_OP_f64_eq, WR_I32)); break;
+        case 0x62: TRY(frr(c, WR_F64, WR_OP_f64_ne, WR_I32)); break;
+        case 0x63: TRY(frr(c, WR_F64, WR_OP_f64_lt, WR_I32)); break;
+        case 0x64: TRY(frr(c, WR_F64, WR_OP_f64_gt, WR_I32)); break;
+        case 0x65: TRY(frr(c, WR_F64, WR_OP_f64_le, WR_I32)); break;
+        case 0x66: TRY(frr(c, WR_F64, WR_OP_f64_ge, WR_I32)); break;
+        case 0x67: TRY(unop(c, WR_I32, WR_OP_i32_clz, WR_I32)); break;
+        case 0x68: TRY(unop(c, WR_I32, WR_OP_i32_ctz, WR_I32)); break;
+        case 0x69: TRY(unop(c, WR_I32, WR_OP_i32_popcnt, WR_I32)); break;
+        case 0x6a: TRY(ibinop(c, WR_I32, WR_OP_i32_add_rr, WR_I32, -1)); break;
+        case 0x6b: TRY(ibinop(c, WR_I32, WR_OP_i32_sub_rr, WR_I32, -1)); break;
+        case 0x6c: TRY(ibinop(c, WR_I32, WR_OP_i32_mul_rr, WR_I32, -1)); break;
+        case 0x6d: TRY(ibinop(c, WR_I32, WR_OP_i32_div_s_rr, WR_I32, -1)); break;
+        case 0x6e: TRY(ibinop(c, WR_I32, WR_OP_i32_div_u_rr, WR_I32, -1)); break;
+        case 0x6f: TRY(ibinop(c, WR_I32, WR_OP_i32_rem_s_rr, WR_I32, -1)); break;
+        case 0x70: TRY(ibinop(c, WR_I32, WR_OP_i32_rem_u_rr, WR_I32, -1)); break;
+        case 0x71: TRY(ibinop(c, WR_I32, WR_OP_i32_and_rr, WR_I32, -1)); break;
+        case 0x72: TRY(ibinop(c, WR_I32, WR_OP_i32_or_rr, WR_I32, -1)); break;
+        case 0x73: TRY(ibinop(c, WR_I32, WR_OP_i32_xor_rr, WR_I32, -1)); break;
+        case 0x74: TRY(ibinop(c, WR_I32, WR_OP_i32_shl_rr, WR_I32, -1)); break;
+        case 0x75: TRY(ibinop(c, WR_I32, WR_OP_i32_shr_s_rr, WR_I32, -1)); break;
+        case 0x76: TRY(ibinop(c, WR_I32, WR_OP_i32_shr_u_rr, WR_I32, -1)); break;
+        case 0x77: TRY(ibinop(c, WR_I32, WR_OP_i32_rotl_rr, WR_I32, -1)); break;
+        case 0x78: TRY(ibinop(c, WR_I32, WR_OP_i32_rotr_rr, WR_I32, -1)); break;
+        case 0x79: TRY(unop(c, WR_I64, WR_OP_i64_clz, WR_I64)); break;
+        case 0x7a: TRY(unop(c, WR_I64, WR_OP_i64_ctz, WR_I64)); break;
+        case 0x7b: TRY(unop(c, WR_I64, WR_OP_i64_popcnt, WR_I64)); break;
+        case 0x7c: TRY(ibinop(c, WR_I64, WR_OP_i64_add_rr, WR_I64, -1)); break;
+        case 0x7d: TRY(ibinop(c, WR_I64, WR_OP_i64_sub_rr, WR_I64, -1)); break;
+        case 0x7e: TRY(ibinop(c, WR_I64, WR_OP_i64_mul_rr, WR_I64, -1)); break;
+        case 0x7f: TRY(ibinop(c, WR_I64, WR_OP_i64_div_s_rr, WR_I64, -1)); break;
+        case 0x80: TRY(ibinop(c, WR_I64, WR_OP_i64_div_u_rr, WR_I64, -1)); break;
+        case 0x81: TRY(ibinop(c, WR_I64, WR_OP_i64_rem_s_rr, WR_I64, -1)); break;
+        case 0x82: TRY(ibinop(c, WR_I64, WR_OP_i64_rem_u_rr, WR_I64, -1)); break;
+        case 0x83: TRY(ibinop(c, WR_I64, WR_OP_i64_and_rr, WR_I64, -1)); break;
+        case 0x84: TRY(ibinop(c, WR_I64, WR_OP_i64_or_rr, WR_I64, -1)); break;
+        case 0x85: TRY(ibinop(c, WR_I64, WR_OP_i64_xor_rr, WR_I64, -1)); break;
+        case 0x86: TRY(ibinop(c, WR_I64, WR_OP_i64_shl_rr, WR_I64, -1)); break;
+        case 0x87: TRY(ibinop(c, WR_I64, WR_OP_i64_shr_s_rr, WR_I64, -1)); break;
+        case 0x88: TRY(ibinop(c, WR_I64, WR_OP_i64_shr_u_rr, WR_I64, -1)); break;
+        case 0x89: TRY(ibinop(c, WR_I64, WR_OP_i64_rotl_rr, WR_I64, -1)); break;
+        case 0x8a: TRY(ibinop(c, WR_I64, WR_OP_i64_rotr_rr, WR_I64, -1)); break;
+        case 0x8b: TRY(unop(c, WR_F32, WR_OP_f32_abs, WR_F32)); break;
+        case 0x8c: TRY(unop(c, WR_F32, WR_OP_f32_neg, WR_F32)); break;
+        case 0x8d: TRY(unop(c, WR_F32, WR_OP_f32_ceil, WR_F32)); break;
+        case 0x8e: TRY(unop(c, WR_F32, WR_OP_f32_floor, WR_F32)); break;
+        case 0x8f: TRY(unop(c, WR_F32, WR_OP_f32_trunc, WR_F32)); break;
+        case 0x90: TRY(unop(c, WR_F32, WR_OP_f32_nearest, WR_F32)); break;
+        case 0x91: TRY(unop(c, WR_F32, WR_OP_f32_sqrt, WR_F32)); break;
+        case 0x92: TRY(frr(c, WR_F32, WR_OP_f32_add, WR_F32)); break;
+        case 0x93: TRY(frr(c, WR_F32, WR_OP_f32_sub, WR_F32)); break;
+        case 0x94: TRY(frr(c, WR_F32, WR_OP_f32_mul, WR_F32)); break;
+        case 0x95: TRY(frr(c, WR_F32, WR_OP_f32_div, WR_F32)); break;
+        case 0x96: TRY(frr(c, WR_F32, WR_OP_f32_min, WR_F32)); break;
+        case 0x97: TRY(frr(c, WR_F32, WR_OP_f32_max, WR_F32)); break;
+        case 0x98: TRY(frr(c, WR_F32, WR_OP_f32_copysign, WR_F32)); break;
+        case 0x99: TRY(unop(c, WR_F64, WR_OP_f64_abs, WR_F64)); break;
+        case 0x9a: TRY(unop(c, WR_F64, WR_OP_f64_neg, WR_F64)); break;
+        case 0x9b: TRY(unop(c, WR_F64, WR_OP_f64_ceil, WR_F64)); break;
+        case 0x9c: TRY(unop(c, WR_F64, WR_OP_f64_floor, WR_F64)); break;
+        case 0x9d: TRY(unop(c, WR_F64, WR_OP_f64_trunc, WR_F64)); break;
+        case 0x9e: TRY(unop(c, WR_F64, WR_OP_f64_nearest, WR_F64)); break;
+        case 0x9f: TRY(unop(c, WR_F64, WR_OP_f64_sqrt, WR_F64)); break;
+        case 0xa0: TRY(frr(c, WR_F64, WR_OP_f64_add, WR_F64)); break;
+        case 0xa1: TRY(frr(c, WR_F64, WR_OP_f64_sub, WR_F64)); break;
+        case 0xa2: TRY(frr(c, WR_F64, WR_OP_f64_mul, WR_F64)); break;
+        case 0xa3: TRY(frr(c, WR_F64, WR_OP_f64_div, WR_F64)); break;
+        case 0xa4: TRY(frr(c, WR_F64, WR_OP_f64_min, WR_F64)); break;
+        case 0xa5: TRY(frr(c, WR_F64, WR_OP_f64_max, WR_F64)); break;
+        case 0xa6: TRY(frr(c, WR_F64, WR_OP_f64_copysign, WR_F64)); break;
+        case 0xa7: TRY(unop(c, WR_I64, WR_OP_i32_wrap_i64, WR_I32)); break;
+        case 0xa8: TRY(unop(c, WR_F32, WR_OP_i32_trunc_f32_s, WR_I32)); break;
+        case 0xa9: TRY(unop(c, WR_F32, WR_OP_i32_trunc_f32_u, WR_I32)); break;
+        case 0xaa: TRY(unop(c, WR_F64, WR_OP_i32_trunc_f64_s, WR_I32)); break;
+        case 0xab: TRY(unop(c, WR_F64, WR_OP_i32_trunc_f64_u, WR_I32)); break;
+        case 0xac: TRY(unop(c, WR_I32, WR_OP_i64_extend_i32_s, WR_I64)); break;
+        case 0xad: TRY(unop(c, WR_I32, WR_OP_i64_extend_i32_u, WR_I64)); break;
+        case 0xae: TRY(unop(c, WR_F32, WR_OP_i64_trunc_f32_s, WR_I64)); break;
+        case 0xaf: TRY(unop(c, WR_F32, WR_OP_i64_trunc_f32_u, WR_I64)); break;
+        case 0xb0: TRY(unop(c, WR_F64, WR_OP_i64_trunc_f64_s, WR_I64)); break;
+        case 0xb1: TRY(unop(c, WR_F64, WR_OP_i64_trunc_f64_u, WR_I64)); break;
+        case 0xb2: TRY(unop(c, WR_I32, WR_OP_f32_convert_i32_s, WR_F32)); break;
+        case 0xb3: TRY(unop(c, WR_I32, WR_OP_f32_convert_i32_u, WR_F32)); break;
+        case 0xb4: TRY(unop(c, WR_I64, WR_OP_f32_convert_i64_s, WR_F32)); break;
+        case 0xb5: TRY(unop(c, WR_I64, WR_OP_f32_convert_i64_u, WR_F32)); break;
+        case 0xb6: TRY(unop(c, WR_F64, WR_OP_f32_demote_f64, WR_F32)); break;
+        case 0xb7: TRY(unop(c, WR_I32, WR_OP_f64_convert_i32_s, WR_F64)); break;
+        case 0xb8: TRY(unop(c, WR_I32, WR_OP_f64_convert_i32_u, WR_F64)); break;
+        case 0xb9: TRY(unop(c, WR_I64, WR_OP_f64_convert_i64_s, WR_F64)); break;
+        case 0xba: TRY(unop(c, WR_I64, WR_OP_f64_convert_i64_u, WR_F64)); break;
+        case 0xbb: TRY(unop(c, WR_F32, WR_OP_f64_promote_f32, WR_F64)); break;
+        /* reinterpretations: slots hold bits, so only the type changes */
+        case 0xbc:
+        case 0xbd:
+        case 0xbe:
+        case 0xbf: {
+            static const uint8_t from[4] = {WR_F32, WR_F64, WR_I32, WR_I64};
+            static const uint8_t to[4] = {WR_I32, WR_I64, WR_F32, WR_F64};
+            cval v;
+            TRY(pop_t(c, from[opc - 0xbc], &v));
+            v.type = to[opc - 0xbc];
+            TRY(push_v(c, v));
+            break;
+        }
+        case 0xc0: TRY(unop(c, WR_I32, WR_OP_i32_extend8_s, WR_I32)); break;
+        case 0xc1: TRY(unop(c, WR_I32, WR_OP_i32_extend16_s, WR_I32)); break;
+        case 0xc2: TRY(unop(c, WR_I64, WR_OP_i64_extend8_s, WR_I64)); break;
+        case 0xc3: TRY(unop(c, WR_I64, WR_OP_i64_extend16_s, WR_I64)); break;
+        case 0xc4: TRY(unop(c, WR_I64, WR_OP_i64_extend32_s, WR_I64)); break;
+        case 0xd0: { /* ref.null t */
+            uint8_t t = 0;
+            TRY(rd_u8(c, &t));
+            if (!is_ref(t)) MALFORMED("malformed reference type");
+            cval cv = {t, K_CONST, 0, 0};
+            TRY(push_v(c, cv));
+            if (c->debug) materialize(c, c->sp - 1);
+            break;
+        }
+        case 0xd1: { /* ref.is_null */
+            cval v;
+            TRY(pop_any(c, &v));
+            if (v.type != T_UNKNOWN && !is_ref(v.type)) INVALID("type mismatch: expected a reference");
+            v.type = WR_I64; /* a null reference is the all-zero slot */
+            TRY(push_v(c, v));
+            TRY(unop(c, WR_I64, WR_OP_i64_eqz, WR_I32));
+            break;
+        }
+        case 0xd2: { /* ref.func */
+            uint32_t fi;
+            TRY(rd_u32(c, &fi));
+            if (fi >= c->mod->nfuncs) INVALID("unknown function %u", fi);
+            if (!c->mod->func_declared || !c->mod->func_declared[fi])
+                INVALID("undeclared function reference");
+            uint32_t d = c->sp;
+            if (LIVE) {
+                uint32_t at = emit(c, WR_OP_ref_func, 2);
+                if (!c->oom) {
+                    c->ops[at + 1].s.a = canon(c, d);
+                    c->ops[at + 1].s.b = (int32_t)fi;
+                }
+                note_dst(c, at, canon(c, d));
+            }
+            TRY(push(c, WR_FUNCREF));
+            break;
+        }
+        case 0xfc: {
+            uint32_t sub;
+            TRY(rd_u32(c, &sub));
+            switch (sub) {
+            case 0: TRY(unop(c, WR_F32, WR_OP_i32_trunc_sat_f32_s, WR_I32)); break;
+            case 1: TRY(unop(c, WR_F32, WR_OP_i32_trunc_sat_f32_u, WR_I32)); break;
+            case 2: TRY(unop(c, WR_F64, WR_OP_i32_trunc_sat_f64_s, WR_I32)); break;
+            case 3: TRY(unop(c, WR_F64, WR_OP_i32_trunc_sat_f64_u, WR_I32)); break;
+            case 4: TRY(unop(c, WR_F32, WR_OP_i64_trunc_sat_f32_s, WR_I64)); break;
+            case 5: TRY(unop(c, WR_F32, WR_OP_i64_trunc_sat_f32_u, WR_I64)); break;
+            case 6: TRY(unop(c, WR_F64, WR_OP_i64_trunc_sat_f64_s, WR_I64)); break;
+            case 7: TRY(unop(c, WR_F64, WR_OP_i64_trunc_sat_f64_u, WR_I64)); break;
+            case 8: { /* memory.init */
+                uint32_t seg;
+                TRY(rd_u32(c, &seg));
+                TRY(zero_byte(c));
+                TRY(need_memory(c));
+                TRY(check_data_seg(c, seg));
+                uint8_t in[3] = {WR_I32, WR_I32, WR_I32};
+                uint32_t at = 0;
+                TRY(generic(c, WR_OP_memory_init, 3, 3, in, 0, &at));
+                if (LIVE && !c->oom) c->ops[at + 2].s.b = (int32_t)seg;
+                break;
+            }
+            case 9: { /* data.drop */
+                uint32_t seg;
+                TRY(rd_u32(c, &seg));
+                TRY(check_data_seg(c, seg));
+                if (LIVE) {
+                    uint32_t at = emit(c, WR_OP_data_drop, 2);
+                    if (!c->oom) c->ops[at + 1].s.a = (int32_t)seg;
+                }
+                break;
+            }
+            case 10: { /* memory.copy */
+                TRY(zero_byte(c));
+                TRY(zero_byte(c));
+                TRY(need_memory(c));
+                uint8_t in[3] = {WR_I32, WR_I32, WR_I32};
+                TRY(generic(c, WR_OP_memory_copy, 3, 3, in, 0, NULL));
+                break;
+            }
+            case 11: { /* memory.fill */
+                TRY(zero_byte(c));
+                TRY(need_memory(c));
+                uint8_t in[3] = {WR_I32, WR_I32, WR_I32};
+                TRY(generic(c, WR_OP_memory_fill, 3, 3, in, 0, NULL));
+                break;
+            }
+            case 12: { /* table.init seg table */
+                uint32_t seg, ti;
+                TRY(rd_u32(c, &seg));
+                TRY(rd_u32(c, &ti));
+                if (ti >= c->mod->ntables) INVALID("unknown table %u", ti);
+                if (seg >= c->mod->nelems) INVALID("unknown elem segment %u", seg);
+                if (c->mod->elems[seg].type != c->mod->tables[ti].elem) INVALID("type mismatch: table.init");
+                uint8_t in[3] = {WR_I32, WR_I32, WR_I32};
+                uint32_t at = 0;
+                TRY(generic(c, WR_OP_table_init, 4, 3, in, 0, &at));
+                if (LIVE && !c->oom) {
+                    c->ops[at + 2].s.b = (int32_t)ti;
+                    c->ops[at + 3].s.a = (int32_t)seg;
+                }
+                break;
+            }
+            case 13: { /* elem.drop */
+                uint32_t seg;
+                TRY(rd_u32(c, &seg));
+                if (seg >= c->mod->nelems) INVALID("unknown elem segment %u", seg);
+                if (LIVE) {
+                    uint32_t at = emit(c, WR_OP_elem_drop, 2);
+                    if (!c->oom) c->ops[at + 1].s.a = (int32_t)seg;
+                }
+                break;
+            }
+            case 14: { /* table.copy dst src */
+                uint32_t td, ts;
+                TRY(rd_u32(c, &td));
+                TRY(rd_u32(c, &ts));
+                if (td >= c->mod->ntables) INVALID("unknown table %u", td);
+                if (ts >= c->mod->ntables) INVALID("unknown table %u", ts);
+                if (c->mod->tables[td].elem != c->mod->tables[ts].elem) INVALID("type mismatch: table.copy");
+                uint8_t in[3] = {WR_I32, WR_I32, WR_I32};
+                uint32_t at = 0;
+                TRY(generic(c, WR_OP_table_copy, 4, 3, in, 0, &at));
+                if (LIVE && !c->oom) {
+                    c->ops[at + 2].s.b = (int32_t)td;
+                    c->ops[at + 3].s.a = (int32_t)ts;
+                }
+                break;
+            }
+            case 15:   /* table.grow */
+            case 16:   /* table.size */
+            case 17: { /* table.fill */
+                uint32_t ti;
+                TRY(rd_u32(c, &ti));
+                if (ti >= c->mod->ntables) INVALID("unknown table %u", ti);
+                uint8_t et = (uint8_t)c->mod->tables[ti].elem;
+                uint32_t at = 0;
+                if (sub == 15) {
+                    /* w1={dst,init} w2={table,n} */
+                    cval n, init;
+                    TRY(pop_t(c, WR_I32, &n));
+                    TRY(pop_t(c, et, &init));
+                    uint32_t d = c->sp;
+                    if (LIVE) {
+                        int32_t is = src_slot(c, &init, d);
+                        int32_t ns = src_slot(c, &n, d + 1);
+                        at = emit(c, WR_OP_table_grow, 3);
+                        if (!c->oom) {
+                            c->ops[at + 1].s.a = canon(c, d);
+                            c->ops[at + 1].s.b = is;
+                            c->ops[at + 2].s.a = (int32_t)ti;
+                            c->ops[at + 2].s.b = ns;
+                        }
+                        note_dst(c, at, canon(c, d));
+                    }
+                    TRY(push(c, WR_I32));
+                } else if (sub == 16) {
+                    TRY(generic(c, WR_OP_table_size, 3, 0, NULL, WR_I32, &at));
+                    if (LIVE && !c->oom) c->ops[at + 2].s.a = (int32_t)ti;
+                } else {
+                    /* w1={i,val} w2={table,n} */
+                    cval n, val, i;
+                    TRY(pop_t(c, WR_I32, &n));
+                    TRY(pop_t(c, et, &val));
+                    TRY(pop_t(c, WR_I32, &i));
+                    uint32_t d = c->sp;
+                    if (LIVE) {
+                        int32_t is = src_slot(c, &i, d);
+                        int32_t vs = src_slot(c, &val, d + 1);
+                        int32_t ns = src_slot(c, &n, d + 2);
+                        at = emit(c, WR_OP_table_fill, 3);
+                        if (!c->oom) {
+                            c->ops[at + 1].s.a = is;
+                            c->ops[at + 1].s.b = vs;
+                            c->ops[at + 2].s.a = (int32_t)ti;
+                            c->ops[at + 2].s.b = ns;
+                        }
+                    }
+                }
+                break;
+            }
+            default: MALFORMED("illegal opcode 0xfc %u", sub);
+            }
+            break;
+        }
+        case 0xfd: INVALID("SIMD (v128) is not supported");
+        default: MALFORMED("illegal opcode 0x%02x", opc);
+        }
+    }
+body_done:
+    if (c->p != c->end) MALFORMED("section size mismatch: code after the function's end");
+    if (c->oom) return wr_fail(c->err, WR_ERR_NOMEM, SEC, 0, "out of memory");
+    /* the function's frame: locals + operand stack */
+    uint64_t slots = (uint64_t)c->nlocals + c->max_depth + 1;
+    if (slots > 0x7fffffff) INVALID("function frame too large");
+    c->ops[enter_at + 1].s.a = (int32_t)slots;
+    c->ops[enter_at + 1].s.b = (int32_t)c->nlocals;
+    c->ops[enter_at + 2].s.a = (int32_t)c->nparams;
+    return WR_OK;
+}
+
+wr_status wr_translate(wr_module *mod, uint32_t func_index, bool debug, wr_ops *out,
+                       wr_error *err)
+{
+    wr_func_decl *fd = &mod->funcs[func_index];
+    const wr_type *ft = &mod->types[fd->type_index];
+    cc c;
+    memset(&c, 0, sizeof c);
+    memset(out, 0, sizeof *out);
+    c.mod = mod;
+    c.fidx = func_index;
+    c.debug = debug;
+    c.err = err;
+    c.bytes = mod->bytes;
+    c.p = mod->bytes + fd->code_start;
+    c.end = mod->bytes + fd->body_end;
+    c.ftype = ft;
+    c.h = wr_interp_handlers();
+    c.nparams = ft->nparams;
+    uint64_t nl = (uint64_t)ft->nparams + fd->nlocals;
+    wr_status st = WR_OK;
+    if (nl > 0x10000000) {
+        st = wr_fail(err, WR_ERR_MALFORMED, SEC, fd->body_start, "too many locals");
+        goto done;
+    }
+    c.nlocals = (uint32_t)nl;
+    c.ltypes = malloc((nl ? nl : 1) * sizeof(wr_valtype));
+    if (!c.ltypes) {
+        st = wr_fail(err, WR_ERR_NOMEM, SEC, 0, "out of memory");
+        goto done;
+    }
+    for (uint32_t i = 0; i < ft->nparams; i++) c.ltypes[i] = ft->params[i];
+    for (uint32_t i = 0; i < fd->nlocals; i++) c.ltypes[ft->nparams + i] = fd->local_types[i];
+    st = translate_body(&c);
+done:
+    for (uint32_t i = 0; i < c.csp; i++) free(c.cs[i].patches);
+    free(c.cs);
+    free(c.stk);
+    free(c.ltypes);
+    if (st != WR_OK) {
+        free(c.ops);
+        free(c.pc);
+        free(c.depths);
+        free(c.syncs);
+        return st;
+    }
+    out->ops = c.ops;
+    out->nops = c.nops;
+    out->pcmap = c.pc;
+    out->npc = c.npc;
+    out->depths = c.depths;
+    out->syncs = c.syncs;
+    out->nsyncs = c.nsyncs;
+    out->frame_slots = (uint32_t)c.ops[1].s.a;
+    out->debug = debug;
+    return WR_OK;
+}
+
+void wr_ops_release(wr_ops *o)
+{
+    free(o->ops);
+    free(o->pcmap);
+    free(o->depths);
+    free(o->syncs);
+    memset(o, 0, sizeof *o);
+}
+
 wr_status wr_compile_function(wr_module *mod, uint32_t func_index, wr_error *err)
 {
-    (void)mod; (void)func_index;
-    return wr_fail(err, WR_ERR_INVALID, "code", 0, "compiler not implemented yet");
+    wr_func_decl *fd = &mod->funcs[func_index];
+    if (!fd->code) {
+        fd->code = calloc(1, sizeof(wr_code));
+        if (!fd->code) return wr_fail(err, WR_ERR_NOMEM, SEC, 0, "out of memory");
+    }
+    wr_code *code = fd->code;
+    const wr_type *ft = &mod->types[fd->type_index];
+    code->mod = mod;
+    code->func_index = func_index;
+    code->type = ft;
+    code->nparams = ft->nparams;
+    code->nresults = ft->nresults;
+    code->nlocals = ft->nparams + fd->nlocals;
+    TRY(wr_translate(mod, func_index, false, &code->normal, err));
+    code->active = code->normal.ops;
+    code->active_slots = code->normal.frame_slots;
+    code->compiled = true;
+    return WR_OK;
 }
-void wr_code_free(struct wr_code *code) { (void)code; }
+
+wr_status wr_code_make_debug(wr_code *code, wr_error *err)
+{
+    if (code->dbg) return WR_OK;
+    wr_ops *o = calloc(1, sizeof *o);
+    if (!o) return wr_fail(err, WR_ERR_NOMEM, NULL, 0, "out of memory");
+    wr_status st = wr_translate(code->mod, code->func_index, true, o, err);
+    if (st != WR_OK) {
+        free(o);
+        return st;
+    }
+    code->dbg = o;
+    return WR_OK;
+}
+
+void wr_code_free(struct wr_code *code)
+{
+    if (!code) return;
+    wr_ops_release(&code->normal);
+    if (code->dbg) {
+        wr_ops_release(code->dbg);
+        free(code->dbg);
+    }
+    free(code);
+}
+
+uint32_t wr_ops_offset_at(const wr_ops *o, uint32_t ir)
+{
+    /* the last pcmap entry with .ir <= ir */
+    uint32_t lo = 0, hi = o->npc;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (o->pcmap[mid].ir <= ir)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? o->pcmap[lo - 1].off : 0;
+}
+
+const wr_ops *wr_code_ops_of(const wr_code *code, const wr_op *ip)
+{
+    if (ip >= code->normal.ops && ip < code->normal.ops + code->normal.nops) return &code->normal;
+    if (code->dbg && ip >= code->dbg->ops && ip < code->dbg->ops + code->dbg->nops) return code->dbg;
+    return NULL;
+}

@@ -1,1 +1,1060 @@
-/* placeholder: being written */
+/*
+ * Binary decoding and validation of a module, everything but function
+ * bodies (those are validated and translated by wr_compile.c).
+ *
+ * One pass over the sections in file order (spec 2.0, 5.5 "Modules"). Each
+ * section is read through a cursor bounded by the section's size, so a size
+ * that lies is caught at the section's end ("section size mismatch") and no
+ * read ever leaves the file. Errors carry the section's name and the file
+ * offset of the byte where decoding stopped.
+ *
+ * Counts read from the file are checked against the bytes left before
+ * anything is allocated for them: every item takes at least one byte, so a
+ * hostile count cannot make us allocate more than the file's size allows.
+ *
+ * Validation of indices and types that only needs earlier sections is done
+ * as each item is read (spec 3.4 "Modules"). Function bodies are compiled
+ * last, once every section is decoded, so a malformed later section wins
+ * over an invalid body, as the spec's decode-then-validate order implies.
+ */
+#include "wr_code.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* A hard bound on the locals of one function: the spec allows 2^32-1, but a
+ * frame that large cannot run anyway. Above it the module is refused with
+ * WR_ERR_LIMIT, not as malformed. */
+#define WR_MAX_LOCALS (1u << 20)
+
+typedef struct rd {
+    wr_module *mod;
+    wr_error *err;
+    const uint8_t *p, *end; /* cursor within the current section */
+    const char *sec;        /* name of the section being read */
+} rd;
+
+wr_status wr_fail(wr_error *err, wr_status status, const char *section, size_t offset,
+                  const char *fmt, ...)
+{
+    if (!err) return status;
+    err->status = status;
+    err->trap = WR_TRAP_NONE;
+    err->section = section;
+    err->offset = offset;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+static wr_status rfail(rd *r, wr_status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static wr_status rfail(rd *r, wr_status st, const char *fmt, ...)
+{
+    char msg[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return wr_fail(r->err, st, r->sec, (size_t)(r->p - r->mod->bytes), "%s", msg);
+}
+#define MALFORMED(...) return rfail(r, WR_ERR_MALFORMED, __VA_ARGS__)
+#define INVALID(...) return rfail(r, WR_ERR_INVALID, __VA_ARGS__)
+#define TRY(x)                                                                                  \
+    do {                                                                                        \
+        wr_status st_ = (x);                                                                    \
+        if (st_ != WR_OK) return st_;                                                           \
+    } while (0)
+#define NOMEM() return rfail(r, WR_ERR_NOMEM, "out of memory")
+
+/* ------------------------------------------------------------ primitives */
+
+static wr_status rd_u8(rd *r, uint8_t *out)
+{
+    *out = 0;
+    if (r->p >= r->end) MALFORMED("unexpected end of section");
+    *out = *r->p++;
+    return WR_OK;
+}
+
+/* LEB128 of at most `bits` bits (spec 5.2.2): at most ceil(bits/7) bytes, and
+ * the unused bits of the last byte are zero (unsigned) or copies of the sign
+ * bit (signed). */
+static wr_status rd_leb(rd *r, uint64_t *out, unsigned bits, bool sign)
+{
+    uint64_t result = 0;
+    unsigned shift = 0;
+    unsigned maxbytes = (bits + 6) / 7;
+    uint8_t byte;
+    for (unsigned i = 0;; i++) {
+        if (r->p >= r->end) MALFORMED("unexpected end of section");
+        byte = *r->p++;
+        if (i == maxbytes - 1) {
+            unsigned used = bits - shift;
+            if (byte & 0x80) MALFORMED("integer representation too long");
+            if (!sign) {
+                if (used < 7 && (byte >> used) != 0) MALFORMED("integer too large");
+            } else if (used < 7) {
+                uint8_t rest = (uint8_t)((byte & 0x7f) >> (used - 1));
+                uint8_t all = (uint8_t)(0x7f >> (used - 1));
+                if (rest != 0 && rest != all) MALFORMED("integer too large");
+            }
+        }
+        result |= (uint64_t)(byte & 0x7f) << shift;
+        shift += 7;
+        if (!(byte & 0x80)) break;
+    }
+    if (sign && shift < 64 && (byte & 0x40)) result |= ~(uint64_t)0 << shift;
+    *out = result;
+    return WR_OK;
+}
+
+static wr_status rd_u32(rd *r, uint32_t *out)
+{
+    uint64_t v;
+    TRY(rd_leb(r, &v, 32, false));
+    *out = (uint32_t)v;
+    return WR_OK;
+}
+
+/* A vector length: at most one item per `min_item_bytes` bytes left. */
+static wr_status rd_count(rd *r, uint32_t *out, uint32_t min_item_bytes)
+{
+    TRY(rd_u32(r, out));
+    if (min_item_bytes && *out > (size_t)(r->end - r->p) / min_item_bytes)
+        MALFORMED("length out of bounds: %u items in %zu bytes", *out, (size_t)(r->end - r->p));
+    return WR_OK;
+}
+
+/* Well-formed UTF-8 (Unicode 3.9, as the spec's name grammar requires): no
+ * overlong forms, no surrogates, nothing above U+10FFFF. */
+static bool utf8_ok(const uint8_t *s, uint32_t n)
+{
+    uint32_t i = 0;
+    while (i < n) {
+        uint8_t c = s[i];
+        uint32_t len, cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xe0) == 0xc0) {
+            len = 2;
+            cp = c & 0x1f;
+        } else if ((c & 0xf0) == 0xe0) {
+            len = 3;
+            cp = c & 0x0f;
+        } else if ((c & 0xf8) == 0xf0) {
+            len = 4;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (n - i < len) return false;
+        for (uint32_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xc0) != 0x80) return false;
+            cp = (cp << 6) | (s[i + k] & 0x3f);
+        }
+        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000))
+            return false;
+        if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+        i += len;
+    }
+    return true;
+}
+
+/* A name: its bytes copied NUL-terminated into *out (owned by the caller);
+ * *len (if not NULL) receives the length, since names may contain NUL. */
+static wr_status rd_name_len(rd *r, char **out, uint32_t *len)
+{
+    uint32_t n;
+    TRY(rd_u32(r, &n));
+    if (n > (size_t)(r->end - r->p)) MALFORMED("unexpected end of section (name of %u bytes)", n);
+    if (!utf8_ok(r->p, n)) MALFORMED("malformed UTF-8 encoding");
+    char *s = malloc((size_t)n + 1);
+    if (!s) NOMEM();
+    memcpy(s, r->p, n);
+    s[n] = 0;
+    r->p += n;
+    *out = s;
+    if (len) *len = n;
+    return WR_OK;
+}
+
+static wr_status rd_name(rd *r, char **out) { return rd_name_len(r, out, NULL); }
+
+static wr_status rd_valtype(rd *r, wr_valtype *out)
+{
+    uint8_t b;
+    TRY(rd_u8(r, &b));
+    switch (b) {
+    case WR_I32: case WR_I64: case WR_F32: case WR_F64: case WR_FUNCREF: case WR_EXTERNREF:
+        *out = (wr_valtype)b;
+        return WR_OK;
+    case WR_V128:
+        r->p--;
+        INVALID("SIMD (v128) is not supported");
+    default:
+        r->p--;
+        MALFORMED("malformed value type 0x%02x", b);
+    }
+}
+
+static wr_status rd_reftype(rd *r, wr_valtype *out)
+{
+    uint8_t b;
+    TRY(rd_u8(r, &b));
+    if (b != WR_FUNCREF && b != WR_EXTERNREF) {
+        r->p--;
+        MALFORMED("malformed reference type 0x%02x", b);
+    }
+    *out = (wr_valtype)b;
+    return WR_OK;
+}
+
+/* limits (spec 5.3.7); `bound` is the largest valid min/max (spec 3.2.4). */
+static wr_status rd_limits(rd *r, wr_limits *l, uint64_t bound, const char *what)
+{
+    uint8_t flags;
+    TRY(rd_u8(r, &flags));
+    if (flags > 1) {
+        r->p--;
+        MALFORMED("integer too large: limits flags 0x%02x", flags);
+    }
+    TRY(rd_u32(r, &l->min));
+    l->has_max = flags == 1;
+    l->max = 0;
+    if (l->has_max) TRY(rd_u32(r, &l->max));
+    if (l->min > bound || (l->has_max && l->max > bound))
+        INVALID("%s size must be at most %llu", what, (unsigned long long)bound);
+    if (l->has_max && l->min > l->max) INVALID("size minimum must not be greater than maximum");
+    return WR_OK;
+}
+
+static wr_status rd_tabletype(rd *r, wr_table_type *t)
+{
+    TRY(rd_reftype(r, &t->elem));
+    return rd_limits(r, &t->limits, 0xffffffffu, "table");
+}
+
+static wr_status rd_globaltype(rd *r, wr_global_type *g)
+{
+    TRY(rd_valtype(r, &g->type));
+    uint8_t m;
+    TRY(rd_u8(r, &m));
+    if (m > 1) {
+        r->p--;
+        MALFORMED("malformed mutability");
+    }
+    g->mut = m == 1;
+    return WR_OK;
+}
+
+/* Immediate formats of the single-byte opcodes (spec 5.4). */
+enum { IM_BAD, IM_NONE, IM_BLOCK, IM_U32, IM_2U32, IM_BRTABLE, IM_SELECT_T, IM_MEMARG,
+       IM_ZERO, IM_S32, IM_S64, IM_F32, IM_F64, IM_REFTYPE, IM_FC, IM_END };
+static int imm_kind(uint8_t op);
+
+static void declare_func(wr_module *mod, uint32_t fi)
+{
+    if (fi < mod->nfuncs) mod->func_declared[fi] = true;
+}
+
+/* A constant expression of type `want` (spec 3.3.10): one constant
+ * instruction and `end`. global.get may only name an imported immutable
+ * global (spec 2.0: constant expressions see only imported globals). */
+static wr_status rd_constexpr(rd *r, wr_valtype want, wr_constexpr *ce)
+{
+    wr_module *mod = r->mod;
+    uint32_t nvals = 0;
+    memset(ce, 0, sizeof *ce);
+    for (;;) {
+        uint8_t op;
+        TRY(rd_u8(r, &op));
+        if (op == 0x0b) break;
+        uint64_t v;
+        switch (op) {
+        case 0x41: /* i32.const */
+            TRY(rd_leb(r, &v, 32, true));
+            ce->kind = WR_CONST_VALUE;
+            ce->type = WR_I32;
+            ce->bits = (uint32_t)v;
+            break;
+        case 0x42: /* i64.const */
+            TRY(rd_leb(r, &v, 64, true));
+            ce->kind = WR_CONST_VALUE;
+            ce->type = WR_I64;
+            ce->bits = v;
+            break;
+        case 0x43: /* f32.const */
+            if (r->end - r->p < 4) MALFORMED("unexpected end of section");
+            {
+                uint32_t b32;
+                memcpy(&b32, r->p, 4);
+                ce->bits = b32;
+            }
+            r->p += 4;
+            ce->kind = WR_CONST_VALUE;
+            ce->type = WR_F32;
+            break;
+        case 0x44: /* f64.const */
+            if (r->end - r->p < 8) MALFORMED("unexpected end of section");
+            memcpy(&ce->bits, r->p, 8);
+            r->p += 8;
+            ce->kind = WR_CONST_VALUE;
+            ce->type = WR_F64;
+            break;
+        case 0xd0: { /* ref.null t */
+            wr_valtype t;
+            TRY(rd_reftype(r, &t));
+            ce->kind = WR_CONST_REF_NULL;
+            ce->type = t;
+            ce->bits = 0;
+            break;
+        }
+        case 0xd2: { /* ref.func x */
+            uint32_t fi;
+            TRY(rd_u32(r, &fi));
+            if (fi >= mod->nfuncs) INVALID("unknown function %u", fi);
+            declare_func(mod, fi);
+            ce->kind = WR_CONST_REF_FUNC;
+            ce->type = WR_FUNCREF;
+            ce->index = fi;
+            break;
+        }
+        case 0x23: { /* global.get x */
+            uint32_t gi;
+            TRY(rd_u32(r, &gi));
+            if (gi >= mod->nglobal_imports) INVALID("unknown global %u", gi);
+            if (mod->globals[gi].type.mut) INVALID("constant expression required");
+            ce->kind = WR_CONST_GLOBAL_GET;
+            ce->type = mod->globals[gi].type.type;
+            ce->index = gi;
+            break;
+        }
+        default:
+            r->p--;
+            if (imm_kind(op) == IM_BAD) MALFORMED("illegal opcode 0x%02x", op);
+            INVALID("constant expression required");
+        }
+        nvals++;
+    }
+    if (nvals != 1 || ce->type != want) INVALID("type mismatch in constant expression");
+    return WR_OK;
+}
+
+/* ------------------------------------------------- body syntax check */
+
+
+static int imm_kind(uint8_t op)
+{
+    if (op <= 0x01) return IM_NONE;
+    if (op <= 0x04) return IM_BLOCK;
+    if (op == 0x05) return IM_NONE;
+    if (op == 0x0b) return IM_END;
+    if (op == 0x0c || op == 0x0d) return IM_U32;
+    if (op == 0x0e) return IM_BRTABLE;
+    if (op == 0x0f) return IM_NONE;
+    if (op == 0x10) return IM_U32;
+    if (op == 0x11) return IM_2U32;
+    if (op == 0x1a || op == 0x1b) return IM_NONE;
+    if (op == 0x1c) return IM_SELECT_T;
+    if (op >= 0x20 && op <= 0x26) return IM_U32;
+    if (op >= 0x28 && op <= 0x3e) return IM_MEMARG;
+    if (op == 0x3f || op == 0x40) return IM_ZERO;
+    if (op == 0x41) return IM_S32;
+    if (op == 0x42) return IM_S64;
+    if (op == 0x43) return IM_F32;
+    if (op == 0x44) return IM_F64;
+    if (op >= 0x45 && op <= 0xc4) return IM_NONE;
+    if (op == 0xd0) return IM_REFTYPE;
+    if (op == 0xd1) return IM_NONE;
+    if (op == 0xd2) return IM_U32;
+    if (op == 0xfc) return IM_FC;
+    return IM_BAD;
+}
+
+/* Decodes a function body's instructions without validating them: the
+ * binary format's own errors (unknown opcodes, bad LEB128, missing `end`,
+ * bytes after the last `end`). Used when compiling reported a validation
+ * error, so that a body that is also malformed is reported as malformed,
+ * as decoding comes before validation in the spec. Stops without a verdict
+ * at a SIMD prefix (not supported; the compiler reports it). */
+static wr_status check_body_syntax(rd *r)
+{
+    uint32_t depth = 1;
+    uint64_t v;
+    uint32_t n;
+    uint8_t b;
+    while (depth > 0) {
+        uint8_t op;
+        TRY(rd_u8(r, &op));
+        switch (imm_kind(op)) {
+        case IM_NONE: break;
+        case IM_END: depth--; break;
+        case IM_BLOCK:
+            if (r->p >= r->end) MALFORMED("unexpected end of function body");
+            if (*r->p == 0x40 || (*r->p >= 0x6f && *r->p <= 0x7f))
+                r->p++;
+            else
+                TRY(rd_leb(r, &v, 33, true));
+            depth++;
+            break;
+        case IM_U32: TRY(rd_u32(r, &n)); break;
+        case IM_2U32: TRY(rd_u32(r, &n)); TRY(rd_u32(r, &n)); break;
+        case IM_BRTABLE:
+            TRY(rd_count(r, &n, 1));
+            for (uint32_t i = 0; i <= n; i++) { uint32_t lbl; TRY(rd_u32(r, &lbl)); }
+            break;
+        case IM_SELECT_T:
+            TRY(rd_count(r, &n, 1));
+            for (uint32_t i = 0; i < n; i++) TRY(rd_u8(r, &b));
+            break;
+        case IM_MEMARG: TRY(rd_u32(r, &n)); TRY(rd_u32(r, &n)); break;
+        case IM_ZERO:
+            TRY(rd_u8(r, &b));
+            if (b) MALFORMED("zero byte expected");
+            break;
+        case IM_S32: TRY(rd_leb(r, &v, 32, true)); break;
+        case IM_S64: TRY(rd_leb(r, &v, 64, true)); break;
+        case IM_F32:
+            if (r->end - r->p < 4) MALFORMED("unexpected end of function body");
+            r->p += 4;
+            break;
+        case IM_F64:
+            if (r->end - r->p < 8) MALFORMED("unexpected end of function body");
+            r->p += 8;
+            break;
+        case IM_REFTYPE: {
+            wr_valtype t;
+            TRY(rd_reftype(r, &t));
+            break;
+        }
+        case IM_FC: {
+            uint32_t sub;
+            TRY(rd_u32(r, &sub));
+            switch (sub) {
+            case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7: break;
+            case 8: TRY(rd_u32(r, &n)); TRY(rd_u8(r, &b)); if (b) MALFORMED("zero byte expected"); break;
+            case 9: case 13: case 15: case 16: case 17: TRY(rd_u32(r, &n)); break;
+            case 10: TRY(rd_u8(r, &b)); if (b) MALFORMED("zero byte expected");
+                TRY(rd_u8(r, &b)); if (b) MALFORMED("zero byte expected"); break;
+            case 11: TRY(rd_u8(r, &b)); if (b) MALFORMED("zero byte expected"); break;
+            case 12: case 14: TRY(rd_u32(r, &n)); TRY(rd_u32(r, &n)); break;
+            default: MALFORMED("illegal opcode 0xfc %u", sub);
+            }
+            break;
+        }
+        default:
+            if (op == 0xfd) return WR_OK;
+            r->p--;
+            MALFORMED("illegal opcode 0x%02x", op);
+        }
+    }
+    if (r->p != r->end) MALFORMED("section size mismatch: bytes after the function's end");
+    return WR_OK;
+}
+
+/* ------------------------------------------------------------ sections */
+
+static wr_status sec_type(rd *r)
+{
+    wr_module *mod = r->mod;
+    uint32_t n;
+    TRY(rd_count(r, &n, 3));
+    mod->types = calloc(n ? n : 1, sizeof(wr_type));
+    if (!mod->types) NOMEM();
+    for (uint32_t i = 0; i < n; i++) {
+        wr_type *t = &mod->types[i];
+        uint8_t form;
+        TRY(rd_u8(r, &form));
+        if (form != 0x60) {
+            r->p--;
+            MALFORMED("integer representation too long: function type expected (0x60), got 0x%02x",
+                      form);
+        }
+        mod->ntypes = i + 1; /* so a failure frees what this type holds */
+        uint32_t np, nr;
+        TRY(rd_count(r, &np, 1));
+        t->params = malloc((np ? np : 1) * sizeof(wr_valtype));
+        if (!t->params) NOMEM();
+        for (uint32_t k = 0; k < np; k++) TRY(rd_valtype(r, &t->params[k]));
+        t->nparams = np;
+        TRY(rd_count(r, &nr, 1));
+        t->results = malloc((nr ? nr : 1) * sizeof(wr_valtype));
+        if (!t->results) NOMEM();
+        for (uint32_t k = 0; k < nr; k++) TRY(rd_valtype(r, &t->results[k]));
+        t->nresults = nr;
+        t->pub.nparams = np;
+        t->pub.nresults = nr;
+        t->pub.params = t->params;
+        t->pub.results = t->results;
+    }
+    return WR_OK;
+}
+
+static wr_status sec_import(rd *r)
+{
+    wr_module *mod = r->mod;
+    uint32_t n;
+    TRY(rd_count(r, &n, 4));
+    mod->imports = calloc(n ? n : 1, sizeof(wr_import));
+    if (!mod->imports) NOMEM();
+    /* first pass: decode; the index spaces are built after the counts are known */
+    for (uint32_t i = 0; i < n; i++) {
+        wr_import *im = &mod->imports[i];
+        mod->nimports = i + 1;
+        TRY(rd_name(r, &im->module));
+        TRY(rd_name(r, &im->name));
+        uint8_t kind;
+        TRY(rd_u8(r, &kind));
+        switch (kind) {
+        case 0:
+            im->kind = WR_EXTERN_FUNC;
+            TRY(rd_u32(r, &im->type_index));
+            if (im->type_index >= mod->ntypes) INVALID("unknown type %u", im->type_index);
+            mod->nfunc_imports++;
+            break;
+        case 1:
+            im->kind = WR_EXTERN_TABLE;
+            TRY(rd_tabletype(r, &im->table));
+            mod->ntable_imports++;
+            break;
+        case 2:
+            im->kind = WR_EXTERN_MEMORY;
+            TRY(rd_limits(r, &im->memory, WR_MAX_PAGES, "memory"));
+            mod->nmem_imports++;
+            break;
+        case 3:
+            im->kind = WR_EXTERN_GLOBAL;
+            TRY(rd_globaltype(r, &im->global));
+            mod->nglobal_imports++;
+            break;
+        default:
+            r->p--;
+            MALFORMED("malformed import kind %u", kind);
+        }
+    }
+    return WR_OK;
+}
+
+/* Lays out the imported part of each index space; the defined part is
+ * filled by the function, table, memory and global sections. */
+static wr_status index_spaces(rd *r, uint32_t nfuncs, uint32_t ntables, uint32_t nmems,
+                              uint32_t nglobals)
+{
+    wr_module *mod = r->mod;
+    uint64_t tf = (uint64_t)mod->nfunc_imports + nfuncs;
+    uint64_t tt = (uint64_t)mod->ntable_imports + ntables;
+    uint64_t tm = (uint64_t)mod->nmem_imports + nmems;
+    uint64_t tg = (uint64_t)mod->nglobal_imports + nglobals;
+    if (tf > UINT32_MAX || tt > UINT32_MAX || tm > UINT32_MAX || tg > UINT32_MAX)
+        MALFORMED("too many definitions");
+    return WR_OK;
+}
+
+static wr_status sec_func(rd *r, uint32_t *ndefined)
+{
+    wr_module *mod = r->mod;
+    uint32_t n;
+    TRY(rd_count(r, &n, 1));
+    TRY(index_spaces(r, n, 0, 0, 0));
+    uint32_t total = mod->nfunc_imports + n;
+    wr_func_decl *f = realloc(mod->funcs, (total ? total : 1) * sizeof *f);
+    if (!f) NOMEM();
+    mod->funcs = f;
+    bool *decl = realloc(mod->func_declared, total ? total : 1);
+    if (!decl) NOMEM();
+    mod->func_declared = decl;
+    memset(decl, 0, total ? total : 1);
+    memset(f + mod->nfunc_imports, 0, (size_t)n * sizeof *f);
+    for (uint32_t i = 0; i < n; i++) {
+        wr_func_decl *d = &f[mod->nfunc_imports + i];
+        TRY(rd_u32(r, &d->type_index));
+        if (d->type_index >= mod->ntypes) INVALID("unknown type %u", d->type_index);
+        mod->nfuncs = mod->nfunc_imports + i + 1;
+    }
+    *ndefined = n;
+    return WR_OK;
+}
+
+static wr_status sec_table(rd *r)
+{
+    wr_module *mod = r->mod;
+    uint32_t n;
+    TRY(rd_count(r, &n, 3));
+    TRY(index_spaces(r, 0, n, 0, 0));
+    uint32_t total = mod->ntable_imports + n;
+    wr_table_type *t = realloc(mod->tables, (total ? total : 1) * sizeof *t);
+    if (!t) NOMEM();
+    mod->tables = t;
+    for (uint32_t i = 0; i < n; i++) {
+        TRY(rd_tabletype(r, &t[mod->ntable_imports + i]));
+        mod->ntables = mod->ntable_imports + i + 1;
+    }
+    return WR_OK;
+}
+
+static wr_status sec_memory(rd *r)
+{
+    wr_module *mod = r->mod;
+    uint32_t n;
+    TRY(rd_count(r, &n, 2));
+    TRY(index_spaces(r, 0, 0, n, 0));
+    uint32_t total = mod->nmem_imports + n;
+    if (total > 1) INVALID("multiple memories");
+    wr_limits *m = realloc(mod->mems, (total ? total : 1) * sizeof *m);
+    if (!m) NOMEM();
+    mod->mems = m;
+    for (uint32_t i = 0; i < n; i++) {
+        TRY(rd_limits(r, &m[mod->nmem_imports + i], WR_MAX_PAGES, "memory"));
+        mod->nmems = mod->nmem_imports + i + 1;
+    }
+    return WR_OK;
+}
+
+static wr_status sec_global(rd *r)
+{
+    wr_module *mod = r->mod;
+    uint32_t n;
+    TRY(rd_count(r, &n, 3));
+    TRY(index_spaces(r, 0, 0, 0, n));
+    uint32_t total = mod->nglobal_imports + n;
+    wr_global_decl *g = realloc(mod->globals, (total ? total : 1) * sizeof *g);
+    if (!g) NOMEM();
+    mod->globals = g;
+    for (uint32_t i = 0; i < n; i++) {
+        wr_global_decl *d = &g[mod->nglobal_imports + i];
+        memset(d, 0, sizeof *d);
+        TRY(rd_globaltype(r, &d->type));
+        TRY(rd_constexpr(r, d->type.type, &d->init));
+        mod->nglobals = mod->nglobal_imports + i + 1;
+    }
+    return WR_OK;
+}
+
+static wr_status sec_export(rd *r)
+{
+    wr_module *mod = r->mod;
+    uint32_t n;
+    TRY(rd_count(r, &n, 3));
+    mod->exports = calloc(n ? n : 1, sizeof(wr_export));
+    if (!mod->exports) NOMEM();
+    for (uint32_t i = 0; i < n; i++) {
+        wr_export *e = &mod->exports[i];
+        mod->nexports = i + 1;
+        TRY(rd_name_len(r, &e->name, &e->name_len));
+        uint8_t kind;
+        TRY(rd_u8(r, &kind));
+        TRY(rd_u32(r, &e->index));
+        uint32_t limit;
+        switch (kind) {
+        case 0: e->kind = WR_EXTERN_FUNC; limit = mod->nfuncs; break;
+        case 1: e->kind = WR_EXTERN_TABLE; limit = mod->ntables; break;
+        case 2: e->kind = WR_EXTERN_MEMORY; limit = mod->nmems; break;
+        case 3: e->kind = WR_EXTERN_GLOBAL; limit = mod->nglobals; break;
+        default: MALFORMED("malformed export kind %u", kind);
+        }
+        if (e->index >= limit) INVALID("unknown %s %u", kind == 0 ? "function" : kind == 1 ? "table" : kind == 2 ? "memory" : "global", e->index);
+        if (e->kind == WR_EXTERN_FUNC) declare_func(mod, e->index);
+        for (uint32_t k = 0; k < i; k++)
+            if (mod->exports[k].name_len == e->name_len &&
+                !memcmp(mod->exports[k].name, e->name, e->name_len))
+                INVALID("duplicate export name \"%s\"", e->name);
+    }
+    return WR_OK;
+}
+
+static wr_status sec_start(rd *r)
+{
+    wr_module *mod = r->mod;
+    TRY(rd_u32(r, &mod->start));
+    if (mod->start >= mod->nfuncs) INVALID("unknown function %u", mod->start);
+    const wr_type *t = &mod->types[mod->funcs[mod->start].type_index];
+    if (t->nparams || t->nresults) INVALID("start function must have type [] -> []");
+    mod->has_start = true;
+    return WR_OK;
+}
+
+/* Element segments (spec 5.5.12): the flags' bit 0 = passive/declarative,
+ * bit 1 = explicit table index (active) or declarative (otherwise),
+ * bit 2 = items are expressions rather than function indices. */
+static wr_status sec_elem(rd *r)
+{
+    wr_module *mod = r->mod;
+    uint32_t n;
+    TRY(rd_count(r, &n, 2));
+    mod->elems = calloc(n ? n : 1, sizeof(wr_elem_seg));
+    if (!mod->elems) NOMEM();
+    for (uint32_t i = 0; i < n; i++) {
+        wr_elem_seg *s = &mod->elems[i];
+        mod->nelems = i + 1;
+        uint32_t flags;
+        TRY(rd_u32(r, &flags));
+        if (flags > 7) MALFORMED("malformed elements segment kind %u", flags);
+        bool passive_or_decl = flags & 1, explicit_or_decl = flags & 2, exprs = flags & 4;
+        s->mode = !passive_or_decl ? WR_SEG_ACTIVE : explicit_or_decl ? WR_SEG_DECLARATIVE : WR_SEG_PASSIVE;
+        s->type = WR_FUNCREF;
+        s->table = 0;
+        if (s->mode == WR_SEG_ACTIVE) {
+            if (explicit_or_decl) TRY(rd_u32(r, &s->table));
+            if (s->table >= mod->ntables) INVALID("unknown table %u", s->table);
+            TRY(rd_constexpr(r, WR_I32, &s->offset));
+        }
+        /* flags 0 and 4 imply funcref; the others say it */
+        if (flags != 0 && flags != 4) {
+            if (exprs) {
+                TRY(rd_reftype(r, &s->type));
+            } else {
+                uint8_t kind;
+                TRY(rd_u8(r, &kind));
+                if (kind != 0x00) MALFORMED("malformed element kind 0x%02x", kind);
+            }
+        }
+        if (s->mode == WR_SEG_ACTIVE && mod->tables[s->table].elem != s->type)
+            INVALID("type mismatch: element segment of %s for a table of %s",
+                    s->type == WR_FUNCREF ? "funcref" : "externref",
+                    mod->tables[s->table].elem == WR_FUNCREF ? "funcref" : "externref");
+        uint32_t count;
+        TRY(rd_count(r, &count, 1));
+        s->items = calloc(count ? count : 1, sizeof(wr_constexpr));
+        if (!s->items) NOMEM();
+        for (uint32_t k = 0; k < count; k++) {
+            if (exprs) {
+                TRY(rd_constexpr(r, s->type, &s->items[k]));
+            } else {
+                uint32_t fi;
+                TRY(rd_u32(r, &fi));
+                if (fi >= mod->nfuncs) INVALID("unknown function %u", fi);
+                declare_func(mod, fi);
+                s->items[k].kind = WR_CONST_REF_FUNC;
+                s->items[k].type = WR_FUNCREF;
+                s->items[k].index = fi;
+            }
+            s->count = k + 1;
+        }
+    }
+    return WR_OK;
+}
+
+/* Code section entries: locals are decoded here, bodies are compiled later. */
+static wr_status sec_code(rd *r, uint32_t ndefined)
+{
+    wr_module *mod = r->mod;
+    uint32_t n;
+    TRY(rd_count(r, &n, 2));
+    if (n != ndefined) MALFORMED("function and code section have inconsistent lengths");
+    for (uint32_t i = 0; i < n; i++) {
+        wr_func_decl *d = &mod->funcs[mod->nfunc_imports + i];
+        d->body_start = (uint32_t)(r->p - mod->bytes);
+        uint32_t size;
+        TRY(rd_u32(r, &size));
+        if (size > (size_t)(r->end - r->p)) MALFORMED("unexpected end of section (function body)");
+        const uint8_t *body_end = r->p + size;
+        const uint8_t *sec_end = r->end;
+        r->end = body_end; /* the locals must fit in the body */
+        uint32_t ngroups;
+        TRY(rd_count(r, &ngroups, 2));
+        const uint8_t *groups = r->p;
+        uint64_t total = mod->types[d->type_index].nparams;
+        for (uint32_t g = 0; g < ngroups; g++) {
+            uint32_t cnt;
+            wr_valtype t;
+            TRY(rd_u32(r, &cnt));
+            TRY(rd_valtype(r, &t));
+            total += cnt;
+            if (total > UINT32_MAX) MALFORMED("too many locals");
+        }
+        if (total > WR_MAX_LOCALS)
+            return rfail(r, WR_ERR_LIMIT, "function %u has %llu locals; this runtime allows %u",
+                         mod->nfunc_imports + i, (unsigned long long)total, WR_MAX_LOCALS);
+        uint32_t nl = (uint32_t)(total - mod->types[d->type_index].nparams);
+        d->local_types = malloc((nl ? nl : 1) * sizeof(wr_valtype));
+        if (!d->local_types) NOMEM();
+        d->nlocals = nl;
+        /* second walk over the groups, now that the total is known good */
+        const uint8_t *save = r->p;
+        r->p = groups;
+        uint32_t at = 0;
+        for (uint32_t g = 0; g < ngroups; g++) {
+            uint32_t cnt;
+            wr_valtype t;
+            TRY(rd_u32(r, &cnt));
+            TRY(rd_valtype(r, &t));
+            for (uint32_t k = 0; k < cnt; k++) d->local_types[at++] = t;
+        }
+        r->p = save;
+        d->code_start = (uint32_t)(r->p - mod->bytes);
+        d->body_end = (uint32_t)(body_end - mod->bytes);
+        if (d->code_start >= d->body_end) {
+            r->p = body_end;
+            MALFORMED("unexpected end of function body");
+        }
+        r->p = body_end;
+        r->end = sec_end;
+    }
+    return WR_OK;
+}
+
+static wr_status sec_data(rd *r)
+{
+    wr_module *mod = r->mod;
+    uint32_t n;
+    TRY(rd_count(r, &n, 2));
+    if (mod->has_datacount && n != mod->datacount)
+        MALFORMED("data count and data section have inconsistent lengths");
+    mod->datas = calloc(n ? n : 1, sizeof(wr_data_seg));
+    if (!mod->datas) NOMEM();
+    for (uint32_t i = 0; i < n; i++) {
+        wr_data_seg *s = &mod->datas[i];
+        mod->ndatas = i + 1;
+        uint32_t flags;
+        TRY(rd_u32(r, &flags));
+        if (flags > 2) MALFORMED("malformed data segment kind %u", flags);
+        s->mode = flags == 1 ? WR_SEG_PASSIVE : WR_SEG_ACTIVE;
+        s->memory = 0;
+        if (flags == 2) TRY(rd_u32(r, &s->memory));
+        if (s->mode == WR_SEG_ACTIVE) {
+            if (s->memory >= mod->nmems) INVALID("unknown memory %u", s->memory);
+            TRY(rd_constexpr(r, WR_I32, &s->offset));
+        }
+        TRY(rd_u32(r, &s->len));
+        if (s->len > (size_t)(r->end - r->p)) MALFORMED("unexpected end of section (data of %u bytes)", s->len);
+        s->file_offset = (uint32_t)(r->p - mod->bytes);
+        r->p += s->len;
+    }
+    return WR_OK;
+}
+
+/* The `name` custom section (spec 7.4.1). Only module and function names are
+ * kept. It is a hint: anything wrong in it makes us ignore the rest of it,
+ * never refuse the module. */
+static void sec_names(wr_module *mod, const uint8_t *p, const uint8_t *end)
+{
+    rd r = {.mod = mod, .err = NULL, .p = p, .end = end, .sec = "name"};
+    while (r.p < r.end) {
+        uint8_t id;
+        uint32_t size;
+        if (rd_u8(&r, &id) != WR_OK || rd_u32(&r, &size) != WR_OK) return;
+        if (size > (size_t)(r.end - r.p)) return;
+        const uint8_t *sub_end = r.p + size;
+        rd s = r;
+        s.end = sub_end;
+        if (id == 0 && !mod->module_name) {
+            char *name;
+            if (rd_name(&s, &name) == WR_OK) mod->module_name = name;
+        } else if (id == 1 && !mod->func_names && mod->nfuncs) {
+            uint32_t cnt;
+            if (rd_count(&s, &cnt, 2) != WR_OK) return;
+            mod->func_names = calloc(mod->nfuncs, sizeof(char *));
+            if (!mod->func_names) return;
+            for (uint32_t k = 0; k < cnt; k++) {
+                uint32_t fi;
+                char *name;
+                if (rd_u32(&s, &fi) != WR_OK || rd_name(&s, &name) != WR_OK) break;
+                if (fi < mod->nfuncs && !mod->func_names[fi])
+                    mod->func_names[fi] = name;
+                else
+                    free(name);
+            }
+        }
+        r.p = sub_end;
+    }
+}
+
+static wr_status sec_custom(rd *r)
+{
+    wr_module *mod = r->mod;
+    char *name = NULL;
+    TRY(rd_name(r, &name));
+    wr_custom_section *c = realloc(mod->customs, (mod->ncustoms + 1) * sizeof *c);
+    if (!c) {
+        free(name);
+        NOMEM();
+    }
+    mod->customs = c;
+    c[mod->ncustoms].name = name;
+    c[mod->ncustoms].file_offset = (uint32_t)(r->p - mod->bytes);
+    c[mod->ncustoms].size = (uint32_t)(r->end - r->p);
+    mod->ncustoms++;
+    if (!strcmp(name, "name")) sec_names(mod, r->p, r->end);
+    r->p = r->end;
+    return WR_OK;
+}
+
+static const char *const section_names[] = {
+    "custom", "type", "import", "function", "table", "memory", "global",
+    "export", "start", "element", "code", "data", "data count",
+};
+
+/* Position of each section id in the required order (spec 5.5.2): data count
+ * sits between element and code. */
+static int section_rank(uint8_t id)
+{
+    static const int rank[13] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10};
+    return rank[id];
+}
+
+wr_status wr_decode_module(wr_module *mod, wr_error *err)
+{
+    rd rr = {.mod = mod, .err = err, .p = mod->bytes, .end = mod->bytes + mod->len, .sec = NULL};
+    rd *r = &rr;
+    static const uint8_t magic[4] = {0, 'a', 's', 'm'};
+    if (mod->len < 4 || memcmp(mod->bytes, magic, 4)) MALFORMED("magic header not detected");
+    if (mod->len < 8) {
+        r->p = r->end;
+        MALFORMED("unexpected end: no binary version");
+    }
+    static const uint8_t version[4] = {1, 0, 0, 0};
+    r->p += 4;
+    if (memcmp(r->p, version, 4)) MALFORMED("unknown binary version");
+    r->p += 4;
+
+    mod->func_declared = calloc(1, 1);
+    if (!mod->func_declared) NOMEM();
+    int last_rank = 0;
+    bool have_code = false;
+    uint32_t ndefined = 0;
+    const uint8_t *file_end = mod->bytes + mod->len;
+    while (r->p < file_end) {
+        r->end = file_end;
+        r->sec = NULL;
+        uint8_t id;
+        uint32_t size;
+        TRY(rd_u8(r, &id));
+        if (id > 12) {
+            r->p--;
+            MALFORMED("malformed section id %u", id);
+        }
+        r->sec = section_names[id];
+        TRY(rd_u32(r, &size));
+        if (size > (size_t)(file_end - r->p)) MALFORMED("unexpected end: section size %u past the end of the file", size);
+        if (id != 0) {
+            int rank = section_rank(id);
+            if (rank <= last_rank) {
+                MALFORMED("unexpected content after last section: %s section out of order or repeated", r->sec);
+            }
+            last_rank = rank;
+        }
+        const uint8_t *sec_end = r->p + size;
+        r->end = sec_end;
+        switch (id) {
+        case 0: TRY(sec_custom(r)); break;
+        case 1: TRY(sec_type(r)); break;
+        case 2: {
+            TRY(sec_import(r));
+            /* build the imported part of every index space */
+            mod->funcs = calloc(mod->nfunc_imports ? mod->nfunc_imports : 1, sizeof(wr_func_decl));
+            mod->tables = calloc(mod->ntable_imports ? mod->ntable_imports : 1, sizeof(wr_table_type));
+            mod->mems = calloc(mod->nmem_imports ? mod->nmem_imports : 1, sizeof(wr_limits));
+            mod->globals = calloc(mod->nglobal_imports ? mod->nglobal_imports : 1, sizeof(wr_global_decl));
+            free(mod->func_declared);
+            mod->func_declared = calloc(mod->nfunc_imports ? mod->nfunc_imports : 1, 1);
+            if (!mod->funcs || !mod->tables || !mod->mems || !mod->globals || !mod->func_declared) NOMEM();
+            if (mod->nmem_imports > 1) INVALID("multiple memories");
+            uint32_t fi = 0, ti = 0, mi = 0, gi = 0;
+            for (uint32_t i = 0; i < mod->nimports; i++) {
+                const wr_import *im = &mod->imports[i];
+                switch (im->kind) {
+                case WR_EXTERN_FUNC:
+                    mod->funcs[fi].type_index = im->type_index;
+                    mod->funcs[fi++].imported = true;
+                    break;
+                case WR_EXTERN_TABLE: mod->tables[ti++] = im->table; break;
+                case WR_EXTERN_MEMORY: mod->mems[mi++] = im->memory; break;
+                case WR_EXTERN_GLOBAL:
+                    mod->globals[gi].type = im->global;
+                    mod->globals[gi++].imported = true;
+                    break;
+                }
+            }
+            mod->nfuncs = fi;
+            mod->ntables = ti;
+            mod->nmems = mi;
+            mod->nglobals = gi;
+            break;
+        }
+        case 3:
+            TRY(sec_func(r, &ndefined));
+            break;
+        case 4: TRY(sec_table(r)); break;
+        case 5: TRY(sec_memory(r)); break;
+        case 6: TRY(sec_global(r)); break;
+        case 7: TRY(sec_export(r)); break;
+        case 8: TRY(sec_start(r)); break;
+        case 9: TRY(sec_elem(r)); break;
+        case 12:
+            TRY(rd_u32(r, &mod->datacount));
+            mod->has_datacount = true;
+            break;
+        case 10:
+            mod->code_section_offset = (uint32_t)(r->p - mod->bytes);
+            mod->code_section_end = (uint32_t)(sec_end - mod->bytes);
+            TRY(sec_code(r, ndefined));
+            have_code = true;
+            break;
+        case 11: TRY(sec_data(r)); break;
+        }
+        if (r->p != sec_end) MALFORMED("section size mismatch");
+    }
+    r->sec = "code";
+    if (ndefined && !have_code) MALFORMED("function and code section have inconsistent lengths");
+    r->sec = "data";
+    if (mod->has_datacount && mod->datacount && !mod->ndatas)
+        MALFORMED("data count and data section have inconsistent lengths");
+
+    /* function bodies last: everything they refer to is known now */
+    for (uint32_t i = mod->nfunc_imports; i < mod->nfuncs; i++) {
+        wr_status st = wr_compile_function(mod, i, err);
+        if (st == WR_ERR_INVALID) {
+            /* a malformed body, this one or a later one, wins (see above) */
+            r->sec = "code";
+            for (uint32_t k = i; k < mod->nfuncs; k++) {
+                r->p = mod->bytes + mod->funcs[k].code_start;
+                r->end = mod->bytes + mod->funcs[k].body_end;
+                TRY(check_body_syntax(r));
+            }
+        }
+        if (st != WR_OK) return st;
+    }
+    return WR_OK;
+}
+
+void wr_module_release(wr_module *mod)
+{
+    for (uint32_t i = 0; i < mod->ntypes; i++) {
+        free(mod->types[i].params);
+        free(mod->types[i].results);
+    }
+    free(mod->types);
+    for (uint32_t i = 0; i < mod->nimports; i++) {
+        free(mod->imports[i].module);
+        free(mod->imports[i].name);
+    }
+    free(mod->imports);
+    if (mod->funcs) {
+        for (uint32_t i = 0; i < mod->nfuncs; i++) {
+            free(mod->funcs[i].local_types);
+            wr_code_free(mod->funcs[i].code);
+        }
+    }
+    free(mod->funcs);
+    free(mod->func_declared);
+    free(mod->tables);
+    free(mod->mems);
+    free(mod->globals);
+    for (uint32_t i = 0; i < mod->nexports; i++) free(mod->exports[i].name);
+    free(mod->exports);
+    for (uint32_t i = 0; i < mod->nelems; i++) free(mod->elems[i].items);
+    free(mod->elems);
+    free(mod->datas);
+    free(mod->module_name);
+    if (mod->func_names) {
+        for (uint32_t i = 0; i < mod->nfuncs; i++) free(mod->func_names[i]);
+        free(mod->func_names);
+    }
+    for (uint32_t i = 0; i < mod->ncustoms; i++) free(mod->customs[i].name);
+    free(mod->customs);
+    free(mod->bytes);
+    mod->bytes = NULL;
+}

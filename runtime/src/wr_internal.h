@@ -67,7 +67,8 @@ typedef struct wr_import {
 } wr_import;
 
 typedef struct wr_export {
-    char *name; /* owned */
+    char *name; /* owned, NUL-terminated; may contain NUL: name_len is the length */
+    uint32_t name_len;
     wr_extern_kind kind;
     uint32_t index;
 } wr_export;

@@ -1,7 +1,870 @@
-/* placeholder until the interpreter lands */
-#include "wr_internal.h"
+/*
+ * The interpreter: direct-threaded dispatch over the internal code of
+ * wr_code.h (computed goto; GCC and Clang).
+ *
+ * Registers of the loop: ip (current op), fp (frame base), mem/memsize
+ * (linear memory 0 of the current instance), csp (call stack). Everything a
+ * debugger needs is reachable from them and saved into wr_interp before any
+ * slow path (SAVE), then reloaded (LOAD) because a debugger may move the
+ * frame into another translation of the same function.
+ *
+ * Cost of debuggability on the fast path: one load and test of the store's
+ * poll word at function entry and at loop heads; nothing else. `dbg` and
+ * `brk` ops exist only in debug translations (see wr_code.h).
+ */
+#include "wr_interp.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int32_t i32;
+typedef int64_t i64;
+typedef float f32;
+typedef double f64;
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* ------------------------------------------------------ value helpers */
+
+static inline f32 bits_f32(u32 b)
+{
+    f32 f;
+    memcpy(&f, &b, 4);
+    return f;
+}
+static inline f64 bits_f64(u64 b)
+{
+    f64 f;
+    memcpy(&f, &b, 8);
+    return f;
+}
+static inline u32 f32_bits(f32 f)
+{
+    u32 b;
+    memcpy(&b, &f, 4);
+    return b;
+}
+static inline u64 f64_bits(f64 f)
+{
+    u64 b;
+    memcpy(&b, &f, 8);
+    return b;
+}
+
+#define RD_u32(x) ((u32)(x))
+#define RD_u64(x) ((u64)(x))
+#define RD_i32(x) ((i32)(u32)(x))
+#define RD_i64(x) ((i64)(x))
+#define RD_f32(x) bits_f32((u32)(x))
+#define RD_f64(x) bits_f64(x)
+#define WV_u32(x) ((u64)(u32)(x))
+#define WV_u64(x) ((u64)(x))
+#define WV_i32(x) ((u64)(u32)(i32)(x))
+#define WV_i64(x) ((u64)(i64)(x))
+#define WV_f32(x) ((u64)f32_bits(x))
+#define WV_f64(x) f64_bits(x)
+
+static inline u32 wr_rotl32(u32 a, u32 b) { b &= 31; return (a << b) | (a >> ((32 - b) & 31)); }
+static inline u32 wr_rotr32(u32 a, u32 b) { b &= 31; return (a >> b) | (a << ((32 - b) & 31)); }
+static inline u64 wr_rotl64(u64 a, u64 b) { b &= 63; return (a << b) | (a >> ((64 - b) & 63)); }
+static inline u64 wr_rotr64(u64 a, u64 b) { b &= 63; return (a >> b) | (a << ((64 - b) & 63)); }
+static inline u32 wr_clz32(u32 a) { return a ? (u32)__builtin_clz(a) : 32; }
+static inline u32 wr_ctz32(u32 a) { return a ? (u32)__builtin_ctz(a) : 32; }
+static inline u64 wr_clz64(u64 a) { return a ? (u64)__builtin_clzll(a) : 64; }
+static inline u64 wr_ctz64(u64 a) { return a ? (u64)__builtin_ctzll(a) : 64; }
+
+static inline u32 wr_ld16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
+static inline u32 wr_ld32(const uint8_t *p) { u32 v; memcpy(&v, p, 4); return v; }
+static inline u64 wr_ld64(const uint8_t *p) { u64 v; memcpy(&v, p, 8); return v; }
+
+/* libm's rounding functions may return a signalling NaN unchanged; Wasm
+ * wants an arithmetic (quiet) NaN out (spec 4.3.3 fceil etc.). */
+static inline f32 wr_fnan32(f32 a, f32 r) { return a != a ? a + a : r; }
+static inline f64 wr_fnan64(f64 a, f64 r) { return a != a ? a + a : r; }
+
+/* Wasm min/max: NaN in, NaN out; -0 < +0 (spec 4.3.3 fmin/fmax). */
+static inline f32 wr_fminf(f32 a, f32 b)
+{
+    if (a != a || b != b) return a + b;
+    if (a == b) return f32_bits(a) & 0x80000000u ? a : b;
+    return a < b ? a : b;
+}
+static inline f32 wr_fmaxf(f32 a, f32 b)
+{
+    if (a != a || b != b) return a + b;
+    if (a == b) return f32_bits(a) & 0x80000000u ? b : a;
+    return a > b ? a : b;
+}
+static inline f64 wr_fmin(f64 a, f64 b)
+{
+    if (a != a || b != b) return a + b;
+    if (a == b) return f64_bits(a) >> 63 ? a : b;
+    return a < b ? a : b;
+}
+static inline f64 wr_fmax(f64 a, f64 b)
+{
+    if (a != a || b != b) return a + b;
+    if (a == b) return f64_bits(a) >> 63 ? b : a;
+    return a > b ? a : b;
+}
+
+/* Saturating truncations (spec 4.3.3 trunc_sat). */
+static inline i32 wr_sat_i32(f64 x)
+{
+    if (x != x) return 0;
+    if (x < -2147483648.0) return INT32_MIN;
+    if (x >= 2147483648.0) return INT32_MAX;
+    return (i32)x;
+}
+static inline u32 wr_sat_u32(f64 x)
+{
+    if (x != x || x <= -1.0) return 0;
+    if (x >= 4294967296.0) return UINT32_MAX;
+    return (u32)x;
+}
+static inline i64 wr_sat_i64(f64 x)
+{
+    if (x != x) return 0;
+    if (x < -9223372036854775808.0) return INT64_MIN;
+    if (x >= 9223372036854775808.0) return INT64_MAX;
+    return (i64)x;
+}
+static inline u64 wr_sat_u64(f64 x)
+{
+    if (x != x || x <= -1.0) return 0;
+    if (x >= 18446744073709551616.0) return UINT64_MAX;
+    return (u64)x;
+}
+
+static bool type_eq(const wr_type *a, const wr_type *b)
+{
+    if (a == b) return true;
+    return a->nparams == b->nparams && a->nresults == b->nresults &&
+           !memcmp(a->params, b->params, a->nparams * sizeof(wr_valtype)) &&
+           !memcmp(a->results, b->results, a->nresults * sizeof(wr_valtype));
+}
+
+/* ------------------------------------------------------- host funnel */
+
+/* Every call from Wasm (or the API) into a host function goes through here,
+ * so calls can be recorded and replayed in one place. slots holds the args
+ * and receives the results. */
+static wr_status wr_host_call(wr_func *f, wr_instance *caller, uint64_t *slots)
+{
+    uint64_t res[16];
+    uint32_t nr = f->type->nresults;
+    uint64_t *out = nr <= 16 ? res : malloc(nr * sizeof(uint64_t));
+    if (!out) return WR_ERR_NOMEM;
+    memset(out, 0, nr * sizeof(uint64_t));
+    wr_status st = f->host(caller, f->host_user, slots, out);
+    if (st == WR_OK) memcpy(slots, out, nr * sizeof(uint64_t));
+    if (out != res) free(out);
+    return st;
+}
+
+/* ------------------------------------------------------- state */
+
+static wr_memory *mem0(wr_interp *it, wr_instance *inst);
+
+wr_interp *wr_interp_get(wr_store *store)
+{
+    if (store->interp) return store->interp;
+    wr_interp *it = calloc(1, sizeof *it);
+    if (!it) return NULL;
+    size_t bytes = store->cfg.value_stack_bytes ? store->cfg.value_stack_bytes : 8u << 20;
+    uint32_t depth = store->cfg.max_call_depth ? store->cfg.max_call_depth : 65536;
+    size_t nslots = bytes / sizeof(uint64_t);
+    if (nslots < 64) nslots = 64;
+    /* malloc, not calloc: untouched pages stay out of the resident set */
+    it->stack = malloc(nslots * sizeof(uint64_t));
+    it->cs = malloc(((size_t)depth + 1) * sizeof(wr_cframe));
+    if (!it->stack || !it->cs) {
+        free(it->stack);
+        free(it->cs);
+        free(it);
+        return NULL;
+    }
+    it->stack_end = it->stack + nslots;
+    it->top = it->stack;
+    it->cs_end = it->cs + depth;
+    it->csp = it->cs;
+    store->interp = it;
+    return it;
+}
+
+void wr_interp_free(wr_interp *it)
+{
+    if (!it) return;
+    free(it->stack);
+    free(it->cs);
+    free(it);
+}
+
+uint32_t wr_interp_depth(const wr_interp *it) { return (uint32_t)(it->csp - it->cs); }
+
+uint32_t wr_code_offset_of(const wr_code *code, const wr_op *ip, bool ret)
+{
+    const wr_ops *o = wr_code_ops_of(code, ret ? ip - 1 : ip);
+    if (!o) return 0;
+    uint32_t ir = (uint32_t)((ret ? ip - 1 : ip) - o->ops);
+    return wr_ops_offset_at(o, ir);
+}
+
+/* Fills store->last_trap from the saved innermost frame and the call stack
+ * down to the current invocation's boundary. msg NULL keeps the message a
+ * host function already set. */
+static void record_trap(wr_store *store, wr_interp *it, wr_trap_kind kind, const char *msg)
+{
+    wr_trap_info *t = &store->last_trap;
+    t->kind = kind;
+    if (msg) snprintf(t->msg, sizeof t->msg, "%s", msg);
+    t->nframes = t->nframes_total = 0;
+    if (it->code) {
+        wr_frame_info *fr = &t->frames[t->nframes++];
+        fr->inst = it->inst;
+        fr->func_index = it->code->func_index;
+        fr->code_offset = wr_code_offset_of(it->code, it->ip, false);
+        t->nframes_total++;
+    }
+    for (wr_cframe *c = it->csp; c > it->cs && c[-1].code; c--) {
+        if (t->nframes < WR_TRAP_MAX_FRAMES) {
+            wr_frame_info *fr = &t->frames[t->nframes++];
+            fr->inst = c[-1].inst;
+            fr->func_index = c[-1].code->func_index;
+            fr->code_offset = wr_code_offset_of(c[-1].code, c[-1].ret_ip, true);
+        }
+        t->nframes_total++;
+    }
+}
+
+/* ------------------------------------------------------- the loop */
+
+static wr_status run(wr_store *store, wr_interp *it, wr_instance *inst, wr_code *code,
+                     const wr_op *ip, uint64_t *fp, const void *const **export_table)
+{
+    static const void *const table[WR_OP_COUNT] = {
+#define X1(n) &&L_##n,
+#define X2(n, ...) &&L_##n,
+#define XRR(n, ...) &&L_##n##_rr, &&L_##n##_ri,
+#define XBR(n, ...) &&L_br_##n##_rr, &&L_br_##n##_ri,
+        WR_CTRL_OPS(X1) WR_IBINOPS(XRR) WR_I64CMPS(XRR) WR_IDIVS(XRR) WR_BRCMPS(XBR)
+        WR_FBINOPS(X2) WR_FCMPS(X2) WR_UNOPS(X2) WR_COPYSIGNS(X1) WR_TRUNCS(X1)
+        WR_LOADS(X2) WR_STORES(X2)
+#undef X1
+#undef X2
+#undef XRR
+#undef XBR
+    };
+    if (export_table) {
+        *export_table = table;
+        return WR_OK;
+    }
+
+    wr_cframe *csp = it->csp;
+    wr_cframe *const cs_end = it->cs_end;
+    uint64_t *const stack_end = it->stack_end;
+    volatile int *const poll = &store->interrupt;
+    wr_memory *m0 = mem0(it, inst);
+    uint8_t *mem = m0->data;
+    u64 memsize = m0->size;
+    wr_trap_kind tk = WR_TRAP_NONE;
+    const char *tmsg = NULL;
+    wr_func *callee = NULL;
+    uint64_t *nfp = NULL;
+    const wr_op *nip = NULL;
+
+#define DISPATCH() goto *ip->h
+#define NEXT(n)                                                                                 \
+    do {                                                                                        \
+        ip += (n);                                                                              \
+        goto *ip->h;                                                                            \
+    } while (0)
+#define W1A ip[1].s.a
+#define W1B ip[1].s.b
+#define W2A ip[2].s.a
+#define W2B ip[2].s.b
+#define TRAP(k)                                                                                 \
+    do {                                                                                        \
+        tk = (k);                                                                               \
+        goto trap;                                                                              \
+    } while (0)
+#define RELOAD_MEM()                                                                            \
+    do {                                                                                        \
+        m0 = mem0(it, inst);                                                                    \
+        mem = m0->data;                                                                         \
+        memsize = m0->size;                                                                     \
+    } while (0)
+#define SAVE(at)                                                                                \
+    do {                                                                                        \
+        it->ip = (at);                                                                          \
+        it->fp = fp;                                                                            \
+        it->code = code;                                                                        \
+        it->inst = inst;                                                                        \
+        it->csp = csp;                                                                          \
+    } while (0)
+#define LOAD()                                                                                  \
+    do {                                                                                        \
+        ip = it->ip;                                                                            \
+        fp = it->fp;                                                                            \
+        code = it->code;                                                                        \
+        inst = it->inst;                                                                        \
+        csp = it->csp;                                                                          \
+        RELOAD_MEM();                                                                           \
+    } while (0)
+/* debug-translation memory accesses report to the watchpoints */
+#define WATCH(addr, len, wr)                                                                    \
+    do {                                                                                        \
+        if (unlikely(it->nwatch)) wr_debug_check_access(it, (addr), (len), (wr));              \
+    } while (0)
+
+    DISPATCH();
+
+    /* ---------------------------------------------------- control */
+L_enter: {
+    u32 nslots = (u32)W1A, nloc = (u32)W1B, np = (u32)W2A;
+    if (unlikely(fp + nslots > stack_end)) TRAP(WR_TRAP_STACK_EXHAUSTED);
+    for (u32 i = np; i < nloc; i++) fp[i] = 0;
+    if (unlikely(*poll)) {
+        SAVE(ip + 3);
+        if (!wr_debug_on_poll(store, it, true)) goto killed;
+        LOAD();
+        DISPATCH();
+    }
+    NEXT(3);
+}
+L_loop_check:
+    if (unlikely(*poll)) {
+        SAVE(ip + 1);
+        if (!wr_debug_on_poll(store, it, false)) goto killed;
+        LOAD();
+        DISPATCH();
+    }
+    NEXT(1);
+L_dbg:
+    if (unlikely(it->step != WR_DEBUG_CONTINUE || it->nwatch || it->watch_hit)) {
+        SAVE(ip);
+        if (!wr_debug_on_dbg(store, it)) goto killed;
+        LOAD();
+        DISPATCH();
+    }
+    NEXT(1);
+L_brk:
+    SAVE(ip);
+    if (!wr_debug_on_brk(store, it)) goto killed;
+    LOAD();
+    DISPATCH();
+L_unreachable:
+    TRAP(WR_TRAP_UNREACHABLE);
+L_br:
+    ip += ip[1].i;
+    DISPATCH();
+L_br_nz:
+    if ((u32)fp[W1A]) {
+        ip += ip[2].i;
+        DISPATCH();
+    }
+    NEXT(3);
+L_br_z:
+    if (!(u32)fp[W1A]) {
+        ip += ip[2].i;
+        DISPATCH();
+    }
+    NEXT(3);
+L_br_table: {
+    u32 i = (u32)fp[W1A], n = (u32)W1B;
+    if (i > n) i = n;
+    ip += ip[2 + i].i;
+    DISPATCH();
+}
+#define XBR(name, expr)                                                                         \
+    L_br_##name##_rr : {                                                                        \
+        u32 a = (u32)fp[W1A], b = (u32)fp[W1B];                                                 \
+        if (expr) {                                                                             \
+            ip += ip[2].i;                                                                      \
+            DISPATCH();                                                                         \
+        }                                                                                       \
+        NEXT(3);                                                                                \
+    }                                                                                           \
+    L_br_##name##_ri : {                                                                        \
+        u32 a = (u32)fp[W1A], b = (u32)W1B;                                                     \
+        if (expr) {                                                                             \
+            ip += ip[2].i;                                                                      \
+            DISPATCH();                                                                         \
+        }                                                                                       \
+        NEXT(3);                                                                                \
+    }
+    WR_BRCMPS(XBR)
+#undef XBR
+
+L_ret:
+    csp--;
+    if (unlikely(!csp->code)) {
+        it->csp = csp;
+        return WR_OK;
+    }
+    ip = csp->ret_ip;
+    fp = csp->fp;
+    code = csp->code;
+    inst = csp->inst;
+    RELOAD_MEM();
+    DISPATCH();
+L_call: {
+    wr_code *cc = (wr_code *)ip[2].p;
+    if (unlikely(csp == cs_end)) TRAP(WR_TRAP_STACK_EXHAUSTED);
+    csp->ret_ip = ip + 3;
+    csp->fp = fp;
+    csp->code = code;
+    csp->inst = inst;
+    csp++;
+    fp += W1A;
+    code = cc;
+    ip = cc->active;
+    DISPATCH();
+}
+L_call_import:
+    callee = inst->funcs[W1B];
+    nfp = fp + W1A;
+    nip = ip + 2;
+    goto do_call;
+L_call_indirect: {
+    wr_table *t = inst->tables[W2A];
+    u32 ei = (u32)fp[W2B];
+    if (unlikely(ei >= t->size)) TRAP(WR_TRAP_UNDEFINED_ELEMENT);
+    callee = (wr_func *)t->elems[ei];
+    if (unlikely(!callee)) TRAP(WR_TRAP_UNINIT_ELEMENT);
+    if (unlikely(!type_eq(callee->type, &inst->module->types[W1B])))
+        TRAP(WR_TRAP_INDIRECT_MISMATCH);
+    nfp = fp + W1A;
+    nip = ip + 3;
+    goto do_call;
+}
+do_call:
+    if (callee->host) {
+        uint32_t np = callee->type->nparams, nr = callee->type->nresults;
+        uint64_t *saved_top = it->top;
+        uint64_t *end = fp + code->normal.frame_slots;
+        uint64_t *args_end = nfp + (np > nr ? np : nr);
+        if (args_end > end) end = args_end;
+        if (unlikely(end > stack_end)) TRAP(WR_TRAP_STACK_EXHAUSTED);
+        it->top = end;
+        SAVE(ip);
+        wr_status st = wr_host_call(callee, inst, nfp);
+        it->top = saved_top;
+        RELOAD_MEM();
+        if (unlikely(st != WR_OK)) {
+            if (st == WR_ERR_EXIT) goto exited;
+            if (st == WR_ERR_TRAP) {
+                tk = WR_TRAP_HOST;
+                tmsg = NULL; /* the host set the message */
+                goto trap_msg;
+            }
+            tk = WR_TRAP_HOST;
+            tmsg = st == WR_ERR_NOMEM ? "host function: out of memory" : "host function failed";
+            goto trap_msg;
+        }
+        ip = nip;
+        DISPATCH();
+    }
+    if (unlikely(csp == cs_end)) TRAP(WR_TRAP_STACK_EXHAUSTED);
+    csp->ret_ip = nip;
+    csp->fp = fp;
+    csp->code = code;
+    csp->inst = inst;
+    csp++;
+    fp = nfp;
+    code = callee->decl->code;
+    if (callee->inst != inst) {
+        inst = callee->inst;
+        RELOAD_MEM();
+    }
+    ip = code->active;
+    DISPATCH();
+
+    /* ---------------------------------------------------- data movement */
+L_copy:
+    fp[W1A] = fp[W1B];
+    NEXT(2);
+L_const:
+    fp[W1A] = ip[2].u;
+    NEXT(3);
+L_select:
+    fp[W1A] = (u32)fp[W1B] ? fp[W2A] : fp[W2B];
+    NEXT(3);
+L_global_get:
+    fp[W1A] = inst->globals[W1B]->bits;
+    NEXT(2);
+L_global_set:
+    inst->globals[W1B]->bits = fp[W1A];
+    NEXT(2);
+L_ref_func:
+    fp[W1A] = (u64)(uintptr_t)inst->funcs[W1B];
+    NEXT(2);
+
+    /* ---------------------------------------------------- numeric */
+#define XRR(name, T, expr)                                                                      \
+    L_##name##_rr : {                                                                           \
+        T a = RD_##T(fp[W1B]), b = RD_##T(fp[W2A]);                                             \
+        fp[W1A] = WV_##T(expr);                                                                 \
+        NEXT(3);                                                                                \
+    }                                                                                           \
+    L_##name##_ri : {                                                                           \
+        T a = RD_##T(fp[W1B]), b = RD_##T(ip[2].u);                                             \
+        fp[W1A] = WV_##T(expr);                                                                 \
+        NEXT(3);                                                                                \
+    }
+    WR_IBINOPS(XRR)
+#undef XRR
+#define XRR(name, expr)                                                                         \
+    L_##name##_rr : {                                                                           \
+        u64 a = fp[W1B], b = fp[W2A];                                                           \
+        fp[W1A] = (u32)(expr);                                                                  \
+        NEXT(3);                                                                                \
+    }                                                                                           \
+    L_##name##_ri : {                                                                           \
+        u64 a = fp[W1B], b = ip[2].u;                                                           \
+        fp[W1A] = (u32)(expr);                                                                  \
+        NEXT(3);                                                                                \
+    }
+    WR_I64CMPS(XRR)
+#undef XRR
+
+    /* division: the right operand comes from a slot (_rr) or word 2 (_ri) */
+#define DIVOPS(sfx, B32, B64)                                                                   \
+    L_i32_div_s_##sfx : {                                                                       \
+        i32 a = (i32)(u32)fp[W1B], b = (i32)(u32)(B32);                                         \
+        if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                        \
+        if (unlikely(a == INT32_MIN && b == -1)) TRAP(WR_TRAP_INT_OVERFLOW);                    \
+        fp[W1A] = (u32)(a / b);                                                                 \
+        NEXT(3);                                                                                \
+    }                                                                                           \
+    L_i32_div_u_##sfx : {                                                                       \
+        u32 a = (u32)fp[W1B], b = (u32)(B32);                                                   \
+        if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                        \
+        fp[W1A] = a / b;                                                                        \
+        NEXT(3);                                                                                \
+    }                                                                                           \
+    L_i32_rem_s_##sfx : {                                                                       \
+        i32 a = (i32)(u32)fp[W1B], b = (i32)(u32)(B32);                                         \
+        if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                        \
+        fp[W1A] = b == -1 ? 0 : (u32)(a % b);                                                   \
+        NEXT(3);                                                                                \
+    }                                                                                           \
+    L_i32_rem_u_##sfx : {                                                                       \
+        u32 a = (u32)fp[W1B], b = (u32)(B32);                                                   \
+        if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                        \
+        fp[W1A] = a % b;                                                                        \
+        NEXT(3);                                                                                \
+    }                                                                                           \
+    L_i64_div_s_##sfx : {                                                                       \
+        i64 a = (i64)fp[W1B], b = (i64)(B64);                                                   \
+        if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                        \
+        if (unlikely(a == INT64_MIN && b == -1)) TRAP(WR_TRAP_INT_OVERFLOW);                    \
+        fp[W1A] = (u64)(a / b);                                                                 \
+        NEXT(3);                                                                                \
+    }                                                                                           \
+    L_i64_div_u_##sfx : {                                                                       \
+        u64 a = fp[W1B], b = (B64);                                                             \
+        if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                        \
+        fp[W1A] = a / b;                                                                        \
+        NEXT(3);                                                                                \
+    }                                                                                           \
+    L_i64_rem_s_##sfx : {                                                                       \
+        i64 a = (i64)fp[W1B], b = (i64)(B64);                                                   \
+        if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                        \
+        fp[W1A] = b == -1 ? 0 : (u64)(a % b);                                                   \
+        NEXT(3);                                                                                \
+    }                                                                                           \
+    L_i64_rem_u_##sfx : {                                                                       \
+        u64 a = fp[W1B], b = (B64);                                                             \
+        if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                        \
+        fp[W1A] = a % b;                                                                        \
+        NEXT(3);                                                                                \
+    }
+    DIVOPS(rr, fp[W2A], fp[W2A])
+    DIVOPS(ri, ip[2].u, ip[2].u)
+#undef DIVOPS
+
+#define X2(name, T, expr)                                                                       \
+    L_##name : {                                                                                \
+        T a = RD_##T(fp[W1B]), b = RD_##T(fp[W2A]);                                             \
+        fp[W1A] = WV_##T(expr);                                                                 \
+        NEXT(3);                                                                                \
+    }
+    WR_FBINOPS(X2)
+#undef X2
+#define X2(name, T, expr)                                                                       \
+    L_##name : {                                                                                \
+        T a = RD_##T(fp[W1B]), b = RD_##T(fp[W2A]);                                             \
+        fp[W1A] = (u32)(expr);                                                                  \
+        NEXT(3);                                                                                \
+    }
+    WR_FCMPS(X2)
+#undef X2
+L_f32_copysign:
+    fp[W1A] = ((u32)fp[W1B] & 0x7fffffffu) | ((u32)fp[W2A] & 0x80000000u);
+    NEXT(3);
+L_f64_copysign:
+    fp[W1A] = (fp[W1B] & 0x7fffffffffffffffull) | (fp[W2A] & 0x8000000000000000ull);
+    NEXT(3);
+#define X2(name, IN, OUT, expr)                                                                 \
+    L_##name : {                                                                                \
+        IN a = RD_##IN(fp[W1B]);                                                                \
+        fp[W1A] = WV_##OUT(expr);                                                               \
+        NEXT(2);                                                                                \
+    }
+    WR_UNOPS(X2)
+#undef X2
+
+    /* trapping truncations (spec 4.3.3 trunc): NaN is an invalid conversion,
+     * out of range an overflow; bounds are exclusive as written */
+#define TRUNC(name, IN, OUT, lo_ok, hi_ok, cast)                                                \
+    L_##name : {                                                                                \
+        IN a = RD_##IN(fp[W1B]);                                                                \
+        if (unlikely(a != a)) TRAP(WR_TRAP_INVALID_CONVERSION);                                 \
+        if (unlikely(!((lo_ok) && (hi_ok)))) TRAP(WR_TRAP_INT_OVERFLOW);                        \
+        fp[W1A] = WV_##OUT((cast)a);                                                            \
+        NEXT(2);                                                                                \
+    }
+    TRUNC(i32_trunc_f32_s, f32, i32, a >= -2147483648.0f, a < 2147483648.0f, i32)
+    TRUNC(i32_trunc_f32_u, f32, u32, a > -1.0f, a < 4294967296.0f, u32)
+    TRUNC(i32_trunc_f64_s, f64, i32, a > -2147483649.0, a < 2147483648.0, i32)
+    TRUNC(i32_trunc_f64_u, f64, u32, a > -1.0, a < 4294967296.0, u32)
+    TRUNC(i64_trunc_f32_s, f32, i64, a >= -9223372036854775808.0f, a < 9223372036854775808.0f, i64)
+    TRUNC(i64_trunc_f32_u, f32, u64, a > -1.0f, a < 18446744073709551616.0f, u64)
+    TRUNC(i64_trunc_f64_s, f64, i64, a >= -9223372036854775808.0, a < 9223372036854775808.0, i64)
+    TRUNC(i64_trunc_f64_u, f64, u64, a > -1.0, a < 18446744073709551616.0, u64)
+#undef TRUNC
+
+    /* ---------------------------------------------------- memory */
+#define X2(name, N, expr)                                                                       \
+    L_##name : {                                                                                \
+        u64 ea = (u64)(u32)fp[W1B] + ip[2].u;                                                   \
+        if (unlikely(ea + (N) > memsize)) TRAP(WR_TRAP_MEMORY_OOB);                             \
+        const uint8_t *p = mem + ea;                                                            \
+        fp[W1A] = (expr);                                                                       \
+        NEXT(3);                                                                                \
+    }
+    WR_LOADS(X2)
+#undef X2
+#define X2(name, N)                                                                             \
+    L_##name : {                                                                                \
+        u64 ea = (u64)(u32)fp[W1B] + ip[2].u;                                                   \
+        if (unlikely(ea + (N) > memsize)) TRAP(WR_TRAP_MEMORY_OOB);                             \
+        u64 v = fp[W1A];                                                                        \
+        memcpy(mem + ea, &v, (N)); /* little-endian host */                                     \
+        NEXT(3);                                                                                \
+    }
+    WR_STORES(X2)
+#undef X2
+
+L_memory_size:
+    fp[W1A] = (u32)(memsize / WR_PAGE_SIZE);
+    NEXT(2);
+L_memory_grow: {
+    int64_t old = wr_memory_grow_pages(m0, (u32)fp[W1B]);
+    fp[W1A] = (u32)(old < 0 ? -1 : (i32)old);
+    RELOAD_MEM();
+    NEXT(2);
+}
+L_memory_fill: {
+    u64 d = (u32)fp[W1A], n = (u32)fp[W2A];
+    if (unlikely(d + n > memsize)) TRAP(WR_TRAP_MEMORY_OOB);
+    WATCH(d, n, true);
+    memset(mem + d, (int)(u32)fp[W1B], n);
+    NEXT(3);
+}
+L_memory_copy: {
+    u64 d = (u32)fp[W1A], s = (u32)fp[W1B], n = (u32)fp[W2A];
+    if (unlikely(d + n > memsize || s + n > memsize)) TRAP(WR_TRAP_MEMORY_OOB);
+    WATCH(s, n, false);
+    WATCH(d, n, true);
+    memmove(mem + d, mem + s, n);
+    NEXT(3);
+}
+L_memory_init: {
+    u64 d = (u32)fp[W1A], s = (u32)fp[W1B], n = (u32)fp[W2A];
+    const wr_data_seg *seg = &inst->module->datas[W2B];
+    u64 len = inst->data_dropped[W2B] ? 0 : seg->len;
+    if (unlikely(s + n > len || d + n > memsize)) TRAP(WR_TRAP_MEMORY_OOB);
+    WATCH(d, n, true);
+    memcpy(mem + d, inst->module->bytes + seg->file_offset + s, n);
+    NEXT(3);
+}
+L_data_drop:
+    inst->data_dropped[W1A] = true;
+    NEXT(2);
+
+    /* ---------------------------------------------------- tables */
+L_table_get: {
+    wr_table *t = inst->tables[W2A];
+    u32 i = (u32)fp[W1B];
+    if (unlikely(i >= t->size)) TRAP(WR_TRAP_TABLE_OOB);
+    fp[W1A] = (u64)(uintptr_t)t->elems[i];
+    NEXT(3);
+}
+L_table_set: {
+    wr_table *t = inst->tables[W2A];
+    u32 i = (u32)fp[W1A];
+    if (unlikely(i >= t->size)) TRAP(WR_TRAP_TABLE_OOB);
+    t->elems[i] = (void *)(uintptr_t)fp[W1B];
+    NEXT(3);
+}
+L_table_size:
+    fp[W1A] = inst->tables[W2A]->size;
+    NEXT(3);
+L_table_grow: {
+    wr_table *t = inst->tables[W2A];
+    u32 n = (u32)fp[W2B], old = t->size;
+    u64 want = (u64)old + n;
+    u64 max = t->has_max ? t->max : 0xffffffffu;
+    if (max > 10000000u) max = 10000000u; /* a host-memory bound on table size */
+    void **ne = NULL;
+    if (want <= max) ne = want == old ? t->elems : realloc(t->elems, (want ? want : 1) * sizeof(void *));
+    if (!ne) {
+        fp[W1A] = (u32)-1;
+        NEXT(3);
+    }
+    for (u64 i = old; i < want; i++) ne[i] = (void *)(uintptr_t)fp[W1B];
+    t->elems = ne;
+    t->size = (u32)want;
+    fp[W1A] = old;
+    NEXT(3);
+}
+L_table_fill: {
+    wr_table *t = inst->tables[W2A];
+    u64 i = (u32)fp[W1A], n = (u32)fp[W2B];
+    if (unlikely(i + n > t->size)) TRAP(WR_TRAP_TABLE_OOB);
+    for (u64 k = 0; k < n; k++) t->elems[i + k] = (void *)(uintptr_t)fp[W1B];
+    NEXT(3);
+}
+L_table_copy: {
+    wr_table *td = inst->tables[W2B], *ts = inst->tables[ip[3].s.a];
+    u64 d = (u32)fp[W1A], s = (u32)fp[W1B], n = (u32)fp[W2A];
+    if (unlikely(d + n > td->size || s + n > ts->size)) TRAP(WR_TRAP_TABLE_OOB);
+    memmove(td->elems + d, ts->elems + s, n * sizeof(void *));
+    NEXT(4);
+}
+L_table_init: {
+    wr_table *t = inst->tables[W2B];
+    u32 segi = (u32)ip[3].s.a;
+    const wr_elem_seg *seg = &inst->module->elems[segi];
+    u64 d = (u32)fp[W1A], s = (u32)fp[W1B], n = (u32)fp[W2A];
+    u64 len = inst->elem_dropped[segi] ? 0 : seg->count;
+    if (unlikely(s + n > len || d + n > t->size)) TRAP(WR_TRAP_TABLE_OOB);
+    for (u64 k = 0; k < n; k++) {
+        const wr_constexpr *e = &seg->items[s + k];
+        void *v = NULL;
+        if (e->kind == WR_CONST_REF_FUNC)
+            v = inst->funcs[e->index];
+        else if (e->kind == WR_CONST_GLOBAL_GET)
+            v = (void *)(uintptr_t)inst->globals[e->index]->bits;
+        t->elems[d + k] = v;
+    }
+    NEXT(4);
+}
+L_elem_drop:
+    inst->elem_dropped[W1A] = true;
+    NEXT(2);
+
+    /* ---------------------------------------------------- exits */
+trap:
+    tmsg = wr_trap_message(tk);
+trap_msg:
+    SAVE(ip);
+    record_trap(store, it, tk, tmsg);
+    if (it->hook) wr_debug_on_trap(store, it, tk, store->last_trap.msg);
+    goto unwind;
+killed:
+    LOAD();
+    tk = WR_TRAP_HOST;
+    record_trap(store, it, tk, it->killed ? "killed by the debugger" : "interrupted");
+    goto unwind;
+exited:
+unwind:
+    /* pop to this invocation's boundary */
+    while (csp > it->cs && csp[-1].code) csp--;
+    if (csp > it->cs) csp--;
+    it->csp = csp;
+    if (tk == WR_TRAP_NONE) return WR_ERR_EXIT;
+    return WR_ERR_TRAP;
+}
+
+static wr_memory *mem0(wr_interp *it, wr_instance *inst)
+{
+    static const wr_memory none; /* zero size: every access traps */
+    (void)it;
+    if (inst && inst->module->nmems) return inst->mems[0];
+    return (wr_memory *)&none;
+}
+
+const void *const *wr_interp_handlers(void)
+{
+    const void *const *t = NULL;
+    run(NULL, NULL, NULL, NULL, NULL, NULL, &t);
+    return t;
+}
+
 wr_status wr_invoke(wr_func *f, uint64_t *slots, wr_error *err)
 {
-    (void)f; (void)slots;
-    return wr_fail(err, WR_ERR_TRAP, NULL, 0, "interpreter not implemented yet");
+    if (f->host) {
+        wr_status st = wr_host_call(f, NULL, slots);
+        if (st == WR_ERR_TRAP && err) {
+            err->status = st;
+            err->trap = WR_TRAP_HOST;
+            snprintf(err->msg, sizeof err->msg, "host function trapped");
+        }
+        return st;
+    }
+    wr_store *store = f->inst->store;
+    wr_interp *it = wr_interp_get(store);
+    if (!it) return wr_fail(err, WR_ERR_NOMEM, NULL, 0, "out of memory for the stack");
+    wr_code *code = f->decl->code;
+    uint32_t np = f->type->nparams, nr = f->type->nresults;
+    uint64_t *fp = it->top;
+    uint32_t need = np > nr ? np : nr;
+    store->last_trap.kind = WR_TRAP_NONE;
+    if (fp + need > it->stack_end || it->csp >= it->cs_end) {
+        store->last_trap.kind = WR_TRAP_STACK_EXHAUSTED;
+        snprintf(store->last_trap.msg, sizeof store->last_trap.msg, "%s",
+                 wr_trap_message(WR_TRAP_STACK_EXHAUSTED));
+        store->last_trap.nframes = store->last_trap.nframes_total = 0;
+        goto trapped;
+    }
+    memcpy(fp, slots, np * sizeof(uint64_t));
+    it->csp->code = NULL; /* boundary */
+    it->csp->ret_ip = NULL;
+    it->csp->fp = NULL;
+    it->csp->inst = NULL;
+    it->csp++;
+    if (it->stop_at_entry && it->hook) {
+        it->stop_at_entry = false;
+        it->entry_pending = true;
+        __atomic_or_fetch(&store->interrupt, WR_POLL_STEP, __ATOMIC_SEQ_CST);
+    }
+    wr_status st = run(store, it, f->inst, code, code->active, fp, NULL);
+    if (st == WR_OK) {
+        memcpy(slots, fp, nr * sizeof(uint64_t));
+        return WR_OK;
+    }
+    if (st == WR_ERR_EXIT) {
+        if (err) {
+            err->status = WR_ERR_EXIT;
+            err->trap = WR_TRAP_NONE;
+            snprintf(err->msg, sizeof err->msg, "exit(%d)", store->exit_code);
+        }
+        return WR_ERR_EXIT;
+    }
+trapped:
+    if (err) {
+        err->status = WR_ERR_TRAP;
+        err->trap = store->last_trap.kind;
+        err->section = NULL;
+        err->offset = 0;
+        snprintf(err->msg, sizeof err->msg, "%s", store->last_trap.msg);
+    }
+    return WR_ERR_TRAP;
 }

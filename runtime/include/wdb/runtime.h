@@ -134,8 +134,8 @@ typedef struct wr_error {
 /* ---------------------------------------------------------------- store */
 
 typedef struct wr_config {
-    size_t value_stack_bytes;  /* operand+locals stack per store; 0 = 1 MiB */
-    uint32_t max_call_depth;   /* 0 = 10000 frames */
+    size_t value_stack_bytes;  /* locals+operand stack per store; 0 = 8 MiB */
+    uint32_t max_call_depth;   /* 0 = 65536 frames */
     uint64_t max_memory_bytes; /* upper bound for any linear memory; 0 = 4 GiB */
 } wr_config;
 
@@ -292,6 +292,146 @@ typedef struct wr_trap_info {
 } wr_trap_info;
 
 const wr_trap_info *wr_store_last_trap(const wr_store *store);
+
+/* ----------------------------------------------------------------- WASI */
+
+/* wasi_snapshot_preview1 (the witx definitions of WASI preview 1), enough for
+ * programs built with wasi-libc. A wr_wasi holds one program's view of the
+ * world: arguments, environment, and a table of file descriptors (0, 1, 2 are
+ * the stdio fds lent by the embedder, preopened directories follow from 3,
+ * then files the program opens).
+ *
+ * Sandbox: the preopened directories are the only roots. A guest path is
+ * always resolved relative to a directory fd and never leaves it: absolute
+ * paths are refused, `..` cannot climb above that directory, and symbolic
+ * links are resolved by the runtime itself, one component at a time, under
+ * the same rules (a link pointing outside is refused with ENOTCAPABLE). */
+typedef struct wr_wasi wr_wasi;
+
+typedef struct wr_wasi_preopen {
+    const char *host_path;  /* a directory on the host */
+    const char *guest_path; /* the name the guest sees ("/data", "."); NULL = host_path */
+} wr_wasi_preopen;
+
+/* Everything is copied by wr_wasi_new: the config need not outlive the call.
+ * The stdio fds are lent, not given: wr_wasi never closes them (a guest's
+ * fd_close only forgets them). A negative fd leaves that guest fd closed. */
+typedef struct wr_wasi_config {
+    int argc;
+    const char *const *argv; /* argv[0] is the program name */
+    int envc;
+    const char *const *envp; /* "NAME=VALUE" strings */
+    uint32_t npreopens;
+    const wr_wasi_preopen *preopens;
+    int stdin_fd, stdout_fd, stderr_fd; /* host fds for guest fds 0, 1, 2 */
+} wr_wasi_config;
+
+/* Fills cfg with an empty program (no args, env or preopens) using the
+ * process's own stdio fds 0, 1, 2. Call it first, then set what you need. */
+void wr_wasi_config_init(wr_wasi_config *cfg);
+/* Creates a WASI context: opens the preopened directories. On failure
+ * (WR_ERR_ARG: a directory cannot be opened or an env string has no '=';
+ * WR_ERR_NOMEM) *out is NULL and errbuf (if not NULL) says why. */
+wr_status wr_wasi_new(const wr_wasi_config *cfg, wr_wasi **out, char *errbuf, size_t errlen);
+/* Closes every fd the context opened (not the lent stdio fds) and frees it.
+ * NULL is fine. Call it only after the store using it is done running code. */
+void wr_wasi_free(wr_wasi *w);
+/* Defines every wasi_snapshot_preview1 function in l. The functions keep a
+ * pointer to w: w must outlive every instance linked through l. They act on
+ * the calling instance's memory 0; a pointer outside it gives the guest
+ * errno EFAULT, never a trap. proc_exit returns wr_exit(caller, code). */
+wr_status wr_wasi_define(wr_wasi *w, wr_linker *l);
+
+/* ------------------------------------------------------------ debugging
+ *
+ * The interpreter is always debuggable. A debugger (the debug engine) sets a
+ * hook on the store; the interpreter calls it on the thread running the code
+ * whenever execution stops: at a breakpoint, after a step, on an interrupt,
+ * on a trap (before unwinding), on a watchpoint hit, and on entry when asked.
+ * While the hook runs, the program is paused and the wr_debug_* inspection
+ * calls are valid; the hook says how to resume in `resume`.
+ *
+ * Cost: breakpoints and stepping cost nothing in functions that have none;
+ * a function with a breakpoint, or being stepped through, runs its debug
+ * translation (a check before every instruction). Watchpoints switch every
+ * function to its debug translation while any is set.
+ */
+
+typedef enum wr_debug_reason {
+    WR_DEBUG_ENTRY = 0,  /* before the first instruction (wr_debug_stop_at_entry) */
+    WR_DEBUG_BREAKPOINT, /* at a breakpoint, before the instruction runs */
+    WR_DEBUG_STEP,       /* a step finished */
+    WR_DEBUG_INTERRUPT,  /* wr_store_interrupt() while a hook is set */
+    WR_DEBUG_TRAP,       /* the program trapped; it unwinds when the hook returns */
+    WR_DEBUG_WATCH,      /* a watched memory range was accessed (after the access) */
+} wr_debug_reason;
+
+typedef enum wr_watch_kind {
+    WR_WATCH_WRITE = 1,
+    WR_WATCH_READ = 2,
+    WR_WATCH_ACCESS = 3,
+} wr_watch_kind;
+
+typedef struct wr_debug_event {
+    wr_debug_reason reason;
+    wr_trap_kind trap;      /* WR_DEBUG_TRAP */
+    const char *trap_msg;   /* WR_DEBUG_TRAP; valid during the hook */
+    uint64_t watch_addr;    /* WR_DEBUG_WATCH: the watchpoint's address */
+    uint32_t watch_len;
+    wr_watch_kind watch_kind; /* the kind of the access that hit */
+} wr_debug_event;
+
+typedef enum wr_debug_action {
+    WR_DEBUG_CONTINUE = 0,
+    WR_DEBUG_STEP_INSN, /* stop before the next instruction, entering calls */
+    WR_DEBUG_STEP_OVER_INSN, /* stop before the next instruction of this frame or a caller */
+    WR_DEBUG_STEP_RANGE, /* run while the pc stays in [range_start, range_end) in this
+                          * frame (calls run at full speed); stop when it leaves the
+                          * range or the frame returns */
+    WR_DEBUG_STEP_OUT,   /* stop right after the current frame returns */
+    WR_DEBUG_KILL,       /* end the program: the call returns WR_ERR_TRAP "killed" */
+} wr_debug_action;
+
+typedef struct wr_debug_resume {
+    wr_debug_action action;
+    uint32_t range_start, range_end; /* code offsets, WR_DEBUG_STEP_RANGE */
+} wr_debug_resume;
+
+typedef void (*wr_debug_hook)(wr_store *store, const wr_debug_event *ev, wr_debug_resume *resume,
+                              void *user);
+
+/* Sets (or with NULL removes) the store's debug hook. */
+void wr_debug_set_hook(wr_store *store, wr_debug_hook hook, void *user);
+/* Makes the next call into Wasm stop with WR_DEBUG_ENTRY before its first
+ * instruction. */
+void wr_debug_stop_at_entry(wr_store *store, bool on);
+
+/* Breakpoints are per module (all instances of it). code_offset must be an
+ * instruction boundary inside a function body; wr_debug_insn_at() resolves
+ * any offset to one. WR_ERR_ARG otherwise. Setting one twice is fine. */
+wr_status wr_debug_break_set(wr_store *store, wr_module *mod, uint32_t code_offset);
+wr_status wr_debug_break_clear(wr_store *store, wr_module *mod, uint32_t code_offset);
+/* The first instruction boundary at or after code_offset in the same
+ * function (WR_NOT_FOUND outside function bodies or past the last one). */
+wr_status wr_debug_insn_at(wr_store *store, wr_module *mod, uint32_t code_offset,
+                           uint32_t *insn_offset);
+
+/* Watchpoints on the linear memory 0 of the instance being debugged
+ * (at most 32 at once). */
+wr_status wr_debug_watch_set(wr_store *store, uint64_t addr, uint32_t len, wr_watch_kind kind);
+wr_status wr_debug_watch_clear(wr_store *store, uint64_t addr, uint32_t len, wr_watch_kind kind);
+
+/* Inspection, valid only inside the hook. Frame 0 is the innermost. */
+uint32_t wr_debug_frame_count(wr_store *store);
+wr_status wr_debug_frame(wr_store *store, uint32_t frame, wr_frame_info *out);
+/* Locals (params first) with their declared types. */
+uint32_t wr_debug_local_count(wr_store *store, uint32_t frame);
+wr_status wr_debug_local(wr_store *store, uint32_t frame, uint32_t index, wr_val *out);
+wr_status wr_debug_set_local(wr_store *store, uint32_t frame, uint32_t index, const wr_val *v);
+/* The frame's operand stack: index 0 is the bottom (the oldest value).
+ * Types are not tracked at run time: values come back as raw i64 bits. */
+uint32_t wr_debug_stack_depth(wr_store *store, uint32_t frame);
+wr_status wr_debug_stack_value(wr_store *store, uint32_t frame, uint32_t index, wr_val *out);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,248 @@
+/*
+ * Internal code: what wr_compile.c makes of a function body and wr_interp.c
+ * runs. Private to runtime/.
+ *
+ * A function body is translated once, at load time, into a stream of 8-byte
+ * words. The first word of every op is the address of its handler in the
+ * interpreter (direct threading); the following words hold operands. Values
+ * live in 8-byte frame slots: slot i of a frame is fp[i]. A frame is
+ *   [ params | declared locals | operand stack (max depth) ]
+ * and the operand stack entry at depth d, when it is "materialized", lives in
+ * slot nlocals + d (its canonical slot). Most `local.get`/`i32.const`
+ * instructions emit nothing: later ops read the local's slot or carry the
+ * constant as an immediate.
+ *
+ * Two translations of a body exist:
+ * - the normal one (fused, fast), made at load time;
+ * - the debug one, made on demand when a debugger needs instruction-exact
+ *   stops in the function: every Wasm instruction starts with a `dbg` op
+ *   (the patch point for breakpoints and the step check) and the operand
+ *   stack is materialized before every instruction, so any instruction
+ *   boundary can be inspected.
+ * Both translations agree on the frame layout at "sync points": function
+ * entry, loop heads and the return point of every call. Execution moves from
+ * one translation to the other only there (wr_code_sync_*).
+ *
+ * Word layouts are documented next to each op in the WR_OPS list below:
+ *   w1.a/w1.b = the two int32 halves of word 1, w2 = word 2 as u64/i64.
+ * Branch targets are relative word offsets from the op's first word.
+ */
+#ifndef WR_CODE_H
+#define WR_CODE_H
+
+#include "wr_internal.h"
+
+typedef union wr_op {
+    const void *h;
+    uint64_t u;
+    int64_t i;
+    const void *p;
+    struct {
+        int32_t a, b;
+    } s;
+} wr_op;
+
+/* Maps an op (word index in ops) to the code offset of the Wasm instruction
+ * it implements. Sorted by `ir`. */
+typedef struct wr_pcmap {
+    uint32_t ir;
+    uint32_t off;
+} wr_pcmap;
+
+typedef struct wr_code wr_code;
+
+/* One translation of a body. */
+typedef struct wr_ops {
+    wr_op *ops;
+    uint32_t nops;
+    wr_pcmap *pcmap;
+    uint32_t npc;
+    uint32_t *depths; /* debug translation: operand depth at each pcmap entry */
+    uint32_t *syncs; /* word index of each sync point, in source order */
+    uint32_t nsyncs;
+    uint32_t frame_slots; /* params + locals + max operand depth */
+    bool debug;
+} wr_ops;
+
+struct wr_code {
+    wr_module *mod;
+    uint32_t func_index;
+    uint32_t nparams, nresults;
+    uint32_t nlocals;       /* params + declared locals */
+    const wr_type *type;
+    wr_ops normal;
+    wr_ops *dbg;            /* debug translation, or NULL */
+    const wr_op *active;    /* entry of the translation calls use */
+    uint32_t active_slots;  /* its frame_slots */
+    uint32_t nbreaks;       /* breakpoints set in this function (debug translation) */
+    bool compiled;          /* false while only a forward reference exists */
+};
+
+/* The op list: X(name). Layout comments: see the file header. */
+#define WR_CTRL_OPS(X)                                                                          \
+    X(enter)         /* w1={frame_slots,nlocals} w2={nparams,-}: stack check, zero locals */    \
+    X(loop_check)    /* interrupt/debug check at loop heads */                                   \
+    X(dbg)           /* debug translation: before every instruction */                          \
+    X(brk)           /* a breakpoint patched over an op; the original is kept aside */          \
+    X(unreachable)                                                                               \
+    X(br)            /* w1=rel */                                                                \
+    X(br_nz)         /* w1={cond,-} w2=rel */                                                    \
+    X(br_z)          /* w1={cond,-} w2=rel */                                                    \
+    X(br_table)      /* w1={index,n} then n+1 words rel (relative to the br_table op) */        \
+    X(ret)                                                                                       \
+    X(call)          /* w1={base,-} w2=wr_code* (same module) */                                 \
+    X(call_import)   /* w1={base,func index} */                                                  \
+    X(call_indirect) /* w1={base,type index} w2={table,elem slot} */                             \
+    X(copy)          /* w1={dst,src} */                                                          \
+    X(const)         /* w1={dst,-} w2=bits */                                                    \
+    X(select)        /* w1={dst,cond} w2={a,b}: dst = cond ? a : b */                            \
+    X(global_get)    /* w1={dst,global} */                                                       \
+    X(global_set)    /* w1={src,global} */                                                       \
+    X(ref_func)      /* w1={dst,func} */                                                         \
+    X(memory_size)   /* w1={dst,-} */                                                            \
+    X(memory_grow)   /* w1={dst,delta} */                                                        \
+    X(memory_fill)   /* w1={d,val} w2={n,-} */                                                   \
+    X(memory_copy)   /* w1={d,s} w2={n,-} */                                                     \
+    X(memory_init)   /* w1={d,s} w2={n,seg} */                                                   \
+    X(data_drop)     /* w1={seg,-} */                                                            \
+    X(table_get)     /* w1={dst,idx} w2={table,-} */                                             \
+    X(table_set)     /* w1={idx,val} w2={table,-} */                                             \
+    X(table_size)    /* w1={dst,-} w2={table,-} */                                               \
+    X(table_grow)    /* w1={dst,init} w2={table,n} */                                            \
+    X(table_fill)    /* w1={i,val} w2={table,n} */                                               \
+    X(table_copy)    /* w1={d,s} w2={n,dst table} w3={src table,-} */                            \
+    X(table_init)    /* w1={d,s} w2={n,table} w3={seg,-} */                                      \
+    X(elem_drop)     /* w1={seg,-} */
+
+/* Binary integer ops with a right operand in a slot (_rr: w1={dst,a} w2={b,-})
+ * or immediate (_ri: w1={dst,a} w2=imm). X(name, type, expr of a and b). */
+#define WR_IBINOPS(X)                                                                           \
+    X(i32_add, u32, a + b) X(i32_sub, u32, a - b) X(i32_mul, u32, a *b)                         \
+    X(i32_and, u32, a &b) X(i32_or, u32, a | b) X(i32_xor, u32, a ^ b)                          \
+    X(i32_shl, u32, a << (b & 31)) X(i32_shr_s, u32, (uint32_t)((int32_t)a >> (b & 31)))         \
+    X(i32_shr_u, u32, a >> (b & 31)) X(i32_rotl, u32, wr_rotl32(a, b))                          \
+    X(i32_rotr, u32, wr_rotr32(a, b)) X(i32_eq, u32, a == b) X(i32_ne, u32, a != b)             \
+    X(i32_lt_s, u32, (int32_t)a < (int32_t)b) X(i32_lt_u, u32, a < b)                           \
+    X(i32_gt_s, u32, (int32_t)a > (int32_t)b) X(i32_gt_u, u32, a > b)                           \
+    X(i32_le_s, u32, (int32_t)a <= (int32_t)b) X(i32_le_u, u32, a <= b)                         \
+    X(i32_ge_s, u32, (int32_t)a >= (int32_t)b) X(i32_ge_u, u32, a >= b)                         \
+    X(i64_add, u64, a + b) X(i64_sub, u64, a - b) X(i64_mul, u64, a *b)                         \
+    X(i64_and, u64, a &b) X(i64_or, u64, a | b) X(i64_xor, u64, a ^ b)                          \
+    X(i64_shl, u64, a << (b & 63)) X(i64_shr_s, u64, (uint64_t)((int64_t)a >> (b & 63)))         \
+    X(i64_shr_u, u64, a >> (b & 63)) X(i64_rotl, u64, wr_rotl64(a, b))                          \
+    X(i64_rotr, u64, wr_rotr64(a, b))
+
+/* i64 comparisons produce an i32. */
+#define WR_I64CMPS(X)                                                                           \
+    X(i64_eq, a == b) X(i64_ne, a != b) X(i64_lt_s, (int64_t)a < (int64_t)b) X(i64_lt_u, a < b) \
+    X(i64_gt_s, (int64_t)a > (int64_t)b) X(i64_gt_u, a > b)                                     \
+    X(i64_le_s, (int64_t)a <= (int64_t)b) X(i64_le_u, a <= b)                                   \
+    X(i64_ge_s, (int64_t)a >= (int64_t)b) X(i64_ge_u, a >= b)
+
+/* Trapping integer division (rr and ri forms). */
+#define WR_IDIVS(X) X(i32_div_s) X(i32_div_u) X(i32_rem_s) X(i32_rem_u) \
+    X(i64_div_s) X(i64_div_u) X(i64_rem_s) X(i64_rem_u)
+
+/* Fused compare-and-branch on i32 (branch when the comparison holds):
+ * _rr: w1={a,b} w2=rel; _ri: w1={a,imm} w2=rel. */
+#define WR_BRCMPS(X)                                                                            \
+    X(eq, a == b) X(ne, a != b) X(lt_s, (int32_t)a < (int32_t)b) X(lt_u, a < b)                 \
+    X(gt_s, (int32_t)a > (int32_t)b) X(gt_u, a > b) X(le_s, (int32_t)a <= (int32_t)b)           \
+    X(le_u, a <= b) X(ge_s, (int32_t)a >= (int32_t)b) X(ge_u, a >= b)
+
+/* Float binary ops (rr only): X(name, ctype, expr). */
+#define WR_FBINOPS(X)                                                                           \
+    X(f32_add, f32, a + b) X(f32_sub, f32, a - b) X(f32_mul, f32, a *b) X(f32_div, f32, a / b)  \
+    X(f32_min, f32, wr_fminf(a, b)) X(f32_max, f32, wr_fmaxf(a, b))                             \
+    X(f64_add, f64, a + b) X(f64_sub, f64, a - b) X(f64_mul, f64, a *b) X(f64_div, f64, a / b)  \
+    X(f64_min, f64, wr_fmin(a, b)) X(f64_max, f64, wr_fmax(a, b))
+
+/* Float comparisons (produce i32), rr only. */
+#define WR_FCMPS(X)                                                                             \
+    X(f32_eq, f32, a == b) X(f32_ne, f32, a != b) X(f32_lt, f32, a < b) X(f32_gt, f32, a > b)   \
+    X(f32_le, f32, a <= b) X(f32_ge, f32, a >= b)                                               \
+    X(f64_eq, f64, a == b) X(f64_ne, f64, a != b) X(f64_lt, f64, a < b) X(f64_gt, f64, a > b)   \
+    X(f64_le, f64, a <= b) X(f64_ge, f64, a >= b)
+
+/* Unary ops, w1={dst,src}: X(name, in member, out member, expr of a). */
+#define WR_UNOPS(X)                                                                             \
+    X(i32_eqz, u32, u32, a == 0) X(i32_clz, u32, u32, wr_clz32(a))                              \
+    X(i32_ctz, u32, u32, wr_ctz32(a)) X(i32_popcnt, u32, u32, (uint32_t)__builtin_popcount(a))  \
+    X(i64_eqz, u64, u32, a == 0) X(i64_clz, u64, u64, wr_clz64(a))                              \
+    X(i64_ctz, u64, u64, wr_ctz64(a)) X(i64_popcnt, u64, u64, (uint64_t)__builtin_popcountll(a)) \
+    X(f32_abs, u32, u32, a & 0x7fffffffu) X(f32_neg, u32, u32, a ^ 0x80000000u)                 \
+    X(f32_ceil, f32, f32, wr_fnan32(a, ceilf(a))) X(f32_floor, f32, f32, wr_fnan32(a, floorf(a)))                           \
+    X(f32_trunc, f32, f32, wr_fnan32(a, truncf(a))) X(f32_nearest, f32, f32, wr_fnan32(a, nearbyintf(a)))                   \
+    X(f32_sqrt, f32, f32, sqrtf(a))                                                             \
+    X(f64_abs, u64, u64, a & 0x7fffffffffffffffull) X(f64_neg, u64, u64, a ^ 0x8000000000000000ull) \
+    X(f64_ceil, f64, f64, wr_fnan64(a, ceil(a))) X(f64_floor, f64, f64, wr_fnan64(a, floor(a)))                             \
+    X(f64_trunc, f64, f64, wr_fnan64(a, trunc(a))) X(f64_nearest, f64, f64, wr_fnan64(a, nearbyint(a)))                     \
+    X(f64_sqrt, f64, f64, sqrt(a))                                                              \
+    X(i32_wrap_i64, u64, u32, (uint32_t)a)                                                      \
+    X(i64_extend_i32_s, i32, i64, (int64_t)a) X(i64_extend_i32_u, u32, u64, (uint64_t)a)        \
+    X(f32_convert_i32_s, i32, f32, (float)a) X(f32_convert_i32_u, u32, f32, (float)a)           \
+    X(f32_convert_i64_s, i64, f32, (float)a) X(f32_convert_i64_u, u64, f32, (float)a)           \
+    X(f32_demote_f64, f64, f32, (float)a)                                                       \
+    X(f64_convert_i32_s, i32, f64, (double)a) X(f64_convert_i32_u, u32, f64, (double)a)         \
+    X(f64_convert_i64_s, i64, f64, (double)a) X(f64_convert_i64_u, u64, f64, (double)a)         \
+    X(f64_promote_f32, f32, f64, (double)a)                                                     \
+    X(i32_extend8_s, u32, u32, (uint32_t)(int32_t)(int8_t)a)                                    \
+    X(i32_extend16_s, u32, u32, (uint32_t)(int32_t)(int16_t)a)                                  \
+    X(i64_extend8_s, u64, u64, (uint64_t)(int64_t)(int8_t)a)                                    \
+    X(i64_extend16_s, u64, u64, (uint64_t)(int64_t)(int16_t)a)                                  \
+    X(i64_extend32_s, u64, u64, (uint64_t)(int64_t)(int32_t)a)                                  \
+    X(i32_trunc_sat_f32_s, f32, u32, (uint32_t)wr_sat_i32(a)) X(i32_trunc_sat_f32_u, f32, u32, wr_sat_u32(a)) \
+    X(i32_trunc_sat_f64_s, f64, u32, (uint32_t)wr_sat_i32(a)) X(i32_trunc_sat_f64_u, f64, u32, wr_sat_u32(a)) \
+    X(i64_trunc_sat_f32_s, f32, u64, (uint64_t)wr_sat_i64(a)) X(i64_trunc_sat_f32_u, f32, u64, wr_sat_u64(a)) \
+    X(i64_trunc_sat_f64_s, f64, u64, (uint64_t)wr_sat_i64(a)) X(i64_trunc_sat_f64_u, f64, u64, wr_sat_u64(a))
+
+/* Binary float ops on bits (copysign). */
+#define WR_COPYSIGNS(X) X(f32_copysign) X(f64_copysign)
+
+/* Trapping float-to-int truncations, w1={dst,src}. */
+#define WR_TRUNCS(X) X(i32_trunc_f32_s) X(i32_trunc_f32_u) X(i32_trunc_f64_s) X(i32_trunc_f64_u) \
+    X(i64_trunc_f32_s) X(i64_trunc_f32_u) X(i64_trunc_f64_s) X(i64_trunc_f64_u)
+
+/* Loads w1={dst,addr} w2=offset: X(name, bytes, expr from the loaded raw value v). */
+#define WR_LOADS(X)                                                                             \
+    X(i32_load, 4, (uint64_t)wr_ld32(p)) X(i64_load, 8, wr_ld64(p))                             \
+    X(i32_load8_s, 1, (uint32_t)(int32_t)(int8_t)p[0]) X(i32_load8_u, 1, (uint64_t)p[0])        \
+    X(i32_load16_s, 2, (uint32_t)(int32_t)(int16_t)wr_ld16(p)) X(i32_load16_u, 2, (uint64_t)wr_ld16(p)) \
+    X(i64_load8_s, 1, (uint64_t)(int64_t)(int8_t)p[0]) X(i64_load8_u, 1, (uint64_t)p[0])        \
+    X(i64_load16_s, 2, (uint64_t)(int64_t)(int16_t)wr_ld16(p)) X(i64_load16_u, 2, (uint64_t)wr_ld16(p)) \
+    X(i64_load32_s, 4, (uint64_t)(int64_t)(int32_t)wr_ld32(p)) X(i64_load32_u, 4, (uint64_t)wr_ld32(p))
+
+/* Stores w1={val,addr} w2=offset: X(name, bytes). */
+#define WR_STORES(X) X(i32_store, 4) X(i64_store, 8) X(i32_store8, 1) X(i32_store16, 2) \
+    X(i64_store8, 1) X(i64_store16, 2) X(i64_store32, 4)
+
+typedef enum wr_opcode {
+#define WR_X1(n) WR_OP_##n,
+#define WR_X2(n, ...) WR_OP_##n,
+#define WR_XRR(n, ...) WR_OP_##n##_rr, WR_OP_##n##_ri,
+#define WR_XBR(n, ...) WR_OP_br_##n##_rr, WR_OP_br_##n##_ri,
+    WR_CTRL_OPS(WR_X1) WR_IBINOPS(WR_XRR) WR_I64CMPS(WR_XRR) WR_IDIVS(WR_XRR) WR_BRCMPS(WR_XBR)
+    WR_FBINOPS(WR_X2) WR_FCMPS(WR_X2) WR_UNOPS(WR_X2) WR_COPYSIGNS(WR_X1) WR_TRUNCS(WR_X1)
+    WR_LOADS(WR_X2) WR_STORES(WR_X2)
+#undef WR_X1
+#undef WR_X2
+#undef WR_XRR
+#undef WR_XBR
+    WR_OP_COUNT
+} wr_opcode;
+
+/* The interpreter's handler addresses, indexed by wr_opcode. */
+const void *const *wr_interp_handlers(void);
+
+/* Makes the debug translation of a function if it does not exist yet. */
+wr_status wr_code_make_debug(wr_code *code, wr_error *err);
+/* Translates a body (normal or debug) into `out`. */
+wr_status wr_translate(wr_module *mod, uint32_t func_index, bool debug, wr_ops *out,
+                       wr_error *err);
+void wr_ops_release(wr_ops *o);
+/* The code offset of the op at word index `ir` of `o` (the op containing it). */
+uint32_t wr_ops_offset_at(const wr_ops *o, uint32_t ir);
+/* Which of code's translations holds ip, or NULL. */
+const wr_ops *wr_code_ops_of(const wr_code *code, const wr_op *ip);
+
+#endif

@@ -1,0 +1,524 @@
+/*
+ * The runtime's debugging support: breakpoints, stepping, watchpoints,
+ * frame inspection, and the slow paths the interpreter calls.
+ *
+ * Stops only happen in debug translations (wr_code.h), at a `dbg` op that
+ * precedes the instruction about to run, so every stop is "before
+ * instruction X" with the whole operand stack materialized. Resuming skips
+ * that `dbg` op. A frame moves from the normal to the debug translation of
+ * its function only at sync points (entry, loop head, call return), where
+ * both translations have the same frame layout.
+ */
+#include "wr_interp.h"
+
+#include <string.h>
+
+static const void *H(wr_opcode op) { return wr_interp_handlers()[op]; }
+
+static wr_interp *paused(wr_store *store)
+{
+    wr_interp *it = store->interp;
+    return it && it->paused ? it : NULL;
+}
+
+/* A position in code's normal translation, moved to the same sync point of
+ * its debug translation; other positions are returned unchanged. */
+static const wr_op *to_debug(wr_code *code, const wr_op *ip)
+{
+    if (!code->dbg || ip < code->normal.ops || ip > code->normal.ops + code->normal.nops) return ip;
+    uint32_t ir = (uint32_t)(ip - code->normal.ops);
+    uint32_t lo = 0, hi = code->normal.nsyncs;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (code->normal.syncs[mid] < ir)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < code->normal.nsyncs && code->normal.syncs[lo] == ir && lo < code->dbg->nsyncs)
+        return code->dbg->ops + code->dbg->syncs[lo];
+    return ip;
+}
+
+/* Moves the frames of `only` (or of every function when NULL) to debug
+ * translations, making them as needed. */
+static void frames_to_debug(wr_interp *it, wr_code *only)
+{
+    if (it->code && (!only || it->code == only) && wr_code_make_debug(it->code, NULL) == WR_OK)
+        it->ip = to_debug(it->code, it->ip);
+    for (wr_cframe *c = it->cs; c < it->csp; c++)
+        if (c->code && (!only || c->code == only) && wr_code_make_debug(c->code, NULL) == WR_OK)
+            c->ret_ip = to_debug(c->code, c->ret_ip);
+}
+
+static void set_poll_step(wr_store *store, bool on)
+{
+    if (on)
+        __atomic_or_fetch(&store->interrupt, WR_POLL_STEP, __ATOMIC_SEQ_CST);
+    else
+        __atomic_and_fetch(&store->interrupt, ~WR_POLL_STEP, __ATOMIC_SEQ_CST);
+}
+
+/* ------------------------------------------------------ watchpoints */
+
+/* Bytes accessed by the load/store op at ip, 0 for other ops. */
+static uint32_t access_size(const wr_op *ip, bool *write)
+{
+    const void *h = ip->h;
+#define XL(name, N, ...)                                                                        \
+    if (h == H(WR_OP_##name)) {                                                                 \
+        *write = false;                                                                         \
+        return N;                                                                               \
+    }
+#define XS(name, N)                                                                             \
+    if (h == H(WR_OP_##name)) {                                                                 \
+        *write = true;                                                                          \
+        return N;                                                                               \
+    }
+    WR_LOADS(XL)
+    WR_STORES(XS)
+#undef XL
+#undef XS
+    return 0;
+}
+
+void wr_debug_check_access(wr_interp *it, uint64_t addr, uint64_t len, bool write)
+{
+    for (uint32_t i = 0; i < it->nwatch; i++) {
+        wr_watch *w = &it->watch[i];
+        if (!(w->kind & (write ? WR_WATCH_WRITE : WR_WATCH_READ))) continue;
+        if (addr < w->addr + w->len && w->addr < addr + len) {
+            it->watch_hit = true;
+            it->watch_event = *w;
+            it->watch_access = write ? WR_WATCH_WRITE : WR_WATCH_READ;
+            return;
+        }
+    }
+}
+
+/* Leaves the dbg op at it->ip: checks the instruction it guards against the
+ * watchpoints, then moves past it. */
+static void leave_dbg(wr_interp *it)
+{
+    if (it->ip->h != H(WR_OP_dbg) && it->ip->h != H(WR_OP_brk)) return;
+    if (it->nwatch) {
+        bool write = false;
+        uint32_t n = access_size(it->ip + 1, &write);
+        if (n) {
+            uint64_t ea = (uint64_t)(uint32_t)it->fp[it->ip[2].s.b] + it->ip[3].u;
+            wr_debug_check_access(it, ea, n, write);
+        }
+    }
+    it->ip += 1;
+}
+
+/* ------------------------------------------------------ stops */
+
+static void stop(wr_store *store, wr_interp *it, wr_debug_event *ev)
+{
+    wr_debug_resume r;
+    memset(&r, 0, sizeof r);
+    it->paused = true;
+    it->hook(store, ev, &r, it->hook_user);
+    it->paused = false;
+    if (r.action == WR_DEBUG_KILL) {
+        it->killed = true;
+        it->step = WR_DEBUG_CONTINUE;
+        set_poll_step(store, false);
+        return;
+    }
+    it->step = r.action;
+    it->step_depth = wr_interp_depth(it);
+    it->range_start = r.range_start;
+    it->range_end = r.range_end;
+    set_poll_step(store, r.action == WR_DEBUG_STEP_INSN || it->entry_pending);
+    /* every caller must come back through a dbg op to end the step there */
+    if (r.action != WR_DEBUG_CONTINUE) frames_to_debug(it, NULL);
+    leave_dbg(it);
+}
+
+static bool stop_simple(wr_store *store, wr_interp *it, wr_debug_reason reason)
+{
+    wr_debug_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.reason = reason;
+    stop(store, it, &ev);
+    return !it->killed;
+}
+
+bool wr_debug_on_dbg(wr_store *store, wr_interp *it)
+{
+    if (it->watch_hit) {
+        it->watch_hit = false;
+        wr_debug_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.reason = WR_DEBUG_WATCH;
+        ev.watch_addr = it->watch_event.addr;
+        ev.watch_len = it->watch_event.len;
+        ev.watch_kind = it->watch_access;
+        stop(store, it, &ev);
+        return !it->killed;
+    }
+    bool now = false;
+    uint32_t depth = wr_interp_depth(it);
+    switch (it->step) {
+    case WR_DEBUG_STEP_INSN: now = true; break;
+    case WR_DEBUG_STEP_OVER_INSN: now = depth <= it->step_depth; break;
+    case WR_DEBUG_STEP_RANGE:
+        if (depth < it->step_depth) {
+            now = true;
+        } else if (depth == it->step_depth) {
+            uint32_t off = wr_code_offset_of(it->code, it->ip, false);
+            now = off < it->range_start || off >= it->range_end;
+        }
+        break;
+    case WR_DEBUG_STEP_OUT: now = depth < it->step_depth; break;
+    default: break;
+    }
+    if (now) return stop_simple(store, it, WR_DEBUG_STEP);
+    leave_dbg(it);
+    return true;
+}
+
+bool wr_debug_on_brk(wr_store *store, wr_interp *it)
+{
+    if (!it->hook) {
+        leave_dbg(it);
+        return true;
+    }
+    return stop_simple(store, it, WR_DEBUG_BREAKPOINT);
+}
+
+bool wr_debug_on_poll(wr_store *store, wr_interp *it, bool at_entry)
+{
+    int p = __atomic_load_n(&store->interrupt, __ATOMIC_SEQ_CST);
+    if (p & WR_POLL_INTERRUPT) {
+        __atomic_and_fetch(&store->interrupt, ~WR_POLL_INTERRUPT, __ATOMIC_SEQ_CST);
+        if (!it->hook) {
+            it->killed = false;
+            return false;
+        }
+        frames_to_debug(it, it->code);
+        return stop_simple(store, it, WR_DEBUG_INTERRUPT);
+    }
+    if (at_entry && it->entry_pending) {
+        it->entry_pending = false;
+        set_poll_step(store, it->step == WR_DEBUG_STEP_INSN);
+        frames_to_debug(it, it->code);
+        return stop_simple(store, it, WR_DEBUG_ENTRY);
+    }
+    if (at_entry && it->step == WR_DEBUG_STEP_INSN) {
+        /* stepping into a call: continue in the debug translation so the
+         * first instruction's dbg op stops */
+        frames_to_debug(it, it->code);
+    }
+    return true;
+}
+
+void wr_debug_on_trap(wr_store *store, wr_interp *it, wr_trap_kind kind, const char *msg)
+{
+    wr_debug_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.reason = WR_DEBUG_TRAP;
+    ev.trap = kind;
+    ev.trap_msg = msg;
+    wr_debug_resume r;
+    memset(&r, 0, sizeof r);
+    it->paused = true;
+    it->hook(store, &ev, &r, it->hook_user);
+    it->paused = false;
+    it->step = WR_DEBUG_CONTINUE;
+    set_poll_step(store, false);
+}
+
+/* ------------------------------------------------------ public API */
+
+void wr_debug_set_hook(wr_store *store, wr_debug_hook hook, void *user)
+{
+    wr_interp *it = wr_interp_get(store);
+    if (!it) return;
+    it->hook = hook;
+    it->hook_user = user;
+}
+
+void wr_debug_stop_at_entry(wr_store *store, bool on)
+{
+    wr_interp *it = wr_interp_get(store);
+    if (it) it->stop_at_entry = on;
+}
+
+/* The defined function of mod containing code_offset, compiled. */
+static wr_code *code_at(wr_module *mod, uint32_t code_offset)
+{
+    uint32_t fi;
+    if (wr_module_func_at(mod, code_offset, &fi) != WR_OK) return NULL;
+    if (fi >= mod->nfuncs || mod->funcs[fi].imported) return NULL;
+    wr_code *code = mod->funcs[fi].code;
+    if (!code || !code->compiled) return NULL;
+    if (wr_code_make_debug(code, NULL) != WR_OK) return NULL;
+    return code;
+}
+
+/* Index in the debug translation of the dbg/brk op for code_offset, or -1. */
+static int64_t dbg_op_at(const wr_code *code, uint32_t code_offset)
+{
+    const wr_ops *o = code->dbg;
+    const void *hd = H(WR_OP_dbg), *hb = H(WR_OP_brk);
+    for (uint32_t i = 0; i < o->npc; i++) {
+        if (o->pcmap[i].off != code_offset) continue;
+        const void *h = o->ops[o->pcmap[i].ir].h;
+        if (h == hd || h == hb) return o->pcmap[i].ir;
+    }
+    return -1;
+}
+
+wr_status wr_debug_insn_at(wr_store *store, wr_module *mod, uint32_t code_offset,
+                           uint32_t *insn_offset)
+{
+    (void)store;
+    wr_code *code = code_at(mod, code_offset);
+    if (!code) return WR_NOT_FOUND;
+    const wr_ops *o = code->dbg;
+    const void *hd = H(WR_OP_dbg), *hb = H(WR_OP_brk);
+    bool found = false;
+    uint32_t best = 0;
+    for (uint32_t i = 0; i < o->npc; i++) {
+        const void *h = o->ops[o->pcmap[i].ir].h;
+        if ((h == hd || h == hb) && o->pcmap[i].off >= code_offset &&
+            (!found || o->pcmap[i].off < best)) {
+            best = o->pcmap[i].off;
+            found = true;
+        }
+    }
+    if (!found) return WR_NOT_FOUND;
+    *insn_offset = best;
+    return WR_OK;
+}
+
+static bool watching(wr_store *store) { return store->interp && store->interp->nwatch > 0; }
+
+wr_status wr_debug_break_set(wr_store *store, wr_module *mod, uint32_t code_offset)
+{
+    wr_code *code = code_at(mod, code_offset);
+    if (!code) return WR_ERR_ARG;
+    int64_t ir = dbg_op_at(code, code_offset);
+    if (ir < 0) return WR_ERR_ARG;
+    wr_op *op = &code->dbg->ops[ir];
+    if (op->h == H(WR_OP_brk)) return WR_OK;
+    op->h = H(WR_OP_brk);
+    code->nbreaks++;
+    code->active = code->dbg->ops;
+    if (store->interp) frames_to_debug(store->interp, code);
+    return WR_OK;
+}
+
+wr_status wr_debug_break_clear(wr_store *store, wr_module *mod, uint32_t code_offset)
+{
+    wr_code *code = code_at(mod, code_offset);
+    if (!code) return WR_ERR_ARG;
+    int64_t ir = dbg_op_at(code, code_offset);
+    if (ir < 0) return WR_ERR_ARG;
+    wr_op *op = &code->dbg->ops[ir];
+    if (op->h != H(WR_OP_brk)) return WR_NOT_FOUND;
+    op->h = H(WR_OP_dbg);
+    code->nbreaks--;
+    if (code->nbreaks == 0 && !watching(store)) code->active = code->normal.ops;
+    return WR_OK;
+}
+
+/* Points every function of the store at its debug translation (on) or back
+ * to the normal one where no breakpoint needs the debug one (off). */
+static void all_debug(wr_store *store, bool on)
+{
+    for (wr_module *m = store->modules; m; m = m->next_in_store)
+        for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
+            wr_code *code = m->funcs[i].code;
+            if (!code || !code->compiled) continue;
+            if (on) {
+                if (wr_code_make_debug(code, NULL) == WR_OK) code->active = code->dbg->ops;
+            } else if (code->nbreaks == 0) {
+                code->active = code->normal.ops;
+            }
+        }
+}
+
+wr_status wr_debug_watch_set(wr_store *store, uint64_t addr, uint32_t len, wr_watch_kind kind)
+{
+    wr_interp *it = wr_interp_get(store);
+    if (!it) return WR_ERR_NOMEM;
+    if (len == 0 || !(kind & WR_WATCH_ACCESS)) return WR_ERR_ARG;
+    for (uint32_t i = 0; i < it->nwatch; i++)
+        if (it->watch[i].addr == addr && it->watch[i].len == len && it->watch[i].kind == kind)
+            return WR_OK;
+    if (it->nwatch == WR_MAX_WATCH) return WR_ERR_LIMIT;
+    it->watch[it->nwatch].addr = addr;
+    it->watch[it->nwatch].len = len;
+    it->watch[it->nwatch].kind = kind;
+    if (it->nwatch++ == 0) {
+        all_debug(store, true);
+        frames_to_debug(it, NULL);
+    }
+    return WR_OK;
+}
+
+wr_status wr_debug_watch_clear(wr_store *store, uint64_t addr, uint32_t len, wr_watch_kind kind)
+{
+    wr_interp *it = store->interp;
+    if (!it) return WR_NOT_FOUND;
+    for (uint32_t i = 0; i < it->nwatch; i++) {
+        wr_watch *w = &it->watch[i];
+        if (w->addr == addr && w->len == len && w->kind == kind) {
+            *w = it->watch[--it->nwatch];
+            if (it->nwatch == 0) {
+                it->watch_hit = false;
+                all_debug(store, false);
+            }
+            return WR_OK;
+        }
+    }
+    return WR_NOT_FOUND;
+}
+
+/* ------------------------------------------------------ inspection */
+
+typedef struct fref {
+    wr_code *code;
+    const wr_op *ip;
+    bool ret; /* ip is a return address (an outer frame) */
+    uint64_t *fp;
+    wr_instance *inst;
+} fref;
+
+static bool get_frame(wr_store *store, uint32_t n, fref *out)
+{
+    wr_interp *it = paused(store);
+    if (!it || !it->code) return false;
+    if (n == 0) {
+        out->code = it->code;
+        out->ip = it->ip;
+        out->ret = false;
+        out->fp = it->fp;
+        out->inst = it->inst;
+        return true;
+    }
+    uint32_t k = 0;
+    for (wr_cframe *c = it->csp; c > it->cs && c[-1].code; c--) {
+        if (++k == n) {
+            out->code = c[-1].code;
+            out->ip = c[-1].ret_ip;
+            out->ret = true;
+            out->fp = c[-1].fp;
+            out->inst = c[-1].inst;
+            return true;
+        }
+    }
+    return false;
+}
+
+uint32_t wr_debug_frame_count(wr_store *store)
+{
+    wr_interp *it = paused(store);
+    if (!it || !it->code) return 0;
+    uint32_t n = 1;
+    for (wr_cframe *c = it->csp; c > it->cs && c[-1].code; c--) n++;
+    return n;
+}
+
+wr_status wr_debug_frame(wr_store *store, uint32_t frame, wr_frame_info *out)
+{
+    fref f;
+    if (!get_frame(store, frame, &f)) return WR_NOT_FOUND;
+    out->inst = f.inst;
+    out->func_index = f.code->func_index;
+    out->code_offset = wr_code_offset_of(f.code, f.ip, f.ret);
+    return WR_OK;
+}
+
+uint32_t wr_debug_local_count(wr_store *store, uint32_t frame)
+{
+    fref f;
+    return get_frame(store, frame, &f) ? f.code->nlocals : 0;
+}
+
+static wr_valtype local_type(const wr_code *code, uint32_t i)
+{
+    if (i < code->nparams) return code->type->params[i];
+    return code->mod->funcs[code->func_index].local_types[i - code->nparams];
+}
+
+static void to_val(wr_valtype t, uint64_t bits, wr_val *out)
+{
+    memset(out, 0, sizeof *out);
+    out->type = t;
+    switch (t) {
+    case WR_I32:
+    case WR_F32: out->of.u32 = (uint32_t)bits; break;
+    case WR_FUNCREF: out->of.func = (wr_func *)(uintptr_t)bits; break;
+    case WR_EXTERNREF: out->of.ext = (void *)(uintptr_t)bits; break;
+    default: out->of.u64 = bits; break;
+    }
+}
+
+wr_status wr_debug_local(wr_store *store, uint32_t frame, uint32_t index, wr_val *out)
+{
+    fref f;
+    if (!get_frame(store, frame, &f) || index >= f.code->nlocals) return WR_NOT_FOUND;
+    to_val(local_type(f.code, index), f.fp[index], out);
+    return WR_OK;
+}
+
+wr_status wr_debug_set_local(wr_store *store, uint32_t frame, uint32_t index, const wr_val *v)
+{
+    fref f;
+    if (!get_frame(store, frame, &f) || index >= f.code->nlocals) return WR_NOT_FOUND;
+    wr_valtype t = local_type(f.code, index);
+    if (v->type != t) return WR_ERR_ARG;
+    if (t == WR_I32 || t == WR_F32)
+        f.fp[index] = v->of.u32;
+    else if (t == WR_FUNCREF)
+        f.fp[index] = (uint64_t)(uintptr_t)v->of.func;
+    else if (t == WR_EXTERNREF)
+        f.fp[index] = (uint64_t)(uintptr_t)v->of.ext;
+    else
+        f.fp[index] = v->of.u64;
+    return WR_OK;
+}
+
+static uint32_t frame_depth(const fref *f)
+{
+    const wr_op *at = f->ret ? f->ip - 1 : f->ip;
+    const wr_ops *o = wr_code_ops_of(f->code, at);
+    if (!o) return 0;
+    uint32_t ir = (uint32_t)(at - o->ops);
+    /* the pcmap entry of the op containing `at` */
+    uint32_t lo = 0, hi = o->npc;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (o->pcmap[mid].ir <= ir)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0) return 0;
+    uint32_t k = lo - 1;
+    if (f->ret) {
+        /* a call op: its args start at the canonical slot of the depth below them */
+        int32_t base = o->ops[o->pcmap[k].ir + 1].s.a;
+        return base >= (int32_t)f->code->nlocals ? (uint32_t)base - f->code->nlocals : 0;
+    }
+    return o->depths ? o->depths[k] : 0;
+}
+
+uint32_t wr_debug_stack_depth(wr_store *store, uint32_t frame)
+{
+    fref f;
+    return get_frame(store, frame, &f) ? frame_depth(&f) : 0;
+}
+
+wr_status wr_debug_stack_value(wr_store *store, uint32_t frame, uint32_t index, wr_val *out)
+{
+    fref f;
+    if (!get_frame(store, frame, &f) || index >= frame_depth(&f)) return WR_NOT_FOUND;
+    to_val(WR_I64, f.fp[f.code->nlocals + index], out);
+    return WR_OK;
+}
