@@ -453,12 +453,33 @@ static wr_status emit_jump(cc *c, ctrl *f)
 static wr_status check_top(cc *c, uint32_t n, const wr_valtype *types)
 {
     ctrl *f = &c->cs[c->csp - 1];
+    if (f->unreachable && c->sp < f->height + n) {
+        /* Below the height of an unreachable frame the stack is polymorphic
+         * (spec A.3: pops yield Unknown). Callers keep the values checked
+         * here on the stack (block params, call args), so make them real:
+         * insert Unknown entries at the frame's height. */
+        uint32_t missing = f->height + n - c->sp;
+        if (!grow((void **)&c->stk, &c->scap, c->sp + missing, sizeof(cval))) {
+            c->oom = true;
+            return wr_fail(c->err, WR_ERR_NOMEM, SEC, 0, "out of memory");
+        }
+        memmove(&c->stk[f->height + missing], &c->stk[f->height],
+                (c->sp - f->height) * sizeof(cval));
+        c->sp += missing;
+        for (uint32_t d = f->height; d < c->sp; d++) {
+            cval *v = &c->stk[d];
+            if (d < f->height + missing) {
+                v->type = T_UNKNOWN;
+                v->kind = K_SLOT;
+                v->bits = 0;
+            }
+            if (v->kind == K_SLOT) v->slot = canon(c, d);
+        }
+        if (c->sp > c->max_depth) c->max_depth = c->sp;
+    }
     for (uint32_t i = 0; i < n; i++) {
         uint32_t depth_from_top = n - 1 - i;
-        if (c->sp < f->height + depth_from_top + 1) {
-            if (f->unreachable) continue;
-            INVALID("type mismatch: operand stack underflow");
-        }
+        if (c->sp < f->height + depth_from_top + 1) INVALID("type mismatch: operand stack underflow");
         uint8_t t = c->stk[c->sp - 1 - depth_from_top].type;
         if (t != T_UNKNOWN && t != types[i])
             INVALID("type mismatch: expected %s, got %s", tname(types[i]), tname(t));

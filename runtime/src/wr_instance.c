@@ -220,6 +220,7 @@ wr_status wr_module_import(const wr_module *mod, uint32_t i, wr_import_desc *out
     out->module = mod->imports[i].module;
     out->name = mod->imports[i].name;
     out->kind = mod->imports[i].kind;
+    out->functype = out->kind == WR_EXTERN_FUNC ? &mod->types[mod->imports[i].type_index].pub : NULL;
     return WR_OK;
 }
 
@@ -737,16 +738,23 @@ fail:
 
 wr_module *wr_instance_module(const wr_instance *inst) { return inst->module; }
 
-wr_status wr_instance_export(wr_instance *inst, const char *name, wr_extern *out)
+wr_status wr_instance_export_n(wr_instance *inst, const char *name, size_t len, wr_extern *out)
 {
     const wr_module *mod = inst->module;
     if (!name) return WR_ERR_ARG;
     for (uint32_t i = 0; i < mod->nexports; i++) {
-        if (strcmp(mod->exports[i].name, name)) continue;
-        if (out) *out = export_extern(inst, &mod->exports[i]);
+        const wr_export *e = &mod->exports[i];
+        if (e->name_len != len || memcmp(e->name, name, len)) continue;
+        if (out) *out = export_extern(inst, e);
         return WR_OK;
     }
     return WR_NOT_FOUND;
+}
+
+wr_status wr_instance_export(wr_instance *inst, const char *name, wr_extern *out)
+{
+    if (!name) return WR_ERR_ARG;
+    return wr_instance_export_n(inst, name, strlen(name), out);
 }
 
 wr_memory *wr_instance_memory(wr_instance *inst, uint32_t index)

@@ -8,6 +8,10 @@ foreach(var WAST2JSON SPECTEST WAST OUT_DIR)
   endif()
 endforeach()
 
+if(NOT EXISTS "${SPECTEST}")
+  message(FATAL_ERROR "${SPECTEST} does not exist: build the wdb-spectest target first")
+endif()
+
 get_filename_component(name "${WAST}" NAME_WE)
 # Start clean so no file from an older conversion can be picked up.
 file(REMOVE_RECURSE "${OUT_DIR}")
@@ -30,5 +34,6 @@ execute_process(
   COMMAND "${SPECTEST}" "${OUT_DIR}/${name}.json"
   RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "wdb-spectest reported failures for ${name}.wast (exit ${rc})")
+  # rc is the exit status, or a signal description when wdb-spectest crashed.
+  message(FATAL_ERROR "wdb-spectest failed on ${name}.wast (${rc})")
 endif()

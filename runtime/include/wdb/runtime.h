@@ -168,6 +168,8 @@ typedef struct wr_import_desc {
     const char *module; /* owned by the module */
     const char *name;
     wr_extern_kind kind;
+    const wr_functype *functype; /* WR_EXTERN_FUNC: the type it must have (owned by
+                                  * the module); NULL for other kinds */
 } wr_import_desc;
 typedef struct wr_export_desc {
     const char *name; /* owned by the module */
@@ -234,6 +236,9 @@ wr_status wr_instance_new(wr_store *store, wr_module *mod, wr_linker *l, wr_inst
 wr_module *wr_instance_module(const wr_instance *inst);
 /* Looks up an export by name: WR_OK or WR_NOT_FOUND. */
 wr_status wr_instance_export(wr_instance *inst, const char *name, wr_extern *out);
+/* The same for a name of `len` bytes: Wasm names are any UTF-8 string, and
+ * may contain U+0000. */
+wr_status wr_instance_export_n(wr_instance *inst, const char *name, size_t len, wr_extern *out);
 /* The instance's memory `index` (imported ones first) or NULL. */
 wr_memory *wr_instance_memory(wr_instance *inst, uint32_t index);
 wr_global *wr_instance_global(wr_instance *inst, uint32_t index);

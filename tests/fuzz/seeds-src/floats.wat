@@ -1,0 +1,12 @@
+(module
+  (import "env" "log" (func $log (param f64)))
+  (global $i (import "env" "g") i32)
+  (func (export "f") (param f32 f64) (result f64)
+    (call $log (f64.sqrt (local.get 1)))
+    (f64.add (f64.promote_f32 (f32.nearest (local.get 0)))
+             (f64.convert_i64_s (i64.trunc_sat_f64_s (local.get 1)))))
+  (func (export "trunc") (result i32) (i32.trunc_f32_s (f32.const nan)))
+  (func (export "multi") (result i32 i64 f32)
+    (i32.const 1) (i64.const 2) (f32.const 3))
+  (func (export "sel") (param i32) (result externref)
+    (select (result externref) (ref.null extern) (ref.null extern) (local.get 0))))

@@ -1,0 +1,17 @@
+(module
+  (memory 1)
+  (global $g (mut i32) (i32.const 0))
+  (func $fib (export "fib") (param i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+      (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                     (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+  (func (export "sum") (result i64) (local i32 i64)
+    (loop $l
+      (local.set 1 (i64.add (local.get 1) (i64.extend_i32_u (local.get 0))))
+      (i32.store (i32.mul (local.get 0) (i32.const 4)) (local.get 0))
+      (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get 0) (i32.const 1000))))
+    (global.set $g (local.get 0))
+    (local.get 1))
+  (func (export "forever") (loop $l (br $l))))
