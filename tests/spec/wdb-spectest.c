@@ -41,6 +41,11 @@ typedef struct spec_named {
 } spec_named;
 
 /* The state of one script run. */
+typedef struct raw_field {
+    char *bytes;
+    size_t len;
+} raw_field;
+
 typedef struct spec_ctx {
     const char *json_path;
     const char *src_name; /* the .wast file, for messages */
@@ -57,9 +62,10 @@ typedef struct spec_ctx {
     int line;
     const char *kind;
 
-    /* Whether the n-th "field" string of the JSON text, in text order,
-     * contains U+0000 (see scan_nul_fields); nfields of them. */
-    bool *nul_fields;
+    /* The n-th "field" string of the JSON text, in text order, decoded with
+     * its length when it contains U+0000 (else bytes is NULL); see
+     * scan_nul_fields. nfields of them. */
+    raw_field *nul_fields;
     size_t nfields, next_field;
 
     unsigned passed, failed, skipped;
@@ -224,21 +230,114 @@ static char *join_path(const char *dir, const char *name)
 
 /* --------------------------------------------------------------- JSON */
 
+/* Appends code point cp to out as UTF-8. */
+static size_t put_utf8(char *out, uint32_t cp)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xc0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xe0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    out[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+static bool hex4(const char *p, const char *end, uint32_t *out)
+{
+    if (end - p < 4) return false;
+    uint32_t v = 0;
+    for (int i = 0; i < 4; i++) {
+        char ch = p[i];
+        v <<= 4;
+        if (ch >= '0' && ch <= '9') v |= (uint32_t)(ch - '0');
+        else if (ch >= 'a' && ch <= 'f') v |= (uint32_t)(ch - 'a' + 10);
+        else if (ch >= 'A' && ch <= 'F') v |= (uint32_t)(ch - 'A' + 10);
+        else return false;
+    }
+    *out = v;
+    return true;
+}
+
+/* Decodes the JSON string body starting after its opening quote at *pp
+ * (RFC 8259 section 7 escapes, surrogate pairs joined) into a malloc'd
+ * buffer; *pp ends on the closing quote. Returns NULL on a bad string or
+ * when out of memory. */
+static char *json_unescape(const char **pp, const char *end, size_t *len, bool *has_nul)
+{
+    const char *p = *pp;
+    char *out = malloc((size_t)(end - p) + 1), *o = out;
+    if (!out) return NULL;
+    *has_nul = false;
+    while (p < end && *p != '"') {
+        if (*p != '\\') {
+            *o++ = *p++;
+            continue;
+        }
+        if (end - p < 2) break;
+        char e = p[1];
+        p += 2;
+        switch (e) {
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '/': *o++ = '/'; break;
+        case 'b': *o++ = '\b'; break;
+        case 'f': *o++ = '\f'; break;
+        case 'n': *o++ = '\n'; break;
+        case 'r': *o++ = '\r'; break;
+        case 't': *o++ = '\t'; break;
+        case 'u': {
+            uint32_t cp, lo;
+            if (!hex4(p, end, &cp)) goto bad;
+            p += 4;
+            if (cp >= 0xd800 && cp < 0xdc00 && end - p >= 6 && p[0] == '\\' && p[1] == 'u' &&
+                hex4(p + 2, end, &lo) && lo >= 0xdc00 && lo < 0xe000) {
+                cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+                p += 6;
+            }
+            if (cp == 0) *has_nul = true;
+            o += put_utf8(o, cp);
+            break;
+        }
+        default: goto bad;
+        }
+    }
+    if (p >= end) goto bad;
+    *pp = p;
+    *len = (size_t)(o - out);
+    return out;
+bad:
+    free(out);
+    return NULL;
+}
+
 /* Export names may contain U+0000 (names.wast:637 invokes
- * "\00\01...\0f"), but cJSON strings and the runtime's export lookup are
- * NUL-terminated, so such a name would silently become a shorter one. To
- * report those actions instead of running the wrong export, this scans the
- * raw text for every "field" member in order and notes which ones contain
- * the escape \u0000. The key "field" cannot occur inside a string value (its
- * quotes would be escaped there), so the n-th match is the n-th field member
- * cJSON yields. Returns false when out of memory. */
+ * "\00\01...\0f"), but cJSON strings are NUL-terminated, so such a name
+ * would silently become a shorter one. This scans the raw text for every
+ * "field" member in order and keeps the decoded bytes and length of those
+ * that contain U+0000, for wr_instance_export_n. The key "field" cannot occur
+ * inside a string value (its quotes would be escaped there), so the n-th
+ * match is the n-th field member cJSON yields. Returns false when out of
+ * memory. */
 static bool scan_nul_fields(spec_ctx *c, const char *text, size_t len)
 {
     static const char key[] = "\"field\"";
     const char *p = text, *end = text + len;
 
     while ((p = strstr(p, key)) != NULL) {
-        bool has_nul = false;
+        raw_field f = {NULL, 0};
         p += sizeof key - 1;
         while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
             p++;
@@ -247,19 +346,23 @@ static bool scan_nul_fields(spec_ctx *c, const char *text, size_t len)
         while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
             p++;
         if (p < end && *p == '"') {
-            for (p++; p < end && *p != '"'; p++) {
-                if (*p != '\\') continue;
-                if (end - p >= 6 && strncmp(p, "\\u0000", 6) == 0) has_nul = true;
-                if (end - p < 2) break;
-                p++; /* skip the escaped character */
+            p++;
+            bool has_nul = false;
+            f.bytes = json_unescape(&p, end, &f.len, &has_nul);
+            if (f.bytes && !has_nul) {
+                free(f.bytes);
+                f.bytes = NULL;
             }
         }
         if (c->nfields % 64 == 0) {
-            bool *n = realloc(c->nul_fields, (c->nfields + 64) * sizeof *n);
-            if (!n) return false;
+            raw_field *n = realloc(c->nul_fields, (c->nfields + 64) * sizeof *n);
+            if (!n) {
+                free(f.bytes);
+                return false;
+            }
             c->nul_fields = n;
         }
-        c->nul_fields[c->nfields++] = has_nul;
+        c->nul_fields[c->nfields++] = f;
     }
     return true;
 }
@@ -560,11 +663,7 @@ static act_outcome run_action(spec_ctx *c, const cJSON *act, act_result *r)
         spec_fail(c, "action without \"type\" or \"field\"");
         return ACT_FAILED;
     }
-    if (fi < c->nfields && c->nul_fields[fi]) {
-        spec_fail(c, "the export name contains U+0000: the embedding API takes NUL-terminated "
-                     "names, so it cannot name this export");
-        return ACT_FAILED;
-    }
+    const raw_field *raw = fi < c->nfields && c->nul_fields[fi].bytes ? &c->nul_fields[fi] : NULL;
     inst = modname ? find_named(c, modname) : c->current;
     if (!inst) {
         if (modname)
@@ -573,7 +672,8 @@ static act_outcome run_action(spec_ctx *c, const cJSON *act, act_result *r)
             spec_fail(c, "no current module (the last module failed to load?)");
         return ACT_FAILED;
     }
-    if (wr_instance_export(inst, field, &ext) != WR_OK) {
+    if ((raw ? wr_instance_export_n(inst, raw->bytes, raw->len, &ext)
+             : wr_instance_export(inst, field, &ext)) != WR_OK) {
         spec_fail(c, "no export \"%s\"", field);
         return ACT_FAILED;
     }
@@ -1042,6 +1142,7 @@ done:
     for (size_t i = 0; i < c.nnamed; i++)
         free(c.named[i].name);
     free(c.named);
+    for (size_t i = 0; i < c.nfields; i++) free(c.nul_fields[i].bytes);
     free(c.nul_fields);
     free(c.dir);
     cJSON_Delete(root);
