@@ -18,6 +18,7 @@
  * until the debug engine and the stub are wired in here.
  */
 #include "wdb/runtime.h"
+#include "wdb_debug.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -44,6 +45,8 @@ typedef struct run_opts {
     int nenvs;
     wr_config cfg;
     const char *invoke; /* NULL: run _start */
+    wdbg_opts dbg;
+    bool debug;         /* some debugger option was given */
     const char *module_path;
     int prog_argc;          /* module path + its arguments */
     char **prog_argv;
@@ -52,7 +55,7 @@ typedef struct run_opts {
 
 /* ----------------------------------------------------------- options */
 
-typedef enum opt_arg { ARG_NONE, ARG_REQUIRED } opt_arg;
+typedef enum opt_arg { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL /* only as --name=VALUE */ } opt_arg;
 
 /* An option handler: value is NULL for ARG_NONE options. Returns 0, or -1
  * after printing one error line. */
@@ -201,7 +204,59 @@ static int opt_version(run_opts *o, const char *name, const char *value)
     return 0;
 }
 
-/* The debugger options: parsed, then refused until the stub is wired in. */
+static int opt_gdb(run_opts *o, const char *name, const char *value)
+{
+    (void)name;
+    o->dbg.tcp = value;
+    o->debug = true;
+    return 0;
+}
+
+static int opt_gdb_listen(run_opts *o, const char *name, const char *value)
+{
+    (void)name;
+    o->dbg.listen = true;
+    if (value) o->dbg.tcp = value;
+    o->debug = true;
+    return 0;
+}
+
+static int opt_gdb_tty(run_opts *o, const char *name, const char *value)
+{
+    (void)name;
+    o->dbg.tty = value;
+    o->debug = true;
+    return 0;
+}
+
+static int opt_gdb_baud(run_opts *o, const char *name, const char *value)
+{
+    char *end;
+    unsigned long v = strtoul(value, &end, 10);
+    if (!*value || *end || v == 0 || v > 4000000) {
+        cli_error("%s: bad baud rate '%s'", name, value);
+        return -1;
+    }
+    o->dbg.baud = (unsigned)v;
+    return 0;
+}
+
+static int opt_gdb_allow_remote(run_opts *o, const char *name, const char *value)
+{
+    (void)name;
+    (void)value;
+    o->dbg.allow_remote = true;
+    return 0;
+}
+
+static int opt_gdb_log(run_opts *o, const char *name, const char *value)
+{
+    (void)name;
+    o->dbg.log_path = value;
+    return 0;
+}
+
+/* Options of later features: parsed, then refused. */
 static int opt_not_yet(run_opts *o, const char *name, const char *value)
 {
     (void)o;
@@ -223,12 +278,16 @@ static const opt_def opt_table[] = {
      "maximum depth of Wasm calls (default 65536)"},
     {"max-memory", 0, ARG_REQUIRED, opt_max_memory, "BYTES",
      "limit for any linear memory (default 4g);\nBYTES may end in k, m or g"},
-    {"gdb", 'g', ARG_REQUIRED, opt_not_yet, "ADDR:PORT",
-     "wait for a debugger (lldb, wdb) on ADDR:PORT\n(not supported yet)"},
-    {"gdb-listen", 0, ARG_NONE, opt_not_yet, NULL,
-     "keep serving debugger connections\n(not supported yet)"},
-    {"gdb-tty", 0, ARG_REQUIRED, opt_not_yet, "DEV",
-     "serve the debugger over serial device DEV\n(not supported yet)"},
+    {"gdb", 'g', ARG_REQUIRED, opt_gdb, "ADDR:PORT",
+     "wait for a debugger (lldb-22, wdb) on ADDR:PORT\n(ADDR defaults to 127.0.0.1) and stop before\nthe first instruction"},
+    {"gdb-listen", 0, ARG_OPTIONAL, opt_gdb_listen, "ADDR:PORT",
+     "run at once and accept debuggers later, again\nafter each detach (address from -g if not given)"},
+    {"gdb-tty", 0, ARG_REQUIRED, opt_gdb_tty, "DEV",
+     "serve the debugger over serial device DEV"},
+    {"gdb-baud", 0, ARG_REQUIRED, opt_gdb_baud, "N", "baud rate for --gdb-tty"},
+    {"gdb-allow-remote", 0, ARG_NONE, opt_gdb_allow_remote, NULL,
+     "allow a non-loopback debugger address (anyone\nwho connects controls the program)"},
+    {"gdb-log", 0, ARG_REQUIRED, opt_gdb_log, "FILE", "log every debugger packet to FILE"},
     {"core-on-trap", 0, ARG_REQUIRED, opt_not_yet, "PATH",
      "write a core dump to PATH when the program\ntraps (not supported yet)"},
     {"help", 'h', ARG_NONE, opt_help, NULL, "show this help"},
@@ -249,9 +308,11 @@ static void print_help(FILE *f)
     for (size_t i = 0; i < NOPTS; i++) {
         const opt_def *d = &opt_table[i];
         char left[64];
-        const char *eq = d->arg == ARG_REQUIRED ? "=" : "";
+        const char *eq = d->arg == ARG_REQUIRED ? "=" : d->arg == ARG_OPTIONAL ? "[=" : "";
         const char *mv = d->metavar ? d->metavar : "";
-        if (d->short_name && d->long_name)
+        if (d->arg == ARG_OPTIONAL)
+            snprintf(left, sizeof left, "--%s[=%s]", d->long_name, mv);
+        else if (d->short_name && d->long_name)
             snprintf(left, sizeof left, "-%c%s%s, --%s%s%s", d->short_name, eq, mv, d->long_name,
                      eq, mv);
         else if (d->long_name)
@@ -341,6 +402,10 @@ static int parse_args(int argc, char **argv, run_opts *o)
             cli_error("%s: takes no value", name);
             return -1;
         }
+        if (d->arg == ARG_OPTIONAL && value && arg[1] != '-') {
+            cli_error("%s: give the value as --%s=VALUE", name, d->long_name);
+            return -1;
+        }
         if (d->arg == ARG_REQUIRED && !value) {
             if (i + 1 >= argc) {
                 cli_error("%s: needs a value", name);
@@ -355,6 +420,14 @@ static int parse_args(int argc, char **argv, run_opts *o)
     }
     if (i >= argc) {
         cli_error("no module given (see --help)");
+        return -1;
+    }
+    if (o->debug && !o->dbg.tcp && !o->dbg.tty) {
+        cli_error("--gdb-listen needs an address: --gdb-listen=ADDR:PORT (or -g, --gdb-tty)");
+        return -1;
+    }
+    if (o->dbg.tcp && o->dbg.tty) {
+        cli_error("choose one debugger transport: TCP (-g) or serial (--gdb-tty)");
         return -1;
     }
     o->module_path = argv[i];
@@ -539,6 +612,7 @@ static int run(run_opts *o)
     wr_instance *inst = NULL;
     wr_linker *linker;
     wr_val *args = NULL, *results = NULL;
+    wdbg *dbg = NULL;
     wr_error err;
     wr_status st;
     char msg[512];
@@ -577,6 +651,13 @@ static int run(run_opts *o)
         goto done;
     }
     wr_instance_set_user(inst, wasi);
+    if (o->debug) {
+        dbg = wdbg_start(&o->dbg, store, mod, inst, o->module_path, msg, sizeof msg);
+        if (!dbg) {
+            fprintf(stderr, "wdb-run: error: debugger: %s\n", msg);
+            goto done;
+        }
+    }
 
     if (!o->invoke) {
         wr_func *start = export_func(inst, "_start");
@@ -640,6 +721,11 @@ static int run(run_opts *o)
 
 done:
     fflush(stdout);
+    if (dbg) {
+        /* the debugger hears how it ended, then goes, before the store does */
+        wdbg_program_exited(dbg, status);
+        wdbg_finish(dbg);
+    }
     free(args);
     free(results);
     wr_store_free(store); /* before the WASI context its functions point to */

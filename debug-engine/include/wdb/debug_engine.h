@@ -1,0 +1,126 @@
+/*
+ * wdb debug engine: run state, stop reasons and thread hand-over between the
+ * program's thread (running Wasm in the runtime) and a debugger front end
+ * (the GDB stub's thread).
+ *
+ * The program's thread runs the code; at every stop the runtime calls the
+ * engine's hook on that thread, which records why it stopped, tells the
+ * listener (the stub) and blocks until the debugger resumes it. While the
+ * program is stopped, the debugger thread may inspect and change it through
+ * this API; every call takes the engine's lock. Calls that need a stopped
+ * program return -EBUSY while it runs.
+ *
+ * Addresses here are code offsets (DWARF convention) and linear memory
+ * offsets; RSP addresses are converted by wde_addr_* (the one place).
+ *
+ * Prefix: wde_.
+ */
+#ifndef WDB_DEBUG_ENGINE_H
+#define WDB_DEBUG_ENGINE_H
+
+#include "wdb/runtime.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct wde_engine wde_engine;
+
+typedef enum wde_state {
+    WDE_RUNNING = 0,
+    WDE_STOPPED,
+    WDE_EXITED, /* the program ended (exit code or trap after the last stop) */
+} wde_state;
+
+typedef struct wde_stop {
+    wde_state state;
+    wr_debug_reason reason;  /* when STOPPED */
+    uint32_t code_offset;    /* pc of the innermost frame (code offset) */
+    wr_trap_kind trap;       /* reason == WR_DEBUG_TRAP */
+    char trap_msg[256];
+    uint64_t watch_addr;     /* reason == WR_DEBUG_WATCH */
+    wr_watch_kind watch_kind;
+    int exit_code;           /* when EXITED */
+    bool exited_by_trap;     /* when EXITED: the program trapped */
+} wde_stop;
+
+/* Creates an engine debugging `inst` (of module `mod`) in `store` and sets
+ * the store's debug hook. The objects must outlive the engine. */
+wde_engine *wde_new(wr_store *store, wr_module *mod, wr_instance *inst);
+/* Removes the hook and frees the engine. The program must not be running
+ * (its thread has returned from the runtime). */
+void wde_free(wde_engine *e);
+
+/* Called from the program's thread whenever the program stops or exits,
+ * after the engine's state changed (so a stub can send a stop reply). */
+void wde_set_listener(wde_engine *e, void (*fn)(void *user), void *user);
+
+/* Whether a debugger is attached. While none is, stops other than an
+ * interrupt do not block: the program runs on (traps unwind as usual). */
+void wde_set_attached(wde_engine *e, bool attached);
+/* Stop before the first instruction of the next call into Wasm. */
+void wde_stop_at_entry(wde_engine *e, bool on);
+
+/* Program thread: report that the program ended (after wr_func_call
+ * returned). */
+void wde_notify_exit(wde_engine *e, int exit_code, bool by_trap);
+
+/* Snapshot of the current state. */
+void wde_get_stop(wde_engine *e, wde_stop *out);
+/* Waits until the program is stopped or exited (timeout_ms < 0: forever).
+ * Returns the state. */
+wde_state wde_wait_stop(wde_engine *e, int timeout_ms);
+
+/* Run control. resume: -EBUSY unless stopped. */
+int wde_resume(wde_engine *e, wr_debug_action action, uint32_t range_start, uint32_t range_end);
+/* Asks a running program to stop (any thread). */
+int wde_interrupt(wde_engine *e);
+/* Ends the program (stopped or running). */
+int wde_kill(wde_engine *e);
+/* Removes breakpoints and watchpoints and lets the program run on. */
+int wde_detach(wde_engine *e);
+
+/* Breakpoints at code offsets; any offset inside a function body is moved
+ * to the next instruction boundary (*actual, may be NULL). */
+int wde_break(wde_engine *e, uint32_t code_offset, bool insert, uint32_t *actual);
+int wde_watch(wde_engine *e, uint64_t addr, uint32_t len, wr_watch_kind kind, bool insert);
+
+/* Inspection while stopped. Frame 0 is the innermost. */
+int wde_call_stack(wde_engine *e, uint32_t *code_offsets, size_t max, size_t *n);
+/* Values as little-endian bytes of their type's size (*len set). */
+int wde_local(wde_engine *e, uint32_t frame, uint32_t index, uint8_t *buf, size_t *len);
+int wde_global(wde_engine *e, uint32_t index, uint8_t *buf, size_t *len);
+int wde_stack_value(wde_engine *e, uint32_t frame, uint32_t index, uint8_t *buf, size_t *len);
+/* Linear memory 0: reads/writes only inside it (-EFAULT otherwise; *got
+ * tells how many bytes were readable from the start). */
+int wde_read_memory(wde_engine *e, uint64_t addr, uint8_t *buf, size_t len, size_t *got);
+int wde_write_memory(wde_engine *e, uint64_t addr, const uint8_t *buf, size_t len);
+uint64_t wde_memory_size(wde_engine *e);
+/* The module's original bytes (file offsets), whatever breakpoints exist. */
+int wde_read_module(wde_engine *e, uint64_t file_offset, uint8_t *buf, size_t len, size_t *got);
+
+/* ---------------------------------------------------- RSP addresses
+ * LLDB's Wasm address space (PROTOCOL.md): bits 62-63 the space (0 memory,
+ * 1 code), bits 32-61 the module id, bits 0-31 the offset. Code addresses
+ * carry FILE offsets in the .wasm file. These are the only conversions. */
+typedef enum wde_space { WDE_SPACE_MEMORY = 0, WDE_SPACE_CODE = 1, WDE_SPACE_INVALID = 3 } wde_space;
+
+uint64_t wde_addr_code(uint32_t module_id, uint32_t file_offset);
+uint64_t wde_addr_memory(uint32_t module_id, uint32_t offset);
+wde_space wde_addr_space(uint64_t rsp);
+uint32_t wde_addr_module(uint64_t rsp);
+uint32_t wde_addr_offset(uint64_t rsp);
+/* code offset <-> file offset for a module whose Code section contents
+ * start at code_section_file_offset */
+uint32_t wde_code_to_file(uint32_t code_section_file_offset, uint32_t code_offset);
+/* false when the file offset is before the Code section */
+bool wde_file_to_code(uint32_t code_section_file_offset, uint32_t file_offset, uint32_t *code_offset);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

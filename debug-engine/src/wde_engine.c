@@ -1,0 +1,417 @@
+/*
+ * The debug engine: a monitor between the program's thread (blocked in the
+ * runtime's debug hook while stopped) and the debugger's thread.
+ */
+#include "wdb/debug_engine.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct wde_engine {
+    wr_store *store;
+    wr_module *mod;
+    wr_instance *inst;
+    pthread_mutex_t mu;
+    pthread_cond_t cv; /* state changes, both directions */
+    wde_stop stop;
+    bool attached;
+    bool kill_requested;
+    bool interrupt_requested;
+    /* set by wde_resume for the blocked hook */
+    bool resumed;
+    wr_debug_action action;
+    uint32_t range_start, range_end;
+    void (*listener)(void *user);
+    void *listener_user;
+};
+
+static void notify(wde_engine *e)
+{
+    if (e->listener) e->listener(e->listener_user);
+}
+
+/* The runtime's hook: runs on the program's thread. */
+static void hook(wr_store *store, const wr_debug_event *ev, wr_debug_resume *r, void *user)
+{
+    wde_engine *e = user;
+    pthread_mutex_lock(&e->mu);
+    if (e->kill_requested) {
+        r->action = WR_DEBUG_KILL;
+        pthread_mutex_unlock(&e->mu);
+        return;
+    }
+    bool requested = ev->reason == WR_DEBUG_INTERRUPT && e->interrupt_requested;
+    e->interrupt_requested = false;
+    if (!e->attached && !requested && ev->reason != WR_DEBUG_ENTRY) {
+        /* nobody is looking: run on */
+        r->action = WR_DEBUG_CONTINUE;
+        pthread_mutex_unlock(&e->mu);
+        return;
+    }
+    wde_stop *s = &e->stop;
+    memset(s, 0, sizeof *s);
+    s->state = WDE_STOPPED;
+    s->reason = ev->reason;
+    wr_frame_info fi;
+    if (wr_debug_frame(store, 0, &fi) == WR_OK) s->code_offset = fi.code_offset;
+    s->trap = ev->trap;
+    if (ev->trap_msg) snprintf(s->trap_msg, sizeof s->trap_msg, "%s", ev->trap_msg);
+    s->watch_addr = ev->watch_addr;
+    s->watch_kind = ev->watch_kind;
+    e->resumed = false;
+    pthread_cond_broadcast(&e->cv);
+    pthread_mutex_unlock(&e->mu);
+    notify(e);
+
+    pthread_mutex_lock(&e->mu);
+    while (!e->resumed && !e->kill_requested) pthread_cond_wait(&e->cv, &e->mu);
+    if (e->kill_requested) {
+        r->action = WR_DEBUG_KILL;
+    } else {
+        r->action = e->action;
+        r->range_start = e->range_start;
+        r->range_end = e->range_end;
+    }
+    e->stop.state = WDE_RUNNING;
+    pthread_cond_broadcast(&e->cv);
+    pthread_mutex_unlock(&e->mu);
+}
+
+wde_engine *wde_new(wr_store *store, wr_module *mod, wr_instance *inst)
+{
+    wde_engine *e = calloc(1, sizeof *e);
+    if (!e) return NULL;
+    e->store = store;
+    e->mod = mod;
+    e->inst = inst;
+    pthread_mutex_init(&e->mu, NULL);
+    pthread_cond_init(&e->cv, NULL);
+    e->stop.state = WDE_RUNNING;
+    e->resumed = true; /* running until the first stop */
+    wr_debug_set_hook(store, hook, e);
+    return e;
+}
+
+void wde_free(wde_engine *e)
+{
+    if (!e) return;
+    wr_debug_set_hook(e->store, NULL, NULL);
+    pthread_cond_destroy(&e->cv);
+    pthread_mutex_destroy(&e->mu);
+    free(e);
+}
+
+void wde_set_listener(wde_engine *e, void (*fn)(void *user), void *user)
+{
+    pthread_mutex_lock(&e->mu);
+    e->listener = fn;
+    e->listener_user = user;
+    pthread_mutex_unlock(&e->mu);
+}
+
+void wde_set_attached(wde_engine *e, bool attached)
+{
+    pthread_mutex_lock(&e->mu);
+    e->attached = attached;
+    pthread_mutex_unlock(&e->mu);
+}
+
+void wde_stop_at_entry(wde_engine *e, bool on) { wr_debug_stop_at_entry(e->store, on); }
+
+void wde_notify_exit(wde_engine *e, int exit_code, bool by_trap)
+{
+    pthread_mutex_lock(&e->mu);
+    memset(&e->stop, 0, sizeof e->stop);
+    e->stop.state = WDE_EXITED;
+    e->stop.exit_code = exit_code;
+    e->stop.exited_by_trap = by_trap;
+    pthread_cond_broadcast(&e->cv);
+    pthread_mutex_unlock(&e->mu);
+    notify(e);
+}
+
+void wde_get_stop(wde_engine *e, wde_stop *out)
+{
+    pthread_mutex_lock(&e->mu);
+    *out = e->stop;
+    pthread_mutex_unlock(&e->mu);
+}
+
+wde_state wde_wait_stop(wde_engine *e, int timeout_ms)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    if (timeout_ms >= 0) {
+        until.tv_sec += timeout_ms / 1000;
+        until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+    }
+    pthread_mutex_lock(&e->mu);
+    while (e->stop.state == WDE_RUNNING) {
+        if (timeout_ms < 0) {
+            pthread_cond_wait(&e->cv, &e->mu);
+        } else if (pthread_cond_timedwait(&e->cv, &e->mu, &until) == ETIMEDOUT) {
+            break;
+        }
+    }
+    wde_state s = e->stop.state;
+    pthread_mutex_unlock(&e->mu);
+    return s;
+}
+
+/* Locks the engine and checks the program is stopped (0) or not (-EBUSY,
+ * unlocked again). */
+static int lock_stopped(wde_engine *e)
+{
+    pthread_mutex_lock(&e->mu);
+    if (e->stop.state != WDE_STOPPED) {
+        pthread_mutex_unlock(&e->mu);
+        return -EBUSY;
+    }
+    return 0;
+}
+
+int wde_resume(wde_engine *e, wr_debug_action action, uint32_t range_start, uint32_t range_end)
+{
+    int rc = lock_stopped(e);
+    if (rc) return rc;
+    e->action = action;
+    e->range_start = range_start;
+    e->range_end = range_end;
+    e->resumed = true;
+    e->stop.state = WDE_RUNNING;
+    pthread_cond_broadcast(&e->cv);
+    pthread_mutex_unlock(&e->mu);
+    return 0;
+}
+
+int wde_interrupt(wde_engine *e)
+{
+    pthread_mutex_lock(&e->mu);
+    bool running = e->stop.state == WDE_RUNNING;
+    if (running) e->interrupt_requested = true;
+    pthread_mutex_unlock(&e->mu);
+    if (running) wr_store_interrupt(e->store);
+    return 0;
+}
+
+int wde_kill(wde_engine *e)
+{
+    pthread_mutex_lock(&e->mu);
+    bool exited = e->stop.state == WDE_EXITED;
+    if (!exited) e->kill_requested = true;
+    pthread_cond_broadcast(&e->cv);
+    pthread_mutex_unlock(&e->mu);
+    /* a running program notices at its next poll and the hook kills it */
+    if (!exited) wr_store_interrupt(e->store);
+    return 0;
+}
+
+int wde_detach(wde_engine *e)
+{
+    pthread_mutex_lock(&e->mu);
+    e->attached = false;
+    bool stopped = e->stop.state == WDE_STOPPED;
+    if (stopped) {
+        e->action = WR_DEBUG_CONTINUE;
+        e->resumed = true;
+        e->stop.state = WDE_RUNNING;
+    }
+    pthread_cond_broadcast(&e->cv);
+    pthread_mutex_unlock(&e->mu);
+    return 0;
+}
+
+static int status_errno(wr_status st)
+{
+    switch (st) {
+    case WR_OK: return 0;
+    case WR_NOT_FOUND: return -ENOENT;
+    case WR_ERR_NOMEM: return -ENOMEM;
+    case WR_ERR_LIMIT: return -ENOSPC;
+    default: return -EINVAL;
+    }
+}
+
+int wde_break(wde_engine *e, uint32_t code_offset, bool insert, uint32_t *actual)
+{
+    /* breakpoints may be changed before the program starts and while stopped */
+    pthread_mutex_lock(&e->mu);
+    if (e->stop.state == WDE_RUNNING) {
+        pthread_mutex_unlock(&e->mu);
+        return -EBUSY;
+    }
+    uint32_t at = code_offset;
+    wr_status st = wr_debug_insn_at(e->store, e->mod, code_offset, &at);
+    if (st == WR_OK)
+        st = insert ? wr_debug_break_set(e->store, e->mod, at) : wr_debug_break_clear(e->store, e->mod, at);
+    pthread_mutex_unlock(&e->mu);
+    if (st == WR_OK && actual) *actual = at;
+    return status_errno(st);
+}
+
+int wde_watch(wde_engine *e, uint64_t addr, uint32_t len, wr_watch_kind kind, bool insert)
+{
+    pthread_mutex_lock(&e->mu);
+    if (e->stop.state == WDE_RUNNING) {
+        pthread_mutex_unlock(&e->mu);
+        return -EBUSY;
+    }
+    wr_memory *m = wr_instance_memory(e->inst, 0);
+    wr_status st;
+    if (!m || len == 0 || addr + len > wr_memory_size(m))
+        st = WR_ERR_ARG;
+    else
+        st = insert ? wr_debug_watch_set(e->store, addr, len, kind)
+                    : wr_debug_watch_clear(e->store, addr, len, kind);
+    pthread_mutex_unlock(&e->mu);
+    return st == WR_ERR_ARG ? -EFAULT : status_errno(st);
+}
+
+int wde_call_stack(wde_engine *e, uint32_t *code_offsets, size_t max, size_t *n)
+{
+    int rc = lock_stopped(e);
+    if (rc) return rc;
+    uint32_t count = wr_debug_frame_count(e->store);
+    size_t k = 0;
+    for (uint32_t i = 0; i < count && k < max; i++) {
+        wr_frame_info fi;
+        if (wr_debug_frame(e->store, i, &fi) != WR_OK) break;
+        code_offsets[k++] = fi.code_offset;
+    }
+    *n = k;
+    pthread_mutex_unlock(&e->mu);
+    return 0;
+}
+
+static size_t val_bytes(const wr_val *v, uint8_t *buf)
+{
+    switch (v->type) {
+    case WR_I32:
+    case WR_F32: memcpy(buf, &v->of.u32, 4); return 4;
+    default: memcpy(buf, &v->of.u64, 8); return 8;
+    }
+}
+
+int wde_local(wde_engine *e, uint32_t frame, uint32_t index, uint8_t *buf, size_t *len)
+{
+    int rc = lock_stopped(e);
+    if (rc) return rc;
+    wr_val v;
+    wr_status st = wr_debug_local(e->store, frame, index, &v);
+    if (st == WR_OK) *len = val_bytes(&v, buf);
+    pthread_mutex_unlock(&e->mu);
+    return status_errno(st);
+}
+
+int wde_global(wde_engine *e, uint32_t index, uint8_t *buf, size_t *len)
+{
+    int rc = lock_stopped(e);
+    if (rc) return rc;
+    wr_global *g = index < wr_instance_global_count(e->inst) ? wr_instance_global(e->inst, index) : NULL;
+    if (g) {
+        wr_val v;
+        wr_global_get(g, &v);
+        *len = val_bytes(&v, buf);
+    }
+    pthread_mutex_unlock(&e->mu);
+    return g ? 0 : -ENOENT;
+}
+
+int wde_stack_value(wde_engine *e, uint32_t frame, uint32_t index, uint8_t *buf, size_t *len)
+{
+    int rc = lock_stopped(e);
+    if (rc) return rc;
+    wr_val v;
+    wr_status st = wr_debug_stack_value(e->store, frame, index, &v);
+    if (st == WR_OK) *len = val_bytes(&v, buf);
+    pthread_mutex_unlock(&e->mu);
+    return status_errno(st);
+}
+
+uint64_t wde_memory_size(wde_engine *e)
+{
+    wr_memory *m = wr_instance_memory(e->inst, 0);
+    return m ? wr_memory_size(m) : 0;
+}
+
+int wde_read_memory(wde_engine *e, uint64_t addr, uint8_t *buf, size_t len, size_t *got)
+{
+    int rc = lock_stopped(e);
+    if (rc) return rc;
+    wr_memory *m = wr_instance_memory(e->inst, 0);
+    uint64_t size = m ? wr_memory_size(m) : 0;
+    size_t n = addr >= size ? 0 : (size - addr < len ? (size_t)(size - addr) : len);
+    if (n) memcpy(buf, wr_memory_data(m) + addr, n);
+    *got = n;
+    pthread_mutex_unlock(&e->mu);
+    return n == len ? 0 : -EFAULT;
+}
+
+int wde_write_memory(wde_engine *e, uint64_t addr, const uint8_t *buf, size_t len)
+{
+    int rc = lock_stopped(e);
+    if (rc) return rc;
+    wr_memory *m = wr_instance_memory(e->inst, 0);
+    uint64_t size = m ? wr_memory_size(m) : 0;
+    bool ok = addr <= size && len <= size - addr;
+    if (ok && len) memcpy(wr_memory_data(m) + addr, buf, len);
+    pthread_mutex_unlock(&e->mu);
+    return ok ? 0 : -EFAULT;
+}
+
+int wde_read_module(wde_engine *e, uint64_t file_offset, uint8_t *buf, size_t len, size_t *got)
+{
+    size_t size;
+    const uint8_t *bytes = wr_module_bytes(e->mod, &size);
+    size_t n = file_offset >= size ? 0 : (size - file_offset < len ? (size_t)(size - file_offset) : len);
+    if (n) memcpy(buf, bytes + file_offset, n);
+    *got = n;
+    return n == len ? 0 : -EFAULT;
+}
+
+/* ---------------------------------------------------- RSP addresses */
+
+#define WDE_SPACE_SHIFT 62
+#define WDE_MODULE_SHIFT 32
+/* LLDB masks module ids with 0x00ffffff00000000 when decoding */
+#define WDE_MODULE_MASK 0xffffffu
+
+uint64_t wde_addr_code(uint32_t module_id, uint32_t file_offset)
+{
+    return ((uint64_t)WDE_SPACE_CODE << WDE_SPACE_SHIFT) |
+           ((uint64_t)(module_id & WDE_MODULE_MASK) << WDE_MODULE_SHIFT) | file_offset;
+}
+
+uint64_t wde_addr_memory(uint32_t module_id, uint32_t offset)
+{
+    return ((uint64_t)(module_id & WDE_MODULE_MASK) << WDE_MODULE_SHIFT) | offset;
+}
+
+wde_space wde_addr_space(uint64_t rsp)
+{
+    unsigned s = (unsigned)(rsp >> WDE_SPACE_SHIFT);
+    return s == 0 ? WDE_SPACE_MEMORY : s == 1 ? WDE_SPACE_CODE : WDE_SPACE_INVALID;
+}
+
+uint32_t wde_addr_module(uint64_t rsp) { return (uint32_t)(rsp >> WDE_MODULE_SHIFT) & WDE_MODULE_MASK; }
+uint32_t wde_addr_offset(uint64_t rsp) { return (uint32_t)rsp; }
+
+uint32_t wde_code_to_file(uint32_t code_section_file_offset, uint32_t code_offset)
+{
+    return code_section_file_offset + code_offset;
+}
+
+bool wde_file_to_code(uint32_t code_section_file_offset, uint32_t file_offset, uint32_t *code_offset)
+{
+    if (file_offset < code_section_file_offset) return false;
+    *code_offset = file_offset - code_section_file_offset;
+    return true;
+}

@@ -1,0 +1,171 @@
+/*
+ * The RSP packet codec (see wdb/rsp.h for the framing rules).
+ */
+#include "wdb/rsp.h"
+
+#include <string.h>
+
+enum { S_IDLE, S_DATA, S_ESCAPE, S_RLE, S_CSUM1, S_CSUM2 };
+
+void rsp_parser_init(rsp_parser *p, uint8_t *buf, size_t cap)
+{
+    memset(p, 0, sizeof *p);
+    p->buf = buf;
+    p->cap = cap;
+    p->state = S_IDLE;
+}
+
+int rsp_hex_digit(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* Appends a payload byte, keeping room for the terminating NUL. */
+static void put(rsp_parser *p, uint8_t b)
+{
+    if (p->overflow) return;
+    if (p->len + 1 >= p->cap) {
+        p->overflow = true;
+        return;
+    }
+    p->buf[p->len++] = b;
+    p->have_prev = true;
+}
+
+rsp_event rsp_feed(rsp_parser *p, uint8_t c)
+{
+    switch (p->state) {
+    case S_IDLE:
+        if (c == '$') {
+            p->state = S_DATA;
+            p->len = 0;
+            p->sum = 0;
+            p->overflow = false;
+            p->have_prev = false;
+        } else if (c == 0x03) {
+            return RSP_EV_INTERRUPT;
+        } else if (c == '+') {
+            return RSP_EV_ACK;
+        } else if (c == '-') {
+            return RSP_EV_NACK;
+        }
+        return RSP_EV_NONE; /* noise between packets is ignored */
+    case S_DATA:
+        if (c == '#') {
+            p->state = S_CSUM1;
+            return RSP_EV_NONE;
+        }
+        if (c == '$') { /* a new packet starts: the old one was cut short */
+            p->len = 0;
+            p->sum = 0;
+            p->overflow = false;
+            p->have_prev = false;
+            return RSP_EV_NONE;
+        }
+        p->sum = (uint8_t)(p->sum + c);
+        if (c == '}')
+            p->state = S_ESCAPE;
+        else if (c == '*' && p->have_prev)
+            p->state = S_RLE;
+        else
+            put(p, c);
+        return RSP_EV_NONE;
+    case S_ESCAPE:
+        p->sum = (uint8_t)(p->sum + c);
+        put(p, c ^ 0x20);
+        p->state = S_DATA;
+        return RSP_EV_NONE;
+    case S_RLE: {
+        p->sum = (uint8_t)(p->sum + c);
+        /* the count byte is n + 29 with n the number of extra copies; GDB
+         * never sends counts that would form '#' or '$' (n = 6, 7) */
+        int n = (int)c - 29;
+        if (n > 0 && p->len > 0) {
+            uint8_t prev = p->buf[p->len - 1];
+            for (int i = 0; i < n; i++) put(p, prev);
+        }
+        p->state = S_DATA;
+        return RSP_EV_NONE;
+    }
+    case S_CSUM1:
+        p->csum_hi = c;
+        p->state = S_CSUM2;
+        return RSP_EV_NONE;
+    case S_CSUM2: {
+        p->state = S_IDLE;
+        int hi = rsp_hex_digit(p->csum_hi), lo = rsp_hex_digit(c);
+        if (p->overflow) return RSP_EV_OVERFLOW;
+        if (hi < 0 || lo < 0 || (uint8_t)(hi * 16 + lo) != p->sum) return RSP_EV_BAD_CHECKSUM;
+        p->buf[p->len] = 0;
+        return RSP_EV_PACKET;
+    }
+    }
+    p->state = S_IDLE;
+    return RSP_EV_NONE;
+}
+
+size_t rsp_frame(const void *payload, size_t len, char *out, size_t cap)
+{
+    static const char hex[] = "0123456789abcdef";
+    const uint8_t *s = payload;
+    size_t o = 0;
+    uint8_t sum = 0;
+    if (cap < 4) return 0;
+    out[o++] = '$';
+    for (size_t i = 0; i < len; i++) {
+        uint8_t b = s[i];
+        if (b == '#' || b == '$' || b == '}' || b == '*') {
+            if (o + 2 > cap - 3) return 0;
+            out[o++] = '}';
+            sum = (uint8_t)(sum + '}');
+            b ^= 0x20;
+        } else if (o + 1 > cap - 3) {
+            return 0;
+        }
+        out[o++] = (char)b;
+        sum = (uint8_t)(sum + b);
+    }
+    out[o++] = '#';
+    out[o++] = hex[sum >> 4];
+    out[o++] = hex[sum & 15];
+    return o;
+}
+
+void rsp_hex_encode(const uint8_t *bytes, size_t len, char *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < len; i++) {
+        out[2 * i] = hex[bytes[i] >> 4];
+        out[2 * i + 1] = hex[bytes[i] & 15];
+    }
+}
+
+bool rsp_hex_decode(const char *hex, size_t len, uint8_t *out)
+{
+    for (size_t i = 0; i < len; i++) {
+        int hi = rsp_hex_digit((unsigned char)hex[2 * i]), lo = rsp_hex_digit((unsigned char)hex[2 * i + 1]);
+        if (hi < 0 || lo < 0) return false;
+        out[i] = (uint8_t)(hi * 16 + lo);
+    }
+    return true;
+}
+
+bool rsp_parse_hex(const char **s, uint64_t *out)
+{
+    const char *p = *s;
+    uint64_t v = 0;
+    int n = 0;
+    int d;
+    while ((d = rsp_hex_digit((unsigned char)*p)) >= 0) {
+        if (++n > 16) return false;
+        v = v << 4 | (uint64_t)d;
+        p++;
+    }
+    if (n == 0) return false;
+    *s = p;
+    *out = v;
+    return true;
+}

@@ -1,0 +1,37 @@
+/*
+ * wdb-run's debugger support: the one place where the runtime, the debug
+ * engine and the GDB stub meet (docs/ARCHITECTURE.md). It listens for a
+ * debugger (TCP or a serial line), runs the stub on its own thread and
+ * translates between the stub's RSP view (addresses, frames) and the
+ * engine's (code offsets).
+ */
+#ifndef WDB_RUN_DEBUG_H
+#define WDB_RUN_DEBUG_H
+
+#include "wdb/runtime.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct wdbg wdbg;
+
+typedef struct wdbg_opts {
+    const char *tcp;       /* "ADDR:PORT" or NULL */
+    const char *tty;       /* serial device or NULL */
+    unsigned baud;         /* for tty; 0 = as configured */
+    bool listen;           /* run at once, accept debuggers later (again after detach) */
+    bool allow_remote;     /* allow a non-loopback TCP address */
+    const char *log_path;  /* packet log, or NULL */
+} wdbg_opts;
+
+/* Sets up debugging of inst. Without opts->listen it waits for the first
+ * debugger and makes the program stop before its first instruction. Returns
+ * NULL after writing one line to errbuf. The objects must outlive it. */
+wdbg *wdbg_start(const wdbg_opts *opts, wr_store *store, wr_module *mod, wr_instance *inst,
+                 const char *module_path, char *errbuf, size_t errlen);
+/* The program ended with this exit status (the one wdb-run exits with). */
+void wdbg_program_exited(wdbg *d, int status);
+/* Waits until the debugger has been told and has gone, then frees it. */
+void wdbg_finish(wdbg *d);
+
+#endif
