@@ -5,7 +5,9 @@ set -euo pipefail
 PKGS=(
   cmake make gcc pkg-config
   clang-22 lld-22 libclang-rt-22-dev-wasm32 wasi-libc   # C -> Wasm with DWARF
+  libclang-rt-22-dev                                    # libFuzzer + sanitizers (-DWDB_FUZZ=ON)
   lldb-22                                               # reference debugger client
+  time                                                  # /usr/bin/time (bench/footprint.sh)
   wabt                                                  # wast2json for the spec suite
   libdwarf-dev libelf-dev libcjson-dev libwebsockets-dev
   gdb
