@@ -897,7 +897,7 @@ static int section_rank(uint8_t id)
 
 wr_status wr_decode_module(wr_module *mod, wr_error *err)
 {
-    rd rr = {.mod = mod, .err = err, .p = mod->bytes, .end = mod->bytes + mod->len, .sec = NULL};
+    rd rr = {.mod = mod, .err = err, .p = mod->bytes, .end = mod->bytes + mod->len, .sec = "header"};
     rd *r = &rr;
     static const uint8_t magic[4] = {0, 'a', 's', 'm'};
     if (mod->len < 4 || memcmp(mod->bytes, magic, 4)) MALFORMED("magic header not detected");
@@ -918,7 +918,7 @@ wr_status wr_decode_module(wr_module *mod, wr_error *err)
     const uint8_t *file_end = mod->bytes + mod->len;
     while (r->p < file_end) {
         r->end = file_end;
-        r->sec = NULL;
+        r->sec = "section header";
         uint8_t id;
         uint32_t size;
         TRY(rd_u8(r, &id));
