@@ -1,0 +1,210 @@
+/*
+ * The bridge's RSP client (lldb-bridge/src/wb_rsp.c) against a real
+ * wdb-run: handshake and features, stop replies, single steps, the Wasm
+ * call stack, locals/globals, memory, breakpoints, watchpoints, range
+ * stepping, interrupts, exit and kill.
+ *
+ *   test_rsp_client WDB_RUN counter.wasm
+ */
+#define _GNU_SOURCE
+#include "wb_rsp.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int passed, failed;
+
+#define CHECK(cond, ...)                                                                        \
+    do {                                                                                        \
+        if (cond) {                                                                             \
+            passed++;                                                                           \
+        } else {                                                                                \
+            failed++;                                                                           \
+            printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                             \
+            printf(__VA_ARGS__);                                                                \
+            printf("\n");                                                                       \
+        }                                                                                       \
+    } while (0)
+
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t l = sizeof a;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) || getsockname(fd, (struct sockaddr *)&a, &l)) {
+        perror("free_port");
+        exit(2);
+    }
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+static pid_t start(const char *wdb_run, const char *mode, int port, const char *module,
+                   const char *invoke)
+{
+    char opt[64];
+    snprintf(opt, sizeof opt, "%s=127.0.0.1:%d", mode, port);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (invoke)
+            execl(wdb_run, wdb_run, opt, invoke, module, (char *)NULL);
+        else
+            execl(wdb_run, wdb_run, opt, module, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+static int wait_exit(pid_t pid, int timeout_ms)
+{
+    for (int i = 0; i < timeout_ms / 10; i++) {
+        int st;
+        if (waitpid(pid, &st, WNOHANG) == pid) return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        struct timespec ts = {0, 10 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    return -1;
+}
+
+static uint32_t u32le(const uint8_t *b) { return b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24; }
+
+static void session_counter(const char *wdb_run, const char *module)
+{
+    int port = free_port();
+    char addr[32], err[256];
+    snprintf(addr, sizeof addr, "127.0.0.1:%d", port);
+    pid_t pid = start(wdb_run, "-g", port, module, NULL);
+    wb_rsp *c = wb_rsp_connect(addr, 5000, err, sizeof err);
+    CHECK(c != NULL, "connect: %s", err);
+    if (!c) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        return;
+    }
+    wb_rsp_set_timeout(c, 5000);
+    CHECK(wb_rsp_handshake(c) == 0, "handshake: %s", wb_rsp_last_error(c));
+    const wb_rsp_features *f = wb_rsp_features_of(c);
+    CHECK(f->no_ack && f->vcont && f->vcont_range && f->libraries && f->watchpoints,
+          "features: noack=%d vcont=%d r=%d lib=%d watch=%d", f->no_ack, f->vcont, f->vcont_range,
+          f->libraries, f->watchpoints);
+    CHECK(!strncmp(f->triple, "wasm32", 6), "triple '%s'", f->triple);
+
+    wb_rsp_stop st;
+    CHECK(wb_rsp_query_stop(c, &st) == 0 && st.kind == WB_STOP_SIGNAL && st.code == 5 &&
+              st.have_pc && (st.pc >> 62) == 1,
+          "entry stop: kind %d sig %d pc %llx", st.kind, st.code, (unsigned long long)st.pc);
+    uint64_t pcs[16];
+    size_t n = 0;
+    CHECK(wb_rsp_call_stack(c, pcs, 16, &n) == 0 && n == 1 && pcs[0] == st.pc,
+          "entry call stack: n=%zu", n);
+
+    /* step into $inc: the call stack grows to 2 frames */
+    uint64_t inc_pc = 0, last = st.pc;
+    for (int i = 0; i < 20 && !inc_pc; i++) {
+        CHECK(wb_rsp_step(c) == 0, "step");
+        CHECK(wb_rsp_wait_stop(c, &st, 5000) == 0 && st.kind == WB_STOP_SIGNAL &&
+                  !strcmp(st.reason, "trace") && st.pc != last,
+              "step %d: reason '%s'", i, st.reason);
+        last = st.pc;
+        if (wb_rsp_call_stack(c, pcs, 16, &n) == 0 && n == 2) inc_pc = st.pc;
+    }
+    CHECK(inc_pc != 0, "never entered $inc");
+    uint8_t v[16];
+    size_t vl;
+    CHECK(wb_rsp_wasm_value(c, "Local", 0, 0, v, sizeof v, &vl) == 0 && vl == 4 && u32le(v) == 0,
+          "x in the first call: len %zu", vl);
+
+    /* a breakpoint at $inc's first instruction: the second call hits it */
+    CHECK(wb_rsp_breakpoint(c, 0, inc_pc, 1, true) == 0, "Z0: %s", wb_rsp_last_error(c));
+    CHECK(wb_rsp_continue(c) == 0, "continue");
+    CHECK(wb_rsp_wait_stop(c, &st, 5000) == 0 && !strcmp(st.reason, "breakpoint") && st.pc == inc_pc,
+          "breakpoint: reason '%s' pc %llx", st.reason, (unsigned long long)st.pc);
+    CHECK(wb_rsp_wasm_value(c, "Local", 0, 0, v, sizeof v, &vl) == 0 && u32le(v) == 1, "x == 1");
+    CHECK(wb_rsp_wasm_value(c, "Local", 1, 0, v, sizeof v, &vl) == 0 && u32le(v) == 1,
+          "caller's i == 1");
+    CHECK(wb_rsp_wasm_value(c, "Global", 0, 0, v, sizeof v, &vl) == 0 && u32le(v) == 1, "g == 1");
+    uint8_t mem[4];
+    size_t got;
+    CHECK(wb_rsp_read(c, 64, mem, 4, &got) == 0 && got == 4 && u32le(mem) == 1, "mem[64] == 1");
+    CHECK(wb_rsp_read(c, 0x10000 - 2, mem, 4, &got) != 0 && got == 2, "read across the end: got %zu", got);
+    uint8_t code[4];
+    CHECK(wb_rsp_read(c, 1ull << 62, code, 4, &got) == 0 && !memcmp(code, "\0asm", 4),
+          "module bytes at code address 0");
+    CHECK(wb_rsp_write(c, 128, "\x2a\0\0\0", 4) == 0 && wb_rsp_read(c, 128, mem, 4, &got) == 0 &&
+              u32le(mem) == 42,
+          "write then read");
+    CHECK(wb_rsp_write(c, 1ull << 62, "\0\0", 2) == -EIO, "writing code is refused");
+
+    /* a watchpoint on the store at 64 */
+    CHECK(wb_rsp_breakpoint(c, 0, inc_pc, 1, false) == 0, "z0");
+    CHECK(wb_rsp_breakpoint(c, 2, 64, 4, true) == 0, "Z2: %s", wb_rsp_last_error(c));
+    CHECK(wb_rsp_continue(c) == 0, "continue");
+    CHECK(wb_rsp_wait_stop(c, &st, 5000) == 0 && !strcmp(st.reason, "watchpoint") && st.watch_addr == 64,
+          "watchpoint: reason '%s' addr %llu", st.reason, (unsigned long long)st.watch_addr);
+    CHECK(wb_rsp_read(c, 64, mem, 4, &got) == 0 && u32le(mem) == 2, "mem[64] == 2 after the write");
+    CHECK(wb_rsp_breakpoint(c, 2, 64, 4, false) == 0, "z2");
+
+    /* range step over the rest of $inc: stops when it returns */
+    uint64_t here = st.pc;
+    CHECK(wb_rsp_range_step(c, here, here + 0x1000) == 0, "vCont;r");
+    CHECK(wb_rsp_wait_stop(c, &st, 5000) == 0 && !strcmp(st.reason, "trace"), "range step stop '%s'", st.reason);
+    CHECK(wb_rsp_call_stack(c, pcs, 16, &n) == 0 && n == 1, "back in _start: %zu frames", n);
+
+    CHECK(wb_rsp_continue(c) == 0, "continue");
+    CHECK(wb_rsp_wait_stop(c, &st, 5000) == 0 && st.kind == WB_STOP_EXITED && st.code == 7,
+          "exit: kind %d code %d", st.kind, st.code);
+    wb_rsp_close(c);
+    CHECK(wait_exit(pid, 5000) == 7, "wdb-run's exit status");
+}
+
+static void session_spin(const char *wdb_run, const char *module)
+{
+    int port = free_port();
+    char addr[32], err[256];
+    snprintf(addr, sizeof addr, "127.0.0.1:%d", port);
+    pid_t pid = start(wdb_run, "--gdb-listen", port, module, "--invoke=spin");
+    wb_rsp *c = wb_rsp_connect(addr, 5000, err, sizeof err);
+    CHECK(c != NULL, "connect: %s", err);
+    if (!c) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        return;
+    }
+    CHECK(wb_rsp_handshake(c) == 0, "handshake");
+    wb_rsp_stop st;
+    /* attaching to a running program stops it */
+    CHECK(wb_rsp_query_stop(c, &st) == 0 && st.kind == WB_STOP_SIGNAL && st.code == 2,
+          "attach stop: sig %d", st.code);
+    CHECK(wb_rsp_continue(c) == 0, "continue");
+    CHECK(wb_rsp_wait_stop(c, &st, 200) == -ETIMEDOUT, "still running after 200 ms");
+    CHECK(wb_rsp_interrupt(c) == 0, "interrupt");
+    CHECK(wb_rsp_wait_stop(c, &st, 5000) == 0 && st.code == 2 && !strcmp(st.reason, "signal"),
+          "interrupted: sig %d reason '%s'", st.code, st.reason);
+    CHECK(wb_rsp_kill(c) == 0, "kill");
+    wb_rsp_close(c);
+    int status = wait_exit(pid, 5000);
+    CHECK(status != -1 && status != 0, "wdb-run ended after kill: %d", status);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: test_rsp_client WDB_RUN MODULE.wasm\n");
+        return 2;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    session_counter(argv[1], argv[2]);
+    session_spin(argv[1], argv[2]);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
