@@ -88,6 +88,31 @@ static uint32_t call_length(wdbg *d, uint32_t off)
     return (uint32_t)(p - at);
 }
 
+/* The address LLDB knows as the start of the function whose first
+ * instruction is at code offset off: the function's DWARF low_pc, the
+ * offset of its local declarations just past the body's size field. A
+ * native function's entry pc equals its low_pc, and LLDB relies on that:
+ * ThreadPlanStepInRange skips the prologue (runs to the line table's
+ * prologue_end) only when a step into a function stops exactly at the
+ * function's start address; stopped at the first instruction instead,
+ * `step` shows the opening line with the frame base not yet set up, so
+ * every variable read through it is garbage. (LLDB 22 still does not skip
+ * the prologue: it gives every Wasm frame the same CFA, so the new frame
+ * does not look younger; later LLDBs do.) Returns off itself when it is
+ * not a function's first instruction. */
+static uint32_t entry_alias(wdbg *d, uint32_t off)
+{
+    uint32_t func, start, end, first;
+    if (wr_module_func_at(d->mod, off, &func) != WR_OK) return off;
+    if (wr_module_func_range(d->mod, func, &start, &end) != WR_OK) return off;
+    size_t p = (size_t)d->code_sec + start; /* the body's size: a LEB128 */
+    while (p < d->len && (d->bytes[p] & 0x80)) p++;
+    uint32_t low = start + (uint32_t)(p + 1 - ((size_t)d->code_sec + start));
+    if (low >= off) return off;
+    if (wr_debug_insn_at(d->store, d->mod, low, &first) != WR_OK || first != off) return off;
+    return low;
+}
+
 /* ------------------------------------------------------------ target */
 
 static void t_get_stop(void *user, gs_stop *out)
@@ -120,7 +145,12 @@ static void t_get_stop(void *user, gs_stop *out)
         pthread_mutex_unlock(&d->mu);
         break;
     }
-    case WR_DEBUG_STEP: out->reason = GS_REASON_STEP; break;
+    case WR_DEBUG_STEP:
+        /* a step into a function: report its start, as a native target
+         * would (traps and interrupts keep the instruction's own line) */
+        out->reason = GS_REASON_STEP;
+        out->pc = code_addr(d, entry_alias(d, s.code_offset));
+        break;
     case WR_DEBUG_INTERRUPT: out->reason = GS_REASON_INTERRUPT; break;
     case WR_DEBUG_TRAP:
         out->reason = GS_REASON_TRAP;
