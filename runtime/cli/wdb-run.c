@@ -34,6 +34,7 @@
 #define EXIT_ERROR 1
 #define EXIT_USAGE 2
 #define EXIT_TRAP 134          /* 128 + SIGABRT: see the top of the file */
+#define EXIT_KILLED 137        /* 128 + SIGKILL: a debugger ended the program */
 #define TRAP_FRAMES_SHOWN 20   /* a trap report fits one screen */
 
 /* Everything the command line says. Arrays are sized for the worst case
@@ -340,7 +341,8 @@ static void print_help(FILE *f)
           "  2    bad command line\n"
           "  134  the program trapped: a report and a backtrace go to stderr.\n"
           "       134 = 128 + SIGABRT, what a shell shows for a crashed native program;\n"
-          "       no ordinary WASI program exits with it\n",
+          "       no ordinary WASI program exits with it\n"
+          "  137  a debugger killed the program (128 + SIGKILL)\n",
           f);
 }
 
@@ -588,8 +590,13 @@ static wr_func *export_func(wr_instance *inst, const char *name)
 
 /* Maps the outcome of a call to an exit status, reporting failures. */
 static int outcome(const run_opts *o, wr_status st, wr_store *store, wr_module *mod,
-                   const wr_error *err)
+                   const wr_error *err, wdbg *dbg)
 {
+    if (st == WR_ERR_TRAP && dbg && wdbg_killed(dbg)) {
+        fflush(stdout);
+        fprintf(stderr, "wdb-run: killed by the debugger\n");
+        return EXIT_KILLED;
+    }
     switch (st) {
     case WR_OK: return 0;
     case WR_ERR_EXIT: return wr_store_exit_code(store) & 0xff; /* what a shell would see */
@@ -647,7 +654,7 @@ static int run(run_opts *o)
     }
     if ((st = wr_instance_new(store, mod, linker, &inst, &err)) != WR_OK) {
         /* The start function may already have run and trapped or exited. */
-        status = outcome(o, st, store, mod, &err);
+        status = outcome(o, st, store, mod, &err, dbg);
         goto done;
     }
     wr_instance_set_user(inst, wasi);
@@ -668,7 +675,7 @@ static int run(run_opts *o)
             goto done;
         }
         st = wr_func_call(start, NULL, 0, NULL, 0, &err);
-        status = outcome(o, st, store, mod, &err);
+        status = outcome(o, st, store, mod, &err, dbg);
         goto done;
     }
 
@@ -683,7 +690,7 @@ static int run(run_opts *o)
     if (init) {
         st = wr_func_call(init, NULL, 0, NULL, 0, &err);
         if (st != WR_OK) {
-            status = outcome(o, st, store, mod, &err);
+            status = outcome(o, st, store, mod, &err, dbg);
             goto done;
         }
     }
@@ -717,7 +724,7 @@ static int run(run_opts *o)
     if (st == WR_OK)
         for (uint32_t i = 0; i < ft->nresults; i++)
             print_val(&results[i]);
-    status = outcome(o, st, store, mod, &err);
+    status = outcome(o, st, store, mod, &err, dbg);
 
 done:
     fflush(stdout);

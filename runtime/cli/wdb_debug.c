@@ -53,6 +53,7 @@ struct wdbg {
     pthread_t thread;
     bool thread_started;
     volatile bool stopping;
+    volatile bool killed; /* a debugger asked for kill */
     FILE *log;
 };
 
@@ -181,7 +182,12 @@ static int t_resume(void *user, gs_action action, uint64_t start, uint64_t end)
 }
 
 static int t_interrupt(void *user) { return wde_interrupt(((wdbg *)user)->eng); }
-static int t_kill(void *user) { return wde_kill(((wdbg *)user)->eng); }
+static int t_kill(void *user)
+{
+    wdbg *d = user;
+    d->killed = true;
+    return wde_kill(d->eng);
+}
 
 static int t_detach(void *user)
 {
@@ -357,7 +363,7 @@ static void after_kill(wdbg *d)
         nanosleep(&ts, NULL);
     }
     fprintf(stderr, "wdb-run: killed by the debugger\n");
-    _exit(137);
+    _exit(137); /* EXIT_KILLED in wdb-run.c */
 }
 
 static void *server_main(void *arg)
@@ -471,6 +477,8 @@ fail:
     wdbg_finish(d);
     return NULL;
 }
+
+bool wdbg_killed(const wdbg *d) { return d && d->killed; }
 
 void wdbg_program_exited(wdbg *d, int status)
 {

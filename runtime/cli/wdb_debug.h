@@ -29,6 +29,8 @@ typedef struct wdbg_opts {
  * NULL after writing one line to errbuf. The objects must outlive it. */
 wdbg *wdbg_start(const wdbg_opts *opts, wr_store *store, wr_module *mod, wr_instance *inst,
                  const char *module_path, char *errbuf, size_t errlen);
+/* Whether a debugger killed the program (its call then ends in a trap). */
+bool wdbg_killed(const wdbg *d);
 /* The program ended with this exit status (the one wdb-run exits with). */
 void wdbg_program_exited(wdbg *d, int status);
 /* Waits until the debugger has been told and has gone, then frees it. */
