@@ -633,6 +633,22 @@ static void c_thread_stop_info(session *s, const args *a)
     out_stop_reply(s, &st);
 }
 
+/* str as the contents of a JSON string: quotes, backslashes and control
+ * characters escaped (RFC 8259 section 7). */
+static void out_json_str(session *s, const char *str)
+{
+    for (const unsigned char *p = (const unsigned char *)str; *p; p++) {
+        if (*p == '"' || *p == '\\') {
+            char e[2] = {'\\', (char)*p};
+            out_raw(s, e, 2);
+        } else if (*p < 32) {
+            out_fmt(s, "\\u%04x", *p);
+        } else {
+            out_raw(s, p, 1);
+        }
+    }
+}
+
 /* jThreadsInfo: the stop information of every thread as JSON. */
 static void c_threads_info(session *s, const args *a)
 {
@@ -648,15 +664,13 @@ static void c_threads_info(session *s, const args *a)
     for (int i = 0; i < 8; i++) b[i] = (uint8_t)(st.pc >> (8 * i));
     rsp_hex_encode(b, 8, pc);
     pc[16] = 0;
-    out_fmt(s, "[{\"tid\":%d,\"name\":\"%s\",\"reason\":\"%s\",\"signal\":%d,\"registers\":{\"0\":\"%s\"}",
-            GS_TID, s->t->process_name ? s->t->process_name : "wasm", reason_name(st.reason),
-            st.reason == GS_REASON_INTERRUPT ? 2 : 5, pc);
+    out_fmt(s, "[{\"tid\":%d,\"name\":\"", GS_TID);
+    out_json_str(s, s->t->process_name ? s->t->process_name : "wasm");
+    out_fmt(s, "\",\"reason\":\"%s\",\"signal\":%d,\"registers\":{\"0\":\"%s\"}",
+            reason_name(st.reason), st.reason == GS_REASON_INTERRUPT ? 2 : 5, pc);
     if (st.reason == GS_REASON_TRAP) {
         out_fmt(s, ",\"description\":\"");
-        for (const char *p = st.description; *p; p++) {
-            if (*p == '"' || *p == '\\') out_raw(s, "\\", 1);
-            if ((unsigned char)*p >= 32) out_raw(s, p, 1);
-        }
+        out_json_str(s, st.description);
         out_fmt(s, "\"");
     }
     out_fmt(s, "}]");
@@ -691,15 +705,20 @@ static void c_kill(session *s, const args *a)
 {
     (void)a;
     s->t->kill(s->t->user);
+    s->running = false; /* no stop reply is owed any more */
     s->end = true;
     s->how = GS_END_KILL;
-    /* `k` has no reply; LLDB's vKill expects OK */
+    /* LLDB waits for an exit reply to `k` (ProcessGDBRemote::DoDestroy) and
+     * says "failed to send k packet" without one; lldb-server answers X09
+     * (ended by signal 9), which LLDB shows as status 9 */
+    out_fmt(s, "X09");
 }
 
 static void c_vkill(session *s, const args *a)
 {
     c_kill(s, a);
-    reply_ok(s);
+    s->outlen = 0;
+    reply_ok(s); /* vKill;PID answers OK */
 }
 
 typedef struct cmd {
@@ -778,15 +797,20 @@ static void dispatch(session *s, const char *pkt, size_t len)
         args a;
         if (!args_parse(c->shape, pkt + nl, len - nl, &a)) {
             /* a one-letter name followed by a letter that is no hex digit
-             * is some other packet ("sQ...", "TZ"): keep looking */
-            if (nl == 1 && len > 1 && ((pkt[1] >= 'g' && pkt[1] <= 'z') || (pkt[1] >= 'G' && pkt[1] <= 'Z')))
+             * is some other packet ("sQ...", "TZ"): keep looking. Not when
+             * the command's arguments are a comma list and the packet has
+             * one: "mZZ,1" is a malformed `m`, whose empty reply would tell
+             * the debugger that memory reads are unsupported. */
+            bool list = strchr(c->shape, ',') && memchr(pkt, ',', len);
+            if (nl == 1 && len > 1 && !list &&
+                ((pkt[1] >= 'g' && pkt[1] <= 'z') || (pkt[1] >= 'G' && pkt[1] <= 'Z')))
                 continue;
             reply_error(s, -EINVAL, "malformed arguments");
             send_reply(s);
             return;
         }
         c->fn(s, &a);
-        if (!s->running && !(c->fn == c_kill) && !(c->fn == c_noack)) send_reply(s);
+        if (!s->running && c->fn != c_noack) send_reply(s);
         return;
     }
     send_reply(s); /* empty: unsupported */
@@ -795,9 +819,19 @@ static void dispatch(session *s, const char *pkt, size_t len)
 /* The program's state may have changed: send the stop reply owed. */
 static void check_stop(session *s)
 {
-    if (!s->running) return;
     gs_stop st;
     s->t->get_stop(s->t->user, &st);
+    if (!s->running) {
+        /* the program ended while the debugger waited for nothing (it
+         * attached with --gdb-listen and has not stopped it yet): there is
+         * no reply to put the exit in, and staying would keep the process
+         * alive for as long as the debugger stays idle. Hang up. */
+        if (st.state == GS_EXITED) {
+            s->end = true;
+            s->how = GS_END_EXITED;
+        }
+        return;
+    }
     if (st.state == GS_RUNNING) return;
     s->running = false;
     s->outlen = 0;
@@ -850,7 +884,15 @@ gs_end gs_serve(const gs_target *t, int fd, void *log_file)
                 break;
             case RSP_EV_BAD_CHECKSUM:
                 log_packet(s, "->", "(bad checksum)", 14);
-                if (!s->noack) write_all(s, "-", 1);
+                if (!s->noack) {
+                    write_all(s, "-", 1);
+                } else {
+                    /* no-ack mode has no resend: a silent drop would leave
+                     * the debugger waiting forever, running the damaged
+                     * packet could do anything. Answer with an error. */
+                    reply_error(s, -EBADMSG, "bad checksum");
+                    send_reply(s);
+                }
                 break;
             case RSP_EV_OVERFLOW:
                 log_packet(s, "->", "(packet too long)", 17);
@@ -863,7 +905,9 @@ gs_end gs_serve(const gs_target *t, int fd, void *log_file)
                 if (s->running) t->interrupt(t->user);
                 break;
             case RSP_EV_NACK:
-                if (s->framelen) write_all(s, s->frame, s->framelen);
+                /* in no-ack mode a '-' is noise: resending would put an
+                 * extra reply in front of the debugger's next one */
+                if (!s->noack && s->framelen) write_all(s, s->frame, s->framelen);
                 break;
             case RSP_EV_ACK:
             case RSP_EV_NONE:

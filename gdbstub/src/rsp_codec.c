@@ -35,16 +35,30 @@ static void put(rsp_parser *p, uint8_t b)
     p->have_prev = true;
 }
 
+/* Forgets the packet in progress and starts a new one. */
+static void restart(rsp_parser *p)
+{
+    p->state = S_DATA;
+    p->len = 0;
+    p->sum = 0;
+    p->overflow = false;
+    p->have_prev = false;
+}
+
 rsp_event rsp_feed(rsp_parser *p, uint8_t c)
 {
+    /* '$' never occurs raw inside a packet: escapes hide it in payloads, the
+     * run-length rules forbid it as a count and checksums are hex digits.
+     * Seen anywhere after the start, the old packet was cut short (a
+     * debugger that timed out and resent): drop it and start over. */
+    if (c == '$' && p->state != S_IDLE) {
+        restart(p);
+        return RSP_EV_NONE;
+    }
     switch (p->state) {
     case S_IDLE:
         if (c == '$') {
-            p->state = S_DATA;
-            p->len = 0;
-            p->sum = 0;
-            p->overflow = false;
-            p->have_prev = false;
+            restart(p);
         } else if (c == 0x03) {
             return RSP_EV_INTERRUPT;
         } else if (c == '+') {
@@ -56,13 +70,6 @@ rsp_event rsp_feed(rsp_parser *p, uint8_t c)
     case S_DATA:
         if (c == '#') {
             p->state = S_CSUM1;
-            return RSP_EV_NONE;
-        }
-        if (c == '$') { /* a new packet starts: the old one was cut short */
-            p->len = 0;
-            p->sum = 0;
-            p->overflow = false;
-            p->have_prev = false;
             return RSP_EV_NONE;
         }
         p->sum = (uint8_t)(p->sum + c);
