@@ -27,7 +27,29 @@ struct wde_engine {
     uint32_t range_start, range_end;
     void (*listener)(void *user);
     void *listener_user;
+    /* what the debugger inserted, removed again by wde_detach */
+    uint32_t *bps;
+    size_t nbps, cap_bps;
+    struct {
+        uint64_t addr;
+        uint32_t len;
+        wr_watch_kind kind;
+    } watches[32];
+    size_t nwatches;
+    bool clear_pending; /* detached while running: the next stop removes them */
 };
+
+/* Removes every breakpoint and watchpoint inserted through the engine. Only
+ * while the program cannot run (stopped, in the hook, or not started). */
+static void clear_all(wde_engine *e)
+{
+    for (size_t i = 0; i < e->nbps; i++) wr_debug_break_clear(e->store, e->mod, e->bps[i]);
+    e->nbps = 0;
+    for (size_t i = 0; i < e->nwatches; i++)
+        wr_debug_watch_clear(e->store, e->watches[i].addr, e->watches[i].len, e->watches[i].kind);
+    e->nwatches = 0;
+    e->clear_pending = false;
+}
 
 static void notify(wde_engine *e)
 {
@@ -44,9 +66,10 @@ static void hook(wr_store *store, const wr_debug_event *ev, wr_debug_resume *r, 
         pthread_mutex_unlock(&e->mu);
         return;
     }
+    if (e->clear_pending) clear_all(e);
     bool requested = ev->reason == WR_DEBUG_INTERRUPT && e->interrupt_requested;
     e->interrupt_requested = false;
-    if (!e->attached && !requested && ev->reason != WR_DEBUG_ENTRY) {
+    if (!e->attached && !requested) {
         /* nobody is looking: run on */
         r->action = WR_DEBUG_CONTINUE;
         pthread_mutex_unlock(&e->mu);
@@ -100,6 +123,7 @@ void wde_free(wde_engine *e)
 {
     if (!e) return;
     wr_debug_set_hook(e->store, NULL, NULL);
+    free(e->bps);
     pthread_cond_destroy(&e->cv);
     pthread_mutex_destroy(&e->mu);
     free(e);
@@ -129,6 +153,9 @@ void wde_notify_exit(wde_engine *e, int exit_code, bool by_trap)
     e->stop.state = WDE_EXITED;
     e->stop.exit_code = exit_code;
     e->stop.exited_by_trap = by_trap;
+    /* requests for this run end with it */
+    e->kill_requested = false;
+    e->interrupt_requested = false;
     pthread_cond_broadcast(&e->cv);
     pthread_mutex_unlock(&e->mu);
     notify(e);
@@ -206,11 +233,17 @@ int wde_kill(wde_engine *e)
 {
     pthread_mutex_lock(&e->mu);
     bool exited = e->stop.state == WDE_EXITED;
+    bool running = e->stop.state == WDE_RUNNING;
     if (!exited) e->kill_requested = true;
+    /* a stopped program is woken to die: it is not stopped any more (a
+     * wde_wait_stop right after must wait for the exit) */
+    if (e->stop.state == WDE_STOPPED) e->stop.state = WDE_RUNNING;
     pthread_cond_broadcast(&e->cv);
     pthread_mutex_unlock(&e->mu);
-    /* a running program notices at its next poll and the hook kills it */
-    if (!exited) wr_store_interrupt(e->store);
+    /* a running program notices at its next poll and the hook kills it; a
+     * stopped one is woken above. Interrupting a stopped program would leave
+     * the request pending for the next run. */
+    if (running) wr_store_interrupt(e->store);
     return 0;
 }
 
@@ -219,6 +252,10 @@ int wde_detach(wde_engine *e)
     pthread_mutex_lock(&e->mu);
     e->attached = false;
     bool stopped = e->stop.state == WDE_STOPPED;
+    if (e->stop.state == WDE_RUNNING)
+        e->clear_pending = true; /* the program thread clears them at its next stop */
+    else
+        clear_all(e);
     if (stopped) {
         e->action = WR_DEBUG_CONTINUE;
         e->resumed = true;
@@ -240,6 +277,26 @@ static int status_errno(wr_status st)
     }
 }
 
+/* Remembers an inserted breakpoint (once) or forgets a removed one. */
+static void track_break(wde_engine *e, uint32_t at, bool insert)
+{
+    size_t i = 0;
+    while (i < e->nbps && e->bps[i] != at) i++;
+    if (!insert) {
+        if (i < e->nbps) e->bps[i] = e->bps[--e->nbps];
+        return;
+    }
+    if (i < e->nbps) return;
+    if (e->nbps == e->cap_bps) {
+        size_t nc = e->cap_bps ? 2 * e->cap_bps : 16;
+        uint32_t *p = realloc(e->bps, nc * sizeof *p);
+        if (!p) return; /* it stays set; detach cannot remove it */
+        e->bps = p;
+        e->cap_bps = nc;
+    }
+    e->bps[e->nbps++] = at;
+}
+
 int wde_break(wde_engine *e, uint32_t code_offset, bool insert, uint32_t *actual)
 {
     /* breakpoints may be changed before the program starts and while stopped */
@@ -252,6 +309,7 @@ int wde_break(wde_engine *e, uint32_t code_offset, bool insert, uint32_t *actual
     wr_status st = wr_debug_insn_at(e->store, e->mod, code_offset, &at);
     if (st == WR_OK)
         st = insert ? wr_debug_break_set(e->store, e->mod, at) : wr_debug_break_clear(e->store, e->mod, at);
+    if (st == WR_OK) track_break(e, at, insert);
     pthread_mutex_unlock(&e->mu);
     if (st == WR_OK && actual) *actual = at;
     return status_errno(st);
@@ -271,6 +329,20 @@ int wde_watch(wde_engine *e, uint64_t addr, uint32_t len, wr_watch_kind kind, bo
     else
         st = insert ? wr_debug_watch_set(e->store, addr, len, kind)
                     : wr_debug_watch_clear(e->store, addr, len, kind);
+    if (st == WR_OK) {
+        size_t i = 0;
+        while (i < e->nwatches && !(e->watches[i].addr == addr && e->watches[i].len == len &&
+                                    e->watches[i].kind == kind))
+            i++;
+        if (!insert && i < e->nwatches) {
+            e->watches[i] = e->watches[--e->nwatches];
+        } else if (insert && i == e->nwatches && i < sizeof e->watches / sizeof e->watches[0]) {
+            e->watches[i].addr = addr;
+            e->watches[i].len = len;
+            e->watches[i].kind = kind;
+            e->nwatches++;
+        }
+    }
     pthread_mutex_unlock(&e->mu);
     return st == WR_ERR_ARG ? -EFAULT : status_errno(st);
 }

@@ -51,6 +51,12 @@ static void frames_to_debug(wr_interp *it, wr_code *only)
             c->ret_ip = to_debug(c->code, c->ret_ip);
 }
 
+/* Moves the innermost frame (at a sync point) to its debug translation. */
+static void current_to_debug(wr_interp *it)
+{
+    if (it->code && wr_code_make_debug(it->code, NULL) == WR_OK) it->ip = to_debug(it->code, it->ip);
+}
+
 static void set_poll_step(wr_store *store, bool on)
 {
     if (on)
@@ -114,8 +120,24 @@ static void leave_dbg(wr_interp *it)
 
 /* ------------------------------------------------------ stops */
 
-static void stop(wr_store *store, wr_interp *it, wr_debug_event *ev)
+/* Ends any step in progress. */
+static void step_off(wr_store *store, wr_interp *it)
 {
+    it->step = WR_DEBUG_CONTINUE;
+    it->frames_debug = false;
+    set_poll_step(store, it->entry_pending);
+}
+
+/* Reports a stop to the hook and applies its answer. `leave`: resume past
+ * the dbg/brk op at it->ip (false when another stop at the same op follows). */
+static void stop_at(wr_store *store, wr_interp *it, wr_debug_event *ev, bool leave)
+{
+    if (!it->hook) {
+        /* the hook went away while a step or an entry stop was pending */
+        step_off(store, it);
+        if (leave) leave_dbg(it);
+        return;
+    }
     wr_debug_resume r;
     memset(&r, 0, sizeof r);
     it->paused = true;
@@ -123,19 +145,29 @@ static void stop(wr_store *store, wr_interp *it, wr_debug_event *ev)
     it->paused = false;
     if (r.action == WR_DEBUG_KILL) {
         it->killed = true;
-        it->step = WR_DEBUG_CONTINUE;
-        set_poll_step(store, false);
+        step_off(store, it);
         return;
     }
+    if (r.action < WR_DEBUG_CONTINUE || r.action > WR_DEBUG_KILL) r.action = WR_DEBUG_CONTINUE;
     it->step = r.action;
     it->step_depth = wr_interp_depth(it);
     it->range_start = r.range_start;
     it->range_end = r.range_end;
     set_poll_step(store, r.action == WR_DEBUG_STEP_INSN || it->entry_pending);
-    /* every caller must come back through a dbg op to end the step there */
-    if (r.action != WR_DEBUG_CONTINUE) frames_to_debug(it, NULL);
-    leave_dbg(it);
+    if (r.action != WR_DEBUG_CONTINUE) {
+        /* every caller must come back through a dbg op to end the step
+         * there. While only STEP_INSN runs, every frame entered or returned
+         * to is in its debug translation already (entries switch through the
+         * poll word), so the walk over the whole stack is needed once. */
+        if (!it->frames_debug) frames_to_debug(it, NULL);
+        it->frames_debug = r.action == WR_DEBUG_STEP_INSN;
+    } else {
+        it->frames_debug = false;
+    }
+    if (leave) leave_dbg(it);
 }
+
+static void stop(wr_store *store, wr_interp *it, wr_debug_event *ev) { stop_at(store, it, ev, true); }
 
 static bool stop_simple(wr_store *store, wr_interp *it, wr_debug_reason reason)
 {
@@ -146,17 +178,23 @@ static bool stop_simple(wr_store *store, wr_interp *it, wr_debug_reason reason)
     return !it->killed;
 }
 
+/* Reports the watchpoint hit by the previous instruction. */
+static void stop_watch(wr_store *store, wr_interp *it, bool leave)
+{
+    it->watch_hit = false;
+    wr_debug_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.reason = WR_DEBUG_WATCH;
+    ev.watch_addr = it->watch_event.addr;
+    ev.watch_len = it->watch_event.len;
+    ev.watch_kind = it->watch_access;
+    stop_at(store, it, &ev, leave);
+}
+
 bool wr_debug_on_dbg(wr_store *store, wr_interp *it)
 {
     if (it->watch_hit) {
-        it->watch_hit = false;
-        wr_debug_event ev;
-        memset(&ev, 0, sizeof ev);
-        ev.reason = WR_DEBUG_WATCH;
-        ev.watch_addr = it->watch_event.addr;
-        ev.watch_len = it->watch_event.len;
-        ev.watch_kind = it->watch_access;
-        stop(store, it, &ev);
+        stop_watch(store, it, true);
         return !it->killed;
     }
     bool now = false;
@@ -183,8 +221,14 @@ bool wr_debug_on_dbg(wr_store *store, wr_interp *it)
 bool wr_debug_on_brk(wr_store *store, wr_interp *it)
 {
     if (!it->hook) {
+        it->watch_hit = false;
         leave_dbg(it);
         return true;
+    }
+    if (it->watch_hit) {
+        /* the previous instruction hit a watchpoint: report both, in order */
+        stop_watch(store, it, false);
+        if (it->killed) return false;
     }
     return stop_simple(store, it, WR_DEBUG_BREAKPOINT);
 }
@@ -198,19 +242,20 @@ bool wr_debug_on_poll(wr_store *store, wr_interp *it, bool at_entry)
             it->killed = false;
             return false;
         }
-        frames_to_debug(it, it->code);
+        current_to_debug(it);
         return stop_simple(store, it, WR_DEBUG_INTERRUPT);
     }
     if (at_entry && it->entry_pending) {
         it->entry_pending = false;
         set_poll_step(store, it->step == WR_DEBUG_STEP_INSN);
-        frames_to_debug(it, it->code);
+        if (!it->hook) return true;
+        current_to_debug(it);
         return stop_simple(store, it, WR_DEBUG_ENTRY);
     }
     if (at_entry && it->step == WR_DEBUG_STEP_INSN) {
         /* stepping into a call: continue in the debug translation so the
          * first instruction's dbg op stops */
-        frames_to_debug(it, it->code);
+        current_to_debug(it);
     }
     return true;
 }
@@ -227,8 +272,16 @@ void wr_debug_on_trap(wr_store *store, wr_interp *it, wr_trap_kind kind, const c
     it->paused = true;
     it->hook(store, &ev, &r, it->hook_user);
     it->paused = false;
-    it->step = WR_DEBUG_CONTINUE;
-    set_poll_step(store, false);
+    /* the frames unwind: no step survives, nor an access the trap stopped */
+    it->watch_hit = false;
+    step_off(store, it);
+}
+
+void wr_debug_on_exit(wr_store *store, wr_interp *it)
+{
+    it->watch_hit = false;
+    it->killed = false;
+    if (it->step != WR_DEBUG_CONTINUE) step_off(store, it);
 }
 
 /* ------------------------------------------------------ public API */
@@ -239,6 +292,11 @@ void wr_debug_set_hook(wr_store *store, wr_debug_hook hook, void *user)
     if (!it) return;
     it->hook = hook;
     it->hook_user = user;
+    if (!hook) {
+        it->entry_pending = false;
+        it->stop_at_entry = false;
+        step_off(store, it);
+    }
 }
 
 void wr_debug_stop_at_entry(wr_store *store, bool on)
@@ -259,17 +317,34 @@ static wr_code *code_at(wr_module *mod, uint32_t code_offset)
     return code;
 }
 
-/* Index in the debug translation of the dbg/brk op for code_offset, or -1. */
-static int64_t dbg_op_at(const wr_code *code, uint32_t code_offset)
+/* The first pcmap entry of the debug translation whose instruction starts at
+ * or after code_offset and is guarded by a dbg/brk op, or npc. The one-pass
+ * translator emits in source order, so offsets never decrease along pcmap. */
+static uint32_t first_insn_from(const wr_code *code, uint32_t code_offset)
 {
     const wr_ops *o = code->dbg;
     const void *hd = H(WR_OP_dbg), *hb = H(WR_OP_brk);
-    for (uint32_t i = 0; i < o->npc; i++) {
-        if (o->pcmap[i].off != code_offset) continue;
-        const void *h = o->ops[o->pcmap[i].ir].h;
-        if (h == hd || h == hb) return o->pcmap[i].ir;
+    uint32_t lo = 0, hi = o->npc;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (o->pcmap[mid].off < code_offset)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    return -1;
+    for (; lo < o->npc; lo++) {
+        const void *h = o->ops[o->pcmap[lo].ir].h;
+        if (h == hd || h == hb) break;
+    }
+    return lo;
+}
+
+/* Index in the debug translation of the dbg/brk op for code_offset, or -1. */
+static int64_t dbg_op_at(const wr_code *code, uint32_t code_offset)
+{
+    uint32_t i = first_insn_from(code, code_offset);
+    if (i == code->dbg->npc || code->dbg->pcmap[i].off != code_offset) return -1;
+    return code->dbg->pcmap[i].ir;
 }
 
 wr_status wr_debug_insn_at(wr_store *store, wr_module *mod, uint32_t code_offset,
@@ -278,20 +353,9 @@ wr_status wr_debug_insn_at(wr_store *store, wr_module *mod, uint32_t code_offset
     (void)store;
     wr_code *code = code_at(mod, code_offset);
     if (!code) return WR_NOT_FOUND;
-    const wr_ops *o = code->dbg;
-    const void *hd = H(WR_OP_dbg), *hb = H(WR_OP_brk);
-    bool found = false;
-    uint32_t best = 0;
-    for (uint32_t i = 0; i < o->npc; i++) {
-        const void *h = o->ops[o->pcmap[i].ir].h;
-        if ((h == hd || h == hb) && o->pcmap[i].off >= code_offset &&
-            (!found || o->pcmap[i].off < best)) {
-            best = o->pcmap[i].off;
-            found = true;
-        }
-    }
-    if (!found) return WR_NOT_FOUND;
-    *insn_offset = best;
+    uint32_t i = first_insn_from(code, code_offset);
+    if (i == code->dbg->npc) return WR_NOT_FOUND;
+    *insn_offset = code->dbg->pcmap[i].off;
     return WR_OK;
 }
 
@@ -401,27 +465,31 @@ static bool get_frame(wr_store *store, uint32_t n, fref *out)
         out->inst = it->inst;
         return true;
     }
-    uint32_t k = 0;
-    for (wr_cframe *c = it->csp; c > it->cs && c[-1].code; c--) {
-        if (++k == n) {
-            out->code = c[-1].code;
-            out->ip = c[-1].ret_ip;
-            out->ret = true;
-            out->fp = c[-1].fp;
-            out->inst = c[-1].inst;
-            return true;
-        }
-    }
-    return false;
+    /* the invocation's frames are base..csp-1, innermost last, no boundary
+     * among them */
+    if (!it->base || n > (uint64_t)(it->csp - it->base)) return false;
+    const wr_cframe *c = it->csp - n;
+    out->code = c->code;
+    out->ip = c->ret_ip;
+    out->ret = true;
+    out->fp = c->fp;
+    out->inst = c->inst;
+    return true;
 }
 
 uint32_t wr_debug_frame_count(wr_store *store)
 {
     wr_interp *it = paused(store);
-    if (!it || !it->code) return 0;
-    uint32_t n = 1;
-    for (wr_cframe *c = it->csp; c > it->cs && c[-1].code; c--) n++;
-    return n;
+    if (!it || !it->code || !it->base) return 0;
+    return (uint32_t)(it->csp - it->base) + 1;
+}
+
+/* Locals of a frame that lie inside the value stack: all of them, except in
+ * a function whose entry trapped because its frame did not fit. */
+static uint32_t frame_locals(wr_store *store, const fref *f)
+{
+    uint64_t room = (uint64_t)(store->interp->stack_end - f->fp);
+    return f->code->nlocals < room ? f->code->nlocals : (uint32_t)room;
 }
 
 wr_status wr_debug_frame(wr_store *store, uint32_t frame, wr_frame_info *out)
@@ -437,7 +505,7 @@ wr_status wr_debug_frame(wr_store *store, uint32_t frame, wr_frame_info *out)
 uint32_t wr_debug_local_count(wr_store *store, uint32_t frame)
 {
     fref f;
-    return get_frame(store, frame, &f) ? f.code->nlocals : 0;
+    return get_frame(store, frame, &f) ? frame_locals(store, &f) : 0;
 }
 
 static wr_valtype local_type(const wr_code *code, uint32_t i)
@@ -462,7 +530,7 @@ static void to_val(wr_valtype t, uint64_t bits, wr_val *out)
 wr_status wr_debug_local(wr_store *store, uint32_t frame, uint32_t index, wr_val *out)
 {
     fref f;
-    if (!get_frame(store, frame, &f) || index >= f.code->nlocals) return WR_NOT_FOUND;
+    if (!get_frame(store, frame, &f) || index >= frame_locals(store, &f)) return WR_NOT_FOUND;
     to_val(local_type(f.code, index), f.fp[index], out);
     return WR_OK;
 }
@@ -470,7 +538,8 @@ wr_status wr_debug_local(wr_store *store, uint32_t frame, uint32_t index, wr_val
 wr_status wr_debug_set_local(wr_store *store, uint32_t frame, uint32_t index, const wr_val *v)
 {
     fref f;
-    if (!get_frame(store, frame, &f) || index >= f.code->nlocals) return WR_NOT_FOUND;
+    if (!get_frame(store, frame, &f) || index >= frame_locals(store, &f)) return WR_NOT_FOUND;
+    if (!v) return WR_ERR_ARG;
     wr_valtype t = local_type(f.code, index);
     if (v->type != t) return WR_ERR_ARG;
     if (t == WR_I32 || t == WR_F32)
@@ -506,7 +575,17 @@ static uint32_t frame_depth(const fref *f)
         int32_t base = o->ops[o->pcmap[k].ir + 1].s.a;
         return base >= (int32_t)f->code->nlocals ? (uint32_t)base - f->code->nlocals : 0;
     }
-    return o->depths ? o->depths[k] : 0;
+    if (!o->depths) return 0;
+    /* at a trap ip is the instruction's own op, translated after its
+     * operands were popped: the depth before the instruction is the one of
+     * its dbg/brk op */
+    const void *hd = H(WR_OP_dbg), *hb = H(WR_OP_brk);
+    uint32_t at_off = o->pcmap[k].off;
+    for (uint32_t j = k + 1; j-- > 0 && o->pcmap[j].off == at_off;) {
+        const void *h = o->ops[o->pcmap[j].ir].h;
+        if (h == hd || h == hb) return o->depths[j];
+    }
+    return o->depths[k];
 }
 
 uint32_t wr_debug_stack_depth(wr_store *store, uint32_t frame)

@@ -782,6 +782,7 @@ killed:
     LOAD();
     tk = WR_TRAP_HOST;
     record_trap(store, it, tk, it->killed ? "killed by the debugger" : "interrupted");
+    it->killed = false;
     goto unwind;
 exited:
 unwind:
@@ -840,12 +841,18 @@ wr_status wr_invoke(wr_func *f, uint64_t *slots, wr_error *err)
     it->csp->fp = NULL;
     it->csp->inst = NULL;
     it->csp++;
+    wr_cframe *saved_base = it->base;
+    it->base = it->csp;
+    it->frames_debug = false;
     if (it->stop_at_entry && it->hook) {
         it->stop_at_entry = false;
         it->entry_pending = true;
         __atomic_or_fetch(&store->interrupt, WR_POLL_STEP, __ATOMIC_SEQ_CST);
     }
     wr_status st = run(store, it, f->inst, code, code->active, fp, NULL);
+    it->base = saved_base;
+    it->frames_debug = false;
+    if (it->csp == it->cs) wr_debug_on_exit(store, it);
     if (st == WR_OK) {
         memcpy(slots, fp, nr * sizeof(uint64_t));
         return WR_OK;

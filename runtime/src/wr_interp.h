@@ -36,6 +36,9 @@ typedef struct wr_interp {
     uint64_t *top; /* first free slot for a nested wr_invoke */
     wr_cframe *cs, *cs_end;
     wr_cframe *csp; /* next free call-stack entry */
+    wr_cframe *base; /* first entry above the innermost wr_invoke's boundary: the
+                      * frames of that invocation are base..csp-1 plus the one
+                      * in the interpreter's registers (O(1) frame lookup) */
 
     /* the innermost frame while the hook runs (or at a trap) */
     const wr_op *ip;
@@ -52,7 +55,8 @@ typedef struct wr_interp {
     wr_debug_action step;
     uint32_t step_depth; /* call depth when the step started */
     uint32_t range_start, range_end;
-    bool skip_dbg; /* resume past the dbg op we stopped at */
+    bool frames_debug; /* every frame of the stack runs a debug translation and
+                        * only STEP_INSN ran since: stop() need not walk them */
     uint32_t nwatch;
     wr_watch watch[WR_MAX_WATCH];
     bool watch_hit;
@@ -65,7 +69,8 @@ typedef struct wr_interp {
 wr_interp *wr_interp_get(wr_store *store);
 void wr_interp_free(wr_interp *it);
 
-/* Call depth (frames of Wasm code, boundary entries excluded) */
+/* Call depth: entries on the call stack (boundaries included), the measure
+ * stepping compares (it only grows with calls and shrinks with returns) */
 uint32_t wr_interp_depth(const wr_interp *it);
 
 /* Debug slow paths, called by the interpreter with it->ip/fp/code/inst saved;
@@ -75,6 +80,9 @@ bool wr_debug_on_dbg(wr_store *store, wr_interp *it);
 bool wr_debug_on_brk(wr_store *store, wr_interp *it);
 bool wr_debug_on_poll(wr_store *store, wr_interp *it, bool at_entry);
 void wr_debug_on_trap(wr_store *store, wr_interp *it, wr_trap_kind kind, const char *msg);
+/* The outermost wr_invoke returned (to the embedder): a step in progress
+ * ends there, so it cannot stop a later, unrelated call. */
+void wr_debug_on_exit(wr_store *store, wr_interp *it);
 /* Checks a memory access against the watchpoints (debug translations only). */
 void wr_debug_check_access(wr_interp *it, uint64_t addr, uint64_t len, bool write);
 

@@ -1,7 +1,7 @@
 # Runs one spec test file: cmake -DWAST2JSON=... -DSPECTEST=... -DWAST=X.wast
-# -DOUT_DIR=DIR -P run-spec.cmake
+# -DOUT_DIR=DIR [-DSPECTEST_ARGS=--debug-step;...] -P run-spec.cmake
 # Converts X.wast into DIR/X.json (+ the .wasm/.wat files it names), then runs
-# wdb-spectest on it. Fails when either step fails.
+# wdb-spectest [SPECTEST_ARGS] on it. Fails when either step fails.
 foreach(var WAST2JSON SPECTEST WAST OUT_DIR)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "run-spec.cmake: -D${var}=... is required")
@@ -31,7 +31,7 @@ if(NOT rc EQUAL 0)
 endif()
 
 execute_process(
-  COMMAND "${SPECTEST}" "${OUT_DIR}/${name}.json"
+  COMMAND "${SPECTEST}" ${SPECTEST_ARGS} "${OUT_DIR}/${name}.json"
   RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   # rc is the exit status, or a signal description when wdb-spectest crashed.

@@ -1,7 +1,7 @@
 /*
  * wdb-spectest: runs one WebAssembly spec test script against the runtime.
  *
- *   wdb-spectest [-v] FILE.json
+ *   wdb-spectest [-v] [--debug-step | --debug-break] [--debug-cap=N] FILE.json
  *
  * FILE.json is the output of wabt's `wast2json` for one .wast file; the .wasm
  * files it names are read from the JSON file's directory. The runner uses only
@@ -22,6 +22,20 @@
  * Exit status: 0 when nothing failed, 1 otherwise, and 1 with an error message
  * on stderr when the JSON or a file it names cannot be read or understood.
  * With -v each command is printed before it runs (to find where a crash is).
+ *
+ * Debug modes run every assertion through the runtime's debugger support
+ * (wr_debug_*, runtime/src/wr_debug.c) and must give identical results:
+ * --debug-step   a debug hook plus wr_debug_stop_at_entry before each call:
+ *                every instruction runs in the debug translation and stops
+ *                (WR_DEBUG_STEP_INSN); --debug-cap=N lets a call into Wasm
+ *                run on without stopping after N stops (no cap by default:
+ *                the whole suite steps in a few seconds);
+ * --debug-break  a breakpoint at every instruction boundary of every defined
+ *                function (found by walking wr_debug_insn_at), resumed with
+ *                WR_DEBUG_CONTINUE; every hit must be at one of them. They
+ *                are all cleared at the end.
+ * At every stop the hook inspects the frames (wr_debug_frame, locals, operand
+ * stack) and checks the answers; a wrong answer is a failure ("debug: ...").
  */
 #include "wdb/runtime.h"
 
@@ -29,6 +43,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +60,18 @@ typedef struct raw_field {
     char *bytes;
     size_t len;
 } raw_field;
+
+typedef enum debug_mode { DEBUG_NONE = 0, DEBUG_STEP, DEBUG_BREAK } debug_mode;
+
+/* Frames inspected at each stop: the innermost ones and the outermost. */
+#define DEBUG_INSPECT_FRAMES 16
+
+/* --debug-break: the breakpoints set in one module, sorted. */
+typedef struct debug_bps {
+    wr_module *mod;
+    uint32_t *offs;
+    size_t n;
+} debug_bps;
 
 typedef struct spec_ctx {
     const char *json_path;
@@ -70,6 +97,14 @@ typedef struct spec_ctx {
 
     unsigned passed, failed, skipped;
     bool fatal; /* a fatal error was printed: stop and exit 1 */
+
+    /* debug modes */
+    debug_mode debug;
+    unsigned long step_cap;      /* --debug-cap=N, or ULONG_MAX */
+    unsigned long stops_in_call; /* since the last WR_DEBUG_ENTRY */
+    unsigned long stops_total, debug_errors;
+    debug_bps *bps;
+    size_t nbps, cap_bps;
 } spec_ctx;
 
 /* ------------------------------------------------------------ messages */
@@ -643,6 +678,226 @@ typedef struct act_result {
     const wr_valtype *types; /* declared result types (functions); NULL for get */
 } act_result;
 
+/* ------------------------------------------------------------ debug modes */
+
+/* Reports a wrong answer of the debugger API (the first 20 are printed). */
+static void debug_error(spec_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void debug_error(spec_ctx *c, const char *fmt, ...)
+{
+    if (c->debug_errors++ >= 20) return;
+    va_list ap;
+    printf("%s:%d: %s: debug: ", c->src_name, c->line, c->kind);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+}
+
+static bool is_valtype(wr_valtype t)
+{
+    return t == WR_I32 || t == WR_I64 || t == WR_F32 || t == WR_F64 || t == WR_FUNCREF ||
+           t == WR_EXTERNREF;
+}
+
+static const debug_bps *find_bps(const spec_ctx *c, const wr_module *mod)
+{
+    for (size_t i = 0; i < c->nbps; i++)
+        if (c->bps[i].mod == mod) return &c->bps[i];
+    return NULL;
+}
+
+static bool bps_has(const debug_bps *b, uint32_t off)
+{
+    size_t lo = 0, hi = b->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (b->offs[mid] < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < b->n && b->offs[lo] == off;
+}
+
+/* Checks what the inspection calls say about frame i. */
+static bool inspect_frame(spec_ctx *c, wr_store *store, uint32_t i, wr_frame_info *fi)
+{
+    wr_val v;
+    if (wr_debug_frame(store, i, fi) != WR_OK) {
+        debug_error(c, "wr_debug_frame(%u) failed", i);
+        return false;
+    }
+    if (!fi->inst) {
+        debug_error(c, "frame %u has no instance", i);
+        return false;
+    }
+    uint32_t start = 0, end = 0;
+    if (wr_module_func_range(wr_instance_module(fi->inst), fi->func_index, &start, &end) != WR_OK) {
+        debug_error(c, "frame %u: function %u has no body", i, fi->func_index);
+        return false;
+    }
+    if (fi->code_offset <= start || fi->code_offset >= end) {
+        debug_error(c, "frame %u: offset %u outside function %u [%u, %u)", i, fi->code_offset,
+                    fi->func_index, start, end);
+        return false;
+    }
+    uint32_t nl = wr_debug_local_count(store, i);
+    for (uint32_t k = 0; k < nl && k < 64; k++) {
+        if (wr_debug_local(store, i, k, &v) != WR_OK || !is_valtype(v.type)) {
+            debug_error(c, "frame %u: local %u unreadable", i, k);
+            return false;
+        }
+    }
+    if (wr_debug_local(store, i, nl, &v) != WR_NOT_FOUND) {
+        debug_error(c, "frame %u: local %u past the count answers", i, nl);
+        return false;
+    }
+    uint32_t d = wr_debug_stack_depth(store, i);
+    if (d > 1000000) {
+        debug_error(c, "frame %u: operand depth %u", i, d);
+        return false;
+    }
+    for (uint32_t k = 0; k < d && k < 64; k++) {
+        if (wr_debug_stack_value(store, i, k, &v) != WR_OK) {
+            debug_error(c, "frame %u: stack value %u of %u unreadable", i, k, d);
+            return false;
+        }
+    }
+    if (wr_debug_stack_value(store, i, d, &v) != WR_NOT_FOUND) {
+        debug_error(c, "frame %u: stack value %u past the depth answers", i, d);
+        return false;
+    }
+    return true;
+}
+
+static const char *const reason_names[] = {"entry", "breakpoint", "step", "interrupt", "trap",
+                                           "watch"};
+
+/* The debug hook of both modes: checks the stop, then resumes. */
+static void debug_hook(wr_store *store, const wr_debug_event *ev, wr_debug_resume *r, void *user)
+{
+    spec_ctx *c = user;
+    c->stops_total++;
+    if (ev->reason == WR_DEBUG_ENTRY) c->stops_in_call = 0;
+    r->action = WR_DEBUG_CONTINUE;
+    if (c->stops_in_call++ >= c->step_cap && ev->reason != WR_DEBUG_TRAP)
+        return; /* let it run on, unchecked */
+    const char *rn = ev->reason <= WR_DEBUG_WATCH ? reason_names[ev->reason] : "?";
+
+    uint32_t n = wr_debug_frame_count(store);
+    if (n == 0) {
+        debug_error(c, "no frames at a %s stop", rn);
+        return;
+    }
+    wr_frame_info top, fi;
+    bool top_ok = false;
+    for (uint32_t i = 0; i < n; i++) {
+        if (i == DEBUG_INSPECT_FRAMES && n - 1 > i) i = n - 1;
+        bool ok = inspect_frame(c, store, i, i == 0 ? &top : &fi);
+        if (i == 0) top_ok = ok;
+    }
+    if (wr_debug_frame(store, n, &fi) != WR_NOT_FOUND)
+        debug_error(c, "wr_debug_frame(%u) past the count answers", n);
+    if (!top_ok) return;
+    wr_module *mod = wr_instance_module(top.inst);
+    uint32_t at = 0;
+    if (wr_debug_insn_at(store, mod, top.code_offset, &at) != WR_OK || at != top.code_offset)
+        debug_error(c, "%s stop at %u: not an instruction boundary (next is %u)", rn,
+                    top.code_offset, at);
+
+    if (c->debug == DEBUG_STEP) {
+        if (ev->reason != WR_DEBUG_ENTRY && ev->reason != WR_DEBUG_STEP &&
+            ev->reason != WR_DEBUG_TRAP)
+            debug_error(c, "unexpected %s stop while stepping", rn);
+        if (ev->reason != WR_DEBUG_TRAP && c->stops_in_call < c->step_cap)
+            r->action = WR_DEBUG_STEP_INSN;
+    } else {
+        if (ev->reason == WR_DEBUG_BREAKPOINT) {
+            const debug_bps *b = find_bps(c, mod);
+            if (!b || !bps_has(b, top.code_offset))
+                debug_error(c, "breakpoint hit at %u where none is set", top.code_offset);
+        } else if (ev->reason != WR_DEBUG_TRAP) {
+            debug_error(c, "unexpected %s stop with breakpoints only", rn);
+        }
+    }
+}
+
+/* --debug-break: a breakpoint at every instruction boundary of mod. */
+static void debug_set_breaks(spec_ctx *c, wr_module *mod)
+{
+    debug_bps b = {mod, NULL, 0};
+    size_t cap = 0;
+    uint32_t nf = wr_module_func_count(mod);
+    for (uint32_t f = 0; f < nf; f++) {
+        uint32_t start, end, at;
+        if (wr_module_func_range(mod, f, &start, &end) != WR_OK) continue;
+        uint32_t off = start;
+        bool first = true;
+        while (off < end && wr_debug_insn_at(c->store, mod, off, &at) == WR_OK) {
+            if (at < off || at >= end || (first && at == start)) {
+                debug_error(c, "wr_debug_insn_at(%u) = %u outside function %u [%u, %u)", off, at,
+                            f, start, end);
+                break;
+            }
+            first = false;
+            wr_status st = wr_debug_break_set(c->store, mod, at);
+            if (st != WR_OK) debug_error(c, "wr_debug_break_set(%u): %s", at, status_name(st));
+            if (b.n == cap) {
+                cap = cap ? 2 * cap : 64;
+                uint32_t *p = realloc(b.offs, cap * sizeof *p);
+                if (!p) {
+                    spec_fatal(c, "out of memory");
+                    free(b.offs);
+                    return;
+                }
+                b.offs = p;
+            }
+            b.offs[b.n++] = at;
+            off = at + 1;
+        }
+    }
+    if (c->nbps == c->cap_bps) {
+        size_t nc = c->cap_bps ? 2 * c->cap_bps : 16;
+        debug_bps *p = realloc(c->bps, nc * sizeof *p);
+        if (!p) {
+            spec_fatal(c, "out of memory");
+            free(b.offs);
+            return;
+        }
+        c->bps = p;
+        c->cap_bps = nc;
+    }
+    c->bps[c->nbps++] = b;
+}
+
+/* --debug-break: clears every breakpoint set (each exactly once). */
+static void debug_clear_breaks(spec_ctx *c)
+{
+    c->line = 0;
+    c->kind = "clearing breakpoints";
+    for (size_t i = 0; i < c->nbps; i++) {
+        debug_bps *b = &c->bps[i];
+        for (size_t k = 0; k < b->n; k++) {
+            wr_status st = wr_debug_break_clear(c->store, b->mod, b->offs[k]);
+            if (st != WR_OK) debug_error(c, "wr_debug_break_clear(%u): %s", b->offs[k], status_name(st));
+            st = wr_debug_break_clear(c->store, b->mod, b->offs[k]);
+            if (st != WR_NOT_FOUND)
+                debug_error(c, "second wr_debug_break_clear(%u): %s", b->offs[k], status_name(st));
+        }
+        free(b->offs);
+    }
+    free(c->bps);
+    c->bps = NULL;
+    c->nbps = 0;
+}
+
+/* Before every call into Wasm (invoke, instantiation with a start function). */
+static void debug_before_call(spec_ctx *c)
+{
+    c->stops_in_call = 0;
+    if (c->debug == DEBUG_STEP) wr_debug_stop_at_entry(c->store, true);
+}
+
 /* Performs an `invoke` or `get` action. On ACT_FAILED a failure line has
  * been printed. r->results must be freed by the caller in both cases. */
 static act_outcome run_action(spec_ctx *c, const cJSON *act, act_result *r)
@@ -737,6 +992,7 @@ static act_outcome run_action(spec_ctx *c, const cJSON *act, act_result *r)
     }
     r->nresults = ft->nresults;
     r->types = ft->results;
+    debug_before_call(c);
     r->status = wr_func_call(ext.of.func, args, (size_t)nargs, r->results, ft->nresults, &r->err);
     free(args);
     return ACT_DONE;
@@ -774,6 +1030,7 @@ static bool load_module(spec_ctx *c, const cJSON *cmd, wr_module **mod, wr_statu
     if (!bytes) return false;
     *status = wr_module_new(c->store, bytes, len, mod, err);
     free(bytes);
+    if (*status == WR_OK && c->debug == DEBUG_BREAK) debug_set_breaks(c, *mod);
     return true;
 }
 
@@ -796,6 +1053,7 @@ static void cmd_module(spec_ctx *c, const cJSON *cmd)
         return;
     }
     memset(&err, 0, sizeof err);
+    debug_before_call(c);
     s = wr_instance_new(c->store, mod, c->linker, &inst, &err);
     if (s != WR_OK) {
         describe_error(s, &err, msg, sizeof msg);
@@ -997,6 +1255,7 @@ static void cmd_bad_instance(spec_ctx *c, const cJSON *cmd, wr_status want)
         return;
     }
     memset(&err, 0, sizeof err);
+    debug_before_call(c);
     s = wr_instance_new(c->store, mod, c->linker, &inst, &err);
     if (s == WR_OK) {
         spec_fail(c, "expected %s (\"%s\"), the module instantiated", status_name(want), text);
@@ -1051,7 +1310,7 @@ static void run_command(spec_ctx *c, const cJSON *cmd)
 
 static void usage(void)
 {
-    fputs("usage: wdb-spectest [-v] FILE.json\n"
+    fputs("usage: wdb-spectest [-v] [--debug-step | --debug-break] [--debug-cap=N] FILE.json\n"
           "Runs a spec test script converted by `wast2json --enable-all X.wast -o FILE.json`.\n",
           stderr);
 }
@@ -1068,6 +1327,12 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-v") == 0) {
             c.verbose = true;
+        } else if (strcmp(argv[i], "--debug-step") == 0) {
+            c.debug = DEBUG_STEP;
+        } else if (strcmp(argv[i], "--debug-break") == 0) {
+            c.debug = DEBUG_BREAK;
+        } else if (strncmp(argv[i], "--debug-cap=", 12) == 0) {
+            c.step_cap = strtoul(argv[i] + 12, NULL, 10);
         } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             usage();
             return 0;
@@ -1120,6 +1385,8 @@ int main(int argc, char **argv)
         spec_fatal(&c, "cannot define the spectest host module");
         goto done;
     }
+    if (!c.step_cap) c.step_cap = ULONG_MAX;
+    if (c.debug != DEBUG_NONE) wr_debug_set_hook(c.store, debug_hook, &c);
 
     const cJSON *cmd;
     cJSON_ArrayForEach(cmd, cmds)
@@ -1132,13 +1399,19 @@ int main(int argc, char **argv)
         if (c.fatal) goto done;
     }
 
+    if (c.debug == DEBUG_BREAK) debug_clear_breaks(&c);
+    if (c.debug != DEBUG_NONE) {
+        printf("debug: %lu stops, %lu wrong answers\n", c.stops_total, c.debug_errors);
+    }
     if (c.skipped)
         printf("%u passed, %u failed, %u skipped\n", c.passed, c.failed, c.skipped);
     else
         printf("%u passed, %u failed\n", c.passed, c.failed);
-    rc = c.failed ? 1 : 0;
+    rc = c.failed || c.debug_errors ? 1 : 0;
 done:
     if (c.store) wr_store_free(c.store);
+    for (size_t i = 0; i < c.nbps; i++) free(c.bps[i].offs);
+    free(c.bps);
     for (size_t i = 0; i < c.nnamed; i++)
         free(c.named[i].name);
     free(c.named);

@@ -59,8 +59,9 @@ void wde_free(wde_engine *e);
  * after the engine's state changed (so a stub can send a stop reply). */
 void wde_set_listener(wde_engine *e, void (*fn)(void *user), void *user);
 
-/* Whether a debugger is attached. While none is, stops other than an
- * interrupt do not block: the program runs on (traps unwind as usual). */
+/* Whether a debugger is attached. While none is, stops other than a
+ * requested interrupt (wde_interrupt) do not block, the entry stop included:
+ * the program runs on (traps unwind as usual). */
 void wde_set_attached(wde_engine *e, bool attached);
 /* Stop before the first instruction of the next call into Wasm. */
 void wde_stop_at_entry(wde_engine *e, bool on);
@@ -79,9 +80,12 @@ wde_state wde_wait_stop(wde_engine *e, int timeout_ms);
 int wde_resume(wde_engine *e, wr_debug_action action, uint32_t range_start, uint32_t range_end);
 /* Asks a running program to stop (any thread). */
 int wde_interrupt(wde_engine *e);
-/* Ends the program (stopped or running). */
+/* Ends the program (stopped or running). The request ends with the run
+ * (wde_notify_exit). */
 int wde_kill(wde_engine *e);
-/* Removes breakpoints and watchpoints and lets the program run on. */
+/* Removes the breakpoints and watchpoints inserted through the engine and
+ * lets the program run on (while it runs they are removed at its next
+ * stop). */
 int wde_detach(wde_engine *e);
 
 /* Breakpoints at code offsets; any offset inside a function body is moved

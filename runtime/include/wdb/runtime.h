@@ -397,6 +397,8 @@ typedef enum wr_debug_action {
     WR_DEBUG_KILL,       /* end the program: the call returns WR_ERR_TRAP "killed" */
 } wr_debug_action;
 
+/* A step in progress ends when the call into Wasm that runs it returns to
+ * the embedder (or traps): it never stops a later call. */
 typedef struct wr_debug_resume {
     wr_debug_action action;
     uint32_t range_start, range_end; /* code offsets, WR_DEBUG_STEP_RANGE */

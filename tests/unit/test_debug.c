@@ -1,0 +1,964 @@
+/*
+ * Unit tests of the runtime's debugging support (the wr_debug_* API of
+ * runtime/include/wdb/runtime.h, runtime/src/wr_debug.c and the debug
+ * translation of wr_compile.c): breakpoints, golden instruction-by-instruction
+ * step sequences (as Lua's hook tests do), step over/range/out, frame
+ * inspection, changing a local, watchpoints, traps, interrupts from another
+ * thread and killing.
+ *
+ * The module is hand-assembled from instruction lists, so the test knows the
+ * code offset of every instruction (off(F, i) is instruction i of function F).
+ * A few checks look at the runtime's private state (runtime/src) to prove a
+ * function is back on its normal translation.
+ */
+#include "wdb/runtime.h"
+#include "wr_code.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int passed, failed;
+
+#define CHECK(cond)                                                                            \
+    do {                                                                                       \
+        if (cond)                                                                              \
+            passed++;                                                                          \
+        else {                                                                                 \
+            failed++;                                                                          \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);           \
+        }                                                                                      \
+    } while (0)
+#define CHECK_EQ(a, b)                                                                         \
+    do {                                                                                       \
+        long long a_ = (long long)(a), b_ = (long long)(b);                                    \
+        if (a_ == b_)                                                                          \
+            passed++;                                                                          \
+        else {                                                                                 \
+            failed++;                                                                          \
+            fprintf(stderr, "%s:%d: %s == %lld, expected %s == %lld\n", __FILE__, __LINE__, #a, \
+                    a_, #b, b_);                                                               \
+        }                                                                                      \
+    } while (0)
+
+/* ------------------------------------------------------ the module */
+
+typedef struct insn {
+    uint8_t b[4];
+    uint8_t n;
+} insn;
+
+#define I1(a) {{a}, 1}
+#define I2(a, b) {{a, b}, 2}
+#define I3(a, b, c) {{a, b, c}, 3}
+#define I4(a, b, c, d) {{a, b, c, d}, 4}
+
+enum { F_ADD, F_MAIN, F_SPIN, F_DIV, F_CALL_DIV, F_STORE_LOAD, NFUNCS };
+
+/* add(a, b) = a + b */
+static const insn add_body[] = {I2(0x20, 0), I2(0x20, 1), I1(0x6a), I1(0x0b)};
+/* main(n): sum of the even numbers in 1..n, counting n down; the even ones
+ * go through a br_table to a call of add. */
+static const insn main_body[] = {
+    I2(0x02, 0x40),          /*  0 block */
+    I2(0x03, 0x40),          /*  1   loop */
+    I2(0x20, 0),             /*  2     local.get 0 */
+    I1(0x45),                /*  3     i32.eqz */
+    I2(0x0d, 1),             /*  4     br_if 1 */
+    I2(0x02, 0x40),          /*  5     block */
+    I2(0x02, 0x40),          /*  6       block */
+    I2(0x20, 0),             /*  7         local.get 0 */
+    I2(0x41, 1),             /*  8         i32.const 1 */
+    I1(0x71),                /*  9         i32.and */
+    I4(0x0e, 0x01, 0, 1),    /* 10         br_table 0 1 */
+    I1(0x0b),                /* 11       end (dead) */
+    I2(0x20, 1),             /* 12       local.get 1 */
+    I2(0x20, 0),             /* 13       local.get 0 */
+    I2(0x10, F_ADD),         /* 14       call add */
+    I2(0x21, 1),             /* 15       local.set 1 */
+    I1(0x0b),                /* 16     end */
+    I2(0x20, 0),             /* 17     local.get 0 */
+    I2(0x41, 1),             /* 18     i32.const 1 */
+    I1(0x6b),                /* 19     i32.sub */
+    I2(0x21, 0),             /* 20     local.set 0 */
+    I2(0x0c, 0),             /* 21     br 0 */
+    I1(0x0b),                /* 22   end (dead) */
+    I1(0x0b),                /* 23 end */
+    I2(0x20, 1),             /* 24 local.get 1 */
+    I1(0x0b),                /* 25 end */
+};
+/* spin(): loop forever */
+static const insn spin_body[] = {I2(0x03, 0x40), I2(0x0c, 0), I1(0x0b), I1(0x0b)};
+/* div(x) = 100 / x */
+static const insn div_body[] = {I3(0x41, 0xe4, 0x00), I2(0x20, 0), I1(0x6d), I1(0x0b)};
+/* call_div(x) = div(x) */
+static const insn call_div_body[] = {I2(0x20, 0), I2(0x10, F_DIV), I1(0x0b)};
+/* store_load(a): mem[a] = 42; return mem[a] */
+static const insn store_load_body[] = {I2(0x20, 0), I2(0x41, 42), I3(0x36, 2, 0),
+                                       I2(0x20, 0), I3(0x28, 2, 0), I1(0x0b)};
+
+static const struct {
+    const insn *body;
+    size_t n;
+    uint8_t type;
+    bool local; /* one declared i32 local */
+    const char *name;
+} funcs[NFUNCS] = {
+    {add_body, sizeof add_body / sizeof add_body[0], 0, false, "add"},
+    {main_body, sizeof main_body / sizeof main_body[0], 1, true, "main"},
+    {spin_body, sizeof spin_body / sizeof spin_body[0], 2, false, "spin"},
+    {div_body, sizeof div_body / sizeof div_body[0], 1, false, "div"},
+    {call_div_body, sizeof call_div_body / sizeof call_div_body[0], 1, false, "call_div"},
+    {store_load_body, sizeof store_load_body / sizeof store_load_body[0], 1, false, "store_load"},
+};
+
+static uint8_t wasm[1024];
+static size_t wasm_len;
+static uint32_t insn_off[NFUNCS][32]; /* code offsets of each instruction */
+
+static void put(const void *p, size_t n)
+{
+    memcpy(wasm + wasm_len, p, n);
+    wasm_len += n;
+}
+static void put1(uint8_t b) { put(&b, 1); }
+
+/* Sizes stay below 128: one-byte LEBs everywhere. */
+static void section(uint8_t id, const uint8_t *p, size_t n)
+{
+    put1(id);
+    put1((uint8_t)n);
+    put(p, n);
+}
+
+static void build_module(void)
+{
+    static const uint8_t hdr[8] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+    static const uint8_t types[] = {3,    0x60, 2, 0x7f, 0x7f, 1, 0x7f, 0x60, 1,
+                                    0x7f, 1,    0x7f, 0x60, 0, 0};
+    static const uint8_t mem[] = {1, 0, 1};
+    uint8_t fsec[16], exp[128], code[512];
+    size_t nf = 0, ne = 0, nc = 0;
+
+    wasm_len = 0;
+    put(hdr, sizeof hdr);
+    section(1, types, sizeof types);
+    fsec[nf++] = NFUNCS;
+    for (int f = 0; f < NFUNCS; f++) fsec[nf++] = funcs[f].type;
+    section(3, fsec, nf);
+    section(5, mem, sizeof mem);
+    exp[ne++] = NFUNCS;
+    for (int f = 0; f < NFUNCS; f++) {
+        size_t l = strlen(funcs[f].name);
+        exp[ne++] = (uint8_t)l;
+        memcpy(exp + ne, funcs[f].name, l);
+        ne += l;
+        exp[ne++] = 0;
+        exp[ne++] = (uint8_t)f;
+    }
+    section(7, exp, ne);
+    /* code section contents: offsets here are code offsets */
+    code[nc++] = NFUNCS;
+    for (int f = 0; f < NFUNCS; f++) {
+        size_t size_at = nc++;
+        if (funcs[f].local) {
+            code[nc++] = 1;
+            code[nc++] = 1;
+            code[nc++] = 0x7f;
+        } else {
+            code[nc++] = 0;
+        }
+        for (size_t i = 0; i < funcs[f].n; i++) {
+            insn_off[f][i] = (uint32_t)nc;
+            memcpy(code + nc, funcs[f].body[i].b, funcs[f].body[i].n);
+            nc += funcs[f].body[i].n;
+        }
+        code[size_at] = (uint8_t)(nc - size_at - 1);
+    }
+    put1(10);
+    put1((uint8_t)(nc | 0x80)); /* two-byte LEB: nc < 16384 */
+    put1((uint8_t)(nc >> 7));
+    put(code, nc);
+}
+
+static uint32_t off(int f, int i) { return insn_off[f][i]; }
+
+/* ------------------------------------------------------ the hook */
+
+typedef struct stop_rec {
+    wr_debug_reason reason;
+    uint32_t func, off, nframes;
+    wr_trap_kind trap;
+    uint64_t waddr;
+    wr_watch_kind wkind;
+} stop_rec;
+
+#define MAX_STOPS 256
+
+typedef struct recorder {
+    stop_rec stops[MAX_STOPS];
+    int n;       /* recorded (at most MAX_STOPS) */
+    long total;  /* all stops */
+    wr_debug_action dflt;     /* answer when the script has none */
+    const wr_debug_resume *script; /* answers for the first nscript stops */
+    int nscript;
+    void (*inspect)(wr_store *store, struct recorder *r, int k, const wr_debug_event *ev);
+} recorder;
+
+static void rec_hook(wr_store *store, const wr_debug_event *ev, wr_debug_resume *res, void *user)
+{
+    recorder *r = user;
+    int k = r->n;
+    if (k < MAX_STOPS) {
+        stop_rec *s = &r->stops[k];
+        wr_frame_info fi;
+        memset(s, 0, sizeof *s);
+        s->reason = ev->reason;
+        s->nframes = wr_debug_frame_count(store);
+        if (wr_debug_frame(store, 0, &fi) == WR_OK) {
+            s->func = fi.func_index;
+            s->off = fi.code_offset;
+        } else {
+            s->func = UINT32_MAX;
+        }
+        s->trap = ev->trap;
+        s->waddr = ev->watch_addr;
+        s->wkind = ev->watch_kind;
+        r->n++;
+    }
+    if (r->inspect) r->inspect(store, r, k, ev);
+    r->total++;
+    if (k < r->nscript)
+        *res = r->script[k];
+    else
+        res->action = r->dflt;
+}
+
+static void rec_reset(recorder *r)
+{
+    memset(r, 0, sizeof *r);
+    r->dflt = WR_DEBUG_CONTINUE;
+}
+
+/* ------------------------------------------------------ fixtures */
+
+typedef struct fixture {
+    wr_store *store;
+    wr_module *mod;
+    wr_instance *inst;
+    wr_func *f[NFUNCS];
+    recorder rec;
+} fixture;
+
+static bool fixture_new(fixture *fx)
+{
+    wr_error err;
+    memset(fx, 0, sizeof *fx);
+    fx->store = wr_store_new(NULL);
+    if (!fx->store || wr_module_new(fx->store, wasm, wasm_len, &fx->mod, &err) != WR_OK ||
+        wr_instance_new(fx->store, fx->mod, NULL, &fx->inst, &err) != WR_OK) {
+        fprintf(stderr, "cannot load the test module: %s\n", err.msg);
+        return false;
+    }
+    for (int i = 0; i < NFUNCS; i++) {
+        wr_extern ext;
+        if (wr_instance_export(fx->inst, funcs[i].name, &ext) != WR_OK) return false;
+        fx->f[i] = ext.of.func;
+    }
+    rec_reset(&fx->rec);
+    wr_debug_set_hook(fx->store, rec_hook, &fx->rec);
+    return true;
+}
+
+static void fixture_free(fixture *fx) { wr_store_free(fx->store); }
+
+/* Calls a one-result function with one or two i32 args. */
+static wr_status call(fixture *fx, int f, int nargs, int32_t a, int32_t b, int32_t *result,
+                      wr_error *err)
+{
+    wr_val args[2], res[1];
+    wr_error e;
+    args[0].type = args[1].type = WR_I32;
+    args[0].of.i32 = a;
+    args[1].of.i32 = b;
+    memset(res, 0, sizeof res);
+    const wr_functype *ft = wr_func_type(fx->f[f]);
+    wr_status st = wr_func_call(fx->f[f], args, (size_t)nargs, res, ft->nresults, err ? err : &e);
+    if (result) *result = res[0].of.i32;
+    return st;
+}
+
+static bool stop_is(const stop_rec *s, wr_debug_reason reason, int f, int i)
+{
+    bool ok = s->reason == reason && s->func == (uint32_t)f && s->off == off(f, i);
+    if (!ok)
+        fprintf(stderr, "  stop: reason %d func %u off %u, expected reason %d func %d off %u\n",
+                s->reason, s->func, s->off, reason, f, off(f, i));
+    return ok;
+}
+
+/* ------------------------------------------------------ tests */
+
+static void test_breakpoints(void)
+{
+    fixture fx;
+    if (!fixture_new(&fx)) {
+        failed++;
+        return;
+    }
+    uint32_t at = 0, start = 0, end = 0;
+    int32_t r = 0;
+
+    /* instruction boundaries */
+    CHECK_EQ(wr_module_func_range(fx.mod, F_MAIN, &start, &end), WR_OK);
+    CHECK_EQ(wr_debug_insn_at(fx.store, fx.mod, start, &at), WR_OK);
+    CHECK_EQ(at, off(F_MAIN, 0));
+    CHECK_EQ(wr_debug_insn_at(fx.store, fx.mod, off(F_MAIN, 10) + 1, &at), WR_OK);
+    CHECK_EQ(at, off(F_MAIN, 12)); /* 11 is dead code: no boundary there */
+    CHECK_EQ(wr_debug_insn_at(fx.store, fx.mod, off(F_MAIN, 22), &at), WR_OK);
+    CHECK_EQ(at, off(F_MAIN, 23));
+    CHECK_EQ(wr_debug_insn_at(fx.store, fx.mod, off(F_MAIN, 25), &at), WR_OK);
+    CHECK_EQ(at, off(F_MAIN, 25));
+    CHECK_EQ(wr_debug_insn_at(fx.store, fx.mod, end, &at), WR_OK); /* next function's start */
+    CHECK_EQ(at, off(F_SPIN, 0));
+    CHECK_EQ(wr_debug_insn_at(fx.store, fx.mod, 0, &at), WR_NOT_FOUND); /* the count */
+    CHECK_EQ(wr_debug_insn_at(fx.store, fx.mod, 100000, &at), WR_NOT_FOUND);
+    CHECK_EQ(wr_debug_break_set(fx.store, fx.mod, off(F_MAIN, 10) + 1), WR_ERR_ARG);
+    CHECK_EQ(wr_debug_break_set(fx.store, fx.mod, off(F_MAIN, 11)), WR_ERR_ARG);
+    CHECK_EQ(wr_debug_break_clear(fx.store, fx.mod, off(F_MAIN, 14)), WR_NOT_FOUND);
+
+    /* a breakpoint on the call: hit once in main(2) (n = 2 is even) */
+    CHECK_EQ(wr_debug_break_set(fx.store, fx.mod, off(F_MAIN, 14)), WR_OK);
+    CHECK_EQ(wr_debug_break_set(fx.store, fx.mod, off(F_MAIN, 14)), WR_OK); /* twice is fine */
+    CHECK_EQ(call(&fx, F_MAIN, 1, 2, 0, &r, NULL), WR_OK);
+    CHECK_EQ(r, 2);
+    CHECK_EQ(fx.rec.n, 1);
+    CHECK(stop_is(&fx.rec.stops[0], WR_DEBUG_BREAKPOINT, F_MAIN, 14));
+    CHECK_EQ(fx.rec.stops[0].nframes, 1);
+    rec_reset(&fx.rec);
+    CHECK_EQ(call(&fx, F_MAIN, 1, 6, 0, &r, NULL), WR_OK);
+    CHECK_EQ(r, 12);
+    CHECK_EQ(fx.rec.n, 3);
+
+    /* in the callee: two frames, the caller at its call */
+    rec_reset(&fx.rec);
+    CHECK_EQ(wr_debug_break_set(fx.store, fx.mod, off(F_ADD, 2)), WR_OK);
+    CHECK_EQ(wr_debug_break_clear(fx.store, fx.mod, off(F_MAIN, 14)), WR_OK);
+    CHECK_EQ(wr_debug_break_clear(fx.store, fx.mod, off(F_MAIN, 14)), WR_NOT_FOUND);
+    CHECK_EQ(call(&fx, F_MAIN, 1, 2, 0, &r, NULL), WR_OK);
+    CHECK_EQ(r, 2);
+    CHECK_EQ(fx.rec.n, 1);
+    CHECK(stop_is(&fx.rec.stops[0], WR_DEBUG_BREAKPOINT, F_ADD, 2));
+    CHECK_EQ(fx.rec.stops[0].nframes, 2);
+
+    /* cleared: no stop, and the functions run their normal translations */
+    CHECK_EQ(wr_debug_break_clear(fx.store, fx.mod, off(F_ADD, 2)), WR_OK);
+    rec_reset(&fx.rec);
+    CHECK_EQ(call(&fx, F_MAIN, 1, 4, 0, &r, NULL), WR_OK);
+    CHECK_EQ(r, 6);
+    CHECK_EQ(fx.rec.n, 0);
+    for (int f = 0; f < NFUNCS; f++) {
+        const wr_code *code = fx.f[f]->decl->code;
+        CHECK(code->active == code->normal.ops);
+    }
+    fixture_free(&fx);
+}
+
+/* Outer frames report their call instruction. */
+static void frame1_inspect(wr_store *store, recorder *r, int k, const wr_debug_event *ev)
+{
+    (void)r;
+    (void)k;
+    (void)ev;
+    wr_frame_info fi;
+    wr_val v;
+    CHECK_EQ(wr_debug_frame(store, 1, &fi), WR_OK);
+    CHECK_EQ(fi.func_index, F_MAIN);
+    CHECK_EQ(fi.code_offset, off(F_MAIN, 14));
+    CHECK_EQ(wr_debug_frame(store, 2, &fi), WR_NOT_FOUND);
+    /* main's locals at its first call: n = 2, sum = 0; no values below the args */
+    CHECK_EQ(wr_debug_local_count(store, 1), 2);
+    CHECK_EQ(wr_debug_local(store, 1, 0, &v), WR_OK);
+    CHECK_EQ(v.of.i32, 2);
+    CHECK_EQ(wr_debug_local(store, 1, 1, &v), WR_OK);
+    CHECK_EQ(v.of.i32, 0);
+    CHECK_EQ(wr_debug_stack_depth(store, 1), 0);
+}
+
+/* The golden sequence of stops of main(2) stepped instruction by
+ * instruction, calls entered. */
+static void test_step_golden(void)
+{
+    static const int8_t golden[][2] = {
+        {F_MAIN, 0},  {F_MAIN, 1},  {F_MAIN, 2},  {F_MAIN, 3},  {F_MAIN, 4},  {F_MAIN, 5},
+        {F_MAIN, 6},  {F_MAIN, 7},  {F_MAIN, 8},  {F_MAIN, 9},  {F_MAIN, 10}, /* br_table 0 */
+        {F_MAIN, 12}, {F_MAIN, 13}, {F_MAIN, 14}, {F_ADD, 0},   {F_ADD, 1},   {F_ADD, 2},
+        {F_ADD, 3},   {F_MAIN, 15}, {F_MAIN, 16}, {F_MAIN, 17}, {F_MAIN, 18}, {F_MAIN, 19},
+        {F_MAIN, 20}, {F_MAIN, 21}, /* br 0 */
+        {F_MAIN, 2},  {F_MAIN, 3},  {F_MAIN, 4},  {F_MAIN, 5},  {F_MAIN, 6},  {F_MAIN, 7},
+        {F_MAIN, 8},  {F_MAIN, 9},  {F_MAIN, 10}, /* br_table default */
+        {F_MAIN, 17}, {F_MAIN, 18}, {F_MAIN, 19}, {F_MAIN, 20}, {F_MAIN, 21},
+        {F_MAIN, 2},  {F_MAIN, 3},  {F_MAIN, 4}, /* br_if 1 taken */
+        {F_MAIN, 24}, {F_MAIN, 25},
+    };
+    const int ng = (int)(sizeof golden / sizeof golden[0]);
+    fixture fx;
+    if (!fixture_new(&fx)) {
+        failed++;
+        return;
+    }
+    int32_t r = 0;
+    for (int round = 0; round < 2; round++) {
+        /* round 1: a breakpoint in add must not change the sequence */
+        if (round == 1) CHECK_EQ(wr_debug_break_set(fx.store, fx.mod, off(F_ADD, 1)), WR_OK);
+        rec_reset(&fx.rec);
+        fx.rec.dflt = WR_DEBUG_STEP_INSN;
+        wr_debug_stop_at_entry(fx.store, true);
+        CHECK_EQ(call(&fx, F_MAIN, 1, 2, 0, &r, NULL), WR_OK);
+        CHECK_EQ(r, 2);
+        CHECK_EQ(fx.rec.n, ng);
+        bool same = fx.rec.n == ng;
+        for (int i = 0; i < ng && i < fx.rec.n; i++) {
+            const stop_rec *s = &fx.rec.stops[i];
+            wr_debug_reason want = i == 0 ? WR_DEBUG_ENTRY : WR_DEBUG_STEP;
+            if (round == 1 && golden[i][0] == F_ADD && golden[i][1] == 1)
+                want = WR_DEBUG_BREAKPOINT;
+            if (!stop_is(s, want, golden[i][0], golden[i][1])) {
+                fprintf(stderr, "  (golden step %d, round %d)\n", i, round);
+                same = false;
+                break;
+            }
+            CHECK_EQ(s->nframes, golden[i][0] == F_ADD ? 2 : 1);
+        }
+        CHECK(same);
+    }
+
+    /* the step ended with the call: the next call runs without stopping */
+    CHECK_EQ(wr_debug_break_clear(fx.store, fx.mod, off(F_ADD, 1)), WR_OK);
+    rec_reset(&fx.rec);
+    CHECK_EQ(call(&fx, F_MAIN, 1, 2, 0, &r, NULL), WR_OK);
+    CHECK_EQ(fx.rec.n, 0);
+
+    /* stepping into add from its entry */
+    rec_reset(&fx.rec);
+    fx.rec.dflt = WR_DEBUG_STEP_INSN;
+    wr_debug_stop_at_entry(fx.store, true);
+    CHECK_EQ(call(&fx, F_ADD, 2, 5, 6, &r, NULL), WR_OK);
+    CHECK_EQ(r, 11);
+    CHECK_EQ(fx.rec.n, 4);
+    CHECK(stop_is(&fx.rec.stops[0], WR_DEBUG_ENTRY, F_ADD, 0));
+    CHECK(stop_is(&fx.rec.stops[3], WR_DEBUG_STEP, F_ADD, 3));
+    fixture_free(&fx);
+}
+
+static void test_step_over_range_out(void)
+{
+    fixture fx;
+    if (!fixture_new(&fx)) {
+        failed++;
+        return;
+    }
+    int32_t r = 0;
+
+    /* STEP_OVER_INSN over the call */
+    static const wr_debug_resume over[] = {{WR_DEBUG_STEP_OVER_INSN, 0, 0},
+                                           {WR_DEBUG_STEP_OVER_INSN, 0, 0},
+                                           {WR_DEBUG_CONTINUE, 0, 0}};
+    CHECK_EQ(wr_debug_break_set(fx.store, fx.mod, off(F_MAIN, 14)), WR_OK);
+    fx.rec.script = over;
+    fx.rec.nscript = 3;
+    CHECK_EQ(call(&fx, F_MAIN, 1, 2, 0, &r, NULL), WR_OK);
+    CHECK_EQ(r, 2);
+    CHECK_EQ(fx.rec.n, 3);
+    CHECK(stop_is(&fx.rec.stops[0], WR_DEBUG_BREAKPOINT, F_MAIN, 14));
+    CHECK(stop_is(&fx.rec.stops[1], WR_DEBUG_STEP, F_MAIN, 15));
+    CHECK(stop_is(&fx.rec.stops[2], WR_DEBUG_STEP, F_MAIN, 16));
+    CHECK_EQ(wr_debug_break_clear(fx.store, fx.mod, off(F_MAIN, 14)), WR_OK);
+
+    /* STEP_RANGE: over [12, 16) the call runs inside; over [17, 22) the
+     * back edge leaves the range */
+    wr_debug_resume range[5];
+    memset(range, 0, sizeof range);
+    range[0].action = WR_DEBUG_STEP_RANGE;
+    range[0].range_start = off(F_MAIN, 12);
+    range[0].range_end = off(F_MAIN, 16);
+    range[2].action = WR_DEBUG_STEP_RANGE;
+    range[2].range_start = off(F_MAIN, 17);
+    range[2].range_end = off(F_MAIN, 22);
+    CHECK_EQ(wr_debug_break_set(fx.store, fx.mod, off(F_MAIN, 12)), WR_OK);
+    CHECK_EQ(wr_debug_break_set(fx.store, fx.mod, off(F_MAIN, 17)), WR_OK);
+    rec_reset(&fx.rec);
+    fx.rec.script = range;
+    fx.rec.nscript = 5;
+    CHECK_EQ(call(&fx, F_MAIN, 1, 2, 0, &r, NULL), WR_OK);
+    CHECK_EQ(r, 2);
+    CHECK_EQ(fx.rec.n, 5);
+    CHECK(stop_is(&fx.rec.stops[0], WR_DEBUG_BREAKPOINT, F_MAIN, 12));
+    CHECK(stop_is(&fx.rec.stops[1], WR_DEBUG_STEP, F_MAIN, 16));
+    CHECK(stop_is(&fx.rec.stops[2], WR_DEBUG_BREAKPOINT, F_MAIN, 17));
+    CHECK(stop_is(&fx.rec.stops[3], WR_DEBUG_STEP, F_MAIN, 2));
+    CHECK(stop_is(&fx.rec.stops[4], WR_DEBUG_BREAKPOINT, F_MAIN, 17));
+    CHECK_EQ(wr_debug_break_clear(fx.store, fx.mod, off(F_MAIN, 12)), WR_OK);
+    CHECK_EQ(wr_debug_break_clear(fx.store, fx.mod, off(F_MAIN, 17)), WR_OK);
+
+    /* STEP_RANGE ending because the frame returns: stop in the caller */
+    wr_debug_resume ret[2];
+    memset(ret, 0, sizeof ret);
+    ret[0].action = WR_DEBUG_STEP_RANGE;
+    ret[0].range_start = off(F_ADD, 0);
+    ret[0].range_end = off(F_ADD, 3) + 1;
+    CHECK_EQ(wr_debug_break_set(fx.store, fx.mod, off(F_ADD, 0)), WR_OK);
+    rec_reset(&fx.rec);
+    fx.rec.script = ret;
+    fx.rec.nscript = 2;
+    CHECK_EQ(call(&fx, F_MAIN, 1, 2, 0, &r, NULL), WR_OK);
+    CHECK_EQ(fx.rec.n, 2);
+    CHECK(stop_is(&fx.rec.stops[0], WR_DEBUG_BREAKPOINT, F_ADD, 0));
+    CHECK(stop_is(&fx.rec.stops[1], WR_DEBUG_STEP, F_MAIN, 15));
+    CHECK_EQ(wr_debug_break_clear(fx.store, fx.mod, off(F_ADD, 0)), WR_OK);
+
+    /* STEP_OUT: back in main right after the call */
+    static const wr_debug_resume out[] = {{WR_DEBUG_STEP_OUT, 0, 0}, {WR_DEBUG_CONTINUE, 0, 0}};
+    CHECK_EQ(wr_debug_break_set(fx.store, fx.mod, off(F_ADD, 1)), WR_OK);
+    rec_reset(&fx.rec);
+    fx.rec.script = out;
+    fx.rec.nscript = 2;
+    CHECK_EQ(call(&fx, F_MAIN, 1, 2, 0, &r, NULL), WR_OK);
+    CHECK_EQ(r, 2);
+    CHECK_EQ(fx.rec.n, 2);
+    CHECK(stop_is(&fx.rec.stops[0], WR_DEBUG_BREAKPOINT, F_ADD, 1));
+    CHECK_EQ(fx.rec.stops[0].nframes, 2);
+    CHECK(stop_is(&fx.rec.stops[1], WR_DEBUG_STEP, F_MAIN, 15));
+    CHECK_EQ(fx.rec.stops[1].nframes, 1);
+
+    /* STEP_OUT of the outermost frame ends with the call */
+    rec_reset(&fx.rec);
+    fx.rec.dflt = WR_DEBUG_STEP_OUT;
+    CHECK_EQ(call(&fx, F_ADD, 2, 1, 2, &r, NULL), WR_OK);
+    CHECK_EQ(r, 3);
+    CHECK_EQ(fx.rec.n, 1);
+    CHECK_EQ(wr_debug_break_clear(fx.store, fx.mod, off(F_ADD, 1)), WR_OK);
+
+    /* the callers' frames stay right after stepping moved them */
+    CHECK_EQ(wr_debug_break_set(fx.store, fx.mod, off(F_ADD, 2)), WR_OK);
+    rec_reset(&fx.rec);
+    fx.rec.inspect = frame1_inspect;
+    CHECK_EQ(call(&fx, F_MAIN, 1, 2, 0, &r, NULL), WR_OK);
+    CHECK_EQ(r, 2);
+    CHECK_EQ(fx.rec.n, 1);
+    fixture_free(&fx);
+}
+
+static void values_inspect(wr_store *store, recorder *r, int k, const wr_debug_event *ev)
+{
+    (void)ev;
+    wr_val v;
+    const stop_rec *s = &r->stops[k];
+    if (s->func == F_ADD && s->off == off(F_ADD, 2)) {
+        /* add(3, 4) before i32.add: locals 3, 4; stack [3, 4] */
+        CHECK_EQ(wr_debug_local_count(store, 0), 2);
+        CHECK_EQ(wr_debug_local(store, 0, 0, &v), WR_OK);
+        CHECK_EQ(v.type, WR_I32);
+        CHECK_EQ(v.of.i32, 3);
+        CHECK_EQ(wr_debug_local(store, 0, 1, &v), WR_OK);
+        CHECK_EQ(v.of.i32, 4);
+        CHECK_EQ(wr_debug_local(store, 0, 2, &v), WR_NOT_FOUND);
+        CHECK_EQ(wr_debug_stack_depth(store, 0), 2);
+        CHECK_EQ(wr_debug_stack_value(store, 0, 0, &v), WR_OK);
+        CHECK_EQ(v.type, WR_I64);
+        CHECK_EQ(v.of.i64, 3);
+        CHECK_EQ(wr_debug_stack_value(store, 0, 1, &v), WR_OK);
+        CHECK_EQ(v.of.i64, 4);
+        CHECK_EQ(wr_debug_stack_value(store, 0, 2, &v), WR_NOT_FOUND);
+    } else if (s->func == F_ADD && s->off == off(F_ADD, 3)) {
+        CHECK_EQ(wr_debug_stack_depth(store, 0), 1);
+        CHECK_EQ(wr_debug_stack_value(store, 0, 0, &v), WR_OK);
+        CHECK_EQ(v.of.i64, 7);
+    } else if (s->func == F_MAIN && s->off == off(F_MAIN, 9)) {
+        /* main(5) before i32.and, hit k: stack [n, 1] with n = 5 - k;
+         * sum so far 0, 0, 4, 4, 6 */
+        static const int32_t sums[5] = {0, 0, 4, 4, 6};
+        CHECK_EQ(wr_debug_stack_depth(store, 0), 2);
+        CHECK_EQ(wr_debug_stack_value(store, 0, 0, &v), WR_OK);
+        CHECK_EQ(v.of.i64, 5 - k);
+        CHECK_EQ(wr_debug_stack_value(store, 0, 1, &v), WR_OK);
+        CHECK_EQ(v.of.i64, 1);
+        CHECK_EQ(wr_debug_local(store, 0, 0, &v), WR_OK);
+        CHECK_EQ(v.of.i32, 5 - k);
+        CHECK_EQ(wr_debug_local(store, 0, 1, &v), WR_OK);
+        CHECK_EQ(v.of.i32, k < 5 ? sums[k] : -1);
+    } else if (s->func == F_ADD && s->off == off(F_ADD, 0)) {
+        /* add(1, 2): make it add(1, 100) */
+        wr_val nv;
+        memset(&nv, 0, sizeof nv);
+        nv.type = WR_I64;
+        nv.of.i64 = 100;
+        CHECK_EQ(wr_debug_set_local(store, 0, 1, &nv), WR_ERR_ARG); /* wrong type */
+        nv.type = WR_I32;
+        CHECK_EQ(wr_debug_set_local(store, 0, 1, &nv), WR_OK);
+        CHECK_EQ(wr_debug_set_local(store, 0, 2, &nv), WR_NOT_FOUND);
+        CHECK_EQ(wr_debug_local(store, 0, 1, &v), WR_OK);
+        CHECK_EQ(v.of.i32, 100);
+    } else {
+        CHECK(!"unexpected stop");
+    }
+}
+
+static void test_values(void)
+{
+    fixture fx;
+    if (!fixture_new(&fx)) {
+        failed++;
+        return;
+    }
+    int32_t r = 0;
+    wr_val v;
+    fx.rec.inspect = values_inspect;
+    CHECK_EQ(wr_debug_break_set(fx.store, fx.mod, off(F_ADD, 2)), WR_OK);
+    CHECK_EQ(wr_debug_break_set(fx.store, fx.mod, off(F_ADD, 3)), WR_OK);
+    CHECK_EQ(call(&fx, F_ADD, 2, 3, 4, &r, NULL), WR_OK);
+    CHECK_EQ(r, 7);
+    CHECK_EQ(fx.rec.n, 2);
+    CHECK_EQ(wr_debug_break_clear(fx.store, fx.mod, off(F_ADD, 2)), WR_OK);
+    CHECK_EQ(wr_debug_break_clear(fx.store, fx.mod, off(F_ADD, 3)), WR_OK);
+
+    rec_reset(&fx.rec);
+    fx.rec.inspect = values_inspect;
+    CHECK_EQ(wr_debug_break_set(fx.store, fx.mod, off(F_MAIN, 9)), WR_OK);
+    CHECK_EQ(call(&fx, F_MAIN, 1, 5, 0, &r, NULL), WR_OK);
+    CHECK_EQ(r, 6);
+    CHECK_EQ(fx.rec.n, 5);
+    CHECK_EQ(wr_debug_break_clear(fx.store, fx.mod, off(F_MAIN, 9)), WR_OK);
+
+    /* wr_debug_set_local changes the result */
+    rec_reset(&fx.rec);
+    fx.rec.inspect = values_inspect;
+    wr_debug_stop_at_entry(fx.store, true);
+    CHECK_EQ(call(&fx, F_ADD, 2, 1, 2, &r, NULL), WR_OK);
+    CHECK_EQ(fx.rec.n, 1);
+    CHECK_EQ(r, 101);
+
+    /* outside the hook nothing is inspectable */
+    CHECK_EQ(wr_debug_frame_count(fx.store), 0);
+    CHECK_EQ(wr_debug_local(fx.store, 0, 0, &v), WR_NOT_FOUND);
+    CHECK_EQ(wr_debug_stack_depth(fx.store, 0), 0);
+    fixture_free(&fx);
+}
+
+static bool all_normal(fixture *fx)
+{
+    for (int f = 0; f < NFUNCS; f++) {
+        const wr_code *code = fx->f[f]->decl->code;
+        if (code->active != code->normal.ops) return false;
+    }
+    return true;
+}
+
+static void test_watchpoints(void)
+{
+    fixture fx;
+    if (!fixture_new(&fx)) {
+        failed++;
+        return;
+    }
+    int32_t r = 0;
+    CHECK_EQ(wr_debug_watch_set(fx.store, 16, 0, WR_WATCH_WRITE), WR_ERR_ARG);
+    CHECK_EQ(wr_debug_watch_clear(fx.store, 16, 4, WR_WATCH_WRITE), WR_NOT_FOUND);
+
+    /* write */
+    CHECK_EQ(wr_debug_watch_set(fx.store, 16, 4, WR_WATCH_WRITE), WR_OK);
+    CHECK(!all_normal(&fx));
+    CHECK_EQ(call(&fx, F_STORE_LOAD, 1, 16, 0, &r, NULL), WR_OK);
+    CHECK_EQ(r, 42);
+    CHECK_EQ(fx.rec.n, 1);
+    CHECK(stop_is(&fx.rec.stops[0], WR_DEBUG_WATCH, F_STORE_LOAD, 3)); /* after the store */
+    CHECK_EQ(fx.rec.stops[0].waddr, 16);
+    CHECK_EQ(fx.rec.stops[0].wkind, WR_WATCH_WRITE);
+    rec_reset(&fx.rec);
+    CHECK_EQ(call(&fx, F_STORE_LOAD, 1, 19, 0, &r, NULL), WR_OK); /* overlaps [16, 20) */
+    CHECK_EQ(fx.rec.n, 1);
+    rec_reset(&fx.rec);
+    CHECK_EQ(call(&fx, F_STORE_LOAD, 1, 20, 0, &r, NULL), WR_OK); /* just past it */
+    CHECK_EQ(fx.rec.n, 0);
+    CHECK_EQ(wr_debug_watch_clear(fx.store, 16, 4, WR_WATCH_WRITE), WR_OK);
+    CHECK(all_normal(&fx));
+
+    /* read */
+    rec_reset(&fx.rec);
+    CHECK_EQ(wr_debug_watch_set(fx.store, 18, 1, WR_WATCH_READ), WR_OK);
+    CHECK_EQ(call(&fx, F_STORE_LOAD, 1, 16, 0, &r, NULL), WR_OK);
+    CHECK_EQ(fx.rec.n, 1);
+    CHECK(stop_is(&fx.rec.stops[0], WR_DEBUG_WATCH, F_STORE_LOAD, 5));
+    CHECK_EQ(fx.rec.stops[0].waddr, 18);
+    CHECK_EQ(fx.rec.stops[0].wkind, WR_WATCH_READ);
+    CHECK_EQ(wr_debug_watch_clear(fx.store, 18, 1, WR_WATCH_READ), WR_OK);
+
+    /* access: both, each with its kind */
+    rec_reset(&fx.rec);
+    CHECK_EQ(wr_debug_watch_set(fx.store, 16, 4, WR_WATCH_ACCESS), WR_OK);
+    CHECK_EQ(call(&fx, F_STORE_LOAD, 1, 16, 0, &r, NULL), WR_OK);
+    CHECK_EQ(fx.rec.n, 2);
+    CHECK(stop_is(&fx.rec.stops[0], WR_DEBUG_WATCH, F_STORE_LOAD, 3));
+    CHECK_EQ(fx.rec.stops[0].wkind, WR_WATCH_WRITE);
+    CHECK(stop_is(&fx.rec.stops[1], WR_DEBUG_WATCH, F_STORE_LOAD, 5));
+    CHECK_EQ(fx.rec.stops[1].wkind, WR_WATCH_READ);
+
+    /* a breakpoint right after the access: both stops, the watch first */
+    CHECK_EQ(wr_debug_break_set(fx.store, fx.mod, off(F_STORE_LOAD, 3)), WR_OK);
+    rec_reset(&fx.rec);
+    CHECK_EQ(call(&fx, F_STORE_LOAD, 1, 16, 0, &r, NULL), WR_OK);
+    CHECK_EQ(fx.rec.n, 3);
+    CHECK(stop_is(&fx.rec.stops[0], WR_DEBUG_WATCH, F_STORE_LOAD, 3));
+    CHECK(stop_is(&fx.rec.stops[1], WR_DEBUG_BREAKPOINT, F_STORE_LOAD, 3));
+    CHECK(stop_is(&fx.rec.stops[2], WR_DEBUG_WATCH, F_STORE_LOAD, 5));
+    CHECK_EQ(wr_debug_break_clear(fx.store, fx.mod, off(F_STORE_LOAD, 3)), WR_OK);
+
+    /* an access that traps reports the trap, and nothing later */
+    rec_reset(&fx.rec);
+    CHECK_EQ(wr_debug_watch_set(fx.store, 65532, 4, WR_WATCH_WRITE), WR_OK);
+    CHECK_EQ(call(&fx, F_STORE_LOAD, 1, 65534, 0, &r, NULL), WR_ERR_TRAP);
+    CHECK_EQ(fx.rec.n, 1);
+    CHECK_EQ(fx.rec.stops[0].reason, WR_DEBUG_TRAP);
+    CHECK_EQ(wr_debug_watch_clear(fx.store, 65532, 4, WR_WATCH_WRITE), WR_OK);
+    rec_reset(&fx.rec);
+    CHECK_EQ(call(&fx, F_STORE_LOAD, 1, 100, 0, &r, NULL), WR_OK);
+    CHECK_EQ(fx.rec.n, 0);
+
+    /* cleared: costs nothing, every function is back on its normal code */
+    CHECK_EQ(wr_debug_watch_clear(fx.store, 16, 4, WR_WATCH_ACCESS), WR_OK);
+    CHECK(all_normal(&fx));
+    rec_reset(&fx.rec);
+    CHECK_EQ(call(&fx, F_STORE_LOAD, 1, 16, 0, &r, NULL), WR_OK);
+    CHECK_EQ(fx.rec.n, 0);
+    fixture_free(&fx);
+}
+
+static void trap_inspect(wr_store *store, recorder *r, int k, const wr_debug_event *ev)
+{
+    (void)r;
+    (void)k;
+    wr_frame_info fi;
+    wr_val v;
+    CHECK_EQ(ev->reason, WR_DEBUG_TRAP);
+    CHECK_EQ(ev->trap, WR_TRAP_DIV_BY_ZERO);
+    CHECK(ev->trap_msg && !strcmp(ev->trap_msg, "integer divide by zero"));
+    CHECK_EQ(wr_debug_frame_count(store), 2);
+    CHECK_EQ(wr_debug_frame(store, 0, &fi), WR_OK);
+    CHECK_EQ(fi.func_index, F_DIV);
+    CHECK_EQ(fi.code_offset, off(F_DIV, 2));
+    CHECK_EQ(wr_debug_frame(store, 1, &fi), WR_OK);
+    CHECK_EQ(fi.func_index, F_CALL_DIV);
+    CHECK_EQ(fi.code_offset, off(F_CALL_DIV, 1));
+    CHECK_EQ(wr_debug_local(store, 0, 0, &v), WR_OK);
+    CHECK_EQ(v.of.i32, 0);
+    CHECK_EQ(wr_debug_local(store, 1, 0, &v), WR_OK);
+    CHECK_EQ(v.of.i32, 0);
+}
+
+static void trap_inspect_dbg(wr_store *store, recorder *r, int k, const wr_debug_event *ev)
+{
+    wr_val v;
+    if (ev->reason == WR_DEBUG_BREAKPOINT) return;
+    trap_inspect(store, r, k, ev);
+    /* in the debug translation the operands are there: [100, 0] */
+    CHECK_EQ(wr_debug_stack_depth(store, 0), 2);
+    CHECK_EQ(wr_debug_stack_value(store, 0, 0, &v), WR_OK);
+    CHECK_EQ(v.of.i64, 100);
+}
+
+static void test_trap(void)
+{
+    fixture fx;
+    if (!fixture_new(&fx)) {
+        failed++;
+        return;
+    }
+    int32_t r = 0;
+    wr_error err;
+    fx.rec.inspect = trap_inspect;
+    CHECK_EQ(call(&fx, F_CALL_DIV, 1, 0, 0, &r, &err), WR_ERR_TRAP);
+    CHECK_EQ(err.trap, WR_TRAP_DIV_BY_ZERO);
+    CHECK_EQ(fx.rec.n, 1);
+    CHECK_EQ(fx.rec.stops[0].trap, WR_TRAP_DIV_BY_ZERO);
+    CHECK_EQ(call(&fx, F_CALL_DIV, 1, 5, 0, &r, &err), WR_OK);
+    CHECK_EQ(r, 20);
+
+    rec_reset(&fx.rec);
+    fx.rec.inspect = trap_inspect_dbg;
+    CHECK_EQ(wr_debug_break_set(fx.store, fx.mod, off(F_DIV, 0)), WR_OK);
+    CHECK_EQ(call(&fx, F_CALL_DIV, 1, 0, 0, &r, &err), WR_ERR_TRAP);
+    CHECK_EQ(err.trap, WR_TRAP_DIV_BY_ZERO);
+    CHECK_EQ(fx.rec.n, 2);
+    CHECK_EQ(fx.rec.stops[1].reason, WR_DEBUG_TRAP);
+
+    /* a trap while stepping ends the step */
+    rec_reset(&fx.rec);
+    fx.rec.dflt = WR_DEBUG_STEP_INSN;
+    CHECK_EQ(call(&fx, F_CALL_DIV, 1, 0, 0, &r, &err), WR_ERR_TRAP);
+    CHECK_EQ(fx.rec.n, 4); /* brk, 2 steps, trap */
+    CHECK_EQ(wr_debug_break_clear(fx.store, fx.mod, off(F_DIV, 0)), WR_OK);
+    rec_reset(&fx.rec);
+    CHECK_EQ(call(&fx, F_CALL_DIV, 1, 4, 0, &r, &err), WR_OK);
+    CHECK_EQ(r, 25);
+    CHECK_EQ(fx.rec.n, 0);
+    fixture_free(&fx);
+}
+
+typedef struct interrupter {
+    wr_store *store;
+    int times;
+} interrupter;
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static void *interrupt_main(void *arg)
+{
+    interrupter *in = arg;
+    for (int i = 0; i < in->times; i++) {
+        sleep_ms(30);
+        wr_store_interrupt(in->store);
+    }
+    return NULL;
+}
+
+static void spin_inspect(wr_store *store, recorder *r, int k, const wr_debug_event *ev)
+{
+    (void)r;
+    (void)k;
+    wr_frame_info fi;
+    CHECK_EQ(ev->reason, WR_DEBUG_INTERRUPT);
+    CHECK_EQ(wr_debug_frame(store, 0, &fi), WR_OK);
+    CHECK_EQ(fi.func_index, F_SPIN);
+    CHECK(fi.code_offset == off(F_SPIN, 1));
+}
+
+static void test_interrupt_kill(void)
+{
+    fixture fx;
+    if (!fixture_new(&fx)) {
+        failed++;
+        return;
+    }
+    int32_t r = 0;
+    wr_error err;
+    pthread_t th;
+
+    /* interrupted twice: continue, then kill */
+    static const wr_debug_resume script[] = {{WR_DEBUG_CONTINUE, 0, 0}, {WR_DEBUG_KILL, 0, 0}};
+    interrupter in = {fx.store, 2};
+    fx.rec.script = script;
+    fx.rec.nscript = 2;
+    fx.rec.inspect = spin_inspect;
+    CHECK_EQ(pthread_create(&th, NULL, interrupt_main, &in), 0);
+    CHECK_EQ(call(&fx, F_SPIN, 0, 0, 0, NULL, &err), WR_ERR_TRAP);
+    pthread_join(th, NULL);
+    CHECK_EQ(fx.rec.n, 2);
+    CHECK_EQ(err.trap, WR_TRAP_HOST);
+    CHECK(strstr(err.msg, "killed") != NULL);
+
+    /* interrupt, then step: the stop is in spin's loop */
+    static const wr_debug_resume step[] = {{WR_DEBUG_STEP_INSN, 0, 0}, {WR_DEBUG_STEP_INSN, 0, 0},
+                                           {WR_DEBUG_KILL, 0, 0}};
+    rec_reset(&fx.rec);
+    fx.rec.script = step;
+    fx.rec.nscript = 3;
+    in.times = 1;
+    CHECK_EQ(pthread_create(&th, NULL, interrupt_main, &in), 0);
+    CHECK_EQ(call(&fx, F_SPIN, 0, 0, 0, NULL, &err), WR_ERR_TRAP);
+    pthread_join(th, NULL);
+    CHECK_EQ(fx.rec.n, 3);
+    CHECK(stop_is(&fx.rec.stops[0], WR_DEBUG_INTERRUPT, F_SPIN, 1));
+    CHECK(stop_is(&fx.rec.stops[1], WR_DEBUG_STEP, F_SPIN, 1)); /* br 0 to the loop head */
+    CHECK(stop_is(&fx.rec.stops[2], WR_DEBUG_STEP, F_SPIN, 1));
+
+    /* the kill does not outlive its call */
+    rec_reset(&fx.rec);
+    CHECK_EQ(call(&fx, F_MAIN, 1, 4, 0, &r, &err), WR_OK);
+    CHECK_EQ(r, 6);
+    CHECK_EQ(fx.rec.n, 0);
+
+    /* kill from a breakpoint; the next call runs normally */
+    static const wr_debug_resume kill[] = {{WR_DEBUG_KILL, 0, 0}};
+    CHECK_EQ(wr_debug_break_set(fx.store, fx.mod, off(F_ADD, 2)), WR_OK);
+    rec_reset(&fx.rec);
+    fx.rec.script = kill;
+    fx.rec.nscript = 1;
+    CHECK_EQ(call(&fx, F_MAIN, 1, 4, 0, &r, &err), WR_ERR_TRAP);
+    CHECK_EQ(fx.rec.n, 1);
+    CHECK_EQ(err.trap, WR_TRAP_HOST);
+    rec_reset(&fx.rec);
+    CHECK_EQ(call(&fx, F_MAIN, 1, 4, 0, &r, &err), WR_OK);
+    CHECK_EQ(r, 6);
+    CHECK_EQ(fx.rec.n, 2);
+    CHECK_EQ(wr_debug_break_clear(fx.store, fx.mod, off(F_ADD, 2)), WR_OK);
+
+    /* without a hook an interrupt is a trap */
+    wr_debug_set_hook(fx.store, NULL, NULL);
+    in.times = 1;
+    CHECK_EQ(pthread_create(&th, NULL, interrupt_main, &in), 0);
+    CHECK_EQ(call(&fx, F_SPIN, 0, 0, 0, NULL, &err), WR_ERR_TRAP);
+    pthread_join(th, NULL);
+    CHECK_EQ(err.trap, WR_TRAP_HOST);
+    CHECK(strstr(err.msg, "interrupted") != NULL);
+    fixture_free(&fx);
+}
+
+/* A deep recursion stepped instruction by instruction stays fast (the
+ * frames are not walked at every stop). */
+static void test_deep_recursion(void)
+{
+    /* rec(n) = n == 0 ? 0 : rec(n - 1) */
+    static const uint8_t mod[] = {
+        0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60, 0x01, 0x7f,
+        0x01, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x07, 0x07, 0x01, 0x03, 'r',  'e',  'c',  0x00,
+        0x00, 0x0a, 0x14, 0x01, 0x12, 0x00, 0x20, 0x00, 0x45, 0x04, 0x7f, 0x41, 0x00, 0x05,
+        0x20, 0x00, 0x41, 0x01, 0x6b, 0x10, 0x00, 0x0b, 0x0b};
+    wr_store *store = wr_store_new(NULL);
+    wr_module *m = NULL;
+    wr_instance *inst = NULL;
+    wr_extern ext;
+    wr_error err;
+    recorder rec;
+    CHECK_EQ(wr_module_new(store, mod, sizeof mod, &m, &err), WR_OK);
+    if (!m) {
+        wr_store_free(store);
+        return;
+    }
+    CHECK_EQ(wr_instance_new(store, m, NULL, &inst, &err), WR_OK);
+    CHECK_EQ(wr_instance_export(inst, "rec", &ext), WR_OK);
+    rec_reset(&rec);
+    rec.dflt = WR_DEBUG_STEP_INSN;
+    wr_debug_set_hook(store, rec_hook, &rec);
+    wr_debug_stop_at_entry(store, true);
+    wr_val arg = {.type = WR_I32, .of.i32 = 20000}, res;
+    clock_t t0 = clock();
+    CHECK_EQ(wr_func_call(ext.of.func, &arg, 1, &res, 1, &err), WR_OK);
+    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    CHECK_EQ(res.of.i32, 0);
+    /* 9 stops per level (the call's 7, then the if's end and the function's
+     * end after it returns); the last level: 0..3, else, end */
+    CHECK_EQ(rec.total, 20000L * 9 + 6);
+    CHECK(secs < 5.0);
+    wr_store_free(store);
+}
+
+int main(void)
+{
+    build_module();
+    test_breakpoints();
+    test_step_golden();
+    test_step_over_range_out();
+    test_values();
+    test_watchpoints();
+    test_trap();
+    test_interrupt_kill();
+    test_deep_recursion();
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
