@@ -327,7 +327,11 @@ static wr_status run(wr_store *store, wr_interp *it, wr_instance *inst, wr_code 
 L_enter: {
     u32 nslots = (u32)W1A, nloc = (u32)W1B, np = (u32)W2A;
     if (unlikely(fp + nslots > stack_end)) TRAP(WR_TRAP_STACK_EXHAUSTED);
-    for (u32 i = np; i < nloc; i++) fp[i] = 0;
+    /* zero the declared locals; the opaque zero keeps compilers from making
+     * this a call to memset, which costs more than the few stores it does */
+    u64 zero = 0;
+    __asm__("" : "+r"(zero));
+    for (u32 i = np; i < nloc; i++) fp[i] = zero;
     if (unlikely(*poll)) {
         SAVE(ip + 3);
         if (!wr_debug_on_poll(store, it, true)) goto killed;
@@ -409,8 +413,12 @@ L_ret:
     ip = csp->ret_ip;
     fp = csp->fp;
     code = csp->code;
-    inst = csp->inst;
-    RELOAD_MEM();
+    /* mem/memsize already follow memory.grow and host calls; only a return
+     * to another instance changes which memory is current */
+    if (unlikely(csp->inst != inst)) {
+        inst = csp->inst;
+        RELOAD_MEM();
+    }
     DISPATCH();
 L_call: {
     wr_code *cc = (wr_code *)ip[2].p;
