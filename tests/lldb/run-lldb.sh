@@ -155,6 +155,9 @@ expand_script() { # $1: the script template, $2: the output
             ;;
         @WAIT_STOP@)
             echo "script import time; [time.sleep(0.05) for _ in range(200) if lldb.debugger.GetSelectedTarget().GetProcess().GetState() != lldb.eStateStopped]"
+            # let LLDB's event thread print the stop before the next command's
+            # output (under load it may otherwise land in the middle of it)
+            echo "script import time; time.sleep(0.3)"
             echo "script lldb.debugger.SetAsync(False)"
             ;;
         *) printf '%s\n' "$line" ;;

@@ -1,0 +1,162 @@
+/*
+ * wb_dwarf: the DWARF of a Wasm module (DWARF 4 and 5, as clang emits
+ * them), read with libdwarf through its object access interface. Every
+ * libdwarf call of the bridge lives in wb_dwarf.c.
+ *
+ * Addresses are code offsets (wb_code_off), the DWARF convention for Wasm.
+ *
+ * Laziness: wb_dwarf_open only hands the sections to libdwarf. The list of
+ * compilation units (one CU DIE each) is read on the first query; a CU's
+ * line table and its index of scopes (functions, inlined calls, lexical
+ * blocks) are built the first time a query needs that CU. Everything is
+ * freed by wb_dwarf_close.
+ *
+ * Errors: corrupt DWARF gives WB_ERROR with a message (libdwarf's own when
+ * it has one); it never aborts the process. A CU whose DWARF is corrupt is
+ * remembered as such and skipped by later queries that can do without it
+ * (an address lookup in another CU still works).
+ *
+ * Strings and arrays returned by queries live until wb_dwarf_close.
+ * A handle must be used by one thread at a time (queries fill caches).
+ */
+#ifndef WB_DWARF_H
+#define WB_DWARF_H
+
+#include "wb_common.h"
+#include "wb_wasm.h"
+
+#include <stdbool.h>
+
+typedef struct wb_dwarf wb_dwarf;
+
+/* Opens the DWARF of `w`, which must outlive the handle (section bytes are
+ * used in place). WB_NOT_FOUND: the module has no DWARF (no .debug_info);
+ * this is normal: address-level debugging still works. WB_ERROR: the DWARF
+ * cannot even be opened (err says why). */
+wb_status wb_dwarf_open(const wb_wasm *w, wb_dwarf **out, wb_error *err);
+
+/* Frees the handle and everything obtained from it. NULL is accepted. */
+void wb_dwarf_close(wb_dwarf *d);
+
+/* ------------------------------------------------------------ line table */
+
+typedef struct wb_line {
+    wb_code_off addr;
+    const char *file; /* full path: joined with the include directory and
+                         the compilation directory as DWARF 4/5 define */
+    uint32_t line;    /* 0: no source line (compiler-generated code) */
+    uint32_t column;  /* 0: unknown */
+    bool is_stmt;
+    bool prologue_end;
+    bool end_sequence; /* addr is one past the end of a sequence */
+} wb_line;
+
+/* The row covering `addr`: the last row at or before it in the sequence
+ * that contains it. WB_NOT_FOUND outside every sequence. */
+wb_status wb_dwarf_line_at(wb_dwarf *d, wb_code_off addr, wb_line *out, wb_error *err);
+
+/* [start, end) of the line containing `addr`: the consecutive rows around
+ * it with the same file and line (what `next` steps over). */
+wb_status wb_dwarf_line_range(wb_dwarf *d, wb_code_off addr, wb_code_off *start,
+                              wb_code_off *end, wb_error *err);
+
+/* Breakpoint sites for FILE:LINE. */
+typedef struct wb_line_site {
+    wb_code_off addr;
+    uint32_t line; /* the line of the row at addr: the chosen line, or a
+                      later one when the site was moved past a prologue */
+} wb_line_site;
+
+typedef struct wb_line_sites {
+    const char *file;    /* full path of the matched file */
+    uint32_t line;       /* the line chosen: the first line >= the one asked
+                            that has is_stmt code, as gdb does */
+    size_t count;
+    wb_line_site *sites; /* sorted by address; owned, see wb_line_sites_free */
+} wb_line_sites;
+
+/* `file` matches a line-table file by full path, by suffix on a path
+ * component boundary ("src/a.c" matches "/x/src/a.c"), or by base name;
+ * the first of these kinds that matches any file wins. Among the matching
+ * files the first line >= `line` with is_stmt rows is chosen; a line moved
+ * forward may not enter a function declared more than one line after
+ * `line`. Sites: the lowest address of such rows in each innermost scope
+ * (function, inlined copy, lexical block), as gdb and lldb place one
+ * location per block; a site at a function's first address is moved past
+ * its prologue. WB_NOT_FOUND: no such file, or no code at or after the
+ * line. On WB_OK free *out with wb_line_sites_free. */
+wb_status wb_dwarf_line_sites(wb_dwarf *d, const char *file, uint32_t line, wb_line_sites *out,
+                              wb_error *err);
+void wb_line_sites_free(wb_line_sites *s);
+
+/* Compilation units, for whole-table walks (`wdb lines`, tests). */
+wb_status wb_dwarf_unit_count(wb_dwarf *d, size_t *count, wb_error *err);
+/* The CU's name (DW_AT_name, or "") and its rows sorted by address
+ * (sequences in address order, tombstoned sequences dropped). A corrupt
+ * line table is WB_ERROR. */
+wb_status wb_dwarf_unit_lines(wb_dwarf *d, size_t unit, const char **name, const wb_line **rows,
+                              size_t *nrows, wb_error *err);
+
+/* ---------------------------------------------------------------- scopes */
+
+typedef enum wb_scope_kind {
+    WB_SCOPE_FUNCTION, /* DW_TAG_subprogram with code */
+    WB_SCOPE_INLINED,  /* DW_TAG_inlined_subroutine */
+    WB_SCOPE_BLOCK,    /* DW_TAG_lexical_block */
+} wb_scope_kind;
+
+typedef struct wb_range {
+    wb_code_off lo, hi; /* [lo, hi) */
+} wb_range;
+
+/* A DIE that owns code. Names come from the DIE or, through
+ * DW_AT_abstract_origin / DW_AT_specification, from its declaration. */
+typedef struct wb_scope {
+    wb_scope_kind kind;
+    uint64_t die_offset;        /* .debug_info offset: the handle a variables
+                                   module starts from */
+    const char *name;           /* functions, inlined: DW_AT_name or NULL */
+    const char *qualified_name; /* with enclosing namespaces and classes
+                                   ("ns::S::f"), NULL when name is */
+    const char *linkage_name;   /* DW_AT_linkage_name or NULL */
+    const char *decl_file;      /* NULL when unknown */
+    uint32_t decl_line;
+    const char *call_file; /* inlined: the call site, NULL when unknown */
+    uint32_t call_line, call_column;
+    wb_code_off low_pc, high_pc; /* lowest and one past highest address */
+    size_t nranges;
+    const wb_range *ranges;     /* sorted; DW_AT_low_pc/high_pc or
+                                   DW_AT_ranges (.debug_ranges, .debug_rnglists) */
+    const uint8_t *frame_base;  /* functions: DW_AT_frame_base expression,
+                                   NULL when absent */
+    size_t frame_base_len;
+} wb_scope;
+
+/* The scopes containing an address, innermost first: lexical blocks and
+ * inlined subroutines, ending with the (out-of-line) function. */
+typedef struct wb_scope_chain {
+    size_t count;
+    const wb_scope **scopes; /* owned array; the scopes live as long as d */
+} wb_scope_chain;
+
+/* WB_NOT_FOUND when no function covers `addr`. On WB_OK free the chain
+ * with wb_scope_chain_free. */
+wb_status wb_dwarf_scopes_at(wb_dwarf *d, wb_code_off addr, wb_scope_chain *out, wb_error *err);
+void wb_scope_chain_free(wb_scope_chain *c);
+
+/* The function (DW_TAG_subprogram) containing `addr`. */
+wb_status wb_dwarf_function_at(wb_dwarf *d, wb_code_off addr, const wb_scope **out,
+                               wb_error *err);
+
+/* A function by name: its linkage name, qualified name ("ns::f") or plain
+ * name, the first definition found. *entry is its address after the
+ * prologue: the first row with prologue_end in the function, else its
+ * second row's address, else its low pc (what gdb and lldb do). */
+wb_status wb_dwarf_function_named(wb_dwarf *d, const char *name, const wb_scope **fn,
+                                  wb_code_off *entry, wb_error *err);
+
+/* The address after the prologue of function `fn` (as above). */
+wb_status wb_dwarf_skip_prologue(wb_dwarf *d, const wb_scope *fn, wb_code_off *entry,
+                                 wb_error *err);
+
+#endif

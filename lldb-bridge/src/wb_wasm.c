@@ -1,0 +1,481 @@
+/*
+ * The Wasm object reader. Binary format: WebAssembly Core Specification 2.0,
+ * section 5 (modules: 5.5; LEB128 integers: 5.2.2; names: 5.2.4), and the
+ * `name` custom section of its appendix (7.4).
+ */
+#include "wb_wasm.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct wb_wasm {
+    uint8_t *bytes;
+    size_t size;
+    wb_section *sections;
+    size_t nsections;
+    char *names; /* custom section names, NUL-separated */
+    bool has_code;
+    wb_file_off code_offset;
+    uint32_t code_size;
+    uint32_t nimported;
+    wb_func *funcs;
+    uint32_t nfuncs;
+    /* name section function names, sorted by index */
+    struct wb_name_entry {
+        uint32_t index;
+        const char *name;
+    } *fnames;
+    uint32_t nfnames;
+    char *fname_text;
+};
+
+wb_status wb_fail(wb_error *err, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+    }
+    return WB_ERROR;
+}
+
+/* A bounded cursor over [pos, end) of the module bytes. `what` names the
+ * section being read, for messages. */
+typedef struct cursor {
+    const uint8_t *base;
+    size_t pos, end;
+    const char *what;
+} cursor;
+
+static wb_status cur_fail(const cursor *c, wb_error *err, const char *why)
+{
+    return wb_fail(err, "malformed module: %s at offset 0x%zx (%s section)", why, c->pos, c->what);
+}
+
+static wb_status read_u8(cursor *c, uint8_t *out, wb_error *err)
+{
+    if (c->pos >= c->end) return cur_fail(c, err, "unexpected end");
+    *out = c->base[c->pos++];
+    return WB_OK;
+}
+
+/* Unsigned LEB128 of at most `bits` bits (5.2.2): at most ceil(bits/7)
+ * bytes, unused bits of the last byte zero. */
+static wb_status read_uleb(cursor *c, unsigned bits, uint64_t *out, wb_error *err)
+{
+    uint64_t v = 0;
+    unsigned shift = 0;
+    for (;;) {
+        uint8_t b;
+        if (c->pos >= c->end) return cur_fail(c, err, "unexpected end in an integer");
+        b = c->base[c->pos++];
+        if (shift + 7 > bits && (b & 0x7f) >> (bits - shift) != 0)
+            return cur_fail(c, err, "integer too large");
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) break;
+        shift += 7;
+        if (shift >= bits) return cur_fail(c, err, "integer representation too long");
+    }
+    *out = v;
+    return WB_OK;
+}
+
+static wb_status read_u32(cursor *c, uint32_t *out, wb_error *err)
+{
+    uint64_t v;
+    if (read_uleb(c, 32, &v, err) != WB_OK) return WB_ERROR;
+    *out = (uint32_t)v;
+    return WB_OK;
+}
+
+/* A name (5.2.4): length + bytes. *s points into the module, not terminated. */
+static wb_status read_name(cursor *c, const uint8_t **s, uint32_t *len, wb_error *err)
+{
+    if (read_u32(c, len, err) != WB_OK) return WB_ERROR;
+    if (*len > c->end - c->pos) return cur_fail(c, err, "name extends past its section");
+    *s = c->base + c->pos;
+    c->pos += *len;
+    return WB_OK;
+}
+
+static wb_status skip_limits(cursor *c, wb_error *err)
+{
+    uint8_t flags = 0;
+    uint64_t v;
+    if (read_u8(c, &flags, err) != WB_OK) return WB_ERROR;
+    if (flags > 7) return cur_fail(c, err, "bad limits flags");
+    unsigned bits = (flags & 4) ? 64 : 32; /* memory64 proposal */
+    if (read_uleb(c, bits, &v, err) != WB_OK) return WB_ERROR;
+    if ((flags & 1) && read_uleb(c, bits, &v, err) != WB_OK) return WB_ERROR;
+    return WB_OK;
+}
+
+/* Import section (5.5.5): only counts the imported functions, but checks
+ * every entry's shape so the count can be trusted. */
+static wb_status parse_imports(wb_wasm *w, cursor *c, wb_error *err)
+{
+    uint32_t n;
+    if (read_u32(c, &n, err) != WB_OK) return WB_ERROR;
+    for (uint32_t i = 0; i < n; i++) {
+        const uint8_t *s;
+        uint32_t len, idx;
+        uint8_t kind = 0, b = 0;
+        if (read_name(c, &s, &len, err) != WB_OK || read_name(c, &s, &len, err) != WB_OK ||
+            read_u8(c, &kind, err) != WB_OK)
+            return WB_ERROR;
+        switch (kind) {
+        case 0: /* func: typeidx */
+            if (read_u32(c, &idx, err) != WB_OK) return WB_ERROR;
+            w->nimported++;
+            break;
+        case 1: /* table: reftype limits */
+            if (read_u8(c, &b, err) != WB_OK || skip_limits(c, err) != WB_OK) return WB_ERROR;
+            break;
+        case 2: /* memory: limits */
+            if (skip_limits(c, err) != WB_OK) return WB_ERROR;
+            break;
+        case 3: /* global: valtype mut */
+            if (read_u8(c, &b, err) != WB_OK || read_u8(c, &b, err) != WB_OK) return WB_ERROR;
+            break;
+        case 4: /* tag (exception handling proposal): attribute typeidx */
+            if (read_u8(c, &b, err) != WB_OK || read_u32(c, &idx, err) != WB_OK) return WB_ERROR;
+            break;
+        default: return cur_fail(c, err, "unknown import kind");
+        }
+    }
+    if (c->pos != c->end) return cur_fail(c, err, "section size mismatch");
+    return WB_OK;
+}
+
+/* Code section (5.5.13): a vector of sized bodies. */
+static wb_status parse_code(wb_wasm *w, cursor *c, wb_error *err)
+{
+    uint32_t n;
+    if (read_u32(c, &n, err) != WB_OK) return WB_ERROR;
+    /* each body takes at least 2 bytes (size + its `end`), so a count larger
+     * than the section cannot be true: refuse it before allocating */
+    if (n > (c->end - c->pos) / 2 + 1) return cur_fail(c, err, "function count too large");
+    w->funcs = calloc(n ? n : 1, sizeof *w->funcs);
+    if (!w->funcs) return wb_fail(err, "out of memory");
+    for (uint32_t i = 0; i < n; i++) {
+        wb_func *f = &w->funcs[i];
+        uint32_t size;
+        f->header = (wb_code_off)(c->pos - w->code_offset);
+        if (read_u32(c, &size, err) != WB_OK) return WB_ERROR;
+        if (size == 0) return cur_fail(c, err, "empty function body");
+        if (size > c->end - c->pos) return cur_fail(c, err, "function body extends past the section");
+        f->start = (wb_code_off)(c->pos - w->code_offset);
+        c->pos += size;
+        f->end = (wb_code_off)(c->pos - w->code_offset);
+        w->nfuncs++;
+    }
+    if (c->pos != c->end) return cur_fail(c, err, "section size mismatch");
+    return WB_OK;
+}
+
+static int cmp_name_entry(const void *a, const void *b)
+{
+    const struct wb_name_entry *x = a, *y = b;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+/* The `name` section (appendix 7.4): only subsection 1, function names.
+ * Returns false when it is malformed; the caller then drops it. */
+static bool parse_names(wb_wasm *w, cursor *c)
+{
+    while (c->pos < c->end) {
+        uint8_t id;
+        uint32_t size, n;
+        if (read_u8(c, &id, NULL) != WB_OK || read_u32(c, &size, NULL) != WB_OK) return false;
+        if (size > c->end - c->pos) return false;
+        cursor sub = {c->base, c->pos, c->pos + size, "name"};
+        c->pos += size;
+        if (id != 1) continue;
+        if (w->fnames) return false; /* duplicate subsection */
+        if (read_u32(&sub, &n, NULL) != WB_OK) return false;
+        if (n > (sub.end - sub.pos) / 2) return false; /* index + length: 2 bytes at least */
+        w->fnames = calloc(n ? n : 1, sizeof *w->fnames);
+        w->fname_text = malloc(sub.end - sub.pos + 1);
+        if (!w->fnames || !w->fname_text) return false;
+        char *text = w->fname_text;
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t idx, len;
+            const uint8_t *s;
+            if (read_u32(&sub, &idx, NULL) != WB_OK || read_name(&sub, &s, &len, NULL) != WB_OK)
+                return false;
+            memcpy(text, s, len);
+            text[len] = 0;
+            w->fnames[i].index = idx;
+            w->fnames[i].name = text;
+            text += len + 1;
+            w->nfnames++;
+        }
+        /* the spec asks for increasing indices; sort anyway so lookups can
+         * bisect whatever a producer wrote */
+        qsort(w->fnames, w->nfnames, sizeof *w->fnames, cmp_name_entry);
+    }
+    return true;
+}
+
+static const char *const section_names[] = {
+    "custom", "type", "import", "function", "table", "memory", "global",
+    "export", "start", "element", "code", "data", "datacount", "tag",
+};
+
+static wb_status parse_module(wb_wasm *w, wb_error *err)
+{
+    static const uint8_t magic[8] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+    cursor c = {w->bytes, 0, w->size, "header"};
+    size_t cap = 0, names_len = 0;
+    bool seen[14] = {false};
+    uint32_t declared_funcs = 0;
+    bool have_funcsec = false;
+    cursor name_sec = {NULL, 0, 0, "name"};
+
+    if (w->size < 4 || memcmp(w->bytes, magic, 4) != 0)
+        return wb_fail(err, "not a WebAssembly module (bad magic number)");
+    if (w->size < 8 || memcmp(w->bytes + 4, magic + 4, 4) != 0)
+        return wb_fail(err, "unsupported WebAssembly version (only version 1 is known)");
+    c.pos = 8;
+    /* names of custom sections are copied into one buffer; the module size
+     * bounds its length */
+    w->names = malloc(w->size + 1);
+    if (!w->names) return wb_fail(err, "out of memory");
+
+    while (c.pos < c.end) {
+        uint8_t id;
+        uint32_t size;
+        size_t start = c.pos;
+        c.what = "header";
+        if (read_u8(&c, &id, err) != WB_OK) return WB_ERROR;
+        if (id > 13) {
+            c.pos = start;
+            return wb_fail(err, "malformed module: unknown section id %u at offset 0x%zx", id,
+                           start);
+        }
+        c.what = section_names[id];
+        if (read_u32(&c, &size, err) != WB_OK) return WB_ERROR;
+        if (size > c.end - c.pos)
+            return wb_fail(err,
+                           "malformed module: %s section at offset 0x%zx has size %u but only "
+                           "%zu bytes remain",
+                           section_names[id], start, size, c.end - c.pos);
+        if (id != WB_SEC_CUSTOM && seen[id])
+            return wb_fail(err, "malformed module: duplicate %s section at offset 0x%zx",
+                           section_names[id], start);
+        seen[id] = true;
+        cursor body = {w->bytes, c.pos, c.pos + size, section_names[id]};
+        c.pos += size;
+
+        if (w->nsections == cap) {
+            cap = cap ? cap * 2 : 16;
+            wb_section *ns = realloc(w->sections, cap * sizeof *ns);
+            if (!ns) return wb_fail(err, "out of memory");
+            w->sections = ns;
+        }
+        wb_section *s = &w->sections[w->nsections];
+        s->id = id;
+        s->name = section_names[id];
+        if (id == WB_SEC_CUSTOM) {
+            const uint8_t *nm;
+            uint32_t len;
+            if (read_name(&body, &nm, &len, err) != WB_OK) return WB_ERROR;
+            memcpy(w->names + names_len, nm, len);
+            w->names[names_len + len] = 0;
+            s->name = w->names + names_len; /* `names` never moves */
+            names_len += len + 1;
+            if (len == 4 && memcmp(nm, "name", 4) == 0 && !name_sec.base) name_sec = body;
+        }
+        s->offset = (wb_file_off)body.pos;
+        s->size = (uint32_t)(body.end - body.pos);
+        w->nsections++;
+
+        switch (id) {
+        case WB_SEC_IMPORT:
+            if (parse_imports(w, &body, err) != WB_OK) return WB_ERROR;
+            break;
+        case WB_SEC_FUNCTION:
+            if (read_u32(&body, &declared_funcs, err) != WB_OK) return WB_ERROR;
+            have_funcsec = true;
+            break;
+        case WB_SEC_CODE:
+            w->has_code = true;
+            w->code_offset = (wb_file_off)body.pos;
+            w->code_size = (uint32_t)(body.end - body.pos);
+            if (parse_code(w, &body, err) != WB_OK) return WB_ERROR;
+            break;
+        default: break;
+        }
+    }
+    if ((have_funcsec ? declared_funcs : 0) != w->nfuncs)
+        return wb_fail(err,
+                       "malformed module: the function section declares %u functions but the "
+                       "code section has %u bodies",
+                       have_funcsec ? declared_funcs : 0, w->nfuncs);
+    if (name_sec.base && !parse_names(w, &name_sec)) {
+        free(w->fnames);
+        free(w->fname_text);
+        w->fnames = NULL;
+        w->fname_text = NULL;
+        w->nfnames = 0;
+    }
+    for (uint32_t i = 0; i < w->nfuncs; i++) {
+        w->funcs[i].index = w->nimported + i;
+        w->funcs[i].name = wb_wasm_func_name(w, w->nimported + i);
+    }
+    return WB_OK;
+}
+
+wb_status wb_wasm_open_bytes(const uint8_t *data, size_t size, wb_wasm **out, wb_error *err)
+{
+    wb_wasm *w = NULL;
+    *out = NULL;
+    if (size > UINT32_MAX) return wb_fail(err, "module too large (over 4 GiB)");
+    w = calloc(1, sizeof *w);
+    if (!w) return wb_fail(err, "out of memory");
+    w->bytes = malloc(size ? size : 1);
+    if (!w->bytes) {
+        wb_fail(err, "out of memory");
+        goto fail;
+    }
+    if (size) memcpy(w->bytes, data, size);
+    w->size = size;
+    if (parse_module(w, err) != WB_OK) goto fail;
+    *out = w;
+    return WB_OK;
+fail:
+    wb_wasm_close(w);
+    return WB_ERROR;
+}
+
+wb_status wb_wasm_open_file(const char *path, wb_wasm **out, wb_error *err)
+{
+    FILE *f = NULL;
+    uint8_t *buf = NULL;
+    size_t len = 0, cap = 0;
+    wb_status st = WB_ERROR;
+    *out = NULL;
+    f = fopen(path, "rb");
+    if (!f) return wb_fail(err, "cannot open %s: %s", path, strerror(errno));
+    for (;;) {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 65536;
+            uint8_t *nb = realloc(buf, cap);
+            if (!nb) {
+                wb_fail(err, "out of memory reading %s", path);
+                goto fail;
+            }
+            buf = nb;
+        }
+        size_t n = fread(buf + len, 1, cap - len, f);
+        len += n;
+        if (n == 0) break;
+    }
+    if (ferror(f)) {
+        wb_fail(err, "cannot read %s: %s", path, strerror(errno));
+        goto fail;
+    }
+    st = wb_wasm_open_bytes(buf, len, out, err);
+    if (st != WB_OK) {
+        /* prefix the file name, keeping the reader's message */
+        if (err) {
+            char tmp[sizeof err->msg];
+            memcpy(tmp, err->msg, sizeof tmp);
+            snprintf(err->msg, sizeof err->msg, "%.100s: %.150s", path, tmp);
+        }
+    }
+fail:
+    free(buf);
+    if (f) fclose(f);
+    return st;
+}
+
+void wb_wasm_close(wb_wasm *w)
+{
+    if (!w) return;
+    free(w->bytes);
+    free(w->sections);
+    free(w->names);
+    free(w->funcs);
+    free(w->fnames);
+    free(w->fname_text);
+    free(w);
+}
+
+size_t wb_wasm_section_count(const wb_wasm *w) { return w->nsections; }
+
+const wb_section *wb_wasm_section(const wb_wasm *w, size_t i)
+{
+    return i < w->nsections ? &w->sections[i] : NULL;
+}
+
+wb_status wb_wasm_custom_section(const wb_wasm *w, const char *name, const uint8_t **data,
+                                 size_t *size)
+{
+    for (size_t i = 0; i < w->nsections; i++) {
+        const wb_section *s = &w->sections[i];
+        if (s->id == WB_SEC_CUSTOM && strcmp(s->name, name) == 0) {
+            *data = w->bytes + s->offset;
+            *size = s->size;
+            return WB_OK;
+        }
+    }
+    return WB_NOT_FOUND;
+}
+
+bool wb_wasm_has_code(const wb_wasm *w) { return w->has_code; }
+wb_file_off wb_wasm_code_offset(const wb_wasm *w) { return w->code_offset; }
+uint32_t wb_wasm_code_size(const wb_wasm *w) { return w->code_size; }
+
+wb_file_off wb_wasm_code_to_file(const wb_wasm *w, wb_code_off off)
+{
+    return w->code_offset + off;
+}
+
+wb_status wb_wasm_file_to_code(const wb_wasm *w, wb_file_off off, wb_code_off *out)
+{
+    if (!w->has_code || off < w->code_offset || off - w->code_offset >= w->code_size)
+        return WB_NOT_FOUND;
+    *out = off - w->code_offset;
+    return WB_OK;
+}
+
+uint32_t wb_wasm_import_func_count(const wb_wasm *w) { return w->nimported; }
+uint32_t wb_wasm_func_count(const wb_wasm *w) { return w->nfuncs; }
+
+const wb_func *wb_wasm_func(const wb_wasm *w, uint32_t i)
+{
+    return i < w->nfuncs ? &w->funcs[i] : NULL;
+}
+
+wb_status wb_wasm_func_at(const wb_wasm *w, wb_code_off off, const wb_func **out)
+{
+    /* bodies are in increasing order: bisect on the last header <= off */
+    uint32_t lo = 0, hi = w->nfuncs;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (w->funcs[mid].header <= off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0 || off >= w->funcs[lo - 1].end) return WB_NOT_FOUND;
+    *out = &w->funcs[lo - 1];
+    return WB_OK;
+}
+
+const char *wb_wasm_func_name(const wb_wasm *w, uint32_t index)
+{
+    uint32_t lo = 0, hi = w->nfnames;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (w->fnames[mid].index < index)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < w->nfnames && w->fnames[lo].index == index ? w->fnames[lo].name : NULL;
+}

@@ -1,0 +1,99 @@
+/*
+ * wb_wasm: a read-only view of a WebAssembly module's structure, as the
+ * debugger needs it: section framing, the Code section and its function
+ * bodies, imported-function count, the `name` section and custom sections
+ * by name (the DWARF `.debug_*` sections).
+ *
+ * It validates the header and the framing of every section (and the
+ * structure of the import, function and code sections); it does not
+ * validate instructions. Malformed input gives WB_ERROR with the section
+ * and file offset in the message, never a crash. A malformed `name`
+ * section is ignored (custom sections may not make a module invalid).
+ */
+#ifndef WB_WASM_H
+#define WB_WASM_H
+
+#include "wb_common.h"
+
+#include <stdbool.h>
+
+typedef struct wb_wasm wb_wasm;
+
+/* Section ids of the core spec (section 5.5.2). */
+enum {
+    WB_SEC_CUSTOM = 0,
+    WB_SEC_TYPE = 1,
+    WB_SEC_IMPORT = 2,
+    WB_SEC_FUNCTION = 3,
+    WB_SEC_CODE = 10,
+};
+
+typedef struct wb_section {
+    uint8_t id;
+    const char *name;   /* custom sections: their name (NUL-terminated copy);
+                           other sections: the spec's name ("code", ...) */
+    wb_file_off offset; /* file offset of the contents (after id and size;
+                           for custom sections, after the name too) */
+    uint32_t size;      /* size of those contents */
+} wb_section;
+
+typedef struct wb_func {
+    uint32_t index;      /* in the function index space (imports first) */
+    wb_code_off header;  /* code offset of the body's size field */
+    wb_code_off start;   /* code offset of the body (local declarations):
+                            what clang's DW_AT_low_pc holds */
+    wb_code_off end;     /* code offset one past the body's `end` opcode */
+    const char *name;    /* from the name section, or NULL */
+} wb_func;
+
+/* Reads and validates the module in `path`. On WB_OK *out owns a copy of
+ * the bytes; free it with wb_wasm_close. On WB_ERROR err says why (file
+ * errors included). */
+wb_status wb_wasm_open_file(const char *path, wb_wasm **out, wb_error *err);
+
+/* Same over bytes in memory; the bytes are copied. */
+wb_status wb_wasm_open_bytes(const uint8_t *data, size_t size, wb_wasm **out, wb_error *err);
+
+/* Frees everything; every pointer obtained from `w` becomes invalid. NULL is
+ * accepted. */
+void wb_wasm_close(wb_wasm *w);
+
+/* Sections in file order. `i` < wb_wasm_section_count(w); the pointer lives
+ * as long as `w`. */
+size_t wb_wasm_section_count(const wb_wasm *w);
+const wb_section *wb_wasm_section(const wb_wasm *w, size_t i);
+
+/* The contents of the first custom section called `name` (".debug_info",
+ * ...). The bytes live as long as `w`. WB_NOT_FOUND if there is none. */
+wb_status wb_wasm_custom_section(const wb_wasm *w, const char *name, const uint8_t **data,
+                                 size_t *size);
+
+/* Whether the module has a Code section; its contents' file offset and size
+ * (both 0 without one). */
+bool wb_wasm_has_code(const wb_wasm *w);
+wb_file_off wb_wasm_code_offset(const wb_wasm *w);
+uint32_t wb_wasm_code_size(const wb_wasm *w);
+
+/* The only conversions between code offsets and file offsets.
+ * wb_wasm_file_to_code gives WB_NOT_FOUND for file offsets outside the
+ * Code section's contents. */
+wb_file_off wb_wasm_code_to_file(const wb_wasm *w, wb_code_off off);
+wb_status wb_wasm_file_to_code(const wb_wasm *w, wb_file_off off, wb_code_off *out);
+
+/* Imported functions (they come first in the function index space) and
+ * defined functions (bodies in the Code section, in order). */
+uint32_t wb_wasm_import_func_count(const wb_wasm *w);
+uint32_t wb_wasm_func_count(const wb_wasm *w);
+/* The i-th defined function (0-based, i < wb_wasm_func_count); lives as
+ * long as `w`. */
+const wb_func *wb_wasm_func(const wb_wasm *w, uint32_t i);
+
+/* The defined function whose body [header, end) contains `off`, or
+ * WB_NOT_FOUND. */
+wb_status wb_wasm_func_at(const wb_wasm *w, wb_code_off off, const wb_func **out);
+
+/* The name-section name of function `index` (function index space,
+ * imports included), or NULL. */
+const char *wb_wasm_func_name(const wb_wasm *w, uint32_t index);
+
+#endif
