@@ -133,32 +133,8 @@ static wr_status rd_u8(cc *c, uint8_t *out)
 
 static wr_status rd_leb(cc *c, uint64_t *out, unsigned bits, bool sign)
 {
-    uint64_t result = 0;
-    unsigned shift = 0;
-    uint8_t byte;
-    unsigned maxbytes = (bits + 6) / 7;
-    for (unsigned i = 0;; i++) {
-        if (c->p >= c->end) MALFORMED("unexpected end of section or function");
-        byte = *c->p++;
-        if (i == maxbytes - 1) {
-            /* spec 5.2.2: unused bits of the last byte must be 0 (unsigned) or
-             * sign extension (signed) */
-            unsigned used = bits - shift;
-            if (byte & 0x80) MALFORMED("integer representation too long");
-            if (!sign) {
-                if (used < 7 && (byte >> used) != 0) MALFORMED("integer too large");
-            } else if (used < 7) {
-                uint8_t rest = (uint8_t)(byte >> (used - 1));
-                uint8_t all = (uint8_t)(0x7f >> (used - 1));
-                if (rest != 0 && rest != all) MALFORMED("integer too large");
-            }
-        }
-        result |= (uint64_t)(byte & 0x7f) << shift;
-        shift += 7;
-        if (!(byte & 0x80)) break;
-    }
-    if (sign && shift < 64 && (byte & 0x40)) result |= ~(uint64_t)0 << shift;
-    *out = result;
+    const char *why = wr_leb_decode(&c->p, c->end, bits, sign, out);
+    if (why) MALFORMED("%s%s", why, why[0] == 'u' ? " of section or function" : "");
     return WR_OK;
 }
 

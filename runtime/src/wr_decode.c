@@ -78,27 +78,30 @@ static wr_status rd_u8(rd *r, uint8_t *out)
     return WR_OK;
 }
 
-/* LEB128 of at most `bits` bits (spec 5.2.2): at most ceil(bits/7) bytes, and
- * the unused bits of the last byte are zero (unsigned) or copies of the sign
- * bit (signed). */
-static wr_status rd_leb(rd *r, uint64_t *out, unsigned bits, bool sign)
+const char *wr_leb_decode(const uint8_t **pp, const uint8_t *end, unsigned bits, bool sign,
+                          uint64_t *out)
 {
+    const uint8_t *p = *pp;
     uint64_t result = 0;
     unsigned shift = 0;
     unsigned maxbytes = (bits + 6) / 7;
     uint8_t byte;
     for (unsigned i = 0;; i++) {
-        if (r->p >= r->end) MALFORMED("unexpected end of section");
-        byte = *r->p++;
+        if (p >= end) {
+            *pp = p;
+            return "unexpected end";
+        }
+        byte = *p++;
         if (i == maxbytes - 1) {
             unsigned used = bits - shift;
-            if (byte & 0x80) MALFORMED("integer representation too long");
+            *pp = p;
+            if (byte & 0x80) return "integer representation too long";
             if (!sign) {
-                if (used < 7 && (byte >> used) != 0) MALFORMED("integer too large");
+                if (used < 7 && (byte >> used) != 0) return "integer too large";
             } else if (used < 7) {
                 uint8_t rest = (uint8_t)((byte & 0x7f) >> (used - 1));
                 uint8_t all = (uint8_t)(0x7f >> (used - 1));
-                if (rest != 0 && rest != all) MALFORMED("integer too large");
+                if (rest != 0 && rest != all) return "integer too large";
             }
         }
         result |= (uint64_t)(byte & 0x7f) << shift;
@@ -106,7 +109,15 @@ static wr_status rd_leb(rd *r, uint64_t *out, unsigned bits, bool sign)
         if (!(byte & 0x80)) break;
     }
     if (sign && shift < 64 && (byte & 0x40)) result |= ~(uint64_t)0 << shift;
+    *pp = p;
     *out = result;
+    return NULL;
+}
+
+static wr_status rd_leb(rd *r, uint64_t *out, unsigned bits, bool sign)
+{
+    const char *why = wr_leb_decode(&r->p, r->end, bits, sign, out);
+    if (why) MALFORMED("%s", why);
     return WR_OK;
 }
 

@@ -170,6 +170,14 @@ wr_status wr_compile_function(wr_module *mod, uint32_t func_index, wr_error *err
 /* Frees compiled code (NULL is fine). */
 void wr_code_free(struct wr_code *code);
 
+/* Reads a LEB128 number of at most `bits` bits from *pp (spec 5.2.2: at
+ * most ceil(bits/7) bytes; the unused bits of the last byte are zero, or
+ * copies of the sign bit when `sign`), advancing *pp. NULL on success, else
+ * the spec's wording of the error ("unexpected end", "integer too large",
+ * "integer representation too long"). Used by the decoder and the compiler. */
+const char *wr_leb_decode(const uint8_t **pp, const uint8_t *end, unsigned bits, bool sign,
+                          uint64_t *out);
+
 /* Frees everything a decoded (or partially decoded) module owns, not the
  * struct itself. */
 void wr_module_release(wr_module *mod);
