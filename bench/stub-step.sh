@@ -17,5 +17,5 @@ sed 's/(export "_start")/(export "start_unused")/; s/(export "spin")/(export "_s
     "$root/tests/rspclient/counter.wat" >"$work/spin.wat"
 wat2wasm "$work/spin.wat" -o "$work/spin.wasm"
 cc -O2 -std=gnu11 -I"$root/lldb-bridge/src" -I"$root/gdbstub/include" "$root/bench/stub_step.c" \
-    "$root/lldb-bridge/src/wb_rsp.c" "$root/gdbstub/src/rsp_codec.c" -o "$work/stub_step"
+    "$root/lldb-bridge/src/wb_rsp.c" "$root/gdbstub/src/rsp_codec.c" -o "$work/stub_step" -lpthread
 "$work/stub_step" "$build/bin/wdb-run" "$work/spin.wasm" "$n"

@@ -10,6 +10,8 @@
 #include "wb_rsp.h"
 
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,45 @@ static double now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The machine's own floor: a one-byte TCP ping-pong over loopback between
+ * two threads, nothing else. */
+static int echo_listen_fd;
+static void *echo_main(void *arg)
+{
+    (void)arg;
+    int c = accept(echo_listen_fd, NULL, NULL), one = 1;
+    setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    char b[64];
+    while (read(c, b, sizeof b) > 0)
+        if (write(c, b, 1) != 1) break;
+    close(c);
+    return NULL;
+}
+
+static double loopback_rtt(int n)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t l = sizeof a;
+    echo_listen_fd = socket(AF_INET, SOCK_STREAM, 0);
+    bind(echo_listen_fd, (struct sockaddr *)&a, sizeof a);
+    listen(echo_listen_fd, 1);
+    getsockname(echo_listen_fd, (struct sockaddr *)&a, &l);
+    pthread_t t;
+    pthread_create(&t, NULL, echo_main, NULL);
+    int c = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+    connect(c, (struct sockaddr *)&a, sizeof a);
+    setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    char x = 'x';
+    double t0 = now();
+    for (int i = 0; i < n; i++)
+        if (write(c, &x, 1) != 1 || read(c, &x, 1) != 1) break;
+    double t1 = now();
+    close(c);
+    pthread_join(t, NULL);
+    close(echo_listen_fd);
+    return (t1 - t0) / n * 1e6;
 }
 
 int main(int argc, char **argv)
@@ -73,6 +114,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < n; i++) wb_rsp_read(c, 1024, buf, sizeof buf, &got);
     double t3 = now();
     printf("stub round trips over loopback, %d each:\n", n);
+    printf("  (this machine's bare TCP loopback round trip: %.1f us)\n", loopback_rtt(n));
     printf("  single step (vCont;s + stop reply): %7.1f us   (target < 200 us)\n", (t1 - t0) / n * 1e6);
     printf("  qWasmCallStack:                     %7.1f us\n", (t2 - t1) / n * 1e6);
     printf("  m, 64 bytes:                        %7.1f us\n", (t3 - t2) / n * 1e6);
