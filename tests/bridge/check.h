@@ -1,19 +1,11 @@
-/* Minimal assertions for the bridge's unit tests. */
+/* The bridge's unit tests use the shared check macros (tests/common/wdb_check.h)
+ * and end with CHECK_DONE(name): "name: N checks, M failed", status 1 if M > 0. */
 #ifndef WDB_TEST_CHECK_H
 #define WDB_TEST_CHECK_H
-#include <stdio.h>
+#include "wdb_check.h"
 
-static int check_failures;
-static int check_count;
-#define CHECK(cond)                                                                   \
-    do {                                                                              \
-        check_count++;                                                                \
-        if (!(cond)) {                                                                \
-            check_failures++;                                                         \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);  \
-        }                                                                             \
-    } while (0)
-#define CHECK_DONE(name)                                                              \
-    (printf("%s: %d checks, %d failed\n", name, check_count, check_failures),         \
-     check_failures ? 1 : 0)
+#define CHECK_DONE(name)                                                                       \
+    (printf("%s: %d checks, %d failed\n", name, wdb_check_passed + wdb_check_failed,           \
+            wdb_check_failed),                                                                 \
+     wdb_check_failed ? 1 : 0)
 #endif

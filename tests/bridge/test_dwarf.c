@@ -40,16 +40,23 @@ static uint8_t *slurp(const char *path, size_t *n)
     return b;
 }
 
+/* Opens the module at path and its DWARF (a check each, the second only if
+ * the first held); false unless both opened. */
+static bool open_dwarf(const char *path, wb_wasm **w, wb_dwarf **d, wb_error *err)
+{
+    CHECK_MSG(wb_wasm_open_file(path, w, err) == WB_OK, "%s", path);
+    if (!*w) return false;
+    CHECK_MSG(wb_dwarf_open(*w, d, err) == WB_OK, "%s", path);
+    return *d != NULL;
+}
+
 /* -O0, DWARF 4 */
 static void test_c_o0(const char *path)
 {
     wb_wasm *w = NULL;
     wb_dwarf *d = NULL;
     wb_error err;
-    CHECK(wb_wasm_open_file(path, &w, &err) == WB_OK);
-    if (!w) return;
-    CHECK(wb_dwarf_open(w, &d, &err) == WB_OK);
-    if (!d) goto out;
+    if (!open_dwarf(path, &w, &d, &err)) goto out;
 
     /* fold: declared at line 32, first statement at 34 */
     const wb_scope *fn = NULL;
@@ -140,10 +147,7 @@ static void test_c_o2(const char *path)
     wb_wasm *w = NULL;
     wb_dwarf *d = NULL;
     wb_error err;
-    CHECK(wb_wasm_open_file(path, &w, &err) == WB_OK);
-    if (!w) return;
-    CHECK(wb_dwarf_open(w, &d, &err) == WB_OK);
-    if (!d) goto out;
+    if (!open_dwarf(path, &w, &d, &err)) goto out;
     /* clamp's line 15 is inlined into classify (inlined into main) and
      * into scaled <- acc_add <- fold */
     wb_line_sites s;
@@ -177,10 +181,7 @@ static void test_cxx(const char *path)
     wb_wasm *w = NULL;
     wb_dwarf *d = NULL;
     wb_error err;
-    CHECK(wb_wasm_open_file(path, &w, &err) == WB_OK);
-    if (!w) return;
-    CHECK(wb_dwarf_open(w, &d, &err) == WB_OK);
-    if (!d) goto out;
+    if (!open_dwarf(path, &w, &d, &err)) goto out;
     const wb_scope *fn = NULL;
     wb_code_off entry;
     CHECK(wb_dwarf_function_named(d, "geo::Rect::area", &fn, &entry, &err) == WB_OK);

@@ -180,12 +180,8 @@ static void expect_bad(const uint8_t *b, size_t n, const char *want, int line)
     wb_error err;
     memset(&err, 0, sizeof err);
     wb_status st = wb_wasm_open_bytes(b, n, &w, &err);
-    if (st != WB_ERROR || w != NULL || !strstr(err.msg, want)) {
-        fprintf(stderr, "line %d: expected an error with \"%s\", got %d \"%s\"\n", line, want,
-                (int)st, err.msg);
-        check_failures++;
-    }
-    check_count++;
+    CHECK_AT(__FILE__, line, st == WB_ERROR && w == NULL && strstr(err.msg, want),
+             "expected an error with \"%s\", got %d \"%s\"", want, (int)st, err.msg);
     wb_wasm_close(w);
 }
 #define EXPECT_BAD(b, n, want) expect_bad(b, n, want, __LINE__)

@@ -17,6 +17,8 @@
 #define _GNU_SOURCE
 #include "wdb/rsp.h"
 
+#include "wdb_check.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -40,20 +42,6 @@
 #define TIMEOUT_MS 10000 /* any single reply */
 #define WATCHDOG_S 200   /* the whole run */
 #define CODE_BASE 0x4000000000000000ull
-
-static int passed, failed;
-static const char *g_scenario = "";
-
-#define CHECK(cond)                                                                            \
-    do {                                                                                       \
-        if (cond)                                                                              \
-            passed++;                                                                          \
-        else {                                                                                 \
-            failed++;                                                                          \
-            fprintf(stderr, "[%s] %s:%d: check failed: %s\n", g_scenario, __FILE__, __LINE__,  \
-                    #cond);                                                                    \
-        }                                                                                      \
-    } while (0)
 
 /* ------------------------------------------------------------ formatting */
 
@@ -569,25 +557,13 @@ static const char *ask(const char *req)
 #define EXPECT(req, want)                                                                      \
     do {                                                                                       \
         const char *r_ = ask(req);                                                             \
-        if (!strcmp(r_, want))                                                                 \
-            passed++;                                                                          \
-        else {                                                                                 \
-            failed++;                                                                          \
-            fprintf(stderr, "[%s] %s:%d: %s -> \"%.300s\", expected \"%.300s\"\n", g_scenario,  \
-                    __FILE__, __LINE__, req, r_, want);                                        \
-        }                                                                                      \
+        CHECK_ELSE(!strcmp(r_, want), "%s -> \"%.300s\", expected \"%.300s\"", req, r_, want); \
     } while (0)
 
 #define EXPECT_RE(req, pattern)                                                                \
     do {                                                                                       \
         const char *r_ = ask(req);                                                             \
-        if (match(r_, pattern))                                                                \
-            passed++;                                                                          \
-        else {                                                                                 \
-            failed++;                                                                          \
-            fprintf(stderr, "[%s] %s:%d: %s -> \"%.300s\", expected /%s/\n", g_scenario,       \
-                    __FILE__, __LINE__, req, r_, pattern);                                     \
-        }                                                                                      \
+        CHECK_ELSE(match(r_, pattern), "%s -> \"%.300s\", expected /%s/", req, r_, pattern);   \
     } while (0)
 
 /* The stop reply wdb-run sends, exactly (thread name = the module's file
@@ -621,8 +597,7 @@ static uint64_t le_value(const char *hex)
 static bool start_session(int port)
 {
     if (!conn_open(&C, port, 10000)) {
-        fprintf(stderr, "[%s] cannot connect to wdb-run on port %d\n", g_scenario, port);
-        failed++;
+        CHECK_FAILED("cannot connect to wdb-run on port %d", port);
         return false;
     }
     send_raw(&C, "+", 1);
@@ -646,7 +621,7 @@ static pid_t start_debug(const char *mode, const char *outfile, bool noack)
             return -1;
         }
     } else if (!conn_open(&C, port, 10000)) {
-        failed++;
+        CHECK_FAILED("cannot connect to wdb-run on port %d", port);
         reap(pid);
         return -1;
     }
@@ -847,7 +822,8 @@ static void s_session(void)
             hex[2 * n] = 0;
             if (strcmp(R, hex)) {
                 bad++;
-                fprintf(stderr, "[%s] code read at %zx differs from the file\n", g_scenario, off);
+                fprintf(stderr, "[%s] code read at %zx differs from the file\n",
+                        wdb_check_context, off);
             }
         }
         CHECK(bad == 0);
@@ -1204,7 +1180,7 @@ static void s_idle_exit(void)
                       "proto-idle.out");
     if (pid < 0) return;
     if (!conn_open(&C, port, 10000)) {
-        failed++;
+        CHECK_FAILED("cannot connect to wdb-run on port %d", port);
         reap(pid);
         return;
     }
@@ -1258,11 +1234,11 @@ int main(int argc, char **argv)
         bool run = first == argc;
         for (int i = first; i < argc; i++) run |= !strcmp(argv[i], scenarios[k].name);
         if (!run) continue;
-        g_scenario = scenarios[k].name;
-        int f0 = failed, p0 = passed;
+        wdb_check_context = scenarios[k].name;
+        int f0 = wdb_check_failed, p0 = wdb_check_passed;
         scenarios[k].fn();
-        fprintf(stderr, "%s: %d passed, %d failed\n", g_scenario, passed - p0, failed - f0);
+        fprintf(stderr, "%s: %d passed, %d failed\n", wdb_check_context, wdb_check_passed - p0,
+                wdb_check_failed - f0);
     }
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return wdb_check_summary();
 }

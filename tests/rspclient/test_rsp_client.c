@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include "wb_rsp.h"
+#include "wdb_check.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -19,20 +20,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                                        \
-    do {                                                                                        \
-        if (cond) {                                                                             \
-            passed++;                                                                           \
-        } else {                                                                                \
-            failed++;                                                                           \
-            printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                             \
-            printf(__VA_ARGS__);                                                                \
-            printf("\n");                                                                       \
-        }                                                                                       \
-    } while (0)
 
 static int free_port(void)
 {
@@ -76,124 +63,125 @@ static int wait_exit(pid_t pid, int timeout_ms)
     return -1;
 }
 
+/* Connects to the wdb-run started as pid on port (a check); if that fails,
+ * kills it and returns NULL. */
+static wb_rsp *connect_to(pid_t pid, int port)
+{
+    char addr[32], err[256];
+    snprintf(addr, sizeof addr, "127.0.0.1:%d", port);
+    wb_rsp *c = wb_rsp_connect(addr, 5000, err, sizeof err);
+    CHECK_MSG(c != NULL, "connect: %s", err);
+    if (!c) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+    }
+    return c;
+}
+
 static uint32_t u32le(const uint8_t *b) { return b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24; }
 
 static void session_counter(const char *wdb_run, const char *module)
 {
     int port = free_port();
-    char addr[32], err[256];
-    snprintf(addr, sizeof addr, "127.0.0.1:%d", port);
     pid_t pid = start(wdb_run, "-g", port, module, NULL);
-    wb_rsp *c = wb_rsp_connect(addr, 5000, err, sizeof err);
-    CHECK(c != NULL, "connect: %s", err);
-    if (!c) {
-        kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
-        return;
-    }
+    wb_rsp *c = connect_to(pid, port);
+    if (!c) return;
     wb_rsp_set_timeout(c, 5000);
-    CHECK(wb_rsp_handshake(c) == 0, "handshake: %s", wb_rsp_last_error(c));
+    CHECK_MSG(wb_rsp_handshake(c) == 0, "handshake: %s", wb_rsp_last_error(c));
     const wb_rsp_features *f = wb_rsp_features_of(c);
-    CHECK(f->no_ack && f->vcont && f->vcont_range && f->libraries && f->watchpoints,
-          "features: noack=%d vcont=%d r=%d lib=%d watch=%d", f->no_ack, f->vcont, f->vcont_range,
-          f->libraries, f->watchpoints);
-    CHECK(!strncmp(f->triple, "wasm32", 6), "triple '%s'", f->triple);
+    CHECK_MSG(f->no_ack && f->vcont && f->vcont_range && f->libraries && f->watchpoints,
+              "features: noack=%d vcont=%d r=%d lib=%d watch=%d", f->no_ack, f->vcont, f->vcont_range,
+              f->libraries, f->watchpoints);
+    CHECK_MSG(!strncmp(f->triple, "wasm32", 6), "triple '%s'", f->triple);
 
     wb_rsp_stop st;
-    CHECK(wb_rsp_query_stop(c, &st) == 0 && st.kind == WB_STOP_SIGNAL && st.code == 5 &&
-              st.have_pc && (st.pc >> 62) == 1,
-          "entry stop: kind %d sig %d pc %llx", st.kind, st.code, (unsigned long long)st.pc);
+    CHECK_MSG(wb_rsp_query_stop(c, &st) == 0 && st.kind == WB_STOP_SIGNAL && st.code == 5 &&
+                  st.have_pc && (st.pc >> 62) == 1,
+              "entry stop: kind %d sig %d pc %llx", st.kind, st.code, (unsigned long long)st.pc);
     uint64_t pcs[16];
     size_t n = 0;
-    CHECK(wb_rsp_call_stack(c, pcs, 16, &n) == 0 && n == 1 && pcs[0] == st.pc,
-          "entry call stack: n=%zu", n);
+    CHECK_MSG(wb_rsp_call_stack(c, pcs, 16, &n) == 0 && n == 1 && pcs[0] == st.pc,
+              "entry call stack: n=%zu", n);
 
     /* step into $inc: the call stack grows to 2 frames */
     uint64_t inc_pc = 0, last = st.pc;
     for (int i = 0; i < 20 && !inc_pc; i++) {
-        CHECK(wb_rsp_step(c) == 0, "step");
-        CHECK(wb_rsp_wait_stop(c, &st, 5000) == 0 && st.kind == WB_STOP_SIGNAL &&
-                  !strcmp(st.reason, "trace") && st.pc != last,
-              "step %d: reason '%s'", i, st.reason);
+        CHECK_MSG(wb_rsp_step(c) == 0, "step");
+        CHECK_MSG(wb_rsp_wait_stop(c, &st, 5000) == 0 && st.kind == WB_STOP_SIGNAL &&
+                      !strcmp(st.reason, "trace") && st.pc != last,
+                  "step %d: reason '%s'", i, st.reason);
         last = st.pc;
         if (wb_rsp_call_stack(c, pcs, 16, &n) == 0 && n == 2) inc_pc = st.pc;
     }
-    CHECK(inc_pc != 0, "never entered $inc");
+    CHECK_MSG(inc_pc != 0, "never entered $inc");
     uint8_t v[16];
     size_t vl;
-    CHECK(wb_rsp_wasm_value(c, "Local", 0, 0, v, sizeof v, &vl) == 0 && vl == 4 && u32le(v) == 0,
-          "x in the first call: len %zu", vl);
+    CHECK_MSG(wb_rsp_wasm_value(c, "Local", 0, 0, v, sizeof v, &vl) == 0 && vl == 4 && u32le(v) == 0,
+              "x in the first call: len %zu", vl);
 
     /* a breakpoint at $inc's first instruction: the second call hits it */
-    CHECK(wb_rsp_breakpoint(c, 0, inc_pc, 1, true) == 0, "Z0: %s", wb_rsp_last_error(c));
-    CHECK(wb_rsp_continue(c) == 0, "continue");
-    CHECK(wb_rsp_wait_stop(c, &st, 5000) == 0 && !strcmp(st.reason, "breakpoint") && st.pc == inc_pc,
-          "breakpoint: reason '%s' pc %llx", st.reason, (unsigned long long)st.pc);
-    CHECK(wb_rsp_wasm_value(c, "Local", 0, 0, v, sizeof v, &vl) == 0 && u32le(v) == 1, "x == 1");
-    CHECK(wb_rsp_wasm_value(c, "Local", 1, 0, v, sizeof v, &vl) == 0 && u32le(v) == 1,
-          "caller's i == 1");
-    CHECK(wb_rsp_wasm_value(c, "Global", 0, 0, v, sizeof v, &vl) == 0 && u32le(v) == 1, "g == 1");
+    CHECK_MSG(wb_rsp_breakpoint(c, 0, inc_pc, 1, true) == 0, "Z0: %s", wb_rsp_last_error(c));
+    CHECK_MSG(wb_rsp_continue(c) == 0, "continue");
+    CHECK_MSG(wb_rsp_wait_stop(c, &st, 5000) == 0 && !strcmp(st.reason, "breakpoint") && st.pc == inc_pc,
+              "breakpoint: reason '%s' pc %llx", st.reason, (unsigned long long)st.pc);
+    CHECK_MSG(wb_rsp_wasm_value(c, "Local", 0, 0, v, sizeof v, &vl) == 0 && u32le(v) == 1, "x == 1");
+    CHECK_MSG(wb_rsp_wasm_value(c, "Local", 1, 0, v, sizeof v, &vl) == 0 && u32le(v) == 1,
+              "caller's i == 1");
+    CHECK_MSG(wb_rsp_wasm_value(c, "Global", 0, 0, v, sizeof v, &vl) == 0 && u32le(v) == 1, "g == 1");
     uint8_t mem[4];
     size_t got;
-    CHECK(wb_rsp_read(c, 64, mem, 4, &got) == 0 && got == 4 && u32le(mem) == 1, "mem[64] == 1");
-    CHECK(wb_rsp_read(c, 0x10000 - 2, mem, 4, &got) != 0 && got == 2, "read across the end: got %zu", got);
+    CHECK_MSG(wb_rsp_read(c, 64, mem, 4, &got) == 0 && got == 4 && u32le(mem) == 1, "mem[64] == 1");
+    CHECK_MSG(wb_rsp_read(c, 0x10000 - 2, mem, 4, &got) != 0 && got == 2, "read across the end: got %zu", got);
     uint8_t code[4];
-    CHECK(wb_rsp_read(c, 1ull << 62, code, 4, &got) == 0 && !memcmp(code, "\0asm", 4),
-          "module bytes at code address 0");
-    CHECK(wb_rsp_write(c, 128, "\x2a\0\0\0", 4) == 0 && wb_rsp_read(c, 128, mem, 4, &got) == 0 &&
-              u32le(mem) == 42,
-          "write then read");
-    CHECK(wb_rsp_write(c, 1ull << 62, "\0\0", 2) == -EIO, "writing code is refused");
+    CHECK_MSG(wb_rsp_read(c, 1ull << 62, code, 4, &got) == 0 && !memcmp(code, "\0asm", 4),
+              "module bytes at code address 0");
+    CHECK_MSG(wb_rsp_write(c, 128, "\x2a\0\0\0", 4) == 0 && wb_rsp_read(c, 128, mem, 4, &got) == 0 &&
+                  u32le(mem) == 42,
+              "write then read");
+    CHECK_MSG(wb_rsp_write(c, 1ull << 62, "\0\0", 2) == -EIO, "writing code is refused");
 
     /* a watchpoint on the store at 64 */
-    CHECK(wb_rsp_breakpoint(c, 0, inc_pc, 1, false) == 0, "z0");
-    CHECK(wb_rsp_breakpoint(c, 2, 64, 4, true) == 0, "Z2: %s", wb_rsp_last_error(c));
-    CHECK(wb_rsp_continue(c) == 0, "continue");
-    CHECK(wb_rsp_wait_stop(c, &st, 5000) == 0 && !strcmp(st.reason, "watchpoint") && st.watch_addr == 64,
-          "watchpoint: reason '%s' addr %llu", st.reason, (unsigned long long)st.watch_addr);
-    CHECK(wb_rsp_read(c, 64, mem, 4, &got) == 0 && u32le(mem) == 2, "mem[64] == 2 after the write");
-    CHECK(wb_rsp_breakpoint(c, 2, 64, 4, false) == 0, "z2");
+    CHECK_MSG(wb_rsp_breakpoint(c, 0, inc_pc, 1, false) == 0, "z0");
+    CHECK_MSG(wb_rsp_breakpoint(c, 2, 64, 4, true) == 0, "Z2: %s", wb_rsp_last_error(c));
+    CHECK_MSG(wb_rsp_continue(c) == 0, "continue");
+    CHECK_MSG(wb_rsp_wait_stop(c, &st, 5000) == 0 && !strcmp(st.reason, "watchpoint") && st.watch_addr == 64,
+              "watchpoint: reason '%s' addr %llu", st.reason, (unsigned long long)st.watch_addr);
+    CHECK_MSG(wb_rsp_read(c, 64, mem, 4, &got) == 0 && u32le(mem) == 2, "mem[64] == 2 after the write");
+    CHECK_MSG(wb_rsp_breakpoint(c, 2, 64, 4, false) == 0, "z2");
 
     /* range step over the rest of $inc: stops when it returns */
     uint64_t here = st.pc;
-    CHECK(wb_rsp_range_step(c, here, here + 0x1000) == 0, "vCont;r");
-    CHECK(wb_rsp_wait_stop(c, &st, 5000) == 0 && !strcmp(st.reason, "trace"), "range step stop '%s'", st.reason);
-    CHECK(wb_rsp_call_stack(c, pcs, 16, &n) == 0 && n == 1, "back in _start: %zu frames", n);
+    CHECK_MSG(wb_rsp_range_step(c, here, here + 0x1000) == 0, "vCont;r");
+    CHECK_MSG(wb_rsp_wait_stop(c, &st, 5000) == 0 && !strcmp(st.reason, "trace"), "range step stop '%s'", st.reason);
+    CHECK_MSG(wb_rsp_call_stack(c, pcs, 16, &n) == 0 && n == 1, "back in _start: %zu frames", n);
 
-    CHECK(wb_rsp_continue(c) == 0, "continue");
-    CHECK(wb_rsp_wait_stop(c, &st, 5000) == 0 && st.kind == WB_STOP_EXITED && st.code == 7,
-          "exit: kind %d code %d", st.kind, st.code);
+    CHECK_MSG(wb_rsp_continue(c) == 0, "continue");
+    CHECK_MSG(wb_rsp_wait_stop(c, &st, 5000) == 0 && st.kind == WB_STOP_EXITED && st.code == 7,
+              "exit: kind %d code %d", st.kind, st.code);
     wb_rsp_close(c);
-    CHECK(wait_exit(pid, 5000) == 7, "wdb-run's exit status");
+    CHECK_MSG(wait_exit(pid, 5000) == 7, "wdb-run's exit status");
 }
 
 static void session_spin(const char *wdb_run, const char *module)
 {
     int port = free_port();
-    char addr[32], err[256];
-    snprintf(addr, sizeof addr, "127.0.0.1:%d", port);
     pid_t pid = start(wdb_run, "--gdb-listen", port, module, "--invoke=spin");
-    wb_rsp *c = wb_rsp_connect(addr, 5000, err, sizeof err);
-    CHECK(c != NULL, "connect: %s", err);
-    if (!c) {
-        kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
-        return;
-    }
-    CHECK(wb_rsp_handshake(c) == 0, "handshake");
+    wb_rsp *c = connect_to(pid, port);
+    if (!c) return;
+    CHECK_MSG(wb_rsp_handshake(c) == 0, "handshake");
     wb_rsp_stop st;
     /* attaching to a running program stops it */
-    CHECK(wb_rsp_query_stop(c, &st) == 0 && st.kind == WB_STOP_SIGNAL && st.code == 2,
-          "attach stop: sig %d", st.code);
-    CHECK(wb_rsp_continue(c) == 0, "continue");
-    CHECK(wb_rsp_wait_stop(c, &st, 200) == -ETIMEDOUT, "still running after 200 ms");
-    CHECK(wb_rsp_interrupt(c) == 0, "interrupt");
-    CHECK(wb_rsp_wait_stop(c, &st, 5000) == 0 && st.code == 2 && !strcmp(st.reason, "signal"),
-          "interrupted: sig %d reason '%s'", st.code, st.reason);
-    CHECK(wb_rsp_kill(c) == 0, "kill");
+    CHECK_MSG(wb_rsp_query_stop(c, &st) == 0 && st.kind == WB_STOP_SIGNAL && st.code == 2,
+              "attach stop: sig %d", st.code);
+    CHECK_MSG(wb_rsp_continue(c) == 0, "continue");
+    CHECK_MSG(wb_rsp_wait_stop(c, &st, 200) == -ETIMEDOUT, "still running after 200 ms");
+    CHECK_MSG(wb_rsp_interrupt(c) == 0, "interrupt");
+    CHECK_MSG(wb_rsp_wait_stop(c, &st, 5000) == 0 && st.code == 2 && !strcmp(st.reason, "signal"),
+              "interrupted: sig %d reason '%s'", st.code, st.reason);
+    CHECK_MSG(wb_rsp_kill(c) == 0, "kill");
     wb_rsp_close(c);
     int status = wait_exit(pid, 5000);
-    CHECK(status != -1 && status != 0, "wdb-run ended after kill: %d", status);
+    CHECK_MSG(status != -1 && status != 0, "wdb-run ended after kill: %d", status);
 }
 
 int main(int argc, char **argv)
@@ -205,6 +193,5 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     session_counter(argv[1], argv[2]);
     session_spin(argv[1], argv[2]);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return wdb_check_summary();
 }

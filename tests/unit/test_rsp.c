@@ -6,31 +6,10 @@
  */
 #include "wdb/rsp.h"
 
+#include "wdb_check.h"
+
 #include <stdio.h>
 #include <string.h>
-
-static int passed, failed;
-
-#define CHECK(cond)                                                                            \
-    do {                                                                                       \
-        if (cond)                                                                              \
-            passed++;                                                                          \
-        else {                                                                                 \
-            failed++;                                                                          \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);           \
-        }                                                                                      \
-    } while (0)
-#define CHECK_EQ(a, b)                                                                         \
-    do {                                                                                       \
-        long long a_ = (long long)(a), b_ = (long long)(b);                                    \
-        if (a_ == b_)                                                                          \
-            passed++;                                                                          \
-        else {                                                                                 \
-            failed++;                                                                          \
-            fprintf(stderr, "%s:%d: %s == %lld, expected %s == %lld\n", __FILE__, __LINE__, #a, \
-                    a_, #b, b_);                                                               \
-        }                                                                                      \
-    } while (0)
 
 /* The events one feed produced, in order (RSP_EV_NONE left out), and the
  * payloads of the packets among them. */
@@ -87,13 +66,7 @@ static rsp_event one(const char *s, char *payload, size_t *len)
         CHECK_EQ(e_, RSP_EV_PACKET);                                                           \
         if (e_ == RSP_EV_PACKET) {                                                             \
             CHECK_EQ(l_, strlen(want));                                                        \
-            if (strcmp(pl_, want) != 0) {                                                      \
-                failed++;                                                                      \
-                fprintf(stderr, "%s:%d: payload \"%s\", expected \"%s\"\n", __FILE__, __LINE__, \
-                        pl_, want);                                                            \
-            } else {                                                                           \
-                passed++;                                                                      \
-            }                                                                                  \
+            CHECK_ELSE(!strcmp(pl_, want), "payload \"%s\", expected \"%s\"", pl_, want);      \
         }                                                                                      \
     } while (0)
 
@@ -110,6 +83,14 @@ static void wire(char *out, size_t cap, const char *raw)
     snprintf(out, cap, "$%s#%02x", raw, sum_of(raw, strlen(raw)));
 }
 
+/* CHECK_PACKET of raw framed as a packet ("$raw#checksum"). */
+#define CHECK_FRAMED(raw, want)                                                                \
+    do {                                                                                       \
+        char w_[256];                                                                          \
+        wire(w_, sizeof w_, raw);                                                              \
+        CHECK_PACKET(w_, want);                                                                \
+    } while (0)
+
 static void test_good_packets(void)
 {
     CHECK_PACKET("$#00", "");
@@ -117,11 +98,8 @@ static void test_good_packets(void)
     CHECK_PACKET("$qSupported#37", "qSupported");
     CHECK_PACKET("$g#67", "g");
     CHECK_PACKET("$OK#9A", "OK"); /* upper-case checksum digits */
-    char w[128];
-    wire(w, sizeof w, "m4000000000000544,10");
-    CHECK_PACKET(w, "m4000000000000544,10");
-    wire(w, sizeof w, "qWasmLocal:0;2");
-    CHECK_PACKET(w, "qWasmLocal:0;2");
+    CHECK_FRAMED("m4000000000000544,10", "m4000000000000544,10");
+    CHECK_FRAMED("qWasmLocal:0;2", "qWasmLocal:0;2");
     /* 0x03 inside a packet is payload (binary X data), not an interrupt */
     char bin[] = "$X0,1:\x03#00";
     bin[sizeof bin - 3] = "0123456789abcdef"[sum_of("X0,1:\x03", 6) >> 4];
@@ -154,52 +132,39 @@ static void test_checksums(void)
 
 static void test_escapes(void)
 {
-    char w[64];
     /* '}' then the byte xor 0x20; the checksum covers the raw bytes */
-    wire(w, sizeof w, "a}\x03"
-                      "b"); /* '#' */
-    CHECK_PACKET(w, "a#b");
-    wire(w, sizeof w, "}\x04"); /* '$' */
-    CHECK_PACKET(w, "$");
-    wire(w, sizeof w, "}]"); /* '}' */
-    CHECK_PACKET(w, "}");
-    wire(w, sizeof w, "x}\x0a"); /* '*' : an escaped star is a literal, not RLE */
-    CHECK_PACKET(w, "x*");
-    wire(w, sizeof w, "}\x03}\x04}]}\x0a");
-    CHECK_PACKET(w, "#$}*");
+    CHECK_FRAMED("a}\x03"
+                 "b", /* '#' */
+                 "a#b");
+    CHECK_FRAMED("}\x04", "$");   /* '$' */
+    CHECK_FRAMED("}]", "}");       /* '}' */
+    CHECK_FRAMED("x}\x0a", "x*"); /* '*' : an escaped star is a literal, not RLE */
+    CHECK_FRAMED("}\x03}\x04}]}\x0a", "#$}*");
     /* an escaped byte can be repeated */
-    wire(w, sizeof w, "}\x03* ");
-    CHECK_PACKET(w, "####");
+    CHECK_FRAMED("}\x03* ", "####");
 }
 
 static void test_rle(void)
 {
-    char w[256], want[256];
+    char want[256];
     /* the smallest count: ' ' (32) = 3 more copies */
-    wire(w, sizeof w, "0* ");
-    CHECK_PACKET(w, "0000");
+    CHECK_FRAMED("0* ", "0000");
     /* GDB's example: "0* " is "0000" and a count of '"' (34) gives 5 more */
-    wire(w, sizeof w, "a*\"b");
-    CHECK_PACKET(w, "aaaaaab");
+    CHECK_FRAMED("a*\"b", "aaaaaab");
     /* the largest printable count: '~' (126) = 97 more copies */
-    wire(w, sizeof w, "z*~");
     memset(want, 'z', 98);
     want[98] = 0;
-    CHECK_PACKET(w, want);
+    CHECK_FRAMED("z*~", want);
     /* several runs, and text after them */
-    wire(w, sizeof w, "1*!2*#3"); /* '!' = 4 more, '#' = 6 more */
-    CHECK_PACKET(w, "1111122222223");
+    CHECK_FRAMED("1*!2*#3", "1111122222223"); /* '!' = 4 more, '#' = 6 more */
     /* a '*' with nothing before it is a literal */
-    wire(w, sizeof w, "*a");
-    CHECK_PACKET(w, "*a");
+    CHECK_FRAMED("*a", "*a");
     /* a run right after a run repeats the last byte again */
-    wire(w, sizeof w, "q* * ");
-    CHECK_PACKET(w, "qqqqqqq");
+    CHECK_FRAMED("q* * ", "qqqqqqq");
     /* a typical register reply: 16 zeros */
-    wire(w, sizeof w, "0*+");
     memset(want, '0', 15);
     want[15] = 0;
-    CHECK_PACKET(w, want);
+    CHECK_FRAMED("0*+", want);
 }
 
 static void test_between_packets(void)
@@ -425,6 +390,5 @@ int main(void)
     test_frame();
     test_frame_small();
     test_hex();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return wdb_check_summary();
 }

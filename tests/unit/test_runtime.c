@@ -7,43 +7,11 @@
  */
 #include "wdb/runtime.h"
 
+#include "wdb_check.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int passed, failed;
-
-#define CHECK(cond)                                                                            \
-    do {                                                                                       \
-        if (cond)                                                                              \
-            passed++;                                                                          \
-        else {                                                                                 \
-            failed++;                                                                          \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);           \
-        }                                                                                      \
-    } while (0)
-#define CHECK_EQ(a, b)                                                                         \
-    do {                                                                                       \
-        long long a_ = (long long)(a), b_ = (long long)(b);                                    \
-        if (a_ == b_)                                                                          \
-            passed++;                                                                          \
-        else {                                                                                 \
-            failed++;                                                                          \
-            fprintf(stderr, "%s:%d: %s == %lld, expected %s == %lld\n", __FILE__, __LINE__, #a, \
-                    a_, #b, b_);                                                               \
-        }                                                                                      \
-    } while (0)
-#define CHECK_STR(a, b)                                                                        \
-    do {                                                                                       \
-        const char *a_ = (a), *b_ = (b);                                                       \
-        if (a_ && b_ && !strcmp(a_, b_))                                                       \
-            passed++;                                                                          \
-        else {                                                                                 \
-            failed++;                                                                          \
-            fprintf(stderr, "%s:%d: %s == \"%s\", expected \"%s\"\n", __FILE__, __LINE__, #a,  \
-                    a_ ? a_ : "(null)", b_ ? b_ : "(null)");                                   \
-        }                                                                                      \
-    } while (0)
 
 /* ------------------------------------------------------ module builder */
 
@@ -816,6 +784,5 @@ int main(void)
     test_start_trap();
     test_two_stores();
     test_malformed();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return wdb_check_summary();
 }
