@@ -2,7 +2,8 @@
  * The bridge's RSP client (lldb-bridge/src/wb_rsp.c) against a real
  * wdb-run: handshake and features, stop replies, single steps, the Wasm
  * call stack, locals/globals, memory, breakpoints, watchpoints, range
- * stepping, interrupts, exit and kill.
+ * stepping, interrupts, exit and kill; and the serial transport
+ * (--gdb-tty) over a pseudo-terminal, as a device's UART would carry it.
  *
  *   test_rsp_client WDB_RUN counter.wasm
  */
@@ -17,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <fcntl.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -184,6 +187,58 @@ static void session_spin(const char *wdb_run, const char *module)
     CHECK_MSG(status != -1 && status != 0, "wdb-run ended after kill: %d", status);
 }
 
+/* The serial transport: wdb-run serves the debugger on the slave side of a
+ * pseudo-terminal (--gdb-tty), the client talks on the master side. A
+ * breakpoint, a few steps and the exit status go through it. */
+static void session_tty(const char *wdb_run, const char *module)
+{
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    CHECK_MSG(master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0, "openpt");
+    if (master < 0) return;
+    struct termios tio;
+    if (tcgetattr(master, &tio) == 0) {
+        cfmakeraw(&tio);
+        tcsetattr(master, TCSANOW, &tio);
+    }
+    char slave[128], opt[160];
+    snprintf(slave, sizeof slave, "%s", ptsname(master));
+    snprintf(opt, sizeof opt, "--gdb-tty=%s", slave);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(master);
+        execl(wdb_run, wdb_run, opt, "--gdb-baud=115200", module, (char *)NULL);
+        _exit(127);
+    }
+    wb_rsp *c = wb_rsp_from_fd(master);
+    CHECK_MSG(c != NULL, "client on the pty");
+    if (!c) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        return;
+    }
+    wb_rsp_set_timeout(c, 5000);
+    CHECK_MSG(wb_rsp_handshake(c) == 0, "handshake over the pty: %s", wb_rsp_last_error(c));
+    wb_rsp_stop st;
+    CHECK_MSG(wb_rsp_query_stop(c, &st) == 0 && st.kind == WB_STOP_SIGNAL && st.code == 5,
+              "entry stop over the pty");
+    uint64_t first = st.pc;
+    for (int i = 0; i < 3; i++) {
+        CHECK_MSG(wb_rsp_step(c) == 0 && wb_rsp_wait_stop(c, &st, 5000) == 0 &&
+                      !strcmp(st.reason, "trace"),
+                  "step %d over the pty", i);
+    }
+    CHECK_MSG(st.pc != first, "the pc moved");
+    uint8_t code[4];
+    size_t got;
+    CHECK_MSG(wb_rsp_read(c, 1ull << 62, code, 4, &got) == 0 && !memcmp(code, "\0asm", 4),
+              "module bytes over the pty");
+    CHECK_MSG(wb_rsp_continue(c) == 0, "continue");
+    CHECK_MSG(wb_rsp_wait_stop(c, &st, 5000) == 0 && st.kind == WB_STOP_EXITED && st.code == 7,
+              "exit over the pty: kind %d code %d", st.kind, st.code);
+    wb_rsp_close(c);
+    CHECK_MSG(wait_exit(pid, 5000) == 7, "wdb-run's exit status");
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -193,5 +248,6 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     session_counter(argv[1], argv[2]);
     session_spin(argv[1], argv[2]);
+    session_tty(argv[1], argv[2]);
     return wdb_check_summary();
 }
