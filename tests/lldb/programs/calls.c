@@ -38,6 +38,6 @@ int main(void)
     volatile int base = 4;
     struct point pt = {7, 9, 2.5};
     int res = outer(base, pt);              /* LINE_MAIN_CALL */
-    printf("res=%d counter=%d origin=%d\n", res, g_counter, g_origin.x + g_origin.y);
+    printf("res=%d counter=%d origin=%d\n", res, g_counter, g_origin.x + g_origin.y); /* LINE_MAIN_PRINT */
     return res & 0x3f;                      /* LINE_MAIN_RET */
 }
