@@ -52,13 +52,8 @@ typedef struct session {
 static void log_packet(session *s, const char *dir, const char *data, size_t len)
 {
     if (!s->log) return;
-    fprintf(s->log, "%s ", dir);
-    for (size_t i = 0; i < len && i < 400; i++) {
-        unsigned char ch = (unsigned char)data[i];
-        fputc(ch >= 32 && ch < 127 ? ch : '.', s->log);
-    }
-    if (len > 400) fprintf(s->log, "...(%zu bytes)", len);
-    fputc('\n', s->log);
+    char text[448];
+    fprintf(s->log, "%s %s\n", dir, rsp_printable(data, len, text, sizeof text));
     fflush(s->log);
 }
 

@@ -3,6 +3,7 @@
  */
 #include "wdb/rsp.h"
 
+#include <stdio.h>
 #include <string.h>
 
 enum { S_IDLE, S_DATA, S_ESCAPE, S_RLE, S_CSUM1, S_CSUM2 };
@@ -175,4 +176,16 @@ bool rsp_parse_hex(const char **s, uint64_t *out)
     *s = p;
     *out = v;
     return true;
+}
+
+char *rsp_printable(const void *data, size_t len, char *out, size_t cap)
+{
+    const unsigned char *d = data;
+    size_t o = 0;
+    if (cap == 0) return out;
+    for (size_t i = 0; i < len && i < 400 && o + 1 < cap; i++)
+        out[o++] = d[i] >= 32 && d[i] < 127 ? (char)d[i] : '.';
+    out[o] = 0;
+    if (len > 400) snprintf(out + o, cap - o, "...(%zu bytes)", len);
+    return out;
 }

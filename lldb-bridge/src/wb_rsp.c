@@ -56,13 +56,8 @@ static void set_error(wb_rsp *c, const char *fmt, ...)
 static void log_packet(wb_rsp *c, const char *dir, const char *data, size_t len)
 {
     if (!c->log) return;
-    fprintf(c->log, "%s ", dir);
-    for (size_t i = 0; i < len && i < 400; i++) {
-        unsigned char ch = (unsigned char)data[i];
-        fputc(ch >= 32 && ch < 127 ? ch : '.', c->log);
-    }
-    if (len > 400) fprintf(c->log, "...(%zu bytes)", len);
-    fputc('\n', c->log);
+    char text[448];
+    fprintf(c->log, "%s %s\n", dir, rsp_printable(data, len, text, sizeof text));
     fflush(c->log);
 }
 

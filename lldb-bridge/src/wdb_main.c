@@ -84,6 +84,17 @@ static bool open_module(const char *path, wb_wasm **w, wb_dwarf **d, bool note_m
     return true;
 }
 
+/* open_module for commands that cannot work without DWARF: false (with
+ * nothing left open) when the module has none or it is unreadable. */
+static bool open_module_dwarf(const char *path, wb_wasm **w, wb_dwarf **d)
+{
+    if (!open_module(path, w, d, true)) return false;
+    if (*d) return true;
+    wb_wasm_close(*w);
+    *w = NULL;
+    return false;
+}
+
 static bool parse_offset(const char *s, wb_code_off *out)
 {
     char *end = NULL;
@@ -162,11 +173,7 @@ static int cmd_lines(int argc, char **argv)
     wb_wasm *w = NULL;
     wb_dwarf *d = NULL;
     int rc = 0;
-    if (!open_module(argv[1], &w, &d, true)) return 1;
-    if (!d) {
-        wb_wasm_close(w);
-        return 1;
-    }
+    if (!open_module_dwarf(argv[1], &w, &d)) return 1;
     size_t n = 0;
     wb_error err;
     if (wb_dwarf_unit_count(d, &n, &err) != WB_OK) {
@@ -204,11 +211,7 @@ static int cmd_resolve(int argc, char **argv)
     wb_wasm *w = NULL;
     wb_dwarf *d = NULL;
     int rc = 0;
-    if (!open_module(argv[1], &w, &d, true)) return 1;
-    if (!d) {
-        wb_wasm_close(w);
-        return 1;
-    }
+    if (!open_module_dwarf(argv[1], &w, &d)) return 1;
     for (int i = 2; i < argc; i++) {
         const char *loc = argv[i];
         const char *colon = strrchr(loc, ':');

@@ -59,6 +59,11 @@ size_t rsp_frame(const void *payload, size_t len, char *out, size_t cap);
 /* Worst-case framed size of a payload of len bytes. */
 static inline size_t rsp_frame_max(size_t len) { return 2 * len + 4; }
 
+/* A packet made printable for a log: control and non-ASCII bytes become '.',
+ * and past 400 bytes it ends with "...(N bytes)". Writes at most cap bytes
+ * including the NUL (cap >= 440 keeps every packet's head); returns out. */
+char *rsp_printable(const void *data, size_t len, char *out, size_t cap);
+
 /* Hex helpers. rsp_hex_encode writes 2*len chars (no NUL). rsp_hex_decode
  * reads 2*len chars; false on a non-hex digit. */
 void rsp_hex_encode(const uint8_t *bytes, size_t len, char *out);
