@@ -23,6 +23,7 @@
 #define WB_DWARF_H
 
 #include "wb_common.h"
+#include "wb_types.h"
 #include "wb_wasm.h"
 
 #include <stdbool.h>
@@ -158,5 +159,46 @@ wb_status wb_dwarf_function_named(wb_dwarf *d, const char *name, const wb_scope 
 /* The address after the prologue of function `fn` (as above). */
 wb_status wb_dwarf_skip_prologue(wb_dwarf *d, const wb_scope *fn, wb_code_off *entry,
                                  wb_error *err);
+
+/* ------------------------------------------------- variables and types */
+
+/* The variables and parameters declared directly in scope `s` (not in its
+ * nested lexical blocks or inlined calls: walk the chain from
+ * wb_dwarf_scopes_at for those), in DIE order, parameters first as DWARF
+ * lists them. For an inlined scope or a concrete out-of-line instance the
+ * name, type and declaration come from the abstract origin, the location
+ * from the concrete DIE. Types are resolved (cached by DIE offset; an
+ * incomplete struct is replaced by a definition of the same name found
+ * elsewhere when there is one). The array lives until wb_dwarf_close. */
+wb_status wb_dwarf_scope_vars(wb_dwarf *d, const wb_scope *s, const wb_var *const **vars,
+                              size_t *n, wb_error *err);
+
+/* Return type of function or inlined scope `s`; *out NULL for void. */
+wb_status wb_dwarf_scope_return_type(wb_dwarf *d, const wb_scope *s, const wb_type **out,
+                                     wb_error *err);
+
+/* A variable that needs no frame: a CU-level variable (global or file
+ * static) or a function-local static, by name (C++: plain or qualified
+ * name "ns::x"). When several CUs define one (file statics), the one in the
+ * CU containing `near` wins; pass UINT32_MAX for no preference. Only
+ * definitions with a location or a constant value count. */
+wb_status wb_dwarf_global_named(wb_dwarf *d, const char *name, wb_code_off near,
+                                const wb_var **out, wb_error *err);
+
+/* A named type for casts and sizeof: "struct point" / "union u" / "enum e"
+ * (tag prefix), a typedef name, a base type name ("unsigned int"), or a
+ * C++ class name (plain or qualified). Prefers the CU containing `near`. */
+wb_status wb_dwarf_type_named(wb_dwarf *d, const char *name, wb_code_off near,
+                              const wb_type **out, wb_error *err);
+
+/* Every CU-level variable (globals and statics) in the CU containing
+ * `near` (`info variables`-style listing; used for DAP's Globals scope). */
+wb_status wb_dwarf_unit_globals(wb_dwarf *d, wb_code_off near, const wb_var *const **vars,
+                                size_t *n, wb_error *err);
+
+/* Every source file named by the line tables (full paths, deduplicated,
+ * sorted): `info sources`, DAP loadedSources, path mapping. */
+wb_status wb_dwarf_source_files(wb_dwarf *d, const char *const **files, size_t *n,
+                                wb_error *err);
 
 #endif

@@ -1,0 +1,2 @@
+/* wb_disasm: being written. */
+typedef int wb_disasm_placeholder;

@@ -1,0 +1,2 @@
+/* wb_expr: being written. */
+typedef int wb_expr_placeholder;

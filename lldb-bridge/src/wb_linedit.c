@@ -1,0 +1,2 @@
+/* wb_linedit: being written. */
+typedef int wb_linedit_placeholder;

@@ -1,0 +1,2 @@
+/* wb_loc: being written. */
+typedef int wb_loc_placeholder;

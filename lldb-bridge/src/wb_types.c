@@ -1,0 +1,2 @@
+/* wb_types: being written. */
+typedef int wb_types_placeholder;

@@ -1,0 +1,2 @@
+/* wb_value: being written. */
+typedef int wb_value_placeholder;
