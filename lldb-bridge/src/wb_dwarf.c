@@ -175,6 +175,17 @@ typedef struct unit {
     decl *decls; /* sorted by offset */
     size_t ndecls;
     char err[256]; /* why lines or scopes are ST_BAD */
+
+    /* variables and types (see "variables and types" below) */
+    int syms_state;
+    struct sym *syms; /* named types and variables, by offset */
+    size_t nsyms;
+    char syms_err[256];
+    uint64_t lang; /* DW_AT_language */
+    uint64_t addr_base, loclists_base; /* DWARF 5 (defaults 8 and 12) */
+    bool globals_done;
+    const wb_var **globals;
+    size_t nglobals;
 } unit;
 
 struct wb_dwarf {
@@ -194,6 +205,21 @@ struct wb_dwarf {
     char units_err[256];
     unit *units;
     size_t nunits;
+
+    /* variables and types: caches by DIE offset (see below) */
+    struct omap {
+        uint64_t *keys; /* offset + 1; 0 = empty slot */
+        void **vals;
+        size_t cap, n;
+    } types, vars, scope_vars;
+    struct tqueue {
+        struct tnode **v;
+        size_t n, cap;
+    } pending, done, copies;
+    wb_type *void_type;
+    bool files_done;
+    const char **files;
+    size_t nfiles;
 };
 
 /* -------------------------------------------------- object access */
@@ -381,8 +407,17 @@ void wb_dwarf_close(wb_dwarf *d)
         free(u->seqs);
         free(u->scopes);
         free(u->decls);
+        free(u->syms);
     }
     free(d->units);
+    struct omap *maps[] = {&d->types, &d->vars, &d->scope_vars};
+    for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++) {
+        free(maps[i]->keys);
+        free(maps[i]->vals);
+    }
+    free(d->pending.v);
+    free(d->done.v);
+    free(d->copies.v);
     if (d->dbg) {
         Dwarf_Error e = NULL;
         dwarf_object_finish(d->dbg, &e);
@@ -722,6 +757,198 @@ static wb_status load_units(wb_dwarf *d, wb_error *err)
 
 /* ------------------------------------------------------------- lines */
 
+/* The bytes of section `name` handed to libdwarf, or NULL. */
+static const struct dsec *sec_named(const wb_dwarf *d, const char *name)
+{
+    for (unsigned k = 1; k < d->nsecs; k++)
+        if (strcmp(d->secs[k].name, name) == 0) return &d->secs[k];
+    return NULL;
+}
+
+/* A section offset attribute (DW_FORM_sec_offset, or data4/data8 in
+ * DWARF 2-3). */
+static wb_status attr_secoff(wb_dwarf *d, Dwarf_Die die, Dwarf_Half at, uint64_t *out,
+                             wb_error *err)
+{
+    Dwarf_Attribute a = NULL;
+    Dwarf_Error e = NULL;
+    Dwarf_Off off = 0;
+    wb_status st = attr_get(d, die, at, &a, err);
+    if (st != WB_OK) return st;
+    int rc = dwarf_global_formref(a, &off, &e);
+    if (rc != DW_DLV_OK) {
+        Dwarf_Unsigned u = 0;
+        dw_drop(d, &e);
+        rc = dwarf_formudata(a, &u, &e);
+        off = u;
+    }
+    dwarf_dealloc_attribute(a);
+    if (rc != DW_DLV_OK) return dw_fail(d, e, err, "reading a section offset attribute");
+    *out = off;
+    return WB_OK;
+}
+
+/* A bounded reader over section bytes for the checks below. */
+typedef struct rd {
+    const uint8_t *p;
+    size_t pos, end;
+    bool bad;
+} rd;
+
+static uint64_t rd_fixed(rd *r, size_t n)
+{
+    uint64_t v = 0;
+    if (r->bad || r->end - r->pos < n) {
+        r->bad = true;
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        v |= (uint64_t)r->p[r->pos + i] << (8 * i);
+    r->pos += n;
+    return v;
+}
+
+static uint64_t rd_uleb(rd *r)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; !r->bad; shift += 7) {
+        if (r->pos >= r->end || shift >= 64) {
+            r->bad = true;
+            break;
+        }
+        uint8_t b = r->p[r->pos++];
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) return v;
+    }
+    return 0;
+}
+
+static void rd_skip(rd *r, uint64_t n)
+{
+    if (r->bad || r->end - r->pos < n)
+        r->bad = true;
+    else
+        r->pos += (size_t)n;
+}
+
+static void rd_cstr(rd *r)
+{
+    while (!r->bad && r->pos < r->end && r->p[r->pos]) r->pos++;
+    rd_skip(r, 1);
+}
+
+/* One DWARF 5 line header entry format list and its entries (6.2.4.1,
+ * items 14-20): every form must be one the format allows, and the entries
+ * must fit in the header. NULL when fine, else what is wrong. */
+static const char *line_entries_ok(rd *r, uint8_t offsize)
+{
+    uint64_t fmt[2 * 32];
+    unsigned nfmt = (unsigned)rd_fixed(r, 1);
+    if (nfmt > 32) return "too many entry formats";
+    for (unsigned i = 0; i < nfmt; i++) {
+        fmt[2 * i] = rd_uleb(r);
+        fmt[2 * i + 1] = rd_uleb(r);
+        switch (fmt[2 * i + 1]) {
+        case DW_FORM_string: case DW_FORM_line_strp: case DW_FORM_strp: case DW_FORM_strx:
+        case DW_FORM_strx1: case DW_FORM_strx2: case DW_FORM_strx3: case DW_FORM_strx4:
+        case DW_FORM_udata: case DW_FORM_data1: case DW_FORM_data2: case DW_FORM_data4:
+        case DW_FORM_data8: case DW_FORM_data16: case DW_FORM_block: break;
+        default: return "an entry format with a form not allowed there";
+        }
+    }
+    uint64_t count = rd_uleb(r);
+    if (r->bad) return "it ends inside an entry format list";
+    /* every entry takes at least one byte per format: the count is
+     * bounded by the header's size (libdwarf allocates by it) */
+    if (count > 0 && nfmt == 0) return "entries without a format";
+    if (count > r->end - r->pos) return "more entries than the header has bytes";
+    for (uint64_t k = 0; k < count && !r->bad; k++)
+        for (unsigned i = 0; i < nfmt; i++) {
+            switch (fmt[2 * i + 1]) {
+            case DW_FORM_string: rd_cstr(r); break;
+            case DW_FORM_line_strp:
+            case DW_FORM_strp: rd_skip(r, offsize); break;
+            case DW_FORM_strx:
+            case DW_FORM_udata: rd_uleb(r); break;
+            case DW_FORM_strx1:
+            case DW_FORM_data1: rd_skip(r, 1); break;
+            case DW_FORM_strx2:
+            case DW_FORM_data2: rd_skip(r, 2); break;
+            case DW_FORM_strx3: rd_skip(r, 3); break;
+            case DW_FORM_strx4:
+            case DW_FORM_data4: rd_skip(r, 4); break;
+            case DW_FORM_data8: rd_skip(r, 8); break;
+            case DW_FORM_data16: rd_skip(r, 16); break;
+            default: rd_skip(r, rd_uleb(r)); break; /* DW_FORM_block */
+            }
+        }
+    return r->bad ? "entries past the end of the header" : NULL;
+}
+
+/* Whether the line table header at `off` of .debug_line is sound enough
+ * for libdwarf (DWARF 4 6.2.4, DWARF 5 6.2.4): lengths inside the
+ * section, a known version, a nonzero line_range, standard_opcode_lengths,
+ * directory and file lists inside header_length. libdwarf 20210528 sizes
+ * allocations by the counts in this header without checking them against
+ * the section (a corrupt DWARF 5 count made it calloc about 768 GB, which
+ * aborts under ASan), so a table that fails here is never handed to it.
+ * NULL when fine, else what is wrong. */
+static const char *line_header_ok(const uint8_t *p, size_t n, uint64_t off)
+{
+    rd r = {p, 0, n, false};
+    if (off >= n) return "offset past the end of .debug_line";
+    r.pos = (size_t)off;
+    uint8_t offsize = 4;
+    uint64_t len = rd_fixed(&r, 4);
+    if (len == 0xffffffffu) {
+        offsize = 8;
+        len = rd_fixed(&r, 8);
+    } else if (len >= 0xfffffff0u) {
+        return "reserved unit length";
+    }
+    if (r.bad || len > r.end - r.pos) return "unit length past the end of the section";
+    r.end = r.pos + (size_t)len;
+    uint64_t version = rd_fixed(&r, 2);
+    if (r.bad || version < 2 || version > 5) return "unknown version";
+    if (version >= 5) {
+        uint64_t asz = rd_fixed(&r, 1), seg = rd_fixed(&r, 1);
+        if (asz != 4 && asz != 8) return "bad address size";
+        if (seg != 0) return "segment selectors";
+    }
+    uint64_t hlen = rd_fixed(&r, offsize);
+    if (r.bad || hlen > r.end - r.pos) return "header length past the end of the unit";
+    r.end = r.pos + (size_t)hlen;
+    uint64_t min_inst = rd_fixed(&r, 1);
+    uint64_t max_ops = version >= 4 ? rd_fixed(&r, 1) : 1;
+    rd_fixed(&r, 1); /* default_is_stmt */
+    rd_fixed(&r, 1); /* line_base */
+    uint64_t line_range = rd_fixed(&r, 1);
+    uint64_t opcode_base = rd_fixed(&r, 1);
+    if (r.bad) return "header too short";
+    if (min_inst == 0 || max_ops == 0 || line_range == 0 || opcode_base == 0)
+        return "zero instruction length, line range or opcode base";
+    rd_skip(&r, opcode_base - 1); /* standard_opcode_lengths */
+    if (r.bad) return "standard_opcode_lengths past the end of the header";
+    if (version >= 5) {
+        const char *why = line_entries_ok(&r, offsize);
+        if (!why) why = line_entries_ok(&r, offsize);
+        return why;
+    }
+    /* DWARF 2-4: include_directories, then file_names, each ended by an
+     * empty string */
+    while (!r.bad && r.pos < r.end && p[r.pos]) rd_cstr(&r);
+    rd_skip(&r, 1);
+    while (!r.bad && r.pos < r.end && p[r.pos]) {
+        rd_cstr(&r);
+        rd_uleb(&r);
+        rd_uleb(&r);
+        rd_uleb(&r);
+    }
+    rd_skip(&r, 1);
+    return r.bad ? "directory or file list past the end of the header" : NULL;
+}
+
+
 static int cmp_seq(const void *a, const void *b)
 {
     const seq *x = a, *y = b;
@@ -816,6 +1043,18 @@ static wb_status load_lines(wb_dwarf *d, unit *u, wb_error *err)
 
     if (u->lines_state == ST_OK) return WB_OK;
     if (u->lines_state == ST_BAD) return wb_fail(err, "%s", u->err);
+    uint64_t stmt_off = 0;
+    const struct dsec *ls = sec_named(d, ".debug_line");
+    if (ls && attr_secoff(d, u->die, DW_AT_stmt_list, &stmt_off, &tmp) == WB_OK &&
+        stmt_off < ls->size) {
+        const char *why = line_header_ok(ls->data, ls->size, stmt_off);
+        if (why) {
+            snprintf(tmp.msg, sizeof tmp.msg,
+                     "corrupt DWARF: the line table header at .debug_line offset 0x%llx is "
+                     "malformed: %s", (unsigned long long)stmt_off, why);
+            return lines_fail(u, err, tmp.msg);
+        }
+    }
     int rc = dwarf_srclines_b(u->die, &version, &ntables, &lc, &e);
     if (rc == DW_DLV_NO_ENTRY) {
         /* normal for a unit without DW_AT_stmt_list; with one, the table
@@ -1770,4 +2009,1763 @@ void wb_line_sites_free(wb_line_sites *s)
 {
     free(s->sites);
     memset(s, 0, sizeof *s);
+}
+
+/* ------------------------------------------------- variables and types */
+
+/* Types are built from their DIEs without recursion: type_ref() returns
+ * the object cached for a DIE offset, registering an empty one and queueing
+ * it when there is none; type_get() then fills queued objects until the
+ * queue is empty (filling a struct queues its member types, which may be
+ * the struct itself: it is already registered, so recursive types end).
+ * A restrict/atomic qualifier (not in the model) and an incomplete struct
+ * whose definition is elsewhere become copies of the type they stand for,
+ * made after the queue is drained; then sizes of arrays, bitfield storage
+ * and enum signedness are computed, and chains of pointers, qualifiers,
+ * typedefs and arrays are checked to end (corrupt DWARF can make them
+ * cycles, which every consumer would follow forever). */
+
+/* Longest target chain (typedef, cv, pointer, array) accepted. */
+#define MAX_TYPE_CHAIN 64
+/* Subranges per array, members per struct, entries per location list. */
+#define MAX_DIMS 32
+#define MAX_LIST 100000
+
+typedef struct tnode {
+    wb_type t; /* first: a wb_type * is a tnode * */
+    bool filled;
+    struct tnode *copy_of; /* see above */
+    uint64_t *bitpos;      /* per member: DW_AT_data_bit_offset, or UINT64_MAX */
+} tnode;
+
+enum {
+    SYM_DECL = 1,  /* DW_AT_declaration */
+    SYM_LOCAL = 2, /* inside a function */
+    SYM_LOC = 4,   /* a variable with DW_AT_location or DW_AT_const_value */
+};
+
+typedef struct sym {
+    uint64_t off;
+    uint64_t spec; /* DW_AT_specification, or 0 */
+    const char *name, *qname;
+    uint16_t tag;
+    uint8_t flags;
+} sym;
+
+typedef struct var_list {
+    const wb_var **v;
+    size_t n;
+} var_list;
+
+/* ---- offset maps (open addressing, malloc'd, freed by wb_dwarf_close) */
+
+static size_t omap_slot(const struct omap *m, uint64_t key)
+{
+    return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 17) & (m->cap - 1);
+}
+
+static void *omap_get(const struct omap *m, uint64_t off)
+{
+    if (!m->cap) return NULL;
+    uint64_t key = off + 1;
+    for (size_t i = omap_slot(m, key);; i = (i + 1) & (m->cap - 1)) {
+        if (m->keys[i] == key) return m->vals[i];
+        if (m->keys[i] == 0) return NULL;
+    }
+}
+
+static bool omap_put(struct omap *m, uint64_t off, void *val)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        struct omap g = {NULL, NULL, m->cap ? m->cap * 2 : 256, 0};
+        g.keys = calloc(g.cap, sizeof *g.keys);
+        g.vals = calloc(g.cap, sizeof *g.vals);
+        if (!g.keys || !g.vals) {
+            free(g.keys);
+            free(g.vals);
+            return false;
+        }
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->keys[i]) {
+                size_t j = omap_slot(&g, m->keys[i]);
+                while (g.keys[j]) j = (j + 1) & (g.cap - 1);
+                g.keys[j] = m->keys[i];
+                g.vals[j] = m->vals[i];
+                g.n++;
+            }
+        free(m->keys);
+        free(m->vals);
+        *m = g;
+    }
+    uint64_t key = off + 1;
+    size_t i = omap_slot(m, key);
+    while (m->keys[i] && m->keys[i] != key) i = (i + 1) & (m->cap - 1);
+    if (!m->keys[i]) m->n++;
+    m->keys[i] = key;
+    m->vals[i] = val;
+    return true;
+}
+
+static bool tq_push(struct tqueue *q, tnode *n)
+{
+    if (q->n == q->cap) {
+        size_t cap = q->cap ? q->cap * 2 : 64;
+        tnode **nv = realloc(q->v, cap * sizeof *nv);
+        if (!nv) return false;
+        q->v = nv;
+        q->cap = cap;
+    }
+    q->v[q->n++] = n;
+    return true;
+}
+
+/* ---- DIE access */
+
+/* The DIE at a .debug_info offset, checked to lie inside a unit's DIEs
+ * first (libdwarf follows any offset it is given). */
+static wb_status die_at(wb_dwarf *d, uint64_t off, Dwarf_Die *out, unit **uo, wb_error *err)
+{
+    Dwarf_Error e = NULL;
+    unit *u = unit_of_offset(d, off);
+    *out = NULL;
+    if (!u || off < u->off + 11)
+        return wb_fail(err, "corrupt DWARF: DIE reference 0x%llx is outside every unit",
+                       (unsigned long long)off);
+    int rc = dwarf_offdie_b(d->dbg, off, 1, out, &e);
+    if (rc == DW_DLV_NO_ENTRY)
+        return wb_fail(err, "corrupt DWARF: no DIE at offset 0x%llx", (unsigned long long)off);
+    if (rc != DW_DLV_OK) return dw_fail(d, e, err, "reading a DIE by offset");
+    if (uo) *uo = u;
+    return WB_OK;
+}
+
+static wb_status die_tag(wb_dwarf *d, Dwarf_Die die, Dwarf_Half *tag, wb_error *err)
+{
+    Dwarf_Error e = NULL;
+    if (dwarf_tag(die, tag, &e) != DW_DLV_OK) return dw_fail(d, e, err, "reading a DIE tag");
+    return WB_OK;
+}
+
+static wb_status die_off(wb_dwarf *d, Dwarf_Die die, uint64_t *off, wb_error *err)
+{
+    Dwarf_Error e = NULL;
+    Dwarf_Off o = 0;
+    if (dwarf_dieoffset(die, &o, &e) != DW_DLV_OK)
+        return dw_fail(d, e, err, "reading a DIE offset");
+    *off = o;
+    return WB_OK;
+}
+
+static bool has_attr(wb_dwarf *d, Dwarf_Die die, Dwarf_Half at)
+{
+    Dwarf_Error e = NULL;
+    Dwarf_Bool has = 0;
+    if (dwarf_hasattr(die, at, &has, &e) != DW_DLV_OK) {
+        dw_drop(d, &e);
+        return false;
+    }
+    return has != 0;
+}
+
+/* A flag attribute: false when absent or unreadable. */
+static bool attr_flag(wb_dwarf *d, Dwarf_Die die, Dwarf_Half at)
+{
+    Dwarf_Attribute a = NULL;
+    Dwarf_Error e = NULL;
+    Dwarf_Bool v = 0;
+    wb_error tmp;
+    if (attr_get(d, die, at, &a, &tmp) != WB_OK) return false;
+    if (dwarf_formflag(a, &v, &e) != DW_DLV_OK) {
+        dw_drop(d, &e);
+        v = 1; /* DW_FORM_flag_present and friends: being there is the flag */
+    }
+    dwarf_dealloc_attribute(a);
+    return v != 0;
+}
+
+/* A signed constant (DW_AT_const_value of enumerators, bounds). */
+static wb_status attr_sdata(wb_dwarf *d, Dwarf_Die die, Dwarf_Half at, int64_t *out,
+                            Dwarf_Half *form_out, wb_error *err)
+{
+    Dwarf_Attribute a = NULL;
+    Dwarf_Error e = NULL;
+    Dwarf_Half form = 0;
+    wb_status st = attr_get(d, die, at, &a, err);
+    if (st != WB_OK) return st;
+    int rc = dwarf_whatform(a, &form, &e);
+    if (rc == DW_DLV_OK) {
+        if (form == DW_FORM_sdata || form == DW_FORM_implicit_const) {
+            Dwarf_Signed v = 0;
+            rc = dwarf_formsdata(a, &v, &e);
+            *out = v;
+        } else {
+            Dwarf_Unsigned v = 0;
+            rc = dwarf_formudata(a, &v, &e);
+            *out = (int64_t)v;
+        }
+    }
+    dwarf_dealloc_attribute(a);
+    if (rc != DW_DLV_OK) return dw_fail(d, e, err, "reading a constant attribute");
+    if (form_out) *form_out = form;
+    return WB_OK;
+}
+
+/* Calls fn for each child of `die` (offsets must grow: a corrupt sibling
+ * chain must not loop). */
+typedef wb_status (*child_fn)(wb_dwarf *d, Dwarf_Die child, Dwarf_Half tag, uint64_t off,
+                              void *ctx, wb_error *err);
+
+static wb_status each_child(wb_dwarf *d, Dwarf_Die die, child_fn fn, void *ctx, wb_error *err)
+{
+    Dwarf_Error e = NULL;
+    Dwarf_Die child = NULL;
+    uint64_t last = 0;
+    int rc = dwarf_child(die, &child, &e);
+    if (rc == DW_DLV_NO_ENTRY) return WB_OK;
+    if (rc != DW_DLV_OK) return dw_fail(d, e, err, "reading DIE children");
+    while (child) {
+        Dwarf_Half tag = 0;
+        uint64_t off = 0;
+        wb_status st = die_tag(d, child, &tag, err);
+        if (st == WB_OK) st = die_off(d, child, &off, err);
+        if (st == WB_OK && off <= last)
+            st = wb_fail(err, "corrupt DWARF: DIE siblings out of order at 0x%llx",
+                         (unsigned long long)off);
+        last = off;
+        if (st == WB_OK) st = fn(d, child, tag, off, ctx, err);
+        Dwarf_Die sib = NULL;
+        if (st == WB_OK) {
+            rc = dwarf_siblingof_b(d->dbg, child, 1, &sib, &e);
+            if (rc == DW_DLV_ERROR) st = dw_fail(d, e, err, "reading DIE siblings");
+        }
+        dwarf_dealloc_die(child);
+        if (st != WB_OK) {
+            if (sib) dwarf_dealloc_die(sib);
+            return st;
+        }
+        child = rc == DW_DLV_OK ? sib : NULL;
+    }
+    return WB_OK;
+}
+
+/* ---- the per-unit index of named types and variables */
+
+typedef struct sym_walk {
+    unit *u;
+    struct sym *v;
+    size_t n, cap;
+    char qual[1024];
+    int depth;
+    bool in_func;
+} sym_walk;
+
+static wb_status sym_child(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, uint64_t off, void *ctx,
+                           wb_error *err);
+
+static wb_status sym_children(wb_dwarf *d, sym_walk *w, Dwarf_Die die, const char *scope,
+                              bool in_func, wb_error *err)
+{
+    size_t len = strlen(w->qual);
+    bool was = w->in_func;
+    if (++w->depth > MAX_DIE_DEPTH) return wb_fail(err, "corrupt DWARF: DIEs nested too deeply");
+    if (scope && !in_func) snprintf(w->qual + len, sizeof w->qual - len, "%s::", scope);
+    w->in_func = in_func;
+    wb_status st = each_child(d, die, sym_child, w, err);
+    w->qual[len] = 0;
+    w->in_func = was;
+    w->depth--;
+    return st;
+}
+
+static wb_status sym_child(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, uint64_t off, void *ctx,
+                           wb_error *err)
+{
+    sym_walk *w = ctx;
+    bool record = false, descend = false, func = false;
+    switch (tag) {
+    case DW_TAG_namespace: descend = true; break;
+    case DW_TAG_structure_type:
+    case DW_TAG_class_type:
+    case DW_TAG_union_type: record = descend = true; break;
+    case DW_TAG_enumeration_type:
+    case DW_TAG_typedef:
+    case DW_TAG_base_type:
+    case DW_TAG_unspecified_type:
+    case DW_TAG_variable: record = true; break;
+    case DW_TAG_member:
+        /* DWARF 4 static data members: declarations that definitions
+         * name through DW_AT_specification */
+        record = has_attr(d, die, DW_AT_declaration);
+        break;
+    case DW_TAG_subprogram:
+    case DW_TAG_lexical_block: descend = func = true; break;
+    default: break;
+    }
+    const char *name = NULL;
+    wb_status st;
+    if (record || tag == DW_TAG_namespace) {
+        if ((st = attr_string(d, die, DW_AT_name, &name, err)) == WB_ERROR) return st;
+    }
+    if (record) {
+        if (w->n == w->cap) {
+            size_t cap = w->cap ? w->cap * 2 : 128;
+            sym *nv = realloc(w->v, cap * sizeof *nv);
+            if (!nv) return wb_fail(err, "out of memory");
+            w->v = nv;
+            w->cap = cap;
+        }
+        sym *s = &w->v[w->n];
+        memset(s, 0, sizeof *s);
+        s->off = off;
+        s->tag = tag;
+        s->name = name;
+        s->qname = name;
+        if (name && w->qual[0] && !w->in_func) {
+            size_t n = strlen(w->qual) + strlen(name) + 1;
+            char *q = arena_alloc(&d->mem, n);
+            if (!q) return wb_fail(err, "out of memory");
+            snprintf(q, n, "%s%s", w->qual, name);
+            s->qname = q;
+        }
+        if (has_attr(d, die, DW_AT_declaration)) s->flags |= SYM_DECL;
+        if (w->in_func) s->flags |= SYM_LOCAL;
+        if (tag == DW_TAG_variable || tag == DW_TAG_member) {
+            if (has_attr(d, die, DW_AT_location) || has_attr(d, die, DW_AT_const_value))
+                s->flags |= SYM_LOC;
+            uint64_t spec = 0;
+            if ((st = attr_ref(d, die, DW_AT_specification, &spec, err)) == WB_ERROR) return st;
+            if (st == WB_OK) s->spec = spec;
+        }
+        w->n++;
+    }
+    if (!descend) return WB_OK;
+    if (!name && !func && (tag == DW_TAG_namespace))
+        name = "(anonymous namespace)";
+    else if (!name && !func)
+        name = "(anonymous)";
+    return sym_children(d, w, die, func ? NULL : name, func || w->in_func, err);
+}
+
+static int cmp_sym(const void *a, const void *b)
+{
+    const sym *x = a, *y = b;
+    return (x->off > y->off) - (x->off < y->off);
+}
+
+static wb_status load_syms(wb_dwarf *d, unit *u, wb_error *err);
+
+/* The indexed DIE at `off` (any unit), or NULL. */
+static sym *sym_at(wb_dwarf *d, uint64_t off)
+{
+    unit *u = unit_of_offset(d, off);
+    wb_error tmp;
+    if (!u || (u->syms_state != ST_OK && load_syms(d, u, &tmp) != WB_OK)) return NULL;
+    size_t lo = 0, hi = u->nsyms;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (u->syms[mid].off < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < u->nsyms && u->syms[lo].off == off ? &u->syms[lo] : NULL;
+}
+
+static wb_status load_syms(wb_dwarf *d, unit *u, wb_error *err)
+{
+    sym_walk w;
+    wb_error tmp;
+    if (u->syms_state == ST_OK || u->syms_state == ST_BUSY) return WB_OK;
+    if (u->syms_state == ST_BAD) return wb_fail(err, "%s", u->syms_err);
+    memset(&w, 0, sizeof w);
+    w.u = u;
+    u->syms_state = ST_BUSY;
+    uint64_t v = 0;
+    if (attr_udata(d, u->die, DW_AT_language, &v, &tmp) == WB_OK) u->lang = v;
+    u->addr_base = attr_secoff(d, u->die, DW_AT_addr_base, &v, &tmp) == WB_OK ? v : 8;
+    u->loclists_base = attr_secoff(d, u->die, DW_AT_loclists_base, &v, &tmp) == WB_OK ? v : 12;
+    wb_status st = sym_children(d, &w, u->die, NULL, false, &tmp);
+    if (st != WB_OK) {
+        free(w.v);
+        snprintf(u->syms_err, sizeof u->syms_err, "%s", tmp.msg);
+        u->syms_state = ST_BAD;
+        return wb_fail(err, "%s", tmp.msg);
+    }
+    /* pre-order: already sorted, unless the walk met out-of-order DIEs */
+    if (w.n) qsort(w.v, w.n, sizeof *w.v, cmp_sym);
+    u->syms = w.v;
+    u->nsyms = w.n;
+    u->syms_state = ST_OK;
+    /* definitions named through their declarations (C++ static members,
+     * namespace variables defined out of line): the name from the first
+     * DIE of the chain that has one, the qualified name from the last */
+    for (size_t i = 0; i < u->nsyms; i++) {
+        sym *s = &u->syms[i];
+        const sym *x = s;
+        for (int k = 0; k < MAX_ORIGIN_DEPTH && x->spec; k++) {
+            const sym *y = sym_at(d, x->spec);
+            if (!y || y == x) break;
+            x = y;
+            if (!s->name) s->name = x->name;
+            if (x->qname) s->qname = x->qname;
+        }
+    }
+    return WB_OK;
+}
+
+/* ---- types */
+
+static wb_type *void_type(wb_dwarf *d)
+{
+    if (!d->void_type) {
+        d->void_type = arena_alloc(&d->mem, sizeof *d->void_type);
+        if (d->void_type) {
+            memset(d->void_type, 0, sizeof *d->void_type);
+            d->void_type->kind = WB_TYPE_VOID;
+            d->void_type->name = d->void_type->qualified_name = "void";
+        }
+    }
+    return d->void_type;
+}
+
+/* The type object for the DIE at `off`, queued for filling when new. */
+static tnode *type_ref(wb_dwarf *d, uint64_t off, wb_error *err)
+{
+    tnode *n = omap_get(&d->types, off);
+    if (n) return n;
+    n = arena_alloc(&d->mem, sizeof *n);
+    if (!n) return wb_fail(err, "out of memory"), NULL;
+    memset(n, 0, sizeof *n);
+    n->t.kind = WB_TYPE_UNKNOWN;
+    n->t.die_offset = off;
+    if (!omap_put(&d->types, off, n) || !tq_push(&d->pending, n))
+        return wb_fail(err, "out of memory"), NULL;
+    return n;
+}
+
+/* The type named by DW_AT_type of `die`: void when absent. */
+static wb_status type_attr(wb_dwarf *d, Dwarf_Die die, const wb_type **out, wb_error *err)
+{
+    uint64_t off = 0;
+    wb_status st = attr_ref(d, die, DW_AT_type, &off, err);
+    if (st == WB_ERROR) return st;
+    if (st == WB_NOT_FOUND) {
+        *out = void_type(d);
+        return *out ? WB_OK : wb_fail(err, "out of memory");
+    }
+    tnode *n = type_ref(d, off, err);
+    if (!n) return WB_ERROR;
+    *out = &n->t;
+    return WB_OK;
+}
+
+static wb_base_enc base_enc(uint64_t ate, uint64_t size)
+{
+    switch (ate) {
+    case DW_ATE_boolean: return WB_ENC_BOOL;
+    case DW_ATE_float: return WB_ENC_FLOAT;
+    case DW_ATE_signed_char: return WB_ENC_SIGNED_CHAR;
+    case DW_ATE_unsigned_char: return size == 1 ? WB_ENC_UNSIGNED_CHAR : WB_ENC_UNSIGNED;
+    case DW_ATE_UTF: return size == 1 ? WB_ENC_UNSIGNED_CHAR : WB_ENC_UTF;
+    case DW_ATE_signed: return WB_ENC_SIGNED;
+    default: return WB_ENC_UNSIGNED;
+    }
+}
+
+/* An incomplete struct/union/class/enum's definition: a DIE of the same
+ * tag and qualified name with members, in this unit first. 0: none. */
+static uint64_t find_definition(wb_dwarf *d, unit *home, Dwarf_Half tag, const char *qname)
+{
+    wb_error tmp;
+    if (!qname) return 0;
+    for (size_t pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < d->nunits; i++) {
+            unit *u = &d->units[i];
+            if ((pass == 0) != (u == home)) continue;
+            if (load_syms(d, u, &tmp) != WB_OK) continue;
+            for (size_t k = 0; k < u->nsyms; k++) {
+                const sym *s = &u->syms[k];
+                bool same = s->tag == tag || ((s->tag == DW_TAG_class_type ||
+                                               s->tag == DW_TAG_structure_type) &&
+                                              (tag == DW_TAG_class_type ||
+                                               tag == DW_TAG_structure_type));
+                if (same && !(s->flags & SYM_DECL) && s->qname && !(s->flags & SYM_LOCAL) &&
+                    strcmp(s->qname, qname) == 0)
+                    return s->off;
+            }
+        }
+    return 0;
+}
+
+typedef struct fill_ctx {
+    tnode *n;
+    wb_member *members;
+    uint64_t *bitpos;
+    size_t nmembers, mcap;
+    uint64_t dims[MAX_DIMS];
+    size_t ndims;
+    wb_enumerator *enums;
+    size_t nenums, ecap;
+    const wb_type **params;
+    size_t nparams, pcap;
+} fill_ctx;
+
+static bool grow(void **v, size_t *cap, size_t n, size_t elem)
+{
+    if (n < *cap) return true;
+    size_t c = *cap ? *cap * 2 : 8;
+    void *nv = realloc(*v, c * elem);
+    if (!nv) return false;
+    *v = nv;
+    *cap = c;
+    return true;
+}
+
+/* DW_AT_data_member_location: a constant, or (DWARF 2) an expression
+ * DW_OP_plus_uconst N. */
+static wb_status member_offset(wb_dwarf *d, Dwarf_Die die, uint64_t *out, wb_error *err)
+{
+    Dwarf_Attribute a = NULL;
+    Dwarf_Error e = NULL;
+    Dwarf_Half form = 0;
+    *out = 0;
+    wb_status st = attr_get(d, die, DW_AT_data_member_location, &a, err);
+    if (st != WB_OK) return st == WB_NOT_FOUND ? WB_OK : st; /* unions: 0 */
+    int rc = dwarf_whatform(a, &form, &e);
+    dwarf_dealloc_attribute(a);
+    if (rc != DW_DLV_OK) return dw_fail(d, e, err, "DW_AT_data_member_location form");
+    if (form == DW_FORM_exprloc || form == DW_FORM_block1 || form == DW_FORM_block2 ||
+        form == DW_FORM_block4 || form == DW_FORM_block) {
+        const uint8_t *p = NULL;
+        size_t len = 0;
+        if ((st = attr_exprloc(d, die, DW_AT_data_member_location, &p, &len, err)) != WB_OK)
+            return st;
+        rd r = {p, 1, len, false};
+        if (len < 2 || p[0] != DW_OP_plus_uconst)
+            return wb_fail(err, "unsupported DW_AT_data_member_location expression");
+        *out = rd_uleb(&r);
+        if (r.bad || r.pos != len)
+            return wb_fail(err, "unsupported DW_AT_data_member_location expression");
+        return WB_OK;
+    }
+    return attr_udata(d, die, DW_AT_data_member_location, out, err);
+}
+
+static wb_status fill_child(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, uint64_t off, void *ctx,
+                            wb_error *err)
+{
+    fill_ctx *c = ctx;
+    wb_type *t = &c->n->t;
+    wb_status st;
+    (void)off;
+    if ((t->kind == WB_TYPE_STRUCT || t->kind == WB_TYPE_UNION) &&
+        (tag == DW_TAG_member || tag == DW_TAG_inheritance)) {
+        /* static data members (DWARF 4: DW_TAG_member declarations) are
+         * variables, not storage */
+        if (tag == DW_TAG_member && has_attr(d, die, DW_AT_declaration)) return WB_OK;
+        if (!grow((void **)&c->members, &c->mcap, c->nmembers, sizeof *c->members))
+            return wb_fail(err, "out of memory");
+        wb_member *m = &c->members[c->nmembers];
+        memset(m, 0, sizeof *m);
+        m->is_base = tag == DW_TAG_inheritance;
+        if (!m->is_base && (st = attr_string(d, die, DW_AT_name, &m->name, err)) == WB_ERROR)
+            return st;
+        if ((st = type_attr(d, die, &m->type, err)) != WB_OK) return st;
+        if ((st = member_offset(d, die, &m->offset, err)) != WB_OK) return st;
+        uint64_t bits = 0, bitoff = 0, bytes = 0, pos = UINT64_MAX;
+        if ((st = attr_udata(d, die, DW_AT_bit_size, &bits, err)) == WB_ERROR) return st;
+        if (st == WB_OK) {
+            if (bits == 0 || bits > 64) return wb_fail(err, "corrupt DWARF: bit size %llu",
+                                                       (unsigned long long)bits);
+            m->bit_size = (uint32_t)bits;
+            if ((st = attr_udata(d, die, DW_AT_data_bit_offset, &pos, err)) == WB_ERROR)
+                return st;
+            if (st == WB_NOT_FOUND) {
+                /* DWARF 2/3: DW_AT_bit_offset counts from the most
+                 * significant bit of DW_AT_byte_size bytes at the member
+                 * location (5.7.6 of DWARF 3); little-endian storage puts
+                 * the lowest bit at size*8 - bit_offset - bit_size */
+                pos = UINT64_MAX;
+                if ((st = attr_udata(d, die, DW_AT_bit_offset, &bitoff, err)) == WB_ERROR)
+                    return st;
+                if ((st = attr_udata(d, die, DW_AT_byte_size, &bytes, err)) == WB_ERROR)
+                    return st;
+                if (bytes == 0 || bytes > 8 || bitoff + bits > bytes * 8)
+                    return wb_fail(err, "corrupt DWARF: bitfield without a usable "
+                                        "DW_AT_byte_size/DW_AT_bit_offset");
+                m->bit_offset = (uint32_t)(bytes * 8 - bitoff - bits);
+            } else if (pos > UINT32_MAX * 8ull) {
+                return wb_fail(err, "corrupt DWARF: bit offset %llu", (unsigned long long)pos);
+            }
+        }
+        /* bitpos grows with members (same capacity) */
+        uint64_t *nb = realloc(c->bitpos, c->mcap * sizeof *nb);
+        if (!nb) return wb_fail(err, "out of memory");
+        c->bitpos = nb;
+        c->bitpos[c->nmembers] = pos;
+        c->nmembers++;
+        return WB_OK;
+    }
+    if (t->kind == WB_TYPE_ARRAY && (tag == DW_TAG_subrange_type ||
+                                     tag == DW_TAG_enumeration_type)) {
+        if (c->ndims >= MAX_DIMS) return wb_fail(err, "corrupt DWARF: too many array dimensions");
+        int64_t count = 0, lo = 0, hi = 0;
+        Dwarf_Half form = 0;
+        st = attr_sdata(d, die, DW_AT_count, &count, &form, err);
+        if (st == WB_ERROR) return st;
+        if (st == WB_NOT_FOUND) {
+            count = 0;
+            if ((st = attr_sdata(d, die, DW_AT_lower_bound, &lo, NULL, err)) == WB_ERROR) return st;
+            if ((st = attr_sdata(d, die, DW_AT_upper_bound, &hi, &form, err)) == WB_ERROR)
+                return st;
+            if (st == WB_OK && hi >= lo && hi - lo < INT64_MAX) count = hi - lo + 1;
+        }
+        /* -1 or a non-constant (VLA) bound: unknown */
+        c->dims[c->ndims++] = count > 0 ? (uint64_t)count : 0;
+        return WB_OK;
+    }
+    if (t->kind == WB_TYPE_ENUM && tag == DW_TAG_enumerator) {
+        if (!grow((void **)&c->enums, &c->ecap, c->nenums, sizeof *c->enums))
+            return wb_fail(err, "out of memory");
+        wb_enumerator *en = &c->enums[c->nenums];
+        memset(en, 0, sizeof *en);
+        if ((st = attr_string(d, die, DW_AT_name, &en->name, err)) == WB_ERROR) return st;
+        if (!en->name) en->name = "?";
+        if ((st = attr_sdata(d, die, DW_AT_const_value, &en->value, NULL, err)) == WB_ERROR)
+            return st;
+        c->nenums++;
+        return WB_OK;
+    }
+    if (t->kind == WB_TYPE_FUNCTION) {
+        if (tag == DW_TAG_unspecified_parameters) t->varargs = true;
+        if (tag != DW_TAG_formal_parameter) return WB_OK;
+        if (!grow((void **)&c->params, &c->pcap, c->nparams, sizeof *c->params))
+            return wb_fail(err, "out of memory");
+        if ((st = type_attr(d, die, &c->params[c->nparams], err)) != WB_OK) return st;
+        c->nparams++;
+    }
+    return WB_OK;
+}
+
+/* Copies a malloc'd array into the arena. */
+static const void *arena_copy(wb_dwarf *d, const void *p, size_t bytes)
+{
+    if (!bytes) return NULL;
+    void *q = arena_alloc(&d->mem, bytes);
+    if (q) memcpy(q, p, bytes);
+    return q;
+}
+
+/* Fills one queued type from its DIE. */
+static wb_status type_fill(wb_dwarf *d, tnode *n, wb_error *err)
+{
+    Dwarf_Die die = NULL;
+    Dwarf_Half tag = 0;
+    unit *u = NULL;
+    wb_type *t = &n->t;
+    fill_ctx c;
+    memset(&c, 0, sizeof c);
+    c.n = n;
+    wb_status st = die_at(d, t->die_offset, &die, &u, err);
+    if (st != WB_OK) return st;
+    if ((st = die_tag(d, die, &tag, err)) != WB_OK) goto out;
+    const char *name = NULL;
+    if ((st = attr_string(d, die, DW_AT_name, &name, err)) == WB_ERROR) goto out;
+    uint64_t size = 0;
+    if ((st = attr_udata(d, die, DW_AT_byte_size, &size, err)) == WB_ERROR) goto out;
+    const sym *s = name ? sym_at(d, t->die_offset) : NULL;
+    t->name = name;
+    t->qualified_name = s && s->qname ? s->qname : name;
+    t->size = size;
+    st = WB_OK;
+    bool children = false;
+    switch (tag) {
+    case DW_TAG_base_type: {
+        uint64_t ate = 0;
+        t->kind = WB_TYPE_BASE;
+        if ((st = attr_udata(d, die, DW_AT_encoding, &ate, err)) == WB_ERROR) goto out;
+        t->enc = base_enc(ate, size);
+        st = WB_OK;
+        break;
+    }
+    case DW_TAG_unspecified_type: /* decltype(nullptr) */
+        t->kind = WB_TYPE_VOID;
+        break;
+    case DW_TAG_pointer_type:
+    case DW_TAG_reference_type:
+    case DW_TAG_rvalue_reference_type:
+        t->kind = tag == DW_TAG_pointer_type ? WB_TYPE_POINTER : WB_TYPE_REFERENCE;
+        t->name = t->qualified_name = NULL;
+        if (!t->size) t->size = 4; /* wasm32 */
+        st = type_attr(d, die, &t->target, err);
+        break;
+    case DW_TAG_const_type:
+    case DW_TAG_volatile_type:
+        t->kind = tag == DW_TAG_const_type ? WB_TYPE_CONST : WB_TYPE_VOLATILE;
+        st = type_attr(d, die, &t->target, err);
+        break;
+    case DW_TAG_restrict_type:
+    case DW_TAG_atomic_type: {
+        /* not in the model: the same as the qualified type */
+        const wb_type *target = NULL;
+        if ((st = type_attr(d, die, &target, err)) != WB_OK) goto out;
+        n->copy_of = (tnode *)(uintptr_t)target; /* every target is a tnode or void */
+        if (target == d->void_type) {
+            *t = *target;
+            n->copy_of = NULL;
+        }
+        break;
+    }
+    case DW_TAG_typedef:
+        t->kind = WB_TYPE_TYPEDEF;
+        if (!t->name) t->name = t->qualified_name = "?";
+        st = type_attr(d, die, &t->target, err);
+        break;
+    case DW_TAG_structure_type:
+    case DW_TAG_class_type:
+    case DW_TAG_union_type:
+    case DW_TAG_enumeration_type:
+        t->kind = tag == DW_TAG_union_type         ? WB_TYPE_UNION
+                  : tag == DW_TAG_enumeration_type ? WB_TYPE_ENUM
+                                                   : WB_TYPE_STRUCT;
+        t->is_class = tag == DW_TAG_class_type;
+        t->enc = WB_ENC_SIGNED;
+        if (has_attr(d, die, DW_AT_declaration)) {
+            uint64_t def = find_definition(d, u, tag, t->qualified_name);
+            t->declaration = true;
+            if (def && def != t->die_offset) {
+                tnode *dn = type_ref(d, def, err);
+                if (!dn) {
+                    st = WB_ERROR;
+                    goto out;
+                }
+                n->copy_of = dn;
+                break;
+            }
+        }
+        if (tag == DW_TAG_enumeration_type) {
+            const wb_type *under = NULL;
+            uint64_t toff = 0;
+            if ((st = attr_ref(d, die, DW_AT_type, &toff, err)) == WB_ERROR) goto out;
+            if (st == WB_OK && (st = type_attr(d, die, &under, err)) != WB_OK) goto out;
+            t->target = under;
+            st = WB_OK;
+        }
+        children = true;
+        break;
+    case DW_TAG_array_type:
+        t->kind = WB_TYPE_ARRAY;
+        t->name = t->qualified_name = NULL;
+        st = type_attr(d, die, &t->target, err);
+        children = true;
+        break;
+    case DW_TAG_subroutine_type: {
+        uint64_t toff = 0;
+        t->kind = WB_TYPE_FUNCTION;
+        t->name = t->qualified_name = NULL;
+        t->size = 0;
+        if ((st = attr_ref(d, die, DW_AT_type, &toff, err)) == WB_ERROR) goto out;
+        if (st == WB_OK && (st = type_attr(d, die, &t->target, err)) != WB_OK) goto out;
+        st = WB_OK;
+        children = true;
+        break;
+    }
+    default: {
+        const char *tn = NULL;
+        t->kind = WB_TYPE_UNKNOWN;
+        if (dwarf_get_TAG_name(tag, &tn) != DW_DLV_OK) tn = "DW_TAG_?";
+        t->name = t->qualified_name = tn;
+        break;
+    }
+    }
+    if (st != WB_OK) goto out;
+    if (children && (st = each_child(d, die, fill_child, &c, err)) != WB_OK) goto out;
+    if (c.nmembers) {
+        t->members = arena_copy(d, c.members, c.nmembers * sizeof *c.members);
+        t->nmembers = c.nmembers;
+        bool any = false;
+        for (size_t i = 0; i < c.nmembers; i++) any |= c.bitpos[i] != UINT64_MAX;
+        if (any) n->bitpos = (uint64_t *)(uintptr_t)arena_copy(d, c.bitpos,
+                                                               c.nmembers * sizeof *c.bitpos);
+        if (!t->members || (any && !n->bitpos)) st = wb_fail(err, "out of memory");
+        /* base classes first (DWARF lists them first anyway) */
+        wb_member *m = (wb_member *)(uintptr_t)t->members;
+        for (size_t i = 1; i < c.nmembers && st == WB_OK; i++)
+            for (size_t j = i; j > 0 && m[j].is_base && !m[j - 1].is_base; j--) {
+                wb_member x = m[j];
+                m[j] = m[j - 1];
+                m[j - 1] = x;
+                if (n->bitpos) {
+                    uint64_t b = n->bitpos[j];
+                    n->bitpos[j] = n->bitpos[j - 1];
+                    n->bitpos[j - 1] = b;
+                }
+            }
+    }
+    if (c.ndims) {
+        t->dims = arena_copy(d, c.dims, c.ndims * sizeof *c.dims);
+        t->ndims = c.ndims;
+        if (!t->dims) st = wb_fail(err, "out of memory");
+    } else if (t->kind == WB_TYPE_ARRAY) {
+        static const uint64_t unknown = 0;
+        t->dims = &unknown; /* int a[]: one dimension of unknown size */
+        t->ndims = 1;
+    }
+    if (c.nenums) {
+        t->enumerators = arena_copy(d, c.enums, c.nenums * sizeof *c.enums);
+        t->nenumerators = c.nenums;
+        if (!t->enumerators) st = wb_fail(err, "out of memory");
+    }
+    if (c.nparams) {
+        t->params = arena_copy(d, c.params, c.nparams * sizeof *c.params);
+        t->nparams = c.nparams;
+        if (!t->params) st = wb_fail(err, "out of memory");
+    }
+out:
+    free(c.members);
+    free(c.bitpos);
+    free(c.enums);
+    free(c.params);
+    dwarf_dealloc_die(die);
+    return st;
+}
+
+static bool chain_kind(wb_type_kind k)
+{
+    return k == WB_TYPE_POINTER || k == WB_TYPE_REFERENCE || k == WB_TYPE_CONST ||
+           k == WB_TYPE_VOLATILE || k == WB_TYPE_TYPEDEF || k == WB_TYPE_ARRAY;
+}
+
+/* Size in bytes (typedefs and qualifiers followed, arrays multiplied
+ * out); 0 when unknown or absurd. Chains are bounded (checked first). */
+static uint64_t tsize(const wb_type *t)
+{
+    uint64_t mult = 1;
+    for (int i = 0; t && i <= MAX_TYPE_CHAIN; i++) {
+        switch (t->kind) {
+        case WB_TYPE_TYPEDEF:
+        case WB_TYPE_CONST:
+        case WB_TYPE_VOLATILE: t = t->target; continue;
+        case WB_TYPE_ARRAY:
+            if (t->size) return t->size <= UINT32_MAX / mult ? t->size * mult : 0;
+            for (size_t k = 0; k < t->ndims; k++) {
+                if (t->dims[k] == 0) return 0; /* int a[]: unknown */
+                if (mult > UINT32_MAX / t->dims[k]) return 0;
+                mult *= t->dims[k];
+            }
+            t = t->target;
+            continue;
+        default:
+            if (t->size && mult > UINT32_MAX / t->size) return 0;
+            return t->size * mult;
+        }
+    }
+    return 0;
+}
+
+static void mark_corrupt(wb_type *t, const char *why)
+{
+    memset(t, 0, offsetof(wb_type, die_offset));
+    t->kind = WB_TYPE_UNKNOWN;
+    t->name = t->qualified_name = why;
+}
+
+/* The work after a drain (see the comment at the top of this part). */
+static void types_finish(wb_dwarf *d)
+{
+    /* copies, in dependency order; what is left is a cycle */
+    for (bool progress = true; progress;) {
+        progress = false;
+        for (size_t i = 0; i < d->copies.n; i++) {
+            tnode *n = d->copies.v[i];
+            if (n->filled || !n->copy_of->filled) continue;
+            uint64_t off = n->t.die_offset;
+            bool was_decl = n->t.declaration;
+            n->t = n->copy_of->t;
+            if (n->t.kind == WB_TYPE_STRUCT || n->t.kind == WB_TYPE_UNION ||
+                n->t.kind == WB_TYPE_ENUM)
+                n->t.declaration = n->t.declaration && was_decl;
+            else
+                n->t.die_offset = off;
+            n->filled = progress = true;
+        }
+    }
+    for (size_t i = 0; i < d->copies.n; i++) {
+        tnode *n = d->copies.v[i];
+        if (!n->filled) {
+            mark_corrupt(&n->t, "<corrupt DWARF: type cycle>");
+            n->filled = true;
+        }
+        if (!tq_push(&d->done, n)) mark_corrupt(&n->t, "<out of memory>");
+    }
+    d->copies.n = 0;
+    /* chains that do not end */
+    for (size_t i = 0; i < d->done.n; i++) {
+        const wb_type *t = &d->done.v[i]->t;
+        int k = 0;
+        while (t && chain_kind(t->kind) && k <= MAX_TYPE_CHAIN) {
+            t = t->target;
+            k++;
+        }
+        if (k > MAX_TYPE_CHAIN) mark_corrupt(&d->done.v[i]->t, "<corrupt DWARF: type cycle>");
+    }
+    for (size_t i = 0; i < d->done.n; i++) {
+        tnode *n = d->done.v[i];
+        wb_type *t = &n->t;
+        if (t->kind == WB_TYPE_ARRAY && !t->size) t->size = tsize(t);
+        if (t->kind == WB_TYPE_ENUM) {
+            const wb_type *b = t->target;
+            for (int k = 0; b && k < MAX_TYPE_CHAIN && chain_kind(b->kind) &&
+                            b->kind != WB_TYPE_POINTER && b->kind != WB_TYPE_ARRAY;
+                 k++)
+                b = b->target;
+            if (b && b->kind == WB_TYPE_BASE)
+                t->enc = b->enc == WB_ENC_UNSIGNED || b->enc == WB_ENC_UNSIGNED_CHAR ||
+                                 b->enc == WB_ENC_BOOL || b->enc == WB_ENC_UTF
+                             ? WB_ENC_UNSIGNED
+                             : WB_ENC_SIGNED;
+            /* values read unsigned from data forms: sign-extend by size */
+            if (t->enc == WB_ENC_SIGNED && t->size > 0 && t->size < 8) {
+                wb_enumerator *e = (wb_enumerator *)(uintptr_t)t->enumerators;
+                uint64_t sign = (uint64_t)1 << (t->size * 8 - 1);
+                for (size_t k = 0; k < t->nenumerators; k++) {
+                    uint64_t v = (uint64_t)e[k].value;
+                    if (v < (sign << 1)) e[k].value = (int64_t)((v ^ sign) - sign);
+                }
+            }
+        }
+        if (n->bitpos) {
+            /* DW_AT_data_bit_offset counts from the start of the struct:
+             * the storage is the aligned unit of the member type's size
+             * holding the field, or the byte holding its first bit when
+             * the field straddles units (packed structs) */
+            wb_member *m = (wb_member *)(uintptr_t)t->members;
+            for (size_t k = 0; k < t->nmembers; k++) {
+                uint64_t pos = n->bitpos[k];
+                if (pos == UINT64_MAX) continue;
+                uint64_t sz = tsize(m[k].type);
+                uint64_t unit_bits = sz * 8;
+                if ((sz == 1 || sz == 2 || sz == 4 || sz == 8) &&
+                    pos % unit_bits + m[k].bit_size <= unit_bits &&
+                    (!t->size || pos / unit_bits * sz + sz <= t->size)) {
+                    m[k].offset = pos / unit_bits * sz;
+                    m[k].bit_offset = (uint32_t)(pos % unit_bits);
+                } else {
+                    m[k].offset = pos / 8;
+                    m[k].bit_offset = (uint32_t)(pos % 8);
+                }
+            }
+        }
+    }
+    d->done.n = 0;
+}
+
+/* The type at DIE offset `off`, complete with everything it reaches. */
+static wb_status type_get(wb_dwarf *d, uint64_t off, const wb_type **out, wb_error *err)
+{
+    wb_status st = WB_OK;
+    tnode *top = type_ref(d, off, err);
+    if (!top) return WB_ERROR;
+    /* FIFO: a bounded amount of work per new DIE */
+    for (size_t i = 0; i < d->pending.n; i++) {
+        tnode *n = d->pending.v[i];
+        wb_error tmp;
+        if (type_fill(d, n, &tmp) != WB_OK) {
+            if (st == WB_OK) *err = tmp;
+            st = WB_ERROR;
+            mark_corrupt(&n->t, "<corrupt DWARF>");
+            n->copy_of = NULL;
+        }
+        if (n->copy_of) {
+            if (!tq_push(&d->copies, n)) mark_corrupt(&n->t, "<out of memory>");
+            continue;
+        }
+        n->filled = true;
+        if (!tq_push(&d->done, n)) {
+            mark_corrupt(&n->t, "<out of memory>");
+            st = wb_fail(err, "out of memory");
+        }
+    }
+    d->pending.n = 0;
+    types_finish(d);
+    *out = &top->t;
+    return st;
+}
+
+/* ---- locations */
+
+typedef struct loc_vec {
+    wb_loc_range *v;
+    size_t n, cap;
+} loc_vec;
+
+static wb_status addr_at(wb_dwarf *d, unit *u, uint64_t idx, uint64_t *out, wb_error *err)
+{
+    const struct dsec *s = sec_named(d, ".debug_addr");
+    uint64_t asz = 4;
+    if (!s) return wb_fail(err, "corrupt DWARF: no .debug_addr for an address index");
+    if (u->addr_base >= 8 && u->addr_base <= s->size) asz = s->data[u->addr_base - 2];
+    if (asz != 4 && asz != 8) return wb_fail(err, "corrupt DWARF: .debug_addr address size");
+    if (idx > (s->size / asz) || u->addr_base > s->size ||
+        idx * asz + asz > s->size - u->addr_base)
+        return wb_fail(err, "corrupt DWARF: address index %llu is past .debug_addr",
+                       (unsigned long long)idx);
+    rd r = {s->data, (size_t)(u->addr_base + idx * asz), s->size, false};
+    *out = rd_fixed(&r, (size_t)asz);
+    return WB_OK;
+}
+
+/* DW_OP_addrx / DW_OP_constx at the start of an expression (how clang
+ * writes DWARF 5 global locations) become DW_OP_addr / DW_OP_const4u, so
+ * the evaluator (which has no .debug_addr) can run them. */
+static wb_status expr_fix(wb_dwarf *d, unit *u, const uint8_t **expr, size_t *len, wb_error *err)
+{
+    const uint8_t *p = *expr;
+    if (*len == 0 || (p[0] != DW_OP_addrx && p[0] != DW_OP_constx && p[0] != DW_OP_GNU_addr_index))
+        return WB_OK;
+    rd r = {p, 1, *len, false};
+    uint64_t idx = rd_uleb(&r), addr = 0;
+    if (r.bad) return wb_fail(err, "corrupt DWARF: truncated DW_OP_addrx");
+    if (addr_at(d, u, idx, &addr, err) != WB_OK) return WB_ERROR;
+    size_t rest = *len - r.pos;
+    uint8_t *q = arena_alloc(&d->mem, 5 + rest);
+    if (!q) return wb_fail(err, "out of memory");
+    q[0] = p[0] == DW_OP_constx ? DW_OP_const4u : DW_OP_addr;
+    for (int i = 0; i < 4; i++) q[1 + i] = (uint8_t)(addr >> (8 * i));
+    memcpy(q + 5, p + r.pos, rest);
+    *expr = q;
+    *len = 5 + rest;
+    return WB_OK;
+}
+
+/* Adds [lo, hi) with its expression: empty ranges, ranges outside the
+ * Code section and ranges of tombstoned code (wasm-ld writes 0 or -2 as
+ * the address of discarded functions) are dropped. */
+static wb_status loc_add(wb_dwarf *d, unit *u, loc_vec *lv, uint64_t lo, uint64_t hi,
+                         const uint8_t *expr, size_t len, wb_error *err)
+{
+    bool everywhere = lo == 0 && hi == UINT32_MAX;
+    if (!everywhere && (lo >= hi || lo == 0 || hi > d->code_size)) return WB_OK;
+    if (lv->n >= MAX_LIST) return wb_fail(err, "corrupt DWARF: location list too long");
+    if (expr_fix(d, u, &expr, &len, err) != WB_OK) return WB_ERROR;
+    if (!grow((void **)&lv->v, &lv->cap, lv->n, sizeof *lv->v)) return wb_fail(err, "out of memory");
+    wb_loc_range *r = &lv->v[lv->n++];
+    r->lo = (wb_code_off)lo;
+    r->hi = (wb_code_off)hi;
+    r->expr = expr;
+    r->len = len;
+    return WB_OK;
+}
+
+/* A DWARF 2-4 location list in .debug_loc (DWARF 4, 2.6.2): address pairs
+ * relative to the unit's base address, a base selection entry (-1, addr),
+ * an end-of-list entry (0, 0); each pair has a 2-byte expression length. */
+static wb_status loc_v4(wb_dwarf *d, unit *u, uint64_t off, loc_vec *lv, wb_error *err)
+{
+    const struct dsec *s = sec_named(d, ".debug_loc");
+    if (!s || off >= s->size)
+        return wb_fail(err, "corrupt DWARF: location list offset 0x%llx is past .debug_loc",
+                       (unsigned long long)off);
+    rd r = {s->data, (size_t)off, s->size, false};
+    uint64_t base = u->base;
+    for (size_t k = 0; k < MAX_LIST; k++) {
+        uint64_t a = rd_fixed(&r, 4), b = rd_fixed(&r, 4);
+        if (r.bad) return wb_fail(err, "corrupt DWARF: location list runs past .debug_loc");
+        if (a == 0 && b == 0) return WB_OK;
+        if (a == 0xffffffffu) {
+            base = b;
+            continue;
+        }
+        uint64_t len = rd_fixed(&r, 2);
+        size_t at = r.pos;
+        rd_skip(&r, len);
+        if (r.bad) return wb_fail(err, "corrupt DWARF: location expression past .debug_loc");
+        if (loc_add(d, u, lv, base + a, base + b, s->data + at, (size_t)len, err) != WB_OK)
+            return WB_ERROR;
+    }
+    return wb_fail(err, "corrupt DWARF: location list too long");
+}
+
+/* A DWARF 5 location list in .debug_loclists (DWARF 5, 2.6.2 and 7.7.3). */
+static wb_status loc_v5(wb_dwarf *d, unit *u, uint64_t off, loc_vec *lv, wb_error *err)
+{
+    const struct dsec *s = sec_named(d, ".debug_loclists");
+    if (!s) return wb_fail(err, "corrupt DWARF: no usable .debug_loclists");
+    /* the table holding the list gives its end and address size */
+    size_t pos = 0, end = 0;
+    uint64_t asz = 0;
+    while (s->size - pos >= 12) {
+        rd h = {s->data, pos, s->size, false};
+        uint64_t len = rd_fixed(&h, 4);
+        if (len < 8 || len > s->size - pos - 4) break;
+        if (off >= pos + 12 && off < pos + 4 + len) {
+            asz = s->data[pos + 6];
+            end = pos + 4 + (size_t)len;
+            break;
+        }
+        pos += 4 + (size_t)len;
+    }
+    if (!end || (asz != 4 && asz != 8))
+        return wb_fail(err, "corrupt DWARF: location list offset 0x%llx is in no "
+                            ".debug_loclists table", (unsigned long long)off);
+    rd r = {s->data, (size_t)off, end, false};
+    uint64_t base = u->base;
+    bool base_dead = false;
+    loc_vec defaults = {NULL, 0, 0};
+    wb_status st = WB_OK;
+    size_t k = 0;
+    for (; k < MAX_LIST && st == WB_OK; k++) {
+        uint8_t kind = (uint8_t)rd_fixed(&r, 1);
+        uint64_t a = 0, b = 0, lo = 0, hi = 0;
+        bool entry = true, dead = false;
+        if (r.bad) break;
+        switch (kind) {
+        case DW_LLE_end_of_list: entry = false; break;
+        case DW_LLE_base_addressx:
+            a = rd_uleb(&r);
+            if (!r.bad && (st = addr_at(d, u, a, &base, err)) != WB_OK) break;
+            base_dead = base == 0;
+            entry = false;
+            break;
+        case DW_LLE_startx_endx:
+            a = rd_uleb(&r);
+            b = rd_uleb(&r);
+            if (r.bad || (st = addr_at(d, u, a, &lo, err)) != WB_OK ||
+                (st = addr_at(d, u, b, &hi, err)) != WB_OK)
+                break;
+            break;
+        case DW_LLE_startx_length:
+            a = rd_uleb(&r);
+            b = rd_uleb(&r);
+            if (r.bad || (st = addr_at(d, u, a, &lo, err)) != WB_OK) break;
+            hi = lo + b;
+            break;
+        case DW_LLE_offset_pair:
+            a = rd_uleb(&r);
+            b = rd_uleb(&r);
+            lo = base + a;
+            hi = base + b;
+            dead = base_dead;
+            break;
+        case DW_LLE_default_location: lo = 0; hi = UINT32_MAX; break;
+        case DW_LLE_base_address:
+            base = rd_fixed(&r, (size_t)asz);
+            base_dead = base == 0;
+            entry = false;
+            break;
+        case DW_LLE_start_end:
+            lo = rd_fixed(&r, (size_t)asz);
+            hi = rd_fixed(&r, (size_t)asz);
+            break;
+        case DW_LLE_start_length:
+            lo = rd_fixed(&r, (size_t)asz);
+            hi = lo + rd_uleb(&r);
+            break;
+        default:
+            st = wb_fail(err, "corrupt DWARF: unknown location list entry kind 0x%02x", kind);
+            break;
+        }
+        if (st != WB_OK || r.bad) break;
+        if (kind == DW_LLE_end_of_list) break;
+        if (!entry) continue;
+        uint64_t len = rd_uleb(&r);
+        size_t at = r.pos;
+        rd_skip(&r, len);
+        if (r.bad) break;
+        if (dead) continue;
+        st = loc_add(d, u, kind == DW_LLE_default_location ? &defaults : lv, lo, hi,
+                     s->data + at, (size_t)len, err);
+    }
+    if (st == WB_OK && r.bad)
+        st = wb_fail(err, "corrupt DWARF: location list runs past its .debug_loclists table");
+    if (st == WB_OK && k >= MAX_LIST) st = wb_fail(err, "corrupt DWARF: location list too long");
+    /* default entries last: wb_loc_select takes the first match */
+    for (size_t i = 0; i < defaults.n && st == WB_OK; i++) {
+        if (!grow((void **)&lv->v, &lv->cap, lv->n, sizeof *lv->v))
+            st = wb_fail(err, "out of memory");
+        else
+            lv->v[lv->n++] = defaults.v[i];
+    }
+    free(defaults.v);
+    return st;
+}
+
+/* DW_AT_location of a variable DIE: one expression or a location list. */
+static wb_status var_locations(wb_dwarf *d, unit *u, Dwarf_Die die, wb_var *v, wb_error *err)
+{
+    Dwarf_Attribute a = NULL;
+    Dwarf_Error e = NULL;
+    Dwarf_Half form = 0;
+    loc_vec lv = {NULL, 0, 0};
+    wb_status st = attr_get(d, die, DW_AT_location, &a, err);
+    if (st != WB_OK) return st == WB_NOT_FOUND ? WB_OK : st;
+    int rc = dwarf_whatform(a, &form, &e);
+    uint64_t val = 0;
+    if (rc == DW_DLV_OK && form == DW_FORM_loclistx) {
+        Dwarf_Unsigned x = 0;
+        rc = dwarf_formudata(a, &x, &e);
+        val = x;
+    }
+    dwarf_dealloc_attribute(a);
+    if (rc != DW_DLV_OK) return dw_fail(d, e, err, "reading DW_AT_location");
+    switch (form) {
+    case DW_FORM_exprloc:
+    case DW_FORM_block1:
+    case DW_FORM_block2:
+    case DW_FORM_block4:
+    case DW_FORM_block: {
+        const uint8_t *p = NULL;
+        size_t len = 0;
+        if ((st = attr_exprloc(d, die, DW_AT_location, &p, &len, err)) != WB_OK) return st;
+        if (len == 0) return WB_OK; /* empty: optimized out */
+        st = loc_add(d, u, &lv, 0, UINT32_MAX, p, len, err);
+        break;
+    }
+    case DW_FORM_loclistx: {
+        /* an index into the offsets after the unit's table header
+         * (DW_AT_loclists_base); the offset is relative to that base */
+        const struct dsec *s = sec_named(d, ".debug_loclists");
+        uint64_t b = u->loclists_base;
+        if (!s || b < 12 || b > s->size || val >= (s->size - b) / 4)
+            return wb_fail(err, "corrupt DWARF: location list index %llu is past "
+                                ".debug_loclists", (unsigned long long)val);
+        rd r = {s->data, (size_t)(b - 4), s->size, false};
+        uint64_t count = rd_fixed(&r, 4);
+        if (val >= count)
+            return wb_fail(err, "corrupt DWARF: location list index %llu of %llu",
+                           (unsigned long long)val, (unsigned long long)count);
+        r.pos = (size_t)(b + 4 * val);
+        uint64_t rel = rd_fixed(&r, 4);
+        st = loc_v5(d, u, b + rel, &lv, err);
+        break;
+    }
+    case DW_FORM_sec_offset:
+    case DW_FORM_data4:
+    case DW_FORM_data8:
+        if ((st = attr_secoff(d, die, DW_AT_location, &val, err)) != WB_OK) return st;
+        st = u->version >= 5 ? loc_v5(d, u, val, &lv, err) : loc_v4(d, u, val, &lv, err);
+        break;
+    default: st = wb_fail(err, "corrupt DWARF: DW_AT_location with form 0x%x", form); break;
+    }
+    if (st == WB_OK && lv.n) {
+        v->locs = arena_copy(d, lv.v, lv.n * sizeof *lv.v);
+        v->nlocs = lv.n;
+        if (!v->locs) st = wb_fail(err, "out of memory");
+    }
+    free(lv.v);
+    return st;
+}
+
+/* DW_AT_const_value as little-endian bytes. */
+static wb_status var_const(wb_dwarf *d, Dwarf_Die die, wb_var *v, wb_error *err)
+{
+    Dwarf_Attribute a = NULL;
+    Dwarf_Error e = NULL;
+    Dwarf_Half form = 0;
+    wb_status st = attr_get(d, die, DW_AT_const_value, &a, err);
+    if (st != WB_OK) return st;
+    int rc = dwarf_whatform(a, &form, &e);
+    uint64_t size = tsize(v->type);
+    size_t n = 0;
+    uint64_t x = 0;
+    const uint8_t *bytes = NULL;
+    if (rc == DW_DLV_OK) switch (form) {
+        case DW_FORM_block1:
+        case DW_FORM_block2:
+        case DW_FORM_block4:
+        case DW_FORM_block:
+        case DW_FORM_exprloc: {
+            Dwarf_Block *b = NULL;
+            rc = dwarf_formblock(a, &b, &e);
+            if (rc == DW_DLV_OK) {
+                bytes = b->bl_data;
+                n = (size_t)b->bl_len;
+                dwarf_dealloc(d->dbg, b, DW_DLA_BLOCK);
+            }
+            break;
+        }
+        case DW_FORM_data16: {
+            Dwarf_Form_Data16 v16;
+            rc = dwarf_formdata16(a, &v16, &e);
+            if (rc == DW_DLV_OK) {
+                bytes = arena_copy(d, v16.fd_data, 16);
+                n = 16;
+            }
+            break;
+        }
+        case DW_FORM_string:
+        case DW_FORM_strp:
+        case DW_FORM_line_strp:
+        case DW_FORM_strx:
+        case DW_FORM_strx1:
+        case DW_FORM_strx2:
+        case DW_FORM_strx3:
+        case DW_FORM_strx4: {
+            char *str = NULL;
+            rc = dwarf_formstring(a, &str, &e);
+            if (rc == DW_DLV_OK) {
+                bytes = (const uint8_t *)str;
+                n = strlen(str) + 1;
+            }
+            break;
+        }
+        case DW_FORM_sdata:
+        case DW_FORM_implicit_const: {
+            Dwarf_Signed sv = 0;
+            rc = dwarf_formsdata(a, &sv, &e);
+            x = (uint64_t)sv;
+            n = size >= 1 && size <= 8 ? (size_t)size : 8;
+            break;
+        }
+        default: {
+            Dwarf_Unsigned uv = 0;
+            rc = dwarf_formudata(a, &uv, &e);
+            x = uv;
+            n = form == DW_FORM_data1   ? 1
+                : form == DW_FORM_data2 ? 2
+                : form == DW_FORM_data4 ? 4
+                : form == DW_FORM_data8 ? 8
+                : size >= 1 && size <= 8 ? (size_t)size
+                                         : 8;
+            break;
+        }
+        }
+    dwarf_dealloc_attribute(a);
+    if (rc != DW_DLV_OK) return dw_fail(d, e, err, "reading DW_AT_const_value");
+    if (!bytes) {
+        uint8_t *q = arena_alloc(&d->mem, 8);
+        if (!q) return wb_fail(err, "out of memory");
+        for (size_t i = 0; i < 8; i++) q[i] = (uint8_t)(x >> (8 * i));
+        bytes = q;
+    }
+    v->has_const = true;
+    v->const_bytes = bytes;
+    v->const_len = n;
+    return WB_OK;
+}
+
+/* The variable or parameter at `off`. `in_func`: declared in a function
+ * (it needs a frame unless its location is an address). Name, type,
+ * declaration place and artificial flag may come from the abstract origin
+ * or specification; the location is the DIE's own. Cached. */
+static wb_status var_get(wb_dwarf *d, uint64_t off, bool in_func, const wb_var **out,
+                         wb_error *err)
+{
+    Dwarf_Die chain[MAX_ORIGIN_DEPTH + 1];
+    unit *units[MAX_ORIGIN_DEPTH + 1];
+    size_t nchain = 0;
+    wb_var *v = omap_get(&d->vars, off);
+    if (v) {
+        *out = v;
+        return WB_OK;
+    }
+    v = arena_alloc(&d->mem, sizeof *v);
+    if (!v) return wb_fail(err, "out of memory");
+    memset(v, 0, sizeof *v);
+    v->die_offset = off;
+    wb_status st = die_at(d, off, &chain[0], &units[0], err);
+    if (st != WB_OK) return st;
+    nchain = 1;
+    Dwarf_Half tag = 0;
+    if ((st = die_tag(d, chain[0], &tag, err)) != WB_OK) goto out;
+    if (tag != DW_TAG_variable && tag != DW_TAG_formal_parameter) {
+        st = wb_fail(err, "corrupt DWARF: DIE 0x%llx is not a variable", (unsigned long long)off);
+        goto out;
+    }
+    v->is_param = tag == DW_TAG_formal_parameter;
+    while (nchain <= MAX_ORIGIN_DEPTH) {
+        uint64_t o = 0;
+        st = attr_ref(d, chain[nchain - 1], DW_AT_abstract_origin, &o, err);
+        if (st == WB_NOT_FOUND) st = attr_ref(d, chain[nchain - 1], DW_AT_specification, &o, err);
+        if (st == WB_ERROR) goto out;
+        if (st == WB_NOT_FOUND) break;
+        if (nchain == MAX_ORIGIN_DEPTH + 1) {
+            st = wb_fail(err, "corrupt DWARF: abstract origins chained too deep");
+            goto out;
+        }
+        if ((st = die_at(d, o, &chain[nchain], &units[nchain], err)) != WB_OK) goto out;
+        nchain++;
+    }
+    st = WB_OK;
+    bool have_type = false, have_decl = false;
+    for (size_t i = 0; i < nchain && st != WB_ERROR; i++) {
+        uint64_t u64 = 0, toff = 0;
+        if (!v->name && (st = attr_string(d, chain[i], DW_AT_name, &v->name, err)) == WB_ERROR)
+            break;
+        if (!have_type) {
+            if ((st = attr_ref(d, chain[i], DW_AT_type, &toff, err)) == WB_ERROR) break;
+            if (st == WB_OK) {
+                if ((st = type_get(d, toff, &v->type, err)) != WB_OK) break;
+                have_type = true;
+            }
+        }
+        if (!have_decl) {
+            if ((st = attr_udata(d, chain[i], DW_AT_decl_file, &u64, err)) == WB_ERROR) break;
+            if (st == WB_OK) {
+                wb_error tmp;
+                have_decl = true;
+                if (load_lines(d, units[i], &tmp) == WB_OK) v->decl_file = unit_file(units[i], u64);
+                if ((st = attr_udata(d, chain[i], DW_AT_decl_line, &u64, err)) == WB_ERROR) break;
+                if (st == WB_OK) v->decl_line = u64 > UINT32_MAX ? 0 : (uint32_t)u64;
+            }
+        }
+        if (attr_flag(d, chain[i], DW_AT_artificial)) v->is_artificial = true;
+        st = WB_OK;
+    }
+    if (st == WB_ERROR) goto out;
+    if (!have_type) v->type = void_type(d);
+    if (!v->type) {
+        st = wb_fail(err, "out of memory");
+        goto out;
+    }
+    if ((st = var_locations(d, units[0], chain[0], v, err)) != WB_OK) goto out;
+    for (size_t i = 0; i < nchain && !v->has_const; i++)
+        if ((st = var_const(d, chain[i], v, err)) == WB_ERROR) goto out;
+    st = WB_OK;
+    /* a frame is needed unless the variable is at a fixed address */
+    v->is_global = !in_func || (v->nlocs == 1 && v->locs[0].lo == 0 &&
+                                v->locs[0].hi == UINT32_MAX && v->locs[0].len > 0 &&
+                                v->locs[0].expr[0] == DW_OP_addr) ||
+                   (v->nlocs == 0 && v->has_const && !v->is_param && !in_func);
+    if (!omap_put(&d->vars, off, v)) st = wb_fail(err, "out of memory");
+out:
+    for (size_t i = 0; i < nchain; i++) dwarf_dealloc_die(chain[i]);
+    if (st == WB_OK) *out = v;
+    return st;
+}
+
+/* ---- queries */
+
+typedef struct vars_ctx {
+    const wb_var **v;
+    size_t n, cap;
+} vars_ctx;
+
+static wb_status scope_var_child(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, uint64_t off,
+                                 void *ctx, wb_error *err)
+{
+    vars_ctx *c = ctx;
+    const wb_var *v = NULL;
+    (void)die;
+    if (tag != DW_TAG_variable && tag != DW_TAG_formal_parameter) return WB_OK;
+    if (var_get(d, off, true, &v, err) != WB_OK) return WB_ERROR;
+    if (!grow((void **)&c->v, &c->cap, c->n, sizeof *c->v)) return wb_fail(err, "out of memory");
+    c->v[c->n++] = v;
+    return WB_OK;
+}
+
+wb_status wb_dwarf_scope_vars(wb_dwarf *d, const wb_scope *s, const wb_var *const **vars,
+                              size_t *n, wb_error *err)
+{
+    var_list *l = omap_get(&d->scope_vars, s->die_offset);
+    if (l) {
+        *vars = l->v;
+        *n = l->n;
+        return WB_OK;
+    }
+    wb_status st = load_units(d, err);
+    if (st != WB_OK) return st;
+    Dwarf_Die die = NULL;
+    if ((st = die_at(d, s->die_offset, &die, NULL, err)) != WB_OK) return st;
+    vars_ctx c = {NULL, 0, 0};
+    st = each_child(d, die, scope_var_child, &c, err);
+    dwarf_dealloc_die(die);
+    l = st == WB_OK ? arena_alloc(&d->mem, sizeof *l) : NULL;
+    if (st == WB_OK && !l) st = wb_fail(err, "out of memory");
+    if (st == WB_OK) {
+        /* parameters first, each group in DIE order (a function's statics
+         * may come before its parameters) */
+        const wb_var **a = arena_alloc(&d->mem, (c.n ? c.n : 1) * sizeof *a);
+        size_t k = 0;
+        if (!a) {
+            st = wb_fail(err, "out of memory");
+        } else {
+            for (int pass = 0; pass < 2; pass++)
+                for (size_t i = 0; i < c.n; i++)
+                    if (c.v[i]->is_param == (pass == 0)) a[k++] = c.v[i];
+            l->v = a;
+            l->n = c.n;
+            if (!omap_put(&d->scope_vars, s->die_offset, l)) st = wb_fail(err, "out of memory");
+        }
+    }
+    free(c.v);
+    if (st != WB_OK) return st;
+    *vars = l->v;
+    *n = l->n;
+    return WB_OK;
+}
+
+wb_status wb_dwarf_scope_return_type(wb_dwarf *d, const wb_scope *s, const wb_type **out,
+                                     wb_error *err)
+{
+    uint64_t off = s->die_offset;
+    wb_status st = load_units(d, err);
+    if (st != WB_OK) return st;
+    *out = NULL;
+    for (int k = 0; k <= MAX_ORIGIN_DEPTH; k++) {
+        Dwarf_Die die = NULL;
+        uint64_t toff = 0, o = 0;
+        if ((st = die_at(d, off, &die, NULL, err)) != WB_OK) return st;
+        st = attr_ref(d, die, DW_AT_type, &toff, err);
+        if (st == WB_NOT_FOUND) {
+            st = attr_ref(d, die, DW_AT_abstract_origin, &o, err);
+            if (st == WB_NOT_FOUND) st = attr_ref(d, die, DW_AT_specification, &o, err);
+            if (st == WB_OK) st = WB_NOT_FOUND;
+            else if (st == WB_NOT_FOUND) st = WB_OK; /* no type anywhere: void */
+        } else if (st == WB_OK) {
+            st = type_get(d, toff, out, err);
+            if (st == WB_OK && *out && (*out)->kind == WB_TYPE_VOID && !(*out)->die_offset)
+                *out = NULL;
+        }
+        dwarf_dealloc_die(die);
+        if (st != WB_NOT_FOUND) return st;
+        off = o;
+    }
+    return wb_fail(err, "corrupt DWARF: abstract origins chained too deep");
+}
+
+/* The units in the order name lookups try them: those containing `near`
+ * first. Fills order[] (d->nunits entries). */
+static void units_by_nearness(wb_dwarf *d, wb_code_off near, size_t *order)
+{
+    size_t k = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < d->nunits; i++) {
+            unit *u = &d->units[i];
+            if (near != UINT32_MAX && !u->ranges_known) {
+                wb_error tmp;
+                (void)load_lines(d, u, &tmp); /* learns the unit's ranges */
+            }
+            bool here = near != UINT32_MAX && unit_covers(u, near);
+            if (here == (pass == 0)) order[k++] = i;
+        }
+}
+
+static bool name_is(const sym *s, const char *name)
+{
+    return (s->name && strcmp(s->name, name) == 0) || (s->qname && strcmp(s->qname, name) == 0);
+}
+
+wb_status wb_dwarf_global_named(wb_dwarf *d, const char *name, wb_code_off near,
+                                const wb_var **out, wb_error *err)
+{
+    wb_status st = load_units(d, err);
+    if (st != WB_OK) return st;
+    size_t *order = malloc((d->nunits ? d->nunits : 1) * sizeof *order);
+    if (!order) return wb_fail(err, "out of memory");
+    units_by_nearness(d, near, order);
+    bool failed = false;
+    wb_error first;
+    st = WB_NOT_FOUND;
+    for (size_t i = 0; i < d->nunits && st == WB_NOT_FOUND; i++) {
+        unit *u = &d->units[order[i]];
+        wb_error tmp;
+        if (load_syms(d, u, &tmp) != WB_OK) {
+            if (!failed) first = tmp;
+            failed = true;
+            continue;
+        }
+        for (size_t k = 0; k < u->nsyms && st == WB_NOT_FOUND; k++) {
+            const sym *s = &u->syms[k];
+            const wb_var *v = NULL;
+            if (s->tag != DW_TAG_variable || (s->flags & SYM_DECL) || !(s->flags & SYM_LOC) ||
+                !name_is(s, name))
+                continue;
+            if (var_get(d, s->off, (s->flags & SYM_LOCAL) != 0, &v, &tmp) != WB_OK) {
+                if (!failed) first = tmp;
+                failed = true;
+                continue;
+            }
+            if (!v->is_global || (v->nlocs == 0 && !v->has_const)) continue;
+            *out = v;
+            st = WB_OK;
+        }
+    }
+    free(order);
+    if (st == WB_NOT_FOUND && failed) {
+        if (err) *err = first;
+        return WB_ERROR;
+    }
+    return st;
+}
+
+wb_status wb_dwarf_type_named(wb_dwarf *d, const char *name, wb_code_off near,
+                              const wb_type **out, wb_error *err)
+{
+    static const struct {
+        const char *prefix;
+        Dwarf_Half tag;
+    } prefixes[] = {{"struct ", DW_TAG_structure_type},
+                    {"class ", DW_TAG_class_type},
+                    {"union ", DW_TAG_union_type},
+                    {"enum ", DW_TAG_enumeration_type}};
+    static const char *const aliases[][2] = {
+        {"unsigned", "unsigned int"},   {"signed", "int"},
+        {"signed int", "int"},          {"short int", "short"},
+        {"long int", "long"},           {"long long int", "long long"},
+        {"unsigned short int", "unsigned short"}, {"unsigned long int", "unsigned long"},
+        {"unsigned long long int", "unsigned long long"}, {"signed char", "signed char"},
+        {"bool", "_Bool"},              {"_Bool", "bool"},
+    };
+    Dwarf_Half want = 0;
+    while (*name == ' ') name++;
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+        size_t n = strlen(prefixes[i].prefix);
+        if (strncmp(name, prefixes[i].prefix, n) == 0) {
+            want = prefixes[i].tag;
+            name += n;
+            while (*name == ' ') name++;
+            break;
+        }
+    }
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", name);
+    for (size_t n = strlen(buf); n > 0 && buf[n - 1] == ' ';) buf[--n] = 0;
+    wb_status st = load_units(d, err);
+    if (st != WB_OK) return st;
+    size_t *order = malloc((d->nunits ? d->nunits : 1) * sizeof *order);
+    if (!order) return wb_fail(err, "out of memory");
+    units_by_nearness(d, near, order);
+    const char *look = buf;
+    uint64_t found = 0, decl_off = 0;
+    bool failed = false;
+    wb_error first;
+    for (size_t alias = 0; alias <= sizeof aliases / sizeof aliases[0] && !found; alias++) {
+        if (alias > 0) {
+            if (want || strcmp(buf, aliases[alias - 1][0]) != 0) continue;
+            look = aliases[alias - 1][1];
+        }
+        for (size_t i = 0; i < d->nunits && !found; i++) {
+            unit *u = &d->units[order[i]];
+            wb_error tmp;
+            if (load_syms(d, u, &tmp) != WB_OK) {
+                if (!failed) first = tmp;
+                failed = true;
+                continue;
+            }
+            bool cxx = u->lang == DW_LANG_C_plus_plus || u->lang == DW_LANG_C_plus_plus_03 ||
+                       u->lang == DW_LANG_C_plus_plus_11 || u->lang == DW_LANG_C_plus_plus_14 ||
+                       u->lang == 0x21 /* C++17 */ || u->lang == 0x2a /* C++20 */;
+            for (size_t k = 0; k < u->nsyms && !found; k++) {
+                const sym *s = &u->syms[k];
+                bool aggregate = s->tag == DW_TAG_structure_type || s->tag == DW_TAG_class_type ||
+                                 s->tag == DW_TAG_union_type || s->tag == DW_TAG_enumeration_type;
+                bool ok;
+                if (want == DW_TAG_structure_type || want == DW_TAG_class_type)
+                    ok = s->tag == DW_TAG_structure_type || s->tag == DW_TAG_class_type;
+                else if (want)
+                    ok = s->tag == want;
+                else
+                    ok = s->tag == DW_TAG_typedef || s->tag == DW_TAG_base_type ||
+                         s->tag == DW_TAG_unspecified_type || (aggregate && cxx);
+                if (!ok || !name_is(s, look)) continue;
+                if (aggregate && (s->flags & SYM_DECL)) {
+                    if (!decl_off) decl_off = s->off;
+                    continue;
+                }
+                found = s->off;
+            }
+        }
+    }
+    free(order);
+    if (!found) found = decl_off;
+    if (!found) {
+        if (failed) {
+            if (err) *err = first;
+            return WB_ERROR;
+        }
+        return WB_NOT_FOUND;
+    }
+    return type_get(d, found, out, err);
+}
+
+static wb_status globals_in_unit(wb_dwarf *d, unit *u, wb_code_off addr, void *ctx,
+                                 wb_error *err)
+{
+    (void)addr;
+    (void)ctx;
+    if (u->globals_done) return WB_OK;
+    wb_status st = load_syms(d, u, err);
+    if (st != WB_OK) return st;
+    vars_ctx c = {NULL, 0, 0};
+    for (size_t k = 0; k < u->nsyms && st == WB_OK; k++) {
+        const sym *s = &u->syms[k];
+        const wb_var *v = NULL;
+        if (s->tag != DW_TAG_variable || (s->flags & (SYM_DECL | SYM_LOCAL)) ||
+            !(s->flags & SYM_LOC) || !s->name)
+            continue;
+        if ((st = var_get(d, s->off, false, &v, err)) != WB_OK) break;
+        if (!v->name) continue;
+        if (!grow((void **)&c.v, &c.cap, c.n, sizeof *c.v)) st = wb_fail(err, "out of memory");
+        else c.v[c.n++] = v;
+    }
+    if (st == WB_OK) {
+        u->globals = c.n ? (const wb_var **)(uintptr_t)arena_copy(d, c.v, c.n * sizeof *c.v)
+                         : NULL;
+        if (c.n && !u->globals) st = wb_fail(err, "out of memory");
+        u->nglobals = c.n;
+        u->globals_done = st == WB_OK;
+    }
+    free(c.v);
+    return st;
+}
+
+typedef struct globals_ctx {
+    unit *u;
+} globals_ctx;
+
+static wb_status globals_at(wb_dwarf *d, unit *u, wb_code_off addr, void *ctx, wb_error *err)
+{
+    wb_status st = globals_in_unit(d, u, addr, NULL, err);
+    if (st == WB_OK) ((globals_ctx *)ctx)->u = u;
+    return st;
+}
+
+wb_status wb_dwarf_unit_globals(wb_dwarf *d, wb_code_off near, const wb_var *const **vars,
+                                size_t *n, wb_error *err)
+{
+    globals_ctx c = {NULL};
+    wb_status st = for_units_at(d, near, globals_at, &c, err);
+    if (st != WB_OK) return st;
+    *vars = c.u->globals;
+    *n = c.u->nglobals;
+    return WB_OK;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+wb_status wb_dwarf_source_files(wb_dwarf *d, const char *const **files, size_t *n,
+                                wb_error *err)
+{
+    if (!d->files_done) {
+        wb_status st = load_units(d, err);
+        if (st != WB_OK) return st;
+        size_t total = 0;
+        for (size_t i = 0; i < d->nunits; i++) {
+            wb_error tmp;
+            if (load_lines(d, &d->units[i], &tmp) == WB_OK) total += d->units[i].nfiles;
+        }
+        const char **v = arena_alloc(&d->mem, (total ? total : 1) * sizeof *v);
+        if (!v) return wb_fail(err, "out of memory");
+        size_t k = 0;
+        for (size_t i = 0; i < d->nunits; i++) {
+            const unit *u = &d->units[i];
+            if (u->lines_state != ST_OK) continue;
+            for (size_t f = 0; f < u->nfiles && k < total; f++)
+                if (u->files[f]) v[k++] = u->files[f];
+        }
+        qsort(v, k, sizeof *v, cmp_str);
+        size_t m = 0;
+        for (size_t i = 0; i < k; i++)
+            if (m == 0 || strcmp(v[m - 1], v[i]) != 0) v[m++] = v[i];
+        d->files = v;
+        d->nfiles = m;
+        d->files_done = true;
+    }
+    *files = d->files;
+    *n = d->nfiles;
+    return WB_OK;
 }
