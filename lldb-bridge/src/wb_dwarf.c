@@ -1708,10 +1708,19 @@ wb_status wb_dwarf_skip_prologue(wb_dwarf *d, const wb_scope *fn, wb_code_off *e
     if (!owner) return WB_OK;
     st = load_lines(d, (unit *)owner, err);
     if (st != WB_OK) return st;
+    wb_code_off end = fn->nranges ? fn->ranges[0].hi : fn->high_pc;
     ptrdiff_t i = row_index_at(owner, lo);
-    if (i < 0) return WB_OK;
+    if (i < 0) {
+        /* clang -O2 may start the function's sequence after its low pc
+         * (the local declarations have no row): take the first sequence
+         * that starts inside the function */
+        for (size_t k = 0; k < owner->nseqs; k++)
+            if (owner->seqs[k].lo >= lo && owner->seqs[k].lo < end &&
+                (i < 0 || owner->seqs[k].lo < owner->rows[i].addr))
+                i = (ptrdiff_t)owner->seqs[k].first;
+        if (i < 0) return WB_OK;
+    }
     /* the first prologue_end row inside the function's first range */
-    wb_code_off end = fn->ranges[0].hi;
     for (size_t k = (size_t)i; k < owner->nrows && owner->rows[k].addr < end; k++) {
         if (owner->rows[k].end_sequence) break;
         if (owner->rows[k].prologue_end && owner->rows[k].addr >= lo) {

@@ -7,6 +7,7 @@
 #include "wb_dwarf.h"
 #include "wb_symbolize.h"
 #include "wb_wasm.h"
+#include "wdb_cli.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -52,7 +53,7 @@ static const command *find_command(const char *name)
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: wdb COMMAND [ARGS]\n       wdb --help | --version\n\ncommands:\n");
+    fprintf(out, "tools (no program is run):\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %s %s\n      %s\n", commands[i].name, commands[i].args,
                 commands[i].summary);
@@ -260,25 +261,15 @@ static int cmd_resolve(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        usage(stderr);
-        return 2;
-    }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    /* `wdb symbolize ...` and friends; everything else is the debugger
+     * (`wdb`, `wdb app.wasm`, `wdb -batch -ex ... --args app.wasm ...`) */
+    const command *c = argc >= 2 ? find_command(argv[1]) : NULL;
+    if (c) return c->run(argc - 1, argv + 1);
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        int rc = wdb_cli_main(argc, argv);
+        printf("\n");
         usage(stdout);
-        return 0;
+        return rc;
     }
-    if (strcmp(argv[1], "--version") == 0) {
-        printf("wdb %s\n", WDB_VERSION);
-        return 0;
-    }
-    const command *c = find_command(argv[1]);
-    if (!c) {
-        fprintf(stderr,
-                "wdb: unknown command '%s' (the interactive debugger is not built yet); "
-                "see wdb --help\n",
-                argv[1]);
-        return 2;
-    }
-    return c->run(argc - 1, argv + 1);
+    return wdb_cli_main(argc, argv);
 }

@@ -21,6 +21,7 @@
 #include "wdb_debug.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -230,6 +231,19 @@ static int opt_gdb_tty(run_opts *o, const char *name, const char *value)
     return 0;
 }
 
+static int opt_gdb_fd(run_opts *o, const char *name, const char *value)
+{
+    char *end;
+    long v = strtol(value, &end, 10);
+    if (!*value || *end || v < 3 || v > INT32_MAX || fcntl((int)v, F_GETFD) < 0) {
+        cli_error("%s: '%s' is not an open descriptor (3 or above)", name, value);
+        return -1;
+    }
+    o->dbg.fd = (int)v;
+    o->debug = true;
+    return 0;
+}
+
 static int opt_gdb_baud(run_opts *o, const char *name, const char *value)
 {
     char *end;
@@ -285,6 +299,8 @@ static const opt_def opt_table[] = {
      "run at once and accept debuggers later, again\nafter each detach (address from -g if not given)"},
     {"gdb-tty", 0, ARG_REQUIRED, opt_gdb_tty, "DEV",
      "serve the debugger over serial device DEV"},
+    {"gdb-fd", 0, ARG_REQUIRED, opt_gdb_fd, "N",
+     "serve the debugger on inherited descriptor N, a\nconnected socket (how `wdb app.wasm` starts us)"},
     {"gdb-baud", 0, ARG_REQUIRED, opt_gdb_baud, "N", "baud rate for --gdb-tty"},
     {"gdb-allow-remote", 0, ARG_NONE, opt_gdb_allow_remote, NULL,
      "allow a non-loopback debugger address (anyone\nwho connects controls the program)"},
@@ -424,12 +440,12 @@ static int parse_args(int argc, char **argv, run_opts *o)
         cli_error("no module given (see --help)");
         return -1;
     }
-    if (o->debug && !o->dbg.tcp && !o->dbg.tty) {
-        cli_error("--gdb-listen needs an address: --gdb-listen=ADDR:PORT (or -g, --gdb-tty)");
+    if ((o->dbg.fd >= 0) + !!o->dbg.tcp + !!o->dbg.tty > 1) {
+        cli_error("choose one debugger transport: TCP (-g), serial (--gdb-tty) or --gdb-fd");
         return -1;
     }
-    if (o->dbg.tcp && o->dbg.tty) {
-        cli_error("choose one debugger transport: TCP (-g) or serial (--gdb-tty)");
+    if (o->debug && !o->dbg.tcp && !o->dbg.tty && o->dbg.fd < 0) {
+        cli_error("--gdb-listen needs an address: --gdb-listen=ADDR:PORT (or -g, --gdb-tty)");
         return -1;
     }
     o->module_path = argv[i];
@@ -594,7 +610,8 @@ static int outcome(const run_opts *o, wr_status st, wr_store *store, wr_module *
 {
     if (st == WR_ERR_TRAP && dbg && wdbg_killed(dbg)) {
         fflush(stdout);
-        fprintf(stderr, "wdb-run: killed by the debugger\n");
+        /* a debugger that started us (--gdb-fd) reports the kill itself */
+        if (o->dbg.fd < 0) fprintf(stderr, "wdb-run: killed by the debugger\n");
         return EXIT_KILLED;
     }
     switch (st) {
@@ -746,6 +763,7 @@ int main(int argc, char **argv)
     run_opts o;
     int status;
     memset(&o, 0, sizeof o);
+    o.dbg.fd = -1;
     o.dirs = calloc((size_t)argc + 1, sizeof *o.dirs);
     o.envs = calloc((size_t)argc + 1, sizeof *o.envs);
     if (!o.dirs || !o.envs) {

@@ -362,7 +362,7 @@ static void after_kill(wdbg *d)
         struct timespec ts = {0, 20 * 1000000L};
         nanosleep(&ts, NULL);
     }
-    fprintf(stderr, "wdb-run: killed by the debugger\n");
+    if (d->opts.fd < 0) fprintf(stderr, "wdb-run: killed by the debugger\n");
     _exit(137); /* EXIT_KILLED in wdb-run.c */
 }
 
@@ -381,7 +381,7 @@ static void *server_main(void *arg)
             after_kill(d);
             break;
         }
-        if (how == GS_END_EXITED || !d->opts.listen || d->opts.tty) break;
+        if (how == GS_END_EXITED || !d->opts.listen || d->opts.tty || d->opts.fd >= 0) break;
         wde_stop s;
         wde_get_stop(d->eng, &s);
         if (s.state == WDE_EXITED) break;
@@ -444,7 +444,11 @@ wdbg *wdbg_start(const wdbg_opts *opts, wr_store *store, wr_module *mod, wr_inst
         .memory_region = t_region,
     };
 
-    if (opts->tty) {
+    if (opts->fd >= 0) {
+        /* `wdb app.wasm` starts us with one end of a socketpair: no port to
+         * choose, nobody else can connect. One debugger, like a tty. */
+        d->first_fd = opts->fd;
+    } else if (opts->tty) {
         d->first_fd = gs_open_tty(opts->tty, opts->baud, errbuf, errlen);
         if (d->first_fd < 0) goto fail;
         if (!opts->listen) fprintf(stderr, "wdb-run: waiting for a debugger on %s\n", opts->tty);

@@ -18,6 +18,9 @@ typedef struct wdbg wdbg;
 typedef struct wdbg_opts {
     const char *tcp;       /* "ADDR:PORT" or NULL */
     const char *tty;       /* serial device or NULL */
+    int fd;                /* an already connected descriptor (a socket
+                              inherited from the debugger that started
+                              us), or -1 */
     unsigned baud;         /* for tty; 0 = as configured */
     bool listen;           /* run at once, accept debuggers later (again after detach) */
     bool allow_remote;     /* allow a non-loopback TCP address */

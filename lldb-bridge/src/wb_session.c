@@ -1,0 +1,1873 @@
+/*
+ * wb_session: see wb_session.h. Sections: module, program (launch,
+ * attach, stop state), breakpoints (the desired set, synced to the stub
+ * before every resume), frames, values, run control.
+ */
+#define _GNU_SOURCE /* pipe2, accept4-style flags on socketpair */
+#include "wb_session.h"
+
+#include "wb_disasm.h"
+#include "wb_loc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+enum { MAX_PHYS_FRAMES = 4096, MAX_STEP_ROUNDS = 1000000, POLL_MS = 100 };
+
+typedef struct frame_rec {
+    wb_frame pub;
+    wb_scope_chain chain; /* scopes at lookup_pc (owned by the first
+                             virtual frame of a physical frame) */
+    size_t first, count;  /* this frame's part of chain.scopes */
+} frame_rec;
+
+struct wb_session {
+    char *path;
+    wb_wasm *wasm;
+    wb_dwarf *dwarf;
+    char note[320];
+    FILE *log;
+
+    wb_rsp *rsp;
+    pid_t pid;
+    pid_t last_pid; /* of the last program started, for messages after it ended */
+    uint32_t module_id;
+    wb_proc_state state;
+    char missing[160];
+    bool warned_no_range;
+
+    wb_bp **bps;
+    size_t nbps, capbps;
+    int next_bp;
+    uint64_t *inserted; /* code offsets with a Z0 in the stub */
+    size_t ninserted, capinserted;
+    wb_code_off *internal; /* temporary internal breakpoints (finish, ...) */
+    size_t ninternal, capinternal;
+
+    /* stop state */
+    wb_code_off stop_pc;
+    bool stop_pc_valid;
+    bool frames_valid;
+    frame_rec *frames;
+    size_t nframes;
+    size_t nphys;
+    uint64_t *pcs;
+
+    wb_eval *eval;
+    struct env_ctx {
+        wb_session *s;
+        size_t frame;
+        bool in_this; /* looking up a member through `this` */
+    } env_ctx;
+    wb_eval_env env;
+
+    wb_log_fn on_log;
+    void *log_user;
+    bool (*poll)(void *user);
+    void *poll_user;
+};
+
+static const wb_eval_env *make_env(wb_session *s, size_t frame);
+
+/* ------------------------------------------------------------- module */
+
+wb_session *wb_session_new(const char *module_path, const char **note, wb_error *err)
+{
+    *note = NULL;
+    wb_session *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(module_path)) || !(s->eval = wb_eval_new())) {
+        wb_fail(err, "out of memory");
+        goto fail;
+    }
+    if (wb_wasm_open_file(module_path, &s->wasm, err) != WB_OK) goto fail;
+    wb_error derr;
+    wb_status st = wb_dwarf_open(s->wasm, &s->dwarf, &derr);
+    if (st == WB_NOT_FOUND) {
+        snprintf(s->note, sizeof s->note,
+                 "no debugging symbols found in %s (no DWARF: build with -g); "
+                 "function names and addresses only",
+                 module_path);
+        *note = s->note;
+    } else if (st == WB_ERROR) {
+        snprintf(s->note, sizeof s->note, "cannot read the DWARF of %s: %s; function names and "
+                 "addresses only", module_path, derr.msg);
+        *note = s->note;
+        s->dwarf = NULL;
+    }
+    s->next_bp = 1;
+    return s;
+fail:
+    wb_session_free(s);
+    return NULL;
+}
+
+static void bp_free(wb_bp *b)
+{
+    if (!b) return;
+    free(b->spec);
+    free(b->condition);
+    free(b->locs);
+    free(b->log_message);
+    wb_value_free(&b->old_value);
+    free(b);
+}
+
+static void frames_clear(wb_session *s)
+{
+    for (size_t i = 0; i < s->nframes; i++)
+        if (s->frames[i].first == 0) wb_scope_chain_free(&s->frames[i].chain);
+    free(s->frames);
+    s->frames = NULL;
+    s->nframes = s->nphys = 0;
+    s->frames_valid = false;
+}
+
+static void reap(wb_session *s)
+{
+    if (s->pid <= 0) return;
+    int status;
+    for (int i = 0; i < 200; i++) {
+        pid_t r = waitpid(s->pid, &status, WNOHANG);
+        if (r == s->pid || (r < 0 && errno == ECHILD)) {
+            s->pid = 0;
+            return;
+        }
+        usleep(10000);
+    }
+    kill(s->pid, SIGKILL);
+    waitpid(s->pid, &status, 0);
+    s->pid = 0;
+}
+
+static void disconnect(wb_session *s)
+{
+    wb_rsp_close(s->rsp);
+    s->rsp = NULL;
+    s->state = WB_PROC_NONE;
+    s->ninserted = 0;
+    frames_clear(s);
+    reap(s);
+}
+
+void wb_session_free(wb_session *s)
+{
+    if (!s) return;
+    if (s->rsp && s->pid > 0) {
+        wb_error e;
+        wb_session_kill(s, &e);
+    }
+    disconnect(s);
+    for (size_t i = 0; i < s->nbps; i++) bp_free(s->bps[i]);
+    free(s->bps);
+    free(s->inserted);
+    free(s->internal);
+    free(s->pcs);
+    wb_eval_free(s->eval);
+    wb_dwarf_close(s->dwarf);
+    wb_wasm_close(s->wasm);
+    free(s->path);
+    free(s);
+}
+
+const wb_wasm *wb_session_wasm(const wb_session *s) { return s->wasm; }
+wb_dwarf *wb_session_dwarf(const wb_session *s) { return s->dwarf; }
+const char *wb_session_module_path(const wb_session *s) { return s->path; }
+void wb_session_set_log(wb_session *s, FILE *log) { s->log = log; }
+wb_proc_state wb_session_state(const wb_session *s) { return s->state; }
+pid_t wb_session_pid(const wb_session *s) { return s->pid ? s->pid : s->last_pid; }
+void wb_session_on_log(wb_session *s, wb_log_fn fn, void *user)
+{
+    s->on_log = fn;
+    s->log_user = user;
+}
+void wb_session_set_poll(wb_session *s, bool (*poll)(void *user), void *user)
+{
+    s->poll = poll;
+    s->poll_user = user;
+}
+
+const char *wb_session_missing_features(const wb_session *s)
+{
+    return s->missing[0] ? s->missing : NULL;
+}
+
+/* ------------------------------------------------------------ addresses */
+
+/* Code offsets <-> RSP addresses: file offsets through wb_wasm, the
+ * encoding through wb_rsp (the two conversion points). */
+static uint64_t code_addr(const wb_session *s, wb_code_off off)
+{
+    return wb_rsp_addr_code(s->module_id, wb_wasm_code_to_file(s->wasm, off));
+}
+
+static bool code_off_of(const wb_session *s, uint64_t a, wb_code_off *out)
+{
+    unsigned space;
+    uint32_t module, off;
+    if (!wb_rsp_addr_split(a, &space, &module, &off) || space != WB_RSP_SPACE_CODE) return false;
+    return wb_wasm_file_to_code(s->wasm, off, out) == WB_OK;
+}
+
+static uint64_t mem_addr(const wb_session *s, uint64_t addr)
+{
+    return wb_rsp_addr_memory(s->module_id, (uint32_t)addr);
+}
+
+/* -------------------------------------------------------------- program */
+
+static wb_status rsp_fail(wb_session *s, wb_error *err, int rc, const char *what)
+{
+    const char *detail = s->rsp ? wb_rsp_last_error(s->rsp) : "";
+    if (rc == -ECONNRESET || rc == -EPIPE)
+        return wb_fail(err, "%s: the connection to the stub was lost", what);
+    if (rc == -ETIMEDOUT) return wb_fail(err, "%s: the stub did not answer in time", what);
+    if (detail && *detail) return wb_fail(err, "%s: %s", what, detail);
+    return wb_fail(err, "%s: %s", what, strerror(-rc));
+}
+
+/* Reads the stop the stub reports for the first time and notes what the
+ * stub lacks. */
+static wb_status after_connect(wb_session *s, wb_error *err)
+{
+    const wb_rsp_features *f = wb_rsp_features_of(s->rsp);
+    s->missing[0] = 0;
+    if (!f->vcont_range)
+        snprintf(s->missing, sizeof s->missing, "range stepping (vCont;r: source steps use "
+                 "single instruction steps)");
+    if (!f->watchpoints)
+        snprintf(s->missing + strlen(s->missing), sizeof s->missing - strlen(s->missing),
+                 "%swatchpoints", s->missing[0] ? ", " : "");
+    wb_rsp_stop st;
+    int rc = wb_rsp_query_stop(s->rsp, &st);
+    if (rc < 0) return rsp_fail(s, err, rc, "reading the program's state");
+    if (st.kind != WB_STOP_SIGNAL) {
+        disconnect(s);
+        return wb_fail(err, "the program has already ended");
+    }
+    if (st.have_pc) {
+        unsigned space;
+        uint32_t module, off;
+        if (wb_rsp_addr_split(st.pc, &space, &module, &off)) s->module_id = module;
+    }
+    s->state = WB_PROC_STOPPED;
+    s->stop_pc_valid = st.have_pc && code_off_of(s, st.pc, &s->stop_pc);
+    frames_clear(s);
+    return WB_OK;
+}
+
+static const char *find_runtime(char *buf, size_t cap)
+{
+    const char *env = getenv("WDB_RUN");
+    if (env && *env) return env;
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        self[n] = 0;
+        char *slash = strrchr(self, '/');
+        if (slash) {
+            *slash = 0;
+            snprintf(buf, cap, "%s/wdb-run", self);
+            if (access(buf, X_OK) == 0) return buf;
+        }
+    }
+    return "wdb-run"; /* from PATH */
+}
+
+wb_status wb_session_launch(wb_session *s, const wb_launch *l, wb_error *err)
+{
+    if (s->rsp) return wb_fail(err, "the program is already running (kill it first)");
+    char found[PATH_MAX + 16];
+    const char *runtime = l->runtime ? l->runtime : find_runtime(found, sizeof found);
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+        return wb_fail(err, "socketpair: %s", strerror(errno));
+    size_t nargs = 0, nrt = 0;
+    while (l->args && l->args[nargs]) nargs++;
+    while (l->runtime_args && l->runtime_args[nrt]) nrt++;
+    const char **argv = calloc(nargs + nrt + 6, sizeof *argv);
+    int errpipe[2] = {-1, -1};
+    if (!argv || pipe2(errpipe, O_CLOEXEC) != 0) {
+        free(argv);
+        close(sv[0]);
+        close(sv[1]);
+        return wb_fail(err, "out of resources starting %s", runtime);
+    }
+    size_t k = 0;
+    argv[k++] = runtime;
+    argv[k++] = "--gdb-fd=3";
+    for (size_t i = 0; i < nrt; i++) argv[k++] = l->runtime_args[i];
+    argv[k++] = s->path;
+    for (size_t i = 0; i < nargs; i++) argv[k++] = l->args[i];
+    argv[k] = NULL;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        /* child: the socket becomes fd 3 (without CLOEXEC), output as asked */
+        if (l->stdout_fd >= 0) dup2(l->stdout_fd, 1);
+        if (l->stderr_fd >= 0) dup2(l->stderr_fd, 2);
+        if (dup2(sv[1], 3) < 0) _exit(127);
+        if (l->cwd && chdir(l->cwd) != 0) {
+            int e = errno;
+            (void)!write(errpipe[1], &e, sizeof e);
+            _exit(127);
+        }
+        execvp(runtime, (char *const *)argv);
+        int e = errno;
+        (void)!write(errpipe[1], &e, sizeof e);
+        _exit(127);
+    }
+    free(argv);
+    close(sv[1]);
+    close(errpipe[1]);
+    if (pid < 0) {
+        close(sv[0]);
+        close(errpipe[0]);
+        return wb_fail(err, "fork: %s", strerror(errno));
+    }
+    int child_errno = 0;
+    ssize_t got = read(errpipe[0], &child_errno, sizeof child_errno);
+    close(errpipe[0]);
+    s->pid = s->last_pid = pid;
+    if (got == (ssize_t)sizeof child_errno) {
+        close(sv[0]);
+        reap(s);
+        if (l->cwd && child_errno != ENOENT)
+            return wb_fail(err, "cannot start %s in %s: %s", runtime, l->cwd,
+                           strerror(child_errno));
+        return wb_fail(err, "cannot start the runtime %s: %s (set WDB_RUN or put wdb-run on "
+                       "PATH)", runtime, strerror(child_errno));
+    }
+    s->rsp = wb_rsp_from_fd(sv[0]);
+    if (!s->rsp) {
+        close(sv[0]);
+        reap(s);
+        return wb_fail(err, "out of memory");
+    }
+    wb_rsp_set_log(s->rsp, s->log);
+    int rc = wb_rsp_handshake(s->rsp);
+    if (rc < 0) {
+        wb_status r = rsp_fail(s, err, rc, "starting the program");
+        disconnect(s);
+        return r;
+    }
+    return after_connect(s, err);
+}
+
+wb_status wb_session_attach(wb_session *s, const char *host_port, wb_error *err)
+{
+    if (s->rsp) return wb_fail(err, "already debugging a program (detach or kill it first)");
+    s->last_pid = 0;
+    char msg[256];
+    s->rsp = wb_rsp_connect(host_port, 3000, msg, sizeof msg);
+    if (!s->rsp) return wb_fail(err, "%s", msg);
+    wb_rsp_set_log(s->rsp, s->log);
+    int rc = wb_rsp_handshake(s->rsp);
+    if (rc < 0) {
+        wb_status r = rsp_fail(s, err, rc, host_port);
+        disconnect(s);
+        return r;
+    }
+    /* a --gdb-listen stub lets the program run: stop it */
+    wb_rsp_stop st;
+    rc = wb_rsp_query_stop(s->rsp, &st);
+    if (rc == 0 && st.kind == WB_STOP_SIGNAL && !st.have_pc) {
+        wb_rsp_interrupt(s->rsp);
+        wb_rsp_wait_stop(s->rsp, &st, 5000);
+    }
+    return after_connect(s, err);
+}
+
+wb_status wb_session_detach(wb_session *s, wb_error *err)
+{
+    if (!s->rsp) return wb_fail(err, "The program is not being run.");
+    /* remove our breakpoints so the program runs on unhindered */
+    for (size_t i = 0; i < s->ninserted; i++)
+        wb_rsp_breakpoint(s->rsp, 0, code_addr(s, (wb_code_off)s->inserted[i]), 1, false);
+    for (size_t i = 0; i < s->nbps; i++)
+        if (s->bps[i]->type != WB_BP_BREAK && s->bps[i]->watch_len)
+            wb_rsp_breakpoint(s->rsp, (int)s->bps[i]->type + 1,
+                              mem_addr(s, s->bps[i]->watch_addr), s->bps[i]->watch_len, false);
+    int rc = wb_rsp_detach(s->rsp);
+    pid_t pid = s->pid;
+    s->pid = 0; /* a detached program is not ours to reap or kill */
+    s->last_pid = pid;
+    disconnect(s);
+    if (pid > 0) waitpid(pid, NULL, WNOHANG);
+    if (rc < 0) return wb_fail(err, "detach: the stub did not confirm");
+    return WB_OK;
+}
+
+wb_status wb_session_kill(wb_session *s, wb_error *err)
+{
+    if (!s->rsp) return wb_fail(err, "The program is not being run.");
+    wb_rsp_kill(s->rsp);
+    if (s->pid > 0) kill(s->pid, SIGKILL);
+    disconnect(s);
+    return WB_OK;
+}
+
+/* --------------------------------------------------------- breakpoints */
+
+static bool bp_push(wb_session *s, wb_bp *b)
+{
+    if (s->nbps == s->capbps) {
+        size_t cap = s->capbps ? 2 * s->capbps : 8;
+        wb_bp **n = realloc(s->bps, cap * sizeof *n);
+        if (!n) return false;
+        s->bps = n;
+        s->capbps = cap;
+    }
+    s->bps[s->nbps++] = b;
+    return true;
+}
+
+static bool addr_push(uint64_t **v, size_t *n, size_t *cap, uint64_t a)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? 2 * *cap : 16;
+        uint64_t *x = realloc(*v, c * sizeof *x);
+        if (!x) return false;
+        *v = x;
+        *cap = c;
+    }
+    (*v)[(*n)++] = a;
+    return true;
+}
+
+static bool internal_push(wb_session *s, wb_code_off a)
+{
+    if (s->ninternal == s->capinternal) {
+        size_t c = s->capinternal ? 2 * s->capinternal : 8;
+        wb_code_off *x = realloc(s->internal, c * sizeof *x);
+        if (!x) return false;
+        s->internal = x;
+        s->capinternal = c;
+    }
+    s->internal[s->ninternal++] = a;
+    return true;
+}
+
+static const char *func_display_name(wb_session *s, wb_code_off pc, const wb_scope *fn)
+{
+    if (fn) return fn->qualified_name ? fn->qualified_name : fn->name ? fn->name : "??";
+    const wb_func *f;
+    if (wb_wasm_func_at(s->wasm, pc, &f) == WB_OK && f->name) return f->name;
+    return "??";
+}
+
+static void fill_loc(wb_session *s, wb_bp_loc *l, wb_code_off addr)
+{
+    l->addr = addr;
+    l->file = NULL;
+    l->line = 0;
+    l->function = NULL;
+    wb_error e;
+    const wb_scope *fn = NULL;
+    if (s->dwarf) {
+        wb_line row;
+        if (wb_dwarf_line_at(s->dwarf, addr, &row, &e) == WB_OK && row.line) {
+            l->file = row.file;
+            l->line = row.line;
+        }
+        wb_dwarf_function_at(s->dwarf, addr, &fn, &e);
+    }
+    l->function = func_display_name(s, addr, fn);
+}
+
+/* Parses "*ADDR": hex with 0x, else decimal. */
+static bool parse_addr(const char *p, wb_code_off *out)
+{
+    while (*p == ' ') p++;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(p, &end, 0);
+    if (end == p || errno || v > UINT32_MAX) return false;
+    while (*end == ' ') end++;
+    if (*end) return false;
+    *out = (wb_code_off)v;
+    return true;
+}
+
+/* A function by name without DWARF: the name section. The breakpoint goes
+ * to the body's start; the stub moves it to the first instruction. */
+static bool function_by_symbol(wb_session *s, const char *name, wb_code_off *out)
+{
+    for (uint32_t i = 0; i < wb_wasm_func_count(s->wasm); i++) {
+        const wb_func *f = wb_wasm_func(s->wasm, i);
+        if (f->name && strcmp(f->name, name) == 0) {
+            *out = f->start;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Resolves a location spec to code offsets. */
+static wb_status resolve_spec(wb_session *s, const char *spec, const char *default_file,
+                              wb_code_off **addrs, size_t *n, wb_error *err)
+{
+    *addrs = NULL;
+    *n = 0;
+    while (*spec == ' ') spec++;
+    if (!*spec) return wb_fail(err, "no location given");
+    wb_code_off a;
+    if (spec[0] == '*') {
+        if (!parse_addr(spec + 1, &a)) return wb_fail(err, "bad address '%s'", spec + 1);
+        if (!(*addrs = malloc(sizeof **addrs))) return wb_fail(err, "out of memory");
+        (*addrs)[0] = a;
+        *n = 1;
+        return WB_OK;
+    }
+    const char *colon = strrchr(spec, ':');
+    const char *file = NULL;
+    char *filebuf = NULL;
+    unsigned long line = 0;
+    char *end;
+    bool all_digits = strspn(spec, "0123456789") == strlen(spec);
+    if (all_digits) {
+        if (!default_file) return wb_fail(err, "No default source file: give FILE:LINE");
+        file = default_file;
+        line = strtoul(spec, &end, 10);
+    } else if (colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1) &&
+               colon > spec && colon[-1] != ':') {
+        filebuf = strndup(spec, (size_t)(colon - spec));
+        if (!filebuf) return wb_fail(err, "out of memory");
+        file = filebuf;
+        line = strtoul(colon + 1, &end, 10);
+    }
+    if (file) {
+        wb_status st = WB_NOT_FOUND;
+        if (!s->dwarf) {
+            free(filebuf);
+            return wb_fail(err, "No line information: the module has no DWARF (use a function "
+                           "name or *ADDR)");
+        }
+        wb_line_sites sites;
+        if (line == 0 || line > UINT32_MAX) {
+            free(filebuf);
+            return wb_fail(err, "bad line number in '%s'", spec);
+        }
+        st = wb_dwarf_line_sites(s->dwarf, file, (uint32_t)line, &sites, err);
+        if (st == WB_NOT_FOUND)
+            wb_fail(err, "No line %lu in file \"%s\".", line, file);
+        free(filebuf);
+        if (st != WB_OK) return st == WB_NOT_FOUND ? WB_NOT_FOUND : WB_ERROR;
+        *addrs = malloc((sites.count ? sites.count : 1) * sizeof **addrs);
+        if (!*addrs) {
+            wb_line_sites_free(&sites);
+            return wb_fail(err, "out of memory");
+        }
+        for (size_t i = 0; i < sites.count; i++) (*addrs)[i] = sites.sites[i].addr;
+        *n = sites.count;
+        wb_line_sites_free(&sites);
+        return *n ? WB_OK : WB_NOT_FOUND;
+    }
+    /* a function */
+    if (s->dwarf) {
+        const wb_scope *fn;
+        wb_status st = wb_dwarf_function_named(s->dwarf, spec, &fn, &a, err);
+        if (st == WB_ERROR) return st;
+        if (st == WB_OK) {
+            if (!(*addrs = malloc(sizeof **addrs))) return wb_fail(err, "out of memory");
+            (*addrs)[0] = a;
+            *n = 1;
+            return WB_OK;
+        }
+    }
+    if (function_by_symbol(s, spec, &a)) {
+        if (!(*addrs = malloc(sizeof **addrs))) return wb_fail(err, "out of memory");
+        (*addrs)[0] = a;
+        *n = 1;
+        return WB_OK;
+    }
+    wb_fail(err, "Function \"%s\" not defined.", spec);
+    return WB_NOT_FOUND;
+}
+
+wb_status wb_session_break(wb_session *s, const char *spec, const char *default_file,
+                           bool temporary, const wb_bp **out, wb_error *err)
+{
+    wb_code_off *addrs;
+    size_t n;
+    wb_status st = resolve_spec(s, spec, default_file, &addrs, &n, err);
+    if (st != WB_OK) return st;
+    wb_bp *b = calloc(1, sizeof *b);
+    if (!b || !(b->spec = strdup(spec)) || !(b->locs = calloc(n, sizeof *b->locs)) ||
+        !bp_push(s, b)) {
+        if (b) bp_free(b);
+        free(addrs);
+        return wb_fail(err, "out of memory");
+    }
+    b->number = s->next_bp++;
+    b->type = WB_BP_BREAK;
+    b->temporary = temporary;
+    b->enabled = true;
+    b->nlocs = n;
+    for (size_t i = 0; i < n; i++) fill_loc(s, &b->locs[i], addrs[i]);
+    free(addrs);
+    *out = b;
+    return WB_OK;
+}
+
+wb_status wb_session_resolve(wb_session *s, const char *spec, const char *default_file,
+                             wb_bp_loc **locs, size_t *n, wb_error *err)
+{
+    wb_code_off *addrs;
+    *locs = NULL;
+    wb_status st = resolve_spec(s, spec, default_file, &addrs, n, err);
+    if (st != WB_OK) return st;
+    if (!(*locs = calloc(*n ? *n : 1, sizeof **locs))) {
+        free(addrs);
+        return wb_fail(err, "out of memory");
+    }
+    for (size_t i = 0; i < *n; i++) fill_loc(s, &(*locs)[i], addrs[i]);
+    free(addrs);
+    return WB_OK;
+}
+
+static size_t bp_index(const wb_session *s, int number)
+{
+    for (size_t i = 0; i < s->nbps; i++)
+        if (s->bps[i]->number == number) return i;
+    return SIZE_MAX;
+}
+
+static int watch_type(wb_bp_type t) { return t == WB_BP_WATCH ? 2 : t == WB_BP_RWATCH ? 3 : 4; }
+
+static void watch_remove(wb_session *s, wb_bp *b)
+{
+    if (b->type != WB_BP_BREAK && s->rsp && b->watch_len)
+        wb_rsp_breakpoint(s->rsp, watch_type(b->type), mem_addr(s, b->watch_addr), b->watch_len,
+                          false);
+}
+
+wb_status wb_session_delete(wb_session *s, int number, wb_error *err)
+{
+    size_t i = bp_index(s, number);
+    if (i == SIZE_MAX) return wb_fail(err, "No breakpoint number %d.", number);
+    watch_remove(s, s->bps[i]);
+    bp_free(s->bps[i]);
+    memmove(&s->bps[i], &s->bps[i + 1], (s->nbps - i - 1) * sizeof *s->bps);
+    s->nbps--;
+    return WB_OK;
+}
+
+wb_status wb_session_enable(wb_session *s, int number, bool on, wb_error *err)
+{
+    size_t i = bp_index(s, number);
+    if (i == SIZE_MAX) return wb_fail(err, "No breakpoint number %d.", number);
+    wb_bp *b = s->bps[i];
+    if (b->type != WB_BP_BREAK && b->enabled != on && s->rsp && b->watch_len) {
+        int rc = wb_rsp_breakpoint(s->rsp, watch_type(b->type), mem_addr(s, b->watch_addr),
+                                   b->watch_len, on);
+        if (rc < 0) return rsp_fail(s, err, rc, "watchpoint");
+    }
+    b->enabled = on;
+    return WB_OK;
+}
+
+wb_status wb_session_condition(wb_session *s, int number, const char *cond, wb_error *err)
+{
+    size_t i = bp_index(s, number);
+    if (i == SIZE_MAX) return wb_fail(err, "No breakpoint number %d.", number);
+    char *c = NULL;
+    if (cond && *cond && !(c = strdup(cond))) return wb_fail(err, "out of memory");
+    free(s->bps[i]->condition);
+    s->bps[i]->condition = c;
+    return WB_OK;
+}
+
+wb_status wb_session_ignore(wb_session *s, int number, unsigned count, wb_error *err)
+{
+    size_t i = bp_index(s, number);
+    if (i == SIZE_MAX) return wb_fail(err, "No breakpoint number %d.", number);
+    s->bps[i]->ignore = count;
+    return WB_OK;
+}
+
+wb_status wb_session_set_log_message(wb_session *s, int number, const char *msg, wb_error *err)
+{
+    size_t i = bp_index(s, number);
+    if (i == SIZE_MAX) return wb_fail(err, "No breakpoint number %d.", number);
+    char *m = NULL;
+    if (msg && !(m = strdup(msg))) return wb_fail(err, "out of memory");
+    free(s->bps[i]->log_message);
+    s->bps[i]->log_message = m;
+    return WB_OK;
+}
+
+size_t wb_session_bp_count(const wb_session *s) { return s->nbps; }
+const wb_bp *wb_session_bp(const wb_session *s, size_t i) { return i < s->nbps ? s->bps[i] : NULL; }
+const wb_bp *wb_session_bp_by_number(const wb_session *s, int number)
+{
+    size_t i = bp_index(s, number);
+    return i == SIZE_MAX ? NULL : s->bps[i];
+}
+
+static bool in_list(const uint64_t *v, size_t n, uint64_t a)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == a) return true;
+    return false;
+}
+
+/* Makes the stub's Z0 set equal to enabled user locations + internal
+ * breakpoints. */
+static wb_status sync_breakpoints(wb_session *s, wb_error *err)
+{
+    uint64_t *want = NULL;
+    size_t nwant = 0, capwant = 0;
+    for (size_t i = 0; i < s->nbps; i++) {
+        const wb_bp *b = s->bps[i];
+        if (b->type != WB_BP_BREAK || !b->enabled) continue;
+        for (size_t k = 0; k < b->nlocs; k++)
+            if (!in_list(want, nwant, b->locs[k].addr) &&
+                !addr_push(&want, &nwant, &capwant, b->locs[k].addr))
+                goto oom;
+    }
+    for (size_t i = 0; i < s->ninternal; i++)
+        if (!in_list(want, nwant, s->internal[i]) &&
+            !addr_push(&want, &nwant, &capwant, s->internal[i]))
+            goto oom;
+    for (size_t i = 0; i < s->ninserted;) {
+        if (in_list(want, nwant, s->inserted[i])) {
+            i++;
+            continue;
+        }
+        int rc = wb_rsp_breakpoint(s->rsp, 0, code_addr(s, (wb_code_off)s->inserted[i]), 1, false);
+        if (rc < 0 && rc != -EIO) {
+            free(want);
+            return rsp_fail(s, err, rc, "removing a breakpoint");
+        }
+        s->inserted[i] = s->inserted[--s->ninserted];
+    }
+    for (size_t i = 0; i < nwant; i++) {
+        if (in_list(s->inserted, s->ninserted, want[i])) continue;
+        int rc = wb_rsp_breakpoint(s->rsp, 0, code_addr(s, (wb_code_off)want[i]), 1, true);
+        if (rc < 0) {
+            free(want);
+            return rsp_fail(s, err, rc, "inserting a breakpoint");
+        }
+        if (!addr_push(&s->inserted, &s->ninserted, &s->capinserted, want[i])) goto oom;
+    }
+    free(want);
+    return WB_OK;
+oom:
+    free(want);
+    return wb_fail(err, "out of memory");
+}
+
+/* --------------------------------------------------------------- frames */
+
+static wb_status load_pcs(wb_session *s, wb_error *err)
+{
+    if (!s->pcs && !(s->pcs = malloc(MAX_PHYS_FRAMES * sizeof *s->pcs)))
+        return wb_fail(err, "out of memory");
+    size_t n = 0;
+    int rc = wb_rsp_call_stack(s->rsp, s->pcs, MAX_PHYS_FRAMES, &n);
+    if (rc == -ENOTSUP && s->stop_pc_valid) {
+        /* a stub without qWasmCallStack: the innermost frame only */
+        s->pcs[0] = code_addr(s, s->stop_pc);
+        n = 1;
+        rc = 0;
+    }
+    if (rc < 0) return rsp_fail(s, err, rc, "reading the call stack");
+    s->nphys = n;
+    return WB_OK;
+}
+
+static bool frames_push(wb_session *s, size_t *cap, const frame_rec *f)
+{
+    if (s->nframes == *cap) {
+        size_t c = *cap ? 2 * *cap : 16;
+        frame_rec *x = realloc(s->frames, c * sizeof *x);
+        if (!x) return false;
+        s->frames = x;
+        *cap = c;
+    }
+    s->frames[s->nframes++] = *f;
+    return true;
+}
+
+static wb_status load_frames(wb_session *s, wb_error *err)
+{
+    if (s->frames_valid) return WB_OK;
+    frames_clear(s);
+    if (s->state != WB_PROC_STOPPED) return WB_OK;
+    if (load_pcs(s, err) != WB_OK) return WB_ERROR;
+    size_t cap = 0;
+    for (size_t p = 0; p < s->nphys; p++) {
+        frame_rec f;
+        memset(&f, 0, sizeof f);
+        f.pub.phys = p;
+        f.pub.has_pc = code_off_of(s, s->pcs[p], &f.pub.pc);
+        f.pub.lookup_pc = p > 0 && f.pub.pc > 0 ? f.pub.pc - 1 : f.pub.pc;
+        f.pub.function = "??";
+        wb_error e;
+        if (f.pub.has_pc && s->dwarf &&
+            wb_dwarf_scopes_at(s->dwarf, f.pub.lookup_pc, &f.chain, &e) == WB_OK &&
+            f.chain.count) {
+            /* split the chain at inlined calls: one frame each */
+            size_t start = 0;
+            const char *call_file = NULL;
+            uint32_t call_line = 0, call_col = 0;
+            for (size_t i = 0; i < f.chain.count; i++) {
+                const wb_scope *sc = f.chain.scopes[i];
+                if (sc->kind == WB_SCOPE_BLOCK) continue;
+                frame_rec v = f;
+                v.first = start;
+                v.count = i - start + 1;
+                v.pub.fn = sc;
+                v.pub.inner = f.chain.scopes[start];
+                v.pub.function = func_display_name(s, f.pub.lookup_pc, sc);
+                v.pub.inlined = sc->kind == WB_SCOPE_INLINED;
+                if (start == 0) {
+                    wb_line row;
+                    if (wb_dwarf_line_at(s->dwarf, f.pub.lookup_pc, &row, &e) == WB_OK &&
+                        row.line) {
+                        v.pub.file = row.file;
+                        v.pub.line = row.line;
+                        v.pub.column = row.column;
+                    }
+                } else {
+                    v.pub.file = call_file;
+                    v.pub.line = call_line;
+                    v.pub.column = call_col;
+                }
+                call_file = sc->call_file;
+                call_line = sc->call_line;
+                call_col = sc->call_column;
+                if (!frames_push(s, &cap, &v)) goto oom;
+                start = i + 1;
+            }
+            continue;
+        }
+        if (f.pub.has_pc) {
+            f.pub.function = func_display_name(s, f.pub.lookup_pc, NULL);
+            wb_line row;
+            if (s->dwarf && wb_dwarf_line_at(s->dwarf, f.pub.lookup_pc, &row, &e) == WB_OK &&
+                row.line) {
+                f.pub.file = row.file;
+                f.pub.line = row.line;
+                f.pub.column = row.column;
+            }
+        }
+        wb_scope_chain_free(&f.chain);
+        memset(&f.chain, 0, sizeof f.chain);
+        if (!frames_push(s, &cap, &f)) goto oom;
+    }
+    s->frames_valid = true;
+    return WB_OK;
+oom:
+    return wb_fail(err, "out of memory");
+}
+
+size_t wb_session_frame_count(wb_session *s)
+{
+    wb_error e;
+    if (load_frames(s, &e) != WB_OK) return 0;
+    return s->nframes;
+}
+
+const wb_frame *wb_session_frame(wb_session *s, size_t i)
+{
+    wb_error e;
+    if (load_frames(s, &e) != WB_OK || i >= s->nframes) return NULL;
+    return &s->frames[i].pub;
+}
+
+/* --------------------------------------------------------------- values */
+
+int wb_session_read_memory(wb_session *s, uint64_t addr, void *buf, size_t len)
+{
+    if (!s->rsp) return -ESRCH;
+    if (addr > UINT32_MAX || len > UINT32_MAX - addr + 1) return -EFAULT;
+    size_t got;
+    int rc = wb_rsp_read(s->rsp, mem_addr(s, addr), buf, len, &got);
+    if (rc < 0) return rc;
+    return got == len ? 0 : -EFAULT;
+}
+
+int wb_session_write_memory(wb_session *s, uint64_t addr, const void *buf, size_t len)
+{
+    if (!s->rsp) return -ESRCH;
+    if (addr > UINT32_MAX || len > UINT32_MAX - addr + 1) return -EFAULT;
+    return wb_rsp_write(s->rsp, mem_addr(s, addr), buf, len);
+}
+
+int wb_session_wasm_value(wb_session *s, const char *what, size_t phys, uint32_t index,
+                          uint64_t *value)
+{
+    if (!s->rsp) return -ESRCH;
+    uint8_t b[16];
+    size_t n;
+    int rc = wb_rsp_wasm_value(s->rsp, what, (uint32_t)phys, index, b, sizeof b, &n);
+    if (rc < 0) return rc;
+    uint64_t v = 0;
+    for (size_t i = n < 8 ? n : 8; i-- > 0;) v = v << 8 | b[i];
+    *value = v;
+    return 0;
+}
+
+typedef struct loc_user {
+    wb_session *s;
+    size_t phys;
+} loc_user;
+
+static int t_local(void *u, uint32_t i, uint64_t *v)
+{
+    loc_user *x = u;
+    return wb_session_wasm_value(x->s, "Local", x->phys, i, v);
+}
+static int t_global(void *u, uint32_t i, uint64_t *v)
+{
+    loc_user *x = u;
+    return wb_session_wasm_value(x->s, "Global", x->phys, i, v);
+}
+static int t_stack(void *u, uint32_t i, uint64_t *v)
+{
+    loc_user *x = u;
+    return wb_session_wasm_value(x->s, "StackValue", x->phys, i, v);
+}
+static int t_mem(void *u, uint64_t a, void *buf, size_t len)
+{
+    loc_user *x = u;
+    return wb_session_read_memory(x->s, a, buf, len);
+}
+
+/* The out-of-line function of a physical frame (for its frame base). */
+static const wb_scope *phys_function(const frame_rec *f)
+{
+    return f->chain.count ? f->chain.scopes[f->chain.count - 1] : NULL;
+}
+
+static wb_loc_target loc_target(wb_session *s, const frame_rec *f, loc_user *u)
+{
+    wb_loc_target t = {u, t_local, t_global, t_stack, t_mem, NULL, 0};
+    u->s = s;
+    u->phys = f ? f->pub.phys : 0;
+    const wb_scope *fn = f ? phys_function(f) : NULL;
+    if (fn) {
+        t.frame_base = fn->frame_base;
+        t.frame_base_len = fn->frame_base_len;
+    }
+    return t;
+}
+
+static frame_rec *frame_at(wb_session *s, size_t i)
+{
+    wb_error e;
+    if (load_frames(s, &e) != WB_OK || i >= s->nframes) return NULL;
+    return &s->frames[i];
+}
+
+wb_status wb_session_frame_vars(wb_session *s, size_t frame, bool args, wb_named_value **out,
+                                size_t *n, wb_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (s->state != WB_PROC_STOPPED) return wb_fail(err, "No frame selected.");
+    frame_rec *f = frame_at(s, frame);
+    if (!f) return wb_fail(err, "No frame selected.");
+    if (!f->pub.fn) return wb_fail(err, "No symbol table info available.");
+    size_t cap = 0;
+    loc_user u;
+    wb_loc_target t = loc_target(s, f, &u);
+    for (size_t i = f->first; i < f->first + f->count; i++) {
+        const wb_scope *sc = f->chain.scopes[i];
+        const wb_var *const *vars;
+        size_t nv;
+        if (wb_dwarf_scope_vars(s->dwarf, sc, &vars, &nv, err) != WB_OK) goto fail;
+        for (size_t k = 0; k < nv; k++) {
+            if (vars[k]->is_param != args || !vars[k]->name) continue;
+            if (*n == cap) {
+                size_t c = cap ? 2 * cap : 8;
+                wb_named_value *x = realloc(*out, c * sizeof *x);
+                if (!x) {
+                    wb_fail(err, "out of memory");
+                    goto fail;
+                }
+                *out = x;
+                cap = c;
+            }
+            wb_named_value *nv1 = &(*out)[(*n)++];
+            memset(nv1, 0, sizeof *nv1);
+            nv1->name = vars[k]->name;
+            nv1->var = vars[k];
+            if (wb_value_of_var(vars[k], f->pub.lookup_pc, &t, &nv1->value, &nv1->error) !=
+                WB_OK) {
+                if (!nv1->error.msg[0]) snprintf(nv1->error.msg, sizeof nv1->error.msg, "error");
+            }
+        }
+    }
+    return WB_OK;
+fail:
+    wb_session_vars_free(*out, *n);
+    *out = NULL;
+    *n = 0;
+    return WB_ERROR;
+}
+
+void wb_session_vars_free(wb_named_value *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) wb_value_free(&v[i].value);
+    free(v);
+}
+
+/* env callbacks: s->env_ctx says which frame */
+static wb_status e_lookup(void *user, const char *name, wb_value *out, wb_error *err)
+{
+    struct env_ctx *c = user;
+    wb_session *s = c->s;
+    if (!s->dwarf) return WB_NOT_FOUND;
+    frame_rec *f = s->state == WB_PROC_STOPPED ? frame_at(s, c->frame) : NULL;
+    loc_user u;
+    wb_loc_target t = loc_target(s, f, &u);
+    if (f && f->pub.fn) {
+        for (size_t i = f->first; i < f->first + f->count; i++) {
+            const wb_var *const *vars;
+            size_t nv;
+            if (wb_dwarf_scope_vars(s->dwarf, f->chain.scopes[i], &vars, &nv, err) != WB_OK)
+                return WB_ERROR;
+            for (size_t k = 0; k < nv; k++)
+                if (vars[k]->name && strcmp(vars[k]->name, name) == 0)
+                    return wb_value_of_var(vars[k], f->pub.lookup_pc, &t, out, err);
+        }
+    }
+    const wb_var *g;
+    wb_status st = wb_dwarf_global_named(s->dwarf, name, f ? f->pub.lookup_pc : UINT32_MAX, &g,
+                                         err);
+    if (st == WB_NOT_FOUND && f && f->pub.fn && strcmp(name, "this") != 0 &&
+        (isalpha((unsigned char)name[0]) || name[0] == '_') && !c->in_this) {
+        /* C++: a member of the object the method runs on (this->name) */
+        wb_value self;
+        wb_error e2;
+        c->in_this = true;
+        wb_status st2 = e_lookup(user, "this", &self, &e2);
+        if (st2 == WB_OK) {
+            wb_value_free(&self);
+            char expr[300];
+            snprintf(expr, sizeof expr, "this->%s", name);
+            st2 = wb_eval_expr(s->eval, &s->env, expr, out, &e2);
+        }
+        c->in_this = false;
+        if (st2 == WB_OK) return WB_OK;
+        return WB_NOT_FOUND;
+    }
+    if (st != WB_OK) return st;
+    return wb_value_of_var(g, f ? f->pub.lookup_pc : 0, &t, out, err);
+}
+
+static int e_read(void *user, uint64_t addr, void *buf, size_t len)
+{
+    struct env_ctx *c = user;
+    return wb_session_read_memory(c->s, addr, buf, len);
+}
+
+static int e_write(void *user, uint64_t addr, const void *buf, size_t len)
+{
+    struct env_ctx *c = user;
+    return wb_session_write_memory(c->s, addr, buf, len);
+}
+
+static wb_status e_type(void *user, const char *name, const wb_type **out, wb_error *err)
+{
+    struct env_ctx *c = user;
+    wb_session *s = c->s;
+    if (!s->dwarf) return WB_NOT_FOUND;
+    frame_rec *f = s->state == WB_PROC_STOPPED ? frame_at(s, c->frame) : NULL;
+    return wb_dwarf_type_named(s->dwarf, name, f ? f->pub.lookup_pc : UINT32_MAX, out, err);
+}
+
+static const wb_eval_env *make_env(wb_session *s, size_t frame)
+{
+    s->env_ctx.s = s;
+    s->env_ctx.frame = frame;
+    s->env_ctx.in_this = false;
+    s->env = (wb_eval_env){&s->env_ctx, e_lookup, e_read, e_write, NULL, e_type, NULL};
+    return &s->env;
+}
+
+const wb_eval_env *wb_session_env(wb_session *s, size_t frame) { return make_env(s, frame); }
+
+wb_status wb_session_eval(wb_session *s, size_t frame, const char *expr, wb_value *out,
+                          wb_error *err)
+{
+    return wb_eval_expr(s->eval, make_env(s, frame), expr, out, err);
+}
+
+wb_status wb_session_eval_type(wb_session *s, size_t frame, const char *text,
+                               const wb_type **out, wb_error *err)
+{
+    return wb_eval_type(s->eval, make_env(s, frame), text, out, err);
+}
+
+unsigned wb_session_record(wb_session *s, const wb_value *v) { return wb_eval_record(s->eval, v); }
+
+wb_status wb_session_watch(wb_session *s, wb_bp_type type, const char *expr, size_t frame,
+                           const wb_bp **out, wb_error *err)
+{
+    if (s->state != WB_PROC_STOPPED)
+        return wb_fail(err, "Cannot watch an expression without a running program.");
+    if (!wb_rsp_features_of(s->rsp)->watchpoints)
+        return wb_fail(err, "The stub does not support watchpoints.");
+    wb_value v;
+    if (wb_session_eval(s, frame, expr, &v, err) != WB_OK) return WB_ERROR;
+    if (v.kind != WB_VAL_MEMORY || v.bit_size) {
+        wb_value_free(&v);
+        return wb_fail(err, "Cannot watch constant value `%s': it is not in linear memory.",
+                       expr);
+    }
+    uint64_t len = wb_type_size(v.type);
+    if (len == 0 || len > 8) {
+        wb_value_free(&v);
+        return wb_fail(err, "Expression `%s' is %llu bytes: watchpoints cover 1 to 8 bytes.",
+                       expr, (unsigned long long)len);
+    }
+    wb_bp *b = calloc(1, sizeof *b);
+    if (!b || !(b->spec = strdup(expr))) {
+        free(b);
+        wb_value_free(&v);
+        return wb_fail(err, "out of memory");
+    }
+    b->type = type;
+    b->enabled = true;
+    b->watch_addr = v.addr;
+    b->watch_len = (uint32_t)len;
+    b->old_value = v;
+    int rc = wb_rsp_breakpoint(s->rsp, watch_type(type), mem_addr(s, v.addr), (uint32_t)len, true);
+    if (rc < 0) {
+        bp_free(b);
+        return rsp_fail(s, err, rc, "setting the watchpoint");
+    }
+    if (!bp_push(s, b)) {
+        bp_free(b);
+        return wb_fail(err, "out of memory");
+    }
+    b->number = s->next_bp++;
+    *out = b;
+    return WB_OK;
+}
+
+/* ---------------------------------------------------------- run control */
+
+void wb_stop_free(wb_stop *st)
+{
+    wb_value_free(&st->value);
+    wb_value_free(&st->watch_old);
+    wb_value_free(&st->watch_new);
+    memset(st, 0, sizeof *st);
+}
+
+void wb_session_interrupt(wb_session *s)
+{
+    if (s->rsp) wb_rsp_interrupt(s->rsp);
+}
+
+typedef enum raw_kind { RAW_STOP, RAW_EXIT, RAW_KILLED } raw_kind;
+
+/* One resume packet and its stop, with polling for an interrupt. */
+typedef struct raw_stop {
+    raw_kind kind;
+    wb_rsp_stop rsp;
+    wb_code_off pc;
+    bool pc_valid;
+} raw_stop;
+
+static void note_stop(wb_session *s, raw_stop *r)
+{
+    frames_clear(s);
+    if (r->kind == RAW_STOP) {
+        r->pc_valid = r->rsp.have_pc && code_off_of(s, r->rsp.pc, &r->pc);
+        s->stop_pc = r->pc;
+        s->stop_pc_valid = r->pc_valid;
+        s->state = WB_PROC_STOPPED;
+    } else {
+        s->state = WB_PROC_NONE;
+    }
+}
+
+static wb_status wait_raw(wb_session *s, raw_stop *r, wb_error *err)
+{
+    bool interrupted = false;
+    for (;;) {
+        int rc = wb_rsp_wait_stop(s->rsp, &r->rsp, POLL_MS);
+        if (rc == -ETIMEDOUT) {
+            if (!interrupted && s->poll && s->poll(s->poll_user)) {
+                wb_rsp_interrupt(s->rsp);
+                interrupted = true;
+            }
+            continue;
+        }
+        if (rc < 0) {
+            wb_status st = rsp_fail(s, err, rc, "waiting for the program");
+            disconnect(s);
+            return st;
+        }
+        break;
+    }
+    r->kind = r->rsp.kind == WB_STOP_EXITED ? RAW_EXIT
+            : r->rsp.kind == WB_STOP_KILLED ? RAW_KILLED : RAW_STOP;
+    note_stop(s, r);
+    if (r->kind != RAW_STOP) {
+        wb_rsp_close(s->rsp);
+        s->rsp = NULL;
+        s->ninserted = 0;
+        reap(s);
+    }
+    return WB_OK;
+}
+
+typedef enum raw_action { ACT_CONT, ACT_STEP, ACT_RANGE } raw_action;
+
+static wb_status go_raw(wb_session *s, raw_action a, wb_code_off lo, wb_code_off hi, raw_stop *r,
+                        wb_error *err)
+{
+    int rc;
+    if (a == ACT_RANGE && !wb_rsp_features_of(s->rsp)->vcont_range) a = ACT_STEP;
+    if (a == ACT_CONT) rc = wb_rsp_continue(s->rsp);
+    else if (a == ACT_STEP) rc = wb_rsp_step(s->rsp);
+    else rc = wb_rsp_range_step(s->rsp, code_addr(s, lo), code_addr(s, hi));
+    if (rc < 0) {
+        wb_status st = rsp_fail(s, err, rc, "resuming");
+        disconnect(s);
+        return st;
+    }
+    frames_clear(s);
+    return wait_raw(s, r, err);
+}
+
+static bool is_inserted(const wb_session *s, wb_code_off pc)
+{
+    return in_list(s->inserted, s->ninserted, pc);
+}
+
+/* Resumes from a breakpoint address: the stub would report the breakpoint
+ * again at once, so step one instruction with it removed first (what gdb
+ * and lldb do). *moved is false when that step already stopped for another
+ * reason (r holds it). */
+static wb_status step_off(wb_session *s, raw_stop *r, bool *moved, wb_error *err)
+{
+    *moved = true;
+    if (!s->stop_pc_valid || !is_inserted(s, s->stop_pc)) return WB_OK;
+    wb_code_off pc = s->stop_pc;
+    int rc = wb_rsp_breakpoint(s->rsp, 0, code_addr(s, pc), 1, false);
+    if (rc < 0) return rsp_fail(s, err, rc, "removing a breakpoint");
+    wb_status st = go_raw(s, ACT_STEP, 0, 0, r, err);
+    if (st != WB_OK) return st;
+    if (r->kind != RAW_STOP) {
+        *moved = false;
+        return WB_OK;
+    }
+    rc = wb_rsp_breakpoint(s->rsp, 0, code_addr(s, pc), 1, true);
+    if (rc < 0) return rsp_fail(s, err, rc, "inserting a breakpoint");
+    /* a trap or watchpoint during that instruction is a stop of its own */
+    if (strcmp(r->rsp.reason, "trace") != 0) *moved = false;
+    return WB_OK;
+}
+
+static size_t depth_now(wb_session *s, wb_error *err, bool *ok)
+{
+    *ok = load_pcs(s, err) == WB_OK;
+    return s->nphys;
+}
+
+/* Evaluates a breakpoint's condition in frame 0; errors stop (gdb does). */
+static bool condition_true(wb_session *s, const wb_bp *b, wb_stop *out)
+{
+    if (!b->condition) return true;
+    wb_value v;
+    wb_error e;
+    bool truth = true;
+    if (wb_session_eval(s, 0, b->condition, &v, &e) != WB_OK ||
+        wb_value_truth(&v, &truth, &e) != WB_OK) {
+        snprintf(out->description, sizeof out->description,
+                 "Error in testing condition for breakpoint %d: %.180s", b->number, e.msg);
+        wb_value_free(&v);
+        return true;
+    }
+    wb_value_free(&v);
+    return truth;
+}
+
+/* Expands "{expr}" in a logpoint message. */
+static char *format_log(wb_session *s, const char *msg)
+{
+    size_t cap = strlen(msg) + 64, len = 0;
+    char *out = malloc(cap);
+    if (!out) return NULL;
+    for (const char *p = msg; *p;) {
+        const char *piece = p;
+        size_t plen = 1;
+        char *val = NULL;
+        if (*p == '{') {
+            const char *close = strchr(p, '}');
+            if (close) {
+                char *expr = strndup(p + 1, (size_t)(close - p - 1));
+                wb_value v;
+                wb_error e;
+                if (expr && wb_session_eval(s, 0, expr, &v, &e) == WB_OK) {
+                    val = wb_value_format(&v, make_env(s, 0), 0);
+                    wb_value_free(&v);
+                } else {
+                    size_t n = strlen(e.msg) + 3;
+                    val = malloc(n);
+                    if (val) snprintf(val, n, "<%s>", e.msg);
+                }
+                free(expr);
+                p = close + 1;
+                piece = val ? val : "";
+                plen = strlen(piece);
+            } else {
+                p++;
+            }
+        } else {
+            p++;
+        }
+        if (len + plen + 1 > cap) {
+            cap = 2 * (len + plen + 1);
+            char *x = realloc(out, cap);
+            if (!x) {
+                free(val);
+                free(out);
+                return NULL;
+            }
+            out = x;
+        }
+        memcpy(out + len, piece, plen);
+        len += plen;
+        free(val);
+    }
+    out[len] = 0;
+    return out;
+}
+
+typedef enum verdict { V_IGNORE, V_REPORT } verdict;
+
+/* Decides what a breakpoint stop at pc means for user breakpoints: the
+ * first enabled one whose condition holds and whose ignore count is used
+ * up is reported (temporary ones are deleted). Logpoints print and go on. */
+static verdict user_breakpoint(wb_session *s, wb_code_off pc, wb_stop *out)
+{
+    for (size_t i = 0; i < s->nbps; i++) {
+        wb_bp *b = s->bps[i];
+        if (b->type != WB_BP_BREAK || !b->enabled) continue;
+        bool here = false;
+        for (size_t k = 0; k < b->nlocs; k++) here |= b->locs[k].addr == pc;
+        if (!here || !condition_true(s, b, out)) continue;
+        if (b->ignore) {
+            b->ignore--;
+            b->hits++;
+            continue;
+        }
+        b->hits++;
+        if (b->log_message) {
+            char *text = format_log(s, b->log_message);
+            if (text && s->on_log) s->on_log(s->log_user, text);
+            free(text);
+            continue;
+        }
+        out->why = WB_WHY_BREAKPOINT;
+        out->bp = b->number;
+        out->bp_temporary = b->temporary;
+        if (b->temporary) {
+            wb_error e;
+            wb_session_delete(s, b->number, &e);
+        }
+        return V_REPORT;
+    }
+    return V_IGNORE;
+}
+
+static bool same_bytes(const wb_value *a, const wb_value *b)
+{
+    return a->size == b->size && (a->size == 0 || memcmp(a->bytes, b->bytes, a->size) == 0);
+}
+
+/* A watchpoint stop: which watchpoint, old and new values. V_IGNORE when a
+ * write left the value unchanged (gdb's software check for `watch`). */
+static verdict watch_hit(wb_session *s, const raw_stop *r, wb_stop *out)
+{
+    uint64_t a = r->rsp.watch_addr & 0xffffffffu;
+    for (size_t i = 0; i < s->nbps; i++) {
+        wb_bp *b = s->bps[i];
+        if (b->type == WB_BP_BREAK || !b->enabled) continue;
+        if (a < b->watch_addr || a >= b->watch_addr + b->watch_len) continue;
+        wb_value now;
+        wb_error e;
+        if (wb_session_eval(s, 0, b->spec, &now, &e) != WB_OK || now.kind != WB_VAL_MEMORY ||
+            now.addr != b->watch_addr) {
+            /* out of scope: read the same bytes with the old type */
+            wb_value_free(&now);
+            uint8_t buf[8];
+            if (wb_session_read_memory(s, b->watch_addr, buf, b->watch_len) != 0 ||
+                wb_value_from_bytes(b->old_value.type, buf, b->watch_len, &now, &e) != WB_OK)
+                memset(&now, 0, sizeof now);
+        }
+        if (b->type == WB_BP_WATCH && now.type && same_bytes(&now, &b->old_value)) {
+            wb_value_free(&now);
+            return V_IGNORE;
+        }
+        b->hits++;
+        out->why = WB_WHY_WATCHPOINT;
+        out->bp = b->number;
+        out->watch_has_old = b->type != WB_BP_RWATCH;
+        out->watch_old = b->old_value;
+        memset(&b->old_value, 0, sizeof b->old_value);
+        if (now.type) {
+            wb_error e2;
+            wb_value_copy(&b->old_value, &now, &e2);
+        }
+        out->watch_new = now;
+        return V_REPORT;
+    }
+    /* a watchpoint we do not know: report it plainly */
+    out->why = WB_WHY_WATCHPOINT;
+    return V_REPORT;
+}
+
+/* Classifies a stop that is not the expected end of a step. Returns
+ * V_REPORT with *out filled, or V_IGNORE (a breakpoint whose condition
+ * failed, a logpoint, an unchanged watched value, an internal breakpoint:
+ * the caller decides). */
+static verdict classify(wb_session *s, const raw_stop *r, wb_stop *out)
+{
+    if (r->kind == RAW_EXIT) {
+        out->why = WB_WHY_EXITED;
+        out->exit_code = r->rsp.code;
+        return V_REPORT;
+    }
+    if (r->kind == RAW_KILLED) {
+        out->why = WB_WHY_KILLED;
+        out->exit_code = r->rsp.code;
+        return V_REPORT;
+    }
+    const char *why = r->rsp.reason;
+    if (strcmp(why, "exception") == 0) {
+        out->why = WB_WHY_TRAP;
+        snprintf(out->description, sizeof out->description, "%s", r->rsp.description);
+        return V_REPORT;
+    }
+    if (strcmp(why, "watchpoint") == 0) return watch_hit(s, r, out);
+    if (strcmp(why, "breakpoint") == 0 && r->pc_valid) {
+        if (user_breakpoint(s, r->pc, out) == V_REPORT) return V_REPORT;
+        return V_IGNORE;
+    }
+    if (strcmp(why, "signal") == 0 || r->rsp.code == 2) {
+        out->why = WB_WHY_INTERRUPT;
+        return V_REPORT;
+    }
+    if (strcmp(why, "trace") == 0) return V_IGNORE;
+    out->why = WB_WHY_SIGNAL;
+    snprintf(out->description, sizeof out->description, "%s", r->rsp.description);
+    return V_REPORT;
+}
+
+/* Continues until a stop to report; internal breakpoints at `until_pc`
+ * (depth-checked: only when the call stack is at most `max_depth` deep)
+ * end it with *reached. */
+static wb_status run_to(wb_session *s, wb_stop *out, bool *reached, size_t max_depth,
+                        wb_error *err)
+{
+    *reached = false;
+    for (;;) {
+        raw_stop r;
+        bool moved;
+        if (sync_breakpoints(s, err) != WB_OK) return WB_ERROR;
+        if (step_off(s, &r, &moved, err) != WB_OK) return WB_ERROR;
+        if (moved) {
+            if (go_raw(s, ACT_CONT, 0, 0, &r, err) != WB_OK) return WB_ERROR;
+        }
+        if (r.kind == RAW_STOP && strcmp(r.rsp.reason, "breakpoint") == 0 && r.pc_valid &&
+            s->ninternal) {
+            bool internal = false;
+            for (size_t i = 0; i < s->ninternal; i++) internal |= s->internal[i] == r.pc;
+            if (internal) {
+                bool ok;
+                size_t d = depth_now(s, err, &ok);
+                if (!ok) return WB_ERROR;
+                if (d <= max_depth) {
+                    /* a user breakpoint at the same place is reported too */
+                    if (user_breakpoint(s, r.pc, out) == V_REPORT) return WB_OK;
+                    *reached = true;
+                    return WB_OK;
+                }
+            }
+        }
+        if (classify(s, &r, out) == V_REPORT) return WB_OK;
+    }
+}
+
+/* The top of frame 0's operand stack, by probing upward (the height is not
+ * in the protocol). */
+static int stack_top(wb_session *s, uint64_t *value)
+{
+    uint64_t v, last = 0;
+    bool any = false;
+    for (uint32_t i = 0; i < 1024; i++) {
+        if (wb_session_wasm_value(s, "StackValue", 0, i, &v) < 0) break;
+        last = v;
+        any = true;
+    }
+    if (!any) return -ENOENT;
+    *value = last;
+    return 0;
+}
+
+static wb_status finish(wb_session *s, size_t frame, wb_stop *out, wb_error *err)
+{
+    frame_rec *f = frame_at(s, frame);
+    if (!f) return wb_fail(err, "No stack.");
+    size_t phys = f->pub.phys;
+    if (phys + 1 >= s->nphys)
+        return wb_fail(err, "\"finish\" not meaningful in the outermost frame.");
+    const wb_scope *fn = f->pub.fn;
+    size_t depth = s->nphys - phys; /* frames from the outermost up to this one */
+    wb_code_off ret;
+    if (!code_off_of(s, s->pcs[phys + 1], &ret))
+        return wb_fail(err, "Cannot find the caller of the selected frame.");
+    s->ninternal = 0;
+    internal_push(s, ret);
+    bool reached;
+    wb_status st = run_to(s, out, &reached, depth - 1, err);
+    s->ninternal = 0;
+    if (st != WB_OK || !reached) return st;
+    out->why = WB_WHY_STEP;
+    out->new_function = true;
+    const wb_type *rt = NULL;
+    wb_error e;
+    if (fn && s->dwarf && wb_dwarf_scope_return_type(s->dwarf, fn, &rt, &e) == WB_OK && rt &&
+        wb_type_strip(rt)->kind != WB_TYPE_VOID) {
+        uint64_t v;
+        size_t size = (size_t)wb_type_size(rt);
+        if (size && size <= 8 && stack_top(s, &v) == 0) {
+            uint8_t b[8];
+            for (int i = 0; i < 8; i++) b[i] = (uint8_t)(v >> (8 * i));
+            if (wb_value_from_bytes(rt, b, size, &out->value, &e) == WB_OK) out->has_value = true;
+        } else if (size > 8) {
+            /* structs come back through memory (sret): nothing on the stack */
+        }
+    }
+    return WB_OK;
+}
+
+/* The line row at pc (with a line), or false. */
+static bool row_at(wb_session *s, wb_code_off pc, wb_line *row)
+{
+    wb_error e;
+    return s->dwarf && wb_dwarf_line_at(s->dwarf, pc, row, &e) == WB_OK && row->line;
+}
+
+static bool has_line_info(wb_session *s, wb_code_off pc)
+{
+    wb_line row;
+    return row_at(s, pc, &row);
+}
+
+/* The range a source step may run through without stopping: the rows of
+ * the line at pc, widened over neighbouring rows of the same line and of
+ * line 0 (compiler-made code, which a step never stops in), so a loop on
+ * one line whose code -O2 interleaves with line-0 rows is still one range
+ * and one round trip. */
+static bool step_range(wb_session *s, wb_code_off pc, wb_code_off *lo, wb_code_off *hi)
+{
+    wb_error e;
+    wb_line row0;
+    if (!s->dwarf || wb_dwarf_line_range(s->dwarf, pc, lo, hi, &e) != WB_OK || pc >= *hi)
+        return false;
+    if (wb_dwarf_line_at(s->dwarf, pc, &row0, &e) != WB_OK) return true;
+    for (int guard = 0; guard < 4096; guard++) {
+        wb_line r;
+        wb_code_off a, b;
+        if (wb_dwarf_line_at(s->dwarf, *hi, &r, &e) != WB_OK || r.addr != *hi) break;
+        bool same = r.line == 0 || (r.line == row0.line && r.file && row0.file &&
+                                    strcmp(r.file, row0.file) == 0);
+        if (!same || wb_dwarf_line_range(s->dwarf, *hi, &a, &b, &e) != WB_OK || b <= *hi) break;
+        *hi = b;
+    }
+    for (int guard = 0; guard < 4096 && *lo > 0; guard++) {
+        wb_line r;
+        wb_code_off a, b;
+        if (wb_dwarf_line_at(s->dwarf, *lo - 1, &r, &e) != WB_OK) break;
+        bool same = r.line == 0 || (r.line == row0.line && r.file && row0.file &&
+                                    strcmp(r.file, row0.file) == 0);
+        if (!same || wb_dwarf_line_range(s->dwarf, *lo - 1, &a, &b, &e) != WB_OK || a >= *lo ||
+            b != *lo)
+            break;
+        *lo = a;
+    }
+    return true;
+}
+
+/* For `step`: the first call instruction in [from, to), or `to`. */
+static wb_code_off next_call(wb_session *s, wb_code_off from, wb_code_off to)
+{
+    const wb_func *f;
+    if (wb_wasm_func_at(s->wasm, from, &f) != WB_OK) return to;
+    wb_insn *ins = NULL;
+    size_t n = 0;
+    wb_error e;
+    if (wb_disasm_func(s->wasm, wb_wasm_code(s->wasm), wb_wasm_code_size(s->wasm), f, &ins, &n,
+                       &e) != WB_OK) {
+        free(ins);
+        return to;
+    }
+    wb_code_off r = to;
+    for (size_t i = 0; i < n; i++) {
+        if (ins[i].off < from || ins[i].off >= to) continue;
+        if (strncmp(ins[i].text, "call", 4) == 0) {
+            r = ins[i].off;
+            break;
+        }
+    }
+    free(ins);
+    return r;
+}
+
+/* Steps out of frame 0 back to depth `depth` (a function without line
+ * info, or a call a single step entered). */
+static wb_status step_out_to(wb_session *s, size_t depth, wb_stop *out, bool *reached,
+                             wb_error *err)
+{
+    bool ok;
+    size_t d = depth_now(s, err, &ok);
+    if (!ok) return WB_ERROR;
+    *reached = false;
+    if (d <= depth) {
+        *reached = true;
+        return WB_OK;
+    }
+    /* return address into the frame at `depth` */
+    wb_code_off ret;
+    if (!code_off_of(s, s->pcs[d - depth], &ret))
+        return wb_fail(err, "cannot find where the call returns");
+    s->ninternal = 0;
+    internal_push(s, ret);
+    wb_status st = run_to(s, out, reached, depth, err);
+    s->ninternal = 0;
+    return st;
+}
+
+static wb_status step_line(wb_session *s, wb_run how, wb_stop *out, wb_error *err)
+{
+    bool into = how == WB_RUN_STEP;
+    bool ok;
+    size_t depth = depth_now(s, err, &ok);
+    if (!ok) return WB_ERROR;
+    if (!s->stop_pc_valid) return wb_fail(err, "Cannot step: the pc is not in the module's code.");
+    wb_line row;
+    const char *file = NULL;
+    uint32_t line = 0;
+    wb_code_off start_pc = s->stop_pc;
+    if (row_at(s, s->stop_pc, &row)) {
+        file = row.file;
+        line = row.line;
+    } else {
+        /* no line info: gdb runs until the function returns */
+        bool reached;
+        if (step_out_to(s, depth - 1, out, &reached, err) != WB_OK) return WB_ERROR;
+        if (!reached) return WB_OK;
+        out->why = WB_WHY_STEP;
+        out->new_function = true;
+        return WB_OK;
+    }
+    const wb_scope *start_fn = NULL;
+    wb_error e;
+    if (s->dwarf) wb_dwarf_function_at(s->dwarf, s->stop_pc, &start_fn, &e);
+    if (sync_breakpoints(s, err) != WB_OK) return WB_ERROR;
+    for (int round = 0; round < MAX_STEP_ROUNDS; round++) {
+        raw_stop r;
+        bool moved = true;
+        wb_code_off pc = s->stop_pc;
+        if (is_inserted(s, pc)) {
+            if (step_off(s, &r, &moved, err) != WB_OK) return WB_ERROR;
+        } else {
+            wb_code_off lo, hi;
+            if (step_range(s, pc, &lo, &hi)) {
+                if (into) hi = next_call(s, pc, hi);
+                if (hi == pc) {
+                    if (go_raw(s, ACT_STEP, 0, 0, &r, err) != WB_OK) return WB_ERROR;
+                } else {
+                    /* `step` must not run over a call before pc: start at pc */
+                    if (go_raw(s, ACT_RANGE, into ? pc : lo, hi, &r, err) != WB_OK)
+                        return WB_ERROR;
+                }
+            } else {
+                if (go_raw(s, ACT_STEP, 0, 0, &r, err) != WB_OK) return WB_ERROR;
+            }
+        }
+        if (!moved || r.kind != RAW_STOP || strcmp(r.rsp.reason, "trace") != 0) {
+            if (classify(s, &r, out) == V_REPORT) return WB_OK;
+            if (r.kind != RAW_STOP) return WB_OK;
+        }
+        if (s->poll && s->poll(s->poll_user)) {
+            out->why = WB_WHY_INTERRUPT;
+            return WB_OK;
+        }
+        size_t d = depth_now(s, err, &ok);
+        if (!ok) return WB_ERROR;
+        if (!r.pc_valid) {
+            out->why = WB_WHY_STEP;
+            return WB_OK;
+        }
+        if (d > depth) {
+            /* in a callee (a single step, or a breakpoint with a false
+             * condition inside a call) */
+            const wb_scope *callee = NULL;
+            if (into && s->dwarf && wb_dwarf_function_at(s->dwarf, r.pc, &callee, &e) == WB_OK &&
+                has_line_info(s, r.pc)) {
+                wb_code_off entry;
+                if (r.pc == callee->low_pc &&
+                    wb_dwarf_skip_prologue(s->dwarf, callee, &entry, &e) == WB_OK &&
+                    entry != r.pc) {
+                    s->ninternal = 0;
+                    internal_push(s, entry);
+                    bool reached;
+                    wb_status st = run_to(s, out, &reached, d, err);
+                    s->ninternal = 0;
+                    if (st != WB_OK || !reached) return st;
+                }
+                out->why = WB_WHY_STEP;
+                out->new_function = true;
+                return WB_OK;
+            }
+            bool reached;
+            if (step_out_to(s, depth, out, &reached, err) != WB_OK) return WB_ERROR;
+            if (!reached) return WB_OK;
+            continue;
+        }
+        if (d < depth) {
+            /* returned to the caller: stop there if it has line info */
+            if (has_line_info(s, r.pc)) {
+                out->why = WB_WHY_STEP;
+                out->new_function = true;
+                return WB_OK;
+            }
+            depth = d;
+            bool reached;
+            if (step_out_to(s, d - 1, out, &reached, err) != WB_OK) return WB_ERROR;
+            if (!reached) return WB_OK;
+            out->why = WB_WHY_STEP;
+            out->new_function = true;
+            return WB_OK;
+        }
+        wb_line now;
+        if (!row_at(s, r.pc, &now)) continue; /* line 0 or none: keep going */
+        bool other = now.line != line || !now.file || !file || strcmp(now.file, file) != 0;
+        if (other && now.addr == r.pc && now.is_stmt) {
+            if (how == WB_RUN_UNTIL && now.line < line && r.pc < start_pc) continue;
+            const wb_scope *fn_now = NULL;
+            if (s->dwarf) wb_dwarf_function_at(s->dwarf, r.pc, &fn_now, &e);
+            out->why = WB_WHY_STEP;
+            out->new_function = fn_now != start_fn;
+            return WB_OK;
+        }
+        if (other && how != WB_RUN_UNTIL) {
+            /* the middle of another line: that line is now the one to leave */
+            file = now.file;
+            line = now.line;
+        }
+    }
+    return wb_fail(err, "step did not finish after %d rounds", MAX_STEP_ROUNDS);
+}
+
+static wb_status step_insn(wb_session *s, bool over, wb_stop *out, wb_error *err)
+{
+    bool ok;
+    size_t depth = depth_now(s, err, &ok);
+    if (!ok) return WB_ERROR;
+    if (sync_breakpoints(s, err) != WB_OK) return WB_ERROR;
+    raw_stop r;
+    bool moved = true;
+    if (s->stop_pc_valid && is_inserted(s, s->stop_pc)) {
+        if (step_off(s, &r, &moved, err) != WB_OK) return WB_ERROR;
+    } else if (go_raw(s, ACT_STEP, 0, 0, &r, err) != WB_OK) {
+        return WB_ERROR;
+    }
+    if (!moved || r.kind != RAW_STOP || strcmp(r.rsp.reason, "trace") != 0) {
+        if (classify(s, &r, out) == V_REPORT || r.kind != RAW_STOP) return WB_OK;
+    }
+    size_t d = depth_now(s, err, &ok);
+    if (!ok) return WB_ERROR;
+    if (over && d > depth) {
+        bool reached;
+        if (step_out_to(s, depth, out, &reached, err) != WB_OK) return WB_ERROR;
+        if (!reached) return WB_OK;
+    }
+    out->why = WB_WHY_STEP;
+    out->new_function = d != depth;
+    return WB_OK;
+}
+
+static wb_status advance(wb_session *s, size_t frame, const char *where, wb_stop *out,
+                         wb_error *err)
+{
+    frame_rec *f = frame_at(s, frame);
+    if (!f) return wb_fail(err, "No stack.");
+    const char *deffile = f->pub.file;
+    wb_code_off *addrs;
+    size_t n;
+    if (resolve_spec(s, where, deffile, &addrs, &n, err) != WB_OK) return WB_ERROR;
+    s->ninternal = 0;
+    for (size_t i = 0; i < n; i++) internal_push(s, addrs[i]);
+    free(addrs);
+    size_t phys = f->pub.phys;
+    size_t depth = s->nphys - phys;
+    wb_code_off ret;
+    if (phys + 1 < s->nphys && code_off_of(s, s->pcs[phys + 1], &ret)) internal_push(s, ret);
+    bool reached;
+    /* the location may be in a callee: any depth for it, the caller's
+     * return address only when the frame has returned */
+    wb_status st = run_to(s, out, &reached, SIZE_MAX, err);
+    (void)depth;
+    s->ninternal = 0;
+    if (st != WB_OK || !reached) return st;
+    out->why = WB_WHY_STEP;
+    out->new_function = true;
+    return WB_OK;
+}
+
+wb_status wb_session_resume(wb_session *s, wb_run how, size_t frame, const char *where,
+                            wb_stop *out, wb_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (s->state != WB_PROC_STOPPED || !s->rsp) return wb_fail(err, "The program is not being run.");
+    wb_status st;
+    switch (how) {
+    case WB_RUN_CONTINUE: {
+        bool reached;
+        s->ninternal = 0;
+        st = run_to(s, out, &reached, 0, err);
+        break;
+    }
+    case WB_RUN_STEP:
+    case WB_RUN_NEXT:
+        st = step_line(s, how, out, err);
+        break;
+    case WB_RUN_UNTIL:
+        st = where ? advance(s, frame, where, out, err) : step_line(s, how, out, err);
+        break;
+    case WB_RUN_ADVANCE:
+        st = advance(s, frame, where ? where : "", out, err);
+        break;
+    case WB_RUN_STEPI:
+    case WB_RUN_NEXTI:
+        st = step_insn(s, how == WB_RUN_NEXTI, out, err);
+        break;
+    case WB_RUN_FINISH:
+        st = finish(s, frame, out, err);
+        break;
+    default:
+        st = wb_fail(err, "unknown run mode");
+    }
+    return st;
+}

@@ -1,0 +1,2179 @@
+/*
+ * `wdb`'s gdb-style front end: see wdb_cli.h. One table of commands
+ * (`commands`), each with its gdb name, its fixed abbreviations and help;
+ * everything the user sees is worded and laid out as gdb does it, so that
+ * gdb habits and scripts carry over. Run control and data come from
+ * wb_session; this file only parses and prints.
+ */
+#define _GNU_SOURCE
+#include "wdb_cli.h"
+
+#include "wb_disasm.h"
+#include "wb_linedit.h"
+#include "wb_session.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef WDB_VERSION
+#define WDB_VERSION "0"
+#endif
+
+typedef struct display {
+    int number;
+    char *expr;
+    char fmt;
+    bool enabled;
+} display;
+
+typedef struct source {
+    char *path;
+    char *text;
+    char **lines;
+    size_t nlines;
+    bool missing, reported;
+} source;
+
+typedef enum fname_mode { FNAME_ABSOLUTE, FNAME_BASENAME } fname_mode;
+
+typedef struct cli {
+    wb_session *s;
+    char *runtime;
+    char **args; /* the program's arguments */
+    size_t nargs;
+    char **rt_args; /* extra wdb-run options (--dir=, --env=) */
+    size_t nrt_args;
+    size_t frame; /* selected frame */
+    bool batch;
+    bool last_failed;
+    bool exited;
+    int exit_code;
+    bool trapped;
+    const char *list_file;
+    uint32_t list_line; /* next line `list` shows; 0: around the stop */
+    uint32_t list_first, list_last;
+    uint32_t listsize;
+    display *displays;
+    size_t ndisplays;
+    int next_display;
+    source *sources;
+    size_t nsources;
+    fname_mode fname;
+    wb_linedit *le;
+    bool quit;
+    int quit_code;
+    bool insn_step; /* the resume being reported was stepi/nexti */
+    bool timing;    /* maintenance time 1: time every command */
+    FILE *log;
+} cli;
+
+static volatile sig_atomic_t g_interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    g_interrupted = 1;
+}
+
+static bool poll_interrupt(void *user)
+{
+    (void)user;
+    if (g_interrupted) {
+        g_interrupted = 0;
+        return true;
+    }
+    return false;
+}
+
+/* Errors go to stderr after stdout is flushed, so a transcript of both
+ * keeps their order; a failed command marks the batch status. */
+static void error_line(cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void error_line(cli *c, const char *fmt, ...)
+{
+    fflush(stdout);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    fflush(stderr);
+    c->last_failed = true;
+}
+
+static char *skip_ws(const char *p)
+{
+    while (*p == ' ' || *p == '\t') p++;
+    return (char *)p;
+}
+
+static void rtrim(char *p)
+{
+    size_t n = strlen(p);
+    while (n && isspace((unsigned char)p[n - 1])) p[--n] = 0;
+}
+
+static const char *show_file(const cli *c, const char *path)
+{
+    if (!path) return "??";
+    if (c->fname == FNAME_BASENAME) {
+        const char *b = strrchr(path, '/');
+        return b ? b + 1 : path;
+    }
+    return path;
+}
+
+/* ------------------------------------------------------------- sources */
+
+static source *source_get(cli *c, const char *path)
+{
+    for (size_t i = 0; i < c->nsources; i++)
+        if (strcmp(c->sources[i].path, path) == 0) return &c->sources[i];
+    source *n = realloc(c->sources, (c->nsources + 1) * sizeof *n);
+    if (!n) return NULL;
+    c->sources = n;
+    source *s = &c->sources[c->nsources++];
+    memset(s, 0, sizeof *s);
+    s->path = strdup(path);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        s->missing = true;
+        return s;
+    }
+    size_t cap = 4096, len = 0;
+    char *text = malloc(cap);
+    size_t got;
+    while (text && (got = fread(text + len, 1, cap - len - 1, f)) > 0) {
+        len += got;
+        if (len + 1 == cap) {
+            char *x = realloc(text, cap * 2);
+            if (!x) {
+                free(text);
+                text = NULL;
+                break;
+            }
+            text = x;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (!text) {
+        s->missing = true;
+        return s;
+    }
+    text[len] = 0;
+    s->text = text;
+    size_t nl = 1;
+    for (size_t i = 0; i < len; i++) nl += text[i] == '\n';
+    s->lines = malloc(nl * sizeof *s->lines);
+    if (!s->lines) {
+        s->missing = true;
+        return s;
+    }
+    char *p = text;
+    while (*p || p == text) {
+        s->lines[s->nlines++] = p;
+        char *e = strchr(p, '\n');
+        if (!e) break;
+        *e = 0;
+        if (e > p && e[-1] == '\r') e[-1] = 0;
+        p = e + 1;
+        if (!*p) break;
+    }
+    return s;
+}
+
+/* Prints "LINE\tTEXT" as gdb does; a missing file is said once, then
+ * "LINE\tin FILE". */
+static void print_source_line(cli *c, const char *path, uint32_t line)
+{
+    source *s = path ? source_get(c, path) : NULL;
+    if (!s) return;
+    if (s->missing) {
+        if (!s->reported) {
+            printf("%u\t%s: No such file or directory.\n", line, show_file(c, path));
+            s->reported = true;
+        } else {
+            printf("%u\tin %s\n", line, show_file(c, path));
+        }
+        return;
+    }
+    if (line == 0 || line > s->nlines) {
+        printf("Line number %u out of range; \"%s\" has %zu lines.\n", line, show_file(c, path),
+               s->nlines);
+        return;
+    }
+    printf("%u\t%s\n", line, s->lines[line - 1]);
+}
+
+/* -------------------------------------------------------------- values */
+
+/* gdb prints pointers without their "(type *) " prefix everywhere but at
+ * the top of `print`. */
+static char *format_plain(cli *c, const wb_value *v, char fmt)
+{
+    char *text = wb_value_format(v, wb_session_env(c->s, c->frame), fmt);
+    if (!text) return NULL;
+    const wb_type *t = wb_type_strip(v->type);
+    if (t && (t->kind == WB_TYPE_POINTER || t->kind == WB_TYPE_REFERENCE) && text[0] == '(') {
+        int depth = 0;
+        char *p = text;
+        for (; *p; p++) {
+            if (*p == '(') depth++;
+            if (*p == ')' && --depth == 0) break;
+        }
+        if (*p == ')' && p[1] == ' ') memmove(text, p + 2, strlen(p + 2) + 1);
+    }
+    return text;
+}
+
+static bool is_scalar(const wb_value *v)
+{
+    const wb_type *t = wb_type_strip(v->type);
+    if (t && t->kind == WB_TYPE_REFERENCE) t = wb_type_strip(t->target);
+    return t && t->kind != WB_TYPE_STRUCT && t->kind != WB_TYPE_UNION &&
+           t->kind != WB_TYPE_ARRAY;
+}
+
+/* "fib (n=10, s=...)": gdb's default `print frame-arguments scalars`. */
+static void print_frame_args(cli *c, size_t frame)
+{
+    wb_named_value *v = NULL;
+    size_t n = 0;
+    wb_error e;
+    printf(" (");
+    if (wb_session_frame_vars(c->s, frame, true, &v, &n, &e) == WB_OK) {
+        for (size_t i = 0; i < n; i++) {
+            printf("%s%s=", i ? ", " : "", v[i].name);
+            if (v[i].error.msg[0]) {
+                printf("<error: %s>", v[i].error.msg);
+            } else if (v[i].value.kind == WB_VAL_OPTIMIZED) {
+                printf("<optimized out>");
+            } else if (!is_scalar(&v[i].value)) {
+                printf("...");
+            } else {
+                char *t = format_plain(c, &v[i].value, 0);
+                printf("%s", t ? t : "?");
+                free(t);
+            }
+        }
+        wb_session_vars_free(v, n);
+    }
+    printf(")");
+}
+
+/* "#1  0x000001c3 in fib (n=2) at fib.c:7"; with_level false for stop
+ * lines ("fib (n=9) at fib.c:6"). */
+static void print_frame_line(cli *c, size_t i, bool with_level)
+{
+    const wb_frame *f = wb_session_frame(c->s, i);
+    if (!f) return;
+    if (with_level) printf("#%-3zu", i);
+    /* gdb shows the pc when it is not at the start of a line: callers
+     * (at their return address), and a frame stopped mid-line (finish) */
+    bool show_pc = false;
+    if (i > 0) {
+        show_pc = !wb_session_frame(c->s, i - 1)->inlined;
+    } else if (!f->file) {
+        show_pc = true;
+    } else if (!f->inlined) {
+        wb_line row;
+        wb_error e;
+        wb_dwarf *d = wb_session_dwarf(c->s);
+        show_pc = d && wb_dwarf_line_at(d, f->pc, &row, &e) == WB_OK &&
+                  (row.addr != f->pc || !row.is_stmt);
+    }
+    if (show_pc) printf("0x%08x in ", f->pc);
+    printf("%s", f->function);
+    if (f->fn) print_frame_args(c, i);
+    else printf(" ()");
+    if (f->file) printf(" at %s:%u", show_file(c, f->file), f->line);
+    printf("\n");
+}
+
+static void print_stop_location(cli *c, bool frame_line)
+{
+    const wb_frame *f = wb_session_frame(c->s, c->frame);
+    if (!f) return;
+    if (frame_line || !f->file) print_frame_line(c, c->frame, false);
+    if (f->file) {
+        print_source_line(c, f->file, f->line);
+        c->list_file = f->file;
+        c->list_line = 0;
+        c->list_first = f->line;
+    }
+}
+
+static void do_displays(cli *c)
+{
+    for (size_t i = 0; i < c->ndisplays; i++) {
+        display *d = &c->displays[i];
+        if (!d->enabled) continue;
+        wb_value v;
+        wb_error e;
+        if (wb_session_eval(c->s, c->frame, d->expr, &v, &e) != WB_OK) continue;
+        char *t = wb_value_format(&v, wb_session_env(c->s, c->frame), d->fmt);
+        if (d->fmt) printf("%d: /%c %s = %s\n", d->number, d->fmt, d->expr, t ? t : "?");
+        else printf("%d: %s = %s\n", d->number, d->expr, t ? t : "?");
+        free(t);
+        wb_value_free(&v);
+    }
+}
+
+/* Reports a stop as gdb does. */
+static void report_stop(cli *c, wb_stop *st)
+{
+    c->frame = 0;
+    c->trapped = false;
+    switch (st->why) {
+    case WB_WHY_EXITED:
+        if (st->exit_code == 0)
+            printf("[Inferior 1 (process %d) exited normally]\n", (int)wb_session_pid(c->s));
+        else
+            printf("[Inferior 1 (process %d) exited with code %02o]\n", (int)wb_session_pid(c->s),
+                   (unsigned)st->exit_code);
+        c->exited = true;
+        c->exit_code = st->exit_code;
+        return;
+    case WB_WHY_KILLED:
+        printf("\nProgram terminated with signal %d.\nThe program no longer exists.\n",
+               st->exit_code);
+        c->exited = true;
+        c->exit_code = 128 + st->exit_code;
+        return;
+    case WB_WHY_BREAKPOINT: {
+        if (st->description[0]) printf("%s\n", st->description);
+        printf("\n%s %d, ", st->bp_temporary ? "Temporary breakpoint" : "Breakpoint", st->bp);
+        const wb_frame *f = wb_session_frame(c->s, 0);
+        if (f) {
+            print_frame_line(c, 0, false);
+            if (f->file) {
+                print_source_line(c, f->file, f->line);
+                c->list_file = f->file;
+                c->list_line = 0;
+                c->list_first = f->line;
+            }
+        }
+        break;
+    }
+    case WB_WHY_WATCHPOINT: {
+        const wb_bp *b = wb_session_bp_by_number(c->s, st->bp);
+        const char *kind = !b ? "Watchpoint" : b->type == WB_BP_RWATCH ? "Hardware read watchpoint"
+                         : b->type == WB_BP_AWATCH ? "Hardware access (read/write) watchpoint"
+                                                   : "Hardware watchpoint";
+        printf("\n%s %d: %s\n\n", kind, st->bp, b ? b->spec : "?");
+        const wb_eval_env *env = wb_session_env(c->s, 0);
+        if (st->watch_has_old && st->watch_old.type) {
+            char *o = wb_value_format(&st->watch_old, env, 0);
+            printf("Old value = %s\n", o ? o : "?");
+            free(o);
+        }
+        if (st->watch_new.type) {
+            char *n = wb_value_format(&st->watch_new, env, 0);
+            printf("%s = %s\n", st->watch_has_old ? "New value" : "Value", n ? n : "?");
+            free(n);
+        }
+        print_stop_location(c, true);
+        break;
+    }
+    case WB_WHY_TRAP:
+        printf("\nProgram stopped by a Wasm trap: %s.\n",
+               strncmp(st->description, "trap: ", 6) == 0 ? st->description + 6
+                                                          : st->description);
+        c->trapped = true;
+        print_stop_location(c, true);
+        break;
+    case WB_WHY_INTERRUPT:
+        printf("\nProgram received signal SIGINT, Interrupt.\n");
+        print_stop_location(c, true);
+        break;
+    case WB_WHY_SIGNAL:
+        printf("\nProgram stopped: %s\n", st->description[0] ? st->description : "signal");
+        print_stop_location(c, true);
+        break;
+    case WB_WHY_ENTRY:
+        print_stop_location(c, true);
+        break;
+    case WB_WHY_STEP: {
+        const wb_frame *f = wb_session_frame(c->s, 0);
+        if (f && f->file && !st->new_function && c->insn_step) {
+            /* stepi inside a line: gdb prefixes the pc */
+            wb_line row;
+            wb_error e;
+            wb_dwarf *d = wb_session_dwarf(c->s);
+            if (d && wb_dwarf_line_at(d, f->pc, &row, &e) == WB_OK &&
+                (row.addr != f->pc || !row.is_stmt))
+                printf("0x%08x\t", f->pc);
+        }
+        print_stop_location(c, st->new_function || !f || !f->file);
+        break;
+    }
+    }
+    do_displays(c);
+}
+
+/* ----------------------------------------------------------- commands */
+
+typedef struct command {
+    const char *name;
+    const char *aliases; /* space-separated fixed abbreviations */
+    void (*run)(cli *c, const char *args, char fmt);
+    const char *help;
+    bool takes_format; /* print/FMT, x/FMT, display/FMT */
+} command;
+
+static bool need_session(cli *c)
+{
+    if (c->s) return true;
+    error_line(c, "No symbol table is loaded.  Use the \"file\" command.");
+    return false;
+}
+
+static bool need_stopped(cli *c)
+{
+    if (!need_session(c)) return false;
+    if (wb_session_state(c->s) == WB_PROC_STOPPED) return true;
+    error_line(c, "The program is not being run.");
+    return false;
+}
+
+static void free_args(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(v[i]);
+    free(v);
+}
+
+/* Splits ARGS as a shell would for simple cases: words, quotes. */
+static char **split_words(const char *p, size_t *n)
+{
+    char **v = NULL;
+    *n = 0;
+    while (*(p = skip_ws(p))) {
+        char *w = malloc(strlen(p) + 1);
+        if (!w) break;
+        size_t k = 0;
+        char q = 0;
+        for (; *p && (q || (*p != ' ' && *p != '\t')); p++) {
+            if (!q && (*p == '"' || *p == '\'')) q = *p;
+            else if (q && *p == q) q = 0;
+            else if (*p == '\\' && p[1] && q != '\'') w[k++] = *++p;
+            else w[k++] = *p;
+        }
+        w[k] = 0;
+        char **x = realloc(v, (*n + 2) * sizeof *x);
+        if (!x) {
+            free(w);
+            break;
+        }
+        v = x;
+        v[(*n)++] = w;
+        v[*n] = NULL;
+    }
+    return v;
+}
+
+static void resume(cli *c, wb_run how, const char *where)
+{
+    if (!need_stopped(c)) return;
+    wb_stop st;
+    wb_error e;
+    fflush(stdout);
+    g_interrupted = 0;
+    c->insn_step = how == WB_RUN_STEPI || how == WB_RUN_NEXTI;
+    if (wb_session_resume(c->s, how, c->frame, where, &st, &e) != WB_OK) {
+        error_line(c, "%s", e.msg);
+        if (wb_session_state(c->s) != WB_PROC_STOPPED) c->frame = 0;
+        return;
+    }
+    report_stop(c, &st);
+    if (how == WB_RUN_FINISH && st.why == WB_WHY_STEP && st.has_value) {
+        unsigned n = wb_session_record(c->s, &st.value);
+        char *t = wb_value_format(&st.value, wb_session_env(c->s, 0), 0);
+        printf("Value returned is $%u = %s\n", n, t ? t : "?");
+        free(t);
+    }
+    wb_stop_free(&st);
+}
+
+static void start_program(cli *c, bool stop_at_entry)
+{
+    if (!need_session(c)) return;
+    if (wb_session_state(c->s) == WB_PROC_STOPPED) {
+        wb_error e;
+        wb_session_kill(c->s, &e);
+    }
+    const char **argv = calloc(c->nargs + 1, sizeof *argv);
+    const char **rt = calloc(c->nrt_args + 1, sizeof *rt);
+    if (!argv || !rt) {
+        free(argv);
+        free(rt);
+        error_line(c, "out of memory");
+        return;
+    }
+    for (size_t i = 0; i < c->nargs; i++) argv[i] = c->args[i];
+    for (size_t i = 0; i < c->nrt_args; i++) rt[i] = c->rt_args[i];
+    wb_launch l = {c->runtime, argv, rt, NULL, -1, -1};
+    wb_error e;
+    c->exited = false;
+    c->trapped = false;
+    wb_status st = wb_session_launch(c->s, &l, &e);
+    free(argv);
+    free(rt);
+    if (st != WB_OK) {
+        error_line(c, "%s", e.msg);
+        return;
+    }
+    printf("Starting program: %s", wb_session_module_path(c->s));
+    for (size_t i = 0; i < c->nargs; i++) printf(" %s", c->args[i]);
+    printf("\n");
+    const char *missing = wb_session_missing_features(c->s);
+    if (missing) printf("warning: the stub lacks %s\n", missing);
+    c->frame = 0;
+    if (stop_at_entry) {
+        wb_stop s0 = {.why = WB_WHY_ENTRY};
+        printf("\nProgram stopped.\n");
+        report_stop(c, &s0);
+        return;
+    }
+    resume(c, WB_RUN_CONTINUE, NULL);
+}
+
+static void set_program_args(cli *c, const char *args)
+{
+    args = skip_ws(args);
+    if (!*args) return;
+    free_args(c->args, c->nargs);
+    c->args = split_words(args, &c->nargs);
+}
+
+static void cmd_run(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    set_program_args(c, args);
+    start_program(c, false);
+}
+
+static void cmd_starti(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    set_program_args(c, args);
+    start_program(c, true);
+}
+
+static void cmd_start(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    if (!need_session(c)) return;
+    const wb_bp *b;
+    wb_error e;
+    if (wb_session_break(c->s, "main", NULL, true, &b, &e) != WB_OK) {
+        error_line(c, "%s", e.msg);
+        return;
+    }
+    printf("Temporary breakpoint %d at 0x%x", b->number, b->locs[0].addr);
+    if (b->locs[0].file)
+        printf(": file %s, line %u.", show_file(c, b->locs[0].file), b->locs[0].line);
+    printf("\n");
+    set_program_args(c, args);
+    start_program(c, false);
+}
+
+static unsigned count_arg(cli *c, const char *args, bool *ok)
+{
+    args = skip_ws(args);
+    *ok = true;
+    if (!*args) return 1;
+    char *end;
+    unsigned long n = strtoul(args, &end, 0);
+    if (*skip_ws(end) || n == 0 || n > 1000000) {
+        error_line(c, "Invalid number \"%s\".", args);
+        *ok = false;
+    }
+    return (unsigned)n;
+}
+
+static void repeat_run(cli *c, const char *args, wb_run how)
+{
+    bool ok;
+    unsigned n = count_arg(c, args, &ok);
+    if (!ok) return;
+    for (unsigned i = 0; i < n; i++) {
+        if (!need_stopped(c)) return;
+        c->last_failed = false;
+        resume(c, how, NULL);
+        if (c->last_failed || wb_session_state(c->s) != WB_PROC_STOPPED) return;
+    }
+}
+
+static void cmd_continue(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    if (!need_stopped(c)) return;
+    args = skip_ws(args);
+    if (*args) {
+        /* continue N: ignore the breakpoint we are stopped at N-1 more times */
+        char *end;
+        unsigned long n = strtoul(args, &end, 10);
+        const wb_frame *f = wb_session_frame(c->s, 0);
+        bool said = false;
+        for (size_t i = 0; f && n > 1 && i < wb_session_bp_count(c->s); i++) {
+            const wb_bp *b = wb_session_bp(c->s, i);
+            for (size_t k = 0; k < b->nlocs; k++)
+                if (b->locs[k].addr == f->pc) {
+                    wb_error e;
+                    wb_session_ignore(c->s, b->number, (unsigned)(n - 1), &e);
+                    printf("Will ignore next %lu crossings of breakpoint %d.  Continuing.\n",
+                           n - 1, b->number);
+                    said = true;
+                }
+        }
+        if (!said) printf("Continuing.\n");
+    } else {
+        printf("Continuing.\n");
+    }
+    resume(c, WB_RUN_CONTINUE, NULL);
+}
+
+static void cmd_next(cli *c, const char *a, char f) { (void)f; repeat_run(c, a, WB_RUN_NEXT); }
+static void cmd_step(cli *c, const char *a, char f) { (void)f; repeat_run(c, a, WB_RUN_STEP); }
+static void cmd_stepi(cli *c, const char *a, char f) { (void)f; repeat_run(c, a, WB_RUN_STEPI); }
+static void cmd_nexti(cli *c, const char *a, char f) { (void)f; repeat_run(c, a, WB_RUN_NEXTI); }
+
+static void cmd_finish(cli *c, const char *args, char fmt)
+{
+    (void)args;
+    (void)fmt;
+    if (!need_stopped(c)) return;
+    if (c->frame + 1 >= wb_session_frame_count(c->s)) {
+        error_line(c, "\"finish\" not meaningful in the outermost frame.");
+        return;
+    }
+    printf("Run till exit from ");
+    print_frame_line(c, c->frame, true);
+    resume(c, WB_RUN_FINISH, NULL);
+}
+
+static void cmd_until(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    args = skip_ws(args);
+    resume(c, WB_RUN_UNTIL, *args ? args : NULL);
+}
+
+static void cmd_advance(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    args = skip_ws(args);
+    if (!*args) {
+        error_line(c, "Argument required (a location).");
+        return;
+    }
+    resume(c, WB_RUN_ADVANCE, args);
+}
+
+static const char *default_file(cli *c)
+{
+    if (c->s && wb_session_state(c->s) == WB_PROC_STOPPED) {
+        const wb_frame *f = wb_session_frame(c->s, c->frame);
+        if (f && f->file) return f->file;
+    }
+    if (!c->list_file && c->s && wb_session_dwarf(c->s)) {
+        /* before the program runs, gdb's default is the file with main */
+        wb_dwarf *d = wb_session_dwarf(c->s);
+        const wb_scope *fn;
+        wb_code_off entry;
+        wb_line row;
+        wb_error e;
+        if (wb_dwarf_function_named(d, "main", &fn, &entry, &e) == WB_OK &&
+            wb_dwarf_line_at(d, entry, &row, &e) == WB_OK && row.line) {
+            c->list_file = row.file;
+            c->list_first = row.line;
+            c->list_line = 0;
+        }
+    }
+    return c->list_file;
+}
+
+static void print_bp_set(cli *c, const wb_bp *b)
+{
+    printf("%s %d at ", b->temporary ? "Temporary breakpoint" : "Breakpoint", b->number);
+    if (b->nlocs == 1) {
+        printf("0x%x", b->locs[0].addr);
+        if (b->locs[0].file)
+            printf(": file %s, line %u.", show_file(c, b->locs[0].file), b->locs[0].line);
+    } else {
+        printf("0x%x: %s. (%zu locations)", b->locs[0].addr, b->spec, b->nlocs);
+    }
+    printf("\n");
+}
+
+static void set_break(cli *c, const char *args, bool temporary)
+{
+    if (!need_session(c)) return;
+    char *spec = strdup(skip_ws(args));
+    if (!spec) return;
+    char *cond = NULL;
+    /* "LOC if COND" */
+    for (char *p = spec; *p; p++)
+        if ((p == spec || p[-1] == ' ') && strncmp(p, "if", 2) == 0 &&
+            (p[2] == ' ' || p[2] == '(' || !p[2])) {
+            cond = skip_ws(p + 2);
+            *p = 0;
+            break;
+        }
+    rtrim(spec);
+    if (!*spec) {
+        /* no location: the current pc, as gdb does */
+        const wb_frame *f = c->s && wb_session_state(c->s) == WB_PROC_STOPPED
+                                ? wb_session_frame(c->s, c->frame) : NULL;
+        if (!f) {
+            error_line(c, "No default breakpoint location now selected.");
+            free(spec);
+            return;
+        }
+        char buf[32];
+        snprintf(buf, sizeof buf, "*0x%x", f->pc);
+        free(spec);
+        spec = strdup(buf);
+        if (!spec) return;
+    }
+    const wb_bp *b;
+    wb_error e;
+    if (wb_session_break(c->s, spec, default_file(c), temporary, &b, &e) != WB_OK) {
+        error_line(c, "%s", e.msg);
+        free(spec);
+        return;
+    }
+    if (cond && *cond) wb_session_condition(c->s, b->number, cond, &e);
+    print_bp_set(c, b);
+    free(spec);
+}
+
+static void cmd_break(cli *c, const char *a, char f) { (void)f; set_break(c, a, false); }
+static void cmd_tbreak(cli *c, const char *a, char f) { (void)f; set_break(c, a, true); }
+
+static void set_watch(cli *c, const char *args, wb_bp_type type)
+{
+    if (!need_stopped(c)) return;
+    args = skip_ws(args);
+    if (!*args) {
+        error_line(c, "Argument required (expression to compute).");
+        return;
+    }
+    const wb_bp *b;
+    wb_error e;
+    if (wb_session_watch(c->s, type, args, c->frame, &b, &e) != WB_OK) {
+        error_line(c, "%s", e.msg);
+        return;
+    }
+    printf("%s %d: %s\n", type == WB_BP_WATCH ? "Hardware watchpoint" :
+           type == WB_BP_RWATCH ? "Hardware read watchpoint" :
+           "Hardware access (read/write) watchpoint", b->number, b->spec);
+}
+
+static void cmd_watch(cli *c, const char *a, char f) { (void)f; set_watch(c, a, WB_BP_WATCH); }
+static void cmd_rwatch(cli *c, const char *a, char f) { (void)f; set_watch(c, a, WB_BP_RWATCH); }
+static void cmd_awatch(cli *c, const char *a, char f) { (void)f; set_watch(c, a, WB_BP_AWATCH); }
+
+/* Runs fn on each breakpoint number in ARGS (all when empty). */
+static void each_bp(cli *c, const char *args, wb_status (*fn)(wb_session *, int, bool, wb_error *),
+                    bool on)
+{
+    if (!need_session(c)) return;
+    args = skip_ws(args);
+    if (strncmp(args, "breakpoints", 11) == 0) args = skip_ws(args + 11);
+    wb_error e;
+    if (!*args) {
+        while (fn == NULL && wb_session_bp_count(c->s))
+            wb_session_delete(c->s, wb_session_bp(c->s, 0)->number, &e);
+        for (size_t i = 0; fn && i < wb_session_bp_count(c->s); i++)
+            fn(c->s, wb_session_bp(c->s, i)->number, on, &e);
+        return;
+    }
+    while (*args) {
+        char *end;
+        long n = strtol(args, &end, 10);
+        if (end == args) {
+            error_line(c, "Convenience variable must have integer value.\nArgs must be numbers "
+                       "or '$' variables.");
+            return;
+        }
+        long hi = n;
+        if (*end == '-') hi = strtol(end + 1, &end, 10);
+        for (long k = n; k <= hi; k++) {
+            wb_status st = fn ? fn(c->s, (int)k, on, &e) : wb_session_delete(c->s, (int)k, &e);
+            if (st != WB_OK) error_line(c, "%s", e.msg);
+        }
+        args = skip_ws(end);
+    }
+}
+
+static void cmd_delete(cli *c, const char *a, char f) { (void)f; each_bp(c, a, NULL, false); }
+static void cmd_enable(cli *c, const char *a, char f) { (void)f; each_bp(c, a, wb_session_enable, true); }
+static void cmd_disable(cli *c, const char *a, char f) { (void)f; each_bp(c, a, wb_session_enable, false); }
+
+static void cmd_condition(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    if (!need_session(c)) return;
+    char *end;
+    long n = strtol(args, &end, 10);
+    if (end == args) {
+        error_line(c, "Argument required (breakpoint number).");
+        return;
+    }
+    wb_error e;
+    const char *cond = skip_ws(end);
+    if (wb_session_condition(c->s, (int)n, cond, &e) != WB_OK) error_line(c, "%s", e.msg);
+    else if (!*cond) printf("Breakpoint %ld now unconditional.\n", n);
+}
+
+static void cmd_ignore(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    if (!need_session(c)) return;
+    char *end, *end2;
+    long n = strtol(args, &end, 10);
+    long count = strtol(end, &end2, 10);
+    if (end == args || end2 == end || count < 0) {
+        error_line(c, "Argument required (a breakpoint number and a count).");
+        return;
+    }
+    wb_error e;
+    if (wb_session_ignore(c->s, (int)n, (unsigned)count, &e) != WB_OK) {
+        error_line(c, "%s", e.msg);
+        return;
+    }
+    if (count == 0) printf("Will stop next time breakpoint %ld is reached.\n", n);
+    else if (count == 1) printf("Will ignore next crossing of breakpoint %ld.\n", n);
+    else printf("Will ignore next %ld crossings of breakpoint %ld.\n", count, n);
+}
+
+static void info_breakpoints(cli *c, bool watch_only)
+{
+    if (!c->s || wb_session_bp_count(c->s) == 0) {
+        printf(watch_only ? "No watchpoints.\n" : "No breakpoints or watchpoints.\n");
+        return;
+    }
+    printf("Num     Type            Disp Enb Address    What\n");
+    for (size_t i = 0; i < wb_session_bp_count(c->s); i++) {
+        const wb_bp *b = wb_session_bp(c->s, i);
+        if (watch_only && b->type == WB_BP_BREAK) continue;
+        const char *type = b->type == WB_BP_BREAK ? "breakpoint" : b->type == WB_BP_WATCH
+                         ? "hw watchpoint" : b->type == WB_BP_RWATCH ? "read watchpoint"
+                         : "acc watchpoint";
+        printf("%-7d %-15s %-4s %-3s ", b->number, type, b->temporary ? "del" : "keep",
+               b->enabled ? "y" : "n");
+        if (b->type != WB_BP_BREAK) {
+            printf("%-10s %s\n", "", b->spec);
+        } else if (b->nlocs == 1) {
+            printf("0x%08x ", b->locs[0].addr);
+            if (b->locs[0].file)
+                printf("in %s at %s:%u\n", b->locs[0].function, show_file(c, b->locs[0].file),
+                       b->locs[0].line);
+            else
+                printf("<%s>\n", b->locs[0].function);
+        } else {
+            printf("%-10s\n", "<MULTIPLE>");
+        }
+        if (b->condition) printf("\tstop only if %s\n", b->condition);
+        if (b->hits)
+            printf("\tbreakpoint already hit %u time%s\n", b->hits, b->hits == 1 ? "" : "s");
+        if (b->ignore) printf("\tWill ignore next %u crossings of breakpoint.\n", b->ignore);
+        if (b->nlocs > 1)
+            for (size_t k = 0; k < b->nlocs; k++)
+                printf("%d.%-5zu %-15s %-4s %-3s 0x%08x in %s at %s:%u\n", b->number, k + 1, "",
+                       "", b->enabled ? "y" : "n", b->locs[k].addr, b->locs[k].function,
+                       show_file(c, b->locs[k].file), b->locs[k].line);
+    }
+}
+
+static void cmd_backtrace(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    if (!need_stopped(c)) return;
+    size_t n = wb_session_frame_count(c->s);
+    if (n == 0) {
+        error_line(c, "No stack.");
+        return;
+    }
+    bool full = false;
+    long limit = 0;
+    char **w;
+    size_t nw;
+    w = split_words(args, &nw);
+    for (size_t i = 0; i < nw; i++) {
+        if (strcmp(w[i], "full") == 0 || strcmp(w[i], "-full") == 0) full = true;
+        else limit = strtol(w[i], NULL, 10);
+    }
+    free_args(w, nw);
+    size_t from = 0, to = n;
+    if (limit > 0 && (size_t)limit < n) to = (size_t)limit;
+    if (limit < 0 && (size_t)-limit < n) from = n - (size_t)-limit;
+    for (size_t i = from; i < to; i++) {
+        print_frame_line(c, i, true);
+        if (full) {
+            wb_named_value *v;
+            size_t nv;
+            wb_error e;
+            if (wb_session_frame_vars(c->s, i, false, &v, &nv, &e) == WB_OK) {
+                if (nv == 0) printf("No locals.\n");
+                for (size_t k = 0; k < nv; k++) {
+                    char *t = v[k].error.msg[0] ? NULL : format_plain(c, &v[k].value, 0);
+                    printf("        %s = %s\n", v[k].name, t ? t : v[k].error.msg);
+                    free(t);
+                }
+                wb_session_vars_free(v, nv);
+            }
+        }
+    }
+    if (to < n) printf("(More stack frames follow...)\n");
+}
+
+static void select_frame(cli *c, size_t i, bool print)
+{
+    c->frame = i;
+    if (!print) return;
+    print_frame_line(c, i, true);
+    const wb_frame *f = wb_session_frame(c->s, i);
+    if (f && f->file) {
+        print_source_line(c, f->file, f->line);
+        c->list_file = f->file;
+        c->list_line = 0;
+        c->list_first = f->line;
+    }
+}
+
+static void cmd_frame(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    if (!need_stopped(c)) return;
+    args = skip_ws(args);
+    if (strncmp(args, "level", 5) == 0) args = skip_ws(args + 5);
+    size_t i = c->frame;
+    if (*args) {
+        char *end;
+        long n = strtol(args, &end, 10);
+        if (end == args || n < 0) {
+            error_line(c, "Invalid frame specification \"%s\".", args);
+            return;
+        }
+        i = (size_t)n;
+    }
+    if (i >= wb_session_frame_count(c->s)) {
+        error_line(c, "No frame at level %s.", args);
+        return;
+    }
+    select_frame(c, i, true);
+}
+
+static void cmd_up(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    if (!need_stopped(c)) return;
+    bool ok;
+    unsigned n = count_arg(c, args, &ok);
+    if (!ok) return;
+    size_t total = wb_session_frame_count(c->s);
+    if (c->frame + 1 >= total) {
+        error_line(c, "Initial frame selected; you cannot go up.");
+        return;
+    }
+    size_t i = c->frame + n < total ? c->frame + n : total - 1;
+    select_frame(c, i, true);
+}
+
+static void cmd_down(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    if (!need_stopped(c)) return;
+    bool ok;
+    unsigned n = count_arg(c, args, &ok);
+    if (!ok) return;
+    if (c->frame == 0) {
+        error_line(c, "Bottom (innermost) frame selected; you cannot go down.");
+        return;
+    }
+    select_frame(c, c->frame >= n ? c->frame - n : 0, true);
+}
+
+static void print_vars(cli *c, bool args)
+{
+    if (!need_stopped(c)) return;
+    wb_named_value *v;
+    size_t n;
+    wb_error e;
+    if (wb_session_frame_vars(c->s, c->frame, args, &v, &n, &e) != WB_OK) {
+        error_line(c, "%s", e.msg);
+        return;
+    }
+    if (n == 0) printf(args ? "No arguments.\n" : "No locals.\n");
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].error.msg[0]) {
+            printf("%s = <error: %s>\n", v[i].name, v[i].error.msg);
+            continue;
+        }
+        char *t = format_plain(c, &v[i].value, 0);
+        printf("%s = %s\n", v[i].name, t ? t : "?");
+        free(t);
+    }
+    wb_session_vars_free(v, n);
+}
+
+static void info_frame(cli *c)
+{
+    if (!need_stopped(c)) return;
+    const wb_frame *f = wb_session_frame(c->s, c->frame);
+    if (!f) {
+        error_line(c, "No stack.");
+        return;
+    }
+    printf("Stack level %zu, Wasm frame %zu:\n", c->frame, f->phys);
+    printf(" pc = 0x%08x in %s", f->pc, f->function);
+    if (f->file) printf(" (%s:%u)", show_file(c, f->file), f->line);
+    const wb_frame *up = wb_session_frame(c->s, c->frame + 1);
+    if (up) printf("; saved pc = 0x%08x", up->pc);
+    printf("\n");
+    if (f->inlined) printf(" inlined into frame %zu\n", c->frame + 1);
+    if (up) printf(" called by frame at level %zu\n", c->frame + 1);
+    if (c->frame > 0) printf(" caller of frame at level %zu\n", c->frame - 1);
+    const wb_func *fn;
+    if (wb_wasm_func_at(wb_session_wasm(c->s), f->pc, &fn) == WB_OK)
+        printf(" Wasm function %u, body at 0x%08x-0x%08x\n", fn->index, fn->start, fn->end);
+    if (f->fn && f->fn->frame_base && f->fn->frame_base_len >= 3 && f->fn->frame_base[0] == 0xed &&
+        f->fn->frame_base[1] == 0) {
+        uint64_t v;
+        uint32_t local = f->fn->frame_base[2] & 0x7f;
+        if (wb_session_wasm_value(c->s, "Local", f->phys, local, &v) == 0)
+            printf(" frame base: Wasm local %u = 0x%" PRIx64 "\n", local, v);
+    }
+}
+
+static void info_source(cli *c)
+{
+    const char *f = default_file(c);
+    if (!f) {
+        printf("No current source file.\n");
+        return;
+    }
+    printf("Current source file is %s\n", f);
+    source *s = source_get(c, f);
+    if (s && !s->missing) printf("Contains %zu lines.\n", s->nlines);
+    else printf("The source file is not readable on this machine.\n");
+}
+
+static void info_line(cli *c, const char *args)
+{
+    if (!need_session(c)) return;
+    wb_dwarf *d = wb_session_dwarf(c->s);
+    args = skip_ws(args);
+    wb_code_off pc;
+    wb_error e;
+    if (!*args) {
+        const wb_frame *f = wb_session_state(c->s) == WB_PROC_STOPPED
+                                ? wb_session_frame(c->s, c->frame) : NULL;
+        if (!f) {
+            error_line(c, "No line number information available.");
+            return;
+        }
+        pc = f->lookup_pc;
+    } else {
+        wb_bp_loc *locs;
+        size_t nl;
+        if (wb_session_resolve(c->s, args, default_file(c), &locs, &nl, &e) != WB_OK) {
+            error_line(c, "%s", e.msg);
+            return;
+        }
+        pc = locs[0].addr;
+        free(locs);
+    }
+    wb_line row;
+    wb_code_off lo, hi;
+    if (!d || wb_dwarf_line_at(d, pc, &row, &e) != WB_OK || !row.line ||
+        wb_dwarf_line_range(d, pc, &lo, &hi, &e) != WB_OK) {
+        printf("No line number information available for address 0x%x\n", pc);
+        return;
+    }
+    printf("Line %u of \"%s\" starts at address 0x%x and ends at 0x%x.\n", row.line,
+           show_file(c, row.file), lo, hi);
+}
+
+static void info_display(cli *c)
+{
+    if (c->ndisplays == 0) {
+        printf("There are no auto-display expressions now.\n");
+        return;
+    }
+    printf("Auto-display expressions now in effect:\nNum Enb Expression\n");
+    for (size_t i = 0; i < c->ndisplays; i++)
+        if (c->displays[i].fmt)
+            printf("%d:   %c  /%c %s\n", c->displays[i].number,
+                   c->displays[i].enabled ? 'y' : 'n', c->displays[i].fmt, c->displays[i].expr);
+        else
+            printf("%d:   %c  %s\n", c->displays[i].number, c->displays[i].enabled ? 'y' : 'n',
+                   c->displays[i].expr);
+}
+
+static void info_sources(cli *c)
+{
+    if (!need_session(c)) return;
+    wb_dwarf *d = wb_session_dwarf(c->s);
+    const char *const *files;
+    size_t n;
+    wb_error e;
+    if (!d || wb_dwarf_source_files(d, &files, &n, &e) != WB_OK) {
+        printf("No symbol table is loaded.\n");
+        return;
+    }
+    for (size_t i = 0; i < n; i++) printf("%s%s", i ? ", " : "", files[i]);
+    printf("\n");
+}
+
+static void info_program(cli *c)
+{
+    if (!c->s || wb_session_state(c->s) != WB_PROC_STOPPED) {
+        printf("The program being debugged is not being run.\n");
+        return;
+    }
+    const wb_frame *f = wb_session_frame(c->s, 0);
+    printf("\tUsing the running image of %s process %d.\nProgram stopped at 0x%x.\n",
+           wb_session_pid(c->s) ? "child" : "remote", (int)wb_session_pid(c->s), f ? f->pc : 0);
+    const char *m = wb_session_missing_features(c->s);
+    if (m) printf("The stub lacks: %s.\n", m);
+}
+
+static void cmd_info(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    args = skip_ws(args);
+    size_t len = strcspn(args, " \t");
+    const char *rest = skip_ws(args + len);
+    struct {
+        const char *name;
+        size_t min;
+    } subs[] = {{"breakpoints", 1}, {"watchpoints", 3}, {"locals", 2}, {"args", 2},
+                {"frame", 1},       {"source", 2},      {"line", 2},   {"display", 1},
+                {"sources", 7},     {"program", 3}};
+    if (len == 0) {
+        error_line(c, "List of info subcommands:\n\ninfo args, info breakpoints, info display, "
+                   "info frame, info line, info locals, info program, info source, info sources, "
+                   "info watchpoints");
+        return;
+    }
+    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
+        if (len < subs[i].min || len > strlen(subs[i].name) ||
+            strncmp(args, subs[i].name, len) != 0)
+            continue;
+        switch (i) {
+        case 0: info_breakpoints(c, false); return;
+        case 1: info_breakpoints(c, true); return;
+        case 2: print_vars(c, false); return;
+        case 3: print_vars(c, true); return;
+        case 4: info_frame(c); return;
+        case 5: info_source(c); return;
+        case 6: info_line(c, rest); return;
+        case 7: info_display(c); return;
+        case 8: info_sources(c); return;
+        case 9: info_program(c); return;
+        }
+    }
+    error_line(c, "Undefined info command: \"%.*s\".  Try \"help info\".", (int)len, args);
+}
+
+/* print[/FMT] EXPR: "$N = VALUE" */
+static void cmd_print(cli *c, const char *args, char fmt)
+{
+    if (!need_session(c)) return;
+    args = skip_ws(args);
+    wb_value v;
+    wb_error e;
+    if (!*args) args = "$";
+    if (wb_session_eval(c->s, c->frame, args, &v, &e) != WB_OK) {
+        error_line(c, "%s", e.msg);
+        return;
+    }
+    unsigned n = wb_session_record(c->s, &v);
+    char *t = wb_value_format(&v, wb_session_env(c->s, c->frame), fmt);
+    printf("$%u = %s\n", n, t ? t : "?");
+    free(t);
+    wb_value_free(&v);
+}
+
+static void cmd_output(cli *c, const char *args, char fmt)
+{
+    if (!need_session(c)) return;
+    wb_value v;
+    wb_error e;
+    if (wb_session_eval(c->s, c->frame, skip_ws(args), &v, &e) != WB_OK) {
+        error_line(c, "%s", e.msg);
+        return;
+    }
+    char *t = wb_value_format(&v, wb_session_env(c->s, c->frame), fmt);
+    printf("%s", t ? t : "?");
+    free(t);
+    wb_value_free(&v);
+}
+
+static void cmd_call(cli *c, const char *args, char fmt)
+{
+    (void)args;
+    (void)fmt;
+    error_line(c, "Calling functions in the program is not supported by the Wasm stub.");
+}
+
+static void type_command(cli *c, const char *args, bool expand)
+{
+    if (!need_session(c)) return;
+    args = skip_ws(args);
+    const wb_type *t = NULL;
+    wb_error e;
+    wb_value v;
+    bool have_v = false;
+    if (wb_session_eval_type(c->s, c->frame, args, &t, &e) != WB_OK) {
+        if (wb_session_eval(c->s, c->frame, args, &v, &e) != WB_OK) {
+            error_line(c, "%s", e.msg);
+            return;
+        }
+        t = v.type;
+        have_v = true;
+    }
+    char buf[512];
+    const wb_type *s = expand ? wb_type_strip(t) : t;
+    if (expand && s && (s->kind == WB_TYPE_STRUCT || s->kind == WB_TYPE_UNION)) {
+        printf("type = %s %s {\n", s->kind == WB_TYPE_UNION ? "union" : s->is_class ? "class"
+               : "struct", s->qualified_name ? s->qualified_name : s->name ? s->name : "");
+        for (size_t i = 0; i < s->nmembers; i++) {
+            const wb_member *m = &s->members[i];
+            if (m->is_base) continue;
+            wb_type_spell(m->type, m->name ? m->name : "", buf, sizeof buf);
+            if (m->bit_size) printf("    %s : %u;\n", buf, m->bit_size);
+            else printf("    %s;\n", buf);
+        }
+        printf("}\n");
+    } else if (expand && s && s->kind == WB_TYPE_ENUM) {
+        printf("type = enum %s%s{", s->name ? s->name : "", s->name ? " " : "");
+        int64_t next = 0;
+        for (size_t i = 0; i < s->nenumerators; i++) {
+            const wb_enumerator *en = &s->enumerators[i];
+            printf("%s%s", i ? ", " : "", en->name);
+            if (en->value != next) printf(" = %" PRId64, en->value);
+            next = en->value + 1;
+        }
+        printf("}\n");
+    } else {
+        wb_type_spell(expand ? s : t, NULL, buf, sizeof buf);
+        printf("type = %s\n", buf);
+    }
+    if (have_v) wb_value_free(&v);
+}
+
+static void cmd_ptype(cli *c, const char *a, char f) { (void)f; type_command(c, a, true); }
+static void cmd_whatis(cli *c, const char *a, char f) { (void)f; type_command(c, a, false); }
+
+static void cmd_set(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    args = skip_ws(args);
+    size_t len = strcspn(args, " \t");
+    const char *rest = skip_ws(args + len);
+    if ((len == 3 && strncmp(args, "var", 3) == 0) ||
+        (len == 8 && strncmp(args, "variable", 8) == 0)) {
+        if (!need_session(c)) return;
+        wb_value v;
+        wb_error e;
+        if (wb_session_eval(c->s, c->frame, rest, &v, &e) != WB_OK) error_line(c, "%s", e.msg);
+        else wb_value_free(&v);
+        return;
+    }
+    if (len == 4 && strncmp(args, "args", 4) == 0) {
+        free_args(c->args, c->nargs);
+        c->args = split_words(rest, &c->nargs);
+        return;
+    }
+    if (len == 8 && strncmp(args, "listsize", 8) == 0) {
+        long n = strtol(rest, NULL, 10);
+        c->listsize = n > 0 && n < 100000 ? (uint32_t)n : 10;
+        return;
+    }
+    if (len == 16 && strncmp(args, "filename-display", 16) == 0) {
+        if (strcmp(rest, "basename") == 0) c->fname = FNAME_BASENAME;
+        else if (strcmp(rest, "absolute") == 0 || strcmp(rest, "relative") == 0)
+            c->fname = FNAME_ABSOLUTE;
+        else error_line(c, "Undefined item: \"%s\".", rest);
+        return;
+    }
+    if ((len == 7 && strncmp(args, "confirm", 7) == 0) ||
+        (len == 10 && strncmp(args, "pagination", 10) == 0) ||
+        (len == 5 && strncmp(args, "width", 5) == 0) ||
+        (len == 6 && strncmp(args, "height", 6) == 0))
+        return; /* no pager and no questions: accepted for gdb scripts */
+    if (len == 7 && strncmp(args, "runtime", 7) == 0) {
+        free(c->runtime);
+        c->runtime = *rest ? strdup(rest) : NULL;
+        return;
+    }
+    /* `set X = 3` is `set var X = 3` when X is not a setting */
+    if (strchr(args, '=') && c->s) {
+        wb_value v;
+        wb_error e;
+        if (wb_session_eval(c->s, c->frame, args, &v, &e) != WB_OK) error_line(c, "%s", e.msg);
+        else wb_value_free(&v);
+        return;
+    }
+    error_line(c, "Undefined set command: \"%.*s\".  Try \"help set\".", (int)len, args);
+}
+
+static void cmd_show(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    args = skip_ws(args);
+    if (strcmp(args, "args") == 0) {
+        printf("Argument list to give program being debugged when it is started is \"");
+        for (size_t i = 0; i < c->nargs; i++) printf("%s%s", i ? " " : "", c->args[i]);
+        printf("\".\n");
+    } else if (strcmp(args, "version") == 0) {
+        printf("wdb %s: a debugger for WebAssembly\n", WDB_VERSION);
+    } else if (strcmp(args, "listsize") == 0) {
+        printf("Number of source lines gdb will list by default is %u.\n", c->listsize);
+    } else {
+        error_line(c, "Undefined show command: \"%s\".  Try \"help show\".", args);
+    }
+}
+
+static void cmd_display(cli *c, const char *args, char fmt)
+{
+    args = skip_ws(args);
+    if (!*args) {
+        if (c->s && wb_session_state(c->s) == WB_PROC_STOPPED) do_displays(c);
+        return;
+    }
+    display *x = realloc(c->displays, (c->ndisplays + 1) * sizeof *x);
+    if (!x) return;
+    c->displays = x;
+    display *d = &c->displays[c->ndisplays++];
+    d->number = ++c->next_display;
+    d->expr = strdup(args);
+    d->fmt = fmt;
+    d->enabled = true;
+    if (c->s && wb_session_state(c->s) == WB_PROC_STOPPED) {
+        wb_value v;
+        wb_error e;
+        if (wb_session_eval(c->s, c->frame, args, &v, &e) != WB_OK) {
+            error_line(c, "%s", e.msg);
+            return;
+        }
+        char *t = wb_value_format(&v, wb_session_env(c->s, c->frame), fmt);
+        if (fmt) printf("%d: /%c %s = %s\n", d->number, fmt, args, t ? t : "?");
+        else printf("%d: %s = %s\n", d->number, args, t ? t : "?");
+        free(t);
+        wb_value_free(&v);
+    }
+}
+
+static void cmd_undisplay(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    args = skip_ws(args);
+    if (!*args) {
+        for (size_t i = 0; i < c->ndisplays; i++) free(c->displays[i].expr);
+        c->ndisplays = 0;
+        return;
+    }
+    while (*args) {
+        char *end;
+        long n = strtol(args, &end, 10);
+        if (end == args) {
+            error_line(c, "Arguments must be display numbers.");
+            return;
+        }
+        bool found = false;
+        for (size_t i = 0; i < c->ndisplays; i++)
+            if (c->displays[i].number == n) {
+                free(c->displays[i].expr);
+                memmove(&c->displays[i], &c->displays[i + 1],
+                        (c->ndisplays - i - 1) * sizeof *c->displays);
+                c->ndisplays--;
+                found = true;
+                break;
+            }
+        if (!found) printf("No display number %ld.\n", n);
+        args = skip_ws(end);
+    }
+}
+
+/* x/NFU ADDR */
+static void cmd_x(cli *c, const char *args, char fmt_unused)
+{
+    (void)fmt_unused;
+    if (!need_stopped(c)) return;
+    /* the command word left "/NFU ..." in args when a format was given */
+    unsigned count = 1;
+    char fmt = 'x', unit = 'w';
+    const char *p = args;
+    if (*p == '/') {
+        p++;
+        if (isdigit((unsigned char)*p)) {
+            char *end;
+            count = (unsigned)strtoul(p, &end, 10);
+            p = end;
+        }
+        for (; *p && *p != ' '; p++) {
+            if (strchr("bhwg", *p)) unit = *p;
+            else if (strchr("xduotacfsiz", *p)) fmt = *p;
+            else {
+                error_line(c, "Invalid format letter '%c'.", *p);
+                return;
+            }
+        }
+        if (fmt == 'c' && !strchr(args, 'b') && !strchr(args, 'h') && !strchr(args, 'g'))
+            unit = 'b';
+        if (fmt == 'a') unit = 'w';
+    }
+    p = skip_ws(p);
+    if (!*p) {
+        error_line(c, "Argument required (starting display address).");
+        return;
+    }
+    wb_value v;
+    wb_error e;
+    if (wb_session_eval(c->s, c->frame, p, &v, &e) != WB_OK) {
+        error_line(c, "%s", e.msg);
+        return;
+    }
+    int64_t addr_i = 0;
+    const wb_type *vt = wb_type_strip(v.type);
+    if (vt && vt->kind == WB_TYPE_ARRAY && v.kind == WB_VAL_MEMORY) addr_i = (int64_t)v.addr;
+    else if (wb_value_as_i64(&v, &addr_i, &e) != WB_OK) {
+        wb_value_free(&v);
+        error_line(c, "%s", e.msg);
+        return;
+    }
+    wb_value_free(&v);
+    uint64_t addr = (uint64_t)addr_i & 0xffffffffu;
+    if (count > 4096) count = 4096;
+    if (fmt == 's') {
+        for (unsigned i = 0; i < count; i++) {
+            char buf[201];
+            size_t k = 0;
+            for (; k < 200; k++) {
+                if (wb_session_read_memory(c->s, addr + k, &buf[k], 1) != 0) {
+                    error_line(c, "Cannot access memory at address 0x%" PRIx64, addr + k);
+                    return;
+                }
+                if (!buf[k]) break;
+            }
+            buf[k] = 0;
+            printf("0x%" PRIx64 ":\t\"", addr);
+            for (size_t j = 0; j < k; j++) {
+                unsigned char ch = (unsigned char)buf[j];
+                if (ch == '"' || ch == '\\') printf("\\%c", ch);
+                else if (isprint(ch)) putchar(ch);
+                else printf("\\%03o", ch);
+            }
+            printf("\"\n");
+            addr += k + 1;
+        }
+        return;
+    }
+    unsigned size = unit == 'b' ? 1 : unit == 'h' ? 2 : unit == 'w' ? 4 : 8;
+    unsigned per_line = fmt == 'c' ? 8 : size == 8 ? 2 : size == 4 ? 4 : 8;
+    if (fmt == 'f' && size < 4) size = 4;
+    for (unsigned i = 0; i < count; i++) {
+        uint8_t b[8] = {0};
+        if (wb_session_read_memory(c->s, addr + (uint64_t)i * size, b, size) != 0) {
+            if (i % per_line) printf("\n");
+            error_line(c, "Cannot access memory at address 0x%" PRIx64,
+                       addr + (uint64_t)i * size);
+            return;
+        }
+        if (i % per_line == 0) printf("%s0x%" PRIx64 ":", i ? "\n" : "", addr + (uint64_t)i * size);
+        uint64_t u = 0;
+        for (unsigned k = size; k-- > 0;) u = u << 8 | b[k];
+        int64_t sv = size == 8 ? (int64_t)u : (int64_t)(u << (64 - 8 * size)) >> (64 - 8 * size);
+        switch (fmt) {
+        case 'x': printf("\t0x%0*" PRIx64, (int)size * 2, u); break;
+        case 'z': printf("\t0x%0*" PRIx64, (int)size * 2, u); break;
+        case 'd': printf("\t%" PRId64, sv); break;
+        case 'u': printf("\t%" PRIu64, u); break;
+        case 'o': printf("\t0%" PRIo64, u); break;
+        case 'a': printf("\t0x%" PRIx64, u); break;
+        case 't': {
+            printf("\t");
+            for (int k = (int)size * 8 - 1; k >= 0; k--) putchar((u >> k) & 1 ? '1' : '0');
+            break;
+        }
+        case 'c': {
+            int ch = (int)(int8_t)b[0];
+            if (isprint(ch)) printf("\t%d '%c'", ch, ch);
+            else printf("\t%d '\\%03o'", ch, (unsigned)(uint8_t)b[0]);
+            break;
+        }
+        case 'f': {
+            if (size == 4) {
+                float fv;
+                memcpy(&fv, b, 4);
+                printf("\t%.9g", (double)fv);
+            } else {
+                double dv;
+                memcpy(&dv, b, 8);
+                printf("\t%.17g", dv);
+            }
+            break;
+        }
+        default: printf("\t0x%0*" PRIx64, (int)size * 2, u);
+        }
+    }
+    printf("\n");
+}
+
+/* list: around the stop, then onwards; list N; list FUNC; list FILE:N;
+ * list A,B */
+static void cmd_list(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    args = skip_ws(args);
+    uint32_t size = c->listsize;
+    uint32_t first, last;
+    const char *file = c->list_file;
+    if (!*args) {
+        if (!file) {
+            if (c->s && wb_session_dwarf(c->s)) {
+                (void)default_file(c); /* the file with main */
+                file = c->list_file;
+            }
+            if (!file) {
+                error_line(c, "No symbol table is loaded.  Use the \"file\" command.");
+                return;
+            }
+        }
+        if (c->list_line) {
+            first = c->list_line;
+        } else {
+            first = c->list_first > size / 2 ? c->list_first - size / 2 : 1;
+        }
+        last = first + size - 1;
+    } else {
+        const char *comma = strchr(args, ',');
+        char *spec = strndup(args, comma ? (size_t)(comma - args) : strlen(args));
+        if (!spec) return;
+        rtrim(spec);
+        uint32_t center = 0;
+        if (*spec) {
+            if (!need_session(c)) {
+                free(spec);
+                return;
+            }
+            wb_bp_loc *locs;
+            size_t nl;
+            wb_error e;
+            bool digits = strspn(spec, "0123456789") == strlen(spec);
+            if (digits) {
+                center = (uint32_t)strtoul(spec, NULL, 10);
+                if (!file) {
+                    error_line(c, "No default source file.");
+                    free(spec);
+                    return;
+                }
+            } else if (wb_session_resolve(c->s, spec, default_file(c), &locs, &nl, &e) == WB_OK) {
+                file = locs[0].file;
+                center = locs[0].line;
+                /* gdb centres a function's listing on its declaration */
+                const wb_scope *fn;
+                wb_code_off entry;
+                wb_dwarf *d = wb_session_dwarf(c->s);
+                if (d && !strchr(spec, ':') &&
+                    wb_dwarf_function_named(d, spec, &fn, &entry, &e) == WB_OK &&
+                    fn->decl_line && fn->decl_file)
+                    center = fn->decl_line;
+                free(locs);
+            } else {
+                error_line(c, "%s", e.msg);
+                free(spec);
+                return;
+            }
+        }
+        free(spec);
+        if (!file) {
+            error_line(c, "No line information.");
+            return;
+        }
+        if (comma) {
+            first = center ? center : 1;
+            const char *q = skip_ws(comma + 1);
+            last = *q ? (uint32_t)strtoul(q, NULL, 10) : first + size - 1;
+        } else {
+            first = center > size / 2 ? center - size / 2 : 1;
+            last = first + size - 1;
+        }
+    }
+    source *s = file ? source_get(c, file) : NULL;
+    if (!s || s->missing) {
+        error_line(c, "%u\tin %s", first, show_file(c, file));
+        return;
+    }
+    if (first > s->nlines) {
+        error_line(c, "Line number %u out of range; \"%s\" has %zu lines.", first,
+                   show_file(c, file), s->nlines);
+        return;
+    }
+    if (last > s->nlines) last = (uint32_t)s->nlines;
+    for (uint32_t l = first; l <= last; l++) printf("%u\t%s\n", l, s->lines[l - 1]);
+    c->list_file = file;
+    c->list_line = last + 1;
+}
+
+static void cmd_disassemble(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    if (!need_session(c)) return;
+    args = skip_ws(args);
+    bool raw = false;
+    if (strncmp(args, "/r", 2) == 0) {
+        raw = true;
+        args = skip_ws(args + 2);
+    }
+    const wb_wasm *w = wb_session_wasm(c->s);
+    wb_code_off pc = 0;
+    bool have_pc = false;
+    const wb_frame *f = NULL;
+    if (wb_session_state(c->s) == WB_PROC_STOPPED) f = wb_session_frame(c->s, c->frame);
+    if (*args) {
+        wb_bp_loc *locs;
+        size_t nl;
+        wb_error e;
+        if (wb_session_resolve(c->s, args, default_file(c), &locs, &nl, &e) != WB_OK) {
+            error_line(c, "%s", e.msg);
+            return;
+        }
+        pc = locs[0].addr;
+        free(locs);
+    } else if (f) {
+        pc = f->pc;
+        have_pc = true;
+    } else {
+        error_line(c, "No frame selected.");
+        return;
+    }
+    const wb_func *fn;
+    if (wb_wasm_func_at(w, pc, &fn) != WB_OK) {
+        error_line(c, "No function contains specified address.");
+        return;
+    }
+    wb_insn *ins = NULL;
+    size_t n = 0;
+    wb_error e;
+    wb_status st = wb_disasm_func(w, wb_wasm_code(w), wb_wasm_code_size(w), fn, &ins, &n, &e);
+    const char *name = fn->name;
+    const wb_scope *sc = NULL;
+    if (wb_session_dwarf(c->s) &&
+        wb_dwarf_function_at(wb_session_dwarf(c->s), pc, &sc, &e) == WB_OK && sc->name)
+        name = sc->qualified_name ? sc->qualified_name : sc->name;
+    printf("Dump of assembler code for function %s:\n", name ? name : "??");
+    char *locals = NULL;
+    wb_error e2;
+    if (wb_disasm_locals(wb_wasm_code(w), wb_wasm_code_size(w), fn, &locals, &e2) == WB_OK &&
+        locals && *locals)
+        printf("   %s\n", locals);
+    free(locals);
+    const uint8_t *code = wb_wasm_code(w);
+    for (size_t i = 0; i < n; i++) {
+        bool here = have_pc && ins[i].off == pc;
+        printf("%s0x%08x <+%u>:\t", here ? "=> " : "   ", ins[i].off, ins[i].off - fn->start);
+        if (raw) {
+            for (uint32_t k = 0; k < ins[i].len && k < 12; k++) printf("%02x ", code[ins[i].off + k]);
+            printf("\t");
+        }
+        printf("%*s%s\n", (int)(2 * ins[i].depth), "", ins[i].text);
+    }
+    if (st != WB_OK) printf("<%s>\n", e.msg);
+    printf("End of assembler dump.\n");
+    free(ins);
+}
+
+static void cmd_target(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    args = skip_ws(args);
+    size_t len = strcspn(args, " \t");
+    if (!((len == 6 && strncmp(args, "remote", 6) == 0) ||
+          (len == 15 && strncmp(args, "extended-remote", 15) == 0))) {
+        error_line(c, "Undefined target command: \"%.*s\".  Try \"help target\".", (int)len, args);
+        return;
+    }
+    const char *where = skip_ws(args + len);
+    if (!*where) {
+        error_line(c, "To open a remote debug connection, you need to specify what\nserial "
+                   "device is attached to the remote system\n(e.g. host:port).");
+        return;
+    }
+    if (!need_session(c)) return;
+    wb_error e;
+    if (wb_session_attach(c->s, where, &e) != WB_OK) {
+        error_line(c, "%s: %s", where, e.msg);
+        return;
+    }
+    printf("Remote debugging using %s\n", where);
+    const char *missing = wb_session_missing_features(c->s);
+    if (missing) printf("warning: the stub lacks %s\n", missing);
+    c->exited = false;
+    c->frame = 0;
+    wb_stop st = {.why = WB_WHY_ENTRY};
+    report_stop(c, &st);
+}
+
+static void cmd_kill(cli *c, const char *args, char fmt)
+{
+    (void)args;
+    (void)fmt;
+    if (!need_stopped(c)) return;
+    int pid = (int)wb_session_pid(c->s);
+    wb_error e;
+    if (wb_session_kill(c->s, &e) != WB_OK) error_line(c, "%s", e.msg);
+    else printf("[Inferior 1 (process %d) killed]\n", pid);
+}
+
+static void cmd_detach(cli *c, const char *args, char fmt)
+{
+    (void)args;
+    (void)fmt;
+    if (!need_stopped(c)) return;
+    int pid = (int)wb_session_pid(c->s);
+    wb_error e;
+    if (wb_session_detach(c->s, &e) != WB_OK) error_line(c, "%s", e.msg);
+    else printf("[Inferior 1 (process %d) detached]\n", pid);
+}
+
+static void cmd_file(cli *c, const char *args, char fmt);
+
+static void cmd_quit(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    args = skip_ws(args);
+    c->quit = true;
+    c->quit_code = *args ? (int)strtol(args, NULL, 0) : -1;
+}
+
+static void cmd_echo(cli *c, const char *args, char fmt)
+{
+    (void)c;
+    (void)fmt;
+    for (const char *p = args; *p; p++) {
+        if (*p == '\\' && p[1] == 'n') {
+            putchar('\n');
+            p++;
+        } else if (*p == '\\' && p[1]) {
+            putchar(*++p);
+        } else {
+            putchar(*p);
+        }
+    }
+}
+
+static void cmd_help(cli *c, const char *args, char fmt);
+
+/* maintenance time 0|1: gdb's per-command timing (bench/wdb-next.sh) */
+static void cmd_maintenance(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    args = skip_ws(args);
+    if (strncmp(args, "time", 4) == 0) {
+        c->timing = strtol(skip_ws(args + 4), NULL, 10) != 0;
+        return;
+    }
+    error_line(c, "Undefined maintenance command: \"%s\".  Try \"help maintenance\".", args);
+}
+
+static const command commands[] = {
+    {"advance", NULL, cmd_advance, "advance LOCATION -- run until LOCATION or the current "
+     "function returns", false},
+    {"awatch", NULL, cmd_awatch, "awatch EXPR -- stop when EXPR is read or written", false},
+    {"backtrace", "bt where", cmd_backtrace, "backtrace [N|-N] [full] -- the call stack, "
+     "innermost first (full: with locals)", false},
+    {"break", "b br bre brea", cmd_break, "break [FILE:LINE|LINE|FUNCTION|*ADDR] [if COND] -- "
+     "set a breakpoint (ADDR is a code offset)", false},
+    {"call", NULL, cmd_call, "call FUNC(ARGS) -- not supported on Wasm stubs", false},
+    {"condition", NULL, cmd_condition, "condition N [COND] -- stop at breakpoint N only if "
+     "COND is true (no COND: always)", false},
+    {"continue", "c fg", cmd_continue, "continue [N] -- resume the program (N: ignore this "
+     "breakpoint N-1 more times)", false},
+    {"delete", "d", cmd_delete, "delete [N...] -- delete breakpoints (all without N)", false},
+    {"detach", NULL, cmd_detach, "detach -- let the program run on without the debugger",
+     false},
+    {"disable", "disa dis", cmd_disable, "disable [N...] -- disable breakpoints", false},
+    {"disassemble", NULL, cmd_disassemble, "disassemble [/r] [FUNCTION|*ADDR] -- the Wasm "
+     "code of a function, the pc marked with =>", false},
+    {"display", NULL, cmd_display, "display[/FMT] EXPR -- print EXPR at every stop", true},
+    {"down", "do dow", cmd_down, "down [N] -- select the frame N levels down (callee)", false},
+    {"echo", NULL, cmd_echo, "echo TEXT -- print TEXT (\\n for a newline)", false},
+    {"enable", "en", cmd_enable, "enable [N...] -- enable breakpoints", false},
+    {"file", NULL, cmd_file, "file APP.wasm -- debug this module", false},
+    {"finish", "fin", cmd_finish, "finish -- run until the selected frame returns; print the "
+     "value returned", false},
+    {"frame", "f", cmd_frame, "frame [N] -- select frame N and print it", false},
+    {"help", "h", cmd_help, "help [COMMAND] -- list commands, or describe one", false},
+    {"ignore", NULL, cmd_ignore, "ignore N COUNT -- do not stop at breakpoint N the next "
+     "COUNT times", false},
+    {"info", "i inf", cmd_info, "info breakpoints|watchpoints|locals|args|frame|source|line|"
+     "display|sources|program", false},
+    {"kill", "k", cmd_kill, "kill -- end the program", false},
+    {"list", "l", cmd_list, "list [LINE|FUNCTION|FILE:LINE|FIRST,LAST] -- show source lines",
+     false},
+    {"maintenance", "mt", cmd_maintenance, "maintenance time 0|1 -- print the time every "
+     "command takes", false},
+    {"next", "n", cmd_next, "next [N] -- the next source line, stepping over calls", false},
+    {"nexti", "ni", cmd_nexti, "nexti [N] -- one instruction, stepping over calls", false},
+    {"output", NULL, cmd_output, "output[/FMT] EXPR -- print a value, with no newline", true},
+    {"print", "p inspect", cmd_print, "print[/FMT] EXPR -- evaluate a C expression; formats "
+     "x d u o t c f a s z", true},
+    {"ptype", NULL, cmd_ptype, "ptype EXPR|TYPE -- the type, with struct members", false},
+    {"quit", "q exit", cmd_quit, "quit [CODE] -- leave wdb (kills a program it started)",
+     false},
+    {"run", "r", cmd_run, "run [ARGS] -- start the program under wdb-run", false},
+    {"rwatch", NULL, cmd_rwatch, "rwatch EXPR -- stop when EXPR is read", false},
+    {"set", NULL, cmd_set, "set var EXPR=VALUE | set args ARGS | set listsize N | set "
+     "filename-display basename|absolute | set runtime PATH", false},
+    {"show", NULL, cmd_show, "show args|version|listsize", false},
+    {"start", NULL, cmd_start, "start [ARGS] -- run to the beginning of main", false},
+    {"starti", NULL, cmd_starti, "starti [ARGS] -- start and stop before the first "
+     "instruction", false},
+    {"step", "s", cmd_step, "step [N] -- the next source line, into calls", false},
+    {"stepi", "si", cmd_stepi, "stepi [N] -- one instruction, into calls", false},
+    {"target", NULL, cmd_target, "target remote HOST:PORT -- attach to a stub (a device, or "
+     "wdb-run -g / --gdb-listen)", false},
+    {"tbreak", "tb", cmd_tbreak, "tbreak LOCATION -- a breakpoint deleted when hit", false},
+    {"undisplay", NULL, cmd_undisplay, "undisplay [N...] -- stop displaying expressions",
+     false},
+    {"until", "u", cmd_until, "until [LOCATION] -- next, but not back into a loop; or run "
+     "to LOCATION", false},
+    {"up", NULL, cmd_up, "up [N] -- select the frame N levels up (caller)", false},
+    {"watch", NULL, cmd_watch, "watch EXPR -- stop when EXPR changes (1 to 8 bytes of linear "
+     "memory)", false},
+    {"whatis", NULL, cmd_whatis, "whatis EXPR|TYPE -- the type's name", false},
+    {"x", NULL, cmd_x, "x/NFU ADDR -- examine linear memory: N units, format F (x d u o t a c "
+     "f s z), unit U (b h w g)", true},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static bool has_alias(const command *cmd, const char *word, size_t len)
+{
+    if (!cmd->aliases) return false;
+    const char *p = cmd->aliases;
+    while (*p) {
+        size_t l = strcspn(p, " ");
+        if (l == len && strncmp(p, word, len) == 0) return true;
+        p += l;
+        while (*p == ' ') p++;
+    }
+    return false;
+}
+
+/* Exact name or alias first, then a unique prefix, as gdb resolves. */
+static const command *find_cmd(cli *c, const char *word, size_t len, bool report)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if ((strlen(commands[i].name) == len && strncmp(commands[i].name, word, len) == 0) ||
+            has_alias(&commands[i], word, len))
+            return &commands[i];
+    const command *found = NULL;
+    size_t matches = 0;
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strncmp(commands[i].name, word, len) == 0) {
+            found = &commands[i];
+            matches++;
+        }
+    if (matches == 1) return found;
+    if (!report) return NULL;
+    if (matches > 1) {
+        char list[512] = "";
+        size_t off = 0;
+        for (size_t i = 0; i < NCOMMANDS && off < sizeof list - 40; i++)
+            if (strncmp(commands[i].name, word, len) == 0)
+                off += (size_t)snprintf(list + off, sizeof list - off, "%s%s", off ? ", " : "",
+                                        commands[i].name);
+        error_line(c, "Ambiguous command \"%.*s\": %s.", (int)len, word, list);
+    } else {
+        error_line(c, "Undefined command: \"%.*s\".  Try \"help\".", (int)len, word);
+    }
+    return NULL;
+}
+
+static void cmd_help(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    args = skip_ws(args);
+    if (*args) {
+        size_t len = strcspn(args, " \t/");
+        const command *cmd = find_cmd(c, args, len, true);
+        if (!cmd) return;
+        printf("%s\n", cmd->help);
+        if (cmd->aliases) printf("Aliases: %s\n", cmd->aliases);
+        return;
+    }
+    printf("wdb: a source-level debugger for WebAssembly (gdb's commands and "
+           "abbreviations).\n\n");
+    for (size_t i = 0; i < NCOMMANDS; i++) printf("  %s\n", commands[i].help);
+    printf("\nType \"help\" followed by a command name for its description.\n");
+}
+
+static void cli_load(cli *c, const char *path)
+{
+    if (c->s) {
+        wb_session_free(c->s);
+        c->s = NULL;
+    }
+    const char *note;
+    wb_error e;
+    c->s = wb_session_new(path, &note, &e);
+    if (!c->s) {
+        error_line(c, "%s", e.msg);
+        return;
+    }
+    wb_session_set_poll(c->s, poll_interrupt, NULL);
+    if (c->log) wb_session_set_log(c->s, c->log);
+    if (note) printf("(%s)\n", note);
+    else printf("Reading symbols from %s...\n", path);
+    c->list_file = NULL;
+}
+
+static void cmd_file(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    args = skip_ws(args);
+    if (!*args) {
+        error_line(c, "Argument required (a .wasm file).");
+        return;
+    }
+    cli_load(c, args);
+}
+
+/* Runs one command line. Empty lines repeat the last run-control
+ * command interactively, as in gdb. */
+static void execute(cli *c, const char *line)
+{
+    line = skip_ws(line);
+    if (!*line || *line == '#') return;
+    c->last_failed = false;
+    size_t len = strcspn(line, " \t/");
+    if (len == 0) len = 1; /* e.g. a lone "/" */
+    const command *cmd = find_cmd(c, line, len, true);
+    if (!cmd) return;
+    const char *rest = line + len;
+    char fmt = 0;
+    if (*rest == '/') {
+        if (cmd->run == cmd_x) {
+            cmd->run(c, rest, 0);
+            fflush(stdout);
+            return;
+        }
+        if (!cmd->takes_format) {
+            error_line(c, "Invalid format for \"%s\".", cmd->name);
+            return;
+        }
+        rest++;
+        fmt = *rest;
+        if (!fmt || !strchr("xduotcfasz", fmt)) {
+            error_line(c, "Undefined output format \"%c\".", fmt ? fmt : ' ');
+            return;
+        }
+        while (*rest && *rest != ' ') rest++;
+    }
+    struct timespec w0, w1, c0, c1;
+    clock_gettime(CLOCK_MONOTONIC, &w0);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
+    cmd->run(c, skip_ws(rest), fmt);
+    if (c->timing) {
+        clock_gettime(CLOCK_MONOTONIC, &w1);
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+        printf("Command execution time: %.6f (cpu), %.6f (wall)\n",
+               (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) / 1e9,
+               (double)(w1.tv_sec - w0.tv_sec) + (double)(w1.tv_nsec - w0.tv_nsec) / 1e9);
+    }
+    fflush(stdout);
+}
+
+static void run_file(cli *c, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        error_line(c, "%s: %s.", path, strerror(errno));
+        return;
+    }
+    char line[4096];
+    while (!c->quit && fgets(line, sizeof line, f)) {
+        rtrim(line);
+        execute(c, line);
+    }
+    fclose(f);
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: wdb [OPTIONS] [APP.wasm [ARGS...]]\n"
+            "       wdb [OPTIONS] --args APP.wasm ARGS...\n"
+            "       wdb symbolize|lines|resolve ...   (see wdb help)\n\n"
+            "options:\n"
+            "  -ex CMD, --eval-command=CMD   run CMD (repeatable, in order)\n"
+            "  -x FILE, --command=FILE       run the commands in FILE\n"
+            "  -batch, --batch               run the commands, then exit (implies -q)\n"
+            "  --args                        the rest are the program and its arguments\n"
+            "  --runtime=PATH                wdb-run to start the program with\n"
+            "  --dir=HOST[::GUEST], --env=NAME=VALUE\n"
+            "                                passed to wdb-run (the program's sandbox)\n"
+            "  --rsp-log=FILE                log every packet to FILE\n"
+            "  -q, -quiet, -nx               no banner\n"
+            "  --version, --help\n\n"
+            "exit status (batch): the program's exit code if it exited, 134 if it stopped at\n"
+            "a trap, 1 if the last command failed, else 0.\n");
+}
+
+typedef struct pending {
+    bool is_file;
+    const char *text;
+} pending;
+
+static bool push_str(char ***v, size_t *n, const char *s)
+{
+    char **x = realloc(*v, (*n + 2) * sizeof *x);
+    if (!x) return false;
+    *v = x;
+    if (!((*v)[*n] = strdup(s))) return false;
+    (*n)++;
+    (*v)[*n] = NULL;
+    return true;
+}
+
+int wdb_cli_main(int argc, char **argv)
+{
+    cli c;
+    memset(&c, 0, sizeof c);
+    c.listsize = 10;
+    int status = 0;
+    pending *todo = calloc((size_t)argc + 1, sizeof *todo);
+    size_t ntodo = 0;
+    bool quiet = false;
+    const char *program = NULL;
+    int i = 1;
+    if (!todo) return 1;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-' || !a[1]) break;
+        if (a[1] == '-' && a[2] != '-' && a[2]) a++; /* --batch == -batch */
+        if (strcmp(a, "-ex") == 0 || strcmp(a, "-eval-command") == 0) {
+            if (++i >= argc) {
+                fprintf(stderr, "wdb: option '%s' requires an argument\n", argv[i - 1]);
+                free(todo);
+                return 2;
+            }
+            todo[ntodo++] = (pending){false, argv[i]};
+        } else if (strncmp(a, "-eval-command=", 14) == 0) {
+            todo[ntodo++] = (pending){false, a + 14};
+        } else if (strcmp(a, "-x") == 0 || strcmp(a, "-command") == 0) {
+            if (++i >= argc) {
+                fprintf(stderr, "wdb: option '%s' requires an argument\n", argv[i - 1]);
+                free(todo);
+                return 2;
+            }
+            todo[ntodo++] = (pending){true, argv[i]};
+        } else if (strncmp(a, "-command=", 9) == 0) {
+            todo[ntodo++] = (pending){true, a + 9};
+        } else if (strcmp(a, "-batch") == 0) {
+            c.batch = true;
+            quiet = true;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "-quiet") == 0 || strcmp(a, "-silent") == 0 ||
+                   strcmp(a, "-nx") == 0 || strcmp(a, "-n") == 0) {
+            quiet = true;
+        } else if (strcmp(a, "-args") == 0) {
+            i++;
+            break;
+        } else if (strncmp(a, "-runtime=", 9) == 0) {
+            c.runtime = strdup(a + 9);
+        } else if (strncmp(a, "-dir=", 5) == 0 || strncmp(a, "-env=", 5) == 0) {
+            push_str(&c.rt_args, &c.nrt_args, argv[i]);
+        } else if (strncmp(a, "-rsp-log=", 9) == 0) {
+            c.log = fopen(a + 9, "w");
+            if (!c.log) {
+                fprintf(stderr, "wdb: cannot open %s: %s\n", a + 9, strerror(errno));
+                free(todo);
+                return 2;
+            }
+        } else if (strcmp(a, "-help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            free(todo);
+            return 0;
+        } else if (strcmp(a, "-version") == 0) {
+            printf("wdb %s\n", WDB_VERSION);
+            free(todo);
+            return 0;
+        } else {
+            fprintf(stderr, "wdb: unrecognized option '%s'\nUse `wdb --help' for a complete list "
+                    "of options.\n", argv[i]);
+            free(todo);
+            return 2;
+        }
+    }
+    if (i < argc) program = argv[i++];
+    for (; i < argc; i++) push_str(&c.args, &c.nargs, argv[i]);
+    if (!quiet && !c.batch)
+        printf("wdb %s: a source-level debugger for WebAssembly.\nType \"help\" for a list of "
+               "commands.\n", WDB_VERSION);
+    if (program) cli_load(&c, program);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    for (size_t k = 0; k < ntodo && !c.quit; k++) {
+        if (todo[k].is_file) run_file(&c, todo[k].text);
+        else execute(&c, todo[k].text);
+    }
+    free(todo);
+    if (!c.batch && !c.quit) {
+        c.le = wb_linedit_new(0, 1);
+        char *last = NULL;
+        while (!c.quit) {
+            fflush(stdout);
+            char *line = c.le ? wb_linedit_read(c.le, "(wdb) ") : NULL;
+            if (!line) {
+                if (isatty(0)) printf("quit\n");
+                break;
+            }
+            const char *run_line = line;
+            if (!*skip_ws(line) && last && isatty(0)) run_line = last;
+            execute(&c, run_line);
+            if (*skip_ws(line)) {
+                free(last);
+                last = strdup(line);
+            }
+            free(line);
+        }
+        free(last);
+        wb_linedit_free(c.le);
+    }
+    if (c.quit && c.quit_code >= 0) status = c.quit_code;
+    else if (c.exited) status = c.exit_code;
+    else if (c.trapped) status = 134;
+    else if (c.last_failed) status = 1;
+    fflush(stdout);
+    wb_session_free(c.s); /* kills a program still stopped */
+    free_args(c.args, c.nargs);
+    free_args(c.rt_args, c.nrt_args);
+    for (size_t k = 0; k < c.ndisplays; k++) free(c.displays[k].expr);
+    free(c.displays);
+    for (size_t k = 0; k < c.nsources; k++) {
+        free(c.sources[k].path);
+        free(c.sources[k].text);
+        free(c.sources[k].lines);
+    }
+    free(c.sources);
+    free(c.runtime);
+    if (c.log) fclose(c.log);
+    return status;
+}
