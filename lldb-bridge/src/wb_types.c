@@ -1,2 +1,253 @@
-/* wb_types: being written. */
-typedef int wb_types_placeholder;
+/*
+ * wb_types: helpers over the type model (see wb_types.h).
+ *
+ * The spelling follows gdb's C type printer (gdb/c-typeprint.c in
+ * behaviour, checked against gdb 13.1's `whatis`): the base type first,
+ * then the declarator built from the outside in, with a space between
+ * them: "int *", "char [16]", "int (*)(int, char *)", "char * const",
+ * "void (*[4])(void)", "struct {...} *".
+ */
+#include "wb_types.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Bounds the walk down a chain of types: malformed DWARF can make a
+ * cycle (a pointer whose target is itself), which must not hang. */
+#define WB_TYPE_MAX_DEPTH 64
+
+const wb_type *wb_type_strip(const wb_type *t)
+{
+    for (int i = 0; t && i < WB_TYPE_MAX_DEPTH; i++) {
+        if (t->kind != WB_TYPE_TYPEDEF && t->kind != WB_TYPE_CONST && t->kind != WB_TYPE_VOLATILE)
+            return t;
+        t = t->target;
+    }
+    return t && (t->kind == WB_TYPE_TYPEDEF || t->kind == WB_TYPE_CONST ||
+                 t->kind == WB_TYPE_VOLATILE)
+               ? NULL
+               : t;
+}
+
+const wb_type *wb_type_strip_cv(const wb_type *t)
+{
+    for (int i = 0; t && i < WB_TYPE_MAX_DEPTH; i++) {
+        if (t->kind != WB_TYPE_CONST && t->kind != WB_TYPE_VOLATILE) return t;
+        t = t->target;
+    }
+    return t && (t->kind == WB_TYPE_CONST || t->kind == WB_TYPE_VOLATILE) ? NULL : t;
+}
+
+static uint64_t mul_sat(uint64_t a, uint64_t b)
+{
+    if (a && b > UINT64_MAX / a) return UINT64_MAX;
+    return a * b;
+}
+
+static uint64_t size_at(const wb_type *t, int depth)
+{
+    t = wb_type_strip(t);
+    if (!t || depth > WB_TYPE_MAX_DEPTH) return 0;
+    switch (t->kind) {
+    case WB_TYPE_ARRAY: {
+        uint64_t n = 1;
+        if (t->ndims == 0) return t->size;
+        for (size_t i = 0; i < t->ndims; i++)
+            n = mul_sat(n, t->dims[i]);
+        if (n == 0) return 0;
+        uint64_t el = size_at(t->target, depth + 1);
+        /* DWARF may give the array a byte size of its own (and an element
+         * type without one): trust it then. */
+        if (el == 0) return t->size;
+        return mul_sat(n, el);
+    }
+    case WB_TYPE_POINTER:
+    case WB_TYPE_REFERENCE: return t->size ? t->size : 4;
+    case WB_TYPE_ENUM:
+        if (t->size == 0 && t->target) return size_at(t->target, depth + 1);
+        return t->size;
+    case WB_TYPE_VOID:
+    case WB_TYPE_FUNCTION: return 0;
+    default: return t->size;
+    }
+}
+
+uint64_t wb_type_size(const wb_type *t)
+{
+    return size_at(t, 0);
+}
+
+/* ------------------------------------------------------------- spelling */
+
+/* A growable string; on allocation failure `oom` is set and appends are
+ * dropped (the caller then reports an empty spelling). */
+typedef struct sbuf {
+    char *s;
+    size_t len, cap;
+    bool oom;
+} sbuf;
+
+static void sb_insert(sbuf *b, size_t at, const char *text, size_t n)
+{
+    if (b->oom || n == 0) return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *s = realloc(b->s, cap);
+        if (!s) {
+            b->oom = true;
+            return;
+        }
+        b->s = s;
+        b->cap = cap;
+    }
+    memmove(b->s + at + n, b->s + at, b->len - at);
+    memcpy(b->s + at, text, n);
+    b->len += n;
+    b->s[b->len] = 0;
+}
+
+static void sb_add(sbuf *b, const char *text)
+{
+    sb_insert(b, b->len, text, strlen(text));
+}
+static void sb_prepend(sbuf *b, const char *text)
+{
+    sb_insert(b, 0, text, strlen(text));
+}
+
+static void spell_into(const wb_type *t, sbuf *decl, int depth);
+
+/* The base part: "int", "struct point", "const char", "struct {...}". */
+static void base_name(const wb_type *t, sbuf *out)
+{
+    const char *n = t ? (t->qualified_name ? t->qualified_name : t->name) : NULL;
+    const char *kw = NULL;
+    if (!t) {
+        sb_add(out, "void");
+        return;
+    }
+    switch (t->kind) {
+    case WB_TYPE_VOID: sb_add(out, n ? n : "void"); return;
+    case WB_TYPE_STRUCT: kw = t->is_class ? "class" : "struct"; break;
+    case WB_TYPE_UNION: kw = "union"; break;
+    case WB_TYPE_ENUM: kw = "enum"; break;
+    default: sb_add(out, n ? n : "<unknown type>"); return;
+    }
+    /* C++ classes print without the keyword, as gdb does in C++ mode. */
+    if (t->is_class && n) {
+        sb_add(out, n);
+        return;
+    }
+    sb_add(out, kw);
+    sb_add(out, " ");
+    sb_add(out, n ? n : "{...}");
+}
+
+static void add_params(const wb_type *f, sbuf *decl, int depth)
+{
+    sb_add(decl, "(");
+    for (size_t i = 0; i < f->nparams; i++) {
+        sbuf p = {0};
+        if (i) sb_add(decl, ", ");
+        spell_into(f->params ? f->params[i] : NULL, &p, depth + 1);
+        if (p.oom)
+            decl->oom = true;
+        else if (p.s)
+            sb_add(decl, p.s);
+        free(p.s);
+    }
+    if (f->varargs)
+        sb_add(decl, f->nparams ? ", ..." : "...");
+    else if (f->nparams == 0)
+        sb_add(decl, "void");
+    sb_add(decl, ")");
+}
+
+/* Spells `t` around the declarator already in `decl` (the name, or what
+ * the enclosing types made of it) and leaves the whole in `decl`. */
+static void spell_into(const wb_type *t, sbuf *decl, int depth)
+{
+    bool is_const = false, is_volatile = false;
+    for (;;) {
+        if (depth++ > WB_TYPE_MAX_DEPTH) {
+            sb_prepend(decl, decl->len ? "<type too deep> " : "<type too deep>");
+            return;
+        }
+        if (t && (t->kind == WB_TYPE_CONST || t->kind == WB_TYPE_VOLATILE)) {
+            if (t->kind == WB_TYPE_CONST)
+                is_const = true;
+            else
+                is_volatile = true;
+            t = t->target;
+            continue;
+        }
+        if (t && (t->kind == WB_TYPE_POINTER || t->kind == WB_TYPE_REFERENCE)) {
+            const char *op = t->kind == WB_TYPE_POINTER ? "*" : "&";
+            /* A qualified pointer: "char * const p", "int * const *". */
+            if (is_const || is_volatile) {
+                if (decl->len) sb_prepend(decl, " ");
+                if (is_volatile) sb_prepend(decl, " volatile");
+                if (is_const) sb_prepend(decl, " const");
+                is_const = is_volatile = false;
+            }
+            sb_prepend(decl, op);
+            const wb_type *tt = wb_type_strip_cv(t->target);
+            if (tt && (tt->kind == WB_TYPE_ARRAY || tt->kind == WB_TYPE_FUNCTION)) {
+                sb_prepend(decl, "(");
+                sb_add(decl, ")");
+            }
+            t = t->target;
+            continue;
+        }
+        if (t && t->kind == WB_TYPE_ARRAY) {
+            char n[32];
+            if (t->ndims == 0) sb_add(decl, "[]");
+            for (size_t i = 0; i < t->ndims; i++) {
+                if (t->dims[i])
+                    snprintf(n, sizeof n, "[%llu]", (unsigned long long)t->dims[i]);
+                else
+                    snprintf(n, sizeof n, "[]");
+                sb_add(decl, n);
+            }
+            t = t->target;
+            continue;
+        }
+        if (t && t->kind == WB_TYPE_FUNCTION) {
+            add_params(t, decl, depth);
+            t = t->target;
+            continue;
+        }
+        break;
+    }
+    sbuf base = {0};
+    if (is_const) sb_add(&base, "const ");
+    if (is_volatile) sb_add(&base, "volatile ");
+    base_name(t, &base);
+    if (decl->len) sb_add(&base, " ");
+    if (base.oom) {
+        decl->oom = true;
+        free(base.s);
+        return;
+    }
+    sb_prepend(decl, base.s ? base.s : "");
+    free(base.s);
+}
+
+size_t wb_type_spell(const wb_type *t, const char *name, char *buf, size_t cap)
+{
+    sbuf d = {0};
+    if (name) sb_add(&d, name);
+    spell_into(t, &d, 0);
+    const char *s = d.oom || !d.s ? "" : d.s;
+    size_t n = strlen(s);
+    if (cap) {
+        size_t k = n < cap - 1 ? n : cap - 1;
+        memcpy(buf, s, k);
+        buf[k] = 0;
+    }
+    free(d.s);
+    return n;
+}

@@ -1,2 +1,1296 @@
-/* wb_value: being written. */
-typedef int wb_value_placeholder;
+/*
+ * wb_value: values, reading variables through their locations, and
+ * gdb-style printing (see wb_value.h). The expression evaluator is in
+ * wb_expr.c.
+ *
+ * The printing rules were checked against gdb 13.1 printing the same
+ * values in a native C program (gdb/valprint.c, c-valprint.c and
+ * printcmd.c in behaviour): `print elements` 200, `print repeats` 10
+ * (a run is collapsed when it is longer than 10), the elements limit
+ * counted per array with a collapsed run counting as 10 elements, and
+ * for character strings a collapsed run counting its full length.
+ */
+#include "wb_value.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The largest object read into a value: a type may claim 4 GB (corrupt
+ * DWARF, a cast of a pointer to a huge array), and reading it would
+ * exhaust memory. gdb has the same guard (`max-value-size`, 64 KB). */
+#define WB_VALUE_MAX_SIZE (64u * 1024u)
+#define PRINT_MAX 200       /* gdb `print elements` */
+#define REPEAT_THRESHOLD 10 /* gdb `print repeats` */
+#define FMT_MAX_DEPTH 40    /* nesting of aggregates printed */
+
+/* ------------------------------------------------------------ strings */
+
+typedef struct sbuf {
+    char *s;
+    size_t len, cap;
+    bool oom;
+} sbuf;
+
+static void sb_addn(sbuf *b, const char *text, size_t n)
+{
+    if (b->oom) return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 128;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *s = realloc(b->s, cap);
+        if (!s) {
+            b->oom = true;
+            return;
+        }
+        b->s = s;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, text, n);
+    b->len += n;
+    b->s[b->len] = 0;
+}
+
+static void sb_add(sbuf *b, const char *text)
+{
+    sb_addn(b, text, strlen(text));
+}
+
+static void sb_addf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_addf(sbuf *b, const char *fmt, ...)
+{
+    char tmp[128];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n < sizeof tmp) {
+        sb_addn(b, tmp, (size_t)n);
+        return;
+    }
+    char *big = malloc((size_t)n + 1);
+    if (!big) {
+        b->oom = true;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    sb_addn(b, big, (size_t)n);
+    free(big);
+}
+
+/* The finished string, or NULL when memory ran out. */
+static char *sb_take(sbuf *b)
+{
+    if (b->oom) {
+        free(b->s);
+        return NULL;
+    }
+    if (!b->s) return calloc(1, 1);
+    return b->s;
+}
+
+static void add_type(sbuf *b, const wb_type *t)
+{
+    char tmp[256];
+    size_t n = wb_type_spell(t, NULL, tmp, sizeof tmp);
+    if (n < sizeof tmp) {
+        sb_add(b, tmp);
+        return;
+    }
+    char *big = malloc(n + 1);
+    if (!big) {
+        b->oom = true;
+        return;
+    }
+    wb_type_spell(t, NULL, big, n + 1);
+    sb_add(b, big);
+    free(big);
+}
+
+/* ------------------------------------------------------------ scalars */
+
+static uint64_t load_le(const uint8_t *p, size_t n)
+{
+    uint64_t v = 0;
+    if (n > 8) n = 8;
+    for (size_t i = 0; i < n; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+static int64_t sext(uint64_t v, size_t bytes)
+{
+    if (bytes == 0 || bytes >= 8) return (int64_t)v;
+    unsigned bits = (unsigned)bytes * 8;
+    uint64_t m = 1ull << (bits - 1);
+    v &= (1ull << bits) - 1;
+    return (int64_t)((v ^ m) - m);
+}
+
+static uint64_t mask_to(uint64_t v, size_t bytes)
+{
+    return bytes >= 8 ? v : v & ((1ull << (8 * bytes)) - 1);
+}
+
+static bool type_is_char(const wb_type *t)
+{
+    t = wb_type_strip(t);
+    return t && t->kind == WB_TYPE_BASE && t->size == 1 &&
+           (t->enc == WB_ENC_SIGNED_CHAR || t->enc == WB_ENC_UNSIGNED_CHAR);
+}
+
+static bool type_is_signed(const wb_type *t)
+{
+    t = wb_type_strip(t);
+    if (!t) return false;
+    if (t->kind == WB_TYPE_BASE || t->kind == WB_TYPE_ENUM)
+        return t->enc == WB_ENC_SIGNED || t->enc == WB_ENC_SIGNED_CHAR ||
+               (t->kind == WB_TYPE_BASE && t->enc == WB_ENC_FLOAT);
+    return false;
+}
+
+static bool is_aggregate(const wb_type *s)
+{
+    return s && (s->kind == WB_TYPE_STRUCT || s->kind == WB_TYPE_UNION || s->kind == WB_TYPE_ARRAY);
+}
+
+/* Does the missing-bytes map flag any of [off, off + n)? */
+static bool any_missing(const uint8_t *missing, size_t n)
+{
+    if (!missing) return false;
+    for (size_t i = 0; i < n; i++)
+        if (missing[i]) return true;
+    return false;
+}
+
+/* ------------------------------------------------------ value basics */
+
+void wb_value_free(wb_value *v)
+{
+    if (!v) return;
+    free(v->bytes);
+    free(v->missing);
+    free(v->own_type);
+    v->bytes = NULL;
+    v->missing = NULL;
+    v->own_type = NULL;
+    v->size = 0;
+}
+
+/* Copies an owned type (a wb_type followed by its dims in one block). */
+static wb_type *dup_own_type(const wb_type *t)
+{
+    size_t sz = sizeof(wb_type) + t->ndims * sizeof(uint64_t);
+    wb_type *c = malloc(sz);
+    if (!c) return NULL;
+    memcpy(c, t, sz);
+    c->dims = (const uint64_t *)(c + 1);
+    return c;
+}
+
+wb_status wb_value_copy(wb_value *dst, const wb_value *src, wb_error *err)
+{
+    wb_value c = *src;
+    c.bytes = NULL;
+    c.missing = NULL;
+    c.own_type = NULL;
+    if (src->size && src->bytes) {
+        if (!(c.bytes = malloc(src->size))) goto oom;
+        memcpy(c.bytes, src->bytes, src->size);
+    }
+    if (src->missing && src->size) {
+        if (!(c.missing = malloc(src->size))) goto oom;
+        memcpy(c.missing, src->missing, src->size);
+    }
+    if (src->own_type) {
+        if (!(c.own_type = dup_own_type(src->own_type))) goto oom;
+        if (src->type == src->own_type) c.type = c.own_type;
+    }
+    *dst = c;
+    return WB_OK;
+oom:
+    wb_value_free(&c);
+    return wb_fail(err, "out of memory");
+}
+
+wb_status wb_value_from_bytes(const wb_type *t, const void *bytes, size_t len, wb_value *out,
+                              wb_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!t) return wb_fail(err, "value without a type");
+    uint64_t size = wb_type_size(t);
+    if (size > WB_VALUE_MAX_SIZE)
+        return wb_fail(err, "value requires %" PRIu64 " bytes, which is more than max-value-size",
+                       size);
+    out->type = t;
+    out->kind = WB_VAL_RVALUE;
+    out->size = (size_t)size;
+    if (size) {
+        if (!(out->bytes = calloc(1, (size_t)size))) return wb_fail(err, "out of memory");
+        if (bytes) memcpy(out->bytes, bytes, len < size ? len : (size_t)size);
+    }
+    return WB_OK;
+}
+
+wb_status wb_value_as_i64(const wb_value *v, int64_t *out, wb_error *err)
+{
+    if (v->kind == WB_VAL_OPTIMIZED) return wb_fail(err, "value has been optimized out");
+    const wb_type *s = wb_type_strip(v->type);
+    if (!s || is_aggregate(s) || s->kind == WB_TYPE_VOID || s->kind == WB_TYPE_FUNCTION ||
+        s->kind == WB_TYPE_UNKNOWN)
+        return wb_fail(err, "Argument to arithmetic operation not a number or boolean.");
+    if (any_missing(v->missing, v->size)) return wb_fail(err, "value has been optimized out");
+    size_t n = v->size < 8 ? v->size : 8;
+    uint64_t raw = v->bytes ? load_le(v->bytes, n) : 0;
+    if (s->kind == WB_TYPE_BASE && s->enc == WB_ENC_FLOAT) {
+        double d;
+        if (wb_value_as_double(v, &d, err) != WB_OK) return WB_ERROR;
+        if (isnan(d))
+            *out = 0;
+        else if (d >= 9223372036854775807.0)
+            *out = INT64_MAX;
+        else if (d <= -9223372036854775808.0)
+            *out = INT64_MIN;
+        else
+            *out = (int64_t)d;
+        return WB_OK;
+    }
+    *out = type_is_signed(s) ? sext(raw, n) : (int64_t)mask_to(raw, n);
+    return WB_OK;
+}
+
+wb_status wb_value_as_double(const wb_value *v, double *out, wb_error *err)
+{
+    if (v->kind == WB_VAL_OPTIMIZED) return wb_fail(err, "value has been optimized out");
+    const wb_type *s = wb_type_strip(v->type);
+    if (s && s->kind == WB_TYPE_BASE && s->enc == WB_ENC_FLOAT) {
+        if (any_missing(v->missing, v->size)) return wb_fail(err, "value has been optimized out");
+        if (v->size == 4 && v->bytes) {
+            float f;
+            memcpy(&f, v->bytes, 4);
+            *out = f;
+            return WB_OK;
+        }
+        if (v->size == 8 && v->bytes) {
+            memcpy(out, v->bytes, 8);
+            return WB_OK;
+        }
+        return wb_fail(err, "floating-point values of %zu bytes are not supported", v->size);
+    }
+    int64_t i;
+    if (wb_value_as_i64(v, &i, err) != WB_OK) return WB_ERROR;
+    if (!type_is_signed(s) && i < 0)
+        *out = (double)(uint64_t)i;
+    else
+        *out = (double)i;
+    return WB_OK;
+}
+
+wb_status wb_value_truth(const wb_value *v, bool *out, wb_error *err)
+{
+    const wb_type *s = wb_type_strip(v->type);
+    if (s && s->kind == WB_TYPE_BASE && s->enc == WB_ENC_FLOAT) {
+        double d;
+        if (wb_value_as_double(v, &d, err) != WB_OK) return WB_ERROR;
+        *out = d != 0;
+        return WB_OK;
+    }
+    int64_t i;
+    if (wb_value_as_i64(v, &i, err) != WB_OK) return WB_ERROR;
+    *out = i != 0;
+    return WB_OK;
+}
+
+/* ------------------------------------------------- reading variables */
+
+static wb_status read_place(const wb_loc_target *t, wb_place_kind k, uint64_t idx, uint64_t *val,
+                            wb_error *err)
+{
+    int (*fn)(void *, uint32_t, uint64_t *) = NULL;
+    const char *what = "local";
+    if (k == WB_PLACE_LOCAL)
+        fn = t->read_local;
+    else if (k == WB_PLACE_GLOBAL)
+        fn = t->read_global, what = "global";
+    else
+        fn = t->read_stack, what = "operand stack entry";
+    if (!fn || idx > UINT32_MAX || fn(t->user, (uint32_t)idx, val) != 0)
+        return wb_fail(err, "Cannot read Wasm %s %" PRIu64, what, idx);
+    return WB_OK;
+}
+
+wb_status wb_value_of_var(const wb_var *v, wb_code_off pc, const wb_loc_target *t, wb_value *out,
+                          wb_error *err)
+{
+    static const wb_type void_type = {.kind = WB_TYPE_VOID, .name = "void"};
+    wb_value r = {0};
+    memset(out, 0, sizeof *out);
+    if (!v) return wb_fail(err, "no variable");
+    r.type = v->type ? v->type : &void_type;
+    uint64_t size = wb_type_size(r.type);
+    if (size > WB_VALUE_MAX_SIZE)
+        return wb_fail(err, "value requires %" PRIu64 " bytes, which is more than max-value-size",
+                       size);
+    r.size = (size_t)size;
+
+    if (v->has_const) {
+        if (wb_value_from_bytes(r.type, NULL, 0, out, err) != WB_OK) return WB_ERROR;
+        if (v->const_bytes && out->bytes)
+            memcpy(out->bytes, v->const_bytes, v->const_len < out->size ? v->const_len : out->size);
+        return WB_OK;
+    }
+    const uint8_t *expr = NULL;
+    size_t len = 0;
+    wb_status st = v->nlocs ? wb_loc_select(v, pc, &expr, &len) : WB_NOT_FOUND;
+    if (st == WB_ERROR)
+        return wb_fail(err, "bad location list for %s", v->name ? v->name : "variable");
+    wb_location loc;
+    memset(&loc, 0, sizeof loc);
+    if (st == WB_OK && wb_loc_eval(expr, len, t, &loc, err) != WB_OK) return WB_ERROR;
+    if (st == WB_NOT_FOUND || loc.npieces == 0 ||
+        (loc.npieces == 1 && loc.pieces[0].kind == WB_PLACE_EMPTY)) {
+        r.kind = WB_VAL_OPTIMIZED;
+        r.size = 0;
+        *out = r;
+        return WB_OK;
+    }
+    if (r.size && !(r.bytes = calloc(1, r.size))) return wb_fail(err, "out of memory");
+
+    if (loc.npieces == 1 && (loc.pieces[0].size == 0 || loc.pieces[0].size >= r.size)) {
+        const wb_piece *p = &loc.pieces[0];
+        switch (p->kind) {
+        case WB_PLACE_MEMORY:
+            r.kind = WB_VAL_MEMORY;
+            r.addr = p->where;
+            if (r.size && (!t->read_memory || t->read_memory(t->user, p->where, r.bytes, r.size))) {
+                wb_value_free(&r);
+                return wb_fail(err, "Cannot access memory at address 0x%" PRIx64, p->where);
+            }
+            break;
+        case WB_PLACE_VALUE:
+            r.kind = WB_VAL_RVALUE;
+            for (size_t i = 0; i < r.size && i < 8; i++)
+                r.bytes[i] = (uint8_t)(p->value >> (8 * i));
+            break;
+        default: {
+            uint64_t val;
+            if (read_place(t, p->kind, p->where, &val, err) != WB_OK) {
+                wb_value_free(&r);
+                return WB_ERROR;
+            }
+            r.kind = WB_VAL_REGISTER;
+            r.place = p->kind;
+            r.place_index = p->where;
+            for (size_t i = 0; i < r.size && i < 8; i++)
+                r.bytes[i] = (uint8_t)(val >> (8 * i));
+            break;
+        }
+        }
+        *out = r;
+        return WB_OK;
+    }
+
+    /* Several pieces: assemble a computed value, remembering which bytes
+     * no piece provided. */
+    r.kind = WB_VAL_RVALUE;
+    if (r.size && !(r.missing = calloc(1, r.size))) {
+        wb_value_free(&r);
+        return wb_fail(err, "out of memory");
+    }
+    size_t off = 0;
+    for (size_t i = 0; i < loc.npieces && off < r.size; i++) {
+        const wb_piece *p = &loc.pieces[i];
+        size_t n = p->size ? p->size : r.size - off;
+        if (n > r.size - off) n = r.size - off;
+        uint8_t *dst = r.bytes + off;
+        uint64_t val = p->value;
+        if (p->kind == WB_PLACE_EMPTY) {
+            memset(r.missing + off, 1, n);
+            r.partial = true;
+        } else if (p->kind == WB_PLACE_MEMORY) {
+            if (!t->read_memory || t->read_memory(t->user, p->where, dst, n)) {
+                wb_value_free(&r);
+                return wb_fail(err, "Cannot access memory at address 0x%" PRIx64, p->where);
+            }
+        } else {
+            if (p->kind != WB_PLACE_VALUE && read_place(t, p->kind, p->where, &val, err) != WB_OK) {
+                wb_value_free(&r);
+                return WB_ERROR;
+            }
+            for (size_t k = 0; k < n; k++)
+                dst[k] = k < 8 ? (uint8_t)(val >> (8 * k)) : 0;
+        }
+        off += n;
+    }
+    if (off < r.size) {
+        memset(r.missing + off, 1, r.size - off);
+        r.partial = true;
+    }
+    if (!r.partial) {
+        free(r.missing);
+        r.missing = NULL;
+    }
+    *out = r;
+    return WB_OK;
+}
+
+/* ------------------------------------------------------------ printing */
+
+typedef struct fctx {
+    const wb_eval_env *env;
+    char fmt;
+    sbuf *o;
+    bool summary; /* one level only (DAP) */
+} fctx;
+
+/* A piece of a value being printed: bytes (n of them, the type's size or
+ * fewer when the value was cut short), which of them are missing, and the
+ * address when it came from memory. */
+typedef struct view {
+    const wb_type *type;
+    const uint8_t *bytes;
+    size_t n;
+    const uint8_t *missing;
+    bool have_addr;
+    uint64_t addr;
+} view;
+
+static void fmt_view(fctx *c, const view *v, bool top, int depth);
+
+/* A character as gdb prints it inside quotes `q` (' or "): C escapes,
+ * octal for other non-printable bytes (gdb in a C/ASCII locale). */
+static void add_char(sbuf *o, unsigned ch, char q)
+{
+    switch (ch) {
+    case '\a': sb_add(o, "\\a"); return;
+    case '\b': sb_add(o, "\\b"); return;
+    case '\f': sb_add(o, "\\f"); return;
+    case '\n': sb_add(o, "\\n"); return;
+    case '\r': sb_add(o, "\\r"); return;
+    case '\t': sb_add(o, "\\t"); return;
+    case '\v': sb_add(o, "\\v"); return;
+    case '\\': sb_add(o, "\\\\"); return;
+    default: break;
+    }
+    if (ch == (unsigned char)q) {
+        char e[3] = {'\\', q, 0};
+        sb_add(o, e);
+    } else if (ch >= 0x20 && ch < 0x7f) {
+        char e[2] = {(char)ch, 0};
+        sb_add(o, e);
+    } else if (ch <= 0777) {
+        sb_addf(o, "\\%03o", ch);
+    } else {
+        sb_addf(o, "\\x%x", ch);
+    }
+}
+
+/* `97 'a'` for a character value. */
+static void add_char_value(sbuf *o, int64_t num, unsigned ch, const char *prefix)
+{
+    sb_addf(o, "%" PRId64 " %s'", num, prefix);
+    add_char(o, ch, '\'');
+    sb_add(o, "'");
+}
+
+/* A character string as gdb's printstr shows it: quoted runs, runs of
+ * more than 10 equal characters as `'x' <repeats N times>`, at most 200
+ * characters (a collapsed run counts its length), "..." when cut. */
+static void add_string(sbuf *o, const uint8_t *s, size_t len, bool drop_nul, bool force_dots)
+{
+    if (drop_nul && !force_dots && len > 0 && s[len - 1] == 0) len--;
+    if (len == 0) {
+        sb_add(o, "\"\"");
+        return;
+    }
+    bool in_quote = false, any = false;
+    size_t i = 0, printed = 0;
+    while (i < len && printed < PRINT_MAX) {
+        size_t j = i + 1;
+        while (j < len && s[j] == s[i])
+            j++;
+        size_t reps = j - i;
+        if (reps > REPEAT_THRESHOLD) {
+            if (in_quote) sb_add(o, "\"");
+            if (any) sb_add(o, ", ");
+            sb_add(o, "'");
+            add_char(o, s[i], '\'');
+            sb_addf(o, "' <repeats %zu times>", reps);
+            in_quote = false;
+        } else {
+            if (!in_quote) {
+                if (any) sb_add(o, ", ");
+                sb_add(o, "\"");
+                in_quote = true;
+            }
+            for (size_t k = 0; k < reps; k++)
+                add_char(o, s[i], '"');
+        }
+        any = true;
+        printed += reps;
+        i = j;
+    }
+    if (in_quote) sb_add(o, "\"");
+    if (force_dots || i < len) sb_add(o, "...");
+}
+
+static int env_read(const wb_eval_env *env, uint64_t addr, void *buf, size_t len)
+{
+    if (!env || !env->read_memory) return -ENOSYS;
+    if (len == 0) return 0;
+    return env->read_memory(env->user, addr, buf, len);
+}
+
+/* The string at `addr` as a char pointer shows it: up to 200 characters,
+ * stopping at a NUL. Reads in chunks (one read per chunk matters over
+ * RSP) and byte by byte only near an unreadable end. */
+static void add_cstring(sbuf *o, const wb_eval_env *env, uint64_t addr)
+{
+    uint8_t buf[PRINT_MAX];
+    size_t len = 0;
+    bool nul = false, failed = false;
+    while (len < PRINT_MAX && !nul && !failed) {
+        size_t chunk = PRINT_MAX - len < 64 ? PRINT_MAX - len : 64;
+        if (env_read(env, addr + len, buf + len, chunk) != 0) {
+            /* Find how far memory is readable. */
+            size_t k = 0;
+            for (; k < chunk; k++)
+                if (env_read(env, addr + len + k, buf + len + k, 1) != 0) break;
+            chunk = k;
+            failed = true;
+        }
+        for (size_t k = 0; k < chunk; k++) {
+            if (buf[len + k] == 0) {
+                nul = true;
+                chunk = k;
+                failed = false;
+                break;
+            }
+        }
+        len += chunk;
+    }
+    if (failed) {
+        if (len) add_string(o, buf, len, false, false);
+        sb_addf(o, "<error: Cannot access memory at address 0x%" PRIx64 ">", addr + len);
+        return;
+    }
+    add_string(o, buf, len, false, !nul && len == PRINT_MAX);
+}
+
+static void add_float(sbuf *o, const uint8_t *b, size_t n)
+{
+    if (n == 4) {
+        float f;
+        uint32_t bits = (uint32_t)load_le(b, 4);
+        memcpy(&f, &bits, 4);
+        if (isnan(f))
+            sb_addf(o, "%snan(0x%" PRIx32 ")", bits >> 31 ? "-" : "", bits & 0x7fffffu);
+        else if (isinf(f))
+            sb_add(o, f < 0 ? "-inf" : "inf");
+        else
+            sb_addf(o, "%.9g", (double)f);
+        return;
+    }
+    if (n == 8) {
+        double d;
+        uint64_t bits = load_le(b, 8);
+        memcpy(&d, &bits, 8);
+        if (isnan(d))
+            sb_addf(o, "%snan(0x%" PRIx64 ")", bits >> 63 ? "-" : "",
+                    (uint64_t)(bits & 0xfffffffffffffull));
+        else if (isinf(d))
+            sb_add(o, d < 0 ? "-inf" : "inf");
+        else
+            sb_addf(o, "%.17g", d);
+        return;
+    }
+    /* long double (binary128 in Wasm) and odd sizes: the raw bits. */
+    sb_add(o, "0x");
+    size_t i = n;
+    while (i > 1 && b[i - 1] == 0)
+        i--;
+    sb_addf(o, "%x", b[i - 1]);
+    while (--i > 0)
+        sb_addf(o, "%02x", b[i - 1]);
+}
+
+/* An integer's raw bits (size bytes) in one of the x/z/o/t/d/u formats. */
+static void add_int_as(sbuf *o, uint64_t raw, size_t size, char fmt)
+{
+    size_t sz = size > 8 ? 8 : size;
+    uint64_t u = mask_to(raw, sz);
+    switch (fmt) {
+    case 'x':
+    case 'a': sb_addf(o, "0x%" PRIx64, u); return;
+    case 'z': sb_addf(o, "0x%0*" PRIx64, (int)(sz * 2), u); return;
+    case 'o':
+        if (u)
+            sb_addf(o, "0%" PRIo64, u);
+        else
+            sb_add(o, "0");
+        return;
+    case 't': {
+        char bits[65];
+        int k = 64;
+        bits[k] = 0;
+        do {
+            bits[--k] = (char)('0' + (u & 1));
+            u >>= 1;
+        } while (u);
+        sb_add(o, bits + k);
+        return;
+    }
+    case 'd': sb_addf(o, "%" PRId64, sext(u, sz)); return;
+    default: sb_addf(o, "%" PRIu64, u); return;
+    }
+}
+
+static const char *enum_name(const wb_type *e, int64_t val)
+{
+    for (size_t i = 0; i < e->nenumerators; i++)
+        if (e->enumerators[i].value == val) return e->enumerators[i].name;
+    return NULL;
+}
+
+/* gdb treats an enum as a set of flags when every enumerator is zero or a
+ * single bit, no two share a bit, and none is negative; a value that
+ * matches no enumerator is then printed as `(A | B | unknown: 0x8)`. */
+static bool is_flag_enum(const wb_type *e)
+{
+    uint64_t mask = 0;
+    if (e->nenumerators == 0) return false;
+    for (size_t i = 0; i < e->nenumerators; i++) {
+        int64_t v = e->enumerators[i].value;
+        if (v < 0 || (v & (v - 1)) != 0 || ((uint64_t)v & mask)) return false;
+        mask |= (uint64_t)v;
+    }
+    return true;
+}
+
+static void add_enum(sbuf *o, const wb_type *e, uint64_t raw, size_t size)
+{
+    int64_t val = e->enc == WB_ENC_UNSIGNED || e->enc == WB_ENC_UNSIGNED_CHAR
+                      ? (int64_t)mask_to(raw, size)
+                      : sext(raw, size);
+    const char *n = enum_name(e, val);
+    if (n) {
+        sb_add(o, n);
+        return;
+    }
+    if (!is_flag_enum(e)) {
+        sb_addf(o, "%" PRId64, val);
+        return;
+    }
+    uint64_t rest = (uint64_t)val;
+    bool first = true;
+    for (size_t i = 0; i < e->nenumerators; i++) {
+        uint64_t ev = (uint64_t)e->enumerators[i].value;
+        if (ev && (rest & ev)) {
+            sb_add(o, first ? "(" : " | ");
+            sb_add(o, e->enumerators[i].name ? e->enumerators[i].name : "?");
+            rest &= ~ev;
+            first = false;
+        }
+    }
+    if (rest)
+        sb_addf(o, "%sunknown: 0x%" PRIx64 ")", first ? "(" : " | ", rest);
+    else if (first)
+        sb_add(o, "0");
+    else
+        sb_add(o, ")");
+}
+
+static void add_function_pointer(fctx *c, uint64_t idx)
+{
+    sb_addf(c->o, "0x%" PRIx64, idx);
+    const char *name =
+        c->env && c->env->function_name ? c->env->function_name(c->env->user, idx) : NULL;
+    if (name) sb_addf(c->o, " <%s>", name);
+}
+
+/* Does a pointer of this type print without its "(type) " prefix? gdb
+ * leaves it out for plain `char *` (its string says the type). */
+static bool pointer_prefix_omitted(const wb_type *t)
+{
+    const wb_type *p = wb_type_strip_cv(t);
+    if (!p || p->kind != WB_TYPE_POINTER) return false;
+    const wb_type *tt = wb_type_strip_cv(p->target);
+    return tt && tt->kind == WB_TYPE_BASE && tt->name && strcmp(tt->name, "char") == 0;
+}
+
+static void fmt_scalar(fctx *c, const view *v, const wb_type *s, bool top)
+{
+    sbuf *o = c->o;
+    size_t n = v->n;
+    uint64_t raw = load_le(v->bytes, n);
+    char fmt = c->fmt;
+    bool is_float = s->kind == WB_TYPE_BASE && s->enc == WB_ENC_FLOAT;
+
+    if (s->kind == WB_TYPE_UNKNOWN) {
+        sb_add(o, "<unknown type>");
+        return;
+    }
+    if (fmt == 'c') {
+        int64_t iv;
+        if (is_float) {
+            wb_value tmp = {.type = v->type, .size = n, .bytes = (uint8_t *)v->bytes};
+            double d = 0;
+            wb_value_as_double(&tmp, &d, NULL);
+            iv = isnan(d) ? 0 : (int64_t)d;
+        } else {
+            iv = (int64_t)raw;
+        }
+        /* gdb casts to a character type of the value's signedness. */
+        if (type_is_signed(s) || s->kind == WB_TYPE_POINTER)
+            add_char_value(o, (int8_t)(uint8_t)iv, (uint8_t)iv, "");
+        else
+            add_char_value(o, (uint8_t)iv, (uint8_t)iv, "");
+        return;
+    }
+    if (fmt == 'f' && !is_float) {
+        if (n == 4 || n == 8) {
+            add_float(o, v->bytes, n);
+            return;
+        }
+        fmt = 'F'; /* a plain number */
+    }
+    if (fmt && fmt != 's' && fmt != 'f' && fmt != 'F') {
+        if (n > 8 && (fmt == 'x' || fmt == 'z')) {
+            add_float(o, v->bytes, n); /* raw hex */
+            return;
+        }
+        add_int_as(o, raw, n, fmt);
+        return;
+    }
+    if (fmt == 'F') {
+        if (type_is_signed(s))
+            sb_addf(o, "%" PRId64, sext(raw, n));
+        else
+            sb_addf(o, "%" PRIu64, mask_to(raw, n));
+        return;
+    }
+    switch (s->kind) {
+    case WB_TYPE_BASE:
+        switch (s->enc) {
+        case WB_ENC_FLOAT: add_float(o, v->bytes, n); return;
+        case WB_ENC_BOOL:
+            if (mask_to(raw, n) <= 1)
+                sb_add(o, raw ? "true" : "false");
+            else
+                sb_addf(o, "%" PRIu64, mask_to(raw, n));
+            return;
+        case WB_ENC_SIGNED_CHAR:
+        case WB_ENC_UNSIGNED_CHAR:
+            if (n == 1) {
+                add_char_value(o, s->enc == WB_ENC_SIGNED_CHAR ? sext(raw, 1) : (int64_t)raw,
+                               (unsigned)raw & 0xff, "");
+                return;
+            }
+            break;
+        case WB_ENC_UTF:
+            add_char_value(o, (int64_t)mask_to(raw, n), (unsigned)mask_to(raw, n),
+                           n == 1   ? "u8"
+                           : n == 2 ? "u"
+                                    : "U");
+            return;
+        default: break;
+        }
+        if (n > 8) {
+            add_float(o, v->bytes, n); /* __int128: raw hex */
+            return;
+        }
+        if (s->enc == WB_ENC_SIGNED || s->enc == WB_ENC_SIGNED_CHAR)
+            sb_addf(o, "%" PRId64, sext(raw, n));
+        else
+            sb_addf(o, "%" PRIu64, mask_to(raw, n));
+        return;
+    case WB_TYPE_ENUM: add_enum(o, s, raw, n); return;
+    case WB_TYPE_POINTER: {
+        const wb_type *tt = wb_type_strip(s->target);
+        if (top && (c->fmt == 0 || c->fmt == 's') && !pointer_prefix_omitted(v->type)) {
+            sb_add(o, "(");
+            add_type(o, v->type);
+            sb_add(o, ") ");
+        }
+        if (tt && tt->kind == WB_TYPE_FUNCTION) {
+            add_function_pointer(c, raw);
+            return;
+        }
+        sb_addf(o, "0x%" PRIx64, raw);
+        if (raw && type_is_char(s->target)) {
+            sb_add(o, " ");
+            add_cstring(o, c->env, raw);
+        }
+        return;
+    }
+    default: sb_addf(o, "0x%" PRIx64, raw); return;
+    }
+}
+
+static uint64_t elem_count(const wb_type *at, size_t dim)
+{
+    if (at->ndims == 0) return 0;
+    return dim < at->ndims ? at->dims[dim] : 0;
+}
+
+/* Size of one element of dimension `dim` of `at` (a row for outer dims). */
+static uint64_t elem_size(const wb_type *at, size_t dim)
+{
+    uint64_t s = wb_type_size(at->target);
+    for (size_t i = dim + 1; i < at->ndims; i++) {
+        if (at->dims[i] && s > UINT64_MAX / at->dims[i]) return UINT64_MAX;
+        s *= at->dims[i];
+    }
+    return s;
+}
+
+static void fmt_array(fctx *c, const view *v, const wb_type *at, size_t dim, int depth)
+{
+    sbuf *o = c->o;
+    uint64_t count = elem_count(at, dim);
+    uint64_t es = elem_size(at, dim);
+    bool inner = dim + 1 >= at->ndims;
+    if (count == 0 || es == 0) {
+        if (v->have_addr)
+            sb_addf(o, "0x%" PRIx64, v->addr);
+        else
+            sb_add(o, "{}");
+        return;
+    }
+    if (c->summary && depth > 0) {
+        sb_addf(o, "[%" PRIu64 "]", count);
+        return;
+    }
+    if (count > v->n / es) count = v->n / es;
+    if (inner && type_is_char(at->target) && (c->fmt == 0 || c->fmt == 's') &&
+        !any_missing(v->missing, (size_t)(count * es))) {
+        add_string(o, v->bytes, (size_t)count, true, false);
+        return;
+    }
+    if (c->summary) {
+        sb_addf(o, "[%" PRIu64 "]", elem_count(at, dim));
+        return;
+    }
+    sb_add(o, "{");
+    uint64_t i = 0, printed = 0;
+    while (i < count && printed < PRINT_MAX) {
+        const uint8_t *e = v->bytes + i * es;
+        const uint8_t *em = v->missing ? v->missing + i * es : NULL;
+        uint64_t j = i + 1;
+        while (j < count && memcmp(e, v->bytes + j * es, (size_t)es) == 0 &&
+               (!em || memcmp(em, v->missing + j * es, (size_t)es) == 0))
+            j++;
+        if (i) sb_add(o, ", ");
+        view ev = {.type = at->target,
+                   .bytes = e,
+                   .n = (size_t)es,
+                   .missing = em,
+                   .have_addr = v->have_addr,
+                   .addr = v->addr + i * es};
+        if (inner)
+            fmt_view(c, &ev, false, depth + 1);
+        else if (depth + 1 > FMT_MAX_DEPTH)
+            sb_add(o, "{...}");
+        else
+            fmt_array(c, &ev, at, dim + 1, depth + 1);
+        if (j - i > REPEAT_THRESHOLD) {
+            sb_addf(o, " <repeats %" PRIu64 " times>", j - i);
+            printed += REPEAT_THRESHOLD;
+            i = j;
+        } else {
+            printed++;
+            i++;
+        }
+    }
+    if (i < count) sb_add(o, "...");
+    sb_add(o, "}");
+}
+
+/* Reads a bitfield member out of its storage into a little-endian
+ * number (sign-extended when the member's type is signed). */
+static uint64_t extract_bits(const uint8_t *storage, size_t avail, uint32_t bit_offset,
+                             uint32_t bit_size, bool is_signed)
+{
+    uint64_t v = 0;
+    for (uint32_t k = 0; k < bit_size && k < 64; k++) {
+        uint64_t bit = (uint64_t)bit_offset + k;
+        size_t byte = (size_t)(bit / 8);
+        if (byte < avail && (storage[byte] >> (bit % 8)) & 1) v |= 1ull << k;
+    }
+    if (is_signed && bit_size > 0 && bit_size < 64 && (v >> (bit_size - 1)) & 1)
+        v |= ~0ull << bit_size;
+    return v;
+}
+
+static void fmt_struct(fctx *c, const view *v, const wb_type *s, int depth)
+{
+    sbuf *o = c->o;
+    if (s->declaration && s->nmembers == 0) {
+        sb_add(o, "<incomplete type>");
+        return;
+    }
+    if (c->summary && depth > 0) {
+        sb_add(o, "{...}");
+        return;
+    }
+    if (s->nmembers == 0) {
+        sb_add(o, "{<No data fields>}");
+        return;
+    }
+    if (c->summary) {
+        sb_add(o, "{...}");
+        return;
+    }
+    sb_add(o, "{");
+    for (size_t i = 0; i < s->nmembers; i++) {
+        const wb_member *m = &s->members[i];
+        if (i) sb_add(o, ", ");
+        if (m->is_base) {
+            const wb_type *b = wb_type_strip(m->type);
+            sb_addf(o, "<%s> = ", b && b->name ? b->name : "?");
+        } else if (m->name) {
+            sb_addf(o, "%s = ", m->name);
+        }
+        uint64_t msize = wb_type_size(m->type);
+        if (m->bit_size) {
+            uint8_t tmp[8] = {0};
+            size_t need = (size_t)(((uint64_t)m->bit_offset + m->bit_size + 7) / 8);
+            if (m->offset > v->n ||
+                any_missing(v->missing ? v->missing + m->offset : NULL,
+                            need < v->n - m->offset ? need : v->n - m->offset)) {
+                sb_add(o, "<optimized out>");
+                continue;
+            }
+            uint64_t bits = extract_bits(v->bytes + m->offset, (size_t)(v->n - m->offset),
+                                         m->bit_offset, m->bit_size, type_is_signed(m->type));
+            size_t ts = msize && msize <= 8 ? (size_t)msize : 8;
+            for (size_t k = 0; k < ts; k++)
+                tmp[k] = (uint8_t)(bits >> (8 * k));
+            view mv = {.type = m->type, .bytes = tmp, .n = ts};
+            fmt_view(c, &mv, false, depth + 1);
+            continue;
+        }
+        if (m->offset > v->n || msize > v->n - m->offset) {
+            const wb_type *ms = wb_type_strip(m->type);
+            if (ms && ms->kind == WB_TYPE_ARRAY && msize == 0 && v->have_addr) {
+                sb_addf(o, "0x%" PRIx64, v->addr + m->offset); /* flexible array */
+                continue;
+            }
+            sb_add(o, "<error: member outside its structure>");
+            continue;
+        }
+        view mv = {.type = m->type,
+                   .bytes = v->bytes + m->offset,
+                   .n = (size_t)msize,
+                   .missing = v->missing ? v->missing + m->offset : NULL,
+                   .have_addr = v->have_addr,
+                   .addr = v->addr + m->offset};
+        fmt_view(c, &mv, false, depth + 1);
+    }
+    sb_add(o, "}");
+}
+
+static void fmt_reference(fctx *c, const view *v, const wb_type *s, bool top, int depth)
+{
+    uint64_t addr = load_le(v->bytes, v->n);
+    if (top) {
+        sb_add(c->o, "(");
+        add_type(c->o, v->type);
+        sb_add(c->o, ") ");
+    }
+    sb_addf(c->o, "@0x%" PRIx64, addr);
+    if (!top && !c->summary) return;
+    sb_add(c->o, ": ");
+    uint64_t size = wb_type_size(s->target);
+    if (size > WB_VALUE_MAX_SIZE) {
+        sb_addf(c->o,
+                "<error: value requires %" PRIu64 " bytes, which is more than max-value-size>",
+                size);
+        return;
+    }
+    uint8_t *buf = size ? malloc((size_t)size) : NULL;
+    if (size && !buf) {
+        c->o->oom = true;
+        return;
+    }
+    if (env_read(c->env, addr, buf, (size_t)size) != 0) {
+        sb_addf(c->o, "<error: Cannot access memory at address 0x%" PRIx64 ">", addr);
+    } else {
+        view rv = {
+            .type = s->target, .bytes = buf, .n = (size_t)size, .have_addr = true, .addr = addr};
+        fmt_view(c, &rv, false, depth + 1);
+    }
+    free(buf);
+}
+
+static void fmt_view(fctx *c, const view *v, bool top, int depth)
+{
+    const wb_type *s = wb_type_strip(v->type);
+    if (depth > FMT_MAX_DEPTH) {
+        sb_add(c->o, "{...}");
+        return;
+    }
+    if (!s || s->kind == WB_TYPE_VOID) {
+        sb_add(c->o, "void");
+        return;
+    }
+    switch (s->kind) {
+    case WB_TYPE_STRUCT:
+    case WB_TYPE_UNION: fmt_struct(c, v, s, depth); return;
+    case WB_TYPE_ARRAY: fmt_array(c, v, s, 0, depth); return;
+    case WB_TYPE_FUNCTION:
+        sb_add(c->o, "{");
+        add_type(c->o, v->type);
+        sb_add(c->o, "} ");
+        add_function_pointer(c, v->addr);
+        return;
+    case WB_TYPE_REFERENCE:
+        if (any_missing(v->missing, v->n) || v->n == 0) {
+            sb_add(c->o, "<optimized out>");
+            return;
+        }
+        fmt_reference(c, v, s, top, depth);
+        return;
+    default: break;
+    }
+    uint64_t size = wb_type_size(s);
+    if (v->n == 0 || v->n < size || any_missing(v->missing, v->n)) {
+        sb_add(c->o, "<optimized out>");
+        return;
+    }
+    view sv = *v;
+    sv.n = size ? (size_t)size : v->n;
+    fmt_scalar(c, &sv, s, top);
+}
+
+static char *format_value(const wb_value *v, const wb_eval_env *env, char fmt, bool summary)
+{
+    sbuf o = {0};
+    fctx c = {.env = env, .fmt = fmt, .o = &o, .summary = summary};
+    if (fmt == 'i' || fmt == 'F') c.fmt = 0;
+    if (v->kind == WB_VAL_OPTIMIZED) {
+        sb_add(&o, "<optimized out>");
+        return sb_take(&o);
+    }
+    view vw = {.type = v->type,
+               .bytes = v->bytes,
+               .n = v->bytes ? v->size : 0,
+               .missing = v->missing,
+               .have_addr = v->kind == WB_VAL_MEMORY,
+               .addr = v->addr};
+    const wb_type *s = wb_type_strip(v->type);
+    if (s && s->kind == WB_TYPE_FUNCTION) vw.addr = v->addr;
+    fmt_view(&c, &vw, !summary, 0);
+    return sb_take(&o);
+}
+
+char *wb_value_format(const wb_value *v, const wb_eval_env *env, char fmt)
+{
+    return format_value(v, env, fmt, false);
+}
+
+char *wb_value_summary(const wb_value *v, const wb_eval_env *env, char fmt)
+{
+    return format_value(v, env, fmt, true);
+}
+
+/* ------------------------------------------------------------ children */
+
+/* A child made from part of the parent's bytes. */
+static wb_status sub_value(const wb_value *p, const wb_type *t, uint64_t off, uint64_t size,
+                           wb_value *out, wb_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->type = t;
+    out->kind = p->kind == WB_VAL_MEMORY ? WB_VAL_MEMORY : WB_VAL_RVALUE;
+    out->addr = p->kind == WB_VAL_MEMORY ? p->addr + off : 0;
+    out->partial = p->partial;
+    if (off > p->size || size > p->size - off) return wb_fail(err, "member outside its structure");
+    out->size = (size_t)size;
+    if (size) {
+        if (!(out->bytes = malloc((size_t)size))) return wb_fail(err, "out of memory");
+        memcpy(out->bytes, p->bytes + off, (size_t)size);
+        if (p->missing && any_missing(p->missing + off, (size_t)size)) {
+            if (!(out->missing = malloc((size_t)size))) {
+                wb_value_free(out);
+                return wb_fail(err, "out of memory");
+            }
+            memcpy(out->missing, p->missing + off, (size_t)size);
+        }
+    }
+    return WB_OK;
+}
+
+/* A type for the rows of a multi-dimensional array (owned by the value). */
+static wb_type *row_type(const wb_type *at, size_t dim)
+{
+    size_t nd = at->ndims - dim;
+    wb_type *t = calloc(1, sizeof(wb_type) + nd * sizeof(uint64_t));
+    if (!t) return NULL;
+    uint64_t *dims = (uint64_t *)(t + 1);
+    for (size_t i = 0; i < nd; i++)
+        dims[i] = at->dims[dim + i];
+    t->kind = WB_TYPE_ARRAY;
+    t->target = at->target;
+    t->ndims = nd;
+    t->dims = dims;
+    t->size = elem_size(at, dim - 1);
+    return t;
+}
+
+static wb_status member_child(const wb_value *p, const wb_member *m, wb_value *out, wb_error *err)
+{
+    uint64_t msize = wb_type_size(m->type);
+    if (!m->bit_size) return sub_value(p, m->type, m->offset, msize, out, err);
+    memset(out, 0, sizeof *out);
+    if (m->offset > p->size) return wb_fail(err, "member outside its structure");
+    size_t ts = msize && msize <= 8 ? (size_t)msize : 8;
+    uint64_t bits = extract_bits(p->bytes + m->offset, p->size - (size_t)m->offset, m->bit_offset,
+                                 m->bit_size, type_is_signed(m->type));
+    if (wb_value_from_bytes(m->type, NULL, 0, out, err) != WB_OK) return WB_ERROR;
+    for (size_t k = 0; k < ts && k < out->size; k++)
+        out->bytes[k] = (uint8_t)(bits >> (8 * k));
+    if (p->kind == WB_VAL_MEMORY) {
+        out->kind = WB_VAL_MEMORY;
+        out->addr = p->addr + m->offset;
+        out->bit_size = m->bit_size;
+        out->bit_offset = m->bit_offset;
+    }
+    return WB_OK;
+}
+
+wb_status wb_value_children(const wb_value *v, const wb_eval_env *env, size_t first, size_t max,
+                            wb_value **children, char ***names, size_t *n, size_t *total,
+                            wb_error *err)
+{
+    *children = NULL;
+    *names = NULL;
+    *n = 0;
+    *total = 0;
+    if (v->kind == WB_VAL_OPTIMIZED) return WB_OK;
+    const wb_type *s = wb_type_strip(v->type);
+    wb_value deref = {0};
+    const wb_value *pv = v;
+    if (s && s->kind == WB_TYPE_REFERENCE) {
+        /* A reference shows the children of what it refers to. */
+        uint64_t addr = v->bytes ? load_le(v->bytes, v->size) : 0;
+        uint64_t size = wb_type_size(s->target);
+        const wb_type *ts = wb_type_strip(s->target);
+        if (!ts || !is_aggregate(ts)) return WB_OK;
+        if (size > WB_VALUE_MAX_SIZE)
+            return wb_fail(err,
+                           "value requires %" PRIu64 " bytes, which is more than "
+                           "max-value-size",
+                           size);
+        if (wb_value_from_bytes(s->target, NULL, 0, &deref, err) != WB_OK) return WB_ERROR;
+        if (env_read(env, addr, deref.bytes, deref.size) != 0) {
+            wb_value_free(&deref);
+            return wb_fail(err, "Cannot access memory at address 0x%" PRIx64, addr);
+        }
+        deref.kind = WB_VAL_MEMORY;
+        deref.addr = addr;
+        pv = &deref;
+        s = ts;
+    }
+    size_t count = 0;
+    if (s && (s->kind == WB_TYPE_STRUCT || s->kind == WB_TYPE_UNION))
+        count = s->nmembers;
+    else if (s && s->kind == WB_TYPE_ARRAY) {
+        uint64_t c = elem_count(s, 0), es = elem_size(s, 0);
+        if (es && c > pv->size / es) c = pv->size / es;
+        count = es ? (size_t)c : 0;
+    } else if (s && s->kind == WB_TYPE_POINTER) {
+        const wb_type *tt = wb_type_strip(s->target);
+        count = tt && tt->kind != WB_TYPE_VOID && tt->kind != WB_TYPE_FUNCTION ? 1 : 0;
+    }
+    *total = count;
+    if (first >= count || max == 0) {
+        wb_value_free(&deref);
+        return WB_OK;
+    }
+    size_t want = count - first < max ? count - first : max;
+    wb_value *kids = calloc(want, sizeof *kids);
+    char **nm = calloc(want, sizeof *nm);
+    size_t got = 0;
+    if (!kids || !nm) {
+        wb_fail(err, "out of memory");
+        goto fail;
+    }
+    for (; got < want; got++) {
+        size_t i = first + got;
+        char name[64];
+        const char *label = name;
+        if (s->kind == WB_TYPE_STRUCT || s->kind == WB_TYPE_UNION) {
+            const wb_member *m = &s->members[i];
+            if (member_child(pv, m, &kids[got], err) != WB_OK) goto fail;
+            if (m->is_base) {
+                const wb_type *b = wb_type_strip(m->type);
+                label = b && b->name ? b->name : "<base>";
+            } else {
+                label = m->name ? m->name : "<anonymous>";
+            }
+        } else if (s->kind == WB_TYPE_ARRAY) {
+            uint64_t es = elem_size(s, 0);
+            if (s->ndims > 1) {
+                wb_type *rt = row_type(s, 1);
+                if (!rt) {
+                    wb_fail(err, "out of memory");
+                    goto fail;
+                }
+                if (sub_value(pv, rt, i * es, es, &kids[got], err) != WB_OK) {
+                    free(rt);
+                    goto fail;
+                }
+                kids[got].own_type = rt;
+            } else if (sub_value(pv, s->target, i * es, es, &kids[got], err) != WB_OK) {
+                goto fail;
+            }
+            snprintf(name, sizeof name, "[%zu]", i);
+        } else {
+            uint64_t addr = pv->bytes ? load_le(pv->bytes, pv->size) : 0;
+            uint64_t size = wb_type_size(s->target);
+            if (size > WB_VALUE_MAX_SIZE) {
+                wb_fail(err,
+                        "value requires %" PRIu64 " bytes, which is more than "
+                        "max-value-size",
+                        size);
+                goto fail;
+            }
+            if (wb_value_from_bytes(s->target, NULL, 0, &kids[got], err) != WB_OK) goto fail;
+            if (env_read(env, addr, kids[got].bytes, kids[got].size) != 0) {
+                wb_value_free(&kids[got]);
+                wb_fail(err, "Cannot access memory at address 0x%" PRIx64, addr);
+                goto fail;
+            }
+            kids[got].kind = WB_VAL_MEMORY;
+            kids[got].addr = addr;
+            label = "*p";
+        }
+        if (!(nm[got] = strdup(label))) {
+            wb_value_free(&kids[got]);
+            wb_fail(err, "out of memory");
+            goto fail;
+        }
+    }
+    wb_value_free(&deref);
+    *children = kids;
+    *names = nm;
+    *n = got;
+    return WB_OK;
+fail:
+    for (size_t k = 0; k < got; k++) {
+        wb_value_free(&kids[k]);
+        free(nm[k]);
+    }
+    free(kids);
+    free(nm);
+    wb_value_free(&deref);
+    return WB_ERROR;
+}

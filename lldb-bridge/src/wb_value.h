@@ -63,6 +63,11 @@ typedef struct wb_value {
                              WB_VAL_OPTIMIZED */
     bool partial;         /* some pieces were optimized out (printed as
                              <optimized out> members) */
+    uint8_t *missing;     /* owned; when partial: `size` flags, nonzero
+                             for each byte that is optimized out; or NULL */
+    wb_type *own_type;    /* owned; a type made for this value alone (the
+                             rows of a multi-dimensional array, `*p@n`),
+                             which `type` then points to; or NULL */
 } wb_value;
 
 void wb_value_free(wb_value *v);
