@@ -1523,10 +1523,63 @@ static int stack_top(wb_session *s, uint64_t *value)
     return 0;
 }
 
+static wb_status step_out_to(wb_session *s, size_t depth, wb_stop *out, bool *reached,
+                             wb_error *err);
+
+static bool scope_has(const wb_scope *sc, wb_code_off pc)
+{
+    for (size_t i = 0; i < sc->nranges; i++)
+        if (pc >= sc->ranges[i].lo && pc < sc->ranges[i].hi) return true;
+    return sc->nranges == 0 && pc >= sc->low_pc && pc < sc->high_pc;
+}
+
+/* `finish` in an inlined call: step (range by range, calls run) until the
+ * pc leaves the inlined code in the same physical frame. No value: an
+ * inlined call has no return to read it from. */
+static wb_status finish_inlined(wb_session *s, const wb_scope *sc, size_t depth, wb_stop *out,
+                                wb_error *err)
+{
+    for (int round = 0; round < MAX_STEP_ROUNDS; round++) {
+        wb_code_off pc = s->stop_pc;
+        if (!s->stop_pc_valid || !scope_has(sc, pc)) break;
+        wb_code_off hi = pc + 1;
+        for (size_t i = 0; i < sc->nranges; i++)
+            if (pc >= sc->ranges[i].lo && pc < sc->ranges[i].hi) hi = sc->ranges[i].hi;
+        if (sc->nranges == 0) hi = sc->high_pc;
+        raw_stop r;
+        bool moved = true;
+        if (is_inserted(s, pc)) {
+            if (step_off(s, &r, &moved, err) != WB_OK) return WB_ERROR;
+        } else if (go_raw(s, ACT_RANGE, pc, hi, &r, err) != WB_OK) {
+            return WB_ERROR;
+        }
+        if (!moved || r.kind != RAW_STOP || strcmp(r.rsp.reason, "trace") != 0) {
+            if (classify(s, &r, out) == V_REPORT || r.kind != RAW_STOP) return WB_OK;
+        }
+        bool ok;
+        size_t d = depth_now(s, err, &ok);
+        if (!ok) return WB_ERROR;
+        if (d > depth) {
+            bool reached;
+            if (step_out_to(s, depth, out, &reached, err) != WB_OK) return WB_ERROR;
+            if (!reached) return WB_OK;
+        } else if (d < depth) {
+            break;
+        }
+    }
+    out->why = WB_WHY_STEP;
+    out->new_function = true;
+    return WB_OK;
+}
+
 static wb_status finish(wb_session *s, size_t frame, wb_stop *out, wb_error *err)
 {
     frame_rec *f = frame_at(s, frame);
     if (!f) return wb_fail(err, "No stack.");
+    if (f->pub.inlined && frame == 0) {
+        if (sync_breakpoints(s, err) != WB_OK) return WB_ERROR;
+        return finish_inlined(s, f->pub.fn, s->nphys, out, err);
+    }
     size_t phys = f->pub.phys;
     if (phys + 1 >= s->nphys)
         return wb_fail(err, "\"finish\" not meaningful in the outermost frame.");
@@ -1771,8 +1824,10 @@ static wb_status step_line(wb_session *s, wb_run how, wb_stop *out, wb_error *er
             out->new_function = fn_now != start_fn;
             return WB_OK;
         }
-        if (other && how != WB_RUN_UNTIL) {
-            /* the middle of another line: that line is now the one to leave */
+        if (other && how != WB_RUN_UNTIL && now.addr != r.pc) {
+            /* the middle of another line: that line is now the one to
+             * leave. At the start of a row that is not a statement the line
+             * stays (gdb ignores such rows: -O2 interleaves lines). */
             file = now.file;
             line = now.line;
         }

@@ -72,6 +72,8 @@ typedef struct cli {
     int quit_code;
     bool insn_step; /* the resume being reported was stepi/nexti */
     bool timing;    /* maintenance time 1: time every command */
+    bool from_tty;  /* the command came from a person (gdb's from_tty): -ex
+                       without -batch, the prompt; not -x files or -batch */
     FILE *log;
 } cli;
 
@@ -530,9 +532,11 @@ static void start_program(cli *c, bool stop_at_entry)
         error_line(c, "%s", e.msg);
         return;
     }
-    printf("Starting program: %s", wb_session_module_path(c->s));
-    for (size_t i = 0; i < c->nargs; i++) printf(" %s", c->args[i]);
-    printf("\n");
+    if (c->from_tty) {
+        printf("Starting program: %s", wb_session_module_path(c->s));
+        for (size_t i = 0; i < c->nargs; i++) printf(" %s", c->args[i]);
+        printf("\n");
+    }
     const char *missing = wb_session_missing_features(c->s);
     if (missing) printf("warning: the stub lacks %s\n", missing);
     c->frame = 0;
@@ -629,13 +633,14 @@ static void cmd_continue(cli *c, const char *args, char fmt)
                 if (b->locs[k].addr == f->pc) {
                     wb_error e;
                     wb_session_ignore(c->s, b->number, (unsigned)(n - 1), &e);
-                    printf("Will ignore next %lu crossings of breakpoint %d.  Continuing.\n",
-                           n - 1, b->number);
+                    if (c->from_tty)
+                        printf("Will ignore next %lu crossings of breakpoint %d.  Continuing.\n",
+                               n - 1, b->number);
                     said = true;
                 }
         }
-        if (!said) printf("Continuing.\n");
-    } else {
+        if (!said && c->from_tty) printf("Continuing.\n");
+    } else if (c->from_tty) {
         printf("Continuing.\n");
     }
     resume(c, WB_RUN_CONTINUE, NULL);
@@ -655,8 +660,10 @@ static void cmd_finish(cli *c, const char *args, char fmt)
         error_line(c, "\"finish\" not meaningful in the outermost frame.");
         return;
     }
-    printf("Run till exit from ");
-    print_frame_line(c, c->frame, true);
+    if (c->from_tty) {
+        printf("Run till exit from ");
+        print_frame_line(c, c->frame, true);
+    }
     resume(c, WB_RUN_FINISH, NULL);
 }
 
@@ -832,7 +839,7 @@ static void cmd_condition(cli *c, const char *args, char fmt)
     wb_error e;
     const char *cond = skip_ws(end);
     if (wb_session_condition(c->s, (int)n, cond, &e) != WB_OK) error_line(c, "%s", e.msg);
-    else if (!*cond) printf("Breakpoint %ld now unconditional.\n", n);
+    else if (!*cond && c->from_tty) printf("Breakpoint %ld now unconditional.\n", n);
 }
 
 static void cmd_ignore(cli *c, const char *args, char fmt)
@@ -851,6 +858,7 @@ static void cmd_ignore(cli *c, const char *args, char fmt)
         error_line(c, "%s", e.msg);
         return;
     }
+    if (!c->from_tty) return;
     if (count == 0) printf("Will stop next time breakpoint %ld is reached.\n", n);
     else if (count == 1) printf("Will ignore next crossing of breakpoint %ld.\n", n);
     else printf("Will ignore next %ld crossings of breakpoint %ld.\n", count, n);
@@ -2131,9 +2139,11 @@ int wdb_cli_main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     for (size_t k = 0; k < ntodo && !c.quit; k++) {
+        c.from_tty = !todo[k].is_file && !c.batch; /* as gdb decides it */
         if (todo[k].is_file) run_file(&c, todo[k].text);
         else execute(&c, todo[k].text);
     }
+    c.from_tty = true;
     free(todo);
     if (!c.batch && !c.quit) {
         c.le = wb_linedit_new(0, 1);
