@@ -203,6 +203,7 @@ struct wb_dwarf {
     arena mem;
     int units_state;
     char units_err[256];
+    char warning[256]; /* wb_dwarf_warning */
     unit *units;
     size_t nunits;
 
@@ -707,6 +708,8 @@ static wb_status load_units(wb_dwarf *d, wb_error *err)
                 d->units_state = ST_BAD;
                 return wb_fail(err, "%s", tmp.msg);
             }
+            snprintf(d->warning, sizeof d->warning, "%.200s; the units after it are ignored",
+                     tmp.msg);
             break;
         }
         rc = dwarf_siblingof_b(d->dbg, NULL, 1, &die, &e);
@@ -3778,3 +3781,5 @@ wb_status wb_dwarf_source_files(wb_dwarf *d, const char *const **files, size_t *
     *n = d->nfiles;
     return WB_OK;
 }
+
+const char *wb_dwarf_warning(const wb_dwarf *d) { return d->warning[0] ? d->warning : NULL; }

@@ -39,6 +39,10 @@ wb_status wb_dwarf_open(const wb_wasm *w, wb_dwarf **out, wb_error *err);
 /* Frees the handle and everything obtained from it. NULL is accepted. */
 void wb_dwarf_close(wb_dwarf *d);
 
+/* The first damage worked around so far (e.g. a corrupt unit header:
+ * the units before it are kept), or NULL. Lives until close. */
+const char *wb_dwarf_warning(const wb_dwarf *d);
+
 /* ------------------------------------------------------------ line table */
 
 typedef struct wb_line {

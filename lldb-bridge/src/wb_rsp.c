@@ -30,8 +30,8 @@ struct wb_rsp {
     wb_rsp_features feat;
     rsp_parser parser;
     uint8_t *in;           /* parser buffer: the last packet received */
-    char *out;             /* framing buffer */
-    size_t outcap;
+    char *out;             /* framing buffer: the last packet sent, for a resend */
+    size_t outcap, outlen;
     uint8_t rbuf[4096];    /* bytes read but not fed yet */
     size_t rpos, rlen;
     char error[256];
@@ -182,6 +182,7 @@ static int send_packet(wb_rsp *c, const char *payload, size_t len)
         set_error(c, "packet too long");
         return -EMSGSIZE;
     }
+    c->outlen = n;
     return write_all(c, c->out, n);
 }
 
@@ -204,6 +205,16 @@ static int recv_packet(wb_rsp *c, size_t *len, int timeout_ms)
             case RSP_EV_OVERFLOW:
                 set_error(c, "reply longer than %u bytes", WB_RSP_BUF);
                 return -EMSGSIZE;
+            case RSP_EV_NACK:
+                /* the stub got our last packet damaged: send it again (GDB
+                 * manual, "Packet Acknowledgment"); in no-ack mode a '-'
+                 * is noise */
+                if (c->ack && c->outlen) {
+                    log_packet(c, "->", "(resend)", 8);
+                    int rc = write_all(c, c->out, c->outlen);
+                    if (rc < 0) return rc;
+                }
+                break;
             default: break;
             }
         }

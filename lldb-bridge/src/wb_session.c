@@ -103,6 +103,22 @@ wb_session *wb_session_new(const char *module_path, const char **note, wb_error 
         *note = s->note;
         s->dwarf = NULL;
     }
+    if (s->dwarf) {
+        /* read the list of units now: damage there is worth saying before
+         * the first command runs into it */
+        size_t nunits;
+        if (wb_dwarf_unit_count(s->dwarf, &nunits, &derr) != WB_OK) {
+            snprintf(s->note, sizeof s->note, "cannot read the DWARF of %s: %s; function names "
+                     "and addresses only", module_path, derr.msg);
+            *note = s->note;
+            wb_dwarf_close(s->dwarf);
+            s->dwarf = NULL;
+        } else if (wb_dwarf_warning(s->dwarf)) {
+            snprintf(s->note, sizeof s->note, "warning: the DWARF of %s is damaged: %s",
+                     module_path, wb_dwarf_warning(s->dwarf));
+            *note = s->note;
+        }
+    }
     s->next_bp = 1;
     return s;
 fail:
@@ -511,6 +527,26 @@ static bool function_by_symbol(wb_session *s, const char *name, wb_code_off *out
     return false;
 }
 
+/* Whether a line table names `file` (full path, path suffix or base
+ * name, as breakpoints match files). */
+static bool source_known(wb_session *s, const char *file)
+{
+    const char *const *files;
+    size_t n;
+    wb_error e;
+    if (wb_dwarf_source_files(s->dwarf, &files, &n, &e) != WB_OK) return false;
+    size_t fl = strlen(file);
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(files[i]);
+        if (strcmp(files[i], file) == 0) return true;
+        if (l > fl && files[i][l - fl - 1] == '/' && strcmp(files[i] + l - fl, file) == 0)
+            return true;
+        const char *b = strrchr(files[i], '/');
+        if (b && strcmp(b + 1, file) == 0) return true;
+    }
+    return false;
+}
+
 /* Resolves a location spec to code offsets. */
 static wb_status resolve_spec(wb_session *s, const char *spec, const char *default_file,
                               wb_code_off **addrs, size_t *n, wb_error *err)
@@ -557,8 +593,12 @@ static wb_status resolve_spec(wb_session *s, const char *spec, const char *defau
             return wb_fail(err, "bad line number in '%s'", spec);
         }
         st = wb_dwarf_line_sites(s->dwarf, file, (uint32_t)line, &sites, err);
-        if (st == WB_NOT_FOUND)
-            wb_fail(err, "No line %lu in file \"%s\".", line, file);
+        if (st == WB_NOT_FOUND) {
+            if (source_known(s, file))
+                wb_fail(err, "No line %lu in file \"%s\".", line, file);
+            else
+                wb_fail(err, "No source file named %s.", file);
+        }
         free(filebuf);
         if (st != WB_OK) return st == WB_NOT_FOUND ? WB_NOT_FOUND : WB_ERROR;
         *addrs = malloc((sites.count ? sites.count : 1) * sizeof **addrs);
@@ -574,9 +614,14 @@ static wb_status resolve_spec(wb_session *s, const char *spec, const char *defau
     /* a function */
     if (s->dwarf) {
         const wb_scope *fn;
-        wb_status st = wb_dwarf_function_named(s->dwarf, spec, &fn, &a, err);
-        if (st == WB_ERROR) return st;
-        if (st == WB_OK) {
+        wb_error derr;
+        wb_status st = wb_dwarf_function_named(s->dwarf, spec, &fn, &a, &derr);
+        /* damaged DWARF: the name section still knows the function */
+        if (st == WB_ERROR && !function_by_symbol(s, spec, &a)) {
+            wb_fail(err, "%s", derr.msg);
+            return WB_ERROR;
+        }
+        if (st != WB_NOT_FOUND) {
             if (!(*addrs = malloc(sizeof **addrs))) return wb_fail(err, "out of memory");
             (*addrs)[0] = a;
             *n = 1;
@@ -1230,10 +1275,31 @@ static wb_status wait_raw(wb_session *s, raw_stop *r, wb_error *err)
 typedef enum raw_action { ACT_CONT, ACT_STEP, ACT_RANGE } raw_action;
 
 static wb_status go_raw(wb_session *s, raw_action a, wb_code_off lo, wb_code_off hi, raw_stop *r,
+                        wb_error *err);
+
+/* vCont;r done with single steps, for stubs without range stepping: it
+ * stops where the stub would (the first pc outside [lo, hi), or any other
+ * stop), so source steps see the same pcs either way. Calls are entered;
+ * the caller's depth check steps back out of them. */
+static wb_status range_by_steps(wb_session *s, wb_code_off lo, wb_code_off hi, raw_stop *r,
+                                wb_error *err)
+{
+    for (long n = 0; n < 100000000L; n++) {
+        if (go_raw(s, ACT_STEP, 0, 0, r, err) != WB_OK) return WB_ERROR;
+        if (r->kind != RAW_STOP || strcmp(r->rsp.reason, "trace") != 0 || !r->pc_valid ||
+            r->pc < lo || r->pc >= hi)
+            return WB_OK;
+        if ((n & 1023) == 1023 && s->poll && s->poll(s->poll_user)) return WB_OK;
+    }
+    return WB_OK;
+}
+
+static wb_status go_raw(wb_session *s, raw_action a, wb_code_off lo, wb_code_off hi, raw_stop *r,
                         wb_error *err)
 {
     int rc;
-    if (a == ACT_RANGE && !wb_rsp_features_of(s->rsp)->vcont_range) a = ACT_STEP;
+    if (a == ACT_RANGE && !wb_rsp_features_of(s->rsp)->vcont_range)
+        return range_by_steps(s, lo, hi, r, err);
     if (a == ACT_CONT) rc = wb_rsp_continue(s->rsp);
     else if (a == ACT_STEP) rc = wb_rsp_step(s->rsp);
     else rc = wb_rsp_range_step(s->rsp, code_addr(s, lo), code_addr(s, hi));

@@ -1493,12 +1493,19 @@ static void cmd_x(cli *c, const char *args, char fmt_unused)
     unsigned size = unit == 'b' ? 1 : unit == 'h' ? 2 : unit == 'w' ? 4 : 8;
     unsigned per_line = fmt == 'c' ? 8 : size == 8 ? 2 : size == 4 ? 4 : 8;
     if (fmt == 'f' && size < 4) size = 4;
+    /* one read for the whole block (a unit at a time would be a round
+     * trip each); on failure fall back to units to find the first bad one */
+    uint8_t *block = malloc((size_t)count * size);
+    bool block_ok = block && wb_session_read_memory(c->s, addr, block, (size_t)count * size) == 0;
     for (unsigned i = 0; i < count; i++) {
         uint8_t b[8] = {0};
-        if (wb_session_read_memory(c->s, addr + (uint64_t)i * size, b, size) != 0) {
+        if (block_ok) {
+            memcpy(b, block + (size_t)i * size, size);
+        } else if (wb_session_read_memory(c->s, addr + (uint64_t)i * size, b, size) != 0) {
             if (i % per_line) printf("\n");
             error_line(c, "Cannot access memory at address 0x%" PRIx64,
                        addr + (uint64_t)i * size);
+            free(block);
             return;
         }
         if (i % per_line == 0) printf("%s0x%" PRIx64 ":", i ? "\n" : "", addr + (uint64_t)i * size);
@@ -1538,6 +1545,7 @@ static void cmd_x(cli *c, const char *args, char fmt_unused)
         default: printf("\t0x%0*" PRIx64, (int)size * 2, u);
         }
     }
+    free(block);
     printf("\n");
 }
 
@@ -1945,8 +1953,8 @@ static void cli_load(cli *c, const char *path)
     }
     wb_session_set_poll(c->s, poll_interrupt, NULL);
     if (c->log) wb_session_set_log(c->s, c->log);
+    printf("Reading symbols from %s...\n", path);
     if (note) printf("(%s)\n", note);
-    else printf("Reading symbols from %s...\n", path);
     c->list_file = NULL;
 }
 

@@ -24,7 +24,10 @@ run version 0 "$WDB" --version
 grep -q '^wdb [0-9]' "$WORK/version.out" || bad "version output"
 run help 0 "$WDB" --help
 grep -q symbolize "$WORK/help.out" || bad "help lists symbolize"
-run unknown 2 "$WDB" frobnicate
+# not a subcommand: the debugger, on a file that does not exist
+run unknown 1 "$WDB" -batch frobnicate
+grep -q 'cannot open frobnicate' "$WORK/unknown.err" || bad "unknown: $(cat "$WORK/unknown.err")"
+run badoption 2 "$WDB" --frobnicate
 run usage 2 "$WDB" symbolize "$APP"
 run badoffset 2 "$WDB" symbolize "$APP" zzz
 

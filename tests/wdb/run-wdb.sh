@@ -1,8 +1,8 @@
 #!/bin/bash
 # Runs one batch-mode wdb session and compares its transcript with the
 # expected one, exactly, after these normalisations: the module's path
-# becomes APP.wasm (so DWARF 4 and 5 builds share a transcript), the source
-# directory SRC, and process ids PID.
+# becomes APP.wasm (so DWARF 4 and 5 builds share a transcript), its
+# directory BUILD, the source directory SRC, and process ids PID.
 #
 #   run-wdb.sh --wdb WDB --runtime WDB_RUN --wasm APP.wasm --cmds CASE.wdb
 #              --expect CASE.expect --srcdir DIR [--status N] [-- ARGS...]
@@ -34,7 +34,7 @@ out=$(mktemp)
 trap 'rm -f "$out" "$out.n"' EXIT
 WDB_RUN=$runtime timeout 120 "$wdb" -batch -x "$cmds" --args "$wasm" "$@" >"$out" 2>&1
 rc=$?
-sed -e "s#$wasm#APP.wasm#g" -e "s#$srcdir#SRC#g" -e 's/process [0-9][0-9]*/process PID/g' \
+sed -e "s#$wasm#APP.wasm#g" -e "s#$(dirname "$wasm")/#BUILD/#g" -e "s#$srcdir#SRC#g" -e 's/process [0-9][0-9]*/process PID/g' \
     "$out" >"$out.n"
 if [ "${WDB_REGEN:-0}" = 1 ]; then
     cp "$out.n" "$expect"
