@@ -327,7 +327,10 @@ wb_status wb_session_launch(wb_session *s, const wb_launch *l, wb_error *err)
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
-        /* child: the socket becomes fd 3 (without CLOEXEC), output as asked */
+        /* child: the socket becomes fd 3 (without CLOEXEC), output as asked.
+         * Ctrl-C at the terminal is the debugger's (it interrupts the
+         * program through the stub), so the runtime ignores SIGINT. */
+        signal(SIGINT, SIG_IGN);
         if (l->stdout_fd >= 0) dup2(l->stdout_fd, 1);
         if (l->stderr_fd >= 0) dup2(l->stderr_fd, 2);
         if (dup2(sv[1], 3) < 0) _exit(127);

@@ -2176,6 +2176,7 @@ int wdb_cli_main(int argc, char **argv)
         wb_linedit_free(c.le);
     }
     if (c.quit && c.quit_code >= 0) status = c.quit_code;
+    else if (!c.batch) status = 0;
     else if (c.exited) status = c.exit_code;
     else if (c.trapped) status = 134;
     else if (c.last_failed) status = 1;

@@ -7,9 +7,10 @@
 #ifndef WDB_CLI_H
 #define WDB_CLI_H
 
-/* Runs the debugger; returns the process exit status: in batch mode the
- * program's exit code when it exited, 134 when it is stopped at a trap,
- * 1 when the last command failed, else 0. */
+/* Runs the debugger; returns the process exit status: `quit N` gives N;
+ * in batch mode the program's exit code when it exited, 134 when it is
+ * stopped at a trap, 1 when the last command failed, else 0; interactive
+ * sessions end with 0. */
 int wdb_cli_main(int argc, char **argv);
 
 #endif

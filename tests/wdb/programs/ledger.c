@@ -89,7 +89,7 @@ int main(void)
     struct point moved = shift(a.pos, 5);
     int f = fib(6);
     int d = depth(3, 'a');
-    g_count += f + d + moved.x;
+    g_count += f + d + moved.x + g_grid[1][2] + g_label[1] + g_origin.y + (int)g_scale;
     printf("%d %.3f %d %d %lld %u %d %d %f\n", g_count, total, f, d, big, u, s, c, third);
     return squares[4] - 16;
 }
