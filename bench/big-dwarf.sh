@@ -56,13 +56,11 @@ case $work/ in "$root"/*) die "the work directory must be outside the repository
 mkdir -p "$work"
 
 # The timed command for "break FILE:LINE" / "break FUNCTION", run by bash -c
-# with $wdb, $app and $loc in its environment. Today `wdb resolve` does the work
-# of a breakpoint without running. NOTE: when the interactive front end
-# (`wdb APP.wasm -batch -ex 'break FILE:LINE'`, being written) exists, measure
-# it instead, with this line:
-#   break_cmd='"$wdb" "$app" -batch -ex "break $loc"'
+# with $wdb, $app and $loc in its environment: the debugger itself, from its
+# start to the breakpoint resolved and announced (`wdb resolve APP LOC` does
+# the same work without the front end).
 # shellcheck disable=SC2016 # expanded by bash -c, when it runs
-break_cmd='"$wdb" resolve "$app" "$loc"'
+break_cmd='"$wdb" -batch -ex "break $loc" "$app"'
 
 # --- what it needs ----------------------------------------------------------
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -229,13 +227,13 @@ rows=()
 loc=$line_loc; export loc
 r=$(measure "$break_cmd"); read -r med t m <<<"$r"
 grep -q '0x' "$tmp/out" || { cat "$tmp/out" "$tmp/err" >&2; die "$line_loc did not resolve"; }
-addr=$(grep -o '0x[0-9a-fA-F]*' "$tmp/out" | head -1)
-echo "break $line_loc -> $(head -1 "$tmp/out")"
+addr=$(grep -m1 '0x' "$tmp/out" | grep -o '0x[0-9a-fA-F]*' | head -1)
+echo "break $line_loc -> $(grep -m1 '0x' "$tmp/out")"
 rows+=("break $line_loc|$med|$t|$m")
 loc=$func_loc; export loc
 r=$(measure "$break_cmd"); read -r med t m <<<"$r"
 grep -q '0x' "$tmp/out" || { cat "$tmp/out" "$tmp/err" >&2; die "$func_loc did not resolve"; }
-echo "break $func_loc -> $(head -1 "$tmp/out")"
+echo "break $func_loc -> $(grep -m1 '0x' "$tmp/out")"
 rows+=("break $func_loc|$med|$t|$m")
 # shellcheck disable=SC2016 # expanded when it runs
 r=$(measure '"$wdb" symbolize -f -i "$app" '"$addr"); read -r med t m <<<"$r"

@@ -552,9 +552,10 @@ static bool source_known(wb_session *s, const char *file)
 
 /* Resolves a location spec to code offsets. */
 static wb_status resolve_spec(wb_session *s, const char *spec, const char *default_file,
-                              wb_code_off **addrs, size_t *n, wb_error *err)
+                              wb_code_off **addrs, uint32_t **lines, size_t *n, wb_error *err)
 {
     *addrs = NULL;
+    if (lines) *lines = NULL;
     *n = 0;
     while (*spec == ' ') spec++;
     if (!*spec) return wb_fail(err, "no location given");
@@ -609,7 +610,18 @@ static wb_status resolve_spec(wb_session *s, const char *spec, const char *defau
             wb_line_sites_free(&sites);
             return wb_fail(err, "out of memory");
         }
-        for (size_t i = 0; i < sites.count; i++) (*addrs)[i] = sites.sites[i].addr;
+        /* the line each site is for (a site inside inlined code has
+         * another line in the table: gdb announces the line asked for) */
+        if (lines && !(*lines = malloc((sites.count ? sites.count : 1) * sizeof **lines))) {
+            free(*addrs);
+            *addrs = NULL;
+            wb_line_sites_free(&sites);
+            return wb_fail(err, "out of memory");
+        }
+        for (size_t i = 0; i < sites.count; i++) {
+            (*addrs)[i] = sites.sites[i].addr;
+            if (lines) (*lines)[i] = sites.sites[i].line;
+        }
         *n = sites.count;
         wb_line_sites_free(&sites);
         return *n ? WB_OK : WB_NOT_FOUND;
@@ -645,14 +657,16 @@ wb_status wb_session_break(wb_session *s, const char *spec, const char *default_
                            bool temporary, const wb_bp **out, wb_error *err)
 {
     wb_code_off *addrs;
+    uint32_t *lines;
     size_t n;
-    wb_status st = resolve_spec(s, spec, default_file, &addrs, &n, err);
+    wb_status st = resolve_spec(s, spec, default_file, &addrs, &lines, &n, err);
     if (st != WB_OK) return st;
     wb_bp *b = calloc(1, sizeof *b);
     if (!b || !(b->spec = strdup(spec)) || !(b->locs = calloc(n, sizeof *b->locs)) ||
         !bp_push(s, b)) {
         if (b) bp_free(b);
         free(addrs);
+        free(lines);
         return wb_fail(err, "out of memory");
     }
     b->number = s->next_bp++;
@@ -660,8 +674,12 @@ wb_status wb_session_break(wb_session *s, const char *spec, const char *default_
     b->temporary = temporary;
     b->enabled = true;
     b->nlocs = n;
-    for (size_t i = 0; i < n; i++) fill_loc(s, &b->locs[i], addrs[i]);
+    for (size_t i = 0; i < n; i++) {
+        fill_loc(s, &b->locs[i], addrs[i]);
+        if (lines && lines[i]) b->locs[i].line = lines[i];
+    }
     free(addrs);
+    free(lines);
     *out = b;
     return WB_OK;
 }
@@ -670,15 +688,21 @@ wb_status wb_session_resolve(wb_session *s, const char *spec, const char *defaul
                              wb_bp_loc **locs, size_t *n, wb_error *err)
 {
     wb_code_off *addrs;
+    uint32_t *lines;
     *locs = NULL;
-    wb_status st = resolve_spec(s, spec, default_file, &addrs, n, err);
+    wb_status st = resolve_spec(s, spec, default_file, &addrs, &lines, n, err);
     if (st != WB_OK) return st;
     if (!(*locs = calloc(*n ? *n : 1, sizeof **locs))) {
         free(addrs);
+        free(lines);
         return wb_fail(err, "out of memory");
     }
-    for (size_t i = 0; i < *n; i++) fill_loc(s, &(*locs)[i], addrs[i]);
+    for (size_t i = 0; i < *n; i++) {
+        fill_loc(s, &(*locs)[i], addrs[i]);
+        if (lines && lines[i]) (*locs)[i].line = lines[i];
+    }
     free(addrs);
+    free(lines);
     return WB_OK;
 }
 
@@ -1940,7 +1964,7 @@ static wb_status advance(wb_session *s, size_t frame, const char *where, wb_stop
     const char *deffile = f->pub.file;
     wb_code_off *addrs;
     size_t n;
-    if (resolve_spec(s, where, deffile, &addrs, &n, err) != WB_OK) return WB_ERROR;
+    if (resolve_spec(s, where, deffile, &addrs, NULL, &n, err) != WB_OK) return WB_ERROR;
     s->ninternal = 0;
     for (size_t i = 0; i < n; i++) internal_push(s, addrs[i]);
     free(addrs);

@@ -329,19 +329,21 @@ static wb_status parse_module(wb_wasm *w, wb_error *err)
     return WB_OK;
 }
 
-wb_status wb_wasm_open_bytes(const uint8_t *data, size_t size, wb_wasm **out, wb_error *err)
+/* Takes ownership of `bytes` (malloc'd, freed on failure too). */
+static wb_status open_owned(uint8_t *bytes, size_t size, wb_wasm **out, wb_error *err)
 {
     wb_wasm *w = NULL;
     *out = NULL;
-    if (size > UINT32_MAX) return wb_fail(err, "module too large (over 4 GiB)");
-    w = calloc(1, sizeof *w);
-    if (!w) return wb_fail(err, "out of memory");
-    w->bytes = malloc(size ? size : 1);
-    if (!w->bytes) {
-        wb_fail(err, "out of memory");
-        goto fail;
+    if (size > UINT32_MAX) {
+        free(bytes);
+        return wb_fail(err, "module too large (over 4 GiB)");
     }
-    if (size) memcpy(w->bytes, data, size);
+    w = calloc(1, sizeof *w);
+    if (!w) {
+        free(bytes);
+        return wb_fail(err, "out of memory");
+    }
+    w->bytes = bytes;
     w->size = size;
     if (parse_module(w, err) != WB_OK) goto fail;
     *out = w;
@@ -349,6 +351,15 @@ wb_status wb_wasm_open_bytes(const uint8_t *data, size_t size, wb_wasm **out, wb
 fail:
     wb_wasm_close(w);
     return WB_ERROR;
+}
+
+wb_status wb_wasm_open_bytes(const uint8_t *data, size_t size, wb_wasm **out, wb_error *err)
+{
+    *out = NULL;
+    uint8_t *copy = malloc(size ? size : 1);
+    if (!copy) return wb_fail(err, "out of memory");
+    if (size) memcpy(copy, data, size);
+    return open_owned(copy, size, out, err);
 }
 
 wb_status wb_wasm_open_file(const char *path, wb_wasm **out, wb_error *err)
@@ -378,7 +389,11 @@ wb_status wb_wasm_open_file(const char *path, wb_wasm **out, wb_error *err)
         wb_fail(err, "cannot read %s: %s", path, strerror(errno));
         goto fail;
     }
-    st = wb_wasm_open_bytes(buf, len, out, err);
+    /* the buffer becomes the module's own bytes: the file is held once */
+    uint8_t *fit = realloc(buf, len ? len : 1);
+    if (fit) buf = fit;
+    st = open_owned(buf, len, out, err);
+    buf = NULL;
     if (st != WB_OK) {
         /* prefix the file name, keeping the reader's message */
         if (err) {
