@@ -1778,6 +1778,59 @@ wb_status wb_dwarf_function_named(wb_dwarf *d, const char *name, const wb_scope 
     return wb_dwarf_skip_prologue(d, found, entry, err);
 }
 
+static int cmp_code_off(const void *a, const void *b)
+{
+    wb_code_off x = *(const wb_code_off *)a, y = *(const wb_code_off *)b;
+    return x < y ? -1 : x > y;
+}
+
+wb_status wb_dwarf_inlined_named(wb_dwarf *d, const char *name, wb_code_off **addrs, size_t *n,
+                                 wb_error *err)
+{
+    *addrs = NULL;
+    *n = 0;
+    wb_status st = load_units(d, err);
+    if (st != WB_OK) return st;
+    size_t cap = 0;
+    for (size_t i = 0; i < d->nunits; i++) {
+        unit *u = &d->units[i];
+        wb_error tmp;
+        if (load_scopes(d, u, &tmp) != WB_OK) continue;
+        for (size_t k = 0; k < u->nscopes; k++) {
+            const wb_scope *sc = &u->scopes[k].pub;
+            if (sc->kind != WB_SCOPE_INLINED || sc->nranges == 0) continue;
+            bool match = (sc->qualified_name && strcmp(sc->qualified_name, name) == 0) ||
+                         (sc->name && strcmp(sc->name, name) == 0) ||
+                         (sc->linkage_name && strcmp(sc->linkage_name, name) == 0);
+            if (!match) continue;
+            if (*n == cap) {
+                size_t c = cap ? 2 * cap : 8;
+                wb_code_off *x = realloc(*addrs, c * sizeof *x);
+                if (!x) {
+                    free(*addrs);
+                    *addrs = NULL;
+                    *n = 0;
+                    return wb_fail(err, "out of memory");
+                }
+                *addrs = x;
+                cap = c;
+            }
+            (*addrs)[(*n)++] = sc->ranges[0].lo;
+        }
+    }
+    if (*n == 0) {
+        free(*addrs);
+        *addrs = NULL;
+        return WB_NOT_FOUND;
+    }
+    qsort(*addrs, *n, sizeof **addrs, cmp_code_off);
+    size_t k = 0;
+    for (size_t i = 0; i < *n; i++)
+        if (k == 0 || (*addrs)[k - 1] != (*addrs)[i]) (*addrs)[k++] = (*addrs)[i];
+    *n = k;
+    return WB_OK;
+}
+
 /* ---------------------------------------------------- file:line sites */
 
 /* How well `path` matches the user's `want`: 3 the same path, 2 a suffix

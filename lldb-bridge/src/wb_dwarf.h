@@ -160,6 +160,14 @@ wb_status wb_dwarf_function_at(wb_dwarf *d, wb_code_off addr, const wb_scope **o
 wb_status wb_dwarf_function_named(wb_dwarf *d, const char *name, const wb_scope **fn,
                                   wb_code_off *entry, wb_error *err);
 
+/* The entries of every inlined copy of function `name` (plain, qualified
+ * or linkage name), sorted and distinct: where gdb puts the locations of
+ * a breakpoint on a function that only exists inlined. Loads every unit's
+ * scopes (slower than wb_dwarf_function_named). On WB_OK *addrs is
+ * malloc'd (free()). */
+wb_status wb_dwarf_inlined_named(wb_dwarf *d, const char *name, wb_code_off **addrs, size_t *n,
+                                 wb_error *err);
+
 /* The address after the prologue of function `fn` (as above). */
 wb_status wb_dwarf_skip_prologue(wb_dwarf *d, const wb_scope *fn, wb_code_off *entry,
                                  wb_error *err);

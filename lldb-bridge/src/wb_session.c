@@ -497,7 +497,13 @@ static void fill_loc(wb_session *s, wb_bp_loc *l, wb_code_off addr)
             l->file = row.file;
             l->line = row.line;
         }
-        wb_dwarf_function_at(s->dwarf, addr, &fn, &e);
+        /* the innermost function, inlined or not, as gdb names locations */
+        wb_scope_chain chain;
+        if (wb_dwarf_scopes_at(s->dwarf, addr, &chain, &e) == WB_OK) {
+            for (size_t i = 0; i < chain.count && !fn; i++)
+                if (chain.scopes[i]->kind != WB_SCOPE_BLOCK) fn = chain.scopes[i];
+            wb_scope_chain_free(&chain);
+        }
     }
     l->function = func_display_name(s, addr, fn);
 }
@@ -642,6 +648,11 @@ static wb_status resolve_spec(wb_session *s, const char *spec, const char *defau
             *n = 1;
             return WB_OK;
         }
+    }
+    if (s->dwarf) {
+        /* a function that only exists inlined: a location per copy */
+        wb_error derr;
+        if (wb_dwarf_inlined_named(s->dwarf, spec, addrs, n, &derr) == WB_OK) return WB_OK;
     }
     if (function_by_symbol(s, spec, &a)) {
         if (!(*addrs = malloc(sizeof **addrs))) return wb_fail(err, "out of memory");

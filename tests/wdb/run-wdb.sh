@@ -7,7 +7,7 @@
 #   run-wdb.sh --wdb WDB --runtime WDB_RUN --wasm APP.wasm --cmds CASE.wdb
 #              --expect CASE.expect --srcdir DIR [--status N] [-- ARGS...]
 #
-# The session is `wdb -batch -x CASE.wdb --args APP.wasm ARGS...` with
+# The session is `wdb -batch -x CASE.wdb --args app.wasm ARGS...` with
 # stdout and stderr together (wdb flushes stdout before every error line,
 # so their order is stable). --status checks wdb's exit status (default 0).
 # WDB_REGEN=1 writes the transcript to CASE.expect instead of comparing:
@@ -31,8 +31,14 @@ for v in wdb runtime wasm cmds expect srcdir; do
     if [ -z "${!v}" ]; then echo "run-wdb.sh: --$v is required" >&2; exit 2; fi
 done
 out=$(mktemp)
-trap 'rm -f "$out" "$out.n"' EXIT
-WDB_RUN=$runtime timeout 120 "$wdb" -batch -x "$cmds" --args "$wasm" "$@" >"$out" 2>&1
+work=$(mktemp -d)
+trap 'rm -rf "$out" "$out.n" "$work"' EXIT
+# The program runs as `app.wasm` from a scratch directory: its argv[0], and
+# so the addresses of its argument strings, are the same on every machine.
+ln -s "$(realpath "$wasm")" "$work/app.wasm"
+cmds=$(realpath "$cmds")
+(cd "$work" && WDB_RUN=$runtime timeout 120 "$wdb" -batch -x "$cmds" --args app.wasm "$@") \
+    >"$out" 2>&1
 rc=$?
 sed -e "s#$wasm#APP.wasm#g" -e "s#$(dirname "$wasm")/#BUILD/#g" -e "s#$srcdir#SRC#g" -e 's/process [0-9][0-9]*/process PID/g' \
     "$out" >"$out.n"
