@@ -2111,7 +2111,8 @@ enum {
 
 typedef struct sym {
     uint64_t off;
-    uint64_t spec; /* DW_AT_specification, or 0 */
+    uint64_t spec;   /* DW_AT_specification, or 0 */
+    uint64_t parent; /* DW_TAG_enumerator: its enumeration type's offset */
     const char *name, *qname;
     uint16_t tag;
     uint8_t flags;
@@ -2322,10 +2323,37 @@ typedef struct sym_walk {
     char qual[1024];
     int depth;
     bool in_func;
+    uint64_t enum_off; /* the enumeration type whose enumerators are read */
 } sym_walk;
 
 static wb_status sym_child(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, uint64_t off, void *ctx,
                            wb_error *err);
+
+/* An enumerator child of the enumeration type w->enum_off. */
+static wb_status sym_enumerator(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, uint64_t off,
+                                void *ctx, wb_error *err)
+{
+    sym_walk *w = ctx;
+    const char *name = NULL;
+    if (tag != DW_TAG_enumerator) return WB_OK;
+    wb_status st = attr_string(d, die, DW_AT_name, &name, err);
+    if (st == WB_ERROR) return st;
+    if (!name) return WB_OK;
+    if (w->n == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 128;
+        sym *nv = realloc(w->v, cap * sizeof *nv);
+        if (!nv) return wb_fail(err, "out of memory");
+        w->v = nv;
+        w->cap = cap;
+    }
+    sym *sy = &w->v[w->n++];
+    memset(sy, 0, sizeof *sy);
+    sy->off = off;
+    sy->tag = tag;
+    sy->name = sy->qname = name;
+    sy->parent = w->enum_off;
+    return WB_OK;
+}
 
 static wb_status sym_children(wb_dwarf *d, sym_walk *w, Dwarf_Die die, const char *scope,
                               bool in_func, wb_error *err)
@@ -2402,6 +2430,11 @@ static wb_status sym_child(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, uint64_t 
             if (st == WB_OK) s->spec = spec;
         }
         w->n++;
+    }
+    if (tag == DW_TAG_enumeration_type) {
+        /* enumerators are names of the enclosing scope (`print RED`) */
+        w->enum_off = off;
+        return each_child(d, die, sym_enumerator, w, err);
     }
     if (!descend) return WB_OK;
     if (!name && !func && (tag == DW_TAG_namespace))
@@ -3742,6 +3775,37 @@ wb_status wb_dwarf_type_named(wb_dwarf *d, const char *name, wb_code_off near,
         return WB_NOT_FOUND;
     }
     return type_get(d, found, out, err);
+}
+
+wb_status wb_dwarf_enumerator_named(wb_dwarf *d, const char *name, wb_code_off near,
+                                    const wb_type **type, int64_t *value, wb_error *err)
+{
+    wb_status st = load_units(d, err);
+    if (st != WB_OK) return st;
+    size_t *order = malloc((d->nunits ? d->nunits : 1) * sizeof *order);
+    if (!order) return wb_fail(err, "out of memory");
+    units_by_nearness(d, near, order);
+    st = WB_NOT_FOUND;
+    for (size_t i = 0; i < d->nunits && st == WB_NOT_FOUND; i++) {
+        unit *u = &d->units[order[i]];
+        wb_error tmp;
+        if (load_syms(d, u, &tmp) != WB_OK) continue;
+        for (size_t k = 0; k < u->nsyms && st == WB_NOT_FOUND; k++) {
+            const sym *sy = &u->syms[k];
+            if (sy->tag != DW_TAG_enumerator || strcmp(sy->name, name) != 0) continue;
+            const wb_type *t;
+            if (type_get(d, sy->parent, &t, &tmp) != WB_OK || t->kind != WB_TYPE_ENUM) continue;
+            for (size_t e = 0; e < t->nenumerators; e++)
+                if (strcmp(t->enumerators[e].name, name) == 0) {
+                    *type = t;
+                    *value = t->enumerators[e].value;
+                    st = WB_OK;
+                    break;
+                }
+        }
+    }
+    free(order);
+    return st;
 }
 
 static wb_status globals_in_unit(wb_dwarf *d, unit *u, wb_code_off addr, void *ctx,

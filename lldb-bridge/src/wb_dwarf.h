@@ -203,6 +203,11 @@ wb_status wb_dwarf_global_named(wb_dwarf *d, const char *name, wb_code_off near,
 wb_status wb_dwarf_type_named(wb_dwarf *d, const char *name, wb_code_off near,
                               const wb_type **out, wb_error *err);
 
+/* An enumerator by name (`print RED`): its enumeration type and value,
+ * preferring the CU containing `near`. */
+wb_status wb_dwarf_enumerator_named(wb_dwarf *d, const char *name, wb_code_off near,
+                                    const wb_type **type, int64_t *value, wb_error *err);
+
 /* Every CU-level variable (globals and statics) in the CU containing
  * `near` (`info variables`-style listing; used for DAP's Globals scope). */
 wb_status wb_dwarf_unit_globals(wb_dwarf *d, wb_code_off near, const wb_var *const **vars,

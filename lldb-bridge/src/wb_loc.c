@@ -4,13 +4,18 @@
  * stack.
  *
  * DW_OP_WASM_location (tool-conventions Debugging.md) names a local,
- * global or operand-stack entry the way DW_OP_regN names a register: it
- * pushes a *place*. A place left on top of the stack at the end of the
- * expression (or of a piece) is the result, also under DW_OP_stack_value:
- * clang writes `DW_OP_WASM_location 0 N, DW_OP_stack_value` for "the value
- * of local N", which is that local. Any operation that needs a number
- * (arithmetic, deref, DW_OP_fbreg's frame base) reads the place through
- * the target callbacks first.
+ * global or operand-stack entry: it pushes a *place*. What a place left on
+ * top of the stack at the end of the expression (or of a piece) means
+ * follows clang and LLDB (the reference reader): under DW_OP_stack_value
+ * the object's value is the place's value (`DW_OP_WASM_location 0 N,
+ * DW_OP_stack_value`: the value of local N, reported as that local so it
+ * can be written, and likewise for a place ending a DW_OP_piece); for a
+ * whole expression without it the place holds the object's *address* in
+ * linear memory, as any value left on a DWARF stack is a memory location
+ * (clang describes a struct passed by value, i.e. by pointer, as
+ * `DW_OP_WASM_location 0 N`, and a frame base the same way). Any
+ * operation that needs a number (arithmetic, deref, DW_OP_fbreg's frame
+ * base) reads the place through the target callbacks first.
  *
  * Addresses are wasm32: a memory place and the operand of DW_OP_deref are
  * taken modulo 2^32 (so DW_OP_fbreg -16 wraps as the target's i32.add
@@ -295,6 +300,19 @@ static wb_status finish_piece(machine *m, wb_location *out, bool as_value, uint3
         pc->kind = WB_PLACE_EMPTY;
     } else {
         const entry *top = &m->stack[m->sp - 1];
+        if (!as_value && size == 0 && out->npieces == 0 &&
+            (top->kind == E_LOCAL || top->kind == E_GLOBAL || top->kind == E_STACK)) {
+            /* the place holds the object's address (see the top comment);
+             * inside DW_OP_piece a place is the piece itself, as LLDB
+             * reads it */
+            uint64_t addr;
+            if (entry_value(m->t, top, &addr, m->err) != WB_OK) return WB_ERROR;
+            pc->kind = WB_PLACE_MEMORY;
+            pc->where = addr & UINT32_MAX;
+            out->npieces++;
+            m->sp = 0;
+            return WB_OK;
+        }
         switch (top->kind) {
         case E_LOCAL:
             pc->kind = WB_PLACE_LOCAL;

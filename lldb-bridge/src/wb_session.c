@@ -1129,6 +1129,18 @@ static wb_status e_lookup(void *user, const char *name, wb_value *out, wb_error 
     const wb_var *g;
     wb_status st = wb_dwarf_global_named(s->dwarf, name, f ? f->pub.lookup_pc : UINT32_MAX, &g,
                                          err);
+    if (st == WB_NOT_FOUND) {
+        /* an enumerator: a constant of its enumeration type */
+        const wb_type *et;
+        int64_t ev;
+        if (wb_dwarf_enumerator_named(s->dwarf, name, f ? f->pub.lookup_pc : UINT32_MAX, &et,
+                                      &ev, err) == WB_OK) {
+            uint8_t b[8];
+            for (int i = 0; i < 8; i++) b[i] = (uint8_t)((uint64_t)ev >> (8 * i));
+            size_t sz = (size_t)wb_type_size(et);
+            return wb_value_from_bytes(et, b, sz && sz <= 8 ? sz : 4, out, err);
+        }
+    }
     if (st == WB_NOT_FOUND && f && f->pub.fn && strcmp(name, "this") != 0 &&
         (isalpha((unsigned char)name[0]) || name[0] == '_') && !c->in_this) {
         /* C++: a member of the object the method runs on (this->name) */

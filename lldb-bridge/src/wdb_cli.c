@@ -72,6 +72,7 @@ typedef struct cli {
     int quit_code;
     bool insn_step; /* the resume being reported was stepi/nexti */
     bool timing;    /* maintenance time 1: time every command */
+    bool annotate_github; /* --annotate=github: ::error lines for CI */
     bool from_tty;  /* the command came from a person (gdb's from_tty): -ex
                        without -batch, the prompt; not -x files or -batch */
     FILE *log;
@@ -329,6 +330,66 @@ static void do_displays(cli *c)
     }
 }
 
+/* GitHub workflow commands: `%`, CR, LF escaped in the message, and also
+ * `:` and `,` in properties. */
+static void gh_escape(FILE *f, const char *t, bool property)
+{
+    for (; *t; t++) {
+        if (*t == '%') fputs("%25", f);
+        else if (*t == '\r') fputs("%0D", f);
+        else if (*t == '\n') fputs("%0A", f);
+        else if (property && *t == ':') fputs("%3A", f);
+        else if (property && *t == ',') fputs("%2C", f);
+        else fputc(*t, f);
+    }
+}
+
+/* --annotate=github: one `::error file=F,line=N,title=...::MESSAGE` line
+ * on the innermost frame whose source is on this machine (a trap inside
+ * libc points at the caller in the project), the backtrace in the message.
+ * Paths under the current directory are made relative to it, as GitHub
+ * resolves annotation paths against the checkout. */
+static void annotate_trap(cli *c, const char *msg)
+{
+    size_t n = wb_session_frame_count(c->s), pick = SIZE_MAX;
+    for (size_t i = 0; i < n && pick == SIZE_MAX; i++) {
+        const wb_frame *f = wb_session_frame(c->s, i);
+        source *src = f->file ? source_get(c, f->file) : NULL;
+        if (src && !src->missing) pick = i;
+    }
+    if (pick == SIZE_MAX) pick = 0;
+    const wb_frame *f = wb_session_frame(c->s, pick);
+    if (!f) return;
+    char cwd[4096];
+    const char *file = f->file;
+    if (file && getcwd(cwd, sizeof cwd)) {
+        size_t l = strlen(cwd);
+        if (strncmp(file, cwd, l) == 0 && file[l] == '/') file += l + 1;
+    }
+    fflush(stdout);
+    printf("::error ");
+    if (file) {
+        printf("file=");
+        gh_escape(stdout, file, true);
+        printf(",line=%u,", f->line);
+    }
+    printf("title=");
+    gh_escape(stdout, "Wasm trap", true);
+    printf("::");
+    char line[512];
+    snprintf(line, sizeof line, "%s in %s\n", msg, f->function);
+    gh_escape(stdout, line, false);
+    for (size_t i = 0; i < n && i < 32; i++) {
+        const wb_frame *g = wb_session_frame(c->s, i);
+        if (g->file)
+            snprintf(line, sizeof line, "#%zu %s at %s:%u\n", i, g->function, g->file, g->line);
+        else
+            snprintf(line, sizeof line, "#%zu %s\n", i, g->function);
+        gh_escape(stdout, line, false);
+    }
+    printf("\n");
+}
+
 /* Reports a stop as gdb does. */
 static void report_stop(cli *c, wb_stop *st)
 {
@@ -385,13 +446,15 @@ static void report_stop(cli *c, wb_stop *st)
         print_stop_location(c, true);
         break;
     }
-    case WB_WHY_TRAP:
-        printf("\nProgram stopped by a Wasm trap: %s.\n",
-               strncmp(st->description, "trap: ", 6) == 0 ? st->description + 6
-                                                          : st->description);
+    case WB_WHY_TRAP: {
+        const char *msg = strncmp(st->description, "trap: ", 6) == 0 ? st->description + 6
+                                                                    : st->description;
+        printf("\nProgram stopped by a Wasm trap: %s.\n", msg);
         c->trapped = true;
         print_stop_location(c, true);
+        if (c->annotate_github) annotate_trap(c, msg);
         break;
+    }
     case WB_WHY_INTERRUPT:
         printf("\nProgram received signal SIGINT, Interrupt.\n");
         print_stop_location(c, true);
@@ -870,14 +933,20 @@ static void info_breakpoints(cli *c, bool watch_only)
         printf(watch_only ? "No watchpoints.\n" : "No breakpoints or watchpoints.\n");
         return;
     }
-    printf("Num     Type            Disp Enb Address    What\n");
+    /* gdb widens the Type column only for the longest type names */
+    int tw = 14;
+    for (size_t i = 0; i < wb_session_bp_count(c->s); i++) {
+        wb_bp_type t = wb_session_bp(c->s, i)->type;
+        if ((!watch_only || t != WB_BP_BREAK) && (t == WB_BP_RWATCH || t == WB_BP_AWATCH)) tw = 15;
+    }
+    printf("Num     %-*s Disp Enb Address    What\n", tw, "Type");
     for (size_t i = 0; i < wb_session_bp_count(c->s); i++) {
         const wb_bp *b = wb_session_bp(c->s, i);
         if (watch_only && b->type == WB_BP_BREAK) continue;
         const char *type = b->type == WB_BP_BREAK ? "breakpoint" : b->type == WB_BP_WATCH
                          ? "hw watchpoint" : b->type == WB_BP_RWATCH ? "read watchpoint"
                          : "acc watchpoint";
-        printf("%-7d %-15s %-4s %-3s ", b->number, type, b->temporary ? "del" : "keep",
+        printf("%-7d %-*s %-4s %-3s ", b->number, tw, type, b->temporary ? "del" : "keep",
                b->enabled ? "y" : "n");
         if (b->type != WB_BP_BREAK) {
             printf("%-10s %s\n", "", b->spec);
@@ -897,7 +966,7 @@ static void info_breakpoints(cli *c, bool watch_only)
         if (b->ignore) printf("\tWill ignore next %u crossings of breakpoint.\n", b->ignore);
         if (b->nlocs > 1)
             for (size_t k = 0; k < b->nlocs; k++)
-                printf("%d.%-5zu %-15s %-4s %-3s 0x%08x in %s at %s:%u\n", b->number, k + 1, "",
+                printf("%d.%-5zu %-*s %-4s %-3s 0x%08x in %s at %s:%u\n", b->number, k + 1, tw, "",
                        "", b->enabled ? "y" : "n", b->locs[k].addr, b->locs[k].function,
                        show_file(c, b->locs[k].file), b->locs[k].line);
     }
@@ -2044,6 +2113,7 @@ static void usage(FILE *out)
             "  --dir=HOST[::GUEST], --env=NAME=VALUE\n"
             "                                passed to wdb-run (the program's sandbox)\n"
             "  --rsp-log=FILE                log every packet to FILE\n"
+            "  --annotate=github             on a trap, also print a GitHub ::error line\n"
             "  -q, -quiet, -nx               no banner\n"
             "  --version, --help\n\n"
             "exit status (batch): the program's exit code if it exited, 134 if it stopped at\n"
@@ -2109,6 +2179,13 @@ int wdb_cli_main(int argc, char **argv)
         } else if (strcmp(a, "-args") == 0) {
             i++;
             break;
+        } else if (strncmp(a, "-annotate=", 10) == 0) {
+            if (strcmp(a + 10, "github") != 0) {
+                fprintf(stderr, "wdb: unknown annotation style '%s' (known: github)\n", a + 10);
+                free(todo);
+                return 2;
+            }
+            c.annotate_github = true;
         } else if (strncmp(a, "-runtime=", 9) == 0) {
             c.runtime = strdup(a + 9);
         } else if (strncmp(a, "-dir=", 5) == 0 || strncmp(a, "-env=", 5) == 0) {

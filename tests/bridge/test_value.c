@@ -1713,8 +1713,8 @@ static void test_of_var(void)
     CHECK_STR(s, "{x = 9, y = 5}");
     free(s);
     wb_value_free(&v);
-    /* DW_OP_WASM_location 0 (local) 0 */
-    static const uint8_t e_loc[] = {0xed, 0x00, 0x00};
+    /* DW_OP_WASM_location 0 (local) 0, DW_OP_stack_value: the local's value */
+    static const uint8_t e_loc[] = {0xed, 0x00, 0x00, 0x9f};
     wb_loc_range r_loc = {0, UINT32_MAX, e_loc, sizeof e_loc};
     wb_var lv = {.name = "loc", .type = &t_int, .nlocs = 1, .locs = &r_loc};
     P->locals[0] = 0xffffffffull; /* -1 as an i32 */

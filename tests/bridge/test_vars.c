@@ -120,12 +120,18 @@ static void test_loc_eval(void)
     static const uint8_t local5[] = {0xed, 0x00, 0x05, 0x9f};
     CHECK(EVAL(local5, &t, &loc, &err) == WB_OK && loc.npieces == 1 &&
           loc.pieces[0].kind == WB_PLACE_LOCAL && loc.pieces[0].where == 5);
-    static const uint8_t global_uleb[] = {0xed, 0x01, 0x81, 0x01};
+    static const uint8_t global_uleb[] = {0xed, 0x01, 0x81, 0x01, 0x9f};
     CHECK(EVAL(global_uleb, &t, &loc, &err) == WB_OK && loc.pieces[0].kind == WB_PLACE_GLOBAL &&
           loc.pieces[0].where == 129);
-    static const uint8_t stack1[] = {0xed, 0x02, 0x01};
+    static const uint8_t stack1[] = {0xed, 0x02, 0x01, 0x9f};
     CHECK(EVAL(stack1, &t, &loc, &err) == WB_OK && loc.pieces[0].kind == WB_PLACE_STACK &&
           loc.pieces[0].where == 1);
+    /* without DW_OP_stack_value a place holds the object's address (clang's
+     * struct passed by value; LLDB reads it so) */
+    static const uint8_t local5_addr[] = {0xed, 0x00, 0x05};
+    f.locals[5] = 0x2468;
+    CHECK(EVAL(local5_addr, &t, &loc, &err) == WB_OK && loc.npieces == 1 &&
+          loc.pieces[0].kind == WB_PLACE_MEMORY && loc.pieces[0].where == 0x2468);
     /* a place used as a number is read */
     static const uint8_t stack_plus[] = {0xed, 0x02, 0x01, 0x23, 0x03, 0x9f};
     CHECK(EVAL(stack_plus, &t, &loc, &err) == WB_OK && loc.pieces[0].kind == WB_PLACE_VALUE &&

@@ -90,6 +90,6 @@ int main(void)
     int f = fib(6);
     int d = depth(3, 'a');
     g_count += f + d + moved.x + g_grid[1][2] + g_label[1] + g_origin.y + (int)g_scale;
-    printf("%d %.3f %d %d %lld %u %d %d %f\n", g_count, total, f, d, big, u, s, c, third);
+    printf("%d %.3f %d %d %lld %u %d %d %f\n", g_count, total, f, d, big, u, s, c, third); fflush(stdout);
     return squares[4] - 16;
 }

@@ -1,0 +1,313 @@
+#!/bin/bash
+# Differential test: wdb on a Wasm build must print what native gdb prints
+# on a native gcc build of the same C program, for the same commands.
+#
+#   vs-gdb.sh --wdb WDB --runtime WDB_RUN --wasm PROG.wasm --source PROG.c
+#             [--gdb GDB] [--cc CC] [--cmds FILE]
+#
+# PROG.c is compiled with `CC -g -O0` (its absolute path, as the Wasm build
+# names it) and run under `gdb -nx -q -batch`; PROG.wasm (clang -O0) runs
+# under `wdb -batch`. Both get the same command list, each command as its
+# own -ex (gdb goes on after a failing -ex as wdb does; with -x gdb would
+# stop the file at the first error, wdb would not). Both run in batch mode,
+# where gdb omits from_tty messages ("Starting program:", "Continuing.",
+# "Run till exit from ...") and so does wdb. The commands are below (or in
+# --cmds FILE); nothing they print may depend on pointer size: the program
+# (programs/ledger.c) has no pointers in its structs, no long and no size_t.
+#
+# The two transcripts (stdout+stderr) must be IDENTICAL after these
+# normalisations, each for a difference that is by design, not a bug:
+#  N1 gdb: the lines "[Thread debugging using libthread_db enabled]" and
+#     "Using host libthread_db library ..." (glibc's thread library; Wasm
+#     has none) are dropped.
+#  N2 wdb: the line "Reading symbols from PROG.wasm..." is dropped (gdb -batch
+#     loads the program with from_tty off and prints nothing; see the report
+#     on this deviation).
+#  N3 both: full paths of the source file become its base name (gcc and
+#     clang are given the same absolute path; the runtime's own sources such
+#     as crt1-command.c are relative already).
+#  N4 both: code addresses: "Breakpoint N at 0x...:" and "Temporary
+#     breakpoint N at 0x...:" and frame lines "#N  0x... in " get ADDR
+#     (x86-64 and Wasm code offsets differ).
+#  N5 both: a stop line "0x... in FUNC (ARGS) at FILE:LINE" loses its
+#     "0x... in ": gdb shows the pc only when it is not the start of a
+#     line-table row, and gcc starts rows where clang does not (gcc starts
+#     one at the return address of the recursive call of depth(), line 68).
+#  N6 both: frames below main are cut: after a backtrace line for main,
+#     further "#N" lines are dropped (gdb hides frames past main, here
+#     __libc_start_call_main; wdb shows _start and _start.command_export).
+#  N7 both: process ids in "[Inferior 1 (process N) exited ...]" become PID.
+#  N8 both: `info breakpoints` tables: the Address column is as wide as the
+#     target's addresses (18 on x86-64, 10 on wasm32): in the header the
+#     spaces between "Address" and "What", in the rows the spaces after the
+#     Enb column, are squeezed to one, and the address becomes ADDR. The
+#     other columns are compared as printed.
+# Anything else that differs fails the test, with a unified diff of the
+# normalised transcripts (- gdb, + wdb). VS_GDB_KEEP=DIR keeps the raw and
+# normalised transcripts in DIR.
+set -u
+wdb= runtime= wasm= source= gdb=gdb cc=gcc cmds=
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --wdb) wdb=$2; shift 2 ;;
+    --runtime) runtime=$2; shift 2 ;;
+    --wasm) wasm=$2; shift 2 ;;
+    --source) source=$2; shift 2 ;;
+    --gdb) gdb=$2; shift 2 ;;
+    --cc) cc=$2; shift 2 ;;
+    --cmds) cmds=$2; shift 2 ;;
+    *) echo "vs-gdb.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+for v in wdb runtime wasm source; do
+    if [ -z "${!v}" ]; then echo "vs-gdb.sh: --$v is required" >&2; exit 2; fi
+done
+for t in "$gdb" "$cc"; do
+    if ! command -v "$t" >/dev/null; then echo "FAIL: $t not found: scripts/install-deps.sh installs it"; exit 1; fi
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/vs-gdb.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# The session: breakpoints by line, function and condition; locals before
+# and after initialisation; next/step at -O0 (never across a closing brace:
+# gcc gives `}` a line-table row, clang's Wasm -O0 code for these functions
+# does not, so the stepping sequences would differ by design); struct,
+# array, string, enum (plain and flag), bitfield, _Bool, char, short,
+# long long, unsigned, float and double values; struct arguments; finish
+# with "Value returned" (double, int; not the struct one: see the report);
+# recursion in bt, up/down/frame; ptype/whatis without pointers; value
+# history; watchpoints with Old/New values and a read watchpoint.
+default_cmds() {
+    cat <<'CMDS'
+break ledger.c:74
+break weigh
+break shift
+run
+info locals
+next
+next
+next
+next
+next
+print b
+print b.p
+print b.k
+print b.ok
+print b.name
+print b.hist
+print b.pos
+next
+next
+next
+next
+next
+info locals
+info breakpoints
+continue
+bt
+info args
+info locals
+print r
+print r.name
+print r.pos
+print r.hist
+print r.flags
+print r.delta
+print r.ok
+print r.k
+print r.p
+print r.ratio
+print r.weight
+print r.level
+print r.weight * times
+print r.hist[1] + r.pos.y
+ptype struct rec
+ptype struct point
+ptype r.pos
+whatis r.hist
+whatis r.k
+whatis r.flags
+ptype enum kind
+ptype enum perm
+next
+next
+info locals
+finish
+continue
+info args
+print r.id
+print r.p
+print r.k
+print r.ok
+finish
+next
+continue
+bt
+info args
+print p
+print p.x + dx
+next
+next
+next
+info locals
+print q
+delete
+break depth
+break fib if n == 1
+continue
+bt
+continue
+bt
+info args
+info locals
+up
+info args
+info locals
+frame 2
+down
+finish
+finish
+delete
+break depth if level == 0
+continue
+bt
+finish
+finish
+finish
+delete
+tbreak ledger.c:92
+continue
+info locals
+print squares
+print moved
+print third
+print s
+print big
+print u
+print c
+print/x u
+print/x s
+print/t c
+print/o big
+print/c c
+print/d c
+print/x squares
+print a.hist[1] + squares[3]
+print squares[4] / 3.0
+print g_grid
+print g_label
+print g_origin
+print g_scale * 2
+print g_grid[1]
+print g_grid[1][2]
+print/x g_grid
+print -g_origin.x
+whatis g_grid
+whatis g_scale
+whatis g_label
+print sizeof(struct point)
+print sizeof(struct rec)
+print sizeof(big)
+print g_label[1]
+print 10 / 3.0
+print 7 / 2
+print 7 % 3
+print -7 / 2
+print 1.5e10
+print 0.1f
+print 100000 * 100000
+print 'A' + 1
+print (char)66
+print (short)-1
+print (unsigned char)300
+print 3 > 2
+print SMALL
+print LARGE + 1
+print b.k == LARGE
+print (enum kind)11
+print (enum kind)3
+print (enum perm)7
+print (enum perm)0
+print/x -1
+print/o 8
+print/t 10
+print/c 97
+print $1
+print $
+print $$2
+set var a.id = 99
+print a.id
+set var squares[0] = -7
+print squares
+watch g_count
+rwatch g_grid[1][2]
+info watchpoints
+continue
+continue
+delete
+next
+continue
+CMDS
+}
+
+if [ -n "$cmds" ]; then cat "$cmds"; else default_cmds; fi >"$work/cmds"
+args=()
+while IFS= read -r c; do
+    [[ -z "${c// /}" || "$c" == \#* ]] || args+=(-ex "$c")
+done <"$work/cmds"
+
+if ! "$cc" -g -O0 "$source" -o "$work/prog" 2>"$work/cc.err"; then
+    echo "FAIL: $cc could not compile $source:"; cat "$work/cc.err"; exit 1
+fi
+DEBUGINFOD_URLS= timeout 120 "$gdb" -nx -q -batch "${args[@]}" "$work/prog" \
+    </dev/null >"$work/gdb.raw" 2>&1
+WDB_RUN=$runtime timeout 120 "$wdb" -batch "${args[@]}" --args "$wasm" \
+    </dev/null >"$work/wdb.raw" 2>&1
+
+base=$(basename "$source")
+normalise() { # $1: gdb|wdb, stdin -> stdout
+    local ere_base
+    ere_base=$(printf '%s' "$base" | sed 's/[.[\*^$]/\\&/g')
+    if [ "$1" = gdb ]; then
+        sed -E -e '/^\[Thread debugging using libthread_db enabled\]$/d' \
+            -e '/^Using host libthread_db library /d'
+    else
+        sed -E -e '/^Reading symbols from .*\.\.\.$/d'
+    fi | sed -E \
+        -e "s#[^ \"]*/($ere_base)#\\1#g" \
+        -e 's/^((Temporary b|B)reakpoint [0-9]+ at )0x[0-9a-f]+:/\1ADDR:/' \
+        -e 's/^(#[0-9]+ +)0x[0-9a-f]+ in /\1ADDR in /' \
+        -e 's/^0x[0-9a-f]+ in //' \
+        -e 's/\(process [0-9]+\)/(process PID)/' \
+        -e 's/^(Num +Type +Disp Enb Address) +What$/\1 What/' \
+        -e 's/^([0-9]+ +[a-z][a-z ]*[a-z] +(keep|del|dis) +[yn]) +(0x[0-9a-f]+ in )?/\1 \3/' \
+        -e 's/^([0-9]+ .* [yn] )0x[0-9a-f]+ in /\1ADDR in /' |
+        awk '
+            # N6: frames below main
+            /^#[0-9]+ / { if (past_main) next; if ($0 ~ / main \(\) at /) past_main = 1; print; next }
+            { past_main = 0; print }'
+}
+normalise gdb <"$work/gdb.raw" >"$work/gdb.txt"
+normalise wdb <"$work/wdb.raw" >"$work/wdb.txt"
+if [ -n "${VS_GDB_KEEP:-}" ]; then
+    mkdir -p "$VS_GDB_KEEP" && cp "$work"/*.raw "$work"/*.txt "$work/cmds" "$VS_GDB_KEEP"/
+fi
+
+fail=0
+n=$(grep -c . "$work/gdb.txt")
+# Guard against two sessions that failed the same way: gdb must have run
+# the program to its end and hit breakpoints.
+if ! grep -q '^\[Inferior 1 (process PID) exited' "$work/gdb.txt" ||
+    ! grep -q '^Breakpoint [0-9]*, ' "$work/gdb.txt"; then
+    echo "FAIL: the gdb session did not run the program to its end:"
+    cat "$work/gdb.raw"
+    fail=1
+fi
+if ! diff -u --label "gdb ($(basename "$gdb"), native $cc -O0)" --label "wdb ($(basename "$wasm"))" \
+    "$work/gdb.txt" "$work/wdb.txt"; then
+    echo "FAIL: wdb and gdb transcripts differ (- gdb, + wdb) after normalisation"
+    fail=1
+fi
+[ $fail = 0 ] && echo "PASS: wdb and gdb print the same $n lines ($(basename "$wasm"))"
+exit $fail
