@@ -13,11 +13,17 @@
  *     for a native program that crashed with abort(), so scripts and CI treat
  *     a trap like a crash; no ordinary WASI program exits with it.
  *
- * Options live in one table (opt_table) with their argument and help text;
- * the debugger options are already in it and answer "not supported yet"
- * until the debug engine and the stub are wired in here.
+ * Options live in one table (opt_table) with their argument and help text.
+ *
+ * Core dumps (--core-on-trap=PATH or WDB_CORE_ON_TRAP=PATH): written at the
+ * trap, while the frames are live, by wdb_core.c. Without a debugger a debug
+ * hook of our own does it; it costs nothing while the program runs (the
+ * interpreter looks at the hook only at a trap, at entry stops it was asked
+ * for and at interrupts). With a debugger the engine owns the hook and
+ * wdb_debug.c calls us back at the trap stop.
  */
 #include "wdb/runtime.h"
+#include "wdb_core.h"
 #include "wdb_debug.h"
 
 #include <errno.h>
@@ -27,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #ifndef WDB_VERSION
 #define WDB_VERSION "0.0.0"
@@ -49,6 +56,7 @@ typedef struct run_opts {
     const char *invoke; /* NULL: run _start */
     wdbg_opts dbg;
     bool debug;         /* some debugger option was given */
+    const char *core_path; /* --core-on-trap or WDB_CORE_ON_TRAP; NULL: none */
     const char *module_path;
     int prog_argc;          /* module path + its arguments */
     char **prog_argv;
@@ -271,13 +279,14 @@ static int opt_gdb_log(run_opts *o, const char *name, const char *value)
     return 0;
 }
 
-/* Options of later features: parsed, then refused. */
-static int opt_not_yet(run_opts *o, const char *name, const char *value)
+static int opt_core_on_trap(run_opts *o, const char *name, const char *value)
 {
-    (void)o;
-    (void)value;
-    cli_error("%s: not supported yet", name);
-    return -1;
+    if (!*value) {
+        cli_error("%s: needs a file name", name);
+        return -1;
+    }
+    o->core_path = value;
+    return 0;
 }
 
 static const opt_def opt_table[] = {
@@ -305,8 +314,8 @@ static const opt_def opt_table[] = {
     {"gdb-allow-remote", 0, ARG_NONE, opt_gdb_allow_remote, NULL,
      "allow a non-loopback debugger address (anyone\nwho connects controls the program)"},
     {"gdb-log", 0, ARG_REQUIRED, opt_gdb_log, "FILE", "log every debugger packet to FILE"},
-    {"core-on-trap", 0, ARG_REQUIRED, opt_not_yet, "PATH",
-     "write a core dump to PATH when the program\ntraps (not supported yet)"},
+    {"core-on-trap", 0, ARG_REQUIRED, opt_core_on_trap, "PATH",
+     "write a core dump (Wasm coredump format) to\nPATH when the program traps; the environment\nvariable WDB_CORE_ON_TRAP=PATH does the same"},
     {"help", 'h', ARG_NONE, opt_help, NULL, "show this help"},
     {"version", 0, ARG_NONE, opt_version, NULL, "show the version"},
 };
@@ -604,14 +613,67 @@ static wr_func *export_func(wr_instance *inst, const char *name)
     return ext.of.func;
 }
 
+/* ---------------------------------------------------------- core dumps */
+
+/* The core dump of this run: written once, at the first trap. */
+typedef struct core_ctx {
+    const char *path;        /* NULL: no core wanted */
+    const char *module_path;
+    wr_module *mod;
+    wr_instance *inst;       /* NULL until wr_instance_new returned it */
+    bool attempted;
+    bool ok;
+    char err[256];
+    double ms;               /* wall time of the write */
+} core_ctx;
+
+/* Writes the core now: at the trap (inside a debug hook) when possible,
+ * else after the call unwound (see wcore_write for what is then lost). */
+static void core_write(core_ctx *c, wr_store *store)
+{
+    struct timespec t0, t1;
+    if (!c->path || c->attempted) return;
+    c->attempted = true;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    c->ok = wcore_write(store, c->mod, c->inst, c->module_path, c->path, c->err,
+                        sizeof c->err) == 0;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    c->ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+}
+
+/* The debug hook when no debugger is attached: only traps matter. */
+static void core_hook(wr_store *store, const wr_debug_event *ev, wr_debug_resume *resume,
+                      void *user)
+{
+    if (ev->reason == WR_DEBUG_TRAP) core_write(user, store);
+    resume->action = WR_DEBUG_CONTINUE;
+}
+
+/* wdbg_opts.on_trap: the trap stop of a debugged program. */
+static void core_on_debug_trap(void *user, wr_store *store) { core_write(user, store); }
+
+/* The last line of a trap report. WDB_CORE_TIMING=1 adds the write time. */
+static void report_core(const core_ctx *c)
+{
+    if (!c->attempted) return;
+    if (c->ok)
+        fprintf(stderr, "wdb-run: core dumped to %s\n", c->path);
+    else
+        fprintf(stderr, "wdb-run: cannot write core %s: %s\n", c->path, c->err);
+    const char *t = getenv("WDB_CORE_TIMING");
+    if (t && *t && strcmp(t, "0") != 0)
+        fprintf(stderr, "wdb-run: core write took %.3f ms\n", c->ms);
+}
+
 /* Maps the outcome of a call to an exit status, reporting failures. */
 static int outcome(const run_opts *o, wr_status st, wr_store *store, wr_module *mod,
-                   const wr_error *err, wdbg *dbg)
+                   const wr_error *err, wdbg *dbg, core_ctx *core)
 {
     if (st == WR_ERR_TRAP && dbg && wdbg_killed(dbg)) {
         fflush(stdout);
         /* a debugger that started us (--gdb-fd) reports the kill itself */
         if (o->dbg.fd < 0) fprintf(stderr, "wdb-run: killed by the debugger\n");
+        report_core(core); /* a trap stop before the kill may have written one */
         return EXIT_KILLED;
     }
     switch (st) {
@@ -619,7 +681,12 @@ static int outcome(const run_opts *o, wr_status st, wr_store *store, wr_module *
     case WR_ERR_EXIT: return wr_store_exit_code(store) & 0xff; /* what a shell would see */
     case WR_ERR_TRAP:
         fflush(stdout);
+        /* no hook saw the trap (a debugger listening but not attached, a
+         * trap before the first frame): the frames have unwound, the
+         * memories and globals are still there */
+        core_write(core, store);
         report_trap(o->module_path, store, mod, err);
+        report_core(core);
         return EXIT_TRAP;
     default: report_error(o->module_path, err); return EXIT_ERROR;
     }
@@ -637,6 +704,7 @@ static int run(run_opts *o)
     wr_linker *linker;
     wr_val *args = NULL, *results = NULL;
     wdbg *dbg = NULL;
+    core_ctx core = {.path = o->core_path, .module_path = o->module_path};
     wr_error err;
     wr_status st;
     char msg[512];
@@ -669,13 +737,24 @@ static int run(run_opts *o)
         fprintf(stderr, "wdb-run: error: cannot set up WASI\n");
         goto done;
     }
+    core.mod = mod;
+    if (core.path) {
+        /* before instantiation: a trap in the start function counts too */
+        wr_debug_set_hook(store, core_hook, &core);
+    }
     if ((st = wr_instance_new(store, mod, linker, &inst, &err)) != WR_OK) {
         /* The start function may already have run and trapped or exited. */
-        status = outcome(o, st, store, mod, &err, dbg);
+        status = outcome(o, st, store, mod, &err, dbg, &core);
         goto done;
     }
     wr_instance_set_user(inst, wasi);
+    core.inst = inst;
     if (o->debug) {
+        if (core.path) {
+            /* the engine takes over the hook: it calls us at trap stops */
+            o->dbg.on_trap = core_on_debug_trap;
+            o->dbg.on_trap_user = &core;
+        }
         dbg = wdbg_start(&o->dbg, store, mod, inst, o->module_path, msg, sizeof msg);
         if (!dbg) {
             fprintf(stderr, "wdb-run: error: debugger: %s\n", msg);
@@ -692,7 +771,7 @@ static int run(run_opts *o)
             goto done;
         }
         st = wr_func_call(start, NULL, 0, NULL, 0, &err);
-        status = outcome(o, st, store, mod, &err, dbg);
+        status = outcome(o, st, store, mod, &err, dbg, &core);
         goto done;
     }
 
@@ -707,7 +786,7 @@ static int run(run_opts *o)
     if (init) {
         st = wr_func_call(init, NULL, 0, NULL, 0, &err);
         if (st != WR_OK) {
-            status = outcome(o, st, store, mod, &err, dbg);
+            status = outcome(o, st, store, mod, &err, dbg, &core);
             goto done;
         }
     }
@@ -741,7 +820,7 @@ static int run(run_opts *o)
     if (st == WR_OK)
         for (uint32_t i = 0; i < ft->nresults; i++)
             print_val(&results[i]);
-    status = outcome(o, st, store, mod, &err, dbg);
+    status = outcome(o, st, store, mod, &err, dbg, &core);
 
 done:
     fflush(stdout);
@@ -778,6 +857,8 @@ int main(int argc, char **argv)
         printf("wdb-run %s\n", WDB_VERSION);
         status = 0;
     } else {
+        const char *env = getenv("WDB_CORE_ON_TRAP"); /* the option wins */
+        if (!o.core_path && env && *env) o.core_path = env;
         status = run(&o);
     }
     if (o.dirs)

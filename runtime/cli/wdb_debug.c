@@ -51,6 +51,7 @@ struct wdbg {
     int listen_fd;
     int first_fd; /* the connection accepted before the program started */
     pthread_t thread;
+    pthread_t program_thread; /* the one running Wasm (wdbg_start's caller) */
     bool thread_started;
     volatile bool stopping;
     volatile bool killed; /* a debugger asked for kill */
@@ -334,9 +335,18 @@ static int t_region(void *user, uint64_t addr, uint64_t *start, uint64_t *size, 
     return 0;
 }
 
+/* The engine's listener. On the program's thread at a trap stop it first
+ * runs opts.on_trap: the engine calls it from its hook, so the frames are
+ * still live, and the stub has not been woken yet. */
 static void wake(void *user)
 {
     wdbg *d = user;
+    if (d->opts.on_trap && pthread_equal(pthread_self(), d->program_thread)) {
+        wde_stop s;
+        wde_get_stop(d->eng, &s);
+        if (s.state == WDE_STOPPED && s.reason == WR_DEBUG_TRAP)
+            d->opts.on_trap(d->opts.on_trap_user, d->store);
+    }
     char b = 1;
     (void)!write(d->wake[1], &b, 1);
 }
@@ -398,6 +408,7 @@ wdbg *wdbg_start(const wdbg_opts *opts, wr_store *store, wr_module *mod, wr_inst
         return NULL;
     }
     d->opts = *opts;
+    d->program_thread = pthread_self();
     d->store = store;
     d->mod = mod;
     d->bytes = wr_module_bytes(mod, &d->len);

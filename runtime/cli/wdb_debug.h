@@ -25,6 +25,12 @@ typedef struct wdbg_opts {
     bool listen;           /* run at once, accept debuggers later (again after detach) */
     bool allow_remote;     /* allow a non-loopback TCP address */
     const char *log_path;  /* packet log, or NULL */
+    /* Called when the program traps while a debugger is attached, on the
+     * program's thread inside the runtime's debug hook (frames live, the
+     * wr_debug_* inspection calls valid), before the debugger hears of the
+     * stop; NULL for none. wdb-run writes its core dump here. */
+    void (*on_trap)(void *user, wr_store *store);
+    void *on_trap_user;
 } wdbg_opts;
 
 /* Sets up debugging of inst. Without opts->listen it waits for the first
