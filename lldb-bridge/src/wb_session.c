@@ -6,6 +6,7 @@
 #define _GNU_SOURCE /* pipe2, accept4-style flags on socketpair */
 #include "wb_session.h"
 
+#include "wb_core.h"
 #include "wb_disasm.h"
 #include "wb_loc.h"
 
@@ -38,6 +39,7 @@ struct wb_session {
     FILE *log;
 
     wb_rsp *rsp;
+    wb_core *core; /* post-mortem: the state comes from here, not a stub */
     pid_t pid;
     pid_t last_pid; /* of the last program started, for messages after it ended */
     uint32_t module_id;
@@ -182,6 +184,7 @@ void wb_session_free(wb_session *s)
         wb_session_kill(s, &e);
     }
     disconnect(s);
+    wb_core_close(s->core);
     for (size_t i = 0; i < s->nbps; i++) bp_free(s->bps[i]);
     free(s->bps);
     free(s->inserted);
@@ -298,9 +301,62 @@ static const char *find_runtime(char *buf, size_t cap)
     return "wdb-run"; /* from PATH */
 }
 
+/* ------------------------------------------------------------ core files */
+
+static wb_status load_pcs(wb_session *s, wb_error *err);
+
+wb_status wb_session_open_core(wb_session *s, const char *core_path, char *warning,
+                               size_t warning_len, wb_error *err)
+{
+    if (warning_len) warning[0] = 0;
+    if (s->rsp) return wb_fail(err, "a program is being debugged: kill or detach it first");
+    wb_core *c;
+    if (wb_core_open_file(core_path, &c, err) != WB_OK) return WB_ERROR;
+    size_t size;
+    const uint8_t *bytes = wb_wasm_bytes(s->wasm, &size);
+    wb_error check;
+    wb_status st = wb_core_check_module(c, bytes, size, s->path, &check);
+    if (st == WB_ERROR) {
+        wb_core_close(c);
+        return wb_fail(err, "%s: %s", core_path, check.msg);
+    }
+    if (st == WB_NOT_FOUND && warning_len) snprintf(warning, warning_len, "%s", check.msg);
+    if (wb_core_thread_count(c) == 0 || wb_core_frame_count(c, 0) == 0) {
+        wb_core_close(c);
+        return wb_fail(err, "%s: the core file has no stack frames", core_path);
+    }
+    wb_core_close(s->core);
+    s->core = c;
+    s->state = WB_PROC_STOPPED;
+    frames_clear(s);
+    s->stop_pc_valid = false;
+    wb_error e;
+    if (load_pcs(s, &e) == WB_OK && s->nphys) {
+        s->stop_pc_valid = code_off_of(s, s->pcs[0], &s->stop_pc);
+    }
+    return WB_OK;
+}
+
+bool wb_session_is_core(const wb_session *s) { return s->core != NULL; }
+const char *wb_session_core_trap(const wb_session *s)
+{
+    return s->core ? wb_core_trap_message(s->core) : NULL;
+}
+const char *wb_session_core_executable(const wb_session *s)
+{
+    return s->core ? wb_core_executable(s->core) : NULL;
+}
+
 wb_status wb_session_launch(wb_session *s, const wb_launch *l, wb_error *err)
 {
     if (s->rsp) return wb_fail(err, "the program is already running (kill it first)");
+    if (s->core) {
+        /* running the program replaces the core's state, as in gdb */
+        wb_core_close(s->core);
+        s->core = NULL;
+        s->state = WB_PROC_NONE;
+        frames_clear(s);
+    }
     char found[PATH_MAX + 16];
     const char *runtime = l->runtime ? l->runtime : find_runtime(found, sizeof found);
     int sv[2];
@@ -851,11 +907,49 @@ oom:
 
 /* --------------------------------------------------------------- frames */
 
+/* The offset after the call instruction at `off` (call, call_indirect and
+ * their return_ forms); off + 1 for anything else. */
+static wb_code_off after_call(const wb_session *s, wb_code_off off)
+{
+    const uint8_t *code = wb_wasm_code(s->wasm);
+    uint32_t size = wb_wasm_code_size(s->wasm);
+    if (!code || off >= size) return off + 1;
+    uint8_t op = code[off];
+    int lebs = op == 0x10 || op == 0x12 ? 1 : op == 0x11 || op == 0x13 ? 2 : 0;
+    if (!lebs) return off + 1;
+    wb_code_off p = off + 1;
+    for (int k = 0; k < lebs; k++) {
+        int bytes = 0;
+        while (p < size && (code[p] & 0x80) && bytes < 5) p++, bytes++;
+        if (p >= size) return off + 1;
+        p++;
+    }
+    return p;
+}
+
 static wb_status load_pcs(wb_session *s, wb_error *err)
 {
     if (!s->pcs && !(s->pcs = malloc(MAX_PHYS_FRAMES * sizeof *s->pcs)))
         return wb_fail(err, "out of memory");
     size_t n = 0;
+    if (s->core) {
+        /* a core frame is a function index and an offset in its body */
+        size_t nf = wb_core_frame_count(s->core, 0);
+        uint32_t nimp = wb_wasm_import_func_count(s->wasm);
+        for (size_t i = 0; i < nf && n < MAX_PHYS_FRAMES; i++) {
+            const wb_core_frame *f = wb_core_frame_at(s->core, 0, i);
+            const wb_func *fn = f->func >= nimp && f->func - nimp < wb_wasm_func_count(s->wasm)
+                                    ? wb_wasm_func(s->wasm, f->func - nimp) : NULL;
+            /* outside the module's code: an address no frame lookup knows */
+            wb_code_off off = fn ? fn->start + f->code_offset : 0;
+            /* a caller's frame records its call; live stops report the
+             * return address: show the same pcs either way */
+            if (fn && i > 0) off = after_call(s, off);
+            s->pcs[n++] = fn ? code_addr(s, off) : UINT64_MAX;
+        }
+        s->nphys = n;
+        return WB_OK;
+    }
     int rc = wb_rsp_call_stack(s->rsp, s->pcs, MAX_PHYS_FRAMES, &n);
     if (rc == -ENOTSUP && s->stop_pc_valid) {
         /* a stub without qWasmCallStack: the innermost frame only */
@@ -893,6 +987,7 @@ static wb_status load_frames(wb_session *s, wb_error *err)
         memset(&f, 0, sizeof f);
         f.pub.phys = p;
         f.pub.has_pc = code_off_of(s, s->pcs[p], &f.pub.pc);
+        /* a caller's pc is its return address: look up the call before it */
         f.pub.lookup_pc = p > 0 && f.pub.pc > 0 ? f.pub.pc - 1 : f.pub.pc;
         f.pub.function = "??";
         wb_error e;
@@ -972,6 +1067,7 @@ const wb_frame *wb_session_frame(wb_session *s, size_t i)
 
 int wb_session_read_memory(wb_session *s, uint64_t addr, void *buf, size_t len)
 {
+    if (s->core) return wb_core_read_memory(s->core, 0, 0, addr, buf, len);
     if (!s->rsp) return -ESRCH;
     if (addr > UINT32_MAX || len > UINT32_MAX - addr + 1) return -EFAULT;
     size_t got;
@@ -982,6 +1078,7 @@ int wb_session_read_memory(wb_session *s, uint64_t addr, void *buf, size_t len)
 
 int wb_session_write_memory(wb_session *s, uint64_t addr, const void *buf, size_t len)
 {
+    if (s->core) return -EROFS;
     if (!s->rsp) return -ESRCH;
     if (addr > UINT32_MAX || len > UINT32_MAX - addr + 1) return -EFAULT;
     return wb_rsp_write(s->rsp, mem_addr(s, addr), buf, len);
@@ -990,6 +1087,23 @@ int wb_session_write_memory(wb_session *s, uint64_t addr, const void *buf, size_
 int wb_session_wasm_value(wb_session *s, const char *what, size_t phys, uint32_t index,
                           uint64_t *value)
 {
+    if (s->core) {
+        if (phys >= wb_core_frame_count(s->core, 0)) return -EINVAL;
+        const wb_core_frame *f = wb_core_frame_at(s->core, 0, phys);
+        wb_core_value v;
+        if (strcmp(what, "Global") == 0) {
+            if (wb_core_global(s->core, f->instance, index, &v) != WB_OK) return -EINVAL;
+        } else if (strcmp(what, "Local") == 0) {
+            if (index >= f->nlocals) return -EINVAL;
+            v = f->locals[index];
+        } else {
+            if (index >= f->nstack) return -EINVAL;
+            v = f->stack[index];
+        }
+        if (v.type == WB_CORE_MISSING) return -ENODATA; /* the runtime did not keep it */
+        *value = v.bits;
+        return 0;
+    }
     if (!s->rsp) return -ESRCH;
     uint8_t b[16];
     size_t n;
@@ -1211,7 +1325,7 @@ unsigned wb_session_record(wb_session *s, const wb_value *v) { return wb_eval_re
 wb_status wb_session_watch(wb_session *s, wb_bp_type type, const char *expr, size_t frame,
                            const wb_bp **out, wb_error *err)
 {
-    if (s->state != WB_PROC_STOPPED)
+    if (s->state != WB_PROC_STOPPED || !s->rsp)
         return wb_fail(err, "Cannot watch an expression without a running program.");
     if (!wb_rsp_features_of(s->rsp)->watchpoints)
         return wb_fail(err, "The stub does not support watchpoints.");

@@ -72,6 +72,19 @@ wb_status wb_session_launch(wb_session *s, const wb_launch *l, wb_error *err);
 /* Connects to a stub at HOST:PORT (a device, or wdb-run -g/--gdb-listen)
  * and stops the program (it may be running: it is interrupted). */
 wb_status wb_session_attach(wb_session *s, const char *host_port, wb_error *err);
+/* Post-mortem: opens a core file (WebAssembly tool-conventions
+ * Coredump.md) of this module. The session is then stopped at the trap,
+ * read-only: frames, variables and memory come from the core; run control
+ * says "The program is not being run.". A core of another module is an
+ * error (checked by wdb's module hash, or by name with *warning set when
+ * the core has no hash and its module name differs). */
+wb_status wb_session_open_core(wb_session *s, const char *core_path, char *warning,
+                               size_t warning_len, wb_error *err);
+/* Whether the session shows a core file, and its trap message (or NULL)
+ * and executable name. */
+bool wb_session_is_core(const wb_session *s);
+const char *wb_session_core_trap(const wb_session *s);
+const char *wb_session_core_executable(const wb_session *s);
 /* Lets the program run on without us / ends it. */
 wb_status wb_session_detach(wb_session *s, wb_error *err);
 wb_status wb_session_kill(wb_session *s, wb_error *err);

@@ -445,6 +445,12 @@ bool wb_wasm_has_code(const wb_wasm *w) { return w->has_code; }
 wb_file_off wb_wasm_code_offset(const wb_wasm *w) { return w->code_offset; }
 uint32_t wb_wasm_code_size(const wb_wasm *w) { return w->code_size; }
 
+const uint8_t *wb_wasm_bytes(const wb_wasm *w, size_t *size)
+{
+    *size = w->size;
+    return w->bytes;
+}
+
 const uint8_t *wb_wasm_code(const wb_wasm *w)
 {
     return w->has_code ? w->bytes + w->code_offset : NULL;

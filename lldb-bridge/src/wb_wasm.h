@@ -73,6 +73,8 @@ wb_status wb_wasm_custom_section(const wb_wasm *w, const char *name, const uint8
 bool wb_wasm_has_code(const wb_wasm *w);
 wb_file_off wb_wasm_code_offset(const wb_wasm *w);
 uint32_t wb_wasm_code_size(const wb_wasm *w);
+/* The whole module's bytes (*size of them); they live as long as `w`. */
+const uint8_t *wb_wasm_bytes(const wb_wasm *w, size_t *size);
 /* The Code section's contents (code offset 0 at [0], wb_wasm_code_size
  * bytes), or NULL without one. Lives as long as `w`. */
 const uint8_t *wb_wasm_code(const wb_wasm *w);

@@ -265,6 +265,24 @@ int main(int argc, char **argv)
      * (`wdb`, `wdb app.wasm`, `wdb -batch -ex ... --args app.wasm ...`) */
     const command *c = argc >= 2 ? find_command(argv[1]) : NULL;
     if (c) return c->run(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "core") == 0) {
+        /* `wdb core CORE APP.wasm [OPTIONS]` is `wdb -c CORE [OPTIONS] APP.wasm` */
+        if (argc < 4) {
+            fprintf(stderr, "usage: wdb core CORE APP.wasm [-ex CMD]...\n");
+            return 2;
+        }
+        char **v = calloc((size_t)argc + 2, sizeof *v);
+        if (!v) return 1;
+        int k = 0;
+        v[k++] = argv[0];
+        v[k++] = "-c";
+        v[k++] = argv[2];
+        for (int i = 4; i < argc; i++) v[k++] = argv[i];
+        v[k++] = argv[3];
+        int rc = wdb_cli_main(k, v);
+        free(v);
+        return rc;
+    }
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         int rc = wdb_cli_main(argc, argv);
         printf("\n");

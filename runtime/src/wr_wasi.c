@@ -254,14 +254,16 @@ struct wr_wasi {
     int exit_code;          /* last proc_exit seen by wr_wasi_call_raw */
 };
 
-/* One call in progress: the context, the guest memory, and proc_exit's
- * request (the only function that does not return an errno). */
+/* One call in progress: the context, the guest memory, and the requests
+ * of the two functions that end the program instead of returning an
+ * errno: proc_exit, and proc_raise of a terminating signal. */
 struct wasi_call {
     wr_wasi *w;
     uint8_t *mem;
     uint64_t memlen;
     bool exiting;
     int exit_code;
+    int raised; /* proc_raise: the signal, 0 for none */
 };
 
 /* ------------------------------------------------ guest memory access */
@@ -1725,11 +1727,18 @@ static uint16_t wasi_proc_exit(wasi_call *c, const uint64_t *a)
     return WASI_ESUCCESS;
 }
 
+/* A Wasm program has no signal handlers the host could run, so a signal
+ * whose default action ends a process ends the program: a trap in the host
+ * call (WR_TRAP_HOST), which a debugger and a core file see like any other.
+ * Signals that default to being ignored (WASI numbering: CHLD 17, CONT 18,
+ * URG 23, WINCH 28) and signal 0 do nothing; unknown numbers are EINVAL. */
 static uint16_t wasi_proc_raise(wasi_call *c, const uint64_t *a)
 {
-    (void)c;
-    (void)a;
-    return WASI_ENOTSUP; /* signals do not exist for a Wasm program */
+    uint32_t sig = A32(0);
+    if (sig > 30) return WASI_EINVAL;
+    if (sig == 0 || sig == 17 || sig == 18 || sig == 23 || sig == 28) return WASI_ESUCCESS;
+    c->raised = (int)sig;
+    return WASI_ESUCCESS;
 }
 
 static uint16_t wasi_sched_yield(wasi_call *c, const uint64_t *a)
@@ -1830,7 +1839,7 @@ static wr_status wasi_trampoline(wr_instance *caller, void *user, const uint64_t
                                  uint64_t *results)
 {
     const wasi_binding *b = user;
-    wasi_call c = {b->w, NULL, 0, false, 0};
+    wasi_call c = {b->w, NULL, 0, false, 0, 0};
     /* No memory: every pointer is out of bounds and gets EFAULT. */
     wr_memory *m = caller ? wr_instance_memory(caller, 0) : NULL;
     if (m) {
@@ -1840,6 +1849,8 @@ static wr_status wasi_trampoline(wr_instance *caller, void *user, const uint64_t
     wasi_run(b->def, &c, args, results);
     if (c.exiting)
         return wr_exit(caller, c.exit_code);
+    if (c.raised)
+        return wr_trap_host(caller, "signal %d raised (proc_raise)", c.raised);
     return WR_OK;
 }
 
@@ -2038,12 +2049,13 @@ wr_status wr_wasi_call_raw(wr_wasi *w, const char *name, uint8_t *mem, uint64_t 
     for (size_t i = 0; i < WASI_NDEFS; i++) {
         if (strcmp(wasi_defs[i].name, name) != 0)
             continue;
-        wasi_call c = {w, mem, mem ? memlen : 0, false, 0};
+        wasi_call c = {w, mem, mem ? memlen : 0, false, 0, 0};
         wasi_run(&wasi_defs[i], &c, args, results);
         if (c.exiting) {
             w->exit_code = c.exit_code;
             return WR_ERR_EXIT;
         }
+        if (c.raised) return WR_ERR_TRAP;
         return WR_OK;
     }
     return WR_NOT_FOUND;

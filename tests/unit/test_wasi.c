@@ -698,7 +698,13 @@ static void test_misc(t_ctx *t)
     CHECK_EQ(t, wr_wasi_exit_code(t->w), 7);
     CHECK_EQ(t, wr_wasi_call_raw(t->w, "no_such_function", t->mem, MEMLEN, args, res),
              WR_NOT_FOUND);
-    CHECK_EQ(t, call(t, "proc_raise", 1, U(6)), E_NOTSUP);
+    /* proc_raise: a terminating signal ends the program (a trap); ignored
+     * signals and 0 do nothing; unknown numbers are EINVAL */
+    args[0] = 6;
+    CHECK_EQ(t, wr_wasi_call_raw(t->w, "proc_raise", t->mem, MEMLEN, args, res), WR_ERR_TRAP);
+    CHECK_EQ(t, call(t, "proc_raise", 1, U(17)), E_OK);
+    CHECK_EQ(t, call(t, "proc_raise", 1, U(0)), E_OK);
+    CHECK_EQ(t, call(t, "proc_raise", 1, U(99)), E_INVAL);
     CHECK_EQ(t, call(t, "sched_yield", 0), E_OK);
     CHECK_EQ(t, call(t, "sock_recv", 6, U(0), U(0), U(0), U(0), U(0), U(0)), E_NOTSUP);
     CHECK_EQ(t, call(t, "sock_send", 5, U(0), U(0), U(0), U(0), U(0)), E_NOTSUP);

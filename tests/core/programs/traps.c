@@ -12,6 +12,7 @@
  *   deep     unbounded recursion: call stack exhausted
  *   null     an indirect call through a null function pointer
  *   mistyped an indirect call through a pointer of the wrong type
+ *   raise    a trap inside a host call: WASI proc_raise(SIGABRT)
  * Each trapping function is noinline so the innermost frame is known by
  * name; the volatile globals keep the compiler from seeing the trap.
  */
@@ -77,6 +78,15 @@ __attribute__((noinline)) int call_mistyped(int x)
     return (int)f((double)x, 1.0);
 }
 
+/* WASI's proc_raise, declared by hand (wasi-libc no longer does) */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("proc_raise"))) int
+wasi_proc_raise(int sig);
+
+__attribute__((noinline)) int raise_abort(int sig)
+{
+    return wasi_proc_raise(sig);
+}
+
 int main(int argc, char **argv)
 {
     const char *what = argc > 1 ? argv[1] : "div";
@@ -92,6 +102,7 @@ int main(int argc, char **argv)
     if (strcmp(what, "deep") == 0) return recurse(1);
     if (strcmp(what, "null") == 0) return call_null(3);
     if (strcmp(what, "mistyped") == 0) return call_mistyped(4);
+    if (strcmp(what, "raise") == 0) return raise_abort(6);
     printf("no trap\n");
     return 0;
 }

@@ -1,0 +1,63 @@
+#!/bin/bash
+# A CI crash report and its core file, for one kind of trap:
+#   1. `wdb -batch --annotate=github -ex run -ex bt -ex 'info locals'` with
+#      WDB_CORE_ON_TRAP set (the harness needs no other change): exit status
+#      134, the trap named, frame #0 in the trapping function at the line of
+#      the trapping statement, main at the line of its call, every frame
+#      down to main with a function name and file:line, a GitHub ::error
+#      line on that source line, and the core file written;
+#   2. `wdb -c CORE APP.wasm` (post-mortem): the same backtrace and locals,
+#      line for line, as the live stop.
+#   crash-report.sh WDB WDB_RUN APP.wasm SOURCE.c KIND MESSAGE FUNC FUNC_LINE_TEXT MAIN_LINE_TEXT
+#     FUNC_LINE_TEXT / MAIN_LINE_TEXT: fixed strings found in SOURCE.c on
+#     the lines where frame #0 and main must be ("-" for no check).
+set -u
+wdb=$1 runtime=$2 wasm=$3 src=$4 kind=$5 msg=$6 func=$7 fline_text=$8 mline_text=$9
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+line_of() { grep -nF -- "$1" "$src" | head -1 | cut -d: -f1; }
+marks=(-ex 'echo ==bt==\n' -ex bt -ex 'echo ==locals==\n' -ex 'info locals' -ex 'frame 1'
+       -ex 'info locals' -ex 'echo ==end==\n')
+cd "$work"
+ln -s "$(realpath "$wasm")" app.wasm
+WDB_CORE_ON_TRAP=$work/app.core WDB_RUN=$runtime timeout 120 "$wdb" -batch --annotate=github \
+    --runtime-arg=--max-call-depth=300 -ex run "${marks[@]}" --args app.wasm "$kind" \
+    >live.out 2>&1
+rc=$?
+[ $rc = 134 ] || bad "live: exit status $rc, expected 134"
+grep -qF "Program stopped by a Wasm trap: $msg" live.out || bad "live: trap not named ($msg)"
+f0=$(sed -n '/^==bt==$/,/^==locals==$/p' live.out | grep -m1 '^#0 ')
+case "$f0" in *" $func ("*) ;; *) bad "live: frame #0 is not $func: $f0" ;; esac
+if [ "$fline_text" != - ]; then
+    want=$(line_of "$fline_text")
+    case "$f0" in *"/$(basename "$src"):$want") ;; *) bad "live: frame #0 not at line $want: $f0" ;; esac
+    grep -q "^::error file=.*$(basename "$src"),line=$want,title=Wasm trap::" live.out ||
+        bad "live: no GitHub ::error line for $(basename "$src"):$want"
+fi
+if [ "$mline_text" != - ]; then
+    want=$(line_of "$mline_text")
+    grep -qE "^#[0-9]+ +0x[0-9a-f]+ in main \(.*\) at .*/$(basename "$src"):$want$" live.out ||
+        bad "live: main is not at line $want"
+fi
+# every frame from #0 to main names a function and a file:line
+sed -n '/^==bt==$/,/^==locals==$/p' live.out | grep '^#' | sed '/ in main (/q' > frames
+[ -s frames ] || bad "live: no frames"
+while IFS= read -r f; do
+    case "$f" in *" at "*":"[0-9]*) ;; *) bad "live: frame without file:line: $f" ;; esac
+    case "$f" in *" ?? ("*) bad "live: frame without a function name: $f" ;; esac
+done < <(grep -v ' in abort (\| in __assert_fail (' frames)
+[ -s app.core ] || bad "no core file written"
+# post-mortem: the same backtrace and locals
+timeout 60 "$wdb" -batch "${marks[@]}" -c app.core app.wasm > pm.out 2>&1 || bad "post-mortem: wdb failed"
+grep -qF "Program terminated with a Wasm trap: $msg" pm.out || bad "post-mortem: trap not named"
+sed -n '/^==bt==$/,/^==end==$/p' live.out > live.sec
+sed -n '/^==bt==$/,/^==end==$/p' pm.out > pm.sec
+if ! diff -u live.sec pm.sec; then bad "post-mortem bt/locals differ from the live stop (- live, + core)"; fi
+if [ $fail != 0 ]; then
+    echo "--- live:"; cat live.out; echo "--- post-mortem:"; cat pm.out
+else
+    echo "PASS: $kind: $(wc -l < frames) frames to main, core $(stat -c %s app.core) bytes"
+fi
+exit $fail
