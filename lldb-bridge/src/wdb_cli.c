@@ -2194,9 +2194,17 @@ int wdb_cli_main(int argc, char **argv)
     const char *core_path = NULL;
     int i = 1;
     if (!todo) return 1;
+    /* Options may come before or after the program, as getopt permutes
+     * them for gdb; words that are not options are the program and its
+     * arguments; `--args` ends the options. */
+    bool args_mode = false;
     for (; i < argc; i++) {
         const char *a = argv[i];
-        if (a[0] != '-' || !a[1]) break;
+        if (a[0] != '-' || !a[1]) {
+            if (!program) program = a;
+            else push_str(&c.args, &c.nargs, a);
+            continue;
+        }
         if (a[1] == '-' && a[2] != '-' && a[2]) a++; /* --batch == -batch */
         if (strcmp(a, "-ex") == 0 || strcmp(a, "-eval-command") == 0) {
             if (++i >= argc) {
@@ -2224,6 +2232,7 @@ int wdb_cli_main(int argc, char **argv)
             quiet = true;
         } else if (strcmp(a, "-args") == 0) {
             i++;
+            args_mode = true;
             break;
         } else if (strcmp(a, "-c") == 0 || strcmp(a, "-core") == 0) {
             if (++i >= argc) {
@@ -2269,8 +2278,11 @@ int wdb_cli_main(int argc, char **argv)
             return 2;
         }
     }
-    if (i < argc) program = argv[i++];
-    for (; i < argc; i++) push_str(&c.args, &c.nargs, argv[i]);
+    if (args_mode) {
+        if (i < argc && !program) program = argv[i++];
+        else if (i < argc && program) push_str(&c.args, &c.nargs, argv[i++]);
+        for (; i < argc; i++) push_str(&c.args, &c.nargs, argv[i]);
+    }
     if (!quiet && !c.batch)
         printf("wdb %s: a source-level debugger for WebAssembly.\nType \"help\" for a list of "
                "commands.\n", WDB_VERSION);
