@@ -397,11 +397,12 @@ static void report_stop(cli *c, wb_stop *st)
     c->trapped = false;
     switch (st->why) {
     case WB_WHY_EXITED:
-        if (st->exit_code == 0)
-            printf("[Inferior 1 (process %d) exited normally]\n", (int)wb_session_pid(c->s));
+        if (wb_session_pid(c->s))
+            printf("[Inferior 1 (process %d) ", (int)wb_session_pid(c->s));
         else
-            printf("[Inferior 1 (process %d) exited with code %02o]\n", (int)wb_session_pid(c->s),
-                   (unsigned)st->exit_code);
+            printf("[Inferior 1 (remote) ");
+        if (st->exit_code == 0) printf("exited normally]\n");
+        else printf("exited with code %02o]\n", (unsigned)st->exit_code);
         c->exited = true;
         c->exit_code = st->exit_code;
         return;
@@ -1821,7 +1822,8 @@ static void cmd_kill(cli *c, const char *args, char fmt)
     int pid = (int)wb_session_pid(c->s);
     wb_error e;
     if (wb_session_kill(c->s, &e) != WB_OK) error_line(c, "%s", e.msg);
-    else printf("[Inferior 1 (process %d) killed]\n", pid);
+    else if (pid) printf("[Inferior 1 (process %d) killed]\n", pid);
+    else printf("[Inferior 1 (remote) killed]\n");
 }
 
 static void cmd_detach(cli *c, const char *args, char fmt)
@@ -1832,7 +1834,8 @@ static void cmd_detach(cli *c, const char *args, char fmt)
     int pid = (int)wb_session_pid(c->s);
     wb_error e;
     if (wb_session_detach(c->s, &e) != WB_OK) error_line(c, "%s", e.msg);
-    else printf("[Inferior 1 (process %d) detached]\n", pid);
+    else if (pid) printf("[Inferior 1 (process %d) detached]\n", pid);
+    else printf("[Inferior 1 (remote) detached]\n");
 }
 
 static void cmd_file(cli *c, const char *args, char fmt);
