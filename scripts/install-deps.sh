@@ -10,6 +10,7 @@ PKGS=(
   time                                                  # /usr/bin/time (bench/footprint.sh)
   wabt                                                  # wast2json for the spec suite
   libdwarf-dev libelf-dev libcjson-dev libwebsockets-dev
+  nodejs                                                # DAP tests (tests/dap: npm ci, node --test), vscode-extension/
   gdb
 )
 missing=()
@@ -20,4 +21,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# Debian's nodejs comes without npm (a package of its own); NodeSource's
+# includes it.
+if ! command -v npm >/dev/null; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm
 fi

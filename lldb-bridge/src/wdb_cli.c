@@ -7,10 +7,12 @@
  */
 #define _GNU_SOURCE
 #include "wdb_cli.h"
+#include "wdb_dap_stdio.h"
 
 #include "wb_disasm.h"
 #include "wb_linedit.h"
 #include "wb_session.h"
+#include "wdb_dap_ws.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -2186,6 +2188,9 @@ static bool push_str(char ***v, size_t *n, const char *s)
 
 int wdb_cli_main(int argc, char **argv)
 {
+    /* `wdb [OPTIONS] --dap`: the DAP server (wdb_dap_stdio.c) instead of the CLI */
+    for (int k = 1; k < argc && argv[k][0] == '-' && strcmp(argv[k], "--args") != 0; k++)
+        if (strcmp(argv[k], "--dap") == 0) return wdb_dap_stdio_main(argc, argv);
     cli c;
     memset(&c, 0, sizeof c);
     c.listsize = 10;
@@ -2266,6 +2271,15 @@ int wdb_cli_main(int argc, char **argv)
                 free(todo);
                 return 2;
             }
+        } else if (wb_dap_ws_is_option(argv[i])) {
+            /* `wdb --dap-ws`: the DAP websocket server reads the whole
+             * command line itself (wdb_dap_ws.c) */
+            free(todo);
+            free_args(c.args, c.nargs);
+            free_args(c.rt_args, c.nrt_args);
+            free(c.runtime);
+            if (c.log) fclose(c.log);
+            return wb_dap_ws_cli(argc, argv);
         } else if (strcmp(a, "-help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             free(todo);
