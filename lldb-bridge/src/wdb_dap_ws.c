@@ -67,7 +67,6 @@ typedef struct ws_conn {
     struct ws_conn *next; /* srv->conns */
     char *rx;             /* the message being assembled */
     size_t rx_len, rx_cap;
-    bool timer_armed;
     bool closing; /* we asked lws to close: say it once */
     /* Shared with the session's thread: under lock. */
     pthread_mutex_t lock;
@@ -210,10 +209,9 @@ static int ws_writeable(ws_conn *c, struct lws *wsi)
             lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, NULL, 0);
             return -1;
         }
-        if (!c->timer_armed) {
-            c->timer_armed = true;
-            lws_set_timer_usecs(wsi, WS_DONE_RECHECK_US);
-        }
+        /* (Re)scheduled after every drain: one look, shortly after the
+         * last output. */
+        lws_set_timer_usecs(wsi, WS_DONE_RECHECK_US);
         return 0;
     }
     /* Only the service thread consumes the queue, so m stays at its head
@@ -676,10 +674,7 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
         return ws_writeable(pss->c, wsi);
 
     case LWS_CALLBACK_TIMER:
-        if (pss->c) {
-            pss->c->timer_armed = false;
-            if (wb_dap_done(pss->c->dap)) lws_callback_on_writable(wsi);
-        }
+        if (pss->c && wb_dap_done(pss->c->dap)) lws_callback_on_writable(wsi);
         return 0;
 
     case LWS_CALLBACK_EVENT_WAIT_CANCELLED:

@@ -394,13 +394,13 @@ test('a client that vanishes mid-session does not disturb the others', () =>
     await launchToBreakpoint(gone);
     assert.equal(children(server.proc.pid).length, 1);
     gone.sendRaw(JSON.stringify({ seq: 99, type: 'request', command: 'threads' }));
-    gone.ws._socket.destroy(); // no close frame, mid-conversation
+    gone.ws.terminate(); // no close frame, mid-conversation
     await waitLog(server, /session 2 .*closed/);
     await waitNoChildren(server.proc.pid); // its program was ended
     // a half-sent message, then gone
     const half = await session(server.url);
     half.sendRaw('{"seq":1,"type":"request"', { fin: false });
-    half.ws._socket.destroy();
+    half.ws.terminate();
     await waitLog(server, /session 3 .*closed/);
     const next = await session(server.url);
     checkInitialize(await next.initialize());
