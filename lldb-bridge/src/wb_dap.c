@@ -33,8 +33,9 @@
  *     trap). Without a setExceptionBreakpoints request every trap stops.
  *   - evaluate in the debug console (context "repl") takes C expressions,
  *     and gdb's `p EXPR`, `print EXPR`, `p/FMT EXPR` (FMT one of x d u o t
- *     c f a s z); `-exec CMD` is refused with a message: the gdb-style CLI
- *     is not a library yet.
+ *     c f a s z), and wdb's gdb-style commands (`bt`, `info locals`,
+ *     `x/4xw &a`, `ptype`, `list`, `-exec CMD` to force one) run by the CLI
+ *     through wb_dap_opts.run_command; run control stays with the editor.
  *   - attach and launch continue after configurationDone unless
  *     stopOnEntry is true; a coreFile launch reports a stop with reason
  *     "exception" at the trapping frame.
@@ -136,6 +137,9 @@ struct wb_dap {
     void *user;
     FILE *log;
     char *runtime_opt;
+    /* the console's gdb-style commands (wb_dap_opts), or NULL */
+    char *(*run_command)(struct wb_session *s, size_t frame, const char *line);
+    bool (*is_command)(const char *line);
 
     pthread_mutex_t mu; /* the queue and `closing` */
     pthread_cond_t cv;
@@ -693,6 +697,14 @@ static bool frame_arg(wb_dap *d, const req *r, size_t *frame)
         return false;
     }
     *frame = (size_t)id - 1;
+    return true;
+}
+
+/* frame_arg without an error response: frame 0 for a bad frameId */
+static bool frame_arg_quiet(wb_dap *d, const req *r, size_t *frame)
+{
+    long long id = arg_int(r->args, "frameId", 0);
+    *frame = id > 0 && (unsigned long long)id <= wb_session_frame_count(d->s) ? (size_t)id - 1 : 0;
     return true;
 }
 
@@ -1338,14 +1350,17 @@ static void req_evaluate(wb_dap *d, const req *r)
     char fmt = fmt_of(r->args);
     while (*expr == ' ') expr++;
     if (repl) {
-        if (strncmp(expr, "-exec", 5) == 0 && (expr[5] == ' ' || !expr[5])) {
-            respond_error(d, r, "wdb commands are not available in the debug console yet: type a "
-                          "C expression, or p EXPR / p/FMT EXPR");
-            return;
+        bool forced = strncmp(expr, "-exec", 5) == 0 && (expr[5] == ' ' || !expr[5]);
+        if (forced) {
+            expr += 5;
+            while (*expr == ' ') expr++;
         }
         /* gdb's print: "p EXPR", "print EXPR", "p/x EXPR" */
         size_t w = strcspn(expr, " /");
-        if ((w == 1 && expr[0] == 'p') || (w == 5 && strncmp(expr, "print", 5) == 0)) {
+        bool printed = false;
+        if (!forced &&
+            ((w == 1 && expr[0] == 'p') || (w == 5 && strncmp(expr, "print", 5) == 0))) {
+            printed = true;
             const char *p = expr + w;
             if (*p == '/') {
                 if (!p[1] || !strchr("xduotcfasz", p[1]) || (p[2] && p[2] != ' ')) {
@@ -1358,6 +1373,39 @@ static void req_evaluate(wb_dap *d, const req *r)
             if (*p == ' ' || !*p) {
                 while (*p == ' ') p++;
                 expr = *p ? p : "$";
+            }
+        }
+        /* a wdb command: `-exec CMD` always; otherwise a line whose first
+         * word is a command and that is not an expression (`bt`, `info
+         * locals`, `x/4x &a`; but `x` alone is the variable x) */
+        if (d->run_command && !printed && (forced || (d->is_command && d->is_command(expr)))) {
+            bool as_command = forced;
+            if (!as_command) {
+                wb_value probe;
+                wb_error pe;
+                size_t pf = 0;
+                if (!stopped(d) || !frame_arg_quiet(d, r, &pf) ||
+                    wb_session_eval(d->s, pf, expr, &probe, &pe) != WB_OK)
+                    as_command = true;
+                else
+                    wb_value_free(&probe);
+            }
+            if (as_command) {
+                size_t cf = 0;
+                if (stopped(d)) frame_arg_quiet(d, r, &cf);
+                char *text = d->run_command(d->s, cf, expr);
+                if (!text) {
+                    respond_error(d, r, "out of memory");
+                    return;
+                }
+                size_t n = strlen(text);
+                while (n && text[n - 1] == '\n') text[--n] = 0;
+                cJSON *body = cJSON_CreateObject();
+                cJSON_AddStringToObject(body, "result", text);
+                cJSON_AddNumberToObject(body, "variablesReference", 0);
+                free(text);
+                respond(d, r, body);
+                return;
             }
         }
     }
@@ -2684,6 +2732,8 @@ wb_dap *wb_dap_new(const wb_dap_opts *opts, wb_dap_send_fn send, void *user)
     d->send = send;
     d->user = user;
     d->log = opts ? opts->log : NULL;
+    d->run_command = opts ? opts->run_command : NULL;
+    d->is_command = opts ? opts->is_command : NULL;
     d->lines1 = d->cols1 = true;
     d->trap_all = true;
     d->out_fd[0] = d->out_fd[1] = -1;

@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 typedef struct wb_dap wb_dap;
+struct wb_session;
 
 /* Sends one complete DAP message (a JSON object, not NUL-terminated). */
 typedef void (*wb_dap_send_fn)(void *user, const char *json, size_t len);
@@ -30,6 +31,12 @@ typedef struct wb_dap_opts {
                                       (path prefixes) from the command line;
                                       launch/attach may add their own */
     FILE *log;                /* every message in and out, or NULL */
+    /* The debug console's gdb-style commands (`bt`, `info locals`, `x/4x`):
+     * the front end that has them passes wdb_cli_run_command /
+     * wdb_cli_is_command (the library does not link the CLI). NULL: the
+     * console takes expressions only. */
+    char *(*run_command)(struct wb_session *s, size_t frame, const char *line);
+    bool (*is_command)(const char *line);
 } wb_dap_opts;
 
 /* Starts a session; NULL when out of memory. */

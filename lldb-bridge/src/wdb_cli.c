@@ -48,6 +48,8 @@ typedef enum fname_mode { FNAME_ABSOLUTE, FNAME_BASENAME } fname_mode;
 
 typedef struct cli {
     wb_session *s;
+    FILE *out, *err; /* stdout and stderr, or one memory stream (DAP console) */
+    bool borrowed;   /* s belongs to someone else (wdb_cli_run_command) */
     char *runtime;
     char **args; /* the program's arguments */
     size_t nargs;
@@ -103,15 +105,26 @@ static bool poll_interrupt(void *user)
 static void error_line(cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void error_line(cli *c, const char *fmt, ...)
 {
-    fflush(stdout);
+    fflush(c->out);
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vfprintf(c->err, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
-    fflush(stderr);
+    fputc('\n', c->err);
+    fflush(c->err);
     c->last_failed = true;
 }
+
+static void out(cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void out(cli *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(c->out, fmt, ap);
+    va_end(ap);
+}
+
+static void out_char(cli *c, int ch) { fputc(ch, c->out); }
 
 static char *skip_ws(const char *p)
 {
@@ -203,19 +216,19 @@ static void print_source_line(cli *c, const char *path, uint32_t line)
     if (!s) return;
     if (s->missing) {
         if (!s->reported) {
-            printf("%u\t%s: No such file or directory.\n", line, show_file(c, path));
+            out(c, "%u\t%s: No such file or directory.\n", line, show_file(c, path));
             s->reported = true;
         } else {
-            printf("%u\tin %s\n", line, show_file(c, path));
+            out(c, "%u\tin %s\n", line, show_file(c, path));
         }
         return;
     }
     if (line == 0 || line > s->nlines) {
-        printf("Line number %u out of range; \"%s\" has %zu lines.\n", line, show_file(c, path),
+        out(c, "Line number %u out of range; \"%s\" has %zu lines.\n", line, show_file(c, path),
                s->nlines);
         return;
     }
-    printf("%u\t%s\n", line, s->lines[line - 1]);
+    out(c, "%u\t%s\n", line, s->lines[line - 1]);
 }
 
 /* -------------------------------------------------------------- values */
@@ -253,25 +266,25 @@ static void print_frame_args(cli *c, size_t frame)
     wb_named_value *v = NULL;
     size_t n = 0;
     wb_error e;
-    printf(" (");
+    out(c, " (");
     if (wb_session_frame_vars(c->s, frame, true, &v, &n, &e) == WB_OK) {
         for (size_t i = 0; i < n; i++) {
-            printf("%s%s=", i ? ", " : "", v[i].name);
+            out(c, "%s%s=", i ? ", " : "", v[i].name);
             if (v[i].error.msg[0]) {
-                printf("<error: %s>", v[i].error.msg);
+                out(c, "<error: %s>", v[i].error.msg);
             } else if (v[i].value.kind == WB_VAL_OPTIMIZED) {
-                printf("<optimized out>");
+                out(c, "<optimized out>");
             } else if (!is_scalar(&v[i].value)) {
-                printf("...");
+                out(c, "...");
             } else {
                 char *t = format_plain(c, &v[i].value, 0);
-                printf("%s", t ? t : "?");
+                out(c, "%s", t ? t : "?");
                 free(t);
             }
         }
         wb_session_vars_free(v, n);
     }
-    printf(")");
+    out(c, ")");
 }
 
 /* "#1  0x000001c3 in fib (n=2) at fib.c:7"; with_level false for stop
@@ -280,7 +293,7 @@ static void print_frame_line(cli *c, size_t i, bool with_level)
 {
     const wb_frame *f = wb_session_frame(c->s, i);
     if (!f) return;
-    if (with_level) printf("#%-2zu ", i); /* gdb: "#0  f", "#10 f", "#100 f" */
+    if (with_level) out(c, "#%-2zu ", i); /* gdb: "#0  f", "#10 f", "#100 f" */
     /* gdb shows the pc when it is not at the start of a line: callers
      * (at their return address), and a frame stopped mid-line (finish) */
     bool show_pc = false;
@@ -295,12 +308,12 @@ static void print_frame_line(cli *c, size_t i, bool with_level)
         show_pc = d && wb_dwarf_line_at(d, f->pc, &row, &e) == WB_OK &&
                   (row.addr != f->pc || !row.is_stmt);
     }
-    if (show_pc) printf("0x%08x in ", f->pc);
-    printf("%s", f->function);
+    if (show_pc) out(c, "0x%08x in ", f->pc);
+    out(c, "%s", f->function);
     if (f->fn) print_frame_args(c, i);
-    else printf(" ()");
-    if (f->file) printf(" at %s:%u", show_file(c, f->file), f->line);
-    printf("\n");
+    else out(c, " ()");
+    if (f->file) out(c, " at %s:%u", show_file(c, f->file), f->line);
+    out(c, "\n");
 }
 
 static void print_stop_location(cli *c, bool frame_line)
@@ -325,8 +338,8 @@ static void do_displays(cli *c)
         wb_error e;
         if (wb_session_eval(c->s, c->frame, d->expr, &v, &e) != WB_OK) continue;
         char *t = wb_value_format(&v, wb_session_env(c->s, c->frame), d->fmt);
-        if (d->fmt) printf("%d: /%c %s = %s\n", d->number, d->fmt, d->expr, t ? t : "?");
-        else printf("%d: %s = %s\n", d->number, d->expr, t ? t : "?");
+        if (d->fmt) out(c, "%d: /%c %s = %s\n", d->number, d->fmt, d->expr, t ? t : "?");
+        else out(c, "%d: %s = %s\n", d->number, d->expr, t ? t : "?");
         free(t);
         wb_value_free(&v);
     }
@@ -368,28 +381,28 @@ static void annotate_trap(cli *c, const char *msg)
         size_t l = strlen(cwd);
         if (strncmp(file, cwd, l) == 0 && file[l] == '/') file += l + 1;
     }
-    fflush(stdout);
-    printf("::error ");
+    fflush(c->out);
+    out(c, "::error ");
     if (file) {
-        printf("file=");
-        gh_escape(stdout, file, true);
-        printf(",line=%u,", f->line);
+        out(c, "file=");
+        gh_escape(c->out, file, true);
+        out(c, ",line=%u,", f->line);
     }
-    printf("title=");
-    gh_escape(stdout, "Wasm trap", true);
-    printf("::");
+    out(c, "title=");
+    gh_escape(c->out, "Wasm trap", true);
+    out(c, "::");
     char line[512];
     snprintf(line, sizeof line, "%s in %s\n", msg, f->function);
-    gh_escape(stdout, line, false);
+    gh_escape(c->out, line, false);
     for (size_t i = 0; i < n && i < 32; i++) {
         const wb_frame *g = wb_session_frame(c->s, i);
         if (g->file)
             snprintf(line, sizeof line, "#%zu %s at %s:%u\n", i, g->function, g->file, g->line);
         else
             snprintf(line, sizeof line, "#%zu %s\n", i, g->function);
-        gh_escape(stdout, line, false);
+        gh_escape(c->out, line, false);
     }
-    printf("\n");
+    out(c, "\n");
 }
 
 /* Reports a stop as gdb does. */
@@ -400,23 +413,23 @@ static void report_stop(cli *c, wb_stop *st)
     switch (st->why) {
     case WB_WHY_EXITED:
         if (wb_session_pid(c->s))
-            printf("[Inferior 1 (process %d) ", (int)wb_session_pid(c->s));
+            out(c, "[Inferior 1 (process %d) ", (int)wb_session_pid(c->s));
         else
-            printf("[Inferior 1 (remote) ");
-        if (st->exit_code == 0) printf("exited normally]\n");
-        else printf("exited with code %02o]\n", (unsigned)st->exit_code);
+            out(c, "[Inferior 1 (remote) ");
+        if (st->exit_code == 0) out(c, "exited normally]\n");
+        else out(c, "exited with code %02o]\n", (unsigned)st->exit_code);
         c->exited = true;
         c->exit_code = st->exit_code;
         return;
     case WB_WHY_KILLED:
-        printf("\nProgram terminated with signal %d.\nThe program no longer exists.\n",
+        out(c, "\nProgram terminated with signal %d.\nThe program no longer exists.\n",
                st->exit_code);
         c->exited = true;
         c->exit_code = 128 + st->exit_code;
         return;
     case WB_WHY_BREAKPOINT: {
-        if (st->description[0]) printf("%s\n", st->description);
-        printf("\n%s %d, ", st->bp_temporary ? "Temporary breakpoint" : "Breakpoint", st->bp);
+        if (st->description[0]) out(c, "%s\n", st->description);
+        out(c, "\n%s %d, ", st->bp_temporary ? "Temporary breakpoint" : "Breakpoint", st->bp);
         const wb_frame *f = wb_session_frame(c->s, 0);
         if (f) {
             print_frame_line(c, 0, false);
@@ -434,16 +447,16 @@ static void report_stop(cli *c, wb_stop *st)
         const char *kind = !b ? "Watchpoint" : b->type == WB_BP_RWATCH ? "Hardware read watchpoint"
                          : b->type == WB_BP_AWATCH ? "Hardware access (read/write) watchpoint"
                                                    : "Hardware watchpoint";
-        printf("\n%s %d: %s\n\n", kind, st->bp, b ? b->spec : "?");
+        out(c, "\n%s %d: %s\n\n", kind, st->bp, b ? b->spec : "?");
         const wb_eval_env *env = wb_session_env(c->s, 0);
         if (st->watch_has_old && st->watch_old.type) {
             char *o = wb_value_format(&st->watch_old, env, 0);
-            printf("Old value = %s\n", o ? o : "?");
+            out(c, "Old value = %s\n", o ? o : "?");
             free(o);
         }
         if (st->watch_new.type) {
             char *n = wb_value_format(&st->watch_new, env, 0);
-            printf("%s = %s\n", st->watch_has_old ? "New value" : "Value", n ? n : "?");
+            out(c, "%s = %s\n", st->watch_has_old ? "New value" : "Value", n ? n : "?");
             free(n);
         }
         print_stop_location(c, true);
@@ -452,18 +465,18 @@ static void report_stop(cli *c, wb_stop *st)
     case WB_WHY_TRAP: {
         const char *msg = strncmp(st->description, "trap: ", 6) == 0 ? st->description + 6
                                                                     : st->description;
-        printf("\nProgram stopped by a Wasm trap: %s.\n", msg);
+        out(c, "\nProgram stopped by a Wasm trap: %s.\n", msg);
         c->trapped = true;
         print_stop_location(c, true);
         if (c->annotate_github) annotate_trap(c, msg);
         break;
     }
     case WB_WHY_INTERRUPT:
-        printf("\nProgram received signal SIGINT, Interrupt.\n");
+        out(c, "\nProgram received signal SIGINT, Interrupt.\n");
         print_stop_location(c, true);
         break;
     case WB_WHY_SIGNAL:
-        printf("\nProgram stopped: %s\n", st->description[0] ? st->description : "signal");
+        out(c, "\nProgram stopped: %s\n", st->description[0] ? st->description : "signal");
         print_stop_location(c, true);
         break;
     case WB_WHY_ENTRY:
@@ -478,7 +491,7 @@ static void report_stop(cli *c, wb_stop *st)
             wb_dwarf *d = wb_session_dwarf(c->s);
             if (d && wb_dwarf_line_at(d, f->pc, &row, &e) == WB_OK &&
                 (row.addr != f->pc || !row.is_stmt))
-                printf("0x%08x\t", f->pc);
+                out(c, "0x%08x\t", f->pc);
         }
         print_stop_location(c, st->new_function || !f || !f->file);
         break;
@@ -552,7 +565,7 @@ static void resume(cli *c, wb_run how, const char *where)
     if (!need_stopped(c)) return;
     wb_stop st;
     wb_error e;
-    fflush(stdout);
+    fflush(c->out);
     g_interrupted = 0;
     c->insn_step = how == WB_RUN_STEPI || how == WB_RUN_NEXTI;
     if (wb_session_resume(c->s, how, c->frame, where, &st, &e) != WB_OK) {
@@ -564,7 +577,7 @@ static void resume(cli *c, wb_run how, const char *where)
     if (how == WB_RUN_FINISH && st.why == WB_WHY_STEP && st.has_value) {
         unsigned n = wb_session_record(c->s, &st.value);
         char *t = wb_value_format(&st.value, wb_session_env(c->s, 0), 0);
-        printf("Value returned is $%u = %s\n", n, t ? t : "?");
+        out(c, "Value returned is $%u = %s\n", n, t ? t : "?");
         free(t);
     }
     wb_stop_free(&st);
@@ -599,16 +612,16 @@ static void start_program(cli *c, bool stop_at_entry)
         return;
     }
     if (c->from_tty) {
-        printf("Starting program: %s", wb_session_module_path(c->s));
-        for (size_t i = 0; i < c->nargs; i++) printf(" %s", c->args[i]);
-        printf("\n");
+        out(c, "Starting program: %s", wb_session_module_path(c->s));
+        for (size_t i = 0; i < c->nargs; i++) out(c, " %s", c->args[i]);
+        out(c, "\n");
     }
     const char *missing = wb_session_missing_features(c->s);
-    if (missing) printf("warning: the stub lacks %s\n", missing);
+    if (missing) out(c, "warning: the stub lacks %s\n", missing);
     c->frame = 0;
     if (stop_at_entry) {
         wb_stop s0 = {.why = WB_WHY_ENTRY};
-        printf("\nProgram stopped.\n");
+        out(c, "\nProgram stopped.\n");
         report_stop(c, &s0);
         return;
     }
@@ -647,10 +660,10 @@ static void cmd_start(cli *c, const char *args, char fmt)
         error_line(c, "%s", e.msg);
         return;
     }
-    printf("Temporary breakpoint %d at 0x%x", b->number, b->locs[0].addr);
+    out(c, "Temporary breakpoint %d at 0x%x", b->number, b->locs[0].addr);
     if (b->locs[0].file)
-        printf(": file %s, line %u.", show_file(c, b->locs[0].file), b->locs[0].line);
-    printf("\n");
+        out(c, ": file %s, line %u.", show_file(c, b->locs[0].file), b->locs[0].line);
+    out(c, "\n");
     set_program_args(c, args);
     start_program(c, false);
 }
@@ -700,14 +713,14 @@ static void cmd_continue(cli *c, const char *args, char fmt)
                     wb_error e;
                     wb_session_ignore(c->s, b->number, (unsigned)(n - 1), &e);
                     if (c->from_tty)
-                        printf("Will ignore next %lu crossings of breakpoint %d.  Continuing.\n",
+                        out(c, "Will ignore next %lu crossings of breakpoint %d.  Continuing.\n",
                                n - 1, b->number);
                     said = true;
                 }
         }
-        if (!said && c->from_tty) printf("Continuing.\n");
+        if (!said && c->from_tty) out(c, "Continuing.\n");
     } else if (c->from_tty) {
-        printf("Continuing.\n");
+        out(c, "Continuing.\n");
     }
     resume(c, WB_RUN_CONTINUE, NULL);
 }
@@ -727,7 +740,7 @@ static void cmd_finish(cli *c, const char *args, char fmt)
         return;
     }
     if (c->from_tty) {
-        printf("Run till exit from ");
+        out(c, "Run till exit from ");
         print_frame_line(c, c->frame, true);
     }
     resume(c, WB_RUN_FINISH, NULL);
@@ -776,15 +789,15 @@ static const char *default_file(cli *c)
 
 static void print_bp_set(cli *c, const wb_bp *b)
 {
-    printf("%s %d at ", b->temporary ? "Temporary breakpoint" : "Breakpoint", b->number);
+    out(c, "%s %d at ", b->temporary ? "Temporary breakpoint" : "Breakpoint", b->number);
     if (b->nlocs == 1) {
-        printf("0x%x", b->locs[0].addr);
+        out(c, "0x%x", b->locs[0].addr);
         if (b->locs[0].file)
-            printf(": file %s, line %u.", show_file(c, b->locs[0].file), b->locs[0].line);
+            out(c, ": file %s, line %u.", show_file(c, b->locs[0].file), b->locs[0].line);
     } else {
-        printf("0x%x: %s. (%zu locations)", b->locs[0].addr, b->spec, b->nlocs);
+        out(c, "0x%x: %s. (%zu locations)", b->locs[0].addr, b->spec, b->nlocs);
     }
-    printf("\n");
+    out(c, "\n");
 }
 
 static void set_break(cli *c, const char *args, bool temporary)
@@ -846,7 +859,7 @@ static void set_watch(cli *c, const char *args, wb_bp_type type)
         error_line(c, "%s", e.msg);
         return;
     }
-    printf("%s %d: %s\n", type == WB_BP_WATCH ? "Hardware watchpoint" :
+    out(c, "%s %d: %s\n", type == WB_BP_WATCH ? "Hardware watchpoint" :
            type == WB_BP_RWATCH ? "Hardware read watchpoint" :
            "Hardware access (read/write) watchpoint", b->number, b->spec);
 }
@@ -905,7 +918,7 @@ static void cmd_condition(cli *c, const char *args, char fmt)
     wb_error e;
     const char *cond = skip_ws(end);
     if (wb_session_condition(c->s, (int)n, cond, &e) != WB_OK) error_line(c, "%s", e.msg);
-    else if (!*cond && c->from_tty) printf("Breakpoint %ld now unconditional.\n", n);
+    else if (!*cond && c->from_tty) out(c, "Breakpoint %ld now unconditional.\n", n);
 }
 
 static void cmd_ignore(cli *c, const char *args, char fmt)
@@ -925,15 +938,15 @@ static void cmd_ignore(cli *c, const char *args, char fmt)
         return;
     }
     if (!c->from_tty) return;
-    if (count == 0) printf("Will stop next time breakpoint %ld is reached.\n", n);
-    else if (count == 1) printf("Will ignore next crossing of breakpoint %ld.\n", n);
-    else printf("Will ignore next %ld crossings of breakpoint %ld.\n", count, n);
+    if (count == 0) out(c, "Will stop next time breakpoint %ld is reached.\n", n);
+    else if (count == 1) out(c, "Will ignore next crossing of breakpoint %ld.\n", n);
+    else out(c, "Will ignore next %ld crossings of breakpoint %ld.\n", count, n);
 }
 
 static void info_breakpoints(cli *c, bool watch_only)
 {
     if (!c->s || wb_session_bp_count(c->s) == 0) {
-        printf(watch_only ? "No watchpoints.\n" : "No breakpoints or watchpoints.\n");
+        out(c, watch_only ? "No watchpoints.\n" : "No breakpoints or watchpoints.\n");
         return;
     }
     /* gdb widens the Type column only for the longest type names */
@@ -942,34 +955,34 @@ static void info_breakpoints(cli *c, bool watch_only)
         wb_bp_type t = wb_session_bp(c->s, i)->type;
         if ((!watch_only || t != WB_BP_BREAK) && (t == WB_BP_RWATCH || t == WB_BP_AWATCH)) tw = 15;
     }
-    printf("Num     %-*s Disp Enb Address    What\n", tw, "Type");
+    out(c, "Num     %-*s Disp Enb Address    What\n", tw, "Type");
     for (size_t i = 0; i < wb_session_bp_count(c->s); i++) {
         const wb_bp *b = wb_session_bp(c->s, i);
         if (watch_only && b->type == WB_BP_BREAK) continue;
         const char *type = b->type == WB_BP_BREAK ? "breakpoint" : b->type == WB_BP_WATCH
                          ? "hw watchpoint" : b->type == WB_BP_RWATCH ? "read watchpoint"
                          : "acc watchpoint";
-        printf("%-7d %-*s %-4s %-3s ", b->number, tw, type, b->temporary ? "del" : "keep",
+        out(c, "%-7d %-*s %-4s %-3s ", b->number, tw, type, b->temporary ? "del" : "keep",
                b->enabled ? "y" : "n");
         if (b->type != WB_BP_BREAK) {
-            printf("%-10s %s\n", "", b->spec);
+            out(c, "%-10s %s\n", "", b->spec);
         } else if (b->nlocs == 1) {
-            printf("0x%08x ", b->locs[0].addr);
+            out(c, "0x%08x ", b->locs[0].addr);
             if (b->locs[0].file)
-                printf("in %s at %s:%u\n", b->locs[0].function, show_file(c, b->locs[0].file),
+                out(c, "in %s at %s:%u\n", b->locs[0].function, show_file(c, b->locs[0].file),
                        b->locs[0].line);
             else
-                printf("<%s>\n", b->locs[0].function);
+                out(c, "<%s>\n", b->locs[0].function);
         } else {
-            printf("%-10s\n", "<MULTIPLE>");
+            out(c, "%-10s\n", "<MULTIPLE>");
         }
-        if (b->condition) printf("\tstop only if %s\n", b->condition);
+        if (b->condition) out(c, "\tstop only if %s\n", b->condition);
         if (b->hits)
-            printf("\tbreakpoint already hit %u time%s\n", b->hits, b->hits == 1 ? "" : "s");
-        if (b->ignore) printf("\tWill ignore next %u crossings of breakpoint.\n", b->ignore);
+            out(c, "\tbreakpoint already hit %u time%s\n", b->hits, b->hits == 1 ? "" : "s");
+        if (b->ignore) out(c, "\tWill ignore next %u crossings of breakpoint.\n", b->ignore);
         if (b->nlocs > 1)
             for (size_t k = 0; k < b->nlocs; k++)
-                printf("%d.%-5zu %-*s %-4s %-3s 0x%08x in %s at %s:%u\n", b->number, k + 1, tw, "",
+                out(c, "%d.%-5zu %-*s %-4s %-3s 0x%08x in %s at %s:%u\n", b->number, k + 1, tw, "",
                        "", b->enabled ? "y" : "n", b->locs[k].addr, b->locs[k].function,
                        show_file(c, b->locs[k].file), b->locs[k].line);
     }
@@ -1004,17 +1017,17 @@ static void cmd_backtrace(cli *c, const char *args, char fmt)
             size_t nv;
             wb_error e;
             if (wb_session_frame_vars(c->s, i, false, &v, &nv, &e) == WB_OK) {
-                if (nv == 0) printf("No locals.\n");
+                if (nv == 0) out(c, "No locals.\n");
                 for (size_t k = 0; k < nv; k++) {
                     char *t = v[k].error.msg[0] ? NULL : format_plain(c, &v[k].value, 0);
-                    printf("        %s = %s\n", v[k].name, t ? t : v[k].error.msg);
+                    out(c, "        %s = %s\n", v[k].name, t ? t : v[k].error.msg);
                     free(t);
                 }
                 wb_session_vars_free(v, nv);
             }
         }
     }
-    if (to < n) printf("(More stack frames follow...)\n");
+    if (to < n) out(c, "(More stack frames follow...)\n");
 }
 
 static void select_frame(cli *c, size_t i, bool print)
@@ -1094,14 +1107,14 @@ static void print_vars(cli *c, bool args)
         error_line(c, "%s", e.msg);
         return;
     }
-    if (n == 0) printf(args ? "No arguments.\n" : "No locals.\n");
+    if (n == 0) out(c, args ? "No arguments.\n" : "No locals.\n");
     for (size_t i = 0; i < n; i++) {
         if (v[i].error.msg[0]) {
-            printf("%s = <error: %s>\n", v[i].name, v[i].error.msg);
+            out(c, "%s = <error: %s>\n", v[i].name, v[i].error.msg);
             continue;
         }
         char *t = format_plain(c, &v[i].value, 0);
-        printf("%s = %s\n", v[i].name, t ? t : "?");
+        out(c, "%s = %s\n", v[i].name, t ? t : "?");
         free(t);
     }
     wb_session_vars_free(v, n);
@@ -1115,24 +1128,24 @@ static void info_frame(cli *c)
         error_line(c, "No stack.");
         return;
     }
-    printf("Stack level %zu, Wasm frame %zu:\n", c->frame, f->phys);
-    printf(" pc = 0x%08x in %s", f->pc, f->function);
-    if (f->file) printf(" (%s:%u)", show_file(c, f->file), f->line);
+    out(c, "Stack level %zu, Wasm frame %zu:\n", c->frame, f->phys);
+    out(c, " pc = 0x%08x in %s", f->pc, f->function);
+    if (f->file) out(c, " (%s:%u)", show_file(c, f->file), f->line);
     const wb_frame *up = wb_session_frame(c->s, c->frame + 1);
-    if (up) printf("; saved pc = 0x%08x", up->pc);
-    printf("\n");
-    if (f->inlined) printf(" inlined into frame %zu\n", c->frame + 1);
-    if (up) printf(" called by frame at level %zu\n", c->frame + 1);
-    if (c->frame > 0) printf(" caller of frame at level %zu\n", c->frame - 1);
+    if (up) out(c, "; saved pc = 0x%08x", up->pc);
+    out(c, "\n");
+    if (f->inlined) out(c, " inlined into frame %zu\n", c->frame + 1);
+    if (up) out(c, " called by frame at level %zu\n", c->frame + 1);
+    if (c->frame > 0) out(c, " caller of frame at level %zu\n", c->frame - 1);
     const wb_func *fn;
     if (wb_wasm_func_at(wb_session_wasm(c->s), f->pc, &fn) == WB_OK)
-        printf(" Wasm function %u, body at 0x%08x-0x%08x\n", fn->index, fn->start, fn->end);
+        out(c, " Wasm function %u, body at 0x%08x-0x%08x\n", fn->index, fn->start, fn->end);
     if (f->fn && f->fn->frame_base && f->fn->frame_base_len >= 3 && f->fn->frame_base[0] == 0xed &&
         f->fn->frame_base[1] == 0) {
         uint64_t v;
         uint32_t local = f->fn->frame_base[2] & 0x7f;
         if (wb_session_wasm_value(c->s, "Local", f->phys, local, &v) == 0)
-            printf(" frame base: Wasm local %u = 0x%" PRIx64 "\n", local, v);
+            out(c, " frame base: Wasm local %u = 0x%" PRIx64 "\n", local, v);
     }
 }
 
@@ -1140,13 +1153,13 @@ static void info_source(cli *c)
 {
     const char *f = default_file(c);
     if (!f) {
-        printf("No current source file.\n");
+        out(c, "No current source file.\n");
         return;
     }
-    printf("Current source file is %s\n", f);
+    out(c, "Current source file is %s\n", f);
     source *s = source_get(c, f);
-    if (s && !s->missing) printf("Contains %zu lines.\n", s->nlines);
-    else printf("The source file is not readable on this machine.\n");
+    if (s && !s->missing) out(c, "Contains %zu lines.\n", s->nlines);
+    else out(c, "The source file is not readable on this machine.\n");
 }
 
 static void info_line(cli *c, const char *args)
@@ -1178,26 +1191,26 @@ static void info_line(cli *c, const char *args)
     wb_code_off lo, hi;
     if (!d || wb_dwarf_line_at(d, pc, &row, &e) != WB_OK || !row.line ||
         wb_dwarf_line_range(d, pc, &lo, &hi, &e) != WB_OK) {
-        printf("No line number information available for address 0x%x\n", pc);
+        out(c, "No line number information available for address 0x%x\n", pc);
         return;
     }
-    printf("Line %u of \"%s\" starts at address 0x%x and ends at 0x%x.\n", row.line,
+    out(c, "Line %u of \"%s\" starts at address 0x%x and ends at 0x%x.\n", row.line,
            show_file(c, row.file), lo, hi);
 }
 
 static void info_display(cli *c)
 {
     if (c->ndisplays == 0) {
-        printf("There are no auto-display expressions now.\n");
+        out(c, "There are no auto-display expressions now.\n");
         return;
     }
-    printf("Auto-display expressions now in effect:\nNum Enb Expression\n");
+    out(c, "Auto-display expressions now in effect:\nNum Enb Expression\n");
     for (size_t i = 0; i < c->ndisplays; i++)
         if (c->displays[i].fmt)
-            printf("%d:   %c  /%c %s\n", c->displays[i].number,
+            out(c, "%d:   %c  /%c %s\n", c->displays[i].number,
                    c->displays[i].enabled ? 'y' : 'n', c->displays[i].fmt, c->displays[i].expr);
         else
-            printf("%d:   %c  %s\n", c->displays[i].number, c->displays[i].enabled ? 'y' : 'n',
+            out(c, "%d:   %c  %s\n", c->displays[i].number, c->displays[i].enabled ? 'y' : 'n',
                    c->displays[i].expr);
 }
 
@@ -1209,24 +1222,24 @@ static void info_sources(cli *c)
     size_t n;
     wb_error e;
     if (!d || wb_dwarf_source_files(d, &files, &n, &e) != WB_OK) {
-        printf("No symbol table is loaded.\n");
+        out(c, "No symbol table is loaded.\n");
         return;
     }
-    for (size_t i = 0; i < n; i++) printf("%s%s", i ? ", " : "", files[i]);
-    printf("\n");
+    for (size_t i = 0; i < n; i++) out(c, "%s%s", i ? ", " : "", files[i]);
+    out(c, "\n");
 }
 
 static void info_program(cli *c)
 {
     if (!c->s || wb_session_state(c->s) != WB_PROC_STOPPED) {
-        printf("The program being debugged is not being run.\n");
+        out(c, "The program being debugged is not being run.\n");
         return;
     }
     const wb_frame *f = wb_session_frame(c->s, 0);
-    printf("\tUsing the running image of %s process %d.\nProgram stopped at 0x%x.\n",
+    out(c, "\tUsing the running image of %s process %d.\nProgram stopped at 0x%x.\n",
            wb_session_pid(c->s) ? "child" : "remote", (int)wb_session_pid(c->s), f ? f->pc : 0);
     const char *m = wb_session_missing_features(c->s);
-    if (m) printf("The stub lacks: %s.\n", m);
+    if (m) out(c, "The stub lacks: %s.\n", m);
 }
 
 static void cmd_info(cli *c, const char *args, char fmt)
@@ -1281,7 +1294,7 @@ static void cmd_print(cli *c, const char *args, char fmt)
     }
     unsigned n = wb_session_record(c->s, &v);
     char *t = wb_value_format(&v, wb_session_env(c->s, c->frame), fmt);
-    printf("$%u = %s\n", n, t ? t : "?");
+    out(c, "$%u = %s\n", n, t ? t : "?");
     free(t);
     wb_value_free(&v);
 }
@@ -1296,7 +1309,7 @@ static void cmd_output(cli *c, const char *args, char fmt)
         return;
     }
     char *t = wb_value_format(&v, wb_session_env(c->s, c->frame), fmt);
-    printf("%s", t ? t : "?");
+    out(c, "%s", t ? t : "?");
     free(t);
     wb_value_free(&v);
 }
@@ -1325,31 +1338,65 @@ static void type_command(cli *c, const char *args, bool expand)
         have_v = true;
     }
     char buf[512];
+    /* ptype looks through pointers, arrays and qualifiers to the struct,
+     * union or enum inside and prints its body with the declarator after
+     * it, as gdb does ("const struct item {...} *") */
+    if (expand) {
+        const wb_type *in = t;
+        char suffix[64] = "";
+        bool is_const = false;
+        for (int guard = 0; in && guard < 32; guard++) {
+            if (in->kind == WB_TYPE_TYPEDEF) in = in->target;
+            else if (in->kind == WB_TYPE_CONST) is_const = true, in = in->target;
+            else if (in->kind == WB_TYPE_VOLATILE) in = in->target;
+            else if (in->kind == WB_TYPE_POINTER && strlen(suffix) < 30) {
+                memmove(suffix + 1, suffix, strlen(suffix) + 1);
+                suffix[0] = '*';
+                in = in->target;
+            } else break;
+        }
+        if (in != wb_type_strip(t) && in &&
+            (in->kind == WB_TYPE_STRUCT || in->kind == WB_TYPE_UNION)) {
+            out(c, "type = %s%s %s {\n", is_const ? "const " : "",
+                in->kind == WB_TYPE_UNION ? "union" : in->is_class ? "class" : "struct",
+                in->qualified_name ? in->qualified_name : in->name ? in->name : "");
+            for (size_t i = 0; i < in->nmembers; i++) {
+                const wb_member *m = &in->members[i];
+                if (m->is_base) continue;
+                wb_type_spell(m->type, m->name ? m->name : "", buf, sizeof buf);
+                if (m->bit_size) out(c, "    %s : %u;\n", buf, m->bit_size);
+                else out(c, "    %s;\n", buf);
+            }
+            out(c, "} %s\n", suffix);
+            if (have_v) wb_value_free(&v);
+            return;
+        }
+    }
     const wb_type *s = expand ? wb_type_strip(t) : t;
     if (expand && s && (s->kind == WB_TYPE_STRUCT || s->kind == WB_TYPE_UNION)) {
-        printf("type = %s %s {\n", s->kind == WB_TYPE_UNION ? "union" : s->is_class ? "class"
+        out(c, "type = %s %s {\n", s->kind == WB_TYPE_UNION ? "union" : s->is_class ? "class"
                : "struct", s->qualified_name ? s->qualified_name : s->name ? s->name : "");
         for (size_t i = 0; i < s->nmembers; i++) {
             const wb_member *m = &s->members[i];
             if (m->is_base) continue;
             wb_type_spell(m->type, m->name ? m->name : "", buf, sizeof buf);
-            if (m->bit_size) printf("    %s : %u;\n", buf, m->bit_size);
-            else printf("    %s;\n", buf);
+            if (m->bit_size) out(c, "    %s : %u;\n", buf, m->bit_size);
+            else out(c, "    %s;\n", buf);
         }
-        printf("}\n");
+        out(c, "}\n");
     } else if (expand && s && s->kind == WB_TYPE_ENUM) {
-        printf("type = enum %s%s{", s->name ? s->name : "", s->name ? " " : "");
+        out(c, "type = enum %s%s{", s->name ? s->name : "", s->name ? " " : "");
         int64_t next = 0;
         for (size_t i = 0; i < s->nenumerators; i++) {
             const wb_enumerator *en = &s->enumerators[i];
-            printf("%s%s", i ? ", " : "", en->name);
-            if (en->value != next) printf(" = %" PRId64, en->value);
+            out(c, "%s%s", i ? ", " : "", en->name);
+            if (en->value != next) out(c, " = %" PRId64, en->value);
             next = en->value + 1;
         }
-        printf("}\n");
+        out(c, "}\n");
     } else {
         wb_type_spell(expand ? s : t, NULL, buf, sizeof buf);
-        printf("type = %s\n", buf);
+        out(c, "type = %s\n", buf);
     }
     if (have_v) wb_value_free(&v);
 }
@@ -1415,13 +1462,13 @@ static void cmd_show(cli *c, const char *args, char fmt)
     (void)fmt;
     args = skip_ws(args);
     if (strcmp(args, "args") == 0) {
-        printf("Argument list to give program being debugged when it is started is \"");
-        for (size_t i = 0; i < c->nargs; i++) printf("%s%s", i ? " " : "", c->args[i]);
-        printf("\".\n");
+        out(c, "Argument list to give program being debugged when it is started is \"");
+        for (size_t i = 0; i < c->nargs; i++) out(c, "%s%s", i ? " " : "", c->args[i]);
+        out(c, "\".\n");
     } else if (strcmp(args, "version") == 0) {
-        printf("wdb %s: a debugger for WebAssembly\n", WDB_VERSION);
+        out(c, "wdb %s: a debugger for WebAssembly\n", WDB_VERSION);
     } else if (strcmp(args, "listsize") == 0) {
-        printf("Number of source lines gdb will list by default is %u.\n", c->listsize);
+        out(c, "Number of source lines gdb will list by default is %u.\n", c->listsize);
     } else {
         error_line(c, "Undefined show command: \"%s\".  Try \"help show\".", args);
     }
@@ -1450,8 +1497,8 @@ static void cmd_display(cli *c, const char *args, char fmt)
             return;
         }
         char *t = wb_value_format(&v, wb_session_env(c->s, c->frame), fmt);
-        if (fmt) printf("%d: /%c %s = %s\n", d->number, fmt, args, t ? t : "?");
-        else printf("%d: %s = %s\n", d->number, args, t ? t : "?");
+        if (fmt) out(c, "%d: /%c %s = %s\n", d->number, fmt, args, t ? t : "?");
+        else out(c, "%d: %s = %s\n", d->number, args, t ? t : "?");
         free(t);
         wb_value_free(&v);
     }
@@ -1483,7 +1530,7 @@ static void cmd_undisplay(cli *c, const char *args, char fmt)
                 found = true;
                 break;
             }
-        if (!found) printf("No display number %ld.\n", n);
+        if (!found) out(c, "No display number %ld.\n", n);
         args = skip_ws(end);
     }
 }
@@ -1550,14 +1597,14 @@ static void cmd_x(cli *c, const char *args, char fmt_unused)
                 if (!buf[k]) break;
             }
             buf[k] = 0;
-            printf("0x%" PRIx64 ":\t\"", addr);
+            out(c, "0x%" PRIx64 ":\t\"", addr);
             for (size_t j = 0; j < k; j++) {
                 unsigned char ch = (unsigned char)buf[j];
-                if (ch == '"' || ch == '\\') printf("\\%c", ch);
-                else if (isprint(ch)) putchar(ch);
-                else printf("\\%03o", ch);
+                if (ch == '"' || ch == '\\') out(c, "\\%c", ch);
+                else if (isprint(ch)) out_char(c, ch);
+                else out(c, "\\%03o", ch);
             }
-            printf("\"\n");
+            out(c, "\"\n");
             addr += k + 1;
         }
         return;
@@ -1574,51 +1621,51 @@ static void cmd_x(cli *c, const char *args, char fmt_unused)
         if (block_ok) {
             memcpy(b, block + (size_t)i * size, size);
         } else if (wb_session_read_memory(c->s, addr + (uint64_t)i * size, b, size) != 0) {
-            if (i % per_line) printf("\n");
+            if (i % per_line) out(c, "\n");
             error_line(c, "Cannot access memory at address 0x%" PRIx64,
                        addr + (uint64_t)i * size);
             free(block);
             return;
         }
-        if (i % per_line == 0) printf("%s0x%" PRIx64 ":", i ? "\n" : "", addr + (uint64_t)i * size);
+        if (i % per_line == 0) out(c, "%s0x%" PRIx64 ":", i ? "\n" : "", addr + (uint64_t)i * size);
         uint64_t u = 0;
         for (unsigned k = size; k-- > 0;) u = u << 8 | b[k];
         int64_t sv = size == 8 ? (int64_t)u : (int64_t)(u << (64 - 8 * size)) >> (64 - 8 * size);
         switch (fmt) {
-        case 'x': printf("\t0x%0*" PRIx64, (int)size * 2, u); break;
-        case 'z': printf("\t0x%0*" PRIx64, (int)size * 2, u); break;
-        case 'd': printf("\t%" PRId64, sv); break;
-        case 'u': printf("\t%" PRIu64, u); break;
-        case 'o': printf("\t0%" PRIo64, u); break;
-        case 'a': printf("\t0x%" PRIx64, u); break;
+        case 'x': out(c, "\t0x%0*" PRIx64, (int)size * 2, u); break;
+        case 'z': out(c, "\t0x%0*" PRIx64, (int)size * 2, u); break;
+        case 'd': out(c, "\t%" PRId64, sv); break;
+        case 'u': out(c, "\t%" PRIu64, u); break;
+        case 'o': out(c, "\t0%" PRIo64, u); break;
+        case 'a': out(c, "\t0x%" PRIx64, u); break;
         case 't': {
-            printf("\t");
-            for (int k = (int)size * 8 - 1; k >= 0; k--) putchar((u >> k) & 1 ? '1' : '0');
+            out(c, "\t");
+            for (int k = (int)size * 8 - 1; k >= 0; k--) out_char(c, (u >> k) & 1 ? '1' : '0');
             break;
         }
         case 'c': {
             int ch = (int)(int8_t)b[0];
-            if (isprint(ch)) printf("\t%d '%c'", ch, ch);
-            else printf("\t%d '\\%03o'", ch, (unsigned)(uint8_t)b[0]);
+            if (isprint(ch)) out(c, "\t%d '%c'", ch, ch);
+            else out(c, "\t%d '\\%03o'", ch, (unsigned)(uint8_t)b[0]);
             break;
         }
         case 'f': {
             if (size == 4) {
                 float fv;
                 memcpy(&fv, b, 4);
-                printf("\t%.9g", (double)fv);
+                out(c, "\t%.9g", (double)fv);
             } else {
                 double dv;
                 memcpy(&dv, b, 8);
-                printf("\t%.17g", dv);
+                out(c, "\t%.17g", dv);
             }
             break;
         }
-        default: printf("\t0x%0*" PRIx64, (int)size * 2, u);
+        default: out(c, "\t0x%0*" PRIx64, (int)size * 2, u);
         }
     }
     free(block);
-    printf("\n");
+    out(c, "\n");
 }
 
 /* list: around the stop, then onwards; list N; list FUNC; list FILE:N;
@@ -1712,7 +1759,7 @@ static void cmd_list(cli *c, const char *args, char fmt)
         return;
     }
     if (last > s->nlines) last = (uint32_t)s->nlines;
-    for (uint32_t l = first; l <= last; l++) printf("%u\t%s\n", l, s->lines[l - 1]);
+    for (uint32_t l = first; l <= last; l++) out(c, "%u\t%s\n", l, s->lines[l - 1]);
     c->list_file = file;
     c->list_line = last + 1;
 }
@@ -1763,25 +1810,25 @@ static void cmd_disassemble(cli *c, const char *args, char fmt)
     if (wb_session_dwarf(c->s) &&
         wb_dwarf_function_at(wb_session_dwarf(c->s), pc, &sc, &e) == WB_OK && sc->name)
         name = sc->qualified_name ? sc->qualified_name : sc->name;
-    printf("Dump of assembler code for function %s:\n", name ? name : "??");
+    out(c, "Dump of assembler code for function %s:\n", name ? name : "??");
     char *locals = NULL;
     wb_error e2;
     if (wb_disasm_locals(wb_wasm_code(w), wb_wasm_code_size(w), fn, &locals, &e2) == WB_OK &&
         locals && *locals)
-        printf("   %s\n", locals);
+        out(c, "   %s\n", locals);
     free(locals);
     const uint8_t *code = wb_wasm_code(w);
     for (size_t i = 0; i < n; i++) {
         bool here = have_pc && ins[i].off == pc;
-        printf("%s0x%08x <+%u>:\t", here ? "=> " : "   ", ins[i].off, ins[i].off - fn->start);
+        out(c, "%s0x%08x <+%u>:\t", here ? "=> " : "   ", ins[i].off, ins[i].off - fn->start);
         if (raw) {
-            for (uint32_t k = 0; k < ins[i].len && k < 12; k++) printf("%02x ", code[ins[i].off + k]);
-            printf("\t");
+            for (uint32_t k = 0; k < ins[i].len && k < 12; k++) out(c, "%02x ", code[ins[i].off + k]);
+            out(c, "\t");
         }
-        printf("%*s%s\n", (int)(2 * ins[i].depth), "", ins[i].text);
+        out(c, "%*s%s\n", (int)(2 * ins[i].depth), "", ins[i].text);
     }
-    if (st != WB_OK) printf("<%s>\n", e.msg);
-    printf("End of assembler dump.\n");
+    if (st != WB_OK) out(c, "<%s>\n", e.msg);
+    out(c, "End of assembler dump.\n");
     free(ins);
 }
 
@@ -1807,9 +1854,9 @@ static void cmd_target(cli *c, const char *args, char fmt)
         error_line(c, "%s: %s", where, e.msg);
         return;
     }
-    printf("Remote debugging using %s\n", where);
+    out(c, "Remote debugging using %s\n", where);
     const char *missing = wb_session_missing_features(c->s);
-    if (missing) printf("warning: the stub lacks %s\n", missing);
+    if (missing) out(c, "warning: the stub lacks %s\n", missing);
     c->exited = false;
     c->frame = 0;
     wb_stop st = {.why = WB_WHY_ENTRY};
@@ -1824,8 +1871,8 @@ static void cmd_kill(cli *c, const char *args, char fmt)
     int pid = (int)wb_session_pid(c->s);
     wb_error e;
     if (wb_session_kill(c->s, &e) != WB_OK) error_line(c, "%s", e.msg);
-    else if (pid) printf("[Inferior 1 (process %d) killed]\n", pid);
-    else printf("[Inferior 1 (remote) killed]\n");
+    else if (pid) out(c, "[Inferior 1 (process %d) killed]\n", pid);
+    else out(c, "[Inferior 1 (remote) killed]\n");
 }
 
 static void cmd_detach(cli *c, const char *args, char fmt)
@@ -1836,8 +1883,8 @@ static void cmd_detach(cli *c, const char *args, char fmt)
     int pid = (int)wb_session_pid(c->s);
     wb_error e;
     if (wb_session_detach(c->s, &e) != WB_OK) error_line(c, "%s", e.msg);
-    else if (pid) printf("[Inferior 1 (process %d) detached]\n", pid);
-    else printf("[Inferior 1 (remote) detached]\n");
+    else if (pid) out(c, "[Inferior 1 (process %d) detached]\n", pid);
+    else out(c, "[Inferior 1 (remote) detached]\n");
 }
 
 static void cmd_file(cli *c, const char *args, char fmt);
@@ -1852,12 +1899,12 @@ static void open_core(cli *c, const char *path)
         error_line(c, "%s", e.msg);
         return;
     }
-    if (warning[0]) printf("warning: %s\n", warning);
+    if (warning[0]) out(c, "warning: %s\n", warning);
     const char *exe = wb_session_core_executable(c->s);
-    printf("Core was generated by `%s'.\n", exe && *exe ? exe : "?");
+    out(c, "Core was generated by `%s'.\n", exe && *exe ? exe : "?");
     const char *trap = wb_session_core_trap(c->s);
-    if (trap) printf("Program terminated with a Wasm trap: %s.\n", trap);
-    else printf("Program terminated.\n");
+    if (trap) out(c, "Program terminated with a Wasm trap: %s.\n", trap);
+    else out(c, "Program terminated.\n");
     c->frame = 0;
     c->exited = false;
     c->trapped = false; /* post-mortem: not a trap of this session's run */
@@ -1896,12 +1943,12 @@ static void cmd_echo(cli *c, const char *args, char fmt)
     (void)fmt;
     for (const char *p = args; *p; p++) {
         if (*p == '\\' && p[1] == 'n') {
-            putchar('\n');
+            out_char(c, '\n');
             p++;
         } else if (*p == '\\' && p[1]) {
-            putchar(*++p);
+            out_char(c, *++p);
         } else {
-            putchar(*p);
+            out_char(c, *p);
         }
     }
 }
@@ -2044,14 +2091,14 @@ static void cmd_help(cli *c, const char *args, char fmt)
         size_t len = strcspn(args, " \t/");
         const command *cmd = find_cmd(c, args, len, true);
         if (!cmd) return;
-        printf("%s\n", cmd->help);
-        if (cmd->aliases) printf("Aliases: %s\n", cmd->aliases);
+        out(c, "%s\n", cmd->help);
+        if (cmd->aliases) out(c, "Aliases: %s\n", cmd->aliases);
         return;
     }
-    printf("wdb: a source-level debugger for WebAssembly (gdb's commands and "
+    out(c, "wdb: a source-level debugger for WebAssembly (gdb's commands and "
            "abbreviations).\n\n");
-    for (size_t i = 0; i < NCOMMANDS; i++) printf("  %s\n", commands[i].help);
-    printf("\nType \"help\" followed by a command name for its description.\n");
+    for (size_t i = 0; i < NCOMMANDS; i++) out(c, "  %s\n", commands[i].help);
+    out(c, "\nType \"help\" followed by a command name for its description.\n");
 }
 
 static void cli_load(cli *c, const char *path)
@@ -2069,8 +2116,8 @@ static void cli_load(cli *c, const char *path)
     }
     wb_session_set_poll(c->s, poll_interrupt, NULL);
     if (c->log) wb_session_set_log(c->s, c->log);
-    printf("Reading symbols from %s...\n", path);
-    if (note) printf("(%s)\n", note);
+    out(c, "Reading symbols from %s...\n", path);
+    if (note) out(c, "(%s)\n", note);
     c->list_file = NULL;
 }
 
@@ -2096,12 +2143,24 @@ static void execute(cli *c, const char *line)
     if (len == 0) len = 1; /* e.g. a lone "/" */
     const command *cmd = find_cmd(c, line, len, true);
     if (!cmd) return;
+    if (c->borrowed &&
+        (cmd->run == cmd_run || cmd->run == cmd_start || cmd->run == cmd_starti ||
+         cmd->run == cmd_continue || cmd->run == cmd_next || cmd->run == cmd_step ||
+         cmd->run == cmd_stepi || cmd->run == cmd_nexti || cmd->run == cmd_finish ||
+         cmd->run == cmd_until || cmd->run == cmd_advance || cmd->run == cmd_kill ||
+         cmd->run == cmd_detach || cmd->run == cmd_target || cmd->run == cmd_file ||
+         cmd->run == cmd_core_file || cmd->run == cmd_quit)) {
+        /* the editor owns run control: its toolbar and events stay right */
+        error_line(c, "\"%s\" is not available in the debug console: use the debugger's "
+                   "controls.", cmd->name);
+        return;
+    }
     const char *rest = line + len;
     char fmt = 0;
     if (*rest == '/') {
         if (cmd->run == cmd_x) {
             cmd->run(c, rest, 0);
-            fflush(stdout);
+            fflush(c->out);
             return;
         }
         if (!cmd->takes_format) {
@@ -2123,11 +2182,11 @@ static void execute(cli *c, const char *line)
     if (c->timing) {
         clock_gettime(CLOCK_MONOTONIC, &w1);
         clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
-        printf("Command execution time: %.6f (cpu), %.6f (wall)\n",
+        out(c, "Command execution time: %.6f (cpu), %.6f (wall)\n",
                (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) / 1e9,
                (double)(w1.tv_sec - w0.tv_sec) + (double)(w1.tv_nsec - w0.tv_nsec) / 1e9);
     }
-    fflush(stdout);
+    fflush(c->out);
 }
 
 static void run_file(cli *c, const char *path)
@@ -2196,6 +2255,8 @@ int wdb_cli_main(int argc, char **argv)
         if (strcmp(argv[k], "--dap") == 0) return wdb_dap_stdio_main(argc, argv);
     cli c;
     memset(&c, 0, sizeof c);
+    c.out = stdout;
+    c.err = stderr;
     c.listsize = 10;
     int status = 0;
     pending *todo = calloc((size_t)argc + 1, sizeof *todo);
@@ -2365,4 +2426,43 @@ int wdb_cli_main(int argc, char **argv)
     free(c.runtime);
     if (c.log) fclose(c.log);
     return status;
+}
+
+char *wdb_cli_run_command(wb_session *s, size_t frame, const char *line)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem) return NULL;
+    cli c;
+    memset(&c, 0, sizeof c);
+    c.s = s;
+    c.borrowed = true;
+    c.out = c.err = mem;
+    c.listsize = 10;
+    c.frame = frame;
+    execute(&c, line);
+    fflush(mem);
+    fclose(mem);
+    for (size_t k = 0; k < c.ndisplays; k++) free(c.displays[k].expr);
+    free(c.displays);
+    for (size_t k = 0; k < c.nsources; k++) {
+        free(c.sources[k].path);
+        free(c.sources[k].text);
+        free(c.sources[k].lines);
+    }
+    free(c.sources);
+    free_args(c.args, c.nargs);
+    free_args(c.rt_args, c.nrt_args);
+    free(c.runtime);
+    return text;
+}
+
+bool wdb_cli_is_command(const char *line)
+{
+    cli c;
+    memset(&c, 0, sizeof c);
+    line = skip_ws(line);
+    size_t len = strcspn(line, " \t/");
+    return len > 0 && find_cmd(&c, line, len, false) != NULL;
 }

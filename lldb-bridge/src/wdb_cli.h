@@ -13,4 +13,18 @@
  * sessions end with 0. */
 int wdb_cli_main(int argc, char **argv);
 
+struct wb_session;
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Runs one gdb-style command line (`bt`, `info locals`, `x/4x &a`, ...)
+ * against an existing session with frame `frame` selected, as the DAP
+ * debug console does: the output and the error lines together, malloc'd
+ * (NULL when out of memory). Commands that would load another program or
+ * leave (`file`, `quit`) act on the console's own state only. */
+char *wdb_cli_run_command(struct wb_session *s, size_t frame, const char *line);
+/* Whether the first word of `line` is a command (name, alias or unique
+ * prefix). */
+bool wdb_cli_is_command(const char *line);
+
 #endif

@@ -17,6 +17,7 @@
  */
 #define _GNU_SOURCE
 #include "wdb_dap_stdio.h"
+#include "wdb_cli.h"
 
 #include "wb_dap.h"
 
@@ -133,7 +134,7 @@ static void usage(FILE *f)
 
 int wdb_dap_stdio_main(int argc, char **argv)
 {
-    wb_dap_opts o = {NULL, NULL, NULL};
+    wb_dap_opts o = {NULL, NULL, NULL, wdb_cli_run_command, wdb_cli_is_command};
     const char **map = calloc((size_t)argc * 2 + 1, sizeof *map);
     size_t nmap = 0;
     int status = 0;

@@ -87,6 +87,18 @@ test('line breakpoint: stack, scopes, nested variables, evaluate, memory, disass
     assert.ok(ev.body.variablesReference > 0);
     await assert.rejects(dc.evaluateRequest({ expression: 'nosuch', frameId: fr[1].id, context: 'watch' }),
                          /No symbol "nosuch" in current context/);
+    // wdb's gdb-style commands in the debug console, in the selected frame
+    ev = await dc.evaluateRequest({ expression: 'bt', frameId: fr[0].id, context: 'repl' });
+    assert.match(ev.body.result, /^#0  value \(it=0x[0-9a-f]+\) at .*inventory\.c:31$/m);
+    assert.match(ev.body.result, /^#1  0x[0-9a-f]+ in main \(\) at .*inventory\.c:45$/m);
+    ev = await dc.evaluateRequest({ expression: 'info locals', frameId: fr[1].id, context: 'repl' });
+    assert.match(ev.body.result, /^squares = \{0, 1, 4, 9, 16, 25\}$/m);
+    ev = await dc.evaluateRequest({ expression: '-exec x/3dw squares', frameId: fr[1].id, context: 'repl' });
+    assert.match(ev.body.result, /^0x[0-9a-f]+:\t0\t1\t4$/m);
+    ev = await dc.evaluateRequest({ expression: 'ptype it', frameId: fr[0].id, context: 'repl' });
+    assert.match(ev.body.result, /^type = const struct item \{$/m);
+    ev = await dc.evaluateRequest({ expression: 'next', frameId: fr[0].id, context: 'repl' });
+    assert.match(ev.body.result, /not available in the debug console/);
 
     // setVariable through the evaluator, read back
     const set2 = await dc.setVariableRequest({ variablesReference: deref['*it'].variablesReference,
