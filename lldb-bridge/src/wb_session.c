@@ -2104,16 +2104,24 @@ static wb_status advance(wb_session *s, size_t frame, const char *where, wb_stop
     if (resolve_spec(s, where, deffile, &addrs, NULL, &n, err) != WB_OK) return WB_ERROR;
     s->ninternal = 0;
     for (size_t i = 0; i < n; i++) internal_push(s, addrs[i]);
-    free(addrs);
     size_t phys = f->pub.phys;
-    size_t depth = s->nphys - phys;
-    wb_code_off ret;
-    if (phys + 1 < s->nphys && code_off_of(s, s->pcs[phys + 1], &ret)) internal_push(s, ret);
+    size_t depth = s->nphys - phys; /* the selected frame's call depth */
+    wb_code_off ret = 0;
+    bool has_ret = phys + 1 < s->nphys && code_off_of(s, s->pcs[phys + 1], &ret);
+    if (has_ret) internal_push(s, ret);
     bool reached;
-    /* the location may be in a callee: any depth for it, the caller's
-     * return address only when the frame has returned */
-    wb_status st = run_to(s, out, &reached, SIZE_MAX, err);
-    (void)depth;
+    wb_status st;
+    /* the location may be in a callee (any depth); the caller's return
+     * address counts only once the selected frame has returned (a deeper
+     * recursive call returning there does not) */
+    for (;;) {
+        st = run_to(s, out, &reached, SIZE_MAX, err);
+        if (st != WB_OK || !reached) break;
+        bool at_location = false;
+        for (size_t i = 0; i < n; i++) at_location |= addrs[i] == s->stop_pc;
+        if (at_location || !has_ret || s->stop_pc != ret || s->nphys < depth) break;
+    }
+    free(addrs);
     s->ninternal = 0;
     if (st != WB_OK || !reached) return st;
     out->why = WB_WHY_STEP;
