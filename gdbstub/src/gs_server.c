@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define GS_TID 1 /* the one thread */
@@ -36,6 +37,7 @@ typedef struct session {
     bool running;     /* resumed, stop reply owed */
     bool exited_sent; /* W was sent */
     bool closed;      /* the connection failed */
+    bool not_socket;  /* fd is a serial line or a pipe: write(), not send() */
     bool end;         /* leave the loop after this packet */
     gs_end how;
     uint8_t in[GS_MAX_PACKET + 1];
@@ -57,11 +59,19 @@ static void log_packet(session *s, const char *dir, const char *data, size_t len
     fflush(s->log);
 }
 
+/* Sockets are written with MSG_NOSIGNAL: a debugger that hangs up while a
+ * reply is on its way must end the session (EPIPE), not the process with
+ * SIGPIPE (wdb-run does not ignore it; the program runs on after a
+ * disconnect). Serial lines and pipes (ENOTSOCK) take write(). */
 static bool write_all(session *s, const void *data, size_t len)
 {
     const char *p = data;
     while (len > 0) {
-        ssize_t n = write(s->fd, p, len);
+        ssize_t n = s->not_socket ? -1 : send(s->fd, p, len, MSG_NOSIGNAL);
+        if (n < 0 && (s->not_socket || errno == ENOTSOCK)) {
+            s->not_socket = true;
+            n = write(s->fd, p, len);
+        }
         if (n < 0) {
             if (errno == EINTR) continue;
             s->closed = true;

@@ -2303,6 +2303,9 @@ static bool open_session(wb_dap *d, const req *r)
 {
     const char *note;
     wb_error e;
+    /* the session of an earlier launch/attach that failed (check_fresh
+     * let this one through): it has no program, only its module */
+    wb_session_free(d->s);
     d->s = wb_session_new(d->program, &note, &e);
     if (!d->s) {
         respond_error(d, r, "%s", e.msg);

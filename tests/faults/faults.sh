@@ -1,0 +1,302 @@
+#!/usr/bin/env bash
+# The debugger connection dropped at every stage, and what must follow
+# (runtime/cli/wdb_debug.c, gdbstub/src/gs_server.c: a connection that
+# closes or fails ends the session as GS_END_DISCONNECT, which detaches:
+# breakpoints and watchpoints go, the program runs on).
+#
+#   faults.sh SCENARIO WDB_RUN WDB FAULT_RSP LOOP.wasm
+#
+# SCENARIO:
+#   gdb-disconnect     wdb-run -g (one debugger): dropped before any packet,
+#                      in the middle of a packet, with replies in flight,
+#                      while the program runs (after `c`), right after `c`
+#                      (the stop reply goes nowhere), stopped at a
+#                      breakpoint with a watchpoint set: each time the
+#                      program runs on to its normal end (status, output)
+#   listen-disconnect  wdb-run --gdb-listen: the same drops; each time a new
+#                      debugger attaches afterwards, finds the program
+#                      running (`?` stops it: T02) with no breakpoint left
+#   bridge-kill        `wdb APP.wasm` killed with SIGKILL while the program
+#                      is stopped at a breakpoint, and while it runs: wdb-run
+#                      sees its socketpair close, detaches and the program
+#                      ends normally (no orphan left stopped)
+#   fd-leak            20 attach/detach cycles (D, abrupt close, half
+#                      packets) on one --gdb-listen wdb-run: its descriptor
+#                      count (/proc/PID/fd) must not change
+#   sandbox            what a debugger cannot reach: reads, writes and
+#                      watchpoints past the end of linear memory, across it,
+#                      at wrapping 64-bit addresses, in another module's
+#                      space; writes to code; values that do not exist. And
+#                      wdb-run's limits: --max-memory (malloc fails, a larger
+#                      initial memory is refused), --max-call-depth and
+#                      --stack-size (runaway recursion traps)
+# Prints "ok: ..." / "FAIL: ..." lines; exit status 1 on any failure.
+set -u
+scenario=$1 wdbrun=$2 wdb=$3 client=$4 wasm=$5
+work=$(mktemp -d)
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+fail=0
+ok() { echo "ok: $*"; }
+bad() { echo "FAIL: $*"; fail=1; }
+
+tick=$("$wdb" resolve "$wasm" tick | awk '/^tick:/ { print $2 }')
+[ -n "$tick" ] || { echo "FAIL: no code offset for tick in $wasm"; exit 1; }
+
+# start NAME MODE ARGS...: wdb-run with MODE (-g or --gdb-listen) on a free
+# port; sets PID and PORT. Output in $work/NAME.{out,err}.
+start() {
+    local name=$1 mode=$2
+    shift 2
+    "$wdbrun" "$mode=127.0.0.1:0" "$wasm" "$@" >"$work/$name.out" 2>"$work/$name.err" &
+    PID=$!
+    pids+=("$PID")
+    PORT=
+    for _ in $(seq 1 200); do
+        PORT=$(sed -n 's/^wdb-run: \(waiting for a debugger on port\|debugger port\) \([0-9]*\)$/\2/p' \
+            "$work/$name.err")
+        [ -n "$PORT" ] && return 0
+        sleep 0.05
+    done
+    bad "$name: wdb-run did not report its port"
+    return 1
+}
+
+# finish PID SECONDS: waits for our child PID; ST = its exit status, or
+# "hang" (then it is killed). Not in $(...): a subshell cannot wait for it.
+finish() {
+    local pid=$1 n=$(($2 * 20))
+    for ((i = 0; i < n; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -9 "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+        ST=hang
+        return
+    fi
+    wait "$pid"
+    ST=$?
+}
+
+# ended PID SECONDS: true once PID (not our child) is gone or a zombie.
+ended() {
+    local pid=$1 n=$(($2 * 20))
+    for ((i = 0; i < n; i++)); do
+        [ -e "/proc/$pid" ] || return 0
+        [ "$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)" = Z ] && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+rsp() { "$client" --wasm "$wasm" "$@" >>"$work/client.log" 2>&1; }
+
+# 50 reads of 4 KiB (8 KiB replies) sent at once: the connection is gone
+# while the stub is still writing (EPIPE, formerly SIGPIPE killed wdb-run)
+burst=$(printf '$m0,1000#fd%.0s' $(seq 1 50))
+
+# -g: expect_end NAME STATUS OUTPUT: the program ended normally
+expect_end() {
+    finish "$PID" 30
+    if [ "$ST" = "$2" ] && grep -qx "$3" "$work/$1.out"; then
+        ok "$1: the program ran on to its end (status $ST, output '$3')"
+    else
+        bad "$1: status $ST (want $2), output '$(head -c 200 "$work/$1.out")'"
+        sed 's/^/    /' "$work/$1.err" | head -5
+    fi
+}
+
+gdb_disconnect() {
+    start g-nothing -g count 1000 && rsp "$PORT"
+    expect_end g-nothing 0 "ticks 1000"
+
+    start g-half-packet -g count 1000 && rsp "$PORT" 'raw:$qSupported:swbre'
+    expect_end g-half-packet 0 "ticks 1000"
+
+    start g-half-checksum -g count 1000 && rsp "$PORT" 'p:QStartNoAckMode' 'raw:$qC#b'
+    expect_end g-half-checksum 0 "ticks 1000"
+
+    start g-replies-in-flight -g count 1000 && rsp "$PORT" "raw:$burst"
+    expect_end g-replies-in-flight 0 "ticks 1000"
+
+    start g-running -g timed 800 && rsp "$PORT" p:QStartNoAckMode a:c sleep:100
+    if kill -0 "$PID" 2>/dev/null; then ok "g-running: alive after the drop"; else bad "g-running: wdb-run ended at the drop"; fi
+    expect_end g-running 0 "timed"
+
+    start g-stop-reply-lost -g count 1000 && rsp "$PORT" p:QStartNoAckMode "p:Z0,{$tick},1" a:c
+    expect_end g-stop-reply-lost 0 "ticks 1000"
+
+    start g-at-breakpoint -g count 1000 &&
+        rsp "$PORT" p:QStartNoAckMode "p:Z0,{$tick},1" expect:^OK$ p:c expect:reason:breakpoint \
+            p:c expect:reason:breakpoint p:qWasmCallStack:1 expect:^[0-9a-f]+$
+    expect_end g-at-breakpoint 0 "ticks 1000"
+}
+
+# --gdb-listen: reattach NAME: a new debugger finds the program running
+# (the stop reply of `?` is an interrupt, T02) and no breakpoint stops it
+reattach() {
+    if ! kill -0 "$PID" 2>/dev/null; then
+        bad "$1: wdb-run ended at the drop"
+        return
+    fi
+    if rsp "$PORT" p:QStartNoAckMode p:? 'expect:^T02.*reason:signal;$' a:c sleep:200 'raw:\x03' w \
+        'expect:^T02.*reason:signal;$' p:D expect:^OK$; then
+        ok "$1: a new debugger attached and found the program running, no breakpoint left"
+    else
+        bad "$1: reattaching failed: $(tail -2 "$work/client.log" | tr '\n' ' ')"
+    fi
+}
+
+listen_disconnect() {
+    start listen --gdb-listen spin || return
+    sleep 0.2
+    rsp "$PORT"
+    reattach "l-nothing"
+    rsp "$PORT" 'raw:$qSupported:swbre'
+    reattach "l-half-packet"
+    rsp "$PORT" "raw:$burst"
+    reattach "l-replies-in-flight"
+    rsp "$PORT" p:QStartNoAckMode p:? a:c sleep:100
+    reattach "l-running"
+    rsp "$PORT" p:QStartNoAckMode p:? "p:Z0,{$tick},1" a:c
+    reattach "l-stop-reply-lost"
+    rsp "$PORT" p:QStartNoAckMode p:? "p:Z0,{$tick},1" p:c expect:reason:breakpoint
+    reattach "l-at-breakpoint"
+    rsp "$PORT" p:QStartNoAckMode p:? p:k expect:^X09$
+    finish "$PID" 10
+    [ "$ST" = 137 ] && ok "listen: k ended wdb-run (status 137)" || bad "listen: k: status $ST"
+}
+
+bridge_kill() {
+    local fifo=$work/in.fifo name wpid child
+    mkfifo -m 600 "$fifo"
+    for name in b-at-breakpoint b-running; do
+        local ex=() want="ticks 100000" args=(count 100000)
+        if [ $name = b-at-breakpoint ]; then ex=(-ex 'break tick'); fi
+        if [ $name = b-running ]; then want=timed args=(timed 1500); fi
+        "$wdb" -q "${ex[@]}" -ex run --runtime="$wdbrun" "$wasm" "${args[@]}" <"$fifo" \
+            >"$work/$name.out" 2>&1 &
+        wpid=$!
+        pids+=("$wpid")
+        exec 7>"$fifo" # keeps wdb waiting for commands
+        child=
+        for _ in $(seq 1 100); do
+            child=$(pgrep -P "$wpid" -x wdb-run)
+            if [ -n "$child" ]; then
+                [ $name = b-running ] && break
+                grep -q '^Breakpoint 1, tick' "$work/$name.out" && break
+            fi
+            sleep 0.05
+        done
+        if [ -z "$child" ]; then
+            bad "$name: wdb did not start wdb-run"
+            exec 7>&-
+            continue
+        fi
+        [ $name = b-running ] && sleep 0.3
+        kill -9 "$wpid"
+        wait "$wpid" 2>/dev/null
+        exec 7>&-
+        if ended "$child" 20 && grep -qx "$want" <(tr -d '\r' <"$work/$name.out" | sed 's/^(wdb) //'); then
+            ok "$name: wdb killed with SIGKILL; wdb-run detached and the program ran to its end ('$want')"
+        else
+            bad "$name: after SIGKILL of wdb, wdb-run $child: $(ended "$child" 0 && echo ended || echo 'still there'), output: $(tail -c 200 "$work/$name.out")"
+            kill -9 "$child" 2>/dev/null
+        fi
+    done
+}
+
+fd_leak() {
+    start fds --gdb-listen spin || return
+    sleep 0.2
+    local before after rss0 rss1 i
+    before=$(ls "/proc/$PID/fd" | wc -l)
+    for ((i = 1; i <= 20; i++)); do
+        case $((i % 4)) in
+        0) rsp "$PORT" p:QStartNoAckMode p:? "p:Z0,{$tick},1" p:c p:m0,100 p:D ;;
+        1) rsp "$PORT" p:QStartNoAckMode p:? "p:Z0,{$tick},1" p:c "p:Z2,0,4" ;; # dropped
+        2) rsp "$PORT" p:? 'raw:$qWasmCallSt' ;;                                  # dropped mid-packet
+        3) rsp "$PORT" p:QStartNoAckMode p:? a:c sleep:20 ;;                        # dropped while running
+        esac
+        # the first session allocates what every later one reuses
+        [ $i -eq 1 ] && rss0=$(awk '/^VmRSS:/ { print $2 }' "/proc/$PID/status")
+        sleep 0.05
+    done
+    sleep 0.3
+    after=$(ls "/proc/$PID/fd" | wc -l)
+    rss1=$(awk '/^VmRSS:/ { print $2 }' "/proc/$PID/status")
+    echo "fd-leak: wdb-run descriptors: $before before, $after after 20 attach/detach cycles; VmRSS $rss0 kB after the first, $rss1 kB after the last"
+    [ "$after" = "$before" ] && ok "fd-leak: no descriptor leaked" || bad "fd-leak: $before descriptors before, $after after"
+    rsp "$PORT" p:QStartNoAckMode p:? p:k
+    finish "$PID" 10
+}
+
+err_re='expect:^E[0-9a-f]{2}$'
+
+sandbox() {
+    start sandbox --gdb-listen spin || return
+    sleep 0.1
+    rsp "$PORT" p:QStartNoAckMode p:? p:qMemoryRegionInfo:0 p:D
+    local size size2 last end
+    size=$(sed -n 's/^<- start:0;size:\([0-9a-f]*\);permissions:rw;$/\1/p' "$work/client.log" | tail -1)
+    [ -n "$size" ] || { bad "sandbox: no memory size"; return; }
+    size2=$(printf '%x' $((0x$size - 2)))
+    end=$(printf '%x' $((0x4000000000000000 + $(stat -c %s "$wasm"))))
+    local checks=(
+        "p:M$size2,2:abcd" expect:^OK$ "p:m$size2,4" 'expect:^abcd$'
+        "p:m$size,1" "$err_re" "p:x$size,1" "$err_re" "p:M$size2,4:11223344" "$err_re"
+        "p:m$size2,2" 'expect:^abcd$' "p:X$size,1:a" "$err_re" "p:M$size,1:00" "$err_re"
+        p:mffffffffffffffff,10 "$err_re" p:xfffffffffffffffe,10 "$err_re"
+        p:Mfffffffffffffffe,4:00000000 "$err_re" p:Xffffffffffffffff,1:a "$err_re"
+        p:m100000000,4 "$err_re" p:M100000000,1:00 "$err_re"
+        "p:Z2,$size2,4" "$err_re" "p:Z2,$size,4" "$err_re" p:Z3,ffffffff,4 "$err_re"
+        p:Z4,fffffffffffffffe,4 "$err_re" "p:Z2,{$tick},4" "$err_re"
+        "p:M{$tick},1:00" "$err_re" "p:X{$tick},1:a" "$err_re" "p:m$end,1" "$err_re"
+        p:m4000000100000000,2 "$err_re" p:Z0,10,1 "$err_re" p:Z0,ffffffffffffffff,1 "$err_re"
+        'p:qWasmLocal:0;4294967295' "$err_re" 'p:qWasmGlobal:0;4294967295' "$err_re"
+        'p:qWasmStackValue:0;99999' "$err_re" 'p:qWasmLocal:99999;0' "$err_re"
+        "p:M$size2,2:0000" expect:^OK$ p:k
+    )
+    if rsp "$PORT" p:QStartNoAckMode p:? "${checks[@]}"; then
+        ok "sandbox: $(printf '%s\n' "${checks[@]}" | grep -c '^p:') requests checked: every read, write and watchpoint outside linear memory (0x$size bytes) and code refused, nothing written"
+    else
+        bad "sandbox: $(tail -2 "$work/client.log" | tr '\n' ' ')"
+    fi
+    finish "$PID" 10
+
+    # limits: st NAME STATUS PATTERN OPTIONS...
+    limit() {
+        local name=$1 want=$2 pat=$3
+        shift 3
+        timeout 60 "$wdbrun" "$@" >"$work/$name.out" 2>&1
+        local st=$?
+        if [ $st -eq "$want" ] && grep -Eq "$pat" "$work/$name.out"; then
+            ok "$name: status $st, $(grep -Em1 "$pat" "$work/$name.out")"
+        else
+            bad "$name: status $st (want $want): $(head -c 300 "$work/$name.out")"
+        fi
+    }
+    limit max-memory-malloc 0 '^grew [0-3] MiB$' --max-memory=4m "$wasm" grow 100
+    limit no-limit-malloc 0 '^grew 100 MiB$' "$wasm" grow 100
+    limit max-memory-initial 1 'exceed the memory limit' --max-memory=64k "$wasm" grow 1
+    limit max-call-depth 134 'trap: call stack exhausted' --max-call-depth=1000 "$wasm" recurse
+    limit stack-size 134 'trap: call stack exhausted' --stack-size=64k "$wasm" recurse
+    limit default-recursion 134 '^wdb-run: trap: ' "$wasm" recurse
+}
+
+case $scenario in
+gdb-disconnect) gdb_disconnect ;;
+listen-disconnect) listen_disconnect ;;
+bridge-kill) bridge_kill ;;
+fd-leak) fd_leak ;;
+sandbox) sandbox ;;
+*) echo "faults.sh: unknown scenario $scenario" >&2; exit 2 ;;
+esac
+[ $fail -eq 0 ] || { echo "--- client log"; tail -20 "$work/client.log"; }
+exit $fail
