@@ -119,6 +119,16 @@ test('line breakpoint: stack, scopes, nested variables, evaluate, memory, disass
     assert.equal(w.body.bytesWritten, 2);
     ev = await dc.evaluateRequest({ expression: 'b.name[0]', frameId: fr[1].id, context: 'repl' });
     assert.equal(ev.body.result, "80 'P'");
+    // the sandbox: nothing outside the program's linear memory is read or
+    // written through DAP's memory requests
+    const high = await dc.customRequest('readMemory', { memoryReference: '0xfffffff0', count: 64 });
+    assert.ok(!high.body.data || Buffer.from(high.body.data, 'base64').length === 0,
+              JSON.stringify(high.body));
+    assert.ok((high.body.unreadableBytes || 0) > 0, JSON.stringify(high.body));
+    await assert.rejects(dc.customRequest('writeMemory', { memoryReference: '0xfffffffe',
+                                                           data: Buffer.from('abcd').toString('base64') }));
+    await assert.rejects(dc.customRequest('writeMemory', { memoryReference: '0x100000000',
+                                                           data: Buffer.from('ab').toString('base64') }));
 
     // disassemble around the pc
     const dis = await dc.disassembleRequest({ memoryReference: fr[0].instructionPointerReference,
