@@ -39,7 +39,7 @@ tests=(
     dap.bad-input dap.websocket fuzz.replay.dap
     e2e.wdb.errors.inventory.O0.dwarf4 e2e.wdb.errors.inventory.O0.dwarf5
     e2e.faults.gdb-disconnect e2e.faults.listen-disconnect e2e.faults.bridge-kill
-    e2e.faults.fd-leak e2e.faults.sandbox e2e.faults.soak
+    e2e.faults.fd-leak e2e.faults.sandbox e2e.faults.soak e2e.faults.stub-restart
 )
 
 if [ "${REPORT_ONLY:-0}" = 1 ]; then
@@ -154,6 +154,7 @@ outcome checked (message, exit status, the session going on).
 | DAP (\`wdb --dap\`, \`--dap-ws\`) | malformed JSON, non-requests, unknown requests, requests in the wrong state, broken framing (${dap_bad:-?} node tests); websocket: wrong tokens and origins, oversize, binary and non-UTF-8 messages, fragments, clients vanishing mid-session (${dap_ws:-?} node tests); libFuzzer: mutated request sequences, core sessions included, no process started ($(fuzz_cell dap)) | \`dap.bad-input\`, \`dap.websocket\`, \`fuzz.replay.dap\` ($(seeds dap) inputs, $(regressions dap) of them past findings) | $(combined dap.bad-input dap.websocket fuzz.replay.dap) |
 | \`wdb\` command line | $errors_cmds mistaken commands (unknown commands, bad expressions, missing symbols and files, impossible frames and addresses, run control in the wrong state) in one session, checked against a golden transcript | \`e2e.wdb.errors.*\` (DWARF 4 and 5) | $(combined e2e.wdb.errors.inventory.O0.dwarf4 e2e.wdb.errors.inventory.O0.dwarf5) |
 | Debugger process killed | \`wdb\` killed with SIGKILL while its program is stopped at a breakpoint and while it runs | \`e2e.faults.bridge-kill\` | $(result e2e.faults.bridge-kill) |
+| Device stub restarted | the stub killed under an attached \`wdb\`, a new one started; the same \`wdb\` reports the loss and attaches again | \`e2e.faults.stub-restart\` | $(result e2e.faults.stub-restart) |
 | Long sessions | 10,000 breakpoint hits and 10,000 single steps in one session; wdb-run's memory | \`e2e.faults.soak\` | $(result e2e.faults.soak) |
 | Sanitizers | the whole test suite built with ASan+UBSan (\`scripts/test.sh\`, \`$(basename "$asan")\`) | all | $asan_cell |
 
