@@ -617,6 +617,10 @@ async function main() {
     'editor.hover.delay': 100,
     'window.restoreWindows': 'none',
     'workbench.editor.restoreViewState': false,
+    // the workspaces live inside the build dir, inside a git checkout: no
+    // "open the repository?" notification (step 8 counts notifications)
+    'git.enabled': false,
+    'git.openRepositoryInParentFolders': 'never',
   };
   fs.writeFileSync(path.join(userData, 'User/settings.json'), JSON.stringify(settings, null, 2));
   // wdb.path is a machine setting: in code-server (a remote window) those
