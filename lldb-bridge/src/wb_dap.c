@@ -2135,8 +2135,11 @@ static void run(wb_dap *d, wb_run how, size_t frame)
             outputf(d, "important", "%s\n", e.msg);
             if (wb_session_state(d->s) != WB_PROC_STOPPED) program_ended(d, -1);
             else send_stopped(d, "pause", e.msg, NULL, 0);
-        } else if (st.why == WB_WHY_INTERRUPT && !d->pause_req && d->internal_req) {
-            again = true; /* stopped only to change breakpoints or end */
+        } else if (st.why == WB_WHY_INTERRUPT && !d->pause_req) {
+            /* stopped only to change breakpoints or end (internal_req), or
+             * by an interrupt nobody here asked for (a late one from an
+             * earlier internal stop): not a pause the user should see */
+            again = true;
         } else {
             again = report_stop(d, &st);
             if (again) how = WB_RUN_CONTINUE;
