@@ -203,9 +203,20 @@ static void session_tty(const char *wdb_run, const char *module)
     char slave[128], opt[160];
     snprintf(slave, sizeof slave, "%s", ptsname(master));
     snprintf(opt, sizeof opt, "--gdb-tty=%s", slave);
+    /* The slave in raw mode before wdb-run opens it: otherwise the line
+     * discipline echoes the handshake back at us while wdb-run is still
+     * starting (seen under ASan). Kept open until the end so the mode
+     * stays. */
+    int sfd = open(slave, O_RDWR | O_NOCTTY);
+    struct termios stio;
+    if (sfd >= 0 && tcgetattr(sfd, &stio) == 0) {
+        cfmakeraw(&stio);
+        tcsetattr(sfd, TCSANOW, &stio);
+    }
     pid_t pid = fork();
     if (pid == 0) {
         close(master);
+        if (sfd >= 0) close(sfd);
         execl(wdb_run, wdb_run, opt, "--gdb-baud=115200", module, (char *)NULL);
         _exit(127);
     }
@@ -214,6 +225,7 @@ static void session_tty(const char *wdb_run, const char *module)
     if (!c) {
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
+        if (sfd >= 0) close(sfd);
         return;
     }
     wb_rsp_set_timeout(c, 5000);
@@ -237,6 +249,7 @@ static void session_tty(const char *wdb_run, const char *module)
               "exit over the pty: kind %d code %d", st.kind, st.code);
     wb_rsp_close(c);
     CHECK_MSG(wait_exit(pid, 5000) == 7, "wdb-run's exit status");
+    if (sfd >= 0) close(sfd);
 }
 
 int main(int argc, char **argv)
