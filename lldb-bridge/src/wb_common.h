@@ -26,6 +26,14 @@ typedef struct wb_error {
 /* Formats into err->msg (if err is not NULL) and returns WB_ERROR. */
 wb_status wb_fail(wb_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Reads the whole file at `path` into *data (malloc'd, sized to fit; the
+ * caller frees it) and *size. WB_ERROR with "cannot open/read PATH: ..."
+ * or "out of memory reading PATH". */
+wb_status wb_read_file(const char *path, uint8_t **data, size_t *size, wb_error *err);
+
+/* Prefixes err->msg with "PATH: " (keeping the message; err may be NULL). */
+void wb_error_prefix(wb_error *err, const char *path);
+
 /* A code offset: from the start of the Code section's contents. This is
  * what DWARF line tables and DW_AT_low_pc hold for Wasm, and what
  * `wdb-run`'s trap report prints. */

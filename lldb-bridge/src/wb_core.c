@@ -907,44 +907,12 @@ wb_status wb_core_open_bytes(const uint8_t *data, size_t size, wb_core **out, wb
 
 wb_status wb_core_open_file(const char *path, wb_core **out, wb_error *err)
 {
-    FILE *f = NULL;
-    uint8_t *buf = NULL;
-    size_t len = 0, cap = 0;
-    wb_status st = WB_ERROR;
+    uint8_t *buf;
+    size_t len;
     *out = NULL;
-    f = fopen(path, "rb");
-    if (!f) return wb_fail(err, "cannot open %s: %s", path, strerror(errno));
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            uint8_t *nb = realloc(buf, cap);
-            if (!nb) {
-                wb_fail(err, "out of memory reading %s", path);
-                goto fail;
-            }
-            buf = nb;
-        }
-        size_t n = fread(buf + len, 1, cap - len, f);
-        len += n;
-        if (n == 0) break;
-    }
-    if (ferror(f)) {
-        wb_fail(err, "cannot read %s: %s", path, strerror(errno));
-        goto fail;
-    }
-    uint8_t *fit = realloc(buf, len ? len : 1);
-    if (fit) buf = fit;
-    st = open_owned(buf, len, out, err);
-    buf = NULL;
-    if (st != WB_OK && err) {
-        /* prefix the file name, keeping the reader's message */
-        char tmp[sizeof err->msg];
-        memcpy(tmp, err->msg, sizeof tmp);
-        snprintf(err->msg, sizeof err->msg, "%.100s: %.150s", path, tmp);
-    }
-fail:
-    free(buf);
-    if (f) fclose(f);
+    if (wb_read_file(path, &buf, &len, err) != WB_OK) return WB_ERROR;
+    wb_status st = open_owned(buf, len, out, err);
+    if (st != WB_OK) wb_error_prefix(err, path);
     return st;
 }
 

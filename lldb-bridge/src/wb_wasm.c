@@ -42,6 +42,50 @@ wb_status wb_fail(wb_error *err, const char *fmt, ...)
     return WB_ERROR;
 }
 
+wb_status wb_read_file(const char *path, uint8_t **data, size_t *size, wb_error *err)
+{
+    uint8_t *buf = NULL;
+    size_t len = 0, cap = 0;
+    *data = NULL;
+    *size = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return wb_fail(err, "cannot open %s: %s", path, strerror(errno));
+    for (;;) {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 65536;
+            uint8_t *nb = realloc(buf, cap);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return wb_fail(err, "out of memory reading %s", path);
+            }
+            buf = nb;
+        }
+        size_t n = fread(buf + len, 1, cap - len, f);
+        len += n;
+        if (n == 0) break;
+    }
+    if (ferror(f)) {
+        int e = errno;
+        free(buf);
+        fclose(f);
+        return wb_fail(err, "cannot read %s: %s", path, strerror(e));
+    }
+    fclose(f);
+    uint8_t *fit = realloc(buf, len ? len : 1);
+    *data = fit ? fit : buf;
+    *size = len;
+    return WB_OK;
+}
+
+void wb_error_prefix(wb_error *err, const char *path)
+{
+    if (!err) return;
+    char tmp[sizeof err->msg];
+    memcpy(tmp, err->msg, sizeof tmp);
+    snprintf(err->msg, sizeof err->msg, "%.100s: %.150s", path, tmp);
+}
+
 /* A bounded cursor over [pos, end) of the module bytes. `what` names the
  * section being read, for messages. */
 typedef struct cursor {
@@ -364,47 +408,13 @@ wb_status wb_wasm_open_bytes(const uint8_t *data, size_t size, wb_wasm **out, wb
 
 wb_status wb_wasm_open_file(const char *path, wb_wasm **out, wb_error *err)
 {
-    FILE *f = NULL;
-    uint8_t *buf = NULL;
-    size_t len = 0, cap = 0;
-    wb_status st = WB_ERROR;
+    uint8_t *buf;
+    size_t len;
     *out = NULL;
-    f = fopen(path, "rb");
-    if (!f) return wb_fail(err, "cannot open %s: %s", path, strerror(errno));
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            uint8_t *nb = realloc(buf, cap);
-            if (!nb) {
-                wb_fail(err, "out of memory reading %s", path);
-                goto fail;
-            }
-            buf = nb;
-        }
-        size_t n = fread(buf + len, 1, cap - len, f);
-        len += n;
-        if (n == 0) break;
-    }
-    if (ferror(f)) {
-        wb_fail(err, "cannot read %s: %s", path, strerror(errno));
-        goto fail;
-    }
+    if (wb_read_file(path, &buf, &len, err) != WB_OK) return WB_ERROR;
     /* the buffer becomes the module's own bytes: the file is held once */
-    uint8_t *fit = realloc(buf, len ? len : 1);
-    if (fit) buf = fit;
-    st = open_owned(buf, len, out, err);
-    buf = NULL;
-    if (st != WB_OK) {
-        /* prefix the file name, keeping the reader's message */
-        if (err) {
-            char tmp[sizeof err->msg];
-            memcpy(tmp, err->msg, sizeof tmp);
-            snprintf(err->msg, sizeof err->msg, "%.100s: %.150s", path, tmp);
-        }
-    }
-fail:
-    free(buf);
-    if (f) fclose(f);
+    wb_status st = open_owned(buf, len, out, err);
+    if (st != WB_OK) wb_error_prefix(err, path);
     return st;
 }
 
