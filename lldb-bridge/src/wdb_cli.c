@@ -316,17 +316,24 @@ static void print_frame_line(cli *c, size_t i, bool with_level)
     out(c, "\n");
 }
 
+/* Shows frame i as gdb shows a stop or a selected frame: its frame line
+ * (`#1  ` first with_level; always printed when the frame has no source
+ * line), then its source line, where `list` then starts. */
+static void show_frame(cli *c, size_t i, bool with_level, bool frame_line)
+{
+    const wb_frame *f = wb_session_frame(c->s, i);
+    if (!f) return;
+    if (frame_line || !f->file) print_frame_line(c, i, with_level);
+    if (!f->file) return;
+    print_source_line(c, f->file, f->line);
+    c->list_file = f->file;
+    c->list_line = 0;
+    c->list_first = f->line;
+}
+
 static void print_stop_location(cli *c, bool frame_line)
 {
-    const wb_frame *f = wb_session_frame(c->s, c->frame);
-    if (!f) return;
-    if (frame_line || !f->file) print_frame_line(c, c->frame, false);
-    if (f->file) {
-        print_source_line(c, f->file, f->line);
-        c->list_file = f->file;
-        c->list_line = 0;
-        c->list_first = f->line;
-    }
+    show_frame(c, c->frame, false, frame_line);
 }
 
 static void do_displays(cli *c)
@@ -430,16 +437,7 @@ static void report_stop(cli *c, wb_stop *st)
     case WB_WHY_BREAKPOINT: {
         if (st->description[0]) out(c, "%s\n", st->description);
         out(c, "\n%s %d, ", st->bp_temporary ? "Temporary breakpoint" : "Breakpoint", st->bp);
-        const wb_frame *f = wb_session_frame(c->s, 0);
-        if (f) {
-            print_frame_line(c, 0, false);
-            if (f->file) {
-                print_source_line(c, f->file, f->line);
-                c->list_file = f->file;
-                c->list_line = 0;
-                c->list_first = f->line;
-            }
-        }
+        show_frame(c, 0, false, true);
         break;
     }
     case WB_WHY_WATCHPOINT: {
@@ -1033,15 +1031,7 @@ static void cmd_backtrace(cli *c, const char *args, char fmt)
 static void select_frame(cli *c, size_t i, bool print)
 {
     c->frame = i;
-    if (!print) return;
-    print_frame_line(c, i, true);
-    const wb_frame *f = wb_session_frame(c->s, i);
-    if (f && f->file) {
-        print_source_line(c, f->file, f->line);
-        c->list_file = f->file;
-        c->list_line = 0;
-        c->list_first = f->line;
-    }
+    if (print) show_frame(c, i, true, true);
 }
 
 static void cmd_frame(cli *c, const char *args, char fmt)
@@ -1908,14 +1898,7 @@ static void open_core(cli *c, const char *path)
     c->frame = 0;
     c->exited = false;
     c->trapped = false; /* post-mortem: not a trap of this session's run */
-    print_frame_line(c, 0, true);
-    const wb_frame *f = wb_session_frame(c->s, 0);
-    if (f && f->file) {
-        print_source_line(c, f->file, f->line);
-        c->list_file = f->file;
-        c->list_line = 0;
-        c->list_first = f->line;
-    }
+    show_frame(c, 0, true, true);
 }
 
 static void cmd_core_file(cli *c, const char *args, char fmt)
@@ -2204,6 +2187,22 @@ static void run_file(cli *c, const char *path)
     fclose(f);
 }
 
+/* Frees what a cli holds besides its session and streams. */
+static void cli_free(cli *c)
+{
+    free_args(c->args, c->nargs);
+    free_args(c->rt_args, c->nrt_args);
+    for (size_t k = 0; k < c->ndisplays; k++) free(c->displays[k].expr);
+    free(c->displays);
+    for (size_t k = 0; k < c->nsources; k++) {
+        free(c->sources[k].path);
+        free(c->sources[k].text);
+        free(c->sources[k].lines);
+    }
+    free(c->sources);
+    free(c->runtime);
+}
+
 static void usage(FILE *out)
 {
     fprintf(out,
@@ -2413,17 +2412,7 @@ int wdb_cli_main(int argc, char **argv)
     else if (c.last_failed) status = 1;
     fflush(stdout);
     wb_session_free(c.s); /* kills a program still stopped */
-    free_args(c.args, c.nargs);
-    free_args(c.rt_args, c.nrt_args);
-    for (size_t k = 0; k < c.ndisplays; k++) free(c.displays[k].expr);
-    free(c.displays);
-    for (size_t k = 0; k < c.nsources; k++) {
-        free(c.sources[k].path);
-        free(c.sources[k].text);
-        free(c.sources[k].lines);
-    }
-    free(c.sources);
-    free(c.runtime);
+    cli_free(&c);
     if (c.log) fclose(c.log);
     return status;
 }
@@ -2444,17 +2433,7 @@ char *wdb_cli_run_command(wb_session *s, size_t frame, const char *line)
     execute(&c, line);
     fflush(mem);
     fclose(mem);
-    for (size_t k = 0; k < c.ndisplays; k++) free(c.displays[k].expr);
-    free(c.displays);
-    for (size_t k = 0; k < c.nsources; k++) {
-        free(c.sources[k].path);
-        free(c.sources[k].text);
-        free(c.sources[k].lines);
-    }
-    free(c.sources);
-    free_args(c.args, c.nargs);
-    free_args(c.rt_args, c.nrt_args);
-    free(c.runtime);
+    cli_free(&c);
     return text;
 }
 
