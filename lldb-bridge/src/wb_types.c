@@ -9,6 +9,8 @@
  */
 #include "wb_types.h"
 
+#include "wb_sbuf.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,100 +82,62 @@ uint64_t wb_type_size(const wb_type *t)
 
 /* ------------------------------------------------------------- spelling */
 
-/* A growable string; on allocation failure `oom` is set and appends are
- * dropped (the caller then reports an empty spelling). */
-typedef struct sbuf {
-    char *s;
-    size_t len, cap;
-    bool oom;
-} sbuf;
-
-static void sb_insert(sbuf *b, size_t at, const char *text, size_t n)
-{
-    if (b->oom || n == 0) return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *s = realloc(b->s, cap);
-        if (!s) {
-            b->oom = true;
-            return;
-        }
-        b->s = s;
-        b->cap = cap;
-    }
-    memmove(b->s + at + n, b->s + at, b->len - at);
-    memcpy(b->s + at, text, n);
-    b->len += n;
-    b->s[b->len] = 0;
-}
-
-static void sb_add(sbuf *b, const char *text)
-{
-    sb_insert(b, b->len, text, strlen(text));
-}
-static void sb_prepend(sbuf *b, const char *text)
-{
-    sb_insert(b, 0, text, strlen(text));
-}
-
-static void spell_into(const wb_type *t, sbuf *decl, int depth);
+static void spell_into(const wb_type *t, wb_sbuf *decl, int depth);
 
 /* The base part: "int", "struct point", "const char", "struct {...}". */
-static void base_name(const wb_type *t, sbuf *out)
+static void base_name(const wb_type *t, wb_sbuf *out)
 {
     const char *n = t ? (t->qualified_name ? t->qualified_name : t->name) : NULL;
     const char *kw = NULL;
     if (!t) {
-        sb_add(out, "void");
+        wb_sb_add(out, "void");
         return;
     }
     switch (t->kind) {
-    case WB_TYPE_VOID: sb_add(out, n ? n : "void"); return;
+    case WB_TYPE_VOID: wb_sb_add(out, n ? n : "void"); return;
     case WB_TYPE_STRUCT: kw = t->is_class ? "class" : "struct"; break;
     case WB_TYPE_UNION: kw = "union"; break;
     case WB_TYPE_ENUM: kw = "enum"; break;
-    default: sb_add(out, n ? n : "<unknown type>"); return;
+    default: wb_sb_add(out, n ? n : "<unknown type>"); return;
     }
     /* C++ classes print without the keyword, as gdb does in C++ mode. */
     if (t->is_class && n) {
-        sb_add(out, n);
+        wb_sb_add(out, n);
         return;
     }
-    sb_add(out, kw);
-    sb_add(out, " ");
-    sb_add(out, n ? n : "{...}");
+    wb_sb_add(out, kw);
+    wb_sb_add(out, " ");
+    wb_sb_add(out, n ? n : "{...}");
 }
 
-static void add_params(const wb_type *f, sbuf *decl, int depth)
+static void add_params(const wb_type *f, wb_sbuf *decl, int depth)
 {
-    sb_add(decl, "(");
+    wb_sb_add(decl, "(");
     for (size_t i = 0; i < f->nparams; i++) {
-        sbuf p = {0};
-        if (i) sb_add(decl, ", ");
+        wb_sbuf p = {0};
+        if (i) wb_sb_add(decl, ", ");
         spell_into(f->params ? f->params[i] : NULL, &p, depth + 1);
         if (p.oom)
             decl->oom = true;
         else if (p.s)
-            sb_add(decl, p.s);
+            wb_sb_add(decl, p.s);
         free(p.s);
     }
     if (f->varargs)
-        sb_add(decl, f->nparams ? ", ..." : "...");
+        wb_sb_add(decl, f->nparams ? ", ..." : "...");
     else if (f->nparams == 0)
-        sb_add(decl, "void");
-    sb_add(decl, ")");
+        wb_sb_add(decl, "void");
+    wb_sb_add(decl, ")");
 }
 
 /* Spells `t` around the declarator already in `decl` (the name, or what
  * the enclosing types made of it) and leaves the whole in `decl`. */
-static void spell_into(const wb_type *t, sbuf *decl, int depth)
+static void spell_into(const wb_type *t, wb_sbuf *decl, int depth)
 {
     bool is_const = false, is_volatile = false;
     for (;;) {
         if (depth++ > WB_TYPE_MAX_DEPTH) {
-            sb_prepend(decl, decl->len ? "<type too deep> " : "<type too deep>");
+            wb_sb_prepend(decl, decl->len ? "<type too deep> " : "<type too deep>");
             return;
         }
         if (t && (t->kind == WB_TYPE_CONST || t->kind == WB_TYPE_VOLATILE)) {
@@ -188,29 +152,29 @@ static void spell_into(const wb_type *t, sbuf *decl, int depth)
             const char *op = t->kind == WB_TYPE_POINTER ? "*" : "&";
             /* A qualified pointer: "char * const p", "int * const *". */
             if (is_const || is_volatile) {
-                if (decl->len) sb_prepend(decl, " ");
-                if (is_volatile) sb_prepend(decl, " volatile");
-                if (is_const) sb_prepend(decl, " const");
+                if (decl->len) wb_sb_prepend(decl, " ");
+                if (is_volatile) wb_sb_prepend(decl, " volatile");
+                if (is_const) wb_sb_prepend(decl, " const");
                 is_const = is_volatile = false;
             }
-            sb_prepend(decl, op);
+            wb_sb_prepend(decl, op);
             const wb_type *tt = wb_type_strip_cv(t->target);
             if (tt && (tt->kind == WB_TYPE_ARRAY || tt->kind == WB_TYPE_FUNCTION)) {
-                sb_prepend(decl, "(");
-                sb_add(decl, ")");
+                wb_sb_prepend(decl, "(");
+                wb_sb_add(decl, ")");
             }
             t = t->target;
             continue;
         }
         if (t && t->kind == WB_TYPE_ARRAY) {
             char n[32];
-            if (t->ndims == 0) sb_add(decl, "[]");
+            if (t->ndims == 0) wb_sb_add(decl, "[]");
             for (size_t i = 0; i < t->ndims; i++) {
                 if (t->dims[i])
                     snprintf(n, sizeof n, "[%llu]", (unsigned long long)t->dims[i]);
                 else
                     snprintf(n, sizeof n, "[]");
-                sb_add(decl, n);
+                wb_sb_add(decl, n);
             }
             t = t->target;
             continue;
@@ -222,24 +186,24 @@ static void spell_into(const wb_type *t, sbuf *decl, int depth)
         }
         break;
     }
-    sbuf base = {0};
-    if (is_const) sb_add(&base, "const ");
-    if (is_volatile) sb_add(&base, "volatile ");
+    wb_sbuf base = {0};
+    if (is_const) wb_sb_add(&base, "const ");
+    if (is_volatile) wb_sb_add(&base, "volatile ");
     base_name(t, &base);
-    if (decl->len) sb_add(&base, " ");
+    if (decl->len) wb_sb_add(&base, " ");
     if (base.oom) {
         decl->oom = true;
         free(base.s);
         return;
     }
-    sb_prepend(decl, base.s ? base.s : "");
+    wb_sb_prepend(decl, base.s ? base.s : "");
     free(base.s);
 }
 
 size_t wb_type_spell(const wb_type *t, const char *name, char *buf, size_t cap)
 {
-    sbuf d = {0};
-    if (name) sb_add(&d, name);
+    wb_sbuf d = {0};
+    if (name) wb_sb_add(&d, name);
     spell_into(t, &d, 0);
     const char *s = d.oom || !d.s ? "" : d.s;
     size_t n = strlen(s);

@@ -12,6 +12,8 @@
  */
 #include "wb_value.h"
 
+#include "wb_sbuf.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -29,79 +31,12 @@
 
 /* ------------------------------------------------------------ strings */
 
-typedef struct sbuf {
-    char *s;
-    size_t len, cap;
-    bool oom;
-} sbuf;
-
-static void sb_addn(sbuf *b, const char *text, size_t n)
-{
-    if (b->oom) return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 128;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *s = realloc(b->s, cap);
-        if (!s) {
-            b->oom = true;
-            return;
-        }
-        b->s = s;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, text, n);
-    b->len += n;
-    b->s[b->len] = 0;
-}
-
-static void sb_add(sbuf *b, const char *text)
-{
-    sb_addn(b, text, strlen(text));
-}
-
-static void sb_addf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_addf(sbuf *b, const char *fmt, ...)
-{
-    char tmp[128];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0) return;
-    if ((size_t)n < sizeof tmp) {
-        sb_addn(b, tmp, (size_t)n);
-        return;
-    }
-    char *big = malloc((size_t)n + 1);
-    if (!big) {
-        b->oom = true;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    sb_addn(b, big, (size_t)n);
-    free(big);
-}
-
-/* The finished string, or NULL when memory ran out. */
-static char *sb_take(sbuf *b)
-{
-    if (b->oom) {
-        free(b->s);
-        return NULL;
-    }
-    if (!b->s) return calloc(1, 1);
-    return b->s;
-}
-
-static void add_type(sbuf *b, const wb_type *t)
+static void add_type(wb_sbuf *b, const wb_type *t)
 {
     char tmp[256];
     size_t n = wb_type_spell(t, NULL, tmp, sizeof tmp);
     if (n < sizeof tmp) {
-        sb_add(b, tmp);
+        wb_sb_add(b, tmp);
         return;
     }
     char *big = malloc(n + 1);
@@ -110,7 +45,7 @@ static void add_type(sbuf *b, const wb_type *t)
         return;
     }
     wb_type_spell(t, NULL, big, n + 1);
-    sb_add(b, big);
+    wb_sb_add(b, big);
     free(big);
 }
 
@@ -446,7 +381,7 @@ wb_status wb_value_of_var(const wb_var *v, wb_code_off pc, const wb_loc_target *
 typedef struct fctx {
     const wb_eval_env *env;
     char fmt;
-    sbuf *o;
+    wb_sbuf *o;
     bool summary; /* one level only (DAP) */
 } fctx;
 
@@ -466,48 +401,48 @@ static void fmt_view(fctx *c, const view *v, bool top, int depth);
 
 /* A character as gdb prints it inside quotes `q` (' or "): C escapes,
  * octal for other non-printable bytes (gdb in a C/ASCII locale). */
-static void add_char(sbuf *o, unsigned ch, char q)
+static void add_char(wb_sbuf *o, unsigned ch, char q)
 {
     switch (ch) {
-    case '\a': sb_add(o, "\\a"); return;
-    case '\b': sb_add(o, "\\b"); return;
-    case '\f': sb_add(o, "\\f"); return;
-    case '\n': sb_add(o, "\\n"); return;
-    case '\r': sb_add(o, "\\r"); return;
-    case '\t': sb_add(o, "\\t"); return;
-    case '\v': sb_add(o, "\\v"); return;
-    case '\\': sb_add(o, "\\\\"); return;
+    case '\a': wb_sb_add(o, "\\a"); return;
+    case '\b': wb_sb_add(o, "\\b"); return;
+    case '\f': wb_sb_add(o, "\\f"); return;
+    case '\n': wb_sb_add(o, "\\n"); return;
+    case '\r': wb_sb_add(o, "\\r"); return;
+    case '\t': wb_sb_add(o, "\\t"); return;
+    case '\v': wb_sb_add(o, "\\v"); return;
+    case '\\': wb_sb_add(o, "\\\\"); return;
     default: break;
     }
     if (ch == (unsigned char)q) {
         char e[3] = {'\\', q, 0};
-        sb_add(o, e);
+        wb_sb_add(o, e);
     } else if (ch >= 0x20 && ch < 0x7f) {
         char e[2] = {(char)ch, 0};
-        sb_add(o, e);
+        wb_sb_add(o, e);
     } else if (ch <= 0777) {
-        sb_addf(o, "\\%03o", ch);
+        wb_sb_addf(o, "\\%03o", ch);
     } else {
-        sb_addf(o, "\\x%x", ch);
+        wb_sb_addf(o, "\\x%x", ch);
     }
 }
 
 /* `97 'a'` for a character value. */
-static void add_char_value(sbuf *o, int64_t num, unsigned ch, const char *prefix)
+static void add_char_value(wb_sbuf *o, int64_t num, unsigned ch, const char *prefix)
 {
-    sb_addf(o, "%" PRId64 " %s'", num, prefix);
+    wb_sb_addf(o, "%" PRId64 " %s'", num, prefix);
     add_char(o, ch, '\'');
-    sb_add(o, "'");
+    wb_sb_add(o, "'");
 }
 
 /* A character string as gdb's printstr shows it: quoted runs, runs of
  * more than 10 equal characters as `'x' <repeats N times>`, at most 200
  * characters (a collapsed run counts its length), "..." when cut. */
-static void add_string(sbuf *o, const uint8_t *s, size_t len, bool drop_nul, bool force_dots)
+static void add_string(wb_sbuf *o, const uint8_t *s, size_t len, bool drop_nul, bool force_dots)
 {
     if (drop_nul && !force_dots && len > 0 && s[len - 1] == 0) len--;
     if (len == 0) {
-        sb_add(o, "\"\"");
+        wb_sb_add(o, "\"\"");
         return;
     }
     bool in_quote = false, any = false;
@@ -518,16 +453,16 @@ static void add_string(sbuf *o, const uint8_t *s, size_t len, bool drop_nul, boo
             j++;
         size_t reps = j - i;
         if (reps > REPEAT_THRESHOLD) {
-            if (in_quote) sb_add(o, "\"");
-            if (any) sb_add(o, ", ");
-            sb_add(o, "'");
+            if (in_quote) wb_sb_add(o, "\"");
+            if (any) wb_sb_add(o, ", ");
+            wb_sb_add(o, "'");
             add_char(o, s[i], '\'');
-            sb_addf(o, "' <repeats %zu times>", reps);
+            wb_sb_addf(o, "' <repeats %zu times>", reps);
             in_quote = false;
         } else {
             if (!in_quote) {
-                if (any) sb_add(o, ", ");
-                sb_add(o, "\"");
+                if (any) wb_sb_add(o, ", ");
+                wb_sb_add(o, "\"");
                 in_quote = true;
             }
             for (size_t k = 0; k < reps; k++)
@@ -537,8 +472,8 @@ static void add_string(sbuf *o, const uint8_t *s, size_t len, bool drop_nul, boo
         printed += reps;
         i = j;
     }
-    if (in_quote) sb_add(o, "\"");
-    if (force_dots || i < len) sb_add(o, "...");
+    if (in_quote) wb_sb_add(o, "\"");
+    if (force_dots || i < len) wb_sb_add(o, "...");
 }
 
 static int env_read(const wb_eval_env *env, uint64_t addr, void *buf, size_t len)
@@ -551,7 +486,7 @@ static int env_read(const wb_eval_env *env, uint64_t addr, void *buf, size_t len
 /* The string at `addr` as a char pointer shows it: up to 200 characters,
  * stopping at a NUL. Reads in chunks (one read per chunk matters over
  * RSP) and byte by byte only near an unreadable end. */
-static void add_cstring(sbuf *o, const wb_eval_env *env, uint64_t addr)
+static void add_cstring(wb_sbuf *o, const wb_eval_env *env, uint64_t addr)
 {
     uint8_t buf[PRINT_MAX];
     size_t len = 0;
@@ -578,24 +513,24 @@ static void add_cstring(sbuf *o, const wb_eval_env *env, uint64_t addr)
     }
     if (failed) {
         if (len) add_string(o, buf, len, false, false);
-        sb_addf(o, "<error: Cannot access memory at address 0x%" PRIx64 ">", addr + len);
+        wb_sb_addf(o, "<error: Cannot access memory at address 0x%" PRIx64 ">", addr + len);
         return;
     }
     add_string(o, buf, len, false, !nul && len == PRINT_MAX);
 }
 
-static void add_float(sbuf *o, const uint8_t *b, size_t n)
+static void add_float(wb_sbuf *o, const uint8_t *b, size_t n)
 {
     if (n == 4) {
         float f;
         uint32_t bits = (uint32_t)load_le(b, 4);
         memcpy(&f, &bits, 4);
         if (isnan(f))
-            sb_addf(o, "%snan(0x%" PRIx32 ")", bits >> 31 ? "-" : "", bits & 0x7fffffu);
+            wb_sb_addf(o, "%snan(0x%" PRIx32 ")", bits >> 31 ? "-" : "", bits & 0x7fffffu);
         else if (isinf(f))
-            sb_add(o, f < 0 ? "-inf" : "inf");
+            wb_sb_add(o, f < 0 ? "-inf" : "inf");
         else
-            sb_addf(o, "%.9g", (double)f);
+            wb_sb_addf(o, "%.9g", (double)f);
         return;
     }
     if (n == 8) {
@@ -603,38 +538,38 @@ static void add_float(sbuf *o, const uint8_t *b, size_t n)
         uint64_t bits = load_le(b, 8);
         memcpy(&d, &bits, 8);
         if (isnan(d))
-            sb_addf(o, "%snan(0x%" PRIx64 ")", bits >> 63 ? "-" : "",
+            wb_sb_addf(o, "%snan(0x%" PRIx64 ")", bits >> 63 ? "-" : "",
                     (uint64_t)(bits & 0xfffffffffffffull));
         else if (isinf(d))
-            sb_add(o, d < 0 ? "-inf" : "inf");
+            wb_sb_add(o, d < 0 ? "-inf" : "inf");
         else
-            sb_addf(o, "%.17g", d);
+            wb_sb_addf(o, "%.17g", d);
         return;
     }
     /* long double (binary128 in Wasm) and odd sizes: the raw bits. */
-    sb_add(o, "0x");
+    wb_sb_add(o, "0x");
     size_t i = n;
     while (i > 1 && b[i - 1] == 0)
         i--;
-    sb_addf(o, "%x", b[i - 1]);
+    wb_sb_addf(o, "%x", b[i - 1]);
     while (--i > 0)
-        sb_addf(o, "%02x", b[i - 1]);
+        wb_sb_addf(o, "%02x", b[i - 1]);
 }
 
 /* An integer's raw bits (size bytes) in one of the x/z/o/t/d/u formats. */
-static void add_int_as(sbuf *o, uint64_t raw, size_t size, char fmt)
+static void add_int_as(wb_sbuf *o, uint64_t raw, size_t size, char fmt)
 {
     size_t sz = size > 8 ? 8 : size;
     uint64_t u = mask_to(raw, sz);
     switch (fmt) {
     case 'x':
-    case 'a': sb_addf(o, "0x%" PRIx64, u); return;
-    case 'z': sb_addf(o, "0x%0*" PRIx64, (int)(sz * 2), u); return;
+    case 'a': wb_sb_addf(o, "0x%" PRIx64, u); return;
+    case 'z': wb_sb_addf(o, "0x%0*" PRIx64, (int)(sz * 2), u); return;
     case 'o':
         if (u)
-            sb_addf(o, "0%" PRIo64, u);
+            wb_sb_addf(o, "0%" PRIo64, u);
         else
-            sb_add(o, "0");
+            wb_sb_add(o, "0");
         return;
     case 't': {
         char bits[65];
@@ -644,11 +579,11 @@ static void add_int_as(sbuf *o, uint64_t raw, size_t size, char fmt)
             bits[--k] = (char)('0' + (u & 1));
             u >>= 1;
         } while (u);
-        sb_add(o, bits + k);
+        wb_sb_add(o, bits + k);
         return;
     }
-    case 'd': sb_addf(o, "%" PRId64, sext(u, sz)); return;
-    default: sb_addf(o, "%" PRIu64, u); return;
+    case 'd': wb_sb_addf(o, "%" PRId64, sext(u, sz)); return;
+    default: wb_sb_addf(o, "%" PRIu64, u); return;
     }
 }
 
@@ -674,18 +609,18 @@ static bool is_flag_enum(const wb_type *e)
     return true;
 }
 
-static void add_enum(sbuf *o, const wb_type *e, uint64_t raw, size_t size)
+static void add_enum(wb_sbuf *o, const wb_type *e, uint64_t raw, size_t size)
 {
     int64_t val = e->enc == WB_ENC_UNSIGNED || e->enc == WB_ENC_UNSIGNED_CHAR
                       ? (int64_t)mask_to(raw, size)
                       : sext(raw, size);
     const char *n = enum_name(e, val);
     if (n) {
-        sb_add(o, n);
+        wb_sb_add(o, n);
         return;
     }
     if (!is_flag_enum(e)) {
-        sb_addf(o, "%" PRId64, val);
+        wb_sb_addf(o, "%" PRId64, val);
         return;
     }
     uint64_t rest = (uint64_t)val;
@@ -693,26 +628,26 @@ static void add_enum(sbuf *o, const wb_type *e, uint64_t raw, size_t size)
     for (size_t i = 0; i < e->nenumerators; i++) {
         uint64_t ev = (uint64_t)e->enumerators[i].value;
         if (ev && (rest & ev)) {
-            sb_add(o, first ? "(" : " | ");
-            sb_add(o, e->enumerators[i].name ? e->enumerators[i].name : "?");
+            wb_sb_add(o, first ? "(" : " | ");
+            wb_sb_add(o, e->enumerators[i].name ? e->enumerators[i].name : "?");
             rest &= ~ev;
             first = false;
         }
     }
     if (rest)
-        sb_addf(o, "%sunknown: 0x%" PRIx64 ")", first ? "(" : " | ", rest);
+        wb_sb_addf(o, "%sunknown: 0x%" PRIx64 ")", first ? "(" : " | ", rest);
     else if (first)
-        sb_add(o, "0");
+        wb_sb_add(o, "0");
     else
-        sb_add(o, ")");
+        wb_sb_add(o, ")");
 }
 
 static void add_function_pointer(fctx *c, uint64_t idx)
 {
-    sb_addf(c->o, "0x%" PRIx64, idx);
+    wb_sb_addf(c->o, "0x%" PRIx64, idx);
     const char *name =
         c->env && c->env->function_name ? c->env->function_name(c->env->user, idx) : NULL;
-    if (name) sb_addf(c->o, " <%s>", name);
+    if (name) wb_sb_addf(c->o, " <%s>", name);
 }
 
 /* Does a pointer of this type print without its "(type) " prefix? gdb
@@ -727,14 +662,14 @@ static bool pointer_prefix_omitted(const wb_type *t)
 
 static void fmt_scalar(fctx *c, const view *v, const wb_type *s, bool top)
 {
-    sbuf *o = c->o;
+    wb_sbuf *o = c->o;
     size_t n = v->n;
     uint64_t raw = load_le(v->bytes, n);
     char fmt = c->fmt;
     bool is_float = s->kind == WB_TYPE_BASE && s->enc == WB_ENC_FLOAT;
 
     if (s->kind == WB_TYPE_UNKNOWN) {
-        sb_add(o, "<unknown type>");
+        wb_sb_add(o, "<unknown type>");
         return;
     }
     if (fmt == 'c') {
@@ -771,9 +706,9 @@ static void fmt_scalar(fctx *c, const view *v, const wb_type *s, bool top)
     }
     if (fmt == 'F') {
         if (type_is_signed(s))
-            sb_addf(o, "%" PRId64, sext(raw, n));
+            wb_sb_addf(o, "%" PRId64, sext(raw, n));
         else
-            sb_addf(o, "%" PRIu64, mask_to(raw, n));
+            wb_sb_addf(o, "%" PRIu64, mask_to(raw, n));
         return;
     }
     switch (s->kind) {
@@ -782,9 +717,9 @@ static void fmt_scalar(fctx *c, const view *v, const wb_type *s, bool top)
         case WB_ENC_FLOAT: add_float(o, v->bytes, n); return;
         case WB_ENC_BOOL:
             if (mask_to(raw, n) <= 1)
-                sb_add(o, raw ? "true" : "false");
+                wb_sb_add(o, raw ? "true" : "false");
             else
-                sb_addf(o, "%" PRIu64, mask_to(raw, n));
+                wb_sb_addf(o, "%" PRIu64, mask_to(raw, n));
             return;
         case WB_ENC_SIGNED_CHAR:
         case WB_ENC_UNSIGNED_CHAR:
@@ -807,30 +742,30 @@ static void fmt_scalar(fctx *c, const view *v, const wb_type *s, bool top)
             return;
         }
         if (s->enc == WB_ENC_SIGNED || s->enc == WB_ENC_SIGNED_CHAR)
-            sb_addf(o, "%" PRId64, sext(raw, n));
+            wb_sb_addf(o, "%" PRId64, sext(raw, n));
         else
-            sb_addf(o, "%" PRIu64, mask_to(raw, n));
+            wb_sb_addf(o, "%" PRIu64, mask_to(raw, n));
         return;
     case WB_TYPE_ENUM: add_enum(o, s, raw, n); return;
     case WB_TYPE_POINTER: {
         const wb_type *tt = wb_type_strip(s->target);
         if (top && (c->fmt == 0 || c->fmt == 's') && !pointer_prefix_omitted(v->type)) {
-            sb_add(o, "(");
+            wb_sb_add(o, "(");
             add_type(o, v->type);
-            sb_add(o, ") ");
+            wb_sb_add(o, ") ");
         }
         if (tt && tt->kind == WB_TYPE_FUNCTION) {
             add_function_pointer(c, raw);
             return;
         }
-        sb_addf(o, "0x%" PRIx64, raw);
+        wb_sb_addf(o, "0x%" PRIx64, raw);
         if (raw && type_is_char(s->target)) {
-            sb_add(o, " ");
+            wb_sb_add(o, " ");
             add_cstring(o, c->env, raw);
         }
         return;
     }
-    default: sb_addf(o, "0x%" PRIx64, raw); return;
+    default: wb_sb_addf(o, "0x%" PRIx64, raw); return;
     }
 }
 
@@ -853,19 +788,19 @@ static uint64_t elem_size(const wb_type *at, size_t dim)
 
 static void fmt_array(fctx *c, const view *v, const wb_type *at, size_t dim, int depth)
 {
-    sbuf *o = c->o;
+    wb_sbuf *o = c->o;
     uint64_t count = elem_count(at, dim);
     uint64_t es = elem_size(at, dim);
     bool inner = dim + 1 >= at->ndims;
     if (count == 0 || es == 0) {
         if (v->have_addr)
-            sb_addf(o, "0x%" PRIx64, v->addr);
+            wb_sb_addf(o, "0x%" PRIx64, v->addr);
         else
-            sb_add(o, "{}");
+            wb_sb_add(o, "{}");
         return;
     }
     if (c->summary && depth > 0) {
-        sb_addf(o, "[%" PRIu64 "]", count);
+        wb_sb_addf(o, "[%" PRIu64 "]", count);
         return;
     }
     if (count > v->n / es) count = v->n / es;
@@ -875,10 +810,10 @@ static void fmt_array(fctx *c, const view *v, const wb_type *at, size_t dim, int
         return;
     }
     if (c->summary) {
-        sb_addf(o, "[%" PRIu64 "]", elem_count(at, dim));
+        wb_sb_addf(o, "[%" PRIu64 "]", elem_count(at, dim));
         return;
     }
-    sb_add(o, "{");
+    wb_sb_add(o, "{");
     uint64_t i = 0, printed = 0;
     while (i < count && printed < PRINT_MAX) {
         const uint8_t *e = v->bytes + i * es;
@@ -887,7 +822,7 @@ static void fmt_array(fctx *c, const view *v, const wb_type *at, size_t dim, int
         while (j < count && memcmp(e, v->bytes + j * es, (size_t)es) == 0 &&
                (!em || memcmp(em, v->missing + j * es, (size_t)es) == 0))
             j++;
-        if (i) sb_add(o, ", ");
+        if (i) wb_sb_add(o, ", ");
         view ev = {.type = at->target,
                    .bytes = e,
                    .n = (size_t)es,
@@ -897,11 +832,11 @@ static void fmt_array(fctx *c, const view *v, const wb_type *at, size_t dim, int
         if (inner)
             fmt_view(c, &ev, false, depth + 1);
         else if (depth + 1 > FMT_MAX_DEPTH)
-            sb_add(o, "{...}");
+            wb_sb_add(o, "{...}");
         else
             fmt_array(c, &ev, at, dim + 1, depth + 1);
         if (j - i > REPEAT_THRESHOLD) {
-            sb_addf(o, " <repeats %" PRIu64 " times>", j - i);
+            wb_sb_addf(o, " <repeats %" PRIu64 " times>", j - i);
             printed += REPEAT_THRESHOLD;
             i = j;
         } else {
@@ -909,8 +844,8 @@ static void fmt_array(fctx *c, const view *v, const wb_type *at, size_t dim, int
             i++;
         }
     }
-    if (i < count) sb_add(o, "...");
-    sb_add(o, "}");
+    if (i < count) wb_sb_add(o, "...");
+    wb_sb_add(o, "}");
 }
 
 /* Reads a bitfield member out of its storage into a little-endian
@@ -931,32 +866,32 @@ static uint64_t extract_bits(const uint8_t *storage, size_t avail, uint32_t bit_
 
 static void fmt_struct(fctx *c, const view *v, const wb_type *s, int depth)
 {
-    sbuf *o = c->o;
+    wb_sbuf *o = c->o;
     if (s->declaration && s->nmembers == 0) {
-        sb_add(o, "<incomplete type>");
+        wb_sb_add(o, "<incomplete type>");
         return;
     }
     if (c->summary && depth > 0) {
-        sb_add(o, "{...}");
+        wb_sb_add(o, "{...}");
         return;
     }
     if (s->nmembers == 0) {
-        sb_add(o, "{<No data fields>}");
+        wb_sb_add(o, "{<No data fields>}");
         return;
     }
     if (c->summary) {
-        sb_add(o, "{...}");
+        wb_sb_add(o, "{...}");
         return;
     }
-    sb_add(o, "{");
+    wb_sb_add(o, "{");
     for (size_t i = 0; i < s->nmembers; i++) {
         const wb_member *m = &s->members[i];
-        if (i) sb_add(o, ", ");
+        if (i) wb_sb_add(o, ", ");
         if (m->is_base) {
             const wb_type *b = wb_type_strip(m->type);
-            sb_addf(o, "<%s> = ", b && b->name ? b->name : "?");
+            wb_sb_addf(o, "<%s> = ", b && b->name ? b->name : "?");
         } else if (m->name) {
-            sb_addf(o, "%s = ", m->name);
+            wb_sb_addf(o, "%s = ", m->name);
         }
         uint64_t msize = wb_type_size(m->type);
         if (m->bit_size) {
@@ -965,7 +900,7 @@ static void fmt_struct(fctx *c, const view *v, const wb_type *s, int depth)
             if (m->offset > v->n ||
                 any_missing(v->missing ? v->missing + m->offset : NULL,
                             need < v->n - m->offset ? need : v->n - m->offset)) {
-                sb_add(o, "<optimized out>");
+                wb_sb_add(o, "<optimized out>");
                 continue;
             }
             uint64_t bits = extract_bits(v->bytes + m->offset, (size_t)(v->n - m->offset),
@@ -980,10 +915,10 @@ static void fmt_struct(fctx *c, const view *v, const wb_type *s, int depth)
         if (m->offset > v->n || msize > v->n - m->offset) {
             const wb_type *ms = wb_type_strip(m->type);
             if (ms && ms->kind == WB_TYPE_ARRAY && msize == 0 && v->have_addr) {
-                sb_addf(o, "0x%" PRIx64, v->addr + m->offset); /* flexible array */
+                wb_sb_addf(o, "0x%" PRIx64, v->addr + m->offset); /* flexible array */
                 continue;
             }
-            sb_add(o, "<error: member outside its structure>");
+            wb_sb_add(o, "<error: member outside its structure>");
             continue;
         }
         view mv = {.type = m->type,
@@ -994,23 +929,23 @@ static void fmt_struct(fctx *c, const view *v, const wb_type *s, int depth)
                    .addr = v->addr + m->offset};
         fmt_view(c, &mv, false, depth + 1);
     }
-    sb_add(o, "}");
+    wb_sb_add(o, "}");
 }
 
 static void fmt_reference(fctx *c, const view *v, const wb_type *s, bool top, int depth)
 {
     uint64_t addr = load_le(v->bytes, v->n);
     if (top) {
-        sb_add(c->o, "(");
+        wb_sb_add(c->o, "(");
         add_type(c->o, v->type);
-        sb_add(c->o, ") ");
+        wb_sb_add(c->o, ") ");
     }
-    sb_addf(c->o, "@0x%" PRIx64, addr);
+    wb_sb_addf(c->o, "@0x%" PRIx64, addr);
     if (!top && !c->summary) return;
-    sb_add(c->o, ": ");
+    wb_sb_add(c->o, ": ");
     uint64_t size = wb_type_size(s->target);
     if (size > WB_VALUE_MAX_SIZE) {
-        sb_addf(c->o,
+        wb_sb_addf(c->o,
                 "<error: value requires %" PRIu64 " bytes, which is more than max-value-size>",
                 size);
         return;
@@ -1021,7 +956,7 @@ static void fmt_reference(fctx *c, const view *v, const wb_type *s, bool top, in
         return;
     }
     if (env_read(c->env, addr, buf, (size_t)size) != 0) {
-        sb_addf(c->o, "<error: Cannot access memory at address 0x%" PRIx64 ">", addr);
+        wb_sb_addf(c->o, "<error: Cannot access memory at address 0x%" PRIx64 ">", addr);
     } else {
         view rv = {
             .type = s->target, .bytes = buf, .n = (size_t)size, .have_addr = true, .addr = addr};
@@ -1034,11 +969,11 @@ static void fmt_view(fctx *c, const view *v, bool top, int depth)
 {
     const wb_type *s = wb_type_strip(v->type);
     if (depth > FMT_MAX_DEPTH) {
-        sb_add(c->o, "{...}");
+        wb_sb_add(c->o, "{...}");
         return;
     }
     if (!s || s->kind == WB_TYPE_VOID) {
-        sb_add(c->o, "void");
+        wb_sb_add(c->o, "void");
         return;
     }
     switch (s->kind) {
@@ -1046,14 +981,14 @@ static void fmt_view(fctx *c, const view *v, bool top, int depth)
     case WB_TYPE_UNION: fmt_struct(c, v, s, depth); return;
     case WB_TYPE_ARRAY: fmt_array(c, v, s, 0, depth); return;
     case WB_TYPE_FUNCTION:
-        sb_add(c->o, "{");
+        wb_sb_add(c->o, "{");
         add_type(c->o, v->type);
-        sb_add(c->o, "} ");
+        wb_sb_add(c->o, "} ");
         add_function_pointer(c, v->addr);
         return;
     case WB_TYPE_REFERENCE:
         if (any_missing(v->missing, v->n) || v->n == 0) {
-            sb_add(c->o, "<optimized out>");
+            wb_sb_add(c->o, "<optimized out>");
             return;
         }
         fmt_reference(c, v, s, top, depth);
@@ -1062,7 +997,7 @@ static void fmt_view(fctx *c, const view *v, bool top, int depth)
     }
     uint64_t size = wb_type_size(s);
     if (v->n == 0 || v->n < size || any_missing(v->missing, v->n)) {
-        sb_add(c->o, "<optimized out>");
+        wb_sb_add(c->o, "<optimized out>");
         return;
     }
     view sv = *v;
@@ -1072,12 +1007,12 @@ static void fmt_view(fctx *c, const view *v, bool top, int depth)
 
 static char *format_value(const wb_value *v, const wb_eval_env *env, char fmt, bool summary)
 {
-    sbuf o = {0};
+    wb_sbuf o = {0};
     fctx c = {.env = env, .fmt = fmt, .o = &o, .summary = summary};
     if (fmt == 'i' || fmt == 'F') c.fmt = 0;
     if (v->kind == WB_VAL_OPTIMIZED) {
-        sb_add(&o, "<optimized out>");
-        return sb_take(&o);
+        wb_sb_add(&o, "<optimized out>");
+        return wb_sb_take(&o);
     }
     view vw = {.type = v->type,
                .bytes = v->bytes,
@@ -1088,7 +1023,7 @@ static char *format_value(const wb_value *v, const wb_eval_env *env, char fmt, b
     const wb_type *s = wb_type_strip(v->type);
     if (s && s->kind == WB_TYPE_FUNCTION) vw.addr = v->addr;
     fmt_view(&c, &vw, !summary, 0);
-    return sb_take(&o);
+    return wb_sb_take(&o);
 }
 
 char *wb_value_format(const wb_value *v, const wb_eval_env *env, char fmt)
