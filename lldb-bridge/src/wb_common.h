@@ -31,6 +31,9 @@ wb_status wb_fail(wb_error *err, const char *fmt, ...) __attribute__((format(pri
  * or "out of memory reading PATH". */
 wb_status wb_read_file(const char *path, uint8_t **data, size_t *size, wb_error *err);
 
+/* wb_read_file for text: *text is NUL-terminated (*len without the NUL). */
+wb_status wb_read_text(const char *path, char **text, size_t *len, wb_error *err);
+
 /* Prefixes err->msg with "PATH: " (keeping the message; err may be NULL). */
 void wb_error_prefix(wb_error *err, const char *path);
 

@@ -1919,31 +1919,19 @@ static void req_source(wb_dap *d, const req *r)
     const cJSON *src = cJSON_GetObjectItemCaseSensitive(r->args, "source");
     const char *path = arg_str(src, "path");
     if (!path) path = arg_str(r->args, "path");
-    FILE *f = path ? fopen(path, "rb") : NULL;
-    if (!f) {
+    char *text = NULL;
+    size_t len = 0;
+    wb_error e;
+    if (!path || wb_read_text(path, &text, &len, &e) != WB_OK) {
+        if (path && strncmp(e.msg, "out of memory", 13) == 0) {
+            respond_error(d, r, "out of memory");
+            return;
+        }
         respond_error(d, r, "Source not available: %s is not on this machine (map it with "
                       "sourceMap or sourceSearchPath)", path ? path : "this source");
         return;
     }
-    size_t cap = 65536, len = 0;
-    char *text = malloc(cap);
-    size_t got;
-    while (text && (got = fread(text + len, 1, cap - len - 1, f)) > 0) {
-        len += got;
-        if (len + 1 == cap) {
-            if (cap > (64u << 20)) break;
-            char *x = realloc(text, cap * 2);
-            if (!x) break;
-            text = x;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (!text) {
-        respond_error(d, r, "out of memory");
-        return;
-    }
-    text[len] = 0;
+    if (len >= (128u << 20)) text[(128u << 20) - 1] = 0; /* content sent up to 128 MiB */
     cJSON *body = cJSON_CreateObject();
     cJSON_AddStringToObject(body, "content", text);
     free(text);

@@ -78,6 +78,21 @@ wb_status wb_read_file(const char *path, uint8_t **data, size_t *size, wb_error 
     return WB_OK;
 }
 
+wb_status wb_read_text(const char *path, char **text, size_t *len, wb_error *err)
+{
+    uint8_t *data;
+    *text = NULL;
+    if (wb_read_file(path, &data, len, err) != WB_OK) return WB_ERROR;
+    char *t = realloc(data, *len + 1);
+    if (!t) {
+        free(data);
+        return wb_fail(err, "out of memory reading %s", path);
+    }
+    t[*len] = 0;
+    *text = t;
+    return WB_OK;
+}
+
 void wb_error_prefix(wb_error *err, const char *path)
 {
     if (!err) return;

@@ -160,33 +160,13 @@ static source *source_get(cli *c, const char *path)
     source *s = &c->sources[c->nsources++];
     memset(s, 0, sizeof *s);
     s->path = strdup(path);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    char *text;
+    size_t len;
+    wb_error rerr;
+    if (wb_read_text(path, &text, &len, &rerr) != WB_OK) {
         s->missing = true;
         return s;
     }
-    size_t cap = 4096, len = 0;
-    char *text = malloc(cap);
-    size_t got;
-    while (text && (got = fread(text + len, 1, cap - len - 1, f)) > 0) {
-        len += got;
-        if (len + 1 == cap) {
-            char *x = realloc(text, cap * 2);
-            if (!x) {
-                free(text);
-                text = NULL;
-                break;
-            }
-            text = x;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (!text) {
-        s->missing = true;
-        return s;
-    }
-    text[len] = 0;
     s->text = text;
     size_t nl = 1;
     for (size_t i = 0; i < len; i++) nl += text[i] == '\n';
