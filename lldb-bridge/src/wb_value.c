@@ -382,7 +382,8 @@ typedef struct fctx {
     const wb_eval_env *env;
     char fmt;
     wb_sbuf *o;
-    bool summary; /* one level only (DAP) */
+    bool summary;   /* one level only (DAP) */
+    bool no_prefix; /* no "(type) " before a top-level pointer or reference */
 } fctx;
 
 /* A piece of a value being printed: bytes (n of them, the type's size or
@@ -749,7 +750,8 @@ static void fmt_scalar(fctx *c, const view *v, const wb_type *s, bool top)
     case WB_TYPE_ENUM: add_enum(o, s, raw, n); return;
     case WB_TYPE_POINTER: {
         const wb_type *tt = wb_type_strip(s->target);
-        if (top && (c->fmt == 0 || c->fmt == 's') && !pointer_prefix_omitted(v->type)) {
+        if (top && !c->no_prefix && (c->fmt == 0 || c->fmt == 's') &&
+            !pointer_prefix_omitted(v->type)) {
             wb_sb_add(o, "(");
             add_type(o, v->type);
             wb_sb_add(o, ") ");
@@ -935,7 +937,7 @@ static void fmt_struct(fctx *c, const view *v, const wb_type *s, int depth)
 static void fmt_reference(fctx *c, const view *v, const wb_type *s, bool top, int depth)
 {
     uint64_t addr = load_le(v->bytes, v->n);
-    if (top) {
+    if (top && !c->no_prefix) {
         wb_sb_add(c->o, "(");
         add_type(c->o, v->type);
         wb_sb_add(c->o, ") ");
@@ -1005,10 +1007,11 @@ static void fmt_view(fctx *c, const view *v, bool top, int depth)
     fmt_scalar(c, &sv, s, top);
 }
 
-static char *format_value(const wb_value *v, const wb_eval_env *env, char fmt, bool summary)
+static char *format_value(const wb_value *v, const wb_eval_env *env, char fmt, bool summary,
+                          bool no_prefix)
 {
     wb_sbuf o = {0};
-    fctx c = {.env = env, .fmt = fmt, .o = &o, .summary = summary};
+    fctx c = {.env = env, .fmt = fmt, .o = &o, .summary = summary, .no_prefix = no_prefix};
     if (fmt == 'i' || fmt == 'F') c.fmt = 0;
     if (v->kind == WB_VAL_OPTIMIZED) {
         wb_sb_add(&o, "<optimized out>");
@@ -1028,12 +1031,17 @@ static char *format_value(const wb_value *v, const wb_eval_env *env, char fmt, b
 
 char *wb_value_format(const wb_value *v, const wb_eval_env *env, char fmt)
 {
-    return format_value(v, env, fmt, false);
+    return format_value(v, env, fmt, false, false);
+}
+
+char *wb_value_format_plain(const wb_value *v, const wb_eval_env *env, char fmt)
+{
+    return format_value(v, env, fmt, false, true);
 }
 
 char *wb_value_summary(const wb_value *v, const wb_eval_env *env, char fmt)
 {
-    return format_value(v, env, fmt, true);
+    return format_value(v, env, fmt, true, false);
 }
 
 /* ------------------------------------------------------------ children */

@@ -140,6 +140,11 @@ unsigned wb_eval_record(wb_eval *e, const wb_value *v);
  * Returns a malloc'd string. */
 char *wb_value_format(const wb_value *v, const wb_eval_env *env, char fmt);
 
+/* wb_value_format without the "(type) " gdb puts before a pointer or a
+ * reference only at the top of `print`: how `info locals`, `info args`
+ * and frame lines show them ("p = 0x10", "r = @0x10: {...}"). */
+char *wb_value_format_plain(const wb_value *v, const wb_eval_env *env, char fmt);
+
 /* Like wb_value_format but for DAP's variables view: one level only,
  * aggregates as a summary ("{...}" for structs, "[4]" style for arrays,
  * pointers as "0x10", char pointers with their string). */

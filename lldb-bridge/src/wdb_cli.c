@@ -213,23 +213,11 @@ static void print_source_line(cli *c, const char *path, uint32_t line)
 
 /* -------------------------------------------------------------- values */
 
-/* gdb prints pointers without their "(type *) " prefix everywhere but at
- * the top of `print`. */
+/* gdb prints pointers and references without their "(type) " prefix
+ * everywhere but at the top of `print`. */
 static char *format_plain(cli *c, const wb_value *v, char fmt)
 {
-    char *text = wb_value_format(v, wb_session_env(c->s, c->frame), fmt);
-    if (!text) return NULL;
-    const wb_type *t = wb_type_strip(v->type);
-    if (t && (t->kind == WB_TYPE_POINTER || t->kind == WB_TYPE_REFERENCE) && text[0] == '(') {
-        int depth = 0;
-        char *p = text;
-        for (; *p; p++) {
-            if (*p == '(') depth++;
-            if (*p == ')' && --depth == 0) break;
-        }
-        if (*p == ')' && p[1] == ' ') memmove(text, p + 2, strlen(p + 2) + 1);
-    }
-    return text;
+    return wb_value_format_plain(v, wb_session_env(c->s, c->frame), fmt);
 }
 
 static bool is_scalar(const wb_value *v)
