@@ -14,7 +14,10 @@ mkfifo "$work/in"
   printf 'bt 1\r'; sleep 0.5; printf '\033[A\r'; sleep 0.5
   printf 'print g_stop = 1\r'; sleep 0.5; printf 'continue\r'; sleep 2; printf 'quit\r'
   sleep 1 ) > "$work/in" &
-WDB_RUN=$runtime timeout 60 script -qfec "$wdb -q $wasm" /dev/null < "$work/in" > "$work/out" 2>&1
+# exec: without it a shell that does not exec its last command (dash, what
+# script(1) runs when SHELL is unset, as in CI) stays the pty's foreground
+# process, dies of the Ctrl-C and script reports 130.
+WDB_RUN=$runtime timeout 60 script -qfec "exec $wdb -q $wasm" /dev/null < "$work/in" > "$work/out" 2>&1
 rc=$?
 # drop the line editor's redraws: keep what follows the last carriage return
 tr -d '\033' < "$work/out" | sed -e 's/\r$//' -e 's/\[K//g' -e 's/\[[0-9]*C//g' |
