@@ -68,6 +68,11 @@ static void hook(wr_store *store, const wr_debug_event *ev, wr_debug_resume *r, 
     }
     if (e->clear_pending) clear_all(e);
     bool requested = ev->reason == WR_DEBUG_INTERRUPT && e->interrupt_requested;
+    /* An interrupt asked for while the program reached another stop (its
+     * entry, a breakpoint): this stop answers it. wde_interrupt sets the
+     * runtime's flag under the lock, so it is set by now and is dropped
+     * here, or it would stop the program again, unasked, after a resume. */
+    if (e->interrupt_requested && !requested) wr_store_cancel_interrupt(store);
     e->interrupt_requested = false;
     if (!e->attached && !requested) {
         /* nobody is looking: run on */
@@ -222,10 +227,13 @@ int wde_resume(wde_engine *e, wr_debug_action action, uint32_t range_start, uint
 int wde_interrupt(wde_engine *e)
 {
     pthread_mutex_lock(&e->mu);
-    bool running = e->stop.state == WDE_RUNNING;
-    if (running) e->interrupt_requested = true;
+    /* the runtime's flag is set under the lock: the hook, which takes it,
+     * sees the request and the flag together (see hook) */
+    if (e->stop.state == WDE_RUNNING) {
+        e->interrupt_requested = true;
+        wr_store_interrupt(e->store);
+    }
     pthread_mutex_unlock(&e->mu);
-    if (running) wr_store_interrupt(e->store);
     return 0;
 }
 

@@ -242,6 +242,12 @@ bool wr_debug_on_poll(wr_store *store, wr_interp *it, bool at_entry)
             it->killed = false;
             return false;
         }
+        /* The program stops before the entry stop it was to make: that
+         * stop is this one. Left pending, it would come at the next call
+         * after a continue, a stop nobody asked for (a debugger attaching
+         * to `wdb-run -g` interrupts when its first query finds the
+         * program not yet at its entry). */
+        it->entry_pending = false;
         current_to_debug(it);
         return stop_simple(store, it, WR_DEBUG_INTERRUPT);
     }

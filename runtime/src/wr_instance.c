@@ -167,6 +167,11 @@ void wr_store_interrupt(wr_store *store)
     __atomic_or_fetch(&store->interrupt, WR_POLL_INTERRUPT, __ATOMIC_SEQ_CST);
 }
 
+void wr_store_cancel_interrupt(wr_store *store)
+{
+    __atomic_and_fetch(&store->interrupt, ~WR_POLL_INTERRUPT, __ATOMIC_SEQ_CST);
+}
+
 const wr_trap_info *wr_store_last_trap(const wr_store *store) { return &store->last_trap; }
 
 /* --------------------------------------------------------------- module */

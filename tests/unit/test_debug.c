@@ -278,6 +278,17 @@ static void test_step_golden(void)
     CHECK_EQ(fx.rec.n, 4);
     CHECK(stop_is(&fx.rec.stops[0], WR_DEBUG_ENTRY, F_ADD, 0));
     CHECK(stop_is(&fx.rec.stops[3], WR_DEBUG_STEP, F_ADD, 3));
+
+    /* an interrupt that comes before the entry stop replaces it: one stop,
+     * then a continue runs to the end (main calls add: a pending entry
+     * stop would come there) */
+    rec_reset(&fx.rec);
+    wr_debug_stop_at_entry(fx.store, true);
+    wr_store_interrupt(fx.store);
+    CHECK_EQ(call(&fx, F_MAIN, 1, 2, 0, &r, NULL), WR_OK);
+    CHECK_EQ(r, 2);
+    CHECK_EQ(fx.rec.n, 1);
+    CHECK(fx.rec.n >= 1 && stop_is(&fx.rec.stops[0], WR_DEBUG_INTERRUPT, F_MAIN, 0));
     fixture_free(&fx);
 }
 

@@ -221,6 +221,29 @@ static void test_session(void)
     program_free(&p);
 }
 
+/* `wdb-run -g`: a debugger's first query can find the program on its way to
+ * the entry stop and interrupt it. It stops once, and a continue then runs
+ * to the end: no second, unasked stop at the next call (main calls add). */
+static void test_interrupt_before_entry(void)
+{
+    program p;
+    if (!program_new(&p)) return;
+    wde_set_attached(p.eng, true);
+    wde_stop_at_entry(p.eng, true);
+    CHECK_EQ(wde_interrupt(p.eng), 0); /* not stopped yet: counts as running */
+    program_start(&p, F_MAIN, 2);
+    CHECK(stopped_at(&p, WR_DEBUG_INTERRUPT, F_MAIN, 0));
+    CHECK_EQ(wde_resume(p.eng, WR_DEBUG_CONTINUE, 0, 0), 0);
+    CHECK_EQ(wde_wait_stop(p.eng, 5000), WDE_EXITED);
+    pthread_join(p.thread, NULL);
+    CHECK_EQ(p.status, WR_OK);
+    CHECK_EQ(p.result, 2);
+    pthread_mutex_lock(&p.mu);
+    CHECK_EQ(p.notified, 2); /* the stop and the exit */
+    pthread_mutex_unlock(&p.mu);
+    program_free(&p);
+}
+
 static void test_interrupt_kill(void)
 {
     program p;
@@ -337,6 +360,7 @@ int main(void)
     debug_module_build();
     test_session();
     test_interrupt_kill();
+    test_interrupt_before_entry();
     test_addresses();
     return wdb_check_summary();
 }

@@ -152,6 +152,11 @@ int wr_store_exit_code(const wr_store *store);
  * hook is set, to report WR_DEBUG_STOP_INTERRUPT to it. Safe to call from
  * another thread or a signal handler. */
 void wr_store_interrupt(wr_store *store);
+/* Drops an interrupt asked for with wr_store_interrupt() and not taken yet.
+ * For a debug hook reporting another stop: that stop answers the request,
+ * and an interrupt left pending would stop the program again, unasked, after
+ * it resumes. */
+void wr_store_cancel_interrupt(wr_store *store);
 
 /* --------------------------------------------------------------- module */
 
