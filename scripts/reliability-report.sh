@@ -40,6 +40,7 @@ tests=(
     e2e.wdb.errors.inventory.O0.dwarf4 e2e.wdb.errors.inventory.O0.dwarf5
     e2e.faults.gdb-disconnect e2e.faults.listen-disconnect e2e.faults.bridge-kill
     e2e.faults.fd-leak e2e.faults.sandbox e2e.faults.soak e2e.faults.stub-restart
+    e2e.faults.exposure
 )
 
 if [ "${REPORT_ONLY:-0}" = 1 ]; then
@@ -155,6 +156,7 @@ outcome checked (message, exit status, the session going on).
 | \`wdb\` command line | $errors_cmds mistaken commands (unknown commands, bad expressions, missing symbols and files, impossible frames and addresses, run control in the wrong state) in one session, checked against a golden transcript | \`e2e.wdb.errors.*\` (DWARF 4 and 5) | $(combined e2e.wdb.errors.inventory.O0.dwarf4 e2e.wdb.errors.inventory.O0.dwarf5) |
 | Debugger process killed | \`wdb\` killed with SIGKILL while its program is stopped at a breakpoint and while it runs | \`e2e.faults.bridge-kill\` | $(result e2e.faults.bridge-kill) |
 | Device stub restarted | the stub killed under an attached \`wdb\`, a new one started; the same \`wdb\` reports the loss and attaches again | \`e2e.faults.stub-restart\` | $(result e2e.faults.stub-restart) |
+| Network exposure | \`wdb-run -g\`/\`--gdb-listen\` on wildcard and non-loopback IPv4/IPv6 addresses (refused before the program runs, unless \`--gdb-allow-remote\`), an empty host (loopback only); \`wdb --dap-ws\` on a non-loopback address, without or with a wrong token, a foreign Origin | \`e2e.faults.exposure\`, \`dap.websocket\` | $(combined e2e.faults.exposure dap.websocket) |
 | Long sessions | 10,000 breakpoint hits and 10,000 single steps in one session; wdb-run's memory | \`e2e.faults.soak\` | $(result e2e.faults.soak) |
 | Sanitizers | the whole test suite built with ASan+UBSan (\`scripts/test.sh\`, \`$(basename "$asan")\`) | all | $asan_cell |
 
@@ -210,12 +212,12 @@ others": its program is ended, the other sessions go on).
 | Test | Result |
 |---|---|
 EOF
-for t in gdb-disconnect listen-disconnect bridge-kill fd-leak sandbox; do
+for t in gdb-disconnect listen-disconnect bridge-kill fd-leak sandbox exposure stub-restart; do
     echo "| \`e2e.faults.$t\` | $(result e2e.faults.$t) |"
 done
 echo
 echo '```'
-for t in gdb-disconnect listen-disconnect bridge-kill fd-leak sandbox; do
+for t in gdb-disconnect listen-disconnect bridge-kill fd-leak sandbox exposure stub-restart; do
     output e2e.faults.$t | grep -E '^(ok|FAIL|fd-leak):'
 done
 echo '```'

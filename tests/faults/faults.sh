@@ -30,6 +30,12 @@
 #                      wdb-run's limits: --max-memory (malloc fails, a larger
 #                      initial memory is refused), --max-call-depth and
 #                      --stack-size (runaway recursion traps)
+#   exposure           the stub's network exposure: -g, --gdb-listen on
+#                      wildcard and non-loopback addresses (IPv4, IPv6) are
+#                      refused with exit status 1 and a message naming
+#                      --gdb-allow-remote, before the program runs; an empty
+#                      host means loopback; with --gdb-allow-remote the
+#                      wildcard is served (reached here over loopback only)
 # Prints "ok: ..." / "FAIL: ..." lines; exit status 1 on any failure.
 set -u
 scenario=$1 wdbrun=$2 wdb=$3 client=$4 wasm=$5
@@ -55,6 +61,12 @@ start() {
     "$wdbrun" "$mode=127.0.0.1:0" "$wasm" "$@" >"$work/$name.out" 2>"$work/$name.err" &
     PID=$!
     pids+=("$PID")
+    wait_port "$name"
+}
+
+# wait_port NAME: PORT = the port wdb-run (PID) printed in $work/NAME.err
+wait_port() {
+    local name=$1
     PORT=
     for _ in $(seq 1 200); do
         PORT=$(sed -n 's/^wdb-run: \(waiting for a debugger on port\|debugger port\) \([0-9]*\)$/\2/p' \
@@ -290,7 +302,50 @@ sandbox() {
     limit default-recursion 134 '^wdb-run: trap: ' "$wasm" recurse
 }
 
+exposure() {
+    local a st
+    for a in -g=0.0.0.0:0 --gdb-listen=0.0.0.0:0 -g=[::]:0 --gdb-listen=[::]:0 \
+             -g=192.0.2.1:0 --gdb-listen=198.51.100.7:1234; do
+        timeout 10 "$wdbrun" "$a" "$wasm" ticks 10 >"$work/exp.out" 2>"$work/exp.err"
+        st=$?
+        if [ $st -eq 1 ] && grep -q "refusing to listen on non-loopback address" "$work/exp.err" &&
+           grep -q -- "--gdb-allow-remote" "$work/exp.err" && [ ! -s "$work/exp.out" ]; then
+            ok "exposure: $a refused (status 1, the program did not run)"
+        else
+            bad "exposure: $a: status $st, stdout '$(head -c 100 "$work/exp.out")', stderr '$(head -c 300 "$work/exp.err")'"
+        fi
+    done
+    # an empty host is loopback: the listening socket is 127.0.0.1's
+    # (/proc/net/tcp: address and port in hex, state 0A = listening)
+    "$wdbrun" --gdb-listen=:0 "$wasm" spin >"$work/empty.out" 2>"$work/empty.err" &
+    PID=$!
+    pids+=("$PID")
+    if wait_port empty; then
+        local where
+        where=$(awk -v p="$(printf ':%04X' "$PORT")" '$4 == "0A" && substr($2, 9) == p { print $2 }' \
+                /proc/net/tcp)
+        if [ "$where" = "0100007F$(printf ':%04X' "$PORT")" ] &&
+           rsp "$PORT" p:QStartNoAckMode p:? 'expect:^T02' p:k; then
+            ok "exposure: an empty host listens on 127.0.0.1 only"
+        else
+            bad "exposure: --gdb-listen=:0 listens on '$where'"
+        fi
+    fi
+    finish "$PID" 10
+    # asked for: the wildcard is served
+    "$wdbrun" --gdb-allow-remote --gdb-listen=0.0.0.0:0 "$wasm" spin >"$work/remote.out" 2>"$work/remote.err" &
+    PID=$!
+    pids+=("$PID")
+    if wait_port remote && rsp "$PORT" p:QStartNoAckMode p:? 'expect:^T02' p:k; then
+        ok "exposure: --gdb-allow-remote --gdb-listen=0.0.0.0:0 serves"
+    else
+        bad "exposure: --gdb-allow-remote: $(head -c 300 "$work/remote.err")"
+    fi
+    finish "$PID" 10
+}
+
 case $scenario in
+exposure) exposure ;;
 gdb-disconnect) gdb_disconnect ;;
 listen-disconnect) listen_disconnect ;;
 bridge-kill) bridge_kill ;;
