@@ -562,11 +562,26 @@ async function step7() {
   await waitText(dis, /46: int f = fact\(5\); 0x[0-9a-f]+ 20 00 local\.get 0 0x[0-9a-f]+ 41 05 i32\.const 5 0x[0-9a-f]+ [0-9a-f ]+ call \d+ <fact>/,
     'the instructions of line 46 in the Disassembly view');
   await shot('07a-disassembly.png');
-  await command('Focus on Debug Console View');
-  await repl('x/8xb &a');
-  // "apple" then the NUL: 0x61 0x70 0x70 0x6c 0x65 0x00
-  await waitText(REPL, /0x61\s+0x70\s+0x70\s+0x6c\s+0x65\s+0x00/, 'x/8xb &a');
+  // The memory view: `wdb: Show Memory` asks for an expression and opens
+  // a hex dump of linear memory beside the source: a.name is a char[12]
+  // holding "apple", in memory at its own address.
+  await command('Show Memory', true);
+  const ask = page.locator('.quick-input-widget input');
+  await ask.waitFor({ state: 'visible', timeout: T });
+  await waitText('.quick-input-widget', /An address or a C expression/, 'the Show Memory prompt');
+  await ask.fill('a.name');
+  await page.keyboard.press('Enter');
+  const memTab = page.locator('.tabs-container .tab', { hasText: 'a.name.hex' });
+  await memTab.first().waitFor({ timeout: T });
+  // "apple" then the NUL, at the address a.name holds, with its ASCII column
+  await waitText('.editor-instance .monaco-editor .view-lines',
+    /a\.name: 256 bytes at 0x[0-9a-f]{8} in linear memory[\s\S]*[0-9a-f]{8} 61 70 70 6c 65 00 [0-9a-f ]+\|apple\./,
+    'the memory view of a.name');
   await shot('07b-memory.png');
+  // the Debug Console's x command reads the same bytes
+  await command('Focus on Debug Console View');
+  await repl('x/6xb a.name');
+  await waitText(REPL, /0x61\s+0x70\s+0x70\s+0x6c\s+0x65\s+0x00/, 'x/6xb a.name');
 }
 
 async function step8() {

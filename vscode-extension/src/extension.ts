@@ -10,6 +10,10 @@
  *   something is missing.
  * - DebugAdapterDescriptorFactory: an inline adapter whose messages go over
  *   a websocket to `wdb --dap-ws` (started here, or a remote one).
+ * - The memory view (`wdb: Show Memory`, also on a variable's context
+ *   menu): a read-only hex dump of linear memory (memview.ts) read with
+ *   DAP readMemory, read again at every stop. VS Code's own binary view
+ *   needs the Hex Editor extension, which a device's debugger cannot assume.
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -17,6 +21,15 @@ import { asDapMessage } from './dap';
 import { completeConfig, configForActiveFile, findWasmForSource, isEmptyConfig, listWasmFiles, RawConfig } from './config';
 import { findWdb, findWdbRun } from './discovery';
 import { DapForwarder } from './forwarder';
+import {
+    DEFAULT_BYTES,
+    decodeReadMemory,
+    hexDump,
+    MEMORY_SCHEME,
+    memoryReferenceOf,
+    memoryUriParts,
+    parseMemoryQuery,
+} from './memview';
 import { openForwarder, planSession } from './session';
 
 const TYPE = 'wdb';
@@ -202,8 +215,126 @@ class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
     }
 }
 
+/* ------------------------------------------------------------ memory view */
+
+const sessions = new Map<string, vscode.DebugSession>();
+/* the frame VS Code last asked scopes for: the one the user selected */
+const focusedFrame = new Map<string, number>();
+
+class MemoryProvider implements vscode.TextDocumentContentProvider {
+    private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+    readonly onDidChange = this.emitter.event;
+
+    /* Reads the open views of a session again (it stopped). */
+    refresh(sessionId: string): void {
+        for (const doc of vscode.workspace.textDocuments) {
+            if (doc.uri.scheme !== MEMORY_SCHEME) continue;
+            const t = parseMemoryQuery(doc.uri.query);
+            if (typeof t === 'object' && t.sessionId === sessionId) this.emitter.fire(doc.uri);
+        }
+    }
+
+    async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+        const t = parseMemoryQuery(uri.query);
+        if (typeof t === 'string') return `wdb: ${t}\n`;
+        const session = sessions.get(t.sessionId);
+        if (!session) return `${t.label}: the debug session has ended\n`;
+        try {
+            const body: unknown = await session.customRequest('readMemory', {
+                memoryReference: t.memoryReference,
+                offset: 0,
+                count: t.count,
+            });
+            const m = decodeReadMemory(body);
+            if (typeof m === 'string') return `${t.label}: ${m}\n`;
+            return hexDump(t, m.address, m.bytes, m.unreadable);
+        } catch (e) {
+            /* e.g. the program is running: the view is read again at the next stop */
+            return `${t.label}: ${e instanceof Error ? e.message : String(e)}\n`;
+        }
+    }
+}
+
+/* What a `debug/variables/context` menu passes: the variable clicked. */
+interface VariableContext {
+    sessionId?: unknown;
+    variable?: { name?: unknown; evaluateName?: unknown; memoryReference?: unknown };
+}
+
+async function showMemory(arg: unknown): Promise<void> {
+    const ctx = (typeof arg === 'object' && arg !== null ? arg : {}) as VariableContext;
+    const session =
+        (typeof ctx.sessionId === 'string' ? sessions.get(ctx.sessionId) : undefined) ?? vscode.debug.activeDebugSession;
+    if (!session || session.type !== TYPE) {
+        void vscode.window.showErrorMessage('wdb: the memory view needs a wdb debug session that is stopped.');
+        return;
+    }
+    let ref: string;
+    let label: string;
+    const v = ctx.variable;
+    if (v && typeof v.memoryReference === 'string' && v.memoryReference) {
+        ref = v.memoryReference;
+        label = typeof v.evaluateName === 'string' ? v.evaluateName : String(v.name ?? ref);
+    } else {
+        const expr = await vscode.window.showInputBox({
+            title: 'wdb: Show Memory',
+            prompt: 'An address or a C expression: &a, p, buf, 0x10000',
+            placeHolder: '&variable',
+        });
+        if (!expr) return;
+        try {
+            const body: unknown = await session.customRequest('evaluate', {
+                expression: expr,
+                context: 'watch',
+                frameId: focusedFrame.get(session.id),
+            });
+            const r = memoryReferenceOf(expr, body);
+            if (typeof r === 'object') {
+                void vscode.window.showErrorMessage(`wdb: ${r.error}`);
+                return;
+            }
+            ref = r;
+            label = expr;
+        } catch (e) {
+            void vscode.window.showErrorMessage(`wdb: ${e instanceof Error ? e.message : String(e)}`);
+            return;
+        }
+    }
+    const parts = memoryUriParts({ sessionId: session.id, memoryReference: ref, count: DEFAULT_BYTES, label });
+    const uri = vscode.Uri.from({ scheme: MEMORY_SCHEME, path: parts.path, query: parts.query });
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+}
+
 export function activate(context: vscode.ExtensionContext): void {
+    const memory = new MemoryProvider();
     context.subscriptions.push(
+        vscode.workspace.registerTextDocumentContentProvider(MEMORY_SCHEME, memory),
+        vscode.commands.registerCommand('wdb.showMemory', showMemory),
+        vscode.debug.onDidStartDebugSession((s) => {
+            if (s.type === TYPE) sessions.set(s.id, s);
+        }),
+        vscode.debug.onDidTerminateDebugSession((s) => {
+            sessions.delete(s.id);
+            focusedFrame.delete(s.id);
+            memory.refresh(s.id);
+        }),
+        vscode.debug.registerDebugAdapterTrackerFactory(TYPE, {
+            createDebugAdapterTracker: (s) => ({
+                onWillReceiveMessage: (m: unknown) => {
+                    const r = m as { command?: unknown; arguments?: { frameId?: unknown } };
+                    if (r.command === 'scopes' && typeof r.arguments?.frameId === 'number')
+                        focusedFrame.set(s.id, r.arguments.frameId);
+                },
+                onDidSendMessage: (m: unknown) => {
+                    const e = m as { type?: unknown; event?: unknown };
+                    if (e.type === 'event' && e.event === 'stopped') {
+                        focusedFrame.delete(s.id);
+                        memory.refresh(s.id);
+                    }
+                },
+            }),
+        }),
         vscode.debug.registerDebugConfigurationProvider(TYPE, new ConfigurationProvider(context.extensionPath)),
         vscode.debug.registerDebugConfigurationProvider(
             TYPE,
