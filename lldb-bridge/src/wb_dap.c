@@ -35,7 +35,11 @@
  *     and gdb's `p EXPR`, `print EXPR`, `p/FMT EXPR` (FMT one of x d u o t
  *     c f a s z), and wdb's gdb-style commands (`bt`, `info locals`,
  *     `x/4xw &a`, `ptype`, `list`, `-exec CMD` to force one) run by the CLI
- *     through wb_dap_opts.run_command; run control stays with the editor.
+ *     through wb_dap_opts.run_command. Run control typed there (`next`,
+ *     `s`, `fin`, `c`, `until 40`, `advance f`; `-exec n` when `n` is a
+ *     variable) runs as the toolbar's would, announced by a `continued`
+ *     event since the client did not ask; `run`, `kill`, `detach`, `file`
+ *     and `target` stay refused (the editor owns the session).
  *   - attach and launch continue after configurationDone unless
  *     stopOnEntry is true; a coreFile launch reports a stop with reason
  *     "exception" at the trapping frame.
@@ -140,6 +144,7 @@ struct wb_dap {
     /* the console's gdb-style commands (wb_dap_opts), or NULL */
     char *(*run_command)(struct wb_session *s, size_t frame, const char *line);
     bool (*is_command)(const char *line);
+    int (*run_control)(const char *line, int *how, char **where, char *err, size_t errlen);
 
     pthread_mutex_t mu; /* the queue and `closing` */
     pthread_cond_t cv;
@@ -1338,6 +1343,8 @@ static void req_set_variable(wb_dap *d, const req *r)
     respond(d, r, body);
 }
 
+static void console_run(wb_dap *d, const req *r, wb_run how, const char *where);
+
 static void req_evaluate(wb_dap *d, const req *r)
 {
     const char *expr = arg_str(r->args, "expression");
@@ -1354,6 +1361,34 @@ static void req_evaluate(wb_dap *d, const req *r)
         if (forced) {
             expr += 5;
             while (*expr == ' ') expr++;
+        }
+        /* run control (`next`, `c`, `until 40`): unless it is an
+         * expression (a variable `n` or `c`: `-exec n` forces the command) */
+        if (d->run_control) {
+            int how = 0;
+            char *where = NULL;
+            char err[256];
+            int rc = d->run_control(expr, &how, &where, err, sizeof err);
+            if (rc != 0 && !forced && stopped(d)) {
+                wb_value probe;
+                wb_error pe;
+                size_t pf = 0;
+                frame_arg_quiet(d, r, &pf);
+                if (wb_session_eval(d->s, pf, expr, &probe, &pe) == WB_OK) {
+                    wb_value_free(&probe);
+                    free(where);
+                    rc = 0;
+                }
+            }
+            if (rc < 0) {
+                respond_error(d, r, "%s", err);
+                return;
+            }
+            if (rc > 0) {
+                console_run(d, r, (wb_run)how, where);
+                free(where);
+                return;
+            }
         }
         /* gdb's print: "p EXPR", "print EXPR", "p/x EXPR" */
         size_t w = strcspn(expr, " /");
@@ -2106,7 +2141,7 @@ static bool on_poll(void *user);
 /* Lets the program go (`how`) and reports where it stops; requests that
  * arrive meanwhile are handled by on_poll, and those kept for a stopped
  * program are run here afterwards. */
-static void run(wb_dap *d, wb_run how, size_t frame)
+static void run_at(wb_dap *d, wb_run how, size_t frame, const char *where)
 {
     for (;;) {
         refs_clear(d);
@@ -2116,7 +2151,7 @@ static void run(wb_dap *d, wb_run how, size_t frame)
         d->running = true;
         wb_stop st;
         wb_error e;
-        wb_status rc = wb_session_resume(d->s, how, frame, NULL, &st, &e);
+        wb_status rc = wb_session_resume(d->s, how, frame, where, &st, &e);
         d->running = false;
         bool again = false;
         if (rc != WB_OK) {
@@ -2130,7 +2165,7 @@ static void run(wb_dap *d, wb_run how, size_t frame)
             again = true;
         } else {
             again = report_stop(d, &st);
-            if (again) how = WB_RUN_CONTINUE;
+            if (again) how = WB_RUN_CONTINUE, where = NULL;
         }
         wb_stop_free(&st);
         unsigned reports = d->reports;
@@ -2152,9 +2187,11 @@ static void run(wb_dap *d, wb_run how, size_t frame)
         frame = 0;
         if (how != WB_RUN_CONTINUE && how != WB_RUN_STEP && how != WB_RUN_NEXT &&
             how != WB_RUN_STEPI && how != WB_RUN_NEXTI)
-            how = WB_RUN_CONTINUE; /* finish from another frame: go on */
+            how = WB_RUN_CONTINUE, where = NULL; /* finish from another frame: go on */
     }
 }
+
+static void run(wb_dap *d, wb_run how, size_t frame) { run_at(d, how, frame, NULL); }
 
 static bool need_run_state(wb_dap *d, const req *r)
 {
@@ -2189,6 +2226,30 @@ static void step_request(wb_dap *d, const req *r, wb_run line_mode, wb_run insn_
     }
     respond(d, r, NULL);
     run(d, how, 0);
+}
+
+/* Run control typed in the debug console: answered at once (the console
+ * shows nothing for it), then `continued`, which the client did not ask
+ * for, then the program runs as for the matching request; the stop is
+ * reported as usual. Runs in the frame the console is in. */
+static void console_run(wb_dap *d, const req *r, wb_run how, const char *where)
+{
+    if (!need_run_state(d, r)) return;
+    size_t frame = 0;
+    frame_arg_quiet(d, r, &frame);
+    if (how == WB_RUN_FINISH && wb_session_frame_count(d->s) < frame + 2) {
+        respond_error(d, r, "\"finish\" not meaningful in the outermost frame.");
+        return;
+    }
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddStringToObject(body, "result", "");
+    cJSON_AddNumberToObject(body, "variablesReference", 0);
+    respond(d, r, body);
+    cJSON *ev = cJSON_CreateObject();
+    cJSON_AddNumberToObject(ev, "threadId", 1);
+    cJSON_AddBoolToObject(ev, "allThreadsContinued", 1);
+    send_event(d, "continued", ev);
+    run_at(d, how, frame, where);
 }
 
 static void req_next(wb_dap *d, const req *r) { step_request(d, r, WB_RUN_NEXT, WB_RUN_NEXTI); }
@@ -2728,6 +2789,7 @@ wb_dap *wb_dap_new(const wb_dap_opts *opts, wb_dap_send_fn send, void *user)
     d->log = opts ? opts->log : NULL;
     d->run_command = opts ? opts->run_command : NULL;
     d->is_command = opts ? opts->is_command : NULL;
+    d->run_control = opts ? opts->run_control : NULL;
     d->lines1 = d->cols1 = true;
     d->trap_all = true;
     d->out_fd[0] = d->out_fd[1] = -1;

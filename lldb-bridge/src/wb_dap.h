@@ -37,6 +37,11 @@ typedef struct wb_dap_opts {
      * console takes expressions only. */
     char *(*run_command)(struct wb_session *s, size_t frame, const char *line);
     bool (*is_command)(const char *line);
+    /* Run control typed in the console (`next`, `c`, `until 40`):
+     * wdb_cli_run_control. The editor's toolbar stays right: the program
+     * runs as for the matching request and a `continued` event tells the
+     * client, which did not ask. NULL: the console refuses them. */
+    int (*run_control)(const char *line, int *how, char **where, char *err, size_t errlen);
 } wb_dap_opts;
 
 /* Starts a session; NULL when out of memory. */

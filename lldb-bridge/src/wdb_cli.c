@@ -2405,6 +2405,51 @@ char *wdb_cli_run_command(wb_session *s, size_t frame, const char *line)
     return text;
 }
 
+int wdb_cli_run_control(const char *line, int *how, char **where, char *err, size_t errlen)
+{
+    cli c;
+    memset(&c, 0, sizeof c);
+    line = skip_ws(line);
+    size_t len = strcspn(line, " \t/");
+    const command *cmd = len ? find_cmd(&c, line, len, false) : NULL;
+    if (!cmd) return 0;
+    static const struct {
+        void (*run)(cli *, const char *, char);
+        wb_run how;
+        int location; /* 0 none, 1 optional, 2 required */
+    } map[] = {
+        {cmd_continue, WB_RUN_CONTINUE, 0}, {cmd_next, WB_RUN_NEXT, 0},
+        {cmd_step, WB_RUN_STEP, 0},         {cmd_stepi, WB_RUN_STEPI, 0},
+        {cmd_nexti, WB_RUN_NEXTI, 0},       {cmd_finish, WB_RUN_FINISH, 0},
+        {cmd_until, WB_RUN_UNTIL, 1},       {cmd_advance, WB_RUN_ADVANCE, 2},
+    };
+    size_t k = 0;
+    while (k < sizeof map / sizeof map[0] && map[k].run != cmd->run) k++;
+    if (k == sizeof map / sizeof map[0]) return 0;
+    const char *args = skip_ws(line + len);
+    size_t n = strlen(args);
+    while (n && (args[n - 1] == ' ' || args[n - 1] == '\t')) n--;
+    *where = NULL;
+    if (map[k].location == 0 && n) {
+        snprintf(err, errlen, "\"%s %.*s\": the debug console runs \"%s\" without a count or "
+                 "argument.", cmd->name, (int)n, args, cmd->name);
+        return -1;
+    }
+    if (map[k].location == 2 && !n) {
+        snprintf(err, errlen, "Argument required (a location).");
+        return -1;
+    }
+    if (n) {
+        *where = strndup(args, n);
+        if (!*where) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+    }
+    *how = (int)map[k].how;
+    return 1;
+}
+
 bool wdb_cli_is_command(const char *line)
 {
     cli c;

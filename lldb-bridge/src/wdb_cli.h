@@ -27,4 +27,12 @@ char *wdb_cli_run_command(struct wb_session *s, size_t frame, const char *line);
  * prefix). */
 bool wdb_cli_is_command(const char *line);
 
+/* Whether `line` is a run-control command that the debug console hands to
+ * its editor rather than running it itself: `continue`, `next`, `step`,
+ * `stepi`, `nexti`, `finish`, `until [LOCATION]`, `advance LOCATION` and
+ * their abbreviations. 1 with *how (a wb_run) and *where (the location,
+ * malloc'd, or NULL); 0 when it is something else; -1 when it is one but
+ * cannot be run as written (a count, a missing location): err says why. */
+int wdb_cli_run_control(const char *line, int *how, char **where, char *err, size_t errlen);
+
 #endif

@@ -134,7 +134,8 @@ static void usage(FILE *f)
 
 int wdb_dap_stdio_main(int argc, char **argv)
 {
-    wb_dap_opts o = {NULL, NULL, NULL, wdb_cli_run_command, wdb_cli_is_command};
+    wb_dap_opts o = {NULL, NULL, NULL, wdb_cli_run_command, wdb_cli_is_command,
+                     wdb_cli_run_control};
     const char **map = calloc((size_t)argc * 2 + 1, sizeof *map);
     size_t nmap = 0;
     int status = 0;

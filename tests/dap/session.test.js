@@ -97,7 +97,7 @@ test('line breakpoint: stack, scopes, nested variables, evaluate, memory, disass
     assert.match(ev.body.result, /^0x[0-9a-f]+:\t0\t1\t4$/m);
     ev = await dc.evaluateRequest({ expression: 'ptype it', frameId: fr[0].id, context: 'repl' });
     assert.match(ev.body.result, /^type = const struct item \{$/m);
-    ev = await dc.evaluateRequest({ expression: 'next', frameId: fr[0].id, context: 'repl' });
+    ev = await dc.evaluateRequest({ expression: 'kill', frameId: fr[0].id, context: 'repl' });
     assert.match(ev.body.result, /not available in the debug console/);
 
     // setVariable through the evaluator, read back
@@ -201,6 +201,54 @@ test('stepping: in, over, out, by instruction; function breakpoint', async () =>
     fr = await L.frames(dc);
     assert.notEqual(fr[0].instructionPointerReference, pc);
     assert.equal(fr[0].name, 'main');
+  } finally {
+    await dc.stop();
+  }
+});
+
+test('run control typed in the debug console: a continued event, then the stop', async () => {
+  const dc = await L.startClient();
+  try {
+    await L.launch(dc, { program: L.INVENTORY });
+    await dc.setBreakpointsRequest({ source: { path: L.INVENTORY_C }, breakpoints: [{ line: 46 }] });
+    await L.run(dc);
+    let fr = await L.frames(dc);
+    // repl(EXPR): the evaluate answer, the continued event, the stop (or the end)
+    const repl = async (expression, ends = 'stopped') => {
+      const events = [];
+      for (const e of ['continued', 'stopped', 'exited']) dc.once(e, (m) => events.push(m.event));
+      const done = dc.waitForEvent(ends);
+      const ev = await dc.evaluateRequest({ expression, frameId: fr[0].id, context: 'repl' });
+      assert.equal(ev.body.result, '');
+      const last = await done;
+      assert.deepEqual(events.slice(0, 2), ['continued', ends], `${expression}: events in order`);
+      fr = ends === 'stopped' ? await L.frames(dc) : [];
+      return last;
+    };
+    let stop = await repl('s');
+    assert.equal(stop.body.reason, 'step');
+    assert.equal(fr[0].name, 'fact');
+    assert.equal(fr[0].line, 24);
+    // `n` is fact's parameter here: an expression; `-exec n` is `next`
+    let ev = await dc.evaluateRequest({ expression: 'n', frameId: fr[0].id, context: 'repl' });
+    assert.equal(ev.body.result, '5');
+    await repl('-exec n');
+    assert.equal(fr[0].line, 26);
+    await repl('fin');
+    assert.equal(fr[0].name, 'main');
+    assert.equal(fr[0].line, 46);
+    await repl('advance 48');
+    assert.equal(fr[0].line, 48);
+    assert.equal((await L.scopeVars(dc, fr[0].id, 'Locals')).f.value, '120');
+    // what the console cannot run as written is refused with the reason
+    await assert.rejects(dc.evaluateRequest({ expression: 'next 3', frameId: fr[0].id, context: 'repl' }),
+                         /without a count or argument/);
+    await assert.rejects(dc.evaluateRequest({ expression: 'advance', frameId: fr[0].id, context: 'repl' }),
+                         /Argument required/);
+    await assert.rejects(dc.evaluateRequest({ expression: 'finish', frameId: fr[fr.length - 1].id,
+                                              context: 'repl' }), /outermost frame/);
+    const exited = await repl('c', 'exited');
+    assert.equal(exited.body.exitCode, 0);
   } finally {
     await dc.stop();
   }
