@@ -40,6 +40,7 @@ struct wb_session {
 
     wb_rsp *rsp;
     wb_core *core; /* post-mortem: the state comes from here, not a stub */
+    char core_trap[160]; /* the trap a core does not name, inferred */
     pid_t pid;
     pid_t last_pid; /* of the last program started, for messages after it ended */
     uint32_t module_id;
@@ -327,6 +328,7 @@ wb_status wb_session_open_core(wb_session *s, const char *core_path, char *warni
     }
     wb_core_close(s->core);
     s->core = c;
+    s->core_trap[0] = 0;
     s->state = WB_PROC_STOPPED;
     frames_clear(s);
     s->stop_pc_valid = false;
@@ -338,9 +340,64 @@ wb_status wb_session_open_core(wb_session *s, const char *core_path, char *warni
 }
 
 bool wb_session_is_core(const wb_session *s) { return s->core != NULL; }
+/* What can trap at the instruction `insn` (its text), as the runtime
+ * words its traps; NULL when nothing there traps. */
+static const char *trap_of_insn(const char *insn)
+{
+    static const struct {
+        const char *prefix, *what;
+    } kinds[] = {
+        {"unreachable", "unreachable"},
+        {"i32.div_s", "integer divide by zero or integer overflow"},
+        {"i64.div_s", "integer divide by zero or integer overflow"},
+        {"i32.div_u", "integer divide by zero"},
+        {"i64.div_u", "integer divide by zero"},
+        {"i32.rem", "integer divide by zero"},
+        {"i64.rem", "integer divide by zero"},
+        {"i32.trunc_sat", NULL},
+        {"i64.trunc_sat", NULL},
+        {"i32.trunc_f", "invalid conversion to integer or integer overflow"},
+        {"i64.trunc_f", "invalid conversion to integer or integer overflow"},
+        {"call_indirect", "indirect call through an undefined element or a mistyped function"},
+        {"call ", "call stack exhausted, or a trap in the function called (a host function)"},
+        {"memory.", "out of bounds memory access"},
+        {"table.", "out of bounds table access"},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strncmp(insn, kinds[i].prefix, strlen(kinds[i].prefix)) == 0) return kinds[i].what;
+    if (strstr(insn, ".load") || strstr(insn, ".store")) return "out of bounds memory access";
+    return NULL;
+}
+
 const char *wb_session_core_trap(const wb_session *s)
 {
-    return s->core ? wb_core_trap_message(s->core) : NULL;
+    if (!s->core) return NULL;
+    const char *named = wb_core_trap_message(s->core);
+    if (named) return named;
+    /* A core from another runtime need not say which trap it was (the
+     * tool-conventions format has no place for it): what the innermost
+     * frame's instruction can trap with. */
+    wb_session *m = (wb_session *)s; /* the buffer is a cache */
+    if (m->core_trap[0] || !s->stop_pc_valid) return m->core_trap[0] ? m->core_trap : NULL;
+    const wb_func *f;
+    if (wb_wasm_func_at(s->wasm, s->stop_pc, &f) != WB_OK) return NULL;
+    wb_insn *ins = NULL;
+    size_t n = 0;
+    wb_error e;
+    wb_disasm_func(s->wasm, wb_wasm_code(s->wasm), wb_wasm_code_size(s->wasm), f, &ins, &n, &e);
+    for (size_t i = 0; i < n; i++) {
+        if (ins[i].off != s->stop_pc) continue;
+        const char *what = trap_of_insn(ins[i].text);
+        char op[48];
+        snprintf(op, sizeof op, "%.*s", (int)strcspn(ins[i].text, " "), ins[i].text);
+        if (what)
+            snprintf(m->core_trap, sizeof m->core_trap, "%s (the core does not say; at %s)", what, op);
+        else
+            snprintf(m->core_trap, sizeof m->core_trap, "not named by the core (at %s)", op);
+        break;
+    }
+    free(ins);
+    return m->core_trap[0] ? m->core_trap : NULL;
 }
 const char *wb_session_core_executable(const wb_session *s)
 {

@@ -81,7 +81,9 @@ wb_status wb_session_attach(wb_session *s, const char *host_port, wb_error *err)
 wb_status wb_session_open_core(wb_session *s, const char *core_path, char *warning,
                                size_t warning_len, wb_error *err);
 /* Whether the session shows a core file, and its trap message (or NULL)
- * and executable name. */
+ * and executable name. A core that does not name its trap (another
+ * runtime's: the format has no place for it) gets what the innermost
+ * frame's instruction can trap with, marked as inferred. */
 bool wb_session_is_core(const wb_session *s);
 const char *wb_session_core_trap(const wb_session *s);
 const char *wb_session_core_executable(const wb_session *s);

@@ -34,6 +34,12 @@
  *   --max-size BYTES   the core file is at most BYTES long
  *   --min-size BYTES   ... and at least BYTES
  * Prints "N passed, M failed"; exits 1 on any failure.
+ *
+ *   check_core --strip-wdb CORE OUT
+ *
+ * writes CORE without its `wdb.*` custom sections to OUT: a core as any
+ * runtime following Coredump.md writes it (no module hash, no trap
+ * message), for the tests that open foreign cores.
  */
 #include "wdb_check.h"
 
@@ -482,8 +488,54 @@ static uint64_t num(const char *s)
     return strtoull(s, NULL, 0);
 }
 
+/* --strip-wdb: copies the sections that are not custom `wdb.*` ones. */
+static int strip_wdb(const char *in, const char *out)
+{
+    size_t len = 0;
+    uint8_t *b = read_all(in, &len);
+    if (!b || len < 8 || memcmp(b, "\0asm\1\0\0\0", 8) != 0) {
+        fprintf(stderr, "check_core: %s is not a Wasm file\n", in);
+        free(b);
+        return 2;
+    }
+    FILE *f = fopen(out, "wb");
+    if (!f) {
+        fprintf(stderr, "check_core: cannot write %s\n", out);
+        free(b);
+        return 2;
+    }
+    fwrite(b, 1, 8, f);
+    rd r = {b + 8, b + len, false};
+    int dropped = 0;
+    while (r.p < r.end && !r.bad) {
+        const uint8_t *start = r.p;
+        uint8_t id = rd_u8(&r);
+        uint64_t size = rd_uleb(&r);
+        const uint8_t *payload = rd_bytes(&r, size);
+        if (r.bad || !payload) break;
+        bool ours = false;
+        if (id == 0) {
+            rd n = {payload, payload + size, false};
+            char name[64];
+            rd_name(&n, name, sizeof name);
+            ours = !n.bad && strncmp(name, "wdb.", 4) == 0;
+        }
+        if (ours) dropped++;
+        else fwrite(start, 1, (size_t)(r.p - start), f);
+    }
+    bool ok = !r.bad && fclose(f) == 0;
+    free(b);
+    if (!ok) {
+        fprintf(stderr, "check_core: %s: bad section framing\n", in);
+        return 2;
+    }
+    printf("check_core: %d wdb sections left out\n", dropped);
+    return dropped > 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "--strip-wdb") == 0) return strip_wdb(argv[2], argv[3]);
     if (argc < 3) {
         fprintf(stderr, "usage: check_core CORE MODULE [options] (see the source)\n");
         return 2;

@@ -6,20 +6,25 @@
 #      the trapping statement, main at the line of its call, every frame
 #      down to main with a function name and file:line, a GitHub ::error
 #      line on that source line, and the core file written;
-#   2. `wdb -c CORE APP.wasm` (post-mortem): the same backtrace and locals,
-#      line for line, as the live stop.
-#   crash-report.sh WDB WDB_RUN APP.wasm SOURCE.c KIND MESSAGE FUNC FUNC_LINE_TEXT MAIN_LINE_TEXT
+#   2. `wdb -c CORE APP.wasm` (post-mortem): the same backtrace, locals and
+#      arguments, source listing, frame description and memory (`x`), line
+#      for line, as the live stop; `wdb core CORE APP.wasm` the same again;
+#   3. the core without wdb's own sections (wdb.module, wdb.trap), as any
+#      runtime following Coredump.md writes it (check_core --strip-wdb):
+#      the same again, the trap's kind unknown.
+#   crash-report.sh WDB WDB_RUN CHECK_CORE APP.wasm SOURCE.c KIND MESSAGE FUNC FUNC_LINE_TEXT MAIN_LINE_TEXT
 #     FUNC_LINE_TEXT / MAIN_LINE_TEXT: fixed strings found in SOURCE.c on
 #     the lines where frame #0 and main must be ("-" for no check).
 set -u
-wdb=$1 runtime=$2 wasm=$3 src=$4 kind=$5 msg=$6 func=$7 fline_text=$8 mline_text=$9
+wdb=$1 runtime=$2 check_core=$3 wasm=$4 src=$5 kind=$6 msg=$7 func=$8 fline_text=$9 mline_text=${10}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 line_of() { grep -nF -- "$1" "$src" | head -1 | cut -d: -f1; }
 marks=(-ex 'echo ==bt==\n' -ex bt -ex 'echo ==locals==\n' -ex 'info locals' -ex 'frame 1'
-       -ex 'info locals' -ex 'echo ==end==\n')
+       -ex 'info locals' -ex 'info args' -ex list -ex 'frame 0' -ex 'info frame' -ex 'x/16xb 1024'
+       -ex 'echo ==end==\n')
 cd "$work"
 ln -s "$(realpath "$wasm")" app.wasm
 WDB_CORE_ON_TRAP=$work/app.core WDB_RUN=$runtime timeout 120 "$wdb" -batch --annotate=github \
@@ -55,8 +60,21 @@ grep -qF "Program terminated with a Wasm trap: $msg" pm.out || bad "post-mortem:
 sed -n '/^==bt==$/,/^==end==$/p' live.out > live.sec
 sed -n '/^==bt==$/,/^==end==$/p' pm.out > pm.sec
 if ! diff -u live.sec pm.sec; then bad "post-mortem bt/locals differ from the live stop (- live, + core)"; fi
+# `wdb core CORE APP` is the same as -c
+timeout 60 "$wdb" core app.core app.wasm -batch "${marks[@]}" > pm2.out 2>&1 || bad "wdb core: failed"
+sed -n '/^==bt==$/,/^==end==$/p' pm2.out > pm2.sec
+if ! diff -u live.sec pm2.sec; then bad "wdb core CORE APP differs from the live stop (- live, + core)"; fi
+# a core as another runtime writes it: no wdb.module, no wdb.trap
+"$check_core" --strip-wdb app.core foreign.core > strip.out 2>&1 || bad "strip: $(cat strip.out)"
+timeout 60 "$wdb" -batch "${marks[@]}" -c foreign.core app.wasm > foreign.out 2>&1 ||
+    bad "foreign core: wdb failed"
+grep -q "^Program terminated with a Wasm trap: .* (the core does not say; at [a-z0-9_.]*)\.$" foreign.out ||
+    bad "foreign core: no inferred trap shown"
+sed -n '/^==bt==$/,/^==end==$/p' foreign.out > foreign.sec
+if ! diff -u live.sec foreign.sec; then bad "the foreign core differs from the live stop (- live, + core)"; fi
 if [ $fail != 0 ]; then
     echo "--- live:"; cat live.out; echo "--- post-mortem:"; cat pm.out
+    echo "--- foreign core:"; cat foreign.out 2>/dev/null
 else
     echo "PASS: $kind: $(wc -l < frames) frames to main, core $(stat -c %s app.core) bytes"
 fi
