@@ -7,7 +7,7 @@
 # filled with non-zero bytes, the rest zero; built -O2 -g) until it traps
 # with `--core-on-trap`, and reads the write time that WDB_CORE_TIMING=1
 # makes wdb-run print (the wcore_write call alone: zero scan, encoding,
-# writing, rename). Prints, for each MIB (default: 0 8 32), the best of
+# writing, rename). Prints, for each MIB (default: 0 8 32 64), the best of
 # BENCH_RUNS (default 5) write times, the ratio to the target (0.5 s for a
 # 64 MiB memory) and the core's size; then the whole run's wall time with
 # and without the option, as a cross-check.
@@ -31,7 +31,7 @@ mkdir -p "$out"
 wasm=$out/bigmem.wasm
 "$clang" --target=wasm32-wasi -Wno-deprecated -O2 -g "$root/tests/core/programs/bigmem.c" -o "$wasm" ||
   die "Wasm build of bigmem.c failed"
-if [ $# -gt 0 ]; then sizes=("$@"); else sizes=(0 8 32); fi
+if [ $# -gt 0 ]; then sizes=("$@"); else sizes=(0 8 32 64); fi
 
 # write_ms MIB: the write time of one run, in ms (the core is left at $out/core)
 write_ms() {
