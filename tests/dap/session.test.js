@@ -254,6 +254,61 @@ test('run control typed in the debug console: a continued event, then the stop',
   }
 });
 
+test('launch args, env and runtimeArgs; instruction breakpoints; a frame without DWARF', async () => {
+  const dc = await L.startClient();
+  try {
+    const out = L.collectOutput(dc);
+    let moduleEvent;
+    dc.once('module', (e) => { moduleEvent = e; });
+    await L.launch(dc, { program: path.join(L.WASM_DIR, 'argv_env.wasm'), args: ['one', 'two words'],
+                         env: { WDB_GREETING: 'hi there' }, runtimeArgs: ['--env=WDB_NUMBER=41'] });
+    assert.equal(moduleEvent.body.reason, 'new');
+    assert.equal(moduleEvent.body.module.name, 'argv_env.wasm');
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'main' }] });
+    await L.run(dc);
+    let fr = await L.frames(dc);
+    assert.equal(fr[0].name, 'main');
+    // an instruction breakpoint three instructions on, from the disassembly
+    const dis = await dc.disassembleRequest({ memoryReference: fr[0].instructionPointerReference,
+                                              instructionCount: 4 });
+    const at = dis.body.instructions[3].address;
+    const ib = await dc.customRequest('setInstructionBreakpoints',
+                                      { breakpoints: [{ instructionReference: at }] });
+    assert.equal(ib.body.breakpoints[0].verified, true);
+    assert.equal(ib.body.breakpoints[0].instructionReference, at);
+    const bad = await dc.customRequest('setInstructionBreakpoints', {
+      breakpoints: [{ instructionReference: at }, { instructionReference: 'main' }] });
+    assert.equal(bad.body.breakpoints[1].verified, false);
+    assert.match(bad.body.breakpoints[1].message, /code offset/);
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+    const stop = await L.stepAndWait(dc, dc.continueRequest);
+    assert.equal(stop.body.reason, 'instruction breakpoint');
+    assert.deepEqual(stop.body.hitBreakpointIds, [bad.body.breakpoints[0].id]);
+    fr = await L.frames(dc);
+    assert.equal(fr[0].instructionPointerReference, at);
+    // __main_void (wasi-libc, no DWARF for it): Wasm locals and the operand stack
+    const raw = fr.find((f) => f.name === '__main_void');
+    assert.ok(raw && !raw.source, JSON.stringify(fr.map((f) => f.name)));
+    const sc = await dc.scopesRequest({ frameId: raw.id });
+    assert.deepEqual(sc.body.scopes.map((s) => s.name), ['Wasm locals', 'Wasm operand stack']);
+    const wl = await L.vars(dc, sc.body.scopes[0].variablesReference);
+    assert.ok(Object.keys(wl).length > 0 && Object.keys(wl).every((k) => /^local \d+$/.test(k)),
+              JSON.stringify(wl));
+    assert.ok(Object.values(wl).every((v) => /^-?\d+ \(0x[0-9a-f]+\)$/.test(v.value)), JSON.stringify(wl));
+    await dc.customRequest('setInstructionBreakpoints', { breakpoints: [] });
+    const exited = dc.waitForEvent('exited');
+    await dc.continueRequest({ threadId: 1 });
+    assert.equal((await exited).body.exitCode, 0);
+    await L.until(() => /after unsetenv/.test(out.stdout), 'the program output');
+    assert.match(out.stdout, /^argc=3$/m);
+    assert.match(out.stdout, /^argv\[2\]=\[two words\] len=9$/m);
+    assert.match(out.stdout, /^getenv\(WDB_GREETING\)=\[hi there\]$/m);
+    assert.match(out.stdout, /^number\+1=42$/m);
+  } finally {
+    await dc.stop();
+  }
+});
+
 test('function breakpoint stop reason, conditional and hit-count breakpoints', async () => {
   const dc = await L.startClient();
   try {
