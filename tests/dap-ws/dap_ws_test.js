@@ -306,6 +306,20 @@ test('wrong or missing token: upgrade refused with 401 and logged', () =>
     a.ws.close();
   }));
 
+test('--dap-token on the command line: that token and no other; an empty host is loopback', async () => {
+  const own = 'command-line-token-fedcba9876543210';
+  const server = await startServer({ addr: ':0', args: [`--dap-token=${own}`], env: { WDB_DAP_TOKEN: '' } });
+  try {
+    assert.match(server.url, /^ws:\/\/127\.0\.0\.1:\d+$/);
+    await assert.rejects(connect(server.url, { token: TOKEN }), { status: 401 });
+    const a = await session(server.url, { token: own });
+    checkInitialize(await a.initialize());
+    a.ws.close();
+  } finally {
+    assert.equal((await server.stop()).code, 0);
+  }
+});
+
 test('Origin: browsers only from allowed origins', () =>
   withServer({ args: ['--dap-origin=http://localhost:5173'] }, async (server) => {
     await assert.rejects(connect(server.url, { origin: 'https://evil.example' }), { status: 403 });
