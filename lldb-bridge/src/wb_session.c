@@ -260,7 +260,10 @@ static wb_status after_connect(wb_session *s, wb_error *err)
 {
     const wb_rsp_features *f = wb_rsp_features_of(s->rsp);
     s->missing[0] = 0;
-    if (!f->vcont_range)
+    if (!f->vcont)
+        snprintf(s->missing, sizeof s->missing, "vCont (plain c and s are used; source steps "
+                 "are single instruction steps)");
+    else if (!f->vcont_range)
         snprintf(s->missing, sizeof s->missing, "range stepping (vCont;r: source steps use "
                  "single instruction steps)");
     if (!f->watchpoints)
@@ -1859,6 +1862,35 @@ static wb_status finish_inlined(wb_session *s, const wb_scope *sc, size_t depth,
     return WB_OK;
 }
 
+/* The type clang's wasm32 C ABI returns a value of type t as, directly on
+ * the operand stack: t itself when it is a scalar, the one scalar inside a
+ * struct or union of a single element (nested single-element structs and
+ * one-element arrays unwrapped: clang's isSingleElementStruct); NULL for the
+ * other aggregates, which come back through memory: the caller passes
+ * their address as the callee's first Wasm parameter (sret). */
+static const wb_type *returned_as(const wb_type *t)
+{
+    for (int depth = 0; depth < 16; depth++) {
+        t = wb_type_strip(t);
+        if (!t) return NULL;
+        if (t->kind == WB_TYPE_ARRAY && t->ndims == 1 && t->dims[0] == 1) {
+            t = t->target;
+            continue;
+        }
+        if (t->kind != WB_TYPE_STRUCT && t->kind != WB_TYPE_UNION) return t;
+        const wb_type *only = NULL;
+        size_t n = 0;
+        for (size_t i = 0; i < t->nmembers; i++) {
+            if (wb_type_size(t->members[i].type) == 0) continue; /* empty: ignored */
+            only = t->members[i].type;
+            n++;
+        }
+        if (n != 1 || wb_type_size(only) != wb_type_size(t)) return NULL;
+        t = only;
+    }
+    return NULL;
+}
+
 static wb_status finish(wb_session *s, size_t frame, wb_stop *out, wb_error *err)
 {
     frame_rec *f = frame_at(s, frame);
@@ -1875,6 +1907,14 @@ static wb_status finish(wb_session *s, size_t frame, wb_stop *out, wb_error *err
     wb_code_off ret;
     if (!code_off_of(s, s->pcs[phys + 1], &ret))
         return wb_fail(err, "Cannot find the caller of the selected frame.");
+    /* a struct returned through memory: where, read before the frame goes */
+    const wb_type *rt = NULL;
+    wb_error e;
+    if (fn && s->dwarf && wb_dwarf_scope_return_type(s->dwarf, fn, &rt, &e) != WB_OK) rt = NULL;
+    if (rt && wb_type_strip(rt)->kind == WB_TYPE_VOID) rt = NULL;
+    uint64_t sret = 0;
+    bool have_sret = rt && !returned_as(rt) && wb_type_size(rt) > 0 &&
+                     wb_session_wasm_value(s, "Local", phys, 0, &sret) == 0;
     s->ninternal = 0;
     internal_push(s, ret);
     bool reached;
@@ -1883,20 +1923,27 @@ static wb_status finish(wb_session *s, size_t frame, wb_stop *out, wb_error *err
     if (st != WB_OK || !reached) return st;
     out->why = WB_WHY_STEP;
     out->new_function = true;
-    const wb_type *rt = NULL;
-    wb_error e;
-    if (fn && s->dwarf && wb_dwarf_scope_return_type(s->dwarf, fn, &rt, &e) == WB_OK && rt &&
-        wb_type_strip(rt)->kind != WB_TYPE_VOID) {
+    if (!rt) return WB_OK;
+    size_t size = (size_t)wb_type_size(rt);
+    if (have_sret) {
+        /* the object the caller passed the address of, now filled in */
+        uint32_t addr = (uint32_t)sret;
+        if (size <= (1u << 20) && wb_value_from_bytes(rt, NULL, 0, &out->value, &e) == WB_OK) {
+            if (out->value.size == size && wb_session_read_memory(s, addr, out->value.bytes, size) == 0) {
+                out->has_value = true; /* a copy, as gdb's value history keeps */
+            } else {
+                wb_value_free(&out->value);
+            }
+        }
+    } else if (returned_as(rt)) {
         uint64_t v;
-        size_t size = (size_t)wb_type_size(rt);
         if (size && size <= 8 && stack_top(s, &v) == 0) {
             uint8_t b[8];
             for (int i = 0; i < 8; i++) b[i] = (uint8_t)(v >> (8 * i));
             if (wb_value_from_bytes(rt, b, size, &out->value, &e) == WB_OK) out->has_value = true;
-        } else if (size > 8) {
-            /* structs come back through memory (sret): nothing on the stack */
         }
     }
+    if (!out->has_value) out->value_type = rt;
     return WB_OK;
 }
 

@@ -180,9 +180,13 @@ typedef struct wb_stop {
     bool new_function;      /* the stop is in another function or frame than
                                the one the resume started in (gdb prints
                                the frame line then) */
-    /* finish: the value returned (has_value), and the frame that ran */
+    /* finish: the value returned (has_value), and the frame that ran;
+     * value_type (no value) when the function returns something that
+     * cannot be read: a struct returned through memory, or a stub that
+     * cannot read the operand stack */
     bool has_value;
     wb_value value;
+    const wb_type *value_type;
     wb_value watch_old, watch_new; /* watchpoints (size 0 for rwatch) */
     bool watch_has_old;
 } wb_stop;

@@ -545,6 +545,12 @@ static void resume(cli *c, wb_run how, const char *where)
         char *t = wb_value_format(&st.value, wb_session_env(c->s, 0), 0);
         out(c, "Value returned is $%u = %s\n", n, t ? t : "?");
         free(t);
+    } else if (how == WB_RUN_FINISH && st.why == WB_WHY_STEP && st.value_type) {
+        /* gdb's words for a value it cannot fetch (a struct returned
+         * through memory; here also a stub without operand stack reads) */
+        char tn[256];
+        wb_type_spell(st.value_type, NULL, tn, sizeof tn);
+        out(c, "Value returned has type: %s. Cannot determine contents\n", tn);
     }
     wb_stop_free(&st);
 }

@@ -13,6 +13,9 @@
 #                  no qXfer:libraries
 #   small-packets  acks and PacketSize 256
 #   line-noise     acks, with some packets nacked and some sent damaged
+#   minimal        a stub of `c` and `s` only: no vCont at all, no operand
+#                  stack reads (qWasmStackValue), nor anything restricted
+#                  hides
 #   compare        CASE.wdb (its `run` becomes `continue` after `target
 #                  remote`) through a proxy that hides nothing and through
 #                  one with all of the above at once: the transcripts must
@@ -52,6 +55,7 @@ case "$mode" in
 restricted) fopts=(--no-range-step --no-watchpoints --ack-mode --no-jthreads --no-libraries) ;;
 small-packets) fopts=(--ack-mode --packet-size 256) ;;
 line-noise) fopts=(--ack-mode --nack-every 5 --corrupt-every 7) ;;
+minimal) fopts=(--no-vcont --no-stack-values --no-watchpoints --ack-mode --no-jthreads --no-libraries) ;;
 compare) fopts=(--no-range-step --no-watchpoints --ack-mode --no-jthreads --no-libraries
                 --packet-size 256 --nack-every 7 --corrupt-every 6) ;;
 *) echo "interop.sh: unknown mode $mode" >&2; exit 2 ;;
@@ -190,6 +194,12 @@ small-packets)
     grep -q '^proxy->stub m[0-9a-f]*,7e$' "$log" || failed "no read was split"
     grep -q '^proxy->stub M' "$log" || failed "no memory write was seen"
     ;;
+minimal)
+    [ "$(sent 'vCont')" = 0 ] || failed "a vCont packet reached the stub"
+    [ "$(sent 's$')" -gt 10 ] || failed "source steps did not use plain single steps ($(sent 's$'))"
+    [ "$(sent 'c$')" -gt 2 ] || failed "continues did not use plain c ($(sent 'c$'))"
+    [ "$(sent 'qWasmStackValue')" = 0 ] || failed "qWasmStackValue reached the stub"
+    ;;
 line-noise)
     [ "$(counter injected_nacks)" -gt 5 ] || failed "too few packets nacked: $(counter injected_nacks)"
     [ "$(counter injected_corruptions)" -gt 5 ] ||
@@ -203,5 +213,5 @@ if [ $fail != 0 ]; then
     tail -n 40 "$log"
     exit 1
 fi
-echo "PASS: interop $mode ($(wc -l <"$tmp/out.n") lines, $(counter from_client) packets from wdb)"
+echo "PASS: interop $mode ($(cat "$tmp"/*.out | wc -l) transcript lines, $(counter from_client) packets from wdb)"
 exit 0

@@ -6,7 +6,7 @@
  *   rsp-filter --listen PORT_OR_0 --upstream HOST:PORT [--no-range-step]
  *              [--no-watchpoints] [--ack-mode] [--packet-size N]
  *              [--no-jthreads] [--no-libraries] [--nack-every N]
- *              [--corrupt-every N] [--log FILE]
+ *              [--corrupt-every N] [--no-vcont] [--no-stack-values] [--log FILE]
  *
  * It accepts one client on 127.0.0.1:PORT (with 0 it prints "listening on
  * PORT" on stdout), connects upstream, and forwards whole packets both ways:
@@ -32,7 +32,10 @@
  * qSupported's PacketSize and rejects client packets longer than N and
  * memory reads whose reply would be longer than N; --no-jthreads answers
  * jThreadsInfo empty; --no-libraries answers qXfer:libraries empty and drops
- * it from qSupported.
+ * it from qSupported; --no-vcont answers `vCont?` and every vCont packet
+ * empty (a stub of `c`/`s` only: a vCont sent anyway is a violation);
+ * --no-stack-values answers qWasmStackValue empty (a stub that cannot read
+ * the operand stack).
  *
  * What the client did wrong (a packet the stub said it does not take) is
  * answered as such a stub would and logged as a line starting "VIOLATION";
@@ -67,6 +70,7 @@ typedef struct rf_opts {
     const char *upstream;
     const char *log_path;
     bool no_range_step, no_watchpoints, ack_mode, no_jthreads, no_libraries;
+    bool no_vcont, no_stack_values;
     unsigned long packet_size; /* 0: keep the stub's */
     unsigned long nack_every, corrupt_every;
 } rf_opts;
@@ -245,6 +249,11 @@ static int from_client(rf *f, const char *p, size_t len)
             return answer_locally(f, "");
     }
     if (f->o.no_jthreads && starts(p, len, "jThreadsInfo")) return answer_locally(f, "");
+    if (f->o.no_vcont && starts(p, len, "vCont")) {
+        if (strcmp(p, "vCont?") != 0) violation(f, "vCont sent, vCont? was not answered: %s", p);
+        return answer_locally(f, "");
+    }
+    if (f->o.no_stack_values && starts(p, len, "qWasmStackValue")) return answer_locally(f, "");
     if (f->o.no_libraries && starts(p, len, "qXfer:libraries")) return answer_locally(f, "");
     if (f->o.no_range_step && starts(p, len, "vCont;") && vcont_has_range(p, len)) {
         violation(f, "range stepping requested, vCont? did not offer it: %s", p);
@@ -528,7 +537,8 @@ static int usage(void)
 {
     fprintf(stderr, "usage: rsp-filter --listen PORT_OR_0 --upstream HOST:PORT [--no-range-step]\n"
                     "       [--no-watchpoints] [--ack-mode] [--packet-size N] [--no-jthreads]\n"
-                    "       [--no-libraries] [--nack-every N] [--corrupt-every N] [--log FILE]\n");
+                    "       [--no-libraries] [--nack-every N] [--corrupt-every N] [--no-vcont]\n"
+                    "       [--no-stack-values] [--log FILE]\n");
     return 2;
 }
 
@@ -549,6 +559,10 @@ static int parse_args(int argc, char **argv, rf_opts *o)
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--no-range-step"))
             o->no_range_step = true;
+        else if (!strcmp(a, "--no-vcont"))
+            o->no_vcont = true;
+        else if (!strcmp(a, "--no-stack-values"))
+            o->no_stack_values = true;
         else if (!strcmp(a, "--no-watchpoints"))
             o->no_watchpoints = true;
         else if (!strcmp(a, "--ack-mode"))
