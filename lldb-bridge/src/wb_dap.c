@@ -204,6 +204,12 @@ struct wb_dap {
     uint32_t trap_mask; /* bit per trap kind (index in trap_kinds) */
     bool trap_all;
     bool have_trap;     /* the current stop is a trap */
+    /* what the function a stepOut left returned: shown first in Locals of
+     * frame 0 until the program runs again (has_ret: a value; ret_type
+     * alone: a value that cannot be read) */
+    bool has_ret;
+    wb_value ret;
+    const wb_type *ret_type;
     char trap_kind[48];
     char trap_msg[220];
 };
@@ -1120,8 +1126,27 @@ static cJSON *var_text(const char *name, const char *value)
     return o;
 }
 
+/* Forgets the return value shown in Locals (the program runs again). */
+static void ret_clear(wb_dap *d)
+{
+    if (d->has_ret) wb_value_free(&d->ret);
+    d->has_ret = false;
+    d->ret_type = NULL;
+}
+
 static void list_frame_vars(wb_dap *d, cJSON *list, size_t frame, bool args, char fmt)
 {
+    if (frame == 0 && !args && d->has_ret) {
+        wb_value copy;
+        wb_error ce;
+        if (wb_value_copy(&copy, &d->ret, &ce) == WB_OK)
+            cJSON_AddItemToArray(list, var_json(d, 0, "Return value", &copy, NULL, fmt));
+    } else if (frame == 0 && !args && d->ret_type) {
+        char tn[200], text[260];
+        wb_type_spell(d->ret_type, NULL, tn, sizeof tn);
+        snprintf(text, sizeof text, "<%s: cannot determine contents>", tn);
+        cJSON_AddItemToArray(list, var_text("Return value", text));
+    }
     wb_named_value *v = NULL;
     size_t n = 0;
     wb_error e;
@@ -2115,7 +2140,15 @@ static bool report_stop(wb_dap *d, wb_stop *st)
         free(n);
         return false;
     }
-    case WB_WHY_STEP: send_stopped(d, "step", NULL, NULL, 0); return false;
+    case WB_WHY_STEP:
+        if (st->has_value) {
+            wb_error ce;
+            d->has_ret = wb_value_copy(&d->ret, &st->value, &ce) == WB_OK;
+        } else {
+            d->ret_type = st->value_type;
+        }
+        send_stopped(d, "step", NULL, NULL, 0);
+        return false;
     case WB_WHY_TRAP:
         note_trap(d, st->description);
         if (!trap_selected(d)) {
@@ -2145,6 +2178,7 @@ static void run_at(wb_dap *d, wb_run how, size_t frame, const char *where)
 {
     for (;;) {
         refs_clear(d);
+        ret_clear(d);
         d->have_trap = false;
         d->pause_req = false;
         d->internal_req = false;
@@ -2357,6 +2391,7 @@ static bool open_session(wb_dap *d, const req *r)
     wb_error e;
     /* the session of an earlier launch/attach that failed (check_fresh
      * let this one through): it has no program, only its module */
+    ret_clear(d);
     wb_session_free(d->s);
     d->s = wb_session_new(d->program, &note, &e);
     if (!d->s) {
@@ -2870,6 +2905,7 @@ void wb_dap_free(wb_dap *d)
         free(m);
     }
     refs_clear(d);
+    ret_clear(d);
     wb_session_free(d->s);
     for (size_t i = 0; i < d->nsets; i++) {
         free(d->sets[i].nums);

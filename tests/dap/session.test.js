@@ -189,12 +189,19 @@ test('stepping: in, over, out, by instruction; function breakpoint', async () =>
     fr = await L.frames(dc);
     assert.equal(fr[0].name, 'main');
     assert.equal(fr[0].line, 46);
+    // what fact returned, first in Locals until the program runs again
+    const back = await dc.scopesRequest({ frameId: fr[0].id });
+    const locals0 = (await dc.variablesRequest({ variablesReference: back.body.scopes[0].variablesReference }))
+      .body.variables;
+    assert.equal(locals0[0].name, 'Return value');
+    assert.equal(locals0[0].value, '120');
 
     stop = await L.stepAndWait(dc, dc.nextRequest);
     fr = await L.frames(dc);
     assert.equal(fr[0].line, 47);
     const f = await L.scopeVars(dc, fr[0].id, 'Locals');
     assert.equal(f.f.value, '120');
+    assert.equal(f['Return value'], undefined);
 
     const pc = fr[0].instructionPointerReference;
     stop = await L.stepAndWait(dc, dc.nextRequest, { granularity: 'instruction' });
