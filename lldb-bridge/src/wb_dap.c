@@ -40,6 +40,8 @@
  *     variable) runs as the toolbar's would, announced by a `continued`
  *     event since the client did not ask; `run`, `kill`, `detach`, `file`
  *     and `target` stay refused (the editor owns the session).
+ *   - after stepOut, frame 0's Locals start with "Return value": what the
+ *     function returned (gdb's `finish` value), until the program runs.
  *   - attach and launch continue after configurationDone unless
  *     stopOnEntry is true; a coreFile launch reports a stop with reason
  *     "exception" at the trapping frame.
