@@ -13,7 +13,8 @@
 #                    wdb `bt`, `info args` and `info locals`
 # Built-in sessions (--session): inventory (programs/inventory.c, -O0:
 # recursion), inventory-opt (the same program at -O2, where clang makes
-# fact's recursion a loop) and ledger (programs/ledger.c); they use
+# fact's recursion a loop), ledger (programs/ledger.c) and shapes (C++:
+# tests/bridge/programs/shapes.cpp: namespaces, a class, references); they use
 # breakpoints by function and by file:line, continue, finish, next, step.
 # LLDB's batch mode stops at the first failing command, so a session must
 # not outlive the program.
@@ -39,7 +40,13 @@
 #      have been optimized out>, wdb <optimized out>: <optimized out>;
 #   V4 pointers (compared: both read the same Wasm memory): lldb
 #      0x0000ffb0 / NULL, wdb 0xffb0 / 0x0: hex without leading zeros (a
-#      string after the pointer, as for char *, is kept).
+#      string after the pointer, as for char *, is kept);
+#   V5 C++ references: lldb 0x0000ffa0 (x = -3, y = 7), wdb
+#      @0xffa0: {x = -3, y = 7}: the address alone, @0xffa0 (the object is
+#      a struct: left out as structs are);
+#   V6 a C++ main with parameters: lldb names it by its linkage name
+#      __main_argc_argv (wasi-libc's), wdb by its source name: main.
+# Function names keep C++ qualifiers, `(anonymous namespace)::` included.
 # Uses bash, sed and awk only. VS_LLDB_KEEP=DIR keeps the transcripts and
 # the extracted lists in DIR.
 set -u
@@ -155,6 +162,24 @@ continue
 stop
 S
 }
+session_shapes() {
+    cat <<'S'
+break geo::Rect::contains
+break shapes.cpp:66
+run
+stop
+finish
+stop
+next
+stop
+continue
+stop
+finish
+stop
+next
+stop
+S
+}
 if [ -n "$cmds" ]; then
     cp "$cmds" "$work/session"
 else
@@ -162,7 +187,8 @@ else
     inventory) session_inventory >"$work/session" ;;
     inventory-opt) session_inventory_opt >"$work/session" ;;
     ledger) session_ledger >"$work/session" ;;
-    *) echo "vs-lldb.sh: --session inventory|inventory-opt|ledger or --cmds FILE" >&2; exit 2 ;;
+    shapes) session_shapes >"$work/session" ;;
+    *) echo "vs-lldb.sh: --session inventory|inventory-opt|ledger|shapes or --cmds FILE" >&2; exit 2 ;;
     esac
 fi
 nstops=$(grep -c '^stop$' "$work/session")
@@ -235,7 +261,10 @@ stop && inbt && /^  [* ] frame #[0-9]+: / {
         loc = substr(rest, RSTART + 4); rest = substr(rest, 1, RSTART - 1)
         split(loc, a, ":"); file = base(a[1]); line = a[2]
     }
-    sub(/ \+ [0-9]+$/, "", rest); sub(/\(.*$/, "", rest)
+    sub(/ \+ [0-9]+$/, "", rest)
+    gsub(/\(anonymous namespace\)/, "@ANON@", rest); sub(/\(.*$/, "", rest)
+    gsub(/@ANON@/, "(anonymous namespace)", rest)
+    if (rest == "__main_argc_argv") rest = "main"       # V6
     print "frame " idx " " rest " " file " " line
     next
 }
@@ -245,7 +274,8 @@ stop && invars && /^\([^)]*\) [A-Za-z_][A-Za-z_0-9]* = / {
     name = rest; sub(/ = .*/, "", name)
     v = rest; sub(/^[^=]* = /, "", v)
     if (v ~ /^[{(]/) next                              # arrays, structs
-    if (type ~ /\*/ && v ~ /^(0x|NULL)/) v = pointer(v == "NULL" ? "0x0" : v)  # V4
+    if (type ~ /&$/ && v ~ /^0x/) { v = pointer(v); sub(/[ :].*/, "", v); v = "@" v }  # V5
+    else if (type ~ /\*/ && v ~ /^(0x|NULL)/) v = pointer(v == "NULL" ? "0x0" : v)  # V4
     else if (v ~ /^'\''.*'\''$/ && type ~ /char/)     # V1
         v = charnum(substr(v, 2, length(v) - 2), type !~ /unsigned/)
     print "var " name " = " value(v)
@@ -272,6 +302,7 @@ stop && /^[A-Za-z_][A-Za-z_0-9]* = / {
         v = substr(v, 2, length(v) - 2); gsub(/unknown: /, "", v)
     }
     if (v ~ /^[{(]/) next                             # structs, arrays
+    if (v ~ /^@0x[0-9a-f]+/) { sub(/:.*/, "", v) }      # V5
     if (v ~ /^0x[0-9a-f]+( |$)/) v = pointer(v)        # V4
     if (v ~ /^-?[0-9]+ '\''.*'\''$/) { sub(/ .*/, "", v) }   # V1
     print "var " name " = " value(v)
