@@ -63,6 +63,56 @@ regex="^($(printf '%s|' "${tests[@]}" | sed 's/|$//; s/\./\\./g'))\$"
 (cd "$build" && ctest -R "$regex" --output-on-failure) >"$logs/ctest.txt" 2>&1 || status=1
 grep -E 'Test +#' "$logs/ctest.txt"
 cp "$build/Testing/Temporary/LastTest.log" "$logs/LastTest.log" 2>/dev/null
+
+echo "--- probes (one bad input per interface, what it answers)"
+# probe INTERFACE INPUT COMMAND...: one row "INTERFACE<TAB>INPUT<TAB>STATUS<TAB>
+# last line of output" in probes.txt (a hang is status "timeout")
+probe_dir=$logs/probes
+rm -rf "$probe_dir"
+mkdir -p "$probe_dir"
+probe() {
+    local iface=$1 input=$2 st line
+    shift 2
+    timeout 20 "$@" >"$probe_dir/out" 2>&1 </dev/null
+    st=$?
+    [ $st = 124 ] && st=timeout
+    line=$(grep -v '^$' "$probe_dir/out" | tail -1 | sed "s#$probe_dir/##g; s#$build/##g; s#|#/#g" | cut -c1-220)
+    printf '%s\t%s\t%s\t%s\n' "$iface" "$input" "$st" "$line" >>"$logs/probes.txt"
+}
+: >"$logs/probes.txt"
+bin=$build/bin
+hello=$build/tests/cli/hello.wasm
+traps=$build/tests/core/traps.O0.wasm
+head -c 60 "$hello" >"$probe_dir/truncated.wasm"
+head -c 4096 /dev/urandom >"$probe_dir/random.wasm"
+printf '\0asm\1\0\0\0\x01\x05\x01\x60\x00\x01' >"$probe_dir/badtype.wasm"
+probe 'wdb-run' 'a module cut at 60 bytes' "$bin/wdb-run" "$probe_dir/truncated.wasm"
+probe 'wdb-run' '4 KiB of random bytes' "$bin/wdb-run" "$probe_dir/random.wasm"
+probe 'wdb-run' 'a type section whose size runs past the end of the file' "$bin/wdb-run" "$probe_dir/badtype.wasm"
+probe 'wdb-run' 'a directory' "$bin/wdb-run" "$probe_dir"
+probe 'wdb-run' '-g on a non-loopback address' "$bin/wdb-run" -g=0.0.0.0:0 "$hello"
+"$bin/wasm-mutate" "$traps" "$probe_dir/flipped.wasm" flip .debug_info 40 >/dev/null 2>&1
+"$bin/wasm-mutate" "$traps" "$probe_dir/cutline.wasm" truncate .debug_line 30 >/dev/null 2>&1
+probe 'wdb (DWARF)' '.debug_info with bytes flipped, break main' "$bin/wdb" -batch -ex 'break main' "$probe_dir/flipped.wasm"
+probe 'wdb (DWARF)' '.debug_line cut to 30 bytes, break traps.c:12' "$bin/wdb" -batch -ex 'break traps.c:12' "$probe_dir/cutline.wasm"
+probe 'wdb (DWARF)' 'wdb symbolize on random bytes' "$bin/wdb" symbolize "$probe_dir/random.wasm" 0x10
+WDB_CORE_ON_TRAP=$probe_dir/div.core "$bin/wdb-run" "$traps" div >/dev/null 2>&1
+head -c 300 "$probe_dir/div.core" >"$probe_dir/short.core"
+probe 'wdb -c (cores)' 'a core cut at 300 bytes' "$bin/wdb" -batch -c "$probe_dir/short.core" "$traps"
+probe 'wdb -c (cores)' "another module's core" "$bin/wdb" -batch -c "$probe_dir/div.core" "$hello"
+probe 'wdb -c (cores)' 'a text file' "$bin/wdb" -batch -c "$root/README.md" "$traps"
+dap_msg() { printf 'Content-Length: %d\r\n\r\n%s' "${#1}" "$1"; }
+dap_msg '{"seq":1,"type":"request","command":"initialize","arguments":{' >"$probe_dir/dap1"
+dap_msg '{"seq":1,"type":"request","command":"fly"}' >"$probe_dir/dap2"
+dap_msg '{"seq":1,"type":"request","command":"stackTrace","arguments":{"threadId":1}}' >"$probe_dir/dap3"
+dapsh() { "$bin/wdb" --dap <"$1" | tr '\r\n' '  ' | sed 's/Content-Length: [0-9]*  *//g'; echo; }
+probe 'wdb --dap' 'malformed JSON' bash -c "$(declare -f dapsh); bin=$bin; dapsh $probe_dir/dap1"
+probe 'wdb --dap' 'an unknown request' bash -c "$(declare -f dapsh); bin=$bin; dapsh $probe_dir/dap2"
+probe 'wdb --dap' 'stackTrace before launch' bash -c "$(declare -f dapsh); bin=$bin; dapsh $probe_dir/dap3"
+probe 'wdb --dap-ws' 'no token' env -u WDB_DAP_TOKEN "$bin/wdb" --dap-ws=127.0.0.1:0
+probe 'wdb --dap-ws' 'a non-loopback address' env WDB_DAP_TOKEN=probe-token-0123456789 "$bin/wdb" --dap-ws=0.0.0.0:0
+probe 'wdb (CLI)' 'an expression with a syntax error' "$bin/wdb" -batch -ex 'print 1 +* (' "$traps"
+probe 'wdb (CLI)' 'x on an address past linear memory' "$bin/wdb" -batch -ex 'break main' -ex run -ex 'x/4xb 0xfffffff0' --args "$traps" div
 fi
 
 # result NAME: "pass (12.3 s)", "FAIL" or "not run"
@@ -132,6 +182,9 @@ node_passes() { output "$1" | sed -n 's/^[^ ]* pass \([0-9]*\)$/\1/p' | tail -1;
 dap_bad=$(node_passes dap.bad-input)
 dap_ws=$(node_passes dap.websocket)
 errors_cmds=$(grep -cv '^#\|^$' "$root/tests/wdb/cases/errors.wdb")
+# the probes as table rows (backticks in the output become quotes)
+probe_table=$(awk -F'\t' '{ gsub(/`/, "'"'"'", $4); printf "| %s | %s | %s | `%s` |\n", $1, $2, $3, $4 }' \
+    "$logs/probes.txt" 2>/dev/null)
 
 {
 cat <<EOF
@@ -159,6 +212,15 @@ outcome checked (message, exit status, the session going on).
 | Network exposure | \`wdb-run -g\`/\`--gdb-listen\` on wildcard and non-loopback IPv4/IPv6 addresses (refused before the program runs, unless \`--gdb-allow-remote\`), an empty host (loopback only); \`wdb --dap-ws\` on a non-loopback address, without or with a wrong token, a foreign Origin | \`e2e.faults.exposure\`, \`dap.websocket\` | $(combined e2e.faults.exposure dap.websocket) |
 | Long sessions | 10,000 breakpoint hits and 10,000 single steps in one session; wdb-run's memory | \`e2e.faults.soak\` | $(result e2e.faults.soak) |
 | Sanitizers | the whole test suite built with ASan+UBSan (\`scripts/test.sh\`, \`$(basename "$asan")\`) | all | $asan_cell |
+
+## Observed: one bad input per interface
+
+Run by this script (not a test: the tests above check these and many
+more); the last line each printed, and its exit status.
+
+| Interface | Input | Status | What it said |
+|---|---|---|---|
+$probe_table
 
 ## Fuzzing
 

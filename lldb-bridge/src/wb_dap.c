@@ -65,6 +65,7 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
+#include <time.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -152,6 +153,7 @@ struct wb_dap {
     pthread_cond_t cv;
     msg *head, *tail;
     bool closing;
+    bool busy;                 /* the session thread is handling a message */
     pthread_t thread;
 
     pthread_mutex_t send_mu; /* sends and seq */
@@ -2805,11 +2807,16 @@ static void *session_main(void *u)
         if (m) {
             d->head = m->next;
             if (!d->head) d->tail = NULL;
+            d->busy = true;
         }
         pthread_mutex_unlock(&d->mu);
         if (!m) break; /* closing, queue empty */
         handle(d, m, false);
         free(m);
+        pthread_mutex_lock(&d->mu);
+        d->busy = false;
+        pthread_cond_broadcast(&d->cv); /* wb_dap_wait_idle */
+        pthread_mutex_unlock(&d->mu);
     }
     end_program(d, !d->attached);
     return NULL;
@@ -2884,6 +2891,24 @@ void wb_dap_receive(wb_dap *d, const char *json, size_t len)
 }
 
 bool wb_dap_done(const wb_dap *d) { return atomic_load(&((wb_dap *)d)->done); }
+
+bool wb_dap_wait_idle(wb_dap *d, int timeout_ms)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += timeout_ms / 1000;
+    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&d->mu);
+    while ((d->head || d->busy) && !d->closing)
+        if (pthread_cond_timedwait(&d->cv, &d->mu, &until) == ETIMEDOUT) break;
+    bool idle = !d->head && !d->busy;
+    pthread_mutex_unlock(&d->mu);
+    return idle;
+}
 
 void wb_dap_free(wb_dap *d)
 {

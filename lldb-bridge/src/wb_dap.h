@@ -51,6 +51,12 @@ wb_dap *wb_dap_new(const wb_dap_opts *opts, wb_dap_send_fn send, void *user);
  * an error response, never a crash). Copies the text. */
 void wb_dap_receive(wb_dap *d, const char *json, size_t len);
 
+/* Waits until every message received so far has been handled (at most
+ * timeout_ms; a request that runs the program is handled when it stops):
+ * a transport whose input ended calls it so that the requests already sent
+ * still get their responses. True when idle. */
+bool wb_dap_wait_idle(wb_dap *d, int timeout_ms);
+
 /* The client went away: ends (or detaches from, after `attach`) the
  * program and stops the session's thread, then frees everything. */
 void wb_dap_free(wb_dap *d);

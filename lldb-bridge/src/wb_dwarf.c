@@ -1023,10 +1023,13 @@ static const char *unit_file(const unit *u, uint64_t raw)
     return i < u->nfiles ? u->files[i] : NULL;
 }
 
-static wb_status lines_fail(unit *u, wb_error *err, const char *msg)
+static wb_status lines_fail(wb_dwarf *d, unit *u, wb_error *err, const char *msg)
 {
     snprintf(u->err, sizeof u->err, "%s", msg);
     u->lines_state = ST_BAD;
+    /* the first damage is worth saying where a lookup that skipped this
+     * unit comes back empty (wb_dwarf_warning) */
+    if (!d->warning[0]) snprintf(d->warning, sizeof d->warning, "%.200s", msg);
     return wb_fail(err, "%s", msg);
 }
 
@@ -1055,7 +1058,7 @@ static wb_status load_lines(wb_dwarf *d, unit *u, wb_error *err)
             snprintf(tmp.msg, sizeof tmp.msg,
                      "corrupt DWARF: the line table header at .debug_line offset 0x%llx is "
                      "malformed: %s", (unsigned long long)stmt_off, why);
-            return lines_fail(u, err, tmp.msg);
+            return lines_fail(d, u, err, tmp.msg);
         }
     }
     int rc = dwarf_srclines_b(u->die, &version, &ntables, &lc, &e);
@@ -1066,7 +1069,7 @@ static wb_status load_lines(wb_dwarf *d, unit *u, wb_error *err)
         Dwarf_Bool has = 0;
         if (dwarf_hasattr(u->die, DW_AT_stmt_list, &has, &e) != DW_DLV_OK) dw_drop(d, &e);
         if (has)
-            return lines_fail(u, err,
+            return lines_fail(d, u, err,
                               "corrupt DWARF: the unit's line table (DW_AT_stmt_list) is "
                               "missing from .debug_line");
         u->lines_state = ST_OK;
@@ -1074,7 +1077,7 @@ static wb_status load_lines(wb_dwarf *d, unit *u, wb_error *err)
     }
     if (rc != DW_DLV_OK) {
         dw_fail(d, e, &tmp, "reading .debug_line");
-        return lines_fail(u, err, tmp.msg);
+        return lines_fail(d, u, err, tmp.msg);
     }
     if (load_files(d, u, lc, &tmp) != WB_OK) goto fail;
     if (dwarf_srclines_from_linecontext(lc, &lines, &nlines, &e) != DW_DLV_OK) {
@@ -1172,7 +1175,7 @@ fail:
     u->files = NULL;
     u->nrows = u->nfiles = 0;
     if (lc) dwarf_srclines_dealloc_b(lc);
-    return lines_fail(u, err, tmp.msg);
+    return lines_fail(d, u, err, tmp.msg);
 }
 
 static bool unit_covers(const unit *u, wb_code_off addr)

@@ -720,10 +720,17 @@ static wb_status resolve_spec(wb_session *s, const char *spec, const char *defau
         }
         st = wb_dwarf_line_sites(s->dwarf, file, (uint32_t)line, &sites, err);
         if (st == WB_NOT_FOUND) {
+            /* a unit skipped for its damage may be the one asked for (said
+             * here unless the warning at load said it already) */
+            const char *damage = wb_dwarf_warning(s->dwarf);
+            if (damage && strstr(s->note, damage)) damage = NULL;
             if (source_known(s, file))
-                wb_fail(err, "No line %lu in file \"%s\".", line, file);
+                wb_fail(err, "No line %lu in file \"%s\".%s%s", line, file,
+                        damage ? " (damaged DWARF was skipped: " : "", damage ? damage : "");
             else
-                wb_fail(err, "No source file named %s.", file);
+                wb_fail(err, "No source file named %s.%s%s", file,
+                        damage ? " (damaged DWARF was skipped: " : "", damage ? damage : "");
+            if (damage) snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg), ")");
         }
         free(filebuf);
         if (st != WB_OK) return st == WB_NOT_FOUND ? WB_NOT_FOUND : WB_ERROR;

@@ -32,7 +32,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { MAX_HEADER = 8 << 10, MAX_BODY = 16 << 20, POLL_MS = 100 };
+enum { MAX_HEADER = 8 << 10, MAX_BODY = 16 << 20, POLL_MS = 100, EOF_DRAIN_MS = 2000 };
 
 typedef struct stdio_out {
     int fd;
@@ -242,7 +242,10 @@ int wdb_dap_stdio_main(int argc, char **argv)
         if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
         if (n <= 0) {
             if (len) fprintf(stderr, "wdb --dap: input ended inside a message\n");
-            break; /* the client went away */
+            /* the client is done sending: what it sent is still answered
+             * (a script piping requests in), then the session ends */
+            wb_dap_wait_idle(d, EOF_DRAIN_MS);
+            break;
         }
         len += (size_t)n;
     }

@@ -114,3 +114,22 @@ test('broken framing: oversized and malformed headers end the adapter with a mes
   assert.match(r.err, /header longer/);
   void path;
 });
+
+// A client that writes its requests and closes its end (a script piping
+// into `wdb --dap`): every request sent is still answered, then wdb ends.
+test('input closed right after the requests: each still gets its response', async () => {
+  const frame = (o) => { const s = JSON.stringify(o); return `Content-Length: ${Buffer.byteLength(s)}\r\n\r\n${s}`; };
+  const out = await new Promise((resolve) => {
+    const p = spawn(L.WDB, ['--dap'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let text = '';
+    p.stdout.on('data', (d) => { text += d; });
+    p.on('exit', (code) => resolve({ code, text }));
+    p.stdin.end(frame({ seq: 1, type: 'request', command: 'initialize', arguments: { adapterID: 'x' } }) +
+                frame({ seq: 2, type: 'request', command: 'fly' }) +
+                frame({ seq: 3, type: 'request', command: 'threads' }));
+  });
+  assert.equal(out.code, 0);
+  const seqs = [...out.text.matchAll(/"request_seq":(\d+)/g)].map((m) => Number(m[1]));
+  assert.deepEqual(seqs, [1, 2, 3], out.text);
+  assert.match(out.text, /unknown request 'fly'/);
+});
