@@ -183,8 +183,8 @@ dap_bad=$(node_passes dap.bad-input)
 dap_ws=$(node_passes dap.websocket)
 errors_cmds=$(grep -cv '^#\|^$' "$root/tests/wdb/cases/errors.wdb")
 # the probes as table rows (backticks in the output become quotes)
-probe_table=$(awk -F'\t' '{ gsub(/`/, "'"'"'", $4); printf "| %s | %s | %s | `%s` |\n", $1, $2, $3, $4 }' \
-    "$logs/probes.txt" 2>/dev/null)
+probe_table=$(sed "s#$root/##g" "$logs/probes.txt" 2>/dev/null |
+    awk -F'\t' '{ gsub(/`/, "'"'"'", $4); printf "| %s | %s | %s | `%s` |\n", $1, $2, $3, $4 }')
 
 {
 cat <<EOF
