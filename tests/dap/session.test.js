@@ -208,6 +208,23 @@ test('stepping: in, over, out, by instruction; function breakpoint', async () =>
     fr = await L.frames(dc);
     assert.notEqual(fr[0].instructionPointerReference, pc);
     assert.equal(fr[0].name, 'main');
+    // stepIn by instruction until the call to printf is entered (one
+    // instruction a request: the pc moves every time), then stepOut
+    let steps = 0;
+    while (fr[0].name === 'main' && steps < 200) {
+      const before = fr[0].instructionPointerReference;
+      stop = await L.stepAndWait(dc, dc.stepInRequest, { granularity: 'instruction' });
+      assert.equal(stop.body.reason, 'step');
+      fr = await L.frames(dc);
+      assert.notEqual(fr[0].instructionPointerReference, before);
+      steps++;
+    }
+    assert.notEqual(fr[0].name, 'main', `still in main after ${steps} instruction steps`);
+    assert.equal(fr[1].name, 'main');
+    stop = await L.stepAndWait(dc, dc.stepOutRequest, { granularity: 'instruction' });
+    fr = await L.frames(dc);
+    assert.equal(fr[0].name, 'main');
+    assert.equal(fr[0].line, 47);
   } finally {
     await dc.stop();
   }
@@ -302,6 +319,9 @@ test('launch args, env and runtimeArgs; instruction breakpoints; a frame without
     assert.ok(Object.keys(wl).length > 0 && Object.keys(wl).every((k) => /^local \d+$/.test(k)),
               JSON.stringify(wl));
     assert.ok(Object.values(wl).every((v) => /^-?\d+ \(0x[0-9a-f]+\)$/.test(v.value)), JSON.stringify(wl));
+    const os = await L.vars(dc, sc.body.scopes[1].variablesReference);
+    assert.ok(Object.entries(os).every(([k, v]) => /^\[\d+\]$|^stack \d+$/.test(k) && v.value !== ''),
+              JSON.stringify(os));
     await dc.customRequest('setInstructionBreakpoints', { breakpoints: [] });
     const exited = dc.waitForEvent('exited');
     await dc.continueRequest({ threadId: 1 });
