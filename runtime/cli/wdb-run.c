@@ -61,6 +61,7 @@ typedef struct run_opts {
     int prog_argc;          /* module path + its arguments */
     char **prog_argv;
     bool help, version;
+    uint64_t fuel;      /* --fuel; 0: unbounded */
 } run_opts;
 
 /* ----------------------------------------------------------- options */
@@ -177,6 +178,19 @@ static int opt_max_call_depth(run_opts *o, const char *name, const char *value)
         return -1;
     }
     o->cfg.max_call_depth = (uint32_t)v;
+    return 0;
+}
+
+static int opt_fuel(run_opts *o, const char *name, const char *value)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(value, &end, 10);
+    if (errno || end == value || *end || value[0] == '-' || v == 0) {
+        cli_error("%s: bad number '%s'", name, value);
+        return -1;
+    }
+    o->fuel = v;
     return 0;
 }
 
@@ -300,6 +314,8 @@ static const opt_def opt_table[] = {
      "size of the value stack (locals and operands\nof all frames; default 8m)"},
     {"max-call-depth", 0, ARG_REQUIRED, opt_max_call_depth, "N",
      "maximum depth of Wasm calls (default 65536)"},
+    {"fuel", 0, ARG_REQUIRED, opt_fuel, "N",
+     "stop the program after N function calls and\nloop iterations with the trap \"out of fuel\"\n(a deterministic bound; default none)"},
     {"max-memory", 0, ARG_REQUIRED, opt_max_memory, "BYTES",
      "limit for any linear memory (default 4g);\nBYTES may end in k, m or g"},
     {"gdb", 'g', ARG_REQUIRED, opt_gdb, "ADDR:PORT",
@@ -716,6 +732,7 @@ static int run(run_opts *o)
         fprintf(stderr, "wdb-run: error: out of memory\n");
         goto done;
     }
+    wr_store_set_fuel(store, o->fuel);
     if ((st = wr_module_new(store, bytes, len, &mod, &err)) != WR_OK) {
         report_error(o->module_path, &err);
         goto done;

@@ -236,6 +236,13 @@ bool wr_debug_on_brk(wr_store *store, wr_interp *it)
 bool wr_debug_on_poll(wr_store *store, wr_interp *it, bool at_entry)
 {
     int p = __atomic_load_n(&store->interrupt, __ATOMIC_SEQ_CST);
+    if (p & WR_POLL_FUEL) {
+        if (store->fuel == 0) {
+            it->out_of_fuel = true;
+            return false; /* traps: "out of fuel" */
+        }
+        store->fuel--;
+    }
     if (p & WR_POLL_INTERRUPT) {
         __atomic_and_fetch(&store->interrupt, ~WR_POLL_INTERRUPT, __ATOMIC_SEQ_CST);
         if (!it->hook) {

@@ -167,6 +167,20 @@ void wr_store_interrupt(wr_store *store)
     __atomic_or_fetch(&store->interrupt, WR_POLL_INTERRUPT, __ATOMIC_SEQ_CST);
 }
 
+void wr_store_set_fuel(wr_store *store, uint64_t fuel)
+{
+    store->fuel = fuel;
+    if (fuel)
+        __atomic_or_fetch(&store->interrupt, WR_POLL_FUEL, __ATOMIC_SEQ_CST);
+    else
+        __atomic_and_fetch(&store->interrupt, ~WR_POLL_FUEL, __ATOMIC_SEQ_CST);
+}
+
+uint64_t wr_store_fuel(const wr_store *store)
+{
+    return (store->interrupt & WR_POLL_FUEL) ? store->fuel : 0;
+}
+
 void wr_store_cancel_interrupt(wr_store *store)
 {
     __atomic_and_fetch(&store->interrupt, ~WR_POLL_INTERRUPT, __ATOMIC_SEQ_CST);

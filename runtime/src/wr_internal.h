@@ -264,6 +264,7 @@ struct wr_store {
     wr_trap_info last_trap;
     struct wr_interp *interp; /* lazily created execution state */
     volatile int interrupt;   /* set by wr_store_interrupt */
+    uint64_t fuel;            /* units left while WR_POLL_FUEL is set */
 };
 
 /* Memory growth shared by memory.grow and the API: returns the old page count

@@ -789,8 +789,10 @@ trap_msg:
 killed:
     LOAD();
     tk = WR_TRAP_HOST;
-    record_trap(store, it, tk, it->killed ? "killed by the debugger" : "interrupted");
+    record_trap(store, it, tk,
+                it->killed ? "killed by the debugger" : it->out_of_fuel ? "out of fuel" : "interrupted");
     it->killed = false;
+    it->out_of_fuel = false;
     goto unwind;
 exited:
 unwind:

@@ -21,6 +21,7 @@ typedef struct wr_cframe {
 enum {
     WR_POLL_INTERRUPT = 1, /* wr_store_interrupt() */
     WR_POLL_STEP = 2,      /* a debugger step is in progress */
+    WR_POLL_FUEL = 4,      /* wr_store_set_fuel: every poll uses a unit */
 };
 
 #define WR_MAX_WATCH 32
@@ -63,6 +64,7 @@ typedef struct wr_interp {
     wr_watch watch_event;
     wr_watch_kind watch_access;
     bool killed;
+    bool out_of_fuel; /* the poll that ended the call found no fuel */
 } wr_interp;
 
 /* Creates the store's execution state on first use. */

@@ -29,7 +29,8 @@
 #                      space; writes to code; values that do not exist. And
 #                      wdb-run's limits: --max-memory (malloc fails, a larger
 #                      initial memory is refused), --max-call-depth and
-#                      --stack-size (runaway recursion traps)
+#                      --stack-size (runaway recursion traps), --fuel (a
+#                      loop that never ends traps "out of fuel")
 #   exposure           the stub's network exposure: -g, --gdb-listen on
 #                      wildcard and non-loopback addresses (IPv4, IPv6) are
 #                      refused with exit status 1 and a message naming
@@ -300,6 +301,7 @@ sandbox() {
     limit max-call-depth 134 'trap: call stack exhausted' --max-call-depth=1000 "$wasm" recurse
     limit stack-size 134 'trap: call stack exhausted' --stack-size=64k "$wasm" recurse
     limit default-recursion 134 '^wdb-run: trap: ' "$wasm" recurse
+    limit fuel 134 '^wdb-run: trap: out of fuel' --fuel=100000 "$wasm" spin
 }
 
 exposure() {

@@ -6,53 +6,21 @@
  * host function per imported function that returns zeros, and by fresh
  * memories, tables and globals, so instantiation (segments, start function)
  * is reached for most inputs. Then every exported function is called with
- * zero arguments. Execution is bounded in time by a watchdog thread that
- * calls wr_store_interrupt() after WATCHDOG_MS: an infinite loop ends as an
- * "interrupted" trap, never as a fuzzer time-out.
+ * zero arguments. Execution is bounded by fuel (wr_store_set_fuel):
+ * FUEL function entries and loop iterations for instantiation and again for
+ * each export, so an infinite loop ends as an "out of fuel" trap, the same
+ * way on every run and machine, never as a fuzzer time-out.
  *
  * Build: cmake -DWDB_FUZZ=ON -DCMAKE_C_COMPILER=clang-22; run bench/fuzz.sh.
  */
 #include "wdb/runtime.h"
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#define WATCHDOG_MS 200
-
-typedef struct watchdog {
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    bool done;
-    wr_store *store;
-} watchdog;
-
-static void *watchdog_main(void *arg)
-{
-    watchdog *w = arg;
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_nsec += (long)WATCHDOG_MS * 1000000L;
-    until.tv_sec += until.tv_nsec / 1000000000L;
-    until.tv_nsec %= 1000000000L;
-    pthread_mutex_lock(&w->lock);
-    while (!w->done) {
-        if (pthread_cond_timedwait(&w->cond, &w->lock, &until) != 0) {
-            /* time is up: ask the program to stop, and keep asking (an
-             * interrupt is consumed by the first poll that sees it) */
-            wr_store_interrupt(w->store);
-            until.tv_nsec += 10000000L;
-            until.tv_sec += until.tv_nsec / 1000000000L;
-            until.tv_nsec %= 1000000000L;
-        }
-    }
-    pthread_mutex_unlock(&w->lock);
-    return NULL;
-}
+#define FUEL 100000
 
 static wr_status zero_host(wr_instance *caller, void *user, const uint64_t *args, uint64_t *results)
 {
@@ -112,7 +80,7 @@ static void define_imports(wr_store *s, wr_module *m, wr_linker *l)
     }
 }
 
-static void call_exports(wr_instance *inst, wr_module *m)
+static void call_exports(wr_store *s, wr_instance *inst, wr_module *m)
 {
     uint32_t n = wr_module_export_count(m);
     for (uint32_t i = 0; i < n; i++) {
@@ -128,6 +96,7 @@ static void call_exports(wr_instance *inst, wr_module *m)
         memset(args, 0, sizeof args);
         for (uint32_t k = 0; k < ft->nparams; k++) args[k].type = ft->params[k];
         wr_error err;
+        wr_store_set_fuel(s, FUEL); /* each export gets its own */
         wr_func_call(ext.of.func, args, ft->nparams, res, ft->nresults, &err);
     }
 }
@@ -144,21 +113,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (wr_module_new(s, data, size, &m, &err) == WR_OK) {
         wr_linker *l = wr_linker_new(s);
         define_imports(s, m, l);
-        watchdog w = {.done = false, .store = s};
-        pthread_mutex_init(&w.lock, NULL);
-        pthread_cond_init(&w.cond, NULL);
-        bool timed = pthread_create(&w.thread, NULL, watchdog_main, &w) == 0;
+        wr_store_set_fuel(s, FUEL); /* the start function's */
         wr_instance *inst = NULL;
-        if (wr_instance_new(s, m, l, &inst, &err) == WR_OK) call_exports(inst, m);
-        if (timed) {
-            pthread_mutex_lock(&w.lock);
-            w.done = true;
-            pthread_cond_signal(&w.cond);
-            pthread_mutex_unlock(&w.lock);
-            pthread_join(w.thread, NULL);
-        }
-        pthread_cond_destroy(&w.cond);
-        pthread_mutex_destroy(&w.lock);
+        if (wr_instance_new(s, m, l, &inst, &err) == WR_OK) call_exports(s, inst, m);
     }
     wr_store_free(s);
     return 0;

@@ -733,6 +733,42 @@ static void test_interrupt_kill(void)
     fixture_free(&fx);
 }
 
+/* Fuel bounds a call deterministically: a loop that never ends traps "out
+ * of fuel" after as many iterations as units, a call that fits runs, and
+ * unbounded (0) leaves the poll word as it was. */
+static void test_fuel(void)
+{
+    fixture fx;
+    if (!fixture_new(&fx)) return;
+    wr_debug_set_hook(fx.store, NULL, NULL);
+    int32_t r = 0;
+    wr_error err;
+    CHECK_EQ(wr_store_fuel(fx.store), 0);
+    wr_store_set_fuel(fx.store, 1000);
+    CHECK_EQ(wr_store_fuel(fx.store), 1000);
+    CHECK_EQ(call(&fx, F_SPIN, 0, 0, 0, NULL, &err), WR_ERR_TRAP);
+    CHECK_EQ(err.trap, WR_TRAP_HOST);
+    CHECK(strstr(err.msg, "out of fuel") != NULL);
+    CHECK_EQ(wr_store_fuel(fx.store), 0);
+    /* used up: the next call traps at its entry */
+    CHECK_EQ(call(&fx, F_MAIN, 1, 2, 0, &r, &err), WR_ERR_TRAP);
+    CHECK(strstr(err.msg, "out of fuel") != NULL);
+    /* enough for main(4): it runs and uses a few units, the same each time */
+    wr_store_set_fuel(fx.store, 100);
+    CHECK_EQ(call(&fx, F_MAIN, 1, 4, 0, &r, &err), WR_OK);
+    CHECK_EQ(r, 6);
+    uint64_t used = 100 - wr_store_fuel(fx.store);
+    CHECK(used > 0 && used < 100);
+    wr_store_set_fuel(fx.store, 100);
+    CHECK_EQ(call(&fx, F_MAIN, 1, 4, 0, &r, &err), WR_OK);
+    CHECK_EQ(100 - wr_store_fuel(fx.store), used);
+    /* unbounded again */
+    wr_store_set_fuel(fx.store, 0);
+    CHECK_EQ(call(&fx, F_MAIN, 1, 4, 0, &r, &err), WR_OK);
+    CHECK_EQ(wr_store_fuel(fx.store), 0);
+    fixture_free(&fx);
+}
+
 /* A deep recursion stepped instruction by instruction stays fast (the
  * frames are not walked at every stop). */
 static void test_deep_recursion(void)
@@ -782,6 +818,7 @@ int main(void)
     test_watchpoints();
     test_trap();
     test_interrupt_kill();
+    test_fuel();
     test_deep_recursion();
     return wdb_check_summary();
 }

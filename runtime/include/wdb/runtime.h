@@ -158,6 +158,15 @@ void wr_store_interrupt(wr_store *store);
  * it resumes. */
 void wr_store_cancel_interrupt(wr_store *store);
 
+/* Fuel: a deterministic bound on what the store's code runs. Every function
+ * entry and every loop iteration (the places the store polls) uses one unit;
+ * with none left the running call traps with WR_TRAP_HOST "out of fuel".
+ * 0 (the default) means no bound. Set it between calls, not from another
+ * thread while one runs (wr_store_interrupt is for that). wr_store_fuel:
+ * the units left (0 when unbounded or used up). */
+void wr_store_set_fuel(wr_store *store, uint64_t fuel);
+uint64_t wr_store_fuel(const wr_store *store);
+
 /* --------------------------------------------------------------- module */
 
 /* Decodes, validates and prepares a module. The bytes are copied: they need
