@@ -45,6 +45,12 @@ if [ "$mline_text" != - ]; then
     want=$(line_of "$mline_text")
     grep -qE "^#[0-9]+ +0x[0-9a-f]+ in main \(.*\) at .*/$(basename "$src"):$want$" live.out ||
         bad "live: main is not at line $want"
+    # the trap is in the C library (abort, assert): the annotation goes to
+    # the first frame whose source is here, main's line
+    if [ "$fline_text" = - ]; then
+        grep -q "^::error file=.*$(basename "$src"),line=$want,title=Wasm trap::" live.out ||
+            bad "live: no GitHub ::error line for $(basename "$src"):$want (main's call)"
+    fi
 fi
 # every frame from #0 to main names a function and a file:line
 sed -n '/^==bt==$/,/^==locals==$/p' live.out | grep '^#' | sed '/ in main (/q' > frames
