@@ -531,13 +531,32 @@ static void report_error(const char *path, const wr_error *err)
         fprintf(stderr, "wdb-run: error: %s: %s\n", path, msg);
 }
 
+/* An out-of-bounds access with global 0 (wasm-ld's __stack_pointer, an
+ * i32) past the end of memory: the C stack, which lives in linear memory
+ * below the data (wasm-ld's default layout), ran out and the stack pointer
+ * wrapped below 0. Says so, since the trap alone reads like a bad pointer. */
+static void hint_stack(wr_instance *inst, wr_trap_kind kind)
+{
+    wr_global *sp = inst && kind == WR_TRAP_MEMORY_OOB ? wr_instance_global(inst, 0) : NULL;
+    wr_memory *mem = inst ? wr_instance_memory(inst, 0) : NULL;
+    if (!sp || !mem) return;
+    wr_val v;
+    wr_global_get(sp, &v);
+    if (v.type != WR_I32 || v.of.u32 < wr_memory_size(mem)) return;
+    fprintf(stderr, "wdb-run: hint: the stack pointer (global 0) is 0x%" PRIx32 ", below 0: the C "
+            "stack in linear memory ran out (deep recursion?); link with "
+            "-Wl,-z,stack-size=BYTES for a larger one\n", v.of.u32);
+}
+
 /* The trap report: what and where, one screen at most. */
-static void report_trap(const char *path, wr_store *store, wr_module *mod, const wr_error *err)
+static void report_trap(const char *path, wr_store *store, wr_module *mod, wr_instance *inst,
+                        const wr_error *err)
 {
     const wr_trap_info *ti = wr_store_last_trap(store);
     wr_trap_kind kind = ti && ti->kind != WR_TRAP_NONE ? ti->kind : err->trap;
     const char *msg = ti && ti->msg[0] ? ti->msg : err->msg[0] ? err->msg : wr_trap_message(kind);
     fprintf(stderr, "wdb-run: trap: %s (%s)\n", msg, wr_trap_name(kind));
+    hint_stack(inst, kind);
     if (!ti || ti->nframes == 0)
         return;
     uint32_t shown = ti->nframes < TRAP_FRAMES_SHOWN ? ti->nframes : TRAP_FRAMES_SHOWN;
@@ -701,7 +720,7 @@ static int outcome(const run_opts *o, wr_status st, wr_store *store, wr_module *
          * trap before the first frame): the frames have unwound, the
          * memories and globals are still there */
         core_write(core, store);
-        report_trap(o->module_path, store, mod, err);
+        report_trap(o->module_path, store, mod, core->inst, err);
         report_core(core);
         return EXIT_TRAP;
     default: report_error(o->module_path, err); return EXIT_ERROR;

@@ -300,7 +300,7 @@ sandbox() {
     limit max-memory-initial 1 'exceed the memory limit' --max-memory=64k "$wasm" grow 1
     limit max-call-depth 134 'trap: call stack exhausted' --max-call-depth=1000 "$wasm" recurse
     limit stack-size 134 'trap: call stack exhausted' --stack-size=64k "$wasm" recurse
-    limit default-recursion 134 '^wdb-run: trap: ' "$wasm" recurse
+    limit default-recursion 134 'the C stack in linear memory ran out' "$wasm" recurse
     limit fuel 134 '^wdb-run: trap: out of fuel' --fuel=100000 "$wasm" spin
 }
 
