@@ -355,15 +355,17 @@ int wde_watch(wde_engine *e, uint64_t addr, uint32_t len, wr_watch_kind kind, bo
     return st == WR_ERR_ARG ? -EFAULT : status_errno(st);
 }
 
-int wde_call_stack(wde_engine *e, uint32_t *code_offsets, size_t max, size_t *n)
+int wde_call_stack(wde_engine *e, size_t first, uint32_t *code_offsets, size_t max, size_t *n,
+                   size_t *total)
 {
     int rc = lock_stopped(e);
     if (rc) return rc;
     uint32_t count = wr_debug_frame_count(e->store);
+    if (total) *total = count;
     size_t k = 0;
-    for (uint32_t i = 0; i < count && k < max; i++) {
+    for (size_t i = first; i < count && k < max; i++) {
         wr_frame_info fi;
-        if (wr_debug_frame(e->store, i, &fi) != WR_OK) break;
+        if (wr_debug_frame(e->store, (uint32_t)i, &fi) != WR_OK) break;
         code_offsets[k++] = fi.code_offset;
     }
     *n = k;

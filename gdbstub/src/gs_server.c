@@ -259,7 +259,8 @@ static void c_supported(session *s, const args *a)
 {
     (void)a;
     out_fmt(s, "PacketSize=%x;qXfer:libraries:read+;vContSupported+;QStartNoAckMode+;"
-               "QThreadSuffixSupported+;QListThreadsInStopReply+;swbreak+;hwbreak-",
+               "QThreadSuffixSupported+;QListThreadsInStopReply+;swbreak+;hwbreak-;"
+               "qWdbCallStack+",
             GS_MAX_PACKET);
 }
 
@@ -565,23 +566,44 @@ static void c_region(session *s, const args *a)
     if (perms[0]) out_fmt(s, "permissions:%s;", perms);
 }
 
-static void c_call_stack(session *s, const args *a)
+/* Frames first.. of the call stack, as many as a packet holds: 16 hex
+ * digits each (GS_MAX_FRAMES fill GS_MAX_PACKET). qWasmCallStack (LLDB's)
+ * gives the innermost GS_MAX_FRAMES and no more; qWdbCallStack:TID;FIRST
+ * (ours, offered in qSupported) answers "TOTAL;" then the frames from
+ * FIRST on, so a deeper stack is read in pages. */
+static void call_stack_reply(session *s, size_t first, bool with_total)
 {
-    (void)a;
     if (!stopped(s)) return need_stopped_reply(s);
-    uint64_t *pcs = malloc(GS_MAX_FRAMES * sizeof *pcs);
-    size_t n = 0;
+    size_t max = with_total ? GS_MAX_FRAMES - 2 : GS_MAX_FRAMES; /* room for "TOTAL;" */
+    uint64_t *pcs = malloc(max * sizeof *pcs);
+    size_t n = 0, total = 0;
     if (!pcs) {
         reply_error(s, -ENOMEM, "out of memory");
         return;
     }
-    int r = s->t->call_stack(s->t->user, pcs, GS_MAX_FRAMES, &n);
+    int r = s->t->call_stack(s->t->user, first, pcs, max, &n, &total);
     if (r < 0) {
         reply_error(s, r, "no call stack");
     } else {
+        if (with_total) out_fmt(s, "%zx;", total);
         for (size_t i = 0; i < n; i++) out_u64_le(s, pcs[i]);
     }
     free(pcs);
+}
+
+static void c_call_stack(session *s, const args *a)
+{
+    (void)a;
+    call_stack_reply(s, 0, false);
+}
+
+static void c_wdb_call_stack(session *s, const args *a)
+{
+    if (a->n[1] > SIZE_MAX) {
+        reply_error(s, -EINVAL, "frame index out of range");
+        return;
+    }
+    call_stack_reply(s, (size_t)a->n[1], true);
 }
 
 typedef int (*value_fn)(void *user, uint32_t frame, uint32_t index, uint8_t *buf, size_t *len);
@@ -763,6 +785,7 @@ static const cmd commands[] = {
     {"M", true, "x,x:s", c_write_memory},
     {"X", true, "x,x:s", c_write_memory_bin},
     {"qMemoryRegionInfo:", true, "x", c_region},
+    {"qWdbCallStack:", true, "x;x", c_wdb_call_stack},
     {"qWasmCallStack", true, "?:x", c_call_stack},
     {"qWasmLocal:", true, "d;d", c_local},
     {"qWasmGlobal:", true, "d;d", c_global},

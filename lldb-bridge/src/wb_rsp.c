@@ -325,6 +325,7 @@ int wb_rsp_handshake(wb_rsp *c)
             if (ps >= 64) c->feat.packet_size = ps > WB_RSP_BUF ? WB_RSP_BUF : ps;
         }
         c->feat.libraries = strstr(r, "qXfer:libraries:read+") != NULL;
+        c->feat.paged_call_stack = strstr(r, "qWdbCallStack+") != NULL;
     }
     if (wb_rsp_request(c, "vCont?", &r, &n) == 0 && n > 5 && !strncmp(r, "vCont", 5)) {
         c->feat.vcont = true;
@@ -517,19 +518,10 @@ int wb_rsp_write(wb_rsp *c, uint64_t addr, const void *buf, size_t len)
     return rc;
 }
 
-int wb_rsp_call_stack(wb_rsp *c, uint64_t *pcs, size_t max, size_t *n)
+/* Appends the 16-hex-digit pcs of r[0..len) to pcs[*n..max). */
+static int decode_pcs(const char *r, size_t len, uint64_t *pcs, size_t max, size_t *n)
 {
-    const char *r;
-    size_t len;
-    *n = 0;
-    int rc = wb_rsp_request(c, "qWasmCallStack:1", &r, &len);
-    if (rc < 0) return rc;
-    if (len == 0) {
-        set_error(c, "the stub does not support qWasmCallStack");
-        return -ENOTSUP;
-    }
     if (len % 16) return -EPROTO;
-    c->feat.wasm_call_stack = true;
     for (size_t i = 0; i < len / 16 && *n < max; i++) {
         uint8_t b[8];
         if (!rsp_hex_decode(r + 16 * i, 8, b)) return -EPROTO;
@@ -538,6 +530,56 @@ int wb_rsp_call_stack(wb_rsp *c, uint64_t *pcs, size_t max, size_t *n)
         pcs[(*n)++] = pc;
     }
     return 0;
+}
+
+/* The stack through qWdbCallStack:1;FIRST pages ("TOTAL;" and frames). */
+static int paged_call_stack(wb_rsp *c, uint64_t *pcs, size_t max, size_t *n)
+{
+    size_t total = SIZE_MAX;
+    while (*n < max && *n < total) {
+        char pkt[64];
+        const char *r;
+        size_t len;
+        snprintf(pkt, sizeof pkt, "qWdbCallStack:1;%zx", *n);
+        int rc = wb_rsp_request(c, pkt, &r, &len);
+        if (rc < 0) return rc;
+        const char *semi = memchr(r, ';', len);
+        if (!semi || semi == r) return -EPROTO;
+        char *end;
+        char num[24];
+        size_t nl = (size_t)(semi - r);
+        if (nl >= sizeof num) return -EPROTO;
+        memcpy(num, r, nl);
+        num[nl] = 0;
+        unsigned long long t = strtoull(num, &end, 16);
+        if (*end) return -EPROTO;
+        total = (size_t)t;
+        size_t before = *n;
+        rc = decode_pcs(semi + 1, len - nl - 1, pcs, max, n);
+        if (rc < 0) return rc;
+        if (*n == before) break; /* no progress: the stack changed under us */
+    }
+    return 0;
+}
+
+int wb_rsp_call_stack(wb_rsp *c, uint64_t *pcs, size_t max, size_t *n)
+{
+    const char *r;
+    size_t len;
+    *n = 0;
+    if (c->feat.paged_call_stack) {
+        c->feat.wasm_call_stack = true;
+        return paged_call_stack(c, pcs, max, n);
+    }
+    int rc = wb_rsp_request(c, "qWasmCallStack:1", &r, &len);
+    if (rc < 0) return rc;
+    if (len == 0) {
+        set_error(c, "the stub does not support qWasmCallStack");
+        return -ENOTSUP;
+    }
+    if (len % 16) return -EPROTO;
+    c->feat.wasm_call_stack = true;
+    return decode_pcs(r, len, pcs, max, n);
 }
 
 int wb_rsp_wasm_value(wb_rsp *c, const char *what, uint32_t frame, uint32_t index, uint8_t *buf,

@@ -35,6 +35,8 @@ typedef struct wb_rsp_features {
     bool vcont_range;     /* vCont;r (range stepping) */
     bool libraries;       /* qXfer:libraries:read */
     bool wasm_call_stack; /* qWasmCallStack answered (checked lazily) */
+    bool paged_call_stack; /* qWdbCallStack+ (wdb-run's): stacks deeper than
+                              one qWasmCallStack reply read in pages */
     bool watchpoints;     /* qWatchpointSupportInfo gave a count > 0 */
     unsigned watch_slots;
     char triple[64];      /* from qHostInfo, decoded */

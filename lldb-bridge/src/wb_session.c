@@ -22,7 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum { MAX_PHYS_FRAMES = 4096, MAX_STEP_ROUNDS = 1000000, POLL_MS = 100 };
+enum { MAX_PHYS_FRAMES = 65536, MAX_STEP_ROUNDS = 1000000, POLL_MS = 100 };
 
 typedef struct frame_rec {
     wb_frame pub;
@@ -1141,6 +1141,18 @@ int wb_session_read_memory(wb_session *s, uint64_t addr, void *buf, size_t len)
     int rc = wb_rsp_read(s->rsp, mem_addr(s, addr), buf, len, &got);
     if (rc < 0) return rc;
     return got == len ? 0 : -EFAULT;
+}
+
+bool wb_session_stack_overflowed(wb_session *s, uint32_t *sp)
+{
+    uint64_t v;
+    uint8_t b;
+    if (wb_session_wasm_value(s, "Global", 0, 0, &v) < 0) return false;
+    /* wrapped: in the upper half, and no memory there (a 4 GiB memory
+     * would be readable) */
+    if ((uint32_t)v < 0x80000000u || wb_session_read_memory(s, (uint32_t)v, &b, 1) == 0) return false;
+    *sp = (uint32_t)v;
+    return true;
 }
 
 int wb_session_write_memory(wb_session *s, uint64_t addr, const void *buf, size_t len)

@@ -257,6 +257,10 @@ const wb_eval_env *wb_session_env(wb_session *s, size_t frame);
 
 /* Linear memory and Wasm values of the stopped program. */
 int wb_session_read_memory(wb_session *s, uint64_t addr, void *buf, size_t len);
+/* After an out-of-bounds trap: whether the C stack ran out, i.e. global 0
+ * (wasm-ld's __stack_pointer, an i32) points past the end of linear memory,
+ * having wrapped below 0. True with its value in *sp. */
+bool wb_session_stack_overflowed(wb_session *s, uint32_t *sp);
 int wb_session_write_memory(wb_session *s, uint64_t addr, const void *buf, size_t len);
 int wb_session_wasm_value(wb_session *s, const char *what, size_t phys, uint32_t index,
                           uint64_t *value);

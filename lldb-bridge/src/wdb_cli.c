@@ -380,6 +380,17 @@ static void annotate_trap(cli *c, const char *msg)
     out(c, "\n");
 }
 
+/* An out-of-bounds access by a C stack that ran out reads like a bad
+ * pointer: say what it was. */
+static void stack_hint(cli *c, const char *trap)
+{
+    uint32_t sp;
+    if (strncmp(trap, "out of bounds memory access", 27) == 0 &&
+        wb_session_stack_overflowed(c->s, &sp))
+        out(c, "The stack pointer (global 0) is 0x%08x, below 0: the C stack in linear memory "
+               "ran out (deep recursion?).\n", sp);
+}
+
 /* Reports a stop as gdb does. */
 static void report_stop(cli *c, wb_stop *st)
 {
@@ -432,6 +443,7 @@ static void report_stop(cli *c, wb_stop *st)
         const char *msg = strncmp(st->description, "trap: ", 6) == 0 ? st->description + 6
                                                                     : st->description;
         out(c, "\nProgram stopped by a Wasm trap: %s.\n", msg);
+        stack_hint(c, msg);
         c->trapped = true;
         print_stop_location(c, true);
         if (c->annotate_github) annotate_trap(c, msg);
@@ -1869,6 +1881,7 @@ static void open_core(cli *c, const char *path)
     const char *trap = wb_session_core_trap(c->s);
     if (trap) out(c, "Program terminated with a Wasm trap: %s.\n", trap);
     else out(c, "Program terminated.\n");
+    if (trap) stack_hint(c, trap);
     c->frame = 0;
     c->exited = false;
     c->trapped = false; /* post-mortem: not a trap of this session's run */

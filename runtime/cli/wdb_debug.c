@@ -241,18 +241,19 @@ static int t_watchpoint(void *user, int kind, uint64_t addr, uint32_t len, bool 
     return wde_watch(d->eng, wde_addr_offset(addr), len, k, insert);
 }
 
-static int t_call_stack(void *user, uint64_t *pcs, size_t max, size_t *n)
+static int t_call_stack(void *user, size_t first, uint64_t *pcs, size_t max, size_t *n,
+                        size_t *total)
 {
     wdbg *d = user;
     uint32_t offs[1024];
     size_t count = 0;
     if (max > 1024) max = 1024;
-    int rc = wde_call_stack(d->eng, offs, max, &count);
+    int rc = wde_call_stack(d->eng, first, offs, max, &count, total);
     if (rc < 0) return rc;
     gs_stop st;
     t_get_stop(d, &st);
     for (size_t i = 0; i < count; i++) {
-        if (i == 0) {
+        if (first + i == 0) {
             pcs[i] = st.pc; /* as in the stop reply (a breakpoint's requested address) */
         } else {
             /* callers: the return address, just past the call instruction,

@@ -165,11 +165,13 @@ static int f_watchpoint(void *u, int kind, uint64_t addr, uint32_t len, bool ins
     return 0;
 }
 
-static int f_call_stack(void *u, uint64_t *pcs, size_t max, size_t *n)
+static int f_call_stack(void *u, size_t first, uint64_t *pcs, size_t max, size_t *n,
+                        size_t *total)
 {
     fake *f = u;
     *n = 0;
-    for (size_t i = 0; i < NFRAMES && i < max; i++)
+    *total = NFRAMES;
+    for (size_t i = first; i < NFRAMES && *n < max; i++)
         pcs[(*n)++] = i ? CODE_BASE + 20 * i : f->stop.pc;
     return 0;
 }

@@ -657,7 +657,7 @@ static void s_session(void)
 
     EXPECT("qSupported:xmlRegisters=i386,arm,mips;swbreak+;hwbreak+",
            "PacketSize=4000;qXfer:libraries:read+;vContSupported+;QStartNoAckMode+;"
-           "QThreadSuffixSupported+;QListThreadsInStopReply+;swbreak+;hwbreak-");
+           "QThreadSuffixSupported+;QListThreadsInStopReply+;swbreak+;hwbreak-;qWdbCallStack+");
     EXPECT("QThreadSuffixSupported", "OK");
     EXPECT("QListThreadsInStopReply", "OK");
     char host[512], triple[64];
@@ -872,6 +872,18 @@ static void s_session(void)
             if (i == nf - 1) CHECK(fi == start);
         }
         CHECK(outside == 0);
+        /* qWdbCallStack (ours): "TOTAL;" then the frames from FIRST on;
+         * from 0 the same frames, from 1 all but the first, past the end
+         * none; bad arguments refused */
+        char want[sizeof R + 32];
+        snprintf(want, sizeof want, "%zx;%s", nf, frames);
+        EXPECT("qWdbCallStack:1;0", want);
+        snprintf(want, sizeof want, "%zx;%s", nf, frames + 16);
+        EXPECT("qWdbCallStack:1;1", want);
+        snprintf(want, sizeof want, "%zx;", nf);
+        EXPECT(fmt(b2, sizeof b2, "qWdbCallStack:1;%zx", nf), want);
+        EXPECT_RE("qWdbCallStack:1;zz", "^E[0-9a-f]{2}$");
+        EXPECT_RE("qWdbCallStack:1", "^E[0-9a-f]{2}$");
     }
     /* one instruction: `s`, then `vCont;s:1` */
     uint32_t l0 = insn_len(add->first);

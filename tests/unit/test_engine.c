@@ -130,7 +130,7 @@ static void test_session(void)
     uint32_t stack[8], actual = 0;
 
     /* nothing to inspect before the program stops */
-    CHECK_EQ(wde_call_stack(p.eng, stack, 8, &n), -EBUSY);
+    CHECK_EQ(wde_call_stack(p.eng, 0, stack, 8, &n, NULL), -EBUSY);
     CHECK_EQ(wde_resume(p.eng, WR_DEBUG_CONTINUE, 0, 0), -EBUSY);
 
     wde_set_attached(p.eng, true);
@@ -149,7 +149,7 @@ static void test_session(void)
     CHECK(stopped_at(&p, WR_DEBUG_BREAKPOINT, F_ADD, 2));
 
     /* inspection: add(sum = 0, n = 2) called from main's call */
-    CHECK_EQ(wde_call_stack(p.eng, stack, 8, &n), 0);
+    CHECK_EQ(wde_call_stack(p.eng, 0, stack, 8, &n, NULL), 0);
     CHECK_EQ(n, 2);
     CHECK_EQ(stack[0], off(F_ADD, 2));
     CHECK_EQ(stack[1], off(F_MAIN, 14));

@@ -94,7 +94,10 @@ int wde_break(wde_engine *e, uint32_t code_offset, bool insert, uint32_t *actual
 int wde_watch(wde_engine *e, uint64_t addr, uint32_t len, wr_watch_kind kind, bool insert);
 
 /* Inspection while stopped. Frame 0 is the innermost. */
-int wde_call_stack(wde_engine *e, uint32_t *code_offsets, size_t max, size_t *n);
+/* The code offsets of frames first .. first+max-1 (fewer at the bottom of
+ * the stack: *n set) and the stack's whole depth (*total, may be NULL). */
+int wde_call_stack(wde_engine *e, size_t first, uint32_t *code_offsets, size_t max, size_t *n,
+                   size_t *total);
 /* Values as little-endian bytes of their type's size (*len set). */
 int wde_local(wde_engine *e, uint32_t frame, uint32_t index, uint8_t *buf, size_t *len);
 int wde_global(wde_engine *e, uint32_t index, uint8_t *buf, size_t *len);

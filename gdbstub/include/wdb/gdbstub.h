@@ -77,8 +77,10 @@ typedef struct gs_target {
     /* kind: 2 write, 3 read, 4 access */
     int (*watchpoint)(void *user, int kind, uint64_t addr, uint32_t len, bool insert);
 
-    /* pcs of the call stack, innermost first; *n set */
-    int (*call_stack)(void *user, uint64_t *pcs, size_t max, size_t *n);
+    /* pcs of frames first .. first+max-1 of the call stack, innermost
+     * first (*n set), and the whole stack's depth (*total) */
+    int (*call_stack)(void *user, size_t first, uint64_t *pcs, size_t max, size_t *n,
+                      size_t *total);
     /* a value's little-endian bytes (*len set, at most 16) */
     int (*wasm_local)(void *user, uint32_t frame, uint32_t index, uint8_t *buf, size_t *len);
     int (*wasm_global)(void *user, uint32_t frame, uint32_t index, uint8_t *buf, size_t *len);
