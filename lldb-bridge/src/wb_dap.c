@@ -2010,7 +2010,17 @@ static void req_exception_info(wb_dap *d, const req *r)
     }
     cJSON *body = cJSON_CreateObject();
     cJSON_AddStringToObject(body, "exceptionId", d->trap_kind[0] ? d->trap_kind : "trap");
-    cJSON_AddStringToObject(body, "description", d->trap_msg);
+    /* an out-of-bounds access by a C stack that ran out reads like a bad
+     * pointer: the description says what it was */
+    uint32_t sp;
+    char desc[sizeof d->trap_msg + 160];
+    if (stopped(d) && strcmp(d->trap_kind, "memory_oob") == 0 &&
+        wb_session_stack_overflowed(d->s, &sp))
+        snprintf(desc, sizeof desc, "%s: the C stack in linear memory ran out (the stack pointer, "
+                 "global 0, is 0x%08x, below 0): deep recursion?", d->trap_msg, sp);
+    else
+        snprintf(desc, sizeof desc, "%s", d->trap_msg);
+    cJSON_AddStringToObject(body, "description", desc);
     cJSON_AddStringToObject(body, "breakMode", "always");
     cJSON *det = cJSON_CreateObject();
     cJSON_AddStringToObject(det, "message", d->trap_msg);

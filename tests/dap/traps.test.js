@@ -9,6 +9,29 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const L = require('./lib.js');
 
+test('a C stack that ran out: the exception says so; every frame of the recursion is there', async () => {
+  const dc = await L.startClient();
+  try {
+    await L.launch(dc, { program: path.join(L.WASM_DIR, 'coretraps.wasm'), args: ['deep'] });
+    const stop = await L.run(dc);
+    assert.equal(stop.body.reason, 'exception');
+    const info = await dc.exceptionInfoRequest({ threadId: 1 });
+    assert.equal(info.body.exceptionId, 'memory_oob');
+    assert.match(info.body.description,
+                 /^out of bounds memory access: the C stack in linear memory ran out \(the stack pointer, global 0, is 0x[0-9a-f]{8}, below 0\)/);
+    // thousands of frames (more than one qWasmCallStack reply holds): the
+    // last page ends at main and _start
+    const first = await dc.stackTraceRequest({ threadId: 1, startFrame: 0, levels: 20 });
+    const total = first.body.totalFrames;
+    assert.ok(total > 1100, `only ${total} frames`);
+    const last = await dc.stackTraceRequest({ threadId: 1, startFrame: total - 5, levels: 5 });
+    const names = last.body.stackFrames.map((f) => f.name);
+    assert.ok(names.includes('main') && names.includes('_start'), JSON.stringify(names));
+  } finally {
+    await dc.stop();
+  }
+});
+
 test('a trap stops as an exception with its message; the program then ends with 134', async () => {
   const dc = await L.startClient();
   try {
