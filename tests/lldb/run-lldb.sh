@@ -26,6 +26,9 @@
 #                (LLDB's asynchronous mode is on afterwards)
 #   @WAIT_STOP@  (alone on a line) wait (up to 10 s) until the process stops,
 #                then turn asynchronous mode off again
+#   @WAIT_EXIT@  (alone on a line) launch mode: keep LLDB (which forwards the
+#                program's output) until the program has ended, up to 20 s,
+#                e.g. after a detach; nothing in the attach modes
 #   @WASM@ @WDB_RUN@ @PORT@ @WORK@ and @LINE_NAME@: the line of the source
 #                line that carries the marker comment /* LINE_NAME */
 # A crash script (lldb -k commands) runs when a command stopped the program with a trap,
@@ -152,6 +155,15 @@ expand_script() { # $1: the script template, $2: the output
             attach) echo "$connect"; echo "script lldb.debugger.SetAsync(True)"; echo "process continue" ;;
             listen) echo "script lldb.debugger.SetAsync(True)"; echo "$connect" ;;
             esac
+            ;;
+        @WAIT_EXIT@)
+            # launch mode: the program's output reaches us only through
+            # LLDB, which must not exit before the (detached) program has
+            # ended and its last output was read
+            if [ "$mode" = launch ]; then
+                echo "script import time, subprocess; [time.sleep(0.05) for _ in range(400) if subprocess.call(['pgrep', '-f', '--', '$prog'], stdout=subprocess.DEVNULL) == 0]"
+                echo "script import time; time.sleep(0.3)"
+            fi
             ;;
         @WAIT_STOP@)
             echo "script import time; [time.sleep(0.05) for _ in range(200) if lldb.debugger.GetSelectedTarget().GetProcess().GetState() != lldb.eStateStopped]"
