@@ -21,6 +21,7 @@ struct wde_engine {
     bool attached;
     bool kill_requested;
     bool interrupt_requested;
+    bool entry_expected; /* wde_stop_at_entry: the first stop is on its way */
     /* set by wde_resume for the blocked hook */
     bool resumed;
     wr_debug_action action;
@@ -80,6 +81,7 @@ static void hook(wr_store *store, const wr_debug_event *ev, wr_debug_resume *r, 
         pthread_mutex_unlock(&e->mu);
         return;
     }
+    e->entry_expected = false;
     wde_stop *s = &e->stop;
     memset(s, 0, sizeof *s);
     s->state = WDE_STOPPED;
@@ -149,7 +151,13 @@ void wde_set_attached(wde_engine *e, bool attached)
     pthread_mutex_unlock(&e->mu);
 }
 
-void wde_stop_at_entry(wde_engine *e, bool on) { wr_debug_stop_at_entry(e->store, on); }
+void wde_stop_at_entry(wde_engine *e, bool on)
+{
+    pthread_mutex_lock(&e->mu);
+    e->entry_expected = on;
+    pthread_mutex_unlock(&e->mu);
+    wr_debug_stop_at_entry(e->store, on);
+}
 
 void wde_notify_exit(wde_engine *e, int exit_code, bool by_trap)
 {
@@ -161,6 +169,7 @@ void wde_notify_exit(wde_engine *e, int exit_code, bool by_trap)
     /* requests for this run end with it */
     e->kill_requested = false;
     e->interrupt_requested = false;
+    e->entry_expected = false;
     pthread_cond_broadcast(&e->cv);
     pthread_mutex_unlock(&e->mu);
     notify(e);
@@ -228,8 +237,10 @@ int wde_interrupt(wde_engine *e)
 {
     pthread_mutex_lock(&e->mu);
     /* the runtime's flag is set under the lock: the hook, which takes it,
-     * sees the request and the flag together (see hook) */
-    if (e->stop.state == WDE_RUNNING) {
+     * sees the request and the flag together (see hook). A program on its
+     * way to its entry stop is not interrupted: that stop answers (a
+     * debugger's first `?` to `wdb-run -g` then always sees the entry). */
+    if (e->stop.state == WDE_RUNNING && !e->entry_expected) {
         e->interrupt_requested = true;
         wr_store_interrupt(e->store);
     }

@@ -222,8 +222,9 @@ static void test_session(void)
 }
 
 /* `wdb-run -g`: a debugger's first query can find the program on its way to
- * the entry stop and interrupt it. It stops once, and a continue then runs
- * to the end: no second, unasked stop at the next call (main calls add). */
+ * the entry stop and ask for an interrupt. The entry stop answers it: one
+ * stop, at the entry, and a continue then runs to the end (no second,
+ * unasked stop at the next call: main calls add). */
 static void test_interrupt_before_entry(void)
 {
     program p;
@@ -232,7 +233,7 @@ static void test_interrupt_before_entry(void)
     wde_stop_at_entry(p.eng, true);
     CHECK_EQ(wde_interrupt(p.eng), 0); /* not stopped yet: counts as running */
     program_start(&p, F_MAIN, 2);
-    CHECK(stopped_at(&p, WR_DEBUG_INTERRUPT, F_MAIN, 0));
+    CHECK(stopped_at(&p, WR_DEBUG_ENTRY, F_MAIN, 0));
     CHECK_EQ(wde_resume(p.eng, WR_DEBUG_CONTINUE, 0, 0), 0);
     CHECK_EQ(wde_wait_stop(p.eng, 5000), WDE_EXITED);
     pthread_join(p.thread, NULL);
