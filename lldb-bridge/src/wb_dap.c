@@ -1374,6 +1374,21 @@ static void req_set_variable(wb_dap *d, const req *r)
 
 static void console_run(wb_dap *d, const req *r, wb_run how, const char *where);
 
+/* Whether a console line that looks like a command is an expression in
+ * the request's frame instead (a variable `x`, `n` or `c`): only a stopped
+ * program can tell. */
+static bool evaluates(wb_dap *d, const req *r, const char *expr)
+{
+    wb_value probe;
+    wb_error pe;
+    size_t pf = 0;
+    if (!stopped(d)) return false;
+    frame_arg_quiet(d, r, &pf);
+    if (wb_session_eval(d->s, pf, expr, &probe, &pe) != WB_OK) return false;
+    wb_value_free(&probe);
+    return true;
+}
+
 static void req_evaluate(wb_dap *d, const req *r)
 {
     const char *expr = arg_str(r->args, "expression");
@@ -1398,16 +1413,9 @@ static void req_evaluate(wb_dap *d, const req *r)
             char *where = NULL;
             char err[256];
             int rc = d->run_control(expr, &how, &where, err, sizeof err);
-            if (rc != 0 && !forced && stopped(d)) {
-                wb_value probe;
-                wb_error pe;
-                size_t pf = 0;
-                frame_arg_quiet(d, r, &pf);
-                if (wb_session_eval(d->s, pf, expr, &probe, &pe) == WB_OK) {
-                    wb_value_free(&probe);
-                    free(where);
-                    rc = 0;
-                }
+            if (rc != 0 && !forced && evaluates(d, r, expr)) {
+                free(where);
+                rc = 0;
             }
             if (rc < 0) {
                 respond_error(d, r, "%s", err);
@@ -1443,18 +1451,7 @@ static void req_evaluate(wb_dap *d, const req *r)
          * word is a command and that is not an expression (`bt`, `info
          * locals`, `x/4x &a`; but `x` alone is the variable x) */
         if (d->run_command && !printed && (forced || (d->is_command && d->is_command(expr)))) {
-            bool as_command = forced;
-            if (!as_command) {
-                wb_value probe;
-                wb_error pe;
-                size_t pf = 0;
-                if (!stopped(d) || !frame_arg_quiet(d, r, &pf) ||
-                    wb_session_eval(d->s, pf, expr, &probe, &pe) != WB_OK)
-                    as_command = true;
-                else
-                    wb_value_free(&probe);
-            }
-            if (as_command) {
+            if (forced || !evaluates(d, r, expr)) {
                 size_t cf = 0;
                 if (stopped(d)) frame_arg_quiet(d, r, &cf);
                 char *text = d->run_command(d->s, cf, expr);

@@ -543,19 +543,13 @@ static int paged_call_stack(wb_rsp *c, uint64_t *pcs, size_t max, size_t *n)
         snprintf(pkt, sizeof pkt, "qWdbCallStack:1;%zx", *n);
         int rc = wb_rsp_request(c, pkt, &r, &len);
         if (rc < 0) return rc;
-        const char *semi = memchr(r, ';', len);
-        if (!semi || semi == r) return -EPROTO;
-        char *end;
-        char num[24];
-        size_t nl = (size_t)(semi - r);
-        if (nl >= sizeof num) return -EPROTO;
-        memcpy(num, r, nl);
-        num[nl] = 0;
-        unsigned long long t = strtoull(num, &end, 16);
-        if (*end) return -EPROTO;
-        total = (size_t)t;
+        const char *q = r; /* replies are NUL-terminated */
+        uint64_t t;
+        if (!rsp_parse_hex(&q, &t) || *q != ';') return -EPROTO;
+        total = t > SIZE_MAX ? SIZE_MAX : (size_t)t;
+        q++;
         size_t before = *n;
-        rc = decode_pcs(semi + 1, len - nl - 1, pcs, max, n);
+        rc = decode_pcs(q, len - (size_t)(q - r), pcs, max, n);
         if (rc < 0) return rc;
         if (*n == before) break; /* no progress: the stack changed under us */
     }

@@ -309,6 +309,8 @@ static const char *find_runtime(char *buf, size_t cap)
 
 static wb_status load_pcs(wb_session *s, wb_error *err);
 
+static void infer_core_trap(wb_session *s);
+
 wb_status wb_session_open_core(wb_session *s, const char *core_path, char *warning,
                                size_t warning_len, wb_error *err)
 {
@@ -331,7 +333,6 @@ wb_status wb_session_open_core(wb_session *s, const char *core_path, char *warni
     }
     wb_core_close(s->core);
     s->core = c;
-    s->core_trap[0] = 0;
     s->state = WB_PROC_STOPPED;
     frames_clear(s);
     s->stop_pc_valid = false;
@@ -339,6 +340,7 @@ wb_status wb_session_open_core(wb_session *s, const char *core_path, char *warni
     if (load_pcs(s, &e) == WB_OK && s->nphys) {
         s->stop_pc_valid = code_off_of(s, s->pcs[0], &s->stop_pc);
     }
+    infer_core_trap(s);
     return WB_OK;
 }
 
@@ -372,18 +374,16 @@ static const char *trap_of_insn(const char *insn)
     return NULL;
 }
 
-const char *wb_session_core_trap(const wb_session *s)
+/* A core from another runtime need not say which trap it was (the
+ * tool-conventions format has no place for it): s->core_trap gets what the
+ * innermost frame's instruction (at s->stop_pc) can trap with. */
+static void infer_core_trap(wb_session *s)
 {
-    if (!s->core) return NULL;
-    const char *named = wb_core_trap_message(s->core);
-    if (named) return named;
-    /* A core from another runtime need not say which trap it was (the
-     * tool-conventions format has no place for it): what the innermost
-     * frame's instruction can trap with. */
-    wb_session *m = (wb_session *)s; /* the buffer is a cache */
-    if (m->core_trap[0] || !s->stop_pc_valid) return m->core_trap[0] ? m->core_trap : NULL;
     const wb_func *f;
-    if (wb_wasm_func_at(s->wasm, s->stop_pc, &f) != WB_OK) return NULL;
+    s->core_trap[0] = 0;
+    if (wb_core_trap_message(s->core) || !s->stop_pc_valid ||
+        wb_wasm_func_at(s->wasm, s->stop_pc, &f) != WB_OK)
+        return;
     wb_insn *ins = NULL;
     size_t n = 0;
     wb_error e;
@@ -394,13 +394,19 @@ const char *wb_session_core_trap(const wb_session *s)
         char op[48];
         snprintf(op, sizeof op, "%.*s", (int)strcspn(ins[i].text, " "), ins[i].text);
         if (what)
-            snprintf(m->core_trap, sizeof m->core_trap, "%s (the core does not say; at %s)", what, op);
+            snprintf(s->core_trap, sizeof s->core_trap, "%s (the core does not say; at %s)", what, op);
         else
-            snprintf(m->core_trap, sizeof m->core_trap, "not named by the core (at %s)", op);
+            snprintf(s->core_trap, sizeof s->core_trap, "not named by the core (at %s)", op);
         break;
     }
     free(ins);
-    return m->core_trap[0] ? m->core_trap : NULL;
+}
+
+const char *wb_session_core_trap(const wb_session *s)
+{
+    if (!s->core) return NULL;
+    const char *named = wb_core_trap_message(s->core);
+    return named ? named : s->core_trap[0] ? s->core_trap : NULL;
 }
 const char *wb_session_core_executable(const wb_session *s)
 {
@@ -723,14 +729,13 @@ static wb_status resolve_spec(wb_session *s, const char *spec, const char *defau
             /* a unit skipped for its damage may be the one asked for (said
              * here unless the warning at load said it already) */
             const char *damage = wb_dwarf_warning(s->dwarf);
-            if (damage && strstr(s->note, damage)) damage = NULL;
+            char why[300] = "";
+            if (damage && !strstr(s->note, damage))
+                snprintf(why, sizeof why, " (damaged DWARF was skipped: %s)", damage);
             if (source_known(s, file))
-                wb_fail(err, "No line %lu in file \"%s\".%s%s", line, file,
-                        damage ? " (damaged DWARF was skipped: " : "", damage ? damage : "");
+                wb_fail(err, "No line %lu in file \"%s\".%s", line, file, why);
             else
-                wb_fail(err, "No source file named %s.%s%s", file,
-                        damage ? " (damaged DWARF was skipped: " : "", damage ? damage : "");
-            if (damage) snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg), ")");
+                wb_fail(err, "No source file named %s.%s", file, why);
         }
         free(filebuf);
         if (st != WB_OK) return st == WB_NOT_FOUND ? WB_NOT_FOUND : WB_ERROR;
@@ -1946,13 +1951,12 @@ static wb_status finish(wb_session *s, size_t frame, wb_stop *out, wb_error *err
     size_t size = (size_t)wb_type_size(rt);
     if (have_sret) {
         /* the object the caller passed the address of, now filled in */
-        uint32_t addr = (uint32_t)sret;
-        if (size <= (1u << 20) && wb_value_from_bytes(rt, NULL, 0, &out->value, &e) == WB_OK) {
-            if (out->value.size == size && wb_session_read_memory(s, addr, out->value.bytes, size) == 0) {
+        /* (wb_value_from_bytes refuses sizes past max-value-size) */
+        if (wb_value_from_bytes(rt, NULL, 0, &out->value, &e) == WB_OK) {
+            if (wb_session_read_memory(s, (uint32_t)sret, out->value.bytes, size) == 0)
                 out->has_value = true; /* a copy, as gdb's value history keeps */
-            } else {
+            else
                 wb_value_free(&out->value);
-            }
         }
     } else if (returned_as(rt)) {
         uint64_t v;
