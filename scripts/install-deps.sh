@@ -12,6 +12,7 @@ PKGS=(
   libdwarf-dev libelf-dev libcjson-dev libwebsockets-dev
   nodejs                                                # DAP tests (tests/dap: npm ci, node --test), vscode-extension/
   gdb
+  socat                                                 # pty pairs: serial-line tests (tests/wdb/attach.sh)
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -6,17 +6,39 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* WDE_THREADS=0 builds the engine for a system without threads (a device):
+ * only the single-threaded mode (wde_set_server) exists there, and the
+ * lock is not needed. */
+#ifndef WDE_THREADS
+#define WDE_THREADS 1
+#endif
+#if WDE_THREADS
+#include <pthread.h>
 #include <time.h>
+#define LOCK(e) pthread_mutex_lock(&(e)->mu)
+#define UNLOCK(e) pthread_mutex_unlock(&(e)->mu)
+#define BROADCAST(e) pthread_cond_broadcast(&(e)->cv)
+#else
+#define LOCK(e) ((void)0)
+#define UNLOCK(e) ((void)0)
+#define BROADCAST(e) ((void)0)
+#endif
 
 struct wde_engine {
     wr_store *store;
     wr_module *mod;
     wr_instance *inst;
+#if WDE_THREADS
     pthread_mutex_t mu;
     pthread_cond_t cv; /* state changes, both directions */
+#endif
+    /* single-threaded mode: serves the debugger while the program is
+     * stopped (wde_set_server) */
+    int (*serve)(void *user);
+    void *serve_user;
     wde_stop stop;
     bool attached;
     bool kill_requested;
@@ -61,10 +83,10 @@ static void notify(wde_engine *e)
 static void hook(wr_store *store, const wr_debug_event *ev, wr_debug_resume *r, void *user)
 {
     wde_engine *e = user;
-    pthread_mutex_lock(&e->mu);
+    LOCK(e);
     if (e->kill_requested) {
         r->action = WR_DEBUG_KILL;
-        pthread_mutex_unlock(&e->mu);
+        UNLOCK(e);
         return;
     }
     if (e->clear_pending) clear_all(e);
@@ -78,7 +100,7 @@ static void hook(wr_store *store, const wr_debug_event *ev, wr_debug_resume *r, 
     if (!e->attached && !requested) {
         /* nobody is looking: run on */
         r->action = WR_DEBUG_CONTINUE;
-        pthread_mutex_unlock(&e->mu);
+        UNLOCK(e);
         return;
     }
     e->entry_expected = false;
@@ -93,12 +115,21 @@ static void hook(wr_store *store, const wr_debug_event *ev, wr_debug_resume *r, 
     s->watch_addr = ev->watch_addr;
     s->watch_kind = ev->watch_kind;
     e->resumed = false;
-    pthread_cond_broadcast(&e->cv);
-    pthread_mutex_unlock(&e->mu);
+    BROADCAST(e);
+    UNLOCK(e);
     notify(e);
 
-    pthread_mutex_lock(&e->mu);
+    if (e->serve) {
+        /* single-threaded: the debugger is served here, on the program's
+         * thread, until it resumes, detaches or kills the program; a
+         * server that fails (the channel is gone for good) detaches */
+        while (!e->resumed && !e->kill_requested)
+            if (e->serve(e->serve_user) < 0) wde_detach(e);
+    }
+    LOCK(e);
+#if WDE_THREADS
     while (!e->resumed && !e->kill_requested) pthread_cond_wait(&e->cv, &e->mu);
+#endif
     if (e->kill_requested) {
         r->action = WR_DEBUG_KILL;
     } else {
@@ -107,8 +138,8 @@ static void hook(wr_store *store, const wr_debug_event *ev, wr_debug_resume *r, 
         r->range_end = e->range_end;
     }
     e->stop.state = WDE_RUNNING;
-    pthread_cond_broadcast(&e->cv);
-    pthread_mutex_unlock(&e->mu);
+    BROADCAST(e);
+    UNLOCK(e);
 }
 
 wde_engine *wde_new(wr_store *store, wr_module *mod, wr_instance *inst)
@@ -118,8 +149,10 @@ wde_engine *wde_new(wr_store *store, wr_module *mod, wr_instance *inst)
     e->store = store;
     e->mod = mod;
     e->inst = inst;
+#if WDE_THREADS
     pthread_mutex_init(&e->mu, NULL);
     pthread_cond_init(&e->cv, NULL);
+#endif
     e->stop.state = WDE_RUNNING;
     e->resumed = true; /* running until the first stop */
     wr_debug_set_hook(store, hook, e);
@@ -131,37 +164,47 @@ void wde_free(wde_engine *e)
     if (!e) return;
     wr_debug_set_hook(e->store, NULL, NULL);
     free(e->bps);
+#if WDE_THREADS
     pthread_cond_destroy(&e->cv);
     pthread_mutex_destroy(&e->mu);
+#endif
     free(e);
+}
+
+void wde_set_server(wde_engine *e, int (*serve)(void *user), void *user)
+{
+    LOCK(e);
+    e->serve = serve;
+    e->serve_user = user;
+    UNLOCK(e);
 }
 
 void wde_set_listener(wde_engine *e, void (*fn)(void *user), void *user)
 {
-    pthread_mutex_lock(&e->mu);
+    LOCK(e);
     e->listener = fn;
     e->listener_user = user;
-    pthread_mutex_unlock(&e->mu);
+    UNLOCK(e);
 }
 
 void wde_set_attached(wde_engine *e, bool attached)
 {
-    pthread_mutex_lock(&e->mu);
+    LOCK(e);
     e->attached = attached;
-    pthread_mutex_unlock(&e->mu);
+    UNLOCK(e);
 }
 
 void wde_stop_at_entry(wde_engine *e, bool on)
 {
-    pthread_mutex_lock(&e->mu);
+    LOCK(e);
     e->entry_expected = on;
-    pthread_mutex_unlock(&e->mu);
+    UNLOCK(e);
     wr_debug_stop_at_entry(e->store, on);
 }
 
 void wde_notify_exit(wde_engine *e, int exit_code, bool by_trap)
 {
-    pthread_mutex_lock(&e->mu);
+    LOCK(e);
     memset(&e->stop, 0, sizeof e->stop);
     e->stop.state = WDE_EXITED;
     e->stop.exit_code = exit_code;
@@ -170,20 +213,21 @@ void wde_notify_exit(wde_engine *e, int exit_code, bool by_trap)
     e->kill_requested = false;
     e->interrupt_requested = false;
     e->entry_expected = false;
-    pthread_cond_broadcast(&e->cv);
-    pthread_mutex_unlock(&e->mu);
+    BROADCAST(e);
+    UNLOCK(e);
     notify(e);
 }
 
 void wde_get_stop(wde_engine *e, wde_stop *out)
 {
-    pthread_mutex_lock(&e->mu);
+    LOCK(e);
     *out = e->stop;
-    pthread_mutex_unlock(&e->mu);
+    UNLOCK(e);
 }
 
 wde_state wde_wait_stop(wde_engine *e, int timeout_ms)
 {
+#if WDE_THREADS
     struct timespec until;
     clock_gettime(CLOCK_REALTIME, &until);
     if (timeout_ms >= 0) {
@@ -194,7 +238,7 @@ wde_state wde_wait_stop(wde_engine *e, int timeout_ms)
             until.tv_nsec -= 1000000000L;
         }
     }
-    pthread_mutex_lock(&e->mu);
+    LOCK(e);
     while (e->stop.state == WDE_RUNNING) {
         if (timeout_ms < 0) {
             pthread_cond_wait(&e->cv, &e->mu);
@@ -203,17 +247,21 @@ wde_state wde_wait_stop(wde_engine *e, int timeout_ms)
         }
     }
     wde_state s = e->stop.state;
-    pthread_mutex_unlock(&e->mu);
+    UNLOCK(e);
     return s;
+#else
+    (void)timeout_ms; /* nothing else runs the program: it is as it is */
+    return e->stop.state;
+#endif
 }
 
 /* Locks the engine and checks the program is stopped (0) or not (-EBUSY,
  * unlocked again). */
 static int lock_stopped(wde_engine *e)
 {
-    pthread_mutex_lock(&e->mu);
+    LOCK(e);
     if (e->stop.state != WDE_STOPPED) {
-        pthread_mutex_unlock(&e->mu);
+        UNLOCK(e);
         return -EBUSY;
     }
     return 0;
@@ -228,14 +276,14 @@ int wde_resume(wde_engine *e, wr_debug_action action, uint32_t range_start, uint
     e->range_end = range_end;
     e->resumed = true;
     e->stop.state = WDE_RUNNING;
-    pthread_cond_broadcast(&e->cv);
-    pthread_mutex_unlock(&e->mu);
+    BROADCAST(e);
+    UNLOCK(e);
     return 0;
 }
 
 int wde_interrupt(wde_engine *e)
 {
-    pthread_mutex_lock(&e->mu);
+    LOCK(e);
     /* the runtime's flag is set under the lock: the hook, which takes it,
      * sees the request and the flag together (see hook). A program on its
      * way to its entry stop is not interrupted: that stop answers (a
@@ -244,21 +292,21 @@ int wde_interrupt(wde_engine *e)
         e->interrupt_requested = true;
         wr_store_interrupt(e->store);
     }
-    pthread_mutex_unlock(&e->mu);
+    UNLOCK(e);
     return 0;
 }
 
 int wde_kill(wde_engine *e)
 {
-    pthread_mutex_lock(&e->mu);
+    LOCK(e);
     bool exited = e->stop.state == WDE_EXITED;
     bool running = e->stop.state == WDE_RUNNING;
     if (!exited) e->kill_requested = true;
     /* a stopped program is woken to die: it is not stopped any more (a
      * wde_wait_stop right after must wait for the exit) */
     if (e->stop.state == WDE_STOPPED) e->stop.state = WDE_RUNNING;
-    pthread_cond_broadcast(&e->cv);
-    pthread_mutex_unlock(&e->mu);
+    BROADCAST(e);
+    UNLOCK(e);
     /* a running program notices at its next poll and the hook kills it; a
      * stopped one is woken above. Interrupting a stopped program would leave
      * the request pending for the next run. */
@@ -268,7 +316,7 @@ int wde_kill(wde_engine *e)
 
 int wde_detach(wde_engine *e)
 {
-    pthread_mutex_lock(&e->mu);
+    LOCK(e);
     e->attached = false;
     bool stopped = e->stop.state == WDE_STOPPED;
     if (e->stop.state == WDE_RUNNING)
@@ -280,8 +328,8 @@ int wde_detach(wde_engine *e)
         e->resumed = true;
         e->stop.state = WDE_RUNNING;
     }
-    pthread_cond_broadcast(&e->cv);
-    pthread_mutex_unlock(&e->mu);
+    BROADCAST(e);
+    UNLOCK(e);
     return 0;
 }
 
@@ -319,9 +367,9 @@ static void track_break(wde_engine *e, uint32_t at, bool insert)
 int wde_break(wde_engine *e, uint32_t code_offset, bool insert, uint32_t *actual)
 {
     /* breakpoints may be changed before the program starts and while stopped */
-    pthread_mutex_lock(&e->mu);
+    LOCK(e);
     if (e->stop.state == WDE_RUNNING) {
-        pthread_mutex_unlock(&e->mu);
+        UNLOCK(e);
         return -EBUSY;
     }
     uint32_t at = code_offset;
@@ -329,16 +377,16 @@ int wde_break(wde_engine *e, uint32_t code_offset, bool insert, uint32_t *actual
     if (st == WR_OK)
         st = insert ? wr_debug_break_set(e->store, e->mod, at) : wr_debug_break_clear(e->store, e->mod, at);
     if (st == WR_OK) track_break(e, at, insert);
-    pthread_mutex_unlock(&e->mu);
+    UNLOCK(e);
     if (st == WR_OK && actual) *actual = at;
     return status_errno(st);
 }
 
 int wde_watch(wde_engine *e, uint64_t addr, uint32_t len, wr_watch_kind kind, bool insert)
 {
-    pthread_mutex_lock(&e->mu);
+    LOCK(e);
     if (e->stop.state == WDE_RUNNING) {
-        pthread_mutex_unlock(&e->mu);
+        UNLOCK(e);
         return -EBUSY;
     }
     wr_memory *m = wr_instance_memory(e->inst, 0);
@@ -362,7 +410,7 @@ int wde_watch(wde_engine *e, uint64_t addr, uint32_t len, wr_watch_kind kind, bo
             e->nwatches++;
         }
     }
-    pthread_mutex_unlock(&e->mu);
+    UNLOCK(e);
     return st == WR_ERR_ARG ? -EFAULT : status_errno(st);
 }
 
@@ -380,7 +428,7 @@ int wde_call_stack(wde_engine *e, size_t first, uint32_t *code_offsets, size_t m
         code_offsets[k++] = fi.code_offset;
     }
     *n = k;
-    pthread_mutex_unlock(&e->mu);
+    UNLOCK(e);
     return 0;
 }
 
@@ -400,7 +448,7 @@ int wde_local(wde_engine *e, uint32_t frame, uint32_t index, uint8_t *buf, size_
     wr_val v;
     wr_status st = wr_debug_local(e->store, frame, index, &v);
     if (st == WR_OK) *len = val_bytes(&v, buf);
-    pthread_mutex_unlock(&e->mu);
+    UNLOCK(e);
     return status_errno(st);
 }
 
@@ -414,7 +462,7 @@ int wde_global(wde_engine *e, uint32_t index, uint8_t *buf, size_t *len)
         wr_global_get(g, &v);
         *len = val_bytes(&v, buf);
     }
-    pthread_mutex_unlock(&e->mu);
+    UNLOCK(e);
     return g ? 0 : -ENOENT;
 }
 
@@ -425,7 +473,7 @@ int wde_stack_value(wde_engine *e, uint32_t frame, uint32_t index, uint8_t *buf,
     wr_val v;
     wr_status st = wr_debug_stack_value(e->store, frame, index, &v);
     if (st == WR_OK) *len = val_bytes(&v, buf);
-    pthread_mutex_unlock(&e->mu);
+    UNLOCK(e);
     return status_errno(st);
 }
 
@@ -444,7 +492,7 @@ int wde_read_memory(wde_engine *e, uint64_t addr, uint8_t *buf, size_t len, size
     size_t n = addr >= size ? 0 : (size - addr < len ? (size_t)(size - addr) : len);
     if (n) memcpy(buf, wr_memory_data(m) + addr, n);
     *got = n;
-    pthread_mutex_unlock(&e->mu);
+    UNLOCK(e);
     return n == len ? 0 : -EFAULT;
 }
 
@@ -456,7 +504,7 @@ int wde_write_memory(wde_engine *e, uint64_t addr, const uint8_t *buf, size_t le
     uint64_t size = m ? wr_memory_size(m) : 0;
     bool ok = addr <= size && len <= size - addr;
     if (ok && len) memcpy(wr_memory_data(m) + addr, buf, len);
-    pthread_mutex_unlock(&e->mu);
+    UNLOCK(e);
     return ok ? 0 : -EFAULT;
 }
 

@@ -1,12 +1,15 @@
 /*
- * The RSP server: one debugger session over a connected descriptor.
+ * The RSP server: one debugger session, fed the bytes that arrive and
+ * writing its replies through the caller's gs_io. It knows no descriptor,
+ * thread or clock, so the same code serves a TCP connection from its own
+ * thread (gs_serve, gs_transport.c) and a device's UART from the program's
+ * own stops and poll points.
  *
- * The loop polls two descriptors: the connection (packets, Ctrl-C) and the
- * target's wake_fd (the program stopped or exited). Bytes go through the
- * codec's state machine (wdb/rsp.h); each complete packet is looked up in
- * the command table below. Every entry declares its name, whether the name
- * is a prefix, and the shape of its arguments as a small pattern
- * (args_parse), so handlers receive numbers and never scan text themselves.
+ * Bytes go through the codec's state machine (wdb/rsp.h); each complete
+ * packet is looked up in the command table below. Every entry declares its
+ * name, whether the name is a prefix, and the shape of its arguments as a
+ * small pattern (args_parse), so handlers receive numbers and never scan
+ * text themselves.
  *
  * Errors inside are negative errno values; they become `Exx` (or, after
  * QEnableErrorStrings, `Exx;HEXMSG`) only in reply_error().
@@ -16,29 +19,29 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #define GS_TID 1 /* the one thread */
-#define GS_MAX_FRAMES 1024
+/* qWasmCallStack frames that fill a packet: 16 hex digits each */
+#define GS_MAX_FRAMES (GS_MAX_PACKET / 16)
 #define GS_MAX_ARGS 4
 
-typedef struct session {
+typedef struct gs_session session;
+
+struct gs_session {
     const gs_target *t;
-    int fd;
-    FILE *log;
+    gs_io io;
     bool noack;
     bool error_strings;
     bool running;     /* resumed, stop reply owed */
     bool exited_sent; /* W was sent */
     bool closed;      /* the connection failed */
-    bool not_socket;  /* fd is a serial line or a pipe: write(), not send() */
-    bool end;         /* leave the loop after this packet */
+    bool end;         /* leave after this packet */
+    bool detached_on_close; /* a failed connection has detached the target */
+    bool unanswered;  /* a stop reply went out and no byte came in since */
     gs_end how;
     uint8_t in[GS_MAX_PACKET + 1];
     rsp_parser parser;
@@ -47,38 +50,25 @@ typedef struct session {
     char frame[2 * GS_MAX_PACKET + 8];
     /* the last packet sent, for a resend on '-' */
     size_t framelen;
-} session;
+};
 
 /* ------------------------------------------------------------ output */
 
 static void log_packet(session *s, const char *dir, const char *data, size_t len)
 {
-    if (!s->log) return;
+    if (!s->io.log) return;
     char text[448];
-    fprintf(s->log, "%s %s\n", dir, rsp_printable(data, len, text, sizeof text));
-    fflush(s->log);
+    char line[456];
+    snprintf(line, sizeof line, "%s %s", dir, rsp_printable(data, len, text, sizeof text));
+    s->io.log(s->io.user, line);
 }
 
-/* Sockets are written with MSG_NOSIGNAL: a debugger that hangs up while a
- * reply is on its way must end the session (EPIPE), not the process with
- * SIGPIPE (wdb-run does not ignore it; the program runs on after a
- * disconnect). Serial lines and pipes (ENOTSOCK) take write(). */
 static bool write_all(session *s, const void *data, size_t len)
 {
-    const char *p = data;
-    while (len > 0) {
-        ssize_t n = s->not_socket ? -1 : send(s->fd, p, len, MSG_NOSIGNAL);
-        if (n < 0 && (s->not_socket || errno == ENOTSOCK)) {
-            s->not_socket = true;
-            n = write(s->fd, p, len);
-        }
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            s->closed = true;
-            return false;
-        }
-        p += n;
-        len -= (size_t)n;
+    if (s->closed) return false;
+    if (s->io.write(s->io.user, data, len) < 0) {
+        s->closed = true;
+        return false;
     }
     return true;
 }
@@ -865,86 +855,112 @@ static void check_stop(session *s)
     s->outlen = 0;
     out_stop_reply(s, &st);
     send_reply(s);
+    s->unanswered = st.state != GS_EXITED;
     if (st.state == GS_EXITED) s->exited_sent = true;
 }
 
-gs_end gs_serve(const gs_target *t, int fd, void *log_file)
+/* A debugger starting its handshake on a line that had one before (a
+ * serial line has no connect: the old debugger may have vanished without
+ * `D`): acknowledgements are on again, as for any new debugger, and a stop
+ * reply the old one was owed is forgotten. LLDB and wdb open every
+ * connection with QStartNoAckMode; a debugger repeating qSupported within
+ * its session stays in no-ack mode, so that packet is not taken as one. */
+static void restart_if_handshake(session *s, const char *pkt, size_t len)
+{
+    if (len != 15 || memcmp(pkt, "QStartNoAckMode", 15) != 0) return;
+    s->noack = false;
+    s->error_strings = false;
+    s->running = false;
+}
+
+static void finish_if_closed(session *s)
+{
+    if (!s->closed || s->detached_on_close) return;
+    s->detached_on_close = true;
+    s->end = true;
+    s->how = GS_END_DISCONNECT;
+    s->t->detach(s->t->user);
+}
+
+gs_session *gs_session_new(const gs_target *t, const gs_io *io)
 {
     session *s = calloc(1, sizeof *s);
-    if (!s) {
-        t->detach(t->user);
-        return GS_END_DISCONNECT;
-    }
+    if (!s) return NULL;
     s->t = t;
-    s->fd = fd;
-    s->log = log_file;
+    s->io = *io;
     s->how = GS_END_DISCONNECT;
     rsp_parser_init(&s->parser, s->in, sizeof s->in);
-    uint8_t buf[4096];
-    while (!s->end && !s->closed) {
-        if (s->exited_sent) {
-            s->how = GS_END_EXITED;
+    return s;
+}
+
+void gs_session_free(gs_session *s) { free(s); }
+
+bool gs_session_ended(const gs_session *s, gs_end *how)
+{
+    bool ended = s->end || s->closed || s->exited_sent;
+    if (ended && how) *how = s->end || s->closed ? s->how : GS_END_EXITED;
+    return ended;
+}
+
+bool gs_session_waiting(const gs_session *s) { return s->running; }
+
+bool gs_session_stop_unanswered(const gs_session *s) { return s->unanswered; }
+
+void gs_session_hangup(gs_session *s)
+{
+    s->closed = true;
+    finish_if_closed(s);
+}
+
+void gs_session_notify(gs_session *s)
+{
+    if (s->end || s->closed) return;
+    check_stop(s);
+    finish_if_closed(s);
+}
+
+void gs_session_feed(gs_session *s, const uint8_t *buf, size_t n)
+{
+    const gs_target *t = s->t;
+    if (n) s->unanswered = false;
+    for (size_t i = 0; i < n && !s->end && !s->closed && !s->exited_sent; i++) {
+        switch (rsp_feed(&s->parser, buf[i])) {
+        case RSP_EV_PACKET:
+            restart_if_handshake(s, (const char *)s->in, s->parser.len);
+            if (!s->noack) write_all(s, "+", 1);
+            dispatch(s, (const char *)s->in, s->parser.len);
             break;
-        }
-        struct pollfd pf[2] = {{.fd = fd, .events = POLLIN}, {.fd = t->wake_fd, .events = POLLIN}};
-        int np = poll(pf, t->wake_fd >= 0 ? 2 : 1, s->running ? 100 : -1);
-        if (np < 0) {
-            if (errno == EINTR) continue;
-            break;
-        }
-        if (t->wake_fd >= 0 && (pf[1].revents & POLLIN)) {
-            char drain[64];
-            (void)!read(t->wake_fd, drain, sizeof drain);
-        }
-        check_stop(s);
-        if (!(pf[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-        ssize_t n = read(fd, buf, sizeof buf);
-        if (n <= 0) {
-            if (n < 0 && errno == EINTR) continue;
-            s->closed = true;
-            break;
-        }
-        for (ssize_t i = 0; i < n && !s->end && !s->closed; i++) {
-            switch (rsp_feed(&s->parser, buf[i])) {
-            case RSP_EV_PACKET:
-                if (!s->noack) write_all(s, "+", 1);
-                dispatch(s, (const char *)s->in, s->parser.len);
-                break;
-            case RSP_EV_BAD_CHECKSUM:
-                log_packet(s, "->", "(bad checksum)", 14);
-                if (!s->noack) {
-                    write_all(s, "-", 1);
-                } else {
-                    /* no-ack mode has no resend: a silent drop would leave
-                     * the debugger waiting forever, running the damaged
-                     * packet could do anything. Answer with an error. */
-                    reply_error(s, -EBADMSG, "bad checksum");
-                    send_reply(s);
-                }
-                break;
-            case RSP_EV_OVERFLOW:
-                log_packet(s, "->", "(packet too long)", 17);
-                if (!s->noack) write_all(s, "+", 1);
-                reply_error(s, -EMSGSIZE, "packet too long");
+        case RSP_EV_BAD_CHECKSUM:
+            log_packet(s, "->", "(bad checksum)", 14);
+            if (!s->noack) {
+                write_all(s, "-", 1);
+            } else {
+                /* no-ack mode has no resend: a silent drop would leave
+                 * the debugger waiting forever, running the damaged
+                 * packet could do anything. Answer with an error. */
+                reply_error(s, -EBADMSG, "bad checksum");
                 send_reply(s);
-                break;
-            case RSP_EV_INTERRUPT:
-                log_packet(s, "->", "^C", 2);
-                if (s->running) t->interrupt(t->user);
-                break;
-            case RSP_EV_NACK:
-                /* in no-ack mode a '-' is noise: resending would put an
-                 * extra reply in front of the debugger's next one */
-                if (!s->noack && s->framelen) write_all(s, s->frame, s->framelen);
-                break;
-            case RSP_EV_ACK:
-            case RSP_EV_NONE:
-                break;
             }
+            break;
+        case RSP_EV_OVERFLOW:
+            log_packet(s, "->", "(packet too long)", 17);
+            if (!s->noack) write_all(s, "+", 1);
+            reply_error(s, -EMSGSIZE, "packet too long");
+            send_reply(s);
+            break;
+        case RSP_EV_INTERRUPT:
+            log_packet(s, "->", "^C", 2);
+            if (s->running) t->interrupt(t->user);
+            break;
+        case RSP_EV_NACK:
+            /* in no-ack mode a '-' is noise: resending would put an
+             * extra reply in front of the debugger's next one */
+            if (!s->noack && s->framelen) write_all(s, s->frame, s->framelen);
+            break;
+        case RSP_EV_ACK:
+        case RSP_EV_NONE:
+            break;
         }
     }
-    gs_end how = s->how;
-    if (how == GS_END_DISCONNECT) t->detach(t->user);
-    free(s);
-    return how;
+    finish_if_closed(s);
 }

@@ -1,6 +1,7 @@
 /*
- * Transports for the stub: a TCP listener (loopback unless asked) and a
- * serial line in raw mode. gs_serve() takes any connected descriptor.
+ * Transports for the stub: a TCP listener (loopback unless asked), and
+ * gs_serve(), which serves any connected descriptor (a serial line is
+ * opened by rsp_open_serial, shared with the host debugger).
  */
 #define _GNU_SOURCE
 #include "wdb/gdbstub.h"
@@ -11,11 +12,11 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <termios.h>
 #include <unistd.h>
 
 static bool is_loopback(const struct sockaddr *sa)
@@ -122,56 +123,85 @@ int gs_accept(int listen_fd)
     }
 }
 
-static speed_t baud_const(unsigned baud, bool *ok)
+/* ------------------------------------------------------------ gs_serve */
+
+typedef struct fd_io {
+    int fd;
+    bool not_socket; /* a serial line or a pipe: write(), not send() */
+    FILE *log;
+} fd_io;
+
+/* Sockets are written with MSG_NOSIGNAL: a debugger that hangs up while a
+ * reply is on its way must end the session (EPIPE), not the process with
+ * SIGPIPE (wdb-run does not ignore it; the program runs on after a
+ * disconnect). Serial lines and pipes (ENOTSOCK) take write(). */
+static int fd_write(void *user, const void *data, size_t len)
 {
-    *ok = true;
-    switch (baud) {
-    case 9600: return B9600;
-    case 19200: return B19200;
-    case 38400: return B38400;
-    case 57600: return B57600;
-    case 115200: return B115200;
-    case 230400: return B230400;
-    case 460800: return B460800;
-    case 921600: return B921600;
-    case 1000000: return B1000000;
-    case 2000000: return B2000000;
-    default: *ok = false; return B0;
+    fd_io *f = user;
+    const char *p = data;
+    while (len > 0) {
+        ssize_t n = f->not_socket ? -1 : send(f->fd, p, len, MSG_NOSIGNAL);
+        if (n < 0 && (f->not_socket || errno == ENOTSOCK)) {
+            f->not_socket = true;
+            n = write(f->fd, p, len);
+        }
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                /* a descriptor left non-blocking by its owner: wait */
+                struct pollfd pf = {.fd = f->fd, .events = POLLOUT};
+                if (poll(&pf, 1, 10000) > 0) continue;
+            }
+            return -errno;
+        }
+        p += n;
+        len -= (size_t)n;
     }
+    return 0;
 }
 
-int gs_open_tty(const char *path, unsigned baud, char *errbuf, size_t errlen)
+static void fd_log(void *user, const char *line)
 {
-    int fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0) {
-        snprintf(errbuf, errlen, "cannot open %s: %s", path, strerror(errno));
-        return -1;
+    fd_io *f = user;
+    fprintf(f->log, "%s\n", line);
+    fflush(f->log);
+}
+
+gs_end gs_serve(const gs_target *t, int fd, void *log_file)
+{
+    fd_io f = {.fd = fd, .log = log_file};
+    gs_io io = {.user = &f, .write = fd_write, .log = log_file ? fd_log : NULL};
+    gs_session *s = gs_session_new(t, &io);
+    if (!s) {
+        t->detach(t->user);
+        return GS_END_DISCONNECT;
     }
-    struct termios tio;
-    if (tcgetattr(fd, &tio) != 0) {
-        snprintf(errbuf, errlen, "%s is not a terminal device: %s", path, strerror(errno));
-        close(fd);
-        return -1;
-    }
-    cfmakeraw(&tio);
-    tio.c_cflag |= CLOCAL | CREAD;
-    tio.c_cc[VMIN] = 1;
-    tio.c_cc[VTIME] = 0;
-    if (baud) {
-        bool ok;
-        speed_t sp = baud_const(baud, &ok);
-        if (!ok) {
-            snprintf(errbuf, errlen, "unsupported baud rate %u", baud);
-            close(fd);
-            return -1;
+    uint8_t buf[4096];
+    gs_end how = GS_END_DISCONNECT;
+    while (!gs_session_ended(s, &how)) {
+        struct pollfd pf[2] = {{.fd = fd, .events = POLLIN}, {.fd = t->wake_fd, .events = POLLIN}};
+        int np = poll(pf, t->wake_fd >= 0 ? 2 : 1, gs_session_waiting(s) ? 100 : -1);
+        if (np < 0) {
+            if (errno == EINTR) continue;
+            gs_session_hangup(s);
+            break;
         }
-        cfsetispeed(&tio, sp);
-        cfsetospeed(&tio, sp);
+        if (t->wake_fd >= 0 && (pf[1].revents & POLLIN)) {
+            char drain[64];
+            (void)!read(t->wake_fd, drain, sizeof drain);
+        }
+        gs_session_notify(s);
+        if (gs_session_ended(s, NULL)) break;
+        if (!(pf[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        if (n <= 0) {
+            gs_session_hangup(s);
+            break;
+        }
+        gs_session_feed(s, buf, (size_t)n);
     }
-    if (tcsetattr(fd, TCSANOW, &tio) != 0) {
-        snprintf(errbuf, errlen, "cannot configure %s: %s", path, strerror(errno));
-        close(fd);
-        return -1;
-    }
-    return fd;
+    gs_session_ended(s, &how);
+    gs_session_free(s);
+    return how;
 }

@@ -2508,7 +2508,21 @@ static void req_attach(wb_dap *d, const req *r)
 {
     if (!check_fresh(d, r) || !read_common_config(d, r)) return;
     const char *target = arg_str(r->args, "target");
+    const char *serial = arg_str(r->args, "serialPort");
+    long long baud = arg_int(r->args, "baudRate", 0);
     char hp[300];
+    if (serial && !target) {
+        /* a device's debug UART: wdb opens the line itself */
+        if (serial[0] != '/') {
+            respond_error(d, r, "\"serialPort\" must be the path of a serial device (/dev/ttyUSB0)");
+            return;
+        }
+        if (baud < 0 || baud > 4000000) {
+            respond_error(d, r, "\"baudRate\" %lld is not a baud rate", baud);
+            return;
+        }
+        target = serial;
+    }
     if (!target) {
         const char *host = arg_str(r->args, "host");
         long long port = arg_int(r->args, "port", 0);
@@ -2521,6 +2535,7 @@ static void req_attach(wb_dap *d, const req *r)
     }
     if (!open_session(d, r)) return;
     wb_error e;
+    wb_session_set_serial_baud(d->s, (unsigned)baud);
     if (wb_session_attach(d->s, target, &e) != WB_OK) {
         respond_error(d, r, "%s: %s", target, e.msg);
         return;

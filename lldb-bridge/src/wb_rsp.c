@@ -5,6 +5,7 @@
 #include "wb_rsp.h"
 
 #include "wdb/rsp.h"
+#include "wdb/rsp_serial.h"
 
 #include <errno.h>
 #include <netdb.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <termios.h>
 #include <unistd.h>
 
 #define WB_RSP_BUF (1u << 20) /* largest reply we accept */
@@ -136,6 +138,20 @@ wb_rsp *wb_rsp_connect(const char *host_port, int timeout_ms, char *errbuf, size
     }
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    wb_rsp *c = wb_rsp_from_fd(fd);
+    if (!c) {
+        close(fd);
+        snprintf(errbuf, errlen, "out of memory");
+    }
+    return c;
+}
+
+wb_rsp *wb_rsp_open_serial(const char *path, unsigned baud, char *errbuf, size_t errlen)
+{
+    int fd = rsp_open_serial(path, baud, errbuf, errlen);
+    if (fd < 0) return NULL;
+    /* bytes a device sent before we came (a stop reply to nobody) */
+    tcflush(fd, TCIFLUSH);
     wb_rsp *c = wb_rsp_from_fd(fd);
     if (!c) {
         close(fd);

@@ -62,6 +62,9 @@ typedef struct wb_rsp_stop {
 /* Connects to HOST:PORT (":PORT" or "PORT" mean 127.0.0.1), retrying until
  * timeout_ms passes (a stub that is still starting). NULL with errbuf set. */
 wb_rsp *wb_rsp_connect(const char *host_port, int timeout_ms, char *errbuf, size_t errlen);
+/* Opens a serial line to a stub (raw 8N1; baud 0 leaves the speed as it
+ * is) and drops what the line held. NULL with errbuf set. */
+wb_rsp *wb_rsp_open_serial(const char *path, unsigned baud, char *errbuf, size_t errlen);
 /* Takes over a connected descriptor (closed by wb_rsp_close). */
 wb_rsp *wb_rsp_from_fd(int fd);
 void wb_rsp_close(wb_rsp *c);

@@ -44,6 +44,7 @@ struct wb_session {
     pid_t pid;
     pid_t last_pid; /* of the last program started, for messages after it ended */
     uint32_t module_id;
+    unsigned serial_baud; /* for attaching to a serial line; 0: as it is */
     wb_proc_state state;
     char missing[160];
     bool warned_no_range;
@@ -503,12 +504,18 @@ wb_status wb_session_launch(wb_session *s, const wb_launch *l, wb_error *err)
     return after_connect(s, err);
 }
 
+void wb_session_set_serial_baud(wb_session *s, unsigned baud) { s->serial_baud = baud; }
+
 wb_status wb_session_attach(wb_session *s, const char *host_port, wb_error *err)
 {
     if (s->rsp) return wb_fail(err, "already debugging a program (detach or kill it first)");
     s->last_pid = 0;
     char msg[256];
-    s->rsp = wb_rsp_connect(host_port, 3000, msg, sizeof msg);
+    /* a path is a serial line (a device's UART, a USB adapter) */
+    if (host_port[0] == '/')
+        s->rsp = wb_rsp_open_serial(host_port, s->serial_baud, msg, sizeof msg);
+    else
+        s->rsp = wb_rsp_connect(host_port, 3000, msg, sizeof msg);
     if (!s->rsp) return wb_fail(err, "%s", msg);
     wb_rsp_set_log(s->rsp, s->log);
     int rc = wb_rsp_handshake(s->rsp);

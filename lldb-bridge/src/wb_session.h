@@ -69,9 +69,12 @@ typedef struct wb_launch {
  * and leaves it stopped before its first instruction. Breakpoints already
  * set are inserted. */
 wb_status wb_session_launch(wb_session *s, const wb_launch *l, wb_error *err);
-/* Connects to a stub at HOST:PORT (a device, or wdb-run -g/--gdb-listen)
- * and stops the program (it may be running: it is interrupted). */
+/* Connects to a stub at HOST:PORT (a device, or wdb-run -g/--gdb-listen),
+ * or on a serial line when the target is a path (/dev/ttyUSB0), and stops
+ * the program (it may be running: it is interrupted). */
 wb_status wb_session_attach(wb_session *s, const char *host_port, wb_error *err);
+/* The speed of serial lines opened by wb_session_attach (0: leave it). */
+void wb_session_set_serial_baud(wb_session *s, unsigned baud);
 /* Post-mortem: opens a core file (WebAssembly tool-conventions
  * Coredump.md) of this module. The session is then stopped at the trap,
  * read-only: frames, variables and memory come from the core; run control

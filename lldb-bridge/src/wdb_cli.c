@@ -51,6 +51,7 @@ typedef struct cli {
     FILE *out, *err; /* stdout and stderr, or one memory stream (DAP console) */
     bool borrowed;   /* s belongs to someone else (wdb_cli_run_command) */
     char *runtime;
+    unsigned baud; /* serial lines for `target remote /dev/ttyX`; 0: as set */
     char **args; /* the program's arguments */
     size_t nargs;
     char **rt_args; /* extra wdb-run options (--dir=, --env=) */
@@ -1380,6 +1381,14 @@ static void type_command(cli *c, const char *args, bool expand)
 static void cmd_ptype(cli *c, const char *a, char f) { (void)f; type_command(c, a, true); }
 static void cmd_whatis(cli *c, const char *a, char f) { (void)f; type_command(c, a, false); }
 
+/* A baud rate for `set serial baud N` and -b N: 0 when it is not one. */
+static unsigned parse_baud(const char *text)
+{
+    char *end;
+    unsigned long v = strtoul(text, &end, 10);
+    return *text && !*skip_ws(end) && v > 0 && v <= 4000000 ? (unsigned)v : 0;
+}
+
 static void cmd_set(cli *c, const char *args, char fmt)
 {
     (void)fmt;
@@ -1417,6 +1426,26 @@ static void cmd_set(cli *c, const char *args, char fmt)
         (len == 5 && strncmp(args, "width", 5) == 0) ||
         (len == 6 && strncmp(args, "height", 6) == 0))
         return; /* no pager and no questions: accepted for gdb scripts */
+    if ((len == 6 && strncmp(args, "serial", 6) == 0) ||
+        (len == 10 && strncmp(args, "remotebaud", 10) == 0)) {
+        const char *v = rest;
+        if (len == 6) {
+            size_t wl = strcspn(rest, " \t");
+            if (wl != 4 || strncmp(rest, "baud", 4) != 0) {
+                error_line(c, "Undefined set serial command: \"%.*s\".  Try \"help set serial\".",
+                           (int)wl, rest);
+                return;
+            }
+            v = skip_ws(rest + wl);
+        }
+        unsigned b = parse_baud(v);
+        if (!b) {
+            error_line(c, "Invalid baud rate \"%s\".", v);
+            return;
+        }
+        c->baud = b;
+        return;
+    }
     if (len == 7 && strncmp(args, "runtime", 7) == 0) {
         free(c->runtime);
         c->runtime = *rest ? strdup(rest) : NULL;
@@ -1443,6 +1472,9 @@ static void cmd_show(cli *c, const char *args, char fmt)
         out(c, "\".\n");
     } else if (strcmp(args, "version") == 0) {
         out(c, "wdb %s: a debugger for WebAssembly\n", WDB_VERSION);
+    } else if (strcmp(args, "serial baud") == 0 || strcmp(args, "remotebaud") == 0) {
+        if (c->baud) out(c, "Baud rate for remote serial I/O is %u.\n", c->baud);
+        else out(c, "Baud rate for remote serial I/O is as the line is set.\n");
     } else if (strcmp(args, "listsize") == 0) {
         out(c, "Number of source lines gdb will list by default is %u.\n", c->listsize);
     } else {
@@ -1826,6 +1858,7 @@ static void cmd_target(cli *c, const char *args, char fmt)
     }
     if (!need_session(c)) return;
     wb_error e;
+    wb_session_set_serial_baud(c->s, c->baud);
     if (wb_session_attach(c->s, where, &e) != WB_OK) {
         error_line(c, "%s: %s", where, e.msg);
         return;
@@ -1994,7 +2027,7 @@ static const command commands[] = {
      "instruction", false},
     {"step", "s", cmd_step, "step [N] -- the next source line, into calls", false},
     {"stepi", "si", cmd_stepi, "stepi [N] -- one instruction, into calls", false},
-    {"target", NULL, cmd_target, "target remote HOST:PORT -- attach to a stub (a device, or "
+    {"target", NULL, cmd_target, "target remote HOST:PORT|/dev/ttyX -- attach to a stub (a device, or "
      "wdb-run -g / --gdb-listen)", false},
     {"tbreak", "tb", cmd_tbreak, "tbreak LOCATION -- a breakpoint deleted when hit", false},
     {"undisplay", NULL, cmd_undisplay, "undisplay [N...] -- stop displaying expressions",
@@ -2207,6 +2240,7 @@ static void usage(FILE *out)
             "                                passed to wdb-run (the program's sandbox)\n"
             "  --runtime-arg=OPT             any other wdb-run option (--max-call-depth=300)\n"
             "  --rsp-log=FILE                log every packet to FILE\n"
+            "  -b BAUD, --baud=BAUD          serial line speed for target remote /dev/ttyX\n"
             "  --annotate=github             on a trap, also print a GitHub ::error line\n"
             "  -c CORE, --core=CORE          debug a core file (wdb-run --core-on-trap)\n"
             "  --dap                         serve the Debug Adapter Protocol on stdio\n"
@@ -2308,6 +2342,19 @@ int wdb_cli_main(int argc, char **argv)
                 return 2;
             }
             c.annotate_github = true;
+        } else if (strcmp(a, "-b") == 0 || strcmp(a, "-baud") == 0 || strncmp(a, "-baud=", 6) == 0) {
+            const char *v = strncmp(a, "-baud=", 6) == 0 ? a + 6 : NULL;
+            if (!v && ++i >= argc) {
+                fprintf(stderr, "wdb: option '%s' requires an argument\n", argv[i - 1]);
+                free(todo);
+                return 2;
+            }
+            if (!v) v = argv[i];
+            if (!(c.baud = parse_baud(v))) {
+                fprintf(stderr, "wdb: bad baud rate '%s'\n", v);
+                free(todo);
+                return 2;
+            }
         } else if (strncmp(a, "-runtime=", 9) == 0) {
             c.runtime = strdup(a + 9);
         } else if (strncmp(a, "-dir=", 5) == 0 || strncmp(a, "-env=", 5) == 0) {

@@ -23,6 +23,7 @@
  * wdb_debug.c calls us back at the trap stop.
  */
 #include "wdb/runtime.h"
+#include "wd_report.h"
 #include "wdb_core.h"
 #include "wdb_debug.h"
 
@@ -43,7 +44,6 @@
 #define EXIT_USAGE 2
 #define EXIT_TRAP 134          /* 128 + SIGABRT: see the top of the file */
 #define EXIT_KILLED 137        /* 128 + SIGKILL: a debugger ended the program */
-#define TRAP_FRAMES_SHOWN 20   /* a trap report fits one screen */
 
 /* Everything the command line says. Arrays are sized for the worst case
  * (every argument an option), so no option needs to grow them. */
@@ -293,6 +293,14 @@ static int opt_gdb_log(run_opts *o, const char *name, const char *value)
     return 0;
 }
 
+static int opt_gdb_single_thread(run_opts *o, const char *name, const char *value)
+{
+    (void)name;
+    (void)value;
+    o->dbg.single_thread = true;
+    return 0;
+}
+
 static int opt_core_on_trap(run_opts *o, const char *name, const char *value)
 {
     if (!*value) {
@@ -330,6 +338,9 @@ static const opt_def opt_table[] = {
     {"gdb-allow-remote", 0, ARG_NONE, opt_gdb_allow_remote, NULL,
      "allow a non-loopback debugger address (anyone\nwho connects controls the program)"},
     {"gdb-log", 0, ARG_REQUIRED, opt_gdb_log, "FILE", "log every debugger packet to FILE"},
+    {"gdb-single-thread", 0, ARG_NONE, opt_gdb_single_thread, NULL,
+     "serve the debugger from the program's thread, as a device does\n"
+     "(also WDB_RUN_SINGLE_THREAD=1)"},
     {"core-on-trap", 0, ARG_REQUIRED, opt_core_on_trap, "PATH",
      "write a core dump (Wasm coredump format) to\nPATH when the program traps; the environment\nvariable WDB_CORE_ON_TRAP=PATH does the same"},
     {"help", 'h', ARG_NONE, opt_help, NULL, "show this help"},
@@ -473,6 +484,9 @@ static int parse_args(int argc, char **argv, run_opts *o)
         cli_error("--gdb-listen needs an address: --gdb-listen=ADDR:PORT (or -g, --gdb-tty)");
         return -1;
     }
+    /* the whole test suite can run in the device's mode this way */
+    const char *st = getenv("WDB_RUN_SINGLE_THREAD");
+    if (st && *st && strcmp(st, "0") != 0) o->dbg.single_thread = true;
     o->module_path = argv[i];
     o->prog_argc = argc - i;
     o->prog_argv = argv + i;
@@ -520,70 +534,24 @@ fail:
     return NULL;
 }
 
+/* wd_write_fn for the reports (wd_report.h): they go to stderr. */
+static void write_stderr(void *user, const char *text, size_t len)
+{
+    (void)user;
+    fwrite(text, 1, len, stderr);
+}
+
 /* One line for a failure that is not a trap, in the module's terms. */
 static void report_error(const char *path, const wr_error *err)
 {
-    const char *msg = err->msg[0] ? err->msg : "failed";
-    if (err->section)
-        fprintf(stderr, "wdb-run: error: %s: %s section at offset 0x%zx: %s\n", path,
-                err->section, err->offset, msg);
-    else
-        fprintf(stderr, "wdb-run: error: %s: %s\n", path, msg);
-}
-
-/* An out-of-bounds access with global 0 (wasm-ld's __stack_pointer, an
- * i32) past the end of memory: the C stack, which lives in linear memory
- * below the data (wasm-ld's default layout), ran out and the stack pointer
- * wrapped below 0. Says so, since the trap alone reads like a bad pointer. */
-static void hint_stack(wr_instance *inst, wr_trap_kind kind)
-{
-    wr_global *sp = inst && kind == WR_TRAP_MEMORY_OOB ? wr_instance_global(inst, 0) : NULL;
-    wr_memory *mem = inst ? wr_instance_memory(inst, 0) : NULL;
-    if (!sp || !mem) return;
-    wr_val v;
-    wr_global_get(sp, &v);
-    if (v.type != WR_I32 || v.of.u32 < wr_memory_size(mem)) return;
-    fprintf(stderr, "wdb-run: hint: the stack pointer (global 0) is 0x%" PRIx32 ", below 0: the C "
-            "stack in linear memory ran out (deep recursion?); link with "
-            "-Wl,-z,stack-size=BYTES for a larger one\n", v.of.u32);
+    wd_report_error("wdb-run", path, err, write_stderr, NULL);
 }
 
 /* The trap report: what and where, one screen at most. */
 static void report_trap(const char *path, wr_store *store, wr_module *mod, wr_instance *inst,
                         const wr_error *err)
 {
-    const wr_trap_info *ti = wr_store_last_trap(store);
-    wr_trap_kind kind = ti && ti->kind != WR_TRAP_NONE ? ti->kind : err->trap;
-    const char *msg = ti && ti->msg[0] ? ti->msg : err->msg[0] ? err->msg : wr_trap_message(kind);
-    fprintf(stderr, "wdb-run: trap: %s (%s)\n", msg, wr_trap_name(kind));
-    hint_stack(inst, kind);
-    if (!ti || ti->nframes == 0)
-        return;
-    uint32_t shown = ti->nframes < TRAP_FRAMES_SHOWN ? ti->nframes : TRAP_FRAMES_SHOWN;
-    for (uint32_t i = 0; i < shown; i++) {
-        const wr_frame_info *fr = &ti->frames[i];
-        wr_module *m = fr->inst ? wr_instance_module(fr->inst) : mod;
-        const char *name = m ? wr_module_func_name(m, fr->func_index) : NULL;
-        char fallback[32];
-        uint32_t start, end;
-        if (!name) {
-            snprintf(fallback, sizeof fallback, "func[%" PRIu32 "]", fr->func_index);
-            name = fallback;
-        }
-        if (m && wr_module_func_range(m, fr->func_index, &start, &end) == WR_OK &&
-            fr->code_offset >= start)
-            fprintf(stderr, "  #%-2" PRIu32 " 0x%" PRIx32 " in %s (func[%" PRIu32 "]+0x%" PRIx32 ")\n",
-                    i, fr->code_offset, name, fr->func_index, fr->code_offset - start);
-        else
-            fprintf(stderr, "  #%-2" PRIu32 " 0x%" PRIx32 " in %s (func[%" PRIu32 "])\n", i,
-                    fr->code_offset, name, fr->func_index);
-    }
-    if (ti->nframes_total > shown)
-        fprintf(stderr, "  ... %" PRIu32 " more frames\n", ti->nframes_total - shown);
-    fprintf(stderr, "wdb-run: hint: `wdb symbolize %s", path);
-    for (uint32_t i = 0; i < shown && i < 8; i++)
-        fprintf(stderr, " 0x%" PRIx32, ti->frames[i].code_offset);
-    fprintf(stderr, "` gives file:line for these code offsets\n");
+    wd_report_trap("wdb-run", path, store, mod, inst, err, write_stderr, NULL);
 }
 
 /* Parses text as a value of type t for --invoke. */

@@ -1,9 +1,8 @@
 /*
- * wdb-run's debugger support: the one place where the runtime, the debug
- * engine and the GDB stub meet (docs/ARCHITECTURE.md). It listens for a
- * debugger (TCP or a serial line), runs the stub on its own thread and
- * translates between the stub's RSP view (addresses, frames) and the
- * engine's (code offsets).
+ * wdb-run's debugger support: listens for a debugger (TCP or a serial
+ * line) and runs the stub on its own thread, or, single-threaded, from the
+ * program's own stops and poll points as a device does. The stub's view of
+ * the program is runtime/device/wd_target.c.
  */
 #ifndef WDB_RUN_DEBUG_H
 #define WDB_RUN_DEBUG_H
@@ -25,6 +24,8 @@ typedef struct wdbg_opts {
     bool listen;           /* run at once, accept debuggers later (again after detach) */
     bool allow_remote;     /* allow a non-loopback TCP address */
     const char *log_path;  /* packet log, or NULL */
+    bool single_thread;    /* serve the debugger from the program's thread,
+                              as a device does (no server thread) */
     /* Called when the program traps while a debugger is attached, on the
      * program's thread inside the runtime's debug hook (frames live, the
      * wr_debug_* inspection calls valid), before the debugger hears of the

@@ -504,7 +504,7 @@ static wr_status read_blocktype(cc *c, uint32_t *np, const wr_valtype **params, 
     uint64_t v;
     TRY(rd_leb(c, &v, 33, true));
     if ((int64_t)v < 0) MALFORMED("malformed block type");
-    if (v >= c->mod->ntypes) INVALID("unknown type %llu", (unsigned long long)v);
+    if (v >= c->mod->ntypes) INVALID("unknown type %" PRIu32, (uint32_t)v); /* s33 >= 0: 32 bits */
     const wr_type *t = &c->mod->types[v];
     *np = t->nparams;
     *params = t->params;
@@ -536,7 +536,7 @@ static wr_status need_memory(cc *c)
 static wr_status check_data_seg(cc *c, uint32_t seg)
 {
     uint32_t n = c->mod->has_datacount ? c->mod->datacount : c->mod->ndatas;
-    if (seg >= n) INVALID("unknown data segment %u", seg);
+    if (seg >= n) INVALID("unknown data segment %" PRIu32, seg);
     if (!c->mod->has_datacount) MALFORMED("data count section required");
     return WR_OK;
 }
@@ -1039,7 +1039,7 @@ static wr_status translate_body(cc *c)
         case 0x10: { /* call */
             uint32_t fi;
             TRY(rd_u32(c, &fi));
-            if (fi >= c->mod->nfuncs) INVALID("unknown function %u", fi);
+            if (fi >= c->mod->nfuncs) INVALID("unknown function %" PRIu32, fi);
             const wr_type *t = &c->mod->types[c->mod->funcs[fi].type_index];
             TRY(check_top(c, t->nparams, t->params));
             materialize_all(c);
@@ -1076,8 +1076,8 @@ static wr_status translate_body(cc *c)
             uint32_t ti, tab;
             TRY(rd_u32(c, &ti));
             TRY(rd_u32(c, &tab));
-            if (tab >= c->mod->ntables) INVALID("unknown table %u", tab);
-            if (ti >= c->mod->ntypes) INVALID("unknown type %u", ti);
+            if (tab >= c->mod->ntables) INVALID("unknown table %" PRIu32, tab);
+            if (ti >= c->mod->ntypes) INVALID("unknown type %" PRIu32, ti);
             if (c->mod->tables[tab].elem != WR_FUNCREF) INVALID("type mismatch: table is not funcref");
             const wr_type *t = &c->mod->types[ti];
             cval e;
@@ -1157,7 +1157,7 @@ static wr_status translate_body(cc *c)
         case 0x20: { /* local.get */
             uint32_t li;
             TRY(rd_u32(c, &li));
-            if (li >= c->nlocals) INVALID("unknown local %u", li);
+            if (li >= c->nlocals) INVALID("unknown local %" PRIu32, li);
             cval v = {(uint8_t)c->ltypes[li], K_LOCAL, (int32_t)li, 0};
             TRY(push_v(c, v));
             if (c->debug) materialize(c, c->sp - 1);
@@ -1167,7 +1167,7 @@ static wr_status translate_body(cc *c)
         case 0x22: { /* local.tee */
             uint32_t li;
             TRY(rd_u32(c, &li));
-            if (li >= c->nlocals) INVALID("unknown local %u", li);
+            if (li >= c->nlocals) INVALID("unknown local %" PRIu32, li);
             cval v;
             TRY(pop_t(c, (uint8_t)c->ltypes[li], &v));
             uint32_t d = c->sp;
@@ -1201,7 +1201,7 @@ static wr_status translate_body(cc *c)
         case 0x23: { /* global.get */
             uint32_t gi;
             TRY(rd_u32(c, &gi));
-            if (gi >= c->mod->nglobals) INVALID("unknown global %u", gi);
+            if (gi >= c->mod->nglobals) INVALID("unknown global %" PRIu32, gi);
             uint32_t d = c->sp;
             if (LIVE) {
                 uint32_t at = emit(c, WR_OP_global_get, 2);
@@ -1217,7 +1217,7 @@ static wr_status translate_body(cc *c)
         case 0x24: { /* global.set */
             uint32_t gi;
             TRY(rd_u32(c, &gi));
-            if (gi >= c->mod->nglobals) INVALID("unknown global %u", gi);
+            if (gi >= c->mod->nglobals) INVALID("unknown global %" PRIu32, gi);
             if (!c->mod->globals[gi].type.mut) INVALID("global is immutable");
             cval v;
             TRY(pop_t(c, (uint8_t)c->mod->globals[gi].type.type, &v));
@@ -1235,7 +1235,7 @@ static wr_status translate_body(cc *c)
         case 0x26: { /* table.set */
             uint32_t ti;
             TRY(rd_u32(c, &ti));
-            if (ti >= c->mod->ntables) INVALID("unknown table %u", ti);
+            if (ti >= c->mod->ntables) INVALID("unknown table %" PRIu32, ti);
             uint8_t et = (uint8_t)c->mod->tables[ti].elem;
             uint32_t at = 0;
             if (opc == 0x25) {
@@ -1480,7 +1480,7 @@ static wr_status translate_body(cc *c)
         case 0xd2: { /* ref.func */
             uint32_t fi;
             TRY(rd_u32(c, &fi));
-            if (fi >= c->mod->nfuncs) INVALID("unknown function %u", fi);
+            if (fi >= c->mod->nfuncs) INVALID("unknown function %" PRIu32, fi);
             if (!c->mod->func_declared || !c->mod->func_declared[fi])
                 INVALID("undeclared function reference");
             uint32_t d = c->sp;
@@ -1548,8 +1548,8 @@ static wr_status translate_body(cc *c)
                 uint32_t seg, ti;
                 TRY(rd_u32(c, &seg));
                 TRY(rd_u32(c, &ti));
-                if (ti >= c->mod->ntables) INVALID("unknown table %u", ti);
-                if (seg >= c->mod->nelems) INVALID("unknown elem segment %u", seg);
+                if (ti >= c->mod->ntables) INVALID("unknown table %" PRIu32, ti);
+                if (seg >= c->mod->nelems) INVALID("unknown elem segment %" PRIu32, seg);
                 if (c->mod->elems[seg].type != c->mod->tables[ti].elem) INVALID("type mismatch: table.init");
                 uint8_t in[3] = {WR_I32, WR_I32, WR_I32};
                 uint32_t at = 0;
@@ -1563,7 +1563,7 @@ static wr_status translate_body(cc *c)
             case 13: { /* elem.drop */
                 uint32_t seg;
                 TRY(rd_u32(c, &seg));
-                if (seg >= c->mod->nelems) INVALID("unknown elem segment %u", seg);
+                if (seg >= c->mod->nelems) INVALID("unknown elem segment %" PRIu32, seg);
                 if (LIVE) {
                     uint32_t at = emit(c, WR_OP_elem_drop, 2);
                     if (!c->oom) c->ops[at + 1].s.a = (int32_t)seg;
@@ -1574,8 +1574,8 @@ static wr_status translate_body(cc *c)
                 uint32_t td, ts;
                 TRY(rd_u32(c, &td));
                 TRY(rd_u32(c, &ts));
-                if (td >= c->mod->ntables) INVALID("unknown table %u", td);
-                if (ts >= c->mod->ntables) INVALID("unknown table %u", ts);
+                if (td >= c->mod->ntables) INVALID("unknown table %" PRIu32, td);
+                if (ts >= c->mod->ntables) INVALID("unknown table %" PRIu32, ts);
                 if (c->mod->tables[td].elem != c->mod->tables[ts].elem) INVALID("type mismatch: table.copy");
                 uint8_t in[3] = {WR_I32, WR_I32, WR_I32};
                 uint32_t at = 0;
@@ -1591,7 +1591,7 @@ static wr_status translate_body(cc *c)
             case 17: { /* table.fill */
                 uint32_t ti;
                 TRY(rd_u32(c, &ti));
-                if (ti >= c->mod->ntables) INVALID("unknown table %u", ti);
+                if (ti >= c->mod->ntables) INVALID("unknown table %" PRIu32, ti);
                 uint8_t et = (uint8_t)c->mod->tables[ti].elem;
                 uint32_t at = 0;
                 if (sub == 15) {
@@ -1638,7 +1638,7 @@ static wr_status translate_body(cc *c)
                 }
                 break;
             }
-            default: MALFORMED("illegal opcode 0xfc %u", sub);
+            default: MALFORMED("illegal opcode 0xfc %" PRIu32, sub);
             }
             break;
         }

@@ -148,7 +148,8 @@ static void stop_at(wr_store *store, wr_interp *it, wr_debug_event *ev, bool lea
         step_off(store, it);
         return;
     }
-    if (r.action < WR_DEBUG_CONTINUE || r.action > WR_DEBUG_KILL) r.action = WR_DEBUG_CONTINUE;
+    /* unsigned: enums may be one unsigned byte (arm-none-eabi short enums) */
+    if ((unsigned)r.action > WR_DEBUG_KILL) r.action = WR_DEBUG_CONTINUE;
     it->step = r.action;
     it->step_depth = wr_interp_depth(it);
     it->range_start = r.range_start;
@@ -236,6 +237,16 @@ bool wr_debug_on_brk(wr_store *store, wr_interp *it)
 bool wr_debug_on_poll(wr_store *store, wr_interp *it, bool at_entry)
 {
     int p = __atomic_load_n(&store->interrupt, __ATOMIC_SEQ_CST);
+    if ((p & WR_POLL_SERVICE) && !(at_entry && it->entry_pending)) {
+        /* cleared before the call: a request made while it runs (bytes
+         * that arrived after it read the channel) is served at the next
+         * poll. It may ask for an interrupt, which this poll then takes.
+         * Not before an entry stop due here: the debugger's first packets
+         * (a `c`) are for the stopped program, and the stop serves them. */
+        __atomic_and_fetch(&store->interrupt, ~WR_POLL_SERVICE, __ATOMIC_SEQ_CST);
+        if (store->service) store->service(store, store->service_user);
+        p = __atomic_load_n(&store->interrupt, __ATOMIC_SEQ_CST);
+    }
     if (p & WR_POLL_FUEL) {
         if (store->fuel == 0) {
             it->out_of_fuel = true;

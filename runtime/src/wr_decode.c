@@ -134,7 +134,7 @@ static wr_status rd_count(rd *r, uint32_t *out, uint32_t min_item_bytes)
 {
     TRY(rd_u32(r, out));
     if (min_item_bytes && *out > (size_t)(r->end - r->p) / min_item_bytes)
-        MALFORMED("length out of bounds: %u items in %zu bytes", *out, (size_t)(r->end - r->p));
+        MALFORMED("length out of bounds: %" PRIu32 " items in %zu bytes", *out, (size_t)(r->end - r->p));
     return WR_OK;
 }
 
@@ -180,7 +180,7 @@ static wr_status rd_name_len(rd *r, char **out, uint32_t *len)
 {
     uint32_t n;
     TRY(rd_u32(r, &n));
-    if (n > (size_t)(r->end - r->p)) MALFORMED("unexpected end of section (name of %u bytes)", n);
+    if (n > (size_t)(r->end - r->p)) MALFORMED("unexpected end of section (name of %" PRIu32 " bytes)", n);
     if (!utf8_ok(r->p, n)) MALFORMED("malformed UTF-8 encoding");
     char *s = malloc((size_t)n + 1);
     if (!s) NOMEM();
@@ -237,7 +237,7 @@ static wr_status rd_limits(rd *r, wr_limits *l, uint64_t bound, const char *what
     l->max = 0;
     if (l->has_max) TRY(rd_u32(r, &l->max));
     if (l->min > bound || (l->has_max && l->max > bound))
-        INVALID("%s size must be at most %llu", what, (unsigned long long)bound);
+        INVALID("%s size must be at most %" PRIu32, what, (uint32_t)bound); /* <= 2^32-1 */
     if (l->has_max && l->min > l->max) INVALID("size minimum must not be greater than maximum");
     return WR_OK;
 }
@@ -326,7 +326,7 @@ static wr_status rd_constexpr(rd *r, wr_valtype want, wr_constexpr *ce)
         case 0xd2: { /* ref.func x */
             uint32_t fi;
             TRY(rd_u32(r, &fi));
-            if (fi >= mod->nfuncs) INVALID("unknown function %u", fi);
+            if (fi >= mod->nfuncs) INVALID("unknown function %" PRIu32, fi);
             declare_func(mod, fi);
             ce->kind = WR_CONST_REF_FUNC;
             ce->type = WR_FUNCREF;
@@ -336,7 +336,7 @@ static wr_status rd_constexpr(rd *r, wr_valtype want, wr_constexpr *ce)
         case 0x23: { /* global.get x */
             uint32_t gi;
             TRY(rd_u32(r, &gi));
-            if (gi >= mod->nglobal_imports) INVALID("unknown global %u", gi);
+            if (gi >= mod->nglobal_imports) INVALID("unknown global %" PRIu32, gi);
             if (mod->globals[gi].type.mut) INVALID("constant expression required");
             ce->kind = WR_CONST_GLOBAL_GET;
             ce->type = mod->globals[gi].type.type;
@@ -452,7 +452,7 @@ static wr_status check_body_syntax(rd *r)
                 TRY(rd_u8(r, &b)); if (b) MALFORMED("zero byte expected"); break;
             case 11: TRY(rd_u8(r, &b)); if (b) MALFORMED("zero byte expected"); break;
             case 12: case 14: TRY(rd_u32(r, &n)); TRY(rd_u32(r, &n)); break;
-            default: MALFORMED("illegal opcode 0xfc %u", sub);
+            default: MALFORMED("illegal opcode 0xfc %" PRIu32, sub);
             }
             break;
         }
@@ -523,7 +523,7 @@ static wr_status sec_import(rd *r)
         case 0:
             im->kind = WR_EXTERN_FUNC;
             TRY(rd_u32(r, &im->type_index));
-            if (im->type_index >= mod->ntypes) INVALID("unknown type %u", im->type_index);
+            if (im->type_index >= mod->ntypes) INVALID("unknown type %" PRIu32, im->type_index);
             mod->nfunc_imports++;
             break;
         case 1:
@@ -582,7 +582,7 @@ static wr_status sec_func(rd *r, uint32_t *ndefined)
     for (uint32_t i = 0; i < n; i++) {
         wr_func_decl *d = &f[mod->nfunc_imports + i];
         TRY(rd_u32(r, &d->type_index));
-        if (d->type_index >= mod->ntypes) INVALID("unknown type %u", d->type_index);
+        if (d->type_index >= mod->ntypes) INVALID("unknown type %" PRIu32, d->type_index);
         mod->nfuncs = mod->nfunc_imports + i + 1;
     }
     *ndefined = n;
@@ -666,7 +666,7 @@ static wr_status sec_export(rd *r)
         case 3: e->kind = WR_EXTERN_GLOBAL; limit = mod->nglobals; break;
         default: MALFORMED("malformed export kind %u", kind);
         }
-        if (e->index >= limit) INVALID("unknown %s %u", kind == 0 ? "function" : kind == 1 ? "table" : kind == 2 ? "memory" : "global", e->index);
+        if (e->index >= limit) INVALID("unknown %s %" PRIu32, kind == 0 ? "function" : kind == 1 ? "table" : kind == 2 ? "memory" : "global", e->index);
         if (e->kind == WR_EXTERN_FUNC) declare_func(mod, e->index);
         for (uint32_t k = 0; k < i; k++)
             if (mod->exports[k].name_len == e->name_len &&
@@ -680,7 +680,7 @@ static wr_status sec_start(rd *r)
 {
     wr_module *mod = r->mod;
     TRY(rd_u32(r, &mod->start));
-    if (mod->start >= mod->nfuncs) INVALID("unknown function %u", mod->start);
+    if (mod->start >= mod->nfuncs) INVALID("unknown function %" PRIu32, mod->start);
     const wr_type *t = &mod->types[mod->funcs[mod->start].type_index];
     if (t->nparams || t->nresults) INVALID("start function must have type [] -> []");
     mod->has_start = true;
@@ -702,14 +702,14 @@ static wr_status sec_elem(rd *r)
         mod->nelems = i + 1;
         uint32_t flags;
         TRY(rd_u32(r, &flags));
-        if (flags > 7) MALFORMED("malformed elements segment kind %u", flags);
+        if (flags > 7) MALFORMED("malformed elements segment kind %" PRIu32, flags);
         bool passive_or_decl = flags & 1, explicit_or_decl = flags & 2, exprs = flags & 4;
         s->mode = !passive_or_decl ? WR_SEG_ACTIVE : explicit_or_decl ? WR_SEG_DECLARATIVE : WR_SEG_PASSIVE;
         s->type = WR_FUNCREF;
         s->table = 0;
         if (s->mode == WR_SEG_ACTIVE) {
             if (explicit_or_decl) TRY(rd_u32(r, &s->table));
-            if (s->table >= mod->ntables) INVALID("unknown table %u", s->table);
+            if (s->table >= mod->ntables) INVALID("unknown table %" PRIu32, s->table);
             TRY(rd_constexpr(r, WR_I32, &s->offset));
         }
         /* flags 0 and 4 imply funcref; the others say it */
@@ -736,7 +736,7 @@ static wr_status sec_elem(rd *r)
             } else {
                 uint32_t fi;
                 TRY(rd_u32(r, &fi));
-                if (fi >= mod->nfuncs) INVALID("unknown function %u", fi);
+                if (fi >= mod->nfuncs) INVALID("unknown function %" PRIu32, fi);
                 declare_func(mod, fi);
                 s->items[k].kind = WR_CONST_REF_FUNC;
                 s->items[k].type = WR_FUNCREF;
@@ -777,8 +777,9 @@ static wr_status sec_code(rd *r, uint32_t ndefined)
             if (total > UINT32_MAX) MALFORMED("too many locals");
         }
         if (total > WR_MAX_LOCALS)
-            return rfail(r, WR_ERR_LIMIT, "function %u has %llu locals; this runtime allows %u",
-                         mod->nfunc_imports + i, (unsigned long long)total, WR_MAX_LOCALS);
+            return rfail(r, WR_ERR_LIMIT,
+                         "function %" PRIu32 " has %" PRIu32 " locals; this runtime allows %u",
+                         mod->nfunc_imports + i, (uint32_t)total, WR_MAX_LOCALS); /* <= 2^32-1 */
         uint32_t nl = (uint32_t)(total - mod->types[d->type_index].nparams);
         d->local_types = malloc((nl ? nl : 1) * sizeof(wr_valtype));
         if (!d->local_types) NOMEM();
@@ -821,16 +822,16 @@ static wr_status sec_data(rd *r)
         mod->ndatas = i + 1;
         uint32_t flags;
         TRY(rd_u32(r, &flags));
-        if (flags > 2) MALFORMED("malformed data segment kind %u", flags);
+        if (flags > 2) MALFORMED("malformed data segment kind %" PRIu32, flags);
         s->mode = flags == 1 ? WR_SEG_PASSIVE : WR_SEG_ACTIVE;
         s->memory = 0;
         if (flags == 2) TRY(rd_u32(r, &s->memory));
         if (s->mode == WR_SEG_ACTIVE) {
-            if (s->memory >= mod->nmems) INVALID("unknown memory %u", s->memory);
+            if (s->memory >= mod->nmems) INVALID("unknown memory %" PRIu32, s->memory);
             TRY(rd_constexpr(r, WR_I32, &s->offset));
         }
         TRY(rd_u32(r, &s->len));
-        if (s->len > (size_t)(r->end - r->p)) MALFORMED("unexpected end of section (data of %u bytes)", s->len);
+        if (s->len > (size_t)(r->end - r->p)) MALFORMED("unexpected end of section (data of %" PRIu32 " bytes)", s->len);
         s->file_offset = (uint32_t)(r->p - mod->bytes);
         r->p += s->len;
     }
@@ -939,7 +940,7 @@ wr_status wr_decode_module(wr_module *mod, wr_error *err)
         }
         r->sec = section_names[id];
         TRY(rd_u32(r, &size));
-        if (size > (size_t)(file_end - r->p)) MALFORMED("unexpected end: section size %u past the end of the file", size);
+        if (size > (size_t)(file_end - r->p)) MALFORMED("unexpected end: section size %" PRIu32 " past the end of the file", size);
         if (id != 0) {
             int rank = section_rank(id);
             if (rank <= last_rank) {
@@ -1066,6 +1067,7 @@ void wr_module_release(wr_module *mod)
     }
     for (uint32_t i = 0; i < mod->ncustoms; i++) free(mod->customs[i].name);
     free(mod->customs);
-    free(mod->bytes);
+    free(mod->owned_bytes);
+    mod->owned_bytes = NULL;
     mod->bytes = NULL;
 }

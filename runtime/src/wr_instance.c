@@ -167,6 +167,17 @@ void wr_store_interrupt(wr_store *store)
     __atomic_or_fetch(&store->interrupt, WR_POLL_INTERRUPT, __ATOMIC_SEQ_CST);
 }
 
+void wr_store_set_service(wr_store *store, wr_service_fn fn, void *user)
+{
+    store->service = fn;
+    store->service_user = user;
+}
+
+void wr_store_request_service(wr_store *store)
+{
+    __atomic_or_fetch(&store->interrupt, WR_POLL_SERVICE, __ATOMIC_SEQ_CST);
+}
+
 void wr_store_set_fuel(wr_store *store, uint64_t fuel)
 {
     store->fuel = fuel;
@@ -190,10 +201,11 @@ const wr_trap_info *wr_store_last_trap(const wr_store *store) { return &store->l
 
 /* --------------------------------------------------------------- module */
 
-/* Copies the bytes into a new module, decodes it and, on success, hands it
- * to the store. On failure nothing is kept and *out is NULL. */
-wr_status wr_module_new(wr_store *store, const uint8_t *bytes, size_t len, wr_module **out,
-                        wr_error *err)
+/* Makes a module of the bytes (a copy of them when `copy`), decodes it and,
+ * on success, hands it to the store. On failure nothing is kept and *out is
+ * NULL. */
+static wr_status module_new(wr_store *store, const uint8_t *bytes, size_t len, bool copy,
+                            wr_module **out, wr_error *err)
 {
     wr_module *mod = NULL;
     wr_status st;
@@ -201,18 +213,25 @@ wr_status wr_module_new(wr_store *store, const uint8_t *bytes, size_t len, wr_mo
     if (err) memset(err, 0, sizeof *err);
     if (!store || !out || (!bytes && len))
         return wr_fail(err, WR_ERR_ARG, NULL, 0, "wr_module_new: bad argument");
+#if SIZE_MAX > UINT32_MAX
     if (len > UINT32_MAX)
         return wr_fail(err, WR_ERR_LIMIT, NULL, 0, "module larger than 4 GiB");
+#endif
     mod = calloc(1, sizeof *mod);
     if (!mod) return wr_fail(err, WR_ERR_NOMEM, NULL, 0, "out of memory");
     mod->store = store;
     mod->len = len;
-    mod->bytes = malloc(len ? len : 1);
-    if (!mod->bytes) {
-        st = wr_fail(err, WR_ERR_NOMEM, NULL, 0, "out of memory");
-        goto fail;
+    if (copy || !bytes) {
+        mod->owned_bytes = malloc(len ? len : 1);
+        if (!mod->owned_bytes) {
+            st = wr_fail(err, WR_ERR_NOMEM, NULL, 0, "out of memory");
+            goto fail;
+        }
+        if (len) memcpy(mod->owned_bytes, bytes, len);
+        mod->bytes = mod->owned_bytes;
+    } else {
+        mod->bytes = bytes;
     }
-    if (len) memcpy(mod->bytes, bytes, len);
     st = wr_decode_module(mod, err);
     if (st != WR_OK) goto fail;
     mod->next_in_store = store->modules;
@@ -223,6 +242,18 @@ fail:
     wr_module_release(mod);
     free(mod);
     return st;
+}
+
+wr_status wr_module_new(wr_store *store, const uint8_t *bytes, size_t len, wr_module **out,
+                        wr_error *err)
+{
+    return module_new(store, bytes, len, true, out, err);
+}
+
+wr_status wr_module_new_static(wr_store *store, const uint8_t *bytes, size_t len,
+                               wr_module **out, wr_error *err)
+{
+    return module_new(store, bytes, len, false, out, err);
 }
 
 const uint8_t *wr_module_bytes(const wr_module *mod, size_t *len)
@@ -651,7 +682,7 @@ static wr_status define_objects(wr_store *store, wr_instance *inst, wr_error *er
     for (uint32_t i = mod->ntable_imports; i < mod->ntables; i++) {
         const wr_table_type *tt = &mod->tables[i];
         if (tt->limits.min > WR_MAX_TABLE_ELEMS)
-            return wr_fail(err, WR_ERR_LIMIT, NULL, 0, "table %u: %u elements is too many", i,
+            return wr_fail(err, WR_ERR_LIMIT, NULL, 0, "table %" PRIu32 ": %" PRIu32 " elements is too many", i,
                            tt->limits.min);
         inst->tables[i] =
             table_make(tt->elem, tt->limits.min, tt->limits.max, tt->limits.has_max);
@@ -662,7 +693,7 @@ static wr_status define_objects(wr_store *store, wr_instance *inst, wr_error *er
         if (lim->min > WR_MAX_PAGES ||
             (uint64_t)lim->min * WR_PAGE_SIZE > memory_limit(store))
             return wr_fail(err, WR_ERR_LIMIT, NULL, 0,
-                           "memory %u: %u pages exceed the memory limit", i, lim->min);
+                           "memory %" PRIu32 ": %" PRIu32 " pages exceed the memory limit", i, lim->min);
         inst->mems[i] = memory_make(store, lim->min, lim->max, lim->has_max);
         if (!inst->mems[i]) return wr_fail(err, WR_ERR_NOMEM, NULL, 0, "out of memory");
     }
@@ -837,7 +868,7 @@ wr_status wr_func_call(wr_func *f, const wr_val *args, size_t nargs, wr_val *res
     const wr_type *t = f->type;
     if (nargs != t->nparams || nresults != t->nresults)
         return wr_fail(err, WR_ERR_ARG, NULL, 0,
-                       "wr_func_call: expected %u arguments and %u results, got %zu and %zu",
+                       "wr_func_call: expected %" PRIu32 " arguments and %" PRIu32 " results, got %zu and %zu",
                        t->nparams, t->nresults, nargs, nresults);
     if ((nargs && !args) || (nresults && !results))
         return wr_fail(err, WR_ERR_ARG, NULL, 0, "wr_func_call: missing value array");
@@ -848,7 +879,7 @@ wr_status wr_func_call(wr_func *f, const wr_val *args, size_t nargs, wr_val *res
     }
     for (uint32_t i = 0; i < t->nparams; i++) {
         if (args[i].type != t->params[i] || !val_to_slot(&args[i], &slots[i])) {
-            st = wr_fail(err, WR_ERR_ARG, NULL, 0, "wr_func_call: argument %u has the wrong type",
+            st = wr_fail(err, WR_ERR_ARG, NULL, 0, "wr_func_call: argument %" PRIu32 " has the wrong type",
                          i);
             goto out;
         }

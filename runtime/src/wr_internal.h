@@ -11,6 +11,7 @@
 
 #include "wdb/runtime.h"
 
+#include <inttypes.h> /* PRIu32: uint32_t is unsigned long on arm-none-eabi */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -120,7 +121,9 @@ typedef struct wr_custom_section {
 
 struct wr_module {
     wr_store *store;
-    uint8_t *bytes; /* owned copy of the file */
+    const uint8_t *bytes; /* the file; nothing in the runtime writes to it */
+    uint8_t *owned_bytes; /* bytes when wr_module_new copied them, else NULL
+                           * (wr_module_new_static: the embedder's) */
     size_t len;
 
     uint32_t ntypes;
@@ -265,6 +268,8 @@ struct wr_store {
     struct wr_interp *interp; /* lazily created execution state */
     volatile int interrupt;   /* set by wr_store_interrupt */
     uint64_t fuel;            /* units left while WR_POLL_FUEL is set */
+    wr_service_fn service;    /* wr_store_set_service */
+    void *service_user;
 };
 
 /* Memory growth shared by memory.grow and the API: returns the old page count

@@ -22,6 +22,7 @@ enum {
     WR_POLL_INTERRUPT = 1, /* wr_store_interrupt() */
     WR_POLL_STEP = 2,      /* a debugger step is in progress */
     WR_POLL_FUEL = 4,      /* wr_store_set_fuel: every poll uses a unit */
+    WR_POLL_SERVICE = 8,   /* wr_store_request_service: call the store's service */
 };
 
 #define WR_MAX_WATCH 32

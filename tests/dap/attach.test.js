@@ -220,3 +220,47 @@ test('disconnect without terminating while the program runs, then attach again a
     killIfRunning(rt);
   }
 });
+
+// A device's debug UART: a pty pair made by socat stands for the
+// USB-serial adapter, `wdb-run --gdb-listen --gdb-tty` for the device, and
+// the attach configuration names the line ("serialPort", "baudRate").
+test('attach over a serial line (serialPort, baudRate), pause, set g_stop, continue to exit 42', async () => {
+  const os = require('node:os');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdb-dap-serial-'));
+  const devLink = path.join(dir, 'dev');
+  const hostLink = path.join(dir, 'host');
+  const socat = spawn('socat', [`pty,raw,echo=0,link=${devLink}`, `pty,raw,echo=0,link=${hostLink}`],
+                      { stdio: 'ignore' });
+  let dc;
+  let rt;
+  try {
+    for (let i = 0; i < 100 && !(fs.existsSync(devLink) && fs.existsSync(hostLink)); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.ok(fs.existsSync(hostLink), 'socat made no pty pair');
+    const child = spawn(L.WDB_RUN, ['--gdb-listen', `--gdb-tty=${fs.realpathSync(devLink)}`,
+                                    '--gdb-baud=115200', SPIN], { stdio: ['ignore', 'pipe', 'pipe'] });
+    rt = { child, stdout: '', stderr: '', status: undefined, signal: undefined };
+    rt.exited = new Promise((resolve) => child.on('exit', (code, signal) => {
+      rt.status = code;
+      rt.signal = signal;
+      resolve(code);
+    }));
+    child.stdout.on('data', (b) => { rt.stdout += b.toString(); });
+    child.stderr.on('data', (b) => { rt.stderr += b.toString(); });
+    await new Promise((r) => setTimeout(r, 300));
+    dc = await L.startClient();
+    await attachAndRun(dc, { program: SPIN, serialPort: fs.realpathSync(hostLink), baudRate: 115200 });
+    const { fr } = await pauseInLoop(dc);
+    const ev = await dc.evaluateRequest({ expression: 'g_stop = 1', frameId: fr[0].id, context: 'repl' });
+    assert.equal(ev.body.result, '1');
+    const exited = dc.waitForEvent('exited');
+    await dc.continueRequest({ threadId: 1 });
+    assert.equal((await exited).body.exitCode, 42);
+    assert.equal(await exitStatus(rt), 42);
+  } finally {
+    await stopClient(dc);
+    if (rt) killIfRunning(rt);
+    socat.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -11,6 +11,7 @@ import * as path from 'path';
 import { isRecord } from './dap';
 
 export interface FsLike {
+    exists(p: string): boolean;
     isFile(p: string): boolean;
     isDirectory(p: string): boolean;
     readdir(p: string): string[];
@@ -18,6 +19,7 @@ export interface FsLike {
 }
 
 export const nodeFs: FsLike = {
+    exists: (p) => fs.existsSync(p),
     isFile: (p) => {
         try {
             return fs.statSync(p).isFile();
@@ -328,6 +330,28 @@ export function completeConfig(input: RawConfig, ctx: ResolveContext): Resolutio
         c.args = c.args ?? [];
         c.env = c.env ?? {};
         c.stopOnEntry = c.stopOnEntry ?? false;
+    } else if (c.serialPort !== undefined) {
+        /* a device on a serial line (a USB-serial adapter, a board's debug
+         * UART): wdb opens it raw at baudRate */
+        if (typeof c.serialPort !== 'string' || c.serialPort === '') {
+            return { ok: false, message: 'wdb: "serialPort" must be the path of a serial device (/dev/ttyUSB0)' };
+        }
+        if (c.port !== undefined) {
+            return { ok: false, message: 'wdb: give either "serialPort" or "host"/"port", not both' };
+        }
+        if (c.baudRate !== undefined) {
+            const baud = typeof c.baudRate === 'string' ? Number(c.baudRate) : c.baudRate;
+            if (typeof baud !== 'number' || !Number.isInteger(baud) || baud < 1 || baud > 4000000) {
+                return { ok: false, message: `wdb: "baudRate" must be a whole number of bits per second, not ${JSON.stringify(c.baudRate)}` };
+            }
+            c.baudRate = baud;
+        }
+        if (checkFiles && !remoteBridge && !fsx.exists(c.serialPort)) {
+            return { ok: false, message: `wdb: the serial port ${c.serialPort} does not exist` };
+        }
+        if (typeof c.program === 'string' && checkFiles && !fsx.isFile(c.program)) {
+            return { ok: false, message: `wdb: the program ${c.program} does not exist (attach needs the module the device runs, with its DWARF)` };
+        }
     } else {
         if (c.port === undefined && !remoteBridge) {
             return {

@@ -8,7 +8,8 @@
  * listener (the stub) and blocks until the debugger resumes it. While the
  * program is stopped, the debugger thread may inspect and change it through
  * this API; every call takes the engine's lock. Calls that need a stopped
- * program return -EBUSY while it runs.
+ * program return -EBUSY while it runs. Without threads (a device) the
+ * debugger is served on the program's thread instead: wde_set_server.
  *
  * Addresses here are code offsets (DWARF convention) and linear memory
  * offsets; RSP addresses are converted by wde_addr_* (the one place).
@@ -58,6 +59,16 @@ void wde_free(wde_engine *e);
 /* Called from the program's thread whenever the program stops or exits,
  * after the engine's state changed (so a stub can send a stop reply). */
 void wde_set_listener(wde_engine *e, void (*fn)(void *user), void *user);
+
+/* Single-threaded mode (a device; wdb-run --gdb-single-thread): there is
+ * no debugger thread. At every stop the hook, on the program's thread,
+ * tells the listener and then calls serve(user) until the debugger resumes,
+ * detaches or kills the program; serve reads the debugger's channel
+ * (waiting for bytes) and runs what came, calling this API. A negative
+ * return means the channel is gone for good: the engine detaches. While
+ * the program runs, the embedder serves the channel from the runtime's
+ * poll points (wr_store_set_service). NULL returns to the threaded mode. */
+void wde_set_server(wde_engine *e, int (*serve)(void *user), void *user);
 
 /* Whether a debugger is attached. While none is, stops other than a
  * requested interrupt (wde_interrupt) do not block, the entry stop included:

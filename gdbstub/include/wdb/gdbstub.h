@@ -5,10 +5,16 @@
  * addresses, frames, locals by index). runtime/cli/ wires it to the debug
  * engine.
  *
- * One session at a time per gs_serve() call: the caller hands over a
- * connected file descriptor (a TCP socket or a serial line); gs_serve reads
- * packets, runs commands and returns when the debugger detaches, kills the
- * program, disconnects or the program exits.
+ * A session (gs_session) is fed the bytes that arrive from the debugger and
+ * writes its replies through a gs_io; it knows no descriptor, thread or
+ * clock. Two ways to drive one:
+ *   - gs_serve() (POSIX, gs_transport.c): a thread of its own polls a
+ *     connected descriptor (a TCP socket or a serial line) and the target's
+ *     wake_fd until the session ends;
+ *   - single-threaded (a device, or wdb-run --gdb-single-thread): the
+ *     program's thread feeds the session from its stops and, while it
+ *     runs, from the interpreter's poll points, and calls
+ *     gs_session_notify() when the program stops or exits.
  *
  * Prefix: gs_.
  */
@@ -26,7 +32,9 @@ extern "C" {
 /* Largest packet payload the stub accepts and sends (advertised as
  * PacketSize). A memory read reply is 2 hex digits per byte, so one `m`
  * returns at most (GS_MAX_PACKET - 1) / 2 bytes; LLDB splits its reads to fit. */
+#ifndef GS_MAX_PACKET
 #define GS_MAX_PACKET 16384
+#endif
 
 typedef enum gs_state { GS_RUNNING = 0, GS_STOPPED, GS_EXITED } gs_state;
 
@@ -63,8 +71,9 @@ typedef struct gs_target {
     void *user;
     const char *module_path;  /* named in qXfer:libraries:read */
     const char *process_name; /* thread name in stop replies */
-    /* A descriptor that becomes readable when the program's state may have
-     * changed (it stopped or exited). The stub drains it. */
+    /* For gs_serve: a descriptor that becomes readable when the program's
+     * state may have changed (it stopped or exited). gs_serve drains it.
+     * Single-threaded drivers call gs_session_notify instead (-1 here). */
     int wake_fd;
 
     void (*get_stop)(void *user, gs_stop *out);
@@ -104,8 +113,45 @@ typedef enum gs_end {
     GS_END_EXITED,     /* the program exited and the debugger was told */
 } gs_end;
 
-/* Serves one debugger on fd (not closed here). Optional log: every packet
- * in and out is written to it (NULL for none). */
+/* Where a session's bytes go. */
+typedef struct gs_io {
+    void *user;
+    /* Writes all of buf: 0, or a negative errno value (the connection
+     * failed: the session ends as GS_END_DISCONNECT). */
+    int (*write)(void *user, const void *buf, size_t len);
+    /* Optional: one line per packet in ("-> ...") and out ("<- ..."). */
+    void (*log)(void *user, const char *line);
+} gs_io;
+
+typedef struct gs_session gs_session;
+
+/* A session serving one debugger. t and everything it points to must
+ * outlive it; io is copied. NULL when out of memory. Its size is about
+ * 4 * GS_MAX_PACKET bytes (receive, reply and framing buffers). */
+gs_session *gs_session_new(const gs_target *t, const gs_io *io);
+void gs_session_free(gs_session *s);
+/* Bytes from the debugger: every packet they complete is answered. */
+void gs_session_feed(gs_session *s, const uint8_t *buf, size_t len);
+/* The program's state may have changed (it stopped or exited): sends the
+ * stop reply the debugger waits for, if it waits for one. */
+void gs_session_notify(gs_session *s);
+/* The connection is gone: detaches the target (its breakpoints are removed
+ * and it runs on); the session ends as GS_END_DISCONNECT. */
+void gs_session_hangup(gs_session *s);
+/* Whether the session is over (then how it ended, if how is not NULL). A
+ * session that ended is only freed; a new debugger gets a new one. */
+bool gs_session_ended(const gs_session *s, gs_end *how);
+/* Whether the debugger resumed the program and waits for a stop reply. */
+bool gs_session_waiting(const gs_session *s);
+/* Whether a stop reply was sent (gs_session_notify) and no byte has come
+ * in since: a debugger always answers a stop with queries at once, so
+ * silence for long after one on a serial line (which has no hang-up)
+ * means it has gone. */
+bool gs_session_stop_unanswered(const gs_session *s);
+
+/* POSIX: serves one debugger on fd (not closed here) from the calling
+ * thread until the session ends. Optional log: a FILE * that every packet
+ * in and out is written to (NULL for none). */
 gs_end gs_serve(const gs_target *t, int fd, void *log_file);
 
 /* ----------------------------------------------------------- transports */
@@ -117,9 +163,7 @@ gs_end gs_serve(const gs_target *t, int fd, void *log_file);
 int gs_listen_tcp(const char *spec, bool allow_remote, int *port_out, char *errbuf, size_t errlen);
 /* Accepts one connection (blocking); -1 on error. Sets TCP_NODELAY. */
 int gs_accept(int listen_fd);
-/* Opens a serial device in raw 8N1 mode at `baud` (0 = leave the speed as
- * it is). -1 with errbuf set on error. */
-int gs_open_tty(const char *path, unsigned baud, char *errbuf, size_t errlen);
+/* Serial lines: rsp_open_serial (wdb/rsp_serial.h). */
 
 #ifdef __cplusplus
 }

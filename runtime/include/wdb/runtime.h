@@ -158,6 +158,17 @@ void wr_store_interrupt(wr_store *store);
  * it resumes. */
 void wr_store_cancel_interrupt(wr_store *store);
 
+/* Service: how an embedder without threads runs its own work (serving a
+ * debugger's channel) on the program's thread while the program runs.
+ * wr_store_request_service() is safe from an interrupt or signal handler:
+ * it makes the next poll point (a function entry or loop head) call
+ * fn(store, user) once, on the program's thread. fn may call
+ * wr_store_interrupt() (the same poll then stops the program) but must not
+ * call into Wasm. It costs nothing while no service is requested. */
+typedef void (*wr_service_fn)(wr_store *store, void *user);
+void wr_store_set_service(wr_store *store, wr_service_fn fn, void *user);
+void wr_store_request_service(wr_store *store);
+
 /* Fuel: a deterministic bound on what the store's code runs. Every function
  * entry and every loop iteration (the places the store polls) uses one unit;
  * with none left the running call traps with WR_TRAP_HOST "out of fuel".
@@ -175,7 +186,15 @@ uint64_t wr_store_fuel(const wr_store *store);
 wr_status wr_module_new(wr_store *store, const uint8_t *bytes, size_t len, wr_module **out,
                         wr_error *err);
 
-/* The module's file bytes as loaded (owned by the module). */
+/* The same without the copy, for bytes in read-only memory (a module linked
+ * into a device's flash): the module keeps a pointer to them. The caller
+ * must keep the bytes alive and unchanged for the module's lifetime (until
+ * wr_store_free); the runtime never writes to them and never frees them. */
+wr_status wr_module_new_static(wr_store *store, const uint8_t *bytes, size_t len,
+                               wr_module **out, wr_error *err);
+
+/* The module's file bytes as loaded (owned by the module, or the caller's
+ * after wr_module_new_static). */
 const uint8_t *wr_module_bytes(const wr_module *mod, size_t *len);
 
 typedef struct wr_import_desc {

@@ -166,6 +166,25 @@ test('attach: port required and checked, host defaults to loopback', () => {
     assert.equal(r.config.host, '127.0.0.1');
 });
 
+test('attach over a serial port: the device must exist, the baud rate is checked, no port needed', () => {
+    const ctx = { workspaceFolders: [root] };
+    const tty = path.join(root, 'ttyFAKE0');
+    fs.writeFileSync(tty, '');
+    const r = completeConfig({ request: 'attach', serialPort: tty, baudRate: '115200' }, ctx);
+    assert.ok(r.ok);
+    if (r.ok) {
+        assert.equal(r.config.baudRate, 115200);
+        assert.equal(r.config.port, undefined);
+    }
+    const missing = completeConfig({ request: 'attach', serialPort: path.join(root, 'ttyNONE') }, ctx);
+    assert.equal(missing.ok, false);
+    if (!missing.ok) assert.match(missing.message, /serial port .* does not exist/);
+    assert.equal(completeConfig({ request: 'attach', serialPort: tty, baudRate: 9.5 }, ctx).ok, false);
+    assert.equal(completeConfig({ request: 'attach', serialPort: tty, baudRate: 0 }, ctx).ok, false);
+    assert.equal(completeConfig({ request: 'attach', serialPort: tty, port: 1234 }, ctx).ok, false);
+    assert.equal(completeConfig({ request: 'attach', serialPort: '' }, ctx).ok, false);
+});
+
 test('bridgeUrl: a ws:// URL with a token; remote paths are not checked here', () => {
     const ctx = { workspaceFolders: [root] };
     const noToken = completeConfig({ request: 'launch', program: '/remote/app.wasm', bridgeUrl: 'ws://10.0.0.2:4711' }, ctx);
