@@ -729,7 +729,7 @@ static wb_status parse_identity(wb_core *c, cursor *s, wb_error *err)
 {
     uint32_t version;
     if (read_u32(s, &version, err) != WB_OK) return WB_ERROR;
-    if (version != 1) return WB_OK; /* a later layout: not ours to read */
+    if (version != WCD_MODULE_VERSION) return WB_OK; /* a later layout: not ours to read */
     if (read_uleb(s, 64, &c->mod_size, err) != WB_OK ||
         read_le(s, 8, &c->mod_hash, err) != WB_OK || expect_end(s, err) != WB_OK)
         return WB_ERROR;
@@ -754,8 +754,9 @@ static const char *const section_names[] = {
 
 /* The sections parse_core reads, by their index here. */
 enum { S_CORE, S_MODULES, S_INSTANCES, S_IDENTITY, S_TRAP, S_MEMORY, S_GLOBAL, S_DATA, S_N };
-static const char *const known_custom[] = {"core", "coremodules", "coreinstances", "wdb.module",
-                                           "wdb.trap"};
+static const char *const known_custom[] = {WCD_SECTION_CORE, WCD_SECTION_MODULES,
+                                           WCD_SECTION_INSTANCES, WCD_SECTION_MODULE,
+                                           WCD_SECTION_TRAP};
 
 static wb_status parse_core(wb_core *c, wb_error *err)
 {
@@ -800,7 +801,7 @@ static wb_status parse_core(wb_core *c, wb_error *err)
             const uint8_t *nm;
             uint32_t len;
             if (read_name_span(&body, &nm, &len, err) != WB_OK) goto done;
-            if (len == 9 && memcmp(nm, "corestack", 9) == 0) {
+            if (len == strlen(WCD_SECTION_STACK) && memcmp(nm, WCD_SECTION_STACK, len) == 0) {
                 if (nstacks == cap) {
                     cap = cap ? cap * 2 : 4;
                     cursor *ns = realloc(stacks, cap * sizeof *ns);
@@ -810,7 +811,7 @@ static wb_status parse_core(wb_core *c, wb_error *err)
                     }
                     stacks = ns;
                 }
-                body.what = "corestack";
+                body.what = WCD_SECTION_STACK;
                 stacks[nstacks++] = body;
                 continue;
             }
@@ -1075,16 +1076,7 @@ bool wb_core_trap(const wb_core *c, const char **message, uint32_t *kind)
     return true;
 }
 
-uint64_t wb_core_fnv1a64(const void *data, size_t size)
-{
-    const uint8_t *p = data;
-    uint64_t h = 0xcbf29ce484222325u;
-    for (size_t i = 0; i < size; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3u;
-    }
-    return h;
-}
+uint64_t wb_core_fnv1a64(const void *data, size_t size) { return wcd_fnv1a64(data, size); }
 
 static const char *base_name(const char *path)
 {

@@ -48,6 +48,7 @@
 #define WB_CORE_H
 
 #include "wb_common.h"
+#include "wdb/coredump.h" /* the format's constants (its one home) */
 
 #include <stdbool.h>
 
@@ -57,15 +58,15 @@ typedef struct wb_core wb_core;
  * valtype bytes, as the format encodes them; WB_CORE_MISSING is the
  * format's "no value" (optimised out by the engine). */
 enum {
-    WB_CORE_I32 = 0x7f,
-    WB_CORE_I64 = 0x7e,
-    WB_CORE_F32 = 0x7d,
-    WB_CORE_F64 = 0x7c,
-    WB_CORE_MISSING = 0x01,
+    WB_CORE_I32 = WCD_VAL_I32,
+    WB_CORE_I64 = WCD_VAL_I64,
+    WB_CORE_F32 = WCD_VAL_F32,
+    WB_CORE_F64 = WCD_VAL_F64,
+    WB_CORE_MISSING = WCD_VAL_MISSING,
     /* globals only: reference types. bits is the function index of a
      * ref.func, WB_CORE_NULL_REF for ref.null. */
-    WB_CORE_FUNCREF = 0x70,
-    WB_CORE_EXTERNREF = 0x6f,
+    WB_CORE_FUNCREF = WCD_VAL_FUNCREF,
+    WB_CORE_EXTERNREF = WCD_VAL_EXTERNREF,
 };
 #define WB_CORE_NULL_REF UINT64_MAX
 
@@ -151,12 +152,14 @@ wb_status wb_core_global(const wb_core *c, uint32_t instance, uint32_t index, wb
 bool wb_core_module_identity(const wb_core *c, uint64_t *size, uint64_t *fnv1a);
 
 /* The `wdb.trap` message, or NULL without that section; wb_core_trap also
- * gives the trap kind (the runtime's trap code). */
+ * gives the trap kind (a wcd_trap_kind: the runtime's trap code). Kind
+ * WCD_TRAP_NONE is not a trap: a core saved by `gcore` while the program
+ * was stopped (at a breakpoint, a step, an interrupt); the message then
+ * says how it had stopped. */
 const char *wb_core_trap_message(const wb_core *c);
 bool wb_core_trap(const wb_core *c, const char **message, uint32_t *kind);
 
-/* FNV-1a, 64 bits (offset basis 0xcbf29ce484222325, prime 0x100000001b3):
- * the hash `wdb.module` holds. */
+/* FNV-1a, 64 bits: the hash `wdb.module` holds (wcd_fnv1a64). */
 uint64_t wb_core_fnv1a64(const void *data, size_t size);
 
 /* Whether the core was written for `module` (its bytes; module_path, which

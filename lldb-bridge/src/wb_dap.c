@@ -2551,6 +2551,16 @@ static void begin(wb_dap *d)
 {
     if (d->is_core) {
         const char *trap = wb_session_core_trap(d->s);
+        const char *stop = trap ? NULL : wb_session_core_stop(d->s);
+        if (stop) {
+            /* a gcore of a stop that was no trap: shown as that stop */
+            const char *reason = !strcmp(stop, "breakpoint") ? "breakpoint"
+                               : !strcmp(stop, "step")       ? "step"
+                               : !strcmp(stop, "entry")      ? "entry"
+                                                             : "pause";
+            send_stopped(d, reason, stop, NULL, 0);
+            return;
+        }
         note_trap(d, trap ? trap : "the program ended (no trap recorded)");
         send_stopped(d, "exception", d->trap_msg, d->trap_msg, 0);
         return;

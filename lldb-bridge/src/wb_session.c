@@ -9,6 +9,7 @@
 #include "wb_core.h"
 #include "wb_disasm.h"
 #include "wb_loc.h"
+#include "wdb/coredump.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -60,6 +61,8 @@ struct wb_session {
     /* stop state */
     wb_code_off stop_pc;
     bool stop_pc_valid;
+    wb_rsp_stop last_stop; /* as the stub reported it (gcore: why it stopped) */
+    bool first_stop;       /* last_stop is the one found on connecting */
     bool frames_valid;
     frame_rec *frames;
     size_t nframes;
@@ -284,6 +287,8 @@ static wb_status after_connect(wb_session *s, wb_error *err)
     }
     s->state = WB_PROC_STOPPED;
     s->stop_pc_valid = st.have_pc && code_off_of(s, st.pc, &s->stop_pc);
+    s->last_stop = st;
+    s->first_stop = true;
     frames_clear(s);
     return WB_OK;
 }
@@ -406,8 +411,19 @@ static void infer_core_trap(wb_session *s)
 const char *wb_session_core_trap(const wb_session *s)
 {
     if (!s->core) return NULL;
-    const char *named = wb_core_trap_message(s->core);
-    return named ? named : s->core_trap[0] ? s->core_trap : NULL;
+    const char *named;
+    uint32_t kind;
+    if (wb_core_trap(s->core, &named, &kind))
+        return kind == WCD_TRAP_NONE ? NULL : named; /* NONE: a gcore of a stop */
+    return s->core_trap[0] ? s->core_trap : NULL;
+}
+
+const char *wb_session_core_stop(const wb_session *s)
+{
+    const char *msg;
+    uint32_t kind;
+    if (!s->core || !wb_core_trap(s->core, &msg, &kind) || kind != WCD_TRAP_NONE) return NULL;
+    return msg;
 }
 const char *wb_session_core_executable(const wb_session *s)
 {
@@ -1490,6 +1506,8 @@ static void note_stop(wb_session *s, raw_stop *r)
         r->pc_valid = r->rsp.have_pc && code_off_of(s, r->rsp.pc, &r->pc);
         s->stop_pc = r->pc;
         s->stop_pc_valid = r->pc_valid;
+        s->last_stop = r->rsp;
+        s->first_stop = false;
         s->state = WB_PROC_STOPPED;
     } else {
         s->state = WB_PROC_NONE;
@@ -2298,3 +2316,301 @@ wb_status wb_session_resume(wb_session *s, wb_run how, size_t frame, const char 
     }
     return st;
 }
+
+/* ---------------------------------------------------------------- gcore */
+
+/* The state gathered for one gcore. values[] grows while frames are read,
+ * so frames keep positions in it (locals_at, stack_at) until all are read;
+ * wb_session_gcore then points them into it. */
+typedef struct gcore_ctx {
+    wb_session *s;
+    wcd_frame *frames;
+    size_t *locals_at, *stack_at; /* per frame: where its values start */
+    wcd_value *values;
+    size_t nvalues, capvalues;
+    const wb_func *dis_fn; /* the function disassembled last (callers of a
+                              recursion share it) */
+    wb_insn *insns;
+    size_t ninsns;
+    char stop_msg[300];
+} gcore_ctx;
+
+static bool gcore_push(gcore_ctx *g, wcd_value v)
+{
+    if (g->nvalues == g->capvalues) {
+        size_t cap = g->capvalues ? 2 * g->capvalues : 256;
+        wcd_value *x = realloc(g->values, cap * sizeof *x);
+        if (!x) return false;
+        g->values = x;
+        g->capvalues = cap;
+    }
+    g->values[g->nvalues++] = v;
+    return true;
+}
+
+/* The code offset of the call instruction a caller's return address `ret`
+ * follows (the core records callers at their call, wdb-run's cores too;
+ * the reader's after_call turns it back into `ret`). The instruction
+ * ending at `ret` in the disassembly of fn; ret - 1 if there is none (a
+ * stub reporting something else than return addresses). */
+static wb_code_off call_before(gcore_ctx *g, const wb_func *fn, wb_code_off ret)
+{
+    wb_session *s = g->s;
+    if (g->dis_fn != fn) {
+        wb_error e;
+        free(g->insns);
+        g->insns = NULL;
+        g->ninsns = 0;
+        wb_disasm_func(s->wasm, wb_wasm_code(s->wasm), wb_wasm_code_size(s->wasm), fn,
+                       &g->insns, &g->ninsns, &e); /* a partial listing is still of use */
+        g->dis_fn = fn;
+    }
+    /* instructions are in address order: bisect for the last starting before ret */
+    size_t lo = 0, hi = g->ninsns;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (g->insns[mid].off < ret) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo > 0 && g->insns[lo - 1].off + g->insns[lo - 1].len == ret) return g->insns[lo - 1].off;
+    return ret > 0 ? ret - 1 : 0;
+}
+
+/* A value read with qWasmLocal/qWasmGlobal/qWasmStackValue as the type
+ * `t` says (the stub sends little-endian bytes: 4 for i32/f32, 8 for
+ * i64/f64, 8 raw bytes for wdb-run's untyped operand stack). */
+static wcd_value gcore_value(uint8_t t, const uint8_t *b, size_t len)
+{
+    uint64_t v = 0;
+    for (size_t i = len < 8 ? len : 8; i-- > 0;) v = v << 8 | b[i];
+    if ((t == WCD_VAL_I32 || t == WCD_VAL_F32) && len >= 4) return (wcd_value){t, (uint32_t)v};
+    if ((t == WCD_VAL_I64 || t == WCD_VAL_F64) && len >= 8) return (wcd_value){t, v};
+    return (wcd_value){WCD_VAL_MISSING, 0};
+}
+
+/* One qWasm* read. 0 with the value; 1 when the stub has no such value
+ * (an `Exx` reply, or no support); < 0 when the connection failed. */
+static int gcore_read(gcore_ctx *g, const char *what, size_t frame, uint32_t index, uint8_t *b,
+                      size_t *len)
+{
+    int rc = wb_rsp_wasm_value(g->s->rsp, what, (uint32_t)frame, index, b, 16, len);
+    if (rc == -EIO || rc == -ENOTSUP || rc == -EPROTO) return 1;
+    return rc;
+}
+
+/* Frame p: where it is, its locals and its operand stack. */
+static wb_status gcore_frame(gcore_ctx *g, size_t p, wb_error *err)
+{
+    enum { MAX_STACK = 65536 }; /* a stub that never says "no more" */
+    wb_session *s = g->s;
+    wcd_frame *f = &g->frames[p];
+    wb_code_off off;
+    const wb_func *fn = NULL;
+    uint8_t b[16];
+    size_t len;
+    int rc;
+    g->locals_at[p] = g->stack_at[p] = g->nvalues;
+    if (!code_off_of(s, s->pcs[p], &off) || wb_wasm_func_at(s->wasm, off, &fn) != WB_OK) {
+        /* outside the module's code: no function to name (the reader
+         * shows "??" for an index it does not know) */
+        f->func = UINT32_MAX;
+        return WB_OK;
+    }
+    if (p > 0) off = call_before(g, fn, off);
+    f->func = fn->index;
+    f->code_offset = off >= fn->start ? off - fn->start : 0;
+
+    uint8_t *types = NULL;
+    uint32_t ntypes = 0;
+    if (wb_wasm_func_local_types(s->wasm, fn->index - wb_wasm_import_func_count(s->wasm), &types,
+                                 &ntypes, err) != WB_OK)
+        return WB_ERROR;
+    for (uint32_t k = 0; k < ntypes; k++) {
+        wcd_value v = {WCD_VAL_MISSING, 0};
+        bool numeric = types[k] >= WCD_VAL_F64 && types[k] <= WCD_VAL_I32;
+        if (numeric && (rc = gcore_read(g, "Local", p, k, b, &len)) < 0) {
+            free(types);
+            return rsp_fail(s, err, rc, "reading a local");
+        }
+        if (numeric && rc == 0) v = gcore_value(types[k], b, len);
+        if (!gcore_push(g, v)) {
+            free(types);
+            return wb_fail(err, "out of memory");
+        }
+    }
+    free(types);
+    f->nlocals = ntypes;
+
+    g->stack_at[p] = g->nvalues;
+    for (uint32_t k = 0; k < MAX_STACK; k++) {
+        if ((rc = gcore_read(g, "StackValue", p, k, b, &len)) < 0)
+            return rsp_fail(s, err, rc, "reading the operand stack");
+        if (rc > 0) break;
+        /* untyped at run time (wdb-run): 8 bytes are an i64, as in
+         * wdb-run's own cores */
+        if (!gcore_push(g, gcore_value(len >= 8 ? WCD_VAL_I64 : WCD_VAL_I32, b, len)))
+            return wb_fail(err, "out of memory");
+        f->nstack++;
+    }
+    return WB_OK;
+}
+
+/* `wdb.trap` for the current stop: a trap's message and kind, or kind
+ * NONE and how the program stopped. */
+static void gcore_why(gcore_ctx *g, wcd_state *st)
+{
+    const wb_rsp_stop *r = &g->s->last_stop;
+    char *m = g->stop_msg;
+    if (strcmp(r->reason, "exception") == 0) {
+        /* wdb-run's stub: "trap: MESSAGE (KIND)"; other stubs: a message */
+        const char *d = r->description;
+        if (strncmp(d, "trap: ", 6) == 0) d += 6;
+        snprintf(m, sizeof g->stop_msg, "%s", d);
+        st->trap_kind = WCD_TRAP_UNKNOWN;
+        size_t len = strlen(m);
+        char *open = strrchr(m, '(');
+        if (open && open > m && open[-1] == ' ' && len && m[len - 1] == ')') {
+            uint32_t k = wcd_trap_kind_by_name(open + 1, (size_t)(m + len - 1 - (open + 1)));
+            if (k != WCD_TRAP_UNKNOWN && k != WCD_TRAP_NONE) {
+                st->trap_kind = k;
+                open[-1] = 0;
+            }
+        }
+        if (!m[0]) snprintf(m, sizeof g->stop_msg, "trap");
+    } else {
+        st->trap_kind = WCD_TRAP_NONE;
+        size_t cap = sizeof g->stop_msg;
+        if (strcmp(r->reason, "breakpoint") == 0) snprintf(m, cap, "breakpoint");
+        else if (strcmp(r->reason, "watchpoint") == 0) snprintf(m, cap, "watchpoint");
+        else if (strcmp(r->reason, "signal") == 0 || r->code == 2) snprintf(m, cap, "interrupt");
+        else if (strcmp(r->reason, "trace") == 0)
+            snprintf(m, cap, "%s", g->s->first_stop ? "entry" : "step");
+        else if (r->description[0]) snprintf(m, cap, "%s", r->description);
+        else snprintf(m, cap, "signal %d", r->code);
+    }
+    st->trap_message = m;
+}
+
+/* The size of linear memory 0 from qMemoryRegionInfo: 0 when the stub says
+ * the region at 0 is not readable (no memory). */
+static wb_status gcore_memory_size(wb_session *s, uint64_t *size, wb_error *err)
+{
+    const char *r;
+    size_t len;
+    *size = 0;
+    int rc = wb_rsp_requestf(s->rsp, &r, &len, "qMemoryRegionInfo:%llx",
+                             (unsigned long long)mem_addr(s, 0));
+    if (rc < 0) return rsp_fail(s, err, rc, "reading the memory's size");
+    if (len == 0)
+        return wb_fail(err, "the stub does not say how large the memory is (no qMemoryRegionInfo)");
+    const char *start = strstr(r, "start:"), *sz = strstr(r, "size:");
+    const char *perms = strstr(r, "permissions:");
+    if (!start || !sz) return wb_fail(err, "bad qMemoryRegionInfo reply: %.60s", r);
+    /* readable: an 'r' among the permissions (before the next ';') */
+    bool readable = perms && perms[12 + strcspn(perms + 12, "r;")] == 'r';
+    if (strtoull(start + 6, NULL, 16) != 0 || !readable) return WB_OK; /* no memory at 0 */
+    *size = strtoull(sz + 5, NULL, 16);
+    return WB_OK;
+}
+
+/* wcd_read_fn over the stub's `m` packets (wb_rsp_read splits them by the
+ * stub's PacketSize). */
+static int gcore_read_memory(void *user, uint32_t memory, uint64_t offset, void *buf, size_t len)
+{
+    wb_session *s = user;
+    size_t got = 0;
+    if (memory != 0 || offset > UINT32_MAX) return -EFAULT;
+    int rc = wb_rsp_read(s->rsp, mem_addr(s, offset), buf, len, &got);
+    if (rc < 0) return rc;
+    return got == len ? 0 : -EFAULT;
+}
+
+wb_status wb_session_gcore(wb_session *s, const char *path, wb_error *err)
+{
+    wb_status ret = WB_ERROR;
+    gcore_ctx g;
+    wcd_state st;
+    wcd_value *globals = NULL;
+    uint8_t *gtypes = NULL;
+    uint64_t memsize = 0;
+    memset(&g, 0, sizeof g);
+    memset(&st, 0, sizeof st);
+    g.s = s;
+    if (s->core || !s->rsp || s->state != WB_PROC_STOPPED)
+        return wb_fail(err, "The program is not being run.");
+    if (load_frames(s, err) != WB_OK) return WB_ERROR;
+    if (s->nphys == 0) return wb_fail(err, "the stub reports no stack frames");
+
+    g.frames = calloc(s->nphys, sizeof *g.frames);
+    g.locals_at = calloc(s->nphys, sizeof *g.locals_at);
+    g.stack_at = calloc(s->nphys, sizeof *g.stack_at);
+    if (!g.frames || !g.locals_at || !g.stack_at) {
+        wb_fail(err, "out of memory");
+        goto done;
+    }
+    for (size_t p = 0; p < s->nphys; p++)
+        if (gcore_frame(&g, p, err) != WB_OK) goto done;
+    for (size_t p = 0; p < s->nphys; p++) {
+        g.frames[p].locals = g.values + g.locals_at[p];
+        g.frames[p].stack = g.values + g.stack_at[p];
+    }
+    st.frames = g.frames;
+    st.nframes = (uint32_t)s->nphys;
+
+    if (wb_wasm_global_types(s->wasm, &gtypes, &st.nglobals, err) != WB_OK) goto done;
+    if (!(globals = calloc(st.nglobals ? st.nglobals : 1, sizeof *globals))) {
+        wb_fail(err, "out of memory");
+        goto done;
+    }
+    for (uint32_t i = 0; i < st.nglobals; i++) {
+        uint8_t b[16];
+        size_t len;
+        globals[i] = (wcd_value){gtypes[i], 0}; /* references: ref.null */
+        if (gtypes[i] < WCD_VAL_F64 || gtypes[i] > WCD_VAL_I32) continue;
+        int rc = wb_rsp_wasm_value(s->rsp, "Global", 0, i, b, sizeof b, &len);
+        if (rc < 0) {
+            char what[48];
+            snprintf(what, sizeof what, "reading global %u", i);
+            rsp_fail(s, err, rc, what);
+            goto done;
+        }
+        globals[i] = gcore_value(gtypes[i], b, len);
+        if (globals[i].type == WCD_VAL_MISSING) {
+            wb_fail(err, "reading global %u: a value of %zu bytes for its type", i, len);
+            goto done;
+        }
+    }
+    st.globals = globals;
+
+    if (gcore_memory_size(s, &memsize, err) != WB_OK) goto done;
+    st.nmemories = memsize ? 1 : 0;
+    st.memory_sizes = &memsize;
+    st.read_memory = gcore_read_memory;
+    st.user = s;
+    st.read_once = true; /* a device behind a serial line: read each byte once */
+
+    size_t msize;
+    const uint8_t *mbytes = wb_wasm_bytes(s->wasm, &msize);
+    const char *base = strrchr(s->path, '/');
+    st.module_name = base ? base + 1 : s->path;
+    st.module_size = msize;
+    st.module_hash = wcd_fnv1a64(mbytes, msize);
+    gcore_why(&g, &st);
+
+    char msg[200];
+    if (wcd_write(&st, path, msg, sizeof msg) != WCD_OK) {
+        wb_fail(err, "%s", msg);
+        goto done;
+    }
+    ret = WB_OK;
+done:
+    free(g.frames);
+    free(g.locals_at);
+    free(g.stack_at);
+    free(g.values);
+    free(g.insns);
+    free(globals);
+    free(gtypes);
+    return ret;
+}
+

@@ -90,6 +90,34 @@ wb_status wb_session_open_core(wb_session *s, const char *core_path, char *warni
 bool wb_session_is_core(const wb_session *s);
 const char *wb_session_core_trap(const wb_session *s);
 const char *wb_session_core_executable(const wb_session *s);
+/* A core saved while the program was stopped but had not trapped (`gcore`
+ * at a breakpoint, a step, an interrupt: `wdb.trap` of kind
+ * WCD_TRAP_NONE): how it had stopped ("breakpoint", "step", "interrupt",
+ * "entry", "watchpoint", ...). NULL otherwise; wb_session_core_trap is
+ * then NULL for it. */
+const char *wb_session_core_stop(const wb_session *s);
+/* gdb's gcore: writes the stopped program's state to `path` as a core file
+ * (wdb/coredump.h, the format wdb-run --core-on-trap writes and
+ * wb_session_open_core reads), through the stub: any stub speaking LLDB's
+ * Wasm dialect, a device's too. What it holds:
+ *   - the physical frames (qWasmCallStack), each as its function index
+ *     and the offset in its body (callers: their call instruction, found
+ *     from the return address, so that a core reopened shows the same
+ *     pcs as the live stop); the locals as many as the function has
+ *     (parameters + declared locals in the module, typed from it;
+ *     qWasmLocal), the operand stack (qWasmStackValue until the stub has
+ *     none; 8-byte values as i64, 4-byte ones as i32);
+ *   - the globals (count and types from the module; qWasmGlobal), linear
+ *     memory 0 (its size from qMemoryRegionInfo; `m` reads, each byte
+ *     once; all-zero 4 KiB chunks left out);
+ *   - `wdb.module` for the module file this session has (the stub cannot
+ *     tell which one it runs) and `wdb.trap`: at a trap stop its message
+ *     and kind (from the stop's description, "trap: MSG (KIND)"); at any
+ *     other stop kind WCD_TRAP_NONE and how it stopped.
+ * The file appears whole or not at all (temporary file + rename). Errors:
+ * "The program is not being run." without a live stopped program (a
+ * core file session included); the stub's or the file's error otherwise. */
+wb_status wb_session_gcore(wb_session *s, const char *path, wb_error *err);
 /* Lets the program run on without us / ends it. */
 wb_status wb_session_detach(wb_session *s, wb_error *err);
 wb_status wb_session_kill(wb_session *s, wb_error *err);

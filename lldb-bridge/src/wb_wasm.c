@@ -530,3 +530,222 @@ const char *wb_wasm_func_name(const wb_wasm *w, uint32_t index)
     }
     return lo < w->nfnames && w->fnames[lo].index == index ? w->fnames[lo].name : NULL;
 }
+
+/* ------------------------------------------------- locals and globals */
+
+/* A cursor over the first section with id `id`; false without one. */
+static bool section_cursor(const wb_wasm *w, uint8_t id, cursor *c)
+{
+    for (size_t i = 0; i < w->nsections; i++) {
+        if (w->sections[i].id != id) continue;
+        *c = (cursor){w->bytes, w->sections[i].offset,
+                      (size_t)w->sections[i].offset + w->sections[i].size, section_names[id]};
+        return true;
+    }
+    return false;
+}
+
+/* Skips a LEB128 integer of at most `max` bytes (its value not needed). */
+static wb_status skip_leb(cursor *c, unsigned max, wb_error *err)
+{
+    for (unsigned k = 0; k < max; k++) {
+        uint8_t b = 0;
+        if (read_u8(c, &b, err) != WB_OK) return WB_ERROR;
+        if (!(b & 0x80)) return WB_OK;
+    }
+    return cur_fail(c, err, "integer representation too long");
+}
+
+/* A value type (5.3.1; typed references of the function references
+ * proposal: 0x63/0x64 and a heap type, an s33). */
+static wb_status read_valtype(cursor *c, uint8_t *t, wb_error *err)
+{
+    if (read_u8(c, t, err) != WB_OK) return WB_ERROR;
+    if (*t == 0x63 || *t == 0x64) return skip_leb(c, 5, err);
+    if ((*t >= 0x7b && *t <= 0x7f) || *t == 0x70 || *t == 0x6f) return WB_OK;
+    c->pos--;
+    return cur_fail(c, err, "unknown value type");
+}
+
+enum { MAX_LOCALS = 50000 }; /* the JS API's limit (and V8's, wabt's) */
+
+wb_status wb_wasm_func_local_types(const wb_wasm *w, uint32_t i, uint8_t **types, uint32_t *n,
+                                   wb_error *err)
+{
+    cursor c;
+    uint32_t cnt, typeidx = 0;
+    uint8_t *t = NULL;
+    size_t nt = 0;
+    *types = NULL;
+    *n = 0;
+    if (i >= w->nfuncs) return wb_fail(err, "no function %u in the module", i);
+    /* its type index: entry i of the function section */
+    if (!section_cursor(w, WB_SEC_FUNCTION, &c) || read_u32(&c, &cnt, err) != WB_OK)
+        return wb_fail(err, "malformed module: no function section");
+    if (i >= cnt) return cur_fail(&c, err, "function index out of range");
+    for (uint32_t k = 0; k <= i; k++)
+        if (read_u32(&c, &typeidx, err) != WB_OK) return WB_ERROR;
+    /* its parameters: vec(functype), functype ::= 0x60 vec(valtype) vec(valtype) */
+    if (!section_cursor(w, WB_SEC_TYPE, &c) || read_u32(&c, &cnt, err) != WB_OK)
+        return wb_fail(err, "malformed module: no type section");
+    if (typeidx >= cnt) return cur_fail(&c, err, "type index out of range");
+    for (uint32_t k = 0; k <= typeidx; k++) {
+        uint8_t form = 0, vt;
+        if (read_u8(&c, &form, err) != WB_OK) goto fail;
+        if (form != 0x60) {
+            c.pos--;
+            cur_fail(&c, err, "not a plain function type");
+            goto fail;
+        }
+        for (int part = 0; part < 2; part++) {
+            if (read_u32(&c, &cnt, err) != WB_OK) goto fail;
+            if (cnt > MAX_LOCALS) {
+                cur_fail(&c, err, "too many parameters");
+                goto fail;
+            }
+            if (k == typeidx && part == 0 && !(t = malloc(cnt ? cnt : 1)))
+                return wb_fail(err, "out of memory");
+            for (uint32_t v = 0; v < cnt; v++) {
+                if (read_valtype(&c, &vt, err) != WB_OK) goto fail;
+                if (k == typeidx && part == 0) t[nt++] = vt;
+            }
+        }
+    }
+    /* the body's declarations: vec(count valtype) */
+    const wb_func *f = &w->funcs[i];
+    c = (cursor){w->bytes, (size_t)w->code_offset + f->start, (size_t)w->code_offset + f->end,
+                 "code"};
+    if (read_u32(&c, &cnt, err) != WB_OK) goto fail;
+    for (uint32_t d = 0; d < cnt; d++) {
+        uint32_t k;
+        uint8_t vt;
+        if (read_u32(&c, &k, err) != WB_OK || read_valtype(&c, &vt, err) != WB_OK) goto fail;
+        if (k > MAX_LOCALS - nt) {
+            cur_fail(&c, err, "more than 50000 locals");
+            goto fail;
+        }
+        uint8_t *nt_buf = realloc(t, nt + k ? nt + k : 1);
+        if (!nt_buf) {
+            wb_fail(err, "out of memory");
+            goto fail;
+        }
+        t = nt_buf;
+        memset(t + nt, vt, k);
+        nt += k;
+    }
+    if (nt == 0) {
+        free(t);
+        t = NULL;
+    }
+    *types = t;
+    *n = (uint32_t)nt;
+    return WB_OK;
+fail:
+    free(t);
+    return WB_ERROR;
+}
+
+/* Skips a constant expression up to its `end` (5.4.9 and 3.3.10, with
+ * the extended-const proposal's i32/i64 add, sub and mul). */
+static wb_status skip_const_expr(cursor *c, wb_error *err)
+{
+    for (;;) {
+        uint8_t op = 0;
+        if (read_u8(c, &op, err) != WB_OK) return WB_ERROR;
+        switch (op) {
+        case 0x0b: return WB_OK;                                        /* end */
+        case 0x41: if (skip_leb(c, 5, err) != WB_OK) return WB_ERROR; break;  /* i32.const */
+        case 0x42: if (skip_leb(c, 10, err) != WB_OK) return WB_ERROR; break; /* i64.const */
+        case 0x43:                                                      /* f32.const */
+        case 0x44:                                                      /* f64.const */
+            if (c->end - c->pos < (op == 0x43 ? 4u : 8u)) return cur_fail(c, err, "unexpected end");
+            c->pos += op == 0x43 ? 4 : 8;
+            break;
+        case 0x23:                                                      /* global.get */
+        case 0xd2: if (skip_leb(c, 5, err) != WB_OK) return WB_ERROR; break;  /* ref.func */
+        case 0xd0: if (skip_leb(c, 5, err) != WB_OK) return WB_ERROR; break;  /* ref.null */
+        case 0x6a: case 0x6b: case 0x6c: case 0x7c: case 0x7d: case 0x7e: break;
+        case 0xfd: {                                                    /* v128.const */
+            uint32_t sub;
+            if (read_u32(c, &sub, err) != WB_OK) return WB_ERROR;
+            if (sub != 12 || c->end - c->pos < 16) return cur_fail(c, err, "bad constant");
+            c->pos += 16;
+            break;
+        }
+        default:
+            c->pos--;
+            return cur_fail(c, err, "unsupported constant expression");
+        }
+    }
+}
+
+wb_status wb_wasm_global_types(const wb_wasm *w, uint8_t **types, uint32_t *n, wb_error *err)
+{
+    cursor c;
+    uint32_t cnt;
+    uint8_t *t = NULL, vt, mut;
+    size_t nt = 0, cap = 0;
+    *types = NULL;
+    *n = 0;
+    /* imported globals: import ::= module:name name:name kind desc */
+    if (section_cursor(w, WB_SEC_IMPORT, &c)) {
+        if (read_u32(&c, &cnt, err) != WB_OK) return WB_ERROR;
+        for (uint32_t i = 0; i < cnt; i++) {
+            const uint8_t *s;
+            uint32_t len, idx;
+            uint8_t kind = 0, b = 0;
+            if (read_name(&c, &s, &len, err) != WB_OK || read_name(&c, &s, &len, err) != WB_OK ||
+                read_u8(&c, &kind, err) != WB_OK)
+                goto fail;
+            if (kind == 0 && read_u32(&c, &idx, err) != WB_OK) goto fail;
+            if (kind == 1 && (read_valtype(&c, &b, err) != WB_OK || skip_limits(&c, err) != WB_OK))
+                goto fail;
+            if (kind == 2 && skip_limits(&c, err) != WB_OK) goto fail;
+            if (kind == 4 && (read_u8(&c, &b, err) != WB_OK || read_u32(&c, &idx, err) != WB_OK))
+                goto fail;
+            if (kind > 4) {
+                cur_fail(&c, err, "unknown import kind");
+                goto fail;
+            }
+            if (kind != 3) continue;
+            if (read_valtype(&c, &vt, err) != WB_OK || read_u8(&c, &mut, err) != WB_OK) goto fail;
+            if (nt == cap) {
+                cap = cap ? cap * 2 : 16;
+                uint8_t *x = realloc(t, cap);
+                if (!x) goto oom;
+                t = x;
+            }
+            t[nt++] = vt;
+        }
+    }
+    /* the module's own: global ::= valtype mut expr */
+    if (section_cursor(w, 6 /* global */, &c)) {
+        if (read_u32(&c, &cnt, err) != WB_OK) goto fail;
+        /* each takes at least 3 bytes: refuse counts the section cannot hold */
+        if (cnt > (c.end - c.pos) / 3) {
+            cur_fail(&c, err, "global count too large");
+            goto fail;
+        }
+        uint8_t *x = realloc(t, nt + cnt ? nt + cnt : 1);
+        if (!x) goto oom;
+        t = x;
+        for (uint32_t i = 0; i < cnt; i++) {
+            if (read_valtype(&c, &vt, err) != WB_OK || read_u8(&c, &mut, err) != WB_OK ||
+                skip_const_expr(&c, err) != WB_OK)
+                goto fail;
+            t[nt++] = vt;
+        }
+    }
+    if (nt == 0) {
+        free(t);
+        t = NULL;
+    }
+    *types = t;
+    *n = (uint32_t)nt;
+    return WB_OK;
+oom:
+    wb_fail(err, "out of memory");
+fail:
+    free(t);
+    return WB_ERROR;
+}

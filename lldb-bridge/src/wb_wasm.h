@@ -101,4 +101,21 @@ wb_status wb_wasm_func_at(const wb_wasm *w, wb_code_off off, const wb_func **out
  * imports included), or NULL. */
 const char *wb_wasm_func_name(const wb_wasm *w, uint32_t index);
 
+/* The value types of the locals of the i-th defined function (0-based, as
+ * wb_wasm_func): its parameters (from its type) then the body's declared
+ * locals, as valtype bytes (0x7f i32, 0x7e i64, 0x7d f32, 0x7c f64, 0x7b
+ * v128, 0x70 funcref, 0x6f externref; a typed reference (0x63/0x64 + heap
+ * type) as its first byte). These are the locals qWasmLocal numbers. On
+ * WB_OK *types is malloc'd (free(); NULL when *n is 0). WB_ERROR for a bad
+ * index, malformed type, function or code sections, types other than
+ * plain function types (GC), more than 50000 locals. */
+wb_status wb_wasm_func_local_types(const wb_wasm *w, uint32_t i, uint8_t **types, uint32_t *n,
+                                   wb_error *err);
+
+/* The value types of the module's globals in the global index space:
+ * imported globals first, then the Global section's; bytes as for
+ * wb_wasm_func_local_types. On WB_OK *types is malloc'd (free(); NULL
+ * when *n is 0); WB_ERROR for malformed import or global sections. */
+wb_status wb_wasm_global_types(const wb_wasm *w, uint8_t **types, uint32_t *n, wb_error *err);
+
 #endif

@@ -1,7 +1,9 @@
 /*
  * wdb-run's core dumps: the state of a trapped program written as a Wasm
  * coredump (WebAssembly tool-conventions, Coredump.md), a Wasm binary module
- * that is read, never instantiated:
+ * that is read, never instantiated. The format is written by the
+ * source-agnostic writer in wdb/coredump.h (wdb::coredump); this is the
+ * adapter from the runtime's API to it. What a core holds:
  *   - custom sections `core`, `coremodules`, `coreinstances` and one
  *     `corestack` (the program's one thread, frames innermost first);
  *   - a Memory section with each memory's current size and a Data section
@@ -12,7 +14,7 @@
  *   - two wdb custom sections other readers ignore (docs/ARCHITECTURE.md):
  *     `wdb.module` (which module file the core belongs to) and `wdb.trap`
  *     (why it trapped).
- * Uses only the runtime's public API (wdb/runtime.h).
+ * Uses only the runtime's public API (wdb/runtime.h) and wdb/coredump.h.
  *
  * Prefix: wcore_.
  */
@@ -44,8 +46,5 @@
  * with one line (no path, no trailing newline) in err. */
 int wcore_write(wr_store *s, wr_module *m, wr_instance *inst, const char *module_path,
                 const char *out_path, char *err, size_t errlen);
-
-/* FNV-1a 64-bit hash of len bytes, as stored in `wdb.module`. */
-uint64_t wcore_fnv1a64(const uint8_t *p, size_t len);
 
 #endif

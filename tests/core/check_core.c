@@ -1,8 +1,8 @@
 /*
- * check_core: checks a core dump written by `wdb-run --core-on-trap`
- * against the module it came from, with a parser of its own (it shares no
- * code with runtime/cli/wdb_core.c, so a mistake in one is not hidden by
- * the other).
+ * check_core: checks a core dump written by `wdb-run --core-on-trap` or
+ * wdb's `gcore` against the module it came from, with a parser of its own
+ * (it shares no code with the writer, debug-engine/src/wde_coredump.c, so
+ * a mistake in one is not hidden by the other).
  *
  *   check_core CORE MODULE [options]
  *
@@ -28,8 +28,11 @@
  *   --kind N           wdb.trap's kind (a wr_trap_kind value)
  *   --msg TEXT         wdb.trap's message
  *   --local I=V        local I of the innermost frame is the i32 V
+ *   --stack-top F=V    the top of frame F's operand stack is the i64 V
  *   --no-values        every frame has empty locals and stack (written after
  *                      the frames unwound)
+ *   --no-stack         every frame has an empty operand stack (a stub that
+ *                      cannot read it)
  *   --min-data N       at least N data segments (default 1)
  *   --max-size BYTES   the core file is at most BYTES long
  *   --min-size BYTES   ... and at least BYTES
@@ -260,6 +263,8 @@ typedef struct frame {
     /* the first locals, as (tag, i32 value) */
     uint8_t tag[8];
     int64_t val[8];
+    uint8_t top_tag; /* the operand stack's top, if nstack > 0 */
+    int64_t top_val;
 } frame;
 
 typedef struct core {
@@ -324,6 +329,8 @@ static void parse_corestack(core *c, rd *r)
             uint8_t tag;
             int64_t v;
             rd_value(r, &tag, &v);
+            f->top_tag = tag;
+            f->top_val = v;
         }
         c->nframes++;
     }
@@ -544,15 +551,20 @@ int main(int argc, char **argv)
     const char *func = NULL, *caller = NULL, *msg = NULL, *opcodes = NULL;
     int64_t frames = -1, min_frames = -1, kind = -1;
     uint64_t max_size = 0, min_size = 0, min_data = 1;
-    bool no_values = false;
+    bool no_values = false, no_stack = false;
     struct {
         uint32_t index;
         int64_t value;
     } locals[MAX_LOCAL_CHECKS];
     int nlocals = 0;
+    struct {
+        uint32_t frame;
+        int64_t value;
+    } tops[MAX_LOCAL_CHECKS];
+    int ntops = 0;
     for (int i = 3; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        bool takes = strcmp(a, "--no-values") != 0;
+        bool takes = strcmp(a, "--no-values") != 0 && strcmp(a, "--no-stack") != 0;
         if (takes && !v) {
             fprintf(stderr, "check_core: %s needs a value\n", a);
             return 2;
@@ -568,10 +580,15 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--min-size")) min_size = num(v);
         else if (!strcmp(a, "--min-data")) min_data = num(v);
         else if (!strcmp(a, "--no-values")) no_values = true;
+        else if (!strcmp(a, "--no-stack")) no_stack = true;
         else if (!strcmp(a, "--local") && nlocals < MAX_LOCAL_CHECKS && strchr(v, '=')) {
             locals[nlocals].index = (uint32_t)num(v);
             locals[nlocals].value = strtoll(strchr(v, '=') + 1, NULL, 0);
             nlocals++;
+        } else if (!strcmp(a, "--stack-top") && ntops < MAX_LOCAL_CHECKS && strchr(v, '=')) {
+            tops[ntops].frame = (uint32_t)num(v);
+            tops[ntops].value = strtoll(strchr(v, '=') + 1, NULL, 0);
+            ntops++;
         } else {
             fprintf(stderr, "check_core: bad option %s\n", a);
             return 2;
@@ -642,6 +659,7 @@ int main(int argc, char **argv)
             CHECK_MSG(op == 0x10 || op == 0x11, "frame %" PRIu32 ": opcode 0x%02x is no call", i,
                       op);
         if (no_values) CHECK_MSG(f->nlocals == 0 && f->nstack == 0, "frame %" PRIu32, i);
+        if (no_stack) CHECK_MSG(f->nstack == 0, "frame %" PRIu32 " has an operand stack", i);
     }
     if (c.nframes > 0) {
         const frame *f0 = &c.frames[0];
@@ -674,6 +692,12 @@ int main(int argc, char **argv)
                           f0->val[idx] == locals[k].value,
                       "local %" PRIu32 " is not the i32 %" PRId64, idx, locals[k].value);
         }
+    }
+    for (int k = 0; k < ntops; k++) {
+        const frame *f = tops[k].frame < c.nframes ? &c.frames[tops[k].frame] : NULL;
+        CHECK_MSG(f && f->nstack > 0 && f->top_tag == 0x7e && f->top_val == tops[k].value,
+                  "the operand stack of frame %" PRIu32 " does not end in the i64 %" PRId64,
+                  tops[k].frame, tops[k].value);
     }
     printf("%s: %" PRIu32 " frames, %" PRIu32 " data segments, %zu bytes\n", core_path,
            c.nframes, c.ndata, core_len);
