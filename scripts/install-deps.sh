@@ -13,6 +13,8 @@ PKGS=(
   nodejs                                                # DAP tests (tests/dap: npm ci, node --test), vscode-extension/
   gdb
   socat                                                 # pty pairs: serial-line tests (tests/wdb/attach.sh)
+  gcc-arm-none-eabi libnewlib-arm-none-eabi picolibc-arm-none-eabi  # the Cortex-M firmware
+  qemu-system-arm                                       # runs it: mps2-an385 (tests/device)
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -122,6 +122,16 @@ static bool grow(void **p, uint32_t *cap, uint32_t need, size_t elem)
     return true;
 }
 
+/* Gives back what doubling left unused in a finished array (up to half of
+ * it: on a device, translations are most of the runtime's RAM). Keeps the
+ * array as it is if realloc fails. */
+static void shrink(void **p, uint32_t n, size_t elem)
+{
+    if (!*p || !n) return;
+    void *q = realloc(*p, (size_t)n * elem);
+    if (q) *p = q;
+}
+
 /* ------------------------------------------------------------ decoding */
 
 static wr_status rd_u8(cc *c, uint8_t *out)
@@ -1703,6 +1713,10 @@ done:
         free(c.syncs);
         return st;
     }
+    shrink((void **)&c.ops, c.nops, sizeof(wr_op));
+    shrink((void **)&c.pc, c.npc, sizeof(wr_pcmap));
+    shrink((void **)&c.depths, c.npc, sizeof(uint32_t));
+    shrink((void **)&c.syncs, c.nsyncs, sizeof(uint32_t));
     out->ops = c.ops;
     out->nops = c.nops;
     out->pcmap = c.pc;

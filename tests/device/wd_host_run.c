@@ -8,7 +8,8 @@
  *
  * The module is read into memory and run in place (wr_module_new_static),
  * with the firmware's defaults unless WD_MAX_MEMORY=BYTES is set. The
- * reports name the module by its base name, as the firmware does.
+ * reports and the program's argv[0] name the module by its base name, as
+ * the firmware does.
  */
 #include "wd_main.h"
 
@@ -51,6 +52,7 @@ int main(int argc, char **argv)
     memset(&cfg, 0, sizeof cfg);
     cfg.prog = "wdb-firmware";
     cfg.module_name = base ? base + 1 : argv[1];
+    argv[1] = (char *)cfg.module_name; /* argv[0] as the firmware's: the base name */
     cfg.argc = argc - 1;
     cfg.argv = (const char *const *)argv + 1;
     const char *mm = getenv("WD_MAX_MEMORY");

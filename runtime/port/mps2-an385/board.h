@@ -28,8 +28,10 @@
  * 128 + SIGSEGV, what a shell shows for a native program that crashed. */
 #define BOARD_EXIT_FAULT 139
 
-/* Sets up the clock timer, both UARTs and their interrupts. First thing
- * main() does; the platform functions work only after it. */
+/* Sets up the clock timer, both UARTs and their interrupts, and makes the
+ * flash read-only (an MPU region: the module is run in place from there,
+ * and QEMU's SSRAM1 would take a write silently; now it is a fault). First
+ * thing main() does; the platform functions work only after it. */
 void board_init(void);
 
 /* The debugger's byte channel: UART 1, 8N1, receive interrupt on. Bytes

@@ -48,6 +48,11 @@ typedef struct cmsdk_timer {
 #define TIMER0 ((cmsdk_timer *)0x40000000u)
 #define TIMER1 ((cmsdk_timer *)0x40001000u)
 #define NVIC_ISER0 (*(volatile uint32_t *)0xE000E100u)
+/* The MPU (ARMv7-M ARM, B3.5): control, region number, base, attributes. */
+#define MPU_CTRL (*(volatile uint32_t *)0xE000ED94u)
+#define MPU_RNR (*(volatile uint32_t *)0xE000ED98u)
+#define MPU_RBAR (*(volatile uint32_t *)0xE000ED9Cu)
+#define MPU_RASR (*(volatile uint32_t *)0xE000EDA0u)
 
 enum { UART_TX_FULL = 1, UART_RX_FULL = 2 };
 enum { UART_TX_EN = 1, UART_RX_EN = 2, UART_RX_INTEN = 8 };
@@ -317,8 +322,26 @@ size_t board_stack_peak(void)
 
 /* -------------------------------------------------------------- board */
 
+/* Makes the 4 MiB of "flash" read-only with MPU region 0: the runtime runs
+ * the module from there in place and must never write to it, but QEMU's
+ * SSRAM1 is RAM and would take a write silently. Now one is a fault (a
+ * MemManage fault, escalated to a hard fault: reported, status 139).
+ * Everything else keeps the default memory map (PRIVDEFENA). */
+static void flash_read_only(void)
+{
+    MPU_RNR = 0;
+    MPU_RBAR = 0x00000000u;
+    MPU_RASR = (6u << 24)     /* AP: read-only, privileged and unprivileged */
+               | (1u << 17)   /* C: normal memory, write-through */
+               | (21u << 1)   /* SIZE: 2^(21+1) bytes, 4 MiB */
+               | 1u;          /* enable */
+    MPU_CTRL = (1u << 2) | 1u; /* PRIVDEFENA, ENABLE */
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+}
+
 void board_init(void)
 {
+    flash_read_only();
     TIMER0->ctrl = 0;
     TIMER0->intstatus = 1;
     TIMER0->reload = UINT32_MAX;
