@@ -18,7 +18,6 @@
 #include "wdb/rsp.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +109,29 @@ static void out_hex(session *s, const void *data, size_t len)
 
 static void out_hex_str(session *s, const char *str) { out_hex(s, str, strlen(str)); }
 
+/* 64-bit numbers are formatted here, not by printf: a device's C library
+ * may print only 32-bit ones (picolibc's integer printf). */
+static size_t u64_text(uint64_t v, unsigned base, char *out)
+{
+    char tmp[24];
+    size_t n = 0;
+    do {
+        unsigned d = (unsigned)(v % base);
+        tmp[n++] = (char)(d < 10 ? '0' + d : 'a' + d - 10);
+        v /= base;
+    } while (v);
+    for (size_t i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
+    out[n] = 0;
+    return n;
+}
+
+/* A number in hex without leading zeros. */
+static void out_hex_num(session *s, uint64_t v)
+{
+    char t[24];
+    out_raw(s, t, u64_text(v, 16, t));
+}
+
 /* A 64-bit value as 16 hex digits, little-endian byte order (register and
  * qWasmCallStack encoding). */
 static void out_u64_le(session *s, uint64_t v)
@@ -158,8 +180,10 @@ static void out_stop_reply(session *s, const gs_stop *st)
         return;
     }
     int sig = st->reason == GS_REASON_INTERRUPT ? 2 : 5;
-    out_fmt(s, "T%02xthread:%x;name:%s;threads:%x;thread-pcs:%" PRIx64 ";00:", sig, GS_TID,
-            s->t->process_name ? s->t->process_name : "wasm", GS_TID, st->pc);
+    out_fmt(s, "T%02xthread:%x;name:%s;threads:%x;thread-pcs:", sig, GS_TID,
+            s->t->process_name ? s->t->process_name : "wasm", GS_TID);
+    out_hex_num(s, st->pc);
+    out_fmt(s, ";00:");
     out_u64_le(s, st->pc);
     out_fmt(s, ";reason:%s;", reason_name(st->reason));
     if (st->reason == GS_REASON_TRAP) {
@@ -168,8 +192,10 @@ static void out_stop_reply(session *s, const gs_stop *st)
         out_raw(s, ";", 1);
     } else if (st->reason == GS_REASON_WATCHPOINT) {
         /* LLDB reads "<watched addr> <hit addr>" (decimal) from description */
-        char d[64];
-        snprintf(d, sizeof d, "%" PRIu64 " %" PRIu64, st->watch_addr, st->watch_addr);
+        char d[48];
+        size_t n = u64_text(st->watch_addr, 10, d);
+        d[n] = ' ';
+        u64_text(st->watch_addr, 10, d + n + 1);
         out_fmt(s, "description:");
         out_hex_str(s, d);
         out_raw(s, ";", 1);
@@ -552,7 +578,11 @@ static void c_region(session *s, const args *a)
         reply_error(s, r, "no region information");
         return;
     }
-    out_fmt(s, "start:%" PRIx64 ";size:%" PRIx64 ";", start, size);
+    out_fmt(s, "start:");
+    out_hex_num(s, start);
+    out_fmt(s, ";size:");
+    out_hex_num(s, size);
+    out_raw(s, ";", 1);
     if (perms[0]) out_fmt(s, "permissions:%s;", perms);
 }
 
@@ -575,7 +605,10 @@ static void call_stack_reply(session *s, size_t first, bool with_total)
     if (r < 0) {
         reply_error(s, r, "no call stack");
     } else {
-        if (with_total) out_fmt(s, "%zx;", total);
+        if (with_total) {
+            out_hex_num(s, total);
+            out_raw(s, ";", 1);
+        }
         for (size_t i = 0; i < n; i++) out_u64_le(s, pcs[i]);
     }
     free(pcs);

@@ -184,9 +184,14 @@ static void disconnect(wb_session *s)
 void wb_session_free(wb_session *s)
 {
     if (!s) return;
+    wb_error e;
     if (s->rsp && s->pid > 0) {
-        wb_error e;
         wb_session_kill(s, &e);
+    } else if (s->rsp) {
+        /* a program we attached to (a device) is detached, as gdb does
+         * at quit: its breakpoints go and it runs on. A serial line
+         * cannot tell the stub we left, so closing is not enough. */
+        wb_session_detach(s, &e);
     }
     disconnect(s);
     wb_core_close(s->core);

@@ -3,7 +3,6 @@
  */
 #include "wd_debugger.h"
 
-#include <string.h>
 
 int wd_debugger_attach(void *user, wr_store *store, wr_module *mod, wr_instance *inst)
 {
@@ -29,4 +28,10 @@ void wd_debugger_exited(void *user, wr_store *store, int status)
     wd_target_free(d->target);
     d->serve = NULL;
     d->target = NULL;
+}
+
+bool wd_debugger_killed(void *user)
+{
+    wd_debugger *d = user;
+    return wd_target_killed(d->target);
 }

@@ -2,8 +2,9 @@
  * The debugger of a firmware: wd_run's attach point (wd_main.h) filled with
  * the GDB stub served single-threaded on a debugger channel (wd_serve.h).
  * A board's main() sets cfg->debug_attach = wd_debugger_attach,
- * cfg->debug_exited = wd_debugger_exited and cfg->debug_user to a
- * wd_debugger it keeps (static storage is fine: it is small).
+ * cfg->debug_exited = wd_debugger_exited, cfg->debug_killed =
+ * wd_debugger_killed and cfg->debug_user to a wd_debugger it keeps
+ * (static storage is fine: it is small).
  *
  * Prefix: wd_.
  */
@@ -30,5 +31,7 @@ int wd_debugger_attach(void *user, wr_store *store, wr_module *mod, wr_instance 
 /* wd_debug_exited_fn: tells the debugger how the program ended (if it
  * waits for it) and frees the engine and the stub. */
 void wd_debugger_exited(void *user, wr_store *store, int status);
+/* wd_debug_killed_fn: whether the debugger killed the program. */
+bool wd_debugger_killed(void *user);
 
 #endif

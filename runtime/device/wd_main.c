@@ -110,7 +110,10 @@ int wd_run(const uint8_t *wasm, size_t len, const wd_config *cfg)
         goto done;
     }
     st = wr_func_call(start.of.func, NULL, 0, NULL, 0, &err);
-    status = outcome(&c, st, store, mod, inst, &err);
+    if (st == WR_ERR_TRAP && c.debug_killed && c.debug_killed(c.debug_user))
+        status = WD_EXIT_KILLED; /* the debugger said so already */
+    else
+        status = outcome(&c, st, store, mod, inst, &err);
 
 done:
     if (c.stats) {

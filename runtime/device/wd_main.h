@@ -16,6 +16,7 @@
 
 #include "wdb/runtime.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,14 +25,23 @@ extern "C" {
 #endif
 
 /* Defaults sized for a part with 128 KiB of RAM: a 64 KiB linear memory
- * plus what the runtime needs beside it. */
-#define WD_DEFAULT_VALUE_STACK_BYTES ((size_t)16 << 10)
-#define WD_DEFAULT_MAX_CALL_DEPTH 512u
+ * plus what the runtime needs beside it.
+ * The value stack holds only the scalars of Wasm frames (locals, operand
+ * stacks): C code keeps its arrays and address-taken variables on its own
+ * stack in linear memory (-z stack-size). 8 KiB is 1024 slots; a printf
+ * hello world peaks at 91 slots over 11 frames (printf_core's frame alone
+ * is 50). Call frames are 16 bytes; every Wasm frame takes at least one
+ * slot and a typical one four or more, so 1024 slots run out near 256
+ * frames, the depth allowed (4 KiB). A program that recurses deeper traps
+ * "call stack exhausted"; wd_config raises both. */
+#define WD_DEFAULT_VALUE_STACK_BYTES ((size_t)8 << 10)
+#define WD_DEFAULT_MAX_CALL_DEPTH 256u
 #define WD_DEFAULT_MAX_MEMORY_BYTES ((uint64_t)64 << 10)
 
 /* Exit statuses besides the program's own exit code (wdb-run's). */
 #define WD_EXIT_ERROR 1  /* the module could not be loaded, linked or started */
 #define WD_EXIT_TRAP 134 /* the program trapped (128 + SIGABRT) */
+#define WD_EXIT_KILLED 137 /* a debugger ended the program (128 + SIGKILL), no report */
 
 /* What wd_run measured (see wd_config.stats): heap levels after each step
  * (wp_heap_peak: the most the allocator has taken so far, in bytes), so
@@ -63,6 +73,9 @@ typedef struct wd_stats {
  * ended and lets go of the store). */
 typedef int (*wd_debug_attach_fn)(void *user, wr_store *store, wr_module *mod, wr_instance *inst);
 typedef void (*wd_debug_exited_fn)(void *user, wr_store *store, int status);
+/* killed: whether the trap that ended the call was a debugger's kill
+ * (wd_run then returns WD_EXIT_KILLED without a trap report). */
+typedef bool (*wd_debug_killed_fn)(void *user);
 
 typedef struct wd_config {
     const char *prog;        /* starts every line wd_run prints: "wdb-firmware" */
@@ -79,6 +92,7 @@ typedef struct wd_config {
     /* the debugger (see above) */
     wd_debug_attach_fn debug_attach;
     wd_debug_exited_fn debug_exited;
+    wd_debug_killed_fn debug_killed;
     void *debug_user;
 } wd_config;
 

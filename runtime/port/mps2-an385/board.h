@@ -21,6 +21,7 @@
 
 #include "wdb/platform.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -63,5 +64,16 @@ void board_timer1_handler(void);
 
 /* Reset (startup.c): the stack is painted from here down to its bottom. */
 void board_paint_stack(void);
+
+/* The debugger (board_debug.c, in images built with it): the GDB stub
+ * served on board_debug_chan(); wd_run's attach point (wd_config in
+ * wd_main.h says what each must do). */
+struct wr_store;
+struct wr_module;
+struct wr_instance;
+int board_debug_attach(void *user, struct wr_store *store, struct wr_module *mod,
+                       struct wr_instance *inst);
+void board_debug_exited(void *user, struct wr_store *store, int status);
+bool board_debug_killed(void *user);
 
 #endif

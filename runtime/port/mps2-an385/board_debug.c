@@ -15,6 +15,11 @@
 #ifndef WDB_FW_MODULE_NAME
 #define WDB_FW_MODULE_NAME "module.wasm"
 #endif
+/* the module's path on the host that built the image, named to the
+ * debugger (qXfer:libraries): LLDB loads the module from there */
+#ifndef WDB_FW_MODULE_PATH
+#define WDB_FW_MODULE_PATH WDB_FW_MODULE_NAME
+#endif
 #ifndef WDB_FW_WAIT
 #define WDB_FW_WAIT 0
 #endif
@@ -30,7 +35,7 @@ int board_debug_attach(void *user, wr_store *store, wr_module *mod, wr_instance 
 {
     (void)user;
     debugger.chan = board_debug_chan();
-    debugger.module_name = WDB_FW_MODULE_NAME;
+    debugger.module_name = WDB_FW_MODULE_PATH;
     debugger.cfg.wait = WDB_FW_WAIT != 0;
     debugger.cfg.stop_timeout_ms = WDB_FW_STOP_TIMEOUT;
     return wd_debugger_attach(&debugger, store, mod, inst);
@@ -40,4 +45,10 @@ void board_debug_exited(void *user, wr_store *store, int status)
 {
     (void)user;
     wd_debugger_exited(&debugger, store, status);
+}
+
+bool board_debug_killed(void *user)
+{
+    (void)user;
+    return wd_debugger_killed(&debugger);
 }

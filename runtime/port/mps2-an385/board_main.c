@@ -36,16 +36,12 @@
 #define WDB_FIRMWARE_DEBUGGER 0
 #endif
 
-/* The module (module.S.in). */
+/* The module and its arguments (module.S.in). */
 extern const uint8_t wdb_module_start[], wdb_module_end[];
+extern const char wdb_fw_args[];
 
-#if WDB_FIRMWARE_DEBUGGER
-/* THE DEBUGGER GOES HERE: a file of the port (board_debug.c, with
- * WDB_FIRMWARE_DEBUGGER=ON) defines these, serving the GDB stub on
- * board_debug_chan() (see wd_config in wd_main.h for their contract). */
-int board_debug_attach(void *user, wr_store *store, wr_module *mod, wr_instance *inst);
-void board_debug_exited(void *user, wr_store *store, int status);
-#endif
+#define WDB_FW_MAX_ARGS 16
+
 
 #if WDB_FW_REPORT_RAM
 /* One line per figure, "wdb-firmware: ram: NAME BYTES", for bench/device.sh. */
@@ -81,12 +77,22 @@ int main(void)
     memset(&cfg, 0, sizeof cfg);
     cfg.prog = "wdb-firmware";
     cfg.module_name = WDB_FW_MODULE_NAME;
+    /* argv: the module's name, then the strings linked in after it */
+    const char *argv[WDB_FW_MAX_ARGS + 1];
+    int argc = 0;
+    argv[argc++] = WDB_FW_MODULE_NAME;
+    for (const char *a = wdb_fw_args; *a && argc < WDB_FW_MAX_ARGS; a += strlen(a) + 1)
+        argv[argc++] = a;
+    argv[argc] = NULL;
+    cfg.argc = argc;
+    cfg.argv = argv;
     cfg.max_memory_bytes = WDB_FW_MAX_MEMORY;
     cfg.value_stack_bytes = WDB_FW_VALUE_STACK;
     cfg.max_call_depth = WDB_FW_CALL_DEPTH;
 #if WDB_FIRMWARE_DEBUGGER
     cfg.debug_attach = board_debug_attach;
     cfg.debug_exited = board_debug_exited;
+    cfg.debug_killed = board_debug_killed;
 #endif
 #if WDB_FW_REPORT_RAM
     wd_stats stats;

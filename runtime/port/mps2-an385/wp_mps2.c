@@ -261,6 +261,10 @@ int wp_chan_write(wp_chan *c, const uint8_t *buf, size_t len)
     return 0;
 }
 
+/* A UART has no connection to end: the next debugger comes on the same
+ * line. */
+void wp_chan_hangup(wp_chan *c) { (void)c; }
+
 void wp_chan_on_rx(wp_chan *c, void (*fn)(void *user), void *user)
 {
     uint32_t primask = irq_save();
