@@ -15,6 +15,7 @@ PKGS=(
   socat                                                 # pty pairs: serial-line tests (tests/wdb/attach.sh)
   gcc-arm-none-eabi libnewlib-arm-none-eabi picolibc-arm-none-eabi  # the Cortex-M firmware
   qemu-system-arm                                       # runs it: mps2-an385 (tests/device)
+  python3                                               # tests/device/line-faults.py, device-as-wdb-run.sh
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -957,6 +957,16 @@ void gs_session_feed(gs_session *s, const uint8_t *buf, size_t n)
     const gs_target *t = s->t;
     if (n) s->unanswered = false;
     for (size_t i = 0; i < n && !s->end && !s->closed && !s->exited_sent; i++) {
+        if (buf[i] == 0x03 && s->running) {
+            /* While the program runs no packet may carry a raw 0x03 (all-stop:
+             * the debugger waits for the stop reply), so it is the interrupt
+             * even inside a packet: line noise that began one (a stray '$')
+             * must not swallow the user's Ctrl-C. The broken packet goes. */
+            log_packet(s, "->", "^C", 2);
+            rsp_parser_init(&s->parser, s->in, sizeof s->in);
+            t->interrupt(t->user);
+            continue;
+        }
         switch (rsp_feed(&s->parser, buf[i])) {
         case RSP_EV_PACKET:
             restart_if_handshake(s, (const char *)s->in, s->parser.len);
