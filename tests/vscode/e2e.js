@@ -21,11 +21,17 @@
 //                  extension, which is not there offline)
 //   8 new user     a folder with a .c and its .wasm and no launch.json: F5;
 //                  a folder with a .c alone: F5 gives one clear message
+//   9 device       the firmware running spin.wasm in QEMU's mps2-an385, its
+//                  debug UART on a serial device (socat makes a pty of QEMU's
+//                  TCP serial): attach with "serialPort", pause, the loop's
+//                  variables, continue, disconnect (the device runs on)
 //
 // Environment (set by tests/vscode/CMakeLists.txt):
 //   WDB, WDB_RUN, WDB_VSIX, WDB_VSCODE_WORKSPACE, WDB_VSCODE_NEWUSER,
 //   WDB_VSCODE_NOWASM, WDB_VSCODE_OUT (run/ and screenshots/ go there),
 //   WDB_VSCODE_NODE_DIR (playwright-core), WDB_VSCODE_DOCS (docs/screenshots)
+//   WDB_DEVICE_STAND_IN, WDB_QEMU, WDB_DEVICE_FW_DIR (step 9: the firmware,
+//   tests/device/device-as-wdb-run.sh)
 // Optional: CS_HOME (code-server, as setup.sh), WDB_VSCODE_ONLY=1,4 (steps),
 //   WDB_VSCODE_UPDATE_SCREENSHOTS=1 (copy the README's screenshots to
 //   docs/screenshots/), CHROMIUM (default: chromium in PATH).
@@ -63,7 +69,8 @@ const ONLY = (process.env.WDB_VSCODE_ONLY || '').split(',').filter(Boolean);
 const RUN = path.join(OUT, 'run');
 const SHOTS = path.join(OUT, 'screenshots');
 // The README's two screenshots: [screenshot here, name in docs/screenshots].
-const README_SHOTS = [['01-breakpoint.png', 'vscode-breakpoint.png'], ['04-trap.png', 'vscode-trap.png']];
+const README_SHOTS = [['01-breakpoint.png', 'vscode-breakpoint.png'], ['04-trap.png', 'vscode-trap.png'],
+  ['09a-device-paused.png', 'vscode-device.png']];
 const CHROMIUM = process.env.CHROMIUM ||
   (process.env.PATH || '').split(':').map((d) => path.join(d, 'chromium')).find((p) => fs.existsSync(p));
 const T = 30000; // the longest any single UI condition may take
@@ -382,6 +389,8 @@ const CALL_DIV = lineOf('traps.c', 'LINE_CALL_DIV');
 const LINE_DIVIDE = lineOf('traps.c', 'LINE_DIVIDE');
 const LINE_SPIN = lineOf('spin.c', 'LINE_SPIN');
 let spinPort, spinProc;
+let deviceProc, socatProc;
+const DEVICE_TTY = () => path.join(RUN, 'ttyDEVICE');
 
 async function step1() {
   await openFile('inventory.c');
@@ -538,6 +547,43 @@ async function step5() {
   await shot('05c-disconnected.png');
 }
 
+async function step9() {
+  const standIn = env('WDB_DEVICE_STAND_IN');
+  // the device: the firmware built from this workspace's spin.wasm, running
+  // at once (its debugger attaches whenever it comes), UART 1 over TCP
+  deviceProc = spawn(standIn, ['--gdb-listen=127.0.0.1:0', 'spin.wasm'], { cwd: WS, stdio: ['ignore', 'ignore', 'pipe'] });
+  let devErr = '';
+  deviceProc.stderr.on('data', (d) => { devErr += d; });
+  let port = 0;
+  await until('the device listening', async () => {
+    if (deviceProc.exitCode !== null) throw new Error(`the device ended: ${devErr}`);
+    const m = /debugger port (\d+)/.exec(devErr);
+    if (m) port = Number(m[1]);
+    return port > 0;
+  }, 30000);
+  // the serial device the user would pick: a pty joined to the UART
+  fs.rmSync(DEVICE_TTY(), { force: true });
+  socatProc = spawn('socat', [`pty,raw,echo=0,link=${DEVICE_TTY()}`, `tcp:127.0.0.1:${port}`], { stdio: 'ignore' });
+  await until('the serial device', async () => fs.existsSync(DEVICE_TTY()));
+  await openFile('spin.c');
+  await startWith('attach device');
+  await waitText(STACK, /Running/, 'the device program running');
+  await toolbar('Pause');
+  await waitStoppedAt('spin.c', LINE_SPIN, /Paused/);
+  await waitText(STACK, new RegExp(`main\\s+spin\\.c\\s+${LINE_SPIN}:\\d+`), 'main in the Call Stack');
+  await expand(VARS, /^Globals$/);
+  await waitText(VARS, /g_iterations = [1-9]\d*/, 'the loop counter on the device');
+  await shot('09a-device-paused.png');
+  await toolbar('Continue');
+  await waitText(STACK, /Running/, 'the device running again');
+  await toolbar('Disconnect');
+  await debugStopped();
+  await sleep(300);
+  if (deviceProc.exitCode !== null) throw new Error(`the device ended after the disconnect (status ${deviceProc.exitCode}): it must run on`);
+  log('disconnected; the device still runs');
+  await shot('09b-device-disconnected.png');
+}
+
 async function step6() {
   await startWith('core traps');
   await waitStoppedAt('traps.c', LINE_DIVIDE, /CALL STACK integer divide by zero/i);
@@ -620,6 +666,7 @@ const STEPS = [
   ['6', 'core file', step6],
   ['7', 'disassembly view and memory', step7],
   ['8', 'new user: F5 without launch.json; a .c without .wasm', step8],
+  ['9', 'a device in QEMU over its serial line: attach, pause, continue, disconnect', step9],
 ];
 
 // --------------------------------------------------------------- main
@@ -668,6 +715,7 @@ async function main() {
       { type: 'wdb', request: 'launch', name: 'inventory', program: '${workspaceFolder}/inventory.wasm' },
       { type: 'wdb', request: 'launch', name: 'traps div', program: '${workspaceFolder}/traps.wasm', args: ['div'] },
       { type: 'wdb', request: 'attach', name: 'attach spin', host: '127.0.0.1', port: spinPort, program: '${workspaceFolder}/spin.wasm' },
+      { type: 'wdb', request: 'attach', name: 'attach device', serialPort: DEVICE_TTY(), baudRate: 115200, program: '${workspaceFolder}/spin.wasm' },
       { type: 'wdb', request: 'launch', name: 'core traps', program: '${workspaceFolder}/traps.wasm', coreFile: '${workspaceFolder}/traps.core' },
     ],
   }, null, 2));
@@ -742,6 +790,10 @@ async function main() {
   } finally {
     await context.close().catch(() => {});
     if (spinProc && spinProc.exitCode === null) spinProc.kill('SIGKILL');
+  if (deviceProc && deviceProc.exitCode === null) deviceProc.kill('SIGTERM');
+  if (socatProc && socatProc.exitCode === null) socatProc.kill('SIGKILL');
+    if (deviceProc && deviceProc.exitCode === null) deviceProc.kill('SIGTERM');
+    if (socatProc && socatProc.exitCode === null) socatProc.kill('SIGKILL');
     await stopServer();
   }
   if (!ran) failures.push(`no step matches WDB_VSCODE_ONLY=${ONLY.join(',')}`);
@@ -765,5 +817,7 @@ main().catch(async (e) => {
   console.error('VS Code e2e FAILED:', e);
   process.exitCode = 1;
   if (spinProc && spinProc.exitCode === null) spinProc.kill('SIGKILL');
+  if (deviceProc && deviceProc.exitCode === null) deviceProc.kill('SIGTERM');
+  if (socatProc && socatProc.exitCode === null) socatProc.kill('SIGKILL');
   await stopServer();
 });
