@@ -64,6 +64,7 @@ struct wb_session {
     wb_rsp_stop last_stop; /* as the stub reported it (gcore: why it stopped) */
     bool first_stop;       /* last_stop is the one found on connecting */
     bool frames_valid;
+    bool pcs_valid; /* pcs[0..nphys) read at this stop: one qWasmCallStack a stop */
     frame_rec *frames;
     size_t nframes;
     size_t nphys;
@@ -152,6 +153,7 @@ static void frames_clear(wb_session *s)
     s->frames = NULL;
     s->nframes = s->nphys = 0;
     s->frames_valid = false;
+    s->pcs_valid = false;
 }
 
 static void reap(wb_session *s)
@@ -1050,6 +1052,7 @@ static wb_status load_pcs(wb_session *s, wb_error *err)
         s->nphys = n;
         return WB_OK;
     }
+    if (s->pcs_valid) return WB_OK; /* the stack of this stop, read already */
     int rc = wb_rsp_call_stack(s->rsp, s->pcs, MAX_PHYS_FRAMES, &n);
     if (rc == -ENOTSUP && s->stop_pc_valid) {
         /* a stub without qWasmCallStack: the innermost frame only */
@@ -1059,6 +1062,7 @@ static wb_status load_pcs(wb_session *s, wb_error *err)
     }
     if (rc < 0) return rsp_fail(s, err, rc, "reading the call stack");
     s->nphys = n;
+    s->pcs_valid = true;
     return WB_OK;
 }
 
@@ -1078,7 +1082,12 @@ static bool frames_push(wb_session *s, size_t *cap, const frame_rec *f)
 static wb_status load_frames(wb_session *s, wb_error *err)
 {
     if (s->frames_valid) return WB_OK;
+    /* the frames go, the stack's pcs of this stop stay */
+    bool pcs_valid = s->pcs_valid;
+    size_t nphys = s->nphys;
     frames_clear(s);
+    s->pcs_valid = pcs_valid;
+    s->nphys = pcs_valid ? nphys : 0;
     if (s->state != WB_PROC_STOPPED) return WB_OK;
     if (load_pcs(s, err) != WB_OK) return WB_ERROR;
     size_t cap = 0;
