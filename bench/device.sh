@@ -15,7 +15,8 @@
 #          step of wd_run), the main stack's high-water mark (painted at
 #          reset) and static data, against the target of 48 KiB beyond the
 #          linear memory; and what the module's translation is made of
-#          (bench/device/code_size.c, the same sizes on the device)
+#          (bench/device/code_size.c: the same run with the host runtime,
+#          its translations in the device's 4-byte words)
 # Work files go to ${BUILD_DIR:-build}/bench-device.
 set -euo pipefail
 
@@ -132,10 +133,10 @@ static=$(arm-none-eabi-size -A "$elf" | awk '$1 ~ /^[.](data|tdata|tbss_room|bss
 heap_peak=$(ram heap_peak) mem=$(ram linear_memory) stack_peak=$(ram stack_peak)
 beyond=$((heap_peak - mem + stack_peak + static))
 echo "RAM, hello world (printf), module linked -z stack-size=8192 --initial-memory=65536 (KiB):"
-row "module loaded: decoded + translated (heap)" "$(kib "$(ram heap_module)")"
+row "module loaded: decoded + validated (heap)" "$(kib "$(ram heap_module)")"
 row "device WASI definitions (heap)" "$(kib "$(ram heap_wasi)")"
 row "instantiated: linear memory, tables... (heap)" "$(kib "$(ram heap_instance)")"
-row "running: value stack + call stack (heap)" "$(kib "$(ram heap_run)")"
+row "running: stacks + translations (heap)" "$(kib "$(ram heap_run)")"
 row "heap high-water mark" "$(kib "$heap_peak")"
 row "  of which linear memory" "$(kib "$mem")"
 row "main stack high-water mark (of $(kib "$(ram stack_size)"))" "$(kib "$stack_peak")"
@@ -147,16 +148,19 @@ echo "  configured: value stack $(kib "$(ram value_stack)") KiB, call depth $(ra
 echo "  (heap figures are the allocator's _sbrk level after each step: a step whose"
 echo "  blocks fit in holes an earlier one left shows less than it allocated)"
 echo
-echo "The translation of hello.wasm ($(get funcs "$work/code_size.txt") functions; live bytes):"
-code=$(get wasm_code "$work/code_size.txt")
-for k in ops pcmap syncs; do
-  n=$(get $k "$work/code_size.txt")
+cs=$work/code_size.txt
+echo "The translation of hello.wasm: the $(get translated "$cs") of its $(get funcs "$cs") functions" \
+  "that ran (translated at their first call; live bytes, 4-byte words as on the device):"
+code=$(get wasm_run "$cs")
+for k in ops32 pcmap syncs; do
+  n=$(get $k "$cs")
   case $k in
-    ops) name="internal code (8-byte words)" ;;
-    pcmap) name="pc map (8 bytes per op)" ;;
+    ops32) name="internal code (4-byte words)" ;;
+    pcmap) name="pc map (delta-encoded, ~1 byte per op)" ;;
     syncs) name="sync points" ;;
   esac
-  printf '  %-44s %8s  (%sx the Wasm code)\n' "$name" "$(kib "$n")" \
+  printf '  %-44s %8s  (%sx their Wasm code)\n' "$name" "$(kib "$n")" \
     "$(awk -v a="$n" -v b="$code" 'BEGIN { printf "%.1f", a / b }')"
 done
-row "Wasm code section bodies" "$(kib "$code")"
+row "their Wasm code (Code section bodies)" "$(kib "$code")"
+row "all functions' Wasm code" "$(kib "$(get wasm_code "$cs")")"

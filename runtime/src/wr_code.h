@@ -2,10 +2,12 @@
  * Internal code: what wr_compile.c makes of a function body and wr_interp.c
  * runs. Private to runtime/.
  *
- * A function body is translated once, at load time, into a stream of 8-byte
- * words. The first word of every op is the address of its handler in the
- * interpreter (direct threading); the following words hold operands. Values
- * live in 8-byte frame slots: slot i of a frame is fp[i]. A frame is
+ * A function body is validated at load time (wr_compile_function: the same
+ * one pass, measuring instead of emitting) and translated on its first call
+ * into a stream of words, one pointer wide (8 bytes on 64-bit hosts). The
+ * first word of every op is the address of its handler in the interpreter
+ * (direct threading); the following words hold operands. Values live in
+ * 8-byte frame slots: slot i of a frame is fp[i]. A frame is
  *   [ params | declared locals | operand stack (max depth) ]
  * and the operand stack entry at depth d, when it is "materialized", lives in
  * slot nlocals + d (its canonical slot). Most `local.get`/`i32.const`
@@ -13,15 +15,24 @@
  * constant as an immediate.
  *
  * Two translations of a body exist:
- * - the normal one (fused, fast), made at load time;
+ * - the normal one (fused, fast), made on the function's first call: until
+ *   then calls enter the code's `lazy` op, which makes it and goes on;
  * - the debug one, made on demand when a debugger needs instruction-exact
  *   stops in the function: every Wasm instruction starts with a `dbg` op
  *   (the patch point for breakpoints and the step check) and the operand
  *   stack is materialized before every instruction, so any instruction
  *   boundary can be inspected.
+ * Each is made by two runs of the translator: one measures (word, pc-map and
+ * sync counts), the second writes into one block of exactly that size, so a
+ * translation is one allocation that never grows.
  * Both translations agree on the frame layout at "sync points": function
  * entry, loop heads and the return point of every call. Execution moves from
- * one translation to the other only there (wr_code_sync_*).
+ * one translation to the other only there (to_debug in wr_debug.c).
+ *
+ * On 32-bit targets a word is 4 bytes: operand halves are 16 bits (unsigned)
+ * and a 64-bit immediate takes two words (WR_W64), see wr_op. The
+ * translator refuses (at load) what does not fit: a frame of more than
+ * 65535 slots, an index past 65535 (wr_decode.c checks the counts).
  *
  * Word layouts are documented next to each op in the WR_OPS list below:
  *   w1.a/w1.b = the two int32 halves of word 1, w2 = word 2 as u64/i64.
@@ -32,6 +43,13 @@
 
 #include "wr_internal.h"
 
+/* One word of internal code. Operand halves (s.a, s.b) hold frame slots,
+ * indices and small immediates (WR_HALF_MIN..WR_HALF_MAX); u/i hold one
+ * immediate or a relative branch target; p a pointer. On 32-bit targets
+ * words are 4 bytes and halves 16 bits: a 64-bit immediate takes WR_W64 = 2
+ * words (WR_IMM64 reads one word, sign-extended, where the translator made
+ * sure it fits). */
+#if UINTPTR_MAX > 0xffffffffu
 typedef union wr_op {
     const void *h;
     uint64_t u;
@@ -41,26 +59,62 @@ typedef union wr_op {
         int32_t a, b;
     } s;
 } wr_op;
+#define WR_W64 1
+#define WR_HALF_MIN INT32_MIN
+#define WR_HALF_MAX INT32_MAX
+#define WR_IMM64(w) ((uint64_t)(w).u)
+#define WR_LD64(ip) ((uint64_t)(ip)[0].u)
+#else
+typedef union wr_op {
+    const void *h;
+    uint32_t u;
+    int32_t i;
+    const void *p;
+    struct {
+        uint16_t a, b; /* unsigned: Thumb loads them with 16-bit instructions */
+    } s;
+} wr_op;
+#define WR_W64 2
+#define WR_HALF_MIN 0
+#define WR_HALF_MAX UINT16_MAX
+#define WR_IMM64(w) ((uint64_t)(int64_t)(w).i)
+#define WR_LD64(ip) ((uint64_t)(ip)[0].u | (uint64_t)(ip)[1].u << 32)
+#endif
 
-/* Maps an op (word index in ops) to the code offset of the Wasm instruction
- * it implements. Sorted by `ir`. */
-typedef struct wr_pcmap {
-    uint32_t ir;
-    uint32_t off;
-} wr_pcmap;
+/* The pc map of a translation maps each op (its first word, `ir`) to the
+ * code offset of the Wasm instruction it implements. Entries are in op
+ * order and their offsets never decrease (one pass, source order). They are
+ * delta-encoded, mostly one byte each: a byte b < 0xe0 is
+ * (ir - previous ir - 1) << 5 | (off - previous off); 0xe0 is followed by
+ * the two deltas as LEB128. Every WR_PC_STRIDE-th entry is also kept whole
+ * in a mark, so a lookup decodes at most that many entries after a binary
+ * search over the marks. */
+#define WR_PC_STRIDE 32u
+
+typedef struct wr_pcmark {
+    uint32_t ir, off; /* of entry m * WR_PC_STRIDE (mark m - 1) */
+    uint32_t pos;     /* byte position of the entry after it */
+} wr_pcmark;
+
+/* A position in a pc map: entry i, its op's word index ir and its code
+ * offset off; pos is where the next entry's bytes start. */
+typedef struct wr_pc {
+    uint32_t i, ir, off, pos;
+} wr_pc;
 
 typedef struct wr_code wr_code;
 
-/* One translation of a body. */
+/* One translation of a body: one allocation (ops first) holding the ops,
+ * the sync points, the debug depths, the marks and the pc map. */
 typedef struct wr_ops {
     wr_op *ops;
     uint32_t nops;
-    wr_pcmap *pcmap;
+    uint8_t *pcmap; /* npc entries, delta-encoded (see above) */
     uint32_t npc;
+    wr_pcmark *marks; /* (npc - 1) / WR_PC_STRIDE of them: entries STRIDE, 2*STRIDE... */
     uint32_t *depths; /* debug translation: operand depth at each pcmap entry */
-    uint32_t *syncs; /* word index of each sync point, in source order */
+    uint32_t *syncs;  /* word index of each sync point, in source order */
     uint32_t nsyncs;
-    uint32_t frame_slots; /* params + locals + max operand depth */
     bool debug;
 } wr_ops;
 
@@ -69,18 +123,19 @@ struct wr_code {
     uint32_t func_index;
     uint32_t nparams, nresults;
     uint32_t nlocals;       /* params + declared locals */
+    uint32_t frame_slots;   /* params + locals + max operand depth (+1), from validation */
     const wr_type *type;
-    wr_ops normal;
+    wr_op lazy;             /* the `lazy` op: entry while `normal` is not made yet */
+    wr_ops normal;          /* ops == NULL until the function's first call */
     wr_ops *dbg;            /* debug translation, or NULL */
     const wr_op *active;    /* entry of the translation calls use */
-    uint32_t active_slots;  /* its frame_slots */
     uint32_t nbreaks;       /* breakpoints set in this function (debug translation) */
-    bool compiled;          /* false while only a forward reference exists */
 };
 
 /* The op list: X(name). Layout comments: see the file header. */
 #define WR_CTRL_OPS(X)                                                                          \
     X(enter)         /* w1={frame_slots,nlocals} w2={nparams,-}: stack check, zero locals */    \
+    X(lazy)          /* entry of a function not translated yet: translates it, then enters */   \
     X(loop_check)    /* interrupt/debug check at loop heads */                                   \
     X(dbg)           /* debug translation: before every instruction */                          \
     X(brk)           /* a breakpoint patched over an op; the original is kept aside */          \
@@ -94,7 +149,8 @@ struct wr_code {
     X(call_import)   /* w1={base,func index} */                                                  \
     X(call_indirect) /* w1={base,type index} w2={table,elem slot} */                             \
     X(copy)          /* w1={dst,src} */                                                          \
-    X(const)         /* w1={dst,-} w2=bits */                                                    \
+    X(const)         /* w1={dst,-} w2=bits (32-bit targets: zero-extended from 32) */            \
+    X(const64)       /* w1={dst,-} w2..=bits (WR_W64 words): 32-bit targets, past 32 bits */    \
     X(select)        /* w1={dst,cond} w2={a,b}: dst = cond ? a : b */                            \
     X(global_get)    /* w1={dst,global} */                                                       \
     X(global_set)    /* w1={src,global} */                                                       \
@@ -115,7 +171,8 @@ struct wr_code {
     X(elem_drop)     /* w1={seg,-} */
 
 /* Binary integer ops with a right operand in a slot (_rr: w1={dst,a} w2={b,-})
- * or immediate (_ri: w1={dst,a} w2=imm). X(name, type, expr of a and b). */
+ * or immediate (_ri: w1={dst,a} w2=imm, read with WR_IMM64). X(name, type,
+ * expr of a and b). */
 #define WR_IBINOPS(X)                                                                           \
     X(i32_add, u32, a + b) X(i32_sub, u32, a - b) X(i32_mul, u32, a *b)                         \
     X(i32_and, u32, a &b) X(i32_or, u32, a | b) X(i32_xor, u32, a ^ b)                          \
@@ -234,12 +291,28 @@ typedef enum wr_opcode {
 /* The interpreter's handler addresses, indexed by wr_opcode. */
 const void *const *wr_interp_handlers(void);
 
+/* Makes the normal translation of a function if it does not exist yet
+ * (its first call: the `lazy` op). */
+wr_status wr_code_make_normal(wr_code *code, wr_error *err);
 /* Makes the debug translation of a function if it does not exist yet. */
 wr_status wr_code_make_debug(wr_code *code, wr_error *err);
+/* Points calls at the normal translation, or at the `lazy` op while there
+ * is none yet. */
+void wr_code_use_normal(wr_code *code);
+/* Whether calls use the normal translation (or will make it). */
+bool wr_code_runs_normal(const wr_code *code);
 /* Translates a body (normal or debug) into `out`. */
 wr_status wr_translate(wr_module *mod, uint32_t func_index, bool debug, wr_ops *out,
                        wr_error *err);
 void wr_ops_release(wr_ops *o);
+/* Positions *pc at the last pc-map entry of o whose op starts at or before
+ * word ir (the op containing ir); false when there is none. */
+bool wr_pc_seek_ir(const wr_ops *o, uint32_t ir, wr_pc *pc);
+/* Positions *pc at the first entry whose code offset is >= off; false when
+ * there is none. */
+bool wr_pc_seek_off(const wr_ops *o, uint32_t off, wr_pc *pc);
+/* Moves *pc to the next entry; false (pc unchanged) at the end. */
+bool wr_pc_next(const wr_ops *o, wr_pc *pc);
 /* The code offset of the op at word index `ir` of `o` (the op containing it). */
 uint32_t wr_ops_offset_at(const wr_ops *o, uint32_t ir);
 /* Which of code's translations holds ip, or NULL. */

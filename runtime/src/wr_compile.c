@@ -58,19 +58,31 @@ typedef struct cc {
     wr_error *err;
     const uint8_t *bytes, *p, *end;
     uint32_t nparams, nlocals;
-    wr_valtype *ltypes;
+    const wr_valtype *decl_types; /* the declared locals' types (after the params) */
     const wr_type *ftype;
 
     cval *stk;
     uint32_t sp, scap, max_depth;
+    uint32_t frame_slots; /* at the end: nlocals + max_depth + 1 */
     ctrl *cs;
     uint32_t csp, ccap;
 
+    /* Measuring (validation at load, sizing) writes nothing: operand writes
+     * go to `sink` (OP), only counts advance. Writing fills blocks made
+     * with the measured sizes (the caps). */
+    bool measure;
+    wr_op sink;
     wr_op *ops;
     uint32_t nops, opcap;
-    wr_pcmap *pc;
-    uint32_t npc, pccap;
-    uint32_t *depths; /* debug: operand depth per pcmap entry (capacity pccap) */
+    uint8_t *pcbytes; /* the pc map (wr_code.h) */
+    uint32_t npc, npccap, pcpos, pccap;
+    uint32_t pc_irb, pc_off; /* decoder state after the last entry */
+    wr_pcmark *marks;
+    uint32_t nmarks, markcap;
+    struct {
+        uint32_t pcpos, irb, off, nmarks;
+    } pc_prev; /* the state before the last entry, for unemit */
+    uint32_t *depths; /* debug: operand depth per pcmap entry */
     uint32_t *syncs;
     uint32_t nsyncs, synccap;
     uint32_t cur_off; /* code offset of the instruction being translated */
@@ -91,6 +103,9 @@ typedef struct cc {
 } cc;
 
 #define SEC "code"
+
+/* The op word at index i, or the sink while measuring. */
+#define OP(c, i) ((c)->measure ? &(c)->sink : &(c)->ops[i])
 
 static wr_status bad(cc *c, wr_status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static wr_status bad(cc *c, wr_status st, const char *fmt, ...)
@@ -122,16 +137,6 @@ static bool grow(void **p, uint32_t *cap, uint32_t need, size_t elem)
     return true;
 }
 
-/* Gives back what doubling left unused in a finished array (up to half of
- * it: on a device, translations are most of the runtime's RAM). Keeps the
- * array as it is if realloc fails. */
-static void shrink(void **p, uint32_t n, size_t elem)
-{
-    if (!*p || !n) return;
-    void *q = realloc(*p, (size_t)n * elem);
-    if (q) *p = q;
-}
-
 /* ------------------------------------------------------------ decoding */
 
 static wr_status rd_u8(cc *c, uint8_t *out)
@@ -160,37 +165,84 @@ static wr_status rd_u32(cc *c, uint32_t *out)
 
 #define LIVE (!(c->cs[c->csp - 1].unreachable || c->cs[c->csp - 1].dead))
 
+/* Writes v as unsigned LEB128 at p; returns the byte count. */
+static uint32_t put_leb(uint8_t *p, uint32_t v)
+{
+    uint32_t n = 0;
+    do {
+        p[n++] = (uint8_t)((v & 0x7f) | (v >= 0x80 ? 0x80 : 0));
+        v >>= 7;
+    } while (v);
+    return n;
+}
+
+/* Appends the pc-map entry of the op at word ir (wr_code.h). */
+static void pc_add(cc *c, uint32_t ir)
+{
+    c->pc_prev.pcpos = c->pcpos;
+    c->pc_prev.irb = c->pc_irb;
+    c->pc_prev.off = c->pc_off;
+    c->pc_prev.nmarks = c->nmarks;
+    uint8_t b[11];
+    uint32_t n = 0, dir = ir - c->pc_irb, doff = c->cur_off - c->pc_off;
+    if (dir < 7 && doff < 32) {
+        b[n++] = (uint8_t)(dir << 5 | doff);
+    } else {
+        b[n++] = 0xe0;
+        n += put_leb(b + n, dir);
+        n += put_leb(b + n, doff);
+    }
+    bool mark = c->npc > 0 && c->npc % WR_PC_STRIDE == 0;
+    if (!c->measure) {
+        if (c->npc >= c->npccap || c->pcpos + n > c->pccap || (mark && c->nmarks >= c->markcap)) {
+            c->oom = true; /* the writing pass outgrew the measured sizes */
+            return;
+        }
+        if (mark) {
+            c->marks[c->nmarks].ir = ir;
+            c->marks[c->nmarks].off = c->cur_off;
+            c->marks[c->nmarks].pos = c->pcpos + n;
+        }
+        if (c->debug) c->depths[c->npc] = c->sp;
+        memcpy(c->pcbytes + c->pcpos, b, n);
+    }
+    c->nmarks += mark;
+    c->pcpos += n;
+    c->pc_irb = ir + 1;
+    c->pc_off = c->cur_off;
+    c->npc++;
+}
+
 static uint32_t emit(cc *c, wr_opcode op, uint32_t nwords)
 {
-    if (!grow((void **)&c->ops, &c->opcap, c->nops + nwords, sizeof(wr_op))) {
-        c->oom = true;
-        c->nops = 0;
-    }
     uint32_t at = c->nops;
-    if (c->oom) return 0;
-    memset(&c->ops[at], 0, nwords * sizeof(wr_op));
-    c->ops[at].h = c->h[op];
-    c->nops += nwords;
-    uint32_t cap = c->pccap;
-    if (!grow((void **)&c->pc, &c->pccap, c->npc + 1, sizeof(wr_pcmap)) ||
-        (c->debug && !grow((void **)&c->depths, &cap, c->npc + 1, sizeof(uint32_t)))) {
-        c->oom = true;
+    if (!c->measure && !c->oom && at + nwords > c->opcap) c->oom = true;
+    if (c->oom) {
+        c->nops = 0;
         return 0;
     }
-    if (c->debug) c->depths[c->npc] = c->sp;
-    c->pc[c->npc].ir = at;
-    c->pc[c->npc].off = c->cur_off;
-    c->npc++;
+    if (!c->measure) {
+        memset(&c->ops[at], 0, nwords * sizeof(wr_op));
+        OP(c, at)->h = c->h[op];
+    }
+    c->nops += nwords;
+    pc_add(c, at);
     c->ld_valid = false;
     c->lc_valid = false;
     return at;
 }
 
-/* Removes the ops from word `at` on (a peephole rewrite). */
+/* Removes the last op, which starts at word `at` (a peephole rewrite: the
+ * fused comparison, emitted last and with one pc-map entry). */
 static void unemit(cc *c, uint32_t at)
 {
+    if (c->oom) return;
     c->nops = at;
-    while (c->npc > 0 && c->pc[c->npc - 1].ir >= at) c->npc--;
+    c->npc--;
+    c->pcpos = c->pc_prev.pcpos;
+    c->pc_irb = c->pc_prev.irb;
+    c->pc_off = c->pc_prev.off;
+    c->nmarks = c->pc_prev.nmarks;
 }
 
 static void label_here(cc *c)
@@ -202,11 +254,14 @@ static void label_here(cc *c)
 
 static void add_sync(cc *c)
 {
-    if (!grow((void **)&c->syncs, &c->synccap, c->nsyncs + 1, sizeof(uint32_t))) {
-        c->oom = true;
-        return;
+    if (!c->measure) {
+        if (c->nsyncs >= c->synccap) {
+            c->oom = true;
+            return;
+        }
+        c->syncs[c->nsyncs] = c->nops;
     }
-    c->syncs[c->nsyncs++] = c->nops;
+    c->nsyncs++;
 }
 
 /* Records that the op at `start` wrote canonical slot `slot` through word
@@ -222,21 +277,34 @@ static void note_dst(cc *c, uint32_t start, int32_t slot)
 
 static inline int32_t canon(cc *c, uint32_t depth) { return (int32_t)(c->nlocals + depth); }
 
+/* The type of local li (< nlocals): a param or a declared local. */
+static uint8_t ltype(const cc *c, uint32_t li)
+{
+    return (uint8_t)(li < c->nparams ? c->ftype->params[li] : c->decl_types[li - c->nparams]);
+}
+
 static void emit_copy(cc *c, int32_t dst, int32_t src)
 {
     if (dst == src) return;
     uint32_t at = emit(c, WR_OP_copy, 2);
     if (c->oom) return;
-    c->ops[at + 1].s.a = dst;
-    c->ops[at + 1].s.b = src;
+    OP(c, at + 1)->s.a = dst;
+    OP(c, at + 1)->s.b = src;
 }
 
 static void emit_const(cc *c, int32_t dst, uint64_t bits)
 {
-    uint32_t at = emit(c, WR_OP_const, 3);
+    /* a word holds 32 bits on 32-bit targets: wider constants take two */
+    bool wide = WR_W64 > 1 && bits > 0xffffffffu;
+    uint32_t at = emit(c, wide ? WR_OP_const64 : WR_OP_const, wide ? 2 + WR_W64 : 3);
     if (c->oom) return;
-    c->ops[at + 1].s.a = dst;
-    c->ops[at + 2].u = bits;
+    OP(c, at + 1)->s.a = dst;
+    if (!wide) {
+        OP(c, at + 2)->u = bits;
+    } else {
+        OP(c, at + 2)->u = (uint32_t)bits;
+        OP(c, at + 1 + WR_W64)->u = (uint32_t)(bits >> 32);
+    }
 }
 
 /* Moves stack entry i into its canonical slot. */
@@ -381,7 +449,7 @@ static void resolve_patches(cc *c, ctrl *f)
 {
     if (c->oom) return;
     for (uint32_t i = 0; i < f->npatches; i++)
-        c->ops[f->patches[i].word].i = (int64_t)c->nops - (int64_t)f->patches[i].op;
+        OP(c, f->patches[i].word)->i = (int64_t)c->nops - (int64_t)f->patches[i].op;
     f->npatches = 0;
 }
 
@@ -429,7 +497,7 @@ static wr_status emit_jump(cc *c, ctrl *f)
     uint32_t at = emit(c, WR_OP_br, 2);
     if (c->oom) return WR_OK;
     if (f->opcode == 0x03)
-        c->ops[at + 1].i = (int64_t)f->loop_ir - (int64_t)at;
+        OP(c, at + 1)->i = (int64_t)f->loop_ir - (int64_t)at;
     else
         return add_patch(c, f, at, at + 1);
     return WR_OK;
@@ -564,6 +632,15 @@ static wr_status zero_byte(cc *c)
 static const int8_t brcmp_invert[10] = {1, 0, 8, 9, 6, 7, 4, 5, 2, 3};
 
 /* i32 binop; `cmp` >= 0 marks a comparison usable by the branch fusion. */
+/* Whether an immediate fits one word (WR_IMM64 sign-extends on 32-bit
+ * targets; i32 immediates always fit), and whether a value fits an operand
+ * half. */
+static bool imm_fits(uint8_t type, uint64_t bits)
+{
+    return WR_W64 == 1 || type == WR_I32 || (uint64_t)(int64_t)(int32_t)bits == bits;
+}
+static bool half_fits(int64_t v) { return v >= WR_HALF_MIN && v <= WR_HALF_MAX; }
+
 static wr_status ibinop(cc *c, uint8_t type, wr_opcode rr, uint8_t rtype, int cmp)
 {
     cval b, a;
@@ -573,29 +650,33 @@ static wr_status ibinop(cc *c, uint8_t type, wr_opcode rr, uint8_t rtype, int cm
     if (LIVE) {
         int32_t as = src_slot(c, &a, d);
         int32_t dst = canon(c, d);
+        int32_t bs = 0;
         uint32_t at;
-        bool ri = b.kind == K_CONST;
+        bool ri = b.kind == K_CONST && imm_fits(type, b.bits);
         if (ri) {
             at = emit(c, (wr_opcode)(rr + 1), 3);
-            if (!c->oom) c->ops[at + 2].u = type == WR_I32 ? (uint32_t)b.bits : b.bits;
+            if (!c->oom) OP(c, at + 2)->u = type == WR_I32 ? (uint32_t)b.bits : b.bits;
         } else {
-            int32_t bs = src_slot(c, &b, d + 1);
+            bs = src_slot(c, &b, d + 1);
             at = emit(c, rr, 3);
-            if (!c->oom) c->ops[at + 2].s.a = bs;
+            if (!c->oom) OP(c, at + 2)->s.a = bs;
         }
         if (!c->oom) {
-            c->ops[at + 1].s.a = dst;
-            c->ops[at + 1].s.b = as;
+            OP(c, at + 1)->s.a = dst;
+            OP(c, at + 1)->s.b = as;
         }
         note_dst(c, at, dst);
-        if (cmp >= 0 && type == WR_I32 && (!ri || (uint32_t)b.bits == b.bits)) {
+        /* the fused branch carries the immediate in a half (read as u32) */
+        if (cmp >= 0 && type == WR_I32 &&
+            (!ri || ((uint32_t)b.bits == b.bits &&
+                     (WR_HALF_MIN < 0 ? half_fits((int32_t)(uint32_t)b.bits) : half_fits(b.bits))))) {
             c->lc_valid = true;
             c->lc_start = at;
             c->lc_end = c->nops;
             c->lc_cmp = cmp;
             c->lc_ri = ri;
             c->lc_a = as;
-            c->lc_b = ri ? (int32_t)(uint32_t)b.bits : c->ops[at + 2].s.a;
+            c->lc_b = ri ? (int32_t)(uint32_t)b.bits : bs;
             c->lc_dst = dst;
         }
     }
@@ -613,9 +694,9 @@ static wr_status frr(cc *c, uint8_t type, wr_opcode op, uint8_t rtype)
         int32_t bs = src_slot(c, &b, d + 1);
         uint32_t at = emit(c, op, 3);
         if (!c->oom) {
-            c->ops[at + 1].s.a = canon(c, d);
-            c->ops[at + 1].s.b = as;
-            c->ops[at + 2].s.a = bs;
+            OP(c, at + 1)->s.a = canon(c, d);
+            OP(c, at + 1)->s.b = as;
+            OP(c, at + 2)->s.a = bs;
         }
         note_dst(c, at, canon(c, d));
     }
@@ -631,8 +712,8 @@ static wr_status unop(cc *c, uint8_t in, wr_opcode op, uint8_t out)
         int32_t as = src_slot(c, &a, d);
         uint32_t at = emit(c, op, 2);
         if (!c->oom) {
-            c->ops[at + 1].s.a = canon(c, d);
-            c->ops[at + 1].s.b = as;
+            OP(c, at + 1)->s.a = canon(c, d);
+            OP(c, at + 1)->s.b = as;
         }
         note_dst(c, at, canon(c, d));
         if (op == WR_OP_i32_eqz) {
@@ -661,9 +742,9 @@ static wr_status load(cc *c, uint8_t rtype, wr_opcode op, uint32_t natural)
         int32_t as = src_slot(c, &a, d);
         uint32_t at = emit(c, op, 3);
         if (!c->oom) {
-            c->ops[at + 1].s.a = canon(c, d);
-            c->ops[at + 1].s.b = as;
-            c->ops[at + 2].u = offset;
+            OP(c, at + 1)->s.a = canon(c, d);
+            OP(c, at + 1)->s.b = as;
+            OP(c, at + 2)->u = offset;
         }
         note_dst(c, at, canon(c, d));
     }
@@ -683,9 +764,9 @@ static wr_status store(cc *c, uint8_t vtype, wr_opcode op, uint32_t natural)
         int32_t vs = src_slot(c, &v, d + 1);
         uint32_t at = emit(c, op, 3);
         if (!c->oom) {
-            c->ops[at + 1].s.a = vs;
-            c->ops[at + 1].s.b = as;
-            c->ops[at + 2].u = offset;
+            OP(c, at + 1)->s.a = vs;
+            OP(c, at + 1)->s.b = as;
+            OP(c, at + 2)->u = offset;
         }
     }
     return WR_OK;
@@ -708,15 +789,199 @@ static wr_status generic(cc *c, wr_opcode op, uint32_t nwords, uint32_t nin, con
         for (uint32_t i = 0; i < nin; i++) slots[ns++] = src_slot(c, &v[i], d + i);
         uint32_t at = emit(c, op, nwords);
         if (!c->oom) {
-            int32_t *w[4] = {&c->ops[at + 1].s.a, &c->ops[at + 1].s.b, &c->ops[at + 2].s.a,
-                             &c->ops[at + 2].s.b};
-            for (uint32_t i = 0; i < ns; i++) *w[i] = slots[i];
+            wr_op *w1 = OP(c, at + 1), *w2 = OP(c, at + 2);
+            if (ns > 0) w1->s.a = slots[0];
+            if (ns > 1) w1->s.b = slots[1];
+            if (ns > 2) w2->s.a = slots[2];
+            if (ns > 3) w2->s.b = slots[3];
         }
         if (at_out) *at_out = at;
         if (out) note_dst(c, at, canon(c, d));
     }
     if (out) return push(c, out);
     return WR_OK;
+}
+
+/* The numeric instructions 0x45..0xc4 but the reinterpretations, and the
+ * loads and stores 0x28..0x3e, by table: the op, how it is translated
+ * (NUM: kind, operand and result type), and for the i32 comparisons their
+ * place in WR_BRCMPS (the compare-and-branch fusion), for memory ops the
+ * natural alignment (log2). One table entry is smaller than a case. */
+enum { N_UN, N_IBIN, N_FBIN, N_LOAD, N_STORE };
+enum { N_I32, N_I64, N_F32, N_F64 };
+#define NUM(kind, in, out) (uint8_t)((kind) << 4 | (in) << 2 | (out))
+
+typedef struct numop {
+    uint16_t op;  /* wr_opcode; 0 (enter): not in the table */
+    uint8_t how;  /* NUM(...) */
+    int8_t extra; /* fusion index or -1; natural alignment */
+} numop;
+
+static const numop num_ops[0xc5 - 0x45] = {
+    [0x45 - 0x45] = {WR_OP_i32_eqz, NUM(N_UN, N_I32, N_I32), -1},
+    [0x46 - 0x45] = {WR_OP_i32_eq_rr, NUM(N_IBIN, N_I32, N_I32), 0},
+    [0x47 - 0x45] = {WR_OP_i32_ne_rr, NUM(N_IBIN, N_I32, N_I32), 1},
+    [0x48 - 0x45] = {WR_OP_i32_lt_s_rr, NUM(N_IBIN, N_I32, N_I32), 2},
+    [0x49 - 0x45] = {WR_OP_i32_lt_u_rr, NUM(N_IBIN, N_I32, N_I32), 3},
+    [0x4a - 0x45] = {WR_OP_i32_gt_s_rr, NUM(N_IBIN, N_I32, N_I32), 4},
+    [0x4b - 0x45] = {WR_OP_i32_gt_u_rr, NUM(N_IBIN, N_I32, N_I32), 5},
+    [0x4c - 0x45] = {WR_OP_i32_le_s_rr, NUM(N_IBIN, N_I32, N_I32), 6},
+    [0x4d - 0x45] = {WR_OP_i32_le_u_rr, NUM(N_IBIN, N_I32, N_I32), 7},
+    [0x4e - 0x45] = {WR_OP_i32_ge_s_rr, NUM(N_IBIN, N_I32, N_I32), 8},
+    [0x4f - 0x45] = {WR_OP_i32_ge_u_rr, NUM(N_IBIN, N_I32, N_I32), 9},
+    [0x50 - 0x45] = {WR_OP_i64_eqz, NUM(N_UN, N_I64, N_I32), -1},
+    [0x51 - 0x45] = {WR_OP_i64_eq_rr, NUM(N_IBIN, N_I64, N_I32), -1},
+    [0x52 - 0x45] = {WR_OP_i64_ne_rr, NUM(N_IBIN, N_I64, N_I32), -1},
+    [0x53 - 0x45] = {WR_OP_i64_lt_s_rr, NUM(N_IBIN, N_I64, N_I32), -1},
+    [0x54 - 0x45] = {WR_OP_i64_lt_u_rr, NUM(N_IBIN, N_I64, N_I32), -1},
+    [0x55 - 0x45] = {WR_OP_i64_gt_s_rr, NUM(N_IBIN, N_I64, N_I32), -1},
+    [0x56 - 0x45] = {WR_OP_i64_gt_u_rr, NUM(N_IBIN, N_I64, N_I32), -1},
+    [0x57 - 0x45] = {WR_OP_i64_le_s_rr, NUM(N_IBIN, N_I64, N_I32), -1},
+    [0x58 - 0x45] = {WR_OP_i64_le_u_rr, NUM(N_IBIN, N_I64, N_I32), -1},
+    [0x59 - 0x45] = {WR_OP_i64_ge_s_rr, NUM(N_IBIN, N_I64, N_I32), -1},
+    [0x5a - 0x45] = {WR_OP_i64_ge_u_rr, NUM(N_IBIN, N_I64, N_I32), -1},
+    [0x5b - 0x45] = {WR_OP_f32_eq, NUM(N_FBIN, N_F32, N_I32), -1},
+    [0x5c - 0x45] = {WR_OP_f32_ne, NUM(N_FBIN, N_F32, N_I32), -1},
+    [0x5d - 0x45] = {WR_OP_f32_lt, NUM(N_FBIN, N_F32, N_I32), -1},
+    [0x5e - 0x45] = {WR_OP_f32_gt, NUM(N_FBIN, N_F32, N_I32), -1},
+    [0x5f - 0x45] = {WR_OP_f32_le, NUM(N_FBIN, N_F32, N_I32), -1},
+    [0x60 - 0x45] = {WR_OP_f32_ge, NUM(N_FBIN, N_F32, N_I32), -1},
+    [0x61 - 0x45] = {WR_OP_f64_eq, NUM(N_FBIN, N_F64, N_I32), -1},
+    [0x62 - 0x45] = {WR_OP_f64_ne, NUM(N_FBIN, N_F64, N_I32), -1},
+    [0x63 - 0x45] = {WR_OP_f64_lt, NUM(N_FBIN, N_F64, N_I32), -1},
+    [0x64 - 0x45] = {WR_OP_f64_gt, NUM(N_FBIN, N_F64, N_I32), -1},
+    [0x65 - 0x45] = {WR_OP_f64_le, NUM(N_FBIN, N_F64, N_I32), -1},
+    [0x66 - 0x45] = {WR_OP_f64_ge, NUM(N_FBIN, N_F64, N_I32), -1},
+    [0x67 - 0x45] = {WR_OP_i32_clz, NUM(N_UN, N_I32, N_I32), -1},
+    [0x68 - 0x45] = {WR_OP_i32_ctz, NUM(N_UN, N_I32, N_I32), -1},
+    [0x69 - 0x45] = {WR_OP_i32_popcnt, NUM(N_UN, N_I32, N_I32), -1},
+    [0x6a - 0x45] = {WR_OP_i32_add_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    [0x6b - 0x45] = {WR_OP_i32_sub_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    [0x6c - 0x45] = {WR_OP_i32_mul_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    [0x6d - 0x45] = {WR_OP_i32_div_s_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    [0x6e - 0x45] = {WR_OP_i32_div_u_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    [0x6f - 0x45] = {WR_OP_i32_rem_s_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    [0x70 - 0x45] = {WR_OP_i32_rem_u_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    [0x71 - 0x45] = {WR_OP_i32_and_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    [0x72 - 0x45] = {WR_OP_i32_or_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    [0x73 - 0x45] = {WR_OP_i32_xor_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    [0x74 - 0x45] = {WR_OP_i32_shl_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    [0x75 - 0x45] = {WR_OP_i32_shr_s_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    [0x76 - 0x45] = {WR_OP_i32_shr_u_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    [0x77 - 0x45] = {WR_OP_i32_rotl_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    [0x78 - 0x45] = {WR_OP_i32_rotr_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    [0x79 - 0x45] = {WR_OP_i64_clz, NUM(N_UN, N_I64, N_I64), -1},
+    [0x7a - 0x45] = {WR_OP_i64_ctz, NUM(N_UN, N_I64, N_I64), -1},
+    [0x7b - 0x45] = {WR_OP_i64_popcnt, NUM(N_UN, N_I64, N_I64), -1},
+    [0x7c - 0x45] = {WR_OP_i64_add_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    [0x7d - 0x45] = {WR_OP_i64_sub_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    [0x7e - 0x45] = {WR_OP_i64_mul_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    [0x7f - 0x45] = {WR_OP_i64_div_s_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    [0x80 - 0x45] = {WR_OP_i64_div_u_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    [0x81 - 0x45] = {WR_OP_i64_rem_s_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    [0x82 - 0x45] = {WR_OP_i64_rem_u_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    [0x83 - 0x45] = {WR_OP_i64_and_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    [0x84 - 0x45] = {WR_OP_i64_or_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    [0x85 - 0x45] = {WR_OP_i64_xor_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    [0x86 - 0x45] = {WR_OP_i64_shl_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    [0x87 - 0x45] = {WR_OP_i64_shr_s_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    [0x88 - 0x45] = {WR_OP_i64_shr_u_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    [0x89 - 0x45] = {WR_OP_i64_rotl_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    [0x8a - 0x45] = {WR_OP_i64_rotr_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    [0x8b - 0x45] = {WR_OP_f32_abs, NUM(N_UN, N_F32, N_F32), -1},
+    [0x8c - 0x45] = {WR_OP_f32_neg, NUM(N_UN, N_F32, N_F32), -1},
+    [0x8d - 0x45] = {WR_OP_f32_ceil, NUM(N_UN, N_F32, N_F32), -1},
+    [0x8e - 0x45] = {WR_OP_f32_floor, NUM(N_UN, N_F32, N_F32), -1},
+    [0x8f - 0x45] = {WR_OP_f32_trunc, NUM(N_UN, N_F32, N_F32), -1},
+    [0x90 - 0x45] = {WR_OP_f32_nearest, NUM(N_UN, N_F32, N_F32), -1},
+    [0x91 - 0x45] = {WR_OP_f32_sqrt, NUM(N_UN, N_F32, N_F32), -1},
+    [0x92 - 0x45] = {WR_OP_f32_add, NUM(N_FBIN, N_F32, N_F32), -1},
+    [0x93 - 0x45] = {WR_OP_f32_sub, NUM(N_FBIN, N_F32, N_F32), -1},
+    [0x94 - 0x45] = {WR_OP_f32_mul, NUM(N_FBIN, N_F32, N_F32), -1},
+    [0x95 - 0x45] = {WR_OP_f32_div, NUM(N_FBIN, N_F32, N_F32), -1},
+    [0x96 - 0x45] = {WR_OP_f32_min, NUM(N_FBIN, N_F32, N_F32), -1},
+    [0x97 - 0x45] = {WR_OP_f32_max, NUM(N_FBIN, N_F32, N_F32), -1},
+    [0x98 - 0x45] = {WR_OP_f32_copysign, NUM(N_FBIN, N_F32, N_F32), -1},
+    [0x99 - 0x45] = {WR_OP_f64_abs, NUM(N_UN, N_F64, N_F64), -1},
+    [0x9a - 0x45] = {WR_OP_f64_neg, NUM(N_UN, N_F64, N_F64), -1},
+    [0x9b - 0x45] = {WR_OP_f64_ceil, NUM(N_UN, N_F64, N_F64), -1},
+    [0x9c - 0x45] = {WR_OP_f64_floor, NUM(N_UN, N_F64, N_F64), -1},
+    [0x9d - 0x45] = {WR_OP_f64_trunc, NUM(N_UN, N_F64, N_F64), -1},
+    [0x9e - 0x45] = {WR_OP_f64_nearest, NUM(N_UN, N_F64, N_F64), -1},
+    [0x9f - 0x45] = {WR_OP_f64_sqrt, NUM(N_UN, N_F64, N_F64), -1},
+    [0xa0 - 0x45] = {WR_OP_f64_add, NUM(N_FBIN, N_F64, N_F64), -1},
+    [0xa1 - 0x45] = {WR_OP_f64_sub, NUM(N_FBIN, N_F64, N_F64), -1},
+    [0xa2 - 0x45] = {WR_OP_f64_mul, NUM(N_FBIN, N_F64, N_F64), -1},
+    [0xa3 - 0x45] = {WR_OP_f64_div, NUM(N_FBIN, N_F64, N_F64), -1},
+    [0xa4 - 0x45] = {WR_OP_f64_min, NUM(N_FBIN, N_F64, N_F64), -1},
+    [0xa5 - 0x45] = {WR_OP_f64_max, NUM(N_FBIN, N_F64, N_F64), -1},
+    [0xa6 - 0x45] = {WR_OP_f64_copysign, NUM(N_FBIN, N_F64, N_F64), -1},
+    [0xa7 - 0x45] = {WR_OP_i32_wrap_i64, NUM(N_UN, N_I64, N_I32), -1},
+    [0xa8 - 0x45] = {WR_OP_i32_trunc_f32_s, NUM(N_UN, N_F32, N_I32), -1},
+    [0xa9 - 0x45] = {WR_OP_i32_trunc_f32_u, NUM(N_UN, N_F32, N_I32), -1},
+    [0xaa - 0x45] = {WR_OP_i32_trunc_f64_s, NUM(N_UN, N_F64, N_I32), -1},
+    [0xab - 0x45] = {WR_OP_i32_trunc_f64_u, NUM(N_UN, N_F64, N_I32), -1},
+    [0xac - 0x45] = {WR_OP_i64_extend_i32_s, NUM(N_UN, N_I32, N_I64), -1},
+    [0xad - 0x45] = {WR_OP_i64_extend_i32_u, NUM(N_UN, N_I32, N_I64), -1},
+    [0xae - 0x45] = {WR_OP_i64_trunc_f32_s, NUM(N_UN, N_F32, N_I64), -1},
+    [0xaf - 0x45] = {WR_OP_i64_trunc_f32_u, NUM(N_UN, N_F32, N_I64), -1},
+    [0xb0 - 0x45] = {WR_OP_i64_trunc_f64_s, NUM(N_UN, N_F64, N_I64), -1},
+    [0xb1 - 0x45] = {WR_OP_i64_trunc_f64_u, NUM(N_UN, N_F64, N_I64), -1},
+    [0xb2 - 0x45] = {WR_OP_f32_convert_i32_s, NUM(N_UN, N_I32, N_F32), -1},
+    [0xb3 - 0x45] = {WR_OP_f32_convert_i32_u, NUM(N_UN, N_I32, N_F32), -1},
+    [0xb4 - 0x45] = {WR_OP_f32_convert_i64_s, NUM(N_UN, N_I64, N_F32), -1},
+    [0xb5 - 0x45] = {WR_OP_f32_convert_i64_u, NUM(N_UN, N_I64, N_F32), -1},
+    [0xb6 - 0x45] = {WR_OP_f32_demote_f64, NUM(N_UN, N_F64, N_F32), -1},
+    [0xb7 - 0x45] = {WR_OP_f64_convert_i32_s, NUM(N_UN, N_I32, N_F64), -1},
+    [0xb8 - 0x45] = {WR_OP_f64_convert_i32_u, NUM(N_UN, N_I32, N_F64), -1},
+    [0xb9 - 0x45] = {WR_OP_f64_convert_i64_s, NUM(N_UN, N_I64, N_F64), -1},
+    [0xba - 0x45] = {WR_OP_f64_convert_i64_u, NUM(N_UN, N_I64, N_F64), -1},
+    [0xbb - 0x45] = {WR_OP_f64_promote_f32, NUM(N_UN, N_F32, N_F64), -1},
+    [0xc0 - 0x45] = {WR_OP_i32_extend8_s, NUM(N_UN, N_I32, N_I32), -1},
+    [0xc1 - 0x45] = {WR_OP_i32_extend16_s, NUM(N_UN, N_I32, N_I32), -1},
+    [0xc2 - 0x45] = {WR_OP_i64_extend8_s, NUM(N_UN, N_I64, N_I64), -1},
+    [0xc3 - 0x45] = {WR_OP_i64_extend16_s, NUM(N_UN, N_I64, N_I64), -1},
+    [0xc4 - 0x45] = {WR_OP_i64_extend32_s, NUM(N_UN, N_I64, N_I64), -1},
+};
+
+static const numop mem_ops[0x3f - 0x28] = {
+    [0x28 - 0x28] = {WR_OP_i32_load, NUM(N_LOAD, N_I32, N_I32), 2},
+    [0x29 - 0x28] = {WR_OP_i64_load, NUM(N_LOAD, N_I64, N_I32), 3},
+    [0x2a - 0x28] = {WR_OP_i32_load, NUM(N_LOAD, N_F32, N_I32), 2},
+    [0x2b - 0x28] = {WR_OP_i64_load, NUM(N_LOAD, N_F64, N_I32), 3},
+    [0x2c - 0x28] = {WR_OP_i32_load8_s, NUM(N_LOAD, N_I32, N_I32), 0},
+    [0x2d - 0x28] = {WR_OP_i32_load8_u, NUM(N_LOAD, N_I32, N_I32), 0},
+    [0x2e - 0x28] = {WR_OP_i32_load16_s, NUM(N_LOAD, N_I32, N_I32), 1},
+    [0x2f - 0x28] = {WR_OP_i32_load16_u, NUM(N_LOAD, N_I32, N_I32), 1},
+    [0x30 - 0x28] = {WR_OP_i64_load8_s, NUM(N_LOAD, N_I64, N_I32), 0},
+    [0x31 - 0x28] = {WR_OP_i64_load8_u, NUM(N_LOAD, N_I64, N_I32), 0},
+    [0x32 - 0x28] = {WR_OP_i64_load16_s, NUM(N_LOAD, N_I64, N_I32), 1},
+    [0x33 - 0x28] = {WR_OP_i64_load16_u, NUM(N_LOAD, N_I64, N_I32), 1},
+    [0x34 - 0x28] = {WR_OP_i64_load32_s, NUM(N_LOAD, N_I64, N_I32), 2},
+    [0x35 - 0x28] = {WR_OP_i64_load32_u, NUM(N_LOAD, N_I64, N_I32), 2},
+    [0x36 - 0x28] = {WR_OP_i32_store, NUM(N_STORE, N_I32, N_I32), 2},
+    [0x37 - 0x28] = {WR_OP_i64_store, NUM(N_STORE, N_I64, N_I32), 3},
+    [0x38 - 0x28] = {WR_OP_i32_store, NUM(N_STORE, N_F32, N_I32), 2},
+    [0x39 - 0x28] = {WR_OP_i64_store, NUM(N_STORE, N_F64, N_I32), 3},
+    [0x3a - 0x28] = {WR_OP_i32_store8, NUM(N_STORE, N_I32, N_I32), 0},
+    [0x3b - 0x28] = {WR_OP_i32_store16, NUM(N_STORE, N_I32, N_I32), 1},
+    [0x3c - 0x28] = {WR_OP_i64_store8, NUM(N_STORE, N_I64, N_I32), 0},
+    [0x3d - 0x28] = {WR_OP_i64_store16, NUM(N_STORE, N_I64, N_I32), 1},
+    [0x3e - 0x28] = {WR_OP_i64_store32, NUM(N_STORE, N_I64, N_I32), 2},
+};
+
+static wr_status numeric(cc *c, const numop *n)
+{
+    static const uint8_t vt[4] = {WR_I32, WR_I64, WR_F32, WR_F64};
+    uint8_t in = vt[(n->how >> 2) & 3], out = vt[n->how & 3];
+    wr_opcode op = (wr_opcode)n->op;
+    switch (n->how >> 4) {
+    case N_UN: return unop(c, in, op, out);
+    case N_IBIN: return ibinop(c, in, op, out, n->extra);
+    case N_FBIN: return frr(c, in, op, out);
+    case N_LOAD: return load(c, in, op, (uint32_t)n->extra);
+    default: return store(c, in, op, (uint32_t)n->extra);
+    }
 }
 
 /* br_if / if: jumps when cond holds (jump_if_true) or not. Fuses a
@@ -734,15 +999,15 @@ static uint32_t emit_cond_jump(cc *c, cval cond, uint32_t cond_depth, bool jump_
         if (!jump_if_true) cmp = brcmp_invert[cmp];
         uint32_t at = emit(c, (wr_opcode)(WR_OP_br_eq_rr + 2 * cmp + (ri ? 1 : 0)), 3);
         if (!c->oom) {
-            c->ops[at + 1].s.a = a;
-            c->ops[at + 1].s.b = b;
+            OP(c, at + 1)->s.a = a;
+            OP(c, at + 1)->s.b = b;
         }
         *word = at + 2;
         return at;
     }
     int32_t s = src_slot(c, &cond, cond_depth);
     uint32_t at = emit(c, jump_if_true ? WR_OP_br_nz : WR_OP_br_z, 3);
-    if (!c->oom) c->ops[at + 1].s.a = s;
+    if (!c->oom) OP(c, at + 1)->s.a = s;
     *word = at + 2;
     return at;
 }
@@ -769,6 +1034,13 @@ static wr_status translate_body(cc *c)
             label_here(c);
         }
         uint8_t opc = *c->p++;
+        const numop *nt = opc >= 0x45 && opc <= 0xc4   ? &num_ops[opc - 0x45]
+                           : opc >= 0x28 && opc <= 0x3e ? &mem_ops[opc - 0x28]
+                                                        : NULL;
+        if (nt && nt->op) {
+            TRY(numeric(c, nt));
+            continue;
+        }
         switch (opc) {
         case 0x00: /* unreachable */
             if (LIVE) emit(c, WR_OP_unreachable, 1);
@@ -848,7 +1120,7 @@ static wr_status translate_body(cc *c)
             f->opcode = 0x05;
             label_here(c);
             if (f->has_else_patch && !c->oom)
-                c->ops[f->else_patch.word].i = (int64_t)c->nops - (int64_t)f->else_patch.op;
+                OP(c, f->else_patch.word)->i = (int64_t)c->nops - (int64_t)f->else_patch.op;
             f->has_else_patch = false;
             break;
         }
@@ -898,7 +1170,7 @@ static wr_status translate_body(cc *c)
             bool was_dead = f->dead;
             label_here(c);
             if (f->has_else_patch && !c->oom)
-                c->ops[f->else_patch.word].i = (int64_t)c->nops - (int64_t)f->else_patch.op;
+                OP(c, f->else_patch.word)->i = (int64_t)c->nops - (int64_t)f->else_patch.op;
             resolve_patches(c, f);
             uint32_t h = f->height;
             uint32_t nr = f->nresults;
@@ -946,7 +1218,7 @@ static wr_status translate_body(cc *c)
                         uint32_t at = emit_cond_jump(c, cond, cond_depth, true, &word);
                         if (!c->oom) {
                             if (target->opcode == 0x03)
-                                c->ops[word].i = (int64_t)target->loop_ir - (int64_t)at;
+                                OP(c, word)->i = (int64_t)target->loop_ir - (int64_t)at;
                             else
                                 TRY(add_patch(c, target, at, word));
                         }
@@ -956,7 +1228,7 @@ static wr_status translate_body(cc *c)
                         emit_label_copies(c, target, n);
                         TRY(emit_jump(c, target));
                         label_here(c);
-                        if (!c->oom) c->ops[word].i = (int64_t)c->nops - (int64_t)at;
+                        if (!c->oom) OP(c, word)->i = (int64_t)c->nops - (int64_t)at;
                     }
                 }
                 /* br_if's results are the label's types; the values stay
@@ -1002,21 +1274,24 @@ static wr_status translate_body(cc *c)
             if (st == WR_OK && LIVE) {
                 uint32_t idx_depth = c->sp;
                 int32_t is = src_slot(c, &idx, idx_depth);
+                if (count > (uint32_t)WR_HALF_MAX)
+                    return bad(c, WR_ERR_LIMIT, "br_table of %" PRIu32 " labels; this runtime allows %d",
+                               count, WR_HALF_MAX);
                 uint32_t at = emit(c, WR_OP_br_table, 2 + count + 1);
                 if (!c->oom) {
-                    c->ops[at + 1].s.a = is;
-                    c->ops[at + 1].s.b = (int32_t)count;
+                    OP(c, at + 1)->s.a = is;
+                    OP(c, at + 1)->s.b = (int32_t)count;
                 }
                 /* each entry: jump straight to the label, or to a stub that
                  * copies the values first */
                 for (uint32_t i = 0; i <= count && !c->oom; i++) {
                     ctrl *t = &c->cs[c->csp - 1 - depths[i]];
                     if (arity > 0 && label_needs_copies(c, t, arity)) {
-                        c->ops[at + 2 + i].i = (int64_t)c->nops - (int64_t)at;
+                        OP(c, at + 2 + i)->i = (int64_t)c->nops - (int64_t)at;
                         emit_label_copies(c, t, arity);
                         st = emit_jump(c, t);
                     } else if (t->opcode == 0x03) {
-                        c->ops[at + 2 + i].i = (int64_t)t->loop_ir - (int64_t)at;
+                        OP(c, at + 2 + i)->i = (int64_t)t->loop_ir - (int64_t)at;
                     } else {
                         st = add_patch(c, t, at, at + 2 + i);
                     }
@@ -1059,8 +1334,8 @@ static wr_status translate_body(cc *c)
                 if (c->mod->funcs[fi].imported) {
                     uint32_t at = emit(c, WR_OP_call_import, 2);
                     if (!c->oom) {
-                        c->ops[at + 1].s.a = canon(c, base);
-                        c->ops[at + 1].s.b = (int32_t)fi;
+                        OP(c, at + 1)->s.a = canon(c, base);
+                        OP(c, at + 1)->s.b = (int32_t)fi;
                     }
                 } else {
                     wr_func_decl *fd = &c->mod->funcs[fi];
@@ -1070,8 +1345,8 @@ static wr_status translate_body(cc *c)
                     }
                     uint32_t at = emit(c, WR_OP_call, 3);
                     if (!c->oom) {
-                        c->ops[at + 1].s.a = canon(c, base);
-                        c->ops[at + 2].p = fd->code;
+                        OP(c, at + 1)->s.a = canon(c, base);
+                        OP(c, at + 2)->p = fd->code;
                     }
                 }
                 add_sync(c);
@@ -1105,10 +1380,10 @@ static wr_status translate_body(cc *c)
             if (LIVE) {
                 uint32_t at = emit(c, WR_OP_call_indirect, 3);
                 if (!c->oom) {
-                    c->ops[at + 1].s.a = canon(c, base);
-                    c->ops[at + 1].s.b = (int32_t)ti;
-                    c->ops[at + 2].s.a = (int32_t)tab;
-                    c->ops[at + 2].s.b = es;
+                    OP(c, at + 1)->s.a = canon(c, base);
+                    OP(c, at + 1)->s.b = (int32_t)ti;
+                    OP(c, at + 2)->s.a = (int32_t)tab;
+                    OP(c, at + 2)->s.b = es;
                 }
                 add_sync(c);
                 label_here(c);
@@ -1154,10 +1429,10 @@ static wr_status translate_body(cc *c)
                 int32_t cs = src_slot(c, &cond, d + 2);
                 uint32_t at = emit(c, WR_OP_select, 3);
                 if (!c->oom) {
-                    c->ops[at + 1].s.a = canon(c, d);
-                    c->ops[at + 1].s.b = cs;
-                    c->ops[at + 2].s.a = as;
-                    c->ops[at + 2].s.b = bs;
+                    OP(c, at + 1)->s.a = canon(c, d);
+                    OP(c, at + 1)->s.b = cs;
+                    OP(c, at + 2)->s.a = as;
+                    OP(c, at + 2)->s.b = bs;
                 }
                 note_dst(c, at, canon(c, d));
             }
@@ -1168,7 +1443,7 @@ static wr_status translate_body(cc *c)
             uint32_t li;
             TRY(rd_u32(c, &li));
             if (li >= c->nlocals) INVALID("unknown local %" PRIu32, li);
-            cval v = {(uint8_t)c->ltypes[li], K_LOCAL, (int32_t)li, 0};
+            cval v = {ltype(c, li), K_LOCAL, (int32_t)li, 0};
             TRY(push_v(c, v));
             if (c->debug) materialize(c, c->sp - 1);
             break;
@@ -1179,7 +1454,7 @@ static wr_status translate_body(cc *c)
             TRY(rd_u32(c, &li));
             if (li >= c->nlocals) INVALID("unknown local %" PRIu32, li);
             cval v;
-            TRY(pop_t(c, (uint8_t)c->ltypes[li], &v));
+            TRY(pop_t(c, ltype(c, li), &v));
             uint32_t d = c->sp;
             if (LIVE) {
                 int32_t ls = (int32_t)li;
@@ -1188,7 +1463,7 @@ static wr_status translate_body(cc *c)
                     if (c->stk[i].kind == K_LOCAL && c->stk[i].slot == ls) refs = true;
                 if (!refs && v.kind == K_SLOT && c->ld_valid && c->ld_end == c->nops &&
                     c->ld_start >= c->barrier && c->ld_slot == v.slot && !c->oom) {
-                    c->ops[c->ld_word].s.a = ls; /* retarget the producer */
+                    OP(c, c->ld_word)->s.a = ls; /* retarget the producer */
                     c->ld_valid = false;
                     c->lc_valid = false;
                 } else {
@@ -1200,7 +1475,7 @@ static wr_status translate_body(cc *c)
                 }
             }
             if (opc == 0x22) {
-                cval nv = {(uint8_t)c->ltypes[li], K_LOCAL, (int32_t)li, 0};
+                cval nv = {ltype(c, li), K_LOCAL, (int32_t)li, 0};
                 if (!LIVE) nv.kind = K_SLOT;
                 TRY(push_v(c, nv));
                 if (c->debug) materialize(c, c->sp - 1);
@@ -1216,8 +1491,8 @@ static wr_status translate_body(cc *c)
             if (LIVE) {
                 uint32_t at = emit(c, WR_OP_global_get, 2);
                 if (!c->oom) {
-                    c->ops[at + 1].s.a = canon(c, d);
-                    c->ops[at + 1].s.b = (int32_t)gi;
+                    OP(c, at + 1)->s.a = canon(c, d);
+                    OP(c, at + 1)->s.b = (int32_t)gi;
                 }
                 note_dst(c, at, canon(c, d));
             }
@@ -1235,8 +1510,8 @@ static wr_status translate_body(cc *c)
                 int32_t vs = src_slot(c, &v, c->sp);
                 uint32_t at = emit(c, WR_OP_global_set, 2);
                 if (!c->oom) {
-                    c->ops[at + 1].s.a = vs;
-                    c->ops[at + 1].s.b = (int32_t)gi;
+                    OP(c, at + 1)->s.a = vs;
+                    OP(c, at + 1)->s.b = (int32_t)gi;
                 }
             }
             break;
@@ -1256,32 +1531,9 @@ static wr_status translate_body(cc *c)
                 TRY(generic(c, WR_OP_table_set, 3, 2, in, 0, &at));
             }
             /* generic filled w1 and w2.a; move the table index into w2.a */
-            if (LIVE && !c->oom) c->ops[at + 2].s.a = (int32_t)ti;
+            if (LIVE && !c->oom) OP(c, at + 2)->s.a = (int32_t)ti;
             break;
         }
-        case 0x28: TRY(load(c, WR_I32, WR_OP_i32_load, 2)); break;
-        case 0x29: TRY(load(c, WR_I64, WR_OP_i64_load, 3)); break;
-        case 0x2a: TRY(load(c, WR_F32, WR_OP_i32_load, 2)); break;
-        case 0x2b: TRY(load(c, WR_F64, WR_OP_i64_load, 3)); break;
-        case 0x2c: TRY(load(c, WR_I32, WR_OP_i32_load8_s, 0)); break;
-        case 0x2d: TRY(load(c, WR_I32, WR_OP_i32_load8_u, 0)); break;
-        case 0x2e: TRY(load(c, WR_I32, WR_OP_i32_load16_s, 1)); break;
-        case 0x2f: TRY(load(c, WR_I32, WR_OP_i32_load16_u, 1)); break;
-        case 0x30: TRY(load(c, WR_I64, WR_OP_i64_load8_s, 0)); break;
-        case 0x31: TRY(load(c, WR_I64, WR_OP_i64_load8_u, 0)); break;
-        case 0x32: TRY(load(c, WR_I64, WR_OP_i64_load16_s, 1)); break;
-        case 0x33: TRY(load(c, WR_I64, WR_OP_i64_load16_u, 1)); break;
-        case 0x34: TRY(load(c, WR_I64, WR_OP_i64_load32_s, 2)); break;
-        case 0x35: TRY(load(c, WR_I64, WR_OP_i64_load32_u, 2)); break;
-        case 0x36: TRY(store(c, WR_I32, WR_OP_i32_store, 2)); break;
-        case 0x37: TRY(store(c, WR_I64, WR_OP_i64_store, 3)); break;
-        case 0x38: TRY(store(c, WR_F32, WR_OP_i32_store, 2)); break;
-        case 0x39: TRY(store(c, WR_F64, WR_OP_i64_store, 3)); break;
-        case 0x3a: TRY(store(c, WR_I32, WR_OP_i32_store8, 0)); break;
-        case 0x3b: TRY(store(c, WR_I32, WR_OP_i32_store16, 1)); break;
-        case 0x3c: TRY(store(c, WR_I64, WR_OP_i64_store8, 0)); break;
-        case 0x3d: TRY(store(c, WR_I64, WR_OP_i64_store16, 1)); break;
-        case 0x3e: TRY(store(c, WR_I64, WR_OP_i64_store32, 2)); break;
         case 0x3f: { /* memory.size */
             TRY(zero_byte(c));
             TRY(need_memory(c));
@@ -1332,125 +1584,6 @@ static wr_status translate_body(cc *c)
             break;
         }
         /* i32 comparisons and arithmetic */
-        case 0x45: TRY(unop(c, WR_I32, WR_OP_i32_eqz, WR_I32)); break;
-        case 0x46: TRY(ibinop(c, WR_I32, WR_OP_i32_eq_rr, WR_I32, 0)); break;
-        case 0x47: TRY(ibinop(c, WR_I32, WR_OP_i32_ne_rr, WR_I32, 1)); break;
-        case 0x48: TRY(ibinop(c, WR_I32, WR_OP_i32_lt_s_rr, WR_I32, 2)); break;
-        case 0x49: TRY(ibinop(c, WR_I32, WR_OP_i32_lt_u_rr, WR_I32, 3)); break;
-        case 0x4a: TRY(ibinop(c, WR_I32, WR_OP_i32_gt_s_rr, WR_I32, 4)); break;
-        case 0x4b: TRY(ibinop(c, WR_I32, WR_OP_i32_gt_u_rr, WR_I32, 5)); break;
-        case 0x4c: TRY(ibinop(c, WR_I32, WR_OP_i32_le_s_rr, WR_I32, 6)); break;
-        case 0x4d: TRY(ibinop(c, WR_I32, WR_OP_i32_le_u_rr, WR_I32, 7)); break;
-        case 0x4e: TRY(ibinop(c, WR_I32, WR_OP_i32_ge_s_rr, WR_I32, 8)); break;
-        case 0x4f: TRY(ibinop(c, WR_I32, WR_OP_i32_ge_u_rr, WR_I32, 9)); break;
-        case 0x50: TRY(unop(c, WR_I64, WR_OP_i64_eqz, WR_I32)); break;
-        case 0x51: TRY(ibinop(c, WR_I64, WR_OP_i64_eq_rr, WR_I32, -1)); break;
-        case 0x52: TRY(ibinop(c, WR_I64, WR_OP_i64_ne_rr, WR_I32, -1)); break;
-        case 0x53: TRY(ibinop(c, WR_I64, WR_OP_i64_lt_s_rr, WR_I32, -1)); break;
-        case 0x54: TRY(ibinop(c, WR_I64, WR_OP_i64_lt_u_rr, WR_I32, -1)); break;
-        case 0x55: TRY(ibinop(c, WR_I64, WR_OP_i64_gt_s_rr, WR_I32, -1)); break;
-        case 0x56: TRY(ibinop(c, WR_I64, WR_OP_i64_gt_u_rr, WR_I32, -1)); break;
-        case 0x57: TRY(ibinop(c, WR_I64, WR_OP_i64_le_s_rr, WR_I32, -1)); break;
-        case 0x58: TRY(ibinop(c, WR_I64, WR_OP_i64_le_u_rr, WR_I32, -1)); break;
-        case 0x59: TRY(ibinop(c, WR_I64, WR_OP_i64_ge_s_rr, WR_I32, -1)); break;
-        case 0x5a: TRY(ibinop(c, WR_I64, WR_OP_i64_ge_u_rr, WR_I32, -1)); break;
-        case 0x5b: TRY(frr(c, WR_F32, WR_OP_f32_eq, WR_I32)); break;
-        case 0x5c: TRY(frr(c, WR_F32, WR_OP_f32_ne, WR_I32)); break;
-        case 0x5d: TRY(frr(c, WR_F32, WR_OP_f32_lt, WR_I32)); break;
-        case 0x5e: TRY(frr(c, WR_F32, WR_OP_f32_gt, WR_I32)); break;
-        case 0x5f: TRY(frr(c, WR_F32, WR_OP_f32_le, WR_I32)); break;
-        case 0x60: TRY(frr(c, WR_F32, WR_OP_f32_ge, WR_I32)); break;
-        case 0x61: TRY(frr(c, WR_F64, WR_OP_f64_eq, WR_I32)); break;
-        case 0x62: TRY(frr(c, WR_F64, WR_OP_f64_ne, WR_I32)); break;
-        case 0x63: TRY(frr(c, WR_F64, WR_OP_f64_lt, WR_I32)); break;
-        case 0x64: TRY(frr(c, WR_F64, WR_OP_f64_gt, WR_I32)); break;
-        case 0x65: TRY(frr(c, WR_F64, WR_OP_f64_le, WR_I32)); break;
-        case 0x66: TRY(frr(c, WR_F64, WR_OP_f64_ge, WR_I32)); break;
-        case 0x67: TRY(unop(c, WR_I32, WR_OP_i32_clz, WR_I32)); break;
-        case 0x68: TRY(unop(c, WR_I32, WR_OP_i32_ctz, WR_I32)); break;
-        case 0x69: TRY(unop(c, WR_I32, WR_OP_i32_popcnt, WR_I32)); break;
-        case 0x6a: TRY(ibinop(c, WR_I32, WR_OP_i32_add_rr, WR_I32, -1)); break;
-        case 0x6b: TRY(ibinop(c, WR_I32, WR_OP_i32_sub_rr, WR_I32, -1)); break;
-        case 0x6c: TRY(ibinop(c, WR_I32, WR_OP_i32_mul_rr, WR_I32, -1)); break;
-        case 0x6d: TRY(ibinop(c, WR_I32, WR_OP_i32_div_s_rr, WR_I32, -1)); break;
-        case 0x6e: TRY(ibinop(c, WR_I32, WR_OP_i32_div_u_rr, WR_I32, -1)); break;
-        case 0x6f: TRY(ibinop(c, WR_I32, WR_OP_i32_rem_s_rr, WR_I32, -1)); break;
-        case 0x70: TRY(ibinop(c, WR_I32, WR_OP_i32_rem_u_rr, WR_I32, -1)); break;
-        case 0x71: TRY(ibinop(c, WR_I32, WR_OP_i32_and_rr, WR_I32, -1)); break;
-        case 0x72: TRY(ibinop(c, WR_I32, WR_OP_i32_or_rr, WR_I32, -1)); break;
-        case 0x73: TRY(ibinop(c, WR_I32, WR_OP_i32_xor_rr, WR_I32, -1)); break;
-        case 0x74: TRY(ibinop(c, WR_I32, WR_OP_i32_shl_rr, WR_I32, -1)); break;
-        case 0x75: TRY(ibinop(c, WR_I32, WR_OP_i32_shr_s_rr, WR_I32, -1)); break;
-        case 0x76: TRY(ibinop(c, WR_I32, WR_OP_i32_shr_u_rr, WR_I32, -1)); break;
-        case 0x77: TRY(ibinop(c, WR_I32, WR_OP_i32_rotl_rr, WR_I32, -1)); break;
-        case 0x78: TRY(ibinop(c, WR_I32, WR_OP_i32_rotr_rr, WR_I32, -1)); break;
-        case 0x79: TRY(unop(c, WR_I64, WR_OP_i64_clz, WR_I64)); break;
-        case 0x7a: TRY(unop(c, WR_I64, WR_OP_i64_ctz, WR_I64)); break;
-        case 0x7b: TRY(unop(c, WR_I64, WR_OP_i64_popcnt, WR_I64)); break;
-        case 0x7c: TRY(ibinop(c, WR_I64, WR_OP_i64_add_rr, WR_I64, -1)); break;
-        case 0x7d: TRY(ibinop(c, WR_I64, WR_OP_i64_sub_rr, WR_I64, -1)); break;
-        case 0x7e: TRY(ibinop(c, WR_I64, WR_OP_i64_mul_rr, WR_I64, -1)); break;
-        case 0x7f: TRY(ibinop(c, WR_I64, WR_OP_i64_div_s_rr, WR_I64, -1)); break;
-        case 0x80: TRY(ibinop(c, WR_I64, WR_OP_i64_div_u_rr, WR_I64, -1)); break;
-        case 0x81: TRY(ibinop(c, WR_I64, WR_OP_i64_rem_s_rr, WR_I64, -1)); break;
-        case 0x82: TRY(ibinop(c, WR_I64, WR_OP_i64_rem_u_rr, WR_I64, -1)); break;
-        case 0x83: TRY(ibinop(c, WR_I64, WR_OP_i64_and_rr, WR_I64, -1)); break;
-        case 0x84: TRY(ibinop(c, WR_I64, WR_OP_i64_or_rr, WR_I64, -1)); break;
-        case 0x85: TRY(ibinop(c, WR_I64, WR_OP_i64_xor_rr, WR_I64, -1)); break;
-        case 0x86: TRY(ibinop(c, WR_I64, WR_OP_i64_shl_rr, WR_I64, -1)); break;
-        case 0x87: TRY(ibinop(c, WR_I64, WR_OP_i64_shr_s_rr, WR_I64, -1)); break;
-        case 0x88: TRY(ibinop(c, WR_I64, WR_OP_i64_shr_u_rr, WR_I64, -1)); break;
-        case 0x89: TRY(ibinop(c, WR_I64, WR_OP_i64_rotl_rr, WR_I64, -1)); break;
-        case 0x8a: TRY(ibinop(c, WR_I64, WR_OP_i64_rotr_rr, WR_I64, -1)); break;
-        case 0x8b: TRY(unop(c, WR_F32, WR_OP_f32_abs, WR_F32)); break;
-        case 0x8c: TRY(unop(c, WR_F32, WR_OP_f32_neg, WR_F32)); break;
-        case 0x8d: TRY(unop(c, WR_F32, WR_OP_f32_ceil, WR_F32)); break;
-        case 0x8e: TRY(unop(c, WR_F32, WR_OP_f32_floor, WR_F32)); break;
-        case 0x8f: TRY(unop(c, WR_F32, WR_OP_f32_trunc, WR_F32)); break;
-        case 0x90: TRY(unop(c, WR_F32, WR_OP_f32_nearest, WR_F32)); break;
-        case 0x91: TRY(unop(c, WR_F32, WR_OP_f32_sqrt, WR_F32)); break;
-        case 0x92: TRY(frr(c, WR_F32, WR_OP_f32_add, WR_F32)); break;
-        case 0x93: TRY(frr(c, WR_F32, WR_OP_f32_sub, WR_F32)); break;
-        case 0x94: TRY(frr(c, WR_F32, WR_OP_f32_mul, WR_F32)); break;
-        case 0x95: TRY(frr(c, WR_F32, WR_OP_f32_div, WR_F32)); break;
-        case 0x96: TRY(frr(c, WR_F32, WR_OP_f32_min, WR_F32)); break;
-        case 0x97: TRY(frr(c, WR_F32, WR_OP_f32_max, WR_F32)); break;
-        case 0x98: TRY(frr(c, WR_F32, WR_OP_f32_copysign, WR_F32)); break;
-        case 0x99: TRY(unop(c, WR_F64, WR_OP_f64_abs, WR_F64)); break;
-        case 0x9a: TRY(unop(c, WR_F64, WR_OP_f64_neg, WR_F64)); break;
-        case 0x9b: TRY(unop(c, WR_F64, WR_OP_f64_ceil, WR_F64)); break;
-        case 0x9c: TRY(unop(c, WR_F64, WR_OP_f64_floor, WR_F64)); break;
-        case 0x9d: TRY(unop(c, WR_F64, WR_OP_f64_trunc, WR_F64)); break;
-        case 0x9e: TRY(unop(c, WR_F64, WR_OP_f64_nearest, WR_F64)); break;
-        case 0x9f: TRY(unop(c, WR_F64, WR_OP_f64_sqrt, WR_F64)); break;
-        case 0xa0: TRY(frr(c, WR_F64, WR_OP_f64_add, WR_F64)); break;
-        case 0xa1: TRY(frr(c, WR_F64, WR_OP_f64_sub, WR_F64)); break;
-        case 0xa2: TRY(frr(c, WR_F64, WR_OP_f64_mul, WR_F64)); break;
-        case 0xa3: TRY(frr(c, WR_F64, WR_OP_f64_div, WR_F64)); break;
-        case 0xa4: TRY(frr(c, WR_F64, WR_OP_f64_min, WR_F64)); break;
-        case 0xa5: TRY(frr(c, WR_F64, WR_OP_f64_max, WR_F64)); break;
-        case 0xa6: TRY(frr(c, WR_F64, WR_OP_f64_copysign, WR_F64)); break;
-        case 0xa7: TRY(unop(c, WR_I64, WR_OP_i32_wrap_i64, WR_I32)); break;
-        case 0xa8: TRY(unop(c, WR_F32, WR_OP_i32_trunc_f32_s, WR_I32)); break;
-        case 0xa9: TRY(unop(c, WR_F32, WR_OP_i32_trunc_f32_u, WR_I32)); break;
-        case 0xaa: TRY(unop(c, WR_F64, WR_OP_i32_trunc_f64_s, WR_I32)); break;
-        case 0xab: TRY(unop(c, WR_F64, WR_OP_i32_trunc_f64_u, WR_I32)); break;
-        case 0xac: TRY(unop(c, WR_I32, WR_OP_i64_extend_i32_s, WR_I64)); break;
-        case 0xad: TRY(unop(c, WR_I32, WR_OP_i64_extend_i32_u, WR_I64)); break;
-        case 0xae: TRY(unop(c, WR_F32, WR_OP_i64_trunc_f32_s, WR_I64)); break;
-        case 0xaf: TRY(unop(c, WR_F32, WR_OP_i64_trunc_f32_u, WR_I64)); break;
-        case 0xb0: TRY(unop(c, WR_F64, WR_OP_i64_trunc_f64_s, WR_I64)); break;
-        case 0xb1: TRY(unop(c, WR_F64, WR_OP_i64_trunc_f64_u, WR_I64)); break;
-        case 0xb2: TRY(unop(c, WR_I32, WR_OP_f32_convert_i32_s, WR_F32)); break;
-        case 0xb3: TRY(unop(c, WR_I32, WR_OP_f32_convert_i32_u, WR_F32)); break;
-        case 0xb4: TRY(unop(c, WR_I64, WR_OP_f32_convert_i64_s, WR_F32)); break;
-        case 0xb5: TRY(unop(c, WR_I64, WR_OP_f32_convert_i64_u, WR_F32)); break;
-        case 0xb6: TRY(unop(c, WR_F64, WR_OP_f32_demote_f64, WR_F32)); break;
-        case 0xb7: TRY(unop(c, WR_I32, WR_OP_f64_convert_i32_s, WR_F64)); break;
-        case 0xb8: TRY(unop(c, WR_I32, WR_OP_f64_convert_i32_u, WR_F64)); break;
-        case 0xb9: TRY(unop(c, WR_I64, WR_OP_f64_convert_i64_s, WR_F64)); break;
-        case 0xba: TRY(unop(c, WR_I64, WR_OP_f64_convert_i64_u, WR_F64)); break;
-        case 0xbb: TRY(unop(c, WR_F32, WR_OP_f64_promote_f32, WR_F64)); break;
         /* reinterpretations: slots hold bits, so only the type changes */
         case 0xbc:
         case 0xbd:
@@ -1464,11 +1597,6 @@ static wr_status translate_body(cc *c)
             TRY(push_v(c, v));
             break;
         }
-        case 0xc0: TRY(unop(c, WR_I32, WR_OP_i32_extend8_s, WR_I32)); break;
-        case 0xc1: TRY(unop(c, WR_I32, WR_OP_i32_extend16_s, WR_I32)); break;
-        case 0xc2: TRY(unop(c, WR_I64, WR_OP_i64_extend8_s, WR_I64)); break;
-        case 0xc3: TRY(unop(c, WR_I64, WR_OP_i64_extend16_s, WR_I64)); break;
-        case 0xc4: TRY(unop(c, WR_I64, WR_OP_i64_extend32_s, WR_I64)); break;
         case 0xd0: { /* ref.null t */
             uint8_t t = 0;
             TRY(rd_u8(c, &t));
@@ -1497,8 +1625,8 @@ static wr_status translate_body(cc *c)
             if (LIVE) {
                 uint32_t at = emit(c, WR_OP_ref_func, 2);
                 if (!c->oom) {
-                    c->ops[at + 1].s.a = canon(c, d);
-                    c->ops[at + 1].s.b = (int32_t)fi;
+                    OP(c, at + 1)->s.a = canon(c, d);
+                    OP(c, at + 1)->s.b = (int32_t)fi;
                 }
                 note_dst(c, at, canon(c, d));
             }
@@ -1526,7 +1654,7 @@ static wr_status translate_body(cc *c)
                 uint8_t in[3] = {WR_I32, WR_I32, WR_I32};
                 uint32_t at = 0;
                 TRY(generic(c, WR_OP_memory_init, 3, 3, in, 0, &at));
-                if (LIVE && !c->oom) c->ops[at + 2].s.b = (int32_t)seg;
+                if (LIVE && !c->oom) OP(c, at + 2)->s.b = (int32_t)seg;
                 break;
             }
             case 9: { /* data.drop */
@@ -1535,7 +1663,7 @@ static wr_status translate_body(cc *c)
                 TRY(check_data_seg(c, seg));
                 if (LIVE) {
                     uint32_t at = emit(c, WR_OP_data_drop, 2);
-                    if (!c->oom) c->ops[at + 1].s.a = (int32_t)seg;
+                    if (!c->oom) OP(c, at + 1)->s.a = (int32_t)seg;
                 }
                 break;
             }
@@ -1565,8 +1693,8 @@ static wr_status translate_body(cc *c)
                 uint32_t at = 0;
                 TRY(generic(c, WR_OP_table_init, 4, 3, in, 0, &at));
                 if (LIVE && !c->oom) {
-                    c->ops[at + 2].s.b = (int32_t)ti;
-                    c->ops[at + 3].s.a = (int32_t)seg;
+                    OP(c, at + 2)->s.b = (int32_t)ti;
+                    OP(c, at + 3)->s.a = (int32_t)seg;
                 }
                 break;
             }
@@ -1576,7 +1704,7 @@ static wr_status translate_body(cc *c)
                 if (seg >= c->mod->nelems) INVALID("unknown elem segment %" PRIu32, seg);
                 if (LIVE) {
                     uint32_t at = emit(c, WR_OP_elem_drop, 2);
-                    if (!c->oom) c->ops[at + 1].s.a = (int32_t)seg;
+                    if (!c->oom) OP(c, at + 1)->s.a = (int32_t)seg;
                 }
                 break;
             }
@@ -1591,8 +1719,8 @@ static wr_status translate_body(cc *c)
                 uint32_t at = 0;
                 TRY(generic(c, WR_OP_table_copy, 4, 3, in, 0, &at));
                 if (LIVE && !c->oom) {
-                    c->ops[at + 2].s.b = (int32_t)td;
-                    c->ops[at + 3].s.a = (int32_t)ts;
+                    OP(c, at + 2)->s.b = (int32_t)td;
+                    OP(c, at + 3)->s.a = (int32_t)ts;
                 }
                 break;
             }
@@ -1615,17 +1743,17 @@ static wr_status translate_body(cc *c)
                         int32_t ns = src_slot(c, &n, d + 1);
                         at = emit(c, WR_OP_table_grow, 3);
                         if (!c->oom) {
-                            c->ops[at + 1].s.a = canon(c, d);
-                            c->ops[at + 1].s.b = is;
-                            c->ops[at + 2].s.a = (int32_t)ti;
-                            c->ops[at + 2].s.b = ns;
+                            OP(c, at + 1)->s.a = canon(c, d);
+                            OP(c, at + 1)->s.b = is;
+                            OP(c, at + 2)->s.a = (int32_t)ti;
+                            OP(c, at + 2)->s.b = ns;
                         }
                         note_dst(c, at, canon(c, d));
                     }
                     TRY(push(c, WR_I32));
                 } else if (sub == 16) {
                     TRY(generic(c, WR_OP_table_size, 3, 0, NULL, WR_I32, &at));
-                    if (LIVE && !c->oom) c->ops[at + 2].s.a = (int32_t)ti;
+                    if (LIVE && !c->oom) OP(c, at + 2)->s.a = (int32_t)ti;
                 } else {
                     /* w1={i,val} w2={table,n} */
                     cval n, val, i;
@@ -1639,10 +1767,10 @@ static wr_status translate_body(cc *c)
                         int32_t ns = src_slot(c, &n, d + 2);
                         at = emit(c, WR_OP_table_fill, 3);
                         if (!c->oom) {
-                            c->ops[at + 1].s.a = is;
-                            c->ops[at + 1].s.b = vs;
-                            c->ops[at + 2].s.a = (int32_t)ti;
-                            c->ops[at + 2].s.b = ns;
+                            OP(c, at + 1)->s.a = is;
+                            OP(c, at + 1)->s.b = vs;
+                            OP(c, at + 2)->s.a = (int32_t)ti;
+                            OP(c, at + 2)->s.b = ns;
                         }
                     }
                 }
@@ -1662,20 +1790,30 @@ body_done:
     /* the function's frame: locals + operand stack */
     uint64_t slots = (uint64_t)c->nlocals + c->max_depth + 1;
     if (slots > 0x7fffffff) INVALID("function frame too large");
-    c->ops[enter_at + 1].s.a = (int32_t)slots;
-    c->ops[enter_at + 1].s.b = (int32_t)c->nlocals;
-    c->ops[enter_at + 2].s.a = (int32_t)c->nparams;
+    if (slots > (uint64_t)WR_HALF_MAX) /* 32-bit targets: slots are 16-bit halves */
+        return bad(c, WR_ERR_LIMIT, "function frame of %" PRIu64 " slots; this runtime allows %d",
+                   slots, WR_HALF_MAX);
+    c->frame_slots = (uint32_t)slots;
+    OP(c, enter_at + 1)->s.a = (int32_t)slots;
+    OP(c, enter_at + 1)->s.b = (int32_t)c->nlocals;
+    OP(c, enter_at + 2)->s.a = (int32_t)c->nparams;
     return WR_OK;
 }
 
-wr_status wr_translate(wr_module *mod, uint32_t func_index, bool debug, wr_ops *out,
-                       wr_error *err)
+/* One run of the translator over a body. Measuring (o NULL): validates and
+ * fills *sz with what writing needs. Writing: into o's block, made with the
+ * sizes in *sz. The frame's slot count goes to *slots. */
+typedef struct wr_sizes {
+    uint32_t nops, npc, pcbytes, nmarks, nsyncs;
+} wr_sizes;
+
+static wr_status pass(wr_module *mod, uint32_t func_index, bool debug, wr_ops *o, wr_sizes *sz,
+                      uint32_t *slots, wr_error *err)
 {
     wr_func_decl *fd = &mod->funcs[func_index];
     const wr_type *ft = &mod->types[fd->type_index];
     cc c;
     memset(&c, 0, sizeof c);
-    memset(out, 0, sizeof *out);
     c.mod = mod;
     c.fidx = func_index;
     c.debug = debug;
@@ -1684,57 +1822,84 @@ wr_status wr_translate(wr_module *mod, uint32_t func_index, bool debug, wr_ops *
     c.p = mod->bytes + fd->code_start;
     c.end = mod->bytes + fd->body_end;
     c.ftype = ft;
+    c.decl_types = fd->local_types;
     c.h = wr_interp_handlers();
     c.nparams = ft->nparams;
+    c.measure = !o;
+    if (o) {
+        c.ops = o->ops;
+        c.opcap = sz->nops;
+        c.pcbytes = o->pcmap;
+        c.npccap = sz->npc;
+        c.pccap = sz->pcbytes;
+        c.marks = o->marks;
+        c.markcap = sz->nmarks;
+        c.depths = o->depths;
+        c.syncs = o->syncs;
+        c.synccap = sz->nsyncs;
+    }
     uint64_t nl = (uint64_t)ft->nparams + fd->nlocals;
-    wr_status st = WR_OK;
+    wr_status st;
     if (nl > 0x10000000) {
         st = wr_fail(err, WR_ERR_MALFORMED, SEC, fd->body_start, "too many locals");
         goto done;
     }
     c.nlocals = (uint32_t)nl;
-    c.ltypes = malloc((nl ? nl : 1) * sizeof(wr_valtype));
-    if (!c.ltypes) {
-        st = wr_fail(err, WR_ERR_NOMEM, SEC, 0, "out of memory");
-        goto done;
-    }
-    for (uint32_t i = 0; i < ft->nparams; i++) c.ltypes[i] = ft->params[i];
-    for (uint32_t i = 0; i < fd->nlocals; i++) c.ltypes[ft->nparams + i] = fd->local_types[i];
     st = translate_body(&c);
+    if (st == WR_OK && o &&
+        (c.nops != sz->nops || c.npc != sz->npc || c.pcpos != sz->pcbytes || c.nsyncs != sz->nsyncs))
+        st = wr_fail(err, WR_ERR_NOMEM, SEC, 0, "translation outgrew its measure"); /* cannot happen */
+    if (st == WR_OK) {
+        sz->nops = c.nops;
+        sz->npc = c.npc;
+        sz->pcbytes = c.pcpos;
+        sz->nmarks = c.nmarks;
+        sz->nsyncs = c.nsyncs;
+        *slots = c.frame_slots;
+    }
 done:
     for (uint32_t i = 0; i < c.csp; i++) free(c.cs[i].patches);
     free(c.cs);
     free(c.stk);
-    free(c.ltypes);
+    return st;
+}
+
+wr_status wr_translate(wr_module *mod, uint32_t func_index, bool debug, wr_ops *out,
+                       wr_error *err)
+{
+    wr_sizes sz;
+    uint32_t slots;
+    memset(&sz, 0, sizeof sz);
+    memset(out, 0, sizeof *out);
+    TRY(pass(mod, func_index, debug, NULL, &sz, &slots, err));
+    /* one block: ops (the most aligned) | syncs | depths | marks | pc map */
+    size_t at_syncs = (size_t)sz.nops * sizeof(wr_op);
+    size_t at_depths = at_syncs + (size_t)sz.nsyncs * sizeof(uint32_t);
+    size_t at_marks = at_depths + (debug ? (size_t)sz.npc * sizeof(uint32_t) : 0);
+    size_t at_pc = at_marks + (size_t)sz.nmarks * sizeof(wr_pcmark);
+    uint8_t *block = malloc(at_pc + sz.pcbytes);
+    if (!block) return wr_fail(err, WR_ERR_NOMEM, SEC, 0, "out of memory");
+    out->ops = (wr_op *)(void *)block;
+    out->syncs = (uint32_t *)(void *)(block + at_syncs);
+    out->depths = debug ? (uint32_t *)(void *)(block + at_depths) : NULL;
+    out->marks = (wr_pcmark *)(void *)(block + at_marks);
+    out->pcmap = block + at_pc;
+    wr_status st = pass(mod, func_index, debug, out, &sz, &slots, err);
     if (st != WR_OK) {
-        free(c.ops);
-        free(c.pc);
-        free(c.depths);
-        free(c.syncs);
+        free(block);
+        memset(out, 0, sizeof *out);
         return st;
     }
-    shrink((void **)&c.ops, c.nops, sizeof(wr_op));
-    shrink((void **)&c.pc, c.npc, sizeof(wr_pcmap));
-    shrink((void **)&c.depths, c.npc, sizeof(uint32_t));
-    shrink((void **)&c.syncs, c.nsyncs, sizeof(uint32_t));
-    out->ops = c.ops;
-    out->nops = c.nops;
-    out->pcmap = c.pc;
-    out->npc = c.npc;
-    out->depths = c.depths;
-    out->syncs = c.syncs;
-    out->nsyncs = c.nsyncs;
-    out->frame_slots = (uint32_t)c.ops[1].s.a;
+    out->nops = sz.nops;
+    out->npc = sz.npc;
+    out->nsyncs = sz.nsyncs;
     out->debug = debug;
     return WR_OK;
 }
 
 void wr_ops_release(wr_ops *o)
 {
-    free(o->ops);
-    free(o->pcmap);
-    free(o->depths);
-    free(o->syncs);
+    free(o->ops); /* the whole block */
     memset(o, 0, sizeof *o);
 }
 
@@ -1753,11 +1918,31 @@ wr_status wr_compile_function(wr_module *mod, uint32_t func_index, wr_error *err
     code->nparams = ft->nparams;
     code->nresults = ft->nresults;
     code->nlocals = ft->nparams + fd->nlocals;
-    TRY(wr_translate(mod, func_index, false, &code->normal, err));
-    code->active = code->normal.ops;
-    code->active_slots = code->normal.frame_slots;
-    code->compiled = true;
+    /* validation: the translator measuring, nothing kept */
+    wr_sizes sz;
+    memset(&sz, 0, sizeof sz);
+    TRY(pass(mod, func_index, false, NULL, &sz, &code->frame_slots, err));
+    code->lazy.h = wr_interp_handlers()[WR_OP_lazy];
+    code->active = &code->lazy;
     return WR_OK;
+}
+
+wr_status wr_code_make_normal(wr_code *code, wr_error *err)
+{
+    if (code->normal.ops) return WR_OK;
+    TRY(wr_translate(code->mod, code->func_index, false, &code->normal, err));
+    if (code->active == &code->lazy) code->active = code->normal.ops;
+    return WR_OK;
+}
+
+void wr_code_use_normal(wr_code *code)
+{
+    code->active = code->normal.ops ? code->normal.ops : &code->lazy;
+}
+
+bool wr_code_runs_normal(const wr_code *code)
+{
+    return code->active == &code->lazy || (code->normal.ops && code->active == code->normal.ops);
 }
 
 wr_status wr_code_make_debug(wr_code *code, wr_error *err)
@@ -1785,23 +1970,106 @@ void wr_code_free(struct wr_code *code)
     free(code);
 }
 
+/* ------------------------------------------------------------ pc map */
+
+static uint32_t get_leb(const uint8_t *p, uint32_t *pos)
+{
+    uint32_t v = 0;
+    for (unsigned sh = 0; sh < 35; sh += 7) {
+        uint8_t b = p[(*pos)++];
+        v |= (uint32_t)(b & 0x7f) << sh;
+        if (!(b & 0x80)) break;
+    }
+    return v;
+}
+
+/* Decodes the entry after *pc from pc->pos, given the previous entry's
+ * irb (its ir + 1, 0 for none) and offset. */
+static void pc_decode(const wr_ops *o, wr_pc *pc, uint32_t irb, uint32_t off)
+{
+    uint8_t b = o->pcmap[pc->pos++];
+    uint32_t dir, doff;
+    if (b < 0xe0) {
+        dir = b >> 5;
+        doff = b & 31;
+    } else {
+        dir = get_leb(o->pcmap, &pc->pos);
+        doff = get_leb(o->pcmap, &pc->pos);
+    }
+    pc->ir = irb + dir;
+    pc->off = off + doff;
+}
+
+bool wr_pc_next(const wr_ops *o, wr_pc *pc)
+{
+    if (pc->i + 1 >= o->npc) return false;
+    pc_decode(o, pc, pc->ir + 1, pc->off);
+    pc->i++;
+    return true;
+}
+
+/* Positions *pc at entry m * WR_PC_STRIDE: mark m, or the first entry. */
+static void pc_start(const wr_ops *o, uint32_t m, wr_pc *pc)
+{
+    if (m > 0) {
+        pc->i = m * WR_PC_STRIDE;
+        pc->ir = o->marks[m - 1].ir;
+        pc->off = o->marks[m - 1].off;
+        pc->pos = o->marks[m - 1].pos;
+        return;
+    }
+    pc->i = 0;
+    pc->pos = 0;
+    pc_decode(o, pc, 0, 0);
+}
+
+bool wr_pc_seek_ir(const wr_ops *o, uint32_t ir, wr_pc *pc)
+{
+    if (!o->npc) return false;
+    /* the last marked entry (or the first) starting at or before ir */
+    uint32_t lo = 0, hi = (o->npc - 1) / WR_PC_STRIDE;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo + 1) / 2;
+        if (o->marks[mid - 1].ir <= ir)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    pc_start(o, lo, pc);
+    if (pc->ir > ir) return false;
+    wr_pc next = *pc;
+    while (wr_pc_next(o, &next) && next.ir <= ir) *pc = next;
+    return true;
+}
+
+bool wr_pc_seek_off(const wr_ops *o, uint32_t off, wr_pc *pc)
+{
+    if (!o->npc) return false;
+    /* the last marked entry whose offset is below off: all before it are too */
+    uint32_t lo = 0, hi = (o->npc - 1) / WR_PC_STRIDE;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo + 1) / 2;
+        if (o->marks[mid - 1].off < off)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    pc_start(o, lo, pc);
+    while (pc->off < off)
+        if (!wr_pc_next(o, pc)) return false;
+    return true;
+}
+
 uint32_t wr_ops_offset_at(const wr_ops *o, uint32_t ir)
 {
-    /* the last pcmap entry with .ir <= ir */
-    uint32_t lo = 0, hi = o->npc;
-    while (lo < hi) {
-        uint32_t mid = (lo + hi) / 2;
-        if (o->pcmap[mid].ir <= ir)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo ? o->pcmap[lo - 1].off : 0;
+    wr_pc pc;
+    return wr_pc_seek_ir(o, ir, &pc) ? pc.off : 0;
 }
 
 const wr_ops *wr_code_ops_of(const wr_code *code, const wr_op *ip)
 {
-    if (ip >= code->normal.ops && ip < code->normal.ops + code->normal.nops) return &code->normal;
+    if (code->normal.ops && ip >= code->normal.ops && ip < code->normal.ops + code->normal.nops)
+        return &code->normal;
     if (code->dbg && ip >= code->dbg->ops && ip < code->dbg->ops + code->dbg->nops) return code->dbg;
     return NULL;
 }

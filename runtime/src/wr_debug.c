@@ -25,7 +25,9 @@ static wr_interp *paused(wr_store *store)
  * its debug translation; other positions are returned unchanged. */
 static const wr_op *to_debug(wr_code *code, const wr_op *ip)
 {
-    if (!code->dbg || ip < code->normal.ops || ip > code->normal.ops + code->normal.nops) return ip;
+    if (!code->dbg || !code->normal.ops || ip < code->normal.ops ||
+        ip > code->normal.ops + code->normal.nops)
+        return ip;
     uint32_t ir = (uint32_t)(ip - code->normal.ops);
     uint32_t lo = 0, hi = code->normal.nsyncs;
     while (lo < hi) {
@@ -329,46 +331,41 @@ void wr_debug_stop_at_entry(wr_store *store, bool on)
     if (it) it->stop_at_entry = on;
 }
 
-/* The defined function of mod containing code_offset, compiled. */
+/* The defined function of mod containing code_offset, with its debug
+ * translation (made now if needed: also for a function never called). */
 static wr_code *code_at(wr_module *mod, uint32_t code_offset)
 {
     uint32_t fi;
     if (wr_module_func_at(mod, code_offset, &fi) != WR_OK) return NULL;
     if (fi >= mod->nfuncs || mod->funcs[fi].imported) return NULL;
     wr_code *code = mod->funcs[fi].code;
-    if (!code || !code->compiled) return NULL;
+    if (!code) return NULL;
     if (wr_code_make_debug(code, NULL) != WR_OK) return NULL;
     return code;
 }
 
-/* The first pcmap entry of the debug translation whose instruction starts at
- * or after code_offset and is guarded by a dbg/brk op, or npc. The one-pass
- * translator emits in source order, so offsets never decrease along pcmap. */
-static uint32_t first_insn_from(const wr_code *code, uint32_t code_offset)
+/* Positions *pc at the first pcmap entry of the debug translation whose
+ * instruction starts at or after code_offset and is guarded by a dbg/brk op;
+ * false if there is none. The one-pass translator emits in source order, so
+ * offsets never decrease along the pcmap. */
+static bool first_insn_from(const wr_code *code, uint32_t code_offset, wr_pc *pc)
 {
     const wr_ops *o = code->dbg;
     const void *hd = H(WR_OP_dbg), *hb = H(WR_OP_brk);
-    uint32_t lo = 0, hi = o->npc;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (o->pcmap[mid].off < code_offset)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (; lo < o->npc; lo++) {
-        const void *h = o->ops[o->pcmap[lo].ir].h;
-        if (h == hd || h == hb) break;
-    }
-    return lo;
+    if (!wr_pc_seek_off(o, code_offset, pc)) return false;
+    do {
+        const void *h = o->ops[pc->ir].h;
+        if (h == hd || h == hb) return true;
+    } while (wr_pc_next(o, pc));
+    return false;
 }
 
 /* Index in the debug translation of the dbg/brk op for code_offset, or -1. */
 static int64_t dbg_op_at(const wr_code *code, uint32_t code_offset)
 {
-    uint32_t i = first_insn_from(code, code_offset);
-    if (i == code->dbg->npc || code->dbg->pcmap[i].off != code_offset) return -1;
-    return code->dbg->pcmap[i].ir;
+    wr_pc pc;
+    if (!first_insn_from(code, code_offset, &pc) || pc.off != code_offset) return -1;
+    return pc.ir;
 }
 
 wr_status wr_debug_insn_at(wr_store *store, wr_module *mod, uint32_t code_offset,
@@ -376,10 +373,9 @@ wr_status wr_debug_insn_at(wr_store *store, wr_module *mod, uint32_t code_offset
 {
     (void)store;
     wr_code *code = code_at(mod, code_offset);
-    if (!code) return WR_NOT_FOUND;
-    uint32_t i = first_insn_from(code, code_offset);
-    if (i == code->dbg->npc) return WR_NOT_FOUND;
-    *insn_offset = code->dbg->pcmap[i].off;
+    wr_pc pc;
+    if (!code || !first_insn_from(code, code_offset, &pc)) return WR_NOT_FOUND;
+    *insn_offset = pc.off;
     return WR_OK;
 }
 
@@ -410,7 +406,7 @@ wr_status wr_debug_break_clear(wr_store *store, wr_module *mod, uint32_t code_of
     if (op->h != H(WR_OP_brk)) return WR_NOT_FOUND;
     op->h = H(WR_OP_dbg);
     code->nbreaks--;
-    if (code->nbreaks == 0 && !watching(store)) code->active = code->normal.ops;
+    if (code->nbreaks == 0 && !watching(store)) wr_code_use_normal(code);
     return WR_OK;
 }
 
@@ -421,11 +417,11 @@ static void all_debug(wr_store *store, bool on)
     for (wr_module *m = store->modules; m; m = m->next_in_store)
         for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
             wr_code *code = m->funcs[i].code;
-            if (!code || !code->compiled) continue;
+            if (!code) continue;
             if (on) {
                 if (wr_code_make_debug(code, NULL) == WR_OK) code->active = code->dbg->ops;
             } else if (code->nbreaks == 0) {
-                code->active = code->normal.ops;
+                wr_code_use_normal(code);
             }
         }
 }
@@ -582,34 +578,28 @@ static uint32_t frame_depth(const fref *f)
     const wr_op *at = f->ret ? f->ip - 1 : f->ip;
     const wr_ops *o = wr_code_ops_of(f->code, at);
     if (!o) return 0;
-    uint32_t ir = (uint32_t)(at - o->ops);
-    /* the pcmap entry of the op containing `at` */
-    uint32_t lo = 0, hi = o->npc;
-    while (lo < hi) {
-        uint32_t mid = (lo + hi) / 2;
-        if (o->pcmap[mid].ir <= ir)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo == 0) return 0;
-    uint32_t k = lo - 1;
+    wr_pc pc;
+    if (!wr_pc_seek_ir(o, (uint32_t)(at - o->ops), &pc)) return 0;
     if (f->ret) {
         /* a call op: its args start at the canonical slot of the depth below them */
-        int32_t base = o->ops[o->pcmap[k].ir + 1].s.a;
+        int32_t base = o->ops[pc.ir + 1].s.a;
         return base >= (int32_t)f->code->nlocals ? (uint32_t)base - f->code->nlocals : 0;
     }
     if (!o->depths) return 0;
     /* at a trap ip is the instruction's own op, translated after its
      * operands were popped: the depth before the instruction is the one of
-     * its dbg/brk op */
+     * its dbg/brk op, the last one up to here at the same offset */
     const void *hd = H(WR_OP_dbg), *hb = H(WR_OP_brk);
-    uint32_t at_off = o->pcmap[k].off;
-    for (uint32_t j = k + 1; j-- > 0 && o->pcmap[j].off == at_off;) {
-        const void *h = o->ops[o->pcmap[j].ir].h;
-        if (h == hd || h == hb) return o->depths[j];
+    uint32_t depth = o->depths[pc.i];
+    wr_pc q;
+    if (wr_pc_seek_off(o, pc.off, &q)) {
+        for (;;) {
+            const void *h = o->ops[q.ir].h;
+            if (h == hd || h == hb) depth = o->depths[q.i];
+            if (q.i >= pc.i || !wr_pc_next(o, &q)) break;
+        }
     }
-    return o->depths[k];
+    return depth;
 }
 
 uint32_t wr_debug_stack_depth(wr_store *store, uint32_t frame)

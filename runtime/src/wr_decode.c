@@ -13,7 +13,7 @@
  * hostile count cannot make us allocate more than the file's size allows.
  *
  * Validation of indices and types that only needs earlier sections is done
- * as each item is read (spec 3.4 "Modules"). Function bodies are compiled
+ * as each item is read (spec 3.4 "Modules"). Function bodies are validated
  * last, once every section is decoded, so a malformed later section wins
  * over an invalid body, as the spec's decode-then-validate order implies.
  */
@@ -748,7 +748,7 @@ static wr_status sec_elem(rd *r)
     return WR_OK;
 }
 
-/* Code section entries: locals are decoded here, bodies are compiled later. */
+/* Code section entries: locals are decoded here, bodies validated later. */
 static wr_status sec_code(rd *r, uint32_t ndefined)
 {
     wr_module *mod = r->mod;
@@ -1015,6 +1015,21 @@ wr_status wr_decode_module(wr_module *mod, wr_error *err)
     if (mod->has_datacount && mod->datacount && !mod->ndatas)
         MALFORMED("data count and data section have inconsistent lengths");
 
+#if WR_W64 > 1
+    /* 32-bit targets: internal code holds indices in 16-bit halves (wr_code.h) */
+    uint32_t most = mod->nfuncs;
+    if (mod->nglobals > most) most = mod->nglobals;
+    if (mod->ntypes > most) most = mod->ntypes;
+    if (mod->ntables > most) most = mod->ntables;
+    if (mod->nelems > most) most = mod->nelems;
+    if (mod->ndatas > most) most = mod->ndatas;
+    if (mod->has_datacount && mod->datacount > most) most = mod->datacount;
+    if (most > (uint32_t)WR_HALF_MAX + 1)
+        return wr_fail(err, WR_ERR_LIMIT, NULL, 0,
+                       "%" PRIu32 " functions, globals, types, tables or segments of one kind; "
+                       "this runtime allows %u",
+                       most, (unsigned)WR_HALF_MAX + 1);
+#endif
     /* function bodies last: everything they refer to is known now */
     for (uint32_t i = mod->nfunc_imports; i < mod->nfuncs; i++) {
         wr_status st = wr_compile_function(mod, i, err);

@@ -74,7 +74,7 @@ typedef struct wr_export {
     uint32_t index;
 } wr_export;
 
-struct wr_code; /* compiled form of a function body: see wr_compile.h */
+struct wr_code; /* a function body's translations: see wr_code.h */
 
 typedef struct wr_func_decl {
     uint32_t type_index;
@@ -166,9 +166,11 @@ struct wr_module {
 /* Decodes everything, validates all but function bodies, then calls
  * wr_compile_function for each defined function. On error fills err. */
 wr_status wr_decode_module(wr_module *mod, wr_error *err);
-/* Validates the body of defined function `func_index` and translates it to
- * internal code (stored in mod->funcs[func_index].code). Needs everything but
- * the code section decoded. Errors name the "code" section and file offset. */
+/* Validates the body of defined function `func_index` (the translator's
+ * measuring pass: nothing is kept but the frame size) and prepares its
+ * wr_code (mod->funcs[func_index].code), whose translation is made at the
+ * function's first call. Needs everything but the code section decoded.
+ * Errors name the "code" section and file offset. */
 wr_status wr_compile_function(wr_module *mod, uint32_t func_index, wr_error *err);
 /* Frees compiled code (NULL is fine). */
 void wr_code_free(struct wr_code *code);

@@ -340,6 +340,15 @@ L_enter: {
     }
     NEXT(3);
 }
+L_lazy:
+    /* the first call of a function: code and fp are the callee's */
+    if (unlikely(wr_code_make_normal(code, NULL) != WR_OK)) {
+        tk = WR_TRAP_HOST;
+        tmsg = "out of memory (translating a function at its first call)";
+        goto trap_msg;
+    }
+    ip = code->active;
+    DISPATCH();
 L_loop_check:
     if (unlikely(*poll)) {
         SAVE(ip + 1);
@@ -454,7 +463,7 @@ do_call:
     if (callee->host) {
         uint32_t np = callee->type->nparams, nr = callee->type->nresults;
         uint64_t *saved_top = it->top;
-        uint64_t *end = fp + code->normal.frame_slots;
+        uint64_t *end = fp + code->frame_slots;
         uint64_t *args_end = nfp + (np > nr ? np : nr);
         if (args_end > end) end = args_end;
         if (unlikely(end > stack_end)) TRAP(WR_TRAP_STACK_EXHAUSTED);
@@ -497,8 +506,11 @@ L_copy:
     fp[W1A] = fp[W1B];
     NEXT(2);
 L_const:
-    fp[W1A] = ip[2].u;
+    fp[W1A] = (u64)ip[2].u;
     NEXT(3);
+L_const64:
+    fp[W1A] = WR_LD64(ip + 2);
+    NEXT(2 + WR_W64);
 L_select:
     fp[W1A] = (u32)fp[W1B] ? fp[W2A] : fp[W2B];
     NEXT(3);
@@ -520,7 +532,7 @@ L_ref_func:
         NEXT(3);                                                                                \
     }                                                                                           \
     L_##name##_ri : {                                                                           \
-        T a = RD_##T(fp[W1B]), b = RD_##T(ip[2].u);                                             \
+        T a = RD_##T(fp[W1B]), b = RD_##T(WR_IMM64(ip[2]));                                     \
         fp[W1A] = WV_##T(expr);                                                                 \
         NEXT(3);                                                                                \
     }
@@ -533,7 +545,7 @@ L_ref_func:
         NEXT(3);                                                                                \
     }                                                                                           \
     L_##name##_ri : {                                                                           \
-        u64 a = fp[W1B], b = ip[2].u;                                                           \
+        u64 a = fp[W1B], b = WR_IMM64(ip[2]);                                                   \
         fp[W1A] = (u32)(expr);                                                                  \
         NEXT(3);                                                                                \
     }
@@ -593,7 +605,7 @@ L_ref_func:
         NEXT(3);                                                                                \
     }
     DIVOPS(rr, fp[W2A], fp[W2A])
-    DIVOPS(ri, ip[2].u, ip[2].u)
+    DIVOPS(ri, WR_IMM64(ip[2]), WR_IMM64(ip[2]))
 #undef DIVOPS
 
 #define X2(name, T, expr)                                                                       \
@@ -832,7 +844,7 @@ wr_status wr_invoke(wr_func *f, uint64_t *slots, wr_error *err)
     }
     wr_store *store = f->inst->store;
     wr_interp *it = wr_interp_get(store);
-    if (!it) return wr_fail(err, WR_ERR_NOMEM, NULL, 0, "out of memory for the stack");
+    if (!it) return wr_fail(err, WR_ERR_NOMEM, NULL, 0, "value stack and call frames: out of memory");
     wr_code *code = f->decl->code;
     uint32_t np = f->type->nparams, nr = f->type->nresults;
     uint64_t *fp = it->top;

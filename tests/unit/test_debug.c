@@ -192,7 +192,7 @@ static void test_breakpoints(void)
     CHECK_EQ(fx.rec.n, 0);
     for (int f = 0; f < NFUNCS; f++) {
         const wr_code *code = fx.f[f]->decl->code;
-        CHECK(code->active == code->normal.ops);
+        CHECK(wr_code_runs_normal(code));
     }
     fixture_free(&fx);
 }
@@ -484,7 +484,7 @@ static bool all_normal(fixture *fx)
 {
     for (int f = 0; f < NFUNCS; f++) {
         const wr_code *code = fx->f[f]->decl->code;
-        if (code->active != code->normal.ops) return false;
+        if (!wr_code_runs_normal(code)) return false;
     }
     return true;
 }
@@ -808,6 +808,49 @@ static void test_deep_recursion(void)
     wr_store_free(store);
 }
 
+/* Functions are translated at their first call: none of a fresh module's
+ * has a translation; the debugger finds instruction boundaries and sets
+ * breakpoints in functions that never ran (their debug translation only);
+ * once the breakpoint is cleared, the next call makes the normal one. */
+static void test_lazy(void)
+{
+    fixture fx;
+    if (!fixture_new(&fx)) return;
+    const wr_code *add = fx.f[F_ADD]->decl->code, *dv = fx.f[F_DIV]->decl->code;
+    int32_t r = 0;
+    uint32_t at = 0;
+    for (int f = 0; f < NFUNCS; f++) {
+        const wr_code *code = fx.f[f]->decl->code;
+        CHECK(code->normal.ops == NULL && code->dbg == NULL);
+        CHECK(wr_code_runs_normal(code));
+    }
+    CHECK_EQ(call(&fx, F_DIV, 1, 5, 0, &r, NULL), WR_OK);
+    CHECK_EQ(r, 20);
+    CHECK(dv->normal.ops != NULL && dv->active == dv->normal.ops);
+    CHECK(add->normal.ops == NULL);
+
+    /* add never ran */
+    CHECK_EQ(wr_debug_insn_at(fx.store, fx.mod, off(F_ADD, 0), &at), WR_OK);
+    CHECK_EQ(at, off(F_ADD, 0));
+    CHECK_EQ(wr_debug_break_set(fx.store, fx.mod, off(F_ADD, 2)), WR_OK);
+    CHECK(add->normal.ops == NULL && add->dbg != NULL);
+    CHECK_EQ(call(&fx, F_MAIN, 1, 2, 0, &r, NULL), WR_OK); /* main's first call too */
+    CHECK_EQ(r, 2);
+    CHECK_EQ(fx.rec.n, 1);
+    CHECK(stop_is(&fx.rec.stops[0], WR_DEBUG_BREAKPOINT, F_ADD, 2));
+    CHECK_EQ(fx.rec.stops[0].nframes, 2);
+    CHECK(add->normal.ops == NULL);
+
+    CHECK_EQ(wr_debug_break_clear(fx.store, fx.mod, off(F_ADD, 2)), WR_OK);
+    CHECK(wr_code_runs_normal(add) && add->normal.ops == NULL);
+    rec_reset(&fx.rec);
+    CHECK_EQ(call(&fx, F_ADD, 2, 3, 4, &r, NULL), WR_OK);
+    CHECK_EQ(r, 7);
+    CHECK_EQ(fx.rec.n, 0);
+    CHECK(add->normal.ops != NULL && add->active == add->normal.ops);
+    fixture_free(&fx);
+}
+
 int main(void)
 {
     debug_module_build();
@@ -820,5 +863,6 @@ int main(void)
     test_interrupt_kill();
     test_fuel();
     test_deep_recursion();
+    test_lazy();
     return wdb_check_summary();
 }

@@ -757,6 +757,40 @@ static void test_malformed(void)
     wr_store_free(store);
 }
 
+/* Bodies are validated at load even though functions are translated only
+ * at their first call: a module whose only bad body is never called is still
+ * refused when it is loaded, with the error's message, section and offset. */
+static void test_invalid_uncalled(void)
+{
+    wbuf w;
+    wr_error err;
+    wr_module *mod = NULL;
+    wr_store *store = wr_store_new(NULL);
+    wb_header(&w);
+    SEC(&w, S_TYPE, 0x01, 0x60, 0x00, 0x01, 0x7f);   /* () -> i32 */
+    SEC(&w, S_FUNC, 0x02, 0x00, 0x00);
+    SEC(&w, S_EXPORT, 0x01, 0x02, 'o', 'k', 0x00, 0x00);
+    size_t code_at = w.n + 2; /* the Code section's contents */
+    SEC(&w, S_CODE, 0x02,
+        /* ok: i32.const 7 */ 0x04, 0x00, 0x41, 0x07, 0x0b,
+        /* bad, never called: i64.const 1 as the i32 result */ 0x04, 0x00, 0x42, 0x01, 0x0b);
+    CHECK_EQ(wr_module_new(store, w.b, w.n, &mod, &err), WR_ERR_INVALID);
+    CHECK(mod == NULL);
+    CHECK(err.section && !strcmp(err.section, "code"));
+    CHECK(strstr(err.msg, "type mismatch") != NULL);
+    CHECK_EQ(err.offset, code_at + 1 + 5 + 5); /* just past the bad body's `end` */
+
+    /* the same module with a good second body loads and runs */
+    w.b[code_at + 1 + 5 + 2] = 0x41;
+    wr_status st;
+    wr_instance *inst = instantiate(store, &w, NULL, &st, &err);
+    CHECK_EQ(st, WR_OK);
+    int32_t r = 0;
+    CHECK_EQ(inst ? call_i32(inst, "ok", NULL, 0, &r, &err) : WR_ERR_ARG, WR_OK);
+    CHECK_EQ(r, 7);
+    wr_store_free(store);
+}
+
 static void test_trap_names(void)
 {
     CHECK_STR(wr_trap_message(WR_TRAP_UNREACHABLE), "unreachable");
@@ -775,6 +809,7 @@ static void test_trap_names(void)
 int main(void)
 {
     test_trap_names();
+    test_invalid_uncalled();
     test_arith();
     test_host();
     test_unlinkable();
