@@ -8,15 +8,20 @@
 # into a firmware image at -Os that reports what it used (REPORT_RAM), runs
 # it in QEMU and prints:
 #   flash  text + rodata (+ the initial values of data) of each component,
-#          from the image's linker map (what --gc-sections kept), against
-#          the target of 64 KiB for the runtime's side (everything but the
-#          module); the module itself apart
+#          from the image's linker map (what --gc-sections kept), with the
+#          debugger built in and without it; runtime + engine + stub +
+#          device WASI against the target of 64 KiB; the rest of the image
+#          (program, port, C library, libgcc) and the module apart
 #   RAM    the heap's high-water mark (the allocator's _sbrk level after each
 #          step of wd_run), the main stack's high-water mark (painted at
 #          reset) and static data, against the target of 48 KiB beyond the
-#          linear memory; and what the module's translation is made of
+#          linear memory (the debugger built in; without it for
+#          comparison); and what the module's translation is made of
 #          (bench/device/code_size.c: the same run with the host runtime,
 #          its translations in the device's 4-byte words)
+#   wire   bytes on the serial line (bench/device-wire.sh)
+#   speed  the interpreter's instructions per kernel against native code,
+#          on the device and on the host (bench/device-kernels.sh)
 # Work files go to ${BUILD_DIR:-build}/bench-device.
 set -euo pipefail
 
@@ -42,24 +47,31 @@ cc -std=gnu11 -O1 -I"$root/runtime/include" -I"$root/runtime/src" "$root/bench/d
   "$build/runtime/libwdb_runtime.a" -lm -o "$work/code_size"
 "$work/code_size" "$work/hello.wasm" >"$work/code_size.txt"
 
-# the firmware
-echo "wdb_firmware_image(bench_hello \"$work/hello.wasm\" REPORT_RAM)" >"$work/images.cmake"
+# the firmware, with the debugger (what ships) and without it (for
+# comparison)
+{
+  echo "wdb_firmware_image(bench_hello \"$work/hello.wasm\" DEBUGGER REPORT_RAM)"
+  echo "wdb_firmware_image(bench_hello_nodbg \"$work/hello.wasm\" NO_DEBUGGER REPORT_RAM)"
+} >"$work/images.cmake"
 cmake -S "$root/runtime/port/mps2-an385" -B "$work/fw" \
   -DCMAKE_TOOLCHAIN_FILE="$root/cmake/arm-none-eabi.cmake" \
   -DWDB_FIRMWARE_IMAGES_FILE="$work/images.cmake" >/dev/null
 cmake --build "$work/fw" -j2 >/dev/null || die "building the firmware failed"
+for img in bench_hello bench_hello_nodbg; do
+  timeout 120 qemu-system-arm -M mps2-an385 -nographic -monitor none -serial stdio \
+    -semihosting-config enable=on,target=native -kernel "$work/fw/$img.elf" </dev/null \
+    >"$work/$img.uart0" || die "$img failed (status $?): $(head -3 "$work/$img.uart0")"
+  grep -q '^hello, world 42$' "$work/$img.uart0" || die "$img: the program's output is missing"
+done
 elf=$work/fw/bench_hello.elf map=$work/fw/bench_hello.map
-
-timeout 120 qemu-system-arm -M mps2-an385 -nographic -monitor none -serial stdio \
-  -semihosting-config enable=on,target=native -kernel "$elf" </dev/null >"$work/uart0.txt" ||
-  die "the firmware failed (status $?): $(head -3 "$work/uart0.txt")"
-grep -q '^hello, world 42$' "$work/uart0.txt" || die "the program's output is missing"
+cp "$work/bench_hello.uart0" "$work/uart0.txt"
 
 kib() { awk -v b="$1" 'BEGIN { printf "%6.1f", b / 1024 }'; }
 
 # ---------------------------------------------------------------- flash
 # Input sections of the output sections that occupy flash, by file. The map
 # lists each as "NAME ADDR SIZE FILE", the long names on two lines.
+flash_of() { # MAP OUT: bytes per component
 awk '
   /^Linker script and memory map/ { inmap = 1; next }
   !inmap { next }
@@ -91,39 +103,45 @@ awk '
   pending && /^ +0x/ && NF == 3 { add($2, $3) }
   { pending = 0 }
   END { for (c in sum) print c, sum[c] }
-' "$map" >"$work/flash.txt"
+' "$1" >"$2"
+}
+flash_of "$map" "$work/flash.txt"
+flash_of "$work/fw/bench_hello_nodbg.map" "$work/flash_nodbg.txt"
 
 get() { awk -v k="$1" '$1 == k { print $2; found = 1 } END { if (!found) print 0 }' "$2"; }
-total=0
-for c in runtime wasi program port engine stub glue libc libgcc other; do
-  total=$((total + $(get $c "$work/flash.txt")))
-done
+sum_of() { # FILE COMPONENT...
+  local f=$1 t=0 c
+  shift
+  for c in "$@"; do t=$((t + $(get "$c" "$f"))); done
+  echo $t
+}
+device_side="runtime wasi engine stub glue"
+image="runtime wasi program port engine stub glue libc libgcc other"
+total=$(sum_of "$work/flash.txt" $device_side)
+whole=$(sum_of "$work/flash.txt" $image)
 target=$((64 * 1024))
 
-echo "Flash, text + rodata + data's initial values, -Os (KiB):"
-printf '  %-44s %8s\n' component KiB
-row() { printf '  %-44s %8s\n' "$1" "$2"; }
-row "runtime core (runtime/src, no host WASI)" "$(kib "$(get runtime "$work/flash.txt")")"
-row "device WASI (wd_wasi.c)" "$(kib "$(get wasi "$work/flash.txt")")"
-row "firmware program (wd_main.c, wd_report.c)" "$(kib "$(get program "$work/flash.txt")")"
-row "port: mps2-an385 (platform, reset, main)" "$(kib "$(get port "$work/flash.txt")")"
-for c in engine stub glue; do
-  n=$(get $c "$work/flash.txt")
-  case $c in
-    engine) name="debug engine" ;;
-    stub) name="GDB stub" ;;
-    glue) name="debugger glue (wd_serve, wd_target)" ;;
-  esac
-  if [ "$n" -gt 0 ]; then row "$name" "$(kib "$n")"; else row "$name" "-"; fi
-done
-row "C library (picolibc, integer printf)" "$(kib "$(get libc "$work/flash.txt")")"
-row "compiler runtime (libgcc: soft float, 64-bit)" "$(kib "$(get libgcc "$work/flash.txt")")"
-if [ "$(get other "$work/flash.txt")" -gt 0 ]; then
-  row "other (alignment padding...)" "$(kib "$(get other "$work/flash.txt")")"
-fi
-row "total (target 64 KiB)" "$(kib $total)"
+echo "Flash, text + rodata + data's initial values, -Os (KiB), printf hello world:"
+printf '  %-52s %8s %10s\n' component "KiB" "no debugger"
+row() { printf '  %-52s %8s\n' "$1" "$2"; }
+row2() { printf '  %-52s %8s %10s\n' "$1" "$(kib "$(get "$2" "$work/flash.txt")")" \
+  "$(kib "$(get "$2" "$work/flash_nodbg.txt")")"; }
+row2 "runtime core (runtime/src, no host WASI)" runtime
+row2 "device WASI (wd_wasi.c)" wasi
+row2 "debug engine (wde_engine.c, no threads)" engine
+row2 "GDB stub (gs_server.c, rsp_codec.c; 1 KiB packets)" stub
+row2 "stub glue (wd_target, wd_serve, wd_debugger)" glue
+printf '  %-52s %8s %10s\n' "runtime + engine + stub + device WASI (target 64)" "$(kib $total)" \
+  "$(kib "$(sum_of "$work/flash_nodbg.txt" $device_side)")"
 verdict() { if [ "$1" -le "$2" ]; then echo "within the target"; else echo "OVER the target by $(kib $(($1 - $2))) KiB"; fi; }
 echo "  -> $(verdict $total $target)"
+row2 "firmware program (wd_main.c, wd_report.c)" program
+row2 "port: mps2-an385 (platform, reset, main)" port
+row2 "C library (picolibc, integer printf)" libc
+row2 "compiler runtime (libgcc: soft float, 64-bit)" libgcc
+row2 "other (alignment padding...)" other
+printf '  %-52s %8s %10s\n' "the whole image but the module" "$(kib $whole)" \
+  "$(kib "$(sum_of "$work/flash_nodbg.txt" $image)")"
 row "the module (hello.wasm, not counted)" "$(kib "$(get module "$work/flash.txt")")"
 echo
 
@@ -141,8 +159,11 @@ row "heap high-water mark" "$(kib "$heap_peak")"
 row "  of which linear memory" "$(kib "$mem")"
 row "main stack high-water mark (of $(kib "$(ram stack_size)"))" "$(kib "$stack_peak")"
 row "static data (.data, .bss, TLS)" "$(kib "$static")"
-row "runtime RAM beyond linear memory (target 48)" "$(kib $beyond)"
+row "runtime + engine + stub RAM beyond linear memory (target 48)" "$(kib $beyond)"
 echo "  -> $(verdict $beyond $((48 * 1024)))"
+ramn() { awk -v k="$1" '$1 == "wdb-firmware:" && $2 == "ram:" && $3 == k { print $4 }' "$work/bench_hello_nodbg.uart0"; }
+static_n=$(arm-none-eabi-size -A "$work/fw/bench_hello_nodbg.elf" | awk '$1 ~ /^[.](data|tdata|tbss_room|bss)$/ { s += $2 } END { print s + 0 }')
+row "the same without the debugger" "$(kib $(( $(ramn heap_peak) - $(ramn linear_memory) + $(ramn stack_peak) + static_n )))"
 echo "  configured: value stack $(kib "$(ram value_stack)") KiB, call depth $(ram call_depth)" \
   "($(kib $(( $(ram call_depth) * 16 + 16 ))) KiB of call frames)"
 echo "  (heap figures are the allocator's _sbrk level after each step: a step whose"
@@ -164,3 +185,11 @@ for k in ops32 pcmap syncs; do
 done
 row "their Wasm code (Code section bodies)" "$(kib "$code")"
 row "all functions' Wasm code" "$(kib "$(get wasm_code "$cs")")"
+
+echo
+# the bytes on the serial line, and the interpreter's cost on the device
+bash "$root/bench/device-wire.sh" "$build"
+if [ -f "$root/bench/device-kernels.sh" ]; then
+  echo
+  bash "$root/bench/device-kernels.sh"
+fi

@@ -27,6 +27,12 @@
 /* qWasmCallStack frames that fill a packet: 16 hex digits each */
 #define GS_MAX_FRAMES (GS_MAX_PACKET / 16)
 #define GS_MAX_ARGS 4
+/* Replies are framed into pieces of this size and written piece by piece:
+ * the whole frame at once by default, small pieces on a device, where a
+ * frame buffer (twice the packet size) would cost RAM. */
+#ifndef GS_FRAME_PIECE
+#define GS_FRAME_PIECE (2 * GS_MAX_PACKET + 8)
+#endif
 
 typedef struct gs_session session;
 
@@ -46,9 +52,10 @@ struct gs_session {
     rsp_parser parser;
     char out[GS_MAX_PACKET + 1];
     size_t outlen;
-    char frame[2 * GS_MAX_PACKET + 8];
-    /* the last packet sent, for a resend on '-' */
-    size_t framelen;
+    char piece[GS_FRAME_PIECE];
+    /* the last packet sent is out[0..sentlen), for a resend on '-' (out is
+     * only built again for the next request) */
+    size_t sentlen;
 };
 
 /* ------------------------------------------------------------ output */
@@ -73,12 +80,19 @@ static bool write_all(session *s, const void *data, size_t len)
 }
 
 /* Sends out[0..outlen) as one packet and clears it. */
+static bool put_piece(void *user, const char *bytes, size_t n) { return write_all(user, bytes, n); }
+
+static void send_frame(session *s, size_t len)
+{
+    rsp_frame_to(s->out, len, s->piece, sizeof s->piece, put_piece, s);
+}
+
 static void send_reply(session *s)
 {
     log_packet(s, "<-", s->out, s->outlen);
-    s->framelen = rsp_frame(s->out, s->outlen, s->frame, sizeof s->frame);
+    s->sentlen = s->outlen;
     s->outlen = 0;
-    if (s->framelen) write_all(s, s->frame, s->framelen);
+    send_frame(s, s->sentlen);
 }
 
 static void out_raw(session *s, const void *data, size_t len)
@@ -998,7 +1012,7 @@ void gs_session_feed(gs_session *s, const uint8_t *buf, size_t n)
         case RSP_EV_NACK:
             /* in no-ack mode a '-' is noise: resending would put an
              * extra reply in front of the debugger's next one */
-            if (!s->noack && s->framelen) write_all(s, s->frame, s->framelen);
+            if (!s->noack && s->sentlen) send_frame(s, s->sentlen);
             break;
         case RSP_EV_ACK:
         case RSP_EV_NONE:

@@ -115,31 +115,70 @@ rsp_event rsp_feed(rsp_parser *p, uint8_t c)
     return RSP_EV_NONE;
 }
 
-size_t rsp_frame(const void *payload, size_t len, char *out, size_t cap)
+/* The one place packets are framed: the escaping rule and the checksum.
+ * A frame is produced in pieces: each is handed to put() when its buffer
+ * is full and at the end. */
+typedef bool (*frame_put)(void *user, const char *bytes, size_t n);
+
+static bool frame_pieces(const void *payload, size_t len, char *piece, size_t piece_cap,
+                         frame_put emit, void *user)
 {
     static const char hex[] = "0123456789abcdef";
     const uint8_t *s = payload;
     size_t o = 0;
     uint8_t sum = 0;
-    if (cap < 4) return 0;
-    out[o++] = '$';
+    piece[o++] = '$';
     for (size_t i = 0; i < len; i++) {
+        if (o + 2 > piece_cap) {
+            if (!emit(user, piece, o)) return false;
+            o = 0;
+        }
         uint8_t b = s[i];
         if (b == '#' || b == '$' || b == '}' || b == '*') {
-            if (o + 2 > cap - 3) return 0;
-            out[o++] = '}';
+            piece[o++] = '}';
             sum = (uint8_t)(sum + '}');
             b ^= 0x20;
-        } else if (o + 1 > cap - 3) {
-            return 0;
         }
-        out[o++] = (char)b;
+        piece[o++] = (char)b;
         sum = (uint8_t)(sum + b);
     }
-    out[o++] = '#';
-    out[o++] = hex[sum >> 4];
-    out[o++] = hex[sum & 15];
-    return o;
+    if (o + 3 > piece_cap) {
+        if (!emit(user, piece, o)) return false;
+        o = 0;
+    }
+    piece[o++] = '#';
+    piece[o++] = hex[sum >> 4];
+    piece[o++] = hex[sum & 15];
+    return emit(user, piece, o);
+}
+
+/* rsp_frame: the whole frame built in out; put() only checks it fits. */
+typedef struct frame_buf {
+    char *out;
+    size_t cap, len;
+} frame_buf;
+
+static bool put_buf(void *user, const char *bytes, size_t n)
+{
+    frame_buf *f = user;
+    if (f->cap - f->len < n) return false;
+    memcpy(f->out + f->len, bytes, n);
+    f->len += n;
+    return true;
+}
+
+size_t rsp_frame(const void *payload, size_t len, char *out, size_t cap)
+{
+    if (cap < 4) return 0;
+    char piece[64];
+    frame_buf f = {out, cap, 0};
+    return frame_pieces(payload, len, piece, sizeof piece, put_buf, &f) ? f.len : 0;
+}
+
+bool rsp_frame_to(const void *payload, size_t len, char *piece, size_t piece_cap,
+                  bool (*emit)(void *user, const char *bytes, size_t n), void *user)
+{
+    return piece_cap >= 4 && frame_pieces(payload, len, piece, piece_cap, emit, user);
 }
 
 void rsp_hex_encode(const uint8_t *bytes, size_t len, char *out)

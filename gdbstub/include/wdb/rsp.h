@@ -56,6 +56,12 @@ rsp_event rsp_feed(rsp_parser *p, uint8_t byte);
  * Returns the framed length, or 0 when out (size cap) is too small. */
 size_t rsp_frame(const void *payload, size_t len, char *out, size_t cap);
 
+/* The same frame written through put(user, bytes, n) in pieces of at most
+ * piece_cap (>= 4) bytes built in piece, so a device's stub needs no
+ * buffer of the frame's size. false as soon as put fails. */
+bool rsp_frame_to(const void *payload, size_t len, char *piece, size_t piece_cap,
+                  bool (*put)(void *user, const char *bytes, size_t n), void *user);
+
 /* Worst-case framed size of a payload of len bytes. */
 static inline size_t rsp_frame_max(size_t len) { return 2 * len + 4; }
 
