@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wdb/file.h"
+
 /* Three outcomes for every lookup, as libdwarf has them: "no line for this
  * address" is a normal answer (WB_NOT_FOUND), not an error. */
 typedef enum wb_status {
@@ -26,12 +28,19 @@ typedef struct wb_error {
 /* Formats into err->msg (if err is not NULL) and returns WB_ERROR. */
 wb_status wb_fail(wb_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Reads the whole file at `path` into *data (malloc'd, sized to fit; the
- * caller frees it) and *size. WB_ERROR with "cannot open/read PATH: ..."
- * or "out of memory reading PATH". */
-wb_status wb_read_file(const char *path, uint8_t **data, size_t *size, wb_error *err);
+/* Reads the whole regular file at `path`, at most `max` bytes
+ * (WDB_FILE_MODULE_MAX, WDB_FILE_TEXT_MAX: include/wdb/file.h, the one home
+ * of the rule), into *data (malloc'd with a NUL after the bytes; the caller
+ * frees it) and *size. When `not_magic` is not NULL the file must start
+ * with the Wasm magic "\0asm", checked before anything else is read, else
+ * WB_ERROR with "PATH: `not_magic`". Other errors: "cannot open/read PATH:
+ * ...", "PATH: not a regular file", "PATH: too large (N bytes; the limit is
+ * M)", "PATH: out of memory". */
+wb_status wb_read_file(const char *path, uint64_t max, const char *not_magic, uint8_t **data,
+                       size_t *size, wb_error *err);
 
-/* wb_read_file for text: *text is NUL-terminated (*len without the NUL). */
+/* wb_read_file for text of at most WDB_FILE_TEXT_MAX bytes: *text is
+ * NUL-terminated (*len without the NUL). */
 wb_status wb_read_text(const char *path, char **text, size_t *len, wb_error *err);
 
 /* Prefixes err->msg with "PATH: " (keeping the message; err may be NULL). */

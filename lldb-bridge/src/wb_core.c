@@ -911,7 +911,9 @@ wb_status wb_core_open_file(const char *path, wb_core **out, wb_error *err)
     uint8_t *buf;
     size_t len;
     *out = NULL;
-    if (wb_read_file(path, &buf, &len, err) != WB_OK) return WB_ERROR;
+    if (wb_read_file(path, WDB_FILE_MODULE_MAX, "not a WebAssembly core dump (bad magic number)",
+                     &buf, &len, err) != WB_OK)
+        return WB_ERROR;
     wb_status st = open_owned(buf, len, out, err);
     if (st != WB_OK) wb_error_prefix(err, path);
     return st;

@@ -1669,11 +1669,15 @@ static bool memory_address(wb_dap *d, const req *r, uint64_t *addr)
         return false;
     }
     long long off = arg_int(r->args, "offset", 0);
-    if ((off < 0 && (uint64_t)-off > base) || base + (uint64_t)off > UINT32_MAX) {
+    /* 0xffff...ff + 0x10 wraps around 2^64 to 0xf: refused, as is any sum
+     * outside memory (docs/SECURITY.md) */
+    uint64_t mag = off < 0 ? (uint64_t)0 - (uint64_t)off : (uint64_t)off;
+    if ((off < 0 && mag > base) || (off >= 0 && base > UINT64_MAX - mag) ||
+        (off < 0 ? base - mag : base + mag) > UINT32_MAX) {
         respond_error(d, r, "address outside the 32-bit linear memory");
         return false;
     }
-    *addr = base + (uint64_t)off;
+    *addr = off < 0 ? base - mag : base + mag;
     return true;
 }
 
@@ -1975,6 +1979,25 @@ static void req_loaded_sources(wb_dap *d, const req *r)
     respond(d, r, body);
 }
 
+/* `path` is a source file the session's module names in its DWARF, as
+ * DWARF spells it or as it is mapped to this machine (sourceMap, cwd,
+ * sourceSearchPath: what stack frames and loadedSources show). The
+ * `source` request reads nothing else (docs/SECURITY.md). */
+static bool source_allowed(wb_dap *d, const char *path)
+{
+    wb_dwarf *dw = d->s ? wb_session_dwarf(d->s) : NULL;
+    const char *const *files;
+    size_t n;
+    wb_error e;
+    if (!dw || wb_dwarf_source_files(dw, &files, &n, &e) != WB_OK) return false;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(files[i], path) == 0) return true;
+        const char *local = to_local(d, files[i]);
+        if (local && strcmp(local, path) == 0) return true;
+    }
+    return false;
+}
+
 static void req_source(wb_dap *d, const req *r)
 {
     const cJSON *src = cJSON_GetObjectItemCaseSensitive(r->args, "source");
@@ -1983,16 +2006,22 @@ static void req_source(wb_dap *d, const req *r)
     char *text = NULL;
     size_t len = 0;
     wb_error e;
+    if (path && !source_allowed(d, path)) {
+        respond_error(d, r, "Source not available: %s is not a source file of the program%s", path,
+                      d->s ? "" : " (launch or attach first)");
+        return;
+    }
     if (!path || wb_read_text(path, &text, &len, &e) != WB_OK) {
-        if (path && strncmp(e.msg, "out of memory", 13) == 0) {
-            respond_error(d, r, "out of memory");
+        if (path && (strstr(e.msg, "out of memory") || strstr(e.msg, "not a regular file") ||
+                     strstr(e.msg, "too large"))) {
+            respond_error(d, r, "Source not available: %s", e.msg);
             return;
         }
         respond_error(d, r, "Source not available: %s is not on this machine (map it with "
                       "sourceMap or sourceSearchPath)", path ? path : "this source");
         return;
     }
-    if (len >= (128u << 20)) text[(128u << 20) - 1] = 0; /* content sent up to 128 MiB */
+    /* wb_read_text reads at most WDB_FILE_TEXT_MAX (64 MiB) */
     cJSON *body = cJSON_CreateObject();
     cJSON_AddStringToObject(body, "content", text);
     free(text);

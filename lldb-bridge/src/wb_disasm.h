@@ -34,6 +34,11 @@
 #include "wb_common.h"
 #include "wb_wasm.h"
 
+/* Listings indent an instruction by its depth up to this many levels
+ * (two spaces each): deeper nesting is shown at this indentation, so the
+ * output stays linear in the code's size however deep the blocks go. */
+#define WB_DISASM_MAX_INDENT 32u
+
 typedef struct wb_insn {
     wb_code_off off; /* code offset of the opcode */
     uint32_t len;    /* bytes, opcode and immediates */

@@ -1996,7 +1996,14 @@ static bool parse_unary(parser *p, val *out)
         const wb_type *s = strip(t);
         uint64_t size =
             s->kind == WB_TYPE_VOID || s->kind == WB_TYPE_FUNCTION ? 1 : wb_type_size(t);
-        return mk_int(p, &builtin[B_INT], size, out);
+        /* sizes saturate at UINT64_MAX (wb_type_size): no true size then */
+        if (size == UINT64_MAX) {
+            fail(p, "the type is too large for sizeof");
+            return false;
+        }
+        /* int, as gdb; a size that int cannot hold (char[65536][65536]) is
+         * an unsigned long long rather than cut to 0 */
+        return mk_int(p, &builtin[size > INT32_MAX ? B_ULLONG : B_INT], size, out);
     }
     if (k == '(') {
         const wb_type *t;

@@ -515,25 +515,22 @@ const char *wb_linedit_history_get(const wb_linedit *le, size_t i)
 
 wb_status wb_linedit_history_load(wb_linedit *le, const char *path, wb_error *err)
 {
-    FILE *f = fopen(path, "r");
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    if (!f) {
-        if (errno == ENOENT) return WB_NOT_FOUND;
-        return wb_fail(err, "%s: %s", path, strerror(errno));
+    char *text;
+    size_t len;
+    /* through the bounded reader: a regular file of at most WDB_FILE_TEXT_MAX */
+    if (access(path, F_OK) != 0 && errno == ENOENT) return WB_NOT_FOUND;
+    if (wb_read_text(path, &text, &len, err) != WB_OK) return WB_ERROR;
+    char *p = text, *end = text + len;
+    while (p < end) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        char *e = nl ? nl : end;
+        *e = 0;
+        while (e > p && e[-1] == '\r') *--e = 0;
+        wb_linedit_history_add(le, p);
+        if (!nl) break;
+        p = nl + 1;
     }
-    while ((n = getline(&line, &cap, f)) >= 0) {
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            line[--n] = 0;
-        wb_linedit_history_add(le, line);
-    }
-    free(line);
-    if (ferror(f)) {
-        fclose(f);
-        return wb_fail(err, "%s: read error", path);
-    }
-    fclose(f);
+    free(text);
     return WB_OK;
 }
 

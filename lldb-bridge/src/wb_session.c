@@ -480,14 +480,16 @@ wb_status wb_session_launch(wb_session *s, const wb_launch *l, wb_error *err)
         if (l->stdout_fd >= 0) dup2(l->stdout_fd, 1);
         if (l->stderr_fd >= 0) dup2(l->stderr_fd, 2);
         if (dup2(sv[1], 3) < 0) _exit(127);
+        /* the error pipe carries {stage, errno}: 0 = chdir, 1 = exec, so a
+         * missing working directory is not reported as a missing runtime */
         if (l->cwd && chdir(l->cwd) != 0) {
-            int e = errno;
-            (void)!write(errpipe[1], &e, sizeof e);
+            int e[2] = {0, errno};
+            (void)!write(errpipe[1], e, sizeof e);
             _exit(127);
         }
         execvp(runtime, (char *const *)argv);
-        int e = errno;
-        (void)!write(errpipe[1], &e, sizeof e);
+        int e[2] = {1, errno};
+        (void)!write(errpipe[1], e, sizeof e);
         _exit(127);
     }
     free(argv);
@@ -498,13 +500,17 @@ wb_status wb_session_launch(wb_session *s, const wb_launch *l, wb_error *err)
         close(errpipe[0]);
         return wb_fail(err, "fork: %s", strerror(errno));
     }
-    int child_errno = 0;
-    ssize_t got = read(errpipe[0], &child_errno, sizeof child_errno);
+    int child[2] = {0, 0};
+    ssize_t got = read(errpipe[0], child, sizeof child);
     close(errpipe[0]);
     s->pid = s->last_pid = pid;
-    if (got == (ssize_t)sizeof child_errno) {
+    if (got == (ssize_t)sizeof child) {
+        int child_errno = child[1];
         close(sv[0]);
         reap(s);
+        if (child[0] == 0)
+            return wb_fail(err, "cannot use the working directory %s: %s", l->cwd,
+                           strerror(child_errno));
         if (l->cwd && child_errno != ENOENT)
             return wb_fail(err, "cannot start %s in %s: %s", runtime, l->cwd,
                            strerror(child_errno));
@@ -1202,6 +1208,15 @@ int wb_session_write_memory(wb_session *s, uint64_t addr, const void *buf, size_
     if (s->core) return -EROFS;
     if (!s->rsp) return -ESRCH;
     if (addr > UINT32_MAX || len > UINT32_MAX - addr + 1) return -EFAULT;
+    /* All or nothing: wb_rsp_write sends chunks of a few KiB, and the stub
+     * refuses only the chunk that crosses the end of memory, after the ones
+     * before it were written. Memory is one range from 0, so a readable
+     * last byte means the whole range is inside it. */
+    if (len > 1) {
+        uint8_t last;
+        int rc = wb_session_read_memory(s, addr + len - 1, &last, 1);
+        if (rc < 0) return rc;
+    }
     return wb_rsp_write(s->rsp, mem_addr(s, addr), buf, len);
 }
 

@@ -42,54 +42,25 @@ wb_status wb_fail(wb_error *err, const char *fmt, ...)
     return WB_ERROR;
 }
 
-wb_status wb_read_file(const char *path, uint8_t **data, size_t *size, wb_error *err)
+wb_status wb_read_file(const char *path, uint64_t max, const char *not_magic, uint8_t **data,
+                       size_t *size, wb_error *err)
 {
-    uint8_t *buf = NULL;
-    size_t len = 0, cap = 0;
-    *data = NULL;
-    *size = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) return wb_fail(err, "cannot open %s: %s", path, strerror(errno));
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            uint8_t *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return wb_fail(err, "out of memory reading %s", path);
-            }
-            buf = nb;
-        }
-        size_t n = fread(buf + len, 1, cap - len, f);
-        len += n;
-        if (n == 0) break;
+    static const uint8_t magic[4] = {0x00, 0x61, 0x73, 0x6d};
+    char msg[sizeof err->msg];
+    switch (wdb_file_read(path, max, not_magic ? magic : NULL, sizeof magic, data, size, msg,
+                          sizeof msg)) {
+    case WDB_FILE_OK: return WB_OK;
+    case WDB_FILE_BAD_MAGIC: return wb_fail(err, "%s: %s", path, not_magic);
+    default: return wb_fail(err, "%s", msg);
     }
-    if (ferror(f)) {
-        int e = errno;
-        free(buf);
-        fclose(f);
-        return wb_fail(err, "cannot read %s: %s", path, strerror(e));
-    }
-    fclose(f);
-    uint8_t *fit = realloc(buf, len ? len : 1);
-    *data = fit ? fit : buf;
-    *size = len;
-    return WB_OK;
 }
 
 wb_status wb_read_text(const char *path, char **text, size_t *len, wb_error *err)
 {
     uint8_t *data;
     *text = NULL;
-    if (wb_read_file(path, &data, len, err) != WB_OK) return WB_ERROR;
-    char *t = realloc(data, *len + 1);
-    if (!t) {
-        free(data);
-        return wb_fail(err, "out of memory reading %s", path);
-    }
-    t[*len] = 0;
-    *text = t;
+    if (wb_read_file(path, WDB_FILE_TEXT_MAX, NULL, &data, len, err) != WB_OK) return WB_ERROR;
+    *text = (char *)data; /* wdb_file_read leaves a NUL after the bytes */
     return WB_OK;
 }
 
@@ -426,7 +397,9 @@ wb_status wb_wasm_open_file(const char *path, wb_wasm **out, wb_error *err)
     uint8_t *buf;
     size_t len;
     *out = NULL;
-    if (wb_read_file(path, &buf, &len, err) != WB_OK) return WB_ERROR;
+    if (wb_read_file(path, WDB_FILE_MODULE_MAX, "not a WebAssembly module (bad magic number)", &buf,
+                     &len, err) != WB_OK)
+        return WB_ERROR;
     /* the buffer becomes the module's own bytes: the file is held once */
     wb_status st = open_owned(buf, len, out, err);
     if (st != WB_OK) wb_error_prefix(err, path);

@@ -42,6 +42,8 @@ typedef struct source {
     char **lines;
     size_t nlines;
     bool missing, reported;
+    bool refused; /* exists but is not read: why in `text` (not a regular
+                     file, too large: docs/SECURITY.md) */
 } source;
 
 typedef enum fname_mode { FNAME_ABSOLUTE, FNAME_BASENAME } fname_mode;
@@ -166,6 +168,10 @@ static source *source_get(cli *c, const char *path)
     wb_error rerr;
     if (wb_read_text(path, &text, &len, &rerr) != WB_OK) {
         s->missing = true;
+        if (strstr(rerr.msg, ": not a regular file") || strstr(rerr.msg, ": too large (")) {
+            s->refused = true;
+            s->text = strdup(rerr.msg);
+        }
         return s;
     }
     s->text = text;
@@ -196,7 +202,10 @@ static void print_source_line(cli *c, const char *path, uint32_t line)
     source *s = path ? source_get(c, path) : NULL;
     if (!s) return;
     if (s->missing) {
-        if (!s->reported) {
+        if (!s->reported && s->refused && s->text) {
+            out(c, "%u\t%s.\n", line, s->text);
+            s->reported = true;
+        } else if (!s->reported) {
             out(c, "%u\t%s: No such file or directory.\n", line, show_file(c, path));
             s->reported = true;
         } else {
@@ -1833,7 +1842,8 @@ static void cmd_disassemble(cli *c, const char *args, char fmt)
             for (uint32_t k = 0; k < ins[i].len && k < 12; k++) out(c, "%02x ", code[ins[i].off + k]);
             out(c, "\t");
         }
-        out(c, "%*s%s\n", (int)(2 * ins[i].depth), "", ins[i].text);
+        uint32_t indent = ins[i].depth < WB_DISASM_MAX_INDENT ? ins[i].depth : WB_DISASM_MAX_INDENT;
+        out(c, "%*s%s\n", (int)(2 * indent), "", ins[i].text);
     }
     if (st != WB_OK) out(c, "<%s>\n", e.msg);
     out(c, "End of assembler dump.\n");
@@ -2231,19 +2241,33 @@ static void execute(cli *c, const char *line)
     fflush(c->out);
 }
 
+/* Runs a command file (`-x`, `source`): read whole through the bounded
+ * reader (at most WDB_FILE_TEXT_MAX, regular files only), then line by
+ * line, so a line of any length is one command. */
 static void run_file(cli *c, const char *path)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        error_line(c, "%s: %s.", path, strerror(errno));
+    char *text;
+    size_t len;
+    wb_error e;
+    if (wb_read_text(path, &text, &len, &e) != WB_OK) {
+        error_line(c, "%s.", e.msg);
         return;
     }
-    char line[4096];
-    while (!c->quit && fgets(line, sizeof line, f)) {
-        rtrim(line);
-        execute(c, line);
+    char *p = text, *end = text + len;
+    while (!c->quit && p < end) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (nl) *nl = 0;
+        if (strlen(p) != (size_t)((nl ? nl : end) - p)) {
+            /* a NUL inside a line would cut it silently: refuse the rest */
+            error_line(c, "%s: a line holds a NUL byte; the file is not run further.", path);
+            break;
+        }
+        rtrim(p);
+        execute(c, p);
+        if (!nl) break;
+        p = nl + 1;
     }
-    fclose(f);
+    free(text);
 }
 
 /* Frees what a cli holds besides its session and streams. */

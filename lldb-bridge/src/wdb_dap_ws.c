@@ -83,6 +83,7 @@ struct ws_server {
     const char *token;
     size_t token_len;
     const char *const *origins;
+    bool allow_remote; /* --dap-allow-remote: any Host header */
     const wb_dap_opts *opts;
     int listen_fd, sig_fd; /* adopted by lws: it closes them */
     bool stop;
@@ -415,6 +416,59 @@ static int ws_header(struct lws *wsi, enum lws_token_indexes h, char *buf, int s
     return n + 1;
 }
 
+/* A Host header naming loopback: `localhost`, an address in 127.0.0.0/8
+ * or `[::1]`, each with an optional `:PORT`. Anything else is refused
+ * while the server is loopback-only: a web page whose own name was made
+ * to resolve to 127.0.0.1 (DNS rebinding) sends its own name here. */
+static bool ws_host_loopback(const char *host)
+{
+    char name[64];
+    const char *end;
+    if (host[0] == '[') {
+        end = strchr(host, ']');
+        if (!end || (size_t)(end - host - 1) >= sizeof name) return false;
+        memcpy(name, host + 1, (size_t)(end - host - 1));
+        name[end - host - 1] = 0;
+        end++;
+    } else {
+        end = strchr(host, ':');
+        if (!end) end = host + strlen(host);
+        if ((size_t)(end - host) >= sizeof name) return false;
+        memcpy(name, host, (size_t)(end - host));
+        name[end - host] = 0;
+    }
+    if (*end == ':') {
+        const char *p = end + 1;
+        if (!*p || strlen(p) > 5) return false;
+        for (; *p; p++)
+            if (*p < '0' || *p > '9') return false;
+    } else if (*end) {
+        return false;
+    }
+    if (host[0] == '[') {
+        struct in6_addr a6;
+        return inet_pton(AF_INET6, name, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+    }
+    if (strcasecmp(name, "localhost") == 0) return true;
+    struct in_addr a4;
+    return inet_pton(AF_INET, name, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127;
+}
+
+/* The `token=` argument of the URL's query: its value in buf and its
+ * length as received (a NUL inside counts, so it cannot cut the token
+ * short). NULL if there is none. */
+static const char *ws_query_token(struct lws *wsi, char *buf, int size, size_t *len)
+{
+    for (int i = 0;; i++) {
+        int n = lws_hdr_copy_fragment(wsi, buf, size, WSI_TOKEN_HTTP_URI_ARGS, i);
+        if (n < 0) return NULL;
+        if (n >= 6 && strncmp(buf, "token=", 6) == 0) {
+            *len = (size_t)n - 6;
+            return buf + 6;
+        }
+    }
+}
+
 /* Whether this upgrade request may become a session: NULL if so, else why
  * not, with the HTTP status to answer in *status. */
 static const char *ws_refusal(const ws_server *srv, struct lws *wsi, unsigned *status)
@@ -429,18 +483,28 @@ static const char *ws_refusal(const ws_server *srv, struct lws *wsi, unsigned *s
     if (n < 0) return "Authorization header too long";
     if (n > 0) {
         if (!ws_prefix_ci(buf, "Bearer ")) return "Authorization is not `Bearer TOKEN`";
+        /* the header's length as received, not strlen: a NUL after the
+         * token must not cut what is compared */
+        const char *hend = buf + n - 1;
         token = buf + 7;
-        while (*token == ' ')
+        while (token < hend && *token == ' ')
             token++;
-        token_len = strlen(token);
+        token_len = (size_t)(hend - token);
         while (token_len && token[token_len - 1] == ' ')
             token_len--;
     } else {
-        token = lws_get_urlarg_by_name(wsi, "token=", buf, (int)sizeof buf);
-        if (token) token_len = strlen(token);
+        token = ws_query_token(wsi, buf, (int)sizeof buf, &token_len);
     }
     if (!token) return "no token";
     if (!ws_token_equal(srv->token, srv->token_len, token, token_len)) return "wrong token";
+    /* The Host: loopback names only, unless the server serves remote
+     * clients (DNS rebinding, docs/SECURITY.md). Every browser sends one. */
+    n = ws_header(wsi, WSI_TOKEN_HOST, buf, (int)sizeof buf);
+    *status = HTTP_STATUS_FORBIDDEN;
+    if (n < 0) return "Host header too long";
+    if (n > 0 && !srv->allow_remote &&
+        (memchr(buf, 0, (size_t)n - 1) || !ws_host_loopback(buf)))
+        return "Host is not a loopback name (localhost, 127.x.y.z, [::1])";
     /* The Origin: browsers always send one, other clients need not. */
     n = ws_header(wsi, WSI_TOKEN_ORIGIN, buf, (int)sizeof buf);
     *status = HTTP_STATUS_FORBIDDEN;
@@ -745,6 +809,7 @@ int wb_dap_ws_main(const char *addr_port, const char *token, const char *const *
     memset(&srv, 0, sizeof srv);
     srv.token = token;
     srv.token_len = strlen(token);
+    srv.allow_remote = allow_remote;
     srv.origins = allowed_origins;
     srv.opts = o;
     srv.listen_fd = -1;

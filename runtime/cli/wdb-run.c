@@ -26,6 +26,7 @@
 #include "wd_report.h"
 #include "wdb_core.h"
 #include "wdb_debug.h"
+#include "wdb/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -495,43 +496,23 @@ static int parse_args(int argc, char **argv, run_opts *o)
 
 /* ------------------------------------------------------------ running */
 
-/* Reads a whole file. Returns NULL after printing an error line. */
-static uint8_t *read_file(const char *path, size_t *len)
+/* Reads the module file through the bounded reader (include/wdb/file.h:
+ * a regular file starting with the Wasm magic, at most WDB_FILE_MODULE_MAX
+ * bytes). Returns NULL after printing an error line. */
+static uint8_t *read_module(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    uint8_t *buf = NULL;
-    size_t n = 0, cap = 0;
-    if (!f) {
-        fprintf(stderr, "wdb-run: error: %s: %s\n", path, strerror(errno));
+    static const uint8_t magic[4] = {0x00, 0x61, 0x73, 0x6d};
+    uint8_t *buf;
+    char msg[512];
+    switch (wdb_file_read(path, WDB_FILE_MODULE_MAX, magic, sizeof magic, &buf, len, msg, sizeof msg)) {
+    case WDB_FILE_OK: return buf;
+    case WDB_FILE_BAD_MAGIC:
+        /* the runtime's own wording for a bad magic (wr_decode.c) */
+        fprintf(stderr, "wdb-run: error: %s: header section at offset 0x0: magic header not detected\n",
+                path);
         return NULL;
+    default: fprintf(stderr, "wdb-run: error: %s\n", msg); return NULL;
     }
-    for (;;) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 65536;
-            uint8_t *nb = realloc(buf, cap);
-            if (!nb) {
-                fprintf(stderr, "wdb-run: error: %s: out of memory\n", path);
-                goto fail;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                fprintf(stderr, "wdb-run: error: %s: %s\n", path, strerror(errno));
-                goto fail;
-            }
-            break;
-        }
-    }
-    fclose(f);
-    *len = n;
-    return buf;
-fail:
-    fclose(f);
-    free(buf);
-    return NULL;
 }
 
 /* wd_write_fn for the reports (wd_report.h): they go to stderr. */
@@ -713,7 +694,7 @@ static int run(run_opts *o)
     char msg[512];
 
     memset(&err, 0, sizeof err);
-    if (!(bytes = read_file(o->module_path, &len)))
+    if (!(bytes = read_module(o->module_path, &len)))
         goto done;
     if (!(store = wr_store_new(&o->cfg))) {
         fprintf(stderr, "wdb-run: error: out of memory\n");

@@ -333,6 +333,57 @@ test('Origin: browsers only from allowed origins', () =>
     }
   }));
 
+// A websocket upgrade written by hand (bytes a client library would not
+// send: NULs, any Host). Resolves with the HTTP status of the answer.
+function rawUpgrade(url, { target = `/?token=${TOKEN}`, host, headers = [] } = {}) {
+  const net = require('node:net');
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(Number(port), hostname, () => {
+      sock.write(Buffer.concat([
+        Buffer.from(`GET ${target} HTTP/1.1\r\nHost: ${host ?? `${hostname}:${port}`}\r\n` +
+                    'Upgrade: websocket\r\nConnection: Upgrade\r\n' +
+                    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n', 'latin1'),
+        ...headers.map((h) => Buffer.from(`${h}\r\n`, 'latin1')),
+        Buffer.from('\r\n'),
+      ]));
+    });
+    let got = '';
+    sock.on('data', (d) => {
+      got += d.toString('latin1');
+      const m = /^HTTP\/1\.[01] (\d+)/.exec(got);
+      if (m) { sock.destroy(); resolve(Number(m[1])); }
+    });
+    sock.on('error', reject);
+    sock.on('close', () => resolve(got ? got.slice(0, 40) : 'closed'));
+  });
+}
+
+test('a token followed by a NUL or more bytes is a wrong token (issue 14)', () =>
+  withServer({}, async (server) => {
+    assert.equal(await rawUpgrade(server.url), 101);
+    // libwebsockets may drop a URL with %00 itself: refused either way
+    for (const target of [`/?token=${TOKEN}%00x`, `/?token=${TOKEN}%00`])
+      assert.ok([401, 'closed'].includes(await rawUpgrade(server.url, { target })), target);
+    assert.equal(await rawUpgrade(server.url, { target: '/', headers: [`Authorization: Bearer ${TOKEN}\0x`] }), 401);
+    assert.equal(await rawUpgrade(server.url, { target: '/', headers: [`Authorization: Bearer ${TOKEN}`] }), 101);
+  }));
+
+test('Host: loopback names only (DNS rebinding, issue 14)', () =>
+  withServer({}, async (server) => {
+    const port = new URL(server.url).port;
+    for (const host of [`localhost:${port}`, 'LOCALHOST', `127.0.0.1:${port}`, '127.1.2.3', `[::1]:${port}`, '[::1]'])
+      assert.equal(await rawUpgrade(server.url, { host }), 101, host);
+    for (const host of [`evil.example:${port}`, 'evil.example', 'localhost.evil.example', '128.0.0.1',
+                        '127.0.0.1.evil.example', '[::2]', '0.0.0.0', `localhost:${port}x`])
+      assert.equal(await rawUpgrade(server.url, { host }), 403, host);
+    await waitLog(server, /Host is not a loopback name/);
+    // a client library's upgrade (Host 127.0.0.1:PORT) still works
+    const a = await session(server.url);
+    checkInitialize(await a.initialize());
+    a.ws.close();
+  }));
+
 test('plain HTTP gets 404, not a session', () =>
   withServer({}, async (server) => {
     const status = await new Promise((resolve, reject) => {

@@ -85,6 +85,76 @@ test('requests in the wrong state', async () => {
   }
 });
 
+// Issue 14: what a request reads is bounded and limited, memory writes are
+// all or nothing, a missing cwd is named as such.
+test('files: FIFOs and devices refused, source only of the program, cwd named, writeMemory all or nothing', async () => {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const { execFileSync } = require('node:child_process');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdb-dap-files-'));
+  const fifo = path.join(dir, 'fifo.wasm');
+  execFileSync('mkfifo', [fifo]);
+  const dc = await L.startClient();
+  let disconnected = false;
+  try {
+    await dc.initializeRequest({ adapterID: 'wdb', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+    // `source` before launch reads nothing (not even a FIFO: no hang)
+    await assert.rejects(dc.sourceRequest({ source: { path: '/etc/passwd' }, sourceReference: 0 }),
+                         /not a source file of the program/);
+    await assert.rejects(dc.sourceRequest({ source: { path: fifo }, sourceReference: 0 }),
+                         /not a source file of the program/);
+    // the program: regular files only, the adapter goes on answering
+    await assert.rejects(dc.launchRequest({ program: fifo, runtime: L.WDB_RUN }), /fifo\.wasm: not a regular file/);
+    await assert.rejects(dc.launchRequest({ program: '/dev/zero', runtime: L.WDB_RUN }), /\/dev\/zero: not a regular file/);
+    // a cwd that does not exist is named, not blamed on the runtime
+    await assert.rejects(dc.launchRequest({ program: L.INVENTORY, runtime: L.WDB_RUN, cwd: path.join(dir, 'nope') }),
+                         /working directory .*nope: No such file or directory/);
+    const initialized = dc.waitForEvent('initialized');
+    await dc.launchRequest({ program: L.INVENTORY, runtime: L.WDB_RUN });
+    await initialized;
+    // after launch: the program's sources, nothing else
+    await assert.rejects(dc.sourceRequest({ source: { path: '/etc/passwd' }, sourceReference: 0 }),
+                         /not a source file of the program/);
+    const src = await dc.sourceRequest({ source: { path: L.INVENTORY_C }, sourceReference: 0 });
+    assert.match(src.body.content, /struct item/);
+    await dc.setBreakpointsRequest({ source: { path: L.INVENTORY_C }, breakpoints: [{ line: 46 }] });
+    await L.run(dc);
+    // the end of linear memory: the last readable page boundary
+    const readable = async (a) => {
+      const r = await dc.customRequest('readMemory', { memoryReference: `0x${a.toString(16)}`, count: 1 });
+      return !!r.body.data && Buffer.from(r.body.data, 'base64').length === 1;
+    };
+    let lo = 1, hi = 65536; // pages: lo readable, hi not
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (await readable(mid * 65536 - 1)) lo = mid; else hi = mid;
+    }
+    const end = lo * 65536;
+    const at = end - 6000; // 8 KiB from here: the first chunks fit, the last does not
+    const before = await dc.customRequest('readMemory', { memoryReference: `0x${at.toString(16)}`, count: 6000 });
+    await assert.rejects(dc.customRequest('writeMemory', { memoryReference: `0x${at.toString(16)}`,
+                                                           data: Buffer.alloc(8192, 0x5a).toString('base64') }));
+    const after = await dc.customRequest('readMemory', { memoryReference: `0x${at.toString(16)}`, count: 6000 });
+    assert.equal(after.body.data, before.body.data, 'a refused write changed memory');
+    // an address that wraps around 2^64 onto low memory is refused
+    const low = await dc.customRequest('readMemory', { memoryReference: '0x10', count: 4 });
+    await assert.rejects(dc.customRequest('writeMemory', { memoryReference: '0xffffffffffffffff', offset: 17,
+                                                           data: Buffer.from('WRAP').toString('base64') }),
+                         /outside/);
+    await assert.rejects(dc.customRequest('readMemory', { memoryReference: '0xfffffffffffffff0', offset: 32, count: 4 }),
+                         /outside/);
+    const low2 = await dc.customRequest('readMemory', { memoryReference: '0x10', count: 4 });
+    assert.equal(low2.body.data, low.body.data);
+    // and it still answers disconnect (after which the adapter ends)
+    const bye = await dc.disconnectRequest({ terminateDebuggee: true });
+    assert.equal(bye.success, true);
+    disconnected = true;
+  } finally {
+    if (!disconnected) await dc.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 // Frames that are not DAP: the adapter says why on stderr and exits 1.
 function runRaw(bytes) {
   return new Promise((resolve) => {

@@ -37,6 +37,16 @@
 #                      --gdb-allow-remote, before the program runs; an empty
 #                      host means loopback; with --gdb-allow-remote the
 #                      wildcard is served (reached here over loopback only)
+#   inputs             every file wdb and wdb-run read is bounded (issue 14,
+#                      docs/SECURITY.md "Files"): a FIFO, /dev/zero and a 3 GB
+#                      sparse file as the module (wdb, wdb-run, wdb symbolize,
+#                      wdb -c), as the core, and as the source file DWARF
+#                      names (at the first stop) are refused quickly, with a
+#                      clear message and little memory; `-x` runs a line of
+#                      5000 bytes as one command; sizeof of a 4 GiB array;
+#                      `disassemble` of 3000 nested blocks stays linear.
+#                      Needs clang-22 as a 6th argument (builds the module
+#                      whose source is made a FIFO and a link to /dev/zero).
 # Prints "ok: ..." / "FAIL: ..." lines; exit status 1 on any failure.
 set -u
 scenario=$1 wdbrun=$2 wdb=$3 client=$4 wasm=$5
@@ -346,7 +356,142 @@ exposure() {
     finish "$PID" 10
 }
 
+# leb N: N as unsigned LEB128, in printf's \x escapes
+leb() {
+    local n=$1 out=
+    while :; do
+        local b=$((n & 0x7f))
+        n=$((n >> 7))
+        if [ "$n" -ne 0 ]; then out+=$(printf '\\x%02x' $((b | 0x80))); else out+=$(printf '\\x%02x' "$b"); break; fi
+    done
+    printf '%s' "$out"
+}
+
+# quick NAME SECONDS CMD...: runs CMD with at most 1 GiB of address space
+# (an unbounded read dies, or is refused, instead of eating the machine)
+# and SECONDS to finish; ST its status ("hang" if killed), output in
+# $work/NAME.out (stdout and stderr)
+quick() {
+    local name=$1 secs=$2
+    shift 2
+    { (ulimit -v 1048576; exec timeout -s KILL "$secs" "$@") </dev/null >"$work/$name.out" 2>&1; } 2>/dev/null
+    ST=$?
+    [ "$ST" = 137 ] && ST=hang
+}
+
+# refused NAME PATTERN CMD...: CMD ends in 10 s with status 1 and PATTERN
+refused() {
+    local name=$1 pat=$2
+    shift 2
+    quick "$name" 10 "$@"
+    if [ "$ST" = 1 ] && grep -q -- "$pat" "$work/$name.out"; then
+        ok "$name: refused ($(grep -m1 -- "$pat" "$work/$name.out"))"
+    else
+        bad "$name: status $ST, output '$(head -c 300 "$work/$name.out")' (want status 1, '$pat')"
+    fi
+}
+
+inputs() {
+    local clang=${1:-}
+    mkfifo "$work/fifo"
+    # a 3 GB sparse file that starts like a module: refused by its size,
+    # before it is read
+    truncate -s 3G "$work/huge.wasm"
+    printf '\0asm\1\0\0\0' | dd of="$work/huge.wasm" conv=notrunc status=none
+    local big="too large (3221225472 bytes; the limit is 1073741824)"
+    for m in fifo /dev/zero; do
+        local f=$m n=${m##*/}
+        [ "$m" = fifo ] && f=$work/fifo
+        refused "wdb-$n" "$f: not a regular file" "$wdb" -batch "$f"
+        refused "wdb-run-$n" "wdb-run: error: $f: not a regular file" "$wdbrun" "$f"
+        refused "symbolize-$n" "$f: not a regular file" "$wdb" symbolize "$f" 0
+        refused "core-$n" "$f: not a regular file" "$wdb" -batch -c "$f" "$wasm"
+    done
+    refused wdb-huge "$work/huge.wasm: $big" "$wdb" -batch "$work/huge.wasm"
+    refused wdb-run-huge "$work/huge.wasm: $big" "$wdbrun" "$work/huge.wasm"
+    refused symbolize-huge "$work/huge.wasm: $big" "$wdb" symbolize "$work/huge.wasm" 0
+    refused core-huge "$work/huge.wasm: $big" "$wdb" -batch -c "$work/huge.wasm" "$wasm"
+    # the magic is checked before the size: a large file that is no module
+    truncate -s 3G "$work/huge.txt"
+    refused wdb-huge-text "not a WebAssembly module (bad magic number)" "$wdb" -batch "$work/huge.txt"
+    refused wdb-run-huge-text "magic header not detected" "$wdbrun" "$work/huge.txt"
+
+    # the source file DWARF names is a FIFO, then a link to /dev/zero: the
+    # first stop shows the reason instead of hanging or reading forever
+    if [ -z "$clang" ]; then
+        bad "inputs: no clang-22 given (6th argument)"
+    else
+        mkdir -p "$work/src"
+        cp "$(dirname "$0")/loop.c" "$work/src/loop.c"
+        (cd "$work/src" && "$clang" --target=wasm32-wasi -Wno-deprecated -g -O1 loop.c -o ../src.wasm) ||
+            bad "inputs: cannot compile loop.c"
+        rm "$work/src/loop.c"
+        mkfifo "$work/src/loop.c"
+        quick src-fifo 20 "$wdb" -batch -ex 'b tick' -ex run -ex c "$work/src.wasm" count 3
+        if [ "$ST" = 0 ] && grep -q "loop.c: not a regular file" "$work/src-fifo.out"; then
+            ok "src-fifo: the stop shows '$(grep -m1 'not a regular' "$work/src-fifo.out")'"
+        else
+            bad "src-fifo: status $ST, output '$(head -c 400 "$work/src-fifo.out")'"
+        fi
+        rm "$work/src/loop.c"
+        ln -s /dev/zero "$work/src/loop.c"
+        quick src-zero 20 "$wdb" -batch -ex 'b tick' -ex run -ex c "$work/src.wasm" count 3
+        if [ "$ST" = 0 ] && grep -q "loop.c: not a regular file" "$work/src-zero.out"; then
+            ok "src-zero: the stop shows '$(grep -m1 'not a regular' "$work/src-zero.out")'"
+        else
+            bad "src-zero: status $ST, output '$(head -c 400 "$work/src-zero.out")'"
+        fi
+    fi
+
+    # -x: a line of 5000 bytes is one command, not a command and its tail
+    printf 'p sizeof("%s")\n' "$(head -c 5000 /dev/zero | tr '\0' A)" >"$work/long.gdb"
+    quick long-line 20 "$wdb" -batch -x "$work/long.gdb" "$wasm"
+    if [ "$ST" = 0 ] && [ "$(grep -c . "$work/long-line.out")" = 2 ] &&
+        grep -qx '\$1 = 5001' "$work/long-line.out"; then
+        ok "long-line: a 5000-byte line of -x ran as one command"
+    else
+        bad "long-line: status $ST, output '$(head -c 300 "$work/long-line.out" | tr '\n' '|')'"
+    fi
+    # -x of a FIFO: refused, not hung
+    quick x-fifo 10 "$wdb" -batch -x "$work/fifo" "$wasm"
+    if [ "$ST" != hang ] && grep -q "fifo: not a regular file" "$work/x-fifo.out"; then
+        ok "x-fifo: refused"
+    else
+        bad "x-fifo: status $ST, output '$(head -c 300 "$work/x-fifo.out")'"
+    fi
+
+    # sizeof of a 4 GiB array: its size, not 0 (int would cut it)
+    quick sizeof 10 "$wdb" -batch -ex 'p sizeof(char[65536][65536])' \
+        -ex 'p sizeof(char[65536][65536][65536][65536][65536])' "$wasm"
+    if grep -qx '\$1 = 4294967296' "$work/sizeof.out" && grep -q 'too large' "$work/sizeof.out"; then
+        ok "sizeof: char[65536][65536] is 4294967296, a saturated size an error"
+    else
+        bad "sizeof: '$(head -c 300 "$work/sizeof.out" | tr '\n' '|')'"
+    fi
+
+    # disassemble of 3000 nested blocks: indentation capped, output linear
+    # (uncapped: 2 * depth spaces per line, some 18 MB)
+    local nb=3000 body code
+    body=$(printf '\\x00%s%s\\x0b' "$(printf '\\x02\\x40%.0s' $(seq $nb))" "$(printf '\\x0b%.0s' $(seq $nb))")
+    local blen=$((1 + 3 * nb + 1))
+    code="\\x01$(leb $blen)$body"
+    local clen=$((1 + ${#blen} * 0))
+    # section sizes: count byte + size LEB + body
+    local sizeleb; sizeleb=$(leb $blen)
+    local slen=$((1 + $(printf "$sizeleb" | wc -c) + blen))
+    printf "\\x00asm\\x01\\x00\\x00\\x00\\x01\\x04\\x01\\x60\\x00\\x00\\x03\\x02\\x01\\x00\\x0a$(leb $slen)$code" \
+        >"$work/deep.wasm"
+    quick deep 20 "$wdb" -batch -ex 'disassemble *3' "$work/deep.wasm"
+    local size; size=$(wc -c <"$work/deep.out")
+    if [ "$ST" = 0 ] && [ "$(grep -c 'block' "$work/deep.out")" = $nb ] && [ "$size" -lt 1000000 ]; then
+        ok "deep: $nb nested blocks disassembled in $size bytes"
+    else
+        bad "deep: status $ST, $size bytes, $(grep -c 'block' "$work/deep.out") blocks: $(head -c 300 "$work/deep.out")"
+    fi
+}
+
 case $scenario in
+inputs) inputs "${6:-}" ;;
 exposure) exposure ;;
 gdb-disconnect) gdb_disconnect ;;
 listen-disconnect) listen_disconnect ;;
