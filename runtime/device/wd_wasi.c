@@ -11,21 +11,9 @@
 #include "wd_wasi.h"
 
 #include "wdb/platform.h"
+#include "wdb/wasi_p1.h"
 
 #include <string.h>
-
-#define WASI_MODULE "wasi_snapshot_preview1"
-
-/* WASI errno values (witx `errno`; the same as the host WASI's). */
-enum {
-    WASI_ESUCCESS = 0,
-    WASI_EBADF = 8,
-    WASI_EFAULT = 21,
-    WASI_EINVAL = 28,
-    WASI_EIO = 29,
-    WASI_ENOSYS = 52,
-    WASI_ENOTSUP = 58,
-};
 
 enum { WASI_CLOCK_REALTIME = 0, WASI_CLOCK_THREAD = 3 };
 
@@ -56,13 +44,10 @@ static guest guest_of(wr_instance *caller)
 /* True when [ptr, ptr+len) lies inside the guest memory. */
 static bool in_mem(const guest *g, uint64_t ptr, uint64_t len)
 {
-    return ptr <= g->len && len <= g->len - ptr;
+    return wasi_p1_in_mem(g->len, ptr, len);
 }
 
-static void put_u32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
-}
+static void put_u32(uint8_t *p, uint32_t v) { wasi_p1_put_u32(p, v); }
 
 static void put_u64(uint8_t *p, uint64_t v)
 {
@@ -218,56 +203,32 @@ HOST_FN(wd_notsup)
 /* ------------------------------------------------- args and environ */
 
 /* *_sizes_get(count, buf_size) */
-static uint16_t strings_sizes(const guest *g, uint32_t count, uint32_t bytes, uint32_t count_ptr,
-                              uint32_t size_ptr)
-{
-    if (!in_mem(g, count_ptr, 4) || !in_mem(g, size_ptr, 4)) return WASI_EFAULT;
-    put_u32(g->p + count_ptr, count);
-    put_u32(g->p + size_ptr, bytes);
-    return WASI_ESUCCESS;
-}
-
-/* *_get(ptrs, buf): count pointers, then the NUL-terminated strings. */
-static uint16_t strings_get(const guest *g, const char *const *strs, uint32_t count,
-                            uint32_t bytes, uint32_t ptrs, uint32_t buf)
-{
-    if (!in_mem(g, ptrs, (uint64_t)count * 4) || !in_mem(g, buf, bytes)) return WASI_EFAULT;
-    uint32_t off = 0;
-    for (uint32_t i = 0; i < count; i++) {
-        size_t n = strlen(strs[i]) + 1;
-        put_u32(g->p + ptrs + 4 * (uint64_t)i, buf + off);
-        memcpy(g->p + buf + off, strs[i], n);
-        off += (uint32_t)n;
-    }
-    return WASI_ESUCCESS;
-}
-
 HOST_FN(wd_args_sizes_get)
 {
     const wd_wasi *w = user;
     guest g = guest_of(caller);
-    RET(strings_sizes(&g, w->argc, w->argv_bytes, A32(0), A32(1)));
+    RET(wasi_p1_strings_sizes(g.p, g.len, w->argc, w->argv_bytes, A32(0), A32(1)));
 }
 
 HOST_FN(wd_args_get)
 {
     const wd_wasi *w = user;
     guest g = guest_of(caller);
-    RET(strings_get(&g, w->argv, w->argc, w->argv_bytes, A32(0), A32(1)));
+    RET(wasi_p1_strings_get(g.p, g.len, w->argv, w->argc, w->argv_bytes, A32(0), A32(1)));
 }
 
 HOST_FN(wd_environ_sizes_get)
 {
     const wd_wasi *w = user;
     guest g = guest_of(caller);
-    RET(strings_sizes(&g, w->envc, w->env_bytes, A32(0), A32(1)));
+    RET(wasi_p1_strings_sizes(g.p, g.len, w->envc, w->env_bytes, A32(0), A32(1)));
 }
 
 HOST_FN(wd_environ_get)
 {
     const wd_wasi *w = user;
     guest g = guest_of(caller);
-    RET(strings_get(&g, w->envp, w->envc, w->env_bytes, A32(0), A32(1)));
+    RET(wasi_p1_strings_get(g.p, g.len, w->envp, w->envc, w->env_bytes, A32(0), A32(1)));
 }
 
 /* --------------------------------------------------------- the table */
@@ -278,57 +239,39 @@ typedef struct wd_def {
     wr_host_fn fn;
 } wd_def;
 
-/* Every function of wasi_snapshot_preview1 with its wasm signature, as
- * wasi-libc imports them (the host WASI's list, runtime/src/wr_wasi.c). */
-static const wd_def wd_defs[] = {
-    {"args_get", "ii", "i", wd_args_get},
-    {"args_sizes_get", "ii", "i", wd_args_sizes_get},
-    {"environ_get", "ii", "i", wd_environ_get},
-    {"environ_sizes_get", "ii", "i", wd_environ_sizes_get},
-    {"clock_res_get", "ii", "i", wd_clock_res_get},
-    {"clock_time_get", "iIi", "i", wd_clock_time_get},
-    {"fd_advise", "iIIi", "i", wd_nosys},
-    {"fd_allocate", "iII", "i", wd_nosys},
-    {"fd_close", "i", "i", wd_nosys},
-    {"fd_datasync", "i", "i", wd_nosys},
-    {"fd_fdstat_get", "ii", "i", wd_fd_fdstat_get},
-    {"fd_fdstat_set_flags", "ii", "i", wd_nosys},
-    {"fd_fdstat_set_rights", "iII", "i", wd_nosys},
-    {"fd_filestat_get", "ii", "i", wd_nosys},
-    {"fd_filestat_set_size", "iI", "i", wd_nosys},
-    {"fd_filestat_set_times", "iIIi", "i", wd_nosys},
-    {"fd_pread", "iiiIi", "i", wd_nosys},
-    {"fd_prestat_get", "ii", "i", wd_ebadf},
-    {"fd_prestat_dir_name", "iii", "i", wd_ebadf},
-    {"fd_pwrite", "iiiIi", "i", wd_nosys},
-    {"fd_read", "iiii", "i", wd_nosys},
-    {"fd_readdir", "iiiIi", "i", wd_nosys},
-    {"fd_renumber", "ii", "i", wd_nosys},
-    {"fd_seek", "iIii", "i", wd_nosys},
-    {"fd_sync", "i", "i", wd_nosys},
-    {"fd_tell", "ii", "i", wd_nosys},
-    {"fd_write", "iiii", "i", wd_fd_write},
-    {"path_create_directory", "iii", "i", wd_nosys},
-    {"path_filestat_get", "iiiii", "i", wd_nosys},
-    {"path_filestat_set_times", "iiiiIIi", "i", wd_nosys},
-    {"path_link", "iiiiiii", "i", wd_nosys},
-    {"path_open", "iiiiiIIii", "i", wd_nosys},
-    {"path_readlink", "iiiiii", "i", wd_nosys},
-    {"path_remove_directory", "iii", "i", wd_nosys},
-    {"path_rename", "iiiiii", "i", wd_nosys},
-    {"path_symlink", "iiiii", "i", wd_nosys},
-    {"path_unlink_file", "iii", "i", wd_nosys},
-    {"poll_oneoff", "iiii", "i", wd_nosys},
-    {"proc_exit", "i", "", wd_proc_exit},
-    {"proc_raise", "i", "i", wd_nosys},
-    {"sched_yield", "", "i", wd_success},
-    {"random_get", "ii", "i", wd_random_get},
-    {"sock_accept", "iii", "i", wd_notsup},
-    {"sock_recv", "iiiiii", "i", wd_notsup},
-    {"sock_send", "iiiii", "i", wd_notsup},
-    {"sock_shutdown", "ii", "i", wd_notsup},
-};
+/* Every function of wasi_snapshot_preview1 (wdb/wasi_p1.h), each by what
+ * a device can do of it: wd_fn_of says which function serves it. */
+#define WD_DEF(name, params, results) {#name, params, results, NULL},
+static const wd_def wd_defs[] = {WASI_P1_FUNCTIONS(WD_DEF)};
+#undef WD_DEF
 #define WD_NDEFS (sizeof wd_defs / sizeof wd_defs[0])
+
+/* The functions a device honours; sockets answer ENOTSUP, preopens EBADF
+ * (there are none), everything else ENOSYS. */
+static wr_host_fn wd_fn_of(const char *name)
+{
+    static const struct {
+        const char *name;
+        wr_host_fn fn;
+    } impl[] = {
+        {"args_get", wd_args_get},
+        {"args_sizes_get", wd_args_sizes_get},
+        {"environ_get", wd_environ_get},
+        {"environ_sizes_get", wd_environ_sizes_get},
+        {"clock_res_get", wd_clock_res_get},
+        {"clock_time_get", wd_clock_time_get},
+        {"fd_fdstat_get", wd_fd_fdstat_get},
+        {"fd_prestat_get", wd_ebadf},
+        {"fd_prestat_dir_name", wd_ebadf},
+        {"fd_write", wd_fd_write},
+        {"proc_exit", wd_proc_exit},
+        {"sched_yield", wd_success},
+        {"random_get", wd_random_get},
+    };
+    for (size_t i = 0; i < sizeof impl / sizeof impl[0]; i++)
+        if (strcmp(name, impl[i].name) == 0) return impl[i].fn;
+    return strncmp(name, "sock_", 5) == 0 ? wd_notsup : wd_nosys;
+}
 
 static uint32_t strings_bytes(int count, const char *const *strs)
 {
@@ -355,7 +298,8 @@ void wd_wasi_init(wd_wasi *w, const wd_wasi_config *cfg)
 
 static wr_status define_one(wd_wasi *w, wr_linker *l, const wd_def *d)
 {
-    return wr_linker_define_func(l, WASI_MODULE, d->name, d->params, d->results, d->fn, w);
+    return wr_linker_define_func(l, WASI_P1_MODULE, d->name, d->params, d->results, wd_fn_of(d->name),
+                                 w);
 }
 
 wr_status wd_wasi_define(wd_wasi *w, wr_linker *l, const wr_module *mod)
@@ -369,7 +313,7 @@ wr_status wd_wasi_define(wd_wasi *w, wr_linker *l, const wr_module *mod)
     for (uint32_t i = 0; i < n && st == WR_OK; i++) {
         wr_import_desc d;
         if (wr_module_import(mod, i, &d) != WR_OK || d.kind != WR_EXTERN_FUNC ||
-            strcmp(d.module, WASI_MODULE) != 0)
+            strcmp(d.module, WASI_P1_MODULE) != 0)
             continue;
         for (size_t k = 0; k < WD_NDEFS; k++) {
             if (strcmp(d.name, wd_defs[k].name) == 0) {

@@ -17,6 +17,7 @@
 
 #include "wr_internal.h"
 #include "wr_wasi_internal.h"
+#include "wdb/wasi_p1.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -33,87 +34,9 @@
 #include <time.h>
 #include <unistd.h>
 
-/* ----------------------------------------------------- witx constants */
+/* ----------------------------------------------------- witx constants
+ * (errno and the functions: wdb/wasi_p1.h) */
 
-enum {
-    WASI_ESUCCESS = 0,
-    WASI_E2BIG = 1,
-    WASI_EACCES = 2,
-    WASI_EADDRINUSE = 3,
-    WASI_EADDRNOTAVAIL = 4,
-    WASI_EAFNOSUPPORT = 5,
-    WASI_EAGAIN = 6,
-    WASI_EALREADY = 7,
-    WASI_EBADF = 8,
-    WASI_EBADMSG = 9,
-    WASI_EBUSY = 10,
-    WASI_ECANCELED = 11,
-    WASI_ECHILD = 12,
-    WASI_ECONNABORTED = 13,
-    WASI_ECONNREFUSED = 14,
-    WASI_ECONNRESET = 15,
-    WASI_EDEADLK = 16,
-    WASI_EDESTADDRREQ = 17,
-    WASI_EDOM = 18,
-    WASI_EDQUOT = 19,
-    WASI_EEXIST = 20,
-    WASI_EFAULT = 21,
-    WASI_EFBIG = 22,
-    WASI_EHOSTUNREACH = 23,
-    WASI_EIDRM = 24,
-    WASI_EILSEQ = 25,
-    WASI_EINPROGRESS = 26,
-    WASI_EINTR = 27,
-    WASI_EINVAL = 28,
-    WASI_EIO = 29,
-    WASI_EISCONN = 30,
-    WASI_EISDIR = 31,
-    WASI_ELOOP = 32,
-    WASI_EMFILE = 33,
-    WASI_EMLINK = 34,
-    WASI_EMSGSIZE = 35,
-    WASI_EMULTIHOP = 36,
-    WASI_ENAMETOOLONG = 37,
-    WASI_ENETDOWN = 38,
-    WASI_ENETRESET = 39,
-    WASI_ENETUNREACH = 40,
-    WASI_ENFILE = 41,
-    WASI_ENOBUFS = 42,
-    WASI_ENODEV = 43,
-    WASI_ENOENT = 44,
-    WASI_ENOEXEC = 45,
-    WASI_ENOLCK = 46,
-    WASI_ENOLINK = 47,
-    WASI_ENOMEM = 48,
-    WASI_ENOMSG = 49,
-    WASI_ENOPROTOOPT = 50,
-    WASI_ENOSPC = 51,
-    WASI_ENOSYS = 52,
-    WASI_ENOTCONN = 53,
-    WASI_ENOTDIR = 54,
-    WASI_ENOTEMPTY = 55,
-    WASI_ENOTRECOVERABLE = 56,
-    WASI_ENOTSOCK = 57,
-    WASI_ENOTSUP = 58,
-    WASI_ENOTTY = 59,
-    WASI_ENXIO = 60,
-    WASI_EOVERFLOW = 61,
-    WASI_EOWNERDEAD = 62,
-    WASI_EPERM = 63,
-    WASI_EPIPE = 64,
-    WASI_EPROTO = 65,
-    WASI_EPROTONOSUPPORT = 66,
-    WASI_EPROTOTYPE = 67,
-    WASI_ERANGE = 68,
-    WASI_EROFS = 69,
-    WASI_ESPIPE = 70,
-    WASI_ESRCH = 71,
-    WASI_ESTALE = 72,
-    WASI_ETIMEDOUT = 73,
-    WASI_ETXTBSY = 74,
-    WASI_EXDEV = 75,
-    WASI_ENOTCAPABLE = 76,
-};
 
 /* filetype (u8) */
 enum {
@@ -271,7 +194,7 @@ struct wasi_call {
 /* True when [ptr, ptr+len) lies inside the guest memory. */
 static bool in_mem(const wasi_call *c, uint64_t ptr, uint64_t len)
 {
-    return ptr <= c->memlen && len <= c->memlen - ptr;
+    return wasi_p1_in_mem(c->memlen, ptr, len);
 }
 
 static void put_u8(uint8_t *p, uint8_t v) { p[0] = v; }
@@ -280,11 +203,7 @@ static void put_u16(uint8_t *p, uint16_t v)
     p[0] = (uint8_t)v;
     p[1] = (uint8_t)(v >> 8);
 }
-static void put_u32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
+static void put_u32(uint8_t *p, uint32_t v) { wasi_p1_put_u32(p, v); }
 static void put_u64(uint8_t *p, uint64_t v)
 {
     for (int i = 0; i < 8; i++)
@@ -733,46 +652,23 @@ static uint16_t resolve_arg(wasi_call *c, uint32_t fd, uint32_t ptr, uint32_t le
 
 /* ------------------------------------------------- args and environ */
 
-static uint16_t strings_sizes(wasi_call *c, uint32_t count, uint32_t bytes, uint32_t count_ptr,
-                              uint32_t size_ptr)
-{
-    if (!in_mem(c, count_ptr, 4) || !in_mem(c, size_ptr, 4))
-        return WASI_EFAULT;
-    put_u32(c->mem + count_ptr, count);
-    put_u32(c->mem + size_ptr, bytes);
-    return WASI_ESUCCESS;
-}
-
-static uint16_t strings_get(wasi_call *c, char **strs, uint32_t count, uint32_t bytes,
-                            uint32_t ptrs, uint32_t buf)
-{
-    if (!in_mem(c, ptrs, (uint64_t)count * 4) || !in_mem(c, buf, bytes))
-        return WASI_EFAULT;
-    uint32_t off = 0;
-    for (uint32_t i = 0; i < count; i++) {
-        size_t n = strlen(strs[i]) + 1;
-        put_u32(c->mem + ptrs + 4 * (uint64_t)i, buf + off);
-        memcpy(c->mem + buf + off, strs[i], n);
-        off += (uint32_t)n;
-    }
-    return WASI_ESUCCESS;
-}
-
 static uint16_t wasi_args_get(wasi_call *c, const uint64_t *a)
 {
-    return strings_get(c, c->w->argv, c->w->argc, c->w->argv_bytes, A32(0), A32(1));
+    return wasi_p1_strings_get(c->mem, c->memlen, (const char *const *)c->w->argv, c->w->argc,
+                               c->w->argv_bytes, A32(0), A32(1));
 }
 static uint16_t wasi_args_sizes_get(wasi_call *c, const uint64_t *a)
 {
-    return strings_sizes(c, c->w->argc, c->w->argv_bytes, A32(0), A32(1));
+    return wasi_p1_strings_sizes(c->mem, c->memlen, c->w->argc, c->w->argv_bytes, A32(0), A32(1));
 }
 static uint16_t wasi_environ_get(wasi_call *c, const uint64_t *a)
 {
-    return strings_get(c, c->w->envp, c->w->envc, c->w->env_bytes, A32(0), A32(1));
+    return wasi_p1_strings_get(c->mem, c->memlen, (const char *const *)c->w->envp, c->w->envc,
+                               c->w->env_bytes, A32(0), A32(1));
 }
 static uint16_t wasi_environ_sizes_get(wasi_call *c, const uint64_t *a)
 {
-    return strings_sizes(c, c->w->envc, c->w->env_bytes, A32(0), A32(1));
+    return wasi_p1_strings_sizes(c->mem, c->memlen, c->w->envc, c->w->env_bytes, A32(0), A32(1));
 }
 
 /* ------------------------------------------------------------- clocks */
@@ -1774,56 +1670,15 @@ static uint16_t wasi_sock_unsupported(wasi_call *c, const uint64_t *a)
     return WASI_ENOTSUP;
 }
 
-/* Every function of wasi_snapshot_preview1 with its wasm signature
- * (i = i32, I = i64), as wasi-libc imports them. */
-static const wasi_def wasi_defs[] = {
-    {"args_get", "ii", "i", wasi_args_get},
-    {"args_sizes_get", "ii", "i", wasi_args_sizes_get},
-    {"environ_get", "ii", "i", wasi_environ_get},
-    {"environ_sizes_get", "ii", "i", wasi_environ_sizes_get},
-    {"clock_res_get", "ii", "i", wasi_clock_res_get},
-    {"clock_time_get", "iIi", "i", wasi_clock_time_get},
-    {"fd_advise", "iIIi", "i", wasi_fd_advise},
-    {"fd_allocate", "iII", "i", wasi_fd_allocate},
-    {"fd_close", "i", "i", wasi_fd_close},
-    {"fd_datasync", "i", "i", wasi_fd_datasync},
-    {"fd_fdstat_get", "ii", "i", wasi_fd_fdstat_get},
-    {"fd_fdstat_set_flags", "ii", "i", wasi_fd_fdstat_set_flags},
-    {"fd_fdstat_set_rights", "iII", "i", wasi_fd_fdstat_set_rights},
-    {"fd_filestat_get", "ii", "i", wasi_fd_filestat_get},
-    {"fd_filestat_set_size", "iI", "i", wasi_fd_filestat_set_size},
-    {"fd_filestat_set_times", "iIIi", "i", wasi_fd_filestat_set_times},
-    {"fd_pread", "iiiIi", "i", wasi_fd_pread},
-    {"fd_prestat_get", "ii", "i", wasi_fd_prestat_get},
-    {"fd_prestat_dir_name", "iii", "i", wasi_fd_prestat_dir_name},
-    {"fd_pwrite", "iiiIi", "i", wasi_fd_pwrite},
-    {"fd_read", "iiii", "i", wasi_fd_read},
-    {"fd_readdir", "iiiIi", "i", wasi_fd_readdir},
-    {"fd_renumber", "ii", "i", wasi_fd_renumber},
-    {"fd_seek", "iIii", "i", wasi_fd_seek},
-    {"fd_sync", "i", "i", wasi_fd_sync},
-    {"fd_tell", "ii", "i", wasi_fd_tell},
-    {"fd_write", "iiii", "i", wasi_fd_write},
-    {"path_create_directory", "iii", "i", wasi_path_create_directory},
-    {"path_filestat_get", "iiiii", "i", wasi_path_filestat_get},
-    {"path_filestat_set_times", "iiiiIIi", "i", wasi_path_filestat_set_times},
-    {"path_link", "iiiiiii", "i", wasi_path_link},
-    {"path_open", "iiiiiIIii", "i", wasi_path_open},
-    {"path_readlink", "iiiiii", "i", wasi_path_readlink},
-    {"path_remove_directory", "iii", "i", wasi_path_remove_directory},
-    {"path_rename", "iiiiii", "i", wasi_path_rename},
-    {"path_symlink", "iiiii", "i", wasi_path_symlink},
-    {"path_unlink_file", "iii", "i", wasi_path_unlink_file},
-    {"poll_oneoff", "iiii", "i", wasi_poll_oneoff},
-    {"proc_exit", "i", "", wasi_proc_exit},
-    {"proc_raise", "i", "i", wasi_proc_raise},
-    {"sched_yield", "", "i", wasi_sched_yield},
-    {"random_get", "ii", "i", wasi_random_get},
-    {"sock_accept", "iii", "i", wasi_sock_unsupported},
-    {"sock_recv", "iiiiii", "i", wasi_sock_unsupported},
-    {"sock_send", "iiiii", "i", wasi_sock_unsupported},
-    {"sock_shutdown", "ii", "i", wasi_sock_unsupported},
-};
+/* Every function of wasi_snapshot_preview1 (wdb/wasi_p1.h), each by the
+ * function here of its name. */
+#define wasi_sock_accept wasi_sock_unsupported
+#define wasi_sock_recv wasi_sock_unsupported
+#define wasi_sock_send wasi_sock_unsupported
+#define wasi_sock_shutdown wasi_sock_unsupported
+#define WASI_DEF(name, params, results) {#name, params, results, wasi_##name},
+static const wasi_def wasi_defs[] = {WASI_P1_FUNCTIONS(WASI_DEF)};
+#undef WASI_DEF
 #define WASI_NDEFS (sizeof wasi_defs / sizeof wasi_defs[0])
 
 /* Runs one function: proc_exit reports through c->exiting, the others
@@ -2035,7 +1890,7 @@ wr_status wr_wasi_define(wr_wasi *w, wr_linker *l)
         return WR_ERR_ARG;
     for (size_t i = 0; i < WASI_NDEFS; i++) {
         const wasi_def *d = &wasi_defs[i];
-        wr_status st = wr_linker_define_func(l, "wasi_snapshot_preview1", d->name, d->params,
+        wr_status st = wr_linker_define_func(l, WASI_P1_MODULE, d->name, d->params,
                                              d->results, wasi_trampoline, &w->bindings[i]);
         if (st != WR_OK)
             return st;
