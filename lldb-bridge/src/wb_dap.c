@@ -2180,6 +2180,15 @@ static bool report_stop(wb_dap *d, wb_stop *st)
         free(n);
         return false;
     }
+    case WB_WHY_WATCH_SCOPE: {
+        char desc[200];
+        snprintf(desc, sizeof desc,
+                 "Watchpoint %d deleted because the program has left the block in which its "
+                 "expression is valid.", st->bp);
+        output(d, "console", desc);
+        send_stopped(d, "data breakpoint", desc, NULL, st->bp);
+        return false;
+    }
     case WB_WHY_STEP:
         if (st->has_value) {
             wb_error ce;

@@ -714,6 +714,43 @@ static bool source_known(wb_session *s, const char *file)
     return false;
 }
 
+/* Whether `text` (disassembly) is the instruction `op`, with or without
+ * immediates ("loop", "loop (result i32)"). */
+static bool insn_is(const char *text, const char *op)
+{
+    size_t l = strlen(op);
+    return strncmp(text, op, l) == 0 && (text[l] == 0 || text[l] == ' ');
+}
+
+/* A line's site that is only the structure opening a loop (`block`,
+ * `loop`, no code: `while (c) {` at -O0 has its one statement row on the
+ * `block` before the `loop`) is passed once per call, since the back branch
+ * goes to the loop's first instruction. gdb stops at a loop's line on every
+ * iteration (native loops start the line at the loop head), so the site
+ * moves to the first instruction after the last `loop` of that run, which
+ * every iteration passes. A site with code before the loop (`for (i = 0;
+ * ...)`) stays: gdb stops there once per call too. */
+wb_code_off wb_session_loop_head_site(wb_session *s, wb_code_off addr)
+{
+    const wb_func *f;
+    if (wb_wasm_func_at(s->wasm, addr, &f) != WB_OK) return addr;
+    wb_insn *ins = NULL;
+    size_t n = 0;
+    wb_error e;
+    wb_disasm_func(s->wasm, wb_wasm_code(s->wasm), wb_wasm_code_size(s->wasm), f, &ins, &n, &e);
+    wb_code_off r = addr;
+    size_t i = 0;
+    while (i < n && ins[i].off < addr) i++;
+    for (; i + 1 < n && ins[i].off >= addr; i++) {
+        if (insn_is(ins[i].text, "loop"))
+            r = ins[i + 1].off;
+        else if (!insn_is(ins[i].text, "block") && !insn_is(ins[i].text, "nop"))
+            break;
+    }
+    free(ins);
+    return r;
+}
+
 /* Resolves a location spec to code offsets. */
 static wb_status resolve_spec(wb_session *s, const char *spec, const char *default_file,
                               wb_code_off **addrs, uint32_t **lines, size_t *n, wb_error *err)
@@ -789,7 +826,7 @@ static wb_status resolve_spec(wb_session *s, const char *spec, const char *defau
             return wb_fail(err, "out of memory");
         }
         for (size_t i = 0; i < sites.count; i++) {
-            (*addrs)[i] = sites.sites[i].addr;
+            (*addrs)[i] = wb_session_loop_head_site(s, sites.sites[i].addr);
             if (lines) (*lines)[i] = sites.sites[i].line;
         }
         *n = sites.count;
@@ -980,6 +1017,12 @@ static wb_status sync_breakpoints(wb_session *s, wb_error *err)
             if (!in_list(want, nwant, b->locs[k].addr) &&
                 !addr_push(&want, &nwant, &capwant, b->locs[k].addr))
                 goto oom;
+    }
+    for (size_t i = 0; i < s->nbps; i++) {
+        const wb_bp *b = s->bps[i];
+        if (b->type != WB_BP_BREAK && b->scope_depth && !in_list(want, nwant, b->scope_ret) &&
+            !addr_push(&want, &nwant, &capwant, b->scope_ret))
+            goto oom;
     }
     for (size_t i = 0; i < s->ninternal; i++)
         if (!in_list(want, nwant, s->internal[i]) &&
@@ -1433,12 +1476,32 @@ static wb_status e_type(void *user, const char *name, const wb_type **out, wb_er
     return wb_dwarf_type_named(s->dwarf, name, f ? f->pub.lookup_pc : UINT32_MAX, out, err);
 }
 
+/* A function pointer is a table index: the function table 0 holds there
+ * (its DWARF name, else the name section's). */
+static const char *e_function_name(void *user, uint64_t table_index)
+{
+    struct env_ctx *c = user;
+    wb_session *s = c->s;
+    uint32_t fi;
+    uint32_t nimp = wb_wasm_import_func_count(s->wasm);
+    if (table_index > UINT32_MAX ||
+        wb_wasm_table_func(s->wasm, (uint32_t)table_index, &fi) != WB_OK)
+        return NULL;
+    if (fi < nimp || fi - nimp >= wb_wasm_func_count(s->wasm)) return wb_wasm_func_name(s->wasm, fi);
+    const wb_func *f = wb_wasm_func(s->wasm, fi - nimp);
+    const wb_scope *fn = NULL;
+    wb_error e;
+    if (s->dwarf && wb_dwarf_function_at(s->dwarf, f->start, &fn, &e) != WB_OK) fn = NULL;
+    const char *name = func_display_name(s, f->start, fn);
+    return strcmp(name, "??") == 0 ? NULL : name;
+}
+
 static const wb_eval_env *make_env(wb_session *s, size_t frame)
 {
     s->env_ctx.s = s;
     s->env_ctx.frame = frame;
     s->env_ctx.in_this = false;
-    s->env = (wb_eval_env){&s->env_ctx, e_lookup, e_read, e_write, NULL, e_type, NULL};
+    s->env = (wb_eval_env){&s->env_ctx, e_lookup, e_read, e_write, NULL, e_type, e_function_name};
     return &s->env;
 }
 
@@ -1489,6 +1552,18 @@ wb_status wb_session_watch(wb_session *s, wb_bp_type type, const char *expr, siz
     b->watch_addr = v.addr;
     b->watch_len = (uint32_t)len;
     b->old_value = v;
+    /* an expression that means something else (or nothing) without the
+     * frame's locals is scoped to that frame: it ends when the frame
+     * returns to its caller */
+    wb_value g;
+    wb_error ge;
+    bool global = wb_eval_expr(s->eval, make_env(s, SIZE_MAX), expr, &g, &ge) == WB_OK &&
+                  g.kind == WB_VAL_MEMORY && g.addr == v.addr;
+    if (global) wb_value_free(&g);
+    const frame_rec *fr = global ? NULL : frame_at(s, frame);
+    if (fr && fr->pub.phys + 1 < s->nphys &&
+        code_off_of(s, s->pcs[fr->pub.phys + 1], &b->scope_ret))
+        b->scope_depth = s->nphys - fr->pub.phys;
     int rc = wb_rsp_breakpoint(s->rsp, watch_type(type), mem_addr(s, v.addr), (uint32_t)len, true);
     if (rc < 0) {
         bp_free(b);
@@ -1803,6 +1878,35 @@ static verdict watch_hit(wb_session *s, const raw_stop *r, wb_stop *out)
     return V_REPORT;
 }
 
+/* A stop at the return address of a watched local's frame, that frame
+ * gone: the watchpoint is deleted and the stop reported (gdb's
+ * watchpoint_scope breakpoint). V_IGNORE: no such watchpoint here. */
+static verdict watch_scope_left(wb_session *s, wb_code_off pc, wb_stop *out)
+{
+    size_t d = 0;
+    bool have_depth = false;
+    for (size_t i = 0; i < s->nbps; i++) {
+        wb_bp *b = s->bps[i];
+        if (b->type == WB_BP_BREAK || !b->scope_depth || b->scope_ret != pc) continue;
+        if (!have_depth) {
+            wb_error e;
+            bool ok;
+            d = depth_now(s, &e, &ok);
+            if (!ok) return V_IGNORE;
+            have_depth = true;
+        }
+        if (d >= b->scope_depth) continue; /* a deeper call returning */
+        int number = b->number;
+        wb_error e;
+        if (wb_session_delete(s, number, &e) != WB_OK) return V_IGNORE;
+        out->why = WB_WHY_WATCH_SCOPE;
+        out->bp = number;
+        out->new_function = true;
+        return V_REPORT;
+    }
+    return V_IGNORE;
+}
+
 /* Classifies a stop that is not the expected end of a step. Returns
  * V_REPORT with *out filled, or V_IGNORE (a breakpoint whose condition
  * failed, a logpoint, an unchanged watched value, an internal breakpoint:
@@ -1827,6 +1931,7 @@ static verdict classify(wb_session *s, const raw_stop *r, wb_stop *out)
     }
     if (strcmp(why, "watchpoint") == 0) return watch_hit(s, r, out);
     if (strcmp(why, "breakpoint") == 0 && r->pc_valid) {
+        if (watch_scope_left(s, r->pc, out) == V_REPORT) return V_REPORT;
         if (user_breakpoint(s, r->pc, out) == V_REPORT) return V_REPORT;
         return V_IGNORE;
     }

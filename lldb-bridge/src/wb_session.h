@@ -153,6 +153,11 @@ typedef struct wb_bp {
     uint64_t watch_addr;
     uint32_t watch_len;
     wb_value old_value; /* last value seen (write watchpoints) */
+    /* a watchpoint on an expression with locals: the call depth of their
+     * frame (0: the expression has no locals) and where that frame returns
+     * to; the watchpoint is deleted when the frame returns (gdb) */
+    size_t scope_depth;
+    wb_code_off scope_ret;
     char *log_message;  /* DAP logpoints: NULL for a breakpoint */
 } wb_bp;
 
@@ -164,6 +169,11 @@ wb_status wb_session_break(wb_session *s, const char *spec, const char *default_
  * `info line`, `disassemble`): *locs is malloc'd (free()). */
 wb_status wb_session_resolve(wb_session *s, const char *spec, const char *default_file,
                              wb_bp_loc **locs, size_t *n, wb_error *err);
+/* Where a breakpoint on the line whose statement row starts at `addr`
+ * goes: `addr`, or, when the row starts with only the `block`/`loop`
+ * instructions opening a loop, the first instruction inside the last
+ * `loop` (every iteration passes it; the row's start is passed once). */
+wb_code_off wb_session_loop_head_site(wb_session *s, wb_code_off addr);
 /* A watchpoint on an lvalue expression, evaluated in frame `frame`. */
 wb_status wb_session_watch(wb_session *s, wb_bp_type type, const char *expr, size_t frame,
                            const wb_bp **out, wb_error *err);
@@ -194,6 +204,7 @@ typedef enum wb_stop_why {
     WB_WHY_ENTRY,      /* stopped before the first instruction */
     WB_WHY_BREAKPOINT, /* bp */
     WB_WHY_WATCHPOINT, /* bp; old and new values */
+    WB_WHY_WATCH_SCOPE, /* bp: a watchpoint deleted as its frame returned */
     WB_WHY_STEP,       /* a step/next/finish/until/advance ended */
     WB_WHY_TRAP,       /* description: the trap's message */
     WB_WHY_INTERRUPT,  /* wb_session_interrupt or Ctrl-C */

@@ -652,6 +652,61 @@ static wb_status skip_const_expr(cursor *c, wb_error *err)
     }
 }
 
+/* An offset expression `i32.const N end`; anything else is refused. */
+static bool read_i32_offset(cursor *c, uint32_t *out, wb_error *err)
+{
+    uint8_t op = 0, b = 0;
+    if (read_u8(c, &op, err) != WB_OK || op != 0x41) return false;
+    uint32_t v = 0;
+    unsigned shift = 0;
+    do {
+        if (read_u8(c, &b, err) != WB_OK || shift > 28) return false;
+        v |= (uint32_t)(b & 0x7f) << shift;
+        shift += 7;
+    } while (b & 0x80);
+    if (shift < 32 && (b & 0x40)) v |= ~0u << shift; /* sign extension */
+    *out = v;
+    return read_u8(c, &op, err) == WB_OK && op == 0x0b;
+}
+
+wb_status wb_wasm_table_func(const wb_wasm *w, uint32_t elem, uint32_t *func)
+{
+    cursor c;
+    wb_error e;
+    uint32_t nseg;
+    if (!section_cursor(w, 9, &c) || read_u32(&c, &nseg, &e) != WB_OK) return WB_NOT_FOUND;
+    wb_status found = WB_NOT_FOUND;
+    for (uint32_t i = 0; i < nseg; i++) {
+        uint32_t flags, table = 0, offset = 0, count;
+        uint8_t kind = 0;
+        if (read_u32(&c, &flags, &e) != WB_OK || flags > 7) return WB_NOT_FOUND;
+        bool active = !(flags & 1), exprs = flags & 4;
+        if ((flags & 3) == 2 && read_u32(&c, &table, &e) != WB_OK) return WB_NOT_FOUND;
+        if (active && !read_i32_offset(&c, &offset, &e)) return WB_NOT_FOUND;
+        /* elemkind (0x00 funcref) or reftype, unless flags 0 or 4 */
+        if ((flags & 3) != 0 && read_u8(&c, &kind, &e) != WB_OK) return WB_NOT_FOUND;
+        if (read_u32(&c, &count, &e) != WB_OK) return WB_NOT_FOUND;
+        for (uint32_t k = 0; k < count; k++) {
+            uint32_t f;
+            uint8_t op = 0xd2, end = 0x0b;
+            if (exprs && read_u8(&c, &op, &e) != WB_OK) return WB_NOT_FOUND;
+            if (op == 0xd0) { /* ref.null t */
+                if (read_u8(&c, &kind, &e) != WB_OK || read_u8(&c, &end, &e) != WB_OK)
+                    return WB_NOT_FOUND;
+                continue;
+            }
+            if (op != 0xd2 || read_u32(&c, &f, &e) != WB_OK) return WB_NOT_FOUND;
+            if (exprs && (read_u8(&c, &end, &e) != WB_OK || end != 0x0b)) return WB_NOT_FOUND;
+            /* a later segment overwrites an earlier one's elements */
+            if (active && table == 0 && (uint64_t)offset + k == elem) {
+                *func = f;
+                found = WB_OK;
+            }
+        }
+    }
+    return found;
+}
+
 wb_status wb_wasm_global_types(const wb_wasm *w, uint8_t **types, uint32_t *n, wb_error *err)
 {
     cursor c;

@@ -97,6 +97,13 @@ const wb_func *wb_wasm_func(const wb_wasm *w, uint32_t i);
  * WB_NOT_FOUND. */
 wb_status wb_wasm_func_at(const wb_wasm *w, wb_code_off off, const wb_func **out);
 
+/* The function at `elem` of table 0 as the active element segments fill
+ * it at instantiation (5.5.12; offsets `i32.const N`): what a C function
+ * pointer (a table index) calls. WB_NOT_FOUND: no segment sets it, or the
+ * element section is not understood (segments with other offsets or
+ * element expressions other than `ref.func`). */
+wb_status wb_wasm_table_func(const wb_wasm *w, uint32_t elem, uint32_t *func);
+
 /* The name-section name of function `index` (function index space,
  * imports included), or NULL. */
 const char *wb_wasm_func_name(const wb_wasm *w, uint32_t index);

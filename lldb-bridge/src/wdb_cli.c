@@ -265,6 +265,20 @@ static void print_frame_args(cli *c, size_t frame)
     out(c, ")");
 }
 
+/* Whether `pc` is where a breakpoint on the line whose statement row starts
+ * at `row` was placed at its loop head: for that breakpoint the line starts
+ * there (natively a loop's line starts at the loop head). */
+static bool at_loop_head_bp(cli *c, wb_code_off row, wb_code_off pc)
+{
+    bool is_loc = false;
+    for (size_t i = 0; i < wb_session_bp_count(c->s) && !is_loc; i++) {
+        const wb_bp *b = wb_session_bp(c->s, i);
+        for (size_t k = 0; b->type == WB_BP_BREAK && k < b->nlocs; k++)
+            is_loc |= b->locs[k].addr == pc;
+    }
+    return is_loc && wb_session_loop_head_site(c->s, row) == pc;
+}
+
 /* "#1  0x000001c3 in fib (n=2) at fib.c:7"; with_level false for stop
  * lines ("fib (n=9) at fib.c:6"). */
 static void print_frame_line(cli *c, size_t i, bool with_level)
@@ -284,7 +298,8 @@ static void print_frame_line(cli *c, size_t i, bool with_level)
         wb_error e;
         wb_dwarf *d = wb_session_dwarf(c->s);
         show_pc = d && wb_dwarf_line_at(d, f->pc, &row, &e) == WB_OK &&
-                  (row.addr != f->pc || !row.is_stmt);
+                  (row.addr != f->pc || !row.is_stmt) &&
+                  !(row.is_stmt && row.addr != f->pc && at_loop_head_bp(c, row.addr, f->pc));
     }
     if (show_pc) out(c, "0x%08x in ", f->pc);
     out(c, "%s", f->function);
@@ -449,6 +464,11 @@ static void report_stop(cli *c, wb_stop *st)
         print_stop_location(c, true);
         break;
     }
+    case WB_WHY_WATCH_SCOPE:
+        out(c, "\nWatchpoint %d deleted because the program has left the block in\n"
+               "which its expression is valid.\n", st->bp);
+        print_stop_location(c, true);
+        break;
     case WB_WHY_TRAP: {
         const char *msg = strncmp(st->description, "trap: ", 6) == 0 ? st->description + 6
                                                                     : st->description;
@@ -1307,6 +1327,28 @@ static void cmd_call(cli *c, const char *args, char fmt)
     error_line(c, "Calling functions in the program is not supported by the Wasm stub.");
 }
 
+/* The members of a struct or union for ptype, `indent` spaces in; an
+ * anonymous struct or union member is expanded in place, as gdb does. */
+static void print_members(cli *c, const wb_type *s, int indent, int depth)
+{
+    char buf[512];
+    for (size_t i = 0; i < s->nmembers; i++) {
+        const wb_member *m = &s->members[i];
+        if (m->is_base) continue;
+        const wb_type *mt = m->type;
+        if (depth < 8 && mt && (mt->kind == WB_TYPE_STRUCT || mt->kind == WB_TYPE_UNION) &&
+            !mt->name && !mt->qualified_name) {
+            out(c, "%*s%s {\n", indent, "", mt->kind == WB_TYPE_UNION ? "union" : "struct");
+            print_members(c, mt, indent + 4, depth + 1);
+            out(c, "%*s}%s%s;\n", indent, "", m->name ? " " : "", m->name ? m->name : "");
+            continue;
+        }
+        wb_type_spell(mt, m->name ? m->name : "", buf, sizeof buf);
+        if (m->bit_size) out(c, "%*s%s : %u;\n", indent, "", buf, m->bit_size);
+        else out(c, "%*s%s;\n", indent, "", buf);
+    }
+}
+
 static void type_command(cli *c, const char *args, bool expand)
 {
     if (!need_session(c)) return;
@@ -1346,13 +1388,7 @@ static void type_command(cli *c, const char *args, bool expand)
             out(c, "type = %s%s %s {\n", is_const ? "const " : "",
                 in->kind == WB_TYPE_UNION ? "union" : in->is_class ? "class" : "struct",
                 in->qualified_name ? in->qualified_name : in->name ? in->name : "");
-            for (size_t i = 0; i < in->nmembers; i++) {
-                const wb_member *m = &in->members[i];
-                if (m->is_base) continue;
-                wb_type_spell(m->type, m->name ? m->name : "", buf, sizeof buf);
-                if (m->bit_size) out(c, "    %s : %u;\n", buf, m->bit_size);
-                else out(c, "    %s;\n", buf);
-            }
+            print_members(c, in, 4, 0);
             out(c, "} %s\n", suffix);
             if (have_v) wb_value_free(&v);
             return;
@@ -1362,13 +1398,7 @@ static void type_command(cli *c, const char *args, bool expand)
     if (expand && s && (s->kind == WB_TYPE_STRUCT || s->kind == WB_TYPE_UNION)) {
         out(c, "type = %s %s {\n", s->kind == WB_TYPE_UNION ? "union" : s->is_class ? "class"
                : "struct", s->qualified_name ? s->qualified_name : s->name ? s->name : "");
-        for (size_t i = 0; i < s->nmembers; i++) {
-            const wb_member *m = &s->members[i];
-            if (m->is_base) continue;
-            wb_type_spell(m->type, m->name ? m->name : "", buf, sizeof buf);
-            if (m->bit_size) out(c, "    %s : %u;\n", buf, m->bit_size);
-            else out(c, "    %s;\n", buf);
-        }
+        print_members(c, s, 4, 0);
         out(c, "}\n");
     } else if (expand && s && s->kind == WB_TYPE_ENUM) {
         out(c, "type = enum %s%s{", s->name ? s->name : "", s->name ? " " : "");

@@ -100,11 +100,14 @@ finish
 stop
 S
 }
-# -O2: clang turns fact's recursion into a loop (one breakpoint hit)
+# -O2: clang turns fact's recursion into a loop (one breakpoint hit).
+# Line 45 is a temporary breakpoint by design: its row starts at the `loop`
+# opcode, which lldb-22 breaks on and so stops once; wdb breaks inside the
+# loop and stops on every iteration, as gdb does on a loop's line.
 session_inventory_opt() {
     cat <<'S'
 break fact
-break inventory.c:45
+tbreak inventory.c:45
 break inventory.c:32
 run
 stop
@@ -203,6 +206,7 @@ while IFS= read -r c; do
     stop) lopts+=(-o bt -o "frame variable")
           wopts+=(-ex 'echo @@STOP\n' -ex bt -ex 'info args' -ex 'info locals') ;;
     break\ *) lopts+=(-o "b ${c#break }"); wopts+=(-ex "$c") ;;
+    tbreak\ *) lopts+=(-o "tbreak ${c#tbreak }"); wopts+=(-ex "$c") ;;
     continue) lopts+=(-o c); wopts+=(-ex continue) ;;
     run | next | step | finish) lopts+=(-o "$c"); wopts+=(-ex "$c") ;;
     *) echo "vs-lldb.sh: unknown session command: $c" >&2; exit 2 ;;
