@@ -604,7 +604,7 @@ typedef struct core_ctx {
     const char *path;        /* NULL: no core wanted */
     const char *module_path;
     wr_module *mod;
-    wr_instance *inst;       /* NULL until wr_instance_new returned it */
+    wr_instance *inst;       /* NULL until wr_instance_new_unstarted returned it */
     bool attempted;
     bool ok;
     char err[256];
@@ -727,8 +727,10 @@ static int run(run_opts *o)
         /* before instantiation: a trap in the start function counts too */
         wr_debug_set_hook(store, core_hook, &core);
     }
-    if ((st = wr_instance_new(store, mod, linker, &inst, &err)) != WR_OK) {
-        /* The start function may already have run and trapped or exited. */
+    /* The start function runs after the debugger is set up: it stops at
+     * its first instruction, and one that never returns is served too. */
+    if ((st = wr_instance_new_unstarted(store, mod, linker, &inst, &err)) != WR_OK) {
+        /* a segment may have trapped */
         status = outcome(o, st, store, mod, &err, dbg, &core);
         goto done;
     }
@@ -745,6 +747,10 @@ static int run(run_opts *o)
             fprintf(stderr, "wdb-run: error: debugger: %s\n", msg);
             goto done;
         }
+    }
+    if ((st = wr_instance_start(inst, &err)) != WR_OK) {
+        status = outcome(o, st, store, mod, &err, dbg, &core);
+        goto done;
     }
 
     if (!o->invoke) {

@@ -745,8 +745,8 @@ static wr_status apply_segments(wr_store *store, wr_instance *inst, wr_error *er
 /* Spec 2.0 4.5.4 module instantiation. Linking failures and limits leave
  * nothing behind; from the segments on, the instance belongs to the store
  * even if a segment or the start function traps (then *out is NULL). */
-wr_status wr_instance_new(wr_store *store, wr_module *mod, wr_linker *l, wr_instance **out,
-                          wr_error *err)
+static wr_status instance_new(wr_store *store, wr_module *mod, wr_linker *l, wr_instance **out,
+                              bool run_start, wr_error *err)
 {
     wr_instance *inst = NULL;
     wr_status st;
@@ -775,15 +775,31 @@ wr_status wr_instance_new(wr_store *store, wr_module *mod, wr_linker *l, wr_inst
 
     instance_commit(store, inst);
     if ((st = apply_segments(store, inst, err)) != WR_OK) return st;
-    if (mod->has_start) {
-        uint64_t slot[1] = {0};
-        if ((st = wr_invoke(inst->funcs[mod->start], slot, err)) != WR_OK) return st;
-    }
+    if (run_start && (st = wr_instance_start(inst, err)) != WR_OK) return st;
     *out = inst;
     return WR_OK;
 fail:
     instance_discard(inst);
     return st;
+}
+
+wr_status wr_instance_new(wr_store *store, wr_module *mod, wr_linker *l, wr_instance **out,
+                          wr_error *err)
+{
+    return instance_new(store, mod, l, out, true, err);
+}
+
+wr_status wr_instance_new_unstarted(wr_store *store, wr_module *mod, wr_linker *l,
+                                    wr_instance **out, wr_error *err)
+{
+    return instance_new(store, mod, l, out, false, err);
+}
+
+wr_status wr_instance_start(wr_instance *inst, wr_error *err)
+{
+    if (!inst->module->has_start) return WR_OK;
+    uint64_t slot[1] = {0};
+    return wr_invoke(inst->funcs[inst->module->start], slot, err);
 }
 
 wr_module *wr_instance_module(const wr_instance *inst) { return inst->module; }
@@ -993,6 +1009,25 @@ wr_status wr_trap_host(wr_instance *caller, const char *fmt, ...)
     va_end(ap);
     t->kind = WR_TRAP_HOST;
     return WR_ERR_TRAP;
+}
+
+wr_status wr_host_poll(wr_instance *caller)
+{
+    wr_store *store = caller ? caller->store : NULL;
+    wr_interp *it = store ? store->interp : NULL;
+    if (!it) return WR_OK; /* called from the API (wr_invoke): no Wasm frame */
+    int p = __atomic_load_n(&store->interrupt, __ATOMIC_SEQ_CST);
+    if (!(p & (WR_POLL_INTERRUPT | WR_POLL_SERVICE))) return WR_OK;
+    /* the poll's slow path uses a unit of fuel; a wait is not a poll point
+     * of the program, so give it back first (fuel > 0 here: the program
+     * would have trapped at the poll that used the last one) */
+    if (p & WR_POLL_FUEL) store->fuel++;
+    /* not at an entry: an entry stop still due stays due. The interpreter
+     * saved its registers (it->ip is the call) before calling the host. */
+    if (wr_debug_on_poll(store, it, false)) return WR_OK;
+    bool killed = it->killed;
+    it->killed = false;
+    return wr_trap_host(caller, killed ? "killed by the debugger" : "interrupted");
 }
 
 wr_status wr_exit(wr_instance *caller, int code)

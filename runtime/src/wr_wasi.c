@@ -187,7 +187,34 @@ struct wasi_call {
     bool exiting;
     int exit_code;
     int raised; /* proc_raise: the signal, 0 for none */
+    wr_instance *caller; /* NULL outside a call from Wasm (wr_wasi_call_raw) */
+    wr_status ended;     /* not WR_OK: a blocking wait ended the call (a kill) */
 };
+
+/* The longest a blocking call (poll_oneoff, fd_read) waits without looking
+ * at the debugger's requests: the bound on how late an interrupt stops a
+ * program that sleeps or reads a terminal. A wait is a series of slices;
+ * between them wait_go_on takes the requests (wr_host_poll), so the stop
+ * is made inside the call, with its caller on top, and resuming waits on. */
+#define WASI_WAIT_SLICE_MS 20
+
+/* Between two slices of a blocking wait. Returns false when the call must
+ * end now (c->ended says how); *stopped_ns gets the time spent stopped. */
+static bool wait_go_on(wasi_call *c, uint64_t *stopped_ns)
+{
+    *stopped_ns = 0;
+    /* the poll word is zero: nothing asked (the usual slice), no clock read */
+    if (!c->caller || !__atomic_load_n(&c->caller->store->interrupt, __ATOMIC_SEQ_CST))
+        return true;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    c->ended = wr_host_poll(c->caller);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    uint64_t a = (uint64_t)t0.tv_sec * 1000000000u + (uint64_t)t0.tv_nsec;
+    uint64_t b = (uint64_t)t1.tv_sec * 1000000000u + (uint64_t)t1.tv_nsec;
+    *stopped_ns = b > a ? b - a : 0;
+    return c->ended == WR_OK;
+}
 
 /* ------------------------------------------------ guest memory access */
 
@@ -785,6 +812,20 @@ static uint16_t do_io(wasi_call *c, enum io_kind kind, uint32_t fd, uint32_t iov
     if ((err = gather_iovs(c, iovs, n, &v, &nv)) != WASI_ESUCCESS)
         return err;
     ssize_t r = 0;
+    if (nv > 0 && kind == IO_READ && c->caller && !(fcntl(e->host, F_GETFL) & O_NONBLOCK)) {
+        /* a read that would block (a terminal, a pipe) waits in slices */
+        struct pollfd pfd = {.fd = e->host, .events = POLLIN};
+        uint64_t stopped_ns;
+        for (;;) {
+            int pr = poll(&pfd, 1, WASI_WAIT_SLICE_MS);
+            if (!wait_go_on(c, &stopped_ns)) {
+                free(v);
+                return WASI_EINTR; /* not seen: the call traps */
+            }
+            if (pr != 0 && !(pr < 0 && errno == EINTR))
+                break; /* readable, at its end, or poll failed: read says */
+        }
+    }
     if (nv > 0) {
         switch (kind) {
         case IO_READ: r = readv(e->host, v, nv); break;
@@ -1472,6 +1513,7 @@ typedef struct poll_sub {
     uint16_t error;    /* set: an event is due now with this error */
     bool ready;
     uint64_t deadline; /* clock */
+    bool relative;     /* clock: a timeout, not a time; a stop does not count */
     int pfd;           /* index in the pollfd array or -1 */
 } poll_sub;
 
@@ -1519,8 +1561,8 @@ static uint16_t wasi_poll_oneoff(wasi_call *c, const uint64_t *a)
                 any_due = true;
                 continue;
             }
-            ps->deadline = clock_deadline(id, get_u64(s + 24),
-                                          get_u16(s + 40) & WASI_SUBCLOCK_ABSTIME, mono);
+            ps->relative = !(get_u16(s + 40) & WASI_SUBCLOCK_ABSTIME);
+            ps->deadline = clock_deadline(id, get_u64(s + 24), !ps->relative, mono);
             any_clock = true;
             if (ps->deadline < min_deadline)
                 min_deadline = ps->deadline;
@@ -1555,18 +1597,43 @@ static uint16_t wasi_poll_oneoff(wasi_call *c, const uint64_t *a)
                 uint64_t ms = (min_deadline - mono + 999999u) / 1000000u;
                 timeout_ms = ms > INT_MAX ? INT_MAX : (int)ms;
             }
+            if (c->caller && (timeout_ms < 0 || timeout_ms > WASI_WAIT_SLICE_MS))
+                timeout_ms = WASI_WAIT_SLICE_MS;
             int r = poll(pfds, npfd, timeout_ms);
             if (r < 0 && errno != EINTR) {
                 err = wasi_errno(errno);
                 goto done;
             }
         } else if (!any_due && !clock_due) {
-            struct timespec ts = {(time_t)(min_deadline / 1000000000u),
-                                  (long)(min_deadline % 1000000000u)};
+            uint64_t until = min_deadline;
+            uint64_t slice_end = mono + (uint64_t)WASI_WAIT_SLICE_MS * 1000000u;
+            if (c->caller && slice_end < until)
+                until = slice_end;
+            struct timespec ts = {(time_t)(until / 1000000000u), (long)(until % 1000000000u)};
             int r = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
             if (r != 0 && r != EINTR) {
                 err = wasi_errno(r);
                 goto done;
+            }
+        }
+        uint64_t stopped_ns;
+        if (!wait_go_on(c, &stopped_ns)) {
+            err = WASI_EINTR; /* not seen: the call traps */
+            goto done;
+        }
+        if (stopped_ns > 0) {
+            /* a timeout keeps what was left of it when the program stopped */
+            min_deadline = UINT64_MAX;
+            for (uint32_t i = 0; i < n; i++) {
+                poll_sub *ps = &subs[i];
+                if (ps->type != WASI_EVENT_CLOCK || ps->ready || ps->error)
+                    continue;
+                if (ps->relative)
+                    ps->deadline = ps->deadline > UINT64_MAX - stopped_ns
+                                       ? UINT64_MAX
+                                       : ps->deadline + stopped_ns;
+                if (ps->deadline < min_deadline)
+                    min_deadline = ps->deadline;
             }
         }
         mono = now_ns(CLOCK_MONOTONIC);
@@ -1694,7 +1761,7 @@ static wr_status wasi_trampoline(wr_instance *caller, void *user, const uint64_t
                                  uint64_t *results)
 {
     const wasi_binding *b = user;
-    wasi_call c = {b->w, NULL, 0, false, 0, 0};
+    wasi_call c = {b->w, NULL, 0, false, 0, 0, caller, WR_OK};
     /* No memory: every pointer is out of bounds and gets EFAULT. */
     wr_memory *m = caller ? wr_instance_memory(caller, 0) : NULL;
     if (m) {
@@ -1702,6 +1769,8 @@ static wr_status wasi_trampoline(wr_instance *caller, void *user, const uint64_t
         c.memlen = wr_memory_size(m);
     }
     wasi_run(b->def, &c, args, results);
+    if (c.ended != WR_OK)
+        return c.ended;
     if (c.exiting)
         return wr_exit(caller, c.exit_code);
     if (c.raised)
@@ -1904,7 +1973,7 @@ wr_status wr_wasi_call_raw(wr_wasi *w, const char *name, uint8_t *mem, uint64_t 
     for (size_t i = 0; i < WASI_NDEFS; i++) {
         if (strcmp(wasi_defs[i].name, name) != 0)
             continue;
-        wasi_call c = {w, mem, mem ? memlen : 0, false, 0, 0};
+        wasi_call c = {w, mem, mem ? memlen : 0, false, 0, 0, NULL, WR_OK};
         wasi_run(&wasi_defs[i], &c, args, results);
         if (c.exiting) {
             w->exit_code = c.exit_code;

@@ -47,6 +47,17 @@
 #                      `disassemble` of 3000 nested blocks stays linear.
 #                      Needs clang-22 as a 6th argument (builds the module
 #                      whose source is made a FIFO and a link to /dev/zero).
+#   blocked            issue 14 item 3: a program blocked in a host call is
+#                      interrupted: 0x03 while it sleeps in nanosleep
+#                      (poll_oneoff) and while it reads an empty stdin
+#                      (fd_read) stops it within 1 s (T02, a call stack), and
+#                      after `c` the sleep takes what was left of it and the
+#                      read gets the line written later. Prints the latency.
+#                      A start function that never returns: -g serves it.
+#   fuel-stop          issue 14 item 10: under --fuel, running out stops in
+#                      wdb as a trap ("Program stopped by a Wasm trap: out of
+#                      fuel", frame and locals readable, exit 134), and a core
+#                      written at that trap has the locals
 # Prints "ok: ..." / "FAIL: ..." lines; exit status 1 on any failure.
 set -u
 scenario=$1 wdbrun=$2 wdb=$3 client=$4 wasm=$5
@@ -490,7 +501,108 @@ inputs() {
     fi
 }
 
+# interrupt_blocked NAME: wdb-run (PID, PORT, started with -g) is blocked in
+# a host call once resumed; 0x03 must stop it within 1 s, with frames
+interrupt_blocked() {
+    local name=$1 t0 t1
+    t0=$(date +%s%N)
+    if rsp --timeout 1000 "$PORT" p:QStartNoAckMode a:c sleep:300 'raw:\x03' w \
+        'expect:^T02.*reason:signal;$' p:qWasmCallStack:1 'expect:^[0-9a-f]{16}' sleep:700 a:c; then
+        t1=$(date +%s%N)
+        ok "$name: interrupted while blocked (stop after 0x03 in $(((t1 - t0) / 1000000 - 300 - 700)) ms or less)"
+    else
+        bad "$name: no stop within 1 s of 0x03: $(tail -2 "$work/client.log" | tr '\n' ' ')"
+    fi
+}
+
+blocked() {
+    # a sleep of 1.5 s, interrupted after 0.3 s, stopped 0.7 s: it sleeps
+    # on its remaining 1.2 s after `c` (the debugger hangs up after it)
+    start b-sleep -g sleep 1500 && interrupt_blocked b-sleep
+    finish "$PID" 20
+    local ms
+    ms=$(sed -n 's/^slept \([0-9]*\) ms$/\1/p' "$work/b-sleep.out")
+    if [ "$ST" = 0 ] && [ -n "$ms" ] && [ "$ms" -ge 2100 ] && [ "$ms" -lt 8000 ]; then
+        ok "b-sleep: the sleep went on after the stop ($ms ms in all)"
+    else
+        bad "b-sleep: status $ST, output '$(head -c 200 "$work/b-sleep.out")'"
+    fi
+
+    # a start function that never returns: -g listens before it runs, the
+    # debugger finds it at its first instruction and can interrupt it
+    printf '\x00asm\x01\x00\x00\x00\x01\x04\x01\x60\x00\x00\x03\x02\x01\x00\x08\x01\x00\x0a\x09\x01\x07\x00\x03\x40\x0c\x00\x0b\x0b' \
+        >"$work/start-loop.wasm"
+    "$wdbrun" -g=127.0.0.1:0 "$work/start-loop.wasm" >"$work/b-start.out" 2>"$work/b-start.err" &
+    PID=$!
+    pids+=("$PID")
+    if wait_port b-start && rsp --timeout 2000 "$PORT" p:QStartNoAckMode p:? 'expect:^T' a:c sleep:100 \
+        'raw:\x03' w 'expect:^T02.*reason:signal;$' p:k 'expect:^X09$'; then
+        ok "b-start: served before the start function, which stopped and was interrupted"
+    else
+        bad "b-start: $(tail -2 "$work/client.log" | tr '\n' ' ')"
+    fi
+    finish "$PID" 10
+    [ "$ST" = 137 ] || bad "b-start: k: status $ST"
+
+    # Ctrl-C in wdb (a pty, as tests/wdb/interactive.sh): the stop shows the
+    # Wasm function that called poll_oneoff on top, its caller under it
+    mkfifo "$work/keys"
+    ( sleep 1; printf 'run sleep 3000\r'; sleep 1; printf '\003'; sleep 1; printf 'bt 3\r'
+      sleep 0.5; printf 'continue\r'; sleep 3.5; printf 'quit\r'; sleep 0.5 ) >"$work/keys" &
+    WDB_RUN=$wdbrun timeout 30 script -qfec "exec $wdb -q $wasm" /dev/null <"$work/keys" \
+        >"$work/b-wdb.raw" 2>&1
+    ST=$?
+    # drop the line editor's redraws: keep what follows the last carriage return
+    tr -d '\033' <"$work/b-wdb.raw" | sed -e 's/\r$//' -e 's/\[K//g' -e 's/\[[0-9]*C//g' |
+        awk -F'\r' '{print $NF}' >"$work/b-wdb.out"
+    if [ "$ST" = 0 ] && grep -q '^Program received signal SIGINT, Interrupt\.' "$work/b-wdb.out" &&
+        grep -q '^#0 .* in __wasi_poll_oneoff ' "$work/b-wdb.out" &&
+        grep -q '^#1 .* in clock_nanosleep ' "$work/b-wdb.out" &&
+        grep -Eq '^slept (3[5-9][0-9]{2}|[4-9][0-9]{3}) ms' "$work/b-wdb.out"; then
+        ok "b-wdb: Ctrl-C in wdb stopped the sleep in __wasi_poll_oneoff; it slept on after continue"
+    else
+        bad "b-wdb: status $ST, transcript '$(head -c 900 "$work/b-wdb.out" | tr '\n' '|')'"
+    fi
+
+    # stdin a pipe whose line comes 2 s later: the read gets it after `c`
+    (sleep 2; echo hello) | "$wdbrun" -g=127.0.0.1:0 "$wasm" read >"$work/b-read.out" 2>"$work/b-read.err" &
+    PID=$!
+    pids+=("$PID")
+    wait_port b-read && interrupt_blocked b-read
+    finish "$PID" 20
+    if [ "$ST" = 0 ] && grep -qx "read: hello" "$work/b-read.out"; then
+        ok "b-read: the read got the line written after the stop"
+    else
+        bad "b-read: status $ST, output '$(head -c 200 "$work/b-read.out")'"
+    fi
+}
+
+fuel_stop() {
+    local core=$work/fuel.core
+    quick fuel-wdb 30 "$wdb" -batch --runtime-arg=--fuel=100000 -ex run -ex bt -ex 'info locals' \
+        -ex 'p g_stop' "$wasm" spin
+    if [ "$ST" = 134 ] && grep -q "Program stopped by a Wasm trap: out of fuel" "$work/fuel-wdb.out" &&
+        grep -q '^#0 .*main' "$work/fuel-wdb.out" && grep -q '^mode = 0x' "$work/fuel-wdb.out" &&
+        grep -qx '\$1 = 0' "$work/fuel-wdb.out" && ! grep -q "exited with code" "$work/fuel-wdb.out" &&
+        ! grep -q "Cannot read" "$work/fuel-wdb.out"; then
+        ok "fuel-wdb: out of fuel is a trap stop in wdb (status 134)"
+    else
+        bad "fuel-wdb: status $ST, output '$(head -c 600 "$work/fuel-wdb.out" | tr '\n' '|')'"
+    fi
+    "$wdbrun" --fuel=100000 --core-on-trap="$core" "$wasm" spin >"$work/fuel-run.out" 2>"$work/fuel-run.err"
+    local rst=$?
+    quick fuel-core 30 "$wdb" -batch -ex bt -ex 'info locals' -c "$core" "$wasm"
+    if [ "$rst" = 134 ] && [ "$ST" = 0 ] && grep -q '^#0 .*main' "$work/fuel-core.out" &&
+        grep -q '^mode = 0x' "$work/fuel-core.out" && ! grep -q "Cannot read" "$work/fuel-core.out"; then
+        ok "fuel-core: the core written at the out-of-fuel trap has locals"
+    else
+        bad "fuel-core: status $rst/$ST, output '$(head -c 600 "$work/fuel-core.out" | tr '\n' '|')'"
+    fi
+}
+
 case $scenario in
+blocked) blocked ;;
+fuel-stop) fuel_stop ;;
 inputs) inputs "${6:-}" ;;
 exposure) exposure ;;
 gdb-disconnect) gdb_disconnect ;;

@@ -6,6 +6,9 @@
  *   spin      call tick() until a debugger sets g_stop, print "stopped", exit 3
  *   grow N    allocate up to N MiB (1 MiB at a time), print "grew M MiB", exit 0
  *   recurse   recurse without end (the runtime's call depth limit traps)
+ *   sleep MS  sleep MS milliseconds in one nanosleep (WASI poll_oneoff),
+ *             print "slept T ms" (T: the wall time the call took)
+ *   read      read a line from stdin (a blocking fd_read), print "read: LINE"
  * tick() is where the tests put their breakpoints.
  */
 #include <stdio.h>
@@ -56,6 +59,20 @@ int main(int argc, char **argv)
             p[0] = 1;
         }
         printf("grew %lu MiB\n", got);
+        return 0;
+    }
+    if (!strcmp(mode, "sleep")) {
+        long long t0 = now_ms();
+        struct timespec ts = {(time_t)(n / 1000), (long)(n % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+        printf("slept %lld ms\n", now_ms() - t0);
+        return 0;
+    }
+    if (!strcmp(mode, "read")) {
+        char line[128];
+        if (!fgets(line, sizeof line, stdin)) return 1;
+        line[strcspn(line, "\n")] = '\0';
+        printf("read: %s\n", line);
         return 0;
     }
     if (!strcmp(mode, "recurse")) {

@@ -246,6 +246,19 @@ wr_status wr_trap_host(wr_instance *caller, const char *fmt, ...)
  * WR_ERR_EXIT to be returned by the host function. */
 wr_status wr_exit(wr_instance *caller, int code);
 
+/* For a host function that waits (a sleep, a read from a terminal): call it
+ * between bounded waits, on the program's thread. It takes what a poll point
+ * of the calling code would take while the program sits in the call: the
+ * service (wr_store_request_service) and an interrupt, which stops in the
+ * debug hook (WR_DEBUG_INTERRUPT) with the Wasm frame that made the call on
+ * top; when the hook resumes, this returns and the call goes on waiting, so
+ * a sleep still ends at its deadline and a read still gets the bytes. It
+ * uses no fuel. Returns WR_OK to wait on, or the status the host function
+ * must return at once: a trap, "interrupted" (wr_store_interrupt without a
+ * hook) or "killed by the debugger" (WR_DEBUG_KILL). A stepping request
+ * made at that stop is taken at the caller's next poll point or return. */
+wr_status wr_host_poll(wr_instance *caller);
+
 /* A linker maps (module, name) to externs. It belongs to the store. */
 wr_linker *wr_linker_new(wr_store *store);
 /* Defines a host function. params/results are type strings, one letter per
@@ -266,6 +279,15 @@ wr_status wr_linker_define_instance(wr_linker *l, const char *module, wr_instanc
  * effects of segments applied before it stay (spec 2.0). */
 wr_status wr_instance_new(wr_store *store, wr_module *mod, wr_linker *l, wr_instance **out,
                           wr_error *err);
+/* wr_instance_new without running the start function, for an embedder that
+ * must see the instance before any of its code runs (a debugger that stops
+ * at the first instruction, also of a start function that never returns).
+ * *out is the instance, owned by the store; call wr_instance_start next. */
+wr_status wr_instance_new_unstarted(wr_store *store, wr_module *mod, wr_linker *l,
+                                    wr_instance **out, wr_error *err);
+/* Runs the start function of an instance made by wr_instance_new_unstarted
+ * (WR_OK when the module has none). Call it once. */
+wr_status wr_instance_start(wr_instance *inst, wr_error *err);
 wr_module *wr_instance_module(const wr_instance *inst);
 /* Looks up an export by name: WR_OK or WR_NOT_FOUND. */
 wr_status wr_instance_export(wr_instance *inst, const char *name, wr_extern *out);
