@@ -94,8 +94,9 @@ int wd_run(const uint8_t *wasm, size_t len, const wd_config *cfg)
         goto done;
     }
     stats.heap_linked = wp_heap_peak();
-    if ((st = wr_instance_new(store, mod, linker, &inst, &err)) != WR_OK) {
-        /* the start function may already have run and trapped or exited */
+    /* the start function runs after the debugger is there: one that never
+     * returns can still be stopped */
+    if ((st = wr_instance_new_unstarted(store, mod, linker, &inst, &err)) != WR_OK) {
         status = outcome(&c, st, store, mod, inst, &err);
         goto done;
     }
@@ -104,6 +105,13 @@ int wd_run(const uint8_t *wasm, size_t len, const wd_config *cfg)
     if (c.debug_attach) {
         if (c.debug_attach(c.debug_user, store, mod, inst) != 0) goto done;
         attached = true;
+    }
+    if ((st = wr_instance_start(inst, &err)) != WR_OK) {
+        if (st == WR_ERR_TRAP && c.debug_killed && c.debug_killed(c.debug_user))
+            status = WD_EXIT_KILLED;
+        else
+            status = outcome(&c, st, store, mod, inst, &err);
+        goto done;
     }
     if (wr_instance_export(inst, "_start", &start) != WR_OK || start.kind != WR_EXTERN_FUNC) {
         error_line(&c, "no _start export: not a WASI command");
