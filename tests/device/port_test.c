@@ -11,6 +11,8 @@
  */
 #include "board.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +122,13 @@ int main(void)
     check(p && wp_heap_peak() >= before + 4000, "the heap's peak counts an allocation");
     free(p);
     check(malloc(board_heap_size() + 1) == NULL, "an allocation larger than the heap fails");
+    /* errno is thread-local (picolibc): its block must be room of its own,
+     * not the first bytes of .bss (a failed malloc wrote ENOMEM there) */
+    extern char __bss_start[], __bss_end[], __data_start[], __data_end[];
+    uintptr_t e = (uintptr_t)&errno;
+    check(!(e >= (uintptr_t)__bss_start && e < (uintptr_t)__bss_end) &&
+              !(e >= (uintptr_t)__data_start && e < (uintptr_t)__data_end),
+          "errno has a thread-local block of its own");
 
     size_t sp = board_stack_peak();
     check(sp > 0 && sp < board_stack_size(), "the stack's high-water mark is known");
