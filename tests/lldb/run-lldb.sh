@@ -198,6 +198,11 @@ lldb_rc=$?
 # moment of its own (later under a slow build, e.g. ASan): it says nothing
 # the expectations check, so it must not shift their lines.
 sed -i '/^wdb-run: waiting for a debugger on port [0-9]*$/d' "$out"
+# LLDB's event thread prints "1 location added to breakpoint 1" when the
+# module is loaded, wherever the main thread's output happens to be (under
+# load, in the middle of a later command's): an asynchronous notice that
+# the checks do not look for.
+sed -i '/^[0-9]* locations\{0,1\} added to breakpoint [0-9]*$/d' "$out"
 if [ $lldb_rc -eq 124 ] || [ $lldb_rc -eq 137 ]; then
     echo "FAIL: lldb did not finish within ${timeout_s}s"
     fail=1
