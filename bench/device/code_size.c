@@ -14,8 +14,8 @@
  *   words       words of internal code (ops + operands)
  *   consts      of them, constants past 32 bits (one word more with 4-byte words)
  *   ops32       bytes of internal code with 4-byte words (a 32-bit device)
- *   pcmap       bytes of the pc maps (delta-encoded entries + marks)
- *   syncs       bytes of the sync point lists
+ *   pcmap       bytes of the pc maps kept (none: rebuilt on demand)
+ *   syncs       bytes of the sync point lists kept (none: rebuilt on demand)
  *
  * It reads the runtime's private structures (runtime/src/wr_code.h): a
  * measuring tool, not an embedder. On a 64-bit host words are 8 bytes and a
@@ -75,9 +75,11 @@ int main(int argc, char **argv)
     uint32_t translated = 0;
     for (uint32_t i = mod->nfunc_imports; i < mod->nfuncs; i++) {
         const wr_func_decl *d = &mod->funcs[i];
-        const wr_ops *o = &d->code->normal;
         code += d->body_end - d->body_start;
-        if (!o->ops) continue;
+        if (!d->code->normal.ops) continue;
+        /* the pc map is rebuilt on demand (not kept): read it to count the consts */
+        const wr_ops *o = wr_code_normal_map(d->code);
+        if (!o) continue;
         translated++;
         run += d->body_end - d->body_start;
         words += o->nops;
@@ -86,8 +88,7 @@ int main(int argc, char **argv)
         bool ok = wr_pc_seek_ir(o, 0, &pc);
         for (; ok; ok = wr_pc_next(o, &pc))
             if (o->ops[pc.ir].h == hconst && o->ops[pc.ir + 2].u > 0xffffffffu) consts++;
-        pcmap += pc.pos + (uint64_t)(o->npc ? (o->npc - 1) / WR_PC_STRIDE : 0) * sizeof(wr_pcmark);
-        syncs += (uint64_t)o->nsyncs * sizeof(uint32_t);
+        /* normal translations keep no pc map or sync points: pcmap, syncs 0 */
     }
     printf("funcs %u\ntranslated %u\nwasm_code %llu\nwasm_run %llu\nwords %llu\nconsts %llu\n"
            "ops32 %llu\npcmap %llu\nsyncs %llu\n",

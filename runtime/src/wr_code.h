@@ -24,13 +24,19 @@
  *   boundary can be inspected.
  * Each is made by two runs of the translator: one measures (word, pc-map and
  * sync counts), the second writes into one block of exactly that size, so a
- * translation is one allocation that never grows.
+ * translation is one allocation that never grows. Only the debug
+ * translation keeps its pc map and sync points: the normal one's are rebuilt
+ * when a trap, a frame lookup or the debugger needs them, by a measuring run
+ * and a mapping run of the translator (the same one-pass translation gives
+ * the same words), into a cache of one function per module
+ * (wr_code_normal_map).
  * Both translations agree on the frame layout at "sync points": function
  * entry, loop heads and the return point of every call. Execution moves from
  * one translation to the other only there (to_debug in wr_debug.c).
  *
  * On 32-bit targets a word is 4 bytes: operand halves are 16 bits (unsigned)
- * and a 64-bit immediate takes two words (WR_W64), see wr_op. The
+ * and a 64-bit immediate takes two words (WR_W64), see wr_op; the most
+ * frequent three-word ops have packed two-word forms there (WR_PACK). The
  * translator refuses (at load) what does not fit: a frame of more than
  * 65535 slots, an index past 65535 (wr_decode.c checks the counts).
  *
@@ -105,7 +111,9 @@ typedef struct wr_pc {
 typedef struct wr_code wr_code;
 
 /* One translation of a body: one allocation (ops first) holding the ops,
- * the sync points, the debug depths, the marks and the pc map. */
+ * the sync points, the debug depths, the marks and the pc map (a debug
+ * translation); or, from wr_code_normal_map, a normal translation's ops with
+ * its rebuilt sync points, marks and pc map. */
 typedef struct wr_ops {
     wr_op *ops;
     uint32_t nops;
@@ -126,7 +134,10 @@ struct wr_code {
     uint32_t frame_slots;   /* params + locals + max operand depth (+1), from validation */
     const wr_type *type;
     wr_op lazy;             /* the `lazy` op: entry while `normal` is not made yet */
-    wr_ops normal;          /* ops == NULL until the function's first call */
+    struct {
+        wr_op *ops; /* owned; NULL until the function's first call */
+        uint32_t nops;
+    } normal; /* no pc map nor sync points kept: wr_code_normal_map rebuilds them */
     wr_ops *dbg;            /* debug translation, or NULL */
     const wr_op *active;    /* entry of the translation calls use */
     uint32_t nbreaks;       /* breakpoints set in this function (debug translation) */
@@ -273,6 +284,30 @@ struct wr_code {
 #define WR_STORES(X) X(i32_store, 4) X(i64_store, 8) X(i32_store8, 1) X(i32_store16, 2) \
     X(i64_store8, 1) X(i64_store16, 2) X(i64_store32, 4)
 
+/* Packed two-word forms, emitted on 32-bit targets only (WR_PACK) and only
+ * in normal translations (the debug translation's watchpoint check reads
+ * the plain layouts): w1.a = the destination (or the stored value), as in
+ * the plain form, so the local.set peephole retargets both alike; w1.b =
+ * x | y << 8 with x a slot below 256 and y a slot below 256 (_pr), a signed
+ * 8-bit immediate (_pi) or a memory offset below 256 (loads, stores). */
+#define WR_PBINOPS(X) X(i32_add, a + b) X(i32_sub, a - b) X(i32_and, a &b)
+/* X(name of the plain op, bytes, expr from p as in WR_LOADS): the most
+ * frequent ones only, each handler costs flash */
+#define WR_PLOADS(X) X(i32_load, 4, (uint64_t)wr_ld32(p)) X(i32_load8_u, 1, (uint64_t)p[0])
+#define WR_PSTORES(X) X(i32_store, 4) X(i32_store8, 1)
+/* 64-bit hosts keep their layout (and interpreter) byte for byte; -DWR_PACK=1
+ * makes them use the packed forms too (their fields fit 32-bit halves as
+ * well), to run the spec suite over them on the host; -DWR_PACK=0 on a
+ * 32-bit target trades the RAM they save back for their code (about 1 KiB of
+ * flash). */
+#ifndef WR_PACK
+#if UINTPTR_MAX > 0xffffffffu
+#define WR_PACK 0
+#else
+#define WR_PACK 1
+#endif
+#endif
+
 typedef enum wr_opcode {
 #define WR_X1(n) WR_OP_##n,
 #define WR_X2(n, ...) WR_OP_##n,
@@ -281,6 +316,11 @@ typedef enum wr_opcode {
     WR_CTRL_OPS(WR_X1) WR_IBINOPS(WR_XRR) WR_I64CMPS(WR_XRR) WR_IDIVS(WR_XRR) WR_BRCMPS(WR_XBR)
     WR_FBINOPS(WR_X2) WR_FCMPS(WR_X2) WR_UNOPS(WR_X2) WR_COPYSIGNS(WR_X1) WR_TRUNCS(WR_X1)
     WR_LOADS(WR_X2) WR_STORES(WR_X2)
+#define WR_XP(n, ...) WR_OP_##n##_pr, WR_OP_##n##_pi,
+#define WR_XPM(n, ...) WR_OP_##n##_p,
+    WR_PBINOPS(WR_XP) WR_PLOADS(WR_XPM) WR_PSTORES(WR_XPM) WR_OP_const16, /* w1={dst,bits}: bits <= 0xffff */
+#undef WR_XP
+#undef WR_XPM
 #undef WR_X1
 #undef WR_X2
 #undef WR_XRR
@@ -315,7 +355,14 @@ bool wr_pc_seek_off(const wr_ops *o, uint32_t off, wr_pc *pc);
 bool wr_pc_next(const wr_ops *o, wr_pc *pc);
 /* The code offset of the op at word index `ir` of `o` (the op containing it). */
 uint32_t wr_ops_offset_at(const wr_ops *o, uint32_t ir);
-/* Which of code's translations holds ip, or NULL. */
+/* Which of code's translations holds ip, with its pc map and sync points,
+ * or NULL. For the normal translation these are rebuilt into the module's
+ * cache (wr_code_normal_map): valid until the next call for another
+ * function. */
 const wr_ops *wr_code_ops_of(const wr_code *code, const wr_op *ip);
+/* The normal translation's ops with its pc map and sync points, rebuilt
+ * into the module's one-function cache; NULL when there is no normal
+ * translation or no memory. Valid until the next call for another function. */
+const wr_ops *wr_code_normal_map(const wr_code *code);
 
 #endif

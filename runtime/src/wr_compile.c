@@ -58,7 +58,7 @@ typedef struct cc {
     wr_error *err;
     const uint8_t *bytes, *p, *end;
     uint32_t nparams, nlocals;
-    const wr_valtype *decl_types; /* the declared locals' types (after the params) */
+    uint8_t *decl_types; /* owned: the declared locals' types (after the params) */
     const wr_type *ftype;
 
     cval *stk;
@@ -71,6 +71,7 @@ typedef struct cc {
      * go to `sink` (OP), only counts advance. Writing fills blocks made
      * with the measured sizes (the caps). */
     bool measure;
+    bool map; /* write the pc map and sync points (debug translations, pc-map rebuilds) */
     wr_op sink;
     wr_op *ops;
     uint32_t nops, opcap;
@@ -193,7 +194,7 @@ static void pc_add(cc *c, uint32_t ir)
         n += put_leb(b + n, doff);
     }
     bool mark = c->npc > 0 && c->npc % WR_PC_STRIDE == 0;
-    if (!c->measure) {
+    if (c->map) {
         if (c->npc >= c->npccap || c->pcpos + n > c->pccap || (mark && c->nmarks >= c->markcap)) {
             c->oom = true; /* the writing pass outgrew the measured sizes */
             return;
@@ -254,7 +255,7 @@ static void label_here(cc *c)
 
 static void add_sync(cc *c)
 {
-    if (!c->measure) {
+    if (c->map) {
         if (c->nsyncs >= c->synccap) {
             c->oom = true;
             return;
@@ -292,8 +293,38 @@ static void emit_copy(cc *c, int32_t dst, int32_t src)
     OP(c, at + 1)->s.b = src;
 }
 
+/* Whether this translation may use the packed two-word forms (wr_code.h),
+ * and whether a slot or offset fits their byte fields. */
+#define PACKING(c) (WR_PACK && !(c)->debug)
+static bool pbyte(int64_t v) { return v >= 0 && v <= 0xff; }
+static bool pimm(uint64_t bits)
+{
+    int32_t v = (int32_t)(uint32_t)bits; /* an i32 immediate */
+    return v >= -128 && v <= 127;
+}
+
+/* The packed form of a plain op (its _rr form for binops), or WR_OP_COUNT. */
+static wr_opcode packed_of(wr_opcode op)
+{
+    switch (op) {
+#define XP(n, ...) case WR_OP_##n##_rr: return WR_OP_##n##_pr;
+#define XPM(n, ...) case WR_OP_##n: return WR_OP_##n##_p;
+    WR_PBINOPS(XP) WR_PLOADS(XPM) WR_PSTORES(XPM)
+#undef XP
+#undef XPM
+    default: return WR_OP_COUNT;
+    }
+}
+
 static void emit_const(cc *c, int32_t dst, uint64_t bits)
 {
+    if (PACKING(c) && bits <= 0xffffu) {
+        uint32_t at = emit(c, WR_OP_const16, 2);
+        if (c->oom) return;
+        OP(c, at + 1)->s.a = dst;
+        OP(c, at + 1)->s.b = (int32_t)bits;
+        return;
+    }
     /* a word holds 32 bits on 32-bit targets: wider constants take two */
     bool wide = WR_W64 > 1 && bits > 0xffffffffu;
     uint32_t at = emit(c, wide ? WR_OP_const64 : WR_OP_const, wide ? 2 + WR_W64 : 3);
@@ -653,17 +684,25 @@ static wr_status ibinop(cc *c, uint8_t type, wr_opcode rr, uint8_t rtype, int cm
         int32_t bs = 0;
         uint32_t at;
         bool ri = b.kind == K_CONST && imm_fits(type, b.bits);
-        if (ri) {
-            at = emit(c, (wr_opcode)(rr + 1), 3);
-            if (!c->oom) OP(c, at + 2)->u = type == WR_I32 ? (uint32_t)b.bits : b.bits;
+        if (!ri) bs = src_slot(c, &b, d + 1);
+        wr_opcode p = PACKING(c) && pbyte(as) ? packed_of(rr) : WR_OP_COUNT;
+        if (p != WR_OP_COUNT && (ri ? pimm(b.bits) : pbyte(bs))) {
+            at = emit(c, ri ? (wr_opcode)(p + 1) : p, 2);
+            if (!c->oom) {
+                OP(c, at + 1)->s.a = dst;
+                OP(c, at + 1)->s.b =
+                    (int32_t)((uint32_t)as | (ri ? (uint32_t)b.bits & 0xffu : (uint32_t)bs) << 8);
+            }
         } else {
-            bs = src_slot(c, &b, d + 1);
-            at = emit(c, rr, 3);
-            if (!c->oom) OP(c, at + 2)->s.a = bs;
-        }
-        if (!c->oom) {
-            OP(c, at + 1)->s.a = dst;
-            OP(c, at + 1)->s.b = as;
+            at = emit(c, ri ? (wr_opcode)(rr + 1) : rr, 3);
+            if (!c->oom) {
+                OP(c, at + 1)->s.a = dst;
+                OP(c, at + 1)->s.b = as;
+                if (ri)
+                    OP(c, at + 2)->u = type == WR_I32 ? (uint32_t)b.bits : b.bits;
+                else
+                    OP(c, at + 2)->s.a = bs;
+            }
         }
         note_dst(c, at, dst);
         /* the fused branch carries the immediate in a half (read as u32) */
@@ -740,11 +779,16 @@ static wr_status load(cc *c, uint8_t rtype, wr_opcode op, uint32_t natural)
     uint32_t d = c->sp;
     if (LIVE) {
         int32_t as = src_slot(c, &a, d);
-        uint32_t at = emit(c, op, 3);
+        wr_opcode p = PACKING(c) && pbyte(as) && offset <= 0xff ? packed_of(op) : WR_OP_COUNT;
+        uint32_t at = emit(c, p != WR_OP_COUNT ? p : op, p != WR_OP_COUNT ? 2 : 3);
         if (!c->oom) {
             OP(c, at + 1)->s.a = canon(c, d);
-            OP(c, at + 1)->s.b = as;
-            OP(c, at + 2)->u = offset;
+            if (p != WR_OP_COUNT) {
+                OP(c, at + 1)->s.b = (int32_t)((uint32_t)as | offset << 8);
+            } else {
+                OP(c, at + 1)->s.b = as;
+                OP(c, at + 2)->u = offset;
+            }
         }
         note_dst(c, at, canon(c, d));
     }
@@ -762,11 +806,16 @@ static wr_status store(cc *c, uint8_t vtype, wr_opcode op, uint32_t natural)
     if (LIVE) {
         int32_t as = src_slot(c, &a, d);
         int32_t vs = src_slot(c, &v, d + 1);
-        uint32_t at = emit(c, op, 3);
+        wr_opcode p = PACKING(c) && pbyte(as) && offset <= 0xff ? packed_of(op) : WR_OP_COUNT;
+        uint32_t at = emit(c, p != WR_OP_COUNT ? p : op, p != WR_OP_COUNT ? 2 : 3);
         if (!c->oom) {
             OP(c, at + 1)->s.a = vs;
-            OP(c, at + 1)->s.b = as;
-            OP(c, at + 2)->u = offset;
+            if (p != WR_OP_COUNT) {
+                OP(c, at + 1)->s.b = (int32_t)((uint32_t)as | offset << 8);
+            } else {
+                OP(c, at + 1)->s.b = as;
+                OP(c, at + 2)->u = offset;
+            }
         }
     }
     return WR_OK;
@@ -1800,15 +1849,19 @@ body_done:
     return WR_OK;
 }
 
-/* One run of the translator over a body. Measuring (o NULL): validates and
- * fills *sz with what writing needs. Writing: into o's block, made with the
- * sizes in *sz. The frame's slot count goes to *slots. */
+/* One run of the translator over a body. P_MEASURE (o NULL): validates and
+ * fills *sz with what writing needs. P_WRITE: the ops into o's block, made
+ * with the sizes in *sz, and for a debug translation its pc map and sync
+ * points. P_MAP: only the pc map and sync points (o->ops untouched), for a
+ * normal translation that keeps none. The frame's slot count goes to *slots. */
 typedef struct wr_sizes {
     uint32_t nops, npc, pcbytes, nmarks, nsyncs;
 } wr_sizes;
 
-static wr_status pass(wr_module *mod, uint32_t func_index, bool debug, wr_ops *o, wr_sizes *sz,
-                      uint32_t *slots, wr_error *err)
+enum { P_MEASURE, P_WRITE, P_MAP };
+
+static wr_status pass(wr_module *mod, uint32_t func_index, bool debug, int mode, wr_ops *o,
+                      wr_sizes *sz, uint32_t *slots, wr_error *err)
 {
     wr_func_decl *fd = &mod->funcs[func_index];
     const wr_type *ft = &mod->types[fd->type_index];
@@ -1822,11 +1875,11 @@ static wr_status pass(wr_module *mod, uint32_t func_index, bool debug, wr_ops *o
     c.p = mod->bytes + fd->code_start;
     c.end = mod->bytes + fd->body_end;
     c.ftype = ft;
-    c.decl_types = fd->local_types;
     c.h = wr_interp_handlers();
     c.nparams = ft->nparams;
-    c.measure = !o;
-    if (o) {
+    c.measure = mode != P_WRITE;
+    c.map = mode == P_MAP || (mode == P_WRITE && debug);
+    if (mode != P_MEASURE) {
         c.ops = o->ops;
         c.opcap = sz->nops;
         c.pcbytes = o->pcmap;
@@ -1845,8 +1898,14 @@ static wr_status pass(wr_module *mod, uint32_t func_index, bool debug, wr_ops *o
         goto done;
     }
     c.nlocals = (uint32_t)nl;
+    c.decl_types = malloc(fd->nlocals ? fd->nlocals : 1);
+    if (!c.decl_types) {
+        st = wr_fail(err, WR_ERR_NOMEM, SEC, 0, "out of memory");
+        goto done;
+    }
+    wr_func_local_types(mod, fd, c.decl_types, 0);
     st = translate_body(&c);
-    if (st == WR_OK && o &&
+    if (st == WR_OK && mode != P_MEASURE &&
         (c.nops != sz->nops || c.npc != sz->npc || c.pcpos != sz->pcbytes || c.nsyncs != sz->nsyncs))
         st = wr_fail(err, WR_ERR_NOMEM, SEC, 0, "translation outgrew its measure"); /* cannot happen */
     if (st == WR_OK) {
@@ -1861,6 +1920,7 @@ done:
     for (uint32_t i = 0; i < c.csp; i++) free(c.cs[i].patches);
     free(c.cs);
     free(c.stk);
+    free(c.decl_types);
     return st;
 }
 
@@ -1871,7 +1931,11 @@ wr_status wr_translate(wr_module *mod, uint32_t func_index, bool debug, wr_ops *
     uint32_t slots;
     memset(&sz, 0, sizeof sz);
     memset(out, 0, sizeof *out);
-    TRY(pass(mod, func_index, debug, NULL, &sz, &slots, err));
+    TRY(pass(mod, func_index, debug, P_MEASURE, NULL, &sz, &slots, err));
+    wr_sizes want = sz; /* what the writing pass checks its counts against */
+    if (!debug) { /* the pc map and sync points are rebuilt when needed (wr_code_ops_of) */
+        sz.npc = sz.pcbytes = sz.nmarks = sz.nsyncs = 0;
+    }
     /* one block: ops (the most aligned) | syncs | depths | marks | pc map */
     size_t at_syncs = (size_t)sz.nops * sizeof(wr_op);
     size_t at_depths = at_syncs + (size_t)sz.nsyncs * sizeof(uint32_t);
@@ -1884,7 +1948,7 @@ wr_status wr_translate(wr_module *mod, uint32_t func_index, bool debug, wr_ops *
     out->depths = debug ? (uint32_t *)(void *)(block + at_depths) : NULL;
     out->marks = (wr_pcmark *)(void *)(block + at_marks);
     out->pcmap = block + at_pc;
-    wr_status st = pass(mod, func_index, debug, out, &sz, &slots, err);
+    wr_status st = pass(mod, func_index, debug, P_WRITE, out, &want, &slots, err);
     if (st != WR_OK) {
         free(block);
         memset(out, 0, sizeof *out);
@@ -1894,6 +1958,11 @@ wr_status wr_translate(wr_module *mod, uint32_t func_index, bool debug, wr_ops *
     out->npc = sz.npc;
     out->nsyncs = sz.nsyncs;
     out->debug = debug;
+    if (!debug) {
+        out->pcmap = NULL;
+        out->marks = NULL;
+        out->syncs = NULL;
+    }
     return WR_OK;
 }
 
@@ -1921,7 +1990,7 @@ wr_status wr_compile_function(wr_module *mod, uint32_t func_index, wr_error *err
     /* validation: the translator measuring, nothing kept */
     wr_sizes sz;
     memset(&sz, 0, sizeof sz);
-    TRY(pass(mod, func_index, false, NULL, &sz, &code->frame_slots, err));
+    TRY(pass(mod, func_index, false, P_MEASURE, NULL, &sz, &code->frame_slots, err));
     code->lazy.h = wr_interp_handlers()[WR_OP_lazy];
     code->active = &code->lazy;
     return WR_OK;
@@ -1930,7 +1999,10 @@ wr_status wr_compile_function(wr_module *mod, uint32_t func_index, wr_error *err
 wr_status wr_code_make_normal(wr_code *code, wr_error *err)
 {
     if (code->normal.ops) return WR_OK;
-    TRY(wr_translate(code->mod, code->func_index, false, &code->normal, err));
+    wr_ops o;
+    TRY(wr_translate(code->mod, code->func_index, false, &o, err));
+    code->normal.ops = o.ops;
+    code->normal.nops = o.nops;
     if (code->active == &code->lazy) code->active = code->normal.ops;
     return WR_OK;
 }
@@ -1962,7 +2034,7 @@ wr_status wr_code_make_debug(wr_code *code, wr_error *err)
 void wr_code_free(struct wr_code *code)
 {
     if (!code) return;
-    wr_ops_release(&code->normal);
+    free(code->normal.ops);
     if (code->dbg) {
         wr_ops_release(code->dbg);
         free(code->dbg);
@@ -2066,10 +2138,59 @@ uint32_t wr_ops_offset_at(const wr_ops *o, uint32_t ir)
     return wr_pc_seek_ir(o, ir, &pc) ? pc.off : 0;
 }
 
+void wr_pc_cache_free(wr_module *mod)
+{
+    free(mod->pc_cache); /* one block with its maps */
+    mod->pc_cache = NULL;
+}
+
+/* The pc map and sync points of code's normal translation, which keeps
+ * none: a measuring run of the translator and a mapping one (the same
+ * one-pass translation, so the same words) rebuild them into the module's
+ * cache, which holds one function's (the last asked for: a trap, a frame
+ * lookup, the debugger's; deep recursion asks for the same one again).
+ * NULL without memory. */
+const wr_ops *wr_code_normal_map(const wr_code *code)
+{
+    wr_module *mod = code->mod;
+    wr_ops *m = mod->pc_cache;
+    if (!code->normal.ops) return NULL;
+    if (m && m->ops == code->normal.ops) return m;
+    wr_pc_cache_free(mod);
+    wr_sizes sz;
+    uint32_t slots;
+    memset(&sz, 0, sizeof sz);
+    if (pass(mod, code->func_index, false, P_MEASURE, NULL, &sz, &slots, NULL) != WR_OK)
+        return NULL;
+    /* one block: the wr_ops | syncs | marks | pc map */
+    size_t at_syncs = sizeof(wr_ops);
+    size_t at_marks = at_syncs + (size_t)sz.nsyncs * sizeof(uint32_t);
+    size_t at_pc = at_marks + (size_t)sz.nmarks * sizeof(wr_pcmark);
+    uint8_t *block = malloc(at_pc + sz.pcbytes);
+    if (!block) return NULL;
+    m = (wr_ops *)(void *)block;
+    memset(m, 0, sizeof *m);
+    m->ops = code->normal.ops;
+    m->syncs = (uint32_t *)(void *)(block + at_syncs);
+    m->marks = (wr_pcmark *)(void *)(block + at_marks);
+    m->pcmap = block + at_pc;
+    wr_sizes want = sz;
+    if (pass(mod, code->func_index, false, P_MAP, m, &want, &slots, NULL) != WR_OK ||
+        sz.nops != code->normal.nops) {
+        free(block);
+        return NULL;
+    }
+    m->nops = sz.nops;
+    m->npc = sz.npc;
+    m->nsyncs = sz.nsyncs;
+    mod->pc_cache = m;
+    return m;
+}
+
 const wr_ops *wr_code_ops_of(const wr_code *code, const wr_op *ip)
 {
     if (code->normal.ops && ip >= code->normal.ops && ip < code->normal.ops + code->normal.nops)
-        return &code->normal;
+        return wr_code_normal_map(code);
     if (code->dbg && ip >= code->dbg->ops && ip < code->dbg->ops + code->dbg->nops) return code->dbg;
     return NULL;
 }

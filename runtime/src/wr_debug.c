@@ -28,16 +28,18 @@ static const wr_op *to_debug(wr_code *code, const wr_op *ip)
     if (!code->dbg || !code->normal.ops || ip < code->normal.ops ||
         ip > code->normal.ops + code->normal.nops)
         return ip;
+    const wr_ops *n = wr_code_normal_map(code); /* the normal translation keeps no sync list */
+    if (!n) return ip;
     uint32_t ir = (uint32_t)(ip - code->normal.ops);
-    uint32_t lo = 0, hi = code->normal.nsyncs;
+    uint32_t lo = 0, hi = n->nsyncs;
     while (lo < hi) {
         uint32_t mid = (lo + hi) / 2;
-        if (code->normal.syncs[mid] < ir)
+        if (n->syncs[mid] < ir)
             lo = mid + 1;
         else
             hi = mid;
     }
-    if (lo < code->normal.nsyncs && code->normal.syncs[lo] == ir && lo < code->dbg->nsyncs)
+    if (lo < n->nsyncs && n->syncs[lo] == ir && lo < code->dbg->nsyncs)
         return code->dbg->ops + code->dbg->syncs[lo];
     return ip;
 }
@@ -531,7 +533,8 @@ uint32_t wr_debug_local_count(wr_store *store, uint32_t frame)
 static wr_valtype local_type(const wr_code *code, uint32_t i)
 {
     if (i < code->nparams) return code->type->params[i];
-    return code->mod->funcs[code->func_index].local_types[i - code->nparams];
+    const wr_module *mod = code->mod;
+    return (wr_valtype)wr_func_local_types(mod, &mod->funcs[code->func_index], NULL, i - code->nparams);
 }
 
 static void to_val(wr_valtype t, uint64_t bits, wr_val *out)

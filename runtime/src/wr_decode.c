@@ -766,7 +766,6 @@ static wr_status sec_code(rd *r, uint32_t ndefined)
         r->end = body_end; /* the locals must fit in the body */
         uint32_t ngroups;
         TRY(rd_count(r, &ngroups, 2));
-        const uint8_t *groups = r->p;
         uint64_t total = mod->types[d->type_index].nparams;
         for (uint32_t g = 0; g < ngroups; g++) {
             uint32_t cnt;
@@ -781,21 +780,7 @@ static wr_status sec_code(rd *r, uint32_t ndefined)
                          "function %" PRIu32 " has %" PRIu32 " locals; this runtime allows %u",
                          mod->nfunc_imports + i, (uint32_t)total, WR_MAX_LOCALS); /* <= 2^32-1 */
         uint32_t nl = (uint32_t)(total - mod->types[d->type_index].nparams);
-        d->local_types = malloc((nl ? nl : 1) * sizeof(wr_valtype));
-        if (!d->local_types) NOMEM();
-        d->nlocals = nl;
-        /* second walk over the groups, now that the total is known good */
-        const uint8_t *save = r->p;
-        r->p = groups;
-        uint32_t at = 0;
-        for (uint32_t g = 0; g < ngroups; g++) {
-            uint32_t cnt;
-            wr_valtype t;
-            TRY(rd_u32(r, &cnt));
-            TRY(rd_valtype(r, &t));
-            for (uint32_t k = 0; k < cnt; k++) d->local_types[at++] = t;
-        }
-        r->p = save;
+        d->nlocals = nl; /* the types stay in the body: wr_func_local_types */
         d->code_start = (uint32_t)(r->p - mod->bytes);
         d->body_end = (uint32_t)(body_end - mod->bytes);
         if (d->code_start >= d->body_end) {
@@ -1061,11 +1046,11 @@ void wr_module_release(wr_module *mod)
     free(mod->imports);
     if (mod->funcs) {
         for (uint32_t i = 0; i < mod->nfuncs; i++) {
-            free(mod->funcs[i].local_types);
             wr_code_free(mod->funcs[i].code);
         }
     }
     free(mod->funcs);
+    wr_pc_cache_free(mod);
     free(mod->func_declared);
     free(mod->tables);
     free(mod->mems);
@@ -1085,4 +1070,27 @@ void wr_module_release(wr_module *mod)
     free(mod->owned_bytes);
     mod->owned_bytes = NULL;
     mod->bytes = NULL;
+}
+
+uint8_t wr_func_local_types(const wr_module *mod, const wr_func_decl *d, uint8_t *out,
+                            uint32_t want)
+{
+    const uint8_t *p = mod->bytes + d->body_start, *end = mod->bytes + d->body_end;
+    uint64_t v;
+    uint32_t at = 0;
+    uint8_t found = 0;
+    if (wr_leb_decode(&p, end, 32, false, &v)) return 0; /* the body's size */
+    if (wr_leb_decode(&p, end, 32, false, &v)) return 0; /* the groups */
+    for (uint64_t g = v; g > 0 && at < d->nlocals; g--) {
+        uint64_t cnt;
+        if (wr_leb_decode(&p, end, 32, false, &cnt) || p >= end) return 0;
+        uint8_t t = *p++;
+        if (want >= at && want - at < cnt) found = t;
+        if (out)
+            for (uint64_t k = 0; k < cnt && at < d->nlocals; k++) out[at++] = t;
+        else
+            at += cnt > d->nlocals - at ? d->nlocals - at : (uint32_t)cnt;
+        if (found && !out) break;
+    }
+    return found;
 }

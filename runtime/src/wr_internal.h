@@ -83,8 +83,8 @@ typedef struct wr_func_decl {
     uint32_t body_start; /* file offset of the body's size field */
     uint32_t code_start; /* file offset of the first byte after the local declarations */
     uint32_t body_end;   /* file offset one past the body's final `end` */
-    uint32_t nlocals;    /* declared locals, not counting parameters */
-    wr_valtype *local_types; /* owned; nlocals entries */
+    uint32_t nlocals;    /* declared locals, not counting parameters; their types
+                          * are read from the body (wr_func_local_types) */
     struct wr_code *code;    /* owned; set by wr_compile_function */
 } wr_func_decl;
 
@@ -152,6 +152,10 @@ struct wr_module {
      * inits): the only ones ref.func may name inside a body (spec C.ref). */
     bool *func_declared; /* nfuncs entries */
 
+    /* owned: the pc map and sync points of one normal translation, rebuilt
+     * on demand (wr_code_ops_of); normal translations keep none */
+    struct wr_ops *pc_cache;
+
     uint32_t code_section_offset; /* file offset of Code contents, 0 if none */
     uint32_t code_section_end;
 
@@ -174,6 +178,14 @@ wr_status wr_decode_module(wr_module *mod, wr_error *err);
 wr_status wr_compile_function(wr_module *mod, uint32_t func_index, wr_error *err);
 /* Frees compiled code (NULL is fine). */
 void wr_code_free(struct wr_code *code);
+/* The types of defined function d's declared locals (d->nlocals of them),
+ * read from its body's local declarations (validated at load): into out
+ * (d->nlocals bytes, wr_valtype values) when out is not NULL; returns the
+ * type of local `want` (counted from the first declared local), 0 past them. */
+uint8_t wr_func_local_types(const wr_module *mod, const wr_func_decl *d, uint8_t *out,
+                            uint32_t want);
+/* Frees the module's pc-map cache (wr_code_ops_of). */
+void wr_pc_cache_free(wr_module *mod);
 
 /* Reads a LEB128 number of at most `bits` bits from *pp (spec 5.2.2: at
  * most ceil(bits/7) bytes; the unused bits of the last byte are zero, or

@@ -254,6 +254,13 @@ static wr_status run(wr_store *store, wr_interp *it, wr_instance *inst, wr_code 
         WR_CTRL_OPS(X1) WR_IBINOPS(XRR) WR_I64CMPS(XRR) WR_IDIVS(XRR) WR_BRCMPS(XBR)
         WR_FBINOPS(X2) WR_FCMPS(X2) WR_UNOPS(X2) WR_COPYSIGNS(X1) WR_TRUNCS(X1)
         WR_LOADS(X2) WR_STORES(X2)
+#if WR_PACK /* without it the packed ops are never emitted: no handlers */
+#define XP(n, ...) &&L_##n##_pr, &&L_##n##_pi,
+#define XPM(n, ...) &&L_##n##_p,
+        WR_PBINOPS(XP) WR_PLOADS(XPM) WR_PSTORES(XPM) &&L_const16,
+#undef XP
+#undef XPM
+#endif
 #undef X1
 #undef X2
 #undef XRR
@@ -680,6 +687,50 @@ L_f64_copysign:
     }
     WR_STORES(X2)
 #undef X2
+
+    /* ---------------------------------------------------- packed (32-bit targets) */
+#if WR_PACK
+#define PX ((u32)W1B & 0xffu)
+#define PY ((u32)W1B >> 8 & 0xffu)
+#define XP(name, expr)                                                                          \
+    L_##name##_pr : {                                                                           \
+        u32 a = (u32)fp[PX], b = (u32)fp[PY];                                                   \
+        fp[W1A] = (u32)(expr);                                                                  \
+        NEXT(2);                                                                                \
+    }                                                                                           \
+    L_##name##_pi : {                                                                           \
+        u32 a = (u32)fp[PX], b = (u32)(i32)(int8_t)(uint8_t)PY;                                 \
+        fp[W1A] = (u32)(expr);                                                                  \
+        NEXT(2);                                                                                \
+    }
+    WR_PBINOPS(XP)
+#undef XP
+#define XPM(name, N, expr)                                                                      \
+    L_##name##_p : {                                                                            \
+        u64 ea = (u64)(u32)fp[PX] + PY;                                                         \
+        if (unlikely(ea + (N) > memsize)) TRAP(WR_TRAP_MEMORY_OOB);                             \
+        const uint8_t *p = mem + ea;                                                            \
+        fp[W1A] = (expr);                                                                       \
+        NEXT(2);                                                                                \
+    }
+    WR_PLOADS(XPM)
+#undef XPM
+#define XPM(name, N)                                                                            \
+    L_##name##_p : {                                                                            \
+        u64 ea = (u64)(u32)fp[PX] + PY;                                                         \
+        if (unlikely(ea + (N) > memsize)) TRAP(WR_TRAP_MEMORY_OOB);                             \
+        u64 v = fp[W1A];                                                                        \
+        memcpy(mem + ea, &v, (N)); /* little-endian host */                                     \
+        NEXT(2);                                                                                \
+    }
+    WR_PSTORES(XPM)
+#undef XPM
+#undef PX
+#undef PY
+L_const16:
+    fp[W1A] = (u64)(u32)W1B; /* 0..0xffff */
+    NEXT(2);
+#endif
 
 L_memory_size:
     fp[W1A] = (u32)(memsize / WR_PAGE_SIZE);

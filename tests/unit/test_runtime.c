@@ -806,10 +806,62 @@ static void test_trap_names(void)
     }
 }
 
+/* Trap frames come from the pc maps that normal translations do not keep
+ * (rebuilt on demand, one function cached): the offsets of a trap through
+ * call_indirect, of a deep recursion, and again after the cache moved on.
+ * (type 0 (func (result i32))) (type 1 (func (param i32) (result i32)))
+ * (table 1 funcref) (elem (i32.const 0) func 0)
+ * (func (result i32) unreachable)                               ;; offset 3
+ * (func (export "ci") (param i32) (result i32)
+ *   local.get 0 call_indirect (type 0))                         ;; offset 9
+ * (func (export "rec") (param i32) (result i32) local.get 0 call 2) ;; offset 17 */
+static void test_trap_frames(void)
+{
+    wbuf w;
+    wr_error err;
+    wr_status st;
+    wb_header(&w);
+    SEC(&w, S_TYPE, 0x02, 0x60, 0x00, 0x01, 0x7f, 0x60, 0x01, 0x7f, 0x01, 0x7f);
+    SEC(&w, S_FUNC, 0x03, 0x00, 0x01, 0x01);
+    SEC(&w, S_TABLE, 0x01, 0x70, 0x00, 0x01);
+    SEC(&w, S_EXPORT, 0x02, 0x02, 'c', 'i', 0x00, 0x01, 0x03, 'r', 'e', 'c', 0x00, 0x02);
+    SEC(&w, S_ELEM, 0x01, 0x00, 0x41, 0x00, 0x0b, 0x01, 0x00);
+    SEC(&w, S_CODE, 0x03, 0x03, 0x00, 0x00, 0x0b, 0x07, 0x00, 0x20, 0x00, 0x11, 0x00, 0x00, 0x0b,
+        0x06, 0x00, 0x20, 0x00, 0x10, 0x02, 0x0b);
+    wr_store *store = wr_store_new(NULL);
+    wr_instance *inst = instantiate(store, &w, NULL, &st, &err);
+    CHECK_EQ(st, WR_OK);
+    if (!inst) goto out;
+    int32_t r = 0;
+    for (int round = 0; round < 2; round++) {
+        CHECK_EQ(call_i32(inst, "ci", (const int32_t[]){0}, 1, &r, &err), WR_ERR_TRAP);
+        CHECK_EQ(err.trap, WR_TRAP_UNREACHABLE);
+        const wr_trap_info *ti = wr_store_last_trap(store);
+        CHECK_EQ(ti->nframes, 2);
+        CHECK_EQ(ti->frames[0].func_index, 0);
+        CHECK_EQ(ti->frames[0].code_offset, 3);
+        CHECK_EQ(ti->frames[1].func_index, 1);
+        CHECK_EQ(ti->frames[1].code_offset, 9);
+
+        CHECK_EQ(call_i32(inst, "rec", (const int32_t[]){1}, 1, &r, &err), WR_ERR_TRAP);
+        CHECK_EQ(err.trap, WR_TRAP_STACK_EXHAUSTED);
+        ti = wr_store_last_trap(store);
+        CHECK_EQ(ti->nframes, WR_TRAP_MAX_FRAMES);
+        CHECK(ti->nframes_total > WR_TRAP_MAX_FRAMES);
+        for (uint32_t i = 1; i < ti->nframes; i++) {
+            CHECK_EQ(ti->frames[i].func_index, 2);
+            CHECK_EQ(ti->frames[i].code_offset, 17);
+        }
+    }
+out:
+    wr_store_free(store);
+}
+
 int main(void)
 {
     test_trap_names();
     test_invalid_uncalled();
+    test_trap_frames();
     test_arith();
     test_host();
     test_unlinkable();
