@@ -89,7 +89,18 @@ static void hook(wr_store *store, const wr_debug_event *ev, wr_debug_resume *r, 
         UNLOCK(e);
         return;
     }
-    if (e->clear_pending) clear_all(e);
+    if (e->clear_pending) {
+        clear_all(e);
+        /* a breakpoint or watchpoint of the debugger that detached while
+         * the program ran: not a stop for anyone, even if a new debugger
+         * attached meanwhile (its interrupt, if it asked for one, stays
+         * pending and stops the program at the next poll) */
+        if (ev->reason == WR_DEBUG_BREAKPOINT || ev->reason == WR_DEBUG_WATCH) {
+            r->action = WR_DEBUG_CONTINUE;
+            UNLOCK(e);
+            return;
+        }
+    }
     bool requested = ev->reason == WR_DEBUG_INTERRUPT && e->interrupt_requested;
     /* An interrupt asked for while the program reached another stop (its
      * entry, a breakpoint): this stop answers it. wde_interrupt sets the

@@ -851,11 +851,17 @@ trap_msg:
     goto unwind;
 killed:
     LOAD();
+    if (it->out_of_fuel) {
+        /* a trap like any other: the hook sees it with the frames live (a
+         * debugger's stop, a core with the locals) */
+        it->out_of_fuel = false;
+        tk = WR_TRAP_HOST;
+        tmsg = "out of fuel";
+        goto trap_msg;
+    }
     tk = WR_TRAP_HOST;
-    record_trap(store, it, tk,
-                it->killed ? "killed by the debugger" : it->out_of_fuel ? "out of fuel" : "interrupted");
+    record_trap(store, it, tk, it->killed ? "killed by the debugger" : "interrupted");
     it->killed = false;
-    it->out_of_fuel = false;
     goto unwind;
 exited:
 unwind:
