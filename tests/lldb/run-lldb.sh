@@ -161,7 +161,9 @@ expand_script() { # $1: the script template, $2: the output
             # LLDB, which must not exit before the (detached) program has
             # ended and its last output was read
             if [ "$mode" = launch ]; then
-                echo "script import time, subprocess; [time.sleep(0.05) for _ in range(400) if subprocess.call(['pgrep', '-f', '--', '$prog'], stdout=subprocess.DEVNULL) == 0]"
+                # (the pattern is anchored at wdb-run's own command line:
+                # LLDB's, which names the module too, must not match)
+                echo "script import time, subprocess; [time.sleep(0.05) for _ in range(400) if subprocess.call(['pgrep', '-f', '--', '^[^ ]*wdb-run .*$prog'], stdout=subprocess.DEVNULL) == 0]"
                 echo "script import time; time.sleep(0.3)"
             fi
             ;;
