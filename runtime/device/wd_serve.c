@@ -64,50 +64,40 @@ static void hangup(wd_serve *s, bool for_good)
     if (!for_good) renew_if_ended(s);
 }
 
+/* One read of the channel, waiting at most timeout_ms: what came is fed,
+ * and a hang-up ends the session (-EPIPE: this debugger hung up, a
+ * listening channel takes the next one later; any other error: the channel
+ * is gone). Returns wp_chan_read's result. */
+static long read_once(wd_serve *s, int timeout_ms)
+{
+    uint8_t buf[WD_READ_CHUNK];
+    long n = wp_chan_read(s->chan, buf, sizeof buf, timeout_ms);
+    if (n > 0)
+        feed(s, buf, (size_t)n);
+    else if (n < 0 && n != -EAGAIN && n != -EINTR)
+        hangup(s, n != -EPIPE);
+    return n;
+}
+
 /* The store's service, at a poll point while the program runs: whatever
  * arrived is fed without waiting. */
 static void service(wr_store *store, void *user)
 {
     (void)store;
     wd_serve *s = user;
-    uint8_t buf[WD_READ_CHUNK];
-    while (!s->chan_dead && s->session) {
-        long n = wp_chan_read(s->chan, buf, sizeof buf, 0);
-        if (n == 0) break;
-        if (n == -EAGAIN || n == -EINTR) break;
-        if (n < 0) {
-            /* -EPIPE: this debugger hung up (a listening channel takes the
-             * next one later); anything else: the channel is gone */
-            hangup(s, n != -EPIPE);
-            break;
-        }
-        feed(s, buf, (size_t)n);
+    while (!s->chan_dead && s->session && read_once(s, 0) > 0) {
     }
 }
 
-/* The engine's server, at a stop: waits for the debugger's bytes. */
+/* The engine's server, at a stop: waits for the debugger's bytes. After a
+ * stop reply nobody answered for stop_timeout_ms the debugger has gone (a
+ * serial line has no hang-up): the session detaches, the program runs on. */
 static int serve_stopped(void *user)
 {
     wd_serve *s = user;
     if (s->chan_dead || !s->session) return -1;
-    int timeout = -1;
     bool checking = s->cfg.stop_timeout_ms > 0 && gs_session_stop_unanswered(s->session);
-    if (checking) timeout = s->cfg.stop_timeout_ms;
-    uint8_t buf[WD_READ_CHUNK];
-    long n = wp_chan_read(s->chan, buf, sizeof buf, timeout);
-    if (n == 0 && checking) {
-        /* a stop reply nobody answered: the debugger has gone */
-        hangup(s, false);
-        return 0;
-    }
-    if (n == -EAGAIN || n == -EINTR || n == 0) return 0;
-    if (n < 0) {
-        /* the connection closed: the session detaches (the program runs
-         * on); a channel that takes another debugger stays usable */
-        hangup(s, n != -EPIPE);
-        return 0;
-    }
-    feed(s, buf, (size_t)n);
+    if (read_once(s, checking ? s->cfg.stop_timeout_ms : -1) == 0 && checking) hangup(s, false);
     return 0;
 }
 
