@@ -70,7 +70,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "code_size: the module failed: %s\n", err.msg);
         goto done;
     }
-    const void *hconst = wr_interp_handlers()[WR_OP_const];
+    const void *hconst = WR_HANDLER(wr_interp_handlers(), WR_OP_const);
     uint64_t code = 0, run = 0, words = 0, consts = 0, pcmap = 0, syncs = 0;
     uint32_t translated = 0;
     for (uint32_t i = mod->nfunc_imports; i < mod->nfuncs; i++) {

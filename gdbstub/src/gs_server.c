@@ -7,9 +7,9 @@
  *
  * Bytes go through the codec's state machine (wdb/rsp.h); each complete
  * packet is looked up in the command table below. Every entry declares its
- * name, whether the name is a prefix, and the shape of its arguments as a
- * small pattern (args_parse), so handlers receive numbers and never scan
- * text themselves.
+ * name and the shape of the arguments that follow it as a small pattern
+ * (args_parse; an empty one: the name is the whole packet), so handlers
+ * receive numbers and never scan text themselves.
  *
  * Errors inside are negative errno values; they become `Exx` (or, after
  * QEnableErrorStrings, `Exx;HEXMSG`) only in reply_error().
@@ -787,58 +787,58 @@ static void c_vkill(session *s, const args *a)
 
 typedef struct cmd {
     const char *name;
-    bool prefix;       /* name is followed by arguments */
-    const char *shape; /* args_parse pattern for what follows the name */
+    const char *shape; /* args_parse pattern for what follows the name; ""
+                        * for a packet that is the name alone */
     cmd_fn fn;
 } cmd;
 
 /* Longer names first where one is a prefix of another ("vCont?" before
  * "vCont;"; "qWasmStackValue:" is distinct from "qWasmLocal:"). */
 static const cmd commands[] = {
-    {"qSupported", true, "s", c_supported},
-    {"QStartNoAckMode", false, "", c_noack},
-    {"QThreadSuffixSupported", false, "", c_ok},
-    {"QListThreadsInStopReply", false, "", c_ok},
-    {"QEnableErrorStrings", false, "", c_error_strings},
-    {"qHostInfo", false, "", c_host_info},
-    {"qProcessInfo", false, "", c_process_info},
-    {"vCont?", false, "", c_vcont_query},
-    {"vCont;", true, "s", c_vcont},
-    {"vKill", true, "s", c_vkill},
-    {"?", false, "", c_stop_query},
-    {"qRegisterInfo", true, "x", c_register_info},
-    {"p", true, "x?;s", c_read_register},
-    {"P", true, "s", c_write_register},
-    {"g", true, "s", c_read_registers},
-    {"qXfer:libraries:read::", true, "x,x", c_libraries},
-    {"Z", true, "x,x,x?;s", c_insert},
-    {"z", true, "x,x,x?;s", c_remove},
-    {"c", true, "?x", c_continue},
-    {"C", true, "x?;x", c_continue},
-    {"s", true, "?x", c_step},
-    {"S", true, "x?;x", c_step},
-    {"m", true, "x,x", c_m},
-    {"x", true, "x,x", c_x},
-    {"M", true, "x,x:s", c_write_memory},
-    {"X", true, "x,x:s", c_write_memory_bin},
-    {"qMemoryRegionInfo:", true, "x", c_region},
-    {"qWdbCallStack:", true, "x;x", c_wdb_call_stack},
-    {"qWasmCallStack", true, "?:x", c_call_stack},
-    {"qWasmLocal:", true, "d;d", c_local},
-    {"qWasmGlobal:", true, "d;d", c_global},
-    {"qWasmStackValue:", true, "d;d", c_stack_value},
-    {"qfThreadInfo", false, "", c_thread_first},
-    {"qsThreadInfo", false, "", c_thread_next},
-    {"qC", false, "", c_current_thread},
-    {"qThreadStopInfo", true, "x", c_thread_stop_info},
-    {"jThreadsInfo", false, "", c_threads_info},
-    {"qWatchpointSupportInfo", true, "s", c_watch_info},
-    {"qAttached", true, "s", c_attached},
-    {"Hg", true, "s", c_ok},
-    {"Hc", true, "s", c_ok},
-    {"T", true, "x", c_ok},
-    {"D", true, "s", c_detach},
-    {"k", false, "", c_kill},
+    {"qSupported", "s", c_supported},
+    {"QStartNoAckMode", "", c_noack},
+    {"QThreadSuffixSupported", "", c_ok},
+    {"QListThreadsInStopReply", "", c_ok},
+    {"QEnableErrorStrings", "", c_error_strings},
+    {"qHostInfo", "", c_host_info},
+    {"qProcessInfo", "", c_process_info},
+    {"vCont?", "", c_vcont_query},
+    {"vCont;", "s", c_vcont},
+    {"vKill", "s", c_vkill},
+    {"?", "", c_stop_query},
+    {"qRegisterInfo", "x", c_register_info},
+    {"p", "x?;s", c_read_register},
+    {"P", "s", c_write_register},
+    {"g", "s", c_read_registers},
+    {"qXfer:libraries:read::", "x,x", c_libraries},
+    {"Z", "x,x,x?;s", c_insert},
+    {"z", "x,x,x?;s", c_remove},
+    {"c", "?x", c_continue},
+    {"C", "x?;x", c_continue},
+    {"s", "?x", c_step},
+    {"S", "x?;x", c_step},
+    {"m", "x,x", c_m},
+    {"x", "x,x", c_x},
+    {"M", "x,x:s", c_write_memory},
+    {"X", "x,x:s", c_write_memory_bin},
+    {"qMemoryRegionInfo:", "x", c_region},
+    {"qWdbCallStack:", "x;x", c_wdb_call_stack},
+    {"qWasmCallStack", "?:x", c_call_stack},
+    {"qWasmLocal:", "d;d", c_local},
+    {"qWasmGlobal:", "d;d", c_global},
+    {"qWasmStackValue:", "d;d", c_stack_value},
+    {"qfThreadInfo", "", c_thread_first},
+    {"qsThreadInfo", "", c_thread_next},
+    {"qC", "", c_current_thread},
+    {"qThreadStopInfo", "x", c_thread_stop_info},
+    {"jThreadsInfo", "", c_threads_info},
+    {"qWatchpointSupportInfo", "s", c_watch_info},
+    {"qAttached", "s", c_attached},
+    {"Hg", "s", c_ok},
+    {"Hc", "s", c_ok},
+    {"T", "x", c_ok},
+    {"D", "s", c_detach},
+    {"k", "", c_kill},
 };
 
 /* Runs one packet. Unknown packets get the empty reply (GDB's "not
@@ -858,7 +858,7 @@ static void dispatch(session *s, const char *pkt, size_t len)
         const cmd *c = &commands[i];
         size_t nl = strlen(c->name);
         if (len < nl || memcmp(pkt, c->name, nl) != 0) continue;
-        if (!c->prefix && len != nl) continue;
+        if (!c->shape[0] && len != nl) continue;
         args a;
         if (!args_parse(c->shape, pkt + nl, len - nl, &a)) {
             /* a one-letter name followed by a letter that is no hex digit

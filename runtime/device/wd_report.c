@@ -39,6 +39,17 @@ static void put(out *o, const char *s)
     }
 }
 
+/* n bytes of a name from the module: control characters become '?', so a
+ * name cannot break the report's lines */
+static void put_name(out *o, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (o->n == sizeof o->buf) flush(o);
+        o->buf[o->n++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+    }
+}
+
 /* Formatted text that is known to be short (numbers, fixed words). */
 static void putf(out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void putf(out *o, const char *fmt, ...)
@@ -115,11 +126,12 @@ void wd_report_trap(const char *prog, const char *path, wr_store *store, wr_modu
     for (uint32_t i = 0; i < shown; i++) {
         const wr_frame_info *fr = &ti->frames[i];
         wr_module *m = fr->inst ? wr_instance_module(fr->inst) : mod;
-        const char *name = m ? wr_module_func_name(m, fr->func_index) : NULL;
+        size_t name_len = 0;
+        const char *name = m ? wr_module_func_name(m, fr->func_index, &name_len) : NULL;
         uint32_t start, end;
         putf(&o, "  #%-2" PRIu32 " 0x%" PRIx32 " in ", i, fr->code_offset);
         if (name)
-            put(&o, name);
+            put_name(&o, name, name_len);
         else
             putf(&o, "func[%" PRIu32 "]", fr->func_index);
         if (m && wr_module_func_range(m, fr->func_index, &start, &end) == WR_OK &&

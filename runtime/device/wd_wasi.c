@@ -233,18 +233,15 @@ HOST_FN(wd_environ_get)
 
 /* --------------------------------------------------------- the table */
 
-typedef struct wd_def {
-    const char *name;
-    const char *params, *results; /* i = i32, I = i64 */
-    wr_host_fn fn;
-} wd_def;
-
-/* Every function of wasi_snapshot_preview1 (wdb/wasi_p1.h), each by what
- * a device can do of it: wd_fn_of says which function serves it. */
-#define WD_DEF(name, params, results) {#name, params, results, NULL},
-static const wd_def wd_defs[] = {WASI_P1_FUNCTIONS(WD_DEF)};
+/* Every function of wasi_snapshot_preview1 (wdb/wasi_p1.h) as one string
+ * of "name\0params\0results\0" entries (i = i32, I = i64) ended by an
+ * empty name: a table of pointers would cost three words of flash a
+ * function. Each is served by what a device can do of it (wd_fn_of). */
+#define WD_DEF(name, params, results) #name "\0" params "\0" results "\0"
+static const char wd_defs[] = WASI_P1_FUNCTIONS(WD_DEF);
 #undef WD_DEF
-#define WD_NDEFS (sizeof wd_defs / sizeof wd_defs[0])
+
+static const char *wd_next(const char *s) { return s + strlen(s) + 1; }
 
 /* The functions a device honours; sockets answer ENOTSUP, preopens EBADF
  * (there are none), everything else ENOSYS. */
@@ -296,17 +293,19 @@ void wd_wasi_init(wd_wasi *w, const wd_wasi_config *cfg)
     }
 }
 
-static wr_status define_one(wd_wasi *w, wr_linker *l, const wd_def *d)
+/* Defines the function whose entry starts at def. */
+static wr_status define_one(wd_wasi *w, wr_linker *l, const char *def)
 {
-    return wr_linker_define_func(l, WASI_P1_MODULE, d->name, d->params, d->results, wd_fn_of(d->name),
-                                 w);
+    const char *params = wd_next(def), *results = wd_next(params);
+    return wr_linker_define_func(l, WASI_P1_MODULE, def, params, results, wd_fn_of(def), w);
 }
 
 wr_status wd_wasi_define(wd_wasi *w, wr_linker *l, const wr_module *mod)
 {
     wr_status st = WR_OK;
     if (!mod) {
-        for (size_t i = 0; i < WD_NDEFS && st == WR_OK; i++) st = define_one(w, l, &wd_defs[i]);
+        for (const char *d = wd_defs; *d && st == WR_OK; d = wd_next(wd_next(wd_next(d))))
+            st = define_one(w, l, d);
         return st;
     }
     uint32_t n = wr_module_import_count(mod);
@@ -315,9 +314,9 @@ wr_status wd_wasi_define(wd_wasi *w, wr_linker *l, const wr_module *mod)
         if (wr_module_import(mod, i, &d) != WR_OK || d.kind != WR_EXTERN_FUNC ||
             strcmp(d.module, WASI_P1_MODULE) != 0)
             continue;
-        for (size_t k = 0; k < WD_NDEFS; k++) {
-            if (strcmp(d.name, wd_defs[k].name) == 0) {
-                st = define_one(w, l, &wd_defs[k]);
+        for (const char *def = wd_defs; *def; def = wd_next(wd_next(wd_next(def)))) {
+            if (strcmp(d.name, def) == 0) {
+                st = define_one(w, l, def);
                 break;
             }
         }

@@ -141,6 +141,7 @@ struct wr_code {
     wr_ops *dbg;            /* debug translation, or NULL */
     const wr_op *active;    /* entry of the translation calls use */
     uint32_t nbreaks;       /* breakpoints set in this function (debug translation) */
+    bool long_branches;     /* normal translation too long for packed branches */
 };
 
 /* The op list: X(name). Layout comments: see the file header. */
@@ -295,6 +296,11 @@ struct wr_code {
  * frequent ones only, each handler costs flash */
 #define WR_PLOADS(X) X(i32_load, 4, (uint64_t)wr_ld32(p)) X(i32_load8_u, 1, (uint64_t)p[0])
 #define WR_PSTORES(X) X(i32_store, 4) X(i32_store8, 1)
+/* Packed branches: br_nz_p/br_z_p w1={cond, rel}; br_<cmp>_pi (WR_BRCMPS)
+ * w1={a | imm << 8, rel}, a slot below 256 and an immediate below 256. rel
+ * is a signed 16-bit half: a translation of more than WR_PACK_BR_MAX words
+ * uses the plain forms throughout (wr_code.long_branches). */
+#define WR_PACK_BR_MAX 0x7fffu
 /* 64-bit hosts keep their layout (and interpreter) byte for byte; -DWR_PACK=1
  * makes them use the packed forms too (their fields fit 32-bit halves as
  * well), to run the spec suite over them on the host; -DWR_PACK=0 on a
@@ -307,6 +313,10 @@ struct wr_code {
 #define WR_PACK 1
 #endif
 #endif
+/* With WR_PACK the i64 comparisons have no _ri forms (the translator puts
+ * the constant in a slot): their handlers cost flash for ops that 32-bit
+ * code seldom runs. */
+#define WR_I64CMP_RI (!WR_PACK)
 
 typedef enum wr_opcode {
 #define WR_X1(n) WR_OP_##n,
@@ -318,7 +328,10 @@ typedef enum wr_opcode {
     WR_LOADS(WR_X2) WR_STORES(WR_X2)
 #define WR_XP(n, ...) WR_OP_##n##_pr, WR_OP_##n##_pi,
 #define WR_XPM(n, ...) WR_OP_##n##_p,
+#define WR_XPB(n, ...) WR_OP_br_##n##_pi,
     WR_PBINOPS(WR_XP) WR_PLOADS(WR_XPM) WR_PSTORES(WR_XPM) WR_OP_const16, /* w1={dst,bits}: bits <= 0xffff */
+    WR_OP_br_nz_p, WR_OP_br_z_p, WR_BRCMPS(WR_XPB)
+#undef WR_XPB
 #undef WR_XP
 #undef WR_XPM
 #undef WR_X1
@@ -328,8 +341,20 @@ typedef enum wr_opcode {
     WR_OP_COUNT
 } wr_opcode;
 
-/* The interpreter's handler addresses, indexed by wr_opcode. */
-const void *const *wr_interp_handlers(void);
+/* The interpreter's handler addresses: base + off[op] for each wr_opcode.
+ * Offsets, not pointers, to keep the table small (it is in flash on a
+ * device); 16 bits reach the whole interpreter on 32-bit targets. */
+#if UINTPTR_MAX > 0xffffffffu
+typedef int32_t wr_hoff;
+#else
+typedef int16_t wr_hoff;
+#endif
+typedef struct wr_handlers {
+    const char *base;
+    const wr_hoff *off;
+} wr_handlers;
+wr_handlers wr_interp_handlers(void);
+#define WR_HANDLER(hs, op) ((const void *)((hs).base + (hs).off[op]))
 
 /* Makes the normal translation of a function if it does not exist yet
  * (its first call: the `lazy` op). */

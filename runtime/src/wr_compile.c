@@ -32,8 +32,10 @@ typedef struct cval {
 } cval;
 
 typedef struct patch {
-    uint32_t op, word; /* op start and the word holding the relative target */
+    uint32_t op, word; /* op start and the word holding the relative target
+                        * (| REL_HALF: its b half, a packed branch) */
 } patch;
+#define REL_HALF 0x80000000u
 
 typedef struct ctrl {
     uint8_t opcode; /* 0x02 block, 0x03 loop, 0x04 if, 0x00 function */
@@ -55,6 +57,7 @@ typedef struct cc {
     wr_module *mod;
     uint32_t fidx;
     bool debug;
+    bool pack_br; /* packed branches (wr_code.h): PACKING and a short enough body */
     wr_error *err;
     const uint8_t *bytes, *p, *end;
     uint32_t nparams, nlocals;
@@ -87,7 +90,7 @@ typedef struct cc {
     uint32_t *syncs;
     uint32_t nsyncs, synccap;
     uint32_t cur_off; /* code offset of the instruction being translated */
-    const void *const *h;
+    wr_handlers h;
 
     uint32_t barrier; /* ops starting before this word may not be rewritten */
     /* the last op that wrote a canonical slot, for the local.set peephole */
@@ -224,7 +227,7 @@ static uint32_t emit(cc *c, wr_opcode op, uint32_t nwords)
     }
     if (!c->measure) {
         memset(&c->ops[at], 0, nwords * sizeof(wr_op));
-        OP(c, at)->h = c->h[op];
+        OP(c, at)->h = WR_HANDLER(c->h, op);
     }
     c->nops += nwords;
     pc_add(c, at);
@@ -476,11 +479,21 @@ static wr_status add_patch(cc *c, ctrl *f, uint32_t op, uint32_t word)
     return WR_OK;
 }
 
+/* Sets the relative target of the branch op at `op` to word `target`;
+ * `word` is where the branch keeps it (REL_HALF: packed, in a half). */
+static void set_rel(cc *c, uint32_t word, uint32_t op, uint32_t target)
+{
+    int64_t rel = (int64_t)target - (int64_t)op;
+    if (word & REL_HALF)
+        OP(c, word & ~REL_HALF)->s.b = (uint16_t)(int16_t)rel; /* |rel| < 2^15: wr_translate */
+    else
+        OP(c, word)->i = rel;
+}
+
 static void resolve_patches(cc *c, ctrl *f)
 {
     if (c->oom) return;
-    for (uint32_t i = 0; i < f->npatches; i++)
-        OP(c, f->patches[i].word)->i = (int64_t)c->nops - (int64_t)f->patches[i].op;
+    for (uint32_t i = 0; i < f->npatches; i++) set_rel(c, f->patches[i].word, f->patches[i].op, c->nops);
     f->npatches = 0;
 }
 
@@ -683,7 +696,8 @@ static wr_status ibinop(cc *c, uint8_t type, wr_opcode rr, uint8_t rtype, int cm
         int32_t dst = canon(c, d);
         int32_t bs = 0;
         uint32_t at;
-        bool ri = b.kind == K_CONST && imm_fits(type, b.bits);
+        bool ri = b.kind == K_CONST && imm_fits(type, b.bits) &&
+                  (WR_I64CMP_RI || type != WR_I64 || rtype != WR_I32);
         if (!ri) bs = src_slot(c, &b, d + 1);
         wr_opcode p = PACKING(c) && pbyte(as) ? packed_of(rr) : WR_OP_COUNT;
         if (p != WR_OP_COUNT && (ri ? pimm(b.bits) : pbyte(bs))) {
@@ -1046,6 +1060,12 @@ static uint32_t emit_cond_jump(cc *c, cval cond, uint32_t cond_depth, bool jump_
         int32_t a = c->lc_a, b = c->lc_b;
         unemit(c, c->lc_start);
         if (!jump_if_true) cmp = brcmp_invert[cmp];
+        if (c->pack_br && ri && pbyte(a) && pbyte(b)) {
+            uint32_t at = emit(c, (wr_opcode)(WR_OP_br_eq_pi + cmp), 2);
+            if (!c->oom) OP(c, at + 1)->s.a = a | b << 8;
+            *word = (at + 1) | REL_HALF;
+            return at;
+        }
         uint32_t at = emit(c, (wr_opcode)(WR_OP_br_eq_rr + 2 * cmp + (ri ? 1 : 0)), 3);
         if (!c->oom) {
             OP(c, at + 1)->s.a = a;
@@ -1055,6 +1075,12 @@ static uint32_t emit_cond_jump(cc *c, cval cond, uint32_t cond_depth, bool jump_
         return at;
     }
     int32_t s = src_slot(c, &cond, cond_depth);
+    if (c->pack_br) {
+        uint32_t at = emit(c, jump_if_true ? WR_OP_br_nz_p : WR_OP_br_z_p, 2);
+        if (!c->oom) OP(c, at + 1)->s.a = s;
+        *word = (at + 1) | REL_HALF;
+        return at;
+    }
     uint32_t at = emit(c, jump_if_true ? WR_OP_br_nz : WR_OP_br_z, 3);
     if (!c->oom) OP(c, at + 1)->s.a = s;
     *word = at + 2;
@@ -1169,7 +1195,7 @@ static wr_status translate_body(cc *c)
             f->opcode = 0x05;
             label_here(c);
             if (f->has_else_patch && !c->oom)
-                OP(c, f->else_patch.word)->i = (int64_t)c->nops - (int64_t)f->else_patch.op;
+                set_rel(c, f->else_patch.word, f->else_patch.op, c->nops);
             f->has_else_patch = false;
             break;
         }
@@ -1219,7 +1245,7 @@ static wr_status translate_body(cc *c)
             bool was_dead = f->dead;
             label_here(c);
             if (f->has_else_patch && !c->oom)
-                OP(c, f->else_patch.word)->i = (int64_t)c->nops - (int64_t)f->else_patch.op;
+                set_rel(c, f->else_patch.word, f->else_patch.op, c->nops);
             resolve_patches(c, f);
             uint32_t h = f->height;
             uint32_t nr = f->nresults;
@@ -1267,7 +1293,7 @@ static wr_status translate_body(cc *c)
                         uint32_t at = emit_cond_jump(c, cond, cond_depth, true, &word);
                         if (!c->oom) {
                             if (target->opcode == 0x03)
-                                OP(c, word)->i = (int64_t)target->loop_ir - (int64_t)at;
+                                set_rel(c, word, at, target->loop_ir);
                             else
                                 TRY(add_patch(c, target, at, word));
                         }
@@ -1277,7 +1303,7 @@ static wr_status translate_body(cc *c)
                         emit_label_copies(c, target, n);
                         TRY(emit_jump(c, target));
                         label_here(c);
-                        if (!c->oom) OP(c, word)->i = (int64_t)c->nops - (int64_t)at;
+                        if (!c->oom) set_rel(c, word, at, c->nops);
                     }
                 }
                 /* br_if's results are the label's types; the values stay
@@ -1879,6 +1905,7 @@ static wr_status pass(wr_module *mod, uint32_t func_index, bool debug, int mode,
     c.nparams = ft->nparams;
     c.measure = mode != P_WRITE;
     c.map = mode == P_MAP || (mode == P_WRITE && debug);
+    c.pack_br = PACKING(&c) && !(fd->code && fd->code->long_branches);
     if (mode != P_MEASURE) {
         c.ops = o->ops;
         c.opcap = sz->nops;
@@ -1932,6 +1959,13 @@ wr_status wr_translate(wr_module *mod, uint32_t func_index, bool debug, wr_ops *
     memset(&sz, 0, sizeof sz);
     memset(out, 0, sizeof *out);
     TRY(pass(mod, func_index, debug, P_MEASURE, NULL, &sz, &slots, err));
+    wr_code *code = mod->funcs[func_index].code;
+    if (WR_PACK && !debug && sz.nops > WR_PACK_BR_MAX && code && !code->long_branches) {
+        /* a packed branch's 16-bit target may not reach: translate without */
+        code->long_branches = true;
+        memset(&sz, 0, sizeof sz);
+        TRY(pass(mod, func_index, debug, P_MEASURE, NULL, &sz, &slots, err));
+    }
     wr_sizes want = sz; /* what the writing pass checks its counts against */
     if (!debug) { /* the pc map and sync points are rebuilt when needed (wr_code_ops_of) */
         sz.npc = sz.pcbytes = sz.nmarks = sz.nsyncs = 0;
@@ -1991,7 +2025,7 @@ wr_status wr_compile_function(wr_module *mod, uint32_t func_index, wr_error *err
     wr_sizes sz;
     memset(&sz, 0, sizeof sz);
     TRY(pass(mod, func_index, false, P_MEASURE, NULL, &sz, &code->frame_slots, err));
-    code->lazy.h = wr_interp_handlers()[WR_OP_lazy];
+    code->lazy.h = WR_HANDLER(wr_interp_handlers(), WR_OP_lazy);
     code->active = &code->lazy;
     return WR_OK;
 }

@@ -13,7 +13,7 @@
 
 #include <string.h>
 
-static const void *H(wr_opcode op) { return wr_interp_handlers()[op]; }
+static const void *H(wr_opcode op) { return WR_HANDLER(wr_interp_handlers(), op); }
 
 static wr_interp *paused(wr_store *store)
 {

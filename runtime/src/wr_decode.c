@@ -840,19 +840,22 @@ static void sec_names(wr_module *mod, const uint8_t *p, const uint8_t *end)
         if (id == 0 && !mod->module_name) {
             char *name;
             if (rd_name(&s, &name) == WR_OK) mod->module_name = name;
-        } else if (id == 1 && !mod->func_names && mod->nfuncs) {
+        } else if (id == 1 && !mod->func_name_at && mod->nfuncs) {
+            /* where each name is, not a copy: on a device the module is in
+             * flash and RAM is what counts */
             uint32_t cnt;
             if (rd_count(&s, &cnt, 2) != WR_OK) return;
-            mod->func_names = calloc(mod->nfuncs, sizeof(char *));
-            if (!mod->func_names) return;
+            mod->func_name_at = calloc(mod->nfuncs, sizeof(uint32_t));
+            if (!mod->func_name_at) return;
             for (uint32_t k = 0; k < cnt; k++) {
-                uint32_t fi;
-                char *name;
-                if (rd_u32(&s, &fi) != WR_OK || rd_name(&s, &name) != WR_OK) break;
-                if (fi < mod->nfuncs && !mod->func_names[fi])
-                    mod->func_names[fi] = name;
-                else
-                    free(name);
+                uint32_t fi, n;
+                const uint8_t *at;
+                if (rd_u32(&s, &fi) != WR_OK) break;
+                at = s.p;
+                if (rd_u32(&s, &n) != WR_OK || n > (size_t)(s.end - s.p) || !utf8_ok(s.p, n)) break;
+                s.p += n;
+                if (fi < mod->nfuncs && !mod->func_name_at[fi])
+                    mod->func_name_at[fi] = (uint32_t)(at - mod->bytes);
             }
         }
         r.p = sub_end;
@@ -1061,9 +1064,8 @@ void wr_module_release(wr_module *mod)
     free(mod->elems);
     free(mod->datas);
     free(mod->module_name);
-    if (mod->func_names) {
-        for (uint32_t i = 0; i < mod->nfuncs; i++) free(mod->func_names[i]);
-        free(mod->func_names);
+    if (mod->func_name_at) {
+        free(mod->func_name_at);
     }
     for (uint32_t i = 0; i < mod->ncustoms; i++) free(mod->customs[i].name);
     free(mod->customs);

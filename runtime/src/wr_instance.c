@@ -287,10 +287,15 @@ wr_status wr_module_export(const wr_module *mod, uint32_t i, wr_export_desc *out
 
 uint32_t wr_module_func_count(const wr_module *mod) { return mod->nfuncs; }
 
-const char *wr_module_func_name(const wr_module *mod, uint32_t func_index)
+const char *wr_module_func_name(const wr_module *mod, uint32_t func_index, size_t *len)
 {
-    if (!mod->func_names || func_index >= mod->nfuncs) return NULL;
-    return mod->func_names[func_index];
+    if (!mod->func_name_at || func_index >= mod->nfuncs || !mod->func_name_at[func_index])
+        return NULL;
+    const uint8_t *p = mod->bytes + mod->func_name_at[func_index];
+    uint64_t n = 0;
+    if (wr_leb_decode(&p, mod->bytes + mod->len, 32, false, &n)) return NULL; /* validated */
+    *len = (size_t)n;
+    return (const char *)p;
 }
 
 wr_status wr_module_func_range(const wr_module *mod, uint32_t func_index, uint32_t *start,

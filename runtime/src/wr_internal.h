@@ -160,7 +160,9 @@ struct wr_module {
     uint32_t code_section_end;
 
     char *module_name;  /* from the name section, or NULL */
-    char **func_names;  /* nfuncs entries, each NULL or owned; NULL if no name section */
+    uint32_t *func_name_at; /* nfuncs entries: file offset of each function's name
+                             * (its length, then its bytes; validated), 0 for
+                             * none; NULL if no name section */
     uint32_t ncustoms;
     wr_custom_section *customs;
 

@@ -68,10 +68,19 @@ static inline u64 f64_bits(f64 f)
 #define WV_f32(x) ((u64)f32_bits(x))
 #define WV_f64(x) f64_bits(x)
 
+/* Helpers that several handlers share: inline on 64-bit hosts (speed), one
+ * out-of-line copy on 32-bit targets, where flash is scarce and the float
+ * ones are library calls anyway. */
+#if UINTPTR_MAX > 0xffffffffu
+#define WR_SHARED static inline
+#else
+#define WR_SHARED static __attribute__((noinline))
+#endif
+
 static inline u32 wr_rotl32(u32 a, u32 b) { b &= 31; return (a << b) | (a >> ((32 - b) & 31)); }
 static inline u32 wr_rotr32(u32 a, u32 b) { b &= 31; return (a >> b) | (a << ((32 - b) & 31)); }
-static inline u64 wr_rotl64(u64 a, u64 b) { b &= 63; return (a << b) | (a >> ((64 - b) & 63)); }
-static inline u64 wr_rotr64(u64 a, u64 b) { b &= 63; return (a >> b) | (a << ((64 - b) & 63)); }
+WR_SHARED u64 wr_rotl64(u64 a, u64 b) { b &= 63; return (a << b) | (a >> ((64 - b) & 63)); }
+WR_SHARED u64 wr_rotr64(u64 a, u64 b) { b &= 63; return (a >> b) | (a << ((64 - b) & 63)); }
 static inline u32 wr_clz32(u32 a) { return a ? (u32)__builtin_clz(a) : 32; }
 static inline u32 wr_ctz32(u32 a) { return a ? (u32)__builtin_ctz(a) : 32; }
 static inline u64 wr_clz64(u64 a) { return a ? (u64)__builtin_clzll(a) : 64; }
@@ -87,6 +96,19 @@ static inline f32 wr_fnan32(f32 a, f32 r) { return a != a ? a + a : r; }
 static inline f64 wr_fnan64(f64 a, f64 r) { return a != a ? a + a : r; }
 
 /* Wasm min/max: NaN in, NaN out; -0 < +0 (spec 4.3.3 fmin/fmax). */
+WR_SHARED f64 wr_fmin(f64 a, f64 b)
+{
+    if (a != a || b != b) return a + b;
+    if (a == b) return f64_bits(a) >> 63 ? a : b;
+    return a < b ? a : b;
+}
+WR_SHARED f64 wr_fmax(f64 a, f64 b)
+{
+    if (a != a || b != b) return a + b;
+    if (a == b) return f64_bits(a) >> 63 ? b : a;
+    return a > b ? a : b;
+}
+#if UINTPTR_MAX > 0xffffffffu
 static inline f32 wr_fminf(f32 a, f32 b)
 {
     if (a != a || b != b) return a + b;
@@ -99,41 +121,50 @@ static inline f32 wr_fmaxf(f32 a, f32 b)
     if (a == b) return f32_bits(a) & 0x80000000u ? b : a;
     return a > b ? a : b;
 }
-static inline f64 wr_fmin(f64 a, f64 b)
+#else
+/* f32 through f64: exact both ways for numbers and zeros, and a NaN stays
+ * a quiet NaN with its payload's top bits */
+static inline f32 wr_fminf(f32 a, f32 b) { return (f32)wr_fmin(a, b); }
+static inline f32 wr_fmaxf(f32 a, f32 b) { return (f32)wr_fmax(a, b); }
+#endif
+
+/* How a trapping truncation of x to integer kind k (0 i32_s, 1 i32_u, 2
+ * i64_s, 3 i64_u) traps (spec 4.3.3 trunc): NaN is an invalid conversion,
+ * out of range an overflow, WR_TRAP_NONE when x converts. The bounds are
+ * exclusive; an f32 argument converts to f64 exactly, so one check serves
+ * both (the i64_s bound is the f64 below -2^63). */
+WR_SHARED wr_trap_kind wr_trunc_trap(f64 x, unsigned k)
 {
-    if (a != a || b != b) return a + b;
-    if (a == b) return f64_bits(a) >> 63 ? a : b;
-    return a < b ? a : b;
-}
-static inline f64 wr_fmax(f64 a, f64 b)
-{
-    if (a != a || b != b) return a + b;
-    if (a == b) return f64_bits(a) >> 63 ? b : a;
-    return a > b ? a : b;
+    static const f64 lo[4] = {-2147483649.0, -1.0, -9223372036854777856.0, -1.0};
+    static const f64 hi[4] = {2147483648.0, 4294967296.0, 9223372036854775808.0,
+                              18446744073709551616.0};
+    if (x != x) return WR_TRAP_INVALID_CONVERSION;
+    if (!(x > lo[k] && x < hi[k])) return WR_TRAP_INT_OVERFLOW;
+    return WR_TRAP_NONE;
 }
 
 /* Saturating truncations (spec 4.3.3 trunc_sat). */
-static inline i32 wr_sat_i32(f64 x)
+WR_SHARED i32 wr_sat_i32(f64 x)
 {
     if (x != x) return 0;
     if (x < -2147483648.0) return INT32_MIN;
     if (x >= 2147483648.0) return INT32_MAX;
     return (i32)x;
 }
-static inline u32 wr_sat_u32(f64 x)
+WR_SHARED u32 wr_sat_u32(f64 x)
 {
     if (x != x || x <= -1.0) return 0;
     if (x >= 4294967296.0) return UINT32_MAX;
     return (u32)x;
 }
-static inline i64 wr_sat_i64(f64 x)
+WR_SHARED i64 wr_sat_i64(f64 x)
 {
     if (x != x) return 0;
     if (x < -9223372036854775808.0) return INT64_MIN;
     if (x >= 9223372036854775808.0) return INT64_MAX;
     return (i64)x;
 }
-static inline u64 wr_sat_u64(f64 x)
+WR_SHARED u64 wr_sat_u64(f64 x)
 {
     if (x != x || x <= -1.0) return 0;
     if (x >= 18446744073709551616.0) return UINT64_MAX;
@@ -244,30 +275,45 @@ static void record_trap(wr_store *store, wr_interp *it, wr_trap_kind kind, const
 /* ------------------------------------------------------- the loop */
 
 static wr_status run(wr_store *store, wr_interp *it, wr_instance *inst, wr_code *code,
-                     const wr_op *ip, uint64_t *fp, const void *const **export_table)
+                     const wr_op *ip, uint64_t *fp, wr_handlers *handlers)
 {
-    static const void *const table[WR_OP_COUNT] = {
-#define X1(n) &&L_##n,
-#define X2(n, ...) &&L_##n,
-#define XRR(n, ...) &&L_##n##_rr, &&L_##n##_ri,
-#define XBR(n, ...) &&L_br_##n##_rr, &&L_br_##n##_ri,
-        WR_CTRL_OPS(X1) WR_IBINOPS(XRR) WR_I64CMPS(XRR) WR_IDIVS(XRR) WR_BRCMPS(XBR)
+    /* handler addresses as offsets from the first one: half the bytes of a
+     * pointer table (a quarter on 64-bit hosts); a handler out of reach of
+     * wr_hoff fails the build (the assembler's range check) */
+    static const wr_hoff table[WR_OP_COUNT] = {
+#define HO(l) (wr_hoff)(&&l - &&L_enter)
+#define X1(n) HO(L_##n),
+#define X2(n, ...) HO(L_##n),
+#define XRR(n, ...) HO(L_##n##_rr), HO(L_##n##_ri),
+#define XBR(n, ...) HO(L_br_##n##_rr), HO(L_br_##n##_ri),
+#if WR_I64CMP_RI
+#define XRR64 XRR
+#else /* never emitted */
+#define XRR64(n, ...) HO(L_##n##_rr), HO(L_##n##_rr),
+#endif
+        WR_CTRL_OPS(X1) WR_IBINOPS(XRR) WR_I64CMPS(XRR64) WR_IDIVS(XRR) WR_BRCMPS(XBR)
         WR_FBINOPS(X2) WR_FCMPS(X2) WR_UNOPS(X2) WR_COPYSIGNS(X1) WR_TRUNCS(X1)
         WR_LOADS(X2) WR_STORES(X2)
 #if WR_PACK /* without it the packed ops are never emitted: no handlers */
-#define XP(n, ...) &&L_##n##_pr, &&L_##n##_pi,
-#define XPM(n, ...) &&L_##n##_p,
-        WR_PBINOPS(XP) WR_PLOADS(XPM) WR_PSTORES(XPM) &&L_const16,
+#define XP(n, ...) HO(L_##n##_pr), HO(L_##n##_pi),
+#define XPM(n, ...) HO(L_##n##_p),
+#define XPB(n, ...) HO(L_br_##n##_pi),
+        WR_PBINOPS(XP) WR_PLOADS(XPM) WR_PSTORES(XPM) HO(L_const16),
+        HO(L_br_nz_p), HO(L_br_z_p), WR_BRCMPS(XPB)
+#undef XPB
 #undef XP
 #undef XPM
 #endif
 #undef X1
 #undef X2
 #undef XRR
+#undef XRR64
 #undef XBR
+#undef HO
     };
-    if (export_table) {
-        *export_table = table;
+    if (handlers) {
+        handlers->base = (const char *)&&L_enter;
+        handlers->off = table;
         return WR_OK;
     }
 
@@ -551,13 +597,20 @@ L_ref_func:
         fp[W1A] = (u32)(expr);                                                                  \
         NEXT(3);                                                                                \
     }                                                                                           \
+    XRI(name, expr)
+#if WR_I64CMP_RI
+#define XRI(name, expr)                                                                         \
     L_##name##_ri : {                                                                           \
         u64 a = fp[W1B], b = WR_IMM64(ip[2]);                                                   \
         fp[W1A] = (u32)(expr);                                                                  \
         NEXT(3);                                                                                \
     }
+#else
+#define XRI(name, expr)
+#endif
     WR_I64CMPS(XRR)
 #undef XRR
+#undef XRI
 
     /* division: the right operand comes from a slot (_rr) or word 2 (_ri) */
 #define DIVOPS(sfx, B32, B64)                                                                   \
@@ -646,24 +699,23 @@ L_f64_copysign:
     WR_UNOPS(X2)
 #undef X2
 
-    /* trapping truncations (spec 4.3.3 trunc): NaN is an invalid conversion,
-     * out of range an overflow; bounds are exclusive as written */
-#define TRUNC(name, IN, OUT, lo_ok, hi_ok, cast)                                                \
+    /* trapping truncations (spec 4.3.3 trunc), k: see wr_trunc_trap */
+#define TRUNC(name, IN, OUT, k, cast)                                                           \
     L_##name : {                                                                                \
         IN a = RD_##IN(fp[W1B]);                                                                \
-        if (unlikely(a != a)) TRAP(WR_TRAP_INVALID_CONVERSION);                                 \
-        if (unlikely(!((lo_ok) && (hi_ok)))) TRAP(WR_TRAP_INT_OVERFLOW);                        \
+        wr_trap_kind t = wr_trunc_trap((f64)a, k);                                              \
+        if (unlikely(t != WR_TRAP_NONE)) TRAP(t);                                               \
         fp[W1A] = WV_##OUT((cast)a);                                                            \
         NEXT(2);                                                                                \
     }
-    TRUNC(i32_trunc_f32_s, f32, i32, a >= -2147483648.0f, a < 2147483648.0f, i32)
-    TRUNC(i32_trunc_f32_u, f32, u32, a > -1.0f, a < 4294967296.0f, u32)
-    TRUNC(i32_trunc_f64_s, f64, i32, a > -2147483649.0, a < 2147483648.0, i32)
-    TRUNC(i32_trunc_f64_u, f64, u32, a > -1.0, a < 4294967296.0, u32)
-    TRUNC(i64_trunc_f32_s, f32, i64, a >= -9223372036854775808.0f, a < 9223372036854775808.0f, i64)
-    TRUNC(i64_trunc_f32_u, f32, u64, a > -1.0f, a < 18446744073709551616.0f, u64)
-    TRUNC(i64_trunc_f64_s, f64, i64, a >= -9223372036854775808.0, a < 9223372036854775808.0, i64)
-    TRUNC(i64_trunc_f64_u, f64, u64, a > -1.0, a < 18446744073709551616.0, u64)
+    TRUNC(i32_trunc_f32_s, f32, i32, 0, i32)
+    TRUNC(i32_trunc_f32_u, f32, u32, 1, u32)
+    TRUNC(i32_trunc_f64_s, f64, i32, 0, i32)
+    TRUNC(i32_trunc_f64_u, f64, u32, 1, u32)
+    TRUNC(i64_trunc_f32_s, f32, i64, 2, i64)
+    TRUNC(i64_trunc_f32_u, f32, u64, 3, u64)
+    TRUNC(i64_trunc_f64_s, f64, i64, 2, i64)
+    TRUNC(i64_trunc_f64_u, f64, u64, 3, u64)
 #undef TRUNC
 
     /* ---------------------------------------------------- memory */
@@ -730,6 +782,32 @@ L_f64_copysign:
 L_const16:
     fp[W1A] = (u64)(u32)W1B; /* 0..0xffff */
     NEXT(2);
+    /* packed branches: the target in the b half, signed 16 bits */
+#define PREL ((int16_t)(uint16_t)W1B)
+L_br_nz_p:
+    if ((u32)fp[W1A]) {
+        ip += PREL;
+        DISPATCH();
+    }
+    NEXT(2);
+L_br_z_p:
+    if (!(u32)fp[W1A]) {
+        ip += PREL;
+        DISPATCH();
+    }
+    NEXT(2);
+#define XPB(name, expr)                                                                         \
+    L_br_##name##_pi : {                                                                        \
+        u32 a = (u32)fp[(u32)W1A & 0xffu], b = (u32)W1A >> 8 & 0xffu;                           \
+        if (expr) {                                                                             \
+            ip += PREL;                                                                         \
+            DISPATCH();                                                                         \
+        }                                                                                       \
+        NEXT(2);                                                                                \
+    }
+    WR_BRCMPS(XPB)
+#undef XPB
+#undef PREL
 #endif
 
 L_memory_size:
@@ -881,11 +959,11 @@ static wr_memory *mem0(wr_interp *it, wr_instance *inst)
     return (wr_memory *)&none;
 }
 
-const void *const *wr_interp_handlers(void)
+wr_handlers wr_interp_handlers(void)
 {
-    const void *const *t = NULL;
-    run(NULL, NULL, NULL, NULL, NULL, NULL, &t);
-    return t;
+    wr_handlers h;
+    run(NULL, NULL, NULL, NULL, NULL, NULL, &h);
+    return h;
 }
 
 wr_status wr_invoke(wr_func *f, uint64_t *slots, wr_error *err)

@@ -217,7 +217,8 @@ static void test_arith(void)
     CHECK_EQ(ed.index, 1);
     CHECK_EQ(wr_module_export(mod, 4, &ed), WR_ERR_ARG);
     CHECK_EQ(wr_module_func_count(mod), 4);
-    CHECK(wr_module_func_name(mod, 0) == NULL);
+    size_t name_len = 0;
+    CHECK(wr_module_func_name(mod, 0, &name_len) == NULL);
     uint32_t cso = wr_module_code_section_offset(mod);
     size_t len;
     const uint8_t *bytes = wr_module_bytes(mod, &len);

@@ -217,8 +217,10 @@ wr_status wr_module_export(const wr_module *mod, uint32_t i, wr_export_desc *out
 
 /* Number of functions (imported ones first, as in the function index space). */
 uint32_t wr_module_func_count(const wr_module *mod);
-/* The function's name from the `name` custom section, or NULL. */
-const char *wr_module_func_name(const wr_module *mod, uint32_t func_index);
+/* The function's name from the `name` custom section, or NULL: *len bytes
+ * of valid UTF-8 in the module's bytes (wr_module_bytes), not
+ * NUL-terminated, as long as the module lives. */
+const char *wr_module_func_name(const wr_module *mod, uint32_t func_index, size_t *len);
 /* Code offsets (from the start of the Code section's contents, the DWARF
  * convention) of a defined function's body: [start, end). start is the
  * offset of the body's size field. WR_NOT_FOUND for imported functions. */
