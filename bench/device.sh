@@ -17,7 +17,8 @@
 #          reset) and static data, against the target of 48 KiB beyond the
 #          linear memory (the debugger built in; without it for
 #          comparison); and what the module's translation is made of
-#          (bench/device/code_size.c: the same run with the host runtime,
+#          (bench/device/code_size.c: the same run with the host runtime
+#          built with the device's packed ops,
 #          its translations in the device's 4-byte words)
 #   wire   bytes on the serial line (bench/device-wire.sh)
 #   speed  the interpreter's instructions per kernel against native code,
@@ -36,15 +37,15 @@ done
 if [ ! -f "$build/CMakeCache.txt" ]; then
   cmake -S "$root" -B "$build" >/dev/null
 fi
-cmake --build "$build" --target wdb_runtime -j2 >/dev/null || die "building the runtime failed"
+cmake --build "$build" --target wdb_runtime_packed -j2 >/dev/null || die "building the runtime failed"
 mkdir -p "$work"
 
 # the module
 clang-22 --target=wasm32-wasi -Wno-deprecated -Os "$root/bench/device/hello.c" -o "$work/hello.wasm" \
   -Wl,-z,stack-size=8192 -Wl,--initial-memory=65536 -Wl,--strip-debug
 # the translation's parts, measured with the host runtime
-cc -std=gnu11 -O1 -I"$root/runtime/include" -I"$root/runtime/src" "$root/bench/device/code_size.c" \
-  "$build/runtime/libwdb_runtime.a" -lm -o "$work/code_size"
+cc -std=gnu11 -O1 -DWR_PACK=1 -I"$root/runtime/include" -I"$root/runtime/src" \
+  "$root/bench/device/code_size.c" "$build/runtime/libwdb_runtime_packed.a" -lm -o "$work/code_size"
 "$work/code_size" "$work/hello.wasm" >"$work/code_size.txt"
 
 # the firmware, with the debugger (what ships) and without it (for

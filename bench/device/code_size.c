@@ -18,11 +18,14 @@
  *   syncs       bytes of the sync point lists kept (none: rebuilt on demand)
  *
  * It reads the runtime's private structures (runtime/src/wr_code.h): a
- * measuring tool, not an embedder. On a 64-bit host words are 8 bytes and a
- * constant's immediate one word; on a 32-bit device 4 bytes, and two words
- * for a constant past 32 bits (const64, wr_code.h), which ops32 accounts for. A 32-bit build also refuses
- * 64-bit immediates that do not fit 32 bits in `_ri` ops and immediates
- * past 16 bits in fused branches; those rare ops are counted as here.
+ * measuring tool, not an embedder. Built with -DWR_PACK=1 against the
+ * runtime of the same (wdb_runtime_packed), it translates as a 32-bit
+ * device does (packed ops, no i64 comparison immediates). On a 64-bit host
+ * words are 8 bytes and a constant's immediate one word; on a 32-bit
+ * device 4 bytes, and two words for a constant past 32 bits (const64,
+ * wr_code.h), which ops32 accounts for. A 32-bit build also refuses 64-bit
+ * immediates that do not fit 32 bits in `_ri` ops and immediates past 16
+ * bits in fused branches; those rare ops are counted as here.
  */
 #include "wr_code.h"
 

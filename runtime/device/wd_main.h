@@ -28,15 +28,16 @@ extern "C" {
  * plus what the runtime needs beside it.
  * The value stack holds only the scalars of Wasm frames (locals, operand
  * stacks): C code keeps its arrays and address-taken variables on its own
- * stack in linear memory (-z stack-size). 8 KiB is 1024 slots; a printf
- * hello world peaks at 91 slots over 11 frames (printf_core's frame alone
- * is 50). Call frames are 16 bytes; every Wasm frame takes at least one
- * slot and a typical one four or more, so 1024 slots run out near 256
- * frames, the depth allowed (4 KiB). A program that recurses deeper traps
- * "call stack exhausted"; wd_config raises both. */
-#define WD_DEFAULT_VALUE_STACK_BYTES ((size_t)8 << 10)
-#define WD_DEFAULT_MAX_CALL_DEPTH 256u
-#define WD_DEFAULT_MAX_MEMORY_BYTES ((uint64_t)64 << 10)
+ * stack in linear memory (-z stack-size). 4 KiB is 512 slots; a printf
+ * hello world peaks at 90 slots over 11 frames (printf_core's frame alone
+ * is 50), so about five times that. Call frames are 16 bytes; every Wasm
+ * frame takes at least one slot and a typical one four or more, so 512
+ * slots run out near 128 frames, the depth allowed (2 KiB). A program that
+ * recurses deeper traps "call stack exhausted" with a clean report;
+ * wd_config (VALUE_STACK and CALL_DEPTH of a firmware image) raises both. */
+#define WD_DEFAULT_VALUE_STACK_BYTES 4096u /* plain numbers: tests/device reads them */
+#define WD_DEFAULT_MAX_CALL_DEPTH 128u
+#define WD_DEFAULT_MAX_MEMORY_BYTES 65536u
 
 /* Exit statuses besides the program's own exit code (wdb-run's). */
 #define WD_EXIT_ERROR 1  /* the module could not be loaded, linked or started */

@@ -1414,10 +1414,6 @@ static wr_status translate_body(cc *c)
                     }
                 } else {
                     wr_func_decl *fd = &c->mod->funcs[fi];
-                    if (!fd->code) {
-                        fd->code = calloc(1, sizeof(wr_code));
-                        if (!fd->code) return wr_fail(c->err, WR_ERR_NOMEM, SEC, 0, "out of memory");
-                    }
                     uint32_t at = emit(c, WR_OP_call, 3);
                     if (!c->oom) {
                         OP(c, at + 1)->s.a = canon(c, base);
@@ -2009,11 +2005,7 @@ void wr_ops_release(wr_ops *o)
 wr_status wr_compile_function(wr_module *mod, uint32_t func_index, wr_error *err)
 {
     wr_func_decl *fd = &mod->funcs[func_index];
-    if (!fd->code) {
-        fd->code = calloc(1, sizeof(wr_code));
-        if (!fd->code) return wr_fail(err, WR_ERR_NOMEM, SEC, 0, "out of memory");
-    }
-    wr_code *code = fd->code;
+    wr_code *code = fd->code; /* in mod->codes: wr_decode_module */
     const wr_type *ft = &mod->types[fd->type_index];
     code->mod = mod;
     code->func_index = func_index;
@@ -2065,15 +2057,14 @@ wr_status wr_code_make_debug(wr_code *code, wr_error *err)
     return WR_OK;
 }
 
-void wr_code_free(struct wr_code *code)
+void wr_code_release(struct wr_code *code)
 {
-    if (!code) return;
     free(code->normal.ops);
     if (code->dbg) {
         wr_ops_release(code->dbg);
         free(code->dbg);
     }
-    free(code);
+    memset(code, 0, sizeof *code);
 }
 
 /* ------------------------------------------------------------ pc map */

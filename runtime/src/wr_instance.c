@@ -112,6 +112,7 @@ static void linker_free(wr_linker *l)
 
 static void instance_free(wr_instance *inst)
 {
+    free(inst->defined_funcs);
     free(inst->funcs);
     free(inst->tables);
     free(inst->mems);
@@ -600,8 +601,6 @@ static uint64_t memory_limit(const wr_store *store)
 static void instance_discard(wr_instance *inst)
 {
     const wr_module *mod = inst->module;
-    if (inst->funcs)
-        for (uint32_t i = mod->nfunc_imports; i < mod->nfuncs; i++) free(inst->funcs[i]);
     if (inst->tables)
         for (uint32_t i = mod->ntable_imports; i < mod->ntables; i++) {
             if (!inst->tables[i]) continue;
@@ -623,10 +622,7 @@ static void instance_discard(wr_instance *inst)
 static void instance_commit(wr_store *store, wr_instance *inst)
 {
     const wr_module *mod = inst->module;
-    for (uint32_t i = mod->nfunc_imports; i < mod->nfuncs; i++) {
-        inst->funcs[i]->next_in_store = store->funcs;
-        store->funcs = inst->funcs[i];
-    }
+    /* its functions are inst->defined_funcs, freed with it */
     for (uint32_t i = mod->ntable_imports; i < mod->ntables; i++) {
         inst->tables[i]->next_in_store = store->tables;
         store->tables = inst->tables[i];
@@ -675,9 +671,12 @@ static wr_status resolve_imports(wr_instance *inst, const wr_linker *l, wr_error
 static wr_status define_objects(wr_store *store, wr_instance *inst, wr_error *err)
 {
     wr_module *mod = inst->module;
+    if (mod->nfuncs > mod->nfunc_imports) {
+        inst->defined_funcs = calloc(mod->nfuncs - mod->nfunc_imports, sizeof(wr_func));
+        if (!inst->defined_funcs) return wr_fail(err, WR_ERR_NOMEM, NULL, 0, "out of memory");
+    }
     for (uint32_t i = mod->nfunc_imports; i < mod->nfuncs; i++) {
-        wr_func *f = calloc(1, sizeof *f);
-        if (!f) return wr_fail(err, WR_ERR_NOMEM, NULL, 0, "out of memory");
+        wr_func *f = &inst->defined_funcs[i - mod->nfunc_imports];
         f->decl = &mod->funcs[i];
         f->type = &mod->types[f->decl->type_index];
         f->inst = inst;

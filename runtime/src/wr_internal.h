@@ -85,7 +85,8 @@ typedef struct wr_func_decl {
     uint32_t body_end;   /* file offset one past the body's final `end` */
     uint32_t nlocals;    /* declared locals, not counting parameters; their types
                           * are read from the body (wr_func_local_types) */
-    struct wr_code *code;    /* owned; set by wr_compile_function */
+    struct wr_code *code;    /* in the module's codes, set before the bodies
+                              * are validated (calls name their callee's) */
 } wr_func_decl;
 
 typedef struct wr_global_decl {
@@ -152,6 +153,7 @@ struct wr_module {
      * inits): the only ones ref.func may name inside a body (spec C.ref). */
     bool *func_declared; /* nfuncs entries */
 
+    struct wr_code *codes; /* one for each defined function, one allocation */
     /* owned: the pc map and sync points of one normal translation, rebuilt
      * on demand (wr_code_ops_of); normal translations keep none */
     struct wr_ops *pc_cache;
@@ -178,8 +180,8 @@ wr_status wr_decode_module(wr_module *mod, wr_error *err);
  * function's first call. Needs everything but the code section decoded.
  * Errors name the "code" section and file offset. */
 wr_status wr_compile_function(wr_module *mod, uint32_t func_index, wr_error *err);
-/* Frees compiled code (NULL is fine). */
-void wr_code_free(struct wr_code *code);
+/* Frees a function's translations (the wr_code itself is in mod->codes). */
+void wr_code_release(struct wr_code *code);
 /* The types of defined function d's declared locals (d->nlocals of them),
  * read from its body's local declarations (validated at load): into out
  * (d->nlocals bytes, wr_valtype values) when out is not NULL; returns the
@@ -216,7 +218,8 @@ struct wr_func {
     wr_host_fn host;
     void *host_user;
     wr_type *owned_type;    /* host functions own their type */
-    wr_func *next_in_store;
+    wr_func *next_in_store; /* host functions (wr_linker_define_func); an
+                             * instance's own are in its defined_funcs */
 };
 
 struct wr_memory {
@@ -247,6 +250,8 @@ struct wr_instance {
     wr_store *store;
     wr_module *module;
     wr_func **funcs; /* module->nfuncs entries */
+    wr_func *defined_funcs; /* the functions it defines (funcs[nfunc_imports..]), one
+                             * allocation, owned */
     wr_table **tables;
     wr_memory **mems;
     wr_global **globals;

@@ -332,7 +332,16 @@ wr_status wr_global_set(wr_global *g, const wr_val *v);
 
 /* ---------------------------------------------------------------- traps */
 
+/* Frames a trap keeps (wr_trap_info; nframes_total counts them all): 64 on
+ * 64-bit hosts, 20 on 32-bit targets, where the store's RAM counts and a
+ * trap report shows 20. Build the runtime and its users alike. */
+#ifndef WR_TRAP_MAX_FRAMES
+#if UINTPTR_MAX > 0xffffffffu
 #define WR_TRAP_MAX_FRAMES 64
+#else
+#define WR_TRAP_MAX_FRAMES 20
+#endif
+#endif
 
 /* One activation on the Wasm call stack. code_offset is the DWARF-convention
  * offset of the instruction executing (innermost frame) or of the call
