@@ -134,7 +134,7 @@ row2 "GDB stub (gs_server.c, rsp_codec.c; 1 KiB packets)" stub
 row2 "stub glue (wd_target, wd_serve, wd_debugger)" glue
 printf '  %-52s %8s %10s\n' "runtime + engine + stub + device WASI (target 64)" "$(kib $total)" \
   "$(kib "$(sum_of "$work/flash_nodbg.txt" $device_side)")"
-verdict() { if [ "$1" -le "$2" ]; then echo "within the target"; else echo "OVER the target by $(kib $(($1 - $2))) KiB"; fi; }
+verdict() { if [ "$1" -le "$2" ]; then echo "within the target ($(($2 - $1)) bytes to spare)"; else echo "OVER the target by $(kib $(($1 - $2))) KiB ($(($1 - $2)) bytes)"; fi; }
 echo "  -> $(verdict $total $target)"
 row2 "firmware program (wd_main.c, wd_report.c)" program
 row2 "port: mps2-an385 (platform, reset, main)" port

@@ -57,7 +57,7 @@ struct wde_engine {
         uint64_t addr;
         uint32_t len;
         wr_watch_kind kind;
-    } watches[32];
+    } watches[WR_MAX_WATCHPOINTS];
     size_t nwatches;
     bool clear_pending; /* detached while running: the next stop removes them */
 };

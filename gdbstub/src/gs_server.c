@@ -743,7 +743,7 @@ static void c_threads_info(session *s, const args *a)
 static void c_watch_info(session *s, const args *a)
 {
     (void)a;
-    out_fmt(s, "num:32;");
+    out_fmt(s, "num:%u;", (unsigned)s->t->max_watchpoints);
 }
 
 static void c_attached(session *s, const args *a)

@@ -247,26 +247,18 @@ static const char *wd_next(const char *s) { return s + strlen(s) + 1; }
  * (there are none), everything else ENOSYS. */
 static wr_host_fn wd_fn_of(const char *name)
 {
-    static const struct {
-        const char *name;
-        wr_host_fn fn;
-    } impl[] = {
-        {"args_get", wd_args_get},
-        {"args_sizes_get", wd_args_sizes_get},
-        {"environ_get", wd_environ_get},
-        {"environ_sizes_get", wd_environ_sizes_get},
-        {"clock_res_get", wd_clock_res_get},
-        {"clock_time_get", wd_clock_time_get},
-        {"fd_fdstat_get", wd_fd_fdstat_get},
-        {"fd_prestat_get", wd_ebadf},
-        {"fd_prestat_dir_name", wd_ebadf},
-        {"fd_write", wd_fd_write},
-        {"proc_exit", wd_proc_exit},
-        {"sched_yield", wd_success},
-        {"random_get", wd_random_get},
+    /* their names in one string, in the order of fns */
+    static const char names[] = "args_get\0args_sizes_get\0environ_get\0environ_sizes_get\0"
+                                "clock_res_get\0clock_time_get\0fd_fdstat_get\0fd_prestat_get\0"
+                                "fd_prestat_dir_name\0fd_write\0proc_exit\0sched_yield\0random_get\0";
+    static const wr_host_fn fns[] = {
+        wd_args_get,     wd_args_sizes_get, wd_environ_get, wd_environ_sizes_get, wd_clock_res_get,
+        wd_clock_time_get, wd_fd_fdstat_get, wd_ebadf,     wd_ebadf,             wd_fd_write,
+        wd_proc_exit,    wd_success,        wd_random_get,
     };
-    for (size_t i = 0; i < sizeof impl / sizeof impl[0]; i++)
-        if (strcmp(name, impl[i].name) == 0) return impl[i].fn;
+    const char *n = names;
+    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++, n = wd_next(n))
+        if (strcmp(name, n) == 0) return fns[i];
     return strncmp(name, "sock_", 5) == 0 ? wd_notsup : wd_nosys;
 }
 

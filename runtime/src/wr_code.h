@@ -129,8 +129,7 @@ typedef struct wr_ops {
 struct wr_code {
     wr_module *mod;
     uint32_t func_index;
-    uint32_t nparams, nresults;
-    uint32_t nlocals;       /* params + declared locals */
+    uint32_t nlocals;       /* params + declared locals (type: the params) */
     uint32_t frame_slots;   /* params + locals + max operand depth (+1), from validation */
     const wr_type *type;
     wr_op lazy;             /* the `lazy` op: entry while `normal` is not made yet */
@@ -209,8 +208,9 @@ struct wr_code {
     X(i64_ge_s, (int64_t)a >= (int64_t)b) X(i64_ge_u, a >= b)
 
 /* Trapping integer division (rr and ri forms). */
-#define WR_IDIVS(X) X(i32_div_s) X(i32_div_u) X(i32_rem_s) X(i32_rem_u) \
-    X(i64_div_s) X(i64_div_u) X(i64_rem_s) X(i64_rem_u)
+#define WR_IDIVS32(X) X(i32_div_s) X(i32_div_u) X(i32_rem_s) X(i32_rem_u)
+#define WR_IDIVS64(X) X(i64_div_s) X(i64_div_u) X(i64_rem_s) X(i64_rem_u)
+#define WR_IDIVS(X) WR_IDIVS32(X) WR_IDIVS64(X)
 
 /* Fused compare-and-branch on i32 (branch when the comparison holds):
  * _rr: w1={a,b} w2=rel; _ri: w1={a,imm} w2=rel. */
@@ -240,12 +240,12 @@ struct wr_code {
     X(i64_eqz, u64, u32, a == 0) X(i64_clz, u64, u64, wr_clz64(a))                              \
     X(i64_ctz, u64, u64, wr_ctz64(a)) X(i64_popcnt, u64, u64, (uint64_t)__builtin_popcountll(a)) \
     X(f32_abs, u32, u32, a & 0x7fffffffu) X(f32_neg, u32, u32, a ^ 0x80000000u)                 \
-    X(f32_ceil, f32, f32, wr_fnan32(a, ceilf(a))) X(f32_floor, f32, f32, wr_fnan32(a, floorf(a)))                           \
-    X(f32_trunc, f32, f32, wr_fnan32(a, truncf(a))) X(f32_nearest, f32, f32, wr_fnan32(a, nearbyintf(a)))                   \
+    X(f32_ceil, f32, f32, wr_fround32(a, 0)) X(f32_floor, f32, f32, wr_fround32(a, 1))         \
+    X(f32_trunc, f32, f32, wr_fround32(a, 2)) X(f32_nearest, f32, f32, wr_fround32(a, 3))     \
     X(f32_sqrt, f32, f32, sqrtf(a))                                                             \
     X(f64_abs, u64, u64, a & 0x7fffffffffffffffull) X(f64_neg, u64, u64, a ^ 0x8000000000000000ull) \
-    X(f64_ceil, f64, f64, wr_fnan64(a, ceil(a))) X(f64_floor, f64, f64, wr_fnan64(a, floor(a)))                             \
-    X(f64_trunc, f64, f64, wr_fnan64(a, trunc(a))) X(f64_nearest, f64, f64, wr_fnan64(a, nearbyint(a)))                     \
+    X(f64_ceil, f64, f64, wr_fround64(a, 0)) X(f64_floor, f64, f64, wr_fround64(a, 1))         \
+    X(f64_trunc, f64, f64, wr_fround64(a, 2)) X(f64_nearest, f64, f64, wr_fround64(a, 3))     \
     X(f64_sqrt, f64, f64, sqrt(a))                                                              \
     X(i32_wrap_i64, u64, u32, (uint32_t)a)                                                      \
     X(i64_extend_i32_s, i32, i64, (int64_t)a) X(i64_extend_i32_u, u32, u64, (uint64_t)a)        \
@@ -313,10 +313,11 @@ struct wr_code {
 #define WR_PACK 1
 #endif
 #endif
-/* With WR_PACK the i64 comparisons have no _ri forms (the translator puts
- * the constant in a slot): their handlers cost flash for ops that 32-bit
- * code seldom runs. */
-#define WR_I64CMP_RI (!WR_PACK)
+/* With WR_PACK the i64 comparisons and divisions have no _ri forms (the
+ * translator puts the constant in a slot): their handlers cost flash for
+ * ops that 32-bit code seldom runs, and the division is a library call on
+ * a 32-bit core anyway. */
+#define WR_I64_RI (!WR_PACK)
 
 typedef enum wr_opcode {
 #define WR_X1(n) WR_OP_##n,

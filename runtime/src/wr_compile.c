@@ -34,6 +34,7 @@ typedef struct cval {
 typedef struct patch {
     uint32_t op, word; /* op start and the word holding the relative target
                         * (| REL_HALF: its b half, a packed branch) */
+    uint32_t label;    /* the control frame (index in cs) it jumps to the end of */
 } patch;
 #define REL_HALF 0x80000000u
 
@@ -47,8 +48,7 @@ typedef struct ctrl {
     bool unreachable;
     bool dead; /* the whole block is unreachable code: emit nothing */
     uint32_t loop_ir;
-    patch *patches;
-    uint32_t npatches, cappatches;
+    uint32_t npatches; /* forward branches to its end not resolved yet (cc.patches) */
     bool has_else_patch;
     patch else_patch;
 } ctrl;
@@ -58,6 +58,11 @@ typedef struct cc {
     uint32_t fidx;
     bool debug;
     bool pack_br; /* packed branches (wr_code.h): PACKING and a short enough body */
+    /* the unresolved forward branches of every open frame, in one list (a
+     * list per frame cost a block each; printf's body nests 20 deep); kept
+     * when writing only: measuring needs just the counts */
+    patch *patches;
+    uint32_t npatches, patchcap;
     wr_error *err;
     const uint8_t *bytes, *p, *end;
     uint32_t nparams, nlocals;
@@ -469,13 +474,16 @@ static wr_status push_ctrl(cc *c, uint8_t opcode, uint32_t np, const wr_valtype 
 
 static wr_status add_patch(cc *c, ctrl *f, uint32_t op, uint32_t word)
 {
-    if (!grow((void **)&f->patches, &f->cappatches, f->npatches + 1, sizeof(patch))) {
+    f->npatches++;
+    if (c->measure) return WR_OK;
+    if (!grow((void **)&c->patches, &c->patchcap, c->npatches + 1, sizeof(patch))) {
         c->oom = true;
         return wr_fail(c->err, WR_ERR_NOMEM, SEC, 0, "out of memory");
     }
-    f->patches[f->npatches].op = op;
-    f->patches[f->npatches].word = word;
-    f->npatches++;
+    patch *p = &c->patches[c->npatches++];
+    p->op = op;
+    p->word = word;
+    p->label = (uint32_t)(f - c->cs);
     return WR_OK;
 }
 
@@ -490,11 +498,21 @@ static void set_rel(cc *c, uint32_t word, uint32_t op, uint32_t target)
         OP(c, word)->i = rel;
 }
 
+/* Points the forward branches to f's end here and drops them from the
+ * list. */
 static void resolve_patches(cc *c, ctrl *f)
 {
-    if (c->oom) return;
-    for (uint32_t i = 0; i < f->npatches; i++) set_rel(c, f->patches[i].word, f->patches[i].op, c->nops);
+    uint32_t label = (uint32_t)(f - c->cs), kept = 0;
     f->npatches = 0;
+    if (c->oom) return;
+    for (uint32_t i = 0; i < c->npatches; i++) {
+        patch p = c->patches[i];
+        if (p.label == label)
+            set_rel(c, p.word, p.op, c->nops);
+        else
+            c->patches[kept++] = p;
+    }
+    c->npatches = kept;
 }
 
 static const wr_valtype *fres(const ctrl *f) { return f->res_single ? &f->single : f->results; }
@@ -685,6 +703,13 @@ static bool imm_fits(uint8_t type, uint64_t bits)
 }
 static bool half_fits(int64_t v) { return v >= WR_HALF_MIN && v <= WR_HALF_MAX; }
 
+/* The i64 ops without _ri forms when !WR_I64_RI: comparisons, divisions. */
+static bool i64_no_ri(wr_opcode rr)
+{
+    return (rr >= WR_OP_i64_eq_rr && rr <= WR_OP_i64_ge_u_rr) ||
+           (rr >= WR_OP_i64_div_s_rr && rr <= WR_OP_i64_rem_u_rr);
+}
+
 static wr_status ibinop(cc *c, uint8_t type, wr_opcode rr, uint8_t rtype, int cmp)
 {
     cval b, a;
@@ -696,8 +721,7 @@ static wr_status ibinop(cc *c, uint8_t type, wr_opcode rr, uint8_t rtype, int cm
         int32_t dst = canon(c, d);
         int32_t bs = 0;
         uint32_t at;
-        bool ri = b.kind == K_CONST && imm_fits(type, b.bits) &&
-                  (WR_I64CMP_RI || type != WR_I64 || rtype != WR_I32);
+        bool ri = b.kind == K_CONST && imm_fits(type, b.bits) && (WR_I64_RI || !i64_no_ri(rr));
         if (!ri) bs = src_slot(c, &b, d + 1);
         wr_opcode p = PACKING(c) && pbyte(as) ? packed_of(rr) : WR_OP_COUNT;
         if (p != WR_OP_COUNT && (ri ? pimm(b.bits) : pbyte(bs))) {
@@ -1235,7 +1259,6 @@ static wr_status translate_body(cc *c)
                         emit_copy(c, (int32_t)i, canon(c, i));
                     emit(c, WR_OP_ret, 1);
                 }
-                free(f->patches);
                 c->csp--;
                 goto body_done;
             }
@@ -1255,7 +1278,6 @@ static wr_status translate_body(cc *c)
                 rbuf[0] = f->single;
                 rt = rbuf;
             }
-            free(f->patches);
             c->csp--;
             c->sp = h;
             (void)was_dead;
@@ -1940,7 +1962,7 @@ static wr_status pass(wr_module *mod, uint32_t func_index, bool debug, int mode,
         *slots = c.frame_slots;
     }
 done:
-    for (uint32_t i = 0; i < c.csp; i++) free(c.cs[i].patches);
+    free(c.patches);
     free(c.cs);
     free(c.stk);
     free(c.decl_types);
@@ -2010,8 +2032,6 @@ wr_status wr_compile_function(wr_module *mod, uint32_t func_index, wr_error *err
     code->mod = mod;
     code->func_index = func_index;
     code->type = ft;
-    code->nparams = ft->nparams;
-    code->nresults = ft->nresults;
     code->nlocals = ft->nparams + fd->nlocals;
     /* validation: the translator measuring, nothing kept */
     wr_sizes sz;

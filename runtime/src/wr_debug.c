@@ -532,9 +532,9 @@ uint32_t wr_debug_local_count(wr_store *store, uint32_t frame)
 
 static wr_valtype local_type(const wr_code *code, uint32_t i)
 {
-    if (i < code->nparams) return code->type->params[i];
+    if (i < code->type->nparams) return code->type->params[i];
     const wr_module *mod = code->mod;
-    return (wr_valtype)wr_func_local_types(mod, &mod->funcs[code->func_index], NULL, i - code->nparams);
+    return (wr_valtype)wr_func_local_types(mod, &mod->funcs[code->func_index], NULL, i - code->type->nparams);
 }
 
 static void to_val(wr_valtype t, uint64_t bits, wr_val *out)

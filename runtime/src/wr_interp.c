@@ -90,10 +90,35 @@ static inline u32 wr_ld16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); retu
 static inline u32 wr_ld32(const uint8_t *p) { u32 v; memcpy(&v, p, 4); return v; }
 static inline u64 wr_ld64(const uint8_t *p) { u64 v; memcpy(&v, p, 8); return v; }
 
-/* libm's rounding functions may return a signalling NaN unchanged; Wasm
- * wants an arithmetic (quiet) NaN out (spec 4.3.3 fceil etc.). */
-static inline f32 wr_fnan32(f32 a, f32 r) { return a != a ? a + a : r; }
-static inline f64 wr_fnan64(f64 a, f64 r) { return a != a ? a + a : r; }
+/* ceil, floor, trunc, nearest (k = 0..3; spec 4.3.3 fceil etc.). libm's
+ * functions may return a signalling NaN unchanged; Wasm wants an
+ * arithmetic (quiet) NaN out. */
+WR_SHARED f64 wr_fround64(f64 a, unsigned k)
+{
+    if (a != a) return a + a;
+    switch (k) {
+    case 0: return ceil(a);
+    case 1: return floor(a);
+    case 2: return trunc(a);
+    default: return nearbyint(a);
+    }
+}
+#if UINTPTR_MAX > 0xffffffffu
+static inline f32 wr_fround32(f32 a, unsigned k)
+{
+    if (a != a) return a + a;
+    switch (k) {
+    case 0: return ceilf(a);
+    case 1: return floorf(a);
+    case 2: return truncf(a);
+    default: return nearbyintf(a);
+    }
+}
+#else
+/* through f64: the integral results of an f32 are f32 values, exactly,
+ * and a NaN stays a quiet NaN with its payload's top bits */
+static inline f32 wr_fround32(f32 a, unsigned k) { return (f32)wr_fround64(a, k); }
+#endif
 
 /* Wasm min/max: NaN in, NaN out; -0 < +0 (spec 4.3.3 fmin/fmax). */
 WR_SHARED f64 wr_fmin(f64 a, f64 b)
@@ -286,12 +311,13 @@ static wr_status run(wr_store *store, wr_interp *it, wr_instance *inst, wr_code 
 #define X2(n, ...) HO(L_##n),
 #define XRR(n, ...) HO(L_##n##_rr), HO(L_##n##_ri),
 #define XBR(n, ...) HO(L_br_##n##_rr), HO(L_br_##n##_ri),
-#if WR_I64CMP_RI
+#if WR_I64_RI
 #define XRR64 XRR
-#else /* never emitted */
+#else /* the _ri forms are never emitted */
 #define XRR64(n, ...) HO(L_##n##_rr), HO(L_##n##_rr),
 #endif
-        WR_CTRL_OPS(X1) WR_IBINOPS(XRR) WR_I64CMPS(XRR64) WR_IDIVS(XRR) WR_BRCMPS(XBR)
+        WR_CTRL_OPS(X1) WR_IBINOPS(XRR) WR_I64CMPS(XRR64) WR_IDIVS32(XRR) WR_IDIVS64(XRR64)
+        WR_BRCMPS(XBR)
         WR_FBINOPS(X2) WR_FCMPS(X2) WR_UNOPS(X2) WR_COPYSIGNS(X1) WR_TRUNCS(X1)
         WR_LOADS(X2) WR_STORES(X2)
 #if WR_PACK /* without it the packed ops are never emitted: no handlers */
@@ -598,7 +624,7 @@ L_ref_func:
         NEXT(3);                                                                                \
     }                                                                                           \
     XRI(name, expr)
-#if WR_I64CMP_RI
+#if WR_I64_RI
 #define XRI(name, expr)                                                                         \
     L_##name##_ri : {                                                                           \
         u64 a = fp[W1B], b = WR_IMM64(ip[2]);                                                   \
@@ -613,7 +639,7 @@ L_ref_func:
 #undef XRI
 
     /* division: the right operand comes from a slot (_rr) or word 2 (_ri) */
-#define DIVOPS(sfx, B32, B64)                                                                   \
+#define DIV32(sfx, B32)                                                                         \
     L_i32_div_s_##sfx : {                                                                       \
         i32 a = (i32)(u32)fp[W1B], b = (i32)(u32)(B32);                                         \
         if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                        \
@@ -638,7 +664,8 @@ L_ref_func:
         if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                        \
         fp[W1A] = a % b;                                                                        \
         NEXT(3);                                                                                \
-    }                                                                                           \
+    }
+#define DIV64(sfx, B64)                                                                         \
     L_i64_div_s_##sfx : {                                                                       \
         i64 a = (i64)fp[W1B], b = (i64)(B64);                                                   \
         if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                        \
@@ -664,9 +691,14 @@ L_ref_func:
         fp[W1A] = a % b;                                                                        \
         NEXT(3);                                                                                \
     }
-    DIVOPS(rr, fp[W2A], fp[W2A])
-    DIVOPS(ri, WR_IMM64(ip[2]), WR_IMM64(ip[2]))
-#undef DIVOPS
+    DIV32(rr, fp[W2A])
+    DIV32(ri, WR_IMM64(ip[2]))
+    DIV64(rr, fp[W2A])
+#if WR_I64_RI
+    DIV64(ri, WR_IMM64(ip[2]))
+#endif
+#undef DIV32
+#undef DIV64
 
 #define X2(name, T, expr)                                                                       \
     L_##name : {                                                                                \

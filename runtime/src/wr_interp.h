@@ -25,7 +25,7 @@ enum {
     WR_POLL_SERVICE = 8,   /* wr_store_request_service: call the store's service */
 };
 
-#define WR_MAX_WATCH 32
+#define WR_MAX_WATCH WR_MAX_WATCHPOINTS
 
 typedef struct wr_watch {
     uint64_t addr;

@@ -361,6 +361,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .user = &f,
         .module_path = "/fuzz/app<&>\".wasm",
         .process_name = "app.wasm",
+        .max_watchpoints = 32,
         .wake_fd = f.wake[0],
         .get_stop = f_get_stop,
         .resume = f_resume,

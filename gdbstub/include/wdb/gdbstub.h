@@ -71,6 +71,7 @@ typedef struct gs_target {
     void *user;
     const char *module_path;  /* named in qXfer:libraries:read */
     const char *process_name; /* thread name in stop replies */
+    uint32_t max_watchpoints; /* how many it holds (qWatchpointSupportInfo) */
     /* For gs_serve: a descriptor that becomes readable when the program's
      * state may have changed (it stopped or exited). gs_serve drains it.
      * Single-threaded drivers call gs_session_notify instead (-1 here). */

@@ -335,6 +335,15 @@ wr_status wr_global_set(wr_global *g, const wr_val *v);
 /* Frames a trap keeps (wr_trap_info; nframes_total counts them all): 64 on
  * 64-bit hosts, 20 on 32-bit targets, where the store's RAM counts and a
  * trap report shows 20. Build the runtime and its users alike. */
+/* Watchpoints a store holds at once (wr_debug_watch_set answers
+ * WR_ERR_LIMIT past them): 32 on 64-bit hosts, 8 on 32-bit targets, where
+ * each costs RAM in the runtime and the debug engine. */
+#if UINTPTR_MAX > 0xffffffffu
+#define WR_MAX_WATCHPOINTS 32
+#else
+#define WR_MAX_WATCHPOINTS 8
+#endif
+
 #ifndef WR_TRAP_MAX_FRAMES
 #if UINTPTR_MAX > 0xffffffffu
 #define WR_TRAP_MAX_FRAMES 64
