@@ -326,7 +326,7 @@ static const opt_def opt_table[] = {
     {"fuel", 0, ARG_REQUIRED, opt_fuel, "N",
      "stop the program after N function calls and\nloop iterations with the trap \"out of fuel\"\n(a deterministic bound; default none)"},
     {"max-memory", 0, ARG_REQUIRED, opt_max_memory, "BYTES",
-     "limit for any linear memory (default 4g);\nBYTES may end in k, m or g"},
+     "limit for any linear memory, and for all\ntables together (8 bytes an element;\ndefault 4g); BYTES may end in k, m or g"},
     {"gdb", 'g', ARG_REQUIRED, opt_gdb, "ADDR:PORT",
      "wait for a debugger (lldb-22, wdb) on ADDR:PORT\n(ADDR defaults to 127.0.0.1) and stop before\nthe first instruction"},
     {"gdb-listen", 0, ARG_OPTIONAL, opt_gdb_listen, "ADDR:PORT",

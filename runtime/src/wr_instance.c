@@ -16,8 +16,6 @@
 #define WR_DEFAULT_STACK_BYTES ((size_t)8 << 20)
 #define WR_DEFAULT_CALL_DEPTH 65536u
 #define WR_DEFAULT_MEMORY_BYTES ((uint64_t)4 << 30)
-/* A host-memory bound on table sizes, the same one table.grow applies. */
-#define WR_MAX_TABLE_ELEMS 10000000u
 
 /* ---------------------------------------------------------------- traps */
 
@@ -576,8 +574,21 @@ static wr_memory *memory_make(wr_store *store, uint32_t pages, uint32_t max_page
     return m;
 }
 
-static wr_table *table_make(wr_valtype elem, uint32_t min, uint32_t max, bool has_max)
+static uint64_t memory_limit(const wr_store *store);
+
+/* Whether n more table elements fit the store's budget: one table at most
+ * WR_MAX_TABLE_ELEMS, all of them together at most the memory limit in
+ * bytes (a pointer an element), so --max-memory bounds tables too. */
+static bool table_fits(const wr_store *store, uint64_t size_after, uint64_t more)
 {
+    return size_after <= WR_MAX_TABLE_ELEMS &&
+           store->table_bytes + more * sizeof(void *) <= memory_limit(store);
+}
+
+static wr_table *table_make(wr_store *store, wr_valtype elem, uint32_t min, uint32_t max,
+                            bool has_max)
+{
+    if (!table_fits(store, min, min)) return NULL;
     wr_table *t = calloc(1, sizeof *t);
     if (!t) return NULL;
     t->elems = calloc(min ? min : 1, sizeof(void *));
@@ -585,6 +596,8 @@ static wr_table *table_make(wr_valtype elem, uint32_t min, uint32_t max, bool ha
         free(t);
         return NULL;
     }
+    t->store = store;
+    store->table_bytes += (uint64_t)min * sizeof(void *);
     t->elem = elem;
     t->size = min;
     t->max = max;
@@ -604,6 +617,7 @@ static void instance_discard(wr_instance *inst)
     if (inst->tables)
         for (uint32_t i = mod->ntable_imports; i < mod->ntables; i++) {
             if (!inst->tables[i]) continue;
+            inst->store->table_bytes -= (uint64_t)inst->tables[i]->size * sizeof(void *);
             free(inst->tables[i]->elems);
             free(inst->tables[i]);
         }
@@ -685,11 +699,13 @@ static wr_status define_objects(wr_store *store, wr_instance *inst, wr_error *er
     }
     for (uint32_t i = mod->ntable_imports; i < mod->ntables; i++) {
         const wr_table_type *tt = &mod->tables[i];
-        if (tt->limits.min > WR_MAX_TABLE_ELEMS)
-            return wr_fail(err, WR_ERR_LIMIT, NULL, 0, "table %" PRIu32 ": %" PRIu32 " elements is too many", i,
-                           tt->limits.min);
+        if (!table_fits(store, tt->limits.min, tt->limits.min))
+            return wr_fail(err, WR_ERR_LIMIT, NULL, 0,
+                           "table %" PRIu32 ": %" PRIu32 " elements exceed the memory limit "
+                           "(tables count against it, %u bytes an element, at most %u elements)",
+                           i, tt->limits.min, (unsigned)sizeof(void *), (unsigned)WR_MAX_TABLE_ELEMS);
         inst->tables[i] =
-            table_make(tt->elem, tt->limits.min, tt->limits.max, tt->limits.has_max);
+            table_make(store, tt->elem, tt->limits.min, tt->limits.max, tt->limits.has_max);
         if (!inst->tables[i]) return wr_fail(err, WR_ERR_NOMEM, NULL, 0, "out of memory");
     }
     for (uint32_t i = mod->nmem_imports; i < mod->nmems; i++) {
@@ -961,10 +977,9 @@ wr_status wr_memory_grow(wr_memory *m, uint32_t delta, uint32_t *old_pages)
 
 wr_table *wr_table_new(wr_store *store, wr_valtype elem, uint32_t min, uint32_t max, bool has_max)
 {
-    if (!store || (elem != WR_FUNCREF && elem != WR_EXTERNREF) || min > WR_MAX_TABLE_ELEMS ||
-        (has_max && max < min))
+    if (!store || (elem != WR_FUNCREF && elem != WR_EXTERNREF) || (has_max && max < min))
         return NULL;
-    wr_table *t = table_make(elem, min, max, has_max);
+    wr_table *t = table_make(store, elem, min, max, has_max);
     if (!t) return NULL;
     t->next_in_store = store->tables;
     store->tables = t;
@@ -972,6 +987,20 @@ wr_table *wr_table_new(wr_store *store, wr_valtype elem, uint32_t min, uint32_t 
 }
 
 uint32_t wr_table_size(const wr_table *t) { return t->size; }
+
+int64_t wr_table_grow_elems(wr_table *t, uint32_t n, void *init)
+{
+    uint32_t old = t->size;
+    uint64_t want = (uint64_t)old + n;
+    if (want > (t->has_max ? t->max : UINT32_MAX) || !table_fits(t->store, want, n)) return -1;
+    void **ne = n == 0 ? t->elems : realloc(t->elems, (size_t)(want ? want : 1) * sizeof(void *));
+    if (!ne) return -1;
+    for (uint64_t i = old; i < want; i++) ne[i] = init;
+    t->elems = ne;
+    t->size = (uint32_t)want;
+    t->store->table_bytes += (uint64_t)n * sizeof(void *);
+    return old;
+}
 
 /* -------------------------------------------------------------- globals */
 

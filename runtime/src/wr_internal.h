@@ -231,7 +231,11 @@ struct wr_memory {
     wr_memory *next_in_store;
 };
 
+/* A host-memory bound on one table's size (see table_fits, wr_instance.c). */
+#define WR_MAX_TABLE_ELEMS 10000000u
+
 struct wr_table {
+    wr_store *store; /* whose table budget it counts against */
     wr_valtype elem;
     uint32_t size, max;
     bool has_max;
@@ -285,6 +289,7 @@ struct wr_store {
     wr_global *globals;
     wr_linker *linkers;
     int exit_code;
+    uint64_t table_bytes; /* of all its tables' elements: bounded by the memory limit */
     wr_trap_info last_trap;
     struct wr_interp *interp; /* lazily created execution state */
     volatile int interrupt;   /* set by wr_store_interrupt */
@@ -296,6 +301,11 @@ struct wr_store {
 /* Memory growth shared by memory.grow and the API: returns the old page count
  * or -1 when the limit or the store's memory limit forbids it. */
 int64_t wr_memory_grow_pages(wr_memory *m, uint32_t delta);
+
+/* Table growth shared by table.grow and the API: grows t by n elements set
+ * to init; returns the old size, or -1 when its maximum, WR_MAX_TABLE_ELEMS
+ * or the store's budget (the memory limit) forbids it or memory runs out. */
+int64_t wr_table_grow_elems(wr_table *t, uint32_t n, void *init);
 
 /* Runs a function with raw slots (see wr_host_fn): args in slots[0..nparams),
  * results written to slots[0..nresults). Used by wr_func_call and for start

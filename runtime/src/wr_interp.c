@@ -898,21 +898,8 @@ L_table_size:
     fp[W1A] = inst->tables[W2A]->size;
     NEXT(3);
 L_table_grow: {
-    wr_table *t = inst->tables[W2A];
-    u32 n = (u32)fp[W2B], old = t->size;
-    u64 want = (u64)old + n;
-    u64 max = t->has_max ? t->max : 0xffffffffu;
-    if (max > 10000000u) max = 10000000u; /* a host-memory bound on table size */
-    void **ne = NULL;
-    if (want <= max) ne = want == old ? t->elems : realloc(t->elems, (want ? want : 1) * sizeof(void *));
-    if (!ne) {
-        fp[W1A] = (u32)-1;
-        NEXT(3);
-    }
-    for (u64 i = old; i < want; i++) ne[i] = (void *)(uintptr_t)fp[W1B];
-    t->elems = ne;
-    t->size = (u32)want;
-    fp[W1A] = old;
+    int64_t old = wr_table_grow_elems(inst->tables[W2A], (u32)fp[W2B], (void *)(uintptr_t)fp[W1B]);
+    fp[W1A] = (u32)(old < 0 ? -1 : (i32)old);
     NEXT(3);
 }
 L_table_fill: {

@@ -58,6 +58,11 @@
 #                      wdb as a trap ("Program stopped by a Wasm trap: out of
 #                      fuel", frame and locals readable, exit 134), and a core
 #                      written at that trap has the locals
+#   host-memory        issue 14 item 4: --max-memory bounds tables too. 40
+#                      tables of 10 M elements are refused at instantiation
+#                      with --max-memory=64k (one line, status 1, quickly),
+#                      table.grow past the budget returns -1 and within it
+#                      the old size. Needs wat2wasm as a 6th argument.
 # Prints "ok: ..." / "FAIL: ..." lines; exit status 1 on any failure.
 set -u
 scenario=$1 wdbrun=$2 wdb=$3 client=$4 wasm=$5
@@ -604,8 +609,42 @@ fuel_stop() {
     fi
 }
 
+host_memory() {
+    local wat2wasm=$1 i
+    {
+        echo '(module'
+        for i in $(seq 40); do echo '  (table 10000000 funcref)'; done
+        echo '  (func (export "_start")))'
+    } >"$work/tables.wat"
+    cat >"$work/grow.wat" <<'WAT'
+(module
+  (table 1 funcref)
+  (func (export "grow") (param i32) (result i32)
+    (table.grow 0 (ref.null func) (local.get 0))))
+WAT
+    "$wat2wasm" "$work/tables.wat" -o "$work/tables.wasm" &&
+        "$wat2wasm" "$work/grow.wat" -o "$work/grow.wasm" || { bad "wat2wasm failed"; return; }
+    local t0=$SECONDS
+    quick tables-limit 20 "$wdbrun" --max-memory=64k "$work/tables.wasm"
+    if [ "$ST" = 1 ] && [ $((SECONDS - t0)) -le 5 ] &&
+        grep -q 'table 0: 10000000 elements exceed the memory limit' "$work/tables-limit.out"; then
+        ok "tables-limit: refused in $((SECONDS - t0)) s: $(head -1 "$work/tables-limit.out")"
+    else
+        bad "tables-limit: status $ST after $((SECONDS - t0)) s: $(head -c 300 "$work/tables-limit.out")"
+    fi
+    # 64 KiB is 8192 elements: 1 + 8000 fits, 1 + 9000 does not
+    quick grow-within 20 "$wdbrun" --max-memory=64k --invoke=grow "$work/grow.wasm" 8000
+    quick grow-past 20 "$wdbrun" --max-memory=64k --invoke=grow "$work/grow.wasm" 9000
+    if grep -qx 1 "$work/grow-within.out" && grep -qx -- -1 "$work/grow-past.out"; then
+        ok "table.grow: 8000 more elements within --max-memory=64k (old size 1), 9000 refused (-1)"
+    else
+        bad "table.grow: within '$(head -c 100 "$work/grow-within.out")', past '$(head -c 100 "$work/grow-past.out")'"
+    fi
+}
+
 case $scenario in
 blocked) blocked ;;
+host-memory) host_memory "${6:-wat2wasm}" ;;
 fuel-stop) fuel_stop ;;
 inputs) inputs "${6:-}" ;;
 exposure) exposure ;;

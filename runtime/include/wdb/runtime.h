@@ -136,7 +136,9 @@ typedef struct wr_error {
 typedef struct wr_config {
     size_t value_stack_bytes;  /* locals+operand stack per store; 0 = 8 MiB */
     uint32_t max_call_depth;   /* 0 = 65536 frames */
-    uint64_t max_memory_bytes; /* upper bound for any linear memory; 0 = 4 GiB */
+    uint64_t max_memory_bytes; /* upper bound for any linear memory, and for the
+                                * store's tables together (a pointer an
+                                * element); 0 = 4 GiB */
 } wr_config;
 
 /* Creates a store. cfg may be NULL for defaults; it is copied. */
