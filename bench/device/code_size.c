@@ -79,7 +79,7 @@ int main(int argc, char **argv)
     for (uint32_t i = mod->nfunc_imports; i < mod->nfuncs; i++) {
         const wr_func_decl *d = &mod->funcs[i];
         code += d->body_end - d->body_start;
-        if (!d->code->normal.ops) continue;
+        if (!d->code || !d->code->normal.ops) continue;
         /* the pc map is rebuilt on demand (not kept): read it to count the consts */
         const wr_ops *o = wr_code_normal_map(d->code);
         if (!o) continue;

@@ -340,10 +340,8 @@ wd_target *wd_target_new(wr_store *store, wr_module *mod, wr_instance *inst,
     for (char *p = d->name; *p; p++)
         if (*p == ';' || *p == ':' || *p == '#' || *p == '$' || *p == '}' || *p == '*') *p = '_';
     if (!(d->eng = wde_new(store, mod, inst))) goto fail;
-    d->target = (gs_target){
-        .user = d,
-        .module_path = d->path,
-        .process_name = d->name,
+    /* copied from flash, then the fields of this target */
+    static const gs_target ops = {
         .max_watchpoints = WR_MAX_WATCHPOINTS,
         .wake_fd = -1,
         .get_stop = t_get_stop,
@@ -361,6 +359,10 @@ wd_target *wd_target_new(wr_store *store, wr_module *mod, wr_instance *inst,
         .write_memory = t_write_memory,
         .memory_region = t_region,
     };
+    d->target = ops;
+    d->target.user = d;
+    d->target.module_path = d->path;
+    d->target.process_name = d->name;
     return d;
 fail:
     wd_target_free(d);

@@ -184,7 +184,13 @@ struct wr_code {
 /* Binary integer ops with a right operand in a slot (_rr: w1={dst,a} w2={b,-})
  * or immediate (_ri: w1={dst,a} w2=imm, read with WR_IMM64). X(name, type,
  * expr of a and b). */
-#define WR_IBINOPS(X)                                                                           \
+#define WR_IBINOPS(X) WR_IBINOPS_RI(X) WR_I64SHIFTS(X)
+/* i64 shifts and rotations apart: WR_I64_RI */
+#define WR_I64SHIFTS(X)                                                                         \
+    X(i64_shl, u64, a << (b & 63)) X(i64_shr_s, u64, (uint64_t)((int64_t)a >> (b & 63)))         \
+    X(i64_shr_u, u64, a >> (b & 63)) X(i64_rotl, u64, wr_rotl64(a, b))                          \
+    X(i64_rotr, u64, wr_rotr64(a, b))
+#define WR_IBINOPS_RI(X)                                                                        \
     X(i32_add, u32, a + b) X(i32_sub, u32, a - b) X(i32_mul, u32, a *b)                         \
     X(i32_and, u32, a &b) X(i32_or, u32, a | b) X(i32_xor, u32, a ^ b)                          \
     X(i32_shl, u32, a << (b & 31)) X(i32_shr_s, u32, (uint32_t)((int32_t)a >> (b & 31)))         \
@@ -195,10 +201,7 @@ struct wr_code {
     X(i32_le_s, u32, (int32_t)a <= (int32_t)b) X(i32_le_u, u32, a <= b)                         \
     X(i32_ge_s, u32, (int32_t)a >= (int32_t)b) X(i32_ge_u, u32, a >= b)                         \
     X(i64_add, u64, a + b) X(i64_sub, u64, a - b) X(i64_mul, u64, a *b)                         \
-    X(i64_and, u64, a &b) X(i64_or, u64, a | b) X(i64_xor, u64, a ^ b)                          \
-    X(i64_shl, u64, a << (b & 63)) X(i64_shr_s, u64, (uint64_t)((int64_t)a >> (b & 63)))         \
-    X(i64_shr_u, u64, a >> (b & 63)) X(i64_rotl, u64, wr_rotl64(a, b))                          \
-    X(i64_rotr, u64, wr_rotr64(a, b))
+    X(i64_and, u64, a &b) X(i64_or, u64, a | b) X(i64_xor, u64, a ^ b)
 
 /* i64 comparisons produce an i32. */
 #define WR_I64CMPS(X)                                                                           \
@@ -313,10 +316,10 @@ struct wr_code {
 #define WR_PACK 1
 #endif
 #endif
-/* With WR_PACK the i64 comparisons and divisions have no _ri forms (the
- * translator puts the constant in a slot): their handlers cost flash for
- * ops that 32-bit code seldom runs, and the division is a library call on
- * a 32-bit core anyway. */
+/* With WR_PACK the i64 comparisons, divisions, shifts and rotations have
+ * no _ri forms (the translator puts the constant in a slot): their handlers cost
+ * flash for ops that 32-bit code seldom runs, and the division is a
+ * library call on a 32-bit core anyway. */
 #define WR_I64_RI (!WR_PACK)
 
 typedef enum wr_opcode {

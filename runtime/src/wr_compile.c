@@ -703,11 +703,13 @@ static bool imm_fits(uint8_t type, uint64_t bits)
 }
 static bool half_fits(int64_t v) { return v >= WR_HALF_MIN && v <= WR_HALF_MAX; }
 
-/* The i64 ops without _ri forms when !WR_I64_RI: comparisons, divisions. */
+/* The i64 ops without _ri forms when !WR_I64_RI: comparisons, divisions,
+ * shifts, rotations. */
 static bool i64_no_ri(wr_opcode rr)
 {
     return (rr >= WR_OP_i64_eq_rr && rr <= WR_OP_i64_ge_u_rr) ||
-           (rr >= WR_OP_i64_div_s_rr && rr <= WR_OP_i64_rem_u_rr);
+           (rr >= WR_OP_i64_div_s_rr && rr <= WR_OP_i64_rem_u_rr) ||
+           (rr >= WR_OP_i64_shl_rr && rr <= WR_OP_i64_rotr_rr);
 }
 
 static wr_status ibinop(cc *c, uint8_t type, wr_opcode rr, uint8_t rtype, int cmp)
@@ -1435,11 +1437,15 @@ static wr_status translate_body(cc *c)
                         OP(c, at + 1)->s.b = (int32_t)fi;
                     }
                 } else {
-                    wr_func_decl *fd = &c->mod->funcs[fi];
+                    /* the callee's wr_code, made now if it has none (not
+                     * while measuring: validating a body makes nothing) */
+                    wr_code *callee = c->measure ? NULL : wr_code_get(c->mod, fi);
+                    if (!c->measure && !callee)
+                        return wr_fail(c->err, WR_ERR_NOMEM, SEC, 0, "out of memory");
                     uint32_t at = emit(c, WR_OP_call, 3);
                     if (!c->oom) {
                         OP(c, at + 1)->s.a = canon(c, base);
-                        OP(c, at + 2)->p = fd->code;
+                        OP(c, at + 2)->p = callee;
                     }
                 }
                 add_sync(c);
@@ -2026,20 +2032,29 @@ void wr_ops_release(wr_ops *o)
 
 wr_status wr_compile_function(wr_module *mod, uint32_t func_index, wr_error *err)
 {
+    /* validation: the translator measuring, nothing kept but the frame size */
+    wr_sizes sz;
+    memset(&sz, 0, sizeof sz);
+    return pass(mod, func_index, false, P_MEASURE, NULL, &sz, &mod->funcs[func_index].frame_slots,
+                err);
+}
+
+wr_code *wr_code_get(wr_module *mod, uint32_t func_index)
+{
     wr_func_decl *fd = &mod->funcs[func_index];
-    wr_code *code = fd->code; /* in mod->codes: wr_decode_module */
+    if (fd->code) return fd->code;
+    wr_code *code = calloc(1, sizeof *code);
+    if (!code) return NULL;
     const wr_type *ft = &mod->types[fd->type_index];
     code->mod = mod;
     code->func_index = func_index;
     code->type = ft;
     code->nlocals = ft->nparams + fd->nlocals;
-    /* validation: the translator measuring, nothing kept */
-    wr_sizes sz;
-    memset(&sz, 0, sizeof sz);
-    TRY(pass(mod, func_index, false, P_MEASURE, NULL, &sz, &code->frame_slots, err));
+    code->frame_slots = fd->frame_slots;
     code->lazy.h = WR_HANDLER(wr_interp_handlers(), WR_OP_lazy);
     code->active = &code->lazy;
-    return WR_OK;
+    fd->code = code;
+    return code;
 }
 
 wr_status wr_code_make_normal(wr_code *code, wr_error *err)
@@ -2077,14 +2092,15 @@ wr_status wr_code_make_debug(wr_code *code, wr_error *err)
     return WR_OK;
 }
 
-void wr_code_release(struct wr_code *code)
+void wr_code_free(struct wr_code *code)
 {
+    if (!code) return;
     free(code->normal.ops);
     if (code->dbg) {
         wr_ops_release(code->dbg);
         free(code->dbg);
     }
-    memset(code, 0, sizeof *code);
+    free(code);
 }
 
 /* ------------------------------------------------------------ pc map */

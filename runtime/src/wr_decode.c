@@ -1019,12 +1019,6 @@ wr_status wr_decode_module(wr_module *mod, wr_error *err)
                        most, (unsigned)WR_HALF_MAX + 1);
 #endif
     /* function bodies last: everything they refer to is known now */
-    if (mod->nfuncs > mod->nfunc_imports) {
-        mod->codes = calloc(mod->nfuncs - mod->nfunc_imports, sizeof *mod->codes);
-        if (!mod->codes) return wr_fail(err, WR_ERR_NOMEM, NULL, 0, "out of memory");
-        for (uint32_t i = mod->nfunc_imports; i < mod->nfuncs; i++)
-            mod->funcs[i].code = &mod->codes[i - mod->nfunc_imports];
-    }
     for (uint32_t i = mod->nfunc_imports; i < mod->nfuncs; i++) {
         wr_status st = wr_compile_function(mod, i, err);
         if (st == WR_ERR_INVALID) {
@@ -1053,11 +1047,8 @@ void wr_module_release(wr_module *mod)
         free(mod->imports[i].name);
     }
     free(mod->imports);
-    if (mod->codes) {
-        for (uint32_t i = 0; i < mod->nfuncs - mod->nfunc_imports; i++)
-            wr_code_release(&mod->codes[i]);
-    }
-    free(mod->codes);
+    if (mod->funcs)
+        for (uint32_t i = 0; i < mod->nfuncs; i++) wr_code_free(mod->funcs[i].code);
     free(mod->funcs);
     wr_pc_cache_free(mod);
     free(mod->func_declared);

@@ -576,19 +576,20 @@ static wr_memory *memory_make(wr_store *store, uint32_t pages, uint32_t max_page
 
 static uint64_t memory_limit(const wr_store *store);
 
-/* Whether n more table elements fit the store's budget: one table at most
- * WR_MAX_TABLE_ELEMS, all of them together at most the memory limit in
- * bytes (a pointer an element), so --max-memory bounds tables too. */
-static bool table_fits(const wr_store *store, uint64_t size_after, uint64_t more)
+/* Whether a table of `size` elements, `more` of them new, fits: one table
+ * at most WR_MAX_TABLE_ELEMS, all of the store's together at most the
+ * memory limit in bytes (a pointer an element), so --max-memory bounds
+ * tables too. */
+static bool table_fits(const wr_store *store, uint32_t size, uint32_t more)
 {
-    return size_after <= WR_MAX_TABLE_ELEMS &&
-           store->table_bytes + more * sizeof(void *) <= memory_limit(store);
+    return size <= WR_MAX_TABLE_ELEMS &&
+           store->table_bytes + (uint64_t)more * sizeof(void *) <= memory_limit(store);
 }
 
+/* A table counted against store's budget; the caller checked table_fits. */
 static wr_table *table_make(wr_store *store, wr_valtype elem, uint32_t min, uint32_t max,
                             bool has_max)
 {
-    if (!table_fits(store, min, min)) return NULL;
     wr_table *t = calloc(1, sizeof *t);
     if (!t) return NULL;
     t->elems = calloc(min ? min : 1, sizeof(void *));
@@ -701,9 +702,8 @@ static wr_status define_objects(wr_store *store, wr_instance *inst, wr_error *er
         const wr_table_type *tt = &mod->tables[i];
         if (!table_fits(store, tt->limits.min, tt->limits.min))
             return wr_fail(err, WR_ERR_LIMIT, NULL, 0,
-                           "table %" PRIu32 ": %" PRIu32 " elements exceed the memory limit "
-                           "(tables count against it, %u bytes an element, at most %u elements)",
-                           i, tt->limits.min, (unsigned)sizeof(void *), (unsigned)WR_MAX_TABLE_ELEMS);
+                           "table %" PRIu32 ": %" PRIu32 " elements exceed the memory limit", i,
+                           tt->limits.min);
         inst->tables[i] =
             table_make(store, tt->elem, tt->limits.min, tt->limits.max, tt->limits.has_max);
         if (!inst->tables[i]) return wr_fail(err, WR_ERR_NOMEM, NULL, 0, "out of memory");
@@ -977,7 +977,8 @@ wr_status wr_memory_grow(wr_memory *m, uint32_t delta, uint32_t *old_pages)
 
 wr_table *wr_table_new(wr_store *store, wr_valtype elem, uint32_t min, uint32_t max, bool has_max)
 {
-    if (!store || (elem != WR_FUNCREF && elem != WR_EXTERNREF) || (has_max && max < min))
+    if (!store || (elem != WR_FUNCREF && elem != WR_EXTERNREF) || (has_max && max < min) ||
+        !table_fits(store, min, min))
         return NULL;
     wr_table *t = table_make(store, elem, min, max, has_max);
     if (!t) return NULL;
@@ -990,14 +991,14 @@ uint32_t wr_table_size(const wr_table *t) { return t->size; }
 
 int64_t wr_table_grow_elems(wr_table *t, uint32_t n, void *init)
 {
-    uint32_t old = t->size;
-    uint64_t want = (uint64_t)old + n;
-    if (want > (t->has_max ? t->max : UINT32_MAX) || !table_fits(t->store, want, n)) return -1;
-    void **ne = n == 0 ? t->elems : realloc(t->elems, (size_t)(want ? want : 1) * sizeof(void *));
+    uint32_t old = t->size, want = old + n; /* old <= WR_MAX_TABLE_ELEMS: no wrap */
+    if (n > WR_MAX_TABLE_ELEMS || (t->has_max && want > t->max) || !table_fits(t->store, want, n))
+        return -1;
+    void **ne = n == 0 ? t->elems : realloc(t->elems, (size_t)want * sizeof(void *));
     if (!ne) return -1;
-    for (uint64_t i = old; i < want; i++) ne[i] = init;
+    for (uint32_t i = old; i < want; i++) ne[i] = init;
     t->elems = ne;
-    t->size = (uint32_t)want;
+    t->size = want;
     t->store->table_bytes += (uint64_t)n * sizeof(void *);
     return old;
 }

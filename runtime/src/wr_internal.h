@@ -85,8 +85,8 @@ typedef struct wr_func_decl {
     uint32_t body_end;   /* file offset one past the body's final `end` */
     uint32_t nlocals;    /* declared locals, not counting parameters; their types
                           * are read from the body (wr_func_local_types) */
-    struct wr_code *code;    /* in the module's codes, set before the bodies
-                              * are validated (calls name their callee's) */
+    uint32_t frame_slots;    /* params + locals + operand depth, from validation */
+    struct wr_code *code;    /* owned; NULL until needed (wr_code_get) */
 } wr_func_decl;
 
 typedef struct wr_global_decl {
@@ -153,7 +153,6 @@ struct wr_module {
      * inits): the only ones ref.func may name inside a body (spec C.ref). */
     bool *func_declared; /* nfuncs entries */
 
-    struct wr_code *codes; /* one for each defined function, one allocation */
     /* owned: the pc map and sync points of one normal translation, rebuilt
      * on demand (wr_code_ops_of); normal translations keep none */
     struct wr_ops *pc_cache;
@@ -180,8 +179,13 @@ wr_status wr_decode_module(wr_module *mod, wr_error *err);
  * function's first call. Needs everything but the code section decoded.
  * Errors name the "code" section and file offset. */
 wr_status wr_compile_function(wr_module *mod, uint32_t func_index, wr_error *err);
-/* Frees a function's translations (the wr_code itself is in mod->codes). */
-void wr_code_release(struct wr_code *code);
+/* A defined function's wr_code, made at the first need (a call to it
+ * translated, a call through a wr_func, a breakpoint in it): a module of
+ * many functions that never run costs only their wr_func_decls. NULL when
+ * out of memory. */
+struct wr_code *wr_code_get(wr_module *mod, uint32_t func_index);
+/* Frees a function's wr_code and its translations (NULL is fine). */
+void wr_code_free(struct wr_code *code);
 /* The types of defined function d's declared locals (d->nlocals of them),
  * read from its body's local declarations (validated at load): into out
  * (d->nlocals bytes, wr_valtype values) when out is not NULL; returns the

@@ -316,7 +316,8 @@ static wr_status run(wr_store *store, wr_interp *it, wr_instance *inst, wr_code 
 #else /* the _ri forms are never emitted */
 #define XRR64(n, ...) HO(L_##n##_rr), HO(L_##n##_rr),
 #endif
-        WR_CTRL_OPS(X1) WR_IBINOPS(XRR) WR_I64CMPS(XRR64) WR_IDIVS32(XRR) WR_IDIVS64(XRR64)
+        WR_CTRL_OPS(X1) WR_IBINOPS_RI(XRR) WR_I64SHIFTS(XRR64) WR_I64CMPS(XRR64) WR_IDIVS32(XRR)
+        WR_IDIVS64(XRR64)
         WR_BRCMPS(XBR)
         WR_FBINOPS(X2) WR_FCMPS(X2) WR_UNOPS(X2) WR_COPYSIGNS(X1) WR_TRUNCS(X1)
         WR_LOADS(X2) WR_STORES(X2)
@@ -419,15 +420,20 @@ L_enter: {
     }
     NEXT(3);
 }
-L_lazy:
-    /* the first call of a function: code and fp are the callee's */
-    if (unlikely(wr_code_make_normal(code, NULL) != WR_OK)) {
+L_lazy: {
+    /* the first call of a function: code and fp are the callee's. While
+     * watchpoints are set every function runs its debug translation
+     * (all_debug, wr_debug.c), also one whose wr_code was made since */
+    wr_status st = it->nwatch ? wr_code_make_debug(code, NULL) : wr_code_make_normal(code, NULL);
+    if (unlikely(st != WR_OK)) {
         tk = WR_TRAP_HOST;
         tmsg = "out of memory (translating a function at its first call)";
         goto trap_msg;
     }
+    if (it->nwatch) code->active = code->dbg->ops;
     ip = code->active;
     DISPATCH();
+}
 L_loop_check:
     if (unlikely(*poll)) {
         SAVE(ip + 1);
@@ -566,6 +572,11 @@ do_call:
         DISPATCH();
     }
     if (unlikely(csp == cs_end)) TRAP(WR_TRAP_STACK_EXHAUSTED);
+    if (unlikely(!callee->decl->code) && !wr_code_get(callee->inst->module, callee->index)) {
+        tk = WR_TRAP_HOST;
+        tmsg = "out of memory (a function's first call)";
+        goto trap_msg;
+    }
     csp->ret_ip = nip;
     csp->fp = fp;
     csp->code = code;
@@ -610,13 +621,21 @@ L_ref_func:
         fp[W1A] = WV_##T(expr);                                                                 \
         NEXT(3);                                                                                \
     }                                                                                           \
+    XRI(name, T, expr)
+#define XRI(name, T, expr)                                                                      \
     L_##name##_ri : {                                                                           \
         T a = RD_##T(fp[W1B]), b = RD_##T(WR_IMM64(ip[2]));                                     \
         fp[W1A] = WV_##T(expr);                                                                 \
         NEXT(3);                                                                                \
     }
-    WR_IBINOPS(XRR)
+    WR_IBINOPS_RI(XRR)
+#if !WR_I64_RI
+#undef XRI
+#define XRI(name, T, expr)
+#endif
+    WR_I64SHIFTS(XRR)
 #undef XRR
+#undef XRI
 #define XRR(name, expr)                                                                         \
     L_##name##_rr : {                                                                           \
         u64 a = fp[W1B], b = fp[W2A];                                                           \
@@ -999,7 +1018,8 @@ wr_status wr_invoke(wr_func *f, uint64_t *slots, wr_error *err)
     wr_store *store = f->inst->store;
     wr_interp *it = wr_interp_get(store);
     if (!it) return wr_fail(err, WR_ERR_NOMEM, NULL, 0, "value stack and call frames: out of memory");
-    wr_code *code = f->decl->code;
+    wr_code *code = wr_code_get(f->inst->module, f->index);
+    if (!code) return wr_fail(err, WR_ERR_NOMEM, NULL, 0, "out of memory (a function's first call)");
     uint32_t np = f->type->nparams, nr = f->type->nresults;
     uint64_t *fp = it->top;
     uint32_t need = np > nr ? np : nr;

@@ -62,7 +62,11 @@
 #                      tables of 10 M elements are refused at instantiation
 #                      with --max-memory=64k (one line, status 1, quickly),
 #                      table.grow past the budget returns -1 and within it
-#                      the old size. Needs wat2wasm as a 6th argument.
+#                      the old size. A 16 MB module of 4 M empty functions
+#                      loads and runs in 640 MiB of address space within 20 s
+#                      (wr_codes are made at a function's first need; the
+#                      load costs 41 bytes a function, bench/load-cost.sh).
+#                      Needs wat2wasm as a 6th argument.
 # Prints "ok: ..." / "FAIL: ..." lines; exit status 1 on any failure.
 set -u
 scenario=$1 wdbrun=$2 wdb=$3 client=$4 wasm=$5
@@ -639,6 +643,37 @@ WAT
         ok "table.grow: 8000 more elements within --max-memory=64k (old size 1), 9000 refused (-1)"
     else
         bad "table.grow: within '$(head -c 100 "$work/grow-within.out")', past '$(head -c 100 "$work/grow-past.out")'"
+    fi
+    # 4 M empty functions, function 0 exported as _start
+    python3 - "$work/funcs.wasm" <<'PY'
+import sys
+n = 4 * 1024 * 1024
+def leb(v):
+    out = bytearray()
+    while True:
+        b = v & 0x7f
+        v >>= 7
+        out.append(b | (0x80 if v else 0))
+        if not v:
+            return bytes(out)
+def sec(i, body):
+    return bytes([i]) + leb(len(body)) + body
+funcs = leb(n) + bytes(n)
+code = leb(n) + bytes([2, 0, 0x0b]) * n
+exports = leb(1) + leb(6) + b"_start" + bytes([0, 0])
+with open(sys.argv[1], "wb") as f:
+    f.write(b"\0asm\1\0\0\0" + sec(1, bytes([1, 0x60, 0, 0])) + sec(3, funcs) + sec(7, exports) + sec(10, code))
+PY
+    local as=655360
+    [ -n "${ASAN_OPTIONS:-}" ] && as=unlimited
+    t0=$SECONDS
+    { (ulimit -v "$as"; exec timeout -s KILL 20 "$wdbrun" "$work/funcs.wasm") </dev/null \
+        >"$work/funcs.out" 2>&1; } 2>/dev/null
+    local st=$?
+    if [ "$st" = 0 ] && [ ! -s "$work/funcs.out" ]; then
+        ok "4 M functions: loaded and ran in 640 MiB within $((SECONDS - t0)) s"
+    else
+        bad "4 M functions: status $st after $((SECONDS - t0)) s: $(head -c 300 "$work/funcs.out")"
     fi
 }
 
