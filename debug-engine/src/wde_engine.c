@@ -531,30 +531,7 @@ int wde_read_module(wde_engine *e, uint64_t file_offset, uint8_t *buf, size_t le
 
 /* ---------------------------------------------------- RSP addresses */
 
-#define WDE_SPACE_SHIFT 62
-#define WDE_MODULE_SHIFT 32
-/* LLDB masks module ids with 0x00ffffff00000000 when decoding */
-#define WDE_MODULE_MASK 0xffffffu
-
-uint64_t wde_addr_code(uint32_t module_id, uint32_t file_offset)
-{
-    return ((uint64_t)WDE_SPACE_CODE << WDE_SPACE_SHIFT) |
-           ((uint64_t)(module_id & WDE_MODULE_MASK) << WDE_MODULE_SHIFT) | file_offset;
-}
-
-uint64_t wde_addr_memory(uint32_t module_id, uint32_t offset)
-{
-    return ((uint64_t)(module_id & WDE_MODULE_MASK) << WDE_MODULE_SHIFT) | offset;
-}
-
-wde_space wde_addr_space(uint64_t rsp)
-{
-    unsigned s = (unsigned)(rsp >> WDE_SPACE_SHIFT);
-    return s == 0 ? WDE_SPACE_MEMORY : s == 1 ? WDE_SPACE_CODE : WDE_SPACE_INVALID;
-}
-
-uint32_t wde_addr_module(uint64_t rsp) { return (uint32_t)(rsp >> WDE_MODULE_SHIFT) & WDE_MODULE_MASK; }
-uint32_t wde_addr_offset(uint64_t rsp) { return (uint32_t)rsp; }
+/* RSP addresses themselves: wdb/wasm_rsp.h */
 
 uint32_t wde_code_to_file(uint32_t code_section_file_offset, uint32_t code_offset)
 {

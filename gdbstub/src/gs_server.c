@@ -16,6 +16,7 @@
  */
 #include "wdb/gdbstub.h"
 #include "wdb/rsp.h"
+#include "wdb/wasm_rsp.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -417,7 +418,7 @@ static void c_libraries(session *s, const args *a)
     }
     esc[o] = 0;
     int n = snprintf(doc, sizeof doc,
-                     "<library-list><library name=\"%s\"><section address=\"0x4000000000000000\"/>"
+                     "<library-list><library name=\"%s\"><section address=\"" WRSP_CODE_BASE_HEX "\"/>"
                      "</library></library-list>",
                      esc);
     size_t dl = n < 0 ? 0 : (size_t)n < sizeof doc ? (size_t)n : sizeof doc - 1;

@@ -609,22 +609,3 @@ int wb_rsp_wasm_value(wb_rsp *c, const char *what, uint32_t frame, uint32_t inde
     return 0;
 }
 
-uint64_t wb_rsp_addr_code(uint32_t module, uint32_t file_off)
-{
-    return (uint64_t)WB_RSP_SPACE_CODE << 62 | (uint64_t)(module & 0x00ffffffu) << 32 | file_off;
-}
-
-uint64_t wb_rsp_addr_memory(uint32_t module, uint32_t addr)
-{
-    return (uint64_t)(module & 0x00ffffffu) << 32 | addr;
-}
-
-bool wb_rsp_addr_split(uint64_t a, unsigned *space, uint32_t *module, uint32_t *off)
-{
-    unsigned sp = (unsigned)(a >> 62);
-    if (sp > WB_RSP_SPACE_CODE) return false;
-    *space = sp;
-    *module = (uint32_t)(a >> 32) & 0x00ffffffu; /* LLDB masks the id the same way */
-    *off = (uint32_t)a;
-    return true;
-}

@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wdb/wasm_rsp.h"
+
 typedef struct wb_rsp wb_rsp;
 
 typedef struct wb_rsp_features {
@@ -118,14 +120,6 @@ int wb_rsp_wasm_value(wb_rsp *c, const char *what /* "Local", "Global", "StackVa
                       uint32_t frame, uint32_t index, uint8_t *buf, size_t cap, size_t *len);
 
 
-/* RSP addresses in LLDB's Wasm encoding (PROTOCOL.md, "Addresses"): bits
- * 62-63 the space (0 linear memory, 1 code), 32-61 the module id, 0-31 the
- * offset (a file offset for code, a linear address for memory). The
- * bridge's only conversion point between RSP addresses and offsets. */
-enum { WB_RSP_SPACE_MEMORY = 0, WB_RSP_SPACE_CODE = 1 };
-uint64_t wb_rsp_addr_code(uint32_t module, uint32_t file_off);
-uint64_t wb_rsp_addr_memory(uint32_t module, uint32_t addr);
-/* Splits an address; false for the invalid space (3) and space 2. */
-bool wb_rsp_addr_split(uint64_t a, unsigned *space, uint32_t *module, uint32_t *off);
+/* RSP addresses: wdb/wasm_rsp.h (wrsp_addr_*), the same as the stub's. */
 
 #endif

@@ -234,23 +234,21 @@ const char *wb_session_missing_features(const wb_session *s)
 /* ------------------------------------------------------------ addresses */
 
 /* Code offsets <-> RSP addresses: file offsets through wb_wasm, the
- * encoding through wb_rsp (the two conversion points). */
+ * encoding through wdb/wasm_rsp.h (the two conversion points). */
 static uint64_t code_addr(const wb_session *s, wb_code_off off)
 {
-    return wb_rsp_addr_code(s->module_id, wb_wasm_code_to_file(s->wasm, off));
+    return wrsp_addr_code(s->module_id, wb_wasm_code_to_file(s->wasm, off));
 }
 
 static bool code_off_of(const wb_session *s, uint64_t a, wb_code_off *out)
 {
-    unsigned space;
-    uint32_t module, off;
-    if (!wb_rsp_addr_split(a, &space, &module, &off) || space != WB_RSP_SPACE_CODE) return false;
-    return wb_wasm_file_to_code(s->wasm, off, out) == WB_OK;
+    if (wrsp_addr_space(a) != WRSP_SPACE_CODE) return false;
+    return wb_wasm_file_to_code(s->wasm, wrsp_addr_offset(a), out) == WB_OK;
 }
 
 static uint64_t mem_addr(const wb_session *s, uint64_t addr)
 {
-    return wb_rsp_addr_memory(s->module_id, (uint32_t)addr);
+    return wrsp_addr_memory(s->module_id, (uint32_t)addr);
 }
 
 /* -------------------------------------------------------------- program */
@@ -287,11 +285,8 @@ static wb_status after_connect(wb_session *s, wb_error *err)
         disconnect(s);
         return wb_fail(err, "the program has already ended");
     }
-    if (st.have_pc) {
-        unsigned space;
-        uint32_t module, off;
-        if (wb_rsp_addr_split(st.pc, &space, &module, &off)) s->module_id = module;
-    }
+    if (st.have_pc && wrsp_addr_space(st.pc) != WRSP_SPACE_INVALID)
+        s->module_id = wrsp_addr_module(st.pc);
     s->state = WB_PROC_STOPPED;
     s->stop_pc_valid = st.have_pc && code_off_of(s, st.pc, &s->stop_pc);
     s->last_stop = st;

@@ -45,15 +45,15 @@ static bool grow_breaks(wd_target *d)
 
 static uint64_t code_addr(wd_target *d, uint32_t code_offset)
 {
-    return wde_addr_code(0, wde_code_to_file(d->code_sec, code_offset));
+    return wrsp_addr_code(0, wde_code_to_file(d->code_sec, code_offset));
 }
 
 /* An RSP code address of module 0 -> code offset; false otherwise. */
 static bool addr_to_code(wd_target *d, uint64_t addr, uint32_t *code_offset)
 {
-    if (wde_addr_space(addr) != WDE_SPACE_CODE || wde_addr_module(addr) != 0) return false;
+    if (wrsp_addr_space(addr) != WRSP_SPACE_CODE || wrsp_addr_module(addr) != 0) return false;
     if (addr & 0x3f00000000000000ull) return false; /* bits LLDB never sets */
-    return wde_file_to_code(d->code_sec, wde_addr_offset(addr), code_offset);
+    return wde_file_to_code(d->code_sec, wrsp_addr_offset(addr), code_offset);
 }
 
 /* The length of the call instruction at code offset off (call or
@@ -122,7 +122,7 @@ static void t_get_stop(void *user, gs_stop *out)
         out->reason = GS_REASON_BREAKPOINT;
         for (size_t i = 0; i < d->nbreaks; i++) {
             if (d->breaks[i].actual == s.code_offset) {
-                out->pc = wde_addr_code(0, d->breaks[i].requested);
+                out->pc = wrsp_addr_code(0, d->breaks[i].requested);
                 if (d->breaks[i].requested == wde_code_to_file(d->code_sec, s.code_offset)) break;
             }
         }
@@ -142,7 +142,7 @@ static void t_get_stop(void *user, gs_stop *out)
         break;
     case WR_DEBUG_WATCH:
         out->reason = GS_REASON_WATCHPOINT;
-        out->watch_addr = wde_addr_memory(0, (uint32_t)s.watch_addr);
+        out->watch_addr = wrsp_addr_memory(0, (uint32_t)s.watch_addr);
         out->watch_kind = s.watch_kind == WR_WATCH_WRITE ? 2 : s.watch_kind == WR_WATCH_READ ? 3 : 4;
         break;
     }
@@ -184,7 +184,7 @@ static int t_breakpoint(void *user, uint64_t addr, bool insert)
     wd_target *d = user;
     uint32_t off, actual = 0;
     if (!addr_to_code(d, addr, &off)) return -EINVAL;
-    uint32_t file = wde_addr_offset(addr);
+    uint32_t file = wrsp_addr_offset(addr);
     int rc = 0;
     if (insert) {
         if (d->nbreaks == d->cap_breaks && !grow_breaks(d)) {
@@ -213,9 +213,9 @@ static int t_breakpoint(void *user, uint64_t addr, bool insert)
 static int t_watchpoint(void *user, int kind, uint64_t addr, uint32_t len, bool insert)
 {
     wd_target *d = user;
-    if (wde_addr_space(addr) != WDE_SPACE_MEMORY || wde_addr_module(addr) != 0) return -EINVAL;
+    if (wrsp_addr_space(addr) != WRSP_SPACE_MEMORY || wrsp_addr_module(addr) != 0) return -EINVAL;
     wr_watch_kind k = kind == 2 ? WR_WATCH_WRITE : kind == 3 ? WR_WATCH_READ : WR_WATCH_ACCESS;
-    return wde_watch(d->eng, wde_addr_offset(addr), len, k, insert);
+    return wde_watch(d->eng, wrsp_addr_offset(addr), len, k, insert);
 }
 
 static int t_call_stack(void *user, size_t first, uint64_t *pcs, size_t max, size_t *n,
@@ -269,14 +269,14 @@ static int t_read_memory(void *user, uint64_t addr, uint8_t *buf, size_t len, si
 {
     wd_target *d = user;
     *got = 0;
-    if (wde_addr_module(addr) != 0) return -EFAULT;
-    switch (wde_addr_space(addr)) {
-    case WDE_SPACE_CODE:
+    if (wrsp_addr_module(addr) != 0) return -EFAULT;
+    switch (wrsp_addr_space(addr)) {
+    case WRSP_SPACE_CODE:
         if (addr & 0x3f00000000000000ull) return -EFAULT;
-        wde_read_module(d->eng, wde_addr_offset(addr), buf, len, got);
+        wde_read_module(d->eng, wrsp_addr_offset(addr), buf, len, got);
         return 0;
-    case WDE_SPACE_MEMORY:
-        wde_read_memory(d->eng, wde_addr_offset(addr), buf, len, got);
+    case WRSP_SPACE_MEMORY:
+        wde_read_memory(d->eng, wrsp_addr_offset(addr), buf, len, got);
         return 0;
     default: return -EFAULT;
     }
@@ -286,15 +286,15 @@ static int t_write_memory(void *user, uint64_t addr, const uint8_t *buf, size_t 
 {
     wd_target *d = user;
     /* code is not writable: breakpoints are the way to change it */
-    if (wde_addr_space(addr) != WDE_SPACE_MEMORY || wde_addr_module(addr) != 0) return -EFAULT;
-    return wde_write_memory(d->eng, wde_addr_offset(addr), buf, len);
+    if (wrsp_addr_space(addr) != WRSP_SPACE_MEMORY || wrsp_addr_module(addr) != 0) return -EFAULT;
+    return wde_write_memory(d->eng, wrsp_addr_offset(addr), buf, len);
 }
 
 static int t_region(void *user, uint64_t addr, uint64_t *start, uint64_t *size, const char **perms)
 {
     wd_target *d = user;
-    if (wde_addr_space(addr) == WDE_SPACE_MEMORY && wde_addr_module(addr) == 0) {
-        uint64_t msize = wde_memory_size(d->eng), off = wde_addr_offset(addr);
+    if (wrsp_addr_space(addr) == WRSP_SPACE_MEMORY && wrsp_addr_module(addr) == 0) {
+        uint64_t msize = wde_memory_size(d->eng), off = wrsp_addr_offset(addr);
         if (off < msize) {
             *start = 0;
             *size = msize;
@@ -306,7 +306,7 @@ static int t_region(void *user, uint64_t addr, uint64_t *start, uint64_t *size, 
         }
         return 0;
     }
-    uint64_t code0 = wde_addr_code(0, 0);
+    uint64_t code0 = wrsp_addr_code(0, 0);
     if (addr >= code0 && addr < code0 + d->len) {
         *start = code0;
         *size = d->len;

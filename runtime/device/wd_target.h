@@ -14,6 +14,7 @@
 #include "wdb/debug_engine.h"
 #include "wdb/gdbstub.h"
 #include "wdb/runtime.h"
+#include "wdb/wasm_rsp.h"
 
 #include <stdbool.h>
 

@@ -306,33 +306,9 @@ static void test_interrupt_kill(void)
     program_free(&p);
 }
 
+/* code offsets <-> file offsets (the RSP encoding itself: test_rsp.c) */
 static void test_addresses(void)
 {
-    CHECK_EQ(wde_addr_code(0, 0), 0x4000000000000000ull);
-    CHECK_EQ(wde_addr_code(1, 0x1234), 0x4000000100001234ull);
-    CHECK_EQ(wde_addr_code(0xffffff, 0xffffffffu), 0x40ffffffffffffffull);
-    CHECK_EQ(wde_addr_code(0x1000000, 5), 0x4000000000000005ull); /* id masked to 24 bits */
-    CHECK_EQ(wde_addr_memory(0, 0), 0);
-    CHECK_EQ(wde_addr_memory(2, 0xffffffffu), 0x00000002ffffffffull);
-    CHECK_EQ(wde_addr_space(0), WDE_SPACE_MEMORY);
-    CHECK_EQ(wde_addr_space(0x3fffffffffffffffull), WDE_SPACE_MEMORY);
-    CHECK_EQ(wde_addr_space(0x4000000000000000ull), WDE_SPACE_CODE);
-    CHECK_EQ(wde_addr_space(0x7fffffffffffffffull), WDE_SPACE_CODE);
-    CHECK_EQ(wde_addr_space(0x8000000000000000ull), WDE_SPACE_INVALID);
-    CHECK_EQ(wde_addr_space(UINT64_MAX), WDE_SPACE_INVALID);
-    CHECK_EQ(wde_addr_module(wde_addr_code(0xabcdef, 7)), 0xabcdef);
-    CHECK_EQ(wde_addr_offset(wde_addr_code(0xabcdef, 7)), 7);
-    CHECK_EQ(wde_addr_module(wde_addr_memory(3, 0xffffffffu)), 3);
-    CHECK_EQ(wde_addr_offset(wde_addr_memory(3, 0xffffffffu)), 0xffffffffu);
-    CHECK_EQ(wde_addr_module(0x3f00000100000000ull), 1); /* bits 56-61 are not the id */
-    for (uint32_t m = 0; m < 3; m++)
-        for (uint32_t o = 0; o < 3; o++) {
-            uint64_t a = wde_addr_code(m * 0x7fffff, o * 0x7fffffffu);
-            CHECK_EQ(wde_addr_space(a), WDE_SPACE_CODE);
-            CHECK_EQ(wde_addr_module(a), m * 0x7fffff);
-            CHECK_EQ(wde_addr_offset(a), o * 0x7fffffffu);
-        }
-
     uint32_t co = 12345;
     CHECK_EQ(wde_code_to_file(0x20, 0), 0x20);
     CHECK_EQ(wde_code_to_file(0x20, 0x10), 0x30);

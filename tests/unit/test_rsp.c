@@ -5,10 +5,12 @@
  * packets, rsp_frame round trips and the hex helpers.
  */
 #include "wdb/rsp.h"
+#include "wdb/wasm_rsp.h"
 
 #include "wdb_check.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The events one feed produced, in order (RSP_EV_NONE left out), and the
@@ -378,6 +380,38 @@ static void test_hex(void)
     CHECK(!rsp_parse_hex(&s, &v));
 }
 
+/* LLDB's Wasm addresses (wdb/wasm_rsp.h), the one conversion both sides use */
+static void test_wasm_addresses(void)
+{
+    CHECK_EQ(wrsp_addr_code(0, 0), 0x4000000000000000ull);
+    CHECK_EQ(wrsp_addr_code(1, 0x1234), 0x4000000100001234ull);
+    CHECK_EQ(wrsp_addr_code(0xffffff, 0xffffffffu), 0x40ffffffffffffffull);
+    CHECK_EQ(wrsp_addr_code(0x1000000, 5), 0x4000000000000005ull); /* id masked to 24 bits */
+    CHECK_EQ(wrsp_addr_memory(0, 0), 0);
+    CHECK_EQ(wrsp_addr_memory(2, 0xffffffffu), 0x00000002ffffffffull);
+    CHECK_EQ(wrsp_addr_space(0), WRSP_SPACE_MEMORY);
+    CHECK_EQ(wrsp_addr_space(0x3fffffffffffffffull), WRSP_SPACE_MEMORY);
+    CHECK_EQ(wrsp_addr_space(0x4000000000000000ull), WRSP_SPACE_CODE);
+    CHECK_EQ(wrsp_addr_space(0x7fffffffffffffffull), WRSP_SPACE_CODE);
+    CHECK_EQ(wrsp_addr_space(0x8000000000000000ull), WRSP_SPACE_INVALID);
+    CHECK_EQ(wrsp_addr_space(UINT64_MAX), WRSP_SPACE_INVALID);
+    CHECK_EQ(wrsp_addr_module(wrsp_addr_code(0xabcdef, 7)), 0xabcdef);
+    CHECK_EQ(wrsp_addr_offset(wrsp_addr_code(0xabcdef, 7)), 7);
+    CHECK_EQ(wrsp_addr_module(wrsp_addr_memory(3, 0xffffffffu)), 3);
+    CHECK_EQ(wrsp_addr_offset(wrsp_addr_memory(3, 0xffffffffu)), 0xffffffffu);
+    CHECK_EQ(wrsp_addr_module(0x3f00000100000000ull), 1); /* bits 56-61 are not the id */
+    for (uint32_t m = 0; m < 3; m++)
+        for (uint32_t o = 0; o < 3; o++) {
+            uint64_t a = wrsp_addr_code(m * 0x7fffff, o * 0x7fffffffu);
+            CHECK_EQ(wrsp_addr_space(a), WRSP_SPACE_CODE);
+            CHECK_EQ(wrsp_addr_module(a), m * 0x7fffff);
+            CHECK_EQ(wrsp_addr_offset(a), o * 0x7fffffffu);
+        }
+
+    CHECK_EQ(WRSP_CODE_BASE, wrsp_addr_code(0, 0));
+    CHECK_EQ(strtoull(WRSP_CODE_BASE_HEX, NULL, 16), WRSP_CODE_BASE);
+}
+
 int main(void)
 {
     test_good_packets();
@@ -390,5 +424,6 @@ int main(void)
     test_frame();
     test_frame_small();
     test_hex();
+    test_wasm_addresses();
     return wdb_check_summary();
 }

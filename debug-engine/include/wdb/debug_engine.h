@@ -12,7 +12,7 @@
  * debugger is served on the program's thread instead: wde_set_server.
  *
  * Addresses here are code offsets (DWARF convention) and linear memory
- * offsets; RSP addresses are converted by wde_addr_* (the one place).
+ * offsets; RSP addresses are converted by wdb/wasm_rsp.h (the one place).
  *
  * Prefix: wde_.
  */
@@ -121,17 +121,9 @@ uint64_t wde_memory_size(wde_engine *e);
 /* The module's original bytes (file offsets), whatever breakpoints exist. */
 int wde_read_module(wde_engine *e, uint64_t file_offset, uint8_t *buf, size_t len, size_t *got);
 
-/* ---------------------------------------------------- RSP addresses
- * LLDB's Wasm address space (PROTOCOL.md): bits 62-63 the space (0 memory,
- * 1 code), bits 32-61 the module id, bits 0-31 the offset. Code addresses
- * carry FILE offsets in the .wasm file. These are the only conversions. */
-typedef enum wde_space { WDE_SPACE_MEMORY = 0, WDE_SPACE_CODE = 1, WDE_SPACE_INVALID = 3 } wde_space;
-
-uint64_t wde_addr_code(uint32_t module_id, uint32_t file_offset);
-uint64_t wde_addr_memory(uint32_t module_id, uint32_t offset);
-wde_space wde_addr_space(uint64_t rsp);
-uint32_t wde_addr_module(uint64_t rsp);
-uint32_t wde_addr_offset(uint64_t rsp);
+/* ---------------------------------------------------- code offsets
+ * Code addresses on the wire carry FILE offsets in the .wasm (their
+ * encoding: wdb/wasm_rsp.h); the runtime speaks code offsets. */
 /* code offset <-> file offset for a module whose Code section contents
  * start at code_section_file_offset */
 uint32_t wde_code_to_file(uint32_t code_section_file_offset, uint32_t code_offset);
