@@ -44,7 +44,7 @@ mkdir -p "$work"
 clang-22 --target=wasm32-wasi -Wno-deprecated -Os "$root/bench/device/hello.c" -o "$work/hello.wasm" \
   -Wl,-z,stack-size=8192 -Wl,--initial-memory=65536 -Wl,--strip-debug
 # the translation's parts, measured with the host runtime
-cc -std=gnu11 -O1 -DWR_PACK=1 -I"$root/runtime/include" -I"$root/runtime/src" \
+cc -std=gnu11 -O1 -DWR_PACK=1 -I"$root/runtime/include" -I"$root/runtime/wasmfmt/include" -I"$root/runtime/src" \
   "$root/bench/device/code_size.c" "$build/runtime/libwdb_runtime_packed.a" -lm -o "$work/code_size"
 "$work/code_size" "$work/hello.wasm" >"$work/code_size.txt"
 

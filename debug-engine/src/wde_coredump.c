@@ -34,21 +34,12 @@ enum { SEC_CUSTOM = 0, SEC_MEMORY = 5, SEC_GLOBAL = 6, SEC_DATA = 11 };
 
 /* ---------------------------------------------------------- trap kinds */
 
-/* wr_trap_name's spelling (runtime/src/wr_instance.c); tests/core's
- * test_coredump checks the two tables agree. */
+/* the names of wdb/wasm_traps.h, as wr_trap_name spells them */
 static const char *const kind_names[WCD_TRAP_KIND_COUNT] = {
     [WCD_TRAP_NONE] = "none",
-    [WCD_TRAP_UNREACHABLE] = "unreachable",
-    [WCD_TRAP_MEMORY_OOB] = "memory_oob",
-    [WCD_TRAP_DIV_BY_ZERO] = "div_by_zero",
-    [WCD_TRAP_INT_OVERFLOW] = "int_overflow",
-    [WCD_TRAP_INVALID_CONVERSION] = "invalid_conversion",
-    [WCD_TRAP_STACK_EXHAUSTED] = "stack_exhausted",
-    [WCD_TRAP_UNDEFINED_ELEMENT] = "undefined_element",
-    [WCD_TRAP_UNINIT_ELEMENT] = "uninit_element",
-    [WCD_TRAP_INDIRECT_MISMATCH] = "indirect_mismatch",
-    [WCD_TRAP_TABLE_OOB] = "table_oob",
-    [WCD_TRAP_HOST] = "host",
+#define X(id, name, message, label) [WCD_TRAP_##id] = #name,
+    WASM_TRAPS(X)
+#undef X
 };
 
 const char *wcd_trap_kind_name(uint32_t kind)

@@ -56,6 +56,7 @@
 
 #include "wb_disasm.h"
 #include "wb_session.h"
+#include "wdb/wasm_traps.h"
 
 #include <cjson/cJSON.h>
 
@@ -218,22 +219,14 @@ struct wb_dap {
     char trap_msg[220];
 };
 
-/* The runtime's trap kinds (wr_trap_name), as the stub reports them in
- * "trap: MESSAGE (KIND)". */
+/* The trap kinds (wdb/wasm_traps.h) by the names the stub reports in
+ * "trap: MESSAGE (NAME)", with their labels for the exception filters. */
 static const struct {
     const char *id, *label;
 } trap_kinds[] = {
-    {"unreachable", "unreachable executed"},
-    {"memory_oob", "out of bounds memory access"},
-    {"div_by_zero", "integer divide by zero"},
-    {"int_overflow", "integer overflow"},
-    {"invalid_conversion", "invalid conversion to integer"},
-    {"stack_exhausted", "call stack exhausted"},
-    {"undefined_element", "undefined table element"},
-    {"uninit_element", "uninitialized table element"},
-    {"indirect_mismatch", "indirect call type mismatch"},
-    {"table_oob", "out of bounds table access"},
-    {"host", "host function failed"},
+#define X(id, name, message, label) {#name, label},
+    WASM_TRAPS(X)
+#undef X
 };
 #define NTRAPS (sizeof trap_kinds / sizeof trap_kinds[0])
 

@@ -19,34 +19,19 @@
 
 /* ---------------------------------------------------------------- traps */
 
+/* from the one list, wdb/wasm_traps.h */
 static const char *const trap_messages[WR_TRAP_KIND_COUNT] = {
     [WR_TRAP_NONE] = "no trap",
-    [WR_TRAP_UNREACHABLE] = "unreachable",
-    [WR_TRAP_MEMORY_OOB] = "out of bounds memory access",
-    [WR_TRAP_DIV_BY_ZERO] = "integer divide by zero",
-    [WR_TRAP_INT_OVERFLOW] = "integer overflow",
-    [WR_TRAP_INVALID_CONVERSION] = "invalid conversion to integer",
-    [WR_TRAP_STACK_EXHAUSTED] = "call stack exhausted",
-    [WR_TRAP_UNDEFINED_ELEMENT] = "undefined element",
-    [WR_TRAP_UNINIT_ELEMENT] = "uninitialized element",
-    [WR_TRAP_INDIRECT_MISMATCH] = "indirect call type mismatch",
-    [WR_TRAP_TABLE_OOB] = "out of bounds table access",
-    [WR_TRAP_HOST] = "host trap",
+#define X(id, name, message, label) [WR_TRAP_##id] = message,
+    WASM_TRAPS(X)
+#undef X
 };
 
 static const char *const trap_names[WR_TRAP_KIND_COUNT] = {
     [WR_TRAP_NONE] = "none",
-    [WR_TRAP_UNREACHABLE] = "unreachable",
-    [WR_TRAP_MEMORY_OOB] = "memory_oob",
-    [WR_TRAP_DIV_BY_ZERO] = "div_by_zero",
-    [WR_TRAP_INT_OVERFLOW] = "int_overflow",
-    [WR_TRAP_INVALID_CONVERSION] = "invalid_conversion",
-    [WR_TRAP_STACK_EXHAUSTED] = "stack_exhausted",
-    [WR_TRAP_UNDEFINED_ELEMENT] = "undefined_element",
-    [WR_TRAP_UNINIT_ELEMENT] = "uninit_element",
-    [WR_TRAP_INDIRECT_MISMATCH] = "indirect_mismatch",
-    [WR_TRAP_TABLE_OOB] = "table_oob",
-    [WR_TRAP_HOST] = "host",
+#define X(id, name, message, label) [WR_TRAP_##id] = #name,
+    WASM_TRAPS(X)
+#undef X
 };
 
 const char *wr_trap_message(wr_trap_kind kind)

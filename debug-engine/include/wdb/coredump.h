@@ -30,6 +30,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wdb/wasm_traps.h"
+
 /* ------------------------------------------------------------ constants */
 
 /* Custom section names (Coredump.md; the last two are wdb's). */
@@ -57,10 +59,9 @@ enum {
  * the layout's version. A reader skips a version it does not know. */
 #define WCD_MODULE_VERSION 1u
 
-/* `wdb.trap` ::= message:name kind:u32. The kinds are the runtime's
- * wr_trap_kind values (wdb/runtime.h), fixed by the format:
- * runtime/cli/wdb_core.c checks at compile time that the two agree and
- * tests/core/test_coredump.c that the names do.
+/* `wdb.trap` ::= message:name kind:u32. The kinds are those of
+ * wdb/wasm_traps.h, numbered as the runtime's wr_trap_kind (both are made
+ * from that list), fixed by the format: append only.
  *
  * WCD_TRAP_NONE is a core of a program that did not trap: `gcore` at a
  * breakpoint, a step, an interrupt. The message then says how the program
@@ -69,17 +70,9 @@ enum {
  * not know (a stub that gives only a message). */
 typedef enum wcd_trap_kind {
     WCD_TRAP_NONE = 0,
-    WCD_TRAP_UNREACHABLE,
-    WCD_TRAP_MEMORY_OOB,
-    WCD_TRAP_DIV_BY_ZERO,
-    WCD_TRAP_INT_OVERFLOW,
-    WCD_TRAP_INVALID_CONVERSION,
-    WCD_TRAP_STACK_EXHAUSTED,
-    WCD_TRAP_UNDEFINED_ELEMENT,
-    WCD_TRAP_UNINIT_ELEMENT,
-    WCD_TRAP_INDIRECT_MISMATCH,
-    WCD_TRAP_TABLE_OOB,
-    WCD_TRAP_HOST,
+#define WCD_X(id, ...) WCD_TRAP_##id,
+    WASM_TRAPS(WCD_X) /* wdb/wasm_traps.h: the runtime's list */
+#undef WCD_X
     WCD_TRAP_KIND_COUNT,
     WCD_TRAP_UNKNOWN = 0x7fffffff,
 } wcd_trap_kind;

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wdb/wasm_traps.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -45,20 +47,14 @@ typedef enum wr_status {
     WR_ERR_LIMIT,      /* a configured limit was exceeded (memory limit at instantiation...) */
 } wr_status;
 
-/* Why execution trapped. wr_trap_message() gives the spec's wording. */
+/* Why execution trapped: the kinds of wdb/wasm_traps.h (WR_TRAP_UNREACHABLE,
+ * WR_TRAP_MEMORY_OOB, ..., WR_TRAP_HOST: a host function failed, the
+ * message says why). wr_trap_message() gives the spec's wording. */
 typedef enum wr_trap_kind {
     WR_TRAP_NONE = 0,
-    WR_TRAP_UNREACHABLE,        /* "unreachable" */
-    WR_TRAP_MEMORY_OOB,         /* "out of bounds memory access" */
-    WR_TRAP_DIV_BY_ZERO,        /* "integer divide by zero" */
-    WR_TRAP_INT_OVERFLOW,       /* "integer overflow" */
-    WR_TRAP_INVALID_CONVERSION, /* "invalid conversion to integer" */
-    WR_TRAP_STACK_EXHAUSTED,    /* "call stack exhausted" */
-    WR_TRAP_UNDEFINED_ELEMENT,  /* "undefined element": call_indirect index past the table */
-    WR_TRAP_UNINIT_ELEMENT,     /* "uninitialized element": call_indirect through null */
-    WR_TRAP_INDIRECT_MISMATCH,  /* "indirect call type mismatch" */
-    WR_TRAP_TABLE_OOB,          /* "out of bounds table access" */
-    WR_TRAP_HOST,               /* a host function failed; the message says why */
+#define WR_X(id, ...) WR_TRAP_##id,
+    WASM_TRAPS(WR_X)
+#undef WR_X
     WR_TRAP_KIND_COUNT
 } wr_trap_kind;
 
