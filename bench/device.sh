@@ -45,7 +45,8 @@ clang-22 --target=wasm32-wasi -Wno-deprecated -Os "$root/bench/device/hello.c" -
   -Wl,-z,stack-size=8192 -Wl,--initial-memory=65536 -Wl,--strip-debug
 # the translation's parts, measured with the host runtime
 cc -std=gnu11 -O1 -DWR_PACK=1 -I"$root/runtime/include" -I"$root/runtime/wasmfmt/include" -I"$root/runtime/src" \
-  "$root/bench/device/code_size.c" "$build/runtime/libwdb_runtime_packed.a" -lm -o "$work/code_size"
+  "$root/bench/device/code_size.c" "$build/runtime/libwdb_runtime_packed.a" \
+  "$build/runtime/libwdb_wasmfmt.a" -lm -o "$work/code_size"
 "$work/code_size" "$work/hello.wasm" >"$work/code_size.txt"
 
 # the firmware, with the debugger (what ships) and without it (for

@@ -27,7 +27,7 @@ fi
 cmake --build "$build" --target wdb_runtime -j2 >/dev/null || die "building the runtime failed"
 mkdir -p "$work"
 cc -std=gnu11 -O2 -I"$root/runtime/include" -I"$root/runtime/wasmfmt/include" "$root/bench/load_cost.c" \
-  "$build/runtime/libwdb_runtime.a" -lm -o "$work/load_cost"
+  "$build/runtime/libwdb_runtime.a" "$build/runtime/libwdb_wasmfmt.a" -lm -o "$work/load_cost"
 "$work/load_cost" "$n" >"$work/out.txt" || die "load_cost failed"
 
 get() { awk -v k="$1" '$1 == k { print $2 }' "$work/out.txt"; }

@@ -19,6 +19,7 @@
  *   inst_ns        of wr_instance_new
  */
 #include "wdb/runtime.h"
+#include "wdb/wasmfmt.h"
 
 #include <malloc.h>
 #include <sys/resource.h>
@@ -47,23 +48,12 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static size_t put_leb(uint8_t *p, uint64_t v)
-{
-    size_t n = 0;
-    do {
-        uint8_t b = v & 0x7f;
-        v >>= 7;
-        p[n++] = b | (v ? 0x80 : 0);
-    } while (v);
-    return n;
-}
-
 /* section id, then its size and contents */
 static size_t put_section(uint8_t *p, uint8_t id, const uint8_t *body, size_t len)
 {
     size_t n = 0;
     p[n++] = id;
-    n += put_leb(p + n, len);
+    n += wf_leb_write(p + n, len);
     memcpy(p + n, body, len);
     return n + len;
 }
@@ -80,7 +70,7 @@ int main(int argc, char **argv)
     uint8_t *funcsec = malloc((size_t)n + 16), *codesec = malloc((size_t)n * 3 + 16);
     uint8_t *mod = malloc((size_t)n * 4 + 128);
     if (!funcsec || !codesec || !mod) return 1;
-    size_t fl = put_leb(funcsec, (uint64_t)n), cl = put_leb(codesec, (uint64_t)n);
+    size_t fl = wf_leb_write(funcsec, (uint64_t)n), cl = wf_leb_write(codesec, (uint64_t)n);
     for (long i = 0; i < n; i++) {
         funcsec[fl++] = 0;
         codesec[cl++] = 2;

@@ -12,6 +12,7 @@
  * the first pass kept with read_once).
  */
 #include "wdb/coredump.h"
+#include "wdb/wasmfmt.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -98,27 +99,13 @@ static void put_u8(buf *b, uint8_t v) { put(b, &v, 1); }
 static void put_uleb(buf *b, uint64_t v)
 {
     uint8_t t[10];
-    size_t n = 0;
-    do {
-        uint8_t byte = v & 0x7f;
-        v >>= 7;
-        t[n++] = byte | (v ? 0x80 : 0);
-    } while (v);
-    put(b, t, n);
+    put(b, t, wf_leb_write(t, v));
 }
 
 static void put_sleb(buf *b, int64_t v)
 {
     uint8_t t[10];
-    size_t n = 0;
-    for (;;) {
-        uint8_t byte = (uint8_t)(v & 0x7f);
-        v >>= 7; /* arithmetic shift: gcc and clang define it */
-        bool done = (v == 0 && !(byte & 0x40)) || (v == -1 && (byte & 0x40));
-        t[n++] = done ? byte : (uint8_t)(byte | 0x80);
-        if (done) break;
-    }
-    put(b, t, n);
+    put(b, t, wf_sleb_write(t, v));
 }
 
 static void put_le(buf *b, uint64_t v, unsigned n)
@@ -136,22 +123,8 @@ static void put_name(buf *b, const char *s)
     put(b, s, n);
 }
 
-static size_t uleb_len(uint64_t v)
-{
-    size_t n = 1;
-    while (v >>= 7) n++;
-    return n;
-}
-
-static size_t sleb_len(int64_t v)
-{
-    buf b = {0};
-    uint8_t t[10];
-    b.p = t;
-    b.cap = sizeof t;
-    put_sleb(&b, v);
-    return b.len;
-}
+static size_t uleb_len(uint64_t v) { return wf_leb_write(NULL, v); }
+static size_t sleb_len(int64_t v) { return wf_sleb_write(NULL, v); }
 
 /* ------------------------------------------------------------- output */
 

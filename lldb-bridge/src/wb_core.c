@@ -15,6 +15,7 @@
  * not matter, but data segments need their memory's type and size, and
  * frames and instances need the number of instances, memories, globals).
  */
+#include "wdb/wasmfmt.h"
 #include "wb_core.h"
 
 #include <errno.h>
@@ -112,25 +113,19 @@ static wb_status read_zero(cursor *c, const char *record, wb_error *err)
     return cur_fail(c, err, why);
 }
 
-/* Unsigned LEB128 of at most `bits` bits (5.2.2): at most ceil(bits/7)
- * bytes, unused bits of the last byte zero. */
+/* LEB128 of at most `bits` bits (5.2.2), the project's one reader
+ * (wdb/wasmfmt.h). */
+static wb_status read_leb(cursor *c, unsigned bits, bool sign, uint64_t *out, wb_error *err)
+{
+    const uint8_t *p = c->base + c->pos;
+    const char *why = wf_leb_read(&p, c->base + c->end, bits, sign, out);
+    c->pos = (size_t)(p - c->base);
+    return why ? cur_fail(c, err, why) : WB_OK;
+}
+
 static wb_status read_uleb(cursor *c, unsigned bits, uint64_t *out, wb_error *err)
 {
-    uint64_t v = 0;
-    unsigned shift = 0;
-    for (;;) {
-        uint8_t b;
-        if (c->pos >= c->end) return cur_fail(c, err, "unexpected end in an integer");
-        b = c->base[c->pos++];
-        if (shift + 7 > bits && (b & 0x7f) >> (bits - shift) != 0)
-            return cur_fail(c, err, "integer too large");
-        v |= (uint64_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) break;
-        shift += 7;
-        if (shift >= bits) return cur_fail(c, err, "integer representation too long");
-    }
-    *out = v;
-    return WB_OK;
+    return read_leb(c, bits, false, out, err);
 }
 
 static wb_status read_u32(cursor *c, uint32_t *out, wb_error *err)
@@ -141,30 +136,10 @@ static wb_status read_u32(cursor *c, uint32_t *out, wb_error *err)
     return WB_OK;
 }
 
-/* Signed LEB128 of at most `bits` bits (5.2.2): in the last byte the
- * unused bits must repeat the sign bit. */
 static wb_status read_sleb(cursor *c, unsigned bits, int64_t *out, wb_error *err)
 {
-    uint64_t v = 0;
-    unsigned shift = 0;
-    uint8_t b;
-    for (;;) {
-        if (c->pos >= c->end) return cur_fail(c, err, "unexpected end in an integer");
-        b = c->base[c->pos++];
-        if (shift + 7 >= bits) {
-            /* the last byte allowed: bits - shift value bits (1..7), the
-             * rest (up to bit 6) copies of the sign */
-            unsigned used = bits - shift;
-            unsigned rest = (b & 0x7f) >> (used - 1);
-            if (b & 0x80) return cur_fail(c, err, "integer representation too long");
-            if (rest != 0 && rest != (0x7fu >> (used - 1)))
-                return cur_fail(c, err, "integer too large");
-        }
-        v |= (uint64_t)(b & 0x7f) << shift;
-        shift += 7;
-        if (!(b & 0x80)) break;
-    }
-    if (shift < 64 && (b & 0x40)) v |= ~(uint64_t)0 << shift;
+    uint64_t v;
+    if (read_leb(c, bits, true, &v, err) != WB_OK) return WB_ERROR;
     *out = (int64_t)v;
     return WB_OK;
 }

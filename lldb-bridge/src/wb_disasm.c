@@ -3,6 +3,7 @@
  * tables follow the core spec, section 5.4 (binary instructions); the
  * bridge does not link the runtime, so it has its own.
  */
+#include "wdb/wasmfmt.h"
 #include "wb_disasm.h"
 
 #include <inttypes.h>
@@ -270,42 +271,14 @@ static wb_status read_u8(cursor *c, uint8_t *out, wb_error *err)
     return WB_OK;
 }
 
-/* LEB128 (5.2.2) of at most `bits` bits: at most ceil(bits/7) bytes (so
- * the padded 5-byte indices wasm-ld writes are fine), the unused bits of
- * the last byte zero (unsigned) or copies of the sign bit (signed). */
+/* LEB128 (5.2.2) of at most `bits` bits, the project's one reader
+ * (wdb/wasmfmt.h): the padded 5-byte indices wasm-ld writes are fine. */
 static wb_status read_leb(cursor *c, unsigned bits, bool is_signed, uint64_t *out, wb_error *err)
 {
-    uint64_t v = 0;
-    unsigned shift = 0;
-    for (;;) {
-        uint8_t b;
-        if (c->pos >= c->end) return cur_fail(c, err, "unexpected end in an integer");
-        b = c->code[c->pos++];
-        if (shift + 7 > bits) {
-            /* The last byte: bits beyond `bits` must be padding. */
-            unsigned used = bits - shift; /* 1..6 */
-            uint8_t extra = (uint8_t)((b & 0x7f) >> used);
-            bool neg = is_signed && ((b >> (used - 1)) & 1);
-            uint8_t want = neg ? (uint8_t)(0x7f >> used) : 0;
-            if (b & 0x80) return cur_fail(c, err, "integer representation too long");
-            if (extra != want) return cur_fail(c, err, "integer too large");
-        }
-        v |= (uint64_t)(b & 0x7f) << shift;
-        shift += 7;
-        if (!(b & 0x80)) {
-            if (is_signed && shift < 64 && (b & 0x40)) v |= ~(uint64_t)0 << shift;
-            break;
-        }
-        if (shift >= bits) return cur_fail(c, err, "integer representation too long");
-    }
-    if (is_signed && bits < 64) {
-        /* Keep the value sign-extended to 64 bits, whatever the padding. */
-        uint64_t sign = (uint64_t)1 << (bits - 1);
-        v &= ((uint64_t)1 << bits) - 1;
-        v = (v ^ sign) - sign;
-    }
-    *out = v;
-    return WB_OK;
+    const uint8_t *p = c->code + c->pos;
+    const char *why = wf_leb_read(&p, c->code + c->end, bits, is_signed, out);
+    c->pos = (size_t)(p - c->code);
+    return why ? cur_fail(c, err, why) : WB_OK;
 }
 
 static wb_status read_u32(cursor *c, uint32_t *out, wb_error *err)

@@ -20,6 +20,7 @@
  * A later variables/types module starts from wb_scope.die_offset
  * (dwarf_offdie_b) and adds its own per-unit caches here.
  */
+#include "wdb/wasmfmt.h"
 #include "wb_dwarf.h"
 
 #include <libdwarf/dwarf.h>
@@ -814,16 +815,14 @@ static uint64_t rd_fixed(rd *r, size_t n)
 static uint64_t rd_uleb(rd *r)
 {
     uint64_t v = 0;
-    for (unsigned shift = 0; !r->bad; shift += 7) {
-        if (r->pos >= r->end || shift >= 64) {
-            r->bad = true;
-            break;
-        }
-        uint8_t b = r->p[r->pos++];
-        v |= (uint64_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) return v;
+    if (r->bad) return 0;
+    const uint8_t *p = r->p + r->pos;
+    if (wf_leb_read(&p, r->p + r->end, 64, false, &v)) { /* wdb/wasmfmt.h */
+        r->bad = true;
+        return 0;
     }
-    return 0;
+    r->pos = (size_t)(p - r->p);
+    return v;
 }
 
 static void rd_skip(rd *r, uint64_t n)

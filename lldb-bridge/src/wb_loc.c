@@ -21,6 +21,7 @@
  * taken modulo 2^32 (so DW_OP_fbreg -16 wraps as the target's i32.add
  * does), while values keep 64 bits (i64 constants under stack_value).
  */
+#include "wdb/wasmfmt.h"
 #include "wb_loc.h"
 
 #include "wb_types.h"
@@ -140,34 +141,22 @@ static wb_status need(machine *m, size_t n)
     return WB_OK;
 }
 
-static wb_status read_uleb(machine *m, uint64_t *out)
+/* DWARF's LEB128 numbers, up to 64 bits, with the project's one reader
+ * (wdb/wasmfmt.h) */
+static wb_status read_leb(machine *m, bool sign, uint64_t *out)
 {
-    uint64_t v = 0;
-    for (unsigned shift = 0;; shift += 7) {
-        if (m->p >= m->end) return need(m, 1);
-        uint8_t b = *m->p++;
-        if (shift >= 64 || (shift == 63 && (b & 0x7e)))
-            return wb_fail(m->err, "DWARF expression: LEB128 number too long");
-        v |= (uint64_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) break;
-    }
-    *out = v;
+    const char *why = wf_leb_read(&m->p, m->end, 64, sign, out);
+    if (why && m->p >= m->end) return need(m, 1); /* truncated */
+    if (why) return wb_fail(m->err, "DWARF expression: LEB128 number: %s", why);
     return WB_OK;
 }
 
+static wb_status read_uleb(machine *m, uint64_t *out) { return read_leb(m, false, out); }
+
 static wb_status read_sleb(machine *m, int64_t *out)
 {
-    uint64_t v = 0;
-    unsigned shift = 0;
-    uint8_t b;
-    do {
-        if (m->p >= m->end) return need(m, 1);
-        b = *m->p++;
-        if (shift >= 64) return wb_fail(m->err, "DWARF expression: LEB128 number too long");
-        v |= (uint64_t)(b & 0x7f) << shift;
-        shift += 7;
-    } while (b & 0x80);
-    if (shift < 64 && (b & 0x40)) v |= ~(uint64_t)0 << shift;
+    uint64_t v;
+    if (read_leb(m, true, &v) != WB_OK) return WB_ERROR;
     *out = (int64_t)v;
     return WB_OK;
 }

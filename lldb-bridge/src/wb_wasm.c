@@ -3,6 +3,7 @@
  * section 5 (modules: 5.5; LEB128 integers: 5.2.2; names: 5.2.4), and the
  * `name` custom section of its appendix (7.4).
  */
+#include "wdb/wasmfmt.h"
 #include "wb_wasm.h"
 
 #include <errno.h>
@@ -92,25 +93,19 @@ static wb_status read_u8(cursor *c, uint8_t *out, wb_error *err)
     return WB_OK;
 }
 
-/* Unsigned LEB128 of at most `bits` bits (5.2.2): at most ceil(bits/7)
- * bytes, unused bits of the last byte zero. */
+/* LEB128 of at most `bits` bits (5.2.2), the project's one reader
+ * (wdb/wasmfmt.h). */
+static wb_status read_leb(cursor *c, unsigned bits, bool sign, uint64_t *out, wb_error *err)
+{
+    const uint8_t *p = c->base + c->pos;
+    const char *why = wf_leb_read(&p, c->base + c->end, bits, sign, out);
+    c->pos = (size_t)(p - c->base);
+    return why ? cur_fail(c, err, why) : WB_OK;
+}
+
 static wb_status read_uleb(cursor *c, unsigned bits, uint64_t *out, wb_error *err)
 {
-    uint64_t v = 0;
-    unsigned shift = 0;
-    for (;;) {
-        uint8_t b;
-        if (c->pos >= c->end) return cur_fail(c, err, "unexpected end in an integer");
-        b = c->base[c->pos++];
-        if (shift + 7 > bits && (b & 0x7f) >> (bits - shift) != 0)
-            return cur_fail(c, err, "integer too large");
-        v |= (uint64_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) break;
-        shift += 7;
-        if (shift >= bits) return cur_fail(c, err, "integer representation too long");
-    }
-    *out = v;
-    return WB_OK;
+    return read_leb(c, bits, false, out, err);
 }
 
 static wb_status read_u32(cursor *c, uint32_t *out, wb_error *err)
@@ -518,15 +513,11 @@ static bool section_cursor(const wb_wasm *w, uint8_t id, cursor *c)
     return false;
 }
 
-/* Skips a LEB128 integer of at most `max` bytes (its value not needed). */
-static wb_status skip_leb(cursor *c, unsigned max, wb_error *err)
+/* Skips a LEB128 integer of at most `bits` bits (its value not needed). */
+static wb_status skip_leb(cursor *c, unsigned bits, bool sign, wb_error *err)
 {
-    for (unsigned k = 0; k < max; k++) {
-        uint8_t b = 0;
-        if (read_u8(c, &b, err) != WB_OK) return WB_ERROR;
-        if (!(b & 0x80)) return WB_OK;
-    }
-    return cur_fail(c, err, "integer representation too long");
+    uint64_t v;
+    return read_leb(c, bits, sign, &v, err);
 }
 
 /* A value type (5.3.1; typed references of the function references
@@ -534,7 +525,7 @@ static wb_status skip_leb(cursor *c, unsigned max, wb_error *err)
 static wb_status read_valtype(cursor *c, uint8_t *t, wb_error *err)
 {
     if (read_u8(c, t, err) != WB_OK) return WB_ERROR;
-    if (*t == 0x63 || *t == 0x64) return skip_leb(c, 5, err);
+    if (*t == 0x63 || *t == 0x64) return skip_leb(c, 33, true, err); /* heap type */
     if ((*t >= 0x7b && *t <= 0x7f) || *t == 0x70 || *t == 0x6f) return WB_OK;
     c->pos--;
     return cur_fail(c, err, "unknown value type");
@@ -627,16 +618,16 @@ static wb_status skip_const_expr(cursor *c, wb_error *err)
         if (read_u8(c, &op, err) != WB_OK) return WB_ERROR;
         switch (op) {
         case 0x0b: return WB_OK;                                        /* end */
-        case 0x41: if (skip_leb(c, 5, err) != WB_OK) return WB_ERROR; break;  /* i32.const */
-        case 0x42: if (skip_leb(c, 10, err) != WB_OK) return WB_ERROR; break; /* i64.const */
+        case 0x41: if (skip_leb(c, 32, true, err) != WB_OK) return WB_ERROR; break;  /* i32.const */
+        case 0x42: if (skip_leb(c, 64, true, err) != WB_OK) return WB_ERROR; break; /* i64.const */
         case 0x43:                                                      /* f32.const */
         case 0x44:                                                      /* f64.const */
             if (c->end - c->pos < (op == 0x43 ? 4u : 8u)) return cur_fail(c, err, "unexpected end");
             c->pos += op == 0x43 ? 4 : 8;
             break;
         case 0x23:                                                      /* global.get */
-        case 0xd2: if (skip_leb(c, 5, err) != WB_OK) return WB_ERROR; break;  /* ref.func */
-        case 0xd0: if (skip_leb(c, 5, err) != WB_OK) return WB_ERROR; break;  /* ref.null */
+        case 0xd2: if (skip_leb(c, 32, false, err) != WB_OK) return WB_ERROR; break;  /* ref.func */
+        case 0xd0: if (skip_leb(c, 33, true, err) != WB_OK) return WB_ERROR; break;  /* ref.null */
         case 0x6a: case 0x6b: case 0x6c: case 0x7c: case 0x7d: case 0x7e: break;
         case 0xfd: {                                                    /* v128.const */
             uint32_t sub;

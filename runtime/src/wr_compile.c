@@ -157,7 +157,7 @@ static wr_status rd_u8(cc *c, uint8_t *out)
 
 static wr_status rd_leb(cc *c, uint64_t *out, unsigned bits, bool sign)
 {
-    const char *why = wr_leb_decode(&c->p, c->end, bits, sign, out);
+    const char *why = wf_leb_read(&c->p, c->end, bits, sign, out);
     if (why) MALFORMED("%s%s", why, why[0] == 'u' ? " of section or function" : "");
     return WR_OK;
 }
@@ -174,17 +174,6 @@ static wr_status rd_u32(cc *c, uint32_t *out)
 
 #define LIVE (!(c->cs[c->csp - 1].unreachable || c->cs[c->csp - 1].dead))
 
-/* Writes v as unsigned LEB128 at p; returns the byte count. */
-static uint32_t put_leb(uint8_t *p, uint32_t v)
-{
-    uint32_t n = 0;
-    do {
-        p[n++] = (uint8_t)((v & 0x7f) | (v >= 0x80 ? 0x80 : 0));
-        v >>= 7;
-    } while (v);
-    return n;
-}
-
 /* Appends the pc-map entry of the op at word ir (wr_code.h). */
 static void pc_add(cc *c, uint32_t ir)
 {
@@ -198,8 +187,8 @@ static void pc_add(cc *c, uint32_t ir)
         b[n++] = (uint8_t)(dir << 5 | doff);
     } else {
         b[n++] = 0xe0;
-        n += put_leb(b + n, dir);
-        n += put_leb(b + n, doff);
+        n += (uint32_t)wf_leb_write(b + n, dir);
+        n += (uint32_t)wf_leb_write(b + n, doff);
     }
     bool mark = c->npc > 0 && c->npc % WR_PC_STRIDE == 0;
     if (c->map) {

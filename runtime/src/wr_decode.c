@@ -78,45 +78,9 @@ static wr_status rd_u8(rd *r, uint8_t *out)
     return WR_OK;
 }
 
-const char *wr_leb_decode(const uint8_t **pp, const uint8_t *end, unsigned bits, bool sign,
-                          uint64_t *out)
-{
-    const uint8_t *p = *pp;
-    uint64_t result = 0;
-    unsigned shift = 0;
-    unsigned maxbytes = (bits + 6) / 7;
-    uint8_t byte;
-    for (unsigned i = 0;; i++) {
-        if (p >= end) {
-            *pp = p;
-            return "unexpected end";
-        }
-        byte = *p++;
-        if (i == maxbytes - 1) {
-            unsigned used = bits - shift;
-            *pp = p;
-            if (byte & 0x80) return "integer representation too long";
-            if (!sign) {
-                if (used < 7 && (byte >> used) != 0) return "integer too large";
-            } else if (used < 7) {
-                uint8_t rest = (uint8_t)((byte & 0x7f) >> (used - 1));
-                uint8_t all = (uint8_t)(0x7f >> (used - 1));
-                if (rest != 0 && rest != all) return "integer too large";
-            }
-        }
-        result |= (uint64_t)(byte & 0x7f) << shift;
-        shift += 7;
-        if (!(byte & 0x80)) break;
-    }
-    if (sign && shift < 64 && (byte & 0x40)) result |= ~(uint64_t)0 << shift;
-    *pp = p;
-    *out = result;
-    return NULL;
-}
-
 static wr_status rd_leb(rd *r, uint64_t *out, unsigned bits, bool sign)
 {
-    const char *why = wr_leb_decode(&r->p, r->end, bits, sign, out);
+    const char *why = wf_leb_read(&r->p, r->end, bits, sign, out);
     if (why) MALFORMED("%s", why);
     return WR_OK;
 }
@@ -1078,11 +1042,11 @@ uint8_t wr_func_local_types(const wr_module *mod, const wr_func_decl *d, uint8_t
     uint64_t v;
     uint32_t at = 0;
     uint8_t found = 0;
-    if (wr_leb_decode(&p, end, 32, false, &v)) return 0; /* the body's size */
-    if (wr_leb_decode(&p, end, 32, false, &v)) return 0; /* the groups */
+    if (wf_leb_read(&p, end, 32, false, &v)) return 0; /* the body's size */
+    if (wf_leb_read(&p, end, 32, false, &v)) return 0; /* the groups */
     for (uint64_t g = v; g > 0 && at < d->nlocals; g--) {
         uint64_t cnt;
-        if (wr_leb_decode(&p, end, 32, false, &cnt) || p >= end) return 0;
+        if (wf_leb_read(&p, end, 32, false, &cnt) || p >= end) return 0;
         uint8_t t = *p++;
         if (want >= at && want - at < cnt) found = t;
         if (out)

@@ -277,7 +277,7 @@ const char *wr_module_func_name(const wr_module *mod, uint32_t func_index, size_
         return NULL;
     const uint8_t *p = mod->bytes + mod->func_name_at[func_index];
     uint64_t n = 0;
-    if (wr_leb_decode(&p, mod->bytes + mod->len, 32, false, &n)) return NULL; /* validated */
+    if (wf_leb_read(&p, mod->bytes + mod->len, 32, false, &n)) return NULL; /* validated */
     *len = (size_t)n;
     return (const char *)p;
 }

@@ -10,6 +10,7 @@
 #define WR_INTERNAL_H
 
 #include "wdb/runtime.h"
+#include "wdb/wasmfmt.h"
 
 #include <inttypes.h> /* PRIu32: uint32_t is unsigned long on arm-none-eabi */
 #include <stdarg.h>
@@ -194,14 +195,6 @@ uint8_t wr_func_local_types(const wr_module *mod, const wr_func_decl *d, uint8_t
                             uint32_t want);
 /* Frees the module's pc-map cache (wr_code_ops_of). */
 void wr_pc_cache_free(wr_module *mod);
-
-/* Reads a LEB128 number of at most `bits` bits from *pp (spec 5.2.2: at
- * most ceil(bits/7) bytes; the unused bits of the last byte are zero, or
- * copies of the sign bit when `sign`), advancing *pp. NULL on success, else
- * the spec's wording of the error ("unexpected end", "integer too large",
- * "integer representation too long"). Used by the decoder and the compiler. */
-const char *wr_leb_decode(const uint8_t **pp, const uint8_t *end, unsigned bits, bool sign,
-                          uint64_t *out);
 
 /* Frees everything a decoded (or partially decoded) module owns, not the
  * struct itself. */
