@@ -17,6 +17,7 @@
  */
 #include "wdb/wasmfmt.h"
 #include "wb_core.h"
+#include "wb_cursor.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -75,78 +76,34 @@ struct wb_core {
     uint32_t trap_kind;
 };
 
-/* ---------------------------------------------------------------- cursor */
+/* ---------------------------------------------------------------- wb_cursor */
 
-/* A bounded cursor over [pos, end) of the file. `what` names the section
- * being read, for messages; positions are file offsets. */
-typedef struct cursor {
-    const uint8_t *base;
-    size_t pos, end;
-    const char *what;
-} cursor;
-
-static wb_status cur_fail(const cursor *c, wb_error *err, const char *why)
-{
-    return wb_fail(err, "malformed core dump: %s at offset 0x%zx (%s section)", why, c->pos,
-                   c->what);
-}
-
-static size_t left(const cursor *c) { return c->end - c->pos; }
-
-static wb_status read_u8(cursor *c, uint8_t *out, wb_error *err)
-{
-    if (c->pos >= c->end) return cur_fail(c, err, "unexpected end");
-    *out = c->base[c->pos++];
-    return WB_OK;
-}
 
 /* A 0x00 byte: the format puts one before every record, to leave room for
  * other encodings later. */
-static wb_status read_zero(cursor *c, const char *record, wb_error *err)
+static wb_status read_zero(wb_cursor *c, const char *record, wb_error *err)
 {
     uint8_t b = 0;
-    if (read_u8(c, &b, err) != WB_OK) return WB_ERROR;
+    if (wb_cur_u8(c, &b, err) != WB_OK) return WB_ERROR;
     if (b == 0) return WB_OK;
     c->pos--;
     char why[96];
     snprintf(why, sizeof why, "unknown %s kind 0x%02x", record, b);
-    return cur_fail(c, err, why);
+    return wb_cur_fail(c, err, why);
 }
 
-/* LEB128 of at most `bits` bits (5.2.2), the project's one reader
- * (wdb/wasmfmt.h). */
-static wb_status read_leb(cursor *c, unsigned bits, bool sign, uint64_t *out, wb_error *err)
-{
-    const uint8_t *p = c->base + c->pos;
-    const char *why = wf_leb_read(&p, c->base + c->end, bits, sign, out);
-    c->pos = (size_t)(p - c->base);
-    return why ? cur_fail(c, err, why) : WB_OK;
-}
 
-static wb_status read_uleb(cursor *c, unsigned bits, uint64_t *out, wb_error *err)
-{
-    return read_leb(c, bits, false, out, err);
-}
-
-static wb_status read_u32(cursor *c, uint32_t *out, wb_error *err)
+static wb_status read_sleb(wb_cursor *c, unsigned bits, int64_t *out, wb_error *err)
 {
     uint64_t v;
-    if (read_uleb(c, 32, &v, err) != WB_OK) return WB_ERROR;
-    *out = (uint32_t)v;
-    return WB_OK;
-}
-
-static wb_status read_sleb(cursor *c, unsigned bits, int64_t *out, wb_error *err)
-{
-    uint64_t v;
-    if (read_leb(c, bits, true, &v, err) != WB_OK) return WB_ERROR;
+    if (wb_cur_leb(c, bits, true, &v, err) != WB_OK) return WB_ERROR;
     *out = (int64_t)v;
     return WB_OK;
 }
 
-static wb_status read_le(cursor *c, unsigned nbytes, uint64_t *out, wb_error *err)
+static wb_status read_le(wb_cursor *c, unsigned nbytes, uint64_t *out, wb_error *err)
 {
-    if (left(c) < nbytes) return cur_fail(c, err, "unexpected end in a constant");
+    if (wb_cur_left(c) < nbytes) return wb_cur_fail(c, err, "unexpected end in a constant");
     uint64_t v = 0;
     for (unsigned i = 0; i < nbytes; i++) v |= (uint64_t)c->base[c->pos + i] << (8 * i);
     c->pos += nbytes;
@@ -157,81 +114,48 @@ static wb_status read_le(cursor *c, unsigned nbytes, uint64_t *out, wb_error *er
 /* A vector length (5.1.3) whose entries take at least `min_entry` bytes
  * each: refused when the section cannot hold that many, so that no count
  * read from the file sizes an allocation beyond the file's own size. */
-static wb_status read_count(cursor *c, size_t min_entry, const char *of, uint32_t *n,
+static wb_status read_count(wb_cursor *c, size_t min_entry, const char *of, uint32_t *n,
                             wb_error *err)
 {
     size_t at = c->pos;
-    if (read_u32(c, n, err) != WB_OK) return WB_ERROR;
-    if (*n > left(c) / min_entry) {
+    if (wb_cur_u32(c, n, err) != WB_OK) return WB_ERROR;
+    if (*n > wb_cur_left(c) / min_entry) {
         c->pos = at;
         char why[128];
         snprintf(why, sizeof why, "%s count %" PRIu32 " too large for the %zu bytes left", of,
-                 *n, left(c));
-        return cur_fail(c, err, why);
+                 *n, wb_cur_left(c));
+        return wb_cur_fail(c, err, why);
     }
     return WB_OK;
 }
 
-static wb_status expect_end(const cursor *c, wb_error *err)
+static wb_status expect_end(const wb_cursor *c, wb_error *err)
 {
-    if (c->pos != c->end) return cur_fail(c, err, "unexpected bytes before the section's end");
+    if (c->pos != c->end) return wb_cur_fail(c, err, "unexpected bytes before the section's end");
     return WB_OK;
 }
 
-/* Whether s[0..n) is well-formed UTF-8 (names are, 5.2.4): no overlong
- * forms, no surrogates, nothing above U+10FFFF. */
-static bool valid_utf8(const uint8_t *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        uint8_t b = s[i];
-        size_t k;
-        uint32_t cp;
-        if (b < 0x80) {
-            i++;
-            continue;
-        } else if (b >= 0xc2 && b <= 0xdf) {
-            k = 1, cp = b & 0x1f;
-        } else if (b >= 0xe0 && b <= 0xef) {
-            k = 2, cp = b & 0x0f;
-        } else if (b >= 0xf0 && b <= 0xf4) {
-            k = 3, cp = b & 0x07;
-        } else {
-            return false;
-        }
-        if (k > n - i - 1) return false;
-        for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xc0) != 0x80) return false;
-            cp = cp << 6 | (s[i + j] & 0x3f);
-        }
-        if ((k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) || cp > 0x10ffff ||
-            (cp >= 0xd800 && cp <= 0xdfff))
-            return false;
-        i += k + 1;
-    }
-    return true;
-}
 
 /* A name (5.2.4), left in place. */
-static wb_status read_name_span(cursor *c, const uint8_t **s, uint32_t *len, wb_error *err)
+static wb_status read_name_span(wb_cursor *c, const uint8_t **s, uint32_t *len, wb_error *err)
 {
     size_t at = c->pos;
-    if (read_u32(c, len, err) != WB_OK) return WB_ERROR;
-    if (*len > left(c)) {
+    if (wb_cur_u32(c, len, err) != WB_OK) return WB_ERROR;
+    if (*len > wb_cur_left(c)) {
         c->pos = at;
-        return cur_fail(c, err, "name extends past the section's end");
+        return wb_cur_fail(c, err, "name extends past the section's end");
     }
     *s = c->base + c->pos;
-    if (!valid_utf8(*s, *len) || memchr(*s, 0, *len)) {
+    if (!wf_utf8_valid(*s, *len) || memchr(*s, 0, *len)) {
         c->pos = at;
-        return cur_fail(c, err, "name is not valid UTF-8 (or holds a NUL)");
+        return wb_cur_fail(c, err, "name is not valid UTF-8 (or holds a NUL)");
     }
     c->pos += *len;
     return WB_OK;
 }
 
 /* A name, copied NUL-terminated into *out (which the caller frees). */
-static wb_status read_name(cursor *c, char **out, wb_error *err)
+static wb_status read_name(wb_cursor *c, char **out, wb_error *err)
 {
     const uint8_t *s;
     uint32_t len;
@@ -246,7 +170,7 @@ static wb_status read_name(cursor *c, char **out, wb_error *err)
 /* -------------------------------------------------------------- sections */
 
 /* `core` (Coredump.md, "Process information"). */
-static wb_status parse_process(wb_core *c, cursor *s, wb_error *err)
+static wb_status parse_process(wb_core *c, wb_cursor *s, wb_error *err)
 {
     if (read_zero(s, "process-info", err) != WB_OK || read_name(s, &c->exe, err) != WB_OK)
         return WB_ERROR;
@@ -254,7 +178,7 @@ static wb_status parse_process(wb_core *c, cursor *s, wb_error *err)
 }
 
 /* `coremodules`: vec(0x00 name). */
-static wb_status parse_modules(wb_core *c, cursor *s, wb_error *err)
+static wb_status parse_modules(wb_core *c, wb_cursor *s, wb_error *err)
 {
     uint32_t n;
     if (read_count(s, 2, "module", &n, err) != WB_OK) return WB_ERROR;
@@ -270,7 +194,7 @@ static wb_status parse_modules(wb_core *c, cursor *s, wb_error *err)
 
 /* Memory section (5.5.8): each memory's limits; its minimum is the size
  * the memory had. */
-static wb_status parse_memories(wb_core *c, cursor *s, wb_error *err)
+static wb_status parse_memories(wb_core *c, wb_cursor *s, wb_error *err)
 {
     uint32_t n;
     if (read_count(s, 2, "memory", &n, err) != WB_OK) return WB_ERROR;
@@ -282,30 +206,30 @@ static wb_status parse_memories(wb_core *c, cursor *s, wb_error *err)
         uint64_t min, max;
         uint32_t log2 = 16;
         size_t at = s->pos;
-        if (read_u8(s, &flags, err) != WB_OK) return WB_ERROR;
+        if (wb_cur_u8(s, &flags, err) != WB_OK) return WB_ERROR;
         /* 1: has a maximum; 2: shared (threads); 4: 64-bit (memory64);
          * 8: explicit page size (custom-page-sizes) */
         if (flags > 15) {
             s->pos = at;
-            return cur_fail(s, err, "unknown memory limits flags");
+            return wb_cur_fail(s, err, "unknown memory limits flags");
         }
         m->mem64 = flags & 4;
         unsigned bits = m->mem64 ? 64 : 32;
-        if (read_uleb(s, bits, &min, err) != WB_OK) return WB_ERROR;
-        if ((flags & 1) && read_uleb(s, bits, &max, err) != WB_OK) return WB_ERROR;
+        if (wb_cur_leb(s, bits, false, &min, err) != WB_OK) return WB_ERROR;
+        if ((flags & 1) && wb_cur_leb(s, bits, false, &max, err) != WB_OK) return WB_ERROR;
         if (flags & 8) {
             at = s->pos;
-            if (read_u32(s, &log2, err) != WB_OK) return WB_ERROR;
+            if (wb_cur_u32(s, &log2, err) != WB_OK) return WB_ERROR;
             if (log2 != 0 && log2 != 16) {
                 s->pos = at;
-                return cur_fail(s, err, "unsupported page size");
+                return wb_cur_fail(s, err, "unsupported page size");
             }
         }
         /* memory64: a 64-bit minimum of 64 KiB pages may not fit in 64
          * bits of bytes; memory32: 4 GiB is the most there can be */
         if (min > UINT64_MAX >> log2 || (!m->mem64 && (min << log2) > (uint64_t)1 << 32)) {
             s->pos = at;
-            return cur_fail(s, err, "memory size too large");
+            return wb_cur_fail(s, err, "memory size too large");
         }
         m->size = min << log2;
         c->nmems++;
@@ -332,7 +256,7 @@ static bool ref_type(uint8_t t, int64_t ht, uint8_t *as)
 
 /* A global's constant initialiser (3.3.10): one constant instruction and
  * `end`, of the global's type. */
-static wb_status read_const(cursor *s, uint8_t t, int64_t ht, wb_core_value *v, wb_error *err)
+static wb_status read_const(wb_cursor *s, uint8_t t, int64_t ht, wb_core_value *v, wb_error *err)
 {
     uint8_t op = 0, as = 0;
     int64_t iv;
@@ -340,7 +264,7 @@ static wb_status read_const(cursor *s, uint8_t t, int64_t ht, wb_core_value *v, 
     uint32_t sub;
     size_t at = s->pos;
     bool ok;
-    if (read_u8(s, &op, err) != WB_OK) return WB_ERROR;
+    if (wb_cur_u8(s, &op, err) != WB_OK) return WB_ERROR;
     switch (op) {
     case 0x41: /* i32.const */
         if (read_sleb(s, 32, &iv, err) != WB_OK) return WB_ERROR;
@@ -368,39 +292,39 @@ static wb_status read_const(cursor *s, uint8_t t, int64_t ht, wb_core_value *v, 
         *v = (wb_core_value){as, as == WB_CORE_MISSING ? 0 : WB_CORE_NULL_REF};
         break;
     case 0xd2: /* ref.func funcidx */
-        if (read_uleb(s, 32, &uv, err) != WB_OK) return WB_ERROR;
+        if (wb_cur_leb(s, 32, false, &uv, err) != WB_OK) return WB_ERROR;
         ok = ref_type(t, ht, &as);
         *v = (wb_core_value){as, as == WB_CORE_MISSING ? 0 : uv};
         break;
     case 0xfd: /* v128.const (0xfd 12 and 16 bytes): not representable */
-        if (read_u32(s, &sub, err) != WB_OK) return WB_ERROR;
+        if (wb_cur_u32(s, &sub, err) != WB_OK) return WB_ERROR;
         if (sub != 12) {
             s->pos = at;
-            return cur_fail(s, err, "unsupported constant expression");
+            return wb_cur_fail(s, err, "unsupported constant expression");
         }
-        if (left(s) < 16) return cur_fail(s, err, "unexpected end in a constant");
+        if (wb_cur_left(s) < 16) return wb_cur_fail(s, err, "unexpected end in a constant");
         s->pos += 16;
         *v = (wb_core_value){WB_CORE_MISSING, 0};
         ok = t == 0x7b;
         break;
     default:
         s->pos = at;
-        return cur_fail(s, err, "unsupported constant expression");
+        return wb_cur_fail(s, err, "unsupported constant expression");
     }
     if (!ok) {
         s->pos = at;
-        return cur_fail(s, err, "constant of the wrong type for its global");
+        return wb_cur_fail(s, err, "constant of the wrong type for its global");
     }
-    if (read_u8(s, &op, err) != WB_OK) return WB_ERROR;
+    if (wb_cur_u8(s, &op, err) != WB_OK) return WB_ERROR;
     if (op != 0x0b) {
         s->pos--;
-        return cur_fail(s, err, "constant expression without `end`");
+        return wb_cur_fail(s, err, "constant expression without `end`");
     }
     return WB_OK;
 }
 
 /* Global section (5.5.9): globaltype (valtype, mut) and a constant. */
-static wb_status parse_globals(wb_core *c, cursor *s, wb_error *err)
+static wb_status parse_globals(wb_core *c, wb_cursor *s, wb_error *err)
 {
     uint32_t n;
     /* the shortest: valtype, mut, opcode, 1-byte immediate, end */
@@ -411,17 +335,17 @@ static wb_status parse_globals(wb_core *c, cursor *s, wb_error *err)
         uint8_t t = 0, mut = 0, as;
         int64_t ht = 0;
         size_t at = s->pos;
-        if (read_u8(s, &t, err) != WB_OK) return WB_ERROR;
+        if (wb_cur_u8(s, &t, err) != WB_OK) return WB_ERROR;
         if ((t == 0x63 || t == 0x64) && read_sleb(s, 33, &ht, err) != WB_OK) return WB_ERROR;
         if (!(t >= 0x7b && t <= 0x7f) && !ref_type(t, ht, &as)) {
             s->pos = at;
-            return cur_fail(s, err, "unknown global type");
+            return wb_cur_fail(s, err, "unknown global type");
         }
         at = s->pos;
-        if (read_u8(s, &mut, err) != WB_OK) return WB_ERROR;
+        if (wb_cur_u8(s, &mut, err) != WB_OK) return WB_ERROR;
         if (mut > 1) {
             s->pos = at;
-            return cur_fail(s, err, "bad global mutability");
+            return wb_cur_fail(s, err, "bad global mutability");
         }
         if (read_const(s, t, ht, &c->globals[i], err) != WB_OK) return WB_ERROR;
         c->nglobals++;
@@ -431,7 +355,7 @@ static wb_status parse_globals(wb_core *c, cursor *s, wb_error *err)
 
 /* A vec(u32) of indices below `limit` (an instance's memories or
  * globals), into a new array. */
-static wb_status read_index_vec(cursor *s, uint32_t limit, const char *of, uint32_t **out,
+static wb_status read_index_vec(wb_cursor *s, uint32_t limit, const char *of, uint32_t **out,
                                 uint32_t *n, wb_error *err)
 {
     if (read_count(s, 1, of, n, err) != WB_OK) return WB_ERROR;
@@ -439,20 +363,20 @@ static wb_status read_index_vec(cursor *s, uint32_t limit, const char *of, uint3
     if (!*out) return wb_fail(err, "out of memory");
     for (uint32_t i = 0; i < *n; i++) {
         size_t at = s->pos;
-        if (read_u32(s, &(*out)[i], err) != WB_OK) return WB_ERROR;
+        if (wb_cur_u32(s, &(*out)[i], err) != WB_OK) return WB_ERROR;
         if ((*out)[i] >= limit) {
             s->pos = at;
             char why[96];
             snprintf(why, sizeof why, "%s index %" PRIu32 " out of range (%" PRIu32 " in the file)",
                      of, (*out)[i], limit);
-            return cur_fail(s, err, why);
+            return wb_cur_fail(s, err, why);
         }
     }
     return WB_OK;
 }
 
 /* `coreinstances`: vec(0x00 moduleidx memories:vec(u32) globals:vec(u32)). */
-static wb_status parse_instances(wb_core *c, cursor *s, wb_error *err)
+static wb_status parse_instances(wb_core *c, wb_cursor *s, wb_error *err)
 {
     uint32_t n;
     if (read_count(s, 4, "instance", &n, err) != WB_OK) return WB_ERROR;
@@ -463,10 +387,10 @@ static wb_status parse_instances(wb_core *c, cursor *s, wb_error *err)
         c->ninsts++; /* counted first: close frees what is half read */
         if (read_zero(s, "instance", err) != WB_OK) return WB_ERROR;
         size_t at = s->pos;
-        if (read_u32(s, &in->module, err) != WB_OK) return WB_ERROR;
+        if (wb_cur_u32(s, &in->module, err) != WB_OK) return WB_ERROR;
         if (in->module >= c->nmodules) {
             s->pos = at;
-            return cur_fail(s, err, "module index out of range");
+            return wb_cur_fail(s, err, "module index out of range");
         }
         if (read_index_vec(s, c->nmems, "memory", &in->mems, &in->nmems, err) != WB_OK ||
             read_index_vec(s, c->nglobals, "global", &in->globals, &in->nglobals, err) != WB_OK)
@@ -500,7 +424,7 @@ static int cmp_seg(const void *a, const void *b)
 }
 
 /* Data section (5.5.14): the active segments are the captured memory. */
-static wb_status parse_data(wb_core *c, cursor *s, wb_error *err)
+static wb_status parse_data(wb_core *c, wb_cursor *s, wb_error *err)
 {
     uint32_t n;
     /* the shortest: a passive segment, flag and empty vector */
@@ -512,18 +436,18 @@ static wb_status parse_data(wb_core *c, cursor *s, wb_error *err)
         uint32_t flag, len;
         size_t at = s->pos;
         g.at = at;
-        if (read_u32(s, &flag, err) != WB_OK) return WB_ERROR;
+        if (wb_cur_u32(s, &flag, err) != WB_OK) return WB_ERROR;
         if (flag > 2) {
             s->pos = at;
-            return cur_fail(s, err, "unknown data segment kind");
+            return wb_cur_fail(s, err, "unknown data segment kind");
         }
         if (flag == 2) {
             at = s->pos;
-            if (read_u32(s, &g.mem, err) != WB_OK) return WB_ERROR;
+            if (wb_cur_u32(s, &g.mem, err) != WB_OK) return WB_ERROR;
         }
         if (flag != 1 && g.mem >= c->nmems) {
             s->pos = at;
-            return cur_fail(s, err, "data segment for a memory the file does not declare");
+            return wb_cur_fail(s, err, "data segment for a memory the file does not declare");
         }
         if (flag != 1) {
             /* offset: i32.const N end, i64.const N end for memory64 */
@@ -531,26 +455,26 @@ static wb_status parse_data(wb_core *c, cursor *s, wb_error *err)
             uint8_t op = 0;
             int64_t off;
             at = s->pos;
-            if (read_u8(s, &op, err) != WB_OK) return WB_ERROR;
+            if (wb_cur_u8(s, &op, err) != WB_OK) return WB_ERROR;
             if (op != (m->mem64 ? 0x42 : 0x41)) {
                 s->pos = at;
-                return cur_fail(s, err,
+                return wb_cur_fail(s, err,
                                 m->mem64 ? "data segment offset is not i64.const"
                                          : "data segment offset is not i32.const");
             }
             if (read_sleb(s, m->mem64 ? 64 : 32, &off, err) != WB_OK) return WB_ERROR;
             g.addr = m->mem64 ? (uint64_t)off : (uint32_t)off;
-            if (read_u8(s, &op, err) != WB_OK) return WB_ERROR;
+            if (wb_cur_u8(s, &op, err) != WB_OK) return WB_ERROR;
             if (op != 0x0b) {
                 s->pos--;
-                return cur_fail(s, err, "data segment offset without `end`");
+                return wb_cur_fail(s, err, "data segment offset without `end`");
             }
         }
         at = s->pos;
-        if (read_u32(s, &len, err) != WB_OK) return WB_ERROR;
-        if (len > left(s)) {
+        if (wb_cur_u32(s, &len, err) != WB_OK) return WB_ERROR;
+        if (len > wb_cur_left(s)) {
             s->pos = at;
-            return cur_fail(s, err, "data segment extends past the section's end");
+            return wb_cur_fail(s, err, "data segment extends past the section's end");
         }
         g.pos = s->pos;
         g.len = len;
@@ -586,13 +510,13 @@ static wb_status parse_data(wb_core *c, cursor *s, wb_error *err)
 }
 
 /* A value (Coredump.md, "Thread(s) and stack frames"). */
-static wb_status read_value(cursor *s, wb_core_value *v, wb_error *err)
+static wb_status read_value(wb_cursor *s, wb_core_value *v, wb_error *err)
 {
     uint8_t t = 0;
     int64_t iv;
     uint64_t uv = 0;
     size_t at = s->pos;
-    if (read_u8(s, &t, err) != WB_OK) return WB_ERROR;
+    if (wb_cur_u8(s, &t, err) != WB_OK) return WB_ERROR;
     switch (t) {
     case WB_CORE_MISSING: break;
     case WB_CORE_I32:
@@ -611,7 +535,7 @@ static wb_status read_value(cursor *s, wb_core_value *v, wb_error *err)
         break;
     default:
         s->pos = at;
-        return cur_fail(s, err, "unknown value type");
+        return wb_cur_fail(s, err, "unknown value type");
     }
     v->type = t;
     v->bits = uv;
@@ -621,7 +545,7 @@ static wb_status read_value(cursor *s, wb_core_value *v, wb_error *err)
 /* One `corestack` section, frames with instance indices or without. With
  * t NULL, only checks and counts (*nframes, *nvalues); with t, whose
  * frames and values arrays the counting walk sized, stores. */
-static wb_status parse_stack(const wb_core *c, cursor s, bool with_inst, core_thread *t,
+static wb_status parse_stack(const wb_core *c, wb_cursor s, bool with_inst, core_thread *t,
                              size_t *nframes, size_t *nvalues, wb_error *err)
 {
     uint32_t n;
@@ -640,13 +564,13 @@ static wb_status parse_stack(const wb_core *c, cursor s, bool with_inst, core_th
         if (read_zero(&s, "frame", err) != WB_OK) return WB_ERROR;
         if (with_inst) {
             size_t at = s.pos;
-            if (read_u32(&s, &f.instance, err) != WB_OK) return WB_ERROR;
+            if (wb_cur_u32(&s, &f.instance, err) != WB_OK) return WB_ERROR;
             if (f.instance >= c->ninsts) {
                 s.pos = at;
-                return cur_fail(&s, err, "instance index out of range");
+                return wb_cur_fail(&s, err, "instance index out of range");
             }
         }
-        if (read_u32(&s, &f.func, err) != WB_OK || read_u32(&s, &f.code_offset, err) != WB_OK)
+        if (wb_cur_u32(&s, &f.func, err) != WB_OK || wb_cur_u32(&s, &f.code_offset, err) != WB_OK)
             return WB_ERROR;
         for (int part = 0; part < 2; part++) {
             if (read_count(&s, 1, part ? "stack value" : "local", &cnt, err) != WB_OK)
@@ -673,7 +597,7 @@ static wb_status parse_stack(const wb_core *c, cursor s, bool with_inst, core_th
 }
 
 /* A thread: decides the frame format (see the header), then stores. */
-static wb_status parse_thread(wb_core *c, cursor s, bool have_instances, wb_error *err)
+static wb_status parse_thread(wb_core *c, wb_cursor s, bool have_instances, wb_error *err)
 {
     wb_error err_new, err_old;
     size_t nf_new = 0, nv_new = 0, nf_old = 0, nv_old = 0;
@@ -694,18 +618,18 @@ static wb_status parse_thread(wb_core *c, cursor s, bool have_instances, wb_erro
     if (!t->frames || !t->values) return wb_fail(err, "out of memory");
     if (parse_stack(c, s, with_inst, t, &t->nframes, &nvalues, err) != WB_OK) return WB_ERROR;
     /* the name: after the 0x00 the counting walk checked */
-    cursor n = s;
+    wb_cursor n = s;
     n.pos++;
     return read_name(&n, &t->name, err);
 }
 
 /* `wdb.module`: version 1, module size (u64), FNV-1a-64 (8 bytes LE). */
-static wb_status parse_identity(wb_core *c, cursor *s, wb_error *err)
+static wb_status parse_identity(wb_core *c, wb_cursor *s, wb_error *err)
 {
     uint32_t version;
-    if (read_u32(s, &version, err) != WB_OK) return WB_ERROR;
+    if (wb_cur_u32(s, &version, err) != WB_OK) return WB_ERROR;
     if (version != WCD_MODULE_VERSION) return WB_OK; /* a later layout: not ours to read */
-    if (read_uleb(s, 64, &c->mod_size, err) != WB_OK ||
+    if (wb_cur_leb(s, 64, false, &c->mod_size, err) != WB_OK ||
         read_le(s, 8, &c->mod_hash, err) != WB_OK || expect_end(s, err) != WB_OK)
         return WB_ERROR;
     c->has_identity = true;
@@ -713,19 +637,14 @@ static wb_status parse_identity(wb_core *c, cursor *s, wb_error *err)
 }
 
 /* `wdb.trap`: message (a name), kind (u32). */
-static wb_status parse_trap(wb_core *c, cursor *s, wb_error *err)
+static wb_status parse_trap(wb_core *c, wb_cursor *s, wb_error *err)
 {
-    if (read_name(s, &c->trap_msg, err) != WB_OK || read_u32(s, &c->trap_kind, err) != WB_OK ||
+    if (read_name(s, &c->trap_msg, err) != WB_OK || wb_cur_u32(s, &c->trap_kind, err) != WB_OK ||
         expect_end(s, err) != WB_OK)
         return WB_ERROR;
     c->has_trap = true;
     return WB_OK;
 }
-
-static const char *const section_names[] = {
-    "custom", "type", "import", "function", "table", "memory", "global",
-    "export", "start", "element", "code", "data", "datacount", "tag",
-};
 
 /* The sections parse_core reads, by their index here. */
 enum { S_CORE, S_MODULES, S_INSTANCES, S_IDENTITY, S_TRAP, S_MEMORY, S_GLOBAL, S_DATA, S_N };
@@ -736,11 +655,11 @@ static const char *const known_custom[] = {WCD_SECTION_CORE, WCD_SECTION_MODULES
 static wb_status parse_core(wb_core *c, wb_error *err)
 {
     static const uint8_t magic[8] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
-    cursor f = {c->bytes, 0, c->size, "header"};
-    cursor secs[S_N];
+    wb_cursor f = {c->bytes, 0, c->size, "header", "core dump"};
+    wb_cursor secs[S_N];
     bool seen[S_N] = {false};
     bool seen_std[14] = {false};
-    cursor *stacks = NULL;
+    wb_cursor *stacks = NULL;
     size_t nstacks = 0, cap = 0;
     wb_status st = WB_ERROR;
 
@@ -755,21 +674,21 @@ static wb_status parse_core(wb_core *c, wb_error *err)
         uint32_t size;
         size_t start = f.pos;
         f.what = "header";
-        if (read_u8(&f, &id, err) != WB_OK) goto done;
+        if (wb_cur_u8(&f, &id, err) != WB_OK) goto done;
         if (id > 13) {
             wb_fail(err, "malformed core dump: unknown section id %u at offset 0x%zx", id, start);
             goto done;
         }
-        f.what = section_names[id];
-        if (read_u32(&f, &size, err) != WB_OK) goto done;
-        if (size > left(&f)) {
+        f.what = wf_section_name(id);
+        if (wb_cur_u32(&f, &size, err) != WB_OK) goto done;
+        if (size > wb_cur_left(&f)) {
             wb_fail(err,
                     "malformed core dump: %s section at offset 0x%zx has size %" PRIu32
                     " but only %zu bytes remain",
-                    section_names[id], start, size, left(&f));
+                    wf_section_name(id), start, size, wb_cur_left(&f));
             goto done;
         }
-        cursor body = {c->bytes, f.pos, f.pos + size, section_names[id]};
+        wb_cursor body = {c->bytes, f.pos, f.pos + size, wf_section_name(id), "core dump"};
         f.pos += size;
         int which = -1;
         if (id == 0) { /* custom section */
@@ -779,7 +698,7 @@ static wb_status parse_core(wb_core *c, wb_error *err)
             if (len == strlen(WCD_SECTION_STACK) && memcmp(nm, WCD_SECTION_STACK, len) == 0) {
                 if (nstacks == cap) {
                     cap = cap ? cap * 2 : 4;
-                    cursor *ns = realloc(stacks, cap * sizeof *ns);
+                    wb_cursor *ns = realloc(stacks, cap * sizeof *ns);
                     if (!ns) {
                         wb_fail(err, "out of memory");
                         goto done;
@@ -798,7 +717,7 @@ static wb_status parse_core(wb_core *c, wb_error *err)
         } else {
             if (seen_std[id]) {
                 wb_fail(err, "malformed core dump: duplicate %s section at offset 0x%zx",
-                        section_names[id], start);
+                        wf_section_name(id), start);
                 goto done;
             }
             seen_std[id] = true;

@@ -5,6 +5,7 @@
  */
 #include "wdb/wasmfmt.h"
 #include "wb_wasm.h"
+#include "wb_cursor.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -73,131 +74,89 @@ void wb_error_prefix(wb_error *err, const char *path)
     snprintf(err->msg, sizeof err->msg, "%.100s: %.150s", path, tmp);
 }
 
-/* A bounded cursor over [pos, end) of the module bytes. `what` names the
- * section being read, for messages. */
-typedef struct cursor {
-    const uint8_t *base;
-    size_t pos, end;
-    const char *what;
-} cursor;
-
-static wb_status cur_fail(const cursor *c, wb_error *err, const char *why)
-{
-    return wb_fail(err, "malformed module: %s at offset 0x%zx (%s section)", why, c->pos, c->what);
-}
-
-static wb_status read_u8(cursor *c, uint8_t *out, wb_error *err)
-{
-    if (c->pos >= c->end) return cur_fail(c, err, "unexpected end");
-    *out = c->base[c->pos++];
-    return WB_OK;
-}
-
-/* LEB128 of at most `bits` bits (5.2.2), the project's one reader
- * (wdb/wasmfmt.h). */
-static wb_status read_leb(cursor *c, unsigned bits, bool sign, uint64_t *out, wb_error *err)
-{
-    const uint8_t *p = c->base + c->pos;
-    const char *why = wf_leb_read(&p, c->base + c->end, bits, sign, out);
-    c->pos = (size_t)(p - c->base);
-    return why ? cur_fail(c, err, why) : WB_OK;
-}
-
-static wb_status read_uleb(cursor *c, unsigned bits, uint64_t *out, wb_error *err)
-{
-    return read_leb(c, bits, false, out, err);
-}
-
-static wb_status read_u32(cursor *c, uint32_t *out, wb_error *err)
-{
-    uint64_t v;
-    if (read_uleb(c, 32, &v, err) != WB_OK) return WB_ERROR;
-    *out = (uint32_t)v;
-    return WB_OK;
-}
 
 /* A name (5.2.4): length + bytes. *s points into the module, not terminated. */
-static wb_status read_name(cursor *c, const uint8_t **s, uint32_t *len, wb_error *err)
+static wb_status read_name(wb_cursor *c, const uint8_t **s, uint32_t *len, wb_error *err)
 {
-    if (read_u32(c, len, err) != WB_OK) return WB_ERROR;
-    if (*len > c->end - c->pos) return cur_fail(c, err, "name extends past its section");
+    if (wb_cur_u32(c, len, err) != WB_OK) return WB_ERROR;
+    if (*len > c->end - c->pos) return wb_cur_fail(c, err, "name extends past its section");
     *s = c->base + c->pos;
     c->pos += *len;
     return WB_OK;
 }
 
-static wb_status skip_limits(cursor *c, wb_error *err)
+static wb_status skip_limits(wb_cursor *c, wb_error *err)
 {
     uint8_t flags = 0;
     uint64_t v;
-    if (read_u8(c, &flags, err) != WB_OK) return WB_ERROR;
-    if (flags > 7) return cur_fail(c, err, "bad limits flags");
+    if (wb_cur_u8(c, &flags, err) != WB_OK) return WB_ERROR;
+    if (flags > 7) return wb_cur_fail(c, err, "bad limits flags");
     unsigned bits = (flags & 4) ? 64 : 32; /* memory64 proposal */
-    if (read_uleb(c, bits, &v, err) != WB_OK) return WB_ERROR;
-    if ((flags & 1) && read_uleb(c, bits, &v, err) != WB_OK) return WB_ERROR;
+    if (wb_cur_leb(c, bits, false, &v, err) != WB_OK) return WB_ERROR;
+    if ((flags & 1) && wb_cur_leb(c, bits, false, &v, err) != WB_OK) return WB_ERROR;
     return WB_OK;
 }
 
 /* Import section (5.5.5): only counts the imported functions, but checks
  * every entry's shape so the count can be trusted. */
-static wb_status parse_imports(wb_wasm *w, cursor *c, wb_error *err)
+static wb_status parse_imports(wb_wasm *w, wb_cursor *c, wb_error *err)
 {
     uint32_t n;
-    if (read_u32(c, &n, err) != WB_OK) return WB_ERROR;
+    if (wb_cur_u32(c, &n, err) != WB_OK) return WB_ERROR;
     for (uint32_t i = 0; i < n; i++) {
         const uint8_t *s;
         uint32_t len, idx;
         uint8_t kind = 0, b = 0;
         if (read_name(c, &s, &len, err) != WB_OK || read_name(c, &s, &len, err) != WB_OK ||
-            read_u8(c, &kind, err) != WB_OK)
+            wb_cur_u8(c, &kind, err) != WB_OK)
             return WB_ERROR;
         switch (kind) {
         case 0: /* func: typeidx */
-            if (read_u32(c, &idx, err) != WB_OK) return WB_ERROR;
+            if (wb_cur_u32(c, &idx, err) != WB_OK) return WB_ERROR;
             w->nimported++;
             break;
         case 1: /* table: reftype limits */
-            if (read_u8(c, &b, err) != WB_OK || skip_limits(c, err) != WB_OK) return WB_ERROR;
+            if (wb_cur_u8(c, &b, err) != WB_OK || skip_limits(c, err) != WB_OK) return WB_ERROR;
             break;
         case 2: /* memory: limits */
             if (skip_limits(c, err) != WB_OK) return WB_ERROR;
             break;
         case 3: /* global: valtype mut */
-            if (read_u8(c, &b, err) != WB_OK || read_u8(c, &b, err) != WB_OK) return WB_ERROR;
+            if (wb_cur_u8(c, &b, err) != WB_OK || wb_cur_u8(c, &b, err) != WB_OK) return WB_ERROR;
             break;
         case 4: /* tag (exception handling proposal): attribute typeidx */
-            if (read_u8(c, &b, err) != WB_OK || read_u32(c, &idx, err) != WB_OK) return WB_ERROR;
+            if (wb_cur_u8(c, &b, err) != WB_OK || wb_cur_u32(c, &idx, err) != WB_OK) return WB_ERROR;
             break;
-        default: return cur_fail(c, err, "unknown import kind");
+        default: return wb_cur_fail(c, err, "unknown import kind");
         }
     }
-    if (c->pos != c->end) return cur_fail(c, err, "section size mismatch");
+    if (c->pos != c->end) return wb_cur_fail(c, err, "section size mismatch");
     return WB_OK;
 }
 
 /* Code section (5.5.13): a vector of sized bodies. */
-static wb_status parse_code(wb_wasm *w, cursor *c, wb_error *err)
+static wb_status parse_code(wb_wasm *w, wb_cursor *c, wb_error *err)
 {
     uint32_t n;
-    if (read_u32(c, &n, err) != WB_OK) return WB_ERROR;
+    if (wb_cur_u32(c, &n, err) != WB_OK) return WB_ERROR;
     /* each body takes at least 2 bytes (size + its `end`), so a count larger
      * than the section cannot be true: refuse it before allocating */
-    if (n > (c->end - c->pos) / 2 + 1) return cur_fail(c, err, "function count too large");
+    if (n > (c->end - c->pos) / 2 + 1) return wb_cur_fail(c, err, "function count too large");
     w->funcs = calloc(n ? n : 1, sizeof *w->funcs);
     if (!w->funcs) return wb_fail(err, "out of memory");
     for (uint32_t i = 0; i < n; i++) {
         wb_func *f = &w->funcs[i];
         uint32_t size;
         f->header = (wb_code_off)(c->pos - w->code_offset);
-        if (read_u32(c, &size, err) != WB_OK) return WB_ERROR;
-        if (size == 0) return cur_fail(c, err, "empty function body");
-        if (size > c->end - c->pos) return cur_fail(c, err, "function body extends past the section");
+        if (wb_cur_u32(c, &size, err) != WB_OK) return WB_ERROR;
+        if (size == 0) return wb_cur_fail(c, err, "empty function body");
+        if (size > c->end - c->pos) return wb_cur_fail(c, err, "function body extends past the section");
         f->start = (wb_code_off)(c->pos - w->code_offset);
         c->pos += size;
         f->end = (wb_code_off)(c->pos - w->code_offset);
         w->nfuncs++;
     }
-    if (c->pos != c->end) return cur_fail(c, err, "section size mismatch");
+    if (c->pos != c->end) return wb_cur_fail(c, err, "section size mismatch");
     return WB_OK;
 }
 
@@ -209,27 +168,27 @@ static int cmp_name_entry(const void *a, const void *b)
 
 /* The `name` section (appendix 7.4): only subsection 1, function names.
  * Returns false when it is malformed; the caller then drops it. */
-static bool parse_names(wb_wasm *w, cursor *c)
+static bool parse_names(wb_wasm *w, wb_cursor *c)
 {
     while (c->pos < c->end) {
         uint8_t id;
         uint32_t size, n;
-        if (read_u8(c, &id, NULL) != WB_OK || read_u32(c, &size, NULL) != WB_OK) return false;
+        if (wb_cur_u8(c, &id, NULL) != WB_OK || wb_cur_u32(c, &size, NULL) != WB_OK) return false;
         if (size > c->end - c->pos) return false;
-        cursor sub = {c->base, c->pos, c->pos + size, "name"};
+        wb_cursor sub = {c->base, c->pos, c->pos + size, "name", "module"};
         c->pos += size;
         if (id != 1) continue;
         if (w->fnames) return false; /* duplicate subsection */
-        if (read_u32(&sub, &n, NULL) != WB_OK) return false;
+        if (wb_cur_u32(&sub, &n, NULL) != WB_OK) return false;
         if (n > (sub.end - sub.pos) / 2) return false; /* index + length: 2 bytes at least */
         w->fnames = calloc(n ? n : 1, sizeof *w->fnames);
         w->fname_text = malloc(sub.end - sub.pos + 1);
         if (!w->fnames || !w->fname_text) return false;
         char *text = w->fname_text;
         for (uint32_t i = 0; i < n; i++) {
-            uint32_t idx, len;
-            const uint8_t *s;
-            if (read_u32(&sub, &idx, NULL) != WB_OK || read_name(&sub, &s, &len, NULL) != WB_OK)
+            uint32_t idx = 0, len = 0;
+            const uint8_t *s = NULL;
+            if (wb_cur_u32(&sub, &idx, NULL) != WB_OK || read_name(&sub, &s, &len, NULL) != WB_OK)
                 return false;
             memcpy(text, s, len);
             text[len] = 0;
@@ -245,20 +204,15 @@ static bool parse_names(wb_wasm *w, cursor *c)
     return true;
 }
 
-static const char *const section_names[] = {
-    "custom", "type", "import", "function", "table", "memory", "global",
-    "export", "start", "element", "code", "data", "datacount", "tag",
-};
-
 static wb_status parse_module(wb_wasm *w, wb_error *err)
 {
     static const uint8_t magic[8] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
-    cursor c = {w->bytes, 0, w->size, "header"};
+    wb_cursor c = {w->bytes, 0, w->size, "header", "module"};
     size_t cap = 0, names_len = 0;
     bool seen[14] = {false};
     uint32_t declared_funcs = 0;
     bool have_funcsec = false;
-    cursor name_sec = {NULL, 0, 0, "name"};
+    wb_cursor name_sec = {NULL, 0, 0, "name", "module"};
 
     if (w->size < 4 || memcmp(w->bytes, magic, 4) != 0)
         return wb_fail(err, "not a WebAssembly module (bad magic number)");
@@ -275,24 +229,24 @@ static wb_status parse_module(wb_wasm *w, wb_error *err)
         uint32_t size;
         size_t start = c.pos;
         c.what = "header";
-        if (read_u8(&c, &id, err) != WB_OK) return WB_ERROR;
+        if (wb_cur_u8(&c, &id, err) != WB_OK) return WB_ERROR;
         if (id > 13) {
             c.pos = start;
             return wb_fail(err, "malformed module: unknown section id %u at offset 0x%zx", id,
                            start);
         }
-        c.what = section_names[id];
-        if (read_u32(&c, &size, err) != WB_OK) return WB_ERROR;
+        c.what = wf_section_name(id);
+        if (wb_cur_u32(&c, &size, err) != WB_OK) return WB_ERROR;
         if (size > c.end - c.pos)
             return wb_fail(err,
                            "malformed module: %s section at offset 0x%zx has size %u but only "
                            "%zu bytes remain",
-                           section_names[id], start, size, c.end - c.pos);
+                           wf_section_name(id), start, size, c.end - c.pos);
         if (id != WB_SEC_CUSTOM && seen[id])
             return wb_fail(err, "malformed module: duplicate %s section at offset 0x%zx",
-                           section_names[id], start);
+                           wf_section_name(id), start);
         seen[id] = true;
-        cursor body = {w->bytes, c.pos, c.pos + size, section_names[id]};
+        wb_cursor body = {w->bytes, c.pos, c.pos + size, wf_section_name(id), "module"};
         c.pos += size;
 
         if (w->nsections == cap) {
@@ -303,10 +257,10 @@ static wb_status parse_module(wb_wasm *w, wb_error *err)
         }
         wb_section *s = &w->sections[w->nsections];
         s->id = id;
-        s->name = section_names[id];
+        s->name = wf_section_name(id);
         if (id == WB_SEC_CUSTOM) {
-            const uint8_t *nm;
-            uint32_t len;
+            const uint8_t *nm = NULL;
+            uint32_t len = 0;
             if (read_name(&body, &nm, &len, err) != WB_OK) return WB_ERROR;
             memcpy(w->names + names_len, nm, len);
             w->names[names_len + len] = 0;
@@ -323,7 +277,7 @@ static wb_status parse_module(wb_wasm *w, wb_error *err)
             if (parse_imports(w, &body, err) != WB_OK) return WB_ERROR;
             break;
         case WB_SEC_FUNCTION:
-            if (read_u32(&body, &declared_funcs, err) != WB_OK) return WB_ERROR;
+            if (wb_cur_u32(&body, &declared_funcs, err) != WB_OK) return WB_ERROR;
             have_funcsec = true;
             break;
         case WB_SEC_CODE:
@@ -502,33 +456,33 @@ const char *wb_wasm_func_name(const wb_wasm *w, uint32_t index)
 /* ------------------------------------------------- locals and globals */
 
 /* A cursor over the first section with id `id`; false without one. */
-static bool section_cursor(const wb_wasm *w, uint8_t id, cursor *c)
+static bool section_cursor(const wb_wasm *w, uint8_t id, wb_cursor *c)
 {
     for (size_t i = 0; i < w->nsections; i++) {
         if (w->sections[i].id != id) continue;
-        *c = (cursor){w->bytes, w->sections[i].offset,
-                      (size_t)w->sections[i].offset + w->sections[i].size, section_names[id]};
+        *c = (wb_cursor){w->bytes, w->sections[i].offset,
+                      (size_t)w->sections[i].offset + w->sections[i].size, wf_section_name(id), "module"};
         return true;
     }
     return false;
 }
 
 /* Skips a LEB128 integer of at most `bits` bits (its value not needed). */
-static wb_status skip_leb(cursor *c, unsigned bits, bool sign, wb_error *err)
+static wb_status skip_leb(wb_cursor *c, unsigned bits, bool sign, wb_error *err)
 {
     uint64_t v;
-    return read_leb(c, bits, sign, &v, err);
+    return wb_cur_leb(c, bits, sign, &v, err);
 }
 
 /* A value type (5.3.1; typed references of the function references
  * proposal: 0x63/0x64 and a heap type, an s33). */
-static wb_status read_valtype(cursor *c, uint8_t *t, wb_error *err)
+static wb_status read_valtype(wb_cursor *c, uint8_t *t, wb_error *err)
 {
-    if (read_u8(c, t, err) != WB_OK) return WB_ERROR;
+    if (wb_cur_u8(c, t, err) != WB_OK) return WB_ERROR;
     if (*t == 0x63 || *t == 0x64) return skip_leb(c, 33, true, err); /* heap type */
     if ((*t >= 0x7b && *t <= 0x7f) || *t == 0x70 || *t == 0x6f) return WB_OK;
     c->pos--;
-    return cur_fail(c, err, "unknown value type");
+    return wb_cur_fail(c, err, "unknown value type");
 }
 
 enum { MAX_LOCALS = 50000 }; /* the JS API's limit (and V8's, wabt's) */
@@ -536,7 +490,7 @@ enum { MAX_LOCALS = 50000 }; /* the JS API's limit (and V8's, wabt's) */
 wb_status wb_wasm_func_local_types(const wb_wasm *w, uint32_t i, uint8_t **types, uint32_t *n,
                                    wb_error *err)
 {
-    cursor c;
+    wb_cursor c;
     uint32_t cnt, typeidx = 0;
     uint8_t *t = NULL;
     size_t nt = 0;
@@ -544,27 +498,27 @@ wb_status wb_wasm_func_local_types(const wb_wasm *w, uint32_t i, uint8_t **types
     *n = 0;
     if (i >= w->nfuncs) return wb_fail(err, "no function %u in the module", i);
     /* its type index: entry i of the function section */
-    if (!section_cursor(w, WB_SEC_FUNCTION, &c) || read_u32(&c, &cnt, err) != WB_OK)
+    if (!section_cursor(w, WB_SEC_FUNCTION, &c) || wb_cur_u32(&c, &cnt, err) != WB_OK)
         return wb_fail(err, "malformed module: no function section");
-    if (i >= cnt) return cur_fail(&c, err, "function index out of range");
+    if (i >= cnt) return wb_cur_fail(&c, err, "function index out of range");
     for (uint32_t k = 0; k <= i; k++)
-        if (read_u32(&c, &typeidx, err) != WB_OK) return WB_ERROR;
+        if (wb_cur_u32(&c, &typeidx, err) != WB_OK) return WB_ERROR;
     /* its parameters: vec(functype), functype ::= 0x60 vec(valtype) vec(valtype) */
-    if (!section_cursor(w, WB_SEC_TYPE, &c) || read_u32(&c, &cnt, err) != WB_OK)
+    if (!section_cursor(w, WB_SEC_TYPE, &c) || wb_cur_u32(&c, &cnt, err) != WB_OK)
         return wb_fail(err, "malformed module: no type section");
-    if (typeidx >= cnt) return cur_fail(&c, err, "type index out of range");
+    if (typeidx >= cnt) return wb_cur_fail(&c, err, "type index out of range");
     for (uint32_t k = 0; k <= typeidx; k++) {
         uint8_t form = 0, vt;
-        if (read_u8(&c, &form, err) != WB_OK) goto fail;
+        if (wb_cur_u8(&c, &form, err) != WB_OK) goto fail;
         if (form != 0x60) {
             c.pos--;
-            cur_fail(&c, err, "not a plain function type");
+            wb_cur_fail(&c, err, "not a plain function type");
             goto fail;
         }
         for (int part = 0; part < 2; part++) {
-            if (read_u32(&c, &cnt, err) != WB_OK) goto fail;
+            if (wb_cur_u32(&c, &cnt, err) != WB_OK) goto fail;
             if (cnt > MAX_LOCALS) {
-                cur_fail(&c, err, "too many parameters");
+                wb_cur_fail(&c, err, "too many parameters");
                 goto fail;
             }
             if (k == typeidx && part == 0 && !(t = malloc(cnt ? cnt : 1)))
@@ -577,15 +531,15 @@ wb_status wb_wasm_func_local_types(const wb_wasm *w, uint32_t i, uint8_t **types
     }
     /* the body's declarations: vec(count valtype) */
     const wb_func *f = &w->funcs[i];
-    c = (cursor){w->bytes, (size_t)w->code_offset + f->start, (size_t)w->code_offset + f->end,
-                 "code"};
-    if (read_u32(&c, &cnt, err) != WB_OK) goto fail;
+    c = (wb_cursor){w->bytes, (size_t)w->code_offset + f->start, (size_t)w->code_offset + f->end,
+                 "code", "module"};
+    if (wb_cur_u32(&c, &cnt, err) != WB_OK) goto fail;
     for (uint32_t d = 0; d < cnt; d++) {
         uint32_t k;
         uint8_t vt;
-        if (read_u32(&c, &k, err) != WB_OK || read_valtype(&c, &vt, err) != WB_OK) goto fail;
+        if (wb_cur_u32(&c, &k, err) != WB_OK || read_valtype(&c, &vt, err) != WB_OK) goto fail;
         if (k > MAX_LOCALS - nt) {
-            cur_fail(&c, err, "more than 50000 locals");
+            wb_cur_fail(&c, err, "more than 50000 locals");
             goto fail;
         }
         uint8_t *nt_buf = realloc(t, nt + k ? nt + k : 1);
@@ -611,18 +565,18 @@ fail:
 
 /* Skips a constant expression up to its `end` (5.4.9 and 3.3.10, with
  * the extended-const proposal's i32/i64 add, sub and mul). */
-static wb_status skip_const_expr(cursor *c, wb_error *err)
+static wb_status skip_const_expr(wb_cursor *c, wb_error *err)
 {
     for (;;) {
         uint8_t op = 0;
-        if (read_u8(c, &op, err) != WB_OK) return WB_ERROR;
+        if (wb_cur_u8(c, &op, err) != WB_OK) return WB_ERROR;
         switch (op) {
         case 0x0b: return WB_OK;                                        /* end */
         case 0x41: if (skip_leb(c, 32, true, err) != WB_OK) return WB_ERROR; break;  /* i32.const */
         case 0x42: if (skip_leb(c, 64, true, err) != WB_OK) return WB_ERROR; break; /* i64.const */
         case 0x43:                                                      /* f32.const */
         case 0x44:                                                      /* f64.const */
-            if (c->end - c->pos < (op == 0x43 ? 4u : 8u)) return cur_fail(c, err, "unexpected end");
+            if (c->end - c->pos < (op == 0x43 ? 4u : 8u)) return wb_cur_fail(c, err, "unexpected end");
             c->pos += op == 0x43 ? 4 : 8;
             break;
         case 0x23:                                                      /* global.get */
@@ -631,63 +585,63 @@ static wb_status skip_const_expr(cursor *c, wb_error *err)
         case 0x6a: case 0x6b: case 0x6c: case 0x7c: case 0x7d: case 0x7e: break;
         case 0xfd: {                                                    /* v128.const */
             uint32_t sub;
-            if (read_u32(c, &sub, err) != WB_OK) return WB_ERROR;
-            if (sub != 12 || c->end - c->pos < 16) return cur_fail(c, err, "bad constant");
+            if (wb_cur_u32(c, &sub, err) != WB_OK) return WB_ERROR;
+            if (sub != 12 || c->end - c->pos < 16) return wb_cur_fail(c, err, "bad constant");
             c->pos += 16;
             break;
         }
         default:
             c->pos--;
-            return cur_fail(c, err, "unsupported constant expression");
+            return wb_cur_fail(c, err, "unsupported constant expression");
         }
     }
 }
 
 /* An offset expression `i32.const N end`; anything else is refused. */
-static bool read_i32_offset(cursor *c, uint32_t *out, wb_error *err)
+static bool read_i32_offset(wb_cursor *c, uint32_t *out, wb_error *err)
 {
     uint8_t op = 0, b = 0;
-    if (read_u8(c, &op, err) != WB_OK || op != 0x41) return false;
+    if (wb_cur_u8(c, &op, err) != WB_OK || op != 0x41) return false;
     uint32_t v = 0;
     unsigned shift = 0;
     do {
-        if (read_u8(c, &b, err) != WB_OK || shift > 28) return false;
+        if (wb_cur_u8(c, &b, err) != WB_OK || shift > 28) return false;
         v |= (uint32_t)(b & 0x7f) << shift;
         shift += 7;
     } while (b & 0x80);
     if (shift < 32 && (b & 0x40)) v |= ~0u << shift; /* sign extension */
     *out = v;
-    return read_u8(c, &op, err) == WB_OK && op == 0x0b;
+    return wb_cur_u8(c, &op, err) == WB_OK && op == 0x0b;
 }
 
 wb_status wb_wasm_table_func(const wb_wasm *w, uint32_t elem, uint32_t *func)
 {
-    cursor c;
+    wb_cursor c;
     wb_error e;
     uint32_t nseg;
-    if (!section_cursor(w, 9, &c) || read_u32(&c, &nseg, &e) != WB_OK) return WB_NOT_FOUND;
+    if (!section_cursor(w, 9, &c) || wb_cur_u32(&c, &nseg, &e) != WB_OK) return WB_NOT_FOUND;
     wb_status found = WB_NOT_FOUND;
     for (uint32_t i = 0; i < nseg; i++) {
         uint32_t flags, table = 0, offset = 0, count;
         uint8_t kind = 0;
-        if (read_u32(&c, &flags, &e) != WB_OK || flags > 7) return WB_NOT_FOUND;
+        if (wb_cur_u32(&c, &flags, &e) != WB_OK || flags > 7) return WB_NOT_FOUND;
         bool active = !(flags & 1), exprs = flags & 4;
-        if ((flags & 3) == 2 && read_u32(&c, &table, &e) != WB_OK) return WB_NOT_FOUND;
+        if ((flags & 3) == 2 && wb_cur_u32(&c, &table, &e) != WB_OK) return WB_NOT_FOUND;
         if (active && !read_i32_offset(&c, &offset, &e)) return WB_NOT_FOUND;
         /* elemkind (0x00 funcref) or reftype, unless flags 0 or 4 */
-        if ((flags & 3) != 0 && read_u8(&c, &kind, &e) != WB_OK) return WB_NOT_FOUND;
-        if (read_u32(&c, &count, &e) != WB_OK) return WB_NOT_FOUND;
+        if ((flags & 3) != 0 && wb_cur_u8(&c, &kind, &e) != WB_OK) return WB_NOT_FOUND;
+        if (wb_cur_u32(&c, &count, &e) != WB_OK) return WB_NOT_FOUND;
         for (uint32_t k = 0; k < count; k++) {
             uint32_t f;
             uint8_t op = 0xd2, end = 0x0b;
-            if (exprs && read_u8(&c, &op, &e) != WB_OK) return WB_NOT_FOUND;
+            if (exprs && wb_cur_u8(&c, &op, &e) != WB_OK) return WB_NOT_FOUND;
             if (op == 0xd0) { /* ref.null t */
-                if (read_u8(&c, &kind, &e) != WB_OK || read_u8(&c, &end, &e) != WB_OK)
+                if (wb_cur_u8(&c, &kind, &e) != WB_OK || wb_cur_u8(&c, &end, &e) != WB_OK)
                     return WB_NOT_FOUND;
                 continue;
             }
-            if (op != 0xd2 || read_u32(&c, &f, &e) != WB_OK) return WB_NOT_FOUND;
-            if (exprs && (read_u8(&c, &end, &e) != WB_OK || end != 0x0b)) return WB_NOT_FOUND;
+            if (op != 0xd2 || wb_cur_u32(&c, &f, &e) != WB_OK) return WB_NOT_FOUND;
+            if (exprs && (wb_cur_u8(&c, &end, &e) != WB_OK || end != 0x0b)) return WB_NOT_FOUND;
             /* a later segment overwrites an earlier one's elements */
             if (active && table == 0 && (uint64_t)offset + k == elem) {
                 *func = f;
@@ -700,7 +654,7 @@ wb_status wb_wasm_table_func(const wb_wasm *w, uint32_t elem, uint32_t *func)
 
 wb_status wb_wasm_global_types(const wb_wasm *w, uint8_t **types, uint32_t *n, wb_error *err)
 {
-    cursor c;
+    wb_cursor c;
     uint32_t cnt;
     uint8_t *t = NULL, vt, mut;
     size_t nt = 0, cap = 0;
@@ -708,26 +662,26 @@ wb_status wb_wasm_global_types(const wb_wasm *w, uint8_t **types, uint32_t *n, w
     *n = 0;
     /* imported globals: import ::= module:name name:name kind desc */
     if (section_cursor(w, WB_SEC_IMPORT, &c)) {
-        if (read_u32(&c, &cnt, err) != WB_OK) return WB_ERROR;
+        if (wb_cur_u32(&c, &cnt, err) != WB_OK) return WB_ERROR;
         for (uint32_t i = 0; i < cnt; i++) {
             const uint8_t *s;
             uint32_t len, idx;
             uint8_t kind = 0, b = 0;
             if (read_name(&c, &s, &len, err) != WB_OK || read_name(&c, &s, &len, err) != WB_OK ||
-                read_u8(&c, &kind, err) != WB_OK)
+                wb_cur_u8(&c, &kind, err) != WB_OK)
                 goto fail;
-            if (kind == 0 && read_u32(&c, &idx, err) != WB_OK) goto fail;
+            if (kind == 0 && wb_cur_u32(&c, &idx, err) != WB_OK) goto fail;
             if (kind == 1 && (read_valtype(&c, &b, err) != WB_OK || skip_limits(&c, err) != WB_OK))
                 goto fail;
             if (kind == 2 && skip_limits(&c, err) != WB_OK) goto fail;
-            if (kind == 4 && (read_u8(&c, &b, err) != WB_OK || read_u32(&c, &idx, err) != WB_OK))
+            if (kind == 4 && (wb_cur_u8(&c, &b, err) != WB_OK || wb_cur_u32(&c, &idx, err) != WB_OK))
                 goto fail;
             if (kind > 4) {
-                cur_fail(&c, err, "unknown import kind");
+                wb_cur_fail(&c, err, "unknown import kind");
                 goto fail;
             }
             if (kind != 3) continue;
-            if (read_valtype(&c, &vt, err) != WB_OK || read_u8(&c, &mut, err) != WB_OK) goto fail;
+            if (read_valtype(&c, &vt, err) != WB_OK || wb_cur_u8(&c, &mut, err) != WB_OK) goto fail;
             if (nt == cap) {
                 cap = cap ? cap * 2 : 16;
                 uint8_t *x = realloc(t, cap);
@@ -739,17 +693,17 @@ wb_status wb_wasm_global_types(const wb_wasm *w, uint8_t **types, uint32_t *n, w
     }
     /* the module's own: global ::= valtype mut expr */
     if (section_cursor(w, 6 /* global */, &c)) {
-        if (read_u32(&c, &cnt, err) != WB_OK) goto fail;
+        if (wb_cur_u32(&c, &cnt, err) != WB_OK) goto fail;
         /* each takes at least 3 bytes: refuse counts the section cannot hold */
         if (cnt > (c.end - c.pos) / 3) {
-            cur_fail(&c, err, "global count too large");
+            wb_cur_fail(&c, err, "global count too large");
             goto fail;
         }
         uint8_t *x = realloc(t, nt + cnt ? nt + cnt : 1);
         if (!x) goto oom;
         t = x;
         for (uint32_t i = 0; i < cnt; i++) {
-            if (read_valtype(&c, &vt, err) != WB_OK || read_u8(&c, &mut, err) != WB_OK ||
+            if (read_valtype(&c, &vt, err) != WB_OK || wb_cur_u8(&c, &mut, err) != WB_OK ||
                 skip_const_expr(&c, err) != WB_OK)
                 goto fail;
             t[nt++] = vt;

@@ -102,42 +102,6 @@ static wr_status rd_count(rd *r, uint32_t *out, uint32_t min_item_bytes)
     return WR_OK;
 }
 
-/* Well-formed UTF-8 (Unicode 3.9, as the spec's name grammar requires): no
- * overlong forms, no surrogates, nothing above U+10FFFF. */
-static bool utf8_ok(const uint8_t *s, uint32_t n)
-{
-    uint32_t i = 0;
-    while (i < n) {
-        uint8_t c = s[i];
-        uint32_t len, cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xe0) == 0xc0) {
-            len = 2;
-            cp = c & 0x1f;
-        } else if ((c & 0xf0) == 0xe0) {
-            len = 3;
-            cp = c & 0x0f;
-        } else if ((c & 0xf8) == 0xf0) {
-            len = 4;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (n - i < len) return false;
-        for (uint32_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xc0) != 0x80) return false;
-            cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000))
-            return false;
-        if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-        i += len;
-    }
-    return true;
-}
-
 /* A name: its bytes copied NUL-terminated into *out (owned by the caller);
  * *len (if not NULL) receives the length, since names may contain NUL. */
 static wr_status rd_name_len(rd *r, char **out, uint32_t *len)
@@ -145,7 +109,7 @@ static wr_status rd_name_len(rd *r, char **out, uint32_t *len)
     uint32_t n;
     TRY(rd_u32(r, &n));
     if (n > (size_t)(r->end - r->p)) MALFORMED("unexpected end of section (name of %" PRIu32 " bytes)", n);
-    if (!utf8_ok(r->p, n)) MALFORMED("malformed UTF-8 encoding");
+    if (!wf_utf8_valid(r->p, n)) MALFORMED("malformed UTF-8 encoding");
     char *s = malloc((size_t)n + 1);
     if (!s) NOMEM();
     memcpy(s, r->p, n);
@@ -816,7 +780,7 @@ static void sec_names(wr_module *mod, const uint8_t *p, const uint8_t *end)
                 const uint8_t *at;
                 if (rd_u32(&s, &fi) != WR_OK) break;
                 at = s.p;
-                if (rd_u32(&s, &n) != WR_OK || n > (size_t)(s.end - s.p) || !utf8_ok(s.p, n)) break;
+                if (rd_u32(&s, &n) != WR_OK || n > (size_t)(s.end - s.p) || !wf_utf8_valid(s.p, n)) break;
                 s.p += n;
                 if (fi < mod->nfuncs && !mod->func_name_at[fi])
                     mod->func_name_at[fi] = (uint32_t)(at - mod->bytes);
@@ -845,11 +809,6 @@ static wr_status sec_custom(rd *r)
     r->p = r->end;
     return WR_OK;
 }
-
-static const char *const section_names[] = {
-    "custom", "type", "import", "function", "table", "memory", "global",
-    "export", "start", "element", "code", "data", "data count",
-};
 
 /* Position of each section id in the required order (spec 5.5.2): data count
  * sits between element and code. */
@@ -890,7 +849,7 @@ wr_status wr_decode_module(wr_module *mod, wr_error *err)
             r->p--;
             MALFORMED("malformed section id %u", id);
         }
-        r->sec = section_names[id];
+        r->sec = wf_section_name(id);
         TRY(rd_u32(r, &size));
         if (size > (size_t)(file_end - r->p)) MALFORMED("unexpected end: section size %" PRIu32 " past the end of the file", size);
         if (id != 0) {

@@ -1,4 +1,4 @@
-/* LEB128, read and written (wdb/wasmfmt.h). */
+/* LEB128, read and written; section names; UTF-8 (wdb/wasmfmt.h). */
 #include "wdb/wasmfmt.h"
 
 const char *wf_leb_read(const uint8_t **pp, const uint8_t *end, unsigned bits, bool sign,
@@ -61,4 +61,48 @@ size_t wf_sleb_write(uint8_t *p, int64_t v)
         n++;
         if (last) return n;
     }
+}
+
+const char *wf_section_name(unsigned id)
+{
+    static const char *const names[] = {
+        "custom", "type", "import", "function", "table", "memory", "global",
+        "export", "start", "element", "code", "data", "data count", "tag",
+    };
+    return id < sizeof names / sizeof names[0] ? names[id] : NULL;
+}
+
+bool wf_utf8_valid(const uint8_t *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        uint8_t c = s[i];
+        size_t len;
+        uint32_t cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xe0) == 0xc0) {
+            len = 2;
+            cp = c & 0x1f;
+        } else if ((c & 0xf0) == 0xe0) {
+            len = 3;
+            cp = c & 0x0f;
+        } else if ((c & 0xf8) == 0xf0) {
+            len = 4;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (n - i < len) return false;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xc0) != 0x80) return false;
+            cp = (cp << 6) | (s[i + k] & 0x3f);
+        }
+        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000))
+            return false;
+        if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+        i += len;
+    }
+    return true;
 }

@@ -2,7 +2,7 @@
  * The Wasm binary format's small pieces every layer reads or writes: the
  * one LEB128 reader and writer of the project (the runtime's decoder and
  * translator, the bridge's module, disassembly, core and DWARF readers,
- * the core writer). Dependency-free (the wdb::wasmfmt target, also built
+ * the core writer), section names and UTF-8 names. Dependency-free (the wdb::wasmfmt target, also built
  * into the firmware). The trap list is wdb/wasm_traps.h.
  *
  * Prefix: wf_.
@@ -33,6 +33,14 @@ const char *wf_leb_read(const uint8_t **pp, const uint8_t *end, unsigned bits, b
  * only counts. */
 size_t wf_leb_write(uint8_t *p, uint64_t v);
 size_t wf_sleb_write(uint8_t *p, int64_t v);
+
+/* The name of section id (5.5.2: "custom", "type", ... "data count"; 13
+ * "tag", of the exception handling proposal), NULL for any other id. */
+const char *wf_section_name(unsigned id);
+
+/* Whether s[0..n) is well-formed UTF-8, as names must be (5.2.4): no
+ * overlong forms, no surrogates, nothing above U+10FFFF. */
+bool wf_utf8_valid(const uint8_t *s, size_t n);
 
 #ifdef __cplusplus
 }
