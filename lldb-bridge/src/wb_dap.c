@@ -2082,17 +2082,12 @@ static void send_terminated(wb_dap *d)
 /* "trap: integer divide by zero (div_by_zero)" -> message and kind. */
 static void note_trap(wb_dap *d, const char *desc)
 {
+    const char *text, *name;
+    size_t text_len, name_len;
     d->have_trap = true;
-    if (strncmp(desc, "trap: ", 6) == 0) desc += 6;
-    snprintf(d->trap_msg, sizeof d->trap_msg, "%s", desc);
-    d->trap_kind[0] = 0;
-    size_t len = strlen(d->trap_msg);
-    char *open = strrchr(d->trap_msg, '(');
-    if (open && len && d->trap_msg[len - 1] == ')' && open > d->trap_msg && open[-1] == ' ') {
-        int kind_len = (int)(d->trap_msg + len - 1 - (open + 1)); /* between the parens */
-        snprintf(d->trap_kind, sizeof d->trap_kind, "%.*s", kind_len, open + 1);
-        open[-1] = 0;
-    }
+    wrsp_trap_split(desc, &text, &text_len, &name, &name_len);
+    snprintf(d->trap_msg, sizeof d->trap_msg, "%.*s", (int)text_len, text);
+    snprintf(d->trap_kind, sizeof d->trap_kind, "%.*s", (int)name_len, name ? name : "");
 }
 
 static bool trap_selected(const wb_dap *d)

@@ -2591,20 +2591,15 @@ static void gcore_why(gcore_ctx *g, wcd_state *st)
     const wb_rsp_stop *r = &g->s->last_stop;
     char *m = g->stop_msg;
     if (strcmp(r->reason, "exception") == 0) {
-        /* wdb-run's stub: "trap: MESSAGE (KIND)"; other stubs: a message */
-        const char *d = r->description;
-        if (strncmp(d, "trap: ", 6) == 0) d += 6;
-        snprintf(m, sizeof g->stop_msg, "%s", d);
-        st->trap_kind = WCD_TRAP_UNKNOWN;
-        size_t len = strlen(m);
-        char *open = strrchr(m, '(');
-        if (open && open > m && open[-1] == ' ' && len && m[len - 1] == ')') {
-            uint32_t k = wcd_trap_kind_by_name(open + 1, (size_t)(m + len - 1 - (open + 1)));
-            if (k != WCD_TRAP_UNKNOWN && k != WCD_TRAP_NONE) {
-                st->trap_kind = k;
-                open[-1] = 0;
-            }
-        }
+        /* wdb's stubs: "trap: MESSAGE (KIND)"; other stubs: a message */
+        const char *msg, *name;
+        size_t msg_len, name_len;
+        wrsp_trap_split(r->description, &msg, &msg_len, &name, &name_len);
+        uint32_t k = name ? wcd_trap_kind_by_name(name, name_len) : WCD_TRAP_UNKNOWN;
+        if (k == WCD_TRAP_NONE) k = WCD_TRAP_UNKNOWN;
+        if (k == WCD_TRAP_UNKNOWN) msg_len = strlen(msg); /* not a kind: part of the message */
+        st->trap_kind = k;
+        snprintf(m, sizeof g->stop_msg, "%.*s", (int)msg_len, msg);
         if (!m[0]) snprintf(m, sizeof g->stop_msg, "trap");
     } else {
         st->trap_kind = WCD_TRAP_NONE;

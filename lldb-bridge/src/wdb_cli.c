@@ -470,8 +470,10 @@ static void report_stop(cli *c, wb_stop *st)
         print_stop_location(c, true);
         break;
     case WB_WHY_TRAP: {
-        const char *msg = strncmp(st->description, "trap: ", 6) == 0 ? st->description + 6
-                                                                    : st->description;
+        size_t pl = sizeof WRSP_TRAP_PREFIX - 1;
+        const char *msg = strncmp(st->description, WRSP_TRAP_PREFIX, pl) == 0
+                              ? st->description + pl
+                              : st->description;
         out(c, "\nProgram stopped by a Wasm trap: %s.\n", msg);
         stack_hint(c, msg);
         c->trapped = true;

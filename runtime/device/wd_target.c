@@ -137,8 +137,8 @@ static void t_get_stop(void *user, gs_stop *out)
     case WR_DEBUG_INTERRUPT: out->reason = GS_REASON_INTERRUPT; break;
     case WR_DEBUG_TRAP:
         out->reason = GS_REASON_TRAP;
-        snprintf(out->description, sizeof out->description, "trap: %.200s (%s)", s.trap_msg,
-                 wr_trap_name(s.trap));
+        wrsp_trap_description(out->description, sizeof out->description, s.trap_msg,
+                              wr_trap_name(s.trap));
         break;
     case WR_DEBUG_WATCH:
         out->reason = GS_REASON_WATCHPOINT;

@@ -412,6 +412,28 @@ static void test_wasm_addresses(void)
     CHECK_EQ(strtoull(WRSP_CODE_BASE_HEX, NULL, 16), WRSP_CODE_BASE);
 }
 
+/* trap descriptions (wdb/wasm_rsp.h): written by the stub's target, split
+ * by the client */
+static void test_trap_descriptions(void)
+{
+    char buf[256];
+    const char *msg, *name;
+    size_t ml, nl;
+    wrsp_trap_description(buf, sizeof buf, "integer divide by zero", "div_by_zero");
+    CHECK_STR(buf, "trap: integer divide by zero (div_by_zero)");
+    wrsp_trap_split(buf, &msg, &ml, &name, &nl);
+    CHECK(ml == 22 && memcmp(msg, "integer divide by zero", ml) == 0);
+    CHECK(name && nl == 11 && memcmp(name, "div_by_zero", nl) == 0);
+    /* another stub's bare message: all of it, no name */
+    wrsp_trap_split("out of bounds memory access", &msg, &ml, &name, &nl);
+    CHECK(name == NULL && ml == strlen("out of bounds memory access"));
+    /* parentheses inside the message are part of it */
+    wrsp_trap_split("trap: f(x) failed", &msg, &ml, &name, &nl);
+    CHECK(name == NULL && ml == strlen("f(x) failed"));
+    wrsp_trap_split("trap: host (x) (host)", &msg, &ml, &name, &nl);
+    CHECK(name && nl == 4 && ml == strlen("host (x)"));
+}
+
 int main(void)
 {
     test_good_packets();
@@ -425,5 +447,6 @@ int main(void)
     test_frame_small();
     test_hex();
     test_wasm_addresses();
+    test_trap_descriptions();
     return wdb_check_summary();
 }

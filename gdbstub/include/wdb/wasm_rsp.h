@@ -11,7 +11,10 @@
 #ifndef WDB_WASM_RSP_H
 #define WDB_WASM_RSP_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -63,6 +66,41 @@ static inline uint32_t wrsp_addr_module(uint64_t a)
 }
 
 static inline uint32_t wrsp_addr_offset(uint64_t a) { return (uint32_t)a; }
+
+/* ------------------------------------------------------------ trap stops
+ * wdb's stubs stop on a trap with reason:exception and the description
+ * "trap: MESSAGE (NAME)": MESSAGE the runtime's (wr_trap_message, or a host
+ * function's), NAME the kind's name in wdb/wasm_traps.h. Other stubs send
+ * a bare message, which the client shows as it is. */
+#define WRSP_TRAP_PREFIX "trap: "
+
+/* The description of a trap, into buf (cap bytes; the message cut at 200) */
+static inline void wrsp_trap_description(char *buf, size_t cap, const char *message,
+                                         const char *name)
+{
+    snprintf(buf, cap, WRSP_TRAP_PREFIX "%.200s (%s)", message, name);
+}
+
+/* Splits a description: *msg (*msg_len bytes) the message without the
+ * prefix; *name (*name_len bytes) what the final " (...)" holds, NULL when
+ * there is none (then the message is the whole text). */
+static inline void wrsp_trap_split(const char *desc, const char **msg, size_t *msg_len,
+                                   const char **name, size_t *name_len)
+{
+    size_t pl = sizeof WRSP_TRAP_PREFIX - 1;
+    if (strncmp(desc, WRSP_TRAP_PREFIX, pl) == 0) desc += pl;
+    size_t len = strlen(desc);
+    const char *open = strrchr(desc, '(');
+    *msg = desc;
+    *msg_len = len;
+    *name = NULL;
+    *name_len = 0;
+    if (open && open > desc && open[-1] == ' ' && len && desc[len - 1] == ')') {
+        *name = open + 1;
+        *name_len = (size_t)(desc + len - 1 - (open + 1));
+        *msg_len = (size_t)(open - 1 - desc);
+    }
+}
 
 #ifdef __cplusplus
 }
