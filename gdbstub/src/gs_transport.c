@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "wdb/gdbstub.h"
+#include "wdb/net.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,64 +20,22 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static bool is_loopback(const struct sockaddr *sa)
-{
-    if (sa->sa_family == AF_INET) {
-        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
-        return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
-    }
-    if (sa->sa_family == AF_INET6) {
-        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
-        return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
-    }
-    return false;
-}
-
 int gs_listen_tcp(const char *spec, bool allow_remote, int *port_out, char *errbuf, size_t errlen)
 {
-    char host[256] = "127.0.0.1";
-    const char *port = spec;
-    const char *colon = strrchr(spec, ':');
-    if (spec[0] == '[') { /* [v6]:port */
-        const char *close = strchr(spec, ']');
-        if (!close || close[1] != ':' || (size_t)(close - spec - 1) >= sizeof host) {
-            snprintf(errbuf, errlen, "bad address '%s': expected [ADDR]:PORT", spec);
-            return -1;
-        }
-        memcpy(host, spec + 1, (size_t)(close - spec - 1));
-        host[close - spec - 1] = 0;
-        port = close + 2;
-    } else if (colon) {
-        size_t hl = (size_t)(colon - spec);
-        if (hl >= sizeof host) {
-            snprintf(errbuf, errlen, "bad address '%s'", spec);
-            return -1;
-        }
-        if (hl) {
-            memcpy(host, spec, hl);
-            host[hl] = 0;
-        }
-        port = colon + 1;
-    }
-    char *end;
-    long pn = strtol(port, &end, 10);
-    if (!*port || *end || pn < 0 || pn > 65535) {
-        snprintf(errbuf, errlen, "bad port in '%s': expected a number 0-65535", spec);
-        return -1;
-    }
+    char host[256], pbuf[8];
+    if (wdb_net_split(spec, host, sizeof host, pbuf, errbuf, errlen) != 0) return -1;
+    long pn = strtol(pbuf, NULL, 10);
     struct addrinfo hints, *ai = NULL;
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    char pbuf[16];
-    snprintf(pbuf, sizeof pbuf, "%ld", pn);
     int gai = getaddrinfo(host, pbuf, &hints, &ai);
     if (gai != 0) {
         snprintf(errbuf, errlen, "cannot resolve '%s': %s", host, gai_strerror(gai));
         return -1;
     }
-    if (!allow_remote && !is_loopback(ai->ai_addr)) {
+    if (!allow_remote && !wdb_net_is_loopback(ai->ai_addr)) {
         snprintf(errbuf, errlen,
                  "refusing to listen on non-loopback address '%s': a debugger can read and "
                  "change everything in the program; pass --gdb-allow-remote to allow it",

@@ -3,6 +3,7 @@
  */
 #define _GNU_SOURCE
 #include "wb_rsp.h"
+#include "wdb/net.h"
 
 #include "wdb/rsp.h"
 #include "wdb/rsp_serial.h"
@@ -86,25 +87,8 @@ wb_rsp *wb_rsp_from_fd(int fd)
 
 wb_rsp *wb_rsp_connect(const char *host_port, int timeout_ms, char *errbuf, size_t errlen)
 {
-    char host[256] = "127.0.0.1";
-    const char *port = host_port;
-    const char *colon = strrchr(host_port, ':');
-    if (colon) {
-        size_t hl = (size_t)(colon - host_port);
-        if (hl >= sizeof host) {
-            snprintf(errbuf, errlen, "bad address '%s'", host_port);
-            return NULL;
-        }
-        if (hl) {
-            memcpy(host, host_port, hl);
-            host[hl] = 0;
-        }
-        port = colon + 1;
-        if (host[0] == '[' && hl >= 2 && host[hl - 1] == ']') {
-            memmove(host, host + 1, hl - 2);
-            host[hl - 2] = 0;
-        }
-    }
+    char host[256], port[8];
+    if (wdb_net_split(host_port, host, sizeof host, port, errbuf, errlen) != 0) return NULL;
     struct addrinfo hints, *ai = NULL;
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;

@@ -22,6 +22,7 @@
 #define _GNU_SOURCE
 #include "wdb_dap_ws.h"
 #include "wdb_cli.h"
+#include "wdb/net.h"
 
 #include <libwebsockets.h>
 
@@ -561,61 +562,17 @@ static int ws_raw_readable(ws_server *srv, struct lws *wsi)
     return 0;
 }
 
-static bool ws_is_loopback(const struct sockaddr *sa)
-{
-    if (sa->sa_family == AF_INET)
-        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
-    if (sa->sa_family == AF_INET6) {
-        const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
-        if (IN6_IS_ADDR_LOOPBACK(a)) return true;
-        return IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127;
-    }
-    return false;
-}
-
 /* Binds and listens on spec (see wb_dap_ws_main). Returns the descriptor
  * (non-blocking) and the bound address as a ws:// URL, or -1 after a
  * message on stderr. */
 static int ws_listen(const char *spec, bool allow_remote, char *url, size_t url_size)
 {
-    char host[256] = "127.0.0.1";
-    const char *port = spec;
-    if (spec[0] == '[') {
-        const char *end = strchr(spec, ']');
-        if (!end || end[1] != ':' || (size_t)(end - spec - 1) >= sizeof host) {
-            fprintf(stderr, "wdb: bad address '%s': expected [ADDR]:PORT\n", spec);
-            return -1;
-        }
-        memcpy(host, spec + 1, (size_t)(end - spec - 1));
-        host[end - spec - 1] = 0;
-        port = end + 2;
-    } else {
-        const char *colon = strrchr(spec, ':');
-        if (colon) {
-            size_t hl = (size_t)(colon - spec);
-            if (hl >= sizeof host || memchr(spec, ':', hl)) {
-                fprintf(stderr,
-                        "wdb: bad address '%s': expected ADDR:PORT ([ADDR]:PORT for "
-                        "IPv6)\n",
-                        spec);
-                return -1;
-            }
-            if (hl) {
-                memcpy(host, spec, hl);
-                host[hl] = 0;
-            }
-            port = colon + 1;
-        }
-    }
-    char *end;
-    errno = 0;
-    long pn = strtol(port, &end, 10);
-    if (!*port || *end || errno || pn < 0 || pn > 65535) {
-        fprintf(stderr, "wdb: bad port in '%s': expected a number 0-65535\n", spec);
+    char host[256], pbuf[8], why[300];
+    if (wdb_net_split(spec, host, sizeof host, pbuf, why, sizeof why) != 0) {
+        fprintf(stderr, "wdb: %s\n", why);
         return -1;
     }
-    char pbuf[8];
-    snprintf(pbuf, sizeof pbuf, "%ld", pn);
+    long pn = strtol(pbuf, NULL, 10);
     struct addrinfo hints, *ai = NULL;
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
@@ -626,7 +583,7 @@ static int ws_listen(const char *spec, bool allow_remote, char *url, size_t url_
         fprintf(stderr, "wdb: cannot resolve '%s': %s\n", host, gai_strerror(gai));
         return -1;
     }
-    if (!ws_is_loopback(ai->ai_addr) && !allow_remote) {
+    if (!wdb_net_is_loopback(ai->ai_addr) && !allow_remote) {
         fprintf(stderr,
                 "wdb: refusing to serve DAP on non-loopback address '%s': whoever has the token "
                 "can run programs as you; pass --dap-allow-remote to allow it "
@@ -666,7 +623,7 @@ static int ws_listen(const char *spec, bool allow_remote, char *url, size_t url_
         }
     }
     snprintf(url, url_size, ss.ss_family == AF_INET6 ? "ws://[%s]:%u" : "ws://%s:%u", name, bound);
-    if (!ws_is_loopback((const struct sockaddr *)&ss))
+    if (!wdb_net_is_loopback((const struct sockaddr *)&ss))
         fprintf(stderr, "wdb: warning: the DAP server is reachable from other hosts and "
                         "websocket traffic is not encrypted: the token and the session can be "
                         "read on the network (an SSH tunnel to a loopback server is safer)\n");

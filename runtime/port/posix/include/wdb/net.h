@@ -1,0 +1,30 @@
+/* Addresses of the TCP servers and clients of wdb and wdb-run: the one
+ * home of the ADDR:PORT syntax and of the loopback policy (docs/SECURITY.md:
+ * the GDB stub and the DAP websocket server listen on loopback only unless
+ * told otherwise). Used by gdbstub/src/gs_transport.c (wdb-run -g,
+ * --gdb-listen), lldb-bridge/src/wdb_dap_ws.c (wdb --dap-ws) and
+ * lldb-bridge/src/wb_rsp.c (target remote HOST:PORT). Dependency-free: C
+ * library and POSIX.
+ *
+ * Prefix: wdb_net_. */
+#ifndef WDB_NET_H
+#define WDB_NET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct sockaddr;
+
+/* Splits "ADDR:PORT", "[IPV6]:PORT", ":PORT" or "PORT" into host (cap
+ * bytes, NUL-terminated; 127.0.0.1 when the spec names none) and port
+ * (0-65535; its text into port_text, 8 bytes). An unbracketed address with
+ * a colon in it (IPv6) is refused: the port would be ambiguous. Returns 0,
+ * or -1 with the reason in errbuf ("bad address '...': ...", "bad port in
+ * '...': ..."). */
+int wdb_net_split(const char *spec, char *host, size_t cap, char port_text[8], char *errbuf,
+                  size_t errlen);
+
+/* Whether sa is a loopback address: 127.0.0.0/8, ::1, or ::ffff:127.x.y.z. */
+bool wdb_net_is_loopback(const struct sockaddr *sa);
+
+#endif
