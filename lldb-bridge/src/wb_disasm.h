@@ -53,8 +53,8 @@ typedef struct wb_insn {
  * instruction after the local declarations to the final `end` included.
  *
  * `code` is the Code section's contents (code offset 0 at code[0]) and
- * `code_size` its length: wb_wasm.h has no accessor for the bytes, so the
- * caller passes them (wb_wasm_code_offset(w) gives their file offset).
+ * `code_size` its length (wb_wasm_code and wb_wasm_code_size give them for
+ * a module; a core's reader passes its own copy).
  * `w` is only used for names (wb_wasm_func_name); it may be NULL.
  *
  * On WB_OK, *out is a malloc'd array of *n instructions (free it with

@@ -1,6 +1,9 @@
 /*
- * `wdb`, the host debugger's command line. Subcommands come from one table
- * (`commands`); the gdb-style CLI, `core` and `--dap` slot in as entries.
+ * `wdb`, the host debugger's command line and its mode dispatcher: the
+ * subcommands of one table (`commands`: symbolize, lines, resolve, help),
+ * `wdb core CORE APP.wasm` (the CLI's -c), and otherwise the gdb-style CLI
+ * (wdb_cli.c), whose options also select `--dap` (wdb_dap_stdio.c) and
+ * `--dap-ws` (wdb_dap_ws.c).
  *
  * Exit status: 0 success, 1 unreadable or malformed input, 2 usage errors.
  */

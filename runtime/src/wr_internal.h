@@ -1,10 +1,15 @@
 /*
  * Private structures of the runtime, shared by its source files:
  *   wr_decode.c   binary decoding and validation of everything but code
- *   wr_compile.c  validation of function bodies + translation to internal code
- *   wr_interp.c   the interpreter
+ *   wr_compile.c  validation of function bodies + translation to internal
+ *                 code (its format: wr_code.h)
+ *   wr_interp.c   the interpreter (its state: wr_interp.h)
+ *   wr_debug.c    breakpoints, stepping, watchpoints, frame inspection
  *   wr_instance.c store, linker, instantiation, embedding API glue
- * Nothing here is visible outside runtime/.
+ *   wr_wasi.c     the host's WASI (wr_wasi_internal.h)
+ * LEB128, section names and the trap list are the format library's
+ * (runtime/wasmfmt, wdb/wasmfmt.h and wdb/wasm_traps.h). Nothing here is
+ * visible outside runtime/.
  */
 #ifndef WR_INTERNAL_H
 #define WR_INTERNAL_H
