@@ -16,6 +16,8 @@ PKGS=(
   gcc-arm-none-eabi libnewlib-arm-none-eabi picolibc-arm-none-eabi  # the Cortex-M firmware
   qemu-system-arm                                       # runs it: mps2-an385 (tests/device)
   python3                                               # tests/device/line-faults.py, device-as-wdb-run.sh
+  clang-format                                          # tests/lint: changed C files as .clang-format says
+  git                                                   # tests/lint compares with a base commit
 )
 missing=()
 for p in "${PKGS[@]}"; do
