@@ -6,6 +6,7 @@
 #define WB_COMMON_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,12 @@ typedef enum wb_status {
 typedef struct wb_error {
     char msg[256];
 } wb_error;
+
+/* Makes room for `need` elements of `elem` bytes in the array *p of
+ * capacity *cap, doubling it (from 8): appends cost O(1) amortized, not a
+ * realloc each. false, with *p and *cap unchanged, when out of memory or
+ * the size would overflow. */
+bool wb_grow(void **p, size_t *cap, size_t need, size_t elem);
 
 /* Formats into err->msg (if err is not NULL) and returns WB_ERROR. */
 wb_status wb_fail(wb_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

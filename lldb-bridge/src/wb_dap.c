@@ -75,11 +75,11 @@
 #include <unistd.h>
 
 enum {
-    MAX_READ_MEMORY = 1 << 20,   /* readMemory answers at most 1 MiB */
-    MAX_DISASM = 10000,          /* instructions per disassemble */
-    MAX_WASM_VALUES = 4096,      /* Wasm locals / stack entries listed */
-    MAX_CHILDREN_PAGE = 1000,    /* children per variables response */
-    INDEXED_FROM = 100,          /* arrays this long are paged (indexed) */
+    MAX_READ_MEMORY = 1 << 20, /* readMemory answers at most 1 MiB */
+    MAX_DISASM = 10000,        /* instructions per disassemble */
+    MAX_WASM_VALUES = 4096,    /* Wasm locals / stack entries listed */
+    MAX_CHILDREN_PAGE = 1000,  /* children per variables response */
+    INDEXED_FROM = 100,        /* arrays this long are paged (indexed) */
     SEARCH_MAX_DEPTH = 12,
     SEARCH_MAX_ENTRIES = 50000,
 };
@@ -125,7 +125,7 @@ typedef struct bpset {
     bp_kind kind;
     char *key; /* the client's source path (BPK_SOURCE) or NULL */
     int *nums;
-    size_t n;
+    size_t n, cap;
 } bpset;
 
 typedef struct path_pair {
@@ -154,7 +154,7 @@ struct wb_dap {
     pthread_cond_t cv;
     msg *head, *tail;
     bool closing;
-    bool busy;                 /* the session thread is handling a message */
+    bool busy; /* the session thread is handling a message */
     pthread_t thread;
 
     pthread_mutex_t send_mu; /* sends and seq */
@@ -163,8 +163,8 @@ struct wb_dap {
 
     /* output reader */
     pthread_mutex_t out_mu;
-    int out_fd[2];    /* read ends (stdout, stderr), -1 when closed */
-    bool out_eof[2];  /* drained to EOF by the session thread */
+    int out_fd[2];   /* read ends (stdout, stderr), -1 when closed */
+    bool out_eof[2]; /* drained to EOF by the session thread */
     pthread_t out_thread;
     bool out_running;
 
@@ -175,13 +175,13 @@ struct wb_dap {
     bool launched;      /* launch/attach succeeded */
     bool attached;
     bool is_core;
-    bool configured;    /* configurationDone answered */
+    bool configured; /* configurationDone answered */
     bool stop_on_entry;
-    bool running;       /* inside wb_session_resume */
+    bool running; /* inside wb_session_resume */
     bool pause_req, internal_req;
     bool terminated_sent;
-    bool exited;        /* the program ended (exited event sent) */
-    unsigned reports;   /* stopped/exited events sent so far */
+    bool exited;      /* the program ended (exited event sent) */
+    unsigned reports; /* stopped/exited events sent so far */
     msg *deferred_head, *deferred_tail;
 
     char *program;
@@ -191,24 +191,24 @@ struct wb_dap {
     char *runtime;
 
     path_pair *maps;
-    size_t nmaps;
+    size_t nmaps, capmaps;
     char **search;
-    size_t nsearch;
+    size_t nsearch, capsearch;
     mapped *cache;
-    size_t ncache;
+    size_t ncache, capcache;
     found_file *found;
-    size_t nfound;
+    size_t nfound, capfound;
     bool searched;
 
     ref *refs;
-    size_t nrefs;
+    size_t nrefs, caprefs;
 
     bpset *sets;
-    size_t nsets;
+    size_t nsets, capsets;
 
     uint32_t trap_mask; /* bit per trap kind (index in trap_kinds) */
     bool trap_all;
-    bool have_trap;     /* the current stop is a trap */
+    bool have_trap; /* the current stop is a trap */
     /* what the function a stepOut left returned: shown first in Locals of
      * frame 0 until the program runs again (has_ret: a value; ret_type
      * alone: a value that cannot be read) */
@@ -344,7 +344,8 @@ static bool arg_bool(const cJSON *o, const char *key, bool dflt)
 static bool parse_u64(const char *s, uint64_t *out)
 {
     if (!s) return false;
-    while (*s == ' ') s++;
+    while (*s == ' ')
+        s++;
     if (!*s || *s == '-' || *s == '+') return false;
     char *end;
     errno = 0;
@@ -367,21 +368,22 @@ static char **str_array(const cJSON *a)
     if (!v) return NULL;
     size_t k = 0;
     const cJSON *it;
-    cJSON_ArrayForEach(it, a)
-        if (cJSON_IsString(it)) v[k++] = strdup(it->valuestring);
+    cJSON_ArrayForEach(it, a) if (cJSON_IsString(it)) v[k++] = strdup(it->valuestring);
     return v;
 }
 
 static void str_array_free(char **v)
 {
-    for (size_t i = 0; v && v[i]; i++) free(v[i]);
+    for (size_t i = 0; v && v[i]; i++)
+        free(v[i]);
     free(v);
 }
 
 static bool str_push(char ***v, const char *s)
 {
     size_t n = 0;
-    while (*v && (*v)[n]) n++;
+    while (*v && (*v)[n])
+        n++;
     char **x = realloc(*v, (n + 2) * sizeof *x);
     if (!x) return false;
     *v = x;
@@ -408,7 +410,8 @@ static const char *base_name(const char *p)
 static size_t prefix_len(const char *path, const char *prefix)
 {
     size_t n = strlen(prefix);
-    while (n > 1 && prefix[n - 1] == '/') n--;
+    while (n > 1 && prefix[n - 1] == '/')
+        n--;
     if (n == 0 || strncmp(path, prefix, n) != 0) return 0;
     if (path[n] != 0 && path[n] != '/') return 0;
     return n;
@@ -417,7 +420,8 @@ static size_t prefix_len(const char *path, const char *prefix)
 static char *join_prefix(const char *to, const char *rest)
 {
     size_t tl = strlen(to);
-    while (tl > 1 && to[tl - 1] == '/') tl--;
+    while (tl > 1 && to[tl - 1] == '/')
+        tl--;
     char *out = malloc(tl + strlen(rest) + 1);
     if (!out) return NULL;
     memcpy(out, to, tl);
@@ -427,9 +431,8 @@ static char *join_prefix(const char *to, const char *rest)
 
 static void map_add(wb_dap *d, const char *from, const char *to)
 {
-    path_pair *x = realloc(d->maps, (d->nmaps + 1) * sizeof *x);
-    if (!x) return;
-    d->maps = x;
+    if (!wb_grow((void **)&d->maps, &d->capmaps, d->nmaps + 1, sizeof *d->maps)) return;
+    path_pair *x = d->maps;
     x[d->nmaps].from = strdup(from);
     x[d->nmaps].to = strdup(to);
     if (x[d->nmaps].from && x[d->nmaps].to) d->nmaps++;
@@ -453,16 +456,17 @@ static void search_dir(wb_dap *d, const char *dir, int depth)
             search_dir(d, p, depth + 1);
             free(p);
         } else if (S_ISREG(st.st_mode)) {
-            found_file *x = realloc(d->found, (d->nfound + 1) * sizeof *x);
-            if (!x) {
+            if (!wb_grow((void **)&d->found, &d->capfound, d->nfound + 1, sizeof *d->found)) {
                 free(p);
                 break;
             }
-            d->found = x;
+            found_file *x = d->found;
             x[d->nfound].path = p;
             x[d->nfound].base = strdup(e->d_name);
-            if (x[d->nfound].base) d->nfound++;
-            else free(p);
+            if (x[d->nfound].base)
+                d->nfound++;
+            else
+                free(p);
         } else {
             free(p);
         }
@@ -486,14 +490,17 @@ static const char *to_local(wb_dap *d, const char *remote)
         size_t len = strlen(d->cwd) + strlen(remote) + 2;
         char *p = malloc(len);
         if (p) snprintf(p, len, "%s/%s", d->cwd, remote);
-        if (p && file_exists(p)) local = p;
-        else free(p);
+        if (p && file_exists(p))
+            local = p;
+        else
+            free(p);
     }
     if (!local) local = strdup(remote);
     if (local && !file_exists(local)) {
         if (!d->searched) {
             d->searched = true;
-            for (size_t i = 0; i < d->nsearch; i++) search_dir(d, d->search[i], 0);
+            for (size_t i = 0; i < d->nsearch; i++)
+                search_dir(d, d->search[i], 0);
         }
         const char *b = base_name(remote);
         for (size_t i = 0; i < d->nfound; i++)
@@ -504,15 +511,13 @@ static const char *to_local(wb_dap *d, const char *remote)
             }
     }
     if (!local) return NULL;
-    mapped *x = realloc(d->cache, (d->ncache + 1) * sizeof *x);
     char *r = strdup(remote);
-    if (!x || !r) {
-        if (x) d->cache = x;
+    if (!r || !wb_grow((void **)&d->cache, &d->capcache, d->ncache + 1, sizeof *d->cache)) {
         free(r);
         free(local);
         return NULL;
     }
-    d->cache = x;
+    mapped *x = d->cache;
     x[d->ncache].remote = r;
     x[d->ncache].local = local;
     d->ncache++;
@@ -555,7 +560,8 @@ static void map_all_sources(wb_dap *d)
     size_t n;
     wb_error e;
     if (dw && wb_dwarf_source_files(dw, &files, &n, &e) == WB_OK)
-        for (size_t i = 0; i < n; i++) to_local(d, files[i]);
+        for (size_t i = 0; i < n; i++)
+            to_local(d, files[i]);
 }
 
 static cJSON *source_json(wb_dap *d, const char *remote)
@@ -650,20 +656,19 @@ static void refs_clear(wb_dap *d)
     }
     free(d->refs);
     d->refs = NULL;
-    d->nrefs = 0;
+    d->nrefs = d->caprefs = 0;
 }
 
 /* A new reference; takes `v` (REF_VALUE) and eval_name. 0 on failure. */
 static int ref_new(wb_dap *d, ref_kind kind, size_t frame, wb_value *v, char *eval_name)
 {
-    ref *x = realloc(d->refs, (d->nrefs + 1) * sizeof *x);
-    if (!x || d->nrefs >= INT32_MAX - 1) {
+    if (d->nrefs >= INT32_MAX - 1 ||
+        !wb_grow((void **)&d->refs, &d->caprefs, d->nrefs + 1, sizeof *d->refs)) {
         if (v) wb_value_free(v);
         free(eval_name);
         return 0;
     }
-    d->refs = x;
-    ref *r = &x[d->nrefs++];
+    ref *r = &d->refs[d->nrefs++];
     memset(r, 0, sizeof *r);
     r->kind = kind;
     r->frame = frame;
@@ -686,9 +691,12 @@ static bool stopped(wb_dap *d)
 static bool need_stopped(wb_dap *d, const req *r)
 {
     if (stopped(d)) return true;
-    if (!d->s || !d->launched) respond_error(d, r, "There is no program: launch or attach first.");
-    else if (d->running) respond_error(d, r, "The program is running: pause it first.");
-    else respond_error(d, r, "The program is not being run.");
+    if (!d->s || !d->launched)
+        respond_error(d, r, "There is no program: launch or attach first.");
+    else if (d->running)
+        respond_error(d, r, "The program is running: pause it first.");
+    else
+        respond_error(d, r, "The program is not being run.");
     return false;
 }
 
@@ -716,7 +724,10 @@ static bool frame_arg_quiet(wb_dap *d, const req *r, size_t *frame)
     return true;
 }
 
-static uint32_t line_out(const wb_dap *d, uint32_t l) { return d->lines1 ? l : l - (l > 0); }
+static uint32_t line_out(const wb_dap *d, uint32_t l)
+{
+    return d->lines1 ? l : l - (l > 0);
+}
 static uint32_t col_out(const wb_dap *d, uint32_t c)
 {
     if (c == 0) c = 1;
@@ -736,10 +747,8 @@ static bpset *set_for(wb_dap *d, bp_kind kind, const char *key)
         if (d->sets[i].kind == kind &&
             (!key || (d->sets[i].key && strcmp(d->sets[i].key, key) == 0)))
             return &d->sets[i];
-    bpset *x = realloc(d->sets, (d->nsets + 1) * sizeof *x);
-    if (!x) return NULL;
-    d->sets = x;
-    bpset *s = &x[d->nsets];
+    if (!wb_grow((void **)&d->sets, &d->capsets, d->nsets + 1, sizeof *d->sets)) return NULL;
+    bpset *s = &d->sets[d->nsets];
     memset(s, 0, sizeof *s);
     s->kind = kind;
     s->key = key ? strdup(key) : NULL;
@@ -756,15 +765,13 @@ static void set_clear(wb_dap *d, bpset *s)
     }
     free(s->nums);
     s->nums = NULL;
-    s->n = 0;
+    s->n = s->cap = 0;
 }
 
 static void set_add(bpset *s, int num)
 {
-    int *x = realloc(s->nums, (s->n + 1) * sizeof *x);
-    if (!x) return;
-    s->nums = x;
-    x[s->n++] = num;
+    if (!wb_grow((void **)&s->nums, &s->cap, s->n + 1, sizeof *s->nums)) return;
+    s->nums[s->n++] = num;
 }
 
 static bp_kind kind_of_bp(const wb_dap *d, int num)
@@ -778,7 +785,8 @@ static bp_kind kind_of_bp(const wb_dap *d, int num)
 /* hitCondition as an ignore count (see the file comment). */
 static bool parse_hit(const char *s, unsigned *ignore)
 {
-    while (*s == ' ') s++;
+    while (*s == ' ')
+        s++;
     int base = 0; /* "N": ignore N */
     if (s[0] == '>' && s[1] == '=') {
         base = -1;
@@ -786,12 +794,14 @@ static bool parse_hit(const char *s, unsigned *ignore)
     } else if (s[0] == '>') {
         s++;
     }
-    while (*s == ' ') s++;
+    while (*s == ' ')
+        s++;
     char *end;
     errno = 0;
     unsigned long n = strtoul(s, &end, 10);
     if (end == s || errno || n > 1000000000UL) return false;
-    while (*end == ' ') end++;
+    while (*end == ' ')
+        end++;
     if (*end || *s == '-') return false;
     if (base < 0 && n == 0) n = 1;
     *ignore = (unsigned)(n + (unsigned long)(long)base);
@@ -813,8 +823,10 @@ static bool bp_options(wb_dap *d, int num, const cJSON *bp, char *why, size_t ca
     if (hit && *hit) {
         unsigned ign;
         if (!parse_hit(hit, &ign)) {
-            snprintf(why, cap, "hit condition '%s' not understood: use N (ignore N hits), "
-                     ">= N or > N", hit);
+            snprintf(why, cap,
+                     "hit condition '%s' not understood: use N (ignore N hits), "
+                     ">= N or > N",
+                     hit);
             goto fail;
         }
         if (wb_session_ignore(d->s, num, ign, &e) != WB_OK) {
@@ -871,7 +883,8 @@ static void req_set_breakpoints(wb_dap *d, const req *r)
     const cJSON *src = cJSON_GetObjectItemCaseSensitive(r->args, "source");
     const char *path = arg_str(src, "path");
     if (!path) {
-        respond_error(d, r, "setBreakpoints needs source.path (sources without a path are not "
+        respond_error(d, r,
+                      "setBreakpoints needs source.path (sources without a path are not "
                       "supported)");
         return;
     }
@@ -886,7 +899,8 @@ static void req_set_breakpoints(wb_dap *d, const req *r)
     cJSON *moved = cJSON_CreateArray();
     const cJSON *bps = cJSON_GetObjectItemCaseSensitive(r->args, "breakpoints");
     const cJSON *bp;
-    cJSON_ArrayForEach(bp, bps) {
+    cJSON_ArrayForEach(bp, bps)
+    {
         long long asked = arg_int(bp, "line", 0);
         uint32_t line = line_in(d, asked);
         size_t len = strlen(remote ? remote : path) + 16;
@@ -918,7 +932,8 @@ static void req_set_breakpoints(wb_dap *d, const req *r)
     /* tell the client where the moved ones went, as an event too (its
      * editor updates the gutter from these as well) */
     cJSON *it;
-    cJSON_ArrayForEach(it, moved) {
+    cJSON_ArrayForEach(it, moved)
+    {
         cJSON *b = cJSON_CreateObject();
         cJSON_AddStringToObject(b, "reason", "changed");
         cJSON_AddItemToObject(b, "breakpoint", cJSON_Duplicate(it, 1));
@@ -939,7 +954,8 @@ static void set_spec_breakpoints(wb_dap *d, const req *r, bp_kind kind)
     set_clear(d, set);
     cJSON *list = cJSON_CreateArray();
     const cJSON *bp;
-    cJSON_ArrayForEach(bp, cJSON_GetObjectItemCaseSensitive(r->args, "breakpoints")) {
+    cJSON_ArrayForEach(bp, cJSON_GetObjectItemCaseSensitive(r->args, "breakpoints"))
+    {
         char spec[512];
         if (kind == BPK_FUNCTION) {
             const char *name = arg_str(bp, "name");
@@ -952,7 +968,8 @@ static void set_spec_breakpoints(wb_dap *d, const req *r, bp_kind kind)
             uint64_t a;
             if (!parse_u64(arg_str(bp, "instructionReference"), &a)) {
                 cJSON_AddItemToArray(list, bp_failed("instructionReference must be a code "
-                                                     "offset (\"0x...\")", 0));
+                                                     "offset (\"0x...\")",
+                                                     0));
                 continue;
             }
             a += (uint64_t)arg_int(bp, "offset", 0);
@@ -998,7 +1015,8 @@ static void req_set_exception_breakpoints(wb_dap *d, const req *r)
     d->trap_all = false;
     cJSON *list = cJSON_CreateArray();
     const cJSON *f;
-    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(r->args, "filters")) {
+    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(r->args, "filters"))
+    {
         bool known = false;
         if (cJSON_IsString(f) && strcmp(f->valuestring, "all") == 0) {
             d->trap_all = true;
@@ -1055,9 +1073,12 @@ static char *child_expr(const char *parent, const char *name)
     char *out = malloc(len);
     if (!out) return NULL;
     const char *lp = simple ? "" : "(", *rp = simple ? "" : ")";
-    if (name[0] == '[') snprintf(out, len, "%s%s%s%s", lp, parent, rp, name);
-    else if (name[0] == '*') snprintf(out, len, "*%s%s%s", lp, parent, rp);
-    else snprintf(out, len, "%s%s%s.%s", lp, parent, rp, name);
+    if (name[0] == '[')
+        snprintf(out, len, "%s%s%s%s", lp, parent, rp, name);
+    else if (name[0] == '*')
+        snprintf(out, len, "*%s%s%s", lp, parent, rp);
+    else
+        snprintf(out, len, "%s%s%s.%s", lp, parent, rp, name);
     return out;
 }
 
@@ -1195,12 +1216,13 @@ static void list_wasm_values(wb_dap *d, cJSON *list, size_t frame, bool stack, c
     if (!f) return;
     for (uint32_t i = 0; i < MAX_WASM_VALUES; i++) {
         uint64_t v;
-        if (wb_session_wasm_value(d->s, stack ? "StackValue" : "Local", f->phys, i, &v) != 0)
-            break;
+        if (wb_session_wasm_value(d->s, stack ? "StackValue" : "Local", f->phys, i, &v) != 0) break;
         char name[32], text[48];
         snprintf(name, sizeof name, stack ? "[%u]" : "local %u", i);
-        if (fmt == 'x') snprintf(text, sizeof text, "0x%" PRIx64, v);
-        else snprintf(text, sizeof text, "%" PRIu64 " (0x%" PRIx64 ")", v, v);
+        if (fmt == 'x')
+            snprintf(text, sizeof text, "0x%" PRIx64, v);
+        else
+            snprintf(text, sizeof text, "%" PRIu64 " (0x%" PRIx64 ")", v, v);
         cJSON_AddItemToArray(list, var_text(name, text));
     }
 }
@@ -1210,7 +1232,8 @@ static void req_variables(wb_dap *d, const req *r)
     if (!need_stopped(d, r)) return;
     ref *x = ref_get(d, arg_int(r->args, "variablesReference", 0));
     if (!x) {
-        respond_error(d, r, "Unknown variablesReference (references end when the program "
+        respond_error(d, r,
+                      "Unknown variablesReference (references end when the program "
                       "runs).");
         return;
     }
@@ -1241,8 +1264,8 @@ static void req_variables(wb_dap *d, const req *r)
         }
         char *pname = x->eval_name ? strdup(x->eval_name) : NULL;
         char *pdisplay = strdup(x->display ? x->display : "p");
-        if (wb_value_children(&parent, wb_session_env(d->s, frame), (size_t)start,
-                              (size_t)count, &kids, &names, &n, &total, &e) != WB_OK) {
+        if (wb_value_children(&parent, wb_session_env(d->s, frame), (size_t)start, (size_t)count,
+                              &kids, &names, &n, &total, &e) != WB_OK) {
             cJSON_AddItemToArray(list, var_text("<error>", e.msg));
             n = 0;
             kids = NULL;
@@ -1392,12 +1415,14 @@ static void req_evaluate(wb_dap *d, const req *r)
     }
     bool repl = ctx && strcmp(ctx, "repl") == 0;
     char fmt = fmt_of(r->args);
-    while (*expr == ' ') expr++;
+    while (*expr == ' ')
+        expr++;
     if (repl) {
         bool forced = strncmp(expr, "-exec", 5) == 0 && (expr[5] == ' ' || !expr[5]);
         if (forced) {
             expr += 5;
-            while (*expr == ' ') expr++;
+            while (*expr == ' ')
+                expr++;
         }
         /* run control (`next`, `c`, `until 40`): unless it is an
          * expression (a variable `n` or `c`: `-exec n` forces the command) */
@@ -1423,8 +1448,7 @@ static void req_evaluate(wb_dap *d, const req *r)
         /* gdb's print: "p EXPR", "print EXPR", "p/x EXPR" */
         size_t w = strcspn(expr, " /");
         bool printed = false;
-        if (!forced &&
-            ((w == 1 && expr[0] == 'p') || (w == 5 && strncmp(expr, "print", 5) == 0))) {
+        if (!forced && ((w == 1 && expr[0] == 'p') || (w == 5 && strncmp(expr, "print", 5) == 0))) {
             printed = true;
             const char *p = expr + w;
             if (*p == '/') {
@@ -1436,7 +1460,8 @@ static void req_evaluate(wb_dap *d, const req *r)
                 p += 2;
             }
             if (*p == ' ' || !*p) {
-                while (*p == ' ') p++;
+                while (*p == ' ')
+                    p++;
                 expr = *p ? p : "$";
             }
         }
@@ -1453,7 +1478,8 @@ static void req_evaluate(wb_dap *d, const req *r)
                     return;
                 }
                 size_t n = strlen(text);
-                while (n && text[n - 1] == '\n') text[--n] = 0;
+                while (n && text[n - 1] == '\n')
+                    text[--n] = 0;
                 cJSON *body = cJSON_CreateObject();
                 cJSON_AddStringToObject(body, "result", text);
                 cJSON_AddNumberToObject(body, "variablesReference", 0);
@@ -1487,8 +1513,9 @@ static void req_data_breakpoint_info(wb_dap *d, const req *r)
     cJSON *body = cJSON_CreateObject();
     if (!name || !stopped(d)) {
         cJSON_AddNullToObject(body, "dataId");
-        cJSON_AddStringToObject(body, "description", !name ? "no name given"
-                                : "data breakpoints can be set while the program is stopped");
+        cJSON_AddStringToObject(body, "description",
+                                !name ? "no name given"
+                                      : "data breakpoints can be set while the program is stopped");
         respond(d, r, body);
         return;
     }
@@ -1556,15 +1583,17 @@ static void req_set_data_breakpoints(wb_dap *d, const req *r)
     set_clear(d, set);
     cJSON *list = cJSON_CreateArray();
     const cJSON *bp;
-    cJSON_ArrayForEach(bp, cJSON_GetObjectItemCaseSensitive(r->args, "breakpoints")) {
+    cJSON_ArrayForEach(bp, cJSON_GetObjectItemCaseSensitive(r->args, "breakpoints"))
+    {
         const char *id = arg_str(bp, "dataId");
         const char *acc = arg_str(bp, "accessType");
         char *colon = id ? strchr(id, ':') : NULL;
         uint64_t frame;
         if (!colon || !stopped(d)) {
-            cJSON_AddItemToArray(list, bp_failed(!colon ? "unknown dataId"
-                                 : "data breakpoints can be set while the program is stopped",
-                                 0));
+            cJSON_AddItemToArray(
+                list, bp_failed(!colon ? "unknown dataId"
+                                       : "data breakpoints can be set while the program is stopped",
+                                0));
             continue;
         }
         char *fs = strndup(id, (size_t)(colon - id));
@@ -1575,7 +1604,8 @@ static void req_set_data_breakpoints(wb_dap *d, const req *r)
             continue;
         }
         wb_bp_type type = !acc || strcmp(acc, "write") == 0 ? WB_BP_WATCH
-                        : strcmp(acc, "read") == 0 ? WB_BP_RWATCH : WB_BP_AWATCH;
+                          : strcmp(acc, "read") == 0        ? WB_BP_RWATCH
+                                                            : WB_BP_AWATCH;
         const wb_bp *b;
         wb_error e;
         char why[300];
@@ -1682,7 +1712,8 @@ static void req_read_memory(wb_dap *d, const req *r)
     long long count = arg_int(r->args, "count", 0);
     if (count < 0) count = 0;
     if (count > MAX_READ_MEMORY) count = MAX_READ_MEMORY;
-    if ((uint64_t)count > (uint64_t)UINT32_MAX + 1 - addr) count = (long long)(UINT32_MAX - addr + 1);
+    if ((uint64_t)count > (uint64_t)UINT32_MAX + 1 - addr)
+        count = (long long)(UINT32_MAX - addr + 1);
     uint8_t *buf = malloc((size_t)count + 1);
     if (!buf) {
         respond_error(d, r, "out of memory");
@@ -1705,7 +1736,8 @@ static void req_read_memory(wb_dap *d, const req *r)
     cJSON *body = cJSON_CreateObject();
     cJSON_AddStringToObject(body, "address", a);
     cJSON_AddStringToObject(body, "data", text ? text : "");
-    if (got < (size_t)count) cJSON_AddNumberToObject(body, "unreadableBytes", (double)((size_t)count - got));
+    if (got < (size_t)count)
+        cJSON_AddNumberToObject(body, "unreadableBytes", (double)((size_t)count - got));
     free(text);
     respond(d, r, body);
 }
@@ -1725,8 +1757,10 @@ static void req_write_memory(wb_dap *d, const req *r)
     int rc = n ? wb_session_write_memory(d->s, addr, bytes, n) : 0;
     free(bytes);
     if (rc != 0) {
-        respond_error(d, r, rc == -EROFS ? "A core file cannot be written."
-                      : "Cannot access memory at address 0x%" PRIx64, addr);
+        respond_error(d, r,
+                      rc == -EROFS ? "A core file cannot be written."
+                                   : "Cannot access memory at address 0x%" PRIx64,
+                      addr);
         return;
     }
     cJSON *body = cJSON_CreateObject();
@@ -1762,10 +1796,12 @@ static bool add_function(const wb_wasm *w, uint32_t i, insn_list *l, bool front)
         memmove(v + n, v, l->n * sizeof *v);
         memmove(fv + n, fv, l->n * sizeof *fv);
         memcpy(v, ins, n * sizeof *v);
-        for (size_t k = 0; k < n; k++) fv[k] = f;
+        for (size_t k = 0; k < n; k++)
+            fv[k] = f;
     } else {
         memcpy(v + l->n, ins, n * sizeof *v);
-        for (size_t k = 0; k < n; k++) fv[l->n + k] = f;
+        for (size_t k = 0; k < n; k++)
+            fv[l->n + k] = f;
     }
     l->n += n;
     free(ins);
@@ -1815,7 +1851,8 @@ static void req_disassemble(wb_dap *d, const req *r)
     }
     cJSON *list = cJSON_CreateArray();
     if (!have || l.n == 0) {
-        for (long long i = 0; i < count; i++) cJSON_AddItemToArray(list, invalid_insn((uint64_t)(a < 0 ? 0 : a) + (uint64_t)i));
+        for (long long i = 0; i < count; i++)
+            cJSON_AddItemToArray(list, invalid_insn((uint64_t)(a < 0 ? 0 : a) + (uint64_t)i));
     } else {
         /* the instruction containing a */
         long long pos = 0;
@@ -1837,8 +1874,8 @@ static void req_disassemble(wb_dap *d, const req *r)
             if (i < 0) {
                 /* before the first function: placeholders below its address */
                 uint64_t first = l.v[0].off;
-                cJSON_AddItemToArray(list, invalid_insn(first > (uint64_t)-i ? first - (uint64_t)-i
-                                                                            : 0));
+                cJSON_AddItemToArray(list,
+                                     invalid_insn(first > (uint64_t)-i ? first - (uint64_t)-i : 0));
                 continue;
             }
             if (i >= (long long)l.n) {
@@ -1854,7 +1891,8 @@ static void req_disassemble(wb_dap *d, const req *r)
             cJSON_AddStringToObject(o, "address", buf);
             size_t k = 0;
             for (uint32_t b = 0; b < in->len && b < 16 && k + 4 < sizeof buf; b++)
-                k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%02x", b ? " " : "", code[in->off + b]);
+                k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%02x", b ? " " : "",
+                                      code[in->off + b]);
             cJSON_AddStringToObject(o, "instructionBytes", buf);
             cJSON_AddStringToObject(o, "instruction", in->text);
             const wb_func *f = l.fn[i];
@@ -1942,8 +1980,8 @@ static cJSON *module_json(wb_dap *d)
     cJSON_AddNumberToObject(m, "id", 1);
     cJSON_AddStringToObject(m, "name", base_name(d->program));
     cJSON_AddStringToObject(m, "path", d->program);
-    cJSON_AddStringToObject(m, "symbolStatus", wb_session_dwarf(d->s)
-                                                   ? "Symbols loaded (DWARF)"
+    cJSON_AddStringToObject(m, "symbolStatus",
+                            wb_session_dwarf(d->s) ? "Symbols loaded (DWARF)"
                                                    : "No DWARF: function names only");
     return m;
 }
@@ -1966,7 +2004,8 @@ static void req_loaded_sources(wb_dap *d, const req *r)
     size_t n;
     wb_error e;
     if (dw && wb_dwarf_source_files(dw, &files, &n, &e) == WB_OK)
-        for (size_t i = 0; i < n; i++) cJSON_AddItemToArray(list, source_json(d, files[i]));
+        for (size_t i = 0; i < n; i++)
+            cJSON_AddItemToArray(list, source_json(d, files[i]));
     cJSON *body = cJSON_CreateObject();
     cJSON_AddItemToObject(body, "sources", list);
     respond(d, r, body);
@@ -2010,8 +2049,10 @@ static void req_source(wb_dap *d, const req *r)
             respond_error(d, r, "Source not available: %s", e.msg);
             return;
         }
-        respond_error(d, r, "Source not available: %s is not on this machine (map it with "
-                      "sourceMap or sourceSearchPath)", path ? path : "this source");
+        respond_error(d, r,
+                      "Source not available: %s is not on this machine (map it with "
+                      "sourceMap or sourceSearchPath)",
+                      path ? path : "this source");
         return;
     }
     /* wb_read_text reads at most WDB_FILE_TEXT_MAX (64 MiB) */
@@ -2035,8 +2076,10 @@ static void req_exception_info(wb_dap *d, const req *r)
     char desc[sizeof d->trap_msg + 160];
     if (stopped(d) && strcmp(d->trap_kind, "memory_oob") == 0 &&
         wb_session_stack_overflowed(d->s, &sp))
-        snprintf(desc, sizeof desc, "%s: the C stack in linear memory ran out (the stack pointer, "
-                 "global 0, is 0x%08x, below 0): deep recursion?", d->trap_msg, sp);
+        snprintf(desc, sizeof desc,
+                 "%s: the C stack in linear memory ran out (the stack pointer, "
+                 "global 0, is 0x%08x, below 0): deep recursion?",
+                 d->trap_msg, sp);
     else
         snprintf(desc, sizeof desc, "%s", d->trap_msg);
     cJSON_AddStringToObject(body, "description", desc);
@@ -2053,8 +2096,10 @@ static void req_exception_info(wb_dap *d, const req *r)
         size_t n = wb_session_frame_count(d->s);
         for (size_t i = 0; m && i < n && i < 64; i++) {
             const wb_frame *f = wb_session_frame(d->s, i);
-            if (f->file) fprintf(m, "#%zu %s at %s:%u\n", i, f->function, f->file, f->line);
-            else fprintf(m, "#%zu %s\n", i, f->function);
+            if (f->file)
+                fprintf(m, "#%zu %s at %s:%u\n", i, f->function, f->file, f->line);
+            else
+                fprintf(m, "#%zu %s\n", i, f->function);
         }
         if (m) fclose(m);
         if (bt) cJSON_AddStringToObject(det, "stackTrace", bt);
@@ -2098,8 +2143,7 @@ static bool trap_selected(const wb_dap *d)
     return d->trap_mask != 0; /* a kind we do not know: stop if any filter is on */
 }
 
-static void send_stopped(wb_dap *d, const char *reason, const char *desc, const char *text,
-                         int bp)
+static void send_stopped(wb_dap *d, const char *reason, const char *desc, const char *text, int bp)
 {
     out_drain(d);
     cJSON *b = cJSON_CreateObject();
@@ -2137,17 +2181,14 @@ static bool report_stop(wb_dap *d, wb_stop *st)
 {
     d->have_trap = false;
     switch (st->why) {
-    case WB_WHY_EXITED:
-        program_ended(d, st->exit_code);
-        return false;
-    case WB_WHY_KILLED:
-        program_ended(d, 128 + st->exit_code);
-        return false;
+    case WB_WHY_EXITED: program_ended(d, st->exit_code); return false;
+    case WB_WHY_KILLED: program_ended(d, 128 + st->exit_code); return false;
     case WB_WHY_ENTRY: send_stopped(d, "entry", NULL, NULL, 0); return false;
     case WB_WHY_BREAKPOINT: {
         bp_kind k = kind_of_bp(d, st->bp);
-        const char *reason = k == BPK_FUNCTION ? "function breakpoint"
-                           : k == BPK_INSTRUCTION ? "instruction breakpoint" : "breakpoint";
+        const char *reason = k == BPK_FUNCTION      ? "function breakpoint"
+                             : k == BPK_INSTRUCTION ? "instruction breakpoint"
+                                                    : "breakpoint";
         if (st->description[0]) output(d, "important", st->description);
         send_stopped(d, reason, NULL, st->description[0] ? st->description : NULL, st->bp);
         return false;
@@ -2158,8 +2199,10 @@ static bool report_stop(wb_dap *d, wb_stop *st)
                                                           : NULL;
         char *n = st->watch_new.type ? wb_value_format(&st->watch_new, env, 0) : NULL;
         char text[600];
-        if (o) snprintf(text, sizeof text, "Old value = %s\nNew value = %s", o, n ? n : "?");
-        else snprintf(text, sizeof text, "Value = %s", n ? n : "?");
+        if (o)
+            snprintf(text, sizeof text, "Old value = %s\nNew value = %s", o, n ? n : "?");
+        else
+            snprintf(text, sizeof text, "Value = %s", n ? n : "?");
         const wb_bp *b = wb_session_bp_by_number(d->s, st->bp);
         char desc[300];
         snprintf(desc, sizeof desc, "Data breakpoint %d: %s", st->bp, b ? b->spec : "?");
@@ -2172,7 +2215,8 @@ static bool report_stop(wb_dap *d, wb_stop *st)
         char desc[200];
         snprintf(desc, sizeof desc,
                  "Watchpoint %d deleted because the program has left the block in which its "
-                 "expression is valid.", st->bp);
+                 "expression is valid.",
+                 st->bp);
         output(d, "console", desc);
         send_stopped(d, "data breakpoint", desc, NULL, st->bp);
         return false;
@@ -2227,8 +2271,10 @@ static void run_at(wb_dap *d, wb_run how, size_t frame, const char *where)
         bool again = false;
         if (rc != WB_OK) {
             outputf(d, "important", "%s\n", e.msg);
-            if (wb_session_state(d->s) != WB_PROC_STOPPED) program_ended(d, -1);
-            else send_stopped(d, "pause", e.msg, NULL, 0);
+            if (wb_session_state(d->s) != WB_PROC_STOPPED)
+                program_ended(d, -1);
+            else
+                send_stopped(d, "pause", e.msg, NULL, 0);
         } else if (st.why == WB_WHY_INTERRUPT && !d->pause_req) {
             /* stopped only to change breakpoints or end (internal_req), or
              * by an interrupt nobody here asked for (a late one from an
@@ -2262,7 +2308,10 @@ static void run_at(wb_dap *d, wb_run how, size_t frame, const char *where)
     }
 }
 
-static void run(wb_dap *d, wb_run how, size_t frame) { run_at(d, how, frame, NULL); }
+static void run(wb_dap *d, wb_run how, size_t frame)
+{
+    run_at(d, how, frame, NULL);
+}
 
 static bool need_run_state(wb_dap *d, const req *r)
 {
@@ -2323,8 +2372,14 @@ static void console_run(wb_dap *d, const req *r, wb_run how, const char *where)
     run_at(d, how, frame, where);
 }
 
-static void req_next(wb_dap *d, const req *r) { step_request(d, r, WB_RUN_NEXT, WB_RUN_NEXTI); }
-static void req_step_in(wb_dap *d, const req *r) { step_request(d, r, WB_RUN_STEP, WB_RUN_STEPI); }
+static void req_next(wb_dap *d, const req *r)
+{
+    step_request(d, r, WB_RUN_NEXT, WB_RUN_NEXTI);
+}
+static void req_step_in(wb_dap *d, const req *r)
+{
+    step_request(d, r, WB_RUN_STEP, WB_RUN_STEPI);
+}
 static void req_step_out(wb_dap *d, const req *r)
 {
     step_request(d, r, WB_RUN_FINISH, WB_RUN_FINISH);
@@ -2348,8 +2403,10 @@ static void end_program(wb_dap *d, bool kill)
     if (!d->s) return;
     wb_error e;
     if (wb_session_state(d->s) == WB_PROC_STOPPED && !d->is_core) {
-        if (d->attached && !kill) wb_session_detach(d->s, &e);
-        else wb_session_kill(d->s, &e);
+        if (d->attached && !kill)
+            wb_session_detach(d->s, &e);
+        else
+            wb_session_kill(d->s, &e);
     }
     out_drain(d);
     out_stop(d);
@@ -2386,7 +2443,8 @@ static bool read_common_config(wb_dap *d, const req *r)
     d->runtime = rt && *rt ? strdup(rt) : d->runtime_opt ? strdup(d->runtime_opt) : NULL;
     const cJSON *env = cJSON_GetObjectItemCaseSensitive(a, "env");
     const cJSON *it;
-    cJSON_ArrayForEach(it, env) {
+    cJSON_ArrayForEach(it, env)
+    {
         if (!cJSON_IsString(it) || !it->string) continue;
         size_t len = strlen(it->string) + strlen(it->valuestring) + 8;
         char *opt = malloc(len);
@@ -2397,7 +2455,8 @@ static bool read_common_config(wb_dap *d, const req *r)
     }
     /* sourceMap: {"FROM": "TO"} or [["FROM", "TO"], ...] */
     const cJSON *sm = cJSON_GetObjectItemCaseSensitive(a, "sourceMap");
-    cJSON_ArrayForEach(it, sm) {
+    cJSON_ArrayForEach(it, sm)
+    {
         if (cJSON_IsString(it) && it->string) {
             map_add(d, it->string, it->valuestring);
         } else if (cJSON_IsArray(it) && cJSON_GetArraySize(it) == 2 &&
@@ -2412,10 +2471,8 @@ static bool read_common_config(wb_dap *d, const req *r)
     if (cJSON_IsString(sp)) str_push(&dirs, sp->valuestring);
     if ((!dirs || !dirs[0]) && d->cwd) str_push(&dirs, d->cwd);
     for (size_t i = 0; dirs && dirs[i]; i++) {
-        char **x = realloc(d->search, (d->nsearch + 1) * sizeof *x);
-        if (!x) break;
-        d->search = x;
-        x[d->nsearch++] = strdup(dirs[i]);
+        if (!wb_grow((void **)&d->search, &d->capsearch, d->nsearch + 1, sizeof *d->search)) break;
+        d->search[d->nsearch++] = strdup(dirs[i]);
     }
     str_array_free(dirs);
     d->stop_on_entry = arg_bool(a, "stopOnEntry", false);
@@ -2453,8 +2510,9 @@ static bool start_program(wb_dap *d, wb_error *e)
         wb_fail(e, "pipe: %s", strerror(errno));
         return false;
     }
-    wb_launch l = {d->runtime, (const char *const *)d->args, (const char *const *)d->rt_args,
-                   d->cwd, po[1], pe[1]};
+    wb_launch l = {
+        d->runtime, (const char *const *)d->args, (const char *const *)d->rt_args, d->cwd, po[1],
+        pe[1]};
     wb_status st = wb_session_launch(d->s, &l, e);
     close(po[1]);
     close(pe[1]);
@@ -2540,7 +2598,8 @@ static void req_attach(wb_dap *d, const req *r)
     if (serial && !target) {
         /* a device's debug UART: wdb opens the line itself */
         if (serial[0] != '/') {
-            respond_error(d, r, "\"serialPort\" must be the path of a serial device (/dev/ttyUSB0)");
+            respond_error(d, r,
+                          "\"serialPort\" must be the path of a serial device (/dev/ttyUSB0)");
             return;
         }
         if (baud < 0 || baud > 4000000) {
@@ -2581,8 +2640,8 @@ static void begin(wb_dap *d)
         if (stop) {
             /* a gcore of a stop that was no trap: shown as that stop */
             const char *reason = !strcmp(stop, "breakpoint") ? "breakpoint"
-                               : !strcmp(stop, "step")       ? "step"
-                               : !strcmp(stop, "entry")      ? "entry"
+                                 : !strcmp(stop, "step")     ? "step"
+                                 : !strcmp(stop, "entry")    ? "entry"
                                                              : "pause";
             send_stopped(d, reason, stop, NULL, 0);
             return;
@@ -2617,8 +2676,9 @@ static void req_configuration_done(wb_dap *d, const req *r)
 static void req_restart(wb_dap *d, const req *r)
 {
     if (!d->launched || d->attached || d->is_core) {
-        respond_error(d, r, d->launched ? "Only a launched program can be restarted."
-                                        : "There is no program: launch first.");
+        respond_error(d, r,
+                      d->launched ? "Only a launched program can be restarted."
+                                  : "There is no program: launch first.");
         return;
     }
     end_program(d, true);
@@ -2662,20 +2722,23 @@ static void req_initialize(wb_dap *d, const req *r)
     d->cols1 = arg_bool(r->args, "columnsStartAt1", true);
     const char *pf = arg_str(r->args, "pathFormat");
     if (pf && strcmp(pf, "path") != 0)
-        outputf(d, "console", "warning: pathFormat %s is not supported: paths are file paths\n", pf);
+        outputf(d, "console", "warning: pathFormat %s is not supported: paths are file paths\n",
+                pf);
     cJSON *b = cJSON_CreateObject();
     static const char *const caps[] = {
-        "supportsConfigurationDoneRequest", "supportsConditionalBreakpoints",
+        "supportsConfigurationDoneRequest",  "supportsConditionalBreakpoints",
         "supportsHitConditionalBreakpoints", "supportsLogPoints",
-        "supportsFunctionBreakpoints", "supportsInstructionBreakpoints",
-        "supportsDataBreakpoints", "supportsSetVariable", "supportsEvaluateForHovers",
-        "supportsSteppingGranularity", "supportsReadMemoryRequest",
-        "supportsWriteMemoryRequest", "supportsDisassembleRequest",
-        "supportsExceptionInfoRequest", "supportsLoadedSourcesRequest",
-        "supportsModulesRequest", "supportsTerminateRequest", "supportsRestartRequest",
-        "supportsValueFormattingOptions", "supportsDelayedStackTraceLoading",
+        "supportsFunctionBreakpoints",       "supportsInstructionBreakpoints",
+        "supportsDataBreakpoints",           "supportsSetVariable",
+        "supportsEvaluateForHovers",         "supportsSteppingGranularity",
+        "supportsReadMemoryRequest",         "supportsWriteMemoryRequest",
+        "supportsDisassembleRequest",        "supportsExceptionInfoRequest",
+        "supportsLoadedSourcesRequest",      "supportsModulesRequest",
+        "supportsTerminateRequest",          "supportsRestartRequest",
+        "supportsValueFormattingOptions",    "supportsDelayedStackTraceLoading",
     };
-    for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) cJSON_AddBoolToObject(b, caps[i], 1);
+    for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++)
+        cJSON_AddBoolToObject(b, caps[i], 1);
     cJSON *filters = cJSON_CreateArray();
     cJSON *all = cJSON_CreateObject();
     cJSON_AddStringToObject(all, "filter", "all");
@@ -2751,8 +2814,10 @@ static const request_def *find_request(const char *name)
         size_t mid = (lo + hi) / 2;
         int c = strcmp(name, requests[mid].name);
         if (c == 0) return &requests[mid];
-        if (c < 0) hi = mid;
-        else lo = mid + 1;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
     }
     return NULL;
 }
@@ -2772,10 +2837,12 @@ static bool parse_request(wb_dap *d, msg *m, req *r, const request_def **def)
     const char *type = arg_str(r->root, "type");
     r->command = arg_str(r->root, "command");
     r->seq = cJSON_IsNumber(seq) && seq->valuedouble >= 0 && seq->valuedouble < 2e9
-                 ? (int)seq->valuedouble : 0;
+                 ? (int)seq->valuedouble
+                 : 0;
     if (!cJSON_IsObject(r->root) || !type || strcmp(type, "request") != 0 || !r->command) {
         if (type && strcmp(type, "response") == 0) return false; /* to reverse requests */
-        respond_error(d, r, "not a DAP request: expected an object with \"type\": \"request\", "
+        respond_error(d, r,
+                      "not a DAP request: expected an object with \"type\": \"request\", "
                       "\"seq\" and \"command\"");
         return false;
     }
@@ -2797,8 +2864,10 @@ static bool parse_request(wb_dap *d, msg *m, req *r, const request_def **def)
 static void defer(wb_dap *d, msg *m)
 {
     m->next = NULL;
-    if (d->deferred_tail) d->deferred_tail->next = m;
-    else d->deferred_head = m;
+    if (d->deferred_tail)
+        d->deferred_tail->next = m;
+    else
+        d->deferred_head = m;
     d->deferred_tail = m;
 }
 
@@ -2860,7 +2929,8 @@ static void *session_main(void *u)
     wb_dap *d = u;
     for (;;) {
         pthread_mutex_lock(&d->mu);
-        while (!d->head && !d->closing) pthread_cond_wait(&d->cv, &d->mu);
+        while (!d->head && !d->closing)
+            pthread_cond_wait(&d->cv, &d->mu);
         msg *m = d->head;
         if (m) {
             d->head = m->next;
@@ -2941,14 +3011,19 @@ void wb_dap_receive(wb_dap *d, const char *json, size_t len)
         free(m);
         return;
     }
-    if (d->tail) d->tail->next = m;
-    else d->head = m;
+    if (d->tail)
+        d->tail->next = m;
+    else
+        d->head = m;
     d->tail = m;
     pthread_cond_signal(&d->cv);
     pthread_mutex_unlock(&d->mu);
 }
 
-bool wb_dap_done(const wb_dap *d) { return atomic_load(&((wb_dap *)d)->done); }
+bool wb_dap_done(const wb_dap *d)
+{
+    return atomic_load(&((wb_dap *)d)->done);
+}
 
 bool wb_dap_wait_idle(wb_dap *d, int timeout_ms)
 {
@@ -3002,7 +3077,8 @@ void wb_dap_free(wb_dap *d)
         free(d->maps[i].to);
     }
     free(d->maps);
-    for (size_t i = 0; i < d->nsearch; i++) free(d->search[i]);
+    for (size_t i = 0; i < d->nsearch; i++)
+        free(d->search[i]);
     free(d->search);
     for (size_t i = 0; i < d->ncache; i++) {
         free(d->cache[i].remote);

@@ -28,52 +28,10 @@ struct wb_wasm {
     struct wb_name_entry {
         uint32_t index;
         const char *name;
-    } *fnames;
+    } * fnames;
     uint32_t nfnames;
     char *fname_text;
 };
-
-wb_status wb_fail(wb_error *err, const char *fmt, ...)
-{
-    if (err) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-        va_end(ap);
-    }
-    return WB_ERROR;
-}
-
-wb_status wb_read_file(const char *path, uint64_t max, const char *not_magic, uint8_t **data,
-                       size_t *size, wb_error *err)
-{
-    static const uint8_t magic[4] = {0x00, 0x61, 0x73, 0x6d};
-    char msg[sizeof err->msg];
-    switch (wdb_file_read(path, max, not_magic ? magic : NULL, sizeof magic, data, size, msg,
-                          sizeof msg)) {
-    case WDB_FILE_OK: return WB_OK;
-    case WDB_FILE_BAD_MAGIC: return wb_fail(err, "%s: %s", path, not_magic);
-    default: return wb_fail(err, "%s", msg);
-    }
-}
-
-wb_status wb_read_text(const char *path, char **text, size_t *len, wb_error *err)
-{
-    uint8_t *data;
-    *text = NULL;
-    if (wb_read_file(path, WDB_FILE_TEXT_MAX, NULL, &data, len, err) != WB_OK) return WB_ERROR;
-    *text = (char *)data; /* wdb_file_read leaves a NUL after the bytes */
-    return WB_OK;
-}
-
-void wb_error_prefix(wb_error *err, const char *path)
-{
-    if (!err) return;
-    char tmp[sizeof err->msg];
-    memcpy(tmp, err->msg, sizeof tmp);
-    snprintf(err->msg, sizeof err->msg, "%.100s: %.150s", path, tmp);
-}
-
 
 /* A name (5.2.4): length + bytes. *s points into the module, not terminated. */
 static wb_status read_name(wb_cursor *c, const uint8_t **s, uint32_t *len, wb_error *err)
@@ -125,7 +83,8 @@ static wb_status parse_imports(wb_wasm *w, wb_cursor *c, wb_error *err)
             if (wb_cur_u8(c, &b, err) != WB_OK || wb_cur_u8(c, &b, err) != WB_OK) return WB_ERROR;
             break;
         case 4: /* tag (exception handling proposal): attribute typeidx */
-            if (wb_cur_u8(c, &b, err) != WB_OK || wb_cur_u32(c, &idx, err) != WB_OK) return WB_ERROR;
+            if (wb_cur_u8(c, &b, err) != WB_OK || wb_cur_u32(c, &idx, err) != WB_OK)
+                return WB_ERROR;
             break;
         default: return wb_cur_fail(c, err, "unknown import kind");
         }
@@ -150,7 +109,8 @@ static wb_status parse_code(wb_wasm *w, wb_cursor *c, wb_error *err)
         f->header = (wb_code_off)(c->pos - w->code_offset);
         if (wb_cur_u32(c, &size, err) != WB_OK) return WB_ERROR;
         if (size == 0) return wb_cur_fail(c, err, "empty function body");
-        if (size > c->end - c->pos) return wb_cur_fail(c, err, "function body extends past the section");
+        if (size > c->end - c->pos)
+            return wb_cur_fail(c, err, "function body extends past the section");
         f->start = (wb_code_off)(c->pos - w->code_offset);
         c->pos += size;
         f->end = (wb_code_off)(c->pos - w->code_offset);
@@ -367,7 +327,10 @@ void wb_wasm_close(wb_wasm *w)
     free(w);
 }
 
-size_t wb_wasm_section_count(const wb_wasm *w) { return w->nsections; }
+size_t wb_wasm_section_count(const wb_wasm *w)
+{
+    return w->nsections;
+}
 
 const wb_section *wb_wasm_section(const wb_wasm *w, size_t i)
 {
@@ -388,9 +351,18 @@ wb_status wb_wasm_custom_section(const wb_wasm *w, const char *name, const uint8
     return WB_NOT_FOUND;
 }
 
-bool wb_wasm_has_code(const wb_wasm *w) { return w->has_code; }
-wb_file_off wb_wasm_code_offset(const wb_wasm *w) { return w->code_offset; }
-uint32_t wb_wasm_code_size(const wb_wasm *w) { return w->code_size; }
+bool wb_wasm_has_code(const wb_wasm *w)
+{
+    return w->has_code;
+}
+wb_file_off wb_wasm_code_offset(const wb_wasm *w)
+{
+    return w->code_offset;
+}
+uint32_t wb_wasm_code_size(const wb_wasm *w)
+{
+    return w->code_size;
+}
 
 const uint8_t *wb_wasm_bytes(const wb_wasm *w, size_t *size)
 {
@@ -416,8 +388,14 @@ wb_status wb_wasm_file_to_code(const wb_wasm *w, wb_file_off off, wb_code_off *o
     return WB_OK;
 }
 
-uint32_t wb_wasm_import_func_count(const wb_wasm *w) { return w->nimported; }
-uint32_t wb_wasm_func_count(const wb_wasm *w) { return w->nfuncs; }
+uint32_t wb_wasm_import_func_count(const wb_wasm *w)
+{
+    return w->nimported;
+}
+uint32_t wb_wasm_func_count(const wb_wasm *w)
+{
+    return w->nfuncs;
+}
 
 const wb_func *wb_wasm_func(const wb_wasm *w, uint32_t i)
 {
@@ -461,7 +439,8 @@ static bool section_cursor(const wb_wasm *w, uint8_t id, wb_cursor *c)
     for (size_t i = 0; i < w->nsections; i++) {
         if (w->sections[i].id != id) continue;
         *c = (wb_cursor){w->bytes, w->sections[i].offset,
-                      (size_t)w->sections[i].offset + w->sections[i].size, wf_section_name(id), "module"};
+                         (size_t)w->sections[i].offset + w->sections[i].size, wf_section_name(id),
+                         "module"};
         return true;
     }
     return false;
@@ -532,7 +511,7 @@ wb_status wb_wasm_func_local_types(const wb_wasm *w, uint32_t i, uint8_t **types
     /* the body's declarations: vec(count valtype) */
     const wb_func *f = &w->funcs[i];
     c = (wb_cursor){w->bytes, (size_t)w->code_offset + f->start, (size_t)w->code_offset + f->end,
-                 "code", "module"};
+                    "code", "module"};
     if (wb_cur_u32(&c, &cnt, err) != WB_OK) goto fail;
     for (uint32_t d = 0; d < cnt; d++) {
         uint32_t k;
@@ -571,28 +550,40 @@ static wb_status skip_const_expr(wb_cursor *c, wb_error *err)
         uint8_t op = 0;
         if (wb_cur_u8(c, &op, err) != WB_OK) return WB_ERROR;
         switch (op) {
-        case 0x0b: return WB_OK;                                        /* end */
-        case 0x41: if (skip_leb(c, 32, true, err) != WB_OK) return WB_ERROR; break;  /* i32.const */
-        case 0x42: if (skip_leb(c, 64, true, err) != WB_OK) return WB_ERROR; break; /* i64.const */
-        case 0x43:                                                      /* f32.const */
-        case 0x44:                                                      /* f64.const */
-            if (c->end - c->pos < (op == 0x43 ? 4u : 8u)) return wb_cur_fail(c, err, "unexpected end");
+        case 0x0b: return WB_OK; /* end */
+        case 0x41:
+            if (skip_leb(c, 32, true, err) != WB_OK) return WB_ERROR;
+            break; /* i32.const */
+        case 0x42:
+            if (skip_leb(c, 64, true, err) != WB_OK) return WB_ERROR;
+            break; /* i64.const */
+        case 0x43: /* f32.const */
+        case 0x44: /* f64.const */
+            if (c->end - c->pos < (op == 0x43 ? 4u : 8u))
+                return wb_cur_fail(c, err, "unexpected end");
             c->pos += op == 0x43 ? 4 : 8;
             break;
-        case 0x23:                                                      /* global.get */
-        case 0xd2: if (skip_leb(c, 32, false, err) != WB_OK) return WB_ERROR; break;  /* ref.func */
-        case 0xd0: if (skip_leb(c, 33, true, err) != WB_OK) return WB_ERROR; break;  /* ref.null */
-        case 0x6a: case 0x6b: case 0x6c: case 0x7c: case 0x7d: case 0x7e: break;
-        case 0xfd: {                                                    /* v128.const */
+        case 0x23: /* global.get */
+        case 0xd2:
+            if (skip_leb(c, 32, false, err) != WB_OK) return WB_ERROR;
+            break; /* ref.func */
+        case 0xd0:
+            if (skip_leb(c, 33, true, err) != WB_OK) return WB_ERROR;
+            break; /* ref.null */
+        case 0x6a:
+        case 0x6b:
+        case 0x6c:
+        case 0x7c:
+        case 0x7d:
+        case 0x7e: break;
+        case 0xfd: { /* v128.const */
             uint32_t sub;
             if (wb_cur_u32(c, &sub, err) != WB_OK) return WB_ERROR;
             if (sub != 12 || c->end - c->pos < 16) return wb_cur_fail(c, err, "bad constant");
             c->pos += 16;
             break;
         }
-        default:
-            c->pos--;
-            return wb_cur_fail(c, err, "unsupported constant expression");
+        default: c->pos--; return wb_cur_fail(c, err, "unsupported constant expression");
         }
     }
 }
@@ -674,7 +665,8 @@ wb_status wb_wasm_global_types(const wb_wasm *w, uint8_t **types, uint32_t *n, w
             if (kind == 1 && (read_valtype(&c, &b, err) != WB_OK || skip_limits(&c, err) != WB_OK))
                 goto fail;
             if (kind == 2 && skip_limits(&c, err) != WB_OK) goto fail;
-            if (kind == 4 && (wb_cur_u8(&c, &b, err) != WB_OK || wb_cur_u32(&c, &idx, err) != WB_OK))
+            if (kind == 4 &&
+                (wb_cur_u8(&c, &b, err) != WB_OK || wb_cur_u32(&c, &idx, err) != WB_OK))
                 goto fail;
             if (kind > 4) {
                 wb_cur_fail(&c, err, "unknown import kind");

@@ -54,7 +54,7 @@ typedef struct cli {
     bool borrowed;   /* s belongs to someone else (wdb_cli_run_command) */
     char *runtime;
     unsigned baud; /* serial lines for `target remote /dev/ttyX`; 0: as set */
-    char **args; /* the program's arguments */
+    char **args;   /* the program's arguments */
     size_t nargs;
     char **rt_args; /* extra wdb-run options (--dir=, --env=) */
     size_t nrt_args;
@@ -69,19 +69,19 @@ typedef struct cli {
     uint32_t list_first, list_last;
     uint32_t listsize;
     display *displays;
-    size_t ndisplays;
+    size_t ndisplays, capdisplays;
     int next_display;
     source *sources;
-    size_t nsources;
+    size_t nsources, capsources;
     fname_mode fname;
     wb_linedit *le;
     bool quit;
     int quit_code;
-    bool insn_step; /* the resume being reported was stepi/nexti */
-    bool timing;    /* maintenance time 1: time every command */
+    bool insn_step;       /* the resume being reported was stepi/nexti */
+    bool timing;          /* maintenance time 1: time every command */
     bool annotate_github; /* --annotate=github: ::error lines for CI */
-    bool from_tty;  /* the command came from a person (gdb's from_tty): -ex
-                       without -batch, the prompt; not -x files or -batch */
+    bool from_tty;        /* the command came from a person (gdb's from_tty): -ex
+                             without -batch, the prompt; not -x files or -batch */
     FILE *log;
 } cli;
 
@@ -127,18 +127,23 @@ static void out(cli *c, const char *fmt, ...)
     va_end(ap);
 }
 
-static void out_char(cli *c, int ch) { fputc(ch, c->out); }
+static void out_char(cli *c, int ch)
+{
+    fputc(ch, c->out);
+}
 
 static char *skip_ws(const char *p)
 {
-    while (*p == ' ' || *p == '\t') p++;
+    while (*p == ' ' || *p == '\t')
+        p++;
     return (char *)p;
 }
 
 static void rtrim(char *p)
 {
     size_t n = strlen(p);
-    while (n && isspace((unsigned char)p[n - 1])) p[--n] = 0;
+    while (n && isspace((unsigned char)p[n - 1]))
+        p[--n] = 0;
 }
 
 static const char *show_file(const cli *c, const char *path)
@@ -157,9 +162,8 @@ static source *source_get(cli *c, const char *path)
 {
     for (size_t i = 0; i < c->nsources; i++)
         if (strcmp(c->sources[i].path, path) == 0) return &c->sources[i];
-    source *n = realloc(c->sources, (c->nsources + 1) * sizeof *n);
-    if (!n) return NULL;
-    c->sources = n;
+    if (!wb_grow((void **)&c->sources, &c->capsources, c->nsources + 1, sizeof *c->sources))
+        return NULL;
     source *s = &c->sources[c->nsources++];
     memset(s, 0, sizeof *s);
     s->path = strdup(path);
@@ -176,7 +180,8 @@ static source *source_get(cli *c, const char *path)
     }
     s->text = text;
     size_t nl = 1;
-    for (size_t i = 0; i < len; i++) nl += text[i] == '\n';
+    for (size_t i = 0; i < len; i++)
+        nl += text[i] == '\n';
     s->lines = malloc(nl * sizeof *s->lines);
     if (!s->lines) {
         s->missing = true;
@@ -215,7 +220,7 @@ static void print_source_line(cli *c, const char *path, uint32_t line)
     }
     if (line == 0 || line > s->nlines) {
         out(c, "Line number %u out of range; \"%s\" has %zu lines.\n", line, show_file(c, path),
-               s->nlines);
+            s->nlines);
         return;
     }
     out(c, "%u\t%s\n", line, s->lines[line - 1]);
@@ -234,8 +239,7 @@ static bool is_scalar(const wb_value *v)
 {
     const wb_type *t = wb_type_strip(v->type);
     if (t && t->kind == WB_TYPE_REFERENCE) t = wb_type_strip(t->target);
-    return t && t->kind != WB_TYPE_STRUCT && t->kind != WB_TYPE_UNION &&
-           t->kind != WB_TYPE_ARRAY;
+    return t && t->kind != WB_TYPE_STRUCT && t->kind != WB_TYPE_UNION && t->kind != WB_TYPE_ARRAY;
 }
 
 /* "fib (n=10, s=...)": gdb's default `print frame-arguments scalars`. */
@@ -303,8 +307,10 @@ static void print_frame_line(cli *c, size_t i, bool with_level)
     }
     if (show_pc) out(c, "0x%08x in ", f->pc);
     out(c, "%s", f->function);
-    if (f->fn) print_frame_args(c, i);
-    else out(c, " ()");
+    if (f->fn)
+        print_frame_args(c, i);
+    else
+        out(c, " ()");
     if (f->file) out(c, " at %s:%u", show_file(c, f->file), f->line);
     out(c, "\n");
 }
@@ -338,8 +344,10 @@ static void do_displays(cli *c)
         wb_error e;
         if (wb_session_eval(c->s, c->frame, d->expr, &v, &e) != WB_OK) continue;
         char *t = wb_value_format(&v, wb_session_env(c->s, c->frame), d->fmt);
-        if (d->fmt) out(c, "%d: /%c %s = %s\n", d->number, d->fmt, d->expr, t ? t : "?");
-        else out(c, "%d: %s = %s\n", d->number, d->expr, t ? t : "?");
+        if (d->fmt)
+            out(c, "%d: /%c %s = %s\n", d->number, d->fmt, d->expr, t ? t : "?");
+        else
+            out(c, "%d: %s = %s\n", d->number, d->expr, t ? t : "?");
         free(t);
         wb_value_free(&v);
     }
@@ -350,12 +358,18 @@ static void do_displays(cli *c)
 static void gh_escape(FILE *f, const char *t, bool property)
 {
     for (; *t; t++) {
-        if (*t == '%') fputs("%25", f);
-        else if (*t == '\r') fputs("%0D", f);
-        else if (*t == '\n') fputs("%0A", f);
-        else if (property && *t == ':') fputs("%3A", f);
-        else if (property && *t == ',') fputs("%2C", f);
-        else fputc(*t, f);
+        if (*t == '%')
+            fputs("%25", f);
+        else if (*t == '\r')
+            fputs("%0D", f);
+        else if (*t == '\n')
+            fputs("%0A", f);
+        else if (property && *t == ':')
+            fputs("%3A", f);
+        else if (property && *t == ',')
+            fputs("%2C", f);
+        else
+            fputc(*t, f);
     }
 }
 
@@ -412,8 +426,10 @@ static void stack_hint(cli *c, const char *trap)
     uint32_t sp;
     if (strncmp(trap, "out of bounds memory access", 27) == 0 &&
         wb_session_stack_overflowed(c->s, &sp))
-        out(c, "The stack pointer (global 0) is 0x%08x, below 0: the C stack in linear memory "
-               "ran out (deep recursion?).\n", sp);
+        out(c,
+            "The stack pointer (global 0) is 0x%08x, below 0: the C stack in linear memory "
+            "ran out (deep recursion?).\n",
+            sp);
 }
 
 /* Reports a stop as gdb does. */
@@ -427,14 +443,16 @@ static void report_stop(cli *c, wb_stop *st)
             out(c, "[Inferior 1 (process %d) ", (int)wb_session_pid(c->s));
         else
             out(c, "[Inferior 1 (remote) ");
-        if (st->exit_code == 0) out(c, "exited normally]\n");
-        else out(c, "exited with code %02o]\n", (unsigned)st->exit_code);
+        if (st->exit_code == 0)
+            out(c, "exited normally]\n");
+        else
+            out(c, "exited with code %02o]\n", (unsigned)st->exit_code);
         c->exited = true;
         c->exit_code = st->exit_code;
         return;
     case WB_WHY_KILLED:
         out(c, "\nProgram terminated with signal %d.\nThe program no longer exists.\n",
-               st->exit_code);
+            st->exit_code);
         c->exited = true;
         c->exit_code = 128 + st->exit_code;
         return;
@@ -446,9 +464,10 @@ static void report_stop(cli *c, wb_stop *st)
     }
     case WB_WHY_WATCHPOINT: {
         const wb_bp *b = wb_session_bp_by_number(c->s, st->bp);
-        const char *kind = !b ? "Watchpoint" : b->type == WB_BP_RWATCH ? "Hardware read watchpoint"
-                         : b->type == WB_BP_AWATCH ? "Hardware access (read/write) watchpoint"
-                                                   : "Hardware watchpoint";
+        const char *kind = !b                        ? "Watchpoint"
+                           : b->type == WB_BP_RWATCH ? "Hardware read watchpoint"
+                           : b->type == WB_BP_AWATCH ? "Hardware access (read/write) watchpoint"
+                                                     : "Hardware watchpoint";
         out(c, "\n%s %d: %s\n\n", kind, st->bp, b ? b->spec : "?");
         const wb_eval_env *env = wb_session_env(c->s, 0);
         if (st->watch_has_old && st->watch_old.type) {
@@ -465,15 +484,16 @@ static void report_stop(cli *c, wb_stop *st)
         break;
     }
     case WB_WHY_WATCH_SCOPE:
-        out(c, "\nWatchpoint %d deleted because the program has left the block in\n"
-               "which its expression is valid.\n", st->bp);
+        out(c,
+            "\nWatchpoint %d deleted because the program has left the block in\n"
+            "which its expression is valid.\n",
+            st->bp);
         print_stop_location(c, true);
         break;
     case WB_WHY_TRAP: {
         size_t pl = sizeof WRSP_TRAP_PREFIX - 1;
-        const char *msg = strncmp(st->description, WRSP_TRAP_PREFIX, pl) == 0
-                              ? st->description + pl
-                              : st->description;
+        const char *msg = strncmp(st->description, WRSP_TRAP_PREFIX, pl) == 0 ? st->description + pl
+                                                                              : st->description;
         out(c, "\nProgram stopped by a Wasm trap: %s.\n", msg);
         stack_hint(c, msg);
         c->trapped = true;
@@ -489,9 +509,7 @@ static void report_stop(cli *c, wb_stop *st)
         out(c, "\nProgram stopped: %s\n", st->description[0] ? st->description : "signal");
         print_stop_location(c, true);
         break;
-    case WB_WHY_ENTRY:
-        print_stop_location(c, true);
-        break;
+    case WB_WHY_ENTRY: print_stop_location(c, true); break;
     case WB_WHY_STEP: {
         const wb_frame *f = wb_session_frame(c->s, 0);
         if (f && f->file && !st->new_function && c->insn_step) {
@@ -537,7 +555,8 @@ static bool need_stopped(cli *c)
 
 static void free_args(char **v, size_t n)
 {
-    for (size_t i = 0; i < n; i++) free(v[i]);
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
     free(v);
 }
 
@@ -552,10 +571,14 @@ static char **split_words(const char *p, size_t *n)
         size_t k = 0;
         char q = 0;
         for (; *p && (q || (*p != ' ' && *p != '\t')); p++) {
-            if (!q && (*p == '"' || *p == '\'')) q = *p;
-            else if (q && *p == q) q = 0;
-            else if (*p == '\\' && p[1] && q != '\'') w[k++] = *++p;
-            else w[k++] = *p;
+            if (!q && (*p == '"' || *p == '\''))
+                q = *p;
+            else if (q && *p == q)
+                q = 0;
+            else if (*p == '\\' && p[1] && q != '\'')
+                w[k++] = *++p;
+            else
+                w[k++] = *p;
         }
         w[k] = 0;
         char **x = realloc(v, (*n + 2) * sizeof *x);
@@ -614,8 +637,10 @@ static void start_program(cli *c, bool stop_at_entry)
         error_line(c, "out of memory");
         return;
     }
-    for (size_t i = 0; i < c->nargs; i++) argv[i] = c->args[i];
-    for (size_t i = 0; i < c->nrt_args; i++) rt[i] = c->rt_args[i];
+    for (size_t i = 0; i < c->nargs; i++)
+        argv[i] = c->args[i];
+    for (size_t i = 0; i < c->nrt_args; i++)
+        rt[i] = c->rt_args[i];
     wb_launch l = {c->runtime, argv, rt, NULL, -1, -1};
     wb_error e;
     c->exited = false;
@@ -629,7 +654,8 @@ static void start_program(cli *c, bool stop_at_entry)
     }
     if (c->from_tty) {
         out(c, "Starting program: %s", wb_session_module_path(c->s));
-        for (size_t i = 0; i < c->nargs; i++) out(c, " %s", c->args[i]);
+        for (size_t i = 0; i < c->nargs; i++)
+            out(c, " %s", c->args[i]);
         out(c, "\n");
     }
     const char *missing = wb_session_missing_features(c->s);
@@ -730,7 +756,7 @@ static void cmd_continue(cli *c, const char *args, char fmt)
                     wb_session_ignore(c->s, b->number, (unsigned)(n - 1), &e);
                     if (c->from_tty)
                         out(c, "Will ignore next %lu crossings of breakpoint %d.  Continuing.\n",
-                               n - 1, b->number);
+                            n - 1, b->number);
                     said = true;
                 }
         }
@@ -741,10 +767,26 @@ static void cmd_continue(cli *c, const char *args, char fmt)
     resume(c, WB_RUN_CONTINUE, NULL);
 }
 
-static void cmd_next(cli *c, const char *a, char f) { (void)f; repeat_run(c, a, WB_RUN_NEXT); }
-static void cmd_step(cli *c, const char *a, char f) { (void)f; repeat_run(c, a, WB_RUN_STEP); }
-static void cmd_stepi(cli *c, const char *a, char f) { (void)f; repeat_run(c, a, WB_RUN_STEPI); }
-static void cmd_nexti(cli *c, const char *a, char f) { (void)f; repeat_run(c, a, WB_RUN_NEXTI); }
+static void cmd_next(cli *c, const char *a, char f)
+{
+    (void)f;
+    repeat_run(c, a, WB_RUN_NEXT);
+}
+static void cmd_step(cli *c, const char *a, char f)
+{
+    (void)f;
+    repeat_run(c, a, WB_RUN_STEP);
+}
+static void cmd_stepi(cli *c, const char *a, char f)
+{
+    (void)f;
+    repeat_run(c, a, WB_RUN_STEPI);
+}
+static void cmd_nexti(cli *c, const char *a, char f)
+{
+    (void)f;
+    repeat_run(c, a, WB_RUN_NEXTI);
+}
 
 static void cmd_finish(cli *c, const char *args, char fmt)
 {
@@ -834,7 +876,8 @@ static void set_break(cli *c, const char *args, bool temporary)
     if (!*spec) {
         /* no location: the current pc, as gdb does */
         const wb_frame *f = c->s && wb_session_state(c->s) == WB_PROC_STOPPED
-                                ? wb_session_frame(c->s, c->frame) : NULL;
+                                ? wb_session_frame(c->s, c->frame)
+                                : NULL;
         if (!f) {
             error_line(c, "No default breakpoint location now selected.");
             free(spec);
@@ -858,8 +901,16 @@ static void set_break(cli *c, const char *args, bool temporary)
     free(spec);
 }
 
-static void cmd_break(cli *c, const char *a, char f) { (void)f; set_break(c, a, false); }
-static void cmd_tbreak(cli *c, const char *a, char f) { (void)f; set_break(c, a, true); }
+static void cmd_break(cli *c, const char *a, char f)
+{
+    (void)f;
+    set_break(c, a, false);
+}
+static void cmd_tbreak(cli *c, const char *a, char f)
+{
+    (void)f;
+    set_break(c, a, true);
+}
 
 static void set_watch(cli *c, const char *args, wb_bp_type type)
 {
@@ -875,14 +926,28 @@ static void set_watch(cli *c, const char *args, wb_bp_type type)
         error_line(c, "%s", e.msg);
         return;
     }
-    out(c, "%s %d: %s\n", type == WB_BP_WATCH ? "Hardware watchpoint" :
-           type == WB_BP_RWATCH ? "Hardware read watchpoint" :
-           "Hardware access (read/write) watchpoint", b->number, b->spec);
+    out(c, "%s %d: %s\n",
+        type == WB_BP_WATCH    ? "Hardware watchpoint"
+        : type == WB_BP_RWATCH ? "Hardware read watchpoint"
+                               : "Hardware access (read/write) watchpoint",
+        b->number, b->spec);
 }
 
-static void cmd_watch(cli *c, const char *a, char f) { (void)f; set_watch(c, a, WB_BP_WATCH); }
-static void cmd_rwatch(cli *c, const char *a, char f) { (void)f; set_watch(c, a, WB_BP_RWATCH); }
-static void cmd_awatch(cli *c, const char *a, char f) { (void)f; set_watch(c, a, WB_BP_AWATCH); }
+static void cmd_watch(cli *c, const char *a, char f)
+{
+    (void)f;
+    set_watch(c, a, WB_BP_WATCH);
+}
+static void cmd_rwatch(cli *c, const char *a, char f)
+{
+    (void)f;
+    set_watch(c, a, WB_BP_RWATCH);
+}
+static void cmd_awatch(cli *c, const char *a, char f)
+{
+    (void)f;
+    set_watch(c, a, WB_BP_AWATCH);
+}
 
 /* Runs fn on each breakpoint number in ARGS (all when empty). */
 static void each_bp(cli *c, const char *args, wb_status (*fn)(wb_session *, int, bool, wb_error *),
@@ -904,7 +969,7 @@ static void each_bp(cli *c, const char *args, wb_status (*fn)(wb_session *, int,
         long n = strtol(args, &end, 10);
         if (end == args) {
             error_line(c, "Convenience variable must have integer value.\nArgs must be numbers "
-                       "or '$' variables.");
+                          "or '$' variables.");
             return;
         }
         long hi = n;
@@ -917,9 +982,21 @@ static void each_bp(cli *c, const char *args, wb_status (*fn)(wb_session *, int,
     }
 }
 
-static void cmd_delete(cli *c, const char *a, char f) { (void)f; each_bp(c, a, NULL, false); }
-static void cmd_enable(cli *c, const char *a, char f) { (void)f; each_bp(c, a, wb_session_enable, true); }
-static void cmd_disable(cli *c, const char *a, char f) { (void)f; each_bp(c, a, wb_session_enable, false); }
+static void cmd_delete(cli *c, const char *a, char f)
+{
+    (void)f;
+    each_bp(c, a, NULL, false);
+}
+static void cmd_enable(cli *c, const char *a, char f)
+{
+    (void)f;
+    each_bp(c, a, wb_session_enable, true);
+}
+static void cmd_disable(cli *c, const char *a, char f)
+{
+    (void)f;
+    each_bp(c, a, wb_session_enable, false);
+}
 
 static void cmd_condition(cli *c, const char *args, char fmt)
 {
@@ -933,8 +1010,10 @@ static void cmd_condition(cli *c, const char *args, char fmt)
     }
     wb_error e;
     const char *cond = skip_ws(end);
-    if (wb_session_condition(c->s, (int)n, cond, &e) != WB_OK) error_line(c, "%s", e.msg);
-    else if (!*cond && c->from_tty) out(c, "Breakpoint %ld now unconditional.\n", n);
+    if (wb_session_condition(c->s, (int)n, cond, &e) != WB_OK)
+        error_line(c, "%s", e.msg);
+    else if (!*cond && c->from_tty)
+        out(c, "Breakpoint %ld now unconditional.\n", n);
 }
 
 static void cmd_ignore(cli *c, const char *args, char fmt)
@@ -954,9 +1033,12 @@ static void cmd_ignore(cli *c, const char *args, char fmt)
         return;
     }
     if (!c->from_tty) return;
-    if (count == 0) out(c, "Will stop next time breakpoint %ld is reached.\n", n);
-    else if (count == 1) out(c, "Will ignore next crossing of breakpoint %ld.\n", n);
-    else out(c, "Will ignore next %ld crossings of breakpoint %ld.\n", count, n);
+    if (count == 0)
+        out(c, "Will stop next time breakpoint %ld is reached.\n", n);
+    else if (count == 1)
+        out(c, "Will ignore next crossing of breakpoint %ld.\n", n);
+    else
+        out(c, "Will ignore next %ld crossings of breakpoint %ld.\n", count, n);
 }
 
 static void info_breakpoints(cli *c, bool watch_only)
@@ -975,18 +1057,19 @@ static void info_breakpoints(cli *c, bool watch_only)
     for (size_t i = 0; i < wb_session_bp_count(c->s); i++) {
         const wb_bp *b = wb_session_bp(c->s, i);
         if (watch_only && b->type == WB_BP_BREAK) continue;
-        const char *type = b->type == WB_BP_BREAK ? "breakpoint" : b->type == WB_BP_WATCH
-                         ? "hw watchpoint" : b->type == WB_BP_RWATCH ? "read watchpoint"
-                         : "acc watchpoint";
+        const char *type = b->type == WB_BP_BREAK    ? "breakpoint"
+                           : b->type == WB_BP_WATCH  ? "hw watchpoint"
+                           : b->type == WB_BP_RWATCH ? "read watchpoint"
+                                                     : "acc watchpoint";
         out(c, "%-7d %-*s %-4s %-3s ", b->number, tw, type, b->temporary ? "del" : "keep",
-               b->enabled ? "y" : "n");
+            b->enabled ? "y" : "n");
         if (b->type != WB_BP_BREAK) {
             out(c, "%-10s %s\n", "", b->spec);
         } else if (b->nlocs == 1) {
             out(c, "0x%08x ", b->locs[0].addr);
             if (b->locs[0].file)
                 out(c, "in %s at %s:%u\n", b->locs[0].function, show_file(c, b->locs[0].file),
-                       b->locs[0].line);
+                    b->locs[0].line);
             else
                 out(c, "<%s>\n", b->locs[0].function);
         } else {
@@ -999,8 +1082,8 @@ static void info_breakpoints(cli *c, bool watch_only)
         if (b->nlocs > 1)
             for (size_t k = 0; k < b->nlocs; k++)
                 out(c, "%d.%-5zu %-*s %-4s %-3s 0x%08x in %s at %s:%u\n", b->number, k + 1, tw, "",
-                       "", b->enabled ? "y" : "n", b->locs[k].addr, b->locs[k].function,
-                       show_file(c, b->locs[k].file), b->locs[k].line);
+                    "", b->enabled ? "y" : "n", b->locs[k].addr, b->locs[k].function,
+                    show_file(c, b->locs[k].file), b->locs[k].line);
     }
 }
 
@@ -1019,8 +1102,10 @@ static void cmd_backtrace(cli *c, const char *args, char fmt)
     size_t nw;
     w = split_words(args, &nw);
     for (size_t i = 0; i < nw; i++) {
-        if (strcmp(w[i], "full") == 0 || strcmp(w[i], "-full") == 0) full = true;
-        else limit = strtol(w[i], NULL, 10);
+        if (strcmp(w[i], "full") == 0 || strcmp(w[i], "-full") == 0)
+            full = true;
+        else
+            limit = strtol(w[i], NULL, 10);
     }
     free_args(w, nw);
     size_t from = 0, to = n;
@@ -1166,8 +1251,10 @@ static void info_source(cli *c)
     }
     out(c, "Current source file is %s\n", f);
     source *s = source_get(c, f);
-    if (s && !s->missing) out(c, "Contains %zu lines.\n", s->nlines);
-    else out(c, "The source file is not readable on this machine.\n");
+    if (s && !s->missing)
+        out(c, "Contains %zu lines.\n", s->nlines);
+    else
+        out(c, "The source file is not readable on this machine.\n");
 }
 
 static void info_line(cli *c, const char *args)
@@ -1178,8 +1265,8 @@ static void info_line(cli *c, const char *args)
     wb_code_off pc;
     wb_error e;
     if (!*args) {
-        const wb_frame *f = wb_session_state(c->s) == WB_PROC_STOPPED
-                                ? wb_session_frame(c->s, c->frame) : NULL;
+        const wb_frame *f =
+            wb_session_state(c->s) == WB_PROC_STOPPED ? wb_session_frame(c->s, c->frame) : NULL;
         if (!f) {
             error_line(c, "No line number information available.");
             return;
@@ -1203,7 +1290,7 @@ static void info_line(cli *c, const char *args)
         return;
     }
     out(c, "Line %u of \"%s\" starts at address 0x%x and ends at 0x%x.\n", row.line,
-           show_file(c, row.file), lo, hi);
+        show_file(c, row.file), lo, hi);
 }
 
 static void info_display(cli *c)
@@ -1215,11 +1302,11 @@ static void info_display(cli *c)
     out(c, "Auto-display expressions now in effect:\nNum Enb Expression\n");
     for (size_t i = 0; i < c->ndisplays; i++)
         if (c->displays[i].fmt)
-            out(c, "%d:   %c  /%c %s\n", c->displays[i].number,
-                   c->displays[i].enabled ? 'y' : 'n', c->displays[i].fmt, c->displays[i].expr);
+            out(c, "%d:   %c  /%c %s\n", c->displays[i].number, c->displays[i].enabled ? 'y' : 'n',
+                c->displays[i].fmt, c->displays[i].expr);
         else
             out(c, "%d:   %c  %s\n", c->displays[i].number, c->displays[i].enabled ? 'y' : 'n',
-                   c->displays[i].expr);
+                c->displays[i].expr);
 }
 
 static void info_sources(cli *c)
@@ -1233,7 +1320,8 @@ static void info_sources(cli *c)
         out(c, "No symbol table is loaded.\n");
         return;
     }
-    for (size_t i = 0; i < n; i++) out(c, "%s%s", i ? ", " : "", files[i]);
+    for (size_t i = 0; i < n; i++)
+        out(c, "%s%s", i ? ", " : "", files[i]);
     out(c, "\n");
 }
 
@@ -1245,7 +1333,7 @@ static void info_program(cli *c)
     }
     const wb_frame *f = wb_session_frame(c->s, 0);
     out(c, "\tUsing the running image of %s process %d.\nProgram stopped at 0x%x.\n",
-           wb_session_pid(c->s) ? "child" : "remote", (int)wb_session_pid(c->s), f ? f->pc : 0);
+        wb_session_pid(c->s) ? "child" : "remote", (int)wb_session_pid(c->s), f ? f->pc : 0);
     const char *m = wb_session_missing_features(c->s);
     if (m) out(c, "The stub lacks: %s.\n", m);
 }
@@ -1263,7 +1351,8 @@ static void cmd_info(cli *c, const char *args, char fmt)
                 {"frame", 1},       {"source", 2},      {"line", 2},   {"display", 1},
                 {"sources", 7},     {"program", 3}};
     if (len == 0) {
-        error_line(c, "List of info subcommands:\n\ninfo args, info breakpoints, info display, "
+        error_line(c,
+                   "List of info subcommands:\n\ninfo args, info breakpoints, info display, "
                    "info frame, info line, info locals, info program, info source, info sources, "
                    "info watchpoints");
         return;
@@ -1346,8 +1435,10 @@ static void print_members(cli *c, const wb_type *s, int indent, int depth)
             continue;
         }
         wb_type_spell(mt, m->name ? m->name : "", buf, sizeof buf);
-        if (m->bit_size) out(c, "%*s%s : %u;\n", indent, "", buf, m->bit_size);
-        else out(c, "%*s%s;\n", indent, "", buf);
+        if (m->bit_size)
+            out(c, "%*s%s : %u;\n", indent, "", buf, m->bit_size);
+        else
+            out(c, "%*s%s;\n", indent, "", buf);
     }
 }
 
@@ -1376,20 +1467,28 @@ static void type_command(cli *c, const char *args, bool expand)
         char suffix[64] = "";
         bool is_const = false;
         for (int guard = 0; in && guard < 32; guard++) {
-            if (in->kind == WB_TYPE_TYPEDEF) in = in->target;
-            else if (in->kind == WB_TYPE_CONST) is_const = true, in = in->target;
-            else if (in->kind == WB_TYPE_VOLATILE) in = in->target;
+            if (in->kind == WB_TYPE_TYPEDEF)
+                in = in->target;
+            else if (in->kind == WB_TYPE_CONST)
+                is_const = true, in = in->target;
+            else if (in->kind == WB_TYPE_VOLATILE)
+                in = in->target;
             else if (in->kind == WB_TYPE_POINTER && strlen(suffix) < 30) {
                 memmove(suffix + 1, suffix, strlen(suffix) + 1);
                 suffix[0] = '*';
                 in = in->target;
-            } else break;
+            } else
+                break;
         }
         if (in != wb_type_strip(t) && in &&
             (in->kind == WB_TYPE_STRUCT || in->kind == WB_TYPE_UNION)) {
             out(c, "type = %s%s %s {\n", is_const ? "const " : "",
-                in->kind == WB_TYPE_UNION ? "union" : in->is_class ? "class" : "struct",
-                in->qualified_name ? in->qualified_name : in->name ? in->name : "");
+                in->kind == WB_TYPE_UNION ? "union"
+                : in->is_class            ? "class"
+                                          : "struct",
+                in->qualified_name ? in->qualified_name
+                : in->name         ? in->name
+                                   : "");
             print_members(c, in, 4, 0);
             out(c, "} %s\n", suffix);
             if (have_v) wb_value_free(&v);
@@ -1398,8 +1497,13 @@ static void type_command(cli *c, const char *args, bool expand)
     }
     const wb_type *s = expand ? wb_type_strip(t) : t;
     if (expand && s && (s->kind == WB_TYPE_STRUCT || s->kind == WB_TYPE_UNION)) {
-        out(c, "type = %s %s {\n", s->kind == WB_TYPE_UNION ? "union" : s->is_class ? "class"
-               : "struct", s->qualified_name ? s->qualified_name : s->name ? s->name : "");
+        out(c, "type = %s %s {\n",
+            s->kind == WB_TYPE_UNION ? "union"
+            : s->is_class            ? "class"
+                                     : "struct",
+            s->qualified_name ? s->qualified_name
+            : s->name         ? s->name
+                              : "");
         print_members(c, s, 4, 0);
         out(c, "}\n");
     } else if (expand && s && s->kind == WB_TYPE_ENUM) {
@@ -1419,8 +1523,16 @@ static void type_command(cli *c, const char *args, bool expand)
     if (have_v) wb_value_free(&v);
 }
 
-static void cmd_ptype(cli *c, const char *a, char f) { (void)f; type_command(c, a, true); }
-static void cmd_whatis(cli *c, const char *a, char f) { (void)f; type_command(c, a, false); }
+static void cmd_ptype(cli *c, const char *a, char f)
+{
+    (void)f;
+    type_command(c, a, true);
+}
+static void cmd_whatis(cli *c, const char *a, char f)
+{
+    (void)f;
+    type_command(c, a, false);
+}
 
 /* A baud rate for `set serial baud N` and -b N: 0 when it is not one. */
 static unsigned parse_baud(const char *text)
@@ -1441,8 +1553,10 @@ static void cmd_set(cli *c, const char *args, char fmt)
         if (!need_session(c)) return;
         wb_value v;
         wb_error e;
-        if (wb_session_eval(c->s, c->frame, rest, &v, &e) != WB_OK) error_line(c, "%s", e.msg);
-        else wb_value_free(&v);
+        if (wb_session_eval(c->s, c->frame, rest, &v, &e) != WB_OK)
+            error_line(c, "%s", e.msg);
+        else
+            wb_value_free(&v);
         return;
     }
     if (len == 4 && strncmp(args, "args", 4) == 0) {
@@ -1456,10 +1570,12 @@ static void cmd_set(cli *c, const char *args, char fmt)
         return;
     }
     if (len == 16 && strncmp(args, "filename-display", 16) == 0) {
-        if (strcmp(rest, "basename") == 0) c->fname = FNAME_BASENAME;
+        if (strcmp(rest, "basename") == 0)
+            c->fname = FNAME_BASENAME;
         else if (strcmp(rest, "absolute") == 0 || strcmp(rest, "relative") == 0)
             c->fname = FNAME_ABSOLUTE;
-        else error_line(c, "Undefined item: \"%s\".", rest);
+        else
+            error_line(c, "Undefined item: \"%s\".", rest);
         return;
     }
     if ((len == 7 && strncmp(args, "confirm", 7) == 0) ||
@@ -1496,8 +1612,10 @@ static void cmd_set(cli *c, const char *args, char fmt)
     if (strchr(args, '=') && c->s) {
         wb_value v;
         wb_error e;
-        if (wb_session_eval(c->s, c->frame, args, &v, &e) != WB_OK) error_line(c, "%s", e.msg);
-        else wb_value_free(&v);
+        if (wb_session_eval(c->s, c->frame, args, &v, &e) != WB_OK)
+            error_line(c, "%s", e.msg);
+        else
+            wb_value_free(&v);
         return;
     }
     error_line(c, "Undefined set command: \"%.*s\".  Try \"help set\".", (int)len, args);
@@ -1509,13 +1627,16 @@ static void cmd_show(cli *c, const char *args, char fmt)
     args = skip_ws(args);
     if (strcmp(args, "args") == 0) {
         out(c, "Argument list to give program being debugged when it is started is \"");
-        for (size_t i = 0; i < c->nargs; i++) out(c, "%s%s", i ? " " : "", c->args[i]);
+        for (size_t i = 0; i < c->nargs; i++)
+            out(c, "%s%s", i ? " " : "", c->args[i]);
         out(c, "\".\n");
     } else if (strcmp(args, "version") == 0) {
         out(c, "wdb %s: a debugger for WebAssembly\n", WDB_VERSION);
     } else if (strcmp(args, "serial baud") == 0 || strcmp(args, "remotebaud") == 0) {
-        if (c->baud) out(c, "Baud rate for remote serial I/O is %u.\n", c->baud);
-        else out(c, "Baud rate for remote serial I/O is as the line is set.\n");
+        if (c->baud)
+            out(c, "Baud rate for remote serial I/O is %u.\n", c->baud);
+        else
+            out(c, "Baud rate for remote serial I/O is as the line is set.\n");
     } else if (strcmp(args, "listsize") == 0) {
         out(c, "Number of source lines gdb will list by default is %u.\n", c->listsize);
     } else {
@@ -1530,9 +1651,8 @@ static void cmd_display(cli *c, const char *args, char fmt)
         if (c->s && wb_session_state(c->s) == WB_PROC_STOPPED) do_displays(c);
         return;
     }
-    display *x = realloc(c->displays, (c->ndisplays + 1) * sizeof *x);
-    if (!x) return;
-    c->displays = x;
+    if (!wb_grow((void **)&c->displays, &c->capdisplays, c->ndisplays + 1, sizeof *c->displays))
+        return;
     display *d = &c->displays[c->ndisplays++];
     d->number = ++c->next_display;
     d->expr = strdup(args);
@@ -1546,8 +1666,10 @@ static void cmd_display(cli *c, const char *args, char fmt)
             return;
         }
         char *t = wb_value_format(&v, wb_session_env(c->s, c->frame), fmt);
-        if (fmt) out(c, "%d: /%c %s = %s\n", d->number, fmt, args, t ? t : "?");
-        else out(c, "%d: %s = %s\n", d->number, args, t ? t : "?");
+        if (fmt)
+            out(c, "%d: /%c %s = %s\n", d->number, fmt, args, t ? t : "?");
+        else
+            out(c, "%d: %s = %s\n", d->number, args, t ? t : "?");
         free(t);
         wb_value_free(&v);
     }
@@ -1558,7 +1680,8 @@ static void cmd_undisplay(cli *c, const char *args, char fmt)
     (void)fmt;
     args = skip_ws(args);
     if (!*args) {
-        for (size_t i = 0; i < c->ndisplays; i++) free(c->displays[i].expr);
+        for (size_t i = 0; i < c->ndisplays; i++)
+            free(c->displays[i].expr);
         c->ndisplays = 0;
         return;
     }
@@ -1601,8 +1724,10 @@ static void cmd_x(cli *c, const char *args, char fmt_unused)
             p = end;
         }
         for (; *p && *p != ' '; p++) {
-            if (strchr("bhwg", *p)) unit = *p;
-            else if (strchr("xduotacfsiz", *p)) fmt = *p;
+            if (strchr("bhwg", *p))
+                unit = *p;
+            else if (strchr("xduotacfsiz", *p))
+                fmt = *p;
             else {
                 error_line(c, "Invalid format letter '%c'.", *p);
                 return;
@@ -1625,7 +1750,8 @@ static void cmd_x(cli *c, const char *args, char fmt_unused)
     }
     int64_t addr_i = 0;
     const wb_type *vt = wb_type_strip(v.type);
-    if (vt && vt->kind == WB_TYPE_ARRAY && v.kind == WB_VAL_MEMORY) addr_i = (int64_t)v.addr;
+    if (vt && vt->kind == WB_TYPE_ARRAY && v.kind == WB_VAL_MEMORY)
+        addr_i = (int64_t)v.addr;
     else if (wb_value_as_i64(&v, &addr_i, &e) != WB_OK) {
         wb_value_free(&v);
         error_line(c, "%s", e.msg);
@@ -1649,9 +1775,12 @@ static void cmd_x(cli *c, const char *args, char fmt_unused)
             out(c, "0x%" PRIx64 ":\t\"", addr);
             for (size_t j = 0; j < k; j++) {
                 unsigned char ch = (unsigned char)buf[j];
-                if (ch == '"' || ch == '\\') out(c, "\\%c", ch);
-                else if (isprint(ch)) out_char(c, ch);
-                else out(c, "\\%03o", ch);
+                if (ch == '"' || ch == '\\')
+                    out(c, "\\%c", ch);
+                else if (isprint(ch))
+                    out_char(c, ch);
+                else
+                    out(c, "\\%03o", ch);
             }
             out(c, "\"\n");
             addr += k + 1;
@@ -1671,14 +1800,14 @@ static void cmd_x(cli *c, const char *args, char fmt_unused)
             memcpy(b, block + (size_t)i * size, size);
         } else if (wb_session_read_memory(c->s, addr + (uint64_t)i * size, b, size) != 0) {
             if (i % per_line) out(c, "\n");
-            error_line(c, "Cannot access memory at address 0x%" PRIx64,
-                       addr + (uint64_t)i * size);
+            error_line(c, "Cannot access memory at address 0x%" PRIx64, addr + (uint64_t)i * size);
             free(block);
             return;
         }
         if (i % per_line == 0) out(c, "%s0x%" PRIx64 ":", i ? "\n" : "", addr + (uint64_t)i * size);
         uint64_t u = 0;
-        for (unsigned k = size; k-- > 0;) u = u << 8 | b[k];
+        for (unsigned k = size; k-- > 0;)
+            u = u << 8 | b[k];
         int64_t sv = size == 8 ? (int64_t)u : (int64_t)(u << (64 - 8 * size)) >> (64 - 8 * size);
         switch (fmt) {
         case 'x': out(c, "\t0x%0*" PRIx64, (int)size * 2, u); break;
@@ -1689,13 +1818,16 @@ static void cmd_x(cli *c, const char *args, char fmt_unused)
         case 'a': out(c, "\t0x%" PRIx64, u); break;
         case 't': {
             out(c, "\t");
-            for (int k = (int)size * 8 - 1; k >= 0; k--) out_char(c, (u >> k) & 1 ? '1' : '0');
+            for (int k = (int)size * 8 - 1; k >= 0; k--)
+                out_char(c, (u >> k) & 1 ? '1' : '0');
             break;
         }
         case 'c': {
             int ch = (int)(int8_t)b[0];
-            if (isprint(ch)) out(c, "\t%d '%c'", ch, ch);
-            else out(c, "\t%d '\\%03o'", ch, (unsigned)(uint8_t)b[0]);
+            if (isprint(ch))
+                out(c, "\t%d '%c'", ch, ch);
+            else
+                out(c, "\t%d '\\%03o'", ch, (unsigned)(uint8_t)b[0]);
             break;
         }
         case 'f': {
@@ -1773,8 +1905,8 @@ static void cmd_list(cli *c, const char *args, char fmt)
                 wb_code_off entry;
                 wb_dwarf *d = wb_session_dwarf(c->s);
                 if (d && !strchr(spec, ':') &&
-                    wb_dwarf_function_named(d, spec, &fn, &entry, &e) == WB_OK &&
-                    fn->decl_line && fn->decl_file)
+                    wb_dwarf_function_named(d, spec, &fn, &entry, &e) == WB_OK && fn->decl_line &&
+                    fn->decl_file)
                     center = fn->decl_line;
                 free(locs);
             } else {
@@ -1808,7 +1940,8 @@ static void cmd_list(cli *c, const char *args, char fmt)
         return;
     }
     if (last > s->nlines) last = (uint32_t)s->nlines;
-    for (uint32_t l = first; l <= last; l++) out(c, "%u\t%s\n", l, s->lines[l - 1]);
+    for (uint32_t l = first; l <= last; l++)
+        out(c, "%u\t%s\n", l, s->lines[l - 1]);
     c->list_file = file;
     c->list_line = last + 1;
 }
@@ -1871,7 +2004,8 @@ static void cmd_disassemble(cli *c, const char *args, char fmt)
         bool here = have_pc && ins[i].off == pc;
         out(c, "%s0x%08x <+%u>:\t", here ? "=> " : "   ", ins[i].off, ins[i].off - fn->start);
         if (raw) {
-            for (uint32_t k = 0; k < ins[i].len && k < 12; k++) out(c, "%02x ", code[ins[i].off + k]);
+            for (uint32_t k = 0; k < ins[i].len && k < 12; k++)
+                out(c, "%02x ", code[ins[i].off + k]);
             out(c, "\t");
         }
         uint32_t indent = ins[i].depth < WB_DISASM_MAX_INDENT ? ins[i].depth : WB_DISASM_MAX_INDENT;
@@ -1895,7 +2029,7 @@ static void cmd_target(cli *c, const char *args, char fmt)
     const char *where = skip_ws(args + len);
     if (!*where) {
         error_line(c, "To open a remote debug connection, you need to specify what\nserial "
-                   "device is attached to the remote system\n(e.g. host:port).");
+                      "device is attached to the remote system\n(e.g. host:port).");
         return;
     }
     if (!need_session(c)) return;
@@ -1921,9 +2055,12 @@ static void cmd_kill(cli *c, const char *args, char fmt)
     if (!need_stopped(c)) return;
     int pid = (int)wb_session_pid(c->s);
     wb_error e;
-    if (wb_session_kill(c->s, &e) != WB_OK) error_line(c, "%s", e.msg);
-    else if (pid) out(c, "[Inferior 1 (process %d) killed]\n", pid);
-    else out(c, "[Inferior 1 (remote) killed]\n");
+    if (wb_session_kill(c->s, &e) != WB_OK)
+        error_line(c, "%s", e.msg);
+    else if (pid)
+        out(c, "[Inferior 1 (process %d) killed]\n", pid);
+    else
+        out(c, "[Inferior 1 (remote) killed]\n");
 }
 
 static void cmd_detach(cli *c, const char *args, char fmt)
@@ -1933,9 +2070,12 @@ static void cmd_detach(cli *c, const char *args, char fmt)
     if (!need_stopped(c)) return;
     int pid = (int)wb_session_pid(c->s);
     wb_error e;
-    if (wb_session_detach(c->s, &e) != WB_OK) error_line(c, "%s", e.msg);
-    else if (pid) out(c, "[Inferior 1 (process %d) detached]\n", pid);
-    else out(c, "[Inferior 1 (remote) detached]\n");
+    if (wb_session_detach(c->s, &e) != WB_OK)
+        error_line(c, "%s", e.msg);
+    else if (pid)
+        out(c, "[Inferior 1 (process %d) detached]\n", pid);
+    else
+        out(c, "[Inferior 1 (remote) detached]\n");
 }
 
 static void cmd_file(cli *c, const char *args, char fmt);
@@ -1955,9 +2095,12 @@ static void open_core(cli *c, const char *path)
     out(c, "Core was generated by `%s'.\n", exe && *exe ? exe : "?");
     const char *trap = wb_session_core_trap(c->s);
     const char *stop = wb_session_core_stop(c->s);
-    if (trap) out(c, "Program terminated with a Wasm trap: %s.\n", trap);
-    else if (stop) out(c, "Program stopped: %s.\n", stop); /* a gcore: no trap */
-    else out(c, "Program terminated.\n");
+    if (trap)
+        out(c, "Program terminated with a Wasm trap: %s.\n", trap);
+    else if (stop)
+        out(c, "Program stopped: %s.\n", stop); /* a gcore: no trap */
+    else
+        out(c, "Program terminated.\n");
     if (trap) stack_hint(c, trap);
     c->frame = 0;
     c->exited = false;
@@ -1991,7 +2134,8 @@ static void cmd_gcore(cli *c, const char *args, char fmt)
     }
     args = skip_ws(args);
     size_t len = strlen(args);
-    while (len && (args[len - 1] == ' ' || args[len - 1] == '\t')) len--;
+    while (len && (args[len - 1] == ' ' || args[len - 1] == '\t'))
+        len--;
     char path[4096];
     if (len >= sizeof path) {
         error_line(c, "File name too long.");
@@ -2050,77 +2194,112 @@ static void cmd_maintenance(cli *c, const char *args, char fmt)
 }
 
 static const command commands[] = {
-    {"advance", NULL, cmd_advance, "advance LOCATION -- run until LOCATION or the current "
-     "function returns", false},
-    {"awatch", NULL, cmd_awatch, "awatch EXPR -- stop when EXPR is read or written", false},
-    {"backtrace", "bt where", cmd_backtrace, "backtrace [N|-N] [full] -- the call stack, "
-     "innermost first (full: with locals)", false},
-    {"break", "b br bre brea", cmd_break, "break [FILE:LINE|LINE|FUNCTION|*ADDR] [if COND] -- "
-     "set a breakpoint (ADDR is a code offset)", false},
-    {"call", NULL, cmd_call, "call FUNC(ARGS) -- not supported on Wasm stubs", false},
-    {"condition", NULL, cmd_condition, "condition N [COND] -- stop at breakpoint N only if "
-     "COND is true (no COND: always)", false},
-    {"continue", "c fg", cmd_continue, "continue [N] -- resume the program (N: ignore this "
-     "breakpoint N-1 more times)", false},
-    {"core-file", "core", cmd_core_file, "core-file CORE -- debug a core file of the program "
-     "(wdb-run --core-on-trap): bt, frame, info locals, print, x, list", false},
-    {"delete", "d", cmd_delete, "delete [N...] -- delete breakpoints (all without N)", false},
-    {"detach", NULL, cmd_detach, "detach -- let the program run on without the debugger",
+    {"advance", NULL, cmd_advance,
+     "advance LOCATION -- run until LOCATION or the current "
+     "function returns",
      false},
+    {"awatch", NULL, cmd_awatch, "awatch EXPR -- stop when EXPR is read or written", false},
+    {"backtrace", "bt where", cmd_backtrace,
+     "backtrace [N|-N] [full] -- the call stack, "
+     "innermost first (full: with locals)",
+     false},
+    {"break", "b br bre brea", cmd_break,
+     "break [FILE:LINE|LINE|FUNCTION|*ADDR] [if COND] -- "
+     "set a breakpoint (ADDR is a code offset)",
+     false},
+    {"call", NULL, cmd_call, "call FUNC(ARGS) -- not supported on Wasm stubs", false},
+    {"condition", NULL, cmd_condition,
+     "condition N [COND] -- stop at breakpoint N only if "
+     "COND is true (no COND: always)",
+     false},
+    {"continue", "c fg", cmd_continue,
+     "continue [N] -- resume the program (N: ignore this "
+     "breakpoint N-1 more times)",
+     false},
+    {"core-file", "core", cmd_core_file,
+     "core-file CORE -- debug a core file of the program "
+     "(wdb-run --core-on-trap): bt, frame, info locals, print, x, list",
+     false},
+    {"delete", "d", cmd_delete, "delete [N...] -- delete breakpoints (all without N)", false},
+    {"detach", NULL, cmd_detach, "detach -- let the program run on without the debugger", false},
     {"disable", "disa dis", cmd_disable, "disable [N...] -- disable breakpoints", false},
-    {"disassemble", NULL, cmd_disassemble, "disassemble [/r] [FUNCTION|*ADDR] -- the Wasm "
-     "code of a function, the pc marked with =>", false},
+    {"disassemble", NULL, cmd_disassemble,
+     "disassemble [/r] [FUNCTION|*ADDR] -- the Wasm "
+     "code of a function, the pc marked with =>",
+     false},
     {"display", NULL, cmd_display, "display[/FMT] EXPR -- print EXPR at every stop", true},
     {"down", "do dow", cmd_down, "down [N] -- select the frame N levels down (callee)", false},
     {"echo", NULL, cmd_echo, "echo TEXT -- print TEXT (\\n for a newline)", false},
     {"enable", "en", cmd_enable, "enable [N...] -- enable breakpoints", false},
     {"file", NULL, cmd_file, "file APP.wasm -- debug this module", false},
-    {"finish", "fin", cmd_finish, "finish -- run until the selected frame returns; print the "
-     "value returned", false},
+    {"finish", "fin", cmd_finish,
+     "finish -- run until the selected frame returns; print the "
+     "value returned",
+     false},
     {"frame", "f", cmd_frame, "frame [N] -- select frame N and print it", false},
-    {"generate-core-file", "gcore", cmd_gcore, "generate-core-file [FILE] -- save the stopped "
-     "program as a core file for wdb -c (default core.PID)", false},
+    {"generate-core-file", "gcore", cmd_gcore,
+     "generate-core-file [FILE] -- save the stopped "
+     "program as a core file for wdb -c (default core.PID)",
+     false},
     {"help", "h", cmd_help, "help [COMMAND] -- list commands, or describe one", false},
-    {"ignore", NULL, cmd_ignore, "ignore N COUNT -- do not stop at breakpoint N the next "
-     "COUNT times", false},
-    {"info", "i inf", cmd_info, "info breakpoints|watchpoints|locals|args|frame|source|line|"
-     "display|sources|program", false},
+    {"ignore", NULL, cmd_ignore,
+     "ignore N COUNT -- do not stop at breakpoint N the next "
+     "COUNT times",
+     false},
+    {"info", "i inf", cmd_info,
+     "info breakpoints|watchpoints|locals|args|frame|source|line|"
+     "display|sources|program",
+     false},
     {"kill", "k", cmd_kill, "kill -- end the program", false},
     {"list", "l", cmd_list, "list [LINE|FUNCTION|FILE:LINE|FIRST,LAST] -- show source lines",
      false},
-    {"maintenance", "mt", cmd_maintenance, "maintenance time 0|1 -- print the time every "
-     "command takes", false},
+    {"maintenance", "mt", cmd_maintenance,
+     "maintenance time 0|1 -- print the time every "
+     "command takes",
+     false},
     {"next", "n", cmd_next, "next [N] -- the next source line, stepping over calls", false},
     {"nexti", "ni", cmd_nexti, "nexti [N] -- one instruction, stepping over calls", false},
     {"output", NULL, cmd_output, "output[/FMT] EXPR -- print a value, with no newline", true},
-    {"print", "p inspect", cmd_print, "print[/FMT] EXPR -- evaluate a C expression; formats "
-     "x d u o t c f a s z", true},
+    {"print", "p inspect", cmd_print,
+     "print[/FMT] EXPR -- evaluate a C expression; formats "
+     "x d u o t c f a s z",
+     true},
     {"ptype", NULL, cmd_ptype, "ptype EXPR|TYPE -- the type, with struct members", false},
-    {"quit", "q exit", cmd_quit, "quit [CODE] -- leave wdb (kills a program it started)",
-     false},
+    {"quit", "q exit", cmd_quit, "quit [CODE] -- leave wdb (kills a program it started)", false},
     {"run", "r", cmd_run, "run [ARGS] -- start the program under wdb-run", false},
     {"rwatch", NULL, cmd_rwatch, "rwatch EXPR -- stop when EXPR is read", false},
-    {"set", NULL, cmd_set, "set var EXPR=VALUE | set args ARGS | set listsize N | set "
-     "filename-display basename|absolute | set runtime PATH", false},
+    {"set", NULL, cmd_set,
+     "set var EXPR=VALUE | set args ARGS | set listsize N | set "
+     "filename-display basename|absolute | set runtime PATH",
+     false},
     {"show", NULL, cmd_show, "show args|version|listsize", false},
     {"start", NULL, cmd_start, "start [ARGS] -- run to the beginning of main", false},
-    {"starti", NULL, cmd_starti, "starti [ARGS] -- start and stop before the first "
-     "instruction", false},
+    {"starti", NULL, cmd_starti,
+     "starti [ARGS] -- start and stop before the first "
+     "instruction",
+     false},
     {"step", "s", cmd_step, "step [N] -- the next source line, into calls", false},
     {"stepi", "si", cmd_stepi, "stepi [N] -- one instruction, into calls", false},
-    {"target", NULL, cmd_target, "target remote HOST:PORT|/dev/ttyX -- attach to a stub (a device, or "
-     "wdb-run -g / --gdb-listen)", false},
-    {"tbreak", "tb", cmd_tbreak, "tbreak LOCATION -- a breakpoint deleted when hit", false},
-    {"undisplay", NULL, cmd_undisplay, "undisplay [N...] -- stop displaying expressions",
+    {"target", NULL, cmd_target,
+     "target remote HOST:PORT|/dev/ttyX -- attach to a stub (a device, or "
+     "wdb-run -g / --gdb-listen)",
      false},
-    {"until", "u", cmd_until, "until [LOCATION] -- next, but not back into a loop; or run "
-     "to LOCATION", false},
+    {"tbreak", "tb", cmd_tbreak, "tbreak LOCATION -- a breakpoint deleted when hit", false},
+    {"undisplay", NULL, cmd_undisplay, "undisplay [N...] -- stop displaying expressions", false},
+    {"until", "u", cmd_until,
+     "until [LOCATION] -- next, but not back into a loop; or run "
+     "to LOCATION",
+     false},
     {"up", NULL, cmd_up, "up [N] -- select the frame N levels up (caller)", false},
-    {"watch", NULL, cmd_watch, "watch EXPR -- stop when EXPR changes (1 to 8 bytes of linear "
-     "memory)", false},
+    {"watch", NULL, cmd_watch,
+     "watch EXPR -- stop when EXPR changes (1 to 8 bytes of linear "
+     "memory)",
+     false},
     {"whatis", NULL, cmd_whatis, "whatis EXPR|TYPE -- the type's name", false},
-    {"x", NULL, cmd_x, "x/NFU ADDR -- examine linear memory: N units, format F (x d u o t a c "
-     "f s z), unit U (b h w g)", true},
+    {"x", NULL, cmd_x,
+     "x/NFU ADDR -- examine linear memory: N units, format F (x d u o t a c "
+     "f s z), unit U (b h w g)",
+     true},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -2132,7 +2311,8 @@ static bool has_alias(const command *cmd, const char *word, size_t len)
         size_t l = strcspn(p, " ");
         if (l == len && strncmp(p, word, len) == 0) return true;
         p += l;
-        while (*p == ' ') p++;
+        while (*p == ' ')
+            p++;
     }
     return false;
 }
@@ -2181,7 +2361,8 @@ static void cmd_help(cli *c, const char *args, char fmt)
     }
     out(c, "wdb: a source-level debugger for WebAssembly (gdb's commands and "
            "abbreviations).\n\n");
-    for (size_t i = 0; i < NCOMMANDS; i++) out(c, "  %s\n", commands[i].help);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        out(c, "  %s\n", commands[i].help);
     out(c, "\nType \"help\" followed by a command name for its description.\n");
 }
 
@@ -2227,16 +2408,17 @@ static void execute(cli *c, const char *line)
     if (len == 0) len = 1; /* e.g. a lone "/" */
     const command *cmd = find_cmd(c, line, len, true);
     if (!cmd) return;
-    if (c->borrowed &&
-        (cmd->run == cmd_run || cmd->run == cmd_start || cmd->run == cmd_starti ||
-         cmd->run == cmd_continue || cmd->run == cmd_next || cmd->run == cmd_step ||
-         cmd->run == cmd_stepi || cmd->run == cmd_nexti || cmd->run == cmd_finish ||
-         cmd->run == cmd_until || cmd->run == cmd_advance || cmd->run == cmd_kill ||
-         cmd->run == cmd_detach || cmd->run == cmd_target || cmd->run == cmd_file ||
-         cmd->run == cmd_core_file || cmd->run == cmd_quit)) {
+    if (c->borrowed && (cmd->run == cmd_run || cmd->run == cmd_start || cmd->run == cmd_starti ||
+                        cmd->run == cmd_continue || cmd->run == cmd_next || cmd->run == cmd_step ||
+                        cmd->run == cmd_stepi || cmd->run == cmd_nexti || cmd->run == cmd_finish ||
+                        cmd->run == cmd_until || cmd->run == cmd_advance || cmd->run == cmd_kill ||
+                        cmd->run == cmd_detach || cmd->run == cmd_target || cmd->run == cmd_file ||
+                        cmd->run == cmd_core_file || cmd->run == cmd_quit)) {
         /* the editor owns run control: its toolbar and events stay right */
-        error_line(c, "\"%s\" is not available in the debug console: use the debugger's "
-                   "controls.", cmd->name);
+        error_line(c,
+                   "\"%s\" is not available in the debug console: use the debugger's "
+                   "controls.",
+                   cmd->name);
         return;
     }
     const char *rest = line + len;
@@ -2257,7 +2439,8 @@ static void execute(cli *c, const char *line)
             error_line(c, "Undefined output format \"%c\".", fmt ? fmt : ' ');
             return;
         }
-        while (*rest && *rest != ' ') rest++;
+        while (*rest && *rest != ' ')
+            rest++;
     }
     struct timespec w0, w1, c0, c1;
     clock_gettime(CLOCK_MONOTONIC, &w0);
@@ -2267,8 +2450,8 @@ static void execute(cli *c, const char *line)
         clock_gettime(CLOCK_MONOTONIC, &w1);
         clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
         out(c, "Command execution time: %.6f (cpu), %.6f (wall)\n",
-               (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) / 1e9,
-               (double)(w1.tv_sec - w0.tv_sec) + (double)(w1.tv_nsec - w0.tv_nsec) / 1e9);
+            (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) / 1e9,
+            (double)(w1.tv_sec - w0.tv_sec) + (double)(w1.tv_nsec - w0.tv_nsec) / 1e9);
     }
     fflush(c->out);
 }
@@ -2307,7 +2490,8 @@ static void cli_free(cli *c)
 {
     free_args(c->args, c->nargs);
     free_args(c->rt_args, c->nrt_args);
-    for (size_t k = 0; k < c->ndisplays; k++) free(c->displays[k].expr);
+    for (size_t k = 0; k < c->ndisplays; k++)
+        free(c->displays[k].expr);
     free(c->displays);
     for (size_t k = 0; k < c->nsources; k++) {
         free(c->sources[k].path);
@@ -2388,8 +2572,10 @@ int wdb_cli_main(int argc, char **argv)
     for (; i < argc; i++) {
         const char *a = argv[i];
         if (a[0] != '-' || !a[1]) {
-            if (!program) program = a;
-            else push_str(&c.args, &c.nargs, a);
+            if (!program)
+                program = a;
+            else
+                push_str(&c.args, &c.nargs, a);
             continue;
         }
         if (a[1] == '-' && a[2] != '-' && a[2]) a++; /* --batch == -batch */
@@ -2437,7 +2623,8 @@ int wdb_cli_main(int argc, char **argv)
                 return 2;
             }
             c.annotate_github = true;
-        } else if (strcmp(a, "-b") == 0 || strcmp(a, "-baud") == 0 || strncmp(a, "-baud=", 6) == 0) {
+        } else if (strcmp(a, "-b") == 0 || strcmp(a, "-baud") == 0 ||
+                   strncmp(a, "-baud=", 6) == 0) {
             const char *v = strncmp(a, "-baud=", 6) == 0 ? a + 6 : NULL;
             if (!v && ++i >= argc) {
                 fprintf(stderr, "wdb: option '%s' requires an argument\n", argv[i - 1]);
@@ -2481,24 +2668,32 @@ int wdb_cli_main(int argc, char **argv)
             free(todo);
             return 0;
         } else {
-            fprintf(stderr, "wdb: unrecognized option '%s'\nUse `wdb --help' for a complete list "
-                    "of options.\n", argv[i]);
+            fprintf(stderr,
+                    "wdb: unrecognized option '%s'\nUse `wdb --help' for a complete list "
+                    "of options.\n",
+                    argv[i]);
             free(todo);
             return 2;
         }
     }
     if (args_mode) {
-        if (i < argc && !program) program = argv[i++];
-        else if (i < argc && program) push_str(&c.args, &c.nargs, argv[i++]);
-        for (; i < argc; i++) push_str(&c.args, &c.nargs, argv[i]);
+        if (i < argc && !program)
+            program = argv[i++];
+        else if (i < argc && program)
+            push_str(&c.args, &c.nargs, argv[i++]);
+        for (; i < argc; i++)
+            push_str(&c.args, &c.nargs, argv[i]);
     }
     if (!quiet && !c.batch)
         printf("wdb %s: a source-level debugger for WebAssembly.\nType \"help\" for a list of "
-               "commands.\n", WDB_VERSION);
+               "commands.\n",
+               WDB_VERSION);
     if (program) cli_load(&c, program);
     if (core_path) {
-        if (!c.s) error_line(&c, "a core file needs its module: wdb -c CORE APP.wasm");
-        else open_core(&c, core_path);
+        if (!c.s)
+            error_line(&c, "a core file needs its module: wdb -c CORE APP.wasm");
+        else
+            open_core(&c, core_path);
     }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -2507,8 +2702,10 @@ int wdb_cli_main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     for (size_t k = 0; k < ntodo && !c.quit; k++) {
         c.from_tty = !todo[k].is_file && !c.batch; /* as gdb decides it */
-        if (todo[k].is_file) run_file(&c, todo[k].text);
-        else execute(&c, todo[k].text);
+        if (todo[k].is_file)
+            run_file(&c, todo[k].text);
+        else
+            execute(&c, todo[k].text);
     }
     c.from_tty = true;
     free(todo);
@@ -2534,11 +2731,16 @@ int wdb_cli_main(int argc, char **argv)
         free(last);
         wb_linedit_free(c.le);
     }
-    if (c.quit && c.quit_code >= 0) status = c.quit_code;
-    else if (!c.batch) status = 0;
-    else if (c.exited) status = c.exit_code;
-    else if (c.trapped) status = 134;
-    else if (c.last_failed) status = 1;
+    if (c.quit && c.quit_code >= 0)
+        status = c.quit_code;
+    else if (!c.batch)
+        status = 0;
+    else if (c.exited)
+        status = c.exit_code;
+    else if (c.trapped)
+        status = 134;
+    else if (c.last_failed)
+        status = 1;
     fflush(stdout);
     wb_session_free(c.s); /* kills a program still stopped */
     cli_free(&c);
@@ -2585,15 +2787,19 @@ int wdb_cli_run_control(const char *line, int *how, char **where, char *err, siz
         {cmd_until, WB_RUN_UNTIL, 1},       {cmd_advance, WB_RUN_ADVANCE, 2},
     };
     size_t k = 0;
-    while (k < sizeof map / sizeof map[0] && map[k].run != cmd->run) k++;
+    while (k < sizeof map / sizeof map[0] && map[k].run != cmd->run)
+        k++;
     if (k == sizeof map / sizeof map[0]) return 0;
     const char *args = skip_ws(line + len);
     size_t n = strlen(args);
-    while (n && (args[n - 1] == ' ' || args[n - 1] == '\t')) n--;
+    while (n && (args[n - 1] == ' ' || args[n - 1] == '\t'))
+        n--;
     *where = NULL;
     if (map[k].location == 0 && n) {
-        snprintf(err, errlen, "\"%s %.*s\": the debug console runs \"%s\" without a count or "
-                 "argument.", cmd->name, (int)n, args, cmd->name);
+        snprintf(err, errlen,
+                 "\"%s %.*s\": the debug console runs \"%s\" without a count or "
+                 "argument.",
+                 cmd->name, (int)n, args, cmd->name);
         return -1;
     }
     if (map[k].location == 2 && !n) {
