@@ -21,7 +21,8 @@ run() {
 }
 
 run version 0 "$WDB" --version
-grep -q '^wdb [0-9]' "$WORK/version.out" || bad "version output"
+grep -Eq '^wdb [0-9]+\.[0-9]+\.[0-9]+ \(commit ([0-9a-f]{12}|unknown)\)$' "$WORK/version.out" ||
+  bad "version output: $(cat "$WORK/version.out")"
 run help 0 "$WDB" --help
 grep -q symbolize "$WORK/help.out" || bad "help lists symbolize"
 # not a subcommand: the debugger, on a file that does not exist

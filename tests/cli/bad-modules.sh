@@ -33,6 +33,14 @@ check() {
   fi
 }
 
+# --version: the version and the commit built
+if "$wdb_run" --version | grep -Eq '^wdb-run [0-9]+\.[0-9]+\.[0-9]+ \(commit ([0-9a-f]{12}|unknown)\)$'; then
+    pass=$((pass + 1))
+else
+    echo "FAIL: wdb-run --version: $("$wdb_run" --version 2>&1 | head -1)"
+    fail=$((fail + 1))
+fi
+
 # spec modules that must be refused
 for w in binary binary-leb128 custom utf8-invalid-encoding utf8-custom-section-id utf8-import-field \
          utf8-import-module data elem global memory table func type start unreached-invalid \
