@@ -18,6 +18,7 @@ PKGS=(
   python3                                               # tests/device/line-faults.py, device-as-wdb-run.sh
   clang-format                                          # tests/lint: changed C files as .clang-format says
   git                                                   # tests/lint compares with a base commit
+  man-db groff-base bsdextrautils                       # tests/install: the manual pages render (man, groff, col)
 )
 missing=()
 for p in "${PKGS[@]}"; do
