@@ -17,7 +17,8 @@ cmake --install "$build" --prefix "$prefix" >"$prefix.log" 2>&1 || { bad "cmake 
 rm -f "$prefix.log"
 for f in bin/wdb bin/wdb-run include/wdb/runtime.h include/wdb/wasm_traps.h include/wdb/wasmfmt.h \
          share/wdb/examples/hello.c share/wdb/doc/README.md share/wdb/doc/ARCHITECTURE.md \
-         share/man/man1/wdb.1 share/man/man1/wdb-run.1; do
+         share/man/man1/wdb.1 share/man/man1/wdb-run.1 share/bash-completion/completions/wdb \
+         share/bash-completion/completions/wdb-run; do
     [ -e "$prefix/$f" ] && ok "installed $f" || bad "missing $f"
 done
 ls "$prefix"/lib*/libwdb_runtime.a >/dev/null 2>&1 && ok "installed libwdb_runtime.a" || bad "missing libwdb_runtime.a"
