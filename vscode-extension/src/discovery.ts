@@ -2,7 +2,8 @@
  * Finding the `wdb` and `wdb-run` executables.
  *
  * wdb: the launch configuration's "wdbPath", then the setting `wdb.path`,
- * then PATH, then a repository build (build/bin/wdb above this extension's
+ * then PATH, then the usual install prefixes (~/.local, /usr/local, /usr),
+ * then a repository build (build/bin/wdb above this extension's
  * folder or in a workspace folder: developing wdb itself). A path that was
  * configured but is not executable is an error, not a reason to look
  * elsewhere: the user asked for that one.
@@ -32,7 +33,7 @@ export const nodeExeFs: ExeFs = {
 };
 
 export type Found =
-    | { ok: true; path: string; source: 'config' | 'setting' | 'PATH' | 'repository' | 'next to wdb' | 'WDB_RUN' }
+    | { ok: true; path: string; source: 'config' | 'setting' | 'PATH' | 'installed' | 'repository' | 'next to wdb' | 'WDB_RUN' }
     | { ok: false; message: string };
 
 /* name in PATH (a ':'-separated list; empty entries mean the current
@@ -67,8 +68,18 @@ export interface WdbSearch {
 }
 
 const INSTALL_HINT =
-    'build it (cmake -S . -B build && cmake --build build: build/bin/wdb) and put it in PATH, ' +
+    'install it (in a clone: bash scripts/build.sh, then cmake --install build --prefix ~/.local ' +
+    'or /usr/local; see the README, "Install") or put build/bin/wdb in PATH, ' +
     'or set "wdb.path" in the settings (or "wdbPath" in the launch configuration)';
+
+/* Where `cmake --install` puts wdb with the usual prefixes, for an editor
+ * started without them in PATH (from a desktop menu, say). */
+function installedCandidates(s: WdbSearch): string[] {
+    const c: string[] = [];
+    if (s.home) c.push(path.join(s.home, '.local', 'bin', 'wdb'));
+    c.push('/usr/local/bin/wdb', '/usr/bin/wdb');
+    return c;
+}
 
 /* Candidate repository builds: <checkout>/build/bin/wdb for the checkout
  * holding the extension and for each workspace folder. */
@@ -93,6 +104,9 @@ export function findWdb(s: WdbSearch): Found {
     }
     const inPath = searchPath('wdb', s.envPath, fsx);
     if (inPath) return { ok: true, path: inPath, source: 'PATH' };
+    for (const c of installedCandidates(s)) {
+        if (fsx.isExecutable(c)) return { ok: true, path: c, source: 'installed' };
+    }
     for (const c of repositoryCandidates(s)) {
         if (fsx.isExecutable(c)) return { ok: true, path: c, source: 'repository' };
     }

@@ -13,15 +13,24 @@ function fakeFs(...exes: string[]): ExeFs {
 }
 
 test('the launch configuration wins, then the setting, then PATH, then a repository build', () => {
-    const all = fakeFs('/cfg/wdb', '/set/wdb', '/usr/bin/wdb', '/repo/build/bin/wdb');
-    const base = { envPath: '/usr/local/bin:/usr/bin', extensionPath: '/repo/vscode-extension', fsx: all };
+    const all = fakeFs('/cfg/wdb', '/set/wdb', '/opt/bin/wdb', '/repo/build/bin/wdb');
+    const base = { envPath: '/usr/local/bin:/opt/bin', extensionPath: '/repo/vscode-extension', fsx: all };
     assert.deepEqual(findWdb({ ...base, configPath: '/cfg/wdb', settingPath: '/set/wdb' }), { ok: true, path: '/cfg/wdb', source: 'config' });
     assert.deepEqual(findWdb({ ...base, settingPath: '/set/wdb' }), { ok: true, path: '/set/wdb', source: 'setting' });
-    assert.deepEqual(findWdb({ ...base, settingPath: '  ' }), { ok: true, path: '/usr/bin/wdb', source: 'PATH' });
+    assert.deepEqual(findWdb({ ...base, settingPath: '  ' }), { ok: true, path: '/opt/bin/wdb', source: 'PATH' });
     const noPath = { ...base, envPath: '/nowhere' };
     assert.deepEqual(findWdb(noPath), { ok: true, path: '/repo/build/bin/wdb', source: 'repository' });
     const ws = findWdb({ envPath: '', workspaceFolders: ['/w1', '/repo'], fsx: all });
     assert.deepEqual(ws, { ok: true, path: '/repo/build/bin/wdb', source: 'repository' });
+});
+
+test('not in PATH: the usual install prefixes, before a repository build', () => {
+    const f = fakeFs('/home/u/.local/bin/wdb', '/usr/local/bin/wdb', '/repo/build/bin/wdb');
+    const base = { envPath: '/nowhere', extensionPath: '/repo/vscode-extension', fsx: f };
+    assert.deepEqual(findWdb({ ...base, home: '/home/u' }), { ok: true, path: '/home/u/.local/bin/wdb', source: 'installed' });
+    assert.deepEqual(findWdb(base), { ok: true, path: '/usr/local/bin/wdb', source: 'installed' });
+    const repoOnly = { ...base, fsx: fakeFs('/repo/build/bin/wdb') };
+    assert.deepEqual(findWdb(repoOnly), { ok: true, path: '/repo/build/bin/wdb', source: 'repository' });
 });
 
 test('a configured path that is not executable is an error naming it', () => {
@@ -39,6 +48,7 @@ test('wdb nowhere: what to do', () => {
     assert.equal(r.ok, false);
     if (!r.ok) {
         assert.match(r.message, /"wdb" was not found in PATH/);
+        assert.match(r.message, /cmake --install build/);
         assert.match(r.message, /wdb\.path/);
     }
 });
