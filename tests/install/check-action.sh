@@ -9,12 +9,8 @@
 #
 #   check-action.sh SOURCE_DIR BIN_DIR PASSING.wasm TRAPPING.wasm TRAPPING_SOURCE.c
 set -uo pipefail
+. "$(dirname "$0")/common.sh"
 src=$1 bin=$2 good=$(realpath "$3") trapping=$(realpath "$4") trap_src=$5
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail=0
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
 run() { # NAME MODULE ARGS...: the step, as the runner runs it
     local name=$1
     shift

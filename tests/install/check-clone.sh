@@ -6,12 +6,8 @@
 #
 #   check-clone.sh SOURCE_DIR CLANG22
 set -uo pipefail
+. "$(dirname "$0")/common.sh"
 src=$1 clang=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail=0
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
 
 git clone -q "$src" "$work/wdb" || { echo "FAIL: git clone $src"; exit 1; }
 [ ! -e "$work/shared" ] || { echo "FAIL: $work/shared exists"; exit 1; }

@@ -4,12 +4,8 @@
 #
 #   check-completion.sh COMPLETION_DIR BIN_DIR
 set -uo pipefail
+. "$(dirname "$0")/common.sh"
 dir=$(cd "$1" && pwd) bin=$(cd "$2" && pwd)
-fail=0
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 touch "$work/app.wasm" "$work/notes.txt"
 # complete WORDS...: what bash offers for the last word
 complete_words() {

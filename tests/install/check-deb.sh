@@ -5,12 +5,8 @@
 #
 #   check-deb.sh BUILD_DIR MODULE.wasm VERSION
 set -uo pipefail
+. "$(dirname "$0")/common.sh"
 build=$1 wasm=$2 version=$3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail=0
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
 
 arch=$(dpkg --print-architecture)
 (cd "$build" && cpack -G DEB -B "$work/out" >"$work/cpack.log" 2>&1) ||

@@ -6,12 +6,10 @@
 #
 #   check-install.sh BUILD_DIR MODULE.wasm
 set -uo pipefail
+. "$(dirname "$0")/common.sh"
 build=$1 wasm=$2
-prefix=$(mktemp -d)
-trap 'rm -rf "$prefix"' EXIT
-fail=0
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
+prefix=$work/prefix
+mkdir -p "$prefix"
 
 cmake --install "$build" --prefix "$prefix" >"$prefix.log" 2>&1 || { bad "cmake --install: $(tail -3 "$prefix.log")"; exit 1; }
 rm -f "$prefix.log"

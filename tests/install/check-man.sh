@@ -4,10 +4,8 @@
 #
 #   check-man.sh DOCS_MAN_DIR WDB WDB_RUN
 set -uo pipefail
+. "$(dirname "$0")/common.sh"
 dir=$1 wdb=$2 wdbrun=$3
-fail=0
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
 for page in wdb wdb-run; do
     src=$dir/$page.1
     [ -n "$(man -l "$src" 2>/dev/null)" ] && ok "$page.1 renders" || bad "$page.1 does not render"
