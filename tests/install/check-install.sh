@@ -4,10 +4,13 @@
 # versions, an embedder compiles against the installed header and library
 # and runs a function, the example and documents are there.
 #
-#   check-install.sh BUILD_DIR MODULE.wasm
+#   check-install.sh BUILD_DIR MODULE.wasm [EMBEDDER_CFLAGS]
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 build=$1 wasm=$2
+# the embedder's compiler flags: a sanitizer build's libraries need the
+# same sanitizers (-fsanitize=...) at link time
+read -r -a embed_flags <<<"${3:-}"
 prefix=$work/prefix
 mkdir -p "$prefix"
 
@@ -59,7 +62,7 @@ int main(void)
 }
 C
 libdir=$(dirname "$(ls "$prefix"/lib*/libwdb_runtime.a | head -1)")
-if cc -std=gnu11 -I"$prefix/include" "$prefix/embed.c" "$libdir/libwdb_runtime.a" \
+if cc -std=gnu11 "${embed_flags[@]}" -I"$prefix/include" "$prefix/embed.c" "$libdir/libwdb_runtime.a" \
       "$libdir/libwdb_wasmfmt.a" -lm -o "$prefix/embed" 2>"$prefix/cc.err" &&
    [ "$("$prefix/embed")" = 42 ]; then
     ok "an embedder built from the installed header and libraries adds 40 + 2"
