@@ -79,10 +79,10 @@ static inline u64 f64_bits(f64 f)
  * reads it */
 #define SET32(slot, v) ((slot) = (u64)0xa5a5a5a5u << 32 | (u32)(v))
 #elif WR_PACK
-#define SET32(slot, v)                                                                          \
-    do {                                                                                        \
-        u32 set32_ = (u32)(v);                                                                  \
-        memcpy(&(slot), &set32_, 4); /* the low word: little-endian */                          \
+#define SET32(slot, v)                                                                             \
+    do {                                                                                           \
+        u32 set32_ = (u32)(v);                                                                     \
+        memcpy(&(slot), &set32_, 4); /* the low word: little-endian */                             \
     } while (0)
 #else
 #define SET32(slot, v) ((slot) = (u64)(u32)(v))
@@ -103,18 +103,61 @@ static inline u64 f64_bits(f64 f)
 #define WR_SHARED static __attribute__((noinline))
 #endif
 
-static inline u32 wr_rotl32(u32 a, u32 b) { b &= 31; return (a << b) | (a >> ((32 - b) & 31)); }
-static inline u32 wr_rotr32(u32 a, u32 b) { b &= 31; return (a >> b) | (a << ((32 - b) & 31)); }
-WR_SHARED u64 wr_rotl64(u64 a, u64 b) { b &= 63; return (a << b) | (a >> ((64 - b) & 63)); }
-WR_SHARED u64 wr_rotr64(u64 a, u64 b) { b &= 63; return (a >> b) | (a << ((64 - b) & 63)); }
-static inline u32 wr_clz32(u32 a) { return a ? (u32)__builtin_clz(a) : 32; }
-static inline u32 wr_ctz32(u32 a) { return a ? (u32)__builtin_ctz(a) : 32; }
-static inline u64 wr_clz64(u64 a) { return a ? (u64)__builtin_clzll(a) : 64; }
-static inline u64 wr_ctz64(u64 a) { return a ? (u64)__builtin_ctzll(a) : 64; }
+static inline u32 wr_rotl32(u32 a, u32 b)
+{
+    b &= 31;
+    return (a << b) | (a >> ((32 - b) & 31));
+}
+static inline u32 wr_rotr32(u32 a, u32 b)
+{
+    b &= 31;
+    return (a >> b) | (a << ((32 - b) & 31));
+}
+WR_SHARED u64 wr_rotl64(u64 a, u64 b)
+{
+    b &= 63;
+    return (a << b) | (a >> ((64 - b) & 63));
+}
+WR_SHARED u64 wr_rotr64(u64 a, u64 b)
+{
+    b &= 63;
+    return (a >> b) | (a << ((64 - b) & 63));
+}
+static inline u32 wr_clz32(u32 a)
+{
+    return a ? (u32)__builtin_clz(a) : 32;
+}
+static inline u32 wr_ctz32(u32 a)
+{
+    return a ? (u32)__builtin_ctz(a) : 32;
+}
+static inline u64 wr_clz64(u64 a)
+{
+    return a ? (u64)__builtin_clzll(a) : 64;
+}
+static inline u64 wr_ctz64(u64 a)
+{
+    return a ? (u64)__builtin_ctzll(a) : 64;
+}
 
-static inline u32 wr_ld16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
-static inline u32 wr_ld32(const uint8_t *p) { u32 v; memcpy(&v, p, 4); return v; }
-static inline u64 wr_ld64(const uint8_t *p) { u64 v; memcpy(&v, p, 8); return v; }
+static inline u32 wr_ld16(const uint8_t *p)
+{
+    uint16_t v;
+    memcpy(&v, p, 2);
+    return v;
+}
+static inline u32 wr_ld32(const uint8_t *p)
+{
+    u32 v;
+    memcpy(&v, p, 4);
+    return v;
+}
+static inline u64 wr_ld64(const uint8_t *p)
+{
+    u64 v;
+    memcpy(&v, p, 8);
+    return v;
+}
 
 /* ceil, floor, trunc, nearest (k = 0..3; spec 4.3.3 fceil etc.). libm's
  * functions may return a signalling NaN unchanged; Wasm wants an
@@ -143,7 +186,10 @@ static inline f32 wr_fround32(f32 a, unsigned k)
 #else
 /* through f64: the integral results of an f32 are f32 values, exactly,
  * and a NaN stays a quiet NaN with its payload's top bits */
-static inline f32 wr_fround32(f32 a, unsigned k) { return (f32)wr_fround64(a, k); }
+static inline f32 wr_fround32(f32 a, unsigned k)
+{
+    return (f32)wr_fround64(a, k);
+}
 #endif
 
 /* Wasm min/max: NaN in, NaN out; -0 < +0 (spec 4.3.3 fmin/fmax). */
@@ -175,8 +221,14 @@ static inline f32 wr_fmaxf(f32 a, f32 b)
 #else
 /* f32 through f64: exact both ways for numbers and zeros, and a NaN stays
  * a quiet NaN with its payload's top bits */
-static inline f32 wr_fminf(f32 a, f32 b) { return (f32)wr_fmin(a, b); }
-static inline f32 wr_fmaxf(f32 a, f32 b) { return (f32)wr_fmax(a, b); }
+static inline f32 wr_fminf(f32 a, f32 b)
+{
+    return (f32)wr_fmin(a, b);
+}
+static inline f32 wr_fmaxf(f32 a, f32 b)
+{
+    return (f32)wr_fmax(a, b);
+}
 #endif
 
 /* How a trapping truncation of x to integer kind k (0 i32_s, 1 i32_u, 2
@@ -286,7 +338,10 @@ void wr_interp_free(wr_interp *it)
     free(it);
 }
 
-uint32_t wr_interp_depth(const wr_interp *it) { return (uint32_t)(it->csp - it->cs); }
+uint32_t wr_interp_depth(const wr_interp *it)
+{
+    return (uint32_t)(it->csp - it->cs);
+}
 
 uint32_t wr_code_offset_of(const wr_code *code, const wr_op *ip, bool ret)
 {
@@ -343,16 +398,16 @@ static wr_status run(wr_store *store, wr_interp *it, wr_instance *inst, wr_code 
 #define XRR64(n, ...) HO(L_##n##_rr), HO(L_##n##_rr),
 #endif
         WR_CTRL_OPS(X1) WR_IBINOPS_RI(XRR) WR_I64SHIFTS(XRR64) WR_I64CMPS(XRR64) WR_IDIVS32(XRR)
-        WR_IDIVS64(XRR64)
-        WR_BRCMPS(XBR)
-        WR_FBINOPS(X2) WR_FCMPS(X2) WR_UNOPS(X2) WR_COPYSIGNS(X1) WR_TRUNCS(X1)
-        WR_LOADS(X2) WR_STORES(X2)
+            WR_IDIVS64(XRR64) WR_BRCMPS(XBR) WR_FBINOPS(X2) WR_FCMPS(X2) WR_UNOPS(X2)
+                WR_COPYSIGNS(X1) WR_TRUNCS(X1) WR_LOADS(X2) WR_STORES(X2)
 #if WR_PACK /* without it the packed ops are never emitted: no handlers */
 #define XP(n, ...) HO(L_##n##_pr), HO(L_##n##_pi),
 #define XPM(n, ...) HO(L_##n##_p),
 #define XPB(n, ...) HO(L_br_##n##_pi),
-        WR_PBINOPS(XP) WR_PLOADS(XPM) WR_PSTORES(XPM) HO(L_const16),
-        HO(L_br_nz_p), HO(L_br_z_p), WR_BRCMPS(XPB)
+                    WR_PBINOPS(XP) WR_PLOADS(XPM) WR_PSTORES(XPM) HO(L_const16),
+        HO(L_br_nz_p),
+        HO(L_br_z_p),
+        WR_BRCMPS(XPB)
 #undef XPB
 #undef XP
 #undef XPM
@@ -383,61 +438,62 @@ static wr_status run(wr_store *store, wr_interp *it, wr_instance *inst, wr_code 
     uint64_t *nfp = NULL;
     const wr_op *nip = NULL;
 
-#define DISPATCH() goto *ip->h
-#define NEXT(n)                                                                                 \
-    do {                                                                                        \
-        ip += (n);                                                                              \
-        goto *ip->h;                                                                            \
+#define DISPATCH() goto * ip->h
+#define NEXT(n)                                                                                    \
+    do {                                                                                           \
+        ip += (n);                                                                                 \
+        goto * ip->h;                                                                              \
     } while (0)
 #define W1A ip[1].s.a
 #define W1B ip[1].s.b
 #define W2A ip[2].s.a
 #define W2B ip[2].s.b
-#define TRAP(k)                                                                                 \
-    do {                                                                                        \
-        tk = (k);                                                                               \
-        goto trap;                                                                              \
+#define TRAP(k)                                                                                    \
+    do {                                                                                           \
+        tk = (k);                                                                                  \
+        goto trap;                                                                                 \
     } while (0)
-#define RELOAD_MEM()                                                                            \
-    do {                                                                                        \
-        m0 = mem0(it, inst);                                                                    \
-        mem = m0->data;                                                                         \
-        memsize = m0->size;                                                                     \
+#define RELOAD_MEM()                                                                               \
+    do {                                                                                           \
+        m0 = mem0(it, inst);                                                                       \
+        mem = m0->data;                                                                            \
+        memsize = m0->size;                                                                        \
     } while (0)
-#define SAVE(at)                                                                                \
-    do {                                                                                        \
-        it->ip = (at);                                                                          \
-        it->fp = fp;                                                                            \
-        it->code = code;                                                                        \
-        it->inst = inst;                                                                        \
-        it->csp = csp;                                                                          \
+#define SAVE(at)                                                                                   \
+    do {                                                                                           \
+        it->ip = (at);                                                                             \
+        it->fp = fp;                                                                               \
+        it->code = code;                                                                           \
+        it->inst = inst;                                                                           \
+        it->csp = csp;                                                                             \
     } while (0)
-#define LOAD()                                                                                  \
-    do {                                                                                        \
-        ip = it->ip;                                                                            \
-        fp = it->fp;                                                                            \
-        code = it->code;                                                                        \
-        inst = it->inst;                                                                        \
-        csp = it->csp;                                                                          \
-        RELOAD_MEM();                                                                           \
+#define LOAD()                                                                                     \
+    do {                                                                                           \
+        ip = it->ip;                                                                               \
+        fp = it->fp;                                                                               \
+        code = it->code;                                                                           \
+        inst = it->inst;                                                                           \
+        csp = it->csp;                                                                             \
+        RELOAD_MEM();                                                                              \
     } while (0)
 /* debug-translation memory accesses report to the watchpoints */
-#define WATCH(addr, len, wr)                                                                    \
-    do {                                                                                        \
-        if (unlikely(it->nwatch)) wr_debug_check_access(it, (addr), (len), (wr));              \
+#define WATCH(addr, len, wr)                                                                       \
+    do {                                                                                           \
+        if (unlikely(it->nwatch)) wr_debug_check_access(it, (addr), (len), (wr));                  \
     } while (0)
 
     DISPATCH();
 
     /* ---------------------------------------------------- control */
-L_enter: {
+L_enter : {
     u32 nslots = (u32)W1A, nloc = (u32)W1B, np = (u32)W2A;
     if (unlikely(fp + nslots > stack_end)) TRAP(WR_TRAP_STACK_EXHAUSTED);
     /* zero the declared locals; the opaque zero keeps compilers from making
      * this a call to memset, which costs more than the few stores it does */
     u64 zero = 0;
     __asm__("" : "+r"(zero));
-    for (u32 i = np; i < nloc; i++) fp[i] = zero;
+    for (u32 i = np; i < nloc; i++)
+        fp[i] = zero;
     if (unlikely(*poll)) {
         SAVE(ip + 3);
         if (!wr_debug_on_poll(store, it, true)) goto killed;
@@ -446,7 +502,7 @@ L_enter: {
     }
     NEXT(3);
 }
-L_lazy: {
+L_lazy : {
     /* the first call of a function: code and fp are the callee's. While
      * watchpoints are set every function runs its debug translation
      * (all_debug, wr_debug.c), also one whose wr_code was made since */
@@ -498,28 +554,30 @@ L_br_z:
         DISPATCH();
     }
     NEXT(3);
-L_br_table: {
+L_br_table : {
     u32 i = (u32)fp[W1A], n = (u32)W1B;
     if (i > n) i = n;
     ip += ip[2 + i].i;
     DISPATCH();
 }
-#define XBR(name, expr)                                                                         \
-    L_br_##name##_rr : {                                                                        \
-        u32 a = (u32)fp[W1A], b = (u32)fp[W1B];                                                 \
-        if (expr) {                                                                             \
-            ip += ip[2].i;                                                                      \
-            DISPATCH();                                                                         \
-        }                                                                                       \
-        NEXT(3);                                                                                \
-    }                                                                                           \
-    L_br_##name##_ri : {                                                                        \
-        u32 a = (u32)fp[W1A], b = (u32)W1B;                                                     \
-        if (expr) {                                                                             \
-            ip += ip[2].i;                                                                      \
-            DISPATCH();                                                                         \
-        }                                                                                       \
-        NEXT(3);                                                                                \
+#define XBR(name, expr)                                                                            \
+    L_br_##name##_rr:                                                                              \
+    {                                                                                              \
+        u32 a = (u32)fp[W1A], b = (u32)fp[W1B];                                                    \
+        if (expr) {                                                                                \
+            ip += ip[2].i;                                                                         \
+            DISPATCH();                                                                            \
+        }                                                                                          \
+        NEXT(3);                                                                                   \
+    }                                                                                              \
+    L_br_##name##_ri:                                                                              \
+    {                                                                                              \
+        u32 a = (u32)fp[W1A], b = (u32)W1B;                                                        \
+        if (expr) {                                                                                \
+            ip += ip[2].i;                                                                         \
+            DISPATCH();                                                                            \
+        }                                                                                          \
+        NEXT(3);                                                                                   \
     }
     WR_BRCMPS(XBR)
 #undef XBR
@@ -540,7 +598,7 @@ L_ret:
         RELOAD_MEM();
     }
     DISPATCH();
-L_call: {
+L_call : {
     wr_code *cc = (wr_code *)ip[2].p;
     if (unlikely(csp == cs_end)) TRAP(WR_TRAP_STACK_EXHAUSTED);
     csp->ret_ip = ip + 3;
@@ -558,7 +616,7 @@ L_call_import:
     nfp = fp + W1A;
     nip = ip + 2;
     goto do_call;
-L_call_indirect: {
+L_call_indirect : {
     wr_table *t = inst->tables[W2A];
     u32 ei = (u32)fp[W2B];
     if (unlikely(ei >= t->size)) TRAP(WR_TRAP_UNDEFINED_ELEMENT);
@@ -641,18 +699,20 @@ L_ref_func:
     NEXT(2);
 
     /* ---------------------------------------------------- numeric */
-#define XRR(name, T, expr)                                                                      \
-    L_##name##_rr : {                                                                           \
-        T a = RD_##T(fp[W1B]), b = RD_##T(fp[W2A]);                                             \
-        ST_##T(fp[W1A], expr);                                                                   \
-        NEXT(3);                                                                                \
-    }                                                                                           \
+#define XRR(name, T, expr)                                                                         \
+    L_##name##_rr:                                                                                 \
+    {                                                                                              \
+        T a = RD_##T(fp[W1B]), b = RD_##T(fp[W2A]);                                                \
+        ST_##T(fp[W1A], expr);                                                                     \
+        NEXT(3);                                                                                   \
+    }                                                                                              \
     XRI(name, T, expr)
-#define XRI(name, T, expr)                                                                      \
-    L_##name##_ri : {                                                                           \
-        T a = RD_##T(fp[W1B]), b = RD_##T(WR_IMM64(ip[2]));                                     \
-        ST_##T(fp[W1A], expr);                                                                   \
-        NEXT(3);                                                                                \
+#define XRI(name, T, expr)                                                                         \
+    L_##name##_ri:                                                                                 \
+    {                                                                                              \
+        T a = RD_##T(fp[W1B]), b = RD_##T(WR_IMM64(ip[2]));                                        \
+        ST_##T(fp[W1A], expr);                                                                     \
+        NEXT(3);                                                                                   \
     }
     WR_IBINOPS_RI(XRR)
 #if !WR_I64_RI
@@ -662,19 +722,21 @@ L_ref_func:
     WR_I64SHIFTS(XRR)
 #undef XRR
 #undef XRI
-#define XRR(name, expr)                                                                         \
-    L_##name##_rr : {                                                                           \
-        u64 a = fp[W1B], b = fp[W2A];                                                           \
-        SET32(fp[W1A], expr);                                                                    \
-        NEXT(3);                                                                                \
-    }                                                                                           \
+#define XRR(name, expr)                                                                            \
+    L_##name##_rr:                                                                                 \
+    {                                                                                              \
+        u64 a = fp[W1B], b = fp[W2A];                                                              \
+        SET32(fp[W1A], expr);                                                                      \
+        NEXT(3);                                                                                   \
+    }                                                                                              \
     XRI(name, expr)
 #if WR_I64_RI
-#define XRI(name, expr)                                                                         \
-    L_##name##_ri : {                                                                           \
-        u64 a = fp[W1B], b = WR_IMM64(ip[2]);                                                   \
-        SET32(fp[W1A], expr);                                                                    \
-        NEXT(3);                                                                                \
+#define XRI(name, expr)                                                                            \
+    L_##name##_ri:                                                                                 \
+    {                                                                                              \
+        u64 a = fp[W1B], b = WR_IMM64(ip[2]);                                                      \
+        SET32(fp[W1A], expr);                                                                      \
+        NEXT(3);                                                                                   \
     }
 #else
 #define XRI(name, expr)
@@ -684,57 +746,65 @@ L_ref_func:
 #undef XRI
 
     /* division: the right operand comes from a slot (_rr) or word 2 (_ri) */
-#define DIV32(sfx, B32)                                                                         \
-    L_i32_div_s_##sfx : {                                                                       \
-        i32 a = (i32)(u32)fp[W1B], b = (i32)(u32)(B32);                                         \
-        if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                        \
-        if (unlikely(a == INT32_MIN && b == -1)) TRAP(WR_TRAP_INT_OVERFLOW);                    \
-        SET32(fp[W1A], a / b);                                                                  \
-        NEXT(3);                                                                                \
-    }                                                                                           \
-    L_i32_div_u_##sfx : {                                                                       \
-        u32 a = (u32)fp[W1B], b = (u32)(B32);                                                   \
-        if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                        \
-        SET32(fp[W1A], a / b);                                                                        \
-        NEXT(3);                                                                                \
-    }                                                                                           \
-    L_i32_rem_s_##sfx : {                                                                       \
-        i32 a = (i32)(u32)fp[W1B], b = (i32)(u32)(B32);                                         \
-        if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                        \
-        SET32(fp[W1A], b == -1 ? 0 : (u32)(a % b));                                                   \
-        NEXT(3);                                                                                \
-    }                                                                                           \
-    L_i32_rem_u_##sfx : {                                                                       \
-        u32 a = (u32)fp[W1B], b = (u32)(B32);                                                   \
-        if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                        \
-        SET32(fp[W1A], a % b);                                                                        \
-        NEXT(3);                                                                                \
+#define DIV32(sfx, B32)                                                                            \
+    L_i32_div_s_##sfx:                                                                             \
+    {                                                                                              \
+        i32 a = (i32)(u32)fp[W1B], b = (i32)(u32)(B32);                                            \
+        if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                           \
+        if (unlikely(a == INT32_MIN && b == -1)) TRAP(WR_TRAP_INT_OVERFLOW);                       \
+        SET32(fp[W1A], a / b);                                                                     \
+        NEXT(3);                                                                                   \
+    }                                                                                              \
+    L_i32_div_u_##sfx:                                                                             \
+    {                                                                                              \
+        u32 a = (u32)fp[W1B], b = (u32)(B32);                                                      \
+        if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                           \
+        SET32(fp[W1A], a / b);                                                                     \
+        NEXT(3);                                                                                   \
+    }                                                                                              \
+    L_i32_rem_s_##sfx:                                                                             \
+    {                                                                                              \
+        i32 a = (i32)(u32)fp[W1B], b = (i32)(u32)(B32);                                            \
+        if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                           \
+        SET32(fp[W1A], b == -1 ? 0 : (u32)(a % b));                                                \
+        NEXT(3);                                                                                   \
+    }                                                                                              \
+    L_i32_rem_u_##sfx:                                                                             \
+    {                                                                                              \
+        u32 a = (u32)fp[W1B], b = (u32)(B32);                                                      \
+        if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                           \
+        SET32(fp[W1A], a % b);                                                                     \
+        NEXT(3);                                                                                   \
     }
-#define DIV64(sfx, B64)                                                                         \
-    L_i64_div_s_##sfx : {                                                                       \
-        i64 a = (i64)fp[W1B], b = (i64)(B64);                                                   \
-        if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                        \
-        if (unlikely(a == INT64_MIN && b == -1)) TRAP(WR_TRAP_INT_OVERFLOW);                    \
-        fp[W1A] = (u64)(a / b);                                                                 \
-        NEXT(3);                                                                                \
-    }                                                                                           \
-    L_i64_div_u_##sfx : {                                                                       \
-        u64 a = fp[W1B], b = (B64);                                                             \
-        if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                        \
-        fp[W1A] = a / b;                                                                        \
-        NEXT(3);                                                                                \
-    }                                                                                           \
-    L_i64_rem_s_##sfx : {                                                                       \
-        i64 a = (i64)fp[W1B], b = (i64)(B64);                                                   \
-        if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                        \
-        fp[W1A] = b == -1 ? 0 : (u64)(a % b);                                                   \
-        NEXT(3);                                                                                \
-    }                                                                                           \
-    L_i64_rem_u_##sfx : {                                                                       \
-        u64 a = fp[W1B], b = (B64);                                                             \
-        if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                        \
-        fp[W1A] = a % b;                                                                        \
-        NEXT(3);                                                                                \
+#define DIV64(sfx, B64)                                                                            \
+    L_i64_div_s_##sfx:                                                                             \
+    {                                                                                              \
+        i64 a = (i64)fp[W1B], b = (i64)(B64);                                                      \
+        if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                           \
+        if (unlikely(a == INT64_MIN && b == -1)) TRAP(WR_TRAP_INT_OVERFLOW);                       \
+        fp[W1A] = (u64)(a / b);                                                                    \
+        NEXT(3);                                                                                   \
+    }                                                                                              \
+    L_i64_div_u_##sfx:                                                                             \
+    {                                                                                              \
+        u64 a = fp[W1B], b = (B64);                                                                \
+        if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                           \
+        fp[W1A] = a / b;                                                                           \
+        NEXT(3);                                                                                   \
+    }                                                                                              \
+    L_i64_rem_s_##sfx:                                                                             \
+    {                                                                                              \
+        i64 a = (i64)fp[W1B], b = (i64)(B64);                                                      \
+        if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                           \
+        fp[W1A] = b == -1 ? 0 : (u64)(a % b);                                                      \
+        NEXT(3);                                                                                   \
+    }                                                                                              \
+    L_i64_rem_u_##sfx:                                                                             \
+    {                                                                                              \
+        u64 a = fp[W1B], b = (B64);                                                                \
+        if (unlikely(b == 0)) TRAP(WR_TRAP_DIV_BY_ZERO);                                           \
+        fp[W1A] = a % b;                                                                           \
+        NEXT(3);                                                                                   \
     }
     DIV32(rr, fp[W2A])
     DIV32(ri, WR_IMM64(ip[2]))
@@ -745,19 +815,21 @@ L_ref_func:
 #undef DIV32
 #undef DIV64
 
-#define X2(name, T, expr)                                                                       \
-    L_##name : {                                                                                \
-        T a = RD_##T(fp[W1B]), b = RD_##T(fp[W2A]);                                             \
-        ST_##T(fp[W1A], expr);                                                                   \
-        NEXT(3);                                                                                \
+#define X2(name, T, expr)                                                                          \
+    L_##name:                                                                                      \
+    {                                                                                              \
+        T a = RD_##T(fp[W1B]), b = RD_##T(fp[W2A]);                                                \
+        ST_##T(fp[W1A], expr);                                                                     \
+        NEXT(3);                                                                                   \
     }
     WR_FBINOPS(X2)
 #undef X2
-#define X2(name, T, expr)                                                                       \
-    L_##name : {                                                                                \
-        T a = RD_##T(fp[W1B]), b = RD_##T(fp[W2A]);                                             \
-        SET32(fp[W1A], expr);                                                                    \
-        NEXT(3);                                                                                \
+#define X2(name, T, expr)                                                                          \
+    L_##name:                                                                                      \
+    {                                                                                              \
+        T a = RD_##T(fp[W1B]), b = RD_##T(fp[W2A]);                                                \
+        SET32(fp[W1A], expr);                                                                      \
+        NEXT(3);                                                                                   \
     }
     WR_FCMPS(X2)
 #undef X2
@@ -767,23 +839,25 @@ L_f32_copysign:
 L_f64_copysign:
     fp[W1A] = (fp[W1B] & 0x7fffffffffffffffull) | (fp[W2A] & 0x8000000000000000ull);
     NEXT(3);
-#define X2(name, IN, OUT, expr)                                                                 \
-    L_##name : {                                                                                \
-        IN a = RD_##IN(fp[W1B]);                                                                \
-        ST_##OUT(fp[W1A], expr);                                                                 \
-        NEXT(2);                                                                                \
+#define X2(name, IN, OUT, expr)                                                                    \
+    L_##name:                                                                                      \
+    {                                                                                              \
+        IN a = RD_##IN(fp[W1B]);                                                                   \
+        ST_##OUT(fp[W1A], expr);                                                                   \
+        NEXT(2);                                                                                   \
     }
     WR_UNOPS(X2)
 #undef X2
 
     /* trapping truncations (spec 4.3.3 trunc), k: see wr_trunc_trap */
-#define TRUNC(name, IN, OUT, k, cast)                                                           \
-    L_##name : {                                                                                \
-        IN a = RD_##IN(fp[W1B]);                                                                \
-        wr_trap_kind t = wr_trunc_trap((f64)a, k);                                              \
-        if (unlikely(t != WR_TRAP_NONE)) TRAP(t);                                               \
-        ST_##OUT(fp[W1A], (cast)a);                                                              \
-        NEXT(2);                                                                                \
+#define TRUNC(name, IN, OUT, k, cast)                                                              \
+    L_##name:                                                                                      \
+    {                                                                                              \
+        IN a = RD_##IN(fp[W1B]);                                                                   \
+        wr_trap_kind t = wr_trunc_trap((f64)a, k);                                                 \
+        if (unlikely(t != WR_TRAP_NONE)) TRAP(t);                                                  \
+        ST_##OUT(fp[W1A], (cast)a);                                                                \
+        NEXT(2);                                                                                   \
     }
     TRUNC(i32_trunc_f32_s, f32, i32, 0, i32)
     TRUNC(i32_trunc_f32_u, f32, u32, 1, u32)
@@ -796,23 +870,25 @@ L_f64_copysign:
 #undef TRUNC
 
     /* ---------------------------------------------------- memory */
-#define X2(name, N, expr)                                                                       \
-    L_##name : {                                                                                \
-        u64 ea = (u64)(u32)fp[W1B] + ip[2].u;                                                   \
-        if (unlikely(ea + (N) > memsize)) TRAP(WR_TRAP_MEMORY_OOB);                             \
-        const uint8_t *p = mem + ea;                                                            \
-        fp[W1A] = (expr);                                                                       \
-        NEXT(3);                                                                                \
+#define X2(name, N, expr)                                                                          \
+    L_##name:                                                                                      \
+    {                                                                                              \
+        u64 ea = (u64)(u32)fp[W1B] + ip[2].u;                                                      \
+        if (unlikely(ea + (N) > memsize)) TRAP(WR_TRAP_MEMORY_OOB);                                \
+        const uint8_t *p = mem + ea;                                                               \
+        fp[W1A] = (expr);                                                                          \
+        NEXT(3);                                                                                   \
     }
     WR_LOADS(X2)
 #undef X2
-#define X2(name, N)                                                                             \
-    L_##name : {                                                                                \
-        u64 ea = (u64)(u32)fp[W1B] + ip[2].u;                                                   \
-        if (unlikely(ea + (N) > memsize)) TRAP(WR_TRAP_MEMORY_OOB);                             \
-        u64 v = fp[W1A];                                                                        \
-        memcpy(mem + ea, &v, (N)); /* little-endian host */                                     \
-        NEXT(3);                                                                                \
+#define X2(name, N)                                                                                \
+    L_##name:                                                                                      \
+    {                                                                                              \
+        u64 ea = (u64)(u32)fp[W1B] + ip[2].u;                                                      \
+        if (unlikely(ea + (N) > memsize)) TRAP(WR_TRAP_MEMORY_OOB);                                \
+        u64 v = fp[W1A];                                                                           \
+        memcpy(mem + ea, &v, (N)); /* little-endian host */                                        \
+        NEXT(3);                                                                                   \
     }
     WR_STORES(X2)
 #undef X2
@@ -821,36 +897,40 @@ L_f64_copysign:
 #if WR_PACK
 #define PX ((u32)W1B & 0xffu)
 #define PY ((u32)W1B >> 8 & 0xffu)
-#define XP(name, expr)                                                                          \
-    L_##name##_pr : {                                                                           \
-        u32 a = (u32)fp[PX], b = (u32)fp[PY];                                                   \
-        SET32(fp[W1A], expr);                                                                    \
-        NEXT(2);                                                                                \
-    }                                                                                           \
-    L_##name##_pi : {                                                                           \
-        u32 a = (u32)fp[PX], b = (u32)(i32)(int8_t)(uint8_t)PY;                                 \
-        SET32(fp[W1A], expr);                                                                    \
-        NEXT(2);                                                                                \
+#define XP(name, expr)                                                                             \
+    L_##name##_pr:                                                                                 \
+    {                                                                                              \
+        u32 a = (u32)fp[PX], b = (u32)fp[PY];                                                      \
+        SET32(fp[W1A], expr);                                                                      \
+        NEXT(2);                                                                                   \
+    }                                                                                              \
+    L_##name##_pi:                                                                                 \
+    {                                                                                              \
+        u32 a = (u32)fp[PX], b = (u32)(i32)(int8_t)(uint8_t)PY;                                    \
+        SET32(fp[W1A], expr);                                                                      \
+        NEXT(2);                                                                                   \
     }
     WR_PBINOPS(XP)
 #undef XP
-#define XPM(name, N, expr)                                                                      \
-    L_##name##_p : {                                                                            \
-        u64 ea = (u64)(u32)fp[PX] + PY;                                                         \
-        if (unlikely(ea + (N) > memsize)) TRAP(WR_TRAP_MEMORY_OOB);                             \
-        const uint8_t *p = mem + ea;                                                            \
-        SET32(fp[W1A], expr); /* i32 loads only (WR_PLOADS) */                            \
-        NEXT(2);                                                                                \
+#define XPM(name, N, expr)                                                                         \
+    L_##name##_p:                                                                                  \
+    {                                                                                              \
+        u64 ea = (u64)(u32)fp[PX] + PY;                                                            \
+        if (unlikely(ea + (N) > memsize)) TRAP(WR_TRAP_MEMORY_OOB);                                \
+        const uint8_t *p = mem + ea;                                                               \
+        SET32(fp[W1A], expr); /* i32 loads only (WR_PLOADS) */                                     \
+        NEXT(2);                                                                                   \
     }
     WR_PLOADS(XPM)
 #undef XPM
-#define XPM(name, N)                                                                            \
-    L_##name##_p : {                                                                            \
-        u64 ea = (u64)(u32)fp[PX] + PY;                                                         \
-        if (unlikely(ea + (N) > memsize)) TRAP(WR_TRAP_MEMORY_OOB);                             \
-        u64 v = fp[W1A];                                                                        \
-        memcpy(mem + ea, &v, (N)); /* little-endian host */                                     \
-        NEXT(2);                                                                                \
+#define XPM(name, N)                                                                               \
+    L_##name##_p:                                                                                  \
+    {                                                                                              \
+        u64 ea = (u64)(u32)fp[PX] + PY;                                                            \
+        if (unlikely(ea + (N) > memsize)) TRAP(WR_TRAP_MEMORY_OOB);                                \
+        u64 v = fp[W1A];                                                                           \
+        memcpy(mem + ea, &v, (N)); /* little-endian host */                                        \
+        NEXT(2);                                                                                   \
     }
     WR_PSTORES(XPM)
 #undef XPM
@@ -873,14 +953,15 @@ L_br_z_p:
         DISPATCH();
     }
     NEXT(2);
-#define XPB(name, expr)                                                                         \
-    L_br_##name##_pi : {                                                                        \
-        u32 a = (u32)fp[(u32)W1A & 0xffu], b = (u32)W1A >> 8 & 0xffu;                           \
-        if (expr) {                                                                             \
-            ip += PREL;                                                                         \
-            DISPATCH();                                                                         \
-        }                                                                                       \
-        NEXT(2);                                                                                \
+#define XPB(name, expr)                                                                            \
+    L_br_##name##_pi:                                                                              \
+    {                                                                                              \
+        u32 a = (u32)fp[(u32)W1A & 0xffu], b = (u32)W1A >> 8 & 0xffu;                              \
+        if (expr) {                                                                                \
+            ip += PREL;                                                                            \
+            DISPATCH();                                                                            \
+        }                                                                                          \
+        NEXT(2);                                                                                   \
     }
     WR_BRCMPS(XPB)
 #undef XPB
@@ -890,20 +971,20 @@ L_br_z_p:
 L_memory_size:
     fp[W1A] = (u32)(memsize / WR_PAGE_SIZE);
     NEXT(2);
-L_memory_grow: {
+L_memory_grow : {
     int64_t old = wr_memory_grow_pages(m0, (u32)fp[W1B]);
     fp[W1A] = (u32)(old < 0 ? -1 : (i32)old);
     RELOAD_MEM();
     NEXT(2);
 }
-L_memory_fill: {
+L_memory_fill : {
     u64 d = (u32)fp[W1A], n = (u32)fp[W2A];
     if (unlikely(d + n > memsize)) TRAP(WR_TRAP_MEMORY_OOB);
     WATCH(d, n, true);
     memset(mem + d, (int)(u32)fp[W1B], n);
     NEXT(3);
 }
-L_memory_copy: {
+L_memory_copy : {
     u64 d = (u32)fp[W1A], s = (u32)fp[W1B], n = (u32)fp[W2A];
     if (unlikely(d + n > memsize || s + n > memsize)) TRAP(WR_TRAP_MEMORY_OOB);
     WATCH(s, n, false);
@@ -911,7 +992,7 @@ L_memory_copy: {
     memmove(mem + d, mem + s, n);
     NEXT(3);
 }
-L_memory_init: {
+L_memory_init : {
     u64 d = (u32)fp[W1A], s = (u32)fp[W1B], n = (u32)fp[W2A];
     const wr_data_seg *seg = &inst->module->datas[W2B];
     u64 len = inst->data_dropped[W2B] ? 0 : seg->len;
@@ -925,14 +1006,14 @@ L_data_drop:
     NEXT(2);
 
     /* ---------------------------------------------------- tables */
-L_table_get: {
+L_table_get : {
     wr_table *t = inst->tables[W2A];
     u32 i = (u32)fp[W1B];
     if (unlikely(i >= t->size)) TRAP(WR_TRAP_TABLE_OOB);
     fp[W1A] = (u64)(uintptr_t)t->elems[i];
     NEXT(3);
 }
-L_table_set: {
+L_table_set : {
     wr_table *t = inst->tables[W2A];
     u32 i = (u32)fp[W1A];
     if (unlikely(i >= t->size)) TRAP(WR_TRAP_TABLE_OOB);
@@ -942,26 +1023,27 @@ L_table_set: {
 L_table_size:
     fp[W1A] = inst->tables[W2A]->size;
     NEXT(3);
-L_table_grow: {
+L_table_grow : {
     int64_t old = wr_table_grow_elems(inst->tables[W2A], (u32)fp[W2B], (void *)(uintptr_t)fp[W1B]);
     fp[W1A] = (u32)(old < 0 ? -1 : (i32)old);
     NEXT(3);
 }
-L_table_fill: {
+L_table_fill : {
     wr_table *t = inst->tables[W2A];
     u64 i = (u32)fp[W1A], n = (u32)fp[W2B];
     if (unlikely(i + n > t->size)) TRAP(WR_TRAP_TABLE_OOB);
-    for (u64 k = 0; k < n; k++) t->elems[i + k] = (void *)(uintptr_t)fp[W1B];
+    for (u64 k = 0; k < n; k++)
+        t->elems[i + k] = (void *)(uintptr_t)fp[W1B];
     NEXT(3);
 }
-L_table_copy: {
+L_table_copy : {
     wr_table *td = inst->tables[W2B], *ts = inst->tables[ip[3].s.a];
     u64 d = (u32)fp[W1A], s = (u32)fp[W1B], n = (u32)fp[W2A];
     if (unlikely(d + n > td->size || s + n > ts->size)) TRAP(WR_TRAP_TABLE_OOB);
     memmove(td->elems + d, ts->elems + s, n * sizeof(void *));
     NEXT(4);
 }
-L_table_init: {
+L_table_init : {
     wr_table *t = inst->tables[W2B];
     u32 segi = (u32)ip[3].s.a;
     const wr_elem_seg *seg = &inst->module->elems[segi];
@@ -1008,7 +1090,8 @@ killed:
 exited:
 unwind:
     /* pop to this invocation's boundary */
-    while (csp > it->cs && csp[-1].code) csp--;
+    while (csp > it->cs && csp[-1].code)
+        csp--;
     if (csp > it->cs) csp--;
     it->csp = csp;
     if (tk == WR_TRAP_NONE) return WR_ERR_EXIT;
@@ -1043,9 +1126,11 @@ wr_status wr_invoke(wr_func *f, uint64_t *slots, wr_error *err)
     }
     wr_store *store = f->inst->store;
     wr_interp *it = wr_interp_get(store);
-    if (!it) return wr_fail(err, WR_ERR_NOMEM, NULL, 0, "value stack and call frames: out of memory");
+    if (!it)
+        return wr_fail(err, WR_ERR_NOMEM, NULL, 0, "value stack and call frames: out of memory");
     wr_code *code = wr_code_get(f->inst->module, f->index);
-    if (!code) return wr_fail(err, WR_ERR_NOMEM, NULL, 0, "out of memory (a function's first call)");
+    if (!code)
+        return wr_fail(err, WR_ERR_NOMEM, NULL, 0, "out of memory (a function's first call)");
     uint32_t np = f->type->nparams, nr = f->type->nresults;
     uint64_t *fp = it->top;
     uint32_t need = np > nr ? np : nr;
