@@ -66,7 +66,8 @@ struct wde_engine {
  * while the program cannot run (stopped, in the hook, or not started). */
 static void clear_all(wde_engine *e)
 {
-    for (size_t i = 0; i < e->nbps; i++) wr_debug_break_clear(e->store, e->mod, e->bps[i]);
+    for (size_t i = 0; i < e->nbps; i++)
+        wr_debug_break_clear(e->store, e->mod, e->bps[i]);
     e->nbps = 0;
     for (size_t i = 0; i < e->nwatches; i++)
         wr_debug_watch_clear(e->store, e->watches[i].addr, e->watches[i].len, e->watches[i].kind);
@@ -139,7 +140,8 @@ static void hook(wr_store *store, const wr_debug_event *ev, wr_debug_resume *r, 
     }
     LOCK(e);
 #if WDE_THREADS
-    while (!e->resumed && !e->kill_requested) pthread_cond_wait(&e->cv, &e->mu);
+    while (!e->resumed && !e->kill_requested)
+        pthread_cond_wait(&e->cv, &e->mu);
 #endif
     if (e->kill_requested) {
         r->action = WR_DEBUG_KILL;
@@ -271,6 +273,19 @@ wde_state wde_wait_stop(wde_engine *e, int timeout_ms)
 static int lock_stopped(wde_engine *e)
 {
     LOCK(e);
+#if WDE_THREADS
+    /* a program on its way to its entry stop (wdb-run -g) is as good as
+     * stopped: a debugger's first request (a `c` right after connecting)
+     * may come before the program's thread gets there, so wait for that
+     * stop (at most 5 s) rather than answer "running" */
+    if (e->stop.state == WDE_RUNNING && e->entry_expected) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 5;
+        while (e->stop.state == WDE_RUNNING && e->entry_expected)
+            if (pthread_cond_timedwait(&e->cv, &e->mu, &until) == ETIMEDOUT) break;
+    }
+#endif
     if (e->stop.state != WDE_STOPPED) {
         UNLOCK(e);
         return -EBUSY;
@@ -359,7 +374,8 @@ static int status_errno(wr_status st)
 static void track_break(wde_engine *e, uint32_t at, bool insert)
 {
     size_t i = 0;
-    while (i < e->nbps && e->bps[i] != at) i++;
+    while (i < e->nbps && e->bps[i] != at)
+        i++;
     if (!insert) {
         if (i < e->nbps) e->bps[i] = e->bps[--e->nbps];
         return;
@@ -386,7 +402,8 @@ int wde_break(wde_engine *e, uint32_t code_offset, bool insert, uint32_t *actual
     uint32_t at = code_offset;
     wr_status st = wr_debug_insn_at(e->store, e->mod, code_offset, &at);
     if (st == WR_OK)
-        st = insert ? wr_debug_break_set(e->store, e->mod, at) : wr_debug_break_clear(e->store, e->mod, at);
+        st = insert ? wr_debug_break_set(e->store, e->mod, at)
+                    : wr_debug_break_clear(e->store, e->mod, at);
     if (st == WR_OK) track_break(e, at, insert);
     UNLOCK(e);
     if (st == WR_OK && actual) *actual = at;
@@ -467,7 +484,8 @@ int wde_global(wde_engine *e, uint32_t index, uint8_t *buf, size_t *len)
 {
     int rc = lock_stopped(e);
     if (rc) return rc;
-    wr_global *g = index < wr_instance_global_count(e->inst) ? wr_instance_global(e->inst, index) : NULL;
+    wr_global *g =
+        index < wr_instance_global_count(e->inst) ? wr_instance_global(e->inst, index) : NULL;
     if (g) {
         wr_val v;
         wr_global_get(g, &v);
@@ -523,7 +541,8 @@ int wde_read_module(wde_engine *e, uint64_t file_offset, uint8_t *buf, size_t le
 {
     size_t size;
     const uint8_t *bytes = wr_module_bytes(e->mod, &size);
-    size_t n = file_offset >= size ? 0 : (size - file_offset < len ? (size_t)(size - file_offset) : len);
+    size_t n =
+        file_offset >= size ? 0 : (size - file_offset < len ? (size_t)(size - file_offset) : len);
     if (n) memcpy(buf, bytes + file_offset, n);
     *got = n;
     return n == len ? 0 : -EFAULT;
@@ -538,7 +557,8 @@ uint32_t wde_code_to_file(uint32_t code_section_file_offset, uint32_t code_offse
     return code_section_file_offset + code_offset;
 }
 
-bool wde_file_to_code(uint32_t code_section_file_offset, uint32_t file_offset, uint32_t *code_offset)
+bool wde_file_to_code(uint32_t code_section_file_offset, uint32_t file_offset,
+                      uint32_t *code_offset)
 {
     if (file_offset < code_section_file_offset) return false;
     *code_offset = file_offset - code_section_file_offset;
