@@ -238,19 +238,26 @@ void wde_get_stop(wde_engine *e, wde_stop *out)
     UNLOCK(e);
 }
 
+#if WDE_THREADS
+/* The CLOCK_REALTIME time ms milliseconds from now, for
+ * pthread_cond_timedwait. */
+static struct timespec deadline_in(int ms)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    t.tv_sec += ms / 1000;
+    t.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
+}
+#endif
 wde_state wde_wait_stop(wde_engine *e, int timeout_ms)
 {
 #if WDE_THREADS
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    if (timeout_ms >= 0) {
-        until.tv_sec += timeout_ms / 1000;
-        until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
-    }
+    struct timespec until = deadline_in(timeout_ms < 0 ? 0 : timeout_ms);
     LOCK(e);
     while (e->stop.state == WDE_RUNNING) {
         if (timeout_ms < 0) {
@@ -279,9 +286,7 @@ static int lock_stopped(wde_engine *e)
      * may come before the program's thread gets there, so wait for that
      * stop (at most 5 s) rather than answer "running" */
     if (e->stop.state == WDE_RUNNING && e->entry_expected) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += 5;
+        struct timespec until = deadline_in(5000);
         while (e->stop.state == WDE_RUNNING && e->entry_expected)
             if (pthread_cond_timedwait(&e->cv, &e->mu, &until) == ETIMEDOUT) break;
     }
