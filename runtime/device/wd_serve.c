@@ -80,12 +80,17 @@ static long read_once(wd_serve *s, int timeout_ms)
 }
 
 /* The store's service, at a poll point while the program runs: whatever
- * arrived is fed without waiting. */
+ * arrived is fed without waiting. A debugger that hung up is followed at
+ * once by a look for the next one: its connection may be queued already,
+ * and the notification that announced it was spent on this one (a
+ * listening socket signals once per arrival, not while one waits). */
 static void service(wr_store *store, void *user)
 {
     (void)store;
     wd_serve *s = user;
-    while (!s->chan_dead && s->session && read_once(s, 0) > 0) {
+    while (!s->chan_dead && s->session) {
+        long n = read_once(s, 0);
+        if (n <= 0 && n != -EPIPE) break;
     }
 }
 
@@ -173,4 +178,7 @@ void wd_serve_traffic(const wd_serve *s, uint64_t *in, uint64_t *out)
     *out = s->bytes_out;
 }
 
-void wd_serve_traffic_reset(wd_serve *s) { s->bytes_in = s->bytes_out = 0; }
+void wd_serve_traffic_reset(wd_serve *s)
+{
+    s->bytes_in = s->bytes_out = 0;
+}

@@ -211,6 +211,12 @@ listen_disconnect() {
     reattach "l-stop-reply-lost"
     rsp "$PORT" p:QStartNoAckMode p:? "p:Z0,{$tick},1" p:c expect:reason:breakpoint
     reattach "l-at-breakpoint"
+    # both connections queue while wdb-run cannot run (a loaded machine):
+    # the second one's notification came with the first
+    kill -STOP "$PID"
+    rsp "$PORT"
+    (sleep 0.3 && kill -CONT "$PID") &
+    reattach "l-queued"
     rsp "$PORT" p:QStartNoAckMode p:? p:k expect:^X09$
     finish "$PID" 10
     [ "$ST" = 137 ] && ok "listen: k ended wdb-run (status 137)" || bad "listen: k: status $ST"
