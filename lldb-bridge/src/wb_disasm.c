@@ -603,6 +603,15 @@ static wb_status skip_locals(cursor *c, const uint8_t *code, size_t code_size, c
     return WB_OK;
 }
 
+wb_status wb_disasm_first_insn(const uint8_t *code, size_t code_size, const wb_func *f,
+                               wb_code_off *out, wb_error *err)
+{
+    cursor c;
+    if (skip_locals(&c, code, code_size, f, err) != WB_OK) return WB_ERROR;
+    *out = (wb_code_off)c.pos;
+    return WB_OK;
+}
+
 wb_status wb_disasm_func(const wb_wasm *w, const uint8_t *code, size_t code_size, const wb_func *f,
                          wb_insn **out, size_t *n, wb_error *err)
 {

@@ -66,6 +66,12 @@ typedef struct wb_insn {
 wb_status wb_disasm_func(const wb_wasm *w, const uint8_t *code, size_t code_size, const wb_func *f,
                          wb_insn **out, size_t *n, wb_error *err);
 
+/* The code offset of f's first instruction (after its local
+ * declarations): where a call enters it. WB_ERROR on malformed
+ * declarations. `code` and `code_size` as for wb_disasm_func. */
+wb_status wb_disasm_first_insn(const uint8_t *code, size_t code_size, const wb_func *f,
+                               wb_code_off *out, wb_error *err);
+
 /* The local declarations of `f` in the text format, types expanded in
  * order: "(local i32 i32 f64)", or "" when it has none. On WB_OK *out is a
  * malloc'd string (free()); on WB_ERROR (malformed declarations, more than
