@@ -2907,6 +2907,7 @@ static wb_status type_fill(wb_dwarf *d, tnode *n, wb_error *err)
         st = type_attr(d, die, &t->target, err);
         children = true;
         break;
+    case DW_TAG_subprogram: /* a function's own type (print FUNCTION) */
     case DW_TAG_subroutine_type: {
         uint64_t toff = 0;
         t->kind = WB_TYPE_FUNCTION;
@@ -3714,6 +3715,29 @@ wb_status wb_dwarf_scope_vars(wb_dwarf *d, const wb_scope *s, const wb_var *cons
     *vars = l->v;
     *n = l->n;
     return WB_OK;
+}
+
+wb_status wb_dwarf_function_type(wb_dwarf *d, const wb_scope *fn, const wb_type **out,
+                                 wb_error *err)
+{
+    uint64_t off = fn->die_offset;
+    wb_status st = load_units(d, err);
+    if (st != WB_OK) return st;
+    /* a concrete copy names its declaration (abstract origin, C++
+     * specification), which has the return type and the parameters */
+    for (int k = 0; k < MAX_ORIGIN_DEPTH; k++) {
+        Dwarf_Die die = NULL;
+        uint64_t o = 0;
+        if ((st = die_at(d, off, &die, NULL, err)) != WB_OK) return st;
+        bool typed = has_attr(d, die, DW_AT_type);
+        st = typed ? WB_NOT_FOUND : attr_ref(d, die, DW_AT_abstract_origin, &o, err);
+        if (st == WB_NOT_FOUND && !typed) st = attr_ref(d, die, DW_AT_specification, &o, err);
+        dwarf_dealloc_die(die);
+        if (st == WB_ERROR) return st;
+        if (st == WB_NOT_FOUND) break;
+        off = o;
+    }
+    return type_get(d, off, out, err);
 }
 
 wb_status wb_dwarf_scope_return_type(wb_dwarf *d, const wb_scope *s, const wb_type **out,

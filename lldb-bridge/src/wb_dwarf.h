@@ -187,6 +187,11 @@ wb_status wb_dwarf_skip_prologue(wb_dwarf *d, const wb_scope *fn, wb_code_off *e
 wb_status wb_dwarf_scope_vars(wb_dwarf *d, const wb_scope *s, const wb_var *const **vars, size_t *n,
                               wb_error *err);
 
+/* The type of function `fn` itself (WB_TYPE_FUNCTION: return type in
+ * target, the parameters' types), as `print FUNCTION` shows it. */
+wb_status wb_dwarf_function_type(wb_dwarf *d, const wb_scope *fn, const wb_type **out,
+                                 wb_error *err);
+
 /* Return type of function or inlined scope `s`; *out NULL for void. */
 wb_status wb_dwarf_scope_return_type(wb_dwarf *d, const wb_scope *s, const wb_type **out,
                                      wb_error *err);

@@ -559,6 +559,13 @@ static bool decay(parser *p, val *v)
         return mk_int(p, pt, a, v);
     }
     if (s->kind == WB_TYPE_FUNCTION) {
+        if (v->fn_code) {
+            const char *name = p->env->code_name ? p->env->code_name(p->env->user, v->addr) : NULL;
+            return fail(p,
+                        "No pointer to function %s: the program never takes its address, "
+                        "so no function table entry holds it.",
+                        name ? name : "here");
+        }
         const wb_type *pt = pointer_to(p, v->type);
         if (!pt) return false;
         uint64_t a = v->addr;
@@ -1755,6 +1762,11 @@ static bool deref(parser *p, val *v, val *out)
 static bool address_of(parser *p, val *v, val *out)
 {
     memset(out, 0, sizeof *out);
+    if (strip(v->type)->kind == WB_TYPE_FUNCTION) {
+        /* &f: the pointer f decays to */
+        *out = *v;
+        return decay(p, out);
+    }
     if (v->kind != WB_VAL_MEMORY || v->bit_size) {
         vfree(v);
         return fail(p, "Attempt to take address of value not located in memory.");

@@ -1551,6 +1551,33 @@ void wb_session_vars_free(wb_named_value *v, size_t n)
 }
 
 /* env callbacks: s->env_ctx says which frame */
+/* A function by name, as a value of its function type (print FUNCTION):
+ * its table index when the function table holds it (what the program's
+ * function pointers to it are, so `&f == fp` compares as in C), else its
+ * code offset (fn_code). */
+static wb_status function_value(wb_session *s, const char *name, wb_value *out, wb_error *err)
+{
+    const wb_scope *fn;
+    wb_code_off entry;
+    const wb_type *ft;
+    const wb_func *f;
+    wb_error e;
+    if (wb_dwarf_function_named(s->dwarf, name, &fn, &entry, &e) != WB_OK) return WB_NOT_FOUND;
+    if (wb_dwarf_function_type(s->dwarf, fn, &ft, err) != WB_OK) return WB_ERROR;
+    memset(out, 0, sizeof *out);
+    out->type = ft;
+    out->kind = WB_VAL_RVALUE;
+    uint32_t elem;
+    if (wb_wasm_func_at(s->wasm, fn->low_pc, &f) == WB_OK &&
+        wb_wasm_func_table_index(s->wasm, f->index, &elem) == WB_OK) {
+        out->addr = elem;
+    } else {
+        out->addr = fn->low_pc;
+        out->fn_code = true;
+    }
+    return WB_OK;
+}
+
 static wb_status e_lookup(void *user, const char *name, wb_value *out, wb_error *err)
 {
     struct env_ctx *c = user;
@@ -1601,8 +1628,9 @@ static wb_status e_lookup(void *user, const char *name, wb_value *out, wb_error 
         }
         c->in_this = false;
         if (st2 == WB_OK) return WB_OK;
-        return WB_NOT_FOUND;
+        return function_value(s, name, out, err);
     }
+    if (st == WB_NOT_FOUND) return function_value(s, name, out, err);
     if (st != WB_OK) return st;
     return wb_value_of_var(g, f ? f->pub.lookup_pc : 0, &t, out, err);
 }
@@ -1630,6 +1658,19 @@ static wb_status e_type(void *user, const char *name, const wb_type **out, wb_er
 
 /* A function pointer is a table index: the function table 0 holds there
  * (its DWARF name, else the name section's). */
+static const char *e_code_name(void *user, uint64_t code_off)
+{
+    struct env_ctx *c = user;
+    wb_session *s = c->s;
+    const wb_scope *fn = NULL;
+    wb_error e;
+    if (code_off > UINT32_MAX) return NULL;
+    if (s->dwarf && wb_dwarf_function_at(s->dwarf, (wb_code_off)code_off, &fn, &e) != WB_OK)
+        fn = NULL;
+    const char *name = func_display_name(s, (wb_code_off)code_off, fn);
+    return strcmp(name, "??") == 0 ? NULL : name;
+}
+
 static const char *e_function_name(void *user, uint64_t table_index)
 {
     struct env_ctx *c = user;
@@ -1654,7 +1695,8 @@ static const wb_eval_env *make_env(wb_session *s, size_t frame)
     s->env_ctx.s = s;
     s->env_ctx.frame = frame;
     s->env_ctx.in_this = false;
-    s->env = (wb_eval_env){&s->env_ctx, e_lookup, e_read, e_write, NULL, e_type, e_function_name};
+    s->env = (wb_eval_env){&s->env_ctx, e_lookup, e_read,          e_write,
+                           NULL,        e_type,   e_function_name, e_code_name};
     return &s->env;
 }
 

@@ -396,6 +396,7 @@ typedef struct view {
     const uint8_t *missing;
     bool have_addr;
     uint64_t addr;
+    bool fn_code; /* a function at code offset addr (wb_value.fn_code) */
 } view;
 
 static void fmt_view(fctx *c, const view *v, bool top, int depth);
@@ -540,7 +541,7 @@ static void add_float(wb_sbuf *o, const uint8_t *b, size_t n)
         memcpy(&d, &bits, 8);
         if (isnan(d))
             wb_sb_addf(o, "%snan(0x%" PRIx64 ")", bits >> 63 ? "-" : "",
-                    (uint64_t)(bits & 0xfffffffffffffull));
+                       (uint64_t)(bits & 0xfffffffffffffull));
         else if (isinf(d))
             wb_sb_add(o, d < 0 ? "-inf" : "inf");
         else
@@ -948,8 +949,8 @@ static void fmt_reference(fctx *c, const view *v, const wb_type *s, bool top, in
     uint64_t size = wb_type_size(s->target);
     if (size > WB_VALUE_MAX_SIZE) {
         wb_sb_addf(c->o,
-                "<error: value requires %" PRIu64 " bytes, which is more than max-value-size>",
-                size);
+                   "<error: value requires %" PRIu64 " bytes, which is more than max-value-size>",
+                   size);
         return;
     }
     uint8_t *buf = size ? malloc((size_t)size) : NULL;
@@ -986,7 +987,14 @@ static void fmt_view(fctx *c, const view *v, bool top, int depth)
         wb_sb_add(c->o, "{");
         add_type(c->o, v->type);
         wb_sb_add(c->o, "} ");
-        add_function_pointer(c, v->addr);
+        if (v->fn_code) {
+            const char *name =
+                c->env && c->env->code_name ? c->env->code_name(c->env->user, v->addr) : NULL;
+            wb_sb_addf(c->o, "0x%08" PRIx64, v->addr);
+            if (name) wb_sb_addf(c->o, " <%s>", name);
+        } else {
+            add_function_pointer(c, v->addr);
+        }
         return;
     case WB_TYPE_REFERENCE:
         if (any_missing(v->missing, v->n) || v->n == 0) {
@@ -1024,7 +1032,10 @@ static char *format_value(const wb_value *v, const wb_eval_env *env, char fmt, b
                .have_addr = v->kind == WB_VAL_MEMORY,
                .addr = v->addr};
     const wb_type *s = wb_type_strip(v->type);
-    if (s && s->kind == WB_TYPE_FUNCTION) vw.addr = v->addr;
+    if (s && s->kind == WB_TYPE_FUNCTION) {
+        vw.addr = v->addr;
+        vw.fn_code = v->fn_code;
+    }
     fmt_view(&c, &vw, !summary, 0);
     return wb_sb_take(&o);
 }

@@ -605,42 +605,84 @@ static bool read_i32_offset(wb_cursor *c, uint32_t *out, wb_error *err)
     return wb_cur_u8(c, &op, err) == WB_OK && op == 0x0b;
 }
 
-wb_status wb_wasm_table_func(const wb_wasm *w, uint32_t elem, uint32_t *func)
+/* Calls fn(elem, func, ctx) for each element the active segments put in
+ * table 0, in segment order (a later one overwrites an earlier one's
+ * element). false when the element section is not understood (segments
+ * with other offsets, element expressions other than `ref.func`). */
+static bool each_table0_elem(const wb_wasm *w, void (*fn)(uint32_t elem, uint32_t func, void *ctx),
+                             void *ctx)
 {
     wb_cursor c;
     wb_error e;
     uint32_t nseg;
-    if (!section_cursor(w, 9, &c) || wb_cur_u32(&c, &nseg, &e) != WB_OK) return WB_NOT_FOUND;
-    wb_status found = WB_NOT_FOUND;
+    if (!section_cursor(w, 9, &c) || wb_cur_u32(&c, &nseg, &e) != WB_OK) return false;
     for (uint32_t i = 0; i < nseg; i++) {
         uint32_t flags, table = 0, offset = 0, count;
         uint8_t kind = 0;
-        if (wb_cur_u32(&c, &flags, &e) != WB_OK || flags > 7) return WB_NOT_FOUND;
+        if (wb_cur_u32(&c, &flags, &e) != WB_OK || flags > 7) return false;
         bool active = !(flags & 1), exprs = flags & 4;
-        if ((flags & 3) == 2 && wb_cur_u32(&c, &table, &e) != WB_OK) return WB_NOT_FOUND;
-        if (active && !read_i32_offset(&c, &offset, &e)) return WB_NOT_FOUND;
+        if ((flags & 3) == 2 && wb_cur_u32(&c, &table, &e) != WB_OK) return false;
+        if (active && !read_i32_offset(&c, &offset, &e)) return false;
         /* elemkind (0x00 funcref) or reftype, unless flags 0 or 4 */
-        if ((flags & 3) != 0 && wb_cur_u8(&c, &kind, &e) != WB_OK) return WB_NOT_FOUND;
-        if (wb_cur_u32(&c, &count, &e) != WB_OK) return WB_NOT_FOUND;
+        if ((flags & 3) != 0 && wb_cur_u8(&c, &kind, &e) != WB_OK) return false;
+        if (wb_cur_u32(&c, &count, &e) != WB_OK) return false;
         for (uint32_t k = 0; k < count; k++) {
             uint32_t f;
             uint8_t op = 0xd2, end = 0x0b;
-            if (exprs && wb_cur_u8(&c, &op, &e) != WB_OK) return WB_NOT_FOUND;
+            if (exprs && wb_cur_u8(&c, &op, &e) != WB_OK) return false;
             if (op == 0xd0) { /* ref.null t */
                 if (wb_cur_u8(&c, &kind, &e) != WB_OK || wb_cur_u8(&c, &end, &e) != WB_OK)
-                    return WB_NOT_FOUND;
+                    return false;
                 continue;
             }
-            if (op != 0xd2 || wb_cur_u32(&c, &f, &e) != WB_OK) return WB_NOT_FOUND;
-            if (exprs && (wb_cur_u8(&c, &end, &e) != WB_OK || end != 0x0b)) return WB_NOT_FOUND;
-            /* a later segment overwrites an earlier one's elements */
-            if (active && table == 0 && (uint64_t)offset + k == elem) {
-                *func = f;
-                found = WB_OK;
-            }
+            if (op != 0xd2 || wb_cur_u32(&c, &f, &e) != WB_OK) return false;
+            if (exprs && (wb_cur_u8(&c, &end, &e) != WB_OK || end != 0x0b)) return false;
+            if (active && table == 0 && (uint64_t)offset + k <= UINT32_MAX) fn(offset + k, f, ctx);
         }
     }
-    return found;
+    return true;
+}
+
+typedef struct table_query {
+    uint32_t elem, func;
+    bool found;
+} table_query;
+
+static void match_elem(uint32_t elem, uint32_t func, void *ctx)
+{
+    table_query *q = ctx;
+    if (elem == q->elem) {
+        q->func = func;
+        q->found = true;
+    }
+}
+
+wb_status wb_wasm_table_func(const wb_wasm *w, uint32_t elem, uint32_t *func)
+{
+    table_query q = {.elem = elem};
+    if (!each_table0_elem(w, match_elem, &q) || !q.found) return WB_NOT_FOUND;
+    *func = q.func;
+    return WB_OK;
+}
+
+static void match_func(uint32_t elem, uint32_t func, void *ctx)
+{
+    table_query *q = ctx;
+    if (func == q->func && !q->found) {
+        q->elem = elem;
+        q->found = true;
+    }
+}
+
+wb_status wb_wasm_func_table_index(const wb_wasm *w, uint32_t func, uint32_t *elem)
+{
+    table_query q = {.func = func};
+    if (!each_table0_elem(w, match_func, &q) || !q.found) return WB_NOT_FOUND;
+    /* the element may have been overwritten by a later segment */
+    uint32_t now;
+    if (wb_wasm_table_func(w, q.elem, &now) != WB_OK || now != func) return WB_NOT_FOUND;
+    *elem = q.elem;
+    return WB_OK;
 }
 
 wb_status wb_wasm_global_types(const wb_wasm *w, uint8_t **types, uint32_t *n, wb_error *err)

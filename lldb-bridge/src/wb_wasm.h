@@ -38,12 +38,12 @@ typedef struct wb_section {
 } wb_section;
 
 typedef struct wb_func {
-    uint32_t index;      /* in the function index space (imports first) */
-    wb_code_off header;  /* code offset of the body's size field */
-    wb_code_off start;   /* code offset of the body (local declarations):
-                            what clang's DW_AT_low_pc holds */
-    wb_code_off end;     /* code offset one past the body's `end` opcode */
-    const char *name;    /* from the name section, or NULL */
+    uint32_t index;     /* in the function index space (imports first) */
+    wb_code_off header; /* code offset of the body's size field */
+    wb_code_off start;  /* code offset of the body (local declarations):
+                           what clang's DW_AT_low_pc holds */
+    wb_code_off end;    /* code offset one past the body's `end` opcode */
+    const char *name;   /* from the name section, or NULL */
 } wb_func;
 
 /* Reads and validates the module in `path`. On WB_OK *out owns a copy of
@@ -103,6 +103,11 @@ wb_status wb_wasm_func_at(const wb_wasm *w, wb_code_off off, const wb_func **out
  * element section is not understood (segments with other offsets or
  * element expressions other than `ref.func`). */
 wb_status wb_wasm_table_func(const wb_wasm *w, uint32_t elem, uint32_t *func);
+
+/* The reverse: the first element of table 0 that holds function `func`
+ * (function index space): its C function pointer value. WB_NOT_FOUND when
+ * none does (a function whose address the program never takes). */
+wb_status wb_wasm_func_table_index(const wb_wasm *w, uint32_t func, uint32_t *elem);
 
 /* The name-section name of function `index` (function index space,
  * imports included), or NULL. */

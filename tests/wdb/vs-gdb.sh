@@ -42,6 +42,9 @@
 #     spaces between "Address" and "What", in the rows the spaces after the
 #     Enb column, are squeezed to one, and the address becomes ADDR. The
 #     other columns are compared as printed.
+#  N9 both: a function or function pointer's value "} 0x... <NAME>" or
+#     ") 0x... <NAME>" gets ADDR: gdb prints a code address, wdb the
+#     function's table index (what the Wasm program's pointers hold).
 # Anything else that differs fails the test, with a unified diff of the
 # normalised transcripts (- gdb, + wdb). VS_GDB_KEEP=DIR keeps the raw and
 # normalised transcripts in DIR.
@@ -284,7 +287,8 @@ normalise() { # $1: gdb|wdb, stdin -> stdout
         -e 's/\(process [0-9]+\)/(process PID)/' \
         -e 's/^(Num +Type +Disp Enb Address) +What$/\1 What/' \
         -e 's/^([0-9]+ +[a-z][a-z ]*[a-z] +(keep|del|dis) +[yn]) +(0x[0-9a-f]+ in )?/\1 \3/' \
-        -e 's/^([0-9]+ .* [yn] )0x[0-9a-f]+ in /\1ADDR in /' |
+        -e 's/^([0-9]+ .* [yn] )0x[0-9a-f]+ in /\1ADDR in /' \
+        -e 's/([)}] )0x[0-9a-f]+ (<[^>]+>)/\1ADDR \2/g' |
         awk '
             # N6: frames below main
             /^#[0-9]+ / { if (past_main) next; if ($0 ~ / main \(\) at /) past_main = 1; print; next }
