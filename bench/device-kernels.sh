@@ -21,7 +21,9 @@
 #                 board_main.c does), and
 #             (b) the kernel's C source compiled in (arm-none-eabi-gcc -O2
 #                 -mcpu=cortex-m3, soft float: -Dmain=kernel_main),
-#           each timed on the clock around the call.
+#           each timed on the clock around the call; and (c) = (a) with
+#           the host build's interpreter (-DWR_PACK=0: the ops and
+#           handlers a 64-bit host runs), same flags.
 #   host    wdb-run (build/bin/wdb-run, the same runtime sources) on the
 #           same .wasm, and the kernel built with cc -O2 (as bench/run.sh),
 #           counted with `perf stat -e instructions:u` where the machine has
@@ -30,15 +32,20 @@
 # (the "input" column: argv[1] of each): start-up, loading and translating
 # the module, the C library's set-up and printing cancel out, on both
 # machines alike, and what is left is the kernel's loop. The same .wasm and
-# the same inputs on both machines; the four outputs of each input must be
+# the same inputs on both machines; the six outputs of each input must be
 # identical (the script fails otherwise). Counts are deterministic: the
 # figures do not move between runs of the same tree.
 #
 # Reading the second table:
+#   one core       (a) / (c): THE ANSWER. The device's interpreter over the
+#                  host build's on the same Cortex-M3, same module, same
+#                  input, same compiler flags: what the port itself did to
+#                  the instructions per guest instruction. At or below 1,
+#                  it did not make the interpreter slower
 #   device, host   instructions interpreted / native on that machine
-#   dev/host       their quotient: THE ANSWER. Near 1 or below, the port
-#                  interprets as well per guest instruction as the host
-#                  build; above 1, it needs that many times more
+#   dev/host       their quotient, across the two ISAs: near 1 or below,
+#                  the device interprets as well relative to its native
+#                  code as the host does; above 1, that many times more
 #   -Os            the same with the firmware's default build (MinSizeRel,
 #                  -Os), what a device ships, against the same native code
 #   wdb dev/host   ARM / x86-64 instructions for the very same Wasm
@@ -209,18 +216,25 @@ host_type=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt" 2>/d
 fw_type=${host_type:-RelWithDebInfo}
 wasm_targets=()
 for t in "${targets[@]}"; do case $t in kernel_wasm_*) wasm_targets+=("$t") ;; esac; done
-fw_build() { # DIR TYPE TARGET...
-  local dir=$1 type=$2
-  shift 2
+fw_build() { # DIR TYPE FLAGS TARGET... (FLAGS: the type's C flags, or "" for its default)
+  local dir=$1 type=$2 flags=$3
+  local ut
+  ut=$(echo "$type" | tr a-z A-Z)
+  shift 3
   cmake -S "$port" -B "$dir" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/arm-none-eabi.cmake" \
-    -DCMAKE_BUILD_TYPE="$type" -DWDB_FIRMWARE_IMAGES_FILE="$imgs" >"$dir.configure.log" 2>&1 ||
+    -DCMAKE_BUILD_TYPE="$type" -DWDB_FIRMWARE_IMAGES_FILE="$imgs" \
+    ${flags:+"-DCMAKE_C_FLAGS_$ut=$flags"} >"$dir.configure.log" 2>&1 ||
     die "configuring the firmware failed: see $dir.configure.log"
   cmake --build "$dir" -j"$jobs" --target "$@" >"$dir.build.log" 2>&1 ||
     die "building the firmware failed: see $dir.build.log"
 }
-fw_build "$work/fw" "$fw_type" "${targets[@]}"
-fw_build "$work/fw-Os" MinSizeRel "${wasm_targets[@]}"
+fw_build "$work/fw" "$fw_type" "" "${targets[@]}"
+fw_build "$work/fw-Os" MinSizeRel "" "${wasm_targets[@]}"
 fw_flags=$(sed -n "s/^CMAKE_C_FLAGS_$(echo "$fw_type" | tr a-z A-Z):STRING=//p" "$work/fw/CMakeCache.txt")
+# The host build's interpreter on the same core: the same flags with
+# WR_PACK=0, the ops and handlers a 64-bit host runs (wr_code.h). Against
+# it, the device's own choices alone, on one ISA.
+fw_build "$work/fw-hostlayout" "$fw_type" "$fw_flags -DWR_PACK=0" "${wasm_targets[@]}"
 os_flags=$(sed -n "s/^CMAKE_C_FLAGS_MINSIZEREL:STRING=//p" "$work/fw-Os/CMakeCache.txt")
 
 # --------------------------------------------------------------- runs
@@ -282,6 +296,7 @@ for k in "${kernels[@]}"; do
     queue qemu_run "$o/$k.dev.wasm.$size" "$fw/kernel_wasm_$k.elf" "$arg"
     queue qemu_run "$o/$k.dev.native.$size" "$fw/kernel_native_$k.elf" "$arg"
     queue qemu_run "$o/$k.dev.wasmOs.$size" "$work/fw-Os/kernel_wasm_$k.elf" "$arg"
+    queue qemu_run "$o/$k.dev.wasmHL.$size" "$work/fw-hostlayout/kernel_wasm_$k.elf" "$arg"
     queue host_run "$o/$k.host.wasm.$size" "$wdb_run" "$work/$k.wasm" "$arg"
     queue host_run "$o/$k.host.native.$size" "$work/$k.native" "$arg"
   done
@@ -297,7 +312,7 @@ for f in "$o"/*.err; do
 done
 for r in cal1 cal2; do [ -s "$o/$r.count" ] || die "the run $r gave no count"; done
 for k in "${kernels[@]}"; do
-  for r in dev.wasm dev.wasmOs dev.native host.wasm host.native; do
+  for r in dev.wasm dev.wasmOs dev.wasmHL dev.native host.wasm host.native; do
     for size in base big; do
       [ -s "$o/$k.$r.$size.count" ] || die "the run $k.$r.$size gave no count"
     done
@@ -314,7 +329,7 @@ for k in "${kernels[@]}"; do
   for size in base big; do
     ref=$o/$k.host.native.$size.txt
     [ -s "$ref" ] || die "$k: the native host run printed nothing"
-    for v in host.wasm dev.native dev.wasm dev.wasmOs; do
+    for v in host.wasm dev.native dev.wasm dev.wasmOs dev.wasmHL; do
       if ! cmp -s "$ref" "$o/$k.$v.$size.txt"; then
         echo "bench: $k ($size input): the output of $v differs from the native host build's:" >&2
         diff "$ref" "$o/$k.$v.$size.txt" | head -n 10 >&2
@@ -329,11 +344,12 @@ delta() { echo $(($(cat "$o/$1.big.count") - $(cat "$o/$1.base.count"))); }
 mil() { awk -v n="$1" 'BEGIN { printf "%.1f", n / 1e6 }'; }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 gm() { printf '%s\n' "$@" | awk '{ s += log($1); n++ } END { printf "%.2f", exp(s / n) }'; }
-declare -A dw dn ds hw hn
+declare -A dw dn ds dl hw hn
 for k in "${kernels[@]}"; do
   dw[$k]=$(delta "$k.dev.wasm") dn[$k]=$(delta "$k.dev.native") ds[$k]=$(delta "$k.dev.wasmOs")
+  dl[$k]=$(delta "$k.dev.wasmHL")
   hw[$k]=$(delta "$k.host.wasm") hn[$k]=$(delta "$k.host.native")
-  for v in "${dw[$k]}" "${dn[$k]}" "${ds[$k]}" "${hw[$k]}" "${hn[$k]}"; do
+  for v in "${dw[$k]}" "${dn[$k]}" "${ds[$k]}" "${dl[$k]}" "${hw[$k]}" "${hn[$k]}"; do
     [ "$v" -gt 0 ] || die "$k: a count did not grow with the input: larger inputs needed"
   done
 done
@@ -341,34 +357,37 @@ done
 echo "Instructions executed by each kernel's loop, in millions (a big input minus a small"
 echo "one): wdb interpreting the kernel's .wasm, and the kernel compiled natively."
 echo
-row1() { printf '%-16s %-9s %11s %11s %11s %11s %11s\n' "$@"; }
-row1 "" "" "device" "device" "device" "host" "host"
-row1 kernel input "wdb" "wdb -Os" "native" "wdb" "native"
+row1() { printf '%-16s %-9s %11s %11s %11s %11s %11s %11s\n' "$@"; }
+row1 "" "" "device" "device" "device" "device" "host" "host"
+row1 kernel input "wdb" "wdb -Os" "host's wdb" "native" "wdb" "native"
 for k in "${kernels[@]}"; do
   spec "$k"
   name=$k
   [ "$fp" = 1 ] && name="$k (fp)"
-  row1 "$name" "$base->$big" "$(mil "${dw[$k]}")" "$(mil "${ds[$k]}")" "$(mil "${dn[$k]}")" \
+  row1 "$name" "$base->$big" "$(mil "${dw[$k]}")" "$(mil "${ds[$k]}")" "$(mil "${dl[$k]}")" \
+    "$(mil "${dn[$k]}")" \
     "$(mil "${hw[$k]}")" "$(mil "${hn[$k]}")"
 done
 echo
 echo "Interpreted over native, device and host, and the device's ratio over the host's"
-echo "(the answer: near 1 or below, the port interprets as well per guest instruction):"
+echo "(across the ISAs), and on one core the device's interpreter over the host build's"
+echo "(the answer: at or below 1, the port did not make interpreting slower):"
 echo
-row2() { printf '%-16s %8s %8s %9s | %8s %9s | %9s %9s\n' "$@"; }
-row2 "" "device" "host" "dev/host" "device" "dev/host" "wdb" "native"
-row2 kernel "" "" "" "-Os" "-Os" "dev/host" "dev/host"
+row2() { printf '%-16s %8s %8s %9s | %8s %9s | %9s %9s | %9s\n' "$@"; }
+row2 "" "device" "host" "dev/host" "device" "dev/host" "wdb" "native" "one core"
+row2 kernel "" "" "" "-Os" "-Os" "dev/host" "dev/host" "dev/host's"
 declare -A col
-cols="d h q dOs qOs w n"
+cols="d h q dOs qOs w n l"
 for c in $cols; do col[$c]="" col[i$c]=""; done
 for k in "${kernels[@]}"; do
   spec "$k"
   d=$(div "${dw[$k]}" "${dn[$k]}") h=$(div "${hw[$k]}" "${hn[$k]}") dOs=$(div "${ds[$k]}" "${dn[$k]}")
   q=$(div "$d" "$h") qOs=$(div "$dOs" "$h")
   w=$(div "${dw[$k]}" "${hw[$k]}") n=$(div "${dn[$k]}" "${hn[$k]}")
+  l=$(div "${dw[$k]}" "${dl[$k]}")
   name=$k
   [ "$fp" = 1 ] && name="$k (fp)"
-  row2 "$name" "${d}x" "${h}x" "$q" "${dOs}x" "$qOs" "$w" "$n"
+  row2 "$name" "${d}x" "${h}x" "$q" "${dOs}x" "$qOs" "$w" "$n" "$l"
   for c in $cols; do
     col[$c]+=" ${!c}"
     [ "$fp" = 1 ] || col[i$c]+=" ${!c}"
@@ -377,7 +396,7 @@ done
 gmrow() { # LABEL PREFIX
   local c v=()
   for c in $cols; do v+=("$(gm ${col[$2$c]})"); done
-  row2 "$1" "${v[0]}x" "${v[1]}x" "${v[2]}" "${v[3]}x" "${v[4]}" "${v[5]}" "${v[6]}"
+  row2 "$1" "${v[0]}x" "${v[1]}x" "${v[2]}" "${v[3]}x" "${v[4]}" "${v[5]}" "${v[6]}" "${v[7]}"
 }
 gmrow "geomean, all ${#kernels[@]}" ""
 nint=$(wc -w <<<"${col[id]}")
@@ -391,10 +410,14 @@ echo "  instructions read $cal_got ns more); firmware $fw_type ($fw_flags: the h
 echo "  -Os: the firmware's default MinSizeRel ($os_flags); native: arm-none-eabi-gcc -O2"
 echo "  -mcpu=cortex-m3, soft float"
 echo "host: x86-64 instructions ($host_counter); $wdb_run; native: $cc -O2"
+echo "one core: the device's wdb over the host build's interpreter (WR_PACK=0: the ops and"
+echo "  handlers the host runs) built with the same flags for the same Cortex-M3:"
+echo "  the port's own effect per guest instruction, on one ISA (below 1: faster)"
 echo
-echo "How to read it: dev/host near 1 or below, the port interprets as well per guest"
-echo "instruction as the host build; above 1, it takes that many times more instructions"
-echo "(relative to native code on each machine). dev/host = (wdb dev/host) / (native"
+echo "How to read it: one core at or below 1, the port did not make the interpreter slower"
+echo "per guest instruction than the host build (same core, same flags). dev/host near 1"
+echo "or below, the device interprets as well as the host relative to native code on each"
+echo "machine; above 1, it takes that many times more. dev/host = (wdb dev/host) / (native"
 echo "dev/host): wdb dev/host compares ARM with x86-64 instructions for the very same Wasm"
 echo "instructions, native dev/host is the yardstick of the two ISAs on the kernel's C code."
 echo "Above 1 is partly a 32-bit core's lot: 8-byte value slots (an i32 result also stores"
