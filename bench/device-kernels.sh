@@ -403,6 +403,11 @@ nint=$(wc -w <<<"${col[id]}")
 if [ "$nint" -gt 0 ] && [ "$nint" -lt ${#kernels[@]} ]; then
   gmrow "geomean, integer" i
 fi
+one=$(gm ${col[il]:-${col[l]}})
+verdict=$(awk -v x="$one" 'BEGIN { print (x <= 1 ? "met" : "MISSED") }')
+echo
+echo "speed target: the port no slower per guest instruction than the host build on one"
+echo "core (integer geomean of 'one core') <= 1: $one, $verdict"
 echo
 echo "device: ARM (Thumb-2) instructions, QEMU $(qemu-system-arm --version | sed -n '1s/.*version \([^ ]*\).*/\1/p')" \
   "-icount shift=0 (checked: a loop of $cal_expected more"
