@@ -31,6 +31,7 @@
 #ifndef WB_DISASM_H
 #define WB_DISASM_H
 
+#include "wdb/wasm_ops.h"
 #include "wb_common.h"
 #include "wb_wasm.h"
 
@@ -47,6 +48,7 @@ typedef struct wb_insn {
                         `block` (so the last `end` has 0) */
     char text[128];  /* NUL-terminated; longer text (big br_table, long
                         names) is cut and ends in "..." */
+    const wf_op *op; /* what it is (wdb/wasm_ops.h); NULL for SIMD */
 } wb_insn;
 
 /* Disassembles the body of `f`, a function of `w`, from the first

@@ -6,6 +6,9 @@
 #define _GNU_SOURCE /* pipe2, accept4-style flags on socketpair */
 #include "wb_session.h"
 
+#include "wdb/wasm_ops.h"
+#include "wdb/wasmfmt.h"
+
 #include "wb_core.h"
 #include "wb_disasm.h"
 #include "wb_loc.h"
@@ -390,33 +393,25 @@ bool wb_session_is_core(const wb_session *s)
 {
     return s->core != NULL;
 }
-/* What can trap at the instruction `insn` (its text), as the runtime
- * words its traps; NULL when nothing there traps. */
-static const char *trap_of_insn(const char *insn)
+/* What instruction `op` can trap with, in the runtime's words ("integer
+ * divide by zero or integer overflow"), into buf; false when it cannot trap
+ * (or is not known). */
+static bool traps_of(const wf_op *op, char *buf, size_t cap)
 {
-    static const struct {
-        const char *prefix, *what;
-    } kinds[] = {
-        {"unreachable", "unreachable"},
-        {"i32.div_s", "integer divide by zero or integer overflow"},
-        {"i64.div_s", "integer divide by zero or integer overflow"},
-        {"i32.div_u", "integer divide by zero"},
-        {"i64.div_u", "integer divide by zero"},
-        {"i32.rem", "integer divide by zero"},
-        {"i64.rem", "integer divide by zero"},
-        {"i32.trunc_sat", NULL},
-        {"i64.trunc_sat", NULL},
-        {"i32.trunc_f", "invalid conversion to integer or integer overflow"},
-        {"i64.trunc_f", "invalid conversion to integer or integer overflow"},
-        {"call_indirect", "indirect call through an undefined element or a mistyped function"},
-        {"call ", "call stack exhausted, or a trap in the function called (a host function)"},
-        {"memory.", "out of bounds memory access"},
-        {"table.", "out of bounds table access"},
+    static const char *const messages[] = {NULL,
+#define TRAP_MESSAGE(ID, name, message, label) message,
+                                           WASM_TRAPS(TRAP_MESSAGE)
+#undef TRAP_MESSAGE
     };
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (strncmp(insn, kinds[i].prefix, strlen(kinds[i].prefix)) == 0) return kinds[i].what;
-    if (strstr(insn, ".load") || strstr(insn, ".store")) return "out of bounds memory access";
-    return NULL;
+    size_t len = 0;
+    buf[0] = 0;
+    for (size_t k = 1; op && k < sizeof messages / sizeof messages[0]; k++) {
+        if (!(op->traps & (1u << k))) continue;
+        int n = snprintf(buf + len, cap - len, "%s%s", len ? " or " : "", messages[k]);
+        if (n < 0 || (size_t)n >= cap - len) break;
+        len += (size_t)n;
+    }
+    return len > 0;
 }
 
 /* A core from another runtime need not say which trap it was (the
@@ -435,10 +430,11 @@ static void infer_core_trap(wb_session *s)
     wb_disasm_func(s->wasm, wb_wasm_code(s->wasm), wb_wasm_code_size(s->wasm), f, &ins, &n, &e);
     for (size_t i = 0; i < n; i++) {
         if (ins[i].off != s->stop_pc) continue;
-        const char *what = trap_of_insn(ins[i].text);
+        char what[160];
+        bool traps = traps_of(ins[i].op, what, sizeof what);
         char op[48];
         snprintf(op, sizeof op, "%.*s", (int)strcspn(ins[i].text, " "), ins[i].text);
-        if (what)
+        if (traps)
             snprintf(s->core_trap, sizeof s->core_trap, "%s (the core does not say; at %s)", what,
                      op);
         else
@@ -758,12 +754,10 @@ static bool source_known(wb_session *s, const char *file)
     return false;
 }
 
-/* Whether `text` (disassembly) is the instruction `op`, with or without
- * immediates ("loop", "loop (result i32)"). */
-static bool insn_is(const char *text, const char *op)
+/* Whether instruction `in` is the one with opcode `code`. */
+static bool insn_is(const wb_insn *in, uint8_t code)
 {
-    size_t l = strlen(op);
-    return strncmp(text, op, l) == 0 && (text[l] == 0 || text[l] == ' ');
+    return in->op && in->op == wf_op_info(code);
 }
 
 /* A line's site that is only the structure opening a loop (`block`,
@@ -787,9 +781,9 @@ wb_code_off wb_session_loop_head_site(wb_session *s, wb_code_off addr)
     while (i < n && ins[i].off < addr)
         i++;
     for (; i + 1 < n && ins[i].off >= addr; i++) {
-        if (insn_is(ins[i].text, "loop"))
+        if (insn_is(&ins[i], WASM_OP_loop))
             r = ins[i + 1].off;
-        else if (!insn_is(ins[i].text, "block") && !insn_is(ins[i].text, "nop"))
+        else if (!insn_is(&ins[i], WASM_OP_block) && !insn_is(&ins[i], WASM_OP_nop))
             break;
     }
     free(ins);
@@ -1133,16 +1127,16 @@ static wb_code_off after_call(const wb_session *s, wb_code_off off)
     const uint8_t *code = wb_wasm_code(s->wasm);
     uint32_t size = wb_wasm_code_size(s->wasm);
     if (!code || off >= size) return off + 1;
-    uint8_t op = code[off];
-    int lebs = op == 0x10 || op == 0x12 ? 1 : op == 0x11 || op == 0x13 ? 2 : 0;
-    if (!lebs) return off + 1;
+    const wf_op *op = wf_op_info(code[off]);
+    if (!op || !(op->flags & WF_OPF_CALL)) return off + 1;
+    /* call: funcidx; call_indirect: typeidx tableidx */
+    int lebs = op->imm == WF_IMM_CALL_IND ? 2 : 1;
     wb_code_off p = off + 1;
     for (int k = 0; k < lebs; k++) {
-        int bytes = 0;
-        while (p < size && (code[p] & 0x80) && bytes < 5)
-            p++, bytes++;
-        if (p >= size) return off + 1;
-        p++;
+        const uint8_t *q = code + p;
+        uint64_t v;
+        if (wf_leb_read(&q, code + size, 32, false, &v)) return off + 1;
+        p = (wb_code_off)(q - code);
     }
     return p;
 }
@@ -2400,7 +2394,7 @@ static wb_code_off next_call(wb_session *s, wb_code_off from, wb_code_off to)
     wb_code_off r = to;
     for (size_t i = 0; i < n; i++) {
         if (ins[i].off < from || ins[i].off >= to) continue;
-        if (strncmp(ins[i].text, "call", 4) == 0) {
+        if (ins[i].op && (ins[i].op->flags & WF_OPF_CALL)) {
             r = ins[i].off;
             break;
         }

@@ -17,6 +17,7 @@
  * fused compare-and-branch. Neither crosses a label (cc.barrier).
  */
 #include "wr_code.h"
+#include "wdb/wasm_ops.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -90,7 +91,7 @@ typedef struct cc {
     uint32_t nmarks, markcap;
     struct {
         uint32_t pcpos, irb, off, nmarks;
-    } pc_prev; /* the state before the last entry, for unemit */
+    } pc_prev;        /* the state before the last entry, for unemit */
     uint32_t *depths; /* debug: operand depth per pcmap entry */
     uint32_t *syncs;
     uint32_t nsyncs, synccap;
@@ -116,7 +117,8 @@ typedef struct cc {
 /* The op word at index i, or the sink while measuring. */
 #define OP(c, i) ((c)->measure ? &(c)->sink : &(c)->ops[i])
 
-static wr_status bad(cc *c, wr_status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static wr_status bad(cc *c, wr_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static wr_status bad(cc *c, wr_status st, const char *fmt, ...)
 {
     char msg[200];
@@ -128,17 +130,18 @@ static wr_status bad(cc *c, wr_status st, const char *fmt, ...)
 }
 #define INVALID(...) return bad(c, WR_ERR_INVALID, __VA_ARGS__)
 #define MALFORMED(...) return bad(c, WR_ERR_MALFORMED, __VA_ARGS__)
-#define TRY(x)                                                                                  \
-    do {                                                                                        \
-        wr_status st_ = (x);                                                                    \
-        if (st_ != WR_OK) return st_;                                                           \
+#define TRY(x)                                                                                     \
+    do {                                                                                           \
+        wr_status st_ = (x);                                                                       \
+        if (st_ != WR_OK) return st_;                                                              \
     } while (0)
 
 static bool grow(void **p, uint32_t *cap, uint32_t need, size_t elem)
 {
     if (need <= *cap) return true;
     uint32_t n = *cap ? *cap : 16;
-    while (n < need) n *= 2;
+    while (n < need)
+        n *= 2;
     void *q = realloc(*p, (size_t)n * elem);
     if (!q) return false;
     *p = q;
@@ -273,7 +276,10 @@ static void note_dst(cc *c, uint32_t start, int32_t slot)
     c->ld_slot = slot;
 }
 
-static inline int32_t canon(cc *c, uint32_t depth) { return (int32_t)(c->nlocals + depth); }
+static inline int32_t canon(cc *c, uint32_t depth)
+{
+    return (int32_t)(c->nlocals + depth);
+}
 
 /* The type of local li (< nlocals): a param or a declared local. */
 static uint8_t ltype(const cc *c, uint32_t li)
@@ -293,7 +299,10 @@ static void emit_copy(cc *c, int32_t dst, int32_t src)
 /* Whether this translation may use the packed two-word forms (wr_code.h),
  * and whether a slot or offset fits their byte fields. */
 #define PACKING(c) (WR_PACK && !(c)->debug)
-static bool pbyte(int64_t v) { return v >= 0 && v <= 0xff; }
+static bool pbyte(int64_t v)
+{
+    return v >= 0 && v <= 0xff;
+}
 static bool pimm(uint64_t bits)
 {
     int32_t v = (int32_t)(uint32_t)bits; /* an i32 immediate */
@@ -304,9 +313,13 @@ static bool pimm(uint64_t bits)
 static wr_opcode packed_of(wr_opcode op)
 {
     switch (op) {
+        /* clang-format off */
 #define XP(n, ...) case WR_OP_##n##_rr: return WR_OP_##n##_pr;
 #define XPM(n, ...) case WR_OP_##n: return WR_OP_##n##_p;
-    WR_PBINOPS(XP) WR_PLOADS(XPM) WR_PSTORES(XPM)
+        /* clang-format on */
+        WR_PBINOPS(XP)
+        WR_PLOADS(XPM)
+        WR_PSTORES(XPM)
 #undef XP
 #undef XPM
     default: return WR_OP_COUNT;
@@ -352,7 +365,8 @@ static void materialize(cc *c, uint32_t i)
 
 static void materialize_all(cc *c)
 {
-    for (uint32_t i = 0; i < c->sp; i++) materialize(c, i);
+    for (uint32_t i = 0; i < c->sp; i++)
+        materialize(c, i);
 }
 
 static void materialize_local(cc *c, int32_t local)
@@ -424,8 +438,14 @@ static wr_status pop_t(cc *c, uint8_t want, cval *out)
     return WR_OK;
 }
 
-static bool is_ref(uint8_t t) { return t == WR_FUNCREF || t == WR_EXTERNREF; }
-static bool is_num(uint8_t t) { return t == WR_I32 || t == WR_I64 || t == WR_F32 || t == WR_F64; }
+static bool is_ref(uint8_t t)
+{
+    return t == WR_FUNCREF || t == WR_EXTERNREF;
+}
+static bool is_num(uint8_t t)
+{
+    return t == WR_I32 || t == WR_I64 || t == WR_F32 || t == WR_F64;
+}
 
 /* The slot a popped value can be read from; constants are put into their
  * canonical slot first. `depth` is where the value was on the stack. */
@@ -504,10 +524,16 @@ static void resolve_patches(cc *c, ctrl *f)
     c->npatches = kept;
 }
 
-static const wr_valtype *fres(const ctrl *f) { return f->res_single ? &f->single : f->results; }
+static const wr_valtype *fres(const ctrl *f)
+{
+    return f->res_single ? &f->single : f->results;
+}
 
 /* Label arity and types: a loop's label takes its params. */
-static uint32_t label_arity(const ctrl *f) { return f->opcode == 0x03 ? f->nparams : f->nresults; }
+static uint32_t label_arity(const ctrl *f)
+{
+    return f->opcode == 0x03 ? f->nparams : f->nresults;
+}
 static const wr_valtype *label_types(const ctrl *f)
 {
     return f->opcode == 0x03 ? f->params : fres(f);
@@ -584,7 +610,8 @@ static wr_status check_top(cc *c, uint32_t n, const wr_valtype *types)
     }
     for (uint32_t i = 0; i < n; i++) {
         uint32_t depth_from_top = n - 1 - i;
-        if (c->sp < f->height + depth_from_top + 1) INVALID("type mismatch: operand stack underflow");
+        if (c->sp < f->height + depth_from_top + 1)
+            INVALID("type mismatch: operand stack underflow");
         uint8_t t = c->stk[c->sp - 1 - depth_from_top].type;
         if (t != T_UNKNOWN && t != types[i])
             INVALID("type mismatch: expected %s, got %s", tname(types[i]), tname(t));
@@ -595,7 +622,8 @@ static wr_status check_top(cc *c, uint32_t n, const wr_valtype *types)
 /* Pops n typed values (validation only). */
 static wr_status pop_types(cc *c, uint32_t n, const wr_valtype *types)
 {
-    for (uint32_t i = n; i-- > 0;) TRY(pop_t(c, types[i], NULL));
+    for (uint32_t i = n; i-- > 0;)
+        TRY(pop_t(c, types[i], NULL));
     return WR_OK;
 }
 
@@ -690,7 +718,10 @@ static bool imm_fits(uint8_t type, uint64_t bits)
 {
     return WR_W64 == 1 || type == WR_I32 || (uint64_t)(int64_t)(int32_t)bits == bits;
 }
-static bool half_fits(int64_t v) { return v >= WR_HALF_MIN && v <= WR_HALF_MAX; }
+static bool half_fits(int64_t v)
+{
+    return v >= WR_HALF_MIN && v <= WR_HALF_MAX;
+}
 
 /* The i64 ops without _ri forms when !WR_I64_RI: comparisons, divisions,
  * shifts, rotations. */
@@ -736,8 +767,9 @@ static wr_status ibinop(cc *c, uint8_t type, wr_opcode rr, uint8_t rtype, int cm
         note_dst(c, at, dst);
         /* the fused branch carries the immediate in a half (read as u32) */
         if (cmp >= 0 && type == WR_I32 &&
-            (!ri || ((uint32_t)b.bits == b.bits &&
-                     (WR_HALF_MIN < 0 ? half_fits((int32_t)(uint32_t)b.bits) : half_fits(b.bits))))) {
+            (!ri ||
+             ((uint32_t)b.bits == b.bits &&
+              (WR_HALF_MIN < 0 ? half_fits((int32_t)(uint32_t)b.bits) : half_fits(b.bits))))) {
             c->lc_valid = true;
             c->lc_start = at;
             c->lc_end = c->nops;
@@ -858,13 +890,15 @@ static wr_status generic(cc *c, wr_opcode op, uint32_t nwords, uint32_t nin, con
                          uint8_t out, uint32_t *at_out)
 {
     cval v[3];
-    for (uint32_t i = nin; i-- > 0;) TRY(pop_t(c, in[i], &v[i]));
+    for (uint32_t i = nin; i-- > 0;)
+        TRY(pop_t(c, in[i], &v[i]));
     uint32_t d = c->sp;
     int32_t slots[4];
     uint32_t ns = 0;
     if (out) slots[ns++] = canon(c, d);
     if (LIVE) {
-        for (uint32_t i = 0; i < nin; i++) slots[ns++] = src_slot(c, &v[i], d + i);
+        for (uint32_t i = 0; i < nin; i++)
+            slots[ns++] = src_slot(c, &v[i], d + i);
         uint32_t at = emit(c, op, nwords);
         if (!c->oom) {
             wr_op *w1 = OP(c, at + 1), *w2 = OP(c, at + 2);
@@ -880,8 +914,9 @@ static wr_status generic(cc *c, wr_opcode op, uint32_t nwords, uint32_t nin, con
     return WR_OK;
 }
 
-/* The numeric instructions 0x45..0xc4 but the reinterpretations, and the
- * loads and stores 0x28..0x3e, by table: the op, how it is translated
+/* The numeric instructions (i32.eqz .. i64.extend32_s) but the
+ * reinterpretations, and the loads and stores, by table (wdb/wasm_ops.h
+ * names the opcodes): the op, how it is translated
  * (NUM: kind, operand and result type), and for the i32 comparisons their
  * place in WR_BRCMPS (the compare-and-branch fusion), for memory ops the
  * natural alignment (log2). One table entry is smaller than a case. */
@@ -895,157 +930,159 @@ typedef struct numop {
     int8_t extra; /* fusion index or -1; natural alignment */
 } numop;
 
-static const numop num_ops[0xc5 - 0x45] = {
-    [0x45 - 0x45] = {WR_OP_i32_eqz, NUM(N_UN, N_I32, N_I32), -1},
-    [0x46 - 0x45] = {WR_OP_i32_eq_rr, NUM(N_IBIN, N_I32, N_I32), 0},
-    [0x47 - 0x45] = {WR_OP_i32_ne_rr, NUM(N_IBIN, N_I32, N_I32), 1},
-    [0x48 - 0x45] = {WR_OP_i32_lt_s_rr, NUM(N_IBIN, N_I32, N_I32), 2},
-    [0x49 - 0x45] = {WR_OP_i32_lt_u_rr, NUM(N_IBIN, N_I32, N_I32), 3},
-    [0x4a - 0x45] = {WR_OP_i32_gt_s_rr, NUM(N_IBIN, N_I32, N_I32), 4},
-    [0x4b - 0x45] = {WR_OP_i32_gt_u_rr, NUM(N_IBIN, N_I32, N_I32), 5},
-    [0x4c - 0x45] = {WR_OP_i32_le_s_rr, NUM(N_IBIN, N_I32, N_I32), 6},
-    [0x4d - 0x45] = {WR_OP_i32_le_u_rr, NUM(N_IBIN, N_I32, N_I32), 7},
-    [0x4e - 0x45] = {WR_OP_i32_ge_s_rr, NUM(N_IBIN, N_I32, N_I32), 8},
-    [0x4f - 0x45] = {WR_OP_i32_ge_u_rr, NUM(N_IBIN, N_I32, N_I32), 9},
-    [0x50 - 0x45] = {WR_OP_i64_eqz, NUM(N_UN, N_I64, N_I32), -1},
-    [0x51 - 0x45] = {WR_OP_i64_eq_rr, NUM(N_IBIN, N_I64, N_I32), -1},
-    [0x52 - 0x45] = {WR_OP_i64_ne_rr, NUM(N_IBIN, N_I64, N_I32), -1},
-    [0x53 - 0x45] = {WR_OP_i64_lt_s_rr, NUM(N_IBIN, N_I64, N_I32), -1},
-    [0x54 - 0x45] = {WR_OP_i64_lt_u_rr, NUM(N_IBIN, N_I64, N_I32), -1},
-    [0x55 - 0x45] = {WR_OP_i64_gt_s_rr, NUM(N_IBIN, N_I64, N_I32), -1},
-    [0x56 - 0x45] = {WR_OP_i64_gt_u_rr, NUM(N_IBIN, N_I64, N_I32), -1},
-    [0x57 - 0x45] = {WR_OP_i64_le_s_rr, NUM(N_IBIN, N_I64, N_I32), -1},
-    [0x58 - 0x45] = {WR_OP_i64_le_u_rr, NUM(N_IBIN, N_I64, N_I32), -1},
-    [0x59 - 0x45] = {WR_OP_i64_ge_s_rr, NUM(N_IBIN, N_I64, N_I32), -1},
-    [0x5a - 0x45] = {WR_OP_i64_ge_u_rr, NUM(N_IBIN, N_I64, N_I32), -1},
-    [0x5b - 0x45] = {WR_OP_f32_eq, NUM(N_FBIN, N_F32, N_I32), -1},
-    [0x5c - 0x45] = {WR_OP_f32_ne, NUM(N_FBIN, N_F32, N_I32), -1},
-    [0x5d - 0x45] = {WR_OP_f32_lt, NUM(N_FBIN, N_F32, N_I32), -1},
-    [0x5e - 0x45] = {WR_OP_f32_gt, NUM(N_FBIN, N_F32, N_I32), -1},
-    [0x5f - 0x45] = {WR_OP_f32_le, NUM(N_FBIN, N_F32, N_I32), -1},
-    [0x60 - 0x45] = {WR_OP_f32_ge, NUM(N_FBIN, N_F32, N_I32), -1},
-    [0x61 - 0x45] = {WR_OP_f64_eq, NUM(N_FBIN, N_F64, N_I32), -1},
-    [0x62 - 0x45] = {WR_OP_f64_ne, NUM(N_FBIN, N_F64, N_I32), -1},
-    [0x63 - 0x45] = {WR_OP_f64_lt, NUM(N_FBIN, N_F64, N_I32), -1},
-    [0x64 - 0x45] = {WR_OP_f64_gt, NUM(N_FBIN, N_F64, N_I32), -1},
-    [0x65 - 0x45] = {WR_OP_f64_le, NUM(N_FBIN, N_F64, N_I32), -1},
-    [0x66 - 0x45] = {WR_OP_f64_ge, NUM(N_FBIN, N_F64, N_I32), -1},
-    [0x67 - 0x45] = {WR_OP_i32_clz, NUM(N_UN, N_I32, N_I32), -1},
-    [0x68 - 0x45] = {WR_OP_i32_ctz, NUM(N_UN, N_I32, N_I32), -1},
-    [0x69 - 0x45] = {WR_OP_i32_popcnt, NUM(N_UN, N_I32, N_I32), -1},
-    [0x6a - 0x45] = {WR_OP_i32_add_rr, NUM(N_IBIN, N_I32, N_I32), -1},
-    [0x6b - 0x45] = {WR_OP_i32_sub_rr, NUM(N_IBIN, N_I32, N_I32), -1},
-    [0x6c - 0x45] = {WR_OP_i32_mul_rr, NUM(N_IBIN, N_I32, N_I32), -1},
-    [0x6d - 0x45] = {WR_OP_i32_div_s_rr, NUM(N_IBIN, N_I32, N_I32), -1},
-    [0x6e - 0x45] = {WR_OP_i32_div_u_rr, NUM(N_IBIN, N_I32, N_I32), -1},
-    [0x6f - 0x45] = {WR_OP_i32_rem_s_rr, NUM(N_IBIN, N_I32, N_I32), -1},
-    [0x70 - 0x45] = {WR_OP_i32_rem_u_rr, NUM(N_IBIN, N_I32, N_I32), -1},
-    [0x71 - 0x45] = {WR_OP_i32_and_rr, NUM(N_IBIN, N_I32, N_I32), -1},
-    [0x72 - 0x45] = {WR_OP_i32_or_rr, NUM(N_IBIN, N_I32, N_I32), -1},
-    [0x73 - 0x45] = {WR_OP_i32_xor_rr, NUM(N_IBIN, N_I32, N_I32), -1},
-    [0x74 - 0x45] = {WR_OP_i32_shl_rr, NUM(N_IBIN, N_I32, N_I32), -1},
-    [0x75 - 0x45] = {WR_OP_i32_shr_s_rr, NUM(N_IBIN, N_I32, N_I32), -1},
-    [0x76 - 0x45] = {WR_OP_i32_shr_u_rr, NUM(N_IBIN, N_I32, N_I32), -1},
-    [0x77 - 0x45] = {WR_OP_i32_rotl_rr, NUM(N_IBIN, N_I32, N_I32), -1},
-    [0x78 - 0x45] = {WR_OP_i32_rotr_rr, NUM(N_IBIN, N_I32, N_I32), -1},
-    [0x79 - 0x45] = {WR_OP_i64_clz, NUM(N_UN, N_I64, N_I64), -1},
-    [0x7a - 0x45] = {WR_OP_i64_ctz, NUM(N_UN, N_I64, N_I64), -1},
-    [0x7b - 0x45] = {WR_OP_i64_popcnt, NUM(N_UN, N_I64, N_I64), -1},
-    [0x7c - 0x45] = {WR_OP_i64_add_rr, NUM(N_IBIN, N_I64, N_I64), -1},
-    [0x7d - 0x45] = {WR_OP_i64_sub_rr, NUM(N_IBIN, N_I64, N_I64), -1},
-    [0x7e - 0x45] = {WR_OP_i64_mul_rr, NUM(N_IBIN, N_I64, N_I64), -1},
-    [0x7f - 0x45] = {WR_OP_i64_div_s_rr, NUM(N_IBIN, N_I64, N_I64), -1},
-    [0x80 - 0x45] = {WR_OP_i64_div_u_rr, NUM(N_IBIN, N_I64, N_I64), -1},
-    [0x81 - 0x45] = {WR_OP_i64_rem_s_rr, NUM(N_IBIN, N_I64, N_I64), -1},
-    [0x82 - 0x45] = {WR_OP_i64_rem_u_rr, NUM(N_IBIN, N_I64, N_I64), -1},
-    [0x83 - 0x45] = {WR_OP_i64_and_rr, NUM(N_IBIN, N_I64, N_I64), -1},
-    [0x84 - 0x45] = {WR_OP_i64_or_rr, NUM(N_IBIN, N_I64, N_I64), -1},
-    [0x85 - 0x45] = {WR_OP_i64_xor_rr, NUM(N_IBIN, N_I64, N_I64), -1},
-    [0x86 - 0x45] = {WR_OP_i64_shl_rr, NUM(N_IBIN, N_I64, N_I64), -1},
-    [0x87 - 0x45] = {WR_OP_i64_shr_s_rr, NUM(N_IBIN, N_I64, N_I64), -1},
-    [0x88 - 0x45] = {WR_OP_i64_shr_u_rr, NUM(N_IBIN, N_I64, N_I64), -1},
-    [0x89 - 0x45] = {WR_OP_i64_rotl_rr, NUM(N_IBIN, N_I64, N_I64), -1},
-    [0x8a - 0x45] = {WR_OP_i64_rotr_rr, NUM(N_IBIN, N_I64, N_I64), -1},
-    [0x8b - 0x45] = {WR_OP_f32_abs, NUM(N_UN, N_F32, N_F32), -1},
-    [0x8c - 0x45] = {WR_OP_f32_neg, NUM(N_UN, N_F32, N_F32), -1},
-    [0x8d - 0x45] = {WR_OP_f32_ceil, NUM(N_UN, N_F32, N_F32), -1},
-    [0x8e - 0x45] = {WR_OP_f32_floor, NUM(N_UN, N_F32, N_F32), -1},
-    [0x8f - 0x45] = {WR_OP_f32_trunc, NUM(N_UN, N_F32, N_F32), -1},
-    [0x90 - 0x45] = {WR_OP_f32_nearest, NUM(N_UN, N_F32, N_F32), -1},
-    [0x91 - 0x45] = {WR_OP_f32_sqrt, NUM(N_UN, N_F32, N_F32), -1},
-    [0x92 - 0x45] = {WR_OP_f32_add, NUM(N_FBIN, N_F32, N_F32), -1},
-    [0x93 - 0x45] = {WR_OP_f32_sub, NUM(N_FBIN, N_F32, N_F32), -1},
-    [0x94 - 0x45] = {WR_OP_f32_mul, NUM(N_FBIN, N_F32, N_F32), -1},
-    [0x95 - 0x45] = {WR_OP_f32_div, NUM(N_FBIN, N_F32, N_F32), -1},
-    [0x96 - 0x45] = {WR_OP_f32_min, NUM(N_FBIN, N_F32, N_F32), -1},
-    [0x97 - 0x45] = {WR_OP_f32_max, NUM(N_FBIN, N_F32, N_F32), -1},
-    [0x98 - 0x45] = {WR_OP_f32_copysign, NUM(N_FBIN, N_F32, N_F32), -1},
-    [0x99 - 0x45] = {WR_OP_f64_abs, NUM(N_UN, N_F64, N_F64), -1},
-    [0x9a - 0x45] = {WR_OP_f64_neg, NUM(N_UN, N_F64, N_F64), -1},
-    [0x9b - 0x45] = {WR_OP_f64_ceil, NUM(N_UN, N_F64, N_F64), -1},
-    [0x9c - 0x45] = {WR_OP_f64_floor, NUM(N_UN, N_F64, N_F64), -1},
-    [0x9d - 0x45] = {WR_OP_f64_trunc, NUM(N_UN, N_F64, N_F64), -1},
-    [0x9e - 0x45] = {WR_OP_f64_nearest, NUM(N_UN, N_F64, N_F64), -1},
-    [0x9f - 0x45] = {WR_OP_f64_sqrt, NUM(N_UN, N_F64, N_F64), -1},
-    [0xa0 - 0x45] = {WR_OP_f64_add, NUM(N_FBIN, N_F64, N_F64), -1},
-    [0xa1 - 0x45] = {WR_OP_f64_sub, NUM(N_FBIN, N_F64, N_F64), -1},
-    [0xa2 - 0x45] = {WR_OP_f64_mul, NUM(N_FBIN, N_F64, N_F64), -1},
-    [0xa3 - 0x45] = {WR_OP_f64_div, NUM(N_FBIN, N_F64, N_F64), -1},
-    [0xa4 - 0x45] = {WR_OP_f64_min, NUM(N_FBIN, N_F64, N_F64), -1},
-    [0xa5 - 0x45] = {WR_OP_f64_max, NUM(N_FBIN, N_F64, N_F64), -1},
-    [0xa6 - 0x45] = {WR_OP_f64_copysign, NUM(N_FBIN, N_F64, N_F64), -1},
-    [0xa7 - 0x45] = {WR_OP_i32_wrap_i64, NUM(N_UN, N_I64, N_I32), -1},
-    [0xa8 - 0x45] = {WR_OP_i32_trunc_f32_s, NUM(N_UN, N_F32, N_I32), -1},
-    [0xa9 - 0x45] = {WR_OP_i32_trunc_f32_u, NUM(N_UN, N_F32, N_I32), -1},
-    [0xaa - 0x45] = {WR_OP_i32_trunc_f64_s, NUM(N_UN, N_F64, N_I32), -1},
-    [0xab - 0x45] = {WR_OP_i32_trunc_f64_u, NUM(N_UN, N_F64, N_I32), -1},
-    [0xac - 0x45] = {WR_OP_i64_extend_i32_s, NUM(N_UN, N_I32, N_I64), -1},
-    [0xad - 0x45] = {WR_OP_i64_extend_i32_u, NUM(N_UN, N_I32, N_I64), -1},
-    [0xae - 0x45] = {WR_OP_i64_trunc_f32_s, NUM(N_UN, N_F32, N_I64), -1},
-    [0xaf - 0x45] = {WR_OP_i64_trunc_f32_u, NUM(N_UN, N_F32, N_I64), -1},
-    [0xb0 - 0x45] = {WR_OP_i64_trunc_f64_s, NUM(N_UN, N_F64, N_I64), -1},
-    [0xb1 - 0x45] = {WR_OP_i64_trunc_f64_u, NUM(N_UN, N_F64, N_I64), -1},
-    [0xb2 - 0x45] = {WR_OP_f32_convert_i32_s, NUM(N_UN, N_I32, N_F32), -1},
-    [0xb3 - 0x45] = {WR_OP_f32_convert_i32_u, NUM(N_UN, N_I32, N_F32), -1},
-    [0xb4 - 0x45] = {WR_OP_f32_convert_i64_s, NUM(N_UN, N_I64, N_F32), -1},
-    [0xb5 - 0x45] = {WR_OP_f32_convert_i64_u, NUM(N_UN, N_I64, N_F32), -1},
-    [0xb6 - 0x45] = {WR_OP_f32_demote_f64, NUM(N_UN, N_F64, N_F32), -1},
-    [0xb7 - 0x45] = {WR_OP_f64_convert_i32_s, NUM(N_UN, N_I32, N_F64), -1},
-    [0xb8 - 0x45] = {WR_OP_f64_convert_i32_u, NUM(N_UN, N_I32, N_F64), -1},
-    [0xb9 - 0x45] = {WR_OP_f64_convert_i64_s, NUM(N_UN, N_I64, N_F64), -1},
-    [0xba - 0x45] = {WR_OP_f64_convert_i64_u, NUM(N_UN, N_I64, N_F64), -1},
-    [0xbb - 0x45] = {WR_OP_f64_promote_f32, NUM(N_UN, N_F32, N_F64), -1},
-    [0xc0 - 0x45] = {WR_OP_i32_extend8_s, NUM(N_UN, N_I32, N_I32), -1},
-    [0xc1 - 0x45] = {WR_OP_i32_extend16_s, NUM(N_UN, N_I32, N_I32), -1},
-    [0xc2 - 0x45] = {WR_OP_i64_extend8_s, NUM(N_UN, N_I64, N_I64), -1},
-    [0xc3 - 0x45] = {WR_OP_i64_extend16_s, NUM(N_UN, N_I64, N_I64), -1},
-    [0xc4 - 0x45] = {WR_OP_i64_extend32_s, NUM(N_UN, N_I64, N_I64), -1},
+#define NUM_AT(id) [WASM_OP_##id - WASM_OP_i32_eqz]
+#define MEM_AT(id) [WASM_OP_##id - WASM_OP_i32_load]
+static const numop num_ops[WASM_OP_i64_extend32_s + 1 - WASM_OP_i32_eqz] = {
+    NUM_AT(i32_eqz) = {WR_OP_i32_eqz, NUM(N_UN, N_I32, N_I32), -1},
+    NUM_AT(i32_eq) = {WR_OP_i32_eq_rr, NUM(N_IBIN, N_I32, N_I32), 0},
+    NUM_AT(i32_ne) = {WR_OP_i32_ne_rr, NUM(N_IBIN, N_I32, N_I32), 1},
+    NUM_AT(i32_lt_s) = {WR_OP_i32_lt_s_rr, NUM(N_IBIN, N_I32, N_I32), 2},
+    NUM_AT(i32_lt_u) = {WR_OP_i32_lt_u_rr, NUM(N_IBIN, N_I32, N_I32), 3},
+    NUM_AT(i32_gt_s) = {WR_OP_i32_gt_s_rr, NUM(N_IBIN, N_I32, N_I32), 4},
+    NUM_AT(i32_gt_u) = {WR_OP_i32_gt_u_rr, NUM(N_IBIN, N_I32, N_I32), 5},
+    NUM_AT(i32_le_s) = {WR_OP_i32_le_s_rr, NUM(N_IBIN, N_I32, N_I32), 6},
+    NUM_AT(i32_le_u) = {WR_OP_i32_le_u_rr, NUM(N_IBIN, N_I32, N_I32), 7},
+    NUM_AT(i32_ge_s) = {WR_OP_i32_ge_s_rr, NUM(N_IBIN, N_I32, N_I32), 8},
+    NUM_AT(i32_ge_u) = {WR_OP_i32_ge_u_rr, NUM(N_IBIN, N_I32, N_I32), 9},
+    NUM_AT(i64_eqz) = {WR_OP_i64_eqz, NUM(N_UN, N_I64, N_I32), -1},
+    NUM_AT(i64_eq) = {WR_OP_i64_eq_rr, NUM(N_IBIN, N_I64, N_I32), -1},
+    NUM_AT(i64_ne) = {WR_OP_i64_ne_rr, NUM(N_IBIN, N_I64, N_I32), -1},
+    NUM_AT(i64_lt_s) = {WR_OP_i64_lt_s_rr, NUM(N_IBIN, N_I64, N_I32), -1},
+    NUM_AT(i64_lt_u) = {WR_OP_i64_lt_u_rr, NUM(N_IBIN, N_I64, N_I32), -1},
+    NUM_AT(i64_gt_s) = {WR_OP_i64_gt_s_rr, NUM(N_IBIN, N_I64, N_I32), -1},
+    NUM_AT(i64_gt_u) = {WR_OP_i64_gt_u_rr, NUM(N_IBIN, N_I64, N_I32), -1},
+    NUM_AT(i64_le_s) = {WR_OP_i64_le_s_rr, NUM(N_IBIN, N_I64, N_I32), -1},
+    NUM_AT(i64_le_u) = {WR_OP_i64_le_u_rr, NUM(N_IBIN, N_I64, N_I32), -1},
+    NUM_AT(i64_ge_s) = {WR_OP_i64_ge_s_rr, NUM(N_IBIN, N_I64, N_I32), -1},
+    NUM_AT(i64_ge_u) = {WR_OP_i64_ge_u_rr, NUM(N_IBIN, N_I64, N_I32), -1},
+    NUM_AT(f32_eq) = {WR_OP_f32_eq, NUM(N_FBIN, N_F32, N_I32), -1},
+    NUM_AT(f32_ne) = {WR_OP_f32_ne, NUM(N_FBIN, N_F32, N_I32), -1},
+    NUM_AT(f32_lt) = {WR_OP_f32_lt, NUM(N_FBIN, N_F32, N_I32), -1},
+    NUM_AT(f32_gt) = {WR_OP_f32_gt, NUM(N_FBIN, N_F32, N_I32), -1},
+    NUM_AT(f32_le) = {WR_OP_f32_le, NUM(N_FBIN, N_F32, N_I32), -1},
+    NUM_AT(f32_ge) = {WR_OP_f32_ge, NUM(N_FBIN, N_F32, N_I32), -1},
+    NUM_AT(f64_eq) = {WR_OP_f64_eq, NUM(N_FBIN, N_F64, N_I32), -1},
+    NUM_AT(f64_ne) = {WR_OP_f64_ne, NUM(N_FBIN, N_F64, N_I32), -1},
+    NUM_AT(f64_lt) = {WR_OP_f64_lt, NUM(N_FBIN, N_F64, N_I32), -1},
+    NUM_AT(f64_gt) = {WR_OP_f64_gt, NUM(N_FBIN, N_F64, N_I32), -1},
+    NUM_AT(f64_le) = {WR_OP_f64_le, NUM(N_FBIN, N_F64, N_I32), -1},
+    NUM_AT(f64_ge) = {WR_OP_f64_ge, NUM(N_FBIN, N_F64, N_I32), -1},
+    NUM_AT(i32_clz) = {WR_OP_i32_clz, NUM(N_UN, N_I32, N_I32), -1},
+    NUM_AT(i32_ctz) = {WR_OP_i32_ctz, NUM(N_UN, N_I32, N_I32), -1},
+    NUM_AT(i32_popcnt) = {WR_OP_i32_popcnt, NUM(N_UN, N_I32, N_I32), -1},
+    NUM_AT(i32_add) = {WR_OP_i32_add_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    NUM_AT(i32_sub) = {WR_OP_i32_sub_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    NUM_AT(i32_mul) = {WR_OP_i32_mul_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    NUM_AT(i32_div_s) = {WR_OP_i32_div_s_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    NUM_AT(i32_div_u) = {WR_OP_i32_div_u_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    NUM_AT(i32_rem_s) = {WR_OP_i32_rem_s_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    NUM_AT(i32_rem_u) = {WR_OP_i32_rem_u_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    NUM_AT(i32_and) = {WR_OP_i32_and_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    NUM_AT(i32_or) = {WR_OP_i32_or_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    NUM_AT(i32_xor) = {WR_OP_i32_xor_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    NUM_AT(i32_shl) = {WR_OP_i32_shl_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    NUM_AT(i32_shr_s) = {WR_OP_i32_shr_s_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    NUM_AT(i32_shr_u) = {WR_OP_i32_shr_u_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    NUM_AT(i32_rotl) = {WR_OP_i32_rotl_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    NUM_AT(i32_rotr) = {WR_OP_i32_rotr_rr, NUM(N_IBIN, N_I32, N_I32), -1},
+    NUM_AT(i64_clz) = {WR_OP_i64_clz, NUM(N_UN, N_I64, N_I64), -1},
+    NUM_AT(i64_ctz) = {WR_OP_i64_ctz, NUM(N_UN, N_I64, N_I64), -1},
+    NUM_AT(i64_popcnt) = {WR_OP_i64_popcnt, NUM(N_UN, N_I64, N_I64), -1},
+    NUM_AT(i64_add) = {WR_OP_i64_add_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    NUM_AT(i64_sub) = {WR_OP_i64_sub_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    NUM_AT(i64_mul) = {WR_OP_i64_mul_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    NUM_AT(i64_div_s) = {WR_OP_i64_div_s_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    NUM_AT(i64_div_u) = {WR_OP_i64_div_u_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    NUM_AT(i64_rem_s) = {WR_OP_i64_rem_s_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    NUM_AT(i64_rem_u) = {WR_OP_i64_rem_u_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    NUM_AT(i64_and) = {WR_OP_i64_and_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    NUM_AT(i64_or) = {WR_OP_i64_or_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    NUM_AT(i64_xor) = {WR_OP_i64_xor_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    NUM_AT(i64_shl) = {WR_OP_i64_shl_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    NUM_AT(i64_shr_s) = {WR_OP_i64_shr_s_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    NUM_AT(i64_shr_u) = {WR_OP_i64_shr_u_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    NUM_AT(i64_rotl) = {WR_OP_i64_rotl_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    NUM_AT(i64_rotr) = {WR_OP_i64_rotr_rr, NUM(N_IBIN, N_I64, N_I64), -1},
+    NUM_AT(f32_abs) = {WR_OP_f32_abs, NUM(N_UN, N_F32, N_F32), -1},
+    NUM_AT(f32_neg) = {WR_OP_f32_neg, NUM(N_UN, N_F32, N_F32), -1},
+    NUM_AT(f32_ceil) = {WR_OP_f32_ceil, NUM(N_UN, N_F32, N_F32), -1},
+    NUM_AT(f32_floor) = {WR_OP_f32_floor, NUM(N_UN, N_F32, N_F32), -1},
+    NUM_AT(f32_trunc) = {WR_OP_f32_trunc, NUM(N_UN, N_F32, N_F32), -1},
+    NUM_AT(f32_nearest) = {WR_OP_f32_nearest, NUM(N_UN, N_F32, N_F32), -1},
+    NUM_AT(f32_sqrt) = {WR_OP_f32_sqrt, NUM(N_UN, N_F32, N_F32), -1},
+    NUM_AT(f32_add) = {WR_OP_f32_add, NUM(N_FBIN, N_F32, N_F32), -1},
+    NUM_AT(f32_sub) = {WR_OP_f32_sub, NUM(N_FBIN, N_F32, N_F32), -1},
+    NUM_AT(f32_mul) = {WR_OP_f32_mul, NUM(N_FBIN, N_F32, N_F32), -1},
+    NUM_AT(f32_div) = {WR_OP_f32_div, NUM(N_FBIN, N_F32, N_F32), -1},
+    NUM_AT(f32_min) = {WR_OP_f32_min, NUM(N_FBIN, N_F32, N_F32), -1},
+    NUM_AT(f32_max) = {WR_OP_f32_max, NUM(N_FBIN, N_F32, N_F32), -1},
+    NUM_AT(f32_copysign) = {WR_OP_f32_copysign, NUM(N_FBIN, N_F32, N_F32), -1},
+    NUM_AT(f64_abs) = {WR_OP_f64_abs, NUM(N_UN, N_F64, N_F64), -1},
+    NUM_AT(f64_neg) = {WR_OP_f64_neg, NUM(N_UN, N_F64, N_F64), -1},
+    NUM_AT(f64_ceil) = {WR_OP_f64_ceil, NUM(N_UN, N_F64, N_F64), -1},
+    NUM_AT(f64_floor) = {WR_OP_f64_floor, NUM(N_UN, N_F64, N_F64), -1},
+    NUM_AT(f64_trunc) = {WR_OP_f64_trunc, NUM(N_UN, N_F64, N_F64), -1},
+    NUM_AT(f64_nearest) = {WR_OP_f64_nearest, NUM(N_UN, N_F64, N_F64), -1},
+    NUM_AT(f64_sqrt) = {WR_OP_f64_sqrt, NUM(N_UN, N_F64, N_F64), -1},
+    NUM_AT(f64_add) = {WR_OP_f64_add, NUM(N_FBIN, N_F64, N_F64), -1},
+    NUM_AT(f64_sub) = {WR_OP_f64_sub, NUM(N_FBIN, N_F64, N_F64), -1},
+    NUM_AT(f64_mul) = {WR_OP_f64_mul, NUM(N_FBIN, N_F64, N_F64), -1},
+    NUM_AT(f64_div) = {WR_OP_f64_div, NUM(N_FBIN, N_F64, N_F64), -1},
+    NUM_AT(f64_min) = {WR_OP_f64_min, NUM(N_FBIN, N_F64, N_F64), -1},
+    NUM_AT(f64_max) = {WR_OP_f64_max, NUM(N_FBIN, N_F64, N_F64), -1},
+    NUM_AT(f64_copysign) = {WR_OP_f64_copysign, NUM(N_FBIN, N_F64, N_F64), -1},
+    NUM_AT(i32_wrap_i64) = {WR_OP_i32_wrap_i64, NUM(N_UN, N_I64, N_I32), -1},
+    NUM_AT(i32_trunc_f32_s) = {WR_OP_i32_trunc_f32_s, NUM(N_UN, N_F32, N_I32), -1},
+    NUM_AT(i32_trunc_f32_u) = {WR_OP_i32_trunc_f32_u, NUM(N_UN, N_F32, N_I32), -1},
+    NUM_AT(i32_trunc_f64_s) = {WR_OP_i32_trunc_f64_s, NUM(N_UN, N_F64, N_I32), -1},
+    NUM_AT(i32_trunc_f64_u) = {WR_OP_i32_trunc_f64_u, NUM(N_UN, N_F64, N_I32), -1},
+    NUM_AT(i64_extend_i32_s) = {WR_OP_i64_extend_i32_s, NUM(N_UN, N_I32, N_I64), -1},
+    NUM_AT(i64_extend_i32_u) = {WR_OP_i64_extend_i32_u, NUM(N_UN, N_I32, N_I64), -1},
+    NUM_AT(i64_trunc_f32_s) = {WR_OP_i64_trunc_f32_s, NUM(N_UN, N_F32, N_I64), -1},
+    NUM_AT(i64_trunc_f32_u) = {WR_OP_i64_trunc_f32_u, NUM(N_UN, N_F32, N_I64), -1},
+    NUM_AT(i64_trunc_f64_s) = {WR_OP_i64_trunc_f64_s, NUM(N_UN, N_F64, N_I64), -1},
+    NUM_AT(i64_trunc_f64_u) = {WR_OP_i64_trunc_f64_u, NUM(N_UN, N_F64, N_I64), -1},
+    NUM_AT(f32_convert_i32_s) = {WR_OP_f32_convert_i32_s, NUM(N_UN, N_I32, N_F32), -1},
+    NUM_AT(f32_convert_i32_u) = {WR_OP_f32_convert_i32_u, NUM(N_UN, N_I32, N_F32), -1},
+    NUM_AT(f32_convert_i64_s) = {WR_OP_f32_convert_i64_s, NUM(N_UN, N_I64, N_F32), -1},
+    NUM_AT(f32_convert_i64_u) = {WR_OP_f32_convert_i64_u, NUM(N_UN, N_I64, N_F32), -1},
+    NUM_AT(f32_demote_f64) = {WR_OP_f32_demote_f64, NUM(N_UN, N_F64, N_F32), -1},
+    NUM_AT(f64_convert_i32_s) = {WR_OP_f64_convert_i32_s, NUM(N_UN, N_I32, N_F64), -1},
+    NUM_AT(f64_convert_i32_u) = {WR_OP_f64_convert_i32_u, NUM(N_UN, N_I32, N_F64), -1},
+    NUM_AT(f64_convert_i64_s) = {WR_OP_f64_convert_i64_s, NUM(N_UN, N_I64, N_F64), -1},
+    NUM_AT(f64_convert_i64_u) = {WR_OP_f64_convert_i64_u, NUM(N_UN, N_I64, N_F64), -1},
+    NUM_AT(f64_promote_f32) = {WR_OP_f64_promote_f32, NUM(N_UN, N_F32, N_F64), -1},
+    NUM_AT(i32_extend8_s) = {WR_OP_i32_extend8_s, NUM(N_UN, N_I32, N_I32), -1},
+    NUM_AT(i32_extend16_s) = {WR_OP_i32_extend16_s, NUM(N_UN, N_I32, N_I32), -1},
+    NUM_AT(i64_extend8_s) = {WR_OP_i64_extend8_s, NUM(N_UN, N_I64, N_I64), -1},
+    NUM_AT(i64_extend16_s) = {WR_OP_i64_extend16_s, NUM(N_UN, N_I64, N_I64), -1},
+    NUM_AT(i64_extend32_s) = {WR_OP_i64_extend32_s, NUM(N_UN, N_I64, N_I64), -1},
 };
 
-static const numop mem_ops[0x3f - 0x28] = {
-    [0x28 - 0x28] = {WR_OP_i32_load, NUM(N_LOAD, N_I32, N_I32), 2},
-    [0x29 - 0x28] = {WR_OP_i64_load, NUM(N_LOAD, N_I64, N_I32), 3},
-    [0x2a - 0x28] = {WR_OP_i32_load, NUM(N_LOAD, N_F32, N_I32), 2},
-    [0x2b - 0x28] = {WR_OP_i64_load, NUM(N_LOAD, N_F64, N_I32), 3},
-    [0x2c - 0x28] = {WR_OP_i32_load8_s, NUM(N_LOAD, N_I32, N_I32), 0},
-    [0x2d - 0x28] = {WR_OP_i32_load8_u, NUM(N_LOAD, N_I32, N_I32), 0},
-    [0x2e - 0x28] = {WR_OP_i32_load16_s, NUM(N_LOAD, N_I32, N_I32), 1},
-    [0x2f - 0x28] = {WR_OP_i32_load16_u, NUM(N_LOAD, N_I32, N_I32), 1},
-    [0x30 - 0x28] = {WR_OP_i64_load8_s, NUM(N_LOAD, N_I64, N_I32), 0},
-    [0x31 - 0x28] = {WR_OP_i64_load8_u, NUM(N_LOAD, N_I64, N_I32), 0},
-    [0x32 - 0x28] = {WR_OP_i64_load16_s, NUM(N_LOAD, N_I64, N_I32), 1},
-    [0x33 - 0x28] = {WR_OP_i64_load16_u, NUM(N_LOAD, N_I64, N_I32), 1},
-    [0x34 - 0x28] = {WR_OP_i64_load32_s, NUM(N_LOAD, N_I64, N_I32), 2},
-    [0x35 - 0x28] = {WR_OP_i64_load32_u, NUM(N_LOAD, N_I64, N_I32), 2},
-    [0x36 - 0x28] = {WR_OP_i32_store, NUM(N_STORE, N_I32, N_I32), 2},
-    [0x37 - 0x28] = {WR_OP_i64_store, NUM(N_STORE, N_I64, N_I32), 3},
-    [0x38 - 0x28] = {WR_OP_i32_store, NUM(N_STORE, N_F32, N_I32), 2},
-    [0x39 - 0x28] = {WR_OP_i64_store, NUM(N_STORE, N_F64, N_I32), 3},
-    [0x3a - 0x28] = {WR_OP_i32_store8, NUM(N_STORE, N_I32, N_I32), 0},
-    [0x3b - 0x28] = {WR_OP_i32_store16, NUM(N_STORE, N_I32, N_I32), 1},
-    [0x3c - 0x28] = {WR_OP_i64_store8, NUM(N_STORE, N_I64, N_I32), 0},
-    [0x3d - 0x28] = {WR_OP_i64_store16, NUM(N_STORE, N_I64, N_I32), 1},
-    [0x3e - 0x28] = {WR_OP_i64_store32, NUM(N_STORE, N_I64, N_I32), 2},
+static const numop mem_ops[WASM_OP_i64_store32 + 1 - WASM_OP_i32_load] = {
+    MEM_AT(i32_load) = {WR_OP_i32_load, NUM(N_LOAD, N_I32, N_I32), 2},
+    MEM_AT(i64_load) = {WR_OP_i64_load, NUM(N_LOAD, N_I64, N_I32), 3},
+    MEM_AT(f32_load) = {WR_OP_i32_load, NUM(N_LOAD, N_F32, N_I32), 2},
+    MEM_AT(f64_load) = {WR_OP_i64_load, NUM(N_LOAD, N_F64, N_I32), 3},
+    MEM_AT(i32_load8_s) = {WR_OP_i32_load8_s, NUM(N_LOAD, N_I32, N_I32), 0},
+    MEM_AT(i32_load8_u) = {WR_OP_i32_load8_u, NUM(N_LOAD, N_I32, N_I32), 0},
+    MEM_AT(i32_load16_s) = {WR_OP_i32_load16_s, NUM(N_LOAD, N_I32, N_I32), 1},
+    MEM_AT(i32_load16_u) = {WR_OP_i32_load16_u, NUM(N_LOAD, N_I32, N_I32), 1},
+    MEM_AT(i64_load8_s) = {WR_OP_i64_load8_s, NUM(N_LOAD, N_I64, N_I32), 0},
+    MEM_AT(i64_load8_u) = {WR_OP_i64_load8_u, NUM(N_LOAD, N_I64, N_I32), 0},
+    MEM_AT(i64_load16_s) = {WR_OP_i64_load16_s, NUM(N_LOAD, N_I64, N_I32), 1},
+    MEM_AT(i64_load16_u) = {WR_OP_i64_load16_u, NUM(N_LOAD, N_I64, N_I32), 1},
+    MEM_AT(i64_load32_s) = {WR_OP_i64_load32_s, NUM(N_LOAD, N_I64, N_I32), 2},
+    MEM_AT(i64_load32_u) = {WR_OP_i64_load32_u, NUM(N_LOAD, N_I64, N_I32), 2},
+    MEM_AT(i32_store) = {WR_OP_i32_store, NUM(N_STORE, N_I32, N_I32), 2},
+    MEM_AT(i64_store) = {WR_OP_i64_store, NUM(N_STORE, N_I64, N_I32), 3},
+    MEM_AT(f32_store) = {WR_OP_i32_store, NUM(N_STORE, N_F32, N_I32), 2},
+    MEM_AT(f64_store) = {WR_OP_i64_store, NUM(N_STORE, N_F64, N_I32), 3},
+    MEM_AT(i32_store8) = {WR_OP_i32_store8, NUM(N_STORE, N_I32, N_I32), 0},
+    MEM_AT(i32_store16) = {WR_OP_i32_store16, NUM(N_STORE, N_I32, N_I32), 1},
+    MEM_AT(i64_store8) = {WR_OP_i64_store8, NUM(N_STORE, N_I64, N_I32), 0},
+    MEM_AT(i64_store16) = {WR_OP_i64_store16, NUM(N_STORE, N_I64, N_I32), 1},
+    MEM_AT(i64_store32) = {WR_OP_i64_store32, NUM(N_STORE, N_I64, N_I32), 2},
 };
 
 static wr_status numeric(cc *c, const numop *n)
@@ -1068,8 +1105,8 @@ static wr_status numeric(cc *c, const numop *n)
 static uint32_t emit_cond_jump(cc *c, cval cond, uint32_t cond_depth, bool jump_if_true,
                                uint32_t *word)
 {
-    if (c->lc_valid && c->lc_end == c->nops && c->lc_start >= c->barrier &&
-        cond.kind == K_SLOT && cond.slot == c->lc_dst) {
+    if (c->lc_valid && c->lc_end == c->nops && c->lc_start >= c->barrier && cond.kind == K_SLOT &&
+        cond.slot == c->lc_dst) {
         int cmp = c->lc_cmp;
         bool ri = c->lc_ri;
         int32_t a = c->lc_a, b = c->lc_b;
@@ -1124,22 +1161,23 @@ static wr_status translate_body(cc *c)
             label_here(c);
         }
         uint8_t opc = *c->p++;
-        const numop *nt = opc >= 0x45 && opc <= 0xc4   ? &num_ops[opc - 0x45]
-                           : opc >= 0x28 && opc <= 0x3e ? &mem_ops[opc - 0x28]
-                                                        : NULL;
+        const numop *nt = opc >= WASM_OP_i32_eqz && opc <= WASM_OP_i64_extend32_s
+                              ? &num_ops[opc - WASM_OP_i32_eqz]
+                          : opc >= WASM_OP_i32_load && opc <= WASM_OP_i64_store32
+                              ? &mem_ops[opc - WASM_OP_i32_load]
+                              : NULL;
         if (nt && nt->op) {
             TRY(numeric(c, nt));
             continue;
         }
         switch (opc) {
-        case 0x00: /* unreachable */
+        case WASM_OP_unreachable:
             if (LIVE) emit(c, WR_OP_unreachable, 1);
             set_unreachable(c);
             break;
-        case 0x01: /* nop */
-            break;
-        case 0x02:   /* block */
-        case 0x03: { /* loop */
+        case WASM_OP_nop: break;
+        case WASM_OP_block:
+        case WASM_OP_loop: {
             uint32_t np, nr;
             const wr_valtype *pt, *rt;
             wr_valtype single = 0;
@@ -1165,7 +1203,7 @@ static wr_status translate_body(cc *c)
             }
             break;
         }
-        case 0x04: { /* if */
+        case WASM_OP_if: {
             uint32_t np, nr;
             const wr_valtype *pt, *rt;
             wr_valtype single = 0;
@@ -1192,20 +1230,22 @@ static wr_status translate_body(cc *c)
             }
             break;
         }
-        case 0x05: { /* else */
+        case WASM_OP_else: {
             ctrl *f = &c->cs[c->csp - 1];
             if (f->opcode != 0x04) MALFORMED("else without if");
             TRY(check_top(c, f->nresults, fres(f)));
             if (c->sp - f->height != f->nresults && !f->unreachable)
                 INVALID("type mismatch: block results");
             if (LIVE) {
-                for (uint32_t i = 0; i < f->nresults; i++) materialize(c, f->height + i);
+                for (uint32_t i = 0; i < f->nresults; i++)
+                    materialize(c, f->height + i);
                 TRY(emit_jump(c, f));
             }
             TRY(pop_types(c, f->nresults, fres(f)));
             if (c->sp != f->height) INVALID("type mismatch: values remain at else");
             /* the else arm starts with the params again */
-            for (uint32_t i = 0; i < f->nparams; i++) TRY(push(c, f->params[i]));
+            for (uint32_t i = 0; i < f->nparams; i++)
+                TRY(push(c, f->params[i]));
             f->unreachable = false;
             f->opcode = 0x05;
             label_here(c);
@@ -1214,7 +1254,7 @@ static wr_status translate_body(cc *c)
             f->has_else_patch = false;
             break;
         }
-        case 0x0b: { /* end */
+        case WASM_OP_end: {
             ctrl *f = &c->cs[c->csp - 1];
             TRY(check_top(c, f->nresults, fres(f)));
             if (c->sp - f->height != f->nresults && !f->unreachable)
@@ -1231,7 +1271,8 @@ static wr_status translate_body(cc *c)
                 if (LIVE) {
                     uint32_t n = f->nresults;
                     if (n > 1)
-                        for (uint32_t i = c->sp - n; i < c->sp; i++) materialize(c, i);
+                        for (uint32_t i = c->sp - n; i < c->sp; i++)
+                            materialize(c, i);
                     for (uint32_t i = 0; i < n; i++) {
                         cval *v = &c->stk[c->sp - n + i];
                         if (v->kind == K_CONST)
@@ -1272,11 +1313,12 @@ static wr_status translate_body(cc *c)
             c->csp--;
             c->sp = h;
             (void)was_dead;
-            for (uint32_t i = 0; i < nr; i++) TRY(push(c, rt[i]));
+            for (uint32_t i = 0; i < nr; i++)
+                TRY(push(c, rt[i]));
             break;
         }
-        case 0x0c:   /* br */
-        case 0x0d: { /* br_if */
+        case WASM_OP_br:
+        case WASM_OP_br_if: {
             uint32_t depth;
             TRY(rd_u32(c, &depth));
             if (depth >= c->csp) INVALID("unknown label");
@@ -1286,8 +1328,7 @@ static wr_status translate_body(cc *c)
             if (opc == 0x0c) {
                 TRY(check_top(c, n, lt));
                 if (LIVE) {
-                    if (n > 0 && c->sp >= n)
-                        emit_label_copies(c, target, n);
+                    if (n > 0 && c->sp >= n) emit_label_copies(c, target, n);
                     TRY(emit_jump(c, target));
                 }
                 TRY(pop_types(c, n, lt));
@@ -1299,7 +1340,8 @@ static wr_status translate_body(cc *c)
                 if (LIVE) {
                     uint32_t cond_depth = c->sp;
                     /* materialize what stays below so both paths agree */
-                    for (uint32_t i = 0; i < c->sp - n; i++) materialize(c, i);
+                    for (uint32_t i = 0; i < c->sp - n; i++)
+                        materialize(c, i);
                     bool copies = n > 0 && label_needs_copies(c, target, n);
                     if (!copies) {
                         uint32_t word;
@@ -1325,7 +1367,8 @@ static wr_status translate_body(cc *c)
                 cval *kv = n <= 16 ? keep : malloc(n * sizeof(cval));
                 if (!kv) return wr_fail(c->err, WR_ERR_NOMEM, SEC, 0, "out of memory");
                 wr_status st = WR_OK;
-                for (uint32_t i = n; i-- > 0 && st == WR_OK;) st = pop_t(c, lt[i], &kv[i]);
+                for (uint32_t i = n; i-- > 0 && st == WR_OK;)
+                    st = pop_t(c, lt[i], &kv[i]);
                 for (uint32_t i = 0; i < n && st == WR_OK; i++) {
                     kv[i].type = lt[i];
                     st = push_v(c, kv[i]);
@@ -1335,16 +1378,18 @@ static wr_status translate_body(cc *c)
             }
             break;
         }
-        case 0x0e: { /* br_table */
+        case WASM_OP_br_table: {
             uint32_t count;
             TRY(rd_u32(c, &count));
-            if (count > (uint32_t)(c->end - c->p)) MALFORMED("unexpected end of section or function");
+            if (count > (uint32_t)(c->end - c->p))
+                MALFORMED("unexpected end of section or function");
             uint32_t *depths = malloc(((size_t)count + 1) * sizeof(uint32_t));
             if (!depths) return wr_fail(c->err, WR_ERR_NOMEM, SEC, 0, "out of memory");
             wr_status st = WR_OK;
             for (uint32_t i = 0; i <= count && st == WR_OK; i++) {
                 st = rd_u32(c, &depths[i]);
-                if (st == WR_OK && depths[i] >= c->csp) st = bad(c, WR_ERR_INVALID, "unknown label");
+                if (st == WR_OK && depths[i] >= c->csp)
+                    st = bad(c, WR_ERR_INVALID, "unknown label");
             }
             cval idx;
             if (st == WR_OK) st = pop_t(c, WR_I32, &idx);
@@ -1363,8 +1408,9 @@ static wr_status translate_body(cc *c)
                 uint32_t idx_depth = c->sp;
                 int32_t is = src_slot(c, &idx, idx_depth);
                 if (count > (uint32_t)WR_HALF_MAX)
-                    return bad(c, WR_ERR_LIMIT, "br_table of %" PRIu32 " labels; this runtime allows %d",
-                               count, WR_HALF_MAX);
+                    return bad(c, WR_ERR_LIMIT,
+                               "br_table of %" PRIu32 " labels; this runtime allows %d", count,
+                               WR_HALF_MAX);
                 uint32_t at = emit(c, WR_OP_br_table, 2 + count + 1);
                 if (!c->oom) {
                     OP(c, at + 1)->s.a = is;
@@ -1390,13 +1436,14 @@ static wr_status translate_body(cc *c)
             set_unreachable(c);
             break;
         }
-        case 0x0f: { /* return */
+        case WASM_OP_return: {
             ctrl *f = &c->cs[0];
             uint32_t n = f->nresults;
             TRY(check_top(c, n, fres(f)));
             if (LIVE) {
                 if (n > 1)
-                    for (uint32_t i = c->sp - n; i < c->sp; i++) materialize(c, i);
+                    for (uint32_t i = c->sp - n; i < c->sp; i++)
+                        materialize(c, i);
                 for (uint32_t i = 0; i < n; i++) {
                     cval *v = &c->stk[c->sp - n + i];
                     if (v->kind == K_CONST)
@@ -1409,7 +1456,7 @@ static wr_status translate_body(cc *c)
             set_unreachable(c);
             break;
         }
-        case 0x10: { /* call */
+        case WASM_OP_call: {
             uint32_t fi;
             TRY(rd_u32(c, &fi));
             if (fi >= c->mod->nfuncs) INVALID("unknown function %" PRIu32, fi);
@@ -1440,18 +1487,20 @@ static wr_status translate_body(cc *c)
                 add_sync(c);
                 label_here(c);
             }
-            for (uint32_t i = 0; i < t->nresults; i++) TRY(push(c, t->results[i]));
+            for (uint32_t i = 0; i < t->nresults; i++)
+                TRY(push(c, t->results[i]));
             /* the callee's frame must fit: count the result slots too */
             if (base + t->nparams > c->max_depth) c->max_depth = base + t->nparams;
             break;
         }
-        case 0x11: { /* call_indirect */
+        case WASM_OP_call_indirect: {
             uint32_t ti, tab;
             TRY(rd_u32(c, &ti));
             TRY(rd_u32(c, &tab));
             if (tab >= c->mod->ntables) INVALID("unknown table %" PRIu32, tab);
             if (ti >= c->mod->ntypes) INVALID("unknown type %" PRIu32, ti);
-            if (c->mod->tables[tab].elem != WR_FUNCREF) INVALID("type mismatch: table is not funcref");
+            if (c->mod->tables[tab].elem != WR_FUNCREF)
+                INVALID("type mismatch: table is not funcref");
             const wr_type *t = &c->mod->types[ti];
             cval e;
             TRY(pop_t(c, WR_I32, &e));
@@ -1476,17 +1525,18 @@ static wr_status translate_body(cc *c)
                 add_sync(c);
                 label_here(c);
             }
-            for (uint32_t i = 0; i < t->nresults; i++) TRY(push(c, t->results[i]));
+            for (uint32_t i = 0; i < t->nresults; i++)
+                TRY(push(c, t->results[i]));
             if (base + t->nparams + 1 > c->max_depth) c->max_depth = base + t->nparams + 1;
             break;
         }
-        case 0x1a: { /* drop */
+        case WASM_OP_drop: {
             cval v;
             TRY(pop_any(c, &v));
             break;
         }
-        case 0x1b:   /* select */
-        case 0x1c: { /* select t */
+        case WASM_OP_select:
+        case WASM_OP_select_t: {
             uint8_t want = T_UNKNOWN;
             if (opc == 0x1c) {
                 uint32_t n;
@@ -1504,7 +1554,8 @@ static wr_status translate_body(cc *c)
             TRY(pop_t(c, want, &a));
             uint8_t rt = want;
             if (opc == 0x1b) {
-                if ((a.type != T_UNKNOWN && !is_num(a.type)) || (b.type != T_UNKNOWN && !is_num(b.type)))
+                if ((a.type != T_UNKNOWN && !is_num(a.type)) ||
+                    (b.type != T_UNKNOWN && !is_num(b.type)))
                     INVALID("type mismatch: select needs numeric operands");
                 if (a.type != T_UNKNOWN && b.type != T_UNKNOWN && a.type != b.type)
                     INVALID("type mismatch: select operands differ");
@@ -1527,7 +1578,7 @@ static wr_status translate_body(cc *c)
             TRY(push(c, rt));
             break;
         }
-        case 0x20: { /* local.get */
+        case WASM_OP_local_get: {
             uint32_t li;
             TRY(rd_u32(c, &li));
             if (li >= c->nlocals) INVALID("unknown local %" PRIu32, li);
@@ -1536,8 +1587,8 @@ static wr_status translate_body(cc *c)
             if (c->debug) materialize(c, c->sp - 1);
             break;
         }
-        case 0x21:   /* local.set */
-        case 0x22: { /* local.tee */
+        case WASM_OP_local_set:
+        case WASM_OP_local_tee: {
             uint32_t li;
             TRY(rd_u32(c, &li));
             if (li >= c->nlocals) INVALID("unknown local %" PRIu32, li);
@@ -1571,7 +1622,7 @@ static wr_status translate_body(cc *c)
             (void)d;
             break;
         }
-        case 0x23: { /* global.get */
+        case WASM_OP_global_get: {
             uint32_t gi;
             TRY(rd_u32(c, &gi));
             if (gi >= c->mod->nglobals) INVALID("unknown global %" PRIu32, gi);
@@ -1587,7 +1638,7 @@ static wr_status translate_body(cc *c)
             TRY(push(c, (uint8_t)c->mod->globals[gi].type.type));
             break;
         }
-        case 0x24: { /* global.set */
+        case WASM_OP_global_set: {
             uint32_t gi;
             TRY(rd_u32(c, &gi));
             if (gi >= c->mod->nglobals) INVALID("unknown global %" PRIu32, gi);
@@ -1604,8 +1655,8 @@ static wr_status translate_body(cc *c)
             }
             break;
         }
-        case 0x25:   /* table.get */
-        case 0x26: { /* table.set */
+        case WASM_OP_table_get:
+        case WASM_OP_table_set: {
             uint32_t ti;
             TRY(rd_u32(c, &ti));
             if (ti >= c->mod->ntables) INVALID("unknown table %" PRIu32, ti);
@@ -1622,20 +1673,20 @@ static wr_status translate_body(cc *c)
             if (LIVE && !c->oom) OP(c, at + 2)->s.a = (int32_t)ti;
             break;
         }
-        case 0x3f: { /* memory.size */
+        case WASM_OP_memory_size: {
             TRY(zero_byte(c));
             TRY(need_memory(c));
             TRY(generic(c, WR_OP_memory_size, 2, 0, NULL, WR_I32, NULL));
             break;
         }
-        case 0x40: { /* memory.grow */
+        case WASM_OP_memory_grow: {
             TRY(zero_byte(c));
             TRY(need_memory(c));
             uint8_t in[1] = {WR_I32};
             TRY(generic(c, WR_OP_memory_grow, 2, 1, in, WR_I32, NULL));
             break;
         }
-        case 0x41: { /* i32.const */
+        case WASM_OP_i32_const: {
             uint64_t v;
             TRY(rd_leb(c, &v, 32, true));
             cval cv = {WR_I32, K_CONST, 0, (uint32_t)v};
@@ -1643,7 +1694,7 @@ static wr_status translate_body(cc *c)
             if (c->debug) materialize(c, c->sp - 1);
             break;
         }
-        case 0x42: { /* i64.const */
+        case WASM_OP_i64_const: {
             uint64_t v;
             TRY(rd_leb(c, &v, 64, true));
             cval cv = {WR_I64, K_CONST, 0, v};
@@ -1651,7 +1702,7 @@ static wr_status translate_body(cc *c)
             if (c->debug) materialize(c, c->sp - 1);
             break;
         }
-        case 0x43: { /* f32.const */
+        case WASM_OP_f32_const: {
             if (c->end - c->p < 4) MALFORMED("unexpected end of section or function");
             uint32_t bits;
             memcpy(&bits, c->p, 4);
@@ -1661,7 +1712,7 @@ static wr_status translate_body(cc *c)
             if (c->debug) materialize(c, c->sp - 1);
             break;
         }
-        case 0x44: { /* f64.const */
+        case WASM_OP_f64_const: {
             if (c->end - c->p < 8) MALFORMED("unexpected end of section or function");
             uint64_t bits;
             memcpy(&bits, c->p, 8);
@@ -1673,10 +1724,10 @@ static wr_status translate_body(cc *c)
         }
         /* i32 comparisons and arithmetic */
         /* reinterpretations: slots hold bits, so only the type changes */
-        case 0xbc:
-        case 0xbd:
-        case 0xbe:
-        case 0xbf: {
+        case WASM_OP_i32_reinterpret_f32:
+        case WASM_OP_i64_reinterpret_f64:
+        case WASM_OP_f32_reinterpret_i32:
+        case WASM_OP_f64_reinterpret_i64: {
             static const uint8_t from[4] = {WR_F32, WR_F64, WR_I32, WR_I64};
             static const uint8_t to[4] = {WR_I32, WR_I64, WR_F32, WR_F64};
             cval v;
@@ -1685,7 +1736,7 @@ static wr_status translate_body(cc *c)
             TRY(push_v(c, v));
             break;
         }
-        case 0xd0: { /* ref.null t */
+        case WASM_OP_ref_null: {
             uint8_t t = 0;
             TRY(rd_u8(c, &t));
             if (!is_ref(t)) MALFORMED("malformed reference type");
@@ -1694,16 +1745,17 @@ static wr_status translate_body(cc *c)
             if (c->debug) materialize(c, c->sp - 1);
             break;
         }
-        case 0xd1: { /* ref.is_null */
+        case WASM_OP_ref_is_null: {
             cval v;
             TRY(pop_any(c, &v));
-            if (v.type != T_UNKNOWN && !is_ref(v.type)) INVALID("type mismatch: expected a reference");
+            if (v.type != T_UNKNOWN && !is_ref(v.type))
+                INVALID("type mismatch: expected a reference");
             v.type = WR_I64; /* a null reference is the all-zero slot */
             TRY(push_v(c, v));
             TRY(unop(c, WR_I64, WR_OP_i64_eqz, WR_I32));
             break;
         }
-        case 0xd2: { /* ref.func */
+        case WASM_OP_ref_func: {
             uint32_t fi;
             TRY(rd_u32(c, &fi));
             if (fi >= c->mod->nfuncs) INVALID("unknown function %" PRIu32, fi);
@@ -1721,19 +1773,35 @@ static wr_status translate_body(cc *c)
             TRY(push(c, WR_FUNCREF));
             break;
         }
-        case 0xfc: {
+        case WASM_OP_PREFIX_FC: {
             uint32_t sub;
             TRY(rd_u32(c, &sub));
             switch (sub) {
-            case 0: TRY(unop(c, WR_F32, WR_OP_i32_trunc_sat_f32_s, WR_I32)); break;
-            case 1: TRY(unop(c, WR_F32, WR_OP_i32_trunc_sat_f32_u, WR_I32)); break;
-            case 2: TRY(unop(c, WR_F64, WR_OP_i32_trunc_sat_f64_s, WR_I32)); break;
-            case 3: TRY(unop(c, WR_F64, WR_OP_i32_trunc_sat_f64_u, WR_I32)); break;
-            case 4: TRY(unop(c, WR_F32, WR_OP_i64_trunc_sat_f32_s, WR_I64)); break;
-            case 5: TRY(unop(c, WR_F32, WR_OP_i64_trunc_sat_f32_u, WR_I64)); break;
-            case 6: TRY(unop(c, WR_F64, WR_OP_i64_trunc_sat_f64_s, WR_I64)); break;
-            case 7: TRY(unop(c, WR_F64, WR_OP_i64_trunc_sat_f64_u, WR_I64)); break;
-            case 8: { /* memory.init */
+            case WASM_OP_FC_i32_trunc_sat_f32_s:
+                TRY(unop(c, WR_F32, WR_OP_i32_trunc_sat_f32_s, WR_I32));
+                break;
+            case WASM_OP_FC_i32_trunc_sat_f32_u:
+                TRY(unop(c, WR_F32, WR_OP_i32_trunc_sat_f32_u, WR_I32));
+                break;
+            case WASM_OP_FC_i32_trunc_sat_f64_s:
+                TRY(unop(c, WR_F64, WR_OP_i32_trunc_sat_f64_s, WR_I32));
+                break;
+            case WASM_OP_FC_i32_trunc_sat_f64_u:
+                TRY(unop(c, WR_F64, WR_OP_i32_trunc_sat_f64_u, WR_I32));
+                break;
+            case WASM_OP_FC_i64_trunc_sat_f32_s:
+                TRY(unop(c, WR_F32, WR_OP_i64_trunc_sat_f32_s, WR_I64));
+                break;
+            case WASM_OP_FC_i64_trunc_sat_f32_u:
+                TRY(unop(c, WR_F32, WR_OP_i64_trunc_sat_f32_u, WR_I64));
+                break;
+            case WASM_OP_FC_i64_trunc_sat_f64_s:
+                TRY(unop(c, WR_F64, WR_OP_i64_trunc_sat_f64_s, WR_I64));
+                break;
+            case WASM_OP_FC_i64_trunc_sat_f64_u:
+                TRY(unop(c, WR_F64, WR_OP_i64_trunc_sat_f64_u, WR_I64));
+                break;
+            case WASM_OP_FC_memory_init: {
                 uint32_t seg;
                 TRY(rd_u32(c, &seg));
                 TRY(zero_byte(c));
@@ -1745,7 +1813,7 @@ static wr_status translate_body(cc *c)
                 if (LIVE && !c->oom) OP(c, at + 2)->s.b = (int32_t)seg;
                 break;
             }
-            case 9: { /* data.drop */
+            case WASM_OP_FC_data_drop: {
                 uint32_t seg;
                 TRY(rd_u32(c, &seg));
                 TRY(check_data_seg(c, seg));
@@ -1755,7 +1823,7 @@ static wr_status translate_body(cc *c)
                 }
                 break;
             }
-            case 10: { /* memory.copy */
+            case WASM_OP_FC_memory_copy: {
                 TRY(zero_byte(c));
                 TRY(zero_byte(c));
                 TRY(need_memory(c));
@@ -1763,20 +1831,21 @@ static wr_status translate_body(cc *c)
                 TRY(generic(c, WR_OP_memory_copy, 3, 3, in, 0, NULL));
                 break;
             }
-            case 11: { /* memory.fill */
+            case WASM_OP_FC_memory_fill: {
                 TRY(zero_byte(c));
                 TRY(need_memory(c));
                 uint8_t in[3] = {WR_I32, WR_I32, WR_I32};
                 TRY(generic(c, WR_OP_memory_fill, 3, 3, in, 0, NULL));
                 break;
             }
-            case 12: { /* table.init seg table */
+            case WASM_OP_FC_table_init: { /* table.init seg table */
                 uint32_t seg, ti;
                 TRY(rd_u32(c, &seg));
                 TRY(rd_u32(c, &ti));
                 if (ti >= c->mod->ntables) INVALID("unknown table %" PRIu32, ti);
                 if (seg >= c->mod->nelems) INVALID("unknown elem segment %" PRIu32, seg);
-                if (c->mod->elems[seg].type != c->mod->tables[ti].elem) INVALID("type mismatch: table.init");
+                if (c->mod->elems[seg].type != c->mod->tables[ti].elem)
+                    INVALID("type mismatch: table.init");
                 uint8_t in[3] = {WR_I32, WR_I32, WR_I32};
                 uint32_t at = 0;
                 TRY(generic(c, WR_OP_table_init, 4, 3, in, 0, &at));
@@ -1786,7 +1855,7 @@ static wr_status translate_body(cc *c)
                 }
                 break;
             }
-            case 13: { /* elem.drop */
+            case WASM_OP_FC_elem_drop: {
                 uint32_t seg;
                 TRY(rd_u32(c, &seg));
                 if (seg >= c->mod->nelems) INVALID("unknown elem segment %" PRIu32, seg);
@@ -1796,13 +1865,14 @@ static wr_status translate_body(cc *c)
                 }
                 break;
             }
-            case 14: { /* table.copy dst src */
+            case WASM_OP_FC_table_copy: { /* table.copy dst src */
                 uint32_t td, ts;
                 TRY(rd_u32(c, &td));
                 TRY(rd_u32(c, &ts));
                 if (td >= c->mod->ntables) INVALID("unknown table %" PRIu32, td);
                 if (ts >= c->mod->ntables) INVALID("unknown table %" PRIu32, ts);
-                if (c->mod->tables[td].elem != c->mod->tables[ts].elem) INVALID("type mismatch: table.copy");
+                if (c->mod->tables[td].elem != c->mod->tables[ts].elem)
+                    INVALID("type mismatch: table.copy");
                 uint8_t in[3] = {WR_I32, WR_I32, WR_I32};
                 uint32_t at = 0;
                 TRY(generic(c, WR_OP_table_copy, 4, 3, in, 0, &at));
@@ -1812,9 +1882,9 @@ static wr_status translate_body(cc *c)
                 }
                 break;
             }
-            case 15:   /* table.grow */
-            case 16:   /* table.size */
-            case 17: { /* table.fill */
+            case WASM_OP_FC_table_grow:
+            case WASM_OP_FC_table_size:
+            case WASM_OP_FC_table_fill: {
                 uint32_t ti;
                 TRY(rd_u32(c, &ti));
                 if (ti >= c->mod->ntables) INVALID("unknown table %" PRIu32, ti);
@@ -1868,7 +1938,7 @@ static wr_status translate_body(cc *c)
             }
             break;
         }
-        case 0xfd: INVALID("SIMD (v128) is not supported");
+        case 0xfd: INVALID("SIMD (v128) is not supported"); /* its prefix */
         default: MALFORMED("illegal opcode 0x%02x", opc);
         }
     }
@@ -1946,8 +2016,10 @@ static wr_status pass(wr_module *mod, uint32_t func_index, bool debug, int mode,
     wr_func_local_types(mod, fd, c.decl_types, 0);
     st = translate_body(&c);
     if (st == WR_OK && mode != P_MEASURE &&
-        (c.nops != sz->nops || c.npc != sz->npc || c.pcpos != sz->pcbytes || c.nsyncs != sz->nsyncs))
-        st = wr_fail(err, WR_ERR_NOMEM, SEC, 0, "translation outgrew its measure"); /* cannot happen */
+        (c.nops != sz->nops || c.npc != sz->npc || c.pcpos != sz->pcbytes ||
+         c.nsyncs != sz->nsyncs))
+        st = wr_fail(err, WR_ERR_NOMEM, SEC, 0,
+                     "translation outgrew its measure"); /* cannot happen */
     if (st == WR_OK) {
         sz->nops = c.nops;
         sz->npc = c.npc;
@@ -1964,8 +2036,7 @@ done:
     return st;
 }
 
-wr_status wr_translate(wr_module *mod, uint32_t func_index, bool debug, wr_ops *out,
-                       wr_error *err)
+wr_status wr_translate(wr_module *mod, uint32_t func_index, bool debug, wr_ops *out, wr_error *err)
 {
     wr_sizes sz;
     uint32_t slots;
@@ -1980,7 +2051,7 @@ wr_status wr_translate(wr_module *mod, uint32_t func_index, bool debug, wr_ops *
         TRY(pass(mod, func_index, debug, P_MEASURE, NULL, &sz, &slots, err));
     }
     wr_sizes want = sz; /* what the writing pass checks its counts against */
-    if (!debug) { /* the pc map and sync points are rebuilt when needed (wr_code_ops_of) */
+    if (!debug) {       /* the pc map and sync points are rebuilt when needed (wr_code_ops_of) */
         sz.npc = sz.pcbytes = sz.nmarks = sz.nsyncs = 0;
     }
     /* one block: ops (the most aligned) | syncs | depths | marks | pc map */
@@ -2160,7 +2231,8 @@ bool wr_pc_seek_ir(const wr_ops *o, uint32_t ir, wr_pc *pc)
     pc_start(o, lo, pc);
     if (pc->ir > ir) return false;
     wr_pc next = *pc;
-    while (wr_pc_next(o, &next) && next.ir <= ir) *pc = next;
+    while (wr_pc_next(o, &next) && next.ir <= ir)
+        *pc = next;
     return true;
 }
 
@@ -2241,6 +2313,7 @@ const wr_ops *wr_code_ops_of(const wr_code *code, const wr_op *ip)
 {
     if (code->normal.ops && ip >= code->normal.ops && ip < code->normal.ops + code->normal.nops)
         return wr_code_normal_map(code);
-    if (code->dbg && ip >= code->dbg->ops && ip < code->dbg->ops + code->dbg->nops) return code->dbg;
+    if (code->dbg && ip >= code->dbg->ops && ip < code->dbg->ops + code->dbg->nops)
+        return code->dbg;
     return NULL;
 }

@@ -18,6 +18,7 @@
  * over an invalid body, as the spec's decode-then-validate order implies.
  */
 #include "wr_code.h"
+#include "wdb/wasm_ops.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -49,7 +50,8 @@ wr_status wr_fail(wr_error *err, wr_status status, const char *section, size_t o
     return status;
 }
 
-static wr_status rfail(rd *r, wr_status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static wr_status rfail(rd *r, wr_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static wr_status rfail(rd *r, wr_status st, const char *fmt, ...)
 {
     char msg[200];
@@ -61,10 +63,10 @@ static wr_status rfail(rd *r, wr_status st, const char *fmt, ...)
 }
 #define MALFORMED(...) return rfail(r, WR_ERR_MALFORMED, __VA_ARGS__)
 #define INVALID(...) return rfail(r, WR_ERR_INVALID, __VA_ARGS__)
-#define TRY(x)                                                                                  \
-    do {                                                                                        \
-        wr_status st_ = (x);                                                                    \
-        if (st_ != WR_OK) return st_;                                                           \
+#define TRY(x)                                                                                     \
+    do {                                                                                           \
+        wr_status st_ = (x);                                                                       \
+        if (st_ != WR_OK) return st_;                                                              \
     } while (0)
 #define NOMEM() return rfail(r, WR_ERR_NOMEM, "out of memory")
 
@@ -98,7 +100,8 @@ static wr_status rd_count(rd *r, uint32_t *out, uint32_t min_item_bytes)
 {
     TRY(rd_u32(r, out));
     if (min_item_bytes && *out > (size_t)(r->end - r->p) / min_item_bytes)
-        MALFORMED("length out of bounds: %" PRIu32 " items in %zu bytes", *out, (size_t)(r->end - r->p));
+        MALFORMED("length out of bounds: %" PRIu32 " items in %zu bytes", *out,
+                  (size_t)(r->end - r->p));
     return WR_OK;
 }
 
@@ -108,7 +111,8 @@ static wr_status rd_name_len(rd *r, char **out, uint32_t *len)
 {
     uint32_t n;
     TRY(rd_u32(r, &n));
-    if (n > (size_t)(r->end - r->p)) MALFORMED("unexpected end of section (name of %" PRIu32 " bytes)", n);
+    if (n > (size_t)(r->end - r->p))
+        MALFORMED("unexpected end of section (name of %" PRIu32 " bytes)", n);
     if (!wf_utf8_valid(r->p, n)) MALFORMED("malformed UTF-8 encoding");
     char *s = malloc((size_t)n + 1);
     if (!s) NOMEM();
@@ -120,22 +124,24 @@ static wr_status rd_name_len(rd *r, char **out, uint32_t *len)
     return WR_OK;
 }
 
-static wr_status rd_name(rd *r, char **out) { return rd_name_len(r, out, NULL); }
+static wr_status rd_name(rd *r, char **out)
+{
+    return rd_name_len(r, out, NULL);
+}
 
 static wr_status rd_valtype(rd *r, wr_valtype *out)
 {
     uint8_t b;
     TRY(rd_u8(r, &b));
     switch (b) {
-    case WR_I32: case WR_I64: case WR_F32: case WR_F64: case WR_FUNCREF: case WR_EXTERNREF:
-        *out = (wr_valtype)b;
-        return WR_OK;
-    case WR_V128:
-        r->p--;
-        INVALID("SIMD (v128) is not supported");
-    default:
-        r->p--;
-        MALFORMED("malformed value type 0x%02x", b);
+    case WR_I32:
+    case WR_I64:
+    case WR_F32:
+    case WR_F64:
+    case WR_FUNCREF:
+    case WR_EXTERNREF: *out = (wr_valtype)b; return WR_OK;
+    case WR_V128: r->p--; INVALID("SIMD (v128) is not supported");
+    default: r->p--; MALFORMED("malformed value type 0x%02x", b);
     }
 }
 
@@ -190,8 +196,24 @@ static wr_status rd_globaltype(rd *r, wr_global_type *g)
 }
 
 /* Immediate formats of the single-byte opcodes (spec 5.4). */
-enum { IM_BAD, IM_NONE, IM_BLOCK, IM_U32, IM_2U32, IM_BRTABLE, IM_SELECT_T, IM_MEMARG,
-       IM_ZERO, IM_S32, IM_S64, IM_F32, IM_F64, IM_REFTYPE, IM_FC, IM_END };
+enum {
+    IM_BAD,
+    IM_NONE,
+    IM_BLOCK,
+    IM_U32,
+    IM_2U32,
+    IM_BRTABLE,
+    IM_SELECT_T,
+    IM_MEMARG,
+    IM_ZERO,
+    IM_S32,
+    IM_S64,
+    IM_F32,
+    IM_F64,
+    IM_REFTYPE,
+    IM_FC,
+    IM_END
+};
 static int imm_kind(uint8_t op);
 
 static void declare_func(wr_module *mod, uint32_t fi)
@@ -210,22 +232,22 @@ static wr_status rd_constexpr(rd *r, wr_valtype want, wr_constexpr *ce)
     for (;;) {
         uint8_t op;
         TRY(rd_u8(r, &op));
-        if (op == 0x0b) break;
+        if (op == WASM_OP_end) break;
         uint64_t v;
         switch (op) {
-        case 0x41: /* i32.const */
+        case WASM_OP_i32_const:
             TRY(rd_leb(r, &v, 32, true));
             ce->kind = WR_CONST_VALUE;
             ce->type = WR_I32;
             ce->bits = (uint32_t)v;
             break;
-        case 0x42: /* i64.const */
+        case WASM_OP_i64_const:
             TRY(rd_leb(r, &v, 64, true));
             ce->kind = WR_CONST_VALUE;
             ce->type = WR_I64;
             ce->bits = v;
             break;
-        case 0x43: /* f32.const */
+        case WASM_OP_f32_const:
             if (r->end - r->p < 4) MALFORMED("unexpected end of section");
             {
                 uint32_t b32;
@@ -236,14 +258,14 @@ static wr_status rd_constexpr(rd *r, wr_valtype want, wr_constexpr *ce)
             ce->kind = WR_CONST_VALUE;
             ce->type = WR_F32;
             break;
-        case 0x44: /* f64.const */
+        case WASM_OP_f64_const:
             if (r->end - r->p < 8) MALFORMED("unexpected end of section");
             memcpy(&ce->bits, r->p, 8);
             r->p += 8;
             ce->kind = WR_CONST_VALUE;
             ce->type = WR_F64;
             break;
-        case 0xd0: { /* ref.null t */
+        case WASM_OP_ref_null: {
             wr_valtype t;
             TRY(rd_reftype(r, &t));
             ce->kind = WR_CONST_REF_NULL;
@@ -251,7 +273,7 @@ static wr_status rd_constexpr(rd *r, wr_valtype want, wr_constexpr *ce)
             ce->bits = 0;
             break;
         }
-        case 0xd2: { /* ref.func x */
+        case WASM_OP_ref_func: {
             uint32_t fi;
             TRY(rd_u32(r, &fi));
             if (fi >= mod->nfuncs) INVALID("unknown function %" PRIu32, fi);
@@ -261,7 +283,7 @@ static wr_status rd_constexpr(rd *r, wr_valtype want, wr_constexpr *ce)
             ce->index = fi;
             break;
         }
-        case 0x23: { /* global.get x */
+        case WASM_OP_global_get: {
             uint32_t gi;
             TRY(rd_u32(r, &gi));
             if (gi >= mod->nglobal_imports) INVALID("unknown global %" PRIu32, gi);
@@ -284,33 +306,42 @@ static wr_status rd_constexpr(rd *r, wr_valtype want, wr_constexpr *ce)
 
 /* ------------------------------------------------- body syntax check */
 
-
+/* The immediates' shape of opcode `op` (wdb/wasm_ops.h), for the syntax
+ * check; IM_BAD for opcodes Wasm 2.0 does not have (the tail calls of
+ * Wasm 3.0 included). */
 static int imm_kind(uint8_t op)
 {
-    if (op <= 0x01) return IM_NONE;
-    if (op <= 0x04) return IM_BLOCK;
-    if (op == 0x05) return IM_NONE;
-    if (op == 0x0b) return IM_END;
-    if (op == 0x0c || op == 0x0d) return IM_U32;
-    if (op == 0x0e) return IM_BRTABLE;
-    if (op == 0x0f) return IM_NONE;
-    if (op == 0x10) return IM_U32;
-    if (op == 0x11) return IM_2U32;
-    if (op == 0x1a || op == 0x1b) return IM_NONE;
-    if (op == 0x1c) return IM_SELECT_T;
-    if (op >= 0x20 && op <= 0x26) return IM_U32;
-    if (op >= 0x28 && op <= 0x3e) return IM_MEMARG;
-    if (op == 0x3f || op == 0x40) return IM_ZERO;
-    if (op == 0x41) return IM_S32;
-    if (op == 0x42) return IM_S64;
-    if (op == 0x43) return IM_F32;
-    if (op == 0x44) return IM_F64;
-    if (op >= 0x45 && op <= 0xc4) return IM_NONE;
-    if (op == 0xd0) return IM_REFTYPE;
-    if (op == 0xd1) return IM_NONE;
-    if (op == 0xd2) return IM_U32;
-    if (op == 0xfc) return IM_FC;
-    return IM_BAD;
+    static const uint8_t kind[] = {
+        [WF_IMM_NONE] = IM_NONE,       [WF_IMM_BLOCK] = IM_BLOCK,
+        [WF_IMM_LABEL] = IM_U32,       [WF_IMM_BR_TABLE] = IM_BRTABLE,
+        [WF_IMM_FUNC] = IM_U32,        [WF_IMM_CALL_IND] = IM_2U32,
+        [WF_IMM_INDEX] = IM_U32,       [WF_IMM_MEMARG] = IM_MEMARG,
+        [WF_IMM_MEMIDX] = IM_ZERO,     [WF_IMM_I32] = IM_S32,
+        [WF_IMM_I64] = IM_S64,         [WF_IMM_F32] = IM_F32,
+        [WF_IMM_F64] = IM_F64,         [WF_IMM_SELECT_T] = IM_SELECT_T,
+        [WF_IMM_REFTYPE] = IM_REFTYPE,
+    };
+    if (op == WASM_OP_end) return IM_END;
+    if (op == WASM_OP_PREFIX_FC) return IM_FC;
+    switch (op) {
+#define IMM_CASE(code, id, name, imm, align, flags, traps)                                         \
+    case code: return (flags)&WF_OPF_WASM3 ? IM_BAD : kind[WF_IMM_##imm];
+        WASM_OPS(IMM_CASE)
+#undef IMM_CASE
+    default: return IM_BAD;
+    }
+}
+
+/* The immediates' shape of 0xfc `sub`, -1 for none Wasm 2.0 has. */
+static int imm_kind_fc(uint32_t sub)
+{
+    switch (sub) {
+#define IMM_CASE(code, id, name, imm, align, flags, traps)                                         \
+    case code: return WF_IMM_##imm;
+        WASM_OPS_FC(IMM_CASE)
+#undef IMM_CASE
+    default: return -1;
+    }
 }
 
 /* Decodes a function body's instructions without validating them: the
@@ -340,16 +371,26 @@ static wr_status check_body_syntax(rd *r)
             depth++;
             break;
         case IM_U32: TRY(rd_u32(r, &n)); break;
-        case IM_2U32: TRY(rd_u32(r, &n)); TRY(rd_u32(r, &n)); break;
+        case IM_2U32:
+            TRY(rd_u32(r, &n));
+            TRY(rd_u32(r, &n));
+            break;
         case IM_BRTABLE:
             TRY(rd_count(r, &n, 1));
-            for (uint32_t i = 0; i <= n; i++) { uint32_t lbl; TRY(rd_u32(r, &lbl)); }
+            for (uint32_t i = 0; i <= n; i++) {
+                uint32_t lbl;
+                TRY(rd_u32(r, &lbl));
+            }
             break;
         case IM_SELECT_T:
             TRY(rd_count(r, &n, 1));
-            for (uint32_t i = 0; i < n; i++) TRY(rd_u8(r, &b));
+            for (uint32_t i = 0; i < n; i++)
+                TRY(rd_u8(r, &b));
             break;
-        case IM_MEMARG: TRY(rd_u32(r, &n)); TRY(rd_u32(r, &n)); break;
+        case IM_MEMARG:
+            TRY(rd_u32(r, &n));
+            TRY(rd_u32(r, &n));
+            break;
         case IM_ZERO:
             TRY(rd_u8(r, &b));
             if (b) MALFORMED("zero byte expected");
@@ -372,14 +413,29 @@ static wr_status check_body_syntax(rd *r)
         case IM_FC: {
             uint32_t sub;
             TRY(rd_u32(r, &sub));
-            switch (sub) {
-            case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7: break;
-            case 8: TRY(rd_u32(r, &n)); TRY(rd_u8(r, &b)); if (b) MALFORMED("zero byte expected"); break;
-            case 9: case 13: case 15: case 16: case 17: TRY(rd_u32(r, &n)); break;
-            case 10: TRY(rd_u8(r, &b)); if (b) MALFORMED("zero byte expected");
-                TRY(rd_u8(r, &b)); if (b) MALFORMED("zero byte expected"); break;
-            case 11: TRY(rd_u8(r, &b)); if (b) MALFORMED("zero byte expected"); break;
-            case 12: case 14: TRY(rd_u32(r, &n)); TRY(rd_u32(r, &n)); break;
+            switch (imm_kind_fc(sub)) {
+            case WF_IMM_NONE: break;
+            case WF_IMM_INDEX: TRY(rd_u32(r, &n)); break;
+            case WF_IMM_MEM_INIT:
+                TRY(rd_u32(r, &n));
+                TRY(rd_u8(r, &b));
+                if (b) MALFORMED("zero byte expected");
+                break;
+            case WF_IMM_MEM_COPY:
+                TRY(rd_u8(r, &b));
+                if (b) MALFORMED("zero byte expected");
+                TRY(rd_u8(r, &b));
+                if (b) MALFORMED("zero byte expected");
+                break;
+            case WF_IMM_MEMIDX:
+                TRY(rd_u8(r, &b));
+                if (b) MALFORMED("zero byte expected");
+                break;
+            case WF_IMM_TABLE_INIT:
+            case WF_IMM_TABLE_COPY:
+                TRY(rd_u32(r, &n));
+                TRY(rd_u32(r, &n));
+                break;
             default: MALFORMED("illegal opcode 0xfc %" PRIu32, sub);
             }
             break;
@@ -417,12 +473,14 @@ static wr_status sec_type(rd *r)
         TRY(rd_count(r, &np, 1));
         t->params = malloc((np ? np : 1) * sizeof(wr_valtype));
         if (!t->params) NOMEM();
-        for (uint32_t k = 0; k < np; k++) TRY(rd_valtype(r, &t->params[k]));
+        for (uint32_t k = 0; k < np; k++)
+            TRY(rd_valtype(r, &t->params[k]));
         t->nparams = np;
         TRY(rd_count(r, &nr, 1));
         t->results = malloc((nr ? nr : 1) * sizeof(wr_valtype));
         if (!t->results) NOMEM();
-        for (uint32_t k = 0; k < nr; k++) TRY(rd_valtype(r, &t->results[k]));
+        for (uint32_t k = 0; k < nr; k++)
+            TRY(rd_valtype(r, &t->results[k]));
         t->nresults = nr;
         t->pub.nparams = np;
         t->pub.nresults = nr;
@@ -469,9 +527,7 @@ static wr_status sec_import(rd *r)
             TRY(rd_globaltype(r, &im->global));
             mod->nglobal_imports++;
             break;
-        default:
-            r->p--;
-            MALFORMED("malformed import kind %u", kind);
+        default: r->p--; MALFORMED("malformed import kind %u", kind);
         }
     }
     return WR_OK;
@@ -588,13 +644,31 @@ static wr_status sec_export(rd *r)
         TRY(rd_u32(r, &e->index));
         uint32_t limit;
         switch (kind) {
-        case 0: e->kind = WR_EXTERN_FUNC; limit = mod->nfuncs; break;
-        case 1: e->kind = WR_EXTERN_TABLE; limit = mod->ntables; break;
-        case 2: e->kind = WR_EXTERN_MEMORY; limit = mod->nmems; break;
-        case 3: e->kind = WR_EXTERN_GLOBAL; limit = mod->nglobals; break;
+        case 0:
+            e->kind = WR_EXTERN_FUNC;
+            limit = mod->nfuncs;
+            break;
+        case 1:
+            e->kind = WR_EXTERN_TABLE;
+            limit = mod->ntables;
+            break;
+        case 2:
+            e->kind = WR_EXTERN_MEMORY;
+            limit = mod->nmems;
+            break;
+        case 3:
+            e->kind = WR_EXTERN_GLOBAL;
+            limit = mod->nglobals;
+            break;
         default: MALFORMED("malformed export kind %u", kind);
         }
-        if (e->index >= limit) INVALID("unknown %s %" PRIu32, kind == 0 ? "function" : kind == 1 ? "table" : kind == 2 ? "memory" : "global", e->index);
+        if (e->index >= limit)
+            INVALID("unknown %s %" PRIu32,
+                    kind == 0   ? "function"
+                    : kind == 1 ? "table"
+                    : kind == 2 ? "memory"
+                                : "global",
+                    e->index);
         if (e->kind == WR_EXTERN_FUNC) declare_func(mod, e->index);
         for (uint32_t k = 0; k < i; k++)
             if (mod->exports[k].name_len == e->name_len &&
@@ -632,7 +706,9 @@ static wr_status sec_elem(rd *r)
         TRY(rd_u32(r, &flags));
         if (flags > 7) MALFORMED("malformed elements segment kind %" PRIu32, flags);
         bool passive_or_decl = flags & 1, explicit_or_decl = flags & 2, exprs = flags & 4;
-        s->mode = !passive_or_decl ? WR_SEG_ACTIVE : explicit_or_decl ? WR_SEG_DECLARATIVE : WR_SEG_PASSIVE;
+        s->mode = !passive_or_decl   ? WR_SEG_ACTIVE
+                  : explicit_or_decl ? WR_SEG_DECLARATIVE
+                                     : WR_SEG_PASSIVE;
         s->type = WR_FUNCREF;
         s->table = 0;
         if (s->mode == WR_SEG_ACTIVE) {
@@ -744,7 +820,8 @@ static wr_status sec_data(rd *r)
             TRY(rd_constexpr(r, WR_I32, &s->offset));
         }
         TRY(rd_u32(r, &s->len));
-        if (s->len > (size_t)(r->end - r->p)) MALFORMED("unexpected end of section (data of %" PRIu32 " bytes)", s->len);
+        if (s->len > (size_t)(r->end - r->p))
+            MALFORMED("unexpected end of section (data of %" PRIu32 " bytes)", s->len);
         s->file_offset = (uint32_t)(r->p - mod->bytes);
         r->p += s->len;
     }
@@ -780,7 +857,8 @@ static void sec_names(wr_module *mod, const uint8_t *p, const uint8_t *end)
                 const uint8_t *at;
                 if (rd_u32(&s, &fi) != WR_OK) break;
                 at = s.p;
-                if (rd_u32(&s, &n) != WR_OK || n > (size_t)(s.end - s.p) || !wf_utf8_valid(s.p, n)) break;
+                if (rd_u32(&s, &n) != WR_OK || n > (size_t)(s.end - s.p) || !wf_utf8_valid(s.p, n))
+                    break;
                 s.p += n;
                 if (fi < mod->nfuncs && !mod->func_name_at[fi])
                     mod->func_name_at[fi] = (uint32_t)(at - mod->bytes);
@@ -820,7 +898,8 @@ static int section_rank(uint8_t id)
 
 wr_status wr_decode_module(wr_module *mod, wr_error *err)
 {
-    rd rr = {.mod = mod, .err = err, .p = mod->bytes, .end = mod->bytes + mod->len, .sec = "header"};
+    rd rr = {
+        .mod = mod, .err = err, .p = mod->bytes, .end = mod->bytes + mod->len, .sec = "header"};
     rd *r = &rr;
     static const uint8_t magic[4] = {0, 'a', 's', 'm'};
     if (mod->len < 4 || memcmp(mod->bytes, magic, 4)) MALFORMED("magic header not detected");
@@ -851,11 +930,14 @@ wr_status wr_decode_module(wr_module *mod, wr_error *err)
         }
         r->sec = wf_section_name(id);
         TRY(rd_u32(r, &size));
-        if (size > (size_t)(file_end - r->p)) MALFORMED("unexpected end: section size %" PRIu32 " past the end of the file", size);
+        if (size > (size_t)(file_end - r->p))
+            MALFORMED("unexpected end: section size %" PRIu32 " past the end of the file", size);
         if (id != 0) {
             int rank = section_rank(id);
             if (rank <= last_rank) {
-                MALFORMED("unexpected content after last section: %s section out of order or repeated", r->sec);
+                MALFORMED(
+                    "unexpected content after last section: %s section out of order or repeated",
+                    r->sec);
             }
             last_rank = rank;
         }
@@ -868,12 +950,15 @@ wr_status wr_decode_module(wr_module *mod, wr_error *err)
             TRY(sec_import(r));
             /* build the imported part of every index space */
             mod->funcs = calloc(mod->nfunc_imports ? mod->nfunc_imports : 1, sizeof(wr_func_decl));
-            mod->tables = calloc(mod->ntable_imports ? mod->ntable_imports : 1, sizeof(wr_table_type));
+            mod->tables =
+                calloc(mod->ntable_imports ? mod->ntable_imports : 1, sizeof(wr_table_type));
             mod->mems = calloc(mod->nmem_imports ? mod->nmem_imports : 1, sizeof(wr_limits));
-            mod->globals = calloc(mod->nglobal_imports ? mod->nglobal_imports : 1, sizeof(wr_global_decl));
+            mod->globals =
+                calloc(mod->nglobal_imports ? mod->nglobal_imports : 1, sizeof(wr_global_decl));
             free(mod->func_declared);
             mod->func_declared = calloc(mod->nfunc_imports ? mod->nfunc_imports : 1, 1);
-            if (!mod->funcs || !mod->tables || !mod->mems || !mod->globals || !mod->func_declared) NOMEM();
+            if (!mod->funcs || !mod->tables || !mod->mems || !mod->globals || !mod->func_declared)
+                NOMEM();
             if (mod->nmem_imports > 1) INVALID("multiple memories");
             uint32_t fi = 0, ti = 0, mi = 0, gi = 0;
             for (uint32_t i = 0; i < mod->nimports; i++) {
@@ -897,9 +982,7 @@ wr_status wr_decode_module(wr_module *mod, wr_error *err)
             mod->nglobals = gi;
             break;
         }
-        case 3:
-            TRY(sec_func(r, &ndefined));
-            break;
+        case 3: TRY(sec_func(r, &ndefined)); break;
         case 4: TRY(sec_table(r)); break;
         case 5: TRY(sec_memory(r)); break;
         case 6: TRY(sec_global(r)); break;
@@ -971,23 +1054,27 @@ void wr_module_release(wr_module *mod)
     }
     free(mod->imports);
     if (mod->funcs)
-        for (uint32_t i = 0; i < mod->nfuncs; i++) wr_code_free(mod->funcs[i].code);
+        for (uint32_t i = 0; i < mod->nfuncs; i++)
+            wr_code_free(mod->funcs[i].code);
     free(mod->funcs);
     wr_pc_cache_free(mod);
     free(mod->func_declared);
     free(mod->tables);
     free(mod->mems);
     free(mod->globals);
-    for (uint32_t i = 0; i < mod->nexports; i++) free(mod->exports[i].name);
+    for (uint32_t i = 0; i < mod->nexports; i++)
+        free(mod->exports[i].name);
     free(mod->exports);
-    for (uint32_t i = 0; i < mod->nelems; i++) free(mod->elems[i].items);
+    for (uint32_t i = 0; i < mod->nelems; i++)
+        free(mod->elems[i].items);
     free(mod->elems);
     free(mod->datas);
     free(mod->module_name);
     if (mod->func_name_at) {
         free(mod->func_name_at);
     }
-    for (uint32_t i = 0; i < mod->ncustoms; i++) free(mod->customs[i].name);
+    for (uint32_t i = 0; i < mod->ncustoms; i++)
+        free(mod->customs[i].name);
     free(mod->customs);
     free(mod->owned_bytes);
     mod->owned_bytes = NULL;
@@ -1009,7 +1096,8 @@ uint8_t wr_func_local_types(const wr_module *mod, const wr_func_decl *d, uint8_t
         uint8_t t = *p++;
         if (want >= at && want - at < cnt) found = t;
         if (out)
-            for (uint64_t k = 0; k < cnt && at < d->nlocals; k++) out[at++] = t;
+            for (uint64_t k = 0; k < cnt && at < d->nlocals; k++)
+                out[at++] = t;
         else
             at += cnt > d->nlocals - at ? d->nlocals - at : (uint32_t)cnt;
         if (found && !out) break;

@@ -4,6 +4,7 @@
  * byte limit, padding bits, signs) and as DWARF numbers (64 bits), and the
  * trap list's shape (wdb/wasm_traps.h).
  */
+#include "wdb/wasm_ops.h"
 #include "wdb/wasm_traps.h"
 #include "wdb/wasmfmt.h"
 
@@ -12,7 +13,8 @@
 #include <string.h>
 
 /* reads the n bytes b as a LEB of `bits` bits; *used gets the bytes read */
-static const char *rd(const uint8_t *b, size_t n, unsigned bits, bool sign, uint64_t *v, size_t *used)
+static const char *rd(const uint8_t *b, size_t n, unsigned bits, bool sign, uint64_t *v,
+                      size_t *used)
 {
     const uint8_t *p = b;
     const char *why = wf_leb_read(&p, b + n, bits, sign, v);
@@ -31,7 +33,8 @@ static void test_read(void)
     static const uint8_t pad5[] = {0x81, 0x80, 0x80, 0x80, 0x00};
     CHECK(rd(pad5, 5, 32, false, &v, &used) == NULL && v == 1 && used == 5);
     /* the largest u32, and one bit more in the fifth byte */
-    static const uint8_t umax[] = {0xff, 0xff, 0xff, 0xff, 0x0f}, ubig[] = {0xff, 0xff, 0xff, 0xff, 0x1f};
+    static const uint8_t umax[] = {0xff, 0xff, 0xff, 0xff, 0x0f},
+                         ubig[] = {0xff, 0xff, 0xff, 0xff, 0x1f};
     CHECK(rd(umax, 5, 32, false, &v, &used) == NULL && v == 0xffffffffu);
     CHECK(rd(ubig, 5, 32, false, &v, &used) != NULL &&
           strcmp(rd(ubig, 5, 32, false, &v, &used), "integer too large") == 0);
@@ -47,7 +50,8 @@ static void test_read(void)
     static const uint8_t m1[] = {0x7f}, m123456[] = {0xc0, 0xbb, 0x78};
     CHECK(rd(m1, 1, 32, true, &v, &used) == NULL && (int64_t)v == -1);
     CHECK(rd(m123456, 3, 32, true, &v, &used) == NULL && (int64_t)v == -123456);
-    static const uint8_t smin[] = {0x80, 0x80, 0x80, 0x80, 0x78}, smax[] = {0xff, 0xff, 0xff, 0xff, 0x07};
+    static const uint8_t smin[] = {0x80, 0x80, 0x80, 0x80, 0x78},
+                         smax[] = {0xff, 0xff, 0xff, 0xff, 0x07};
     CHECK(rd(smin, 5, 32, true, &v, &used) == NULL && (int64_t)v == INT32_MIN);
     CHECK(rd(smax, 5, 32, true, &v, &used) == NULL && (int64_t)v == INT32_MAX);
     static const uint8_t sbad[] = {0xff, 0xff, 0xff, 0xff, 0x4f};
@@ -105,9 +109,53 @@ static void test_traps(void)
     };
     size_t n = sizeof names / sizeof names[0];
     CHECK_EQ(n, 11);
-    CHECK(strcmp(names[0], "unreachable") == 0 && strcmp(messages[2], "integer divide by zero") == 0);
+    CHECK(strcmp(names[0], "unreachable") == 0 &&
+          strcmp(messages[2], "integer divide by zero") == 0);
     for (size_t i = 0; i < n; i++)
-        for (size_t k = i + 1; k < n; k++) CHECK(strcmp(names[i], names[k]) != 0);
+        for (size_t k = i + 1; k < n; k++)
+            CHECK(strcmp(names[i], names[k]) != 0);
+}
+
+/* The instruction table (wdb/wasm_ops.h): lookups, shapes and facts the
+ * runtime and the debugger rely on. */
+static void test_ops(void)
+{
+    const wf_op *o = wf_op_info(WASM_OP_local_get);
+    CHECK(o && strcmp(o->name, "local.get") == 0 && o->imm == WF_IMM_INDEX);
+    CHECK_EQ(WASM_OP_local_get, 0x20);
+    CHECK_EQ(WASM_OP_i64_extend32_s, 0xc4);
+    CHECK(wf_op_info(0x06) == NULL && wf_op_info(0xfd) == NULL && wf_op_info(0xff) == NULL);
+    /* loads and stores: a memarg, their natural alignment, may trap */
+    o = wf_op_info(WASM_OP_i64_load16_u);
+    CHECK(o && o->imm == WF_IMM_MEMARG && o->align == 1 && (o->flags & WF_OPF_MEMORY) &&
+          o->traps == WF_TRAP_BIT(MEMORY_OOB));
+    CHECK(wf_op_info(WASM_OP_f64_store)->align == 3);
+    /* calls, branches, traps */
+    CHECK(wf_op_info(WASM_OP_call)->flags & WF_OPF_CALL);
+    CHECK(wf_op_info(WASM_OP_call_indirect)->imm == WF_IMM_CALL_IND);
+    CHECK(wf_op_info(WASM_OP_br_table)->flags & WF_OPF_BRANCH);
+    CHECK(wf_op_info(WASM_OP_i32_div_s)->traps ==
+          (WF_TRAP_BIT(DIV_BY_ZERO) | WF_TRAP_BIT(INT_OVERFLOW)));
+    CHECK(wf_op_info(WASM_OP_i32_rem_s)->traps == WF_TRAP_BIT(DIV_BY_ZERO));
+    CHECK(wf_op_info(WASM_OP_i32_add)->traps == 0 && wf_op_info(WASM_OP_i32_add)->flags == 0);
+    CHECK(wf_op_info(WASM_OP_return_call)->flags & WF_OPF_WASM3);
+    /* the 0xfc forms */
+    o = wf_op_fc_info(WASM_OP_FC_memory_copy);
+    CHECK(o && strcmp(o->name, "memory.copy") == 0 && o->imm == WF_IMM_MEM_COPY);
+    CHECK(wf_op_fc_info(WASM_OP_FC_i32_trunc_sat_f32_s)->traps == 0);
+    CHECK(wf_op_fc_info(18) == NULL && wf_op_fc_info(UINT32_MAX) == NULL);
+    /* every opcode below 0xd3 that has an entry has a distinct name... */
+    for (unsigned a = 0; a < 256; a++)
+        for (unsigned b = a + 1; b < 256; b++) {
+            const wf_op *x = wf_op_info((uint8_t)a), *y = wf_op_info((uint8_t)b);
+            if (x && y && !(a == WASM_OP_select && b == WASM_OP_select_t))
+                CHECK(strcmp(x->name, y->name) != 0);
+        }
+    /* ...and the traps it names are kinds of the trap list */
+    for (unsigned a = 0; a < 256; a++) {
+        const wf_op *x = wf_op_info((uint8_t)a);
+        if (x) CHECK((x->traps & ~((2u << WF_TRAP_NUMBER_HOST) - 2)) == 0);
+    }
 }
 
 int main(void)
@@ -115,5 +163,6 @@ int main(void)
     test_read();
     test_write();
     test_traps();
+    test_ops();
     return wdb_check_summary();
 }
