@@ -540,7 +540,7 @@ static void add_float(wb_sbuf *o, const uint8_t *b, size_t n)
         memcpy(&d, &bits, 8);
         if (isnan(d))
             wb_sb_addf(o, "%snan(0x%" PRIx64 ")", bits >> 63 ? "-" : "",
-                    (uint64_t)(bits & 0xfffffffffffffull));
+                       (uint64_t)(bits & 0xfffffffffffffull));
         else if (isinf(d))
             wb_sb_add(o, d < 0 ? "-inf" : "inf");
         else
@@ -948,8 +948,8 @@ static void fmt_reference(fctx *c, const view *v, const wb_type *s, bool top, in
     uint64_t size = wb_type_size(s->target);
     if (size > WB_VALUE_MAX_SIZE) {
         wb_sb_addf(c->o,
-                "<error: value requires %" PRIu64 " bytes, which is more than max-value-size>",
-                size);
+                   "<error: value requires %" PRIu64 " bytes, which is more than max-value-size>",
+                   size);
         return;
     }
     uint8_t *buf = size ? malloc((size_t)size) : NULL;
