@@ -12,6 +12,7 @@ PKGS=(
   libdwarf-dev libelf-dev libcjson-dev libwebsockets-dev
   nodejs                                                # DAP tests (tests/dap: npm ci, node --test), vscode-extension/
   gdb
+  dpkg-dev debian-archive-keyring                       # tests/thirdparty: apt-get source (dpkg-source), deb-src signatures
   socat                                                 # pty pairs: serial-line tests (tests/wdb/attach.sh)
   gcc-arm-none-eabi libnewlib-arm-none-eabi picolibc-arm-none-eabi  # the Cortex-M firmware
   qemu-system-arm                                       # runs it: mps2-an385 (tests/device)

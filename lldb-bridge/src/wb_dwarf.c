@@ -224,6 +224,13 @@ struct wb_dwarf {
     bool files_done;
     const char **files;
     size_t nfiles;
+    /* wb_dwarf_data_symbol: variables at fixed addresses, by address */
+    bool dsyms_done;
+    struct dsym {
+        uint64_t addr, size;
+        const char *name;
+    } * dsyms;
+    size_t ndsyms;
 };
 
 /* -------------------------------------------------- object access */
@@ -424,6 +431,7 @@ void wb_dwarf_close(wb_dwarf *d)
     free(d->pending.v);
     free(d->done.v);
     free(d->copies.v);
+    free(d->dsyms);
     if (d->dbg) {
         Dwarf_Error e = NULL;
         dwarf_object_finish(d->dbg, &e);
@@ -4054,6 +4062,77 @@ wb_status wb_dwarf_source_files(wb_dwarf *d, const char *const **files, size_t *
     *files = d->files;
     *n = d->nfiles;
     return WB_OK;
+}
+
+static int cmp_dsym(const void *a, const void *b)
+{
+    const struct dsym *x = a, *y = b;
+    return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Indexes every variable, global or static, whose location is one
+ * DW_OP_addr, by address. Units whose DIEs cannot be read add nothing
+ * (this only names addresses). wasm-ld gives the variables it discarded
+ * the address -1 (older ones 0, where no data lives): left out. */
+static wb_status load_dsyms(wb_dwarf *d, wb_error *err)
+{
+    wb_status st = load_units(d, err);
+    if (st != WB_OK) return st;
+    size_t cap = 0;
+    d->ndsyms = 0; /* a failed attempt may have left some */
+    for (size_t i = 0; i < d->nunits; i++) {
+        unit *u = &d->units[i];
+        wb_error tmp;
+        if (load_syms(d, u, &tmp) != WB_OK) continue;
+        for (size_t k = 0; k < u->nsyms; k++) {
+            const sym *sy = &u->syms[k];
+            const wb_var *v = NULL;
+            if (sy->tag != DW_TAG_variable || (sy->flags & SYM_DECL) || !(sy->flags & SYM_LOC) ||
+                var_get(d, sy->off, (sy->flags & SYM_LOCAL) != 0, &v, &tmp) != WB_OK ||
+                !v->is_global || !v->name || v->nlocs != 1)
+                continue;
+            const wb_loc_range *l = &v->locs[0];
+            if ((l->len != 5 && l->len != 9) || l->expr[0] != DW_OP_addr) continue;
+            uint64_t addr = 0, tombstone = l->len == 5 ? UINT32_MAX : UINT64_MAX;
+            for (size_t b = l->len - 1; b > 0; b--)
+                addr = addr << 8 | l->expr[b];
+            if (!addr || addr == tombstone) continue;
+            if (!grow((void **)&d->dsyms, &cap, d->ndsyms, sizeof *d->dsyms))
+                return wb_fail(err, "out of memory");
+            d->dsyms[d->ndsyms++] = (struct dsym){addr, wb_type_size(v->type), v->name};
+        }
+    }
+    qsort(d->dsyms, d->ndsyms, sizeof *d->dsyms, cmp_dsym);
+    d->dsyms_done = true;
+    return WB_OK;
+}
+
+wb_status wb_dwarf_data_symbol(wb_dwarf *d, uint64_t addr, const char **name, uint64_t *offset,
+                               wb_error *err)
+{
+    if (!d->dsyms_done) {
+        wb_status st = load_dsyms(d, err);
+        if (st != WB_OK) return st;
+    }
+    /* the last variable starting at or before addr */
+    size_t lo = 0, hi = d->ndsyms;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->dsyms[mid].addr <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    /* several may start there (a zero-sized one, then one with a size) */
+    for (size_t i = lo; i > 0 && d->dsyms[i - 1].addr == d->dsyms[lo - 1].addr; i--) {
+        const struct dsym *ds = &d->dsyms[i - 1];
+        if (addr - ds->addr < ds->size || addr == ds->addr) {
+            *name = ds->name;
+            *offset = addr - ds->addr;
+            return WB_OK;
+        }
+    }
+    return WB_NOT_FOUND;
 }
 
 const char *wb_dwarf_warning(const wb_dwarf *d)

@@ -220,6 +220,14 @@ wb_status wb_dwarf_enumerator_named(wb_dwarf *d, const char *name, wb_code_off n
 wb_status wb_dwarf_unit_globals(wb_dwarf *d, wb_code_off near, const wb_var *const **vars,
                                 size_t *n, wb_error *err);
 
+/* The global or static variable whose storage holds linear-memory
+ * address `addr` (gdb's `<name+offset>` after a pointer's value): *name
+ * lives until wb_dwarf_close, *offset is addr's distance from its start.
+ * WB_NOT_FOUND when no variable with a fixed address holds it (the heap,
+ * the stack, string literals). The first call indexes every unit. */
+wb_status wb_dwarf_data_symbol(wb_dwarf *d, uint64_t addr, const char **name, uint64_t *offset,
+                               wb_error *err);
+
 /* Every source file named by the line tables (full paths, deduplicated,
  * sorted): `info sources`, DAP loadedSources, path mapping. */
 wb_status wb_dwarf_source_files(wb_dwarf *d, const char *const **files, size_t *n, wb_error *err);

@@ -1684,13 +1684,23 @@ static const char *e_function_name(void *user, uint64_t table_index)
     return strcmp(name, "??") == 0 ? NULL : name;
 }
 
+static const char *e_data_symbol(void *user, uint64_t addr, uint64_t *offset)
+{
+    struct env_ctx *c = user;
+    const char *name = NULL;
+    wb_error e;
+    if (!c->s->dwarf || wb_dwarf_data_symbol(c->s->dwarf, addr, &name, offset, &e) != WB_OK)
+        return NULL;
+    return name;
+}
+
 static const wb_eval_env *make_env(wb_session *s, size_t frame)
 {
     s->env_ctx.s = s;
     s->env_ctx.frame = frame;
     s->env_ctx.in_this = false;
-    s->env = (wb_eval_env){&s->env_ctx, e_lookup, e_read,          e_write,
-                           NULL,        e_type,   e_function_name, e_code_name};
+    s->env = (wb_eval_env){&s->env_ctx, e_lookup,        e_read,      e_write,      NULL,
+                           e_type,      e_function_name, e_code_name, e_data_symbol};
     return &s->env;
 }
 

@@ -652,6 +652,21 @@ static void add_function_pointer(fctx *c, uint64_t idx)
     if (name) wb_sb_addf(c->o, " <%s>", name);
 }
 
+/* After a data pointer's value, the variable it points into: " <name>"
+ * or " <name+offset>" (gdb's `set print symbol on`, its default). */
+static void add_data_symbol(fctx *c, uint64_t addr)
+{
+    uint64_t off = 0;
+    const char *name = addr && c->env && c->env->data_symbol
+                           ? c->env->data_symbol(c->env->user, addr, &off)
+                           : NULL;
+    if (!name) return;
+    if (off)
+        wb_sb_addf(c->o, " <%s+%" PRIu64 ">", name, off);
+    else
+        wb_sb_addf(c->o, " <%s>", name);
+}
+
 /* Does a pointer of this type print without its "(type) " prefix? gdb
  * leaves it out for plain `char *` (its string says the type). */
 static bool pointer_prefix_omitted(const wb_type *t)
@@ -762,6 +777,7 @@ static void fmt_scalar(fctx *c, const view *v, const wb_type *s, bool top)
             return;
         }
         wb_sb_addf(o, "0x%" PRIx64, raw);
+        add_data_symbol(c, raw);
         if (raw && type_is_char(s->target)) {
             wb_sb_add(o, " ");
             add_cstring(o, c->env, raw);

@@ -99,6 +99,10 @@ typedef struct wb_eval_env {
     const char *(*function_name)(void *user, uint64_t table_index);
     /* The name of the function at a code offset, or NULL. May be NULL. */
     const char *(*code_name)(void *user, uint64_t code_off);
+    /* The global or static variable holding linear-memory address `addr`
+     * and addr's offset in it, or NULL (printed after a data pointer as
+     * gdb does: "0x1040 <table+8>"). May be NULL. */
+    const char *(*data_symbol)(void *user, uint64_t addr, uint64_t *offset);
 } wb_eval_env;
 
 /* Reading a variable through its location (used by `lookup`

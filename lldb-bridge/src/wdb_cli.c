@@ -1461,7 +1461,8 @@ static void type_command(cli *c, const char *args, bool expand)
     char buf[512];
     /* ptype looks through pointers, arrays and qualifiers to the struct,
      * union or enum inside and prints its body with the declarator after
-     * it, as gdb does ("const struct item {...} *") */
+     * it, as gdb does ("const struct item {...} *"); a const before a
+     * pointer qualifies the pointer ("struct item {...} * const") */
     if (expand) {
         const wb_type *in = t;
         char suffix[64] = "";
@@ -1474,36 +1475,38 @@ static void type_command(cli *c, const char *args, bool expand)
             else if (in->kind == WB_TYPE_VOLATILE)
                 in = in->target;
             else if (in->kind == WB_TYPE_POINTER && strlen(suffix) < 30) {
-                memmove(suffix + 1, suffix, strlen(suffix) + 1);
-                suffix[0] = '*';
+                const char *ptr = !is_const ? "*" : suffix[0] ? "* const " : "* const";
+                memmove(suffix + strlen(ptr), suffix, strlen(suffix) + 1);
+                memcpy(suffix, ptr, strlen(ptr));
+                is_const = false;
                 in = in->target;
             } else
                 break;
         }
         if (in != wb_type_strip(t) && in &&
             (in->kind == WB_TYPE_STRUCT || in->kind == WB_TYPE_UNION)) {
-            out(c, "type = %s%s %s {\n", is_const ? "const " : "",
+            const char *name = in->qualified_name ? in->qualified_name : in->name;
+            out(c, "type = %s%s%s%s {\n", is_const ? "const " : "",
                 in->kind == WB_TYPE_UNION ? "union"
                 : in->is_class            ? "class"
                                           : "struct",
-                in->qualified_name ? in->qualified_name
-                : in->name         ? in->name
-                                   : "");
+                name ? " " : "", name ? name : "");
             print_members(c, in, 4, 0);
             out(c, "} %s\n", suffix);
             if (have_v) wb_value_free(&v);
             return;
         }
     }
+    /* whatis TYPENAME unrolls one level of typedef, as gdb does */
+    if (!expand && !have_v && t && t->kind == WB_TYPE_TYPEDEF && t->target) t = t->target;
     const wb_type *s = expand ? wb_type_strip(t) : t;
     if (expand && s && (s->kind == WB_TYPE_STRUCT || s->kind == WB_TYPE_UNION)) {
-        out(c, "type = %s %s {\n",
+        const char *name = s->qualified_name ? s->qualified_name : s->name;
+        out(c, "type = %s%s%s {\n",
             s->kind == WB_TYPE_UNION ? "union"
             : s->is_class            ? "class"
                                      : "struct",
-            s->qualified_name ? s->qualified_name
-            : s->name         ? s->name
-                              : "");
+            name ? " " : "", name ? name : "");
         print_members(c, s, 4, 0);
         out(c, "}\n");
     } else if (expand && s && s->kind == WB_TYPE_ENUM) {

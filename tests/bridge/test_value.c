@@ -309,6 +309,23 @@ static const char *p_function_name(void *u, uint64_t idx)
     return idx == 1 ? "fib" : idx == 2 ? "main" : NULL;
 }
 
+/* The variables test_print_data_symbols names: i at 0x1000, pt at
+ * 0x108c (8 bytes), arr at 0x10a8 (12 bytes). */
+static const char *p_data_symbol(void *u, uint64_t addr, uint64_t *offset)
+{
+    static const struct {
+        uint64_t addr, size;
+        const char *name;
+    } vars[] = {{0x1000, 4, "i"}, {0x108c, 8, "pt"}, {0x10a8, 12, "arr"}};
+    (void)u;
+    for (size_t k = 0; k < sizeof vars / sizeof vars[0]; k++)
+        if (addr - vars[k].addr < vars[k].size) {
+            *offset = addr - vars[k].addr;
+            return vars[k].name;
+        }
+    return NULL;
+}
+
 static prog *P;
 static wb_eval_env ENV;
 static wb_eval *EV;
@@ -356,7 +373,7 @@ static void setup(void)
     P = calloc(1, sizeof *P);
     P->next = 0x1000;
     ENV = (wb_eval_env){
-        P, p_lookup, p_read, p_write, p_write_place, p_type_named, p_function_name, NULL};
+        P, p_lookup, p_read, p_write, p_write_place, p_type_named, p_function_name, NULL, NULL};
     EV = wb_eval_new();
 
     /* int i = -5; unsigned u32 = 4000000000u; long long ll = -1234567890123LL; */
@@ -910,6 +927,27 @@ static void test_print_pointers(void)
     ERR("3@2", "Only values in memory can be extended with '@'.");
     snprintf(want, sizeof want, "{p = 0x1000, s = 0x%x \"t\", f = 0x1 <fib>}", text + 3);
     PR("wp", want);
+}
+
+/* With data symbols, a data pointer names the variable it points into
+ * as gdb does; function pointers, null pointers, /x and references do
+ * not change. */
+static void test_print_data_symbols(void)
+{
+    ENV.data_symbol = p_data_symbol;
+    PR("ip", "(int *) 0x1000 <i>");
+    PR("&arr", "(int (*)[3]) 0x10a8 <arr>");
+    PR("&arr[1]", "(int *) 0x10ac <arr+4>");
+    PR("arr + 3", "(int *) 0x10b4");
+    PR("&pt.y", "(int *) 0x1090 <pt+4>");
+    PR("ptpt", "(point_t *) 0x108c <pt>");
+    PR("(char *)ip + 1", "0x1001 <i+1> \"\\377\\377\\377\"");
+    PR("sref", "{r = @0x1000, p = 0x1000 <i>}");
+    PR("ref", "(int &) @0x1000: -5");
+    PRF('x', "ip", "0x1000");
+    PR("np", "(int *) 0x0");
+    PR("fp", "(int (*)(int)) 0x1 <fib>");
+    ENV.data_symbol = NULL;
 }
 
 static void test_strings_and_chars(void)
@@ -1787,6 +1825,7 @@ int main(void)
     test_print_scalars();
     test_print_aggregates();
     test_print_pointers();
+    test_print_data_symbols();
     test_strings_and_chars();
     test_arithmetic();
     test_casts_and_sizeof();

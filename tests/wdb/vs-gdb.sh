@@ -2,18 +2,25 @@
 # Differential test: wdb on a Wasm build must print what native gdb prints
 # on a native gcc build of the same C program, for the same commands.
 #
-#   vs-gdb.sh --wdb WDB --runtime WDB_RUN --wasm PROG.wasm --source PROG.c
-#             [--gdb GDB] [--cc CC] [--cmds FILE]
+#   vs-gdb.sh --wdb WDB --runtime WDB_RUN --wasm PROG.wasm
+#             (--source PROG.c | --native PROG --srcdir DIR...)
+#             [--gdb GDB] [--cc CC] [--cmds FILE] [--dir] [--pointers]
 #
-# PROG.c is compiled with `CC -g -O0` (its absolute path, as the Wasm build
-# names it) and run under `gdb -nx -q -batch`; PROG.wasm (clang -O0) runs
-# under `wdb -batch`. Both get the same command list, each command as its
-# own -ex (gdb goes on after a failing -ex as wdb does; with -x gdb would
-# stop the file at the first error, wdb would not). Both run in batch mode,
-# where gdb omits from_tty messages ("Starting program:", "Continuing.",
-# "Run till exit from ...") and so does wdb. The commands are below (or in
-# --cmds FILE); nothing they print may depend on pointer size: the program
-# (programs/ledger.c) has no pointers in its structs, no long and no size_t.
+# With --source, PROG.c is compiled with `CC -g -O0` (its absolute path, as
+# the Wasm build names it); with --native, PROG is a native build (gcc -g
+# -O0) made from the same absolute source paths as PROG.wasm, whose sources
+# lie under the --srcdir directories (tests/thirdparty builds Debian source
+# packages so). The native program runs under `gdb -nx -q -batch`;
+# PROG.wasm (clang -O0) runs under `wdb -batch`. Both get the same command
+# list, each command as its own -ex (gdb goes on after a failing -ex as wdb
+# does; with -x gdb would stop the file at the first error, wdb would not).
+# Both run in batch mode, where gdb omits from_tty messages ("Starting
+# program:", "Continuing.", "Run till exit from ...") and so does wdb. Both
+# debuggers start in a fresh directory of their own; with --dir the program
+# may create files there (wdb gives it `--dir=.`, gdb's program runs there).
+# The commands are below (or in --cmds FILE); without --pointers nothing they
+# print may depend on pointer size: the program (programs/ledger.c) has no
+# pointers in its structs, no long and no size_t.
 #
 # The two transcripts (stdout+stderr) must be IDENTICAL after these
 # normalisations, each for a difference that is by design, not a bug:
@@ -23,9 +30,10 @@
 #  N2 wdb: the line "Reading symbols from PROG.wasm..." is dropped (gdb -batch
 #     loads the program with from_tty off and prints nothing; see the report
 #     on this deviation).
-#  N3 both: full paths of the source file become its base name (gcc and
-#     clang are given the same absolute path; the runtime's own sources such
-#     as crt1-command.c are relative already).
+#  N3 both: full paths of source files become their base names (gcc and
+#     clang are given the same absolute paths): files in the --source
+#     file's directory or under a --srcdir. The runtime's own sources such
+#     as crt1-command.c are relative already.
 #  N4 both: code addresses: "Breakpoint N at 0x...:" and "Temporary
 #     breakpoint N at 0x...:" and frame lines "#N  0x... in " get ADDR
 #     (x86-64 and Wasm code offsets differ).
@@ -35,37 +43,74 @@
 #     one at the return address of the recursive call of depth(), line 68).
 #  N6 both: frames below main are cut: after a backtrace line for main,
 #     further "#N" lines are dropped (gdb hides frames past main, here
-#     __libc_start_call_main; wdb shows _start and _start.command_export).
+#     __libc_start_call_main; wdb shows wasi-libc's __main_void,
+#     __original_main, _start and _start.command_export).
 #  N7 both: process ids in "[Inferior 1 (process N) exited ...]" become PID.
 #  N8 both: `info breakpoints` tables: the Address column is as wide as the
 #     target's addresses (18 on x86-64, 10 on wasm32): in the header the
 #     spaces between "Address" and "What", in the rows the spaces after the
 #     Enb column, are squeezed to one, and the address becomes ADDR. The
 #     other columns are compared as printed.
-#  N9 both: a function or function pointer's value "} 0x... <NAME>" or
+#  N9 both, with --pointers only: data addresses. Every 0x number left
+#     after N4, N5 and N8, but 0x0, becomes PTR: pointer values in printed
+#     values, arguments and "Value returned" (x86-64 heap and stack
+#     addresses are not wasm32 linear-memory offsets). A null pointer stays
+#     0x0, and what gdb prints after a pointer (<symbol>, "string") is
+#     still compared. Hex numbers in the program's own output become PTR
+#     too, and sessions with --pointers do not use print/x.
+#  N10 both: a command file's own normalisations: each line "#normalise:
+#     SED-SCRIPT" (sed -E) in it applies to both transcripts (before N9),
+#     for output of that program that differs by design; a comment above
+#     each says why.
+#  N11 both: the program's own output, the lines matching a command file's
+#     "#output: ERE" lines, is moved to the end of the transcript, in its
+#     order: where it falls among the debuggers' lines depends on the C
+#     library's buffering (glibc buffers all of stdout when it is not a
+#     terminal; wasi-libc, like musl, writes the first line at once and
+#     buffers the rest), unless the program flushes as ledger.c does.
+#  N12 both: a function or function pointer's value "} 0x... <NAME>" or
 #     ") 0x... <NAME>" gets ADDR: gdb prints a code address, wdb the
 #     function's table index (what the Wasm program's pointers hold).
+# A command file may pin the lines its FILE:LINE commands name with
+# "#line: FILE:LINE TEXT" (see below): third-party sources may change
+# under the tests.
 # Anything else that differs fails the test, with a unified diff of the
 # normalised transcripts (- gdb, + wdb). VS_GDB_KEEP=DIR keeps the raw and
 # normalised transcripts in DIR.
 set -u
-wdb= runtime= wasm= source= gdb=gdb cc=gcc cmds=
+wdb= runtime= wasm= source= native= gdb=gdb cc=gcc cmds= dir=0 pointers=0 srcdirs=()
+# absolute: the debuggers run in a directory of their own
+abs() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$PWD" "$1" ;; esac; }
+# a string as an ERE matching itself (in sed s#...#)
+ere() { printf '%s' "$1" | sed 's/[].[\*^$+?(){}|#]/\\&/g'; }
 while [ $# -gt 0 ]; do
     case "$1" in
-    --wdb) wdb=$2; shift 2 ;;
-    --runtime) runtime=$2; shift 2 ;;
-    --wasm) wasm=$2; shift 2 ;;
-    --source) source=$2; shift 2 ;;
+    --wdb) wdb=$(abs "$2"); shift 2 ;;
+    --runtime) runtime=$(abs "$2"); shift 2 ;;
+    --wasm) wasm=$(abs "$2"); shift 2 ;;
+    --source) source=$(abs "$2"); srcdirs+=("$(dirname "$source")"); shift 2 ;;
+    --native) native=$(abs "$2"); shift 2 ;;
+    --srcdir) srcdirs+=("$(abs "$2")"); shift 2 ;;
     --gdb) gdb=$2; shift 2 ;;
     --cc) cc=$2; shift 2 ;;
-    --cmds) cmds=$2; shift 2 ;;
+    --cmds) cmds=$(abs "$2"); shift 2 ;;
+    --dir) dir=1; shift ;;
+    --pointers) pointers=1; shift ;;
     *) echo "vs-gdb.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
-for v in wdb runtime wasm source; do
+for v in wdb runtime wasm; do
     if [ -z "${!v}" ]; then echo "vs-gdb.sh: --$v is required" >&2; exit 2; fi
 done
-for t in "$gdb" "$cc"; do
+if [ -z "$source$native" ] || { [ -n "$source" ] && [ -n "$native" ]; }; then
+    echo "vs-gdb.sh: one of --source and --native is required" >&2; exit 2
+fi
+if [ -n "$native" ] && [ ${#srcdirs[@]} = 0 ]; then
+    echo "vs-gdb.sh: --native needs --srcdir" >&2; exit 2
+fi
+tools=("$gdb")
+[ -n "$source" ] && tools+=("$cc")
+for t in "${tools[@]}"; do
     if ! command -v "$t" >/dev/null; then echo "FAIL: $t not found: scripts/install-deps.sh installs it"; exit 1; fi
 done
 
@@ -257,30 +302,74 @@ CMDS
 }
 
 if [ -n "$cmds" ]; then cat "$cmds"; else default_cmds; fi >"$work/cmds"
+# Pinned lines: "#line: FILE:LINE TEXT" says that FILE:LINE in the
+# commands is the line reading TEXT (blanks squeezed); when a newer version
+# of a third-party source moved it, FILE:LINE becomes the line with TEXT
+# nearest to LINE, and with no such line the test fails saying so.
+while read -r spec text; do
+    file=${spec%:*} line=${spec##*:}
+    path=
+    for d in "${srcdirs[@]}"; do
+        path=$(find "$d" -type f -name "$file" -print -quit)
+        [ -n "$path" ] && break
+    done
+    [ -n "$path" ] || { echo "FAIL: #line: no $file under ${srcdirs[*]}"; exit 1; }
+    now=$(TEXT=$text awk -v line="$line" '
+        function squeeze(s) { gsub(/[ \t]+/, " ", s); sub(/^ /, "", s); sub(/ $/, "", s); return s }
+        squeeze($0) == squeeze(ENVIRON["TEXT"]) {
+            d = NR > line ? NR - line : line - NR
+            if (best == "" || d < bestd) { best = NR; bestd = d }
+        }
+        END { print best }' "$path")
+    if [ -z "$now" ]; then
+        echo "FAIL: $path has no line \"$text\" any more (pinned at $file:$line): update the command file"
+        exit 1
+    fi
+    if [ "$now" != "$line" ]; then
+        echo "note: $file:$line \"$text\" is now line $now"
+        sed -E -i "/^#/! s#(^|[[:space:]])$(ere "$file:$line")([[:space:]]|\$)#\\1$file:$now\\2#g" \
+            "$work/cmds"
+    fi
+done < <(sed -n 's/^#line: //p' "$work/cmds")
 args=()
 while IFS= read -r c; do
     [[ -z "${c// /}" || "$c" == \#* ]] || args+=(-ex "$c")
 done <"$work/cmds"
 
-if ! "$cc" -g -O0 "$source" -o "$work/prog" 2>"$work/cc.err"; then
-    echo "FAIL: $cc could not compile $source:"; cat "$work/cc.err"; exit 1
+prog=$native
+if [ -n "$source" ]; then
+    prog=$work/prog
+    if ! "$cc" -g -O0 "$source" -o "$prog" 2>"$work/cc.err"; then
+        echo "FAIL: $cc could not compile $source:"; cat "$work/cc.err"; exit 1
+    fi
 fi
-DEBUGINFOD_URLS= timeout 120 "$gdb" -nx -q -batch "${args[@]}" "$work/prog" \
-    </dev/null >"$work/gdb.raw" 2>&1
-WDB_RUN=$runtime timeout 120 "$wdb" -batch "${args[@]}" --args "$wasm" \
-    </dev/null >"$work/wdb.raw" 2>&1
+wdb_opts=()
+[ $dir = 1 ] && wdb_opts+=(--dir=.)
+mkdir "$work/gdb.cwd" "$work/wdb.cwd"
+# LC_ALL=C: gdb prints bytes past ASCII as octal escapes, as wdb does,
+# whatever the locale (in UTF-8 it decodes multibyte sequences in strings)
+(cd "$work/gdb.cwd" && LC_ALL=C DEBUGINFOD_URLS= timeout 120 "$gdb" -nx -q -batch "${args[@]}" "$prog" \
+    </dev/null >"$work/gdb.raw" 2>&1)
+(cd "$work/wdb.cwd" && WDB_RUN=$runtime timeout 120 "$wdb" -batch "${wdb_opts[@]}" "${args[@]}" \
+    --args "$wasm" </dev/null >"$work/wdb.raw" 2>&1)
 
-base=$(basename "$source")
+# the sed script of N3, N9 and N10
+extra=(-e "")
+for d in "${srcdirs[@]}"; do
+    extra+=(-e "s#$(ere "$d")/([^ \"]*/)?##g")
+done
+while IFS= read -r c; do
+    extra+=(-e "${c#\#normalise: }")
+done < <(grep '^#normalise: ' "$work/cmds")
+[ $pointers = 1 ] && extra+=(-e 's/0x0*[1-9a-f][0-9a-f]*/PTR/g')
+output=$(sed -n 's/^#output: //p' "$work/cmds" | paste -sd '|')
 normalise() { # $1: gdb|wdb, stdin -> stdout
-    local ere_base
-    ere_base=$(printf '%s' "$base" | sed 's/[.[\*^$]/\\&/g')
     if [ "$1" = gdb ]; then
         sed -E -e '/^\[Thread debugging using libthread_db enabled\]$/d' \
             -e '/^Using host libthread_db library /d'
     else
         sed -E -e '/^Reading symbols from .*\.\.\.$/d'
     fi | sed -E \
-        -e "s#[^ \"]*/($ere_base)#\\1#g" \
         -e 's/^((Temporary b|B)reakpoint [0-9]+ at )0x[0-9a-f]+:/\1ADDR:/' \
         -e 's/^(#[0-9]+ +)0x[0-9a-f]+ in /\1ADDR in /' \
         -e 's/^0x[0-9a-f]+ in //' \
@@ -289,10 +378,14 @@ normalise() { # $1: gdb|wdb, stdin -> stdout
         -e 's/^([0-9]+ +[a-z][a-z ]*[a-z] +(keep|del|dis) +[yn]) +(0x[0-9a-f]+ in )?/\1 \3/' \
         -e 's/^([0-9]+ .* [yn] )0x[0-9a-f]+ in /\1ADDR in /' \
         -e 's/([)}] )0x[0-9a-f]+ (<[^>]+>)/\1ADDR \2/g' |
-        awk '
+        sed -E "${extra[@]}" |
+        OUTPUT_ERE=$output awk '
+            # N11: program output last
+            ENVIRON["OUTPUT_ERE"] != "" && $0 ~ ENVIRON["OUTPUT_ERE"] { out[nout++] = $0; next }
             # N6: frames below main
-            /^#[0-9]+ / { if (past_main) next; if ($0 ~ / main \(\) at /) past_main = 1; print; next }
-            { past_main = 0; print }'
+            /^#[0-9]+ / { if (past_main) next; if ($0 ~ / main \(.*\) at /) past_main = 1; print; next }
+            { past_main = 0; print }
+            END { for (i = 0; i < nout; i++) print out[i] }'
 }
 normalise gdb <"$work/gdb.raw" >"$work/gdb.txt"
 normalise wdb <"$work/wdb.raw" >"$work/wdb.txt"
@@ -310,7 +403,7 @@ if ! grep -q '^\[Inferior 1 (process PID) exited' "$work/gdb.txt" ||
     cat "$work/gdb.raw"
     fail=1
 fi
-if ! diff -u --label "gdb ($(basename "$gdb"), native $cc -O0)" --label "wdb ($(basename "$wasm"))" \
+if ! diff -u --label "gdb ($(basename "$gdb"), $(basename "$prog"))" --label "wdb ($(basename "$wasm"))" \
     "$work/gdb.txt" "$work/wdb.txt"; then
     echo "FAIL: wdb and gdb transcripts differ (- gdb, + wdb) after normalisation"
     fail=1
