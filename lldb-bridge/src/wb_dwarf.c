@@ -108,9 +108,11 @@ static void path_normalize(char *p)
     bool abs = *in == '/';
     if (abs) *out++ = *in++;
     while (*in) {
-        while (*in == '/') in++;
+        while (*in == '/')
+            in++;
         const char *c = in;
-        while (*in && *in != '/') in++;
+        while (*in && *in != '/')
+            in++;
         size_t n = (size_t)(in - c);
         if (n == 0 || (n == 1 && c[0] == '.')) continue;
         if (out > p && out[-1] != '/') *out++ = '/';
@@ -129,7 +131,7 @@ static const char *arena_str(arena *a, const char *s)
 /* ------------------------------------------------------------ handle */
 
 typedef struct seq {
-    wb_code_off lo, hi; /* [first row, end_sequence row) */
+    wb_code_off lo, hi;  /* [first row, end_sequence row) */
     size_t first, count; /* rows, end_sequence row included */
 } seq;
 
@@ -152,7 +154,7 @@ typedef struct scope_rec {
 enum { ST_NONE = 0, ST_BUSY, ST_OK, ST_BAD };
 
 typedef struct unit {
-    Dwarf_Die die; /* the CU DIE, kept until close */
+    Dwarf_Die die;     /* the CU DIE, kept until close */
     uint64_t off, end; /* .debug_info range of the unit */
     uint16_t version;
     const char *name, *comp_dir;
@@ -182,7 +184,7 @@ typedef struct unit {
     struct sym *syms; /* named types and variables, by offset */
     size_t nsyms;
     char syms_err[256];
-    uint64_t lang; /* DW_AT_language */
+    uint64_t lang;                     /* DW_AT_language */
     uint64_t addr_base, loclists_base; /* DWARF 5 (defaults 8 and 12) */
     bool globals_done;
     const wb_var **globals;
@@ -197,7 +199,7 @@ struct wb_dwarf {
         const char *name;
         const uint8_t *data;
         size_t size;
-    } *secs;
+    } * secs;
     unsigned nsecs;
     Dwarf_Debug dbg;
     unsigned handler_hits; /* errors libdwarf raised without an error pointer */
@@ -256,7 +258,10 @@ static Dwarf_Small oa_pointer_size(void *obj)
     return 4; /* wasm32 */
 }
 
-static Dwarf_Unsigned oa_section_count(void *obj) { return ((wb_dwarf *)obj)->nsecs; }
+static Dwarf_Unsigned oa_section_count(void *obj)
+{
+    return ((wb_dwarf *)obj)->nsecs;
+}
 
 static int oa_load_section(void *obj, Dwarf_Half idx, Dwarf_Small **data, int *error)
 {
@@ -269,7 +274,7 @@ static int oa_load_section(void *obj, Dwarf_Half idx, Dwarf_Small **data, int *e
 }
 
 static const Dwarf_Obj_Access_Methods oa_methods = {
-    oa_section_info, oa_byte_order, oa_length_size, oa_pointer_size,
+    oa_section_info,  oa_byte_order,   oa_length_size, oa_pointer_size,
     oa_section_count, oa_load_section, NULL,
 };
 
@@ -308,8 +313,8 @@ static bool list_tables_ok(const uint8_t *p, size_t n)
     size_t pos = 0;
     while (pos < n) {
         if (n - pos < 12) return false;
-        uint32_t len = (uint32_t)p[pos] | (uint32_t)p[pos + 1] << 8 |
-                       (uint32_t)p[pos + 2] << 16 | (uint32_t)p[pos + 3] << 24;
+        uint32_t len = (uint32_t)p[pos] | (uint32_t)p[pos + 1] << 8 | (uint32_t)p[pos + 2] << 16 |
+                       (uint32_t)p[pos + 3] << 24;
         if (len < 8 || len > n - pos - 4) return false;
         uint16_t version = (uint16_t)(p[pos + 4] | p[pos + 5] << 8);
         uint8_t addr_size = p[pos + 6], seg = p[pos + 7];
@@ -321,8 +326,8 @@ static bool list_tables_ok(const uint8_t *p, size_t n)
         size_t body = (size_t)len - 8 - (size_t)count * 4;
         for (uint32_t i = 0; i < count; i++) {
             const uint8_t *q = p + pos + 12 + (size_t)i * 4;
-            uint32_t o = (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 |
-                         (uint32_t)q[3] << 24;
+            uint32_t o =
+                (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
             if (o < (size_t)count * 4 || o - (size_t)count * 4 >= body) return false;
         }
         pos += 4 + (size_t)len;
@@ -353,16 +358,15 @@ wb_status wb_dwarf_open(const wb_wasm *w, wb_dwarf **out, wb_error *err)
         const wb_section *s = wb_wasm_section(w, i);
         if (s->id != WB_SEC_CUSTOM || strncmp(s->name, ".debug_", 7) != 0) continue;
         if (d->nsecs >= 0xffff) break; /* Dwarf_Half indices */
-        if (wb_wasm_custom_section(w, s->name, &d->secs[d->nsecs].data,
-                                   &d->secs[d->nsecs].size) != WB_OK)
+        if (wb_wasm_custom_section(w, s->name, &d->secs[d->nsecs].data, &d->secs[d->nsecs].size) !=
+            WB_OK)
             continue;
         /* a duplicate section name: the first one wins (as the lookup) */
         bool dup = false;
         for (unsigned k = 1; k < d->nsecs; k++)
             if (strcmp(d->secs[k].name, s->name) == 0) dup = true;
         if (dup) continue;
-        if ((strcmp(s->name, ".debug_rnglists") == 0 ||
-             strcmp(s->name, ".debug_loclists") == 0) &&
+        if ((strcmp(s->name, ".debug_rnglists") == 0 || strcmp(s->name, ".debug_loclists") == 0) &&
             !list_tables_ok(d->secs[d->nsecs].data, d->secs[d->nsecs].size))
             continue;
         d->secs[d->nsecs].name = s->name;
@@ -444,8 +448,7 @@ static wb_status attr_get(wb_dwarf *d, Dwarf_Die die, Dwarf_Half at, Dwarf_Attri
     return WB_OK;
 }
 
-static wb_status attr_udata(wb_dwarf *d, Dwarf_Die die, Dwarf_Half at, uint64_t *out,
-                            wb_error *err)
+static wb_status attr_udata(wb_dwarf *d, Dwarf_Die die, Dwarf_Half at, uint64_t *out, wb_error *err)
 {
     Dwarf_Attribute a = NULL;
     Dwarf_Error e = NULL;
@@ -580,8 +583,10 @@ static wb_status ranges_v5(wb_dwarf *d, Dwarf_Attribute a, range_vec *r, wb_erro
         for (unsigned k = 1; k < d->nsecs; k++)
             if (strcmp(d->secs[k].name, ".debug_rnglists") == 0) size = d->secs[k].size;
         if (val >= size)
-            return wb_fail(err, "corrupt DWARF: DW_AT_ranges offset 0x%llx is past "
-                                ".debug_rnglists", (unsigned long long)val);
+            return wb_fail(err,
+                           "corrupt DWARF: DW_AT_ranges offset 0x%llx is past "
+                           ".debug_rnglists",
+                           (unsigned long long)val);
     }
     rc = dwarf_rnglists_get_rle_head(a, form, val, &head, &count, &global, &e);
     if (rc == DW_DLV_NO_ENTRY) return WB_OK;
@@ -672,9 +677,12 @@ static wb_status die_ranges(wb_dwarf *d, const unit *u, Dwarf_Die die, uint16_t 
     if (rc == DW_DLV_NO_ENTRY) return WB_OK;
     if (rc != DW_DLV_OK) return dw_fail(d, e, err, "DW_AT_low_pc");
     rc = dwarf_highpc_b(die, &hi, &form, &cls, &e);
-    if (rc == DW_DLV_NO_ENTRY) hi = lo + 1; /* a single address (DWARF 4, 2.17.1) */
-    else if (rc != DW_DLV_OK) return dw_fail(d, e, err, "DW_AT_high_pc");
-    else if (cls == DW_FORM_CLASS_CONSTANT) hi += lo;
+    if (rc == DW_DLV_NO_ENTRY)
+        hi = lo + 1; /* a single address (DWARF 4, 2.17.1) */
+    else if (rc != DW_DLV_OK)
+        return dw_fail(d, e, err, "DW_AT_high_pc");
+    else if (cls == DW_FORM_CLASS_CONSTANT)
+        hi += lo;
     if (!range_add(d, r, lo, hi)) return wb_fail(err, "out of memory");
     return WB_OK;
 }
@@ -695,9 +703,8 @@ static wb_status load_units(wb_dwarf *d, wb_error *err)
         Dwarf_Off abbrev = 0;
         Dwarf_Sig8 sig;
         Dwarf_Die die = NULL;
-        int rc = dwarf_next_cu_header_d(d->dbg, 1, &hlen, &version, &abbrev, &addr_size,
-                                        &len_size, &ext_size, &sig, &typeoff, &next, &cu_type,
-                                        &e);
+        int rc = dwarf_next_cu_header_d(d->dbg, 1, &hlen, &version, &abbrev, &addr_size, &len_size,
+                                        &ext_size, &sig, &typeoff, &next, &cu_type, &e);
         if (rc == DW_DLV_NO_ENTRY) break;
         if (rc != DW_DLV_OK) {
             /* keep the units before the damage: a later unit's corruption
@@ -835,7 +842,8 @@ static void rd_skip(rd *r, uint64_t n)
 
 static void rd_cstr(rd *r)
 {
-    while (!r->bad && r->pos < r->end && r->p[r->pos]) r->pos++;
+    while (!r->bad && r->pos < r->end && r->p[r->pos])
+        r->pos++;
     rd_skip(r, 1);
 }
 
@@ -851,10 +859,21 @@ static const char *line_entries_ok(rd *r, uint8_t offsize)
         fmt[2 * i] = rd_uleb(r);
         fmt[2 * i + 1] = rd_uleb(r);
         switch (fmt[2 * i + 1]) {
-        case DW_FORM_string: case DW_FORM_line_strp: case DW_FORM_strp: case DW_FORM_strx:
-        case DW_FORM_strx1: case DW_FORM_strx2: case DW_FORM_strx3: case DW_FORM_strx4:
-        case DW_FORM_udata: case DW_FORM_data1: case DW_FORM_data2: case DW_FORM_data4:
-        case DW_FORM_data8: case DW_FORM_data16: case DW_FORM_block: break;
+        case DW_FORM_string:
+        case DW_FORM_line_strp:
+        case DW_FORM_strp:
+        case DW_FORM_strx:
+        case DW_FORM_strx1:
+        case DW_FORM_strx2:
+        case DW_FORM_strx3:
+        case DW_FORM_strx4:
+        case DW_FORM_udata:
+        case DW_FORM_data1:
+        case DW_FORM_data2:
+        case DW_FORM_data4:
+        case DW_FORM_data8:
+        case DW_FORM_data16:
+        case DW_FORM_block: break;
         default: return "an entry format with a form not allowed there";
         }
     }
@@ -938,7 +957,8 @@ static const char *line_header_ok(const uint8_t *p, size_t n, uint64_t off)
     }
     /* DWARF 2-4: include_directories, then file_names, each ended by an
      * empty string */
-    while (!r.bad && r.pos < r.end && p[r.pos]) rd_cstr(&r);
+    while (!r.bad && r.pos < r.end && p[r.pos])
+        rd_cstr(&r);
     rd_skip(&r, 1);
     while (!r.bad && r.pos < r.end && p[r.pos]) {
         rd_cstr(&r);
@@ -949,7 +969,6 @@ static const char *line_header_ok(const uint8_t *p, size_t n, uint64_t off)
     rd_skip(&r, 1);
     return r.bad ? "directory or file list past the end of the header" : NULL;
 }
-
 
 static int cmp_seq(const void *a, const void *b)
 {
@@ -994,8 +1013,7 @@ static wb_status load_files(wb_dwarf *d, unit *u, Dwarf_Line_Context lc, wb_erro
         if (!name) continue;
         if (name[0] != '/') {
             if (diridx > 0 && diridx <= (Dwarf_Unsigned)ndirs &&
-                dwarf_srclines_include_dir_data(lc, (Dwarf_Signed)diridx, &dir, &e) !=
-                    DW_DLV_OK) {
+                dwarf_srclines_include_dir_data(lc, (Dwarf_Signed)diridx, &dir, &e) != DW_DLV_OK) {
                 dw_drop(d, &e);
                 dir = NULL;
             }
@@ -1056,7 +1074,8 @@ static wb_status load_lines(wb_dwarf *d, unit *u, wb_error *err)
         if (why) {
             snprintf(tmp.msg, sizeof tmp.msg,
                      "corrupt DWARF: the line table header at .debug_line offset 0x%llx is "
-                     "malformed: %s", (unsigned long long)stmt_off, why);
+                     "malformed: %s",
+                     (unsigned long long)stmt_off, why);
             return lines_fail(d, u, err, tmp.msg);
         }
     }
@@ -1190,8 +1209,7 @@ static bool unit_covers(const unit *u, wb_code_off addr)
  * and returned only if no unit answered. */
 typedef wb_status (*unit_fn)(wb_dwarf *d, unit *u, wb_code_off addr, void *ctx, wb_error *err);
 
-static wb_status for_units_at(wb_dwarf *d, wb_code_off addr, unit_fn fn, void *ctx,
-                              wb_error *err)
+static wb_status for_units_at(wb_dwarf *d, wb_code_off addr, unit_fn fn, void *ctx, wb_error *err)
 {
     wb_status st = load_units(d, err);
     bool failed = false;
@@ -1276,8 +1294,8 @@ wb_status wb_dwarf_line_at(wb_dwarf *d, wb_code_off addr, wb_line *out, wb_error
 
 static bool same_line(const wb_line *a, const wb_line *b)
 {
-    return a->line == b->line && (a->file == b->file || (a->file && b->file &&
-                                                         strcmp(a->file, b->file) == 0));
+    return a->line == b->line &&
+           (a->file == b->file || (a->file && b->file && strcmp(a->file, b->file) == 0));
 }
 
 typedef struct range_ctx {
@@ -1293,20 +1311,22 @@ static wb_status range_in_unit(wb_dwarf *d, unit *u, wb_code_off addr, void *ctx
     if (i < 0) return WB_NOT_FOUND;
     /* the row's sequence bounds the walk */
     size_t s = 0;
-    while (s < u->nseqs && !(u->seqs[s].first <= (size_t)i &&
-                             (size_t)i < u->seqs[s].first + u->seqs[s].count))
+    while (s < u->nseqs &&
+           !(u->seqs[s].first <= (size_t)i && (size_t)i < u->seqs[s].first + u->seqs[s].count))
         s++;
     size_t first = u->seqs[s].first, last = first + u->seqs[s].count - 1;
     size_t a = (size_t)i, b = (size_t)i;
-    while (a > first && same_line(&u->rows[a - 1], &u->rows[i])) a--;
-    while (b + 1 < last && same_line(&u->rows[b + 1], &u->rows[i])) b++;
+    while (a > first && same_line(&u->rows[a - 1], &u->rows[i]))
+        a--;
+    while (b + 1 < last && same_line(&u->rows[b + 1], &u->rows[i]))
+        b++;
     rc->start = u->rows[a].addr;
     rc->end = u->rows[b + 1].addr;
     return WB_OK;
 }
 
-wb_status wb_dwarf_line_range(wb_dwarf *d, wb_code_off addr, wb_code_off *start,
-                              wb_code_off *end, wb_error *err)
+wb_status wb_dwarf_line_range(wb_dwarf *d, wb_code_off addr, wb_code_off *start, wb_code_off *end,
+                              wb_error *err)
 {
     range_ctx rc = {0, 0};
     wb_status st = for_units_at(d, addr, range_in_unit, &rc, err);
@@ -1433,8 +1453,7 @@ static wb_status walk_die(walk *w, Dwarf_Die die, uint32_t parent, int depth)
     x.off = off;
     if (tag != DW_TAG_lexical_block) {
         if ((st = attr_string(d, die, DW_AT_name, &name, w->err)) == WB_ERROR) return st;
-        if ((st = attr_string(d, die, DW_AT_linkage_name, &linkage, w->err)) == WB_ERROR)
-            return st;
+        if ((st = attr_string(d, die, DW_AT_linkage_name, &linkage, w->err)) == WB_ERROR) return st;
         if (!linkage &&
             (st = attr_string(d, die, DW_AT_MIPS_linkage_name, &linkage, w->err)) == WB_ERROR)
             return st;
@@ -1493,7 +1512,7 @@ static wb_status walk_die(walk *w, Dwarf_Die die, uint32_t parent, int depth)
         memset(s, 0, sizeof *s);
         s->parent = parent;
         s->origin = origin;
-        s->pub.kind = tag == DW_TAG_subprogram          ? WB_SCOPE_FUNCTION
+        s->pub.kind = tag == DW_TAG_subprogram           ? WB_SCOPE_FUNCTION
                       : tag == DW_TAG_inlined_subroutine ? WB_SCOPE_INLINED
                                                          : WB_SCOPE_BLOCK;
         s->pub.die_offset = off;
@@ -1516,8 +1535,8 @@ static wb_status walk_die(walk *w, Dwarf_Die die, uint32_t parent, int depth)
             if (st == WB_OK) s->pub.call_column = (uint32_t)u64;
         }
         if (tag == DW_TAG_subprogram) {
-            st = attr_exprloc(d, die, DW_AT_frame_base, &s->pub.frame_base,
-                              &s->pub.frame_base_len, w->err);
+            st = attr_exprloc(d, die, DW_AT_frame_base, &s->pub.frame_base, &s->pub.frame_base_len,
+                              w->err);
             if (st == WB_ERROR) goto out;
         }
         self = (uint32_t)w->nscopes++;
@@ -1551,8 +1570,7 @@ static decl *resolve_decl(wb_dwarf *d, uint64_t off, int depth)
     unit *u = unit_of_offset(d, off);
     wb_error tmp;
     if (!u || depth > MAX_ORIGIN_DEPTH) return NULL;
-    if (u->scopes_state != ST_OK && u->scopes_state != ST_BUSY &&
-        load_scopes(d, u, &tmp) != WB_OK)
+    if (u->scopes_state != ST_OK && u->scopes_state != ST_BUSY && load_scopes(d, u, &tmp) != WB_OK)
         return NULL;
     size_t lo = 0, hi = u->ndecls;
     while (lo < hi) {
@@ -1592,7 +1610,8 @@ static wb_status load_scopes(wb_dwarf *d, unit *u, wb_error *err)
     if (u->scopes_state == ST_OK || u->scopes_state == ST_BUSY) return WB_OK;
     if (u->scopes_state == ST_BAD) return wb_fail(err, "%s", u->err);
     /* decl_file and call_file index the line table's files */
-    if (load_lines(d, u, &tmp) != WB_OK) { /* names still work without it */ }
+    if (load_lines(d, u, &tmp) != WB_OK) { /* names still work without it */
+    }
     memset(&w, 0, sizeof w);
     w.d = d;
     w.u = u;
@@ -1682,8 +1701,7 @@ void wb_scope_chain_free(wb_scope_chain *c)
     c->count = 0;
 }
 
-wb_status wb_dwarf_function_at(wb_dwarf *d, wb_code_off addr, const wb_scope **out,
-                               wb_error *err)
+wb_status wb_dwarf_function_at(wb_dwarf *d, wb_code_off addr, const wb_scope **out, wb_error *err)
 {
     wb_scope_chain c;
     wb_status st = wb_dwarf_scopes_at(d, addr, &c, err);
@@ -1699,8 +1717,7 @@ wb_status wb_dwarf_function_at(wb_dwarf *d, wb_code_off addr, const wb_scope **o
     return st;
 }
 
-wb_status wb_dwarf_skip_prologue(wb_dwarf *d, const wb_scope *fn, wb_code_off *entry,
-                                 wb_error *err)
+wb_status wb_dwarf_skip_prologue(wb_dwarf *d, const wb_scope *fn, wb_code_off *entry, wb_error *err)
 {
     wb_code_off lo = fn->low_pc;
     const unit *owner = NULL;
@@ -1916,7 +1933,8 @@ static bool site_scope_ok(wb_dwarf *d, wb_code_off addr, const char *file, uint3
     if (wb_dwarf_scopes_at(d, addr, &c, &tmp) != WB_OK) return true;
     size_t q = 0;
     if (inlined) {
-        while (q < c.count && c.scopes[q]->die_offset != inlined) q++;
+        while (q < c.count && c.scopes[q]->die_offset != inlined)
+            q++;
         q++; /* the caller's scopes */
     } else {
         *key = c.scopes[0]->die_offset;
@@ -1971,8 +1989,8 @@ wb_status wb_dwarf_line_sites(wb_dwarf *d, const char *file, uint32_t line, wb_l
         if (!hit[i] || u->lines_state != ST_OK) continue;
         for (size_t k = 0; k < u->nrows; k++) {
             const wb_line *r = &u->rows[k];
-            if (!r->file || r->line < line || r->line >= best_line || r->line == 0 ||
-                !r->is_stmt || r->end_sequence || file_match(file, r->file) != best_kind)
+            if (!r->file || r->line < line || r->line >= best_line || r->line == 0 || !r->is_stmt ||
+                r->end_sequence || file_match(file, r->file) != best_kind)
                 continue;
             best_line = r->line;
             matched = r->file;
@@ -2022,8 +2040,8 @@ wb_status wb_dwarf_line_sites(wb_dwarf *d, const char *file, uint32_t line, wb_l
                 !sc->pub.call_file || file_match(file, sc->pub.call_file) != best_kind)
                 continue;
             /* the call belongs to the caller's block */
-            uint64_t key = sc->parent != NO_PARENT ? u->scopes[sc->parent].pub.die_offset
-                                                   : sc->pub.die_offset;
+            uint64_t key =
+                sc->parent != NO_PARENT ? u->scopes[sc->parent].pub.die_offset : sc->pub.die_offset;
             if (site_scope_ok(d, sc->pub.low_pc, sc->pub.call_file, line, best_line,
                               sc->pub.die_offset, &key) &&
                 !site_add(&cand, key, sc->pub.low_pc, best_line)) {
@@ -2156,7 +2174,8 @@ static bool omap_put(struct omap *m, uint64_t off, void *val)
         for (size_t i = 0; i < m->cap; i++)
             if (m->keys[i]) {
                 size_t j = omap_slot(&g, m->keys[i]);
-                while (g.keys[j]) j = (j + 1) & (g.cap - 1);
+                while (g.keys[j])
+                    j = (j + 1) & (g.cap - 1);
                 g.keys[j] = m->keys[i];
                 g.vals[j] = m->vals[i];
                 g.n++;
@@ -2167,7 +2186,8 @@ static bool omap_put(struct omap *m, uint64_t off, void *val)
     }
     uint64_t key = off + 1;
     size_t i = omap_slot(m, key);
-    while (m->keys[i] && m->keys[i] != key) i = (i + 1) & (m->cap - 1);
+    while (m->keys[i] && m->keys[i] != key)
+        i = (i + 1) & (m->cap - 1);
     if (!m->keys[i]) m->n++;
     m->keys[i] = key;
     m->vals[i] = val;
@@ -2280,8 +2300,8 @@ static wb_status attr_sdata(wb_dwarf *d, Dwarf_Die die, Dwarf_Half at, int64_t *
 
 /* Calls fn for each child of `die` (offsets must grow: a corrupt sibling
  * chain must not loop). */
-typedef wb_status (*child_fn)(wb_dwarf *d, Dwarf_Die child, Dwarf_Half tag, uint64_t off,
-                              void *ctx, wb_error *err);
+typedef wb_status (*child_fn)(wb_dwarf *d, Dwarf_Die child, Dwarf_Half tag, uint64_t off, void *ctx,
+                              wb_error *err);
 
 static wb_status each_child(wb_dwarf *d, Dwarf_Die die, child_fn fn, void *ctx, wb_error *err)
 {
@@ -2332,8 +2352,8 @@ static wb_status sym_child(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, uint64_t 
                            wb_error *err);
 
 /* An enumerator child of the enumeration type w->enum_off. */
-static wb_status sym_enumerator(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, uint64_t off,
-                                void *ctx, wb_error *err)
+static wb_status sym_enumerator(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, uint64_t off, void *ctx,
+                                wb_error *err)
 {
     sym_walk *w = ctx;
     const char *name = NULL;
@@ -2585,10 +2605,9 @@ static uint64_t find_definition(wb_dwarf *d, unit *home, Dwarf_Half tag, const c
             if (load_syms(d, u, &tmp) != WB_OK) continue;
             for (size_t k = 0; k < u->nsyms; k++) {
                 const sym *s = &u->syms[k];
-                bool same = s->tag == tag || ((s->tag == DW_TAG_class_type ||
-                                               s->tag == DW_TAG_structure_type) &&
-                                              (tag == DW_TAG_class_type ||
-                                               tag == DW_TAG_structure_type));
+                bool same = s->tag == tag ||
+                            ((s->tag == DW_TAG_class_type || s->tag == DW_TAG_structure_type) &&
+                             (tag == DW_TAG_class_type || tag == DW_TAG_structure_type));
                 if (same && !(s->flags & SYM_DECL) && s->qname && !(s->flags & SYM_LOCAL) &&
                     strcmp(s->qname, qname) == 0)
                     return s->off;
@@ -2675,11 +2694,10 @@ static wb_status fill_child(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, uint64_t
         uint64_t bits = 0, bitoff = 0, bytes = 0, pos = UINT64_MAX;
         if ((st = attr_udata(d, die, DW_AT_bit_size, &bits, err)) == WB_ERROR) return st;
         if (st == WB_OK) {
-            if (bits == 0 || bits > 64) return wb_fail(err, "corrupt DWARF: bit size %llu",
-                                                       (unsigned long long)bits);
+            if (bits == 0 || bits > 64)
+                return wb_fail(err, "corrupt DWARF: bit size %llu", (unsigned long long)bits);
             m->bit_size = (uint32_t)bits;
-            if ((st = attr_udata(d, die, DW_AT_data_bit_offset, &pos, err)) == WB_ERROR)
-                return st;
+            if ((st = attr_udata(d, die, DW_AT_data_bit_offset, &pos, err)) == WB_ERROR) return st;
             if (st == WB_NOT_FOUND) {
                 /* DWARF 2/3: DW_AT_bit_offset counts from the most
                  * significant bit of DW_AT_byte_size bytes at the member
@@ -2688,8 +2706,7 @@ static wb_status fill_child(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, uint64_t
                 pos = UINT64_MAX;
                 if ((st = attr_udata(d, die, DW_AT_bit_offset, &bitoff, err)) == WB_ERROR)
                     return st;
-                if ((st = attr_udata(d, die, DW_AT_byte_size, &bytes, err)) == WB_ERROR)
-                    return st;
+                if ((st = attr_udata(d, die, DW_AT_byte_size, &bytes, err)) == WB_ERROR) return st;
                 if (bytes == 0 || bytes > 8 || bitoff + bits > bytes * 8)
                     return wb_fail(err, "corrupt DWARF: bitfield without a usable "
                                         "DW_AT_byte_size/DW_AT_bit_offset");
@@ -2706,8 +2723,8 @@ static wb_status fill_child(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, uint64_t
         c->nmembers++;
         return WB_OK;
     }
-    if (t->kind == WB_TYPE_ARRAY && (tag == DW_TAG_subrange_type ||
-                                     tag == DW_TAG_enumeration_type)) {
+    if (t->kind == WB_TYPE_ARRAY &&
+        (tag == DW_TAG_subrange_type || tag == DW_TAG_enumeration_type)) {
         if (c->ndims >= MAX_DIMS) return wb_fail(err, "corrupt DWARF: too many array dimensions");
         int64_t count = 0, lo = 0, hi = 0;
         Dwarf_Half form = 0;
@@ -2788,9 +2805,7 @@ static wb_status type_fill(wb_dwarf *d, tnode *n, wb_error *err)
         st = WB_OK;
         break;
     }
-    case DW_TAG_unspecified_type: /* decltype(nullptr) */
-        t->kind = WB_TYPE_VOID;
-        break;
+    case DW_TAG_unspecified_type: /* decltype(nullptr) */ t->kind = WB_TYPE_VOID; break;
     case DW_TAG_pointer_type:
     case DW_TAG_reference_type:
     case DW_TAG_rvalue_reference_type:
@@ -2884,9 +2899,11 @@ static wb_status type_fill(wb_dwarf *d, tnode *n, wb_error *err)
         t->members = arena_copy(d, c.members, c.nmembers * sizeof *c.members);
         t->nmembers = c.nmembers;
         bool any = false;
-        for (size_t i = 0; i < c.nmembers; i++) any |= c.bitpos[i] != UINT64_MAX;
-        if (any) n->bitpos = (uint64_t *)(uintptr_t)arena_copy(d, c.bitpos,
-                                                               c.nmembers * sizeof *c.bitpos);
+        for (size_t i = 0; i < c.nmembers; i++)
+            any |= c.bitpos[i] != UINT64_MAX;
+        if (any)
+            n->bitpos =
+                (uint64_t *)(uintptr_t)arena_copy(d, c.bitpos, c.nmembers * sizeof *c.bitpos);
         if (!t->members || (any && !n->bitpos)) st = wb_fail(err, "out of memory");
         /* base classes first (DWARF lists them first anyway) */
         wb_member *m = (wb_member *)(uintptr_t)t->members;
@@ -3106,8 +3123,7 @@ static wb_status addr_at(wb_dwarf *d, unit *u, uint64_t idx, uint64_t *out, wb_e
     if (!s) return wb_fail(err, "corrupt DWARF: no .debug_addr for an address index");
     if (u->addr_base >= 8 && u->addr_base <= s->size) asz = s->data[u->addr_base - 2];
     if (asz != 4 && asz != 8) return wb_fail(err, "corrupt DWARF: .debug_addr address size");
-    if (idx > (s->size / asz) || u->addr_base > s->size ||
-        idx * asz + asz > s->size - u->addr_base)
+    if (idx > (s->size / asz) || u->addr_base > s->size || idx * asz + asz > s->size - u->addr_base)
         return wb_fail(err, "corrupt DWARF: address index %llu is past .debug_addr",
                        (unsigned long long)idx);
     rd r = {s->data, (size_t)(u->addr_base + idx * asz), s->size, false};
@@ -3131,7 +3147,8 @@ static wb_status expr_fix(wb_dwarf *d, unit *u, const uint8_t **expr, size_t *le
     uint8_t *q = arena_alloc(&d->mem, 5 + rest);
     if (!q) return wb_fail(err, "out of memory");
     q[0] = p[0] == DW_OP_constx ? DW_OP_const4u : DW_OP_addr;
-    for (int i = 0; i < 4; i++) q[1 + i] = (uint8_t)(addr >> (8 * i));
+    for (int i = 0; i < 4; i++)
+        q[1 + i] = (uint8_t)(addr >> (8 * i));
     memcpy(q + 5, p + r.pos, rest);
     *expr = q;
     *len = 5 + rest;
@@ -3148,7 +3165,8 @@ static wb_status loc_add(wb_dwarf *d, unit *u, loc_vec *lv, uint64_t lo, uint64_
     if (!everywhere && (lo >= hi || lo == 0 || hi > d->code_size)) return WB_OK;
     if (lv->n >= MAX_LIST) return wb_fail(err, "corrupt DWARF: location list too long");
     if (expr_fix(d, u, &expr, &len, err) != WB_OK) return WB_ERROR;
-    if (!grow((void **)&lv->v, &lv->cap, lv->n, sizeof *lv->v)) return wb_fail(err, "out of memory");
+    if (!grow((void **)&lv->v, &lv->cap, lv->n, sizeof *lv->v))
+        return wb_fail(err, "out of memory");
     wb_loc_range *r = &lv->v[lv->n++];
     r->lo = (wb_code_off)lo;
     r->hi = (wb_code_off)hi;
@@ -3206,8 +3224,10 @@ static wb_status loc_v5(wb_dwarf *d, unit *u, uint64_t off, loc_vec *lv, wb_erro
         pos += 4 + (size_t)len;
     }
     if (!end || (asz != 4 && asz != 8))
-        return wb_fail(err, "corrupt DWARF: location list offset 0x%llx is in no "
-                            ".debug_loclists table", (unsigned long long)off);
+        return wb_fail(err,
+                       "corrupt DWARF: location list offset 0x%llx is in no "
+                       ".debug_loclists table",
+                       (unsigned long long)off);
     rd r = {s->data, (size_t)off, end, false};
     uint64_t base = u->base;
     bool base_dead = false;
@@ -3247,7 +3267,10 @@ static wb_status loc_v5(wb_dwarf *d, unit *u, uint64_t off, loc_vec *lv, wb_erro
             hi = base + b;
             dead = base_dead;
             break;
-        case DW_LLE_default_location: lo = 0; hi = UINT32_MAX; break;
+        case DW_LLE_default_location:
+            lo = 0;
+            hi = UINT32_MAX;
+            break;
         case DW_LLE_base_address:
             base = rd_fixed(&r, (size_t)asz);
             base_dead = base == 0;
@@ -3273,8 +3296,8 @@ static wb_status loc_v5(wb_dwarf *d, unit *u, uint64_t off, loc_vec *lv, wb_erro
         rd_skip(&r, len);
         if (r.bad) break;
         if (dead) continue;
-        st = loc_add(d, u, kind == DW_LLE_default_location ? &defaults : lv, lo, hi,
-                     s->data + at, (size_t)len, err);
+        st = loc_add(d, u, kind == DW_LLE_default_location ? &defaults : lv, lo, hi, s->data + at,
+                     (size_t)len, err);
     }
     if (st == WB_OK && r.bad)
         st = wb_fail(err, "corrupt DWARF: location list runs past its .debug_loclists table");
@@ -3327,8 +3350,10 @@ static wb_status var_locations(wb_dwarf *d, unit *u, Dwarf_Die die, wb_var *v, w
         const struct dsec *s = sec_named(d, ".debug_loclists");
         uint64_t b = u->loclists_base;
         if (!s || b < 12 || b > s->size || val >= (s->size - b) / 4)
-            return wb_fail(err, "corrupt DWARF: location list index %llu is past "
-                                ".debug_loclists", (unsigned long long)val);
+            return wb_fail(err,
+                           "corrupt DWARF: location list index %llu is past "
+                           ".debug_loclists",
+                           (unsigned long long)val);
         rd r = {s->data, (size_t)(b - 4), s->size, false};
         uint64_t count = rd_fixed(&r, 4);
         if (val >= count)
@@ -3421,10 +3446,10 @@ static wb_status var_const(wb_dwarf *d, Dwarf_Die die, wb_var *v, wb_error *err)
             Dwarf_Unsigned uv = 0;
             rc = dwarf_formudata(a, &uv, &e);
             x = uv;
-            n = form == DW_FORM_data1   ? 1
-                : form == DW_FORM_data2 ? 2
-                : form == DW_FORM_data4 ? 4
-                : form == DW_FORM_data8 ? 8
+            n = form == DW_FORM_data1    ? 1
+                : form == DW_FORM_data2  ? 2
+                : form == DW_FORM_data4  ? 4
+                : form == DW_FORM_data8  ? 8
                 : size >= 1 && size <= 8 ? (size_t)size
                                          : 8;
             break;
@@ -3435,7 +3460,8 @@ static wb_status var_const(wb_dwarf *d, Dwarf_Die die, wb_var *v, wb_error *err)
     if (!bytes) {
         uint8_t *q = arena_alloc(&d->mem, 8);
         if (!q) return wb_fail(err, "out of memory");
-        for (size_t i = 0; i < 8; i++) q[i] = (uint8_t)(x >> (8 * i));
+        for (size_t i = 0; i < 8; i++)
+            q[i] = (uint8_t)(x >> (8 * i));
         bytes = q;
     }
     v->has_const = true;
@@ -3448,8 +3474,7 @@ static wb_status var_const(wb_dwarf *d, Dwarf_Die die, wb_var *v, wb_error *err)
  * (it needs a frame unless its location is an address). Name, type,
  * declaration place and artificial flag may come from the abstract origin
  * or specification; the location is the DIE's own. Cached. */
-static wb_status var_get(wb_dwarf *d, uint64_t off, bool in_func, const wb_var **out,
-                         wb_error *err)
+static wb_status var_get(wb_dwarf *d, uint64_t off, bool in_func, const wb_var **out, wb_error *err)
 {
     Dwarf_Die chain[MAX_ORIGIN_DEPTH + 1];
     unit *units[MAX_ORIGIN_DEPTH + 1];
@@ -3523,13 +3548,14 @@ static wb_status var_get(wb_dwarf *d, uint64_t off, bool in_func, const wb_var *
         if ((st = var_const(d, chain[i], v, err)) == WB_ERROR) goto out;
     st = WB_OK;
     /* a frame is needed unless the variable is at a fixed address */
-    v->is_global = !in_func || (v->nlocs == 1 && v->locs[0].lo == 0 &&
-                                v->locs[0].hi == UINT32_MAX && v->locs[0].len > 0 &&
-                                v->locs[0].expr[0] == DW_OP_addr) ||
+    v->is_global = !in_func ||
+                   (v->nlocs == 1 && v->locs[0].lo == 0 && v->locs[0].hi == UINT32_MAX &&
+                    v->locs[0].len > 0 && v->locs[0].expr[0] == DW_OP_addr) ||
                    (v->nlocs == 0 && v->has_const && !v->is_param && !in_func);
     if (!omap_put(&d->vars, off, v)) st = wb_fail(err, "out of memory");
 out:
-    for (size_t i = 0; i < nchain; i++) dwarf_dealloc_die(chain[i]);
+    for (size_t i = 0; i < nchain; i++)
+        dwarf_dealloc_die(chain[i]);
     if (st == WB_OK) *out = v;
     return st;
 }
@@ -3554,8 +3580,8 @@ static wb_status scope_var_child(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, uin
     return WB_OK;
 }
 
-wb_status wb_dwarf_scope_vars(wb_dwarf *d, const wb_scope *s, const wb_var *const **vars,
-                              size_t *n, wb_error *err)
+wb_status wb_dwarf_scope_vars(wb_dwarf *d, const wb_scope *s, const wb_var *const **vars, size_t *n,
+                              wb_error *err)
 {
     var_list *l = omap_get(&d->scope_vars, s->die_offset);
     if (l) {
@@ -3610,8 +3636,10 @@ wb_status wb_dwarf_scope_return_type(wb_dwarf *d, const wb_scope *s, const wb_ty
         if (st == WB_NOT_FOUND) {
             st = attr_ref(d, die, DW_AT_abstract_origin, &o, err);
             if (st == WB_NOT_FOUND) st = attr_ref(d, die, DW_AT_specification, &o, err);
-            if (st == WB_OK) st = WB_NOT_FOUND;
-            else if (st == WB_NOT_FOUND) st = WB_OK; /* no type anywhere: void */
+            if (st == WB_OK)
+                st = WB_NOT_FOUND;
+            else if (st == WB_NOT_FOUND)
+                st = WB_OK; /* no type anywhere: void */
         } else if (st == WB_OK) {
             st = type_get(d, toff, out, err);
             if (st == WB_OK && *out && (*out)->kind == WB_TYPE_VOID && !(*out)->die_offset)
@@ -3646,8 +3674,8 @@ static bool name_is(const sym *s, const char *name)
     return (s->name && strcmp(s->name, name) == 0) || (s->qname && strcmp(s->qname, name) == 0);
 }
 
-wb_status wb_dwarf_global_named(wb_dwarf *d, const char *name, wb_code_off near,
-                                const wb_var **out, wb_error *err)
+wb_status wb_dwarf_global_named(wb_dwarf *d, const char *name, wb_code_off near, const wb_var **out,
+                                wb_error *err)
 {
     wb_status st = load_units(d, err);
     if (st != WB_OK) return st;
@@ -3689,8 +3717,8 @@ wb_status wb_dwarf_global_named(wb_dwarf *d, const char *name, wb_code_off near,
     return st;
 }
 
-wb_status wb_dwarf_type_named(wb_dwarf *d, const char *name, wb_code_off near,
-                              const wb_type **out, wb_error *err)
+wb_status wb_dwarf_type_named(wb_dwarf *d, const char *name, wb_code_off near, const wb_type **out,
+                              wb_error *err)
 {
     static const struct {
         const char *prefix;
@@ -3700,27 +3728,36 @@ wb_status wb_dwarf_type_named(wb_dwarf *d, const char *name, wb_code_off near,
                     {"union ", DW_TAG_union_type},
                     {"enum ", DW_TAG_enumeration_type}};
     static const char *const aliases[][2] = {
-        {"unsigned", "unsigned int"},   {"signed", "int"},
-        {"signed int", "int"},          {"short int", "short"},
-        {"long int", "long"},           {"long long int", "long long"},
-        {"unsigned short int", "unsigned short"}, {"unsigned long int", "unsigned long"},
-        {"unsigned long long int", "unsigned long long"}, {"signed char", "signed char"},
-        {"bool", "_Bool"},              {"_Bool", "bool"},
+        {"unsigned", "unsigned int"},
+        {"signed", "int"},
+        {"signed int", "int"},
+        {"short int", "short"},
+        {"long int", "long"},
+        {"long long int", "long long"},
+        {"unsigned short int", "unsigned short"},
+        {"unsigned long int", "unsigned long"},
+        {"unsigned long long int", "unsigned long long"},
+        {"signed char", "signed char"},
+        {"bool", "_Bool"},
+        {"_Bool", "bool"},
     };
     Dwarf_Half want = 0;
-    while (*name == ' ') name++;
+    while (*name == ' ')
+        name++;
     for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
         size_t n = strlen(prefixes[i].prefix);
         if (strncmp(name, prefixes[i].prefix, n) == 0) {
             want = prefixes[i].tag;
             name += n;
-            while (*name == ' ') name++;
+            while (*name == ' ')
+                name++;
             break;
         }
     }
     char buf[256];
     snprintf(buf, sizeof buf, "%s", name);
-    for (size_t n = strlen(buf); n > 0 && buf[n - 1] == ' ';) buf[--n] = 0;
+    for (size_t n = strlen(buf); n > 0 && buf[n - 1] == ' ';)
+        buf[--n] = 0;
     wb_status st = load_units(d, err);
     if (st != WB_OK) return st;
     size_t *order = malloc((d->nunits ? d->nunits : 1) * sizeof *order);
@@ -3810,8 +3847,7 @@ wb_status wb_dwarf_enumerator_named(wb_dwarf *d, const char *name, wb_code_off n
     return st;
 }
 
-static wb_status globals_in_unit(wb_dwarf *d, unit *u, wb_code_off addr, void *ctx,
-                                 wb_error *err)
+static wb_status globals_in_unit(wb_dwarf *d, unit *u, wb_code_off addr, void *ctx, wb_error *err)
 {
     (void)addr;
     (void)ctx;
@@ -3827,12 +3863,13 @@ static wb_status globals_in_unit(wb_dwarf *d, unit *u, wb_code_off addr, void *c
             continue;
         if ((st = var_get(d, s->off, false, &v, err)) != WB_OK) break;
         if (!v->name) continue;
-        if (!grow((void **)&c.v, &c.cap, c.n, sizeof *c.v)) st = wb_fail(err, "out of memory");
-        else c.v[c.n++] = v;
+        if (!grow((void **)&c.v, &c.cap, c.n, sizeof *c.v))
+            st = wb_fail(err, "out of memory");
+        else
+            c.v[c.n++] = v;
     }
     if (st == WB_OK) {
-        u->globals = c.n ? (const wb_var **)(uintptr_t)arena_copy(d, c.v, c.n * sizeof *c.v)
-                         : NULL;
+        u->globals = c.n ? (const wb_var **)(uintptr_t)arena_copy(d, c.v, c.n * sizeof *c.v) : NULL;
         if (c.n && !u->globals) st = wb_fail(err, "out of memory");
         u->nglobals = c.n;
         u->globals_done = st == WB_OK;
@@ -3868,8 +3905,7 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-wb_status wb_dwarf_source_files(wb_dwarf *d, const char *const **files, size_t *n,
-                                wb_error *err)
+wb_status wb_dwarf_source_files(wb_dwarf *d, const char *const **files, size_t *n, wb_error *err)
 {
     if (!d->files_done) {
         wb_status st = load_units(d, err);
@@ -3901,4 +3937,7 @@ wb_status wb_dwarf_source_files(wb_dwarf *d, const char *const **files, size_t *
     return WB_OK;
 }
 
-const char *wb_dwarf_warning(const wb_dwarf *d) { return d->warning[0] ? d->warning : NULL; }
+const char *wb_dwarf_warning(const wb_dwarf *d)
+{
+    return d->warning[0] ? d->warning : NULL;
+}

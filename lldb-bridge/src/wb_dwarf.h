@@ -62,8 +62,8 @@ wb_status wb_dwarf_line_at(wb_dwarf *d, wb_code_off addr, wb_line *out, wb_error
 
 /* [start, end) of the line containing `addr`: the consecutive rows around
  * it with the same file and line (what `next` steps over). */
-wb_status wb_dwarf_line_range(wb_dwarf *d, wb_code_off addr, wb_code_off *start,
-                              wb_code_off *end, wb_error *err);
+wb_status wb_dwarf_line_range(wb_dwarf *d, wb_code_off addr, wb_code_off *start, wb_code_off *end,
+                              wb_error *err);
 
 /* Breakpoint sites for FILE:LINE. */
 typedef struct wb_line_site {
@@ -73,9 +73,9 @@ typedef struct wb_line_site {
 } wb_line_site;
 
 typedef struct wb_line_sites {
-    const char *file;    /* full path of the matched file */
-    uint32_t line;       /* the line chosen: the first line >= the one asked
-                            that has is_stmt code, as gdb does */
+    const char *file; /* full path of the matched file */
+    uint32_t line;    /* the line chosen: the first line >= the one asked
+                         that has is_stmt code, as gdb does */
     size_t count;
     wb_line_site *sites; /* sorted by address; owned, see wb_line_sites_free */
 } wb_line_sites;
@@ -130,10 +130,10 @@ typedef struct wb_scope {
     uint32_t call_line, call_column;
     wb_code_off low_pc, high_pc; /* lowest and one past highest address */
     size_t nranges;
-    const wb_range *ranges;     /* sorted; DW_AT_low_pc/high_pc or
-                                   DW_AT_ranges (.debug_ranges, .debug_rnglists) */
-    const uint8_t *frame_base;  /* functions: DW_AT_frame_base expression,
-                                   NULL when absent */
+    const wb_range *ranges;    /* sorted; DW_AT_low_pc/high_pc or
+                                  DW_AT_ranges (.debug_ranges, .debug_rnglists) */
+    const uint8_t *frame_base; /* functions: DW_AT_frame_base expression,
+                                  NULL when absent */
     size_t frame_base_len;
 } wb_scope;
 
@@ -150,8 +150,7 @@ wb_status wb_dwarf_scopes_at(wb_dwarf *d, wb_code_off addr, wb_scope_chain *out,
 void wb_scope_chain_free(wb_scope_chain *c);
 
 /* The function (DW_TAG_subprogram) containing `addr`. */
-wb_status wb_dwarf_function_at(wb_dwarf *d, wb_code_off addr, const wb_scope **out,
-                               wb_error *err);
+wb_status wb_dwarf_function_at(wb_dwarf *d, wb_code_off addr, const wb_scope **out, wb_error *err);
 
 /* A function by name: its linkage name, qualified name ("ns::f") or plain
  * name, the first definition found. *entry is its address after the
@@ -182,8 +181,8 @@ wb_status wb_dwarf_skip_prologue(wb_dwarf *d, const wb_scope *fn, wb_code_off *e
  * from the concrete DIE. Types are resolved (cached by DIE offset; an
  * incomplete struct is replaced by a definition of the same name found
  * elsewhere when there is one). The array lives until wb_dwarf_close. */
-wb_status wb_dwarf_scope_vars(wb_dwarf *d, const wb_scope *s, const wb_var *const **vars,
-                              size_t *n, wb_error *err);
+wb_status wb_dwarf_scope_vars(wb_dwarf *d, const wb_scope *s, const wb_var *const **vars, size_t *n,
+                              wb_error *err);
 
 /* Return type of function or inlined scope `s`; *out NULL for void. */
 wb_status wb_dwarf_scope_return_type(wb_dwarf *d, const wb_scope *s, const wb_type **out,
@@ -194,14 +193,14 @@ wb_status wb_dwarf_scope_return_type(wb_dwarf *d, const wb_scope *s, const wb_ty
  * name "ns::x"). When several CUs define one (file statics), the one in the
  * CU containing `near` wins; pass UINT32_MAX for no preference. Only
  * definitions with a location or a constant value count. */
-wb_status wb_dwarf_global_named(wb_dwarf *d, const char *name, wb_code_off near,
-                                const wb_var **out, wb_error *err);
+wb_status wb_dwarf_global_named(wb_dwarf *d, const char *name, wb_code_off near, const wb_var **out,
+                                wb_error *err);
 
 /* A named type for casts and sizeof: "struct point" / "union u" / "enum e"
  * (tag prefix), a typedef name, a base type name ("unsigned int"), or a
  * C++ class name (plain or qualified). Prefers the CU containing `near`. */
-wb_status wb_dwarf_type_named(wb_dwarf *d, const char *name, wb_code_off near,
-                              const wb_type **out, wb_error *err);
+wb_status wb_dwarf_type_named(wb_dwarf *d, const char *name, wb_code_off near, const wb_type **out,
+                              wb_error *err);
 
 /* An enumerator by name (`print RED`): its enumeration type and value,
  * preferring the CU containing `near`. */
@@ -215,7 +214,6 @@ wb_status wb_dwarf_unit_globals(wb_dwarf *d, wb_code_off near, const wb_var *con
 
 /* Every source file named by the line tables (full paths, deduplicated,
  * sorted): `info sources`, DAP loadedSources, path mapping. */
-wb_status wb_dwarf_source_files(wb_dwarf *d, const char *const **files, size_t *n,
-                                wb_error *err);
+wb_status wb_dwarf_source_files(wb_dwarf *d, const char *const **files, size_t *n, wb_error *err);
 
 #endif

@@ -151,7 +151,10 @@ static wb_status read_leb(machine *m, bool sign, uint64_t *out)
     return WB_OK;
 }
 
-static wb_status read_uleb(machine *m, uint64_t *out) { return read_leb(m, false, out); }
+static wb_status read_uleb(machine *m, uint64_t *out)
+{
+    return read_leb(m, false, out);
+}
 
 static wb_status read_sleb(machine *m, int64_t *out)
 {

@@ -39,8 +39,8 @@ typedef enum wb_place_kind {
 typedef struct wb_piece {
     wb_place_kind kind;
     uint64_t where;
-    uint64_t value;  /* WB_PLACE_VALUE, little-endian */
-    uint32_t size;   /* bytes; 0: the whole object */
+    uint64_t value; /* WB_PLACE_VALUE, little-endian */
+    uint32_t size;  /* bytes; 0: the whole object */
 } wb_piece;
 
 #define WB_LOC_MAX_PIECES 16
@@ -76,7 +76,6 @@ wb_status wb_loc_eval(const uint8_t *expr, size_t len, const wb_loc_target *t, w
  * single expression, or the list entry covering pc. WB_NOT_FOUND: no
  * entry covers pc (the variable is optimized out there). */
 struct wb_var;
-wb_status wb_loc_select(const struct wb_var *v, wb_code_off pc, const uint8_t **expr,
-                        size_t *len);
+wb_status wb_loc_select(const struct wb_var *v, wb_code_off pc, const uint8_t **expr, size_t *len);
 
 #endif

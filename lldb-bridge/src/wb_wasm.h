@@ -38,12 +38,12 @@ typedef struct wb_section {
 } wb_section;
 
 typedef struct wb_func {
-    uint32_t index;      /* in the function index space (imports first) */
-    wb_code_off header;  /* code offset of the body's size field */
-    wb_code_off start;   /* code offset of the body (local declarations):
-                            what clang's DW_AT_low_pc holds */
-    wb_code_off end;     /* code offset one past the body's `end` opcode */
-    const char *name;    /* from the name section, or NULL */
+    uint32_t index;     /* in the function index space (imports first) */
+    wb_code_off header; /* code offset of the body's size field */
+    wb_code_off start;  /* code offset of the body (local declarations):
+                           what clang's DW_AT_low_pc holds */
+    wb_code_off end;    /* code offset one past the body's `end` opcode */
+    const char *name;   /* from the name section, or NULL */
 } wb_func;
 
 /* Reads and validates the module in `path`. On WB_OK *out owns a copy of

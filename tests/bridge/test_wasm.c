@@ -19,7 +19,10 @@ static void put(buf *m, const void *p, size_t n)
     m->n += n;
 }
 
-static void put_u8(buf *m, uint8_t v) { m->b[m->n++] = v; }
+static void put_u8(buf *m, uint8_t v)
+{
+    m->b[m->n++] = v;
+}
 
 static void put_leb(buf *m, uint32_t v)
 {
@@ -193,7 +196,9 @@ static void test_malformed(void)
     EXPECT_BAD((const uint8_t *)"", 0, "bad magic");
     EXPECT_BAD((const uint8_t *)"\0asm", 4, "version");
     EXPECT_BAD((const uint8_t *)"\0asm\2\0\0\0", 8, "version");
-    EXPECT_BAD((const uint8_t *)"\x7f" "ELF\1\0\0\0", 8, "bad magic");
+    EXPECT_BAD((const uint8_t *)"\x7f"
+                                "ELF\1\0\0\0",
+               8, "bad magic");
 
     /* a section longer than the file */
     header(&m);
