@@ -106,6 +106,7 @@ typedef struct wb_var {
     bool is_global;        /* a CU-level or static variable: its location
                               does not need a frame */
     bool is_artificial;    /* DW_AT_artificial (`this`) */
+    bool is_external;      /* DW_AT_external: visible outside its unit */
     const char *decl_file; /* NULL when unknown */
     uint32_t decl_line;
     size_t nlocs; /* 0: no location (optimized out), unless

@@ -7,8 +7,9 @@
  *
  * wb_loc_eval on hand-written expressions (Wasm locations, the frame base,
  * pieces, arithmetic, malformed input); then type shapes, variables per
- * scope, globals, statics and location lists of tests/bridge/programs/
- * types.c (+ types_other.c) and shapes.cpp as clang-22 builds them; then a
+ * scope, globals, statics, location lists and the symbol lists (info
+ * functions|variables|types) of tests/bridge/programs/types.c (+
+ * types_other.c) and shapes.cpp as clang-22 builds them; then a
  * module whose .debug_line header is corrupt in the way that made
  * libdwarf 20210528 ask for ~768 GB.
  */
@@ -416,6 +417,90 @@ static void check_shape_type(const wb_type *shape, int dwarf)
     }
 }
 
+/* ------------------------------------------------------------ symbols */
+
+/* The symbol of `kind` called `name` declared in a file ending with
+ * `file`, or NULL. */
+static const wb_symbol *find_symbol(wb_dwarf *d, wb_sym_kind kind, const char *name,
+                                    const char *file)
+{
+    const wb_symbol *v = NULL;
+    size_t n = 0;
+    wb_error err;
+    CHECK(wb_dwarf_symbols(d, kind, &v, &n, &err) == WB_OK);
+    for (size_t i = 0; i < n; i++)
+        if (v[i].kind == kind && strcmp(v[i].name, name) == 0 && ends_with(v[i].file, file))
+            return &v[i];
+    return NULL;
+}
+
+/* How `info functions` spells a symbol's declaration. */
+static void check_spelling(const wb_symbol *s, const char *want)
+{
+    char buf[256];
+    if (!s) return;
+    wb_type_spell(s->type, s->kind == WB_SYM_TYPE ? NULL : s->name, buf, sizeof buf);
+    CHECK_MSG(strcmp(buf, want) == 0, "%s: \"%s\"", s->name, buf);
+}
+
+/* wb_dwarf_symbols (info functions|variables|types, rbreak) and
+ * wb_dwarf_source_files_named (FILE:FUNCTION, list FILE:LINE). */
+static void check_symbols(wb_dwarf *d, int opt)
+{
+    wb_error err;
+    const wb_symbol *s = find_symbol(d, WB_SYM_FUNCTION, "area", "/programs/types.c");
+    CHECK(s && s->line == 64 && !s->is_static && s->fn && s->fn->kind == WB_SCOPE_FUNCTION);
+    check_spelling(s, "int area(const struct point *, int)");
+    s = find_symbol(d, WB_SYM_FUNCTION, "mul", "/programs/types.c");
+    CHECK(s && s->line == 62 && s->is_static);
+    check_spelling(s, "int mul(int, int)");
+    s = find_symbol(d, WB_SYM_FUNCTION, "other_count", "/programs/types_other.c");
+    CHECK(s && !s->is_static);
+    check_spelling(s, "int other_count(void)");
+    check_spelling(find_symbol(d, WB_SYM_FUNCTION, "main", "/programs/types.c"),
+                   "int main(int, char **)");
+    /* the libc's functions have DWARF too */
+    CHECK(find_symbol(d, WB_SYM_FUNCTION, "_start", "crt1-command.c"));
+
+    s = find_symbol(d, WB_SYM_VARIABLE, "g_counter", "/programs/types.c");
+    CHECK(s && s->line == 51 && !s->is_static && s->var && s->var->nlocs == 1);
+    check_spelling(s, "int g_counter");
+    check_spelling(find_symbol(d, WB_SYM_VARIABLE, "g_names", "/programs/types.c"),
+                   "const char * const g_names[3]");
+    /* two file statics of one name, each in its file (at -O2 constants,
+     * which gdb does not list as variables) */
+    s = find_symbol(d, WB_SYM_VARIABLE, "s_shared", "/programs/types.c");
+    CHECK(opt ? !s : s && s->is_static && s->line == 57);
+    CHECK(opt || find_symbol(d, WB_SYM_VARIABLE, "s_shared", "/programs/types_other.c"));
+    /* a function's static is not a CU-level variable */
+    CHECK(!find_symbol(d, WB_SYM_VARIABLE, "calls", "/programs/types.c"));
+
+    s = find_symbol(d, WB_SYM_TYPE, "point", "/programs/types.c");
+    CHECK(s && s->line == 8 && s->type && s->type->kind == WB_TYPE_STRUCT);
+    s = find_symbol(d, WB_SYM_TYPE, "binop", "/programs/types.c");
+    CHECK(s && s->line == 29 && s->type && s->type->kind == WB_TYPE_TYPEDEF);
+    /* base types have no line: they are listed under their unit's file */
+    s = find_symbol(d, WB_SYM_TYPE, "int", "/programs/types.c");
+    CHECK(s && s->line == 0 && s->type && s->type->kind == WB_TYPE_BASE);
+    /* struct node is only declared in types_other.c: listed where defined */
+    CHECK(find_symbol(d, WB_SYM_TYPE, "node", "/programs/types.c"));
+    CHECK(!find_symbol(d, WB_SYM_TYPE, "node", "/programs/types_other.c"));
+
+    const char **paths = NULL;
+    size_t np = 0;
+    CHECK(wb_dwarf_source_files_named(d, "types.c", &paths, &np, &err) == WB_OK && np == 1 &&
+          ends_with(paths[0], "/tests/bridge/programs/types.c"));
+    const char *full = np ? paths[0] : "";
+    free(paths);
+    CHECK(wb_dwarf_source_files_named(d, full, &paths, &np, &err) == WB_OK && np == 1);
+    free(paths);
+    CHECK(wb_dwarf_source_files_named(d, "programs/types_other.c", &paths, &np, &err) == WB_OK &&
+          np == 1);
+    free(paths);
+    CHECK(wb_dwarf_source_files_named(d, "pes.c", &paths, &np, &err) == WB_NOT_FOUND);
+    CHECK(wb_dwarf_source_files_named(d, "nosuch/types.c", &paths, &np, &err) == WB_NOT_FOUND);
+}
+
 static void test_types(const char *path, int opt, int dwarf)
 {
     wb_wasm *w;
@@ -651,6 +736,7 @@ static void test_types(const char *path, int opt, int dwarf)
         other_c |= ends_with(files[i], "/tests/bridge/programs/types_other.c");
     }
     CHECK(types_c && other_c);
+    check_symbols(d, opt);
 out:
     wdb_check_context = NULL;
     wb_dwarf_close(d);
@@ -682,6 +768,19 @@ static void test_cxx(const char *path, int opt)
           t->kind == WB_TYPE_STRUCT && !t->is_class);
     CHECK(wb_dwarf_type_named(d, "class geo::Rect", UINT32_MAX, &t, &err) == WB_OK);
     CHECK(wb_dwarf_type_named(d, "geo::Nope", UINT32_MAX, &t, &err) == WB_NOT_FOUND);
+
+    /* symbols: qualified names; a method's type without `this`; an
+     * out-of-line definition at its own line, not its class's (at -O2
+     * the linker dropped area() and count_inside() is only inlined) */
+    const wb_symbol *sy = find_symbol(d, WB_SYM_FUNCTION, "geo::Rect::area", "/shapes.cpp");
+    CHECK(opt || (sy && sy->line == 27 && !sy->is_static && sy->fn));
+    check_spelling(sy, "int geo::Rect::area(void)");
+    check_spelling(find_symbol(d, WB_SYM_FUNCTION, "geo::Rect::contains", "/shapes.cpp"),
+                   "bool geo::Rect::contains(const struct geo::Point &)");
+    sy = find_symbol(d, WB_SYM_FUNCTION, "(anonymous namespace)::count_inside", "/shapes.cpp");
+    CHECK(opt || (sy && sy->is_static));
+    sy = find_symbol(d, WB_SYM_TYPE, "geo::Rect", "/shapes.cpp");
+    CHECK(sy && sy->line == 14 && sy->type && sy->type->is_class);
 
     const wb_scope *fn = NULL;
     wb_code_off entry;
