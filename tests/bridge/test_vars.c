@@ -6,7 +6,8 @@
  *             TYPES_O2_DWARF5 SHAPES_O0_DWARF5 SHAPES_O2_DWARF4
  *
  * wb_loc_eval on hand-written expressions (Wasm locations, the frame base,
- * pieces, arithmetic, malformed input); then type shapes, variables per
+ * pieces, arithmetic, malformed input) and wb_loc_describe's words for
+ * them (info scope, info address); then type shapes, variables per
  * scope, globals, statics, location lists and the symbol lists (info
  * functions|variables|types) of tests/bridge/programs/types.c (+
  * types_other.c) and shapes.cpp as clang-22 builds them; then a
@@ -16,6 +17,7 @@
 #include "check.h"
 #include "wb_dwarf.h"
 #include "wb_loc.h"
+#include "wb_sbuf.h"
 #include "wb_wasm.h"
 
 #include <errno.h>
@@ -297,6 +299,73 @@ static const wb_type *strip(const wb_type *t)
         t = t->target;
     }
     return t;
+}
+
+/* ------------------------------------------------------- describing */
+
+static void check_describe(const uint8_t *e, size_t n, const uint8_t *fb, size_t fbn,
+                           const char *want, int line)
+{
+    wb_sbuf b = {0};
+    wb_loc_describe(e, n, fb, fbn, &b);
+    char *got = wb_sb_take(&b);
+    CHECK_MSG(got && strcmp(got, want) == 0, "line %d: \"%s\"", line, got ? got : "(null)");
+    free(got);
+}
+#define DESCRIBE(e, want) check_describe(e, sizeof e, NULL, 0, want, __LINE__)
+#define DESCRIBE_FB(e, fb, want) check_describe(e, sizeof e, fb, sizeof fb, want, __LINE__)
+
+static void test_loc_describe(void)
+{
+    static const uint8_t fb_local[] = {0xed, 0x00, 0x01};              /* -O0 */
+    static const uint8_t fb_global[] = {0xed, 0x03, 0, 0, 0, 0, 0x9f}; /* -O2 */
+    static const uint8_t local3[] = {0xed, 0x00, 0x03, 0x9f};
+    DESCRIBE(local3, "a variable in Wasm local 3");
+    static const uint8_t global5[] = {0xed, 0x01, 0x05, 0x9f};
+    DESCRIBE(global5, "a variable in Wasm global 5");
+    static const uint8_t stack1[] = {0xed, 0x02, 0x01, 0x9f};
+    DESCRIBE(stack1, "a variable in Wasm operand stack entry 1");
+    /* a place as the whole expression holds the object's address */
+    static const uint8_t byref[] = {0xed, 0x00, 0x00};
+    DESCRIBE(byref, "a variable at the address in Wasm local 0");
+    static const uint8_t plus[] = {0xed, 0x00, 0x02, 0x23, 0x20};
+    DESCRIBE(plus, "a variable at offset 32 from the address in Wasm local 2");
+    static const uint8_t fb12[] = {0x91, 0x0c};
+    DESCRIBE_FB(fb12, fb_local, "a variable at offset 12 from the frame base in Wasm local 1");
+    static const uint8_t fbneg[] = {0x91, 0x70};
+    DESCRIBE_FB(fbneg, fb_global, "a variable at offset -16 from the frame base in Wasm global 0");
+    /* a frame base that is no place: the expression as it is */
+    DESCRIBE_FB(fb12, plus, "a complex DWARF expression:\n     0: DW_OP_fbreg 12\n");
+    static const uint8_t addr[] = {0x03, 0xf0, 0x0a, 0x01, 0x00};
+    DESCRIBE(addr, "static storage at address 0x10af0");
+    uint32_t a = 0;
+    CHECK(wb_loc_static_address(addr, sizeof addr, &a) && a == 0x10af0);
+    CHECK(!wb_loc_static_address(fb12, sizeof fb12, &a));
+    /* pieces: places in pieces are the pieces themselves */
+    static const uint8_t pieces[] = {0xed, 0x00, 0x01, 0x93, 0x04, 0xed, 0x00, 0x02, 0x93, 0x04};
+    DESCRIBE(pieces,
+             "a variable in Wasm local 1 [4-byte piece], and a variable in Wasm local 2 [4-byte "
+             "piece]");
+    static const uint8_t holes[] = {0x93, 0x1c, 0x30, 0x9f, 0x93, 0x01};
+    DESCRIBE(holes,
+             "an empty 28-byte piece, and a complex DWARF expression:\n     0: DW_OP_lit0\n     "
+             "1: DW_OP_stack_value\n    [1-byte piece]");
+    static const uint8_t sum[] = {0xed, 0x00, 0x01, 0xed, 0x00, 0x02, 0x22, 0x11,
+                                  0x7f, 0x1c, 0x0c, 0x00, 0x01, 0x00, 0x00, 0x9f};
+    DESCRIBE(sum, "a complex DWARF expression:\n     0: DW_OP_WASM_location 0 1\n     3: "
+                  "DW_OP_WASM_location 0 2\n     6: DW_OP_plus\n     7: DW_OP_consts -1\n     9: "
+                  "DW_OP_minus\n    10: DW_OP_const4u 256\n    15: DW_OP_stack_value\n");
+    static const uint8_t bra[] = {0x30, 0x28, 0x01, 0x00, 0x31, 0x9f};
+    DESCRIBE(bra,
+             "a complex DWARF expression:\n     0: DW_OP_lit0\n     1: DW_OP_bra to 5\n     4: "
+             "DW_OP_lit1\n     5: DW_OP_stack_value\n");
+    /* malformed: what was read, then nothing more */
+    static const uint8_t cut[] = {0x91};
+    DESCRIBE_FB(cut, fb_local, "a complex DWARF expression:\n     0: DW_OP_fbreg\n");
+    static const uint8_t unknown[] = {0x31, 0xff};
+    DESCRIBE(unknown,
+             "a complex DWARF expression:\n     0: DW_OP_lit1\n     1: unknown DWARF operation "
+             "0xff\n");
 }
 
 static bool open_dwarf(const char *path, wb_wasm **w, wb_dwarf **d, wb_error *err)
@@ -1035,6 +1104,7 @@ int main(int argc, char **argv)
         return 2;
     }
     test_loc_eval();
+    test_loc_describe();
     test_types(argv[1], 0, 3);
     test_types(argv[2], 0, 4);
     test_types(argv[3], 0, 5);
