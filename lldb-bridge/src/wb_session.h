@@ -161,10 +161,15 @@ typedef struct wb_bp {
     char *log_message; /* DAP logpoints: NULL for a breakpoint */
 } wb_bp;
 
-/* Sets a breakpoint: FILE:LINE, LINE (in `default_file`), FUNCTION, or
+/* Sets a breakpoint: FILE:LINE, LINE (in `default_file`), FUNCTION,
+ * FILE:FUNCTION (the functions of that name declared in that file), or
  * *ADDR (a code offset). WB_NOT_FOUND: nothing matches (err says why). */
 wb_status wb_session_break(wb_session *s, const char *spec, const char *default_file,
                            bool temporary, const wb_bp **out, wb_error *err);
+/* In a location "FILE:FUNCTION" (or "FILE:LINE", "FILE:REGEX" for
+ * rbreak) the ':' that ends FILE, not one of C++'s "::"; NULL when there
+ * is none or nothing follows it. */
+const char *wb_location_file_colon(const char *spec);
 /* Where a breakpoint on `spec` would go, without setting one (`list`,
  * `info line`, `disassemble`): *locs is malloc'd (free()). */
 wb_status wb_session_resolve(wb_session *s, const char *spec, const char *default_file,
@@ -285,6 +290,15 @@ typedef struct wb_named_value {
 wb_status wb_session_frame_vars(wb_session *s, size_t frame, bool args, wb_named_value **out,
                                 size_t *n, wb_error *err);
 void wb_session_vars_free(wb_named_value *v, size_t n);
+
+/* The variable `name` as frame `frame` sees it (gdb's lookup from the
+ * selected frame's block): the variables of the frame's scopes, innermost
+ * first, then CU-level ones (the frame's unit first); globals only
+ * without a stopped program. *fn (fn may be NULL): for a local, the
+ * frame's out-of-line function (whose DW_AT_frame_base DW_OP_fbreg
+ * counts from); NULL for a global. WB_NOT_FOUND: no such variable. */
+wb_status wb_session_lookup_var(wb_session *s, size_t frame, const char *name, const wb_var **out,
+                                const wb_scope **fn, wb_error *err);
 
 /* Expressions in the context of a frame (no frame: globals only). */
 wb_status wb_session_eval(wb_session *s, size_t frame, const char *expr, wb_value *out,
