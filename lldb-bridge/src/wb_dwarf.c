@@ -1808,6 +1808,13 @@ wb_status wb_dwarf_function_named(wb_dwarf *d, const char *name, const wb_scope 
     return wb_dwarf_skip_prologue(d, found, entry, err);
 }
 
+bool wb_scope_named(const wb_scope *s, const char *name)
+{
+    return (s->name && strcmp(s->name, name) == 0) ||
+           (s->qualified_name && strcmp(s->qualified_name, name) == 0) ||
+           (s->linkage_name && strcmp(s->linkage_name, name) == 0);
+}
+
 static int cmp_code_off(const void *a, const void *b)
 {
     wb_code_off x = *(const wb_code_off *)a, y = *(const wb_code_off *)b;
@@ -1829,10 +1836,7 @@ wb_status wb_dwarf_inlined_named(wb_dwarf *d, const char *name, wb_code_off **ad
         for (size_t k = 0; k < u->nscopes; k++) {
             const wb_scope *sc = &u->scopes[k].pub;
             if (sc->kind != WB_SCOPE_INLINED || sc->nranges == 0) continue;
-            bool match = (sc->qualified_name && strcmp(sc->qualified_name, name) == 0) ||
-                         (sc->name && strcmp(sc->name, name) == 0) ||
-                         (sc->linkage_name && strcmp(sc->linkage_name, name) == 0);
-            if (!match) continue;
+            if (!wb_scope_named(sc, name)) continue;
             if (*n == cap) {
                 size_t c = cap ? 2 * cap : 8;
                 wb_code_off *x = realloc(*addrs, c * sizeof *x);

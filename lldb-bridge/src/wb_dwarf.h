@@ -149,6 +149,10 @@ typedef struct wb_scope_chain {
 wb_status wb_dwarf_scopes_at(wb_dwarf *d, wb_code_off addr, wb_scope_chain *out, wb_error *err);
 void wb_scope_chain_free(wb_scope_chain *c);
 
+/* Whether `name` names scope `s`: its plain, qualified ("ns::f") or
+ * linkage name, as a user may write a function's name. */
+bool wb_scope_named(const wb_scope *s, const char *name);
+
 /* The function (DW_TAG_subprogram) containing `addr`. */
 wb_status wb_dwarf_function_at(wb_dwarf *d, wb_code_off addr, const wb_scope **out, wb_error *err);
 

@@ -719,14 +719,9 @@ static bool parse_addr(const char *p, wb_code_off *out)
  * to the body's start; the stub moves it to the first instruction. */
 static bool function_by_symbol(wb_session *s, const char *name, wb_code_off *out)
 {
-    for (uint32_t i = 0; i < wb_wasm_func_count(s->wasm); i++) {
-        const wb_func *f = wb_wasm_func(s->wasm, i);
-        if (f->name && strcmp(f->name, name) == 0) {
-            *out = f->start;
-            return true;
-        }
-    }
-    return false;
+    const wb_func *f = wb_wasm_func_named(s->wasm, name);
+    if (f) *out = f->start;
+    return f != NULL;
 }
 
 /* Whether a line table names `file` (full path, path suffix or base
@@ -773,8 +768,7 @@ static wb_status function_in_file(wb_session *s, const char *file, const char *f
     }
     for (size_t i = 0; i < ns && st == WB_OK; i++) {
         const wb_scope *fn = syms[i].fn;
-        bool named = strcmp(syms[i].name, func) == 0 || (fn->name && strcmp(fn->name, func) == 0) ||
-                     (fn->linkage_name && strcmp(fn->linkage_name, func) == 0);
+        bool named = wb_scope_named(fn, func);
         bool here = false;
         for (size_t k = 0; k < np && named && !here; k++)
             here = strcmp(paths[k], syms[i].file) == 0;

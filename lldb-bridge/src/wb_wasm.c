@@ -499,6 +499,13 @@ const char *wb_wasm_func_name(const wb_wasm *w, uint32_t index)
     return name_in(w->fnames, w->nfnames, index);
 }
 
+const wb_func *wb_wasm_func_named(const wb_wasm *w, const char *name)
+{
+    for (uint32_t i = 0; i < w->nfuncs; i++)
+        if (w->funcs[i].name && strcmp(w->funcs[i].name, name) == 0) return &w->funcs[i];
+    return NULL;
+}
+
 size_t wb_wasm_data_segment_count(const wb_wasm *w)
 {
     return w->nsegs;

@@ -107,6 +107,8 @@ wb_status wb_wasm_table_func(const wb_wasm *w, uint32_t elem, uint32_t *func);
 /* The name-section name of function `index` (function index space,
  * imports included), or NULL. */
 const char *wb_wasm_func_name(const wb_wasm *w, uint32_t index);
+/* The first defined function the name section calls `name`, or NULL. */
+const wb_func *wb_wasm_func_named(const wb_wasm *w, const char *name);
 
 /* An active data segment of memory 0 (5.5.14) whose offset is `i32.const
  * N`: where it puts its bytes in linear memory. */

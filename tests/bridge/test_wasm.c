@@ -140,6 +140,8 @@ static void test_good(void)
     CHECK(strcmp(wb_wasm_func_name(w, 1), "imported_f1") == 0);
     CHECK(wb_wasm_func_name(w, 0) == NULL);
     CHECK(wb_wasm_func(w, 2) == NULL);
+    CHECK(wb_wasm_func_named(w, "second") == f1 && wb_wasm_func_named(w, "first") == f0);
+    CHECK(wb_wasm_func_named(w, "imported_f1") == NULL && wb_wasm_func_named(w, "x") == NULL);
     const wb_func *f = NULL;
     CHECK(wb_wasm_func_at(w, 0, &f) == WB_NOT_FOUND);
     CHECK(wb_wasm_func_at(w, 1, &f) == WB_OK && f == f0);
