@@ -189,6 +189,7 @@ typedef struct unit {
     bool globals_done;
     const wb_var **globals;
     size_t nglobals;
+    const char *primary; /* the unit's own source file (unit_primary_file) */
 } unit;
 
 struct wb_dwarf {
@@ -231,6 +232,10 @@ struct wb_dwarf {
         const char *name;
     } * dsyms;
     size_t ndsyms;
+    /* wb_dwarf_symbols, by wb_sym_kind (arena) */
+    bool syms_done[3];
+    wb_symbol *syms[3];
+    size_t nsyms[3];
 };
 
 /* -------------------------------------------------- object access */
@@ -533,6 +538,15 @@ static wb_status attr_entry_pc(wb_dwarf *d, Dwarf_Die die, wb_code_off low, wb_c
     }
     if (addr <= UINT32_MAX) *out = (wb_code_off)addr;
     return WB_OK;
+}
+
+/* Where a DIE's declaration continues: DW_AT_abstract_origin, else
+ * DW_AT_specification (WB_NOT_FOUND: neither). */
+static wb_status die_origin(wb_dwarf *d, Dwarf_Die die, uint64_t *out, wb_error *err)
+{
+    wb_status st = attr_ref(d, die, DW_AT_abstract_origin, out, err);
+    if (st == WB_NOT_FOUND) st = attr_ref(d, die, DW_AT_specification, out, err);
+    return st;
 }
 
 static wb_status attr_exprloc(wb_dwarf *d, Dwarf_Die die, Dwarf_Half at, const uint8_t **out,
@@ -1494,10 +1508,7 @@ static wb_status walk_die(walk *w, Dwarf_Die die, uint32_t parent, int depth)
         if (!linkage &&
             (st = attr_string(d, die, DW_AT_MIPS_linkage_name, &linkage, w->err)) == WB_ERROR)
             return st;
-        if ((st = attr_ref(d, die, DW_AT_abstract_origin, &origin, w->err)) == WB_ERROR) return st;
-        if (st == WB_NOT_FOUND &&
-            (st = attr_ref(d, die, DW_AT_specification, &origin, w->err)) == WB_ERROR)
-            return st;
+        if ((st = die_origin(d, die, &origin, w->err)) == WB_ERROR) return st;
         x.origin = origin;
         x.name = name;
         x.linkage = linkage;
@@ -1838,6 +1849,13 @@ wb_status wb_dwarf_function_named(wb_dwarf *d, const char *name, const wb_scope 
     return wb_dwarf_skip_prologue(d, found, entry, err);
 }
 
+bool wb_scope_named(const wb_scope *s, const char *name)
+{
+    return (s->name && strcmp(s->name, name) == 0) ||
+           (s->qualified_name && strcmp(s->qualified_name, name) == 0) ||
+           (s->linkage_name && strcmp(s->linkage_name, name) == 0);
+}
+
 static int cmp_code_off(const void *a, const void *b)
 {
     wb_code_off x = *(const wb_code_off *)a, y = *(const wb_code_off *)b;
@@ -1859,10 +1877,7 @@ wb_status wb_dwarf_inlined_named(wb_dwarf *d, const char *name, wb_code_off **ad
         for (size_t k = 0; k < u->nscopes; k++) {
             const wb_scope *sc = &u->scopes[k].pub;
             if (sc->kind != WB_SCOPE_INLINED || sc->nranges == 0) continue;
-            bool match = (sc->qualified_name && strcmp(sc->qualified_name, name) == 0) ||
-                         (sc->name && strcmp(sc->name, name) == 0) ||
-                         (sc->linkage_name && strcmp(sc->linkage_name, name) == 0);
-            if (!match) continue;
+            if (!wb_scope_named(sc, name)) continue;
             if (*n == cap) {
                 size_t c = cap ? 2 * cap : 8;
                 wb_code_off *x = realloc(*addrs, c * sizeof *x);
@@ -2668,6 +2683,8 @@ typedef struct fill_ctx {
     size_t nenums, ecap;
     const wb_type **params;
     size_t nparams, pcap;
+    bool subprogram; /* a function's own DIE: artificial parameters (C++
+                        `this`) are not part of its type as gdb prints it */
 } fill_ctx;
 
 static bool grow(void **v, size_t *cap, size_t n, size_t elem)
@@ -2797,6 +2814,7 @@ static wb_status fill_child(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, uint64_t
     if (t->kind == WB_TYPE_FUNCTION) {
         if (tag == DW_TAG_unspecified_parameters) t->varargs = true;
         if (tag != DW_TAG_formal_parameter) return WB_OK;
+        if (c->subprogram && attr_flag(d, die, DW_AT_artificial)) return WB_OK;
         if (!grow((void **)&c->params, &c->pcap, c->nparams, sizeof *c->params))
             return wb_fail(err, "out of memory");
         if ((st = type_attr(d, die, &c->params[c->nparams], err)) != WB_OK) return st;
@@ -2915,7 +2933,9 @@ static wb_status type_fill(wb_dwarf *d, tnode *n, wb_error *err)
         st = type_attr(d, die, &t->target, err);
         children = true;
         break;
-    case DW_TAG_subprogram: /* a function's own type (print FUNCTION) */
+    case DW_TAG_subprogram: /* wb_dwarf_symbols: a function's type */
+        c.subprogram = true;
+        __attribute__((fallthrough));
     case DW_TAG_subroutine_type: {
         uint64_t toff = 0;
         t->kind = WB_TYPE_FUNCTION;
@@ -3542,9 +3562,7 @@ static wb_status var_get(wb_dwarf *d, uint64_t off, bool in_func, const wb_var *
     v->is_param = tag == DW_TAG_formal_parameter;
     while (nchain <= MAX_ORIGIN_DEPTH) {
         uint64_t o = 0;
-        st = attr_ref(d, chain[nchain - 1], DW_AT_abstract_origin, &o, err);
-        if (st == WB_NOT_FOUND) st = attr_ref(d, chain[nchain - 1], DW_AT_specification, &o, err);
-        if (st == WB_ERROR) goto out;
+        if ((st = die_origin(d, chain[nchain - 1], &o, err)) == WB_ERROR) goto out;
         if (st == WB_NOT_FOUND) break;
         if (nchain == MAX_ORIGIN_DEPTH + 1) {
             st = wb_fail(err, "corrupt DWARF: abstract origins chained too deep");
@@ -3577,6 +3595,7 @@ static wb_status var_get(wb_dwarf *d, uint64_t off, bool in_func, const wb_var *
             }
         }
         if (attr_flag(d, chain[i], DW_AT_artificial)) v->is_artificial = true;
+        if (attr_flag(d, chain[i], DW_AT_external)) v->is_external = true;
         st = WB_OK;
     }
     if (st == WB_ERROR) goto out;
@@ -3761,8 +3780,7 @@ wb_status wb_dwarf_scope_return_type(wb_dwarf *d, const wb_scope *s, const wb_ty
         if ((st = die_at(d, off, &die, NULL, err)) != WB_OK) return st;
         st = attr_ref(d, die, DW_AT_type, &toff, err);
         if (st == WB_NOT_FOUND) {
-            st = attr_ref(d, die, DW_AT_abstract_origin, &o, err);
-            if (st == WB_NOT_FOUND) st = attr_ref(d, die, DW_AT_specification, &o, err);
+            st = die_origin(d, die, &o, err);
             if (st == WB_OK)
                 st = WB_NOT_FOUND;
             else if (st == WB_NOT_FOUND)
@@ -3974,6 +3992,14 @@ wb_status wb_dwarf_enumerator_named(wb_dwarf *d, const char *name, wb_code_off n
     return st;
 }
 
+/* A variable defined at CU or namespace level (not inside a function),
+ * with a location or a constant value. */
+static bool unit_level_variable(const sym *s)
+{
+    return s->tag == DW_TAG_variable && !(s->flags & (SYM_DECL | SYM_LOCAL)) &&
+           (s->flags & SYM_LOC) && s->name;
+}
+
 static wb_status globals_in_unit(wb_dwarf *d, unit *u, wb_code_off addr, void *ctx, wb_error *err)
 {
     (void)addr;
@@ -3985,9 +4011,7 @@ static wb_status globals_in_unit(wb_dwarf *d, unit *u, wb_code_off addr, void *c
     for (size_t k = 0; k < u->nsyms && st == WB_OK; k++) {
         const sym *s = &u->syms[k];
         const wb_var *v = NULL;
-        if (s->tag != DW_TAG_variable || (s->flags & (SYM_DECL | SYM_LOCAL)) ||
-            !(s->flags & SYM_LOC) || !s->name)
-            continue;
+        if (!unit_level_variable(s)) continue;
         if ((st = var_get(d, s->off, false, &v, err)) != WB_OK) break;
         if (!v->name) continue;
         if (!grow((void **)&c.v, &c.cap, c.n, sizeof *c.v))
@@ -4133,6 +4157,202 @@ wb_status wb_dwarf_data_symbol(wb_dwarf *d, uint64_t addr, const char **name, ui
         }
     }
     return WB_NOT_FOUND;
+}
+
+wb_status wb_dwarf_source_files_named(wb_dwarf *d, const char *file, const char ***paths, size_t *n,
+                                      wb_error *err)
+{
+    const char *const *files;
+    size_t nf;
+    int best = 0;
+    *paths = NULL;
+    *n = 0;
+    wb_status st = wb_dwarf_source_files(d, &files, &nf, err);
+    if (st != WB_OK) return st;
+    for (size_t i = 0; i < nf; i++) {
+        int k = file_match(file, files[i]);
+        if (k > best) best = k;
+    }
+    if (!best) return WB_NOT_FOUND;
+    *paths = malloc(nf * sizeof **paths);
+    if (!*paths) return wb_fail(err, "out of memory");
+    for (size_t i = 0; i < nf; i++)
+        if (file_match(file, files[i]) == best) (*paths)[(*n)++] = files[i];
+    return WB_OK;
+}
+
+/* ------------------------------------------------------------- symbols */
+
+/* The unit's own source file: DW_AT_name, joined with DW_AT_comp_dir
+ * when relative and normalized as line-table files are (load_files). */
+static const char *unit_primary_file(wb_dwarf *d, unit *u)
+{
+    if (!u->primary && u->name && u->name[0]) {
+        char *p = (char *)(uintptr_t)arena_path(&d->mem, u->name[0] == '/' ? NULL : u->comp_dir,
+                                                u->name, NULL);
+        if (p) path_normalize(p);
+        u->primary = p;
+    }
+    return u->primary;
+}
+
+/* The declaration place of a DIE (its own DW_AT_decl_file/line). */
+static void die_decl(wb_dwarf *d, unit *u, Dwarf_Die die, const char **file, uint32_t *line)
+{
+    uint64_t v = 0;
+    wb_error tmp;
+    *file = NULL;
+    *line = 0;
+    if (attr_udata(d, die, DW_AT_decl_file, &v, &tmp) == WB_OK && load_lines(d, u, &tmp) == WB_OK)
+        *file = unit_file(u, v);
+    if (attr_udata(d, die, DW_AT_decl_line, &v, &tmp) == WB_OK && v <= UINT32_MAX)
+        *line = (uint32_t)v;
+}
+
+/* A function's type and linkage: its declaration is complete at the end
+ * of its abstract-origin/specification chain (an inlined function's
+ * abstract instance, a C++ method's declaration in its class), and
+ * DW_AT_external may be anywhere along it. */
+static wb_status function_decl(wb_dwarf *d, uint64_t off, const wb_type **type, bool *external,
+                               wb_error *err)
+{
+    *external = false;
+    for (int k = 0; k <= MAX_ORIGIN_DEPTH; k++) {
+        Dwarf_Die die = NULL;
+        uint64_t o = 0;
+        wb_status st = die_at(d, off, &die, NULL, err);
+        if (st != WB_OK) return st;
+        if (attr_flag(d, die, DW_AT_external)) *external = true;
+        st = die_origin(d, die, &o, err);
+        dwarf_dealloc_die(die);
+        if (st == WB_ERROR) return st;
+        if (st == WB_NOT_FOUND) return type_get(d, off, type, err);
+        off = o;
+    }
+    return wb_fail(err, "corrupt DWARF: abstract origins chained too deep");
+}
+
+typedef struct sym_vec {
+    wb_symbol *v;
+    size_t n, cap;
+} sym_vec;
+
+static wb_symbol *sym_push(sym_vec *sv, wb_sym_kind kind)
+{
+    if (!grow((void **)&sv->v, &sv->cap, sv->n, sizeof *sv->v)) return NULL;
+    wb_symbol *x = &sv->v[sv->n++];
+    memset(x, 0, sizeof *x);
+    x->kind = kind;
+    return x;
+}
+
+static wb_status unit_functions(wb_dwarf *d, unit *u, sym_vec *sv, wb_error *err)
+{
+    wb_status st = load_scopes(d, u, err);
+    if (st != WB_OK) return st;
+    for (size_t k = 0; k < u->nscopes; k++) {
+        const wb_scope *sc = &u->scopes[k].pub;
+        const char *name = sc->qualified_name ? sc->qualified_name : sc->name;
+        if (sc->kind != WB_SCOPE_FUNCTION || !name) continue;
+        wb_symbol *x = sym_push(sv, WB_SYM_FUNCTION);
+        if (!x) return wb_fail(err, "out of memory");
+        bool external = false;
+        wb_error tmp;
+        Dwarf_Die die = NULL;
+        if (function_decl(d, sc->die_offset, &x->type, &external, &tmp) != WB_OK) x->type = NULL;
+        x->name = name;
+        /* an out-of-line definition has a line of its own (a C++ method
+         * defined after its class, often without DW_AT_decl_file: the
+         * declaration's), which gdb lists; the scope keeps its
+         * declaration's, which breakpoint placement compares with */
+        if (die_at(d, sc->die_offset, &die, NULL, &tmp) == WB_OK) {
+            die_decl(d, u, die, &x->file, &x->line);
+            dwarf_dealloc_die(die);
+        }
+        if (!x->file) x->file = sc->decl_file ? sc->decl_file : unit_primary_file(d, u);
+        if (!x->line) x->line = sc->decl_line;
+        x->is_static = !external;
+        x->fn = sc;
+    }
+    return WB_OK;
+}
+
+static wb_status unit_variables(wb_dwarf *d, unit *u, sym_vec *sv, wb_error *err)
+{
+    wb_status st = load_syms(d, u, err);
+    if (st != WB_OK) return st;
+    for (size_t k = 0; k < u->nsyms; k++) {
+        const sym *s = &u->syms[k];
+        const wb_var *v = NULL;
+        wb_error tmp;
+        if (!unit_level_variable(s) || var_get(d, s->off, false, &v, &tmp) != WB_OK) continue;
+        if (v->nlocs == 0) continue; /* a constant (gdb's LOC_CONST) */
+        wb_symbol *x = sym_push(sv, WB_SYM_VARIABLE);
+        if (!x) return wb_fail(err, "out of memory");
+        x->name = s->qname ? s->qname : s->name;
+        x->file = v->decl_file ? v->decl_file : unit_primary_file(d, u);
+        x->line = v->decl_line;
+        x->is_static = !v->is_external;
+        x->type = v->type;
+        x->var = v;
+    }
+    return WB_OK;
+}
+
+static wb_status unit_types(wb_dwarf *d, unit *u, sym_vec *sv, wb_error *err)
+{
+    wb_status st = load_syms(d, u, err);
+    if (st != WB_OK) return st;
+    for (size_t k = 0; k < u->nsyms; k++) {
+        const sym *s = &u->syms[k];
+        bool typeish = s->tag == DW_TAG_base_type || s->tag == DW_TAG_typedef ||
+                       s->tag == DW_TAG_structure_type || s->tag == DW_TAG_class_type ||
+                       s->tag == DW_TAG_union_type || s->tag == DW_TAG_enumeration_type ||
+                       s->tag == DW_TAG_unspecified_type;
+        if (!typeish || (s->flags & (SYM_DECL | SYM_LOCAL)) || !s->name) continue;
+        Dwarf_Die die = NULL;
+        wb_error tmp;
+        wb_symbol *x = sym_push(sv, WB_SYM_TYPE);
+        if (!x) return wb_fail(err, "out of memory");
+        if (type_get(d, s->off, &x->type, &tmp) != WB_OK ||
+            die_at(d, s->off, &die, NULL, &tmp) != WB_OK) {
+            sv->n--; /* this one is damaged: the others are listed */
+            continue;
+        }
+        die_decl(d, u, die, &x->file, &x->line);
+        dwarf_dealloc_die(die);
+        if (!x->file) x->file = unit_primary_file(d, u);
+        x->name = s->qname ? s->qname : s->name;
+    }
+    return WB_OK;
+}
+
+wb_status wb_dwarf_symbols(wb_dwarf *d, wb_sym_kind kind, const wb_symbol **syms, size_t *n,
+                           wb_error *err)
+{
+    if ((unsigned)kind > WB_SYM_TYPE) return wb_fail(err, "bad symbol kind");
+    if (!d->syms_done[kind]) {
+        wb_status st = load_units(d, err);
+        if (st != WB_OK) return st;
+        sym_vec sv = {NULL, 0, 0};
+        for (size_t i = 0; i < d->nunits; i++) {
+            unit *u = &d->units[i];
+            size_t before = sv.n;
+            wb_error tmp;
+            st = kind == WB_SYM_FUNCTION   ? unit_functions(d, u, &sv, &tmp)
+                 : kind == WB_SYM_VARIABLE ? unit_variables(d, u, &sv, &tmp)
+                                           : unit_types(d, u, &sv, &tmp);
+            if (st != WB_OK) sv.n = before; /* a damaged unit: left out */
+        }
+        d->syms[kind] = (wb_symbol *)(uintptr_t)arena_copy(d, sv.v, sv.n * sizeof *sv.v);
+        free(sv.v);
+        if (sv.n && !d->syms[kind]) return wb_fail(err, "out of memory");
+        d->nsyms[kind] = sv.n;
+        d->syms_done[kind] = true;
+    }
+    *syms = d->syms[kind];
+    *n = d->nsyms[kind];
+    return WB_OK;
 }
 
 const char *wb_dwarf_warning(const wb_dwarf *d)

@@ -152,6 +152,10 @@ typedef struct wb_scope_chain {
 wb_status wb_dwarf_scopes_at(wb_dwarf *d, wb_code_off addr, wb_scope_chain *out, wb_error *err);
 void wb_scope_chain_free(wb_scope_chain *c);
 
+/* Whether `name` names scope `s`: its plain, qualified ("ns::f") or
+ * linkage name, as a user may write a function's name. */
+bool wb_scope_named(const wb_scope *s, const char *name);
+
 /* The function (DW_TAG_subprogram) containing `addr`. */
 wb_status wb_dwarf_function_at(wb_dwarf *d, wb_code_off addr, const wb_scope **out, wb_error *err);
 
@@ -231,5 +235,44 @@ wb_status wb_dwarf_data_symbol(wb_dwarf *d, uint64_t addr, const char **name, ui
 /* Every source file named by the line tables (full paths, deduplicated,
  * sorted): `info sources`, DAP loadedSources, path mapping. */
 wb_status wb_dwarf_source_files(wb_dwarf *d, const char *const **files, size_t *n, wb_error *err);
+
+/* The source files `file` names, matched as FILE:LINE breakpoints match
+ * them (wb_dwarf_line_sites: full path, suffix on a component boundary,
+ * base name; the best kind any file matches wins), sorted. On WB_OK
+ * *paths is malloc'd (free(); the strings live until close).
+ * WB_NOT_FOUND: no file matches. */
+wb_status wb_dwarf_source_files_named(wb_dwarf *d, const char *file, const char ***paths, size_t *n,
+                                      wb_error *err);
+
+/* ------------------------------------------------------------- symbols */
+
+/* What gdb's symbol search lists (`info functions|variables|types`,
+ * `rbreak`): every function with code; every CU-level variable (global,
+ * file static, C++ namespace or static member) with a location, not one
+ * with only a constant value; every named type outside functions (base
+ * types, typedefs, structs, unions, enums, classes), not an incomplete
+ * declaration. */
+typedef enum wb_sym_kind { WB_SYM_FUNCTION, WB_SYM_VARIABLE, WB_SYM_TYPE } wb_sym_kind;
+
+typedef struct wb_symbol {
+    wb_sym_kind kind;
+    const char *name;    /* the search name: qualified in C++ ("ns::f"); a
+                            struct's, union's or enum's without the keyword */
+    const char *file;    /* the declaring file (full path), else the unit's
+                            own source file (base types) */
+    uint32_t line;       /* the declaration's line, 0 when unknown */
+    bool is_static;      /* a function or variable without DW_AT_external */
+    const wb_type *type; /* a function's type (WB_TYPE_FUNCTION, from its
+                            declaration, without artificial parameters such
+                            as `this`), NULL when it cannot be read; a
+                            variable's type; the type itself */
+    const wb_scope *fn;  /* functions */
+    const wb_var *var;   /* variables */
+} wb_symbol;
+
+/* The symbols of `kind` in every unit, in DIE order (units and entries
+ * whose DWARF is damaged are left out). The array lives until close. */
+wb_status wb_dwarf_symbols(wb_dwarf *d, wb_sym_kind kind, const wb_symbol **syms, size_t *n,
+                           wb_error *err);
 
 #endif

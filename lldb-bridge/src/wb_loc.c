@@ -24,8 +24,11 @@
 #include "wdb/wasmfmt.h"
 #include "wb_loc.h"
 
+#include "wb_sbuf.h"
 #include "wb_types.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Deepest stack: real expressions use two or three entries. */
@@ -151,7 +154,10 @@ static wb_status read_leb(machine *m, bool sign, uint64_t *out)
     return WB_OK;
 }
 
-static wb_status read_uleb(machine *m, uint64_t *out) { return read_leb(m, false, out); }
+static wb_status read_uleb(machine *m, uint64_t *out)
+{
+    return read_leb(m, false, out);
+}
 
 static wb_status read_sleb(machine *m, int64_t *out)
 {
@@ -180,6 +186,24 @@ static uint64_t sign_extend(uint64_t v, size_t bytes)
     uint64_t sign = (uint64_t)1 << (bits - 1);
     v &= (sign << 1) - 1;
     return (v ^ sign) - sign;
+}
+
+/* The operand size of DW_OP_const1u .. DW_OP_const8s, 0 for other
+ * operations. */
+static size_t const_size(uint8_t op)
+{
+    if (op < OP_CONST1U || op > OP_CONST8S) return 0;
+    return op <= OP_CONST1S ? 1 : op <= OP_CONST2S ? 2 : op <= OP_CONST4S ? 4 : 8;
+}
+
+/* The operand of a DW_OP_constNx, sign-extended for the ...s forms (the
+ * odd opcodes). */
+static wb_status read_const(machine *m, uint8_t op, uint64_t *out)
+{
+    size_t n = const_size(op);
+    if (read_fixed(m, n, out) != WB_OK) return WB_ERROR;
+    if (op & 1) *out = sign_extend(*out, n);
+    return WB_OK;
 }
 
 static wb_status push(machine *m, int kind, uint64_t v)
@@ -425,6 +449,8 @@ wb_status wb_loc_eval(const uint8_t *expr, size_t len, const wb_loc_target *t, w
         wb_status st = WB_OK;
         if (op >= OP_LIT0 && op <= OP_LIT31) {
             st = push(&m, E_VALUE, (uint64_t)(op - OP_LIT0));
+        } else if (const_size(op)) {
+            if ((st = read_const(&m, op, &u)) == WB_OK) st = push(&m, E_VALUE, u);
         } else if ((op >= OP_REG0 && op <= OP_REG31) || op == OP_REGX ||
                    (op >= OP_BREG0 && op <= OP_BREG31) || op == OP_BREGX) {
             return wb_fail(err,
@@ -437,20 +463,6 @@ wb_status wb_loc_eval(const uint8_t *expr, size_t len, const wb_loc_target *t, w
                 /* wasm32: 4-byte addresses */
                 if ((st = read_fixed(&m, 4, &u)) == WB_OK) st = push(&m, E_VALUE, u);
                 break;
-            case OP_CONST1U:
-            case OP_CONST2U:
-            case OP_CONST4U:
-            case OP_CONST8U:
-            case OP_CONST1S:
-            case OP_CONST2S:
-            case OP_CONST4S:
-            case OP_CONST8S: {
-                size_t n = op <= OP_CONST1S ? 1 : op <= OP_CONST2S ? 2 : op <= OP_CONST4S ? 4 : 8;
-                if ((st = read_fixed(&m, n, &u)) != WB_OK) break;
-                if (op & 1) u = sign_extend(u, n); /* the ...s forms are odd */
-                st = push(&m, E_VALUE, u);
-                break;
-            }
             case OP_CONSTU:
                 if ((st = read_uleb(&m, &u)) == WB_OK) st = push(&m, E_VALUE, u);
                 break;
@@ -607,4 +619,301 @@ wb_status wb_loc_select(const struct wb_var *v, wb_code_off pc, const uint8_t **
         }
     }
     return WB_NOT_FOUND;
+}
+
+/* ---------------------------------------------------------- describing */
+
+bool wb_loc_static_address(const uint8_t *expr, size_t len, uint32_t *addr)
+{
+    if (len != 5 || expr[0] != OP_ADDR) return false;
+    *addr = (uint32_t)expr[1] | (uint32_t)expr[2] << 8 | (uint32_t)expr[3] << 16 |
+            (uint32_t)expr[4] << 24;
+    return true;
+}
+
+/* The names of DWARF 5's operations (7.7.1, table 7.9) from 0x03 on, for
+ * the disassembly; NULL where the table has a gap. */
+static const char *const op_names[] = {
+    [0x03] = "DW_OP_addr",
+    [0x06] = "DW_OP_deref",
+    [0x08] = "DW_OP_const1u",
+    [0x09] = "DW_OP_const1s",
+    [0x0a] = "DW_OP_const2u",
+    [0x0b] = "DW_OP_const2s",
+    [0x0c] = "DW_OP_const4u",
+    [0x0d] = "DW_OP_const4s",
+    [0x0e] = "DW_OP_const8u",
+    [0x0f] = "DW_OP_const8s",
+    [0x10] = "DW_OP_constu",
+    [0x11] = "DW_OP_consts",
+    [0x12] = "DW_OP_dup",
+    [0x13] = "DW_OP_drop",
+    [0x14] = "DW_OP_over",
+    [0x15] = "DW_OP_pick",
+    [0x16] = "DW_OP_swap",
+    [0x17] = "DW_OP_rot",
+    [0x18] = "DW_OP_xderef",
+    [0x19] = "DW_OP_abs",
+    [0x1a] = "DW_OP_and",
+    [0x1b] = "DW_OP_div",
+    [0x1c] = "DW_OP_minus",
+    [0x1d] = "DW_OP_mod",
+    [0x1e] = "DW_OP_mul",
+    [0x1f] = "DW_OP_neg",
+    [0x20] = "DW_OP_not",
+    [0x21] = "DW_OP_or",
+    [0x22] = "DW_OP_plus",
+    [0x23] = "DW_OP_plus_uconst",
+    [0x24] = "DW_OP_shl",
+    [0x25] = "DW_OP_shr",
+    [0x26] = "DW_OP_shra",
+    [0x27] = "DW_OP_xor",
+    [0x28] = "DW_OP_bra",
+    [0x29] = "DW_OP_eq",
+    [0x2a] = "DW_OP_ge",
+    [0x2b] = "DW_OP_gt",
+    [0x2c] = "DW_OP_le",
+    [0x2d] = "DW_OP_lt",
+    [0x2e] = "DW_OP_ne",
+    [0x2f] = "DW_OP_skip",
+    [0x90] = "DW_OP_regx",
+    [0x91] = "DW_OP_fbreg",
+    [0x92] = "DW_OP_bregx",
+    [0x93] = "DW_OP_piece",
+    [0x94] = "DW_OP_deref_size",
+    [0x95] = "DW_OP_xderef_size",
+    [0x96] = "DW_OP_nop",
+    [0x97] = "DW_OP_push_object_address",
+    [0x98] = "DW_OP_call2",
+    [0x99] = "DW_OP_call4",
+    [0x9a] = "DW_OP_call_ref",
+    [0x9b] = "DW_OP_form_tls_address",
+    [0x9c] = "DW_OP_call_frame_cfa",
+    [0x9d] = "DW_OP_bit_piece",
+    [0x9e] = "DW_OP_implicit_value",
+    [0x9f] = "DW_OP_stack_value",
+    [0xa0] = "DW_OP_implicit_pointer",
+    [0xa1] = "DW_OP_addrx",
+    [0xa2] = "DW_OP_constx",
+    [0xa3] = "DW_OP_entry_value",
+    [0xa4] = "DW_OP_const_type",
+    [0xa5] = "DW_OP_regval_type",
+    [0xa6] = "DW_OP_deref_type",
+    [0xa7] = "DW_OP_xderef_type",
+    [0xa8] = "DW_OP_convert",
+    [0xa9] = "DW_OP_reinterpret",
+    [0xed] = "DW_OP_WASM_location",
+};
+
+/* Disassembles from m->p, one operation a line as gdb does ("  %4d: NAME
+ * OPERANDS"), up to the end or, unless `all`, a DW_OP_piece. False when
+ * the bytes are malformed (the text says so). */
+static bool disassemble(machine *m, wb_sbuf *out, bool all)
+{
+    while (m->p < m->end && (all || *m->p != OP_PIECE)) {
+        long at = (long)(m->p - m->start);
+        uint8_t op = *m->p++;
+        uint64_t u = 0, v = 0;
+        int64_t sv = 0;
+        char name[24];
+        const char *n = op < sizeof op_names / sizeof op_names[0] ? op_names[op] : NULL;
+        if (op >= OP_LIT0 && op <= OP_LIT31) {
+            snprintf(name, sizeof name, "DW_OP_lit%d", op - OP_LIT0);
+            n = name;
+        } else if (op >= OP_REG0 && op <= OP_REG31) {
+            snprintf(name, sizeof name, "DW_OP_reg%d", op - OP_REG0);
+            n = name;
+        } else if (op >= OP_BREG0 && op <= OP_BREG31) {
+            snprintf(name, sizeof name, "DW_OP_breg%d", op - OP_BREG0);
+            n = name;
+        }
+        if (!n) {
+            wb_sb_addf(out, "  %4ld: unknown DWARF operation 0x%02x\n", at, op);
+            return false;
+        }
+        wb_sb_addf(out, "  %4ld: %s", at, n);
+        bool ok = true;
+        switch (op) {
+        case OP_ADDR:
+            if ((ok = read_fixed(m, 4, &u) == WB_OK)) wb_sb_addf(out, " 0x%" PRIx64, u);
+            break;
+        case OP_PICK:
+        case OP_DEREF_SIZE:
+        case 0x95: /* xderef_size */
+            if ((ok = read_fixed(m, 1, &u) == WB_OK)) wb_sb_addf(out, " %" PRIu64, u);
+            break;
+        case OP_SKIP:
+        case OP_BRA:
+            if ((ok = read_fixed(m, 2, &u) == WB_OK))
+                wb_sb_addf(out, " to %ld", (long)(m->p - m->start) + (int16_t)(uint16_t)u);
+            break;
+        case OP_CONSTS:
+        case OP_FBREG:
+            if ((ok = read_sleb(m, &sv) == WB_OK)) wb_sb_addf(out, " %" PRId64, sv);
+            break;
+        case OP_CONSTU:
+        case OP_PLUS_UCONST:
+        case OP_REGX:
+        case 0xa1: /* addrx */
+        case 0xa2: /* constx */
+        case 0xa8: /* convert */
+        case 0xa9: /* reinterpret */
+            if ((ok = read_uleb(m, &u) == WB_OK)) wb_sb_addf(out, " %" PRIu64, u);
+            break;
+        case OP_PIECE:
+            if ((ok = read_uleb(m, &u) == WB_OK)) wb_sb_addf(out, " %" PRIu64 " (bytes)", u);
+            break;
+        case OP_BREGX:
+            if ((ok = read_uleb(m, &u) == WB_OK && read_sleb(m, &sv) == WB_OK))
+                wb_sb_addf(out, " register %" PRIu64 " offset %" PRId64, u, sv);
+            break;
+        case 0x9d: /* bit_piece */
+            if ((ok = read_uleb(m, &u) == WB_OK && read_uleb(m, &v) == WB_OK))
+                wb_sb_addf(out, " size %" PRIu64 " offset %" PRIu64 " (bits)", u, v);
+            break;
+        case 0x98: /* call2 */
+        case 0x99: /* call4 */
+        case 0x9a: /* call_ref (32-bit DWARF) */
+            if ((ok = read_fixed(m, op == 0x98 ? 2 : 4, &u) == WB_OK))
+                wb_sb_addf(out, " offset %" PRIu64, u);
+            break;
+        case OP_IMPLICIT_VALUE:
+        case 0xa3: /* entry_value: a block */
+            if (!(ok = read_uleb(m, &u) == WB_OK)) break;
+            if (!(ok = u <= (uint64_t)(m->end - m->p))) break;
+            m->p += u;
+            wb_sb_addf(out, " %" PRIu64, u);
+            break;
+        case OP_WASM_LOCATION:
+            if (!(ok = read_fixed(m, 1, &u) == WB_OK)) break;
+            ok = (u == 3 ? read_fixed(m, 4, &v) : read_uleb(m, &v)) == WB_OK;
+            if (ok) wb_sb_addf(out, " %" PRIu64 " %" PRIu64, u, v);
+            break;
+        default:
+            if (const_size(op)) {
+                if (!(ok = read_const(m, op, &u) == WB_OK)) break;
+                if (op & 1)
+                    wb_sb_addf(out, " %" PRId64, (int64_t)u);
+                else
+                    wb_sb_addf(out, " %" PRIu64, u);
+                break;
+            }
+            /* operands not shown (and the rest not read) for the operations
+             * clang does not emit for Wasm */
+            if (op >= 0xa0 || op == 0x9b) {
+                wb_sb_add(out, " ...\n");
+                return false;
+            }
+            break;
+        }
+        wb_sb_add(out, "\n");
+        if (!ok) return false;
+    }
+    return true;
+}
+
+/* A Wasm place `DW_OP_WASM_location K N` at m->p: "Wasm local N". */
+static bool wasm_place(machine *m, char *buf, size_t cap)
+{
+    uint64_t k = 0, n = 0;
+    if (m->p >= m->end || *m->p != OP_WASM_LOCATION) return false;
+    m->p++;
+    if (read_fixed(m, 1, &k) != WB_OK || k > 3 ||
+        (k == 3 ? read_fixed(m, 4, &n) : read_uleb(m, &n)) != WB_OK)
+        return false;
+    snprintf(buf, cap, "Wasm %s %" PRIu64,
+             k == 0   ? "local"
+             : k == 2 ? "operand stack entry"
+                      : "global",
+             n);
+    return true;
+}
+
+/* The frame base as a place ("Wasm local 1"), when it is one. */
+static bool frame_base_place(const uint8_t *fb, size_t fblen, char *buf, size_t cap)
+{
+    wb_error e;
+    machine m = {fb, fb + fblen, fb, NULL, {{0}}, 0, &e};
+    if (!fb || !wasm_place(&m, buf, cap)) return false;
+    if (m.p < m.end && *m.p == OP_STACK_VALUE) m.p++;
+    return m.p == m.end;
+}
+
+/* One piece that reads as a sentence (gdb's
+ * locexpr_describe_location_piece): m->p moves past it when it does. */
+static bool describe_piece(machine *m, const uint8_t *fb, size_t fblen, bool whole, wb_sbuf *out)
+{
+    const uint8_t *at = m->p;
+    char place[64], base[64];
+    int64_t off = 0;
+    uint64_t addr = 0;
+    if (wasm_place(m, place, sizeof place)) {
+        bool value = m->p < m->end && *m->p == OP_STACK_VALUE;
+        uint64_t k = 0;
+        if (value) m->p++;
+        if (m->p == m->end || *m->p == OP_PIECE) {
+            /* a whole expression that is a place holds the address (see
+             * the top comment); in a piece the place is the piece */
+            wb_sb_addf(out, "a variable %s %s", value || !whole ? "in" : "at the address in",
+                       place);
+            return true;
+        }
+        /* the place's value plus a constant: an address (gdb's "at
+         * offset N from base reg $R" for DW_OP_bregN) */
+        if (!value && *m->p == OP_PLUS_UCONST) {
+            m->p++;
+            if (read_uleb(m, &k) == WB_OK && (m->p == m->end || *m->p == OP_PIECE)) {
+                wb_sb_addf(out, "a variable at offset %" PRIu64 " from the address in %s", k,
+                           place);
+                return true;
+            }
+        }
+    } else if (m->p < m->end && *m->p == OP_FBREG) {
+        m->p++;
+        if (read_sleb(m, &off) == WB_OK && (m->p == m->end || *m->p == OP_PIECE) &&
+            frame_base_place(fb, fblen, base, sizeof base)) {
+            wb_sb_addf(out, "a variable at offset %" PRId64 " from the frame base in %s", off,
+                       base);
+            return true;
+        }
+    } else if (m->p < m->end && *m->p == OP_ADDR) {
+        m->p++;
+        if (read_fixed(m, 4, &addr) == WB_OK && (m->p == m->end || *m->p == OP_PIECE)) {
+            wb_sb_addf(out, "static storage at address 0x%" PRIx64, addr);
+            return true;
+        }
+    }
+    m->p = at;
+    return false;
+}
+
+void wb_loc_describe(const uint8_t *expr, size_t len, const uint8_t *fb, size_t fblen, wb_sbuf *out)
+{
+    wb_error e;
+    machine m = {expr, expr + len, expr, NULL, {{0}}, 0, &e};
+    bool whole = true;
+    for (const uint8_t *q = expr; q < expr + len; q++)
+        whole = whole && *q != OP_PIECE;
+    while (m.p < m.end) {
+        const uint8_t *here = m.p;
+        bool disasm = !describe_piece(&m, fb, fblen, whole, out) && *m.p != OP_PIECE;
+        if (disasm) {
+            wb_sb_add(out, "a complex DWARF expression:\n");
+            m.start = m.p; /* gdb counts the offsets from the piece's start */
+            if (!disassemble(&m, out, false)) return;
+        }
+        if (m.p < m.end) {
+            uint64_t bytes = 0;
+            bool empty = m.p == here;
+            if (disasm) wb_sb_add(out, "   ");
+            if (*m.p != OP_PIECE) return; /* describe_piece stops at a piece or the end */
+            m.p++;
+            if (read_uleb(&m, &bytes) != WB_OK) return;
+            if (empty)
+                wb_sb_addf(out, "an empty %" PRIu64 "-byte piece", bytes);
+            else
+                wb_sb_addf(out, " [%" PRIu64 "-byte piece]", bytes);
+        }
+        if (m.p < m.end) wb_sb_add(out, ", and ");
+    }
 }

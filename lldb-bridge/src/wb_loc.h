@@ -39,8 +39,8 @@ typedef enum wb_place_kind {
 typedef struct wb_piece {
     wb_place_kind kind;
     uint64_t where;
-    uint64_t value;  /* WB_PLACE_VALUE, little-endian */
-    uint32_t size;   /* bytes; 0: the whole object */
+    uint64_t value; /* WB_PLACE_VALUE, little-endian */
+    uint32_t size;  /* bytes; 0: the whole object */
 } wb_piece;
 
 #define WB_LOC_MAX_PIECES 16
@@ -72,11 +72,32 @@ typedef struct wb_loc_target {
 wb_status wb_loc_eval(const uint8_t *expr, size_t len, const wb_loc_target *t, wb_location *out,
                       wb_error *err);
 
+/* A lone DW_OP_addr: the object lives at a fixed linear-memory address (a
+ * global, a static): true with *addr. */
+bool wb_loc_static_address(const uint8_t *expr, size_t len, uint32_t *addr);
+
+/* Says where `expr` puts an object, in the words of gdb's `info scope` and
+ * `info address` (gdb/dwarf2/loc.c, locexpr_describe_location_1) adapted
+ * to Wasm places: "a variable in Wasm local 3" (a place under
+ * DW_OP_stack_value, or a piece), "a variable at the address in Wasm
+ * local 0" (a place as the whole expression: it holds the address),
+ * "a variable at offset 32 from the address in Wasm local 0" (a place
+ * plus DW_OP_plus_uconst),
+ * "a variable at offset 16 from the frame base in Wasm local 1"
+ * (DW_OP_fbreg, `fb` being the function's DW_AT_frame_base), "static
+ * storage at address 0x10af0"; pieces joined as "X [4-byte piece], and Y
+ * [8-byte piece]", "an empty 4-byte piece"; anything else as "a complex
+ * DWARF expression:" and its operations, one a line, as gdb disassembles
+ * them ("     0: DW_OP_lit0\n     1: DW_OP_stack_value\n"). Appends to
+ * `out`; malformed bytes end the text with what was read. */
+struct wb_sbuf;
+void wb_loc_describe(const uint8_t *expr, size_t len, const uint8_t *fb, size_t fblen,
+                     struct wb_sbuf *out);
+
 /* Picks the expression of a variable valid at `pc` (code offset): the
  * single expression, or the list entry covering pc. WB_NOT_FOUND: no
  * entry covers pc (the variable is optimized out there). */
 struct wb_var;
-wb_status wb_loc_select(const struct wb_var *v, wb_code_off pc, const uint8_t **expr,
-                        size_t *len);
+wb_status wb_loc_select(const struct wb_var *v, wb_code_off pc, const uint8_t **expr, size_t *len);
 
 #endif

@@ -724,34 +724,78 @@ static bool parse_addr(const char *p, wb_code_off *out)
  * to the body's start; the stub moves it to the first instruction. */
 static bool function_by_symbol(wb_session *s, const char *name, wb_code_off *out)
 {
-    for (uint32_t i = 0; i < wb_wasm_func_count(s->wasm); i++) {
-        const wb_func *f = wb_wasm_func(s->wasm, i);
-        if (f->name && strcmp(f->name, name) == 0) {
-            *out = f->start;
-            return true;
-        }
-    }
-    return false;
+    const wb_func *f = wb_wasm_func_named(s->wasm, name);
+    if (f) *out = f->start;
+    return f != NULL;
 }
 
 /* Whether a line table names `file` (full path, path suffix or base
  * name, as breakpoints match files). */
 static bool source_known(wb_session *s, const char *file)
 {
-    const char *const *files;
+    const char **paths;
     size_t n;
     wb_error e;
-    if (wb_dwarf_source_files(s->dwarf, &files, &n, &e) != WB_OK) return false;
-    size_t fl = strlen(file);
-    for (size_t i = 0; i < n; i++) {
-        size_t l = strlen(files[i]);
-        if (strcmp(files[i], file) == 0) return true;
-        if (l > fl && files[i][l - fl - 1] == '/' && strcmp(files[i] + l - fl, file) == 0)
-            return true;
-        const char *b = strrchr(files[i], '/');
-        if (b && strcmp(b + 1, file) == 0) return true;
+    if (wb_dwarf_source_files_named(s->dwarf, file, &paths, &n, &e) != WB_OK) return false;
+    free(paths);
+    return true;
+}
+
+const char *wb_location_file_colon(const char *spec)
+{
+    for (const char *p = strchr(spec, ':'); p; p = strchr(p, ':')) {
+        if (p[1] == ':') {
+            p += 2;
+            continue;
+        }
+        return p > spec && p[1] ? p : NULL;
     }
-    return false;
+    return NULL;
+}
+
+/* FILE:FUNCTION: the entries of the functions called FUNCTION (plain,
+ * qualified or linkage name) declared in the files FILE names, as gdb's
+ * linespecs restrict a function to a file. */
+static wb_status function_in_file(wb_session *s, const char *file, const char *func,
+                                  wb_code_off **addrs, size_t *n, wb_error *err)
+{
+    const char **paths = NULL;
+    size_t np = 0, cap = 0;
+    const wb_symbol *syms;
+    size_t ns;
+    wb_status st =
+        s->dwarf ? wb_dwarf_source_files_named(s->dwarf, file, &paths, &np, err) : WB_NOT_FOUND;
+    if (st == WB_NOT_FOUND) wb_fail(err, "No source file named %s.", file);
+    if (st != WB_OK) return st;
+    if ((st = wb_dwarf_symbols(s->dwarf, WB_SYM_FUNCTION, &syms, &ns, err)) != WB_OK) {
+        free(paths);
+        return st;
+    }
+    for (size_t i = 0; i < ns && st == WB_OK; i++) {
+        const wb_scope *fn = syms[i].fn;
+        bool named = wb_scope_named(fn, func);
+        bool here = false;
+        for (size_t k = 0; k < np && named && !here; k++)
+            here = strcmp(paths[k], syms[i].file) == 0;
+        if (!here) continue;
+        if (!wb_grow((void **)addrs, &cap, *n + 1, sizeof **addrs)) {
+            st = wb_fail(err, "out of memory");
+            break;
+        }
+        st = wb_dwarf_skip_prologue(s->dwarf, fn, &(*addrs)[*n], err);
+        if (st == WB_OK) (*n)++;
+    }
+    free(paths);
+    if (st == WB_OK && *n == 0) {
+        wb_fail(err, "Function \"%s\" not defined in \"%s\".", func, file);
+        st = WB_NOT_FOUND;
+    }
+    if (st != WB_OK) {
+        free(*addrs);
+        *addrs = NULL;
+        *n = 0;
+    }
+    return st;
 }
 
 /* Whether instruction `in` is the one with opcode `code`. */
@@ -872,6 +916,14 @@ static wb_status resolve_spec(wb_session *s, const char *spec, const char *defau
         *n = sites.count;
         wb_line_sites_free(&sites);
         return *n ? WB_OK : WB_NOT_FOUND;
+    }
+    const char *fc = wb_location_file_colon(spec);
+    if (fc) {
+        char *fname = strndup(spec, (size_t)(fc - spec));
+        if (!fname) return wb_fail(err, "out of memory");
+        wb_status st = function_in_file(s, fname, fc + 1, addrs, n, err);
+        free(fname);
+        return st;
     }
     /* a function */
     if (s->dwarf) {
@@ -1544,6 +1596,29 @@ void wb_session_vars_free(wb_named_value *v, size_t n)
     free(v);
 }
 
+wb_status wb_session_lookup_var(wb_session *s, size_t frame, const char *name, const wb_var **out,
+                                const wb_scope **fn, wb_error *err)
+{
+    if (fn) *fn = NULL;
+    if (!s->dwarf) return WB_NOT_FOUND;
+    frame_rec *f = s->state == WB_PROC_STOPPED ? frame_at(s, frame) : NULL;
+    if (f && f->pub.fn) {
+        for (size_t i = f->first; i < f->first + f->count; i++) {
+            const wb_var *const *vars;
+            size_t nv;
+            if (wb_dwarf_scope_vars(s->dwarf, f->chain.scopes[i], &vars, &nv, err) != WB_OK)
+                return WB_ERROR;
+            for (size_t k = 0; k < nv; k++)
+                if (vars[k]->name && strcmp(vars[k]->name, name) == 0) {
+                    *out = vars[k];
+                    if (fn) *fn = phys_function(f);
+                    return WB_OK;
+                }
+        }
+    }
+    return wb_dwarf_global_named(s->dwarf, name, f ? f->pub.lookup_pc : UINT32_MAX, out, err);
+}
+
 /* env callbacks: s->env_ctx says which frame */
 /* A function by name, as a value of its function type (print FUNCTION):
  * its table index when the function table holds it (what the program's
@@ -1580,20 +1655,8 @@ static wb_status e_lookup(void *user, const char *name, wb_value *out, wb_error 
     frame_rec *f = s->state == WB_PROC_STOPPED ? frame_at(s, c->frame) : NULL;
     loc_user u;
     wb_loc_target t = loc_target(s, f, &u);
-    if (f && f->pub.fn) {
-        for (size_t i = f->first; i < f->first + f->count; i++) {
-            const wb_var *const *vars;
-            size_t nv;
-            if (wb_dwarf_scope_vars(s->dwarf, f->chain.scopes[i], &vars, &nv, err) != WB_OK)
-                return WB_ERROR;
-            for (size_t k = 0; k < nv; k++)
-                if (vars[k]->name && strcmp(vars[k]->name, name) == 0)
-                    return wb_value_of_var(vars[k], f->pub.lookup_pc, &t, out, err);
-        }
-    }
     const wb_var *g;
-    wb_status st =
-        wb_dwarf_global_named(s->dwarf, name, f ? f->pub.lookup_pc : UINT32_MAX, &g, err);
+    wb_status st = wb_session_lookup_var(s, c->frame, name, &g, NULL, err);
     if (st == WB_NOT_FOUND) {
         /* an enumerator: a constant of its enumeration type */
         const wb_type *et;

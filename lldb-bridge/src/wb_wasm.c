@@ -31,6 +31,12 @@ struct wb_wasm {
     } * fnames;
     uint32_t nfnames;
     char *fname_text;
+    /* name section data segment names, sorted by index */
+    struct wb_name_entry *dnames;
+    uint32_t ndnames;
+    char *dname_text;
+    wb_data_segment *segs;
+    size_t nsegs;
 };
 
 /* A name (5.2.4): length + bytes. *s points into the module, not terminated. */
@@ -126,40 +132,102 @@ static int cmp_name_entry(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
-/* The `name` section (appendix 7.4): only subsection 1, function names.
- * Returns false when it is malformed; the caller then drops it. */
+/* A name map (appendix 7.4.2: a vector of index and name) into *out,
+ * sorted by index (the spec asks for increasing indices; sorting anyway
+ * lets lookups bisect whatever a producer wrote), the names copied into
+ * *text. False when it is malformed or memory runs out. */
+static bool read_name_map(wb_cursor *sub, struct wb_name_entry **out, uint32_t *count,
+                          char **text_out)
+{
+    uint32_t n;
+    if (*out) return false; /* duplicate subsection */
+    if (wb_cur_u32(sub, &n, NULL) != WB_OK) return false;
+    if (n > (sub->end - sub->pos) / 2) return false; /* index + length: 2 bytes at least */
+    *out = calloc(n ? n : 1, sizeof **out);
+    *text_out = malloc(sub->end - sub->pos + 1);
+    if (!*out || !*text_out) return false;
+    char *text = *text_out;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t idx = 0, len = 0;
+        const uint8_t *s = NULL;
+        if (wb_cur_u32(sub, &idx, NULL) != WB_OK || read_name(sub, &s, &len, NULL) != WB_OK)
+            return false;
+        memcpy(text, s, len);
+        text[len] = 0;
+        (*out)[i].index = idx;
+        (*out)[i].name = text;
+        text += len + 1;
+        (*count)++;
+    }
+    qsort(*out, *count, sizeof **out, cmp_name_entry);
+    return true;
+}
+
+/* The `name` section (appendix 7.4): subsection 1, function names, and 9,
+ * data segment names (the extended name section proposal, which wasm-ld
+ * writes). Returns false when it is malformed; the caller then drops it. */
 static bool parse_names(wb_wasm *w, wb_cursor *c)
 {
     while (c->pos < c->end) {
         uint8_t id;
-        uint32_t size, n;
+        uint32_t size;
         if (wb_cur_u8(c, &id, NULL) != WB_OK || wb_cur_u32(c, &size, NULL) != WB_OK) return false;
         if (size > c->end - c->pos) return false;
         wb_cursor sub = {c->base, c->pos, c->pos + size, "name", "module"};
         c->pos += size;
-        if (id != 1) continue;
-        if (w->fnames) return false; /* duplicate subsection */
-        if (wb_cur_u32(&sub, &n, NULL) != WB_OK) return false;
-        if (n > (sub.end - sub.pos) / 2) return false; /* index + length: 2 bytes at least */
-        w->fnames = calloc(n ? n : 1, sizeof *w->fnames);
-        w->fname_text = malloc(sub.end - sub.pos + 1);
-        if (!w->fnames || !w->fname_text) return false;
-        char *text = w->fname_text;
-        for (uint32_t i = 0; i < n; i++) {
-            uint32_t idx = 0, len = 0;
-            const uint8_t *s = NULL;
-            if (wb_cur_u32(&sub, &idx, NULL) != WB_OK || read_name(&sub, &s, &len, NULL) != WB_OK)
-                return false;
-            memcpy(text, s, len);
-            text[len] = 0;
-            w->fnames[i].index = idx;
-            w->fnames[i].name = text;
-            text += len + 1;
-            w->nfnames++;
+        if (id == 1 && !read_name_map(&sub, &w->fnames, &w->nfnames, &w->fname_text)) return false;
+        if (id == 9 && !read_name_map(&sub, &w->dnames, &w->ndnames, &w->dname_text)) return false;
+    }
+    return true;
+}
+
+static const char *name_in(const struct wb_name_entry *v, uint32_t n, uint32_t index)
+{
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (v[mid].index < index)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && v[lo].index == index ? v[lo].name : NULL;
+}
+
+static wb_status skip_const_expr(wb_cursor *c, wb_error *err);
+static bool read_i32_offset(wb_cursor *c, uint32_t *out, wb_error *err);
+
+/* Data section (5.5.14): the active segments of memory 0 at constant
+ * offsets, named from the name section (read before). Returns false when
+ * it cannot be read (the caller keeps none). */
+static bool parse_data(wb_wasm *w, wb_cursor *c)
+{
+    uint32_t n;
+    if (wb_cur_u32(c, &n, NULL) != WB_OK) return false;
+    /* each segment takes at least 2 bytes (flags + an empty vector) */
+    if (n > (c->end - c->pos) / 2) return false;
+    w->segs = calloc(n ? n : 1, sizeof *w->segs);
+    if (!w->segs) return false;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t flags, mem = 0, offset = 0, size;
+        bool constant = false;
+        if (wb_cur_u32(c, &flags, NULL) != WB_OK || flags > 2) return false;
+        if (flags == 2 && wb_cur_u32(c, &mem, NULL) != WB_OK) return false;
+        if (flags != 1) {
+            size_t at = c->pos;
+            constant = read_i32_offset(c, &offset, NULL);
+            if (!constant) {
+                c->pos = at;
+                if (skip_const_expr(c, NULL) != WB_OK) return false;
+            }
         }
-        /* the spec asks for increasing indices; sort anyway so lookups can
-         * bisect whatever a producer wrote */
-        qsort(w->fnames, w->nfnames, sizeof *w->fnames, cmp_name_entry);
+        if (wb_cur_u32(c, &size, NULL) != WB_OK || size > c->end - c->pos) return false;
+        c->pos += size;
+        if (!constant || mem != 0) continue;
+        wb_data_segment *d = &w->segs[w->nsegs++];
+        d->addr = offset;
+        d->size = size;
+        d->name = name_in(w->dnames, w->ndnames, i);
     }
     return true;
 }
@@ -173,6 +241,7 @@ static wb_status parse_module(wb_wasm *w, wb_error *err)
     uint32_t declared_funcs = 0;
     bool have_funcsec = false;
     wb_cursor name_sec = {NULL, 0, 0, "name", "module"};
+    wb_cursor data_sec = {NULL, 0, 0, "data", "module"};
 
     if (w->size < 4 || memcmp(w->bytes, magic, 4) != 0)
         return wb_fail(err, "not a WebAssembly module (bad magic number)");
@@ -246,6 +315,7 @@ static wb_status parse_module(wb_wasm *w, wb_error *err)
             w->code_size = (uint32_t)(body.end - body.pos);
             if (parse_code(w, &body, err) != WB_OK) return WB_ERROR;
             break;
+        case 11: data_sec = body; break;
         default: break;
         }
     }
@@ -257,10 +327,13 @@ static wb_status parse_module(wb_wasm *w, wb_error *err)
     if (name_sec.base && !parse_names(w, &name_sec)) {
         free(w->fnames);
         free(w->fname_text);
-        w->fnames = NULL;
-        w->fname_text = NULL;
-        w->nfnames = 0;
+        free(w->dnames);
+        free(w->dname_text);
+        w->fnames = w->dnames = NULL;
+        w->fname_text = w->dname_text = NULL;
+        w->nfnames = w->ndnames = 0;
     }
+    if (data_sec.base && !parse_data(w, &data_sec)) w->nsegs = 0;
     for (uint32_t i = 0; i < w->nfuncs; i++) {
         w->funcs[i].index = w->nimported + i;
         w->funcs[i].name = wb_wasm_func_name(w, w->nimported + i);
@@ -324,6 +397,9 @@ void wb_wasm_close(wb_wasm *w)
     free(w->funcs);
     free(w->fnames);
     free(w->fname_text);
+    free(w->dnames);
+    free(w->dname_text);
+    free(w->segs);
     free(w);
 }
 
@@ -420,15 +496,24 @@ wb_status wb_wasm_func_at(const wb_wasm *w, wb_code_off off, const wb_func **out
 
 const char *wb_wasm_func_name(const wb_wasm *w, uint32_t index)
 {
-    uint32_t lo = 0, hi = w->nfnames;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (w->fnames[mid].index < index)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < w->nfnames && w->fnames[lo].index == index ? w->fnames[lo].name : NULL;
+    return name_in(w->fnames, w->nfnames, index);
+}
+
+const wb_func *wb_wasm_func_named(const wb_wasm *w, const char *name)
+{
+    for (uint32_t i = 0; i < w->nfuncs; i++)
+        if (w->funcs[i].name && strcmp(w->funcs[i].name, name) == 0) return &w->funcs[i];
+    return NULL;
+}
+
+size_t wb_wasm_data_segment_count(const wb_wasm *w)
+{
+    return w->nsegs;
+}
+
+const wb_data_segment *wb_wasm_data_segment(const wb_wasm *w, size_t i)
+{
+    return i < w->nsegs ? &w->segs[i] : NULL;
 }
 
 /* ------------------------------------------------- locals and globals */

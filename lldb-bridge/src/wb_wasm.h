@@ -112,6 +112,26 @@ wb_status wb_wasm_func_table_index(const wb_wasm *w, uint32_t func, uint32_t *el
 /* The name-section name of function `index` (function index space,
  * imports included), or NULL. */
 const char *wb_wasm_func_name(const wb_wasm *w, uint32_t index);
+/* The first defined function the name section calls `name`, or NULL. */
+const wb_func *wb_wasm_func_named(const wb_wasm *w, const char *name);
+
+/* An active data segment of memory 0 (5.5.14) whose offset is `i32.const
+ * N`: where it puts its bytes in linear memory. */
+typedef struct wb_data_segment {
+    uint32_t addr;    /* linear-memory address of its first byte */
+    uint32_t size;    /* bytes */
+    const char *name; /* from the name section's data segment names
+                         (subsection 9 of the extended name section, as
+                         wasm-ld writes them: ".rodata", ".data"), or NULL */
+} wb_data_segment;
+
+/* The module's active data segments of memory 0 with a constant offset,
+ * in the Data section's order (passive segments and other offset
+ * expressions are left out; a Data section that cannot be read gives
+ * none: it is not the debugger's to refuse). `i` < the count; the pointer
+ * lives as long as `w`. */
+size_t wb_wasm_data_segment_count(const wb_wasm *w);
+const wb_data_segment *wb_wasm_data_segment(const wb_wasm *w, size_t i);
 
 /* The value types of the locals of the i-th defined function (0-based, as
  * wb_wasm_func): its parameters (from its type) then the body's declared

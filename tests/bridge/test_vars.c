@@ -6,15 +6,18 @@
  *             TYPES_O2_DWARF5 SHAPES_O0_DWARF5 SHAPES_O2_DWARF4
  *
  * wb_loc_eval on hand-written expressions (Wasm locations, the frame base,
- * pieces, arithmetic, malformed input); then type shapes, variables per
- * scope, globals, statics and location lists of tests/bridge/programs/
- * types.c (+ types_other.c) and shapes.cpp as clang-22 builds them; then a
+ * pieces, arithmetic, malformed input) and wb_loc_describe's words for
+ * them (info scope, info address); then type shapes, variables per
+ * scope, globals, statics, location lists and the symbol lists (info
+ * functions|variables|types) of tests/bridge/programs/types.c (+
+ * types_other.c) and shapes.cpp as clang-22 builds them; then a
  * module whose .debug_line header is corrupt in the way that made
  * libdwarf 20210528 ask for ~768 GB.
  */
 #include "check.h"
 #include "wb_dwarf.h"
 #include "wb_loc.h"
+#include "wb_sbuf.h"
 #include "wb_wasm.h"
 
 #include <errno.h>
@@ -298,6 +301,73 @@ static const wb_type *strip(const wb_type *t)
     return t;
 }
 
+/* ------------------------------------------------------- describing */
+
+static void check_describe(const uint8_t *e, size_t n, const uint8_t *fb, size_t fbn,
+                           const char *want, int line)
+{
+    wb_sbuf b = {0};
+    wb_loc_describe(e, n, fb, fbn, &b);
+    char *got = wb_sb_take(&b);
+    CHECK_MSG(got && strcmp(got, want) == 0, "line %d: \"%s\"", line, got ? got : "(null)");
+    free(got);
+}
+#define DESCRIBE(e, want) check_describe(e, sizeof e, NULL, 0, want, __LINE__)
+#define DESCRIBE_FB(e, fb, want) check_describe(e, sizeof e, fb, sizeof fb, want, __LINE__)
+
+static void test_loc_describe(void)
+{
+    static const uint8_t fb_local[] = {0xed, 0x00, 0x01};              /* -O0 */
+    static const uint8_t fb_global[] = {0xed, 0x03, 0, 0, 0, 0, 0x9f}; /* -O2 */
+    static const uint8_t local3[] = {0xed, 0x00, 0x03, 0x9f};
+    DESCRIBE(local3, "a variable in Wasm local 3");
+    static const uint8_t global5[] = {0xed, 0x01, 0x05, 0x9f};
+    DESCRIBE(global5, "a variable in Wasm global 5");
+    static const uint8_t stack1[] = {0xed, 0x02, 0x01, 0x9f};
+    DESCRIBE(stack1, "a variable in Wasm operand stack entry 1");
+    /* a place as the whole expression holds the object's address */
+    static const uint8_t byref[] = {0xed, 0x00, 0x00};
+    DESCRIBE(byref, "a variable at the address in Wasm local 0");
+    static const uint8_t plus[] = {0xed, 0x00, 0x02, 0x23, 0x20};
+    DESCRIBE(plus, "a variable at offset 32 from the address in Wasm local 2");
+    static const uint8_t fb12[] = {0x91, 0x0c};
+    DESCRIBE_FB(fb12, fb_local, "a variable at offset 12 from the frame base in Wasm local 1");
+    static const uint8_t fbneg[] = {0x91, 0x70};
+    DESCRIBE_FB(fbneg, fb_global, "a variable at offset -16 from the frame base in Wasm global 0");
+    /* a frame base that is no place: the expression as it is */
+    DESCRIBE_FB(fb12, plus, "a complex DWARF expression:\n     0: DW_OP_fbreg 12\n");
+    static const uint8_t addr[] = {0x03, 0xf0, 0x0a, 0x01, 0x00};
+    DESCRIBE(addr, "static storage at address 0x10af0");
+    uint32_t a = 0;
+    CHECK(wb_loc_static_address(addr, sizeof addr, &a) && a == 0x10af0);
+    CHECK(!wb_loc_static_address(fb12, sizeof fb12, &a));
+    /* pieces: places in pieces are the pieces themselves */
+    static const uint8_t pieces[] = {0xed, 0x00, 0x01, 0x93, 0x04, 0xed, 0x00, 0x02, 0x93, 0x04};
+    DESCRIBE(pieces,
+             "a variable in Wasm local 1 [4-byte piece], and a variable in Wasm local 2 [4-byte "
+             "piece]");
+    static const uint8_t holes[] = {0x93, 0x1c, 0x30, 0x9f, 0x93, 0x01};
+    DESCRIBE(holes,
+             "an empty 28-byte piece, and a complex DWARF expression:\n     0: DW_OP_lit0\n     "
+             "1: DW_OP_stack_value\n    [1-byte piece]");
+    static const uint8_t sum[] = {0xed, 0x00, 0x01, 0xed, 0x00, 0x02, 0x22, 0x11,
+                                  0x7f, 0x1c, 0x0c, 0x00, 0x01, 0x00, 0x00, 0x9f};
+    DESCRIBE(sum, "a complex DWARF expression:\n     0: DW_OP_WASM_location 0 1\n     3: "
+                  "DW_OP_WASM_location 0 2\n     6: DW_OP_plus\n     7: DW_OP_consts -1\n     9: "
+                  "DW_OP_minus\n    10: DW_OP_const4u 256\n    15: DW_OP_stack_value\n");
+    static const uint8_t bra[] = {0x30, 0x28, 0x01, 0x00, 0x31, 0x9f};
+    DESCRIBE(bra,
+             "a complex DWARF expression:\n     0: DW_OP_lit0\n     1: DW_OP_bra to 5\n     4: "
+             "DW_OP_lit1\n     5: DW_OP_stack_value\n");
+    /* malformed: what was read, then nothing more */
+    static const uint8_t cut[] = {0x91};
+    DESCRIBE_FB(cut, fb_local, "a complex DWARF expression:\n     0: DW_OP_fbreg\n");
+    static const uint8_t unknown[] = {0x31, 0xff};
+    DESCRIBE(unknown,
+             "a complex DWARF expression:\n     0: DW_OP_lit1\n     1: unknown DWARF operation "
+             "0xff\n");
+}
+
 static bool open_dwarf(const char *path, wb_wasm **w, wb_dwarf **d, wb_error *err)
 {
     *w = NULL;
@@ -414,6 +484,90 @@ static void check_shape_type(const wb_type *shape, int dwarf)
               p->target->target->kind == WB_TYPE_BASE &&
               p->target->target->enc == WB_ENC_SIGNED_CHAR);
     }
+}
+
+/* ------------------------------------------------------------ symbols */
+
+/* The symbol of `kind` called `name` declared in a file ending with
+ * `file`, or NULL. */
+static const wb_symbol *find_symbol(wb_dwarf *d, wb_sym_kind kind, const char *name,
+                                    const char *file)
+{
+    const wb_symbol *v = NULL;
+    size_t n = 0;
+    wb_error err;
+    CHECK(wb_dwarf_symbols(d, kind, &v, &n, &err) == WB_OK);
+    for (size_t i = 0; i < n; i++)
+        if (v[i].kind == kind && strcmp(v[i].name, name) == 0 && ends_with(v[i].file, file))
+            return &v[i];
+    return NULL;
+}
+
+/* How `info functions` spells a symbol's declaration. */
+static void check_spelling(const wb_symbol *s, const char *want)
+{
+    char buf[256];
+    if (!s) return;
+    wb_type_spell(s->type, s->kind == WB_SYM_TYPE ? NULL : s->name, buf, sizeof buf);
+    CHECK_MSG(strcmp(buf, want) == 0, "%s: \"%s\"", s->name, buf);
+}
+
+/* wb_dwarf_symbols (info functions|variables|types, rbreak) and
+ * wb_dwarf_source_files_named (FILE:FUNCTION, list FILE:LINE). */
+static void check_symbols(wb_dwarf *d, int opt)
+{
+    wb_error err;
+    const wb_symbol *s = find_symbol(d, WB_SYM_FUNCTION, "area", "/programs/types.c");
+    CHECK(s && s->line == 64 && !s->is_static && s->fn && s->fn->kind == WB_SCOPE_FUNCTION);
+    check_spelling(s, "int area(const struct point *, int)");
+    s = find_symbol(d, WB_SYM_FUNCTION, "mul", "/programs/types.c");
+    CHECK(s && s->line == 62 && s->is_static);
+    check_spelling(s, "int mul(int, int)");
+    s = find_symbol(d, WB_SYM_FUNCTION, "other_count", "/programs/types_other.c");
+    CHECK(s && !s->is_static);
+    check_spelling(s, "int other_count(void)");
+    check_spelling(find_symbol(d, WB_SYM_FUNCTION, "main", "/programs/types.c"),
+                   "int main(int, char **)");
+    /* the libc's functions have DWARF too */
+    CHECK(find_symbol(d, WB_SYM_FUNCTION, "_start", "crt1-command.c"));
+
+    s = find_symbol(d, WB_SYM_VARIABLE, "g_counter", "/programs/types.c");
+    CHECK(s && s->line == 51 && !s->is_static && s->var && s->var->nlocs == 1);
+    check_spelling(s, "int g_counter");
+    check_spelling(find_symbol(d, WB_SYM_VARIABLE, "g_names", "/programs/types.c"),
+                   "const char * const g_names[3]");
+    /* two file statics of one name, each in its file (at -O2 constants,
+     * which gdb does not list as variables) */
+    s = find_symbol(d, WB_SYM_VARIABLE, "s_shared", "/programs/types.c");
+    CHECK(opt ? !s : s && s->is_static && s->line == 57);
+    CHECK(opt || find_symbol(d, WB_SYM_VARIABLE, "s_shared", "/programs/types_other.c"));
+    /* a function's static is not a CU-level variable */
+    CHECK(!find_symbol(d, WB_SYM_VARIABLE, "calls", "/programs/types.c"));
+
+    s = find_symbol(d, WB_SYM_TYPE, "point", "/programs/types.c");
+    CHECK(s && s->line == 8 && s->type && s->type->kind == WB_TYPE_STRUCT);
+    s = find_symbol(d, WB_SYM_TYPE, "binop", "/programs/types.c");
+    CHECK(s && s->line == 29 && s->type && s->type->kind == WB_TYPE_TYPEDEF);
+    /* base types have no line: they are listed under their unit's file */
+    s = find_symbol(d, WB_SYM_TYPE, "int", "/programs/types.c");
+    CHECK(s && s->line == 0 && s->type && s->type->kind == WB_TYPE_BASE);
+    /* struct node is only declared in types_other.c: listed where defined */
+    CHECK(find_symbol(d, WB_SYM_TYPE, "node", "/programs/types.c"));
+    CHECK(!find_symbol(d, WB_SYM_TYPE, "node", "/programs/types_other.c"));
+
+    const char **paths = NULL;
+    size_t np = 0;
+    CHECK(wb_dwarf_source_files_named(d, "types.c", &paths, &np, &err) == WB_OK && np == 1 &&
+          ends_with(paths[0], "/tests/bridge/programs/types.c"));
+    const char *full = np ? paths[0] : "";
+    free(paths);
+    CHECK(wb_dwarf_source_files_named(d, full, &paths, &np, &err) == WB_OK && np == 1);
+    free(paths);
+    CHECK(wb_dwarf_source_files_named(d, "programs/types_other.c", &paths, &np, &err) == WB_OK &&
+          np == 1);
+    free(paths);
+    CHECK(wb_dwarf_source_files_named(d, "pes.c", &paths, &np, &err) == WB_NOT_FOUND);
+    CHECK(wb_dwarf_source_files_named(d, "nosuch/types.c", &paths, &np, &err) == WB_NOT_FOUND);
 }
 
 static void test_types(const char *path, int opt, int dwarf)
@@ -651,6 +805,7 @@ static void test_types(const char *path, int opt, int dwarf)
         other_c |= ends_with(files[i], "/tests/bridge/programs/types_other.c");
     }
     CHECK(types_c && other_c);
+    check_symbols(d, opt);
 out:
     wdb_check_context = NULL;
     wb_dwarf_close(d);
@@ -682,6 +837,19 @@ static void test_cxx(const char *path, int opt)
           t->kind == WB_TYPE_STRUCT && !t->is_class);
     CHECK(wb_dwarf_type_named(d, "class geo::Rect", UINT32_MAX, &t, &err) == WB_OK);
     CHECK(wb_dwarf_type_named(d, "geo::Nope", UINT32_MAX, &t, &err) == WB_NOT_FOUND);
+
+    /* symbols: qualified names; a method's type without `this`; an
+     * out-of-line definition at its own line, not its class's (at -O2
+     * the linker dropped area() and count_inside() is only inlined) */
+    const wb_symbol *sy = find_symbol(d, WB_SYM_FUNCTION, "geo::Rect::area", "/shapes.cpp");
+    CHECK(opt || (sy && sy->line == 27 && !sy->is_static && sy->fn));
+    check_spelling(sy, "int geo::Rect::area(void)");
+    check_spelling(find_symbol(d, WB_SYM_FUNCTION, "geo::Rect::contains", "/shapes.cpp"),
+                   "bool geo::Rect::contains(const struct geo::Point &)");
+    sy = find_symbol(d, WB_SYM_FUNCTION, "(anonymous namespace)::count_inside", "/shapes.cpp");
+    CHECK(opt || (sy && sy->is_static));
+    sy = find_symbol(d, WB_SYM_TYPE, "geo::Rect", "/shapes.cpp");
+    CHECK(sy && sy->line == 14 && sy->type && sy->type->is_class);
 
     const wb_scope *fn = NULL;
     wb_code_off entry;
@@ -936,6 +1104,7 @@ int main(int argc, char **argv)
         return 2;
     }
     test_loc_eval();
+    test_loc_describe();
     test_types(argv[1], 0, 3);
     test_types(argv[2], 0, 4);
     test_types(argv[3], 0, 5);

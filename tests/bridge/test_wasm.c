@@ -19,7 +19,10 @@ static void put(buf *m, const void *p, size_t n)
     m->n += n;
 }
 
-static void put_u8(buf *m, uint8_t v) { m->b[m->n++] = v; }
+static void put_u8(buf *m, uint8_t v)
+{
+    m->b[m->n++] = v;
+}
 
 static void put_leb(buf *m, uint32_t v)
 {
@@ -137,6 +140,8 @@ static void test_good(void)
     CHECK(strcmp(wb_wasm_func_name(w, 1), "imported_f1") == 0);
     CHECK(wb_wasm_func_name(w, 0) == NULL);
     CHECK(wb_wasm_func(w, 2) == NULL);
+    CHECK(wb_wasm_func_named(w, "second") == f1 && wb_wasm_func_named(w, "first") == f0);
+    CHECK(wb_wasm_func_named(w, "imported_f1") == NULL && wb_wasm_func_named(w, "x") == NULL);
     const wb_func *f = NULL;
     CHECK(wb_wasm_func_at(w, 0, &f) == WB_NOT_FOUND);
     CHECK(wb_wasm_func_at(w, 1, &f) == WB_OK && f == f0);
@@ -193,7 +198,9 @@ static void test_malformed(void)
     EXPECT_BAD((const uint8_t *)"", 0, "bad magic");
     EXPECT_BAD((const uint8_t *)"\0asm", 4, "version");
     EXPECT_BAD((const uint8_t *)"\0asm\2\0\0\0", 8, "version");
-    EXPECT_BAD((const uint8_t *)"\x7f" "ELF\1\0\0\0", 8, "bad magic");
+    EXPECT_BAD((const uint8_t *)"\x7f"
+                                "ELF\1\0\0\0",
+               8, "bad magic");
 
     /* a section longer than the file */
     header(&m);
@@ -277,6 +284,54 @@ static void test_bad_name_section(void)
     wb_wasm_close(w);
 }
 
+/* Data segments: active ones of memory 0 at constant offsets, named from
+ * the name section's subsection 9; a Data section that cannot be read
+ * leaves the module usable, without segments. */
+static void test_data_segments(void)
+{
+    buf m, s, sub;
+    wb_wasm *w = NULL;
+    wb_error err;
+    header(&m);
+    s.n = 0;
+    put_leb(&s, 4);
+    put_leb(&s, 0), put_u8(&s, 0x41), put_leb(&s, 1024), put_u8(&s, 0x0b), put_name(&s, "ab");
+    put_leb(&s, 1), put_name(&s, "xyz"); /* passive */
+    put_leb(&s, 2), put_leb(&s, 0), put_u8(&s, 0x41), put_leb(&s, 2048), put_u8(&s, 0x0b),
+        put_name(&s, "cde");
+    /* global.get 0: not a constant offset */
+    put_leb(&s, 0), put_u8(&s, 0x23), put_leb(&s, 0), put_u8(&s, 0x0b), put_name(&s, "q");
+    section(&m, 11, &s);
+    sub.n = 0;
+    put_leb(&sub, 2);
+    put_leb(&sub, 2), put_name(&sub, ".data");
+    put_leb(&sub, 0), put_name(&sub, ".rodata");
+    s.n = 0;
+    put_name(&s, "name");
+    put_u8(&s, 9);
+    put_leb(&s, (uint32_t)sub.n);
+    put(&s, sub.b, sub.n);
+    section(&m, 0, &s);
+    CHECK(wb_wasm_open_bytes(m.b, m.n, &w, &err) == WB_OK);
+    if (!w) return;
+    CHECK(wb_wasm_data_segment_count(w) == 2);
+    const wb_data_segment *d0 = wb_wasm_data_segment(w, 0), *d1 = wb_wasm_data_segment(w, 1);
+    CHECK(d0 && d0->addr == 1024 && d0->size == 2 && d0->name && strcmp(d0->name, ".rodata") == 0);
+    CHECK(d1 && d1->addr == 2048 && d1->size == 3 && d1->name && strcmp(d1->name, ".data") == 0);
+    CHECK(wb_wasm_data_segment(w, 2) == NULL);
+    wb_wasm_close(w);
+
+    /* a segment running past the section */
+    header(&m);
+    s.n = 0;
+    put_leb(&s, 1);
+    put_leb(&s, 0), put_u8(&s, 0x41), put_leb(&s, 16), put_u8(&s, 0x0b), put_leb(&s, 40);
+    section(&m, 11, &s);
+    CHECK(wb_wasm_open_bytes(m.b, m.n, &w, &err) == WB_OK);
+    if (w) CHECK(wb_wasm_data_segment_count(w) == 0);
+    wb_wasm_close(w);
+}
+
 static void test_file(void)
 {
     wb_wasm *w = NULL;
@@ -291,6 +346,7 @@ int main(void)
     test_empty();
     test_malformed();
     test_bad_name_section();
+    test_data_segments();
     test_file();
     return CHECK_DONE("test_wasm");
 }
