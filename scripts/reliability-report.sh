@@ -40,7 +40,8 @@ tests=(
     e2e.wdb.errors.inventory.O0.dwarf4 e2e.wdb.errors.inventory.O0.dwarf5
     e2e.faults.gdb-disconnect e2e.faults.listen-disconnect e2e.faults.bridge-kill
     e2e.faults.fd-leak e2e.faults.sandbox e2e.faults.soak e2e.faults.stub-restart
-    e2e.faults.exposure
+    e2e.faults.exposure e2e.faults.inputs e2e.faults.host-memory e2e.faults.blocked
+    e2e.faults.fuel-stop
 )
 
 if [ "${REPORT_ONLY:-0}" = 1 ]; then
@@ -205,8 +206,12 @@ outcome checked (message, exit status, the session going on).
 | GDB stub (RSP) | malformed arguments of every command shape, unknown packets, oversize packets, bad checksums with and without acks, garbage between packets, out-of-range addresses and indices, interrupts in every state (${protocol_checks}); libFuzzer: framed and raw byte streams against a fake target ($(fuzz_cell rsp)); connections dropped at every stage, replies in flight, 20 attach/detach cycles, requests outside the sandbox | \`e2e.protocol\`, \`fuzz.replay.rsp\` ($(seeds rsp) inputs), \`e2e.faults.*\` | $(combined e2e.protocol fuzz.replay.rsp e2e.faults.gdb-disconnect e2e.faults.listen-disconnect e2e.faults.fd-leak e2e.faults.sandbox) |
 | DWARF (\`wdb\` reading a module) | unreadable, non-Wasm and truncated modules, DWARF dropped, \`.debug_info\` bytes flipped at 8 offsets, \`.debug_line\` truncated ($(count e2e.bridge.bad-input '^ok:') checks); libFuzzer: mutated modules through the whole DWARF API ($(fuzz_cell dwarf)) | \`e2e.bridge.bad-input\`, \`fuzz.replay.dwarf\` ($(seeds dwarf) inputs, $(regressions dwarf) of them past findings) | $(combined e2e.bridge.bad-input fuzz.replay.dwarf) |
 | Core files (\`wdb -c\`) | a core truncated at every length up to 200 bytes and every 997th after, bytes flipped every 61 bytes, another module's core, a text file, a missing file, a module without DWARF; libFuzzer: mutated cores through the whole reader API ($(fuzz_cell core)) | \`e2e.core.bad-core\`, \`fuzz.replay.core\` ($(seeds core) inputs) | $(combined e2e.core.bad-core fuzz.replay.core) |
-| DAP (\`wdb --dap\`, \`--dap-ws\`) | malformed JSON, non-requests, unknown requests, requests in the wrong state, broken framing (${dap_bad:-?} node tests); websocket: wrong tokens and origins, oversize, binary and non-UTF-8 messages, fragments, clients vanishing mid-session (${dap_ws:-?} node tests); libFuzzer: mutated request sequences, core sessions included, no process started ($(fuzz_cell dap)) | \`dap.bad-input\`, \`dap.websocket\`, \`fuzz.replay.dap\` ($(seeds dap) inputs, $(regressions dap) of them past findings) | $(combined dap.bad-input dap.websocket fuzz.replay.dap) |
+| DAP (\`wdb --dap\`, \`--dap-ws\`) | malformed JSON, non-requests, unknown requests, requests in the wrong state, broken framing, FIFOs and devices as \`launch\` and \`source\` paths, \`source\` of files the program does not name, a \`writeMemory\` past the end or wrapping (all or nothing) (${dap_bad:-?} node tests); websocket: wrong tokens (one followed by a NUL) and origins, Host headers that are not loopback names (DNS rebinding), oversize, binary and non-UTF-8 messages, fragments, clients vanishing mid-session (${dap_ws:-?} node tests); libFuzzer: mutated request sequences, core sessions included, no process started ($(fuzz_cell dap)) | \`dap.bad-input\`, \`dap.websocket\`, \`fuzz.replay.dap\` ($(seeds dap) inputs, $(regressions dap) of them past findings) | $(combined dap.bad-input dap.websocket fuzz.replay.dap) |
 | \`wdb\` command line | $errors_cmds mistaken commands (unknown commands, bad expressions, missing symbols and files, impossible frames and addresses, run control in the wrong state) in one session, checked against a golden transcript | \`e2e.wdb.errors.*\` (DWARF 4 and 5) | $(combined e2e.wdb.errors.inventory.O0.dwarf4 e2e.wdb.errors.inventory.O0.dwarf5) |
+| Input files | FIFOs, \`/dev/zero\`, 3 GB sparse files and 3 GB of text given as the module to \`wdb\`, \`wdb-run\`, \`wdb symbolize\` and as a core; a FIFO and \`/dev/zero\` named by the DWARF as the source file; a \`-x\` file that is a FIFO, a 5000-byte command line; \`sizeof\` of a 4 GiB type; 3000 nested blocks disassembled (every file read is bounded: regular files only, a size limit per purpose) | \`e2e.faults.inputs\` | $(result e2e.faults.inputs) |
+| Host memory | a module asking for 10,000,000 table elements and \`table.grow\` past \`--max-memory\` (tables count against it), a module of 4 M empty functions (translated lazily, 41 bytes a function) | \`e2e.faults.host-memory\` | $(result e2e.faults.host-memory) |
+| Blocked host calls | an interrupt (0x03, Ctrl-C in \`wdb\`) while the program sleeps in \`poll_oneoff\` or blocks in \`fd_read\` of stdin (a stop within 100 ms, the call completed after \`continue\`); a start function that never returns under \`-g\` | \`e2e.faults.blocked\` | $(result e2e.faults.blocked) |
+| Out of fuel | \`--fuel\` exhausted under \`wdb\` (a trap stop, not an exit) and the core written then (locals readable) | \`e2e.faults.fuel-stop\` | $(result e2e.faults.fuel-stop) |
 | Debugger process killed | \`wdb\` killed with SIGKILL while its program is stopped at a breakpoint and while it runs | \`e2e.faults.bridge-kill\` | $(result e2e.faults.bridge-kill) |
 | Device stub restarted | the stub killed under an attached \`wdb\`, a new one started; the same \`wdb\` reports the loss and attaches again | \`e2e.faults.stub-restart\` | $(result e2e.faults.stub-restart) |
 | Network exposure | \`wdb-run -g\`/\`--gdb-listen\` on wildcard and non-loopback IPv4/IPv6 addresses (refused before the program runs, unless \`--gdb-allow-remote\`), an empty host (loopback only); \`wdb --dap-ws\` on a non-loopback address, without or with a wrong token, a foreign Origin | \`e2e.faults.exposure\`, \`dap.websocket\` | $(combined e2e.faults.exposure dap.websocket) |
@@ -274,12 +279,14 @@ others": its program is ended, the other sessions go on).
 | Test | Result |
 |---|---|
 EOF
-for t in gdb-disconnect listen-disconnect bridge-kill fd-leak sandbox exposure stub-restart; do
+for t in gdb-disconnect listen-disconnect bridge-kill fd-leak sandbox exposure stub-restart \
+    inputs host-memory blocked fuel-stop; do
     echo "| \`e2e.faults.$t\` | $(result e2e.faults.$t) |"
 done
 echo
 echo '```'
-for t in gdb-disconnect listen-disconnect bridge-kill fd-leak sandbox exposure stub-restart; do
+for t in gdb-disconnect listen-disconnect bridge-kill fd-leak sandbox exposure stub-restart \
+    inputs host-memory blocked fuel-stop; do
     output e2e.faults.$t | grep -E '^(ok|FAIL|fd-leak):'
 done
 echo '```'
