@@ -1,33 +1,24 @@
 #include "mutate.h"
 
+#include "wdb/wasmfmt.h"
+
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 static bool uleb(const uint8_t *p, size_t n, size_t *pos, uint32_t *out)
 {
-    uint32_t v = 0;
-    for (unsigned shift = 0; shift < 35; shift += 7) {
-        if (*pos >= n) return false;
-        uint8_t b = p[(*pos)++];
-        v |= (uint32_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) {
-            *out = v;
-            return true;
-        }
-    }
-    return false;
+    const uint8_t *q = p + *pos;
+    uint64_t v = 0;
+    if (wf_leb_read(&q, p + n, 32, false, &v)) return false;
+    *pos = (size_t)(q - p);
+    *out = (uint32_t)v;
+    return true;
 }
 
 static size_t put_uleb(uint8_t *p, uint32_t v)
 {
-    size_t k = 0;
-    do {
-        uint8_t b = v & 0x7f;
-        v >>= 7;
-        p[k++] = b | (v ? 0x80 : 0);
-    } while (v);
-    return k;
+    return wf_leb_write(p, v);
 }
 
 uint8_t *mut_rebuild(const uint8_t *in, size_t n, const char *name, mut_mode mode, size_t arg,

@@ -9,6 +9,7 @@
  */
 #include "check.h"
 #include "wb_core.h"
+#include "wdb/wasmfmt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,7 +31,8 @@ static void put(buf *m, const void *p, size_t n)
 {
     if (m->n + n > m->cap) {
         size_t cap = m->cap ? m->cap : 256;
-        while (cap < m->n + n) cap *= 2;
+        while (cap < m->n + n)
+            cap *= 2;
         uint8_t *nb = realloc(m->b, cap);
         if (!nb) {
             fprintf(stderr, "test_core: out of memory\n");
@@ -43,31 +45,27 @@ static void put(buf *m, const void *p, size_t n)
     m->n += n;
 }
 
-static void put_u8(buf *m, uint8_t v) { put(m, &v, 1); }
+static void put_u8(buf *m, uint8_t v)
+{
+    put(m, &v, 1);
+}
 
 static void put_uleb(buf *m, uint64_t v)
 {
-    do {
-        uint8_t b = v & 0x7f;
-        v >>= 7;
-        put_u8(m, b | (v ? 0x80 : 0));
-    } while (v);
+    uint8_t b[10];
+    put(m, b, wf_leb_write(b, v));
 }
 
 static void put_sleb(buf *m, int64_t v)
 {
-    for (;;) {
-        uint8_t b = (uint8_t)(v & 0x7f);
-        v >>= 7; /* arithmetic on every compiler this builds with */
-        bool done = (v == 0 && !(b & 0x40)) || (v == -1 && (b & 0x40));
-        put_u8(m, b | (done ? 0 : 0x80));
-        if (done) break;
-    }
+    uint8_t b[10];
+    put(m, b, wf_sleb_write(b, v));
 }
 
 static void put_le(buf *m, uint64_t v, unsigned n)
 {
-    for (unsigned i = 0; i < n; i++) put_u8(m, (uint8_t)(v >> (8 * i)));
+    for (unsigned i = 0; i < n; i++)
+        put_u8(m, (uint8_t)(v >> (8 * i)));
 }
 
 static void put_name(buf *m, const char *s)
@@ -108,11 +106,26 @@ static void header(buf *m)
     put(m, h, 8);
 }
 
-static void val_i32(buf *m, int32_t v) { put_u8(m, 0x7f), put_sleb(m, v); }
-static void val_i64(buf *m, int64_t v) { put_u8(m, 0x7e), put_sleb(m, v); }
-static void val_f32(buf *m, uint32_t bits) { put_u8(m, 0x7d), put_le(m, bits, 4); }
-static void val_f64(buf *m, uint64_t bits) { put_u8(m, 0x7c), put_le(m, bits, 8); }
-static void val_missing(buf *m) { put_u8(m, 0x01); }
+static void val_i32(buf *m, int32_t v)
+{
+    put_u8(m, 0x7f), put_sleb(m, v);
+}
+static void val_i64(buf *m, int64_t v)
+{
+    put_u8(m, 0x7e), put_sleb(m, v);
+}
+static void val_f32(buf *m, uint32_t bits)
+{
+    put_u8(m, 0x7d), put_le(m, bits, 4);
+}
+static void val_f64(buf *m, uint64_t bits)
+{
+    put_u8(m, 0x7c), put_le(m, bits, 8);
+}
+static void val_missing(buf *m)
+{
+    put_u8(m, 0x01);
+}
 
 /* A frame's header: 0x00 [instanceidx] funcidx codeoffset. */
 static void frame_head(buf *m, bool with_inst, uint32_t inst, uint32_t func, uint32_t off)
@@ -209,7 +222,8 @@ static void memory_and_globals(buf *m)
     put_uleb(&s, 0);
     put_u8(&s, 0x41), put_sleb(&s, 0xfffc), put_u8(&s, 0x0b);
     put_uleb(&s, 8);
-    for (uint8_t i = 1; i <= 8; i++) put_u8(&s, i);
+    for (uint8_t i = 1; i <= 8; i++)
+        put_u8(&s, i);
     put_uleb(&s, 1); /* passive: not memory */
     put_name(&s, "passive");
     put_uleb(&s, 0); /* flag 0: memory 0, offset, bytes */
@@ -241,10 +255,11 @@ static void build_core(buf *m, const opts *o)
     if (o->instances) {
         put_uleb(&s, 1);
         put_u8(&s, 0);
-        put_uleb(&s, 0);                            /* module 0 */
-        put_uleb(&s, 1), put_uleb(&s, 0);           /* memories: [0] */
-        put_uleb(&s, 7);                            /* globals: [0..6] */
-        for (uint32_t i = 0; i < 7; i++) put_uleb(&s, i);
+        put_uleb(&s, 0);                  /* module 0 */
+        put_uleb(&s, 1), put_uleb(&s, 0); /* memories: [0] */
+        put_uleb(&s, 7);                  /* globals: [0..6] */
+        for (uint32_t i = 0; i < 7; i++)
+            put_uleb(&s, i);
         custom(m, "coreinstances", &s);
     }
     main_stack(m, o->inst_frames);
@@ -302,11 +317,9 @@ static void open_bad(const buf *m, const char *what, const char *want1, const ch
     CHECK_MSG(st == WB_ERROR, "%s: opened", what);
     CHECK_MSG(c == NULL, "%s: handle set on error", what);
     if (want1)
-        CHECK_MSG(strstr(err.msg, want1), "%s: message \"%s\" lacks \"%s\"", what, err.msg,
-                  want1);
+        CHECK_MSG(strstr(err.msg, want1), "%s: message \"%s\" lacks \"%s\"", what, err.msg, want1);
     if (want2)
-        CHECK_MSG(strstr(err.msg, want2), "%s: message \"%s\" lacks \"%s\"", what, err.msg,
-                  want2);
+        CHECK_MSG(strstr(err.msg, want2), "%s: message \"%s\" lacks \"%s\"", what, err.msg, want2);
     wb_core_close(c);
 }
 
@@ -628,7 +641,8 @@ static void big_core(buf *m)
     put_uleb(&s, 1), put_uleb(&s, 0), put_u8(&s, 0x41), put_sleb(&s, (int32_t)0xfffffff0),
         put_u8(&s, 0x0b);
     put_uleb(&s, 16);
-    for (uint8_t i = 0; i < 16; i++) put_u8(&s, (uint8_t)(0xf0 + i));
+    for (uint8_t i = 0; i < 16; i++)
+        put_u8(&s, (uint8_t)(0xf0 + i));
     section(m, 11, &s);
     buf_free(&s);
 }
@@ -670,14 +684,12 @@ static void test_check_module(void)
     if (c) {
         CHECK(wb_core_check_module(c, the_module, sizeof the_module, "/x/other.wasm", &err) ==
               WB_OK);
-        CHECK(wb_core_check_module(c, the_module, sizeof the_module - 1, NULL, &err) ==
-              WB_ERROR);
+        CHECK(wb_core_check_module(c, the_module, sizeof the_module - 1, NULL, &err) == WB_ERROR);
         CHECK_MSG(strncmp(err.msg, "core file is for another module: ", 33) == 0, "%s", err.msg);
         uint8_t changed[sizeof the_module];
         memcpy(changed, the_module, sizeof changed);
         changed[sizeof changed - 1] ^= 1;
-        CHECK(wb_core_check_module(c, changed, sizeof changed, "/x/prog.wasm", &err) ==
-              WB_ERROR);
+        CHECK(wb_core_check_module(c, changed, sizeof changed, "/x/prog.wasm", &err) == WB_ERROR);
         CHECK_MSG(strncmp(err.msg, "core file is for another module: ", 33) == 0, "%s", err.msg);
     }
     wb_core_close(c);
@@ -776,13 +788,16 @@ static void exercise(const wb_core *c)
     wb_core_value v;
     uint64_t size;
     (void)wb_core_executable(c);
-    for (size_t i = 0; i < wb_core_module_count(c); i++) (void)wb_core_module_name(c, i);
+    for (size_t i = 0; i < wb_core_module_count(c); i++)
+        (void)wb_core_module_name(c, i);
     for (size_t t = 0; t < wb_core_thread_count(c); t++) {
         (void)wb_core_thread_name(c, t);
         for (size_t i = 0; i < wb_core_frame_count(c, t); i++) {
             const wb_core_frame *f = wb_core_frame_at(c, t, i);
-            for (size_t k = 0; k < f->nlocals; k++) (void)f->locals[k].bits;
-            for (size_t k = 0; k < f->nstack; k++) (void)f->stack[k].bits;
+            for (size_t k = 0; k < f->nlocals; k++)
+                (void)f->locals[k].bits;
+            for (size_t k = 0; k < f->nstack; k++)
+                (void)f->stack[k].bits;
         }
     }
     for (uint32_t in = 0; in < wb_core_instance_count(c); in++) {

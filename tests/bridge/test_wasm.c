@@ -4,6 +4,7 @@
  */
 #include "check.h"
 #include "wb_wasm.h"
+#include "wdb/wasmfmt.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,11 +27,7 @@ static void put_u8(buf *m, uint8_t v)
 
 static void put_leb(buf *m, uint32_t v)
 {
-    do {
-        uint8_t b = v & 0x7f;
-        v >>= 7;
-        put_u8(m, b | (v ? 0x80 : 0));
-    } while (v);
+    m->n += wf_leb_write(m->b + m->n, v);
 }
 
 static void put_name(buf *m, const char *s)

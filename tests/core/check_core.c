@@ -44,6 +44,7 @@
  * runtime following Coredump.md writes it (no module hash, no trap
  * message), for the tests that open foreign cores.
  */
+#include "wdb/wasmfmt.h"
 #include "wdb_check.h"
 
 #include <inttypes.h>
@@ -72,34 +73,26 @@ static uint8_t rd_u8(rd *r)
     return *r->p++;
 }
 
-static uint64_t rd_uleb(rd *r)
+/* LEB128 through the project's one reader (wdb/wasmfmt.h). */
+static uint64_t rd_leb(rd *r, bool sign)
 {
     uint64_t v = 0;
-    for (unsigned shift = 0; shift < 64; shift += 7) {
-        uint8_t b = rd_u8(r);
-        v |= (uint64_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) return v;
+    if (r->bad || wf_leb_read(&r->p, r->end, 64, sign, &v)) {
+        r->bad = true;
+        r->p = r->end;
+        return 0;
     }
-    r->bad = true;
-    return 0;
+    return v;
+}
+
+static uint64_t rd_uleb(rd *r)
+{
+    return rd_leb(r, false);
 }
 
 static int64_t rd_sleb(rd *r)
 {
-    int64_t v = 0;
-    unsigned shift = 0;
-    uint8_t b;
-    do {
-        b = rd_u8(r);
-        if (shift >= 64) {
-            r->bad = true;
-            return 0;
-        }
-        v |= (int64_t)((uint64_t)(b & 0x7f) << shift);
-        shift += 7;
-    } while (b & 0x80 && !r->bad);
-    if (shift < 64 && (b & 0x40)) v |= (int64_t)(~0ull << shift);
-    return v;
+    return (int64_t)rd_leb(r, true);
 }
 
 static const uint8_t *rd_bytes(rd *r, uint64_t n)
@@ -153,7 +146,8 @@ static uint8_t *read_all(const char *path, size_t *len)
 static uint64_t fnv1a64(const uint8_t *p, size_t n)
 {
     uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ull;
     return h;
 }
 
@@ -164,9 +158,9 @@ typedef struct module {
     size_t len;
     uint32_t nimports; /* imported functions */
     uint32_t nbodies;
-    size_t body_at[MAX_FUNCS]; /* file offset of the local declarations */
+    size_t body_at[MAX_FUNCS];    /* file offset of the local declarations */
     uint32_t body_len[MAX_FUNCS]; /* from there to the body's end */
-    char *names[MAX_FUNCS]; /* function index -> name, or NULL */
+    char *names[MAX_FUNCS];       /* function index -> name, or NULL */
 } module;
 
 static void skip_limits(rd *r)
@@ -184,10 +178,19 @@ static void parse_imports(module *m, rd *r)
         rd_name(r, tmp, sizeof tmp);
         rd_name(r, tmp, sizeof tmp);
         switch (rd_u8(r)) {
-        case 0: rd_uleb(r); m->nimports++; break;
-        case 1: rd_u8(r); skip_limits(r); break;
+        case 0:
+            rd_uleb(r);
+            m->nimports++;
+            break;
+        case 1:
+            rd_u8(r);
+            skip_limits(r);
+            break;
         case 2: skip_limits(r); break;
-        case 3: rd_u8(r); rd_u8(r); break;
+        case 3:
+            rd_u8(r);
+            rd_u8(r);
+            break;
         default: r->bad = true; break;
         }
     }
@@ -386,7 +389,8 @@ static void check_data(core *c, rd *r)
         for (uint64_t p = (s->off + 4095) & ~4095ull; p + 4096 <= s->off + s->len; p += 4096) {
             const uint8_t *b = s->bytes + (p - s->off);
             bool nz = false;
-            for (size_t j = 0; j < 4096 && !nz; j++) nz = b[j] != 0;
+            for (size_t j = 0; j < 4096 && !nz; j++)
+                nz = b[j] != 0;
             if (!nz) zero_chunks++;
         }
     }
@@ -403,10 +407,22 @@ static void parse_global(core *c, rd *r)
         CHECK_EQ(rd_u8(r), 0); /* immutable */
         uint8_t op = rd_u8(r);
         switch (op) {
-        case 0x41: CHECK_EQ(t, 0x7f); rd_sleb(r); break;
-        case 0x42: CHECK_EQ(t, 0x7e); rd_sleb(r); break;
-        case 0x43: CHECK_EQ(t, 0x7d); rd_bytes(r, 4); break;
-        case 0x44: CHECK_EQ(t, 0x7c); rd_bytes(r, 8); break;
+        case 0x41:
+            CHECK_EQ(t, 0x7f);
+            rd_sleb(r);
+            break;
+        case 0x42:
+            CHECK_EQ(t, 0x7e);
+            rd_sleb(r);
+            break;
+        case 0x43:
+            CHECK_EQ(t, 0x7d);
+            rd_bytes(r, 4);
+            break;
+        case 0x44:
+            CHECK_EQ(t, 0x7c);
+            rd_bytes(r, 8);
+            break;
         case 0xd0: CHECK_EQ(rd_u8(r), t); break;
         default: CHECK_FAILED("global %" PRIu64 ": init op 0x%02x", i, op); break;
         }
@@ -448,9 +464,11 @@ static bool parse_core(core *c, const uint8_t *bytes, size_t len)
                 CHECK_EQ(rd_u8(&s), 0);
                 CHECK_EQ(rd_uleb(&s), 0); /* module 0 */
                 c->inst_mems = (uint32_t)rd_uleb(&s);
-                for (uint32_t i = 0; i < c->inst_mems; i++) CHECK_EQ(rd_uleb(&s), i);
+                for (uint32_t i = 0; i < c->inst_mems; i++)
+                    CHECK_EQ(rd_uleb(&s), i);
                 c->inst_globals = (uint32_t)rd_uleb(&s);
-                for (uint32_t i = 0; i < c->inst_globals; i++) CHECK_EQ(rd_uleb(&s), i);
+                for (uint32_t i = 0; i < c->inst_globals; i++)
+                    CHECK_EQ(rd_uleb(&s), i);
             } else if (!strcmp(name, "corestack")) {
                 c->nstacks++;
                 parse_corestack(c, &s);
@@ -459,7 +477,8 @@ static bool parse_core(core *c, const uint8_t *bytes, size_t len)
                 c->wdb_version = (uint32_t)rd_uleb(&s);
                 c->wdb_size = rd_uleb(&s);
                 const uint8_t *h = rd_bytes(&s, 8);
-                for (int i = 7; h && i >= 0; i--) c->wdb_hash = c->wdb_hash << 8 | h[i];
+                for (int i = 7; h && i >= 0; i--)
+                    c->wdb_hash = c->wdb_hash << 8 | h[i];
             } else if (!strcmp(name, "wdb.trap")) {
                 c->nwdbtrap++;
                 rd_name(&s, c->trap_msg, sizeof c->trap_msg);
@@ -480,7 +499,10 @@ static bool parse_core(core *c, const uint8_t *bytes, size_t len)
         }
         case 6: parse_global(c, &s); break;
         case 11: check_data(c, &s); break;
-        default: CHECK_FAILED("unexpected section id %d", id); s.p = s.end; break;
+        default:
+            CHECK_FAILED("unexpected section id %d", id);
+            s.p = s.end;
+            break;
         }
         CHECK_MSG(!s.bad, "section %d is malformed", id);
         CHECK_MSG(s.p == s.end, "section %d has %td bytes left over", id, s.end - s.p);
@@ -527,8 +549,10 @@ static int strip_wdb(const char *in, const char *out)
             rd_name(&n, name, sizeof name);
             ours = !n.bad && strncmp(name, "wdb.", 4) == 0;
         }
-        if (ours) dropped++;
-        else fwrite(start, 1, (size_t)(r.p - start), f);
+        if (ours)
+            dropped++;
+        else
+            fwrite(start, 1, (size_t)(r.p - start), f);
     }
     bool ok = !r.bad && fclose(f) == 0;
     free(b);
@@ -569,18 +593,30 @@ int main(int argc, char **argv)
             fprintf(stderr, "check_core: %s needs a value\n", a);
             return 2;
         }
-        if (!strcmp(a, "--func")) func = v;
-        else if (!strcmp(a, "--caller")) caller = v;
-        else if (!strcmp(a, "--frames")) frames = (int64_t)num(v);
-        else if (!strcmp(a, "--min-frames")) min_frames = (int64_t)num(v);
-        else if (!strcmp(a, "--opcode")) opcodes = v;
-        else if (!strcmp(a, "--kind")) kind = (int64_t)num(v);
-        else if (!strcmp(a, "--msg")) msg = v;
-        else if (!strcmp(a, "--max-size")) max_size = num(v);
-        else if (!strcmp(a, "--min-size")) min_size = num(v);
-        else if (!strcmp(a, "--min-data")) min_data = num(v);
-        else if (!strcmp(a, "--no-values")) no_values = true;
-        else if (!strcmp(a, "--no-stack")) no_stack = true;
+        if (!strcmp(a, "--func"))
+            func = v;
+        else if (!strcmp(a, "--caller"))
+            caller = v;
+        else if (!strcmp(a, "--frames"))
+            frames = (int64_t)num(v);
+        else if (!strcmp(a, "--min-frames"))
+            min_frames = (int64_t)num(v);
+        else if (!strcmp(a, "--opcode"))
+            opcodes = v;
+        else if (!strcmp(a, "--kind"))
+            kind = (int64_t)num(v);
+        else if (!strcmp(a, "--msg"))
+            msg = v;
+        else if (!strcmp(a, "--max-size"))
+            max_size = num(v);
+        else if (!strcmp(a, "--min-size"))
+            min_size = num(v);
+        else if (!strcmp(a, "--min-data"))
+            min_data = num(v);
+        else if (!strcmp(a, "--no-values"))
+            no_values = true;
+        else if (!strcmp(a, "--no-stack"))
+            no_stack = true;
         else if (!strcmp(a, "--local") && nlocals < MAX_LOCAL_CHECKS && strchr(v, '=')) {
             locals[nlocals].index = (uint32_t)num(v);
             locals[nlocals].value = strtoll(strchr(v, '=') + 1, NULL, 0);
@@ -630,8 +666,7 @@ int main(int argc, char **argv)
     /* wdb.module and wdb.trap */
     CHECK_EQ(c.wdb_version, 1);
     CHECK_EQ(c.wdb_size, m->len);
-    CHECK_MSG(c.wdb_hash == fnv1a64(m->bytes, m->len), "wdb.module hash %016" PRIx64,
-              c.wdb_hash);
+    CHECK_MSG(c.wdb_hash == fnv1a64(m->bytes, m->len), "wdb.module hash %016" PRIx64, c.wdb_hash);
     CHECK(c.trap_msg[0] != '\0');
     if (kind >= 0) CHECK_EQ(c.trap_kind, kind);
     if (msg) CHECK_STR(c.trap_msg, msg);
@@ -669,8 +704,7 @@ int main(int argc, char **argv)
             CHECK_MSG(f0->func == want, "innermost frame in %s (%" PRIu32 "), expected %s",
                       m->names[f0->func] ? m->names[f0->func] : "?", f0->func, func);
         }
-        if (caller && c.nframes > 1)
-            CHECK_STR(m->names[c.frames[1].func], caller);
+        if (caller && c.nframes > 1) CHECK_STR(m->names[c.frames[1].func], caller);
         uint32_t body = f0->func - m->nimports;
         if (opcodes && f0->func >= m->nimports && body < m->nbodies &&
             f0->off < m->body_len[body]) {
@@ -699,10 +733,11 @@ int main(int argc, char **argv)
                   "the operand stack of frame %" PRIu32 " does not end in the i64 %" PRId64,
                   tops[k].frame, tops[k].value);
     }
-    printf("%s: %" PRIu32 " frames, %" PRIu32 " data segments, %zu bytes\n", core_path,
-           c.nframes, c.ndata, core_len);
+    printf("%s: %" PRIu32 " frames, %" PRIu32 " data segments, %zu bytes\n", core_path, c.nframes,
+           c.ndata, core_len);
     free(c.frames);
-    for (uint32_t i = 0; i < MAX_FUNCS; i++) free(m->names[i]);
+    for (uint32_t i = 0; i < MAX_FUNCS; i++)
+        free(m->names[i]);
     free(m);
     free(cb);
     free(mb);

@@ -29,6 +29,7 @@
  */
 #define _GNU_SOURCE
 #include "wdb/rsp.h"
+#include "wdb/wasmfmt.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -86,11 +87,9 @@ static uint32_t code_section(const char *path)
     while (p < len) {
         uint8_t id = b[p++];
         uint64_t size = 0;
-        for (int shift = 0; p < len && shift < 35; shift += 7) {
-            uint8_t c = b[p++];
-            size |= (uint64_t)(c & 0x7f) << shift;
-            if (!(c & 0x80)) break;
-        }
+        const uint8_t *q = b + p;
+        if (wf_leb_read(&q, b + len, 32, false, &size)) return 0;
+        p = (size_t)(q - b);
         if (id == 10) return (uint32_t)p;
         p += size;
     }
@@ -200,8 +199,8 @@ static bool soak(client *c, const char *spec)
     long off;
     unsigned long hits, steps;
     int pid;
-    if (sscanf(spec, "%li:%lu:%lu:%d", &off, &hits, &steps, &pid) != 4 || off < 0 ||
-        !c->code_sec || hits == 0) {
+    if (sscanf(spec, "%li:%lu:%lu:%d", &off, &hits, &steps, &pid) != 4 || off < 0 || !c->code_sec ||
+        hits == 0) {
         fprintf(stderr, "fault_rsp: soak:OFF:HITS:STEPS:PID (with --wasm)\n");
         return false;
     }
@@ -321,11 +320,15 @@ int main(int argc, char **argv)
                 if (!send_packet(&c, payload, strlen(payload))) status = 1;
                 continue;
             }
-            if (!ask(&c, payload)) status = 1;
-            else printf("<- %s\n", c.reply);
+            if (!ask(&c, payload))
+                status = 1;
+            else
+                printf("<- %s\n", c.reply);
         } else if (!strcmp(a, "w")) {
-            if (!recv_reply(&c)) status = 1;
-            else printf("<- %s\n", c.reply);
+            if (!recv_reply(&c))
+                status = 1;
+            else
+                printf("<- %s\n", c.reply);
         } else if (!strncmp(a, "raw:", 4)) {
             if (!send_raw(&c, a + 4)) status = 1;
         } else if (!strncmp(a, "sleep:", 6)) {

@@ -16,6 +16,7 @@
  */
 #define _GNU_SOURCE
 #include "wdb/rsp.h"
+#include "wdb/wasmfmt.h"
 
 #include "wdb_check.h"
 
@@ -59,7 +60,8 @@ static char *fmt(char *buf, size_t cap, const char *f, ...)
 static char *le64(char *out, uint64_t v)
 {
     uint8_t b[8];
-    for (int i = 0; i < 8; i++) b[i] = (uint8_t)(v >> (8 * i));
+    for (int i = 0; i < 8; i++)
+        b[i] = (uint8_t)(v >> (8 * i));
     rsp_hex_encode(b, 8, out);
     out[16] = 0;
     return out;
@@ -109,33 +111,25 @@ typedef struct module {
 
 static module M;
 
+/* LEB128 through the project's one reader (wdb/wasmfmt.h). */
+static bool leb_read(const uint8_t *b, size_t len, size_t *p, bool sign, uint64_t *out)
+{
+    const uint8_t *q = b + *p;
+    const char *why = wf_leb_read(&q, b + len, 64, sign, out);
+    *p = (size_t)(q - b);
+    return why == NULL;
+}
+
 static bool leb_u(const uint8_t *b, size_t len, size_t *p, uint64_t *out)
 {
-    uint64_t v = 0;
-    for (int shift = 0; *p < len && shift < 64; shift += 7) {
-        uint8_t c = b[(*p)++];
-        v |= (uint64_t)(c & 0x7f) << shift;
-        if (!(c & 0x80)) {
-            *out = v;
-            return true;
-        }
-    }
-    return false;
+    return leb_read(b, len, p, false, out);
 }
 
 static bool leb_s(const uint8_t *b, size_t len, size_t *p, int64_t *out)
 {
-    int64_t v = 0;
-    int shift = 0;
-    uint8_t c;
-    do {
-        if (*p >= len || shift >= 64) return false;
-        c = b[(*p)++];
-        v |= (int64_t)((uint64_t)(c & 0x7f) << shift);
-        shift += 7;
-    } while (c & 0x80);
-    if (shift < 64 && (c & 0x40)) v |= (int64_t)(~0ull << shift);
-    *out = v;
+    uint64_t v = 0;
+    if (!leb_read(b, len, p, true, &v)) return false;
+    *out = (int64_t)v;
     return true;
 }
 
@@ -172,7 +166,8 @@ static uint32_t insn_len(uint32_t off)
     if (op >= 0x20 && op <= 0x24) return leb_u(M.bytes, M.len, &p, &u) ? (uint32_t)(p - off) : 0;
     if (op == 0x41 || op == 0x42) return leb_s(M.bytes, M.len, &p, &sv) ? (uint32_t)(p - off) : 0;
     if (op >= 0x28 && op <= 0x3e)
-        return leb_u(M.bytes, M.len, &p, &u) && leb_u(M.bytes, M.len, &p, &u) ? (uint32_t)(p - off) : 0;
+        return leb_u(M.bytes, M.len, &p, &u) && leb_u(M.bytes, M.len, &p, &u) ? (uint32_t)(p - off)
+                                                                              : 0;
     if (op >= 0x45 && op <= 0xc4) return 1;
     return 0;
 }
@@ -277,7 +272,8 @@ static bool load_module(const char *path)
                 }
                 leb_u(b, end, &q, &dlen);
                 for (uint64_t k = 0; k + 4 <= dlen; k += 4)
-                    if (!memcmp(b + q + k, "\x0d\xf0\xed\x5e", 4)) M.g_addr = (uint32_t)(base + (int64_t)k);
+                    if (!memcmp(b + q + k, "\x0d\xf0\xed\x5e", 4))
+                        M.g_addr = (uint32_t)(base + (int64_t)k);
                 q += dlen;
             }
         } else if (id == 0) { /* custom: "name" */
@@ -298,7 +294,9 @@ static bool load_module(const char *path)
                             leb_u(b, send, &q, &idx);
                             leb_u(b, send, &q, &sl);
                             func_info *fi = func_by_index((uint32_t)idx);
-                            if (fi) snprintf(fi->name, sizeof fi->name, "%.*s", (int)(sl < 63 ? sl : 63), (const char *)b + q);
+                            if (fi)
+                                snprintf(fi->name, sizeof fi->name, "%.*s",
+                                         (int)(sl < 63 ? sl : 63), (const char *)b + q);
                             q += sl;
                         }
                     }
@@ -350,7 +348,8 @@ static pid_t spawn(const char *opt1, const char *opt2, const char *mode, const c
     if (pid == 0) {
         int fd = open(outfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         char errfile[PATH_MAX];
-        int efd = open(fmt(errfile, sizeof errfile, "%s.err", outfile), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int efd = open(fmt(errfile, sizeof errfile, "%s.err", outfile),
+                       O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (fd < 0 || efd < 0) _exit(126);
         dup2(fd, 1);
         dup2(efd, 2);
@@ -391,7 +390,10 @@ static void reap(pid_t pid)
     forget(pid);
 }
 
-static bool alive(pid_t pid) { return waitpid(pid, NULL, WNOHANG) == 0; }
+static bool alive(pid_t pid)
+{
+    return waitpid(pid, NULL, WNOHANG) == 0;
+}
 
 static void sleep_ms(int ms)
 {
@@ -446,7 +448,8 @@ static bool conn_open(conn *c, int port, int ms)
     rsp_parser_init(&c->p, c->pbuf, sizeof c->pbuf);
     for (int t = 0; t <= ms; t += 20) {
         int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+        struct sockaddr_in a = {.sin_family = AF_INET,
+                                .sin_port = htons((uint16_t)port),
                                 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
         if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0) {
             int one = 1;
@@ -554,16 +557,16 @@ static const char *ask(const char *req)
     return R;
 }
 
-#define EXPECT(req, want)                                                                      \
-    do {                                                                                       \
-        const char *r_ = ask(req);                                                             \
-        CHECK_ELSE(!strcmp(r_, want), "%s -> \"%.300s\", expected \"%.300s\"", req, r_, want); \
+#define EXPECT(req, want)                                                                          \
+    do {                                                                                           \
+        const char *r_ = ask(req);                                                                 \
+        CHECK_ELSE(!strcmp(r_, want), "%s -> \"%.300s\", expected \"%.300s\"", req, r_, want);     \
     } while (0)
 
-#define EXPECT_RE(req, pattern)                                                                \
-    do {                                                                                       \
-        const char *r_ = ask(req);                                                             \
-        CHECK_ELSE(match(r_, pattern), "%s -> \"%.300s\", expected /%s/", req, r_, pattern);   \
+#define EXPECT_RE(req, pattern)                                                                    \
+    do {                                                                                           \
+        const char *r_ = ask(req);                                                                 \
+        CHECK_ELSE(match(r_, pattern), "%s -> \"%.300s\", expected /%s/", req, r_, pattern);       \
     } while (0)
 
 /* The stop reply wdb-run sends, exactly (thread name = the module's file
@@ -571,7 +574,8 @@ static const char *ask(const char *req)
 static char *stop_reply(char *out, size_t cap, int sig, uint64_t pc, const char *reason)
 {
     char le[17];
-    return fmt(out, cap, "T%02xthread:1;name:target.wasm;threads:1;thread-pcs:%" PRIx64 ";00:%s;reason:%s;",
+    return fmt(out, cap,
+               "T%02xthread:1;name:target.wasm;threads:1;thread-pcs:%" PRIx64 ";00:%s;reason:%s;",
                sig, pc, le64(le, pc), reason);
 }
 
@@ -589,7 +593,8 @@ static uint64_t le_value(const char *hex)
     size_t n = strlen(hex) / 2;
     if (n > 8 || !rsp_hex_decode(hex, n, b)) return UINT64_MAX;
     uint64_t v = 0;
-    for (size_t i = 0; i < n; i++) v |= (uint64_t)b[i] << (8 * i);
+    for (size_t i = 0; i < n; i++)
+        v |= (uint64_t)b[i] << (8 * i);
     return v;
 }
 
@@ -630,7 +635,10 @@ static pid_t start_debug(const char *mode, const char *outfile, bool noack)
 
 /* ------------------------------------------------------------ scenarios */
 
-static uint64_t code(uint32_t file_offset) { return CODE_BASE | file_offset; }
+static uint64_t code(uint32_t file_offset)
+{
+    return CODE_BASE | file_offset;
+}
 
 /* The LLDB connection sequence, queries, errors and memory at the entry
  * stop; then breakpoints, locals, steps, a range step and a watchpoint;
@@ -661,7 +669,8 @@ static void s_session(void)
     EXPECT("QThreadSuffixSupported", "OK");
     EXPECT("QListThreadsInStopReply", "OK");
     char host[512], triple[64];
-    fmt(host, sizeof host, "vendor:unknown;ostype:wasi;arch:wasm32;triple:%s;endian:little;ptrsize:4;",
+    fmt(host, sizeof host,
+        "vendor:unknown;ostype:wasi;arch:wasm32;triple:%s;endian:little;ptrsize:4;",
         hexstr(triple, "wasm32-unknown-wasi-wasm"));
     EXPECT("qHostInfo", host);
     EXPECT("vCont?", "vCont;c;C;s;S;r");
@@ -712,7 +721,8 @@ static void s_session(void)
     uint64_t msize = strtoull(R + strlen("start:0;size:"), NULL, 16);
     CHECK(msize >= 0x20000 && msize % 0x10000 == 0);
     EXPECT(fmt(b2, sizeof b2, "qMemoryRegionInfo:%" PRIx64, msize),
-           fmt(b, sizeof b, "start:%" PRIx64 ";size:%" PRIx64 ";", msize, (uint64_t)0x100000000ull - msize));
+           fmt(b, sizeof b, "start:%" PRIx64 ";size:%" PRIx64 ";", msize,
+               (uint64_t)0x100000000ull - msize));
     EXPECT("qMemoryRegionInfo:4000000000000000",
            fmt(b, sizeof b, "start:4000000000000000;size:%zx;permissions:rx;", M.len));
     EXPECT(fmt(b2, sizeof b2, "qMemoryRegionInfo:%" PRIx64, code(start->first)),
@@ -822,8 +832,8 @@ static void s_session(void)
             hex[2 * n] = 0;
             if (strcmp(R, hex)) {
                 bad++;
-                fprintf(stderr, "[%s] code read at %zx differs from the file\n",
-                        wdb_check_context, off);
+                fprintf(stderr, "[%s] code read at %zx differs from the file\n", wdb_check_context,
+                        off);
             }
         }
         CHECK(bad == 0);
@@ -843,7 +853,8 @@ static void s_session(void)
     /* outside any function: before the Code section, past it, module 1 */
     EXPECT("Z0,4000000000000000,1", "E16");
     EXPECT_RE(fmt(b2, sizeof b2, "Z0,%" PRIx64 ",1", code(M.code_end + 1)), "^E[0-9a-f]{2}$");
-    EXPECT_RE(fmt(b2, sizeof b2, "Z0,%" PRIx64 ",1", code((uint32_t)M.len + 100)), "^E[0-9a-f]{2}$");
+    EXPECT_RE(fmt(b2, sizeof b2, "Z0,%" PRIx64 ",1", code((uint32_t)M.len + 100)),
+              "^E[0-9a-f]{2}$");
     EXPECT("Z0,4000000100000100,1", "E16");
     EXPECT("Z0,100,1", "E16"); /* a memory address */
 
@@ -919,10 +930,11 @@ static void s_session(void)
     EXPECT(fmt(b2, sizeof b2, "Z2,%" PRIx64 ",4", code(add->first)), "E16");
     char desc[64], dhex[160];
     fmt(desc, sizeof desc, "%" PRIu64 " %" PRIu64, waddr, waddr);
-    EXPECT_RE("c", fmt(b, sizeof b,
-                       "^T05thread:1;name:target\\.wasm;threads:1;thread-pcs:40000000000[0-9a-f]{5};"
-                       "00:[0-9a-f]{16};reason:watchpoint;description:%s;$",
-                       hexstr(dhex, desc)));
+    EXPECT_RE("c",
+              fmt(b, sizeof b,
+                  "^T05thread:1;name:target\\.wasm;threads:1;thread-pcs:40000000000[0-9a-f]{5};"
+                  "00:[0-9a-f]{16};reason:watchpoint;description:%s;$",
+                  hexstr(dhex, desc)));
     {
         uint64_t pc = reply_pc();
         CHECK(func_at((uint32_t)pc) == mainf);
@@ -992,8 +1004,8 @@ static void s_odd_breakpoints(void)
 }
 
 /* A stop reply for an interrupt anywhere: T02 with reason:signal. */
-#define INTERRUPT_RE                                                                           \
-    "^T02thread:1;name:target\\.wasm;threads:1;thread-pcs:40000000000[0-9a-f]{5};"             \
+#define INTERRUPT_RE                                                                               \
+    "^T02thread:1;name:target\\.wasm;threads:1;thread-pcs:40000000000[0-9a-f]{5};"                 \
     "00:[0-9a-f]{16};reason:signal;$"
 
 static uint64_t read_u32(uint64_t addr)
@@ -1035,10 +1047,11 @@ static void s_interrupt(void)
         fmt(desc, sizeof desc, "%" PRIu64 " %" PRIu64, a, a);
         EXPECT(fmt(b, sizeof b, "Z3,%" PRIx64 ",4", a), "OK");
         char re[512];
-        EXPECT_RE("c", fmt(re, sizeof re,
-                           "^T05thread:1;name:target\\.wasm;threads:1;thread-pcs:40000000000[0-9a-f]{5};"
-                           "00:[0-9a-f]{16};reason:watchpoint;description:%s;$",
-                           hexstr(dhex, desc)));
+        EXPECT_RE("c",
+                  fmt(re, sizeof re,
+                      "^T05thread:1;name:target\\.wasm;threads:1;thread-pcs:40000000000[0-9a-f]{5};"
+                      "00:[0-9a-f]{16};reason:watchpoint;description:%s;$",
+                      hexstr(dhex, desc)));
         CHECK(func_at((uint32_t)reply_pc()) == func_named("main"));
         EXPECT(fmt(b, sizeof b, "z3,%" PRIx64 ",4", a), "OK");
     }
@@ -1093,9 +1106,9 @@ static void s_listen(void)
 {
     char opt[64], logopt[64];
     int port = free_port();
-    pid_t pid = spawn(fmt(opt, sizeof opt, "--gdb-listen=127.0.0.1:%d", port),
-                      fmt(logopt, sizeof logopt, "--gdb-log=proto-listen.log"), "loop",
-                      "proto-listen.out");
+    pid_t pid =
+        spawn(fmt(opt, sizeof opt, "--gdb-listen=127.0.0.1:%d", port),
+              fmt(logopt, sizeof logopt, "--gdb-log=proto-listen.log"), "loop", "proto-listen.out");
     if (pid < 0 || !start_session(port)) goto out;
     uint32_t g = M.g_addr;
     /* `?` while it runs: it is stopped, and the stop reply follows */
@@ -1210,9 +1223,9 @@ typedef struct scenario {
 } scenario;
 
 static const scenario scenarios[] = {
-    {"session", s_session},     {"odd-breakpoints", s_odd_breakpoints},
-    {"interrupt", s_interrupt}, {"trap", s_trap},
-    {"listen", s_listen},       {"kill", s_kill},
+    {"session", s_session},       {"odd-breakpoints", s_odd_breakpoints},
+    {"interrupt", s_interrupt},   {"trap", s_trap},
+    {"listen", s_listen},         {"kill", s_kill},
     {"disconnect", s_disconnect}, {"vkill", s_vkill},
     {"idle-exit", s_idle_exit},
 };
@@ -1244,7 +1257,8 @@ int main(int argc, char **argv)
     alarm(WATCHDOG_S);
     for (size_t k = 0; k < sizeof scenarios / sizeof scenarios[0]; k++) {
         bool run = first == argc;
-        for (int i = first; i < argc; i++) run |= !strcmp(argv[i], scenarios[k].name);
+        for (int i = first; i < argc; i++)
+            run |= !strcmp(argv[i], scenarios[k].name);
         if (!run) continue;
         wdb_check_context = scenarios[k].name;
         int f0 = wdb_check_failed, p0 = wdb_check_passed;

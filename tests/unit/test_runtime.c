@@ -6,6 +6,7 @@
  * byte arrays written here, the section sizes are computed by wb_section.
  */
 #include "wdb/runtime.h"
+#include "wdb/wasmfmt.h"
 
 #include "wdb_check.h"
 
@@ -32,12 +33,8 @@ static void wb_bytes(wbuf *w, const uint8_t *p, size_t n)
 
 static void wb_uleb(wbuf *w, uint32_t v)
 {
-    do {
-        uint8_t byte = v & 0x7f;
-        v >>= 7;
-        if (v) byte |= 0x80;
-        wb_bytes(w, &byte, 1);
-    } while (v);
+    uint8_t b[10];
+    wb_bytes(w, b, wf_leb_write(b, v));
 }
 
 static void wb_header(wbuf *w)
@@ -55,12 +52,22 @@ static void wb_section(wbuf *w, uint8_t id, const uint8_t *c, size_t n)
 }
 
 /* SEC(w, id, bytes...): one section with its contents written inline. */
-#define SEC(w, id, ...)                                                                        \
-    wb_section((w), (id), (const uint8_t[]){__VA_ARGS__},                                      \
-               sizeof((const uint8_t[]){__VA_ARGS__}))
+#define SEC(w, id, ...)                                                                            \
+    wb_section((w), (id), (const uint8_t[]){__VA_ARGS__}, sizeof((const uint8_t[]){__VA_ARGS__}))
 
-enum { S_TYPE = 1, S_IMPORT, S_FUNC, S_TABLE, S_MEM, S_GLOBAL, S_EXPORT, S_START, S_ELEM,
-       S_CODE, S_DATA };
+enum {
+    S_TYPE = 1,
+    S_IMPORT,
+    S_FUNC,
+    S_TABLE,
+    S_MEM,
+    S_GLOBAL,
+    S_EXPORT,
+    S_START,
+    S_ELEM,
+    S_CODE,
+    S_DATA
+};
 
 /* Instantiates w in store with linker l (NULL for none). */
 static wr_instance *instantiate(wr_store *store, const wbuf *w, wr_linker *l, wr_status *st,
@@ -111,7 +118,8 @@ static wr_status call_i32(wr_instance *inst, const char *name, const int32_t *a,
     wr_val args[4], out;
     wr_func *f = export_func(inst, name);
     if (!f) return WR_NOT_FOUND;
-    for (size_t i = 0; i < n; i++) args[i] = vi32(a[i]);
+    for (size_t i = 0; i < n; i++)
+        args[i] = vi32(a[i]);
     wr_status st = wr_func_call(f, args, n, &out, 1, err);
     if (st == WR_OK) *res = out.of.i32;
     return st;
@@ -127,11 +135,11 @@ static void build_arith(wbuf *w)
 {
     wb_header(w);
     SEC(w, S_TYPE, 0x03, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, /* 0: (i32 i32) -> i32 */
-        0x60, 0x01, 0x7e, 0x01, 0x7e,                       /* 1: (i64) -> i64 */
-        0x60, 0x01, 0x7f, 0x01, 0x7f);                      /* 2: (i32) -> i32 */
+        0x60, 0x01, 0x7e, 0x01, 0x7e,                        /* 1: (i64) -> i64 */
+        0x60, 0x01, 0x7f, 0x01, 0x7f);                       /* 2: (i32) -> i32 */
     SEC(w, S_FUNC, 0x04, 0x00, 0x01, 0x00, 0x02);
-    SEC(w, S_EXPORT, 0x04, 0x03, 'a', 'd', 'd', 0x00, 0x00, 0x03, 'f', 'a', 'c', 0x00, 0x01,
-        0x03, 'd', 'i', 'v', 0x00, 0x02, 0x03, 'f', 'i', 'b', 0x00, 0x03);
+    SEC(w, S_EXPORT, 0x04, 0x03, 'a', 'd', 'd', 0x00, 0x00, 0x03, 'f', 'a', 'c', 0x00, 0x01, 0x03,
+        'd', 'i', 'v', 0x00, 0x02, 0x03, 'f', 'i', 'b', 0x00, 0x03);
     SEC(w, S_CODE, 0x04,
         /* add */ 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b,
         /* fac: if (n == 0) 1 else n * fac(n - 1) */
@@ -256,8 +264,7 @@ typedef struct host_ctx {
     wr_instance *caller;
 } host_ctx;
 
-static wr_status host_mul3(wr_instance *caller, void *user, const uint64_t *args,
-                           uint64_t *results)
+static wr_status host_mul3(wr_instance *caller, void *user, const uint64_t *args, uint64_t *results)
 {
     host_ctx *c = user;
     c->calls++;
@@ -326,8 +333,8 @@ static void test_host(void)
 
     /* re-export through define_instance, then a second instance imports it */
     CHECK_EQ(wr_linker_define_instance(l, "first", inst), WR_OK);
-    static const uint8_t chain_import[] = {0x01, 0x05, 'f', 'i', 'r', 's', 't', 0x03,
-                                           'r',  'u',  'n', 0x00, 0x00};
+    static const uint8_t chain_import[] = {0x01, 0x05, 'f', 'i', 'r',  's', 't',
+                                           0x03, 'r',  'u', 'n', 0x00, 0x00};
     wbuf w2;
     wb_header(&w2);
     SEC(&w2, S_TYPE, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f);
@@ -429,8 +436,8 @@ static void build_memory(wbuf *w)
     SEC(w, S_FUNC, 0x04, 0x00, 0x01, 0x01, 0x02);
     SEC(w, S_MEM, 0x01, 0x01, 0x01, 0x02);
     SEC(w, S_EXPORT, 0x05, 0x03, 'm', 'e', 'm', 0x02, 0x00, 0x05, 's', 't', 'o', 'r', 'e', 0x00,
-        0x00, 0x04, 'l', 'o', 'a', 'd', 0x00, 0x01, 0x04, 'g', 'r', 'o', 'w', 0x00, 0x02, 0x04,
-        's', 'i', 'z', 'e', 0x00, 0x03);
+        0x00, 0x04, 'l', 'o', 'a', 'd', 0x00, 0x01, 0x04, 'g', 'r', 'o', 'w', 0x00, 0x02, 0x04, 's',
+        'i', 'z', 'e', 0x00, 0x03);
     SEC(w, S_CODE, 0x04,
         /* store */ 0x09, 0x00, 0x20, 0x00, 0x20, 0x01, 0x36, 0x02, 0x00, 0x0b,
         /* load */ 0x07, 0x00, 0x20, 0x00, 0x28, 0x02, 0x00, 0x0b,
@@ -525,8 +532,8 @@ static void test_globals(void)
     SEC(&w, S_TYPE, 0x02, 0x60, 0x00, 0x01, 0x7f, 0x60, 0x01, 0x7f, 0x00);
     SEC(&w, S_FUNC, 0x02, 0x00, 0x01);
     SEC(&w, S_GLOBAL, 0x02, 0x7f, 0x01, 0x41, 0x2a, 0x0b, 0x7e, 0x00, 0x42, 0x79, 0x0b);
-    SEC(&w, S_EXPORT, 0x04, 0x01, 'g', 0x03, 0x00, 0x01, 'c', 0x03, 0x01, 0x03, 'g', 'e', 't',
-        0x00, 0x00, 0x03, 's', 'e', 't', 0x00, 0x01);
+    SEC(&w, S_EXPORT, 0x04, 0x01, 'g', 0x03, 0x00, 0x01, 'c', 0x03, 0x01, 0x03, 'g', 'e', 't', 0x00,
+        0x00, 0x03, 's', 'e', 't', 0x00, 0x01);
     SEC(&w, S_CODE, 0x02, 0x04, 0x00, 0x23, 0x00, 0x0b, 0x06, 0x00, 0x20, 0x00, 0x24, 0x00, 0x0b);
     wr_store *store = wr_store_new(NULL);
     wr_instance *inst = instantiate(store, &w, NULL, &st, &err);
@@ -649,8 +656,8 @@ static void test_segments(void)
     SEC(&w, S_TABLE, 0x01, 0x70, 0x00, 0x02);
     SEC(&w, S_EXPORT, 0x01, 0x02, 'c', 'i', 0x00, 0x01);
     SEC(&w, S_ELEM, 0x01, 0x00, 0x41, 0x00, 0x0b, 0x01, 0x00);
-    SEC(&w, S_CODE, 0x02, 0x04, 0x00, 0x41, 0x07, 0x0b, 0x07, 0x00, 0x20, 0x00, 0x11, 0x00,
-        0x00, 0x0b);
+    SEC(&w, S_CODE, 0x02, 0x04, 0x00, 0x41, 0x07, 0x0b, 0x07, 0x00, 0x20, 0x00, 0x11, 0x00, 0x00,
+        0x0b);
     inst = instantiate(store, &w, NULL, &st, &err);
     CHECK_EQ(st, WR_OK);
     int32_t r = 0;
@@ -768,7 +775,7 @@ static void test_invalid_uncalled(void)
     wr_module *mod = NULL;
     wr_store *store = wr_store_new(NULL);
     wb_header(&w);
-    SEC(&w, S_TYPE, 0x01, 0x60, 0x00, 0x01, 0x7f);   /* () -> i32 */
+    SEC(&w, S_TYPE, 0x01, 0x60, 0x00, 0x01, 0x7f); /* () -> i32 */
     SEC(&w, S_FUNC, 0x02, 0x00, 0x00);
     SEC(&w, S_EXPORT, 0x01, 0x02, 'o', 'k', 0x00, 0x00);
     size_t code_at = w.n + 2; /* the Code section's contents */
