@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef WDB_VERSION
@@ -47,6 +48,10 @@ typedef struct source {
 } source;
 
 typedef enum fname_mode { FNAME_ABSOLUTE, FNAME_BASENAME } fname_mode;
+
+/* Command files sourcing command files: deeper is a loop (gdb would
+ * recurse until it runs out of stack). */
+#define MAX_SOURCE_DEPTH 32
 
 typedef struct cli {
     wb_session *s;
@@ -83,6 +88,14 @@ typedef struct cli {
     bool from_tty;        /* the command came from a person (gdb's from_tty): -ex
                              without -batch, the prompt; not -x files or -batch */
     FILE *log;
+    /* the command files being run (-x, `source`), outermost first, each
+     * with the line of its command running now: an error names them all
+     * ("FILE:LINE: Error in sourced command file:"), as gdb's does */
+    struct sourcing {
+        const char *path;
+        unsigned line;
+    } files[MAX_SOURCE_DEPTH];
+    size_t nfiles;
 } cli;
 
 static volatile sig_atomic_t g_interrupted;
@@ -103,19 +116,43 @@ static bool poll_interrupt(void *user)
     return false;
 }
 
+static void vmessage(cli *c, const char *fmt, va_list ap)
+{
+    fflush(c->out);
+    vfprintf(c->err, fmt, ap);
+    fputc('\n', c->err);
+    fflush(c->err);
+}
+
 /* Errors go to stderr after stdout is flushed, so a transcript of both
- * keeps their order; a failed command marks the batch status. */
+ * keeps their order. A failed command marks the batch status and ends the
+ * command files running it: the first error of a command inside them is
+ * introduced by where it happened, file by file (gdb's words). */
 static void error_line(cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void error_line(cli *c, const char *fmt, ...)
 {
     fflush(c->out);
+    if (!c->last_failed)
+        for (size_t i = 0; i < c->nfiles; i++)
+            fprintf(c->err, "%s:%u: Error in sourced command file:\n", c->files[i].path,
+                    c->files[i].line);
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(c->err, fmt, ap);
+    vmessage(c, fmt, ap);
     va_end(ap);
-    fputc('\n', c->err);
-    fflush(c->err);
     c->last_failed = true;
+}
+
+/* What gdb reports without failing the command (a breakpoint location that
+ * matches nothing, in batch mode): said on stderr, and the command file
+ * goes on. */
+static void error_soft(cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void error_soft(cli *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage(c, fmt, ap);
+    va_end(ap);
 }
 
 static void out(cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -891,8 +928,14 @@ static void set_break(cli *c, const char *args, bool temporary)
     }
     const wb_bp *b;
     wb_error e;
-    if (wb_session_break(c->s, spec, default_file(c), temporary, &b, &e) != WB_OK) {
-        error_line(c, "%s", e.msg);
+    wb_status st = wb_session_break(c->s, spec, default_file(c), temporary, &b, &e);
+    if (st != WB_OK) {
+        /* gdb asks whether to make the breakpoint pending, and in batch
+         * mode or without a terminal the answer is no: not an error */
+        if (st == WB_NOT_FOUND)
+            error_soft(c, "%s", e.msg);
+        else
+            error_line(c, "%s", e.msg);
         free(spec);
         return;
     }
@@ -976,7 +1019,7 @@ static void each_bp(cli *c, const char *args, wb_status (*fn)(wb_session *, int,
         if (*end == '-') hi = strtol(end + 1, &end, 10);
         for (long k = n; k <= hi; k++) {
             wb_status st = fn ? fn(c->s, (int)k, on, &e) : wb_session_delete(c->s, (int)k, &e);
-            if (st != WB_OK) error_line(c, "%s", e.msg);
+            if (st != WB_OK) out(c, "%s\n", e.msg); /* gdb: said, not an error */
         }
         args = skip_ws(end);
     }
@@ -2180,6 +2223,7 @@ static void cmd_echo(cli *c, const char *args, char fmt)
 }
 
 static void cmd_help(cli *c, const char *args, char fmt);
+static void cmd_source(cli *c, const char *args, char fmt);
 
 /* maintenance time 0|1: gdb's per-command timing (bench/wdb-next.sh) */
 static void cmd_maintenance(cli *c, const char *args, char fmt)
@@ -2273,6 +2317,8 @@ static const command commands[] = {
      "filename-display basename|absolute | set runtime PATH",
      false},
     {"show", NULL, cmd_show, "show args|version|listsize", false},
+    {"source", NULL, cmd_source,
+     "source FILE -- run the commands in FILE (stops at the first that fails)", false},
     {"start", NULL, cmd_start, "start [ARGS] -- run to the beginning of main", false},
     {"starti", NULL, cmd_starti,
      "starti [ARGS] -- start and stop before the first "
@@ -2456,22 +2502,43 @@ static void execute(cli *c, const char *line)
     fflush(c->out);
 }
 
-/* Runs a command file (`-x`, `source`): read whole through the bounded
- * reader (at most WDB_FILE_TEXT_MAX, regular files only), then line by
- * line, so a line of any length is one command. */
+/* Runs a command file (`-x`, `source`) as gdb does: its commands with
+ * from_tty off, up to the first that fails (which fails the `source` or
+ * ends the -x; the -ex and -x after it run). A file that cannot be read
+ * is a warning, as in gdb. Read whole through the bounded reader (at most
+ * WDB_FILE_TEXT_MAX, regular files only), then line by line, so a line of
+ * any length is one command. */
 static void run_file(cli *c, const char *path)
 {
+    struct stat st;
+    if (stat(path, &st) != 0 || S_ISDIR(st.st_mode)) {
+        error_soft(c, "warning: %s: %s", path,
+                   S_ISDIR(st.st_mode) ? strerror(EISDIR) : strerror(errno));
+        return;
+    }
     char *text;
     size_t len;
     wb_error e;
     if (wb_read_text(path, &text, &len, &e) != WB_OK) {
-        error_line(c, "%s.", e.msg);
+        error_soft(c, "warning: %s.", e.msg);
         return;
     }
+    if (c->nfiles == MAX_SOURCE_DEPTH) {
+        error_line(c, "%s: command files nested %d deep: does a file source itself?", path,
+                   MAX_SOURCE_DEPTH);
+        free(text);
+        return;
+    }
+    struct sourcing *f = &c->files[c->nfiles++];
+    *f = (struct sourcing){path, 0};
+    bool from_tty = c->from_tty;
+    c->from_tty = false;
+    c->last_failed = false;
     char *p = text, *end = text + len;
-    while (!c->quit && p < end) {
+    while (!c->quit && !c->last_failed && p < end) {
         char *nl = memchr(p, '\n', (size_t)(end - p));
         if (nl) *nl = 0;
+        f->line++;
         if (strlen(p) != (size_t)((nl ? nl : end) - p)) {
             /* a NUL inside a line would cut it silently: refuse the rest */
             error_line(c, "%s: a line holds a NUL byte; the file is not run further.", path);
@@ -2482,7 +2549,21 @@ static void run_file(cli *c, const char *path)
         if (!nl) break;
         p = nl + 1;
     }
+    c->from_tty = from_tty;
+    c->nfiles--;
     free(text);
+}
+
+/* source FILE: gdb's */
+static void cmd_source(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    args = skip_ws(args);
+    if (!*args) {
+        error_line(c, "source command requires file name of file to source.");
+        return;
+    }
+    run_file(c, args);
 }
 
 /* Frees what a cli holds besides its session and streams. */
@@ -2511,7 +2592,7 @@ static void usage(FILE *out)
             "       wdb symbolize|lines|resolve ...   (see wdb help)\n\n"
             "options:\n"
             "  -ex CMD, --eval-command=CMD   run CMD (repeatable, in order)\n"
-            "  -x FILE, --command=FILE       run the commands in FILE\n"
+            "  -x FILE, --command=FILE       run the commands in FILE (up to one that fails)\n"
             "  -batch, --batch               run the commands, then exit (implies -q)\n"
             "  --args                        the rest are the program and its arguments\n"
             "  --runtime=PATH                wdb-run to start the program with\n"
