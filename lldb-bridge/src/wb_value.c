@@ -484,34 +484,41 @@ static int env_read(const wb_eval_env *env, uint64_t addr, void *buf, size_t len
     return env->read_memory(env->user, addr, buf, len);
 }
 
-/* The string at `addr` as a char pointer shows it: up to 200 characters,
- * stopping at a NUL. Reads in chunks (one read per chunk matters over
- * RSP) and byte by byte only near an unreadable end. */
-static void add_cstring(wb_sbuf *o, const wb_eval_env *env, uint64_t addr)
+size_t wb_value_read_cstring(const wb_eval_env *env, uint64_t addr, uint8_t *buf, size_t max,
+                             bool *nul, bool *failed)
 {
-    uint8_t buf[PRINT_MAX];
     size_t len = 0;
-    bool nul = false, failed = false;
-    while (len < PRINT_MAX && !nul && !failed) {
-        size_t chunk = PRINT_MAX - len < 64 ? PRINT_MAX - len : 64;
+    *nul = *failed = false;
+    while (len < max && !*nul && !*failed) {
+        size_t chunk = max - len < 64 ? max - len : 64;
         if (env_read(env, addr + len, buf + len, chunk) != 0) {
             /* Find how far memory is readable. */
             size_t k = 0;
             for (; k < chunk; k++)
                 if (env_read(env, addr + len + k, buf + len + k, 1) != 0) break;
             chunk = k;
-            failed = true;
+            *failed = true;
         }
         for (size_t k = 0; k < chunk; k++) {
             if (buf[len + k] == 0) {
-                nul = true;
+                *nul = true;
                 chunk = k;
-                failed = false;
+                *failed = false;
                 break;
             }
         }
         len += chunk;
     }
+    return len;
+}
+
+/* The string at `addr` as a char pointer shows it: up to 200 characters,
+ * stopping at a NUL. */
+static void add_cstring(wb_sbuf *o, const wb_eval_env *env, uint64_t addr)
+{
+    uint8_t buf[PRINT_MAX];
+    bool nul, failed;
+    size_t len = wb_value_read_cstring(env, addr, buf, PRINT_MAX, &nul, &failed);
     if (failed) {
         if (len) add_string(o, buf, len, false, false);
         wb_sb_addf(o, "<error: Cannot access memory at address 0x%" PRIx64 ">", addr + len);
@@ -540,7 +547,7 @@ static void add_float(wb_sbuf *o, const uint8_t *b, size_t n)
         memcpy(&d, &bits, 8);
         if (isnan(d))
             wb_sb_addf(o, "%snan(0x%" PRIx64 ")", bits >> 63 ? "-" : "",
-                    (uint64_t)(bits & 0xfffffffffffffull));
+                       (uint64_t)(bits & 0xfffffffffffffull));
         else if (isinf(d))
             wb_sb_add(o, d < 0 ? "-inf" : "inf");
         else
@@ -948,8 +955,8 @@ static void fmt_reference(fctx *c, const view *v, const wb_type *s, bool top, in
     uint64_t size = wb_type_size(s->target);
     if (size > WB_VALUE_MAX_SIZE) {
         wb_sb_addf(c->o,
-                "<error: value requires %" PRIu64 " bytes, which is more than max-value-size>",
-                size);
+                   "<error: value requires %" PRIu64 " bytes, which is more than max-value-size>",
+                   size);
         return;
     }
     uint8_t *buf = size ? malloc((size_t)size) : NULL;

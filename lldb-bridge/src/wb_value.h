@@ -49,11 +49,11 @@ typedef enum wb_value_kind {
 } wb_value_kind;
 
 typedef struct wb_value {
-    const wb_type *type;  /* never NULL */
+    const wb_type *type; /* never NULL */
     wb_value_kind kind;
-    uint64_t addr;        /* WB_VAL_MEMORY: linear memory address */
-    uint32_t bit_size;    /* bitfield lvalues: width and offset of the
-                             lowest bit in the storage at addr */
+    uint64_t addr;     /* WB_VAL_MEMORY: linear memory address */
+    uint32_t bit_size; /* bitfield lvalues: width and offset of the
+                          lowest bit in the storage at addr */
     uint32_t bit_offset;
     wb_place_kind place;  /* WB_VAL_REGISTER: which kind of register */
     uint64_t place_index; /* and its index */
@@ -100,8 +100,8 @@ typedef struct wb_eval_env {
  * implementations and `info locals`). `t` provides the reads; pc selects
  * the location-list entry. Missing location: WB_OK with
  * WB_VAL_OPTIMIZED. */
-wb_status wb_value_of_var(const wb_var *v, wb_code_off pc, const wb_loc_target *t,
-                          wb_value *out, wb_error *err);
+wb_status wb_value_of_var(const wb_var *v, wb_code_off pc, const wb_loc_target *t, wb_value *out,
+                          wb_error *err);
 
 /* The evaluator: owns the types it makes and the value history ($1, $2). */
 typedef struct wb_eval wb_eval;
@@ -116,8 +116,8 @@ wb_status wb_eval_expr(wb_eval *e, const wb_eval_env *env, const char *expr, wb_
 
 /* Parses a type name for `ptype`/`whatis`/sizeof/casts ("struct p *",
  * "unsigned int", "char **"). WB_NOT_FOUND: not a type. */
-wb_status wb_eval_type(wb_eval *e, const wb_eval_env *env, const char *text,
-                       const wb_type **out, wb_error *err);
+wb_status wb_eval_type(wb_eval *e, const wb_eval_env *env, const char *text, const wb_type **out,
+                       wb_error *err);
 
 /* Adds a value to the history and returns its number ($N). The history
  * keeps its own copy. */
@@ -156,9 +156,17 @@ char *wb_value_summary(const wb_value *v, const wb_eval_env *env, char fmt);
  * (one child, name "*p"). n = 0 for scalars. Each child is a value of
  * its own (free each, then the array with free()). Names are malloc'd
  * ("x", "[3]", "*p"). */
-wb_status wb_value_children(const wb_value *v, const wb_eval_env *env, size_t first,
-                            size_t max, wb_value **children, char ***names, size_t *n,
-                            size_t *total, wb_error *err);
+wb_status wb_value_children(const wb_value *v, const wb_eval_env *env, size_t first, size_t max,
+                            wb_value **children, char ***names, size_t *n, size_t *total,
+                            wb_error *err);
+
+/* Reads the NUL-terminated string at addr (linear memory, through env) into
+ * buf: at most max bytes, in chunks (one read per chunk matters over RSP),
+ * byte by byte only near an unreadable end. Returns the bytes before the
+ * NUL; *nul says whether it was found; *failed that memory could not be
+ * read at addr + the returned length. */
+size_t wb_value_read_cstring(const wb_eval_env *env, uint64_t addr, uint8_t *buf, size_t max,
+                             bool *nul, bool *failed);
 
 /* Integer and float views of a scalar value (after typedefs, enums,
  * bools, chars and pointers). WB_ERROR for aggregates. */

@@ -11,6 +11,7 @@
 
 #include "wb_disasm.h"
 #include "wb_linedit.h"
+#include "wb_printf.h"
 #include "wb_session.h"
 #include "wdb_dap_ws.h"
 
@@ -2206,20 +2207,68 @@ static void cmd_quit(cli *c, const char *args, char fmt)
     c->quit_code = *args ? (int)strtol(args, NULL, 0) : -1;
 }
 
+/* The character a backslash sequence of `echo` stands for (*pp: after the
+ * backslash, not at the end; moved past the sequence), or -1 for none:
+ * gdb 13's escapes \a \b \f \n \r \t \v, up to three octal digits, a
+ * backslash-newline for nothing; any other character stands for itself. */
+static int echo_escape(const char **pp)
+{
+    static const char from[] = "abfnrtv", to[] = "\a\b\f\n\r\t\v";
+    const char *p = *pp;
+    int ch = (unsigned char)*p++, v = ch;
+    const char *k = strchr(from, ch);
+    if (k) {
+        v = to[k - from];
+    } else if (ch == '\n') {
+        v = -1;
+    } else if (ch >= '0' && ch <= '7') {
+        v = ch - '0';
+        for (int n = 1; n < 3 && *p >= '0' && *p <= '7'; n++)
+            v = v * 8 + (*p++ - '0');
+    }
+    *pp = p;
+    return v;
+}
+
+/* echo TEXT, as gdb's: escapes as echo_escape says, a NUL prints nothing,
+ * a backslash at the end ends the text (so spaces before it are kept). */
 static void cmd_echo(cli *c, const char *args, char fmt)
 {
-    (void)c;
     (void)fmt;
-    for (const char *p = args; *p; p++) {
-        if (*p == '\\' && p[1] == 'n') {
-            out_char(c, '\n');
-            p++;
-        } else if (*p == '\\' && p[1]) {
-            out_char(c, *++p);
-        } else {
-            out_char(c, *p);
+    for (const char *p = args; *p;) {
+        int ch = (unsigned char)*p++;
+        if (ch == '\\') {
+            if (!*p) break;
+            ch = echo_escape(&p);
         }
+        if (ch > 0) out_char(c, ch);
     }
+}
+
+/* wb_printf's arguments, in the selected frame */
+static wb_status printf_eval(void *user, const char *expr, size_t len, wb_value *v, wb_error *err)
+{
+    cli *c = user;
+    if (!c->s) return wb_fail(err, "No symbol table is loaded.  Use the \"file\" command.");
+    char *text = strndup(expr, len);
+    if (!text) return wb_fail(err, "out of memory");
+    wb_status st = wb_session_eval(c->s, c->frame, text, v, err);
+    free(text);
+    return st;
+}
+
+/* printf "FORMAT", ARGS...: gdb's (wb_printf.h); what came before an
+ * error is printed, as gdb prints it. */
+static void cmd_printf(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    wb_sbuf o = {0};
+    wb_error e;
+    wb_status st =
+        wb_printf(args, printf_eval, c, c->s ? wb_session_env(c->s, c->frame) : NULL, &o, &e);
+    if (o.s) out(c, "%s", o.s);
+    free(o.s);
+    if (st != WB_OK) error_line(c, "%s", e.msg);
 }
 
 static void cmd_help(cli *c, const char *args, char fmt);
@@ -2273,7 +2322,10 @@ static const command commands[] = {
      false},
     {"display", NULL, cmd_display, "display[/FMT] EXPR -- print EXPR at every stop", true},
     {"down", "do dow", cmd_down, "down [N] -- select the frame N levels down (callee)", false},
-    {"echo", NULL, cmd_echo, "echo TEXT -- print TEXT (\\n for a newline)", false},
+    {"echo", NULL, cmd_echo,
+     "echo TEXT -- print TEXT: C escapes (\\n, \\t, \\\", \\\\, \\NNN octal), a \\ at the end "
+     "keeps the spaces before it",
+     false},
     {"enable", "en", cmd_enable, "enable [N...] -- enable breakpoints", false},
     {"file", NULL, cmd_file, "file APP.wasm -- debug this module", false},
     {"finish", "fin", cmd_finish,
@@ -2308,6 +2360,10 @@ static const command commands[] = {
      "print[/FMT] EXPR -- evaluate a C expression; formats "
      "x d u o t c f a s z",
      true},
+    {"printf", NULL, cmd_printf,
+     "printf \"FORMAT\", EXPR... -- print values as C's printf (d i u o x c s f e g p, "
+     "with l ll h z L; %s reads a string from memory)",
+     false},
     {"ptype", NULL, cmd_ptype, "ptype EXPR|TYPE -- the type, with struct members", false},
     {"quit", "q exit", cmd_quit, "quit [CODE] -- leave wdb (kills a program it started)", false},
     {"run", "r", cmd_run, "run [ARGS] -- start the program under wdb-run", false},

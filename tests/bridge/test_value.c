@@ -10,6 +10,7 @@
  */
 #include "check.h"
 #include "wb_loc.h"
+#include "wb_printf.h"
 #include "wb_value.h"
 
 #include <errno.h>
@@ -1779,6 +1780,58 @@ static void test_of_var(void)
     P->locals[1] = 0x4004000000000000ull;
 }
 
+static wb_status pf_eval(void *u, const char *expr, size_t len, wb_value *out, wb_error *err)
+{
+    (void)u;
+    char *t = strndup(expr, len);
+    wb_status st = wb_eval_expr(EV, &ENV, t, out, err);
+    free(t);
+    return st;
+}
+
+/* What printf ARGS prints, then "ERR: message" on an error. */
+static char *pf(const char *args)
+{
+    wb_sbuf o = {0};
+    wb_error err;
+    if (wb_printf(args, pf_eval, NULL, &ENV, &o, &err) != WB_OK) {
+        wb_sb_add(&o, "ERR: ");
+        wb_sb_add(&o, err.msg);
+    }
+    return wb_sb_take(&o);
+}
+
+#define CHECK_PF(args, want)                                                                       \
+    do {                                                                                           \
+        char *got_ = pf(args);                                                                     \
+        CHECK_STR(got_, want);                                                                     \
+        free(got_);                                                                                \
+    } while (0)
+
+/* gdb's printf (wb_printf.c): what the differential test (tests/wdb/cases/
+ * printf.vs-gdb) cannot show, memory that is not there among it. */
+static void test_printf(void)
+{
+    /* %s: a char *, a char array, a literal, 0; precision and width */
+    CHECK_PF("\"%s|%s|%5.2s|%s|%.3s|\", cp, buf, cp, \"lit\", 0", "text|hi|   te|lit|(nu|");
+    /* what was printed before an unreadable string stays printed */
+    CHECK_PF("\"[%d] %s|\", 1, cpbad", "[1] ERR: Cannot access memory at address 0x10");
+    /* the arguments are split at commas outside (), [] and quotes */
+    CHECK_PF("\"%d %d %s %c%c %d\", (1, 2), buf[1], \"a,b\", 'a', ',', -5", "2 105 a,b a, -5");
+    CHECK_PF("\"%p %p %-6p|\", 0, 16, 16", "(nil) 0x10 0x10  |");
+    /* floating conversions: a float's value, a narrow integer's value, the
+     * bits of 4- and 8-byte others (an int, a struct point {1, 2}) */
+    var("pf_pt", &t_point, (const int32_t[]){1, 2}, 8);
+    CHECK_PF("\"%f %f %g %g\", f15, uc, 1, pf_pt", "1.500000 200.000000 1.4013e-45 4.24399e-314");
+    CHECK_PF("\"%d\", pt", "ERR: Value can't be converted to integer.");
+    CHECK_PF("\"%f\", o", "ERR: Invalid cast.");
+    CHECK_PF("\"%d\", nosuch", "ERR: No symbol \"nosuch\" in current context.");
+    CHECK_PF("\"%ls\", 0", "ERR: wdb's printf has no wide characters (%ls)");
+    CHECK_PF("\"\"", "");
+    CHECK_PF("  \"%%|%c|\\t\"", "ERR: Wrong number of arguments for specified format-string");
+    CHECK_PF("\"%%|%c|\\t\", 0", "%||\t");
+}
+
 int main(void)
 {
     setup();
@@ -1796,6 +1849,7 @@ int main(void)
     test_children_and_summary();
     test_scalar_views();
     test_of_var();
+    test_printf();
     wb_eval_free(EV);
     free(P);
     return CHECK_DONE("test_value");
