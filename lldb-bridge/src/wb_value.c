@@ -384,6 +384,7 @@ typedef struct fctx {
     wb_sbuf *o;
     bool summary;   /* one level only (DAP) */
     bool no_prefix; /* no "(type) " before a top-level pointer or reference */
+    bool pretty;    /* gdb's `set print pretty on`: a struct's members one a line */
 } fctx;
 
 /* A piece of a value being printed: bytes (n of them, the type's size or
@@ -895,7 +896,12 @@ static void fmt_struct(fctx *c, const view *v, const wb_type *s, int depth)
     wb_sb_add(o, "{");
     for (size_t i = 0; i < s->nmembers; i++) {
         const wb_member *m = &s->members[i];
-        if (i) wb_sb_add(o, ", ");
+        /* pretty: each member on its line, two spaces deeper than the
+         * struct's nesting (arrays count as a level), as gdb indents */
+        if (c->pretty)
+            wb_sb_addf(o, "%s\n%*s", i ? "," : "", 2 + 2 * depth, "");
+        else if (i)
+            wb_sb_add(o, ", ");
         if (m->is_base) {
             const wb_type *b = wb_type_strip(m->type);
             wb_sb_addf(o, "<%s> = ", b && b->name ? b->name : "?");
@@ -938,6 +944,7 @@ static void fmt_struct(fctx *c, const view *v, const wb_type *s, int depth)
                    .addr = v->addr + m->offset};
         fmt_view(c, &mv, false, depth + 1);
     }
+    if (c->pretty) wb_sb_addf(o, "\n%*s", 2 * depth, "");
     wb_sb_add(o, "}");
 }
 
@@ -1015,10 +1022,15 @@ static void fmt_view(fctx *c, const view *v, bool top, int depth)
 }
 
 static char *format_value(const wb_value *v, const wb_eval_env *env, char fmt, bool summary,
-                          bool no_prefix)
+                          unsigned flags)
 {
     wb_sbuf o = {0};
-    fctx c = {.env = env, .fmt = fmt, .o = &o, .summary = summary, .no_prefix = no_prefix};
+    fctx c = {.env = env,
+              .fmt = fmt,
+              .o = &o,
+              .summary = summary,
+              .no_prefix = flags & WB_FMT_PLAIN,
+              .pretty = (flags & WB_FMT_PRETTY) && !summary};
     if (fmt == 'i' || fmt == 'F') c.fmt = 0;
     if (v->kind == WB_VAL_OPTIMIZED) {
         wb_sb_add(&o, "<optimized out>");
@@ -1038,17 +1050,22 @@ static char *format_value(const wb_value *v, const wb_eval_env *env, char fmt, b
 
 char *wb_value_format(const wb_value *v, const wb_eval_env *env, char fmt)
 {
-    return format_value(v, env, fmt, false, false);
+    return format_value(v, env, fmt, false, 0);
 }
 
 char *wb_value_format_plain(const wb_value *v, const wb_eval_env *env, char fmt)
 {
-    return format_value(v, env, fmt, false, true);
+    return format_value(v, env, fmt, false, WB_FMT_PLAIN);
+}
+
+char *wb_value_format_flags(const wb_value *v, const wb_eval_env *env, char fmt, unsigned flags)
+{
+    return format_value(v, env, fmt, false, flags);
 }
 
 char *wb_value_summary(const wb_value *v, const wb_eval_env *env, char fmt)
 {
-    return format_value(v, env, fmt, true, false);
+    return format_value(v, env, fmt, true, 0);
 }
 
 /* ------------------------------------------------------------ children */

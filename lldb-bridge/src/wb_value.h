@@ -145,6 +145,24 @@ char *wb_value_format(const wb_value *v, const wb_eval_env *env, char fmt);
  * and frame lines show them ("p = 0x10", "r = @0x10: {...}"). */
 char *wb_value_format_plain(const wb_value *v, const wb_eval_env *env, char fmt);
 
+/* wb_value_format with options: WB_FMT_PLAIN (wb_value_format_plain's
+ * layout), WB_FMT_PRETTY (gdb's `set print pretty on`: a struct opens a
+ * line per member, indented two spaces a level, arrays counting as a level;
+ * its closing brace on a line of its own:
+ *   {
+ *     pos = {
+ *       x = 3,
+ *       y = -4
+ *     },
+ *     pts = {{
+ *         x = 1,
+ *         y = 2
+ *       }}
+ *   }
+ * arrays of scalars stay on their line). */
+enum { WB_FMT_PLAIN = 1, WB_FMT_PRETTY = 2 };
+char *wb_value_format_flags(const wb_value *v, const wb_eval_env *env, char fmt, unsigned flags);
+
 /* Like wb_value_format but for DAP's variables view: one level only,
  * aggregates as a summary ("{...}" for structs, "[4]" style for arrays,
  * pointers as "0x10", char pointers with their string). */

@@ -86,6 +86,7 @@ typedef struct cli {
     bool insn_step;       /* the resume being reported was stepi/nexti */
     bool timing;          /* maintenance time 1: time every command */
     bool annotate_github; /* --annotate=github: ::error lines for CI */
+    bool pretty;          /* set print pretty on */
     bool from_tty;        /* the command came from a person (gdb's from_tty): -ex
                              without -batch, the prompt; not -x files or -batch */
     FILE *log;
@@ -270,7 +271,15 @@ static void print_source_line(cli *c, const char *path, uint32_t line)
  * everywhere but at the top of `print`. */
 static char *format_plain(cli *c, const wb_value *v, char fmt)
 {
-    return wb_value_format_plain(v, wb_session_env(c->s, c->frame), fmt);
+    return wb_value_format_flags(v, wb_session_env(c->s, c->frame), fmt,
+                                 WB_FMT_PLAIN | (c->pretty ? WB_FMT_PRETTY : 0));
+}
+
+/* A value as `print` shows it after "$N = ", its memory read in `frame`. */
+static char *format_value(cli *c, const wb_value *v, size_t frame, char fmt)
+{
+    return wb_value_format_flags(v, wb_session_env(c->s, frame), fmt,
+                                 c->pretty ? WB_FMT_PRETTY : 0);
 }
 
 static bool is_scalar(const wb_value *v)
@@ -381,7 +390,7 @@ static void do_displays(cli *c)
         wb_value v;
         wb_error e;
         if (wb_session_eval(c->s, c->frame, d->expr, &v, &e) != WB_OK) continue;
-        char *t = wb_value_format(&v, wb_session_env(c->s, c->frame), d->fmt);
+        char *t = format_value(c, &v, c->frame, d->fmt);
         if (d->fmt)
             out(c, "%d: /%c %s = %s\n", d->number, d->fmt, d->expr, t ? t : "?");
         else
@@ -507,14 +516,13 @@ static void report_stop(cli *c, wb_stop *st)
                            : b->type == WB_BP_AWATCH ? "Hardware access (read/write) watchpoint"
                                                      : "Hardware watchpoint";
         out(c, "\n%s %d: %s\n\n", kind, st->bp, b ? b->spec : "?");
-        const wb_eval_env *env = wb_session_env(c->s, 0);
         if (st->watch_has_old && st->watch_old.type) {
-            char *o = wb_value_format(&st->watch_old, env, 0);
+            char *o = format_value(c, &st->watch_old, 0, 0);
             out(c, "Old value = %s\n", o ? o : "?");
             free(o);
         }
         if (st->watch_new.type) {
-            char *n = wb_value_format(&st->watch_new, env, 0);
+            char *n = format_value(c, &st->watch_new, 0, 0);
             out(c, "%s = %s\n", st->watch_has_old ? "New value" : "Value", n ? n : "?");
             free(n);
         }
@@ -647,7 +655,7 @@ static void resume(cli *c, wb_run how, const char *where)
     report_stop(c, &st);
     if (how == WB_RUN_FINISH && st.why == WB_WHY_STEP && st.has_value) {
         unsigned n = wb_session_record(c->s, &st.value);
-        char *t = wb_value_format(&st.value, wb_session_env(c->s, 0), 0);
+        char *t = format_value(c, &st.value, 0, 0);
         out(c, "Value returned is $%u = %s\n", n, t ? t : "?");
         free(t);
     } else if (how == WB_RUN_FINISH && st.why == WB_WHY_STEP && st.value_type) {
@@ -1165,7 +1173,11 @@ static void cmd_backtrace(cli *c, const char *args, char fmt)
                 if (nv == 0) out(c, "No locals.\n");
                 for (size_t k = 0; k < nv; k++) {
                     char *t = v[k].error.msg[0] ? NULL : format_plain(c, &v[k].value, 0);
-                    out(c, "        %s = %s\n", v[k].name, t ? t : v[k].error.msg);
+                    out(c, "        %s = ", v[k].name);
+                    /* a pretty value's lines are indented as its name */
+                    for (const char *p = t ? t : v[k].error.msg; *p; p++)
+                        out(c, *p == '\n' ? "\n        " : "%c", *p);
+                    out(c, "\n");
                     free(t);
                 }
                 wb_session_vars_free(v, nv);
@@ -1434,7 +1446,7 @@ static void cmd_print(cli *c, const char *args, char fmt)
         return;
     }
     unsigned n = wb_session_record(c->s, &v);
-    char *t = wb_value_format(&v, wb_session_env(c->s, c->frame), fmt);
+    char *t = format_value(c, &v, c->frame, fmt);
     out(c, "$%u = %s\n", n, t ? t : "?");
     free(t);
     wb_value_free(&v);
@@ -1449,7 +1461,7 @@ static void cmd_output(cli *c, const char *args, char fmt)
         error_line(c, "%s", e.msg);
         return;
     }
-    char *t = wb_value_format(&v, wb_session_env(c->s, c->frame), fmt);
+    char *t = format_value(c, &v, c->frame, fmt);
     out(c, "%s", t ? t : "?");
     free(t);
     wb_value_free(&v);
@@ -1586,6 +1598,24 @@ static unsigned parse_baud(const char *text)
     return *text && !*skip_ws(end) && v > 0 && v <= 4000000 ? (unsigned)v : 0;
 }
 
+/* A setting's on/off value as gdb reads it: on 1 yes enable, off 0 no
+ * disable, or a prefix of only one of them; nothing is on. -1: neither. */
+static int parse_on_off(const char *v)
+{
+    static const char *const words[] = {"on", "1", "yes", "enable", "off", "0", "no", "disable"};
+    size_t n = strlen(v);
+    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        n--;
+    if (!n) return 1;
+    int found = -1;
+    for (int i = 0; i < 8; i++)
+        if (strlen(words[i]) >= n && strncmp(words[i], v, n) == 0) {
+            if (found >= 0 && found != (i < 4)) return -1; /* "o": on or off */
+            found = i < 4;
+        }
+    return found;
+}
+
 static void cmd_set(cli *c, const char *args, char fmt)
 {
     (void)fmt;
@@ -1647,6 +1677,19 @@ static void cmd_set(cli *c, const char *args, char fmt)
         c->baud = b;
         return;
     }
+    if ((len == 5 && strncmp(args, "print", 5) == 0) || (len == 1 && args[0] == 'p')) {
+        size_t wl = strcspn(rest, " \t");
+        if (wl != 6 || strncmp(rest, "pretty", 6) != 0) {
+            error_line(c, "Undefined set print command: \"%s\".  Try \"help set print\".", rest);
+            return;
+        }
+        int on = parse_on_off(skip_ws(rest + wl));
+        if (on < 0)
+            error_line(c, "\"on\" or \"off\" expected.");
+        else
+            c->pretty = on;
+        return;
+    }
     if (len == 7 && strncmp(args, "runtime", 7) == 0) {
         free(c->runtime);
         c->runtime = *rest ? strdup(rest) : NULL;
@@ -1683,6 +1726,8 @@ static void cmd_show(cli *c, const char *args, char fmt)
             out(c, "Baud rate for remote serial I/O is as the line is set.\n");
     } else if (strcmp(args, "listsize") == 0) {
         out(c, "Number of source lines gdb will list by default is %u.\n", c->listsize);
+    } else if (strcmp(args, "print pretty") == 0 || strcmp(args, "p pretty") == 0) {
+        out(c, "Pretty formatting of structures is %s.\n", c->pretty ? "on" : "off");
     } else {
         error_line(c, "Undefined show command: \"%s\".  Try \"help show\".", args);
     }
@@ -1709,7 +1754,7 @@ static void cmd_display(cli *c, const char *args, char fmt)
             error_line(c, "%s", e.msg);
             return;
         }
-        char *t = wb_value_format(&v, wb_session_env(c->s, c->frame), fmt);
+        char *t = format_value(c, &v, c->frame, fmt);
         if (fmt)
             out(c, "%d: /%c %s = %s\n", d->number, fmt, args, t ? t : "?");
         else
@@ -2370,9 +2415,9 @@ static const command commands[] = {
     {"rwatch", NULL, cmd_rwatch, "rwatch EXPR -- stop when EXPR is read", false},
     {"set", NULL, cmd_set,
      "set var EXPR=VALUE | set args ARGS | set listsize N | set "
-     "filename-display basename|absolute | set runtime PATH",
+     "filename-display basename|absolute | set print pretty on|off | set runtime PATH",
      false},
-    {"show", NULL, cmd_show, "show args|version|listsize", false},
+    {"show", NULL, cmd_show, "show args|version|listsize|print pretty", false},
     {"source", NULL, cmd_source,
      "source FILE -- run the commands in FILE (stops at the first that fails)", false},
     {"start", NULL, cmd_start, "start [ARGS] -- run to the beginning of main", false},

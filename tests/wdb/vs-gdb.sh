@@ -36,8 +36,9 @@
 #     line-table row, and gcc starts rows where clang does not (gcc starts
 #     one at the return address of the recursive call of depth(), line 68).
 #  N6 both: frames below main are cut: after a backtrace line for main,
-#     further "#N" lines are dropped (gdb hides frames past main, here
-#     __libc_start_call_main; wdb shows _start and _start.command_export).
+#     further "#N" lines are dropped, and the locals `bt full` prints for
+#     them (gdb hides frames past main, here __libc_start_call_main; wdb
+#     shows _start and _start.command_export).
 #  N7 both: process ids in "[Inferior 1 (process N) exited ...]" become PID.
 #  N8 both: `info breakpoints` tables: the Address column is as wide as the
 #     target's addresses (18 on x86-64, 10 on wasm32): in the header the
@@ -295,8 +296,9 @@ normalise() { # $1: gdb|wdb, stdin -> stdout
         -e 's/^([0-9]+ +[a-z][a-z ]*[a-z] +(keep|del|dis) +[yn]) +(0x[0-9a-f]+ in )?/\1 \3/' \
         -e 's/^([0-9]+ .* [yn] )0x[0-9a-f]+ in /\1ADDR in /' |
         awk '
-            # N6: frames below main
+            # N6: frames below main, with their locals (bt full)
             /^#[0-9]+ / { if (past_main) next; if ($0 ~ / main \(\) at /) past_main = 1; print; next }
+            past_main && (/^        / || /^No locals\.$/) { next }
             { past_main = 0; print }'
 }
 normalise gdb <"$work/gdb.raw" >"$work/gdb.txt"
