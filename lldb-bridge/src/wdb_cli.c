@@ -699,9 +699,10 @@ static void start_program(cli *c, bool stop_at_entry)
         return;
     }
     if (c->from_tty) {
-        out(c, "Starting program: %s", wb_session_module_path(c->s));
+        /* gdb's "%s %s": the program, a space, the arguments */
+        out(c, "Starting program: %s ", wb_session_module_path(c->s));
         for (size_t i = 0; i < c->nargs; i++)
-            out(c, " %s", c->args[i]);
+            out(c, "%s%s", i ? " " : "", c->args[i]);
         out(c, "\n");
     }
     const char *missing = wb_session_missing_features(c->s);
@@ -783,33 +784,46 @@ static void repeat_run(cli *c, const char *args, wb_run how)
     }
 }
 
+/* What gdb says of an ignore count set (`ignore`, `continue N`), without
+ * the end of the line. */
+static void say_ignore(cli *c, int bp, unsigned long count)
+{
+    if (count == 0)
+        out(c, "Will stop next time breakpoint %d is reached.", bp);
+    else if (count == 1)
+        out(c, "Will ignore next crossing of breakpoint %d.", bp);
+    else
+        out(c, "Will ignore next %lu crossings of breakpoint %d.", count, bp);
+}
+
 static void cmd_continue(cli *c, const char *args, char fmt)
 {
     (void)fmt;
     if (!need_stopped(c)) return;
     args = skip_ws(args);
     if (*args) {
-        /* continue N: ignore the breakpoint we are stopped at N-1 more times */
-        char *end;
-        unsigned long n = strtoul(args, &end, 10);
+        /* continue N: ignore the breakpoints we are stopped at N-1 more
+         * times; gdb's words on one line, then "Continuing." */
+        unsigned long n = strtoul(args, NULL, 10);
         const wb_frame *f = wb_session_frame(c->s, 0);
-        bool said = false;
-        for (size_t i = 0; f && n > 1 && i < wb_session_bp_count(c->s); i++) {
+        bool at_bp = false;
+        for (size_t i = 0; f && n > 0 && i < wb_session_bp_count(c->s); i++) {
             const wb_bp *b = wb_session_bp(c->s, i);
             for (size_t k = 0; k < b->nlocs; k++)
                 if (b->locs[k].addr == f->pc) {
                     wb_error e;
                     wb_session_ignore(c->s, b->number, (unsigned)(n - 1), &e);
-                    if (c->from_tty)
-                        out(c, "Will ignore next %lu crossings of breakpoint %d.  Continuing.\n",
-                            n - 1, b->number);
-                    said = true;
+                    if (c->from_tty) {
+                        say_ignore(c, b->number, n - 1);
+                        out(c, "  ");
+                    }
+                    at_bp = true;
+                    break;
                 }
         }
-        if (!said && c->from_tty) out(c, "Continuing.\n");
-    } else if (c->from_tty) {
-        out(c, "Continuing.\n");
+        if (!at_bp && c->from_tty) out(c, "Not stopped at any breakpoint; argument ignored.\n");
     }
+    if (c->from_tty) out(c, "Continuing.\n");
     resume(c, WB_RUN_CONTINUE, NULL);
 }
 
@@ -1084,13 +1098,10 @@ static void cmd_ignore(cli *c, const char *args, char fmt)
         error_line(c, "%s", e.msg);
         return;
     }
-    if (!c->from_tty) return;
-    if (count == 0)
-        out(c, "Will stop next time breakpoint %ld is reached.\n", n);
-    else if (count == 1)
-        out(c, "Will ignore next crossing of breakpoint %ld.\n", n);
-    else
-        out(c, "Will ignore next %ld crossings of breakpoint %ld.\n", count, n);
+    if (c->from_tty) {
+        say_ignore(c, (int)n, (unsigned long)count);
+        out(c, "\n");
+    }
 }
 
 static void info_breakpoints(cli *c, bool watch_only)
@@ -1184,7 +1195,7 @@ static void cmd_backtrace(cli *c, const char *args, char fmt)
             }
         }
     }
-    if (to < n) out(c, "(More stack frames follow...)\n");
+    if (to < n && c->from_tty) out(c, "(More stack frames follow...)\n");
 }
 
 static void select_frame(cli *c, size_t i, bool print)
@@ -1752,6 +1763,10 @@ static void cmd_display(cli *c, const char *args, char fmt)
         wb_error e;
         if (wb_session_eval(c->s, c->frame, args, &v, &e) != WB_OK) {
             error_line(c, "%s", e.msg);
+            return;
+        }
+        if (!c->from_tty) { /* gdb shows it now only to a person */
+            wb_value_free(&v);
             return;
         }
         char *t = format_value(c, &v, c->frame, fmt);

@@ -3,7 +3,7 @@
 # on a native gcc build of the same C program, for the same commands.
 #
 #   vs-gdb.sh --wdb WDB --runtime WDB_RUN --wasm PROG.wasm --source PROG.c
-#             [--gdb GDB] [--cc CC] [--cmds FILE] [--file]
+#             [--gdb GDB] [--cc CC] [--cmds FILE] [--file | --tty]
 #
 # PROG.c is compiled with `CC -g -O0` (its absolute path, as the Wasm build
 # names it) and run under `gdb -nx -q -batch`; PROG.wasm (clang -O0) runs
@@ -12,8 +12,13 @@
 # command file, `-x FILE` (both stop it at the first failing command and
 # say "FILE:LINE: Error in sourced command file:"); @DIR@ in the commands
 # is the directory of --cmds FILE, for files to `source`. Both run in
-# batch mode, where gdb omits from_tty messages ("Starting program:", "Continuing.",
-# "Run till exit from ...") and so does wdb. The commands are below (or in
+# batch mode, where gdb omits from_tty messages ("Starting program:",
+# "Continuing.", "Run till exit from ...", a display's first value, "(More
+# stack frames follow...)") and so does wdb; with --tty neither gets -batch
+# (standard input is /dev/null), so -ex commands run with from_tty on and
+# the messages come: the commands must run the program to its end, and
+# should begin with `set width 0` (gdb wraps lines otherwise). The commands
+# are below (or in
 # --cmds FILE); nothing they print may depend on pointer size: the program
 # (programs/ledger.c) has no pointers in its structs, no long and no size_t.
 #
@@ -49,12 +54,16 @@
 #     (y or [n]) [answered N; input not from terminal]" after a location
 #     that matches nothing is dropped (Wasm has no shared libraries: wdb
 #     has no pending breakpoints to offer).
+#  N10 --tty, both: the line "Reading symbols from PROG..." is dropped (as
+#     N2), the program's path in "Starting program: PATH ARGS" becomes
+#     PROG, and the prompt ("(gdb) ", "(wdb) ") both print before reading
+#     the end of their input is dropped.
 # Anything else that differs fails the test, with a unified diff of the
 # normalised transcripts (- gdb, + wdb). VS_GDB_KEEP=DIR keeps the raw and
 # normalised transcripts in DIR.
 set -u
 . "$(dirname "$0")/cmds-as-ex.sh"
-wdb= runtime= wasm= source= gdb=gdb cc=gcc cmds= file=0
+wdb= runtime= wasm= source= gdb=gdb cc=gcc cmds= file=0 batch=-batch
 while [ $# -gt 0 ]; do
     case "$1" in
     --wdb) wdb=$2; shift 2 ;;
@@ -65,6 +74,7 @@ while [ $# -gt 0 ]; do
     --cc) cc=$2; shift 2 ;;
     --cmds) cmds=$2; shift 2 ;;
     --file) file=1; shift ;;
+    --tty) batch=; shift ;;
     *) echo "vs-gdb.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -271,9 +281,9 @@ args=("${ex_args[@]}")
 if ! "$cc" -g -O0 "$source" -o "$work/prog" 2>"$work/cc.err"; then
     echo "FAIL: $cc could not compile $source:"; cat "$work/cc.err"; exit 1
 fi
-DEBUGINFOD_URLS= timeout 120 "$gdb" -nx -q -batch "${args[@]}" "$work/prog" \
+DEBUGINFOD_URLS= timeout 120 "$gdb" -nx -q $batch "${args[@]}" "$work/prog" \
     </dev/null >"$work/gdb.raw" 2>&1
-WDB_RUN=$runtime timeout 120 "$wdb" -batch "${args[@]}" --args "$wasm" \
+WDB_RUN=$runtime timeout 120 "$wdb" -q $batch "${args[@]}" --args "$wasm" \
     </dev/null >"$work/wdb.raw" 2>&1
 
 base=$(basename "$source")
@@ -283,10 +293,13 @@ normalise() { # $1: gdb|wdb, stdin -> stdout
     if [ "$1" = gdb ]; then
         sed -E -e '/^\[Thread debugging using libthread_db enabled\]$/d' \
             -e '/^Using host libthread_db library /d' \
-            -e '/^Make breakpoint pending on future shared library load\? /d'
+            -e '/^Make breakpoint pending on future shared library load\? /d' \
+            -e '/^Reading symbols from .*\.\.\.$/d'
     else
         sed -E -e '/^Reading symbols from .*\.\.\.$/d'
     fi | sed -E \
+        -e 's/^Starting program: [^ ]* /Starting program: PROG /' \
+        -e 's/^\((gdb|wdb)\) //' \
         -e "s#[^ \"]*/($ere_base)#\\1#g" \
         -e 's/^((Temporary b|B)reakpoint [0-9]+ at )0x[0-9a-f]+:/\1ADDR:/' \
         -e 's/^(#[0-9]+ +)0x[0-9a-f]+ in /\1ADDR in /' \
