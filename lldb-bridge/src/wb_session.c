@@ -40,7 +40,7 @@ struct wb_session {
     FILE *log;
 
     wb_rsp *rsp;
-    wb_core *core; /* post-mortem: the state comes from here, not a stub */
+    wb_core *core;       /* post-mortem: the state comes from here, not a stub */
     char core_trap[160]; /* the trap a core does not name, inferred */
     pid_t pid;
     pid_t last_pid; /* of the last program started, for messages after it ended */
@@ -106,8 +106,10 @@ wb_session *wb_session_new(const char *module_path, const char **note, wb_error 
                  module_path);
         *note = s->note;
     } else if (st == WB_ERROR) {
-        snprintf(s->note, sizeof s->note, "cannot read the DWARF of %s: %s; function names and "
-                 "addresses only", module_path, derr.msg);
+        snprintf(s->note, sizeof s->note,
+                 "cannot read the DWARF of %s: %s; function names and "
+                 "addresses only",
+                 module_path, derr.msg);
         *note = s->note;
         s->dwarf = NULL;
     }
@@ -116,8 +118,10 @@ wb_session *wb_session_new(const char *module_path, const char **note, wb_error 
          * the first command runs into it */
         size_t nunits;
         if (wb_dwarf_unit_count(s->dwarf, &nunits, &derr) != WB_OK) {
-            snprintf(s->note, sizeof s->note, "cannot read the DWARF of %s: %s; function names "
-                     "and addresses only", module_path, derr.msg);
+            snprintf(s->note, sizeof s->note,
+                     "cannot read the DWARF of %s: %s; function names "
+                     "and addresses only",
+                     module_path, derr.msg);
             *note = s->note;
             wb_dwarf_close(s->dwarf);
             s->dwarf = NULL;
@@ -197,7 +201,8 @@ void wb_session_free(wb_session *s)
     }
     disconnect(s);
     wb_core_close(s->core);
-    for (size_t i = 0; i < s->nbps; i++) bp_free(s->bps[i]);
+    for (size_t i = 0; i < s->nbps; i++)
+        bp_free(s->bps[i]);
     free(s->bps);
     free(s->inserted);
     free(s->internal);
@@ -209,12 +214,30 @@ void wb_session_free(wb_session *s)
     free(s);
 }
 
-const wb_wasm *wb_session_wasm(const wb_session *s) { return s->wasm; }
-wb_dwarf *wb_session_dwarf(const wb_session *s) { return s->dwarf; }
-const char *wb_session_module_path(const wb_session *s) { return s->path; }
-void wb_session_set_log(wb_session *s, FILE *log) { s->log = log; }
-wb_proc_state wb_session_state(const wb_session *s) { return s->state; }
-pid_t wb_session_pid(const wb_session *s) { return s->pid ? s->pid : s->last_pid; }
+const wb_wasm *wb_session_wasm(const wb_session *s)
+{
+    return s->wasm;
+}
+wb_dwarf *wb_session_dwarf(const wb_session *s)
+{
+    return s->dwarf;
+}
+const char *wb_session_module_path(const wb_session *s)
+{
+    return s->path;
+}
+void wb_session_set_log(wb_session *s, FILE *log)
+{
+    s->log = log;
+}
+wb_proc_state wb_session_state(const wb_session *s)
+{
+    return s->state;
+}
+pid_t wb_session_pid(const wb_session *s)
+{
+    return s->pid ? s->pid : s->last_pid;
+}
 void wb_session_on_log(wb_session *s, wb_log_fn fn, void *user)
 {
     s->on_log = fn;
@@ -270,10 +293,12 @@ static wb_status after_connect(wb_session *s, wb_error *err)
     const wb_rsp_features *f = wb_rsp_features_of(s->rsp);
     s->missing[0] = 0;
     if (!f->vcont)
-        snprintf(s->missing, sizeof s->missing, "vCont (plain c and s are used; source steps "
+        snprintf(s->missing, sizeof s->missing,
+                 "vCont (plain c and s are used; source steps "
                  "are single instruction steps)");
     else if (!f->vcont_range)
-        snprintf(s->missing, sizeof s->missing, "range stepping (vCont;r: source steps use "
+        snprintf(s->missing, sizeof s->missing,
+                 "range stepping (vCont;r: source steps use "
                  "single instruction steps)");
     if (!f->watchpoints)
         snprintf(s->missing + strlen(s->missing), sizeof s->missing - strlen(s->missing),
@@ -352,7 +377,10 @@ wb_status wb_session_open_core(wb_session *s, const char *core_path, char *warni
     return WB_OK;
 }
 
-bool wb_session_is_core(const wb_session *s) { return s->core != NULL; }
+bool wb_session_is_core(const wb_session *s)
+{
+    return s->core != NULL;
+}
 /* What can trap at the instruction `insn` (its text), as the runtime
  * words its traps; NULL when nothing there traps. */
 static const char *trap_of_insn(const char *insn)
@@ -402,7 +430,8 @@ static void infer_core_trap(wb_session *s)
         char op[48];
         snprintf(op, sizeof op, "%.*s", (int)strcspn(ins[i].text, " "), ins[i].text);
         if (what)
-            snprintf(s->core_trap, sizeof s->core_trap, "%s (the core does not say; at %s)", what, op);
+            snprintf(s->core_trap, sizeof s->core_trap, "%s (the core does not say; at %s)", what,
+                     op);
         else
             snprintf(s->core_trap, sizeof s->core_trap, "not named by the core (at %s)", op);
         break;
@@ -448,8 +477,10 @@ wb_status wb_session_launch(wb_session *s, const wb_launch *l, wb_error *err)
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
         return wb_fail(err, "socketpair: %s", strerror(errno));
     size_t nargs = 0, nrt = 0;
-    while (l->args && l->args[nargs]) nargs++;
-    while (l->runtime_args && l->runtime_args[nrt]) nrt++;
+    while (l->args && l->args[nargs])
+        nargs++;
+    while (l->runtime_args && l->runtime_args[nrt])
+        nrt++;
     const char **argv = calloc(nargs + nrt + 6, sizeof *argv);
     int errpipe[2] = {-1, -1};
     if (!argv || pipe2(errpipe, O_CLOEXEC) != 0) {
@@ -461,9 +492,11 @@ wb_status wb_session_launch(wb_session *s, const wb_launch *l, wb_error *err)
     size_t k = 0;
     argv[k++] = runtime;
     argv[k++] = "--gdb-fd=3";
-    for (size_t i = 0; i < nrt; i++) argv[k++] = l->runtime_args[i];
+    for (size_t i = 0; i < nrt; i++)
+        argv[k++] = l->runtime_args[i];
     argv[k++] = s->path;
-    for (size_t i = 0; i < nargs; i++) argv[k++] = l->args[i];
+    for (size_t i = 0; i < nargs; i++)
+        argv[k++] = l->args[i];
     argv[k] = NULL;
     fflush(NULL);
     pid_t pid = fork();
@@ -509,8 +542,10 @@ wb_status wb_session_launch(wb_session *s, const wb_launch *l, wb_error *err)
         if (l->cwd && child_errno != ENOENT)
             return wb_fail(err, "cannot start %s in %s: %s", runtime, l->cwd,
                            strerror(child_errno));
-        return wb_fail(err, "cannot start the runtime %s: %s (set WDB_RUN or put wdb-run on "
-                       "PATH)", runtime, strerror(child_errno));
+        return wb_fail(err,
+                       "cannot start the runtime %s: %s (set WDB_RUN or put wdb-run on "
+                       "PATH)",
+                       runtime, strerror(child_errno));
     }
     s->rsp = wb_rsp_from_fd(sv[0]);
     if (!s->rsp) {
@@ -528,7 +563,10 @@ wb_status wb_session_launch(wb_session *s, const wb_launch *l, wb_error *err)
     return after_connect(s, err);
 }
 
-void wb_session_set_serial_baud(wb_session *s, unsigned baud) { s->serial_baud = baud; }
+void wb_session_set_serial_baud(wb_session *s, unsigned baud)
+{
+    s->serial_baud = baud;
+}
 
 wb_status wb_session_attach(wb_session *s, const char *host_port, wb_error *err)
 {
@@ -566,8 +604,8 @@ wb_status wb_session_detach(wb_session *s, wb_error *err)
         wb_rsp_breakpoint(s->rsp, 0, code_addr(s, (wb_code_off)s->inserted[i]), 1, false);
     for (size_t i = 0; i < s->nbps; i++)
         if (s->bps[i]->type != WB_BP_BREAK && s->bps[i]->watch_len)
-            wb_rsp_breakpoint(s->rsp, (int)s->bps[i]->type + 1,
-                              mem_addr(s, s->bps[i]->watch_addr), s->bps[i]->watch_len, false);
+            wb_rsp_breakpoint(s->rsp, (int)s->bps[i]->type + 1, mem_addr(s, s->bps[i]->watch_addr),
+                              s->bps[i]->watch_len, false);
     int rc = wb_rsp_detach(s->rsp);
     pid_t pid = s->pid;
     s->pid = 0; /* a detached program is not ours to reap or kill */
@@ -664,12 +702,14 @@ static void fill_loc(wb_session *s, wb_bp_loc *l, wb_code_off addr)
 /* Parses "*ADDR": hex with 0x, else decimal. */
 static bool parse_addr(const char *p, wb_code_off *out)
 {
-    while (*p == ' ') p++;
+    while (*p == ' ')
+        p++;
     char *end;
     errno = 0;
     unsigned long long v = strtoull(p, &end, 0);
     if (end == p || errno || v > UINT32_MAX) return false;
-    while (*end == ' ') end++;
+    while (*end == ' ')
+        end++;
     if (*end) return false;
     *out = (wb_code_off)v;
     return true;
@@ -735,7 +775,8 @@ wb_code_off wb_session_loop_head_site(wb_session *s, wb_code_off addr)
     wb_disasm_func(s->wasm, wb_wasm_code(s->wasm), wb_wasm_code_size(s->wasm), f, &ins, &n, &e);
     wb_code_off r = addr;
     size_t i = 0;
-    while (i < n && ins[i].off < addr) i++;
+    while (i < n && ins[i].off < addr)
+        i++;
     for (; i + 1 < n && ins[i].off >= addr; i++) {
         if (insn_is(ins[i].text, "loop"))
             r = ins[i + 1].off;
@@ -753,7 +794,8 @@ static wb_status resolve_spec(wb_session *s, const char *spec, const char *defau
     *addrs = NULL;
     if (lines) *lines = NULL;
     *n = 0;
-    while (*spec == ' ') spec++;
+    while (*spec == ' ')
+        spec++;
     if (!*spec) return wb_fail(err, "no location given");
     wb_code_off a;
     if (spec[0] == '*') {
@@ -785,7 +827,7 @@ static wb_status resolve_spec(wb_session *s, const char *spec, const char *defau
         if (!s->dwarf) {
             free(filebuf);
             return wb_fail(err, "No line information: the module has no DWARF (use a function "
-                           "name or *ADDR)");
+                                "name or *ADDR)");
         }
         wb_line_sites sites;
         if (line == 0 || line > UINT32_MAX) {
@@ -920,7 +962,10 @@ static size_t bp_index(const wb_session *s, int number)
     return SIZE_MAX;
 }
 
-static int watch_type(wb_bp_type t) { return t == WB_BP_WATCH ? 2 : t == WB_BP_RWATCH ? 3 : 4; }
+static int watch_type(wb_bp_type t)
+{
+    return t == WB_BP_WATCH ? 2 : t == WB_BP_RWATCH ? 3 : 4;
+}
 
 static void watch_remove(wb_session *s, wb_bp *b)
 {
@@ -984,8 +1029,14 @@ wb_status wb_session_set_log_message(wb_session *s, int number, const char *msg,
     return WB_OK;
 }
 
-size_t wb_session_bp_count(const wb_session *s) { return s->nbps; }
-const wb_bp *wb_session_bp(const wb_session *s, size_t i) { return i < s->nbps ? s->bps[i] : NULL; }
+size_t wb_session_bp_count(const wb_session *s)
+{
+    return s->nbps;
+}
+const wb_bp *wb_session_bp(const wb_session *s, size_t i)
+{
+    return i < s->nbps ? s->bps[i] : NULL;
+}
 const wb_bp *wb_session_bp_by_number(const wb_session *s, int number)
 {
     size_t i = bp_index(s, number);
@@ -1066,7 +1117,8 @@ static wb_code_off after_call(const wb_session *s, wb_code_off off)
     wb_code_off p = off + 1;
     for (int k = 0; k < lebs; k++) {
         int bytes = 0;
-        while (p < size && (code[p] & 0x80) && bytes < 5) p++, bytes++;
+        while (p < size && (code[p] & 0x80) && bytes < 5)
+            p++, bytes++;
         if (p >= size) return off + 1;
         p++;
     }
@@ -1085,7 +1137,8 @@ static wb_status load_pcs(wb_session *s, wb_error *err)
         for (size_t i = 0; i < nf && n < MAX_PHYS_FRAMES; i++) {
             const wb_core_frame *f = wb_core_frame_at(s->core, 0, i);
             const wb_func *fn = f->func >= nimp && f->func - nimp < wb_wasm_func_count(s->wasm)
-                                    ? wb_wasm_func(s->wasm, f->func - nimp) : NULL;
+                                    ? wb_wasm_func(s->wasm, f->func - nimp)
+                                    : NULL;
             /* outside the module's code: an address no frame lookup knows */
             wb_code_off off = fn ? fn->start + f->code_offset : 0;
             /* a caller's frame records its call; live stops report the
@@ -1145,8 +1198,7 @@ static wb_status load_frames(wb_session *s, wb_error *err)
         f.pub.function = "??";
         wb_error e;
         if (f.pub.has_pc && s->dwarf &&
-            wb_dwarf_scopes_at(s->dwarf, f.pub.lookup_pc, &f.chain, &e) == WB_OK &&
-            f.chain.count) {
+            wb_dwarf_scopes_at(s->dwarf, f.pub.lookup_pc, &f.chain, &e) == WB_OK && f.chain.count) {
             /* split the chain at inlined calls: one frame each */
             size_t start = 0;
             const char *call_file = NULL;
@@ -1236,7 +1288,8 @@ bool wb_session_stack_overflowed(wb_session *s, uint32_t *sp)
     if (wb_session_wasm_value(s, "Global", 0, 0, &v) < 0) return false;
     /* wrapped: in the upper half, and no memory there (a 4 GiB memory
      * would be readable) */
-    if ((uint32_t)v < 0x80000000u || wb_session_read_memory(s, (uint32_t)v, &b, 1) == 0) return false;
+    if ((uint32_t)v < 0x80000000u || wb_session_read_memory(s, (uint32_t)v, &b, 1) == 0)
+        return false;
     *sp = (uint32_t)v;
     return true;
 }
@@ -1284,7 +1337,8 @@ int wb_session_wasm_value(wb_session *s, const char *what, size_t phys, uint32_t
     int rc = wb_rsp_wasm_value(s->rsp, what, (uint32_t)phys, index, b, sizeof b, &n);
     if (rc < 0) return rc;
     uint64_t v = 0;
-    for (size_t i = n < 8 ? n : 8; i-- > 0;) v = v << 8 | b[i];
+    for (size_t i = n < 8 ? n : 8; i-- > 0;)
+        v = v << 8 | b[i];
     *value = v;
     return 0;
 }
@@ -1374,8 +1428,7 @@ wb_status wb_session_frame_vars(wb_session *s, size_t frame, bool args, wb_named
             memset(nv1, 0, sizeof *nv1);
             nv1->name = vars[k]->name;
             nv1->var = vars[k];
-            if (wb_value_of_var(vars[k], f->pub.lookup_pc, &t, &nv1->value, &nv1->error) !=
-                WB_OK) {
+            if (wb_value_of_var(vars[k], f->pub.lookup_pc, &t, &nv1->value, &nv1->error) != WB_OK) {
                 if (!nv1->error.msg[0]) snprintf(nv1->error.msg, sizeof nv1->error.msg, "error");
             }
         }
@@ -1390,7 +1443,8 @@ fail:
 
 void wb_session_vars_free(wb_named_value *v, size_t n)
 {
-    for (size_t i = 0; i < n; i++) wb_value_free(&v[i].value);
+    for (size_t i = 0; i < n; i++)
+        wb_value_free(&v[i].value);
     free(v);
 }
 
@@ -1399,6 +1453,7 @@ static wb_status e_lookup(void *user, const char *name, wb_value *out, wb_error 
 {
     struct env_ctx *c = user;
     wb_session *s = c->s;
+    if (name[0] == '$') return wb_session_register(s, c->frame, name + 1, out, err);
     if (!s->dwarf) return WB_NOT_FOUND;
     frame_rec *f = s->state == WB_PROC_STOPPED ? frame_at(s, c->frame) : NULL;
     loc_user u;
@@ -1415,16 +1470,17 @@ static wb_status e_lookup(void *user, const char *name, wb_value *out, wb_error 
         }
     }
     const wb_var *g;
-    wb_status st = wb_dwarf_global_named(s->dwarf, name, f ? f->pub.lookup_pc : UINT32_MAX, &g,
-                                         err);
+    wb_status st =
+        wb_dwarf_global_named(s->dwarf, name, f ? f->pub.lookup_pc : UINT32_MAX, &g, err);
     if (st == WB_NOT_FOUND) {
         /* an enumerator: a constant of its enumeration type */
         const wb_type *et;
         int64_t ev;
-        if (wb_dwarf_enumerator_named(s->dwarf, name, f ? f->pub.lookup_pc : UINT32_MAX, &et,
-                                      &ev, err) == WB_OK) {
+        if (wb_dwarf_enumerator_named(s->dwarf, name, f ? f->pub.lookup_pc : UINT32_MAX, &et, &ev,
+                                      err) == WB_OK) {
             uint8_t b[8];
-            for (int i = 0; i < 8; i++) b[i] = (uint8_t)((uint64_t)ev >> (8 * i));
+            for (int i = 0; i < 8; i++)
+                b[i] = (uint8_t)((uint64_t)ev >> (8 * i));
             size_t sz = (size_t)wb_type_size(et);
             return wb_value_from_bytes(et, b, sz && sz <= 8 ? sz : 4, out, err);
         }
@@ -1482,7 +1538,8 @@ static const char *e_function_name(void *user, uint64_t table_index)
     if (table_index > UINT32_MAX ||
         wb_wasm_table_func(s->wasm, (uint32_t)table_index, &fi) != WB_OK)
         return NULL;
-    if (fi < nimp || fi - nimp >= wb_wasm_func_count(s->wasm)) return wb_wasm_func_name(s->wasm, fi);
+    if (fi < nimp || fi - nimp >= wb_wasm_func_count(s->wasm))
+        return wb_wasm_func_name(s->wasm, fi);
     const wb_func *f = wb_wasm_func(s->wasm, fi - nimp);
     const wb_scope *fn = NULL;
     wb_error e;
@@ -1491,16 +1548,91 @@ static const char *e_function_name(void *user, uint64_t table_index)
     return strcmp(name, "??") == 0 ? NULL : name;
 }
 
+bool wb_session_code_symbol(wb_session *s, wb_code_off off, char *buf, size_t len)
+{
+    const wb_func *f;
+    const wb_scope *fn = NULL;
+    wb_error e;
+    if (wb_wasm_func_at(s->wasm, off, &f) != WB_OK) return false;
+    if (s->dwarf && wb_dwarf_function_at(s->dwarf, f->start, &fn, &e) != WB_OK) fn = NULL;
+    const char *name = func_display_name(s, f->start, fn);
+    if (strcmp(name, "??") == 0) return false;
+    if (off == f->start)
+        snprintf(buf, len, "%s", name);
+    else
+        snprintf(buf, len, "%s+%u", name, off - f->start);
+    return true;
+}
+
+static const char *e_code_symbol(void *user, uint64_t off, char *buf, size_t len)
+{
+    struct env_ctx *c = user;
+    return off <= UINT32_MAX && wb_session_code_symbol(c->s, (wb_code_off)off, buf, len) ? buf
+                                                                                         : NULL;
+}
+
+/* The registers' types: gdb's for the pc and the stack and frame
+ * pointers. Immutable, shared by every session. */
+static const wb_type reg_void = {.kind = WB_TYPE_VOID, .name = "void"};
+static const wb_type reg_code = {.kind = WB_TYPE_FUNCTION, .no_prototype = true};
+static const wb_type reg_pc = {
+    .kind = WB_TYPE_POINTER, .size = 4, .target = &reg_code, .code_offset = true};
+static const wb_type reg_ptr = {.kind = WB_TYPE_POINTER, .size = 4, .target = &reg_void};
+
+wb_status wb_session_register(wb_session *s, size_t frame, const char *name, wb_value *out,
+                              wb_error *err)
+{
+    uint32_t sp_global = 0;
+    bool pc = strcmp(name, "pc") == 0, fp = strcmp(name, "fp") == 0;
+    bool sp = strcmp(name, "sp") == 0 &&
+              wb_wasm_global_named(s->wasm, "__stack_pointer", &sp_global) == WB_OK;
+    if (!pc && !fp && !sp) return WB_NOT_FOUND;
+    frame_rec *f = s->state == WB_PROC_STOPPED ? frame_at(s, frame) : NULL;
+    if (!f) return wb_fail(err, "No registers.");
+    uint64_t v = f->pub.pc;
+    if (sp) {
+        /* a global: its value now is frame 0's; nothing keeps a caller's */
+        if (f->pub.phys != 0)
+            return wb_fail(err,
+                           "The stack pointer of frame %zu was not saved: Wasm keeps "
+                           "__stack_pointer's value only for the innermost frame.",
+                           frame);
+        int rc = wb_session_wasm_value(s, "Global", 0, sp_global, &v);
+        if (rc < 0)
+            return wb_fail(err, "Cannot read __stack_pointer (global %u): %s", sp_global,
+                           strerror(-rc));
+    } else if (fp) {
+        /* DW_OP_fbreg 0: the frame base itself */
+        static const uint8_t fbreg0[] = {0x91, 0x00};
+        const wb_scope *fn = phys_function(f);
+        if (!fn || !fn->frame_base)
+            return wb_fail(err, "No frame base: %s has no DW_AT_frame_base.", f->pub.function);
+        loc_user u;
+        wb_loc_target t = loc_target(s, f, &u);
+        wb_location loc;
+        if (wb_loc_eval(fbreg0, sizeof fbreg0, &t, &loc, err) != WB_OK) return WB_ERROR;
+        if (loc.npieces != 1 || loc.pieces[0].kind != WB_PLACE_MEMORY)
+            return wb_fail(err, "The frame base of %s is not an address.", f->pub.function);
+        v = loc.pieces[0].where;
+    }
+    uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    return wb_value_from_bytes(pc ? &reg_pc : &reg_ptr, b, 4, out, err);
+}
+
 static const wb_eval_env *make_env(wb_session *s, size_t frame)
 {
     s->env_ctx.s = s;
     s->env_ctx.frame = frame;
     s->env_ctx.in_this = false;
-    s->env = (wb_eval_env){&s->env_ctx, e_lookup, e_read, e_write, NULL, e_type, e_function_name};
+    s->env = (wb_eval_env){&s->env_ctx, e_lookup, e_read,          e_write,
+                           NULL,        e_type,   e_function_name, e_code_symbol};
     return &s->env;
 }
 
-const wb_eval_env *wb_session_env(wb_session *s, size_t frame) { return make_env(s, frame); }
+const wb_eval_env *wb_session_env(wb_session *s, size_t frame)
+{
+    return make_env(s, frame);
+}
 
 wb_status wb_session_eval(wb_session *s, size_t frame, const char *expr, wb_value *out,
                           wb_error *err)
@@ -1508,13 +1640,16 @@ wb_status wb_session_eval(wb_session *s, size_t frame, const char *expr, wb_valu
     return wb_eval_expr(s->eval, make_env(s, frame), expr, out, err);
 }
 
-wb_status wb_session_eval_type(wb_session *s, size_t frame, const char *text,
-                               const wb_type **out, wb_error *err)
+wb_status wb_session_eval_type(wb_session *s, size_t frame, const char *text, const wb_type **out,
+                               wb_error *err)
 {
     return wb_eval_type(s->eval, make_env(s, frame), text, out, err);
 }
 
-unsigned wb_session_record(wb_session *s, const wb_value *v) { return wb_eval_record(s->eval, v); }
+unsigned wb_session_record(wb_session *s, const wb_value *v)
+{
+    return wb_eval_record(s->eval, v);
+}
 
 wb_status wb_session_watch(wb_session *s, wb_bp_type type, const char *expr, size_t frame,
                            const wb_bp **out, wb_error *err)
@@ -1527,14 +1662,13 @@ wb_status wb_session_watch(wb_session *s, wb_bp_type type, const char *expr, siz
     if (wb_session_eval(s, frame, expr, &v, err) != WB_OK) return WB_ERROR;
     if (v.kind != WB_VAL_MEMORY || v.bit_size) {
         wb_value_free(&v);
-        return wb_fail(err, "Cannot watch constant value `%s': it is not in linear memory.",
-                       expr);
+        return wb_fail(err, "Cannot watch constant value `%s': it is not in linear memory.", expr);
     }
     uint64_t len = wb_type_size(v.type);
     if (len == 0 || len > 8) {
         wb_value_free(&v);
-        return wb_fail(err, "Expression `%s' is %llu bytes: watchpoints cover 1 to 8 bytes.",
-                       expr, (unsigned long long)len);
+        return wb_fail(err, "Expression `%s' is %llu bytes: watchpoints cover 1 to 8 bytes.", expr,
+                       (unsigned long long)len);
     }
     wb_bp *b = calloc(1, sizeof *b);
     if (!b || !(b->spec = strdup(expr))) {
@@ -1632,8 +1766,9 @@ static wb_status wait_raw(wb_session *s, raw_stop *r, wb_error *err)
         }
         break;
     }
-    r->kind = r->rsp.kind == WB_STOP_EXITED ? RAW_EXIT
-            : r->rsp.kind == WB_STOP_KILLED ? RAW_KILLED : RAW_STOP;
+    r->kind = r->rsp.kind == WB_STOP_EXITED   ? RAW_EXIT
+              : r->rsp.kind == WB_STOP_KILLED ? RAW_KILLED
+                                              : RAW_STOP;
     note_stop(s, r);
     if (r->kind != RAW_STOP) {
         wb_rsp_close(s->rsp);
@@ -1672,9 +1807,12 @@ static wb_status go_raw(wb_session *s, raw_action a, wb_code_off lo, wb_code_off
     int rc;
     if (a == ACT_RANGE && !wb_rsp_features_of(s->rsp)->vcont_range)
         return range_by_steps(s, lo, hi, r, err);
-    if (a == ACT_CONT) rc = wb_rsp_continue(s->rsp);
-    else if (a == ACT_STEP) rc = wb_rsp_step(s->rsp);
-    else rc = wb_rsp_range_step(s->rsp, code_addr(s, lo), code_addr(s, hi));
+    if (a == ACT_CONT)
+        rc = wb_rsp_continue(s->rsp);
+    else if (a == ACT_STEP)
+        rc = wb_rsp_step(s->rsp);
+    else
+        rc = wb_rsp_range_step(s->rsp, code_addr(s, lo), code_addr(s, hi));
     if (rc < 0) {
         wb_status st = rsp_fail(s, err, rc, "resuming");
         disconnect(s);
@@ -1800,7 +1938,8 @@ static verdict user_breakpoint(wb_session *s, wb_code_off pc, wb_stop *out)
         wb_bp *b = s->bps[i];
         if (b->type != WB_BP_BREAK || !b->enabled) continue;
         bool here = false;
-        for (size_t k = 0; k < b->nlocs; k++) here |= b->locs[k].addr == pc;
+        for (size_t k = 0; k < b->nlocs; k++)
+            here |= b->locs[k].addr == pc;
         if (!here || !condition_true(s, b, out)) continue;
         if (b->ignore) {
             b->ignore--;
@@ -1943,8 +2082,7 @@ static verdict classify(wb_session *s, const raw_stop *r, wb_stop *out)
 /* Continues until a stop to report; internal breakpoints at `until_pc`
  * (depth-checked: only when the call stack is at most `max_depth` deep)
  * end it with *reached. */
-static wb_status run_to(wb_session *s, wb_stop *out, bool *reached, size_t max_depth,
-                        wb_error *err)
+static wb_status run_to(wb_session *s, wb_stop *out, bool *reached, size_t max_depth, wb_error *err)
 {
     *reached = false;
     for (;;) {
@@ -1958,7 +2096,8 @@ static wb_status run_to(wb_session *s, wb_stop *out, bool *reached, size_t max_d
         if (r.kind == RAW_STOP && strcmp(r.rsp.reason, "breakpoint") == 0 && r.pc_valid &&
             s->ninternal) {
             bool internal = false;
-            for (size_t i = 0; i < s->ninternal; i++) internal |= s->internal[i] == r.pc;
+            for (size_t i = 0; i < s->ninternal; i++)
+                internal |= s->internal[i] == r.pc;
             if (internal) {
                 bool ok;
                 size_t d = depth_now(s, err, &ok);
@@ -2116,7 +2255,8 @@ static wb_status finish(wb_session *s, size_t frame, wb_stop *out, wb_error *err
         uint64_t v;
         if (size && size <= 8 && stack_top(s, &v) == 0) {
             uint8_t b[8];
-            for (int i = 0; i < 8; i++) b[i] = (uint8_t)(v >> (8 * i));
+            for (int i = 0; i < 8; i++)
+                b[i] = (uint8_t)(v >> (8 * i));
             if (wb_value_from_bytes(rt, b, size, &out->value, &e) == WB_OK) out->has_value = true;
         }
     }
@@ -2153,8 +2293,8 @@ static bool step_range(wb_session *s, wb_code_off pc, wb_code_off *lo, wb_code_o
         wb_line r;
         wb_code_off a, b;
         if (wb_dwarf_line_at(s->dwarf, *hi, &r, &e) != WB_OK || r.addr != *hi) break;
-        bool same = r.line == 0 || (r.line == row0.line && r.file && row0.file &&
-                                    strcmp(r.file, row0.file) == 0);
+        bool same = r.line == 0 ||
+                    (r.line == row0.line && r.file && row0.file && strcmp(r.file, row0.file) == 0);
         if (!same || wb_dwarf_line_range(s->dwarf, *hi, &a, &b, &e) != WB_OK || b <= *hi) break;
         *hi = b;
     }
@@ -2162,8 +2302,8 @@ static bool step_range(wb_session *s, wb_code_off pc, wb_code_off *lo, wb_code_o
         wb_line r;
         wb_code_off a, b;
         if (wb_dwarf_line_at(s->dwarf, *lo - 1, &r, &e) != WB_OK) break;
-        bool same = r.line == 0 || (r.line == row0.line && r.file && row0.file &&
-                                    strcmp(r.file, row0.file) == 0);
+        bool same = r.line == 0 ||
+                    (r.line == row0.line && r.file && row0.file && strcmp(r.file, row0.file) == 0);
         if (!same || wb_dwarf_line_range(s->dwarf, *lo - 1, &a, &b, &e) != WB_OK || a >= *lo ||
             b != *lo)
             break;
@@ -2262,8 +2402,7 @@ static wb_status step_line(wb_session *s, wb_run how, wb_stop *out, wb_error *er
                     if (go_raw(s, ACT_STEP, 0, 0, &r, err) != WB_OK) return WB_ERROR;
                 } else {
                     /* `step` must not run over a call before pc: start at pc */
-                    if (go_raw(s, ACT_RANGE, into ? pc : lo, hi, &r, err) != WB_OK)
-                        return WB_ERROR;
+                    if (go_raw(s, ACT_RANGE, into ? pc : lo, hi, &r, err) != WB_OK) return WB_ERROR;
                 }
             } else {
                 if (go_raw(s, ACT_STEP, 0, 0, &r, err) != WB_OK) return WB_ERROR;
@@ -2384,7 +2523,8 @@ static wb_status advance(wb_session *s, size_t frame, const char *where, wb_stop
     size_t n;
     if (resolve_spec(s, where, deffile, &addrs, NULL, &n, err) != WB_OK) return WB_ERROR;
     s->ninternal = 0;
-    for (size_t i = 0; i < n; i++) internal_push(s, addrs[i]);
+    for (size_t i = 0; i < n; i++)
+        internal_push(s, addrs[i]);
     size_t phys = f->pub.phys;
     size_t depth = s->nphys - phys; /* the selected frame's call depth */
     wb_code_off ret = 0;
@@ -2399,7 +2539,8 @@ static wb_status advance(wb_session *s, size_t frame, const char *where, wb_stop
         st = run_to(s, out, &reached, SIZE_MAX, err);
         if (st != WB_OK || !reached) break;
         bool at_location = false;
-        for (size_t i = 0; i < n; i++) at_location |= addrs[i] == s->stop_pc;
+        for (size_t i = 0; i < n; i++)
+            at_location |= addrs[i] == s->stop_pc;
         if (at_location || !has_ret || s->stop_pc != ret || s->nphys < depth) break;
     }
     free(addrs);
@@ -2414,7 +2555,8 @@ wb_status wb_session_resume(wb_session *s, wb_run how, size_t frame, const char 
                             wb_stop *out, wb_error *err)
 {
     memset(out, 0, sizeof *out);
-    if (s->state != WB_PROC_STOPPED || !s->rsp) return wb_fail(err, "The program is not being run.");
+    if (s->state != WB_PROC_STOPPED || !s->rsp)
+        return wb_fail(err, "The program is not being run.");
     wb_status st;
     switch (how) {
     case WB_RUN_CONTINUE: {
@@ -2424,24 +2566,15 @@ wb_status wb_session_resume(wb_session *s, wb_run how, size_t frame, const char 
         break;
     }
     case WB_RUN_STEP:
-    case WB_RUN_NEXT:
-        st = step_line(s, how, out, err);
-        break;
+    case WB_RUN_NEXT: st = step_line(s, how, out, err); break;
     case WB_RUN_UNTIL:
         st = where ? advance(s, frame, where, out, err) : step_line(s, how, out, err);
         break;
-    case WB_RUN_ADVANCE:
-        st = advance(s, frame, where ? where : "", out, err);
-        break;
+    case WB_RUN_ADVANCE: st = advance(s, frame, where ? where : "", out, err); break;
     case WB_RUN_STEPI:
-    case WB_RUN_NEXTI:
-        st = step_insn(s, how == WB_RUN_NEXTI, out, err);
-        break;
-    case WB_RUN_FINISH:
-        st = finish(s, frame, out, err);
-        break;
-    default:
-        st = wb_fail(err, "unknown run mode");
+    case WB_RUN_NEXTI: st = step_insn(s, how == WB_RUN_NEXTI, out, err); break;
+    case WB_RUN_FINISH: st = finish(s, frame, out, err); break;
+    default: st = wb_fail(err, "unknown run mode");
     }
     return st;
 }
@@ -2490,16 +2623,18 @@ static wb_code_off call_before(gcore_ctx *g, const wb_func *fn, wb_code_off ret)
         free(g->insns);
         g->insns = NULL;
         g->ninsns = 0;
-        wb_disasm_func(s->wasm, wb_wasm_code(s->wasm), wb_wasm_code_size(s->wasm), fn,
-                       &g->insns, &g->ninsns, &e); /* a partial listing is still of use */
+        wb_disasm_func(s->wasm, wb_wasm_code(s->wasm), wb_wasm_code_size(s->wasm), fn, &g->insns,
+                       &g->ninsns, &e); /* a partial listing is still of use */
         g->dis_fn = fn;
     }
     /* instructions are in address order: bisect for the last starting before ret */
     size_t lo = 0, hi = g->ninsns;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (g->insns[mid].off < ret) lo = mid + 1;
-        else hi = mid;
+        if (g->insns[mid].off < ret)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     if (lo > 0 && g->insns[lo - 1].off + g->insns[lo - 1].len == ret) return g->insns[lo - 1].off;
     return ret > 0 ? ret - 1 : 0;
@@ -2511,7 +2646,8 @@ static wb_code_off call_before(gcore_ctx *g, const wb_func *fn, wb_code_off ret)
 static wcd_value gcore_value(uint8_t t, const uint8_t *b, size_t len)
 {
     uint64_t v = 0;
-    for (size_t i = len < 8 ? len : 8; i-- > 0;) v = v << 8 | b[i];
+    for (size_t i = len < 8 ? len : 8; i-- > 0;)
+        v = v << 8 | b[i];
     if ((t == WCD_VAL_I32 || t == WCD_VAL_F32) && len >= 4) return (wcd_value){t, (uint32_t)v};
     if ((t == WCD_VAL_I64 || t == WCD_VAL_F64) && len >= 8) return (wcd_value){t, v};
     return (wcd_value){WCD_VAL_MISSING, 0};
@@ -2604,13 +2740,18 @@ static void gcore_why(gcore_ctx *g, wcd_state *st)
     } else {
         st->trap_kind = WCD_TRAP_NONE;
         size_t cap = sizeof g->stop_msg;
-        if (strcmp(r->reason, "breakpoint") == 0) snprintf(m, cap, "breakpoint");
-        else if (strcmp(r->reason, "watchpoint") == 0) snprintf(m, cap, "watchpoint");
-        else if (strcmp(r->reason, "signal") == 0 || r->code == 2) snprintf(m, cap, "interrupt");
+        if (strcmp(r->reason, "breakpoint") == 0)
+            snprintf(m, cap, "breakpoint");
+        else if (strcmp(r->reason, "watchpoint") == 0)
+            snprintf(m, cap, "watchpoint");
+        else if (strcmp(r->reason, "signal") == 0 || r->code == 2)
+            snprintf(m, cap, "interrupt");
         else if (strcmp(r->reason, "trace") == 0)
             snprintf(m, cap, "%s", g->s->first_stop ? "entry" : "step");
-        else if (r->description[0]) snprintf(m, cap, "%s", r->description);
-        else snprintf(m, cap, "signal %d", r->code);
+        else if (r->description[0])
+            snprintf(m, cap, "%s", r->description);
+        else
+            snprintf(m, cap, "signal %d", r->code);
     }
     st->trap_message = m;
 }
@@ -2737,4 +2878,3 @@ done:
     free(gtypes);
     return ret;
 }
-

@@ -55,14 +55,14 @@ typedef enum wb_proc_state {
 wb_proc_state wb_session_state(const wb_session *s);
 
 typedef struct wb_launch {
-    const char *runtime;       /* wdb-run to start; NULL: next to this
-                                  executable, then $WDB_RUN, then PATH */
-    const char *const *args;   /* the program's arguments (argv[1..]), NULL
-                                  terminated; may be NULL */
+    const char *runtime;             /* wdb-run to start; NULL: next to this
+                                        executable, then $WDB_RUN, then PATH */
+    const char *const *args;         /* the program's arguments (argv[1..]), NULL
+                                        terminated; may be NULL */
     const char *const *runtime_args; /* extra wdb-run options (--dir=...,
                                         --env=...), NULL terminated */
-    const char *cwd;           /* NULL: ours */
-    int stdout_fd, stderr_fd;  /* the program's output; -1: ours */
+    const char *cwd;                 /* NULL: ours */
+    int stdout_fd, stderr_fd;        /* the program's output; -1: ours */
 } wb_launch;
 
 /* Starts the program under `wdb-run --gdb-fd` (a socketpair), connects,
@@ -142,10 +142,10 @@ typedef struct wb_bp {
     int number;
     wb_bp_type type;
     bool temporary, enabled;
-    char *spec;       /* as the user wrote it: "fib.c:6", "fib", "*0x10", or
-                         the watched expression */
-    char *condition;  /* NULL: none */
-    unsigned ignore;  /* hits still to ignore */
+    char *spec;      /* as the user wrote it: "fib.c:6", "fib", "*0x10", or
+                        the watched expression */
+    char *condition; /* NULL: none */
+    unsigned ignore; /* hits still to ignore */
     unsigned hits;
     size_t nlocs;
     wb_bp_loc *locs;
@@ -158,7 +158,7 @@ typedef struct wb_bp {
      * to; the watchpoint is deleted when the frame returns (gdb) */
     size_t scope_depth;
     wb_code_off scope_ret;
-    char *log_message;  /* DAP logpoints: NULL for a breakpoint */
+    char *log_message; /* DAP logpoints: NULL for a breakpoint */
 } wb_bp;
 
 /* Sets a breakpoint: FILE:LINE, LINE (in `default_file`), FUNCTION, or
@@ -181,8 +181,7 @@ wb_status wb_session_delete(wb_session *s, int number, wb_error *err);
 wb_status wb_session_enable(wb_session *s, int number, bool on, wb_error *err);
 wb_status wb_session_condition(wb_session *s, int number, const char *cond, wb_error *err);
 wb_status wb_session_ignore(wb_session *s, int number, unsigned count, wb_error *err);
-wb_status wb_session_set_log_message(wb_session *s, int number, const char *msg,
-                                     wb_error *err);
+wb_status wb_session_set_log_message(wb_session *s, int number, const char *msg, wb_error *err);
 size_t wb_session_bp_count(const wb_session *s);
 const wb_bp *wb_session_bp(const wb_session *s, size_t i);
 const wb_bp *wb_session_bp_by_number(const wb_session *s, int number);
@@ -201,27 +200,27 @@ typedef enum wb_run {
 } wb_run;
 
 typedef enum wb_stop_why {
-    WB_WHY_ENTRY,      /* stopped before the first instruction */
-    WB_WHY_BREAKPOINT, /* bp */
-    WB_WHY_WATCHPOINT, /* bp; old and new values */
+    WB_WHY_ENTRY,       /* stopped before the first instruction */
+    WB_WHY_BREAKPOINT,  /* bp */
+    WB_WHY_WATCHPOINT,  /* bp; old and new values */
     WB_WHY_WATCH_SCOPE, /* bp: a watchpoint deleted as its frame returned */
-    WB_WHY_STEP,       /* a step/next/finish/until/advance ended */
-    WB_WHY_TRAP,       /* description: the trap's message */
-    WB_WHY_INTERRUPT,  /* wb_session_interrupt or Ctrl-C */
-    WB_WHY_SIGNAL,     /* another stop the stub reported (description) */
-    WB_WHY_EXITED,     /* exit code */
+    WB_WHY_STEP,        /* a step/next/finish/until/advance ended */
+    WB_WHY_TRAP,        /* description: the trap's message */
+    WB_WHY_INTERRUPT,   /* wb_session_interrupt or Ctrl-C */
+    WB_WHY_SIGNAL,      /* another stop the stub reported (description) */
+    WB_WHY_EXITED,      /* exit code */
     WB_WHY_KILLED,
 } wb_stop_why;
 
 typedef struct wb_stop {
     wb_stop_why why;
-    int bp;                 /* breakpoint/watchpoint number, or 0 */
-    bool bp_temporary;      /* it was a temporary one (now deleted) */
+    int bp;            /* breakpoint/watchpoint number, or 0 */
+    bool bp_temporary; /* it was a temporary one (now deleted) */
     int exit_code;
     char description[256];
-    bool new_function;      /* the stop is in another function or frame than
-                               the one the resume started in (gdb prints
-                               the frame line then) */
+    bool new_function; /* the stop is in another function or frame than
+                          the one the resume started in (gdb prints
+                          the frame line then) */
     /* finish: the value returned (has_value), and the frame that ran;
      * value_type (no value) when the function returns something that
      * cannot be read: a struct returned through memory, or a stub that
@@ -253,19 +252,19 @@ void wb_session_set_poll(wb_session *s, bool (*poll)(void *user), void *user);
 /* --------------------------------------------------------------- frames */
 
 typedef struct wb_frame {
-    size_t phys;            /* the stub's frame index */
-    wb_code_off pc;         /* code offset: where the frame is (callers: the
-                               return address) */
-    wb_code_off lookup_pc;  /* pc for line and scope lookups (callers:
-                               pc - 1, inside the call instruction) */
-    bool has_pc;            /* false for an address outside the Code
-                               section */
-    const wb_scope *fn;     /* function or inlined call, NULL without DWARF */
-    const wb_scope *inner;  /* innermost scope of this frame (block) */
-    const char *function;   /* display name ("fib", "ns::S::f", "??") */
-    const char *file;       /* NULL without line info */
+    size_t phys;           /* the stub's frame index */
+    wb_code_off pc;        /* code offset: where the frame is (callers: the
+                              return address) */
+    wb_code_off lookup_pc; /* pc for line and scope lookups (callers:
+                              pc - 1, inside the call instruction) */
+    bool has_pc;           /* false for an address outside the Code
+                              section */
+    const wb_scope *fn;    /* function or inlined call, NULL without DWARF */
+    const wb_scope *inner; /* innermost scope of this frame (block) */
+    const char *function;  /* display name ("fib", "ns::S::f", "??") */
+    const char *file;      /* NULL without line info */
     uint32_t line, column;
-    bool inlined;           /* an inlined call: shares phys with the next */
+    bool inlined; /* an inlined call: shares phys with the next */
 } wb_frame;
 
 /* Frames of the current stop (innermost first); 0 when not stopped. The
@@ -290,12 +289,30 @@ void wb_session_vars_free(wb_named_value *v, size_t n);
 /* Expressions in the context of a frame (no frame: globals only). */
 wb_status wb_session_eval(wb_session *s, size_t frame, const char *expr, wb_value *out,
                           wb_error *err);
-wb_status wb_session_eval_type(wb_session *s, size_t frame, const char *text,
-                               const wb_type **out, wb_error *err);
+wb_status wb_session_eval_type(wb_session *s, size_t frame, const char *text, const wb_type **out,
+                               wb_error *err);
 unsigned wb_session_record(wb_session *s, const wb_value *v);
 /* An env for formatting values of frame `frame` (memory reads). Lives
  * until the next call. */
 const wb_eval_env *wb_session_env(wb_session *s, size_t frame);
+
+/* gdb's registers, as a Wasm program has them, in frame `frame` (also
+ * what `$pc`, `$sp` and `$fp` evaluate to): "pc", the frame's code offset
+ * (callers: their return address), a `void (*)()` printed with its place
+ * ("0x3b <fib+29>"); "sp", the global the name section calls
+ * __stack_pointer (wasm-ld's C stack pointer), a `void *`, in the
+ * innermost frame only (no copy is kept for a caller: an error there);
+ * "fp", the frame base (DW_AT_frame_base, what DW_OP_fbreg counts from), a
+ * `void *`. WB_NOT_FOUND for other names, and for "sp" in a module without
+ * that global; WB_ERROR "No registers." when the program is not stopped,
+ * else why the value cannot be had. */
+wb_status wb_session_register(wb_session *s, size_t frame, const char *name, wb_value *out,
+                              wb_error *err);
+/* "fib+12", into buf: the function holding code offset `off` (its DWARF
+ * name, else the name section's) and how far in from its start (the
+ * body's local declarations, DW_AT_low_pc), as gdb's <symbol+offset>;
+ * false outside every function or without a name. */
+bool wb_session_code_symbol(wb_session *s, wb_code_off off, char *buf, size_t len);
 
 /* Linear memory and Wasm values of the stopped program. */
 int wb_session_read_memory(wb_session *s, uint64_t addr, void *buf, size_t len);

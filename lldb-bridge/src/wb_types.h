@@ -41,23 +41,23 @@ typedef enum wb_base_enc {
     WB_ENC_SIGNED_CHAR,   /* char, signed char */
     WB_ENC_UNSIGNED_CHAR, /* unsigned char, char8_t */
     WB_ENC_BOOL,
-    WB_ENC_FLOAT,         /* size 4 or 8 (16: long double, printed as hex) */
-    WB_ENC_UTF,           /* char16_t, char32_t */
+    WB_ENC_FLOAT, /* size 4 or 8 (16: long double, printed as hex) */
+    WB_ENC_UTF,   /* char16_t, char32_t */
 } wb_base_enc;
 
 typedef struct wb_type wb_type;
 
 typedef struct wb_member {
-    const char *name;      /* NULL for anonymous struct/union members */
+    const char *name; /* NULL for anonymous struct/union members */
     const wb_type *type;
-    uint64_t offset;       /* byte offset of the member's storage */
-    uint32_t bit_size;     /* bitfields: width in bits; 0 otherwise */
-    uint32_t bit_offset;   /* bitfields: offset of the lowest bit from the
-                              start of the storage at `offset`, counting
-                              from the least significant bit (Wasm is
-                              little-endian; DW_AT_data_bit_offset and the
-                              DWARF 2 DW_AT_bit_offset are both converted) */
-    bool is_base;          /* C++ base class (DW_TAG_inheritance) */
+    uint64_t offset;     /* byte offset of the member's storage */
+    uint32_t bit_size;   /* bitfields: width in bits; 0 otherwise */
+    uint32_t bit_offset; /* bitfields: offset of the lowest bit from the
+                            start of the storage at `offset`, counting
+                            from the least significant bit (Wasm is
+                            little-endian; DW_AT_data_bit_offset and the
+                            DWARF 2 DW_AT_bit_offset are both converted) */
+    bool is_base;        /* C++ base class (DW_TAG_inheritance) */
 } wb_member;
 
 typedef struct wb_enumerator {
@@ -67,28 +67,32 @@ typedef struct wb_enumerator {
 
 struct wb_type {
     wb_type_kind kind;
-    const char *name;       /* "int", "point" (without "struct"), typedef
-                               name, NULL for anonymous types and derived
-                               types (pointers, arrays...) */
+    const char *name;           /* "int", "point" (without "struct"), typedef
+                                   name, NULL for anonymous types and derived
+                                   types (pointers, arrays...) */
     const char *qualified_name; /* C++: with namespaces/classes ("ns::S"),
                                    else same as name */
-    uint64_t size;          /* bytes; 0 when unknown (incomplete types,
-                               void, functions) */
-    bool declaration;       /* an incomplete type (DW_AT_declaration) whose
-                               definition was not found */
-    bool is_class;          /* WB_TYPE_STRUCT from DW_TAG_class_type */
-    wb_base_enc enc;        /* WB_TYPE_BASE (and enums: sign of values) */
-    const wb_type *target;  /* see the kinds above */
-    size_t nmembers;        /* struct, union; base classes come first */
+    uint64_t size;              /* bytes; 0 when unknown (incomplete types,
+                                   void, functions) */
+    bool declaration;           /* an incomplete type (DW_AT_declaration) whose
+                                   definition was not found */
+    bool is_class;              /* WB_TYPE_STRUCT from DW_TAG_class_type */
+    wb_base_enc enc;            /* WB_TYPE_BASE (and enums: sign of values) */
+    const wb_type *target;      /* see the kinds above */
+    size_t nmembers;            /* struct, union; base classes come first */
     const wb_member *members;
-    size_t ndims;           /* arrays: dimensions, outermost first */
-    const uint64_t *dims;   /* element counts; 0 = unknown (int a[]) */
+    size_t ndims;         /* arrays: dimensions, outermost first */
+    const uint64_t *dims; /* element counts; 0 = unknown (int a[]) */
     size_t nenumerators;
     const wb_enumerator *enumerators;
-    size_t nparams;         /* functions */
+    size_t nparams; /* functions */
     const wb_type *const *params;
     bool varargs;
-    uint64_t die_offset;    /* 0 for types made by the evaluator */
+    bool no_prototype;   /* functions: C's `f()`, parameters unknown,
+                            spelled "()" (else none is "(void)") */
+    bool code_offset;    /* pointers to functions: hold a code offset
+                            (the pc), not a table index */
+    uint64_t die_offset; /* 0 for types made by the evaluator */
 };
 
 /* Where a variable is, as a DWARF location: one expression for the whole
@@ -102,16 +106,16 @@ typedef struct wb_loc_range {
 typedef struct wb_var {
     const char *name;
     const wb_type *type;
-    bool is_param;        /* DW_TAG_formal_parameter */
-    bool is_global;       /* a CU-level or static variable: its location
-                             does not need a frame */
-    bool is_artificial;   /* DW_AT_artificial (`this`) */
+    bool is_param;         /* DW_TAG_formal_parameter */
+    bool is_global;        /* a CU-level or static variable: its location
+                              does not need a frame */
+    bool is_artificial;    /* DW_AT_artificial (`this`) */
     const char *decl_file; /* NULL when unknown */
     uint32_t decl_line;
-    size_t nlocs;         /* 0: no location (optimized out), unless
-                             has_const */
+    size_t nlocs; /* 0: no location (optimized out), unless
+                     has_const */
     const wb_loc_range *locs;
-    bool has_const;       /* DW_AT_const_value */
+    bool has_const;             /* DW_AT_const_value */
     const uint8_t *const_bytes; /* its value, little-endian, type->size
                                    bytes (or const_len) */
     size_t const_len;

@@ -764,6 +764,14 @@ static void fmt_scalar(fctx *c, const view *v, const wb_type *s, bool top)
             add_type(o, v->type);
             wb_sb_add(o, ") ");
         }
+        if (tt && tt->kind == WB_TYPE_FUNCTION && s->code_offset) {
+            char sym[256];
+            wb_sb_addf(o, "0x%" PRIx64, raw);
+            if (c->env && c->env->code_symbol &&
+                c->env->code_symbol(c->env->user, raw, sym, sizeof sym))
+                wb_sb_addf(o, " <%s>", sym);
+            return;
+        }
         if (tt && tt->kind == WB_TYPE_FUNCTION) {
             add_function_pointer(c, raw);
             return;

@@ -94,6 +94,9 @@ typedef struct wb_eval_env {
     /* The name of the function a function pointer (table index) refers
      * to, or NULL. May be NULL. */
     const char *(*function_name)(void *user, uint64_t table_index);
+    /* Where a code offset is, as gdb's <symbol+offset> says it ("fib+12"):
+     * written into buf (len bytes) and returned, or NULL. May be NULL. */
+    const char *(*code_symbol)(void *user, uint64_t code_off, char *buf, size_t len);
 } wb_eval_env;
 
 /* Reading a variable through its location (used by `lookup`

@@ -24,13 +24,15 @@ struct wb_wasm {
     uint32_t nimported;
     wb_func *funcs;
     uint32_t nfuncs;
-    /* name section function names, sorted by index */
-    struct wb_name_entry {
-        uint32_t index;
-        const char *name;
-    } * fnames;
-    uint32_t nfnames;
-    char *fname_text;
+    /* name section names of functions and globals, sorted by index */
+    struct wb_name_map {
+        struct wb_name_entry {
+            uint32_t index;
+            const char *name;
+        } * v;
+        uint32_t n;
+        char *text;
+    } fnames, gnames;
 };
 
 /* A name (5.2.4): length + bytes. *s points into the module, not terminated. */
@@ -126,40 +128,58 @@ static int cmp_name_entry(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
-/* The `name` section (appendix 7.4): only subsection 1, function names.
- * Returns false when it is malformed; the caller then drops it. */
+/* A name map (appendix 7.4.1: vec(index name)) from the subsection `sub`
+ * into m. Returns false when it is malformed or a second one. */
+static bool parse_name_map(wb_cursor *sub, struct wb_name_map *m)
+{
+    uint32_t n;
+    if (m->v) return false; /* duplicate subsection */
+    if (wb_cur_u32(sub, &n, NULL) != WB_OK) return false;
+    if (n > (sub->end - sub->pos) / 2) return false; /* index + length: 2 bytes at least */
+    m->v = calloc(n ? n : 1, sizeof *m->v);
+    m->text = malloc(sub->end - sub->pos + 1);
+    if (!m->v || !m->text) return false;
+    char *text = m->text;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t idx = 0, len = 0;
+        const uint8_t *s = NULL;
+        if (wb_cur_u32(sub, &idx, NULL) != WB_OK || read_name(sub, &s, &len, NULL) != WB_OK)
+            return false;
+        memcpy(text, s, len);
+        text[len] = 0;
+        m->v[i].index = idx;
+        m->v[i].name = text;
+        text += len + 1;
+        m->n++;
+    }
+    /* the spec asks for increasing indices; sort anyway so lookups can
+     * bisect whatever a producer wrote */
+    qsort(m->v, m->n, sizeof *m->v, cmp_name_entry);
+    return true;
+}
+
+static void name_map_free(struct wb_name_map *m)
+{
+    free(m->v);
+    free(m->text);
+    *m = (struct wb_name_map){0};
+}
+
+/* The `name` section (appendix 7.4): subsections 1, function names, and
+ * 7, global names (the extended name section wasm-ld writes). Returns
+ * false when it is malformed; the caller then drops it. */
 static bool parse_names(wb_wasm *w, wb_cursor *c)
 {
     while (c->pos < c->end) {
         uint8_t id;
-        uint32_t size, n;
+        uint32_t size;
         if (wb_cur_u8(c, &id, NULL) != WB_OK || wb_cur_u32(c, &size, NULL) != WB_OK) return false;
         if (size > c->end - c->pos) return false;
         wb_cursor sub = {c->base, c->pos, c->pos + size, "name", "module"};
         c->pos += size;
-        if (id != 1) continue;
-        if (w->fnames) return false; /* duplicate subsection */
-        if (wb_cur_u32(&sub, &n, NULL) != WB_OK) return false;
-        if (n > (sub.end - sub.pos) / 2) return false; /* index + length: 2 bytes at least */
-        w->fnames = calloc(n ? n : 1, sizeof *w->fnames);
-        w->fname_text = malloc(sub.end - sub.pos + 1);
-        if (!w->fnames || !w->fname_text) return false;
-        char *text = w->fname_text;
-        for (uint32_t i = 0; i < n; i++) {
-            uint32_t idx = 0, len = 0;
-            const uint8_t *s = NULL;
-            if (wb_cur_u32(&sub, &idx, NULL) != WB_OK || read_name(&sub, &s, &len, NULL) != WB_OK)
-                return false;
-            memcpy(text, s, len);
-            text[len] = 0;
-            w->fnames[i].index = idx;
-            w->fnames[i].name = text;
-            text += len + 1;
-            w->nfnames++;
-        }
-        /* the spec asks for increasing indices; sort anyway so lookups can
-         * bisect whatever a producer wrote */
-        qsort(w->fnames, w->nfnames, sizeof *w->fnames, cmp_name_entry);
+        if ((id == 1 && !parse_name_map(&sub, &w->fnames)) ||
+            (id == 7 && !parse_name_map(&sub, &w->gnames)))
+            return false;
     }
     return true;
 }
@@ -255,11 +275,8 @@ static wb_status parse_module(wb_wasm *w, wb_error *err)
                        "code section has %u bodies",
                        have_funcsec ? declared_funcs : 0, w->nfuncs);
     if (name_sec.base && !parse_names(w, &name_sec)) {
-        free(w->fnames);
-        free(w->fname_text);
-        w->fnames = NULL;
-        w->fname_text = NULL;
-        w->nfnames = 0;
+        name_map_free(&w->fnames);
+        name_map_free(&w->gnames);
     }
     for (uint32_t i = 0; i < w->nfuncs; i++) {
         w->funcs[i].index = w->nimported + i;
@@ -322,8 +339,8 @@ void wb_wasm_close(wb_wasm *w)
     free(w->sections);
     free(w->names);
     free(w->funcs);
-    free(w->fnames);
-    free(w->fname_text);
+    name_map_free(&w->fnames);
+    name_map_free(&w->gnames);
     free(w);
 }
 
@@ -420,15 +437,26 @@ wb_status wb_wasm_func_at(const wb_wasm *w, wb_code_off off, const wb_func **out
 
 const char *wb_wasm_func_name(const wb_wasm *w, uint32_t index)
 {
-    uint32_t lo = 0, hi = w->nfnames;
+    const struct wb_name_map *m = &w->fnames;
+    uint32_t lo = 0, hi = m->n;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (w->fnames[mid].index < index)
+        if (m->v[mid].index < index)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < w->nfnames && w->fnames[lo].index == index ? w->fnames[lo].name : NULL;
+    return lo < m->n && m->v[lo].index == index ? m->v[lo].name : NULL;
+}
+
+wb_status wb_wasm_global_named(const wb_wasm *w, const char *name, uint32_t *index)
+{
+    for (uint32_t i = 0; i < w->gnames.n; i++)
+        if (strcmp(w->gnames.v[i].name, name) == 0) {
+            *index = w->gnames.v[i].index;
+            return WB_OK;
+        }
+    return WB_NOT_FOUND;
 }
 
 /* ------------------------------------------------- locals and globals */

@@ -38,12 +38,12 @@ typedef struct wb_section {
 } wb_section;
 
 typedef struct wb_func {
-    uint32_t index;      /* in the function index space (imports first) */
-    wb_code_off header;  /* code offset of the body's size field */
-    wb_code_off start;   /* code offset of the body (local declarations):
-                            what clang's DW_AT_low_pc holds */
-    wb_code_off end;     /* code offset one past the body's `end` opcode */
-    const char *name;    /* from the name section, or NULL */
+    uint32_t index;     /* in the function index space (imports first) */
+    wb_code_off header; /* code offset of the body's size field */
+    wb_code_off start;  /* code offset of the body (local declarations):
+                           what clang's DW_AT_low_pc holds */
+    wb_code_off end;    /* code offset one past the body's `end` opcode */
+    const char *name;   /* from the name section, or NULL */
 } wb_func;
 
 /* Reads and validates the module in `path`. On WB_OK *out owns a copy of
@@ -107,6 +107,11 @@ wb_status wb_wasm_table_func(const wb_wasm *w, uint32_t elem, uint32_t *func);
 /* The name-section name of function `index` (function index space,
  * imports included), or NULL. */
 const char *wb_wasm_func_name(const wb_wasm *w, uint32_t index);
+
+/* The index of the global the name section calls `name` (its global
+ * names: wasm-ld writes them, __stack_pointer among them). WB_NOT_FOUND
+ * when no global has that name, or the module has no global names. */
+wb_status wb_wasm_global_named(const wb_wasm *w, const char *name, uint32_t *index);
 
 /* The value types of the locals of the i-th defined function (0-based, as
  * wb_wasm_func): its parameters (from its type) then the body's declared

@@ -1405,6 +1405,75 @@ static void info_program(cli *c)
     if (m) out(c, "The stub lacks: %s.\n", m);
 }
 
+/* One line of `info registers`: gdb's columns (name in 15, raw hex in
+ * 20, then the natural value), or "<not saved>". */
+static void print_register(cli *c, const char *name)
+{
+    wb_value v;
+    wb_error e;
+    wb_status st = wb_session_register(c->s, c->frame, name, &v, &e);
+    if (st == WB_NOT_FOUND) {
+        error_line(c, "Invalid register `%s'", name);
+        return;
+    }
+    if (st != WB_OK) {
+        out(c, "%-15s<not saved>\n", name);
+        return;
+    }
+    char hex[32];
+    int64_t raw = 0;
+    wb_value_as_i64(&v, &raw, &e);
+    snprintf(hex, sizeof hex, "0x%" PRIx64, (uint64_t)raw);
+    char *natural = wb_value_format_plain(&v, wb_session_env(c->s, c->frame), 0);
+    out(c, "%-15s%-20s%s\n", name, hex, natural ? natural : "?");
+    free(natural);
+    wb_value_free(&v);
+}
+
+/* info registers [NAME...]: the Wasm pc and, when the module has it, the C
+ * stack pointer __stack_pointer (NAME may also be fp, the frame base; a
+ * leading $ is allowed, as in gdb). */
+static void info_registers(cli *c, const char *args)
+{
+    if (!c->s || wb_session_state(c->s) != WB_PROC_STOPPED) {
+        error_line(c, "The program has no registers now.");
+        return;
+    }
+    args = skip_ws(args);
+    if (!*args) {
+        uint32_t sp;
+        print_register(c, "pc");
+        if (wb_wasm_global_named(wb_session_wasm(c->s), "__stack_pointer", &sp) == WB_OK)
+            print_register(c, "sp");
+        return;
+    }
+    while (*args) {
+        size_t len = strcspn(args, " \t");
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)len, *args == '$' ? args + 1 : args);
+        if (*args == '$') name[len ? len - 1 : 0] = 0;
+        c->last_failed = false;
+        print_register(c, name);
+        if (c->last_failed) return;
+        args = skip_ws(args + len);
+    }
+}
+
+/* info threads: gdb's table, for the one thread a Wasm program has; its
+ * Target Id column as wide as its widest entry. */
+static void info_threads(cli *c)
+{
+    if (!c->s || wb_session_state(c->s) != WB_PROC_STOPPED || !wb_session_frame_count(c->s)) {
+        out(c, "No threads.\n");
+        return;
+    }
+    const char *id = "Thread 1";
+    int w = (int)strlen(id) > 9 ? (int)strlen(id) : 9;
+    out(c, "  Id   %-*s Frame \n", w, "Target Id");
+    out(c, "* 1    %-*s ", w, id);
+    print_frame_line(c, 0, false);
+}
+
 static void cmd_info(cli *c, const char *args, char fmt)
 {
     (void)fmt;
@@ -1414,14 +1483,14 @@ static void cmd_info(cli *c, const char *args, char fmt)
     struct {
         const char *name;
         size_t min;
-    } subs[] = {{"breakpoints", 1}, {"watchpoints", 3}, {"locals", 2}, {"args", 2},
-                {"frame", 1},       {"source", 2},      {"line", 2},   {"display", 1},
-                {"sources", 7},     {"program", 3}};
+    } subs[] = {{"breakpoints", 1}, {"watchpoints", 3}, {"locals", 2},    {"args", 2},
+                {"frame", 1},       {"source", 2},      {"line", 2},      {"display", 1},
+                {"sources", 7},     {"program", 3},     {"registers", 1}, {"threads", 2}};
     if (len == 0) {
         error_line(c,
                    "List of info subcommands:\n\ninfo args, info breakpoints, info display, "
-                   "info frame, info line, info locals, info program, info source, info sources, "
-                   "info watchpoints");
+                   "info frame, info line, info locals, info program, info registers, info source, "
+                   "info sources, info threads, info watchpoints");
         return;
     }
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
@@ -1439,6 +1508,8 @@ static void cmd_info(cli *c, const char *args, char fmt)
         case 7: info_display(c); return;
         case 8: info_sources(c); return;
         case 9: info_program(c); return;
+        case 10: info_registers(c, rest); return;
+        case 11: info_threads(c); return;
         }
     }
     error_line(c, "Undefined info command: \"%.*s\".  Try \"help info\".", (int)len, args);
@@ -1812,10 +1883,53 @@ static void cmd_undisplay(cli *c, const char *args, char fmt)
 }
 
 /* x/NFU ADDR */
+/* x/Ni ADDR: N instructions from code offset ADDR on (into the next
+ * functions if need be), laid out as gdb's x/i: "=> " at the selected
+ * frame's pc, the address and <function+offset>, the instruction. At a
+ * function's start (its local declarations) the listing starts with its
+ * first instruction. */
+static void examine_code(cli *c, uint64_t addr, unsigned count)
+{
+    const wb_wasm *w = wb_session_wasm(c->s);
+    const wb_frame *f =
+        wb_session_state(c->s) == WB_PROC_STOPPED ? wb_session_frame(c->s, c->frame) : NULL;
+    const wb_func *fn = NULL;
+    if (addr > UINT32_MAX || wb_wasm_func_at(w, (wb_code_off)addr, &fn) != WB_OK) {
+        error_line(c, "Cannot access memory at address 0x%" PRIx64, addr);
+        return;
+    }
+    uint32_t nimp = wb_wasm_import_func_count(w);
+    for (unsigned done = 0; fn && done < count;
+         fn = wb_wasm_func(w, fn->index - nimp + 1), addr = fn ? fn->start : 0) {
+        wb_insn *ins = NULL;
+        size_t n = 0, k = 0;
+        wb_error e;
+        wb_status st = wb_disasm_func(w, wb_wasm_code(w), wb_wasm_code_size(w), fn, &ins, &n, &e);
+        while (k < n && ins[k].off < addr)
+            k++;
+        if (addr > fn->start && k < n && ins[k].off != addr) {
+            error_line(c, "0x%" PRIx64 " is inside the instruction at 0x%x.", addr, ins[k - 1].off);
+            free(ins);
+            return;
+        }
+        for (; k < n && done < count; k++, done++) {
+            char sym[256];
+            out(c, "%s0x%x", f && f->pc == ins[k].off ? "=> " : "   ", ins[k].off);
+            if (wb_session_code_symbol(c->s, ins[k].off, sym, sizeof sym)) out(c, " <%s>", sym);
+            out(c, ":\t%s\n", ins[k].text);
+        }
+        free(ins);
+        if (st != WB_OK && done < count) {
+            error_line(c, "%s", e.msg);
+            return;
+        }
+    }
+}
+
 static void cmd_x(cli *c, const char *args, char fmt_unused)
 {
     (void)fmt_unused;
-    if (!need_stopped(c)) return;
+    if (!need_session(c)) return;
     /* the command word left "/NFU ..." in args when a format was given */
     unsigned count = 1;
     char fmt = 'x', unit = 'w';
@@ -1841,6 +1955,8 @@ static void cmd_x(cli *c, const char *args, char fmt_unused)
             unit = 'b';
         if (fmt == 'a') unit = 'w';
     }
+    /* instructions come from the module: no program needed */
+    if (fmt != 'i' && !need_stopped(c)) return;
     p = skip_ws(p);
     if (!*p) {
         error_line(c, "Argument required (starting display address).");
@@ -1864,6 +1980,10 @@ static void cmd_x(cli *c, const char *args, char fmt_unused)
     wb_value_free(&v);
     uint64_t addr = (uint64_t)addr_i & 0xffffffffu;
     if (count > 4096) count = 4096;
+    if (fmt == 'i') {
+        examine_code(c, addr, count);
+        return;
+    }
     if (fmt == 's') {
         for (unsigned i = 0; i < count; i++) {
             char buf[201];
@@ -2404,7 +2524,7 @@ static const command commands[] = {
      false},
     {"info", "i inf", cmd_info,
      "info breakpoints|watchpoints|locals|args|frame|source|line|"
-     "display|sources|program",
+     "display|sources|program|registers [pc|sp|fp]|threads",
      false},
     {"kill", "k", cmd_kill, "kill -- end the program", false},
     {"list", "l", cmd_list, "list [LINE|FUNCTION|FILE:LINE|FIRST,LAST] -- show source lines",

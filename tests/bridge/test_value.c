@@ -57,6 +57,10 @@ static const wb_type t_cvint_v = {.kind = WB_TYPE_VOLATILE, .target = &t_int};
 static const wb_type t_cvint = {.kind = WB_TYPE_CONST, .target = &t_cvint_v};
 static const wb_type t_str = {.kind = WB_TYPE_TYPEDEF, .name = "str", .target = &t_pchar};
 static const wb_type t_myint = {.kind = WB_TYPE_TYPEDEF, .name = "myint", .target = &t_int};
+/* a pc: void (*)(), holding a code offset */
+static const wb_type t_code = {.kind = WB_TYPE_FUNCTION, .no_prototype = true};
+static const wb_type t_pcreg = {
+    .kind = WB_TYPE_POINTER, .size = 4, .target = &t_code, .code_offset = true};
 
 /* struct point { int x, y; } */
 static const wb_member m_point[] = {{"x", &t_int, 0, 0, 0, false}, {"y", &t_int, 4, 0, 0, false}};
@@ -217,7 +221,7 @@ typedef struct sym {
 typedef struct prog {
     uint8_t mem[MEM_SIZE];
     uint64_t locals[4];
-    sym syms[96];
+    sym syms[128];
     size_t nsyms;
     uint32_t next; /* allocation pointer in mem */
     int writes, place_writes;
@@ -310,6 +314,15 @@ static const char *p_function_name(void *u, uint64_t idx)
     return idx == 1 ? "fib" : idx == 2 ? "main" : NULL;
 }
 
+/* Code offsets 0x10 to 0x3f are fib's */
+static const char *p_code_symbol(void *u, uint64_t off, char *buf, size_t len)
+{
+    (void)u;
+    if (off < 0x10 || off >= 0x40) return NULL;
+    snprintf(buf, len, off == 0x10 ? "fib" : "fib+%u", (unsigned)(off - 0x10));
+    return buf;
+}
+
 static prog *P;
 static wb_eval_env ENV;
 static wb_eval *EV;
@@ -356,7 +369,8 @@ static void setup(void)
 {
     P = calloc(1, sizeof *P);
     P->next = 0x1000;
-    ENV = (wb_eval_env){P, p_lookup, p_read, p_write, p_write_place, p_type_named, p_function_name};
+    ENV = (wb_eval_env){
+        P, p_lookup, p_read, p_write, p_write_place, p_type_named, p_function_name, p_code_symbol};
     EV = wb_eval_new();
 
     /* int i = -5; unsigned u32 = 4000000000u; long long ll = -1234567890123LL; */
@@ -457,6 +471,9 @@ static void setup(void)
     var("cpbad", &t_pchar, &bad, 4);
     uint32_t fib = 1, nofn = 7;
     var("fp", &t_pfn_int, &fib, 4);
+    uint32_t pc = 0x12, pc2 = 0x10;
+    var("pcreg", &t_pcreg, &pc, 4);
+    var("pcreg2", &t_pcreg, &pc2, 4);
     var("fp7", &t_pfn_int, &nofn, 4);
     var("fpv", &t_pfn_var, &z, 4);
     var("fpp", &t_ppfn2, &z, 4);
@@ -856,6 +873,13 @@ static void test_print_pointers(void)
     PR("cpe", want);
     PR("cpbad", "0x10 <error: Cannot access memory at address 0x10>");
     PR("fp", "(int (*)(int)) 0x1 <fib>");
+    /* a pc ($pc): a code offset, not a table index, in gdb's words */
+    PR("pcreg", "(void (*)()) 0x12 <fib+2>");
+    PR("pcreg2", "(void (*)()) 0x10 <fib>");
+    PRF('x', "pcreg", "0x12");
+    char tn[64];
+    wb_type_spell(&t_pcreg, NULL, tn, sizeof tn);
+    CHECK_STR(tn, "void (*)()");
     PR("fp7", "(int (*)(int)) 0x7");
     PR("fpv", "(int (*)(int, ...)) 0x0");
     PR("fpp", "(int (**)(int, char *)) 0x0");

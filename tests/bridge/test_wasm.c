@@ -19,7 +19,10 @@ static void put(buf *m, const void *p, size_t n)
     m->n += n;
 }
 
-static void put_u8(buf *m, uint8_t v) { m->b[m->n++] = v; }
+static void put_u8(buf *m, uint8_t v)
+{
+    m->b[m->n++] = v;
+}
 
 static void put_leb(buf *m, uint32_t v)
 {
@@ -52,7 +55,7 @@ static void header(buf *m)
 
 /* A module with 2 imported functions (and a memory, a global and a table
  * import in between), 2 defined functions, a .debug_info custom section and
- * a name section naming functions 1, 2 and 3. *code_start gets the file
+ * a name section naming functions 1, 2 and 3 and global 0. *code_start gets the file
  * offset of the Code section's contents. */
 static void good_module(buf *m, size_t *code_start)
 {
@@ -105,6 +108,13 @@ static void good_module(buf *m, size_t *code_start)
     put_u8(&s, 1);
     put_leb(&s, (uint32_t)sub.n);
     put(&s, sub.b, sub.n);
+    /* subsection 7, global names: the imported global 0 */
+    sub.n = 0;
+    put_leb(&sub, 1);
+    put_leb(&sub, 0), put_name(&sub, "__stack_pointer");
+    put_u8(&s, 7);
+    put_leb(&s, (uint32_t)sub.n);
+    put(&s, sub.b, sub.n);
     section(m, 0, &s);
 }
 
@@ -136,6 +146,9 @@ static void test_good(void)
     CHECK(f1->name && strcmp(f1->name, "second") == 0);
     CHECK(strcmp(wb_wasm_func_name(w, 1), "imported_f1") == 0);
     CHECK(wb_wasm_func_name(w, 0) == NULL);
+    uint32_t gi = 99;
+    CHECK(wb_wasm_global_named(w, "__stack_pointer", &gi) == WB_OK && gi == 0);
+    CHECK(wb_wasm_global_named(w, "first", &gi) == WB_NOT_FOUND);
     CHECK(wb_wasm_func(w, 2) == NULL);
     const wb_func *f = NULL;
     CHECK(wb_wasm_func_at(w, 0, &f) == WB_NOT_FOUND);
@@ -193,7 +206,9 @@ static void test_malformed(void)
     EXPECT_BAD((const uint8_t *)"", 0, "bad magic");
     EXPECT_BAD((const uint8_t *)"\0asm", 4, "version");
     EXPECT_BAD((const uint8_t *)"\0asm\2\0\0\0", 8, "version");
-    EXPECT_BAD((const uint8_t *)"\x7f" "ELF\1\0\0\0", 8, "bad magic");
+    EXPECT_BAD((const uint8_t *)"\x7f"
+                                "ELF\1\0\0\0",
+               8, "bad magic");
 
     /* a section longer than the file */
     header(&m);
