@@ -902,6 +902,14 @@ static wb_status resolve_spec(wb_session *s, const char *spec, const char *defau
     return WB_NOT_FOUND;
 }
 
+/* The number of a breakpoint or watchpoint being made; it is also gdb's
+ * $bpnum, which saved breakpoints (`save breakpoints`) name. */
+static int new_bp_number(wb_session *s)
+{
+    wb_eval_set_int(s->eval, "bpnum", s->next_bp);
+    return s->next_bp++;
+}
+
 wb_status wb_session_break(wb_session *s, const char *spec, const char *default_file,
                            bool temporary, const wb_bp **out, wb_error *err)
 {
@@ -918,7 +926,7 @@ wb_status wb_session_break(wb_session *s, const char *spec, const char *default_
         free(lines);
         return wb_fail(err, "out of memory");
     }
-    b->number = s->next_bp++;
+    b->number = new_bp_number(s);
     b->type = WB_BP_BREAK;
     b->temporary = temporary;
     b->enabled = true;
@@ -1702,7 +1710,7 @@ wb_status wb_session_watch(wb_session *s, wb_bp_type type, const char *expr, siz
         bp_free(b);
         return wb_fail(err, "out of memory");
     }
-    b->number = s->next_bp++;
+    b->number = new_bp_number(s);
     *out = b;
     return WB_OK;
 }

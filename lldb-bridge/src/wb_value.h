@@ -126,6 +126,12 @@ wb_status wb_eval_type(wb_eval *e, const wb_eval_env *env, const char *text, con
  * keeps its own copy. */
 unsigned wb_eval_record(wb_eval *e, const wb_value *v);
 
+/* Sets the convenience variable $name (name without the $, at most 31
+ * bytes) to an int: what the debugger records for the user, as gdb's
+ * $bpnum (the last breakpoint made). Read after env->lookup has said
+ * WB_NOT_FOUND. false when out of memory or the name is too long. */
+bool wb_eval_set_int(wb_eval *e, const char *name, int64_t value);
+
 /* Formats as gdb's `print` does after "$N = ".
  * fmt: 0 natural, 'x' hex, 'd' signed, 'u' unsigned, 'o' octal,
  * 't' binary, 'c' char, 'f' float, 'a' address, 's' string, 'z' zero-

@@ -1015,6 +1015,45 @@ static void cmd_awatch(cli *c, const char *a, char f)
     set_watch(c, a, WB_BP_AWATCH);
 }
 
+/* A breakpoint number at *pp, as gdb reads one: digits, or a $variable
+ * holding an integer (saved breakpoints say `condition $bpnum ...`). *pp
+ * moves past it. Returns 0 when there is no number there, -1 after an
+ * error line, 1 with it in *n. */
+static int bp_number(cli *c, const char **pp, long *n)
+{
+    const char *p = skip_ws(*pp);
+    if (*p != '$') {
+        char *end;
+        *n = strtol(p, &end, 10);
+        if (end == p) return 0;
+        *pp = end;
+        return 1;
+    }
+    size_t len = 1;
+    while (isalnum((unsigned char)p[len]) || p[len] == '_' || p[len] == '$')
+        len++;
+    char *name = strndup(p, len);
+    wb_value v;
+    wb_error e;
+    int64_t i = 0;
+    bool ok = name && c->s && wb_session_eval(c->s, c->frame, name, &v, &e) == WB_OK;
+    free(name);
+    if (ok) {
+        const wb_type *t = wb_type_strip(v.type);
+        ok = t &&
+             (t->kind == WB_TYPE_ENUM || (t->kind == WB_TYPE_BASE && t->enc != WB_ENC_FLOAT)) &&
+             wb_value_as_i64(&v, &i, &e) == WB_OK;
+        wb_value_free(&v);
+    }
+    if (!ok) {
+        error_line(c, "Convenience variable must have integer value.");
+        return -1;
+    }
+    *n = i;
+    *pp = p + len;
+    return 1;
+}
+
 /* Runs fn on each breakpoint number in ARGS (all when empty). */
 static void each_bp(cli *c, const char *args, wb_status (*fn)(wb_session *, int, bool, wb_error *),
                     bool on)
@@ -1031,20 +1070,22 @@ static void each_bp(cli *c, const char *args, wb_status (*fn)(wb_session *, int,
         return;
     }
     while (*args) {
-        char *end;
-        long n = strtol(args, &end, 10);
-        if (end == args) {
+        long n, hi;
+        int got = bp_number(c, &args, &n);
+        if (got == 0)
             error_line(c, "Convenience variable must have integer value.\nArgs must be numbers "
                           "or '$' variables.");
-            return;
+        if (got <= 0) return;
+        hi = n;
+        if (*args == '-') {
+            args++;
+            if (bp_number(c, &args, &hi) < 0) return;
         }
-        long hi = n;
-        if (*end == '-') hi = strtol(end + 1, &end, 10);
         for (long k = n; k <= hi; k++) {
             wb_status st = fn ? fn(c->s, (int)k, on, &e) : wb_session_delete(c->s, (int)k, &e);
             if (st != WB_OK) out(c, "%s\n", e.msg); /* gdb: said, not an error */
         }
-        args = skip_ws(end);
+        args = skip_ws(args);
     }
 }
 
@@ -1068,14 +1109,12 @@ static void cmd_condition(cli *c, const char *args, char fmt)
 {
     (void)fmt;
     if (!need_session(c)) return;
-    char *end;
-    long n = strtol(args, &end, 10);
-    if (end == args) {
-        error_line(c, "Argument required (breakpoint number).");
-        return;
-    }
+    long n;
+    int got = bp_number(c, &args, &n);
+    if (got == 0) error_line(c, "Argument required (breakpoint number).");
+    if (got <= 0) return;
     wb_error e;
-    const char *cond = skip_ws(end);
+    const char *cond = skip_ws(args);
     if (wb_session_condition(c->s, (int)n, cond, &e) != WB_OK)
         error_line(c, "%s", e.msg);
     else if (!*cond && c->from_tty)
@@ -1086,13 +1125,15 @@ static void cmd_ignore(cli *c, const char *args, char fmt)
 {
     (void)fmt;
     if (!need_session(c)) return;
-    char *end, *end2;
-    long n = strtol(args, &end, 10);
-    long count = strtol(end, &end2, 10);
-    if (end == args || end2 == end || count < 0) {
-        error_line(c, "Argument required (a breakpoint number and a count).");
-        return;
+    long n, count;
+    int got = bp_number(c, &args, &n);
+    char *end;
+    if (got > 0) {
+        count = strtol(args, &end, 10);
+        if (end == args || count < 0) got = 0;
     }
+    if (got == 0) error_line(c, "Argument required (a breakpoint number and a count).");
+    if (got <= 0) return;
     wb_error e;
     if (wb_session_ignore(c->s, (int)n, (unsigned)count, &e) != WB_OK) {
         error_line(c, "%s", e.msg);
@@ -1102,6 +1143,63 @@ static void cmd_ignore(cli *c, const char *args, char fmt)
         say_ignore(c, (int)n, (unsigned long)count);
         out(c, "\n");
     }
+}
+
+/* save breakpoints FILE: the breakpoints and watchpoints as commands that
+ * make them again (`source FILE`, -x FILE), as gdb writes them: the
+ * location or expression as given, then the condition, the ignore count
+ * and the disabling of the one just made ($bpnum). */
+static void save_breakpoints(cli *c, const char *path)
+{
+    size_t n = c->s ? wb_session_bp_count(c->s) : 0, saved = 0;
+    for (size_t i = 0; i < n; i++)
+        saved += !wb_session_bp(c->s, i)->log_message;
+    if (!saved) {
+        error_soft(c, "warning: Nothing to save.");
+        return;
+    }
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        error_line(c, "Unable to open file '%s' for saving (%s)", path, strerror(errno));
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const wb_bp *b = wb_session_bp(c->s, i);
+        if (b->log_message) continue; /* a DAP logpoint: no command makes one */
+        static const char *const kinds[] = {"break", "watch", "rwatch", "awatch"};
+        fprintf(f, "%s %s\n", b->type == WB_BP_BREAK && b->temporary ? "tbreak" : kinds[b->type],
+                b->spec);
+        if (b->condition) fprintf(f, "  condition $bpnum %s\n", b->condition);
+        if (b->ignore) fprintf(f, "  ignore $bpnum %u\n", b->ignore);
+        if (!b->enabled) fprintf(f, "disable $bpnum\n");
+    }
+    if (fclose(f) != 0) {
+        error_line(c, "Unable to write file '%s' (%s)", path, strerror(errno));
+        return;
+    }
+    if (c->from_tty) out(c, "Saved to file '%s'.\n", path);
+}
+
+static void cmd_save(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    args = skip_ws(args);
+    size_t len = strcspn(args, " \t");
+    if (!len) {
+        out(c, "List of save subcommands:\n\nsave breakpoints -- Save current breakpoint "
+               "definitions as a script.\n");
+        return;
+    }
+    if (len > strlen("breakpoints") || strncmp(args, "breakpoints", len) != 0) {
+        error_line(c, "Undefined save command: \"%s\".  Try \"help save\".", args);
+        return;
+    }
+    const char *path = skip_ws(args + len);
+    if (!*path) {
+        error_line(c, "Argument required (file name in which to save)");
+        return;
+    }
+    save_breakpoints(c, path);
 }
 
 static void info_breakpoints(cli *c, bool watch_only)
@@ -1141,7 +1239,7 @@ static void info_breakpoints(cli *c, bool watch_only)
         if (b->condition) out(c, "\tstop only if %s\n", b->condition);
         if (b->hits)
             out(c, "\tbreakpoint already hit %u time%s\n", b->hits, b->hits == 1 ? "" : "s");
-        if (b->ignore) out(c, "\tWill ignore next %u crossings of breakpoint.\n", b->ignore);
+        if (b->ignore) out(c, "\tignore next %u hits\n", b->ignore); /* gdb 13's words */
         if (b->nlocs > 1)
             for (size_t k = 0; k < b->nlocs; k++)
                 out(c, "%d.%-5zu %-*s %-4s %-3s 0x%08x in %s at %s:%u\n", b->number, k + 1, tw, "",
@@ -2548,6 +2646,10 @@ static const command commands[] = {
     {"quit", "q exit", cmd_quit, "quit [CODE] -- leave wdb (kills a program it started)", false},
     {"run", "r", cmd_run, "run [ARGS] -- start the program under wdb-run", false},
     {"rwatch", NULL, cmd_rwatch, "rwatch EXPR -- stop when EXPR is read", false},
+    {"save", NULL, cmd_save,
+     "save breakpoints FILE -- write the breakpoints and watchpoints as commands for "
+     "source FILE",
+     false},
     {"set", NULL, cmd_set,
      "set var EXPR=VALUE | set args ARGS | set listsize N | set "
      "filename-display basename|absolute | set print pretty on|off | set runtime PATH",

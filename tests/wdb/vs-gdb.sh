@@ -11,14 +11,16 @@
 # own -ex (both go on after a failing -ex), or with --file the list as one
 # command file, `-x FILE` (both stop it at the first failing command and
 # say "FILE:LINE: Error in sourced command file:"); @DIR@ in the commands
-# is the directory of --cmds FILE, for files to `source`. Both run in
-# batch mode, where gdb omits from_tty messages ("Starting program:",
-# "Continuing.", "Run till exit from ...", a display's first value, "(More
-# stack frames follow...)") and so does wdb; with --tty neither gets -batch
-# (standard input is /dev/null), so -ex commands run with from_tty on and
-# the messages come: the commands must run the program to its end, and
-# should begin with `set width 0` (gdb wraps lines otherwise). The commands
-# are below (or in
+# is the directory of --cmds FILE, for files to `source`, and @WORK@ (not
+# with --file) a directory of each debugger's own, for files the commands
+# write (`save breakpoints`): they must be identical too, and the
+# transcripts say WORK for it. Both run in batch mode, where gdb omits
+# from_tty messages ("Starting program:", "Continuing.", "Run till exit
+# from ...", a display's first value, "(More stack frames follow...)") and
+# so does wdb; with --tty neither gets -batch (standard input is
+# /dev/null), so -ex commands run with from_tty on and the messages come:
+# the commands must run the program to its end, and should begin with `set
+# width 0` (gdb wraps lines otherwise). The commands are below (or in
 # --cmds FILE); nothing they print may depend on pointer size: the program
 # (programs/ledger.c) has no pointers in its structs, no long and no size_t.
 #
@@ -272,18 +274,23 @@ continue
 CMDS
 }
 
-# @DIR@ in the commands is the directory of --cmds FILE (files to source)
+# @DIR@ in the commands is the directory of --cmds FILE (files to source);
+# @WORK@ a directory of each debugger's own for files the commands write
 if [ -n "$cmds" ]; then sed "s#@DIR@#$(cd "$(dirname "$cmds")" && pwd)#g" "$cmds"; else default_cmds; fi >"$work/cmds"
-cmds_as_ex "$work/cmds"
-args=("${ex_args[@]}")
-[ $file = 1 ] && args=(-x "$work/cmds")
+for side in gdb wdb; do
+    mkdir "$work/$side-files"
+    sed "s#@WORK@#$work/$side-files#g" "$work/cmds" >"$work/$side.cmds"
+    cmds_as_ex "$work/$side.cmds"
+    eval "${side}_args=(\"\${ex_args[@]}\")"
+    [ $file = 1 ] && eval "${side}_args=(-x \"\$work/cmds\")"
+done
 
 if ! "$cc" -g -O0 "$source" -o "$work/prog" 2>"$work/cc.err"; then
     echo "FAIL: $cc could not compile $source:"; cat "$work/cc.err"; exit 1
 fi
-DEBUGINFOD_URLS= timeout 120 "$gdb" -nx -q $batch "${args[@]}" "$work/prog" \
+DEBUGINFOD_URLS= timeout 120 "$gdb" -nx -q $batch "${gdb_args[@]}" "$work/prog" \
     </dev/null >"$work/gdb.raw" 2>&1
-WDB_RUN=$runtime timeout 120 "$wdb" -q $batch "${args[@]}" --args "$wasm" \
+WDB_RUN=$runtime timeout 120 "$wdb" -q $batch "${wdb_args[@]}" --args "$wasm" \
     </dev/null >"$work/wdb.raw" 2>&1
 
 base=$(basename "$source")
@@ -300,6 +307,7 @@ normalise() { # $1: gdb|wdb, stdin -> stdout
     fi | sed -E \
         -e 's/^Starting program: [^ ]* /Starting program: PROG /' \
         -e 's/^\((gdb|wdb)\) //' \
+        -e "s#$work/(gdb|wdb)-files#WORK#g" \
         -e "s#[^ \"]*/($ere_base)#\\1#g" \
         -e 's/^((Temporary b|B)reakpoint [0-9]+ at )0x[0-9a-f]+:/\1ADDR:/' \
         -e 's/^(#[0-9]+ +)0x[0-9a-f]+ in /\1ADDR in /' \
@@ -333,6 +341,10 @@ fi
 if ! diff -u --label "gdb ($(basename "$gdb"), native $cc -O0)" --label "wdb ($(basename "$wasm"))" \
     "$work/gdb.txt" "$work/wdb.txt"; then
     echo "FAIL: wdb and gdb transcripts differ (- gdb, + wdb) after normalisation"
+    fail=1
+fi
+if ! diff -r -u "$work/gdb-files" "$work/wdb-files"; then
+    echo "FAIL: the files the commands wrote in @WORK@ differ (- gdb, + wdb)"
     fail=1
 fi
 [ $fail = 0 ] && echo "PASS: wdb and gdb print the same $n lines ($(basename "$wasm"))"
