@@ -44,6 +44,10 @@ struct wb_session {
     char core_trap[160]; /* the trap a core does not name, inferred */
     pid_t pid;
     pid_t last_pid; /* of the last program started, for messages after it ended */
+    char **argv;    /* the arguments of the program we started, argv[0] the
+                       module's path as wdb-run got it (gcore's `wdb.args`);
+                       argc 0 for a program attached to */
+    uint32_t argc;
     uint32_t module_id;
     unsigned serial_baud; /* for attaching to a serial line; 0: as it is */
     wb_proc_state state;
@@ -187,6 +191,20 @@ static void disconnect(wb_session *s)
     reap(s);
 }
 
+/* The program's arguments as it sees them (argv[0] first), kept for gcore;
+ * (NULL, 0) forgets them. */
+static void set_argv(wb_session *s, const char *const *argv, uint32_t argc)
+{
+    for (uint32_t i = 0; i < s->argc; i++)
+        free(s->argv[i]);
+    free(s->argv);
+    s->argv = NULL;
+    s->argc = 0;
+    if (!argc || !(s->argv = calloc(argc, sizeof *s->argv))) return;
+    for (; s->argc < argc; s->argc++)
+        if (!(s->argv[s->argc] = strdup(argv[s->argc]))) break;
+}
+
 void wb_session_free(wb_session *s)
 {
     if (!s) return;
@@ -207,6 +225,7 @@ void wb_session_free(wb_session *s)
     free(s->inserted);
     free(s->internal);
     free(s->pcs);
+    set_argv(s, NULL, 0);
     wb_eval_free(s->eval);
     wb_dwarf_close(s->dwarf);
     wb_wasm_close(s->wasm);
@@ -456,9 +475,12 @@ const char *wb_session_core_stop(const wb_session *s)
     if (!s->core || !wb_core_trap(s->core, &msg, &kind) || kind != WCD_TRAP_NONE) return NULL;
     return msg;
 }
-const char *wb_session_core_executable(const wb_session *s)
+
+const char *wb_session_core_command(const wb_session *s)
 {
-    return s->core ? wb_core_executable(s->core) : NULL;
+    if (!s->core) return NULL;
+    const char *cmd = wb_core_command(s->core);
+    return cmd ? cmd : wb_core_executable(s->core);
 }
 
 wb_status wb_session_launch(wb_session *s, const wb_launch *l, wb_error *err)
@@ -498,6 +520,7 @@ wb_status wb_session_launch(wb_session *s, const wb_launch *l, wb_error *err)
     for (size_t i = 0; i < nargs; i++)
         argv[k++] = l->args[i];
     argv[k] = NULL;
+    set_argv(s, argv + 2 + nrt, (uint32_t)(nargs + 1));
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
@@ -572,6 +595,7 @@ wb_status wb_session_attach(wb_session *s, const char *host_port, wb_error *err)
 {
     if (s->rsp) return wb_fail(err, "already debugging a program (detach or kill it first)");
     s->last_pid = 0;
+    set_argv(s, NULL, 0); /* what the stub runs, it does not say */
     char msg[256];
     /* a path is a serial line (a device's UART, a USB adapter) */
     if (host_port[0] == '/')
@@ -2868,6 +2892,8 @@ wb_status wb_session_gcore(wb_session *s, const char *path, wb_error *err)
     st.module_name = base ? base + 1 : s->path;
     st.module_size = msize;
     st.module_hash = wcd_fnv1a64(mbytes, msize);
+    st.argv = (const char *const *)s->argv;
+    st.argc = s->argc;
     gcore_why(&g, &st);
 
     char msg[200];

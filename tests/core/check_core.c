@@ -17,7 +17,8 @@
  * inside the function's body (offsets from the local declarations, DWARF's
  * low_pc) and, for every frame but the innermost, at a call or
  * call_indirect; `wdb.module` (version 1, the module's size and FNV-1a-64)
- * and `wdb.trap` (a message and a kind).
+ * and `wdb.trap` (a message and a kind); at most one `wdb.args` (a vector
+ * of names).
  *
  * Options:
  *   --func NAME        the innermost frame is in function NAME (name section)
@@ -36,6 +37,10 @@
  *   --min-data N       at least N data segments (default 1)
  *   --max-size BYTES   the core file is at most BYTES long
  *   --min-size BYTES   ... and at least BYTES
+ *   --args TEXT        `wdb.args` holds the program's arguments TEXT (its
+ *                      names joined by spaces, argv[0] first)
+ *   --no-args          there is no `wdb.args` (the writer did not know
+ *                      them: a program attached to)
  * Prints "N passed, M failed"; exits 1 on any failure.
  *
  *   check_core --strip-wdb CORE OUT
@@ -153,7 +158,8 @@ static uint8_t *read_all(const char *path, size_t *len)
 static uint64_t fnv1a64(const uint8_t *p, size_t n)
 {
     uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ull;
     return h;
 }
 
@@ -164,9 +170,9 @@ typedef struct module {
     size_t len;
     uint32_t nimports; /* imported functions */
     uint32_t nbodies;
-    size_t body_at[MAX_FUNCS]; /* file offset of the local declarations */
+    size_t body_at[MAX_FUNCS];    /* file offset of the local declarations */
     uint32_t body_len[MAX_FUNCS]; /* from there to the body's end */
-    char *names[MAX_FUNCS]; /* function index -> name, or NULL */
+    char *names[MAX_FUNCS];       /* function index -> name, or NULL */
 } module;
 
 static void skip_limits(rd *r)
@@ -184,10 +190,19 @@ static void parse_imports(module *m, rd *r)
         rd_name(r, tmp, sizeof tmp);
         rd_name(r, tmp, sizeof tmp);
         switch (rd_u8(r)) {
-        case 0: rd_uleb(r); m->nimports++; break;
-        case 1: rd_u8(r); skip_limits(r); break;
+        case 0:
+            rd_uleb(r);
+            m->nimports++;
+            break;
+        case 1:
+            rd_u8(r);
+            skip_limits(r);
+            break;
         case 2: skip_limits(r); break;
-        case 3: rd_u8(r); rd_u8(r); break;
+        case 3:
+            rd_u8(r);
+            rd_u8(r);
+            break;
         default: r->bad = true; break;
         }
     }
@@ -268,7 +283,8 @@ typedef struct frame {
 } frame;
 
 typedef struct core {
-    int ncore, nmodules, ninstances, nstacks, nwdbmod, nwdbtrap;
+    int ncore, nmodules, ninstances, nstacks, nwdbmod, nwdbtrap, nwdbargs;
+    char args[1024]; /* wdb.args, joined by spaces */
     char exe[512], modname[512];
     uint32_t inst_mems, inst_globals;
     uint32_t nmem, nglobal, ndata;
@@ -386,7 +402,8 @@ static void check_data(core *c, rd *r)
         for (uint64_t p = (s->off + 4095) & ~4095ull; p + 4096 <= s->off + s->len; p += 4096) {
             const uint8_t *b = s->bytes + (p - s->off);
             bool nz = false;
-            for (size_t j = 0; j < 4096 && !nz; j++) nz = b[j] != 0;
+            for (size_t j = 0; j < 4096 && !nz; j++)
+                nz = b[j] != 0;
             if (!nz) zero_chunks++;
         }
     }
@@ -403,10 +420,22 @@ static void parse_global(core *c, rd *r)
         CHECK_EQ(rd_u8(r), 0); /* immutable */
         uint8_t op = rd_u8(r);
         switch (op) {
-        case 0x41: CHECK_EQ(t, 0x7f); rd_sleb(r); break;
-        case 0x42: CHECK_EQ(t, 0x7e); rd_sleb(r); break;
-        case 0x43: CHECK_EQ(t, 0x7d); rd_bytes(r, 4); break;
-        case 0x44: CHECK_EQ(t, 0x7c); rd_bytes(r, 8); break;
+        case 0x41:
+            CHECK_EQ(t, 0x7f);
+            rd_sleb(r);
+            break;
+        case 0x42:
+            CHECK_EQ(t, 0x7e);
+            rd_sleb(r);
+            break;
+        case 0x43:
+            CHECK_EQ(t, 0x7d);
+            rd_bytes(r, 4);
+            break;
+        case 0x44:
+            CHECK_EQ(t, 0x7c);
+            rd_bytes(r, 8);
+            break;
         case 0xd0: CHECK_EQ(rd_u8(r), t); break;
         default: CHECK_FAILED("global %" PRIu64 ": init op 0x%02x", i, op); break;
         }
@@ -448,9 +477,11 @@ static bool parse_core(core *c, const uint8_t *bytes, size_t len)
                 CHECK_EQ(rd_u8(&s), 0);
                 CHECK_EQ(rd_uleb(&s), 0); /* module 0 */
                 c->inst_mems = (uint32_t)rd_uleb(&s);
-                for (uint32_t i = 0; i < c->inst_mems; i++) CHECK_EQ(rd_uleb(&s), i);
+                for (uint32_t i = 0; i < c->inst_mems; i++)
+                    CHECK_EQ(rd_uleb(&s), i);
                 c->inst_globals = (uint32_t)rd_uleb(&s);
-                for (uint32_t i = 0; i < c->inst_globals; i++) CHECK_EQ(rd_uleb(&s), i);
+                for (uint32_t i = 0; i < c->inst_globals; i++)
+                    CHECK_EQ(rd_uleb(&s), i);
             } else if (!strcmp(name, "corestack")) {
                 c->nstacks++;
                 parse_corestack(c, &s);
@@ -459,11 +490,21 @@ static bool parse_core(core *c, const uint8_t *bytes, size_t len)
                 c->wdb_version = (uint32_t)rd_uleb(&s);
                 c->wdb_size = rd_uleb(&s);
                 const uint8_t *h = rd_bytes(&s, 8);
-                for (int i = 7; h && i >= 0; i--) c->wdb_hash = c->wdb_hash << 8 | h[i];
+                for (int i = 7; h && i >= 0; i--)
+                    c->wdb_hash = c->wdb_hash << 8 | h[i];
             } else if (!strcmp(name, "wdb.trap")) {
                 c->nwdbtrap++;
                 rd_name(&s, c->trap_msg, sizeof c->trap_msg);
                 c->trap_kind = (uint32_t)rd_uleb(&s);
+            } else if (!strcmp(name, "wdb.args")) {
+                c->nwdbargs++;
+                uint64_t n = rd_uleb(&s);
+                for (uint64_t i = 0; i < n && !s.bad; i++) {
+                    char a[512];
+                    size_t at = strlen(c->args);
+                    rd_name(&s, a, sizeof a);
+                    snprintf(c->args + at, sizeof c->args - at, "%s%s", i ? " " : "", a);
+                }
             } else {
                 CHECK_FAILED("unexpected custom section \"%s\"", name);
                 s.p = s.end;
@@ -480,7 +521,10 @@ static bool parse_core(core *c, const uint8_t *bytes, size_t len)
         }
         case 6: parse_global(c, &s); break;
         case 11: check_data(c, &s); break;
-        default: CHECK_FAILED("unexpected section id %d", id); s.p = s.end; break;
+        default:
+            CHECK_FAILED("unexpected section id %d", id);
+            s.p = s.end;
+            break;
         }
         CHECK_MSG(!s.bad, "section %d is malformed", id);
         CHECK_MSG(s.p == s.end, "section %d has %td bytes left over", id, s.end - s.p);
@@ -527,8 +571,10 @@ static int strip_wdb(const char *in, const char *out)
             rd_name(&n, name, sizeof name);
             ours = !n.bad && strncmp(name, "wdb.", 4) == 0;
         }
-        if (ours) dropped++;
-        else fwrite(start, 1, (size_t)(r.p - start), f);
+        if (ours)
+            dropped++;
+        else
+            fwrite(start, 1, (size_t)(r.p - start), f);
     }
     bool ok = !r.bad && fclose(f) == 0;
     free(b);
@@ -548,10 +594,10 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *core_path = argv[1], *mod_path = argv[2];
-    const char *func = NULL, *caller = NULL, *msg = NULL, *opcodes = NULL;
+    const char *func = NULL, *caller = NULL, *msg = NULL, *opcodes = NULL, *args = NULL;
     int64_t frames = -1, min_frames = -1, kind = -1;
     uint64_t max_size = 0, min_size = 0, min_data = 1;
-    bool no_values = false, no_stack = false;
+    bool no_values = false, no_stack = false, no_args = false;
     struct {
         uint32_t index;
         int64_t value;
@@ -564,23 +610,40 @@ int main(int argc, char **argv)
     int ntops = 0;
     for (int i = 3; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        bool takes = strcmp(a, "--no-values") != 0 && strcmp(a, "--no-stack") != 0;
+        bool takes = strcmp(a, "--no-values") != 0 && strcmp(a, "--no-stack") != 0 &&
+                     strcmp(a, "--no-args") != 0;
         if (takes && !v) {
             fprintf(stderr, "check_core: %s needs a value\n", a);
             return 2;
         }
-        if (!strcmp(a, "--func")) func = v;
-        else if (!strcmp(a, "--caller")) caller = v;
-        else if (!strcmp(a, "--frames")) frames = (int64_t)num(v);
-        else if (!strcmp(a, "--min-frames")) min_frames = (int64_t)num(v);
-        else if (!strcmp(a, "--opcode")) opcodes = v;
-        else if (!strcmp(a, "--kind")) kind = (int64_t)num(v);
-        else if (!strcmp(a, "--msg")) msg = v;
-        else if (!strcmp(a, "--max-size")) max_size = num(v);
-        else if (!strcmp(a, "--min-size")) min_size = num(v);
-        else if (!strcmp(a, "--min-data")) min_data = num(v);
-        else if (!strcmp(a, "--no-values")) no_values = true;
-        else if (!strcmp(a, "--no-stack")) no_stack = true;
+        if (!strcmp(a, "--func"))
+            func = v;
+        else if (!strcmp(a, "--caller"))
+            caller = v;
+        else if (!strcmp(a, "--frames"))
+            frames = (int64_t)num(v);
+        else if (!strcmp(a, "--min-frames"))
+            min_frames = (int64_t)num(v);
+        else if (!strcmp(a, "--opcode"))
+            opcodes = v;
+        else if (!strcmp(a, "--kind"))
+            kind = (int64_t)num(v);
+        else if (!strcmp(a, "--msg"))
+            msg = v;
+        else if (!strcmp(a, "--max-size"))
+            max_size = num(v);
+        else if (!strcmp(a, "--min-size"))
+            min_size = num(v);
+        else if (!strcmp(a, "--min-data"))
+            min_data = num(v);
+        else if (!strcmp(a, "--args"))
+            args = v;
+        else if (!strcmp(a, "--no-args"))
+            no_args = true;
+        else if (!strcmp(a, "--no-values"))
+            no_values = true;
+        else if (!strcmp(a, "--no-stack"))
+            no_stack = true;
         else if (!strcmp(a, "--local") && nlocals < MAX_LOCAL_CHECKS && strchr(v, '=')) {
             locals[nlocals].index = (uint32_t)num(v);
             locals[nlocals].value = strtoll(strchr(v, '=') + 1, NULL, 0);
@@ -630,11 +693,18 @@ int main(int argc, char **argv)
     /* wdb.module and wdb.trap */
     CHECK_EQ(c.wdb_version, 1);
     CHECK_EQ(c.wdb_size, m->len);
-    CHECK_MSG(c.wdb_hash == fnv1a64(m->bytes, m->len), "wdb.module hash %016" PRIx64,
-              c.wdb_hash);
+    CHECK_MSG(c.wdb_hash == fnv1a64(m->bytes, m->len), "wdb.module hash %016" PRIx64, c.wdb_hash);
     CHECK(c.trap_msg[0] != '\0');
     if (kind >= 0) CHECK_EQ(c.trap_kind, kind);
     if (msg) CHECK_STR(c.trap_msg, msg);
+
+    /* wdb.args */
+    CHECK(c.nwdbargs <= 1);
+    if (args) {
+        CHECK_EQ(c.nwdbargs, 1);
+        CHECK_STR(c.args, args);
+    }
+    if (no_args) CHECK_EQ(c.nwdbargs, 0);
 
     /* the frames */
     if (frames >= 0) CHECK_EQ(c.nframes, frames);
@@ -669,8 +739,7 @@ int main(int argc, char **argv)
             CHECK_MSG(f0->func == want, "innermost frame in %s (%" PRIu32 "), expected %s",
                       m->names[f0->func] ? m->names[f0->func] : "?", f0->func, func);
         }
-        if (caller && c.nframes > 1)
-            CHECK_STR(m->names[c.frames[1].func], caller);
+        if (caller && c.nframes > 1) CHECK_STR(m->names[c.frames[1].func], caller);
         uint32_t body = f0->func - m->nimports;
         if (opcodes && f0->func >= m->nimports && body < m->nbodies &&
             f0->off < m->body_len[body]) {
@@ -699,10 +768,11 @@ int main(int argc, char **argv)
                   "the operand stack of frame %" PRIu32 " does not end in the i64 %" PRId64,
                   tops[k].frame, tops[k].value);
     }
-    printf("%s: %" PRIu32 " frames, %" PRIu32 " data segments, %zu bytes\n", core_path,
-           c.nframes, c.ndata, core_len);
+    printf("%s: %" PRIu32 " frames, %" PRIu32 " data segments, %zu bytes\n", core_path, c.nframes,
+           c.ndata, core_len);
     free(c.frames);
-    for (uint32_t i = 0; i < MAX_FUNCS; i++) free(m->names[i]);
+    for (uint32_t i = 0; i < MAX_FUNCS; i++)
+        free(m->names[i]);
     free(m);
     free(cb);
     free(mb);
