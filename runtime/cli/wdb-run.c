@@ -658,6 +658,24 @@ static void report_core(const core_ctx *c)
         fprintf(stderr, "wdb-run: core write took %.3f ms\n", c->ms);
 }
 
+/* After a run that failed: when the program was refused a path outside
+ * its sandbox (wr_wasi_denied), which option gives it one. Said before a
+ * debugger hears of the exit, so wdb shows it before "[Inferior 1 ...
+ * exited ...]"; --dir is the same option in wdb. */
+static void sandbox_hint(const wr_wasi *wasi)
+{
+    const char *path;
+    if (!wr_wasi_denied(wasi, &path)) return;
+    if (path)
+        fprintf(stderr,
+                "wdb-run: hint: the program was refused \"%s\", outside the directories it "
+                "was given (ENOTCAPABLE): give it one with --dir=HOST[::GUEST]\n",
+                path);
+    else
+        fprintf(stderr, "wdb-run: hint: \"Capabilities insufficient\" (ENOTCAPABLE): the program "
+                        "can only reach the directories given with --dir=HOST[::GUEST]\n");
+}
+
 /* Maps the outcome of a call to an exit status, reporting failures. */
 static int outcome(const run_opts *o, wr_status st, wr_store *store, wr_module *mod,
                    const wr_error *err, wdbg *dbg, core_ctx *core)
@@ -827,6 +845,7 @@ static int run(run_opts *o)
 
 done:
     fflush(stdout);
+    if (status != 0 && status != EXIT_KILLED) sandbox_hint(wasi);
     if (dbg) {
         /* the debugger hears how it ended, then goes, before the store does */
         wdbg_program_exited(dbg, status);
