@@ -36,10 +36,9 @@ enum { SEC_CUSTOM = 0, SEC_MEMORY = 5, SEC_GLOBAL = 6, SEC_DATA = 11 };
 /* ---------------------------------------------------------- trap kinds */
 
 /* the names of wdb/wasm_traps.h, as wr_trap_name spells them */
-static const char *const kind_names[WCD_TRAP_KIND_COUNT] = {
-    [WCD_TRAP_NONE] = "none",
+static const char *const kind_names[WCD_TRAP_KIND_COUNT] = {[WCD_TRAP_NONE] = "none",
 #define X(id, name, message, label) [WCD_TRAP_##id] = #name,
-    WASM_TRAPS(X)
+                                                            WASM_TRAPS(X)
 #undef X
 };
 
@@ -81,7 +80,8 @@ static void put(buf *b, const void *src, size_t n)
     if (b->oom) return;
     if (b->len + n > b->cap) {
         size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n) cap *= 2;
+        while (cap < b->len + n)
+            cap *= 2;
         uint8_t *np = realloc(b->p, cap);
         if (!np) {
             b->oom = true;
@@ -94,7 +94,10 @@ static void put(buf *b, const void *src, size_t n)
     b->len += n;
 }
 
-static void put_u8(buf *b, uint8_t v) { put(b, &v, 1); }
+static void put_u8(buf *b, uint8_t v)
+{
+    put(b, &v, 1);
+}
 
 static void put_uleb(buf *b, uint64_t v)
 {
@@ -111,7 +114,8 @@ static void put_sleb(buf *b, int64_t v)
 static void put_le(buf *b, uint64_t v, unsigned n)
 {
     uint8_t t[8];
-    for (unsigned i = 0; i < n; i++) t[i] = (uint8_t)(v >> (8 * i));
+    for (unsigned i = 0; i < n; i++)
+        t[i] = (uint8_t)(v >> (8 * i));
     put(b, t, n);
 }
 
@@ -123,8 +127,14 @@ static void put_name(buf *b, const char *s)
     put(b, s, n);
 }
 
-static size_t uleb_len(uint64_t v) { return wf_leb_write(NULL, v); }
-static size_t sleb_len(int64_t v) { return wf_sleb_write(NULL, v); }
+static size_t uleb_len(uint64_t v)
+{
+    return wf_leb_write(NULL, v);
+}
+static size_t sleb_len(int64_t v)
+{
+    return wf_sleb_write(NULL, v);
+}
 
 /* ------------------------------------------------------------- output */
 
@@ -168,10 +178,22 @@ static void out_section(out *o, uint8_t id, const buf *b)
 static void put_value(buf *b, const wcd_value *v)
 {
     switch (v->type) {
-    case WCD_VAL_I32: put_u8(b, WCD_VAL_I32); put_sleb(b, (int32_t)(uint32_t)v->bits); break;
-    case WCD_VAL_I64: put_u8(b, WCD_VAL_I64); put_sleb(b, (int64_t)v->bits); break;
-    case WCD_VAL_F32: put_u8(b, WCD_VAL_F32); put_le(b, v->bits, 4); break;
-    case WCD_VAL_F64: put_u8(b, WCD_VAL_F64); put_le(b, v->bits, 8); break;
+    case WCD_VAL_I32:
+        put_u8(b, WCD_VAL_I32);
+        put_sleb(b, (int32_t)(uint32_t)v->bits);
+        break;
+    case WCD_VAL_I64:
+        put_u8(b, WCD_VAL_I64);
+        put_sleb(b, (int64_t)v->bits);
+        break;
+    case WCD_VAL_F32:
+        put_u8(b, WCD_VAL_F32);
+        put_le(b, v->bits, 4);
+        break;
+    case WCD_VAL_F64:
+        put_u8(b, WCD_VAL_F64);
+        put_le(b, v->bits, 8);
+        break;
     default: put_u8(b, WCD_VAL_MISSING); break;
     }
 }
@@ -181,11 +203,26 @@ static void put_value(buf *b, const wcd_value *v)
 static void put_const_expr(buf *b, const wcd_value *v)
 {
     switch (v->type) {
-    case WCD_VAL_I32: put_u8(b, 0x41); put_sleb(b, (int32_t)(uint32_t)v->bits); break;
-    case WCD_VAL_I64: put_u8(b, 0x42); put_sleb(b, (int64_t)v->bits); break;
-    case WCD_VAL_F32: put_u8(b, 0x43); put_le(b, v->bits, 4); break;
-    case WCD_VAL_F64: put_u8(b, 0x44); put_le(b, v->bits, 8); break;
-    default: put_u8(b, 0xd0); put_u8(b, v->type); break; /* ref.null t */
+    case WCD_VAL_I32:
+        put_u8(b, 0x41);
+        put_sleb(b, (int32_t)(uint32_t)v->bits);
+        break;
+    case WCD_VAL_I64:
+        put_u8(b, 0x42);
+        put_sleb(b, (int64_t)v->bits);
+        break;
+    case WCD_VAL_F32:
+        put_u8(b, 0x43);
+        put_le(b, v->bits, 4);
+        break;
+    case WCD_VAL_F64:
+        put_u8(b, 0x44);
+        put_le(b, v->bits, 8);
+        break;
+    default:
+        put_u8(b, 0xd0);
+        put_u8(b, v->type);
+        break; /* ref.null t */
     }
     put_u8(b, 0x0b); /* end */
 }
@@ -206,9 +243,11 @@ static void build_corestack(buf *b, const wcd_state *st)
         put_uleb(b, f->func);
         put_uleb(b, f->code_offset);
         put_uleb(b, f->nlocals);
-        for (uint32_t k = 0; k < f->nlocals; k++) put_value(b, &f->locals[k]);
+        for (uint32_t k = 0; k < f->nlocals; k++)
+            put_value(b, &f->locals[k]);
         put_uleb(b, f->nstack);
-        for (uint32_t k = 0; k < f->nstack; k++) put_value(b, &f->stack[k]);
+        for (uint32_t k = 0; k < f->nstack; k++)
+            put_value(b, &f->stack[k]);
     }
 }
 
@@ -236,7 +275,8 @@ static bool chunk_zero(const uint8_t *p, size_t n)
         memcpy(&w, p + i, 8);
         acc |= w;
     }
-    for (; i < n; i++) acc |= p[i];
+    for (; i < n; i++)
+        acc |= p[i];
     return acc == 0;
 }
 
@@ -372,9 +412,11 @@ wcd_status wcd_write(const wcd_state *st, const char *out_path, char *err, size_
     put_u8(&b, 0x00);
     put_uleb(&b, 0);
     put_uleb(&b, st->nmemories);
-    for (uint32_t i = 0; i < st->nmemories; i++) put_uleb(&b, i);
+    for (uint32_t i = 0; i < st->nmemories; i++)
+        put_uleb(&b, i);
     put_uleb(&b, st->nglobals);
-    for (uint32_t i = 0; i < st->nglobals; i++) put_uleb(&b, i);
+    for (uint32_t i = 0; i < st->nglobals; i++)
+        put_uleb(&b, i);
     out_section(&o, SEC_CUSTOM, &b);
 
     b.len = 0;
@@ -405,7 +447,8 @@ wcd_status wcd_write(const wcd_state *st, const char *out_path, char *err, size_
 
     if (r.n) {
         uint64_t size = uleb_len(r.n);
-        for (size_t i = 0; i < r.n; i++) size += segment_head_len(&r.v[i]) + r.v[i].len;
+        for (size_t i = 0; i < r.n; i++)
+            size += segment_head_len(&r.v[i]) + r.v[i].len;
         if (size > UINT32_MAX) {
             snprintf(err, errlen, "memory too large for one data section");
             goto done;
@@ -458,6 +501,16 @@ wcd_status wcd_write(const wcd_state *st, const char *out_path, char *err, size_
         put_name(&b, WCD_SECTION_TRAP);
         put_name(&b, st->trap_message);
         put_uleb(&b, st->trap_kind);
+        out_section(&o, SEC_CUSTOM, &b);
+    }
+
+    /* wdb.args ::= vec(name) */
+    if (st->argc) {
+        b.len = 0;
+        put_name(&b, WCD_SECTION_ARGS);
+        put_uleb(&b, st->argc);
+        for (uint32_t i = 0; i < st->argc; i++)
+            put_name(&b, st->argv[i]);
         out_section(&o, SEC_CUSTOM, &b);
     }
 

@@ -74,10 +74,10 @@ struct wb_core {
     bool has_trap;
     char *trap_msg;
     uint32_t trap_kind;
+    char *command; /* `wdb.args` joined by spaces, or NULL */
 };
 
 /* ---------------------------------------------------------------- wb_cursor */
-
 
 /* A 0x00 byte: the format puts one before every record, to leave room for
  * other encodings later. */
@@ -92,7 +92,6 @@ static wb_status read_zero(wb_cursor *c, const char *record, wb_error *err)
     return wb_cur_fail(c, err, why);
 }
 
-
 static wb_status read_sleb(wb_cursor *c, unsigned bits, int64_t *out, wb_error *err)
 {
     uint64_t v;
@@ -105,7 +104,8 @@ static wb_status read_le(wb_cursor *c, unsigned nbytes, uint64_t *out, wb_error 
 {
     if (wb_cur_left(c) < nbytes) return wb_cur_fail(c, err, "unexpected end in a constant");
     uint64_t v = 0;
-    for (unsigned i = 0; i < nbytes; i++) v |= (uint64_t)c->base[c->pos + i] << (8 * i);
+    for (unsigned i = 0; i < nbytes; i++)
+        v |= (uint64_t)c->base[c->pos + i] << (8 * i);
     c->pos += nbytes;
     *out = v;
     return WB_OK;
@@ -122,8 +122,8 @@ static wb_status read_count(wb_cursor *c, size_t min_entry, const char *of, uint
     if (*n > wb_cur_left(c) / min_entry) {
         c->pos = at;
         char why[128];
-        snprintf(why, sizeof why, "%s count %" PRIu32 " too large for the %zu bytes left", of,
-                 *n, wb_cur_left(c));
+        snprintf(why, sizeof why, "%s count %" PRIu32 " too large for the %zu bytes left", of, *n,
+                 wb_cur_left(c));
         return wb_cur_fail(c, err, why);
     }
     return WB_OK;
@@ -134,7 +134,6 @@ static wb_status expect_end(const wb_cursor *c, wb_error *err)
     if (c->pos != c->end) return wb_cur_fail(c, err, "unexpected bytes before the section's end");
     return WB_OK;
 }
-
 
 /* A name (5.2.4), left in place. */
 static wb_status read_name_span(wb_cursor *c, const uint8_t **s, uint32_t *len, wb_error *err)
@@ -307,9 +306,7 @@ static wb_status read_const(wb_cursor *s, uint8_t t, int64_t ht, wb_core_value *
         *v = (wb_core_value){WB_CORE_MISSING, 0};
         ok = t == 0x7b;
         break;
-    default:
-        s->pos = at;
-        return wb_cur_fail(s, err, "unsupported constant expression");
+    default: s->pos = at; return wb_cur_fail(s, err, "unsupported constant expression");
     }
     if (!ok) {
         s->pos = at;
@@ -409,8 +406,10 @@ static wb_status default_instance(wb_core *c, wb_error *err)
     in->mems = calloc(c->nmems ? c->nmems : 1, sizeof *in->mems);
     in->globals = calloc(c->nglobals ? c->nglobals : 1, sizeof *in->globals);
     if (!in->mems || !in->globals) return wb_fail(err, "out of memory");
-    for (uint32_t i = 0; i < c->nmems; i++) in->mems[i] = i;
-    for (uint32_t i = 0; i < c->nglobals; i++) in->globals[i] = i;
+    for (uint32_t i = 0; i < c->nmems; i++)
+        in->mems[i] = i;
+    for (uint32_t i = 0; i < c->nglobals; i++)
+        in->globals[i] = i;
     in->nmems = c->nmems;
     in->nglobals = c->nglobals;
     return WB_OK;
@@ -459,8 +458,8 @@ static wb_status parse_data(wb_core *c, wb_cursor *s, wb_error *err)
             if (op != (m->mem64 ? 0x42 : 0x41)) {
                 s->pos = at;
                 return wb_cur_fail(s, err,
-                                m->mem64 ? "data segment offset is not i64.const"
-                                         : "data segment offset is not i32.const");
+                                   m->mem64 ? "data segment offset is not i64.const"
+                                            : "data segment offset is not i32.const");
             }
             if (read_sleb(s, m->mem64 ? 64 : 32, &off, err) != WB_OK) return WB_ERROR;
             g.addr = m->mem64 ? (uint64_t)off : (uint32_t)off;
@@ -533,9 +532,7 @@ static wb_status read_value(wb_cursor *s, wb_core_value *v, wb_error *err)
     case WB_CORE_F64:
         if (read_le(s, 8, &uv, err) != WB_OK) return WB_ERROR;
         break;
-    default:
-        s->pos = at;
-        return wb_cur_fail(s, err, "unknown value type");
+    default: s->pos = at; return wb_cur_fail(s, err, "unknown value type");
     }
     v->type = t;
     v->bits = uv;
@@ -576,8 +573,10 @@ static wb_status parse_stack(const wb_core *c, wb_cursor s, bool with_inst, core
             if (read_count(&s, 1, part ? "stack value" : "local", &cnt, err) != WB_OK)
                 return WB_ERROR;
             if (t) {
-                if (part == 0) f.locals = t->values + nv;
-                else f.stack = t->values + nv;
+                if (part == 0)
+                    f.locals = t->values + nv;
+                else
+                    f.stack = t->values + nv;
             }
             for (uint32_t k = 0; k < cnt; k++) {
                 wb_core_value v;
@@ -585,8 +584,10 @@ static wb_status parse_stack(const wb_core *c, wb_cursor s, bool with_inst, core
                 if (t) t->values[nv] = v;
                 nv++;
             }
-            if (part == 0) f.nlocals = cnt;
-            else f.nstack = cnt;
+            if (part == 0)
+                f.nlocals = cnt;
+            else
+                f.nstack = cnt;
         }
         if (t) t->frames[i] = f;
     }
@@ -603,8 +604,10 @@ static wb_status parse_thread(wb_core *c, wb_cursor s, bool have_instances, wb_e
     size_t nf_new = 0, nv_new = 0, nf_old = 0, nv_old = 0;
     bool ok_new = parse_stack(c, s, true, NULL, &nf_new, &nv_new, &err_new) == WB_OK;
     bool ok_old = parse_stack(c, s, false, NULL, &nf_old, &nv_old, &err_old) == WB_OK;
-    bool with_inst = ok_new && ok_old ? have_instances : ok_new ? true : ok_old ? false
-                                                                            : have_instances;
+    bool with_inst = ok_new && ok_old ? have_instances
+                     : ok_new         ? true
+                     : ok_old         ? false
+                                      : have_instances;
     if (!ok_new && !ok_old) {
         if (err) *err = with_inst ? err_new : err_old;
         return WB_ERROR;
@@ -646,11 +649,43 @@ static wb_status parse_trap(wb_core *c, wb_cursor *s, wb_error *err)
     return WB_OK;
 }
 
+/* `wdb.args`: vec(name), the program's arguments; kept joined by spaces
+ * (gdb shows a core's command line so). */
+static wb_status parse_args(wb_core *c, wb_cursor *s, wb_error *err)
+{
+    uint32_t n;
+    if (wb_cur_u32(s, &n, err) != WB_OK) return WB_ERROR;
+    if (n > wb_cur_left(s)) return wb_cur_fail(s, err, "more arguments than bytes");
+    if (!(c->command = malloc(wb_cur_left(s) + 1))) return wb_fail(err, "out of memory");
+    size_t len = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const uint8_t *a;
+        uint32_t alen;
+        if (read_name_span(s, &a, &alen, err) != WB_OK) return WB_ERROR;
+        if (i) c->command[len++] = ' ';
+        memcpy(c->command + len, a, alen);
+        len += alen;
+    }
+    c->command[len] = 0;
+    return expect_end(s, err);
+}
+
 /* The sections parse_core reads, by their index here. */
-enum { S_CORE, S_MODULES, S_INSTANCES, S_IDENTITY, S_TRAP, S_MEMORY, S_GLOBAL, S_DATA, S_N };
-static const char *const known_custom[] = {WCD_SECTION_CORE, WCD_SECTION_MODULES,
+enum {
+    S_CORE,
+    S_MODULES,
+    S_INSTANCES,
+    S_IDENTITY,
+    S_TRAP,
+    S_ARGS,
+    S_MEMORY,
+    S_GLOBAL,
+    S_DATA,
+    S_N
+};
+static const char *const known_custom[] = {WCD_SECTION_CORE,      WCD_SECTION_MODULES,
                                            WCD_SECTION_INSTANCES, WCD_SECTION_MODULE,
-                                           WCD_SECTION_TRAP};
+                                           WCD_SECTION_TRAP,      WCD_SECTION_ARGS};
 
 static wb_status parse_core(wb_core *c, wb_error *err)
 {
@@ -725,8 +760,8 @@ static wb_status parse_core(wb_core *c, wb_error *err)
             if (which < 0) continue; /* the rest of a module: not part of a core */
         }
         if (seen[which]) {
-            wb_fail(err, "malformed core dump: duplicate %s section at offset 0x%zx",
-                    body.what, start);
+            wb_fail(err, "malformed core dump: duplicate %s section at offset 0x%zx", body.what,
+                    start);
             goto done;
         }
         seen[which] = true;
@@ -765,6 +800,7 @@ static wb_status parse_core(wb_core *c, wb_error *err)
         if (parse_thread(c, stacks[i], seen[S_INSTANCES], err) != WB_OK) goto done;
     if (seen[S_IDENTITY] && parse_identity(c, &secs[S_IDENTITY], err) != WB_OK) goto done;
     if (seen[S_TRAP] && parse_trap(c, &secs[S_TRAP], err) != WB_OK) goto done;
+    if (seen[S_ARGS] && parse_args(c, &secs[S_ARGS], err) != WB_OK) goto done;
     st = WB_OK;
 done:
     free(stacks);
@@ -818,7 +854,8 @@ void wb_core_close(wb_core *c)
     if (!c) return;
     free(c->bytes);
     free(c->exe);
-    for (size_t i = 0; i < c->nmodules; i++) free(c->modules[i]);
+    for (size_t i = 0; i < c->nmodules; i++)
+        free(c->modules[i]);
     free(c->modules);
     free(c->mems);
     free(c->segs);
@@ -835,25 +872,43 @@ void wb_core_close(wb_core *c)
     }
     free(c->threads);
     free(c->trap_msg);
+    free(c->command);
     free(c);
 }
 
-const char *wb_core_executable(const wb_core *c) { return c->exe; }
-size_t wb_core_module_count(const wb_core *c) { return c->nmodules; }
+const char *wb_core_executable(const wb_core *c)
+{
+    return c->exe;
+}
+
+const char *wb_core_command(const wb_core *c)
+{
+    return c->command;
+}
+size_t wb_core_module_count(const wb_core *c)
+{
+    return c->nmodules;
+}
 
 const char *wb_core_module_name(const wb_core *c, size_t module)
 {
     return module < c->nmodules ? c->modules[module] : NULL;
 }
 
-size_t wb_core_instance_count(const wb_core *c) { return c->ninsts; }
+size_t wb_core_instance_count(const wb_core *c)
+{
+    return c->ninsts;
+}
 
 uint32_t wb_core_instance_module(const wb_core *c, size_t instance)
 {
     return instance < c->ninsts ? c->insts[instance].module : UINT32_MAX;
 }
 
-size_t wb_core_thread_count(const wb_core *c) { return c->nthreads; }
+size_t wb_core_thread_count(const wb_core *c)
+{
+    return c->nthreads;
+}
 
 const char *wb_core_thread_name(const wb_core *c, size_t thread)
 {
@@ -882,8 +937,7 @@ uint32_t wb_core_memory_count(const wb_core *c, uint32_t instance)
     return instance < c->ninsts ? c->insts[instance].nmems : 0;
 }
 
-wb_status wb_core_memory_size(const wb_core *c, uint32_t instance, uint32_t memory,
-                              uint64_t *size)
+wb_status wb_core_memory_size(const wb_core *c, uint32_t instance, uint32_t memory, uint64_t *size)
 {
     const core_mem *m = find_mem(c, instance, memory);
     if (!m) return WB_NOT_FOUND;
@@ -962,7 +1016,10 @@ bool wb_core_module_identity(const wb_core *c, uint64_t *size, uint64_t *fnv1a)
     return true;
 }
 
-const char *wb_core_trap_message(const wb_core *c) { return c->has_trap ? c->trap_msg : NULL; }
+const char *wb_core_trap_message(const wb_core *c)
+{
+    return c->has_trap ? c->trap_msg : NULL;
+}
 
 bool wb_core_trap(const wb_core *c, const char **message, uint32_t *kind)
 {
@@ -972,7 +1029,10 @@ bool wb_core_trap(const wb_core *c, const char **message, uint32_t *kind)
     return true;
 }
 
-uint64_t wb_core_fnv1a64(const void *data, size_t size) { return wcd_fnv1a64(data, size); }
+uint64_t wb_core_fnv1a64(const void *data, size_t size)
+{
+    return wcd_fnv1a64(data, size);
+}
 
 static const char *base_name(const char *path)
 {

@@ -105,6 +105,10 @@ void wb_core_close(wb_core *c);
 
 /* The executable name of the `core` section. */
 const char *wb_core_executable(const wb_core *c);
+/* The program's command line from `wdb.args` (its arguments as it saw
+ * them, argv[0] first, joined by spaces as gdb shows a core's), or NULL
+ * for a core without that section (an older wdb's, another runtime's). */
+const char *wb_core_command(const wb_core *c);
 
 /* Modules (from `coremodules`, or the one named by `core`) and instances
  * (from `coreinstances`, or the one owning everything). Out-of-range
@@ -125,8 +129,7 @@ const wb_core_frame *wb_core_frame_at(const wb_core *c, size_t thread, size_t i)
 /* Memories of an instance (`memory` is the instance's own memory index).
  * wb_core_memory_size gives WB_NOT_FOUND for a bad instance or memory. */
 uint32_t wb_core_memory_count(const wb_core *c, uint32_t instance);
-wb_status wb_core_memory_size(const wb_core *c, uint32_t instance, uint32_t memory,
-                              uint64_t *size);
+wb_status wb_core_memory_size(const wb_core *c, uint32_t instance, uint32_t memory, uint64_t *size);
 
 /* Copies [addr, addr + len) of an instance's memory into buf: captured
  * bytes from the data segments, zeros elsewhere. Returns 0, -EFAULT when

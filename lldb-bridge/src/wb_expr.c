@@ -93,6 +93,11 @@ struct wb_eval {
     size_t nderived, capderived;
     wb_value *history;
     size_t nhistory, caphistory;
+    struct conv_var {
+        char name[32]; /* without the $ */
+        int64_t value;
+    } * vars; /* convenience variables the debugger sets ($bpnum) */
+    size_t nvars, capvars;
 };
 
 wb_eval *wb_eval_new(void)
@@ -106,6 +111,7 @@ void wb_eval_free(wb_eval *e)
     for (size_t i = 0; i < e->nhistory; i++)
         wb_value_free(&e->history[i]);
     free(e->history);
+    free(e->vars);
     free(e->derived);
     while (e->arena) {
         arena_block *n = e->arena->next;
@@ -135,6 +141,20 @@ unsigned wb_eval_record(wb_eval *e, const wb_value *v)
     }
     if (wb_value_copy(&e->history[e->nhistory], v, NULL) != WB_OK) return 0;
     return (unsigned)++e->nhistory;
+}
+
+bool wb_eval_set_int(wb_eval *e, const char *name, int64_t value)
+{
+    if (strlen(name) >= sizeof e->vars->name) return false;
+    size_t i = 0;
+    while (i < e->nvars && strcmp(e->vars[i].name, name) != 0)
+        i++;
+    if (i == e->nvars) {
+        if (!wb_grow((void **)&e->vars, &e->capvars, e->nvars + 1, sizeof *e->vars)) return false;
+        snprintf(e->vars[e->nvars++].name, sizeof e->vars->name, "%s", name);
+    }
+    e->vars[i].value = value;
+    return true;
 }
 
 /* ------------------------------------------------------------- tokens */
@@ -560,7 +580,10 @@ static bool decay(parser *p, val *v)
     }
     if (s->kind == WB_TYPE_FUNCTION) {
         if (v->fn_code) {
-            const char *name = p->env->code_name ? p->env->code_name(p->env->user, v->addr) : NULL;
+            char buf[160];
+            const char *name = p->env->code_symbol
+                                   ? p->env->code_symbol(p->env->user, v->addr, buf, sizeof buf)
+                                   : NULL;
             return fail(p,
                         "No pointer to function %s: the program never takes its address, "
                         "so no function table entry holds it.",
@@ -1447,8 +1470,9 @@ static bool parse_string_literal(parser *p, val *out)
     return ok;
 }
 
-/* $, $$, $N, $$N (value history) and $name (through env->lookup, void
- * when unknown: gdb's convenience variables start out void). */
+/* $, $$, $N, $$N (value history) and $name (through env->lookup, then the
+ * convenience variables set by wb_eval_set_int, void when unknown: gdb's
+ * convenience variables start out void). */
 static bool parse_dollar(parser *p, val *out)
 {
     const tok *t = cur(p);
@@ -1491,6 +1515,16 @@ static bool parse_dollar(parser *p, val *out)
     if (!name) return fail(p, "out of memory");
     wb_error er;
     wb_status st = p->env->lookup ? p->env->lookup(p->env->user, name, out, &er) : WB_NOT_FOUND;
+    for (size_t v = 0; st == WB_NOT_FOUND && v < e->nvars; v++)
+        if (strcmp(e->vars[v].name, name + 1) == 0) {
+            uint8_t b[4];
+            for (int k = 0; k < 4; k++)
+                b[k] = (uint8_t)((uint64_t)e->vars[v].value >> (8 * k));
+            free(name);
+            if (wb_value_from_bytes(&builtin[B_INT], b, 4, out, &er) != WB_OK)
+                return fail(p, "%s", er.msg);
+            return true;
+        }
     free(name);
     if (st == WB_ERROR) return fail(p, "%s", er.msg);
     if (st == WB_NOT_FOUND) return new_value(p, &builtin[B_VOID], out);

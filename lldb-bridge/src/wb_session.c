@@ -48,6 +48,10 @@ struct wb_session {
     char core_trap[160]; /* the trap a core does not name, inferred */
     pid_t pid;
     pid_t last_pid; /* of the last program started, for messages after it ended */
+    char **argv;    /* the arguments of the program we started, argv[0] the
+                       module's path as wdb-run got it (gcore's `wdb.args`);
+                       argc 0 for a program attached to */
+    uint32_t argc;
     uint32_t module_id;
     unsigned serial_baud; /* for attaching to a serial line; 0: as it is */
     wb_proc_state state;
@@ -197,6 +201,20 @@ static void disconnect(wb_session *s)
     reap(s);
 }
 
+/* The program's arguments as it sees them (argv[0] first), kept for gcore;
+ * (NULL, 0) forgets them. */
+static void set_argv(wb_session *s, const char *const *argv, uint32_t argc)
+{
+    for (uint32_t i = 0; i < s->argc; i++)
+        free(s->argv[i]);
+    free(s->argv);
+    s->argv = NULL;
+    s->argc = 0;
+    if (!argc || !(s->argv = calloc(argc, sizeof *s->argv))) return;
+    for (; s->argc < argc; s->argc++)
+        if (!(s->argv[s->argc] = strdup(argv[s->argc]))) break;
+}
+
 void wb_session_free(wb_session *s)
 {
     if (!s) return;
@@ -217,6 +235,7 @@ void wb_session_free(wb_session *s)
     free(s->inserted);
     free(s->internal);
     free(s->pcs);
+    set_argv(s, NULL, 0);
     wb_eval_free(s->eval);
     wb_dwarf_close(s->dwarf);
     wb_wasm_close(s->wasm);
@@ -461,9 +480,12 @@ const char *wb_session_core_stop(const wb_session *s)
     if (!s->core || !wb_core_trap(s->core, &msg, &kind) || kind != WCD_TRAP_NONE) return NULL;
     return msg;
 }
-const char *wb_session_core_executable(const wb_session *s)
+
+const char *wb_session_core_command(const wb_session *s)
 {
-    return s->core ? wb_core_executable(s->core) : NULL;
+    if (!s->core) return NULL;
+    const char *cmd = wb_core_command(s->core);
+    return cmd ? cmd : wb_core_executable(s->core);
 }
 
 wb_status wb_session_launch(wb_session *s, const wb_launch *l, wb_error *err)
@@ -503,6 +525,7 @@ wb_status wb_session_launch(wb_session *s, const wb_launch *l, wb_error *err)
     for (size_t i = 0; i < nargs; i++)
         argv[k++] = l->args[i];
     argv[k] = NULL;
+    set_argv(s, argv + 2 + nrt, (uint32_t)(nargs + 1));
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
@@ -577,6 +600,7 @@ wb_status wb_session_attach(wb_session *s, const char *host_port, wb_error *err)
 {
     if (s->rsp) return wb_fail(err, "already debugging a program (detach or kill it first)");
     s->last_pid = 0;
+    set_argv(s, NULL, 0); /* what the stub runs, it does not say */
     char msg[256];
     /* a path is a serial line (a device's UART, a USB adapter) */
     if (host_port[0] == '/')
@@ -970,6 +994,14 @@ static wb_status resolve_spec(wb_session *s, const char *spec, const char *defau
     return WB_NOT_FOUND;
 }
 
+/* The number of a breakpoint or watchpoint being made; it is also gdb's
+ * $bpnum, which saved breakpoints (`save breakpoints`) name. */
+static int new_bp_number(wb_session *s)
+{
+    wb_eval_set_int(s->eval, "bpnum", s->next_bp);
+    return s->next_bp++;
+}
+
 wb_status wb_session_break(wb_session *s, const char *spec, const char *default_file,
                            bool temporary, const wb_bp **out, wb_error *err)
 {
@@ -986,7 +1018,7 @@ wb_status wb_session_break(wb_session *s, const char *spec, const char *default_
         free(lines);
         return wb_fail(err, "out of memory");
     }
-    b->number = s->next_bp++;
+    b->number = new_bp_number(s);
     b->type = WB_BP_BREAK;
     b->temporary = temporary;
     b->enabled = true;
@@ -1651,6 +1683,7 @@ static wb_status e_lookup(void *user, const char *name, wb_value *out, wb_error 
 {
     struct env_ctx *c = user;
     wb_session *s = c->s;
+    if (name[0] == '$') return wb_session_register(s, c->frame, name + 1, out, err);
     if (!s->dwarf) return WB_NOT_FOUND;
     frame_rec *f = s->state == WB_PROC_STOPPED ? frame_at(s, c->frame) : NULL;
     loc_user u;
@@ -1715,19 +1748,6 @@ static wb_status e_type(void *user, const char *name, const wb_type **out, wb_er
 
 /* A function pointer is a table index: the function table 0 holds there
  * (its DWARF name, else the name section's). */
-static const char *e_code_name(void *user, uint64_t code_off)
-{
-    struct env_ctx *c = user;
-    wb_session *s = c->s;
-    const wb_scope *fn = NULL;
-    wb_error e;
-    if (code_off > UINT32_MAX) return NULL;
-    if (s->dwarf && wb_dwarf_function_at(s->dwarf, (wb_code_off)code_off, &fn, &e) != WB_OK)
-        fn = NULL;
-    const char *name = func_display_name(s, (wb_code_off)code_off, fn);
-    return strcmp(name, "??") == 0 ? NULL : name;
-}
-
 static const char *e_function_name(void *user, uint64_t table_index)
 {
     struct env_ctx *c = user;
@@ -1757,13 +1777,84 @@ static const char *e_data_symbol(void *user, uint64_t addr, uint64_t *offset)
     return name;
 }
 
+bool wb_session_code_symbol(wb_session *s, wb_code_off off, char *buf, size_t len)
+{
+    const wb_func *f;
+    const wb_scope *fn = NULL;
+    wb_error e;
+    if (wb_wasm_func_at(s->wasm, off, &f) != WB_OK) return false;
+    if (s->dwarf && wb_dwarf_function_at(s->dwarf, f->start, &fn, &e) != WB_OK) fn = NULL;
+    const char *name = func_display_name(s, f->start, fn);
+    if (strcmp(name, "??") == 0) return false;
+    if (off == f->start)
+        snprintf(buf, len, "%s", name);
+    else
+        snprintf(buf, len, "%s+%u", name, off - f->start);
+    return true;
+}
+
+static const char *e_code_symbol(void *user, uint64_t off, char *buf, size_t len)
+{
+    struct env_ctx *c = user;
+    return off <= UINT32_MAX && wb_session_code_symbol(c->s, (wb_code_off)off, buf, len) ? buf
+                                                                                         : NULL;
+}
+
+/* The registers' types: gdb's for the pc and the stack and frame
+ * pointers. Immutable, shared by every session. */
+static const wb_type reg_void = {.kind = WB_TYPE_VOID, .name = "void"};
+static const wb_type reg_code = {.kind = WB_TYPE_FUNCTION, .no_prototype = true};
+static const wb_type reg_pc = {
+    .kind = WB_TYPE_POINTER, .size = 4, .target = &reg_code, .code_offset = true};
+static const wb_type reg_ptr = {.kind = WB_TYPE_POINTER, .size = 4, .target = &reg_void};
+
+wb_status wb_session_register(wb_session *s, size_t frame, const char *name, wb_value *out,
+                              wb_error *err)
+{
+    uint32_t sp_global = 0;
+    bool pc = strcmp(name, "pc") == 0, fp = strcmp(name, "fp") == 0;
+    bool sp = strcmp(name, "sp") == 0 &&
+              wb_wasm_global_named(s->wasm, "__stack_pointer", &sp_global) == WB_OK;
+    if (!pc && !fp && !sp) return WB_NOT_FOUND;
+    frame_rec *f = s->state == WB_PROC_STOPPED ? frame_at(s, frame) : NULL;
+    if (!f) return wb_fail(err, "No registers.");
+    uint64_t v = f->pub.pc;
+    if (sp) {
+        /* a global: its value now is frame 0's; nothing keeps a caller's */
+        if (f->pub.phys != 0)
+            return wb_fail(err,
+                           "The stack pointer of frame %zu was not saved: Wasm keeps "
+                           "__stack_pointer's value only for the innermost frame.",
+                           frame);
+        int rc = wb_session_wasm_value(s, "Global", 0, sp_global, &v);
+        if (rc < 0)
+            return wb_fail(err, "Cannot read __stack_pointer (global %u): %s", sp_global,
+                           strerror(-rc));
+    } else if (fp) {
+        /* DW_OP_fbreg 0: the frame base itself */
+        static const uint8_t fbreg0[] = {0x91, 0x00};
+        const wb_scope *fn = phys_function(f);
+        if (!fn || !fn->frame_base)
+            return wb_fail(err, "No frame base: %s has no DW_AT_frame_base.", f->pub.function);
+        loc_user u;
+        wb_loc_target t = loc_target(s, f, &u);
+        wb_location loc;
+        if (wb_loc_eval(fbreg0, sizeof fbreg0, &t, &loc, err) != WB_OK) return WB_ERROR;
+        if (loc.npieces != 1 || loc.pieces[0].kind != WB_PLACE_MEMORY)
+            return wb_fail(err, "The frame base of %s is not an address.", f->pub.function);
+        v = loc.pieces[0].where;
+    }
+    uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    return wb_value_from_bytes(pc ? &reg_pc : &reg_ptr, b, 4, out, err);
+}
+
 static const wb_eval_env *make_env(wb_session *s, size_t frame)
 {
     s->env_ctx.s = s;
     s->env_ctx.frame = frame;
     s->env_ctx.in_this = false;
-    s->env = (wb_eval_env){&s->env_ctx, e_lookup,        e_read,      e_write,      NULL,
-                           e_type,      e_function_name, e_code_name, e_data_symbol};
+    s->env = (wb_eval_env){&s->env_ctx, e_lookup,        e_read,        e_write,      NULL,
+                           e_type,      e_function_name, e_code_symbol, e_data_symbol};
     return &s->env;
 }
 
@@ -1840,7 +1931,7 @@ wb_status wb_session_watch(wb_session *s, wb_bp_type type, const char *expr, siz
         bp_free(b);
         return wb_fail(err, "out of memory");
     }
-    b->number = s->next_bp++;
+    b->number = new_bp_number(s);
     *out = b;
     return WB_OK;
 }
@@ -3088,6 +3179,8 @@ wb_status wb_session_gcore(wb_session *s, const char *path, wb_error *err)
     st.module_name = base ? base + 1 : s->path;
     st.module_size = msize;
     st.module_hash = wcd_fnv1a64(mbytes, msize);
+    st.argv = (const char *const *)s->argv;
+    st.argc = s->argc;
     gcore_why(&g, &st);
 
     char msg[200];

@@ -125,7 +125,7 @@ static void add_params(const wb_type *f, wb_sbuf *decl, int depth)
     }
     if (f->varargs)
         wb_sb_add(decl, f->nparams ? ", ..." : "...");
-    else if (f->nparams == 0)
+    else if (f->nparams == 0 && !f->no_prototype)
         wb_sb_add(decl, "void");
     wb_sb_add(decl, ")");
 }

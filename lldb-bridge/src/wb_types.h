@@ -88,6 +88,10 @@ struct wb_type {
     size_t nparams; /* functions */
     const wb_type *const *params;
     bool varargs;
+    bool no_prototype;   /* functions: C's `f()`, parameters unknown,
+                            spelled "()" (else none is "(void)") */
+    bool code_offset;    /* pointers to functions: hold a code offset
+                            (the pc), not a table index */
     uint64_t die_offset; /* 0 for types made by the evaluator */
 };
 

@@ -384,6 +384,7 @@ typedef struct fctx {
     wb_sbuf *o;
     bool summary;   /* one level only (DAP) */
     bool no_prefix; /* no "(type) " before a top-level pointer or reference */
+    bool pretty;    /* gdb's `set print pretty on`: a struct's members one a line */
 } fctx;
 
 /* A piece of a value being printed: bytes (n of them, the type's size or
@@ -485,34 +486,41 @@ static int env_read(const wb_eval_env *env, uint64_t addr, void *buf, size_t len
     return env->read_memory(env->user, addr, buf, len);
 }
 
-/* The string at `addr` as a char pointer shows it: up to 200 characters,
- * stopping at a NUL. Reads in chunks (one read per chunk matters over
- * RSP) and byte by byte only near an unreadable end. */
-static void add_cstring(wb_sbuf *o, const wb_eval_env *env, uint64_t addr)
+size_t wb_value_read_cstring(const wb_eval_env *env, uint64_t addr, uint8_t *buf, size_t max,
+                             bool *nul, bool *failed)
 {
-    uint8_t buf[PRINT_MAX];
     size_t len = 0;
-    bool nul = false, failed = false;
-    while (len < PRINT_MAX && !nul && !failed) {
-        size_t chunk = PRINT_MAX - len < 64 ? PRINT_MAX - len : 64;
+    *nul = *failed = false;
+    while (len < max && !*nul && !*failed) {
+        size_t chunk = max - len < 64 ? max - len : 64;
         if (env_read(env, addr + len, buf + len, chunk) != 0) {
             /* Find how far memory is readable. */
             size_t k = 0;
             for (; k < chunk; k++)
                 if (env_read(env, addr + len + k, buf + len + k, 1) != 0) break;
             chunk = k;
-            failed = true;
+            *failed = true;
         }
         for (size_t k = 0; k < chunk; k++) {
             if (buf[len + k] == 0) {
-                nul = true;
+                *nul = true;
                 chunk = k;
-                failed = false;
+                *failed = false;
                 break;
             }
         }
         len += chunk;
     }
+    return len;
+}
+
+/* The string at `addr` as a char pointer shows it: up to 200 characters,
+ * stopping at a NUL. */
+static void add_cstring(wb_sbuf *o, const wb_eval_env *env, uint64_t addr)
+{
+    uint8_t buf[PRINT_MAX];
+    bool nul, failed;
+    size_t len = wb_value_read_cstring(env, addr, buf, PRINT_MAX, &nul, &failed);
     if (failed) {
         if (len) add_string(o, buf, len, false, false);
         wb_sb_addf(o, "<error: Cannot access memory at address 0x%" PRIx64 ">", addr + len);
@@ -772,6 +780,14 @@ static void fmt_scalar(fctx *c, const view *v, const wb_type *s, bool top)
             add_type(o, v->type);
             wb_sb_add(o, ") ");
         }
+        if (tt && tt->kind == WB_TYPE_FUNCTION && s->code_offset) {
+            char sym[256];
+            wb_sb_addf(o, "0x%" PRIx64, raw);
+            if (c->env && c->env->code_symbol &&
+                c->env->code_symbol(c->env->user, raw, sym, sizeof sym))
+                wb_sb_addf(o, " <%s>", sym);
+            return;
+        }
         if (tt && tt->kind == WB_TYPE_FUNCTION) {
             add_function_pointer(c, raw);
             return;
@@ -905,7 +921,12 @@ static void fmt_struct(fctx *c, const view *v, const wb_type *s, int depth)
     wb_sb_add(o, "{");
     for (size_t i = 0; i < s->nmembers; i++) {
         const wb_member *m = &s->members[i];
-        if (i) wb_sb_add(o, ", ");
+        /* pretty: each member on its line, two spaces deeper than the
+         * struct's nesting (arrays count as a level), as gdb indents */
+        if (c->pretty)
+            wb_sb_addf(o, "%s\n%*s", i ? "," : "", 2 + 2 * depth, "");
+        else if (i)
+            wb_sb_add(o, ", ");
         if (m->is_base) {
             const wb_type *b = wb_type_strip(m->type);
             wb_sb_addf(o, "<%s> = ", b && b->name ? b->name : "?");
@@ -948,6 +969,7 @@ static void fmt_struct(fctx *c, const view *v, const wb_type *s, int depth)
                    .addr = v->addr + m->offset};
         fmt_view(c, &mv, false, depth + 1);
     }
+    if (c->pretty) wb_sb_addf(o, "\n%*s", 2 * depth, "");
     wb_sb_add(o, "}");
 }
 
@@ -1004,8 +1026,10 @@ static void fmt_view(fctx *c, const view *v, bool top, int depth)
         add_type(c->o, v->type);
         wb_sb_add(c->o, "} ");
         if (v->fn_code) {
-            const char *name =
-                c->env && c->env->code_name ? c->env->code_name(c->env->user, v->addr) : NULL;
+            char buf[160];
+            const char *name = c->env && c->env->code_symbol
+                                   ? c->env->code_symbol(c->env->user, v->addr, buf, sizeof buf)
+                                   : NULL;
             wb_sb_addf(c->o, "0x%08" PRIx64, v->addr);
             if (name) wb_sb_addf(c->o, " <%s>", name);
         } else {
@@ -1032,10 +1056,15 @@ static void fmt_view(fctx *c, const view *v, bool top, int depth)
 }
 
 static char *format_value(const wb_value *v, const wb_eval_env *env, char fmt, bool summary,
-                          bool no_prefix)
+                          unsigned flags)
 {
     wb_sbuf o = {0};
-    fctx c = {.env = env, .fmt = fmt, .o = &o, .summary = summary, .no_prefix = no_prefix};
+    fctx c = {.env = env,
+              .fmt = fmt,
+              .o = &o,
+              .summary = summary,
+              .no_prefix = flags & WB_FMT_PLAIN,
+              .pretty = (flags & WB_FMT_PRETTY) && !summary};
     if (fmt == 'i' || fmt == 'F') c.fmt = 0;
     if (v->kind == WB_VAL_OPTIMIZED) {
         wb_sb_add(&o, "<optimized out>");
@@ -1058,17 +1087,22 @@ static char *format_value(const wb_value *v, const wb_eval_env *env, char fmt, b
 
 char *wb_value_format(const wb_value *v, const wb_eval_env *env, char fmt)
 {
-    return format_value(v, env, fmt, false, false);
+    return format_value(v, env, fmt, false, 0);
 }
 
 char *wb_value_format_plain(const wb_value *v, const wb_eval_env *env, char fmt)
 {
-    return format_value(v, env, fmt, false, true);
+    return format_value(v, env, fmt, false, WB_FMT_PLAIN);
+}
+
+char *wb_value_format_flags(const wb_value *v, const wb_eval_env *env, char fmt, unsigned flags)
+{
+    return format_value(v, env, fmt, false, flags);
 }
 
 char *wb_value_summary(const wb_value *v, const wb_eval_env *env, char fmt)
 {
-    return format_value(v, env, fmt, true, false);
+    return format_value(v, env, fmt, true, 0);
 }
 
 /* ------------------------------------------------------------ children */

@@ -97,8 +97,9 @@ typedef struct wb_eval_env {
     /* The name of the function a function pointer (table index) refers
      * to, or NULL. May be NULL. */
     const char *(*function_name)(void *user, uint64_t table_index);
-    /* The name of the function at a code offset, or NULL. May be NULL. */
-    const char *(*code_name)(void *user, uint64_t code_off);
+    /* Where a code offset is, as gdb's <symbol+offset> says it ("fib+12"):
+     * written into buf (len bytes) and returned, or NULL. May be NULL. */
+    const char *(*code_symbol)(void *user, uint64_t code_off, char *buf, size_t len);
     /* The global or static variable holding linear-memory address `addr`
      * and addr's offset in it, or NULL (printed after a data pointer as
      * gdb does: "0x1040 <table+8>"). May be NULL. */
@@ -132,6 +133,12 @@ wb_status wb_eval_type(wb_eval *e, const wb_eval_env *env, const char *text, con
  * keeps its own copy. */
 unsigned wb_eval_record(wb_eval *e, const wb_value *v);
 
+/* Sets the convenience variable $name (name without the $, at most 31
+ * bytes) to an int: what the debugger records for the user, as gdb's
+ * $bpnum (the last breakpoint made). Read after env->lookup has said
+ * WB_NOT_FOUND. false when out of memory or the name is too long. */
+bool wb_eval_set_int(wb_eval *e, const char *name, int64_t value);
+
 /* Formats as gdb's `print` does after "$N = ".
  * fmt: 0 natural, 'x' hex, 'd' signed, 'u' unsigned, 'o' octal,
  * 't' binary, 'c' char, 'f' float, 'a' address, 's' string, 'z' zero-
@@ -154,6 +161,24 @@ char *wb_value_format(const wb_value *v, const wb_eval_env *env, char fmt);
  * and frame lines show them ("p = 0x10", "r = @0x10: {...}"). */
 char *wb_value_format_plain(const wb_value *v, const wb_eval_env *env, char fmt);
 
+/* wb_value_format with options: WB_FMT_PLAIN (wb_value_format_plain's
+ * layout), WB_FMT_PRETTY (gdb's `set print pretty on`: a struct opens a
+ * line per member, indented two spaces a level, arrays counting as a level;
+ * its closing brace on a line of its own:
+ *   {
+ *     pos = {
+ *       x = 3,
+ *       y = -4
+ *     },
+ *     pts = {{
+ *         x = 1,
+ *         y = 2
+ *       }}
+ *   }
+ * arrays of scalars stay on their line). */
+enum { WB_FMT_PLAIN = 1, WB_FMT_PRETTY = 2 };
+char *wb_value_format_flags(const wb_value *v, const wb_eval_env *env, char fmt, unsigned flags);
+
 /* Like wb_value_format but for DAP's variables view: one level only,
  * aggregates as a summary ("{...}" for structs, "[4]" style for arrays,
  * pointers as "0x10", char pointers with their string). */
@@ -168,6 +193,14 @@ char *wb_value_summary(const wb_value *v, const wb_eval_env *env, char fmt);
 wb_status wb_value_children(const wb_value *v, const wb_eval_env *env, size_t first, size_t max,
                             wb_value **children, char ***names, size_t *n, size_t *total,
                             wb_error *err);
+
+/* Reads the NUL-terminated string at addr (linear memory, through env) into
+ * buf: at most max bytes, in chunks (one read per chunk matters over RSP),
+ * byte by byte only near an unreadable end. Returns the bytes before the
+ * NUL; *nul says whether it was found; *failed that memory could not be
+ * read at addr + the returned length. */
+size_t wb_value_read_cstring(const wb_eval_env *env, uint64_t addr, uint8_t *buf, size_t max,
+                             bool *nul, bool *failed);
 
 /* Integer and float views of a scalar value (after typedefs, enums,
  * bools, chars and pointers). WB_ERROR for aggregates. */

@@ -24,17 +24,16 @@ struct wb_wasm {
     uint32_t nimported;
     wb_func *funcs;
     uint32_t nfuncs;
-    /* name section function names, sorted by index */
-    struct wb_name_entry {
-        uint32_t index;
-        const char *name;
-    } * fnames;
-    uint32_t nfnames;
-    char *fname_text;
-    /* name section data segment names, sorted by index */
-    struct wb_name_entry *dnames;
-    uint32_t ndnames;
-    char *dname_text;
+    /* name section names of functions, globals and data segments, sorted
+     * by index */
+    struct wb_name_map {
+        struct wb_name_entry {
+            uint32_t index;
+            const char *name;
+        } * v;
+        uint32_t n;
+        char *text;
+    } fnames, gnames, dnames;
     wb_data_segment *segs;
     size_t nsegs;
 };
@@ -132,21 +131,18 @@ static int cmp_name_entry(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
-/* A name map (appendix 7.4.2: a vector of index and name) into *out,
- * sorted by index (the spec asks for increasing indices; sorting anyway
- * lets lookups bisect whatever a producer wrote), the names copied into
- * *text. False when it is malformed or memory runs out. */
-static bool read_name_map(wb_cursor *sub, struct wb_name_entry **out, uint32_t *count,
-                          char **text_out)
+/* A name map (appendix 7.4.1: vec(index name)) from the subsection `sub`
+ * into m. Returns false when it is malformed or a second one. */
+static bool parse_name_map(wb_cursor *sub, struct wb_name_map *m)
 {
     uint32_t n;
-    if (*out) return false; /* duplicate subsection */
+    if (m->v) return false; /* duplicate subsection */
     if (wb_cur_u32(sub, &n, NULL) != WB_OK) return false;
     if (n > (sub->end - sub->pos) / 2) return false; /* index + length: 2 bytes at least */
-    *out = calloc(n ? n : 1, sizeof **out);
-    *text_out = malloc(sub->end - sub->pos + 1);
-    if (!*out || !*text_out) return false;
-    char *text = *text_out;
+    m->v = calloc(n ? n : 1, sizeof *m->v);
+    m->text = malloc(sub->end - sub->pos + 1);
+    if (!m->v || !m->text) return false;
+    char *text = m->text;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t idx = 0, len = 0;
         const uint8_t *s = NULL;
@@ -154,18 +150,28 @@ static bool read_name_map(wb_cursor *sub, struct wb_name_entry **out, uint32_t *
             return false;
         memcpy(text, s, len);
         text[len] = 0;
-        (*out)[i].index = idx;
-        (*out)[i].name = text;
+        m->v[i].index = idx;
+        m->v[i].name = text;
         text += len + 1;
-        (*count)++;
+        m->n++;
     }
-    qsort(*out, *count, sizeof **out, cmp_name_entry);
+    /* the spec asks for increasing indices; sort anyway so lookups can
+     * bisect whatever a producer wrote */
+    qsort(m->v, m->n, sizeof *m->v, cmp_name_entry);
     return true;
 }
 
-/* The `name` section (appendix 7.4): subsection 1, function names, and 9,
- * data segment names (the extended name section proposal, which wasm-ld
- * writes). Returns false when it is malformed; the caller then drops it. */
+static void name_map_free(struct wb_name_map *m)
+{
+    free(m->v);
+    free(m->text);
+    *m = (struct wb_name_map){0};
+}
+
+/* The `name` section (appendix 7.4): subsections 1, function names, 7,
+ * global names and 9, data segment names (the extended name section
+ * proposal, which wasm-ld writes). Returns false when it is malformed; the
+ * caller then drops it. */
 static bool parse_names(wb_wasm *w, wb_cursor *c)
 {
     while (c->pos < c->end) {
@@ -175,23 +181,25 @@ static bool parse_names(wb_wasm *w, wb_cursor *c)
         if (size > c->end - c->pos) return false;
         wb_cursor sub = {c->base, c->pos, c->pos + size, "name", "module"};
         c->pos += size;
-        if (id == 1 && !read_name_map(&sub, &w->fnames, &w->nfnames, &w->fname_text)) return false;
-        if (id == 9 && !read_name_map(&sub, &w->dnames, &w->ndnames, &w->dname_text)) return false;
+        if ((id == 1 && !parse_name_map(&sub, &w->fnames)) ||
+            (id == 7 && !parse_name_map(&sub, &w->gnames)) ||
+            (id == 9 && !parse_name_map(&sub, &w->dnames)))
+            return false;
     }
     return true;
 }
 
-static const char *name_in(const struct wb_name_entry *v, uint32_t n, uint32_t index)
+static const char *name_in(const struct wb_name_map *m, uint32_t index)
 {
-    uint32_t lo = 0, hi = n;
+    uint32_t lo = 0, hi = m->n;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (v[mid].index < index)
+        if (m->v[mid].index < index)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < n && v[lo].index == index ? v[lo].name : NULL;
+    return lo < m->n && m->v[lo].index == index ? m->v[lo].name : NULL;
 }
 
 static wb_status skip_const_expr(wb_cursor *c, wb_error *err);
@@ -227,7 +235,7 @@ static bool parse_data(wb_wasm *w, wb_cursor *c)
         wb_data_segment *d = &w->segs[w->nsegs++];
         d->addr = offset;
         d->size = size;
-        d->name = name_in(w->dnames, w->ndnames, i);
+        d->name = name_in(&w->dnames, i);
     }
     return true;
 }
@@ -325,13 +333,9 @@ static wb_status parse_module(wb_wasm *w, wb_error *err)
                        "code section has %u bodies",
                        have_funcsec ? declared_funcs : 0, w->nfuncs);
     if (name_sec.base && !parse_names(w, &name_sec)) {
-        free(w->fnames);
-        free(w->fname_text);
-        free(w->dnames);
-        free(w->dname_text);
-        w->fnames = w->dnames = NULL;
-        w->fname_text = w->dname_text = NULL;
-        w->nfnames = w->ndnames = 0;
+        name_map_free(&w->fnames);
+        name_map_free(&w->gnames);
+        name_map_free(&w->dnames);
     }
     if (data_sec.base && !parse_data(w, &data_sec)) w->nsegs = 0;
     for (uint32_t i = 0; i < w->nfuncs; i++) {
@@ -395,10 +399,9 @@ void wb_wasm_close(wb_wasm *w)
     free(w->sections);
     free(w->names);
     free(w->funcs);
-    free(w->fnames);
-    free(w->fname_text);
-    free(w->dnames);
-    free(w->dname_text);
+    name_map_free(&w->fnames);
+    name_map_free(&w->gnames);
+    name_map_free(&w->dnames);
     free(w->segs);
     free(w);
 }
@@ -496,7 +499,7 @@ wb_status wb_wasm_func_at(const wb_wasm *w, wb_code_off off, const wb_func **out
 
 const char *wb_wasm_func_name(const wb_wasm *w, uint32_t index)
 {
-    return name_in(w->fnames, w->nfnames, index);
+    return name_in(&w->fnames, index);
 }
 
 const wb_func *wb_wasm_func_named(const wb_wasm *w, const char *name)
@@ -514,6 +517,16 @@ size_t wb_wasm_data_segment_count(const wb_wasm *w)
 const wb_data_segment *wb_wasm_data_segment(const wb_wasm *w, size_t i)
 {
     return i < w->nsegs ? &w->segs[i] : NULL;
+}
+
+wb_status wb_wasm_global_named(const wb_wasm *w, const char *name, uint32_t *index)
+{
+    for (uint32_t i = 0; i < w->gnames.n; i++)
+        if (strcmp(w->gnames.v[i].name, name) == 0) {
+            *index = w->gnames.v[i].index;
+            return WB_OK;
+        }
+    return WB_NOT_FOUND;
 }
 
 /* ------------------------------------------------- locals and globals */

@@ -133,6 +133,11 @@ typedef struct wb_data_segment {
 size_t wb_wasm_data_segment_count(const wb_wasm *w);
 const wb_data_segment *wb_wasm_data_segment(const wb_wasm *w, size_t i);
 
+/* The index of the global the name section calls `name` (its global
+ * names: wasm-ld writes them, __stack_pointer among them). WB_NOT_FOUND
+ * when no global has that name, or the module has no global names. */
+wb_status wb_wasm_global_named(const wb_wasm *w, const char *name, uint32_t *index);
+
 /* The value types of the locals of the i-th defined function (0-based, as
  * wb_wasm_func): its parameters (from its type) then the body's declared
  * locals, as valtype bytes (0x7f i32, 0x7e i64, 0x7d f32, 0x7c f64, 0x7b

@@ -13,6 +13,7 @@
 #include "wb_linedit.h"
 #include "wb_loc.h"
 #include "wb_sbuf.h"
+#include "wb_printf.h"
 #include "wb_session.h"
 #include "wdb_dap_ws.h"
 
@@ -26,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef WDB_VERSION
@@ -50,6 +52,10 @@ typedef struct source {
 } source;
 
 typedef enum fname_mode { FNAME_ABSOLUTE, FNAME_BASENAME } fname_mode;
+
+/* Command files sourcing command files: deeper is a loop (gdb would
+ * recurse until it runs out of stack). */
+#define MAX_SOURCE_DEPTH 32
 
 typedef struct cli {
     wb_session *s;
@@ -83,9 +89,18 @@ typedef struct cli {
     bool insn_step;       /* the resume being reported was stepi/nexti */
     bool timing;          /* maintenance time 1: time every command */
     bool annotate_github; /* --annotate=github: ::error lines for CI */
+    bool pretty;          /* set print pretty on */
     bool from_tty;        /* the command came from a person (gdb's from_tty): -ex
                              without -batch, the prompt; not -x files or -batch */
     FILE *log;
+    /* the command files being run (-x, `source`), outermost first, each
+     * with the line of its command running now: an error names them all
+     * ("FILE:LINE: Error in sourced command file:"), as gdb's does */
+    struct sourcing {
+        const char *path;
+        unsigned line;
+    } files[MAX_SOURCE_DEPTH];
+    size_t nfiles;
 } cli;
 
 static volatile sig_atomic_t g_interrupted;
@@ -106,19 +121,43 @@ static bool poll_interrupt(void *user)
     return false;
 }
 
+static void vmessage(cli *c, const char *fmt, va_list ap)
+{
+    fflush(c->out);
+    vfprintf(c->err, fmt, ap);
+    fputc('\n', c->err);
+    fflush(c->err);
+}
+
 /* Errors go to stderr after stdout is flushed, so a transcript of both
- * keeps their order; a failed command marks the batch status. */
+ * keeps their order. A failed command marks the batch status and ends the
+ * command files running it: the first error of a command inside them is
+ * introduced by where it happened, file by file (gdb's words). */
 static void error_line(cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void error_line(cli *c, const char *fmt, ...)
 {
     fflush(c->out);
+    if (!c->last_failed)
+        for (size_t i = 0; i < c->nfiles; i++)
+            fprintf(c->err, "%s:%u: Error in sourced command file:\n", c->files[i].path,
+                    c->files[i].line);
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(c->err, fmt, ap);
+    vmessage(c, fmt, ap);
     va_end(ap);
-    fputc('\n', c->err);
-    fflush(c->err);
     c->last_failed = true;
+}
+
+/* What gdb reports without failing the command (a breakpoint location that
+ * matches nothing, in batch mode): said on stderr, and the command file
+ * goes on. */
+static void error_soft(cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void error_soft(cli *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage(c, fmt, ap);
+    va_end(ap);
 }
 
 static void out(cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -235,7 +274,15 @@ static void print_source_line(cli *c, const char *path, uint32_t line)
  * everywhere but at the top of `print`. */
 static char *format_plain(cli *c, const wb_value *v, char fmt)
 {
-    return wb_value_format_plain(v, wb_session_env(c->s, c->frame), fmt);
+    return wb_value_format_flags(v, wb_session_env(c->s, c->frame), fmt,
+                                 WB_FMT_PLAIN | (c->pretty ? WB_FMT_PRETTY : 0));
+}
+
+/* A value as `print` shows it after "$N = ", its memory read in `frame`. */
+static char *format_value(cli *c, const wb_value *v, size_t frame, char fmt)
+{
+    return wb_value_format_flags(v, wb_session_env(c->s, frame), fmt,
+                                 c->pretty ? WB_FMT_PRETTY : 0);
 }
 
 static bool is_scalar(const wb_value *v)
@@ -346,7 +393,7 @@ static void do_displays(cli *c)
         wb_value v;
         wb_error e;
         if (wb_session_eval(c->s, c->frame, d->expr, &v, &e) != WB_OK) continue;
-        char *t = wb_value_format(&v, wb_session_env(c->s, c->frame), d->fmt);
+        char *t = format_value(c, &v, c->frame, d->fmt);
         if (d->fmt)
             out(c, "%d: /%c %s = %s\n", d->number, d->fmt, d->expr, t ? t : "?");
         else
@@ -472,14 +519,13 @@ static void report_stop(cli *c, wb_stop *st)
                            : b->type == WB_BP_AWATCH ? "Hardware access (read/write) watchpoint"
                                                      : "Hardware watchpoint";
         out(c, "\n%s %d: %s\n\n", kind, st->bp, b ? b->spec : "?");
-        const wb_eval_env *env = wb_session_env(c->s, 0);
         if (st->watch_has_old && st->watch_old.type) {
-            char *o = wb_value_format(&st->watch_old, env, 0);
+            char *o = format_value(c, &st->watch_old, 0, 0);
             out(c, "Old value = %s\n", o ? o : "?");
             free(o);
         }
         if (st->watch_new.type) {
-            char *n = wb_value_format(&st->watch_new, env, 0);
+            char *n = format_value(c, &st->watch_new, 0, 0);
             out(c, "%s = %s\n", st->watch_has_old ? "New value" : "Value", n ? n : "?");
             free(n);
         }
@@ -612,7 +658,7 @@ static void resume(cli *c, wb_run how, const char *where)
     report_stop(c, &st);
     if (how == WB_RUN_FINISH && st.why == WB_WHY_STEP && st.has_value) {
         unsigned n = wb_session_record(c->s, &st.value);
-        char *t = wb_value_format(&st.value, wb_session_env(c->s, 0), 0);
+        char *t = format_value(c, &st.value, 0, 0);
         out(c, "Value returned is $%u = %s\n", n, t ? t : "?");
         free(t);
     } else if (how == WB_RUN_FINISH && st.why == WB_WHY_STEP && st.value_type) {
@@ -656,9 +702,10 @@ static void start_program(cli *c, bool stop_at_entry)
         return;
     }
     if (c->from_tty) {
-        out(c, "Starting program: %s", wb_session_module_path(c->s));
+        /* gdb's "%s %s": the program, a space, the arguments */
+        out(c, "Starting program: %s ", wb_session_module_path(c->s));
         for (size_t i = 0; i < c->nargs; i++)
-            out(c, " %s", c->args[i]);
+            out(c, "%s%s", i ? " " : "", c->args[i]);
         out(c, "\n");
     }
     const char *missing = wb_session_missing_features(c->s);
@@ -740,33 +787,46 @@ static void repeat_run(cli *c, const char *args, wb_run how)
     }
 }
 
+/* What gdb says of an ignore count set (`ignore`, `continue N`), without
+ * the end of the line. */
+static void say_ignore(cli *c, int bp, unsigned long count)
+{
+    if (count == 0)
+        out(c, "Will stop next time breakpoint %d is reached.", bp);
+    else if (count == 1)
+        out(c, "Will ignore next crossing of breakpoint %d.", bp);
+    else
+        out(c, "Will ignore next %lu crossings of breakpoint %d.", count, bp);
+}
+
 static void cmd_continue(cli *c, const char *args, char fmt)
 {
     (void)fmt;
     if (!need_stopped(c)) return;
     args = skip_ws(args);
     if (*args) {
-        /* continue N: ignore the breakpoint we are stopped at N-1 more times */
-        char *end;
-        unsigned long n = strtoul(args, &end, 10);
+        /* continue N: ignore the breakpoints we are stopped at N-1 more
+         * times; gdb's words on one line, then "Continuing." */
+        unsigned long n = strtoul(args, NULL, 10);
         const wb_frame *f = wb_session_frame(c->s, 0);
-        bool said = false;
-        for (size_t i = 0; f && n > 1 && i < wb_session_bp_count(c->s); i++) {
+        bool at_bp = false;
+        for (size_t i = 0; f && n > 0 && i < wb_session_bp_count(c->s); i++) {
             const wb_bp *b = wb_session_bp(c->s, i);
             for (size_t k = 0; k < b->nlocs; k++)
                 if (b->locs[k].addr == f->pc) {
                     wb_error e;
                     wb_session_ignore(c->s, b->number, (unsigned)(n - 1), &e);
-                    if (c->from_tty)
-                        out(c, "Will ignore next %lu crossings of breakpoint %d.  Continuing.\n",
-                            n - 1, b->number);
-                    said = true;
+                    if (c->from_tty) {
+                        say_ignore(c, b->number, n - 1);
+                        out(c, "  ");
+                    }
+                    at_bp = true;
+                    break;
                 }
         }
-        if (!said && c->from_tty) out(c, "Continuing.\n");
-    } else if (c->from_tty) {
-        out(c, "Continuing.\n");
+        if (!at_bp && c->from_tty) out(c, "Not stopped at any breakpoint; argument ignored.\n");
     }
+    if (c->from_tty) out(c, "Continuing.\n");
     resume(c, WB_RUN_CONTINUE, NULL);
 }
 
@@ -910,8 +970,14 @@ static void set_break(cli *c, const char *args, bool temporary)
     }
     const wb_bp *b;
     wb_error e;
-    if (wb_session_break(c->s, spec, default_file(c), temporary, &b, &e) != WB_OK) {
-        error_line(c, "%s", e.msg);
+    wb_status st = wb_session_break(c->s, spec, default_file(c), temporary, &b, &e);
+    if (st != WB_OK) {
+        /* gdb asks whether to make the breakpoint pending, and in batch
+         * mode or without a terminal the answer is no: not an error */
+        if (st == WB_NOT_FOUND)
+            error_soft(c, "%s", e.msg);
+        else
+            error_line(c, "%s", e.msg);
         free(spec);
         return;
     }
@@ -968,6 +1034,45 @@ static void cmd_awatch(cli *c, const char *a, char f)
     set_watch(c, a, WB_BP_AWATCH);
 }
 
+/* A breakpoint number at *pp, as gdb reads one: digits, or a $variable
+ * holding an integer (saved breakpoints say `condition $bpnum ...`). *pp
+ * moves past it. Returns 0 when there is no number there, -1 after an
+ * error line, 1 with it in *n. */
+static int bp_number(cli *c, const char **pp, long *n)
+{
+    const char *p = skip_ws(*pp);
+    if (*p != '$') {
+        char *end;
+        *n = strtol(p, &end, 10);
+        if (end == p) return 0;
+        *pp = end;
+        return 1;
+    }
+    size_t len = 1;
+    while (isalnum((unsigned char)p[len]) || p[len] == '_' || p[len] == '$')
+        len++;
+    char *name = strndup(p, len);
+    wb_value v;
+    wb_error e;
+    int64_t i = 0;
+    bool ok = name && c->s && wb_session_eval(c->s, c->frame, name, &v, &e) == WB_OK;
+    free(name);
+    if (ok) {
+        const wb_type *t = wb_type_strip(v.type);
+        ok = t &&
+             (t->kind == WB_TYPE_ENUM || (t->kind == WB_TYPE_BASE && t->enc != WB_ENC_FLOAT)) &&
+             wb_value_as_i64(&v, &i, &e) == WB_OK;
+        wb_value_free(&v);
+    }
+    if (!ok) {
+        error_line(c, "Convenience variable must have integer value.");
+        return -1;
+    }
+    *n = i;
+    *pp = p + len;
+    return 1;
+}
+
 /* Runs fn on each breakpoint number in ARGS (all when empty). */
 static void each_bp(cli *c, const char *args, wb_status (*fn)(wb_session *, int, bool, wb_error *),
                     bool on)
@@ -984,20 +1089,22 @@ static void each_bp(cli *c, const char *args, wb_status (*fn)(wb_session *, int,
         return;
     }
     while (*args) {
-        char *end;
-        long n = strtol(args, &end, 10);
-        if (end == args) {
+        long n, hi;
+        int got = bp_number(c, &args, &n);
+        if (got == 0)
             error_line(c, "Convenience variable must have integer value.\nArgs must be numbers "
                           "or '$' variables.");
-            return;
+        if (got <= 0) return;
+        hi = n;
+        if (*args == '-') {
+            args++;
+            if (bp_number(c, &args, &hi) < 0) return;
         }
-        long hi = n;
-        if (*end == '-') hi = strtol(end + 1, &end, 10);
         for (long k = n; k <= hi; k++) {
             wb_status st = fn ? fn(c->s, (int)k, on, &e) : wb_session_delete(c->s, (int)k, &e);
-            if (st != WB_OK) error_line(c, "%s", e.msg);
+            if (st != WB_OK) out(c, "%s\n", e.msg); /* gdb: said, not an error */
         }
-        args = skip_ws(end);
+        args = skip_ws(args);
     }
 }
 
@@ -1021,14 +1128,12 @@ static void cmd_condition(cli *c, const char *args, char fmt)
 {
     (void)fmt;
     if (!need_session(c)) return;
-    char *end;
-    long n = strtol(args, &end, 10);
-    if (end == args) {
-        error_line(c, "Argument required (breakpoint number).");
-        return;
-    }
+    long n;
+    int got = bp_number(c, &args, &n);
+    if (got == 0) error_line(c, "Argument required (breakpoint number).");
+    if (got <= 0) return;
     wb_error e;
-    const char *cond = skip_ws(end);
+    const char *cond = skip_ws(args);
     if (wb_session_condition(c->s, (int)n, cond, &e) != WB_OK)
         error_line(c, "%s", e.msg);
     else if (!*cond && c->from_tty)
@@ -1039,25 +1144,81 @@ static void cmd_ignore(cli *c, const char *args, char fmt)
 {
     (void)fmt;
     if (!need_session(c)) return;
-    char *end, *end2;
-    long n = strtol(args, &end, 10);
-    long count = strtol(end, &end2, 10);
-    if (end == args || end2 == end || count < 0) {
-        error_line(c, "Argument required (a breakpoint number and a count).");
-        return;
+    long n, count;
+    int got = bp_number(c, &args, &n);
+    char *end;
+    if (got > 0) {
+        count = strtol(args, &end, 10);
+        if (end == args || count < 0) got = 0;
     }
+    if (got == 0) error_line(c, "Argument required (a breakpoint number and a count).");
+    if (got <= 0) return;
     wb_error e;
     if (wb_session_ignore(c->s, (int)n, (unsigned)count, &e) != WB_OK) {
         error_line(c, "%s", e.msg);
         return;
     }
-    if (!c->from_tty) return;
-    if (count == 0)
-        out(c, "Will stop next time breakpoint %ld is reached.\n", n);
-    else if (count == 1)
-        out(c, "Will ignore next crossing of breakpoint %ld.\n", n);
-    else
-        out(c, "Will ignore next %ld crossings of breakpoint %ld.\n", count, n);
+    if (c->from_tty) {
+        say_ignore(c, (int)n, (unsigned long)count);
+        out(c, "\n");
+    }
+}
+
+/* save breakpoints FILE: the breakpoints and watchpoints as commands that
+ * make them again (`source FILE`, -x FILE), as gdb writes them: the
+ * location or expression as given, then the condition, the ignore count
+ * and the disabling of the one just made ($bpnum). */
+static void save_breakpoints(cli *c, const char *path)
+{
+    size_t n = c->s ? wb_session_bp_count(c->s) : 0, saved = 0;
+    for (size_t i = 0; i < n; i++)
+        saved += !wb_session_bp(c->s, i)->log_message;
+    if (!saved) {
+        error_soft(c, "warning: Nothing to save.");
+        return;
+    }
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        error_line(c, "Unable to open file '%s' for saving (%s)", path, strerror(errno));
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const wb_bp *b = wb_session_bp(c->s, i);
+        if (b->log_message) continue; /* a DAP logpoint: no command makes one */
+        static const char *const kinds[] = {"break", "watch", "rwatch", "awatch"};
+        fprintf(f, "%s %s\n", b->type == WB_BP_BREAK && b->temporary ? "tbreak" : kinds[b->type],
+                b->spec);
+        if (b->condition) fprintf(f, "  condition $bpnum %s\n", b->condition);
+        if (b->ignore) fprintf(f, "  ignore $bpnum %u\n", b->ignore);
+        if (!b->enabled) fprintf(f, "disable $bpnum\n");
+    }
+    if (fclose(f) != 0) {
+        error_line(c, "Unable to write file '%s' (%s)", path, strerror(errno));
+        return;
+    }
+    if (c->from_tty) out(c, "Saved to file '%s'.\n", path);
+}
+
+static void cmd_save(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    args = skip_ws(args);
+    size_t len = strcspn(args, " \t");
+    if (!len) {
+        out(c, "List of save subcommands:\n\nsave breakpoints -- Save current breakpoint "
+               "definitions as a script.\n");
+        return;
+    }
+    if (len > strlen("breakpoints") || strncmp(args, "breakpoints", len) != 0) {
+        error_line(c, "Undefined save command: \"%s\".  Try \"help save\".", args);
+        return;
+    }
+    const char *path = skip_ws(args + len);
+    if (!*path) {
+        error_line(c, "Argument required (file name in which to save)");
+        return;
+    }
+    save_breakpoints(c, path);
 }
 
 static void info_breakpoints(cli *c, bool watch_only)
@@ -1097,7 +1258,7 @@ static void info_breakpoints(cli *c, bool watch_only)
         if (b->condition) out(c, "\tstop only if %s\n", b->condition);
         if (b->hits)
             out(c, "\tbreakpoint already hit %u time%s\n", b->hits, b->hits == 1 ? "" : "s");
-        if (b->ignore) out(c, "\tWill ignore next %u crossings of breakpoint.\n", b->ignore);
+        if (b->ignore) out(c, "\tignore next %u hits\n", b->ignore); /* gdb 13's words */
         if (b->nlocs > 1)
             for (size_t k = 0; k < b->nlocs; k++)
                 out(c, "%d.%-5zu %-*s %-4s %-3s 0x%08x in %s at %s:%u\n", b->number, k + 1, tw, "",
@@ -1140,14 +1301,18 @@ static void cmd_backtrace(cli *c, const char *args, char fmt)
                 if (nv == 0) out(c, "No locals.\n");
                 for (size_t k = 0; k < nv; k++) {
                     char *t = v[k].error.msg[0] ? NULL : format_plain(c, &v[k].value, 0);
-                    out(c, "        %s = %s\n", v[k].name, t ? t : v[k].error.msg);
+                    out(c, "        %s = ", v[k].name);
+                    /* a pretty value's lines are indented as its name */
+                    for (const char *p = t ? t : v[k].error.msg; *p; p++)
+                        out(c, *p == '\n' ? "\n        " : "%c", *p);
+                    out(c, "\n");
                     free(t);
                 }
                 wb_session_vars_free(v, nv);
             }
         }
     }
-    if (to < n) out(c, "(More stack frames follow...)\n");
+    if (to < n && c->from_tty) out(c, "(More stack frames follow...)\n");
 }
 
 static void select_frame(cli *c, size_t i, bool print)
@@ -1898,6 +2063,75 @@ static void cmd_rbreak(cli *c, const char *args, char fmt)
     free(files);
 }
 
+/* One line of `info registers`: gdb's columns (name in 15, raw hex in
+ * 20, then the natural value), or "<not saved>". */
+static void print_register(cli *c, const char *name)
+{
+    wb_value v;
+    wb_error e;
+    wb_status st = wb_session_register(c->s, c->frame, name, &v, &e);
+    if (st == WB_NOT_FOUND) {
+        error_line(c, "Invalid register `%s'", name);
+        return;
+    }
+    if (st != WB_OK) {
+        out(c, "%-15s<not saved>\n", name);
+        return;
+    }
+    char hex[32];
+    int64_t raw = 0;
+    wb_value_as_i64(&v, &raw, &e);
+    snprintf(hex, sizeof hex, "0x%" PRIx64, (uint64_t)raw);
+    char *natural = wb_value_format_plain(&v, wb_session_env(c->s, c->frame), 0);
+    out(c, "%-15s%-20s%s\n", name, hex, natural ? natural : "?");
+    free(natural);
+    wb_value_free(&v);
+}
+
+/* info registers [NAME...]: the Wasm pc and, when the module has it, the C
+ * stack pointer __stack_pointer (NAME may also be fp, the frame base; a
+ * leading $ is allowed, as in gdb). */
+static void info_registers(cli *c, const char *args)
+{
+    if (!c->s || wb_session_state(c->s) != WB_PROC_STOPPED) {
+        error_line(c, "The program has no registers now.");
+        return;
+    }
+    args = skip_ws(args);
+    if (!*args) {
+        uint32_t sp;
+        print_register(c, "pc");
+        if (wb_wasm_global_named(wb_session_wasm(c->s), "__stack_pointer", &sp) == WB_OK)
+            print_register(c, "sp");
+        return;
+    }
+    while (*args) {
+        size_t len = strcspn(args, " \t");
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)len, *args == '$' ? args + 1 : args);
+        if (*args == '$') name[len ? len - 1 : 0] = 0;
+        c->last_failed = false;
+        print_register(c, name);
+        if (c->last_failed) return;
+        args = skip_ws(args + len);
+    }
+}
+
+/* info threads: gdb's table, for the one thread a Wasm program has; its
+ * Target Id column as wide as its widest entry. */
+static void info_threads(cli *c)
+{
+    if (!c->s || wb_session_state(c->s) != WB_PROC_STOPPED || !wb_session_frame_count(c->s)) {
+        out(c, "No threads.\n");
+        return;
+    }
+    const char *id = "Thread 1";
+    int w = (int)strlen(id) > 9 ? (int)strlen(id) : 9;
+    out(c, "  Id   %-*s Frame \n", w, "Target Id");
+    out(c, "* 1    %-*s ", w, id);
+    print_frame_line(c, 0, false);
+}
+
 static void cmd_info(cli *c, const char *args, char fmt)
 {
     (void)fmt;
@@ -1907,16 +2141,17 @@ static void cmd_info(cli *c, const char *args, char fmt)
     struct {
         const char *name;
         size_t min;
-    } subs[] = {{"breakpoints", 1},  {"watchpoints", 3}, {"locals", 2},    {"args", 2},
-                {"frame", 1},        {"source", 2},      {"line", 2},      {"display", 1},
-                {"sources", 7},      {"program", 3},     {"functions", 2}, {"variables", 2},
-                {"types", 2},        {"scope", 2},       {"symbol", 2},    {"address", 2},
-                {"sharedlibrary", 2}};
+    } subs[] = {{"breakpoints", 1},   {"watchpoints", 3}, {"locals", 2},    {"args", 2},
+                {"frame", 1},         {"source", 2},      {"line", 2},      {"display", 1},
+                {"sources", 7},       {"program", 3},     {"functions", 2}, {"variables", 2},
+                {"types", 2},         {"scope", 2},       {"symbol", 2},    {"address", 2},
+                {"sharedlibrary", 2}, {"registers", 1},   {"threads", 2}};
     if (len == 0) {
         error_line(c, "List of info subcommands:\n\ninfo address, info args, info breakpoints, "
                       "info display, info frame, info functions, info line, info locals, "
-                      "info program, info scope, info sharedlibrary, info source, info sources, "
-                      "info symbol, info types, info variables, info watchpoints");
+                      "info program, info registers, info scope, info sharedlibrary, info source, "
+                      "info sources, info symbol, info threads, info types, info variables, "
+                      "info watchpoints");
         return;
     }
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
@@ -1941,6 +2176,8 @@ static void cmd_info(cli *c, const char *args, char fmt)
         case 14: info_symbol(c, rest); return;
         case 15: info_address(c, rest); return;
         case 16: info_sharedlibrary(c); return;
+        case 17: info_registers(c, rest); return;
+        case 18: info_threads(c); return;
         }
     }
     error_line(c, "Undefined info command: \"%.*s\".  Try \"help info\".", (int)len, args);
@@ -1959,7 +2196,7 @@ static void cmd_print(cli *c, const char *args, char fmt)
         return;
     }
     unsigned n = wb_session_record(c->s, &v);
-    char *t = wb_value_format(&v, wb_session_env(c->s, c->frame), fmt);
+    char *t = format_value(c, &v, c->frame, fmt);
     out(c, "$%u = %s\n", n, t ? t : "?");
     free(t);
     wb_value_free(&v);
@@ -1974,7 +2211,7 @@ static void cmd_output(cli *c, const char *args, char fmt)
         error_line(c, "%s", e.msg);
         return;
     }
-    char *t = wb_value_format(&v, wb_session_env(c->s, c->frame), fmt);
+    char *t = format_value(c, &v, c->frame, fmt);
     out(c, "%s", t ? t : "?");
     free(t);
     wb_value_free(&v);
@@ -2114,6 +2351,24 @@ static unsigned parse_baud(const char *text)
     return *text && !*skip_ws(end) && v > 0 && v <= 4000000 ? (unsigned)v : 0;
 }
 
+/* A setting's on/off value as gdb reads it: on 1 yes enable, off 0 no
+ * disable, or a prefix of only one of them; nothing is on. -1: neither. */
+static int parse_on_off(const char *v)
+{
+    static const char *const words[] = {"on", "1", "yes", "enable", "off", "0", "no", "disable"};
+    size_t n = strlen(v);
+    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        n--;
+    if (!n) return 1;
+    int found = -1;
+    for (int i = 0; i < 8; i++)
+        if (strlen(words[i]) >= n && strncmp(words[i], v, n) == 0) {
+            if (found >= 0 && found != (i < 4)) return -1; /* "o": on or off */
+            found = i < 4;
+        }
+    return found;
+}
+
 static void cmd_set(cli *c, const char *args, char fmt)
 {
     (void)fmt;
@@ -2175,6 +2430,19 @@ static void cmd_set(cli *c, const char *args, char fmt)
         c->baud = b;
         return;
     }
+    if ((len == 5 && strncmp(args, "print", 5) == 0) || (len == 1 && args[0] == 'p')) {
+        size_t wl = strcspn(rest, " \t");
+        if (wl != 6 || strncmp(rest, "pretty", 6) != 0) {
+            error_line(c, "Undefined set print command: \"%s\".  Try \"help set print\".", rest);
+            return;
+        }
+        int on = parse_on_off(skip_ws(rest + wl));
+        if (on < 0)
+            error_line(c, "\"on\" or \"off\" expected.");
+        else
+            c->pretty = on;
+        return;
+    }
     if (len == 7 && strncmp(args, "runtime", 7) == 0) {
         free(c->runtime);
         c->runtime = *rest ? strdup(rest) : NULL;
@@ -2211,6 +2479,8 @@ static void cmd_show(cli *c, const char *args, char fmt)
             out(c, "Baud rate for remote serial I/O is as the line is set.\n");
     } else if (strcmp(args, "listsize") == 0) {
         out(c, "Number of source lines gdb will list by default is %u.\n", c->listsize);
+    } else if (strcmp(args, "print pretty") == 0 || strcmp(args, "p pretty") == 0) {
+        out(c, "Pretty formatting of structures is %s.\n", c->pretty ? "on" : "off");
     } else {
         error_line(c, "Undefined show command: \"%s\".  Try \"help show\".", args);
     }
@@ -2237,7 +2507,11 @@ static void cmd_display(cli *c, const char *args, char fmt)
             error_line(c, "%s", e.msg);
             return;
         }
-        char *t = wb_value_format(&v, wb_session_env(c->s, c->frame), fmt);
+        if (!c->from_tty) { /* gdb shows it now only to a person */
+            wb_value_free(&v);
+            return;
+        }
+        char *t = format_value(c, &v, c->frame, fmt);
         if (fmt)
             out(c, "%d: /%c %s = %s\n", d->number, fmt, args, t ? t : "?");
         else
@@ -2280,10 +2554,53 @@ static void cmd_undisplay(cli *c, const char *args, char fmt)
 }
 
 /* x/NFU ADDR */
+/* x/Ni ADDR: N instructions from code offset ADDR on (into the next
+ * functions if need be), laid out as gdb's x/i: "=> " at the selected
+ * frame's pc, the address and <function+offset>, the instruction. At a
+ * function's start (its local declarations) the listing starts with its
+ * first instruction. */
+static void examine_code(cli *c, uint64_t addr, unsigned count)
+{
+    const wb_wasm *w = wb_session_wasm(c->s);
+    const wb_frame *f =
+        wb_session_state(c->s) == WB_PROC_STOPPED ? wb_session_frame(c->s, c->frame) : NULL;
+    const wb_func *fn = NULL;
+    if (addr > UINT32_MAX || wb_wasm_func_at(w, (wb_code_off)addr, &fn) != WB_OK) {
+        error_line(c, "Cannot access memory at address 0x%" PRIx64, addr);
+        return;
+    }
+    uint32_t nimp = wb_wasm_import_func_count(w);
+    for (unsigned done = 0; fn && done < count;
+         fn = wb_wasm_func(w, fn->index - nimp + 1), addr = fn ? fn->start : 0) {
+        wb_insn *ins = NULL;
+        size_t n = 0, k = 0;
+        wb_error e;
+        wb_status st = wb_disasm_func(w, wb_wasm_code(w), wb_wasm_code_size(w), fn, &ins, &n, &e);
+        while (k < n && ins[k].off < addr)
+            k++;
+        if (addr > fn->start && k < n && ins[k].off != addr) {
+            error_line(c, "0x%" PRIx64 " is inside the instruction at 0x%x.", addr, ins[k - 1].off);
+            free(ins);
+            return;
+        }
+        for (; k < n && done < count; k++, done++) {
+            char sym[256];
+            out(c, "%s0x%x", f && f->pc == ins[k].off ? "=> " : "   ", ins[k].off);
+            if (wb_session_code_symbol(c->s, ins[k].off, sym, sizeof sym)) out(c, " <%s>", sym);
+            out(c, ":\t%s\n", ins[k].text);
+        }
+        free(ins);
+        if (st != WB_OK && done < count) {
+            error_line(c, "%s", e.msg);
+            return;
+        }
+    }
+}
+
 static void cmd_x(cli *c, const char *args, char fmt_unused)
 {
     (void)fmt_unused;
-    if (!need_stopped(c)) return;
+    if (!need_session(c)) return;
     /* the command word left "/NFU ..." in args when a format was given */
     unsigned count = 1;
     char fmt = 'x', unit = 'w';
@@ -2309,6 +2626,8 @@ static void cmd_x(cli *c, const char *args, char fmt_unused)
             unit = 'b';
         if (fmt == 'a') unit = 'w';
     }
+    /* instructions come from the module: no program needed */
+    if (fmt != 'i' && !need_stopped(c)) return;
     p = skip_ws(p);
     if (!*p) {
         error_line(c, "Argument required (starting display address).");
@@ -2332,6 +2651,10 @@ static void cmd_x(cli *c, const char *args, char fmt_unused)
     wb_value_free(&v);
     uint64_t addr = (uint64_t)addr_i & 0xffffffffu;
     if (count > 4096) count = 4096;
+    if (fmt == 'i') {
+        examine_code(c, addr, count);
+        return;
+    }
     if (fmt == 's') {
         for (unsigned i = 0; i < count; i++) {
             char buf[201];
@@ -2669,8 +2992,8 @@ static void open_core(cli *c, const char *path)
         return;
     }
     if (warning[0]) out(c, "warning: %s\n", warning);
-    const char *exe = wb_session_core_executable(c->s);
-    out(c, "Core was generated by `%s'.\n", exe && *exe ? exe : "?");
+    const char *cmd = wb_session_core_command(c->s);
+    out(c, "Core was generated by `%s'.\n", cmd && *cmd ? cmd : "?");
     const char *trap = wb_session_core_trap(c->s);
     const char *stop = wb_session_core_stop(c->s);
     if (trap)
@@ -2741,23 +3064,72 @@ static void cmd_quit(cli *c, const char *args, char fmt)
     c->quit_code = *args ? (int)strtol(args, NULL, 0) : -1;
 }
 
+/* The character a backslash sequence of `echo` stands for (*pp: after the
+ * backslash, not at the end; moved past the sequence), or -1 for none:
+ * gdb 13's escapes \a \b \f \n \r \t \v, up to three octal digits, a
+ * backslash-newline for nothing; any other character stands for itself. */
+static int echo_escape(const char **pp)
+{
+    static const char from[] = "abfnrtv", to[] = "\a\b\f\n\r\t\v";
+    const char *p = *pp;
+    int ch = (unsigned char)*p++, v = ch;
+    const char *k = strchr(from, ch);
+    if (k) {
+        v = to[k - from];
+    } else if (ch == '\n') {
+        v = -1;
+    } else if (ch >= '0' && ch <= '7') {
+        v = ch - '0';
+        for (int n = 1; n < 3 && *p >= '0' && *p <= '7'; n++)
+            v = v * 8 + (*p++ - '0');
+    }
+    *pp = p;
+    return v;
+}
+
+/* echo TEXT, as gdb's: escapes as echo_escape says, a NUL prints nothing,
+ * a backslash at the end ends the text (so spaces before it are kept). */
 static void cmd_echo(cli *c, const char *args, char fmt)
 {
-    (void)c;
     (void)fmt;
-    for (const char *p = args; *p; p++) {
-        if (*p == '\\' && p[1] == 'n') {
-            out_char(c, '\n');
-            p++;
-        } else if (*p == '\\' && p[1]) {
-            out_char(c, *++p);
-        } else {
-            out_char(c, *p);
+    for (const char *p = args; *p;) {
+        int ch = (unsigned char)*p++;
+        if (ch == '\\') {
+            if (!*p) break;
+            ch = echo_escape(&p);
         }
+        if (ch > 0) out_char(c, ch);
     }
 }
 
+/* wb_printf's arguments, in the selected frame */
+static wb_status printf_eval(void *user, const char *expr, size_t len, wb_value *v, wb_error *err)
+{
+    cli *c = user;
+    if (!c->s) return wb_fail(err, "No symbol table is loaded.  Use the \"file\" command.");
+    char *text = strndup(expr, len);
+    if (!text) return wb_fail(err, "out of memory");
+    wb_status st = wb_session_eval(c->s, c->frame, text, v, err);
+    free(text);
+    return st;
+}
+
+/* printf "FORMAT", ARGS...: gdb's (wb_printf.h); what came before an
+ * error is printed, as gdb prints it. */
+static void cmd_printf(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    wb_sbuf o = {0};
+    wb_error e;
+    wb_status st =
+        wb_printf(args, printf_eval, c, c->s ? wb_session_env(c->s, c->frame) : NULL, &o, &e);
+    if (o.s) out(c, "%s", o.s);
+    free(o.s);
+    if (st != WB_OK) error_line(c, "%s", e.msg);
+}
+
 static void cmd_help(cli *c, const char *args, char fmt);
+static void cmd_source(cli *c, const char *args, char fmt);
 
 /* maintenance time 0|1: gdb's per-command timing (bench/wdb-next.sh) */
 static void cmd_maintenance(cli *c, const char *args, char fmt)
@@ -2807,7 +3179,10 @@ static const command commands[] = {
      false},
     {"display", NULL, cmd_display, "display[/FMT] EXPR -- print EXPR at every stop", true},
     {"down", "do dow", cmd_down, "down [N] -- select the frame N levels down (callee)", false},
-    {"echo", NULL, cmd_echo, "echo TEXT -- print TEXT (\\n for a newline)", false},
+    {"echo", NULL, cmd_echo,
+     "echo TEXT -- print TEXT: C escapes (\\n, \\t, \\\", \\\\, \\NNN octal), a \\ at the end "
+     "keeps the spaces before it",
+     false},
     {"enable", "en", cmd_enable, "enable [N...] -- enable breakpoints", false},
     {"file", NULL, cmd_file, "file APP.wasm -- debug this module", false},
     {"finish", "fin", cmd_finish,
@@ -2829,8 +3204,9 @@ static const command commands[] = {
      false},
     {"info", "i inf", cmd_info,
      "info breakpoints|watchpoints|locals|args|frame|source|line|"
-     "display|sources|program|sharedlibrary, info functions|variables|types [-n] [REGEX], "
-     "info scope LOCATION, info symbol ADDR, info address SYMBOL",
+     "display|sources|program|sharedlibrary|registers [pc|sp|fp]|threads, info "
+     "functions|variables|types [-n] [REGEX], info scope LOCATION, info symbol ADDR, info "
+     "address SYMBOL",
      false},
     {"kill", "k", cmd_kill, "kill -- end the program", false},
     {"list", "l", cmd_list,
@@ -2848,6 +3224,10 @@ static const command commands[] = {
      "print[/FMT] EXPR -- evaluate a C expression; formats "
      "x d u o t c f a s z",
      true},
+    {"printf", NULL, cmd_printf,
+     "printf \"FORMAT\", EXPR... -- print values as C's printf (d i u o x c s f e g p, "
+     "with l ll h z L; %s reads a string from memory)",
+     false},
     {"ptype", NULL, cmd_ptype, "ptype EXPR|TYPE -- the type, with struct members", false},
     {"quit", "q exit", cmd_quit, "quit [CODE] -- leave wdb (kills a program it started)", false},
     {"rbreak", NULL, cmd_rbreak,
@@ -2856,11 +3236,17 @@ static const command commands[] = {
      false},
     {"run", "r", cmd_run, "run [ARGS] -- start the program under wdb-run", false},
     {"rwatch", NULL, cmd_rwatch, "rwatch EXPR -- stop when EXPR is read", false},
+    {"save", NULL, cmd_save,
+     "save breakpoints FILE -- write the breakpoints and watchpoints as commands for "
+     "source FILE",
+     false},
     {"set", NULL, cmd_set,
      "set var EXPR=VALUE | set args ARGS | set listsize N | set "
-     "filename-display basename|absolute | set runtime PATH",
+     "filename-display basename|absolute | set print pretty on|off | set runtime PATH",
      false},
-    {"show", NULL, cmd_show, "show args|version|listsize", false},
+    {"show", NULL, cmd_show, "show args|version|listsize|print pretty", false},
+    {"source", NULL, cmd_source,
+     "source FILE -- run the commands in FILE (stops at the first that fails)", false},
     {"start", NULL, cmd_start, "start [ARGS] -- run to the beginning of main", false},
     {"starti", NULL, cmd_starti,
      "starti [ARGS] -- start and stop before the first "
@@ -3045,22 +3431,43 @@ static void execute(cli *c, const char *line)
     fflush(c->out);
 }
 
-/* Runs a command file (`-x`, `source`): read whole through the bounded
- * reader (at most WDB_FILE_TEXT_MAX, regular files only), then line by
- * line, so a line of any length is one command. */
+/* Runs a command file (`-x`, `source`) as gdb does: its commands with
+ * from_tty off, up to the first that fails (which fails the `source` or
+ * ends the -x; the -ex and -x after it run). A file that cannot be read
+ * is a warning, as in gdb. Read whole through the bounded reader (at most
+ * WDB_FILE_TEXT_MAX, regular files only), then line by line, so a line of
+ * any length is one command. */
 static void run_file(cli *c, const char *path)
 {
+    struct stat st;
+    if (stat(path, &st) != 0 || S_ISDIR(st.st_mode)) {
+        error_soft(c, "warning: %s: %s", path,
+                   S_ISDIR(st.st_mode) ? strerror(EISDIR) : strerror(errno));
+        return;
+    }
     char *text;
     size_t len;
     wb_error e;
     if (wb_read_text(path, &text, &len, &e) != WB_OK) {
-        error_line(c, "%s.", e.msg);
+        error_soft(c, "warning: %s.", e.msg);
         return;
     }
+    if (c->nfiles == MAX_SOURCE_DEPTH) {
+        error_line(c, "%s: command files nested %d deep: does a file source itself?", path,
+                   MAX_SOURCE_DEPTH);
+        free(text);
+        return;
+    }
+    struct sourcing *f = &c->files[c->nfiles++];
+    *f = (struct sourcing){path, 0};
+    bool from_tty = c->from_tty;
+    c->from_tty = false;
+    c->last_failed = false;
     char *p = text, *end = text + len;
-    while (!c->quit && p < end) {
+    while (!c->quit && !c->last_failed && p < end) {
         char *nl = memchr(p, '\n', (size_t)(end - p));
         if (nl) *nl = 0;
+        f->line++;
         if (strlen(p) != (size_t)((nl ? nl : end) - p)) {
             /* a NUL inside a line would cut it silently: refuse the rest */
             error_line(c, "%s: a line holds a NUL byte; the file is not run further.", path);
@@ -3071,7 +3478,21 @@ static void run_file(cli *c, const char *path)
         if (!nl) break;
         p = nl + 1;
     }
+    c->from_tty = from_tty;
+    c->nfiles--;
     free(text);
+}
+
+/* source FILE: gdb's */
+static void cmd_source(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    args = skip_ws(args);
+    if (!*args) {
+        error_line(c, "source command requires file name of file to source.");
+        return;
+    }
+    run_file(c, args);
 }
 
 /* Frees what a cli holds besides its session and streams. */
@@ -3100,7 +3521,7 @@ static void usage(FILE *out)
             "       wdb symbolize|lines|resolve ...   (see wdb help)\n\n"
             "options:\n"
             "  -ex CMD, --eval-command=CMD   run CMD (repeatable, in order)\n"
-            "  -x FILE, --command=FILE       run the commands in FILE\n"
+            "  -x FILE, --command=FILE       run the commands in FILE (up to one that fails)\n"
             "  -batch, --batch               run the commands, then exit (implies -q)\n"
             "  --args                        the rest are the program and its arguments\n"
             "  --runtime=PATH                wdb-run to start the program with\n"

@@ -43,8 +43,8 @@
 
 #define EXIT_ERROR 1
 #define EXIT_USAGE 2
-#define EXIT_TRAP 134          /* 128 + SIGABRT: see the top of the file */
-#define EXIT_KILLED 137        /* 128 + SIGKILL: a debugger ended the program */
+#define EXIT_TRAP 134   /* 128 + SIGABRT: see the top of the file */
+#define EXIT_KILLED 137 /* 128 + SIGKILL: a debugger ended the program */
 
 /* Everything the command line says. Arrays are sized for the worst case
  * (every argument an option), so no option needs to grow them. */
@@ -56,13 +56,13 @@ typedef struct run_opts {
     wr_config cfg;
     const char *invoke; /* NULL: run _start */
     wdbg_opts dbg;
-    bool debug;         /* some debugger option was given */
+    bool debug;            /* some debugger option was given */
     const char *core_path; /* --core-on-trap or WDB_CORE_ON_TRAP; NULL: none */
     const char *module_path;
-    int prog_argc;          /* module path + its arguments */
+    int prog_argc; /* module path + its arguments */
     char **prog_argv;
     bool help, version;
-    uint64_t fuel;      /* --fuel; 0: unbounded */
+    uint64_t fuel; /* --fuel; 0: unbounded */
 } run_opts;
 
 /* ----------------------------------------------------------- options */
@@ -74,11 +74,11 @@ typedef enum opt_arg { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL /* only as --name=VA
 typedef int (*opt_fn)(run_opts *o, const char *name, const char *value);
 
 typedef struct opt_def {
-    const char *long_name;  /* "dir" for --dir; NULL if there is none */
-    char short_name;        /* 'h' for -h; 0 if there is none */
+    const char *long_name; /* "dir" for --dir; NULL if there is none */
+    char short_name;       /* 'h' for -h; 0 if there is none */
     opt_arg arg;
     opt_fn fn;
-    const char *metavar;    /* for the help text */
+    const char *metavar; /* for the help text */
     const char *help;
 } opt_def;
 
@@ -98,24 +98,32 @@ static void cli_error(const char *fmt, ...)
 static int parse_size(const char *s, uint64_t *out)
 {
     char *end;
-    if (*s < '0' || *s > '9')
-        return -1;
+    if (*s < '0' || *s > '9') return -1;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 0);
-    if (errno || end == s)
-        return -1;
+    if (errno || end == s) return -1;
     unsigned shift = 0;
     switch (*end) {
     case '\0': break;
-    case 'k': case 'K': shift = 10; end++; break;
-    case 'm': case 'M': shift = 20; end++; break;
-    case 'g': case 'G': shift = 30; end++; break;
+    case 'k':
+    case 'K':
+        shift = 10;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        shift = 20;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        shift = 30;
+        end++;
+        break;
     default: return -1;
     }
-    if (*end == 'b' || *end == 'B')
-        end++;
-    if (*end != '\0' || (shift && v > (UINT64_MAX >> shift)))
-        return -1;
+    if (*end == 'b' || *end == 'B') end++;
+    if (*end != '\0' || (shift && v > (UINT64_MAX >> shift))) return -1;
     *out = (uint64_t)v << shift;
     return 0;
 }
@@ -324,17 +332,21 @@ static const opt_def opt_table[] = {
     {"max-call-depth", 0, ARG_REQUIRED, opt_max_call_depth, "N",
      "maximum depth of Wasm calls (default 65536)"},
     {"fuel", 0, ARG_REQUIRED, opt_fuel, "N",
-     "stop the program after N function calls and\nloop iterations with the trap \"out of fuel\"\n(a deterministic bound; default none)"},
+     "stop the program after N function calls and\nloop iterations with the trap \"out of "
+     "fuel\"\n(a deterministic bound; default none)"},
     {"max-memory", 0, ARG_REQUIRED, opt_max_memory, "BYTES",
-     "limit for any linear memory, and for all\ntables together (8 bytes an element;\ndefault 4g); BYTES may end in k, m or g"},
+     "limit for any linear memory, and for all\ntables together (8 bytes an element;\ndefault 4g); "
+     "BYTES may end in k, m or g"},
     {"gdb", 'g', ARG_REQUIRED, opt_gdb, "ADDR:PORT",
-     "wait for a debugger (lldb-22, wdb) on ADDR:PORT\n(ADDR defaults to 127.0.0.1) and stop before\nthe first instruction"},
+     "wait for a debugger (lldb-22, wdb) on ADDR:PORT\n(ADDR defaults to 127.0.0.1) and stop "
+     "before\nthe first instruction"},
     {"gdb-listen", 0, ARG_OPTIONAL, opt_gdb_listen, "ADDR:PORT",
-     "run at once and accept debuggers later, again\nafter each detach (address from -g if not given)"},
-    {"gdb-tty", 0, ARG_REQUIRED, opt_gdb_tty, "DEV",
-     "serve the debugger over serial device DEV"},
+     "run at once and accept debuggers later, again\nafter each detach (address from -g if not "
+     "given)"},
+    {"gdb-tty", 0, ARG_REQUIRED, opt_gdb_tty, "DEV", "serve the debugger over serial device DEV"},
     {"gdb-fd", 0, ARG_REQUIRED, opt_gdb_fd, "N",
-     "serve the debugger on inherited descriptor N, a\nconnected socket (how `wdb app.wasm` starts us)"},
+     "serve the debugger on inherited descriptor N, a\nconnected socket (how `wdb app.wasm` starts "
+     "us)"},
     {"gdb-baud", 0, ARG_REQUIRED, opt_gdb_baud, "N", "baud rate for --gdb-tty"},
     {"gdb-allow-remote", 0, ARG_NONE, opt_gdb_allow_remote, NULL,
      "allow a non-loopback debugger address (anyone\nwho connects controls the program)"},
@@ -343,7 +355,8 @@ static const opt_def opt_table[] = {
      "serve the debugger from the program's thread, as a device does\n"
      "(also WDB_RUN_SINGLE_THREAD=1)"},
     {"core-on-trap", 0, ARG_REQUIRED, opt_core_on_trap, "PATH",
-     "write a core dump (Wasm coredump format) to\nPATH when the program traps; the environment\nvariable WDB_CORE_ON_TRAP=PATH does the same"},
+     "write a core dump (Wasm coredump format) to\nPATH when the program traps; the "
+     "environment\nvariable WDB_CORE_ON_TRAP=PATH does the same"},
     {"help", 'h', ARG_NONE, opt_help, NULL, "show this help"},
     {"version", 0, ARG_NONE, opt_version, NULL, "show the version"},
 };
@@ -468,10 +481,8 @@ static int parse_args(int argc, char **argv, run_opts *o)
             }
             value = argv[++i];
         }
-        if (d->fn(o, name, value) != 0)
-            return -1;
-        if (o->help || o->version)
-            return 0;
+        if (d->fn(o, name, value) != 0) return -1;
+        if (o->help || o->version) return 0;
     }
     if (i >= argc) {
         cli_error("no module given (see --help)");
@@ -504,11 +515,13 @@ static uint8_t *read_module(const char *path, size_t *len)
     static const uint8_t magic[4] = {0x00, 0x61, 0x73, 0x6d};
     uint8_t *buf;
     char msg[512];
-    switch (wdb_file_read(path, WDB_FILE_MODULE_MAX, magic, sizeof magic, &buf, len, msg, sizeof msg)) {
+    switch (
+        wdb_file_read(path, WDB_FILE_MODULE_MAX, magic, sizeof magic, &buf, len, msg, sizeof msg)) {
     case WDB_FILE_OK: return buf;
     case WDB_FILE_BAD_MAGIC:
         /* the runtime's own wording for a bad magic (wr_decode.c) */
-        fprintf(stderr, "wdb-run: error: %s: header section at offset 0x0: magic header not detected\n",
+        fprintf(stderr,
+                "wdb-run: error: %s: header section at offset 0x0: magic header not detected\n",
                 path);
         return NULL;
     default: fprintf(stderr, "wdb-run: error: %s\n", msg); return NULL;
@@ -547,31 +560,23 @@ static int parse_val(const char *s, wr_valtype t, wr_val *out)
         uint64_t bits;
         if (s[0] == '-') {
             long long v = strtoll(s, &end, 0);
-            if (t == WR_I32 && v < INT32_MIN)
-                return -1;
+            if (t == WR_I32 && v < INT32_MIN) return -1;
             bits = (uint64_t)v;
         } else {
             unsigned long long v = strtoull(s, &end, 0);
-            if (t == WR_I32 && v > UINT32_MAX)
-                return -1;
+            if (t == WR_I32 && v > UINT32_MAX) return -1;
             bits = v;
         }
-        if (errno || end == s || *end)
-            return -1;
+        if (errno || end == s || *end) return -1;
         if (t == WR_I32)
             out->of.u32 = (uint32_t)bits;
         else
             out->of.u64 = bits;
         return 0;
     }
-    case WR_F32:
-        out->of.f32 = strtof(s, &end);
-        return (end == s || *end) ? -1 : 0;
-    case WR_F64:
-        out->of.f64 = strtod(s, &end);
-        return (end == s || *end) ? -1 : 0;
-    default:
-        return -1;
+    case WR_F32: out->of.f32 = strtof(s, &end); return (end == s || *end) ? -1 : 0;
+    case WR_F64: out->of.f64 = strtod(s, &end); return (end == s || *end) ? -1 : 0;
+    default: return -1;
     }
 }
 
@@ -592,8 +597,7 @@ static void print_val(const wr_val *v)
 static wr_func *export_func(wr_instance *inst, const char *name)
 {
     wr_extern ext;
-    if (wr_instance_export(inst, name, &ext) != WR_OK || ext.kind != WR_EXTERN_FUNC)
-        return NULL;
+    if (wr_instance_export(inst, name, &ext) != WR_OK || ext.kind != WR_EXTERN_FUNC) return NULL;
     return ext.of.func;
 }
 
@@ -601,14 +605,16 @@ static wr_func *export_func(wr_instance *inst, const char *name)
 
 /* The core dump of this run: written once, at the first trap. */
 typedef struct core_ctx {
-    const char *path;        /* NULL: no core wanted */
+    const char *path; /* NULL: no core wanted */
     const char *module_path;
+    int argc; /* the program's arguments, argv[0] first */
+    const char *const *argv;
     wr_module *mod;
-    wr_instance *inst;       /* NULL until wr_instance_new_unstarted returned it */
+    wr_instance *inst; /* NULL until wr_instance_new_unstarted returned it */
     bool attempted;
     bool ok;
     char err[256];
-    double ms;               /* wall time of the write */
+    double ms; /* wall time of the write */
 } core_ctx;
 
 /* Writes the core now: at the trap (inside a debug hook) when possible,
@@ -619,7 +625,7 @@ static void core_write(core_ctx *c, wr_store *store)
     if (!c->path || c->attempted) return;
     c->attempted = true;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    c->ok = wcore_write(store, c->mod, c->inst, c->module_path, c->path, c->err,
+    c->ok = wcore_write(store, c->mod, c->inst, c->module_path, c->argc, c->argv, c->path, c->err,
                         sizeof c->err) == 0;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     c->ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
@@ -634,7 +640,10 @@ static void core_hook(wr_store *store, const wr_debug_event *ev, wr_debug_resume
 }
 
 /* wdbg_opts.on_trap: the trap stop of a debugged program. */
-static void core_on_debug_trap(void *user, wr_store *store) { core_write(user, store); }
+static void core_on_debug_trap(void *user, wr_store *store)
+{
+    core_write(user, store);
+}
 
 /* The last line of a trap report. WDB_CORE_TIMING=1 adds the write time. */
 static void report_core(const core_ctx *c)
@@ -647,6 +656,24 @@ static void report_core(const core_ctx *c)
     const char *t = getenv("WDB_CORE_TIMING");
     if (t && *t && strcmp(t, "0") != 0)
         fprintf(stderr, "wdb-run: core write took %.3f ms\n", c->ms);
+}
+
+/* After a run that failed: when the program was refused a path outside
+ * its sandbox (wr_wasi_denied), which option gives it one. Said before a
+ * debugger hears of the exit, so wdb shows it before "[Inferior 1 ...
+ * exited ...]"; --dir is the same option in wdb. */
+static void sandbox_hint(const wr_wasi *wasi)
+{
+    const char *path;
+    if (!wr_wasi_denied(wasi, &path)) return;
+    if (path)
+        fprintf(stderr,
+                "wdb-run: hint: the program was refused \"%s\", outside the directories it "
+                "was given (ENOTCAPABLE): give it one with --dir=HOST[::GUEST]\n",
+                path);
+    else
+        fprintf(stderr, "wdb-run: hint: \"Capabilities insufficient\" (ENOTCAPABLE): the program "
+                        "can only reach the directories given with --dir=HOST[::GUEST]\n");
 }
 
 /* Maps the outcome of a call to an exit status, reporting failures. */
@@ -688,14 +715,16 @@ static int run(run_opts *o)
     wr_linker *linker;
     wr_val *args = NULL, *results = NULL;
     wdbg *dbg = NULL;
-    core_ctx core = {.path = o->core_path, .module_path = o->module_path};
+    core_ctx core = {.path = o->core_path,
+                     .module_path = o->module_path,
+                     .argc = o->prog_argc,
+                     .argv = (const char *const *)o->prog_argv};
     wr_error err;
     wr_status st;
     char msg[512];
 
     memset(&err, 0, sizeof err);
-    if (!(bytes = read_module(o->module_path, &len)))
-        goto done;
+    if (!(bytes = read_module(o->module_path, &len))) goto done;
     if (!(store = wr_store_new(&o->cfg))) {
         fprintf(stderr, "wdb-run: error: out of memory\n");
         goto done;
@@ -756,9 +785,10 @@ static int run(run_opts *o)
     if (!o->invoke) {
         wr_func *start = export_func(inst, "_start");
         if (!start) {
-            fprintf(stderr,
-                    "wdb-run: error: %s: no _start export: not a WASI command (use --invoke=NAME)\n",
-                    o->module_path);
+            fprintf(
+                stderr,
+                "wdb-run: error: %s: no _start export: not a WASI command (use --invoke=NAME)\n",
+                o->module_path);
             goto done;
         }
         st = wr_func_call(start, NULL, 0, NULL, 0, &err);
@@ -815,6 +845,7 @@ static int run(run_opts *o)
 
 done:
     fflush(stdout);
+    if (status != 0 && status != EXIT_KILLED) sandbox_hint(wasi);
     if (dbg) {
         /* the debugger hears how it ended, then goes, before the store does */
         wdbg_program_exited(dbg, status);
@@ -854,8 +885,7 @@ int main(int argc, char **argv)
     }
     if (o.dirs)
         for (uint32_t i = 0; i < o.ndirs; i++)
-            if (o.dirs[i].host_path != o.dirs[i].guest_path)
-                free((char *)o.dirs[i].host_path);
+            if (o.dirs[i].host_path != o.dirs[i].guest_path) free((char *)o.dirs[i].host_path);
     free(o.dirs);
     free(o.envs);
     return status;

@@ -52,7 +52,8 @@ static uint32_t func_relative(wr_module *m, uint32_t func, uint32_t code_offset)
     if (wr_module_func_range(m, func, &start, &end) != WR_OK) return code_offset;
     size_t p = (size_t)wr_module_code_section_offset(m) + start;
     size_t q = p;
-    while (q < len && (bytes[q] & 0x80) && q - p < 4) q++;
+    while (q < len && (bytes[q] & 0x80) && q - p < 4)
+        q++;
     uint32_t low = start + (uint32_t)(q + 1 - p);
     return code_offset >= low ? code_offset - low : 0;
 }
@@ -115,8 +116,8 @@ static int read_memory(void *user, uint32_t memory, uint64_t offset, void *buf, 
     return 0;
 }
 
-int wcore_write(wr_store *s, wr_module *m, wr_instance *inst, const char *module_path,
-                const char *out_path, char *err, size_t errlen)
+int wcore_write(wr_store *s, wr_module *m, wr_instance *inst, const char *module_path, int argc,
+                const char *const *argv, const char *out_path, char *err, size_t errlen)
 {
     int rc = -1;
     wcd_frame *frames = NULL;
@@ -146,6 +147,8 @@ int wcore_write(wr_store *s, wr_module *m, wr_instance *inst, const char *module
     st.module_hash = wcd_fnv1a64(mbytes, mlen);
     st.trap_message = ti->msg[0] ? ti->msg : wr_trap_message(ti->kind);
     st.trap_kind = (uint32_t)ti->kind;
+    st.argc = argc > 0 ? (uint32_t)argc : 0;
+    st.argv = argv;
 
     if (collect_frames(s, m, ti, &frames, &st.nframes, &values) != 0) goto nomem;
     st.frames = frames;
@@ -159,7 +162,8 @@ int wcore_write(wr_store *s, wr_module *m, wr_instance *inst, const char *module
     }
     st.globals = globals;
 
-    while (wr_instance_memory(inst, st.nmemories)) st.nmemories++;
+    while (wr_instance_memory(inst, st.nmemories))
+        st.nmemories++;
     if (!(sizes = calloc(st.nmemories ? st.nmemories : 1, sizeof *sizes))) goto nomem;
     for (uint32_t i = 0; i < st.nmemories; i++)
         sizes[i] = wr_memory_size(wr_instance_memory(inst, i));

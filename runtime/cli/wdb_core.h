@@ -28,7 +28,8 @@
 /* Writes the core of the program that trapped in store s (module m,
  * instance inst) to out_path. module_path is the module file's name as the
  * user gave it (the core's executable and module names are its last path
- * component).
+ * component); argv (argc strings) the program's arguments as it sees them,
+ * argv[0] first (`wdb.args`; argc 0: none).
  *
  * Call it at the trap, inside the store's debug hook (a WR_DEBUG_TRAP
  * event): the frames are then live and every frame's locals and operand
@@ -44,7 +45,7 @@
  * The core is written to a temporary file next to out_path and renamed over
  * it at the end: out_path never holds a half-written core. Returns 0, or -1
  * with one line (no path, no trailing newline) in err. */
-int wcore_write(wr_store *s, wr_module *m, wr_instance *inst, const char *module_path,
-                const char *out_path, char *err, size_t errlen);
+int wcore_write(wr_store *s, wr_module *m, wr_instance *inst, const char *module_path, int argc,
+                const char *const *argv, const char *out_path, char *err, size_t errlen);
 
 #endif

@@ -37,7 +37,6 @@
 /* ----------------------------------------------------- witx constants
  * (errno and the functions: wdb/wasi_p1.h) */
 
-
 /* filetype (u8) */
 enum {
     WASI_FILETYPE_UNKNOWN = 0,
@@ -70,9 +69,9 @@ enum {
 /* The rights of the lent stdio fds; SEEK and TELL are added for seekable
  * files. wasi-libc's isatty() answers yes for a character device whose
  * rights lack SEEK and TELL, so a terminal must not get them. */
-#define WASI_RIGHTS_STDIO                                                                     \
-    (WASI_RIGHT_FD_DATASYNC | WASI_RIGHT_FD_READ | WASI_RIGHT_FD_FDSTAT_SET_FLAGS |           \
-     WASI_RIGHT_FD_SYNC | WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_ADVISE |                        \
+#define WASI_RIGHTS_STDIO                                                                          \
+    (WASI_RIGHT_FD_DATASYNC | WASI_RIGHT_FD_READ | WASI_RIGHT_FD_FDSTAT_SET_FLAGS |                \
+     WASI_RIGHT_FD_SYNC | WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_ADVISE |                             \
      WASI_RIGHT_FD_FILESTAT_GET | WASI_RIGHT_POLL_FD_READWRITE)
 
 /* fdflags (u16) */
@@ -100,7 +99,12 @@ enum {
 #define WASI_FST_MTIM_NOW 0x08u
 
 /* clockid (u32) */
-enum { WASI_CLOCK_REALTIME = 0, WASI_CLOCK_MONOTONIC = 1, WASI_CLOCK_PROCESS = 2, WASI_CLOCK_THREAD = 3 };
+enum {
+    WASI_CLOCK_REALTIME = 0,
+    WASI_CLOCK_MONOTONIC = 1,
+    WASI_CLOCK_PROCESS = 2,
+    WASI_CLOCK_THREAD = 3
+};
 
 /* whence (u8) */
 enum { WASI_WHENCE_SET = 0, WASI_WHENCE_CUR = 1, WASI_WHENCE_END = 2 };
@@ -121,28 +125,30 @@ enum {
 };
 
 /* Struct sizes (witx layout rules: natural alignment, size rounded up). */
-#define WASI_IOVEC_SIZE 8      /* buf u32 @0, buf_len u32 @4 */
-#define WASI_FDSTAT_SIZE 24    /* filetype u8 @0, flags u16 @2, rights u64 @8, inheriting u64 @16 */
-#define WASI_FILESTAT_SIZE 64  /* dev @0 ino @8 filetype u8 @16 nlink @24 size @32 atim @40 mtim @48 ctim @56 */
-#define WASI_DIRENT_SIZE 24    /* d_next u64 @0, d_ino u64 @8, d_namlen u32 @16, d_type u8 @20 */
-#define WASI_PRESTAT_SIZE 8    /* tag u8 @0 (0 = dir), pr_name_len u32 @4 */
+#define WASI_IOVEC_SIZE 8   /* buf u32 @0, buf_len u32 @4 */
+#define WASI_FDSTAT_SIZE 24 /* filetype u8 @0, flags u16 @2, rights u64 @8, inheriting u64 @16 */
+#define WASI_FILESTAT_SIZE                                                                         \
+    64 /* dev @0 ino @8 filetype u8 @16 nlink @24 size @32 atim @40 mtim @48 ctim @56 */
+#define WASI_DIRENT_SIZE 24       /* d_next u64 @0, d_ino u64 @8, d_namlen u32 @16, d_type u8 @20 */
+#define WASI_PRESTAT_SIZE 8       /* tag u8 @0 (0 = dir), pr_name_len u32 @4 */
 #define WASI_SUBSCRIPTION_SIZE 48 /* userdata u64 @0, tag u8 @8, union @16 */
-#define WASI_EVENT_SIZE 32     /* userdata u64 @0, error u16 @8, type u8 @10, nbytes u64 @16, flags u16 @24 */
+#define WASI_EVENT_SIZE                                                                            \
+    32 /* userdata u64 @0, error u16 @8, type u8 @10, nbytes u64 @16, flags u16 @24 */
 
 /* Limits that keep a hostile guest from making the host allocate or loop
  * without bound. They are far above what any real program passes. */
-#define WASI_MAX_PATH 32768u      /* bytes of a guest path, also after symlink expansion */
-#define WASI_MAX_SYMLINKS 40u     /* symlinks expanded in one lookup (Linux's own limit) */
-#define WASI_MAX_IOVS 1024u       /* iovecs used per call; more make a short read/write */
+#define WASI_MAX_PATH 32768u  /* bytes of a guest path, also after symlink expansion */
+#define WASI_MAX_SYMLINKS 40u /* symlinks expanded in one lookup (Linux's own limit) */
+#define WASI_MAX_IOVS 1024u   /* iovecs used per call; more make a short read/write */
 #define WASI_MAX_SUBSCRIPTIONS 4096u
 
 /* ------------------------------------------------------------ state */
 
 typedef struct wasi_fd {
     bool used;
-    bool borrowed;      /* host fd lent by the embedder (stdio): never closed here */
+    bool borrowed; /* host fd lent by the embedder (stdio): never closed here */
     int host;
-    uint8_t type;       /* WASI filetype */
+    uint8_t type; /* WASI filetype */
     uint64_t rights, rights_inh;
     char *preopen;      /* owned guest name of a preopened directory, else NULL */
     DIR *dir;           /* fd_readdir stream on a duplicate of host, opened lazily */
@@ -175,7 +181,17 @@ struct wr_wasi {
     uint32_t nfds, capfds;
     wasi_binding *bindings; /* one per entry of wasi_defs */
     int exit_code;          /* last proc_exit seen by wr_wasi_call_raw */
+    /* wr_wasi_denied: the first path refused for leaving the sandbox, as
+     * the program named it (owned), and whether the program wrote
+     * wasi-libc's text for that errno to its stdout or stderr */
+    char *denied;
+    bool said_denied;
 };
+
+/* strerror(ENOTCAPABLE) in wasi-libc: what perror prints for a path the
+ * C library itself refuses (one under no preopened directory), which the
+ * runtime never sees. */
+#define WASI_ENOTCAPABLE_TEXT "Capabilities insufficient"
 
 /* One call in progress: the context, the guest memory, and the requests
  * of the two functions that end the program instead of returning an
@@ -186,7 +202,7 @@ struct wasi_call {
     uint64_t memlen;
     bool exiting;
     int exit_code;
-    int raised; /* proc_raise: the signal, 0 for none */
+    int raised;          /* proc_raise: the signal, 0 for none */
     wr_instance *caller; /* NULL outside a call from Wasm (wr_wasi_call_raw) */
     wr_status ended;     /* not WR_OK: a blocking wait ended the call (a kill) */
 };
@@ -204,8 +220,7 @@ static bool wait_go_on(wasi_call *c, uint64_t *stopped_ns)
 {
     *stopped_ns = 0;
     /* the poll word is zero: nothing asked (the usual slice), no clock read */
-    if (!c->caller || !__atomic_load_n(&c->caller->store->interrupt, __ATOMIC_SEQ_CST))
-        return true;
+    if (!c->caller || !__atomic_load_n(&c->caller->store->interrupt, __ATOMIC_SEQ_CST)) return true;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     c->ended = wr_host_poll(c->caller);
@@ -224,19 +239,28 @@ static bool in_mem(const wasi_call *c, uint64_t ptr, uint64_t len)
     return wasi_p1_in_mem(c->memlen, ptr, len);
 }
 
-static void put_u8(uint8_t *p, uint8_t v) { p[0] = v; }
+static void put_u8(uint8_t *p, uint8_t v)
+{
+    p[0] = v;
+}
 static void put_u16(uint8_t *p, uint16_t v)
 {
     p[0] = (uint8_t)v;
     p[1] = (uint8_t)(v >> 8);
 }
-static void put_u32(uint8_t *p, uint32_t v) { wasi_p1_put_u32(p, v); }
+static void put_u32(uint8_t *p, uint32_t v)
+{
+    wasi_p1_put_u32(p, v);
+}
 static void put_u64(uint8_t *p, uint64_t v)
 {
     for (int i = 0; i < 8; i++)
         p[i] = (uint8_t)(v >> (8 * i));
 }
-static uint16_t get_u16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+static uint16_t get_u16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | (p[1] << 8));
+}
 static uint32_t get_u32(const uint8_t *p)
 {
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
@@ -249,15 +273,13 @@ static uint64_t get_u64(const uint8_t *p)
 /* Writes a u32/u64 result through a guest pointer, or reports FAULT. */
 static uint16_t store_u32(wasi_call *c, uint32_t ptr, uint32_t v)
 {
-    if (!in_mem(c, ptr, 4))
-        return WASI_EFAULT;
+    if (!in_mem(c, ptr, 4)) return WASI_EFAULT;
     put_u32(c->mem + ptr, v);
     return WASI_ESUCCESS;
 }
 static uint16_t store_u64(wasi_call *c, uint32_t ptr, uint64_t v)
 {
-    if (!in_mem(c, ptr, 8))
-        return WASI_EFAULT;
+    if (!in_mem(c, ptr, 8)) return WASI_EFAULT;
     put_u64(c->mem + ptr, v);
     return WASI_ESUCCESS;
 }
@@ -272,32 +294,82 @@ static const struct {
     int host;
     uint16_t wasi;
 } errno_map[] = {
-    {E2BIG, WASI_E2BIG}, {EACCES, WASI_EACCES}, {EADDRINUSE, WASI_EADDRINUSE},
-    {EADDRNOTAVAIL, WASI_EADDRNOTAVAIL}, {EAFNOSUPPORT, WASI_EAFNOSUPPORT},
-    {EAGAIN, WASI_EAGAIN}, {EWOULDBLOCK, WASI_EAGAIN}, {EALREADY, WASI_EALREADY},
-    {EBADF, WASI_EBADF}, {EBADMSG, WASI_EBADMSG}, {EBUSY, WASI_EBUSY},
-    {ECANCELED, WASI_ECANCELED}, {ECHILD, WASI_ECHILD}, {ECONNABORTED, WASI_ECONNABORTED},
-    {ECONNREFUSED, WASI_ECONNREFUSED}, {ECONNRESET, WASI_ECONNRESET}, {EDEADLK, WASI_EDEADLK},
-    {EDESTADDRREQ, WASI_EDESTADDRREQ}, {EDOM, WASI_EDOM}, {EDQUOT, WASI_EDQUOT},
-    {EEXIST, WASI_EEXIST}, {EFAULT, WASI_EFAULT}, {EFBIG, WASI_EFBIG},
-    {EHOSTUNREACH, WASI_EHOSTUNREACH}, {EIDRM, WASI_EIDRM}, {EILSEQ, WASI_EILSEQ},
-    {EINPROGRESS, WASI_EINPROGRESS}, {EINTR, WASI_EINTR}, {EINVAL, WASI_EINVAL},
-    {EIO, WASI_EIO}, {EISCONN, WASI_EISCONN}, {EISDIR, WASI_EISDIR}, {ELOOP, WASI_ELOOP},
-    {EMFILE, WASI_EMFILE}, {EMLINK, WASI_EMLINK}, {EMSGSIZE, WASI_EMSGSIZE},
-    {EMULTIHOP, WASI_EMULTIHOP}, {ENAMETOOLONG, WASI_ENAMETOOLONG}, {ENETDOWN, WASI_ENETDOWN},
-    {ENETRESET, WASI_ENETRESET}, {ENETUNREACH, WASI_ENETUNREACH}, {ENFILE, WASI_ENFILE},
-    {ENOBUFS, WASI_ENOBUFS}, {ENODEV, WASI_ENODEV}, {ENOENT, WASI_ENOENT},
-    {ENOEXEC, WASI_ENOEXEC}, {ENOLCK, WASI_ENOLCK}, {ENOLINK, WASI_ENOLINK},
-    {ENOMEM, WASI_ENOMEM}, {ENOMSG, WASI_ENOMSG}, {ENOPROTOOPT, WASI_ENOPROTOOPT},
-    {ENOSPC, WASI_ENOSPC}, {ENOSYS, WASI_ENOSYS}, {ENOTCONN, WASI_ENOTCONN},
-    {ENOTDIR, WASI_ENOTDIR}, {ENOTEMPTY, WASI_ENOTEMPTY},
-    {ENOTRECOVERABLE, WASI_ENOTRECOVERABLE}, {ENOTSOCK, WASI_ENOTSOCK},
-    {ENOTSUP, WASI_ENOTSUP}, {EOPNOTSUPP, WASI_ENOTSUP}, {ENOTTY, WASI_ENOTTY},
-    {ENXIO, WASI_ENXIO}, {EOVERFLOW, WASI_EOVERFLOW}, {EOWNERDEAD, WASI_EOWNERDEAD},
-    {EPERM, WASI_EPERM}, {EPIPE, WASI_EPIPE}, {EPROTO, WASI_EPROTO},
-    {EPROTONOSUPPORT, WASI_EPROTONOSUPPORT}, {EPROTOTYPE, WASI_EPROTOTYPE},
-    {ERANGE, WASI_ERANGE}, {EROFS, WASI_EROFS}, {ESPIPE, WASI_ESPIPE}, {ESRCH, WASI_ESRCH},
-    {ESTALE, WASI_ESTALE}, {ETIMEDOUT, WASI_ETIMEDOUT}, {ETXTBSY, WASI_ETXTBSY},
+    {E2BIG, WASI_E2BIG},
+    {EACCES, WASI_EACCES},
+    {EADDRINUSE, WASI_EADDRINUSE},
+    {EADDRNOTAVAIL, WASI_EADDRNOTAVAIL},
+    {EAFNOSUPPORT, WASI_EAFNOSUPPORT},
+    {EAGAIN, WASI_EAGAIN},
+    {EWOULDBLOCK, WASI_EAGAIN},
+    {EALREADY, WASI_EALREADY},
+    {EBADF, WASI_EBADF},
+    {EBADMSG, WASI_EBADMSG},
+    {EBUSY, WASI_EBUSY},
+    {ECANCELED, WASI_ECANCELED},
+    {ECHILD, WASI_ECHILD},
+    {ECONNABORTED, WASI_ECONNABORTED},
+    {ECONNREFUSED, WASI_ECONNREFUSED},
+    {ECONNRESET, WASI_ECONNRESET},
+    {EDEADLK, WASI_EDEADLK},
+    {EDESTADDRREQ, WASI_EDESTADDRREQ},
+    {EDOM, WASI_EDOM},
+    {EDQUOT, WASI_EDQUOT},
+    {EEXIST, WASI_EEXIST},
+    {EFAULT, WASI_EFAULT},
+    {EFBIG, WASI_EFBIG},
+    {EHOSTUNREACH, WASI_EHOSTUNREACH},
+    {EIDRM, WASI_EIDRM},
+    {EILSEQ, WASI_EILSEQ},
+    {EINPROGRESS, WASI_EINPROGRESS},
+    {EINTR, WASI_EINTR},
+    {EINVAL, WASI_EINVAL},
+    {EIO, WASI_EIO},
+    {EISCONN, WASI_EISCONN},
+    {EISDIR, WASI_EISDIR},
+    {ELOOP, WASI_ELOOP},
+    {EMFILE, WASI_EMFILE},
+    {EMLINK, WASI_EMLINK},
+    {EMSGSIZE, WASI_EMSGSIZE},
+    {EMULTIHOP, WASI_EMULTIHOP},
+    {ENAMETOOLONG, WASI_ENAMETOOLONG},
+    {ENETDOWN, WASI_ENETDOWN},
+    {ENETRESET, WASI_ENETRESET},
+    {ENETUNREACH, WASI_ENETUNREACH},
+    {ENFILE, WASI_ENFILE},
+    {ENOBUFS, WASI_ENOBUFS},
+    {ENODEV, WASI_ENODEV},
+    {ENOENT, WASI_ENOENT},
+    {ENOEXEC, WASI_ENOEXEC},
+    {ENOLCK, WASI_ENOLCK},
+    {ENOLINK, WASI_ENOLINK},
+    {ENOMEM, WASI_ENOMEM},
+    {ENOMSG, WASI_ENOMSG},
+    {ENOPROTOOPT, WASI_ENOPROTOOPT},
+    {ENOSPC, WASI_ENOSPC},
+    {ENOSYS, WASI_ENOSYS},
+    {ENOTCONN, WASI_ENOTCONN},
+    {ENOTDIR, WASI_ENOTDIR},
+    {ENOTEMPTY, WASI_ENOTEMPTY},
+    {ENOTRECOVERABLE, WASI_ENOTRECOVERABLE},
+    {ENOTSOCK, WASI_ENOTSOCK},
+    {ENOTSUP, WASI_ENOTSUP},
+    {EOPNOTSUPP, WASI_ENOTSUP},
+    {ENOTTY, WASI_ENOTTY},
+    {ENXIO, WASI_ENXIO},
+    {EOVERFLOW, WASI_EOVERFLOW},
+    {EOWNERDEAD, WASI_EOWNERDEAD},
+    {EPERM, WASI_EPERM},
+    {EPIPE, WASI_EPIPE},
+    {EPROTO, WASI_EPROTO},
+    {EPROTONOSUPPORT, WASI_EPROTONOSUPPORT},
+    {EPROTOTYPE, WASI_EPROTOTYPE},
+    {ERANGE, WASI_ERANGE},
+    {EROFS, WASI_EROFS},
+    {ESPIPE, WASI_ESPIPE},
+    {ESRCH, WASI_ESRCH},
+    {ESTALE, WASI_ESTALE},
+    {ETIMEDOUT, WASI_ETIMEDOUT},
+    {ETXTBSY, WASI_ETXTBSY},
     {EXDEV, WASI_EXDEV},
 };
 
@@ -305,8 +377,7 @@ static const struct {
 static uint16_t wasi_errno(int e)
 {
     for (size_t i = 0; i < sizeof errno_map / sizeof errno_map[0]; i++)
-        if (errno_map[i].host == e)
-            return errno_map[i].wasi;
+        if (errno_map[i].host == e) return errno_map[i].wasi;
     return WASI_EIO;
 }
 
@@ -314,36 +385,27 @@ static uint16_t wasi_errno(int e)
 
 static uint8_t filetype_of_mode(mode_t m)
 {
-    if (S_ISREG(m))
-        return WASI_FILETYPE_REGULAR_FILE;
-    if (S_ISDIR(m))
-        return WASI_FILETYPE_DIRECTORY;
-    if (S_ISCHR(m))
-        return WASI_FILETYPE_CHARACTER_DEVICE;
-    if (S_ISBLK(m))
-        return WASI_FILETYPE_BLOCK_DEVICE;
-    if (S_ISSOCK(m))
-        return WASI_FILETYPE_SOCKET_STREAM;
-    if (S_ISLNK(m))
-        return WASI_FILETYPE_SYMBOLIC_LINK;
+    if (S_ISREG(m)) return WASI_FILETYPE_REGULAR_FILE;
+    if (S_ISDIR(m)) return WASI_FILETYPE_DIRECTORY;
+    if (S_ISCHR(m)) return WASI_FILETYPE_CHARACTER_DEVICE;
+    if (S_ISBLK(m)) return WASI_FILETYPE_BLOCK_DEVICE;
+    if (S_ISSOCK(m)) return WASI_FILETYPE_SOCKET_STREAM;
+    if (S_ISLNK(m)) return WASI_FILETYPE_SYMBOLIC_LINK;
     return WASI_FILETYPE_UNKNOWN; /* FIFOs have no witx filetype */
 }
 
 /* The open entry for a guest fd, or NULL. */
 static wasi_fd *fd_get(wr_wasi *w, uint32_t fd)
 {
-    if (fd >= w->nfds || !w->fds[fd].used)
-        return NULL;
+    if (fd >= w->nfds || !w->fds[fd].used) return NULL;
     return &w->fds[fd];
 }
 
 /* Closes what an entry holds and marks it free. */
 static void fd_release(wasi_fd *e)
 {
-    if (e->dir)
-        closedir(e->dir);
-    if (!e->borrowed && e->host >= 0)
-        close(e->host);
+    if (e->dir) closedir(e->dir);
+    if (!e->borrowed && e->host >= 0) close(e->host);
     free(e->preopen);
     memset(e, 0, sizeof *e);
     e->host = -1;
@@ -359,12 +421,10 @@ static uint16_t fd_alloc(wr_wasi *w, uint32_t *fd)
         }
     }
     if (w->nfds == w->capfds) {
-        if (w->capfds >= (1u << 20))
-            return WASI_EMFILE;
+        if (w->capfds >= (1u << 20)) return WASI_EMFILE;
         uint32_t cap = w->capfds ? w->capfds * 2 : 16;
         wasi_fd *n = realloc(w->fds, cap * sizeof *n);
-        if (!n)
-            return WASI_ENOMEM;
+        if (!n) return WASI_ENOMEM;
         w->fds = n;
         w->capfds = cap;
     }
@@ -378,10 +438,8 @@ static uint16_t fd_alloc(wr_wasi *w, uint32_t *fd)
 static uint16_t dir_get(wr_wasi *w, uint32_t fd, wasi_fd **out)
 {
     wasi_fd *e = fd_get(w, fd);
-    if (!e)
-        return WASI_EBADF;
-    if (e->type != WASI_FILETYPE_DIRECTORY)
-        return WASI_ENOTDIR;
+    if (!e) return WASI_EBADF;
+    if (e->type != WASI_FILETYPE_DIRECTORY) return WASI_ENOTDIR;
     *out = e;
     return WASI_ESUCCESS;
 }
@@ -434,8 +492,7 @@ static int open_subdir(int dirfd, const char *name)
 
 static void walk_set_cur(wasi_walk *wk, int fd)
 {
-    if (wk->cur != wk->base)
-        close(wk->cur);
+    if (wk->cur != wk->base) close(wk->cur);
     wk->cur = fd;
 }
 
@@ -445,17 +502,14 @@ static uint16_t walk_down(wasi_walk *wk, const char *name)
     if (wk->len + n + 2 > wk->cap) {
         size_t cap = (wk->len + n + 2) * 2;
         char *p = realloc(wk->names, cap);
-        if (!p)
-            return WASI_ENOMEM;
+        if (!p) return WASI_ENOMEM;
         wk->names = p;
         wk->cap = cap;
     }
     int fd = open_subdir(wk->cur, name);
-    if (fd < 0)
-        return wasi_errno(errno);
+    if (fd < 0) return wasi_errno(errno);
     walk_set_cur(wk, fd);
-    if (wk->len)
-        wk->names[wk->len++] = '/';
+    if (wk->len) wk->names[wk->len++] = '/';
     memcpy(wk->names + wk->len, name, n + 1);
     wk->len += n;
     wk->depth++;
@@ -468,21 +522,17 @@ static uint16_t walk_up(wasi_walk *wk)
         return WASI_ENOTCAPABLE; /* `..` above the directory the lookup started from */
     char *slash = wk->len ? strrchr(wk->names, '/') : NULL;
     wk->len = slash ? (size_t)(slash - wk->names) : 0;
-    if (wk->names)
-        wk->names[wk->len] = '\0';
+    if (wk->names) wk->names[wk->len] = '\0';
     wk->depth--;
     walk_set_cur(wk, wk->base);
     /* Reopen the parent from base through the same real directories. */
     char *p = wk->names;
     while (p && *p) {
         char *end = strchr(p, '/');
-        if (end)
-            *end = '\0';
+        if (end) *end = '\0';
         int fd = open_subdir(wk->cur, p);
-        if (end)
-            *end = '/';
-        if (fd < 0)
-            return wasi_errno(errno);
+        if (end) *end = '/';
+        if (fd < 0) return wasi_errno(errno);
         walk_set_cur(wk, fd);
         p = end ? end + 1 : NULL;
     }
@@ -491,8 +541,7 @@ static uint16_t walk_up(wasi_walk *wk)
 
 static void path_release(wasi_path *p)
 {
-    if (p->dir_owned)
-        close(p->dir);
+    if (p->dir_owned) close(p->dir);
     free(p->name);
     p->dir = -1;
     p->dir_owned = false;
@@ -516,14 +565,10 @@ static uint16_t path_resolve(int base, const char *path, size_t len, bool follow
     out->dir_owned = false;
     out->name = NULL;
     out->trailing = false;
-    if (len == 0)
-        return WASI_ENOENT;
-    if (memchr(path, '\0', len))
-        return WASI_EINVAL;
-    if (path[0] == '/')
-        return WASI_ENOTCAPABLE;
-    if (len > WASI_MAX_PATH)
-        return WASI_ENAMETOOLONG;
+    if (len == 0) return WASI_ENOENT;
+    if (memchr(path, '\0', len)) return WASI_EINVAL;
+    if (path[0] == '/') return WASI_ENOTCAPABLE;
+    if (len > WASI_MAX_PATH) return WASI_ENAMETOOLONG;
     trailing = path[len - 1] == '/';
     rest = strndup(path, len);
     target = malloc(WASI_MAX_PATH + 1);
@@ -554,26 +599,22 @@ static uint16_t path_resolve(int base, const char *path, size_t len, bool follow
         bool last = rest[after] == '\0';
 
         if (strcmp(comp, ".") == 0) {
-            if (last)
-                break;
+            if (last) break;
             continue;
         }
         if (strcmp(comp, "..") == 0) {
-            if ((err = walk_up(&wk)) != WASI_ESUCCESS)
-                goto fail;
+            if ((err = walk_up(&wk)) != WASI_ESUCCESS) goto fail;
             if (last) {
                 strcpy(comp, ".");
                 break;
             }
             continue;
         }
-        if (last && !follow && !trailing)
-            break;
+        if (last && !follow && !trailing) break;
 
         struct stat st;
         if (fstatat(wk.cur, comp, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-            if (errno == ENOENT && last)
-                break; /* a name to be created */
+            if (errno == ENOENT && last) break; /* a name to be created */
             err = wasi_errno(errno);
             goto fail;
         }
@@ -620,14 +661,12 @@ static uint16_t path_resolve(int base, const char *path, size_t len, bool follow
             pos = 0;
             continue;
         }
-        if (last)
-            break;
+        if (last) break;
         if (!S_ISDIR(st.st_mode)) {
             err = WASI_ENOTDIR;
             goto fail;
         }
-        if ((err = walk_down(&wk, comp)) != WASI_ESUCCESS)
-            goto fail;
+        if ((err = walk_down(&wk, comp)) != WASI_ESUCCESS) goto fail;
     }
 
     out->name = strdup(comp);
@@ -654,8 +693,7 @@ fail:
 /* Copies a guest string (ptr, len) after checking it lies in memory. */
 static uint16_t guest_path(wasi_call *c, uint32_t ptr, uint32_t len, const char **out)
 {
-    if (!in_mem(c, ptr, len))
-        return WASI_EFAULT;
+    if (!in_mem(c, ptr, len)) return WASI_EFAULT;
     *out = (const char *)c->mem + ptr;
     return WASI_ESUCCESS;
 }
@@ -670,11 +708,18 @@ static uint16_t resolve_arg(wasi_call *c, uint32_t fd, uint32_t ptr, uint32_t le
     out->dir = -1;
     out->dir_owned = false;
     out->name = NULL;
-    if ((err = dir_get(c->w, fd, &d)) != WASI_ESUCCESS)
-        return err;
-    if ((err = guest_path(c, ptr, len, &s)) != WASI_ESUCCESS)
-        return err;
-    return path_resolve(d->host, s, len, follow, out);
+    if ((err = dir_get(c->w, fd, &d)) != WASI_ESUCCESS) return err;
+    if ((err = guest_path(c, ptr, len, &s)) != WASI_ESUCCESS) return err;
+    err = path_resolve(d->host, s, len, follow, out);
+    if (err == WASI_ENOTCAPABLE && !c->w->denied) {
+        /* the path as the program named it: its directory's guest name
+         * (a preopen's) before what wasi-libc passed relative to it */
+        const char *dir = d->preopen && strcmp(d->preopen, ".") != 0 ? d->preopen : NULL;
+        if (asprintf(&c->w->denied, "%s%s%.*s", dir ? dir : "", dir ? "/" : "",
+                     (int)(len < WASI_MAX_PATH ? len : WASI_MAX_PATH), s) < 0)
+            c->w->denied = NULL;
+    }
+    return err;
 }
 
 /* ------------------------------------------------- args and environ */
@@ -713,16 +758,14 @@ static bool host_clock(uint32_t id, clockid_t *out)
 
 static uint64_t ts_to_ns(const struct timespec *ts)
 {
-    if (ts->tv_sec < 0)
-        return 0;
+    if (ts->tv_sec < 0) return 0;
     return (uint64_t)ts->tv_sec * 1000000000u + (uint64_t)ts->tv_nsec;
 }
 
 static uint64_t now_ns(clockid_t id)
 {
     struct timespec ts;
-    if (clock_gettime(id, &ts) != 0)
-        return 0;
+    if (clock_gettime(id, &ts) != 0) return 0;
     return ts_to_ns(&ts);
 }
 
@@ -730,10 +773,8 @@ static uint16_t wasi_clock_res_get(wasi_call *c, const uint64_t *a)
 {
     clockid_t id;
     struct timespec ts;
-    if (!host_clock(A32(0), &id))
-        return WASI_EINVAL;
-    if (clock_getres(id, &ts) != 0)
-        return wasi_errno(errno);
+    if (!host_clock(A32(0), &id)) return WASI_EINVAL;
+    if (clock_getres(id, &ts) != 0) return wasi_errno(errno);
     return store_u64(c, A32(1), ts_to_ns(&ts));
 }
 
@@ -742,10 +783,8 @@ static uint16_t wasi_clock_time_get(wasi_call *c, const uint64_t *a)
     clockid_t id;
     struct timespec ts;
     /* a[1] is the requested precision: the host clock is as good as it gets. */
-    if (!host_clock(A32(0), &id))
-        return WASI_EINVAL;
-    if (clock_gettime(id, &ts) != 0)
-        return wasi_errno(errno);
+    if (!host_clock(A32(0), &id)) return WASI_EINVAL;
+    if (clock_gettime(id, &ts) != 0) return wasi_errno(errno);
     return store_u64(c, A32(2), ts_to_ns(&ts));
 }
 
@@ -755,19 +794,15 @@ static uint16_t wasi_clock_time_get(wasi_call *c, const uint64_t *a)
  * WASI_MAX_IOVS entries and UINT32_MAX bytes in total are used, so the byte
  * count fits the u32 result; the rest makes a short transfer, which POSIX
  * and WASI allow. *out is malloc'd (NULL when *nout is 0). */
-static uint16_t gather_iovs(wasi_call *c, uint32_t iovs, uint32_t n, struct iovec **out,
-                            int *nout)
+static uint16_t gather_iovs(wasi_call *c, uint32_t iovs, uint32_t n, struct iovec **out, int *nout)
 {
     *out = NULL;
     *nout = 0;
-    if (!in_mem(c, iovs, (uint64_t)n * WASI_IOVEC_SIZE))
-        return WASI_EFAULT;
+    if (!in_mem(c, iovs, (uint64_t)n * WASI_IOVEC_SIZE)) return WASI_EFAULT;
     uint32_t use = n < WASI_MAX_IOVS ? n : WASI_MAX_IOVS;
-    if (use == 0)
-        return WASI_ESUCCESS;
+    if (use == 0) return WASI_ESUCCESS;
     struct iovec *v = calloc(use, sizeof *v);
-    if (!v)
-        return WASI_ENOMEM;
+    if (!v) return WASI_ENOMEM;
     uint64_t total = 0;
     int k = 0;
     for (uint32_t i = 0; i < use; i++) {
@@ -777,10 +812,8 @@ static uint16_t gather_iovs(wasi_call *c, uint32_t iovs, uint32_t n, struct iove
             free(v);
             return WASI_EFAULT;
         }
-        if (total + len > UINT32_MAX)
-            len = (uint32_t)(UINT32_MAX - total);
-        if (len == 0)
-            continue;
+        if (total + len > UINT32_MAX) len = (uint32_t)(UINT32_MAX - total);
+        if (len == 0) continue;
         v[k].iov_base = c->mem + buf;
         v[k].iov_len = len;
         k++;
@@ -801,16 +834,11 @@ static uint16_t do_io(wasi_call *c, enum io_kind kind, uint32_t fd, uint32_t iov
     struct iovec *v;
     int nv;
     uint16_t err;
-    if (!e)
-        return WASI_EBADF;
-    if (e->type == WASI_FILETYPE_DIRECTORY)
-        return WASI_EISDIR;
-    if (!in_mem(c, result_ptr, 4))
-        return WASI_EFAULT;
-    if ((kind == IO_PREAD || kind == IO_PWRITE) && offset > INT64_MAX)
-        return WASI_EINVAL;
-    if ((err = gather_iovs(c, iovs, n, &v, &nv)) != WASI_ESUCCESS)
-        return err;
+    if (!e) return WASI_EBADF;
+    if (e->type == WASI_FILETYPE_DIRECTORY) return WASI_EISDIR;
+    if (!in_mem(c, result_ptr, 4)) return WASI_EFAULT;
+    if ((kind == IO_PREAD || kind == IO_PWRITE) && offset > INT64_MAX) return WASI_EINVAL;
+    if ((err = gather_iovs(c, iovs, n, &v, &nv)) != WASI_ESUCCESS) return err;
     ssize_t r = 0;
     if (nv > 0 && kind == IO_READ && c->caller && !(fcntl(e->host, F_GETFL) & O_NONBLOCK)) {
         /* a read that would block (a terminal, a pipe) waits in slices */
@@ -835,9 +863,12 @@ static uint16_t do_io(wasi_call *c, enum io_kind kind, uint32_t fd, uint32_t iov
         }
     }
     int saved = errno;
+    if (kind == IO_WRITE && (fd == 1 || fd == 2) && !c->w->said_denied)
+        for (int i = 0; i < nv && !c->w->said_denied; i++)
+            c->w->said_denied = memmem(v[i].iov_base, v[i].iov_len, WASI_ENOTCAPABLE_TEXT,
+                                       sizeof WASI_ENOTCAPABLE_TEXT - 1) != NULL;
     free(v);
-    if (r < 0)
-        return wasi_errno(saved);
+    if (r < 0) return wasi_errno(saved);
     put_u32(c->mem + result_ptr, (uint32_t)r);
     return WASI_ESUCCESS;
 }
@@ -863,19 +894,16 @@ static uint16_t wasi_fd_seek(wasi_call *c, const uint64_t *a)
 {
     wasi_fd *e = fd_get(c->w, A32(0));
     int whence;
-    if (!e)
-        return WASI_EBADF;
+    if (!e) return WASI_EBADF;
     switch (A32(2)) {
     case WASI_WHENCE_SET: whence = SEEK_SET; break;
     case WASI_WHENCE_CUR: whence = SEEK_CUR; break;
     case WASI_WHENCE_END: whence = SEEK_END; break;
     default: return WASI_EINVAL;
     }
-    if (!in_mem(c, A32(3), 8))
-        return WASI_EFAULT;
+    if (!in_mem(c, A32(3), 8)) return WASI_EFAULT;
     off_t r = lseek(e->host, (off_t)(int64_t)A64(1), whence);
-    if (r < 0)
-        return wasi_errno(errno);
+    if (r < 0) return wasi_errno(errno);
     put_u64(c->mem + A32(3), (uint64_t)r);
     return WASI_ESUCCESS;
 }
@@ -883,13 +911,10 @@ static uint16_t wasi_fd_seek(wasi_call *c, const uint64_t *a)
 static uint16_t wasi_fd_tell(wasi_call *c, const uint64_t *a)
 {
     wasi_fd *e = fd_get(c->w, A32(0));
-    if (!e)
-        return WASI_EBADF;
-    if (!in_mem(c, A32(1), 8))
-        return WASI_EFAULT;
+    if (!e) return WASI_EBADF;
+    if (!in_mem(c, A32(1), 8)) return WASI_EFAULT;
     off_t r = lseek(e->host, 0, SEEK_CUR);
-    if (r < 0)
-        return wasi_errno(errno);
+    if (r < 0) return wasi_errno(errno);
     put_u64(c->mem + A32(1), (uint64_t)r);
     return WASI_ESUCCESS;
 }
@@ -897,8 +922,7 @@ static uint16_t wasi_fd_tell(wasi_call *c, const uint64_t *a)
 static uint16_t wasi_fd_close(wasi_call *c, const uint64_t *a)
 {
     wasi_fd *e = fd_get(c->w, A32(0));
-    if (!e)
-        return WASI_EBADF;
+    if (!e) return WASI_EBADF;
     fd_release(e);
     return WASI_ESUCCESS;
 }
@@ -906,16 +930,14 @@ static uint16_t wasi_fd_close(wasi_call *c, const uint64_t *a)
 static uint16_t wasi_fd_sync(wasi_call *c, const uint64_t *a)
 {
     wasi_fd *e = fd_get(c->w, A32(0));
-    if (!e)
-        return WASI_EBADF;
+    if (!e) return WASI_EBADF;
     return fsync(e->host) == 0 ? WASI_ESUCCESS : wasi_errno(errno);
 }
 
 static uint16_t wasi_fd_datasync(wasi_call *c, const uint64_t *a)
 {
     wasi_fd *e = fd_get(c->w, A32(0));
-    if (!e)
-        return WASI_EBADF;
+    if (!e) return WASI_EBADF;
     return fdatasync(e->host) == 0 ? WASI_ESUCCESS : wasi_errno(errno);
 }
 
@@ -923,8 +945,7 @@ static uint16_t wasi_fd_advise(wasi_call *c, const uint64_t *a)
 {
     wasi_fd *e = fd_get(c->w, A32(0));
     int advice;
-    if (!e)
-        return WASI_EBADF;
+    if (!e) return WASI_EBADF;
     switch (A32(3)) {
     case WASI_ADVICE_NORMAL: advice = POSIX_FADV_NORMAL; break;
     case WASI_ADVICE_SEQUENTIAL: advice = POSIX_FADV_SEQUENTIAL; break;
@@ -934,8 +955,7 @@ static uint16_t wasi_fd_advise(wasi_call *c, const uint64_t *a)
     case WASI_ADVICE_NOREUSE: advice = POSIX_FADV_NOREUSE; break;
     default: return WASI_EINVAL;
     }
-    if (A64(1) > INT64_MAX || A64(2) > INT64_MAX)
-        return WASI_EINVAL;
+    if (A64(1) > INT64_MAX || A64(2) > INT64_MAX) return WASI_EINVAL;
     int r = posix_fadvise(e->host, (off_t)A64(1), (off_t)A64(2), advice);
     /* Advice is only advice: pipes and ttys cannot take it, which is fine. */
     return (r == 0 || r == ESPIPE) ? WASI_ESUCCESS : wasi_errno(r);
@@ -944,10 +964,8 @@ static uint16_t wasi_fd_advise(wasi_call *c, const uint64_t *a)
 static uint16_t wasi_fd_allocate(wasi_call *c, const uint64_t *a)
 {
     wasi_fd *e = fd_get(c->w, A32(0));
-    if (!e)
-        return WASI_EBADF;
-    if (A64(1) > INT64_MAX || A64(2) > INT64_MAX || A64(2) == 0)
-        return WASI_EINVAL;
+    if (!e) return WASI_EBADF;
+    if (A64(1) > INT64_MAX || A64(2) > INT64_MAX || A64(2) == 0) return WASI_EINVAL;
     int r = posix_fallocate(e->host, (off_t)A64(1), (off_t)A64(2));
     return r == 0 ? WASI_ESUCCESS : wasi_errno(r);
 }
@@ -955,17 +973,13 @@ static uint16_t wasi_fd_allocate(wasi_call *c, const uint64_t *a)
 static uint16_t wasi_fd_fdstat_get(wasi_call *c, const uint64_t *a)
 {
     wasi_fd *e = fd_get(c->w, A32(0));
-    if (!e)
-        return WASI_EBADF;
-    if (!in_mem(c, A32(1), WASI_FDSTAT_SIZE))
-        return WASI_EFAULT;
+    if (!e) return WASI_EBADF;
+    if (!in_mem(c, A32(1), WASI_FDSTAT_SIZE)) return WASI_EFAULT;
     uint16_t flags = 0;
     int fl = fcntl(e->host, F_GETFL);
     if (fl >= 0) {
-        if (fl & O_APPEND)
-            flags |= WASI_FDFLAG_APPEND;
-        if (fl & O_NONBLOCK)
-            flags |= WASI_FDFLAG_NONBLOCK;
+        if (fl & O_APPEND) flags |= WASI_FDFLAG_APPEND;
+        if (fl & O_NONBLOCK) flags |= WASI_FDFLAG_NONBLOCK;
 #if defined(O_DSYNC) && defined(O_SYNC) && O_DSYNC != O_SYNC
         if ((fl & O_SYNC) == O_SYNC)
             flags |= WASI_FDFLAG_SYNC;
@@ -986,32 +1000,24 @@ static uint16_t wasi_fd_fdstat_set_flags(wasi_call *c, const uint64_t *a)
 {
     wasi_fd *e = fd_get(c->w, A32(0));
     uint32_t want = A32(1);
-    if (!e)
-        return WASI_EBADF;
-    if (want & ~WASI_FDFLAGS_ALL)
-        return WASI_EINVAL;
+    if (!e) return WASI_EBADF;
+    if (want & ~WASI_FDFLAGS_ALL) return WASI_EINVAL;
     /* F_SETFL cannot change the sync flags on Linux: refuse rather than lie. */
-    if (want & (WASI_FDFLAG_DSYNC | WASI_FDFLAG_RSYNC | WASI_FDFLAG_SYNC))
-        return WASI_ENOTSUP;
+    if (want & (WASI_FDFLAG_DSYNC | WASI_FDFLAG_RSYNC | WASI_FDFLAG_SYNC)) return WASI_ENOTSUP;
     int fl = fcntl(e->host, F_GETFL);
-    if (fl < 0)
-        return wasi_errno(errno);
+    if (fl < 0) return wasi_errno(errno);
     fl &= ~(O_APPEND | O_NONBLOCK);
-    if (want & WASI_FDFLAG_APPEND)
-        fl |= O_APPEND;
-    if (want & WASI_FDFLAG_NONBLOCK)
-        fl |= O_NONBLOCK;
+    if (want & WASI_FDFLAG_APPEND) fl |= O_APPEND;
+    if (want & WASI_FDFLAG_NONBLOCK) fl |= O_NONBLOCK;
     return fcntl(e->host, F_SETFL, fl) == 0 ? WASI_ESUCCESS : wasi_errno(errno);
 }
 
 static uint16_t wasi_fd_fdstat_set_rights(wasi_call *c, const uint64_t *a)
 {
     wasi_fd *e = fd_get(c->w, A32(0));
-    if (!e)
-        return WASI_EBADF;
+    if (!e) return WASI_EBADF;
     /* Rights can only shrink (witx: fd_fdstat_set_rights). */
-    if ((A64(1) & ~e->rights) || (A64(2) & ~e->rights_inh))
-        return WASI_ENOTCAPABLE;
+    if ((A64(1) & ~e->rights) || (A64(2) & ~e->rights_inh)) return WASI_ENOTCAPABLE;
     e->rights = A64(1);
     e->rights_inh = A64(2);
     return WASI_ESUCCESS;
@@ -1035,12 +1041,9 @@ static uint16_t wasi_fd_filestat_get(wasi_call *c, const uint64_t *a)
 {
     wasi_fd *e = fd_get(c->w, A32(0));
     struct stat st;
-    if (!e)
-        return WASI_EBADF;
-    if (!in_mem(c, A32(1), WASI_FILESTAT_SIZE))
-        return WASI_EFAULT;
-    if (fstat(e->host, &st) != 0)
-        return wasi_errno(errno);
+    if (!e) return WASI_EBADF;
+    if (!in_mem(c, A32(1), WASI_FILESTAT_SIZE)) return WASI_EFAULT;
+    if (fstat(e->host, &st) != 0) return wasi_errno(errno);
     put_filestat(c->mem + A32(1), &st);
     return WASI_ESUCCESS;
 }
@@ -1048,10 +1051,8 @@ static uint16_t wasi_fd_filestat_get(wasi_call *c, const uint64_t *a)
 static uint16_t wasi_fd_filestat_set_size(wasi_call *c, const uint64_t *a)
 {
     wasi_fd *e = fd_get(c->w, A32(0));
-    if (!e)
-        return WASI_EBADF;
-    if (A64(1) > INT64_MAX)
-        return WASI_EINVAL;
+    if (!e) return WASI_EBADF;
+    if (A64(1) > INT64_MAX) return WASI_EINVAL;
     return ftruncate(e->host, (off_t)A64(1)) == 0 ? WASI_ESUCCESS : wasi_errno(errno);
 }
 
@@ -1083,10 +1084,8 @@ static uint16_t wasi_fd_filestat_set_times(wasi_call *c, const uint64_t *a)
     wasi_fd *e = fd_get(c->w, A32(0));
     struct timespec ts[2];
     uint16_t err;
-    if (!e)
-        return WASI_EBADF;
-    if ((err = make_times(A64(1), A64(2), A32(3), ts)) != WASI_ESUCCESS)
-        return err;
+    if (!e) return WASI_EBADF;
+    if ((err = make_times(A64(1), A64(2), A32(3), ts)) != WASI_ESUCCESS) return err;
     return futimens(e->host, ts) == 0 ? WASI_ESUCCESS : wasi_errno(errno);
 }
 
@@ -1095,10 +1094,8 @@ static uint16_t wasi_fd_prestat_get(wasi_call *c, const uint64_t *a)
     wasi_fd *e = fd_get(c->w, A32(0));
     /* wasi-libc walks fds from 3 up until it sees BADF: every fd that is not
      * a preopen answers BADF. */
-    if (!e || !e->preopen)
-        return WASI_EBADF;
-    if (!in_mem(c, A32(1), WASI_PRESTAT_SIZE))
-        return WASI_EFAULT;
+    if (!e || !e->preopen) return WASI_EBADF;
+    if (!in_mem(c, A32(1), WASI_PRESTAT_SIZE)) return WASI_EFAULT;
     uint8_t *p = c->mem + A32(1);
     memset(p, 0, WASI_PRESTAT_SIZE);
     put_u8(p, 0); /* preopentype dir */
@@ -1109,13 +1106,10 @@ static uint16_t wasi_fd_prestat_get(wasi_call *c, const uint64_t *a)
 static uint16_t wasi_fd_prestat_dir_name(wasi_call *c, const uint64_t *a)
 {
     wasi_fd *e = fd_get(c->w, A32(0));
-    if (!e || !e->preopen)
-        return WASI_EBADF;
+    if (!e || !e->preopen) return WASI_EBADF;
     size_t n = strlen(e->preopen);
-    if (!in_mem(c, A32(1), A32(2)))
-        return WASI_EFAULT;
-    if (A32(2) < n)
-        return WASI_ENAMETOOLONG;
+    if (!in_mem(c, A32(1), A32(2))) return WASI_EFAULT;
+    if (A32(2) < n) return WASI_ENAMETOOLONG;
     memcpy(c->mem + A32(1), e->preopen, n); /* not NUL-terminated (witx) */
     return WASI_ESUCCESS;
 }
@@ -1124,10 +1118,8 @@ static uint16_t wasi_fd_renumber(wasi_call *c, const uint64_t *a)
 {
     wasi_fd *from = fd_get(c->w, A32(0));
     wasi_fd *to = fd_get(c->w, A32(1));
-    if (!from || !to)
-        return WASI_EBADF;
-    if (from == to)
-        return WASI_ESUCCESS;
+    if (!from || !to) return WASI_EBADF;
+    if (from == to) return WASI_ESUCCESS;
     fd_release(to);
     *to = *from;
     memset(from, 0, sizeof *from);
@@ -1168,16 +1160,12 @@ static uint16_t wasi_fd_readdir(wasi_call *c, const uint64_t *a)
     wasi_fd *e = fd_get(c->w, A32(0));
     uint32_t buf = A32(1), buflen = A32(2), used_ptr = A32(4);
     uint64_t cookie = A64(3);
-    if (!e)
-        return WASI_EBADF;
-    if (e->type != WASI_FILETYPE_DIRECTORY)
-        return WASI_ENOTDIR;
-    if (!in_mem(c, buf, buflen) || !in_mem(c, used_ptr, 4))
-        return WASI_EFAULT;
+    if (!e) return WASI_EBADF;
+    if (e->type != WASI_FILETYPE_DIRECTORY) return WASI_ENOTDIR;
+    if (!in_mem(c, buf, buflen) || !in_mem(c, used_ptr, 4)) return WASI_EFAULT;
     if (!e->dir) {
         int dfd = openat(e->host, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd < 0)
-            return wasi_errno(errno);
+        if (dfd < 0) return wasi_errno(errno);
         e->dir = fdopendir(dfd);
         if (!e->dir) {
             int saved = errno;
@@ -1192,8 +1180,7 @@ static uint16_t wasi_fd_readdir(wasi_call *c, const uint64_t *a)
     while (e->dir_index < cookie) {
         errno = 0;
         if (!readdir(e->dir)) {
-            if (errno)
-                return wasi_errno(errno);
+            if (errno) return wasi_errno(errno);
             return store_u32(c, used_ptr, 0); /* cookie past the end */
         }
         e->dir_index++;
@@ -1206,8 +1193,7 @@ static uint16_t wasi_fd_readdir(wasi_call *c, const uint64_t *a)
         errno = 0;
         struct dirent *de = readdir(e->dir);
         if (!de) {
-            if (errno)
-                return wasi_errno(errno);
+            if (errno) return wasi_errno(errno);
             break;
         }
         size_t namelen = strlen(de->d_name);
@@ -1245,10 +1231,8 @@ static uint16_t wasi_path_open(wasi_call *c, const uint64_t *a)
     uint16_t err;
     int hfd = -1;
 
-    if (!in_mem(c, fd_ptr, 4))
-        return WASI_EFAULT;
-    if ((oflags & ~WASI_OFLAGS_ALL) || (fdflags & ~WASI_FDFLAGS_ALL))
-        return WASI_EINVAL;
+    if (!in_mem(c, fd_ptr, 4)) return WASI_EFAULT;
+    if ((oflags & ~WASI_OFLAGS_ALL) || (fdflags & ~WASI_FDFLAGS_ALL)) return WASI_EINVAL;
     if ((err = resolve_arg(c, dirfd_, A32(2), A32(3), lookup & WASI_LOOKUP_SYMLINK_FOLLOW, &p)) !=
         WASI_ESUCCESS)
         return err;
@@ -1257,8 +1241,8 @@ static uint16_t wasi_path_open(wasi_call *c, const uint64_t *a)
      * for FD_READ/FD_READDIR when reading and FD_WRITE (and friends) when
      * writing. O_NOFOLLOW always: symlinks were resolved by path_resolve. */
     bool rd = base & (WASI_RIGHT_FD_READ | WASI_RIGHT_FD_READDIR);
-    bool wr = base & (WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_ALLOCATE |
-                      WASI_RIGHT_FD_FILESTAT_SET_SIZE);
+    bool wr =
+        base & (WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_ALLOCATE | WASI_RIGHT_FD_FILESTAT_SET_SIZE);
     int flags = O_CLOEXEC | O_NOFOLLOW;
     if ((oflags & WASI_OFLAG_DIRECTORY) || p.trailing)
         flags |= O_DIRECTORY | O_RDONLY;
@@ -1266,20 +1250,13 @@ static uint16_t wasi_path_open(wasi_call *c, const uint64_t *a)
         flags |= rd ? O_RDWR : O_WRONLY;
     else
         flags |= O_RDONLY;
-    if (oflags & WASI_OFLAG_CREAT)
-        flags |= O_CREAT;
-    if (oflags & WASI_OFLAG_EXCL)
-        flags |= O_EXCL;
-    if (oflags & WASI_OFLAG_TRUNC)
-        flags |= O_TRUNC;
-    if (fdflags & WASI_FDFLAG_APPEND)
-        flags |= O_APPEND;
-    if (fdflags & WASI_FDFLAG_NONBLOCK)
-        flags |= O_NONBLOCK;
-    if (fdflags & WASI_FDFLAG_DSYNC)
-        flags |= O_DSYNC;
-    if (fdflags & (WASI_FDFLAG_SYNC | WASI_FDFLAG_RSYNC))
-        flags |= O_SYNC;
+    if (oflags & WASI_OFLAG_CREAT) flags |= O_CREAT;
+    if (oflags & WASI_OFLAG_EXCL) flags |= O_EXCL;
+    if (oflags & WASI_OFLAG_TRUNC) flags |= O_TRUNC;
+    if (fdflags & WASI_FDFLAG_APPEND) flags |= O_APPEND;
+    if (fdflags & WASI_FDFLAG_NONBLOCK) flags |= O_NONBLOCK;
+    if (fdflags & WASI_FDFLAG_DSYNC) flags |= O_DSYNC;
+    if (fdflags & (WASI_FDFLAG_SYNC | WASI_FDFLAG_RSYNC)) flags |= O_SYNC;
 
     hfd = openat(p.dir, p.name, flags, 0666);
     if (hfd < 0) {
@@ -1292,8 +1269,7 @@ static uint16_t wasi_path_open(wasi_call *c, const uint64_t *a)
         goto fail;
     }
     uint32_t fd;
-    if ((err = fd_alloc(c->w, &fd)) != WASI_ESUCCESS)
-        goto fail;
+    if ((err = fd_alloc(c->w, &fd)) != WASI_ESUCCESS) goto fail;
     wasi_fd *e = &c->w->fds[fd];
     e->used = true;
     e->host = hfd;
@@ -1305,8 +1281,7 @@ static uint16_t wasi_path_open(wasi_call *c, const uint64_t *a)
     return WASI_ESUCCESS;
 
 fail:
-    if (hfd >= 0)
-        close(hfd);
+    if (hfd >= 0) close(hfd);
     path_release(&p);
     return err;
 }
@@ -1316,8 +1291,7 @@ static uint16_t wasi_path_filestat_get(wasi_call *c, const uint64_t *a)
     wasi_path p;
     struct stat st;
     uint16_t err;
-    if (!in_mem(c, A32(4), WASI_FILESTAT_SIZE))
-        return WASI_EFAULT;
+    if (!in_mem(c, A32(4), WASI_FILESTAT_SIZE)) return WASI_EFAULT;
     if ((err = resolve_arg(c, A32(0), A32(2), A32(3), A32(1) & WASI_LOOKUP_SYMLINK_FOLLOW, &p)) !=
         WASI_ESUCCESS)
         return err;
@@ -1336,13 +1310,11 @@ static uint16_t wasi_path_filestat_set_times(wasi_call *c, const uint64_t *a)
     wasi_path p;
     struct timespec ts[2];
     uint16_t err;
-    if ((err = make_times(A64(4), A64(5), A32(6), ts)) != WASI_ESUCCESS)
-        return err;
+    if ((err = make_times(A64(4), A64(5), A32(6), ts)) != WASI_ESUCCESS) return err;
     if ((err = resolve_arg(c, A32(0), A32(2), A32(3), A32(1) & WASI_LOOKUP_SYMLINK_FOLLOW, &p)) !=
         WASI_ESUCCESS)
         return err;
-    if (utimensat(p.dir, p.name, ts, AT_SYMLINK_NOFOLLOW) != 0)
-        err = wasi_errno(errno);
+    if (utimensat(p.dir, p.name, ts, AT_SYMLINK_NOFOLLOW) != 0) err = wasi_errno(errno);
     path_release(&p);
     return err;
 }
@@ -1351,10 +1323,8 @@ static uint16_t wasi_path_create_directory(wasi_call *c, const uint64_t *a)
 {
     wasi_path p;
     uint16_t err = resolve_arg(c, A32(0), A32(1), A32(2), false, &p);
-    if (err)
-        return err;
-    if (mkdirat(p.dir, p.name, 0777) != 0)
-        err = wasi_errno(errno);
+    if (err) return err;
+    if (mkdirat(p.dir, p.name, 0777) != 0) err = wasi_errno(errno);
     path_release(&p);
     return err;
 }
@@ -1363,10 +1333,8 @@ static uint16_t wasi_path_remove_directory(wasi_call *c, const uint64_t *a)
 {
     wasi_path p;
     uint16_t err = resolve_arg(c, A32(0), A32(1), A32(2), false, &p);
-    if (err)
-        return err;
-    if (unlinkat(p.dir, p.name, AT_REMOVEDIR) != 0)
-        err = wasi_errno(errno);
+    if (err) return err;
+    if (unlinkat(p.dir, p.name, AT_REMOVEDIR) != 0) err = wasi_errno(errno);
     path_release(&p);
     return err;
 }
@@ -1375,8 +1343,7 @@ static uint16_t wasi_path_unlink_file(wasi_call *c, const uint64_t *a)
 {
     wasi_path p;
     uint16_t err = resolve_arg(c, A32(0), A32(1), A32(2), false, &p);
-    if (err)
-        return err;
+    if (err) return err;
     if (p.trailing)
         err = WASI_ENOTDIR; /* "file/" never names a file */
     else if (unlinkat(p.dir, p.name, 0) != 0)
@@ -1390,14 +1357,12 @@ static uint16_t wasi_path_rename(wasi_call *c, const uint64_t *a)
 {
     wasi_path from, to;
     uint16_t err = resolve_arg(c, A32(0), A32(1), A32(2), false, &from);
-    if (err)
-        return err;
+    if (err) return err;
     if ((err = resolve_arg(c, A32(3), A32(4), A32(5), false, &to)) != WASI_ESUCCESS) {
         path_release(&from);
         return err;
     }
-    if (renameat(from.dir, from.name, to.dir, to.name) != 0)
-        err = wasi_errno(errno);
+    if (renameat(from.dir, from.name, to.dir, to.name) != 0) err = wasi_errno(errno);
     path_release(&from);
     path_release(&to);
     return err;
@@ -1409,15 +1374,13 @@ static uint16_t wasi_path_link(wasi_call *c, const uint64_t *a)
     wasi_path from, to;
     uint16_t err =
         resolve_arg(c, A32(0), A32(2), A32(3), A32(1) & WASI_LOOKUP_SYMLINK_FOLLOW, &from);
-    if (err)
-        return err;
+    if (err) return err;
     if ((err = resolve_arg(c, A32(4), A32(5), A32(6), false, &to)) != WASI_ESUCCESS) {
         path_release(&from);
         return err;
     }
     /* No AT_SYMLINK_FOLLOW: a link found at the end is linked itself. */
-    if (linkat(from.dir, from.name, to.dir, to.name, 0) != 0)
-        err = wasi_errno(errno);
+    if (linkat(from.dir, from.name, to.dir, to.name, 0) != 0) err = wasi_errno(errno);
     path_release(&from);
     path_release(&to);
     return err;
@@ -1429,11 +1392,9 @@ static uint16_t wasi_path_readlink(wasi_call *c, const uint64_t *a)
 {
     wasi_path p;
     uint32_t buf = A32(3), buflen = A32(4), used_ptr = A32(5);
-    if (!in_mem(c, buf, buflen) || !in_mem(c, used_ptr, 4))
-        return WASI_EFAULT;
+    if (!in_mem(c, buf, buflen) || !in_mem(c, used_ptr, 4)) return WASI_EFAULT;
     uint16_t err = resolve_arg(c, A32(0), A32(1), A32(2), false, &p);
-    if (err)
-        return err;
+    if (err) return err;
     ssize_t n = readlinkat(p.dir, p.name, (char *)c->mem + buf, buflen);
     if (n < 0)
         err = wasi_errno(errno);
@@ -1453,22 +1414,15 @@ static uint16_t wasi_path_symlink(wasi_call *c, const uint64_t *a)
     const char *old;
     uint32_t oldlen = A32(1);
     uint16_t err = guest_path(c, A32(0), oldlen, &old);
-    if (err)
-        return err;
-    if (oldlen == 0)
-        return WASI_ENOENT;
-    if (memchr(old, '\0', oldlen))
-        return WASI_EINVAL;
-    if (old[0] == '/')
-        return WASI_ENOTCAPABLE;
-    if (oldlen > WASI_MAX_PATH)
-        return WASI_ENAMETOOLONG;
+    if (err) return err;
+    if (oldlen == 0) return WASI_ENOENT;
+    if (memchr(old, '\0', oldlen)) return WASI_EINVAL;
+    if (old[0] == '/') return WASI_ENOTCAPABLE;
+    if (oldlen > WASI_MAX_PATH) return WASI_ENAMETOOLONG;
     char *target = strndup(old, oldlen);
-    if (!target)
-        return WASI_ENOMEM;
+    if (!target) return WASI_ENOMEM;
     if ((err = resolve_arg(c, A32(2), A32(3), A32(4), false, &p)) == WASI_ESUCCESS) {
-        if (symlinkat(target, p.dir, p.name) != 0)
-            err = wasi_errno(errno);
+        if (symlinkat(target, p.dir, p.name) != 0) err = wasi_errno(errno);
         path_release(&p);
     }
     free(target);
@@ -1480,15 +1434,12 @@ static uint16_t wasi_path_symlink(wasi_call *c, const uint64_t *a)
 /* The monotonic deadline of a clock subscription. */
 static uint64_t clock_deadline(uint32_t id, uint64_t timeout, bool abstime, uint64_t mono_now)
 {
-    if (!abstime)
-        return timeout > UINT64_MAX - mono_now ? UINT64_MAX : mono_now + timeout;
-    if (id == WASI_CLOCK_MONOTONIC)
-        return timeout;
+    if (!abstime) return timeout > UINT64_MAX - mono_now ? UINT64_MAX : mono_now + timeout;
+    if (id == WASI_CLOCK_MONOTONIC) return timeout;
     clockid_t hid = CLOCK_REALTIME;
     host_clock(id, &hid);
     uint64_t now = now_ns(hid);
-    if (timeout <= now)
-        return mono_now;
+    if (timeout <= now) return mono_now;
     uint64_t d = timeout - now;
     return d > UINT64_MAX - mono_now ? UINT64_MAX : mono_now + d;
 }
@@ -1502,15 +1453,14 @@ static uint64_t readable_bytes(int fd)
         return (pos >= 0 && st.st_size > pos) ? (uint64_t)(st.st_size - pos) : 0;
     }
     int n = 0;
-    if (ioctl(fd, FIONREAD, &n) == 0 && n > 0)
-        return (uint64_t)n;
+    if (ioctl(fd, FIONREAD, &n) == 0 && n > 0) return (uint64_t)n;
     return 0;
 }
 
 typedef struct poll_sub {
     uint64_t userdata;
     uint8_t type;
-    uint16_t error;    /* set: an event is due now with this error */
+    uint16_t error; /* set: an event is due now with this error */
     bool ready;
     uint64_t deadline; /* clock */
     bool relative;     /* clock: a timeout, not a time; a stop does not count */
@@ -1528,13 +1478,11 @@ static uint16_t wasi_poll_oneoff(wasi_call *c, const uint64_t *a)
     struct pollfd *pfds = NULL;
     uint16_t err = WASI_ESUCCESS;
 
-    if (n == 0)
-        return WASI_EINVAL; /* would block forever */
+    if (n == 0) return WASI_EINVAL; /* would block forever */
     if (!in_mem(c, in, (uint64_t)n * WASI_SUBSCRIPTION_SIZE) ||
         !in_mem(c, outp, (uint64_t)n * WASI_EVENT_SIZE) || !in_mem(c, nev_ptr, 4))
         return WASI_EFAULT;
-    if (n > WASI_MAX_SUBSCRIPTIONS)
-        return WASI_EINVAL;
+    if (n > WASI_MAX_SUBSCRIPTIONS) return WASI_EINVAL;
     subs = calloc(n, sizeof *subs);
     pfds = calloc(n, sizeof *pfds);
     if (!subs || !pfds) {
@@ -1564,8 +1512,7 @@ static uint16_t wasi_poll_oneoff(wasi_call *c, const uint64_t *a)
             ps->relative = !(get_u16(s + 40) & WASI_SUBCLOCK_ABSTIME);
             ps->deadline = clock_deadline(id, get_u64(s + 24), !ps->relative, mono);
             any_clock = true;
-            if (ps->deadline < min_deadline)
-                min_deadline = ps->deadline;
+            if (ps->deadline < min_deadline) min_deadline = ps->deadline;
         } else if (ps->type == WASI_EVENT_FD_READ || ps->type == WASI_EVENT_FD_WRITE) {
             wasi_fd *e = fd_get(c->w, get_u32(s + 16));
             if (!e) {
@@ -1607,8 +1554,7 @@ static uint16_t wasi_poll_oneoff(wasi_call *c, const uint64_t *a)
         } else if (!any_due && !clock_due) {
             uint64_t until = min_deadline;
             uint64_t slice_end = mono + (uint64_t)WASI_WAIT_SLICE_MS * 1000000u;
-            if (c->caller && slice_end < until)
-                until = slice_end;
+            if (c->caller && slice_end < until) until = slice_end;
             struct timespec ts = {(time_t)(until / 1000000000u), (long)(until % 1000000000u)};
             int r = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
             if (r != 0 && r != EINTR) {
@@ -1626,21 +1572,18 @@ static uint16_t wasi_poll_oneoff(wasi_call *c, const uint64_t *a)
             min_deadline = UINT64_MAX;
             for (uint32_t i = 0; i < n; i++) {
                 poll_sub *ps = &subs[i];
-                if (ps->type != WASI_EVENT_CLOCK || ps->ready || ps->error)
-                    continue;
+                if (ps->type != WASI_EVENT_CLOCK || ps->ready || ps->error) continue;
                 if (ps->relative)
                     ps->deadline = ps->deadline > UINT64_MAX - stopped_ns
                                        ? UINT64_MAX
                                        : ps->deadline + stopped_ns;
-                if (ps->deadline < min_deadline)
-                    min_deadline = ps->deadline;
+                if (ps->deadline < min_deadline) min_deadline = ps->deadline;
             }
         }
         mono = now_ns(CLOCK_MONOTONIC);
         for (uint32_t i = 0; i < n; i++) {
             poll_sub *ps = &subs[i];
-            if (ps->ready)
-                continue;
+            if (ps->ready) continue;
             if (ps->type == WASI_EVENT_CLOCK)
                 ps->ready = ps->deadline <= mono;
             else if (ps->pfd >= 0 && pfds[ps->pfd].revents)
@@ -1648,8 +1591,7 @@ static uint16_t wasi_poll_oneoff(wasi_call *c, const uint64_t *a)
         }
         for (uint32_t i = 0; i < n; i++) {
             poll_sub *ps = &subs[i];
-            if (!ps->ready)
-                continue;
+            if (!ps->ready) continue;
             uint8_t *ev = c->mem + outp + (uint64_t)nev * WASI_EVENT_SIZE;
             memset(ev, 0, WASI_EVENT_SIZE);
             put_u64(ev, ps->userdata);
@@ -1658,10 +1600,8 @@ static uint16_t wasi_poll_oneoff(wasi_call *c, const uint64_t *a)
             uint64_t nbytes = 0;
             if (ps->pfd >= 0 && !ps->error) {
                 short re = pfds[ps->pfd].revents;
-                if (re & POLLNVAL)
-                    ps->error = WASI_EBADF;
-                if (re & POLLHUP)
-                    evflags |= WASI_EVENT_HANGUP;
+                if (re & POLLNVAL) ps->error = WASI_EBADF;
+                if (re & POLLHUP) evflags |= WASI_EVENT_HANGUP;
                 if (ps->type == WASI_EVENT_FD_READ && !ps->error)
                     nbytes = readable_bytes(pfds[ps->pfd].fd);
             }
@@ -1670,8 +1610,7 @@ static uint16_t wasi_poll_oneoff(wasi_call *c, const uint64_t *a)
             put_u16(ev + 24, evflags);
             nev++;
         }
-        if (nev > 0)
-            break;
+        if (nev > 0) break;
     }
     put_u32(c->mem + nev_ptr, nev);
 
@@ -1715,14 +1654,12 @@ static uint16_t wasi_sched_yield(wasi_call *c, const uint64_t *a)
 static uint16_t wasi_random_get(wasi_call *c, const uint64_t *a)
 {
     uint32_t buf = A32(0), len = A32(1);
-    if (!in_mem(c, buf, len))
-        return WASI_EFAULT;
+    if (!in_mem(c, buf, len)) return WASI_EFAULT;
     uint32_t done = 0;
     while (done < len) {
         ssize_t r = getrandom(c->mem + buf + done, len - done, 0);
         if (r < 0) {
-            if (errno == EINTR)
-                continue;
+            if (errno == EINTR) continue;
             return wasi_errno(errno);
         }
         done += (uint32_t)r;
@@ -1753,8 +1690,7 @@ static const wasi_def wasi_defs[] = {WASI_P1_FUNCTIONS(WASI_DEF)};
 static void wasi_run(const wasi_def *def, wasi_call *c, const uint64_t *args, uint64_t *results)
 {
     uint16_t e = def->fn(c, args);
-    if (def->results[0] != '\0')
-        results[0] = e;
+    if (def->results[0] != '\0') results[0] = e;
 }
 
 static wr_status wasi_trampoline(wr_instance *caller, void *user, const uint64_t *args,
@@ -1769,12 +1705,9 @@ static wr_status wasi_trampoline(wr_instance *caller, void *user, const uint64_t
         c.memlen = wr_memory_size(m);
     }
     wasi_run(b->def, &c, args, results);
-    if (c.ended != WR_OK)
-        return c.ended;
-    if (c.exiting)
-        return wr_exit(caller, c.exit_code);
-    if (c.raised)
-        return wr_trap_host(caller, "signal %d raised (proc_raise)", c.raised);
+    if (c.ended != WR_OK) return c.ended;
+    if (c.exiting) return wr_exit(caller, c.exit_code);
+    if (c.raised) return wr_trap_host(caller, "signal %d raised (proc_raise)", c.raised);
     return WR_OK;
 }
 
@@ -1793,8 +1726,7 @@ static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)
 static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
-    if (!errbuf || !errlen)
-        return;
+    if (!errbuf || !errlen) return;
     va_start(ap, fmt);
     vsnprintf(errbuf, errlen, fmt, ap);
     va_end(ap);
@@ -1809,24 +1741,18 @@ static wr_status copy_strings(int count, const char *const *src, char ***dst, ui
     *dst = NULL;
     *n = 0;
     *bytes = 0;
-    if (count <= 0)
-        return WR_OK;
-    if (!src)
-        return WR_ERR_ARG;
+    if (count <= 0) return WR_OK;
+    if (!src) return WR_ERR_ARG;
     char **v = calloc((size_t)count, sizeof *v);
-    if (!v)
-        return WR_ERR_NOMEM;
+    if (!v) return WR_ERR_NOMEM;
     *dst = v;
     for (int i = 0; i < count; i++) {
-        if (!src[i])
-            return WR_ERR_ARG;
+        if (!src[i]) return WR_ERR_ARG;
         v[i] = strdup(src[i]);
-        if (!v[i])
-            return WR_ERR_NOMEM;
+        if (!v[i]) return WR_ERR_NOMEM;
         *n = (uint32_t)i + 1;
         total += strlen(src[i]) + 1;
-        if (total > UINT32_MAX)
-            return WR_ERR_ARG;
+        if (total > UINT32_MAX) return WR_ERR_ARG;
     }
     *bytes = (uint32_t)total;
     return WR_OK;
@@ -1837,8 +1763,7 @@ static void stdio_entry(wasi_fd *e, int host)
     struct stat st;
     memset(e, 0, sizeof *e);
     e->host = -1;
-    if (host < 0)
-        return;
+    if (host < 0) return;
     e->used = true;
     e->borrowed = true;
     e->host = host;
@@ -1861,8 +1786,7 @@ wr_status wr_wasi_new(const wr_wasi_config *cfg, wr_wasi **out, char *errbuf, si
         return WR_ERR_ARG;
     }
     w = calloc(1, sizeof *w);
-    if (!w)
-        goto nomem;
+    if (!w) goto nomem;
     if ((st = copy_strings(cfg->argc, cfg->argv, &w->argv, &w->argc, &w->argv_bytes)) != WR_OK) {
         set_err(errbuf, errlen, "%s",
                 st == WR_ERR_NOMEM ? "out of memory" : "bad program arguments");
@@ -1881,8 +1805,7 @@ wr_status wr_wasi_new(const wr_wasi_config *cfg, wr_wasi **out, char *errbuf, si
     }
 
     w->bindings = calloc(WASI_NDEFS, sizeof *w->bindings);
-    if (!w->bindings)
-        goto nomem;
+    if (!w->bindings) goto nomem;
     for (size_t i = 0; i < WASI_NDEFS; i++) {
         w->bindings[i].w = w;
         w->bindings[i].def = &wasi_defs[i];
@@ -1890,8 +1813,7 @@ wr_status wr_wasi_new(const wr_wasi_config *cfg, wr_wasi **out, char *errbuf, si
 
     w->capfds = 3 + cfg->npreopens + 8;
     w->fds = calloc(w->capfds, sizeof *w->fds);
-    if (!w->fds)
-        goto nomem;
+    if (!w->fds) goto nomem;
     stdio_entry(&w->fds[0], cfg->stdin_fd);
     stdio_entry(&w->fds[1], cfg->stdout_fd);
     stdio_entry(&w->fds[2], cfg->stderr_fd);
@@ -1909,8 +1831,7 @@ wr_status wr_wasi_new(const wr_wasi_config *cfg, wr_wasi **out, char *errbuf, si
         }
         int fd = open(po->host_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0) {
-            set_err(errbuf, errlen, "cannot open directory %s: %s", po->host_path,
-                    strerror(errno));
+            set_err(errbuf, errlen, "cannot open directory %s: %s", po->host_path, strerror(errno));
             st = WR_ERR_ARG;
             goto fail;
         }
@@ -1921,8 +1842,7 @@ wr_status wr_wasi_new(const wr_wasi_config *cfg, wr_wasi **out, char *errbuf, si
         e->rights_inh = WASI_RIGHTS_ALL;
         w->nfds++;
         e->preopen = strdup(guest);
-        if (!e->preopen)
-            goto nomem;
+        if (!e->preopen) goto nomem;
     }
     *out = w;
     return WR_OK;
@@ -1937,8 +1857,7 @@ fail:
 
 void wr_wasi_free(wr_wasi *w)
 {
-    if (!w)
-        return;
+    if (!w) return;
     for (uint32_t i = 0; i < w->argc; i++)
         free(w->argv[i]);
     free(w->argv);
@@ -1946,23 +1865,27 @@ void wr_wasi_free(wr_wasi *w)
         free(w->envp[i]);
     free(w->envp);
     for (uint32_t i = 0; i < w->nfds; i++)
-        if (w->fds[i].used)
-            fd_release(&w->fds[i]);
+        if (w->fds[i].used) fd_release(&w->fds[i]);
     free(w->fds);
     free(w->bindings);
+    free(w->denied);
     free(w);
+}
+
+bool wr_wasi_denied(const wr_wasi *w, const char **path)
+{
+    *path = w ? w->denied : NULL;
+    return w && (w->denied || w->said_denied);
 }
 
 wr_status wr_wasi_define(wr_wasi *w, wr_linker *l)
 {
-    if (!w || !l)
-        return WR_ERR_ARG;
+    if (!w || !l) return WR_ERR_ARG;
     for (size_t i = 0; i < WASI_NDEFS; i++) {
         const wasi_def *d = &wasi_defs[i];
-        wr_status st = wr_linker_define_func(l, WASI_P1_MODULE, d->name, d->params,
-                                             d->results, wasi_trampoline, &w->bindings[i]);
-        if (st != WR_OK)
-            return st;
+        wr_status st = wr_linker_define_func(l, WASI_P1_MODULE, d->name, d->params, d->results,
+                                             wasi_trampoline, &w->bindings[i]);
+        if (st != WR_OK) return st;
     }
     return WR_OK;
 }
@@ -1971,8 +1894,7 @@ wr_status wr_wasi_call_raw(wr_wasi *w, const char *name, uint8_t *mem, uint64_t 
                            const uint64_t *args, uint64_t *results)
 {
     for (size_t i = 0; i < WASI_NDEFS; i++) {
-        if (strcmp(wasi_defs[i].name, name) != 0)
-            continue;
+        if (strcmp(wasi_defs[i].name, name) != 0) continue;
         wasi_call c = {w, mem, mem ? memlen : 0, false, 0, 0, NULL, WR_OK};
         wasi_run(&wasi_defs[i], &c, args, results);
         if (c.exiting) {

@@ -10,6 +10,7 @@
  */
 #include "check.h"
 #include "wb_loc.h"
+#include "wb_printf.h"
 #include "wb_value.h"
 
 #include <errno.h>
@@ -56,6 +57,10 @@ static const wb_type t_cvint_v = {.kind = WB_TYPE_VOLATILE, .target = &t_int};
 static const wb_type t_cvint = {.kind = WB_TYPE_CONST, .target = &t_cvint_v};
 static const wb_type t_str = {.kind = WB_TYPE_TYPEDEF, .name = "str", .target = &t_pchar};
 static const wb_type t_myint = {.kind = WB_TYPE_TYPEDEF, .name = "myint", .target = &t_int};
+/* a pc: void (*)(), holding a code offset */
+static const wb_type t_code = {.kind = WB_TYPE_FUNCTION, .no_prototype = true};
+static const wb_type t_pcreg = {
+    .kind = WB_TYPE_POINTER, .size = 4, .target = &t_code, .code_offset = true};
 
 /* struct point { int x, y; } */
 static const wb_member m_point[] = {{"x", &t_int, 0, 0, 0, false}, {"y", &t_int, 4, 0, 0, false}};
@@ -216,7 +221,7 @@ typedef struct sym {
 typedef struct prog {
     uint8_t mem[MEM_SIZE];
     uint64_t locals[4];
-    sym syms[96];
+    sym syms[128];
     size_t nsyms;
     uint32_t next; /* allocation pointer in mem */
     int writes, place_writes;
@@ -326,6 +331,15 @@ static const char *p_data_symbol(void *u, uint64_t addr, uint64_t *offset)
     return NULL;
 }
 
+/* Code offsets 0x10 to 0x3f are fib's */
+static const char *p_code_symbol(void *u, uint64_t off, char *buf, size_t len)
+{
+    (void)u;
+    if (off < 0x10 || off >= 0x40) return NULL;
+    snprintf(buf, len, off == 0x10 ? "fib" : "fib+%u", (unsigned)(off - 0x10));
+    return buf;
+}
+
 static prog *P;
 static wb_eval_env ENV;
 static wb_eval *EV;
@@ -373,7 +387,8 @@ static void setup(void)
     P = calloc(1, sizeof *P);
     P->next = 0x1000;
     ENV = (wb_eval_env){
-        P, p_lookup, p_read, p_write, p_write_place, p_type_named, p_function_name, NULL, NULL};
+        P,   p_lookup, p_read, p_write, p_write_place, p_type_named, p_function_name, p_code_symbol,
+        NULL};
     EV = wb_eval_new();
 
     /* int i = -5; unsigned u32 = 4000000000u; long long ll = -1234567890123LL; */
@@ -474,6 +489,9 @@ static void setup(void)
     var("cpbad", &t_pchar, &bad, 4);
     uint32_t fib = 1, nofn = 7;
     var("fp", &t_pfn_int, &fib, 4);
+    uint32_t pc = 0x12, pc2 = 0x10;
+    var("pcreg", &t_pcreg, &pc, 4);
+    var("pcreg2", &t_pcreg, &pc2, 4);
     var("fp7", &t_pfn_int, &nofn, 4);
     var("fpv", &t_pfn_var, &z, 4);
     var("fpp", &t_ppfn2, &z, 4);
@@ -873,6 +891,13 @@ static void test_print_pointers(void)
     PR("cpe", want);
     PR("cpbad", "0x10 <error: Cannot access memory at address 0x10>");
     PR("fp", "(int (*)(int)) 0x1 <fib>");
+    /* a pc ($pc): a code offset, not a table index, in gdb's words */
+    PR("pcreg", "(void (*)()) 0x12 <fib+2>");
+    PR("pcreg2", "(void (*)()) 0x10 <fib>");
+    PRF('x', "pcreg", "0x12");
+    char tn[64];
+    wb_type_spell(&t_pcreg, NULL, tn, sizeof tn);
+    CHECK_STR(tn, "void (*)()");
     PR("fp7", "(int (*)(int)) 0x7");
     PR("fpv", "(int (*)(int, ...)) 0x0");
     PR("fpp", "(int (**)(int, char *)) 0x0");
@@ -1818,6 +1843,58 @@ static void test_of_var(void)
     P->locals[1] = 0x4004000000000000ull;
 }
 
+static wb_status pf_eval(void *u, const char *expr, size_t len, wb_value *out, wb_error *err)
+{
+    (void)u;
+    char *t = strndup(expr, len);
+    wb_status st = wb_eval_expr(EV, &ENV, t, out, err);
+    free(t);
+    return st;
+}
+
+/* What printf ARGS prints, then "ERR: message" on an error. */
+static char *pf(const char *args)
+{
+    wb_sbuf o = {0};
+    wb_error err;
+    if (wb_printf(args, pf_eval, NULL, &ENV, &o, &err) != WB_OK) {
+        wb_sb_add(&o, "ERR: ");
+        wb_sb_add(&o, err.msg);
+    }
+    return wb_sb_take(&o);
+}
+
+#define CHECK_PF(args, want)                                                                       \
+    do {                                                                                           \
+        char *got_ = pf(args);                                                                     \
+        CHECK_STR(got_, want);                                                                     \
+        free(got_);                                                                                \
+    } while (0)
+
+/* gdb's printf (wb_printf.c): what the differential test (tests/wdb/cases/
+ * printf.vs-gdb) cannot show, memory that is not there among it. */
+static void test_printf(void)
+{
+    /* %s: a char *, a char array, a literal, 0; precision and width */
+    CHECK_PF("\"%s|%s|%5.2s|%s|%.3s|\", cp, buf, cp, \"lit\", 0", "text|hi|   te|lit|(nu|");
+    /* what was printed before an unreadable string stays printed */
+    CHECK_PF("\"[%d] %s|\", 1, cpbad", "[1] ERR: Cannot access memory at address 0x10");
+    /* the arguments are split at commas outside (), [] and quotes */
+    CHECK_PF("\"%d %d %s %c%c %d\", (1, 2), buf[1], \"a,b\", 'a', ',', -5", "2 105 a,b a, -5");
+    CHECK_PF("\"%p %p %-6p|\", 0, 16, 16", "(nil) 0x10 0x10  |");
+    /* floating conversions: a float's value, a narrow integer's value, the
+     * bits of 4- and 8-byte others (an int, a struct point {1, 2}) */
+    var("pf_pt", &t_point, (const int32_t[]){1, 2}, 8);
+    CHECK_PF("\"%f %f %g %g\", f15, uc, 1, pf_pt", "1.500000 200.000000 1.4013e-45 4.24399e-314");
+    CHECK_PF("\"%d\", pt", "ERR: Value can't be converted to integer.");
+    CHECK_PF("\"%f\", o", "ERR: Invalid cast.");
+    CHECK_PF("\"%d\", nosuch", "ERR: No symbol \"nosuch\" in current context.");
+    CHECK_PF("\"%ls\", 0", "ERR: wdb's printf has no wide characters (%ls)");
+    CHECK_PF("\"\"", "");
+    CHECK_PF("  \"%%|%c|\\t\"", "ERR: Wrong number of arguments for specified format-string");
+    CHECK_PF("\"%%|%c|\\t\", 0", "%||\t");
+}
+
 int main(void)
 {
     setup();
@@ -1836,6 +1913,7 @@ int main(void)
     test_children_and_summary();
     test_scalar_views();
     test_of_var();
+    test_printf();
     wb_eval_free(EV);
     free(P);
     return CHECK_DONE("test_value");

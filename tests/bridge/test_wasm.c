@@ -52,7 +52,7 @@ static void header(buf *m)
 
 /* A module with 2 imported functions (and a memory, a global and a table
  * import in between), 2 defined functions, a .debug_info custom section and
- * a name section naming functions 1, 2 and 3. *code_start gets the file
+ * a name section naming functions 1, 2 and 3 and global 0. *code_start gets the file
  * offset of the Code section's contents. */
 static void good_module(buf *m, size_t *code_start)
 {
@@ -105,6 +105,13 @@ static void good_module(buf *m, size_t *code_start)
     put_u8(&s, 1);
     put_leb(&s, (uint32_t)sub.n);
     put(&s, sub.b, sub.n);
+    /* subsection 7, global names: the imported global 0 */
+    sub.n = 0;
+    put_leb(&sub, 1);
+    put_leb(&sub, 0), put_name(&sub, "__stack_pointer");
+    put_u8(&s, 7);
+    put_leb(&s, (uint32_t)sub.n);
+    put(&s, sub.b, sub.n);
     section(m, 0, &s);
 }
 
@@ -136,6 +143,9 @@ static void test_good(void)
     CHECK(f1->name && strcmp(f1->name, "second") == 0);
     CHECK(strcmp(wb_wasm_func_name(w, 1), "imported_f1") == 0);
     CHECK(wb_wasm_func_name(w, 0) == NULL);
+    uint32_t gi = 99;
+    CHECK(wb_wasm_global_named(w, "__stack_pointer", &gi) == WB_OK && gi == 0);
+    CHECK(wb_wasm_global_named(w, "first", &gi) == WB_NOT_FOUND);
     CHECK(wb_wasm_func(w, 2) == NULL);
     CHECK(wb_wasm_func_named(w, "second") == f1 && wb_wasm_func_named(w, "first") == f0);
     CHECK(wb_wasm_func_named(w, "imported_f1") == NULL && wb_wasm_func_named(w, "x") == NULL);

@@ -17,7 +17,8 @@
  * inside the function's body (offsets from the local declarations, DWARF's
  * low_pc) and, for every frame but the innermost, at a call or
  * call_indirect; `wdb.module` (version 1, the module's size and FNV-1a-64)
- * and `wdb.trap` (a message and a kind).
+ * and `wdb.trap` (a message and a kind); at most one `wdb.args` (a vector
+ * of names).
  *
  * Options:
  *   --func NAME        the innermost frame is in function NAME (name section)
@@ -36,6 +37,10 @@
  *   --min-data N       at least N data segments (default 1)
  *   --max-size BYTES   the core file is at most BYTES long
  *   --min-size BYTES   ... and at least BYTES
+ *   --args TEXT        `wdb.args` holds the program's arguments TEXT (its
+ *                      names joined by spaces, argv[0] first)
+ *   --no-args          there is no `wdb.args` (the writer did not know
+ *                      them: a program attached to)
  * Prints "N passed, M failed"; exits 1 on any failure.
  *
  *   check_core --strip-wdb CORE OUT
@@ -271,7 +276,8 @@ typedef struct frame {
 } frame;
 
 typedef struct core {
-    int ncore, nmodules, ninstances, nstacks, nwdbmod, nwdbtrap;
+    int ncore, nmodules, ninstances, nstacks, nwdbmod, nwdbtrap, nwdbargs;
+    char args[1024]; /* wdb.args, joined by spaces */
     char exe[512], modname[512];
     uint32_t inst_mems, inst_globals;
     uint32_t nmem, nglobal, ndata;
@@ -483,6 +489,15 @@ static bool parse_core(core *c, const uint8_t *bytes, size_t len)
                 c->nwdbtrap++;
                 rd_name(&s, c->trap_msg, sizeof c->trap_msg);
                 c->trap_kind = (uint32_t)rd_uleb(&s);
+            } else if (!strcmp(name, "wdb.args")) {
+                c->nwdbargs++;
+                uint64_t n = rd_uleb(&s);
+                for (uint64_t i = 0; i < n && !s.bad; i++) {
+                    char a[512];
+                    size_t at = strlen(c->args);
+                    rd_name(&s, a, sizeof a);
+                    snprintf(c->args + at, sizeof c->args - at, "%s%s", i ? " " : "", a);
+                }
             } else {
                 CHECK_FAILED("unexpected custom section \"%s\"", name);
                 s.p = s.end;
@@ -572,10 +587,10 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *core_path = argv[1], *mod_path = argv[2];
-    const char *func = NULL, *caller = NULL, *msg = NULL, *opcodes = NULL;
+    const char *func = NULL, *caller = NULL, *msg = NULL, *opcodes = NULL, *args = NULL;
     int64_t frames = -1, min_frames = -1, kind = -1;
     uint64_t max_size = 0, min_size = 0, min_data = 1;
-    bool no_values = false, no_stack = false;
+    bool no_values = false, no_stack = false, no_args = false;
     struct {
         uint32_t index;
         int64_t value;
@@ -588,7 +603,8 @@ int main(int argc, char **argv)
     int ntops = 0;
     for (int i = 3; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        bool takes = strcmp(a, "--no-values") != 0 && strcmp(a, "--no-stack") != 0;
+        bool takes = strcmp(a, "--no-values") != 0 && strcmp(a, "--no-stack") != 0 &&
+                     strcmp(a, "--no-args") != 0;
         if (takes && !v) {
             fprintf(stderr, "check_core: %s needs a value\n", a);
             return 2;
@@ -613,6 +629,10 @@ int main(int argc, char **argv)
             min_size = num(v);
         else if (!strcmp(a, "--min-data"))
             min_data = num(v);
+        else if (!strcmp(a, "--args"))
+            args = v;
+        else if (!strcmp(a, "--no-args"))
+            no_args = true;
         else if (!strcmp(a, "--no-values"))
             no_values = true;
         else if (!strcmp(a, "--no-stack"))
@@ -670,6 +690,14 @@ int main(int argc, char **argv)
     CHECK(c.trap_msg[0] != '\0');
     if (kind >= 0) CHECK_EQ(c.trap_kind, kind);
     if (msg) CHECK_STR(c.trap_msg, msg);
+
+    /* wdb.args */
+    CHECK(c.nwdbargs <= 1);
+    if (args) {
+        CHECK_EQ(c.nwdbargs, 1);
+        CHECK_STR(c.args, args);
+    }
+    if (no_args) CHECK_EQ(c.nwdbargs, 0);
 
     /* the frames */
     if (frames >= 0) CHECK_EQ(c.nframes, frames);

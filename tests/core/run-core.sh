@@ -10,7 +10,8 @@
 #     corestack, wdb.module, wdb.trap; Memory and Global; Data with at least
 #     one segment; wasm-objdump -x: the memory's pages, globals immutable;
 #   - wasm-validate: a core is a valid (never instantiated) module;
-#   - check_core with the options after `--`;
+#   - check_core with the options after `--`, and `wdb.args` holding the
+#     program's arguments ("M A");
 #   - no temporary file left next to the core.
 # MODE says how the core is asked for:
 #   option    --core-on-trap=PATH
@@ -71,7 +72,7 @@ check_core_file() {
   grep -q 'memory\[0\] pages: initial=[1-9]' <<<"$x" || fail "memory pages: $x"
   if grep -q 'mutable=1' <<<"$x"; then fail "a mutable global: $x"; fi
   "$validate" "$c" >"$tmp/validate" 2>&1 || { fail "wasm-validate:"; cat "$tmp/validate" >&2; }
-  "$check" "$c" "$wasm" "$@" || fail "check_core $*"
+  "$check" "$c" "$wasm" --args "$wasm $arg" "$@" || fail "check_core $*"
   local left
   left=$(find "$(dirname "$c")" -name "$(basename "$c").tmp*")
   [ -z "$left" ] || fail "temporary files left: $left"

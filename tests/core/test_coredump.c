@@ -74,15 +74,16 @@ static int dir_entries(const char *dir)
 }
 
 static const wcd_value locals0[] = {
-    {WCD_VAL_I32, 0xffffffffu},         {WCD_VAL_I64, 0x8000000000000000ull},
-    {WCD_VAL_F32, 0x3fc00000u},         {WCD_VAL_F64, 0x3ff8000000000000ull},
-    {WCD_VAL_MISSING, 0},               {WCD_VAL_FUNCREF, 7},
+    {WCD_VAL_I32, 0xffffffffu}, {WCD_VAL_I64, 0x8000000000000000ull},
+    {WCD_VAL_F32, 0x3fc00000u}, {WCD_VAL_F64, 0x3ff8000000000000ull},
+    {WCD_VAL_MISSING, 0},       {WCD_VAL_FUNCREF, 7},
 };
 static const wcd_value stack0[] = {{WCD_VAL_I64, 42}, {WCD_VAL_I32, 0x80000000u}};
 static const wcd_value locals1[] = {{WCD_VAL_I32, 5}};
 static const wcd_value globals[] = {
-    {WCD_VAL_I32, 0x10000u}, {WCD_VAL_I64, (uint64_t)-2}, {WCD_VAL_F32, 0x40490fdbu},
-    {WCD_VAL_F64, 0x400921fb54442d18ull}, {WCD_VAL_FUNCREF, 0},
+    {WCD_VAL_I32, 0x10000u},    {WCD_VAL_I64, (uint64_t)-2},
+    {WCD_VAL_F32, 0x40490fdbu}, {WCD_VAL_F64, 0x400921fb54442d18ull},
+    {WCD_VAL_FUNCREF, 0},
 };
 
 static wcd_state make_state(src *s, const wcd_frame *frames, const uint64_t *sizes)
@@ -102,6 +103,9 @@ static wcd_state make_state(src *s, const wcd_frame *frames, const uint64_t *siz
     st.nmemories = 1;
     st.read_memory = read_mem;
     st.user = s;
+    static const char *const argv[] = {"app.wasm", "two words", ""};
+    st.argv = argv;
+    st.argc = 3;
     return st;
 }
 
@@ -115,6 +119,8 @@ static void check_read_back(const char *path)
         return;
     }
     CHECK_STR(wb_core_executable(c), "app.wasm");
+    /* wdb.args, joined as gdb shows a core's command line */
+    CHECK_STR(wb_core_command(c), "app.wasm two words ");
     CHECK_EQ(wb_core_frame_count(c, 0), 2);
     const wb_core_frame *f = wb_core_frame_at(c, 0, 0);
     if (f) {
@@ -228,6 +234,15 @@ int main(void)
     /* an existing file is replaced */
     CHECK(wcd_write(&st, p1, err, sizeof err) == WCD_OK);
     check_read_back(p1);
+    /* without arguments, no wdb.args: a reader has no command line */
+    st.argc = 0;
+    CHECK(wcd_write(&st, p2, err, sizeof err) == WCD_OK);
+    wb_core *noargs = NULL;
+    wb_error e;
+    CHECK(wb_core_open_file(p2, &noargs, &e) == WB_OK);
+    if (noargs) CHECK(wb_core_command(noargs) == NULL);
+    wb_core_close(noargs);
+    st.argc = 3;
     CHECK_EQ(dir_entries(dir), 2);
 
     /* failures leave nothing */

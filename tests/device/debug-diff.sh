@@ -12,6 +12,7 @@
 # CASE.wdb is one of tests/wdb/cases: its `run` becomes `continue` (the
 # program waits at its entry on both). STAND_IN is device-as-wdb-run.sh.
 set -u
+. "$(dirname "$0")/../wdb/cmds-as-ex.sh"
 wdb="" wdb_run="" device="" wasm="" cmds="" args=""
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -49,8 +50,11 @@ session() {
         echo "FAIL: the $side did not say its port:"; cat "$work/$side.stderr"
         exit 1
     fi
+    # each line its own -ex: a -O2 case's commands fail where a stop is
+    # never reached, and a -x file would stop there
+    cmds_as_ex "$work/cmds.wdb"
     timeout -k 5 120 "$wdb" -batch --rsp-log="$work/$side.rsp" -ex "target remote 127.0.0.1:$port" \
-        -x "$work/cmds.wdb" "$wasm" \
+        "${ex_args[@]}" "$wasm" \
         >"$work/$side.out" 2>&1 </dev/null
     for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
     kill "$pid" 2>/dev/null

@@ -25,14 +25,18 @@ static void query(const wb_core *c, const uint8_t *data, size_t size)
     wb_core_value v;
     wb_error err;
     sum += strlen(wb_core_executable(c));
-    for (size_t i = 0; i < wb_core_module_count(c); i++) sum += strlen(wb_core_module_name(c, i));
+    if (wb_core_command(c)) sum += strlen(wb_core_command(c));
+    for (size_t i = 0; i < wb_core_module_count(c); i++)
+        sum += strlen(wb_core_module_name(c, i));
     for (size_t t = 0; t < wb_core_thread_count(c); t++) {
         sum += strlen(wb_core_thread_name(c, t));
         for (size_t i = 0; i < wb_core_frame_count(c, t); i++) {
             const wb_core_frame *f = wb_core_frame_at(c, t, i);
             sum += f->instance + f->func + f->code_offset;
-            for (size_t k = 0; k < f->nlocals; k++) sum += f->locals[k].bits;
-            for (size_t k = 0; k < f->nstack; k++) sum += f->stack[k].bits;
+            for (size_t k = 0; k < f->nlocals; k++)
+                sum += f->locals[k].bits;
+            for (size_t k = 0; k < f->nstack; k++)
+                sum += f->stack[k].bits;
         }
     }
     for (uint32_t in = 0; in < wb_core_instance_count(c) && in < 16; in++) {

@@ -33,6 +33,7 @@
 #     must have happened on the wire (single steps instead of vCont;r,
 #     split memory reads, resends).
 set -u
+. "$(dirname "$0")/cmds-as-ex.sh"
 mode= wdb= runtime= filter= wasm= expect= srcdir= cmds=
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -120,7 +121,10 @@ session() {
         echo "FAIL: rsp-filter did not say its port:"; cat "$tmp/$name.filter-err"; exit 1
     fi
     sed "s/@PORT@/$pf_port/g" "$cmds" >"$tmp/$name.wdb"
-    timeout 120 "$wdb" -batch -x "$tmp/$name.wdb" "$wasm" >"$tmp/$name.raw" 2>&1
+    # each line its own -ex: the restricted stub refuses some commands on
+    # purpose, and a -x file would stop at the first
+    cmds_as_ex "$tmp/$name.wdb"
+    timeout 120 "$wdb" -batch "${ex_args[@]}" "$wasm" >"$tmp/$name.raw" 2>&1
     rc=$?
     wait_exit "$pf_pid" rsp-filter
     pf_rc=$?

@@ -5,6 +5,7 @@
 #   vs-gdb.sh --wdb WDB --runtime WDB_RUN --wasm PROG.wasm
 #             (--source PROG.c | --native PROG --srcdir DIR...)
 #             [--gdb GDB] [--cc CC] [--cmds FILE] [--dir] [--pointers]
+#             [--file | --tty]
 #
 # With --source, PROG.c is compiled with `CC -g -O0` (its absolute path, as
 # the Wasm build names it); with --native, PROG is a native build (gcc -g
@@ -12,15 +13,24 @@
 # lie under the --srcdir directories (tests/thirdparty builds Debian source
 # packages so). The native program runs under `gdb -nx -q -batch`;
 # PROG.wasm (clang -O0) runs under `wdb -batch`. Both get the same command
-# list, each command as its own -ex (gdb goes on after a failing -ex as wdb
-# does; with -x gdb would stop the file at the first error, wdb would not).
-# Both run in batch mode, where gdb omits from_tty messages ("Starting
-# program:", "Continuing.", "Run till exit from ...") and so does wdb. Both
+# list, each command as its own -ex (both go on after a failing -ex), or
+# with --file the list as one command file, `-x FILE` (both stop it at the
+# first failing command and say "FILE:LINE: Error in sourced command
+# file:"); @DIR@ in the commands is the directory of --cmds FILE, for files
+# to `source`, and @WORK@ (not with --file) a directory of each debugger's
+# own, for files the commands write (`save breakpoints`): they must be
+# identical too, and the transcripts say WORK for it. Both run in batch
+# mode, where gdb omits from_tty messages ("Starting program:",
+# "Continuing.", "Run till exit from ...", a display's first value, "(More
+# stack frames follow...)") and so does wdb; with --tty neither gets -batch
+# (standard input is /dev/null), so -ex commands run with from_tty on and
+# the messages come: the commands must run the program to its end, and
+# should begin with `set width 0` (gdb wraps lines otherwise). Both
 # debuggers start in a fresh directory of their own; with --dir the program
-# may create files there (wdb gives it `--dir=.`, gdb's program runs there).
-# The commands are below (or in --cmds FILE); without --pointers nothing they
-# print may depend on pointer size: the program (programs/ledger.c) has no
-# pointers in its structs, no long and no size_t.
+# may create files there (wdb gives it `--dir=.`, gdb's program runs
+# there). The commands are below (or in --cmds FILE); without --pointers
+# nothing they print may depend on pointer size: the program
+# (programs/ledger.c) has no pointers in its structs, no long and no size_t.
 #
 # The two transcripts (stdout+stderr) must be IDENTICAL after these
 # normalisations, each for a difference that is by design, not a bug:
@@ -42,9 +52,10 @@
 #     line-table row, and gcc starts rows where clang does not (gcc starts
 #     one at the return address of the recursive call of depth(), line 68).
 #  N6 both: frames below main are cut: after a backtrace line for main,
-#     further "#N" lines are dropped (gdb hides frames past main, here
-#     __libc_start_call_main; wdb shows wasi-libc's __main_void,
-#     __original_main, _start and _start.command_export).
+#     further "#N" lines are dropped, and the locals `bt full` prints for
+#     them (gdb hides frames past main, here __libc_start_call_main; wdb
+#     shows wasi-libc's __main_void, __original_main, _start and
+#     _start.command_export).
 #  N7 both: process ids in "[Inferior 1 (process N) exited ...]" become PID.
 #  N8 both: `info breakpoints` tables: the Address column is as wide as the
 #     target's addresses (18 on x86-64, 10 on wasm32): in the header the
@@ -71,6 +82,14 @@
 #  N12 both: a function or function pointer's value "} 0x... <NAME>" or
 #     ") 0x... <NAME>" gets ADDR: gdb prints a code address, wdb the
 #     function's table index (what the Wasm program's pointers hold).
+#  N13 gdb: the line "Make breakpoint pending on future shared library load?
+#     (y or [n]) [answered N; input not from terminal]" after a location
+#     that matches nothing is dropped (Wasm has no shared libraries: wdb
+#     has no pending breakpoints to offer).
+#  N14 --tty, both: the line "Reading symbols from PROG..." is dropped (as
+#     N2), the program's path in "Starting program: PATH ARGS" becomes
+#     PROG, and the prompt ("(gdb) ", "(wdb) ") both print before reading
+#     the end of their input is dropped.
 # A command file may pin the lines its FILE:LINE commands name with
 # "#line: FILE:LINE TEXT" (see below): third-party sources may change
 # under the tests.
@@ -78,7 +97,9 @@
 # normalised transcripts (- gdb, + wdb). VS_GDB_KEEP=DIR keeps the raw and
 # normalised transcripts in DIR.
 set -u
-wdb= runtime= wasm= source= native= gdb=gdb cc=gcc cmds= dir=0 pointers=0 srcdirs=()
+. "$(dirname "$0")/cmds-as-ex.sh"
+wdb= runtime= wasm= source= native= gdb=gdb cc=gcc cmds= dir=0 pointers=0 srcdirs=() file=0
+batch=-batch
 # absolute: the debuggers run in a directory of their own
 abs() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$PWD" "$1" ;; esac; }
 # a string as an ERE matching itself (in sed s#...#)
@@ -96,6 +117,8 @@ while [ $# -gt 0 ]; do
     --cmds) cmds=$(abs "$2"); shift 2 ;;
     --dir) dir=1; shift ;;
     --pointers) pointers=1; shift ;;
+    --file) file=1; shift ;;
+    --tty) batch=; shift ;;
     *) echo "vs-gdb.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -301,7 +324,9 @@ continue
 CMDS
 }
 
-if [ -n "$cmds" ]; then cat "$cmds"; else default_cmds; fi >"$work/cmds"
+# @DIR@ in the commands is the directory of --cmds FILE (files to source);
+# @WORK@ a directory of each debugger's own for files the commands write
+if [ -n "$cmds" ]; then sed "s#@DIR@#$(cd "$(dirname "$cmds")" && pwd)#g" "$cmds"; else default_cmds; fi >"$work/cmds"
 # Pinned lines: "#line: FILE:LINE TEXT" says that FILE:LINE in the
 # commands is the line reading TEXT (blanks squeezed); when a newer version
 # of a third-party source moved it, FILE:LINE becomes the line with TEXT
@@ -331,10 +356,13 @@ while read -r spec text; do
             "$work/cmds"
     fi
 done < <(sed -n 's/^#line: //p' "$work/cmds")
-args=()
-while IFS= read -r c; do
-    [[ -z "${c// /}" || "$c" == \#* ]] || args+=(-ex "$c")
-done <"$work/cmds"
+for side in gdb wdb; do
+    mkdir "$work/$side-files"
+    sed "s#@WORK@#$work/$side-files#g" "$work/cmds" >"$work/$side.cmds"
+    cmds_as_ex "$work/$side.cmds"
+    eval "${side}_args=(\"\${ex_args[@]}\")"
+    [ $file = 1 ] && eval "${side}_args=(-x \"\$work/cmds\")"
+done
 
 prog=$native
 if [ -n "$source" ]; then
@@ -348,10 +376,10 @@ wdb_opts=()
 mkdir "$work/gdb.cwd" "$work/wdb.cwd"
 # LC_ALL=C: gdb prints bytes past ASCII as octal escapes, as wdb does,
 # whatever the locale (in UTF-8 it decodes multibyte sequences in strings)
-(cd "$work/gdb.cwd" && LC_ALL=C DEBUGINFOD_URLS= timeout 120 "$gdb" -nx -q -batch "${args[@]}" "$prog" \
-    </dev/null >"$work/gdb.raw" 2>&1)
-(cd "$work/wdb.cwd" && WDB_RUN=$runtime timeout 120 "$wdb" -batch "${wdb_opts[@]}" "${args[@]}" \
-    --args "$wasm" </dev/null >"$work/wdb.raw" 2>&1)
+(cd "$work/gdb.cwd" && LC_ALL=C DEBUGINFOD_URLS= timeout 120 "$gdb" -nx -q $batch "${gdb_args[@]}" \
+    "$prog" </dev/null >"$work/gdb.raw" 2>&1)
+(cd "$work/wdb.cwd" && WDB_RUN=$runtime timeout 120 "$wdb" -q $batch "${wdb_opts[@]}" \
+    "${wdb_args[@]}" --args "$wasm" </dev/null >"$work/wdb.raw" 2>&1)
 
 # the sed script of N3, N9 and N10
 extra=(-e "")
@@ -366,10 +394,15 @@ output=$(sed -n 's/^#output: //p' "$work/cmds" | paste -sd '|')
 normalise() { # $1: gdb|wdb, stdin -> stdout
     if [ "$1" = gdb ]; then
         sed -E -e '/^\[Thread debugging using libthread_db enabled\]$/d' \
-            -e '/^Using host libthread_db library /d'
+            -e '/^Using host libthread_db library /d' \
+            -e '/^Make breakpoint pending on future shared library load\? /d' \
+            -e '/^Reading symbols from .*\.\.\.$/d'
     else
         sed -E -e '/^Reading symbols from .*\.\.\.$/d'
     fi | sed -E \
+        -e 's/^Starting program: [^ ]* /Starting program: PROG /' \
+        -e 's/^\((gdb|wdb)\) //' \
+        -e "s#$work/(gdb|wdb)-files#WORK#g" \
         -e 's/^((Temporary b|B)reakpoint [0-9]+ at )0x[0-9a-f]+:/\1ADDR:/' \
         -e 's/^(#[0-9]+ +)0x[0-9a-f]+ in /\1ADDR in /' \
         -e 's/^0x[0-9a-f]+ in //' \
@@ -382,8 +415,9 @@ normalise() { # $1: gdb|wdb, stdin -> stdout
         OUTPUT_ERE=$output awk '
             # N11: program output last
             ENVIRON["OUTPUT_ERE"] != "" && $0 ~ ENVIRON["OUTPUT_ERE"] { out[nout++] = $0; next }
-            # N6: frames below main
+            # N6: frames below main, with their locals (bt full)
             /^#[0-9]+ / { if (past_main) next; if ($0 ~ / main \(.*\) at /) past_main = 1; print; next }
+            past_main && (/^        / || /^No locals\.$/) { next }
             { past_main = 0; print }
             END { for (i = 0; i < nout; i++) print out[i] }'
 }
@@ -406,6 +440,10 @@ fi
 if ! diff -u --label "gdb ($(basename "$gdb"), $(basename "$prog"))" --label "wdb ($(basename "$wasm"))" \
     "$work/gdb.txt" "$work/wdb.txt"; then
     echo "FAIL: wdb and gdb transcripts differ (- gdb, + wdb) after normalisation"
+    fail=1
+fi
+if ! diff -r -u "$work/gdb-files" "$work/wdb-files"; then
+    echo "FAIL: the files the commands wrote in @WORK@ differ (- gdb, + wdb)"
     fail=1
 fi
 [ $fail = 0 ] && echo "PASS: wdb and gdb print the same $n lines ($(basename "$wasm"))"

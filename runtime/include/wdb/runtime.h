@@ -55,7 +55,7 @@ typedef enum wr_trap_kind {
 #define WR_X(id, ...) WR_TRAP_##id,
     WASM_TRAPS(WR_X)
 #undef WR_X
-    WR_TRAP_KIND_COUNT
+        WR_TRAP_KIND_COUNT
 } wr_trap_kind;
 
 /* The spec's message for a trap kind ("integer divide by zero", ...). */
@@ -188,8 +188,8 @@ wr_status wr_module_new(wr_store *store, const uint8_t *bytes, size_t len, wr_mo
  * into a device's flash): the module keeps a pointer to them. The caller
  * must keep the bytes alive and unchanged for the module's lifetime (until
  * wr_store_free); the runtime never writes to them and never frees them. */
-wr_status wr_module_new_static(wr_store *store, const uint8_t *bytes, size_t len,
-                               wr_module **out, wr_error *err);
+wr_status wr_module_new_static(wr_store *store, const uint8_t *bytes, size_t len, wr_module **out,
+                               wr_error *err);
 
 /* The module's file bytes as loaded (owned by the module, or the caller's
  * after wr_module_new_static). */
@@ -264,8 +264,7 @@ wr_linker *wr_linker_new(wr_store *store);
 /* Defines a host function. params/results are type strings, one letter per
  * value: i=i32 I=i64 f=f32 F=f64 r=funcref e=externref (e.g. "iiii", "i"). */
 wr_status wr_linker_define_func(wr_linker *l, const char *module, const char *name,
-                                const char *params, const char *results, wr_host_fn fn,
-                                void *user);
+                                const char *params, const char *results, wr_host_fn fn, void *user);
 wr_status wr_linker_define(wr_linker *l, const char *module, const char *name,
                            const wr_extern *ext);
 /* Makes every export of inst importable under `module`. */
@@ -414,6 +413,15 @@ wr_status wr_wasi_new(const wr_wasi_config *cfg, wr_wasi **out, char *errbuf, si
 /* Closes every fd the context opened (not the lent stdio fds) and frees it.
  * NULL is fine. Call it only after the store using it is done running code. */
 void wr_wasi_free(wr_wasi *w);
+/* Whether the program was refused something outside its sandbox (WASI
+ * errno ENOTCAPABLE), for a hint after a run that failed: *path is the
+ * first path the runtime refused (`..` above a preopened directory, an
+ * absolute symbolic link), as the program named it (owned by w), or NULL
+ * when the runtime refused none itself but the program wrote wasi-libc's
+ * text for that errno, "Capabilities insufficient", to its stdout or
+ * stderr: wasi-libc refuses a path under no preopened directory without
+ * asking the runtime, and perror and strerror then say so. */
+bool wr_wasi_denied(const wr_wasi *w, const char **path);
 /* Defines every wasi_snapshot_preview1 function in l. The functions keep a
  * pointer to w: w must outlive every instance linked through l. They act on
  * the calling instance's memory 0; a pointer outside it gives the guest
@@ -452,22 +460,22 @@ typedef enum wr_watch_kind {
 
 typedef struct wr_debug_event {
     wr_debug_reason reason;
-    wr_trap_kind trap;      /* WR_DEBUG_TRAP */
-    const char *trap_msg;   /* WR_DEBUG_TRAP; valid during the hook */
-    uint64_t watch_addr;    /* WR_DEBUG_WATCH: the watchpoint's address */
+    wr_trap_kind trap;    /* WR_DEBUG_TRAP */
+    const char *trap_msg; /* WR_DEBUG_TRAP; valid during the hook */
+    uint64_t watch_addr;  /* WR_DEBUG_WATCH: the watchpoint's address */
     uint32_t watch_len;
     wr_watch_kind watch_kind; /* the kind of the access that hit */
 } wr_debug_event;
 
 typedef enum wr_debug_action {
     WR_DEBUG_CONTINUE = 0,
-    WR_DEBUG_STEP_INSN, /* stop before the next instruction, entering calls */
+    WR_DEBUG_STEP_INSN,      /* stop before the next instruction, entering calls */
     WR_DEBUG_STEP_OVER_INSN, /* stop before the next instruction of this frame or a caller */
-    WR_DEBUG_STEP_RANGE, /* run while the pc stays in [range_start, range_end) in this
-                          * frame (calls run at full speed); stop when it leaves the
-                          * range or the frame returns */
-    WR_DEBUG_STEP_OUT,   /* stop right after the current frame returns */
-    WR_DEBUG_KILL,       /* end the program: the call returns WR_ERR_TRAP "killed" */
+    WR_DEBUG_STEP_RANGE,     /* run while the pc stays in [range_start, range_end) in this
+                              * frame (calls run at full speed); stop when it leaves the
+                              * range or the frame returns */
+    WR_DEBUG_STEP_OUT,       /* stop right after the current frame returns */
+    WR_DEBUG_KILL,           /* end the program: the call returns WR_ERR_TRAP "killed" */
 } wr_debug_action;
 
 /* A step in progress ends when the call into Wasm that runs it returns to
