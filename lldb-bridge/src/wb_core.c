@@ -19,7 +19,6 @@
 #include "wb_core.h"
 #include "wb_cursor.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -960,13 +959,14 @@ static size_t first_seg_after(const wb_core *c, const core_mem *m, uint64_t addr
     return lo;
 }
 
-int wb_core_read_memory(const wb_core *c, uint32_t instance, uint32_t memory, uint64_t addr,
-                        void *buf, size_t len)
+wb_status wb_core_read_memory(const wb_core *c, uint32_t instance, uint32_t memory, uint64_t addr,
+                              void *buf, size_t len, wb_error *err)
 {
     const core_mem *m = find_mem(c, instance, memory);
-    if (!m) return -EINVAL;
-    if (addr > m->size || len > m->size - addr) return -EFAULT;
-    if (len == 0) return 0;
+    if (!m) return WB_NOT_FOUND;
+    if (addr > m->size || len > m->size - addr)
+        return wb_fail(err, "Cannot access memory at address 0x%" PRIx64, addr);
+    if (len == 0) return WB_OK;
     uint8_t *out = buf;
     uint64_t end = addr + len;
     memset(out, 0, len);
@@ -977,7 +977,7 @@ int wb_core_read_memory(const wb_core *c, uint32_t instance, uint32_t memory, ui
         uint64_t to = g->addr + g->len < end ? g->addr + g->len : end;
         memcpy(out + (from - addr), c->bytes + g->pos + (from - g->addr), (size_t)(to - from));
     }
-    return 0;
+    return WB_OK;
 }
 
 uint64_t wb_core_memory_captured(const wb_core *c, uint32_t instance, uint32_t memory,

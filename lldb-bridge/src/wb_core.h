@@ -132,11 +132,11 @@ uint32_t wb_core_memory_count(const wb_core *c, uint32_t instance);
 wb_status wb_core_memory_size(const wb_core *c, uint32_t instance, uint32_t memory, uint64_t *size);
 
 /* Copies [addr, addr + len) of an instance's memory into buf: captured
- * bytes from the data segments, zeros elsewhere. Returns 0, -EFAULT when
- * the range goes beyond the memory's size (nothing is copied), -EINVAL for
- * a bad instance or memory index. */
-int wb_core_read_memory(const wb_core *c, uint32_t instance, uint32_t memory, uint64_t addr,
-                        void *buf, size_t len);
+ * bytes from the data segments, zeros elsewhere. WB_ERROR "Cannot access
+ * memory at address 0xADDR" when the range goes beyond the memory's size
+ * (nothing is copied), WB_NOT_FOUND for a bad instance or memory index. */
+wb_status wb_core_read_memory(const wb_core *c, uint32_t instance, uint32_t memory, uint64_t addr,
+                              void *buf, size_t len, wb_error *err);
 
 /* How many bytes of [addr, addr + len) the core captured (a partial core
  * may not have them all; the others read as zero). 0 for bad indices. */

@@ -17,6 +17,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -374,10 +375,10 @@ static wb_status load_pcs(wb_session *s, wb_error *err);
 
 static void infer_core_trap(wb_session *s);
 
-wb_status wb_session_open_core(wb_session *s, const char *core_path, char *warning,
-                               size_t warning_len, wb_error *err)
+wb_status wb_session_open_core(wb_session *s, const char *core_path, wb_error *warning,
+                               wb_error *err)
 {
-    if (warning_len) warning[0] = 0;
+    if (warning) warning->msg[0] = 0;
     if (s->rsp) return wb_fail(err, "a program is being debugged: kill or detach it first");
     wb_core *c;
     if (wb_core_open_file(core_path, &c, err) != WB_OK) return WB_ERROR;
@@ -389,7 +390,7 @@ wb_status wb_session_open_core(wb_session *s, const char *core_path, char *warni
         wb_core_close(c);
         return wb_fail(err, "%s: %s", core_path, check.msg);
     }
-    if (st == WB_NOT_FOUND && warning_len) snprintf(warning, warning_len, "%s", check.msg);
+    if (st == WB_NOT_FOUND && warning) *warning = check;
     if (wb_core_thread_count(c) == 0 || wb_core_frame_count(c, 0) == 0) {
         wb_core_close(c);
         return wb_fail(err, "%s: the core file has no stack frames", core_path);
@@ -1450,9 +1451,15 @@ const wb_frame *wb_session_frame(wb_session *s, size_t i)
 
 /* --------------------------------------------------------------- values */
 
-int wb_session_read_memory(wb_session *s, uint64_t addr, void *buf, size_t len)
+/* The reads and writes below return 0 or a negative errno, as the target
+ * callbacks of wb_loc_target and wb_eval_env want (their messages quote
+ * strerror); the public functions convert at the edge. */
+static int read_mem(wb_session *s, uint64_t addr, void *buf, size_t len)
 {
-    if (s->core) return wb_core_read_memory(s->core, 0, 0, addr, buf, len);
+    if (s->core) {
+        wb_status st = wb_core_read_memory(s->core, 0, 0, addr, buf, len, NULL);
+        return st == WB_OK ? 0 : st == WB_NOT_FOUND ? -EINVAL : -EFAULT;
+    }
     if (!s->rsp) return -ESRCH;
     if (addr > UINT32_MAX || len > UINT32_MAX - addr + 1) return -EFAULT;
     size_t got;
@@ -1461,20 +1468,29 @@ int wb_session_read_memory(wb_session *s, uint64_t addr, void *buf, size_t len)
     return got == len ? 0 : -EFAULT;
 }
 
+wb_status wb_session_read_memory(wb_session *s, uint64_t addr, void *buf, size_t len, wb_error *err)
+{
+    if (read_mem(s, addr, buf, len) != 0)
+        return wb_fail(err, "Cannot access memory at address 0x%" PRIx64, addr);
+    return WB_OK;
+}
+
+static int wasm_value(wb_session *s, const char *what, size_t phys, uint32_t index,
+                      uint64_t *value);
+
 bool wb_session_stack_overflowed(wb_session *s, uint32_t *sp)
 {
     uint64_t v;
     uint8_t b;
-    if (wb_session_wasm_value(s, "Global", 0, 0, &v) < 0) return false;
+    if (wasm_value(s, "Global", 0, 0, &v) < 0) return false;
     /* wrapped: in the upper half, and no memory there (a 4 GiB memory
      * would be readable) */
-    if ((uint32_t)v < 0x80000000u || wb_session_read_memory(s, (uint32_t)v, &b, 1) == 0)
-        return false;
+    if ((uint32_t)v < 0x80000000u || read_mem(s, (uint32_t)v, &b, 1) == 0) return false;
     *sp = (uint32_t)v;
     return true;
 }
 
-int wb_session_write_memory(wb_session *s, uint64_t addr, const void *buf, size_t len)
+static int write_mem(wb_session *s, uint64_t addr, const void *buf, size_t len)
 {
     if (s->core) return -EROFS;
     if (!s->rsp) return -ESRCH;
@@ -1485,14 +1501,22 @@ int wb_session_write_memory(wb_session *s, uint64_t addr, const void *buf, size_
      * last byte means the whole range is inside it. */
     if (len > 1) {
         uint8_t last;
-        int rc = wb_session_read_memory(s, addr + len - 1, &last, 1);
+        int rc = read_mem(s, addr + len - 1, &last, 1);
         if (rc < 0) return rc;
     }
     return wb_rsp_write(s->rsp, mem_addr(s, addr), buf, len);
 }
 
-int wb_session_wasm_value(wb_session *s, const char *what, size_t phys, uint32_t index,
-                          uint64_t *value)
+wb_status wb_session_write_memory(wb_session *s, uint64_t addr, const void *buf, size_t len,
+                                  wb_error *err)
+{
+    int rc = write_mem(s, addr, buf, len);
+    if (rc == -EROFS) return wb_fail(err, "A core file cannot be written.");
+    if (rc != 0) return wb_fail(err, "Cannot access memory at address 0x%" PRIx64, addr);
+    return WB_OK;
+}
+
+static int wasm_value(wb_session *s, const char *what, size_t phys, uint32_t index, uint64_t *value)
 {
     if (s->core) {
         if (phys >= wb_core_frame_count(s->core, 0)) return -EINVAL;
@@ -1523,6 +1547,14 @@ int wb_session_wasm_value(wb_session *s, const char *what, size_t phys, uint32_t
     return 0;
 }
 
+wb_status wb_session_wasm_value(wb_session *s, const char *what, size_t phys, uint32_t index,
+                                uint64_t *value, wb_error *err)
+{
+    int rc = wasm_value(s, what, phys, index, value);
+    if (rc != 0) return wb_fail(err, "Cannot read Wasm %s %u: %s", what, index, strerror(-rc));
+    return WB_OK;
+}
+
 typedef struct loc_user {
     wb_session *s;
     size_t phys;
@@ -1531,22 +1563,22 @@ typedef struct loc_user {
 static int t_local(void *u, uint32_t i, uint64_t *v)
 {
     loc_user *x = u;
-    return wb_session_wasm_value(x->s, "Local", x->phys, i, v);
+    return wasm_value(x->s, "Local", x->phys, i, v);
 }
 static int t_global(void *u, uint32_t i, uint64_t *v)
 {
     loc_user *x = u;
-    return wb_session_wasm_value(x->s, "Global", x->phys, i, v);
+    return wasm_value(x->s, "Global", x->phys, i, v);
 }
 static int t_stack(void *u, uint32_t i, uint64_t *v)
 {
     loc_user *x = u;
-    return wb_session_wasm_value(x->s, "StackValue", x->phys, i, v);
+    return wasm_value(x->s, "StackValue", x->phys, i, v);
 }
 static int t_mem(void *u, uint64_t a, void *buf, size_t len)
 {
     loc_user *x = u;
-    return wb_session_read_memory(x->s, a, buf, len);
+    return read_mem(x->s, a, buf, len);
 }
 
 /* The out-of-line function of a physical frame (for its frame base). */
@@ -1728,13 +1760,13 @@ static wb_status e_lookup(void *user, const char *name, wb_value *out, wb_error 
 static int e_read(void *user, uint64_t addr, void *buf, size_t len)
 {
     struct env_ctx *c = user;
-    return wb_session_read_memory(c->s, addr, buf, len);
+    return read_mem(c->s, addr, buf, len);
 }
 
 static int e_write(void *user, uint64_t addr, const void *buf, size_t len)
 {
     struct env_ctx *c = user;
-    return wb_session_write_memory(c->s, addr, buf, len);
+    return write_mem(c->s, addr, buf, len);
 }
 
 static wb_status e_type(void *user, const char *name, const wb_type **out, wb_error *err)
@@ -1826,7 +1858,7 @@ wb_status wb_session_register(wb_session *s, size_t frame, const char *name, wb_
                            "The stack pointer of frame %zu was not saved: Wasm keeps "
                            "__stack_pointer's value only for the innermost frame.",
                            frame);
-        int rc = wb_session_wasm_value(s, "Global", 0, sp_global, &v);
+        int rc = wasm_value(s, "Global", 0, sp_global, &v);
         if (rc < 0)
             return wb_fail(err, "Cannot read __stack_pointer (global %u): %s", sp_global,
                            strerror(-rc));
@@ -2216,7 +2248,7 @@ static verdict watch_hit(wb_session *s, const raw_stop *r, wb_stop *out)
             /* out of scope: read the same bytes with the old type */
             wb_value_free(&now);
             uint8_t buf[8];
-            if (wb_session_read_memory(s, b->watch_addr, buf, b->watch_len) != 0 ||
+            if (read_mem(s, b->watch_addr, buf, b->watch_len) != 0 ||
                 wb_value_from_bytes(b->old_value.type, buf, b->watch_len, &now, &e) != WB_OK)
                 memset(&now, 0, sizeof now);
         }
@@ -2351,7 +2383,7 @@ static int stack_top(wb_session *s, uint64_t *value)
     uint64_t v, last = 0;
     bool any = false;
     for (uint32_t i = 0; i < 1024; i++) {
-        if (wb_session_wasm_value(s, "StackValue", 0, i, &v) < 0) break;
+        if (wasm_value(s, "StackValue", 0, i, &v) < 0) break;
         last = v;
         any = true;
     }
@@ -2461,7 +2493,7 @@ static wb_status finish(wb_session *s, size_t frame, wb_stop *out, wb_error *err
     if (rt && wb_type_strip(rt)->kind == WB_TYPE_VOID) rt = NULL;
     uint64_t sret = 0;
     bool have_sret = rt && !returned_as(rt) && wb_type_size(rt) > 0 &&
-                     wb_session_wasm_value(s, "Local", phys, 0, &sret) == 0;
+                     wasm_value(s, "Local", phys, 0, &sret) == 0;
     s->ninternal = 0;
     internal_push(s, ret);
     bool reached;
@@ -2476,7 +2508,7 @@ static wb_status finish(wb_session *s, size_t frame, wb_stop *out, wb_error *err
         /* the object the caller passed the address of, now filled in */
         /* (wb_value_from_bytes refuses sizes past max-value-size) */
         if (wb_value_from_bytes(rt, NULL, 0, &out->value, &e) == WB_OK) {
-            if (wb_session_read_memory(s, (uint32_t)sret, out->value.bytes, size) == 0)
+            if (read_mem(s, (uint32_t)sret, out->value.bytes, size) == 0)
                 out->has_value = true; /* a copy, as gdb's value history keeps */
             else
                 wb_value_free(&out->value);

@@ -80,9 +80,10 @@ void wb_session_set_serial_baud(wb_session *s, unsigned baud);
  * read-only: frames, variables and memory come from the core; run control
  * says "The program is not being run.". A core of another module is an
  * error (checked by wdb's module hash, or by name with *warning set when
- * the core has no hash and its module name differs). */
-wb_status wb_session_open_core(wb_session *s, const char *core_path, char *warning,
-                               size_t warning_len, wb_error *err);
+ * the core has no hash and its module name differs; warning->msg is
+ * empty otherwise; warning may be NULL). */
+wb_status wb_session_open_core(wb_session *s, const char *core_path, wb_error *warning,
+                               wb_error *err);
 /* Whether the session shows a core file, and its trap message (or NULL).
  * A core that does not name its trap (another runtime's: the format has
  * no place for it) gets what the innermost frame's instruction can trap
@@ -331,14 +332,22 @@ wb_status wb_session_register(wb_session *s, size_t frame, const char *name, wb_
  * false outside every function or without a name. */
 bool wb_session_code_symbol(wb_session *s, wb_code_off off, char *buf, size_t len);
 
-/* Linear memory and Wasm values of the stopped program. */
-int wb_session_read_memory(wb_session *s, uint64_t addr, void *buf, size_t len);
+/* Linear memory of the stopped program. WB_ERROR "Cannot access memory
+ * at address 0xADDR" (gdb's words) when any byte cannot be read; writes
+ * are all or nothing, and a core file's "A core file cannot be written.". */
+wb_status wb_session_read_memory(wb_session *s, uint64_t addr, void *buf, size_t len,
+                                 wb_error *err);
 /* After an out-of-bounds trap: whether the C stack ran out, i.e. global 0
  * (wasm-ld's __stack_pointer, an i32) points past the end of linear memory,
  * having wrapped below 0. True with its value in *sp. */
 bool wb_session_stack_overflowed(wb_session *s, uint32_t *sp);
-int wb_session_write_memory(wb_session *s, uint64_t addr, const void *buf, size_t len);
-int wb_session_wasm_value(wb_session *s, const char *what, size_t phys, uint32_t index,
-                          uint64_t *value);
+wb_status wb_session_write_memory(wb_session *s, uint64_t addr, const void *buf, size_t len,
+                                  wb_error *err);
+/* A Wasm value of physical frame `phys`: `what` is "Local", "Global" or
+ * "StackValue" (as qWasmLocal & co. name them), as a 64-bit little-endian
+ * number. WB_ERROR "Cannot read Wasm WHAT INDEX: REASON" when there is no
+ * such value, or the stub or core does not have it. */
+wb_status wb_session_wasm_value(wb_session *s, const char *what, size_t phys, uint32_t index,
+                                uint64_t *value, wb_error *err);
 
 #endif

@@ -388,40 +388,42 @@ static void check_memory_and_globals(const wb_core *c)
     CHECK(wb_core_memory_size(c, 0, 1, &size) == WB_NOT_FOUND);
 
     /* inside a segment, at its edges, across two pages, outside any */
-    CHECK_EQ(wb_core_read_memory(c, 0, 0, 0x100, b, 11), 0);
+    CHECK_EQ(wb_core_read_memory(c, 0, 0, 0x100, b, 11, NULL), WB_OK);
     CHECK(memcmp(b, "hello, core", 11) == 0);
     memset(b, 0xaa, sizeof b);
-    CHECK_EQ(wb_core_read_memory(c, 0, 0, 0xfe, b, 4), 0);
+    CHECK_EQ(wb_core_read_memory(c, 0, 0, 0xfe, b, 4, NULL), WB_OK);
     CHECK(memcmp(b, "\0\0he", 4) == 0);
-    CHECK_EQ(wb_core_read_memory(c, 0, 0, 0x109, b, 4), 0);
+    CHECK_EQ(wb_core_read_memory(c, 0, 0, 0x109, b, 4, NULL), WB_OK);
     CHECK(memcmp(b, "re\0\0", 4) == 0);
     memset(b, 0xaa, sizeof b);
-    CHECK_EQ(wb_core_read_memory(c, 0, 0, 0xfffa, b, 12), 0);
+    CHECK_EQ(wb_core_read_memory(c, 0, 0, 0xfffa, b, 12, NULL), WB_OK);
     CHECK(memcmp(b, "\0\0\1\2\3\4\5\6\7\x08\0\0", 12) == 0);
-    CHECK_EQ(wb_core_read_memory(c, 0, 0, 0x10002, b, 2), 0);
+    CHECK_EQ(wb_core_read_memory(c, 0, 0, 0x10002, b, 2, NULL), WB_OK);
     CHECK(b[0] == 7 && b[1] == 8);
     memset(b, 0xaa, sizeof b);
-    CHECK_EQ(wb_core_read_memory(c, 0, 0, 0x5000, b, 32), 0);
+    CHECK_EQ(wb_core_read_memory(c, 0, 0, 0x5000, b, 32, NULL), WB_OK);
     CHECK(b[0] == 0 && b[31] == 0);
     /* a read spanning both segments */
     uint8_t *big = malloc(0x10000);
     if (big) {
-        CHECK_EQ(wb_core_read_memory(c, 0, 0, 0x100, big, 0xff00), 0);
+        CHECK_EQ(wb_core_read_memory(c, 0, 0, 0x100, big, 0xff00, NULL), WB_OK);
         CHECK(memcmp(big, "hello, core", 11) == 0 && big[11] == 0);
         CHECK(big[0xfffc - 0x100] == 1 && big[0xff00 - 1] == 4);
         free(big);
     }
 
     /* the memory's end */
-    CHECK_EQ(wb_core_read_memory(c, 0, 0, 0x20000 - 4, b, 4), 0);
-    CHECK_EQ(wb_core_read_memory(c, 0, 0, 0x20000 - 4, b, 5), -EFAULT);
-    CHECK_EQ(wb_core_read_memory(c, 0, 0, 0x20000, b, 0), 0);
-    CHECK_EQ(wb_core_read_memory(c, 0, 0, 0x20000, b, 1), -EFAULT);
-    CHECK_EQ(wb_core_read_memory(c, 0, 0, 0x20001, b, 0), -EFAULT);
-    CHECK_EQ(wb_core_read_memory(c, 0, 0, UINT64_MAX, b, 2), -EFAULT);
-    CHECK_EQ(wb_core_read_memory(c, 0, 0, 0x100, b, SIZE_MAX), -EFAULT);
-    CHECK_EQ(wb_core_read_memory(c, 0, 1, 0, b, 1), -EINVAL);
-    CHECK_EQ(wb_core_read_memory(c, 1, 0, 0, b, 1), -EINVAL);
+    CHECK_EQ(wb_core_read_memory(c, 0, 0, 0x20000 - 4, b, 4, NULL), WB_OK);
+    CHECK_EQ(wb_core_read_memory(c, 0, 0, 0x20000 - 4, b, 5, NULL), WB_ERROR);
+    CHECK_EQ(wb_core_read_memory(c, 0, 0, 0x20000, b, 0, NULL), WB_OK);
+    wb_error e;
+    CHECK_EQ(wb_core_read_memory(c, 0, 0, 0x20000, b, 1, &e), WB_ERROR);
+    CHECK(strcmp(e.msg, "Cannot access memory at address 0x20000") == 0);
+    CHECK_EQ(wb_core_read_memory(c, 0, 0, 0x20001, b, 0, NULL), WB_ERROR);
+    CHECK_EQ(wb_core_read_memory(c, 0, 0, UINT64_MAX, b, 2, NULL), WB_ERROR);
+    CHECK_EQ(wb_core_read_memory(c, 0, 0, 0x100, b, SIZE_MAX, NULL), WB_ERROR);
+    CHECK_EQ(wb_core_read_memory(c, 0, 1, 0, b, 1, NULL), WB_NOT_FOUND);
+    CHECK_EQ(wb_core_read_memory(c, 1, 0, 0, b, 1, NULL), WB_NOT_FOUND);
 
     CHECK_EQ(wb_core_memory_captured(c, 0, 0, 0, 0x20000), 19);
     CHECK_EQ(wb_core_memory_captured(c, 0, 0, 0xfe, 4), 2);
@@ -613,12 +615,12 @@ static void test_multi(void)
         CHECK_EQ(wb_core_memory_count(c, 1), 2);
         CHECK(wb_core_memory_size(c, 1, 0, &size) == WB_OK && size == 0x30000);
         CHECK(wb_core_memory_size(c, 1, 1, &size) == WB_OK && size == (uint64_t)1 << 36);
-        CHECK_EQ(wb_core_read_memory(c, 1, 0, 0x2fffe, b, 2), 0);
+        CHECK_EQ(wb_core_read_memory(c, 1, 0, 0x2fffe, b, 2, NULL), WB_OK);
         CHECK(memcmp(b, "xy", 2) == 0);
-        CHECK_EQ(wb_core_read_memory(c, 1, 0, 0x2fffe, b, 3), -EFAULT);
-        CHECK_EQ(wb_core_read_memory(c, 0, 0, 0, b, 2), 0);
+        CHECK_EQ(wb_core_read_memory(c, 1, 0, 0x2fffe, b, 3, NULL), WB_ERROR);
+        CHECK_EQ(wb_core_read_memory(c, 0, 0, 0, b, 2, NULL), WB_OK);
         CHECK(memcmp(b, "zz", 2) == 0);
-        CHECK_EQ(wb_core_read_memory(c, 1, 1, 0xffffffff1ll, b, 3), 0);
+        CHECK_EQ(wb_core_read_memory(c, 1, 1, 0xffffffff1ll, b, 3, NULL), WB_OK);
         CHECK(memcmp(b, "ar\0", 3) == 0);
         CHECK(wb_core_global(c, 0, 0, &v) == WB_OK && v.bits == 22);
         CHECK(wb_core_global(c, 1, 0, &v) == WB_NOT_FOUND);
@@ -656,10 +658,10 @@ static void test_big_memory(void)
         uint8_t b[8];
         uint64_t size = 0;
         CHECK(wb_core_memory_size(c, 0, 0, &size) == WB_OK && size == (uint64_t)1 << 32);
-        CHECK_EQ(wb_core_read_memory(c, 0, 0, 0xfffffffc, b, 4), 0);
+        CHECK_EQ(wb_core_read_memory(c, 0, 0, 0xfffffffc, b, 4, NULL), WB_OK);
         CHECK(b[0] == 0xfc && b[3] == 0xff);
-        CHECK_EQ(wb_core_read_memory(c, 0, 0, 0xfffffffc, b, 5), -EFAULT);
-        CHECK_EQ(wb_core_read_memory(c, 0, 0, 0x80000000u, b, 8), 0);
+        CHECK_EQ(wb_core_read_memory(c, 0, 0, 0xfffffffc, b, 5, NULL), WB_ERROR);
+        CHECK_EQ(wb_core_read_memory(c, 0, 0, 0x80000000u, b, 8, NULL), WB_OK);
         CHECK(b[0] == 0 && b[7] == 0);
         CHECK_EQ(wb_core_memory_captured(c, 0, 0, 0, UINT64_MAX), 16);
     }
@@ -804,8 +806,8 @@ static void exercise(const wb_core *c)
         for (uint32_t mi = 0; mi < wb_core_memory_count(c, in); mi++) {
             if (wb_core_memory_size(c, in, mi, &size) != WB_OK) continue;
             for (uint64_t a = 0; a < size && a < 0x40000; a += 0x7ff)
-                (void)wb_core_read_memory(c, in, mi, a, b, sizeof b);
-            (void)wb_core_read_memory(c, in, mi, size - (size > 8 ? 8 : size), b, 8);
+                (void)wb_core_read_memory(c, in, mi, a, b, sizeof b, NULL);
+            (void)wb_core_read_memory(c, in, mi, size - (size > 8 ? 8 : size), b, 8, NULL);
             (void)wb_core_memory_captured(c, in, mi, 0, UINT64_MAX);
         }
         for (uint32_t g = 0; g < wb_core_global_count(c, in); g++)
@@ -989,7 +991,7 @@ static void test_bad_input(void)
     section(&m, 5, &s);
     wb_core *c = open_ok(&m, "data before memory");
     uint8_t b[3] = {0};
-    if (c) CHECK(wb_core_read_memory(c, 0, 0, 4, b, 3) == 0 && memcmp(b, "abc", 3) == 0);
+    if (c) CHECK(wb_core_read_memory(c, 0, 0, 4, b, 3, NULL) == WB_OK && memcmp(b, "abc", 3) == 0);
     wb_core_close(c);
 
     /* memory sizes */

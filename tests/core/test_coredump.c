@@ -163,9 +163,9 @@ static void check_read_back(const char *path)
     /* chunks 0 and 5 and the last one: the rest is left out */
     CHECK_EQ(wb_core_memory_captured(c, 0, 0, 0, MEM_SIZE), 3 * 4096);
     uint8_t b[4];
-    CHECK(wb_core_read_memory(c, 0, 0, 0x10, b, 1) == 0 && b[0] == 0xaa);
-    CHECK(wb_core_read_memory(c, 0, 0, 0x5000, b, 2) == 0 && b[0] == 0xbb && b[1] == 0);
-    CHECK(wb_core_read_memory(c, 0, 0, MEM_SIZE - 1, b, 1) == 0 && b[0] == 0xcc);
+    CHECK(wb_core_read_memory(c, 0, 0, 0x10, b, 1, NULL) == WB_OK && b[0] == 0xaa);
+    CHECK(wb_core_read_memory(c, 0, 0, 0x5000, b, 2, NULL) == WB_OK && b[0] == 0xbb && b[1] == 0);
+    CHECK(wb_core_read_memory(c, 0, 0, MEM_SIZE - 1, b, 1, NULL) == WB_OK && b[0] == 0xcc);
     uint64_t msize, hash;
     CHECK(wb_core_module_identity(c, &msize, &hash) && msize == 1234 &&
           hash == 0x0123456789abcdefull);

@@ -46,9 +46,9 @@ static void query(const wb_core *c, const uint8_t *data, size_t size)
             if (wb_core_memory_size(c, in, m, &msize) != WB_OK) continue;
             uint64_t step = msize / 64 + 1;
             for (uint64_t a = 0; a < msize; a += step)
-                if (wb_core_read_memory(c, in, m, a, buf, sizeof buf) == 0) sum += buf[0];
-            wb_core_read_memory(c, in, m, msize > 3 ? msize - 3 : 0, buf, 3);
-            wb_core_read_memory(c, in, m, msize, buf, 1);
+                if (wb_core_read_memory(c, in, m, a, buf, sizeof buf, NULL) == WB_OK) sum += buf[0];
+            wb_core_read_memory(c, in, m, msize > 3 ? msize - 3 : 0, buf, 3, NULL);
+            wb_core_read_memory(c, in, m, msize, buf, 1, NULL);
             sum += wb_core_memory_captured(c, in, m, 0, UINT64_MAX);
         }
         for (uint32_t g = 0; g < wb_core_global_count(c, in) && g < 256; g++)
