@@ -107,15 +107,18 @@ int main(int argc, char **argv)
     double t1 = now();
     uint64_t pcs[64];
     size_t np;
-    for (int i = 0; i < n; i++) wb_rsp_call_stack(c, pcs, 64, &np);
+    for (int i = 0; i < n; i++)
+        wb_rsp_call_stack(c, pcs, 64, &np);
     double t2 = now();
     uint8_t buf[64];
     size_t got;
-    for (int i = 0; i < n; i++) wb_rsp_read(c, 1024, buf, sizeof buf, &got);
+    for (int i = 0; i < n; i++)
+        wb_rsp_read(c, 1024, buf, sizeof buf, &got);
     double t3 = now();
     printf("stub round trips over loopback, %d each:\n", n);
     printf("  (this machine's bare TCP loopback round trip: %.1f us)\n", loopback_rtt(n));
-    printf("  single step (vCont;s + stop reply): %7.1f us   (target < 200 us)\n", (t1 - t0) / n * 1e6);
+    printf("  single step (vCont;s + stop reply): %7.1f us   (target < 200 us)\n",
+           (t1 - t0) / n * 1e6);
     printf("  qWasmCallStack:                     %7.1f us\n", (t2 - t1) / n * 1e6);
     printf("  m, 64 bytes:                        %7.1f us\n", (t3 - t2) / n * 1e6);
     wb_rsp_kill(c);

@@ -26,11 +26,11 @@ struct wb_session;
 typedef void (*wb_dap_send_fn)(void *user, const char *json, size_t len);
 
 typedef struct wb_dap_opts {
-    const char *runtime;      /* wdb-run for `launch` (NULL: as wb_session) */
+    const char *runtime;           /* wdb-run for `launch` (NULL: as wb_session) */
     const char *const *source_map; /* NULL-terminated pairs "FROM", "TO"
                                       (path prefixes) from the command line;
                                       launch/attach may add their own */
-    FILE *log;                /* every message in and out, or NULL */
+    FILE *log;                     /* every message in and out, or NULL */
     /* The debug console's gdb-style commands (`bt`, `info locals`, `x/4x`):
      * the front end that has them passes wdb_cli_run_command /
      * wdb_cli_is_command (the library does not link the CLI). NULL: the

@@ -32,10 +32,10 @@ struct wb_rsp {
     bool ack; /* acks still in use */
     wb_rsp_features feat;
     rsp_parser parser;
-    uint8_t *in;           /* parser buffer: the last packet received */
-    char *out;             /* framing buffer: the last packet sent, for a resend */
+    uint8_t *in; /* parser buffer: the last packet received */
+    char *out;   /* framing buffer: the last packet sent, for a resend */
     size_t outcap, outlen;
-    uint8_t rbuf[4096];    /* bytes read but not fed yet */
+    uint8_t rbuf[4096]; /* bytes read but not fed yet */
     size_t rpos, rlen;
     char error[256];
 };
@@ -153,10 +153,22 @@ void wb_rsp_close(wb_rsp *c)
     free(c);
 }
 
-void wb_rsp_set_log(wb_rsp *c, void *f) { c->log = f; }
-void wb_rsp_set_timeout(wb_rsp *c, int timeout_ms) { c->timeout_ms = timeout_ms; }
-const wb_rsp_features *wb_rsp_features_of(const wb_rsp *c) { return &c->feat; }
-const char *wb_rsp_last_error(const wb_rsp *c) { return c->error; }
+void wb_rsp_set_log(wb_rsp *c, void *f)
+{
+    c->log = f;
+}
+void wb_rsp_set_timeout(wb_rsp *c, int timeout_ms)
+{
+    c->timeout_ms = timeout_ms;
+}
+const wb_rsp_features *wb_rsp_features_of(const wb_rsp *c)
+{
+    return &c->feat;
+}
+const char *wb_rsp_last_error(const wb_rsp *c)
+{
+    return c->error;
+}
 
 static int write_all(wb_rsp *c, const void *data, size_t len)
 {
@@ -255,8 +267,10 @@ static bool is_error_reply(wb_rsp *c, const char *r, size_t len)
     if (len > 4) {
         size_t n = (len - 4) / 2;
         if (n >= sizeof msg) n = sizeof msg - 1;
-        if (rsp_hex_decode(r + 4, n, (uint8_t *)msg)) msg[n] = 0;
-        else msg[0] = 0;
+        if (rsp_hex_decode(r + 4, n, (uint8_t *)msg))
+            msg[n] = 0;
+        else
+            msg[0] = 0;
     }
     set_error(c, "the stub answered error %.2s%s%s", r + 1, msg[0] ? ": " : "", msg);
     return true;
@@ -383,7 +397,8 @@ int wb_rsp_parse_stop(const char *pkt, size_t len, wb_rsp_stop *out)
             uint8_t b[8];
             if (rsp_hex_decode(v, 8, b)) {
                 out->pc = 0;
-                for (int i = 7; i >= 0; i--) out->pc = out->pc << 8 | b[i];
+                for (int i = 7; i >= 0; i--)
+                    out->pc = out->pc << 8 | b[i];
                 out->have_pc = true;
             }
         } else if (kl == 6 && !memcmp(p, "thread", 6)) {
@@ -415,14 +430,21 @@ static int resume_packet(wb_rsp *c, const char *pkt)
     return send_packet(c, pkt, strlen(pkt));
 }
 
-int wb_rsp_continue(wb_rsp *c) { return resume_packet(c, c->feat.vcont ? "vCont;c" : "c"); }
-int wb_rsp_step(wb_rsp *c) { return resume_packet(c, c->feat.vcont ? "vCont;s:1" : "s"); }
+int wb_rsp_continue(wb_rsp *c)
+{
+    return resume_packet(c, c->feat.vcont ? "vCont;c" : "c");
+}
+int wb_rsp_step(wb_rsp *c)
+{
+    return resume_packet(c, c->feat.vcont ? "vCont;s:1" : "s");
+}
 
 int wb_rsp_range_step(wb_rsp *c, uint64_t start, uint64_t end)
 {
     if (!c->feat.vcont_range) return -ENOTSUP;
     char pkt[80];
-    snprintf(pkt, sizeof pkt, "vCont;r%llx,%llx:1", (unsigned long long)start, (unsigned long long)end);
+    snprintf(pkt, sizeof pkt, "vCont;r%llx,%llx:1", (unsigned long long)start,
+             (unsigned long long)end);
     return resume_packet(c, pkt);
 }
 
@@ -450,7 +472,10 @@ int wb_rsp_wait_stop(wb_rsp *c, wb_rsp_stop *out, int timeout_ms)
     }
 }
 
-int wb_rsp_detach(wb_rsp *c) { return wb_rsp_request(c, "D", NULL, NULL); }
+int wb_rsp_detach(wb_rsp *c)
+{
+    return wb_rsp_request(c, "D", NULL, NULL);
+}
 
 int wb_rsp_kill(wb_rsp *c)
 {
@@ -526,7 +551,8 @@ static int decode_pcs(const char *r, size_t len, uint64_t *pcs, size_t max, size
         uint8_t b[8];
         if (!rsp_hex_decode(r + 16 * i, 8, b)) return -EPROTO;
         uint64_t pc = 0;
-        for (int k = 7; k >= 0; k--) pc = pc << 8 | b[k];
+        for (int k = 7; k >= 0; k--)
+            pc = pc << 8 | b[k];
         pcs[(*n)++] = pc;
     }
     return 0;
@@ -592,4 +618,3 @@ int wb_rsp_wasm_value(wb_rsp *c, const char *what, uint32_t frame, uint32_t inde
     *len = n / 2;
     return 0;
 }
-

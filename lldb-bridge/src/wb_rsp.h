@@ -31,17 +31,17 @@
 typedef struct wb_rsp wb_rsp;
 
 typedef struct wb_rsp_features {
-    size_t packet_size;   /* PacketSize, or a default of 4096 */
-    bool no_ack;          /* QStartNoAckMode accepted */
-    bool vcont;           /* vCont? answered */
-    bool vcont_range;     /* vCont;r (range stepping) */
-    bool libraries;       /* qXfer:libraries:read */
-    bool wasm_call_stack; /* qWasmCallStack answered (checked lazily) */
+    size_t packet_size;    /* PacketSize, or a default of 4096 */
+    bool no_ack;           /* QStartNoAckMode accepted */
+    bool vcont;            /* vCont? answered */
+    bool vcont_range;      /* vCont;r (range stepping) */
+    bool libraries;        /* qXfer:libraries:read */
+    bool wasm_call_stack;  /* qWasmCallStack answered (checked lazily) */
     bool paged_call_stack; /* qWdbCallStack+ (wdb-run's): stacks deeper than
                               one qWasmCallStack reply read in pages */
-    bool watchpoints;     /* qWatchpointSupportInfo gave a count > 0 */
+    bool watchpoints;      /* qWatchpointSupportInfo gave a count > 0 */
     unsigned watch_slots;
-    char triple[64];      /* from qHostInfo, decoded */
+    char triple[64]; /* from qHostInfo, decoded */
 } wb_rsp_features;
 
 typedef enum wb_rsp_stop_kind {
@@ -52,12 +52,12 @@ typedef enum wb_rsp_stop_kind {
 
 typedef struct wb_rsp_stop {
     wb_rsp_stop_kind kind;
-    int code;            /* exit code (W), signal (T/S/X) */
-    uint64_t pc;         /* T: from thread-pcs or register 00, if given */
+    int code;    /* exit code (W), signal (T/S/X) */
+    uint64_t pc; /* T: from thread-pcs or register 00, if given */
     bool have_pc;
-    char reason[32];     /* "breakpoint", "trace", "watchpoint", "exception", "signal", ... */
+    char reason[32];       /* "breakpoint", "trace", "watchpoint", "exception", "signal", ... */
     char description[256]; /* decoded from hex */
-    uint64_t watch_addr; /* reason watchpoint: first number of the description */
+    uint64_t watch_addr;   /* reason watchpoint: first number of the description */
     uint64_t tid;
 } wb_rsp_stop;
 
@@ -118,7 +118,6 @@ int wb_rsp_write(wb_rsp *c, uint64_t addr, const void *buf, size_t len);
 int wb_rsp_call_stack(wb_rsp *c, uint64_t *pcs, size_t max, size_t *n);
 int wb_rsp_wasm_value(wb_rsp *c, const char *what /* "Local", "Global", "StackValue" */,
                       uint32_t frame, uint32_t index, uint8_t *buf, size_t cap, size_t *len);
-
 
 /* RSP addresses: wdb/wasm_rsp.h (wrsp_addr_*), the same as the stub's. */
 

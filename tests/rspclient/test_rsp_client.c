@@ -29,7 +29,8 @@ static int free_port(void)
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t l = sizeof a;
-    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) || getsockname(fd, (struct sockaddr *)&a, &l)) {
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) ||
+        getsockname(fd, (struct sockaddr *)&a, &l)) {
         perror("free_port");
         exit(2);
     }
@@ -57,7 +58,8 @@ static int wait_exit(pid_t pid, int timeout_ms)
 {
     for (int i = 0; i < timeout_ms / 10; i++) {
         int st;
-        if (waitpid(pid, &st, WNOHANG) == pid) return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        if (waitpid(pid, &st, WNOHANG) == pid)
+            return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
         struct timespec ts = {0, 10 * 1000000L};
         nanosleep(&ts, NULL);
     }
@@ -81,7 +83,10 @@ static wb_rsp *connect_to(pid_t pid, int port)
     return c;
 }
 
-static uint32_t u32le(const uint8_t *b) { return b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24; }
+static uint32_t u32le(const uint8_t *b)
+{
+    return b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24;
+}
 
 static void session_counter(const char *wdb_run, const char *module)
 {
@@ -93,8 +98,8 @@ static void session_counter(const char *wdb_run, const char *module)
     CHECK_MSG(wb_rsp_handshake(c) == 0, "handshake: %s", wb_rsp_last_error(c));
     const wb_rsp_features *f = wb_rsp_features_of(c);
     CHECK_MSG(f->no_ack && f->vcont && f->vcont_range && f->libraries && f->watchpoints,
-              "features: noack=%d vcont=%d r=%d lib=%d watch=%d", f->no_ack, f->vcont, f->vcont_range,
-              f->libraries, f->watchpoints);
+              "features: noack=%d vcont=%d r=%d lib=%d watch=%d", f->no_ack, f->vcont,
+              f->vcont_range, f->libraries, f->watchpoints);
     CHECK_MSG(!strncmp(f->triple, "wasm32", 6), "triple '%s'", f->triple);
 
     wb_rsp_stop st;
@@ -119,27 +124,32 @@ static void session_counter(const char *wdb_run, const char *module)
     CHECK_MSG(inc_pc != 0, "never entered $inc");
     uint8_t v[16];
     size_t vl;
-    CHECK_MSG(wb_rsp_wasm_value(c, "Local", 0, 0, v, sizeof v, &vl) == 0 && vl == 4 && u32le(v) == 0,
+    CHECK_MSG(wb_rsp_wasm_value(c, "Local", 0, 0, v, sizeof v, &vl) == 0 && vl == 4 &&
+                  u32le(v) == 0,
               "x in the first call: len %zu", vl);
 
     /* a breakpoint at $inc's first instruction: the second call hits it */
     CHECK_MSG(wb_rsp_breakpoint(c, 0, inc_pc, 1, true) == 0, "Z0: %s", wb_rsp_last_error(c));
     CHECK_MSG(wb_rsp_continue(c) == 0, "continue");
-    CHECK_MSG(wb_rsp_wait_stop(c, &st, 5000) == 0 && !strcmp(st.reason, "breakpoint") && st.pc == inc_pc,
+    CHECK_MSG(wb_rsp_wait_stop(c, &st, 5000) == 0 && !strcmp(st.reason, "breakpoint") &&
+                  st.pc == inc_pc,
               "breakpoint: reason '%s' pc %llx", st.reason, (unsigned long long)st.pc);
-    CHECK_MSG(wb_rsp_wasm_value(c, "Local", 0, 0, v, sizeof v, &vl) == 0 && u32le(v) == 1, "x == 1");
+    CHECK_MSG(wb_rsp_wasm_value(c, "Local", 0, 0, v, sizeof v, &vl) == 0 && u32le(v) == 1,
+              "x == 1");
     CHECK_MSG(wb_rsp_wasm_value(c, "Local", 1, 0, v, sizeof v, &vl) == 0 && u32le(v) == 1,
               "caller's i == 1");
-    CHECK_MSG(wb_rsp_wasm_value(c, "Global", 0, 0, v, sizeof v, &vl) == 0 && u32le(v) == 1, "g == 1");
+    CHECK_MSG(wb_rsp_wasm_value(c, "Global", 0, 0, v, sizeof v, &vl) == 0 && u32le(v) == 1,
+              "g == 1");
     uint8_t mem[4];
     size_t got;
     CHECK_MSG(wb_rsp_read(c, 64, mem, 4, &got) == 0 && got == 4 && u32le(mem) == 1, "mem[64] == 1");
-    CHECK_MSG(wb_rsp_read(c, 0x10000 - 2, mem, 4, &got) != 0 && got == 2, "read across the end: got %zu", got);
+    CHECK_MSG(wb_rsp_read(c, 0x10000 - 2, mem, 4, &got) != 0 && got == 2,
+              "read across the end: got %zu", got);
     uint8_t code[4];
     CHECK_MSG(wb_rsp_read(c, 1ull << 62, code, 4, &got) == 0 && !memcmp(code, "\0asm", 4),
               "module bytes at code address 0");
-    CHECK_MSG(wb_rsp_write(c, 128, "\x2a\0\0\0", 4) == 0 && wb_rsp_read(c, 128, mem, 4, &got) == 0 &&
-                  u32le(mem) == 42,
+    CHECK_MSG(wb_rsp_write(c, 128, "\x2a\0\0\0", 4) == 0 &&
+                  wb_rsp_read(c, 128, mem, 4, &got) == 0 && u32le(mem) == 42,
               "write then read");
     CHECK_MSG(wb_rsp_write(c, 1ull << 62, "\0\0", 2) == -EIO, "writing code is refused");
 
@@ -147,15 +157,18 @@ static void session_counter(const char *wdb_run, const char *module)
     CHECK_MSG(wb_rsp_breakpoint(c, 0, inc_pc, 1, false) == 0, "z0");
     CHECK_MSG(wb_rsp_breakpoint(c, 2, 64, 4, true) == 0, "Z2: %s", wb_rsp_last_error(c));
     CHECK_MSG(wb_rsp_continue(c) == 0, "continue");
-    CHECK_MSG(wb_rsp_wait_stop(c, &st, 5000) == 0 && !strcmp(st.reason, "watchpoint") && st.watch_addr == 64,
+    CHECK_MSG(wb_rsp_wait_stop(c, &st, 5000) == 0 && !strcmp(st.reason, "watchpoint") &&
+                  st.watch_addr == 64,
               "watchpoint: reason '%s' addr %llu", st.reason, (unsigned long long)st.watch_addr);
-    CHECK_MSG(wb_rsp_read(c, 64, mem, 4, &got) == 0 && u32le(mem) == 2, "mem[64] == 2 after the write");
+    CHECK_MSG(wb_rsp_read(c, 64, mem, 4, &got) == 0 && u32le(mem) == 2,
+              "mem[64] == 2 after the write");
     CHECK_MSG(wb_rsp_breakpoint(c, 2, 64, 4, false) == 0, "z2");
 
     /* range step over the rest of $inc: stops when it returns */
     uint64_t here = st.pc;
     CHECK_MSG(wb_rsp_range_step(c, here, here + 0x1000) == 0, "vCont;r");
-    CHECK_MSG(wb_rsp_wait_stop(c, &st, 5000) == 0 && !strcmp(st.reason, "trace"), "range step stop '%s'", st.reason);
+    CHECK_MSG(wb_rsp_wait_stop(c, &st, 5000) == 0 && !strcmp(st.reason, "trace"),
+              "range step stop '%s'", st.reason);
     CHECK_MSG(wb_rsp_call_stack(c, pcs, 16, &n) == 0 && n == 1, "back in _start: %zu frames", n);
 
     CHECK_MSG(wb_rsp_continue(c) == 0, "continue");
