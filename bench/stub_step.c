@@ -80,7 +80,8 @@ int main(int argc, char **argv)
     bind(fd, (struct sockaddr *)&a, sizeof a);
     getsockname(fd, (struct sockaddr *)&a, &l);
     close(fd);
-    char opt[64], addr[64], err[256];
+    char opt[64], addr[64];
+    wb_error err;
     snprintf(opt, sizeof opt, "-g=127.0.0.1:%d", ntohs(a.sin_port));
     snprintf(addr, sizeof addr, "127.0.0.1:%d", ntohs(a.sin_port));
     pid_t pid = fork();
@@ -88,9 +89,9 @@ int main(int argc, char **argv)
         execl(argv[1], argv[1], opt, argv[2], (char *)NULL);
         _exit(127);
     }
-    wb_rsp *c = wb_rsp_connect(addr, 5000, err, sizeof err);
+    wb_rsp *c = wb_rsp_connect(addr, 5000, &err);
     if (!c || wb_rsp_handshake(c) != 0) {
-        fprintf(stderr, "stub_step: cannot connect: %s\n", c ? wb_rsp_last_error(c) : err);
+        fprintf(stderr, "stub_step: cannot connect: %s\n", c ? wb_rsp_last_error(c) : err.msg);
         kill(pid, SIGKILL);
         return 1;
     }

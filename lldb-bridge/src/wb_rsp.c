@@ -85,10 +85,25 @@ wb_rsp *wb_rsp_from_fd(int fd)
     return c;
 }
 
-wb_rsp *wb_rsp_connect(const char *host_port, int timeout_ms, char *errbuf, size_t errlen)
+/* wb_rsp_from_fd, or NULL with "out of memory" (fd closed). */
+static wb_rsp *from_fd_or_fail(int fd, wb_error *err)
+{
+    wb_rsp *c = wb_rsp_from_fd(fd);
+    if (!c) {
+        close(fd);
+        wb_fail(err, "out of memory");
+    }
+    return c;
+}
+
+wb_rsp *wb_rsp_connect(const char *host_port, int timeout_ms, wb_error *err)
 {
     char host[256], port[8];
-    if (wdb_net_split(host_port, host, sizeof host, port, errbuf, errlen) != 0) return NULL;
+    wb_error split;
+    if (wdb_net_split(host_port, host, sizeof host, port, split.msg, sizeof split.msg) != 0) {
+        wb_fail(err, "%s", split.msg);
+        return NULL;
+    }
     struct addrinfo hints, *ai = NULL;
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
@@ -96,7 +111,7 @@ wb_rsp *wb_rsp_connect(const char *host_port, int timeout_ms, char *errbuf, size
     hints.ai_flags = AI_NUMERICSERV;
     int gai = getaddrinfo(host, port, &hints, &ai);
     if (gai != 0) {
-        snprintf(errbuf, errlen, "cannot resolve %s: %s", host_port, gai_strerror(gai));
+        wb_fail(err, "cannot resolve %s: %s", host_port, gai_strerror(gai));
         return NULL;
     }
     long long deadline = now_ms() + (timeout_ms < 0 ? 0 : timeout_ms);
@@ -117,31 +132,25 @@ wb_rsp *wb_rsp_connect(const char *host_port, int timeout_ms, char *errbuf, size
     }
     freeaddrinfo(ai);
     if (fd < 0) {
-        snprintf(errbuf, errlen, "cannot connect to %s: %s", host_port, strerror(last_errno));
+        wb_fail(err, "cannot connect to %s: %s", host_port, strerror(last_errno));
         return NULL;
     }
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    wb_rsp *c = wb_rsp_from_fd(fd);
-    if (!c) {
-        close(fd);
-        snprintf(errbuf, errlen, "out of memory");
-    }
-    return c;
+    return from_fd_or_fail(fd, err);
 }
 
-wb_rsp *wb_rsp_open_serial(const char *path, unsigned baud, char *errbuf, size_t errlen)
+wb_rsp *wb_rsp_open_serial(const char *path, unsigned baud, wb_error *err)
 {
-    int fd = rsp_open_serial(path, baud, errbuf, errlen);
-    if (fd < 0) return NULL;
+    wb_error open_err;
+    int fd = rsp_open_serial(path, baud, open_err.msg, sizeof open_err.msg);
+    if (fd < 0) {
+        wb_fail(err, "%s", open_err.msg);
+        return NULL;
+    }
     /* bytes a device sent before we came (a stop reply to nobody) */
     tcflush(fd, TCIFLUSH);
-    wb_rsp *c = wb_rsp_from_fd(fd);
-    if (!c) {
-        close(fd);
-        snprintf(errbuf, errlen, "out of memory");
-    }
-    return c;
+    return from_fd_or_fail(fd, err);
 }
 
 void wb_rsp_close(wb_rsp *c)

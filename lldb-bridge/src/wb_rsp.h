@@ -13,9 +13,14 @@
  * stub offers; callers fall back when something is missing (no `vCont;r`:
  * single steps; no watchpoints: say so).
  *
- * Errors: functions return 0, or a negative errno value (-ETIMEDOUT,
- * -ECONNRESET, -EPROTO for a reply that does not parse, -EIO for an `Exx`
- * reply; the stub's message, if any, is in wb_rsp_last_error()).
+ * Errors: this is the bridge's protocol layer and, as QEMU's gdbstub does
+ * inside, it speaks negative errno values: functions return 0, or
+ * -ETIMEDOUT, -ECONNRESET, -EPROTO for a reply that does not parse, -EIO
+ * for an `Exx` reply (the stub's message, if any, is in
+ * wb_rsp_last_error()). wb_session converts them to wb_status + wb_error
+ * where it calls them. Only opening a connection, which has no handle to
+ * keep a message in yet, fails as the bridge's constructors do: NULL and
+ * a wb_error.
  *
  * Prefix: wb_rsp_.
  */
@@ -26,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wb_common.h"
 #include "wdb/wasm_rsp.h"
 
 typedef struct wb_rsp wb_rsp;
@@ -62,11 +68,11 @@ typedef struct wb_rsp_stop {
 } wb_rsp_stop;
 
 /* Connects to HOST:PORT (":PORT" or "PORT" mean 127.0.0.1), retrying until
- * timeout_ms passes (a stub that is still starting). NULL with errbuf set. */
-wb_rsp *wb_rsp_connect(const char *host_port, int timeout_ms, char *errbuf, size_t errlen);
+ * timeout_ms passes (a stub that is still starting). NULL with err set. */
+wb_rsp *wb_rsp_connect(const char *host_port, int timeout_ms, wb_error *err);
 /* Opens a serial line to a stub (raw 8N1; baud 0 leaves the speed as it
- * is) and drops what the line held. NULL with errbuf set. */
-wb_rsp *wb_rsp_open_serial(const char *path, unsigned baud, char *errbuf, size_t errlen);
+ * is) and drops what the line held. NULL with err set. */
+wb_rsp *wb_rsp_open_serial(const char *path, unsigned baud, wb_error *err);
 /* Takes over a connected descriptor (closed by wb_rsp_close). */
 wb_rsp *wb_rsp_from_fd(int fd);
 void wb_rsp_close(wb_rsp *c);

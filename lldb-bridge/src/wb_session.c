@@ -602,13 +602,12 @@ wb_status wb_session_attach(wb_session *s, const char *host_port, wb_error *err)
     if (s->rsp) return wb_fail(err, "already debugging a program (detach or kill it first)");
     s->last_pid = 0;
     set_argv(s, NULL, 0); /* what the stub runs, it does not say */
-    char msg[256];
     /* a path is a serial line (a device's UART, a USB adapter) */
     if (host_port[0] == '/')
-        s->rsp = wb_rsp_open_serial(host_port, s->serial_baud, msg, sizeof msg);
+        s->rsp = wb_rsp_open_serial(host_port, s->serial_baud, err);
     else
-        s->rsp = wb_rsp_connect(host_port, 3000, msg, sizeof msg);
-    if (!s->rsp) return wb_fail(err, "%s", msg);
+        s->rsp = wb_rsp_connect(host_port, 3000, err);
+    if (!s->rsp) return WB_ERROR;
     wb_rsp_set_log(s->rsp, s->log);
     int rc = wb_rsp_handshake(s->rsp);
     if (rc < 0) {

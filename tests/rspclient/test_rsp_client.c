@@ -72,10 +72,11 @@ static int wait_exit(pid_t pid, int timeout_ms)
  * kills it and returns NULL. */
 static wb_rsp *connect_to(pid_t pid, int port)
 {
-    char addr[32], err[256];
+    char addr[32];
+    wb_error err;
     snprintf(addr, sizeof addr, "127.0.0.1:%d", port);
-    wb_rsp *c = wb_rsp_connect(addr, 5000, err, sizeof err);
-    CHECK_MSG(c != NULL, "connect: %s", err);
+    wb_rsp *c = wb_rsp_connect(addr, 5000, &err);
+    CHECK_MSG(c != NULL, "connect: %s", err.msg);
     if (!c) {
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
