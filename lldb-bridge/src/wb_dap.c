@@ -148,7 +148,7 @@ struct wb_dap {
     /* the console's gdb-style commands (wb_dap_opts), or NULL */
     char *(*run_command)(struct wb_session *s, size_t frame, const char *line);
     bool (*is_command)(const char *line);
-    int (*run_control)(const char *line, int *how, char **where, char *err, size_t errlen);
+    wb_status (*run_control)(const char *line, int *how, char **where, wb_error *err);
 
     pthread_mutex_t mu; /* the queue and `closing` */
     pthread_cond_t cv;
@@ -1431,17 +1431,17 @@ static void req_evaluate(wb_dap *d, const req *r)
         if (d->run_control) {
             int how = 0;
             char *where = NULL;
-            char err[256];
-            int rc = d->run_control(expr, &how, &where, err, sizeof err);
-            if (rc != 0 && !forced && evaluates(d, r, expr)) {
+            wb_error err;
+            wb_status st = d->run_control(expr, &how, &where, &err);
+            if (st != WB_NOT_FOUND && !forced && evaluates(d, r, expr)) {
                 free(where);
-                rc = 0;
+                st = WB_NOT_FOUND;
             }
-            if (rc < 0) {
-                respond_error(d, r, "%s", err);
+            if (st == WB_ERROR) {
+                respond_error(d, r, "%s", err.msg);
                 return;
             }
-            if (rc > 0) {
+            if (st == WB_OK) {
                 console_run(d, r, (wb_run)how, where);
                 free(where);
                 return;

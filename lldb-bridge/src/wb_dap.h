@@ -15,6 +15,8 @@
 #ifndef WB_DAP_H
 #define WB_DAP_H
 
+#include "wb_common.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -41,7 +43,7 @@ typedef struct wb_dap_opts {
      * wdb_cli_run_control. The editor's toolbar stays right: the program
      * runs as for the matching request and a `continued` event tells the
      * client, which did not ask. NULL: the console refuses them. */
-    int (*run_control)(const char *line, int *how, char **where, char *err, size_t errlen);
+    wb_status (*run_control)(const char *line, int *how, char **where, wb_error *err);
 } wb_dap_opts;
 
 /* Starts a session; NULL when out of memory. */

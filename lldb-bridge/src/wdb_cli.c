@@ -3778,14 +3778,14 @@ char *wdb_cli_run_command(wb_session *s, size_t frame, const char *line)
     return text;
 }
 
-int wdb_cli_run_control(const char *line, int *how, char **where, char *err, size_t errlen)
+wb_status wdb_cli_run_control(const char *line, int *how, char **where, wb_error *err)
 {
     cli c;
     memset(&c, 0, sizeof c);
     line = skip_ws(line);
     size_t len = strcspn(line, " \t/");
     const command *cmd = len ? find_cmd(&c, line, len, false) : NULL;
-    if (!cmd) return 0;
+    if (!cmd) return WB_NOT_FOUND;
     static const struct {
         void (*run)(cli *, const char *, char);
         wb_run how;
@@ -3799,32 +3799,27 @@ int wdb_cli_run_control(const char *line, int *how, char **where, char *err, siz
     size_t k = 0;
     while (k < sizeof map / sizeof map[0] && map[k].run != cmd->run)
         k++;
-    if (k == sizeof map / sizeof map[0]) return 0;
+    if (k == sizeof map / sizeof map[0]) return WB_NOT_FOUND;
     const char *args = skip_ws(line + len);
     size_t n = strlen(args);
     while (n && (args[n - 1] == ' ' || args[n - 1] == '\t'))
         n--;
     *where = NULL;
     if (map[k].location == 0 && n) {
-        snprintf(err, errlen,
-                 "\"%s %.*s\": the debug console runs \"%s\" without a count or "
-                 "argument.",
-                 cmd->name, (int)n, args, cmd->name);
-        return -1;
+        return wb_fail(err,
+                       "\"%s %.*s\": the debug console runs \"%s\" without a count or "
+                       "argument.",
+                       cmd->name, (int)n, args, cmd->name);
     }
     if (map[k].location == 2 && !n) {
-        snprintf(err, errlen, "Argument required (a location).");
-        return -1;
+        return wb_fail(err, "Argument required (a location).");
     }
     if (n) {
         *where = strndup(args, n);
-        if (!*where) {
-            snprintf(err, errlen, "out of memory");
-            return -1;
-        }
+        if (!*where) return wb_fail(err, "out of memory");
     }
     *how = (int)map[k].how;
-    return 1;
+    return WB_OK;
 }
 
 bool wdb_cli_is_command(const char *line)

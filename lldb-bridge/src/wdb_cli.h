@@ -7,6 +7,11 @@
 #ifndef WDB_CLI_H
 #define WDB_CLI_H
 
+#include "wb_common.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
 /* Runs the debugger; returns the process exit status: `quit N` gives N;
  * in batch mode the program's exit code when it exited, 134 when it is
  * stopped at a trap, 1 when the last command failed, else 0; interactive
@@ -14,8 +19,6 @@
 int wdb_cli_main(int argc, char **argv);
 
 struct wb_session;
-#include <stdbool.h>
-#include <stddef.h>
 
 /* Runs one gdb-style command line (`bt`, `info locals`, `x/4x &a`, ...)
  * against an existing session with frame `frame` selected, as the DAP
@@ -30,9 +33,10 @@ bool wdb_cli_is_command(const char *line);
 /* Whether `line` is a run-control command that the debug console hands to
  * its editor rather than running it itself: `continue`, `next`, `step`,
  * `stepi`, `nexti`, `finish`, `until [LOCATION]`, `advance LOCATION` and
- * their abbreviations. 1 with *how (a wb_run) and *where (the location,
- * malloc'd, or NULL); 0 when it is something else; -1 when it is one but
- * cannot be run as written (a count, a missing location): err says why. */
-int wdb_cli_run_control(const char *line, int *how, char **where, char *err, size_t errlen);
+ * their abbreviations. WB_OK with *how (a wb_run) and *where (the
+ * location, malloc'd, or NULL); WB_NOT_FOUND when it is something else;
+ * WB_ERROR when it is one but cannot be run as written (a count, a missing
+ * location): err says why. */
+wb_status wdb_cli_run_control(const char *line, int *how, char **where, wb_error *err);
 
 #endif
