@@ -20,6 +20,16 @@ typedef enum wb_status {
     WB_ERROR = -1,
 } wb_status;
 
+/* The bridge's one propagation macro: evaluates `expr` (a wb_status) once
+ * and returns it from the calling function unless it is WB_OK. WB_NOT_FOUND
+ * passes through as it is; a caller that must turn it into an error tests
+ * the status itself. (runtime/ has its own TRY for wr_status.) */
+#define WB_TRY(expr)                                                                               \
+    do {                                                                                           \
+        wb_status wb_try_st_ = (expr);                                                             \
+        if (wb_try_st_ != WB_OK) return wb_try_st_;                                                \
+    } while (0)
+
 /* Details of a WB_ERROR: one human-readable line. Callers own the struct
  * (usually on the stack); functions that fail fill `msg`. */
 typedef struct wb_error {

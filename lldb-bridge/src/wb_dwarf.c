@@ -466,8 +466,7 @@ static wb_status attr_udata(wb_dwarf *d, Dwarf_Die die, Dwarf_Half at, uint64_t 
     Dwarf_Attribute a = NULL;
     Dwarf_Error e = NULL;
     Dwarf_Unsigned v = 0;
-    wb_status st = attr_get(d, die, at, &a, err);
-    if (st != WB_OK) return st;
+    WB_TRY(attr_get(d, die, at, &a, err));
     int rc = dwarf_formudata(a, &v, &e);
     if (rc != DW_DLV_OK) {
         /* some producers write small constants with a signed form */
@@ -488,8 +487,7 @@ static wb_status attr_string(wb_dwarf *d, Dwarf_Die die, Dwarf_Half at, const ch
     Dwarf_Attribute a = NULL;
     Dwarf_Error e = NULL;
     char *s = NULL;
-    wb_status st = attr_get(d, die, at, &a, err);
-    if (st != WB_OK) return st;
+    WB_TRY(attr_get(d, die, at, &a, err));
     int rc = dwarf_formstring(a, &s, &e);
     dwarf_dealloc_attribute(a);
     if (rc != DW_DLV_OK) return dw_fail(d, e, err, "reading a string attribute");
@@ -502,8 +500,7 @@ static wb_status attr_ref(wb_dwarf *d, Dwarf_Die die, Dwarf_Half at, uint64_t *o
     Dwarf_Attribute a = NULL;
     Dwarf_Error e = NULL;
     Dwarf_Off off = 0;
-    wb_status st = attr_get(d, die, at, &a, err);
-    if (st != WB_OK) return st;
+    WB_TRY(attr_get(d, die, at, &a, err));
     int rc = dwarf_global_formref(a, &off, &e);
     dwarf_dealloc_attribute(a);
     if (rc != DW_DLV_OK) return dw_fail(d, e, err, "reading a reference attribute");
@@ -556,8 +553,7 @@ static wb_status attr_exprloc(wb_dwarf *d, Dwarf_Die die, Dwarf_Half at, const u
     Dwarf_Error e = NULL;
     Dwarf_Unsigned n = 0;
     Dwarf_Ptr p = NULL;
-    wb_status st = attr_get(d, die, at, &a, err);
-    if (st != WB_OK) return st;
+    WB_TRY(attr_get(d, die, at, &a, err));
     int rc = dwarf_formexprloc(a, &n, &p, &e);
     if (rc != DW_DLV_OK) {
         /* DWARF 2/3 blocks */
@@ -835,8 +831,7 @@ static wb_status attr_secoff(wb_dwarf *d, Dwarf_Die die, Dwarf_Half at, uint64_t
     Dwarf_Attribute a = NULL;
     Dwarf_Error e = NULL;
     Dwarf_Off off = 0;
-    wb_status st = attr_get(d, die, at, &a, err);
-    if (st != WB_OK) return st;
+    WB_TRY(attr_get(d, die, at, &a, err));
     int rc = dwarf_global_formref(a, &off, &e);
     if (rc != DW_DLV_OK) {
         Dwarf_Unsigned u = 0;
@@ -1327,8 +1322,7 @@ static ptrdiff_t row_index_at(const unit *u, wb_code_off addr)
 
 static wb_status line_in_unit(wb_dwarf *d, unit *u, wb_code_off addr, void *ctx, wb_error *err)
 {
-    wb_status st = load_lines(d, u, err);
-    if (st != WB_OK) return st;
+    WB_TRY(load_lines(d, u, err));
     ptrdiff_t i = row_index_at(u, addr);
     if (i < 0) return WB_NOT_FOUND;
     *(const wb_line **)ctx = &u->rows[i];
@@ -1356,8 +1350,7 @@ typedef struct range_ctx {
 static wb_status range_in_unit(wb_dwarf *d, unit *u, wb_code_off addr, void *ctx, wb_error *err)
 {
     range_ctx *rc = ctx;
-    wb_status st = load_lines(d, u, err);
-    if (st != WB_OK) return st;
+    WB_TRY(load_lines(d, u, err));
     ptrdiff_t i = row_index_at(u, addr);
     if (i < 0) return WB_NOT_FOUND;
     /* the row's sequence bounds the walk */
@@ -1717,8 +1710,7 @@ static bool scope_covers(const wb_scope *s, wb_code_off addr)
 static wb_status chain_in_unit(wb_dwarf *d, unit *u, wb_code_off addr, void *ctx, wb_error *err)
 {
     wb_scope_chain *c = ctx;
-    wb_status st = load_scopes(d, u, err);
-    if (st != WB_OK) return st;
+    WB_TRY(load_scopes(d, u, err));
     /* scopes are in DIE pre-order, so the last one containing addr is the
      * innermost */
     size_t inner = SIZE_MAX;
@@ -1867,8 +1859,7 @@ wb_status wb_dwarf_inlined_named(wb_dwarf *d, const char *name, wb_code_off **ad
 {
     *addrs = NULL;
     *n = 0;
-    wb_status st = load_units(d, err);
-    if (st != WB_OK) return st;
+    WB_TRY(load_units(d, err));
     size_t cap = 0;
     for (size_t i = 0; i < d->nunits; i++) {
         unit *u = &d->units[i];
@@ -2334,8 +2325,7 @@ static wb_status attr_sdata(wb_dwarf *d, Dwarf_Die die, Dwarf_Half at, int64_t *
     Dwarf_Attribute a = NULL;
     Dwarf_Error e = NULL;
     Dwarf_Half form = 0;
-    wb_status st = attr_get(d, die, at, &a, err);
-    if (st != WB_OK) return st;
+    WB_TRY(attr_get(d, die, at, &a, err));
     int rc = dwarf_whatform(a, &form, &e);
     if (rc == DW_DLV_OK) {
         if (form == DW_FORM_sdata || form == DW_FORM_implicit_const) {
@@ -3449,8 +3439,7 @@ static wb_status var_const(wb_dwarf *d, Dwarf_Die die, wb_var *v, wb_error *err)
     Dwarf_Attribute a = NULL;
     Dwarf_Error e = NULL;
     Dwarf_Half form = 0;
-    wb_status st = attr_get(d, die, DW_AT_const_value, &a, err);
-    if (st != WB_OK) return st;
+    WB_TRY(attr_get(d, die, DW_AT_const_value, &a, err));
     int rc = dwarf_whatform(a, &form, &e);
     uint64_t size = tsize(v->type);
     size_t n = 0;
@@ -3903,8 +3892,7 @@ wb_status wb_dwarf_type_named(wb_dwarf *d, const char *name, wb_code_off near, c
     snprintf(buf, sizeof buf, "%s", name);
     for (size_t n = strlen(buf); n > 0 && buf[n - 1] == ' ';)
         buf[--n] = 0;
-    wb_status st = load_units(d, err);
-    if (st != WB_OK) return st;
+    WB_TRY(load_units(d, err));
     size_t *order = malloc((d->nunits ? d->nunits : 1) * sizeof *order);
     if (!order) return wb_fail(err, "out of memory");
     units_by_nearness(d, near, order);
@@ -4044,8 +4032,7 @@ wb_status wb_dwarf_unit_globals(wb_dwarf *d, wb_code_off near, const wb_var *con
                                 size_t *n, wb_error *err)
 {
     globals_ctx c = {NULL};
-    wb_status st = for_units_at(d, near, globals_at, &c, err);
-    if (st != WB_OK) return st;
+    WB_TRY(for_units_at(d, near, globals_at, &c, err));
     *vars = c.u->globals;
     *n = c.u->nglobals;
     return WB_OK;
@@ -4059,8 +4046,7 @@ static int cmp_str(const void *a, const void *b)
 wb_status wb_dwarf_source_files(wb_dwarf *d, const char *const **files, size_t *n, wb_error *err)
 {
     if (!d->files_done) {
-        wb_status st = load_units(d, err);
-        if (st != WB_OK) return st;
+        WB_TRY(load_units(d, err));
         size_t total = 0;
         for (size_t i = 0; i < d->nunits; i++) {
             wb_error tmp;
@@ -4100,8 +4086,7 @@ static int cmp_dsym(const void *a, const void *b)
  * the address -1 (older ones 0, where no data lives): left out. */
 static wb_status load_dsyms(wb_dwarf *d, wb_error *err)
 {
-    wb_status st = load_units(d, err);
-    if (st != WB_OK) return st;
+    WB_TRY(load_units(d, err));
     size_t cap = 0;
     d->ndsyms = 0; /* a failed attempt may have left some */
     for (size_t i = 0; i < d->nunits; i++) {
@@ -4135,8 +4120,7 @@ wb_status wb_dwarf_data_symbol(wb_dwarf *d, uint64_t addr, const char **name, ui
                                wb_error *err)
 {
     if (!d->dsyms_done) {
-        wb_status st = load_dsyms(d, err);
-        if (st != WB_OK) return st;
+        WB_TRY(load_dsyms(d, err));
     }
     /* the last variable starting at or before addr */
     size_t lo = 0, hi = d->ndsyms;
@@ -4167,8 +4151,7 @@ wb_status wb_dwarf_source_files_named(wb_dwarf *d, const char *file, const char 
     int best = 0;
     *paths = NULL;
     *n = 0;
-    wb_status st = wb_dwarf_source_files(d, &files, &nf, err);
-    if (st != WB_OK) return st;
+    WB_TRY(wb_dwarf_source_files(d, &files, &nf, err));
     for (size_t i = 0; i < nf; i++) {
         int k = file_match(file, files[i]);
         if (k > best) best = k;
@@ -4248,8 +4231,7 @@ static wb_symbol *sym_push(sym_vec *sv, wb_sym_kind kind)
 
 static wb_status unit_functions(wb_dwarf *d, unit *u, sym_vec *sv, wb_error *err)
 {
-    wb_status st = load_scopes(d, u, err);
-    if (st != WB_OK) return st;
+    WB_TRY(load_scopes(d, u, err));
     for (size_t k = 0; k < u->nscopes; k++) {
         const wb_scope *sc = &u->scopes[k].pub;
         const char *name = sc->qualified_name ? sc->qualified_name : sc->name;
@@ -4279,8 +4261,7 @@ static wb_status unit_functions(wb_dwarf *d, unit *u, sym_vec *sv, wb_error *err
 
 static wb_status unit_variables(wb_dwarf *d, unit *u, sym_vec *sv, wb_error *err)
 {
-    wb_status st = load_syms(d, u, err);
-    if (st != WB_OK) return st;
+    WB_TRY(load_syms(d, u, err));
     for (size_t k = 0; k < u->nsyms; k++) {
         const sym *s = &u->syms[k];
         const wb_var *v = NULL;
@@ -4301,8 +4282,7 @@ static wb_status unit_variables(wb_dwarf *d, unit *u, sym_vec *sv, wb_error *err
 
 static wb_status unit_types(wb_dwarf *d, unit *u, sym_vec *sv, wb_error *err)
 {
-    wb_status st = load_syms(d, u, err);
-    if (st != WB_OK) return st;
+    WB_TRY(load_syms(d, u, err));
     for (size_t k = 0; k < u->nsyms; k++) {
         const sym *s = &u->syms[k];
         bool typeish = s->tag == DW_TAG_base_type || s->tag == DW_TAG_typedef ||

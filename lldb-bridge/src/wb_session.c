@@ -1008,8 +1008,7 @@ wb_status wb_session_break(wb_session *s, const char *spec, const char *default_
     wb_code_off *addrs;
     uint32_t *lines;
     size_t n;
-    wb_status st = resolve_spec(s, spec, default_file, &addrs, &lines, &n, err);
-    if (st != WB_OK) return st;
+    WB_TRY(resolve_spec(s, spec, default_file, &addrs, &lines, &n, err));
     wb_bp *b = calloc(1, sizeof *b);
     if (!b || !(b->spec = strdup(spec)) || !(b->locs = calloc(n, sizeof *b->locs)) ||
         !bp_push(s, b)) {
@@ -1039,8 +1038,7 @@ wb_status wb_session_resolve(wb_session *s, const char *spec, const char *defaul
     wb_code_off *addrs;
     uint32_t *lines;
     *locs = NULL;
-    wb_status st = resolve_spec(s, spec, default_file, &addrs, &lines, n, err);
-    if (st != WB_OK) return st;
+    WB_TRY(resolve_spec(s, spec, default_file, &addrs, &lines, n, err));
     if (!(*locs = calloc(*n ? *n : 1, sizeof **locs))) {
         free(addrs);
         free(lines);
@@ -2099,8 +2097,7 @@ static wb_status step_off(wb_session *s, raw_stop *r, bool *moved, wb_error *err
     wb_code_off pc = s->stop_pc;
     int rc = wb_rsp_breakpoint(s->rsp, 0, code_addr(s, pc), 1, false);
     if (rc < 0) return rsp_fail(s, err, rc, "removing a breakpoint");
-    wb_status st = go_raw(s, ACT_STEP, 0, 0, r, err);
-    if (st != WB_OK) return st;
+    WB_TRY(go_raw(s, ACT_STEP, 0, 0, r, err));
     if (r->kind != RAW_STOP) {
         *moved = false;
         return WB_OK;
