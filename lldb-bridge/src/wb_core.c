@@ -730,14 +730,9 @@ static wb_status parse_core(wb_core *c, wb_error *err)
             uint32_t len;
             if (read_name_span(&body, &nm, &len, err) != WB_OK) goto done;
             if (len == strlen(WCD_SECTION_STACK) && memcmp(nm, WCD_SECTION_STACK, len) == 0) {
-                if (nstacks == cap) {
-                    cap = cap ? cap * 2 : 4;
-                    wb_cursor *ns = realloc(stacks, cap * sizeof *ns);
-                    if (!ns) {
-                        wb_fail(err, "out of memory");
-                        goto done;
-                    }
-                    stacks = ns;
+                if (!wb_grow((void **)&stacks, &cap, nstacks + 1, sizeof *stacks)) {
+                    wb_fail(err, "out of memory");
+                    goto done;
                 }
                 body.what = WCD_SECTION_STACK;
                 stacks[nstacks++] = body;

@@ -408,15 +408,9 @@ wb_status wb_disasm_func(const wb_wasm *w, const uint8_t *code, size_t code_size
          * invalid, but is shown at 0 rather than refused. */
         in.depth = (opc == 0x05 && depth > 0) ? depth - 1 : depth;
         if (opc == 0x02 || opc == 0x03 || opc == 0x04) depth++;
-        if (nv == cap) {
-            size_t ncap = cap ? cap * 2 : 64;
-            wb_insn *nvp = realloc(v, ncap * sizeof *v);
-            if (!nvp) {
-                wb_fail(err, "out of memory disassembling function %" PRIu32, f->index);
-                goto fail;
-            }
-            v = nvp;
-            cap = ncap;
+        if (!wb_grow((void **)&v, &cap, nv + 1, sizeof *v)) {
+            wb_fail(err, "out of memory disassembling function %" PRIu32, f->index);
+            goto fail;
         }
         v[nv++] = in;
     }

@@ -586,13 +586,7 @@ typedef struct range_vec {
 static bool range_add(wb_dwarf *d, range_vec *r, uint64_t lo, uint64_t hi)
 {
     if (lo >= hi || lo == 0 || hi > d->code_size) return true;
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 4;
-        wb_range *nv = realloc(r->v, cap * sizeof *nv);
-        if (!nv) return false;
-        r->v = nv;
-        r->cap = cap;
-    }
+    if (!wb_grow((void **)&r->v, &r->cap, r->n + 1, sizeof *r->v)) return false;
     r->v[r->n].lo = (wb_code_off)lo;
     r->v[r->n].hi = (wb_code_off)hi;
     r->n++;
@@ -773,14 +767,9 @@ static wb_status load_units(wb_dwarf *d, wb_error *err)
             off = next;
             continue; /* a header without a DIE: nothing to index */
         }
-        if (d->nunits == cap) {
-            cap = cap ? cap * 2 : 16;
-            unit *nu = realloc(d->units, cap * sizeof *nu);
-            if (!nu) {
-                dwarf_dealloc_die(die);
-                return wb_fail(err, "out of memory");
-            }
-            d->units = nu;
+        if (!wb_grow((void **)&d->units, &cap, d->nunits + 1, sizeof *d->units)) {
+            dwarf_dealloc_die(die);
+            return wb_fail(err, "out of memory");
         }
         unit *u = &d->units[d->nunits++];
         memset(u, 0, sizeof *u);
@@ -1418,13 +1407,7 @@ typedef struct walk {
 
 static bool walk_push_decl(walk *w, const decl *x)
 {
-    if (w->ndecls == w->dcap) {
-        size_t cap = w->dcap ? w->dcap * 2 : 64;
-        decl *nd = realloc(w->decls, cap * sizeof *nd);
-        if (!nd) return false;
-        w->decls = nd;
-        w->dcap = cap;
-    }
+    if (!wb_grow((void **)&w->decls, &w->dcap, w->ndecls + 1, sizeof *w->decls)) return false;
     w->decls[w->ndecls++] = *x;
     return true;
 }
@@ -1532,15 +1515,9 @@ static wb_status walk_die(walk *w, Dwarf_Die die, uint32_t parent, int depth)
     }
     uint32_t self = parent;
     if (r.n > 0) {
-        if (w->nscopes == w->cap) {
-            size_t cap = w->cap ? w->cap * 2 : 64;
-            scope_rec *ns = realloc(w->scopes, cap * sizeof *ns);
-            if (!ns) {
-                free(r.v);
-                return wb_fail(w->err, "out of memory");
-            }
-            w->scopes = ns;
-            w->cap = cap;
+        if (!wb_grow((void **)&w->scopes, &w->cap, w->nscopes + 1, sizeof *w->scopes)) {
+            free(r.v);
+            return wb_fail(w->err, "out of memory");
         }
         wb_code_off entry = r.v[0].lo;
         qsort(r.v, r.n, sizeof *r.v, cmp_range);
@@ -1869,17 +1846,11 @@ wb_status wb_dwarf_inlined_named(wb_dwarf *d, const char *name, wb_code_off **ad
             const wb_scope *sc = &u->scopes[k].pub;
             if (sc->kind != WB_SCOPE_INLINED || sc->nranges == 0) continue;
             if (!wb_scope_named(sc, name)) continue;
-            if (*n == cap) {
-                size_t c = cap ? 2 * cap : 8;
-                wb_code_off *x = realloc(*addrs, c * sizeof *x);
-                if (!x) {
-                    free(*addrs);
-                    *addrs = NULL;
-                    *n = 0;
-                    return wb_fail(err, "out of memory");
-                }
-                *addrs = x;
-                cap = c;
+            if (!wb_grow((void **)addrs, &cap, *n + 1, sizeof **addrs)) {
+                free(*addrs);
+                *addrs = NULL;
+                *n = 0;
+                return wb_fail(err, "out of memory");
             }
             (*addrs)[(*n)++] = sc->entry_pc;
         }
@@ -1950,13 +1921,7 @@ static bool site_add(site_vec *c, uint64_t key, wb_code_off addr, uint32_t line)
             if (addr < c->v[j].site.addr) c->v[j].site.addr = addr;
             return true;
         }
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 8;
-        struct site_scope *nv = realloc(c->v, cap * sizeof *nv);
-        if (!nv) return false;
-        c->v = nv;
-        c->cap = cap;
-    }
+    if (!wb_grow((void **)&c->v, &c->cap, c->n + 1, sizeof *c->v)) return false;
     c->v[c->n].site.addr = addr;
     c->v[c->n].site.line = line;
     c->v[c->n].scope = key;
@@ -2243,13 +2208,7 @@ static bool omap_put(struct omap *m, uint64_t off, void *val)
 
 static bool tq_push(struct tqueue *q, tnode *n)
 {
-    if (q->n == q->cap) {
-        size_t cap = q->cap ? q->cap * 2 : 64;
-        tnode **nv = realloc(q->v, cap * sizeof *nv);
-        if (!nv) return false;
-        q->v = nv;
-        q->cap = cap;
-    }
+    if (!wb_grow((void **)&q->v, &q->cap, q->n + 1, sizeof *q->v)) return false;
     q->v[q->n++] = n;
     return true;
 }
@@ -2407,13 +2366,8 @@ static wb_status sym_enumerator(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, uint
     wb_status st = attr_string(d, die, DW_AT_name, &name, err);
     if (st == WB_ERROR) return st;
     if (!name) return WB_OK;
-    if (w->n == w->cap) {
-        size_t cap = w->cap ? w->cap * 2 : 128;
-        sym *nv = realloc(w->v, cap * sizeof *nv);
-        if (!nv) return wb_fail(err, "out of memory");
-        w->v = nv;
-        w->cap = cap;
-    }
+    if (!wb_grow((void **)&w->v, &w->cap, w->n + 1, sizeof *w->v))
+        return wb_fail(err, "out of memory");
     sym *sy = &w->v[w->n++];
     memset(sy, 0, sizeof *sy);
     sy->off = off;
@@ -2468,13 +2422,8 @@ static wb_status sym_child(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, uint64_t 
         if ((st = attr_string(d, die, DW_AT_name, &name, err)) == WB_ERROR) return st;
     }
     if (record) {
-        if (w->n == w->cap) {
-            size_t cap = w->cap ? w->cap * 2 : 128;
-            sym *nv = realloc(w->v, cap * sizeof *nv);
-            if (!nv) return wb_fail(err, "out of memory");
-            w->v = nv;
-            w->cap = cap;
-        }
+        if (!wb_grow((void **)&w->v, &w->cap, w->n + 1, sizeof *w->v))
+            return wb_fail(err, "out of memory");
         sym *s = &w->v[w->n];
         memset(s, 0, sizeof *s);
         s->off = off;
@@ -2677,17 +2626,6 @@ typedef struct fill_ctx {
                         `this`) are not part of its type as gdb prints it */
 } fill_ctx;
 
-static bool grow(void **v, size_t *cap, size_t n, size_t elem)
-{
-    if (n < *cap) return true;
-    size_t c = *cap ? *cap * 2 : 8;
-    void *nv = realloc(*v, c * elem);
-    if (!nv) return false;
-    *v = nv;
-    *cap = c;
-    return true;
-}
-
 /* DW_AT_data_member_location: a constant, or (DWARF 2) an expression
  * DW_OP_plus_uconst N. */
 static wb_status member_offset(wb_dwarf *d, Dwarf_Die die, uint64_t *out, wb_error *err)
@@ -2730,7 +2668,7 @@ static wb_status fill_child(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, uint64_t
         /* static data members (DWARF 4: DW_TAG_member declarations) are
          * variables, not storage */
         if (tag == DW_TAG_member && has_attr(d, die, DW_AT_declaration)) return WB_OK;
-        if (!grow((void **)&c->members, &c->mcap, c->nmembers, sizeof *c->members))
+        if (!wb_grow((void **)&c->members, &c->mcap, c->nmembers + 1, sizeof *c->members))
             return wb_fail(err, "out of memory");
         wb_member *m = &c->members[c->nmembers];
         memset(m, 0, sizeof *m);
@@ -2790,7 +2728,7 @@ static wb_status fill_child(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, uint64_t
         return WB_OK;
     }
     if (t->kind == WB_TYPE_ENUM && tag == DW_TAG_enumerator) {
-        if (!grow((void **)&c->enums, &c->ecap, c->nenums, sizeof *c->enums))
+        if (!wb_grow((void **)&c->enums, &c->ecap, c->nenums + 1, sizeof *c->enums))
             return wb_fail(err, "out of memory");
         wb_enumerator *en = &c->enums[c->nenums];
         memset(en, 0, sizeof *en);
@@ -2805,7 +2743,7 @@ static wb_status fill_child(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, uint64_t
         if (tag == DW_TAG_unspecified_parameters) t->varargs = true;
         if (tag != DW_TAG_formal_parameter) return WB_OK;
         if (c->subprogram && attr_flag(d, die, DW_AT_artificial)) return WB_OK;
-        if (!grow((void **)&c->params, &c->pcap, c->nparams, sizeof *c->params))
+        if (!wb_grow((void **)&c->params, &c->pcap, c->nparams + 1, sizeof *c->params))
             return wb_fail(err, "out of memory");
         if ((st = type_attr(d, die, &c->params[c->nparams], err)) != WB_OK) return st;
         c->nparams++;
@@ -3217,7 +3155,7 @@ static wb_status loc_add(wb_dwarf *d, unit *u, loc_vec *lv, uint64_t lo, uint64_
     if (!everywhere && (lo >= hi || lo == 0 || hi > d->code_size)) return WB_OK;
     if (lv->n >= MAX_LIST) return wb_fail(err, "corrupt DWARF: location list too long");
     if (expr_fix(d, u, &expr, &len, err) != WB_OK) return WB_ERROR;
-    if (!grow((void **)&lv->v, &lv->cap, lv->n, sizeof *lv->v))
+    if (!wb_grow((void **)&lv->v, &lv->cap, lv->n + 1, sizeof *lv->v))
         return wb_fail(err, "out of memory");
     wb_loc_range *r = &lv->v[lv->n++];
     r->lo = (wb_code_off)lo;
@@ -3356,7 +3294,7 @@ static wb_status loc_v5(wb_dwarf *d, unit *u, uint64_t off, loc_vec *lv, wb_erro
     if (st == WB_OK && k >= MAX_LIST) st = wb_fail(err, "corrupt DWARF: location list too long");
     /* default entries last: wb_loc_select takes the first match */
     for (size_t i = 0; i < defaults.n && st == WB_OK; i++) {
-        if (!grow((void **)&lv->v, &lv->cap, lv->n, sizeof *lv->v))
+        if (!wb_grow((void **)&lv->v, &lv->cap, lv->n + 1, sizeof *lv->v))
             st = wb_fail(err, "out of memory");
         else
             lv->v[lv->n++] = defaults.v[i];
@@ -3629,8 +3567,8 @@ static wb_status scope_var_child(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, uin
     if (var_get(d, off, true, &v, err) != WB_OK) return WB_ERROR;
     wb_status st = attr_ref(d, die, DW_AT_abstract_origin, &o, err);
     if (st == WB_ERROR) return st;
-    if (!grow((void **)&c->v, &c->cap, c->n, sizeof *c->v) ||
-        !grow((void **)&c->origin, &c->origin_cap, c->n, sizeof *c->origin))
+    if (!wb_grow((void **)&c->v, &c->cap, c->n + 1, sizeof *c->v) ||
+        !wb_grow((void **)&c->origin, &c->origin_cap, c->n + 1, sizeof *c->origin))
         return wb_fail(err, "out of memory");
     c->origin[c->n] = st == WB_OK ? o : 0;
     c->v[c->n++] = v;
@@ -3671,7 +3609,7 @@ static wb_status inherit_abstract_vars(wb_dwarf *d, Dwarf_Die die, vars_ctx *c, 
             v = c->v[i - a.n];
         }
         if (!v) continue;
-        if (!grow((void **)&m, &cap, n, sizeof *m))
+        if (!wb_grow((void **)&m, &cap, n + 1, sizeof *m))
             st = wb_fail(err, "out of memory");
         else
             m[n++] = v;
@@ -4002,7 +3940,7 @@ static wb_status globals_in_unit(wb_dwarf *d, unit *u, wb_code_off addr, void *c
         if (!unit_level_variable(s)) continue;
         if ((st = var_get(d, s->off, false, &v, err)) != WB_OK) break;
         if (!v->name) continue;
-        if (!grow((void **)&c.v, &c.cap, c.n, sizeof *c.v))
+        if (!wb_grow((void **)&c.v, &c.cap, c.n + 1, sizeof *c.v))
             st = wb_fail(err, "out of memory");
         else
             c.v[c.n++] = v;
@@ -4106,7 +4044,7 @@ static wb_status load_dsyms(wb_dwarf *d, wb_error *err)
             for (size_t b = l->len - 1; b > 0; b--)
                 addr = addr << 8 | l->expr[b];
             if (!addr || addr == tombstone) continue;
-            if (!grow((void **)&d->dsyms, &cap, d->ndsyms, sizeof *d->dsyms))
+            if (!wb_grow((void **)&d->dsyms, &cap, d->ndsyms + 1, sizeof *d->dsyms))
                 return wb_fail(err, "out of memory");
             d->dsyms[d->ndsyms++] = (struct dsym){addr, wb_type_size(v->type), v->name};
         }
@@ -4222,7 +4160,7 @@ typedef struct sym_vec {
 
 static wb_symbol *sym_push(sym_vec *sv, wb_sym_kind kind)
 {
-    if (!grow((void **)&sv->v, &sv->cap, sv->n, sizeof *sv->v)) return NULL;
+    if (!wb_grow((void **)&sv->v, &sv->cap, sv->n + 1, sizeof *sv->v)) return NULL;
     wb_symbol *x = &sv->v[sv->n++];
     memset(x, 0, sizeof *x);
     x->kind = kind;

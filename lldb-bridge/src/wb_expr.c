@@ -132,13 +132,8 @@ static void *arena_alloc(wb_eval *e, size_t size)
 
 unsigned wb_eval_record(wb_eval *e, const wb_value *v)
 {
-    if (e->nhistory == e->caphistory) {
-        size_t cap = e->caphistory ? e->caphistory * 2 : 16;
-        wb_value *h = realloc(e->history, cap * sizeof *h);
-        if (!h) return 0;
-        e->history = h;
-        e->caphistory = cap;
-    }
+    if (!wb_grow((void **)&e->history, &e->caphistory, e->nhistory + 1, sizeof *e->history))
+        return 0;
     if (wb_value_copy(&e->history[e->nhistory], v, NULL) != WB_OK) return 0;
     return (unsigned)++e->nhistory;
 }
@@ -399,13 +394,8 @@ static const wb_type *derive(parser *p, int kind, const wb_type *of, uint64_t n)
     for (size_t i = 0; i < e->nderived; i++)
         if (e->derived[i].kind == kind && e->derived[i].of == of && e->derived[i].n == n)
             return e->derived[i].t;
-    if (e->nderived == e->capderived) {
-        size_t cap = e->capderived ? e->capderived * 2 : 32;
-        derived *d = realloc(e->derived, cap * sizeof *d);
-        if (!d) return fail(p, "out of memory"), NULL;
-        e->derived = d;
-        e->capderived = cap;
-    }
+    if (!wb_grow((void **)&e->derived, &e->capderived, e->nderived + 1, sizeof *e->derived))
+        return fail(p, "out of memory"), NULL;
     wb_type *t = arena_alloc(e, sizeof *t + 8 * sizeof(uint64_t));
     if (!t) return fail(p, "out of memory"), NULL;
     uint64_t *dims = (uint64_t *)(t + 1);

@@ -658,39 +658,22 @@ wb_status wb_session_kill(wb_session *s, wb_error *err)
 
 static bool bp_push(wb_session *s, wb_bp *b)
 {
-    if (s->nbps == s->capbps) {
-        size_t cap = s->capbps ? 2 * s->capbps : 8;
-        wb_bp **n = realloc(s->bps, cap * sizeof *n);
-        if (!n) return false;
-        s->bps = n;
-        s->capbps = cap;
-    }
+    if (!wb_grow((void **)&s->bps, &s->capbps, s->nbps + 1, sizeof *s->bps)) return false;
     s->bps[s->nbps++] = b;
     return true;
 }
 
 static bool addr_push(uint64_t **v, size_t *n, size_t *cap, uint64_t a)
 {
-    if (*n == *cap) {
-        size_t c = *cap ? 2 * *cap : 16;
-        uint64_t *x = realloc(*v, c * sizeof *x);
-        if (!x) return false;
-        *v = x;
-        *cap = c;
-    }
+    if (!wb_grow((void **)v, cap, *n + 1, sizeof **v)) return false;
     (*v)[(*n)++] = a;
     return true;
 }
 
 static bool internal_push(wb_session *s, wb_code_off a)
 {
-    if (s->ninternal == s->capinternal) {
-        size_t c = s->capinternal ? 2 * s->capinternal : 8;
-        wb_code_off *x = realloc(s->internal, c * sizeof *x);
-        if (!x) return false;
-        s->internal = x;
-        s->capinternal = c;
-    }
+    if (!wb_grow((void **)&s->internal, &s->capinternal, s->ninternal + 1, sizeof *s->internal))
+        return false;
     s->internal[s->ninternal++] = a;
     return true;
 }
@@ -1263,13 +1246,7 @@ static wb_status load_pcs(wb_session *s, wb_error *err)
 
 static bool frames_push(wb_session *s, size_t *cap, const frame_rec *f)
 {
-    if (s->nframes == *cap) {
-        size_t c = *cap ? 2 * *cap : 16;
-        frame_rec *x = realloc(s->frames, c * sizeof *x);
-        if (!x) return false;
-        s->frames = x;
-        *cap = c;
-    }
+    if (!wb_grow((void **)&s->frames, cap, s->nframes + 1, sizeof *s->frames)) return false;
     s->frames[s->nframes++] = *f;
     return true;
 }
@@ -1623,15 +1600,9 @@ wb_status wb_session_frame_vars(wb_session *s, size_t frame, bool args, wb_named
         if (wb_dwarf_scope_vars(s->dwarf, sc, &vars, &nv, err) != WB_OK) goto fail;
         for (size_t k = 0; k < nv; k++) {
             if (vars[k]->is_param != args || !vars[k]->name) continue;
-            if (*n == cap) {
-                size_t c = cap ? 2 * cap : 8;
-                wb_named_value *x = realloc(*out, c * sizeof *x);
-                if (!x) {
-                    wb_fail(err, "out of memory");
-                    goto fail;
-                }
-                *out = x;
-                cap = c;
+            if (!wb_grow((void **)out, &cap, *n + 1, sizeof **out)) {
+                wb_fail(err, "out of memory");
+                goto fail;
             }
             wb_named_value *nv1 = &(*out)[(*n)++];
             memset(nv1, 0, sizeof *nv1);
@@ -2946,13 +2917,8 @@ typedef struct gcore_ctx {
 
 static bool gcore_push(gcore_ctx *g, wcd_value v)
 {
-    if (g->nvalues == g->capvalues) {
-        size_t cap = g->capvalues ? 2 * g->capvalues : 256;
-        wcd_value *x = realloc(g->values, cap * sizeof *x);
-        if (!x) return false;
-        g->values = x;
-        g->capvalues = cap;
-    }
+    if (!wb_grow((void **)&g->values, &g->capvalues, g->nvalues + 1, sizeof *g->values))
+        return false;
     g->values[g->nvalues++] = v;
     return true;
 }

@@ -286,12 +286,8 @@ static wb_status parse_module(wb_wasm *w, wb_error *err)
         wb_cursor body = {w->bytes, c.pos, c.pos + size, wf_section_name(id), "module"};
         c.pos += size;
 
-        if (w->nsections == cap) {
-            cap = cap ? cap * 2 : 16;
-            wb_section *ns = realloc(w->sections, cap * sizeof *ns);
-            if (!ns) return wb_fail(err, "out of memory");
-            w->sections = ns;
-        }
+        if (!wb_grow((void **)&w->sections, &cap, w->nsections + 1, sizeof *w->sections))
+            return wb_fail(err, "out of memory");
         wb_section *s = &w->sections[w->nsections];
         s->id = id;
         s->name = wf_section_name(id);
