@@ -361,10 +361,12 @@ static char fmt_of(const cJSON *args)
     return arg_bool(f, "hex", false) ? 'x' : 0;
 }
 
-static char **str_array(const cJSON *a)
+/* The strings of JSON array `a` (NULL: none) as a NULL-terminated vector
+ * with room for `extra` more strings before its NULL. */
+static char **str_array(const cJSON *a, size_t extra)
 {
     size_t n = cJSON_IsArray(a) ? (size_t)cJSON_GetArraySize(a) : 0;
-    char **v = calloc(n + 1, sizeof *v);
+    char **v = calloc(n + extra + 1, sizeof *v);
     if (!v) return NULL;
     size_t k = 0;
     const cJSON *it;
@@ -377,19 +379,6 @@ static void str_array_free(char **v)
     for (size_t i = 0; v && v[i]; i++)
         free(v[i]);
     free(v);
-}
-
-static bool str_push(char ***v, const char *s)
-{
-    size_t n = 0;
-    while (*v && (*v)[n])
-        n++;
-    char **x = realloc(*v, (n + 2) * sizeof *x);
-    if (!x) return false;
-    *v = x;
-    x[n] = strdup(s);
-    x[n + 1] = NULL;
-    return x[n] != NULL;
 }
 
 /* --------------------------------------------------------- path mapping */
@@ -1773,7 +1762,7 @@ static void req_write_memory(wb_dap *d, const req *r)
 typedef struct insn_list {
     wb_insn *v;
     const wb_func **fn; /* the function of each instruction */
-    size_t n;
+    size_t n, cap, fn_cap;
 } insn_list;
 
 /* Appends (or prepends) function i's instructions. */
@@ -1784,14 +1773,13 @@ static bool add_function(const wb_wasm *w, uint32_t i, insn_list *l, bool front)
     size_t n = 0;
     wb_error e;
     wb_disasm_func(w, wb_wasm_code(w), wb_wasm_code_size(w), f, &ins, &n, &e);
-    wb_insn *v = realloc(l->v, (l->n + n + 1) * sizeof *v);
-    const wb_func **fv = v ? realloc(l->fn, (l->n + n + 1) * sizeof *fv) : NULL;
-    if (v) l->v = v;
-    if (fv) l->fn = fv;
-    if (!v || !fv) {
+    if (!wb_grow((void **)&l->v, &l->cap, l->n + n + 1, sizeof *l->v) ||
+        !wb_grow((void **)&l->fn, &l->fn_cap, l->n + n + 1, sizeof *l->fn)) {
         free(ins);
         return false;
     }
+    wb_insn *v = l->v;
+    const wb_func **fv = l->fn;
     if (front) {
         memmove(v + n, v, l->n * sizeof *v);
         memmove(fv + n, fv, l->n * sizeof *fv);
@@ -1839,7 +1827,7 @@ static void req_disassemble(wb_dap *d, const req *r)
     int64_t a = (int64_t)base + off;
     const wb_wasm *w = wb_session_wasm(d->s);
     uint32_t nf = wb_wasm_func_count(w);
-    insn_list l = {NULL, NULL, 0};
+    insn_list l = {0};
     uint32_t first_f = 0, last_f = 0;
     bool have = false;
     if (a >= 0 && a <= UINT32_MAX) {
@@ -2435,23 +2423,27 @@ static bool read_common_config(wb_dap *d, const req *r)
     }
     free_launch_config(d);
     d->program = strdup(program);
-    d->args = str_array(cJSON_GetObjectItemCaseSensitive(a, "args"));
-    d->rt_args = str_array(cJSON_GetObjectItemCaseSensitive(a, "runtimeArgs"));
+    d->args = str_array(cJSON_GetObjectItemCaseSensitive(a, "args"), 0);
+    /* runtimeArgs, then an --env=NAME=VALUE for each of env's strings */
+    const cJSON *env = cJSON_GetObjectItemCaseSensitive(a, "env");
+    d->rt_args = str_array(cJSON_GetObjectItemCaseSensitive(a, "runtimeArgs"),
+                           (size_t)cJSON_GetArraySize(env));
+    size_t nrt = 0;
+    while (d->rt_args && d->rt_args[nrt])
+        nrt++;
     const char *cwd = arg_str(a, "cwd");
     d->cwd = cwd && *cwd ? strdup(cwd) : NULL;
     const char *rt = arg_str(a, "runtime");
     d->runtime = rt && *rt ? strdup(rt) : d->runtime_opt ? strdup(d->runtime_opt) : NULL;
-    const cJSON *env = cJSON_GetObjectItemCaseSensitive(a, "env");
     const cJSON *it;
     cJSON_ArrayForEach(it, env)
     {
-        if (!cJSON_IsString(it) || !it->string) continue;
+        if (!d->rt_args || !cJSON_IsString(it) || !it->string) continue;
         size_t len = strlen(it->string) + strlen(it->valuestring) + 8;
         char *opt = malloc(len);
         if (!opt) continue;
         snprintf(opt, len, "--env=%s=%s", it->string, it->valuestring);
-        str_push(&d->rt_args, opt);
-        free(opt);
+        d->rt_args[nrt++] = opt;
     }
     /* sourceMap: {"FROM": "TO"} or [["FROM", "TO"], ...] */
     const cJSON *sm = cJSON_GetObjectItemCaseSensitive(a, "sourceMap");
@@ -2467,9 +2459,9 @@ static bool read_common_config(wb_dap *d, const req *r)
         }
     }
     const cJSON *sp = cJSON_GetObjectItemCaseSensitive(a, "sourceSearchPath");
-    char **dirs = cJSON_IsString(sp) ? NULL : str_array(sp);
-    if (cJSON_IsString(sp)) str_push(&dirs, sp->valuestring);
-    if ((!dirs || !dirs[0]) && d->cwd) str_push(&dirs, d->cwd);
+    char **dirs = str_array(cJSON_IsString(sp) ? NULL : sp, 1);
+    if (dirs && cJSON_IsString(sp)) dirs[0] = strdup(sp->valuestring);
+    if (dirs && !dirs[0] && d->cwd) dirs[0] = strdup(d->cwd);
     for (size_t i = 0; dirs && dirs[i]; i++) {
         if (!wb_grow((void **)&d->search, &d->capsearch, d->nsearch + 1, sizeof *d->search)) break;
         d->search[d->nsearch++] = strdup(dirs[i]);
