@@ -1,5 +1,6 @@
 /* wb_sbuf: see wb_sbuf.h. */
 #include "wb_sbuf.h"
+#include "wb_common.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,17 +10,9 @@
 void wb_sb_insert(wb_sbuf *b, size_t at, const char *text, size_t n)
 {
     if (b->oom || n == 0) return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *s = realloc(b->s, cap);
-        if (!s) {
-            b->oom = true;
-            return;
-        }
-        b->s = s;
-        b->cap = cap;
+    if (!wb_grow((void **)&b->s, &b->cap, b->len + n + 1, 1)) {
+        b->oom = true;
+        return;
     }
     memmove(b->s + at + n, b->s + at, b->len - at);
     memcpy(b->s + at, text, n);
@@ -27,9 +20,18 @@ void wb_sb_insert(wb_sbuf *b, size_t at, const char *text, size_t n)
     b->s[b->len] = 0;
 }
 
-void wb_sb_addn(wb_sbuf *b, const char *text, size_t n) { wb_sb_insert(b, b->len, text, n); }
-void wb_sb_add(wb_sbuf *b, const char *text) { wb_sb_insert(b, b->len, text, strlen(text)); }
-void wb_sb_prepend(wb_sbuf *b, const char *text) { wb_sb_insert(b, 0, text, strlen(text)); }
+void wb_sb_addn(wb_sbuf *b, const char *text, size_t n)
+{
+    wb_sb_insert(b, b->len, text, n);
+}
+void wb_sb_add(wb_sbuf *b, const char *text)
+{
+    wb_sb_insert(b, b->len, text, strlen(text));
+}
+void wb_sb_prepend(wb_sbuf *b, const char *text)
+{
+    wb_sb_insert(b, 0, text, strlen(text));
+}
 
 void wb_sb_addf(wb_sbuf *b, const char *fmt, ...)
 {

@@ -12,6 +12,7 @@
 #include "wb_core.h"
 #include "wb_disasm.h"
 #include "wb_loc.h"
+#include "wb_sbuf.h"
 #include "wdb/coredump.h"
 
 #include <ctype.h>
@@ -2107,53 +2108,28 @@ static bool condition_true(wb_session *s, const wb_bp *b, wb_stop *out)
 /* Expands "{expr}" in a logpoint message. */
 static char *format_log(wb_session *s, const char *msg)
 {
-    size_t cap = strlen(msg) + 64, len = 0;
-    char *out = malloc(cap);
-    if (!out) return NULL;
+    wb_sbuf b = {0};
     for (const char *p = msg; *p;) {
-        const char *piece = p;
-        size_t plen = 1;
-        char *val = NULL;
-        if (*p == '{') {
-            const char *close = strchr(p, '}');
-            if (close) {
-                char *expr = strndup(p + 1, (size_t)(close - p - 1));
-                wb_value v;
-                wb_error e;
-                if (expr && wb_session_eval(s, 0, expr, &v, &e) == WB_OK) {
-                    val = wb_value_format(&v, make_env(s, 0), 0);
-                    wb_value_free(&v);
-                } else {
-                    size_t n = strlen(e.msg) + 3;
-                    val = malloc(n);
-                    if (val) snprintf(val, n, "<%s>", e.msg);
-                }
-                free(expr);
-                p = close + 1;
-                piece = val ? val : "";
-                plen = strlen(piece);
-            } else {
-                p++;
-            }
+        const char *close = *p == '{' ? strchr(p, '}') : NULL;
+        if (!close) {
+            wb_sb_addn(&b, p++, 1);
+            continue;
+        }
+        char *expr = strndup(p + 1, (size_t)(close - p - 1));
+        wb_value v;
+        wb_error e = {"out of memory"};
+        if (expr && wb_session_eval(s, 0, expr, &v, &e) == WB_OK) {
+            char *val = wb_value_format(&v, make_env(s, 0), 0);
+            wb_value_free(&v);
+            if (val) wb_sb_add(&b, val);
+            free(val);
         } else {
-            p++;
+            wb_sb_addf(&b, "<%s>", e.msg);
         }
-        if (len + plen + 1 > cap) {
-            cap = 2 * (len + plen + 1);
-            char *x = realloc(out, cap);
-            if (!x) {
-                free(val);
-                free(out);
-                return NULL;
-            }
-            out = x;
-        }
-        memcpy(out + len, piece, plen);
-        len += plen;
-        free(val);
+        free(expr);
+        p = close + 1;
     }
-    out[len] = 0;
-    return out;
+    return wb_sb_take(&b);
 }
 
 typedef enum verdict { V_IGNORE, V_REPORT } verdict;
