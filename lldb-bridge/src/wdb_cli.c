@@ -613,6 +613,7 @@ static void free_args(char **v, size_t n)
 static char **split_words(const char *p, size_t *n)
 {
     char **v = NULL;
+    size_t cap = 0;
     *n = 0;
     while (*(p = skip_ws(p))) {
         char *w = malloc(strlen(p) + 1);
@@ -630,12 +631,10 @@ static char **split_words(const char *p, size_t *n)
                 w[k++] = *p;
         }
         w[k] = 0;
-        char **x = realloc(v, (*n + 2) * sizeof *x);
-        if (!x) {
+        if (!wb_grow((void **)&v, &cap, *n + 2, sizeof *v)) {
             free(w);
             break;
         }
-        v = x;
         v[(*n)++] = w;
         v[*n] = NULL;
     }
