@@ -15,6 +15,14 @@
  * Two peepholes: an op whose result is immediately stored with local.set/tee
  * writes the local directly; an i32 comparison consumed by br_if/if becomes a
  * fused compare-and-branch. Neither crosses a label (cc.barrier).
+ *
+ * Shape (wasm3's: an op table pointing to small compile functions): each
+ * instruction or family has its compile function c_<name> (c_local_get,
+ * c_br_if, c_table_copy...); compile_op is the op table, a switch from
+ * opcode to compile function (c_prefix_fc the one of the 0xfc sub-opcodes);
+ * the numeric ones, loads and stores are described by the num_ops/mem_ops
+ * tables. translate_body is the loop: the debug translation's `dbg` op,
+ * the opcode, compile_op.
  */
 #include "wr_code.h"
 #include "wdb/wasm_ops.h"
@@ -40,7 +48,7 @@ typedef struct patch {
 #define REL_HALF 0x80000000u
 
 typedef struct ctrl {
-    uint8_t opcode; /* 0x02 block, 0x03 loop, 0x04 if, 0x00 function */
+    uint8_t opcode; /* WASM_OP_block, _loop, _if (_else in its else arm); 0x00: the function */
     uint32_t nparams, nresults;
     const wr_valtype *params, *results;
     wr_valtype single; /* storage for a one-value block type */
@@ -532,11 +540,11 @@ static const wr_valtype *fres(const ctrl *f)
 /* Label arity and types: a loop's label takes its params. */
 static uint32_t label_arity(const ctrl *f)
 {
-    return f->opcode == 0x03 ? f->nparams : f->nresults;
+    return f->opcode == WASM_OP_loop ? f->nparams : f->nresults;
 }
 static const wr_valtype *label_types(const ctrl *f)
 {
-    return f->opcode == 0x03 ? f->params : fres(f);
+    return f->opcode == WASM_OP_loop ? f->params : fres(f);
 }
 
 /* Emits the copies that put the top n values into the label's slots. The
@@ -573,7 +581,7 @@ static wr_status emit_jump(cc *c, ctrl *f)
     if (!LIVE) return WR_OK;
     uint32_t at = emit(c, WR_OP_br, 2);
     if (c->oom) return WR_OK;
-    if (f->opcode == 0x03)
+    if (f->opcode == WASM_OP_loop)
         OP(c, at + 1)->i = (int64_t)f->loop_ir - (int64_t)at;
     else
         return add_patch(c, f, at, at + 1);
@@ -916,10 +924,11 @@ static wr_status generic(cc *c, wr_opcode op, uint32_t nwords, uint32_t nin, con
 
 /* The numeric instructions (i32.eqz .. i64.extend32_s) but the
  * reinterpretations, and the loads and stores, by table (wdb/wasm_ops.h
- * names the opcodes): the op, how it is translated
+ * names the opcodes), for their compile functions c_numeric and
+ * c_load_store: the op, how it is translated
  * (NUM: kind, operand and result type), and for the i32 comparisons their
  * place in WR_BRCMPS (the compare-and-branch fusion), for memory ops the
- * natural alignment (log2). One table entry is smaller than a case. */
+ * natural alignment (log2). One table entry is smaller than a function. */
 enum { N_UN, N_IBIN, N_FBIN, N_LOAD, N_STORE };
 enum { N_I32, N_I64, N_F32, N_F64 };
 #define NUM(kind, in, out) (uint8_t)((kind) << 4 | (in) << 2 | (out))
@@ -1139,8 +1148,948 @@ static uint32_t emit_cond_jump(cc *c, cval cond, uint32_t cond_depth, bool jump_
     return at;
 }
 
+/* ---------------------------------------------------- compile functions */
+
+/* One compile function per instruction or family of instructions, named
+ * after it, c_<name> (wasm3's shape: an op table pointing to small compile
+ * functions; here compile_op's switch). Each is called with c->p after the
+ * opcode (passed as `op` to those that serve several: the opcode byte, for
+ * 0xfc ones the u32 after the prefix) and before the immediates: it reads
+ * them, validates the instruction against the operand and control stacks
+ * (spec A.3) and, while the code is LIVE, emits its ops. */
+
+/* Pushes a constant or a local's value (K_CONST, K_LOCAL: nothing
+ * emitted), but a debug translation has every value in its canonical slot
+ * at each instruction boundary. */
+static wr_status push_lazy(cc *c, cval v)
+{
+    TRY(push_v(c, v));
+    if (c->debug) materialize(c, c->sp - 1);
+    return WR_OK;
+}
+
+/* Emits a return with the top n values as the results (slots 0..n-1). */
+static void emit_return(cc *c, uint32_t n)
+{
+    if (!LIVE) return;
+    if (n > 1)
+        for (uint32_t i = c->sp - n; i < c->sp; i++)
+            materialize(c, i);
+    for (uint32_t i = 0; i < n; i++) {
+        cval *v = &c->stk[c->sp - n + i];
+        if (v->kind == K_CONST)
+            emit_const(c, (int32_t)i, v->bits);
+        else
+            emit_copy(c, (int32_t)i, v->slot);
+    }
+    emit(c, WR_OP_ret, 1);
+}
+
+/* Keeps a one-value block type (read into *single, a caller's local) in the
+ * frame itself. */
+static void keep_single(ctrl *f, uint32_t nr, const wr_valtype *rt, const wr_valtype *single)
+{
+    if (nr == 1 && rt == single) {
+        f->single = *single;
+        f->res_single = true;
+        f->results = NULL;
+    }
+}
+
+static wr_status read_label(cc *c, ctrl **target)
+{
+    uint32_t depth;
+    TRY(rd_u32(c, &depth));
+    if (depth >= c->csp) INVALID("unknown label");
+    *target = &c->cs[c->csp - 1 - depth];
+    return WR_OK;
+}
+
+static wr_status read_table(cc *c, uint32_t *ti)
+{
+    TRY(rd_u32(c, ti));
+    if (*ti >= c->mod->ntables) INVALID("unknown table %" PRIu32, *ti);
+    return WR_OK;
+}
+
+static wr_status c_unreachable(cc *c)
+{
+    if (LIVE) emit(c, WR_OP_unreachable, 1);
+    set_unreachable(c);
+    return WR_OK;
+}
+
+/* block and loop: a new frame over the params, which stay in place. */
+static wr_status c_block(cc *c, uint32_t op)
+{
+    uint32_t np, nr;
+    const wr_valtype *pt, *rt;
+    wr_valtype single = 0;
+    TRY(read_blocktype(c, &np, &pt, &nr, &rt, &single));
+    TRY(check_top(c, np, pt));
+    materialize_all(c);
+    TRY(push_ctrl(c, (uint8_t)op, np, pt, nr, rt));
+    ctrl *f = &c->cs[c->csp - 1];
+    keep_single(f, nr, rt, &single);
+    if (op == WASM_OP_loop) {
+        if (LIVE) {
+            emit(c, WR_OP_loop_check, 1);
+            add_sync(c);
+        }
+        /* branches to the loop re-enter after the check op: the check
+         * sits at the head, once per iteration */
+        f->loop_ir = c->nops >= 1 && LIVE ? c->nops - 1 : c->nops;
+        label_here(c);
+    }
+    return WR_OK;
+}
+
+static wr_status c_if(cc *c)
+{
+    uint32_t np, nr;
+    const wr_valtype *pt, *rt;
+    wr_valtype single = 0;
+    TRY(read_blocktype(c, &np, &pt, &nr, &rt, &single));
+    cval cond;
+    TRY(pop_t(c, WR_I32, &cond));
+    TRY(check_top(c, np, pt));
+    bool live = LIVE;
+    /* keep the condition where it is; materialize what stays */
+    materialize_all(c);
+    uint32_t at = 0, word = 0;
+    if (live) at = emit_cond_jump(c, cond, c->sp, false, &word);
+    TRY(push_ctrl(c, WASM_OP_if, np, pt, nr, rt));
+    ctrl *f = &c->cs[c->csp - 1];
+    keep_single(f, nr, rt, &single);
+    if (live) {
+        f->has_else_patch = true;
+        f->else_patch.op = at;
+        f->else_patch.word = word;
+    }
+    return WR_OK;
+}
+
+static wr_status c_else(cc *c)
+{
+    ctrl *f = &c->cs[c->csp - 1];
+    if (f->opcode != WASM_OP_if) MALFORMED("else without if");
+    TRY(check_top(c, f->nresults, fres(f)));
+    if (c->sp - f->height != f->nresults && !f->unreachable)
+        INVALID("type mismatch: block results");
+    if (LIVE) {
+        for (uint32_t i = 0; i < f->nresults; i++)
+            materialize(c, f->height + i);
+        TRY(emit_jump(c, f));
+    }
+    TRY(pop_types(c, f->nresults, fres(f)));
+    if (c->sp != f->height) INVALID("type mismatch: values remain at else");
+    /* the else arm starts with the params again */
+    for (uint32_t i = 0; i < f->nparams; i++)
+        TRY(push(c, f->params[i]));
+    f->unreachable = false;
+    f->opcode = WASM_OP_else;
+    label_here(c);
+    if (f->has_else_patch && !c->oom) set_rel(c, f->else_patch.word, f->else_patch.op, c->nops);
+    f->has_else_patch = false;
+    return WR_OK;
+}
+
+/* The function's `end`: it returns, and so do the branches to its label.
+ * Closes the last frame, which ends translate_body's loop. */
+static void end_function(cc *c, ctrl *f)
+{
+    emit_return(c, f->nresults);
+    if (f->npatches > 0) {
+        /* branches to the function's label land here with the results in
+         * canonical slots 0..n of the operand stack */
+        label_here(c);
+        resolve_patches(c, f);
+        for (uint32_t i = 0; i < f->nresults; i++)
+            emit_copy(c, (int32_t)i, canon(c, i));
+        emit(c, WR_OP_ret, 1);
+    }
+    c->csp--;
+}
+
+static wr_status c_end(cc *c)
+{
+    ctrl *f = &c->cs[c->csp - 1];
+    TRY(check_top(c, f->nresults, fres(f)));
+    if (c->sp - f->height != f->nresults && !f->unreachable)
+        INVALID("type mismatch: block results");
+    if (c->sp - f->height > f->nresults) INVALID("type mismatch: block results");
+    if (f->opcode == WASM_OP_if) {
+        /* if without else: the implicit else passes the params on */
+        if (f->nparams != f->nresults) INVALID("type mismatch: if without else");
+        for (uint32_t i = 0; i < f->nparams; i++)
+            if (f->params[i] != fres(f)[i]) INVALID("type mismatch: if without else");
+    }
+    if (f->opcode == 0x00) {
+        end_function(c, f);
+        return WR_OK;
+    }
+    if (LIVE)
+        for (uint32_t i = 0; i < f->nresults && c->sp >= f->height + i + 1; i++)
+            materialize(c, f->height + i);
+    label_here(c);
+    if (f->has_else_patch && !c->oom) set_rel(c, f->else_patch.word, f->else_patch.op, c->nops);
+    resolve_patches(c, f);
+    uint32_t h = f->height;
+    uint32_t nr = f->nresults;
+    wr_valtype rbuf[1];
+    const wr_valtype *rt = f->results;
+    if (f->res_single) {
+        rbuf[0] = f->single;
+        rt = rbuf;
+    }
+    c->csp--;
+    c->sp = h;
+    for (uint32_t i = 0; i < nr; i++)
+        TRY(push(c, rt[i]));
+    return WR_OK;
+}
+
+static wr_status c_br(cc *c)
+{
+    ctrl *target;
+    TRY(read_label(c, &target));
+    uint32_t n = label_arity(target);
+    const wr_valtype *lt = label_types(target);
+    TRY(check_top(c, n, lt));
+    if (LIVE) {
+        if (n > 0 && c->sp >= n) emit_label_copies(c, target, n);
+        TRY(emit_jump(c, target));
+    }
+    TRY(pop_types(c, n, lt));
+    set_unreachable(c);
+    return WR_OK;
+}
+
+/* br_if's branch: straight to the label when its values are in place,
+ * else around a block of copies and a jump. */
+static wr_status emit_br_if(cc *c, ctrl *target, cval cond, uint32_t n)
+{
+    uint32_t cond_depth = c->sp;
+    /* materialize what stays below so both paths agree */
+    for (uint32_t i = 0; i < c->sp - n; i++)
+        materialize(c, i);
+    uint32_t word;
+    if (!(n > 0 && label_needs_copies(c, target, n))) {
+        uint32_t at = emit_cond_jump(c, cond, cond_depth, true, &word);
+        if (!c->oom) {
+            if (target->opcode == WASM_OP_loop)
+                set_rel(c, word, at, target->loop_ir);
+            else
+                TRY(add_patch(c, target, at, word));
+        }
+        return WR_OK;
+    }
+    uint32_t at = emit_cond_jump(c, cond, cond_depth, false, &word);
+    emit_label_copies(c, target, n);
+    TRY(emit_jump(c, target));
+    label_here(c);
+    if (!c->oom) set_rel(c, word, at, c->nops);
+    return WR_OK;
+}
+
+static wr_status c_br_if(cc *c)
+{
+    ctrl *target;
+    TRY(read_label(c, &target));
+    uint32_t n = label_arity(target);
+    const wr_valtype *lt = label_types(target);
+    cval cond;
+    TRY(pop_t(c, WR_I32, &cond));
+    TRY(check_top(c, n, lt));
+    if (LIVE) TRY(emit_br_if(c, target, cond, n));
+    /* br_if's results are the label's types; the values stay where they
+     * are on the fall-through path */
+    cval keep[16];
+    cval *kv = n <= 16 ? keep : malloc(n * sizeof(cval));
+    if (!kv) return wr_fail(c->err, WR_ERR_NOMEM, SEC, 0, "out of memory");
+    wr_status st = WR_OK;
+    for (uint32_t i = n; i-- > 0 && st == WR_OK;)
+        st = pop_t(c, lt[i], &kv[i]);
+    for (uint32_t i = 0; i < n && st == WR_OK; i++) {
+        kv[i].type = lt[i];
+        st = push_v(c, kv[i]);
+    }
+    if (kv != keep) free(kv);
+    return st;
+}
+
+/* Reads br_table's labels into depths (count + 1 of them) and checks them
+ * and the operands (the index into *idx, the labels' arity into *arity). */
+static wr_status br_table_check(cc *c, uint32_t count, uint32_t *depths, cval *idx, uint32_t *arity)
+{
+    for (uint32_t i = 0; i <= count; i++) {
+        TRY(rd_u32(c, &depths[i]));
+        if (depths[i] >= c->csp) INVALID("unknown label");
+    }
+    TRY(pop_t(c, WR_I32, idx));
+    *arity = label_arity(&c->cs[c->csp - 1 - depths[count]]);
+    for (uint32_t i = 0; i <= count; i++) {
+        ctrl *t = &c->cs[c->csp - 1 - depths[i]];
+        if (label_arity(t) != *arity) INVALID("type mismatch: br_table arity");
+        TRY(check_top(c, *arity, label_types(t)));
+    }
+    return WR_OK;
+}
+
+static wr_status br_table_emit(cc *c, uint32_t count, const uint32_t *depths, cval idx,
+                               uint32_t arity)
+{
+    int32_t is = src_slot(c, &idx, c->sp);
+    if (count > (uint32_t)WR_HALF_MAX)
+        return bad(c, WR_ERR_LIMIT, "br_table of %" PRIu32 " labels; this runtime allows %d", count,
+                   WR_HALF_MAX);
+    uint32_t at = emit(c, WR_OP_br_table, 2 + count + 1);
+    if (!c->oom) {
+        OP(c, at + 1)->s.a = is;
+        OP(c, at + 1)->s.b = (int32_t)count;
+    }
+    /* each entry: jump straight to the label, or to a stub that copies the
+     * values first */
+    for (uint32_t i = 0; i <= count && !c->oom; i++) {
+        ctrl *t = &c->cs[c->csp - 1 - depths[i]];
+        if (arity > 0 && label_needs_copies(c, t, arity)) {
+            OP(c, at + 2 + i)->i = (int64_t)c->nops - (int64_t)at;
+            emit_label_copies(c, t, arity);
+            TRY(emit_jump(c, t));
+        } else if (t->opcode == WASM_OP_loop) {
+            OP(c, at + 2 + i)->i = (int64_t)t->loop_ir - (int64_t)at;
+        } else {
+            TRY(add_patch(c, t, at, at + 2 + i));
+        }
+    }
+    return WR_OK;
+}
+
+static wr_status c_br_table(cc *c)
+{
+    uint32_t count;
+    TRY(rd_u32(c, &count));
+    if (count > (uint32_t)(c->end - c->p)) MALFORMED("unexpected end of section or function");
+    uint32_t *depths = malloc(((size_t)count + 1) * sizeof(uint32_t));
+    if (!depths) return wr_fail(c->err, WR_ERR_NOMEM, SEC, 0, "out of memory");
+    cval idx;
+    uint32_t arity = 0;
+    wr_status st = br_table_check(c, count, depths, &idx, &arity);
+    if (st == WR_OK && LIVE) st = br_table_emit(c, count, depths, idx, arity);
+    free(depths);
+    TRY(st);
+    set_unreachable(c);
+    return WR_OK;
+}
+
+static wr_status c_return(cc *c)
+{
+    ctrl *f = &c->cs[0];
+    TRY(check_top(c, f->nresults, fres(f)));
+    emit_return(c, f->nresults);
+    set_unreachable(c);
+    return WR_OK;
+}
+
+/* After a call: its return point is a sync point, its results are pushed,
+ * and the callee's frame (from base, with its params and results) must fit
+ * this one's. `extra` counts call_indirect's element index slot. */
+static wr_status call_done(cc *c, const wr_type *t, uint32_t base, uint32_t extra)
+{
+    if (LIVE) {
+        add_sync(c);
+        label_here(c);
+    }
+    for (uint32_t i = 0; i < t->nresults; i++)
+        TRY(push(c, t->results[i]));
+    if (base + t->nparams + extra > c->max_depth) c->max_depth = base + t->nparams + extra;
+    return WR_OK;
+}
+
+static wr_status c_call(cc *c)
+{
+    uint32_t fi;
+    TRY(rd_u32(c, &fi));
+    if (fi >= c->mod->nfuncs) INVALID("unknown function %" PRIu32, fi);
+    const wr_type *t = &c->mod->types[c->mod->funcs[fi].type_index];
+    TRY(check_top(c, t->nparams, t->params));
+    materialize_all(c);
+    TRY(pop_types(c, t->nparams, t->params));
+    uint32_t base = c->sp;
+    if (LIVE && c->mod->funcs[fi].imported) {
+        uint32_t at = emit(c, WR_OP_call_import, 2);
+        if (!c->oom) {
+            OP(c, at + 1)->s.a = canon(c, base);
+            OP(c, at + 1)->s.b = (int32_t)fi;
+        }
+    } else if (LIVE) {
+        /* the callee's wr_code, made now if it has none (not while
+         * measuring: validating a body makes nothing) */
+        wr_code *callee = c->measure ? NULL : wr_code_get(c->mod, fi);
+        if (!c->measure && !callee) return wr_fail(c->err, WR_ERR_NOMEM, SEC, 0, "out of memory");
+        uint32_t at = emit(c, WR_OP_call, 3);
+        if (!c->oom) {
+            OP(c, at + 1)->s.a = canon(c, base);
+            OP(c, at + 2)->p = callee;
+        }
+    }
+    return call_done(c, t, base, 0);
+}
+
+static wr_status c_call_indirect(cc *c)
+{
+    uint32_t ti, tab;
+    TRY(rd_u32(c, &ti));
+    TRY(rd_u32(c, &tab));
+    if (tab >= c->mod->ntables) INVALID("unknown table %" PRIu32, tab);
+    if (ti >= c->mod->ntypes) INVALID("unknown type %" PRIu32, ti);
+    if (c->mod->tables[tab].elem != WR_FUNCREF) INVALID("type mismatch: table is not funcref");
+    const wr_type *t = &c->mod->types[ti];
+    cval e;
+    TRY(pop_t(c, WR_I32, &e));
+    TRY(check_top(c, t->nparams, t->params));
+    uint32_t edepth = c->sp;
+    materialize_all(c);
+    int32_t es = 0;
+    if (LIVE) es = src_slot(c, &e, edepth); /* the element index goes above the args' slots */
+    TRY(pop_types(c, t->nparams, t->params));
+    uint32_t base = c->sp;
+    if (LIVE) {
+        uint32_t at = emit(c, WR_OP_call_indirect, 3);
+        if (!c->oom) {
+            OP(c, at + 1)->s.a = canon(c, base);
+            OP(c, at + 1)->s.b = (int32_t)ti;
+            OP(c, at + 2)->s.a = (int32_t)tab;
+            OP(c, at + 2)->s.b = es;
+        }
+    }
+    return call_done(c, t, base, 1);
+}
+
+static wr_status c_drop(cc *c)
+{
+    cval v;
+    return pop_any(c, &v);
+}
+
+/* select's result type: select_t's immediate, or for the plain select the
+ * operands' (numeric) type. */
+static wr_status select_type(cc *c, uint32_t op, const cval *a, const cval *b, uint8_t *rt)
+{
+    if (op != WASM_OP_select) return WR_OK;
+    if ((a->type != T_UNKNOWN && !is_num(a->type)) || (b->type != T_UNKNOWN && !is_num(b->type)))
+        INVALID("type mismatch: select needs numeric operands");
+    if (a->type != T_UNKNOWN && b->type != T_UNKNOWN && a->type != b->type)
+        INVALID("type mismatch: select operands differ");
+    *rt = a->type != T_UNKNOWN ? a->type : b->type;
+    return WR_OK;
+}
+
+/* select and select_t */
+static wr_status c_select(cc *c, uint32_t op)
+{
+    uint8_t want = T_UNKNOWN;
+    if (op == WASM_OP_select_t) {
+        uint32_t n;
+        TRY(rd_u32(c, &n));
+        if (n != 1) INVALID("invalid result arity");
+        TRY(rd_u8(c, &want));
+        if (want == WR_V128) INVALID("SIMD (v128) is not supported");
+        if (!is_num(want) && !is_ref(want)) MALFORMED("malformed value type");
+    }
+    cval cond, b, a;
+    TRY(pop_t(c, WR_I32, &cond));
+    TRY(pop_t(c, want, &b));
+    TRY(pop_t(c, want, &a));
+    uint8_t rt = want;
+    TRY(select_type(c, op, &a, &b, &rt));
+    uint32_t d = c->sp;
+    if (LIVE) {
+        int32_t as = src_slot(c, &a, d);
+        int32_t bs = src_slot(c, &b, d + 1);
+        int32_t cs = src_slot(c, &cond, d + 2);
+        uint32_t at = emit(c, WR_OP_select, 3);
+        if (!c->oom) {
+            OP(c, at + 1)->s.a = canon(c, d);
+            OP(c, at + 1)->s.b = cs;
+            OP(c, at + 2)->s.a = as;
+            OP(c, at + 2)->s.b = bs;
+        }
+        note_dst(c, at, canon(c, d));
+    }
+    return push(c, rt);
+}
+
+static wr_status read_local(cc *c, uint32_t *li)
+{
+    TRY(rd_u32(c, li));
+    if (*li >= c->nlocals) INVALID("unknown local %" PRIu32, *li);
+    return WR_OK;
+}
+
+static wr_status c_local_get(cc *c)
+{
+    uint32_t li;
+    TRY(read_local(c, &li));
+    cval v = {ltype(c, li), K_LOCAL, (int32_t)li, 0};
+    return push_lazy(c, v);
+}
+
+/* Stores v into local ls: the op that just produced v writes the local
+ * instead (the local.set peephole), or a copy. */
+static void set_local(cc *c, int32_t ls, cval v)
+{
+    bool refs = false;
+    for (uint32_t i = 0; i < c->sp; i++)
+        if (c->stk[i].kind == K_LOCAL && c->stk[i].slot == ls) refs = true;
+    if (!refs && v.kind == K_SLOT && c->ld_valid && c->ld_end == c->nops &&
+        c->ld_start >= c->barrier && c->ld_slot == v.slot && !c->oom) {
+        OP(c, c->ld_word)->s.a = ls; /* retarget the producer */
+        c->ld_valid = false;
+        c->lc_valid = false;
+        return;
+    }
+    materialize_local(c, ls);
+    if (v.kind == K_CONST)
+        emit_const(c, ls, v.bits);
+    else
+        emit_copy(c, ls, v.slot);
+}
+
+/* local.set and local.tee */
+static wr_status c_local_set(cc *c, uint32_t op)
+{
+    uint32_t li;
+    TRY(read_local(c, &li));
+    cval v;
+    TRY(pop_t(c, ltype(c, li), &v));
+    if (LIVE) set_local(c, (int32_t)li, v);
+    if (op != WASM_OP_local_tee) return WR_OK;
+    cval nv = {ltype(c, li), K_LOCAL, (int32_t)li, 0};
+    if (!LIVE) nv.kind = K_SLOT;
+    return push_lazy(c, nv);
+}
+
+static wr_status read_global(cc *c, uint32_t *gi)
+{
+    TRY(rd_u32(c, gi));
+    if (*gi >= c->mod->nglobals) INVALID("unknown global %" PRIu32, *gi);
+    return WR_OK;
+}
+
+static wr_status c_global_get(cc *c)
+{
+    uint32_t gi;
+    TRY(read_global(c, &gi));
+    uint32_t d = c->sp;
+    if (LIVE) {
+        uint32_t at = emit(c, WR_OP_global_get, 2);
+        if (!c->oom) {
+            OP(c, at + 1)->s.a = canon(c, d);
+            OP(c, at + 1)->s.b = (int32_t)gi;
+        }
+        note_dst(c, at, canon(c, d));
+    }
+    return push(c, (uint8_t)c->mod->globals[gi].type.type);
+}
+
+static wr_status c_global_set(cc *c)
+{
+    uint32_t gi;
+    TRY(read_global(c, &gi));
+    if (!c->mod->globals[gi].type.mut) INVALID("global is immutable");
+    cval v;
+    TRY(pop_t(c, (uint8_t)c->mod->globals[gi].type.type, &v));
+    if (LIVE) {
+        int32_t vs = src_slot(c, &v, c->sp);
+        uint32_t at = emit(c, WR_OP_global_set, 2);
+        if (!c->oom) {
+            OP(c, at + 1)->s.a = vs;
+            OP(c, at + 1)->s.b = (int32_t)gi;
+        }
+    }
+    return WR_OK;
+}
+
+static wr_status c_table_get(cc *c)
+{
+    uint32_t ti, at = 0;
+    TRY(read_table(c, &ti));
+    uint8_t in[1] = {WR_I32};
+    TRY(generic(c, WR_OP_table_get, 3, 1, in, (uint8_t)c->mod->tables[ti].elem, &at));
+    if (LIVE && !c->oom) OP(c, at + 2)->s.a = (int32_t)ti; /* w2.a: the table */
+    return WR_OK;
+}
+
+static wr_status c_table_set(cc *c)
+{
+    uint32_t ti, at = 0;
+    TRY(read_table(c, &ti));
+    uint8_t in[2] = {WR_I32, (uint8_t)c->mod->tables[ti].elem};
+    TRY(generic(c, WR_OP_table_set, 3, 2, in, 0, &at));
+    /* generic filled w1 and w2.a; move the table index into w2.a */
+    if (LIVE && !c->oom) OP(c, at + 2)->s.a = (int32_t)ti;
+    return WR_OK;
+}
+
+static wr_status c_memory_size(cc *c)
+{
+    TRY(zero_byte(c));
+    TRY(need_memory(c));
+    return generic(c, WR_OP_memory_size, 2, 0, NULL, WR_I32, NULL);
+}
+
+static wr_status c_memory_grow(cc *c)
+{
+    TRY(zero_byte(c));
+    TRY(need_memory(c));
+    uint8_t in[1] = {WR_I32};
+    return generic(c, WR_OP_memory_grow, 2, 1, in, WR_I32, NULL);
+}
+
+static wr_status c_i32_const(cc *c)
+{
+    uint64_t v;
+    TRY(rd_leb(c, &v, 32, true));
+    cval cv = {WR_I32, K_CONST, 0, (uint32_t)v};
+    return push_lazy(c, cv);
+}
+
+static wr_status c_i64_const(cc *c)
+{
+    uint64_t v;
+    TRY(rd_leb(c, &v, 64, true));
+    cval cv = {WR_I64, K_CONST, 0, v};
+    return push_lazy(c, cv);
+}
+
+static wr_status c_f32_const(cc *c)
+{
+    if (c->end - c->p < 4) MALFORMED("unexpected end of section or function");
+    uint32_t bits;
+    memcpy(&bits, c->p, 4);
+    c->p += 4;
+    cval cv = {WR_F32, K_CONST, 0, bits};
+    return push_lazy(c, cv);
+}
+
+static wr_status c_f64_const(cc *c)
+{
+    if (c->end - c->p < 8) MALFORMED("unexpected end of section or function");
+    uint64_t bits;
+    memcpy(&bits, c->p, 8);
+    c->p += 8;
+    cval cv = {WR_F64, K_CONST, 0, bits};
+    return push_lazy(c, cv);
+}
+
+/* The numeric instructions of num_ops (all of i32.eqz .. i64.extend32_s but
+ * the reinterpretations). */
+static wr_status c_numeric(cc *c, uint32_t op)
+{
+    return numeric(c, &num_ops[op - WASM_OP_i32_eqz]);
+}
+
+/* The loads and stores (mem_ops). */
+static wr_status c_load_store(cc *c, uint32_t op)
+{
+    return numeric(c, &mem_ops[op - WASM_OP_i32_load]);
+}
+
+/* The reinterpretations: slots hold bits, so only the type changes. */
+static wr_status c_reinterpret(cc *c, uint32_t op)
+{
+    static const uint8_t from[4] = {WR_F32, WR_F64, WR_I32, WR_I64};
+    static const uint8_t to[4] = {WR_I32, WR_I64, WR_F32, WR_F64};
+    cval v;
+    TRY(pop_t(c, from[op - WASM_OP_i32_reinterpret_f32], &v));
+    v.type = to[op - WASM_OP_i32_reinterpret_f32];
+    return push_v(c, v);
+}
+
+static wr_status c_ref_null(cc *c)
+{
+    uint8_t t = 0;
+    TRY(rd_u8(c, &t));
+    if (!is_ref(t)) MALFORMED("malformed reference type");
+    cval cv = {t, K_CONST, 0, 0};
+    return push_lazy(c, cv);
+}
+
+static wr_status c_ref_is_null(cc *c)
+{
+    cval v;
+    TRY(pop_any(c, &v));
+    if (v.type != T_UNKNOWN && !is_ref(v.type)) INVALID("type mismatch: expected a reference");
+    v.type = WR_I64; /* a null reference is the all-zero slot */
+    TRY(push_v(c, v));
+    return unop(c, WR_I64, WR_OP_i64_eqz, WR_I32);
+}
+
+static wr_status c_ref_func(cc *c)
+{
+    uint32_t fi;
+    TRY(rd_u32(c, &fi));
+    if (fi >= c->mod->nfuncs) INVALID("unknown function %" PRIu32, fi);
+    if (!c->mod->func_declared || !c->mod->func_declared[fi])
+        INVALID("undeclared function reference");
+    uint32_t d = c->sp;
+    if (LIVE) {
+        uint32_t at = emit(c, WR_OP_ref_func, 2);
+        if (!c->oom) {
+            OP(c, at + 1)->s.a = canon(c, d);
+            OP(c, at + 1)->s.b = (int32_t)fi;
+        }
+        note_dst(c, at, canon(c, d));
+    }
+    return push(c, WR_FUNCREF);
+}
+
+/* ------------------------------------------------ the 0xfc instructions */
+
+/* i32/i64.trunc_sat_f32/f64_s/u: sub-opcodes 0..7 in WR_UNOPS' order, the
+ * result i64 from 4 on, the operand f64 for 2, 3, 6, 7. */
+_Static_assert(WR_OP_i64_trunc_sat_f64_u == WR_OP_i32_trunc_sat_f32_s + 7,
+               "trunc_sat ops out of the 0xfc order");
+static wr_status c_trunc_sat(cc *c, uint32_t sub)
+{
+    return unop(c, sub & 2 ? WR_F64 : WR_F32, (wr_opcode)(WR_OP_i32_trunc_sat_f32_s + sub),
+                sub & 4 ? WR_I64 : WR_I32);
+}
+
+static const uint8_t three_i32[3] = {WR_I32, WR_I32, WR_I32};
+
+static wr_status c_memory_init(cc *c)
+{
+    uint32_t seg, at = 0;
+    TRY(rd_u32(c, &seg));
+    TRY(zero_byte(c));
+    TRY(need_memory(c));
+    TRY(check_data_seg(c, seg));
+    TRY(generic(c, WR_OP_memory_init, 3, 3, three_i32, 0, &at));
+    if (LIVE && !c->oom) OP(c, at + 2)->s.b = (int32_t)seg;
+    return WR_OK;
+}
+
+static wr_status c_data_drop(cc *c)
+{
+    uint32_t seg;
+    TRY(rd_u32(c, &seg));
+    TRY(check_data_seg(c, seg));
+    if (LIVE) {
+        uint32_t at = emit(c, WR_OP_data_drop, 2);
+        if (!c->oom) OP(c, at + 1)->s.a = (int32_t)seg;
+    }
+    return WR_OK;
+}
+
+static wr_status c_memory_copy(cc *c)
+{
+    TRY(zero_byte(c));
+    TRY(zero_byte(c));
+    TRY(need_memory(c));
+    return generic(c, WR_OP_memory_copy, 3, 3, three_i32, 0, NULL);
+}
+
+static wr_status c_memory_fill(cc *c)
+{
+    TRY(zero_byte(c));
+    TRY(need_memory(c));
+    return generic(c, WR_OP_memory_fill, 3, 3, three_i32, 0, NULL);
+}
+
+/* table.init seg table */
+static wr_status c_table_init(cc *c)
+{
+    uint32_t seg, ti, at = 0;
+    TRY(rd_u32(c, &seg));
+    TRY(rd_u32(c, &ti));
+    if (ti >= c->mod->ntables) INVALID("unknown table %" PRIu32, ti);
+    if (seg >= c->mod->nelems) INVALID("unknown elem segment %" PRIu32, seg);
+    if (c->mod->elems[seg].type != c->mod->tables[ti].elem) INVALID("type mismatch: table.init");
+    TRY(generic(c, WR_OP_table_init, 4, 3, three_i32, 0, &at));
+    if (LIVE && !c->oom) {
+        OP(c, at + 2)->s.b = (int32_t)ti;
+        OP(c, at + 3)->s.a = (int32_t)seg;
+    }
+    return WR_OK;
+}
+
+static wr_status c_elem_drop(cc *c)
+{
+    uint32_t seg;
+    TRY(rd_u32(c, &seg));
+    if (seg >= c->mod->nelems) INVALID("unknown elem segment %" PRIu32, seg);
+    if (LIVE) {
+        uint32_t at = emit(c, WR_OP_elem_drop, 2);
+        if (!c->oom) OP(c, at + 1)->s.a = (int32_t)seg;
+    }
+    return WR_OK;
+}
+
+/* table.copy dst src */
+static wr_status c_table_copy(cc *c)
+{
+    uint32_t td, ts, at = 0;
+    TRY(rd_u32(c, &td));
+    TRY(rd_u32(c, &ts));
+    if (td >= c->mod->ntables) INVALID("unknown table %" PRIu32, td);
+    if (ts >= c->mod->ntables) INVALID("unknown table %" PRIu32, ts);
+    if (c->mod->tables[td].elem != c->mod->tables[ts].elem) INVALID("type mismatch: table.copy");
+    TRY(generic(c, WR_OP_table_copy, 4, 3, three_i32, 0, &at));
+    if (LIVE && !c->oom) {
+        OP(c, at + 2)->s.b = (int32_t)td;
+        OP(c, at + 3)->s.a = (int32_t)ts;
+    }
+    return WR_OK;
+}
+
+/* w1={dst,init} w2={table,n} */
+static wr_status c_table_grow(cc *c)
+{
+    uint32_t ti;
+    TRY(read_table(c, &ti));
+    cval n, init;
+    TRY(pop_t(c, WR_I32, &n));
+    TRY(pop_t(c, (uint8_t)c->mod->tables[ti].elem, &init));
+    uint32_t d = c->sp;
+    if (LIVE) {
+        int32_t is = src_slot(c, &init, d);
+        int32_t ns = src_slot(c, &n, d + 1);
+        uint32_t at = emit(c, WR_OP_table_grow, 3);
+        if (!c->oom) {
+            OP(c, at + 1)->s.a = canon(c, d);
+            OP(c, at + 1)->s.b = is;
+            OP(c, at + 2)->s.a = (int32_t)ti;
+            OP(c, at + 2)->s.b = ns;
+        }
+        note_dst(c, at, canon(c, d));
+    }
+    return push(c, WR_I32);
+}
+
+static wr_status c_table_size(cc *c)
+{
+    uint32_t ti, at = 0;
+    TRY(read_table(c, &ti));
+    TRY(generic(c, WR_OP_table_size, 3, 0, NULL, WR_I32, &at));
+    if (LIVE && !c->oom) OP(c, at + 2)->s.a = (int32_t)ti;
+    return WR_OK;
+}
+
+/* w1={i,val} w2={table,n} */
+static wr_status c_table_fill(cc *c)
+{
+    uint32_t ti;
+    TRY(read_table(c, &ti));
+    cval n, val, i;
+    TRY(pop_t(c, WR_I32, &n));
+    TRY(pop_t(c, (uint8_t)c->mod->tables[ti].elem, &val));
+    TRY(pop_t(c, WR_I32, &i));
+    uint32_t d = c->sp;
+    if (LIVE) {
+        int32_t is = src_slot(c, &i, d);
+        int32_t vs = src_slot(c, &val, d + 1);
+        int32_t ns = src_slot(c, &n, d + 2);
+        uint32_t at = emit(c, WR_OP_table_fill, 3);
+        if (!c->oom) {
+            OP(c, at + 1)->s.a = is;
+            OP(c, at + 1)->s.b = vs;
+            OP(c, at + 2)->s.a = (int32_t)ti;
+            OP(c, at + 2)->s.b = ns;
+        }
+    }
+    return WR_OK;
+}
+
+/* ------------------------------------------------------- the op tables */
+
+/* The compile function of each 0xfc sub-opcode. */
+static wr_status c_prefix_fc(cc *c)
+{
+    uint32_t sub;
+    TRY(rd_u32(c, &sub));
+    switch (sub) {
+    case WASM_OP_FC_i32_trunc_sat_f32_s:
+    case WASM_OP_FC_i32_trunc_sat_f32_u:
+    case WASM_OP_FC_i32_trunc_sat_f64_s:
+    case WASM_OP_FC_i32_trunc_sat_f64_u:
+    case WASM_OP_FC_i64_trunc_sat_f32_s:
+    case WASM_OP_FC_i64_trunc_sat_f32_u:
+    case WASM_OP_FC_i64_trunc_sat_f64_s:
+    case WASM_OP_FC_i64_trunc_sat_f64_u: return c_trunc_sat(c, sub);
+    case WASM_OP_FC_memory_init: return c_memory_init(c);
+    case WASM_OP_FC_data_drop: return c_data_drop(c);
+    case WASM_OP_FC_memory_copy: return c_memory_copy(c);
+    case WASM_OP_FC_memory_fill: return c_memory_fill(c);
+    case WASM_OP_FC_table_init: return c_table_init(c);
+    case WASM_OP_FC_elem_drop: return c_elem_drop(c);
+    case WASM_OP_FC_table_copy: return c_table_copy(c);
+    case WASM_OP_FC_table_grow: return c_table_grow(c);
+    case WASM_OP_FC_table_size: return c_table_size(c);
+    case WASM_OP_FC_table_fill: return c_table_fill(c);
+    default: MALFORMED("illegal opcode 0xfc %" PRIu32, sub);
+    }
+}
+
+/* The op table: the compile function of each opcode (c->p after it). A
+ * switch, not an array of function pointers: the compiler inlines the
+ * functions it calls once, so the firmware carries no table of pointers
+ * (1 KiB on the device) nor a prologue per function; measured at 1.4 KiB
+ * of flash more for the array. The numeric instructions, loads and stores
+ * share a function each, which reads num_ops/mem_ops. Case ranges are GNU
+ * C, which gcc and clang take. */
+static wr_status compile_op(cc *c, uint8_t op)
+{
+    switch (op) {
+    case WASM_OP_unreachable: return c_unreachable(c);
+    case WASM_OP_nop: return WR_OK;
+    case WASM_OP_block:
+    case WASM_OP_loop: return c_block(c, op);
+    case WASM_OP_if: return c_if(c);
+    case WASM_OP_else: return c_else(c);
+    case WASM_OP_end: return c_end(c);
+    case WASM_OP_br: return c_br(c);
+    case WASM_OP_br_if: return c_br_if(c);
+    case WASM_OP_br_table: return c_br_table(c);
+    case WASM_OP_return: return c_return(c);
+    case WASM_OP_call: return c_call(c);
+    case WASM_OP_call_indirect: return c_call_indirect(c);
+    case WASM_OP_drop: return c_drop(c);
+    case WASM_OP_select:
+    case WASM_OP_select_t: return c_select(c, op);
+    case WASM_OP_local_get: return c_local_get(c);
+    case WASM_OP_local_set:
+    case WASM_OP_local_tee: return c_local_set(c, op);
+    case WASM_OP_global_get: return c_global_get(c);
+    case WASM_OP_global_set: return c_global_set(c);
+    case WASM_OP_table_get: return c_table_get(c);
+    case WASM_OP_table_set: return c_table_set(c);
+    case WASM_OP_i32_load ... WASM_OP_i64_store32: return c_load_store(c, op);
+    case WASM_OP_memory_size: return c_memory_size(c);
+    case WASM_OP_memory_grow: return c_memory_grow(c);
+    case WASM_OP_i32_const: return c_i32_const(c);
+    case WASM_OP_i64_const: return c_i64_const(c);
+    case WASM_OP_f32_const: return c_f32_const(c);
+    case WASM_OP_f64_const: return c_f64_const(c);
+    case WASM_OP_i32_eqz ... WASM_OP_f64_promote_f32: return c_numeric(c, op);
+    case WASM_OP_i32_reinterpret_f32 ... WASM_OP_f64_reinterpret_i64: return c_reinterpret(c, op);
+    case WASM_OP_i32_extend8_s ... WASM_OP_i64_extend32_s: return c_numeric(c, op);
+    case WASM_OP_ref_null: return c_ref_null(c);
+    case WASM_OP_ref_is_null: return c_ref_is_null(c);
+    case WASM_OP_ref_func: return c_ref_func(c);
+    case WASM_OP_PREFIX_FC: return c_prefix_fc(c);
+    case 0xfd: INVALID("SIMD (v128) is not supported"); /* its prefix */
+    default: MALFORMED("illegal opcode 0x%02x", op);
+    }
+}
+
 /* ------------------------------------------------------------ the body */
 
+/* Translates (or measures) the body: the entry op, then each instruction
+ * by its compile function (in a debug translation after a `dbg` op, with
+ * the operand stack materialized), until the function's `end` closes the
+ * last frame; then the frame size. */
 static wr_status translate_body(cc *c)
 {
     const wr_type *ft = c->ftype;
@@ -1160,789 +2109,9 @@ static wr_status translate_body(cc *c)
             emit(c, WR_OP_dbg, 1);
             label_here(c);
         }
-        uint8_t opc = *c->p++;
-        const numop *nt = opc >= WASM_OP_i32_eqz && opc <= WASM_OP_i64_extend32_s
-                              ? &num_ops[opc - WASM_OP_i32_eqz]
-                          : opc >= WASM_OP_i32_load && opc <= WASM_OP_i64_store32
-                              ? &mem_ops[opc - WASM_OP_i32_load]
-                              : NULL;
-        if (nt && nt->op) {
-            TRY(numeric(c, nt));
-            continue;
-        }
-        switch (opc) {
-        case WASM_OP_unreachable:
-            if (LIVE) emit(c, WR_OP_unreachable, 1);
-            set_unreachable(c);
-            break;
-        case WASM_OP_nop: break;
-        case WASM_OP_block:
-        case WASM_OP_loop: {
-            uint32_t np, nr;
-            const wr_valtype *pt, *rt;
-            wr_valtype single = 0;
-            TRY(read_blocktype(c, &np, &pt, &nr, &rt, &single));
-            TRY(check_top(c, np, pt));
-            materialize_all(c);
-            TRY(push_ctrl(c, opc, np, pt, nr, rt));
-            ctrl *f = &c->cs[c->csp - 1];
-            if (nr == 1 && rt == &single) {
-                f->single = single;
-                f->res_single = true;
-                f->results = NULL;
-            }
-            if (opc == 0x03) {
-                if (LIVE) {
-                    emit(c, WR_OP_loop_check, 1);
-                    add_sync(c);
-                }
-                /* branches to the loop re-enter after the check op: the check
-                 * sits at the head, once per iteration */
-                f->loop_ir = c->nops >= 1 && LIVE ? c->nops - 1 : c->nops;
-                label_here(c);
-            }
-            break;
-        }
-        case WASM_OP_if: {
-            uint32_t np, nr;
-            const wr_valtype *pt, *rt;
-            wr_valtype single = 0;
-            TRY(read_blocktype(c, &np, &pt, &nr, &rt, &single));
-            cval cond;
-            TRY(pop_t(c, WR_I32, &cond));
-            TRY(check_top(c, np, pt));
-            bool live = LIVE;
-            /* keep the condition where it is; materialize what stays */
-            materialize_all(c);
-            uint32_t at = 0, word = 0;
-            if (live) at = emit_cond_jump(c, cond, c->sp, false, &word);
-            TRY(push_ctrl(c, opc, np, pt, nr, rt));
-            ctrl *f = &c->cs[c->csp - 1];
-            if (nr == 1 && rt == &single) {
-                f->single = single;
-                f->res_single = true;
-                f->results = NULL;
-            }
-            if (live) {
-                f->has_else_patch = true;
-                f->else_patch.op = at;
-                f->else_patch.word = word;
-            }
-            break;
-        }
-        case WASM_OP_else: {
-            ctrl *f = &c->cs[c->csp - 1];
-            if (f->opcode != 0x04) MALFORMED("else without if");
-            TRY(check_top(c, f->nresults, fres(f)));
-            if (c->sp - f->height != f->nresults && !f->unreachable)
-                INVALID("type mismatch: block results");
-            if (LIVE) {
-                for (uint32_t i = 0; i < f->nresults; i++)
-                    materialize(c, f->height + i);
-                TRY(emit_jump(c, f));
-            }
-            TRY(pop_types(c, f->nresults, fres(f)));
-            if (c->sp != f->height) INVALID("type mismatch: values remain at else");
-            /* the else arm starts with the params again */
-            for (uint32_t i = 0; i < f->nparams; i++)
-                TRY(push(c, f->params[i]));
-            f->unreachable = false;
-            f->opcode = 0x05;
-            label_here(c);
-            if (f->has_else_patch && !c->oom)
-                set_rel(c, f->else_patch.word, f->else_patch.op, c->nops);
-            f->has_else_patch = false;
-            break;
-        }
-        case WASM_OP_end: {
-            ctrl *f = &c->cs[c->csp - 1];
-            TRY(check_top(c, f->nresults, fres(f)));
-            if (c->sp - f->height != f->nresults && !f->unreachable)
-                INVALID("type mismatch: block results");
-            if (c->sp - f->height > f->nresults) INVALID("type mismatch: block results");
-            if (f->opcode == 0x04) {
-                /* if without else: the implicit else passes the params on */
-                if (f->nparams != f->nresults) INVALID("type mismatch: if without else");
-                for (uint32_t i = 0; i < f->nparams; i++)
-                    if (f->params[i] != fres(f)[i]) INVALID("type mismatch: if without else");
-            }
-            if (f->opcode == 0x00) {
-                /* function end: return */
-                if (LIVE) {
-                    uint32_t n = f->nresults;
-                    if (n > 1)
-                        for (uint32_t i = c->sp - n; i < c->sp; i++)
-                            materialize(c, i);
-                    for (uint32_t i = 0; i < n; i++) {
-                        cval *v = &c->stk[c->sp - n + i];
-                        if (v->kind == K_CONST)
-                            emit_const(c, (int32_t)i, v->bits);
-                        else
-                            emit_copy(c, (int32_t)i, v->slot);
-                    }
-                    emit(c, WR_OP_ret, 1);
-                }
-                if (f->npatches > 0) {
-                    /* branches to the function's label land here with the
-                     * results in canonical slots 0..n of the operand stack */
-                    label_here(c);
-                    resolve_patches(c, f);
-                    for (uint32_t i = 0; i < f->nresults; i++)
-                        emit_copy(c, (int32_t)i, canon(c, i));
-                    emit(c, WR_OP_ret, 1);
-                }
-                c->csp--;
-                goto body_done;
-            }
-            if (LIVE)
-                for (uint32_t i = 0; i < f->nresults && c->sp >= f->height + i + 1; i++)
-                    materialize(c, f->height + i);
-            bool was_dead = f->dead;
-            label_here(c);
-            if (f->has_else_patch && !c->oom)
-                set_rel(c, f->else_patch.word, f->else_patch.op, c->nops);
-            resolve_patches(c, f);
-            uint32_t h = f->height;
-            uint32_t nr = f->nresults;
-            wr_valtype rbuf[1];
-            const wr_valtype *rt = f->results;
-            if (f->res_single) {
-                rbuf[0] = f->single;
-                rt = rbuf;
-            }
-            c->csp--;
-            c->sp = h;
-            (void)was_dead;
-            for (uint32_t i = 0; i < nr; i++)
-                TRY(push(c, rt[i]));
-            break;
-        }
-        case WASM_OP_br:
-        case WASM_OP_br_if: {
-            uint32_t depth;
-            TRY(rd_u32(c, &depth));
-            if (depth >= c->csp) INVALID("unknown label");
-            ctrl *target = &c->cs[c->csp - 1 - depth];
-            uint32_t n = label_arity(target);
-            const wr_valtype *lt = label_types(target);
-            if (opc == 0x0c) {
-                TRY(check_top(c, n, lt));
-                if (LIVE) {
-                    if (n > 0 && c->sp >= n) emit_label_copies(c, target, n);
-                    TRY(emit_jump(c, target));
-                }
-                TRY(pop_types(c, n, lt));
-                set_unreachable(c);
-            } else {
-                cval cond;
-                TRY(pop_t(c, WR_I32, &cond));
-                TRY(check_top(c, n, lt));
-                if (LIVE) {
-                    uint32_t cond_depth = c->sp;
-                    /* materialize what stays below so both paths agree */
-                    for (uint32_t i = 0; i < c->sp - n; i++)
-                        materialize(c, i);
-                    bool copies = n > 0 && label_needs_copies(c, target, n);
-                    if (!copies) {
-                        uint32_t word;
-                        uint32_t at = emit_cond_jump(c, cond, cond_depth, true, &word);
-                        if (!c->oom) {
-                            if (target->opcode == 0x03)
-                                set_rel(c, word, at, target->loop_ir);
-                            else
-                                TRY(add_patch(c, target, at, word));
-                        }
-                    } else {
-                        uint32_t word;
-                        uint32_t at = emit_cond_jump(c, cond, cond_depth, false, &word);
-                        emit_label_copies(c, target, n);
-                        TRY(emit_jump(c, target));
-                        label_here(c);
-                        if (!c->oom) set_rel(c, word, at, c->nops);
-                    }
-                }
-                /* br_if's results are the label's types; the values stay
-                 * where they are on the fall-through path */
-                cval keep[16];
-                cval *kv = n <= 16 ? keep : malloc(n * sizeof(cval));
-                if (!kv) return wr_fail(c->err, WR_ERR_NOMEM, SEC, 0, "out of memory");
-                wr_status st = WR_OK;
-                for (uint32_t i = n; i-- > 0 && st == WR_OK;)
-                    st = pop_t(c, lt[i], &kv[i]);
-                for (uint32_t i = 0; i < n && st == WR_OK; i++) {
-                    kv[i].type = lt[i];
-                    st = push_v(c, kv[i]);
-                }
-                if (kv != keep) free(kv);
-                TRY(st);
-            }
-            break;
-        }
-        case WASM_OP_br_table: {
-            uint32_t count;
-            TRY(rd_u32(c, &count));
-            if (count > (uint32_t)(c->end - c->p))
-                MALFORMED("unexpected end of section or function");
-            uint32_t *depths = malloc(((size_t)count + 1) * sizeof(uint32_t));
-            if (!depths) return wr_fail(c->err, WR_ERR_NOMEM, SEC, 0, "out of memory");
-            wr_status st = WR_OK;
-            for (uint32_t i = 0; i <= count && st == WR_OK; i++) {
-                st = rd_u32(c, &depths[i]);
-                if (st == WR_OK && depths[i] >= c->csp)
-                    st = bad(c, WR_ERR_INVALID, "unknown label");
-            }
-            cval idx;
-            if (st == WR_OK) st = pop_t(c, WR_I32, &idx);
-            uint32_t arity = 0;
-            if (st == WR_OK) {
-                arity = label_arity(&c->cs[c->csp - 1 - depths[count]]);
-                for (uint32_t i = 0; i <= count && st == WR_OK; i++) {
-                    ctrl *t = &c->cs[c->csp - 1 - depths[i]];
-                    if (label_arity(t) != arity)
-                        st = bad(c, WR_ERR_INVALID, "type mismatch: br_table arity");
-                    else
-                        st = check_top(c, arity, label_types(t));
-                }
-            }
-            if (st == WR_OK && LIVE) {
-                uint32_t idx_depth = c->sp;
-                int32_t is = src_slot(c, &idx, idx_depth);
-                if (count > (uint32_t)WR_HALF_MAX)
-                    return bad(c, WR_ERR_LIMIT,
-                               "br_table of %" PRIu32 " labels; this runtime allows %d", count,
-                               WR_HALF_MAX);
-                uint32_t at = emit(c, WR_OP_br_table, 2 + count + 1);
-                if (!c->oom) {
-                    OP(c, at + 1)->s.a = is;
-                    OP(c, at + 1)->s.b = (int32_t)count;
-                }
-                /* each entry: jump straight to the label, or to a stub that
-                 * copies the values first */
-                for (uint32_t i = 0; i <= count && !c->oom; i++) {
-                    ctrl *t = &c->cs[c->csp - 1 - depths[i]];
-                    if (arity > 0 && label_needs_copies(c, t, arity)) {
-                        OP(c, at + 2 + i)->i = (int64_t)c->nops - (int64_t)at;
-                        emit_label_copies(c, t, arity);
-                        st = emit_jump(c, t);
-                    } else if (t->opcode == 0x03) {
-                        OP(c, at + 2 + i)->i = (int64_t)t->loop_ir - (int64_t)at;
-                    } else {
-                        st = add_patch(c, t, at, at + 2 + i);
-                    }
-                }
-            }
-            free(depths);
-            TRY(st);
-            set_unreachable(c);
-            break;
-        }
-        case WASM_OP_return: {
-            ctrl *f = &c->cs[0];
-            uint32_t n = f->nresults;
-            TRY(check_top(c, n, fres(f)));
-            if (LIVE) {
-                if (n > 1)
-                    for (uint32_t i = c->sp - n; i < c->sp; i++)
-                        materialize(c, i);
-                for (uint32_t i = 0; i < n; i++) {
-                    cval *v = &c->stk[c->sp - n + i];
-                    if (v->kind == K_CONST)
-                        emit_const(c, (int32_t)i, v->bits);
-                    else
-                        emit_copy(c, (int32_t)i, v->slot);
-                }
-                emit(c, WR_OP_ret, 1);
-            }
-            set_unreachable(c);
-            break;
-        }
-        case WASM_OP_call: {
-            uint32_t fi;
-            TRY(rd_u32(c, &fi));
-            if (fi >= c->mod->nfuncs) INVALID("unknown function %" PRIu32, fi);
-            const wr_type *t = &c->mod->types[c->mod->funcs[fi].type_index];
-            TRY(check_top(c, t->nparams, t->params));
-            materialize_all(c);
-            TRY(pop_types(c, t->nparams, t->params));
-            uint32_t base = c->sp;
-            if (LIVE) {
-                if (c->mod->funcs[fi].imported) {
-                    uint32_t at = emit(c, WR_OP_call_import, 2);
-                    if (!c->oom) {
-                        OP(c, at + 1)->s.a = canon(c, base);
-                        OP(c, at + 1)->s.b = (int32_t)fi;
-                    }
-                } else {
-                    /* the callee's wr_code, made now if it has none (not
-                     * while measuring: validating a body makes nothing) */
-                    wr_code *callee = c->measure ? NULL : wr_code_get(c->mod, fi);
-                    if (!c->measure && !callee)
-                        return wr_fail(c->err, WR_ERR_NOMEM, SEC, 0, "out of memory");
-                    uint32_t at = emit(c, WR_OP_call, 3);
-                    if (!c->oom) {
-                        OP(c, at + 1)->s.a = canon(c, base);
-                        OP(c, at + 2)->p = callee;
-                    }
-                }
-                add_sync(c);
-                label_here(c);
-            }
-            for (uint32_t i = 0; i < t->nresults; i++)
-                TRY(push(c, t->results[i]));
-            /* the callee's frame must fit: count the result slots too */
-            if (base + t->nparams > c->max_depth) c->max_depth = base + t->nparams;
-            break;
-        }
-        case WASM_OP_call_indirect: {
-            uint32_t ti, tab;
-            TRY(rd_u32(c, &ti));
-            TRY(rd_u32(c, &tab));
-            if (tab >= c->mod->ntables) INVALID("unknown table %" PRIu32, tab);
-            if (ti >= c->mod->ntypes) INVALID("unknown type %" PRIu32, ti);
-            if (c->mod->tables[tab].elem != WR_FUNCREF)
-                INVALID("type mismatch: table is not funcref");
-            const wr_type *t = &c->mod->types[ti];
-            cval e;
-            TRY(pop_t(c, WR_I32, &e));
-            TRY(check_top(c, t->nparams, t->params));
-            uint32_t edepth = c->sp;
-            materialize_all(c);
-            int32_t es = 0;
-            if (LIVE) {
-                /* the element index goes above the args' slots */
-                es = src_slot(c, &e, edepth);
-            }
-            TRY(pop_types(c, t->nparams, t->params));
-            uint32_t base = c->sp;
-            if (LIVE) {
-                uint32_t at = emit(c, WR_OP_call_indirect, 3);
-                if (!c->oom) {
-                    OP(c, at + 1)->s.a = canon(c, base);
-                    OP(c, at + 1)->s.b = (int32_t)ti;
-                    OP(c, at + 2)->s.a = (int32_t)tab;
-                    OP(c, at + 2)->s.b = es;
-                }
-                add_sync(c);
-                label_here(c);
-            }
-            for (uint32_t i = 0; i < t->nresults; i++)
-                TRY(push(c, t->results[i]));
-            if (base + t->nparams + 1 > c->max_depth) c->max_depth = base + t->nparams + 1;
-            break;
-        }
-        case WASM_OP_drop: {
-            cval v;
-            TRY(pop_any(c, &v));
-            break;
-        }
-        case WASM_OP_select:
-        case WASM_OP_select_t: {
-            uint8_t want = T_UNKNOWN;
-            if (opc == 0x1c) {
-                uint32_t n;
-                TRY(rd_u32(c, &n));
-                if (n != 1) INVALID("invalid result arity");
-                uint8_t t = 0;
-                TRY(rd_u8(c, &t));
-                if (t == WR_V128) INVALID("SIMD (v128) is not supported");
-                if (!is_num(t) && !is_ref(t)) MALFORMED("malformed value type");
-                want = t;
-            }
-            cval cond, b, a;
-            TRY(pop_t(c, WR_I32, &cond));
-            TRY(pop_t(c, want, &b));
-            TRY(pop_t(c, want, &a));
-            uint8_t rt = want;
-            if (opc == 0x1b) {
-                if ((a.type != T_UNKNOWN && !is_num(a.type)) ||
-                    (b.type != T_UNKNOWN && !is_num(b.type)))
-                    INVALID("type mismatch: select needs numeric operands");
-                if (a.type != T_UNKNOWN && b.type != T_UNKNOWN && a.type != b.type)
-                    INVALID("type mismatch: select operands differ");
-                rt = a.type != T_UNKNOWN ? a.type : b.type;
-            }
-            uint32_t d = c->sp;
-            if (LIVE) {
-                int32_t as = src_slot(c, &a, d);
-                int32_t bs = src_slot(c, &b, d + 1);
-                int32_t cs = src_slot(c, &cond, d + 2);
-                uint32_t at = emit(c, WR_OP_select, 3);
-                if (!c->oom) {
-                    OP(c, at + 1)->s.a = canon(c, d);
-                    OP(c, at + 1)->s.b = cs;
-                    OP(c, at + 2)->s.a = as;
-                    OP(c, at + 2)->s.b = bs;
-                }
-                note_dst(c, at, canon(c, d));
-            }
-            TRY(push(c, rt));
-            break;
-        }
-        case WASM_OP_local_get: {
-            uint32_t li;
-            TRY(rd_u32(c, &li));
-            if (li >= c->nlocals) INVALID("unknown local %" PRIu32, li);
-            cval v = {ltype(c, li), K_LOCAL, (int32_t)li, 0};
-            TRY(push_v(c, v));
-            if (c->debug) materialize(c, c->sp - 1);
-            break;
-        }
-        case WASM_OP_local_set:
-        case WASM_OP_local_tee: {
-            uint32_t li;
-            TRY(rd_u32(c, &li));
-            if (li >= c->nlocals) INVALID("unknown local %" PRIu32, li);
-            cval v;
-            TRY(pop_t(c, ltype(c, li), &v));
-            uint32_t d = c->sp;
-            if (LIVE) {
-                int32_t ls = (int32_t)li;
-                bool refs = false;
-                for (uint32_t i = 0; i < c->sp; i++)
-                    if (c->stk[i].kind == K_LOCAL && c->stk[i].slot == ls) refs = true;
-                if (!refs && v.kind == K_SLOT && c->ld_valid && c->ld_end == c->nops &&
-                    c->ld_start >= c->barrier && c->ld_slot == v.slot && !c->oom) {
-                    OP(c, c->ld_word)->s.a = ls; /* retarget the producer */
-                    c->ld_valid = false;
-                    c->lc_valid = false;
-                } else {
-                    materialize_local(c, ls);
-                    if (v.kind == K_CONST)
-                        emit_const(c, ls, v.bits);
-                    else
-                        emit_copy(c, ls, v.slot);
-                }
-            }
-            if (opc == 0x22) {
-                cval nv = {ltype(c, li), K_LOCAL, (int32_t)li, 0};
-                if (!LIVE) nv.kind = K_SLOT;
-                TRY(push_v(c, nv));
-                if (c->debug) materialize(c, c->sp - 1);
-            }
-            (void)d;
-            break;
-        }
-        case WASM_OP_global_get: {
-            uint32_t gi;
-            TRY(rd_u32(c, &gi));
-            if (gi >= c->mod->nglobals) INVALID("unknown global %" PRIu32, gi);
-            uint32_t d = c->sp;
-            if (LIVE) {
-                uint32_t at = emit(c, WR_OP_global_get, 2);
-                if (!c->oom) {
-                    OP(c, at + 1)->s.a = canon(c, d);
-                    OP(c, at + 1)->s.b = (int32_t)gi;
-                }
-                note_dst(c, at, canon(c, d));
-            }
-            TRY(push(c, (uint8_t)c->mod->globals[gi].type.type));
-            break;
-        }
-        case WASM_OP_global_set: {
-            uint32_t gi;
-            TRY(rd_u32(c, &gi));
-            if (gi >= c->mod->nglobals) INVALID("unknown global %" PRIu32, gi);
-            if (!c->mod->globals[gi].type.mut) INVALID("global is immutable");
-            cval v;
-            TRY(pop_t(c, (uint8_t)c->mod->globals[gi].type.type, &v));
-            if (LIVE) {
-                int32_t vs = src_slot(c, &v, c->sp);
-                uint32_t at = emit(c, WR_OP_global_set, 2);
-                if (!c->oom) {
-                    OP(c, at + 1)->s.a = vs;
-                    OP(c, at + 1)->s.b = (int32_t)gi;
-                }
-            }
-            break;
-        }
-        case WASM_OP_table_get:
-        case WASM_OP_table_set: {
-            uint32_t ti;
-            TRY(rd_u32(c, &ti));
-            if (ti >= c->mod->ntables) INVALID("unknown table %" PRIu32, ti);
-            uint8_t et = (uint8_t)c->mod->tables[ti].elem;
-            uint32_t at = 0;
-            if (opc == 0x25) {
-                uint8_t in[1] = {WR_I32};
-                TRY(generic(c, WR_OP_table_get, 3, 1, in, et, &at));
-            } else {
-                uint8_t in[2] = {WR_I32, et};
-                TRY(generic(c, WR_OP_table_set, 3, 2, in, 0, &at));
-            }
-            /* generic filled w1 and w2.a; move the table index into w2.a */
-            if (LIVE && !c->oom) OP(c, at + 2)->s.a = (int32_t)ti;
-            break;
-        }
-        case WASM_OP_memory_size: {
-            TRY(zero_byte(c));
-            TRY(need_memory(c));
-            TRY(generic(c, WR_OP_memory_size, 2, 0, NULL, WR_I32, NULL));
-            break;
-        }
-        case WASM_OP_memory_grow: {
-            TRY(zero_byte(c));
-            TRY(need_memory(c));
-            uint8_t in[1] = {WR_I32};
-            TRY(generic(c, WR_OP_memory_grow, 2, 1, in, WR_I32, NULL));
-            break;
-        }
-        case WASM_OP_i32_const: {
-            uint64_t v;
-            TRY(rd_leb(c, &v, 32, true));
-            cval cv = {WR_I32, K_CONST, 0, (uint32_t)v};
-            TRY(push_v(c, cv));
-            if (c->debug) materialize(c, c->sp - 1);
-            break;
-        }
-        case WASM_OP_i64_const: {
-            uint64_t v;
-            TRY(rd_leb(c, &v, 64, true));
-            cval cv = {WR_I64, K_CONST, 0, v};
-            TRY(push_v(c, cv));
-            if (c->debug) materialize(c, c->sp - 1);
-            break;
-        }
-        case WASM_OP_f32_const: {
-            if (c->end - c->p < 4) MALFORMED("unexpected end of section or function");
-            uint32_t bits;
-            memcpy(&bits, c->p, 4);
-            c->p += 4;
-            cval cv = {WR_F32, K_CONST, 0, bits};
-            TRY(push_v(c, cv));
-            if (c->debug) materialize(c, c->sp - 1);
-            break;
-        }
-        case WASM_OP_f64_const: {
-            if (c->end - c->p < 8) MALFORMED("unexpected end of section or function");
-            uint64_t bits;
-            memcpy(&bits, c->p, 8);
-            c->p += 8;
-            cval cv = {WR_F64, K_CONST, 0, bits};
-            TRY(push_v(c, cv));
-            if (c->debug) materialize(c, c->sp - 1);
-            break;
-        }
-        /* i32 comparisons and arithmetic */
-        /* reinterpretations: slots hold bits, so only the type changes */
-        case WASM_OP_i32_reinterpret_f32:
-        case WASM_OP_i64_reinterpret_f64:
-        case WASM_OP_f32_reinterpret_i32:
-        case WASM_OP_f64_reinterpret_i64: {
-            static const uint8_t from[4] = {WR_F32, WR_F64, WR_I32, WR_I64};
-            static const uint8_t to[4] = {WR_I32, WR_I64, WR_F32, WR_F64};
-            cval v;
-            TRY(pop_t(c, from[opc - 0xbc], &v));
-            v.type = to[opc - 0xbc];
-            TRY(push_v(c, v));
-            break;
-        }
-        case WASM_OP_ref_null: {
-            uint8_t t = 0;
-            TRY(rd_u8(c, &t));
-            if (!is_ref(t)) MALFORMED("malformed reference type");
-            cval cv = {t, K_CONST, 0, 0};
-            TRY(push_v(c, cv));
-            if (c->debug) materialize(c, c->sp - 1);
-            break;
-        }
-        case WASM_OP_ref_is_null: {
-            cval v;
-            TRY(pop_any(c, &v));
-            if (v.type != T_UNKNOWN && !is_ref(v.type))
-                INVALID("type mismatch: expected a reference");
-            v.type = WR_I64; /* a null reference is the all-zero slot */
-            TRY(push_v(c, v));
-            TRY(unop(c, WR_I64, WR_OP_i64_eqz, WR_I32));
-            break;
-        }
-        case WASM_OP_ref_func: {
-            uint32_t fi;
-            TRY(rd_u32(c, &fi));
-            if (fi >= c->mod->nfuncs) INVALID("unknown function %" PRIu32, fi);
-            if (!c->mod->func_declared || !c->mod->func_declared[fi])
-                INVALID("undeclared function reference");
-            uint32_t d = c->sp;
-            if (LIVE) {
-                uint32_t at = emit(c, WR_OP_ref_func, 2);
-                if (!c->oom) {
-                    OP(c, at + 1)->s.a = canon(c, d);
-                    OP(c, at + 1)->s.b = (int32_t)fi;
-                }
-                note_dst(c, at, canon(c, d));
-            }
-            TRY(push(c, WR_FUNCREF));
-            break;
-        }
-        case WASM_OP_PREFIX_FC: {
-            uint32_t sub;
-            TRY(rd_u32(c, &sub));
-            switch (sub) {
-            case WASM_OP_FC_i32_trunc_sat_f32_s:
-                TRY(unop(c, WR_F32, WR_OP_i32_trunc_sat_f32_s, WR_I32));
-                break;
-            case WASM_OP_FC_i32_trunc_sat_f32_u:
-                TRY(unop(c, WR_F32, WR_OP_i32_trunc_sat_f32_u, WR_I32));
-                break;
-            case WASM_OP_FC_i32_trunc_sat_f64_s:
-                TRY(unop(c, WR_F64, WR_OP_i32_trunc_sat_f64_s, WR_I32));
-                break;
-            case WASM_OP_FC_i32_trunc_sat_f64_u:
-                TRY(unop(c, WR_F64, WR_OP_i32_trunc_sat_f64_u, WR_I32));
-                break;
-            case WASM_OP_FC_i64_trunc_sat_f32_s:
-                TRY(unop(c, WR_F32, WR_OP_i64_trunc_sat_f32_s, WR_I64));
-                break;
-            case WASM_OP_FC_i64_trunc_sat_f32_u:
-                TRY(unop(c, WR_F32, WR_OP_i64_trunc_sat_f32_u, WR_I64));
-                break;
-            case WASM_OP_FC_i64_trunc_sat_f64_s:
-                TRY(unop(c, WR_F64, WR_OP_i64_trunc_sat_f64_s, WR_I64));
-                break;
-            case WASM_OP_FC_i64_trunc_sat_f64_u:
-                TRY(unop(c, WR_F64, WR_OP_i64_trunc_sat_f64_u, WR_I64));
-                break;
-            case WASM_OP_FC_memory_init: {
-                uint32_t seg;
-                TRY(rd_u32(c, &seg));
-                TRY(zero_byte(c));
-                TRY(need_memory(c));
-                TRY(check_data_seg(c, seg));
-                uint8_t in[3] = {WR_I32, WR_I32, WR_I32};
-                uint32_t at = 0;
-                TRY(generic(c, WR_OP_memory_init, 3, 3, in, 0, &at));
-                if (LIVE && !c->oom) OP(c, at + 2)->s.b = (int32_t)seg;
-                break;
-            }
-            case WASM_OP_FC_data_drop: {
-                uint32_t seg;
-                TRY(rd_u32(c, &seg));
-                TRY(check_data_seg(c, seg));
-                if (LIVE) {
-                    uint32_t at = emit(c, WR_OP_data_drop, 2);
-                    if (!c->oom) OP(c, at + 1)->s.a = (int32_t)seg;
-                }
-                break;
-            }
-            case WASM_OP_FC_memory_copy: {
-                TRY(zero_byte(c));
-                TRY(zero_byte(c));
-                TRY(need_memory(c));
-                uint8_t in[3] = {WR_I32, WR_I32, WR_I32};
-                TRY(generic(c, WR_OP_memory_copy, 3, 3, in, 0, NULL));
-                break;
-            }
-            case WASM_OP_FC_memory_fill: {
-                TRY(zero_byte(c));
-                TRY(need_memory(c));
-                uint8_t in[3] = {WR_I32, WR_I32, WR_I32};
-                TRY(generic(c, WR_OP_memory_fill, 3, 3, in, 0, NULL));
-                break;
-            }
-            case WASM_OP_FC_table_init: { /* table.init seg table */
-                uint32_t seg, ti;
-                TRY(rd_u32(c, &seg));
-                TRY(rd_u32(c, &ti));
-                if (ti >= c->mod->ntables) INVALID("unknown table %" PRIu32, ti);
-                if (seg >= c->mod->nelems) INVALID("unknown elem segment %" PRIu32, seg);
-                if (c->mod->elems[seg].type != c->mod->tables[ti].elem)
-                    INVALID("type mismatch: table.init");
-                uint8_t in[3] = {WR_I32, WR_I32, WR_I32};
-                uint32_t at = 0;
-                TRY(generic(c, WR_OP_table_init, 4, 3, in, 0, &at));
-                if (LIVE && !c->oom) {
-                    OP(c, at + 2)->s.b = (int32_t)ti;
-                    OP(c, at + 3)->s.a = (int32_t)seg;
-                }
-                break;
-            }
-            case WASM_OP_FC_elem_drop: {
-                uint32_t seg;
-                TRY(rd_u32(c, &seg));
-                if (seg >= c->mod->nelems) INVALID("unknown elem segment %" PRIu32, seg);
-                if (LIVE) {
-                    uint32_t at = emit(c, WR_OP_elem_drop, 2);
-                    if (!c->oom) OP(c, at + 1)->s.a = (int32_t)seg;
-                }
-                break;
-            }
-            case WASM_OP_FC_table_copy: { /* table.copy dst src */
-                uint32_t td, ts;
-                TRY(rd_u32(c, &td));
-                TRY(rd_u32(c, &ts));
-                if (td >= c->mod->ntables) INVALID("unknown table %" PRIu32, td);
-                if (ts >= c->mod->ntables) INVALID("unknown table %" PRIu32, ts);
-                if (c->mod->tables[td].elem != c->mod->tables[ts].elem)
-                    INVALID("type mismatch: table.copy");
-                uint8_t in[3] = {WR_I32, WR_I32, WR_I32};
-                uint32_t at = 0;
-                TRY(generic(c, WR_OP_table_copy, 4, 3, in, 0, &at));
-                if (LIVE && !c->oom) {
-                    OP(c, at + 2)->s.b = (int32_t)td;
-                    OP(c, at + 3)->s.a = (int32_t)ts;
-                }
-                break;
-            }
-            case WASM_OP_FC_table_grow:
-            case WASM_OP_FC_table_size:
-            case WASM_OP_FC_table_fill: {
-                uint32_t ti;
-                TRY(rd_u32(c, &ti));
-                if (ti >= c->mod->ntables) INVALID("unknown table %" PRIu32, ti);
-                uint8_t et = (uint8_t)c->mod->tables[ti].elem;
-                uint32_t at = 0;
-                if (sub == 15) {
-                    /* w1={dst,init} w2={table,n} */
-                    cval n, init;
-                    TRY(pop_t(c, WR_I32, &n));
-                    TRY(pop_t(c, et, &init));
-                    uint32_t d = c->sp;
-                    if (LIVE) {
-                        int32_t is = src_slot(c, &init, d);
-                        int32_t ns = src_slot(c, &n, d + 1);
-                        at = emit(c, WR_OP_table_grow, 3);
-                        if (!c->oom) {
-                            OP(c, at + 1)->s.a = canon(c, d);
-                            OP(c, at + 1)->s.b = is;
-                            OP(c, at + 2)->s.a = (int32_t)ti;
-                            OP(c, at + 2)->s.b = ns;
-                        }
-                        note_dst(c, at, canon(c, d));
-                    }
-                    TRY(push(c, WR_I32));
-                } else if (sub == 16) {
-                    TRY(generic(c, WR_OP_table_size, 3, 0, NULL, WR_I32, &at));
-                    if (LIVE && !c->oom) OP(c, at + 2)->s.a = (int32_t)ti;
-                } else {
-                    /* w1={i,val} w2={table,n} */
-                    cval n, val, i;
-                    TRY(pop_t(c, WR_I32, &n));
-                    TRY(pop_t(c, et, &val));
-                    TRY(pop_t(c, WR_I32, &i));
-                    uint32_t d = c->sp;
-                    if (LIVE) {
-                        int32_t is = src_slot(c, &i, d);
-                        int32_t vs = src_slot(c, &val, d + 1);
-                        int32_t ns = src_slot(c, &n, d + 2);
-                        at = emit(c, WR_OP_table_fill, 3);
-                        if (!c->oom) {
-                            OP(c, at + 1)->s.a = is;
-                            OP(c, at + 1)->s.b = vs;
-                            OP(c, at + 2)->s.a = (int32_t)ti;
-                            OP(c, at + 2)->s.b = ns;
-                        }
-                    }
-                }
-                break;
-            }
-            default: MALFORMED("illegal opcode 0xfc %" PRIu32, sub);
-            }
-            break;
-        }
-        case 0xfd: INVALID("SIMD (v128) is not supported"); /* its prefix */
-        default: MALFORMED("illegal opcode 0x%02x", opc);
-        }
+        uint8_t op = *c->p++;
+        TRY(compile_op(c, op));
     }
-body_done:
     if (c->p != c->end) MALFORMED("section size mismatch: code after the function's end");
     if (c->oom) return wr_fail(c->err, WR_ERR_NOMEM, SEC, 0, "out of memory");
     /* the function's frame: locals + operand stack */
