@@ -924,8 +924,8 @@ static wr_status generic(cc *c, wr_opcode op, uint32_t nwords, uint32_t nin, con
 
 /* The numeric instructions (i32.eqz .. i64.extend32_s) but the
  * reinterpretations, and the loads and stores, by table (wdb/wasm_ops.h
- * names the opcodes), for their compile functions c_numeric and
- * c_load_store: the op, how it is translated
+ * names the opcodes), for their compile function c_numeric: the op, how
+ * it is translated
  * (NUM: kind, operand and result type), and for the i32 comparisons their
  * place in WR_BRCMPS (the compare-and-branch fusion), for memory ops the
  * natural alignment (log2). One table entry is smaller than a function. */
@@ -1403,19 +1403,11 @@ static wr_status c_br_if(cc *c)
     TRY(check_top(c, n, lt));
     if (LIVE) TRY(emit_br_if(c, target, cond, n));
     /* br_if's results are the label's types; the values stay where they
-     * are on the fall-through path */
-    cval keep[16];
-    cval *kv = n <= 16 ? keep : malloc(n * sizeof(cval));
-    if (!kv) return wr_fail(c->err, WR_ERR_NOMEM, SEC, 0, "out of memory");
-    wr_status st = WR_OK;
-    for (uint32_t i = n; i-- > 0 && st == WR_OK;)
-        st = pop_t(c, lt[i], &kv[i]);
-    for (uint32_t i = 0; i < n && st == WR_OK; i++) {
-        kv[i].type = lt[i];
-        st = push_v(c, kv[i]);
-    }
-    if (kv != keep) free(kv);
-    return st;
+     * are on the fall-through path. check_top made sure that the top n
+     * entries exist and have these types or none (unknown). */
+    for (uint32_t i = 0; i < n; i++)
+        c->stk[c->sp - n + i].type = lt[i];
+    return WR_OK;
 }
 
 /* Reads br_table's labels into depths (count + 1 of them) and checks them
@@ -1783,17 +1775,14 @@ static wr_status c_f64_const(cc *c)
     return push_lazy(c, cv);
 }
 
-/* The numeric instructions of num_ops (all of i32.eqz .. i64.extend32_s but
- * the reinterpretations). */
+/* The loads and stores (mem_ops) and the numeric instructions (num_ops:
+ * all of i32.eqz .. i64.extend32_s but the reinterpretations). One
+ * function for both, called from one place, so that the compiler inlines
+ * numeric() as before (a frame less on the device's stack). */
 static wr_status c_numeric(cc *c, uint32_t op)
 {
+    if (op <= WASM_OP_i64_store32) return numeric(c, &mem_ops[op - WASM_OP_i32_load]);
     return numeric(c, &num_ops[op - WASM_OP_i32_eqz]);
-}
-
-/* The loads and stores (mem_ops). */
-static wr_status c_load_store(cc *c, uint32_t op)
-{
-    return numeric(c, &mem_ops[op - WASM_OP_i32_load]);
 }
 
 /* The reinterpretations: slots hold bits, so only the type changes. */
@@ -2037,7 +2026,7 @@ static wr_status c_prefix_fc(cc *c)
  * functions it calls once, so the firmware carries no table of pointers
  * (1 KiB on the device) nor a prologue per function; measured at 1.4 KiB
  * of flash more for the array. The numeric instructions, loads and stores
- * share a function each, which reads num_ops/mem_ops. Case ranges are GNU
+ * share one, c_numeric, which reads num_ops/mem_ops. Case ranges are GNU
  * C, which gcc and clang take. */
 static wr_status compile_op(cc *c, uint8_t op)
 {
@@ -2065,15 +2054,15 @@ static wr_status compile_op(cc *c, uint8_t op)
     case WASM_OP_global_set: return c_global_set(c);
     case WASM_OP_table_get: return c_table_get(c);
     case WASM_OP_table_set: return c_table_set(c);
-    case WASM_OP_i32_load ... WASM_OP_i64_store32: return c_load_store(c, op);
     case WASM_OP_memory_size: return c_memory_size(c);
     case WASM_OP_memory_grow: return c_memory_grow(c);
     case WASM_OP_i32_const: return c_i32_const(c);
     case WASM_OP_i64_const: return c_i64_const(c);
     case WASM_OP_f32_const: return c_f32_const(c);
     case WASM_OP_f64_const: return c_f64_const(c);
-    case WASM_OP_i32_eqz ... WASM_OP_f64_promote_f32: return c_numeric(c, op);
     case WASM_OP_i32_reinterpret_f32 ... WASM_OP_f64_reinterpret_i64: return c_reinterpret(c, op);
+    case WASM_OP_i32_load ... WASM_OP_i64_store32:
+    case WASM_OP_i32_eqz ... WASM_OP_f64_promote_f32:
     case WASM_OP_i32_extend8_s ... WASM_OP_i64_extend32_s: return c_numeric(c, op);
     case WASM_OP_ref_null: return c_ref_null(c);
     case WASM_OP_ref_is_null: return c_ref_is_null(c);
