@@ -16,9 +16,10 @@ wat2wasm "$root/tests/rspclient/counter.wat" -o "$work/counter.wasm"
 sed 's/(export "_start")/(export "start_unused")/; s/(export "spin")/(export "_start")/' \
     "$root/tests/rspclient/counter.wat" >"$work/spin.wat"
 wat2wasm "$work/spin.wat" -o "$work/spin.wasm"
-cc -O2 -std=gnu11 -I"$root/lldb-bridge/src" -I"$root/gdbstub/include" \
+cc -O2 -std=gnu11 -I"$root/lldb-bridge/common" -I"$root/lldb-bridge/session" \
+    -I"$root/gdbstub/include" \
     -I"$root/runtime/port/posix/include" -I"$root/runtime/include" "$root/bench/stub_step.c" \
-    "$root/lldb-bridge/src/wb_rsp.c" "$root/lldb-bridge/src/wb_common.c" \
+    "$root/lldb-bridge/session/wb_rsp.c" "$root/lldb-bridge/common/wb_common.c" \
     "$root/gdbstub/src/rsp_codec.c" "$root/gdbstub/src/rsp_serial.c" \
     "$root/runtime/port/posix/wdb_net.c" "$root/runtime/port/posix/wdb_file.c" \
     -o "$work/stub_step" -lpthread

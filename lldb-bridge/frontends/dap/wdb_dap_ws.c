@@ -503,8 +503,7 @@ static const char *ws_refusal(const ws_server *srv, struct lws *wsi, unsigned *s
     n = ws_header(wsi, WSI_TOKEN_HOST, buf, (int)sizeof buf);
     *status = HTTP_STATUS_FORBIDDEN;
     if (n < 0) return "Host header too long";
-    if (n > 0 && !srv->allow_remote &&
-        (memchr(buf, 0, (size_t)n - 1) || !ws_host_loopback(buf)))
+    if (n > 0 && !srv->allow_remote && (memchr(buf, 0, (size_t)n - 1) || !ws_host_loopback(buf)))
         return "Host is not a loopback name (localhost, 127.x.y.z, [::1])";
     /* The Origin: browsers always send one, other clients need not. */
     n = ws_header(wsi, WSI_TOKEN_ORIGIN, buf, (int)sizeof buf);

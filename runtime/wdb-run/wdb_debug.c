@@ -235,7 +235,10 @@ fail:
     return NULL;
 }
 
-bool wdbg_killed(const wdbg *d) { return d && wd_target_killed(d->tgt); }
+bool wdbg_killed(const wdbg *d)
+{
+    return d && wd_target_killed(d->tgt);
+}
 
 void wdbg_program_exited(wdbg *d, int status)
 {

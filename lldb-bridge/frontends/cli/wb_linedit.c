@@ -525,7 +525,8 @@ wb_status wb_linedit_history_load(wb_linedit *le, const char *path, wb_error *er
         char *nl = memchr(p, '\n', (size_t)(end - p));
         char *e = nl ? nl : end;
         *e = 0;
-        while (e > p && e[-1] == '\r') *--e = 0;
+        while (e > p && e[-1] == '\r')
+            *--e = 0;
         wb_linedit_history_add(le, p);
         if (!nl) break;
         p = nl + 1;

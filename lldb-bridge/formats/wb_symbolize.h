@@ -26,7 +26,7 @@ typedef struct wb_symbolize_opts {
  * function names then come from the name section. Returns WB_ERROR when a
  * DWARF lookup failed (corrupt DWARF): the fallback line is printed all the
  * same and err says what failed. */
-wb_status wb_symbolize(const wb_wasm *w, wb_dwarf *d, wb_code_off addr,
-                       const wb_symbolize_opts *o, FILE *out, wb_error *err);
+wb_status wb_symbolize(const wb_wasm *w, wb_dwarf *d, wb_code_off addr, const wb_symbolize_opts *o,
+                       FILE *out, wb_error *err);
 
 #endif

@@ -39,11 +39,9 @@ static const command commands[] = {
      "code offsets (hex, as wdb-run's trap report prints them) to FILE:LINE:COL; -f "
      "function names, -i inlined frames, -C C++ names with namespaces, -a print the offset",
      cmd_symbolize},
-    {"lines", "APP.wasm", "dump the DWARF line table: ADDR FILE:LINE:COL and row flags",
-     cmd_lines},
+    {"lines", "APP.wasm", "dump the DWARF line table: ADDR FILE:LINE:COL and row flags", cmd_lines},
     {"resolve", "APP.wasm FILE:LINE|FUNCTION...",
-     "where breakpoints on these locations would go (code offsets), without running",
-     cmd_resolve},
+     "where breakpoints on these locations would go (code offsets), without running", cmd_resolve},
     {"help", "", "this text", cmd_help},
 };
 
@@ -126,9 +124,7 @@ static int cmd_symbolize(int argc, char **argv)
             case 'i': o.inlines = true; break;
             case 'C': o.demangle = true; break;
             case 'a': o.addresses = true; break;
-            default:
-                fprintf(stderr, "wdb symbolize: unknown option -%c\n", *p);
-                return 2;
+            default: fprintf(stderr, "wdb symbolize: unknown option -%c\n", *p); return 2;
             }
         }
     }
@@ -280,7 +276,8 @@ int main(int argc, char **argv)
         v[k++] = argv[0];
         v[k++] = "-c";
         v[k++] = argv[2];
-        for (int i = 4; i < argc; i++) v[k++] = argv[i];
+        for (int i = 4; i < argc; i++)
+            v[k++] = argv[i];
         v[k++] = argv[3];
         int rc = wdb_cli_main(k, v);
         free(v);

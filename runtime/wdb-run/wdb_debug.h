@@ -15,17 +15,17 @@
 typedef struct wdbg wdbg;
 
 typedef struct wdbg_opts {
-    const char *tcp;       /* "ADDR:PORT" or NULL */
-    const char *tty;       /* serial device or NULL */
-    int fd;                /* an already connected descriptor (a socket
-                              inherited from the debugger that started
-                              us), or -1 */
-    unsigned baud;         /* for tty; 0 = as configured */
-    bool listen;           /* run at once, accept debuggers later (again after detach) */
-    bool allow_remote;     /* allow a non-loopback TCP address */
-    const char *log_path;  /* packet log, or NULL */
-    bool single_thread;    /* serve the debugger from the program's thread,
-                              as a device does (no server thread) */
+    const char *tcp;      /* "ADDR:PORT" or NULL */
+    const char *tty;      /* serial device or NULL */
+    int fd;               /* an already connected descriptor (a socket
+                             inherited from the debugger that started
+                             us), or -1 */
+    unsigned baud;        /* for tty; 0 = as configured */
+    bool listen;          /* run at once, accept debuggers later (again after detach) */
+    bool allow_remote;    /* allow a non-loopback TCP address */
+    const char *log_path; /* packet log, or NULL */
+    bool single_thread;   /* serve the debugger from the program's thread,
+                             as a device does (no server thread) */
     /* Called when the program traps while a debugger is attached, on the
      * program's thread inside the runtime's debug hook (frames live, the
      * wr_debug_* inspection calls valid), before the debugger hears of the

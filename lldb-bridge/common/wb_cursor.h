@@ -24,7 +24,10 @@ typedef struct wb_cursor {
     const char *file;
 } wb_cursor;
 
-static inline size_t wb_cur_left(const wb_cursor *c) { return c->end - c->pos; }
+static inline size_t wb_cur_left(const wb_cursor *c)
+{
+    return c->end - c->pos;
+}
 wb_status wb_cur_fail(const wb_cursor *c, wb_error *err, const char *why);
 wb_status wb_cur_u8(wb_cursor *c, uint8_t *out, wb_error *err);
 /* LEB128 of at most `bits` bits (5.2.2) */

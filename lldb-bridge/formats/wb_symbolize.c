@@ -31,8 +31,8 @@ static void print_frame(FILE *out, const wb_symbolize_opts *o, bool inlined_by, 
     print_loc(out, file, line, col);
 }
 
-wb_status wb_symbolize(const wb_wasm *w, wb_dwarf *d, wb_code_off addr,
-                       const wb_symbolize_opts *o, FILE *out, wb_error *err)
+wb_status wb_symbolize(const wb_wasm *w, wb_dwarf *d, wb_code_off addr, const wb_symbolize_opts *o,
+                       FILE *out, wb_error *err)
 {
     const wb_func *f = NULL;
     const char *wasm_name = NULL;
@@ -62,8 +62,8 @@ wb_status wb_symbolize(const wb_wasm *w, wb_dwarf *d, wb_code_off addr,
         if (chain.scopes[i]->kind != WB_SCOPE_BLOCK) frames[n++] = chain.scopes[i];
 
     if (n == 0) {
-        print_frame(out, o, false, wasm_name, have_row ? row.file : NULL,
-                    have_row ? row.line : 0, have_row ? row.column : 0);
+        print_frame(out, o, false, wasm_name, have_row ? row.file : NULL, have_row ? row.line : 0,
+                    have_row ? row.column : 0);
     } else {
         const char *fn0 = scope_name(frames[0], o);
         print_frame(out, o, false, fn0 ? fn0 : wasm_name, have_row ? row.file : NULL,

@@ -71,7 +71,8 @@ static long header_length(const char *hdr, size_t n)
     size_t i = 0;
     while (i < n) {
         size_t e = i;
-        while (e < n && hdr[e] != '\n') e++;
+        while (e < n && hdr[e] != '\n')
+            e++;
         size_t le = e;
         if (le > i && hdr[le - 1] == '\r') le--;
         const char *colon = memchr(hdr + i, ':', le - i);
@@ -83,18 +84,22 @@ static long header_length(const char *hdr, size_t n)
         size_t nl = (size_t)(colon - (hdr + i));
         if (nl == 14 && strncasecmp(hdr + i, "Content-Length", 14) == 0) {
             const char *v = colon + 1;
-            while (v < hdr + le && *v == ' ') v++;
+            while (v < hdr + le && *v == ' ')
+                v++;
             long val = 0;
             const char *p = v;
             for (; p < hdr + le && *p >= '0' && *p <= '9'; p++) {
                 val = val * 10 + (*p - '0');
                 if (val > MAX_BODY) {
-                    fprintf(stderr, "wdb --dap: message of more than %d bytes refused (the limit "
-                            "is 16 MiB)\n", MAX_BODY);
+                    fprintf(stderr,
+                            "wdb --dap: message of more than %d bytes refused (the limit "
+                            "is 16 MiB)\n",
+                            MAX_BODY);
                     return -1;
                 }
             }
-            while (p < hdr + le && *p == ' ') p++;
+            while (p < hdr + le && *p == ' ')
+                p++;
             if (p == v || p != hdr + le) {
                 fprintf(stderr, "wdb --dap: Content-Length is not a number: %.*s\n",
                         (int)(hdr + le - v > 100 ? 100 : hdr + le - v), v);
@@ -134,8 +139,8 @@ static void usage(FILE *f)
 
 int wdb_dap_stdio_main(int argc, char **argv)
 {
-    wb_dap_opts o = {NULL, NULL, NULL, wdb_cli_run_command, wdb_cli_is_command,
-                     wdb_cli_run_control};
+    wb_dap_opts o = {
+        NULL, NULL, NULL, wdb_cli_run_command, wdb_cli_is_command, wdb_cli_run_control};
     const char **map = calloc((size_t)argc * 2 + 1, sizeof *map);
     size_t nmap = 0;
     int status = 0;
@@ -254,7 +259,8 @@ int wdb_dap_stdio_main(int argc, char **argv)
     close(in);
     close(outfd);
 out:
-    for (size_t i = 0; i < nmap; i += 2) free((char *)map[i]);
+    for (size_t i = 0; i < nmap; i += 2)
+        free((char *)map[i]);
     free(map);
     if (o.log) fclose(o.log);
     return status;
