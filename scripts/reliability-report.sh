@@ -269,7 +269,7 @@ cat <<EOF
 
 \`tests/faults/faults.sh\` with the RSP client \`tests/faults/fault_rsp.c\`
 (a dropped connection is a \`close()\` wherever the script ends). The rule
-(runtime/cli/wdb_debug.c, gdbstub/src/gs_server.c): a connection that
+(runtime/wdb-run/wdb_debug.c, gdbstub/src/gs_server.c): a connection that
 closes or fails ends the session like a detach: breakpoints and
 watchpoints go and the program runs on. With \`-g\` the program then runs
 to its end; with \`--gdb-listen\` the port accepts the next debugger.

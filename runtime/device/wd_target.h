@@ -2,7 +2,7 @@
  * The stub's view of a program under the debug engine: the gs_target
  * callbacks (RSP addresses, frames, values) over a wde_engine. The one
  * place where the runtime, the debug engine and the GDB stub meet; both
- * drivers use it: wdb-run's threads (runtime/cli/wdb_debug.c) and the
+ * drivers use it: wdb-run's threads (runtime/wdb-run/wdb_debug.c) and the
  * single-threaded server of a device or `wdb-run --gdb-single-thread`
  * (wd_serve.c). Portable: the C library and the three components only.
  *

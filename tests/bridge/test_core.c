@@ -1,5 +1,5 @@
 /*
- * Unit tests of the core dump reader (lldb-bridge/src/wb_core.c) on cores
+ * Unit tests of the core dump reader (lldb-bridge/formats/wb_core.c) on cores
  * assembled here: the tool-conventions format (Coredump.md) in its latest
  * and older forms, wdb's own sections, and malformed files (truncation at
  * every offset, byte mutations, absurd counts, inconsistent segments).

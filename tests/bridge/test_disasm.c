@@ -1,5 +1,5 @@
 /*
- * Unit tests of the disassembler (lldb-bridge/src/wb_disasm.c).
+ * Unit tests of the disassembler (lldb-bridge/formats/wb_disasm.c).
  *
  *   test_disasm WASM_OBJDUMP OPS_WASM [MODULE.wasm...]
  *

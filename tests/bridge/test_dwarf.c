@@ -1,5 +1,5 @@
 /*
- * Unit tests of the DWARF reader (lldb-bridge/src/wb_dwarf.c) on modules
+ * Unit tests of the DWARF reader (lldb-bridge/formats/wb_dwarf.c) on modules
  * clang-22 built from tests/bridge/programs:
  *
  *   test_dwarf C_O0_DWARF4.wasm C_O2_DWARF5.wasm CXX_O0_DWARF5.wasm
@@ -68,8 +68,8 @@ static void test_c_o0(const char *path)
         CHECK(fn->frame_base && fn->frame_base_len > 0);
         CHECK(entry > fn->low_pc && entry < fn->high_pc);
         wb_line row;
-        CHECK(wb_dwarf_line_at(d, entry, &row, &err) == WB_OK && row.line == 34 &&
-              row.is_stmt && ends_with(row.file, "/tests/bridge/programs/inline_math.c"));
+        CHECK(wb_dwarf_line_at(d, entry, &row, &err) == WB_OK && row.line == 34 && row.is_stmt &&
+              ends_with(row.file, "/tests/bridge/programs/inline_math.c"));
         CHECK(wb_dwarf_line_at(d, fn->low_pc, &row, &err) == WB_OK && row.line == 33);
         const wb_scope *at = NULL;
         CHECK(wb_dwarf_function_at(d, entry, &at, &err) == WB_OK && at == fn);
@@ -192,8 +192,8 @@ static void test_cxx(const char *path)
         CHECK(wb_dwarf_line_at(d, entry, &row, &err) == WB_OK && row.line == 29);
     }
     CHECK(wb_dwarf_function_named(d, "_ZNK3geo4Rect4areaEv", &fn, &entry, &err) == WB_OK);
-    CHECK(wb_dwarf_function_named(d, "(anonymous namespace)::count_inside", &fn, &entry,
-                                  &err) == WB_OK);
+    CHECK(wb_dwarf_function_named(d, "(anonymous namespace)::count_inside", &fn, &entry, &err) ==
+          WB_OK);
     CHECK(wb_dwarf_function_named(d, "geo::detail::sum_of<int>", &fn, &entry, &err) == WB_OK);
     CHECK(wb_dwarf_function_named(d, "geo::Point::manhattan", &fn, &entry, &err) == WB_OK);
 out:

@@ -1,5 +1,5 @@
 /*
- * Unit tests of the line editor (lldb-bridge/src/wb_linedit.c).
+ * Unit tests of the line editor (lldb-bridge/frontends/cli/wb_linedit.c).
  *
  * The terminal path runs on a pseudo-terminal: the keystrokes of each case
  * are written to the master side, wb_linedit_read runs on the slave, and a

@@ -1,6 +1,6 @@
 /*
  * Unit tests of values, gdb-style printing and the C expression evaluator
- * (lldb-bridge/src/wb_types.c, wb_value.c, wb_expr.c) on hand-built types
+ * (lldb-bridge/formats/wb_types.c, wb_value.c, wb_expr.c) on hand-built types
  * and a fake program: 64 KB of linear memory, a symbol table, a Wasm local.
  *
  * Strings marked "gdb 13.1" were printed by native gdb 13.1 for the same

@@ -1,5 +1,5 @@
 /*
- * Unit tests of the Wasm object reader (lldb-bridge/src/wb_wasm.c) on
+ * Unit tests of the Wasm object reader (lldb-bridge/formats/wb_wasm.c) on
  * hand-assembled modules, well-formed and malformed.
  */
 #include "check.h"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The debugger connection dropped at every stage, and what must follow
-# (runtime/cli/wdb_debug.c, gdbstub/src/gs_server.c: a connection that
+# (runtime/wdb-run/wdb_debug.c, gdbstub/src/gs_server.c: a connection that
 # closes or fails ends the session as GS_END_DISCONNECT, which detaches:
 # breakpoints and watchpoints go, the program runs on).
 #

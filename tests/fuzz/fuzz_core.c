@@ -1,6 +1,6 @@
 /*
  * libFuzzer target: the host bridge's core dump reader
- * (lldb-bridge/src/wb_core.c) on mutated core files.
+ * (lldb-bridge/formats/wb_core.c) on mutated core files.
  *
  * Every input that opens is queried through the whole API: modules,
  * instances, every thread's frames and their values, reads spread over

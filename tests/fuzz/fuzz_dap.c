@@ -1,6 +1,6 @@
 /*
  * libFuzzer target: the DAP session's request handlers
- * (lldb-bridge/src/wb_dap.c) on mutated JSON messages.
+ * (lldb-bridge/frontends/dap/wb_dap.c) on mutated JSON messages.
  *
  * Each input is split at '\n' into messages, handed one by one to a fresh
  * wb_dap (wb_dap_receive) whose send callback discards what it is given.
@@ -76,7 +76,8 @@ static void on_send(void *user, const char *json, size_t len)
 static bool special_path(const char *s)
 {
     static const char *const dirs[] = {"/dev", "/proc", "/sys"};
-    while (s[0] == '/' && s[1] == '/') s++;
+    while (s[0] == '/' && s[1] == '/')
+        s++;
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
         size_t n = strlen(dirs[i]);
         if (!strncmp(s, dirs[i], n) && (s[n] == 0 || s[n] == '/')) return true;
@@ -93,7 +94,8 @@ static bool scrub(cJSON *item)
         cJSON_SetValuestring(item, "/nonexistent");
         changed = true;
     }
-    for (cJSON *c = item->child; c; c = c->next) changed |= scrub(c);
+    for (cJSON *c = item->child; c; c = c->next)
+        changed |= scrub(c);
     return changed;
 }
 
@@ -160,7 +162,10 @@ static void no_fork(void)
     abort();
 }
 
-static void guard_forks(void) { pthread_atfork(no_fork, NULL, NULL); }
+static void guard_forks(void)
+{
+    pthread_atfork(no_fork, NULL, NULL);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,6 +1,6 @@
 /*
  * libFuzzer target: the host bridge's Wasm reader and DWARF reader
- * (lldb-bridge/src/wb_wasm.c, wb_dwarf.c) on mutated modules.
+ * (lldb-bridge/formats/wb_wasm.c, wb_dwarf.c) on mutated modules.
  *
  * Every input that reads as a module has its DWARF opened and queried:
  * every unit's line table, line and scope lookups at addresses spread over

@@ -1,6 +1,6 @@
 /* A program that crashes on purpose: it prints (and flushes) a line and then
  * calls abort(). Natively that is SIGABRT, status 134 in a shell; wdb-run
- * reports the trap and exits with 134 too (see runtime/cli/wdb-run.c). */
+ * reports the trap and exits with 134 too (see runtime/wdb-run/wdb-run.c). */
 #include <stdio.h>
 #include <stdlib.h>
 

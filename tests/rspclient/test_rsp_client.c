@@ -1,5 +1,5 @@
 /*
- * The bridge's RSP client (lldb-bridge/src/wb_rsp.c) against a real
+ * The bridge's RSP client (lldb-bridge/session/wb_rsp.c) against a real
  * wdb-run: handshake and features, stop replies, single steps, the Wasm
  * call stack, locals/globals, memory, breakpoints, watchpoints, range
  * stepping, interrupts, exit and kill; and the serial transport

@@ -15,10 +15,10 @@
  *     `wdb.trap` (why the program stopped) and `wdb.args` (the program's
  *     arguments).
  *
- * Who uses it: wdb-run's cores on trap (runtime/cli/wdb_core.c, from the
- * runtime's API) and wdb's `gcore` (lldb-bridge/src/wb_session.c, from any
+ * Who uses it: wdb-run's cores on trap (runtime/wdb-run/wdb_core.c, from the
+ * runtime's API) and wdb's `gcore` (lldb-bridge/session/wb_session.c, from any
  * stub over RSP) write through wcd_write; the reader
- * (lldb-bridge/src/wb_core.c) takes the format's constants from here.
+ * (lldb-bridge/formats/wb_core.c) takes the format's constants from here.
  * The library is source-agnostic and depends on the C library only: the
  * program's state comes in a wcd_state description.
  *

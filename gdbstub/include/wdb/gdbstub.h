@@ -2,7 +2,7 @@
  * wdb's GDB remote protocol server, in LLDB's WebAssembly dialect
  * (../shared/design/PROTOCOL.md). It knows nothing of the runtime: it talks
  * to the debuggee through the callback table gs_target, in RSP terms (RSP
- * addresses, frames, locals by index). runtime/cli/ wires it to the debug
+ * addresses, frames, locals by index). runtime/wdb-run/ wires it to the debug
  * engine.
  *
  * A session (gs_session) is fed the bytes that arrive from the debugger and
@@ -43,18 +43,18 @@ typedef enum gs_reason {
     GS_REASON_BREAKPOINT,
     GS_REASON_STEP,
     GS_REASON_INTERRUPT,
-    GS_REASON_TRAP,      /* the program trapped: description says how */
+    GS_REASON_TRAP, /* the program trapped: description says how */
     GS_REASON_WATCHPOINT,
 } gs_reason;
 
 typedef struct gs_stop {
     gs_state state;
-    gs_reason reason;        /* GS_STOPPED */
-    uint64_t pc;             /* GS_STOPPED: RSP code address */
-    char description[256];   /* GS_REASON_TRAP: the trap's message */
-    uint64_t watch_addr;     /* GS_REASON_WATCHPOINT: RSP memory address */
-    int watch_kind;          /* 2 write, 3 read, 4 access (as in Z2..Z4) */
-    int exit_code;           /* GS_EXITED */
+    gs_reason reason;      /* GS_STOPPED */
+    uint64_t pc;           /* GS_STOPPED: RSP code address */
+    char description[256]; /* GS_REASON_TRAP: the trap's message */
+    uint64_t watch_addr;   /* GS_REASON_WATCHPOINT: RSP memory address */
+    int watch_kind;        /* 2 write, 3 read, 4 access (as in Z2..Z4) */
+    int exit_code;         /* GS_EXITED */
 } gs_stop;
 
 typedef enum gs_action {
@@ -81,7 +81,7 @@ typedef struct gs_target {
     int (*resume)(void *user, gs_action action, uint64_t start, uint64_t end);
     int (*interrupt)(void *user); /* any state; the stop arrives through wake_fd */
     int (*kill)(void *user);
-    int (*detach)(void *user);    /* remove breakpoints/watchpoints and run on */
+    int (*detach)(void *user); /* remove breakpoints/watchpoints and run on */
 
     int (*breakpoint)(void *user, uint64_t addr, bool insert);
     /* kind: 2 write, 3 read, 4 access */

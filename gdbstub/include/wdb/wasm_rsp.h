@@ -2,7 +2,7 @@
  * The Wasm dialect of the GDB remote protocol as wdb speaks it
  * (docs/PROTOCOL.md): what the two sides must agree on, in one place. The
  * stubs and their targets (gdbstub/src/gs_server.c,
- * runtime/device/wd_target.c) and the client (lldb-bridge/src/wb_rsp.c,
+ * runtime/device/wd_target.c) and the client (lldb-bridge/session/wb_rsp.c,
  * wb_session.c) include it. Header-only and dependency-free; part of
  * wdb::rsp's interface. Tested by tests/unit/test_rsp.c.
  *
@@ -45,7 +45,8 @@ typedef enum wrsp_space {
 
 static inline uint64_t wrsp_addr_code(uint32_t module, uint32_t file_offset)
 {
-    return WRSP_CODE_BASE | (uint64_t)(module & WRSP_MODULE_MASK) << WRSP_MODULE_SHIFT | file_offset;
+    return WRSP_CODE_BASE | (uint64_t)(module & WRSP_MODULE_MASK) << WRSP_MODULE_SHIFT |
+           file_offset;
 }
 
 static inline uint64_t wrsp_addr_memory(uint32_t module, uint32_t offset)
@@ -65,7 +66,10 @@ static inline uint32_t wrsp_addr_module(uint64_t a)
     return (uint32_t)(a >> WRSP_MODULE_SHIFT) & WRSP_MODULE_MASK;
 }
 
-static inline uint32_t wrsp_addr_offset(uint64_t a) { return (uint32_t)a; }
+static inline uint32_t wrsp_addr_offset(uint64_t a)
+{
+    return (uint32_t)a;
+}
 
 /* ------------------------------------------------------------ trap stops
  * wdb's stubs stop on a trap with reason:exception and the description

@@ -1,4 +1,4 @@
-;; Every instruction form the disassembler (lldb-bridge/src/wb_disasm.c)
+;; Every instruction form the disassembler (lldb-bridge/formats/wb_disasm.c)
 ;; knows, for tests/bridge/test_disasm.c, which compares its output with
 ;; `wasm-objdump -d`. Assembled with `wat2wasm --no-check --enable-all
 ;; --debug-names`: the bodies need not type-check, only decode.

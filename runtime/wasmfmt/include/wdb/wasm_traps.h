@@ -2,10 +2,10 @@
  * Wasm traps: the one list. The runtime's wr_trap_kind (wdb/runtime.h),
  * the core format's wcd_trap_kind (wdb/coredump.h), the stub's stop
  * descriptions ("trap: MESSAGE (NAME)", written from wr_trap_message and
- * wr_trap_name) and the DAP exception filters (lldb-bridge/src/wb_dap.c)
- * are all made from WASM_TRAPS, so their numbers, names and wording cannot
- * drift. Header-only and dependency-free (the wdb::wasmfmt interface
- * target).
+ * wr_trap_name) and the DAP exception filters
+ * (lldb-bridge/frontends/dap/wb_dap.c) are all made from WASM_TRAPS, so
+ * their numbers, names and wording cannot drift. Header-only and
+ * dependency-free (the wdb::wasmfmt interface target).
  *
  * X(ID, name, message, label), in the order of the kinds' numbers (1, 2,
  * ...; 0 is "no trap"), which the core format fixes: never reorder, only
@@ -19,19 +19,19 @@
 #ifndef WDB_WASM_TRAPS_H
 #define WDB_WASM_TRAPS_H
 
-#define WASM_TRAPS(X)                                                                           \
-    X(UNREACHABLE, unreachable, "unreachable", "unreachable executed")                          \
-    X(MEMORY_OOB, memory_oob, "out of bounds memory access", "out of bounds memory access")     \
-    X(DIV_BY_ZERO, div_by_zero, "integer divide by zero", "integer divide by zero")             \
-    X(INT_OVERFLOW, int_overflow, "integer overflow", "integer overflow")                       \
-    X(INVALID_CONVERSION, invalid_conversion, "invalid conversion to integer",                  \
-      "invalid conversion to integer")                                                          \
-    X(STACK_EXHAUSTED, stack_exhausted, "call stack exhausted", "call stack exhausted")         \
-    X(UNDEFINED_ELEMENT, undefined_element, "undefined element", "undefined table element")     \
-    X(UNINIT_ELEMENT, uninit_element, "uninitialized element", "uninitialized table element")   \
-    X(INDIRECT_MISMATCH, indirect_mismatch, "indirect call type mismatch",                      \
-      "indirect call type mismatch")                                                            \
-    X(TABLE_OOB, table_oob, "out of bounds table access", "out of bounds table access")         \
+#define WASM_TRAPS(X)                                                                              \
+    X(UNREACHABLE, unreachable, "unreachable", "unreachable executed")                             \
+    X(MEMORY_OOB, memory_oob, "out of bounds memory access", "out of bounds memory access")        \
+    X(DIV_BY_ZERO, div_by_zero, "integer divide by zero", "integer divide by zero")                \
+    X(INT_OVERFLOW, int_overflow, "integer overflow", "integer overflow")                          \
+    X(INVALID_CONVERSION, invalid_conversion, "invalid conversion to integer",                     \
+      "invalid conversion to integer")                                                             \
+    X(STACK_EXHAUSTED, stack_exhausted, "call stack exhausted", "call stack exhausted")            \
+    X(UNDEFINED_ELEMENT, undefined_element, "undefined element", "undefined table element")        \
+    X(UNINIT_ELEMENT, uninit_element, "uninitialized element", "uninitialized table element")      \
+    X(INDIRECT_MISMATCH, indirect_mismatch, "indirect call type mismatch",                         \
+      "indirect call type mismatch")                                                               \
+    X(TABLE_OOB, table_oob, "out of bounds table access", "out of bounds table access")            \
     X(HOST, host, "host trap", "host function failed")
 
 #endif

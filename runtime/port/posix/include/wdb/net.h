@@ -2,8 +2,8 @@
  * home of the ADDR:PORT syntax and of the loopback policy (docs/SECURITY.md:
  * the GDB stub and the DAP websocket server listen on loopback only unless
  * told otherwise). Used by gdbstub/src/gs_transport.c (wdb-run -g,
- * --gdb-listen), lldb-bridge/src/wdb_dap_ws.c (wdb --dap-ws) and
- * lldb-bridge/src/wb_rsp.c (target remote HOST:PORT). Dependency-free: C
+ * --gdb-listen), lldb-bridge/frontends/dap/wdb_dap_ws.c (wdb --dap-ws) and
+ * lldb-bridge/session/wb_rsp.c (target remote HOST:PORT). Dependency-free: C
  * library and POSIX.
  *
  * Prefix: wdb_net_. */
