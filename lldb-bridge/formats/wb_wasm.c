@@ -5,6 +5,7 @@
  */
 #include "wdb/wasmfmt.h"
 #include "wb_wasm.h"
+#include "wb_demangle.h"
 #include "wb_cursor.h"
 
 #include <errno.h>
@@ -29,10 +30,13 @@ struct wb_wasm {
     struct wb_name_map {
         struct wb_name_entry {
             uint32_t index;
-            const char *name;
+            const char *name; /* as shown: a Rust name demangled */
+            const char *raw;  /* as the section has it */
         } * v;
         uint32_t n;
         char *text;
+        char **owned; /* the demangled names */
+        uint32_t nowned;
     } fnames, gnames, dnames;
     wb_data_segment *segs;
     size_t nsegs;
@@ -151,7 +155,18 @@ static bool parse_name_map(wb_cursor *sub, struct wb_name_map *m)
         memcpy(text, s, len);
         text[len] = 0;
         m->v[i].index = idx;
-        m->v[i].name = text;
+        m->v[i].name = m->v[i].raw = text;
+        char shown[1024];
+        size_t keep = wb_rust_hash_suffix_at(text);
+        if (keep && keep < sizeof shown) {
+            memcpy(shown, text, keep);
+            shown[keep] = 0;
+        }
+        if ((keep && keep < sizeof shown) || wb_rust_demangle(text, shown, sizeof shown)) {
+            if (!m->owned && !(m->owned = calloc(n, sizeof *m->owned))) return false;
+            if (!(m->owned[m->nowned] = strdup(shown))) return false;
+            m->v[i].name = m->owned[m->nowned++];
+        }
         text += len + 1;
         m->n++;
     }
@@ -163,6 +178,9 @@ static bool parse_name_map(wb_cursor *sub, struct wb_name_map *m)
 
 static void name_map_free(struct wb_name_map *m)
 {
+    for (uint32_t i = 0; i < m->nowned; i++)
+        free(m->owned[i]);
+    free(m->owned);
     free(m->v);
     free(m->text);
     *m = (struct wb_name_map){0};
@@ -500,8 +518,13 @@ const char *wb_wasm_func_name(const wb_wasm *w, uint32_t index)
 
 const wb_func *wb_wasm_func_named(const wb_wasm *w, const char *name)
 {
-    for (uint32_t i = 0; i < w->nfuncs; i++)
-        if (w->funcs[i].name && strcmp(w->funcs[i].name, name) == 0) return &w->funcs[i];
+    /* by the name shown or the one the section has (a mangled name) */
+    for (uint32_t i = 0; i < w->fnames.n; i++) {
+        const struct wb_name_entry *e = &w->fnames.v[i];
+        if ((strcmp(e->name, name) == 0 || strcmp(e->raw, name) == 0) && e->index >= w->nimported &&
+            e->index - w->nimported < w->nfuncs)
+            return &w->funcs[e->index - w->nimported];
+    }
     return NULL;
 }
 

@@ -43,7 +43,8 @@ typedef struct wb_func {
     wb_code_off start;  /* code offset of the body (local declarations):
                            what clang's DW_AT_low_pc holds */
     wb_code_off end;    /* code offset one past the body's `end` opcode */
-    const char *name;   /* from the name section, or NULL */
+    const char *name;   /* from the name section (a Rust name demangled,
+                           wb_demangle.h), or NULL */
 } wb_func;
 
 /* Reads and validates the module in `path`. On WB_OK *out owns a copy of
@@ -110,9 +111,11 @@ wb_status wb_wasm_table_func(const wb_wasm *w, uint32_t elem, uint32_t *func);
 wb_status wb_wasm_func_table_index(const wb_wasm *w, uint32_t func, uint32_t *elem);
 
 /* The name-section name of function `index` (function index space,
- * imports included), or NULL. */
+ * imports included), or NULL; a Rust name demangled ("hello::main", not
+ * "_ZN5hello4main17h...E"), as gdb shows minimal symbols. */
 const char *wb_wasm_func_name(const wb_wasm *w, uint32_t index);
-/* The first defined function the name section calls `name`, or NULL. */
+/* The first defined function the name section calls `name` (demangled or
+ * as written), or NULL. */
 const wb_func *wb_wasm_func_named(const wb_wasm *w, const char *name);
 
 /* An active data segment of memory 0 (5.5.14) whose offset is `i32.const
