@@ -12,6 +12,7 @@ PKGS=(
   libdwarf-dev libelf-dev libcjson-dev libwebsockets-dev
   nodejs                                                # DAP tests (tests/dap: npm ci, node --test), vscode-extension/
   gdb
+  rustc libstd-rust-dev-wasm32 lld-14                   # tests/rust: rustc 1.63 -> wasm32-wasi (wasm-ld-14)
   dpkg-dev debian-archive-keyring                       # tests/thirdparty: apt-get source (dpkg-source), deb-src signatures
   socat                                                 # pty pairs: serial-line tests (tests/wdb/attach.sh)
   gcc-arm-none-eabi libnewlib-arm-none-eabi picolibc-arm-none-eabi  # the Cortex-M firmware
