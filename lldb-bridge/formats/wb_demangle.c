@@ -223,6 +223,25 @@ static uint64_t decimal(v0 *p)
     return v;
 }
 
+/* <const-data>'s digits: {hex digit} "_" (the sign, "n", comes before) */
+static uint64_t const_data(v0 *p)
+{
+    uint64_t v = 0;
+    while (!p->bad && !eat(p, '_')) {
+        char c = peek(p);
+        unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+                     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+                                            : 99;
+        if (d > 15) {
+            fail(p);
+            return 0;
+        }
+        p->pos++;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
 /* <undisambiguated-identifier>: ["u"] <decimal> ["_"] <bytes>; punycode
  * identifiers ("u") are shown as they are encoded, in `punycode{...}`. */
 static void ident(v0 *p, const char **s, size_t *n, bool *puny)
@@ -321,19 +340,8 @@ static void generic_args(v0 *p)
             } else {
                 skip(p, type); /* its type: not shown */
                 bool neg = eat(p, 'n');
-                uint64_t v = 0;
-                while (!p->bad && !eat(p, '_')) {
-                    char c = peek(p);
-                    unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
-                                 : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
-                                                        : 99;
-                    if (d > 15) {
-                        fail(p);
-                        return;
-                    }
-                    p->pos++;
-                    v = v * 16 + d;
-                }
+                uint64_t v = const_data(p);
+                if (p->bad) return;
                 if (neg) put(p->o, "-");
                 put_u64(p->o, v);
             }
@@ -496,20 +504,8 @@ static void type(v0 *p)
             put(p->o, "_");
         } else {
             skip(p, type); /* the length's type, usize: not shown */
-            uint64_t v = 0;
-            while (!p->bad && !eat(p, '_')) {
-                char h = peek(p);
-                unsigned d = h >= '0' && h <= '9'   ? (unsigned)(h - '0')
-                             : h >= 'a' && h <= 'f' ? (unsigned)(h - 'a' + 10)
-                                                    : 99;
-                if (d > 15) {
-                    fail(p);
-                    break;
-                }
-                p->pos++;
-                v = v * 16 + d;
-            }
-            put_u64(p->o, v);
+            uint64_t v = const_data(p);
+            if (!p->bad) put_u64(p->o, v);
         }
         put(p->o, "]");
         break;

@@ -728,6 +728,23 @@ static bool parse_addr(const char *p, wb_code_off *out)
     return true;
 }
 
+/* Where an inlined call starts running: its entry, or its function's
+ * first instruction when the entry lies before it (clang starts a call
+ * inlined at the top of its caller's body with the body, at the local
+ * declarations). */
+static wb_code_off inline_entry(const wb_session *s, wb_code_off entry)
+{
+    const wb_func *f;
+    wb_code_off first;
+    wb_error e;
+    if (wb_wasm_func_at(s->wasm, entry, &f) == WB_OK &&
+        wb_disasm_first_insn(wb_wasm_code(s->wasm), wb_wasm_code_size(s->wasm), f, &first, &e) ==
+            WB_OK &&
+        entry < first)
+        return first;
+    return entry;
+}
+
 /* A function by name without DWARF: the name section. The breakpoint goes
  * to the body's start; the stub moves it to the first instruction. */
 static bool function_by_symbol(wb_session *s, const char *name, wb_code_off *out)
@@ -951,20 +968,11 @@ static wb_status resolve_spec(wb_session *s, const char *spec, const char *defau
         }
     }
     if (s->dwarf) {
-        /* a function that only exists inlined: a location per copy (at
-         * an instruction: clang starts a call inlined at the top of its
-         * caller's body at the local declarations) */
+        /* a function that only exists inlined: a location per copy */
         wb_error derr;
         if (wb_dwarf_inlined_named(s->dwarf, spec, addrs, n, &derr) == WB_OK) {
-            for (size_t i = 0; i < *n; i++) {
-                const wb_func *f;
-                wb_code_off first;
-                if (wb_wasm_func_at(s->wasm, (*addrs)[i], &f) == WB_OK &&
-                    wb_disasm_first_insn(wb_wasm_code(s->wasm), wb_wasm_code_size(s->wasm), f,
-                                         &first, &derr) == WB_OK &&
-                    (*addrs)[i] < first)
-                    (*addrs)[i] = first;
-            }
+            for (size_t i = 0; i < *n; i++)
+                (*addrs)[i] = inline_entry(s, (*addrs)[i]);
             return WB_OK;
         }
     }
@@ -1293,20 +1301,10 @@ static size_t inline_calls_at_entry(const wb_session *s, const wb_scope_chain *c
 {
     bool at_bp = strcmp(s->last_stop.reason, "breakpoint") == 0;
     size_t n = 0;
-    /* clang starts an inlined call at the top of its caller's body with the
-     * body: at the local declarations, before the first instruction */
-    const wb_func *f;
-    wb_code_off first = pc;
-    wb_error e;
-    if (wb_wasm_func_at(s->wasm, pc, &f) != WB_OK ||
-        wb_disasm_first_insn(wb_wasm_code(s->wasm), wb_wasm_code_size(s->wasm), f, &first, &e) !=
-            WB_OK)
-        first = pc;
     for (size_t i = 0; i < c->count; i++) {
         const wb_scope *sc = c->scopes[i];
         if (sc->kind == WB_SCOPE_BLOCK) continue;
-        bool entered = sc->entry_pc == pc || (pc == first && sc->entry_pc < first);
-        if (sc->kind != WB_SCOPE_INLINED || !entered) break;
+        if (sc->kind != WB_SCOPE_INLINED || inline_entry(s, sc->entry_pc) != pc) break;
         if (at_bp && !bp_names_outer(s, c, sc, pc)) break;
         n++;
     }
