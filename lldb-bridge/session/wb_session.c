@@ -291,13 +291,13 @@ const char *wb_session_missing_features(const wb_session *s)
  * encoding through wdb/wasm_rsp.h (the two conversion points). */
 static uint64_t code_addr(const wb_session *s, wb_code_off off)
 {
-    return wrsp_addr_code(s->module_id, wb_wasm_code_to_file(s->wasm, off));
+    return wrsp_addr_code(s->module_id, wb_wasm_code_to_file(s->wasm, off).off);
 }
 
 static bool code_off_of(const wb_session *s, uint64_t a, wb_code_off *out)
 {
     if (wrsp_addr_space(a) != WRSP_SPACE_CODE) return false;
-    return wb_wasm_file_to_code(s->wasm, wrsp_addr_offset(a), out) == WB_OK;
+    return wb_wasm_file_to_code(s->wasm, (wb_file_off){wrsp_addr_offset(a)}, out) == WB_OK;
 }
 
 static uint64_t mem_addr(const wb_session *s, uint64_t addr)
