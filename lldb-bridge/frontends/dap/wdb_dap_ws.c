@@ -21,7 +21,6 @@
  */
 #define _GNU_SOURCE
 #include "wdb_dap_ws.h"
-#include "wdb_cli.h"
 #include "wdb/net.h"
 
 #include <libwebsockets.h>
@@ -905,9 +904,6 @@ int wb_dap_ws_cli(int argc, char **argv)
     int status = 2;
     wb_dap_opts o;
     memset(&o, 0, sizeof o);
-    o.run_command = wdb_cli_run_command;
-    o.is_command = wdb_cli_is_command;
-    o.run_control = wdb_cli_run_control;
     const char **origins = calloc((size_t)argc + 1, sizeof *origins);
     /* pairs FROM, TO; the FROMs are allocated (the even entries) */
     char **map = calloc((size_t)argc * 2 + 1, sizeof *map);
