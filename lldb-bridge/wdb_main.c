@@ -20,10 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef WDB_VERSION
-#define WDB_VERSION "0"
-#endif
-
 typedef struct command {
     const char *name;
     const char *args;
