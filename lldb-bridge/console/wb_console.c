@@ -749,7 +749,7 @@ static void execute(cli *c, const char *line)
     if (len == 0) len = 1; /* e.g. a lone "/" */
     const command *cmd = find_cmd(c, line, len, true);
     if (!cmd) return;
-    if (c->borrowed && (cmd->run == cmd_run || cmd->run == cmd_start || cmd->run == cmd_starti ||
+    if (c->embedded && (cmd->run == cmd_run || cmd->run == cmd_start || cmd->run == cmd_starti ||
                         cmd->run == cmd_continue || cmd->run == cmd_next || cmd->run == cmd_step ||
                         cmd->run == cmd_stepi || cmd->run == cmd_nexti || cmd->run == cmd_finish ||
                         cmd->run == cmd_until || cmd->run == cmd_advance || cmd->run == cmd_kill ||
@@ -903,7 +903,7 @@ wb_console *wb_console_new(const wb_console_opts *o)
     c->out = o->out ? o->out : stdout;
     c->err = o->err ? o->err : stderr;
     c->s = o->session;
-    c->borrowed = o->embedded;
+    c->embedded = o->embedded;
     c->frame = o->frame;
     c->listsize = 10;
     c->baud = o->baud;
@@ -923,7 +923,7 @@ wb_console *wb_console_new(const wb_console_opts *o)
 void wb_console_free(wb_console *c)
 {
     if (!c) return;
-    if (!c->borrowed) wb_session_free(c->s); /* kills a program still stopped */
+    if (!c->embedded) wb_session_free(c->s); /* kills a program still stopped */
     cli_free(c);
     free(c);
 }

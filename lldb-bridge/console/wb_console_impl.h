@@ -42,7 +42,7 @@ typedef struct wb_console cli;
 struct wb_console {
     wb_session *s;
     FILE *out, *err; /* stdout and stderr, or one memory stream (DAP console) */
-    bool borrowed;   /* s belongs to someone else (the DAP console) */
+    bool embedded;   /* s belongs to the front end (the DAP console) */
     char *runtime;
     unsigned baud; /* serial lines for `target remote /dev/ttyX`; 0: as set */
     char **args;   /* the program's arguments */
