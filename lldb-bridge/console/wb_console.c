@@ -28,10 +28,6 @@
 
 static void vmessage(cli *c, const char *fmt, va_list ap)
 {
-    va_list copy;
-    va_copy(copy, ap);
-    vsnprintf(c->last_error, sizeof c->last_error, fmt, copy);
-    va_end(copy);
     fflush(c->out);
     vfprintf(c->err, fmt, ap);
     fputc('\n', c->err);
@@ -50,6 +46,9 @@ void error_line(cli *c, const char *fmt, ...)
             fprintf(c->err, "%s:%u: Error in sourced command file:\n", c->files[i].path,
                     c->files[i].line);
     va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->last_error, sizeof c->last_error, fmt, ap); /* for the API's wb_error */
+    va_end(ap);
     va_start(ap, fmt);
     vmessage(c, fmt, ap);
     va_end(ap);

@@ -73,24 +73,24 @@ typedef struct pending {
     const char *text;
 } pending;
 
-int wdb_cli_main(int argc, char **argv)
-{
-    wb_console_opts o = {.poll = poll_interrupt};
-    int status = 0;
-    pending *todo = calloc((size_t)argc + 1, sizeof *todo);
+/* The CLI mode's command line. */
+typedef struct cli_opts {
+    wb_console_opts console;
+    pending *todo; /* -ex and -x, in order */
+    size_t ntodo;
     /* the program's arguments and wdb-run's, NULL-terminated: pointers
      * into argv */
-    const char **args = calloc((size_t)argc + 1, sizeof *args);
-    const char **rt_args = calloc((size_t)argc + 1, sizeof *rt_args);
-    size_t ntodo = 0, nargs = 0, nrt_args = 0;
-    bool quiet = false, batch = false;
-    const char *program = NULL;
-    const char *core_path = NULL;
+    const char **args, **rt_args;
+    size_t nargs, nrt_args;
+    bool quiet, batch;
+    const char *program, *core_path;
+} cli_opts;
+
+/* Reads the command line into o (whose arrays hold argc entries). -1: go
+ * on; else the exit status (--help, --version, a usage error). */
+static int parse_options(int argc, char **argv, cli_opts *o)
+{
     int i = 1;
-    if (!todo || !args || !rt_args) {
-        status = 1;
-        goto out;
-    }
     /* Options may come before or after the program, as getopt permutes
      * them for gdb; words that are not options are the program and its
      * arguments; `--args` ends the options. */
@@ -98,37 +98,35 @@ int wdb_cli_main(int argc, char **argv)
     for (; i < argc; i++) {
         const char *a = argv[i];
         if (a[0] != '-' || !a[1]) {
-            if (!program)
-                program = a;
+            if (!o->program)
+                o->program = a;
             else
-                args[nargs++] = a;
+                o->args[o->nargs++] = a;
             continue;
         }
         if (a[1] == '-' && a[2] != '-' && a[2]) a++; /* --batch == -batch */
         if (strcmp(a, "-ex") == 0 || strcmp(a, "-eval-command") == 0) {
             if (++i >= argc) {
                 fprintf(stderr, "wdb: option '%s' requires an argument\n", argv[i - 1]);
-                status = 2;
-                goto out;
+                return 2;
             }
-            todo[ntodo++] = (pending){false, argv[i]};
+            o->todo[o->ntodo++] = (pending){false, argv[i]};
         } else if (strncmp(a, "-eval-command=", 14) == 0) {
-            todo[ntodo++] = (pending){false, a + 14};
+            o->todo[o->ntodo++] = (pending){false, a + 14};
         } else if (strcmp(a, "-x") == 0 || strcmp(a, "-command") == 0) {
             if (++i >= argc) {
                 fprintf(stderr, "wdb: option '%s' requires an argument\n", argv[i - 1]);
-                status = 2;
-                goto out;
+                return 2;
             }
-            todo[ntodo++] = (pending){true, argv[i]};
+            o->todo[o->ntodo++] = (pending){true, argv[i]};
         } else if (strncmp(a, "-command=", 9) == 0) {
-            todo[ntodo++] = (pending){true, a + 9};
+            o->todo[o->ntodo++] = (pending){true, a + 9};
         } else if (strcmp(a, "-batch") == 0) {
-            batch = true;
-            quiet = true;
+            o->batch = true;
+            o->quiet = true;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "-quiet") == 0 || strcmp(a, "-silent") == 0 ||
                    strcmp(a, "-nx") == 0 || strcmp(a, "-n") == 0) {
-            quiet = true;
+            o->quiet = true;
         } else if (strcmp(a, "-args") == 0) {
             i++;
             args_mode = true;
@@ -136,136 +134,158 @@ int wdb_cli_main(int argc, char **argv)
         } else if (strcmp(a, "-c") == 0 || strcmp(a, "-core") == 0) {
             if (++i >= argc) {
                 fprintf(stderr, "wdb: option '%s' requires an argument\n", argv[i - 1]);
-                status = 2;
-                goto out;
+                return 2;
             }
-            core_path = argv[i];
+            o->core_path = argv[i];
         } else if (strncmp(a, "-core=", 6) == 0) {
-            core_path = a + 6;
+            o->core_path = a + 6;
         } else if (strncmp(a, "-annotate=", 10) == 0) {
             if (strcmp(a + 10, "github") != 0) {
                 fprintf(stderr, "wdb: unknown annotation style '%s' (known: github)\n", a + 10);
-                status = 2;
-                goto out;
+                return 2;
             }
-            o.annotate_github = true;
+            o->console.annotate_github = true;
         } else if (strcmp(a, "-b") == 0 || strcmp(a, "-baud") == 0 ||
                    strncmp(a, "-baud=", 6) == 0) {
             const char *v = strncmp(a, "-baud=", 6) == 0 ? a + 6 : NULL;
             if (!v && ++i >= argc) {
                 fprintf(stderr, "wdb: option '%s' requires an argument\n", argv[i - 1]);
-                status = 2;
-                goto out;
+                return 2;
             }
             if (!v) v = argv[i];
-            if (!wb_console_parse_baud(v, &o.baud)) {
+            if (!wb_console_parse_baud(v, &o->console.baud)) {
                 fprintf(stderr, "wdb: bad baud rate '%s'\n", v);
-                status = 2;
-                goto out;
+                return 2;
             }
         } else if (strncmp(a, "-runtime=", 9) == 0) {
-            o.runtime = a + 9;
+            o->console.runtime = a + 9;
         } else if (strncmp(a, "-dir=", 5) == 0 || strncmp(a, "-env=", 5) == 0) {
-            rt_args[nrt_args++] = argv[i];
+            o->rt_args[o->nrt_args++] = argv[i];
         } else if (strncmp(a, "-runtime-arg=", 13) == 0) {
-            rt_args[nrt_args++] = a + 13;
+            o->rt_args[o->nrt_args++] = a + 13;
         } else if (strncmp(a, "-rsp-log=", 9) == 0) {
-            if (o.rsp_log) fclose(o.rsp_log);
-            o.rsp_log = fopen(a + 9, "w");
-            if (!o.rsp_log) {
+            if (o->console.rsp_log) fclose(o->console.rsp_log);
+            o->console.rsp_log = fopen(a + 9, "w");
+            if (!o->console.rsp_log) {
                 fprintf(stderr, "wdb: cannot open %s: %s\n", a + 9, strerror(errno));
-                status = 2;
-                goto out;
+                return 2;
             }
         } else if (strcmp(a, "-help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
-            goto out;
+            return 0;
         } else if (strcmp(a, "-version") == 0) {
             printf("wdb %s\n", WDB_VERSION);
-            goto out;
+            return 0;
         } else {
             fprintf(stderr,
                     "wdb: unrecognized option '%s'\nUse `wdb --help' for a complete list "
                     "of options.\n",
                     argv[i]);
-            status = 2;
-            goto out;
+            return 2;
         }
     }
     if (args_mode) {
-        if (i < argc && !program)
-            program = argv[i++];
-        else if (i < argc && program)
-            args[nargs++] = argv[i++];
+        if (i < argc && !o->program)
+            o->program = argv[i++];
+        else if (i < argc && o->program)
+            o->args[o->nargs++] = argv[i++];
         for (; i < argc; i++)
-            args[nargs++] = argv[i];
+            o->args[o->nargs++] = argv[i];
     }
-    o.args = args;
-    o.runtime_args = rt_args;
-    wb_console *c = wb_console_new(&o);
+    return -1;
+}
+
+/* The prompt until `quit` or the end of the input. An empty line repeats
+ * the last command at a terminal, as in gdb. */
+static void prompt(wb_console *c)
+{
+    wb_linedit *le = wb_linedit_new(0, 1);
+    char *last = NULL;
+    wb_error e;
+    while (!wb_console_get_state(c).quit) {
+        fflush(stdout);
+        char *line = le ? wb_linedit_read(le, "(wdb) ") : NULL;
+        if (!line) {
+            if (isatty(0)) printf("quit\n");
+            break;
+        }
+        const char *run_line = line;
+        bool blank = !line[strspn(line, " \t")];
+        if (blank && last && isatty(0)) run_line = last;
+        wb_console_execute(c, run_line, true, &e);
+        if (!blank) {
+            free(last);
+            last = strdup(line);
+        }
+        free(line);
+    }
+    free(last);
+    wb_linedit_free(le);
+}
+
+/* See wdb_cli.h. */
+static int exit_status(const wb_console *c, bool batch)
+{
+    wb_console_state st = wb_console_get_state(c);
+    if (st.quit && st.quit_code >= 0) return st.quit_code;
+    if (!batch) return 0;
+    if (st.exited) return st.exit_code;
+    if (st.trapped) return 134;
+    return st.last_failed ? 1 : 0;
+}
+
+/* Runs the console as the options say: the banner, the program and its
+ * core, the -ex and -x commands, then the prompt unless -batch. */
+static int run(cli_opts *o)
+{
+    o->console.poll = poll_interrupt;
+    o->console.args = o->args;
+    o->console.runtime_args = o->rt_args;
+    wb_console *c = wb_console_new(&o->console);
     if (!c) {
         fprintf(stderr, "wdb: out of memory\n");
-        status = 1;
-        goto out;
+        return 1;
     }
     wb_error e;
-    if (!quiet && !batch)
+    if (!o->quiet && !o->batch)
         printf("wdb %s: a source-level debugger for WebAssembly.\nType \"help\" for a list of "
                "commands.\n",
                WDB_VERSION);
-    if (program) wb_console_load(c, program, &e);
-    if (core_path) wb_console_open_core(c, core_path, &e);
+    if (o->program) wb_console_load(c, o->program, &e);
+    if (o->core_path) wb_console_open_core(c, o->core_path, &e);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    for (size_t k = 0; k < ntodo && !wb_console_get_state(c).quit; k++) {
-        if (todo[k].is_file)
-            wb_console_source(c, todo[k].text, &e);
+    for (size_t k = 0; k < o->ntodo && !wb_console_get_state(c).quit; k++) {
+        if (o->todo[k].is_file)
+            wb_console_source(c, o->todo[k].text, &e);
         else /* from_tty as gdb decides it */
-            wb_console_execute(c, todo[k].text, !batch, &e);
+            wb_console_execute(c, o->todo[k].text, !o->batch, &e);
     }
-    if (!batch && !wb_console_get_state(c).quit) {
-        wb_linedit *le = wb_linedit_new(0, 1);
-        char *last = NULL;
-        while (!wb_console_get_state(c).quit) {
-            fflush(stdout);
-            char *line = le ? wb_linedit_read(le, "(wdb) ") : NULL;
-            if (!line) {
-                if (isatty(0)) printf("quit\n");
-                break;
-            }
-            const char *run_line = line;
-            bool blank = !line[strspn(line, " \t")];
-            if (blank && last && isatty(0)) run_line = last;
-            wb_console_execute(c, run_line, true, &e);
-            if (!blank) {
-                free(last);
-                last = strdup(line);
-            }
-            free(line);
-        }
-        free(last);
-        wb_linedit_free(le);
-    }
-    wb_console_state st = wb_console_get_state(c);
-    if (st.quit && st.quit_code >= 0)
-        status = st.quit_code;
-    else if (!batch)
-        status = 0;
-    else if (st.exited)
-        status = st.exit_code;
-    else if (st.trapped)
-        status = 134;
-    else if (st.last_failed)
-        status = 1;
+    if (!o->batch && !wb_console_get_state(c).quit) prompt(c);
+    int status = exit_status(c, o->batch);
     fflush(stdout);
     wb_console_free(c); /* kills a program still stopped */
-out:
-    free(todo);
-    free(args);
-    free(rt_args);
-    if (o.rsp_log) fclose(o.rsp_log);
+    return status;
+}
+
+int wdb_cli_main(int argc, char **argv)
+{
+    cli_opts o;
+    memset(&o, 0, sizeof o);
+    o.todo = calloc((size_t)argc + 1, sizeof *o.todo);
+    o.args = calloc((size_t)argc + 1, sizeof *o.args);
+    o.rt_args = calloc((size_t)argc + 1, sizeof *o.rt_args);
+    int status = 1;
+    if (o.todo && o.args && o.rt_args) {
+        status = parse_options(argc, argv, &o);
+        if (status < 0) status = run(&o);
+    }
+    free(o.todo);
+    free(o.args);
+    free(o.rt_args);
+    if (o.console.rsp_log) fclose(o.console.rsp_log);
     return status;
 }
