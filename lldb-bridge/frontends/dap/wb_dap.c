@@ -35,9 +35,9 @@
  *     and gdb's `p EXPR`, `print EXPR`, `p/FMT EXPR` (FMT one of x d u o t
  *     c f a s z), and wdb's gdb-style commands (`bt`, `info locals`,
  *     `x/4xw &a`, `ptype`, `list`, `-exec CMD` to force one) run by the
- *     console (lldb-bridge/console/wb_console.h). Run control typed there (`next`,
- *     `s`, `fin`, `c`, `until 40`, `advance f`; `-exec n` when `n` is a
- *     variable) runs as the toolbar's would, announced by a `continued`
+ *     console (lldb-bridge/console/wb_console.h). Run control typed there
+ *     (`next`, `s`, `fin`, `c`, `until 40`, `advance f`; `-exec n` when `n`
+ *     is a variable) runs as the toolbar's would, announced by a `continued`
  *     event since the client did not ask; `run`, `kill`, `detach`, `file`
  *     and `target` stay refused (the editor owns the session).
  *   - after stepOut, frame 0's Locals start with "Return value": what the
@@ -1431,24 +1431,22 @@ static void req_evaluate(wb_dap *d, const req *r)
         }
         /* run control (`next`, `c`, `until 40`): unless it is an
          * expression (a variable `n` or `c`: `-exec n` forces the command) */
-        {
-            wb_run how = WB_RUN_CONTINUE;
-            char *where = NULL;
-            wb_error err;
-            wb_status st = wb_console_run_control(expr, &how, &where, &err);
-            if (st != WB_NOT_FOUND && !forced && evaluates(d, r, expr)) {
-                free(where);
-                st = WB_NOT_FOUND;
-            }
-            if (st == WB_ERROR) {
-                respond_error(d, r, "%s", err.msg);
-                return;
-            }
-            if (st == WB_OK) {
-                console_run(d, r, how, where);
-                free(where);
-                return;
-            }
+        wb_run how = WB_RUN_CONTINUE;
+        char *where = NULL;
+        wb_error err;
+        wb_status st = wb_console_run_control(expr, &how, &where, &err);
+        if (st != WB_NOT_FOUND && !forced && evaluates(d, r, expr)) {
+            free(where);
+            st = WB_NOT_FOUND;
+        }
+        if (st == WB_ERROR) {
+            respond_error(d, r, "%s", err.msg);
+            return;
+        }
+        if (st == WB_OK) {
+            console_run(d, r, how, where);
+            free(where);
+            return;
         }
         /* gdb's print: "p EXPR", "print EXPR", "p/x EXPR" */
         size_t w = strcspn(expr, " /");
