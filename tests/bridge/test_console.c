@@ -98,6 +98,23 @@ static void streams_open(streams *s)
     s->err = open_memstream(&s->err_text, &s->err_len);
 }
 
+/* A console writing into fresh streams s (NULL, checked, if it cannot be
+ * made: the streams are then closed). */
+static wb_console *console_on(streams *s)
+{
+    streams_open(s);
+    wb_console_opts o = {.out = s->out, .err = s->err};
+    wb_console *c = wb_console_new(&o);
+    CHECK(c != NULL);
+    if (!c) {
+        fclose(s->out);
+        fclose(s->err);
+        free(s->out_text);
+        free(s->err_text);
+    }
+    return c;
+}
+
 static void streams_close(streams *s)
 {
     fclose(s->out);
@@ -115,10 +132,7 @@ static void test_streams_and_files(void)
     close(fd);
 
     streams s;
-    streams_open(&s);
-    wb_console_opts o = {.out = s.out, .err = s.err};
-    wb_console *c = wb_console_new(&o);
-    CHECK(c != NULL);
+    wb_console *c = console_on(&s);
     if (!c) return;
     wb_error err;
     CHECK(wb_console_execute(c, "echo start\\n", true, &err) == WB_OK);
@@ -152,10 +166,7 @@ static void test_streams_and_files(void)
 static void test_module(const char *wasm)
 {
     streams s;
-    streams_open(&s);
-    wb_console_opts o = {.out = s.out, .err = s.err};
-    wb_console *c = wb_console_new(&o);
-    CHECK(c != NULL);
+    wb_console *c = console_on(&s);
     if (!c) return;
     wb_error err;
     CHECK(wb_console_load(c, "/nonexistent/app.wasm", &err) == WB_ERROR);
