@@ -77,17 +77,17 @@ static uint32_t run(const insn *code, uint32_t *r, uint32_t *mem)
 
 /* r0 = sum over i < r1 of mix(i), mix in a subroutine */
 static const insn prog_loop[] = {
-    {OP_LI, 0, 0, 0, 0},      /* 0: acc = 0 */
-    {OP_LI, 2, 0, 0, 0},      /* 1: i = 0 */
-    {OP_CALL, 0, 0, 0, 6},    /* 2: mix */
-    {OP_ADDI, 2, 2, 0, 1},    /* 3: i++ */
-    {OP_BLT, 2, 1, 0, 2},     /* 4: while i < n */
-    {OP_HALT, 0, 0, 0, 0},    /* 5 */
-    {OP_SHLI, 3, 2, 0, 5},    /* 6: t = i << 5 */
-    {OP_XOR, 3, 3, 2, 0},     /*    t ^= i */
-    {OP_SHRI, 4, 0, 0, 3},    /*    u = acc >> 3 */
-    {OP_ADD, 0, 0, 3, 0},     /*    acc += t */
-    {OP_XOR, 0, 0, 4, 0},     /*    acc ^= u */
+    {OP_LI, 0, 0, 0, 0},   /* 0: acc = 0 */
+    {OP_LI, 2, 0, 0, 0},   /* 1: i = 0 */
+    {OP_CALL, 0, 0, 0, 6}, /* 2: mix */
+    {OP_ADDI, 2, 2, 0, 1}, /* 3: i++ */
+    {OP_BLT, 2, 1, 0, 2},  /* 4: while i < n */
+    {OP_HALT, 0, 0, 0, 0}, /* 5 */
+    {OP_SHLI, 3, 2, 0, 5}, /* 6: t = i << 5 */
+    {OP_XOR, 3, 3, 2, 0},  /*    t ^= i */
+    {OP_SHRI, 4, 0, 0, 3}, /*    u = acc >> 3 */
+    {OP_ADD, 0, 0, 3, 0},  /*    acc += t */
+    {OP_XOR, 0, 0, 4, 0},  /*    acc ^= u */
     {OP_RET, 0, 0, 0, 0},
 };
 
@@ -165,7 +165,8 @@ int main(int argc, char **argv)
         for (uint32_t i = 2; i < lim; i++) {
             if (comp[i]) continue;
             primes++;
-            for (uint32_t j = 2 * i; j < lim; j += i) comp[j] = 1;
+            for (uint32_t j = 2 * i; j < lim; j += i)
+                comp[j] = 1;
         }
         free(comp);
         if (got != primes) {

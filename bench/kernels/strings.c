@@ -20,7 +20,8 @@ typedef struct entry {
 static uint32_t fnv1a(const char *s, size_t n)
 {
     uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) h = (h ^ (uint8_t)s[i]) * 16777619u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (uint8_t)s[i]) * 16777619u;
     return h;
 }
 
@@ -29,7 +30,8 @@ static size_t naive_count(const char *hay, const char *needle)
     size_t n = strlen(needle), c = 0;
     for (const char *p = hay; *p; p++) {
         size_t k = 0;
-        while (k < n && p[k] == needle[k]) k++;
+        while (k < n && p[k] == needle[k])
+            k++;
         if (k == n) c++;
     }
     return c;
@@ -65,9 +67,11 @@ int main(int argc, char **argv)
         memset(tab, 0, TABLE * sizeof *tab);
         size_t words = 0, distinct = 0;
         for (const char *p = text; *p;) {
-            while (*p == ' ' || *p == '\n') p++;
+            while (*p == ' ' || *p == '\n')
+                p++;
             const char *w = p;
-            while (*p && *p != ' ' && *p != '\n') p++;
+            while (*p && *p != ' ' && *p != '\n')
+                p++;
             size_t n = (size_t)(p - w);
             if (!n) continue;
             words++;
@@ -94,13 +98,15 @@ int main(int argc, char **argv)
         char pat[8];
         snprintf(pat, sizeof pat, "%s%s", needle, syll[(r * 7) & 15]);
         size_t a = naive_count(text, pat), b = 0;
-        for (const char *p = strstr(text, pat); p; p = strstr(p + 1, pat)) b++;
+        for (const char *p = strstr(text, pat); p; p = strstr(p + 1, pat))
+            b++;
         if (a != b) {
             printf("strings: '%s' %zu times, strstr says %zu\n", pat, a, b);
             return 1;
         }
         /* case */
-        for (size_t i = 0; i <= len; i++) upper[i] = (char)toupper((unsigned char)text[i]);
+        for (size_t i = 0; i <= len; i++)
+            upper[i] = (char)toupper((unsigned char)text[i]);
         uint32_t hu = fnv1a(upper, len);
         /* numbers through text */
         uint32_t back = 0;

@@ -50,7 +50,8 @@ static int v_full(sqlite3_vfs *v, const char *name, int n, char *out)
 static int v_random(sqlite3_vfs *v, int n, char *out)
 {
     (void)v;
-    for (int i = 0; i < n; i++) out[i] = (char)next();
+    for (int i = 0; i < n; i++)
+        out[i] = (char)next();
     return n;
 }
 static int v_sleep(sqlite3_vfs *v, int us)
@@ -126,7 +127,8 @@ static int query(const char *sql, int has_param, int64_t param)
         rows++;
         for (int c = 0; c < sqlite3_column_count(st); c++) {
             const unsigned char *t = sqlite3_column_text(st, c);
-            for (; t && *t; t++) sum = sum * 31 + *t;
+            for (; t && *t; t++)
+                sum = sum * 31 + *t;
         }
     }
     if (rc != SQLITE_DONE) fail(sql);
@@ -138,8 +140,8 @@ int main(int argc, char **argv)
 {
     int scale = argc > 1 ? atoi(argv[1]) : 1;
     int ncust = 2000 * scale, nprod = 500, nord = 40000 * scale;
-    static const char *const words[] = {"red", "blue", "green", "large", "small", "steel",
-                                        "wood", "glass", "lamp", "chair", "table", "cup"};
+    static const char *const words[] = {"red",  "blue",  "green", "large", "small", "steel",
+                                        "wood", "glass", "lamp",  "chair", "table", "cup"};
     if (sqlite3_open(":memory:", &db) != SQLITE_OK) fail("open");
     exec("PRAGMA temp_store=MEMORY;"
          "CREATE TABLE customer(id INTEGER PRIMARY KEY, name TEXT, city INTEGER);"
@@ -175,8 +177,7 @@ int main(int argc, char **argv)
         sqlite3_reset(ins);
     }
     sqlite3_finalize(ins);
-    if (sqlite3_prepare_v2(db, "INSERT INTO orders VALUES(NULL, ?1, ?2, ?3, ?4)", -1, &ins,
-                           NULL))
+    if (sqlite3_prepare_v2(db, "INSERT INTO orders VALUES(NULL, ?1, ?2, ?3, ?4)", -1, &ins, NULL))
         fail("prepare orders");
     for (int i = 0; i < nord; i++) {
         sqlite3_bind_int(ins, 1, (int)(1 + next() % (uint32_t)ncust));

@@ -8,9 +8,9 @@
 struct lua_State;
 _Noreturn void bench_lua_throw(struct lua_State *L);
 #define LUAI_THROW(L, c) bench_lua_throw(L)
-#define LUAI_TRY(L, c, a) \
-    {                     \
-        a                 \
+#define LUAI_TRY(L, c, a)                                                                          \
+    {                                                                                              \
+        a                                                                                          \
     }
 #define luai_jmpbuf int
 /* string hashes seeded alike in every run (Lua seeds them from the time
