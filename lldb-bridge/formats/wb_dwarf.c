@@ -2134,6 +2134,7 @@ typedef struct var_list {
 } var_list;
 
 static wb_status srcmap_vars(wb_dwarf *d, const wb_scope *s, var_list **out, wb_error *err);
+static const wb_type *srcmap_valtype(wb_dwarf *d, uint8_t vt);
 
 /* ---- offset maps (open addressing, malloc'd, freed by wb_dwarf_close) */
 
@@ -3683,7 +3684,17 @@ wb_status wb_dwarf_function_type(wb_dwarf *d, const wb_scope *fn, const wb_type 
 wb_status wb_dwarf_scope_return_type(wb_dwarf *d, const wb_scope *s, const wb_type **out,
                                      wb_error *err)
 {
-    if (d->srcmap) return WB_NOT_FOUND; /* no types or data symbols */
+    if (d->srcmap) {
+        /* the Wasm result type */
+        uint8_t *types = NULL, rt = 0;
+        uint32_t n = 0;
+        if (s->die_offset == 0) return WB_NOT_FOUND;
+        WB_TRY(wb_wasm_func_locals(d->wasm, (uint32_t)s->die_offset - 1, &types, &n, NULL, &rt,
+                                   err));
+        free(types);
+        *out = rt ? srcmap_valtype(d, rt) : NULL;
+        return WB_OK;
+    }
     uint64_t off = s->die_offset;
     wb_status st = load_units(d, err);
     if (st != WB_OK) return st;
@@ -4319,8 +4330,8 @@ static const wb_type *srcmap_valtype(wb_dwarf *d, uint8_t vt)
     return NULL; /* v128, references: not shown */
 }
 
-/* The Wasm locals of function scope `s` as variables: the name section's
- * local names (else "$N"), their Wasm types, DW_OP_WASM_location 0 N
+/* The Wasm locals of function scope `s` that the name section names, as
+ * variables: their Wasm types, DW_OP_WASM_location 0 N
  * DW_OP_stack_value as the location. */
 static wb_status srcmap_vars(wb_dwarf *d, const wb_scope *s, var_list **out, wb_error *err)
 {
@@ -4328,7 +4339,7 @@ static wb_status srcmap_vars(wb_dwarf *d, const wb_scope *s, var_list **out, wb_
     uint8_t *types = NULL;
     const wb_func *f = wb_wasm_func(d->wasm, i);
     if (!f || s->die_offset == 0) return wb_fail(err, "no function %u", i);
-    WB_TRY(wb_wasm_func_locals(d->wasm, i, &types, &n, &nparams, err));
+    WB_TRY(wb_wasm_func_locals(d->wasm, i, &types, &n, &nparams, NULL, err));
     var_list *l = arena_alloc(&d->mem, sizeof *l);
     const wb_var **a = arena_alloc(&d->mem, (n ? n : 1) * sizeof *a);
     if (!l || !a) {
@@ -4339,19 +4350,16 @@ static wb_status srcmap_vars(wb_dwarf *d, const wb_scope *s, var_list **out, wb_
     l->n = 0;
     for (uint32_t k = 0; k < n; k++) {
         const wb_type *t = srcmap_valtype(d, types[k]);
+        /* an unnamed local is the compiler's (asc's temporaries): left
+         * out, as DWARF leaves them out */
+        const char *name = wb_wasm_local_name(d->wasm, f->index, k);
+        if (!t || !name) continue;
         wb_var *v = arena_alloc(&d->mem, sizeof *v);
         wb_loc_range *loc = arena_alloc(&d->mem, sizeof *loc);
         uint8_t *expr = arena_alloc(&d->mem, 8);
         if (!v || !loc || !expr) {
             free(types);
             return wb_fail(err, "out of memory");
-        }
-        if (!t) continue;
-        const char *name = wb_wasm_local_name(d->wasm, f->index, k);
-        if (!name) {
-            char buf[16];
-            snprintf(buf, sizeof buf, "$%u", k);
-            name = arena_str(&d->mem, buf);
         }
         /* DW_OP_WASM_location 0 (local) N, DW_OP_stack_value */
         size_t len = 0;
@@ -4490,4 +4498,19 @@ oom:
 bool wb_dwarf_is_srcmap(const wb_dwarf *d)
 {
     return d && d->srcmap;
+}
+
+wb_status wb_dwarf_open_module(const wb_wasm *w, const char *module_path, wb_dwarf **out,
+                               const char **what, wb_error *err)
+{
+    *what = "DWARF";
+    wb_status st = wb_dwarf_open(w, out, err);
+    if (st != WB_NOT_FOUND) return st; /* DWARF wins */
+    wb_srcmap *map = NULL;
+    *what = "source map";
+    st = wb_srcmap_open(w, module_path, &map, err);
+    if (st != WB_OK) return st;
+    st = wb_dwarf_open_srcmap(w, map, out, err);
+    wb_srcmap_close(map);
+    return st;
 }

@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -318,6 +319,25 @@ wb_status wb_srcmap_open(const wb_wasm *w, const char *module_path, wb_srcmap **
         if (rel) {
             const char *r = strncmp(rel, "file://", 7) == 0 ? rel + 7 : rel;
             path = path_join(mdir, r);
+        }
+        struct stat sb;
+        if (path && stat(path, &sb) != 0 && module_path) {
+            /* a symbolic link to the module: the map may be next to the
+             * file it names */
+            char *real = realpath(module_path, NULL);
+            const char *rs = real ? strrchr(real, '/') : NULL;
+            if (rs) {
+                *(char *)(rs == real ? rs + 1 : rs) = 0;
+                const char *r = strncmp(rel, "file://", 7) == 0 ? rel + 7 : rel;
+                char *other = path_join(real, r);
+                if (other && stat(other, &sb) == 0) {
+                    free(path);
+                    path = other;
+                } else {
+                    free(other);
+                }
+            }
+            free(real);
         }
         if (!path) {
             st = wb_fail(err, "out of memory");

@@ -12,7 +12,8 @@
  *
  * The URL: `data:application/json;base64,...` (embedded), or a path
  * (a relative one, or a `file://` URL, resolved against the module's
- * directory). The source names: resolved against the map's directory
+ * directory; when the module is a symbolic link and no map is there, the
+ * directory of the file it names). The source names: resolved against the map's directory
  * (and its `sourceRoot` when that names an existing directory; asc writes
  * one that does not), normalized; names starting with `~` (asc's
  * standard library, "~lib/...") are kept as they are.

@@ -662,12 +662,13 @@ const char *wb_wasm_local_name(const wb_wasm *w, uint32_t index, uint32_t local)
 wb_status wb_wasm_func_local_types(const wb_wasm *w, uint32_t i, uint8_t **types, uint32_t *n,
                                    wb_error *err)
 {
-    return wb_wasm_func_locals(w, i, types, n, NULL, err);
+    return wb_wasm_func_locals(w, i, types, n, NULL, NULL, err);
 }
 
 wb_status wb_wasm_func_locals(const wb_wasm *w, uint32_t i, uint8_t **types, uint32_t *n,
-                              uint32_t *nparams, wb_error *err)
+                              uint32_t *nparams, uint8_t *result, wb_error *err)
 {
+    if (result) *result = 0;
     wb_cursor c;
     uint32_t cnt, typeidx = 0;
     uint8_t *t = NULL;
@@ -704,6 +705,7 @@ wb_status wb_wasm_func_locals(const wb_wasm *w, uint32_t i, uint8_t **types, uin
             for (uint32_t v = 0; v < cnt; v++) {
                 if (read_valtype(&c, &vt, err) != WB_OK) goto fail;
                 if (k == typeidx && part == 0) t[nt++] = vt;
+                if (k == typeidx && part == 1 && result) *result = cnt == 1 ? vt : 0;
             }
         }
     }

@@ -114,26 +114,8 @@ wb_session *wb_session_new(const char *module_path, const char **note, wb_error 
     }
     if (wb_wasm_open_file(module_path, &s->wasm, err) != WB_OK) goto fail;
     wb_error derr;
-    wb_status st = wb_dwarf_open(s->wasm, &s->dwarf, &derr);
-    if (st == WB_NOT_FOUND) {
-        /* no DWARF: a source map (AssemblyScript) gives the lines instead;
-         * with both, DWARF wins */
-        wb_srcmap *map = NULL;
-        wb_status ms = wb_srcmap_open(s->wasm, module_path, &map, &derr);
-        if (ms == WB_OK) {
-            ms = wb_dwarf_open_srcmap(s->wasm, map, &s->dwarf, &derr);
-            wb_srcmap_close(map);
-        }
-        if (ms == WB_OK) {
-            st = WB_OK;
-        } else if (ms == WB_ERROR) {
-            snprintf(s->note, sizeof s->note,
-                     "cannot read the source map of %s: %.160s; function names and addresses only",
-                     module_path, derr.msg);
-            *note = s->note;
-            st = WB_OK;
-        }
-    }
+    const char *what;
+    wb_status st = wb_dwarf_open_module(s->wasm, module_path, &s->dwarf, &what, &derr);
     if (st == WB_NOT_FOUND) {
         snprintf(s->note, sizeof s->note,
                  "no debugging symbols found in %s (no DWARF: build with -g); "
@@ -142,9 +124,9 @@ wb_session *wb_session_new(const char *module_path, const char **note, wb_error 
         *note = s->note;
     } else if (st == WB_ERROR) {
         snprintf(s->note, sizeof s->note,
-                 "cannot read the DWARF of %s: %s; function names and "
+                 "cannot read the %s of %s: %.200s; function names and "
                  "addresses only",
-                 module_path, derr.msg);
+                 what, module_path, derr.msg);
         *note = s->note;
         s->dwarf = NULL;
     }
