@@ -80,7 +80,8 @@ static bool open_module(const char *path, wb_wasm **w, wb_dwarf **d, bool note_m
     const char *what;
     wb_status st = wb_dwarf_open_module(*w, path, d, &what, &err);
     if (st == WB_NOT_FOUND && note_missing)
-        fprintf(stderr, "wdb: no DWARF or source map in %s: build with -g (asc: --sourceMap)\n", path);
+        fprintf(stderr, "wdb: no DWARF or source map in %s: build with -g (asc: --sourceMap)\n",
+                path);
     else if (st == WB_ERROR)
         fprintf(stderr, "wdb: %s: %s: %s; using function names only\n", path, what, err.msg);
     return true;

@@ -3689,8 +3689,8 @@ wb_status wb_dwarf_scope_return_type(wb_dwarf *d, const wb_scope *s, const wb_ty
         uint8_t *types = NULL, rt = 0;
         uint32_t n = 0;
         if (s->die_offset == 0) return WB_NOT_FOUND;
-        WB_TRY(wb_wasm_func_locals(d->wasm, (uint32_t)s->die_offset - 1, &types, &n, NULL, &rt,
-                                   err));
+        WB_TRY(
+            wb_wasm_func_locals(d->wasm, (uint32_t)s->die_offset - 1, &types, &n, NULL, &rt, err));
         free(types);
         *out = rt ? srcmap_valtype(d, rt) : NULL;
         return WB_OK;
@@ -4466,14 +4466,16 @@ wb_status wb_dwarf_open_srcmap(const wb_wasm *w, const wb_srcmap *m, wb_dwarf **
         s->lo = f->start;
         s->hi = f->end;
         s->first = r;
-        wb_line first = {f->start, u->files[rows[lo].source], rows[lo].line, rows[lo].column,
-                         true, false, false};
+        wb_line first = {
+            f->start, u->files[rows[lo].source], rows[lo].line, rows[lo].column, true, false,
+            false};
         if (rows[lo].addr > f->start) u->rows[r++] = first;
         const wb_line *last = NULL;
         for (size_t k = lo; k < nrows && rows[k].addr < f->end; k++) {
             wb_line *x = &u->rows[r++];
-            *x = (wb_line){rows[k].addr, u->files[rows[k].source], rows[k].line, rows[k].column,
-                           true, k == lo, false};
+            *x = (wb_line){
+                rows[k].addr, u->files[rows[k].source], rows[k].line, rows[k].column, true, k == lo,
+                false};
             last = x;
         }
         u->rows[r] = *last;

@@ -49,8 +49,7 @@ wb_status wb_dwarf_open(const wb_wasm *w, wb_dwarf **out, wb_error *err);
  * the compiler's temporaries). There are no types,
  * globals or data symbols (those queries give WB_NOT_FOUND or nothing).
  * `m` may be closed once this returns. */
-wb_status wb_dwarf_open_srcmap(const wb_wasm *w, const wb_srcmap *m, wb_dwarf **out,
-                               wb_error *err);
+wb_status wb_dwarf_open_srcmap(const wb_wasm *w, const wb_srcmap *m, wb_dwarf **out, wb_error *err);
 /* What a debugger opens for a module read from `module_path`: its DWARF
  * (wb_dwarf_open) when it has some, else its source map (wb_srcmap_open,
  * wb_dwarf_open_srcmap); *what says which ("DWARF", "source map") for

@@ -152,13 +152,12 @@ static wb_status parse_mappings(wb_srcmap *m, const char *s, wb_error *err)
             scol += f[3];
         }
         if (nf == 5) name += f[4];
-        if (col < 0 || col > UINT32_MAX || src < 0 || line < 0 || line >= UINT32_MAX ||
-            scol < 0 || scol >= UINT32_MAX || name < 0)
+        if (col < 0 || col > UINT32_MAX || src < 0 || line < 0 || line >= UINT32_MAX || scol < 0 ||
+            scol >= UINT32_MAX || name < 0)
             return wb_fail(err, "bad source map: a mapping out of range (segment %zu)", seg);
         if (nf == 1 || genline != 0) continue; /* unmapped, or not a Wasm offset */
         if ((uint64_t)src >= m->nsources)
-            return wb_fail(err,
-                           "bad source map: mapping %zu names source %lld of %u", seg,
+            return wb_fail(err, "bad source map: mapping %zu names source %lld of %u", seg,
                            (long long)src, m->nsources);
         wb_code_off addr;
         if (wb_wasm_file_to_code(m->wasm, (wb_file_off)col, &addr) != WB_OK) continue;
@@ -166,8 +165,8 @@ static wb_status parse_mappings(wb_srcmap *m, const char *s, wb_error *err)
             return wb_fail(err, "bad source map: more than %u mappings", MAX_ROWS);
         if (!wb_grow((void **)&m->rows, &cap, m->nrows + 1, sizeof *m->rows))
             return wb_fail(err, "out of memory");
-        m->rows[m->nrows++] = (wb_srcmap_row){addr, (uint32_t)src, (uint32_t)line + 1,
-                                              (uint32_t)scol + 1};
+        m->rows[m->nrows++] =
+            (wb_srcmap_row){addr, (uint32_t)src, (uint32_t)line + 1, (uint32_t)scol + 1};
     }
     /* sorted by address (asc and Emscripten write them sorted) */
     bool sorted = true;
@@ -268,8 +267,7 @@ fail:
     return WB_ERROR;
 }
 
-wb_status wb_srcmap_open(const wb_wasm *w, const char *module_path, wb_srcmap **out,
-                         wb_error *err)
+wb_status wb_srcmap_open(const wb_wasm *w, const char *module_path, wb_srcmap **out, wb_error *err)
 {
     const uint8_t *data;
     size_t size;
@@ -376,8 +374,8 @@ uint32_t wb_srcmap_source_count(const wb_srcmap *m)
     return m->nsources;
 }
 
-wb_status wb_srcmap_line_at(const wb_srcmap *m, wb_code_off addr, const char **file,
-                            uint32_t *line, uint32_t *column)
+wb_status wb_srcmap_line_at(const wb_srcmap *m, wb_code_off addr, const char **file, uint32_t *line,
+                            uint32_t *column)
 {
     const wb_func *f;
     if (wb_wasm_func_at(m->wasm, addr, &f) != WB_OK) return WB_NOT_FOUND;

@@ -41,8 +41,7 @@ typedef struct wb_srcmap_row {
  * module_path: where the module was read from (for relative URLs; NULL:
  * the current directory). WB_NOT_FOUND: the module has no such section.
  * WB_ERROR: the section, the file or the map is bad (err says which). */
-wb_status wb_srcmap_open(const wb_wasm *w, const char *module_path, wb_srcmap **out,
-                         wb_error *err);
+wb_status wb_srcmap_open(const wb_wasm *w, const char *module_path, wb_srcmap **out, wb_error *err);
 
 /* Parses map text (`len` bytes) for module `w`; source names are resolved
  * against `base_dir` (NULL: kept as written). */
@@ -61,7 +60,7 @@ uint32_t wb_srcmap_source_count(const wb_srcmap *m);
 
 /* The mapping covering `addr`: the last one at or before it inside the
  * same function body (wb_wasm_func_at). WB_NOT_FOUND: none. */
-wb_status wb_srcmap_line_at(const wb_srcmap *m, wb_code_off addr, const char **file,
-                            uint32_t *line, uint32_t *column);
+wb_status wb_srcmap_line_at(const wb_srcmap *m, wb_code_off addr, const char **file, uint32_t *line,
+                            uint32_t *column);
 
 #endif

@@ -40,7 +40,9 @@ static int outcome(const wd_config *c, wr_status st, wr_store *store, wr_module 
         wd_report_trap(c->prog, c->module_name, store, mod, inst, err, write_console, NULL, NULL,
                        NULL);
         return WD_EXIT_TRAP;
-    default: wd_report_error(c->prog, c->module_name, err, write_console, NULL); return WD_EXIT_ERROR;
+    default:
+        wd_report_error(c->prog, c->module_name, err, write_console, NULL);
+        return WD_EXIT_ERROR;
     }
 }
 

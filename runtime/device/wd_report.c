@@ -138,8 +138,7 @@ void wd_report_trap(const char *prog, const char *path, wr_store *store, wr_modu
             putf(&o, "func[%" PRIu32 "]", fr->func_index);
         if (m && wr_module_func_range(m, fr->func_index, &start, &end) == WR_OK &&
             fr->code_offset >= start)
-            putf(&o, " (func[%" PRIu32 "]+0x%" PRIx32 ")", fr->func_index,
-                 fr->code_offset - start);
+            putf(&o, " (func[%" PRIu32 "]+0x%" PRIx32 ")", fr->func_index, fr->code_offset - start);
         else
             putf(&o, " (func[%" PRIu32 "])", fr->func_index);
         char where[160];

@@ -149,8 +149,11 @@ static char *good_map(const uint32_t insn[4])
     int64_t col = 0, src = 0, line = 0, scol = 0;
     struct {
         int64_t col, src, line, scol;
-    } segs[] = {{0, 0, 0, 0},          {insn[0], 0, 9, 2},  {insn[1], 0, 10, 4},
-                {insn[2], 0, 10, 6},   {insn[3], 1, 2, 0}};
+    } segs[] = {{0, 0, 0, 0},
+                {insn[0], 0, 9, 2},
+                {insn[1], 0, 10, 4},
+                {insn[2], 0, 10, 6},
+                {insn[3], 1, 2, 0}};
     for (size_t i = 0; i < sizeof segs / sizeof segs[0]; i++) {
         if (i) strcat(map, ",");
         vlq_put(map, segs[i].col - col);
@@ -326,16 +329,16 @@ static void test_bad(void)
         "{\"version\":2,\"sources\":[],\"mappings\":\"\"}",
         "{\"version\":3,\"mappings\":\"\"}",
         "{\"version\":3,\"sources\":[],\"mappings\":7}",
-        "{\"version\":3,\"sources\":[\"a\"],\"mappings\":\"AAAA\"}", /* offset 0: dropped: OK */
-        "{\"version\":3,\"sources\":[\"a\"],\"mappings\":\"ACAA\"}", /* source 1 of 1 */
-        "{\"version\":3,\"sources\":[\"a\"],\"mappings\":\"AA\"}",   /* 2 fields */
+        "{\"version\":3,\"sources\":[\"a\"],\"mappings\":\"AAAA\"}",   /* offset 0: dropped: OK */
+        "{\"version\":3,\"sources\":[\"a\"],\"mappings\":\"ACAA\"}",   /* source 1 of 1 */
+        "{\"version\":3,\"sources\":[\"a\"],\"mappings\":\"AA\"}",     /* 2 fields */
         "{\"version\":3,\"sources\":[\"a\"],\"mappings\":\"AAAAAA\"}", /* 6 fields */
         "{\"version\":3,\"sources\":[\"a\"],\"mappings\":\"A!AA\"}",
-        "{\"version\":3,\"sources\":[\"a\"],\"mappings\":\"g\"}",        /* unfinished VLQ */
+        "{\"version\":3,\"sources\":[\"a\"],\"mappings\":\"g\"}",            /* unfinished VLQ */
         "{\"version\":3,\"sources\":[\"a\"],\"mappings\":\"gggggggggggA\"}", /* too long */
-        "{\"version\":3,\"sources\":[\"a\"],\"mappings\":\"AADA\"}",       /* line -1 */
-        "{\"version\":3,\"sources\":[\"a\"],\"mappings\":\"D\"}",          /* column -1 */
-        "{\"version\":3,\"sources\":[\"a\"],\"mappings\":\"//////D\"}",    /* past 32 bits */
+        "{\"version\":3,\"sources\":[\"a\"],\"mappings\":\"AADA\"}",         /* line -1 */
+        "{\"version\":3,\"sources\":[\"a\"],\"mappings\":\"D\"}",            /* column -1 */
+        "{\"version\":3,\"sources\":[\"a\"],\"mappings\":\"//////D\"}",      /* past 32 bits */
     };
     for (size_t i = 0; i < sizeof bad_json / sizeof bad_json[0]; i++) {
         wb_srcmap *sm = NULL;
