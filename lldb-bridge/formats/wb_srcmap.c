@@ -160,7 +160,7 @@ static wb_status parse_mappings(wb_srcmap *m, const char *s, wb_error *err)
             return wb_fail(err, "bad source map: mapping %zu names source %lld of %u", seg,
                            (long long)src, m->nsources);
         wb_code_off addr;
-        if (wb_wasm_file_to_code(m->wasm, (wb_file_off)col, &addr) != WB_OK) continue;
+        if (wb_wasm_file_to_code(m->wasm, (wb_file_off){(uint32_t)col}, &addr) != WB_OK) continue;
         if (m->nrows >= MAX_ROWS)
             return wb_fail(err, "bad source map: more than %u mappings", MAX_ROWS);
         if (!wb_grow((void **)&m->rows, &cap, m->nrows + 1, sizeof *m->rows))

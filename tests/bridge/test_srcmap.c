@@ -202,7 +202,7 @@ static void test_embedded(void)
         const char *file;
         uint32_t line, col;
         wb_code_off off;
-        CHECK(wb_wasm_file_to_code(w, insn[1] + 1, &off) == WB_OK);
+        CHECK(wb_wasm_file_to_code(w, (wb_file_off){insn[1] + 1}, &off) == WB_OK);
         CHECK(wb_srcmap_line_at(sm, off, &file, &line, &col) == WB_OK);
         CHECK_STR(file, "/d/a.ts");
         CHECK_EQ(line, 11);
@@ -216,13 +216,13 @@ static void test_embedded(void)
         CHECK(wb_dwarf_is_srcmap(d));
         wb_code_off off, lo, hi;
         wb_line row;
-        CHECK(wb_wasm_file_to_code(w, insn[2], &off) == WB_OK);
+        CHECK(wb_wasm_file_to_code(w, (wb_file_off){insn[2]}, &off) == WB_OK);
         CHECK(wb_dwarf_line_at(d, off, &row, &err) == WB_OK);
         CHECK_EQ(row.line, 11);
         CHECK_EQ(row.column, 7);
         CHECK(wb_dwarf_line_range(d, off, &lo, &hi, &err) == WB_OK);
         wb_code_off i1;
-        CHECK(wb_wasm_file_to_code(w, insn[1], &i1) == WB_OK);
+        CHECK(wb_wasm_file_to_code(w, (wb_file_off){insn[1]}, &i1) == WB_OK);
         CHECK_EQ(lo, i1);
         wb_line_sites sites;
         CHECK(wb_dwarf_line_sites(d, "a.ts", 11, &sites, &err) == WB_OK);
@@ -233,7 +233,7 @@ static void test_embedded(void)
         /* functions by short and whole name; past the prologue */
         const wb_scope *fn;
         wb_code_off entry, i0;
-        CHECK(wb_wasm_file_to_code(w, insn[0], &i0) == WB_OK);
+        CHECK(wb_wasm_file_to_code(w, (wb_file_off){insn[0]}, &i0) == WB_OK);
         CHECK(wb_dwarf_function_named(d, "add", &fn, &entry, &err) == WB_OK);
         CHECK_EQ(entry, i0);
         CHECK(wb_dwarf_function_named(d, "m/add", &fn, &entry, &err) == WB_OK);
