@@ -15,7 +15,13 @@
 #include <string.h>
 
 #define TRAP_FRAMES_SHOWN 20 /* a trap report fits one screen */
-#define SYMBOLIZE_FRAMES 8   /* offsets given in the `wdb symbolize` hint */
+/* The frames' source-line locator (wd_locate_fn) is wdb-run's, which reads
+ * source maps; the firmware, which passes none, builds with 0 and carries
+ * none of its code. */
+#ifndef WD_REPORT_LOCATE
+#define WD_REPORT_LOCATE 1
+#endif
+#define SYMBOLIZE_FRAMES 8 /* offsets given in the `wdb symbolize` hint */
 
 typedef struct out {
     wd_write_fn write;
@@ -142,7 +148,8 @@ void wd_report_trap(const char *prog, const char *path, wr_store *store, wr_modu
         else
             putf(&o, " (func[%" PRIu32 "])", fr->func_index);
         char where[160];
-        if (locate && locate(locate_user, fr->code_offset, where, sizeof where)) {
+        if (WD_REPORT_LOCATE && locate &&
+            locate(locate_user, fr->code_offset, where, sizeof where)) {
             put(&o, " at ");
             put_name(&o, where, strlen(where));
             located++;
@@ -151,7 +158,7 @@ void wd_report_trap(const char *prog, const char *path, wr_store *store, wr_modu
     }
     if (ti->nframes_total > shown)
         putf(&o, "  ... %" PRIu32 " more frames\n", ti->nframes_total - shown);
-    if (located == shown) {
+    if (WD_REPORT_LOCATE && located == shown) {
         flush(&o);
         return;
     }
