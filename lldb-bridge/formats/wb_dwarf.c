@@ -214,6 +214,7 @@ struct wb_dwarf {
     /* made from a source map (wb_dwarf_open_srcmap): no libdwarf */
     bool srcmap;
     const wb_type *sm_types[4]; /* i32, i64, f32, f64 */
+    const char **sm_texts;      /* embedded sources, by unit 0's files */
 };
 
 /* -------------------------------------------------- object access */
@@ -4419,8 +4420,20 @@ wb_status wb_dwarf_open_srcmap(const wb_wasm *w, const wb_srcmap *m, wb_dwarf **
     uint32_t nsrc = wb_srcmap_source_count(m);
     u->files = calloc(nsrc ? nsrc : 1, sizeof *u->files);
     if (!u->files) goto oom;
-    for (uint32_t i = 0; i < nsrc; i++)
+    d->sm_texts = arena_alloc(&d->mem, (nsrc ? nsrc : 1) * sizeof *d->sm_texts);
+    if (!d->sm_texts) goto oom;
+    for (uint32_t i = 0; i < nsrc; i++) {
+        const char *text = wb_srcmap_source_content(m, i);
         if (!(u->files[i] = arena_str(&d->mem, wb_srcmap_source(m, i)))) goto oom;
+        d->sm_texts[i] = NULL;
+        if (text) {
+            size_t n = strlen(text) + 1;
+            char *copy = arena_alloc(&d->mem, n);
+            if (!copy) goto oom;
+            memcpy(copy, text, n);
+            d->sm_texts[i] = copy;
+        }
+    }
     u->nfiles = nsrc;
 
     const wb_srcmap_row *rows;
@@ -4495,6 +4508,15 @@ wb_status wb_dwarf_open_srcmap(const wb_wasm *w, const wb_srcmap *m, wb_dwarf **
 oom:
     wb_dwarf_close(d);
     return wb_fail(err, "out of memory");
+}
+
+const char *wb_dwarf_source_text(const wb_dwarf *d, const char *path)
+{
+    if (!d || !d->srcmap || !path) return NULL;
+    const unit *u = &d->units[0];
+    for (size_t i = 0; i < u->nfiles; i++)
+        if (strcmp(u->files[i], path) == 0) return d->sm_texts[i];
+    return NULL;
 }
 
 bool wb_dwarf_is_srcmap(const wb_dwarf *d)

@@ -57,6 +57,11 @@ wb_status wb_dwarf_open_srcmap(const wb_wasm *w, const wb_srcmap *m, wb_dwarf **
 wb_status wb_dwarf_open_module(const wb_wasm *w, const char *module_path, wb_dwarf **out,
                                const char **what, wb_error *err);
 
+/* The text of source file `path` (as the line table names it) when the
+ * debugging information embeds it (a source map's `sourcesContent`), or
+ * NULL. Lives until close. */
+const char *wb_dwarf_source_text(const wb_dwarf *d, const char *path);
+
 /* Whether `d` was made by wb_dwarf_open_srcmap. */
 bool wb_dwarf_is_srcmap(const wb_dwarf *d);
 

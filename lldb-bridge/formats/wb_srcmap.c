@@ -20,6 +20,7 @@
 struct wb_srcmap {
     const wb_wasm *wasm;
     char **sources;
+    char **contents; /* sourcesContent, by source; NULL entries when absent */
     uint32_t nsources;
     wb_srcmap_row *rows;
     size_t nrows;
@@ -186,9 +187,12 @@ static wb_status parse_mappings(wb_srcmap *m, const char *s, wb_error *err)
 void wb_srcmap_close(wb_srcmap *m)
 {
     if (!m) return;
-    for (uint32_t i = 0; i < m->nsources; i++)
+    for (uint32_t i = 0; i < m->nsources; i++) {
         free(m->sources[i]);
+        if (m->contents) free(m->contents[i]);
+    }
     free(m->sources);
+    free(m->contents);
     free(m->rows);
     free(m);
 }
@@ -209,6 +213,7 @@ wb_status wb_srcmap_parse(const wb_wasm *w, const char *json, size_t len, const 
     const cJSON *sources = cJSON_GetObjectItemCaseSensitive(root, "sources");
     const cJSON *mappings = cJSON_GetObjectItemCaseSensitive(root, "mappings");
     const cJSON *root_dir = cJSON_GetObjectItemCaseSensitive(root, "sourceRoot");
+    const cJSON *contents = cJSON_GetObjectItemCaseSensitive(root, "sourcesContent");
     if (!cJSON_IsObject(root) || !cJSON_IsNumber(version) || version->valuedouble != 3) {
         wb_fail(err, "bad source map: not version 3");
         goto fail;
@@ -234,7 +239,8 @@ wb_status wb_srcmap_parse(const wb_wasm *w, const char *json, size_t len, const 
     }
     if (!dir && base_dir) dir = strdup(base_dir);
     m->sources = calloc(n ? (size_t)n : 1, sizeof *m->sources);
-    if (!m->sources) {
+    m->contents = calloc(n ? (size_t)n : 1, sizeof *m->contents);
+    if (!m->sources || !m->contents) {
         free(dir);
         wb_fail(err, "out of memory");
         goto fail;
@@ -250,6 +256,14 @@ wb_status wb_srcmap_parse(const wb_wasm *w, const char *json, size_t len, const 
         else
             path = path_join(dir, name);
         if (!path) {
+            free(dir);
+            wb_fail(err, "out of memory");
+            goto fail;
+        }
+        const cJSON *text =
+            cJSON_IsArray(contents) ? cJSON_GetArrayItem(contents, (int)m->nsources) : NULL;
+        if (cJSON_IsString(text) && !(m->contents[m->nsources] = strdup(text->valuestring))) {
+            free(path);
             free(dir);
             wb_fail(err, "out of memory");
             goto fail;
@@ -344,8 +358,11 @@ wb_status wb_srcmap_open(const wb_wasm *w, const char *module_path, wb_srcmap **
             const char *ps = strrchr(path, '/');
             pdir = ps ? strndup(path, (size_t)(ps - path) + (ps == path)) : strdup(".");
             if (st == WB_OK && !pdir) st = wb_fail(err, "out of memory");
-            if (st == WB_OK) st = wb_srcmap_parse(w, json, jlen, pdir, out, err);
-            if (st == WB_ERROR) wb_error_prefix(err, path);
+            /* wb_read_text's messages name the file; the parser's do not */
+            if (st == WB_OK && wb_srcmap_parse(w, json, jlen, pdir, out, err) != WB_OK) {
+                st = WB_ERROR;
+                wb_error_prefix(err, path);
+            }
         }
         free(rel);
         free(path);
@@ -367,6 +384,11 @@ size_t wb_srcmap_rows(const wb_srcmap *m, const wb_srcmap_row **rows)
 const char *wb_srcmap_source(const wb_srcmap *m, uint32_t i)
 {
     return i < m->nsources ? m->sources[i] : NULL;
+}
+
+const char *wb_srcmap_source_content(const wb_srcmap *m, uint32_t i)
+{
+    return i < m->nsources ? m->contents[i] : NULL;
 }
 
 uint32_t wb_srcmap_source_count(const wb_srcmap *m)

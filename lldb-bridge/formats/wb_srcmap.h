@@ -57,6 +57,9 @@ size_t wb_srcmap_rows(const wb_srcmap *m, const wb_srcmap_row **rows);
 /* Source `i` (resolved path), or NULL past the end. */
 const char *wb_srcmap_source(const wb_srcmap *m, uint32_t i);
 uint32_t wb_srcmap_source_count(const wb_srcmap *m);
+/* Source `i`'s text as the map embeds it (`sourcesContent`: asc embeds
+ * every source, its library's included), or NULL. */
+const char *wb_srcmap_source_content(const wb_srcmap *m, uint32_t i);
 
 /* The mapping covering `addr`: the last one at or before it inside the
  * same function body (wb_wasm_func_at). WB_NOT_FOUND: none. */

@@ -155,6 +155,20 @@ fail:
     return NULL;
 }
 
+wb_status wb_session_read_source(wb_session *s, const char *path, char **text, size_t *len,
+                                 wb_error *err)
+{
+    wb_status st = wb_read_text(path, text, len, err);
+    if (st == WB_OK) return st;
+    /* not on this machine: the text the debugging information embeds */
+    const char *emb = s ? wb_dwarf_source_text(s->dwarf, path) : NULL;
+    if (!emb || strstr(err->msg, ": not a regular file") || strstr(err->msg, ": too large ("))
+        return st;
+    if (!(*text = strdup(emb))) return wb_fail(err, "out of memory");
+    *len = strlen(emb);
+    return WB_OK;
+}
+
 static void bp_free(wb_bp *b)
 {
     if (!b) return;

@@ -166,6 +166,7 @@ static char *good_map(const uint32_t insn[4])
     vlq_put(map, 1); /* one field: no source */
     snprintf(json, sizeof json,
              "{\"version\":3,\"sources\":[\"a.ts\",\"~lib/b.ts\"],\"names\":[],"
+             "\"sourcesContent\":[\"// a.ts\\n\",null],"
              "\"sourceRoot\":\"./nowhere\",\"mappings\":\"%s\"}",
              map);
     return json;
@@ -266,6 +267,11 @@ static void test_embedded(void)
         CHECK_EQ(nf, 2);
         const wb_var *g;
         CHECK(wb_dwarf_global_named(d, "x", UINT32_MAX, &g, &err) == WB_NOT_FOUND);
+        /* embedded sources */
+        const char *text = wb_dwarf_source_text(d, "/d/a.ts");
+        CHECK(text && strcmp(text, "// a.ts\n") == 0);
+        CHECK(wb_dwarf_source_text(d, "~lib/b.ts") == NULL);
+        CHECK(wb_dwarf_source_text(d, "/d/other.ts") == NULL);
         wb_dwarf_close(d);
     }
     wb_wasm_close(w);
@@ -307,9 +313,28 @@ static void test_file(void)
     CHECK(what && strcmp(what, "source map") == 0);
     CHECK(wb_dwarf_is_srcmap(d));
     wb_dwarf_close(d);
+    wb_wasm_close(w);
+    /* DWARF and a source map: DWARF wins (this .debug_info is garbage, so
+     * opening it may fail, but it is what is tried) */
+    {
+        buf m;
+        wb_wasm *wd = NULL;
+        module(&m, "./m.wasm.map", insn);
+        buf s = {.n = 0};
+        put_name(&s, ".debug_info");
+        put(&s, "\x07\x00\x00\x00\x04\x00", 6);
+        section(&m, 0, &s);
+        CHECK(wb_wasm_open_bytes(m.b, m.n, &wd, &err) == WB_OK);
+        wb_status st = wb_dwarf_open_module(wd, mpath, &d, &what, &err);
+        CHECK(st != WB_NOT_FOUND);
+        CHECK(what && strcmp(what, "DWARF") == 0);
+        CHECK(!wb_dwarf_is_srcmap(d));
+        wb_dwarf_close(d);
+        d = NULL;
+        wb_wasm_close(wd);
+    }
     unlink(path);
     rmdir(dir);
-    wb_wasm_close(w);
     /* no section at all */
     w = open_module(NULL, insn);
     CHECK(wb_srcmap_open(w, mpath, &sm, &err) == WB_NOT_FOUND);

@@ -118,12 +118,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             (void)wb_dwarf_scope_return_type(d, fn, &rt, &err);
         }
     }
-    for (uint32_t i = 0; i < wb_srcmap_source_count(m) && i < 8; i++)
+    for (uint32_t i = 0; i < wb_srcmap_source_count(m) && i < 8; i++) {
+        const char *text = wb_dwarf_source_text(d, wb_srcmap_source(m, i));
+        if (text) (void)strlen(text);
         for (uint32_t l = 0; l < 6; l++) {
             wb_line_sites s;
             if (wb_dwarf_line_sites(d, wb_srcmap_source(m, i), l * 3, &s, &err) == WB_OK)
                 wb_line_sites_free(&s);
         }
+    }
     const char *names[] = {"f", "m/f", "C<~lib/y/Z>#g", "nope"};
     for (size_t i = 0; i < 4; i++) {
         const wb_scope *fn;
