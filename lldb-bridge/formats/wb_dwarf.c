@@ -4351,10 +4351,11 @@ static wb_status srcmap_vars(wb_dwarf *d, const wb_scope *s, var_list **out, wb_
     l->n = 0;
     for (uint32_t k = 0; k < n; k++) {
         const wb_type *t = srcmap_valtype(d, types[k]);
-        /* an unnamed local is the compiler's (asc's temporaries): left
-         * out, as DWARF leaves them out */
+        /* a local without a name, or whose name no source could declare
+         * (asc calls some temporaries "0", "1"...), is the compiler's:
+         * left out, as DWARF leaves such locals out */
         const char *name = wb_wasm_local_name(d->wasm, f->index, k);
-        if (!t || !name) continue;
+        if (!t || !name || !name[0] || (name[0] >= '0' && name[0] <= '9')) continue;
         wb_var *v = arena_alloc(&d->mem, sizeof *v);
         wb_loc_range *loc = arena_alloc(&d->mem, sizeof *loc);
         uint8_t *expr = arena_alloc(&d->mem, 8);

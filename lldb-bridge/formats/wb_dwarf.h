@@ -45,8 +45,8 @@ wb_status wb_dwarf_open(const wb_wasm *w, wb_dwarf **out, wb_error *err);
  * section's name after its file, "Point#dist2"; qualified and linkage
  * name: the whole name, "loop/Point#dist2"), a function's variables are
  * its Wasm locals with the name section's local names and the Wasm types
- * i32, i64, f32 and f64 (others are left out, and so are locals the name section does not name:
- * the compiler's temporaries). There are no types,
+ * i32, i64, f32 and f64 (others are left out, and so are locals the name section does not name,
+ * or names with a digit first: the compiler's temporaries). There are no types,
  * globals or data symbols (those queries give WB_NOT_FOUND or nothing).
  * `m` may be closed once this returns. */
 wb_status wb_dwarf_open_srcmap(const wb_wasm *w, const wb_srcmap *m, wb_dwarf **out, wb_error *err);
