@@ -65,7 +65,8 @@ static int cmd_help(int argc, char **argv)
     return 0;
 }
 
-/* Opens the module (exit-status 1 and one line on failure) and its DWARF:
+/* Opens the module (exit-status 1 and one line on failure) and its DWARF,
+ * else its source map (wb_dwarf_open_module):
  * *d is NULL when there is none or it cannot be opened (with a note on
  * stderr, unless quiet_missing). */
 static bool open_module(const char *path, wb_wasm **w, wb_dwarf **d, bool note_missing)
@@ -76,11 +77,13 @@ static bool open_module(const char *path, wb_wasm **w, wb_dwarf **d, bool note_m
         fprintf(stderr, "wdb: %s\n", err.msg);
         return false;
     }
-    wb_status st = wb_dwarf_open(*w, d, &err);
+    const char *what;
+    wb_status st = wb_dwarf_open_module(*w, path, d, &what, &err);
     if (st == WB_NOT_FOUND && note_missing)
-        fprintf(stderr, "wdb: no DWARF in %s: build with -g\n", path);
+        fprintf(stderr, "wdb: no DWARF or source map in %s: build with -g (asc: --sourceMap)\n",
+                path);
     else if (st == WB_ERROR)
-        fprintf(stderr, "wdb: %s: %s; using function names only\n", path, err.msg);
+        fprintf(stderr, "wdb: %s: %s: %s; using function names only\n", path, what, err.msg);
     return true;
 }
 

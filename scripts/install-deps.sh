@@ -10,7 +10,7 @@ PKGS=(
   time                                                  # /usr/bin/time (bench/footprint.sh)
   wabt                                                  # wast2json for the spec suite
   libdwarf-dev libelf-dev libcjson-dev libwebsockets-dev
-  nodejs                                                # DAP tests (tests/dap: npm ci, node --test), vscode-extension/
+  nodejs                                                # DAP tests (tests/dap: npm ci, node --test), vscode-extension/, tests/asc (npm ci of asc)
   gdb
   rustc libstd-rust-dev-wasm32 lld-14                   # tests/rust: rustc 1.63 -> wasm32-wasi (wasm-ld-14)
   dpkg-dev debian-archive-keyring                       # tests/thirdparty, bench/workloads.sh: apt-get source (dpkg-source), deb-src signatures

@@ -62,3 +62,28 @@ bool wb_grow(void **p, size_t *cap, size_t need, size_t elem)
     *cap = n;
     return true;
 }
+
+/* Drops "." components and repeated slashes in place, as LLVM's path
+ * normalization does ("./build/./x.c" -> "build/x.c"). ".." is kept: it
+ * cannot be folded without the file system (symbolic links). */
+void wb_path_normalize(char *p)
+{
+    char *out = p;
+    const char *in = p;
+    bool abs = *in == '/';
+    if (abs) *out++ = *in++;
+    while (*in) {
+        while (*in == '/')
+            in++;
+        const char *c = in;
+        while (*in && *in != '/')
+            in++;
+        size_t n = (size_t)(in - c);
+        if (n == 0 || (n == 1 && c[0] == '.')) continue;
+        if (out > p && out[-1] != '/') *out++ = '/';
+        memmove(out, c, n);
+        out += n;
+    }
+    if (out == p) *out++ = '.';
+    *out = 0;
+}

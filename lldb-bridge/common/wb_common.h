@@ -63,6 +63,10 @@ wb_status wb_read_text(const char *path, char **text, size_t *len, wb_error *err
 /* Prefixes err->msg with "PATH: " (keeping the message; err may be NULL). */
 void wb_error_prefix(wb_error *err, const char *path);
 
+/* Drops "." components and repeated slashes of a path in place
+ * ("./build/./x.c" -> "build/x.c"; "" -> "."); ".." is kept. */
+void wb_path_normalize(char *p);
+
 /* A code offset: from the start of the Code section's contents. This is
  * what DWARF line tables and DW_AT_low_pc hold for Wasm, and what
  * `wdb-run`'s trap report prints. */

@@ -117,7 +117,7 @@ source *source_get(cli *c, const char *path)
     char *text;
     size_t len;
     wb_error rerr;
-    if (wb_read_text(path, &text, &len, &rerr) != WB_OK) {
+    if (wb_session_read_source(c->s, path, &text, &len, &rerr) != WB_OK) {
         s->missing = true;
         if (strstr(rerr.msg, ": not a regular file") || strstr(rerr.msg, ": too large (")) {
             s->refused = true;

@@ -98,31 +98,6 @@ static const char *arena_path(arena *a, const char *p1, const char *p2, const ch
     return s;
 }
 
-/* Drops "." components and repeated slashes in place, as LLVM's path
- * normalization does ("./build/./x.c" -> "build/x.c"). ".." is kept: it
- * cannot be folded without the file system (symbolic links). */
-static void path_normalize(char *p)
-{
-    char *out = p;
-    const char *in = p;
-    bool abs = *in == '/';
-    if (abs) *out++ = *in++;
-    while (*in) {
-        while (*in == '/')
-            in++;
-        const char *c = in;
-        while (*in && *in != '/')
-            in++;
-        size_t n = (size_t)(in - c);
-        if (n == 0 || (n == 1 && c[0] == '.')) continue;
-        if (out > p && out[-1] != '/') *out++ = '/';
-        memmove(out, c, n);
-        out += n;
-    }
-    if (out == p) *out++ = '.';
-    *out = 0;
-}
-
 static const char *arena_str(arena *a, const char *s)
 {
     return s ? arena_path(a, s, NULL, NULL) : NULL;
@@ -236,6 +211,10 @@ struct wb_dwarf {
     bool syms_done[3];
     wb_symbol *syms[3];
     size_t nsyms[3];
+    /* made from a source map (wb_dwarf_open_srcmap): no libdwarf */
+    bool srcmap;
+    const wb_type *sm_types[4]; /* i32, i64, f32, f64 */
+    const char **sm_texts;      /* embedded sources, by unit 0's files */
 };
 
 /* -------------------------------------------------- object access */
@@ -1062,7 +1041,7 @@ static wb_status load_files(wb_dwarf *d, unit *u, Dwarf_Line_Context lc, wb_erro
         else
             path = arena_path(&d->mem, comp_dir, dir, name);
         if (!path) return wb_fail(err, "out of memory");
-        path_normalize((char *)path); /* arena memory: ours to change */
+        wb_path_normalize((char *)path); /* arena memory: ours to change */
         u->files[i - base] = path;
     }
     return WB_OK;
@@ -2154,6 +2133,9 @@ typedef struct var_list {
     const wb_var **v;
     size_t n;
 } var_list;
+
+static wb_status srcmap_vars(wb_dwarf *d, const wb_scope *s, var_list **out, wb_error *err);
+static const wb_type *srcmap_valtype(wb_dwarf *d, uint8_t vt);
 
 /* ---- offset maps (open addressing, malloc'd, freed by wb_dwarf_close) */
 
@@ -3631,6 +3613,11 @@ static wb_status inherit_abstract_vars(wb_dwarf *d, Dwarf_Die die, vars_ctx *c, 
 wb_status wb_dwarf_scope_vars(wb_dwarf *d, const wb_scope *s, const wb_var *const **vars, size_t *n,
                               wb_error *err)
 {
+    if (d->srcmap && !omap_get(&d->scope_vars, s->die_offset)) {
+        var_list *sl = NULL;
+        WB_TRY(srcmap_vars(d, s, &sl, err));
+        if (!omap_put(&d->scope_vars, s->die_offset, sl)) return wb_fail(err, "out of memory");
+    }
     var_list *l = omap_get(&d->scope_vars, s->die_offset);
     if (l) {
         *vars = l->v;
@@ -3674,6 +3661,7 @@ wb_status wb_dwarf_scope_vars(wb_dwarf *d, const wb_scope *s, const wb_var *cons
 wb_status wb_dwarf_function_type(wb_dwarf *d, const wb_scope *fn, const wb_type **out,
                                  wb_error *err)
 {
+    if (d->srcmap) return WB_NOT_FOUND; /* no types or data symbols */
     uint64_t off = fn->die_offset;
     wb_status st = load_units(d, err);
     if (st != WB_OK) return st;
@@ -3697,6 +3685,17 @@ wb_status wb_dwarf_function_type(wb_dwarf *d, const wb_scope *fn, const wb_type 
 wb_status wb_dwarf_scope_return_type(wb_dwarf *d, const wb_scope *s, const wb_type **out,
                                      wb_error *err)
 {
+    if (d->srcmap) {
+        /* the Wasm result type */
+        uint8_t *types = NULL, rt = 0;
+        uint32_t n = 0;
+        if (s->die_offset == 0) return WB_NOT_FOUND;
+        WB_TRY(
+            wb_wasm_func_locals(d->wasm, (uint32_t)s->die_offset - 1, &types, &n, NULL, &rt, err));
+        free(types);
+        *out = rt ? srcmap_valtype(d, rt) : NULL;
+        return WB_OK;
+    }
     uint64_t off = s->die_offset;
     wb_status st = load_units(d, err);
     if (st != WB_OK) return st;
@@ -3749,6 +3748,7 @@ static bool name_is(const sym *s, const char *name)
 wb_status wb_dwarf_global_named(wb_dwarf *d, const char *name, wb_code_off near, const wb_var **out,
                                 wb_error *err)
 {
+    if (d->srcmap) return WB_NOT_FOUND; /* no types or data symbols */
     wb_status st = load_units(d, err);
     if (st != WB_OK) return st;
     size_t *order = malloc((d->nunits ? d->nunits : 1) * sizeof *order);
@@ -3792,6 +3792,7 @@ wb_status wb_dwarf_global_named(wb_dwarf *d, const char *name, wb_code_off near,
 wb_status wb_dwarf_type_named(wb_dwarf *d, const char *name, wb_code_off near, const wb_type **out,
                               wb_error *err)
 {
+    if (d->srcmap) return WB_NOT_FOUND; /* no types or data symbols */
     static const struct {
         const char *prefix;
         Dwarf_Half tag;
@@ -3890,6 +3891,7 @@ wb_status wb_dwarf_type_named(wb_dwarf *d, const char *name, wb_code_off near, c
 wb_status wb_dwarf_enumerator_named(wb_dwarf *d, const char *name, wb_code_off near,
                                     const wb_type **type, int64_t *value, wb_error *err)
 {
+    if (d->srcmap) return WB_NOT_FOUND; /* no types or data symbols */
     wb_status st = load_units(d, err);
     if (st != WB_OK) return st;
     size_t *order = malloc((d->nunits ? d->nunits : 1) * sizeof *order);
@@ -3969,6 +3971,11 @@ static wb_status globals_at(wb_dwarf *d, unit *u, wb_code_off addr, void *ctx, w
 wb_status wb_dwarf_unit_globals(wb_dwarf *d, wb_code_off near, const wb_var *const **vars,
                                 size_t *n, wb_error *err)
 {
+    if (d->srcmap) {
+        *vars = NULL;
+        *n = 0;
+        return WB_OK;
+    }
     globals_ctx c = {NULL};
     WB_TRY(for_units_at(d, near, globals_at, &c, err));
     *vars = c.u->globals;
@@ -4057,6 +4064,7 @@ static wb_status load_dsyms(wb_dwarf *d, wb_error *err)
 wb_status wb_dwarf_data_symbol(wb_dwarf *d, uint64_t addr, const char **name, uint64_t *offset,
                                wb_error *err)
 {
+    if (d->srcmap) return WB_NOT_FOUND; /* no types or data symbols */
     if (!d->dsyms_done) {
         WB_TRY(load_dsyms(d, err));
     }
@@ -4111,7 +4119,7 @@ static const char *unit_primary_file(wb_dwarf *d, unit *u)
     if (!u->primary && u->name && u->name[0]) {
         char *p = (char *)(uintptr_t)arena_path(&d->mem, u->name[0] == '/' ? NULL : u->comp_dir,
                                                 u->name, NULL);
-        if (p) path_normalize(p);
+        if (p) wb_path_normalize(p);
         u->primary = p;
     }
     return u->primary;
@@ -4248,6 +4256,11 @@ static wb_status unit_types(wb_dwarf *d, unit *u, sym_vec *sv, wb_error *err)
 wb_status wb_dwarf_symbols(wb_dwarf *d, wb_sym_kind kind, const wb_symbol **syms, size_t *n,
                            wb_error *err)
 {
+    if (d->srcmap) {
+        *syms = NULL;
+        *n = 0;
+        return WB_OK;
+    }
     if ((unsigned)kind > WB_SYM_TYPE) return wb_fail(err, "bad symbol kind");
     if (!d->syms_done[kind]) {
         wb_status st = load_units(d, err);
@@ -4276,4 +4289,253 @@ wb_status wb_dwarf_symbols(wb_dwarf *d, wb_sym_kind kind, const wb_symbol **syms
 const char *wb_dwarf_warning(const wb_dwarf *d)
 {
     return d->warning[0] ? d->warning : NULL;
+}
+
+/* --------------------------------------------------------- source maps */
+
+/* A handle made from a source map (wb_dwarf_open_srcmap): no libdwarf at
+ * all. One unit, already loaded: its rows are the map's mappings, one
+ * sequence a function body (a first row at the body's start, the locals'
+ * declarations, repeating the first mapped line, so that the mapped
+ * instructions come after the "prologue"; the first mapped row is
+ * prologue_end; an end_sequence row at the body's end); its scopes are the
+ * defined functions, named from the name section; its variables (made on
+ * demand, wb_dwarf_scope_vars) the functions' Wasm locals. The DIE offset
+ * of a function's scope is its defined index + 1. */
+
+static const wb_type *srcmap_valtype(wb_dwarf *d, uint8_t vt)
+{
+    static const struct {
+        uint8_t vt;
+        const char *name;
+        uint64_t size;
+        wb_base_enc enc;
+    } map[] = {{0x7f, "i32", 4, WB_ENC_SIGNED},
+               {0x7e, "i64", 8, WB_ENC_SIGNED},
+               {0x7d, "f32", 4, WB_ENC_FLOAT},
+               {0x7c, "f64", 8, WB_ENC_FLOAT}};
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        if (map[i].vt != vt) continue;
+        if (!d->sm_types[i]) {
+            wb_type *t = arena_alloc(&d->mem, sizeof *t);
+            if (!t) return NULL;
+            memset(t, 0, sizeof *t);
+            t->kind = WB_TYPE_BASE;
+            t->name = t->qualified_name = map[i].name;
+            t->size = map[i].size;
+            t->enc = map[i].enc;
+            d->sm_types[i] = t;
+        }
+        return d->sm_types[i];
+    }
+    return NULL; /* v128, references: not shown */
+}
+
+/* The Wasm locals of function scope `s` that the name section names, as
+ * variables: their Wasm types, DW_OP_WASM_location 0 N
+ * DW_OP_stack_value as the location. */
+static wb_status srcmap_vars(wb_dwarf *d, const wb_scope *s, var_list **out, wb_error *err)
+{
+    uint32_t i = (uint32_t)s->die_offset - 1, n = 0, nparams = 0;
+    uint8_t *types = NULL;
+    const wb_func *f = wb_wasm_func(d->wasm, i);
+    if (!f || s->die_offset == 0) return wb_fail(err, "no function %u", i);
+    WB_TRY(wb_wasm_func_locals(d->wasm, i, &types, &n, &nparams, NULL, err));
+    var_list *l = arena_alloc(&d->mem, sizeof *l);
+    const wb_var **a = arena_alloc(&d->mem, (n ? n : 1) * sizeof *a);
+    if (!l || !a) {
+        free(types);
+        return wb_fail(err, "out of memory");
+    }
+    l->v = a;
+    l->n = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        const wb_type *t = srcmap_valtype(d, types[k]);
+        /* a local without a name, or whose name no source could declare
+         * (asc calls some temporaries "0", "1"...), is the compiler's:
+         * left out, as DWARF leaves such locals out */
+        const char *name = wb_wasm_local_name(d->wasm, f->index, k);
+        if (!t || !name || !name[0] || (name[0] >= '0' && name[0] <= '9')) continue;
+        wb_var *v = arena_alloc(&d->mem, sizeof *v);
+        wb_loc_range *loc = arena_alloc(&d->mem, sizeof *loc);
+        uint8_t *expr = arena_alloc(&d->mem, 8);
+        if (!v || !loc || !expr) {
+            free(types);
+            return wb_fail(err, "out of memory");
+        }
+        /* DW_OP_WASM_location 0 (local) N, DW_OP_stack_value */
+        size_t len = 0;
+        expr[len++] = 0xed;
+        expr[len++] = 0x00;
+        uint32_t x = k;
+        do {
+            expr[len++] = (uint8_t)((x & 0x7f) | (x > 0x7f ? 0x80 : 0));
+            x >>= 7;
+        } while (x);
+        expr[len++] = 0x9f;
+        *loc = (wb_loc_range){0, UINT32_MAX, expr, len};
+        memset(v, 0, sizeof *v);
+        v->name = name;
+        v->type = t;
+        v->is_param = k < nparams;
+        v->nlocs = 1;
+        v->locs = loc;
+        v->decl_file = s->decl_file;
+        a[l->n++] = v;
+    }
+    free(types);
+    *out = l;
+    return WB_OK;
+}
+
+/* The part of an AssemblyScript name after its file ("loop/Point#dist2"
+ * -> "Point#dist2"; "~lib/array/Array<~lib/string/String>#push" ->
+ * "Array<~lib/string/String>#push"): the last '/' before any '<'. */
+static const char *srcmap_short_name(const char *name)
+{
+    const char *cut = NULL;
+    for (const char *p = name; *p && *p != '<'; p++)
+        if (*p == '/') cut = p;
+    return cut && cut[1] ? cut + 1 : name;
+}
+
+wb_status wb_dwarf_open_srcmap(const wb_wasm *w, const wb_srcmap *m, wb_dwarf **out, wb_error *err)
+{
+    *out = NULL;
+    wb_dwarf *d = calloc(1, sizeof *d);
+    if (!d) return wb_fail(err, "out of memory");
+    d->wasm = w;
+    d->code_size = wb_wasm_code_size(w);
+    d->srcmap = true;
+    d->units = calloc(1, sizeof *d->units);
+    if (!d->units) goto oom;
+    d->nunits = 1;
+    d->units_state = ST_OK;
+    unit *u = &d->units[0];
+    u->off = 0;
+    u->end = UINT64_MAX;
+    u->name = "";
+    u->syms_state = ST_OK;
+    u->globals_done = true;
+
+    uint32_t nsrc = wb_srcmap_source_count(m);
+    u->files = calloc(nsrc ? nsrc : 1, sizeof *u->files);
+    if (!u->files) goto oom;
+    d->sm_texts = arena_alloc(&d->mem, (nsrc ? nsrc : 1) * sizeof *d->sm_texts);
+    if (!d->sm_texts) goto oom;
+    for (uint32_t i = 0; i < nsrc; i++) {
+        const char *text = wb_srcmap_source_content(m, i);
+        if (!(u->files[i] = arena_str(&d->mem, wb_srcmap_source(m, i)))) goto oom;
+        d->sm_texts[i] = NULL;
+        if (text) {
+            size_t n = strlen(text) + 1;
+            char *copy = arena_alloc(&d->mem, n);
+            if (!copy) goto oom;
+            memcpy(copy, text, n);
+            d->sm_texts[i] = copy;
+        }
+    }
+    u->nfiles = nsrc;
+
+    const wb_srcmap_row *rows;
+    size_t nrows = wb_srcmap_rows(m, &rows);
+    uint32_t nf = wb_wasm_func_count(w);
+    u->rows = calloc(nrows + 2 * (size_t)nf + 1, sizeof *u->rows);
+    u->seqs = calloc(nf ? nf : 1, sizeof *u->seqs);
+    u->ranges = calloc(nf ? nf : 1, sizeof *u->ranges);
+    u->scopes = calloc(nf ? nf : 1, sizeof *u->scopes);
+    if (!u->rows || !u->seqs || !u->ranges || !u->scopes) goto oom;
+    size_t r = 0;
+    for (uint32_t i = 0; i < nf; i++) {
+        const wb_func *f = wb_wasm_func(w, i);
+        /* the first mapping inside the body */
+        size_t lo = 0, hi = nrows;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (rows[mid].addr < f->start)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        scope_rec *sc = &u->scopes[u->nscopes++];
+        wb_range *range = arena_alloc(&d->mem, sizeof *range);
+        if (!range) goto oom;
+        *range = (wb_range){f->start, f->end};
+        memset(sc, 0, sizeof *sc);
+        sc->parent = NO_PARENT;
+        sc->pub.kind = WB_SCOPE_FUNCTION;
+        sc->pub.die_offset = (uint64_t)i + 1;
+        if (f->name) {
+            sc->pub.qualified_name = sc->pub.linkage_name = f->name;
+            sc->pub.name = srcmap_short_name(f->name);
+        }
+        sc->pub.low_pc = sc->pub.entry_pc = f->start;
+        sc->pub.high_pc = f->end;
+        sc->pub.nranges = 1;
+        sc->pub.ranges = range;
+        if (lo >= nrows || rows[lo].addr >= f->end) continue; /* nothing mapped */
+        sc->pub.decl_file = u->files[rows[lo].source];
+        sc->pub.decl_line = rows[lo].line;
+        seq *s = &u->seqs[u->nseqs++];
+        s->lo = f->start;
+        s->hi = f->end;
+        s->first = r;
+        wb_line first = {
+            f->start, u->files[rows[lo].source], rows[lo].line, rows[lo].column, true, false,
+            false};
+        if (rows[lo].addr > f->start) u->rows[r++] = first;
+        const wb_line *last = NULL;
+        for (size_t k = lo; k < nrows && rows[k].addr < f->end; k++) {
+            wb_line *x = &u->rows[r++];
+            *x = (wb_line){
+                rows[k].addr, u->files[rows[k].source], rows[k].line, rows[k].column, true, k == lo,
+                false};
+            last = x;
+        }
+        u->rows[r] = *last;
+        u->rows[r].addr = f->end;
+        u->rows[r].is_stmt = u->rows[r].prologue_end = false;
+        u->rows[r].end_sequence = true;
+        r++;
+        s->count = r - s->first;
+        u->ranges[u->nranges++] = *range;
+    }
+    u->nrows = r;
+    u->ranges_known = true;
+    u->lines_state = ST_OK;
+    u->scopes_state = ST_OK;
+    *out = d;
+    return WB_OK;
+oom:
+    wb_dwarf_close(d);
+    return wb_fail(err, "out of memory");
+}
+
+const char *wb_dwarf_source_text(const wb_dwarf *d, const char *path)
+{
+    if (!d || !d->srcmap || !path) return NULL;
+    const unit *u = &d->units[0];
+    for (size_t i = 0; i < u->nfiles; i++)
+        if (strcmp(u->files[i], path) == 0) return d->sm_texts[i];
+    return NULL;
+}
+
+bool wb_dwarf_is_srcmap(const wb_dwarf *d)
+{
+    return d && d->srcmap;
+}
+
+wb_status wb_dwarf_open_module(const wb_wasm *w, const char *module_path, wb_dwarf **out,
+                               const char **what, wb_error *err)
+{
+    *what = "DWARF";
+    wb_status st = wb_dwarf_open(w, out, err);
+    if (st != WB_NOT_FOUND) return st; /* DWARF wins */
+    wb_srcmap *map = NULL;
+    *what = "source map";
+    st = wb_srcmap_open(w, module_path, &map, err);
+    if (st != WB_OK) return st;
+    st = wb_dwarf_open_srcmap(w, map, out, err);
+    wb_srcmap_close(map);
+    return st;
 }

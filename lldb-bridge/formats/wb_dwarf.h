@@ -23,6 +23,7 @@
 #define WB_DWARF_H
 
 #include "wb_common.h"
+#include "wb_srcmap.h"
 #include "wb_types.h"
 #include "wb_wasm.h"
 
@@ -35,6 +36,34 @@ typedef struct wb_dwarf wb_dwarf;
  * this is normal: address-level debugging still works. WB_ERROR: the DWARF
  * cannot even be opened (err says why). */
 wb_status wb_dwarf_open(const wb_wasm *w, wb_dwarf **out, wb_error *err);
+
+/* The same interface over a source map instead of DWARF (a module
+ * compiled by AssemblyScript's asc: no DWARF, a source map and a name
+ * section): the line table is the map's mappings (one sequence a function
+ * body; is_stmt everywhere; the first mapped row of a function is its
+ * prologue_end), the scopes are the defined functions (name: the name
+ * section's name after its file, "Point#dist2"; qualified and linkage
+ * name: the whole name, "loop/Point#dist2"), a function's variables are
+ * its Wasm locals with the name section's local names and the Wasm types
+ * i32, i64, f32 and f64 (others are left out, and so are locals the name section does not name,
+ * or names with a digit first: the compiler's temporaries). There are no types,
+ * globals or data symbols (those queries give WB_NOT_FOUND or nothing).
+ * `m` may be closed once this returns. */
+wb_status wb_dwarf_open_srcmap(const wb_wasm *w, const wb_srcmap *m, wb_dwarf **out, wb_error *err);
+/* What a debugger opens for a module read from `module_path`: its DWARF
+ * (wb_dwarf_open) when it has some, else its source map (wb_srcmap_open,
+ * wb_dwarf_open_srcmap); *what says which ("DWARF", "source map") for
+ * messages. WB_NOT_FOUND: neither. WB_ERROR: the one tried is bad. */
+wb_status wb_dwarf_open_module(const wb_wasm *w, const char *module_path, wb_dwarf **out,
+                               const char **what, wb_error *err);
+
+/* The text of source file `path` (as the line table names it) when the
+ * debugging information embeds it (a source map's `sourcesContent`), or
+ * NULL. Lives until close. */
+const char *wb_dwarf_source_text(const wb_dwarf *d, const char *path);
+
+/* Whether `d` was made by wb_dwarf_open_srcmap. */
+bool wb_dwarf_is_srcmap(const wb_dwarf *d);
 
 /* Frees the handle and everything obtained from it. NULL is accepted. */
 void wb_dwarf_close(wb_dwarf *d);

@@ -38,6 +38,15 @@ struct wb_wasm {
         char **owned; /* the demangled names */
         uint32_t nowned;
     } fnames, gnames, dnames;
+    /* name section local names (subsection 2), sorted by function, local */
+    struct wb_local_names {
+        struct wb_local_name {
+            uint32_t func, local;
+            const char *name;
+        } * v;
+        uint32_t n;
+        char *text;
+    } lnames;
     wb_data_segment *segs;
     size_t nsegs;
 };
@@ -186,7 +195,54 @@ static void name_map_free(struct wb_name_map *m)
     *m = (struct wb_name_map){0};
 }
 
-/* The `name` section (appendix 7.4): subsections 1, function names, 7,
+static int cmp_local_name(const void *a, const void *b)
+{
+    const struct wb_local_name *x = a, *y = b;
+    if (x->func != y->func) return (x->func > y->func) - (x->func < y->func);
+    return (x->local > y->local) - (x->local < y->local);
+}
+
+/* The local names (appendix 7.4.1: an indirect name map, vec(index
+ * vec(index name))) from the subsection `sub` into m. Returns false when
+ * it is malformed or a second one. */
+static bool parse_local_names(wb_cursor *sub, struct wb_local_names *m)
+{
+    uint32_t nfuncs;
+    size_t cap = 0;
+    if (m->text) return false; /* duplicate subsection */
+    if (wb_cur_u32(sub, &nfuncs, NULL) != WB_OK) return false;
+    if (!(m->text = malloc(sub->end - sub->pos + 1))) return false;
+    char *text = m->text;
+    for (uint32_t f = 0; f < nfuncs; f++) {
+        uint32_t func = 0, n = 0;
+        if (wb_cur_u32(sub, &func, NULL) != WB_OK || wb_cur_u32(sub, &n, NULL) != WB_OK)
+            return false;
+        if (n > (sub->end - sub->pos) / 2) return false; /* index + length: 2 bytes at least */
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t idx = 0, len = 0;
+            const uint8_t *s = NULL;
+            if (wb_cur_u32(sub, &idx, NULL) != WB_OK || read_name(sub, &s, &len, NULL) != WB_OK)
+                return false;
+            if (!wb_grow((void **)&m->v, &cap, (size_t)m->n + 1, sizeof *m->v)) return false;
+            memcpy(text, s, len);
+            text[len] = 0;
+            m->v[m->n++] = (struct wb_local_name){func, idx, text};
+            text += len + 1;
+        }
+    }
+    qsort(m->v, m->n, sizeof *m->v, cmp_local_name);
+    return true;
+}
+
+static void local_names_free(struct wb_local_names *m)
+{
+    free(m->v);
+    free(m->text);
+    *m = (struct wb_local_names){0};
+}
+
+/* The `name` section (appendix 7.4): subsections 1, function names, 2,
+ * local names, 7,
  * global names and 9, data segment names (the extended name section
  * proposal, which wasm-ld writes). Returns false when it is malformed; the
  * caller then drops it. */
@@ -200,6 +256,7 @@ static bool parse_names(wb_wasm *w, wb_cursor *c)
         wb_cursor sub = {c->base, c->pos, c->pos + size, "name", "module"};
         c->pos += size;
         if ((id == 1 && !parse_name_map(&sub, &w->fnames)) ||
+            (id == 2 && !parse_local_names(&sub, &w->lnames)) ||
             (id == 7 && !parse_name_map(&sub, &w->gnames)) ||
             (id == 9 && !parse_name_map(&sub, &w->dnames)))
             return false;
@@ -350,6 +407,7 @@ static wb_status parse_module(wb_wasm *w, wb_error *err)
         name_map_free(&w->fnames);
         name_map_free(&w->gnames);
         name_map_free(&w->dnames);
+        local_names_free(&w->lnames);
     }
     if (data_sec.base && !parse_data(w, &data_sec)) w->nsegs = 0;
     for (uint32_t i = 0; i < w->nfuncs; i++) {
@@ -416,6 +474,7 @@ void wb_wasm_close(wb_wasm *w)
     name_map_free(&w->fnames);
     name_map_free(&w->gnames);
     name_map_free(&w->dnames);
+    local_names_free(&w->lnames);
     free(w->segs);
     free(w);
 }
@@ -584,9 +643,32 @@ static wb_status read_valtype(wb_cursor *c, uint8_t *t, wb_error *err)
 
 enum { MAX_LOCALS = 50000 }; /* the JS API's limit (and V8's, wabt's) */
 
+const char *wb_wasm_local_name(const wb_wasm *w, uint32_t index, uint32_t local)
+{
+    uint32_t lo = 0, hi = w->lnames.n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        const struct wb_local_name *e = &w->lnames.v[mid];
+        if (e->func < index || (e->func == index && e->local < local))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < w->lnames.n && w->lnames.v[lo].func == index && w->lnames.v[lo].local == local)
+        return w->lnames.v[lo].name;
+    return NULL;
+}
+
 wb_status wb_wasm_func_local_types(const wb_wasm *w, uint32_t i, uint8_t **types, uint32_t *n,
                                    wb_error *err)
 {
+    return wb_wasm_func_locals(w, i, types, n, NULL, NULL, err);
+}
+
+wb_status wb_wasm_func_locals(const wb_wasm *w, uint32_t i, uint8_t **types, uint32_t *n,
+                              uint32_t *nparams, uint8_t *result, wb_error *err)
+{
+    if (result) *result = 0;
     wb_cursor c;
     uint32_t cnt, typeidx = 0;
     uint8_t *t = NULL;
@@ -623,9 +705,11 @@ wb_status wb_wasm_func_local_types(const wb_wasm *w, uint32_t i, uint8_t **types
             for (uint32_t v = 0; v < cnt; v++) {
                 if (read_valtype(&c, &vt, err) != WB_OK) goto fail;
                 if (k == typeidx && part == 0) t[nt++] = vt;
+                if (k == typeidx && part == 1 && result) *result = cnt == 1 ? vt : 0;
             }
         }
     }
+    if (nparams) *nparams = (uint32_t)nt;
     /* the body's declarations: vec(count valtype) */
     const wb_func *f = &w->funcs[i];
     c = (wb_cursor){w->bytes, (size_t)w->code_offset.off + f->start,

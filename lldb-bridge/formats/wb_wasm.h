@@ -151,6 +151,15 @@ wb_status wb_wasm_global_named(const wb_wasm *w, const char *name, uint32_t *ind
  * plain function types (GC), more than 50000 locals. */
 wb_status wb_wasm_func_local_types(const wb_wasm *w, uint32_t i, uint8_t **types, uint32_t *n,
                                    wb_error *err);
+/* The same, how many of them are parameters (*nparams) and the type of
+ * its result (*result: 0 for none or several); both may be NULL. */
+wb_status wb_wasm_func_locals(const wb_wasm *w, uint32_t i, uint8_t **types, uint32_t *n,
+                              uint32_t *nparams, uint8_t *result, wb_error *err);
+
+/* The name section's name of local `local` of function `index` (function
+ * index space; subsection 2, local names, as AssemblyScript and wasm-opt
+ * write them), or NULL. Lives as long as `w`. */
+const char *wb_wasm_local_name(const wb_wasm *w, uint32_t index, uint32_t local);
 
 /* The value types of the module's globals in the global index space:
  * imported globals first, then the Global section's; bytes as for

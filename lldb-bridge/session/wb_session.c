@@ -114,7 +114,8 @@ wb_session *wb_session_new(const char *module_path, const char **note, wb_error 
     }
     if (wb_wasm_open_file(module_path, &s->wasm, err) != WB_OK) goto fail;
     wb_error derr;
-    wb_status st = wb_dwarf_open(s->wasm, &s->dwarf, &derr);
+    const char *what;
+    wb_status st = wb_dwarf_open_module(s->wasm, module_path, &s->dwarf, &what, &derr);
     if (st == WB_NOT_FOUND) {
         snprintf(s->note, sizeof s->note,
                  "no debugging symbols found in %s (no DWARF: build with -g); "
@@ -123,9 +124,9 @@ wb_session *wb_session_new(const char *module_path, const char **note, wb_error 
         *note = s->note;
     } else if (st == WB_ERROR) {
         snprintf(s->note, sizeof s->note,
-                 "cannot read the DWARF of %s: %s; function names and "
+                 "cannot read the %s of %s: %.200s; function names and "
                  "addresses only",
-                 module_path, derr.msg);
+                 what, module_path, derr.msg);
         *note = s->note;
         s->dwarf = NULL;
     }
@@ -152,6 +153,20 @@ wb_session *wb_session_new(const char *module_path, const char **note, wb_error 
 fail:
     wb_session_free(s);
     return NULL;
+}
+
+wb_status wb_session_read_source(wb_session *s, const char *path, char **text, size_t *len,
+                                 wb_error *err)
+{
+    wb_status st = wb_read_text(path, text, len, err);
+    if (st == WB_OK) return st;
+    /* not on this machine: the text the debugging information embeds */
+    const char *emb = s ? wb_dwarf_source_text(s->dwarf, path) : NULL;
+    if (!emb || strstr(err->msg, ": not a regular file") || strstr(err->msg, ": too large ("))
+        return st;
+    if (!(*text = strdup(emb))) return wb_fail(err, "out of memory");
+    *len = strlen(emb);
+    return WB_OK;
 }
 
 static void bp_free(wb_bp *b)

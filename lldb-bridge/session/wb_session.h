@@ -41,6 +41,12 @@ void wb_session_free(wb_session *s); /* kills a program it started */
 const wb_wasm *wb_session_wasm(const wb_session *s);
 wb_dwarf *wb_session_dwarf(const wb_session *s); /* NULL without DWARF */
 const char *wb_session_module_path(const wb_session *s);
+/* A source file's text for `list` and DAP's `source` request: the file
+ * (wb_read_text, whose errors it gives), else, when it is not on this
+ * machine, the text the debugging information embeds (a source map's
+ * `sourcesContent`). *text is malloc'd and NUL-terminated. */
+wb_status wb_session_read_source(wb_session *s, const char *path, char **text, size_t *len,
+                                 wb_error *err);
 
 /* Packet log for every connection (NULL: none). */
 void wb_session_set_log(wb_session *s, FILE *log);

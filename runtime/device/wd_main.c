@@ -37,9 +37,12 @@ static int outcome(const wd_config *c, wr_status st, wr_store *store, wr_module 
     case WR_OK: return 0;
     case WR_ERR_EXIT: return wr_store_exit_code(store) & 0xff; /* what a shell would see */
     case WR_ERR_TRAP:
-        wd_report_trap(c->prog, c->module_name, store, mod, inst, err, write_console, NULL);
+        wd_report_trap(c->prog, c->module_name, store, mod, inst, err, write_console, NULL, NULL,
+                       NULL);
         return WD_EXIT_TRAP;
-    default: wd_report_error(c->prog, c->module_name, err, write_console, NULL); return WD_EXIT_ERROR;
+    default:
+        wd_report_error(c->prog, c->module_name, err, write_console, NULL);
+        return WD_EXIT_ERROR;
     }
 }
 

@@ -15,7 +15,13 @@
 #include <string.h>
 
 #define TRAP_FRAMES_SHOWN 20 /* a trap report fits one screen */
-#define SYMBOLIZE_FRAMES 8   /* offsets given in the `wdb symbolize` hint */
+/* The frames' source-line locator (wd_locate_fn) is wdb-run's, which reads
+ * source maps; the firmware, which passes none, builds with 0 and carries
+ * none of its code. */
+#ifndef WD_REPORT_LOCATE
+#define WD_REPORT_LOCATE 1
+#endif
+#define SYMBOLIZE_FRAMES 8 /* offsets given in the `wdb symbolize` hint */
 
 typedef struct out {
     wd_write_fn write;
@@ -106,8 +112,10 @@ static void hint_stack(out *o, const char *prog, wr_instance *inst, wr_trap_kind
 }
 
 void wd_report_trap(const char *prog, const char *path, wr_store *store, wr_module *mod,
-                    wr_instance *inst, const wr_error *err, wd_write_fn write, void *user)
+                    wr_instance *inst, const wr_error *err, wd_write_fn write, void *user,
+                    wd_locate_fn locate, void *locate_user)
 {
+    uint32_t located = 0;
     out o = {.write = write, .user = user};
     const wr_trap_info *ti = wr_store_last_trap(store);
     wr_trap_kind kind = ti && ti->kind != WR_TRAP_NONE ? ti->kind : err->trap;
@@ -136,13 +144,24 @@ void wd_report_trap(const char *prog, const char *path, wr_store *store, wr_modu
             putf(&o, "func[%" PRIu32 "]", fr->func_index);
         if (m && wr_module_func_range(m, fr->func_index, &start, &end) == WR_OK &&
             fr->code_offset >= start)
-            putf(&o, " (func[%" PRIu32 "]+0x%" PRIx32 ")\n", fr->func_index,
-                 fr->code_offset - start);
+            putf(&o, " (func[%" PRIu32 "]+0x%" PRIx32 ")", fr->func_index, fr->code_offset - start);
         else
-            putf(&o, " (func[%" PRIu32 "])\n", fr->func_index);
+            putf(&o, " (func[%" PRIu32 "])", fr->func_index);
+        char where[160];
+        if (WD_REPORT_LOCATE && locate &&
+            locate(locate_user, fr->code_offset, where, sizeof where)) {
+            put(&o, " at ");
+            put_name(&o, where, strlen(where));
+            located++;
+        }
+        put(&o, "\n");
     }
     if (ti->nframes_total > shown)
         putf(&o, "  ... %" PRIu32 " more frames\n", ti->nframes_total - shown);
+    if (WD_REPORT_LOCATE && located == shown) {
+        flush(&o);
+        return;
+    }
     head(&o, prog, "hint");
     put(&o, "`wdb symbolize ");
     put(&o, path);

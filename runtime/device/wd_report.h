@@ -15,7 +15,9 @@
 
 #include "wdb/runtime.h"
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -31,14 +33,22 @@ typedef void (*wd_write_fn)(void *user, const char *text, size_t len);
 void wd_report_error(const char *prog, const char *path, const wr_error *err, wd_write_fn write,
                      void *user);
 
+/* Where a code offset (wr_frame_info's) is in the source, for the trap
+ * report: writes "FILE:LINE" (NUL-terminated, at most cap bytes) and
+ * returns true, or returns false when it does not know. */
+typedef bool (*wd_locate_fn)(void *user, uint32_t code_offset, char *buf, size_t cap);
+
 /* The trap report of the store's last trap (err: what the failing call
  * returned, used when the store recorded nothing): the message and trap
  * name, a hint when the C stack in linear memory ran out (needs inst, may
- * be NULL), at most 20 frames with function names and offsets, and a hint
- * to symbolize them with `wdb symbolize PATH`. mod names the frames whose
+ * be NULL), at most 20 frames with function names and offsets (and " at
+ * FILE:LINE" where `locate`, which may be NULL, knows it: wdb-run reads a
+ * source map with it), and, unless `locate` placed every frame, a hint to
+ * symbolize them with `wdb symbolize PATH`. mod names the frames whose
  * instance is unknown (may be NULL). */
 void wd_report_trap(const char *prog, const char *path, wr_store *store, wr_module *mod,
-                    wr_instance *inst, const wr_error *err, wd_write_fn write, void *user);
+                    wr_instance *inst, const wr_error *err, wd_write_fn write, void *user,
+                    wd_locate_fn locate, void *locate_user);
 
 #ifdef __cplusplus
 }

@@ -24,6 +24,7 @@
  */
 #include "wdb/runtime.h"
 #include "wd_report.h"
+#include "wb_srcmap.h"
 #include "wdb_core.h"
 #include "wdb_debug.h"
 #include "wdb/file.h"
@@ -541,11 +542,41 @@ static void report_error(const char *path, const wr_error *err)
     wd_report_error("wdb-run", path, err, write_stderr, NULL);
 }
 
+/* The source map of a module without DWARF (AssemblyScript's), for the
+ * trap report's FILE:LINE: read only when the program traps, by the
+ * bridge's reader (host only: the firmware reports code offsets). */
+typedef struct srcmap_ctx {
+    wb_wasm *wasm;
+    wb_srcmap *map;
+} srcmap_ctx;
+
+static bool locate_line(void *user, uint32_t code_offset, char *buf, size_t cap)
+{
+    srcmap_ctx *c = user;
+    const char *file;
+    uint32_t line, column;
+    if (wb_srcmap_line_at(c->map, code_offset, &file, &line, &column) != WB_OK) return false;
+    snprintf(buf, cap, "%s:%" PRIu32, file, line);
+    return true;
+}
+
 /* The trap report: what and where, one screen at most. */
 static void report_trap(const char *path, wr_store *store, wr_module *mod, wr_instance *inst,
                         const wr_error *err)
 {
-    wd_report_trap("wdb-run", path, store, mod, inst, err, write_stderr, NULL);
+    srcmap_ctx c = {NULL, NULL};
+    wb_error e;
+    const uint8_t *dbg;
+    size_t dbg_size;
+    /* DWARF wins (`wdb symbolize` reads it); else a source map */
+    if (wb_wasm_open_file(path, &c.wasm, &e) == WB_OK &&
+        wb_wasm_custom_section(c.wasm, ".debug_info", &dbg, &dbg_size) != WB_OK &&
+        wb_srcmap_open(c.wasm, path, &c.map, &e) == WB_ERROR)
+        fprintf(stderr, "wdb-run: note: cannot read the source map: %s\n", e.msg);
+    wd_report_trap("wdb-run", path, store, mod, inst, err, write_stderr, NULL,
+                   c.map ? locate_line : NULL, &c);
+    wb_srcmap_close(c.map);
+    wb_wasm_close(c.wasm);
 }
 
 /* Parses text as a value of type t for --invoke. */

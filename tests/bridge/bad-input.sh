@@ -50,7 +50,7 @@ addrs=$("$WDB" lines "$APP" | awk '/^0x/ && !/end_sequence/ { print $1 }' | head
 
 "$MUT" "$APP" "$WORK/nodwarf.wasm" drop .debug_
 run nodwarf 0 "$WDB" symbolize -f "$WORK/nodwarf.wasm" $addrs
-[ "$(cat "$WORK/nodwarf.err")" = "wdb: no DWARF in $WORK/nodwarf.wasm: build with -g" ] \
+[ "$(cat "$WORK/nodwarf.err")" = "wdb: no DWARF or source map in $WORK/nodwarf.wasm: build with -g (asc: --sourceMap)" ] \
   || bad "nodwarf: stderr: $(cat "$WORK/nodwarf.err")"
 grep -q '^main at ??:0$\|^__main_argc_argv at ??:0$\|^[a-z_]* at ??:0$' "$WORK/nodwarf.out" \
   && ! grep -vq ' at ??:0$' "$WORK/nodwarf.out" || bad "nodwarf: output: $(head -3 "$WORK/nodwarf.out")"

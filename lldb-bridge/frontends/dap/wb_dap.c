@@ -2043,7 +2043,7 @@ static void req_source(wb_dap *d, const req *r)
                       d->s ? "" : " (launch or attach first)");
         return;
     }
-    if (!path || wb_read_text(path, &text, &len, &e) != WB_OK) {
+    if (!path || wb_session_read_source(d->s, path, &text, &len, &e) != WB_OK) {
         if (path && (strstr(e.msg, "out of memory") || strstr(e.msg, "not a regular file") ||
                      strstr(e.msg, "too large"))) {
             respond_error(d, r, "Source not available: %s", e.msg);
