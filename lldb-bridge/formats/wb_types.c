@@ -202,9 +202,9 @@ static void spell_into(const wb_type *t, wb_sbuf *decl, int depth)
 
 /* A type from Rust as gdb's Rust mode spells it: pointers and references
  * as "*mut T" (DWARF does not say which of & / &mut / *const / *mut),
- * arrays "[T; N]", functions "fn(A, B) -> R", others by their qualified
+ * arrays "[T; N]", functions "fn (A, B) -> R", others by their qualified
  * name ("values::Point", "core::option::Option<i32>", "&[i32]"). */
-static void spell_rust(const wb_type *t, wb_sbuf *out, int depth)
+static void spell_rust(const wb_type *t, const char *name, wb_sbuf *out, int depth)
 {
     if (depth > WB_TYPE_MAX_DEPTH) {
         wb_sb_add(out, "<type too deep>");
@@ -219,26 +219,27 @@ static void spell_rust(const wb_type *t, wb_sbuf *out, int depth)
     case WB_TYPE_POINTER:
     case WB_TYPE_REFERENCE:
         wb_sb_add(out, "*mut ");
-        spell_rust(t->target, out, depth + 1);
+        spell_rust(t->target, NULL, out, depth + 1);
         return;
     case WB_TYPE_ARRAY:
         for (size_t i = 0; i < t->ndims; i++)
             wb_sb_add(out, "[");
-        spell_rust(t->target, out, depth + 1);
+        spell_rust(t->target, NULL, out, depth + 1);
         for (size_t i = t->ndims; i-- > 0;)
             wb_sb_addf(out, "; %llu]", (unsigned long long)t->dims[i]);
         return;
     case WB_TYPE_FUNCTION:
-        wb_sb_add(out, "fn(");
+        wb_sb_add(out, name ? "fn " : "fn (");
+        if (name) wb_sb_addf(out, "%s(", name);
         for (size_t i = 0; i < t->nparams; i++) {
             if (i) wb_sb_add(out, ", ");
-            spell_rust(t->params ? t->params[i] : NULL, out, depth + 1);
+            spell_rust(t->params ? t->params[i] : NULL, NULL, out, depth + 1);
         }
         wb_sb_add(out, ")");
         if (t->target && wb_type_strip(t->target) &&
             wb_type_strip(t->target)->kind != WB_TYPE_VOID) {
             wb_sb_add(out, " -> ");
-            spell_rust(t->target, out, depth + 1);
+            spell_rust(t->target, NULL, out, depth + 1);
         }
         return;
     default: {
@@ -254,8 +255,8 @@ size_t wb_type_spell(const wb_type *t, const char *name, char *buf, size_t cap)
     wb_sbuf d = {0};
     const wb_type *st = wb_type_strip_cv(t);
     if (st && st->rust) {
-        spell_rust(t, &d, 0);
-        if (name) wb_sb_addf(&d, " %s", name);
+        spell_rust(t, name, &d, 0);
+        if (name && st->kind != WB_TYPE_FUNCTION) wb_sb_addf(&d, " %s", name);
     } else {
         if (name) wb_sb_add(&d, name);
         spell_into(t, &d, 0);

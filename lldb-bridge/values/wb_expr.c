@@ -265,7 +265,23 @@ static bool tokenize(parser *p)
             p->ntoks++;
             return true;
         }
-        if (is_digit(c) || (c == '.' && is_digit(s[i + 1]))) {
+        int prev = p->ntoks ? p->toks[p->ntoks - 1].kind : 0;
+        if (c == '.' && is_digit(s[i + 1]) && (prev == T_IDENT || prev == ')' || prev == ']')) {
+            /* a Rust tuple field (t.0): the operator, then the number */
+            t->kind = '.';
+            t->len = 1;
+            i++;
+            p->ntoks++;
+            continue;
+        }
+        if (prev == '.' && is_digit(c)) { /* t.0.1: digits only */
+            size_t j = i;
+            while (is_digit(s[j]))
+                j++;
+            t->kind = T_NUM;
+            t->len = j - i;
+            i = j;
+        } else if (is_digit(c) || (c == '.' && is_digit(s[i + 1]))) {
             size_t j = i;
             bool flt = false, hex = c == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X');
             while (is_ident_char(s[j]) || s[j] == '.') {
@@ -399,6 +415,7 @@ static const wb_type *derive(parser *p, int kind, const wb_type *of, uint64_t n)
     wb_type *t = arena_alloc(e, sizeof *t + 8 * sizeof(uint64_t));
     if (!t) return fail(p, "out of memory"), NULL;
     uint64_t *dims = (uint64_t *)(t + 1);
+    t->rust = of && wb_type_strip(of) && wb_type_strip(of)->rust; /* &x of a Rust value */
     if (kind == 'p') {
         t->kind = WB_TYPE_POINTER;
         t->size = 4;
@@ -1808,6 +1825,46 @@ static bool subscript(parser *p, val *a, val *i, val *out)
     memset(out, 0, sizeof *out);
     const wb_type *s = strip(a->type);
     num n;
+    if (s->kind == WB_TYPE_STRUCT && s->rust && s->name && s->name[0] == '&') {
+        /* a Rust slice: its data_ptr (bounds checked against length) */
+        val dp, len;
+        val acopy;
+        wb_error er;
+        if (wb_value_copy(&acopy, a, &er) != WB_OK) {
+            vfree(a);
+            vfree(i);
+            return fail(p, "%s", er.msg);
+        }
+        if (!member_of(p, a, "data_ptr", false, &dp)) {
+            vfree(&acopy);
+            vfree(i);
+            return false;
+        }
+        if (!member_of(p, &acopy, "length", false, &len)) {
+            vfree(&dp);
+            vfree(i);
+            return false;
+        }
+        num ln, in;
+        bool ok = get_num(p, &len, &ln) && get_num(p, i, &in);
+        vfree(&len);
+        if (ok && in.cls == 'i' && ln.cls == 'i' && in.u >= ln.u) {
+            vfree(&dp);
+            vfree(i);
+            return fail(p, "Index greater than length");
+        }
+        if (!ok) {
+            vfree(&dp);
+            vfree(i);
+            return false;
+        }
+        return subscript(p, &dp, i, out);
+    }
+    if (s->kind != WB_TYPE_ARRAY && s->kind != WB_TYPE_POINTER && s->rust) {
+        vfree(a);
+        vfree(i);
+        return fail(p, "Cannot subscript non-array type");
+    }
     if (s->kind != WB_TYPE_ARRAY && s->kind != WB_TYPE_POINTER) {
         char tn[200];
         wb_type_spell(a->type, NULL, tn, sizeof tn);
@@ -1919,11 +1976,18 @@ static bool parse_postfix(parser *p, val *out)
             *out = r;
         } else if (k == '.' || k == T_ARROW) {
             p->pos++;
-            if (kind(p) != T_IDENT) {
+            bool field_no = k == '.' && kind(p) == T_NUM;
+            if (kind(p) != T_IDENT && !field_no) {
                 vfree(out);
                 return syntax_error(p);
             }
             char *name = tok_text(p, cur(p));
+            if (name && field_no) { /* Rust's t.0 is the member __0 */
+                char *n2 = malloc(strlen(name) + 3);
+                if (n2) sprintf(n2, "__%s", name);
+                free(name);
+                name = n2;
+            }
             if (!name) {
                 vfree(out);
                 return fail(p, "out of memory");
