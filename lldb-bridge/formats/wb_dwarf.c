@@ -3925,7 +3925,8 @@ wb_status wb_dwarf_type_named(wb_dwarf *d, const char *name, wb_code_off near, c
             }
             bool cxx = u->lang == DW_LANG_C_plus_plus || u->lang == DW_LANG_C_plus_plus_03 ||
                        u->lang == DW_LANG_C_plus_plus_11 || u->lang == DW_LANG_C_plus_plus_14 ||
-                       u->lang == 0x21 /* C++17 */ || u->lang == 0x2a /* C++20 */;
+                       u->lang == 0x21 /* C++17 */ || u->lang == 0x2a /* C++20 */ ||
+                       u->lang == DW_LANG_Rust; /* aggregates named without a keyword */
             for (size_t k = 0; k < u->nsyms && !found; k++) {
                 const sym *s = &u->syms[k];
                 bool aggregate = s->tag == DW_TAG_structure_type || s->tag == DW_TAG_class_type ||

@@ -1744,6 +1744,37 @@ static bool member_of(parser *p, val *v, const char *name, bool arrow, val *out)
 }
 
 /* *v (consumed). */
+/* *x of a Rust trait object (&dyn Trait: pointer and vtable): the value
+ * it points to, of the type its vtable's symbol names, as gdb does
+ * ("<values::Dog as values::Speak>::{vtable}": a values::Dog). */
+static bool deref_dyn(parser *p, val *v, val *out)
+{
+    const wb_type *s = strip(v->type);
+    uint64_t ptr = 0, vt = 0, off = 0;
+    for (size_t i = 0; i < s->nmembers; i++) {
+        const wb_member *m = &s->members[i];
+        if (!m->name || m->offset + 4 > v->size) continue;
+        if (strcmp(m->name, "pointer") == 0) ptr = load_le(v->bytes + m->offset, 4);
+        if (strcmp(m->name, "vtable") == 0) vt = load_le(v->bytes + m->offset, 4);
+    }
+    vfree(v);
+    const char *sym =
+        p->env->data_symbol && vt ? p->env->data_symbol(p->env->user, vt, &off) : NULL;
+    const char *as = sym && sym[0] == '<' ? strstr(sym, " as ") : NULL;
+    if (!as || off != 0 || !p->env->type_named)
+        return fail(p, "Could not find the type of the value a trait object points to.");
+    char name[256];
+    size_t n = (size_t)(as - sym - 1);
+    if (n >= sizeof name) return fail(p, "type name too long");
+    memcpy(name, sym + 1, n);
+    name[n] = 0;
+    const wb_type *t = NULL;
+    wb_error er;
+    if (p->env->type_named(p->env->user, name, &t, &er) != WB_OK || !t)
+        return fail(p, "No type named %s.", name);
+    return read_obj(p, t, ptr, out);
+}
+
 static bool deref(parser *p, val *v, val *out)
 {
     memset(out, 0, sizeof *out);
@@ -1769,6 +1800,8 @@ static bool deref(parser *p, val *v, val *out)
         vfree(v);
         return fail(p, "value has been optimized out");
     }
+    if (s->kind == WB_TYPE_STRUCT && s->rust && s->name && strncmp(s->name, "&dyn ", 5) == 0)
+        return deref_dyn(p, v, out);
     if (s->kind == WB_TYPE_POINTER) {
         const wb_type *t = s->target ? s->target : &builtin[B_VOID];
         const wb_type *ts = strip(t);
@@ -1848,7 +1881,7 @@ static bool subscript(parser *p, val *a, val *i, val *out)
         num ln, in;
         bool ok = get_num(p, &len, &ln) && get_num(p, i, &in);
         vfree(&len);
-        if (ok && in.cls == 'i' && ln.cls == 'i' && in.u >= ln.u) {
+        if (ok && in.cls == 'i' && ln.cls == 'i' && in.u > ln.u) { /* gdb 13 lets [len] through */
             vfree(&dp);
             vfree(i);
             return fail(p, "Index greater than length");
