@@ -3167,3 +3167,130 @@ done:
     free(gtypes);
     return ret;
 }
+
+/* ------------------------------------------------------------ Rust panics */
+
+/* An expression's value at a frame, as `print` shows it (NULL on error). */
+static char *panic_text(wb_session *s, size_t frame, const char *expr)
+{
+    wb_value v;
+    wb_error err;
+    if (wb_session_eval(s, frame, expr, &v, &err) != WB_OK) return NULL;
+    char *t = wb_value_format_plain(&v, make_env(s, frame), 0);
+    wb_value_free(&v);
+    return t;
+}
+
+static bool panic_int(wb_session *s, size_t frame, const char *expr, int64_t *out)
+{
+    wb_value v;
+    wb_error err;
+    if (wb_session_eval(s, frame, expr, &v, &err) != WB_OK) return false;
+    wb_status st = wb_value_as_i64(&v, out, &err);
+    wb_value_free(&v);
+    return st == WB_OK;
+}
+
+/* A quoted string as wb_value_format prints a &str: its text when it is
+ * one simple quoted run. */
+static void add_unquoted(wb_sbuf *o, const char *q)
+{
+    size_t n = q ? strlen(q) : 0;
+    if (n >= 2 && q[0] == '"' && q[n - 1] == '"')
+        wb_sb_addf(o, "%.*s", (int)(n - 2), q + 1);
+    else if (q)
+        wb_sb_add(o, q);
+}
+
+/* One argument of a panic's fmt::Arguments: integers and strings shown
+ * with Display (what the formatter function's name says), others "{..}". */
+static void panic_arg(wb_session *s, size_t frame, size_t k, wb_sbuf *o)
+{
+    static const char *ints[] = {"i8", "i16", "i32", "i64", "isize",
+                                 "u8", "u16", "u32", "u64", "usize"};
+    char expr[160];
+    int64_t addr = 0;
+    snprintf(expr, sizeof expr, "info.message.0.args[%zu].formatter", k);
+    char *f = panic_text(s, frame, expr);
+    snprintf(expr, sizeof expr, "info.message.0.args[%zu].value", k);
+    bool have = f && panic_int(s, frame, expr, &addr);
+    const char *disp = f ? strstr(f, "Display for ") : NULL;
+    if (have && disp) {
+        disp += strlen("Display for ");
+        for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+            size_t n = strlen(ints[i]);
+            if (strncmp(disp, ints[i], n) == 0 && disp[n] == '>') {
+                int64_t val = 0;
+                snprintf(expr, sizeof expr, "*(%s *)%" PRIu64, ints[i],
+                         (uint64_t)addr & 0xffffffffu);
+                if (panic_int(s, frame, expr, &val)) {
+                    wb_sb_addf(o, ints[i][0] == 'u' ? "%" PRIu64 : "%" PRId64, val);
+                    free(f);
+                    return;
+                }
+            }
+        }
+    }
+    if (have && f &&
+        (strstr(f, "<str as core::fmt::Display>") || strstr(f, "<&T as core::fmt::Display>"))) {
+        snprintf(expr, sizeof expr, "*(&str *)%" PRIu64, (uint64_t)addr & 0xffffffffu);
+        char *t = panic_text(s, frame, expr);
+        if (t && t[0] == '"') {
+            add_unquoted(o, t);
+            free(t);
+            free(f);
+            return;
+        }
+        free(t);
+    }
+    wb_sb_add(o, "{..}");
+    free(f);
+}
+
+char *wb_session_rust_panic(wb_session *s)
+{
+    size_t n = wb_session_frame_count(s), h = n;
+    for (size_t i = 0; i < n && i < 32; i++) {
+        const wb_frame *f = wb_session_frame(s, i);
+        if (f && f->function && strcmp(f->function, "std::panicking::begin_panic_handler") == 0) {
+            h = i;
+            break;
+        }
+    }
+    if (h == n) return NULL;
+    wb_sbuf o = {0};
+    int64_t np = 0, na = 0, line = 0, col = 0;
+    if (panic_int(s, h, "info.message.0.pieces.length", &np) && np >= 0 && np < 64) {
+        if (!panic_int(s, h, "info.message.0.args.length", &na) || na < 0 || na > 64) na = 0;
+        for (int64_t k = 0; k < np || k < na; k++) {
+            char expr[96];
+            if (k < np) {
+                snprintf(expr, sizeof expr, "info.message.0.pieces[%" PRId64 "]", k);
+                char *t = panic_text(s, h, expr);
+                add_unquoted(&o, t ? t : "");
+                free(t);
+            }
+            if (k < na) panic_arg(s, h, (size_t)k, &o);
+        }
+    } else {
+        wb_sb_add(&o, "Box<dyn Any>"); /* a payload without a message */
+    }
+    char *file = panic_text(s, h, "info.location.file");
+    if (file && panic_int(s, h, "info.location.line", &line) &&
+        panic_int(s, h, "info.location.col", &col)) {
+        wb_sb_add(&o, "', ");
+        add_unquoted(&o, file);
+        wb_sb_addf(&o, ":%" PRId64 ":%" PRId64, line, col);
+    } else {
+        wb_sb_add(&o, "'");
+    }
+    free(file);
+    if (o.oom) {
+        free(o.s);
+        return NULL;
+    }
+    wb_sbuf r = {0};
+    wb_sb_addf(&r, "'%s", o.s ? o.s : "");
+    free(o.s);
+    return wb_sb_take(&r);
+}

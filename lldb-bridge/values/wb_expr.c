@@ -1686,6 +1686,13 @@ static bool member_of(parser *p, val *v, const char *name, bool arrow, val *out)
     }
     uint64_t off = 0;
     const wb_member *m = find_member(s, name, &off, 0);
+    const wb_variant *va =
+        s->has_variants && v->bytes ? wb_value_rust_variant(s, v->bytes, v->size) : NULL;
+    if (!m && va && strip(va->member.type)->kind == WB_TYPE_STRUCT) {
+        /* a Rust enum: a field of its active variant (opt.0 of Some(x)) */
+        off = va->member.offset;
+        m = find_member(strip(va->member.type), name, &off, 0);
+    }
     if (!m) {
         vfree(v);
         return fail(p, "There is no member named %s.", name);

@@ -543,7 +543,12 @@ static void report_stop(cli *c, wb_stop *st)
         size_t pl = sizeof WRSP_TRAP_PREFIX - 1;
         const char *msg = strncmp(st->description, WRSP_TRAP_PREFIX, pl) == 0 ? st->description + pl
                                                                               : st->description;
-        out(c, "\nProgram stopped by a Wasm trap: %s.\n", msg);
+        char *panic = wb_session_rust_panic(c->s); /* a Rust panic (abort) */
+        if (panic)
+            out(c, "\nProgram panicked at %s (Wasm trap: %s).\n", panic, msg);
+        else
+            out(c, "\nProgram stopped by a Wasm trap: %s.\n", msg);
+        free(panic);
         stack_hint(c, msg);
         c->trapped = true;
         print_stop_location(c, true);
