@@ -3202,49 +3202,46 @@ static void add_unquoted(wb_sbuf *o, const char *q)
         wb_sb_add(o, q);
 }
 
-/* One argument of a panic's fmt::Arguments: integers and strings shown
- * with Display (what the formatter function's name says), others "{..}". */
+/* One argument of a panic's fmt::Arguments (value: a pointer to the
+ * argument, formatter: the table index of its fmt function): the value
+ * of the type the formatter's `self` points to, printed as `print` does
+ * (numbers as Display prints them; strings without their quotes), or
+ * "{..}" when that type is unknown. */
 static void panic_arg(wb_session *s, size_t frame, size_t k, wb_sbuf *o)
 {
-    static const char *ints[] = {"i8", "i16", "i32", "i64", "isize",
-                                 "u8", "u16", "u32", "u64", "usize"};
-    char expr[160];
-    int64_t addr = 0;
-    snprintf(expr, sizeof expr, "info.message.0.args[%zu].formatter", k);
-    char *f = panic_text(s, frame, expr);
+    char expr[96];
+    int64_t addr = 0, fidx = 0;
+    uint32_t fi = 0, nimp = wb_wasm_import_func_count(s->wasm);
+    const wb_scope *fn = NULL;
+    const wb_var *const *vars = NULL;
+    size_t nv = 0;
+    wb_error e;
     snprintf(expr, sizeof expr, "info.message.0.args[%zu].value", k);
-    bool have = f && panic_int(s, frame, expr, &addr);
-    const char *disp = f ? strstr(f, "Display for ") : NULL;
-    if (have && disp) {
-        disp += strlen("Display for ");
-        for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
-            size_t n = strlen(ints[i]);
-            if (strncmp(disp, ints[i], n) == 0 && disp[n] == '>') {
-                int64_t val = 0;
-                snprintf(expr, sizeof expr, "*(%s *)%" PRIu64, ints[i],
-                         (uint64_t)addr & 0xffffffffu);
-                if (panic_int(s, frame, expr, &val)) {
-                    wb_sb_addf(o, ints[i][0] == 'u' ? "%" PRIu64 : "%" PRId64, val);
-                    free(f);
-                    return;
-                }
-            }
-        }
+    bool ok = panic_int(s, frame, expr, &addr);
+    snprintf(expr, sizeof expr, "info.message.0.args[%zu].formatter", k);
+    ok =
+        ok && panic_int(s, frame, expr, &fidx) && s->dwarf &&
+        wb_wasm_table_func(s->wasm, (uint32_t)fidx, &fi) == WB_OK && fi >= nimp &&
+        fi - nimp < wb_wasm_func_count(s->wasm) &&
+        wb_dwarf_function_at(s->dwarf, wb_wasm_func(s->wasm, fi - nimp)->start, &fn, &e) == WB_OK &&
+        fn && wb_dwarf_scope_vars(s->dwarf, fn, &vars, &nv, &e) == WB_OK && nv > 0 &&
+        vars[0]->is_param;
+    const wb_type *pt = ok ? wb_type_strip(vars[0]->type) : NULL;
+    const wb_type *t = pt && pt->kind == WB_TYPE_POINTER ? pt->target : NULL;
+    uint64_t size = t ? wb_type_size(t) : 0;
+    uint8_t buf[64];
+    const wb_eval_env *env = make_env(s, frame);
+    wb_value v;
+    if (!t || size == 0 || size > sizeof buf ||
+        env->read_memory(env->user, (uint64_t)addr & 0xffffffffu, buf, (size_t)size) != 0 ||
+        wb_value_from_bytes(t, buf, (size_t)size, &v, &e) != WB_OK) {
+        wb_sb_add(o, "{..}");
+        return;
     }
-    if (have && f &&
-        (strstr(f, "<str as core::fmt::Display>") || strstr(f, "<&T as core::fmt::Display>"))) {
-        snprintf(expr, sizeof expr, "*(&str *)%" PRIu64, (uint64_t)addr & 0xffffffffu);
-        char *t = panic_text(s, frame, expr);
-        if (t && t[0] == '"') {
-            add_unquoted(o, t);
-            free(t);
-            free(f);
-            return;
-        }
-        free(t);
-    }
-    wb_sb_add(o, "{..}");
-    free(f);
+    char *text = wb_value_format_plain(&v, env, 0);
+    wb_value_free(&v);
+    add_unquoted(o, text ? text : "{..}");
+    free(text);
 }
 
 char *wb_session_rust_panic(wb_session *s)
