@@ -5,6 +5,10 @@
 # the native build's panic hook says: "Program panicked at 'MESSAGE',
 # FILE:LINE:COL" against "thread 'main' panicked at 'MESSAGE',
 # FILE:LINE:COL" (both builds are given the same absolute source path).
+# Then the crash report of CI (tests/core/crash-report.sh): with
+# --annotate=github and WDB_CORE_ON_TRAP, the ::error line names the
+# panic's file and line with its message, and the core, opened with
+# `wdb -c`, says the same panic.
 #   panic-vs-native.sh WDB WDB_RUN NATIVE WASM
 set -u
 unset RUST_BACKTRACE
@@ -21,5 +25,21 @@ for how in "" index unwrap text; do
         echo "panic '$how': $got"
     fi
 done
-[ $fail = 0 ] && echo "PASS: the panic messages and locations agree"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+want=$("$native" 2>&1 | sed -n "s/^thread 'main' panicked at //p")
+file=$(sed -n "s/^'.*', \(.*\):[0-9]*:[0-9]*$/\1/p" <<<"$want")
+line=$(sed -n "s/^'.*', .*:\([0-9]*\):[0-9]*$/\1/p" <<<"$want")
+live=$(WDB_CORE_ON_TRAP=$work/app.core WDB_RUN=$runtime timeout 60 "$wdb" -batch --annotate=github \
+    -ex run --args "$wasm" 2>&1)
+if ! grep -qF "::error file=$file,line=$line,title=Wasm trap::panicked at $want in " <<<"$live"; then
+    echo "FAIL: no ::error annotation at $file:$line with the panic: $(grep '^::error' <<<"$live")"
+    fail=1
+fi
+post=$(timeout 60 "$wdb" -batch -c "$work/app.core" "$wasm" 2>&1)
+if ! grep -qF "Program terminated by a panic at $want (Wasm trap: " <<<"$post"; then
+    echo "FAIL: the core does not say the panic: $post"
+    fail=1
+fi
+[ $fail = 0 ] && echo "PASS: the panic messages and locations agree (live, annotation, core)"
 exit $fail
