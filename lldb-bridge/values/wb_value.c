@@ -1432,8 +1432,48 @@ wb_status wb_value_children(const wb_value *v, const wb_eval_env *env, size_t fi
         pv = &deref;
         s = ts;
     }
+    /* Rust: an enum shows its active variant's fields; a slice and a Vec
+     * their elements; &str and String none (their summary is the text) */
+    wb_value variant = {0};
+    bool rust_elems = false;
+    uint64_t eptr = 0, elen = 0;
+    const wb_type *etype = NULL;
+    if (s && s->rust && s->kind == WB_TYPE_STRUCT && pv->bytes) {
+        const char *rn = s->qualified_name ? s->qualified_name : s->name;
+        view vw = {.type = pv->type,
+                   .bytes = pv->bytes,
+                   .n = pv->size,
+                   .missing = pv->missing,
+                   .have_addr = pv->kind == WB_VAL_MEMORY,
+                   .addr = pv->addr};
+        if (s->has_variants) {
+            const wb_variant *va = wb_value_rust_variant(s, pv->bytes, pv->size);
+            const wb_type *vs = va ? wb_type_strip(va->member.type) : NULL;
+            if (!vs || vs->kind != WB_TYPE_STRUCT ||
+                sub_value(pv, va->member.type, va->member.offset, wb_type_size(va->member.type),
+                          &variant, err) != WB_OK) {
+                wb_value_free(&deref);
+                return vs ? WB_ERROR : WB_OK;
+            }
+            pv = &variant;
+            s = vs;
+        } else if (rn && (strcmp(rn, "&str") == 0 || strcmp(rn, "&mut str") == 0 ||
+                          strcmp(rn, "alloc::string::String") == 0)) {
+            wb_value_free(&deref);
+            return WB_OK;
+        } else if (rn && rn[0] == '&' && member_named(s, "data_ptr")) {
+            rust_elems = rust_slice_parts(&vw, s, false, &eptr, &elen, &etype);
+        } else if (starts_with(rn, "alloc::vec::Vec<")) {
+            rust_elems = rust_slice_parts(&vw, s, true, &eptr, &elen, &etype);
+        }
+        if (rust_elems &&
+            (!etype || wb_type_size(etype) == 0 || wb_type_size(etype) > WB_VALUE_MAX_SIZE))
+            rust_elems = false;
+    }
     size_t count = 0;
-    if (s && (s->kind == WB_TYPE_STRUCT || s->kind == WB_TYPE_UNION))
+    if (rust_elems)
+        count = elen < 100000 ? (size_t)elen : 100000;
+    else if (s && (s->kind == WB_TYPE_STRUCT || s->kind == WB_TYPE_UNION))
         count = s->nmembers;
     else if (s && s->kind == WB_TYPE_ARRAY) {
         uint64_t c = elem_count(s, 0), es = elem_size(s, 0);
@@ -1446,6 +1486,7 @@ wb_status wb_value_children(const wb_value *v, const wb_eval_env *env, size_t fi
     *total = count;
     if (first >= count || max == 0) {
         wb_value_free(&deref);
+        wb_value_free(&variant);
         return WB_OK;
     }
     size_t want = count - first < max ? count - first : max;
@@ -1460,7 +1501,18 @@ wb_status wb_value_children(const wb_value *v, const wb_eval_env *env, size_t fi
         size_t i = first + got;
         char name[64];
         const char *label = name;
-        if (s->kind == WB_TYPE_STRUCT || s->kind == WB_TYPE_UNION) {
+        if (rust_elems) {
+            uint64_t es = wb_type_size(etype), addr = eptr + i * es;
+            if (wb_value_from_bytes(etype, NULL, 0, &kids[got], err) != WB_OK) goto fail;
+            if (env_read(env, addr, kids[got].bytes, kids[got].size) != 0) {
+                wb_value_free(&kids[got]);
+                wb_fail(err, "Cannot access memory at address 0x%" PRIx64, addr);
+                goto fail;
+            }
+            kids[got].kind = WB_VAL_MEMORY;
+            kids[got].addr = addr;
+            snprintf(name, sizeof name, "[%zu]", i);
+        } else if (s->kind == WB_TYPE_STRUCT || s->kind == WB_TYPE_UNION) {
             const wb_member *m = &s->members[i];
             if (member_child(pv, m, &kids[got], err) != WB_OK) goto fail;
             if (m->is_base) {
@@ -1468,6 +1520,9 @@ wb_status wb_value_children(const wb_value *v, const wb_eval_env *env, size_t fi
                 label = b && b->name ? b->name : "<base>";
             } else {
                 label = m->name ? m->name : "<anonymous>";
+                /* Rust tuple fields __0, __1: shown (and evaluated) as 0, 1 */
+                if (s->rust && strncmp(label, "__", 2) == 0 && label[2] >= '0' && label[2] <= '9')
+                    label += 2;
             }
         } else if (s->kind == WB_TYPE_ARRAY) {
             uint64_t es = elem_size(s, 0);
@@ -1513,6 +1568,7 @@ wb_status wb_value_children(const wb_value *v, const wb_eval_env *env, size_t fi
         }
     }
     wb_value_free(&deref);
+    wb_value_free(&variant);
     *children = kids;
     *names = nm;
     *n = got;
@@ -1525,5 +1581,6 @@ fail:
     free(kids);
     free(nm);
     wb_value_free(&deref);
+    wb_value_free(&variant);
     return WB_ERROR;
 }
