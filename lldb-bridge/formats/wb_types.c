@@ -271,3 +271,59 @@ size_t wb_type_spell(const wb_type *t, const char *name, char *buf, size_t cap)
     free(d.s);
     return n;
 }
+
+static bool rust_tuple_like(const wb_type *s)
+{
+    return s->nmembers > 0 && s->members[0].name && strcmp(s->members[0].name, "__0") == 0;
+}
+
+/* The fields of a struct as a variant shows them in a body: "(T, U)" for
+ * tuple fields, "{a: T, b: U}" for named ones, nothing for none. */
+static void rust_variant_fields(const wb_type *vs, wb_sbuf *out)
+{
+    if (!vs || vs->nmembers == 0) return;
+    bool tuple = rust_tuple_like(vs);
+    wb_sb_add(out, tuple ? "(" : "{");
+    for (size_t i = 0; i < vs->nmembers; i++) {
+        if (i) wb_sb_add(out, ", ");
+        if (!tuple) wb_sb_addf(out, "%s: ", vs->members[i].name ? vs->members[i].name : "?");
+        spell_rust(vs->members[i].type, NULL, out, 1);
+    }
+    wb_sb_add(out, tuple ? ")" : "}");
+}
+
+char *wb_type_rust_ptype(const wb_type *t)
+{
+    wb_sbuf o = {0};
+    const wb_type *s = wb_type_strip(t);
+    const char *name = s ? (s->qualified_name ? s->qualified_name : s->name) : NULL;
+    if (s && s->kind == WB_TYPE_STRUCT && s->has_variants) {
+        wb_sb_addf(&o, "enum %s {\n", name ? name : "?");
+        for (size_t i = 0; i < s->nvariants; i++) {
+            const wb_variant *va = &s->variants[i];
+            wb_sb_addf(&o, "  %s", va->member.name ? va->member.name : "?");
+            rust_variant_fields(wb_type_strip(va->member.type), &o);
+            wb_sb_add(&o, ",\n");
+        }
+        wb_sb_add(&o, "}");
+    } else if (s && (s->kind == WB_TYPE_STRUCT || s->kind == WB_TYPE_UNION) && name &&
+               name[0] != '(') {
+        bool tuple = rust_tuple_like(s);
+        wb_sb_addf(&o, "%s %s %s\n", s->kind == WB_TYPE_UNION ? "union" : "struct", name,
+                   tuple ? "(" : "{");
+        for (size_t i = 0; i < s->nmembers; i++) {
+            wb_sb_add(&o, "  ");
+            if (!tuple) wb_sb_addf(&o, "%s: ", s->members[i].name ? s->members[i].name : "?");
+            spell_rust(s->members[i].type, NULL, &o, 1);
+            wb_sb_add(&o, ",\n");
+        }
+        wb_sb_add(&o, tuple ? ")" : "}");
+    } else {
+        spell_rust(t, NULL, &o, 0);
+    }
+    if (o.oom) {
+        free(o.s);
+        return NULL;
+    }
+    return wb_sb_take(&o);
+}

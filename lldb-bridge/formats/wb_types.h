@@ -156,4 +156,11 @@ uint64_t wb_type_size(const wb_type *t);
  * most cap bytes (NUL included) and returns the length it needed. */
 size_t wb_type_spell(const wb_type *t, const char *name, char *buf, size_t cap);
 
+/* What gdb's `ptype` prints after "type = " for a type from Rust: a
+ * struct's or union's body with its fields one a line ("struct
+ * values::Point {\n  x: i32,\n  y: i32,\n}"), an enum's variants
+ * ("enum values::Shape {\n  Circle{r: f64},\n  Square(u32),\n  Empty,\n}"),
+ * other types spelled. Malloc'd; NULL when out of memory. */
+char *wb_type_rust_ptype(const wb_type *t);
+
 #endif
