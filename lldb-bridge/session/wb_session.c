@@ -1852,8 +1852,14 @@ static const wb_eval_env *make_env(wb_session *s, size_t frame)
     s->env_ctx.s = s;
     s->env_ctx.frame = frame;
     s->env_ctx.in_this = false;
-    s->env = (wb_eval_env){&s->env_ctx, e_lookup,        e_read,        e_write,      NULL,
-                           e_type,      e_function_name, e_code_symbol, e_data_symbol};
+    s->env = (wb_eval_env){&s->env_ctx, e_lookup,        e_read,        e_write,       NULL,
+                           e_type,      e_function_name, e_code_symbol, e_data_symbol, false};
+    /* the frame's language: its function's type comes from its unit */
+    const wb_frame *f = wb_session_state(s) == WB_PROC_STOPPED ? wb_session_frame(s, frame) : NULL;
+    const wb_type *ft = NULL;
+    wb_error e;
+    if (f && f->fn && s->dwarf && wb_dwarf_function_type(s->dwarf, f->fn, &ft, &e) == WB_OK)
+        s->env.rust = ft && ft->rust;
     return &s->env;
 }
 

@@ -1580,7 +1580,10 @@ static bool parse_primary(parser *p, val *out)
         wb_status st = p->env->lookup ? p->env->lookup(p->env->user, name, out, &er) : WB_NOT_FOUND;
         if (st == WB_NOT_FOUND) {
             memset(out, 0, sizeof *out);
-            fail(p, "No symbol \"%s\" in current context.", name);
+            fail(p,
+                 p->env->rust ? "No symbol '%s' in current context"
+                              : "No symbol \"%s\" in current context.",
+                 name);
             free(name);
             return false;
         }
@@ -1751,7 +1754,7 @@ static bool member_of(parser *p, val *v, const char *name, bool arrow, val *out)
 }
 
 /* *v (consumed). */
-/* *x of a Rust trait object (&dyn Trait: pointer and vtable): the value
+/* *x of a Rust trait object (&dyn T, Box<dyn T>: pointer and vtable): the value
  * it points to, of the type its vtable's symbol names, as gdb does
  * ("<values::Dog as values::Speak>::{vtable}": a values::Dog). */
 static bool deref_dyn(parser *p, val *v, val *out)
@@ -1807,7 +1810,9 @@ static bool deref(parser *p, val *v, val *out)
         vfree(v);
         return fail(p, "value has been optimized out");
     }
-    if (s->kind == WB_TYPE_STRUCT && s->rust && s->name && strncmp(s->name, "&dyn ", 5) == 0)
+    if (s->kind == WB_TYPE_STRUCT && s->rust && s->nmembers == 2 && s->members[0].name &&
+        s->members[1].name && strcmp(s->members[0].name, "pointer") == 0 &&
+        strcmp(s->members[1].name, "vtable") == 0) /* &dyn T, Box<dyn T> */
         return deref_dyn(p, v, out);
     if (s->kind == WB_TYPE_POINTER) {
         const wb_type *t = s->target ? s->target : &builtin[B_VOID];

@@ -104,6 +104,9 @@ typedef struct wb_eval_env {
      * and addr's offset in it, or NULL (printed after a data pointer as
      * gdb does: "0x1040 <table+8>"). May be NULL. */
     const char *(*data_symbol)(void *user, uint64_t addr, uint64_t *offset);
+    /* The current frame is in Rust: errors take the wording of gdb's
+     * Rust mode (No symbol 'x' in current context). */
+    bool rust;
 } wb_eval_env;
 
 /* Reading a variable through its location (used by `lookup`

@@ -386,9 +386,16 @@ static void setup(void)
 {
     P = calloc(1, sizeof *P);
     P->next = 0x1000;
-    ENV = (wb_eval_env){
-        P,   p_lookup, p_read, p_write, p_write_place, p_type_named, p_function_name, p_code_symbol,
-        NULL};
+    ENV = (wb_eval_env){P,
+                        p_lookup,
+                        p_read,
+                        p_write,
+                        p_write_place,
+                        p_type_named,
+                        p_function_name,
+                        p_code_symbol,
+                        NULL,
+                        false};
     EV = wb_eval_new();
 
     /* int i = -5; unsigned u32 = 4000000000u; long long ll = -1234567890123LL; */
