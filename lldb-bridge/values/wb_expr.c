@@ -1628,6 +1628,37 @@ static const wb_member *find_member(const wb_type *s, const char *name, uint64_t
     return NULL;
 }
 
+/* gdb's Rust-mode errors for a field a struct, tuple or enum variant
+ * lacks (`name` is "__N" for the tuple field N). */
+static bool rust_no_field(parser *p, const wb_type *s, const wb_variant *va, const char *name)
+{
+    const char *tn = s->qualified_name ? s->qualified_name : s->name ? s->name : "?";
+    const wb_type *in = va ? strip(va->member.type) : s;
+    bool numbered = strncmp(name, "__", 2) == 0 && name[2] >= '0' && name[2] <= '9';
+    bool tuple =
+        (in->nmembers > 0 && in->members[0].name && strcmp(in->members[0].name, "__0") == 0) ||
+        (!va && tn[0] == '(');
+    char what[300];
+    if (va)
+        snprintf(what, sizeof what, "variant %s::%s", tn, va->member.name ? va->member.name : "?");
+    else
+        snprintf(what, sizeof what, "%s", tn);
+    if (numbered && (tuple || (va && in->nmembers == 0)))
+        return fail(p, "Cannot access field %s of %s, there are only %zu fields", name + 2, what,
+                    in->nmembers);
+    if (numbered)
+        return fail(p,
+                    "Attempting to access anonymous field %s of %s, which is not a tuple, "
+                    "tuple struct, or tuple-like variant",
+                    name + 2, what);
+    if (va && tuple)
+        return fail(p,
+                    "Attempting to access named field %s of tuple variant %s::%s, which has "
+                    "only anonymous fields",
+                    name, tn, va->member.name ? va->member.name : "?");
+    return fail(p, "There is no member named %s.", name);
+}
+
 /* v.name (v consumed); `arrow`: the operator written was -> */
 static bool member_of(parser *p, val *v, const char *name, bool arrow, val *out)
 {
@@ -1695,6 +1726,10 @@ static bool member_of(parser *p, val *v, const char *name, bool arrow, val *out)
         /* a Rust enum: a field of its active variant (opt.0 of Some(x)) */
         off = va->member.offset;
         m = find_member(strip(va->member.type), name, &off, 0);
+    }
+    if (!m && s->rust) {
+        vfree(v);
+        return rust_no_field(p, s, va, name);
     }
     if (!m) {
         vfree(v);
