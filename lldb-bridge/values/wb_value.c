@@ -1070,10 +1070,12 @@ const wb_variant *wb_value_rust_variant(const wb_type *s, const uint8_t *bytes, 
 
 /* The fields of a struct: `{x: 1, y: 2}` (space before the brace when
  * `sep`), `(1, 2)` for tuple fields. */
-static void fmt_rust_fields(fctx *c, const view *v, const wb_type *s, bool sep, int depth)
+static void fmt_rust_fields(fctx *c, const view *v, const wb_type *s, bool sep, bool variant,
+                            int depth)
 {
     wb_sbuf *o = c->o;
-    bool tuple = rust_tuple_fields(s);
+    bool tuple = rust_tuple_fields(s) || (s->name && s->name[0] == '(');
+    bool pretty = c->pretty && !variant; /* gdb keeps a variant's fields on its line */
     if (s->nmembers == 0) return;
     if (c->summary && depth > 0) {
         wb_sb_add(o, tuple ? "(...)" : sep ? " {...}" : "{...}");
@@ -1083,7 +1085,10 @@ static void fmt_rust_fields(fctx *c, const view *v, const wb_type *s, bool sep, 
     for (size_t i = 0; i < s->nmembers; i++) {
         const wb_member *m = &s->members[i];
         view mv;
-        if (i) wb_sb_add(o, ", ");
+        if (pretty)
+            wb_sb_addf(o, "%s\n%*s", i ? "," : "", 2 + 2 * depth, "");
+        else if (i)
+            wb_sb_add(o, ", ");
         if (!tuple) wb_sb_addf(o, "%s: ", m->name ? m->name : "?");
         if (!member_view(v, m, &mv)) {
             wb_sb_add(o, "<error: member outside its structure>");
@@ -1091,6 +1096,7 @@ static void fmt_rust_fields(fctx *c, const view *v, const wb_type *s, bool sep, 
         }
         fmt_view(c, &mv, false, depth + 1);
     }
+    if (pretty) wb_sb_addf(o, "\n%*s", 2 * depth, "");
     wb_sb_add(o, tuple ? ")" : "}");
 }
 
@@ -1189,7 +1195,7 @@ static void fmt_rust(fctx *c, const view *v, const wb_type *s, int depth)
         view vv;
         const wb_type *vs = wb_type_strip(va->member.type);
         if (!vs || vs->kind != WB_TYPE_STRUCT || !member_view(v, &va->member, &vv)) return;
-        fmt_rust_fields(c, &vv, vs, false, depth);
+        fmt_rust_fields(c, &vv, vs, false, true, depth);
         return;
     }
     if (name && name[0] == '&' && member_named(s, "data_ptr") && member_named(s, "length") &&
@@ -1222,11 +1228,11 @@ static void fmt_rust(fctx *c, const view *v, const wb_type *s, int depth)
             wb_sb_add(o, "()");
             return;
         }
-        fmt_rust_fields(c, v, s, false, depth);
+        fmt_rust_fields(c, v, s, false, false, depth);
         return;
     }
     wb_sb_add(o, name ? name : "?");
-    fmt_rust_fields(c, v, s, !rust_tuple_fields(s), depth);
+    fmt_rust_fields(c, v, s, !rust_tuple_fields(s), false, depth);
 }
 
 static void fmt_view(fctx *c, const view *v, bool top, int depth)
