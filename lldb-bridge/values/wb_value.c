@@ -1186,6 +1186,14 @@ static void fmt_rust(fctx *c, const view *v, const wb_type *s, int depth)
     uint64_t ptr = 0, len = 0;
     const wb_type *elem = NULL;
     if (s->has_variants) {
+        if (s->discr && v->missing && s->discr->offset < v->n &&
+            any_missing(v->missing + s->discr->offset,
+                        (size_t)(v->n - s->discr->offset) < wb_type_size(s->discr->type)
+                            ? (size_t)(v->n - s->discr->offset)
+                            : (size_t)wb_type_size(s->discr->type))) {
+            wb_sb_add(o, "<optimized out>"); /* which variant is not known */
+            return;
+        }
         const wb_variant *va = wb_value_rust_variant(s, v->bytes, v->n);
         if (!va) {
             wb_sb_add(o, "<error: invalid enum discriminant>");

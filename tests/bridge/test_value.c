@@ -2121,6 +2121,16 @@ static void test_rust(void)
     char **names = NULL;
     size_t n = 0, total = 0;
     wb_error err;
+    /* a discriminant optimized out: no variant to show */
+    wb_value pv;
+    CHECK(wb_value_from_bytes(&r_opt, some, 8, &pv, &err) == WB_OK);
+    pv.partial = true;
+    pv.missing = calloc(8, 1);
+    if (pv.missing) memset(pv.missing, 1, 4);
+    char *ps = wb_value_format(&pv, &ENV, 0);
+    CHECK(ps && strcmp(ps, "<optimized out>") == 0);
+    free(ps);
+    wb_value_free(&pv);
     CHECK(wb_eval_expr(EV, &ENV, "rsome", &v, &err) == WB_OK);
     CHECK(wb_value_children(&v, &ENV, 0, 10, &kids, &names, &n, &total, &err) == WB_OK);
     CHECK(n == 1 && strcmp(names[0], "0") == 0);
