@@ -93,6 +93,7 @@ struct wb_session {
         bool in_this; /* looking up a member through `this` */
     } env_ctx;
     wb_eval_env env;
+    int main_rust; /* the program's main is in Rust: 1, not: 0, unknown: -1 */
 
     wb_log_fn on_log;
     void *log_user;
@@ -112,6 +113,7 @@ wb_session *wb_session_new(const char *module_path, const char **note, wb_error 
         wb_fail(err, "out of memory");
         goto fail;
     }
+    s->main_rust = -1;
     if (wb_wasm_open_file(module_path, &s->wasm, err) != WB_OK) goto fail;
     wb_error derr;
     wb_status st = wb_dwarf_open(s->wasm, &s->dwarf, &derr);
@@ -1858,8 +1860,19 @@ static const wb_eval_env *make_env(wb_session *s, size_t frame)
     const wb_frame *f = wb_session_state(s) == WB_PROC_STOPPED ? wb_session_frame(s, frame) : NULL;
     const wb_type *ft = NULL;
     wb_error e;
-    if (f && f->fn && s->dwarf && wb_dwarf_function_type(s->dwarf, f->fn, &ft, &e) == WB_OK)
+    if (f && f->fn && s->dwarf && wb_dwarf_function_type(s->dwarf, f->fn, &ft, &e) == WB_OK) {
         s->env.rust = ft && ft->rust;
+    } else if (!f && s->dwarf) {
+        /* no frame: the language of main, as gdb's `set language auto` */
+        if (s->main_rust < 0) {
+            const wb_scope *m = NULL;
+            wb_code_off entry;
+            s->main_rust = wb_dwarf_function_named(s->dwarf, "main", &m, &entry, &e) == WB_OK &&
+                           m && wb_dwarf_function_type(s->dwarf, m, &ft, &e) == WB_OK && ft &&
+                           ft->rust;
+        }
+        s->env.rust = s->main_rust > 0;
+    }
     return &s->env;
 }
 
