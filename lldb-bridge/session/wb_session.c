@@ -3266,16 +3266,24 @@ static void panic_arg(wb_session *s, size_t frame, size_t k, wb_sbuf *o)
 char *wb_session_rust_panic(wb_session *s)
 {
     size_t n = wb_session_frame_count(s), h = n;
+    bool panicking = false; /* std's panic path, seen without its DWARF */
+    static const char *const path[] = {"rust_begin_unwind", "std::panicking::rust_panic_with_hook",
+                                       "rust_panic", "__rust_start_panic",
+                                       "panic_abort::__rust_start_panic"};
     for (size_t i = 0; i < n && i < 32; i++) {
         const wb_frame *f = wb_session_frame(s, i);
-        if (f && f->function && strcmp(f->function, "std::panicking::begin_panic_handler") == 0) {
+        if (!f || !f->function) continue;
+        if (strcmp(f->function, "std::panicking::begin_panic_handler") == 0) {
             h = i;
             break;
         }
+        for (size_t k = 0; k < sizeof path / sizeof path[0]; k++)
+            panicking |= strcmp(f->function, path[k]) == 0;
     }
-    if (h == n) return NULL;
+    if (h == n) return panicking ? strdup("") : NULL;
     wb_sbuf o = {0};
     int64_t np = 0, na = 0, line = 0, col = 0;
+    wb_sb_add(&o, " at '");
     if (panic_int(s, h, "info.message.0.pieces.length", &np) && np >= 0 && np < 64) {
         if (!panic_int(s, h, "info.message.0.args.length", &na) || na < 0 || na > 64) na = 0;
         for (int64_t k = 0; k < np || k < na; k++) {
@@ -3291,22 +3299,18 @@ char *wb_session_rust_panic(wb_session *s)
     } else {
         wb_sb_add(&o, "Box<dyn Any>"); /* a payload without a message */
     }
+    wb_sb_add(&o, "'");
     char *file = panic_text(s, h, "info.location.file");
     if (file && panic_int(s, h, "info.location.line", &line) &&
         panic_int(s, h, "info.location.col", &col)) {
-        wb_sb_add(&o, "', ");
+        wb_sb_add(&o, ", ");
         add_unquoted(&o, file);
         wb_sb_addf(&o, ":%" PRId64 ":%" PRId64, line, col);
-    } else {
-        wb_sb_add(&o, "'");
     }
     free(file);
     if (o.oom) {
         free(o.s);
         return NULL;
     }
-    wb_sbuf r = {0};
-    wb_sb_addf(&r, "'%s", o.s ? o.s : "");
-    free(o.s);
-    return wb_sb_take(&r);
+    return wb_sb_take(&o);
 }

@@ -9,10 +9,13 @@
 # --annotate=github and WDB_CORE_ON_TRAP, the ::error line names the
 # panic's file and line with its message, and the core, opened with
 # `wdb -c`, says the same panic.
-#   panic-vs-native.sh WDB WDB_RUN NATIVE WASM
+# Last, the same program without DWARF (NODEBUG.wasm, std's stripped too):
+# the panic is still recognised from the frames' names, without its
+# message ("Program panicked (Wasm trap: ...)").
+#   panic-vs-native.sh WDB WDB_RUN NATIVE WASM NODEBUG.wasm
 set -u
 unset RUST_BACKTRACE
-wdb=$1 runtime=$2 native=$3 wasm=$4
+wdb=$1 runtime=$2 native=$3 wasm=$4 nodebug=$5
 fail=0
 for how in "" index unwrap text; do
     want=$("$native" $how 2>&1 | sed -n "s/^thread 'main' panicked at //p")
@@ -41,5 +44,10 @@ if ! grep -qF "Program terminated by a panic at $want (Wasm trap: " <<<"$post"; 
     echo "FAIL: the core does not say the panic: $post"
     fail=1
 fi
-[ $fail = 0 ] && echo "PASS: the panic messages and locations agree (live, annotation, core)"
+bare=$(WDB_RUN=$runtime timeout 60 "$wdb" -batch -ex run "$nodebug" 2>&1)
+if ! grep -qx 'Program panicked (Wasm trap: unreachable (unreachable)).' <<<"$bare"; then
+    echo "FAIL: without DWARF the panic is not recognised: $(grep '^Program' <<<"$bare")"
+    fail=1
+fi
+[ $fail = 0 ] && echo "PASS: the panic messages and locations agree (live, annotation, core; without DWARF: recognised)"
 exit $fail

@@ -545,14 +545,14 @@ static void report_stop(cli *c, wb_stop *st)
                                                                               : st->description;
         char *panic = wb_session_rust_panic(c->s); /* a Rust panic (abort) */
         if (panic)
-            out(c, "\nProgram panicked at %s (Wasm trap: %s).\n", panic, msg);
+            out(c, "\nProgram panicked%s (Wasm trap: %s).\n", panic, msg);
         else
             out(c, "\nProgram stopped by a Wasm trap: %s.\n", msg);
         stack_hint(c, msg);
         c->trapped = true;
         print_stop_location(c, true);
         char what[400];
-        if (panic) snprintf(what, sizeof what, "panicked at %s", panic);
+        if (panic) snprintf(what, sizeof what, "panicked%s", panic);
         if (c->annotate_github) annotate_trap(c, panic ? what : msg);
         free(panic);
         break;
@@ -3012,7 +3012,7 @@ static void open_core(cli *c, const char *path)
     const char *stop = wb_session_core_stop(c->s);
     char *panic = trap ? wb_session_rust_panic(c->s) : NULL; /* a Rust panic (abort) */
     if (panic)
-        out(c, "Program terminated by a panic at %s (Wasm trap: %s).\n", panic, trap);
+        out(c, "Program terminated by a panic%s (Wasm trap: %s).\n", panic, trap);
     else if (trap)
         out(c, "Program terminated with a Wasm trap: %s.\n", trap);
     else if (stop)

@@ -2123,7 +2123,7 @@ static void note_trap(wb_dap *d, const char *desc)
     snprintf(d->trap_kind, sizeof d->trap_kind, "%.*s", (int)name_len, name ? name : "");
     char *panic = d->s ? wb_session_rust_panic(d->s) : NULL; /* a Rust panic (abort) */
     if (panic)
-        snprintf(d->trap_msg, sizeof d->trap_msg, "panicked at %s (Wasm trap: %.*s)", panic,
+        snprintf(d->trap_msg, sizeof d->trap_msg, "panicked%s (Wasm trap: %.*s)", panic,
                  (int)text_len, text);
     free(panic);
 }
