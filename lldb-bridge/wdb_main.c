@@ -1,9 +1,9 @@
 /*
- * `wdb`, the host debugger's command line and its mode dispatcher: the
- * subcommands of one table (`commands`: symbolize, lines, resolve, help),
- * `wdb core CORE APP.wasm` (the CLI's -c), and otherwise the gdb-style CLI
- * (wdb_cli.c), whose options also select `--dap` (wdb_dap_stdio.c) and
- * `--dap-ws` (wdb_dap_ws.c).
+ * `wdb`, the host debugger's command line and its only mode dispatcher:
+ * the subcommands of one table (`commands`: symbolize, lines, resolve,
+ * help), `wdb core CORE APP.wasm` (the CLI's -c), the DAP server on stdio
+ * (`--dap`, wdb_dap_stdio.c) or over websockets (`--dap-ws`, wdb_dap_ws.c),
+ * and otherwise the gdb-style CLI (wdb_cli.c).
  *
  * Exit status: 0 success, 1 unreadable or malformed input, 2 usage errors.
  */
@@ -11,16 +11,14 @@
 #include "wb_symbolize.h"
 #include "wb_wasm.h"
 #include "wdb_cli.h"
+#include "wdb_dap_stdio.h"
+#include "wdb_dap_ws.h"
 
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifndef WDB_VERSION
-#define WDB_VERSION "0"
-#endif
 
 typedef struct command {
     const char *name;
@@ -258,6 +256,21 @@ static int cmd_resolve(int argc, char **argv)
     return rc;
 }
 
+/* The mode the options select, among those before the program or
+ * `--args`: `--dap` among the leading options, `--dap-ws` (and its own
+ * options) anywhere before `--args`; each reads the whole command line. */
+static int (*dap_mode(int argc, char **argv))(int, char **)
+{
+    for (int k = 1; k < argc && argv[k][0] == '-' && strcmp(argv[k], "--args") != 0; k++)
+        if (strcmp(argv[k], "--dap") == 0) return wdb_dap_stdio_main;
+    for (int k = 1; k < argc; k++) {
+        const char *a = argv[k];
+        if (strcmp(a, "--args") == 0 || strcmp(a, "-args") == 0) break;
+        if (a[0] == '-' && wb_dap_ws_is_option(a)) return wb_dap_ws_cli;
+    }
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     /* `wdb symbolize ...` and friends; everything else is the debugger
@@ -283,6 +296,8 @@ int main(int argc, char **argv)
         free(v);
         return rc;
     }
+    int (*dap)(int, char **) = dap_mode(argc, argv);
+    if (dap) return dap(argc, argv);
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         int rc = wdb_cli_main(argc, argv);
         printf("\n");

@@ -13,7 +13,8 @@ PKGS=(
   nodejs                                                # DAP tests (tests/dap: npm ci, node --test), vscode-extension/
   gdb
   rustc libstd-rust-dev-wasm32 lld-14                   # tests/rust: rustc 1.63 -> wasm32-wasi (wasm-ld-14)
-  dpkg-dev debian-archive-keyring                       # tests/thirdparty: apt-get source (dpkg-source), deb-src signatures
+  dpkg-dev debian-archive-keyring                       # tests/thirdparty, bench/workloads.sh: apt-get source (dpkg-source), deb-src signatures
+  tcl                                                   # bench/workloads.sh: SQLite's own build makes its amalgamation with tclsh
   socat                                                 # pty pairs: serial-line tests (tests/wdb/attach.sh)
   gcc-arm-none-eabi libnewlib-arm-none-eabi picolibc-arm-none-eabi  # the Cortex-M firmware
   qemu-system-arm                                       # runs it: mps2-an385 (tests/device)

@@ -22,52 +22,14 @@
 
 int gs_listen_tcp(const char *spec, bool allow_remote, int *port_out, char *errbuf, size_t errlen)
 {
-    char host[256], pbuf[8];
-    if (wdb_net_split(spec, host, sizeof host, pbuf, errbuf, errlen) != 0) return -1;
-    long pn = strtol(pbuf, NULL, 10);
-    struct addrinfo hints, *ai = NULL;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    int gai = getaddrinfo(host, pbuf, &hints, &ai);
-    if (gai != 0) {
-        snprintf(errbuf, errlen, "cannot resolve '%s': %s", host, gai_strerror(gai));
-        return -1;
-    }
-    if (!allow_remote && !wdb_net_is_loopback(ai->ai_addr)) {
-        snprintf(errbuf, errlen,
-                 "refusing to listen on non-loopback address '%s': a debugger can read and "
-                 "change everything in the program; pass --gdb-allow-remote to allow it",
-                 host);
-        freeaddrinfo(ai);
-        return -1;
-    }
-    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-    if (fd < 0) {
-        snprintf(errbuf, errlen, "socket: %s", strerror(errno));
-        freeaddrinfo(ai);
-        return -1;
-    }
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 1) != 0) {
-        snprintf(errbuf, errlen, "cannot listen on %s:%ld: %s", host, pn, strerror(errno));
-        close(fd);
-        freeaddrinfo(ai);
-        return -1;
-    }
-    freeaddrinfo(ai);
-    if (port_out) {
-        struct sockaddr_storage ss;
-        socklen_t sl = sizeof ss;
-        *port_out = (int)pn;
-        if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
-            if (ss.ss_family == AF_INET) *port_out = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-            if (ss.ss_family == AF_INET6) *port_out = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-        }
-    }
-    return fd;
+    const wdb_net_listen_opts opts = {
+        .allow_remote = allow_remote,
+        .what = "listen",
+        .risk = "a debugger can read and change everything in the program; pass "
+                "--gdb-allow-remote to allow it",
+        .backlog = 1,
+    };
+    return wdb_net_listen(spec, &opts, NULL, port_out, NULL, errbuf, errlen);
 }
 
 int gs_accept(int listen_fd)

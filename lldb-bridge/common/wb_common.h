@@ -68,8 +68,14 @@ void wb_error_prefix(wb_error *err, const char *path);
  * `wdb-run`'s trap report prints. */
 typedef uint32_t wb_code_off;
 
-/* A file offset: from the start of the .wasm file. Convert with
- * wb_wasm_code_to_file / wb_wasm_file_to_code only. */
-typedef uint32_t wb_file_off;
+/* A file offset: from the start of the .wasm file. A struct, so that the
+ * compiler refuses a file offset where a code offset is meant and the
+ * other way round: convert with wb_wasm_code_to_file / wb_wasm_file_to_code
+ * only; `.off` is the number, for reading the file's bytes and for the RSP
+ * address encoding (wdb/wasm_rsp.h), which both count from the file's
+ * start. */
+typedef struct wb_file_off {
+    uint32_t off;
+} wb_file_off;
 
 #endif

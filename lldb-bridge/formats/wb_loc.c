@@ -219,7 +219,7 @@ static wb_status push(machine *m, int kind, uint64_t v)
  * as is). */
 static wb_status entry_value(const wb_loc_target *t, const entry *e, uint64_t *out, wb_error *err)
 {
-    int (*fn)(void *, uint32_t, uint64_t *) = NULL;
+    wb_status (*fn)(void *, uint32_t, uint64_t *, wb_error *) = NULL;
     const char *what = "";
     switch (e->kind) {
     case E_VALUE: *out = e->v; return WB_OK;
@@ -239,10 +239,9 @@ static wb_status entry_value(const wb_loc_target *t, const entry *e, uint64_t *o
     if (e->v > UINT32_MAX)
         return wb_fail(err, "Wasm %s index %llu is out of range", what, (unsigned long long)e->v);
     if (!fn) return wb_fail(err, "cannot read Wasm %s %u here", what, (unsigned)e->v);
-    int rc = fn(t->user, (uint32_t)e->v, out);
-    if (rc != 0)
-        return wb_fail(err, "reading Wasm %s %u failed: %s", what, (unsigned)e->v,
-                       strerror(rc < 0 ? -rc : rc));
+    wb_error why = {""};
+    if (fn(t->user, (uint32_t)e->v, out, &why) != WB_OK)
+        return wb_fail(err, "reading Wasm %s %u failed: %s", what, (unsigned)e->v, why.msg);
     return WB_OK;
 }
 
@@ -260,10 +259,10 @@ static wb_status read_mem(machine *m, uint64_t addr, size_t n, uint64_t *out)
     addr &= UINT32_MAX;
     if (!m->t || !m->t->read_memory)
         return wb_fail(m->err, "cannot read memory at 0x%llx here", (unsigned long long)addr);
-    int rc = m->t->read_memory(m->t->user, addr, buf, n);
-    if (rc != 0)
+    wb_error why = {""};
+    if (m->t->read_memory(m->t->user, addr, buf, n, &why) != WB_OK)
         return wb_fail(m->err, "reading %zu bytes of memory at 0x%llx failed: %s", n,
-                       (unsigned long long)addr, strerror(rc < 0 ? -rc : rc));
+                       (unsigned long long)addr, why.msg);
     uint64_t v = 0;
     for (size_t i = 0; i < n; i++)
         v |= (uint64_t)buf[i] << (8 * i);

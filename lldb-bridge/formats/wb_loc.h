@@ -50,16 +50,17 @@ typedef struct wb_location {
     wb_piece pieces[WB_LOC_MAX_PIECES];
 } wb_location;
 
-/* What the expression may read from the target. Each callback returns 0
- * or a negative errno; NULL callbacks make such reads fail. Values of
- * locals, globals and stack entries come as 64-bit little-endian numbers
- * (i32 zero-extended). */
+/* What the expression may read from the target. Each callback returns
+ * WB_OK, or WB_ERROR with why in err (err may be NULL: a caller that words
+ * the failure itself passes none); NULL callbacks make such reads fail.
+ * Values of locals, globals and stack entries come as 64-bit
+ * little-endian numbers (i32 zero-extended). */
 typedef struct wb_loc_target {
     void *user;
-    int (*read_local)(void *user, uint32_t index, uint64_t *value);
-    int (*read_global)(void *user, uint32_t index, uint64_t *value);
-    int (*read_stack)(void *user, uint32_t index, uint64_t *value);
-    int (*read_memory)(void *user, uint64_t addr, void *buf, size_t len);
+    wb_status (*read_local)(void *user, uint32_t index, uint64_t *value, wb_error *err);
+    wb_status (*read_global)(void *user, uint32_t index, uint64_t *value, wb_error *err);
+    wb_status (*read_stack)(void *user, uint32_t index, uint64_t *value, wb_error *err);
+    wb_status (*read_memory)(void *user, uint64_t addr, void *buf, size_t len, wb_error *err);
     const uint8_t *frame_base; /* DW_AT_frame_base of the function, or NULL */
     size_t frame_base_len;
 } wb_loc_target;

@@ -115,14 +115,14 @@ static wb_status parse_code(wb_wasm *w, wb_cursor *c, wb_error *err)
     for (uint32_t i = 0; i < n; i++) {
         wb_func *f = &w->funcs[i];
         uint32_t size;
-        f->header = (wb_code_off)(c->pos - w->code_offset);
+        f->header = (wb_code_off)(c->pos - w->code_offset.off);
         if (wb_cur_u32(c, &size, err) != WB_OK) return WB_ERROR;
         if (size == 0) return wb_cur_fail(c, err, "empty function body");
         if (size > c->end - c->pos)
             return wb_cur_fail(c, err, "function body extends past the section");
-        f->start = (wb_code_off)(c->pos - w->code_offset);
+        f->start = (wb_code_off)(c->pos - w->code_offset.off);
         c->pos += size;
-        f->end = (wb_code_off)(c->pos - w->code_offset);
+        f->end = (wb_code_off)(c->pos - w->code_offset.off);
         w->nfuncs++;
     }
     if (c->pos != c->end) return wb_cur_fail(c, err, "section size mismatch");
@@ -319,7 +319,7 @@ static wb_status parse_module(wb_wasm *w, wb_error *err)
             names_len += len + 1;
             if (len == 4 && memcmp(nm, "name", 4) == 0 && !name_sec.base) name_sec = body;
         }
-        s->offset = (wb_file_off)body.pos;
+        s->offset = (wb_file_off){(uint32_t)body.pos};
         s->size = (uint32_t)(body.end - body.pos);
         w->nsections++;
 
@@ -333,7 +333,7 @@ static wb_status parse_module(wb_wasm *w, wb_error *err)
             break;
         case WB_SEC_CODE:
             w->has_code = true;
-            w->code_offset = (wb_file_off)body.pos;
+            w->code_offset = (wb_file_off){(uint32_t)body.pos};
             w->code_size = (uint32_t)(body.end - body.pos);
             if (parse_code(w, &body, err) != WB_OK) return WB_ERROR;
             break;
@@ -436,7 +436,7 @@ wb_status wb_wasm_custom_section(const wb_wasm *w, const char *name, const uint8
     for (size_t i = 0; i < w->nsections; i++) {
         const wb_section *s = &w->sections[i];
         if (s->id == WB_SEC_CUSTOM && strcmp(s->name, name) == 0) {
-            *data = w->bytes + s->offset;
+            *data = w->bytes + s->offset.off;
             *size = s->size;
             return WB_OK;
         }
@@ -465,19 +465,20 @@ const uint8_t *wb_wasm_bytes(const wb_wasm *w, size_t *size)
 
 const uint8_t *wb_wasm_code(const wb_wasm *w)
 {
-    return w->has_code ? w->bytes + w->code_offset : NULL;
+    return w->has_code ? w->bytes + w->code_offset.off : NULL;
 }
 
 wb_file_off wb_wasm_code_to_file(const wb_wasm *w, wb_code_off off)
 {
-    return w->code_offset + off;
+    return (wb_file_off){w->code_offset.off + off};
 }
 
 wb_status wb_wasm_file_to_code(const wb_wasm *w, wb_file_off off, wb_code_off *out)
 {
-    if (!w->has_code || off < w->code_offset || off - w->code_offset >= w->code_size)
+    if (!w->has_code || off.off < w->code_offset.off ||
+        off.off - w->code_offset.off >= w->code_size)
         return WB_NOT_FOUND;
-    *out = off - w->code_offset;
+    *out = off.off - w->code_offset.off;
     return WB_OK;
 }
 
@@ -555,9 +556,9 @@ static bool section_cursor(const wb_wasm *w, uint8_t id, wb_cursor *c)
 {
     for (size_t i = 0; i < w->nsections; i++) {
         if (w->sections[i].id != id) continue;
-        *c = (wb_cursor){w->bytes, w->sections[i].offset,
-                         (size_t)w->sections[i].offset + w->sections[i].size, wf_section_name(id),
-                         "module"};
+        *c = (wb_cursor){w->bytes, w->sections[i].offset.off,
+                         (size_t)w->sections[i].offset.off + w->sections[i].size,
+                         wf_section_name(id), "module"};
         return true;
     }
     return false;
@@ -627,8 +628,8 @@ wb_status wb_wasm_func_local_types(const wb_wasm *w, uint32_t i, uint8_t **types
     }
     /* the body's declarations: vec(count valtype) */
     const wb_func *f = &w->funcs[i];
-    c = (wb_cursor){w->bytes, (size_t)w->code_offset + f->start, (size_t)w->code_offset + f->end,
-                    "code", "module"};
+    c = (wb_cursor){w->bytes, (size_t)w->code_offset.off + f->start,
+                    (size_t)w->code_offset.off + f->end, "code", "module"};
     if (wb_cur_u32(&c, &cnt, err) != WB_OK) goto fail;
     for (uint32_t d = 0; d < cnt; d++) {
         uint32_t k;

@@ -293,13 +293,13 @@ const char *wb_session_missing_features(const wb_session *s)
  * encoding through wdb/wasm_rsp.h (the two conversion points). */
 static uint64_t code_addr(const wb_session *s, wb_code_off off)
 {
-    return wrsp_addr_code(s->module_id, wb_wasm_code_to_file(s->wasm, off));
+    return wrsp_addr_code(s->module_id, wb_wasm_code_to_file(s->wasm, off).off);
 }
 
 static bool code_off_of(const wb_session *s, uint64_t a, wb_code_off *out)
 {
     if (wrsp_addr_space(a) != WRSP_SPACE_CODE) return false;
-    return wb_wasm_file_to_code(s->wasm, wrsp_addr_offset(a), out) == WB_OK;
+    return wb_wasm_file_to_code(s->wasm, (wb_file_off){wrsp_addr_offset(a)}, out) == WB_OK;
 }
 
 static uint64_t mem_addr(const wb_session *s, uint64_t addr)
@@ -1426,9 +1426,9 @@ const wb_frame *wb_session_frame(wb_session *s, size_t i)
 
 /* --------------------------------------------------------------- values */
 
-/* The reads and writes below return 0 or a negative errno, as the target
- * callbacks of wb_loc_target and wb_eval_env want (their messages quote
- * strerror); the public functions convert at the edge. */
+/* The reads and writes below return 0 or a negative errno, the RSP
+ * client's convention; the target callbacks (errno_status) and the public
+ * functions convert at the edge. */
 static int read_mem(wb_session *s, uint64_t addr, void *buf, size_t len)
 {
     if (s->core) {
@@ -1535,25 +1535,32 @@ typedef struct loc_user {
     size_t phys;
 } loc_user;
 
-static int t_local(void *u, uint32_t i, uint64_t *v)
+/* The target callbacks of wb_loc_target and wb_eval_env: the reads and
+ * writes above (a negative errno, the RSP client's convention) converted
+ * to wb_status, the errno's text as the reason. */
+static wb_status errno_status(int rc, wb_error *err)
 {
-    loc_user *x = u;
-    return wasm_value(x->s, "Local", x->phys, i, v);
+    return rc == 0 ? WB_OK : wb_fail(err, "%s", strerror(rc < 0 ? -rc : rc));
 }
-static int t_global(void *u, uint32_t i, uint64_t *v)
+static wb_status t_local(void *u, uint32_t i, uint64_t *v, wb_error *err)
 {
     loc_user *x = u;
-    return wasm_value(x->s, "Global", x->phys, i, v);
+    return errno_status(wasm_value(x->s, "Local", x->phys, i, v), err);
 }
-static int t_stack(void *u, uint32_t i, uint64_t *v)
+static wb_status t_global(void *u, uint32_t i, uint64_t *v, wb_error *err)
 {
     loc_user *x = u;
-    return wasm_value(x->s, "StackValue", x->phys, i, v);
+    return errno_status(wasm_value(x->s, "Global", x->phys, i, v), err);
 }
-static int t_mem(void *u, uint64_t a, void *buf, size_t len)
+static wb_status t_stack(void *u, uint32_t i, uint64_t *v, wb_error *err)
 {
     loc_user *x = u;
-    return read_mem(x->s, a, buf, len);
+    return errno_status(wasm_value(x->s, "StackValue", x->phys, i, v), err);
+}
+static wb_status t_mem(void *u, uint64_t a, void *buf, size_t len, wb_error *err)
+{
+    loc_user *x = u;
+    return errno_status(read_mem(x->s, a, buf, len), err);
 }
 
 /* The out-of-line function of a physical frame (for its frame base). */
@@ -1726,16 +1733,16 @@ static wb_status e_lookup(void *user, const char *name, wb_value *out, wb_error 
     return wb_value_of_var(g, f ? f->pub.lookup_pc : 0, &t, out, err);
 }
 
-static int e_read(void *user, uint64_t addr, void *buf, size_t len)
+static wb_status e_read(void *user, uint64_t addr, void *buf, size_t len, wb_error *err)
 {
     struct env_ctx *c = user;
-    return read_mem(c->s, addr, buf, len);
+    return errno_status(read_mem(c->s, addr, buf, len), err);
 }
 
-static int e_write(void *user, uint64_t addr, const void *buf, size_t len)
+static wb_status e_write(void *user, uint64_t addr, const void *buf, size_t len, wb_error *err)
 {
     struct env_ctx *c = user;
-    return write_mem(c->s, addr, buf, len);
+    return errno_status(write_mem(c->s, addr, buf, len), err);
 }
 
 static wb_status e_type(void *user, const char *name, const wb_type **out, wb_error *err)
@@ -3252,7 +3259,7 @@ static void panic_arg(wb_session *s, size_t frame, size_t k, wb_sbuf *o)
     const wb_eval_env *env = make_env(s, frame);
     wb_value v;
     if (!t || size == 0 || size > sizeof buf ||
-        env->read_memory(env->user, (uint64_t)addr & 0xffffffffu, buf, (size_t)size) != 0 ||
+        env->read_memory(env->user, (uint64_t)addr & 0xffffffffu, buf, (size_t)size, &e) != WB_OK ||
         wb_value_from_bytes(t, buf, (size_t)size, &v, &e) != WB_OK) {
         wb_sb_add(o, "{..}");
         return;

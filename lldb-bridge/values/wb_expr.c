@@ -14,7 +14,6 @@
  */
 #include "wb_value.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -538,7 +537,7 @@ static bool read_obj(parser *p, const wb_type *t, uint64_t addr, val *out)
     out->addr = addr;
     if (p->skip || !out->size) return true;
     if (!p->env->read_memory ||
-        p->env->read_memory(p->env->user, addr, out->bytes, out->size) != 0) {
+        p->env->read_memory(p->env->user, addr, out->bytes, out->size, NULL) != WB_OK) {
         if (p->lazy) {
             p->pending = true;
             p->pending_addr = addr;
@@ -922,7 +921,8 @@ static bool store(parser *p, val *lhs, val *nv, val *out)
         }
         uint8_t st[16];
         if (!p->skip) {
-            if (!p->env->read_memory || p->env->read_memory(p->env->user, lhs->addr, st, n)) {
+            if (!p->env->read_memory ||
+                p->env->read_memory(p->env->user, lhs->addr, st, n, NULL) != WB_OK) {
                 uint64_t a = lhs->addr;
                 vfree(lhs);
                 vfree(nv);
@@ -937,7 +937,7 @@ static bool store(parser *p, val *lhs, val *nv, val *out)
                     st[bit / 8] &= (uint8_t)~m;
             }
             if (!p->env->write_memory ||
-                p->env->write_memory(p->env->user, lhs->addr, st, n) != 0) {
+                p->env->write_memory(p->env->user, lhs->addr, st, n, NULL) != WB_OK) {
                 uint64_t a = lhs->addr;
                 vfree(lhs);
                 vfree(nv);
@@ -954,29 +954,30 @@ static bool store(parser *p, val *lhs, val *nv, val *out)
         return true;
     }
     if (!p->skip && lhs->size) {
-        int rc;
+        wb_status st;
         if (lhs->kind == WB_VAL_MEMORY) {
-            rc = p->env->write_memory
-                     ? p->env->write_memory(p->env->user, lhs->addr, nv->bytes, lhs->size)
-                     : -ENOSYS;
-            if (rc != 0) {
+            st = p->env->write_memory
+                     ? p->env->write_memory(p->env->user, lhs->addr, nv->bytes, lhs->size, NULL)
+                     : WB_ERROR;
+            if (st != WB_OK) {
                 uint64_t a = lhs->addr;
                 vfree(lhs);
                 vfree(nv);
                 return fail(p, "Cannot access memory at address 0x%" PRIx64, a);
             }
         } else {
-            rc = p->env->write_place ? p->env->write_place(p->env->user, lhs->place,
-                                                           lhs->place_index, nv->bytes, lhs->size)
-                                     : -ENOTSUP;
-            if (rc != 0) {
+            st = p->env->write_place
+                     ? p->env->write_place(p->env->user, lhs->place, lhs->place_index, nv->bytes,
+                                           lhs->size, NULL)
+                     : WB_NOT_FOUND;
+            if (st != WB_OK) {
                 const char *what = lhs->place == WB_PLACE_LOCAL    ? "local"
                                    : lhs->place == WB_PLACE_GLOBAL ? "global"
                                                                    : "operand stack entry";
                 uint64_t idx = lhs->place_index;
                 vfree(lhs);
                 vfree(nv);
-                if (rc == -ENOTSUP)
+                if (st == WB_NOT_FOUND)
                     return fail(p,
                                 "Cannot write Wasm %s %" PRIu64 ": the target does not support it.",
                                 what, idx);
@@ -1690,8 +1691,9 @@ static bool member_of(parser *p, val *v, const char *name, bool arrow, val *out)
             vfree(out);
             if (need > 16) return fail(p, "bitfield too wide");
             uint8_t st[16] = {0};
-            if (!p->skip && (!p->env->read_memory ||
-                             p->env->read_memory(p->env->user, a + off, st, (size_t)need)))
+            if (!p->skip &&
+                (!p->env->read_memory ||
+                 p->env->read_memory(p->env->user, a + off, st, (size_t)need, NULL) != WB_OK))
                 return fail(p, "Cannot access memory at address 0x%" PRIx64, a + off);
             if (!new_value(p, m->type, &whole)) return false;
             uint64_t bits = 0;

@@ -14,7 +14,6 @@
 
 #include "wb_sbuf.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -248,7 +247,7 @@ wb_status wb_value_truth(const wb_value *v, bool *out, wb_error *err)
 static wb_status read_place(const wb_loc_target *t, wb_place_kind k, uint64_t idx, uint64_t *val,
                             wb_error *err)
 {
-    int (*fn)(void *, uint32_t, uint64_t *) = NULL;
+    wb_status (*fn)(void *, uint32_t, uint64_t *, wb_error *) = NULL;
     const char *what = "local";
     if (k == WB_PLACE_LOCAL)
         fn = t->read_local;
@@ -256,7 +255,7 @@ static wb_status read_place(const wb_loc_target *t, wb_place_kind k, uint64_t id
         fn = t->read_global, what = "global";
     else
         fn = t->read_stack, what = "operand stack entry";
-    if (!fn || idx > UINT32_MAX || fn(t->user, (uint32_t)idx, val) != 0)
+    if (!fn || idx > UINT32_MAX || fn(t->user, (uint32_t)idx, val, NULL) != WB_OK)
         return wb_fail(err, "Cannot read Wasm %s %" PRIu64, what, idx);
     return WB_OK;
 }
@@ -304,7 +303,8 @@ wb_status wb_value_of_var(const wb_var *v, wb_code_off pc, const wb_loc_target *
         case WB_PLACE_MEMORY:
             r.kind = WB_VAL_MEMORY;
             r.addr = p->where;
-            if (r.size && (!t->read_memory || t->read_memory(t->user, p->where, r.bytes, r.size))) {
+            if (r.size &&
+                (!t->read_memory || t->read_memory(t->user, p->where, r.bytes, r.size, NULL))) {
                 wb_value_free(&r);
                 return wb_fail(err, "Cannot access memory at address 0x%" PRIx64, p->where);
             }
@@ -350,7 +350,7 @@ wb_status wb_value_of_var(const wb_var *v, wb_code_off pc, const wb_loc_target *
             memset(r.missing + off, 1, n);
             r.partial = true;
         } else if (p->kind == WB_PLACE_MEMORY) {
-            if (!t->read_memory || t->read_memory(t->user, p->where, dst, n)) {
+            if (!t->read_memory || t->read_memory(t->user, p->where, dst, n, NULL) != WB_OK) {
                 wb_value_free(&r);
                 return wb_fail(err, "Cannot access memory at address 0x%" PRIx64, p->where);
             }
@@ -480,11 +480,11 @@ static void add_string(wb_sbuf *o, const uint8_t *s, size_t len, bool drop_nul, 
     if (force_dots || i < len) wb_sb_add(o, "...");
 }
 
-static int env_read(const wb_eval_env *env, uint64_t addr, void *buf, size_t len)
+static wb_status env_read(const wb_eval_env *env, uint64_t addr, void *buf, size_t len)
 {
-    if (!env || !env->read_memory) return -ENOSYS;
-    if (len == 0) return 0;
-    return env->read_memory(env->user, addr, buf, len);
+    if (!env || !env->read_memory) return WB_ERROR;
+    if (len == 0) return WB_OK;
+    return env->read_memory(env->user, addr, buf, len, NULL);
 }
 
 size_t wb_value_read_cstring(const wb_eval_env *env, uint64_t addr, uint8_t *buf, size_t max,
@@ -494,11 +494,11 @@ size_t wb_value_read_cstring(const wb_eval_env *env, uint64_t addr, uint8_t *buf
     *nul = *failed = false;
     while (len < max && !*nul && !*failed) {
         size_t chunk = max - len < 64 ? max - len : 64;
-        if (env_read(env, addr + len, buf + len, chunk) != 0) {
+        if (env_read(env, addr + len, buf + len, chunk) != WB_OK) {
             /* Find how far memory is readable. */
             size_t k = 0;
             for (; k < chunk; k++)
-                if (env_read(env, addr + len + k, buf + len + k, 1) != 0) break;
+                if (env_read(env, addr + len + k, buf + len + k, 1) != WB_OK) break;
             chunk = k;
             *failed = true;
         }
@@ -998,7 +998,7 @@ static void fmt_reference(fctx *c, const view *v, const wb_type *s, bool top, in
         c->o->oom = true;
         return;
     }
-    if (env_read(c->env, addr, buf, (size_t)size) != 0) {
+    if (env_read(c->env, addr, buf, (size_t)size) != WB_OK) {
         wb_sb_addf(c->o, "<error: Cannot access memory at address 0x%" PRIx64 ">", addr);
     } else {
         view rv = {
@@ -1142,7 +1142,7 @@ static void fmt_rust_elements(fctx *c, uint64_t ptr, uint64_t len, const wb_type
         o->oom = true;
         return;
     }
-    if (env_read(c->env, ptr, buf, (size_t)(count * es)) != 0) {
+    if (env_read(c->env, ptr, buf, (size_t)(count * es)) != WB_OK) {
         wb_sb_addf(o, "<error: Cannot access memory at address 0x%" PRIx64 ">", ptr);
         free(buf);
         return;
@@ -1167,7 +1167,7 @@ static void fmt_rust_str(fctx *c, uint64_t ptr, uint64_t len)
 {
     uint64_t n = len < PRINT_MAX ? len : PRINT_MAX;
     uint8_t buf[PRINT_MAX];
-    if (n && env_read(c->env, ptr, buf, (size_t)n) != 0) {
+    if (n && env_read(c->env, ptr, buf, (size_t)n) != WB_OK) {
         wb_sb_addf(c->o, "<error: Cannot access memory at address 0x%" PRIx64 ">", ptr);
         return;
     }
@@ -1437,7 +1437,7 @@ wb_status wb_value_children(const wb_value *v, const wb_eval_env *env, size_t fi
                            "max-value-size",
                            size);
         if (wb_value_from_bytes(s->target, NULL, 0, &deref, err) != WB_OK) return WB_ERROR;
-        if (env_read(env, addr, deref.bytes, deref.size) != 0) {
+        if (env_read(env, addr, deref.bytes, deref.size) != WB_OK) {
             wb_value_free(&deref);
             return wb_fail(err, "Cannot access memory at address 0x%" PRIx64, addr);
         }
@@ -1518,7 +1518,7 @@ wb_status wb_value_children(const wb_value *v, const wb_eval_env *env, size_t fi
         if (rust_elems) {
             uint64_t es = wb_type_size(etype), addr = eptr + i * es;
             if (wb_value_from_bytes(etype, NULL, 0, &kids[got], err) != WB_OK) goto fail;
-            if (env_read(env, addr, kids[got].bytes, kids[got].size) != 0) {
+            if (env_read(env, addr, kids[got].bytes, kids[got].size) != WB_OK) {
                 wb_value_free(&kids[got]);
                 wb_fail(err, "Cannot access memory at address 0x%" PRIx64, addr);
                 goto fail;
@@ -1566,7 +1566,7 @@ wb_status wb_value_children(const wb_value *v, const wb_eval_env *env, size_t fi
                 goto fail;
             }
             if (wb_value_from_bytes(s->target, NULL, 0, &kids[got], err) != WB_OK) goto fail;
-            if (env_read(env, addr, kids[got].bytes, kids[got].size) != 0) {
+            if (env_read(env, addr, kids[got].bytes, kids[got].size) != WB_OK) {
                 wb_value_free(&kids[got]);
                 wb_fail(err, "Cannot access memory at address 0x%" PRIx64, addr);
                 goto fail;

@@ -78,20 +78,23 @@ void wb_value_free(wb_value *v);
 wb_status wb_value_copy(wb_value *dst, const wb_value *src, wb_error *err);
 
 /* What the evaluator may ask of the program. Memory addresses are linear
- * memory offsets (the env adds any address-space encoding). Return 0 or a
- * negative errno. */
+ * memory offsets (the env adds any address-space encoding). The reads and
+ * writes return WB_OK, or WB_ERROR with why in err (err may be NULL: the
+ * evaluator words failures as gdb does, "Cannot access memory at address
+ * 0x10"). */
 typedef struct wb_eval_env {
     void *user;
     /* The value of an identifier as the current frame sees it (locals of
      * the innermost scope first, then enclosing scopes, then globals and
      * statics). WB_NOT_FOUND: no such symbol. */
     wb_status (*lookup)(void *user, const char *name, wb_value *out, wb_error *err);
-    int (*read_memory)(void *user, uint64_t addr, void *buf, size_t len);
-    int (*write_memory)(void *user, uint64_t addr, const void *buf, size_t len);
-    /* Writing a Wasm local/global: NULL or -ENOTSUP when the target
-     * cannot (the error says so). */
-    int (*write_place)(void *user, wb_place_kind place, uint64_t index, const void *buf,
-                       size_t len);
+    wb_status (*read_memory)(void *user, uint64_t addr, void *buf, size_t len, wb_error *err);
+    wb_status (*write_memory)(void *user, uint64_t addr, const void *buf, size_t len,
+                              wb_error *err);
+    /* Writing a Wasm local/global: NULL, or WB_NOT_FOUND, when the target
+     * cannot write such places at all (the error says so). */
+    wb_status (*write_place)(void *user, wb_place_kind place, uint64_t index, const void *buf,
+                             size_t len, wb_error *err);
     /* A named type ("struct p", "uint32_t"). WB_NOT_FOUND if none. */
     wb_status (*type_named)(void *user, const char *name, const wb_type **out, wb_error *err);
     /* The name of the function a function pointer (table index) refers

@@ -216,7 +216,7 @@ static bool load(const char *path, module *m)
     m->code_size = wb_wasm_code_size(m->w);
     m->code = malloc(m->code_size + 1);
     if (!m->code) goto fail;
-    memcpy(m->code, file + wb_wasm_code_offset(m->w), m->code_size);
+    memcpy(m->code, file + wb_wasm_code_offset(m->w).off, m->code_size);
     free(file);
     fclose(f);
     return true;
@@ -281,9 +281,9 @@ static void compare_with_objdump(const char *objdump, const char *path)
         }
         const wb_insn *in = &insns[ii++];
         compared++;
-        if (wb_wasm_code_to_file(m.w, in->off) != off) {
+        if (wb_wasm_code_to_file(m.w, in->off).off != off) {
             CHECK_FAILED("%s: instruction at file offset 0x%x, objdump has 0x%lx (%s)", path,
-                         (unsigned)wb_wasm_code_to_file(m.w, in->off), off, txt);
+                         (unsigned)wb_wasm_code_to_file(m.w, in->off).off, off, txt);
             mismatches++;
             break; /* out of step: the rest would only repeat it */
         }

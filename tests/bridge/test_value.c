@@ -228,34 +228,37 @@ typedef struct prog {
     bool place_readonly;
 } prog;
 
-static int p_read(void *u, uint64_t addr, void *buf, size_t len)
+static wb_status p_read(void *u, uint64_t addr, void *buf, size_t len, wb_error *err)
 {
     prog *p = u;
     if (addr < 0x100 || addr > MEM_SIZE || len > MEM_SIZE - addr)
-        return -EFAULT; /* the first 256 bytes stand for unmapped memory */
+        return wb_fail(err, "%s",
+                       strerror(EFAULT)); /* the first 256 bytes stand for unmapped memory */
     if (len) memcpy(buf, p->mem + addr, len);
-    return 0;
+    return WB_OK;
 }
 
-static int p_write(void *u, uint64_t addr, const void *buf, size_t len)
+static wb_status p_write(void *u, uint64_t addr, const void *buf, size_t len, wb_error *err)
 {
     prog *p = u;
-    if (addr < 0x100 || addr > MEM_SIZE || len > MEM_SIZE - addr) return -EFAULT;
+    if (addr < 0x100 || addr > MEM_SIZE || len > MEM_SIZE - addr)
+        return wb_fail(err, "%s", strerror(EFAULT));
     memcpy(p->mem + addr, buf, len);
     p->writes++;
-    return 0;
+    return WB_OK;
 }
 
-static int p_write_place(void *u, wb_place_kind k, uint64_t idx, const void *buf, size_t len)
+static wb_status p_write_place(void *u, wb_place_kind k, uint64_t idx, const void *buf, size_t len,
+                               wb_error *err)
 {
     prog *p = u;
-    if (p->place_readonly) return -ENOTSUP;
-    if (k != WB_PLACE_LOCAL || idx >= 4 || len > 8) return -EINVAL;
+    if (p->place_readonly) return WB_NOT_FOUND;
+    if (k != WB_PLACE_LOCAL || idx >= 4 || len > 8) return wb_fail(err, "%s", strerror(EINVAL));
     uint64_t v = 0;
     memcpy(&v, buf, len);
     p->locals[idx] = v;
     p->place_writes++;
-    return 0;
+    return WB_OK;
 }
 
 static wb_status p_lookup(void *u, const char *name, wb_value *out, wb_error *err)
@@ -273,7 +276,7 @@ static wb_status p_lookup(void *u, const char *name, wb_value *out, wb_error *er
             return WB_OK;
         }
         if (wb_value_from_bytes(s->type, NULL, 0, out, err) != WB_OK) return WB_ERROR;
-        if (p_read(p, s->addr, out->bytes, out->size) != 0) {
+        if (p_read(p, s->addr, out->bytes, out->size, NULL) != WB_OK) {
             wb_value_free(out);
             return wb_fail(err, "Cannot access memory at address 0x%x", s->addr);
         }
@@ -1759,12 +1762,12 @@ static void test_scalar_views(void)
 }
 
 /* wb_value_of_var through the real location evaluator (wb_loc.c). */
-static int t_rd_local(void *u, uint32_t i, uint64_t *v)
+static wb_status t_rd_local(void *u, uint32_t i, uint64_t *v, wb_error *err)
 {
     prog *p = u;
-    if (i >= 4) return -EINVAL;
+    if (i >= 4) return wb_fail(err, "%s", strerror(EINVAL));
     *v = p->locals[i];
-    return 0;
+    return WB_OK;
 }
 
 static void test_of_var(void)

@@ -40,40 +40,41 @@ typedef struct fake {
     int reads;
 } fake;
 
-static int rd_local(void *u, uint32_t i, uint64_t *v)
+static wb_status rd_local(void *u, uint32_t i, uint64_t *v, wb_error *err)
 {
     fake *f = u;
     f->reads++;
-    if (i >= 8) return -EINVAL;
+    if (i >= 8) return wb_fail(err, "%s", strerror(EINVAL));
     *v = f->locals[i];
-    return 0;
+    return WB_OK;
 }
 
-static int rd_global(void *u, uint32_t i, uint64_t *v)
+static wb_status rd_global(void *u, uint32_t i, uint64_t *v, wb_error *err)
 {
     fake *f = u;
     f->reads++;
-    if (i >= 4) return -EINVAL;
+    if (i >= 4) return wb_fail(err, "%s", strerror(EINVAL));
     *v = f->globals[i];
-    return 0;
+    return WB_OK;
 }
 
-static int rd_stack(void *u, uint32_t i, uint64_t *v)
+static wb_status rd_stack(void *u, uint32_t i, uint64_t *v, wb_error *err)
 {
     fake *f = u;
     f->reads++;
-    if (i >= 4) return -EINVAL;
+    if (i >= 4) return wb_fail(err, "%s", strerror(EINVAL));
     *v = f->stack[i];
-    return 0;
+    return WB_OK;
 }
 
-static int rd_mem(void *u, uint64_t addr, void *buf, size_t len)
+static wb_status rd_mem(void *u, uint64_t addr, void *buf, size_t len, wb_error *err)
 {
     fake *f = u;
     f->reads++;
-    if (addr < f->mem_base || addr - f->mem_base + len > sizeof f->mem) return -EFAULT;
+    if (addr < f->mem_base || addr - f->mem_base + len > sizeof f->mem)
+        return wb_fail(err, "%s", strerror(EFAULT));
     memcpy(buf, f->mem + (addr - f->mem_base), len);
-    return 0;
+    return WB_OK;
 }
 
 static wb_loc_target target(fake *f, const uint8_t *fb, size_t fblen)

@@ -130,7 +130,7 @@ static void test_good(void)
     CHECK(strcmp(wb_wasm_section(w, 3)->name, "code") == 0);
     CHECK(wb_wasm_section(w, 6) == NULL);
     CHECK(wb_wasm_has_code(w));
-    CHECK(wb_wasm_code_offset(w) == code_start);
+    CHECK(wb_wasm_code_offset(w).off == code_start);
     CHECK(wb_wasm_code_size(w) == 12);
     CHECK(wb_wasm_import_func_count(w) == 2);
     CHECK(wb_wasm_func_count(w) == 2);
@@ -162,11 +162,11 @@ static void test_good(void)
           memcmp(data, "xyz", 3) == 0);
     CHECK(wb_wasm_custom_section(w, ".debug_line", &data, &size) == WB_NOT_FOUND);
     /* the one conversion between code and file offsets */
-    CHECK(wb_wasm_code_to_file(w, 6) == code_start + 6);
+    CHECK(wb_wasm_code_to_file(w, 6).off == code_start + 6);
     wb_code_off c;
-    CHECK(wb_wasm_file_to_code(w, (wb_file_off)code_start + 6, &c) == WB_OK && c == 6);
-    CHECK(wb_wasm_file_to_code(w, (wb_file_off)code_start - 1, &c) == WB_NOT_FOUND);
-    CHECK(wb_wasm_file_to_code(w, (wb_file_off)code_start + 12, &c) == WB_NOT_FOUND);
+    CHECK(wb_wasm_file_to_code(w, (wb_file_off){code_start + 6}, &c) == WB_OK && c == 6);
+    CHECK(wb_wasm_file_to_code(w, (wb_file_off){code_start - 1}, &c) == WB_NOT_FOUND);
+    CHECK(wb_wasm_file_to_code(w, (wb_file_off){code_start + 12}, &c) == WB_NOT_FOUND);
     wb_wasm_close(w);
 }
 

@@ -6,15 +6,11 @@
 #
 #   setup.sh --out DIR --clang CLANG [--cc CC]
 #
-# The sources come from `apt-get source` through a private apt configuration
-# in DIR/apt: a deb-src entry for bookworm main, its own package lists and
-# cache. The system's sources, lists and cache are neither read nor changed,
-# and no root rights are needed. Downloaded: the Sources index of bookworm
-# main (about 10 MB) and the source packages below (about 1.6 MB), unpacked
-# and patched by dpkg-source (dpkg-dev) into DIR/src/PACKAGE; DIR/src/versions
-# says which versions. A complete download is kept (DIR/src/.complete) and
-# reused by later runs; `rm -rf DIR/src` fetches again. A failed download
-# fails the setup, and so every test that needs it: nothing is skipped.
+# The sources come from scripts/debsrc.sh (`apt-get source` through a
+# private apt configuration in DIR/apt; no root rights needed, the system's
+# apt state untouched) into DIR/src/PACKAGE, kept and reused by later runs.
+# A failed download fails the setup, and so every test that needs it:
+# nothing is skipped.
 #
 # Built (DIR/bin):
 #   zlib:  the library and its own test program test/example.c
@@ -34,61 +30,12 @@ while [ $# -gt 0 ]; do
 done
 if [ -z "$out" ] || [ -z "$clang" ]; then echo "setup.sh: --out and --clang are required" >&2; exit 2; fi
 here=$(cd "$(dirname "$0")" && pwd)
-pkgs=(zlib cjson)
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 fail() { echo "FAIL: $*"; exit 1; }
 
-for t in apt-get dpkg-source "$clang" "$cc"; do
+for t in "$clang" "$cc"; do
     command -v "$t" >/dev/null || fail "$t not found: scripts/install-deps.sh installs it"
 done
-[ -r "$keyring" ] || fail "$keyring not found: scripts/install-deps.sh installs debian-archive-keyring"
-
-fetch() {
-    local apt=$out/apt tmp=$out/src.tmp p d
-    rm -rf "$apt" "$tmp" "$out/src"
-    mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$tmp" || fail "cannot create $apt"
-    cat >"$apt/debsrc.sources" <<EOF
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm
-Components: main
-Signed-By: $keyring
-EOF
-    local opts=(-q -o "Dir::Etc::SourceList=$apt/debsrc.sources" -o Dir::Etc::SourceParts=/dev/null
-        -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache")
-    # as root apt would hand the download to the _apt user, who may not
-    # write into the build tree
-    [ "$(id -u)" = 0 ] && opts+=(-o APT::Sandbox::User=root)
-    echo "fetching the Debian source packages ${pkgs[*]} (deb-src bookworm main, private apt configuration in $apt)"
-    # --error-on=any: a failed download is an error, not a warning; and
-    # the index must be there
-    if ! apt-get "${opts[@]}" --error-on=any update >"$apt/update.log" 2>&1 ||
-        ! compgen -G "$apt/lists/*_Sources*" >/dev/null; then
-        cat "$apt/update.log"
-        fail "apt-get update of the private deb-src configuration failed (no network access to deb.debian.org?)"
-    fi
-    if ! (cd "$tmp" && apt-get "${opts[@]}" source "${pkgs[@]}") >"$apt/source.log" 2>&1; then
-        cat "$apt/source.log"
-        fail "apt-get source ${pkgs[*]} failed"
-    fi
-    : >"$tmp/versions"
-    for p in "${pkgs[@]}"; do
-        d=$(find "$tmp" -mindepth 1 -maxdepth 1 -type d -name "$p-*")
-        if [ -z "$d" ] || [ "$(printf '%s\n' "$d" | wc -l)" != 1 ]; then
-            fail "apt-get source $p did not leave one directory $p-*: $(ls "$tmp")"
-        fi
-        mv "$d" "$tmp/$p" || fail "cannot rename $d"
-        # shellcheck disable=SC2012 # the .dsc's name gives the version
-        ls "$tmp" | sed -n "s/^${p}_\(.*\)\.dsc$/$p \1/p" >>"$tmp/versions"
-    done
-    # only the unpacked trees are kept (the index alone is 10 MB)
-    rm -rf "$tmp"/*.dsc "$tmp"/*.tar.* "$apt/lists" "$apt/cache"
-    : >"$tmp/.complete"
-    mv "$tmp" "$out/src" || fail "cannot move $tmp to $out/src"
-}
-
-[ -e "$out/src/.complete" ] || fetch
-echo "sources in $out/src: $(paste -sd ' ' "$out/src/versions")"
+bash "$here/../../scripts/debsrc.sh" --out "$out" zlib cjson || exit 1
 
 # build NAME FLAGS... -- SOURCES...: DIR/bin/NAME.wasm and DIR/bin/NAME.native.
 # Warnings are off: the code is not ours (zlib's K&R definitions alone

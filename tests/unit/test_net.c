@@ -1,7 +1,7 @@
 /*
  * Unit tests of the address rules (runtime/port/posix/wdb_net.c,
  * wdb/net.h) that the stub, the DAP websocket server and the RSP client
- * share: ADDR:PORT forms, refusals, the loopback test.
+ * share: ADDR:PORT forms, refusals, the loopback test, listening.
  */
 #include "wdb/net.h"
 
@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 static int split(const char *spec, char *host, char *port)
 {
@@ -78,9 +79,45 @@ static void test_loopback(void)
     CHECK(!wdb_net_is_loopback((struct sockaddr *)&in6));
 }
 
+static void test_listen(void)
+{
+    const wdb_net_listen_opts opts = {
+        .what = "serve X", .risk = "pass --x to allow it", .backlog = 1};
+    char err[256] = "", bound[INET6_ADDRSTRLEN] = "";
+    int port = -1;
+    bool lo = false;
+    /* port 0: any free port, reported; loopback by default */
+    int fd = wdb_net_listen("0", &opts, bound, &port, &lo, err, sizeof err);
+    CHECK(fd >= 0);
+    CHECK_STR(bound, "127.0.0.1");
+    CHECK(port > 0);
+    CHECK(lo);
+    /* the port is taken by fd: a second listener on it fails and says where */
+    char spec[32];
+    snprintf(spec, sizeof spec, "127.0.0.1:%d", port);
+    CHECK_EQ(wdb_net_listen(spec, &opts, NULL, NULL, NULL, err, sizeof err), -1);
+    CHECK(strncmp(err, "cannot listen on 127.0.0.1:", 27) == 0);
+    if (fd >= 0) close(fd);
+    /* every address is refused without allow_remote, naming the server and the risk */
+    CHECK_EQ(wdb_net_listen("0.0.0.0:0", &opts, NULL, NULL, NULL, err, sizeof err), -1);
+    CHECK_STR(err, "refusing to serve X on non-loopback address '0.0.0.0': pass --x to allow it");
+    /* bad syntax comes from wdb_net_split */
+    CHECK_EQ(wdb_net_listen("::1:5", &opts, NULL, NULL, NULL, err, sizeof err), -1);
+    CHECK(strncmp(err, "bad address '::1:5'", 19) == 0);
+    /* allowed: listens, and says it is not loopback */
+    wdb_net_listen_opts remote = opts;
+    remote.allow_remote = true;
+    fd = wdb_net_listen("0.0.0.0:0", &remote, bound, &port, &lo, err, sizeof err);
+    CHECK(fd >= 0);
+    CHECK_STR(bound, "0.0.0.0");
+    CHECK(!lo);
+    if (fd >= 0) close(fd);
+}
+
 int main(void)
 {
     test_split();
     test_loopback();
+    test_listen();
     return wdb_check_summary();
 }

@@ -34,10 +34,10 @@
  *   - evaluate in the debug console (context "repl") takes C expressions,
  *     and gdb's `p EXPR`, `print EXPR`, `p/FMT EXPR` (FMT one of x d u o t
  *     c f a s z), and wdb's gdb-style commands (`bt`, `info locals`,
- *     `x/4xw &a`, `ptype`, `list`, `-exec CMD` to force one) run by the CLI
- *     through wb_dap_opts.run_command. Run control typed there (`next`,
- *     `s`, `fin`, `c`, `until 40`, `advance f`; `-exec n` when `n` is a
- *     variable) runs as the toolbar's would, announced by a `continued`
+ *     `x/4xw &a`, `ptype`, `list`, `-exec CMD` to force one) run by the
+ *     console (lldb-bridge/console/wb_console.h). Run control typed there
+ *     (`next`, `s`, `fin`, `c`, `until 40`, `advance f`; `-exec n` when `n`
+ *     is a variable) runs as the toolbar's would, announced by a `continued`
  *     event since the client did not ask; `run`, `kill`, `detach`, `file`
  *     and `target` stay refused (the editor owns the session).
  *   - after stepOut, frame 0's Locals start with "Return value": what the
@@ -54,6 +54,7 @@
 #define _GNU_SOURCE
 #include "wb_dap.h"
 
+#include "wb_console.h"
 #include "wb_disasm.h"
 #include "wb_session.h"
 #include "wdb/wasm_traps.h"
@@ -145,10 +146,6 @@ struct wb_dap {
     void *user;
     FILE *log;
     char *runtime_opt;
-    /* the console's gdb-style commands (wb_dap_opts), or NULL */
-    char *(*run_command)(struct wb_session *s, size_t frame, const char *line);
-    bool (*is_command)(const char *line);
-    wb_status (*run_control)(const char *line, int *how, char **where, wb_error *err);
 
     pthread_mutex_t mu; /* the queue and `closing` */
     pthread_cond_t cv;
@@ -1396,6 +1393,23 @@ static bool evaluates(wb_dap *d, const req *r, const char *expr)
     return true;
 }
 
+/* Runs a gdb-style command line in frame `frame` of the session: its
+ * output and error lines together (malloc'd; NULL when out of memory).
+ * Each line gets a console of its own over the session (what gdb keeps
+ * beside it, displays, `list`'s place, settings, does not carry over), run
+ * with from_tty off. */
+static char *console_line(wb_dap *d, size_t frame, const char *line)
+{
+    wb_console_opts o = {.embedded = true, .session = d->s, .frame = frame};
+    wb_console *c = wb_console_new(&o);
+    if (!c) return NULL;
+    char *text = NULL;
+    wb_error err;
+    wb_console_capture(c, line, false, &text, &err); /* a failure is in the text */
+    wb_console_free(c);
+    return text;
+}
+
 static void req_evaluate(wb_dap *d, const req *r)
 {
     const char *expr = arg_str(r->args, "expression");
@@ -1417,24 +1431,22 @@ static void req_evaluate(wb_dap *d, const req *r)
         }
         /* run control (`next`, `c`, `until 40`): unless it is an
          * expression (a variable `n` or `c`: `-exec n` forces the command) */
-        if (d->run_control) {
-            int how = 0;
-            char *where = NULL;
-            wb_error err;
-            wb_status st = d->run_control(expr, &how, &where, &err);
-            if (st != WB_NOT_FOUND && !forced && evaluates(d, r, expr)) {
-                free(where);
-                st = WB_NOT_FOUND;
-            }
-            if (st == WB_ERROR) {
-                respond_error(d, r, "%s", err.msg);
-                return;
-            }
-            if (st == WB_OK) {
-                console_run(d, r, (wb_run)how, where);
-                free(where);
-                return;
-            }
+        wb_run how = WB_RUN_CONTINUE;
+        char *where = NULL;
+        wb_error err;
+        wb_status st = wb_console_run_control(expr, &how, &where, &err);
+        if (st != WB_NOT_FOUND && !forced && evaluates(d, r, expr)) {
+            free(where);
+            st = WB_NOT_FOUND;
+        }
+        if (st == WB_ERROR) {
+            respond_error(d, r, "%s", err.msg);
+            return;
+        }
+        if (st == WB_OK) {
+            console_run(d, r, how, where);
+            free(where);
+            return;
         }
         /* gdb's print: "p EXPR", "print EXPR", "p/x EXPR" */
         size_t w = strcspn(expr, " /");
@@ -1443,7 +1455,7 @@ static void req_evaluate(wb_dap *d, const req *r)
             printed = true;
             const char *p = expr + w;
             if (*p == '/') {
-                if (!p[1] || !strchr("xduotcfasz", p[1]) || (p[2] && p[2] != ' ')) {
+                if (!p[1] || !strchr("xduotcfaszr", p[1]) || (p[2] && p[2] != ' ')) {
                     respond_error(d, r, "Undefined output format \"%c\".", p[1] ? p[1] : ' ');
                     return;
                 }
@@ -1459,11 +1471,11 @@ static void req_evaluate(wb_dap *d, const req *r)
         /* a wdb command: `-exec CMD` always; otherwise a line whose first
          * word is a command and that is not an expression (`bt`, `info
          * locals`, `x/4x &a`; but `x` alone is the variable x) */
-        if (d->run_command && !printed && (forced || (d->is_command && d->is_command(expr)))) {
+        if (!printed && (forced || wb_console_is_command(expr))) {
             if (forced || !evaluates(d, r, expr)) {
                 size_t cf = 0;
                 if (stopped(d)) frame_arg_quiet(d, r, &cf);
-                char *text = d->run_command(d->s, cf, expr);
+                char *text = console_line(d, cf, expr);
                 if (!text) {
                     respond_error(d, r, "out of memory");
                     return;
@@ -2956,9 +2968,6 @@ wb_dap *wb_dap_new(const wb_dap_opts *opts, wb_dap_send_fn send, void *user)
     d->send = send;
     d->user = user;
     d->log = opts ? opts->log : NULL;
-    d->run_command = opts ? opts->run_command : NULL;
-    d->is_command = opts ? opts->is_command : NULL;
-    d->run_control = opts ? opts->run_control : NULL;
     d->lines1 = d->cols1 = true;
     d->trap_all = true;
     d->out_fd[0] = d->out_fd[1] = -1;

@@ -33,17 +33,6 @@ typedef struct wb_dap_opts {
                                       (path prefixes) from the command line;
                                       launch/attach may add their own */
     FILE *log;                     /* every message in and out, or NULL */
-    /* The debug console's gdb-style commands (`bt`, `info locals`, `x/4x`):
-     * the front end that has them passes wdb_cli_run_command /
-     * wdb_cli_is_command (the library does not link the CLI). NULL: the
-     * console takes expressions only. */
-    char *(*run_command)(struct wb_session *s, size_t frame, const char *line);
-    bool (*is_command)(const char *line);
-    /* Run control typed in the console (`next`, `c`, `until 40`):
-     * wdb_cli_run_control. The editor's toolbar stays right: the program
-     * runs as for the matching request and a `continued` event tells the
-     * client, which did not ask. NULL: the console refuses them. */
-    wb_status (*run_control)(const char *line, int *how, char **where, wb_error *err);
 } wb_dap_opts;
 
 /* Starts a session; NULL when out of memory. */

@@ -17,7 +17,6 @@
  */
 #define _GNU_SOURCE
 #include "wdb_dap_stdio.h"
-#include "wdb_cli.h"
 
 #include "wb_dap.h"
 
@@ -139,8 +138,7 @@ static void usage(FILE *f)
 
 int wdb_dap_stdio_main(int argc, char **argv)
 {
-    wb_dap_opts o = {
-        NULL, NULL, NULL, wdb_cli_run_command, wdb_cli_is_command, wdb_cli_run_control};
+    wb_dap_opts o = {NULL, NULL, NULL};
     const char **map = calloc((size_t)argc * 2 + 1, sizeof *map);
     size_t nmap = 0;
     int status = 0;

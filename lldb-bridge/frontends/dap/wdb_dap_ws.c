@@ -21,7 +21,6 @@
  */
 #define _GNU_SOURCE
 #include "wdb_dap_ws.h"
-#include "wdb_cli.h"
 #include "wdb/net.h"
 
 #include <libwebsockets.h>
@@ -566,63 +565,24 @@ static int ws_raw_readable(ws_server *srv, struct lws *wsi)
  * message on stderr. */
 static int ws_listen(const char *spec, bool allow_remote, char *url, size_t url_size)
 {
-    char host[256], pbuf[8], why[300];
-    if (wdb_net_split(spec, host, sizeof host, pbuf, why, sizeof why) != 0) {
+    const wdb_net_listen_opts opts = {
+        .allow_remote = allow_remote,
+        .what = "serve DAP",
+        .risk = "whoever has the token can run programs as you; pass --dap-allow-remote to "
+                "allow it (docs/SECURITY.md)",
+        .backlog = 16,
+        .nonblock = true,
+    };
+    char name[INET6_ADDRSTRLEN], why[400];
+    int port;
+    bool loopback;
+    int fd = wdb_net_listen(spec, &opts, name, &port, &loopback, why, sizeof why);
+    if (fd < 0) {
         fprintf(stderr, "wdb: %s\n", why);
         return -1;
     }
-    long pn = strtol(pbuf, NULL, 10);
-    struct addrinfo hints, *ai = NULL;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    int gai = getaddrinfo(host, pbuf, &hints, &ai);
-    if (gai != 0) {
-        fprintf(stderr, "wdb: cannot resolve '%s': %s\n", host, gai_strerror(gai));
-        return -1;
-    }
-    if (!wdb_net_is_loopback(ai->ai_addr) && !allow_remote) {
-        fprintf(stderr,
-                "wdb: refusing to serve DAP on non-loopback address '%s': whoever has the token "
-                "can run programs as you; pass --dap-allow-remote to allow it "
-                "(docs/SECURITY.md)\n",
-                host);
-        freeaddrinfo(ai);
-        return -1;
-    }
-    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
-    if (fd < 0) {
-        fprintf(stderr, "wdb: socket: %s\n", strerror(errno));
-        freeaddrinfo(ai);
-        return -1;
-    }
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 16) != 0) {
-        fprintf(stderr, "wdb: cannot listen on %s:%ld: %s\n", host, pn, strerror(errno));
-        close(fd);
-        freeaddrinfo(ai);
-        return -1;
-    }
-    freeaddrinfo(ai);
-    struct sockaddr_storage ss;
-    socklen_t sl = sizeof ss;
-    char name[INET6_ADDRSTRLEN] = "?";
-    unsigned bound = (unsigned)pn;
-    if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
-        if (ss.ss_family == AF_INET) {
-            const struct sockaddr_in *in = (const struct sockaddr_in *)&ss;
-            inet_ntop(AF_INET, &in->sin_addr, name, sizeof name);
-            bound = ntohs(in->sin_port);
-        } else if (ss.ss_family == AF_INET6) {
-            const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&ss;
-            inet_ntop(AF_INET6, &in6->sin6_addr, name, sizeof name);
-            bound = ntohs(in6->sin6_port);
-        }
-    }
-    snprintf(url, url_size, ss.ss_family == AF_INET6 ? "ws://[%s]:%u" : "ws://%s:%u", name, bound);
-    if (!wdb_net_is_loopback((const struct sockaddr *)&ss))
+    snprintf(url, url_size, strchr(name, ':') ? "ws://[%s]:%d" : "ws://%s:%d", name, port);
+    if (!loopback)
         fprintf(stderr, "wdb: warning: the DAP server is reachable from other hosts and "
                         "websocket traffic is not encrypted: the token and the session can be "
                         "read on the network (an SSH tunnel to a loopback server is safer)\n");
@@ -944,9 +904,6 @@ int wb_dap_ws_cli(int argc, char **argv)
     int status = 2;
     wb_dap_opts o;
     memset(&o, 0, sizeof o);
-    o.run_command = wdb_cli_run_command;
-    o.is_command = wdb_cli_is_command;
-    o.run_control = wdb_cli_run_control;
     const char **origins = calloc((size_t)argc + 1, sizeof *origins);
     /* pairs FROM, TO; the FROMs are allocated (the even entries) */
     char **map = calloc((size_t)argc * 2 + 1, sizeof *map);

@@ -46,7 +46,7 @@ int wb_dap_ws_main(const char *addr_port, const char *token, const char *const *
                    bool allow_remote, const wb_dap_opts *o);
 
 /* True if arg (as on the command line: "--dap-ws=...", "-dap-ws", ...) is
- * one of the websocket server's own options; wdb_cli_main then hands the
+ * one of the websocket server's own options; wdb_main.c then hands the
  * whole command line to wb_dap_ws_cli. */
 bool wb_dap_ws_is_option(const char *arg);
 

@@ -3,11 +3,13 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 int wdb_net_split(const char *spec, char *host, size_t cap, char port_text[8], char *errbuf,
                   size_t errlen)
@@ -64,4 +66,63 @@ bool wdb_net_is_loopback(const struct sockaddr *sa)
         return IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127;
     }
     return false;
+}
+
+int wdb_net_listen(const char *spec, const wdb_net_listen_opts *opts, char *bound, int *port_out,
+                   bool *loopback, char *errbuf, size_t errlen)
+{
+    char host[256], pbuf[8];
+    if (wdb_net_split(spec, host, sizeof host, pbuf, errbuf, errlen) != 0) return -1;
+    struct addrinfo hints, *ai = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    int gai = getaddrinfo(host, pbuf, &hints, &ai);
+    if (gai != 0) {
+        snprintf(errbuf, errlen, "cannot resolve '%s': %s", host, gai_strerror(gai));
+        return -1;
+    }
+    if (!opts->allow_remote && !wdb_net_is_loopback(ai->ai_addr)) {
+        snprintf(errbuf, errlen, "refusing to %s on non-loopback address '%s': %s", opts->what,
+                 host, opts->risk);
+        freeaddrinfo(ai);
+        return -1;
+    }
+    int type = ai->ai_socktype | SOCK_CLOEXEC | (opts->nonblock ? SOCK_NONBLOCK : 0);
+    int fd = socket(ai->ai_family, type, ai->ai_protocol);
+    if (fd < 0) {
+        snprintf(errbuf, errlen, "socket: %s", strerror(errno));
+        freeaddrinfo(ai);
+        return -1;
+    }
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, opts->backlog) != 0) {
+        snprintf(errbuf, errlen, "cannot listen on %s:%s: %s", host, pbuf, strerror(errno));
+        close(fd);
+        freeaddrinfo(ai);
+        return -1;
+    }
+    freeaddrinfo(ai);
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    int port = (int)strtol(pbuf, NULL, 10);
+    bool lo = true;
+    if (bound) strcpy(bound, "?");
+    if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
+        lo = wdb_net_is_loopback((const struct sockaddr *)&ss);
+        if (ss.ss_family == AF_INET) {
+            const struct sockaddr_in *in = (const struct sockaddr_in *)&ss;
+            if (bound) inet_ntop(AF_INET, &in->sin_addr, bound, INET6_ADDRSTRLEN);
+            port = ntohs(in->sin_port);
+        } else if (ss.ss_family == AF_INET6) {
+            const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&ss;
+            if (bound) inet_ntop(AF_INET6, &in6->sin6_addr, bound, INET6_ADDRSTRLEN);
+            port = ntohs(in6->sin6_port);
+        }
+    }
+    if (port_out) *port_out = port;
+    if (loopback) *loopback = lo;
+    return fd;
 }
