@@ -775,7 +775,7 @@ static void execute(cli *c, const char *line)
         }
         rest++;
         fmt = *rest;
-        if (!fmt || !strchr("xduotcfasz", fmt)) {
+        if (!fmt || !strchr("xduotcfaszr", fmt)) {
             error_line(c, "Undefined output format \"%c\".", fmt ? fmt : ' ');
             return;
         }

@@ -99,6 +99,14 @@ static void type_command(cli *c, const char *args, bool expand)
         have_v = true;
     }
     char buf[512];
+    char *rust =
+        expand && wb_type_strip(t) && wb_type_strip(t)->rust ? wb_type_rust_ptype(t) : NULL;
+    if (rust) { /* Rust: gdb's Rust syntax, no looking through pointers */
+        out(c, "type = %s\n", rust);
+        free(rust);
+        if (have_v) wb_value_free(&v);
+        return;
+    }
     /* ptype looks through pointers, arrays and qualifiers to the struct,
      * union or enum inside and prints its body with the declarator after
      * it, as gdb does ("const struct item {...} *"); a const before a

@@ -2604,8 +2604,13 @@ typedef struct fill_ctx {
     size_t nenums, ecap;
     const wb_type **params;
     size_t nparams, pcap;
-    bool subprogram; /* a function's own DIE: artificial parameters (C++
-                        `this`) are not part of its type as gdb prints it */
+    bool subprogram;    /* a function's own DIE: artificial parameters (C++
+                           `this`) are not part of its type as gdb prints it */
+    uint64_t discr_die; /* a Rust enum's DW_AT_discr, its discriminant, */
+    bool have_discr;    /* read into discr */
+    wb_member discr;
+    wb_variant *variants;
+    size_t nvariants, vcap;
 } fill_ctx;
 
 /* DW_AT_data_member_location: a constant, or (DWARF 2) an expression
@@ -2638,6 +2643,84 @@ static wb_status member_offset(wb_dwarf *d, Dwarf_Die die, uint64_t *out, wb_err
     return attr_udata(d, die, DW_AT_data_member_location, out, err);
 }
 
+/* One DW_TAG_member or DW_TAG_inheritance into *m; *pos_out: its
+ * DW_AT_data_bit_offset, or UINT64_MAX. */
+static wb_status member_read(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, wb_member *m,
+                             uint64_t *pos_out, wb_error *err)
+{
+    wb_status st;
+    memset(m, 0, sizeof *m);
+    m->is_base = tag == DW_TAG_inheritance;
+    if (!m->is_base && (st = attr_string(d, die, DW_AT_name, &m->name, err)) == WB_ERROR) return st;
+    if ((st = type_attr(d, die, &m->type, err)) != WB_OK) return st;
+    if ((st = member_offset(d, die, &m->offset, err)) != WB_OK) return st;
+    uint64_t bits = 0, bitoff = 0, bytes = 0, pos = UINT64_MAX;
+    if ((st = attr_udata(d, die, DW_AT_bit_size, &bits, err)) == WB_ERROR) return st;
+    if (st == WB_OK) {
+        if (bits == 0 || bits > 64)
+            return wb_fail(err, "corrupt DWARF: bit size %llu", (unsigned long long)bits);
+        m->bit_size = (uint32_t)bits;
+        if ((st = attr_udata(d, die, DW_AT_data_bit_offset, &pos, err)) == WB_ERROR) return st;
+        if (st == WB_NOT_FOUND) {
+            /* DWARF 2/3: DW_AT_bit_offset counts from the most
+             * significant bit of DW_AT_byte_size bytes at the member
+             * location (5.7.6 of DWARF 3); little-endian storage puts
+             * the lowest bit at size*8 - bit_offset - bit_size */
+            pos = UINT64_MAX;
+            if ((st = attr_udata(d, die, DW_AT_bit_offset, &bitoff, err)) == WB_ERROR) return st;
+            if ((st = attr_udata(d, die, DW_AT_byte_size, &bytes, err)) == WB_ERROR) return st;
+            if (bytes == 0 || bytes > 8 || bitoff + bits > bytes * 8)
+                return wb_fail(err, "corrupt DWARF: bitfield without a usable "
+                                    "DW_AT_byte_size/DW_AT_bit_offset");
+            m->bit_offset = (uint32_t)(bytes * 8 - bitoff - bits);
+        } else if (pos > UINT32_MAX * 8ull) {
+            return wb_fail(err, "corrupt DWARF: bit offset %llu", (unsigned long long)pos);
+        }
+    }
+    *pos_out = pos;
+    return WB_OK;
+}
+
+/* The children of a DW_TAG_variant: the variant's member. */
+static wb_status variant_child(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, uint64_t off, void *ctx,
+                               wb_error *err)
+{
+    fill_ctx *c = ctx;
+    (void)off;
+    if (tag != DW_TAG_member) return WB_OK;
+    if (c->nvariants && c->variants[c->nvariants - 1].member.type)
+        return wb_fail(err, "corrupt DWARF: a variant with two members");
+    uint64_t pos = UINT64_MAX;
+    return member_read(d, die, tag, &c->variants[c->nvariants - 1].member, &pos, err);
+}
+
+/* The children of a DW_TAG_variant_part: the discriminant's member and
+ * the variants. */
+static wb_status variant_part_child(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, uint64_t off,
+                                    void *ctx, wb_error *err)
+{
+    fill_ctx *c = ctx;
+    wb_status st;
+    uint64_t pos = UINT64_MAX;
+    if (tag == DW_TAG_member) {
+        if (off != c->discr_die || c->have_discr) return WB_OK;
+        c->have_discr = true;
+        return member_read(d, die, tag, &c->discr, &pos, err);
+    }
+    if (tag != DW_TAG_variant) return WB_OK;
+    if (!wb_grow((void **)&c->variants, &c->vcap, c->nvariants + 1, sizeof *c->variants))
+        return wb_fail(err, "out of memory");
+    wb_variant *v = &c->variants[c->nvariants++];
+    memset(v, 0, sizeof *v);
+    int64_t val = 0;
+    if ((st = attr_sdata(d, die, DW_AT_discr_value, &val, NULL, err)) == WB_ERROR) return st;
+    v->has_value = st == WB_OK;
+    v->value = (uint64_t)val;
+    if ((st = each_child(d, die, variant_child, c, err)) != WB_OK) return st;
+    if (!v->member.type) c->nvariants--; /* no member: nothing to show */
+    return WB_OK;
+}
+
 static wb_status fill_child(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, uint64_t off, void *ctx,
                             wb_error *err)
 {
@@ -2652,37 +2735,9 @@ static wb_status fill_child(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, uint64_t
         if (tag == DW_TAG_member && has_attr(d, die, DW_AT_declaration)) return WB_OK;
         if (!wb_grow((void **)&c->members, &c->mcap, c->nmembers + 1, sizeof *c->members))
             return wb_fail(err, "out of memory");
-        wb_member *m = &c->members[c->nmembers];
-        memset(m, 0, sizeof *m);
-        m->is_base = tag == DW_TAG_inheritance;
-        if (!m->is_base && (st = attr_string(d, die, DW_AT_name, &m->name, err)) == WB_ERROR)
+        uint64_t pos = UINT64_MAX;
+        if ((st = member_read(d, die, tag, &c->members[c->nmembers], &pos, err)) != WB_OK)
             return st;
-        if ((st = type_attr(d, die, &m->type, err)) != WB_OK) return st;
-        if ((st = member_offset(d, die, &m->offset, err)) != WB_OK) return st;
-        uint64_t bits = 0, bitoff = 0, bytes = 0, pos = UINT64_MAX;
-        if ((st = attr_udata(d, die, DW_AT_bit_size, &bits, err)) == WB_ERROR) return st;
-        if (st == WB_OK) {
-            if (bits == 0 || bits > 64)
-                return wb_fail(err, "corrupt DWARF: bit size %llu", (unsigned long long)bits);
-            m->bit_size = (uint32_t)bits;
-            if ((st = attr_udata(d, die, DW_AT_data_bit_offset, &pos, err)) == WB_ERROR) return st;
-            if (st == WB_NOT_FOUND) {
-                /* DWARF 2/3: DW_AT_bit_offset counts from the most
-                 * significant bit of DW_AT_byte_size bytes at the member
-                 * location (5.7.6 of DWARF 3); little-endian storage puts
-                 * the lowest bit at size*8 - bit_offset - bit_size */
-                pos = UINT64_MAX;
-                if ((st = attr_udata(d, die, DW_AT_bit_offset, &bitoff, err)) == WB_ERROR)
-                    return st;
-                if ((st = attr_udata(d, die, DW_AT_byte_size, &bytes, err)) == WB_ERROR) return st;
-                if (bytes == 0 || bytes > 8 || bitoff + bits > bytes * 8)
-                    return wb_fail(err, "corrupt DWARF: bitfield without a usable "
-                                        "DW_AT_byte_size/DW_AT_bit_offset");
-                m->bit_offset = (uint32_t)(bytes * 8 - bitoff - bits);
-            } else if (pos > UINT32_MAX * 8ull) {
-                return wb_fail(err, "corrupt DWARF: bit offset %llu", (unsigned long long)pos);
-            }
-        }
         /* bitpos grows with members (same capacity) */
         uint64_t *nb = realloc(c->bitpos, c->mcap * sizeof *nb);
         if (!nb) return wb_fail(err, "out of memory");
@@ -2690,6 +2745,14 @@ static wb_status fill_child(wb_dwarf *d, Dwarf_Die die, Dwarf_Half tag, uint64_t
         c->bitpos[c->nmembers] = pos;
         c->nmembers++;
         return WB_OK;
+    }
+    if (t->kind == WB_TYPE_STRUCT && tag == DW_TAG_variant_part) {
+        /* a Rust enum: its discriminant and variants (one part only) */
+        if (t->has_variants) return wb_fail(err, "corrupt DWARF: two variant parts in one type");
+        t->has_variants = true;
+        c->discr_die = 0;
+        if ((st = attr_ref(d, die, DW_AT_discr, &c->discr_die, err)) == WB_ERROR) return st;
+        return each_child(d, die, variant_part_child, c, err);
     }
     if (t->kind == WB_TYPE_ARRAY &&
         (tag == DW_TAG_subrange_type || tag == DW_TAG_enumeration_type)) {
@@ -2763,6 +2826,7 @@ static wb_status type_fill(wb_dwarf *d, tnode *n, wb_error *err)
     t->name = name;
     t->qualified_name = s && s->qname ? s->qname : name;
     t->size = size;
+    t->rust = u && u->lang == DW_LANG_Rust;
     st = WB_OK;
     bool children = false;
     switch (tag) {
@@ -2905,6 +2969,13 @@ static wb_status type_fill(wb_dwarf *d, tnode *n, wb_error *err)
         t->nenumerators = c.nenums;
         if (!t->enumerators) st = wb_fail(err, "out of memory");
     }
+    if (c.nvariants) {
+        t->variants = arena_copy(d, c.variants, c.nvariants * sizeof *c.variants);
+        t->nvariants = c.nvariants;
+        if (!t->variants) st = wb_fail(err, "out of memory");
+    }
+    if (c.have_discr && !(t->discr = arena_copy(d, &c.discr, sizeof c.discr)))
+        st = wb_fail(err, "out of memory");
     if (c.nparams) {
         t->params = arena_copy(d, c.params, c.nparams * sizeof *c.params);
         t->nparams = c.nparams;
@@ -2915,6 +2986,7 @@ out:
     free(c.bitpos);
     free(c.enums);
     free(c.params);
+    free(c.variants);
     dwarf_dealloc_die(die);
     return st;
 }
@@ -3854,7 +3926,8 @@ wb_status wb_dwarf_type_named(wb_dwarf *d, const char *name, wb_code_off near, c
             }
             bool cxx = u->lang == DW_LANG_C_plus_plus || u->lang == DW_LANG_C_plus_plus_03 ||
                        u->lang == DW_LANG_C_plus_plus_11 || u->lang == DW_LANG_C_plus_plus_14 ||
-                       u->lang == 0x21 /* C++17 */ || u->lang == 0x2a /* C++20 */;
+                       u->lang == 0x21 /* C++17 */ || u->lang == 0x2a /* C++20 */ ||
+                       u->lang == DW_LANG_Rust; /* aggregates named without a keyword */
             for (size_t k = 0; k < u->nsyms && !found; k++) {
                 const sym *s = &u->syms[k];
                 bool aggregate = s->tag == DW_TAG_structure_type || s->tag == DW_TAG_class_type ||

@@ -200,11 +200,67 @@ static void spell_into(const wb_type *t, wb_sbuf *decl, int depth)
     free(base.s);
 }
 
+/* A type from Rust as gdb's Rust mode spells it: pointers and references
+ * as "*mut T" (DWARF does not say which of & / &mut / *const / *mut),
+ * arrays "[T; N]", functions "fn (A, B) -> R", others by their qualified
+ * name ("values::Point", "core::option::Option<i32>", "&[i32]"). */
+static void spell_rust(const wb_type *t, const char *name, wb_sbuf *out, int depth)
+{
+    if (depth > WB_TYPE_MAX_DEPTH) {
+        wb_sb_add(out, "<type too deep>");
+        return;
+    }
+    t = wb_type_strip_cv(t);
+    if (!t || t->kind == WB_TYPE_VOID) {
+        wb_sb_add(out, "()");
+        return;
+    }
+    switch (t->kind) {
+    case WB_TYPE_POINTER:
+    case WB_TYPE_REFERENCE:
+        wb_sb_add(out, "*mut ");
+        spell_rust(t->target, NULL, out, depth + 1);
+        return;
+    case WB_TYPE_ARRAY:
+        for (size_t i = 0; i < t->ndims; i++)
+            wb_sb_add(out, "[");
+        spell_rust(t->target, NULL, out, depth + 1);
+        for (size_t i = t->ndims; i-- > 0;)
+            wb_sb_addf(out, "; %llu]", (unsigned long long)t->dims[i]);
+        return;
+    case WB_TYPE_FUNCTION:
+        wb_sb_add(out, name ? "fn " : "fn (");
+        if (name) wb_sb_addf(out, "%s(", name);
+        for (size_t i = 0; i < t->nparams; i++) {
+            if (i) wb_sb_add(out, ", ");
+            spell_rust(t->params ? t->params[i] : NULL, NULL, out, depth + 1);
+        }
+        wb_sb_add(out, ")");
+        if (t->target && wb_type_strip(t->target) &&
+            wb_type_strip(t->target)->kind != WB_TYPE_VOID) {
+            wb_sb_add(out, " -> ");
+            spell_rust(t->target, NULL, out, depth + 1);
+        }
+        return;
+    default: {
+        const char *n = t->qualified_name ? t->qualified_name : t->name;
+        wb_sb_add(out, n ? n : "<unknown type>");
+        return;
+    }
+    }
+}
+
 size_t wb_type_spell(const wb_type *t, const char *name, char *buf, size_t cap)
 {
     wb_sbuf d = {0};
-    if (name) wb_sb_add(&d, name);
-    spell_into(t, &d, 0);
+    const wb_type *st = wb_type_strip_cv(t);
+    if (st && st->rust) {
+        spell_rust(t, name, &d, 0);
+        if (name && st->kind != WB_TYPE_FUNCTION) wb_sb_addf(&d, " %s", name);
+    } else {
+        if (name) wb_sb_add(&d, name);
+        spell_into(t, &d, 0);
+    }
     const char *s = d.oom || !d.s ? "" : d.s;
     size_t n = strlen(s);
     if (cap) {
@@ -214,4 +270,60 @@ size_t wb_type_spell(const wb_type *t, const char *name, char *buf, size_t cap)
     }
     free(d.s);
     return n;
+}
+
+static bool rust_tuple_like(const wb_type *s)
+{
+    return s->nmembers > 0 && s->members[0].name && strcmp(s->members[0].name, "__0") == 0;
+}
+
+/* The fields of a struct as a variant shows them in a body: "(T, U)" for
+ * tuple fields, "{a: T, b: U}" for named ones, nothing for none. */
+static void rust_variant_fields(const wb_type *vs, wb_sbuf *out)
+{
+    if (!vs || vs->nmembers == 0) return;
+    bool tuple = rust_tuple_like(vs);
+    wb_sb_add(out, tuple ? "(" : "{");
+    for (size_t i = 0; i < vs->nmembers; i++) {
+        if (i) wb_sb_add(out, ", ");
+        if (!tuple) wb_sb_addf(out, "%s: ", vs->members[i].name ? vs->members[i].name : "?");
+        spell_rust(vs->members[i].type, NULL, out, 1);
+    }
+    wb_sb_add(out, tuple ? ")" : "}");
+}
+
+char *wb_type_rust_ptype(const wb_type *t)
+{
+    wb_sbuf o = {0};
+    const wb_type *s = wb_type_strip(t);
+    const char *name = s ? (s->qualified_name ? s->qualified_name : s->name) : NULL;
+    if (s && s->kind == WB_TYPE_STRUCT && s->has_variants) {
+        wb_sb_addf(&o, "enum %s {\n", name ? name : "?");
+        for (size_t i = 0; i < s->nvariants; i++) {
+            const wb_variant *va = &s->variants[i];
+            wb_sb_addf(&o, "  %s", va->member.name ? va->member.name : "?");
+            rust_variant_fields(wb_type_strip(va->member.type), &o);
+            wb_sb_add(&o, ",\n");
+        }
+        wb_sb_add(&o, "}");
+    } else if (s && (s->kind == WB_TYPE_STRUCT || s->kind == WB_TYPE_UNION) && name &&
+               name[0] != '(') {
+        bool tuple = rust_tuple_like(s);
+        wb_sb_addf(&o, "%s %s %s\n", s->kind == WB_TYPE_UNION ? "union" : "struct", name,
+                   tuple ? "(" : "{");
+        for (size_t i = 0; i < s->nmembers; i++) {
+            wb_sb_add(&o, "  ");
+            if (!tuple) wb_sb_addf(&o, "%s: ", s->members[i].name ? s->members[i].name : "?");
+            spell_rust(s->members[i].type, NULL, &o, 1);
+            wb_sb_add(&o, ",\n");
+        }
+        wb_sb_add(&o, tuple ? ")" : "}");
+    } else {
+        spell_rust(t, NULL, &o, 0);
+    }
+    if (o.oom) {
+        free(o.s);
+        return NULL;
+    }
+    return wb_sb_take(&o);
 }

@@ -60,6 +60,17 @@ typedef struct wb_member {
     bool is_base;        /* C++ base class (DW_TAG_inheritance) */
 } wb_member;
 
+/* One variant of a Rust enum (DW_TAG_variant): chosen when the
+ * discriminant equals `value`, or, for the variant without a value (the
+ * default: a niche layout's dataful variant), when no other matches.
+ * `member` is the variant's struct, named after the variant ("Some"),
+ * at its offset in the enum. */
+typedef struct wb_variant {
+    bool has_value;
+    uint64_t value;
+    wb_member member;
+} wb_variant;
+
 typedef struct wb_enumerator {
     const char *name;
     int64_t value;
@@ -88,10 +99,18 @@ struct wb_type {
     size_t nparams; /* functions */
     const wb_type *const *params;
     bool varargs;
-    bool no_prototype;   /* functions: C's `f()`, parameters unknown,
-                            spelled "()" (else none is "(void)") */
-    bool code_offset;    /* pointers to functions: hold a code offset
-                            (the pc), not a table index */
+    bool no_prototype;      /* functions: C's `f()`, parameters unknown,
+                               spelled "()" (else none is "(void)") */
+    bool code_offset;       /* pointers to functions: hold a code offset
+                               (the pc), not a table index */
+    bool rust;              /* from a compile unit in Rust (DW_LANG_Rust):
+                               printed with Rust syntax */
+    bool has_variants;      /* WB_TYPE_STRUCT holding a DW_TAG_variant_part
+                               (a Rust enum): `variants` */
+    const wb_member *discr; /* the variant part's discriminant (its
+                               storage), or NULL: one variant only */
+    size_t nvariants;
+    const wb_variant *variants;
     uint64_t die_offset; /* 0 for types made by the evaluator */
 };
 
@@ -136,5 +155,12 @@ uint64_t wb_type_size(const wb_type *t);
  * "int (*)(int, char *)", "const char *". `name` may be NULL. Writes at
  * most cap bytes (NUL included) and returns the length it needed. */
 size_t wb_type_spell(const wb_type *t, const char *name, char *buf, size_t cap);
+
+/* What gdb's `ptype` prints after "type = " for a type from Rust: a
+ * struct's or union's body with its fields one a line ("struct
+ * values::Point {\n  x: i32,\n  y: i32,\n}"), an enum's variants
+ * ("enum values::Shape {\n  Circle{r: f64},\n  Square(u32),\n  Empty,\n}"),
+ * other types spelled. Malloc'd; NULL when out of memory. */
+char *wb_type_rust_ptype(const wb_type *t);
 
 #endif

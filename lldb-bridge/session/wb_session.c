@@ -93,6 +93,7 @@ struct wb_session {
         bool in_this; /* looking up a member through `this` */
     } env_ctx;
     wb_eval_env env;
+    int main_rust; /* the program's main is in Rust: 1, not: 0, unknown: -1 */
 
     wb_log_fn on_log;
     void *log_user;
@@ -112,6 +113,7 @@ wb_session *wb_session_new(const char *module_path, const char **note, wb_error 
         wb_fail(err, "out of memory");
         goto fail;
     }
+    s->main_rust = -1;
     if (wb_wasm_open_file(module_path, &s->wasm, err) != WB_OK) goto fail;
     wb_error derr;
     const char *what;
@@ -1874,8 +1876,25 @@ static const wb_eval_env *make_env(wb_session *s, size_t frame)
     s->env_ctx.s = s;
     s->env_ctx.frame = frame;
     s->env_ctx.in_this = false;
-    s->env = (wb_eval_env){&s->env_ctx, e_lookup,        e_read,        e_write,      NULL,
-                           e_type,      e_function_name, e_code_symbol, e_data_symbol};
+    s->env = (wb_eval_env){&s->env_ctx, e_lookup,        e_read,        e_write,       NULL,
+                           e_type,      e_function_name, e_code_symbol, e_data_symbol, false};
+    /* the frame's language: its function's type comes from its unit */
+    const wb_frame *f = wb_session_state(s) == WB_PROC_STOPPED ? wb_session_frame(s, frame) : NULL;
+    const wb_type *ft = NULL;
+    wb_error e;
+    if (f && f->fn && s->dwarf && wb_dwarf_function_type(s->dwarf, f->fn, &ft, &e) == WB_OK) {
+        s->env.rust = ft && ft->rust;
+    } else if (!f && s->dwarf) {
+        /* no frame: the language of main, as gdb's `set language auto` */
+        if (s->main_rust < 0) {
+            const wb_scope *m = NULL;
+            wb_code_off entry;
+            s->main_rust = wb_dwarf_function_named(s->dwarf, "main", &m, &entry, &e) == WB_OK &&
+                           m && wb_dwarf_function_type(s->dwarf, m, &ft, &e) == WB_OK && ft &&
+                           ft->rust;
+        }
+        s->env.rust = s->main_rust > 0;
+    }
     return &s->env;
 }
 
@@ -3188,4 +3207,132 @@ done:
     free(globals);
     free(gtypes);
     return ret;
+}
+
+/* ------------------------------------------------------------ Rust panics */
+
+/* An expression's value at a frame, as `print` shows it (NULL on error). */
+static char *panic_text(wb_session *s, size_t frame, const char *expr)
+{
+    wb_value v;
+    wb_error err;
+    if (wb_session_eval(s, frame, expr, &v, &err) != WB_OK) return NULL;
+    char *t = wb_value_format_plain(&v, make_env(s, frame), 0);
+    wb_value_free(&v);
+    return t;
+}
+
+static bool panic_int(wb_session *s, size_t frame, const char *expr, int64_t *out)
+{
+    wb_value v;
+    wb_error err;
+    if (wb_session_eval(s, frame, expr, &v, &err) != WB_OK) return false;
+    wb_status st = wb_value_as_i64(&v, out, &err);
+    wb_value_free(&v);
+    return st == WB_OK;
+}
+
+/* A quoted string as wb_value_format prints a &str: its text when it is
+ * one simple quoted run. */
+static void add_unquoted(wb_sbuf *o, const char *q)
+{
+    size_t n = q ? strlen(q) : 0;
+    if (n >= 2 && q[0] == '"' && q[n - 1] == '"')
+        wb_sb_addf(o, "%.*s", (int)(n - 2), q + 1);
+    else if (q)
+        wb_sb_add(o, q);
+}
+
+/* One argument of a panic's fmt::Arguments (value: a pointer to the
+ * argument, formatter: the table index of its fmt function): the value
+ * of the type the formatter's `self` points to, printed as `print` does
+ * (numbers as Display prints them; strings without their quotes), or
+ * "{..}" when that type is unknown. */
+static void panic_arg(wb_session *s, size_t frame, size_t k, wb_sbuf *o)
+{
+    char expr[96];
+    int64_t addr = 0, fidx = 0;
+    uint32_t fi = 0, nimp = wb_wasm_import_func_count(s->wasm);
+    const wb_scope *fn = NULL;
+    const wb_var *const *vars = NULL;
+    size_t nv = 0;
+    wb_error e;
+    snprintf(expr, sizeof expr, "info.message.0.args[%zu].value", k);
+    bool ok = panic_int(s, frame, expr, &addr);
+    snprintf(expr, sizeof expr, "info.message.0.args[%zu].formatter", k);
+    ok =
+        ok && panic_int(s, frame, expr, &fidx) && s->dwarf &&
+        wb_wasm_table_func(s->wasm, (uint32_t)fidx, &fi) == WB_OK && fi >= nimp &&
+        fi - nimp < wb_wasm_func_count(s->wasm) &&
+        wb_dwarf_function_at(s->dwarf, wb_wasm_func(s->wasm, fi - nimp)->start, &fn, &e) == WB_OK &&
+        fn && wb_dwarf_scope_vars(s->dwarf, fn, &vars, &nv, &e) == WB_OK && nv > 0 &&
+        vars[0]->is_param;
+    const wb_type *pt = ok ? wb_type_strip(vars[0]->type) : NULL;
+    const wb_type *t = pt && pt->kind == WB_TYPE_POINTER ? pt->target : NULL;
+    uint64_t size = t ? wb_type_size(t) : 0;
+    uint8_t buf[64];
+    const wb_eval_env *env = make_env(s, frame);
+    wb_value v;
+    if (!t || size == 0 || size > sizeof buf ||
+        env->read_memory(env->user, (uint64_t)addr & 0xffffffffu, buf, (size_t)size, &e) != WB_OK ||
+        wb_value_from_bytes(t, buf, (size_t)size, &v, &e) != WB_OK) {
+        wb_sb_add(o, "{..}");
+        return;
+    }
+    char *text = wb_value_format_plain(&v, env, 0);
+    wb_value_free(&v);
+    add_unquoted(o, text ? text : "{..}");
+    free(text);
+}
+
+char *wb_session_rust_panic(wb_session *s)
+{
+    size_t n = wb_session_frame_count(s), h = n;
+    bool panicking = false; /* std's panic path, seen without its DWARF */
+    static const char *const path[] = {"rust_begin_unwind", "std::panicking::rust_panic_with_hook",
+                                       "rust_panic", "__rust_start_panic",
+                                       "panic_abort::__rust_start_panic"};
+    for (size_t i = 0; i < n && i < 32; i++) {
+        const wb_frame *f = wb_session_frame(s, i);
+        if (!f || !f->function) continue;
+        if (strcmp(f->function, "std::panicking::begin_panic_handler") == 0) {
+            h = i;
+            break;
+        }
+        for (size_t k = 0; k < sizeof path / sizeof path[0]; k++)
+            panicking |= strcmp(f->function, path[k]) == 0;
+    }
+    if (h == n) return panicking ? strdup("") : NULL;
+    wb_sbuf o = {0};
+    int64_t np = 0, na = 0, line = 0, col = 0;
+    wb_sb_add(&o, " at '");
+    if (panic_int(s, h, "info.message.0.pieces.length", &np) && np >= 0 && np < 64) {
+        if (!panic_int(s, h, "info.message.0.args.length", &na) || na < 0 || na > 64) na = 0;
+        for (int64_t k = 0; k < np || k < na; k++) {
+            char expr[96];
+            if (k < np) {
+                snprintf(expr, sizeof expr, "info.message.0.pieces[%" PRId64 "]", k);
+                char *t = panic_text(s, h, expr);
+                add_unquoted(&o, t ? t : "");
+                free(t);
+            }
+            if (k < na) panic_arg(s, h, (size_t)k, &o);
+        }
+    } else {
+        wb_sb_add(&o, "Box<dyn Any>"); /* a payload without a message */
+    }
+    wb_sb_add(&o, "'");
+    char *file = panic_text(s, h, "info.location.file");
+    if (file && panic_int(s, h, "info.location.line", &line) &&
+        panic_int(s, h, "info.location.col", &col)) {
+        wb_sb_add(&o, ", ");
+        add_unquoted(&o, file);
+        wb_sb_addf(&o, ":%" PRId64 ":%" PRId64, line, col);
+    }
+    free(file);
+    if (o.oom) {
+        free(o.s);
+        return NULL;
+    }
+    return wb_sb_take(&o);
 }

@@ -311,6 +311,17 @@ wb_status wb_session_lookup_var(wb_session *s, size_t frame, const char *name, c
                                 const wb_scope **fn, wb_error *err);
 
 /* Expressions in the context of a frame (no frame: globals only). */
+/* At a stop inside a Rust panic (a frame of std's panic handler,
+ * std::panicking::begin_panic_handler, among the innermost 32; with
+ * panic=abort, as on wasm32-wasi, the panic then ends in an `unreachable`
+ * trap): what follows "panicked" as Rust's hook says it,
+ * " at 'index 7 past the end (3 items)', src/main.rs:6:9", read from the
+ * handler's PanicInfo (arguments of the message: integers and strings
+ * formatted, others "{..}"); "" when std's panic path is there without
+ * DWARF to read it from (frames named rust_begin_unwind,
+ * __rust_start_panic...). Malloc'd; NULL when the stop is not a panic. */
+char *wb_session_rust_panic(wb_session *s);
+
 wb_status wb_session_eval(wb_session *s, size_t frame, const char *expr, wb_value *out,
                           wb_error *err);
 wb_status wb_session_eval_type(wb_session *s, size_t frame, const char *text, const wb_type **out,

@@ -264,7 +264,23 @@ static bool tokenize(parser *p)
             p->ntoks++;
             return true;
         }
-        if (is_digit(c) || (c == '.' && is_digit(s[i + 1]))) {
+        int prev = p->ntoks ? p->toks[p->ntoks - 1].kind : 0;
+        if (c == '.' && is_digit(s[i + 1]) && (prev == T_IDENT || prev == ')' || prev == ']')) {
+            /* a Rust tuple field (t.0): the operator, then the number */
+            t->kind = '.';
+            t->len = 1;
+            i++;
+            p->ntoks++;
+            continue;
+        }
+        if (prev == '.' && is_digit(c)) { /* t.0.1: digits only */
+            size_t j = i;
+            while (is_digit(s[j]))
+                j++;
+            t->kind = T_NUM;
+            t->len = j - i;
+            i = j;
+        } else if (is_digit(c) || (c == '.' && is_digit(s[i + 1]))) {
             size_t j = i;
             bool flt = false, hex = c == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X');
             while (is_ident_char(s[j]) || s[j] == '.') {
@@ -398,6 +414,7 @@ static const wb_type *derive(parser *p, int kind, const wb_type *of, uint64_t n)
     wb_type *t = arena_alloc(e, sizeof *t + 8 * sizeof(uint64_t));
     if (!t) return fail(p, "out of memory"), NULL;
     uint64_t *dims = (uint64_t *)(t + 1);
+    t->rust = of && wb_type_strip(of) && wb_type_strip(of)->rust; /* &x of a Rust value */
     if (kind == 'p') {
         t->kind = WB_TYPE_POINTER;
         t->size = 4;
@@ -1564,7 +1581,10 @@ static bool parse_primary(parser *p, val *out)
         wb_status st = p->env->lookup ? p->env->lookup(p->env->user, name, out, &er) : WB_NOT_FOUND;
         if (st == WB_NOT_FOUND) {
             memset(out, 0, sizeof *out);
-            fail(p, "No symbol \"%s\" in current context.", name);
+            fail(p,
+                 p->env->rust ? "No symbol '%s' in current context"
+                              : "No symbol \"%s\" in current context.",
+                 name);
             free(name);
             return false;
         }
@@ -1607,6 +1627,37 @@ static const wb_member *find_member(const wb_type *s, const char *name, uint64_t
         }
     }
     return NULL;
+}
+
+/* gdb's Rust-mode errors for a field a struct, tuple or enum variant
+ * lacks (`name` is "__N" for the tuple field N). */
+static bool rust_no_field(parser *p, const wb_type *s, const wb_variant *va, const char *name)
+{
+    const char *tn = s->qualified_name ? s->qualified_name : s->name ? s->name : "?";
+    const wb_type *in = va ? strip(va->member.type) : s;
+    bool numbered = strncmp(name, "__", 2) == 0 && name[2] >= '0' && name[2] <= '9';
+    bool tuple =
+        (in->nmembers > 0 && in->members[0].name && strcmp(in->members[0].name, "__0") == 0) ||
+        (!va && tn[0] == '(');
+    char what[300];
+    if (va)
+        snprintf(what, sizeof what, "variant %s::%s", tn, va->member.name ? va->member.name : "?");
+    else
+        snprintf(what, sizeof what, "%s", tn);
+    if (numbered && (tuple || (va && in->nmembers == 0)))
+        return fail(p, "Cannot access field %s of %s, there are only %zu fields", name + 2, what,
+                    in->nmembers);
+    if (numbered)
+        return fail(p,
+                    "Attempting to access anonymous field %s of %s, which is not a tuple, "
+                    "tuple struct, or tuple-like variant",
+                    name + 2, what);
+    if (va && tuple)
+        return fail(p,
+                    "Attempting to access named field %s of tuple variant %s::%s, which has "
+                    "only anonymous fields",
+                    name, tn, va->member.name ? va->member.name : "?");
+    return fail(p, "There is no member named %s.", name);
 }
 
 /* v.name (v consumed); `arrow`: the operator written was -> */
@@ -1671,6 +1722,17 @@ static bool member_of(parser *p, val *v, const char *name, bool arrow, val *out)
     }
     uint64_t off = 0;
     const wb_member *m = find_member(s, name, &off, 0);
+    const wb_variant *va =
+        s->has_variants && v->bytes ? wb_value_rust_variant(s, v->bytes, v->size) : NULL;
+    if (!m && va && strip(va->member.type)->kind == WB_TYPE_STRUCT) {
+        /* a Rust enum: a field of its active variant (opt.0 of Some(x)) */
+        off = va->member.offset;
+        m = find_member(strip(va->member.type), name, &off, 0);
+    }
+    if (!m && s->rust) {
+        vfree(v);
+        return rust_no_field(p, s, va, name);
+    }
     if (!m) {
         vfree(v);
         return fail(p, "There is no member named %s.", name);
@@ -1729,6 +1791,37 @@ static bool member_of(parser *p, val *v, const char *name, bool arrow, val *out)
 }
 
 /* *v (consumed). */
+/* *x of a Rust trait object (&dyn T, Box<dyn T>: pointer and vtable): the value
+ * it points to, of the type its vtable's symbol names, as gdb does
+ * ("<values::Dog as values::Speak>::{vtable}": a values::Dog). */
+static bool deref_dyn(parser *p, val *v, val *out)
+{
+    const wb_type *s = strip(v->type);
+    uint64_t ptr = 0, vt = 0, off = 0;
+    for (size_t i = 0; i < s->nmembers; i++) {
+        const wb_member *m = &s->members[i];
+        if (!m->name || m->offset + 4 > v->size) continue;
+        if (strcmp(m->name, "pointer") == 0) ptr = load_le(v->bytes + m->offset, 4);
+        if (strcmp(m->name, "vtable") == 0) vt = load_le(v->bytes + m->offset, 4);
+    }
+    vfree(v);
+    const char *sym =
+        p->env->data_symbol && vt ? p->env->data_symbol(p->env->user, vt, &off) : NULL;
+    const char *as = sym && sym[0] == '<' ? strstr(sym, " as ") : NULL;
+    if (!as || off != 0 || !p->env->type_named)
+        return fail(p, "Could not find the type of the value a trait object points to.");
+    char name[256];
+    size_t n = (size_t)(as - sym - 1);
+    if (n >= sizeof name) return fail(p, "type name too long");
+    memcpy(name, sym + 1, n);
+    name[n] = 0;
+    const wb_type *t = NULL;
+    wb_error er;
+    if (p->env->type_named(p->env->user, name, &t, &er) != WB_OK || !t)
+        return fail(p, "No type named %s.", name);
+    return read_obj(p, t, ptr, out);
+}
+
 static bool deref(parser *p, val *v, val *out)
 {
     memset(out, 0, sizeof *out);
@@ -1754,6 +1847,10 @@ static bool deref(parser *p, val *v, val *out)
         vfree(v);
         return fail(p, "value has been optimized out");
     }
+    if (s->kind == WB_TYPE_STRUCT && s->rust && s->nmembers == 2 && s->members[0].name &&
+        s->members[1].name && strcmp(s->members[0].name, "pointer") == 0 &&
+        strcmp(s->members[1].name, "vtable") == 0) /* &dyn T, Box<dyn T> */
+        return deref_dyn(p, v, out);
     if (s->kind == WB_TYPE_POINTER) {
         const wb_type *t = s->target ? s->target : &builtin[B_VOID];
         const wb_type *ts = strip(t);
@@ -1810,6 +1907,46 @@ static bool subscript(parser *p, val *a, val *i, val *out)
     memset(out, 0, sizeof *out);
     const wb_type *s = strip(a->type);
     num n;
+    if (s->kind == WB_TYPE_STRUCT && s->rust && s->name && s->name[0] == '&') {
+        /* a Rust slice: its data_ptr (bounds checked against length) */
+        val dp, len;
+        val acopy;
+        wb_error er;
+        if (wb_value_copy(&acopy, a, &er) != WB_OK) {
+            vfree(a);
+            vfree(i);
+            return fail(p, "%s", er.msg);
+        }
+        if (!member_of(p, a, "data_ptr", false, &dp)) {
+            vfree(&acopy);
+            vfree(i);
+            return false;
+        }
+        if (!member_of(p, &acopy, "length", false, &len)) {
+            vfree(&dp);
+            vfree(i);
+            return false;
+        }
+        num ln, in;
+        bool ok = get_num(p, &len, &ln) && get_num(p, i, &in);
+        vfree(&len);
+        if (ok && in.cls == 'i' && ln.cls == 'i' && in.u > ln.u) { /* gdb 13 lets [len] through */
+            vfree(&dp);
+            vfree(i);
+            return fail(p, "Index greater than length");
+        }
+        if (!ok) {
+            vfree(&dp);
+            vfree(i);
+            return false;
+        }
+        return subscript(p, &dp, i, out);
+    }
+    if (s->kind != WB_TYPE_ARRAY && s->kind != WB_TYPE_POINTER && s->rust) {
+        vfree(a);
+        vfree(i);
+        return fail(p, "Cannot subscript non-array type");
+    }
     if (s->kind != WB_TYPE_ARRAY && s->kind != WB_TYPE_POINTER) {
         char tn[200];
         wb_type_spell(a->type, NULL, tn, sizeof tn);
@@ -1921,11 +2058,18 @@ static bool parse_postfix(parser *p, val *out)
             *out = r;
         } else if (k == '.' || k == T_ARROW) {
             p->pos++;
-            if (kind(p) != T_IDENT) {
+            bool field_no = k == '.' && kind(p) == T_NUM;
+            if (kind(p) != T_IDENT && !field_no) {
                 vfree(out);
                 return syntax_error(p);
             }
             char *name = tok_text(p, cur(p));
+            if (name && field_no) { /* Rust's t.0 is the member __0 */
+                char *n2 = malloc(strlen(name) + 3);
+                if (n2) sprintf(n2, "__%s", name);
+                free(name);
+                name = n2;
+            }
             if (!name) {
                 vfree(out);
                 return fail(p, "out of memory");

@@ -385,6 +385,7 @@ typedef struct fctx {
     bool summary;   /* one level only (DAP) */
     bool no_prefix; /* no "(type) " before a top-level pointer or reference */
     bool pretty;    /* gdb's `set print pretty on`: a struct's members one a line */
+    bool raw;       /* print/r: Rust's String and Vec as their fields */
 } fctx;
 
 /* A piece of a value being printed: bytes (n of them, the type's size or
@@ -756,7 +757,8 @@ static void fmt_scalar(fctx *c, const view *v, const wb_type *s, bool top)
             break;
         case WB_ENC_UTF:
             add_char_value(o, (int64_t)mask_to(raw, n), (unsigned)mask_to(raw, n),
-                           n == 1   ? "u8"
+                           s->rust  ? ""
+                           : n == 1 ? "u8"
                            : n == 2 ? "u"
                                     : "U");
             return;
@@ -848,7 +850,7 @@ static void fmt_array(fctx *c, const view *v, const wb_type *at, size_t dim, int
         wb_sb_addf(o, "[%" PRIu64 "]", elem_count(at, dim));
         return;
     }
-    wb_sb_add(o, "{");
+    wb_sb_add(o, at->rust ? "[" : "{");
     uint64_t i = 0, printed = 0;
     while (i < count && printed < PRINT_MAX) {
         const uint8_t *e = v->bytes + i * es;
@@ -880,7 +882,7 @@ static void fmt_array(fctx *c, const view *v, const wb_type *at, size_t dim, int
         }
     }
     if (i < count) wb_sb_add(o, "...");
-    wb_sb_add(o, "}");
+    wb_sb_add(o, at->rust ? "]" : "}");
 }
 
 /* Reads a bitfield member out of its storage into a little-endian
@@ -1006,6 +1008,241 @@ static void fmt_reference(fctx *c, const view *v, const wb_type *s, bool top, in
     free(buf);
 }
 
+/* ------------------------------------------------------------ Rust */
+
+/* Values of types from Rust units print as gdb's Rust mode prints them
+ * (gdb/rust-lang.c): structs `values::Point {x: 1, y: 2}`, tuple structs
+ * `values::Pair(1, 2)`, tuples `(1, 2)`, unit structs by their name,
+ * enums by their active variant (`core::option::Option<i32>::Some(5)`,
+ * `values::Shape::Circle{r: 1.5}`, `values::Shape::Empty`), `&str` as
+ * `"text"`, slices `&[i32] [2, 3]`, arrays `[1, 2, 3]`. Plain gdb prints
+ * String and Vec as their fields; the printers Rust ships for gdb
+ * (rust-gdb) print them as `"text"` and `Vec(size=3) = {1, 2, 3}`, and
+ * so does wdb (print/r: the fields, as plain gdb). */
+
+static const wb_member *member_named(const wb_type *s, const char *name)
+{
+    s = wb_type_strip(s);
+    if (!s || (s->kind != WB_TYPE_STRUCT && s->kind != WB_TYPE_UNION)) return NULL;
+    for (size_t i = 0; i < s->nmembers; i++)
+        if (s->members[i].name && strcmp(s->members[i].name, name) == 0) return &s->members[i];
+    return NULL;
+}
+
+static bool rust_tuple_fields(const wb_type *s)
+{
+    return s->nmembers > 0 && s->members[0].name && strcmp(s->members[0].name, "__0") == 0;
+}
+
+/* A member's bytes inside v, or false when it lies outside them. */
+static bool member_view(const view *v, const wb_member *m, view *out)
+{
+    uint64_t ms = wb_type_size(m->type);
+    if (m->offset > v->n || ms > v->n - m->offset) return false;
+    *out = (view){.type = m->type,
+                  .bytes = v->bytes + m->offset,
+                  .n = (size_t)ms,
+                  .missing = v->missing ? v->missing + m->offset : NULL,
+                  .have_addr = v->have_addr,
+                  .addr = v->addr + m->offset};
+    return true;
+}
+
+/* The active variant of a Rust enum, or NULL (a discriminant no variant
+ * has, and no default variant). */
+const wb_variant *wb_value_rust_variant(const wb_type *s, const uint8_t *bytes, size_t n)
+{
+    if (!s->has_variants || s->nvariants == 0) return NULL;
+    if (!s->discr) return s->nvariants == 1 ? &s->variants[0] : NULL;
+    uint64_t ds = wb_type_size(s->discr->type);
+    if (ds == 0 || ds > 8 || s->discr->offset > n || ds > n - s->discr->offset) return NULL;
+    uint64_t d = load_le(bytes + s->discr->offset, (size_t)ds);
+    const wb_variant *def = NULL;
+    for (size_t i = 0; i < s->nvariants; i++) {
+        const wb_variant *va = &s->variants[i];
+        if (!va->has_value)
+            def = va;
+        else if (mask_to(va->value, (size_t)ds) == d)
+            return va;
+    }
+    return def;
+}
+
+/* The fields of a struct: `{x: 1, y: 2}` (space before the brace when
+ * `sep`), `(1, 2)` for tuple fields. */
+static void fmt_rust_fields(fctx *c, const view *v, const wb_type *s, bool sep, bool variant,
+                            int depth)
+{
+    wb_sbuf *o = c->o;
+    bool tuple = rust_tuple_fields(s) || (s->name && s->name[0] == '(');
+    bool pretty = c->pretty && !variant; /* gdb keeps a variant's fields on its line */
+    if (s->nmembers == 0) return;
+    if (c->summary && depth > 0) {
+        wb_sb_add(o, tuple ? "(...)" : sep ? " {...}" : "{...}");
+        return;
+    }
+    wb_sb_add(o, tuple ? "(" : sep ? " {" : "{");
+    for (size_t i = 0; i < s->nmembers; i++) {
+        const wb_member *m = &s->members[i];
+        view mv;
+        if (pretty)
+            wb_sb_addf(o, "%s\n%*s", i ? "," : "", 2 + 2 * depth, "");
+        else if (i)
+            wb_sb_add(o, ", ");
+        if (!tuple) wb_sb_addf(o, "%s: ", m->name ? m->name : "?");
+        if (!member_view(v, m, &mv)) {
+            wb_sb_add(o, "<error: member outside its structure>");
+            continue;
+        }
+        fmt_view(c, &mv, false, depth + 1);
+    }
+    if (pretty) wb_sb_addf(o, "\n%*s", 2 * depth, "");
+    wb_sb_add(o, tuple ? ")" : "}");
+}
+
+/* A Rust (data pointer, length) pair: a slice or &str's data_ptr and
+ * length, or a Vec's buffer (the first pointer inside buf) and len. */
+static bool rust_slice_parts(const view *v, const wb_type *s, bool vec, uint64_t *ptr,
+                             uint64_t *len, const wb_type **elem)
+{
+    const wb_member *pm = member_named(s, vec ? "buf" : "data_ptr");
+    const wb_member *lm = member_named(s, vec ? "len" : "length");
+    if (!pm || !lm) return false;
+    view pv, lv;
+    if (!member_view(v, pm, &pv) || !member_view(v, lm, &lv)) return false;
+    /* down the first members to the pointer (RawVec.ptr.pointer...) */
+    const wb_type *pt = wb_type_strip(pv.type);
+    for (int k = 0; pt && pt->kind == WB_TYPE_STRUCT && k < 8; k++) {
+        const wb_member *m = member_named(pt, "ptr");
+        if (!m) m = member_named(pt, "pointer");
+        if (!m || !member_view(&pv, m, &pv)) return false;
+        pt = wb_type_strip(pv.type);
+    }
+    if (!pt || pt->kind != WB_TYPE_POINTER || pv.n != 4 || lv.n == 0 || lv.n > 8) return false;
+    if (any_missing(pv.missing, pv.n) || any_missing(lv.missing, lv.n)) return false;
+    *ptr = load_le(pv.bytes, pv.n);
+    *len = load_le(lv.bytes, lv.n);
+    *elem = pt->target;
+    return true;
+}
+
+/* Elements read from memory: `[1, 2]` (brackets) or `{1, 2}`. */
+static void fmt_rust_elements(fctx *c, uint64_t ptr, uint64_t len, const wb_type *elem,
+                              bool brackets, int depth)
+{
+    wb_sbuf *o = c->o;
+    uint64_t es = wb_type_size(elem);
+    uint64_t count = len < PRINT_MAX ? len : PRINT_MAX;
+    if (es == 0 || es > WB_VALUE_MAX_SIZE || count > WB_VALUE_MAX_SIZE / es) {
+        wb_sb_add(o, brackets ? "[]" : "{}");
+        return;
+    }
+    uint8_t *buf = count ? malloc((size_t)(count * es)) : NULL;
+    if (count && !buf) {
+        o->oom = true;
+        return;
+    }
+    if (env_read(c->env, ptr, buf, (size_t)(count * es)) != WB_OK) {
+        wb_sb_addf(o, "<error: Cannot access memory at address 0x%" PRIx64 ">", ptr);
+        free(buf);
+        return;
+    }
+    wb_sb_add(o, brackets ? "[" : "{");
+    for (uint64_t i = 0; i < count; i++) {
+        if (i) wb_sb_add(o, ", ");
+        view ev = {.type = elem,
+                   .bytes = buf + i * es,
+                   .n = (size_t)es,
+                   .have_addr = true,
+                   .addr = ptr + i * es};
+        fmt_view(c, &ev, false, depth + 1);
+    }
+    if (count < len) wb_sb_add(o, "...");
+    wb_sb_add(o, brackets ? "]" : "}");
+    free(buf);
+}
+
+/* UTF-8 text of `len` bytes at ptr, quoted. */
+static void fmt_rust_str(fctx *c, uint64_t ptr, uint64_t len)
+{
+    uint64_t n = len < PRINT_MAX ? len : PRINT_MAX;
+    uint8_t buf[PRINT_MAX];
+    if (n && env_read(c->env, ptr, buf, (size_t)n) != WB_OK) {
+        wb_sb_addf(c->o, "<error: Cannot access memory at address 0x%" PRIx64 ">", ptr);
+        return;
+    }
+    add_string(c->o, buf, (size_t)n, false, n < len);
+}
+
+static bool starts_with(const char *s, const char *p)
+{
+    return s && strncmp(s, p, strlen(p)) == 0;
+}
+
+static void fmt_rust(fctx *c, const view *v, const wb_type *s, int depth)
+{
+    wb_sbuf *o = c->o;
+    const char *name = s->qualified_name ? s->qualified_name : s->name;
+    uint64_t ptr = 0, len = 0;
+    const wb_type *elem = NULL;
+    if (s->has_variants) {
+        if (s->discr && v->missing && s->discr->offset < v->n &&
+            any_missing(v->missing + s->discr->offset,
+                        (size_t)(v->n - s->discr->offset) < wb_type_size(s->discr->type)
+                            ? (size_t)(v->n - s->discr->offset)
+                            : (size_t)wb_type_size(s->discr->type))) {
+            wb_sb_add(o, "<optimized out>"); /* which variant is not known */
+            return;
+        }
+        const wb_variant *va = wb_value_rust_variant(s, v->bytes, v->n);
+        if (!va) {
+            wb_sb_add(o, "<error: invalid enum discriminant>");
+            return;
+        }
+        wb_sb_addf(o, "%s::%s", name ? name : "?", va->member.name ? va->member.name : "?");
+        view vv;
+        const wb_type *vs = wb_type_strip(va->member.type);
+        if (!vs || vs->kind != WB_TYPE_STRUCT || !member_view(v, &va->member, &vv)) return;
+        fmt_rust_fields(c, &vv, vs, false, true, depth);
+        return;
+    }
+    if (name && name[0] == '&' && member_named(s, "data_ptr") && member_named(s, "length") &&
+        rust_slice_parts(v, s, false, &ptr, &len, &elem)) {
+        if (strcmp(name, "&str") == 0 || strcmp(name, "&mut str") == 0) {
+            fmt_rust_str(c, ptr, len);
+        } else {
+            wb_sb_addf(o, "%s ", name);
+            fmt_rust_elements(c, ptr, len, elem, true, depth);
+        }
+        return;
+    }
+    if (!c->raw && name && strcmp(name, "alloc::string::String") == 0) {
+        const wb_member *vm = member_named(s, "vec");
+        view vv;
+        const wb_type *vt = vm ? wb_type_strip(vm->type) : NULL;
+        if (vt && member_view(v, vm, &vv) && rust_slice_parts(&vv, vt, true, &ptr, &len, &elem)) {
+            fmt_rust_str(c, ptr, len);
+            return;
+        }
+    }
+    if (!c->raw && starts_with(name, "alloc::vec::Vec<") &&
+        rust_slice_parts(v, s, true, &ptr, &len, &elem)) {
+        wb_sb_addf(o, "Vec(size=%" PRIu64 ") = ", len);
+        fmt_rust_elements(c, ptr, len, elem, false, depth);
+        return;
+    }
+    if (name && name[0] == '(') { /* a tuple */
+        if (s->nmembers == 0) {
+            wb_sb_add(o, "()");
+            return;
+        }
+        fmt_rust_fields(c, v, s, false, false, depth);
+        return;
+    }
+    wb_sb_add(o, name ? name : "?");
+    fmt_rust_fields(c, v, s, !rust_tuple_fields(s), false, depth);
+}
+
 static void fmt_view(fctx *c, const view *v, bool top, int depth)
 {
     const wb_type *s = wb_type_strip(v->type);
@@ -1019,7 +1256,12 @@ static void fmt_view(fctx *c, const view *v, bool top, int depth)
     }
     switch (s->kind) {
     case WB_TYPE_STRUCT:
-    case WB_TYPE_UNION: fmt_struct(c, v, s, depth); return;
+    case WB_TYPE_UNION:
+        if (s->rust)
+            fmt_rust(c, v, s, depth);
+        else
+            fmt_struct(c, v, s, depth);
+        return;
     case WB_TYPE_ARRAY: fmt_array(c, v, s, 0, depth); return;
     case WB_TYPE_FUNCTION:
         wb_sb_add(c->o, "{");
@@ -1064,8 +1306,9 @@ static char *format_value(const wb_value *v, const wb_eval_env *env, char fmt, b
               .o = &o,
               .summary = summary,
               .no_prefix = flags & WB_FMT_PLAIN,
-              .pretty = (flags & WB_FMT_PRETTY) && !summary};
-    if (fmt == 'i' || fmt == 'F') c.fmt = 0;
+              .pretty = (flags & WB_FMT_PRETTY) && !summary,
+              .raw = fmt == 'r'};
+    if (fmt == 'i' || fmt == 'F' || fmt == 'r') c.fmt = 0;
     if (v->kind == WB_VAL_OPTIMIZED) {
         wb_sb_add(&o, "<optimized out>");
         return wb_sb_take(&o);
@@ -1203,8 +1446,48 @@ wb_status wb_value_children(const wb_value *v, const wb_eval_env *env, size_t fi
         pv = &deref;
         s = ts;
     }
+    /* Rust: an enum shows its active variant's fields; a slice and a Vec
+     * their elements; &str and String none (their summary is the text) */
+    wb_value variant = {0};
+    bool rust_elems = false;
+    uint64_t eptr = 0, elen = 0;
+    const wb_type *etype = NULL;
+    if (s && s->rust && s->kind == WB_TYPE_STRUCT && pv->bytes) {
+        const char *rn = s->qualified_name ? s->qualified_name : s->name;
+        view vw = {.type = pv->type,
+                   .bytes = pv->bytes,
+                   .n = pv->size,
+                   .missing = pv->missing,
+                   .have_addr = pv->kind == WB_VAL_MEMORY,
+                   .addr = pv->addr};
+        if (s->has_variants) {
+            const wb_variant *va = wb_value_rust_variant(s, pv->bytes, pv->size);
+            const wb_type *vs = va ? wb_type_strip(va->member.type) : NULL;
+            if (!vs || vs->kind != WB_TYPE_STRUCT ||
+                sub_value(pv, va->member.type, va->member.offset, wb_type_size(va->member.type),
+                          &variant, err) != WB_OK) {
+                wb_value_free(&deref);
+                return vs ? WB_ERROR : WB_OK;
+            }
+            pv = &variant;
+            s = vs;
+        } else if (rn && (strcmp(rn, "&str") == 0 || strcmp(rn, "&mut str") == 0 ||
+                          strcmp(rn, "alloc::string::String") == 0)) {
+            wb_value_free(&deref);
+            return WB_OK;
+        } else if (rn && rn[0] == '&' && member_named(s, "data_ptr")) {
+            rust_elems = rust_slice_parts(&vw, s, false, &eptr, &elen, &etype);
+        } else if (starts_with(rn, "alloc::vec::Vec<")) {
+            rust_elems = rust_slice_parts(&vw, s, true, &eptr, &elen, &etype);
+        }
+        if (rust_elems &&
+            (!etype || wb_type_size(etype) == 0 || wb_type_size(etype) > WB_VALUE_MAX_SIZE))
+            rust_elems = false;
+    }
     size_t count = 0;
-    if (s && (s->kind == WB_TYPE_STRUCT || s->kind == WB_TYPE_UNION))
+    if (rust_elems)
+        count = elen < 100000 ? (size_t)elen : 100000;
+    else if (s && (s->kind == WB_TYPE_STRUCT || s->kind == WB_TYPE_UNION))
         count = s->nmembers;
     else if (s && s->kind == WB_TYPE_ARRAY) {
         uint64_t c = elem_count(s, 0), es = elem_size(s, 0);
@@ -1217,6 +1500,7 @@ wb_status wb_value_children(const wb_value *v, const wb_eval_env *env, size_t fi
     *total = count;
     if (first >= count || max == 0) {
         wb_value_free(&deref);
+        wb_value_free(&variant);
         return WB_OK;
     }
     size_t want = count - first < max ? count - first : max;
@@ -1231,7 +1515,18 @@ wb_status wb_value_children(const wb_value *v, const wb_eval_env *env, size_t fi
         size_t i = first + got;
         char name[64];
         const char *label = name;
-        if (s->kind == WB_TYPE_STRUCT || s->kind == WB_TYPE_UNION) {
+        if (rust_elems) {
+            uint64_t es = wb_type_size(etype), addr = eptr + i * es;
+            if (wb_value_from_bytes(etype, NULL, 0, &kids[got], err) != WB_OK) goto fail;
+            if (env_read(env, addr, kids[got].bytes, kids[got].size) != WB_OK) {
+                wb_value_free(&kids[got]);
+                wb_fail(err, "Cannot access memory at address 0x%" PRIx64, addr);
+                goto fail;
+            }
+            kids[got].kind = WB_VAL_MEMORY;
+            kids[got].addr = addr;
+            snprintf(name, sizeof name, "[%zu]", i);
+        } else if (s->kind == WB_TYPE_STRUCT || s->kind == WB_TYPE_UNION) {
             const wb_member *m = &s->members[i];
             if (member_child(pv, m, &kids[got], err) != WB_OK) goto fail;
             if (m->is_base) {
@@ -1239,6 +1534,9 @@ wb_status wb_value_children(const wb_value *v, const wb_eval_env *env, size_t fi
                 label = b && b->name ? b->name : "<base>";
             } else {
                 label = m->name ? m->name : "<anonymous>";
+                /* Rust tuple fields __0, __1: shown (and evaluated) as 0, 1 */
+                if (s->rust && strncmp(label, "__", 2) == 0 && label[2] >= '0' && label[2] <= '9')
+                    label += 2;
             }
         } else if (s->kind == WB_TYPE_ARRAY) {
             uint64_t es = elem_size(s, 0);
@@ -1284,6 +1582,7 @@ wb_status wb_value_children(const wb_value *v, const wb_eval_env *env, size_t fi
         }
     }
     wb_value_free(&deref);
+    wb_value_free(&variant);
     *children = kids;
     *names = nm;
     *n = got;
@@ -1296,5 +1595,6 @@ fail:
     free(kids);
     free(nm);
     wb_value_free(&deref);
+    wb_value_free(&variant);
     return WB_ERROR;
 }

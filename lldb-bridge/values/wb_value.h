@@ -107,6 +107,9 @@ typedef struct wb_eval_env {
      * and addr's offset in it, or NULL (printed after a data pointer as
      * gdb does: "0x1040 <table+8>"). May be NULL. */
     const char *(*data_symbol)(void *user, uint64_t addr, uint64_t *offset);
+    /* The current frame is in Rust: errors take the wording of gdb's
+     * Rust mode (No symbol 'x' in current context). */
+    bool rust;
 } wb_eval_env;
 
 /* Reading a variable through its location (used by `lookup`
@@ -145,11 +148,12 @@ bool wb_eval_set_int(wb_eval *e, const char *name, int64_t value);
 /* Formats as gdb's `print` does after "$N = ".
  * fmt: 0 natural, 'x' hex, 'd' signed, 'u' unsigned, 'o' octal,
  * 't' binary, 'c' char, 'f' float, 'a' address, 's' string, 'z' zero-
- * padded hex. Natural formatting follows gdb: integers in decimal, char
- * as `97 'a'`, bool true/false, enums by name (or `(A | B)`, or the
- * number), floats with %.9g / %.17g, pointers as `(int *) 0x10`, char
- * pointers as `0x10 "text"` (string read from memory, up to 200 chars),
- * function pointers as `(int (*)(int)) 0x1 <fib>`, structs as
+ * padded hex, 'r' raw (natural, without the String/Vec printing of Rust
+ * values: gdb's /r, which bypasses pretty-printers). Values of Rust types
+ * print with Rust syntax (see fmt_rust in wb_value.c). Natural formatting follows gdb: integers in
+ * decimal, char as `97 'a'`, bool true/false, enums by name (or `(A | B)`, or the number), floats
+ * with %.9g / %.17g, pointers as `(int *) 0x10`, char pointers as `0x10 "text"` (string read from
+ * memory, up to 200 chars), function pointers as `(int (*)(int)) 0x1 <fib>`, structs as
  * `{x = 1, y = 2}` (nested, base classes as `<Base> = {...}`), arrays as
  * `{1, 2, 3}` with runs of 10 or more identical elements as
  * `0 <repeats 15 times>` and a limit of 200 elements (`...`), char arrays
@@ -204,6 +208,10 @@ wb_status wb_value_children(const wb_value *v, const wb_eval_env *env, size_t fi
  * read at addr + the returned length. */
 size_t wb_value_read_cstring(const wb_eval_env *env, uint64_t addr, uint8_t *buf, size_t max,
                              bool *nul, bool *failed);
+
+/* The active variant of a Rust enum (t->has_variants) whose bytes are
+ * `bytes`, or NULL when the discriminant matches no variant. */
+const wb_variant *wb_value_rust_variant(const wb_type *t, const uint8_t *bytes, size_t n);
 
 /* Integer and float views of a scalar value (after typedefs, enums,
  * bools, chars and pointers). WB_ERROR for aggregates. */

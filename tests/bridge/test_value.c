@@ -389,9 +389,16 @@ static void setup(void)
 {
     P = calloc(1, sizeof *P);
     P->next = 0x1000;
-    ENV = (wb_eval_env){
-        P,   p_lookup, p_read, p_write, p_write_place, p_type_named, p_function_name, p_code_symbol,
-        NULL};
+    ENV = (wb_eval_env){P,
+                        p_lookup,
+                        p_read,
+                        p_write,
+                        p_write_place,
+                        p_type_named,
+                        p_function_name,
+                        p_code_symbol,
+                        NULL,
+                        false};
     EV = wb_eval_new();
 
     /* int i = -5; unsigned u32 = 4000000000u; long long ll = -1234567890123LL; */
@@ -1898,6 +1905,263 @@ static void test_printf(void)
     CHECK_PF("\"%%|%c|\\t\", 0", "%||\t");
 }
 
+/* ------------------------------------------------------------ Rust */
+
+/* Types as rustc 1.63 describes them (see tests/rust for the real ones). */
+#define RBASE(n, sz, e)                                                                            \
+    {                                                                                              \
+        .kind = WB_TYPE_BASE, .name = n, .qualified_name = n, .size = sz, .enc = e, .rust = true   \
+    }
+static const wb_type r_i32 = RBASE("i32", 4, WB_ENC_SIGNED);
+static const wb_type r_u32 = RBASE("u32", 4, WB_ENC_UNSIGNED);
+static const wb_type r_u8 = RBASE("u8", 1, WB_ENC_UNSIGNED);
+static const wb_type r_i64 = RBASE("i64", 8, WB_ENC_SIGNED);
+static const wb_type r_usize = RBASE("usize", 4, WB_ENC_UNSIGNED);
+static const wb_type r_char = RBASE("char", 4, WB_ENC_UTF);
+static const wb_member rm_point[] = {{"x", &r_i32, 0, 0, 0, false}, {"y", &r_i32, 4, 0, 0, false}};
+static const wb_type r_point = {.kind = WB_TYPE_STRUCT,
+                                .name = "Point",
+                                .qualified_name = "values::Point",
+                                .size = 8,
+                                .nmembers = 2,
+                                .members = rm_point,
+                                .rust = true};
+static const wb_type r_ppoint = {
+    .kind = WB_TYPE_POINTER, .size = 4, .target = &r_point, .rust = true};
+static const wb_member rm_tuple[] = {{"__0", &r_u8, 0, 0, 0, false},
+                                     {"__1", &r_i64, 8, 0, 0, false}};
+static const wb_type r_tuple = {.kind = WB_TYPE_STRUCT,
+                                .name = "(u8, i64)",
+                                .qualified_name = "(u8, i64)",
+                                .size = 16,
+                                .nmembers = 2,
+                                .members = rm_tuple,
+                                .rust = true};
+/* Option<i32>: a u32 discriminant at 0, Some's value at 4 */
+static const wb_type r_none = {.kind = WB_TYPE_STRUCT, .name = "None", .size = 8, .rust = true};
+static const wb_member rm_some[] = {{"__0", &r_i32, 4, 0, 0, false}};
+static const wb_type r_some = {.kind = WB_TYPE_STRUCT,
+                               .name = "Some",
+                               .size = 8,
+                               .nmembers = 1,
+                               .members = rm_some,
+                               .rust = true};
+static const wb_member rm_discr = {NULL, &r_u32, 0, 0, 0, false};
+static const wb_variant rv_opt[] = {{true, 0, {"None", &r_none, 0, 0, 0, false}},
+                                    {true, 1, {"Some", &r_some, 0, 0, 0, false}}};
+static const wb_type r_opt = {.kind = WB_TYPE_STRUCT,
+                              .name = "Option<i32>",
+                              .qualified_name = "core::option::Option<i32>",
+                              .size = 8,
+                              .rust = true,
+                              .has_variants = true,
+                              .discr = &rm_discr,
+                              .nvariants = 2,
+                              .variants = rv_opt};
+/* Option<&Point>: a niche, the pointer is the discriminant; Some is the
+ * default variant */
+static const wb_type r_none4 = {.kind = WB_TYPE_STRUCT, .name = "None", .size = 4, .rust = true};
+static const wb_member rm_some4[] = {{"__0", &r_ppoint, 0, 0, 0, false}};
+static const wb_type r_some4 = {.kind = WB_TYPE_STRUCT,
+                                .name = "Some",
+                                .size = 4,
+                                .nmembers = 1,
+                                .members = rm_some4,
+                                .rust = true};
+static const wb_variant rv_optref[] = {{true, 0, {"None", &r_none4, 0, 0, 0, false}},
+                                       {false, 0, {"Some", &r_some4, 0, 0, 0, false}}};
+static const wb_type r_optref = {.kind = WB_TYPE_STRUCT,
+                                 .name = "Option<&values::Point>",
+                                 .qualified_name = "core::option::Option<&values::Point>",
+                                 .size = 4,
+                                 .rust = true,
+                                 .has_variants = true,
+                                 .discr = &rm_discr,
+                                 .nvariants = 2,
+                                 .variants = rv_optref};
+/* a user enum with a struct variant: Shape::Circle{r: i32} | Shape::Empty */
+static const wb_member rm_circle[] = {{"r", &r_i32, 4, 0, 0, false}};
+static const wb_type r_circle = {.kind = WB_TYPE_STRUCT,
+                                 .name = "Circle",
+                                 .size = 8,
+                                 .nmembers = 1,
+                                 .members = rm_circle,
+                                 .rust = true};
+static const wb_variant rv_shape[] = {{true, 0, {"Circle", &r_circle, 0, 0, 0, false}},
+                                      {true, 1, {"Empty", &r_none, 0, 0, 0, false}}};
+static const wb_type r_shape = {.kind = WB_TYPE_STRUCT,
+                                .name = "Shape",
+                                .qualified_name = "values::Shape",
+                                .size = 8,
+                                .rust = true,
+                                .has_variants = true,
+                                .discr = &rm_discr,
+                                .nvariants = 2,
+                                .variants = rv_shape};
+/* &str, &[i32], Vec<i32> (buf holds the pointer, as RawVec's ptr does) */
+static const wb_type r_pu8 = {.kind = WB_TYPE_POINTER, .size = 4, .target = &r_u8, .rust = true};
+static const wb_type r_pi32 = {.kind = WB_TYPE_POINTER, .size = 4, .target = &r_i32, .rust = true};
+static const wb_member rm_str[] = {{"data_ptr", &r_pu8, 0, 0, 0, false},
+                                   {"length", &r_usize, 4, 0, 0, false}};
+static const wb_type r_str = {.kind = WB_TYPE_STRUCT,
+                              .name = "&str",
+                              .qualified_name = "&str",
+                              .size = 8,
+                              .nmembers = 2,
+                              .members = rm_str,
+                              .rust = true};
+static const wb_member rm_slice[] = {{"data_ptr", &r_pi32, 0, 0, 0, false},
+                                     {"length", &r_usize, 4, 0, 0, false}};
+static const wb_type r_slice = {.kind = WB_TYPE_STRUCT,
+                                .name = "&[i32]",
+                                .qualified_name = "&[i32]",
+                                .size = 8,
+                                .nmembers = 2,
+                                .members = rm_slice,
+                                .rust = true};
+static const wb_member rm_raw[] = {{"ptr", &r_pi32, 0, 0, 0, false},
+                                   {"cap", &r_usize, 4, 0, 0, false}};
+static const wb_type r_raw = {.kind = WB_TYPE_STRUCT,
+                              .name = "RawVec<i32>",
+                              .qualified_name = "alloc::raw_vec::RawVec<i32>",
+                              .size = 8,
+                              .nmembers = 2,
+                              .members = rm_raw,
+                              .rust = true};
+static const wb_member rm_vec[] = {{"buf", &r_raw, 0, 0, 0, false},
+                                   {"len", &r_usize, 8, 0, 0, false}};
+static const wb_type r_vec = {.kind = WB_TYPE_STRUCT,
+                              .name = "Vec<i32>",
+                              .qualified_name = "alloc::vec::Vec<i32>",
+                              .size = 12,
+                              .nmembers = 2,
+                              .members = rm_vec,
+                              .rust = true};
+static const wb_type r_arr = {.kind = WB_TYPE_ARRAY,
+                              .target = &r_i32,
+                              .ndims = 1,
+                              .dims = (const uint64_t[]){3},
+                              .rust = true};
+
+static void test_rust(void)
+{
+    int32_t pt[2] = {1, 2};
+    uint32_t pa = var("rp", &r_point, pt, 8);
+    uint8_t tu[16] = {7};
+    int64_t m3 = -3;
+    memcpy(tu + 8, &m3, 8);
+    var("rt", &r_tuple, tu, 16);
+    uint32_t some[2] = {1, 5}, none[2] = {0, 99}, bad[2] = {7, 0};
+    var("rsome", &r_opt, some, 8);
+    var("rnone", &r_opt, none, 8);
+    var("rbad", &r_opt, bad, 8);
+    var("rref", &r_optref, &pa, 4);
+    uint32_t z = 0;
+    var("rnull", &r_optref, &z, 4);
+    uint32_t circle[2] = {0, 3}, empty[2] = {1, 0};
+    var("rc", &r_shape, circle, 8);
+    var("re", &r_shape, empty, 8);
+    uint32_t text = cstr("hello, world");
+    uint32_t str[2] = {text, 5};
+    var("rs", &r_str, str, 8);
+    int32_t els[3] = {1, 2, 3};
+    uint32_t ea = var("relems", &r_arr, els, 12);
+    uint32_t sl[2] = {ea + 4, 2};
+    var("rsl", &r_slice, sl, 8);
+    uint32_t vec[3] = {ea, 3, 3};
+    var("rv", &r_vec, vec, 12);
+    uint32_t ch = 'z';
+    var("rch", &r_char, &ch, 4);
+    char want[160];
+
+    /* as gdb 13's Rust mode prints them (tests/rust compares with gdb) */
+    PR("rp", "values::Point {x: 1, y: 2}");
+    PR("rt", "(7, -3)");
+    PR("rt.0", "7");
+    PR("rt.1", "-3");
+    PR("rsome", "core::option::Option<i32>::Some(5)");
+    PR("rnone", "core::option::Option<i32>::None");
+    PR("rsome.0", "5");
+    PR("rbad", "<error: invalid enum discriminant>");
+    snprintf(want, sizeof want, "core::option::Option<&values::Point>::Some(0x%x)", pa);
+    PR("rref", want);
+    PR("rnull", "core::option::Option<&values::Point>::None");
+    PR("*rref.0", "values::Point {x: 1, y: 2}");
+    PR("rc", "values::Shape::Circle{r: 3}");
+    PR("re", "values::Shape::Empty");
+    PR("rs", "\"hello\"");
+    PR("relems", "[1, 2, 3]");
+    PR("rsl", "&[i32] [2, 3]");
+    PR("rsl[1]", "3");
+    PR("rch", "122 'z'");
+    snprintf(want, sizeof want, "(*mut values::Point) 0x%x", pa);
+    PR("&rp", want);
+    /* String and Vec as rust-gdb's printers; /r raw, as plain gdb */
+    PR("rv", "Vec(size=3) = {1, 2, 3}");
+    snprintf(want, sizeof want,
+             "alloc::vec::Vec<i32> {buf: alloc::raw_vec::RawVec<i32> {ptr: 0x%x, cap: 3}, len: 3}",
+             ea);
+    PRF('r', "rv", want);
+    ERR("rsl[3]", "Index greater than length");
+    ERR("rv[0]", "Cannot subscript non-array type");
+    ERR("rnone.0", "Cannot access field 0 of variant core::option::Option<i32>::None, there are "
+                   "only 0 fields");
+    ERR("rp.0", "Attempting to access anonymous field 0 of values::Point, which is not a tuple, "
+                "tuple struct, or tuple-like variant");
+    ERR("rt.5", "Cannot access field 5 of (u8, i64), there are only 2 fields");
+    ERR("rsome.x", "Attempting to access named field x of tuple variant "
+                   "core::option::Option<i32>::Some, which has only anonymous fields");
+    ERR("rp.z", "There is no member named z.");
+
+    /* ptype and the children DAP shows */
+    char *pt_opt = wb_type_rust_ptype(&r_shape);
+    CHECK(pt_opt && strcmp(pt_opt, "enum values::Shape {\n  Circle{r: i32},\n  Empty,\n}") == 0);
+    free(pt_opt);
+    char *pt_p = wb_type_rust_ptype(&r_point);
+    CHECK(pt_p && strcmp(pt_p, "struct values::Point {\n  x: i32,\n  y: i32,\n}") == 0);
+    free(pt_p);
+    wb_value v, *kids = NULL;
+    char **names = NULL;
+    size_t n = 0, total = 0;
+    wb_error err;
+    /* a discriminant optimized out: no variant to show */
+    wb_value pv;
+    CHECK(wb_value_from_bytes(&r_opt, some, 8, &pv, &err) == WB_OK);
+    pv.partial = true;
+    pv.missing = calloc(8, 1);
+    if (pv.missing) memset(pv.missing, 1, 4);
+    char *ps = wb_value_format(&pv, &ENV, 0);
+    CHECK(ps && strcmp(ps, "<optimized out>") == 0);
+    free(ps);
+    wb_value_free(&pv);
+    CHECK(wb_eval_expr(EV, &ENV, "rsome", &v, &err) == WB_OK);
+    CHECK(wb_value_children(&v, &ENV, 0, 10, &kids, &names, &n, &total, &err) == WB_OK);
+    CHECK(n == 1 && strcmp(names[0], "0") == 0);
+    char *k0 = n == 1 ? wb_value_format(&kids[0], &ENV, 0) : NULL;
+    CHECK(k0 && strcmp(k0, "5") == 0);
+    free(k0);
+    for (size_t i = 0; i < n; i++) {
+        wb_value_free(&kids[i]);
+        free(names[i]);
+    }
+    free(kids);
+    free(names);
+    wb_value_free(&v);
+    CHECK(wb_eval_expr(EV, &ENV, "rv", &v, &err) == WB_OK);
+    CHECK(wb_value_children(&v, &ENV, 0, 10, &kids, &names, &n, &total, &err) == WB_OK);
+    CHECK(n == 3 && total == 3 && strcmp(names[2], "[2]") == 0);
+    char *k2 = n == 3 ? wb_value_format(&kids[2], &ENV, 0) : NULL;
+    CHECK(k2 && strcmp(k2, "3") == 0);
+    free(k2);
+    for (size_t i = 0; i < n; i++) {
+        wb_value_free(&kids[i]);
+        free(names[i]);
+    }
+    free(kids);
+    free(names);
+    wb_value_free(&v);
+}
+
 int main(void)
 {
     setup();
@@ -1917,6 +2181,7 @@ int main(void)
     test_scalar_views();
     test_of_var();
     test_printf();
+    test_rust();
     wb_eval_free(EV);
     free(P);
     return CHECK_DONE("test_value");

@@ -1455,7 +1455,7 @@ static void req_evaluate(wb_dap *d, const req *r)
             printed = true;
             const char *p = expr + w;
             if (*p == '/') {
-                if (!p[1] || !strchr("xduotcfasz", p[1]) || (p[2] && p[2] != ' ')) {
+                if (!p[1] || !strchr("xduotcfaszr", p[1]) || (p[2] && p[2] != ' ')) {
                     respond_error(d, r, "Undefined output format \"%c\".", p[1] ? p[1] : ' ');
                     return;
                 }
@@ -2133,6 +2133,11 @@ static void note_trap(wb_dap *d, const char *desc)
     wrsp_trap_split(desc, &text, &text_len, &name, &name_len);
     snprintf(d->trap_msg, sizeof d->trap_msg, "%.*s", (int)text_len, text);
     snprintf(d->trap_kind, sizeof d->trap_kind, "%.*s", (int)name_len, name ? name : "");
+    char *panic = d->s ? wb_session_rust_panic(d->s) : NULL; /* a Rust panic (abort) */
+    if (panic)
+        snprintf(d->trap_msg, sizeof d->trap_msg, "panicked%s (Wasm trap: %.*s)", panic,
+                 (int)text_len, text);
+    free(panic);
 }
 
 static bool trap_selected(const wb_dap *d)
