@@ -25,10 +25,17 @@
 //                  debug UART on a serial device (socat makes a pty of QEMU's
 //                  TCP serial): attach with "serialPort", pause, the loop's
 //                  variables, continue, disconnect (the device runs on)
+//  10 rust         a folder with values.rs and its values.wasm, no launch.json:
+//                  gutter breakpoint, F5, the stop, Rust values in Locals
+//                  (an Option, an enum's variant, a struct's fields), step
+//  11 asc          tests/asc's programs folder (shapes.ts with the .wasm and
+//                  source map asc wrote), no launch.json: gutter breakpoint
+//                  on a .ts line, F5 (VS Code asks which debugger: wdb), the
+//                  stop on that .ts line, .ts frames, locals, step, continue
 //
 // Environment (set by tests/vscode/CMakeLists.txt):
 //   WDB, WDB_RUN, WDB_VSIX, WDB_VSCODE_WORKSPACE, WDB_VSCODE_NEWUSER,
-//   WDB_VSCODE_NOWASM, WDB_VSCODE_OUT (run/ and screenshots/ go there),
+//   WDB_VSCODE_NOWASM, WDB_VSCODE_RUST, WDB_VSCODE_ASC, WDB_VSCODE_OUT (run/ and screenshots/ go there),
 //   WDB_VSCODE_NODE_DIR (playwright-core), WDB_VSCODE_DOCS (docs/screenshots)
 //   WDB_DEVICE_STAND_IN, WDB_QEMU, WDB_DEVICE_FW_DIR (step 9: the firmware,
 //   tests/device/device-as-wdb-run.sh)
@@ -58,6 +65,8 @@ const VSIX = env('WDB_VSIX');
 const WS = env('WDB_VSCODE_WORKSPACE');
 const NEWUSER = env('WDB_VSCODE_NEWUSER');
 const NOWASM = env('WDB_VSCODE_NOWASM');
+const RUSTWS = env('WDB_VSCODE_RUST');
+const ASCWS = env('WDB_VSCODE_ASC');
 const OUT = env('WDB_VSCODE_OUT');
 const NODE_DIR = env('WDB_VSCODE_NODE_DIR');
 const DOCS = process.env.WDB_VSCODE_DOCS;
@@ -68,9 +77,10 @@ const CS_BIN = path.join(CS_HOME, 'node_modules/.bin/code-server');
 const ONLY = (process.env.WDB_VSCODE_ONLY || '').split(',').filter(Boolean);
 const RUN = path.join(OUT, 'run');
 const SHOTS = path.join(OUT, 'screenshots');
-// The README's two screenshots: [screenshot here, name in docs/screenshots].
+// The README's screenshots: [screenshot here, name in docs/screenshots].
 const README_SHOTS = [['01-breakpoint.png', 'vscode-breakpoint.png'], ['04-trap.png', 'vscode-trap.png'],
-  ['09a-device-paused.png', 'vscode-device.png']];
+  ['09a-device-paused.png', 'vscode-device.png'], ['10a-rust-breakpoint.png', 'vscode-rust.png'],
+  ['11a-asc-breakpoint.png', 'vscode-assemblyscript.png']];
 const CHROMIUM = process.env.CHROMIUM ||
   (process.env.PATH || '').split(':').map((d) => path.join(d, 'chromium')).find((p) => fs.existsSync(p));
 const T = 30000; // the longest any single UI condition may take
@@ -657,6 +667,84 @@ async function step8() {
   await shot('08b-no-wasm.png');
 }
 
+// The line of a file holding text (exactly one such line).
+function lineWith(file, text) {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const hits = lines.map((l, i) => (l.includes(text) ? i + 1 : 0)).filter(Boolean);
+  if (hits.length !== 1) throw new Error(`${JSON.stringify(text)}: ${hits.length} lines of ${file}, not one`);
+  return hits[0];
+}
+
+// F5 on a file whose language several debuggers take (TypeScript: VS Code's
+// own JavaScript debugger too): VS Code asks which; pick label. Returns
+// whether it asked.
+async function pickDebuggerIfAsked(label) {
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row',
+    { has: page.locator('.label-name', { hasText: new RegExp(`^${reEscape(label)}$`) }) });
+  const asked = await until(`the debug session or a debugger choice`, async () => {
+    if (await row.first().isVisible()) return 'asked';
+    if (await page.locator('.debug-toolbar').isVisible()) return 'started';
+    return '';
+  });
+  if (asked !== 'asked') return false;
+  await shot('11-debugger-choice.png');
+  await row.first().click();
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: T });
+  return true;
+}
+
+async function step10() {
+  await openFolder(RUSTWS, 'values.rs');
+  if (fs.existsSync(path.join(RUSTWS, '.vscode'))) throw new Error('the Rust folder has a .vscode folder');
+  const line = lineWith(path.join(RUSTWS, 'values.rs'), 'stop_here(&d);');
+  await openFile('values.rs');
+  await setBreakpointByClick(line);
+  await focusEditor();
+  await page.keyboard.press('F5');
+  await waitStoppedAt('values.rs', line, /Paused on breakpoint/);
+  await waitText(STACK, new RegExp(`values::main\\s+values\\.rs\\s+${line}:\\d+`), 'Call Stack in Rust');
+  // Values as Rust writes them: an Option, an enum's variant with its field.
+  await waitText(VARS, /Locals\s+p = .*some = core::option::Option<i32>::Some\(5\)/, 'the Option in Locals');
+  await waitText(VARS, /c = values::Shape::Circle\{r: 1\.5\}/, 'the enum in Locals');
+  await expand(VARS, /^p = /);
+  await waitText(VARS, /p = \S.* x = 1 y = 2 /, 'the fields of the struct p');
+  await shot('10a-rust-breakpoint.png');
+  await toolbar('Step Over');
+  await waitStoppedAt('values.rs', line + 1, /Paused on step/);
+  await waitText(STACK, new RegExp(`Paused on step values::main\\s+values\\.rs\\s+${line + 1}:\\d+`), 'Call Stack after the step');
+  await shot('10b-rust-step.png');
+  await page.keyboard.press('Shift+F5');
+  await debugStopped();
+}
+
+async function step11() {
+  await openFolder(ASCWS, 'shapes.ts');
+  if (fs.existsSync(path.join(ASCWS, '.vscode'))) throw new Error('the AssemblyScript folder has a .vscode folder');
+  const ts = path.join(ASCWS, 'shapes.ts');
+  const line = lineWith(ts, 'total += i;');
+  const call = lineWith(ts, 'const s = sum(5);');
+  await openFile('shapes.ts');
+  await setBreakpointByClick(line);
+  await focusEditor();
+  await page.keyboard.press('F5');
+  log('step 11: VS Code', (await pickDebuggerIfAsked('wdb (WebAssembly)')) ? 'asked which debugger: wdb' : 'started wdb');
+  await waitStoppedAt('shapes.ts', line, /Paused on breakpoint/);
+  await waitText(STACK, new RegExp(`shapes/sum\\s+shapes\\.ts\\s+${line}:\\d+\\s+shapes/main\\s+shapes\\.ts\\s+${call}:\\d+`),
+    'the .ts frames in the Call Stack');
+  await waitText(VARS, /Locals\s+(i = 0\s+total = 0|total = 0\s+i = 0)\b/, 'the locals i and total');
+  await expand(VARS, /^Arguments$/);
+  await waitText(VARS, /n = 5\b/, 'the argument n');
+  await shot('11a-asc-breakpoint.png');
+  await toolbar('Step Over');
+  await waitStoppedAt('shapes.ts', line - 1, /Paused on step/);
+  await toolbar('Continue');
+  await waitStoppedAt('shapes.ts', line, /Paused on breakpoint/);
+  await waitText(VARS, /Locals\s+(i = 1\s+total = 0|total = 0\s+i = 1)\b/, 'the locals on the second iteration');
+  await shot('11b-asc-second-iteration.png');
+  await page.keyboard.press('Shift+F5');
+  await debugStopped();
+}
+
 const STEPS = [
   ['1', 'breakpoint, call stack, variables', step1],
   ['2', 'step into/over/out, watch, hover, debug console', step2],
@@ -667,7 +755,11 @@ const STEPS = [
   ['7', 'disassembly view and memory', step7],
   ['8', 'new user: F5 without launch.json; a .c without .wasm', step8],
   ['9', 'a device in QEMU over its serial line: attach, pause, continue, disconnect', step9],
+  ['10', 'Rust: F5 on a .rs next to its .wasm, gutter breakpoint, Rust values, step', step10],
+  ['11', 'AssemblyScript: F5 on a .ts next to its .wasm, gutter breakpoint, locals', step11],
 ];
+// Steps that open a folder of their own (the others share the workspace).
+const OWN_FOLDER = new Set(['8', '10', '11']);
 
 // --------------------------------------------------------------- main
 async function main() {
@@ -769,7 +861,7 @@ async function main() {
       const ts = Date.now();
       log(`step ${id}: ${title}`);
       try {
-        if (id !== '8') {
+        if (!OWN_FOLDER.has(id)) {
           if (!inWorkspace) { await openFolder(WS, 'inventory.c'); inWorkspace = true; }
           await reset();
         } else inWorkspace = false;

@@ -16,6 +16,9 @@ export interface FsLike {
     isDirectory(p: string): boolean;
     readdir(p: string): string[];
     mtimeMs(p: string): number;
+    /* A small text file's contents (Cargo.toml, asconfig.json), or
+     * undefined when it cannot be read. */
+    readText?(p: string): string | undefined;
 }
 
 export const nodeFs: FsLike = {
@@ -48,12 +51,22 @@ export const nodeFs: FsLike = {
             return 0;
         }
     },
+    readText: (p) => {
+        try {
+            const st = fs.statSync(p);
+            return st.isFile() && st.size <= 1 << 20 ? fs.readFileSync(p, 'utf8') : undefined;
+        } catch {
+            return undefined;
+        }
+    },
 };
 
 /* A configuration as VS Code hands it over: JSON from launch.json. */
 export type RawConfig = Record<string, unknown>;
 
-export const SOURCE_EXTENSIONS = ['.c', '.h', '.cc', '.cpp', '.cxx', '.hpp', '.rs'];
+/* C, C++, Rust (DWARF) and AssemblyScript (.ts, through the source map
+ * asc writes next to the module). */
+export const SOURCE_EXTENSIONS = ['.c', '.h', '.cc', '.cpp', '.cxx', '.hpp', '.rs', '.ts'];
 
 /* Folders never searched for modules. */
 const SKIP_DIRS = new Set(['node_modules', '.git', '.svn', '.hg', '.vscode']);
@@ -98,9 +111,92 @@ function treeDistance(a: string, b: string): number {
     return pa.length - i + (pb.length - i);
 }
 
-/* The module for a source file: SOURCE.wasm next to it; else a module of
- * that base name in the workspace (the nearest to the source, then the
- * newest); else the workspace's only module. For a .wasm, itself. */
+/* The folders from SOURCE's up to the workspace folder holding it (at
+ * most MAX_DEPTH + 1 of them; SOURCE's alone when no workspace folder
+ * holds it). */
+function projectDirs(source: string, workspaceFolders: readonly string[]): string[] {
+    const top = workspaceFolders
+        .map((f) => path.resolve(f))
+        .filter((f) => {
+            const rel = path.relative(f, source);
+            return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+        })
+        .sort((a, b) => b.length - a.length)[0];
+    const dirs: string[] = [];
+    let dir = path.dirname(path.resolve(source));
+    for (let i = 0; i <= MAX_DEPTH; i++) {
+        dirs.push(dir);
+        if (!top || dir === top || path.dirname(dir) === dir) break;
+        dir = path.dirname(dir);
+    }
+    return top ? dirs : dirs.slice(0, 1);
+}
+
+/* The [package] name of a Cargo.toml (cargo names a binary's module so:
+ * target/wasm32-wasip1/debug/NAME.wasm), or undefined. */
+export function cargoPackageName(toml: string): string | undefined {
+    let inPackage = false;
+    for (const raw of toml.split('\n')) {
+        const line = raw.replace(/#.*$/, '').trim();
+        const section = /^\[\s*([^\]]+?)\s*\]$/.exec(line);
+        if (section) {
+            inPackage = section[1] === 'package';
+            continue;
+        }
+        const m = inPackage ? /^name\s*=\s*"([^"\\]+)"$/.exec(line) : null;
+        if (m) return m[1];
+    }
+    return undefined;
+}
+
+/* The module an asconfig.json builds (its "debug" target, else its
+ * top-level "options"), absolute; undefined for a missing or malformed one. */
+export function ascOutFile(json: string, dir: string): string | undefined {
+    let v: unknown;
+    try {
+        v = JSON.parse(json);
+    } catch {
+        return undefined;
+    }
+    if (!isRecord(v)) return undefined;
+    const targets = isRecord(v.targets) ? v.targets : {};
+    for (const t of [targets.debug, v.options]) {
+        if (isRecord(t) && typeof t.outFile === 'string' && t.outFile.endsWith('.wasm')) {
+            return path.resolve(dir, t.outFile);
+        }
+    }
+    return undefined;
+}
+
+/* What the source's project says its module is: a Rust file's crate
+ * (the nearest Cargo.toml's package: NAME.wasm, also with _ for -), an
+ * AssemblyScript file's asconfig.json outFile. */
+function projectModule(
+    source: string,
+    workspaceFolders: readonly string[],
+    fsx: FsLike,
+): { names: string[]; path?: string } {
+    const ext = path.extname(source);
+    if ((ext !== '.rs' && ext !== '.ts') || !fsx.readText) return { names: [] };
+    for (const dir of projectDirs(source, workspaceFolders)) {
+        if (ext === '.rs') {
+            const toml = fsx.readText(path.join(dir, 'Cargo.toml'));
+            const name = toml === undefined ? undefined : cargoPackageName(toml);
+            if (name) return { names: [...new Set([name, name.replace(/-/g, '_')])] };
+        } else {
+            const json = fsx.readText(path.join(dir, 'asconfig.json'));
+            const out = json === undefined ? undefined : ascOutFile(json, dir);
+            if (out) return { names: [], path: out };
+        }
+    }
+    return { names: [] };
+}
+
+/* The module for a source file: SOURCE.wasm next to it; else the one its
+ * project names (an asconfig.json's outFile; a Cargo.toml's crate, by
+ * name); else a module of that base name in the workspace (the nearest to
+ * the source, then the newest); else the workspace's only module. For a
+ * .wasm, itself. */
 export function findWasmForSource(
     source: string,
     workspaceFolders: readonly string[],
@@ -113,16 +209,20 @@ export function findWasmForSource(
     const base = path.basename(source, path.extname(source));
     const next = path.join(dir, `${base}.wasm`);
     if (fsx.isFile(next)) return { found: next, candidates: [] };
+    const project = projectModule(source, workspaceFolders, fsx);
+    if (project.path && fsx.isFile(project.path)) return { found: project.path, candidates: [] };
     const roots = workspaceFolders.length > 0 ? workspaceFolders : [dir];
     const all = listWasmFiles(roots, fsx);
-    const named = all.filter((p) => path.basename(p) === `${base}.wasm`);
-    if (named.length > 0) {
-        const best = [...named].sort(
-            (a, b) =>
-                treeDistance(dir, path.dirname(a)) - treeDistance(dir, path.dirname(b)) ||
-                fsx.mtimeMs(b) - fsx.mtimeMs(a),
-        )[0];
-        return { found: best, candidates: named };
+    for (const names of [project.names, [base]]) {
+        const named = all.filter((p) => names.some((n) => path.basename(p) === `${n}.wasm`));
+        if (named.length > 0) {
+            const best = [...named].sort(
+                (a, b) =>
+                    treeDistance(dir, path.dirname(a)) - treeDistance(dir, path.dirname(b)) ||
+                    fsx.mtimeMs(b) - fsx.mtimeMs(a),
+            )[0];
+            return { found: best, candidates: named };
+        }
     }
     if (all.length === 1) return { found: all[0], candidates: all };
     return { candidates: all };
@@ -134,6 +234,9 @@ export function buildHint(source: string): string {
     const base = path.basename(source, ext);
     if (ext === '.rs') {
         return 'cargo build --target wasm32-wasip1 (debug builds keep DWARF)';
+    }
+    if (ext === '.ts') {
+        return `asc ${path.basename(source)} --debug --sourceMap -o ${base}.wasm`;
     }
     const cc = ext === '.c' || ext === '.h' ? 'clang-22' : 'clang++-22';
     return `${cc} --target=wasm32-wasi -g -O0 ${path.basename(source)} -o ${base}.wasm`;
@@ -181,7 +284,7 @@ export function configForActiveFile(ctx: ResolveContext): Resolution {
         return {
             ok: false,
             message:
-                'wdb: open a C, C++ or Rust source file (or a .wasm module) and press F5 again, ' +
+                'wdb: open a C, C++, Rust or AssemblyScript source file (or a .wasm module) and press F5 again, ' +
                 'or add a "wdb" launch configuration with "program": "${workspaceFolder}/app.wasm" ' +
                 'to .vscode/launch.json.',
         };

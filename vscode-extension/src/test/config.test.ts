@@ -6,6 +6,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { after, test } from 'node:test';
 import {
+    ascOutFile,
+    cargoPackageName,
     completeConfig,
     configForActiveFile,
     findWasmForSource,
@@ -93,10 +95,93 @@ test('the only module of a workspace is used (Rust: target/wasm32-wasip1/debug/c
     assert.equal(r.config.program, wasm);
 });
 
+test('Rust: the .wasm named like the .rs next to it', () => {
+    const ws = fs.mkdtempSync(path.join(root, 'rs-'));
+    const src = path.join(ws, 'values.rs');
+    fs.writeFileSync(src, '');
+    const wasm = path.join(ws, 'values.wasm');
+    fs.writeFileSync(wasm, '');
+    fs.writeFileSync(path.join(ws, 'other.wasm'), '');
+    const r = configForActiveFile({ activeFile: src, workspaceFolders: [ws] });
+    assert.ok(r.ok);
+    assert.equal(r.config.program, wasm);
+    assert.equal(r.config.cwd, ws);
+});
+
+test("Rust: a crate's module by its Cargo.toml package name, among others", () => {
+    const ws = fs.mkdtempSync(path.join(root, 'crate-'));
+    fs.writeFileSync(
+        path.join(ws, 'Cargo.toml'),
+        '[package]\nname = "my-app" # the crate\nversion = "0.1.0"\n\n[dependencies]\nname = "x"\n',
+    );
+    const src = path.join(ws, 'src', 'main.rs');
+    fs.mkdirSync(path.dirname(src));
+    fs.writeFileSync(src, '');
+    const dbg = path.join(ws, 'target', 'wasm32-wasip1', 'debug');
+    fs.mkdirSync(dbg, { recursive: true });
+    fs.writeFileSync(path.join(dbg, 'helper.wasm'), '');
+    const wasm = path.join(dbg, 'my-app.wasm');
+    fs.writeFileSync(wasm, '');
+    const r = configForActiveFile({ activeFile: src, workspaceFolders: [ws] });
+    assert.ok(r.ok, r.ok ? '' : r.message);
+    assert.equal(r.config.program, wasm);
+});
+
+test('cargoPackageName: the [package] name only; malformed: none', () => {
+    assert.equal(cargoPackageName('[package]\nname = "a-b"\n'), 'a-b');
+    assert.equal(cargoPackageName('[dependencies]\nname = "x"\n'), undefined);
+    assert.equal(cargoPackageName('[package\nname = "x"'), undefined);
+    assert.equal(cargoPackageName(''), undefined);
+});
+
+test('AssemblyScript: the .wasm asc wrote next to the .ts', () => {
+    const ws = fs.mkdtempSync(path.join(root, 'asc-'));
+    const src = path.join(ws, 'shapes.ts');
+    fs.writeFileSync(src, '');
+    fs.writeFileSync(path.join(ws, 'io.ts'), '');
+    const wasm = path.join(ws, 'shapes.wasm');
+    fs.writeFileSync(wasm, '');
+    fs.writeFileSync(path.join(ws, 'trap.wasm'), '');
+    const r = configForActiveFile({ activeFile: src, workspaceFolders: [ws] });
+    assert.ok(r.ok);
+    assert.equal(r.config.program, wasm);
+});
+
+test("AssemblyScript: an asconfig.json's debug outFile", () => {
+    const ws = fs.mkdtempSync(path.join(root, 'ascproj-'));
+    fs.writeFileSync(
+        path.join(ws, 'asconfig.json'),
+        JSON.stringify({ targets: { debug: { outFile: 'build/debug.wasm' }, release: { outFile: 'build/release.wasm' } } }),
+    );
+    const src = path.join(ws, 'assembly', 'index.ts');
+    fs.mkdirSync(path.dirname(src));
+    fs.writeFileSync(src, '');
+    fs.mkdirSync(path.join(ws, 'build'));
+    const wasm = path.join(ws, 'build', 'debug.wasm');
+    fs.writeFileSync(wasm, '');
+    fs.writeFileSync(path.join(ws, 'build', 'release.wasm'), '');
+    const r = configForActiveFile({ activeFile: src, workspaceFolders: [ws] });
+    assert.ok(r.ok, r.ok ? '' : r.message);
+    assert.equal(r.config.program, wasm);
+    assert.equal(ascOutFile('{not json', ws), undefined);
+    assert.equal(ascOutFile('[]', ws), undefined);
+    assert.equal(ascOutFile('{"options":{"outFile":"out.wasm"}}', ws), path.join(ws, 'out.wasm'));
+});
+
+test('AssemblyScript without a module: the asc command to build it', () => {
+    const ws = fs.mkdtempSync(path.join(root, 'ascnone-'));
+    const src = path.join(ws, 'main.ts');
+    fs.writeFileSync(src, '');
+    fs.writeFileSync(path.join(ws, 'asconfig.json'), '{ broken');
+    const r = configForActiveFile({ activeFile: src, workspaceFolders: [ws] });
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.match(r.message, /no WebAssembly module for main\.ts.*asc main\.ts --debug --sourceMap -o main\.wasm/);
+});
+
 test('an active file that is no source: what to do', () => {
     const r = configForActiveFile({ activeFile: write('notes.txt'), workspaceFolders: [root] });
     assert.equal(r.ok, false);
-    if (!r.ok) assert.match(r.message, /open a C, C\+\+ or Rust source file/);
+    if (!r.ok) assert.match(r.message, /open a C, C\+\+, Rust or AssemblyScript source file/);
     assert.equal(configForActiveFile({ workspaceFolders: [root] }).ok, false);
 });
 
