@@ -27,7 +27,8 @@
 //                  variables, continue, disconnect (the device runs on)
 //  10 rust         a folder with values.rs and its values.wasm, no launch.json:
 //                  gutter breakpoint, F5, the stop, Rust values in Locals
-//                  (an Option, an enum's variant, a struct's fields), step
+//                  (a char, an array's elements, a trait object), an enum's
+//                  variant in Watch, step
 //  11 asc          tests/asc's programs folder (shapes.ts with the .wasm and
 //                  source map asc wrote), no launch.json: gutter breakpoint
 //                  on a .ts line, F5 (VS Code asks which debugger: wdb), the
@@ -693,6 +694,21 @@ async function pickDebuggerIfAsked(label) {
   return true;
 }
 
+// Makes the Variables pane taller: drags the sash above the Watch pane
+// down by dy pixels (the rows of a tree below its fold are not in the page).
+async function growVariables(dy) {
+  const before = (await page.locator(VARS).boundingBox()).height;
+  const hb = await page.locator(`${WATCH} > .pane-header`).boundingBox();
+  const x = hb.x + hb.width / 2;
+  await page.mouse.move(x, hb.y);
+  await page.mouse.down();
+  await page.mouse.move(x, hb.y + dy / 2);
+  await page.mouse.move(x, hb.y + dy);
+  await page.mouse.up();
+  await until('a taller Variables pane', async () => (await page.locator(VARS).boundingBox()).height > before + 60) // the Watch pane keeps its minimum
+    .catch(async (e) => { throw new Error(`${e.message}: ${before}px, then ${(await page.locator(VARS).boundingBox()).height}px`); });
+}
+
 async function step10() {
   await openFolder(RUSTWS, 'values.rs');
   if (fs.existsSync(path.join(RUSTWS, '.vscode'))) throw new Error('the Rust folder has a .vscode folder');
@@ -703,11 +719,21 @@ async function step10() {
   await page.keyboard.press('F5');
   await waitStoppedAt('values.rs', line, /Paused on breakpoint/);
   await waitText(STACK, new RegExp(`values::main\\s+values\\.rs\\s+${line}:\\d+`), 'Call Stack in Rust');
-  // Values as Rust writes them: an Option, an enum's variant with its field.
-  await waitText(VARS, /Locals\s+p = .*some = core::option::Option<i32>::Some\(5\)/, 'the Option in Locals');
-  await waitText(VARS, /c = values::Shape::Circle\{r: 1\.5\}/, 'the enum in Locals');
-  await expand(VARS, /^p = /);
-  await waitText(VARS, /p = \S.* x = 1 y = 2 /, 'the fields of the struct p');
+  await growVariables(300);
+  // Values as Rust writes them (Locals, innermost first): an integer, a
+  // char, a bool, an array's elements, a trait object.
+  await waitText(VARS, /Locals\s+d = 8\b/, 'd in Locals');
+  await waitText(VARS, /ch = 122 'z' flag = true arr = \[3\] sp = &dyn values::Speak \{pointer: 0x[0-9a-f]+, vtable: 0x[0-9a-f]+ <<values::Dog as values::Speak>::\{vtable\}>\}/,
+    'Rust values in Locals');
+  await expand(VARS, /^arr = /);
+  await waitText(VARS, /arr = \[3\] \[0\] = 10 \[1\] = 20 \[2\] = 30 /, 'the elements of arr');
+  // An enum's active variant, in the Watch pane.
+  await page.locator(`${WATCH} .pane-header`).hover();
+  await page.locator(`${WATCH} .pane-header .action-label[aria-label^="Add Expression"]`).click();
+  await page.locator(`${WATCH} .monaco-inputbox input, ${WATCH} .monaco-inputbox textarea`).first().waitFor({ timeout: T });
+  await page.keyboard.type('c');
+  await page.keyboard.press('Enter');
+  await waitText(WATCH, /c = values::Shape::Circle\{r: 1\.5\}/, 'the enum c in Watch');
   await shot('10a-rust-breakpoint.png');
   await toolbar('Step Over');
   await waitStoppedAt('values.rs', line + 1, /Paused on step/);
