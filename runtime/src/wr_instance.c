@@ -9,6 +9,9 @@
  * (spec 2.0 4.5.4: their effects and the instance outlive a trap).
  */
 #include "wr_interp.h"
+#ifdef WR_TRACE
+#include "wr_trace.h"
+#endif
 
 #include <stdio.h>
 #include <string.h>
@@ -108,6 +111,9 @@ static void instance_free(wr_instance *inst)
 void wr_store_free(wr_store *store)
 {
     if (!store) return;
+#ifdef WR_TRACE
+    wr_trace_free(store->trace);
+#endif
     for (wr_module *m = store->modules, *next; m; m = next) {
         next = m->next_in_store;
         wr_module_release(m);

@@ -298,6 +298,7 @@ struct wr_store {
     uint64_t fuel;            /* units left while WR_POLL_FUEL is set */
     wr_service_fn service;    /* wr_store_set_service */
     void *service_user;
+    struct wr_trace *trace; /* recording or replaying host calls (wr_trace.c), or NULL */
 };
 
 /* Memory growth shared by memory.grow and the API: returns the old page count
