@@ -101,7 +101,8 @@ static void wr64(uint8_t *p, uint64_t v)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
-static void set_err(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_err(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void set_err(char *buf, size_t len, const char *fmt, ...)
 {
     if (!buf || !len) return;
@@ -138,7 +139,8 @@ static wr_trace *trace_new(wr_store *store, const wr_module *mod, bool replay)
         const wr_import *im = &mod->imports[i];
         if (im->kind != WR_EXTERN_FUNC) continue;
         t->names[k] = im->name;
-        t->is_fd_write[k] = !strcmp(im->module, "wasi_snapshot_preview1") && !strcmp(im->name, "fd_write");
+        t->is_fd_write[k] =
+            !strcmp(im->module, "wasi_snapshot_preview1") && !strcmp(im->name, "fd_write");
         k++;
     }
     return t;
@@ -324,7 +326,7 @@ static wr_status record_call(wr_trace *t, wr_func *f, wr_instance *caller, uint6
     }
     wr_status st = raw(f, caller, slots);
     t->ncalls++;
-    uint8_t out = st == WR_OK ? WR_TOUT_OK
+    uint8_t out = st == WR_OK         ? WR_TOUT_OK
                   : st == WR_ERR_EXIT ? WR_TOUT_EXIT
                   : st == WR_ERR_TRAP ? WR_TOUT_TRAP
                                       : WR_TOUT_ERROR;
@@ -474,16 +476,18 @@ wr_status wr_trace_check(const uint8_t *bytes, size_t len, const wr_module *mod,
 {
     char e[200];
     if (len < WR_TRACE_HEADER_SIZE || memcmp(bytes, WR_TRACE_MAGIC, 8) != 0) {
-        set_err(errbuf, errlen, len < 8 || memcmp(bytes, WR_TRACE_MAGIC, 8) != 0
-                                    ? "not a wdb trace (no WDBTRACE magic)"
-                                    : "truncated: the header needs %u bytes, the file has %zu",
+        set_err(errbuf, errlen,
+                len < 8 || memcmp(bytes, WR_TRACE_MAGIC, 8) != 0
+                    ? "not a wdb trace (no WDBTRACE magic)"
+                    : "truncated: the header needs %u bytes, the file has %zu",
                 WR_TRACE_HEADER_SIZE, len);
         return WR_ERR_MALFORMED;
     }
     uint32_t ver = rd32(bytes + 8);
     if (ver != WR_TRACE_VERSION) {
-        set_err(errbuf, errlen, "format version %" PRIu32 " is not supported (this wdb-run reads version %u)",
-                ver, WR_TRACE_VERSION);
+        set_err(errbuf, errlen,
+                "format version %" PRIu32 " is not supported (this wdb-run reads version %u)", ver,
+                WR_TRACE_VERSION);
         return WR_ERR_MALFORMED;
     }
     if (rd32(bytes + 12) != 0) {
@@ -518,15 +522,18 @@ wr_status wr_trace_check(const uint8_t *bytes, size_t len, const wr_module *mod,
         }
         if (k == WR_TREC_CALL) {
             if (mod && call.idx != UINT32_MAX && call.idx >= mod->nfunc_imports) {
-                set_err(errbuf, errlen, "corrupted: call %" PRIu64 " names import %" PRIu32
-                        ", the module has %" PRIu32, ncalls + 1, call.idx, mod->nfunc_imports);
+                set_err(errbuf, errlen,
+                        "corrupted: call %" PRIu64 " names import %" PRIu32
+                        ", the module has %" PRIu32,
+                        ncalls + 1, call.idx, mod->nfunc_imports);
                 return WR_ERR_MALFORMED;
             }
             ncalls++;
             continue;
         }
         if (end.ncalls != ncalls) {
-            set_err(errbuf, errlen, "corrupted: the END record counts %" PRIu64 " calls, the trace has %" PRIu64,
+            set_err(errbuf, errlen,
+                    "corrupted: the END record counts %" PRIu64 " calls, the trace has %" PRIu64,
                     end.ncalls, ncalls);
             return WR_ERR_MALFORMED;
         }
@@ -629,8 +636,9 @@ static wr_status diverge(wr_trace *t, wr_instance *caller, const char *fmt, ...)
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     caller_name(t, fn, sizeof fn);
-    snprintf(t->msg, sizeof t->msg, "replay diverged at call %" PRIu64 " (count %" PRIu64 ") in %s: %s",
-             t->ncalls + 1, count_now(t), fn, what);
+    snprintf(t->msg, sizeof t->msg,
+             "replay diverged at call %" PRIu64 " (count %" PRIu64 ") in %s: %s", t->ncalls + 1,
+             count_now(t), fn, what);
     t->diverged = true;
     return wr_trap_host(caller, "%s", t->msg);
 }
@@ -685,7 +693,8 @@ static wr_status replay_call(wr_trace *t, wr_func *f, wr_instance *caller, uint6
                        call.count);
     uint64_t chk = args_checksum(t->chk, idx, count, slots, np);
     if (chk != call.chk)
-        return diverge(t, caller, "%s called with other arguments than recorded", import_name(t, idx));
+        return diverge(t, caller, "%s called with other arguments than recorded",
+                       import_name(t, idx));
     if (call.out == WR_TOUT_OK && call.nres != nr)
         return diverge(t, caller, "%s returned %" PRIu32 " results when recorded, it has %" PRIu32,
                        import_name(t, idx), call.nres, nr);
@@ -695,8 +704,10 @@ static wr_status replay_call(wr_trace *t, wr_func *f, wr_instance *caller, uint6
         uint32_t addr = tu32(&s), len = tu32(&s);
         const uint8_t *b = take(&s, len);
         if (!b || !m || (uint64_t)addr + len > m->size)
-            return diverge(t, caller, "%s wrote memory at 0x%" PRIx32 "+%" PRIu32
-                           " when recorded, outside memory now", import_name(t, idx), addr, len);
+            return diverge(t, caller,
+                           "%s wrote memory at 0x%" PRIx32 "+%" PRIu32
+                           " when recorded, outside memory now",
+                           import_name(t, idx), addr, len);
         memcpy(m->data + addr, b, len);
     }
     t->chk = chk;
@@ -801,9 +812,9 @@ wr_status wr_trace_finish(wr_store *store, wr_status run, char *errbuf, size_t e
                     "): expected %s, the program %s",
                     t->ncalls + 1, now.count, import_name(t, call.idx), b);
             st = WR_ERR_ARG;
-        } else if (k == WR_TREC_END &&
-                   (want.out != now.out || want.code != now.code || want.trap != now.trap ||
-                    want.func != now.func || want.offset != now.offset || want.count != now.count)) {
+        } else if (k == WR_TREC_END && (want.out != now.out || want.code != now.code ||
+                                        want.trap != now.trap || want.func != now.func ||
+                                        want.offset != now.offset || want.count != now.count)) {
             describe(&want, a, sizeof a);
             describe(&now, b, sizeof b);
             set_err(errbuf, errlen,

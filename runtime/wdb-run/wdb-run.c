@@ -70,7 +70,7 @@ typedef struct run_opts {
     int prog_argc; /* module path + its arguments */
     char **prog_argv;
     bool help, version;
-    uint64_t fuel; /* --fuel; 0: unbounded */
+    uint64_t fuel;      /* --fuel; 0: unbounded */
     const char *record; /* --record or WDB_RECORD; NULL: none */
     const char *replay; /* --replay; NULL: none */
 } run_opts;
