@@ -23,17 +23,21 @@
 /* ---------------------------------------------------------------- traps */
 
 /* from the one list, wdb/wasm_traps.h */
-static const char *const trap_messages[WR_TRAP_KIND_COUNT] = {[WR_TRAP_NONE] = "no trap",
+/* clang-format off */
+static const char *const trap_messages[WR_TRAP_KIND_COUNT] = {
+    [WR_TRAP_NONE] = "no trap",
 #define X(id, name, message, label) [WR_TRAP_##id] = message,
-                                                              WASM_TRAPS(X)
+    WASM_TRAPS(X)
 #undef X
 };
 
-static const char *const trap_names[WR_TRAP_KIND_COUNT] = {[WR_TRAP_NONE] = "none",
+static const char *const trap_names[WR_TRAP_KIND_COUNT] = {
+    [WR_TRAP_NONE] = "none",
 #define X(id, name, message, label) [WR_TRAP_##id] = #name,
-                                                           WASM_TRAPS(X)
+    WASM_TRAPS(X)
 #undef X
 };
+/* clang-format on */
 
 const char *wr_trap_message(wr_trap_kind kind)
 {
