@@ -508,6 +508,12 @@ L_enter : {
     for (u32 i = np; i < nloc; i++)
         fp[i] = zero;
     if (unlikely(*poll)) {
+        /* fuel alone (--fuel, a trace's count): the slow path's first
+         * step, inline */
+        if (*poll == WR_POLL_FUEL && store->fuel) {
+            store->fuel--;
+            NEXT(3);
+        }
         SAVE(ip + 3);
         if (!wr_debug_on_poll(store, it, true)) goto killed;
         LOAD();
@@ -531,6 +537,10 @@ L_lazy : {
 }
 L_loop_check:
     if (unlikely(*poll)) {
+        if (*poll == WR_POLL_FUEL && store->fuel) {
+            store->fuel--;
+            NEXT(1);
+        }
         SAVE(ip + 1);
         if (!wr_debug_on_poll(store, it, false)) goto killed;
         LOAD();
