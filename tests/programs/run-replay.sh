@@ -6,8 +6,10 @@
 # replay runs in an empty directory with no --dir, no --env, no arguments
 # and stdin closed off (/dev/null); it must leave that directory empty.
 #
-#   run-replay.sh --wasm MODULE --wdb-run WDB_RUN
+#   run-replay.sh --wasm MODULE --wdb-run WDB_RUN [--via-env]
 #                 [--stdin FILE] [--env NAME=VALUE]... [-- ARGS...]
+#
+# --via-env records with WDB_RECORD=FILE instead of --record=FILE.
 #
 # The recorded run's stdin is a copy of FILE, removed before the replay
 # along with the files the program made and read in its directory.
@@ -15,13 +17,14 @@ set -u
 
 die() { echo "run-replay: $*" >&2; exit 2; }
 
-wasm= wdb_run= stdin=/dev/null
+wasm= wdb_run= stdin=/dev/null via_env=0
 envs=()
 while [ $# -gt 0 ]; do
   case $1 in
     --wasm) wasm=$2; shift 2 ;;
     --wdb-run) wdb_run=$2; shift 2 ;;
     --stdin) stdin=$2; shift 2 ;;
+    --via-env) via_env=1; shift ;;
     --env) envs+=("--env=$2"); shift 2 ;;
     --) shift; break ;;
     *) die "unknown option $1" ;;
@@ -38,8 +41,10 @@ mkdir "$tmp/rec" "$tmp/replay"
 cp "$stdin" "$tmp/stdin"
 limit=${WDB_E2E_TIMEOUT:-60}
 
-(cd "$tmp/rec" && exec timeout "$limit" "$wdb_run" --record="$tmp/trace" --dir="$tmp/rec::." \
-  ${envs[@]+"${envs[@]}"} -- "$wasm" "$@") \
+rec_opt=(--record="$tmp/trace") rec_env=()
+[ $via_env = 1 ] && rec_opt=() rec_env=(WDB_RECORD="$tmp/trace")
+(cd "$tmp/rec" && exec env ${rec_env[@]+"${rec_env[@]}"} timeout "$limit" "$wdb_run" \
+  ${rec_opt[@]+"${rec_opt[@]}"} --dir="$tmp/rec::." ${envs[@]+"${envs[@]}"} -- "$wasm" "$@") \
   <"$tmp/stdin" >"$tmp/rec.out" 2>"$tmp/rec.err"
 rec_rc=$?
 [ "$rec_rc" = 124 ] && { echo "FAIL: the recorded run timed out after ${limit}s"; exit 1; }
