@@ -508,12 +508,14 @@ L_enter : {
     for (u32 i = np; i < nloc; i++)
         fp[i] = zero;
     if (unlikely(*poll)) {
+#ifdef WR_TRACE
         /* fuel alone (--fuel, a trace's count): the slow path's first
-         * step, inline */
+         * step, inline (host builds: the firmware saves the flash) */
         if (*poll == WR_POLL_FUEL && store->fuel) {
             store->fuel--;
             NEXT(3);
         }
+#endif
         SAVE(ip + 3);
         if (!wr_debug_on_poll(store, it, true)) goto killed;
         LOAD();
@@ -537,10 +539,12 @@ L_lazy : {
 }
 L_loop_check:
     if (unlikely(*poll)) {
+#ifdef WR_TRACE
         if (*poll == WR_POLL_FUEL && store->fuel) {
             store->fuel--;
             NEXT(1);
         }
+#endif
         SAVE(ip + 1);
         if (!wr_debug_on_poll(store, it, false)) goto killed;
         LOAD();
