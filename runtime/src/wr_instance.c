@@ -9,6 +9,9 @@
  * (spec 2.0 4.5.4: their effects and the instance outlive a trap).
  */
 #include "wr_interp.h"
+#ifdef WR_TRACE
+#include "wr_trace.h"
+#endif
 
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +23,7 @@
 /* ---------------------------------------------------------------- traps */
 
 /* from the one list, wdb/wasm_traps.h */
+/* clang-format off */
 static const char *const trap_messages[WR_TRAP_KIND_COUNT] = {
     [WR_TRAP_NONE] = "no trap",
 #define X(id, name, message, label) [WR_TRAP_##id] = message,
@@ -33,6 +37,7 @@ static const char *const trap_names[WR_TRAP_KIND_COUNT] = {
     WASM_TRAPS(X)
 #undef X
 };
+/* clang-format on */
 
 const char *wr_trap_message(wr_trap_kind kind)
 {
@@ -108,6 +113,9 @@ static void instance_free(wr_instance *inst)
 void wr_store_free(wr_store *store)
 {
     if (!store) return;
+#ifdef WR_TRACE
+    wr_trace_free(store->trace);
+#endif
     for (wr_module *m = store->modules, *next; m; m = next) {
         next = m->next_in_store;
         wr_module_release(m);
@@ -144,7 +152,10 @@ void wr_store_free(wr_store *store)
     free(store);
 }
 
-int wr_store_exit_code(const wr_store *store) { return store->exit_code; }
+int wr_store_exit_code(const wr_store *store)
+{
+    return store->exit_code;
+}
 
 void wr_store_interrupt(wr_store *store)
 {
@@ -181,7 +192,10 @@ void wr_store_cancel_interrupt(wr_store *store)
     __atomic_and_fetch(&store->interrupt, ~WR_POLL_INTERRUPT, __ATOMIC_SEQ_CST);
 }
 
-const wr_trap_info *wr_store_last_trap(const wr_store *store) { return &store->last_trap; }
+const wr_trap_info *wr_store_last_trap(const wr_store *store)
+{
+    return &store->last_trap;
+}
 
 /* --------------------------------------------------------------- module */
 
@@ -198,8 +212,7 @@ static wr_status module_new(wr_store *store, const uint8_t *bytes, size_t len, b
     if (!store || !out || (!bytes && len))
         return wr_fail(err, WR_ERR_ARG, NULL, 0, "wr_module_new: bad argument");
 #if SIZE_MAX > UINT32_MAX
-    if (len > UINT32_MAX)
-        return wr_fail(err, WR_ERR_LIMIT, NULL, 0, "module larger than 4 GiB");
+    if (len > UINT32_MAX) return wr_fail(err, WR_ERR_LIMIT, NULL, 0, "module larger than 4 GiB");
 #endif
     mod = calloc(1, sizeof *mod);
     if (!mod) return wr_fail(err, WR_ERR_NOMEM, NULL, 0, "out of memory");
@@ -234,8 +247,8 @@ wr_status wr_module_new(wr_store *store, const uint8_t *bytes, size_t len, wr_mo
     return module_new(store, bytes, len, true, out, err);
 }
 
-wr_status wr_module_new_static(wr_store *store, const uint8_t *bytes, size_t len,
-                               wr_module **out, wr_error *err)
+wr_status wr_module_new_static(wr_store *store, const uint8_t *bytes, size_t len, wr_module **out,
+                               wr_error *err)
 {
     return module_new(store, bytes, len, false, out, err);
 }
@@ -246,7 +259,10 @@ const uint8_t *wr_module_bytes(const wr_module *mod, size_t *len)
     return mod->bytes;
 }
 
-uint32_t wr_module_import_count(const wr_module *mod) { return mod->nimports; }
+uint32_t wr_module_import_count(const wr_module *mod)
+{
+    return mod->nimports;
+}
 
 wr_status wr_module_import(const wr_module *mod, uint32_t i, wr_import_desc *out)
 {
@@ -254,11 +270,15 @@ wr_status wr_module_import(const wr_module *mod, uint32_t i, wr_import_desc *out
     out->module = mod->imports[i].module;
     out->name = mod->imports[i].name;
     out->kind = mod->imports[i].kind;
-    out->functype = out->kind == WR_EXTERN_FUNC ? &mod->types[mod->imports[i].type_index].pub : NULL;
+    out->functype =
+        out->kind == WR_EXTERN_FUNC ? &mod->types[mod->imports[i].type_index].pub : NULL;
     return WR_OK;
 }
 
-uint32_t wr_module_export_count(const wr_module *mod) { return mod->nexports; }
+uint32_t wr_module_export_count(const wr_module *mod)
+{
+    return mod->nexports;
+}
 
 wr_status wr_module_export(const wr_module *mod, uint32_t i, wr_export_desc *out)
 {
@@ -269,7 +289,10 @@ wr_status wr_module_export(const wr_module *mod, uint32_t i, wr_export_desc *out
     return WR_OK;
 }
 
-uint32_t wr_module_func_count(const wr_module *mod) { return mod->nfuncs; }
+uint32_t wr_module_func_count(const wr_module *mod)
+{
+    return mod->nfuncs;
+}
 
 const char *wr_module_func_name(const wr_module *mod, uint32_t func_index, size_t *len)
 {
@@ -292,7 +315,10 @@ wr_status wr_module_func_range(const wr_module *mod, uint32_t func_index, uint32
     return WR_OK;
 }
 
-uint32_t wr_module_code_section_offset(const wr_module *mod) { return mod->code_section_offset; }
+uint32_t wr_module_code_section_offset(const wr_module *mod)
+{
+    return mod->code_section_offset;
+}
 
 /* Binary search over the defined functions, whose bodies lie in the Code
  * section in index order, for the one whose [body_start, body_end) holds the
@@ -406,8 +432,7 @@ static wr_status parse_types(const char *s, uint32_t *n, wr_valtype **out)
 /* Makes a host function of the given type strings and defines it. The
  * function belongs to the store; it owns its type. */
 wr_status wr_linker_define_func(wr_linker *l, const char *module, const char *name,
-                                const char *params, const char *results, wr_host_fn fn,
-                                void *user)
+                                const char *params, const char *results, wr_host_fn fn, void *user)
 {
     wr_type *t = NULL;
     wr_func *f = NULL;
@@ -440,8 +465,7 @@ fail:
     return st;
 }
 
-wr_status wr_linker_define(wr_linker *l, const char *module, const char *name,
-                           const wr_extern *ext)
+wr_status wr_linker_define(wr_linker *l, const char *module, const char *name, const wr_extern *ext)
 {
     if (!l || !module || !name || !ext) return WR_ERR_ARG;
     switch (ext->kind) {
@@ -507,8 +531,7 @@ static bool import_matches(const wr_module *mod, const wr_import *imp, const wr_
 {
     if (ext->kind != imp->kind || !ext->of.func) return false;
     switch (imp->kind) {
-    case WR_EXTERN_FUNC:
-        return type_equal(ext->of.func->type, &mod->types[imp->type_index]);
+    case WR_EXTERN_FUNC: return type_equal(ext->of.func->type, &mod->types[imp->type_index]);
     case WR_EXTERN_TABLE: {
         const wr_table *t = ext->of.table;
         return t->elem == imp->table.elem &&
@@ -614,7 +637,8 @@ static void instance_discard(wr_instance *inst)
             free(inst->mems[i]);
         }
     if (inst->globals)
-        for (uint32_t i = mod->nglobal_imports; i < mod->nglobals; i++) free(inst->globals[i]);
+        for (uint32_t i = mod->nglobal_imports; i < mod->nglobals; i++)
+            free(inst->globals[i]);
     instance_free(inst);
 }
 
@@ -652,8 +676,8 @@ static wr_status resolve_imports(wr_instance *inst, const wr_linker *l, wr_error
             return wr_fail(err, WR_ERR_UNLINKABLE, NULL, 0, "unknown import %s.%s", imp->module,
                            imp->name);
         if (!import_matches(mod, imp, &e->ext))
-            return wr_fail(err, WR_ERR_UNLINKABLE, NULL, 0,
-                           "incompatible import type for %s.%s", imp->module, imp->name);
+            return wr_fail(err, WR_ERR_UNLINKABLE, NULL, 0, "incompatible import type for %s.%s",
+                           imp->module, imp->name);
         switch (imp->kind) {
         case WR_EXTERN_FUNC: inst->funcs[nf++] = e->ext.of.func; break;
         case WR_EXTERN_TABLE: inst->tables[nt++] = e->ext.of.table; break;
@@ -695,10 +719,10 @@ static wr_status define_objects(wr_store *store, wr_instance *inst, wr_error *er
     }
     for (uint32_t i = mod->nmem_imports; i < mod->nmems; i++) {
         const wr_limits *lim = &mod->mems[i];
-        if (lim->min > WR_MAX_PAGES ||
-            (uint64_t)lim->min * WR_PAGE_SIZE > memory_limit(store))
+        if (lim->min > WR_MAX_PAGES || (uint64_t)lim->min * WR_PAGE_SIZE > memory_limit(store))
             return wr_fail(err, WR_ERR_LIMIT, NULL, 0,
-                           "memory %" PRIu32 ": %" PRIu32 " pages exceed the memory limit", i, lim->min);
+                           "memory %" PRIu32 ": %" PRIu32 " pages exceed the memory limit", i,
+                           lim->min);
         inst->mems[i] = memory_make(store, lim->min, lim->max, lim->has_max);
         if (!inst->mems[i]) return wr_fail(err, WR_ERR_NOMEM, NULL, 0, "out of memory");
     }
@@ -807,7 +831,10 @@ wr_status wr_instance_start(wr_instance *inst, wr_error *err)
     return wr_invoke(inst->funcs[inst->module->start], slot, err);
 }
 
-wr_module *wr_instance_module(const wr_instance *inst) { return inst->module; }
+wr_module *wr_instance_module(const wr_instance *inst)
+{
+    return inst->module;
+}
 
 wr_status wr_instance_export_n(wr_instance *inst, const char *name, size_t len, wr_extern *out)
 {
@@ -838,15 +865,27 @@ wr_global *wr_instance_global(wr_instance *inst, uint32_t index)
     return index < inst->module->nglobals ? inst->globals[index] : NULL;
 }
 
-uint32_t wr_instance_global_count(const wr_instance *inst) { return inst->module->nglobals; }
+uint32_t wr_instance_global_count(const wr_instance *inst)
+{
+    return inst->module->nglobals;
+}
 
-void wr_instance_set_user(wr_instance *inst, void *user) { inst->user = user; }
+void wr_instance_set_user(wr_instance *inst, void *user)
+{
+    inst->user = user;
+}
 
-void *wr_instance_user(const wr_instance *inst) { return inst->user; }
+void *wr_instance_user(const wr_instance *inst)
+{
+    return inst->user;
+}
 
 /* ----------------------------------------------------------- functions */
 
-const wr_functype *wr_func_type(const wr_func *f) { return &f->type->pub; }
+const wr_functype *wr_func_type(const wr_func *f)
+{
+    return &f->type->pub;
+}
 
 /* A typed value as a raw slot (see wr_host_fn); false for a type slots
  * cannot carry. */
@@ -889,7 +928,8 @@ wr_status wr_func_call(wr_func *f, const wr_val *args, size_t nargs, wr_val *res
     const wr_type *t = f->type;
     if (nargs != t->nparams || nresults != t->nresults)
         return wr_fail(err, WR_ERR_ARG, NULL, 0,
-                       "wr_func_call: expected %" PRIu32 " arguments and %" PRIu32 " results, got %zu and %zu",
+                       "wr_func_call: expected %" PRIu32 " arguments and %" PRIu32
+                       " results, got %zu and %zu",
                        t->nparams, t->nresults, nargs, nresults);
     if ((nargs && !args) || (nresults && !results))
         return wr_fail(err, WR_ERR_ARG, NULL, 0, "wr_func_call: missing value array");
@@ -900,14 +940,15 @@ wr_status wr_func_call(wr_func *f, const wr_val *args, size_t nargs, wr_val *res
     }
     for (uint32_t i = 0; i < t->nparams; i++) {
         if (args[i].type != t->params[i] || !val_to_slot(&args[i], &slots[i])) {
-            st = wr_fail(err, WR_ERR_ARG, NULL, 0, "wr_func_call: argument %" PRIu32 " has the wrong type",
-                         i);
+            st = wr_fail(err, WR_ERR_ARG, NULL, 0,
+                         "wr_func_call: argument %" PRIu32 " has the wrong type", i);
             goto out;
         }
     }
     st = wr_invoke(f, slots, err);
     if (st == WR_OK)
-        for (uint32_t i = 0; i < t->nresults; i++) slot_to_val(t->results[i], slots[i], &results[i]);
+        for (uint32_t i = 0; i < t->nresults; i++)
+            slot_to_val(t->results[i], slots[i], &results[i]);
 out:
     if (slots != small) free(slots);
     return st;
@@ -926,9 +967,15 @@ wr_memory *wr_memory_new(wr_store *store, uint32_t min_pages, uint32_t max_pages
     return m;
 }
 
-uint8_t *wr_memory_data(wr_memory *m) { return m->data; }
+uint8_t *wr_memory_data(wr_memory *m)
+{
+    return m->data;
+}
 
-uint64_t wr_memory_size(const wr_memory *m) { return m->size; }
+uint64_t wr_memory_size(const wr_memory *m)
+{
+    return m->size;
+}
 
 /* memory.grow (spec 2.0 4.4.7): the new size must stay within the memory's
  * maximum, 65536 pages and the store's memory limit; the new pages are
@@ -972,7 +1019,10 @@ wr_table *wr_table_new(wr_store *store, wr_valtype elem, uint32_t min, uint32_t 
     return t;
 }
 
-uint32_t wr_table_size(const wr_table *t) { return t->size; }
+uint32_t wr_table_size(const wr_table *t)
+{
+    return t->size;
+}
 
 int64_t wr_table_grow_elems(wr_table *t, uint32_t n, void *init)
 {
@@ -981,7 +1031,8 @@ int64_t wr_table_grow_elems(wr_table *t, uint32_t n, void *init)
         return -1;
     void **ne = n == 0 ? t->elems : realloc(t->elems, (size_t)want * sizeof(void *));
     if (!ne) return -1;
-    for (uint32_t i = old; i < want; i++) ne[i] = init;
+    for (uint32_t i = old; i < want; i++)
+        ne[i] = init;
     t->elems = ne;
     t->size = want;
     t->store->table_bytes += (uint64_t)n * sizeof(void *);
@@ -1004,7 +1055,10 @@ wr_global *wr_global_new(wr_store *store, const wr_val *init, bool mutable_)
     return g;
 }
 
-void wr_global_get(const wr_global *g, wr_val *out) { slot_to_val(g->type, g->bits, out); }
+void wr_global_get(const wr_global *g, wr_val *out)
+{
+    slot_to_val(g->type, g->bits, out);
+}
 
 wr_status wr_global_set(wr_global *g, const wr_val *v)
 {

@@ -65,12 +65,13 @@ typedef struct wr_constexpr {
 } wr_constexpr;
 
 typedef struct wr_import {
-    char *module, *name; /* owned, NUL-terminated (names may contain NUL: then invalid UTF-8 check applies) */
+    char *module,
+        *name; /* owned, NUL-terminated (names may contain NUL: then invalid UTF-8 check applies) */
     wr_extern_kind kind;
-    uint32_t type_index;      /* WR_EXTERN_FUNC */
-    wr_table_type table;      /* WR_EXTERN_TABLE */
-    wr_limits memory;         /* WR_EXTERN_MEMORY */
-    wr_global_type global;    /* WR_EXTERN_GLOBAL */
+    uint32_t type_index;   /* WR_EXTERN_FUNC */
+    wr_table_type table;   /* WR_EXTERN_TABLE */
+    wr_limits memory;      /* WR_EXTERN_MEMORY */
+    wr_global_type global; /* WR_EXTERN_GLOBAL */
 } wr_import;
 
 typedef struct wr_export {
@@ -86,13 +87,13 @@ typedef struct wr_func_decl {
     uint32_t type_index;
     bool imported;
     /* defined functions only: */
-    uint32_t body_start; /* file offset of the body's size field */
-    uint32_t code_start; /* file offset of the first byte after the local declarations */
-    uint32_t body_end;   /* file offset one past the body's final `end` */
-    uint32_t nlocals;    /* declared locals, not counting parameters; their types
-                          * are read from the body (wr_func_local_types) */
-    uint32_t frame_slots;    /* params + locals + operand depth, from validation */
-    struct wr_code *code;    /* owned; NULL until needed (wr_code_get) */
+    uint32_t body_start;  /* file offset of the body's size field */
+    uint32_t code_start;  /* file offset of the first byte after the local declarations */
+    uint32_t body_end;    /* file offset one past the body's final `end` */
+    uint32_t nlocals;     /* declared locals, not counting parameters; their types
+                           * are read from the body (wr_func_local_types) */
+    uint32_t frame_slots; /* params + locals + operand depth, from validation */
+    struct wr_code *code; /* owned; NULL until needed (wr_code_get) */
 } wr_func_decl;
 
 typedef struct wr_global_decl {
@@ -166,7 +167,7 @@ struct wr_module {
     uint32_t code_section_offset; /* file offset of Code contents, 0 if none */
     uint32_t code_section_end;
 
-    char *module_name;  /* from the name section, or NULL */
+    char *module_name;      /* from the name section, or NULL */
     uint32_t *func_name_at; /* nfuncs entries: file offset of each function's name
                              * (its length, then its bytes; validated), 0 for
                              * none; NULL if no name section */
@@ -214,8 +215,8 @@ wr_status wr_fail(wr_error *err, wr_status status, const char *section, size_t o
 
 struct wr_func {
     const wr_type *type;
-    wr_instance *inst;      /* NULL for host functions */
-    uint32_t index;         /* index in inst->module's function space */
+    wr_instance *inst;        /* NULL for host functions */
+    uint32_t index;           /* index in inst->module's function space */
     const wr_func_decl *decl; /* NULL for host functions */
     wr_host_fn host;
     void *host_user;
@@ -255,7 +256,7 @@ struct wr_global {
 struct wr_instance {
     wr_store *store;
     wr_module *module;
-    wr_func **funcs; /* module->nfuncs entries */
+    wr_func **funcs;        /* module->nfuncs entries */
     wr_func *defined_funcs; /* the functions it defines (funcs[nfunc_imports..]), one
                              * allocation, owned */
     wr_table **tables;
@@ -298,6 +299,7 @@ struct wr_store {
     uint64_t fuel;            /* units left while WR_POLL_FUEL is set */
     wr_service_fn service;    /* wr_store_set_service */
     void *service_user;
+    struct wr_trace *trace; /* recording or replaying host calls (wr_trace.c), or NULL */
 };
 
 /* Memory growth shared by memory.grow and the API: returns the old page count

@@ -13,6 +13,9 @@
  * `brk` ops exist only in debug translations (see wr_code.h).
  */
 #include "wr_interp.h"
+#ifdef WR_TRACE
+#include "wr_trace.h"
+#endif
 
 #include <math.h>
 #include <stdio.h>
@@ -284,10 +287,8 @@ static bool type_eq(const wr_type *a, const wr_type *b)
 
 /* ------------------------------------------------------- host funnel */
 
-/* Every call from Wasm (or the API) into a host function goes through here,
- * so calls can be recorded and replayed in one place. slots holds the args
- * and receives the results. */
-static wr_status wr_host_call(wr_func *f, wr_instance *caller, uint64_t *slots)
+/* Runs host function f: slots holds the args and receives the results. */
+static wr_status host_call_raw(wr_func *f, wr_instance *caller, uint64_t *slots)
 {
     uint64_t res[16];
     uint32_t nr = f->type->nresults;
@@ -298,6 +299,18 @@ static wr_status wr_host_call(wr_func *f, wr_instance *caller, uint64_t *slots)
     if (st == WR_OK) memcpy(slots, out, nr * sizeof(uint64_t));
     if (out != res) free(out);
     return st;
+}
+
+/* Every call from Wasm (or the API) into a host function goes through here,
+ * so calls can be recorded and replayed in one place (wr_trace.c: only
+ * calls from Wasm, which have a caller). */
+static wr_status wr_host_call(wr_func *f, wr_instance *caller, uint64_t *slots)
+{
+#ifdef WR_TRACE
+    if (unlikely(caller && caller->store->trace))
+        return wr_trace_host_call(caller->store->trace, f, caller, slots, host_call_raw);
+#endif
+    return host_call_raw(f, caller, slots);
 }
 
 /* ------------------------------------------------------- state */
@@ -495,6 +508,14 @@ L_enter : {
     for (u32 i = np; i < nloc; i++)
         fp[i] = zero;
     if (unlikely(*poll)) {
+#ifdef WR_TRACE
+        /* fuel alone (--fuel, a trace's count): the slow path's first
+         * step, inline (host builds: the firmware saves the flash) */
+        if (*poll == WR_POLL_FUEL && store->fuel) {
+            store->fuel--;
+            NEXT(3);
+        }
+#endif
         SAVE(ip + 3);
         if (!wr_debug_on_poll(store, it, true)) goto killed;
         LOAD();
@@ -518,6 +539,12 @@ L_lazy : {
 }
 L_loop_check:
     if (unlikely(*poll)) {
+#ifdef WR_TRACE
+        if (*poll == WR_POLL_FUEL && store->fuel) {
+            store->fuel--;
+            NEXT(1);
+        }
+#endif
         SAVE(ip + 1);
         if (!wr_debug_on_poll(store, it, false)) goto killed;
         LOAD();

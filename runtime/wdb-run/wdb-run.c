@@ -21,6 +21,13 @@
  * interpreter looks at the hook only at a trap, at entry stops it was asked
  * for and at interrupts). With a debugger the engine owns the hook and
  * wdb_debug.c calls us back at the trap stop.
+ *
+ * Record and replay (--record=FILE or WDB_RECORD=FILE, --replay=FILE): the
+ * runtime's trace (wr_trace_*, docs/TRACE.md). A replay does not give the
+ * program the --dir directories (it touches no host file: every call's
+ * result comes from the trace) and takes its arguments and environment
+ * from the trace too. A trace that is bad or a replay that diverges is a
+ * failure of wdb-run: one error line, exit status 1.
  */
 #include "wdb/runtime.h"
 #include "wd_report.h"
@@ -63,7 +70,9 @@ typedef struct run_opts {
     int prog_argc; /* module path + its arguments */
     char **prog_argv;
     bool help, version;
-    uint64_t fuel; /* --fuel; 0: unbounded */
+    uint64_t fuel;      /* --fuel; 0: unbounded */
+    const char *record; /* --record or WDB_RECORD; NULL: none */
+    const char *replay; /* --replay; NULL: none */
 } run_opts;
 
 /* ----------------------------------------------------------- options */
@@ -321,6 +330,26 @@ static int opt_core_on_trap(run_opts *o, const char *name, const char *value)
     return 0;
 }
 
+static int opt_record(run_opts *o, const char *name, const char *value)
+{
+    if (!*value) {
+        cli_error("%s: needs a file name", name);
+        return -1;
+    }
+    o->record = value;
+    return 0;
+}
+
+static int opt_replay(run_opts *o, const char *name, const char *value)
+{
+    if (!*value) {
+        cli_error("%s: needs a file name", name);
+        return -1;
+    }
+    o->replay = value;
+    return 0;
+}
+
 static const opt_def opt_table[] = {
     {"dir", 0, ARG_REQUIRED, opt_dir, "HOST[::GUEST]",
      "let the program use directory HOST, which it sees\nas GUEST (default: HOST); repeatable"},
@@ -358,6 +387,12 @@ static const opt_def opt_table[] = {
     {"core-on-trap", 0, ARG_REQUIRED, opt_core_on_trap, "PATH",
      "write a core dump (Wasm coredump format) to\nPATH when the program traps; the "
      "environment\nvariable WDB_CORE_ON_TRAP=PATH does the same"},
+    {"record", 0, ARG_REQUIRED, opt_record, "FILE",
+     "record everything the program gets from the host\n(WASI results and the memory they "
+     "wrote) into\nFILE, for --replay; the environment variable\nWDB_RECORD=FILE does the same"},
+    {"replay", 0, ARG_REQUIRED, opt_replay, "FILE",
+     "run the program again from trace FILE (made by\n--record), without touching the host: the "
+     "same\noutput and exit status; exit status 1 when FILE\nis bad or the run diverges from it"},
     {"help", 'h', ARG_NONE, opt_help, NULL, "show this help"},
     {"version", 0, ARG_NONE, opt_version, NULL, "show the version"},
 };
@@ -711,6 +746,12 @@ static void sandbox_hint(const wr_wasi *wasi)
 static int outcome(const run_opts *o, wr_status st, wr_store *store, wr_module *mod,
                    const wr_error *err, wdbg *dbg, core_ctx *core)
 {
+    char tmsg[512];
+    if ((o->record || o->replay) && wr_trace_finish(store, st, tmsg, sizeof tmsg) != WR_OK) {
+        fflush(stdout);
+        fprintf(stderr, "wdb-run: error: %s\n", tmsg);
+        return EXIT_ERROR;
+    }
     if (st == WR_ERR_TRAP && dbg && wdbg_killed(dbg)) {
         fflush(stdout);
         /* a debugger that started us (--gdb-fd) reports the kill itself */
@@ -765,6 +806,14 @@ static int run(run_opts *o)
         report_error(o->module_path, &err);
         goto done;
     }
+    if (o->replay && wr_trace_replay(store, mod, o->replay, msg, sizeof msg) != WR_OK) {
+        fprintf(stderr, "wdb-run: error: %s\n", msg);
+        goto done;
+    }
+    if (o->record && wr_trace_record(store, mod, o->record, msg, sizeof msg) != WR_OK) {
+        fprintf(stderr, "wdb-run: error: %s\n", msg);
+        goto done;
+    }
 
     wr_wasi_config wc;
     wr_wasi_config_init(&wc);
@@ -772,7 +821,7 @@ static int run(run_opts *o)
     wc.argv = (const char *const *)o->prog_argv;
     wc.envc = o->nenvs;
     wc.envp = o->envs;
-    wc.npreopens = o->ndirs;
+    wc.npreopens = o->replay ? 0 : o->ndirs; /* a replay touches no host file */
     wc.preopens = o->dirs;
     if (wr_wasi_new(&wc, &wasi, msg, sizeof msg) != WR_OK) {
         fprintf(stderr, "wdb-run: error: %s\n", msg);
@@ -912,8 +961,16 @@ int main(int argc, char **argv)
     } else {
         const char *env = getenv("WDB_CORE_ON_TRAP"); /* the option wins */
         if (!o.core_path && env && *env) o.core_path = env;
+        env = getenv("WDB_RECORD");
+        if (!o.record && !o.replay && env && *env) o.record = env;
+        if (o.record && o.replay) {
+            cli_error("--record and --replay cannot be used together");
+            status = EXIT_USAGE;
+            goto out;
+        }
         status = run(&o);
     }
+out:
     if (o.dirs)
         for (uint32_t i = 0; i < o.ndirs; i++)
             if (o.dirs[i].host_path != o.dirs[i].guest_path) free((char *)o.dirs[i].host_path);

@@ -428,6 +428,36 @@ bool wr_wasi_denied(const wr_wasi *w, const char **path);
  * errno EFAULT, never a trap. proc_exit returns wr_exit(caller, code). */
 wr_status wr_wasi_define(wr_wasi *w, wr_linker *l);
 
+/* ---------------------------------------------------- record and replay
+ *
+ * Host builds only (the firmware leaves it out). A trace holds everything
+ * a run got from its host functions (docs/TRACE.md): recording writes it
+ * while the store runs; replaying runs the same module again from it
+ * without calling any host function, so the run is the same even where
+ * the host is not (files gone, another clock). Start either after
+ * wr_module_new and before any code of the module runs, and end it with
+ * wr_trace_finish after the run. While a trace is active the store counts
+ * its poll points with fuel (UINT64_MAX units when none was set).
+ * Only calls from Wasm code are traced, not wr_func_call of a host
+ * function. */
+
+/* Starts recording the store's host calls into file `path` for module mod.
+ * WR_ERR_ARG (cannot write it) or WR_ERR_NOMEM, with errbuf saying why. */
+wr_status wr_trace_record(wr_store *store, wr_module *mod, const char *path, char *errbuf,
+                          size_t errlen);
+/* Starts replaying trace file `path`, which must be of module mod (its size
+ * and hash), of this format version and whole: WR_ERR_MALFORMED otherwise,
+ * with one line in errbuf saying what is wrong and where. */
+wr_status wr_trace_replay(wr_store *store, wr_module *mod, const char *path, char *errbuf,
+                          size_t errlen);
+/* Ends the store's trace (WR_OK when there is none). `run` is the status of
+ * the run (the last wr_func_call or wr_instance_*). Recording: writes the
+ * outcome; WR_ERR_ARG when the file could not be written. Replaying:
+ * WR_ERR_ARG with a one-line message when the run diverged from the trace
+ * (a call other than recorded, or another end); a call that diverged made
+ * the run trap with the same message. */
+wr_status wr_trace_finish(wr_store *store, wr_status run, char *errbuf, size_t errlen);
+
 /* ------------------------------------------------------------ debugging
  *
  * The interpreter is always debuggable. A debugger (the debug engine) sets a
