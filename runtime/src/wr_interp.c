@@ -435,6 +435,7 @@ static wr_status run(wr_store *store, wr_interp *it, wr_instance *inst, wr_code 
     wr_trap_kind tk = WR_TRAP_NONE;
     const char *tmsg = NULL;
     wr_func *callee = NULL;
+    bool tail = false; /* do_call: a tail call (return_call_indirect) */
     uint64_t *nfp = NULL;
     const wr_op *nip = NULL;
 
@@ -611,12 +612,28 @@ L_call : {
     ip = cc->active;
     DISPATCH();
 }
+L_return_call : {
+    /* the args move down to the frame's base; the callee's `enter` checks
+     * that its frame fits the value stack */
+    wr_code *cc = (wr_code *)ip[2].p;
+    const uint64_t *args = fp + W1A;
+    for (u32 i = 0, n = cc->type->nparams; i < n; i++)
+        fp[i] = args[i];
+    code = cc;
+    ip = cc->active;
+    DISPATCH();
+}
+L_return_call_indirect:
+    tail = true;
+    goto call_indirect;
 L_call_import:
     callee = inst->funcs[W1B];
     nfp = fp + W1A;
     nip = ip + 2;
     goto do_call;
-L_call_indirect : {
+L_call_indirect:
+    tail = false;
+call_indirect : {
     wr_table *t = inst->tables[W2A];
     u32 ei = (u32)fp[W2B];
     if (unlikely(ei >= t->size)) TRAP(WR_TRAP_UNDEFINED_ELEMENT);
@@ -652,21 +669,37 @@ do_call:
             tmsg = st == WR_ERR_NOMEM ? "host function: out of memory" : "host function failed";
             goto trap_msg;
         }
+        if (unlikely(tail)) {
+            /* a tail call of a host function: its results are this
+             * function's, then it returns */
+            for (uint32_t i = 0; i < nr; i++)
+                fp[i] = nfp[i];
+            tail = false;
+            goto L_ret;
+        }
         ip = nip;
         DISPATCH();
     }
-    if (unlikely(csp == cs_end)) TRAP(WR_TRAP_STACK_EXHAUSTED);
     if (unlikely(!callee->decl->code) && !wr_code_get(callee->inst->module, callee->index)) {
         tk = WR_TRAP_HOST;
         tmsg = "out of memory (a function's first call)";
         goto trap_msg;
     }
-    csp->ret_ip = nip;
-    csp->fp = fp;
-    csp->code = code;
-    csp->inst = inst;
-    csp++;
-    fp = nfp;
+    if (unlikely(tail)) {
+        /* the callee's frame replaces this one: the args move down to the
+         * frame's base (its `enter` checks that the frame fits) */
+        tail = false;
+        for (u32 i = 0, n = callee->type->nparams; i < n; i++)
+            fp[i] = nfp[i];
+    } else {
+        if (unlikely(csp == cs_end)) TRAP(WR_TRAP_STACK_EXHAUSTED);
+        csp->ret_ip = nip;
+        csp->fp = fp;
+        csp->code = code;
+        csp->inst = inst;
+        csp++;
+        fp = nfp;
+    }
     code = callee->decl->code;
     if (callee->inst != inst) {
         inst = callee->inst;
