@@ -163,6 +163,7 @@ struct wr_code {
     X(call_indirect) /* w1={base,type index} w2={table,elem slot} */                             \
     X(return_call)   /* as call; the callee's frame replaces this one */                        \
     X(return_call_indirect) /* as call_indirect; the callee's frame replaces this one */         \
+    X(return_call_import) /* as call_import; a host callee's results are returned */           \
     X(copy)          /* w1={dst,src} */                                                          \
     X(const)         /* w1={dst,-} w2=bits (32-bit targets: zero-extended from 32) */            \
     X(const64)       /* w1={dst,-} w2..=bits (WR_W64 words): 32-bit targets, past 32 bits */    \

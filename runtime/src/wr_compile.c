@@ -1509,7 +1509,7 @@ static wr_status tail_type(cc *c, const wr_type *t)
     return WR_OK;
 }
 
-/* After a tail call into Wasm: nothing follows (the callee's frame replaced
+/* After a tail call: nothing follows (the callee's frame replaced
  * this one), but its args (from base) must fit this frame. */
 static wr_status tail_done(cc *c, const wr_type *t, uint32_t base, uint32_t extra)
 {
@@ -1518,8 +1518,7 @@ static wr_status tail_done(cc *c, const wr_type *t, uint32_t base, uint32_t extr
     return WR_OK;
 }
 
-/* call and return_call (`tail`). A tail call of an import is a call and a
- * return: the host function has no frame to replace. */
+/* call and return_call (`tail`) */
 static wr_status c_call(cc *c, bool tail)
 {
     uint32_t fi;
@@ -1531,9 +1530,8 @@ static wr_status c_call(cc *c, bool tail)
     materialize_all(c);
     TRY(pop_types(c, t->nparams, t->params));
     uint32_t base = c->sp;
-    bool imported = c->mod->funcs[fi].imported;
-    if (LIVE && imported) {
-        uint32_t at = emit(c, WR_OP_call_import, 2);
+    if (LIVE && c->mod->funcs[fi].imported) {
+        uint32_t at = emit(c, tail ? WR_OP_return_call_import : WR_OP_call_import, 2);
         if (!c->oom) {
             OP(c, at + 1)->s.a = canon(c, base);
             OP(c, at + 1)->s.b = (int32_t)fi;
@@ -1549,9 +1547,7 @@ static wr_status c_call(cc *c, bool tail)
             OP(c, at + 2)->p = callee;
         }
     }
-    if (tail && !imported) return tail_done(c, t, base, 0);
-    TRY(call_done(c, t, base, 0));
-    return tail ? c_return(c) : WR_OK;
+    return tail ? tail_done(c, t, base, 0) : call_done(c, t, base, 0);
 }
 
 /* call_indirect and return_call_indirect (`tail`) */

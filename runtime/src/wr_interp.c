@@ -626,6 +626,11 @@ L_return_call : {
 L_return_call_indirect:
     tail = true;
     goto call_indirect;
+L_return_call_import:
+    tail = true;
+    callee = inst->funcs[W1B];
+    nfp = fp + W1A;
+    goto do_call;
 L_call_import:
     callee = inst->funcs[W1B];
     nfp = fp + W1A;
