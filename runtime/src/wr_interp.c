@@ -435,7 +435,7 @@ static wr_status run(wr_store *store, wr_interp *it, wr_instance *inst, wr_code 
     wr_trap_kind tk = WR_TRAP_NONE;
     const char *tmsg = NULL;
     wr_func *callee = NULL;
-    bool tail = false; /* do_call: a tail call (return_call_indirect) */
+    bool tail = false; /* do_call: a tail call (return_call_indirect, return_call_import) */
     uint64_t *nfp = NULL;
     const wr_op *nip = NULL;
 
@@ -623,9 +623,6 @@ L_return_call : {
     ip = cc->active;
     DISPATCH();
 }
-L_return_call_indirect:
-    tail = true;
-    goto call_indirect;
 L_return_call_import:
     tail = true;
     callee = inst->funcs[W1B];
@@ -636,9 +633,10 @@ L_call_import:
     nfp = fp + W1A;
     nip = ip + 2;
     goto do_call;
-L_call_indirect:
-    tail = false;
-call_indirect : {
+L_return_call_indirect:
+    tail = true;
+    /* fall through: `tail` is false everywhere else (do_call clears it) */
+L_call_indirect : {
     wr_table *t = inst->tables[W2A];
     u32 ei = (u32)fp[W2B];
     if (unlikely(ei >= t->size)) TRAP(WR_TRAP_UNDEFINED_ELEMENT);
