@@ -435,7 +435,6 @@ static wr_status run(wr_store *store, wr_interp *it, wr_instance *inst, wr_code 
     wr_trap_kind tk = WR_TRAP_NONE;
     const char *tmsg = NULL;
     wr_func *callee = NULL;
-    bool tail = false; /* do_call: a tail call (return_call_indirect, return_call_import) */
     uint64_t *nfp = NULL;
     const wr_op *nip = NULL;
 
@@ -624,9 +623,9 @@ L_return_call : {
     DISPATCH();
 }
 L_return_call_import:
-    tail = true;
     callee = inst->funcs[W1B];
     nfp = fp + W1A;
+    nip = NULL; /* do_call: a tail call, no return address */
     goto do_call;
 L_call_import:
     callee = inst->funcs[W1B];
@@ -634,9 +633,11 @@ L_call_import:
     nip = ip + 2;
     goto do_call;
 L_return_call_indirect:
-    tail = true;
-    /* fall through: `tail` is false everywhere else (do_call clears it) */
-L_call_indirect : {
+    nip = NULL; /* do_call: a tail call, no return address */
+    goto call_indirect;
+L_call_indirect:
+    nip = ip + 3;
+call_indirect : {
     wr_table *t = inst->tables[W2A];
     u32 ei = (u32)fp[W2B];
     if (unlikely(ei >= t->size)) TRAP(WR_TRAP_UNDEFINED_ELEMENT);
@@ -645,7 +646,6 @@ L_call_indirect : {
     if (unlikely(!type_eq(callee->type, &inst->module->types[W1B])))
         TRAP(WR_TRAP_INDIRECT_MISMATCH);
     nfp = fp + W1A;
-    nip = ip + 3;
     goto do_call;
 }
 do_call:
@@ -672,12 +672,11 @@ do_call:
             tmsg = st == WR_ERR_NOMEM ? "host function: out of memory" : "host function failed";
             goto trap_msg;
         }
-        if (unlikely(tail)) {
+        if (unlikely(!nip)) {
             /* a tail call of a host function: its results are this
              * function's, then it returns */
             for (uint32_t i = 0; i < nr; i++)
                 fp[i] = nfp[i];
-            tail = false;
             goto L_ret;
         }
         ip = nip;
@@ -688,10 +687,9 @@ do_call:
         tmsg = "out of memory (a function's first call)";
         goto trap_msg;
     }
-    if (unlikely(tail)) {
-        /* the callee's frame replaces this one: the args move down to the
-         * frame's base (its `enter` checks that the frame fits) */
-        tail = false;
+    if (unlikely(!nip)) {
+        /* a tail call: the callee's frame replaces this one, the args move
+         * down to the frame's base (its `enter` checks that the frame fits) */
         for (u32 i = 0, n = callee->type->nparams; i < n; i++)
             fp[i] = nfp[i];
     } else {
