@@ -611,30 +611,11 @@ L_call : {
     ip = cc->active;
     DISPATCH();
 }
-L_return_call : {
-    /* the args move down to the frame's base; the callee's `enter` checks
-     * that its frame fits the value stack */
-    wr_code *cc = (wr_code *)ip[2].p;
-    const uint64_t *args = fp + W1A;
-    for (u32 i = 0, n = cc->type->nparams; i < n; i++)
-        fp[i] = args[i];
-    code = cc;
-    ip = cc->active;
-    DISPATCH();
-}
-L_return_call_import:
-    callee = inst->funcs[W1B];
-    nfp = fp + W1A;
-    nip = NULL; /* do_call: a tail call, no return address */
-    goto do_call;
 L_call_import:
     callee = inst->funcs[W1B];
     nfp = fp + W1A;
     nip = ip + 2;
     goto do_call;
-L_return_call_indirect:
-    nip = NULL; /* do_call: a tail call, no return address */
-    goto call_indirect;
 L_call_indirect:
     nip = ip + 3;
 call_indirect : {
@@ -1099,6 +1080,27 @@ L_elem_drop:
     inst->elem_dropped[W1A] = true;
     NEXT(2);
 
+    /* ---------------------------------------------------- tail calls
+     * (here, after the other handlers: their layout stays as it was) */
+L_return_call : {
+    /* the args move down to the frame's base; the callee's `enter` checks
+     * that its frame fits the value stack */
+    wr_code *cc = (wr_code *)ip[2].p;
+    const uint64_t *args = fp + W1A;
+    for (u32 i = 0, n = cc->type->nparams; i < n; i++)
+        fp[i] = args[i];
+    code = cc;
+    ip = cc->active;
+    DISPATCH();
+}
+L_return_call_import:
+    callee = inst->funcs[W1B];
+    nfp = fp + W1A;
+    nip = NULL; /* do_call: a tail call, no return address */
+    goto do_call;
+L_return_call_indirect:
+    nip = NULL; /* do_call: a tail call, no return address */
+    goto call_indirect;
     /* ---------------------------------------------------- exits */
 trap:
     tmsg = wr_trap_message(tk);
