@@ -2556,6 +2556,16 @@ static bool step_range(wb_session *s, wb_code_off pc, wb_code_off *lo, wb_code_o
     return true;
 }
 
+/* Whether the instruction at `off` is a tail call (return_call*: it both
+ * calls and leaves the function; the callee's frame replaces this one). */
+static bool is_tail_call(const wb_session *s, wb_code_off off)
+{
+    const uint8_t *code = wb_wasm_code(s->wasm);
+    if (!code || off >= wb_wasm_code_size(s->wasm)) return false;
+    const wf_op *op = wf_op_info(code[off]);
+    return op && (op->flags & (WF_OPF_CALL | WF_OPF_BRANCH)) == (WF_OPF_CALL | WF_OPF_BRANCH);
+}
+
 /* For `step`: the first call instruction in [from, to), or `to`. */
 static wb_code_off next_call(wb_session *s, wb_code_off from, wb_code_off to)
 {
@@ -2672,12 +2682,24 @@ static wb_status step_line(wb_session *s, wb_run how, wb_stop *out, wb_error *er
         raw_stop r;
         bool moved = true;
         wb_code_off pc = s->stop_pc;
+        if (!into && is_tail_call(s, pc)) {
+            /* `next` over a tail call: the callee replaces the frame, so
+             * run until it returns, as the runtime's range step does */
+            bool reached;
+            if (step_out_to(s, depth - 1, out, &reached, err) != WB_OK) return WB_ERROR;
+            if (!reached) return WB_OK;
+            continue;
+        }
+        /* a single step from a tail call enters the callee at this depth */
+        bool tail = false;
         if (is_inserted(s, pc)) {
+            tail = is_tail_call(s, pc);
             if (step_off(s, &r, &moved, err) != WB_OK) return WB_ERROR;
         } else {
             wb_code_off lo, hi;
             if (step_range(s, pc, &lo, &hi)) {
                 if (into) hi = next_call(s, pc, hi);
+                tail = hi == pc && is_tail_call(s, pc);
                 if (hi == pc) {
                     if (go_raw(s, ACT_STEP, 0, 0, &r, err) != WB_OK) return WB_ERROR;
                 } else {
@@ -2685,6 +2707,7 @@ static wb_status step_line(wb_session *s, wb_run how, wb_stop *out, wb_error *er
                     if (go_raw(s, ACT_RANGE, into ? pc : lo, hi, &r, err) != WB_OK) return WB_ERROR;
                 }
             } else {
+                tail = is_tail_call(s, pc);
                 if (go_raw(s, ACT_STEP, 0, 0, &r, err) != WB_OK) return WB_ERROR;
             }
         }
@@ -2702,7 +2725,10 @@ static wb_status step_line(wb_session *s, wb_run how, wb_stop *out, wb_error *er
             out->why = WB_WHY_STEP;
             return WB_OK;
         }
-        if (d > depth) {
+        /* into the callee of a tail call, which replaced the stepped frame
+         * at its depth: `step` enters it as any callee */
+        bool tail_entry = tail && into && d == depth;
+        if (d > depth || tail_entry) {
             /* in a callee (a single step, or a breakpoint with a false
              * condition inside a call) */
             const wb_scope *callee = NULL;
@@ -2723,8 +2749,11 @@ static wb_status step_line(wb_session *s, wb_run how, wb_stop *out, wb_error *er
                 out->new_function = true;
                 return WB_OK;
             }
+            /* a callee without line info: back to the stepped frame, or
+             * for a tail call's, to its caller */
             bool reached;
-            if (step_out_to(s, depth, out, &reached, err) != WB_OK) return WB_ERROR;
+            if (step_out_to(s, tail_entry ? depth - 1 : depth, out, &reached, err) != WB_OK)
+                return WB_ERROR;
             if (!reached) return WB_OK;
             continue;
         }

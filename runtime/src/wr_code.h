@@ -129,20 +129,22 @@ typedef struct wr_ops {
 struct wr_code {
     wr_module *mod;
     uint32_t func_index;
-    uint32_t nlocals;       /* params + declared locals (type: the params) */
-    uint32_t frame_slots;   /* params + locals + max operand depth (+1), from validation */
+    uint32_t nlocals;     /* params + declared locals (type: the params) */
+    uint32_t frame_slots; /* params + locals + max operand depth (+1), from validation */
     const wr_type *type;
-    wr_op lazy;             /* the `lazy` op: entry while `normal` is not made yet */
+    wr_op lazy; /* the `lazy` op: entry while `normal` is not made yet */
     struct {
         wr_op *ops; /* owned; NULL until the function's first call */
         uint32_t nops;
-    } normal; /* no pc map nor sync points kept: wr_code_normal_map rebuilds them */
-    wr_ops *dbg;            /* debug translation, or NULL */
-    const wr_op *active;    /* entry of the translation calls use */
-    uint32_t nbreaks;       /* breakpoints set in this function (debug translation) */
-    bool long_branches;     /* normal translation too long for packed branches */
+    } normal;            /* no pc map nor sync points kept: wr_code_normal_map rebuilds them */
+    wr_ops *dbg;         /* debug translation, or NULL */
+    const wr_op *active; /* entry of the translation calls use */
+    uint32_t nbreaks;    /* breakpoints set in this function (debug translation) */
+    bool long_branches;  /* normal translation too long for packed branches */
 };
 
+/* The op lists are laid out by hand. */
+/* clang-format off */
 /* The op list: X(name). Layout comments: see the file header. */
 #define WR_CTRL_OPS(X)                                                                          \
     X(enter)         /* w1={frame_slots,nlocals} w2={nparams,-}: stack check, zero locals */    \
@@ -159,6 +161,9 @@ struct wr_code {
     X(call)          /* w1={base,-} w2=wr_code* (same module) */                                 \
     X(call_import)   /* w1={base,func index} */                                                  \
     X(call_indirect) /* w1={base,type index} w2={table,elem slot} */                             \
+    X(return_call)   /* as call; the callee's frame replaces this one */                        \
+    X(return_call_indirect) /* as call_indirect; the callee's frame replaces this one */         \
+    X(return_call_import) /* as call_import; a host callee's results are returned */           \
     X(copy)          /* w1={dst,src} */                                                          \
     X(const)         /* w1={dst,-} w2=bits (32-bit targets: zero-extended from 32) */            \
     X(const64)       /* w1={dst,-} w2..=bits (WR_W64 words): 32-bit targets, past 32 bits */    \
@@ -299,6 +304,7 @@ struct wr_code {
  * frequent ones only, each handler costs flash */
 #define WR_PLOADS(X) X(i32_load, 4, (uint64_t)wr_ld32(p)) X(i32_load8_u, 1, (uint64_t)p[0])
 #define WR_PSTORES(X) X(i32_store, 4) X(i32_store8, 1)
+/* clang-format on */
 /* Packed branches: br_nz_p/br_z_p w1={cond, rel}; br_<cmp>_pi (WR_BRCMPS)
  * w1={a | imm << 8, rel}, a slot below 256 and an immediate below 256. rel
  * is a signed 16-bit half: a translation of more than WR_PACK_BR_MAX words
@@ -328,13 +334,16 @@ typedef enum wr_opcode {
 #define WR_XRR(n, ...) WR_OP_##n##_rr, WR_OP_##n##_ri,
 #define WR_XBR(n, ...) WR_OP_br_##n##_rr, WR_OP_br_##n##_ri,
     WR_CTRL_OPS(WR_X1) WR_IBINOPS(WR_XRR) WR_I64CMPS(WR_XRR) WR_IDIVS(WR_XRR) WR_BRCMPS(WR_XBR)
-    WR_FBINOPS(WR_X2) WR_FCMPS(WR_X2) WR_UNOPS(WR_X2) WR_COPYSIGNS(WR_X1) WR_TRUNCS(WR_X1)
-    WR_LOADS(WR_X2) WR_STORES(WR_X2)
+        WR_FBINOPS(WR_X2) WR_FCMPS(WR_X2) WR_UNOPS(WR_X2) WR_COPYSIGNS(WR_X1) WR_TRUNCS(WR_X1)
+            WR_LOADS(WR_X2) WR_STORES(WR_X2)
 #define WR_XP(n, ...) WR_OP_##n##_pr, WR_OP_##n##_pi,
 #define WR_XPM(n, ...) WR_OP_##n##_p,
 #define WR_XPB(n, ...) WR_OP_br_##n##_pi,
-    WR_PBINOPS(WR_XP) WR_PLOADS(WR_XPM) WR_PSTORES(WR_XPM) WR_OP_const16, /* w1={dst,bits}: bits <= 0xffff */
-    WR_OP_br_nz_p, WR_OP_br_z_p, WR_BRCMPS(WR_XPB)
+                WR_PBINOPS(WR_XP) WR_PLOADS(WR_XPM) WR_PSTORES(WR_XPM)
+                    WR_OP_const16, /* w1={dst,bits}: bits <= 0xffff */
+    WR_OP_br_nz_p,
+    WR_OP_br_z_p,
+    WR_BRCMPS(WR_XPB)
 #undef WR_XPB
 #undef WR_XP
 #undef WR_XPM
@@ -342,7 +351,7 @@ typedef enum wr_opcode {
 #undef WR_X2
 #undef WR_XRR
 #undef WR_XBR
-    WR_OP_COUNT
+        WR_OP_COUNT
 } wr_opcode;
 
 /* The interpreter's handler addresses: base + off[op] for each wr_opcode.
@@ -371,8 +380,7 @@ void wr_code_use_normal(wr_code *code);
 /* Whether calls use the normal translation (or will make it). */
 bool wr_code_runs_normal(const wr_code *code);
 /* Translates a body (normal or debug) into `out`. */
-wr_status wr_translate(wr_module *mod, uint32_t func_index, bool debug, wr_ops *out,
-                       wr_error *err);
+wr_status wr_translate(wr_module *mod, uint32_t func_index, bool debug, wr_ops *out, wr_error *err);
 void wr_ops_release(wr_ops *o);
 /* Positions *pc at the last pc-map entry of o whose op starts at or before
  * word ir (the op containing ir); false when there is none. */

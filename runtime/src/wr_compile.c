@@ -1498,18 +1498,40 @@ static wr_status call_done(cc *c, const wr_type *t, uint32_t base, uint32_t extr
     return WR_OK;
 }
 
-static wr_status c_call(cc *c)
+/* return_call, return_call_indirect: the callee's results must be the
+ * function's (Wasm 3.0: they are what it returns). */
+static wr_status tail_type(cc *c, const wr_type *t)
+{
+    const ctrl *f = &c->cs[0];
+    if (t->nresults != f->nresults ||
+        (t->nresults && memcmp(t->results, fres(f), t->nresults * sizeof *t->results)))
+        INVALID("type mismatch: the tail call's results are not the function's");
+    return WR_OK;
+}
+
+/* After a tail call: nothing follows (the callee's frame replaced
+ * this one), but its args (from base) must fit this frame. */
+static wr_status tail_done(cc *c, const wr_type *t, uint32_t base, uint32_t extra)
+{
+    if (base + t->nparams + extra > c->max_depth) c->max_depth = base + t->nparams + extra;
+    set_unreachable(c);
+    return WR_OK;
+}
+
+/* call and return_call (`tail`) */
+static wr_status c_call(cc *c, bool tail)
 {
     uint32_t fi;
     TRY(rd_u32(c, &fi));
     if (fi >= c->mod->nfuncs) INVALID("unknown function %" PRIu32, fi);
     const wr_type *t = &c->mod->types[c->mod->funcs[fi].type_index];
+    if (tail) TRY(tail_type(c, t));
     TRY(check_top(c, t->nparams, t->params));
     materialize_all(c);
     TRY(pop_types(c, t->nparams, t->params));
     uint32_t base = c->sp;
     if (LIVE && c->mod->funcs[fi].imported) {
-        uint32_t at = emit(c, WR_OP_call_import, 2);
+        uint32_t at = emit(c, tail ? WR_OP_return_call_import : WR_OP_call_import, 2);
         if (!c->oom) {
             OP(c, at + 1)->s.a = canon(c, base);
             OP(c, at + 1)->s.b = (int32_t)fi;
@@ -1519,16 +1541,17 @@ static wr_status c_call(cc *c)
          * measuring: validating a body makes nothing) */
         wr_code *callee = c->measure ? NULL : wr_code_get(c->mod, fi);
         if (!c->measure && !callee) return wr_fail(c->err, WR_ERR_NOMEM, SEC, 0, "out of memory");
-        uint32_t at = emit(c, WR_OP_call, 3);
+        uint32_t at = emit(c, tail ? WR_OP_return_call : WR_OP_call, 3);
         if (!c->oom) {
             OP(c, at + 1)->s.a = canon(c, base);
             OP(c, at + 2)->p = callee;
         }
     }
-    return call_done(c, t, base, 0);
+    return tail ? tail_done(c, t, base, 0) : call_done(c, t, base, 0);
 }
 
-static wr_status c_call_indirect(cc *c)
+/* call_indirect and return_call_indirect (`tail`) */
+static wr_status c_call_indirect(cc *c, bool tail)
 {
     uint32_t ti, tab;
     TRY(rd_u32(c, &ti));
@@ -1537,6 +1560,7 @@ static wr_status c_call_indirect(cc *c)
     if (ti >= c->mod->ntypes) INVALID("unknown type %" PRIu32, ti);
     if (c->mod->tables[tab].elem != WR_FUNCREF) INVALID("type mismatch: table is not funcref");
     const wr_type *t = &c->mod->types[ti];
+    if (tail) TRY(tail_type(c, t));
     cval e;
     TRY(pop_t(c, WR_I32, &e));
     TRY(check_top(c, t->nparams, t->params));
@@ -1547,7 +1571,7 @@ static wr_status c_call_indirect(cc *c)
     TRY(pop_types(c, t->nparams, t->params));
     uint32_t base = c->sp;
     if (LIVE) {
-        uint32_t at = emit(c, WR_OP_call_indirect, 3);
+        uint32_t at = emit(c, tail ? WR_OP_return_call_indirect : WR_OP_call_indirect, 3);
         if (!c->oom) {
             OP(c, at + 1)->s.a = canon(c, base);
             OP(c, at + 1)->s.b = (int32_t)ti;
@@ -1555,7 +1579,7 @@ static wr_status c_call_indirect(cc *c)
             OP(c, at + 2)->s.b = es;
         }
     }
-    return call_done(c, t, base, 1);
+    return tail ? tail_done(c, t, base, 1) : call_done(c, t, base, 1);
 }
 
 static wr_status c_drop(cc *c)
@@ -2042,8 +2066,11 @@ static wr_status compile_op(cc *c, uint8_t op)
     case WASM_OP_br_if: return c_br_if(c);
     case WASM_OP_br_table: return c_br_table(c);
     case WASM_OP_return: return c_return(c);
-    case WASM_OP_call: return c_call(c);
-    case WASM_OP_call_indirect: return c_call_indirect(c);
+    case WASM_OP_call:
+    case WASM_OP_return_call: return c_call(c, op == WASM_OP_return_call);
+    case WASM_OP_call_indirect:
+    case WASM_OP_return_call_indirect:
+        return c_call_indirect(c, op == WASM_OP_return_call_indirect);
     case WASM_OP_drop: return c_drop(c);
     case WASM_OP_select:
     case WASM_OP_select_t: return c_select(c, op);

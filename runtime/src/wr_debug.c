@@ -10,10 +10,14 @@
  * both translations have the same frame layout.
  */
 #include "wr_interp.h"
+#include "wdb/wasm_ops.h"
 
 #include <string.h>
 
-static const void *H(wr_opcode op) { return WR_HANDLER(wr_interp_handlers(), op); }
+static const void *H(wr_opcode op)
+{
+    return WR_HANDLER(wr_interp_handlers(), op);
+}
 
 static wr_interp *paused(wr_store *store)
 {
@@ -58,7 +62,8 @@ static void frames_to_debug(wr_interp *it, wr_code *only)
 /* Moves the innermost frame (at a sync point) to its debug translation. */
 static void current_to_debug(wr_interp *it)
 {
-    if (it->code && wr_code_make_debug(it->code, NULL) == WR_OK) it->ip = to_debug(it->code, it->ip);
+    if (it->code && wr_code_make_debug(it->code, NULL) == WR_OK)
+        it->ip = to_debug(it->code, it->ip);
 }
 
 static void set_poll_step(wr_store *store, bool on)
@@ -75,15 +80,15 @@ static void set_poll_step(wr_store *store, bool on)
 static uint32_t access_size(const wr_op *ip, bool *write)
 {
     const void *h = ip->h;
-#define XL(name, N, ...)                                                                        \
-    if (h == H(WR_OP_##name)) {                                                                 \
-        *write = false;                                                                         \
-        return N;                                                                               \
+#define XL(name, N, ...)                                                                           \
+    if (h == H(WR_OP_##name)) {                                                                    \
+        *write = false;                                                                            \
+        return N;                                                                                  \
     }
-#define XS(name, N)                                                                             \
-    if (h == H(WR_OP_##name)) {                                                                 \
-        *write = true;                                                                          \
-        return N;                                                                               \
+#define XS(name, N)                                                                                \
+    if (h == H(WR_OP_##name)) {                                                                    \
+        *write = true;                                                                             \
+        return N;                                                                                  \
     }
     WR_LOADS(XL)
     WR_STORES(XS)
@@ -123,6 +128,24 @@ static void leave_dbg(wr_interp *it)
 }
 
 /* ------------------------------------------------------ stops */
+
+/* A tail call (return_call*) replaces the stepped frame with the callee's,
+ * at the same depth. Stepping over one, an instruction or a line that ends
+ * in one, runs until that frame would have returned, as a step out does:
+ * otherwise the step would end at the callee's first instruction when it
+ * runs its debug translation and after the return when not. Called at the
+ * dbg op before the instruction about to run. */
+static void step_over_tail_call(wr_interp *it)
+{
+    if (!it->code || (it->step != WR_DEBUG_STEP_OVER_INSN && it->step != WR_DEBUG_STEP_RANGE) ||
+        wr_interp_depth(it) != it->step_depth)
+        return;
+    const wr_module *m = it->code->mod;
+    uint32_t at = m->code_section_offset + wr_code_offset_of(it->code, it->ip, false);
+    if (at < m->len &&
+        (m->bytes[at] == WASM_OP_return_call || m->bytes[at] == WASM_OP_return_call_indirect))
+        it->step = WR_DEBUG_STEP_OUT;
+}
 
 /* Ends any step in progress. */
 static void step_off(wr_store *store, wr_interp *it)
@@ -166,13 +189,17 @@ static void stop_at(wr_store *store, wr_interp *it, wr_debug_event *ev, bool lea
          * poll word), so the walk over the whole stack is needed once. */
         if (!it->frames_debug) frames_to_debug(it, NULL);
         it->frames_debug = r.action == WR_DEBUG_STEP_INSN;
+        step_over_tail_call(it);
     } else {
         it->frames_debug = false;
     }
     if (leave) leave_dbg(it);
 }
 
-static void stop(wr_store *store, wr_interp *it, wr_debug_event *ev) { stop_at(store, it, ev, true); }
+static void stop(wr_store *store, wr_interp *it, wr_debug_event *ev)
+{
+    stop_at(store, it, ev, true);
+}
 
 static bool stop_simple(wr_store *store, wr_interp *it, wr_debug_reason reason)
 {
@@ -219,6 +246,7 @@ bool wr_debug_on_dbg(wr_store *store, wr_interp *it)
     default: break;
     }
     if (now) return stop_simple(store, it, WR_DEBUG_STEP);
+    step_over_tail_call(it);
     leave_dbg(it);
     return true;
 }
@@ -381,7 +409,10 @@ wr_status wr_debug_insn_at(wr_store *store, wr_module *mod, uint32_t code_offset
     return WR_OK;
 }
 
-static bool watching(wr_store *store) { return store->interp && store->interp->nwatch > 0; }
+static bool watching(wr_store *store)
+{
+    return store->interp && store->interp->nwatch > 0;
+}
 
 wr_status wr_debug_break_set(wr_store *store, wr_module *mod, uint32_t code_offset)
 {
@@ -534,7 +565,8 @@ static wr_valtype local_type(const wr_code *code, uint32_t i)
 {
     if (i < code->type->nparams) return code->type->params[i];
     const wr_module *mod = code->mod;
-    return (wr_valtype)wr_func_local_types(mod, &mod->funcs[code->func_index], NULL, i - code->type->nparams);
+    return (wr_valtype)wr_func_local_types(mod, &mod->funcs[code->func_index], NULL,
+                                           i - code->type->nparams);
 }
 
 static void to_val(wr_valtype t, uint64_t bits, wr_val *out)

@@ -307,8 +307,7 @@ static wr_status rd_constexpr(rd *r, wr_valtype want, wr_constexpr *ce)
 /* ------------------------------------------------- body syntax check */
 
 /* The immediates' shape of opcode `op` (wdb/wasm_ops.h), for the syntax
- * check; IM_BAD for opcodes Wasm 2.0 does not have (the tail calls of
- * Wasm 3.0 included). */
+ * check; IM_BAD for opcodes the runtime does not have. */
 static int imm_kind(uint8_t op)
 {
     static const uint8_t kind[] = {
@@ -325,7 +324,7 @@ static int imm_kind(uint8_t op)
     if (op == WASM_OP_PREFIX_FC) return IM_FC;
     switch (op) {
 #define IMM_CASE(code, id, name, imm, align, flags, traps)                                         \
-    case code: return (flags)&WF_OPF_WASM3 ? IM_BAD : kind[WF_IMM_##imm];
+    case code: return kind[WF_IMM_##imm];
         WASM_OPS(IMM_CASE)
 #undef IMM_CASE
     default: return IM_BAD;

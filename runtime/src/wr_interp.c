@@ -643,7 +643,9 @@ L_call_import:
     nfp = fp + W1A;
     nip = ip + 2;
     goto do_call;
-L_call_indirect : {
+L_call_indirect:
+    nip = ip + 3;
+call_indirect : {
     wr_table *t = inst->tables[W2A];
     u32 ei = (u32)fp[W2B];
     if (unlikely(ei >= t->size)) TRAP(WR_TRAP_UNDEFINED_ELEMENT);
@@ -652,7 +654,6 @@ L_call_indirect : {
     if (unlikely(!type_eq(callee->type, &inst->module->types[W1B])))
         TRAP(WR_TRAP_INDIRECT_MISMATCH);
     nfp = fp + W1A;
-    nip = ip + 3;
     goto do_call;
 }
 do_call:
@@ -679,21 +680,35 @@ do_call:
             tmsg = st == WR_ERR_NOMEM ? "host function: out of memory" : "host function failed";
             goto trap_msg;
         }
+        if (unlikely(!nip)) {
+            /* a tail call of a host function: its results are this
+             * function's, then it returns */
+            for (uint32_t i = 0; i < nr; i++)
+                fp[i] = nfp[i];
+            goto L_ret;
+        }
         ip = nip;
         DISPATCH();
     }
-    if (unlikely(csp == cs_end)) TRAP(WR_TRAP_STACK_EXHAUSTED);
     if (unlikely(!callee->decl->code) && !wr_code_get(callee->inst->module, callee->index)) {
         tk = WR_TRAP_HOST;
         tmsg = "out of memory (a function's first call)";
         goto trap_msg;
     }
-    csp->ret_ip = nip;
-    csp->fp = fp;
-    csp->code = code;
-    csp->inst = inst;
-    csp++;
-    fp = nfp;
+    if (unlikely(!nip)) {
+        /* a tail call: the callee's frame replaces this one, the args move
+         * down to the frame's base (its `enter` checks that the frame fits) */
+        for (u32 i = 0, n = callee->type->nparams; i < n; i++)
+            fp[i] = nfp[i];
+    } else {
+        if (unlikely(csp == cs_end)) TRAP(WR_TRAP_STACK_EXHAUSTED);
+        csp->ret_ip = nip;
+        csp->fp = fp;
+        csp->code = code;
+        csp->inst = inst;
+        csp++;
+        fp = nfp;
+    }
     code = callee->decl->code;
     if (callee->inst != inst) {
         inst = callee->inst;
@@ -1092,6 +1107,27 @@ L_elem_drop:
     inst->elem_dropped[W1A] = true;
     NEXT(2);
 
+    /* ---------------------------------------------------- tail calls
+     * (here, after the other handlers: their layout stays as it was) */
+L_return_call : {
+    /* the args move down to the frame's base; the callee's `enter` checks
+     * that its frame fits the value stack */
+    wr_code *cc = (wr_code *)ip[2].p;
+    const uint64_t *args = fp + W1A;
+    for (u32 i = 0, n = cc->type->nparams; i < n; i++)
+        fp[i] = args[i];
+    code = cc;
+    ip = cc->active;
+    DISPATCH();
+}
+L_return_call_import:
+    callee = inst->funcs[W1B];
+    nfp = fp + W1A;
+    nip = NULL; /* do_call: a tail call, no return address */
+    goto do_call;
+L_return_call_indirect:
+    nip = NULL; /* do_call: a tail call, no return address */
+    goto call_indirect;
     /* ---------------------------------------------------- exits */
 trap:
     tmsg = wr_trap_message(tk);

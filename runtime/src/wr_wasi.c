@@ -59,12 +59,45 @@ enum {
 #define WASI_RIGHT_FD_WRITE (UINT64_C(1) << 6)
 #define WASI_RIGHT_FD_ADVISE (UINT64_C(1) << 7)
 #define WASI_RIGHT_FD_ALLOCATE (UINT64_C(1) << 8)
+#define WASI_RIGHT_PATH_CREATE_DIRECTORY (UINT64_C(1) << 9)
+#define WASI_RIGHT_PATH_CREATE_FILE (UINT64_C(1) << 10)
+#define WASI_RIGHT_PATH_LINK_SOURCE (UINT64_C(1) << 11)
+#define WASI_RIGHT_PATH_LINK_TARGET (UINT64_C(1) << 12)
+#define WASI_RIGHT_PATH_OPEN (UINT64_C(1) << 13)
 #define WASI_RIGHT_FD_READDIR (UINT64_C(1) << 14)
+#define WASI_RIGHT_PATH_READLINK (UINT64_C(1) << 15)
+#define WASI_RIGHT_PATH_RENAME_SOURCE (UINT64_C(1) << 16)
+#define WASI_RIGHT_PATH_RENAME_TARGET (UINT64_C(1) << 17)
+#define WASI_RIGHT_PATH_FILESTAT_GET (UINT64_C(1) << 18)
+#define WASI_RIGHT_PATH_FILESTAT_SET_SIZE (UINT64_C(1) << 19)
+#define WASI_RIGHT_PATH_FILESTAT_SET_TIMES (UINT64_C(1) << 20)
 #define WASI_RIGHT_FD_FILESTAT_GET (UINT64_C(1) << 21)
 #define WASI_RIGHT_FD_FILESTAT_SET_SIZE (UINT64_C(1) << 22)
 #define WASI_RIGHT_FD_FILESTAT_SET_TIMES (UINT64_C(1) << 23)
+#define WASI_RIGHT_PATH_SYMLINK (UINT64_C(1) << 24)
+#define WASI_RIGHT_PATH_REMOVE_DIRECTORY (UINT64_C(1) << 25)
+#define WASI_RIGHT_PATH_UNLINK_FILE (UINT64_C(1) << 26)
 #define WASI_RIGHT_POLL_FD_READWRITE (UINT64_C(1) << 27)
-#define WASI_RIGHTS_ALL ((UINT64_C(1) << 30) - 1) /* bits 0..29 are defined */
+
+/* The rights that apply to a directory: a preopen has them, and the file
+ * and directory ones to pass on; a directory path_open makes keeps only
+ * these of what it asked for (a regular file, only the file ones). */
+#define WASI_RIGHTS_DIR                                                                            \
+    (WASI_RIGHT_FD_FDSTAT_SET_FLAGS | WASI_RIGHT_FD_SYNC | WASI_RIGHT_FD_ADVISE |                  \
+     WASI_RIGHT_PATH_CREATE_DIRECTORY | WASI_RIGHT_PATH_CREATE_FILE |                              \
+     WASI_RIGHT_PATH_LINK_SOURCE | WASI_RIGHT_PATH_LINK_TARGET | WASI_RIGHT_PATH_OPEN |            \
+     WASI_RIGHT_FD_READDIR | WASI_RIGHT_PATH_READLINK | WASI_RIGHT_PATH_RENAME_SOURCE |            \
+     WASI_RIGHT_PATH_RENAME_TARGET | WASI_RIGHT_PATH_FILESTAT_GET |                                \
+     WASI_RIGHT_PATH_FILESTAT_SET_SIZE | WASI_RIGHT_PATH_FILESTAT_SET_TIMES |                      \
+     WASI_RIGHT_FD_FILESTAT_GET | WASI_RIGHT_FD_FILESTAT_SET_TIMES | WASI_RIGHT_PATH_SYMLINK |     \
+     WASI_RIGHT_PATH_REMOVE_DIRECTORY | WASI_RIGHT_PATH_UNLINK_FILE |                              \
+     WASI_RIGHT_POLL_FD_READWRITE)
+#define WASI_RIGHTS_FILE                                                                           \
+    (WASI_RIGHT_FD_DATASYNC | WASI_RIGHT_FD_READ | WASI_RIGHT_FD_SEEK |                            \
+     WASI_RIGHT_FD_FDSTAT_SET_FLAGS | WASI_RIGHT_FD_SYNC | WASI_RIGHT_FD_TELL |                    \
+     WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_ADVISE | WASI_RIGHT_FD_ALLOCATE |                         \
+     WASI_RIGHT_FD_FILESTAT_GET | WASI_RIGHT_FD_FILESTAT_SET_SIZE |                                \
+     WASI_RIGHT_FD_FILESTAT_SET_TIMES | WASI_RIGHT_POLL_FD_READWRITE)
 
 /* The rights of the lent stdio fds; SEEK and TELL are added for seekable
  * files. wasi-libc's isatty() answers yes for a character device whose
@@ -401,6 +434,17 @@ static wasi_fd *fd_get(wr_wasi *w, uint32_t fd)
     return &w->fds[fd];
 }
 
+/* The open entry for a guest fd that has all of `rights` (witx: each
+ * function names the rights it needs): EBADF, ENOTCAPABLE. */
+static uint16_t fd_right(wr_wasi *w, uint32_t fd, uint64_t rights, wasi_fd **out)
+{
+    wasi_fd *e = fd_get(w, fd);
+    if (!e) return WASI_EBADF;
+    if ((e->rights & rights) != rights) return WASI_ENOTCAPABLE;
+    *out = e;
+    return WASI_ESUCCESS;
+}
+
 /* Closes what an entry holds and marks it free. */
 static void fd_release(wasi_fd *e)
 {
@@ -434,12 +478,13 @@ static uint16_t fd_alloc(wr_wasi *w, uint32_t *fd)
     return WASI_ESUCCESS;
 }
 
-/* A directory fd usable as the base of a path lookup. */
-static uint16_t dir_get(wr_wasi *w, uint32_t fd, wasi_fd **out)
+/* A directory fd usable as the base of a path lookup that needs `rights`. */
+static uint16_t dir_get(wr_wasi *w, uint32_t fd, uint64_t rights, wasi_fd **out)
 {
     wasi_fd *e = fd_get(w, fd);
     if (!e) return WASI_EBADF;
     if (e->type != WASI_FILETYPE_DIRECTORY) return WASI_ENOTDIR;
+    if ((e->rights & rights) != rights) return WASI_ENOTCAPABLE;
     *out = e;
     return WASI_ESUCCESS;
 }
@@ -698,9 +743,10 @@ static uint16_t guest_path(wasi_call *c, uint32_t ptr, uint32_t len, const char 
     return WASI_ESUCCESS;
 }
 
-/* Resolves a guest path argument relative to guest directory fd `fd`. */
-static uint16_t resolve_arg(wasi_call *c, uint32_t fd, uint32_t ptr, uint32_t len, bool follow,
-                            wasi_path *out)
+/* Resolves a guest path argument relative to guest directory fd `fd`,
+ * which must have `rights`. */
+static uint16_t resolve_arg(wasi_call *c, uint32_t fd, uint64_t rights, uint32_t ptr, uint32_t len,
+                            bool follow, wasi_path *out)
 {
     wasi_fd *d;
     const char *s;
@@ -708,7 +754,7 @@ static uint16_t resolve_arg(wasi_call *c, uint32_t fd, uint32_t ptr, uint32_t le
     out->dir = -1;
     out->dir_owned = false;
     out->name = NULL;
-    if ((err = dir_get(c->w, fd, &d)) != WASI_ESUCCESS) return err;
+    if ((err = dir_get(c->w, fd, rights, &d)) != WASI_ESUCCESS) return err;
     if ((err = guest_path(c, ptr, len, &s)) != WASI_ESUCCESS) return err;
     err = path_resolve(d->host, s, len, follow, out);
     if (err == WASI_ENOTCAPABLE && !c->w->denied) {
@@ -830,12 +876,19 @@ enum io_kind { IO_READ, IO_WRITE, IO_PREAD, IO_PWRITE };
 static uint16_t do_io(wasi_call *c, enum io_kind kind, uint32_t fd, uint32_t iovs, uint32_t n,
                       uint64_t offset, uint32_t result_ptr)
 {
+    static const uint64_t need[] = {
+        [IO_READ] = WASI_RIGHT_FD_READ,
+        [IO_WRITE] = WASI_RIGHT_FD_WRITE,
+        [IO_PREAD] = WASI_RIGHT_FD_READ | WASI_RIGHT_FD_SEEK,
+        [IO_PWRITE] = WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_SEEK,
+    };
     wasi_fd *e = fd_get(c->w, fd);
     struct iovec *v;
     int nv;
     uint16_t err;
     if (!e) return WASI_EBADF;
     if (e->type == WASI_FILETYPE_DIRECTORY) return WASI_EISDIR;
+    if ((e->rights & need[kind]) != need[kind]) return WASI_ENOTCAPABLE;
     if (!in_mem(c, result_ptr, 4)) return WASI_EFAULT;
     if ((kind == IO_PREAD || kind == IO_PWRITE) && offset > INT64_MAX) return WASI_EINVAL;
     if ((err = gather_iovs(c, iovs, n, &v, &nv)) != WASI_ESUCCESS) return err;
@@ -890,11 +943,27 @@ static uint16_t wasi_fd_pwrite(wasi_call *c, const uint64_t *a)
     return do_io(c, IO_PWRITE, A32(0), A32(1), A32(2), A64(3), A32(4));
 }
 
+/* fd_seek and fd_tell: the entry of a file with a position. As wasmtime:
+ * a directory has none (EBADF), nor has a terminal, a pipe or a socket
+ * (ESPIPE, what lseek says); then the rights. */
+static uint16_t seekable(wasi_call *c, uint32_t fd, uint64_t rights, wasi_fd **out)
+{
+    wasi_fd *e = fd_get(c->w, fd);
+    if (!e || e->type == WASI_FILETYPE_DIRECTORY) return WASI_EBADF;
+    if (e->type != WASI_FILETYPE_REGULAR_FILE && e->type != WASI_FILETYPE_BLOCK_DEVICE)
+        return WASI_ESPIPE;
+    return fd_right(c->w, fd, rights, out);
+}
+
 static uint16_t wasi_fd_seek(wasi_call *c, const uint64_t *a)
 {
-    wasi_fd *e = fd_get(c->w, A32(0));
+    wasi_fd *e;
     int whence;
-    if (!e) return WASI_EBADF;
+    /* where it is (0 from the current position) needs only FD_TELL */
+    uint64_t need =
+        A64(1) == 0 && A32(2) == WASI_WHENCE_CUR ? WASI_RIGHT_FD_TELL : WASI_RIGHT_FD_SEEK;
+    uint16_t err = seekable(c, A32(0), need, &e);
+    if (err) return err;
     switch (A32(2)) {
     case WASI_WHENCE_SET: whence = SEEK_SET; break;
     case WASI_WHENCE_CUR: whence = SEEK_CUR; break;
@@ -910,8 +979,9 @@ static uint16_t wasi_fd_seek(wasi_call *c, const uint64_t *a)
 
 static uint16_t wasi_fd_tell(wasi_call *c, const uint64_t *a)
 {
-    wasi_fd *e = fd_get(c->w, A32(0));
-    if (!e) return WASI_EBADF;
+    wasi_fd *e;
+    uint16_t err = seekable(c, A32(0), WASI_RIGHT_FD_TELL, &e);
+    if (err) return err;
     if (!in_mem(c, A32(1), 8)) return WASI_EFAULT;
     off_t r = lseek(e->host, 0, SEEK_CUR);
     if (r < 0) return wasi_errno(errno);
@@ -929,23 +999,26 @@ static uint16_t wasi_fd_close(wasi_call *c, const uint64_t *a)
 
 static uint16_t wasi_fd_sync(wasi_call *c, const uint64_t *a)
 {
-    wasi_fd *e = fd_get(c->w, A32(0));
-    if (!e) return WASI_EBADF;
+    wasi_fd *e;
+    uint16_t err = fd_right(c->w, A32(0), WASI_RIGHT_FD_SYNC, &e);
+    if (err) return err;
     return fsync(e->host) == 0 ? WASI_ESUCCESS : wasi_errno(errno);
 }
 
 static uint16_t wasi_fd_datasync(wasi_call *c, const uint64_t *a)
 {
-    wasi_fd *e = fd_get(c->w, A32(0));
-    if (!e) return WASI_EBADF;
+    wasi_fd *e;
+    uint16_t err = fd_right(c->w, A32(0), WASI_RIGHT_FD_DATASYNC, &e);
+    if (err) return err;
     return fdatasync(e->host) == 0 ? WASI_ESUCCESS : wasi_errno(errno);
 }
 
 static uint16_t wasi_fd_advise(wasi_call *c, const uint64_t *a)
 {
-    wasi_fd *e = fd_get(c->w, A32(0));
+    wasi_fd *e;
     int advice;
-    if (!e) return WASI_EBADF;
+    uint16_t err = fd_right(c->w, A32(0), WASI_RIGHT_FD_ADVISE, &e);
+    if (err) return err;
     switch (A32(3)) {
     case WASI_ADVICE_NORMAL: advice = POSIX_FADV_NORMAL; break;
     case WASI_ADVICE_SEQUENTIAL: advice = POSIX_FADV_SEQUENTIAL; break;
@@ -963,8 +1036,9 @@ static uint16_t wasi_fd_advise(wasi_call *c, const uint64_t *a)
 
 static uint16_t wasi_fd_allocate(wasi_call *c, const uint64_t *a)
 {
-    wasi_fd *e = fd_get(c->w, A32(0));
-    if (!e) return WASI_EBADF;
+    wasi_fd *e;
+    uint16_t err = fd_right(c->w, A32(0), WASI_RIGHT_FD_ALLOCATE, &e);
+    if (err) return err;
     if (A64(1) > INT64_MAX || A64(2) > INT64_MAX || A64(2) == 0) return WASI_EINVAL;
     int r = posix_fallocate(e->host, (off_t)A64(1), (off_t)A64(2));
     return r == 0 ? WASI_ESUCCESS : wasi_errno(r);
@@ -998,9 +1072,10 @@ static uint16_t wasi_fd_fdstat_get(wasi_call *c, const uint64_t *a)
 
 static uint16_t wasi_fd_fdstat_set_flags(wasi_call *c, const uint64_t *a)
 {
-    wasi_fd *e = fd_get(c->w, A32(0));
+    wasi_fd *e;
     uint32_t want = A32(1);
-    if (!e) return WASI_EBADF;
+    uint16_t err = fd_right(c->w, A32(0), WASI_RIGHT_FD_FDSTAT_SET_FLAGS, &e);
+    if (err) return err;
     if (want & ~WASI_FDFLAGS_ALL) return WASI_EINVAL;
     /* F_SETFL cannot change the sync flags on Linux: refuse rather than lie. */
     if (want & (WASI_FDFLAG_DSYNC | WASI_FDFLAG_RSYNC | WASI_FDFLAG_SYNC)) return WASI_ENOTSUP;
@@ -1039,9 +1114,10 @@ static void put_filestat(uint8_t *p, const struct stat *st)
 
 static uint16_t wasi_fd_filestat_get(wasi_call *c, const uint64_t *a)
 {
-    wasi_fd *e = fd_get(c->w, A32(0));
+    wasi_fd *e;
     struct stat st;
-    if (!e) return WASI_EBADF;
+    uint16_t err = fd_right(c->w, A32(0), WASI_RIGHT_FD_FILESTAT_GET, &e);
+    if (err) return err;
     if (!in_mem(c, A32(1), WASI_FILESTAT_SIZE)) return WASI_EFAULT;
     if (fstat(e->host, &st) != 0) return wasi_errno(errno);
     put_filestat(c->mem + A32(1), &st);
@@ -1050,8 +1126,9 @@ static uint16_t wasi_fd_filestat_get(wasi_call *c, const uint64_t *a)
 
 static uint16_t wasi_fd_filestat_set_size(wasi_call *c, const uint64_t *a)
 {
-    wasi_fd *e = fd_get(c->w, A32(0));
-    if (!e) return WASI_EBADF;
+    wasi_fd *e;
+    uint16_t err = fd_right(c->w, A32(0), WASI_RIGHT_FD_FILESTAT_SET_SIZE, &e);
+    if (err) return err;
     if (A64(1) > INT64_MAX) return WASI_EINVAL;
     return ftruncate(e->host, (off_t)A64(1)) == 0 ? WASI_ESUCCESS : wasi_errno(errno);
 }
@@ -1081,10 +1158,10 @@ static uint16_t make_times(uint64_t atim, uint64_t mtim, uint32_t fst, struct ti
 
 static uint16_t wasi_fd_filestat_set_times(wasi_call *c, const uint64_t *a)
 {
-    wasi_fd *e = fd_get(c->w, A32(0));
+    wasi_fd *e;
     struct timespec ts[2];
-    uint16_t err;
-    if (!e) return WASI_EBADF;
+    uint16_t err = fd_right(c->w, A32(0), WASI_RIGHT_FD_FILESTAT_SET_TIMES, &e);
+    if (err) return err;
     if ((err = make_times(A64(1), A64(2), A32(3), ts)) != WASI_ESUCCESS) return err;
     return futimens(e->host, ts) == 0 ? WASI_ESUCCESS : wasi_errno(errno);
 }
@@ -1162,6 +1239,7 @@ static uint16_t wasi_fd_readdir(wasi_call *c, const uint64_t *a)
     uint64_t cookie = A64(3);
     if (!e) return WASI_EBADF;
     if (e->type != WASI_FILETYPE_DIRECTORY) return WASI_ENOTDIR;
+    if (!(e->rights & WASI_RIGHT_FD_READDIR)) return WASI_ENOTCAPABLE;
     if (!in_mem(c, buf, buflen) || !in_mem(c, used_ptr, 4)) return WASI_EFAULT;
     if (!e->dir) {
         int dfd = openat(e->host, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -1222,6 +1300,19 @@ static uint16_t wasi_fd_readdir(wasi_call *c, const uint64_t *a)
 
 /* -------------------------------------------------------------- paths */
 
+/* A path that ends in '/' names a directory (POSIX). The calls here get
+ * the name without it; this gives what the host's call would for the
+ * slash, which wasmtime passes on: a path that names nothing is ENOENT;
+ * one that names something else than a directory is ENOTDIR, or, for what
+ * the call creates (`dest`), is left to the call (EEXIST). */
+static uint16_t trailing_slash(const wasi_path *p, bool dest)
+{
+    struct stat st;
+    if (!p->trailing) return WASI_ESUCCESS;
+    if (fstatat(p->dir, p->name, &st, AT_SYMLINK_NOFOLLOW) != 0) return wasi_errno(errno);
+    return dest || S_ISDIR(st.st_mode) ? WASI_ESUCCESS : WASI_ENOTDIR;
+}
+
 static uint16_t wasi_path_open(wasi_call *c, const uint64_t *a)
 {
     uint32_t dirfd_ = A32(0), lookup = A32(1), oflags = A32(4), fdflags = A32(7);
@@ -1233,9 +1324,17 @@ static uint16_t wasi_path_open(wasi_call *c, const uint64_t *a)
 
     if (!in_mem(c, fd_ptr, 4)) return WASI_EFAULT;
     if ((oflags & ~WASI_OFLAGS_ALL) || (fdflags & ~WASI_FDFLAGS_ALL)) return WASI_EINVAL;
-    if ((err = resolve_arg(c, dirfd_, A32(2), A32(3), lookup & WASI_LOOKUP_SYMLINK_FOLLOW, &p)) !=
-        WASI_ESUCCESS)
+    /* creating needs PATH_CREATE_FILE, truncating PATH_FILESTAT_SET_SIZE */
+    uint64_t need = WASI_RIGHT_PATH_OPEN;
+    if (oflags & WASI_OFLAG_CREAT) need |= WASI_RIGHT_PATH_CREATE_FILE;
+    if (oflags & WASI_OFLAG_TRUNC) need |= WASI_RIGHT_PATH_FILESTAT_SET_SIZE;
+    if ((err = resolve_arg(c, dirfd_, need, A32(2), A32(3), lookup & WASI_LOOKUP_SYMLINK_FOLLOW,
+                           &p)) != WASI_ESUCCESS)
         return err;
+    /* the new fd has what it asks for of what the directory passes on */
+    uint64_t dir_inh = c->w->fds[dirfd_].rights_inh;
+    base &= dir_inh;
+    inh &= dir_inh;
 
     /* The host access mode follows the rights asked for, as wasi-libc asks
      * for FD_READ/FD_READDIR when reading and FD_WRITE (and friends) when
@@ -1274,7 +1373,7 @@ static uint16_t wasi_path_open(wasi_call *c, const uint64_t *a)
     e->used = true;
     e->host = hfd;
     e->type = filetype_of_mode(st.st_mode);
-    e->rights = base;
+    e->rights = base & (e->type == WASI_FILETYPE_DIRECTORY ? WASI_RIGHTS_DIR : WASI_RIGHTS_FILE);
     e->rights_inh = inh;
     path_release(&p);
     put_u32(c->mem + fd_ptr, fd);
@@ -1292,8 +1391,8 @@ static uint16_t wasi_path_filestat_get(wasi_call *c, const uint64_t *a)
     struct stat st;
     uint16_t err;
     if (!in_mem(c, A32(4), WASI_FILESTAT_SIZE)) return WASI_EFAULT;
-    if ((err = resolve_arg(c, A32(0), A32(2), A32(3), A32(1) & WASI_LOOKUP_SYMLINK_FOLLOW, &p)) !=
-        WASI_ESUCCESS)
+    if ((err = resolve_arg(c, A32(0), WASI_RIGHT_PATH_FILESTAT_GET, A32(2), A32(3),
+                           A32(1) & WASI_LOOKUP_SYMLINK_FOLLOW, &p)) != WASI_ESUCCESS)
         return err;
     if (fstatat(p.dir, p.name, &st, AT_SYMLINK_NOFOLLOW) != 0)
         err = wasi_errno(errno);
@@ -1311,8 +1410,8 @@ static uint16_t wasi_path_filestat_set_times(wasi_call *c, const uint64_t *a)
     struct timespec ts[2];
     uint16_t err;
     if ((err = make_times(A64(4), A64(5), A32(6), ts)) != WASI_ESUCCESS) return err;
-    if ((err = resolve_arg(c, A32(0), A32(2), A32(3), A32(1) & WASI_LOOKUP_SYMLINK_FOLLOW, &p)) !=
-        WASI_ESUCCESS)
+    if ((err = resolve_arg(c, A32(0), WASI_RIGHT_PATH_FILESTAT_SET_TIMES, A32(2), A32(3),
+                           A32(1) & WASI_LOOKUP_SYMLINK_FOLLOW, &p)) != WASI_ESUCCESS)
         return err;
     if (utimensat(p.dir, p.name, ts, AT_SYMLINK_NOFOLLOW) != 0) err = wasi_errno(errno);
     path_release(&p);
@@ -1322,7 +1421,8 @@ static uint16_t wasi_path_filestat_set_times(wasi_call *c, const uint64_t *a)
 static uint16_t wasi_path_create_directory(wasi_call *c, const uint64_t *a)
 {
     wasi_path p;
-    uint16_t err = resolve_arg(c, A32(0), A32(1), A32(2), false, &p);
+    uint16_t err =
+        resolve_arg(c, A32(0), WASI_RIGHT_PATH_CREATE_DIRECTORY, A32(1), A32(2), false, &p);
     if (err) return err;
     if (mkdirat(p.dir, p.name, 0777) != 0) err = wasi_errno(errno);
     path_release(&p);
@@ -1332,7 +1432,8 @@ static uint16_t wasi_path_create_directory(wasi_call *c, const uint64_t *a)
 static uint16_t wasi_path_remove_directory(wasi_call *c, const uint64_t *a)
 {
     wasi_path p;
-    uint16_t err = resolve_arg(c, A32(0), A32(1), A32(2), false, &p);
+    uint16_t err =
+        resolve_arg(c, A32(0), WASI_RIGHT_PATH_REMOVE_DIRECTORY, A32(1), A32(2), false, &p);
     if (err) return err;
     if (unlinkat(p.dir, p.name, AT_REMOVEDIR) != 0) err = wasi_errno(errno);
     path_release(&p);
@@ -1342,11 +1443,10 @@ static uint16_t wasi_path_remove_directory(wasi_call *c, const uint64_t *a)
 static uint16_t wasi_path_unlink_file(wasi_call *c, const uint64_t *a)
 {
     wasi_path p;
-    uint16_t err = resolve_arg(c, A32(0), A32(1), A32(2), false, &p);
+    uint16_t err = resolve_arg(c, A32(0), WASI_RIGHT_PATH_UNLINK_FILE, A32(1), A32(2), false, &p);
     if (err) return err;
-    if (p.trailing)
-        err = WASI_ENOTDIR; /* "file/" never names a file */
-    else if (unlinkat(p.dir, p.name, 0) != 0)
+    /* "dir/" gives unlinkat's EISDIR; "file/" ENOTDIR, "nothing/" ENOENT */
+    if ((err = trailing_slash(&p, false)) == WASI_ESUCCESS && unlinkat(p.dir, p.name, 0) != 0)
         err = wasi_errno(errno);
     path_release(&p);
     return err;
@@ -1356,9 +1456,11 @@ static uint16_t wasi_path_unlink_file(wasi_call *c, const uint64_t *a)
 static uint16_t wasi_path_rename(wasi_call *c, const uint64_t *a)
 {
     wasi_path from, to;
-    uint16_t err = resolve_arg(c, A32(0), A32(1), A32(2), false, &from);
+    uint16_t err =
+        resolve_arg(c, A32(0), WASI_RIGHT_PATH_RENAME_SOURCE, A32(1), A32(2), false, &from);
     if (err) return err;
-    if ((err = resolve_arg(c, A32(3), A32(4), A32(5), false, &to)) != WASI_ESUCCESS) {
+    if ((err = resolve_arg(c, A32(3), WASI_RIGHT_PATH_RENAME_TARGET, A32(4), A32(5), false, &to)) !=
+        WASI_ESUCCESS) {
         path_release(&from);
         return err;
     }
@@ -1372,15 +1474,19 @@ static uint16_t wasi_path_rename(wasi_call *c, const uint64_t *a)
 static uint16_t wasi_path_link(wasi_call *c, const uint64_t *a)
 {
     wasi_path from, to;
-    uint16_t err =
-        resolve_arg(c, A32(0), A32(2), A32(3), A32(1) & WASI_LOOKUP_SYMLINK_FOLLOW, &from);
+    uint16_t err = resolve_arg(c, A32(0), WASI_RIGHT_PATH_LINK_SOURCE, A32(2), A32(3),
+                               A32(1) & WASI_LOOKUP_SYMLINK_FOLLOW, &from);
     if (err) return err;
-    if ((err = resolve_arg(c, A32(4), A32(5), A32(6), false, &to)) != WASI_ESUCCESS) {
+    if ((err = resolve_arg(c, A32(4), WASI_RIGHT_PATH_LINK_TARGET, A32(5), A32(6), false, &to)) !=
+        WASI_ESUCCESS) {
         path_release(&from);
         return err;
     }
     /* No AT_SYMLINK_FOLLOW: a link found at the end is linked itself. */
-    if (linkat(from.dir, from.name, to.dir, to.name, 0) != 0) err = wasi_errno(errno);
+    if ((err = trailing_slash(&from, false)) == WASI_ESUCCESS &&
+        (err = trailing_slash(&to, true)) == WASI_ESUCCESS &&
+        linkat(from.dir, from.name, to.dir, to.name, 0) != 0)
+        err = wasi_errno(errno);
     path_release(&from);
     path_release(&to);
     return err;
@@ -1393,7 +1499,7 @@ static uint16_t wasi_path_readlink(wasi_call *c, const uint64_t *a)
     wasi_path p;
     uint32_t buf = A32(3), buflen = A32(4), used_ptr = A32(5);
     if (!in_mem(c, buf, buflen) || !in_mem(c, used_ptr, 4)) return WASI_EFAULT;
-    uint16_t err = resolve_arg(c, A32(0), A32(1), A32(2), false, &p);
+    uint16_t err = resolve_arg(c, A32(0), WASI_RIGHT_PATH_READLINK, A32(1), A32(2), false, &p);
     if (err) return err;
     ssize_t n = readlinkat(p.dir, p.name, (char *)c->mem + buf, buflen);
     if (n < 0)
@@ -1421,8 +1527,11 @@ static uint16_t wasi_path_symlink(wasi_call *c, const uint64_t *a)
     if (oldlen > WASI_MAX_PATH) return WASI_ENAMETOOLONG;
     char *target = strndup(old, oldlen);
     if (!target) return WASI_ENOMEM;
-    if ((err = resolve_arg(c, A32(2), A32(3), A32(4), false, &p)) == WASI_ESUCCESS) {
-        if (symlinkat(target, p.dir, p.name) != 0) err = wasi_errno(errno);
+    if ((err = resolve_arg(c, A32(2), WASI_RIGHT_PATH_SYMLINK, A32(3), A32(4), false, &p)) ==
+        WASI_ESUCCESS) {
+        if ((err = trailing_slash(&p, true)) == WASI_ESUCCESS &&
+            symlinkat(target, p.dir, p.name) != 0)
+            err = wasi_errno(errno);
         path_release(&p);
     }
     free(target);
@@ -1667,10 +1776,15 @@ static uint16_t wasi_random_get(wasi_call *c, const uint64_t *a)
     return WASI_ESUCCESS;
 }
 
+/* The socket calls take an fd first: EBADF when it is not open, ENOTSOCK
+ * when it is no socket (as wasmtime); sockets themselves are not
+ * supported (the runtime never lends one). */
 static uint16_t wasi_sock_unsupported(wasi_call *c, const uint64_t *a)
 {
-    (void)c;
-    (void)a;
+    wasi_fd *e = fd_get(c->w, A32(0));
+    if (!e) return WASI_EBADF;
+    if (e->type != WASI_FILETYPE_SOCKET_DGRAM && e->type != WASI_FILETYPE_SOCKET_STREAM)
+        return WASI_ENOTSOCK;
     return WASI_ENOTSUP;
 }
 
@@ -1838,8 +1952,8 @@ wr_status wr_wasi_new(const wr_wasi_config *cfg, wr_wasi **out, char *errbuf, si
         e->used = true;
         e->host = fd;
         e->type = WASI_FILETYPE_DIRECTORY;
-        e->rights = WASI_RIGHTS_ALL;
-        e->rights_inh = WASI_RIGHTS_ALL;
+        e->rights = WASI_RIGHTS_DIR;
+        e->rights_inh = WASI_RIGHTS_DIR | WASI_RIGHTS_FILE;
         w->nfds++;
         e->preopen = strdup(guest);
         if (!e->preopen) goto nomem;

@@ -38,9 +38,9 @@ typedef struct stop_rec {
 
 typedef struct recorder {
     stop_rec stops[MAX_STOPS];
-    int n;       /* recorded (at most MAX_STOPS) */
-    long total;  /* all stops */
-    wr_debug_action dflt;     /* answer when the script has none */
+    int n;                         /* recorded (at most MAX_STOPS) */
+    long total;                    /* all stops */
+    wr_debug_action dflt;          /* answer when the script has none */
     const wr_debug_resume *script; /* answers for the first nscript stops */
     int nscript;
     void (*inspect)(wr_store *store, struct recorder *r, int k, const wr_debug_event *ev);
@@ -106,7 +106,10 @@ static bool fixture_new(fixture *fx)
     return true;
 }
 
-static void fixture_free(fixture *fx) { wr_store_free(fx->store); }
+static void fixture_free(fixture *fx)
+{
+    wr_store_free(fx->store);
+}
 
 /* Calls a one-result function with one or two i32 args. */
 static wr_status call(fixture *fx, int f, int nargs, int32_t a, int32_t b, int32_t *result,
@@ -230,8 +233,8 @@ static void test_step_golden(void)
         {F_MAIN, 20}, {F_MAIN, 21}, /* br 0 */
         {F_MAIN, 2},  {F_MAIN, 3},  {F_MAIN, 4},  {F_MAIN, 5},  {F_MAIN, 6},  {F_MAIN, 7},
         {F_MAIN, 8},  {F_MAIN, 9},  {F_MAIN, 10}, /* br_table default */
-        {F_MAIN, 17}, {F_MAIN, 18}, {F_MAIN, 19}, {F_MAIN, 20}, {F_MAIN, 21},
-        {F_MAIN, 2},  {F_MAIN, 3},  {F_MAIN, 4}, /* br_if 1 taken */
+        {F_MAIN, 17}, {F_MAIN, 18}, {F_MAIN, 19}, {F_MAIN, 20}, {F_MAIN, 21}, {F_MAIN, 2},
+        {F_MAIN, 3},  {F_MAIN, 4}, /* br_if 1 taken */
         {F_MAIN, 24}, {F_MAIN, 25},
     };
     const int ng = (int)(sizeof golden / sizeof golden[0]);
@@ -689,8 +692,8 @@ static void test_interrupt_kill(void)
     CHECK(strstr(err.msg, "killed") != NULL);
 
     /* interrupt, then step: the stop is in spin's loop */
-    static const wr_debug_resume step[] = {{WR_DEBUG_STEP_INSN, 0, 0}, {WR_DEBUG_STEP_INSN, 0, 0},
-                                           {WR_DEBUG_KILL, 0, 0}};
+    static const wr_debug_resume step[] = {
+        {WR_DEBUG_STEP_INSN, 0, 0}, {WR_DEBUG_STEP_INSN, 0, 0}, {WR_DEBUG_KILL, 0, 0}};
     rec_reset(&fx.rec);
     fx.rec.script = step;
     fx.rec.nscript = 3;
@@ -776,11 +779,11 @@ static void test_fuel(void)
 static void test_deep_recursion(void)
 {
     /* rec(n) = n == 0 ? 0 : rec(n - 1) */
-    static const uint8_t mod[] = {
-        0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60, 0x01, 0x7f,
-        0x01, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x07, 0x07, 0x01, 0x03, 'r',  'e',  'c',  0x00,
-        0x00, 0x0a, 0x14, 0x01, 0x12, 0x00, 0x20, 0x00, 0x45, 0x04, 0x7f, 0x41, 0x00, 0x05,
-        0x20, 0x00, 0x41, 0x01, 0x6b, 0x10, 0x00, 0x0b, 0x0b};
+    static const uint8_t mod[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01,
+                                  0x60, 0x01, 0x7f, 0x01, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x07, 0x07,
+                                  0x01, 0x03, 'r',  'e',  'c',  0x00, 0x00, 0x0a, 0x14, 0x01, 0x12,
+                                  0x00, 0x20, 0x00, 0x45, 0x04, 0x7f, 0x41, 0x00, 0x05, 0x20, 0x00,
+                                  0x41, 0x01, 0x6b, 0x10, 0x00, 0x0b, 0x0b};
     wr_store *store = wr_store_new(NULL);
     wr_module *m = NULL;
     wr_instance *inst = NULL;
@@ -821,7 +824,8 @@ static void test_lazy(void)
     int32_t r = 0;
     uint32_t at = 0;
     /* loading makes no wr_code: each is made at its first need */
-    for (int f = 0; f < NFUNCS; f++) CHECK(fx.f[f]->decl->code == NULL);
+    for (int f = 0; f < NFUNCS; f++)
+        CHECK(fx.f[f]->decl->code == NULL);
     CHECK_EQ(call(&fx, F_DIV, 1, 5, 0, &r, NULL), WR_OK);
     CHECK_EQ(r, 20);
     const wr_code *dv = fx.f[F_DIV]->decl->code;
@@ -851,6 +855,128 @@ static void test_lazy(void)
     fixture_free(&fx);
 }
 
+/* Tail calls: a return_call replaces the caller's frame. The module (wat2wasm
+ * --enable-tail-call):
+ *   (type $t (func (param i32) (result i32)))  (memory 1)
+ *   (table 1 funcref)  (elem (i32.const 0) $leaf)
+ *   (func $leaf (param i32) (result i32) local.get 0  i32.const 1  i32.add)
+ *   (func $mid (param i32) (result i32)
+ *     local.get 0  i32.const 2  i32.mul  return_call $leaf)
+ *   (func $top (export "top") (param i32) (result i32)
+ *     local.get 0  call $mid  i32.const 100  i32.add)
+ *   (func $midi (param i32) (result i32)
+ *     local.get 0  i32.const 2  i32.mul  i32.const 0
+ *     return_call_indirect (type $t))
+ *   (func $topi (export "topi") (param i32) (result i32)
+ *     local.get 0  call $midi  i32.const 100  i32.add)
+ * Code offsets (from the Code section's contents): leaf 3 (first), mid's
+ * return_call 0x10, top's `i32.const 100` 0x19; midi's
+ * return_call_indirect 0x27, topi's `i32.const 100` 0x31. */
+static const uint8_t tail_mod[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01,
+    0x7f, 0x03, 0x06, 0x05, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04, 0x04, 0x01, 0x70, 0x00, 0x01,
+    0x05, 0x03, 0x01, 0x00, 0x01, 0x07, 0x0e, 0x02, 0x03, 0x74, 0x6f, 0x70, 0x00, 0x02, 0x04,
+    0x74, 0x6f, 0x70, 0x69, 0x00, 0x04, 0x09, 0x07, 0x01, 0x00, 0x41, 0x00, 0x0b, 0x01, 0x00,
+    0x0a, 0x36, 0x05, 0x07, 0x00, 0x20, 0x00, 0x41, 0x01, 0x6a, 0x0b, 0x09, 0x00, 0x20, 0x00,
+    0x41, 0x02, 0x6c, 0x12, 0x00, 0x0b, 0x0a, 0x00, 0x20, 0x00, 0x10, 0x01, 0x41, 0xe4, 0x00,
+    0x6a, 0x0b, 0x0c, 0x00, 0x20, 0x00, 0x41, 0x02, 0x6c, 0x41, 0x00, 0x13, 0x00, 0x00, 0x0b,
+    0x0a, 0x00, 0x20, 0x00, 0x10, 0x03, 0x41, 0xe4, 0x00, 0x6a, 0x0b};
+
+static bool tail_stop(const stop_rec *s, wr_debug_reason reason, uint32_t func, uint32_t off,
+                      uint32_t nframes)
+{
+    bool ok = s->reason == reason && s->func == func && s->off == off && s->nframes == nframes;
+    if (!ok)
+        fprintf(stderr,
+                "  stop: reason %d func %u off %#x frames %u, expected reason %d func %u off %#x "
+                "frames %u\n",
+                s->reason, s->func, s->off, s->nframes, reason, func, off, nframes);
+    return ok;
+}
+
+/* At a stop in leaf, frame 1 is top at its call: mid's frame is gone. */
+static void tail_inspect(wr_store *store, recorder *r, int k, const wr_debug_event *ev)
+{
+    (void)ev;
+    wr_frame_info fi;
+    if (r->stops[k].func != 0) return;
+    CHECK_EQ(wr_debug_frame(store, 1, &fi), WR_OK);
+    CHECK(fi.func_index == 2 || fi.func_index == 4);
+    CHECK_EQ(fi.code_offset, fi.func_index == 2 ? 0x17u : 0x2fu); /* the call */
+    CHECK_EQ(wr_debug_frame(store, 2, &fi), WR_NOT_FOUND);
+}
+
+static void test_tail_calls(void)
+{
+    wr_store *store = wr_store_new(NULL);
+    wr_module *m = NULL;
+    wr_instance *inst = NULL;
+    wr_extern ext[2];
+    wr_error err;
+    recorder rec;
+    CHECK_EQ(wr_module_new(store, tail_mod, sizeof tail_mod, &m, &err), WR_OK);
+    if (!m) {
+        wr_store_free(store);
+        return;
+    }
+    CHECK_EQ(wr_instance_new(store, m, NULL, &inst, &err), WR_OK);
+    CHECK_EQ(wr_instance_export(inst, "top", &ext[0]), WR_OK);
+    CHECK_EQ(wr_instance_export(inst, "topi", &ext[1]), WR_OK);
+    wr_debug_set_hook(store, rec_hook, &rec);
+    /* direct (mid, top) and indirect (midi, topi) */
+    static const struct {
+        uint32_t mid, tail_off, top, after_call;
+    } via[2] = {{1, 0x10, 2, 0x19}, {3, 0x27, 4, 0x31}};
+    for (int v = 0; v < 2; v++) {
+        /* without a debugger, and with each way of stepping from a
+         * breakpoint on the tail call; with watchpoints set (every
+         * function then runs its debug translation) and without */
+        for (int watch = 0; watch < 2; watch++) {
+            if (watch) CHECK_EQ(wr_debug_watch_set(store, 60000, 4, WR_WATCH_WRITE), WR_OK);
+            CHECK_EQ(wr_debug_break_set(store, m, via[v].tail_off), WR_OK);
+            for (int how = 0; how < 4; how++) {
+                static const wr_debug_action first[4] = {WR_DEBUG_STEP_OVER_INSN,
+                                                         WR_DEBUG_STEP_RANGE, WR_DEBUG_STEP_INSN,
+                                                         WR_DEBUG_STEP_INSN};
+                wr_debug_resume script[3];
+                memset(script, 0, sizeof script);
+                script[0].action = first[how];
+                /* the range: mid's whole body */
+                script[0].range_start = via[v].tail_off - 5;
+                script[0].range_end = via[v].tail_off + 3;
+                /* after stepping into leaf: out of it, back to top */
+                script[1].action = how == 3 ? WR_DEBUG_STEP_OUT : WR_DEBUG_CONTINUE;
+                rec_reset(&rec);
+                rec.script = script;
+                rec.nscript = 3;
+                rec.inspect = tail_inspect;
+                wr_val arg = {.type = WR_I32, .of.i32 = 5}, res;
+                CHECK_EQ(wr_func_call(ext[v].of.func, &arg, 1, &res, 1, &err), WR_OK);
+                CHECK_EQ(res.of.i32, 111);
+                CHECK(
+                    tail_stop(&rec.stops[0], WR_DEBUG_BREAKPOINT, via[v].mid, via[v].tail_off, 2));
+                if (how < 2) {
+                    /* stepping over the tail call ends where mid would have
+                     * returned to: in top, after its call */
+                    CHECK_EQ(rec.n, 2);
+                    CHECK(
+                        tail_stop(&rec.stops[1], WR_DEBUG_STEP, via[v].top, via[v].after_call, 1));
+                } else {
+                    /* into it: leaf's first instruction, called from top */
+                    CHECK_EQ(rec.n, how == 3 ? 3 : 2);
+                    CHECK(tail_stop(&rec.stops[1], WR_DEBUG_STEP, 0, 3, 2));
+                    if (how == 3)
+                        CHECK(tail_stop(&rec.stops[2], WR_DEBUG_STEP, via[v].top, via[v].after_call,
+                                        1));
+                }
+            }
+            CHECK_EQ(wr_debug_break_clear(store, m, via[v].tail_off), WR_OK);
+            if (watch) CHECK_EQ(wr_debug_watch_clear(store, 60000, 4, WR_WATCH_WRITE), WR_OK);
+        }
+    }
+    wr_store_free(store);
+}
+
 int main(void)
 {
     debug_module_build();
@@ -864,5 +990,6 @@ int main(void)
     test_fuel();
     test_deep_recursion();
     test_lazy();
+    test_tail_calls();
     return wdb_check_summary();
 }

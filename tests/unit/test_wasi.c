@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,13 +34,24 @@ enum {
     E_NOENT = 44,
     E_NOTDIR = 54,
     E_NOTEMPTY = 55,
+    E_NOTSOCK = 57,
     E_NOTSUP = 58,
+    E_SPIPE = 70,
     E_NOTCAPABLE = 76,
 };
 enum { FT_DIR = 3, FT_REG = 4, FT_LNK = 7 };
 #define R_READ (UINT64_C(1) << 1)
 #define R_WRITE (UINT64_C(1) << 6)
 #define R_READDIR (UINT64_C(1) << 14)
+#define R_SEEK (UINT64_C(1) << 2)
+#define R_TELL (UINT64_C(1) << 5)
+#define R_PATH_OPEN (UINT64_C(1) << 13)
+#define R_PATH_FILESTAT_SET_SIZE (UINT64_C(1) << 19)
+#define R_PATH_SYMLINK (UINT64_C(1) << 24)
+#define R_ALL ((UINT64_C(1) << 30) - 1) /* bits 0..29 are defined */
+/* all but those that make path_open open for writing: FD_WRITE,
+ * FD_ALLOCATE (8), FD_FILESTAT_SET_SIZE (22) */
+#define R_RD (R_ALL & ~(R_WRITE | (UINT64_C(1) << 8) | (UINT64_C(1) << 22)))
 #define O_CREAT_ 1u
 #define O_DIR_ 2u
 #define O_EXCL_ 4u
@@ -147,7 +159,7 @@ static uint32_t open_at(t_ctx *t, uint32_t dirfd, const char *p, uint32_t lookup
 
 static uint32_t open_box(t_ctx *t, const char *p, uint32_t lookup, uint32_t *fd)
 {
-    return open_at(t, 3, p, lookup, 0, R_READ | R_READDIR, fd);
+    return open_at(t, 3, p, lookup, 0, R_RD, fd);
 }
 
 static void write_host_file(const char *dir, const char *name, const char *text)
@@ -325,7 +337,7 @@ static void test_files(t_ctx *t)
 
     /* a path lookup relative to a file is refused */
     uint32_t fd2;
-    CHECK_EQ(t, open_at(t, fd, "x", 0, 0, R_READ, &fd2), E_NOTDIR);
+    CHECK_EQ(t, open_at(t, fd, "x", 0, 0, R_RD, &fd2), E_NOTDIR);
 
     CHECK_EQ(t, call(t, "fd_close", 1, U(fd)), E_OK);
     CHECK_EQ(t, call(t, "fd_close", 1, U(fd)), E_BADF);
@@ -333,7 +345,7 @@ static void test_files(t_ctx *t)
     CHECK_EQ(t, call(t, "fd_write", 4, U(999), U(P_IOV), U(1), U(P_OUT)), E_BADF);
 
     /* create, write, pwrite, size, then check on the host */
-    CHECK_EQ(t, open_at(t, 3, "new.txt", 0, O_CREAT_ | O_TRUNC_, R_READ | R_WRITE, &fd), E_OK);
+    CHECK_EQ(t, open_at(t, 3, "new.txt", 0, O_CREAT_ | O_TRUNC_, R_ALL, &fd), E_OK);
     memcpy(t->mem + P_BUF, "abcXYZ", 6);
     wr32(t, P_IOV, P_BUF);
     wr32(t, P_IOV + 4, 3);
@@ -356,10 +368,10 @@ static void test_files(t_ctx *t)
     struct stat st;
     snprintf(hp, sizeof hp, "%s/new.txt", t->box);
     CHECK(t, stat(hp, &st) == 0 && st.st_size == 4 && st.st_atime == 1000);
-    CHECK_EQ(t, open_at(t, 3, "new.txt", 0, O_CREAT_ | O_EXCL_, R_WRITE, &fd), E_EXIST);
+    CHECK_EQ(t, open_at(t, 3, "new.txt", 0, O_CREAT_ | O_EXCL_, R_ALL, &fd), E_EXIST);
 
     /* append */
-    CHECK_EQ(t, open_at(t, 3, "new.txt", 0, 0, R_WRITE, &fd), E_OK);
+    CHECK_EQ(t, open_at(t, 3, "new.txt", 0, 0, R_ALL, &fd), E_OK);
     CHECK_EQ(t, call(t, "fd_fdstat_set_flags", 2, U(fd), U(1)), E_OK);
     CHECK_EQ(t, call(t, "fd_fdstat_get", 2, U(fd), U(P_OUT)), E_OK);
     CHECK_EQ(t, t->mem[P_OUT + 2] & 1, 1);
@@ -384,7 +396,7 @@ static void test_files(t_ctx *t)
     wr32(t, P_IOV + 4, 10);
     CHECK_EQ(t, call(t, "fd_read", 4, U(fd), U(P_IOV), U(1), U(P_OUT)), E_ISDIR);
     CHECK_EQ(t, call(t, "fd_close", 1, U(fd)), E_OK);
-    CHECK_EQ(t, open_at(t, 3, "hello.txt", 0, O_DIR_, R_READ, &fd), E_NOTDIR);
+    CHECK_EQ(t, open_at(t, 3, "hello.txt", 0, O_DIR_, R_RD, &fd), E_NOTDIR);
     CHECK_EQ(t, open_box(t, "hello.txt/", 0, &fd), E_NOTDIR);
     CHECK_EQ(t, open_box(t, "missing.txt", 0, &fd), E_NOENT);
 }
@@ -523,8 +535,8 @@ static void test_escapes(t_ctx *t)
     n = path(t, "../evil");
     CHECK_EQ(t, call(t, "path_create_directory", 3, U(3), U(P_PATH), U(n)), E_NOTCAPABLE);
     CHECK(t, !host_exists(t->root, "evil"));
-    CHECK_EQ(t, open_at(t, 3, "../evil.txt", 0, O_CREAT_, R_WRITE, &fd), E_NOTCAPABLE);
-    CHECK_EQ(t, open_at(t, 3, "link_up/evil.txt", FOLLOW, O_CREAT_, R_WRITE, &fd), E_NOTCAPABLE);
+    CHECK_EQ(t, open_at(t, 3, "../evil.txt", 0, O_CREAT_, R_ALL, &fd), E_NOTCAPABLE);
+    CHECK_EQ(t, open_at(t, 3, "link_up/evil.txt", FOLLOW, O_CREAT_, R_ALL, &fd), E_NOTCAPABLE);
     CHECK(t, !host_exists(t->root, "evil.txt"));
     n = path(t, "hello.txt");
     n2 = path2(t, "../stolen.txt");
@@ -571,10 +583,10 @@ static void test_escapes(t_ctx *t)
     /* a directory fd is a root of its own: `..` cannot leave it either */
     uint32_t sub;
     CHECK_EQ(t, open_box(t, "sub", 0, &sub), E_OK);
-    CHECK_EQ(t, open_at(t, sub, "inner.txt", 0, 0, R_READ, &fd), E_OK);
+    CHECK_EQ(t, open_at(t, sub, "inner.txt", 0, 0, R_RD, &fd), E_OK);
     call(t, "fd_close", 1, U(fd));
-    CHECK_EQ(t, open_at(t, sub, "../hello.txt", 0, 0, R_READ, &fd), E_NOTCAPABLE);
-    CHECK_EQ(t, open_at(t, sub, "link_sib", FOLLOW, 0, R_READ, &fd), E_NOTCAPABLE);
+    CHECK_EQ(t, open_at(t, sub, "../hello.txt", 0, 0, R_RD, &fd), E_NOTCAPABLE);
+    CHECK_EQ(t, open_at(t, sub, "link_sib", FOLLOW, 0, R_RD, &fd), E_NOTCAPABLE);
     CHECK_EQ(t, call(t, "fd_close", 1, U(sub)), E_OK);
 
     /* guest path pointers out of bounds */
@@ -729,10 +741,6 @@ static void test_misc(t_ctx *t)
     CHECK_EQ(t, call(t, "proc_raise", 1, U(0)), E_OK);
     CHECK_EQ(t, call(t, "proc_raise", 1, U(99)), E_INVAL);
     CHECK_EQ(t, call(t, "sched_yield", 0), E_OK);
-    CHECK_EQ(t, call(t, "sock_recv", 6, U(0), U(0), U(0), U(0), U(0), U(0)), E_NOTSUP);
-    CHECK_EQ(t, call(t, "sock_send", 5, U(0), U(0), U(0), U(0), U(0)), E_NOTSUP);
-    CHECK_EQ(t, call(t, "sock_accept", 3, U(0), U(0), U(0)), E_NOTSUP);
-    CHECK_EQ(t, call(t, "sock_shutdown", 2, U(0), U(0)), E_NOTSUP);
 
     /* with no memory at all, every pointer is a fault */
     uint64_t a4[4] = {1, 0, 0, 0}, r1[1] = {0};
@@ -838,6 +846,308 @@ static void test_config_errors(t_ctx *t)
     wr_wasi_free(NULL);
 }
 
+/* fd_fdstat_get's rights: base in *base, inheriting in *inh. */
+static uint32_t fdstat(t_ctx *t, uint32_t fd, uint8_t *type, uint64_t *base, uint64_t *inh)
+{
+    memset(t->mem + P_OUT, 0xaa, 24);
+    uint32_t e = call(t, "fd_fdstat_get", 2, U(fd), U(P_OUT));
+    *type = t->mem[P_OUT];
+    *base = rd64(t, P_OUT + 8);
+    *inh = rd64(t, P_OUT + 16);
+    return e;
+}
+
+static uint32_t set_rights(t_ctx *t, uint32_t fd, uint64_t base, uint64_t inh)
+{
+    return call(t, "fd_fdstat_set_rights", 3, U(fd), base, inh);
+}
+
+static uint32_t write_str(t_ctx *t, uint32_t fd, const char *s)
+{
+    memcpy(t->mem + P_BUF, s, strlen(s));
+    wr32(t, P_IOV, P_BUF);
+    wr32(t, P_IOV + 4, (uint32_t)strlen(s));
+    return call(t, "fd_write", 4, U(fd), U(P_IOV), U(1), U(P_OUT));
+}
+
+/* Rights are enforced: a call needs the rights witx names for it, a right
+ * dropped with fd_fdstat_set_rights stays dropped, and an fd path_open
+ * makes has no more than its directory's inheriting rights. */
+static void test_rights(t_ctx *t)
+{
+    uint32_t fd, dir, fd2;
+    uint8_t type;
+    uint64_t base, inh;
+    CHECK_EQ(t, open_at(t, 3, "rights.txt", 0, O_CREAT_, R_ALL, &fd), E_OK);
+    CHECK_EQ(t, fdstat(t, fd, &type, &base, &inh), E_OK);
+    CHECK_EQ(t, type, FT_REG);
+    CHECK(t, (base & (R_READ | R_WRITE | R_SEEK | R_TELL)) == (R_READ | R_WRITE | R_SEEK | R_TELL));
+    CHECK_EQ(t, base & R_PATH_OPEN, 0); /* a directory's right: not a file's */
+    CHECK_EQ(t, write_str(t, fd, "abcdef"), E_OK);
+    /* drop FD_WRITE: writing fails, the rest still works */
+    CHECK_EQ(t, set_rights(t, fd, base & ~R_WRITE, 0), E_OK);
+    CHECK_EQ(t, fdstat(t, fd, &type, &base, &inh), E_OK);
+    CHECK_EQ(t, base & R_WRITE, 0);
+    CHECK_EQ(t, inh, 0);
+    CHECK_EQ(t, write_str(t, fd, "x"), E_NOTCAPABLE);
+    CHECK_EQ(t, call(t, "fd_pwrite", 5, U(fd), U(P_IOV), U(1), U(0), U(P_OUT)), E_NOTCAPABLE);
+    CHECK_EQ(t, call(t, "fd_seek", 4, U(fd), U(1), U(0), U(P_OUT)), E_OK);
+    wr32(t, P_IOV, P_BUF);
+    wr32(t, P_IOV + 4, 2);
+    CHECK_EQ(t, call(t, "fd_read", 4, U(fd), U(P_IOV), U(1), U(P_OUT)), E_OK);
+    CHECK_EQ(t, rd32(t, P_OUT), 2);
+    CHECK(t, memcmp(t->mem + P_BUF, "bc", 2) == 0);
+    /* rights only shrink */
+    CHECK_EQ(t, set_rights(t, fd, base | R_WRITE, 0), E_NOTCAPABLE);
+    CHECK_EQ(t, set_rights(t, fd, base, R_READ), E_NOTCAPABLE);
+    CHECK_EQ(t, write_str(t, fd, "x"), E_NOTCAPABLE);
+    /* without FD_SEEK, seeking fails; telling (0 from the current
+     * position) needs FD_TELL only, and fails without it */
+    CHECK_EQ(t, set_rights(t, fd, base & ~R_SEEK, 0), E_OK);
+    CHECK_EQ(t, call(t, "fd_seek", 4, U(fd), U(0), U(0), U(P_OUT)), E_NOTCAPABLE);
+    CHECK_EQ(t, call(t, "fd_seek", 4, U(fd), U(0), U(1), U(P_OUT)), E_OK);
+    CHECK_EQ(t, rd64(t, P_OUT), 3);
+    CHECK_EQ(t, call(t, "fd_pread", 5, U(fd), U(P_IOV), U(1), U(0), U(P_OUT)), E_NOTCAPABLE);
+    CHECK_EQ(t, set_rights(t, fd, base & ~(R_SEEK | R_TELL), 0), E_OK);
+    CHECK_EQ(t, call(t, "fd_tell", 2, U(fd), U(P_OUT)), E_NOTCAPABLE);
+    CHECK_EQ(t, call(t, "fd_seek", 4, U(fd), U(0), U(1), U(P_OUT)), E_NOTCAPABLE);
+    /* no rights at all: even fd_filestat_get; fdstat and close need none */
+    CHECK_EQ(t, set_rights(t, fd, 0, 0), E_OK);
+    CHECK_EQ(t, call(t, "fd_filestat_get", 2, U(fd), U(P_OUT)), E_NOTCAPABLE);
+    CHECK_EQ(t, call(t, "fd_sync", 1, U(fd)), E_NOTCAPABLE);
+    CHECK_EQ(t, call(t, "fd_read", 4, U(fd), U(P_IOV), U(1), U(P_OUT)), E_NOTCAPABLE);
+    CHECK_EQ(t, fdstat(t, fd, &type, &base, &inh), E_OK);
+    CHECK_EQ(t, base, 0);
+    CHECK_EQ(t, call(t, "fd_close", 1, U(fd)), E_OK);
+    CHECK_EQ(t, call(t, "fd_write", 4, U(fd), U(P_IOV), U(1), U(P_OUT)), E_BADF);
+
+    /* a directory without PATH_FILESTAT_SET_SIZE cannot open with O_TRUNC */
+    CHECK_EQ(t, fdstat(t, 3, &type, &base, &inh), E_OK);
+    uint32_t n = path(t, ".");
+    CHECK_EQ(
+        t,
+        call(t, "path_open", 9, U(3), U(0), U(P_PATH), U(n), U(O_DIR_), base, inh, U(0), U(P_OUT)),
+        E_OK);
+    dir = rd32(t, P_OUT);
+    CHECK_EQ(t, call(t, "fd_fdstat_set_rights", 3, U(dir), base & ~R_PATH_FILESTAT_SET_SIZE, inh),
+             E_OK);
+    n = path(t, "rights.txt");
+    CHECK_EQ(t,
+             call(t, "path_open", 9, U(dir), U(0), U(P_PATH), U(n), U(O_TRUNC_), R_ALL, R_ALL, U(0),
+                  U(P_OUT)),
+             E_NOTCAPABLE);
+    struct stat st;
+    char hp[256];
+    snprintf(hp, sizeof hp, "%s/rights.txt", t->box);
+    CHECK(t, stat(hp, &st) == 0 && st.st_size == 6); /* not truncated */
+    CHECK_EQ(
+        t,
+        call(t, "path_open", 9, U(dir), U(0), U(P_PATH), U(n), U(0), R_ALL, R_ALL, U(0), U(P_OUT)),
+        E_OK);
+    CHECK_EQ(t, call(t, "fd_close", 1, U(rd32(t, P_OUT))), E_OK);
+    /* the preopen itself still can */
+    CHECK_EQ(t, open_at(t, 3, "rights.txt", 0, O_TRUNC_, R_ALL, &fd2), E_OK);
+    CHECK(t, stat(hp, &st) == 0 && st.st_size == 0);
+    CHECK_EQ(t, call(t, "fd_close", 1, U(fd2)), E_OK);
+    /* nor can it look up paths without PATH_OPEN, or make links without
+     * PATH_SYMLINK */
+    CHECK_EQ(
+        t,
+        set_rights(t, dir, base & ~(R_PATH_FILESTAT_SET_SIZE | R_PATH_OPEN | R_PATH_SYMLINK), inh),
+        E_OK);
+    CHECK_EQ(t, open_at(t, dir, "rights.txt", 0, 0, R_RD, &fd2), E_NOTCAPABLE);
+    n = path(t, "hello.txt");
+    uint32_t n2 = path2(t, "rights_link");
+    CHECK_EQ(t, call(t, "path_symlink", 5, U(P_PATH), U(n), U(dir), U(P_PATH2), U(n2)),
+             E_NOTCAPABLE);
+    CHECK(t, !host_exists(t->box, "rights_link"));
+    CHECK_EQ(t, call(t, "fd_close", 1, U(dir)), E_OK);
+
+    /* inheriting rights: a file opened below a directory whose inheriting
+     * rights lack FD_WRITE has no FD_WRITE, whatever it asks for */
+    CHECK_EQ(t, open_at(t, 3, "sub", 0, O_DIR_, R_RD, &dir), E_OK);
+    CHECK_EQ(t, open_at(t, dir, "inner.txt", 0, 0, R_ALL, &fd), E_OK);
+    CHECK_EQ(t, fdstat(t, fd, &type, &base, &inh), E_OK);
+    CHECK_EQ(t, base & R_WRITE, 0);
+    CHECK(t, base & R_READ);
+    CHECK_EQ(t, write_str(t, fd, "x"), E_NOTCAPABLE);
+    CHECK_EQ(t, call(t, "fd_close", 1, U(fd)), E_OK);
+    CHECK_EQ(t, call(t, "fd_close", 1, U(dir)), E_OK);
+    unlink(hp);
+}
+
+/* fd_seek and fd_tell on a directory fail with EBADF, as wasmtime's do,
+ * and a directory has no FD_SEEK/FD_TELL rights; a pipe says ESPIPE. */
+static void test_dir_seek(t_ctx *t)
+{
+    uint32_t fd;
+    uint8_t type;
+    uint64_t base, inh;
+    CHECK_EQ(t, open_at(t, 3, "sub", 0, O_DIR_, R_ALL, &fd), E_OK);
+    CHECK_EQ(t, fdstat(t, fd, &type, &base, &inh), E_OK);
+    CHECK_EQ(t, type, FT_DIR);
+    CHECK_EQ(t, base & (R_SEEK | R_TELL), 0);
+    CHECK_EQ(t, call(t, "fd_seek", 4, U(fd), U(0), U(1), U(P_OUT)), E_BADF);
+    CHECK_EQ(t, call(t, "fd_seek", 4, U(fd), U(5), U(0), U(P_OUT)), E_BADF);
+    CHECK_EQ(t, call(t, "fd_tell", 2, U(fd), U(P_OUT)), E_BADF);
+    CHECK_EQ(t, call(t, "fd_close", 1, U(fd)), E_OK);
+    CHECK_EQ(t, call(t, "fd_seek", 4, U(3), U(0), U(1), U(P_OUT)), E_BADF); /* the preopen */
+    CHECK_EQ(t, call(t, "fd_tell", 2, U(3), U(P_OUT)), E_BADF);
+
+    int p[2];
+    if (pipe(p) != 0) {
+        CHECK(t, false);
+        return;
+    }
+    wr_wasi_config cfg;
+    wr_wasi_config_init(&cfg);
+    cfg.stdin_fd = p[0];
+    wr_wasi *saved = t->w, *w = NULL;
+    CHECK_EQ(t, wr_wasi_new(&cfg, &w, NULL, 0), WR_OK);
+    if (w) {
+        t->w = w;
+        CHECK_EQ(t, call(t, "fd_seek", 4, U(0), U(0), U(1), U(P_OUT)), E_SPIPE);
+        CHECK_EQ(t, call(t, "fd_tell", 2, U(0), U(P_OUT)), E_SPIPE);
+        wr_wasi_free(w);
+        t->w = saved;
+    }
+    close(p[0]);
+    close(p[1]);
+}
+
+/* A trailing '/' asks for a directory: a path with one that names a file
+ * or nothing fails path_link, path_symlink and path_unlink_file with the
+ * errno of the host's call for that path (what wasmtime gives). */
+static void test_trailing_slash(t_ctx *t)
+{
+    char hp[256];
+    write_host_file(t->box, "ts_file", "f\n");
+    snprintf(hp, sizeof hp, "%s/ts_dir", t->box);
+    CHECK(t, mkdir(hp, 0755) == 0);
+    struct {
+        const char *path;
+        uint32_t want;
+    } unl[] = {
+        {"ts_file/", E_NOTDIR}, {"ts_dir/", E_ISDIR}, {"ts_none/", E_NOENT}, {"ts_dir", E_ISDIR}};
+    for (size_t i = 0; i < sizeof unl / sizeof unl[0]; i++) {
+        uint32_t n = path(t, unl[i].path);
+        uint32_t e = call(t, "path_unlink_file", 3, U(3), U(P_PATH), U(n));
+        if (e != unl[i].want)
+            fprintf(stderr, "path_unlink_file \"%s\": %u, expected %u\n", unl[i].path, e,
+                    unl[i].want);
+        CHECK_EQ(t, e, unl[i].want);
+    }
+    CHECK(t, host_exists(t->box, "ts_file") && host_exists(t->box, "ts_dir"));
+    struct {
+        const char *from, *to;
+        uint32_t want;
+    } lnk[] = {
+        {"ts_file/", "ts_l1", E_NOTDIR}, /* the source names a file */
+        {"ts_none/", "ts_l1", E_NOENT},  /* the source names nothing */
+        {"ts_file", "ts_l1/", E_NOENT},  /* the new name: nothing there */
+        {"ts_file", "ts_dir/", E_EXIST}, /* something there */
+    };
+    for (size_t i = 0; i < sizeof lnk / sizeof lnk[0]; i++) {
+        uint32_t n = path(t, lnk[i].from), n2 = path2(t, lnk[i].to);
+        uint32_t e = call(t, "path_link", 7, U(3), U(0), U(P_PATH), U(n), U(3), U(P_PATH2), U(n2));
+        if (e != lnk[i].want)
+            fprintf(stderr, "path_link \"%s\" \"%s\": %u, expected %u\n", lnk[i].from, lnk[i].to, e,
+                    lnk[i].want);
+        CHECK_EQ(t, e, lnk[i].want);
+    }
+    CHECK(t, !host_exists(t->box, "ts_l1"));
+    struct {
+        const char *to;
+        uint32_t want;
+    } sym[] = {{"ts_s1/", E_NOENT}, {"ts_dir/", E_EXIST}, {"ts_file/", E_EXIST}};
+    for (size_t i = 0; i < sizeof sym / sizeof sym[0]; i++) {
+        uint32_t n = path(t, "ts_file"), n2 = path2(t, sym[i].to);
+        uint32_t e = call(t, "path_symlink", 5, U(P_PATH), U(n), U(3), U(P_PATH2), U(n2));
+        if (e != sym[i].want)
+            fprintf(stderr, "path_symlink \"%s\": %u, expected %u\n", sym[i].to, e, sym[i].want);
+        CHECK_EQ(t, e, sym[i].want);
+    }
+    CHECK(t, !host_exists(t->box, "ts_s1"));
+    /* without the slash, the same calls work */
+    uint32_t n = path(t, "ts_file"), n2 = path2(t, "ts_l1");
+    CHECK_EQ(t, call(t, "path_link", 7, U(3), U(0), U(P_PATH), U(n), U(3), U(P_PATH2), U(n2)),
+             E_OK);
+    CHECK_EQ(t, call(t, "path_unlink_file", 3, U(3), U(P_PATH2), U(n2)), E_OK);
+    CHECK_EQ(t, call(t, "path_unlink_file", 3, U(3), U(P_PATH), U(n)), E_OK);
+    CHECK(t, !host_exists(t->box, "ts_file") && !host_exists(t->box, "ts_l1"));
+    rmdir(hp);
+}
+
+/* Opening `.` of a preopen with the preopen's own rights gives a
+ * directory, with O_DIRECTORY or without. */
+static void test_preopen_dot(t_ctx *t)
+{
+    uint8_t type;
+    uint64_t base, inh, b2, i2;
+    CHECK_EQ(t, fdstat(t, 3, &type, &base, &inh), E_OK);
+    CHECK_EQ(t, type, FT_DIR);
+    CHECK(t, base & R_PATH_OPEN);
+    for (uint32_t of = 0; of <= O_DIR_; of += O_DIR_) {
+        uint32_t n = path(t, ".");
+        wr32(t, P_OUT, 0xffffffffu);
+        CHECK_EQ(
+            t,
+            call(t, "path_open", 9, U(3), U(0), U(P_PATH), U(n), U(of), base, inh, U(0), U(P_OUT)),
+            E_OK);
+        uint32_t fd = rd32(t, P_OUT);
+        CHECK_EQ(t, fdstat(t, fd, &type, &b2, &i2), E_OK);
+        CHECK_EQ(t, type, FT_DIR);
+        CHECK_EQ(t, b2, base);
+        CHECK_EQ(t, i2, inh);
+        CHECK_EQ(t, call(t, "fd_readdir", 5, U(fd), U(P_BUF), U(256), U(0), U(P_OUT)), E_OK);
+        CHECK(t, rd32(t, P_OUT) > 0);
+        CHECK_EQ(t, call(t, "fd_close", 1, U(fd)), E_OK);
+    }
+}
+
+/* The socket calls check their fd first: EBADF when it is not open,
+ * ENOTSOCK when it is no socket; only a socket gets ENOTSUP. */
+static void test_sockets(t_ctx *t)
+{
+    static const struct {
+        const char *name;
+        int nargs;
+    } calls[] = {{"sock_recv", 6}, {"sock_send", 5}, {"sock_accept", 3}, {"sock_shutdown", 2}};
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) {
+        CHECK(t, false);
+        return;
+    }
+    wr_wasi_config cfg;
+    wr_wasi_config_init(&cfg);
+    cfg.stdin_fd = sv[0];
+    cfg.npreopens = 1;
+    wr_wasi_preopen po = {t->box, "/box"};
+    cfg.preopens = &po;
+    wr_wasi *saved = t->w, *w = NULL;
+    CHECK_EQ(t, wr_wasi_new(&cfg, &w, NULL, 0), WR_OK);
+    if (w) {
+        t->w = w;
+        for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+            uint64_t args[6] = {0};
+            uint64_t want[3][2] = {{77, E_BADF}, {3, E_NOTSOCK}, {0, E_NOTSUP}};
+            for (int k = 0; k < 3; k++) {
+                args[0] = want[k][0];
+                uint64_t res[1] = {0xdead};
+                CHECK_EQ(t, wr_wasi_call_raw(w, calls[i].name, t->mem, MEMLEN, args, res), WR_OK);
+                if (res[0] != want[k][1])
+                    fprintf(stderr, "%s(fd %u): %u, expected %u\n", calls[i].name,
+                            (unsigned)want[k][0], (unsigned)res[0], (unsigned)want[k][1]);
+                CHECK_EQ(t, res[0], want[k][1]);
+            }
+        }
+        wr_wasi_free(w);
+        t->w = saved;
+    }
+    close(sv[0]);
+    close(sv[1]);
+}
+
 /* Open host fds of this process (-1 when /proc is not there), to check that
  * lookups and fd_close leak nothing. */
 static int count_fds(void)
@@ -890,6 +1200,11 @@ int main(void)
     test_stdio(&t);
     test_denied_text(&t);
     test_config_errors(&t);
+    test_rights(&t);
+    test_dir_seek(&t);
+    test_trailing_slash(&t);
+    test_preopen_dot(&t);
+    test_sockets(&t);
 
     wr_wasi_free(t.w);
     if (fds_before >= 0) CHECK_EQ(&t, count_fds(), fds_before);

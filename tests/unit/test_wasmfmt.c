@@ -138,7 +138,8 @@ static void test_ops(void)
           (WF_TRAP_BIT(DIV_BY_ZERO) | WF_TRAP_BIT(INT_OVERFLOW)));
     CHECK(wf_op_info(WASM_OP_i32_rem_s)->traps == WF_TRAP_BIT(DIV_BY_ZERO));
     CHECK(wf_op_info(WASM_OP_i32_add)->traps == 0 && wf_op_info(WASM_OP_i32_add)->flags == 0);
-    CHECK(wf_op_info(WASM_OP_return_call)->flags & WF_OPF_WASM3);
+    CHECK(wf_op_info(WASM_OP_return_call)->flags == (WF_OPF_CALL | WF_OPF_BRANCH));
+    CHECK(wf_op_info(WASM_OP_return_call_indirect)->imm == WF_IMM_CALL_IND);
     /* the 0xfc forms */
     o = wf_op_fc_info(WASM_OP_FC_memory_copy);
     CHECK(o && strcmp(o->name, "memory.copy") == 0 && o->imm == WF_IMM_MEM_COPY);

@@ -15,8 +15,8 @@
  *   align  natural alignment (log2) of loads and stores, else 0
  *   flags  WF_OPF_* bits
  *   traps  the traps it may raise: WF_TRAP_BIT(ID) of wdb/wasm_traps.h
- * Tail calls (0x12, 0x13) are a Wasm 3.0 feature the runtime rejects;
- * they are listed so that the disassembler can show them.
+ * The tail calls (0x12, 0x13, Wasm 3.0) both call and leave the function:
+ * the callee replaces the caller's frame.
  *
  * Prefix: wf_ (types, functions), WASM_OP (constants), WF_ (flags).
  */
@@ -58,7 +58,6 @@ typedef enum wf_imm {
 #define WF_OPF_BRANCH 1u /* leaves the instruction sequence: br, br_if, br_table, return */
 #define WF_OPF_CALL 2u   /* calls a function */
 #define WF_OPF_MEMORY 4u /* reads, writes or resizes linear memory */
-#define WF_OPF_WASM3 8u  /* Wasm 3.0 only: the runtime rejects it */
 
 /* A trap kind of wdb/wasm_traps.h as a bit (kinds count from 1). */
 enum wf_trap_number {
@@ -84,8 +83,8 @@ enum wf_trap_number {
     X(0x0f, return, "return", NONE, 0, WF_OPF_BRANCH, 0) \
     X(0x10, call, "call", FUNC, 0, WF_OPF_CALL, WF_TRAP_BIT(STACK_EXHAUSTED) | WF_TRAP_BIT(HOST)) \
     X(0x11, call_indirect, "call_indirect", CALL_IND, 0, WF_OPF_CALL, WF_TRAP_BIT(UNDEFINED_ELEMENT) | WF_TRAP_BIT(UNINIT_ELEMENT) | WF_TRAP_BIT(INDIRECT_MISMATCH) | WF_TRAP_BIT(STACK_EXHAUSTED) | WF_TRAP_BIT(HOST)) \
-    X(0x12, return_call, "return_call", FUNC, 0, WF_OPF_CALL | WF_OPF_BRANCH | WF_OPF_WASM3, WF_TRAP_BIT(STACK_EXHAUSTED) | WF_TRAP_BIT(HOST)) \
-    X(0x13, return_call_indirect, "return_call_indirect", CALL_IND, 0, WF_OPF_CALL | WF_OPF_BRANCH | WF_OPF_WASM3, WF_TRAP_BIT(UNDEFINED_ELEMENT) | WF_TRAP_BIT(UNINIT_ELEMENT) | WF_TRAP_BIT(INDIRECT_MISMATCH) | WF_TRAP_BIT(STACK_EXHAUSTED) | WF_TRAP_BIT(HOST)) \
+    X(0x12, return_call, "return_call", FUNC, 0, WF_OPF_CALL | WF_OPF_BRANCH, WF_TRAP_BIT(STACK_EXHAUSTED) | WF_TRAP_BIT(HOST)) \
+    X(0x13, return_call_indirect, "return_call_indirect", CALL_IND, 0, WF_OPF_CALL | WF_OPF_BRANCH, WF_TRAP_BIT(UNDEFINED_ELEMENT) | WF_TRAP_BIT(UNINIT_ELEMENT) | WF_TRAP_BIT(INDIRECT_MISMATCH) | WF_TRAP_BIT(STACK_EXHAUSTED) | WF_TRAP_BIT(HOST)) \
     X(0x1a, drop, "drop", NONE, 0, 0, 0) \
     X(0x1b, select, "select", NONE, 0, 0, 0) \
     X(0x1c, select_t, "select", SELECT_T, 0, 0, 0) \
