@@ -135,16 +135,20 @@ for k in "${names[@]}"; do
     t=$(cd "$dir" && time_of "$tmp/wasm.out" "$wdb_run" --dir=. "$wasm" "${args[@]}") || { ok=0; break; }
     tw=$(min "$tw" "$t")
     for o in "${others[@]}"; do
+      [ "${tos[$o]:-}" = failed ] && continue
+      # another interpreter that fails (wasm3 refuses some modules) is
+      # said in its column; the row stands
       case $o in
       wasm3) t=$(cd "$dir" && time_of "$tmp/$o.out" "$WASM3" "$wasm" "${args[@]}") ;;
       base) t=$(cd "$dir" && time_of "$tmp/$o.out" "$WDB_RUN_BASE" --dir=. "$wasm" "${args[@]}") ;;
-      esac || { ok=0; break 2; }
+      esac || { tos[$o]=failed; continue; }
       tos[$o]=$(min "${tos[$o]:-}" "$t")
     done
   done
   if [ $ok = 0 ]; then status=1; continue; fi
   same=1
   for f in wasm "${others[@]}"; do
+    [ "$f" != wasm ] && [ "${tos[$f]}" = failed ] && continue
     if ! cmp -s "$tmp/native.out" "$tmp/$f.out"; then
       echo "bench: $k: the output of $f differs from the native build's" >&2
       diff "$tmp/native.out" "$tmp/$f.out" | head -n 10 >&2
@@ -156,6 +160,10 @@ for k in "${names[@]}"; do
   ratios+=("$ratio")
   line=$(printf '%-14s %9.3f %10.3f %7sx' "$k" "$tn" "$tw" "$ratio")
   for o in "${others[@]}"; do
+    if [ "${tos[$o]}" = failed ]; then
+      line+=$(printf ' %9s %8s' failed -)
+      continue
+    fi
     r=$(awk -v w="$tw" -v n="${tos[$o]}" 'BEGIN { if (n <= 0) n = 0.001; printf "%.2f", w / n }')
     oratios[$o]+="$r "
     line+=$(printf ' %9.3f %7sx' "${tos[$o]}" "$r")

@@ -64,4 +64,6 @@ permutations(9, function(p)
   if f > maxf then maxf = f end
 end)
 local parts = partitions(400, 400)
-print(string.format("numeric: queens=%d flips=%d/%d partitions=%d", q, maxf, total, parts))
+local sum = (q * 1000003 + total * 31 + maxf + parts) % 4294967296
+print(string.format("numeric: queens=%d flips=%d/%d partitions=%d checksum=%d",
+                    q, maxf, total, parts, sum))
