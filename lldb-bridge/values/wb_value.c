@@ -487,6 +487,29 @@ static wb_status env_read(const wb_eval_env *env, uint64_t addr, void *buf, size
     return env->read_memory(env->user, addr, buf, len, NULL);
 }
 
+/* The value of type t at addr in the program's memory (kind
+ * WB_VAL_MEMORY), as a child in the variables view or a reference's
+ * referent is: the size bounded by max-value-size, gdb's words when the
+ * memory cannot be read. */
+static wb_status memory_value(const wb_eval_env *env, const wb_type *t, uint64_t addr,
+                              wb_value *out, wb_error *err)
+{
+    uint64_t size = wb_type_size(t);
+    if (size > WB_VALUE_MAX_SIZE)
+        return wb_fail(err,
+                       "value requires %" PRIu64 " bytes, which is more than "
+                       "max-value-size",
+                       size);
+    WB_TRY(wb_value_from_bytes(t, NULL, 0, out, err));
+    if (env_read(env, addr, out->bytes, out->size) != WB_OK) {
+        wb_value_free(out);
+        return wb_fail(err, "Cannot access memory at address 0x%" PRIx64, addr);
+    }
+    out->kind = WB_VAL_MEMORY;
+    out->addr = addr;
+    return WB_OK;
+}
+
 size_t wb_value_read_cstring(const wb_eval_env *env, uint64_t addr, uint8_t *buf, size_t max,
                              bool *nul, bool *failed)
 {
@@ -1428,21 +1451,9 @@ wb_status wb_value_children(const wb_value *v, const wb_eval_env *env, size_t fi
     if (s && s->kind == WB_TYPE_REFERENCE) {
         /* A reference shows the children of what it refers to. */
         uint64_t addr = v->bytes ? load_le(v->bytes, v->size) : 0;
-        uint64_t size = wb_type_size(s->target);
         const wb_type *ts = wb_type_strip(s->target);
         if (!ts || !is_aggregate(ts)) return WB_OK;
-        if (size > WB_VALUE_MAX_SIZE)
-            return wb_fail(err,
-                           "value requires %" PRIu64 " bytes, which is more than "
-                           "max-value-size",
-                           size);
-        if (wb_value_from_bytes(s->target, NULL, 0, &deref, err) != WB_OK) return WB_ERROR;
-        if (env_read(env, addr, deref.bytes, deref.size) != WB_OK) {
-            wb_value_free(&deref);
-            return wb_fail(err, "Cannot access memory at address 0x%" PRIx64, addr);
-        }
-        deref.kind = WB_VAL_MEMORY;
-        deref.addr = addr;
+        WB_TRY(memory_value(env, s->target, addr, &deref, err));
         pv = &deref;
         s = ts;
     }
@@ -1516,15 +1527,8 @@ wb_status wb_value_children(const wb_value *v, const wb_eval_env *env, size_t fi
         char name[64];
         const char *label = name;
         if (rust_elems) {
-            uint64_t es = wb_type_size(etype), addr = eptr + i * es;
-            if (wb_value_from_bytes(etype, NULL, 0, &kids[got], err) != WB_OK) goto fail;
-            if (env_read(env, addr, kids[got].bytes, kids[got].size) != WB_OK) {
-                wb_value_free(&kids[got]);
-                wb_fail(err, "Cannot access memory at address 0x%" PRIx64, addr);
-                goto fail;
-            }
-            kids[got].kind = WB_VAL_MEMORY;
-            kids[got].addr = addr;
+            uint64_t es = wb_type_size(etype);
+            if (memory_value(env, etype, eptr + i * es, &kids[got], err) != WB_OK) goto fail;
             snprintf(name, sizeof name, "[%zu]", i);
         } else if (s->kind == WB_TYPE_STRUCT || s->kind == WB_TYPE_UNION) {
             const wb_member *m = &s->members[i];
@@ -1557,22 +1561,7 @@ wb_status wb_value_children(const wb_value *v, const wb_eval_env *env, size_t fi
             snprintf(name, sizeof name, "[%zu]", i);
         } else {
             uint64_t addr = pv->bytes ? load_le(pv->bytes, pv->size) : 0;
-            uint64_t size = wb_type_size(s->target);
-            if (size > WB_VALUE_MAX_SIZE) {
-                wb_fail(err,
-                        "value requires %" PRIu64 " bytes, which is more than "
-                        "max-value-size",
-                        size);
-                goto fail;
-            }
-            if (wb_value_from_bytes(s->target, NULL, 0, &kids[got], err) != WB_OK) goto fail;
-            if (env_read(env, addr, kids[got].bytes, kids[got].size) != WB_OK) {
-                wb_value_free(&kids[got]);
-                wb_fail(err, "Cannot access memory at address 0x%" PRIx64, addr);
-                goto fail;
-            }
-            kids[got].kind = WB_VAL_MEMORY;
-            kids[got].addr = addr;
+            if (memory_value(env, s->target, addr, &kids[got], err) != WB_OK) goto fail;
             label = "*p";
         }
         if (!(nm[got] = strdup(label))) {
