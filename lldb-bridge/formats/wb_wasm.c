@@ -230,7 +230,7 @@ static bool parse_local_names(wb_cursor *sub, struct wb_local_names *m)
             text += len + 1;
         }
     }
-    qsort(m->v, m->n, sizeof *m->v, cmp_local_name);
+    if (m->n) qsort(m->v, m->n, sizeof *m->v, cmp_local_name); /* no names: m->v is NULL */
     return true;
 }
 
