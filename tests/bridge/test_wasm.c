@@ -3,45 +3,12 @@
  * hand-assembled modules, well-formed and malformed.
  */
 #include "check.h"
+#include "modbuf.h"
 #include "wb_wasm.h"
 #include "wdb/wasmfmt.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct buf {
-    uint8_t b[4096];
-    size_t n;
-} buf;
-
-static void put(buf *m, const void *p, size_t n)
-{
-    memcpy(m->b + m->n, p, n);
-    m->n += n;
-}
-
-static void put_u8(buf *m, uint8_t v)
-{
-    m->b[m->n++] = v;
-}
-
-static void put_leb(buf *m, uint32_t v)
-{
-    m->n += wf_leb_write(m->b + m->n, v);
-}
-
-static void put_name(buf *m, const char *s)
-{
-    put_leb(m, (uint32_t)strlen(s));
-    put(m, s, strlen(s));
-}
-
-static void section(buf *m, uint8_t id, const buf *contents)
-{
-    put_u8(m, id);
-    put_leb(m, (uint32_t)contents->n);
-    put(m, contents->b, contents->n);
-}
 
 static void header(buf *m)
 {
