@@ -88,7 +88,8 @@ typedef struct cc {
      * go to `sink` (OP), only counts advance. Writing fills blocks made
      * with the measured sizes (the caps). */
     bool measure;
-    bool map; /* write the pc map and sync points (debug translations, pc-map rebuilds) */
+    bool map;  /* write the pc map and sync points (debug translations, pc-map rebuilds) */
+    bool nopc; /* validating at load: no pc-map entries, not even counted */
     wr_op sink;
     wr_op *ops;
     uint32_t nops, opcap;
@@ -168,6 +169,11 @@ static wr_status rd_u8(cc *c, uint8_t *out)
 
 static wr_status rd_leb(cc *c, uint64_t *out, unsigned bits, bool sign)
 {
+    if (c->p < c->end && *c->p < 0x80) { /* one byte, most immediates: inline */
+        uint8_t b = *c->p++;
+        *out = sign && (b & 0x40) ? (uint64_t)b - 0x80 : b;
+        return WR_OK;
+    }
     const char *why = wf_leb_read(&c->p, c->end, bits, sign, out);
     if (why) MALFORMED("%s%s", why, why[0] == 'u' ? " of section or function" : "");
     return WR_OK;
@@ -235,7 +241,7 @@ static uint32_t emit(cc *c, wr_opcode op, uint32_t nwords)
         OP(c, at)->h = WR_HANDLER(c->h, op);
     }
     c->nops += nwords;
-    pc_add(c, at);
+    if (!c->nopc) pc_add(c, at);
     c->ld_valid = false;
     c->lc_valid = false;
     return at;
@@ -247,6 +253,7 @@ static void unemit(cc *c, uint32_t at)
 {
     if (c->oom) return;
     c->nops = at;
+    if (c->nopc) return;
     c->npc--;
     c->pcpos = c->pc_prev.pcpos;
     c->pc_irb = c->pc_prev.irb;
@@ -1530,7 +1537,7 @@ static wr_status c_call(cc *c, bool tail)
     materialize_all(c);
     TRY(pop_types(c, t->nparams, t->params));
     uint32_t base = c->sp;
-    if (LIVE && c->mod->funcs[fi].imported) {
+    if (LIVE && fi < c->mod->nfunc_imports) {
         uint32_t at = emit(c, tail ? WR_OP_return_call_import : WR_OP_call_import, 2);
         if (!c->oom) {
             OP(c, at + 1)->s.a = canon(c, base);
@@ -2147,12 +2154,13 @@ static wr_status translate_body(cc *c)
  * fills *sz with what writing needs. P_WRITE: the ops into o's block, made
  * with the sizes in *sz, and for a debug translation its pc map and sync
  * points. P_MAP: only the pc map and sync points (o->ops untouched), for a
- * normal translation that keeps none. The frame's slot count goes to *slots. */
+ * normal translation that keeps none. P_VALIDATE: P_MEASURE without the pc
+ * map's sizes (validation at load). The frame's slot count goes to *slots. */
 typedef struct wr_sizes {
     uint32_t nops, npc, pcbytes, nmarks, nsyncs;
 } wr_sizes;
 
-enum { P_MEASURE, P_WRITE, P_MAP };
+enum { P_MEASURE, P_WRITE, P_MAP, P_VALIDATE };
 
 static wr_status pass(wr_module *mod, uint32_t func_index, bool debug, int mode, wr_ops *o,
                       wr_sizes *sz, uint32_t *slots, wr_error *err)
@@ -2173,8 +2181,9 @@ static wr_status pass(wr_module *mod, uint32_t func_index, bool debug, int mode,
     c.nparams = ft->nparams;
     c.measure = mode != P_WRITE;
     c.map = mode == P_MAP || (mode == P_WRITE && debug);
+    c.nopc = mode == P_VALIDATE;
     c.pack_br = PACKING(&c) && !(fd->code && fd->code->long_branches);
-    if (mode != P_MEASURE) {
+    if (mode == P_WRITE || mode == P_MAP) {
         c.ops = o->ops;
         c.opcap = sz->nops;
         c.pcbytes = o->pcmap;
@@ -2200,7 +2209,7 @@ static wr_status pass(wr_module *mod, uint32_t func_index, bool debug, int mode,
     }
     wr_func_local_types(mod, fd, c.decl_types, 0);
     st = translate_body(&c);
-    if (st == WR_OK && mode != P_MEASURE &&
+    if (st == WR_OK && (mode == P_WRITE || mode == P_MAP) &&
         (c.nops != sz->nops || c.npc != sz->npc || c.pcpos != sz->pcbytes ||
          c.nsyncs != sz->nsyncs))
         st = wr_fail(err, WR_ERR_NOMEM, SEC, 0,
@@ -2280,7 +2289,7 @@ wr_status wr_compile_function(wr_module *mod, uint32_t func_index, wr_error *err
     /* validation: the translator measuring, nothing kept but the frame size */
     wr_sizes sz;
     memset(&sz, 0, sizeof sz);
-    return pass(mod, func_index, false, P_MEASURE, NULL, &sz, &mod->funcs[func_index].frame_slots,
+    return pass(mod, func_index, false, P_VALIDATE, NULL, &sz, &mod->funcs[func_index].frame_slots,
                 err);
 }
 

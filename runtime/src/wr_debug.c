@@ -367,7 +367,7 @@ static wr_code *code_at(wr_module *mod, uint32_t code_offset)
 {
     uint32_t fi;
     if (wr_module_func_at(mod, code_offset, &fi) != WR_OK) return NULL;
-    if (fi >= mod->nfuncs || mod->funcs[fi].imported) return NULL;
+    if (fi >= mod->nfuncs || fi < mod->nfunc_imports) return NULL;
     wr_code *code = wr_code_get(mod, fi);
     if (!code) return NULL;
     if (wr_code_make_debug(code, NULL) != WR_OK) return NULL;

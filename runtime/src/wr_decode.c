@@ -963,10 +963,7 @@ wr_status wr_decode_module(wr_module *mod, wr_error *err)
             for (uint32_t i = 0; i < mod->nimports; i++) {
                 const wr_import *im = &mod->imports[i];
                 switch (im->kind) {
-                case WR_EXTERN_FUNC:
-                    mod->funcs[fi].type_index = im->type_index;
-                    mod->funcs[fi++].imported = true;
-                    break;
+                case WR_EXTERN_FUNC: mod->funcs[fi++].type_index = im->type_index; break;
                 case WR_EXTERN_TABLE: mod->tables[ti++] = im->table; break;
                 case WR_EXTERN_MEMORY: mod->mems[mi++] = im->memory; break;
                 case WR_EXTERN_GLOBAL:

@@ -127,7 +127,7 @@ void wr_store_free(wr_store *store)
     }
     for (wr_func *f = store->funcs, *next; f; f = next) {
         next = f->next_in_store;
-        type_free(f->owned_type);
+        type_free((wr_type *)f->type); /* a host function's own */
         free(f);
     }
     for (wr_memory *m = store->memories, *next; m; m = next) {
@@ -308,7 +308,7 @@ const char *wr_module_func_name(const wr_module *mod, uint32_t func_index, size_
 wr_status wr_module_func_range(const wr_module *mod, uint32_t func_index, uint32_t *start,
                                uint32_t *end)
 {
-    if (func_index >= mod->nfuncs || mod->funcs[func_index].imported) return WR_NOT_FOUND;
+    if (func_index >= mod->nfuncs || func_index < mod->nfunc_imports) return WR_NOT_FOUND;
     const wr_func_decl *d = &mod->funcs[func_index];
     if (start) *start = d->body_start - mod->code_section_offset;
     if (end) *end = d->body_end - mod->code_section_offset;
@@ -451,7 +451,6 @@ wr_status wr_linker_define_func(wr_linker *l, const char *module, const char *na
     t->pub.params = t->params;
     t->pub.results = t->results;
     f->type = t;
-    f->owned_type = t;
     f->host = fn;
     f->host_user = user;
     wr_extern ext = {.kind = WR_EXTERN_FUNC, .of.func = f};

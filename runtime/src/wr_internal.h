@@ -83,9 +83,10 @@ typedef struct wr_export {
 
 struct wr_code; /* a function body's translations: see wr_code.h */
 
+/* A function of the module (imported when its index is below
+ * mod->nfunc_imports): what loading keeps of it, 32 bytes on 64-bit hosts. */
 typedef struct wr_func_decl {
     uint32_t type_index;
-    bool imported;
     /* defined functions only: */
     uint32_t body_start;  /* file offset of the body's size field */
     uint32_t code_start;  /* file offset of the first byte after the local declarations */
@@ -213,16 +214,20 @@ wr_status wr_fail(wr_error *err, wr_status status, const char *section, size_t o
 
 /* ---------------------------------------------------------- the store */
 
+/* One per function of each instance (48 bytes on 64-bit hosts): the
+ * instance's own are in its defined_funcs. */
 struct wr_func {
-    const wr_type *type;
-    wr_instance *inst;        /* NULL for host functions */
-    uint32_t index;           /* index in inst->module's function space */
-    const wr_func_decl *decl; /* NULL for host functions */
-    wr_host_fn host;
-    void *host_user;
-    wr_type *owned_type;    /* host functions own their type */
-    wr_func *next_in_store; /* host functions (wr_linker_define_func); an
-                             * instance's own are in its defined_funcs */
+    const wr_type *type; /* host functions own theirs */
+    wr_instance *inst;   /* NULL for host functions */
+    wr_host_fn host;     /* NULL for Wasm functions */
+    uint32_t index;      /* index in inst->module's function space */
+    union {
+        const wr_func_decl *decl; /* Wasm functions */
+        struct {                  /* host functions (wr_linker_define_func) */
+            void *host_user;
+            wr_func *next_in_store;
+        };
+    };
 };
 
 struct wr_memory {
