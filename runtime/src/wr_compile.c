@@ -2162,6 +2162,26 @@ typedef struct wr_sizes {
 
 enum { P_MEASURE, P_WRITE, P_MAP, P_VALIDATE };
 
+/* The translator's working arrays, kept from one body to the next while a
+ * module's bodies are validated (mod->scratch): a body then costs no
+ * allocation. */
+struct wr_scratch {
+    cval *stk;
+    ctrl *cs;
+    uint8_t *decl;
+    uint32_t scap, ccap, dcap;
+};
+
+void wr_scratch_free(wr_module *mod)
+{
+    if (!mod->scratch) return;
+    free(mod->scratch->stk);
+    free(mod->scratch->cs);
+    free(mod->scratch->decl);
+    free(mod->scratch);
+    mod->scratch = NULL;
+}
+
 static wr_status pass(wr_module *mod, uint32_t func_index, bool debug, int mode, wr_ops *o,
                       wr_sizes *sz, uint32_t *slots, wr_error *err)
 {
@@ -2196,18 +2216,27 @@ static wr_status pass(wr_module *mod, uint32_t func_index, bool debug, int mode,
         c.synccap = sz->nsyncs;
     }
     uint64_t nl = (uint64_t)ft->nparams + fd->nlocals;
+    wr_scratch *xs = mode == P_VALIDATE ? mod->scratch : NULL;
     wr_status st;
     if (nl > 0x10000000) {
         st = wr_fail(err, WR_ERR_MALFORMED, SEC, fd->body_start, "too many locals");
         goto done;
     }
     c.nlocals = (uint32_t)nl;
-    c.decl_types = malloc(fd->nlocals ? fd->nlocals : 1);
+    if (xs) {
+        c.stk = xs->stk;
+        c.scap = xs->scap;
+        c.cs = xs->cs;
+        c.ccap = xs->ccap;
+        if (grow((void **)&xs->decl, &xs->dcap, fd->nlocals + 1, 1)) c.decl_types = xs->decl;
+    } else {
+        c.decl_types = malloc(fd->nlocals ? fd->nlocals : 1);
+    }
     if (!c.decl_types) {
         st = wr_fail(err, WR_ERR_NOMEM, SEC, 0, "out of memory");
         goto done;
     }
-    wr_func_local_types(mod, fd, c.decl_types, 0);
+    if (fd->nlocals) wr_func_local_types(mod, fd, c.decl_types, 0);
     st = translate_body(&c);
     if (st == WR_OK && (mode == P_WRITE || mode == P_MAP) &&
         (c.nops != sz->nops || c.npc != sz->npc || c.pcpos != sz->pcbytes ||
@@ -2224,9 +2253,16 @@ static wr_status pass(wr_module *mod, uint32_t func_index, bool debug, int mode,
     }
 done:
     free(c.patches);
-    free(c.cs);
-    free(c.stk);
-    free(c.decl_types);
+    if (xs) {
+        xs->stk = c.stk;
+        xs->scap = c.scap;
+        xs->cs = c.cs;
+        xs->ccap = c.ccap;
+    } else {
+        free(c.cs);
+        free(c.stk);
+        free(c.decl_types);
+    }
     return st;
 }
 
@@ -2289,6 +2325,7 @@ wr_status wr_compile_function(wr_module *mod, uint32_t func_index, wr_error *err
     /* validation: the translator measuring, nothing kept but the frame size */
     wr_sizes sz;
     memset(&sz, 0, sizeof sz);
+    if (!mod->scratch) mod->scratch = calloc(1, sizeof *mod->scratch); /* else without */
     return pass(mod, func_index, false, P_VALIDATE, NULL, &sz, &mod->funcs[func_index].frame_slots,
                 err);
 }

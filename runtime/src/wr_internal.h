@@ -81,7 +81,8 @@ typedef struct wr_export {
     uint32_t index;
 } wr_export;
 
-struct wr_code; /* a function body's translations: see wr_code.h */
+struct wr_code;                       /* a function body's translations: see wr_code.h */
+typedef struct wr_scratch wr_scratch; /* the translator's arrays (wr_compile.c) */
 
 /* A function of the module (imported when its index is below
  * mod->nfunc_imports): what loading keeps of it, 32 bytes on 64-bit hosts. */
@@ -164,6 +165,9 @@ struct wr_module {
     /* owned: the pc map and sync points of one normal translation, rebuilt
      * on demand (wr_code_ops_of); normal translations keep none */
     struct wr_ops *pc_cache;
+    /* owned: the translator's working arrays while the bodies are validated
+     * at load (wr_compile_function), then freed (wr_scratch_free) */
+    wr_scratch *scratch;
 
     uint32_t code_section_offset; /* file offset of Code contents, 0 if none */
     uint32_t code_section_end;
@@ -182,11 +186,14 @@ struct wr_module {
  * wr_compile_function for each defined function. On error fills err. */
 wr_status wr_decode_module(wr_module *mod, wr_error *err);
 /* Validates the body of defined function `func_index` (the translator's
- * measuring pass: nothing is kept but the frame size) and prepares its
- * wr_code (mod->funcs[func_index].code), whose translation is made at the
- * function's first call. Needs everything but the code section decoded.
- * Errors name the "code" section and file offset. */
+ * measuring pass without the pc map, P_VALIDATE: nothing is kept but the
+ * frame size in its wr_func_decl; its wr_code and translation are made at
+ * the first need, wr_code_get). Needs everything but the code section
+ * decoded. Keeps its working arrays in mod->scratch for the next body:
+ * wr_scratch_free(mod) after the last. Errors name the "code" section and
+ * file offset. */
 wr_status wr_compile_function(wr_module *mod, uint32_t func_index, wr_error *err);
+void wr_scratch_free(wr_module *mod);
 /* A defined function's wr_code, made at the first need (a call to it
  * translated, a call through a wr_func, a breakpoint in it): a module of
  * many functions that never run costs only their wr_func_decls. NULL when
