@@ -802,7 +802,9 @@ static int run(run_opts *o)
         goto done;
     }
     wr_store_set_fuel(store, o->fuel);
-    if ((st = wr_module_new(store, bytes, len, &mod, &err)) != WR_OK) {
+    /* in place: the bytes outlive the store (freed after it, below), and a
+     * copy would double the module's share of the peak resident set */
+    if ((st = wr_module_new_static(store, bytes, len, &mod, &err)) != WR_OK) {
         report_error(o->module_path, &err);
         goto done;
     }
