@@ -82,11 +82,6 @@ static wr_status rd_u8(rd *r, uint8_t *out)
 
 static wr_status rd_leb(rd *r, uint64_t *out, unsigned bits, bool sign)
 {
-    if (r->p < r->end && *r->p < 0x80) { /* one byte, most counts and indices: inline */
-        uint8_t b = *r->p++;
-        *out = sign && (b & 0x40) ? (uint64_t)b - 0x80 : b;
-        return WR_OK;
-    }
     const char *why = wf_leb_read(&r->p, r->end, bits, sign, out);
     if (why) MALFORMED("%s", why);
     return WR_OK;
