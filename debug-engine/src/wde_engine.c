@@ -27,11 +27,8 @@
 #define BROADCAST(e) ((void)0)
 #endif
 
-/* WDE_REVERSE=1 (host builds, with the runtime's WR_TRACE): snapshots and
- * reverse execution. The firmware leaves it out. */
-#ifndef WDE_REVERSE
-#define WDE_REVERSE 0
-#endif
+/* WDE_REVERSE (wdb/debug_engine.h; host builds, with the runtime's
+ * WR_TRACE): snapshots and reverse execution. */
 #if WDE_REVERSE
 #include <time.h>
 
@@ -705,9 +702,9 @@ int wde_resume(wde_engine *e, wr_debug_action action, uint32_t range_start, uint
     return 0;
 }
 
+#if WDE_REVERSE
 int wde_reverse(wde_engine *e, bool step)
 {
-#if WDE_REVERSE
     int rc = lock_stopped(e);
     if (rc) return rc;
     if (!e->rev.on) {
@@ -720,50 +717,31 @@ int wde_reverse(wde_engine *e, bool step)
     BROADCAST(e);
     UNLOCK(e);
     return 0;
-#else
-    (void)e;
-    (void)step;
-    return -ENOTSUP;
-#endif
 }
 
 bool wde_can_reverse(wde_engine *e)
 {
-#if WDE_REVERSE
     LOCK(e);
     bool on = e->rev.started ? e->rev.on : wr_trace_active(e->store);
     UNLOCK(e);
     return on;
-#else
-    (void)e;
-    return false;
-#endif
 }
 
 void wde_set_history_limit(wde_engine *e, size_t bytes)
 {
-#if WDE_REVERSE
     LOCK(e);
     e->rev.limit = bytes;
     UNLOCK(e);
-#else
-    (void)e;
-    (void)bytes;
-#endif
 }
 
 void wde_history_info(wde_engine *e, size_t *snapshots, size_t *bytes)
 {
-#if WDE_REVERSE
     LOCK(e);
     *snapshots = e->rev.n;
     *bytes = e->rev.bytes;
     UNLOCK(e);
-#else
-    (void)e;
-    *snapshots = *bytes = 0;
-#endif
 }
+#endif
 
 int wde_interrupt(wde_engine *e)
 {

@@ -118,7 +118,7 @@ static void t_get_stop(void *user, gs_stop *out)
     }
     out->state = GS_STOPPED;
     out->pc = code_addr(d, s.code_offset);
-#if GS_REVERSE
+#if GS_REVERSE && WDE_REVERSE
     out->history_begin = s.history_begin;
 #endif
     switch (s.reason) {
@@ -170,7 +170,7 @@ static int t_resume(void *user, gs_action action, uint64_t start, uint64_t end)
     return -EINVAL;
 }
 
-#if GS_REVERSE
+#if GS_REVERSE && WDE_REVERSE
 static int t_reverse(void *user, bool step)
 {
     return wde_reverse(((wd_target *)user)->eng, step);
@@ -380,7 +380,7 @@ wd_target *wd_target_new(wr_store *store, wr_module *mod, wr_instance *inst,
         .read_memory = t_read_memory,
         .write_memory = t_write_memory,
         .memory_region = t_region,
-#if GS_REVERSE
+#if GS_REVERSE && WDE_REVERSE
         .reverse = t_reverse,
         .can_reverse = t_can_reverse,
 #endif

@@ -31,6 +31,12 @@ extern "C" {
 
 typedef struct wde_engine wde_engine;
 
+/* WDE_REVERSE=1 (host builds: wdb::debug_engine's interface): reverse
+ * execution (wde_reverse...). The firmware leaves it out. */
+#ifndef WDE_REVERSE
+#define WDE_REVERSE 0
+#endif
+
 typedef enum wde_state {
     WDE_RUNNING = 0,
     WDE_STOPPED,
@@ -47,7 +53,9 @@ typedef struct wde_stop {
     wr_watch_kind watch_kind;
     int exit_code;       /* when EXITED */
     bool exited_by_trap; /* when EXITED: the program trapped */
-    bool history_begin;  /* a reverse request reached the start of history */
+#if WDE_REVERSE
+    bool history_begin; /* a reverse request reached the start of history */
+#endif
 } wde_stop;
 
 /* Creates an engine debugging `inst` (of module `mod`) in `store` and sets
@@ -90,6 +98,7 @@ wde_state wde_wait_stop(wde_engine *e, int timeout_ms);
 
 /* Run control. resume: -EBUSY unless stopped. */
 int wde_resume(wde_engine *e, wr_debug_action action, uint32_t range_start, uint32_t range_end);
+#if WDE_REVERSE
 /* Reverse execution (host builds; needs the store's trace, docs/TRACE.md):
  * resumes backwards. step: to the previous instruction; else to the last
  * breakpoint or watchpoint hit before now (reported as that hit). With
@@ -105,6 +114,7 @@ bool wde_can_reverse(wde_engine *e);
 void wde_set_history_limit(wde_engine *e, size_t bytes);
 /* How many snapshots are held and their bytes. */
 void wde_history_info(wde_engine *e, size_t *snapshots, size_t *bytes);
+#endif
 /* Asks a running program to stop (any thread). */
 int wde_interrupt(wde_engine *e);
 /* Ends the program (stopped or running). The request ends with the run
