@@ -333,11 +333,18 @@ bool wr_debug_on_poll(wr_store *store, wr_interp *it, bool at_entry)
         memset(&ev, 0, sizeof ev);
         ev.reason = WR_DEBUG_INTERRUPT;
         ev.alarm = true;
+        const wr_op *ip = it->ip; /* where it ran before current_to_debug */
+        wr_code *code = it->code;
         current_to_debug(it);
         /* not past the instruction it stopped before: a step may end there */
         stop_at(store, it, &ev, false);
-        if (!it->killed && !it->rewound && it->step == WR_DEBUG_CONTINUE &&
-            step != WR_DEBUG_CONTINUE) {
+        if (!it->killed && !it->rewound && step == WR_DEBUG_CONTINUE &&
+            it->step == WR_DEBUG_CONTINUE && it->code == code) {
+            /* nothing changed: on in the translation it ran (a snapshot
+             * must not leave a loop in the slower debug translation) */
+            it->ip = ip;
+        } else if (!it->killed && !it->rewound && it->step == WR_DEBUG_CONTINUE &&
+                   step != WR_DEBUG_CONTINUE) {
             it->step = step;
             it->step_depth = depth;
             it->range_start = rs;
