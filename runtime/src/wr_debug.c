@@ -577,6 +577,26 @@ wr_status wr_debug_watch_clear(wr_store *store, uint64_t addr, uint32_t len, wr_
     return WR_NOT_FOUND;
 }
 
+#ifdef WR_TRACE
+wr_status wr_debug_watch_pause(wr_store *store, bool pause)
+{
+    wr_interp *it = store->interp;
+    if (!it) return WR_ERR_ARG;
+    if (pause && !it->watch_paused && it->nwatch) {
+        it->watch_paused = it->nwatch;
+        it->nwatch = 0;
+        it->watch_hit = false;
+    } else if (!pause && it->watch_paused) {
+        it->nwatch = it->watch_paused;
+        it->watch_paused = 0;
+        /* functions first called meanwhile got normal translations */
+        all_debug(store, true);
+        frames_to_debug(it, NULL);
+    }
+    return WR_OK;
+}
+#endif
+
 /* ------------------------------------------------------ inspection */
 
 typedef struct fref {
