@@ -10,9 +10,10 @@
  *     runs live past the end of history (the last line is written once);
  *   - watchpoints: reverse-continue stops after the last write before now,
  *     with the new value in memory; one reverse step shows the old one;
- *   - --no-history: not offered, bs answers an error; bad packets.
+ *   - --no-history: not offered, bs answers an error; bad packets;
+ *   - back from a trap stop (TRAPS.wasm div: tests/lldb/programs/traps.c).
  *
- *   test_reverse WDB_RUN reverse.wasm CORPUS.wasm LONG.wasm
+ *   test_reverse WDB_RUN reverse.wasm CORPUS.wasm LONG.wasm TRAPS.wasm
  *
  * LONG.wasm runs long enough to be interrupted after 150 ms: the steps
  * session runs there too, with many snapshots and host calls behind it.
@@ -330,6 +331,42 @@ static void session_watch(const char *wdb_run, const char *module)
     CHECK_MSG(wait_exit(pid, 5000) == 0, "wdb-run's exit status");
 }
 
+/* Back from a trap: to the instruction that trapped, before it ran, and
+ * the one before; forward it traps again, then the program ends. */
+static void session_trap(const char *wdb_run, const char *module)
+{
+    int port = free_port();
+    char opt[64];
+    snprintf(opt, sizeof opt, "-g=127.0.0.1:%d", port);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open("/dev/null", O_WRONLY);
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+        }
+        execl(wdb_run, wdb_run, opt, module, "div", (char *)NULL);
+        _exit(127);
+    }
+    wb_rsp *c = connect_to(pid, port);
+    if (!c) return;
+    wb_rsp_stop st;
+    bool begin;
+    CHECK_MSG(cont(c, &st) == 0 && !strcmp(st.reason, "exception"), "the trap");
+    uint64_t trap_pc = st.pc;
+    CHECK_MSG(back(c, "bs", &st, &begin) == 0 && !strcmp(st.reason, "trace") && st.pc == trap_pc,
+              "bs from the trap: its instruction, before it ran (pc %llx)",
+              (unsigned long long)st.pc);
+    CHECK_MSG(back(c, "bs", &st, &begin) == 0 && st.pc != trap_pc && !begin, "bs: the one before");
+    CHECK_MSG(step(c, &st) == 0 && st.pc == trap_pc && !strcmp(st.reason, "trace"),
+              "s: the trapping instruction again");
+    CHECK_MSG(cont(c, &st) == 0 && !strcmp(st.reason, "exception") && st.pc == trap_pc,
+              "c: it traps again");
+    CHECK_MSG(cont(c, &st) == 0 && st.kind == WB_STOP_EXITED, "then the program ends");
+    wb_rsp_close(c);
+    CHECK_MSG(wait_exit(pid, 5000) == 134, "wdb-run's exit status after the trap");
+}
+
 static void session_no_history(const char *wdb_run, const char *module)
 {
     int port = free_port();
@@ -352,8 +389,9 @@ static void session_no_history(const char *wdb_run, const char *module)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5) {
-        fprintf(stderr, "usage: test_reverse WDB_RUN reverse.wasm CORPUS.wasm LONG.wasm\n");
+    if (argc != 6) {
+        fprintf(stderr,
+                "usage: test_reverse WDB_RUN reverse.wasm CORPUS.wasm LONG.wasm TRAPS.wasm\n");
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
@@ -362,5 +400,6 @@ int main(int argc, char **argv)
     session_breakpoints(argv[1], argv[2]);
     session_watch(argv[1], argv[2]);
     session_no_history(argv[1], argv[2]);
+    session_trap(argv[1], argv[5]);
     return wdb_check_summary();
 }
