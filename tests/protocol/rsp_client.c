@@ -665,7 +665,8 @@ static void s_session(void)
 
     EXPECT("qSupported:xmlRegisters=i386,arm,mips;swbreak+;hwbreak+",
            "PacketSize=4000;qXfer:libraries:read+;vContSupported+;QStartNoAckMode+;"
-           "QThreadSuffixSupported+;QListThreadsInStopReply+;swbreak+;hwbreak-;qWdbCallStack+");
+           "QThreadSuffixSupported+;QListThreadsInStopReply+;swbreak+;hwbreak-;qWdbCallStack+;"
+           "ReverseStep+;ReverseContinue+"); /* -g records in memory: bs, bc */
     EXPECT("QThreadSuffixSupported", "OK");
     EXPECT("QListThreadsInStopReply", "OK");
     char host[512], triple[64];
