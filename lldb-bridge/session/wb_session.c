@@ -1230,7 +1230,8 @@ static wb_code_off insn_ending_at(const wb_insn *insns, size_t n, wb_code_off re
 }
 
 /* The call instruction a return address follows (where a reverse step out
- * of the callee stops). */
+ * of the callee stops), or the function's entry when the call is its
+ * first instruction. */
 static wb_code_off call_before_ret(const wb_session *s, wb_code_off ret)
 {
     const wb_func *f;
@@ -1240,6 +1241,10 @@ static wb_code_off call_before_ret(const wb_session *s, wb_code_off ret)
     wb_error e;
     wb_disasm_func(s->wasm, wb_wasm_code(s->wasm), wb_wasm_code_size(s->wasm), f, &ins, &n, &e);
     wb_code_off at = insn_ending_at(ins, n, ret);
+    /* a stub stops at a function's entry on its body (DW_AT_low_pc, as a
+     * breakpoint on the function is placed), never on the first
+     * instruction itself: a call that starts the body is reached there */
+    if (n > 0 && at == ins[0].off) at = f->start;
     free(ins);
     return at;
 }
@@ -2984,25 +2989,49 @@ static wb_status finish_back(wb_session *s, size_t frame, wb_stop *out, wb_error
     return WB_OK;
 }
 
-/* One instruction back, then forward again until the pc is `pc` at call
- * depth `depth` (stepping over calls): a reverse source step that went one
- * instruction past the start of its line comes back to it. */
+/* Forward again until the pc is `pc` at call depth `depth` (over calls
+ * at that depth): a reverse source step that went one instruction past
+ * the start of its line comes back to it. */
 static wb_status forward_to(wb_session *s, wb_code_off pc, size_t depth, wb_stop *out,
                             wb_error *err)
 {
     s->reverse = false;
     wb_status st = WB_OK;
-    for (int i = 0; i < 4096 && st == WB_OK; i++) {
+    bool ok;
+    size_t d = depth_now(s, err, &ok);
+    for (int i = 0; i < 4096 && ok && st == WB_OK; i++) {
         memset(out, 0, sizeof *out);
-        st = step_insn(s, true, out, err);
+        /* into the call when the pc is in the callee (back out of its
+         * entry), over calls at its depth */
+        st = step_insn(s, d >= depth, out, err);
         if (st != WB_OK || out->why != WB_WHY_STEP || s->state != WB_PROC_STOPPED) break;
-        bool ok;
-        size_t d = depth_now(s, err, &ok);
-        if (!ok) st = WB_ERROR;
+        d = depth_now(s, err, &ok);
         if (s->stop_pc_valid && s->stop_pc == pc && d == depth) break;
     }
+    if (!ok) st = WB_ERROR;
     s->reverse = true;
     return st;
+}
+
+/* Whether pc is in a function's prologue: from its entry to where a
+ * forward `step` into it stops (wb_dwarf_skip_prologue). A reverse step
+ * does not stop there (gdb goes on back to the caller's line). */
+static bool in_prologue(wb_session *s, wb_code_off pc)
+{
+    const wb_scope *fn;
+    wb_code_off entry;
+    wb_error e;
+    return s->dwarf && wb_dwarf_function_at(s->dwarf, pc, &fn, &e) == WB_OK &&
+           wb_dwarf_skip_prologue(s->dwarf, fn, &entry, &e) == WB_OK && pc >= fn->low_pc &&
+           pc < entry;
+}
+
+/* Whether pc starts a statement row: where a forward source step stops
+ * (at another line than it started on). */
+static bool line_start(wb_session *s, wb_code_off pc)
+{
+    wb_line row;
+    return row_at(s, pc, &row) && row.addr == pc && row.is_stmt;
 }
 
 /* reverse-step / reverse-next (gdb): back to the start of the previous
@@ -3010,11 +3039,12 @@ static wb_status forward_to(wb_session *s, wb_code_off pc, size_t depth, wb_stop
  * range step) through the line stopped in, then through the line before
  * it until one more step would leave it: that step is taken and undone
  * (forward_to), so the stop is the line's first instruction of that pass,
- * where a forward `step` stops. A call made by the line: `reverse-next`
- * goes back over it to its call instruction (step_out_to, backward),
- * `reverse-step` enters it at the start of its last line. The start of
- * the function: back in the caller, to the start of the line of the call.
- * Inlined calls are not told apart from their caller here. */
+ * where a forward `step` stops, when that is the start of a statement row;
+ * a pass that began mid-line (a loop's branch back into it) is no stop
+ * forward and none backward: the search goes on from the line before. A call made by the line:
+ * `reverse-next` goes back over it to its call instruction (step_out_to, backward), `reverse-step`
+ * enters it at the start of its last line. The start of the function: back in the caller, to the
+ * start of the line of the call. Inlined calls are not told apart from their caller here. */
 static wb_status step_line_back(wb_session *s, wb_run how, wb_stop *out, wb_error *err)
 {
     bool into = how == WB_RUN_STEP;
@@ -3066,7 +3096,7 @@ static wb_status step_line_back(wb_session *s, wb_run how, wb_stop *out, wb_erro
         bool rows = row_at(s, r.pc, &now);
         if (d > depth) {
             /* back into a callee, at its last instruction */
-            if (into && rows) {
+            if (into && rows && !in_prologue(s, r.pc)) {
                 depth = d;
                 file = now.file;
                 line = now.line;
@@ -3078,6 +3108,14 @@ static wb_status step_line_back(wb_session *s, wb_run how, wb_stop *out, wb_erro
             if (step_out_to(s, depth, out, &reached, err) != WB_OK) return WB_ERROR;
             if (!reached) return WB_OK;
             rows = row_at(s, s->stop_pc, &now);
+        } else if (d < depth && entered && line_start(s, first)) {
+            /* the line looked for starts the function: back to its entry */
+            if (forward_to(s, first, depth, out, err) != WB_OK) return WB_ERROR;
+            if (out->why != WB_WHY_STEP) return WB_OK;
+            memset(out, 0, sizeof *out);
+            out->why = WB_WHY_STEP;
+            out->new_function = moved_frame;
+            return WB_OK;
         } else if (d < depth) {
             /* back out of the function's entry, at the call in the caller */
             depth = d;
@@ -3101,8 +3139,11 @@ static wb_status step_line_back(wb_session *s, wb_run how, wb_stop *out, wb_erro
             entered = true;
             continue;
         }
-        if (!rows) continue; /* line 0: code of no line */
-        bool same = now.line == line && now.file && file && strcmp(now.file, file) == 0;
+        /* line 0 (code of no line) and the prologue: no line to stop in */
+        bool prologue = rows && in_prologue(s, s->stop_pc);
+        if (!rows || (prologue && !entered)) continue;
+        bool same =
+            !prologue && now.line == line && now.file && file && strcmp(now.file, file) == 0;
         if (same) {
             first = s->stop_pc;
             continue;
@@ -3112,6 +3153,15 @@ static wb_status step_line_back(wb_session *s, wb_run how, wb_stop *out, wb_erro
             line = now.line;
             first = s->stop_pc;
             entered = true;
+            continue;
+        }
+        if (!line_start(s, first) && !prologue) {
+            /* the pass through the line began in its middle (a branch
+             * into it, a return to it): no stop for a forward step, none
+             * backward; the line now entered is the one looked for */
+            file = now.file;
+            line = now.line;
+            first = s->stop_pc;
             continue;
         }
         /* one step too far: forward again to the line's first pc */
