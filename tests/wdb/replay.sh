@@ -1,0 +1,56 @@
+#!/bin/bash
+# wdb --replay: a run recorded with WDB_RECORD (as in CI) that trapped is
+# debugged again from its trace. Against wdb-run itself: the session stops
+# at the same trap, with the same locals, and the reverse commands are
+# refused with gdb's words. Against a stub that runs backward
+# (reverse_proxy.py, WDB_REVERSE_UPSTREAM): reverse-step goes back from the
+# trap to the line before, reverse-continue to the start of the history
+# with gdb's message, and continue forward again to the same trap.
+#   replay.sh WDB WDB_RUN REVERSE_STUB HISTORY.wasm
+set -u
+wdb=$1 runtime=$2 stub=$3 wasm=$4
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+ok() { echo "ok: $*"; }
+has() { grep -qF -- "$2" "$1" && ok "$3" || bad "$3: no '$2' in: $(cat "$1")"; }
+cd "$work" || exit 1
+cp "$wasm" app.wasm
+# the recording: argc 3, so the program divides by zero
+WDB_RECORD=run.trace "$runtime" app.wasm a b >rec.out 2>rec.err
+rc=$?
+[ $rc = 134 ] && ok "recorded run trapped (134)" || bad "recorded run: status $rc"
+[ -s run.trace ] && ok "trace written" || bad "no trace"
+
+# wdb-run as the stub: the trap again, no reverse execution
+WDB_RUN=$runtime timeout 120 "$wdb" -batch --replay=run.trace -ex 'info locals' \
+    -ex 'print last' -ex reverse-step -ex reverse-continue app.wasm >plain.out 2>&1
+rc=$?
+[ $rc = 134 ] && ok "replay session status 134" || bad "replay session status $rc"
+has plain.out "Program stopped by a Wasm trap: integer divide by zero" "stopped at the trap"
+has plain.out "return last / zero;" "at the dividing line"
+has plain.out '$1 = 9' "last = acc + argc = 6 + 3"
+n=$(grep -c "^Target does not support this command.$" plain.out)
+[ "$n" = 2 ] && ok "reverse commands refused" || bad "refusals: $n in: $(cat plain.out)"
+
+# a missing trace: wdb-run's error, no session
+WDB_RUN=$runtime timeout 60 "$wdb" -batch --replay=nosuch.trace -ex bt app.wasm >missing.out 2>&1
+has missing.out "cannot read trace nosuch.trace" "a missing trace is wdb-run's error"
+
+# a stub that runs backward: from the trap back, then forward again
+WDB_RUN=$stub timeout 300 "$wdb" -batch --replay=run.trace -ex reverse-step -ex 'info locals' \
+    -ex reverse-next -ex reverse-next -ex 'print g' -ex reverse-continue -ex continue -ex 'print last' \
+    app.wasm >rev.out 2>&1
+rc=$?
+[ $rc = 134 ] && ok "reverse session ends at the trap (134)" || bad "reverse session status $rc"
+has rev.out "volatile int zero = 0;" "reverse-step: back to the line before the trap"
+has rev.out "if (argc > 1) {" "reverse-next: one line back"
+has rev.out "g = last;" "reverse-next: one more"
+has rev.out '$1 = 6' "g before 'g = last' is the loop's last acc"
+has rev.out "No more reverse-execution history." "reverse-continue: the start of the history"
+n=$(grep -c "Program stopped by a Wasm trap: integer divide by zero" rev.out)
+[ "$n" = 2 ] && ok "forward again to the same trap" || bad "trap stops: $n in: $(cat rev.out)"
+has rev.out '$2 = 9' "the same values after going back and forth"
+[ $fail = 0 ] || { echo "--- plain ---"; cat plain.out; echo "--- reverse ---"; cat rev.out; }
+exit $fail
