@@ -3063,7 +3063,10 @@ static wb_status step_line_back(wb_session *s, wb_run how, wb_stop *out, wb_erro
     }
     const char *file = row.file;
     uint32_t line = row.line;
-    bool entered = false; /* in the line to stop at, looking for its start */
+    /* in the line to stop at, looking for its start: from the middle of a
+     * line (a reverse-finish, a breakpoint on an address) that is the
+     * line's own start, as gdb's step range is */
+    bool entered = !line_start(s, s->stop_pc);
     bool moved_frame = false;
     wb_code_off first = s->stop_pc; /* the earliest pc of that line so far */
     if (sync_breakpoints(s, err) != WB_OK) return WB_ERROR;

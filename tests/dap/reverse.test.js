@@ -66,8 +66,14 @@ test('a replayed trap: Step Back by line and instruction, Reverse to the start, 
     assert.equal(fr[0].source.path, HISTORY_C);
     assert.equal(fr[0].line, 24); /* return last / zero; */
 
+    const trapPc = BigInt(fr[0].instructionPointerReference);
+    /* the trap is in the middle of its line: back to the line's start */
     stop = await L.stepAndWait(dc, dc.stepBackRequest);
     assert.equal(stop.body.reason, 'step');
+    fr = await L.frames(dc);
+    assert.equal(fr[0].line, 24);
+    assert.ok(BigInt(fr[0].instructionPointerReference) < trapPc);
+    stop = await L.stepAndWait(dc, dc.stepBackRequest);
     fr = await L.frames(dc);
     assert.equal(fr[0].line, 23); /* volatile int zero = 0; */
     stop = await L.stepAndWait(dc, dc.stepBackRequest);
@@ -86,6 +92,20 @@ test('a replayed trap: Step Back by line and instruction, Reverse to the start, 
     fr = await L.frames(dc);
     assert.ok(BigInt(fr[0].instructionPointerReference) < BigInt(pc0),
               `one instruction back: ${fr[0].instructionPointerReference} before ${pc0}`);
+
+    // from the middle of line 20 (its last instruction), the console's
+    // reverse-next goes to the start of that line, as gdb's does
+    fr = await L.frames(dc);
+    assert.equal(fr[0].line, 20);
+    const stopped = dc.waitForEvent('stopped');
+    const ev = await dc.evaluateRequest({ expression: 'rn', context: 'repl', frameId: fr[0].id });
+    assert.equal(ev.body.result, '');
+    await stopped;
+    fr = await L.frames(dc);
+    assert.equal(fr[0].line, 20);
+    assert.ok(BigInt(fr[0].instructionPointerReference) < BigInt(pc0));
+    const last = await dc.evaluateRequest({ expression: 'last', frameId: fr[0].id, context: 'watch' });
+    assert.equal(last.body.result, '0'); /* not computed yet */
 
     stop = await L.stepAndWait(dc, dc.reverseContinueRequest);
     assert.equal(stop.body.description, 'No more reverse-execution history.');

@@ -4,7 +4,8 @@
 # at the same trap, with the same locals, and the reverse commands are
 # refused with gdb's words. Against a stub that runs backward
 # (reverse_proxy.py, WDB_REVERSE_UPSTREAM): reverse-step goes back from the
-# trap to the line before, reverse-continue to the start of the history
+# trap (in the middle of its line) to the start of that line, then to the
+# line before; reverse-continue to the start of the history
 # with gdb's message, and continue forward again to the same trap.
 #   replay.sh WDB WDB_RUN REVERSE_STUB HISTORY.wasm
 set -u
@@ -39,11 +40,15 @@ WDB_RUN=$runtime timeout 60 "$wdb" -batch --replay=nosuch.trace -ex bt app.wasm 
 has missing.out "cannot read trace nosuch.trace" "a missing trace is wdb-run's error"
 
 # a stub that runs backward: from the trap back, then forward again
-WDB_RUN=$stub timeout 300 "$wdb" -batch --replay=run.trace -ex reverse-step -ex 'info locals' \
+WDB_RUN=$stub timeout 300 "$wdb" -batch --replay=run.trace -ex reverse-step -ex reverse-step \
+    -ex 'info locals' \
     -ex reverse-next -ex reverse-next -ex 'print g' -ex reverse-continue -ex continue -ex 'print last' \
     app.wasm >rev.out 2>&1
 rc=$?
 [ $rc = 134 ] && ok "reverse session ends at the trap (134)" || bad "reverse session status $rc"
+n=$(grep -c "^24"$'\t'"        return last / zero;" rev.out)
+[ "$n" = 3 ] && ok "reverse-step from the trap (mid-line): the start of its line first, as gdb" \
+    || bad "line 24 shown $n times"
 has rev.out "volatile int zero = 0;" "reverse-step: back to the line before the trap"
 has rev.out "if (argc > 1) {" "reverse-next: one line back"
 has rev.out "g = last;" "reverse-next: one more"

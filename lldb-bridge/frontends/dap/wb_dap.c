@@ -1376,7 +1376,7 @@ static void req_set_variable(wb_dap *d, const req *r)
     respond(d, r, body);
 }
 
-static void console_run(wb_dap *d, const req *r, wb_run how, const char *where);
+static void console_run(wb_dap *d, const req *r, wb_run how, bool reverse, const char *where);
 
 /* Whether a console line that looks like a command is an expression in
  * the request's frame instead (a variable `x`, `n` or `c`): only a stopped
@@ -1432,9 +1432,10 @@ static void req_evaluate(wb_dap *d, const req *r)
         /* run control (`next`, `c`, `until 40`): unless it is an
          * expression (a variable `n` or `c`: `-exec n` forces the command) */
         wb_run how = WB_RUN_CONTINUE;
+        bool reverse = false;
         char *where = NULL;
         wb_error err;
-        wb_status st = wb_console_run_control(expr, &how, &where, &err);
+        wb_status st = wb_console_run_control(expr, &how, &reverse, &where, &err);
         if (st != WB_NOT_FOUND && !forced && evaluates(d, r, expr)) {
             free(where);
             st = WB_NOT_FOUND;
@@ -1444,7 +1445,7 @@ static void req_evaluate(wb_dap *d, const req *r)
             return;
         }
         if (st == WB_OK) {
-            console_run(d, r, how, where);
+            console_run(d, r, how, reverse, where);
             free(where);
             return;
         }
@@ -2367,9 +2368,12 @@ static void step_request(wb_dap *d, const req *r, wb_run line_mode, wb_run insn_
  * shows nothing for it), then `continued`, which the client did not ask
  * for, then the program runs as for the matching request; the stop is
  * reported as usual. Runs in the frame the console is in. */
-static void console_run(wb_dap *d, const req *r, wb_run how, const char *where)
+static bool need_reverse(wb_dap *d, const req *r);
+
+static void console_run(wb_dap *d, const req *r, wb_run how, bool reverse, const char *where)
 {
     if (!need_run_state(d, r)) return;
+    if (reverse && !need_reverse(d, r)) return;
     size_t frame = 0;
     frame_arg_quiet(d, r, &frame);
     if (how == WB_RUN_FINISH && wb_session_frame_count(d->s) < frame + 2) {
@@ -2384,7 +2388,7 @@ static void console_run(wb_dap *d, const req *r, wb_run how, const char *where)
     cJSON_AddNumberToObject(ev, "threadId", 1);
     cJSON_AddBoolToObject(ev, "allThreadsContinued", 1);
     send_event(d, "continued", ev);
-    run_at(d, how, frame, where);
+    run_at_dir(d, how, reverse, frame, where);
 }
 
 /* stepBack (granularity line: reverse-next; instruction: reverse-nexti)
