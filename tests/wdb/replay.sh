@@ -6,7 +6,8 @@
 # (reverse_proxy.py, WDB_REVERSE_UPSTREAM): reverse-step goes back from the
 # trap (in the middle of its line) to the start of that line, then to the
 # line before; reverse-continue to the start of the history
-# with gdb's message, and continue forward again to the same trap.
+# with gdb's message, and continue forward again to the same trap; `watch g`
+# and reverse-continue stop at the writes to g, last first.
 #   replay.sh WDB WDB_RUN REVERSE_STUB HISTORY.wasm
 set -u
 wdb=$1 runtime=$2 stub=$3 wasm=$4
@@ -57,5 +58,17 @@ has rev.out "No more reverse-execution history." "reverse-continue: the start of
 n=$(grep -c "Program stopped by a Wasm trap: integer divide by zero" rev.out)
 [ "$n" = 2 ] && ok "forward again to the same trap" || bad "trap stops: $n in: $(cat rev.out)"
 has rev.out '$2 = 9' "the same values after going back and forth"
-[ $fail = 0 ] || { echo "--- plain ---"; cat plain.out; echo "--- reverse ---"; cat rev.out; }
+
+# a watchpoint run backward: reverse-continue stops at the last write, at
+# the writing instruction, with gdb's "Old value" (after it) and "New value"
+# (before it); once more, the write before that one; forward again, the next
+WDB_RUN=$stub timeout 300 "$wdb" -batch --replay=run.trace -ex 'watch g' -ex reverse-continue \
+    -ex reverse-continue -ex continue app.wasm >watch.out 2>&1
+tr '\n' '|' <watch.out >watch.flat
+has watch.flat "Hardware watchpoint 1: g||Old value = 9|New value = 6|0x" "reverse-continue: the last write (g = last)"
+has watch.flat "history.c:21|21"$'\t'"    g = last;|" "... stopped on its line"
+has watch.flat "Hardware watchpoint 1: g||Old value = 6|New value = 2|" "again: the loop's last write"
+has watch.flat "history.c:18|18"$'\t'"        g = acc;|" "... on the loop's line"
+has watch.flat "Hardware watchpoint 1: g||Old value = 2|New value = 6|" "forward again: the same write"
+[ $fail = 0 ] || { echo "--- plain ---"; cat plain.out; echo "--- reverse ---"; cat rev.out; echo "--- watch ---"; cat watch.out; }
 exit $fail

@@ -19,8 +19,13 @@ expects of a stub (LLDB's lldbreverse.py and gdb's record targets):
 `replaylog:begin;`.
 
 Forward, `c` is single steps until a breakpoint address (the proxy keeps the
-Z0 set itself), a trap or the exit; `vCont;r` is not offered (wdb then
-single-steps lines). Watchpoints are not offered. Every other packet is
+Z0 set itself), a write to a watched address (Z2: the bytes read after
+every step), a trap or the exit; `vCont;r` is not offered (wdb then
+single-steps lines). Backward, `bc` stops at the last breakpoint address
+passed, or, for a watchpoint, at the instruction that made the last
+write, before it runs (the bytes then hold the value before the write),
+as gdb's record targets do. Read and access watchpoints (Z3/Z4) are not
+offered. Every other packet is
 answered by the real wdb-run at the current position. Memory written by
 the client is lost when going back (a restart). Test use only: slow
 (O(position) per step back), one client, no acks checked.
@@ -191,6 +196,8 @@ class Proxy:
         self.pcs = [stop_pc(up.first_stop)]  # pc at every position reached
         self.stops = [up.first_stop]           # the stop reply at each
         self.bps = set()
+        self.watches = {}  # address -> length (Z2)
+        self.mem = {}      # (position, address, length) -> bytes there
         self.end = None  # (position, reply) of a trap or exit
         self.last = up.first_stop
         self.cache = {}
@@ -219,6 +226,25 @@ class Proxy:
         self.end = (self.pos, r)  # a trap, the exit: the end of the run
         return r
 
+    def watched(self, q, addr, n):
+        """The watched bytes at position q (read at q once, then kept)."""
+        key = (q, addr, n)
+        if key not in self.mem:
+            self.sync(q)
+            self.mem[key] = self.up.request(b"m%x,%x" % (addr, n))
+        return self.mem[key]
+
+    def write_at(self, q):
+        """The watched address the instruction at position q writes, or None."""
+        for addr, n in self.watches.items():
+            if self.watched(q, addr, n) != self.watched(q + 1, addr, n):
+                return addr
+        return None
+
+    def watch_stop(self, reply, addr):
+        desc = b"%d %d" % (addr & 0xFFFFFFFF, addr & 0xFFFFFFFF)
+        return with_reason(reply, b"watchpoint", b"description:" + desc.hex().encode() + b";")
+
     def handle(self, p):
         if p == b"\x03":
             return None
@@ -239,6 +265,11 @@ class Proxy:
                 r = self.step()
                 if not (r.startswith(b"T") and b"reason:trace;" in r):
                     break
+                if self.watches:
+                    hit = self.write_at(self.pos - 1)
+                    if hit is not None:
+                        r = self.watch_stop(r, hit)
+                        break
                 if stop_pc(r) in self.bps:
                     r = with_reason(r, b"breakpoint")
                     break
@@ -256,6 +287,11 @@ class Proxy:
             return self.last
         if p == b"bc":
             for q in range(self.pos - 1, -1, -1):
+                hit = self.write_at(q) if self.watches else None
+                if hit is not None:
+                    self.pos = q
+                    self.last = self.watch_stop(self.stops[q], hit)
+                    return self.last
                 if self.pcs[q] in self.bps:
                     self.pos = q
                     self.last = with_reason(self.stops[q], b"breakpoint")
@@ -269,7 +305,16 @@ class Proxy:
             addr = int(p[3:].split(b",")[0], 16)
             (self.bps.add if p[0:1] == b"Z" else self.bps.discard)(addr)
             return b"OK"
-        if p[:1] in (b"Z", b"z") or p.startswith(b"qWatchpointSupportInfo"):
+        if p[:2] in (b"Z2", b"z2"):
+            addr, n = (int(x, 16) for x in p[3:].split(b",")[:2])
+            if p[0:1] == b"Z":
+                self.watches[addr] = n
+            else:
+                self.watches.pop(addr, None)
+            return b"OK"
+        if p.startswith(b"qWatchpointSupportInfo"):
+            return b"num:4;"
+        if p[:1] in (b"Z", b"z"):
             return b""
         if p.startswith(b"vKill"):
             self.up.stop()
