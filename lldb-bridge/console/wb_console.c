@@ -632,7 +632,7 @@ static const command commands[] = {
      false},
     {"reverse-continue", "rc", cmd_reverse_continue,
      "reverse-continue -- run backward to a breakpoint, a watchpoint or the start of the "
-     "history (a stub that runs backward: wdb --replay)",
+     "history (with a stub that runs backward)",
      false},
     {"reverse-finish", NULL, cmd_reverse_finish,
      "reverse-finish -- run backward to the call of the selected frame", false},
