@@ -36,6 +36,17 @@ has plain.out '$1 = 9' "last = acc + argc = 6 + 3"
 n=$(grep -c "^Target does not support this command.$" plain.out)
 [ "$n" = 2 ] && ok "reverse commands refused" || bad "refusals: $n in: $(cat plain.out)"
 
+# usage errors: status 2 and one line saying what is wrong
+"$wdb" -batch --replay=run.trace >use1.out 2>&1
+[ $? = 2 ] && has use1.out "wdb: --replay needs the program it recorded" "--replay without the program" \
+    || bad "--replay without the program: $(cat use1.out)"
+"$wdb" -batch --replay= app.wasm >use2.out 2>&1
+[ $? = 2 ] && has use2.out "wdb: option '--replay' needs a trace file" "--replay= (empty)" \
+    || bad "--replay=: $(cat use2.out)"
+"$wdb" -batch --replay=run.trace -c x.core app.wasm >use3.out 2>&1
+[ $? = 2 ] && has use3.out "cannot be used together" "--replay with --core" \
+    || bad "--replay -c: $(cat use3.out)"
+
 # a missing trace: wdb-run's error, no session
 WDB_RUN=$runtime timeout 60 "$wdb" -batch --replay=nosuch.trace -ex bt app.wasm >missing.out 2>&1
 has missing.out "cannot read trace nosuch.trace" "a missing trace is wdb-run's error"

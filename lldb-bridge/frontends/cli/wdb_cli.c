@@ -218,6 +218,11 @@ static int parse_options(int argc, char **argv, cli_opts *o)
         for (; i < argc; i++)
             o->args[o->nargs++] = argv[i];
     }
+    if (o->replay_opt && !o->program) {
+        fprintf(stderr, "wdb: --replay needs the program it recorded: wdb --replay=TRACE "
+                        "APP.wasm\n");
+        return 2;
+    }
     return -1;
 }
 
