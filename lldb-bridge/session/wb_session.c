@@ -3039,12 +3039,14 @@ static bool line_start(wb_session *s, wb_code_off pc)
  * range step) through the line stopped in, then through the line before
  * it until one more step would leave it: that step is taken and undone
  * (forward_to), so the stop is the line's first instruction of that pass,
- * where a forward `step` stops, when that is the start of a statement row;
- * a pass that began mid-line (a loop's branch back into it) is no stop
- * forward and none backward: the search goes on from the line before. A call made by the line:
- * `reverse-next` goes back over it to its call instruction (step_out_to, backward), `reverse-step`
- * enters it at the start of its last line. The start of the function: back in the caller, to the
- * start of the line of the call. Inlined calls are not told apart from their caller here. */
+ * where a forward `step` stops, when that is the start of a statement
+ * row; a pass that began mid-line (a loop's branch back into it) is no
+ * stop forward and none backward: the search goes on from the line
+ * before. A call made by the line: `reverse-next` goes back over it to
+ * its call instruction (step_out_to, backward), `reverse-step` enters it
+ * at the start of its last line. The start of the function: back in the
+ * caller, to the start of the line of the call. Inlined calls are not
+ * told apart from their caller here. */
 static wb_status step_line_back(wb_session *s, wb_run how, wb_stop *out, wb_error *err)
 {
     bool into = how == WB_RUN_STEP;
@@ -3056,7 +3058,8 @@ static wb_status step_line_back(wb_session *s, wb_run how, wb_stop *out, wb_erro
     if (!row_at(s, s->stop_pc, &row)) {
         /* no line info: back to the call */
         bool reached;
-        if (step_out_to(s, depth - 1, out, &reached, err) != WB_OK || !reached) return WB_OK;
+        if (step_out_to(s, depth - 1, out, &reached, err) != WB_OK) return WB_ERROR;
+        if (!reached) return WB_OK;
         out->why = WB_WHY_STEP;
         out->new_function = true;
         return WB_OK;
