@@ -27,6 +27,49 @@
 #define BROADCAST(e) ((void)0)
 #endif
 
+/* WDE_REVERSE (wdb/debug_engine.h; host builds, with the runtime's
+ * WR_TRACE): snapshots and reverse execution. */
+#if WDE_REVERSE
+#include <time.h>
+
+/* Snapshots kept at most (older ones are thinned out beyond it). */
+#define RV_MAX_SNAPS 512
+/* Polls between snapshots at first (doubled when thinning). */
+#define RV_FIRST_INTERVAL 4096u
+
+typedef enum rv_mode { RV_NONE = 0, RV_SCAN, RV_GOTO } rv_mode;
+
+/* A stop seen while re-executing: where, and what it reports. */
+typedef struct rv_hit {
+    wr_position pos;
+    wr_debug_reason reason;
+    uint64_t watch_addr;
+    uint32_t watch_len;
+    wr_watch_kind watch_kind;
+} rv_hit;
+
+typedef struct wde_rev {
+    bool started, on;    /* the first stop was seen; snapshots work */
+    wr_snapshot **snaps; /* by position, the first at the first stop */
+    size_t n, cap;
+    size_t bytes, limit;  /* held by snapshots; allowed (0: 2x memory) */
+    uint64_t interval;    /* polls between snapshots */
+    struct timespec last; /* when the last snapshot was taken */
+    /* a request in progress */
+    rv_mode mode;
+    bool step;       /* reverse-stepi; else reverse-continue */
+    bool stepping;   /* single steps (after the alarm) */
+    size_t seg;      /* scanning from snapshot seg ... */
+    wr_position end; /* ... to end (exclusive) */
+    bool have_prev;  /* step: the last stop before end */
+    wr_position prev;
+    bool have_hit; /* continue: the last hit before end */
+    rv_hit hit;
+    rv_hit final;     /* goto: what the stop at final.pos reports */
+    bool final_begin; /* ... and that it is the start of history */
+} wde_rev;
+#endif
+
 struct wde_engine {
     wr_store *store;
     wr_module *mod;
@@ -60,6 +103,10 @@ struct wde_engine {
     } watches[WR_MAX_WATCHPOINTS];
     size_t nwatches;
     bool clear_pending; /* detached while running: the next stop removes them */
+#if WDE_REVERSE
+    int rev_request; /* wde_reverse: 1 step, 2 continue, for the blocked hook */
+    wde_rev rev;
+#endif
 };
 
 /* Removes every breakpoint and watchpoint inserted through the engine. Only
@@ -80,6 +127,311 @@ static void notify(wde_engine *e)
     if (e->listener) e->listener(e->listener_user);
 }
 
+#if WDE_REVERSE
+/* ---------------------------------------------------- reverse execution
+ *
+ * All of it runs on the program's thread inside the hook, the lock held.
+ * Snapshots are taken at the first stop and then every `interval` polls
+ * (an alarm, wr_debug_alarm). Going back restores the latest snapshot
+ * before the goal and re-executes (host calls replayed from the trace):
+ *   - reverse-stepi: to the alarm one poll before the goal, then single
+ *     steps; the last stop before the goal is the answer;
+ *   - reverse-continue: forward from each snapshot (the latest first) to
+ *     where the previous scan began, collecting breakpoint and watchpoint
+ *     stops; the last one is the answer; with none before the first
+ *     snapshot, its position is the start of history;
+ *   - the answer is reached by restoring again and running to it (goto).
+ * The debugger sees only the final stop. */
+
+static bool pos_eq(const wr_position *a, const wr_position *b)
+{
+    return a->count == b->count && a->depth == b->depth && a->offset == b->offset;
+}
+
+static const wr_position *snap_pos(const wde_rev *v, size_t i)
+{
+    return wr_snapshot_position(v->snaps[i]);
+}
+
+static bool is_bp(const wde_engine *e, uint32_t offset)
+{
+    for (size_t i = 0; i < e->nbps; i++)
+        if (e->bps[i] == offset) return true;
+    return false;
+}
+
+static double secs(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* Arms the alarm of the next snapshot. */
+static void rv_arm(wde_engine *e)
+{
+    wde_rev *v = &e->rev;
+    wr_position now;
+    if (!v->on || wr_debug_position(e->store, &now) != WR_OK) return;
+    uint64_t next = snap_pos(v, v->n - 1)->count + v->interval;
+    if (next <= now.count) next = now.count + v->interval;
+    wr_debug_alarm(e->store, next);
+}
+
+/* Thins the snapshots out (every other one, the first and the last kept)
+ * while they hold more than allowed. */
+static void rv_trim(wde_engine *e)
+{
+    wde_rev *v = &e->rev;
+    uint64_t mem = wde_memory_size(e);
+    size_t limit = v->limit ? v->limit : (size_t)(2 * mem > (256u << 10) ? 2 * mem : 256u << 10);
+    while ((v->bytes > limit || v->n > RV_MAX_SNAPS) && v->n > 2) {
+        size_t w = 1;
+        for (size_t i = 1; i < v->n; i++) {
+            if (i % 2 == 1 && i != v->n - 1) {
+                wr_snapshot_free(v->snaps[i]);
+                continue;
+            }
+            v->snaps[w++] = v->snaps[i];
+        }
+        v->n = w;
+        v->interval *= 2;
+    }
+}
+
+/* Takes a snapshot here (after the last one in the run). */
+static void rv_snapshot(wde_engine *e)
+{
+    wde_rev *v = &e->rev;
+    if (v->n == v->cap) {
+        size_t nc = v->cap ? 2 * v->cap : 64;
+        wr_snapshot **p = realloc(v->snaps, nc * sizeof *p);
+        if (!p) return;
+        v->snaps = p;
+        v->cap = nc;
+    }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    wr_snapshot *prev = v->n ? v->snaps[v->n - 1] : NULL;
+    wr_snapshot *sn = wr_debug_snapshot(e->store, prev, &v->bytes);
+    if (!sn) return;
+    if (prev && wr_snapshot_position(sn)->count <= snap_pos(v, v->n - 1)->count) {
+        wr_snapshot_free(sn); /* not after the last: history has it */
+        return;
+    }
+    v->snaps[v->n++] = sn;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    /* snapshots take at most about a tenth of the run's time */
+    if (prev && secs(&v->last, &t0) < 10 * secs(&t0, &t1)) v->interval *= 2;
+    v->last = t1;
+    rv_trim(e);
+}
+
+/* The index of the latest snapshot strictly before p (or at it, when
+ * `at_too`), or -1. Positions at one count follow the snapshot at it. */
+static long rv_before(const wde_rev *v, const wr_position *p, bool at_too)
+{
+    for (size_t i = v->n; i-- > 0;) {
+        const wr_position *q = snap_pos(v, i);
+        if (q->count < p->count || (q->count == p->count && (at_too || !pos_eq(q, p))))
+            return (long)i;
+    }
+    return -1;
+}
+
+static void rv_final_here(wde_engine *e, wr_debug_event *fin)
+{
+    wde_rev *v = &e->rev;
+    memset(fin, 0, sizeof *fin);
+    fin->reason = v->final.reason;
+    fin->watch_addr = v->final.watch_addr;
+    fin->watch_len = v->final.watch_len;
+    fin->watch_kind = v->final.watch_kind;
+    v->mode = RV_NONE;
+    rv_arm(e);
+}
+
+/* Restores snapshot i and sets how to run on to `until` (stops at the
+ * alarm of count `alarm` first when that is later than the snapshot). */
+static bool rv_restore(wde_engine *e, size_t i, uint64_t alarm, wr_debug_resume *r)
+{
+    wde_rev *v = &e->rev;
+    if (wr_debug_restore(e->store, v->snaps[i]) != WR_OK) return false;
+    const wr_position *q = snap_pos(v, i);
+    v->stepping = alarm <= q->count;
+    if (!v->stepping) wr_debug_alarm(e->store, alarm);
+    r->action = v->stepping ? WR_DEBUG_STEP_INSN : WR_DEBUG_CONTINUE;
+    return true;
+}
+
+/* Runs to position t (goto). 1: on the way; 2: there now (fin set). */
+static int rv_goto(wde_engine *e, const rv_hit *t, bool begin, wr_debug_resume *r,
+                   wr_debug_event *fin)
+{
+    wde_rev *v = &e->rev;
+    v->final = *t;
+    v->final_begin = begin;
+    long i = rv_before(v, &t->pos, true);
+    if (i < 0 || !rv_restore(e, (size_t)i, t->pos.count, r)) {
+        v->final_begin = true; /* cannot go there: stay, at the edge of history */
+        rv_final_here(e, fin);
+        return 2;
+    }
+    v->mode = RV_GOTO;
+    if (pos_eq(snap_pos(v, (size_t)i), &t->pos)) {
+        rv_final_here(e, fin);
+        return 2;
+    }
+    return 1;
+}
+
+/* Scans forward from snapshot seg to v->end. */
+static int rv_scan(wde_engine *e, size_t seg, wr_debug_resume *r, wr_debug_event *fin)
+{
+    wde_rev *v = &e->rev;
+    v->mode = RV_SCAN;
+    v->seg = seg;
+    uint64_t alarm = v->step && v->end.count > 0 ? v->end.count - 1 : v->end.count;
+    if (!rv_restore(e, seg, alarm, r)) {
+        rv_hit here = {.reason = WR_DEBUG_STEP};
+        wr_debug_position(e->store, &here.pos);
+        v->final = here;
+        v->final_begin = true;
+        rv_final_here(e, fin);
+        return 2;
+    }
+    const wr_position *q = snap_pos(v, seg);
+    /* the snapshot's own stop: an instruction, maybe at a breakpoint (the
+     * restore resumes past it, so it is not reported again) */
+    v->have_prev = true;
+    v->prev = *q;
+    if (!v->step && is_bp(e, q->offset)) {
+        v->have_hit = true;
+        memset(&v->hit, 0, sizeof v->hit);
+        v->hit.pos = *q;
+        v->hit.reason = WR_DEBUG_BREAKPOINT;
+    }
+    return 1;
+}
+
+/* The scan reached v->end. */
+static int rv_scan_done(wde_engine *e, wr_debug_resume *r, wr_debug_event *fin)
+{
+    wde_rev *v = &e->rev;
+    if (v->step) {
+        rv_hit t = {.pos = v->prev, .reason = WR_DEBUG_STEP};
+        return rv_goto(e, &t, false, r, fin);
+    }
+    if (v->have_hit) {
+        rv_hit t = v->hit;
+        return rv_goto(e, &t, false, r, fin);
+    }
+    if (v->seg == 0) {
+        rv_hit t = {.pos = *snap_pos(v, 0), .reason = WR_DEBUG_STEP};
+        return rv_goto(e, &t, true, r, fin);
+    }
+    v->end = *snap_pos(v, v->seg);
+    return rv_scan(e, v->seg - 1, r, fin);
+}
+
+/* A reverse request at the stop the hook reported. */
+static int rv_begin(wde_engine *e, int req, wr_debug_resume *r, wr_debug_event *fin)
+{
+    wde_rev *v = &e->rev;
+    wr_position now;
+    v->step = req == 1;
+    v->have_hit = v->have_prev = false;
+    if (!v->on || wr_debug_position(e->store, &now) != WR_OK) {
+        memset(fin, 0, sizeof *fin);
+        fin->reason = WR_DEBUG_STEP;
+        v->final_begin = true;
+        return 2;
+    }
+    if (v->step && e->stop.reason == WR_DEBUG_TRAP) {
+        /* back from a trap: to just before the instruction that trapped */
+        rv_hit t = {.pos = now, .reason = WR_DEBUG_STEP};
+        return rv_goto(e, &t, false, r, fin);
+    }
+    long i = rv_before(v, &now, false);
+    if (i < 0) {
+        /* nothing before: stay, at the start of history */
+        v->final.reason = WR_DEBUG_STEP;
+        v->final_begin = true;
+        memset(fin, 0, sizeof *fin);
+        fin->reason = WR_DEBUG_STEP;
+        return 2;
+    }
+    v->end = now;
+    return rv_scan(e, (size_t)i, r, fin);
+}
+
+/* Every stop comes here first. 0: an ordinary stop; 1: handled, resume as
+ * r says; 2: report fin (a reverse request ended). */
+static int rv_on_stop(wde_engine *e, const wr_debug_event *ev, wr_debug_resume *r,
+                      wr_debug_event *fin)
+{
+    wde_rev *v = &e->rev;
+    if (!v->started) {
+        v->started = true;
+        v->interval = RV_FIRST_INTERVAL;
+        clock_gettime(CLOCK_MONOTONIC, &v->last);
+        rv_snapshot(e);
+        v->on = v->n > 0;
+        if (v->on) rv_arm(e);
+    }
+    if (!v->on) return 0;
+    if (v->mode == RV_NONE) {
+        if (!ev->alarm) return 0;
+        rv_snapshot(e);
+        rv_arm(e);
+        r->action = WR_DEBUG_CONTINUE;
+        return 1;
+    }
+    if (ev->reason == WR_DEBUG_TRAP || ev->reason == WR_DEBUG_ENTRY) {
+        /* re-execution cannot trap where the run did not */
+        v->mode = RV_NONE;
+        return 0;
+    }
+    wr_position pos;
+    if (wr_debug_position(e->store, &pos) != WR_OK) {
+        v->mode = RV_NONE;
+        return 0;
+    }
+    if (ev->alarm) v->stepping = true;
+    if (v->mode == RV_GOTO) {
+        if (pos_eq(&pos, &v->final.pos)) {
+            rv_final_here(e, fin);
+            return 2;
+        }
+    } else if (pos_eq(&pos, &v->end)) {
+        int rc = rv_scan_done(e, r, fin);
+        if (rc == 2) return 2;
+        return 1;
+    } else {
+        if (v->stepping) {
+            v->have_prev = true;
+            v->prev = pos;
+        }
+        if (!v->step && !ev->alarm &&
+            (ev->reason == WR_DEBUG_BREAKPOINT || ev->reason == WR_DEBUG_WATCH)) {
+            v->have_hit = true;
+            v->hit.pos = pos;
+            v->hit.reason = ev->reason;
+            v->hit.watch_addr = ev->watch_addr;
+            v->hit.watch_len = ev->watch_len;
+            v->hit.watch_kind = ev->watch_kind;
+        }
+    }
+    r->action = v->stepping ? WR_DEBUG_STEP_INSN : WR_DEBUG_CONTINUE;
+    return 1;
+}
+
+static void rv_free(wde_engine *e)
+{
+    for (size_t i = 0; i < e->rev.n; i++)
+        wr_snapshot_free(e->rev.snaps[i]);
+    free(e->rev.snaps);
+}
+#endif
+
 /* The runtime's hook: runs on the program's thread. */
 static void hook(wr_store *store, const wr_debug_event *ev, wr_debug_resume *r, void *user)
 {
@@ -90,6 +442,19 @@ static void hook(wr_store *store, const wr_debug_event *ev, wr_debug_resume *r, 
         UNLOCK(e);
         return;
     }
+#if WDE_REVERSE
+    wr_debug_event fin;
+    bool begin = false;
+    switch (rv_on_stop(e, ev, r, &fin)) {
+    case 1: UNLOCK(e); return;
+    case 2:
+        ev = &fin;
+        begin = e->rev.final_begin;
+        e->interrupt_requested = false;
+        goto report;
+    default: break;
+    }
+#endif
     if (e->clear_pending) {
         clear_all(e);
         /* a breakpoint or watchpoint of the debugger that detached while
@@ -116,9 +481,15 @@ static void hook(wr_store *store, const wr_debug_event *ev, wr_debug_resume *r, 
         return;
     }
     e->entry_expected = false;
+#if WDE_REVERSE
+report:;
+#endif
     wde_stop *s = &e->stop;
     memset(s, 0, sizeof *s);
     s->state = WDE_STOPPED;
+#if WDE_REVERSE
+    s->history_begin = begin;
+#endif
     s->reason = ev->reason;
     wr_frame_info fi;
     if (wr_debug_frame(store, 0, &fi) == WR_OK) s->code_offset = fi.code_offset;
@@ -142,6 +513,22 @@ static void hook(wr_store *store, const wr_debug_event *ev, wr_debug_resume *r, 
 #if WDE_THREADS
     while (!e->resumed && !e->kill_requested)
         pthread_cond_wait(&e->cv, &e->mu);
+#endif
+#if WDE_REVERSE
+    if (!e->kill_requested && e->rev_request) {
+        int req = e->rev_request;
+        e->rev_request = 0;
+        int rc = rv_begin(e, req, r, &fin);
+        if (rc == 2) {
+            ev = &fin;
+            begin = e->rev.final_begin;
+            goto report;
+        }
+        e->stop.state = WDE_RUNNING;
+        BROADCAST(e);
+        UNLOCK(e);
+        return;
+    }
 #endif
     if (e->kill_requested) {
         r->action = WR_DEBUG_KILL;
@@ -176,6 +563,9 @@ void wde_free(wde_engine *e)
 {
     if (!e) return;
     wr_debug_set_hook(e->store, NULL, NULL);
+#if WDE_REVERSE
+    rv_free(e);
+#endif
     free(e->bps);
 #if WDE_THREADS
     pthread_cond_destroy(&e->cv);
@@ -311,6 +701,47 @@ int wde_resume(wde_engine *e, wr_debug_action action, uint32_t range_start, uint
     UNLOCK(e);
     return 0;
 }
+
+#if WDE_REVERSE
+int wde_reverse(wde_engine *e, bool step)
+{
+    int rc = lock_stopped(e);
+    if (rc) return rc;
+    if (!e->rev.on) {
+        UNLOCK(e);
+        return -ENOTSUP;
+    }
+    e->rev_request = step ? 1 : 2;
+    e->resumed = true;
+    e->stop.state = WDE_RUNNING;
+    BROADCAST(e);
+    UNLOCK(e);
+    return 0;
+}
+
+bool wde_can_reverse(wde_engine *e)
+{
+    LOCK(e);
+    bool on = e->rev.started ? e->rev.on : wr_trace_active(e->store);
+    UNLOCK(e);
+    return on;
+}
+
+void wde_set_history_limit(wde_engine *e, size_t bytes)
+{
+    LOCK(e);
+    e->rev.limit = bytes;
+    UNLOCK(e);
+}
+
+void wde_history_info(wde_engine *e, size_t *snapshots, size_t *bytes)
+{
+    LOCK(e);
+    *snapshots = e->rev.n;
+    *bytes = e->rev.bytes;
+    UNLOCK(e);
+}
+#endif
 
 int wde_interrupt(wde_engine *e)
 {

@@ -42,12 +42,12 @@ struct gs_session {
     gs_io io;
     bool noack;
     bool error_strings;
-    bool running;     /* resumed, stop reply owed */
-    bool exited_sent; /* W was sent */
-    bool closed;      /* the connection failed */
-    bool end;         /* leave after this packet */
+    bool running;           /* resumed, stop reply owed */
+    bool exited_sent;       /* W was sent */
+    bool closed;            /* the connection failed */
+    bool end;               /* leave after this packet */
     bool detached_on_close; /* a failed connection has detached the target */
-    bool unanswered;  /* a stop reply went out and no byte came in since */
+    bool unanswered;        /* a stop reply went out and no byte came in since */
     gs_end how;
     uint8_t in[GS_MAX_PACKET + 1];
     rsp_parser parser;
@@ -81,7 +81,10 @@ static bool write_all(session *s, const void *data, size_t len)
 }
 
 /* Sends out[0..outlen) as one packet and clears it. */
-static bool put_piece(void *user, const char *bytes, size_t n) { return write_all(user, bytes, n); }
+static bool put_piece(void *user, const char *bytes, size_t n)
+{
+    return write_all(user, bytes, n);
+}
 
 static void send_frame(session *s, size_t len)
 {
@@ -122,7 +125,10 @@ static void out_hex(session *s, const void *data, size_t len)
     s->outlen += 2 * len;
 }
 
-static void out_hex_str(session *s, const char *str) { out_hex(s, str, strlen(str)); }
+static void out_hex_str(session *s, const char *str)
+{
+    out_hex(s, str, strlen(str));
+}
 
 /* 64-bit numbers are formatted here, not by printf: a device's C library
  * may print only 32-bit ones (picolibc's integer printf). */
@@ -135,7 +141,8 @@ static size_t u64_text(uint64_t v, unsigned base, char *out)
         tmp[n++] = (char)(d < 10 ? '0' + d : 'a' + d - 10);
         v /= base;
     } while (v);
-    for (size_t i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
+    for (size_t i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
     out[n] = 0;
     return n;
 }
@@ -152,7 +159,8 @@ static void out_hex_num(session *s, uint64_t v)
 static void out_u64_le(session *s, uint64_t v)
 {
     uint8_t b[8];
-    for (int i = 0; i < 8; i++) b[i] = (uint8_t)(v >> (8 * i));
+    for (int i = 0; i < 8; i++)
+        b[i] = (uint8_t)(v >> (8 * i));
     out_hex(s, b, 8);
 }
 
@@ -168,7 +176,10 @@ static void reply_error(session *s, int err, const char *why)
     }
 }
 
-static void reply_ok(session *s) { out_fmt(s, "OK"); }
+static void reply_ok(session *s)
+{
+    out_fmt(s, "OK");
+}
 
 /* ------------------------------------------------------------ stop replies */
 
@@ -215,6 +226,9 @@ static void out_stop_reply(session *s, const gs_stop *st)
         out_hex_str(s, d);
         out_raw(s, ";", 1);
     }
+#if GS_REVERSE
+    if (st->history_begin) out_fmt(s, WRSP_REPLAYLOG_BEGIN);
+#endif
 }
 
 /* ------------------------------------------------------------ arguments */
@@ -277,7 +291,10 @@ static bool args_parse(const char *pattern, const char *text, size_t len, args *
 
 typedef void (*cmd_fn)(session *s, const args *a);
 
-static void need_stopped_reply(session *s) { reply_error(s, -EBUSY, "the program is running"); }
+static void need_stopped_reply(session *s)
+{
+    reply_error(s, -EBUSY, "the program is running");
+}
 
 static bool stopped(session *s)
 {
@@ -289,10 +306,15 @@ static bool stopped(session *s)
 static void c_supported(session *s, const args *a)
 {
     (void)a;
-    out_fmt(s, "PacketSize=%x;qXfer:libraries:read+;vContSupported+;QStartNoAckMode+;"
-               "QThreadSuffixSupported+;QListThreadsInStopReply+;swbreak+;hwbreak-;"
-               "qWdbCallStack+",
+    out_fmt(s,
+            "PacketSize=%x;qXfer:libraries:read+;vContSupported+;QStartNoAckMode+;"
+            "QThreadSuffixSupported+;QListThreadsInStopReply+;swbreak+;hwbreak-;"
+            "qWdbCallStack+",
             GS_MAX_PACKET);
+#if GS_REVERSE
+    if (s->t->reverse && (!s->t->can_reverse || s->t->can_reverse(s->t->user)))
+        out_fmt(s, ";" WRSP_FEATURE_REVERSE);
+#endif
 }
 
 static void c_noack(session *s, const args *a)
@@ -407,7 +429,11 @@ static void c_libraries(session *s, const args *a)
     char esc[2048];
     size_t o = 0;
     for (const char *p = path; *p && o + 7 < sizeof esc; p++) {
-        const char *rep = *p == '&' ? "&amp;" : *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : *p == '"' ? "&quot;" : NULL;
+        const char *rep = *p == '&'   ? "&amp;"
+                          : *p == '<' ? "&lt;"
+                          : *p == '>' ? "&gt;"
+                          : *p == '"' ? "&quot;"
+                                      : NULL;
         if (rep) {
             size_t rl = strlen(rep);
             memcpy(esc + o, rep, rl);
@@ -417,10 +443,11 @@ static void c_libraries(session *s, const args *a)
         }
     }
     esc[o] = 0;
-    int n = snprintf(doc, sizeof doc,
-                     "<library-list><library name=\"%s\"><section address=\"" WRSP_CODE_BASE_HEX "\"/>"
-                     "</library></library-list>",
-                     esc);
+    int n =
+        snprintf(doc, sizeof doc,
+                 "<library-list><library name=\"%s\"><section address=\"" WRSP_CODE_BASE_HEX "\"/>"
+                 "</library></library-list>",
+                 esc);
     size_t dl = n < 0 ? 0 : (size_t)n < sizeof doc ? (size_t)n : sizeof doc - 1;
     if (off >= dl) {
         out_raw(s, "l", 1);
@@ -454,8 +481,14 @@ static void c_breakpoint(session *s, const args *a, bool insert)
         reply_ok(s);
 }
 
-static void c_insert(session *s, const args *a) { c_breakpoint(s, a, true); }
-static void c_remove(session *s, const args *a) { c_breakpoint(s, a, false); }
+static void c_insert(session *s, const args *a)
+{
+    c_breakpoint(s, a, true);
+}
+static void c_remove(session *s, const args *a)
+{
+    c_breakpoint(s, a, false);
+}
 
 static void resume(session *s, gs_action action, uint64_t start, uint64_t end)
 {
@@ -486,6 +519,38 @@ static void c_step(session *s, const args *a)
     resume(s, GS_STEP, 0, 0);
 }
 
+#if GS_REVERSE
+/* bs / bc: resume backwards (wdb/wasm_rsp.h); the stop reply comes as for
+ * a forward resume. */
+static void reverse(session *s, bool step)
+{
+    gs_stop st;
+    s->t->get_stop(s->t->user, &st);
+    if (st.state == GS_EXITED) {
+        reply_error(s, -ESRCH, "the program has exited");
+        return;
+    }
+    int r = s->t->reverse ? s->t->reverse(s->t->user, step) : -ENOTSUP;
+    if (r < 0) {
+        reply_error(s, r, "cannot execute backwards (not recording?)");
+        return;
+    }
+    s->running = true;
+}
+
+static void c_reverse_step(session *s, const args *a)
+{
+    (void)a;
+    reverse(s, true);
+}
+
+static void c_reverse_continue(session *s, const args *a)
+{
+    (void)a;
+    reverse(s, false);
+}
+#endif
+
 /* vCont;ACTION[:TID][;ACTION[:TID]]...: with one thread the first action
  * decides. r START,END steps while the pc is in [START, END). */
 static void c_vcont(session *s, const args *a)
@@ -498,16 +563,13 @@ static void c_vcont(session *s, const args *a)
     char kind = *p++;
     switch (kind) {
     case 'c':
-    case 'C':
-        resume(s, GS_CONTINUE, 0, 0);
-        return;
+    case 'C': resume(s, GS_CONTINUE, 0, 0); return;
     case 's':
-    case 'S':
-        resume(s, GS_STEP, 0, 0);
-        return;
+    case 'S': resume(s, GS_STEP, 0, 0); return;
     case 'r': {
         uint64_t start, stop;
-        if (!rsp_parse_hex(&p, &start) || p >= end || *p != ',' || (p++, !rsp_parse_hex(&p, &stop))) {
+        if (!rsp_parse_hex(&p, &start) || p >= end || *p != ',' ||
+            (p++, !rsp_parse_hex(&p, &stop))) {
             reply_error(s, -EINVAL, "bad vCont;r range");
             return;
         }
@@ -517,8 +579,7 @@ static void c_vcont(session *s, const args *a)
     case 't':
         reply_ok(s); /* stopping a stopped thread */
         return;
-    default:
-        reply_error(s, -EINVAL, "unknown vCont action");
+    default: reply_error(s, -EINVAL, "unknown vCont action");
     }
 }
 
@@ -546,8 +607,14 @@ static void c_read_memory(session *s, const args *a, bool binary)
     }
 }
 
-static void c_m(session *s, const args *a) { c_read_memory(s, a, false); }
-static void c_x(session *s, const args *a) { c_read_memory(s, a, true); }
+static void c_m(session *s, const args *a)
+{
+    c_read_memory(s, a, false);
+}
+static void c_x(session *s, const args *a)
+{
+    c_read_memory(s, a, true);
+}
 
 static void c_write_memory(session *s, const args *a)
 {
@@ -624,7 +691,8 @@ static void call_stack_reply(session *s, size_t first, bool with_total)
             out_hex_num(s, total);
             out_raw(s, ";", 1);
         }
-        for (size_t i = 0; i < n; i++) out_u64_le(s, pcs[i]);
+        for (size_t i = 0; i < n; i++)
+            out_u64_le(s, pcs[i]);
     }
     free(pcs);
 }
@@ -662,9 +730,18 @@ static void wasm_value(session *s, const args *a, value_fn fn)
         out_hex(s, buf, len);
 }
 
-static void c_local(session *s, const args *a) { wasm_value(s, a, s->t->wasm_local); }
-static void c_global(session *s, const args *a) { wasm_value(s, a, s->t->wasm_global); }
-static void c_stack_value(session *s, const args *a) { wasm_value(s, a, s->t->wasm_stack_value); }
+static void c_local(session *s, const args *a)
+{
+    wasm_value(s, a, s->t->wasm_local);
+}
+static void c_global(session *s, const args *a)
+{
+    wasm_value(s, a, s->t->wasm_global);
+}
+static void c_stack_value(session *s, const args *a)
+{
+    wasm_value(s, a, s->t->wasm_stack_value);
+}
 
 static void c_thread_first(session *s, const args *a)
 {
@@ -726,7 +803,8 @@ static void c_threads_info(session *s, const args *a)
     }
     uint8_t b[8];
     char pc[17];
-    for (int i = 0; i < 8; i++) b[i] = (uint8_t)(st.pc >> (8 * i));
+    for (int i = 0; i < 8; i++)
+        b[i] = (uint8_t)(st.pc >> (8 * i));
     rsp_hex_encode(b, 8, pc);
     pc[16] = 0;
     out_fmt(s, "[{\"tid\":%d,\"name\":\"", GS_TID);
@@ -817,6 +895,10 @@ static const cmd commands[] = {
     {"c", "?x", c_continue},
     {"C", "x?;x", c_continue},
     {"s", "?x", c_step},
+#if GS_REVERSE
+    {WRSP_REVERSE_STEP, "", c_reverse_step},
+    {WRSP_REVERSE_CONTINUE, "", c_reverse_continue},
+#endif
     {"S", "x?;x", c_step},
     {"m", "x,x", c_m},
     {"x", "x,x", c_x},
@@ -941,7 +1023,10 @@ gs_session *gs_session_new(const gs_target *t, const gs_io *io)
     return s;
 }
 
-void gs_session_free(gs_session *s) { free(s); }
+void gs_session_free(gs_session *s)
+{
+    free(s);
+}
 
 bool gs_session_ended(const gs_session *s, gs_end *how)
 {
@@ -950,9 +1035,15 @@ bool gs_session_ended(const gs_session *s, gs_end *how)
     return ended;
 }
 
-bool gs_session_waiting(const gs_session *s) { return s->running; }
+bool gs_session_waiting(const gs_session *s)
+{
+    return s->running;
+}
 
-bool gs_session_stop_unanswered(const gs_session *s) { return s->unanswered; }
+bool gs_session_stop_unanswered(const gs_session *s)
+{
+    return s->unanswered;
+}
 
 void gs_session_hangup(gs_session *s)
 {
@@ -1016,8 +1107,7 @@ void gs_session_feed(gs_session *s, const uint8_t *buf, size_t n)
             if (!s->noack && s->sentlen) send_frame(s, s->sentlen);
             break;
         case RSP_EV_ACK:
-        case RSP_EV_NONE:
-            break;
+        case RSP_EV_NONE: break;
         }
     }
     finish_if_closed(s);

@@ -67,7 +67,8 @@ static uint32_t call_length(wd_target *d, uint32_t off)
     size_t p = at + 1;
     for (int i = 0; i < nimm; i++) {
         int k = 0;
-        while (p < d->len && (d->bytes[p] & 0x80) && k < 5) p++, k++;
+        while (p < d->len && (d->bytes[p] & 0x80) && k < 5)
+            p++, k++;
         p++;
     }
     return (uint32_t)(p - at);
@@ -91,7 +92,8 @@ static uint32_t entry_alias(wd_target *d, uint32_t off)
     if (wr_module_func_at(d->mod, off, &func) != WR_OK) return off;
     if (wr_module_func_range(d->mod, func, &start, &end) != WR_OK) return off;
     size_t p = (size_t)d->code_sec + start; /* the body's size: a LEB128 */
-    while (p < d->len && (d->bytes[p] & 0x80)) p++;
+    while (p < d->len && (d->bytes[p] & 0x80))
+        p++;
     uint32_t low = start + (uint32_t)(p + 1 - ((size_t)d->code_sec + start));
     if (low >= off) return off;
     if (wr_debug_insn_at(d->store, d->mod, low, &first) != WR_OK || first != off) return off;
@@ -116,6 +118,9 @@ static void t_get_stop(void *user, gs_stop *out)
     }
     out->state = GS_STOPPED;
     out->pc = code_addr(d, s.code_offset);
+#if GS_REVERSE && WDE_REVERSE
+    out->history_begin = s.history_begin;
+#endif
     switch (s.reason) {
     case WR_DEBUG_ENTRY: out->reason = GS_REASON_ENTRY; break;
     case WR_DEBUG_BREAKPOINT: {
@@ -143,7 +148,9 @@ static void t_get_stop(void *user, gs_stop *out)
     case WR_DEBUG_WATCH:
         out->reason = GS_REASON_WATCHPOINT;
         out->watch_addr = wrsp_addr_memory(0, (uint32_t)s.watch_addr);
-        out->watch_kind = s.watch_kind == WR_WATCH_WRITE ? 2 : s.watch_kind == WR_WATCH_READ ? 3 : 4;
+        out->watch_kind = s.watch_kind == WR_WATCH_WRITE  ? 2
+                          : s.watch_kind == WR_WATCH_READ ? 3
+                                                          : 4;
         break;
     }
 }
@@ -163,7 +170,20 @@ static int t_resume(void *user, gs_action action, uint64_t start, uint64_t end)
     return -EINVAL;
 }
 
-static int t_interrupt(void *user) { return wde_interrupt(((wd_target *)user)->eng); }
+#if GS_REVERSE && WDE_REVERSE
+static int t_reverse(void *user, bool step)
+{
+    return wde_reverse(((wd_target *)user)->eng, step);
+}
+static bool t_can_reverse(void *user)
+{
+    return wde_can_reverse(((wd_target *)user)->eng);
+}
+#endif
+static int t_interrupt(void *user)
+{
+    return wde_interrupt(((wd_target *)user)->eng);
+}
 static int t_kill(void *user)
 {
     wd_target *d = user;
@@ -174,7 +194,8 @@ static int t_kill(void *user)
 static int t_detach(void *user)
 {
     wd_target *d = user;
-    for (size_t i = 0; i < d->nbreaks; i++) wde_break(d->eng, d->breaks[i].actual, false, NULL);
+    for (size_t i = 0; i < d->nbreaks; i++)
+        wde_break(d->eng, d->breaks[i].actual, false, NULL);
     d->nbreaks = 0;
     return wde_detach(d->eng);
 }
@@ -202,7 +223,8 @@ static int t_breakpoint(void *user, uint64_t addr, bool insert)
             rc = 0;
             /* another request may share the instruction: keep it then */
             bool shared = false;
-            for (size_t k = 0; k < d->nbreaks; k++) shared |= d->breaks[k].actual == actual;
+            for (size_t k = 0; k < d->nbreaks; k++)
+                shared |= d->breaks[k].actual == actual;
             if (!shared) rc = wde_break(d->eng, actual, false, NULL);
             break;
         }
@@ -358,6 +380,10 @@ wd_target *wd_target_new(wr_store *store, wr_module *mod, wr_instance *inst,
         .read_memory = t_read_memory,
         .write_memory = t_write_memory,
         .memory_region = t_region,
+#if GS_REVERSE && WDE_REVERSE
+        .reverse = t_reverse,
+        .can_reverse = t_can_reverse,
+#endif
     };
     d->target = ops;
     d->target.user = d;
@@ -378,8 +404,23 @@ void wd_target_free(wd_target *d)
     free(d);
 }
 
-wde_engine *wd_target_engine(wd_target *d) { return d->eng; }
-wr_store *wd_target_store(wd_target *d) { return d->store; }
-const gs_target *wd_target_gs(wd_target *d) { return &d->target; }
-void wd_target_set_wake_fd(wd_target *d, int fd) { d->target.wake_fd = fd; }
-bool wd_target_killed(const wd_target *d) { return d && d->killed; }
+wde_engine *wd_target_engine(wd_target *d)
+{
+    return d->eng;
+}
+wr_store *wd_target_store(wd_target *d)
+{
+    return d->store;
+}
+const gs_target *wd_target_gs(wd_target *d)
+{
+    return &d->target;
+}
+void wd_target_set_wake_fd(wd_target *d, int fd)
+{
+    d->target.wake_fd = fd;
+}
+bool wd_target_killed(const wd_target *d)
+{
+    return d && d->killed;
+}

@@ -59,6 +59,13 @@ static void frames_to_debug(wr_interp *it, wr_code *only)
             c->ret_ip = to_debug(c->code, c->ret_ip);
 }
 
+#ifdef WR_TRACE
+void wr_debug_after_restore(wr_interp *it)
+{
+    frames_to_debug(it, NULL);
+}
+#endif
+
 /* Moves the innermost frame (at a sync point) to its debug translation. */
 static void current_to_debug(wr_interp *it)
 {
@@ -155,6 +162,8 @@ static void step_off(wr_store *store, wr_interp *it)
     set_poll_step(store, it->entry_pending);
 }
 
+static void apply_resume(wr_store *store, wr_interp *it, wr_debug_resume *rp, bool leave);
+
 /* Reports a stop to the hook and applies its answer. `leave`: resume past
  * the dbg/brk op at it->ip (false when another stop at the same op follows). */
 static void stop_at(wr_store *store, wr_interp *it, wr_debug_event *ev, bool leave)
@@ -167,9 +176,22 @@ static void stop_at(wr_store *store, wr_interp *it, wr_debug_event *ev, bool lea
     }
     wr_debug_resume r;
     memset(&r, 0, sizeof r);
+#ifdef WR_TRACE
+    it->rewound = false;
+#endif
     it->paused = true;
     it->hook(store, ev, &r, it->hook_user);
     it->paused = false;
+    apply_resume(store, it, &r, leave);
+}
+
+/* Applies the hook's answer at a stop. */
+static void apply_resume(wr_store *store, wr_interp *it, wr_debug_resume *rp, bool leave)
+{
+    wr_debug_resume r = *rp;
+#ifdef WR_TRACE
+    if (it->rewound) leave = true; /* wr_debug_restore: resume past its stop */
+#endif
     if (r.action == WR_DEBUG_KILL) {
         it->killed = true;
         step_off(store, it);
@@ -262,6 +284,9 @@ bool wr_debug_on_brk(wr_store *store, wr_interp *it)
         /* the previous instruction hit a watchpoint: report both, in order */
         stop_watch(store, it, false);
         if (it->killed) return false;
+#ifdef WR_TRACE
+        if (it->rewound) return true; /* the hook moved the program elsewhere */
+#endif
     }
     return stop_simple(store, it, WR_DEBUG_BREAKPOINT);
 }
@@ -279,6 +304,17 @@ bool wr_debug_on_poll(wr_store *store, wr_interp *it, bool at_entry)
         if (store->service) store->service(store, store->service_user);
         p = __atomic_load_n(&store->interrupt, __ATOMIC_SEQ_CST);
     }
+#ifdef WR_TRACE
+    bool alarm = false;
+    if ((p & WR_POLL_FUEL) && store->fuel == 0 && it->alarm) {
+        /* wr_debug_alarm: the fuel held back comes back, and this poll,
+         * the one that reaches the count asked for, stops */
+        store->fuel = store->fuel_reserve;
+        store->fuel_reserve = 0;
+        it->alarm = false;
+        alarm = true;
+    }
+#endif
     if (p & WR_POLL_FUEL) {
         if (store->fuel == 0) {
             it->out_of_fuel = true;
@@ -286,6 +322,40 @@ bool wr_debug_on_poll(wr_store *store, wr_interp *it, bool at_entry)
         }
         store->fuel--;
     }
+#ifdef WR_TRACE
+    if (alarm && it->hook) {
+        /* a step in progress goes on after an alarm the hook answers with
+         * CONTINUE (a snapshot was taken, nothing else happened) */
+        wr_debug_action step = it->step;
+        uint32_t depth = it->step_depth, rs = it->range_start, re = it->range_end;
+        bool fd = it->frames_debug;
+        wr_debug_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.reason = WR_DEBUG_INTERRUPT;
+        ev.alarm = true;
+        const wr_op *ip = it->ip; /* where it ran before current_to_debug */
+        wr_code *code = it->code;
+        current_to_debug(it);
+        /* not past the instruction it stopped before: a step may end there */
+        stop_at(store, it, &ev, false);
+        if (!it->killed && !it->rewound && step == WR_DEBUG_CONTINUE &&
+            it->step == WR_DEBUG_CONTINUE && it->code == code) {
+            /* nothing changed: on in the translation it ran (a snapshot
+             * must not leave a loop in the slower debug translation) */
+            it->ip = ip;
+        } else if (!it->killed && !it->rewound && it->step == WR_DEBUG_CONTINUE &&
+                   step != WR_DEBUG_CONTINUE) {
+            it->step = step;
+            it->step_depth = depth;
+            it->range_start = rs;
+            it->range_end = re;
+            it->frames_debug = fd;
+            set_poll_step(store, step == WR_DEBUG_STEP_INSN || it->entry_pending);
+            if (!fd) frames_to_debug(it, NULL);
+        }
+        return !it->killed;
+    }
+#endif
     if (p & WR_POLL_INTERRUPT) {
         __atomic_and_fetch(&store->interrupt, ~WR_POLL_INTERRUPT, __ATOMIC_SEQ_CST);
         if (!it->hook) {
@@ -325,9 +395,20 @@ void wr_debug_on_trap(wr_store *store, wr_interp *it, wr_trap_kind kind, const c
     ev.trap_msg = msg;
     wr_debug_resume r;
     memset(&r, 0, sizeof r);
+#ifdef WR_TRACE
+    it->rewound = false;
+#endif
     it->paused = true;
     it->hook(store, &ev, &r, it->hook_user);
     it->paused = false;
+#ifdef WR_TRACE
+    if (it->rewound) {
+        /* wr_debug_restore: the program runs on from the snapshot (the
+         * interpreter sees rewound and does not unwind) */
+        apply_resume(store, it, &r, true);
+        return;
+    }
+#endif
     /* the frames unwind: no step survives, nor an access the trap stopped */
     it->watch_hit = false;
     step_off(store, it);

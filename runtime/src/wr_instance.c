@@ -176,6 +176,9 @@ void wr_store_request_service(wr_store *store)
 void wr_store_set_fuel(wr_store *store, uint64_t fuel)
 {
     store->fuel = fuel;
+#ifdef WR_TRACE
+    store->fuel_reserve = 0;
+#endif
     if (fuel)
         __atomic_or_fetch(&store->interrupt, WR_POLL_FUEL, __ATOMIC_SEQ_CST);
     else
@@ -184,6 +187,9 @@ void wr_store_set_fuel(wr_store *store, uint64_t fuel)
 
 uint64_t wr_store_fuel(const wr_store *store)
 {
+#ifdef WR_TRACE
+    if (store->interrupt & WR_POLL_FUEL) return store->fuel + store->fuel_reserve;
+#endif
     return (store->interrupt & WR_POLL_FUEL) ? store->fuel : 0;
 }
 

@@ -297,7 +297,10 @@ struct wr_store {
     struct wr_interp *interp; /* lazily created execution state */
     volatile int interrupt;   /* set by wr_store_interrupt */
     uint64_t fuel;            /* units left while WR_POLL_FUEL is set */
-    wr_service_fn service;    /* wr_store_set_service */
+#ifdef WR_TRACE
+    uint64_t fuel_reserve; /* wr_debug_alarm: fuel held back until fuel runs out */
+#endif
+    wr_service_fn service; /* wr_store_set_service */
     void *service_user;
     struct wr_trace *trace; /* recording or replaying host calls (wr_trace.c), or NULL */
 };

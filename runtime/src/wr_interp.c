@@ -1135,6 +1135,15 @@ trap_msg:
     SAVE(ip);
     record_trap(store, it, tk, tmsg);
     if (it->hook) wr_debug_on_trap(store, it, tk, store->last_trap.msg);
+#ifdef WR_TRACE
+    if (it->rewound) {
+        /* the debugger went back in time from the trap (wr_debug_restore) */
+        it->rewound = false;
+        if (it->killed) goto killed;
+        LOAD();
+        DISPATCH();
+    }
+#endif
     goto unwind;
 killed:
     LOAD();
@@ -1214,6 +1223,10 @@ wr_status wr_invoke(wr_func *f, uint64_t *slots, wr_error *err)
     wr_cframe *saved_base = it->base;
     it->base = it->csp;
     it->frames_debug = false;
+#ifdef WR_TRACE
+    uint64_t saved_invocation = it->invocation;
+    it->invocation = ++it->ninvocations; /* a snapshot restores only into its own */
+#endif
     if (it->stop_at_entry && it->hook) {
         it->stop_at_entry = false;
         it->entry_pending = true;
@@ -1222,6 +1235,9 @@ wr_status wr_invoke(wr_func *f, uint64_t *slots, wr_error *err)
     wr_status st = run(store, it, f->inst, code, code->active, fp, NULL);
     it->base = saved_base;
     it->frames_debug = false;
+#ifdef WR_TRACE
+    it->invocation = saved_invocation;
+#endif
     if (it->csp == it->cs) wr_debug_on_exit(store, it);
     if (st == WR_OK) {
         memcpy(slots, fp, nr * sizeof(uint64_t));

@@ -37,7 +37,7 @@ typedef struct wr_interp {
     uint64_t *stack, *stack_end;
     uint64_t *top; /* first free slot for a nested wr_invoke */
     wr_cframe *cs, *cs_end;
-    wr_cframe *csp; /* next free call-stack entry */
+    wr_cframe *csp;  /* next free call-stack entry */
     wr_cframe *base; /* first entry above the innermost wr_invoke's boundary: the
                       * frames of that invocation are base..csp-1 plus the one
                       * in the interpreter's registers (O(1) frame lookup) */
@@ -66,6 +66,11 @@ typedef struct wr_interp {
     wr_watch_kind watch_access;
     bool killed;
     bool out_of_fuel; /* the poll that ended the call found no fuel */
+#ifdef WR_TRACE
+    bool alarm;                        /* wr_debug_alarm armed: fuel running out means the alarm */
+    bool rewound;                      /* wr_debug_restore ran in the hook: the frames changed */
+    uint64_t invocation, ninvocations; /* the running wr_invoke's number */
+#endif
 } wr_interp;
 
 /* Creates the store's execution state on first use. */
@@ -86,6 +91,11 @@ void wr_debug_on_trap(wr_store *store, wr_interp *it, wr_trap_kind kind, const c
 /* The outermost wr_invoke returned (to the embedder): a step in progress
  * ends there, so it cannot stop a later, unrelated call. */
 void wr_debug_on_exit(wr_store *store, wr_interp *it);
+#ifdef WR_TRACE
+/* After wr_debug_restore: every frame to its debug translation, so that
+ * breakpoints and watchpoints set since the snapshot are seen. */
+void wr_debug_after_restore(wr_interp *it);
+#endif
 /* Checks a memory access against the watchpoints (debug translations only). */
 void wr_debug_check_access(wr_interp *it, uint64_t addr, uint64_t len, bool write);
 

@@ -65,10 +65,12 @@ struct wr_trace {
     uint8_t *rec; /* the record being built */
     size_t rec_len, rec_cap;
     bool write_failed;
-    /* replay */
+    /* replay; a recording keeps its records here too (reverse execution
+     * replays them after wr_trace_rewind) */
     uint8_t *bytes;
-    size_t len, pos;
-    bool cut; /* no END record: len ends at the last complete record */
+    size_t len, pos, cap;
+    size_t high; /* the furthest pos replayed: output is shown once */
+    bool cut;    /* no END record: len ends at the last complete record */
     bool diverged;
     char msg[400];
 };
@@ -115,7 +117,46 @@ static void set_err(char *buf, size_t len, const char *fmt, ...)
 
 static uint64_t count_now(const wr_trace *t)
 {
-    return t->fuel_base - t->store->fuel;
+    return t->fuel_base - t->store->fuel - t->store->fuel_reserve;
+}
+
+uint64_t wr_trace_count(const wr_trace *t)
+{
+    return count_now(t);
+}
+
+void wr_trace_get_mark(const wr_trace *t, wr_trace_mark *m)
+{
+    m->pos = t->pos;
+    m->ncalls = t->ncalls;
+    m->chk = t->chk;
+}
+
+void wr_trace_rewind(wr_trace *t, const wr_trace_mark *m)
+{
+    if (m->pos > t->len) return; /* not from this trace */
+    t->pos = m->pos;
+    t->ncalls = m->ncalls;
+    t->chk = m->chk;
+    t->diverged = false;
+}
+
+/* Appends n bytes to the log kept in memory. */
+static bool keep(wr_trace *t, const void *p, size_t n)
+{
+    if (t->len + n > t->cap) {
+        size_t cap = t->cap ? t->cap : 65536;
+        while (cap < t->len + n)
+            cap *= 2;
+        uint8_t *b = realloc(t->bytes, cap);
+        if (!b) return false;
+        t->bytes = b;
+        t->cap = cap;
+    }
+    memcpy(t->bytes + t->len, p, n);
+    t->len += n;
+    t->pos = t->high = t->len;
+    return true;
 }
 
 /* ------------------------------------------------------- setup */
@@ -185,22 +226,33 @@ wr_status wr_trace_record(wr_store *store, wr_module *mod, const char *path, cha
         return WR_ERR_ARG;
     }
     wr_trace *t = trace_new(store, mod, false);
-    if (!t || !(t->path = strdup(path))) {
+    uint8_t h[WR_TRACE_HEADER_SIZE];
+    put_header(h, mod);
+    if (!t || (path && !(t->path = strdup(path))) || !keep(t, h, sizeof h)) {
         wr_trace_free(t);
         set_err(errbuf, errlen, "out of memory");
         return WR_ERR_NOMEM;
     }
-    if (!(t->out = fopen(path, "wb"))) {
+    if (path && !(t->out = fopen(path, "wb"))) {
         set_err(errbuf, errlen, "cannot write trace %s: %s", path, strerror(errno));
         wr_trace_free(t);
         return WR_ERR_ARG;
     }
-    uint8_t h[WR_TRACE_HEADER_SIZE];
-    put_header(h, mod);
-    if (fwrite(h, sizeof h, 1, t->out) != 1 || fflush(t->out) != 0) t->write_failed = true;
+    if (t->out && (fwrite(h, sizeof h, 1, t->out) != 1 || fflush(t->out) != 0))
+        t->write_failed = true;
     start_counting(t);
     store->trace = t;
     return WR_OK;
+}
+
+bool wr_trace_active(const wr_store *store)
+{
+    return store->trace != NULL;
+}
+
+wr_status wr_trace_record_memory(wr_store *store, wr_module *mod, char *errbuf, size_t errlen)
+{
+    return wr_trace_record(store, mod, NULL, errbuf, errlen);
 }
 
 /* ------------------------------------------------------- record */
@@ -241,10 +293,10 @@ static bool rec_u64(wr_trace *t, uint64_t v)
 static bool rec_flush(wr_trace *t)
 {
     uint64_t c = fnv(FNV_OFFSET, t->rec, t->rec_len);
-    bool ok = rec_u64(t, c);
+    bool ok = rec_u64(t, c) && keep(t, t->rec, t->rec_len);
     /* flushed record by record: a run killed (or crashing the host) leaves
      * every call made so far in the file, for a replay up to there */
-    if (!ok || fwrite(t->rec, t->rec_len, 1, t->out) != 1 || fflush(t->out) != 0)
+    if (!ok || (t->out && (fwrite(t->rec, t->rec_len, 1, t->out) != 1 || fflush(t->out) != 0)))
         t->write_failed = true;
     t->rec_len = 0;
     return ok;
@@ -353,7 +405,7 @@ static wr_status record_call(wr_trace *t, wr_func *f, wr_instance *caller, uint6
     uint64_t after = m ? m->size : 0;
     if (ok) ok = rec_spans(t, m ? m->data : NULL, after < before ? after : before);
     if (!ok || !rec_flush(t)) t->write_failed = true;
-    if (out == WR_TOUT_EXIT || out == WR_TOUT_TRAP) fflush(t->out);
+    if ((out == WR_TOUT_EXIT || out == WR_TOUT_TRAP) && t->out) fflush(t->out);
     return st;
 }
 
@@ -759,8 +811,11 @@ static wr_status replay_call(wr_trace *t, wr_func *f, wr_instance *caller, uint6
     t->ncalls++;
     switch (call.out) {
     case WR_TOUT_OK:
-        if (idx < t->nimports && t->is_fd_write[idx] && np == 4 && nr == 1 && rd64(call.res) == 0)
+        /* output once: not again when reverse execution replays it */
+        if (idx < t->nimports && t->is_fd_write[idx] && np == 4 && nr == 1 && rd64(call.res) == 0 &&
+            t->pos > t->high)
             replay_output(m, slots);
+        if (t->pos > t->high) t->high = t->pos;
         for (uint32_t i = 0; i < nr; i++)
             slots[i] = rd64(call.res + 8 * i);
         return WR_OK;
@@ -773,7 +828,9 @@ static wr_status replay_call(wr_trace *t, wr_func *f, wr_instance *caller, uint6
 wr_status wr_trace_host_call(wr_trace *t, wr_func *f, wr_instance *caller, uint64_t *slots,
                              wr_host_raw_fn raw)
 {
-    return t->replay ? replay_call(t, f, caller, slots) : record_call(t, f, caller, slots, raw);
+    /* a recording replays what it recorded after wr_trace_rewind */
+    return t->replay || t->pos < t->len ? replay_call(t, f, caller, slots)
+                                        : record_call(t, f, caller, slots, raw);
 }
 
 /* ------------------------------------------------------- the end */
@@ -833,10 +890,10 @@ wr_status wr_trace_finish(wr_store *store, wr_status run, char *errbuf, size_t e
                   rec_u32(t, now.trap) && rec_u32(t, now.func) && rec_u32(t, now.offset) &&
                   rec_u64(t, now.count) && rec_u64(t, now.ncalls);
         if (!ok || !rec_flush(t)) t->write_failed = true;
-        if (fclose(t->out) != 0) t->write_failed = true;
+        if (t->out && fclose(t->out) != 0) t->write_failed = true;
         t->out = NULL;
         if (t->write_failed) {
-            set_err(errbuf, errlen, "cannot write trace %s", t->path);
+            set_err(errbuf, errlen, "cannot write trace %s", t->path ? t->path : "(in memory)");
             st = WR_ERR_ARG;
         }
     } else if (t->diverged) {

@@ -28,6 +28,18 @@ typedef wr_status (*wr_host_raw_fn)(wr_func *f, wr_instance *caller, uint64_t *s
 wr_status wr_trace_host_call(wr_trace *t, wr_func *f, wr_instance *caller, uint64_t *slots,
                              wr_host_raw_fn raw);
 
+/* Reverse execution (wr_snap.c): a place in the trace's log, and going
+ * back to one. Calls after a rewound place are replayed from the log (the
+ * host is not called) until its end; then a recording records again. */
+typedef struct wr_trace_mark {
+    size_t pos;
+    uint64_t ncalls, chk;
+} wr_trace_mark;
+void wr_trace_get_mark(const wr_trace *t, wr_trace_mark *m);
+void wr_trace_rewind(wr_trace *t, const wr_trace_mark *m);
+/* The poll count now (fuel used since the trace started). */
+uint64_t wr_trace_count(const wr_trace *t);
+
 /* Frees a trace (wr_store_free). */
 void wr_trace_free(wr_trace *t);
 

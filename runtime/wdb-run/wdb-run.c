@@ -73,6 +73,8 @@ typedef struct run_opts {
     uint64_t fuel;      /* --fuel; 0: unbounded */
     const char *record; /* --record or WDB_RECORD; NULL: none */
     const char *replay; /* --replay; NULL: none */
+    bool no_history;    /* --no-history: no recording in memory under a debugger */
+    bool mem_trace;     /* recording in memory for reverse execution */
 } run_opts;
 
 /* ----------------------------------------------------------- options */
@@ -350,6 +352,25 @@ static int opt_replay(run_opts *o, const char *name, const char *value)
     return 0;
 }
 
+static int opt_no_history(run_opts *o, const char *name, const char *value)
+{
+    (void)name;
+    (void)value;
+    o->no_history = true;
+    return 0;
+}
+
+static int opt_history_limit(run_opts *o, const char *name, const char *value)
+{
+    uint64_t v;
+    if (parse_size(value, &v) != 0 || v == 0) {
+        cli_error("%s: bad size '%s'", name, value);
+        return -1;
+    }
+    o->dbg.history_limit = v;
+    return 0;
+}
+
 static const opt_def opt_table[] = {
     {"dir", 0, ARG_REQUIRED, opt_dir, "HOST[::GUEST]",
      "let the program use directory HOST, which it sees\nas GUEST (default: HOST); repeatable"},
@@ -393,6 +414,12 @@ static const opt_def opt_table[] = {
     {"replay", 0, ARG_REQUIRED, opt_replay, "FILE",
      "run the program again from trace FILE (made by\n--record), without touching the host: the "
      "same\noutput and exit status; exit status 1 when FILE\nis bad or the run diverges from it"},
+    {"no-history", 0, ARG_NONE, opt_no_history, NULL,
+     "under a debugger, do not record the run in\nmemory (by default it is, for reverse "
+     "execution:\nbs/bc, `process continue --reverse`)"},
+    {"history-limit", 0, ARG_REQUIRED, opt_history_limit, "BYTES",
+     "memory for reverse execution's snapshots\n(default twice the program's linear memory,\nat "
+     "least 256k); BYTES may end in k, m or g"},
     {"help", 'h', ARG_NONE, opt_help, NULL, "show this help"},
     {"version", 0, ARG_NONE, opt_version, NULL, "show the version"},
 };
@@ -747,7 +774,8 @@ static int outcome(const run_opts *o, wr_status st, wr_store *store, wr_module *
                    const wr_error *err, wdbg *dbg, core_ctx *core)
 {
     char tmsg[512];
-    if ((o->record || o->replay) && wr_trace_finish(store, st, tmsg, sizeof tmsg) != WR_OK) {
+    if ((o->record || o->replay || o->mem_trace) &&
+        wr_trace_finish(store, st, tmsg, sizeof tmsg) != WR_OK) {
         fflush(stdout);
         fprintf(stderr, "wdb-run: error: %s\n", tmsg);
         return EXIT_ERROR;
@@ -811,6 +839,13 @@ static int run(run_opts *o)
         goto done;
     }
     if (o->record && wr_trace_record(store, mod, o->record, msg, sizeof msg) != WR_OK) {
+        fprintf(stderr, "wdb-run: error: %s\n", msg);
+        goto done;
+    }
+    /* under a debugger the run is recorded in memory: reverse execution
+     * re-executes from snapshots with the host calls replayed from it */
+    o->mem_trace = o->debug && !o->record && !o->replay && !o->no_history;
+    if (o->mem_trace && wr_trace_record_memory(store, mod, msg, sizeof msg) != WR_OK) {
         fprintf(stderr, "wdb-run: error: %s\n", msg);
         goto done;
     }

@@ -186,6 +186,7 @@ wdbg *wdbg_start(const wdbg_opts *opts, wr_store *store, wr_module *mod, wr_inst
         goto fail;
     }
     d->eng = wd_target_engine(d->tgt);
+    wde_set_history_limit(d->eng, (size_t)opts->history_limit);
 
     if (opts->fd >= 0) {
         /* `wdb app.wasm` starts us with one end of a socketpair: no port to

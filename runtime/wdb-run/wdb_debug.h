@@ -32,6 +32,7 @@ typedef struct wdbg_opts {
      * stop; NULL for none. wdb-run writes its core dump here. */
     void (*on_trap)(void *user, wr_store *store);
     void *on_trap_user;
+    uint64_t history_limit; /* bytes of snapshots for reverse execution; 0: default */
 } wdbg_opts;
 
 /* Sets up debugging of inst. Without opts->listen it waits for the first

@@ -31,6 +31,12 @@ extern "C" {
 
 typedef struct wde_engine wde_engine;
 
+/* WDE_REVERSE=1 (host builds: wdb::debug_engine's interface): reverse
+ * execution (wde_reverse...). The firmware leaves it out. */
+#ifndef WDE_REVERSE
+#define WDE_REVERSE 0
+#endif
+
 typedef enum wde_state {
     WDE_RUNNING = 0,
     WDE_STOPPED,
@@ -39,14 +45,17 @@ typedef enum wde_state {
 
 typedef struct wde_stop {
     wde_state state;
-    wr_debug_reason reason;  /* when STOPPED */
-    uint32_t code_offset;    /* pc of the innermost frame (code offset) */
-    wr_trap_kind trap;       /* reason == WR_DEBUG_TRAP */
+    wr_debug_reason reason; /* when STOPPED */
+    uint32_t code_offset;   /* pc of the innermost frame (code offset) */
+    wr_trap_kind trap;      /* reason == WR_DEBUG_TRAP */
     char trap_msg[256];
-    uint64_t watch_addr;     /* reason == WR_DEBUG_WATCH */
+    uint64_t watch_addr; /* reason == WR_DEBUG_WATCH */
     wr_watch_kind watch_kind;
-    int exit_code;           /* when EXITED */
-    bool exited_by_trap;     /* when EXITED: the program trapped */
+    int exit_code;       /* when EXITED */
+    bool exited_by_trap; /* when EXITED: the program trapped */
+#if WDE_REVERSE
+    bool history_begin; /* a reverse request reached the start of history */
+#endif
 } wde_stop;
 
 /* Creates an engine debugging `inst` (of module `mod`) in `store` and sets
@@ -89,6 +98,23 @@ wde_state wde_wait_stop(wde_engine *e, int timeout_ms);
 
 /* Run control. resume: -EBUSY unless stopped. */
 int wde_resume(wde_engine *e, wr_debug_action action, uint32_t range_start, uint32_t range_end);
+#if WDE_REVERSE
+/* Reverse execution (host builds; needs the store's trace, docs/TRACE.md):
+ * resumes backwards. step: to the previous instruction; else to the last
+ * breakpoint or watchpoint hit before now (reported as that hit). With
+ * nothing before, the program stays or goes to the first point recorded,
+ * and the stop says history_begin. Later forward runs replay the trace
+ * until its end, then run live. -EBUSY unless stopped; -ENOTSUP when not
+ * recording (or the firmware). */
+int wde_reverse(wde_engine *e, bool step);
+/* Whether reverse execution is available (true before the first stop if
+ * it may be). */
+bool wde_can_reverse(wde_engine *e);
+/* Bytes snapshots may hold (0: twice linear memory, at least 256 KiB). */
+void wde_set_history_limit(wde_engine *e, size_t bytes);
+/* How many snapshots are held and their bytes. */
+void wde_history_info(wde_engine *e, size_t *snapshots, size_t *bytes);
+#endif
 /* Asks a running program to stop (any thread). */
 int wde_interrupt(wde_engine *e);
 /* Ends the program (stopped or running). The request ends with the run
@@ -128,7 +154,8 @@ int wde_read_module(wde_engine *e, uint64_t file_offset, uint8_t *buf, size_t le
  * start at code_section_file_offset */
 uint32_t wde_code_to_file(uint32_t code_section_file_offset, uint32_t code_offset);
 /* false when the file offset is before the Code section */
-bool wde_file_to_code(uint32_t code_section_file_offset, uint32_t file_offset, uint32_t *code_offset);
+bool wde_file_to_code(uint32_t code_section_file_offset, uint32_t file_offset,
+                      uint32_t *code_offset);
 
 #ifdef __cplusplus
 }

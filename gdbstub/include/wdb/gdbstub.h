@@ -36,6 +36,12 @@ extern "C" {
 #define GS_MAX_PACKET 16384
 #endif
 
+/* Reverse execution (bs, bc; wdb/wasm_rsp.h): host builds define
+ * GS_REVERSE=1 (wdb::gdbstub's interface); the firmware leaves it out. */
+#ifndef GS_REVERSE
+#define GS_REVERSE 0
+#endif
+
 typedef enum gs_state { GS_RUNNING = 0, GS_STOPPED, GS_EXITED } gs_state;
 
 typedef enum gs_reason {
@@ -55,6 +61,9 @@ typedef struct gs_stop {
     uint64_t watch_addr;   /* GS_REASON_WATCHPOINT: RSP memory address */
     int watch_kind;        /* 2 write, 3 read, 4 access (as in Z2..Z4) */
     int exit_code;         /* GS_EXITED */
+#if GS_REVERSE
+    bool history_begin; /* GS_STOPPED at the start of the recorded history */
+#endif
 } gs_stop;
 
 typedef enum gs_action {
@@ -105,6 +114,13 @@ typedef struct gs_target {
      * region, as LLDB expects) */
     int (*memory_region)(void *user, uint64_t addr, uint64_t *start, uint64_t *size,
                          const char **perms);
+#if GS_REVERSE
+    /* Optional (NULL: not offered): resume backwards, one instruction
+     * (step) or to the previous breakpoint/watchpoint hit; the stop comes
+     * like a forward one's. -ENOTSUP when the program is not recorded. */
+    int (*reverse)(void *user, bool step);
+    bool (*can_reverse)(void *user);
+#endif
 } gs_target;
 
 typedef enum gs_end {

@@ -71,6 +71,19 @@ static inline uint32_t wrsp_addr_offset(uint64_t a)
     return (uint32_t)a;
 }
 
+/* ------------------------------------------------------------ reverse execution
+ * GDB's packets, as LLDB (`process continue --reverse`) and wdb use them:
+ * a stub that can go back offers both features in qSupported and answers
+ * `bs` (back one instruction) and `bc` (back to the previous breakpoint or
+ * watchpoint hit) with a stop reply. A stop at the start of the recorded
+ * history (nothing before it) carries the key "replaylog" with the value
+ * "begin" (LLDB reports it as a history boundary). Host builds only. */
+#define WRSP_FEATURE_REVERSE "ReverseStep+;ReverseContinue+"
+#define WRSP_REVERSE_STEP "bs"
+#define WRSP_REVERSE_CONTINUE "bc"
+#define WRSP_REPLAYLOG_KEY "replaylog"
+#define WRSP_REPLAYLOG_BEGIN "replaylog:begin;"
+
 /* ------------------------------------------------------------ trap stops
  * wdb's stubs stop on a trap with reason:exception and the description
  * "trap: MESSAGE (NAME)": MESSAGE the runtime's (wr_trap_message, or a host

@@ -457,6 +457,11 @@ wr_status wr_trace_replay(wr_store *store, wr_module *mod, const char *path, cha
  * (a call other than recorded, or another end); a call that diverged made
  * the run trap with the same message. */
 wr_status wr_trace_finish(wr_store *store, wr_status run, char *errbuf, size_t errlen);
+/* Starts recording like wr_trace_record, into memory only (path NULL is
+ * the same): what reverse execution replays from (wdb-run -g). */
+wr_status wr_trace_record_memory(wr_store *store, wr_module *mod, char *errbuf, size_t errlen);
+/* Whether the store records or replays a trace. */
+bool wr_trace_active(const wr_store *store);
 
 /* ------------------------------------------------------------ debugging
  *
@@ -495,6 +500,7 @@ typedef struct wr_debug_event {
     uint64_t watch_addr;  /* WR_DEBUG_WATCH: the watchpoint's address */
     uint32_t watch_len;
     wr_watch_kind watch_kind; /* the kind of the access that hit */
+    bool alarm;               /* WR_DEBUG_INTERRUPT from wr_debug_alarm (host builds) */
 } wr_debug_event;
 
 typedef enum wr_debug_action {
@@ -550,6 +556,41 @@ wr_status wr_debug_set_local(wr_store *store, uint32_t frame, uint32_t index, co
  * Types are not tracked at run time: values come back as raw i64 bits. */
 uint32_t wr_debug_stack_depth(wr_store *store, uint32_t frame);
 wr_status wr_debug_stack_value(wr_store *store, uint32_t frame, uint32_t index, wr_val *out);
+
+/* ---------------------------------------------------- reverse execution
+ *
+ * Host builds only (WR_TRACE; docs/TRACE.md "Reverse execution"). Needs an
+ * active trace (its poll count is the position's clock and its log makes
+ * host calls replayable). Every call is valid only inside the hook, at a
+ * stop other than a trap.
+ *
+ * Position: (poll count, call depth, code offset). Between two poll points
+ * there is no back-edge and every call polls at its entry, so at one depth
+ * the pc only grows while the count stays: the triple names one point of
+ * the run. */
+typedef struct wr_position {
+    uint64_t count;  /* poll points so far (the trace's clock) */
+    uint32_t depth;  /* call-stack entries (wr_interp_depth) */
+    uint32_t offset; /* code offset of the instruction about to run */
+} wr_position;
+wr_status wr_debug_position(wr_store *store, wr_position *out);
+/* Makes the poll point that brings the count to `count` (> now) stop with
+ * WR_DEBUG_INTERRUPT and ev.alarm set; 0 cancels. One alarm at a time. */
+wr_status wr_debug_alarm(wr_store *store, uint64_t count);
+
+/* A snapshot of the whole execution state at a stop: frames and operand
+ * stack, memories (4 KiB pages; pages equal to `prev`'s are shared with
+ * it), globals, tables, dropped segments, fuel and the trace's place.
+ * *acct counts the bytes snapshots hold: each adds what it allocates, and
+ * wr_snapshot_free takes off what it frees (the same counter for all). */
+typedef struct wr_snapshot wr_snapshot;
+wr_snapshot *wr_debug_snapshot(wr_store *store, const wr_snapshot *prev, size_t *acct);
+/* Puts the store back into snapshot s (taken in the same wr_invoke): when
+ * the hook returns the program runs on from there, its host calls replayed
+ * from the trace until the end of what it recorded. */
+wr_status wr_debug_restore(wr_store *store, const wr_snapshot *s);
+const wr_position *wr_snapshot_position(const wr_snapshot *s);
+void wr_snapshot_free(wr_snapshot *s);
 
 #ifdef __cplusplus
 }
