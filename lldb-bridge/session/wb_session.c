@@ -2259,6 +2259,22 @@ static bool same_bytes(const wb_value *a, const wb_value *b)
 
 /* A watchpoint stop: which watchpoint, old and new values. V_IGNORE when a
  * write left the value unchanged (gdb's software check for `watch`). */
+/* The watched value now (its type .type NULL when it cannot be read):
+ * the expression, or out of its scope the same bytes with the old type. */
+static bool read_watched(wb_session *s, const wb_bp *b, wb_value *now)
+{
+    wb_error e;
+    if (wb_session_eval(s, 0, b->spec, now, &e) != WB_OK || now->kind != WB_VAL_MEMORY ||
+        now->addr != b->watch_addr) {
+        wb_value_free(now);
+        uint8_t buf[8];
+        if (read_mem(s, b->watch_addr, buf, b->watch_len) != 0 ||
+            wb_value_from_bytes(b->old_value.type, buf, b->watch_len, now, &e) != WB_OK)
+            memset(now, 0, sizeof *now);
+    }
+    return now->type != NULL;
+}
+
 static verdict watch_hit(wb_session *s, const raw_stop *r, wb_stop *out)
 {
     uint64_t a = r->rsp.watch_addr & 0xffffffffu;
@@ -2267,15 +2283,24 @@ static verdict watch_hit(wb_session *s, const raw_stop *r, wb_stop *out)
         if (b->type == WB_BP_BREAK || !b->enabled) continue;
         if (a < b->watch_addr || a >= b->watch_addr + b->watch_len) continue;
         wb_value now;
-        wb_error e;
-        if (wb_session_eval(s, 0, b->spec, &now, &e) != WB_OK || now.kind != WB_VAL_MEMORY ||
-            now.addr != b->watch_addr) {
-            /* out of scope: read the same bytes with the old type */
-            wb_value_free(&now);
-            uint8_t buf[8];
-            if (read_mem(s, b->watch_addr, buf, b->watch_len) != 0 ||
-                wb_value_from_bytes(b->old_value.type, buf, b->watch_len, &now, &e) != WB_OK)
-                memset(&now, 0, sizeof now);
+        read_watched(s, b, &now);
+        if (b->type == WB_BP_WATCH && now.type && same_bytes(&now, &b->old_value) && s->reverse) {
+            /* backward, a stub may stop where the write is done (where a
+             * forward run reports it: wdb-run does) rather than before
+             * it (gdb's record targets): one instruction back is the
+             * write, with the value before it */
+            raw_stop back;
+            wb_error e2;
+            wb_value before;
+            memset(&before, 0, sizeof before);
+            if (go_raw(s, ACT_STEP, 0, 0, &back, &e2) == WB_OK && back.kind == RAW_STOP &&
+                strcmp(back.rsp.reason, "trace") == 0 && read_watched(s, b, &before) &&
+                !same_bytes(&before, &b->old_value)) {
+                wb_value_free(&now);
+                now = before;
+            } else {
+                wb_value_free(&before);
+            }
         }
         if (b->type == WB_BP_WATCH && now.type && same_bytes(&now, &b->old_value)) {
             wb_value_free(&now);

@@ -1,14 +1,16 @@
 #!/bin/bash
 # wdb --replay: a run recorded with WDB_RECORD (as in CI) that trapped is
-# debugged again from its trace. Against wdb-run itself: the session stops
-# at the same trap, with the same locals, and the reverse commands are
-# refused with gdb's words. Against a stub that runs backward
-# (reverse_proxy.py, WDB_REVERSE_UPSTREAM): reverse-step goes back from the
+# debugged again from its trace. Against wdb-run: the session stops at the
+# same trap, with the same locals; with --no-history and no trace the
+# reverse commands are refused with gdb's words. Against a stub that runs
+# backward, STUB
+# (wdb-run itself, which keeps the history, or reverse_proxy.py with
+# WDB_REVERSE_UPSTREAM): reverse-step goes back from the
 # trap (in the middle of its line) to the start of that line, then to the
 # line before; reverse-continue to the start of the history
 # with gdb's message, and continue forward again to the same trap; `watch g`
 # and reverse-continue stop at the writes to g, last first.
-#   replay.sh WDB WDB_RUN REVERSE_STUB HISTORY.wasm
+#   replay.sh WDB WDB_RUN STUB HISTORY.wasm
 set -u
 wdb=$1 runtime=$2 stub=$3 wasm=$4
 work=$(mktemp -d)
@@ -25,16 +27,19 @@ rc=$?
 [ $rc = 134 ] && ok "recorded run trapped (134)" || bad "recorded run: status $rc"
 [ -s run.trace ] && ok "trace written" || bad "no trace"
 
-# wdb-run as the stub: the trap again, no reverse execution
+# wdb-run: the trap again
 WDB_RUN=$runtime timeout 120 "$wdb" -batch --replay=run.trace -ex 'info locals' \
-    -ex 'print last' -ex reverse-step -ex reverse-continue app.wasm >plain.out 2>&1
+    -ex 'print last' app.wasm >plain.out 2>&1
 rc=$?
 [ $rc = 134 ] && ok "replay session status 134" || bad "replay session status $rc"
 has plain.out "Program stopped by a Wasm trap: integer divide by zero" "stopped at the trap"
 has plain.out "return last / zero;" "at the dividing line"
 has plain.out '$1 = 9' "last = acc + argc = 6 + 3"
-n=$(grep -c "^Target does not support this command.$" plain.out)
-[ "$n" = 2 ] && ok "reverse commands refused" || bad "refusals: $n in: $(cat plain.out)"
+# wdb-run --no-history (no trace): no reverse execution
+WDB_RUN=$runtime timeout 120 "$wdb" -batch --runtime-arg=--no-history -ex run \
+    -ex reverse-step -ex reverse-continue --args app.wasm a b >nohist.out 2>&1
+n=$(grep -c "^Target does not support this command.$" nohist.out)
+[ "$n" = 2 ] && ok "reverse commands refused" || bad "refusals: $n in: $(cat nohist.out)"
 
 # usage errors: status 2 and one line saying what is wrong
 "$wdb" -batch --replay=run.trace >use1.out 2>&1
