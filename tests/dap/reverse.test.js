@@ -2,9 +2,10 @@
 // Reverse execution over DAP: supportsStepBack (a `capabilities` event once
 // the stub answered), stepBack (line and instruction granularity) and
 // reverseContinue, on a trap replayed from a trace ("replay" in the launch
-// configuration, wdb --replay's). The stub that runs backward is
-// tests/wdb/reverse_proxy.py over wdb-run (REVERSE_STUB); wdb-run itself
-// offers no reverse execution: the requests are refused with gdb's words.
+// configuration, wdb --replay's). Two stubs run backward: wdb-run itself
+// (its in-memory history) and tests/wdb/reverse_proxy.py over wdb-run
+// (REVERSE_STUB); wdb-run --no-history does not: the requests are refused
+// with gdb's words.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -33,12 +34,13 @@ function record() {
   return trace;
 }
 
-test('wdb-run runs forward only: no supportsStepBack, stepBack is refused', async () => {
+test('wdb-run --no-history runs forward only: no supportsStepBack, stepBack is refused', async () => {
   const dc = await L.startClient();
   try {
     const caps = [];
     dc.on('capabilities', (e) => caps.push(e.body.capabilities));
-    const init = await L.launch(dc, { program: HISTORY, replay: record() });
+    const init = await L.launch(dc, { program: HISTORY, args: ['a', 'b'],
+                                      runtimeArgs: ['--no-history'] });
     assert.notEqual(init.body.supportsStepBack, true);
     const stop = await L.run(dc);
     assert.equal(stop.body.reason, 'exception');
@@ -52,12 +54,13 @@ test('wdb-run runs forward only: no supportsStepBack, stepBack is refused', asyn
   }
 });
 
-test('a replayed trap: Step Back by line and instruction, Reverse to the start, forward again',
+for (const [name, runtime] of [['wdb-run', L.WDB_RUN], ['reverse_proxy.py', STUB]]) {
+test(`${name}: a replayed trap, Step Back by line and instruction, Reverse to the start`,
      async () => {
   const dc = await L.startClient();
   try {
     const caps = dc.waitForEvent('capabilities');
-    await L.launch(dc, { program: HISTORY, replay: record(), runtime: STUB });
+    await L.launch(dc, { program: HISTORY, replay: record(), runtime });
     assert.equal((await caps).body.capabilities.supportsStepBack, true);
     await dc.setExceptionBreakpointsRequest({ filters: ['all'] });
     let stop = await L.run(dc);
@@ -117,3 +120,4 @@ test('a replayed trap: Step Back by line and instruction, Reverse to the start, 
     await dc.stop();
   }
 });
+}
