@@ -34,8 +34,8 @@
 //                  on a .ts line, F5 (VS Code asks which debugger: wdb), the
 //                  stop on that .ts line, .ts frames, locals, step, continue
 //  12 reverse      a trap recorded with WDB_RECORD, launched with "replay"
-//                  through a stub that runs backward (REVERSE_STUB,
-//                  tests/wdb/reverse_proxy.py): the trap, then the toolbar's
+//                  (wdb-run keeps its history: it runs backward): the trap,
+//                  then the toolbar's
 //                  Step Back (line by line, locals going back in time) and
 //                  Reverse (to the start of the history)
 //
@@ -44,8 +44,7 @@
 //   WDB_VSCODE_NOWASM, WDB_VSCODE_RUST, WDB_VSCODE_ASC, WDB_VSCODE_OUT (run/ and screenshots/ go there),
 //   WDB_VSCODE_NODE_DIR (playwright-core), WDB_VSCODE_DOCS (docs/screenshots)
 //   WDB_DEVICE_STAND_IN, WDB_QEMU, WDB_DEVICE_FW_DIR (step 9: the firmware,
-//   tests/device/device-as-wdb-run.sh), REVERSE_STUB and
-//   WDB_REVERSE_UPSTREAM (step 12)
+//   tests/device/device-as-wdb-run.sh)
 // Optional: CS_HOME (code-server, as setup.sh), WDB_VSCODE_ONLY=1,4 (steps),
 //   WDB_VSCODE_UPDATE_SCREENSHOTS=1 (copy the README's screenshots to
 //   docs/screenshots/), CHROMIUM (default: chromium in PATH).
@@ -876,7 +875,7 @@ async function main() {
       { type: 'wdb', request: 'attach', name: 'attach spin', host: '127.0.0.1', port: spinPort, program: '${workspaceFolder}/spin.wasm' },
       { type: 'wdb', request: 'attach', name: 'attach device', serialPort: DEVICE_TTY(), baudRate: 115200, program: '${workspaceFolder}/spin.wasm' },
       { type: 'wdb', request: 'launch', name: 'core traps', program: '${workspaceFolder}/traps.wasm', coreFile: '${workspaceFolder}/traps.core' },
-      { type: 'wdb', request: 'launch', name: 'replay history', program: '${workspaceFolder}/history.wasm', replay: '${workspaceFolder}/history.trace', runtime: env('REVERSE_STUB') },
+      { type: 'wdb', request: 'launch', name: 'replay history', program: '${workspaceFolder}/history.wasm', replay: '${workspaceFolder}/history.trace' },
     ],
   }, null, 2));
   fs.rmSync(path.join(NEWUSER, '.vscode'), { recursive: true, force: true });
