@@ -66,6 +66,7 @@ typedef struct wde_rev {
     bool have_hit; /* continue: the last hit before end */
     rv_hit hit;
     rv_hit final;     /* goto: what the stop at final.pos reports */
+    wr_snapshot *tmp; /* taken at a scan's alarm: a goto starts there */
     bool final_begin; /* ... and that it is the start of history */
 } wde_rev;
 #endif
@@ -182,7 +183,7 @@ static void rv_trim(wde_engine *e)
 {
     wde_rev *v = &e->rev;
     uint64_t mem = wde_memory_size(e);
-    size_t limit = v->limit ? v->limit : (size_t)(2 * mem > (256u << 10) ? 2 * mem : 256u << 10);
+    size_t limit = v->limit ? v->limit : (size_t)(2 * mem > (1u << 20) ? 2 * mem : 1u << 20);
     while ((v->bytes > limit || v->n > RV_MAX_SNAPS) && v->n > 2) {
         size_t w = 1;
         for (size_t i = 1; i < v->n; i++) {
@@ -237,9 +238,45 @@ static long rv_before(const wde_rev *v, const wr_position *p, bool at_too)
     return -1;
 }
 
+/* Back from re-execution: the watchpoints are checked again. */
+static void rv_done(wde_engine *e)
+{
+    wde_rev *v = &e->rev;
+    v->mode = RV_NONE;
+    wr_debug_watch_pause(e->store, false);
+    wr_snapshot_free(v->tmp);
+    v->tmp = NULL;
+}
+
+/* Whether every watched range holds the same bytes in snapshot a and in b
+ * (NULL: memory now): then no write changed them in between. */
+static bool rv_watched_same(wde_engine *e, const wr_snapshot *a, const wr_snapshot *b)
+{
+    wr_memory *m = wr_instance_memory(e->inst, 0);
+    uint8_t x[64], y[64];
+    for (size_t i = 0; i < e->nwatches; i++) {
+        uint64_t at = e->watches[i].addr;
+        for (uint64_t left = e->watches[i].len; left;) {
+            size_t n = left < sizeof x ? (size_t)left : sizeof x;
+            if (!m || wr_snapshot_read(a, m, at, x, n) != WR_OK) return false;
+            if (b) {
+                if (wr_snapshot_read(b, m, at, y, n) != WR_OK) return false;
+            } else {
+                if (at + n > wr_memory_size(m)) return false;
+                memcpy(y, wr_memory_data(m) + at, n);
+            }
+            if (memcmp(x, y, n)) return false;
+            at += n;
+            left -= n;
+        }
+    }
+    return true;
+}
+
 static void rv_final_here(wde_engine *e, wr_debug_event *fin)
 {
     wde_rev *v = &e->rev;
+    rv_done(e);
     memset(fin, 0, sizeof *fin);
     fin->reason = v->final.reason;
     fin->watch_addr = v->final.watch_addr;
@@ -249,13 +286,13 @@ static void rv_final_here(wde_engine *e, wr_debug_event *fin)
     rv_arm(e);
 }
 
-/* Restores snapshot i and sets how to run on to `until` (stops at the
- * alarm of count `alarm` first when that is later than the snapshot). */
-static bool rv_restore(wde_engine *e, size_t i, uint64_t alarm, wr_debug_resume *r)
+/* Restores snapshot sn and sets how to run on (to the alarm of count
+ * `alarm` first when that is later than the snapshot). */
+static bool rv_restore(wde_engine *e, const wr_snapshot *sn, uint64_t alarm, wr_debug_resume *r)
 {
     wde_rev *v = &e->rev;
-    if (wr_debug_restore(e->store, v->snaps[i]) != WR_OK) return false;
-    const wr_position *q = snap_pos(v, i);
+    if (wr_debug_restore(e->store, sn) != WR_OK) return false;
+    const wr_position *q = wr_snapshot_position(sn);
     v->stepping = alarm <= q->count;
     if (!v->stepping) wr_debug_alarm(e->store, alarm);
     r->action = v->stepping ? WR_DEBUG_STEP_INSN : WR_DEBUG_CONTINUE;
@@ -269,14 +306,20 @@ static int rv_goto(wde_engine *e, const rv_hit *t, bool begin, wr_debug_resume *
     wde_rev *v = &e->rev;
     v->final = *t;
     v->final_begin = begin;
+    /* no watchpoint matters on the way to a known point */
+    wr_debug_watch_pause(e->store, true);
     long i = rv_before(v, &t->pos, true);
-    if (i < 0 || !rv_restore(e, (size_t)i, t->pos.count, r)) {
+    const wr_snapshot *sn = i >= 0 ? v->snaps[i] : NULL;
+    if (v->tmp && wr_snapshot_position(v->tmp)->count <= t->pos.count &&
+        (!sn || wr_snapshot_position(v->tmp)->count >= wr_snapshot_position(sn)->count))
+        sn = v->tmp;
+    if (!sn || !rv_restore(e, sn, t->pos.count, r)) {
         v->final_begin = true; /* cannot go there: stay, at the edge of history */
         rv_final_here(e, fin);
         return 2;
     }
     v->mode = RV_GOTO;
-    if (pos_eq(snap_pos(v, (size_t)i), &t->pos)) {
+    if (pos_eq(wr_snapshot_position(sn), &t->pos)) {
         rv_final_here(e, fin);
         return 2;
     }
@@ -289,8 +332,13 @@ static int rv_scan(wde_engine *e, size_t seg, wr_debug_resume *r, wr_debug_event
     wde_rev *v = &e->rev;
     v->mode = RV_SCAN;
     v->seg = seg;
+    /* watchpoints only where a watched byte changed (a write of the same
+     * value elsewhere is not seen): their checks slow every instruction */
+    const wr_snapshot *endsn =
+        seg + 1 < v->n && pos_eq(&v->end, snap_pos(v, seg + 1)) ? v->snaps[seg + 1] : NULL;
+    wr_debug_watch_pause(e->store, v->step || rv_watched_same(e, v->snaps[seg], endsn));
     uint64_t alarm = v->step && v->end.count > 0 ? v->end.count - 1 : v->end.count;
-    if (!rv_restore(e, seg, alarm, r)) {
+    if (!rv_restore(e, v->snaps[seg], alarm, r)) {
         rv_hit here = {.reason = WR_DEBUG_STEP};
         wr_debug_position(e->store, &here.pos);
         v->final = here;
@@ -387,15 +435,23 @@ static int rv_on_stop(wde_engine *e, const wr_debug_event *ev, wr_debug_resume *
     }
     if (ev->reason == WR_DEBUG_TRAP || ev->reason == WR_DEBUG_ENTRY) {
         /* re-execution cannot trap where the run did not */
-        v->mode = RV_NONE;
+        rv_done(e);
         return 0;
     }
     wr_position pos;
     if (wr_debug_position(e->store, &pos) != WR_OK) {
-        v->mode = RV_NONE;
+        rv_done(e);
         return 0;
     }
-    if (ev->alarm) v->stepping = true;
+    if (ev->alarm) {
+        v->stepping = true;
+        if (v->mode == RV_SCAN) {
+            /* the goto that follows the scan starts here, not at a snapshot
+             * further back */
+            wr_snapshot_free(v->tmp);
+            v->tmp = wr_debug_snapshot(e->store, v->n ? v->snaps[v->n - 1] : NULL, &v->bytes);
+        }
+    }
     if (v->mode == RV_GOTO) {
         if (pos_eq(&pos, &v->final.pos)) {
             rv_final_here(e, fin);
@@ -426,6 +482,7 @@ static int rv_on_stop(wde_engine *e, const wr_debug_event *ev, wr_debug_resume *
 
 static void rv_free(wde_engine *e)
 {
+    wr_snapshot_free(e->rev.tmp);
     for (size_t i = 0; i < e->rev.n; i++)
         wr_snapshot_free(e->rev.snaps[i]);
     free(e->rev.snaps);

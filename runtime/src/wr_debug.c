@@ -162,7 +162,8 @@ static void step_off(wr_store *store, wr_interp *it)
     set_poll_step(store, it->entry_pending);
 }
 
-static void apply_resume(wr_store *store, wr_interp *it, wr_debug_resume *rp, bool leave);
+static inline __attribute__((always_inline)) void apply_resume(wr_store *store, wr_interp *it,
+                                                               wr_debug_resume *r, bool leave);
 
 /* Reports a stop to the hook and applies its answer. `leave`: resume past
  * the dbg/brk op at it->ip (false when another stop at the same op follows). */
@@ -186,31 +187,31 @@ static void stop_at(wr_store *store, wr_interp *it, wr_debug_event *ev, bool lea
 }
 
 /* Applies the hook's answer at a stop. */
-static void apply_resume(wr_store *store, wr_interp *it, wr_debug_resume *rp, bool leave)
+static inline __attribute__((always_inline)) void apply_resume(wr_store *store, wr_interp *it,
+                                                               wr_debug_resume *r, bool leave)
 {
-    wr_debug_resume r = *rp;
 #ifdef WR_TRACE
     if (it->rewound) leave = true; /* wr_debug_restore: resume past its stop */
 #endif
-    if (r.action == WR_DEBUG_KILL) {
+    if (r->action == WR_DEBUG_KILL) {
         it->killed = true;
         step_off(store, it);
         return;
     }
     /* unsigned: enums may be one unsigned byte (arm-none-eabi short enums) */
-    if ((unsigned)r.action > WR_DEBUG_KILL) r.action = WR_DEBUG_CONTINUE;
-    it->step = r.action;
+    if ((unsigned)r->action > WR_DEBUG_KILL) r->action = WR_DEBUG_CONTINUE;
+    it->step = r->action;
     it->step_depth = wr_interp_depth(it);
-    it->range_start = r.range_start;
-    it->range_end = r.range_end;
-    set_poll_step(store, r.action == WR_DEBUG_STEP_INSN || it->entry_pending);
-    if (r.action != WR_DEBUG_CONTINUE) {
+    it->range_start = r->range_start;
+    it->range_end = r->range_end;
+    set_poll_step(store, r->action == WR_DEBUG_STEP_INSN || it->entry_pending);
+    if (r->action != WR_DEBUG_CONTINUE) {
         /* every caller must come back through a dbg op to end the step
          * there. While only STEP_INSN runs, every frame entered or returned
          * to is in its debug translation already (entries switch through the
          * poll word), so the walk over the whole stack is needed once. */
         if (!it->frames_debug) frames_to_debug(it, NULL);
-        it->frames_debug = r.action == WR_DEBUG_STEP_INSN;
+        it->frames_debug = r->action == WR_DEBUG_STEP_INSN;
         step_over_tail_call(it);
     } else {
         it->frames_debug = false;
@@ -576,6 +577,26 @@ wr_status wr_debug_watch_clear(wr_store *store, uint64_t addr, uint32_t len, wr_
     }
     return WR_NOT_FOUND;
 }
+
+#ifdef WR_TRACE
+wr_status wr_debug_watch_pause(wr_store *store, bool pause)
+{
+    wr_interp *it = store->interp;
+    if (!it) return WR_ERR_ARG;
+    if (pause && !it->watch_paused && it->nwatch) {
+        it->watch_paused = it->nwatch;
+        it->nwatch = 0;
+        it->watch_hit = false;
+    } else if (!pause && it->watch_paused) {
+        it->nwatch = it->watch_paused;
+        it->watch_paused = 0;
+        /* functions first called meanwhile got normal translations */
+        all_debug(store, true);
+        frames_to_debug(it, NULL);
+    }
+    return WR_OK;
+}
+#endif
 
 /* ------------------------------------------------------ inspection */
 

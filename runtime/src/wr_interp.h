@@ -70,6 +70,7 @@ typedef struct wr_interp {
     bool alarm;                        /* wr_debug_alarm armed: fuel running out means the alarm */
     bool rewound;                      /* wr_debug_restore ran in the hook: the frames changed */
     uint64_t invocation, ninvocations; /* the running wr_invoke's number */
+    uint32_t watch_paused;             /* wr_debug_watch_pause: nwatch set aside */
 #endif
 } wr_interp;
 

@@ -146,6 +146,27 @@ const wr_position *wr_snapshot_position(const wr_snapshot *s)
     return &s->pos;
 }
 
+wr_status wr_snapshot_read(const wr_snapshot *s, const wr_memory *m, uint64_t addr, void *buf,
+                           size_t len)
+{
+    for (size_t k = 0; k < s->nmems; k++) {
+        const snap_mem *sm = &s->mems[k];
+        if (sm->m != m) continue;
+        if (addr > sm->size || len > sm->size - addr) return WR_ERR_ARG;
+        uint8_t *out = buf;
+        while (len) {
+            size_t p = (size_t)(addr / WR_SNAP_PAGE), off = (size_t)(addr % WR_SNAP_PAGE);
+            size_t n = WR_SNAP_PAGE - off < len ? WR_SNAP_PAGE - off : len;
+            memcpy(out, sm->pg[p]->data + off, n);
+            out += n;
+            addr += n;
+            len -= n;
+        }
+        return WR_OK;
+    }
+    return WR_NOT_FOUND;
+}
+
 /* The pages of memory m, sharing those equal to prev's (NULL: none). */
 static bool snap_memory(snap_mem *sm, wr_memory *m, const snap_mem *prev, size_t *bytes)
 {

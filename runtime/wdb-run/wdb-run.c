@@ -419,7 +419,7 @@ static const opt_def opt_table[] = {
      "execution:\nbs/bc, `process continue --reverse`)"},
     {"history-limit", 0, ARG_REQUIRED, opt_history_limit, "BYTES",
      "memory for reverse execution's snapshots\n(default twice the program's linear memory,\nat "
-     "least 256k); BYTES may end in k, m or g"},
+     "least 1m); BYTES may end in k, m or g"},
     {"help", 'h', ARG_NONE, opt_help, NULL, "show this help"},
     {"version", 0, ARG_NONE, opt_version, NULL, "show the version"},
 };

@@ -12,7 +12,10 @@
  *     with the new value in memory; one reverse step shows the old one;
  *   - --no-history: not offered, bs answers an error; bad packets.
  *
- *   test_reverse WDB_RUN reverse.wasm CORPUS.wasm
+ *   test_reverse WDB_RUN reverse.wasm CORPUS.wasm LONG.wasm
+ *
+ * LONG.wasm runs long enough to be interrupted after 150 ms: the steps
+ * session runs there too, with many snapshots and host calls behind it.
  */
 #define _GNU_SOURCE
 #include "wb_rsp.h"
@@ -157,7 +160,9 @@ static point here(wb_rsp *c, const wb_rsp_stop *st)
 
 /* ------------------------------------------------------------ sessions */
 
-static void session_steps(const char *wdb_run, const char *module, int n)
+/* deep_ms > 0: first run that long and interrupt (many snapshots and host
+ * calls lie behind), then step and go back; else from the entry. */
+static void session_steps(const char *wdb_run, const char *module, int n, int deep_ms)
 {
     int port = free_port();
     pid_t pid = start(wdb_run, port, module, NULL, "/dev/null");
@@ -171,6 +176,14 @@ static void session_steps(const char *wdb_run, const char *module, int n)
     wb_rsp_stop st;
     CHECK(wb_rsp_query_stop(c, &st) == 0 && st.have_pc);
     uint64_t entry_pc = st.pc;
+    if (deep_ms > 0) {
+        CHECK(wb_rsp_continue(c) == 0);
+        struct timespec ts = {deep_ms / 1000, (deep_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+        CHECK(wb_rsp_interrupt(c) == 0);
+        CHECK_MSG(wb_rsp_wait_stop(c, &st, 20000) == 0 && st.kind == WB_STOP_SIGNAL,
+                  "interrupted after %d ms (not ended)", deep_ms);
+    }
     point *hist = calloc((size_t)n, sizeof *hist);
     int steps = 0;
     for (; steps < n; steps++) {
@@ -200,6 +213,7 @@ static void session_steps(const char *wdb_run, const char *module, int n)
         }
     }
     CHECK_MSG(bad == 0, "%d of %d reverse steps differ from the forward run", bad, steps - 1);
+    if (deep_ms > 0) goto forward;
     /* one more: the entry (where stepping began); then nothing before */
     CHECK_MSG(back(c, "bs", &st, &begin) == 0 && !begin, "bs to the entry");
     uint64_t entry_back = st.pc;
@@ -210,7 +224,9 @@ static void session_steps(const char *wdb_run, const char *module, int n)
               "the start is the entry stop: %llx vs %llx", (unsigned long long)entry_back,
               (unsigned long long)entry_pc);
     /* forward again: the same steps */
-    for (int i = 0; i < 20 && i < steps; i++) {
+forward:
+    /* deep: at step 0 now; else at the entry, before it */
+    for (int i = deep_ms > 0 ? 1 : 0; i < 20 && i < steps; i++) {
         if (step(c, &st) != 0) break;
         point p = here(c, &st);
         CHECK_MSG(p.pc == hist[i].pc && p.local == hist[i].local, "replayed step %d", i);
@@ -336,12 +352,13 @@ static void session_no_history(const char *wdb_run, const char *module)
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: test_reverse WDB_RUN reverse.wasm CORPUS.wasm\n");
+    if (argc != 5) {
+        fprintf(stderr, "usage: test_reverse WDB_RUN reverse.wasm CORPUS.wasm LONG.wasm\n");
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
-    session_steps(argv[1], argv[3], 400);
+    session_steps(argv[1], argv[3], 400, 0);
+    session_steps(argv[1], argv[4], 300, 150);
     session_breakpoints(argv[1], argv[2]);
     session_watch(argv[1], argv[2]);
     session_no_history(argv[1], argv[2]);

@@ -110,7 +110,7 @@ int wde_reverse(wde_engine *e, bool step);
 /* Whether reverse execution is available (true before the first stop if
  * it may be). */
 bool wde_can_reverse(wde_engine *e);
-/* Bytes snapshots may hold (0: twice linear memory, at least 256 KiB). */
+/* Bytes snapshots may hold (0: twice linear memory, at least 1 MiB). */
 void wde_set_history_limit(wde_engine *e, size_t bytes);
 /* How many snapshots are held and their bytes. */
 void wde_history_info(wde_engine *e, size_t *snapshots, size_t *bytes);

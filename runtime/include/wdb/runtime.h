@@ -590,6 +590,12 @@ wr_snapshot *wr_debug_snapshot(wr_store *store, const wr_snapshot *prev, size_t 
  * from the trace until the end of what it recorded. */
 wr_status wr_debug_restore(wr_store *store, const wr_snapshot *s);
 const wr_position *wr_snapshot_position(const wr_snapshot *s);
+/* Bytes [addr, addr + len) of memory m as the snapshot holds them. */
+wr_status wr_snapshot_read(const wr_snapshot *s, const wr_memory *m, uint64_t addr, void *buf,
+                           size_t len);
+/* Sets the watchpoints aside (pause) or back: a re-execution that knows the
+ * watched bytes do not change runs without their per-instruction checks. */
+wr_status wr_debug_watch_pause(wr_store *store, bool pause);
 void wr_snapshot_free(wr_snapshot *s);
 
 #ifdef __cplusplus
