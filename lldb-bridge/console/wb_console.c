@@ -630,6 +630,20 @@ static const command commands[] = {
      "rbreak [FILE:]REGEX -- a breakpoint on every function whose name matches REGEX "
      "(POSIX basic syntax, as gdb's)",
      false},
+    {"reverse-continue", "rc", cmd_reverse_continue,
+     "reverse-continue -- run backward to a breakpoint, a watchpoint or the start of the "
+     "history (with a stub that runs backward)",
+     false},
+    {"reverse-finish", NULL, cmd_reverse_finish,
+     "reverse-finish -- run backward to the call of the selected frame", false},
+    {"reverse-next", "rn", cmd_reverse_next,
+     "reverse-next [N] -- back to the previous source line, stepping over calls", false},
+    {"reverse-nexti", "rni", cmd_reverse_nexti,
+     "reverse-nexti [N] -- one instruction back, stepping over calls", false},
+    {"reverse-step", "rs", cmd_reverse_step,
+     "reverse-step [N] -- back to the previous source line, into calls", false},
+    {"reverse-stepi", "rsi", cmd_reverse_stepi,
+     "reverse-stepi [N] -- one instruction back, into calls", false},
     {"run", "r", cmd_run, "run [ARGS] -- start the program under wdb-run", false},
     {"rwatch", NULL, cmd_rwatch, "rwatch EXPR -- stop when EXPR is read", false},
     {"save", NULL, cmd_save,
@@ -996,7 +1010,8 @@ wb_console_state wb_console_get_state(const wb_console *c)
                               c->exit_code, c->trapped,   c->last_failed};
 }
 
-wb_status wb_console_run_control(const char *line, wb_run *how, char **where, wb_error *err)
+wb_status wb_console_run_control(const char *line, wb_run *how, bool *reverse, char **where,
+                                 wb_error *err)
 {
     cli c;
     memset(&c, 0, sizeof c);
@@ -1008,11 +1023,22 @@ wb_status wb_console_run_control(const char *line, wb_run *how, char **where, wb
         void (*run)(cli *, const char *, char);
         wb_run how;
         int location; /* 0 none, 1 optional, 2 required */
+        bool reverse;
     } map[] = {
-        {cmd_continue, WB_RUN_CONTINUE, 0}, {cmd_next, WB_RUN_NEXT, 0},
-        {cmd_step, WB_RUN_STEP, 0},         {cmd_stepi, WB_RUN_STEPI, 0},
-        {cmd_nexti, WB_RUN_NEXTI, 0},       {cmd_finish, WB_RUN_FINISH, 0},
-        {cmd_until, WB_RUN_UNTIL, 1},       {cmd_advance, WB_RUN_ADVANCE, 2},
+        {cmd_continue, WB_RUN_CONTINUE, 0, false},
+        {cmd_next, WB_RUN_NEXT, 0, false},
+        {cmd_step, WB_RUN_STEP, 0, false},
+        {cmd_stepi, WB_RUN_STEPI, 0, false},
+        {cmd_nexti, WB_RUN_NEXTI, 0, false},
+        {cmd_finish, WB_RUN_FINISH, 0, false},
+        {cmd_until, WB_RUN_UNTIL, 1, false},
+        {cmd_advance, WB_RUN_ADVANCE, 2, false},
+        {cmd_reverse_continue, WB_RUN_CONTINUE, 0, true},
+        {cmd_reverse_next, WB_RUN_NEXT, 0, true},
+        {cmd_reverse_step, WB_RUN_STEP, 0, true},
+        {cmd_reverse_stepi, WB_RUN_STEPI, 0, true},
+        {cmd_reverse_nexti, WB_RUN_NEXTI, 0, true},
+        {cmd_reverse_finish, WB_RUN_FINISH, 0, true},
     };
     size_t k = 0;
     while (k < sizeof map / sizeof map[0] && map[k].run != cmd->run)
@@ -1037,6 +1063,7 @@ wb_status wb_console_run_control(const char *line, wb_run *how, char **where, wb
         if (!*where) return wb_fail(err, "out of memory");
     }
     *how = map[k].how;
+    *reverse = map[k].reverse;
     return WB_OK;
 }
 

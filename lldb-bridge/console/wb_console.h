@@ -101,12 +101,13 @@ bool wb_console_is_command(const char *line);
 
 /* Whether `line` is a run-control command that the debug console hands to
  * its editor rather than running it itself: `continue`, `next`, `step`,
- * `stepi`, `nexti`, `finish`, `until [LOCATION]`, `advance LOCATION` and
- * their abbreviations. WB_OK with *how and *where (the
- * location, malloc'd, or NULL); WB_NOT_FOUND when it is something else;
- * WB_ERROR when it is one but cannot be run as written (a count, a missing
- * location): err says why. */
-wb_status wb_console_run_control(const char *line, wb_run *how, char **where, wb_error *err);
+ * `stepi`, `nexti`, `finish`, `until [LOCATION]`, `advance LOCATION`, the
+ * reverse-* ones (*reverse true) and their abbreviations. WB_OK with *how,
+ * *reverse and *where (the location, malloc'd, or NULL); WB_NOT_FOUND when
+ * it is something else; WB_ERROR when it is one but cannot be run as
+ * written (a count, a missing location): err says why. */
+wb_status wb_console_run_control(const char *line, wb_run *how, bool *reverse, char **where,
+                                 wb_error *err);
 
 /* A baud rate for -b N and `set serial baud N`: false when it is not one. */
 bool wb_console_parse_baud(const char *text, unsigned *baud);

@@ -134,6 +134,8 @@ const char *default_file(cli *c);
 
 void do_displays(cli *c);
 void resume(cli *c, wb_run how, const char *where);
+/* The same, backward when `reverse` (gdb's reverse-* commands). */
+void resume_dir(cli *c, wb_run how, bool reverse, const char *where);
 void cmd_run(cli *c, const char *args, char fmt);
 void cmd_starti(cli *c, const char *args, char fmt);
 void cmd_start(cli *c, const char *args, char fmt);
@@ -148,6 +150,12 @@ void cmd_stepi(cli *c, const char *a, char f);
 void cmd_nexti(cli *c, const char *a, char f);
 void cmd_finish(cli *c, const char *args, char fmt);
 void cmd_until(cli *c, const char *args, char fmt);
+void cmd_reverse_step(cli *c, const char *a, char f);
+void cmd_reverse_next(cli *c, const char *a, char f);
+void cmd_reverse_stepi(cli *c, const char *a, char f);
+void cmd_reverse_nexti(cli *c, const char *a, char f);
+void cmd_reverse_continue(cli *c, const char *args, char fmt);
+void cmd_reverse_finish(cli *c, const char *args, char fmt);
 void cmd_advance(cli *c, const char *args, char fmt);
 void cmd_target(cli *c, const char *args, char fmt);
 void cmd_kill(cli *c, const char *args, char fmt);

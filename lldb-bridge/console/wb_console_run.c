@@ -193,6 +193,10 @@ static void report_stop(cli *c, wb_stop *st)
         out(c, "\nProgram stopped: %s\n", st->description[0] ? st->description : "signal");
         print_stop_location(c, true);
         break;
+    case WB_WHY_NO_HISTORY:
+        out(c, "\nNo more reverse-execution history.\n");
+        print_stop_location(c, true);
+        break;
     case WB_WHY_ENTRY: print_stop_location(c, true); break;
     case WB_WHY_STEP: {
         const wb_frame *f = wb_session_frame(c->s, 0);
@@ -214,18 +218,27 @@ static void report_stop(cli *c, wb_stop *st)
 
 void resume(cli *c, wb_run how, const char *where)
 {
+    resume_dir(c, how, false, where);
+}
+
+void resume_dir(cli *c, wb_run how, bool reverse, const char *where)
+{
     if (!need_stopped(c)) return;
     wb_stop st;
     wb_error e;
     fflush(c->out);
     if (c->poll) c->poll(c->poll_user); /* a Ctrl-C while stopped is spent */
     c->insn_step = how == WB_RUN_STEPI || how == WB_RUN_NEXTI;
-    if (wb_session_resume(c->s, how, c->frame, where, &st, &e) != WB_OK) {
+    if (wb_session_resume_dir(c->s, how, reverse, c->frame, where, &st, &e) != WB_OK) {
         error_line(c, "%s", e.msg);
         if (wb_session_state(c->s) != WB_PROC_STOPPED) c->frame = 0;
         return;
     }
     report_stop(c, &st);
+    if (reverse) {
+        wb_stop_free(&st); /* reverse-finish: no value (gdb prints none) */
+        return;
+    }
     if (how == WB_RUN_FINISH && st.why == WB_WHY_STEP && st.has_value) {
         unsigned n = wb_session_record(c->s, &st.value);
         char *t = format_value(c, &st.value, 0, 0);
@@ -344,7 +357,7 @@ unsigned count_arg(cli *c, const char *args, bool *ok)
     return (unsigned)n;
 }
 
-static void repeat_run(cli *c, const char *args, wb_run how)
+static void repeat_run_dir(cli *c, const char *args, wb_run how, bool reverse)
 {
     bool ok;
     unsigned n = count_arg(c, args, &ok);
@@ -352,9 +365,14 @@ static void repeat_run(cli *c, const char *args, wb_run how)
     for (unsigned i = 0; i < n; i++) {
         if (!need_stopped(c)) return;
         c->last_failed = false;
-        resume(c, how, NULL);
+        resume_dir(c, how, reverse, NULL);
         if (c->last_failed || wb_session_state(c->s) != WB_PROC_STOPPED) return;
     }
+}
+
+static void repeat_run(cli *c, const char *args, wb_run how)
+{
+    repeat_run_dir(c, args, how, false);
 }
 
 /* What gdb says of an ignore count set (`ignore`, `continue N`), without
@@ -435,6 +453,63 @@ void cmd_finish(cli *c, const char *args, char fmt)
         print_frame_line(c, c->frame, true);
     }
     resume(c, WB_RUN_FINISH, NULL);
+}
+
+/* gdb's reverse execution commands: the same run control backward (the
+ * stub's bs/bc; wb_session_resume_dir). gdb's refusal, before anything is
+ * sent, when the target cannot run backward. */
+static bool need_reverse(cli *c)
+{
+    if (!need_stopped(c)) return false;
+    if (wb_session_can_reverse(c->s)) return true;
+    error_line(c, "Target does not support this command.");
+    return false;
+}
+
+void cmd_reverse_step(cli *c, const char *a, char f)
+{
+    (void)f;
+    if (need_reverse(c)) repeat_run_dir(c, a, WB_RUN_STEP, true);
+}
+void cmd_reverse_next(cli *c, const char *a, char f)
+{
+    (void)f;
+    if (need_reverse(c)) repeat_run_dir(c, a, WB_RUN_NEXT, true);
+}
+void cmd_reverse_stepi(cli *c, const char *a, char f)
+{
+    (void)f;
+    if (need_reverse(c)) repeat_run_dir(c, a, WB_RUN_STEPI, true);
+}
+void cmd_reverse_nexti(cli *c, const char *a, char f)
+{
+    (void)f;
+    if (need_reverse(c)) repeat_run_dir(c, a, WB_RUN_NEXTI, true);
+}
+
+void cmd_reverse_continue(cli *c, const char *args, char fmt)
+{
+    (void)args;
+    (void)fmt;
+    if (!need_reverse(c)) return;
+    if (c->from_tty) out(c, "Continuing.\n");
+    resume_dir(c, WB_RUN_CONTINUE, true, NULL);
+}
+
+void cmd_reverse_finish(cli *c, const char *args, char fmt)
+{
+    (void)args;
+    (void)fmt;
+    if (!need_reverse(c)) return;
+    if (c->frame + 1 >= wb_session_frame_count(c->s)) {
+        error_line(c, "\"finish\" not meaningful in the outermost frame.");
+        return;
+    }
+    if (c->from_tty) {
+        out(c, "Run back to call of ");
+        print_frame_line(c, c->frame, true);
+    }
+    resume_dir(c, WB_RUN_FINISH, true, NULL);
 }
 
 void cmd_until(cli *c, const char *args, char fmt)

@@ -349,6 +349,9 @@ int wb_rsp_handshake(wb_rsp *c)
         }
         c->feat.libraries = strstr(r, "qXfer:libraries:read+") != NULL;
         c->feat.paged_call_stack = strstr(r, "qWdbCallStack+") != NULL;
+        /* WRSP_FEATURE_REVERSE's two features, in any order */
+        c->feat.reverse_step = strstr(r, "ReverseStep+") != NULL;
+        c->feat.reverse_continue = strstr(r, "ReverseContinue+") != NULL;
     }
     if (wb_rsp_request(c, "vCont?", &r, &n) == 0 && n > 5 && !strncmp(r, "vCont", 5)) {
         c->feat.vcont = true;
@@ -410,6 +413,10 @@ int wb_rsp_parse_stop(const char *pkt, size_t len, wb_rsp_stop *out)
                     out->pc = out->pc << 8 | b[i];
                 out->have_pc = true;
             }
+        } else if (kl == sizeof WRSP_REPLAYLOG_KEY - 1 &&
+                   !memcmp(p, WRSP_REPLAYLOG_KEY, sizeof WRSP_REPLAYLOG_KEY - 1)) {
+            out->history_begin = vl == 5 && !memcmp(v, "begin", 5);
+            out->history_end = vl == 3 && !memcmp(v, "end", 3);
         } else if (kl == 6 && !memcmp(p, "thread", 6)) {
             const char *q = v;
             uint64_t t;
@@ -455,6 +462,15 @@ int wb_rsp_range_step(wb_rsp *c, uint64_t start, uint64_t end)
     snprintf(pkt, sizeof pkt, "vCont;r%llx,%llx:1", (unsigned long long)start,
              (unsigned long long)end);
     return resume_packet(c, pkt);
+}
+
+int wb_rsp_reverse_step(wb_rsp *c)
+{
+    return c->feat.reverse_step ? resume_packet(c, WRSP_REVERSE_STEP) : -ENOTSUP;
+}
+int wb_rsp_reverse_continue(wb_rsp *c)
+{
+    return c->feat.reverse_continue ? resume_packet(c, WRSP_REVERSE_CONTINUE) : -ENOTSUP;
 }
 
 int wb_rsp_interrupt(wb_rsp *c)

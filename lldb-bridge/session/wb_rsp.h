@@ -47,7 +47,9 @@ typedef struct wb_rsp_features {
                               one qWasmCallStack reply read in pages */
     bool watchpoints;      /* qWatchpointSupportInfo gave a count > 0 */
     unsigned watch_slots;
-    char triple[64]; /* from qHostInfo, decoded */
+    bool reverse_step;     /* ReverseStep+: `bs` steps one instruction back */
+    bool reverse_continue; /* ReverseContinue+: `bc` runs backward */
+    char triple[64];       /* from qHostInfo, decoded */
 } wb_rsp_features;
 
 typedef enum wb_rsp_stop_kind {
@@ -65,6 +67,10 @@ typedef struct wb_rsp_stop {
     char description[256]; /* decoded from hex */
     uint64_t watch_addr;   /* reason watchpoint: first number of the description */
     uint64_t tid;
+    /* replaylog:begin / replaylog:end (gdb's record targets, LLDB's
+     * lldbreverse.py): a reverse (or replayed forward) run reached the
+     * start (end) of the recorded history */
+    bool history_begin, history_end;
 } wb_rsp_stop;
 
 /* Connects to HOST:PORT (":PORT" or "PORT" mean 127.0.0.1), retrying until
@@ -101,6 +107,11 @@ int wb_rsp_continue(wb_rsp *c);
 int wb_rsp_step(wb_rsp *c);
 /* vCont;r: step while the pc is in [start, end); -ENOTSUP without it. */
 int wb_rsp_range_step(wb_rsp *c, uint64_t start, uint64_t end);
+/* Reverse execution (ReverseStep+/ReverseContinue+): `bs` one
+ * instruction back, `bc` back until a breakpoint, a watchpoint or the
+ * start of the history (history_begin); -ENOTSUP when not offered. */
+int wb_rsp_reverse_step(wb_rsp *c);
+int wb_rsp_reverse_continue(wb_rsp *c);
 int wb_rsp_interrupt(wb_rsp *c);
 /* Waits for the stop reply owed after a resume; timeout_ms < 0 waits
  * forever. -ETIMEDOUT leaves the program running (interrupt, then wait). */

@@ -99,6 +99,7 @@ struct wb_session {
     void *log_user;
     bool (*poll)(void *user);
     void *poll_user;
+    bool reverse; /* the resume under way runs backward (bs/bc) */
 };
 
 static const wb_eval_env *make_env(wb_session *s, size_t frame);
@@ -1211,6 +1212,43 @@ oom:
 
 /* --------------------------------------------------------------- frames */
 
+/* The instruction of a listing (in address order) that ends at `ret`, as
+ * a call ends at its return address; ret - 1 if there is none (a stub
+ * reporting something else than return addresses). */
+static wb_code_off insn_ending_at(const wb_insn *insns, size_t n, wb_code_off ret)
+{
+    size_t lo = 0, hi = n; /* bisect for the last starting before ret */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (insns[mid].off < ret)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo > 0 && insns[lo - 1].off + insns[lo - 1].len == ret) return insns[lo - 1].off;
+    return ret > 0 ? ret - 1 : 0;
+}
+
+/* The call instruction a return address follows (where a reverse step out
+ * of the callee stops), or the function's entry when the call is its
+ * first instruction. */
+static wb_code_off call_before_ret(const wb_session *s, wb_code_off ret)
+{
+    const wb_func *f;
+    if (ret == 0 || wb_wasm_func_at(s->wasm, ret - 1, &f) != WB_OK) return ret ? ret - 1 : 0;
+    wb_insn *ins = NULL;
+    size_t n = 0;
+    wb_error e;
+    wb_disasm_func(s->wasm, wb_wasm_code(s->wasm), wb_wasm_code_size(s->wasm), f, &ins, &n, &e);
+    wb_code_off at = insn_ending_at(ins, n, ret);
+    /* a stub stops at a function's entry on its body (DW_AT_low_pc, as a
+     * breakpoint on the function is placed), never on the first
+     * instruction itself: a call that starts the body is reached there */
+    if (n > 0 && at == ins[0].off) at = f->start;
+    free(ins);
+    return at;
+}
+
 /* The offset after the call instruction at `off` (call, call_indirect and
  * their return_ forms); off + 1 for anything else. */
 static wb_code_off after_call(const wb_session *s, wb_code_off off)
@@ -2039,6 +2077,10 @@ static wb_status wait_raw(wb_session *s, raw_stop *r, wb_error *err)
     r->kind = r->rsp.kind == WB_STOP_EXITED   ? RAW_EXIT
               : r->rsp.kind == WB_STOP_KILLED ? RAW_KILLED
                                               : RAW_STOP;
+    /* the end of the recorded history is no step's end, whatever reason
+     * the stub gives with it: every "trace" check sees another stop */
+    if (r->rsp.history_begin || r->rsp.history_end)
+        snprintf(r->rsp.reason, sizeof r->rsp.reason, "replaylog");
     note_stop(s, r);
     if (r->kind != RAW_STOP) {
         wb_rsp_close(s->rsp);
@@ -2075,12 +2117,13 @@ static wb_status go_raw(wb_session *s, raw_action a, wb_code_off lo, wb_code_off
                         wb_error *err)
 {
     int rc;
-    if (a == ACT_RANGE && !wb_rsp_features_of(s->rsp)->vcont_range)
+    /* no reverse range step in the protocol: backward, single steps */
+    if (a == ACT_RANGE && (s->reverse || !wb_rsp_features_of(s->rsp)->vcont_range))
         return range_by_steps(s, lo, hi, r, err);
     if (a == ACT_CONT)
-        rc = wb_rsp_continue(s->rsp);
+        rc = s->reverse ? wb_rsp_reverse_continue(s->rsp) : wb_rsp_continue(s->rsp);
     else if (a == ACT_STEP)
-        rc = wb_rsp_step(s->rsp);
+        rc = s->reverse ? wb_rsp_reverse_step(s->rsp) : wb_rsp_step(s->rsp);
     else
         rc = wb_rsp_range_step(s->rsp, code_addr(s, lo), code_addr(s, hi));
     if (rc < 0) {
@@ -2216,6 +2259,22 @@ static bool same_bytes(const wb_value *a, const wb_value *b)
 
 /* A watchpoint stop: which watchpoint, old and new values. V_IGNORE when a
  * write left the value unchanged (gdb's software check for `watch`). */
+/* The watched value now (its type .type NULL when it cannot be read):
+ * the expression, or out of its scope the same bytes with the old type. */
+static bool read_watched(wb_session *s, const wb_bp *b, wb_value *now)
+{
+    wb_error e;
+    if (wb_session_eval(s, 0, b->spec, now, &e) != WB_OK || now->kind != WB_VAL_MEMORY ||
+        now->addr != b->watch_addr) {
+        wb_value_free(now);
+        uint8_t buf[8];
+        if (read_mem(s, b->watch_addr, buf, b->watch_len) != 0 ||
+            wb_value_from_bytes(b->old_value.type, buf, b->watch_len, now, &e) != WB_OK)
+            memset(now, 0, sizeof *now);
+    }
+    return now->type != NULL;
+}
+
 static verdict watch_hit(wb_session *s, const raw_stop *r, wb_stop *out)
 {
     uint64_t a = r->rsp.watch_addr & 0xffffffffu;
@@ -2224,15 +2283,24 @@ static verdict watch_hit(wb_session *s, const raw_stop *r, wb_stop *out)
         if (b->type == WB_BP_BREAK || !b->enabled) continue;
         if (a < b->watch_addr || a >= b->watch_addr + b->watch_len) continue;
         wb_value now;
-        wb_error e;
-        if (wb_session_eval(s, 0, b->spec, &now, &e) != WB_OK || now.kind != WB_VAL_MEMORY ||
-            now.addr != b->watch_addr) {
-            /* out of scope: read the same bytes with the old type */
-            wb_value_free(&now);
-            uint8_t buf[8];
-            if (read_mem(s, b->watch_addr, buf, b->watch_len) != 0 ||
-                wb_value_from_bytes(b->old_value.type, buf, b->watch_len, &now, &e) != WB_OK)
-                memset(&now, 0, sizeof now);
+        read_watched(s, b, &now);
+        if (b->type == WB_BP_WATCH && now.type && same_bytes(&now, &b->old_value) && s->reverse) {
+            /* backward, a stub may stop where the write is done (where a
+             * forward run reports it: wdb-run does) rather than before
+             * it (gdb's record targets): one instruction back is the
+             * write, with the value before it */
+            raw_stop back;
+            wb_error e2;
+            wb_value before;
+            memset(&before, 0, sizeof before);
+            if (go_raw(s, ACT_STEP, 0, 0, &back, &e2) == WB_OK && back.kind == RAW_STOP &&
+                strcmp(back.rsp.reason, "trace") == 0 && read_watched(s, b, &before) &&
+                !same_bytes(&before, &b->old_value)) {
+                wb_value_free(&now);
+                now = before;
+            } else {
+                wb_value_free(&before);
+            }
         }
         if (b->type == WB_BP_WATCH && now.type && same_bytes(&now, &b->old_value)) {
             wb_value_free(&now);
@@ -2302,6 +2370,10 @@ static verdict classify(wb_session *s, const raw_stop *r, wb_stop *out)
         return V_REPORT;
     }
     const char *why = r->rsp.reason;
+    if (r->rsp.history_begin || r->rsp.history_end) {
+        out->why = WB_WHY_NO_HISTORY;
+        return V_REPORT;
+    }
     if (strcmp(why, "exception") == 0) {
         out->why = WB_WHY_TRAP;
         snprintf(out->description, sizeof out->description, "%s", r->rsp.description);
@@ -2604,10 +2676,12 @@ static wb_status step_out_to(wb_session *s, size_t depth, wb_stop *out, bool *re
         *reached = true;
         return WB_OK;
     }
-    /* return address into the frame at `depth` */
+    /* return address into the frame at `depth`; backward, the call
+     * instruction before it */
     wb_code_off ret;
     if (!code_off_of(s, s->pcs[d - depth], &ret))
         return wb_fail(err, "cannot find where the call returns");
+    if (s->reverse) ret = call_before_ret(s, ret);
     s->ninternal = 0;
     internal_push(s, ret);
     wb_status st = run_to(s, out, reached, depth, err);
@@ -2847,6 +2921,8 @@ static wb_status step_line(wb_session *s, wb_run how, wb_stop *out, wb_error *er
     return wb_fail(err, "step did not finish after %d rounds", MAX_STEP_ROUNDS);
 }
 
+/* One instruction, forward or (s->reverse) back: a call stepped into (a
+ * callee's last instruction, backward) is stepped over with `over`. */
 static wb_status step_insn(wb_session *s, bool over, wb_stop *out, wb_error *err)
 {
     bool ok;
@@ -2913,13 +2989,264 @@ static wb_status advance(wb_session *s, size_t frame, const char *where, wb_stop
     return WB_OK;
 }
 
+/* reverse-finish: back to the call of the selected frame, i.e. the call
+ * instruction in its caller (gdb stops there, in the middle of the
+ * caller's line). */
+static wb_status finish_back(wb_session *s, size_t frame, wb_stop *out, wb_error *err)
+{
+    frame_rec *f = frame_at(s, frame);
+    if (!f) return wb_fail(err, "No stack.");
+    size_t phys = f->pub.phys;
+    if (phys + 1 >= s->nphys)
+        return wb_fail(err, "\"finish\" not meaningful in the outermost frame.");
+    size_t depth = s->nphys - phys;
+    wb_code_off ret;
+    if (!code_off_of(s, s->pcs[phys + 1], &ret))
+        return wb_fail(err, "Cannot find the caller of the selected frame.");
+    s->ninternal = 0;
+    internal_push(s, call_before_ret(s, ret));
+    bool reached;
+    wb_status st = run_to(s, out, &reached, depth - 1, err);
+    s->ninternal = 0;
+    if (st != WB_OK || !reached) return st;
+    out->why = WB_WHY_STEP;
+    out->new_function = true;
+    return WB_OK;
+}
+
+/* Forward again until the pc is `pc` at call depth `depth` (over calls
+ * at that depth): a reverse source step that went one instruction past
+ * the start of its line comes back to it. */
+static wb_status forward_to(wb_session *s, wb_code_off pc, size_t depth, wb_stop *out,
+                            wb_error *err)
+{
+    s->reverse = false;
+    wb_status st = WB_OK;
+    bool ok;
+    size_t d = depth_now(s, err, &ok);
+    for (int i = 0; i < 4096 && ok && st == WB_OK; i++) {
+        memset(out, 0, sizeof *out);
+        /* into the call when the pc is in the callee (back out of its
+         * entry), over calls at its depth */
+        st = step_insn(s, d >= depth, out, err);
+        if (st != WB_OK || out->why != WB_WHY_STEP || s->state != WB_PROC_STOPPED) break;
+        d = depth_now(s, err, &ok);
+        if (s->stop_pc_valid && s->stop_pc == pc && d == depth) break;
+    }
+    if (!ok) st = WB_ERROR;
+    s->reverse = true;
+    return st;
+}
+
+/* Whether pc is in a function's prologue: from its entry to where a
+ * forward `step` into it stops (wb_dwarf_skip_prologue). A reverse step
+ * does not stop there (gdb goes on back to the caller's line). */
+static bool in_prologue(wb_session *s, wb_code_off pc)
+{
+    const wb_scope *fn;
+    wb_code_off entry;
+    wb_error e;
+    return s->dwarf && wb_dwarf_function_at(s->dwarf, pc, &fn, &e) == WB_OK &&
+           wb_dwarf_skip_prologue(s->dwarf, fn, &entry, &e) == WB_OK && pc >= fn->low_pc &&
+           pc < entry;
+}
+
+/* Whether pc starts a statement row: where a forward source step stops
+ * (at another line than it started on). */
+static bool line_start(wb_session *s, wb_code_off pc)
+{
+    wb_line row;
+    return row_at(s, pc, &row) && row.addr == pc && row.is_stmt;
+}
+
+/* reverse-step / reverse-next (gdb): back to the start of the previous
+ * source line executed. Single steps back (the protocol has no reverse
+ * range step) through the line stopped in, then through the line before
+ * it until one more step would leave it: that step is taken and undone
+ * (forward_to), so the stop is the line's first instruction of that pass,
+ * where a forward `step` stops, when that is the start of a statement
+ * row; a pass that began mid-line (a loop's branch back into it) is no
+ * stop forward and none backward: the search goes on from the line
+ * before. A call made by the line: `reverse-next` goes back over it to
+ * its call instruction (step_out_to, backward), `reverse-step` enters it
+ * at the start of its last line. The start of the function: back in the
+ * caller, to the start of the line of the call. Inlined calls are not
+ * told apart from their caller here. */
+static wb_status step_line_back(wb_session *s, wb_run how, wb_stop *out, wb_error *err)
+{
+    bool into = how == WB_RUN_STEP;
+    bool ok;
+    size_t depth = depth_now(s, err, &ok);
+    if (!ok) return WB_ERROR;
+    if (!s->stop_pc_valid) return wb_fail(err, "Cannot step: the pc is not in the module's code.");
+    wb_line row;
+    if (!row_at(s, s->stop_pc, &row)) {
+        /* no line info: back to the call */
+        bool reached;
+        if (step_out_to(s, depth - 1, out, &reached, err) != WB_OK) return WB_ERROR;
+        if (!reached) return WB_OK;
+        out->why = WB_WHY_STEP;
+        out->new_function = true;
+        return WB_OK;
+    }
+    const char *file = row.file;
+    uint32_t line = row.line;
+    /* in the line to stop at, looking for its start: from the middle of a
+     * line (a reverse-finish, a breakpoint on an address) that is the
+     * line's own start, as gdb's step range is */
+    bool entered = !line_start(s, s->stop_pc);
+    bool moved_frame = false;
+    wb_code_off first = s->stop_pc; /* the earliest pc of that line so far */
+    if (sync_breakpoints(s, err) != WB_OK) return WB_ERROR;
+    for (int round = 0; round < MAX_STEP_ROUNDS; round++) {
+        raw_stop r;
+        bool moved = true;
+        if (is_inserted(s, s->stop_pc)) {
+            if (step_off(s, &r, &moved, err) != WB_OK) return WB_ERROR;
+        } else if (go_raw(s, ACT_STEP, 0, 0, &r, err) != WB_OK) {
+            return WB_ERROR;
+        }
+        if (!moved || r.kind != RAW_STOP || strcmp(r.rsp.reason, "trace") != 0) {
+            if (classify(s, &r, out) == V_REPORT) {
+                out->new_function |= moved_frame;
+                return WB_OK;
+            }
+            if (r.kind != RAW_STOP) return WB_OK;
+        }
+        if (s->poll && s->poll(s->poll_user)) {
+            out->why = WB_WHY_INTERRUPT;
+            return WB_OK;
+        }
+        size_t d = depth_now(s, err, &ok);
+        if (!ok) return WB_ERROR;
+        if (!r.pc_valid) {
+            out->why = WB_WHY_STEP;
+            return WB_OK;
+        }
+        wb_line now;
+        bool rows = row_at(s, r.pc, &now);
+        if (d > depth) {
+            /* back into a callee, at its last instruction */
+            if (into && rows && !in_prologue(s, r.pc)) {
+                depth = d;
+                file = now.file;
+                line = now.line;
+                first = r.pc;
+                entered = moved_frame = true;
+                continue;
+            }
+            bool reached;
+            if (step_out_to(s, depth, out, &reached, err) != WB_OK) return WB_ERROR;
+            if (!reached) return WB_OK;
+            rows = row_at(s, s->stop_pc, &now);
+        } else if (d < depth && entered && line_start(s, first)) {
+            /* the line looked for starts the function: back to its entry */
+            if (forward_to(s, first, depth, out, err) != WB_OK) return WB_ERROR;
+            if (out->why != WB_WHY_STEP) return WB_OK;
+            memset(out, 0, sizeof *out);
+            out->why = WB_WHY_STEP;
+            out->new_function = moved_frame;
+            return WB_OK;
+        } else if (d < depth) {
+            /* back out of the function's entry, at the call in the caller */
+            depth = d;
+            moved_frame = true;
+            if (!rows) {
+                bool reached;
+                if (step_out_to(s, d - 1, out, &reached, err) != WB_OK) return WB_ERROR;
+                if (!reached) return WB_OK;
+                depth = depth_now(s, err, &ok);
+                if (!ok) return WB_ERROR;
+                rows = row_at(s, s->stop_pc, &now);
+            }
+            if (!rows) {
+                out->why = WB_WHY_STEP;
+                out->new_function = true;
+                return WB_OK;
+            }
+            file = now.file;
+            line = now.line;
+            first = s->stop_pc;
+            entered = true;
+            continue;
+        }
+        /* line 0 (code of no line) and the prologue: no line to stop in */
+        bool prologue = rows && in_prologue(s, s->stop_pc);
+        if (!rows || (prologue && !entered)) continue;
+        bool same =
+            !prologue && now.line == line && now.file && file && strcmp(now.file, file) == 0;
+        if (same) {
+            first = s->stop_pc;
+            continue;
+        }
+        if (!entered) {
+            file = now.file;
+            line = now.line;
+            first = s->stop_pc;
+            entered = true;
+            continue;
+        }
+        if (!line_start(s, first) && !prologue) {
+            /* the pass through the line began in its middle (a branch
+             * into it, a return to it): no stop for a forward step, none
+             * backward; the line now entered is the one looked for */
+            file = now.file;
+            line = now.line;
+            first = s->stop_pc;
+            continue;
+        }
+        /* one step too far: forward again to the line's first pc */
+        if (forward_to(s, first, depth, out, err) != WB_OK) return WB_ERROR;
+        if (out->why != WB_WHY_STEP) return WB_OK;
+        memset(out, 0, sizeof *out);
+        out->why = WB_WHY_STEP;
+        out->new_function = moved_frame;
+        return WB_OK;
+    }
+    return wb_fail(err, "reverse step did not finish after %d rounds", MAX_STEP_ROUNDS);
+}
+
+bool wb_session_can_reverse(const wb_session *s)
+{
+    if (!s->rsp) return false;
+    const wb_rsp_features *f = wb_rsp_features_of(s->rsp);
+    return f->reverse_step && f->reverse_continue;
+}
+
 wb_status wb_session_resume(wb_session *s, wb_run how, size_t frame, const char *where,
                             wb_stop *out, wb_error *err)
+{
+    return wb_session_resume_dir(s, how, false, frame, where, out, err);
+}
+
+wb_status wb_session_resume_dir(wb_session *s, wb_run how, bool reverse, size_t frame,
+                                const char *where, wb_stop *out, wb_error *err)
 {
     memset(out, 0, sizeof *out);
     if (s->state != WB_PROC_STOPPED || !s->rsp)
         return wb_fail(err, "The program is not being run.");
     wb_status st;
+    if (reverse) {
+        if (!wb_session_can_reverse(s))
+            return wb_fail(err, "Target does not support this command.");
+        s->reverse = true;
+        switch (how) {
+        case WB_RUN_CONTINUE: {
+            bool reached;
+            s->ninternal = 0;
+            st = run_to(s, out, &reached, 0, err);
+            break;
+        }
+        case WB_RUN_STEP:
+        case WB_RUN_NEXT: st = step_line_back(s, how, out, err); break;
+        case WB_RUN_STEPI:
+        case WB_RUN_NEXTI: st = step_insn(s, how == WB_RUN_NEXTI, out, err); break;
+        case WB_RUN_FINISH: st = finish_back(s, frame, out, err); break;
+        default: st = wb_fail(err, "Target does not support this command.");
+        }
+        s->reverse = false;
+        return st;
+    }
     switch (how) {
     case WB_RUN_CONTINUE: {
         bool reached;
@@ -2984,17 +3311,7 @@ static wb_code_off call_before(gcore_ctx *g, const wb_func *fn, wb_code_off ret)
                        &g->ninsns, &e); /* a partial listing is still of use */
         g->dis_fn = fn;
     }
-    /* instructions are in address order: bisect for the last starting before ret */
-    size_t lo = 0, hi = g->ninsns;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (g->insns[mid].off < ret)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo > 0 && g->insns[lo - 1].off + g->insns[lo - 1].len == ret) return g->insns[lo - 1].off;
-    return ret > 0 ? ret - 1 : 0;
+    return insn_ending_at(g->insns, g->ninsns, ret);
 }
 
 /* A value read with qWasmLocal/qWasmGlobal/qWasmStackValue as the type

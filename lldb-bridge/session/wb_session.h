@@ -223,6 +223,8 @@ typedef enum wb_stop_why {
     WB_WHY_TRAP,        /* description: the trap's message */
     WB_WHY_INTERRUPT,   /* wb_session_interrupt or Ctrl-C */
     WB_WHY_SIGNAL,      /* another stop the stub reported (description) */
+    WB_WHY_NO_HISTORY,  /* a reverse run reached the start of the recorded
+                           history (a replayed run its end) */
     WB_WHY_EXITED,      /* exit code */
     WB_WHY_KILLED,
 } wb_stop_why;
@@ -258,6 +260,19 @@ typedef void (*wb_log_fn)(void *user, const char *text);
 wb_status wb_session_resume(wb_session *s, wb_run how, size_t frame, const char *where,
                             wb_stop *out, wb_error *err);
 void wb_session_on_log(wb_session *s, wb_log_fn fn, void *user);
+/* The same, backward (gdb's reverse-* commands) when `reverse`: the stub's
+ * `bs`/`bc` (ReverseStep+, ReverseContinue+ in qSupported). CONTINUE runs
+ * back to a breakpoint, a watchpoint (the watched value before the write
+ * is then watch_new) or the start of the history (WB_WHY_NO_HISTORY);
+ * STEPI/NEXTI one instruction back (NEXTI back over a call); STEP/NEXT to
+ * the start of the previous line executed (STEP into a call's last line);
+ * FINISH back to the call of the selected frame. Others, and a stub
+ * without both packets: WB_ERROR "Target does not support this
+ * command." (gdb's words). */
+wb_status wb_session_resume_dir(wb_session *s, wb_run how, bool reverse, size_t frame,
+                                const char *where, wb_stop *out, wb_error *err);
+/* Whether the stub runs backward (both bs and bc). */
+bool wb_session_can_reverse(const wb_session *s);
 /* Asks a running program to stop (async-signal-safe: only writes 0x03). */
 void wb_session_interrupt(wb_session *s);
 /* A stop check callback polled while the program runs (Ctrl-C in the

@@ -70,6 +70,7 @@ struct wr_trace {
     uint8_t *bytes;
     size_t len, pos, cap;
     size_t high; /* the furthest pos replayed: output is shown once */
+    bool cut;    /* no END record: len ends at the last complete record */
     bool diverged;
     char msg[400];
 };
@@ -237,7 +238,8 @@ wr_status wr_trace_record(wr_store *store, wr_module *mod, const char *path, cha
         wr_trace_free(t);
         return WR_ERR_ARG;
     }
-    if (t->out && fwrite(h, sizeof h, 1, t->out) != 1) t->write_failed = true;
+    if (t->out && (fwrite(h, sizeof h, 1, t->out) != 1 || fflush(t->out) != 0))
+        t->write_failed = true;
     start_counting(t);
     store->trace = t;
     return WR_OK;
@@ -292,7 +294,10 @@ static bool rec_flush(wr_trace *t)
 {
     uint64_t c = fnv(FNV_OFFSET, t->rec, t->rec_len);
     bool ok = rec_u64(t, c) && keep(t, t->rec, t->rec_len);
-    if (!ok || (t->out && fwrite(t->rec, t->rec_len, 1, t->out) != 1)) t->write_failed = true;
+    /* flushed record by record: a run killed (or crashing the host) leaves
+     * every call made so far in the file, for a replay up to there */
+    if (!ok || (t->out && (fwrite(t->rec, t->rec_len, 1, t->out) != 1 || fflush(t->out) != 0)))
+        t->write_failed = true;
     t->rec_len = 0;
     return ok;
 }
@@ -522,9 +527,22 @@ static int read_record(tcur *c, tcall *call, tend *end, char *err, size_t errlen
     return kind;
 }
 
+/* wr_trace_check; with `cut` (replay), a trace that ends without its END
+ * record, or in the middle of a record (a recording killed mid-way), is
+ * accepted: *cut is then the length up to its last complete record. */
+static wr_status check_trace(const uint8_t *bytes, size_t len, const wr_module *mod, char *errbuf,
+                             size_t errlen, size_t *cut);
+
 wr_status wr_trace_check(const uint8_t *bytes, size_t len, const wr_module *mod, char *errbuf,
                          size_t errlen)
 {
+    return check_trace(bytes, len, mod, errbuf, errlen, NULL);
+}
+
+static wr_status check_trace(const uint8_t *bytes, size_t len, const wr_module *mod, char *errbuf,
+                             size_t errlen, size_t *cut)
+{
+    if (cut) *cut = 0;
     char e[200];
     if (len < WR_TRACE_HEADER_SIZE || memcmp(bytes, WR_TRACE_MAGIC, 8) != 0) {
         set_err(errbuf, errlen,
@@ -559,6 +577,10 @@ wr_status wr_trace_check(const uint8_t *bytes, size_t len, const wr_module *mod,
     tcur c = {bytes, len, WR_TRACE_HEADER_SIZE, false};
     uint64_t ncalls = 0;
     for (;;) {
+        if (c.pos == c.len && cut) {
+            *cut = c.pos;
+            return WR_OK;
+        }
         if (c.pos == c.len) {
             set_err(errbuf, errlen, "truncated after %" PRIu64 " calls: no END record (byte %zu)",
                     ncalls, c.len);
@@ -566,7 +588,12 @@ wr_status wr_trace_check(const uint8_t *bytes, size_t len, const wr_module *mod,
         }
         tcall call;
         tend end;
+        size_t at = c.pos;
         int k = read_record(&c, &call, &end, e, sizeof e);
+        if (!k && c.bad && cut) {
+            *cut = at; /* a record cut short: the file ends inside it */
+            return WR_OK;
+        }
         if (!k) {
             set_err(errbuf, errlen, "%s", e);
             return WR_ERR_MALFORMED;
@@ -644,10 +671,15 @@ wr_status wr_trace_replay(wr_store *store, wr_module *mod, const char *path, cha
         return WR_ERR_NOMEM;
     }
     char e[220];
-    if (wr_trace_check(t->bytes, t->len, mod, e, sizeof e) != WR_OK) {
+    size_t cut;
+    if (check_trace(t->bytes, t->len, mod, e, sizeof e, &cut) != WR_OK) {
         set_err(errbuf, errlen, "trace %s: %s", path, e);
         wr_trace_free(t);
         return WR_ERR_MALFORMED;
+    }
+    if (cut) {
+        t->cut = true;
+        t->len = cut;
     }
     t->pos = WR_TRACE_HEADER_SIZE;
     start_counting(t);
@@ -731,6 +763,19 @@ static wr_status replay_call(wr_trace *t, wr_func *f, wr_instance *caller, uint6
     tcall call;
     tend end;
     char e[200];
+    if (t->cut && t->pos >= t->len) {
+        /* the end of a trace whose recording was killed: the replay stops
+         * here, with the program as it was when the recorder stopped */
+        char fn[112];
+        caller_name(t, fn, sizeof fn);
+        snprintf(t->msg, sizeof t->msg,
+                 "the trace ends after call %" PRIu64 ": the recorded run was cut off there "
+                 "(no END record: killed?); the replay stops at call %" PRIu64 " (count %" PRIu64
+                 ") in %s, calling %s",
+                 t->ncalls, t->ncalls + 1, count, fn, import_name(t, idx));
+        t->diverged = true;
+        return wr_trap_host(caller, "%s", t->msg);
+    }
     int k = read_record(&c, &call, &end, e, sizeof e);
     if (k == WR_TREC_END)
         return diverge(t, caller, "the recorded run ended, the program called %s",
@@ -853,6 +898,15 @@ wr_status wr_trace_finish(wr_store *store, wr_status run, char *errbuf, size_t e
         }
     } else if (t->diverged) {
         set_err(errbuf, errlen, "%s", t->msg);
+        st = WR_ERR_ARG;
+    } else if (t->cut && t->pos >= t->len) {
+        char b[128];
+        describe(&now, b, sizeof b);
+        set_err(errbuf, errlen,
+                "the trace ends after call %" PRIu64 " without its END record (the recorded run "
+                "was cut off): the replay made every call, then the program %s; how the recorded "
+                "run ended is unknown",
+                t->ncalls, b);
         st = WR_ERR_ARG;
     } else {
         tcur c = {t->bytes, t->len, t->pos, false};

@@ -33,24 +33,30 @@ static void test_is_command(void)
 static void test_run_control(void)
 {
     wb_run how = WB_RUN_CONTINUE;
+    bool rev = true;
     char *where = (char *)"unset";
     wb_error err;
-    CHECK(wb_console_run_control("next", &how, &where, &err) == WB_OK);
-    CHECK(how == WB_RUN_NEXT && where == NULL);
-    CHECK(wb_console_run_control(" fin ", &how, &where, &err) == WB_OK);
+    CHECK(wb_console_run_control("next", &how, &rev, &where, &err) == WB_OK);
+    CHECK(how == WB_RUN_NEXT && where == NULL && !rev);
+    CHECK(wb_console_run_control("rs", &how, &rev, &where, &err) == WB_OK);
+    CHECK(how == WB_RUN_STEP && rev && where == NULL);
+    CHECK(wb_console_run_control("reverse-finish", &how, &rev, &where, &err) == WB_OK);
+    CHECK(how == WB_RUN_FINISH && rev);
+    CHECK(wb_console_run_control("rc 2", &how, &rev, &where, &err) == WB_ERROR);
+    CHECK(wb_console_run_control(" fin ", &how, &rev, &where, &err) == WB_OK);
     CHECK(how == WB_RUN_FINISH && where == NULL);
-    CHECK(wb_console_run_control("c", &how, &where, &err) == WB_OK);
-    CHECK(how == WB_RUN_CONTINUE);
-    CHECK(wb_console_run_control("until 40  ", &how, &where, &err) == WB_OK);
+    CHECK(wb_console_run_control("c", &how, &rev, &where, &err) == WB_OK);
+    CHECK(how == WB_RUN_CONTINUE && !rev);
+    CHECK(wb_console_run_control("until 40  ", &how, &rev, &where, &err) == WB_OK);
     CHECK(how == WB_RUN_UNTIL);
     CHECK_STR(where, "40");
     free(where);
-    CHECK(wb_console_run_control("advance", &how, &where, &err) == WB_ERROR);
+    CHECK(wb_console_run_control("advance", &how, &rev, &where, &err) == WB_ERROR);
     CHECK_STR(err.msg, "Argument required (a location).");
-    CHECK(wb_console_run_control("next 3", &how, &where, &err) == WB_ERROR);
+    CHECK(wb_console_run_control("next 3", &how, &rev, &where, &err) == WB_ERROR);
     CHECK(strstr(err.msg, "without a count or argument") != NULL);
-    CHECK(wb_console_run_control("bt", &how, &where, &err) == WB_NOT_FOUND);
-    CHECK(wb_console_run_control("", &how, &where, &err) == WB_NOT_FOUND);
+    CHECK(wb_console_run_control("bt", &how, &rev, &where, &err) == WB_NOT_FOUND);
+    CHECK(wb_console_run_control("", &how, &rev, &where, &err) == WB_NOT_FOUND);
 }
 
 /* The DAP console's way: one line, output and errors captured together. */

@@ -7,7 +7,7 @@
 #
 #   bad-traces.sh CASE WDB_RUN MODULE OTHER_MODULE
 #
-# Cases: truncated, flipped, other-module, future-version, not-a-trace,
+# Cases: truncated, cut, flipped, other-module, future-version, not-a-trace,
 # diverge-call, diverge-end, missing. The trace format: docs/TRACE.md.
 set -u
 
@@ -73,7 +73,13 @@ cp "$tmp/good" "$trace"
 run_module=$wasm
 replay_opts=()
 case $case_ in
-  truncated) head -c $((size - 5)) "$tmp/good" >"$trace"; expect="truncated: the record at byte" ;;
+  # a recording cut off (killed): the replay goes as far as the trace
+  # does; cut in the END record, every call is there
+  truncated) head -c $((size - 5)) "$tmp/good" >"$trace"
+    expect="without its END record (the recorded run was cut off)"
+    expect2="the replay made every call, then the program returned" ;;
+  cut) head -c $((size / 2)) "$tmp/good" >"$trace"
+    expect="the recorded run was cut off there (no END record: killed?); the replay stops at call" ;;
   flipped) python3 "$tmp/patch.py" flip "$trace" 60; expect="fails its checksum" ;;
   other-module) run_module=$other; expect="recorded for another module" ;;
   future-version) python3 "$tmp/patch.py" u32 "$trace" 8 2

@@ -4,11 +4,14 @@
  * call stack, locals/globals, memory, breakpoints, watchpoints, range
  * stepping, interrupts, exit and kill; and the serial transport
  * (--gdb-tty) over a pseudo-terminal, as a device's UART would carry it.
+ * And the reverse execution contract (ReverseStep+/ReverseContinue+, bs,
+ * bc, replaylog:begin) against a scripted stub, until wdb-run has it.
  *
  *   test_rsp_client WDB_RUN counter.wasm
  */
 #define _GNU_SOURCE
 #include "wb_rsp.h"
+#include "wdb/rsp.h"
 #include "wdb_check.h"
 
 #include <errno.h>
@@ -266,6 +269,113 @@ static void session_tty(const char *wdb_run, const char *module)
     if (sfd >= 0) close(sfd);
 }
 
+/* A scripted stub on fd: each element of `script` is "REQUEST=>REPLY";
+ * the packet received must be REQUEST (else it answers E99 and exits 1).
+ * Acks are off from the start (the client's QStartNoAckMode is scripted). */
+static int scripted_stub(int fd, const char *const *script)
+{
+    uint8_t buf[4096];
+    rsp_parser p;
+    rsp_parser_init(&p, buf, sizeof buf);
+    for (size_t i = 0; script[i];) {
+        uint8_t b;
+        if (read(fd, &b, 1) != 1) return 1;
+        if (rsp_feed(&p, b) != RSP_EV_PACKET) continue;
+        const char *arrow = strstr(script[i], "=>");
+        bool ok = (size_t)(arrow - script[i]) == p.len && !memcmp(buf, script[i], p.len);
+        const char *reply = ok ? arrow + 2 : "E99";
+        char out[4200];
+        size_t n = rsp_frame(reply, strlen(reply), out, sizeof out);
+        if (write(fd, out, n) != (ssize_t)n || !ok) {
+            fprintf(stderr, "stub: got '%s', script wants '%s'\n", (char *)buf, script[i]);
+            return 1;
+        }
+        i++;
+    }
+    return 0;
+}
+
+/* The reverse execution contract (docs/PROTOCOL.md; LLDB's lldbreverse.py):
+ * the features from qSupported, `bs`/`bc` sent as such, a stop reply with
+ * replaylog:begin read as the start of the history; a stub without the
+ * features is never sent them. */
+static void session_reverse_contract(void)
+{
+    static const char *const handshake[] = {
+        "QStartNoAckMode=>OK",
+        "qSupported:xmlRegisters=i386,arm,mips;swbreak+;hwbreak+=>PacketSize=1000;"
+        "ReverseStep+;ReverseContinue+",
+        "vCont?=>vCont;c;C;s;S",
+        "qHostInfo=>",
+        "qWatchpointSupportInfo:=>",
+        "bs=>T05thread:1;thread-pcs:4000000000000010;reason:trace;",
+        "bc=>T05thread:1;thread-pcs:4000000000000008;reason:trace;replaylog:begin;",
+        "bc=>T05thread:1;thread-pcs:4000000000000008;replaylog:begin;",
+        NULL,
+    };
+    static const char *const plain[] = {
+        "QStartNoAckMode=>OK",
+        "qSupported:xmlRegisters=i386,arm,mips;swbreak+;hwbreak+=>PacketSize=1000;ReverseStep+",
+        "vCont?=>",
+        "qHostInfo=>",
+        "qWatchpointSupportInfo:=>",
+        "?=>S05",
+        NULL,
+    };
+    for (int round = 0; round < 2; round++) {
+        int sv[2];
+        if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) {
+            perror("socketpair");
+            exit(2);
+        }
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(sv[0]);
+            _exit(scripted_stub(sv[1], round == 0 ? handshake : plain));
+        }
+        close(sv[1]);
+        wb_rsp *c = wb_rsp_from_fd(sv[0]);
+        CHECK_MSG(wb_rsp_handshake(c) == 0, "handshake with the scripted stub");
+        const wb_rsp_features *f = wb_rsp_features_of(c);
+        wb_rsp_stop st;
+        if (round == 0) {
+            CHECK_MSG(f->reverse_step && f->reverse_continue, "ReverseStep+;ReverseContinue+ read");
+            CHECK_MSG(wb_rsp_reverse_step(c) == 0, "bs sent");
+            CHECK_MSG(wb_rsp_wait_stop(c, &st, 5000) == 0 && st.have_pc &&
+                          st.pc == 0x4000000000000010ull && !strcmp(st.reason, "trace") &&
+                          !st.history_begin && !st.history_end,
+                      "bs: a step back, not the start of the history");
+            CHECK_MSG(wb_rsp_reverse_continue(c) == 0, "bc sent");
+            CHECK_MSG(wb_rsp_wait_stop(c, &st, 5000) == 0 && st.history_begin && !st.history_end,
+                      "bc: replaylog:begin is the start of the history");
+            CHECK_MSG(wb_rsp_reverse_continue(c) == 0 && wb_rsp_wait_stop(c, &st, 5000) == 0 &&
+                          st.history_begin && !st.reason[0],
+                      "replaylog:begin without a reason");
+        } else {
+            CHECK_MSG(f->reverse_step && !f->reverse_continue, "only ReverseStep+ offered");
+            CHECK_MSG(wb_rsp_reverse_continue(c) == -ENOTSUP, "bc not sent to a stub without it");
+            /* the next packet the stub sees is `?`: bc never reached it */
+            CHECK_MSG(wb_rsp_query_stop(c, &st) == 0, "the stub saw no bc");
+        }
+        wb_rsp_close(c);
+        int status;
+        waitpid(pid, &status, 0);
+        CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "the stub's script ran as written");
+    }
+    /* stop replies as parsed */
+    wb_rsp_stop st;
+    const char *end = "T05thread:1;replaylog:end;";
+    CHECK_MSG(wb_rsp_parse_stop(end, strlen(end), &st) == 0 && st.history_end && !st.history_begin,
+              "replaylog:end");
+    const char *other = "T05thread:1;replaylog:beginning;";
+    CHECK_MSG(wb_rsp_parse_stop(other, strlen(other), &st) == 0 && !st.history_end &&
+                  !st.history_begin,
+              "another replaylog value is neither end");
+    const char *bad = "T05replaylog:begin";
+    CHECK_MSG(wb_rsp_parse_stop(bad, strlen(bad), &st) == -EPROTO, "a field without its ';'");
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -273,6 +383,7 @@ int main(int argc, char **argv)
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
+    session_reverse_contract();
     session_counter(argv[1], argv[2]);
     session_spin(argv[1], argv[2]);
     session_tty(argv[1], argv[2]);

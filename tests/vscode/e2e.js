@@ -33,6 +33,11 @@
 //                  source map asc wrote), no launch.json: gutter breakpoint
 //                  on a .ts line, F5 (VS Code asks which debugger: wdb), the
 //                  stop on that .ts line, .ts frames, locals, step, continue
+//  12 reverse      a trap recorded with WDB_RECORD, launched with "replay"
+//                  (wdb-run keeps its history: it runs backward): the trap,
+//                  then the toolbar's
+//                  Step Back (line by line, locals going back in time) and
+//                  Reverse (to the start of the history)
 //
 // Environment (set by tests/vscode/CMakeLists.txt):
 //   WDB, WDB_RUN, WDB_VSIX, WDB_VSCODE_WORKSPACE, WDB_VSCODE_NEWUSER,
@@ -81,7 +86,7 @@ const SHOTS = path.join(OUT, 'screenshots');
 // The README's screenshots: [screenshot here, name in docs/screenshots].
 const README_SHOTS = [['01-breakpoint.png', 'vscode-breakpoint.png'], ['04-trap.png', 'vscode-trap.png'],
   ['09a-device-paused.png', 'vscode-device.png'], ['10a-rust-breakpoint.png', 'vscode-rust.png'],
-  ['11a-asc-breakpoint.png', 'vscode-assemblyscript.png']];
+  ['11a-asc-breakpoint.png', 'vscode-assemblyscript.png'], ['12-reverse.png', 'vscode-reverse.png']];
 const CHROMIUM = process.env.CHROMIUM ||
   (process.env.PATH || '').split(':').map((d) => path.join(d, 'chromium')).find((p) => fs.existsSync(p));
 const T = 30000; // the longest any single UI condition may take
@@ -771,6 +776,34 @@ async function step11() {
   await debugStopped();
 }
 
+async function step12() {
+  await openFile('history.c');
+  await startWith('replay history');
+  await waitStoppedAt('history.c', 24, /CALL STACK integer divide by zero/i);
+  // supportsStepBack came with the stub: VS Code shows Step Back and Reverse;
+  // the trap is in the middle of line 24: back to its start first
+  await toolbar('Step Back');
+  await waitStoppedAt('history.c', 24, /Paused on step/i);
+  await toolbar('Step Back');
+  await waitStoppedAt('history.c', 23, /Paused on step/i);
+  await expand(VARS, /^Locals$/);
+  await waitText(VARS, /acc = 6\s+last = 9/, 'the locals one line back');
+  await toolbar('Step Back');
+  await waitStoppedAt('history.c', 22, /Paused on step/i);
+  await toolbar('Step Back');
+  await waitStoppedAt('history.c', 21, /Paused on step/i);
+  await command('Focus on Debug Console View');
+  await repl('print g');
+  await waitText(REPL, /print g\s+6\b/, 'g before `g = last` ran: the loop\'s value');
+  await shot('12-reverse.png');
+  await toolbar('Reverse');
+  await waitText(STACK, /No more reverse-execution history/i, 'the start of the history');
+  await toolbar('Continue');
+  await waitStoppedAt('history.c', 24, /CALL STACK integer divide by zero/i);
+  await page.keyboard.press('Shift+F5');
+  await debugStopped();
+}
+
 const STEPS = [
   ['1', 'breakpoint, call stack, variables', step1],
   ['2', 'step into/over/out, watch, hover, debug console', step2],
@@ -783,6 +816,7 @@ const STEPS = [
   ['9', 'a device in QEMU over its serial line: attach, pause, continue, disconnect', step9],
   ['10', 'Rust: F5 on a .rs next to its .wasm, gutter breakpoint, Rust values, step', step10],
   ['11', 'AssemblyScript: F5 on a .ts next to its .wasm, gutter breakpoint, locals', step11],
+  ['12', 'reverse: a replayed trap, Step Back and Reverse', step12],
 ];
 // Steps that open a folder of their own (the others share the workspace).
 const OWN_FOLDER = new Set(['8', '10', '11']);
@@ -826,6 +860,12 @@ async function main() {
   fs.rmSync(core, { force: true });
   const r = spawnSync(WDB_RUN, [`--core-on-trap=${core}`, path.join(WS, 'traps.wasm'), 'div'], { encoding: 'utf8' });
   if (r.status !== 134 || !fs.existsSync(core)) throw new Error(`wdb-run --core-on-trap: status ${r.status}, ${r.stderr}`);
+  // step 12: the run recorded as CI would (WDB_RECORD), trapping
+  const trace = path.join(WS, 'history.trace');
+  fs.rmSync(trace, { force: true });
+  const rec = spawnSync(WDB_RUN, [path.join(WS, 'history.wasm'), 'a', 'b'],
+    { encoding: 'utf8', env: { ...process.env, WDB_RECORD: trace } });
+  if (rec.status !== 134 || !fs.existsSync(trace)) throw new Error(`WDB_RECORD: status ${rec.status}, ${rec.stderr}`);
   fs.mkdirSync(path.join(WS, '.vscode'), { recursive: true });
   fs.writeFileSync(path.join(WS, '.vscode/launch.json'), JSON.stringify({
     version: '0.2.0',
@@ -835,6 +875,7 @@ async function main() {
       { type: 'wdb', request: 'attach', name: 'attach spin', host: '127.0.0.1', port: spinPort, program: '${workspaceFolder}/spin.wasm' },
       { type: 'wdb', request: 'attach', name: 'attach device', serialPort: DEVICE_TTY(), baudRate: 115200, program: '${workspaceFolder}/spin.wasm' },
       { type: 'wdb', request: 'launch', name: 'core traps', program: '${workspaceFolder}/traps.wasm', coreFile: '${workspaceFolder}/traps.core' },
+      { type: 'wdb', request: 'launch', name: 'replay history', program: '${workspaceFolder}/history.wasm', replay: '${workspaceFolder}/history.trace' },
     ],
   }, null, 2));
   fs.rmSync(path.join(NEWUSER, '.vscode'), { recursive: true, force: true });

@@ -367,7 +367,7 @@ export function completeConfig(input: RawConfig, ctx: ResolveContext): Resolutio
     c.request = request;
     const remoteBridge = c.bridgeUrl !== undefined;
 
-    for (const key of ['program', 'cwd', 'runtime', 'coreFile', 'wdbPath', 'host', 'bridgeUrl', 'token']) {
+    for (const key of ['program', 'cwd', 'runtime', 'coreFile', 'replay', 'wdbPath', 'host', 'bridgeUrl', 'token']) {
         if (c[key] !== undefined && typeof c[key] !== 'string') {
             return { ok: false, message: `wdb: "${key}" must be a string` };
         }
@@ -407,6 +407,7 @@ export function completeConfig(input: RawConfig, ctx: ResolveContext): Resolutio
     const checkFiles = !remoteBridge;
     if (typeof c.program === 'string') c.program = absolute(c.program, folder);
     if (typeof c.coreFile === 'string') c.coreFile = absolute(c.coreFile, folder);
+    if (typeof c.replay === 'string') c.replay = absolute(c.replay, folder);
 
     if (request === 'launch') {
         if (typeof c.program !== 'string' || c.program === '') {
@@ -425,6 +426,15 @@ export function completeConfig(input: RawConfig, ctx: ResolveContext): Resolutio
         }
         if (typeof c.coreFile === 'string' && checkFiles && !fsx.isFile(c.coreFile)) {
             return { ok: false, message: `wdb: the core file ${c.coreFile} does not exist` };
+        }
+        if (typeof c.replay === 'string' && checkFiles && !fsx.isFile(c.replay)) {
+            return {
+                ok: false,
+                message: `wdb: the trace ${c.replay} does not exist (record one with WDB_RECORD=FILE or wdb-run --record=FILE)`,
+            };
+        }
+        if (c.replay !== undefined && c.coreFile !== undefined) {
+            return { ok: false, message: 'wdb: "replay" and "coreFile" cannot be used together' };
         }
         c.cwd = typeof c.cwd === 'string' ? absolute(c.cwd, folder) : path.dirname(c.program);
         if (checkFiles && !fsx.isDirectory(c.cwd as string)) {

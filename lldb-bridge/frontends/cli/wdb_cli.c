@@ -59,6 +59,9 @@ static void usage(FILE *out)
             "  -b BAUD, --baud=BAUD          serial line speed for target remote /dev/ttyX\n"
             "  --annotate=github             on a trap, also print a GitHub ::error line\n"
             "  -c CORE, --core=CORE          debug a core file (wdb-run --core-on-trap)\n"
+            "  --replay=TRACE                run the program again from a trace of\n"
+            "                                wdb-run --record (WDB_RECORD) to where it\n"
+            "                                ended; reverse-step & co. when the stub has them\n"
             "  --dap                         serve the Debug Adapter Protocol on stdio\n"
             "  --dap-ws=ADDR:PORT            serve DAP over websockets (token in\n"
             "                                WDB_DAP_TOKEN or --dap-token; --dap-ws=X --help)\n"
@@ -84,6 +87,7 @@ typedef struct cli_opts {
     size_t nargs, nrt_args;
     bool quiet, batch;
     const char *program, *core_path;
+    char *replay_opt; /* "--replay=TRACE" for wdb-run (malloc'd), or NULL */
 } cli_opts;
 
 /* Reads the command line into o (whose arrays hold argc entries). -1: go
@@ -139,6 +143,21 @@ static int parse_options(int argc, char **argv, cli_opts *o)
             o->core_path = argv[i];
         } else if (strncmp(a, "-core=", 6) == 0) {
             o->core_path = a + 6;
+        } else if (strcmp(a, "-replay") == 0 || strncmp(a, "-replay=", 8) == 0) {
+            const char *v = a[7] == '=' ? a + 8 : NULL;
+            if (!v && ++i >= argc) {
+                fprintf(stderr, "wdb: option '%s' requires an argument\n", argv[i - 1]);
+                return 2;
+            }
+            if (!v) v = argv[i];
+            if (!*v) {
+                fprintf(stderr, "wdb: option '--replay' needs a trace file\n");
+                return 2;
+            }
+            free(o->replay_opt);
+            size_t len = strlen(v) + 10;
+            if (!(o->replay_opt = malloc(len))) return 1;
+            snprintf(o->replay_opt, len, "--replay=%s", v);
         } else if (strncmp(a, "-annotate=", 10) == 0) {
             if (strcmp(a + 10, "github") != 0) {
                 fprintf(stderr, "wdb: unknown annotation style '%s' (known: github)\n", a + 10);
@@ -184,6 +203,13 @@ static int parse_options(int argc, char **argv, cli_opts *o)
             return 2;
         }
     }
+    if (o->replay_opt) {
+        if (o->core_path) {
+            fprintf(stderr, "wdb: --replay and --core cannot be used together\n");
+            return 2;
+        }
+        o->rt_args[o->nrt_args++] = o->replay_opt;
+    }
     if (args_mode) {
         if (i < argc && !o->program)
             o->program = argv[i++];
@@ -191,6 +217,11 @@ static int parse_options(int argc, char **argv, cli_opts *o)
             o->args[o->nargs++] = argv[i++];
         for (; i < argc; i++)
             o->args[o->nargs++] = argv[i];
+    }
+    if (o->replay_opt && !o->program) {
+        fprintf(stderr, "wdb: --replay needs the program it recorded: wdb --replay=TRACE "
+                        "APP.wasm\n");
+        return 2;
     }
     return -1;
 }
@@ -253,6 +284,8 @@ static int run(cli_opts *o)
                WDB_VERSION);
     if (o->program) wb_console_load(c, o->program, &e);
     if (o->core_path) wb_console_open_core(c, o->core_path, &e);
+    /* a replay runs to where the recorded run ended (its trap, its exit) */
+    if (o->replay_opt && o->program) wb_console_execute(c, "run", true, &e);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
@@ -286,6 +319,7 @@ int wdb_cli_main(int argc, char **argv)
     free(o.todo);
     free(o.args);
     free(o.rt_args);
+    free(o.replay_opt);
     if (o.console.rsp_log) fclose(o.console.rsp_log);
     return status;
 }

@@ -1376,7 +1376,7 @@ static void req_set_variable(wb_dap *d, const req *r)
     respond(d, r, body);
 }
 
-static void console_run(wb_dap *d, const req *r, wb_run how, const char *where);
+static void console_run(wb_dap *d, const req *r, wb_run how, bool reverse, const char *where);
 
 /* Whether a console line that looks like a command is an expression in
  * the request's frame instead (a variable `x`, `n` or `c`): only a stopped
@@ -1432,9 +1432,10 @@ static void req_evaluate(wb_dap *d, const req *r)
         /* run control (`next`, `c`, `until 40`): unless it is an
          * expression (a variable `n` or `c`: `-exec n` forces the command) */
         wb_run how = WB_RUN_CONTINUE;
+        bool reverse = false;
         char *where = NULL;
         wb_error err;
-        wb_status st = wb_console_run_control(expr, &how, &where, &err);
+        wb_status st = wb_console_run_control(expr, &how, &reverse, &where, &err);
         if (st != WB_NOT_FOUND && !forced && evaluates(d, r, expr)) {
             free(where);
             st = WB_NOT_FOUND;
@@ -1444,7 +1445,7 @@ static void req_evaluate(wb_dap *d, const req *r)
             return;
         }
         if (st == WB_OK) {
-            console_run(d, r, how, where);
+            console_run(d, r, how, reverse, where);
             free(where);
             return;
         }
@@ -2246,6 +2247,11 @@ static bool report_stop(wb_dap *d, wb_stop *st)
         send_stopped(d, "exception", d->trap_msg, d->trap_msg, 0);
         return false;
     case WB_WHY_INTERRUPT: send_stopped(d, "pause", NULL, NULL, 0); return false;
+    case WB_WHY_NO_HISTORY:
+        /* gdb's words; the stop is where the recorded history starts */
+        output(d, "console", "No more reverse-execution history.\n");
+        send_stopped(d, "step", "No more reverse-execution history.", NULL, 0);
+        return false;
     case WB_WHY_SIGNAL:
         send_stopped(d, "exception", st->description[0] ? st->description : "signal", NULL, 0);
         return false;
@@ -2260,7 +2266,7 @@ static bool on_poll(void *user);
 /* Lets the program go (`how`) and reports where it stops; requests that
  * arrive meanwhile are handled by on_poll, and those kept for a stopped
  * program are run here afterwards. */
-static void run_at(wb_dap *d, wb_run how, size_t frame, const char *where)
+static void run_at_dir(wb_dap *d, wb_run how, bool reverse, size_t frame, const char *where)
 {
     for (;;) {
         refs_clear(d);
@@ -2271,7 +2277,7 @@ static void run_at(wb_dap *d, wb_run how, size_t frame, const char *where)
         d->running = true;
         wb_stop st;
         wb_error e;
-        wb_status rc = wb_session_resume(d->s, how, frame, where, &st, &e);
+        wb_status rc = wb_session_resume_dir(d->s, how, reverse, frame, where, &st, &e);
         d->running = false;
         bool again = false;
         if (rc != WB_OK) {
@@ -2311,6 +2317,11 @@ static void run_at(wb_dap *d, wb_run how, size_t frame, const char *where)
             how != WB_RUN_STEPI && how != WB_RUN_NEXTI)
             how = WB_RUN_CONTINUE, where = NULL; /* finish from another frame: go on */
     }
+}
+
+static void run_at(wb_dap *d, wb_run how, size_t frame, const char *where)
+{
+    run_at_dir(d, how, false, frame, where);
 }
 
 static void run(wb_dap *d, wb_run how, size_t frame)
@@ -2357,9 +2368,12 @@ static void step_request(wb_dap *d, const req *r, wb_run line_mode, wb_run insn_
  * shows nothing for it), then `continued`, which the client did not ask
  * for, then the program runs as for the matching request; the stop is
  * reported as usual. Runs in the frame the console is in. */
-static void console_run(wb_dap *d, const req *r, wb_run how, const char *where)
+static bool need_reverse(wb_dap *d, const req *r);
+
+static void console_run(wb_dap *d, const req *r, wb_run how, bool reverse, const char *where)
 {
     if (!need_run_state(d, r)) return;
+    if (reverse && !need_reverse(d, r)) return;
     size_t frame = 0;
     frame_arg_quiet(d, r, &frame);
     if (how == WB_RUN_FINISH && wb_session_frame_count(d->s) < frame + 2) {
@@ -2374,7 +2388,34 @@ static void console_run(wb_dap *d, const req *r, wb_run how, const char *where)
     cJSON_AddNumberToObject(ev, "threadId", 1);
     cJSON_AddBoolToObject(ev, "allThreadsContinued", 1);
     send_event(d, "continued", ev);
-    run_at(d, how, frame, where);
+    run_at_dir(d, how, reverse, frame, where);
+}
+
+/* stepBack (granularity line: reverse-next; instruction: reverse-nexti)
+ * and reverseContinue: the stub's bs/bc, offered once a stub that runs
+ * backward is connected (supportsStepBack in a capabilities event). */
+static bool need_reverse(wb_dap *d, const req *r)
+{
+    if (!need_run_state(d, r)) return false;
+    if (wb_session_can_reverse(d->s)) return true;
+    respond_error(d, r, "Target does not support this command.");
+    return false;
+}
+
+static void req_step_back(wb_dap *d, const req *r)
+{
+    if (!need_reverse(d, r)) return;
+    const char *g = arg_str(r->args, "granularity");
+    wb_run how = g && strcmp(g, "instruction") == 0 ? WB_RUN_NEXTI : WB_RUN_NEXT;
+    respond(d, r, NULL);
+    run_at_dir(d, how, true, 0, NULL);
+}
+
+static void req_reverse_continue(wb_dap *d, const req *r)
+{
+    if (!need_reverse(d, r)) return;
+    respond(d, r, NULL);
+    run_at_dir(d, WB_RUN_CONTINUE, true, 0, NULL);
 }
 
 static void req_next(wb_dap *d, const req *r)
@@ -2444,10 +2485,20 @@ static bool read_common_config(wb_dap *d, const req *r)
     /* runtimeArgs, then an --env=NAME=VALUE for each of env's strings */
     const cJSON *env = cJSON_GetObjectItemCaseSensitive(a, "env");
     d->rt_args = str_array(cJSON_GetObjectItemCaseSensitive(a, "runtimeArgs"),
-                           (size_t)cJSON_GetArraySize(env));
+                           (size_t)cJSON_GetArraySize(env) + 1);
     size_t nrt = 0;
     while (d->rt_args && d->rt_args[nrt])
         nrt++;
+    /* replay: a trace of wdb-run --record (wdb --replay's) */
+    const char *replay = arg_str(a, "replay");
+    if (replay && *replay && d->rt_args) {
+        size_t len = strlen(replay) + 10;
+        char *opt = malloc(len);
+        if (opt) {
+            snprintf(opt, len, "--replay=%s", replay);
+            d->rt_args[nrt++] = opt;
+        }
+    }
     const char *cwd = arg_str(a, "cwd");
     d->cwd = cwd && *cwd ? strdup(cwd) : NULL;
     const char *rt = arg_str(a, "runtime");
@@ -2556,6 +2607,14 @@ static void launched(wb_dap *d, const req *r)
     cJSON_AddStringToObject(mb, "reason", "new");
     cJSON_AddItemToObject(mb, "module", module_json(d));
     send_event(d, "module", mb);
+    if (d->s && wb_session_can_reverse(d->s)) {
+        /* known only now that the stub answered qSupported */
+        cJSON *cb = cJSON_CreateObject();
+        cJSON *caps = cJSON_CreateObject();
+        cJSON_AddBoolToObject(caps, "supportsStepBack", 1);
+        cJSON_AddItemToObject(cb, "capabilities", caps);
+        send_event(d, "capabilities", cb);
+    }
     send_event(d, "initialized", NULL);
 }
 
@@ -2799,6 +2858,7 @@ static const request_def requests[] = {
     {"pause", req_pause, F_PAUSE},
     {"readMemory", req_read_memory, 0},
     {"restart", req_restart, F_DEFER},
+    {"reverseContinue", req_reverse_continue, 0},
     {"scopes", req_scopes, 0},
     {"setBreakpoints", req_set_breakpoints, F_DEFER},
     {"setDataBreakpoints", req_set_data_breakpoints, F_DEFER},
@@ -2808,6 +2868,7 @@ static const request_def requests[] = {
     {"setVariable", req_set_variable, 0},
     {"source", req_source, F_RUNNING_OK},
     {"stackTrace", req_stack_trace, 0},
+    {"stepBack", req_step_back, 0},
     {"stepIn", req_step_in, 0},
     {"stepOut", req_step_out, 0},
     {"terminate", req_terminate, F_DEFER},

@@ -236,6 +236,14 @@ test('launch checks: missing program, missing file, bad types', () => {
     const core = completeConfig({ request: 'launch', program: wasm, coreFile: 'd/core' }, ctx);
     assert.equal(core.ok, false);
     if (!core.ok) assert.match(core.message, /core file .* does not exist/);
+    const trace = completeConfig({ request: 'launch', program: wasm, replay: 'd/run.trace' }, ctx);
+    assert.equal(trace.ok, false);
+    if (!trace.ok) assert.match(trace.message, /trace .*run\.trace does not exist .*WDB_RECORD/);
+    const traceFile = write('d/run.trace');
+    const replayed = completeConfig({ request: 'launch', program: wasm, replay: 'd/run.trace' }, ctx);
+    assert.ok(replayed.ok);
+    if (replayed.ok) assert.equal(replayed.config.replay, traceFile);
+    assert.equal(completeConfig({ request: 'launch', program: wasm, replay: 7 }, ctx).ok, false);
     assert.equal(completeConfig({ request: 'debug', program: wasm }, ctx).ok, false);
 });
 
