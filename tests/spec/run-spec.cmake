@@ -1,5 +1,6 @@
 # Runs one spec test file: cmake -DWAST2JSON=... -DSPECTEST=... -DWAST=X.wast
-# -DOUT_DIR=DIR [-DSPECTEST_ARGS=--debug-step;...] [-DNODE_DIR=DIR] -P run-spec.cmake
+# -DOUT_DIR=DIR [-DSPECTEST_ARGS=--debug-step;...] [-DNODE_DIR=DIR [-DUNSUPPORTED=...]]
+# -P run-spec.cmake
 # Converts X.wast into DIR/X.json (+ the .wasm/.wat files it names), then runs
 # wdb-spectest [SPECTEST_ARGS] on it. Fails when either step fails.
 foreach(var WAST2JSON SPECTEST WAST OUT_DIR)
@@ -30,6 +31,13 @@ if(DEFINED NODE_DIR)
                         "(npm ci of tests/spec/package.json)")
   endif()
   set(convert ${CMAKE_COMMAND} -E env "NODE_PATH=${NODE_DIR}/node_modules" node "${WAST2JSON}")
+  # -DUNSUPPORTED=FIRST-LAST:REASON|...: wast2json.js --unsupported
+  if(UNSUPPORTED)
+    string(REPLACE "|" ";" ranges "${UNSUPPORTED}")
+    foreach(r IN LISTS ranges)
+      list(APPEND convert --unsupported "${r}")
+    endforeach()
+  endif()
 endif()
 execute_process(
   COMMAND ${convert} "${WAST}" -o "${OUT_DIR}/${name}.json"

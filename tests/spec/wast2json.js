@@ -7,7 +7,12 @@
 // pinned by package-lock.json); this script only splits the script into
 // its commands and writes their JSON.
 //
-//   node wast2json.js X.wast -o DIR/X.json
+//   node wast2json.js [--unsupported FIRST-LAST:REASON]... X.wast -o DIR/X.json
+//
+// --unsupported: the commands on lines FIRST..LAST need a feature the
+// runtime does not have (REASON says which); they become commands of type
+// "unsupported" with the reason, which wdb-spectest counts and reports as
+// skipped. The list is kept in tests/spec/CMakeLists.txt, next to the file.
 //
 // Text modules are parsed and written without validation, so that
 // assert_invalid gets the binary the runtime must refuse; `(module quote
@@ -229,10 +234,17 @@ const text = (n, line) => {
 
 // ---------------------------------------------------------------- commands
 
+let unsupported = [];
+
 function command(n) {
   const h = head(n);
   const line = n.line;
   const l = n.list;
+  const u = unsupported.find((r) => line >= r.first && line <= r.last);
+  if (u) {
+    u.used = true;
+    return {type: 'unsupported', line, text: u.reason};
+  }
   switch (h) {
     case 'module': {
       const mf = quotedToBinary(n, moduleFile(n));
@@ -274,8 +286,16 @@ function command(n) {
 
 async function main() {
   const args = process.argv.slice(2);
+  while (args[0] === '--unsupported') {
+    const m = /^(\d+)-(\d+):(.+)$/.exec(args[1] || '');
+    if (!m) die(`bad --unsupported ${args[1]}: FIRST-LAST:REASON expected`);
+    unsupported.push({first: +m[1], last: +m[2], reason: m[3]});
+    args.splice(0, 2);
+  }
   const o = args.indexOf('-o');
-  if (args.length !== 3 || o < 0 || o === 2) die('usage: node wast2json.js X.wast -o DIR/X.json');
+  if (args.length !== 3 || o < 0 || o === 2) {
+    die('usage: node wast2json.js [--unsupported FIRST-LAST:REASON]... X.wast -o DIR/X.json');
+  }
   const out = args[o + 1];
   const wast = args[o === 0 ? 2 : 0];
   src = fs.readFileSync(wast, 'utf8');
@@ -283,6 +303,9 @@ async function main() {
   base = path.basename(out, '.json');
   wabt = await require('wabt')();
   const commands = parse(src).map(command);
+  for (const u of unsupported) {
+    if (!u.used) die(`--unsupported ${u.first}-${u.last}: no command there (a stale range?)`);
+  }
   fs.writeFileSync(out, JSON.stringify({source_filename: wast, commands}, null, 1) + '\n');
 }
 
