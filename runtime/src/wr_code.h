@@ -159,15 +159,15 @@ struct wr_code {
     struct {
         wr_op *ops; /* owned; NULL until the function's first call */
         uint32_t nops;
-#if WR_FEATURE_EH
-        wr_eh *eh; /* its handler table, in the ops' block */
-        uint32_t neh;
-#endif
     } normal;            /* no pc map nor sync points kept: wr_code_normal_map rebuilds them */
     wr_ops *dbg;         /* debug translation, or NULL */
     const wr_op *active; /* entry of the translation calls use */
     uint32_t nbreaks;    /* breakpoints set in this function (debug translation) */
     bool long_branches;  /* normal translation too long for packed branches */
+#if WR_FEATURE_EH        /* last, as in wr_ops: the fields above keep their places */
+    wr_eh *normal_eh;    /* the normal translation's handler table, in its block */
+    uint32_t normal_neh;
+#endif
 };
 
 /* The op lists are laid out by hand. */

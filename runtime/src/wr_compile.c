@@ -2335,7 +2335,7 @@ static wr_status compile_op(cc *c, uint8_t op)
     case WASM_OP_try ... WASM_OP_throw_ref:
     case WASM_OP_delegate:
     case WASM_OP_catch_all:
-    case WASM_OP_try_table: INVALID("exception handling is not supported by this build");
+    case WASM_OP_try_table: INVALID(WR_NO_EH);
 #endif
     case WASM_OP_else: return c_else(c);
     case WASM_OP_end: return c_end(c);
@@ -2605,8 +2605,8 @@ wr_status wr_code_make_normal(wr_code *code, wr_error *err)
     code->normal.ops = o.ops;
     code->normal.nops = o.nops;
 #if WR_FEATURE_EH
-    code->normal.eh = o.eh;
-    code->normal.neh = o.neh;
+    code->normal_eh = o.eh;
+    code->normal_neh = o.neh;
 #endif
     if (code->active == &code->lazy) code->active = code->normal.ops;
     return WR_OK;

@@ -141,13 +141,9 @@ static wr_status rd_valtype(rd *r, wr_valtype *out)
     case WR_FUNCREF:
     case WR_EXTERNREF: *out = (wr_valtype)b; return WR_OK;
     case WR_V128: r->p--; INVALID("SIMD (v128) is not supported");
-    case WR_EXNREF:
-        if (WR_FEATURE_EH) {
-            *out = WR_EXNREF;
-            return WR_OK;
-        }
-        r->p--;
-        INVALID("exception handling (exnref) is not supported by this build");
+#if WR_FEATURE_EH
+    case WR_EXNREF: *out = WR_EXNREF; return WR_OK;
+#endif
     default: r->p--; MALFORMED("malformed value type 0x%02x", b);
     }
 }
@@ -221,7 +217,7 @@ enum {
     IM_FC,
     IM_END,
     IM_TRY_TABLE,
-    IM_DELEGATE
+    IM_DELEGATE /* ends a block (legacy try) */
 };
 static int imm_kind(uint8_t op);
 
@@ -330,7 +326,7 @@ static int imm_kind(uint8_t op)
         [WF_IMM_REFTYPE] = IM_REFTYPE, [WF_IMM_TRY_TABLE] = IM_TRY_TABLE,
     };
     if (op == WASM_OP_end) return IM_END;
-    if (op == WASM_OP_delegate) return IM_DELEGATE;
+    if (WR_FEATURE_EH && op == WASM_OP_delegate) return IM_DELEGATE;
     if (op == WASM_OP_PREFIX_FC) return IM_FC;
     switch (op) {
 #define IMM_CASE(code, id, name, imm, align, flags, traps)                                         \
@@ -371,6 +367,9 @@ static wr_status check_body_syntax(rd *r)
         switch (imm_kind(op)) {
         case IM_NONE: break;
         case IM_END: depth--; break;
+#if !WR_FEATURE_EH
+        case IM_TRY_TABLE: return WR_OK; /* no verdict: the build has no EH */
+#else
         case IM_DELEGATE:
             TRY(rd_u32(r, &n));
             depth--;
@@ -391,6 +390,7 @@ static wr_status check_body_syntax(rd *r)
             }
             depth++;
             break;
+#endif
         case IM_BLOCK:
             if (r->p >= r->end) MALFORMED("unexpected end of function body");
             if (*r->p == 0x40 || (*r->p >= 0x6f && *r->p <= 0x7f))
@@ -521,6 +521,7 @@ static wr_status sec_type(rd *r)
 
 /* A tag's type (spec 3.0 5.5.10): attribute 0 (exception), a function
  * type without results. */
+#if WR_FEATURE_EH
 static wr_status rd_tagtype(rd *r, uint32_t *type_index)
 {
     uint8_t attr;
@@ -529,9 +530,9 @@ static wr_status rd_tagtype(rd *r, uint32_t *type_index)
     TRY(rd_u32(r, type_index));
     if (*type_index >= r->mod->ntypes) INVALID("unknown type %" PRIu32, *type_index);
     if (r->mod->types[*type_index].nresults) INVALID("non-empty tag result type");
-    if (!WR_FEATURE_EH) INVALID("exception handling (tags) is not supported by this build");
     return WR_OK;
 }
+#endif
 
 static wr_status sec_import(rd *r)
 {
@@ -571,10 +572,14 @@ static wr_status sec_import(rd *r)
             mod->nglobal_imports++;
             break;
         case 4:
+#if WR_FEATURE_EH
             im->kind = WR_EXTERN_TAG;
             TRY(rd_tagtype(r, &im->type_index));
             mod->ntag_imports++;
             break;
+#else
+            INVALID(WR_NO_EH);
+#endif
         default: r->p--; MALFORMED("malformed import kind %u", kind);
         }
     }
@@ -676,6 +681,7 @@ static wr_status sec_global(rd *r)
     return WR_OK;
 }
 
+#if WR_FEATURE_EH
 static wr_status sec_tag(rd *r)
 {
     wr_module *mod = r->mod;
@@ -692,6 +698,7 @@ static wr_status sec_tag(rd *r)
     }
     return WR_OK;
 }
+#endif
 
 static wr_status sec_export(rd *r)
 {
@@ -725,10 +732,12 @@ static wr_status sec_export(rd *r)
             e->kind = WR_EXTERN_GLOBAL;
             limit = mod->nglobals;
             break;
+#if WR_FEATURE_EH
         case 4:
             e->kind = WR_EXTERN_TAG;
             limit = mod->ntags;
             break;
+#endif
         default: MALFORMED("malformed export kind %u", kind);
         }
         if (e->index >= limit)
@@ -1026,11 +1035,13 @@ wr_status wr_decode_module(wr_module *mod, wr_error *err)
             mod->mems = calloc(mod->nmem_imports ? mod->nmem_imports : 1, sizeof(wr_limits));
             mod->globals =
                 calloc(mod->nglobal_imports ? mod->nglobal_imports : 1, sizeof(wr_global_decl));
+#if WR_FEATURE_EH
             mod->tags = calloc(mod->ntag_imports ? mod->ntag_imports : 1, sizeof(uint32_t));
+            if (!mod->tags) NOMEM();
+#endif
             free(mod->func_declared);
             mod->func_declared = calloc(mod->nfunc_imports ? mod->nfunc_imports : 1, 1);
-            if (!mod->funcs || !mod->tables || !mod->mems || !mod->globals || !mod->tags ||
-                !mod->func_declared)
+            if (!mod->funcs || !mod->tables || !mod->mems || !mod->globals || !mod->func_declared)
                 NOMEM();
             if (mod->nmem_imports > 1) INVALID("multiple memories");
             uint32_t fi = 0, ti = 0, mi = 0, gi = 0, tgi = 0;
@@ -1047,14 +1058,21 @@ wr_status wr_decode_module(wr_module *mod, wr_error *err)
                     mod->globals[gi].type = im->global;
                     mod->globals[gi++].imported = true;
                     break;
+#if WR_FEATURE_EH
                 case WR_EXTERN_TAG: mod->tags[tgi++] = im->type_index; break;
+#endif
+                default: break;
                 }
             }
             mod->nfuncs = fi;
             mod->ntables = ti;
             mod->nmems = mi;
             mod->nglobals = gi;
+#if WR_FEATURE_EH
             mod->ntags = tgi;
+#else
+            (void)tgi;
+#endif
             break;
         }
         case 3: TRY(sec_func(r, &ndefined)); break;
@@ -1075,7 +1093,11 @@ wr_status wr_decode_module(wr_module *mod, wr_error *err)
             have_code = true;
             break;
         case 11: TRY(sec_data(r)); break;
+#if WR_FEATURE_EH
         case 13: TRY(sec_tag(r)); break;
+#else
+        case 13: INVALID(WR_NO_EH);
+#endif
         }
         if (r->p != sec_end) MALFORMED("section size mismatch");
     }
@@ -1138,7 +1160,9 @@ void wr_module_release(wr_module *mod)
     free(mod->tables);
     free(mod->mems);
     free(mod->globals);
+#if WR_FEATURE_EH
     free(mod->tags);
+#endif
     for (uint32_t i = 0; i < mod->nexports; i++)
         free(mod->exports[i].name);
     free(mod->exports);

@@ -29,6 +29,7 @@
 #ifndef WR_FEATURE_EH
 #define WR_FEATURE_EH 0
 #endif
+#define WR_NO_EH "exception handling is not supported by this build"
 
 #define WR_PAGE_SIZE 65536u
 #define WR_MAX_PAGES 65536u

@@ -416,8 +416,8 @@ static wr_exn *exn_new(wr_store *store, wr_tag *tag, const uint64_t *vals)
 static const wr_eh *eh_find(const wr_code *code, const wr_op *ip, bool ret, const wr_instance *inst,
                             const wr_exn *x, const wr_op **ops)
 {
-    const wr_eh *eh = code->normal.eh;
-    uint32_t neh = code->normal.neh;
+    const wr_eh *eh = code->normal_eh;
+    uint32_t neh = code->normal_neh;
     *ops = code->normal.ops;
     if (code->dbg && ip >= code->dbg->ops && ip <= code->dbg->ops + code->dbg->nops) {
         eh = code->dbg->eh;
