@@ -957,7 +957,10 @@ static void slot_to_val(wr_valtype t, uint64_t slot, wr_val *v)
     case WR_FUNCREF: v->of.func = (wr_func *)(uintptr_t)slot; break;
     case WR_EXTERNREF: v->of.ext = (void *)(uintptr_t)slot; break;
 #if WR_FEATURE_EH
-    case WR_EXNREF: v->of.exn = (wr_exn *)(uintptr_t)slot; break;
+    case WR_EXNREF: /* the host may keep it: never collected */
+        v->of.exn = (wr_exn *)(uintptr_t)slot;
+        if (v->of.exn) v->of.exn->pinned = true;
+        break;
 #endif
     default: v->of.u64 = slot; break;
     }

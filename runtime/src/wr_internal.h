@@ -270,12 +270,15 @@ struct wr_tag {
     const wr_type *type; /* params: the payload; no results */
 };
 
-/* A thrown exception (an exnref is a pointer to one): kept by the store
- * until it is deleted. */
+/* A thrown exception (an exnref is a pointer to one), in the store's list.
+ * When the list has grown enough, a throw frees the ones nothing can reach
+ * any more (wr_interp.c, exn_collect); those the host was given (pinned)
+ * stay until the store is deleted. */
 struct wr_exn {
     wr_tag *tag;
     wr_exn *next_in_store;
     uint32_t n;
+    bool pinned;
     uint64_t vals[]; /* the payload, raw slots */
 };
 
@@ -318,7 +321,8 @@ struct wr_store {
     wr_memory *memories;
     wr_table *tables;
     wr_global *globals;
-    wr_exn *exns; /* every exception thrown, freed with the store */
+    wr_exn *exns;            /* the exceptions thrown and maybe reachable (wr_exn) */
+    size_t nexns, exn_gc_at; /* their number; collect when it reaches exn_gc_at */
     wr_linker *linkers;
     int exit_code;
     uint64_t table_bytes; /* of all its tables' elements: bounded by the memory limit */

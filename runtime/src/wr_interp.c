@@ -394,18 +394,96 @@ static void record_trap(wr_store *store, wr_interp *it, wr_trap_kind kind, const
 #if WR_FEATURE_EH
 /* ------------------------------------------------------- exceptions */
 
+static int exn_cmp(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t) * (wr_exn *const *)a, y = (uintptr_t) * (wr_exn *const *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Marks the exception v may point to (all: the store's, sorted) and queues
+ * it for its payload to be scanned. */
+static void exn_mark(uint64_t v, wr_exn **all, size_t n, uint8_t *mark, size_t *queue, size_t *nq)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((uintptr_t)all[mid] < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < n && (uint64_t)(uintptr_t)all[lo] == v && !mark[lo]) {
+        mark[lo] = 1;
+        queue[(*nq)++] = lo;
+    }
+}
+
+/* Frees the store's exceptions that nothing can reach: roots are the value
+ * stack up to `top` (every frame, scanned conservatively: any slot holding
+ * an exception's address keeps it), exnref globals and tables, the
+ * exceptions the host was given (pinned) and `keep`; a kept exception's
+ * payload keeps what it holds. Without memory for the bookkeeping nothing
+ * is freed. */
+static void exn_collect(wr_store *store, const uint64_t *top, wr_exn *keep)
+{
+    size_t n = store->nexns, nq = 0, live = 0;
+    wr_exn **all = malloc(n * sizeof *all);
+    uint8_t *mark = calloc(n, 1);
+    size_t *queue = malloc(n * sizeof *queue);
+    if (!all || !mark || !queue) goto out;
+    n = 0;
+    for (wr_exn *x = store->exns; x; x = x->next_in_store)
+        all[n++] = x;
+    qsort(all, n, sizeof *all, exn_cmp);
+    for (const uint64_t *p = store->interp->stack; p < top; p++)
+        exn_mark(*p, all, n, mark, queue, &nq);
+    for (const wr_global *g = store->globals; g; g = g->next_in_store)
+        if (g->type == WR_EXNREF) exn_mark(g->bits, all, n, mark, queue, &nq);
+    for (const wr_table *t = store->tables; t; t = t->next_in_store)
+        for (uint32_t i = 0; t->elem == WR_EXNREF && i < t->size; i++)
+            exn_mark((uint64_t)(uintptr_t)t->elems[i], all, n, mark, queue, &nq);
+    for (size_t i = 0; i < n; i++)
+        if (all[i]->pinned || all[i] == keep)
+            exn_mark((uint64_t)(uintptr_t)all[i], all, n, mark, queue, &nq);
+    while (nq > 0) {
+        const wr_exn *x = all[queue[--nq]];
+        for (uint32_t i = 0; i < x->n; i++)
+            exn_mark(x->vals[i], all, n, mark, queue, &nq);
+    }
+    store->exns = NULL;
+    for (size_t i = n; i-- > 0;) {
+        if (!mark[i]) {
+            free(all[i]);
+            continue;
+        }
+        all[i]->next_in_store = store->exns;
+        store->exns = all[i];
+        live++;
+    }
+    store->nexns = live;
+out:
+    store->exn_gc_at = 2 * store->nexns + 1024;
+    free(all);
+    free(mark);
+    free(queue);
+}
+
 /* A new exception of tag `tag` with the payload vals (the tag's params),
- * kept by the store; NULL without memory. */
-static wr_exn *exn_new(wr_store *store, wr_tag *tag, const uint64_t *vals)
+ * kept by the store; NULL without memory. `top`: the end of the running
+ * frame, for exn_collect. */
+static wr_exn *exn_new(wr_store *store, wr_tag *tag, const uint64_t *vals, const uint64_t *top)
 {
     uint32_t n = tag->type->nparams;
     wr_exn *x = malloc(sizeof *x + (size_t)n * sizeof(uint64_t));
     if (!x) return NULL;
     x->tag = tag;
     x->n = n;
+    x->pinned = false;
     if (n) memcpy(x->vals, vals, (size_t)n * sizeof(uint64_t));
+    if (store->nexns >= store->exn_gc_at) exn_collect(store, top, x);
     x->next_in_store = store->exns;
     store->exns = x;
+    store->nexns++;
     return x;
 }
 
@@ -1223,7 +1301,7 @@ L_return_call_indirect:
     /* ---------------------------------------------------- exceptions */
 L_throw : {
     wr_tag *tag = inst->tags[W1B];
-    wr_exn *x = exn_new(store, tag, fp + W1A);
+    wr_exn *x = exn_new(store, tag, fp + W1A, fp + code->frame_slots);
     if (unlikely(!x)) {
         tk = WR_TRAP_HOST;
         tmsg = "out of memory (throwing an exception)";

@@ -100,9 +100,47 @@
       (do (call $inner (i32.const 11)) (i32.const 0))
       (catch $e (drop))))
   (func (export "delegate-uncaught") (call $inner (i32.const 12)))
+
+  ;; many exceptions: the store frees those nothing reaches (wr_interp.c,
+  ;; exn_collect), not one kept in a local, in a global or by a catch arm
+  (func (export "churn") (param $n i32) (result i32)
+    (local $kept exnref)
+    (block $h (result i32 i64 exnref)
+      (try_table (catch_ref $e $h) (call $throw (i32.const 77)))
+      (unreachable))
+    (local.set $kept)
+    (drop)
+    (drop)
+    (loop $l
+      (block $h2 (result i32 i64 exnref)
+        (try_table (catch_ref $e $h2) (call $throw (local.get $n)))
+        (unreachable))
+      (drop)
+      (drop)
+      (drop)
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (block $h3 (result i32 i64)
+      (try_table (catch $e $h3) (throw_ref (local.get $kept)))
+      (unreachable))
+    (drop))
+  (func (export "arm-churn") (param $n i32) (result i32)
+    (try (result i32)
+      (do
+        (try (result i32)
+          (do (call $throw (i32.const 55)) (i32.const 0))
+          (catch $e
+            (drop)
+            (drop)
+            (loop $l
+              (try (do (call $throw (local.get $n))) (catch $e (drop) (drop)))
+              (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+            (rethrow 0))))
+      (catch $e (drop))))
 )
 
 (assert_return (invoke $B "keep" (i32.const 5)) (i32.const 105))
+(assert_return (invoke $B "churn" (i32.const 20000)) (i32.const 77))
+(assert_return (invoke $B "arm-churn" (i32.const 5000)) (i32.const 55))
 (assert_return (invoke $B "again") (i64.const 12))
 (assert_return (invoke $B "deep" (i32.const 5000)) (i32.const 9))
 (assert_return (invoke $B "deep" (i32.const 3)) (i32.const 9))
