@@ -89,7 +89,7 @@ typedef struct wr_val {
         double f64;
         wr_func *func; /* WR_FUNCREF */
         void *ext;     /* WR_EXTERNREF: an opaque host value */
-        wr_exn *exn;   /* WR_EXNREF: a Wasm exception, owned by the store */
+        wr_exn *exn;   /* WR_EXNREF: a Wasm exception, valid while the store lives */
     } of;
 } wr_val;
 
