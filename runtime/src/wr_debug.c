@@ -680,6 +680,9 @@ static void to_val(wr_valtype t, uint64_t bits, wr_val *out)
     case WR_F32: out->of.u32 = (uint32_t)bits; break;
     case WR_FUNCREF: out->of.func = (wr_func *)(uintptr_t)bits; break;
     case WR_EXTERNREF: out->of.ext = (void *)(uintptr_t)bits; break;
+#if WR_FEATURE_EH
+    case WR_EXNREF: out->of.exn = (wr_exn *)(uintptr_t)bits; break;
+#endif
     default: out->of.u64 = bits; break;
     }
 }
@@ -705,6 +708,10 @@ wr_status wr_debug_set_local(wr_store *store, uint32_t frame, uint32_t index, co
         f.fp[index] = (uint64_t)(uintptr_t)v->of.func;
     else if (t == WR_EXTERNREF)
         f.fp[index] = (uint64_t)(uintptr_t)v->of.ext;
+#if WR_FEATURE_EH
+    else if (t == WR_EXNREF)
+        f.fp[index] = (uint64_t)(uintptr_t)v->of.exn;
+#endif
     else
         f.fp[index] = v->of.u64;
     return WR_OK;

@@ -541,12 +541,28 @@ static void test_handmade(void)
     }
     free(v);
 
+    /* exception handling: try_table's clauses, the legacy forms */
+    CHECK(run_body(BODY(0x00, 0x1f, 0x40, 0x02, 0x00, 0x03, 0x01, 0x03, 0x00, 0x0b, 0x06, 0x7f,
+                        0x08, 0x00, 0x07, 0x00, 0x09, 0x00, 0x19, 0x0a, 0x0b, 0x0b),
+                   &v, &n, &err) == WB_OK);
+    CHECK_EQ(n, 10);
+    if (n == 10) {
+        CHECK_STR(v[0].text, "try_table (catch 3 1) (catch_all_ref 0)");
+        CHECK_STR(v[2].text, "try (result i32)");
+        CHECK_STR(v[3].text, "throw 0");
+        CHECK_STR(v[4].text, "catch 0");
+        CHECK_STR(v[5].text, "rethrow 0");
+        CHECK_STR(v[6].text, "catch_all");
+        CHECK_STR(v[7].text, "throw_ref");
+    }
+    free(v);
+
     expect_error("LEB too long", BODY(0x00, 0x01, 0x20, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0x0b),
                  1, "too long");
     expect_error("LEB too large", BODY(0x00, 0x20, 0xff, 0xff, 0xff, 0xff, 0x7f, 0x0b), 0,
                  "too large");
     expect_error("LEB cut", BODY(0x00, 0x20, 0x80), 0, "unexpected end");
-    expect_error("unknown opcode", BODY(0x00, 0x01, 0x06, 0x0b), 1, "unknown opcode 0x06");
+    expect_error("unknown opcode", BODY(0x00, 0x01, 0x27, 0x0b), 1, "unknown opcode 0x27");
     expect_error("unknown 0xfc", BODY(0x00, 0xfc, 0x12, 0x0b), 0, "unknown 0xfc");
     expect_error("unknown 0xfd", BODY(0x00, 0xfd, 0x80, 0x04, 0x0b), 0, "unknown SIMD");
     expect_error("f64 cut", BODY(0x00, 0x44, 0, 0, 0, 0, 0, 0, 0x0b), 0, "unexpected end");

@@ -108,9 +108,12 @@ static void test_traps(void)
 #undef X
     };
     size_t n = sizeof names / sizeof names[0];
-    CHECK_EQ(n, 11);
+    CHECK_EQ(n, 13);
     CHECK(strcmp(names[0], "unreachable") == 0 &&
           strcmp(messages[2], "integer divide by zero") == 0);
+    /* exception handling's, appended (the core format fixes the numbers) */
+    CHECK(strcmp(names[11], "uncaught_exception") == 0 &&
+          strcmp(messages[11], "uncaught exception") == 0 && strcmp(names[12], "null_exnref") == 0);
     for (size_t i = 0; i < n; i++)
         for (size_t k = i + 1; k < n; k++)
             CHECK(strcmp(names[i], names[k]) != 0);
@@ -124,7 +127,7 @@ static void test_ops(void)
     CHECK(o && strcmp(o->name, "local.get") == 0 && o->imm == WF_IMM_INDEX);
     CHECK_EQ(WASM_OP_local_get, 0x20);
     CHECK_EQ(WASM_OP_i64_extend32_s, 0xc4);
-    CHECK(wf_op_info(0x06) == NULL && wf_op_info(0xfd) == NULL && wf_op_info(0xff) == NULL);
+    CHECK(wf_op_info(0x27) == NULL && wf_op_info(0xfd) == NULL && wf_op_info(0xff) == NULL);
     /* loads and stores: a memarg, their natural alignment, may trap */
     o = wf_op_info(WASM_OP_i64_load16_u);
     CHECK(o && o->imm == WF_IMM_MEMARG && o->align == 1 && (o->flags & WF_OPF_MEMORY) &&
@@ -140,6 +143,12 @@ static void test_ops(void)
     CHECK(wf_op_info(WASM_OP_i32_add)->traps == 0 && wf_op_info(WASM_OP_i32_add)->flags == 0);
     CHECK(wf_op_info(WASM_OP_return_call)->flags == (WF_OPF_CALL | WF_OPF_BRANCH));
     CHECK(wf_op_info(WASM_OP_return_call_indirect)->imm == WF_IMM_CALL_IND);
+    /* exception handling: both forms */
+    CHECK(wf_op_info(WASM_OP_try_table)->imm == WF_IMM_TRY_TABLE && WASM_OP_try_table == 0x1f);
+    CHECK(wf_op_info(WASM_OP_try)->imm == WF_IMM_BLOCK && WASM_OP_delegate == 0x18);
+    CHECK(wf_op_info(WASM_OP_throw)->traps == WF_TRAP_BIT(UNCAUGHT_EXCEPTION) &&
+          (wf_op_info(WASM_OP_throw_ref)->traps & WF_TRAP_BIT(NULL_EXNREF)) &&
+          (wf_op_info(WASM_OP_rethrow)->flags & WF_OPF_BRANCH));
     /* the 0xfc forms */
     o = wf_op_fc_info(WASM_OP_FC_memory_copy);
     CHECK(o && strcmp(o->name, "memory.copy") == 0 && o->imm == WF_IMM_MEM_COPY);
@@ -155,7 +164,7 @@ static void test_ops(void)
     /* ...and the traps it names are kinds of the trap list */
     for (unsigned a = 0; a < 256; a++) {
         const wf_op *x = wf_op_info((uint8_t)a);
-        if (x) CHECK((x->traps & ~((2u << WF_TRAP_NUMBER_HOST) - 2)) == 0);
+        if (x) CHECK((x->traps & ~((2u << WF_TRAP_NUMBER_NULL_EXNREF) - 2)) == 0);
     }
 }
 
