@@ -98,6 +98,7 @@ static const char *valtype_name(uint8_t b)
     case 0x7b: return "v128";
     case 0x70: return "funcref";
     case 0x6f: return "externref";
+    case 0x69: return "exnref";
     default: return NULL;
     }
 }
@@ -253,9 +254,32 @@ static wb_status decode_imm(const wb_wasm *w, const op *o, cursor *c, text *t, w
             put(t, " func");
         else if (byte == 0x6f)
             put(t, " extern");
+        else if (byte == 0x69)
+            put(t, " exn");
         else
             return cur_fail(c, err, "bad reference type");
         return WB_OK;
+    case WF_IMM_TRY_TABLE: {
+        /* blocktype, then vec(catch): catch x l, catch_ref x l, catch_all l,
+         * catch_all_ref l */
+        static const char *const kinds[] = {"catch", "catch_ref", "catch_all", "catch_all_ref"};
+        op blk = *o;
+        blk.imm = WF_IMM_BLOCK;
+        if (decode_imm(w, &blk, c, t, err) != WB_OK || read_u32(c, &a, err) != WB_OK)
+            return WB_ERROR;
+        for (uint64_t i = 0; i < a; i++) {
+            if (read_u8(c, &byte, err) != WB_OK) return WB_ERROR;
+            if (byte > 3) return cur_fail(c, err, "bad catch clause");
+            put(t, " (%s", kinds[byte]);
+            if (byte < 2) {
+                if (read_u32(c, &b, err) != WB_OK) return WB_ERROR;
+                put(t, " %" PRIu32, b);
+            }
+            if (read_u32(c, &b, err) != WB_OK) return WB_ERROR;
+            put(t, " %" PRIu32 ")", b);
+        }
+        return WB_OK;
+    }
     case WF_IMM_MEM_INIT:
         if (read_u32(c, &a, err) != WB_OK || read_u32(c, &b, err) != WB_OK) return WB_ERROR;
         if (b) put(t, " %" PRIu32, b);

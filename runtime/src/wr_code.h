@@ -110,6 +110,25 @@ typedef struct wr_pc {
 
 typedef struct wr_code wr_code;
 
+/* Exception handling (WR_FEATURE_EH): a translation's handler table, one
+ * entry per catch clause or delegate. A throw at op word `pos` (in a
+ * caller: inside its call op) takes the first entry, in table order, whose
+ * range holds pos and whose tag matches; entries are added when a try's
+ * range closes, so inner tries come before the tries around them and a
+ * try's clauses keep their order. A delegate's entry makes the search pass
+ * over the entries of the tries it jumps out of (ids >= skip). */
+#define WR_EH_ALL UINT32_MAX /* tag of catch_all, catch_all_ref */
+enum { WR_EH_CATCH, WR_EH_DELEGATE };
+typedef struct wr_eh {
+    uint32_t start, end; /* [start, end): the protected op words */
+    uint32_t target;     /* word index where the handler goes on */
+    uint32_t tag;        /* tag index, or WR_EH_ALL */
+    int32_t dst, exn;    /* slots of the payload and of the exnref (-1: none) */
+    uint32_t id;         /* the try's number in the body (source order) */
+    uint32_t skip;       /* delegate: pass over tries numbered >= skip */
+    uint8_t kind;        /* WR_EH_CATCH, WR_EH_DELEGATE */
+} wr_eh;
+
 /* One translation of a body: one allocation (ops first) holding the ops,
  * the sync points, the debug depths, the marks and the pc map (a debug
  * translation); or, from wr_code_normal_map, a normal translation's ops with
@@ -124,6 +143,10 @@ typedef struct wr_ops {
     uint32_t *syncs;  /* word index of each sync point, in source order */
     uint32_t nsyncs;
     bool debug;
+#if WR_FEATURE_EH
+    wr_eh *eh; /* the handler table (in the same block), neh entries */
+    uint32_t neh;
+#endif
 } wr_ops;
 
 struct wr_code {
@@ -136,6 +159,10 @@ struct wr_code {
     struct {
         wr_op *ops; /* owned; NULL until the function's first call */
         uint32_t nops;
+#if WR_FEATURE_EH
+        wr_eh *eh; /* its handler table, in the ops' block */
+        uint32_t neh;
+#endif
     } normal;            /* no pc map nor sync points kept: wr_code_normal_map rebuilds them */
     wr_ops *dbg;         /* debug translation, or NULL */
     const wr_op *active; /* entry of the translation calls use */
@@ -344,6 +371,12 @@ typedef enum wr_opcode {
     WR_OP_br_nz_p,
     WR_OP_br_z_p,
     WR_BRCMPS(WR_XPB)
+#if WR_FEATURE_EH
+    /* exception handling: throw w1={base,tag} (the payload from slot base);
+     * throw_ref w1={exnref slot,-} (rethrow too) */
+    WR_OP_throw,
+    WR_OP_throw_ref,
+#endif
 #undef WR_XPB
 #undef WR_XP
 #undef WR_XPM
@@ -351,7 +384,7 @@ typedef enum wr_opcode {
 #undef WR_X2
 #undef WR_XRR
 #undef WR_XBR
-        WR_OP_COUNT
+    WR_OP_COUNT
 } wr_opcode;
 
 /* The interpreter's handler addresses: base + off[op] for each wr_opcode.

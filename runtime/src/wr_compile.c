@@ -60,6 +60,12 @@ typedef struct ctrl {
     uint32_t npatches; /* forward branches to its end not resolved yet (cc.patches) */
     bool has_else_patch;
     patch else_patch;
+#if WR_FEATURE_EH
+    uint32_t id;                 /* try, try_table: its number among the body's tries */
+    uint32_t inner;              /* the number of the first try opened inside it */
+    uint32_t try_start, try_end; /* the protected words of a try, try_table */
+    uint32_t pend_base;          /* try_table: its clauses in cc.pend from here */
+#endif
 } ctrl;
 
 typedef struct cc {
@@ -118,6 +124,13 @@ typedef struct cc {
     bool lc_ri;
     int32_t lc_a, lc_b, lc_dst;
     bool oom;
+#if WR_FEATURE_EH
+    wr_eh *ehs; /* the handler table (wr_code.h), written when not measuring */
+    uint32_t neh, ehcap;
+    wr_eh *pend; /* the clauses of the open try_tables, added when they end */
+    uint32_t npend, pendcap;
+    uint32_t ntry; /* tries opened so far */
+#endif
 } cc;
 
 #define SEC "code"
@@ -432,6 +445,7 @@ static const char *tname(uint8_t t)
     case WR_V128: return "v128";
     case WR_FUNCREF: return "funcref";
     case WR_EXTERNREF: return "externref";
+    case WR_EXNREF: return "exnref";
     default: return "unknown";
     }
 }
@@ -448,7 +462,7 @@ static wr_status pop_t(cc *c, uint8_t want, cval *out)
 
 static bool is_ref(uint8_t t)
 {
-    return t == WR_FUNCREF || t == WR_EXTERNREF;
+    return t == WR_FUNCREF || t == WR_EXTERNREF || (WR_FEATURE_EH && t == WR_EXNREF);
 }
 static bool is_num(uint8_t t)
 {
@@ -486,6 +500,9 @@ static wr_status push_ctrl(cc *c, uint8_t opcode, uint32_t np, const wr_valtype 
     f->results = results;
     f->height = c->sp - np;
     f->dead = dead;
+#if WR_FEATURE_EH
+    f->inner = c->ntry;
+#endif
     return WR_OK;
 }
 
@@ -532,6 +549,18 @@ static void resolve_patches(cc *c, ctrl *f)
     c->npatches = kept;
 }
 
+/* Where a label's values go: canonical slots from the block's height, but
+ * a legacy catch arm keeps its caught exception in the slot below its
+ * height (rethrow's), and the try's label is below that. */
+#if WR_FEATURE_EH
+static uint32_t lbase(const ctrl *f)
+{
+    return f->height - (f->opcode == WASM_OP_catch || f->opcode == WASM_OP_catch_all);
+}
+#else
+#define lbase(f) ((f)->height)
+#endif
+
 static const wr_valtype *fres(const ctrl *f)
 {
     return f->res_single ? &f->single : f->results;
@@ -557,7 +586,7 @@ static void emit_label_copies(cc *c, const ctrl *f, uint32_t n)
     uint32_t top = c->sp - n;
     for (uint32_t i = 0; i < n; i++) {
         cval *v = &c->stk[top + i];
-        int32_t dst = canon(c, f->height + i);
+        int32_t dst = canon(c, lbase(f) + i);
         if (v->kind == K_CONST)
             emit_const(c, dst, v->bits);
         else
@@ -570,7 +599,7 @@ static bool label_needs_copies(cc *c, const ctrl *f, uint32_t n)
     uint32_t top = c->sp - n;
     for (uint32_t i = 0; i < n; i++) {
         cval *v = &c->stk[top + i];
-        if (v->kind != K_SLOT || v->slot != canon(c, f->height + i)) return true;
+        if (v->kind != K_SLOT || v->slot != canon(c, lbase(f) + i)) return true;
     }
     return false;
 }
@@ -656,7 +685,7 @@ static wr_status read_blocktype(cc *c, uint32_t *np, const wr_valtype **params, 
         return WR_OK;
     }
     if (b == WR_I32 || b == WR_I64 || b == WR_F32 || b == WR_F64 || b == WR_FUNCREF ||
-        b == WR_EXTERNREF) {
+        b == WR_EXTERNREF || (WR_FEATURE_EH && b == WR_EXNREF)) {
         c->p++;
         *single = (wr_valtype)b;
         *np = 0;
@@ -1311,6 +1340,10 @@ static void end_function(cc *c, ctrl *f)
     c->csp--;
 }
 
+#if WR_FEATURE_EH
+static void try_table_end(cc *c, ctrl *f);
+#endif
+
 static wr_status c_end(cc *c)
 {
     ctrl *f = &c->cs[c->csp - 1];
@@ -1324,17 +1357,25 @@ static wr_status c_end(cc *c)
         for (uint32_t i = 0; i < f->nparams; i++)
             if (f->params[i] != fres(f)[i]) INVALID("type mismatch: if without else");
     }
+#if WR_FEATURE_EH
+    if (f->opcode == WASM_OP_try_table) try_table_end(c, f);
+#endif
     if (f->opcode == 0x00) {
         end_function(c, f);
         return WR_OK;
     }
-    if (LIVE)
+    if (LIVE) {
         for (uint32_t i = 0; i < f->nresults && c->sp >= f->height + i + 1; i++)
             materialize(c, f->height + i);
+        /* a legacy catch arm's results move down over its exception */
+        if (lbase(f) != f->height)
+            for (uint32_t i = 0; i < f->nresults; i++)
+                emit_copy(c, canon(c, lbase(f) + i), canon(c, f->height + i));
+    }
     label_here(c);
     if (f->has_else_patch && !c->oom) set_rel(c, f->else_patch.word, f->else_patch.op, c->nops);
     resolve_patches(c, f);
-    uint32_t h = f->height;
+    uint32_t h = lbase(f);
     uint32_t nr = f->nresults;
     wr_valtype rbuf[1];
     const wr_valtype *rt = f->results;
@@ -1348,6 +1389,227 @@ static wr_status c_end(cc *c)
         TRY(push(c, rt[i]));
     return WR_OK;
 }
+
+#if WR_FEATURE_EH
+/* ------------------------------------------------ exception handling */
+
+/* Appends an entry to the handler table (only counted when measuring). */
+static void eh_add(cc *c, const wr_eh *e)
+{
+    if (!c->measure && !c->oom) {
+        if (c->neh >= c->ehcap) {
+            c->oom = true; /* the writing pass outgrew the measured size */
+            return;
+        }
+        c->ehs[c->neh] = *e;
+    }
+    c->neh++;
+}
+
+static wr_status read_tag(cc *c, uint32_t *tag, const wr_type **t)
+{
+    TRY(rd_u32(c, tag));
+    if (*tag >= c->mod->ntags) INVALID("unknown tag %" PRIu32, *tag);
+    *t = &c->mod->types[c->mod->tags[*tag]];
+    return WR_OK;
+}
+
+/* A new try or try_table frame: its number, its protected words from here. */
+static void try_open(cc *c, ctrl *f)
+{
+    f->id = c->ntry++;
+    f->inner = c->ntry;
+    label_here(c);
+    f->try_start = c->nops;
+}
+
+/* try (legacy): a block whose body the catch clauses that follow protect */
+static wr_status c_try(cc *c)
+{
+    TRY(c_block(c, WASM_OP_try));
+    try_open(c, &c->cs[c->csp - 1]);
+    return WR_OK;
+}
+
+/* The end of a legacy try's body or catch arm, at the next catch: the
+ * results to the label's slots and a jump to the end (as c_else). */
+static wr_status arm_done(cc *c, ctrl *f)
+{
+    TRY(check_top(c, f->nresults, fres(f)));
+    if (c->sp - f->height != f->nresults && !f->unreachable)
+        INVALID("type mismatch: block results");
+    if (LIVE) {
+        for (uint32_t i = 0; i < f->nresults; i++)
+            materialize(c, f->height + i);
+        if (lbase(f) != f->height)
+            for (uint32_t i = 0; i < f->nresults; i++)
+                emit_copy(c, canon(c, lbase(f) + i), canon(c, f->height + i));
+        TRY(emit_jump(c, f));
+    }
+    TRY(pop_types(c, f->nresults, fres(f)));
+    if (c->sp != f->height) INVALID("type mismatch: values remain at catch");
+    return WR_OK;
+}
+
+/* catch x and catch_all (legacy): a new arm, where the caught exception
+ * lands: its exnref in the slot at the try's label height (rethrow's), the
+ * tag's payload above it. */
+static wr_status c_catch(cc *c, bool all)
+{
+    ctrl *f = &c->cs[c->csp - 1];
+    uint32_t tag = WR_EH_ALL;
+    const wr_type *t = NULL;
+    if (!all) TRY(read_tag(c, &tag, &t));
+    if (f->opcode == WASM_OP_catch_all) MALFORMED("catch after catch_all");
+    if (f->opcode != WASM_OP_try && f->opcode != WASM_OP_catch) MALFORMED("catch without try");
+    uint32_t lb = lbase(f);
+    TRY(arm_done(c, f));
+    if (f->opcode == WASM_OP_try) f->try_end = c->nops; /* the body ends at the first catch */
+    c->sp = lb;
+    f->opcode = all ? WASM_OP_catch_all : WASM_OP_catch;
+    f->height = lb + 1;
+    f->unreachable = false;
+    label_here(c);
+    if (!f->dead) {
+        wr_eh e = {f->try_start, f->try_end, c->nops, tag,        canon(c, lb + 1),
+                   canon(c, lb), f->id,      0,       WR_EH_CATCH};
+        eh_add(c, &e);
+    }
+    TRY(push(c, WR_EXNREF)); /* below the arm's height: only rethrow reads it */
+    for (uint32_t i = 0; t && i < t->nparams; i++)
+        TRY(push(c, t->params[i]));
+    return WR_OK;
+}
+
+/* delegate l (legacy): ends the try; what its body throws goes on to the
+ * handlers around label l, passing over the tries in between. */
+static wr_status c_delegate(cc *c)
+{
+    ctrl *f = &c->cs[c->csp - 1];
+    uint32_t depth;
+    TRY(rd_u32(c, &depth));
+    if (f->opcode != WASM_OP_try) MALFORMED("delegate without try");
+    if (depth >= c->csp - 1) INVALID("unknown label");
+    const ctrl *l = &c->cs[c->csp - 2 - depth];
+    if (!f->dead) {
+        wr_eh e = {f->try_start, c->nops, 0, 0, -1, -1, f->id, l->inner, WR_EH_DELEGATE};
+        eh_add(c, &e);
+    }
+    return c_end(c);
+}
+
+/* throw x: the payload from the canonical slots of the args */
+static wr_status c_throw(cc *c)
+{
+    uint32_t tag;
+    const wr_type *t;
+    TRY(read_tag(c, &tag, &t));
+    TRY(check_top(c, t->nparams, t->params));
+    materialize_all(c);
+    TRY(pop_types(c, t->nparams, t->params));
+    if (LIVE) {
+        uint32_t at = emit(c, WR_OP_throw, 2);
+        if (!c->oom) {
+            OP(c, at + 1)->s.a = canon(c, c->sp);
+            OP(c, at + 1)->s.b = (int32_t)tag;
+        }
+    }
+    set_unreachable(c);
+    return WR_OK;
+}
+
+/* throw_ref, and rethrow l (the exception its catch arm holds) */
+static wr_status c_throw_ref(cc *c, bool rethrow)
+{
+    int32_t slot = 0;
+    if (rethrow) {
+        ctrl *target;
+        TRY(read_label(c, &target));
+        if (target->opcode != WASM_OP_catch && target->opcode != WASM_OP_catch_all)
+            INVALID("invalid rethrow label");
+        slot = canon(c, lbase(target));
+    } else {
+        cval v;
+        TRY(pop_t(c, WR_EXNREF, &v));
+        if (LIVE) slot = src_slot(c, &v, c->sp);
+    }
+    if (LIVE) {
+        uint32_t at = emit(c, WR_OP_throw_ref, 2);
+        if (!c->oom) OP(c, at + 1)->s.a = slot;
+    }
+    set_unreachable(c);
+    return WR_OK;
+}
+
+/* try_table: each catch clause gets a stub that branches to its label
+ * (jumped over on entry); a caught exception's values are put in the
+ * label's slots and execution goes on at the stub. The clauses wait in
+ * cc.pend until the block's end closes the range. */
+static wr_status c_try_table(cc *c)
+{
+    uint32_t np, nr, n;
+    const wr_valtype *pt, *rt;
+    wr_valtype single = 0;
+    TRY(read_blocktype(c, &np, &pt, &nr, &rt, &single));
+    TRY(rd_u32(c, &n));
+    if (n > (uint32_t)(c->end - c->p)) MALFORMED("unexpected end of section or function");
+    bool live = LIVE;
+    uint32_t over = 0, pend0 = c->npend;
+    if (live && n) over = emit(c, WR_OP_br, 2);
+    for (uint32_t i = 0; i < n; i++) {
+        uint8_t kind = 0;
+        TRY(rd_u8(c, &kind));
+        if (kind > 3) MALFORMED("malformed catch clause kind %u", kind);
+        uint32_t tag = WR_EH_ALL;
+        const wr_type *t = NULL;
+        if (kind < 2) TRY(read_tag(c, &tag, &t));
+        ctrl *target; /* labels of the context around the try_table */
+        TRY(read_label(c, &target));
+        uint32_t nv = t ? t->nparams : 0, ref = kind & 1;
+        const wr_valtype *lt = label_types(target);
+        if (label_arity(target) != nv + ref) INVALID("type mismatch: catch clause label arity");
+        for (uint32_t k = 0; k < nv; k++)
+            if (lt[k] != t->params[k]) INVALID("type mismatch: catch clause label types");
+        if (ref && lt[nv] != WR_EXNREF) INVALID("type mismatch: catch clause needs an exnref");
+        if (!live) continue;
+        uint32_t stub = c->nops;
+        TRY(emit_jump(c, target));
+        uint32_t lb = lbase(target);
+        wr_eh e = {0, 0, stub, tag, canon(c, lb), ref ? canon(c, lb + nv) : -1, 0, 0, WR_EH_CATCH};
+        c->npend++;
+        if (c->measure) continue;
+        if (!grow((void **)&c->pend, &c->pendcap, c->npend, sizeof(wr_eh))) {
+            c->oom = true;
+            return wr_fail(c->err, WR_ERR_NOMEM, SEC, 0, "out of memory");
+        }
+        c->pend[c->npend - 1] = e;
+    }
+    if (live && n && !c->oom) set_rel(c, over + 1, over, c->nops);
+    TRY(check_top(c, np, pt));
+    materialize_all(c);
+    TRY(push_ctrl(c, WASM_OP_try_table, np, pt, nr, rt));
+    ctrl *f = &c->cs[c->csp - 1];
+    keep_single(f, nr, rt, &single);
+    f->pend_base = pend0;
+    try_open(c, f);
+    return WR_OK;
+}
+
+/* A try_table's end: its clauses join the handler table, with its range. */
+static void try_table_end(cc *c, ctrl *f)
+{
+    for (uint32_t k = f->pend_base; k < c->npend; k++) {
+        wr_eh e;
+        memset(&e, 0, sizeof e);
+        if (!c->measure && !c->oom) e = c->pend[k];
+        e.start = f->try_start;
+        e.end = c->nops;
+        e.id = f->id;
+        eh_add(c, &e);
+    }
+    c->npend = f->pend_base;
+}
+#endif
 
 static wr_status c_br(cc *c)
 {
@@ -2060,6 +2322,21 @@ static wr_status compile_op(cc *c, uint8_t op)
     case WASM_OP_block:
     case WASM_OP_loop: return c_block(c, op);
     case WASM_OP_if: return c_if(c);
+#if WR_FEATURE_EH
+    case WASM_OP_try: return c_try(c);
+    case WASM_OP_catch: return c_catch(c, false);
+    case WASM_OP_catch_all: return c_catch(c, true);
+    case WASM_OP_throw: return c_throw(c);
+    case WASM_OP_rethrow: return c_throw_ref(c, true);
+    case WASM_OP_throw_ref: return c_throw_ref(c, false);
+    case WASM_OP_delegate: return c_delegate(c);
+    case WASM_OP_try_table: return c_try_table(c);
+#else
+    case WASM_OP_try ... WASM_OP_throw_ref:
+    case WASM_OP_delegate:
+    case WASM_OP_catch_all:
+    case WASM_OP_try_table: INVALID("exception handling is not supported by this build");
+#endif
     case WASM_OP_else: return c_else(c);
     case WASM_OP_end: return c_end(c);
     case WASM_OP_br: return c_br(c);
@@ -2149,7 +2426,7 @@ static wr_status translate_body(cc *c)
  * points. P_MAP: only the pc map and sync points (o->ops untouched), for a
  * normal translation that keeps none. The frame's slot count goes to *slots. */
 typedef struct wr_sizes {
-    uint32_t nops, npc, pcbytes, nmarks, nsyncs;
+    uint32_t nops, npc, pcbytes, nmarks, nsyncs, neh;
 } wr_sizes;
 
 enum { P_MEASURE, P_WRITE, P_MAP };
@@ -2185,6 +2462,10 @@ static wr_status pass(wr_module *mod, uint32_t func_index, bool debug, int mode,
         c.depths = o->depths;
         c.syncs = o->syncs;
         c.synccap = sz->nsyncs;
+#if WR_FEATURE_EH
+        c.ehs = o->eh;
+        c.ehcap = sz->neh;
+#endif
     }
     uint64_t nl = (uint64_t)ft->nparams + fd->nlocals;
     wr_status st;
@@ -2211,9 +2492,15 @@ static wr_status pass(wr_module *mod, uint32_t func_index, bool debug, int mode,
         sz->pcbytes = c.pcpos;
         sz->nmarks = c.nmarks;
         sz->nsyncs = c.nsyncs;
+#if WR_FEATURE_EH
+        sz->neh = c.neh;
+#endif
         *slots = c.frame_slots;
     }
 done:
+#if WR_FEATURE_EH
+    free(c.pend);
+#endif
     free(c.patches);
     free(c.cs);
     free(c.stk);
@@ -2239,8 +2526,12 @@ wr_status wr_translate(wr_module *mod, uint32_t func_index, bool debug, wr_ops *
     if (!debug) {       /* the pc map and sync points are rebuilt when needed (wr_code_ops_of) */
         sz.npc = sz.pcbytes = sz.nmarks = sz.nsyncs = 0;
     }
-    /* one block: ops (the most aligned) | syncs | depths | marks | pc map */
+    /* one block: ops (the most aligned) | handlers | syncs | depths | marks | pc map */
     size_t at_syncs = (size_t)sz.nops * sizeof(wr_op);
+#if WR_FEATURE_EH
+    size_t at_eh = at_syncs;
+    at_syncs += (size_t)sz.neh * sizeof(wr_eh);
+#endif
     size_t at_depths = at_syncs + (size_t)sz.nsyncs * sizeof(uint32_t);
     size_t at_marks = at_depths + (debug ? (size_t)sz.npc * sizeof(uint32_t) : 0);
     size_t at_pc = at_marks + (size_t)sz.nmarks * sizeof(wr_pcmark);
@@ -2251,6 +2542,10 @@ wr_status wr_translate(wr_module *mod, uint32_t func_index, bool debug, wr_ops *
     out->depths = debug ? (uint32_t *)(void *)(block + at_depths) : NULL;
     out->marks = (wr_pcmark *)(void *)(block + at_marks);
     out->pcmap = block + at_pc;
+#if WR_FEATURE_EH
+    out->eh = (wr_eh *)(void *)(block + at_eh);
+    out->neh = sz.neh;
+#endif
     wr_status st = pass(mod, func_index, debug, P_WRITE, out, &want, &slots, err);
     if (st != WR_OK) {
         free(block);
@@ -2309,6 +2604,10 @@ wr_status wr_code_make_normal(wr_code *code, wr_error *err)
     TRY(wr_translate(code->mod, code->func_index, false, &o, err));
     code->normal.ops = o.ops;
     code->normal.nops = o.nops;
+#if WR_FEATURE_EH
+    code->normal.eh = o.eh;
+    code->normal.neh = o.neh;
+#endif
     if (code->active == &code->lazy) code->active = code->normal.ops;
     return WR_OK;
 }

@@ -578,6 +578,7 @@ static void to_val(wr_valtype t, uint64_t bits, wr_val *out)
     case WR_F32: out->of.u32 = (uint32_t)bits; break;
     case WR_FUNCREF: out->of.func = (wr_func *)(uintptr_t)bits; break;
     case WR_EXTERNREF: out->of.ext = (void *)(uintptr_t)bits; break;
+    case WR_EXNREF: out->of.exn = (wr_exn *)(uintptr_t)bits; break;
     default: out->of.u64 = bits; break;
     }
 }
@@ -603,6 +604,8 @@ wr_status wr_debug_set_local(wr_store *store, uint32_t frame, uint32_t index, co
         f.fp[index] = (uint64_t)(uintptr_t)v->of.func;
     else if (t == WR_EXTERNREF)
         f.fp[index] = (uint64_t)(uintptr_t)v->of.ext;
+    else if (t == WR_EXNREF)
+        f.fp[index] = (uint64_t)(uintptr_t)v->of.exn;
     else
         f.fp[index] = v->of.u64;
     return WR_OK;

@@ -141,6 +141,13 @@ static wr_status rd_valtype(rd *r, wr_valtype *out)
     case WR_FUNCREF:
     case WR_EXTERNREF: *out = (wr_valtype)b; return WR_OK;
     case WR_V128: r->p--; INVALID("SIMD (v128) is not supported");
+    case WR_EXNREF:
+        if (WR_FEATURE_EH) {
+            *out = WR_EXNREF;
+            return WR_OK;
+        }
+        r->p--;
+        INVALID("exception handling (exnref) is not supported by this build");
     default: r->p--; MALFORMED("malformed value type 0x%02x", b);
     }
 }
@@ -149,7 +156,7 @@ static wr_status rd_reftype(rd *r, wr_valtype *out)
 {
     uint8_t b;
     TRY(rd_u8(r, &b));
-    if (b != WR_FUNCREF && b != WR_EXTERNREF) {
+    if (b != WR_FUNCREF && b != WR_EXTERNREF && !(WR_FEATURE_EH && b == WR_EXNREF)) {
         r->p--;
         MALFORMED("malformed reference type 0x%02x", b);
     }
@@ -212,7 +219,9 @@ enum {
     IM_F64,
     IM_REFTYPE,
     IM_FC,
-    IM_END
+    IM_END,
+    IM_TRY_TABLE,
+    IM_DELEGATE
 };
 static int imm_kind(uint8_t op);
 
@@ -318,9 +327,10 @@ static int imm_kind(uint8_t op)
         [WF_IMM_MEMIDX] = IM_ZERO,     [WF_IMM_I32] = IM_S32,
         [WF_IMM_I64] = IM_S64,         [WF_IMM_F32] = IM_F32,
         [WF_IMM_F64] = IM_F64,         [WF_IMM_SELECT_T] = IM_SELECT_T,
-        [WF_IMM_REFTYPE] = IM_REFTYPE,
+        [WF_IMM_REFTYPE] = IM_REFTYPE, [WF_IMM_TRY_TABLE] = IM_TRY_TABLE,
     };
     if (op == WASM_OP_end) return IM_END;
+    if (op == WASM_OP_delegate) return IM_DELEGATE;
     if (op == WASM_OP_PREFIX_FC) return IM_FC;
     switch (op) {
 #define IMM_CASE(code, id, name, imm, align, flags, traps)                                         \
@@ -361,6 +371,26 @@ static wr_status check_body_syntax(rd *r)
         switch (imm_kind(op)) {
         case IM_NONE: break;
         case IM_END: depth--; break;
+        case IM_DELEGATE:
+            TRY(rd_u32(r, &n));
+            depth--;
+            break;
+        case IM_TRY_TABLE:
+            if (r->p >= r->end) MALFORMED("unexpected end of function body");
+            if (*r->p == 0x40 || (*r->p >= 0x69 && *r->p <= 0x7f))
+                r->p++;
+            else
+                TRY(rd_leb(r, &v, 33, true));
+            TRY(rd_count(r, &n, 2));
+            for (uint32_t i = 0; i < n; i++) {
+                TRY(rd_u8(r, &b));
+                if (b > 3) MALFORMED("malformed catch clause kind %u", b);
+                uint32_t idx;
+                if (b < 2) TRY(rd_u32(r, &idx)); /* the tag */
+                TRY(rd_u32(r, &idx));            /* the label */
+            }
+            depth++;
+            break;
         case IM_BLOCK:
             if (r->p >= r->end) MALFORMED("unexpected end of function body");
             if (*r->p == 0x40 || (*r->p >= 0x6f && *r->p <= 0x7f))
@@ -489,6 +519,20 @@ static wr_status sec_type(rd *r)
     return WR_OK;
 }
 
+/* A tag's type (spec 3.0 5.5.10): attribute 0 (exception), a function
+ * type without results. */
+static wr_status rd_tagtype(rd *r, uint32_t *type_index)
+{
+    uint8_t attr;
+    TRY(rd_u8(r, &attr));
+    if (attr != 0) MALFORMED("malformed tag attribute %u", attr);
+    TRY(rd_u32(r, type_index));
+    if (*type_index >= r->mod->ntypes) INVALID("unknown type %" PRIu32, *type_index);
+    if (r->mod->types[*type_index].nresults) INVALID("non-empty tag result type");
+    if (!WR_FEATURE_EH) INVALID("exception handling (tags) is not supported by this build");
+    return WR_OK;
+}
+
 static wr_status sec_import(rd *r)
 {
     wr_module *mod = r->mod;
@@ -525,6 +569,11 @@ static wr_status sec_import(rd *r)
             im->kind = WR_EXTERN_GLOBAL;
             TRY(rd_globaltype(r, &im->global));
             mod->nglobal_imports++;
+            break;
+        case 4:
+            im->kind = WR_EXTERN_TAG;
+            TRY(rd_tagtype(r, &im->type_index));
+            mod->ntag_imports++;
             break;
         default: r->p--; MALFORMED("malformed import kind %u", kind);
         }
@@ -627,6 +676,23 @@ static wr_status sec_global(rd *r)
     return WR_OK;
 }
 
+static wr_status sec_tag(rd *r)
+{
+    wr_module *mod = r->mod;
+    uint32_t n;
+    TRY(rd_count(r, &n, 2));
+    uint64_t total = (uint64_t)mod->ntag_imports + n;
+    if (total > UINT32_MAX) MALFORMED("too many definitions");
+    uint32_t *t = realloc(mod->tags, (total ? (size_t)total : 1) * sizeof *t);
+    if (!t) NOMEM();
+    mod->tags = t;
+    for (uint32_t i = 0; i < n; i++) {
+        TRY(rd_tagtype(r, &t[mod->ntag_imports + i]));
+        mod->ntags = mod->ntag_imports + i + 1;
+    }
+    return WR_OK;
+}
+
 static wr_status sec_export(rd *r)
 {
     wr_module *mod = r->mod;
@@ -659,6 +725,10 @@ static wr_status sec_export(rd *r)
             e->kind = WR_EXTERN_GLOBAL;
             limit = mod->nglobals;
             break;
+        case 4:
+            e->kind = WR_EXTERN_TAG;
+            limit = mod->ntags;
+            break;
         default: MALFORMED("malformed export kind %u", kind);
         }
         if (e->index >= limit)
@@ -666,7 +736,8 @@ static wr_status sec_export(rd *r)
                     kind == 0   ? "function"
                     : kind == 1 ? "table"
                     : kind == 2 ? "memory"
-                                : "global",
+                    : kind == 3 ? "global"
+                                : "tag",
                     e->index);
         if (e->kind == WR_EXTERN_FUNC) declare_func(mod, e->index);
         for (uint32_t k = 0; k < i; k++)
@@ -891,7 +962,8 @@ static wr_status sec_custom(rd *r)
  * sits between element and code. */
 static int section_rank(uint8_t id)
 {
-    static const int rank[13] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10};
+    /* the tag section (13) comes between memory and global */
+    static const int rank[14] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6};
     return rank[id];
 }
 
@@ -923,7 +995,7 @@ wr_status wr_decode_module(wr_module *mod, wr_error *err)
         uint8_t id;
         uint32_t size;
         TRY(rd_u8(r, &id));
-        if (id > 12) {
+        if (id > 13) {
             r->p--;
             MALFORMED("malformed section id %u", id);
         }
@@ -954,12 +1026,14 @@ wr_status wr_decode_module(wr_module *mod, wr_error *err)
             mod->mems = calloc(mod->nmem_imports ? mod->nmem_imports : 1, sizeof(wr_limits));
             mod->globals =
                 calloc(mod->nglobal_imports ? mod->nglobal_imports : 1, sizeof(wr_global_decl));
+            mod->tags = calloc(mod->ntag_imports ? mod->ntag_imports : 1, sizeof(uint32_t));
             free(mod->func_declared);
             mod->func_declared = calloc(mod->nfunc_imports ? mod->nfunc_imports : 1, 1);
-            if (!mod->funcs || !mod->tables || !mod->mems || !mod->globals || !mod->func_declared)
+            if (!mod->funcs || !mod->tables || !mod->mems || !mod->globals || !mod->tags ||
+                !mod->func_declared)
                 NOMEM();
             if (mod->nmem_imports > 1) INVALID("multiple memories");
-            uint32_t fi = 0, ti = 0, mi = 0, gi = 0;
+            uint32_t fi = 0, ti = 0, mi = 0, gi = 0, tgi = 0;
             for (uint32_t i = 0; i < mod->nimports; i++) {
                 const wr_import *im = &mod->imports[i];
                 switch (im->kind) {
@@ -973,12 +1047,14 @@ wr_status wr_decode_module(wr_module *mod, wr_error *err)
                     mod->globals[gi].type = im->global;
                     mod->globals[gi++].imported = true;
                     break;
+                case WR_EXTERN_TAG: mod->tags[tgi++] = im->type_index; break;
                 }
             }
             mod->nfuncs = fi;
             mod->ntables = ti;
             mod->nmems = mi;
             mod->nglobals = gi;
+            mod->ntags = tgi;
             break;
         }
         case 3: TRY(sec_func(r, &ndefined)); break;
@@ -999,6 +1075,7 @@ wr_status wr_decode_module(wr_module *mod, wr_error *err)
             have_code = true;
             break;
         case 11: TRY(sec_data(r)); break;
+        case 13: TRY(sec_tag(r)); break;
         }
         if (r->p != sec_end) MALFORMED("section size mismatch");
     }
@@ -1061,6 +1138,7 @@ void wr_module_release(wr_module *mod)
     free(mod->tables);
     free(mod->mems);
     free(mod->globals);
+    free(mod->tags);
     for (uint32_t i = 0; i < mod->nexports; i++)
         free(mod->exports[i].name);
     free(mod->exports);

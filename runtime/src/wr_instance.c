@@ -105,6 +105,8 @@ static void instance_free(wr_instance *inst)
     free(inst->tables);
     free(inst->mems);
     free(inst->globals);
+    free(inst->tags);
+    free(inst->defined_tags);
     free(inst->elem_dropped);
     free(inst->data_dropped);
     free(inst);
@@ -143,6 +145,10 @@ void wr_store_free(wr_store *store)
     for (wr_global *g = store->globals, *next; g; g = next) {
         next = g->next_in_store;
         free(g);
+    }
+    for (wr_exn *x = store->exns, *next; x; x = next) {
+        next = x->next_in_store;
+        free(x);
     }
     for (wr_linker *l = store->linkers, *next; l; l = next) {
         next = l->next_in_store;
@@ -473,6 +479,9 @@ wr_status wr_linker_define(wr_linker *l, const char *module, const char *name, c
     case WR_EXTERN_TABLE:
     case WR_EXTERN_MEMORY:
     case WR_EXTERN_GLOBAL: break;
+#if WR_FEATURE_EH
+    case WR_EXTERN_TAG: break;
+#endif
     default: return WR_ERR_ARG;
     }
     if (!ext->of.func) return WR_ERR_ARG; /* every member is a pointer */
@@ -489,6 +498,7 @@ static wr_extern export_extern(const wr_instance *inst, const wr_export *e)
     case WR_EXTERN_TABLE: ext.of.table = inst->tables[e->index]; break;
     case WR_EXTERN_MEMORY: ext.of.memory = inst->mems[e->index]; break;
     case WR_EXTERN_GLOBAL: ext.of.global = inst->globals[e->index]; break;
+    case WR_EXTERN_TAG: ext.of.tag = inst->tags[e->index]; break;
     default: ext.of.func = NULL; break;
     }
     return ext;
@@ -545,6 +555,7 @@ static bool import_matches(const wr_module *mod, const wr_import *imp, const wr_
         const wr_global *g = ext->of.global;
         return g->type == imp->global.type && g->mut == imp->global.mut;
     }
+    case WR_EXTERN_TAG: return type_equal(ext->of.tag->type, &mod->types[imp->type_index]);
     }
     return false;
 }
@@ -668,7 +679,7 @@ static void instance_commit(wr_store *store, wr_instance *inst)
 static wr_status resolve_imports(wr_instance *inst, const wr_linker *l, wr_error *err)
 {
     const wr_module *mod = inst->module;
-    uint32_t nf = 0, nt = 0, nm = 0, ng = 0;
+    uint32_t nf = 0, nt = 0, nm = 0, ng = 0, ntag = 0;
     for (uint32_t i = 0; i < mod->nimports; i++) {
         const wr_import *imp = &mod->imports[i];
         const wr_linker_entry *e = l ? linker_find(l, imp->module, imp->name) : NULL;
@@ -683,10 +694,11 @@ static wr_status resolve_imports(wr_instance *inst, const wr_linker *l, wr_error
         case WR_EXTERN_TABLE: inst->tables[nt++] = e->ext.of.table; break;
         case WR_EXTERN_MEMORY: inst->mems[nm++] = e->ext.of.memory; break;
         case WR_EXTERN_GLOBAL: inst->globals[ng++] = e->ext.of.global; break;
+        case WR_EXTERN_TAG: inst->tags[ntag++] = e->ext.of.tag; break;
         }
     }
     if (nf != mod->nfunc_imports || nt != mod->ntable_imports || nm != mod->nmem_imports ||
-        ng != mod->nglobal_imports)
+        ng != mod->nglobal_imports || ntag != mod->ntag_imports)
         return wr_fail(err, WR_ERR_INVALID, "import", 0, "import counts disagree");
     return WR_OK;
 }
@@ -735,6 +747,17 @@ static wr_status define_objects(wr_store *store, wr_instance *inst, wr_error *er
         g->bits = const_eval(inst, &gd->init);
         inst->globals[i] = g;
     }
+#if WR_FEATURE_EH
+    if (mod->ntags > mod->ntag_imports) {
+        inst->defined_tags = calloc(mod->ntags - mod->ntag_imports, sizeof(wr_tag));
+        if (!inst->defined_tags) return wr_fail(err, WR_ERR_NOMEM, NULL, 0, "out of memory");
+    }
+    for (uint32_t i = mod->ntag_imports; i < mod->ntags; i++) {
+        wr_tag *t = &inst->defined_tags[i - mod->ntag_imports];
+        t->type = &mod->types[mod->tags[i]];
+        inst->tags[i] = t;
+    }
+#endif
     return WR_OK;
 }
 
@@ -792,10 +815,11 @@ static wr_status instance_new(wr_store *store, wr_module *mod, wr_linker *l, wr_
     inst->tables = calloc(mod->ntables + 1, sizeof *inst->tables);
     inst->mems = calloc(mod->nmems + 1, sizeof *inst->mems);
     inst->globals = calloc(mod->nglobals + 1, sizeof *inst->globals);
+    inst->tags = calloc(mod->ntags + 1, sizeof *inst->tags);
     inst->elem_dropped = calloc(mod->nelems + 1, sizeof *inst->elem_dropped);
     inst->data_dropped = calloc(mod->ndatas + 1, sizeof *inst->data_dropped);
-    if (!inst->funcs || !inst->tables || !inst->mems || !inst->globals || !inst->elem_dropped ||
-        !inst->data_dropped) {
+    if (!inst->funcs || !inst->tables || !inst->mems || !inst->globals || !inst->tags ||
+        !inst->elem_dropped || !inst->data_dropped) {
         st = wr_fail(err, WR_ERR_NOMEM, NULL, 0, "out of memory");
         goto fail;
     }
@@ -898,6 +922,7 @@ static bool val_to_slot(const wr_val *v, uint64_t *slot)
     case WR_F64: *slot = v->of.u64; return true;
     case WR_FUNCREF: *slot = (uint64_t)(uintptr_t)v->of.func; return true;
     case WR_EXTERNREF: *slot = (uint64_t)(uintptr_t)v->of.ext; return true;
+    case WR_EXNREF: *slot = (uint64_t)(uintptr_t)v->of.exn; return WR_FEATURE_EH;
     default: return false;
     }
 }
@@ -911,6 +936,7 @@ static void slot_to_val(wr_valtype t, uint64_t slot, wr_val *v)
     case WR_F32: v->of.u32 = (uint32_t)slot; break;
     case WR_FUNCREF: v->of.func = (wr_func *)(uintptr_t)slot; break;
     case WR_EXTERNREF: v->of.ext = (void *)(uintptr_t)slot; break;
+    case WR_EXNREF: v->of.exn = (wr_exn *)(uintptr_t)slot; break;
     default: v->of.u64 = slot; break;
     }
 }

@@ -22,6 +22,14 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+/* Exception handling (tags, throw, try_table, the legacy try/catch/
+ * delegate/rethrow, exnref): host builds define WR_FEATURE_EH=1
+ * (runtime/CMakeLists.txt); the firmware leaves it out for flash and loads
+ * modules using it with a clear error. */
+#ifndef WR_FEATURE_EH
+#define WR_FEATURE_EH 0
+#endif
+
 #define WR_PAGE_SIZE 65536u
 #define WR_MAX_PAGES 65536u
 
@@ -72,6 +80,7 @@ typedef struct wr_import {
     wr_table_type table;   /* WR_EXTERN_TABLE */
     wr_limits memory;      /* WR_EXTERN_MEMORY */
     wr_global_type global; /* WR_EXTERN_GLOBAL */
+    /* WR_EXTERN_TAG: type_index, the tag's function type */
 } wr_import;
 
 typedef struct wr_export {
@@ -146,6 +155,8 @@ struct wr_module {
     wr_limits *mems;
     uint32_t nglobals, nglobal_imports;
     wr_global_decl *globals;
+    uint32_t ntags, ntag_imports;
+    uint32_t *tags; /* each tag's function type index */
     uint32_t nexports;
     wr_export *exports;
     bool has_start;
@@ -253,6 +264,20 @@ struct wr_global {
     wr_global *next_in_store;
 };
 
+/* An exception tag: its identity is the object (spec: a tag address). */
+struct wr_tag {
+    const wr_type *type; /* params: the payload; no results */
+};
+
+/* A thrown exception (an exnref is a pointer to one): kept by the store
+ * until it is deleted. */
+struct wr_exn {
+    wr_tag *tag;
+    wr_exn *next_in_store;
+    uint32_t n;
+    uint64_t vals[]; /* the payload, raw slots */
+};
+
 struct wr_instance {
     wr_store *store;
     wr_module *module;
@@ -262,8 +287,10 @@ struct wr_instance {
     wr_table **tables;
     wr_memory **mems;
     wr_global **globals;
-    bool *elem_dropped; /* module->nelems entries */
-    bool *data_dropped; /* module->ndatas entries */
+    wr_tag **tags;        /* module->ntags entries */
+    wr_tag *defined_tags; /* the tags it defines (tags[ntag_imports..]), owned */
+    bool *elem_dropped;   /* module->nelems entries */
+    bool *data_dropped;   /* module->ndatas entries */
     void *user;
     wr_instance *next_in_store;
 };
@@ -290,6 +317,7 @@ struct wr_store {
     wr_memory *memories;
     wr_table *tables;
     wr_global *globals;
+    wr_exn *exns; /* every exception thrown, freed with the store */
     wr_linker *linkers;
     int exit_code;
     uint64_t table_bytes; /* of all its tables' elements: bounded by the memory limit */

@@ -391,6 +391,90 @@ static void record_trap(wr_store *store, wr_interp *it, wr_trap_kind kind, const
     }
 }
 
+#if WR_FEATURE_EH
+/* ------------------------------------------------------- exceptions */
+
+/* A new exception of tag `tag` with the payload vals (the tag's params),
+ * kept by the store; NULL without memory. */
+static wr_exn *exn_new(wr_store *store, wr_tag *tag, const uint64_t *vals)
+{
+    uint32_t n = tag->type->nparams;
+    wr_exn *x = malloc(sizeof *x + (size_t)n * sizeof(uint64_t));
+    if (!x) return NULL;
+    x->tag = tag;
+    x->n = n;
+    if (n) memcpy(x->vals, vals, (size_t)n * sizeof(uint64_t));
+    x->next_in_store = store->exns;
+    store->exns = x;
+    return x;
+}
+
+/* The handler of exception x in the frame (code, ip, inst): the first
+ * entry of the handler table of the translation holding ip whose range
+ * holds ip and whose tag is x's (wr_code.h, wr_eh). `ret`: ip is a return
+ * address (a caller's frame), the call op is the word before it. */
+static const wr_eh *eh_find(const wr_code *code, const wr_op *ip, bool ret, const wr_instance *inst,
+                            const wr_exn *x, const wr_op **ops)
+{
+    const wr_eh *eh = code->normal.eh;
+    uint32_t neh = code->normal.neh;
+    *ops = code->normal.ops;
+    if (code->dbg && ip >= code->dbg->ops && ip <= code->dbg->ops + code->dbg->nops) {
+        eh = code->dbg->eh;
+        neh = code->dbg->neh;
+        *ops = code->dbg->ops;
+    }
+    uint32_t pos = (uint32_t)(ip - *ops) - ret, skip = UINT32_MAX;
+    for (uint32_t i = 0; i < neh; i++) {
+        const wr_eh *e = &eh[i];
+        if (pos < e->start || pos >= e->end || e->id >= skip) continue;
+        if (e->kind == WR_EH_DELEGATE) {
+            if (e->skip < skip) skip = e->skip;
+            continue;
+        }
+        if (e->tag == WR_EH_ALL || inst->tags[e->tag] == x->tag) return e;
+    }
+    return NULL;
+}
+
+/* Throws x from the saved innermost frame (it->ip...): finds the handler
+ * in this frame or a caller's, down to the invocation's boundary. When one
+ * catches it, the frames above it are dropped, its values are stored and
+ * it->ip/fp/code/inst/csp are the handler's; false when none does (the
+ * frames are untouched: an uncaught exception traps at the throw). */
+static bool eh_throw(wr_interp *it, wr_exn *x)
+{
+    const wr_op *ip = it->ip, *ops;
+    uint64_t *fp = it->fp;
+    wr_code *code = it->code;
+    wr_instance *inst = it->inst;
+    wr_cframe *csp = it->csp;
+    bool ret = false;
+    for (;;) {
+        const wr_eh *h = eh_find(code, ip, ret, inst, x, &ops);
+        if (h) {
+            if (h->tag != WR_EH_ALL)
+                for (uint32_t i = 0; i < x->n; i++)
+                    fp[h->dst + i] = x->vals[i];
+            if (h->exn >= 0) fp[h->exn] = (uint64_t)(uintptr_t)x;
+            it->ip = ops + h->target;
+            it->fp = fp;
+            it->code = code;
+            it->inst = inst;
+            it->csp = csp;
+            return true;
+        }
+        if (csp == it->cs || !csp[-1].code) return false; /* the boundary */
+        csp--;
+        ip = csp->ret_ip;
+        fp = csp->fp;
+        code = csp->code;
+        inst = csp->inst;
+        ret = true;
+    }
+}
+#endif
+
 /* ------------------------------------------------------- the loop */
 
 static wr_status run(wr_store *store, wr_interp *it, wr_instance *inst, wr_code *code,
@@ -425,6 +509,10 @@ static wr_status run(wr_store *store, wr_interp *it, wr_instance *inst, wr_code 
 #undef XP
 #undef XPM
 #endif
+#if WR_FEATURE_EH
+            [WR_OP_throw] = HO(L_throw),
+        [WR_OP_throw_ref] = HO(L_throw_ref),
+#endif
 #undef X1
 #undef X2
 #undef XRR
@@ -450,6 +538,9 @@ static wr_status run(wr_store *store, wr_interp *it, wr_instance *inst, wr_code 
     wr_func *callee = NULL;
     uint64_t *nfp = NULL;
     const wr_op *nip = NULL;
+#if WR_FEATURE_EH
+    wr_exn *exn = NULL;
+#endif
 
 #define DISPATCH() goto * ip->h
 #define NEXT(n)                                                                                    \
@@ -1128,6 +1219,28 @@ L_return_call_import:
 L_return_call_indirect:
     nip = NULL; /* do_call: a tail call, no return address */
     goto call_indirect;
+#if WR_FEATURE_EH
+    /* ---------------------------------------------------- exceptions */
+L_throw : {
+    wr_tag *tag = inst->tags[W1B];
+    wr_exn *x = exn_new(store, tag, fp + W1A);
+    if (unlikely(!x)) {
+        tk = WR_TRAP_HOST;
+        tmsg = "out of memory (throwing an exception)";
+        goto trap_msg;
+    }
+    exn = x;
+    goto do_throw;
+}
+L_throw_ref:
+    exn = (wr_exn *)(uintptr_t)fp[W1A];
+    if (unlikely(!exn)) TRAP(WR_TRAP_NULL_EXNREF);
+do_throw:
+    SAVE(ip);
+    if (!eh_throw(it, exn)) TRAP(WR_TRAP_UNCAUGHT_EXCEPTION);
+    LOAD();
+    DISPATCH();
+#endif
     /* ---------------------------------------------------- exits */
 trap:
     tmsg = wr_trap_message(tk);

@@ -60,8 +60,7 @@ static void define_imports(wr_store *s, wr_module *m, wr_linker *l)
         memset(&ext, 0, sizeof ext);
         ext.kind = d.kind;
         switch (d.kind) {
-        case WR_EXTERN_FUNC:
-        {
+        case WR_EXTERN_FUNC: {
             char ps[64], rs[64];
             if (type_string(d.functype->params, d.functype->nparams, ps, sizeof ps) &&
                 type_string(d.functype->results, d.functype->nresults, rs, sizeof rs))
@@ -75,6 +74,7 @@ static void define_imports(wr_store *s, wr_module *m, wr_linker *l)
             ext.of.global = wr_global_new(s, &v, false);
             break;
         }
+        case WR_EXTERN_TAG: break; /* no host tags: linking is refused */
         }
         if (ext.of.memory) wr_linker_define(l, d.module, d.name, &ext);
     }
@@ -94,7 +94,8 @@ static void call_exports(wr_store *s, wr_instance *inst, wr_module *m)
         wr_val args[64], res[64];
         if (ft->nparams > 64 || ft->nresults > 64) continue;
         memset(args, 0, sizeof args);
-        for (uint32_t k = 0; k < ft->nparams; k++) args[k].type = ft->params[k];
+        for (uint32_t k = 0; k < ft->nparams; k++)
+            args[k].type = ft->params[k];
         wr_error err;
         wr_store_set_fuel(s, FUEL); /* each export gets its own */
         wr_func_call(ext.of.func, args, ft->nparams, res, ft->nresults, &err);
@@ -104,8 +105,8 @@ static void call_exports(wr_store *s, wr_instance *inst, wr_module *m)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    wr_config cfg = {.value_stack_bytes = 1u << 20, .max_call_depth = 1000,
-                     .max_memory_bytes = 16u << 20};
+    wr_config cfg = {
+        .value_stack_bytes = 1u << 20, .max_call_depth = 1000, .max_memory_bytes = 16u << 20};
     wr_store *s = wr_store_new(&cfg);
     if (!s) return 0;
     wr_module *m = NULL;

@@ -162,6 +162,7 @@ static const char *type_name(wr_valtype t)
     case WR_V128: return "v128";
     case WR_FUNCREF: return "funcref";
     case WR_EXTERNREF: return "externref";
+    case WR_EXNREF: return "exnref";
     }
     return "?";
 }
@@ -201,6 +202,12 @@ static void format_value(const wr_val *v, char *buf, size_t len)
             snprintf(buf, len, "externref:%" PRIuPTR, (uintptr_t)v->of.ext - 1);
         else
             snprintf(buf, len, "externref:null");
+        return;
+    case WR_EXNREF:
+        if (v->of.exn)
+            snprintf(buf, len, "exnref:%p", (void *)v->of.exn);
+        else
+            snprintf(buf, len, "exnref:null");
         return;
     case WR_V128: break;
     }
@@ -297,10 +304,14 @@ static bool hex4(const char *p, const char *end, uint32_t *out)
     for (int i = 0; i < 4; i++) {
         char ch = p[i];
         v <<= 4;
-        if (ch >= '0' && ch <= '9') v |= (uint32_t)(ch - '0');
-        else if (ch >= 'a' && ch <= 'f') v |= (uint32_t)(ch - 'a' + 10);
-        else if (ch >= 'A' && ch <= 'F') v |= (uint32_t)(ch - 'A' + 10);
-        else return false;
+        if (ch >= '0' && ch <= '9')
+            v |= (uint32_t)(ch - '0');
+        else if (ch >= 'a' && ch <= 'f')
+            v |= (uint32_t)(ch - 'a' + 10);
+        else if (ch >= 'A' && ch <= 'F')
+            v |= (uint32_t)(ch - 'A' + 10);
+        else
+            return false;
     }
     *out = v;
     return true;
@@ -434,6 +445,7 @@ static bool parse_type(const char *s, wr_valtype *out)
         {"v128", WR_V128},
         {"funcref", WR_FUNCREF},
         {"externref", WR_EXTERNREF},
+        {"exnref", WR_EXNREF},
     };
     if (!s) return false;
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
@@ -500,17 +512,17 @@ static bool parse_value(const cJSON *j, wr_val *out, expect_kind *ex, char *why,
             return true;
         }
     }
-    if (t == WR_FUNCREF || t == WR_EXTERNREF) {
+    if (t == WR_FUNCREF || t == WR_EXTERNREF || t == WR_EXNREF) {
         if (strcmp(vs, "null") == 0) return true; /* the union is zeroed: NULL */
         if (!parse_u64(vs, UINT64_MAX - 1, &u)) goto bad;
         if (t == WR_EXTERNREF) {
             out->of.ext = make_extern(u);
             return true;
         }
-        /* A function reference cannot be named from the script: only
-         * "some function" can be checked. */
+        /* A function reference or an exception cannot be named from the
+         * script: only "some function" can be checked. */
         if (!ex) {
-            snprintf(why, whylen, "non-null funcref arguments are not supported");
+            snprintf(why, whylen, "non-null %s arguments are not supported", ts);
             return false;
         }
         *ex = EXPECT_NONNULL;
@@ -549,6 +561,7 @@ static bool value_matches(const spec_expect *e, const wr_val *got)
     case EXPECT_NONNULL:
         if (got->type == WR_FUNCREF) return got->of.func != NULL;
         if (got->type == WR_EXTERNREF) return got->of.ext != NULL;
+        if (got->type == WR_EXNREF) return got->of.exn != NULL;
         return false;
     case EXPECT_EXACT: break;
     }
@@ -559,6 +572,7 @@ static bool value_matches(const spec_expect *e, const wr_val *got)
     case WR_F64: return got->of.u64 == e->val.of.u64;
     case WR_FUNCREF: return got->of.func == e->val.of.func;
     case WR_EXTERNREF: return got->of.ext == e->val.of.ext;
+    case WR_EXNREF: return got->of.exn == e->val.of.exn;
     case WR_V128: break;
     }
     return false;
@@ -696,7 +710,7 @@ static void debug_error(spec_ctx *c, const char *fmt, ...)
 static bool is_valtype(wr_valtype t)
 {
     return t == WR_I32 || t == WR_I64 || t == WR_F32 || t == WR_F64 || t == WR_FUNCREF ||
-           t == WR_EXTERNREF;
+           t == WR_EXTERNREF || t == WR_EXNREF;
 }
 
 static const debug_bps *find_bps(const spec_ctx *c, const wr_module *mod)
@@ -770,8 +784,8 @@ static bool inspect_frame(spec_ctx *c, wr_store *store, uint32_t i, wr_frame_inf
     return true;
 }
 
-static const char *const reason_names[] = {"entry", "breakpoint", "step", "interrupt", "trap",
-                                           "watch"};
+static const char *const reason_names[] = {"entry",     "breakpoint", "step",
+                                           "interrupt", "trap",       "watch"};
 
 /* The debug hook of both modes: checks the stop, then resumes. */
 static void debug_hook(wr_store *store, const wr_debug_event *ev, wr_debug_resume *r, void *user)
@@ -835,8 +849,8 @@ static void debug_set_breaks(spec_ctx *c, wr_module *mod)
         bool first = true;
         while (off < end && wr_debug_insn_at(c->store, mod, off, &at) == WR_OK) {
             if (at < off || at >= end || (first && at == start)) {
-                debug_error(c, "wr_debug_insn_at(%u) = %u outside function %u [%u, %u)", off, at,
-                            f, start, end);
+                debug_error(c, "wr_debug_insn_at(%u) = %u outside function %u [%u, %u)", off, at, f,
+                            start, end);
                 break;
             }
             first = false;
@@ -879,7 +893,8 @@ static void debug_clear_breaks(spec_ctx *c)
         debug_bps *b = &c->bps[i];
         for (size_t k = 0; k < b->n; k++) {
             wr_status st = wr_debug_break_clear(c->store, b->mod, b->offs[k]);
-            if (st != WR_OK) debug_error(c, "wr_debug_break_clear(%u): %s", b->offs[k], status_name(st));
+            if (st != WR_OK)
+                debug_error(c, "wr_debug_break_clear(%u): %s", b->offs[k], status_name(st));
             st = wr_debug_break_clear(c->store, b->mod, b->offs[k]);
             if (st != WR_NOT_FOUND)
                 debug_error(c, "second wr_debug_break_clear(%u): %s", b->offs[k], status_name(st));
@@ -1171,11 +1186,14 @@ static bool trap_text_matches(const wr_error *err, const char *text)
     return false;
 }
 
-/* `assert_trap` and `assert_exhaustion`. */
-static void cmd_trap(spec_ctx *c, const cJSON *cmd, bool exhaustion)
+/* `assert_trap`, `assert_exhaustion` and `assert_exception` (an
+ * exception the call does not catch: the runtime's trap kind
+ * WR_TRAP_UNCAUGHT_EXCEPTION; the command has no text). */
+static void cmd_trap(spec_ctx *c, const cJSON *cmd, bool exhaustion, bool exception)
 {
     const cJSON *act = cJSON_GetObjectItemCaseSensitive(cmd, "action");
-    const char *text = json_str(cmd, "text");
+    const char *text =
+        exception ? wr_trap_message(WR_TRAP_UNCAUGHT_EXCEPTION) : json_str(cmd, "text");
     act_result r;
     char msg[400];
 
@@ -1193,7 +1211,9 @@ static void cmd_trap(spec_ctx *c, const cJSON *cmd, bool exhaustion)
         spec_fail(c, "expected trap \"%s\", got %s", text, msg);
         goto out;
     }
-    if (exhaustion ? r.err.trap != WR_TRAP_STACK_EXHAUSTED : !trap_text_matches(&r.err, text)) {
+    if (exhaustion  ? r.err.trap != WR_TRAP_STACK_EXHAUSTED
+        : exception ? r.err.trap != WR_TRAP_UNCAUGHT_EXCEPTION
+                    : !trap_text_matches(&r.err, text)) {
         spec_fail(c, "expected trap \"%s\", got %s", text, msg);
         goto out;
     }
@@ -1291,9 +1311,11 @@ static void run_command(spec_ctx *c, const cJSON *cmd)
     else if (strcmp(type, "assert_return") == 0)
         cmd_return(c, cmd, true);
     else if (strcmp(type, "assert_trap") == 0)
-        cmd_trap(c, cmd, false);
+        cmd_trap(c, cmd, false, false);
     else if (strcmp(type, "assert_exhaustion") == 0)
-        cmd_trap(c, cmd, true);
+        cmd_trap(c, cmd, true, false);
+    else if (strcmp(type, "assert_exception") == 0)
+        cmd_trap(c, cmd, false, true);
     else if (strcmp(type, "assert_invalid") == 0)
         cmd_bad_module(c, cmd, WR_ERR_INVALID);
     else if (strcmp(type, "assert_malformed") == 0)
@@ -1410,12 +1432,14 @@ int main(int argc, char **argv)
     rc = c.failed || c.debug_errors ? 1 : 0;
 done:
     if (c.store) wr_store_free(c.store);
-    for (size_t i = 0; i < c.nbps; i++) free(c.bps[i].offs);
+    for (size_t i = 0; i < c.nbps; i++)
+        free(c.bps[i].offs);
     free(c.bps);
     for (size_t i = 0; i < c.nnamed; i++)
         free(c.named[i].name);
     free(c.named);
-    for (size_t i = 0; i < c.nfields; i++) free(c.nul_fields[i].bytes);
+    for (size_t i = 0; i < c.nfields; i++)
+        free(c.nul_fields[i].bytes);
     free(c.nul_fields);
     free(c.dir);
     cJSON_Delete(root);

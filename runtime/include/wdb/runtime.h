@@ -31,6 +31,8 @@ typedef struct wr_func wr_func;
 typedef struct wr_memory wr_memory;
 typedef struct wr_table wr_table;
 typedef struct wr_global wr_global;
+typedef struct wr_tag wr_tag; /* an exception tag (exception handling) */
+typedef struct wr_exn wr_exn; /* a thrown Wasm exception (an exnref) */
 
 /* Outcome of every fallible call. WR_NOT_FOUND is a normal "no such thing"
  * answer for lookups, not an error. */
@@ -71,6 +73,7 @@ typedef enum wr_valtype {
     WR_V128 = 0x7b,
     WR_FUNCREF = 0x70,
     WR_EXTERNREF = 0x6f,
+    WR_EXNREF = 0x69, /* exception handling (a runtime built with WR_FEATURE_EH) */
 } wr_valtype;
 
 /* A typed value. Floats are carried as bits (u32/u64) so NaN payloads
@@ -86,6 +89,7 @@ typedef struct wr_val {
         double f64;
         wr_func *func; /* WR_FUNCREF */
         void *ext;     /* WR_EXTERNREF: an opaque host value */
+        wr_exn *exn;   /* WR_EXNREF: a Wasm exception, owned by the store */
     } of;
 } wr_val;
 
@@ -103,6 +107,7 @@ typedef enum wr_extern_kind {
     WR_EXTERN_TABLE = 1,
     WR_EXTERN_MEMORY = 2,
     WR_EXTERN_GLOBAL = 3,
+    WR_EXTERN_TAG = 4, /* an exception tag (exception handling) */
 } wr_extern_kind;
 
 typedef struct wr_extern {
@@ -112,6 +117,7 @@ typedef struct wr_extern {
         wr_table *table;
         wr_memory *memory;
         wr_global *global;
+        wr_tag *tag;
     } of;
 } wr_extern;
 

@@ -52,6 +52,7 @@ typedef enum wf_imm {
     WF_IMM_MEM_COPY,   /* memidx memidx */
     WF_IMM_TABLE_INIT, /* elemidx tableidx */
     WF_IMM_TABLE_COPY, /* tableidx tableidx */
+    WF_IMM_TRY_TABLE,  /* blocktype vec(catch): try_table (exception handling) */
 } wf_imm;
 
 /* Flags. */
@@ -76,6 +77,11 @@ enum wf_trap_number {
     X(0x03, loop, "loop", BLOCK, 0, 0, 0) \
     X(0x04, if, "if", BLOCK, 0, 0, 0) \
     X(0x05, else, "else", NONE, 0, 0, 0) \
+    X(0x06, try, "try", BLOCK, 0, 0, 0) \
+    X(0x07, catch, "catch", INDEX, 0, 0, 0) \
+    X(0x08, throw, "throw", INDEX, 0, WF_OPF_BRANCH, WF_TRAP_BIT(UNCAUGHT_EXCEPTION)) \
+    X(0x09, rethrow, "rethrow", LABEL, 0, WF_OPF_BRANCH, WF_TRAP_BIT(UNCAUGHT_EXCEPTION)) \
+    X(0x0a, throw_ref, "throw_ref", NONE, 0, WF_OPF_BRANCH, WF_TRAP_BIT(UNCAUGHT_EXCEPTION) | WF_TRAP_BIT(NULL_EXNREF)) \
     X(0x0b, end, "end", NONE, 0, 0, 0) \
     X(0x0c, br, "br", LABEL, 0, WF_OPF_BRANCH, 0) \
     X(0x0d, br_if, "br_if", LABEL, 0, WF_OPF_BRANCH, 0) \
@@ -85,9 +91,12 @@ enum wf_trap_number {
     X(0x11, call_indirect, "call_indirect", CALL_IND, 0, WF_OPF_CALL, WF_TRAP_BIT(UNDEFINED_ELEMENT) | WF_TRAP_BIT(UNINIT_ELEMENT) | WF_TRAP_BIT(INDIRECT_MISMATCH) | WF_TRAP_BIT(STACK_EXHAUSTED) | WF_TRAP_BIT(HOST)) \
     X(0x12, return_call, "return_call", FUNC, 0, WF_OPF_CALL | WF_OPF_BRANCH, WF_TRAP_BIT(STACK_EXHAUSTED) | WF_TRAP_BIT(HOST)) \
     X(0x13, return_call_indirect, "return_call_indirect", CALL_IND, 0, WF_OPF_CALL | WF_OPF_BRANCH, WF_TRAP_BIT(UNDEFINED_ELEMENT) | WF_TRAP_BIT(UNINIT_ELEMENT) | WF_TRAP_BIT(INDIRECT_MISMATCH) | WF_TRAP_BIT(STACK_EXHAUSTED) | WF_TRAP_BIT(HOST)) \
+    X(0x18, delegate, "delegate", LABEL, 0, 0, 0) \
+    X(0x19, catch_all, "catch_all", NONE, 0, 0, 0) \
     X(0x1a, drop, "drop", NONE, 0, 0, 0) \
     X(0x1b, select, "select", NONE, 0, 0, 0) \
     X(0x1c, select_t, "select", SELECT_T, 0, 0, 0) \
+    X(0x1f, try_table, "try_table", TRY_TABLE, 0, 0, 0) \
     X(0x20, local_get, "local.get", INDEX, 0, 0, 0) \
     X(0x21, local_set, "local.set", INDEX, 0, 0, 0) \
     X(0x22, local_tee, "local.tee", INDEX, 0, 0, 0) \

@@ -32,6 +32,8 @@
     X(INDIRECT_MISMATCH, indirect_mismatch, "indirect call type mismatch",                         \
       "indirect call type mismatch")                                                               \
     X(TABLE_OOB, table_oob, "out of bounds table access", "out of bounds table access")            \
-    X(HOST, host, "host trap", "host function failed")
+    X(HOST, host, "host trap", "host function failed")                                             \
+    X(UNCAUGHT_EXCEPTION, uncaught_exception, "uncaught exception", "uncaught Wasm exception")     \
+    X(NULL_EXNREF, null_exnref, "null exception reference", "throw_ref of a null exception")
 
 #endif
