@@ -546,7 +546,7 @@ static void test_handmade(void)
     expect_error("LEB too large", BODY(0x00, 0x20, 0xff, 0xff, 0xff, 0xff, 0x7f, 0x0b), 0,
                  "too large");
     expect_error("LEB cut", BODY(0x00, 0x20, 0x80), 0, "unexpected end");
-    expect_error("unknown opcode", BODY(0x00, 0x01, 0x06, 0x0b), 1, "unknown opcode 0x06");
+    expect_error("unknown opcode", BODY(0x00, 0x01, 0x27, 0x0b), 1, "unknown opcode 0x27");
     expect_error("unknown 0xfc", BODY(0x00, 0xfc, 0x12, 0x0b), 0, "unknown 0xfc");
     expect_error("unknown 0xfd", BODY(0x00, 0xfd, 0x80, 0x04, 0x0b), 0, "unknown SIMD");
     expect_error("f64 cut", BODY(0x00, 0x44, 0, 0, 0, 0, 0, 0, 0x0b), 0, "unexpected end");
@@ -604,6 +604,21 @@ static void test_handmade(void)
         for (int i = 0; i < 8; i++)
             CHECK_EQ(v[i].depth, depths[i]);
         CHECK_STR(v[3].text, "else");
+    }
+    free(v);
+
+    /* Depths: try/catch/catch_all/end, try/delegate, try_table/end. */
+    CHECK(run_body(BODY(0x00, 0x06, 0x40, 0x01, 0x07, 0x00, 0x1a, 0x19, 0x06, 0x40, 0x01, 0x18,
+                        0x00, 0x0b, 0x1f, 0x40, 0x00, 0x0b, 0x0b),
+                   &v, &n, &err) == WB_OK);
+    CHECK_EQ(n, 12);
+    if (n == 12) {
+        /* try nop catch 0 drop catch_all try nop delegate 0 end try_table end end */
+        static const uint32_t depths[12] = {0, 1, 0, 1, 0, 1, 2, 1, 0, 0, 0, 0};
+        for (int i = 0; i < 12; i++)
+            CHECK_EQ(v[i].depth, depths[i]);
+        CHECK_STR(v[2].text, "catch 0");
+        CHECK_STR(v[7].text, "delegate 0");
     }
     free(v);
 
