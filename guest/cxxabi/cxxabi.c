@@ -109,8 +109,7 @@ static int find_base(const struct type_info *t, void *obj, const struct type_inf
         }
         return 0;
     }
-    default:
-        return 0;
+    default: return 0;
     }
 }
 
@@ -118,8 +117,7 @@ static int find_base(const struct type_info *t, void *obj, const struct type_inf
  * is at `obj`; *adjusted is what __cxa_begin_catch then returns: the
  * object (or its base), or for a pointer the pointer's value (adjusted to
  * the base). */
-static int catches(const struct type_info *c, const struct type_info *t, void *obj,
-                   void **adjusted)
+static int catches(const struct type_info *c, const struct type_info *t, void *obj, void **adjusted)
 {
     int is_ptr = ti_kind(t) == TI_POINTER;
     void *value = is_ptr ? *(void **)obj : obj;
@@ -161,8 +159,8 @@ struct cxa_exception {
     const struct type_info *type;
     void *(*dtor)(void *); /* in Wasm a destructor returns `this` */
     struct cxa_exception *next_caught;
-    int handlers;  /* catch clauses that hold it */
-    int rethrown;  /* __cxa_rethrow since the last __cxa_begin_catch */
+    int handlers;   /* catch clauses that hold it */
+    int rethrown;   /* __cxa_rethrow since the last __cxa_begin_catch */
     void *adjusted; /* what the matched catch clause gets */
     struct _Unwind_Exception unwind;
 } __attribute__((aligned(16))); /* the thrown object follows, aligned */

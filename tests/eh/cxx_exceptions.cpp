@@ -52,8 +52,10 @@ struct VBase {
     int v = 11;
     virtual ~VBase() {}
 };
-struct VLeft : virtual VBase {};
-struct VRight : virtual VBase {};
+struct VLeft : virtual VBase {
+};
+struct VRight : virtual VBase {
+};
 struct Diamond : VLeft, VRight {
     int d = 12;
 };
@@ -183,7 +185,8 @@ static int through_noexcept_free_frames(int n)
 
 int main()
 {
-    for (int k = 0; k <= 9; k++) by_type(k);
+    for (int k = 0; k <= 9; k++)
+        by_type(k);
     bases();
     rethrow_it();
     nested();
