@@ -197,6 +197,21 @@ static void destroy(struct cxa_exception *h)
     free(h);
 }
 
+/* For debuggers: the exception from its throw (or rethrow) until a
+ * handler takes it. At the runtime's uncaught-exception trap, wdb reports
+ * its type and, from the hook's stops, where it was thrown. */
+void *__wdb_cxa_in_flight;
+const struct type_info *__wdb_cxa_in_flight_type;
+
+/* Called by every throw and rethrow, never inlined: wdb stops at its entry
+ * (unseen) to note the thrower's frame (frame 2: the hook, then
+ * __cxa_throw or __cxa_rethrow). */
+__attribute__((noinline, used)) void __wdb_cxa_throw_hook(void *obj, const struct type_info *type)
+{
+    __wdb_cxa_in_flight = obj;
+    __wdb_cxa_in_flight_type = type;
+}
+
 _Noreturn void __cxa_throw(void *obj, const struct type_info *type, void *(*dtor)(void *))
 {
     struct cxa_exception *h = (struct cxa_exception *)obj - 1;
@@ -204,6 +219,7 @@ _Noreturn void __cxa_throw(void *obj, const struct type_info *type, void *(*dtor
     h->dtor = dtor;
     h->adjusted = obj;
     h->unwind.exception_class = our_class;
+    __wdb_cxa_throw_hook(obj, type);
     /* tag 0 is __cpp_exception */
     __builtin_wasm_throw(0, &h->unwind);
 }
@@ -213,6 +229,7 @@ _Noreturn void __cxa_rethrow(void)
     struct cxa_exception *h = caught;
     if (!h) cxa_fail("throw; with no exception being handled");
     h->rethrown = 1;
+    __wdb_cxa_throw_hook(h + 1, h->type);
     __builtin_wasm_throw(0, &h->unwind);
 }
 
@@ -230,6 +247,8 @@ void *__cxa_begin_catch(void *u)
 {
     if (!u || !ours(u)) return NULL;
     struct cxa_exception *h = from_unwind(u);
+    __wdb_cxa_in_flight = NULL;
+    __wdb_cxa_in_flight_type = NULL;
     h->handlers++;
     h->rethrown = 0;
     if (caught != h) {
