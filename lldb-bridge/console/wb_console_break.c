@@ -141,10 +141,18 @@ void cmd_catch(cli *c, const char *args, char fmt)
     const wb_bp *b;
     wb_error e;
     if (wb_session_break(c->s, catch_events[k].function, NULL, false, &b, &e) != WB_OK) {
-        error_line(c,
-                   "No C++ exception runtime in this program (no %s): catchpoints need one "
-                   "(clang++ -fwasm-exceptions ... -lwdb-cxxabi)",
-                   catch_events[k].function);
+        wb_bp_loc *locs;
+        size_t n;
+        if (wb_session_resolve(c->s, "__cxa_throw", NULL, &locs, &n, &e) == WB_OK) {
+            free(locs); /* a runtime, but this part of it was not linked in */
+            error_line(c, "The program has no %s (it never %ss an exception): nothing to catch",
+                       catch_events[k].function, catch_events[k].event);
+        } else {
+            error_line(c,
+                       "No C++ exception runtime in this program (no %s): catchpoints need one "
+                       "(clang++ -fwasm-exceptions ... -lwdb-cxxabi)",
+                       catch_events[k].function);
+        }
         return;
     }
     wb_session_set_catch(c->s, b->number, catch_events[k].event, &e);

@@ -185,6 +185,7 @@ static int through_noexcept_free_frames(int n)
 
 int main()
 {
+    std::setvbuf(stdout, nullptr, _IONBF, 0); // whole lines before a debugger's stop
     for (int k = 0; k <= 9; k++)
         by_type(k);
     bases();
