@@ -2760,6 +2760,41 @@ static int scope_relation(wb_session *s, wb_code_off pc, const wb_scope *scope,
     return -1;
 }
 
+/* Runs until the call stack is at most `depth` deep by range steps over
+ * whole functions. Unlike step_out_to's breakpoint at a return address, it
+ * also ends where an exception thrown below lands: a handler in the frame
+ * at `depth` or in a caller (the runtime ends a range step at any
+ * instruction of a shallower frame). *reached false: another stop to
+ * report (in *out). */
+static wb_status step_out_ranged(wb_session *s, size_t depth, wb_stop *out, bool *reached,
+                                 wb_error *err)
+{
+    *reached = false;
+    for (int round = 0; round < MAX_STEP_ROUNDS; round++) {
+        bool ok;
+        size_t d = depth_now(s, err, &ok);
+        if (!ok) return WB_ERROR;
+        if (d <= depth) {
+            *reached = true;
+            return WB_OK;
+        }
+        const wb_func *f;
+        if (!s->stop_pc_valid || wb_wasm_func_at(s->wasm, s->stop_pc, &f) != WB_OK)
+            return step_out_to(s, depth, out, reached, err);
+        raw_stop r;
+        bool moved = true;
+        if (is_inserted(s, s->stop_pc)) {
+            if (step_off(s, &r, &moved, err) != WB_OK) return WB_ERROR;
+        } else if (go_raw(s, ACT_RANGE, f->start, f->end, &r, err) != WB_OK) {
+            return WB_ERROR;
+        }
+        if (!moved || r.kind != RAW_STOP || strcmp(r.rsp.reason, "trace") != 0) {
+            if (classify(s, &r, out) == V_REPORT || r.kind != RAW_STOP) return WB_OK;
+        }
+    }
+    return wb_fail(err, "the step did not leave the called functions");
+}
+
 static wb_status step_line(wb_session *s, wb_run how, wb_stop *out, wb_error *err)
 {
     bool into = how == WB_RUN_STEP;
@@ -2870,9 +2905,14 @@ static wb_status step_line(wb_session *s, wb_run how, wb_stop *out, wb_error *er
                 return WB_OK;
             }
             /* a callee without line info: back to the stepped frame, or
-             * for a tail call's, to its caller */
+             * for a tail call's, to its caller; from a throw (the throw
+             * hook's stop) to where the exception lands, which may be no
+             * return address */
             bool reached;
-            if (step_out_to(s, tail_entry ? depth - 1 : depth, out, &reached, err) != WB_OK)
+            size_t to = tail_entry ? depth - 1 : depth;
+            bool throwing = s->throw_hook_state == 2 && r.pc == s->throw_hook;
+            if ((throwing ? step_out_ranged(s, to, out, &reached, err)
+                          : step_out_to(s, to, out, &reached, err)) != WB_OK)
                 return WB_ERROR;
             if (!reached) return WB_OK;
             continue;
