@@ -8,8 +8,9 @@
 #   lua5.4:  Lua 5.4 (all of it but the stand-alone programs and the io,
 #            os and package libraries) with our host program lua-main.c,
 #            running the scripts in workloads/lua/ (OUTDIR/lua.native,
-#            OUTDIR/lua.wasm). Built without setjmp/longjmp, which
-#            wasi-libc lacks: shim/bench-lua.h.
+#            OUTDIR/lua.wasm), by scripts/lua-build.sh. Built without
+#            setjmp/longjmp (shim/bench-lua.h): the bench's scripts raise
+#            no errors, and the figures stay those of Wasm 2.0 code.
 #   sqlite3: the amalgamation (generated from the source package by its own
 #            build, which needs tclsh) with our workload sqlite-main.c
 #            (OUTDIR/sqlite.native, OUTDIR/sqlite.wasm).
@@ -33,36 +34,8 @@ bash "$root/scripts/debsrc.sh" --out "$out" lua5.4 sqlite3 >"$out/debsrc.log" ||
   die "fetching the source packages failed: $(tail -n 1 "$out/debsrc.log")"
 wl=$here/workloads
 
-# newer TARGET FILE...: whether TARGET is missing or older than a FILE
-newer() {
-  local t=$1 f
-  shift
-  [ -e "$t" ] || return 0
-  for f in "$@"; do [ "$f" -nt "$t" ] && return 0; done
-  return 1
-}
-
-# Lua: the core and the libraries the scripts use; lua.c, luac.c and
-# linit.c are programs and the full library list, replaced by lua-main.c
-lsrc=$out/src/lua5.4/src
-lua_files=()
-for f in "$lsrc"/*.c; do
-  case $(basename "$f") in lua.c | luac.c | linit.c | loslib.c | liolib.c | loadlib.c) ;;
-  *) lua_files+=("$f") ;;
-  esac
-done
-lua_flags=(-O2 -w -I"$wl/shim" -include "$wl/shim/bench-lua.h" -I"$lsrc")
-lua_deps=("${lua_files[@]}" "$wl/lua-main.c" "$wl/shim/bench-lua.h")
-if newer "$out/lua.native" "${lua_deps[@]}"; then
-  "$cc" "${lua_flags[@]}" "${lua_files[@]}" "$wl/lua-main.c" -o "$out/lua.native" -lm ||
-    die "native build of Lua failed"
-fi
-if newer "$out/lua.wasm" "${lua_deps[@]}"; then
-  # signal.h's sig_atomic_t and clock() are WASI emulations
-  "$clang" --target=wasm32-wasi -Wno-deprecated "${lua_flags[@]}" -D_WASI_EMULATED_SIGNAL \
-    -D_WASI_EMULATED_PROCESS_CLOCKS "${lua_files[@]}" "$wl/lua-main.c" -o "$out/lua.wasm" -lm \
-    -lwasi-emulated-process-clocks || die "Wasm build of Lua failed"
-fi
+. "$root/scripts/lua-build.sh"
+lua_build "$out/src/lua5.4" "$out/lua" shim || die "building Lua failed"
 
 # SQLite: the amalgamation, made by the package's own configure and make
 sq=$out/sqlite-build

@@ -5,6 +5,7 @@ set -euo pipefail
 PKGS=(
   cmake make gcc pkg-config
   clang-22 lld-22 libclang-rt-22-dev-wasm32 wasi-libc   # C -> Wasm with DWARF
+  libc++-22-dev-wasm32 libc++abi-22-dev-wasm32 g++      # C++ -> Wasm with exceptions (tests/eh; compared with g++'s build)
   libclang-rt-22-dev                                    # libFuzzer + sanitizers (-DWDB_FUZZ=ON)
   lldb-22                                               # reference debugger client
   time                                                  # /usr/bin/time (bench/footprint.sh)

@@ -2,8 +2,9 @@
  * argv[1] in a fresh state with the base, coroutine, table, string, math
  * and utf8 libraries (no io, os or package: what the scripts use is the
  * same under WASI and natively), and exits 1 with Lua's message if it
- * fails. Lua itself is built from Debian's lua5.4 source package, with
- * shim/bench-lua.h. */
+ * fails. Lua itself is built from Debian's lua5.4 source package
+ * (scripts/lua-build.sh): for the bench with shim/bench-lua.h, for
+ * tests/eh with Lua's own error handling (setjmp/longjmp). */
 #include "lauxlib.h"
 #include "lua.h"
 #include "lualib.h"
@@ -11,7 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* A Lua error (bench-lua.h): the message, and the end. */
+/* A Lua error in the bench's build (bench-lua.h): the message, and the
+ * end. */
 _Noreturn void bench_lua_throw(lua_State *L)
 {
     const char *msg = lua_tostring(L, -1);

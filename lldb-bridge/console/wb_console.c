@@ -554,6 +554,10 @@ static const command commands[] = {
      "set a breakpoint (ADDR is a code offset)",
      false},
     {"call", NULL, cmd_call, "call FUNC(ARGS) -- not supported on Wasm stubs", false},
+    {"catch", NULL, cmd_catch,
+     "catch throw|rethrow|catch -- stop where a C++ exception is thrown, rethrown or "
+     "caught (libwdb-cxxabi.a)",
+     false},
     {"condition", NULL, cmd_condition,
      "condition N [COND] -- stop at breakpoint N only if "
      "COND is true (no COND: always)",

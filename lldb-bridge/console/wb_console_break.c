@@ -102,6 +102,63 @@ void cmd_tbreak(cli *c, const char *a, char f)
     set_break(c, a, true);
 }
 
+/* The C++ runtime's function a catchpoint stops in, per event. */
+static const struct {
+    const char *event, *function;
+} catch_events[] = {
+    {"throw", "__cxa_throw"},
+    {"rethrow", "__cxa_rethrow"},
+    {"catch", "__cxa_begin_catch"},
+};
+
+/* catch throw|rethrow|catch: gdb's catchpoints, as breakpoints on the C++
+ * runtime's functions (libwdb-cxxabi.a's) marked as catchpoints */
+void cmd_catch(cli *c, const char *args, char fmt)
+{
+    (void)fmt;
+    args = skip_ws(args);
+    size_t len = strcspn(args, " \t");
+    if (!len) {
+        error_line(c, "List of catch subcommands:\n\ncatch catch -- Catch an exception, when "
+                      "caught.\ncatch rethrow -- Catch an exception, when rethrown.\ncatch "
+                      "throw -- Catch an exception, when thrown.");
+        return;
+    }
+    size_t k = 0;
+    while (k < sizeof catch_events / sizeof catch_events[0] &&
+           (strlen(catch_events[k].event) != len || strncmp(args, catch_events[k].event, len)))
+        k++;
+    if (k == sizeof catch_events / sizeof catch_events[0]) {
+        error_line(c, "Undefined catch command: \"%.*s\".  Try \"help catch\".", (int)len, args);
+        return;
+    }
+    if (*skip_ws(args + len)) {
+        error_line(c, "catch %s with a type filter (REGEXP) is not supported",
+                   catch_events[k].event);
+        return;
+    }
+    if (!need_session(c)) return;
+    const wb_bp *b;
+    wb_error e;
+    if (wb_session_break(c->s, catch_events[k].function, NULL, false, &b, &e) != WB_OK) {
+        wb_bp_loc *locs;
+        size_t n;
+        if (wb_session_resolve(c->s, "__cxa_throw", NULL, &locs, &n, &e) == WB_OK) {
+            free(locs); /* a runtime, but this part of it was not linked in */
+            error_line(c, "The program has no %s (it never %ss an exception): nothing to catch",
+                       catch_events[k].function, catch_events[k].event);
+        } else {
+            error_line(c,
+                       "No C++ exception runtime in this program (no %s): catchpoints need one "
+                       "(clang++ -fwasm-exceptions ... -lwdb-cxxabi)",
+                       catch_events[k].function);
+        }
+        return;
+    }
+    wb_session_set_catch(c->s, b->number, catch_events[k].event, &e);
+    out(c, "Catchpoint %d (%s)\n", b->number, catch_events[k].event);
+}
+
 static void set_watch(cli *c, const char *args, wb_bp_type type)
 {
     if (!need_stopped(c)) return;
@@ -291,8 +348,11 @@ static void save_breakpoints(cli *c, const char *path)
         const wb_bp *b = wb_session_bp(c->s, i);
         if (b->log_message) continue; /* a DAP logpoint: no command makes one */
         static const char *const kinds[] = {"break", "watch", "rwatch", "awatch"};
-        fprintf(f, "%s %s\n", b->type == WB_BP_BREAK && b->temporary ? "tbreak" : kinds[b->type],
-                b->spec);
+        if (b->catch_event)
+            fprintf(f, "catch %s\n", b->catch_event);
+        else
+            fprintf(f, "%s %s\n",
+                    b->type == WB_BP_BREAK && b->temporary ? "tbreak" : kinds[b->type], b->spec);
         if (b->condition) fprintf(f, "  condition $bpnum %s\n", b->condition);
         if (b->ignore) fprintf(f, "  ignore $bpnum %u\n", b->ignore);
         if (!b->enabled) fprintf(f, "disable $bpnum\n");
@@ -342,13 +402,16 @@ void info_breakpoints(cli *c, bool watch_only)
     for (size_t i = 0; i < wb_session_bp_count(c->s); i++) {
         const wb_bp *b = wb_session_bp(c->s, i);
         if (watch_only && b->type == WB_BP_BREAK) continue;
-        const char *type = b->type == WB_BP_BREAK    ? "breakpoint"
+        const char *type = b->catch_event            ? "catchpoint"
+                           : b->type == WB_BP_BREAK  ? "breakpoint"
                            : b->type == WB_BP_WATCH  ? "hw watchpoint"
                            : b->type == WB_BP_RWATCH ? "read watchpoint"
                                                      : "acc watchpoint";
         out(c, "%-7d %-*s %-4s %-3s ", b->number, tw, type, b->temporary ? "del" : "keep",
             b->enabled ? "y" : "n");
-        if (b->type != WB_BP_BREAK) {
+        if (b->catch_event) {
+            out(c, "%-10s exception %s\n", "", b->catch_event);
+        } else if (b->type != WB_BP_BREAK) {
             out(c, "%-10s %s\n", "", b->spec);
         } else if (b->nlocs == 1) {
             out(c, "0x%08x ", b->locs[0].addr);
@@ -362,9 +425,10 @@ void info_breakpoints(cli *c, bool watch_only)
         }
         if (b->condition) out(c, "\tstop only if %s\n", b->condition);
         if (b->hits)
-            out(c, "\tbreakpoint already hit %u time%s\n", b->hits, b->hits == 1 ? "" : "s");
+            out(c, "\t%s already hit %u time%s\n", b->catch_event ? "catchpoint" : "breakpoint",
+                b->hits, b->hits == 1 ? "" : "s");
         if (b->ignore) out(c, "\tignore next %u hits\n", b->ignore); /* gdb 13's words */
-        if (b->nlocs > 1)
+        if (b->nlocs > 1 && !b->catch_event)
             for (size_t k = 0; k < b->nlocs; k++)
                 out(c, "%d.%-5zu %-*s %-4s %-3s 0x%08x in %s at %s:%u\n", b->number, k + 1, tw, "",
                     "", b->enabled ? "y" : "n", b->locs[k].addr, b->locs[k].function,

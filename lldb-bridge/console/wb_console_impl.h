@@ -179,6 +179,7 @@ bool resolve_first(cli *c, const char *spec, wb_code_off *pc);
 void set_break(cli *c, const char *args, bool temporary);
 void cmd_break(cli *c, const char *a, char f);
 void cmd_tbreak(cli *c, const char *a, char f);
+void cmd_catch(cli *c, const char *a, char f);
 void cmd_watch(cli *c, const char *a, char f);
 void cmd_rwatch(cli *c, const char *a, char f);
 void cmd_awatch(cli *c, const char *a, char f);

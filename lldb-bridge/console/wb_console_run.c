@@ -136,6 +136,16 @@ static void report_stop(cli *c, wb_stop *st)
         return;
     case WB_WHY_BREAKPOINT: {
         if (st->description[0]) out(c, "%s\n", st->description);
+        const wb_bp *b = wb_session_bp_by_number(c->s, st->bp);
+        if (b && b->catch_event) {
+            const char *ev = b->catch_event;
+            out(c, "\nCatchpoint %d (exception %s), ", st->bp,
+                strcmp(ev, "throw") == 0     ? "thrown"
+                : strcmp(ev, "rethrow") == 0 ? "rethrown"
+                                             : "caught");
+            show_frame(c, 0, false, true);
+            break;
+        }
         out(c, "\n%s %d, ", st->bp_temporary ? "Temporary breakpoint" : "Breakpoint", st->bp);
         show_frame(c, 0, false, true);
         break;
@@ -172,10 +182,17 @@ static void report_stop(cli *c, wb_stop *st)
         const char *msg = strncmp(st->description, WRSP_TRAP_PREFIX, pl) == 0 ? st->description + pl
                                                                               : st->description;
         char *panic = wb_session_rust_panic(c->s); /* a Rust panic (abort) */
+        char *cxx = !panic && strncmp(msg, "uncaught exception", 18) == 0
+                        ? wb_session_cxx_uncaught(c->s)
+                        : NULL;
         if (panic)
             out(c, "\nProgram panicked%s (Wasm trap: %s).\n", panic, msg);
         else
             out(c, "\nProgram stopped by a Wasm trap: %s.\n", msg);
+        /* a C++ exception no handler took: what libstdc++'s terminate
+         * handler would say, and where it was thrown */
+        if (cxx) out(c, "The uncaught C++ exception: an instance of %s.\n", cxx);
+        free(cxx);
         stack_hint(c, msg);
         c->trapped = true;
         print_stop_location(c, true);

@@ -9,6 +9,8 @@
  */
 #include "wb_demangle.h"
 
+#include <ctype.h>
+
 #include <stdint.h>
 #include <string.h>
 
@@ -671,5 +673,100 @@ bool wb_rust_demangle(const char *sym, char *buf, size_t cap)
     } else {
         memcpy(buf, local, n + 1);
     }
+    return true;
+}
+
+/* ------------------------------------------------ C++ type names */
+
+/* <source-name> ::= <length> <identifier> */
+static const char *cxx_source_name(const char *p, out *o)
+{
+    size_t n = 0;
+    if (!isdigit((unsigned char)*p)) return NULL;
+    while (isdigit((unsigned char)*p)) {
+        n = n * 10 + (size_t)(*p++ - '0');
+        if (n > 1024) return NULL;
+    }
+    if (strnlen(p, n) < n) return NULL;
+    put_n(o, p, n);
+    return p + n;
+}
+
+static const char *cxx_type(const char *p, out *o, int depth)
+{
+    static const struct {
+        char code;
+        const char *name;
+    } builtins[] = {
+        {'v', "void"},        {'w', "wchar_t"},
+        {'b', "bool"},        {'c', "char"},
+        {'a', "signed char"}, {'h', "unsigned char"},
+        {'s', "short"},       {'t', "unsigned short"},
+        {'i', "int"},         {'j', "unsigned int"},
+        {'l', "long"},        {'m', "unsigned long"},
+        {'x', "long long"},   {'y', "unsigned long long"},
+        {'n', "__int128"},    {'o', "unsigned __int128"},
+        {'f', "float"},       {'d', "double"},
+        {'e', "long double"},
+    };
+    if (depth > MAX_DEPTH) return NULL;
+    for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
+        if (*p == builtins[i].code) {
+            put_n(o, builtins[i].name, strlen(builtins[i].name));
+            return p + 1;
+        }
+    switch (*p) {
+    case 'P':
+    case 'R':
+    case 'O':
+    case 'K':
+    case 'V': {
+        const char *q = cxx_type(p + 1, o, depth + 1);
+        const char *suffix = *p == 'P'   ? "*"
+                             : *p == 'R' ? "&"
+                             : *p == 'O' ? "&&"
+                             : *p == 'K' ? " const"
+                                         : " volatile";
+        if (q) put_n(o, suffix, strlen(suffix));
+        return q;
+    }
+    case 'D':
+        if (p[1] == 'n') {
+            put_n(o, "decltype(nullptr)", 17);
+            return p + 2;
+        }
+        return NULL;
+    case 'S':
+        if (p[1] != 't') return NULL; /* substitutions, std::string... */
+        put_n(o, "std::", 5);
+        return cxx_source_name(p + 2, o);
+    case 'N': {
+        p++;
+        bool first = true;
+        if (p[0] == 'S' && p[1] == 't') {
+            put_n(o, "std", 3);
+            p += 2;
+            first = false;
+        }
+        while (*p != 'E') {
+            if (!first) put_n(o, "::", 2);
+            first = false;
+            if (!(p = cxx_source_name(p, o))) return NULL;
+        }
+        return first ? NULL : p + 1;
+    }
+    default: return cxx_source_name(p, o);
+    }
+}
+
+bool wb_cxx_type_demangle(const char *name, char *buf, size_t cap)
+{
+    char local[512];
+    out o = {local, sizeof local, 0, false};
+    if (!name || !cap) return false;
+    const char *end = cxx_type(name, &o, 0);
+    if (!end || *end || o.full || o.len >= cap) return false;
+    memcpy(buf, local, o.len);
+    buf[o.len] = 0;
     return true;
 }

@@ -422,19 +422,19 @@ wb_status wb_disasm_func(const wb_wasm *w, const uint8_t *code, size_t code_size
         }
         if (decode_one(w, &c, &in, err) != WB_OK) goto fail;
         opc = code[in.off];
-        /* end, and delegate (0x18), which ends a legacy try */
-        if (opc == 0x0b || opc == 0x18) {
+        if (opc == 0x0b || opc == 0x18) { /* end; delegate ends its try */
             if (depth == 0)
-                done = true;
+                done = opc == 0x0b;
             else
                 depth--;
         }
-        /* `else`, `catch` and `catch_all` sit at their block's depth;
-         * outside any block they are invalid, but are shown at 0 rather
-         * than refused. */
-        in.depth = ((opc == 0x05 || opc == 0x07 || opc == 0x19) && depth > 0) ? depth - 1 : depth;
+        /* `else`, `catch` and `catch_all` sit at their `if`'s or `try`'s
+         * depth; outside any block they are invalid, but are shown at 0
+         * rather than refused. */
+        bool mid = opc == 0x05 || opc == 0x07 || opc == 0x19;
+        in.depth = (mid && depth > 0) ? depth - 1 : depth;
         /* block, loop, if, try, try_table */
-        if (opc == 0x02 || opc == 0x03 || opc == 0x04 || opc == 0x06 || opc == 0x1f) depth++;
+        if ((opc >= 0x02 && opc <= 0x04) || opc == 0x06 || opc == 0x1f) depth++;
         if (!wb_grow((void **)&v, &cap, nv + 1, sizeof *v)) {
             wb_fail(err, "out of memory disassembling function %" PRIu32, f->index);
             goto fail;

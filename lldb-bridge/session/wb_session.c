@@ -10,6 +10,7 @@
 #include "wdb/wasmfmt.h"
 
 #include "wb_core.h"
+#include "wb_demangle.h"
 #include "wb_disasm.h"
 #include "wb_loc.h"
 #include "wb_sbuf.h"
@@ -67,6 +68,17 @@ struct wb_session {
     size_t ninserted, capinserted;
     wb_code_off *internal; /* temporary internal breakpoints (finish, ...) */
     size_t ninternal, capinternal;
+    /* C++ throws (wb_session_cxx_uncaught): a breakpoint nobody sees at
+     * libwdb-cxxabi's __wdb_cxa_throw_hook (throw_hook_state 0: not looked
+     * up yet, 1: the program has none, 2: at throw_hook), and where the
+     * last objects were thrown (a ring) */
+    int throw_hook_state;
+    wb_code_off throw_hook;
+    struct cxx_throw {
+        uint64_t obj;
+        char *site; /* "fail at f.cpp:16" */
+    } throws[16];
+    size_t next_throw;
 
     /* stop state */
     wb_code_off stop_pc;
@@ -254,6 +266,8 @@ void wb_session_free(wb_session *s)
     free(s->bps);
     free(s->inserted);
     free(s->internal);
+    for (size_t i = 0; i < sizeof s->throws / sizeof s->throws[0]; i++)
+        free(s->throws[i].site);
     free(s->pcs);
     set_argv(s, NULL, 0);
     wb_eval_free(s->eval);
@@ -1126,6 +1140,14 @@ wb_status wb_session_ignore(wb_session *s, int number, unsigned count, wb_error 
     return WB_OK;
 }
 
+wb_status wb_session_set_catch(wb_session *s, int number, const char *event, wb_error *err)
+{
+    size_t i = bp_index(s, number);
+    if (i == SIZE_MAX) return wb_fail(err, "No breakpoint number %d.", number);
+    s->bps[i]->catch_event = event;
+    return WB_OK;
+}
+
 wb_status wb_session_set_log_message(wb_session *s, int number, const char *msg, wb_error *err)
 {
     size_t i = bp_index(s, number);
@@ -1158,12 +1180,33 @@ static bool in_list(const uint64_t *v, size_t n, uint64_t a)
     return false;
 }
 
+/* Where libwdb-cxxabi's throw hook is, looked up once (a program without
+ * it gets no breakpoint). */
+static void find_throw_hook(wb_session *s)
+{
+    if (s->throw_hook_state) return;
+    s->throw_hook_state = 1;
+    /* the name section first: a program without the hook costs no DWARF */
+    if (!s->wasm || !wb_wasm_func_named(s->wasm, "__wdb_cxa_throw_hook")) return;
+    wb_bp_loc *locs;
+    size_t n;
+    wb_error e;
+    if (wb_session_resolve(s, "__wdb_cxa_throw_hook", NULL, &locs, &n, &e) != WB_OK) return;
+    if (n == 1) {
+        s->throw_hook = locs[0].addr;
+        s->throw_hook_state = 2;
+    }
+    free(locs);
+}
+
 /* Makes the stub's Z0 set equal to enabled user locations + internal
- * breakpoints. */
+ * breakpoints (+ the throw hook). */
 static wb_status sync_breakpoints(wb_session *s, wb_error *err)
 {
     uint64_t *want = NULL;
     size_t nwant = 0, capwant = 0;
+    if (!s->core) find_throw_hook(s);
+    if (s->throw_hook_state == 2 && !addr_push(&want, &nwant, &capwant, s->throw_hook)) goto oom;
     for (size_t i = 0; i < s->nbps; i++) {
         const wb_bp *b = s->bps[i];
         if (b->type != WB_BP_BREAK || !b->enabled) continue;
@@ -2353,6 +2396,82 @@ static verdict watch_scope_left(wb_session *s, wb_code_off pc, wb_stop *out)
     return V_IGNORE;
 }
 
+/* A C string of the program at the address `expr` evaluates to in frame
+ * 0 (at most 255 bytes), or NULL. */
+static char *target_string(wb_session *s, const char *expr)
+{
+    wb_value v;
+    wb_error e;
+    int64_t a;
+    if (wb_session_eval(s, 0, expr, &v, &e) != WB_OK) return NULL;
+    wb_status st = wb_value_as_i64(&v, &a, &e);
+    wb_value_free(&v);
+    char buf[256];
+    size_t got = 0;
+    if (st != WB_OK || a <= 0) return NULL;
+    /* in pieces: the string may end near the end of memory */
+    while (got < sizeof buf - 1 && !memchr(buf, 0, got)) {
+        size_t n = sizeof buf - 1 - got < 32 ? sizeof buf - 1 - got : 32;
+        if (wb_session_read_memory(s, (uint64_t)a + got, buf + got, n, &e) != WB_OK) break;
+        got += n;
+    }
+    buf[got] = 0;
+    return got && memchr(buf, 0, got + 1) ? strdup(buf) : NULL;
+}
+
+/* A stop at the throw hook: notes the thrown object and its thrower's
+ * frame (2: the hook, __cxa_throw or __cxa_rethrow, then the thrower). */
+static void note_throw(wb_session *s)
+{
+    wb_value v;
+    wb_error e;
+    int64_t obj;
+    if (wb_session_eval(s, 0, "obj", &v, &e) != WB_OK) return;
+    wb_status st = wb_value_as_i64(&v, &obj, &e);
+    wb_value_free(&v);
+    const wb_frame *f = wb_session_frame(s, 2);
+    if (st != WB_OK || !f) return;
+    wb_sbuf site = {0};
+    wb_sb_add(&site, f->function ? f->function : "??");
+    if (f->file) wb_sb_addf(&site, " at %s:%u", f->file, f->line);
+    if (site.oom) {
+        free(site.s);
+        return;
+    }
+    struct cxx_throw *t = &s->throws[s->next_throw++ % (sizeof s->throws / sizeof s->throws[0])];
+    free(t->site);
+    t->obj = (uint64_t)obj;
+    t->site = wb_sb_take(&site);
+}
+
+char *wb_session_cxx_uncaught(wb_session *s)
+{
+    wb_value v;
+    wb_error e;
+    int64_t obj;
+    if (wb_session_eval(s, 0, "__wdb_cxa_in_flight", &v, &e) != WB_OK) return NULL;
+    wb_status st = wb_value_as_i64(&v, &obj, &e);
+    wb_value_free(&v);
+    if (st != WB_OK || obj == 0) return NULL;
+    char *mangled = target_string(s, "__wdb_cxa_in_flight_type->name");
+    if (!mangled) return NULL;
+    char type[256];
+    if (!wb_cxx_type_demangle(mangled, type, sizeof type))
+        snprintf(type, sizeof type, "%s", mangled);
+    free(mangled);
+    const char *site = NULL;
+    for (size_t i = 0; i < sizeof s->throws / sizeof s->throws[0]; i++)
+        if (s->throws[i].site && s->throws[i].obj == (uint64_t)obj) site = s->throws[i].site;
+    wb_sbuf o = {0};
+    wb_sb_addf(&o, "'%s'", type);
+    if (site) wb_sb_addf(&o, ", thrown in %s", site);
+    if (o.oom) {
+        free(o.s);
+        return NULL;
+    }
+    return wb_sb_take(&o);
+}
+
 /* Classifies a stop that is not the expected end of a step. Returns
  * V_REPORT with *out filled, or V_IGNORE (a breakpoint whose condition
  * failed, a logpoint, an unchanged watched value, an internal breakpoint:
@@ -2381,6 +2500,7 @@ static verdict classify(wb_session *s, const raw_stop *r, wb_stop *out)
     }
     if (strcmp(why, "watchpoint") == 0) return watch_hit(s, r, out);
     if (strcmp(why, "breakpoint") == 0 && r->pc_valid) {
+        if (s->throw_hook_state == 2 && r->pc == s->throw_hook) note_throw(s);
         if (watch_scope_left(s, r->pc, out) == V_REPORT) return V_REPORT;
         if (user_breakpoint(s, r->pc, out) == V_REPORT) return V_REPORT;
         return V_IGNORE;
@@ -2714,6 +2834,41 @@ static int scope_relation(wb_session *s, wb_code_off pc, const wb_scope *scope,
     return -1;
 }
 
+/* Runs until the call stack is at most `depth` deep by range steps over
+ * whole functions. Unlike step_out_to's breakpoint at a return address, it
+ * also ends where an exception thrown below lands: a handler in the frame
+ * at `depth` or in a caller (the runtime ends a range step at any
+ * instruction of a shallower frame). *reached false: another stop to
+ * report (in *out). */
+static wb_status step_out_ranged(wb_session *s, size_t depth, wb_stop *out, bool *reached,
+                                 wb_error *err)
+{
+    *reached = false;
+    for (int round = 0; round < MAX_STEP_ROUNDS; round++) {
+        bool ok;
+        size_t d = depth_now(s, err, &ok);
+        if (!ok) return WB_ERROR;
+        if (d <= depth) {
+            *reached = true;
+            return WB_OK;
+        }
+        const wb_func *f;
+        if (!s->stop_pc_valid || wb_wasm_func_at(s->wasm, s->stop_pc, &f) != WB_OK)
+            return step_out_to(s, depth, out, reached, err);
+        raw_stop r;
+        bool moved = true;
+        if (is_inserted(s, s->stop_pc)) {
+            if (step_off(s, &r, &moved, err) != WB_OK) return WB_ERROR;
+        } else if (go_raw(s, ACT_RANGE, f->start, f->end, &r, err) != WB_OK) {
+            return WB_ERROR;
+        }
+        if (!moved || r.kind != RAW_STOP || strcmp(r.rsp.reason, "trace") != 0) {
+            if (classify(s, &r, out) == V_REPORT || r.kind != RAW_STOP) return WB_OK;
+        }
+    }
+    return wb_fail(err, "the step did not leave the called functions");
+}
+
 static wb_status step_line(wb_session *s, wb_run how, wb_stop *out, wb_error *err)
 {
     bool into = how == WB_RUN_STEP;
@@ -2824,9 +2979,14 @@ static wb_status step_line(wb_session *s, wb_run how, wb_stop *out, wb_error *er
                 return WB_OK;
             }
             /* a callee without line info: back to the stepped frame, or
-             * for a tail call's, to its caller */
+             * for a tail call's, to its caller; from a throw (the throw
+             * hook's stop) to where the exception lands, which may be no
+             * return address */
             bool reached;
-            if (step_out_to(s, tail_entry ? depth - 1 : depth, out, &reached, err) != WB_OK)
+            size_t to = tail_entry ? depth - 1 : depth;
+            bool throwing = s->throw_hook_state == 2 && r.pc == s->throw_hook;
+            if ((throwing ? step_out_ranged(s, to, out, &reached, err)
+                          : step_out_to(s, to, out, &reached, err)) != WB_OK)
                 return WB_ERROR;
             if (!reached) return WB_OK;
             continue;

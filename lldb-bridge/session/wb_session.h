@@ -169,6 +169,9 @@ typedef struct wb_bp {
     size_t scope_depth;
     wb_code_off scope_ret;
     char *log_message; /* DAP logpoints: NULL for a breakpoint */
+    /* a catchpoint (`catch throw`: a breakpoint on the C++ runtime's
+     * function): "throw", "rethrow" or "catch"; NULL for a breakpoint */
+    const char *catch_event;
 } wb_bp;
 
 /* Sets a breakpoint: FILE:LINE, LINE (in `default_file`), FUNCTION,
@@ -197,6 +200,8 @@ wb_status wb_session_enable(wb_session *s, int number, bool on, wb_error *err);
 wb_status wb_session_condition(wb_session *s, int number, const char *cond, wb_error *err);
 wb_status wb_session_ignore(wb_session *s, int number, unsigned count, wb_error *err);
 wb_status wb_session_set_log_message(wb_session *s, int number, const char *msg, wb_error *err);
+/* Makes breakpoint `number` a catchpoint of `event` (a static string). */
+wb_status wb_session_set_catch(wb_session *s, int number, const char *event, wb_error *err);
 size_t wb_session_bp_count(const wb_session *s);
 const wb_bp *wb_session_bp(const wb_session *s, size_t i);
 const wb_bp *wb_session_bp_by_number(const wb_session *s, int number);
@@ -336,6 +341,12 @@ wb_status wb_session_lookup_var(wb_session *s, size_t frame, const char *name, c
  * DWARF to read it from (frames named rust_begin_unwind,
  * __rust_start_panic...). Malloc'd; NULL when the stop is not a panic. */
 char *wb_session_rust_panic(wb_session *s);
+/* At an uncaught-exception trap of a C++ program linked with
+ * libwdb-cxxabi.a: the exception in flight, "'std::runtime_error', thrown
+ * in fail at f.cpp:16" (where, when the session saw the throw: a
+ * breakpoint at the library's throw hook that never stops). Malloc'd; NULL
+ * when there is no C++ exception in flight. */
+char *wb_session_cxx_uncaught(wb_session *s);
 
 wb_status wb_session_eval(wb_session *s, size_t frame, const char *expr, wb_value *out,
                           wb_error *err);

@@ -1,5 +1,6 @@
 /* Rust symbol demangling (wb_demangle.h): the legacy and v0 schemes,
- * names that are not Rust's, and malformed or hostile names. */
+ * names that are not Rust's, and malformed or hostile names; and C++ type
+ * names as a type_info holds them. */
 #include "check.h"
 #include "wb_demangle.h"
 
@@ -20,8 +21,47 @@ static void expect(const char *sym, const char *want)
     if (!ok || strcmp(out, want) != 0) printf("  %s -> %s (want %s)\n", sym, ok ? out : "-", want);
 }
 
+/* want NULL: not a type name this demangler reads */
+static void expect_type(const char *name, const char *want)
+{
+    char out[64] = "untouched";
+    bool ok = wb_cxx_type_demangle(name, out, sizeof out);
+    CHECK(want ? ok && strcmp(out, want) == 0 : !ok && strcmp(out, "untouched") == 0);
+    if (want ? !ok || strcmp(out, want) != 0 : ok)
+        printf("  %s -> %s (want %s)\n", name, ok ? out : "-", want ? want : "none");
+}
+
+static void cxx_types(void)
+{
+    expect_type("i", "int");
+    expect_type("St13runtime_error", "std::runtime_error");
+    expect_type("PKc", "char const*");
+    expect_type("N2ns5inner5ErrorE", "ns::inner::Error");
+    expect_type("NSt3foo3barE", "std::foo::bar");
+    expect_type("7Derived", "Derived");
+    expect_type("P7Derived", "Derived*");
+    expect_type("RKd", "double const&");
+    expect_type("Dn", "decltype(nullptr)");
+    /* templates, substitutions: not read */
+    expect_type("St6vectorIiSaIiEE", NULL);
+    expect_type("Ss", NULL);
+    /* malformed, cut, too long for out, nested too deep */
+    expect_type("", NULL);
+    expect_type("5ab", NULL);
+    expect_type("N3abcE3x", NULL);
+    expect_type("NE", NULL);
+    expect_type("99999999999abc", NULL);
+    expect_type("70aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", NULL);
+    char deep[200];
+    memset(deep, 'P', sizeof deep - 2);
+    deep[sizeof deep - 2] = 'i';
+    deep[sizeof deep - 1] = 0;
+    expect_type(deep, NULL);
+}
+
 int main(void)
 {
+    cxx_types();
     /* legacy: components, escapes, the hash left out */
     expect("_ZN4test1a2bc17h1234567890abcdefE", "test::a::bc");
     expect(

@@ -623,6 +623,21 @@ static void test_handmade(void)
     }
     free(v);
 
+    /* Depths: try/catch/catch_all/end, try/delegate, try_table/end. */
+    CHECK(run_body(BODY(0x00, 0x06, 0x40, 0x01, 0x07, 0x00, 0x1a, 0x19, 0x06, 0x40, 0x01, 0x18,
+                        0x00, 0x0b, 0x1f, 0x40, 0x00, 0x0b, 0x0b),
+                   &v, &n, &err) == WB_OK);
+    CHECK_EQ(n, 12);
+    if (n == 12) {
+        /* try nop catch 0 drop catch_all try nop delegate 0 end try_table end end */
+        static const uint32_t depths[12] = {0, 1, 0, 1, 0, 1, 2, 1, 0, 0, 0, 0};
+        for (int i = 0; i < 12; i++)
+            CHECK_EQ(v[i].depth, depths[i]);
+        CHECK_STR(v[2].text, "catch 0");
+        CHECK_STR(v[7].text, "delegate 0");
+    }
+    free(v);
+
     /* Locals: grouped declarations expanded; too many refused. */
     {
         char *s = NULL;

@@ -2,7 +2,9 @@
 # `cmake --install` into a temporary prefix, then use what it holds with no
 # path into the build tree: the tools run a module and print their
 # versions, an embedder compiles against the installed header and library
-# and runs a function, the example and documents are there.
+# and runs a function, the example and documents are there, and Wasm
+# programs with setjmp/longjmp and C++ exceptions build against the
+# installed guest libraries (clang-22, clang++-22) and run.
 #
 #   check-install.sh BUILD_DIR MODULE.wasm [EMBEDDER_CFLAGS]
 set -uo pipefail
@@ -68,5 +70,50 @@ if cc -std=gnu11 "${embed_flags[@]}" -I"$prefix/include" "$prefix/embed.c" "$lib
     ok "an embedder built from the installed header and libraries adds 40 + 2"
 else
     bad "embedder: $(head -5 "$prefix/cc.err")"
+fi
+# setjmp/longjmp and C++ exceptions in Wasm programs (guest/), with the
+# compile lines of README.md and the installed files only
+for f in lib/wasm32-wasi/libwdb-sjlj.a lib/wasm32-wasi/libwdb-cxxabi.a share/wdb/sjlj/setjmp.h; do
+    [ -e "$prefix/$f" ] && ok "installed $f" || bad "missing $f"
+done
+cat >"$prefix/jump.c" <<'C'
+#include <setjmp.h>
+#include <stdio.h>
+static jmp_buf env;
+static void deep(int n) { if (n == 0) longjmp(env, 42); deep(n - 1); }
+int main(void)
+{
+    int r = setjmp(env);
+    if (r == 0) deep(100);
+    printf("setjmp returned %d\n", r);
+    return 0;
+}
+C
+cat >"$prefix/throw.cpp" <<'C'
+#include <cstdio>
+#include <stdexcept>
+int main()
+{
+    try {
+        throw std::runtime_error("thrown");
+    } catch (const std::exception &e) {
+        std::printf("caught %s\n", e.what());
+    }
+}
+C
+if clang-22 --target=wasm32-wasi -Wno-deprecated -mllvm -wasm-enable-sjlj \
+      -I"$prefix/share/wdb/sjlj" "$prefix/jump.c" -L"$prefix/lib/wasm32-wasi" -lwdb-sjlj \
+      -o "$prefix/jump.wasm" 2>"$prefix/cc.err" &&
+   [ "$("$prefix/bin/wdb-run" "$prefix/jump.wasm")" = "setjmp returned 42" ]; then
+    ok "a C program with setjmp/longjmp built against the installed libwdb-sjlj.a runs"
+else
+    bad "setjmp program: $(head -5 "$prefix/cc.err")"
+fi
+if clang++-22 --target=wasm32-wasi -Wno-deprecated -fwasm-exceptions "$prefix/throw.cpp" \
+      -L"$prefix/lib/wasm32-wasi" -lwdb-cxxabi -o "$prefix/throw.wasm" 2>"$prefix/cc.err" &&
+   [ "$("$prefix/bin/wdb-run" "$prefix/throw.wasm")" = "caught thrown" ]; then
+    ok "a C++ program that throws, built against the installed libwdb-cxxabi.a, runs"
+else
+    bad "C++ exceptions program: $(head -5 "$prefix/cc.err")"
 fi
 exit $fail

@@ -5,7 +5,11 @@
 # the files left behind. Prints a diff on mismatch.
 #
 #   run-compare.sh --native BIN --wasm MODULE --wdb-run WDB_RUN
-#                  [--stdin FILE] [--env NAME=VALUE]... [-- ARGS...]
+#                  [--stdin FILE] [--env NAME=VALUE]... [--input FILE]...
+#                  [-- ARGS...]
+#
+# --input copies FILE into both directories first (a script for an
+# interpreter: ARGS name it by its base name).
 #
 # The native program runs with `env -i` plus the --env variables, so both
 # see exactly the same environment (wdb-run passes only --env). The Wasm
@@ -17,7 +21,7 @@ set -u
 die() { echo "run-compare: $*" >&2; exit 2; }
 
 native= wasm= wdb_run= stdin=/dev/null
-envs=()
+envs=() inputs=()
 while [ $# -gt 0 ]; do
   case $1 in
     --native) native=$2; shift 2 ;;
@@ -25,6 +29,7 @@ while [ $# -gt 0 ]; do
     --wdb-run) wdb_run=$2; shift 2 ;;
     --stdin) stdin=$2; shift 2 ;;
     --env) envs+=("$2"); shift 2 ;;
+    --input) inputs+=("$2"); shift 2 ;;
     --) shift; break ;;
     *) die "unknown option $1" ;;
   esac
@@ -40,6 +45,9 @@ wdb_run=$(realpath "$wdb_run") stdin=$(realpath "$stdin")
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/wdb-e2e.XXXXXX") || die "mktemp failed"
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/native" "$tmp/wasm"
+for f in ${inputs[@]+"${inputs[@]}"}; do
+  cp "$f" "$tmp/native/" && cp "$f" "$tmp/wasm/" || die "cannot copy input '$f'"
+done
 
 wdb_envs=()
 for e in ${envs[@]+"${envs[@]}"}; do wdb_envs+=("--env=$e"); done
