@@ -74,7 +74,9 @@ typedef enum wr_valtype {
 } wr_valtype;
 
 /* A typed value. Floats are carried as bits (u32/u64) so NaN payloads
- * survive; f32/f64 alias them for convenience. A null reference is NULL. */
+ * survive; f32/f64 alias them for convenience. A null reference is NULL.
+ * A v128 (builds with WR_FEATURE_SIMD, which its CMake target exports) is
+ * 16 bytes in memory order (lane 0 first, little-endian lanes). */
 typedef struct wr_val {
     wr_valtype type;
     union {
@@ -86,6 +88,9 @@ typedef struct wr_val {
         double f64;
         wr_func *func; /* WR_FUNCREF */
         void *ext;     /* WR_EXTERNREF: an opaque host value */
+#ifdef WR_FEATURE_SIMD
+        uint8_t v128[16]; /* WR_V128 */
+#endif
     } of;
 } wr_val;
 
