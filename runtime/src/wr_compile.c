@@ -291,6 +291,8 @@ static inline int32_t canon(cc *c, uint32_t depth)
     return (int32_t)((c->nlocals + depth) * WR_VSLOTS);
 }
 #define LSLOT(li) ((int32_t)((li)*WR_VSLOTS))
+/* t is v128 (never in builds without WR_FEATURE_SIMD: the decoder refuses it) */
+#define IS_V128(t) (WR_VSLOTS > 1 && (t) == WR_V128)
 
 /* The type of local li (< nlocals): a param or a declared local. */
 static uint8_t ltype(const cc *c, uint32_t li)
@@ -1607,8 +1609,8 @@ static wr_status c_drop(cc *c)
 static wr_status select_type(cc *c, uint32_t op, const cval *a, const cval *b, uint8_t *rt)
 {
     if (op != WASM_OP_select) return WR_OK;
-    if ((a->type != T_UNKNOWN && !is_num(a->type) && a->type != WR_V128) ||
-        (b->type != T_UNKNOWN && !is_num(b->type) && b->type != WR_V128))
+    if ((a->type != T_UNKNOWN && !is_num(a->type) && !IS_V128(a->type)) ||
+        (b->type != T_UNKNOWN && !is_num(b->type) && !IS_V128(b->type)))
         INVALID("type mismatch: select needs numeric operands");
     if (a->type != T_UNKNOWN && b->type != T_UNKNOWN && a->type != b->type)
         INVALID("type mismatch: select operands differ");
@@ -1627,7 +1629,7 @@ static wr_status c_select(cc *c, uint32_t op)
         TRY(rd_u8(c, &want));
         if (want == WR_V128 && WR_VSLOTS == 1)
             INVALID("SIMD (v128) is not supported in this build");
-        if (!is_num(want) && !is_ref(want) && want != WR_V128) MALFORMED("malformed value type");
+        if (!is_num(want) && !is_ref(want) && !IS_V128(want)) MALFORMED("malformed value type");
     }
     cval cond, b, a;
     TRY(pop_t(c, WR_I32, &cond));
@@ -2279,11 +2281,13 @@ static wr_status translate_body(cc *c)
     OP(c, enter_at + 1)->s.a = (int32_t)slots;
     OP(c, enter_at + 1)->s.b = LSLOT(c->nlocals);
     OP(c, enter_at + 2)->s.a = LSLOT(c->nparams);
+#ifdef WR_FEATURE_SIMD
     /* a v128 local: `enter` zeroes both its slots */
     bool v128 = false;
     for (uint32_t i = c->nparams; i < c->nlocals; i++)
         v128 |= ltype(c, i) == WR_V128;
     OP(c, enter_at + 2)->s.b = v128;
+#endif
     return WR_OK;
 }
 
