@@ -39,14 +39,14 @@ typedef enum wde_state {
 
 typedef struct wde_stop {
     wde_state state;
-    wr_debug_reason reason;  /* when STOPPED */
-    uint32_t code_offset;    /* pc of the innermost frame (code offset) */
-    wr_trap_kind trap;       /* reason == WR_DEBUG_TRAP */
+    wr_debug_reason reason; /* when STOPPED */
+    uint32_t code_offset;   /* pc of the innermost frame (code offset) */
+    wr_trap_kind trap;      /* reason == WR_DEBUG_TRAP */
     char trap_msg[256];
-    uint64_t watch_addr;     /* reason == WR_DEBUG_WATCH */
+    uint64_t watch_addr; /* reason == WR_DEBUG_WATCH */
     wr_watch_kind watch_kind;
-    int exit_code;           /* when EXITED */
-    bool exited_by_trap;     /* when EXITED: the program trapped */
+    int exit_code;       /* when EXITED */
+    bool exited_by_trap; /* when EXITED: the program trapped */
 } wde_stop;
 
 /* Creates an engine debugging `inst` (of module `mod`) in `store` and sets
@@ -109,7 +109,8 @@ int wde_watch(wde_engine *e, uint64_t addr, uint32_t len, wr_watch_kind kind, bo
  * the stack: *n set) and the stack's whole depth (*total, may be NULL). */
 int wde_call_stack(wde_engine *e, size_t first, uint32_t *code_offsets, size_t max, size_t *n,
                    size_t *total);
-/* Values as little-endian bytes of their type's size (*len set). */
+/* Values as little-endian bytes of their type's size (*len set; a v128
+ * 16 bytes, lane 0 first: buf holds 16). */
 int wde_local(wde_engine *e, uint32_t frame, uint32_t index, uint8_t *buf, size_t *len);
 int wde_global(wde_engine *e, uint32_t index, uint8_t *buf, size_t *len);
 int wde_stack_value(wde_engine *e, uint32_t frame, uint32_t index, uint8_t *buf, size_t *len);
@@ -128,7 +129,8 @@ int wde_read_module(wde_engine *e, uint64_t file_offset, uint8_t *buf, size_t le
  * start at code_section_file_offset */
 uint32_t wde_code_to_file(uint32_t code_section_file_offset, uint32_t code_offset);
 /* false when the file offset is before the Code section */
-bool wde_file_to_code(uint32_t code_section_file_offset, uint32_t file_offset, uint32_t *code_offset);
+bool wde_file_to_code(uint32_t code_section_file_offset, uint32_t file_offset,
+                      uint32_t *code_offset);
 
 #ifdef __cplusplus
 }
