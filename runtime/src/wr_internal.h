@@ -22,9 +22,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-/* Fixed-width SIMD (v128): host builds define WR_FEATURE_SIMD (runtime/
- * CMakeLists.txt, PUBLIC: it changes wr_val); the firmware leaves it off and
- * refuses v128 at load. With it every value takes WR_VSLOTS = 2 frame slots
+/* Fixed-width SIMD (v128): WR_FEATURE_SIMD, which wdb/runtime.h defines
+ * unless WR_NO_SIMD (the firmware: it refuses v128 at load). With it every value takes WR_VSLOTS = 2 frame slots
  * (a v128 both, any other value the first): slot numbers are scaled by the
  * translator, so scalar ops run exactly as without it. */
 #ifdef WR_FEATURE_SIMD

@@ -352,7 +352,9 @@ wr_interp *wr_interp_get(wr_store *store)
     if (!it) return NULL;
     size_t bytes = store->cfg.value_stack_bytes ? store->cfg.value_stack_bytes : 8u << 20;
     uint32_t depth = store->cfg.max_call_depth ? store->cfg.max_call_depth : 65536;
-    size_t nslots = bytes / sizeof(uint64_t);
+    /* the configured bytes count 8-byte values: with WR_VSLOTS slots a value
+     * the stack holds as many frames as without SIMD (as many as a device) */
+    size_t nslots = bytes / sizeof(uint64_t) * WR_VSLOTS;
     if (nslots < 64) nslots = 64;
     /* malloc, not calloc: untouched pages stay out of the resident set */
     it->stack = malloc(nslots * sizeof(uint64_t));

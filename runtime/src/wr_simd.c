@@ -9,6 +9,8 @@
  * are little-endian (the hosts this runs on are). Operands come as slot
  * pointers: a v128 operand's two slots, or a scalar's one (its first).
  * Results go through a local copy, so an operand may be the destination.
+ * Out of line (noinline): inlined into the interpreter's loop they would
+ * change how the compiler allocates its registers for every other op.
  */
 
 typedef union wr_v128 {
@@ -86,8 +88,9 @@ static inline int32_t sat(int64_t v, int64_t lo, int64_t hi)
 /* clang-format on */
 
 /* One SIMD instruction (0xfd `sub`, `lane` its lane immediate): d = op(a, b, c). */
-static void wr_simd_op(uint32_t sub, uint32_t lane, uint64_t *d, const uint64_t *a,
-                       const uint64_t *b, const uint64_t *c)
+static __attribute__((noinline)) void wr_simd_op(uint32_t sub, uint32_t lane, uint64_t *d,
+                                                 const uint64_t *a, const uint64_t *b,
+                                                 const uint64_t *c)
 {
     wr_v128 A, B, R;
     memcpy(&A, a, 16);
@@ -280,8 +283,8 @@ static void wr_simd_op(uint32_t sub, uint32_t lane, uint64_t *d, const uint64_t 
 #undef BITMASK
 
 /* i8x16.shuffle: lane i of d is lane idx[i] of a:b (32 lanes). */
-static void wr_simd_shuffle(uint64_t *d, const uint64_t *a, const uint64_t *b,
-                            const uint8_t idx[16])
+static __attribute__((noinline)) void wr_simd_shuffle(uint64_t *d, const uint64_t *a,
+                                                      const uint64_t *b, const uint8_t idx[16])
 {
     uint8_t ab[32], r[16];
     memcpy(ab, a, 16);
@@ -314,7 +317,8 @@ uint32_t wr_simd_mem_size(uint32_t sub, bool *write)
 /* A SIMD load or store at p (bounds checked): v is the loaded value's
  * slots (the stored one's for stores), vec the vector a lane load starts
  * from. */
-static void wr_simd_mem(uint32_t sub, uint32_t lane, uint8_t *p, uint64_t *v, const uint64_t *vec)
+static __attribute__((noinline)) void wr_simd_mem(uint32_t sub, uint32_t lane, uint8_t *p,
+                                                  uint64_t *v, const uint64_t *vec)
 {
     wr_v128 R;
     uint32_t n = wr_simd_mem_size(sub, NULL);

@@ -63,6 +63,14 @@ const char *wr_trap_message(wr_trap_kind kind);
 /* A short stable identifier for a trap kind ("unreachable", "div_by_zero", ...). */
 const char *wr_trap_name(wr_trap_kind kind);
 
+/* Fixed-width SIMD (v128 values, the 0xfd instructions): on, unless the
+ * build defines WR_NO_SIMD (the firmware does, for flash).
+ * It changes wr_val, so the runtime and its embedders must agree: this
+ * header decides for both. */
+#if !defined(WR_NO_SIMD) && !defined(WR_FEATURE_SIMD)
+#define WR_FEATURE_SIMD 1
+#endif
+
 typedef enum wr_valtype {
     WR_I32 = 0x7f,
     WR_I64 = 0x7e,
@@ -75,8 +83,8 @@ typedef enum wr_valtype {
 
 /* A typed value. Floats are carried as bits (u32/u64) so NaN payloads
  * survive; f32/f64 alias them for convenience. A null reference is NULL.
- * A v128 (builds with WR_FEATURE_SIMD, which its CMake target exports) is
- * 16 bytes in memory order (lane 0 first, little-endian lanes). */
+ * A v128 (builds with WR_FEATURE_SIMD, see above) is 16 bytes in memory
+ * order (lane 0 first, little-endian lanes). */
 typedef struct wr_val {
     wr_valtype type;
     union {
