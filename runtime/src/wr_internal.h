@@ -23,9 +23,10 @@
 #include <stdlib.h>
 
 /* Fixed-width SIMD (v128): WR_FEATURE_SIMD, which wdb/runtime.h defines
- * unless WR_NO_SIMD (the firmware: it refuses v128 at load). With it every value takes WR_VSLOTS = 2 frame slots
- * (a v128 both, any other value the first): slot numbers are scaled by the
- * translator, so scalar ops run exactly as without it. */
+ * unless WR_NO_SIMD (the firmware: it refuses v128 at load). With it every
+ * value takes WR_VSLOTS = 2 frame slots (a v128 both, any other value the
+ * first): slot numbers are scaled by the translator, so scalar ops run
+ * exactly as without it. */
 #ifdef WR_FEATURE_SIMD
 #define WR_VSLOTS 2u
 #else
