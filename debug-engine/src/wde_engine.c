@@ -958,6 +958,9 @@ static size_t val_bytes(const wr_val *v, uint8_t *buf)
     switch (v->type) {
     case WR_I32:
     case WR_F32: memcpy(buf, &v->of.u32, 4); return 4;
+#ifdef WR_FEATURE_SIMD
+    case WR_V128: memcpy(buf, v->of.v128, 16); return 16;
+#endif
     default: memcpy(buf, &v->of.u64, 8); return 8;
     }
 }

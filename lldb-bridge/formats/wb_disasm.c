@@ -299,36 +299,38 @@ static wb_status decode_imm(const wb_wasm *w, const op *o, cursor *c, text *t, w
         if (read_u32(c, &a, err) != WB_OK || read_u32(c, &b, err) != WB_OK) return WB_ERROR;
         put(t, " %" PRIu32 " %" PRIu32, a, b);
         return WB_OK;
+    case WF_IMM_V128: {
+        uint8_t b16[16];
+        if (read_bytes(c, b16, 16, err) != WB_OK) return WB_ERROR;
+        put(t, " i32x4");
+        for (int i = 0; i < 16; i += 4)
+            put(t, " 0x%08" PRIx32,
+                (uint32_t)b16[i] | (uint32_t)b16[i + 1] << 8 | (uint32_t)b16[i + 2] << 16 |
+                    (uint32_t)b16[i + 3] << 24);
+        return WB_OK;
+    }
+    case WF_IMM_SHUFFLE: {
+        uint8_t b16[16];
+        if (read_bytes(c, b16, 16, err) != WB_OK) return WB_ERROR;
+        for (int i = 0; i < 16; i++)
+            put(t, " %u", (unsigned)b16[i]);
+        return WB_OK;
+    }
+    case WF_IMM_LANE:
+        if (read_u8(c, &byte, err) != WB_OK) return WB_ERROR;
+        put(t, " %u", (unsigned)byte);
+        return WB_OK;
+    case WF_IMM_MEMARG_LANE:
+        if (put_memarg(t, c, o, err) != WB_OK || read_u8(c, &byte, err) != WB_OK) return WB_ERROR;
+        put(t, " %u", (unsigned)byte);
+        return WB_OK;
     }
     return cur_fail(c, err, "internal: bad immediate kind");
 }
 
-/* SIMD (0xfd, 5.4.8) is not disassembled, but its immediates are skipped
- * so the rest of the body still is. The sub-opcodes with immediates:
- * memarg 0x00-0x0b and 0x5c-0x5d, 16 bytes 0x0c-0x0d (v128.const,
- * i8x16.shuffle), a lane byte 0x15-0x22, memarg and lane 0x54-0x5b. The
- * others up to 0xff, and relaxed SIMD 0x100-0x113, have none. */
-static wb_status skip_simd(cursor *c, uint32_t sub, wb_error *err)
-{
-    static const op dummy = {"v128", WF_IMM_MEMARG, 0, 0, 0};
-    uint8_t raw[16];
-    text scratch;
-    char buf[64];
-    scratch.buf = buf;
-    scratch.cap = sizeof buf;
-    scratch.len = 0;
-    scratch.cut = false;
-    buf[0] = 0;
-    if (sub <= 0x0b || sub == 0x5c || sub == 0x5d) return put_memarg(&scratch, c, &dummy, err);
-    if (sub <= 0x0d) return read_bytes(c, raw, 16, err);
-    if (sub >= 0x15 && sub <= 0x22) return read_bytes(c, raw, 1, err);
-    if (sub >= 0x54 && sub <= 0x5b) {
-        if (put_memarg(&scratch, c, &dummy, err) != WB_OK) return WB_ERROR;
-        return read_bytes(c, raw, 1, err);
-    }
-    if (sub <= 0x113) return WB_OK;
-    return cur_fail(c, err, "unknown SIMD opcode");
-}
+/* Relaxed SIMD (0xfd 0x100-0x113, Wasm 3.0) is not disassembled; none of
+ * its instructions has immediates. */
+#define RELAXED_SIMD_LAST 0x113u
 
 /* Decodes one instruction at c->pos into *in (text and len; the caller
  * sets depth). */
@@ -352,10 +354,12 @@ static wb_status decode_one(const wb_wasm *w, cursor *c, wb_insn *in, wb_error *
         if (!(o = wf_op_fc_info(sub))) return cur_fail(c, err, "unknown 0xfc opcode");
     } else if (opc == 0xfd) {
         if (read_u32(c, &sub, err) != WB_OK) return WB_ERROR;
-        if (skip_simd(c, sub, err) != WB_OK) return WB_ERROR;
-        put(&t, "unknown 0xfd %" PRIu32, sub);
-        in->len = (uint32_t)(c->pos - c->insn);
-        return WB_OK;
+        if (!(o = wf_op_fd_info(sub))) {
+            if (sub > RELAXED_SIMD_LAST) return cur_fail(c, err, "unknown SIMD opcode");
+            put(&t, "unknown 0xfd %" PRIu32, sub);
+            in->len = (uint32_t)(c->pos - c->insn);
+            return WB_OK;
+        }
     } else {
         if (!(o = wf_op_info(opc))) {
             char why[40];

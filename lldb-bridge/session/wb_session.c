@@ -1618,6 +1618,23 @@ static int wasm_value(wb_session *s, const char *what, size_t phys, uint32_t ind
     return 0;
 }
 
+wb_status wb_session_wasm_bytes(wb_session *s, const char *what, size_t phys, uint32_t index,
+                                uint8_t buf[16], size_t *len, wb_error *err)
+{
+    int rc;
+    if (s->core || !s->rsp) { /* a core keeps 64-bit values */
+        uint64_t v = 0;
+        rc = wasm_value(s, what, phys, index, &v);
+        for (size_t i = 0; i < 8; i++)
+            buf[i] = (uint8_t)(v >> (8 * i));
+        *len = 8;
+    } else {
+        rc = wb_rsp_wasm_value(s->rsp, what, (uint32_t)phys, index, buf, 16, len);
+    }
+    if (rc != 0) return wb_fail(err, "Cannot read Wasm %s %u: %s", what, index, strerror(-rc));
+    return WB_OK;
+}
+
 wb_status wb_session_wasm_value(wb_session *s, const char *what, size_t phys, uint32_t index,
                                 uint64_t *value, wb_error *err)
 {

@@ -392,5 +392,9 @@ wb_status wb_session_write_memory(wb_session *s, uint64_t addr, const void *buf,
  * such value, or the stub or core does not have it. */
 wb_status wb_session_wasm_value(wb_session *s, const char *what, size_t phys, uint32_t index,
                                 uint64_t *value, wb_error *err);
+/* The same value's bytes as the stub sends them (*len of them: 4, 8, or 16
+ * for a v128; a core's 8). */
+wb_status wb_session_wasm_bytes(wb_session *s, const char *what, size_t phys, uint32_t index,
+                                uint8_t buf[16], size_t *len, wb_error *err);
 
 #endif

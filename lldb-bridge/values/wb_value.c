@@ -1351,6 +1351,77 @@ static char *format_value(const wb_value *v, const wb_eval_env *env, char fmt, b
     return wb_sb_take(&o);
 }
 
+/* One view of a v128: `count` lanes of `size` bytes, `kind` 'f' float,
+ * 'i' signed integer; runs past REPEAT_THRESHOLD as gdb shows them. */
+static void add_v128_lanes(wb_sbuf *o, const uint8_t *b, size_t size, char kind, char fmt)
+{
+    size_t count = 16 / size;
+    wb_sb_add(o, "{");
+    for (size_t i = 0; i < count;) {
+        size_t j = i + 1;
+        while (j < count && memcmp(b + i * size, b + j * size, size) == 0)
+            j++;
+        if (i) wb_sb_add(o, ", ");
+        uint64_t raw = load_le(b + i * size, size);
+        if (fmt == 'x')
+            wb_sb_addf(o, "0x%" PRIx64, raw);
+        else if (kind == 'f')
+            add_float(o, b + i * size, size);
+        else /* sign-extended from the lane's width */
+            wb_sb_addf(o, "%" PRId64, (int64_t)(raw << (64 - 8 * size)) >> (64 - 8 * size));
+        if (j - i > REPEAT_THRESHOLD) {
+            wb_sb_addf(o, " <repeats %zu times>", j - i);
+            i = j;
+        } else {
+            i++;
+        }
+    }
+    wb_sb_add(o, "}");
+}
+
+char *wb_value_format_v128(const uint8_t bytes[16], char fmt)
+{
+    wb_sbuf o = {0};
+    wb_sb_add(&o, "{v4_float = ");
+    add_v128_lanes(&o, bytes, 4, 'f', fmt);
+    wb_sb_add(&o, ", v2_double = ");
+    add_v128_lanes(&o, bytes, 8, 'f', fmt);
+    wb_sb_add(&o, ", v16_int8 = ");
+    add_v128_lanes(&o, bytes, 1, 'i', fmt);
+    wb_sb_add(&o, ", v8_int16 = ");
+    add_v128_lanes(&o, bytes, 2, 'i', fmt);
+    wb_sb_add(&o, ", v4_int32 = ");
+    add_v128_lanes(&o, bytes, 4, 'i', fmt);
+    wb_sb_add(&o, ", v2_int64 = ");
+    add_v128_lanes(&o, bytes, 8, 'i', fmt);
+    wb_sb_add(&o, ", uint128 = ");
+    uint64_t lo = load_le(bytes, 8), hi = load_le(bytes + 8, 8);
+    if (fmt == 'x') {
+        if (hi)
+            wb_sb_addf(&o, "0x%" PRIx64 "%016" PRIx64, hi, lo);
+        else
+            wb_sb_addf(&o, "0x%" PRIx64, lo);
+    } else {
+        /* decimal: divide the 128 bits by 10 a digit at a time */
+        char digits[40];
+        size_t nd = 0;
+        uint32_t w[4] = {(uint32_t)lo, (uint32_t)(lo >> 32), (uint32_t)hi, (uint32_t)(hi >> 32)};
+        do {
+            uint64_t rem = 0;
+            for (int k = 3; k >= 0; k--) {
+                uint64_t cur = rem << 32 | w[k];
+                w[k] = (uint32_t)(cur / 10);
+                rem = cur % 10;
+            }
+            digits[nd++] = (char)('0' + rem);
+        } while (w[0] | w[1] | w[2] | w[3]);
+        while (nd > 0)
+            wb_sb_addf(&o, "%c", digits[--nd]);
+    }
+    wb_sb_add(&o, "}");
+    return wb_sb_take(&o);
+}
+
 char *wb_value_format(const wb_value *v, const wb_eval_env *env, char fmt)
 {
     return format_value(v, env, fmt, false, 0);

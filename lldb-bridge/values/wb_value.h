@@ -162,6 +162,11 @@ bool wb_eval_set_int(wb_eval *e, const char *name, int64_t value);
  * inside print as `<error: Cannot access memory at address 0x..>`.
  * Returns a malloc'd string. */
 char *wb_value_format(const wb_value *v, const wb_eval_env *env, char fmt);
+/* A Wasm v128 value (16 bytes, lane 0 first) as gdb prints a vector
+ * register: {v4_float = {..}, v2_double = .., v16_int8 = .., v8_int16 = ..,
+ * v4_int32 = .., v2_int64 = .., uint128 = N}; fmt 'x' shows every lane's
+ * bits in hex. Malloc'd; NULL when out of memory. */
+char *wb_value_format_v128(const uint8_t bytes[16], char fmt);
 
 /* wb_value_format without the "(type) " gdb puts before a pointer or a
  * reference only at the top of `print`: how `info locals`, `info args`

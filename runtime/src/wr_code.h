@@ -320,6 +320,21 @@ struct wr_code {
 #define WR_STORES(X) X(i32_store, 4) X(i64_store, 8) X(i32_store8, 1) X(i32_store16, 2) \
     X(i64_store8, 1) X(i64_store16, 2) X(i64_store32, 4)
 
+/* Fixed-width SIMD (WR_FEATURE_SIMD builds; wr_simd.c has the semantics):
+ * a v128 fills the two slots of its value (wr_internal.h, WR_VSLOTS). */
+#define WR_SIMD_OPS(X)                                                                          \
+    X(v128_global_get) /* w1={dst,global} */                                                    \
+    X(v128_global_set) /* w1={src,global} */                                                    \
+    X(simd)          /* w1={dst,a} w2={b,c} w3={0xfd sub-opcode,lane}: wr_simd_op */            \
+    X(simd_shuffle)  /* w1={dst,a} w2={b,-} then 16 bytes of lane indices */                    \
+    X(simd_mem)      /* w1={value,addr} w2=offset w3={vector,sub | lane << 8}: wr_simd_mem */
+
+#ifdef WR_FEATURE_SIMD
+/* Bytes a simd_mem op with 0xfd sub-opcode `sub` accesses; *write (when
+ * not NULL): whether it stores (wr_simd.c). */
+uint32_t wr_simd_mem_size(uint32_t sub, bool *write);
+#endif
+
 /* Packed two-word forms, emitted on 32-bit targets only (WR_PACK) and only
  * in normal translations (the debug translation's watchpoint check reads
  * the plain layouts): w1.a = the destination (or the stored value), as in
@@ -377,6 +392,9 @@ typedef enum wr_opcode {
     WR_OP_throw,
     WR_OP_throw_ref,
 #endif
+#ifdef WR_FEATURE_SIMD
+    WR_SIMD_OPS(WR_X1)
+#endif
 #undef WR_XPB
 #undef WR_XP
 #undef WR_XPM
@@ -384,7 +402,7 @@ typedef enum wr_opcode {
 #undef WR_X2
 #undef WR_XRR
 #undef WR_XBR
-    WR_OP_COUNT
+        WR_OP_COUNT
 } wr_opcode;
 
 /* The interpreter's handler addresses: base + off[op] for each wr_opcode.

@@ -308,10 +308,15 @@ static void note_dst(cc *c, uint32_t start, int32_t slot)
     c->ld_slot = slot;
 }
 
+/* Slot numbers count WR_VSLOTS per value (wr_internal.h): the first slot
+ * of local li is li * WR_VSLOTS, of operand depth d (nlocals + d) * WR_VSLOTS. */
 static inline int32_t canon(cc *c, uint32_t depth)
 {
-    return (int32_t)(c->nlocals + depth);
+    return (int32_t)((c->nlocals + depth) * WR_VSLOTS);
 }
+#define LSLOT(li) ((int32_t)((li)*WR_VSLOTS))
+/* t is v128 (never in builds without WR_FEATURE_SIMD: the decoder refuses it) */
+#define IS_V128(t) (WR_VSLOTS > 1 && (t) == WR_V128)
 
 /* The type of local li (< nlocals): a param or a declared local. */
 static uint8_t ltype(const cc *c, uint32_t li)
@@ -326,6 +331,17 @@ static void emit_copy(cc *c, int32_t dst, int32_t src)
     if (c->oom) return;
     OP(c, at + 1)->s.a = dst;
     OP(c, at + 1)->s.b = src;
+}
+
+/* A copy of a value of type t: a v128 moves both its slots. */
+static void emit_copy_t(cc *c, uint8_t t, int32_t dst, int32_t src)
+{
+    emit_copy(c, dst, src);
+#ifdef WR_FEATURE_SIMD
+    if (t == WR_V128) emit_copy(c, dst + 1, src + 1);
+#else
+    (void)t;
+#endif
 }
 
 /* Whether this translation may use the packed two-word forms (wr_code.h),
@@ -387,7 +403,7 @@ static void materialize(cc *c, uint32_t i)
     if (v->kind == K_SLOT) return;
     if (LIVE) {
         if (v->kind == K_LOCAL)
-            emit_copy(c, canon(c, i), v->slot);
+            emit_copy_t(c, v->type, canon(c, i), v->slot);
         else
             emit_const(c, canon(c, i), v->bits);
     }
@@ -601,7 +617,7 @@ static void emit_label_copies(cc *c, const ctrl *f, uint32_t n)
         if (v->kind == K_CONST)
             emit_const(c, dst, v->bits);
         else
-            emit_copy(c, dst, v->slot);
+            emit_copy_t(c, v->type, dst, v->slot);
     }
 }
 
@@ -696,7 +712,7 @@ static wr_status read_blocktype(cc *c, uint32_t *np, const wr_valtype **params, 
         return WR_OK;
     }
     if (b == WR_I32 || b == WR_I64 || b == WR_F32 || b == WR_F64 || b == WR_FUNCREF ||
-        b == WR_EXTERNREF || (WR_FEATURE_EH && b == WR_EXNREF)) {
+        b == WR_EXTERNREF || (WR_FEATURE_EH && b == WR_EXNREF) || (WR_VSLOTS > 1 && b == WR_V128)) {
         c->p++;
         *single = (wr_valtype)b;
         *np = 0;
@@ -705,7 +721,7 @@ static wr_status read_blocktype(cc *c, uint32_t *np, const wr_valtype **params, 
         *results = single;
         return WR_OK;
     }
-    if (b == WR_V128) INVALID("SIMD (v128) is not supported");
+    if (b == WR_V128) INVALID("SIMD (v128) is not supported in this build");
     uint64_t v;
     TRY(rd_leb(c, &v, 33, true));
     if ((int64_t)v < 0) MALFORMED("malformed block type");
@@ -1218,9 +1234,9 @@ static void emit_return(cc *c, uint32_t n)
     for (uint32_t i = 0; i < n; i++) {
         cval *v = &c->stk[c->sp - n + i];
         if (v->kind == K_CONST)
-            emit_const(c, (int32_t)i, v->bits);
+            emit_const(c, LSLOT(i), v->bits);
         else
-            emit_copy(c, (int32_t)i, v->slot);
+            emit_copy_t(c, v->type, LSLOT(i), v->slot);
     }
     emit(c, WR_OP_ret, 1);
 }
@@ -1345,7 +1361,7 @@ static void end_function(cc *c, ctrl *f)
         label_here(c);
         resolve_patches(c, f);
         for (uint32_t i = 0; i < f->nresults; i++)
-            emit_copy(c, (int32_t)i, canon(c, i));
+            emit_copy_t(c, fres(f)[i], LSLOT(i), canon(c, i));
         emit(c, WR_OP_ret, 1);
     }
     c->csp--;
@@ -1866,7 +1882,8 @@ static wr_status c_drop(cc *c)
 static wr_status select_type(cc *c, uint32_t op, const cval *a, const cval *b, uint8_t *rt)
 {
     if (op != WASM_OP_select) return WR_OK;
-    if ((a->type != T_UNKNOWN && !is_num(a->type)) || (b->type != T_UNKNOWN && !is_num(b->type)))
+    if ((a->type != T_UNKNOWN && !is_num(a->type) && !IS_V128(a->type)) ||
+        (b->type != T_UNKNOWN && !is_num(b->type) && !IS_V128(b->type)))
         INVALID("type mismatch: select needs numeric operands");
     if (a->type != T_UNKNOWN && b->type != T_UNKNOWN && a->type != b->type)
         INVALID("type mismatch: select operands differ");
@@ -1883,8 +1900,9 @@ static wr_status c_select(cc *c, uint32_t op)
         TRY(rd_u32(c, &n));
         if (n != 1) INVALID("invalid result arity");
         TRY(rd_u8(c, &want));
-        if (want == WR_V128) INVALID("SIMD (v128) is not supported");
-        if (!is_num(want) && !is_ref(want)) MALFORMED("malformed value type");
+        if (want == WR_V128 && WR_VSLOTS == 1)
+            INVALID("SIMD (v128) is not supported in this build");
+        if (!is_num(want) && !is_ref(want) && !IS_V128(want)) MALFORMED("malformed value type");
     }
     cval cond, b, a;
     TRY(pop_t(c, WR_I32, &cond));
@@ -1905,6 +1923,17 @@ static wr_status c_select(cc *c, uint32_t op)
             OP(c, at + 2)->s.b = bs;
         }
         note_dst(c, at, canon(c, d));
+#ifdef WR_FEATURE_SIMD
+        if (rt == WR_V128) { /* the upper halves (the first select wrote none of them) */
+            at = emit(c, WR_OP_select, 3);
+            if (!c->oom) {
+                OP(c, at + 1)->s.a = canon(c, d) + 1;
+                OP(c, at + 1)->s.b = cs;
+                OP(c, at + 2)->s.a = as + 1;
+                OP(c, at + 2)->s.b = bs + 1;
+            }
+        }
+#endif
     }
     return push(c, rt);
 }
@@ -1920,7 +1949,7 @@ static wr_status c_local_get(cc *c)
 {
     uint32_t li;
     TRY(read_local(c, &li));
-    cval v = {ltype(c, li), K_LOCAL, (int32_t)li, 0};
+    cval v = {ltype(c, li), K_LOCAL, LSLOT(li), 0};
     return push_lazy(c, v);
 }
 
@@ -1942,7 +1971,7 @@ static void set_local(cc *c, int32_t ls, cval v)
     if (v.kind == K_CONST)
         emit_const(c, ls, v.bits);
     else
-        emit_copy(c, ls, v.slot);
+        emit_copy_t(c, ltype(c, (uint32_t)ls / WR_VSLOTS), ls, v.slot);
 }
 
 /* local.set and local.tee */
@@ -1952,12 +1981,20 @@ static wr_status c_local_set(cc *c, uint32_t op)
     TRY(read_local(c, &li));
     cval v;
     TRY(pop_t(c, ltype(c, li), &v));
-    if (LIVE) set_local(c, (int32_t)li, v);
+    if (LIVE) set_local(c, LSLOT(li), v);
     if (op != WASM_OP_local_tee) return WR_OK;
-    cval nv = {ltype(c, li), K_LOCAL, (int32_t)li, 0};
+    cval nv = {ltype(c, li), K_LOCAL, LSLOT(li), 0};
     if (!LIVE) nv.kind = K_SLOT;
     return push_lazy(c, nv);
 }
+
+/* global.get/set of a v128 global: their own ops (two slots) */
+#ifdef WR_FEATURE_SIMD
+#define SIMD_GLOBAL(c, gi, op)                                                                     \
+    ((c)->mod->globals[gi].type.type == WR_V128 ? WR_OP_v128_##op : WR_OP_##op)
+#else
+#define SIMD_GLOBAL(c, gi, op) WR_OP_##op
+#endif
 
 static wr_status read_global(cc *c, uint32_t *gi)
 {
@@ -1972,7 +2009,7 @@ static wr_status c_global_get(cc *c)
     TRY(read_global(c, &gi));
     uint32_t d = c->sp;
     if (LIVE) {
-        uint32_t at = emit(c, WR_OP_global_get, 2);
+        uint32_t at = emit(c, SIMD_GLOBAL(c, gi, global_get), 2);
         if (!c->oom) {
             OP(c, at + 1)->s.a = canon(c, d);
             OP(c, at + 1)->s.b = (int32_t)gi;
@@ -1991,7 +2028,7 @@ static wr_status c_global_set(cc *c)
     TRY(pop_t(c, (uint8_t)c->mod->globals[gi].type.type, &v));
     if (LIVE) {
         int32_t vs = src_slot(c, &v, c->sp);
-        uint32_t at = emit(c, WR_OP_global_set, 2);
+        uint32_t at = emit(c, SIMD_GLOBAL(c, gi, global_set), 2);
         if (!c->oom) {
             OP(c, at + 1)->s.a = vs;
             OP(c, at + 1)->s.b = (int32_t)gi;
@@ -2318,6 +2355,110 @@ static wr_status c_prefix_fc(cc *c)
     }
 }
 
+/* Fixed-width SIMD (0xfd): validated by the table's signatures (sig, see
+ * wdb/wasm_ops.h) and translated to the generic ops of wr_code.h (simd,
+ * simd_shuffle, simd_mem; v128.const as two consts). Without
+ * WR_FEATURE_SIMD every one is refused. */
+static wr_status c_prefix_fd(cc *c)
+{
+#ifndef WR_FEATURE_SIMD
+    c->p--;
+    INVALID("SIMD (v128) is not supported in this build");
+#else
+    const uint8_t *at_op = c->p - 1;
+    uint32_t sub;
+    TRY(rd_u32(c, &sub));
+    const char *sig;
+    unsigned imm, align;
+    switch (sub) {
+#define FD_CASE(code, id, name, imm_, align_, flags, traps, sig_)                                  \
+    case code:                                                                                     \
+        sig = sig_;                                                                                \
+        imm = WF_IMM_##imm_;                                                                       \
+        align = align_;                                                                            \
+        break;
+        WASM_OPS_FD(FD_CASE)
+#undef FD_CASE
+    default: c->p = at_op; MALFORMED("illegal opcode 0xfd %" PRIu32, sub);
+    }
+    /* immediates */
+    uint32_t offset = 0, lane = 0;
+    uint8_t bytes[16];
+    if (imm == WF_IMM_MEMARG || imm == WF_IMM_MEMARG_LANE) TRY(read_memarg(c, align, &offset));
+    if (imm == WF_IMM_LANE || imm == WF_IMM_MEMARG_LANE) {
+        uint8_t l = 0;
+        TRY(rd_u8(c, &l));
+        if (l >= 16u >> align) INVALID("invalid lane index");
+        lane = l;
+    }
+    if (imm == WF_IMM_V128 || imm == WF_IMM_SHUFFLE) {
+        if (c->end - c->p < 16) MALFORMED("unexpected end of section or function");
+        memcpy(bytes, c->p, 16);
+        c->p += 16;
+        if (imm == WF_IMM_SHUFFLE)
+            for (int i = 0; i < 16; i++)
+                if (bytes[i] >= 32) INVALID("invalid lane index");
+    }
+    /* operands: the letters before '_', popped last first */
+    static const char letters[] = "ilfdv";
+    static const uint8_t types[] = {WR_I32, WR_I64, WR_F32, WR_F64, WR_V128};
+    uint32_t nin = (uint32_t)(strchr(sig, '_') - sig);
+    cval in[3];
+    for (uint32_t k = nin; k-- > 0;)
+        TRY(pop_t(c, types[strchr(letters, sig[k]) - letters], &in[k]));
+    char out = sig[nin + 1];
+    uint32_t d = c->sp;
+    if (LIVE) {
+        int32_t s[3] = {0, 0, 0};
+        for (uint32_t k = 0; k < nin; k++)
+            s[k] = src_slot(c, &in[k], d + k);
+        int32_t dst = canon(c, d);
+        uint32_t at;
+        if (imm == WF_IMM_V128) {
+            uint64_t lo, hi;
+            memcpy(&lo, bytes, 8);
+            memcpy(&hi, bytes + 8, 8);
+            emit_const(c, dst, lo);
+            emit_const(c, dst + 1, hi);
+        } else if (imm == WF_IMM_SHUFFLE) {
+            at = emit(c, WR_OP_simd_shuffle, 3 + 16 / sizeof(wr_op));
+            if (!c->oom) {
+                OP(c, at + 1)->s.a = dst;
+                OP(c, at + 1)->s.b = s[0];
+                OP(c, at + 2)->s.a = s[1];
+                if (!c->measure) memcpy(OP(c, at + 3), bytes, 16);
+            }
+            note_dst(c, at, dst);
+        } else if (imm == WF_IMM_MEMARG || imm == WF_IMM_MEMARG_LANE) {
+            /* w1={value (dst of loads), addr} w2=offset w3={vector in, sub | lane << 8} */
+            at = emit(c, WR_OP_simd_mem, 4);
+            if (!c->oom) {
+                OP(c, at + 1)->s.a = out ? dst : s[1];
+                OP(c, at + 1)->s.b = s[0];
+                OP(c, at + 2)->u = offset;
+                OP(c, at + 3)->s.a = nin > 1 ? s[1] : 0;
+                OP(c, at + 3)->s.b = (int32_t)(sub | lane << 8);
+            }
+            if (out) note_dst(c, at, dst);
+        } else {
+            /* w1={dst,a} w2={b,c} w3={sub,lane} */
+            at = emit(c, WR_OP_simd, 4);
+            if (!c->oom) {
+                OP(c, at + 1)->s.a = dst;
+                OP(c, at + 1)->s.b = s[0];
+                OP(c, at + 2)->s.a = s[1];
+                OP(c, at + 2)->s.b = s[2];
+                OP(c, at + 3)->s.a = (int32_t)sub;
+                OP(c, at + 3)->s.b = (int32_t)lane;
+            }
+            note_dst(c, at, dst);
+        }
+    }
+    if (!out) return WR_OK;
+    return push(c, types[strchr(letters, out) - letters]);
+#endif
+}
+
 /* The op table: the compile function of each opcode (c->p after it). A
  * switch, not an array of function pointers: the compiler inlines the
  * functions it calls once, so the firmware carries no table of pointers
@@ -2383,7 +2524,7 @@ static wr_status compile_op(cc *c, uint8_t op)
     case WASM_OP_ref_is_null: return c_ref_is_null(c);
     case WASM_OP_ref_func: return c_ref_func(c);
     case WASM_OP_PREFIX_FC: return c_prefix_fc(c);
-    case 0xfd: INVALID("SIMD (v128) is not supported"); /* its prefix */
+    case WASM_OP_PREFIX_FD: return c_prefix_fd(c);
     default: MALFORMED("illegal opcode 0x%02x", op);
     }
 }
@@ -2419,15 +2560,22 @@ static wr_status translate_body(cc *c)
     if (c->p != c->end) MALFORMED("section size mismatch: code after the function's end");
     if (c->oom) return wr_fail(c->err, WR_ERR_NOMEM, SEC, 0, "out of memory");
     /* the function's frame: locals + operand stack */
-    uint64_t slots = (uint64_t)c->nlocals + c->max_depth + 1;
+    uint64_t slots = ((uint64_t)c->nlocals + c->max_depth + 1) * WR_VSLOTS;
     if (slots > 0x7fffffff) INVALID("function frame too large");
     if (slots > (uint64_t)WR_HALF_MAX) /* 32-bit targets: slots are 16-bit halves */
         return bad(c, WR_ERR_LIMIT, "function frame of %" PRIu64 " slots; this runtime allows %d",
                    slots, WR_HALF_MAX);
     c->frame_slots = (uint32_t)slots;
     OP(c, enter_at + 1)->s.a = (int32_t)slots;
-    OP(c, enter_at + 1)->s.b = (int32_t)c->nlocals;
-    OP(c, enter_at + 2)->s.a = (int32_t)c->nparams;
+    OP(c, enter_at + 1)->s.b = LSLOT(c->nlocals);
+    OP(c, enter_at + 2)->s.a = LSLOT(c->nparams);
+#ifdef WR_FEATURE_SIMD
+    /* a v128 local: `enter` zeroes both its slots */
+    bool v128 = false;
+    for (uint32_t i = c->nparams; i < c->nlocals; i++)
+        v128 |= ltype(c, i) == WR_V128;
+    OP(c, enter_at + 2)->s.b = v128;
+#endif
     return WR_OK;
 }
 

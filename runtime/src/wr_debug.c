@@ -101,6 +101,9 @@ static uint32_t access_size(const wr_op *ip, bool *write)
     WR_STORES(XS)
 #undef XL
 #undef XS
+#ifdef WR_FEATURE_SIMD
+    if (h == H(WR_OP_simd_mem)) return wr_simd_mem_size((uint32_t)ip[3].s.b & 0xffu, write);
+#endif
     return 0;
 }
 
@@ -643,7 +646,7 @@ uint32_t wr_debug_frame_count(wr_store *store)
  * a function whose entry trapped because its frame did not fit. */
 static uint32_t frame_locals(wr_store *store, const fref *f)
 {
-    uint64_t room = (uint64_t)(store->interp->stack_end - f->fp);
+    uint64_t room = (uint64_t)(store->interp->stack_end - f->fp) / WR_VSLOTS;
     return f->code->nlocals < room ? f->code->nlocals : (uint32_t)room;
 }
 
@@ -687,11 +690,20 @@ static void to_val(wr_valtype t, uint64_t bits, wr_val *out)
     }
 }
 
+/* The value of type t in the value's slots at s (a v128: both). */
+static void slots_to_val(wr_valtype t, const uint64_t *s, wr_val *out)
+{
+    to_val(t, s[0], out);
+#ifdef WR_FEATURE_SIMD
+    if (t == WR_V128) memcpy(out->of.v128, s, 16);
+#endif
+}
+
 wr_status wr_debug_local(wr_store *store, uint32_t frame, uint32_t index, wr_val *out)
 {
     fref f;
     if (!get_frame(store, frame, &f) || index >= frame_locals(store, &f)) return WR_NOT_FOUND;
-    to_val(local_type(f.code, index), f.fp[index], out);
+    slots_to_val(local_type(f.code, index), &f.fp[index * WR_VSLOTS], out);
     return WR_OK;
 }
 
@@ -702,6 +714,7 @@ wr_status wr_debug_set_local(wr_store *store, uint32_t frame, uint32_t index, co
     if (!v) return WR_ERR_ARG;
     wr_valtype t = local_type(f.code, index);
     if (v->type != t) return WR_ERR_ARG;
+    index *= WR_VSLOTS;
     if (t == WR_I32 || t == WR_F32)
         f.fp[index] = v->of.u32;
     else if (t == WR_FUNCREF)
@@ -711,6 +724,10 @@ wr_status wr_debug_set_local(wr_store *store, uint32_t frame, uint32_t index, co
 #if WR_FEATURE_EH
     else if (t == WR_EXNREF)
         f.fp[index] = (uint64_t)(uintptr_t)v->of.exn;
+#endif
+#ifdef WR_FEATURE_SIMD
+    else if (t == WR_V128)
+        memcpy(&f.fp[index], v->of.v128, 16);
 #endif
     else
         f.fp[index] = v->of.u64;
@@ -726,7 +743,7 @@ static uint32_t frame_depth(const fref *f)
     if (!wr_pc_seek_ir(o, (uint32_t)(at - o->ops), &pc)) return 0;
     if (f->ret) {
         /* a call op: its args start at the canonical slot of the depth below them */
-        int32_t base = o->ops[pc.ir + 1].s.a;
+        int32_t base = o->ops[pc.ir + 1].s.a / (int32_t)WR_VSLOTS;
         return base >= (int32_t)f->code->nlocals ? (uint32_t)base - f->code->nlocals : 0;
     }
     if (!o->depths) return 0;
@@ -756,6 +773,8 @@ wr_status wr_debug_stack_value(wr_store *store, uint32_t frame, uint32_t index, 
 {
     fref f;
     if (!get_frame(store, frame, &f) || index >= frame_depth(&f)) return WR_NOT_FOUND;
-    to_val(WR_I64, f.fp[f.code->nlocals + index], out);
+    /* the operand stack's types are not kept: a value's first slot, as an
+     * i64 (a v128's low half) */
+    to_val(WR_I64, f.fp[(f.code->nlocals + index) * WR_VSLOTS], out);
     return WR_OK;
 }

@@ -140,7 +140,11 @@ static wr_status rd_valtype(rd *r, wr_valtype *out)
     case WR_F64:
     case WR_FUNCREF:
     case WR_EXTERNREF: *out = (wr_valtype)b; return WR_OK;
-    case WR_V128: r->p--; INVALID("SIMD (v128) is not supported");
+#ifdef WR_FEATURE_SIMD
+    case WR_V128: *out = (wr_valtype)b; return WR_OK;
+#else
+    case WR_V128: r->p--; INVALID("SIMD (v128) is not supported in this build");
+#endif
 #if WR_FEATURE_EH
     case WR_EXNREF: *out = WR_EXNREF; return WR_OK;
 #endif
@@ -215,6 +219,7 @@ enum {
     IM_F64,
     IM_REFTYPE,
     IM_FC,
+    IM_FD,
     IM_END,
     IM_TRY_TABLE,
     IM_DELEGATE /* ends a block (legacy try) */
@@ -270,6 +275,20 @@ static wr_status rd_constexpr(rd *r, wr_valtype want, wr_constexpr *ce)
             ce->kind = WR_CONST_VALUE;
             ce->type = WR_F64;
             break;
+#ifdef WR_FEATURE_SIMD
+        case WASM_OP_PREFIX_FD: {
+            uint32_t sub;
+            TRY(rd_u32(r, &sub));
+            if (sub != WASM_OP_FD_v128_const) INVALID("constant expression required");
+            if (r->end - r->p < 16) MALFORMED("unexpected end of section");
+            memcpy(&ce->bits, r->p, 8);
+            memcpy(&ce->hi, r->p + 8, 8);
+            r->p += 16;
+            ce->kind = WR_CONST_VALUE;
+            ce->type = WR_V128;
+            break;
+        }
+#endif
         case WASM_OP_ref_null: {
             wr_valtype t;
             TRY(rd_reftype(r, &t));
@@ -328,6 +347,7 @@ static int imm_kind(uint8_t op)
     if (op == WASM_OP_end) return IM_END;
     if (WR_FEATURE_EH && op == WASM_OP_delegate) return IM_DELEGATE;
     if (op == WASM_OP_PREFIX_FC) return IM_FC;
+    if (op == WASM_OP_PREFIX_FD) return IM_FD;
     switch (op) {
 #define IMM_CASE(code, id, name, imm, align, flags, traps)                                         \
     case code: return kind[WF_IMM_##imm];
@@ -349,12 +369,26 @@ static int imm_kind_fc(uint32_t sub)
     }
 }
 
+#ifdef WR_FEATURE_SIMD
+/* The immediates' shape of 0xfd `sub`, -1 for none Wasm 2.0 has. */
+static int imm_kind_fd(uint32_t sub)
+{
+    switch (sub) {
+#define IMM_CASE(code, id, name, imm, align, flags, traps, sig)                                    \
+    case code: return WF_IMM_##imm;
+        WASM_OPS_FD(IMM_CASE)
+#undef IMM_CASE
+    default: return -1;
+    }
+}
+#endif
+
 /* Decodes a function body's instructions without validating them: the
  * binary format's own errors (unknown opcodes, bad LEB128, missing `end`,
  * bytes after the last `end`). Used when compiling reported a validation
  * error, so that a body that is also malformed is reported as malformed,
- * as decoding comes before validation in the spec. Stops without a verdict
- * at a SIMD prefix (not supported; the compiler reports it). */
+ * as decoding comes before validation in the spec. Without WR_FEATURE_SIMD
+ * it stops without a verdict at the SIMD prefix (the compiler reports it). */
 static wr_status check_body_syntax(rd *r)
 {
     uint32_t depth = 1;
@@ -469,10 +503,27 @@ static wr_status check_body_syntax(rd *r)
             }
             break;
         }
-        default:
-            if (op == 0xfd) return WR_OK;
-            r->p--;
-            MALFORMED("illegal opcode 0x%02x", op);
+#ifdef WR_FEATURE_SIMD
+        case IM_FD: {
+            uint32_t sub;
+            TRY(rd_u32(r, &sub));
+            int k = imm_kind_fd(sub);
+            if (k == WF_IMM_MEMARG || k == WF_IMM_MEMARG_LANE) {
+                TRY(rd_u32(r, &n));
+                TRY(rd_u32(r, &n));
+            }
+            if (k == WF_IMM_LANE || k == WF_IMM_MEMARG_LANE) TRY(rd_u8(r, &b));
+            if (k == WF_IMM_V128 || k == WF_IMM_SHUFFLE) {
+                if (r->end - r->p < 16) MALFORMED("unexpected end of function body");
+                r->p += 16;
+            }
+            if (k < 0) MALFORMED("illegal opcode 0xfd %" PRIu32, sub);
+            break;
+        }
+#else
+        case IM_FD: return WR_OK; /* SIMD: the compiler reports it */
+#endif
+        default: r->p--; MALFORMED("illegal opcode 0x%02x", op);
         }
     }
     if (r->p != r->end) MALFORMED("section size mismatch: bytes after the function's end");

@@ -762,6 +762,12 @@ static wr_status define_objects(wr_store *store, wr_instance *inst, wr_error *er
         g->type = gd->type.type;
         g->mut = gd->type.mut;
         g->bits = const_eval(inst, &gd->init);
+#ifdef WR_FEATURE_SIMD
+        if (gd->init.kind == WR_CONST_GLOBAL_GET)
+            g->hi = inst->globals[gd->init.index]->hi;
+        else
+            g->hi = gd->init.hi;
+#endif
         inst->globals[i] = g;
     }
 #if WR_FEATURE_EH
@@ -952,6 +958,27 @@ static bool val_to_slot(const wr_val *v, uint64_t *slot)
     }
 }
 
+/* A typed value into the WR_VSLOTS slots of a value (wr_invoke's layout). */
+static bool val_to_slots(const wr_val *v, uint64_t *s)
+{
+#ifdef WR_FEATURE_SIMD
+    if (v->type == WR_V128) {
+        memcpy(s, v->of.v128, 16);
+        return true;
+    }
+#endif
+    return val_to_slot(v, s);
+}
+
+static void slot_to_val(wr_valtype t, uint64_t slot, wr_val *v);
+static void slots_to_val(wr_valtype t, const uint64_t *s, wr_val *v)
+{
+    slot_to_val(t, s[0], v);
+#ifdef WR_FEATURE_SIMD
+    if (t == WR_V128) memcpy(v->of.v128, s, 16);
+#endif
+}
+
 static void slot_to_val(wr_valtype t, uint64_t slot, wr_val *v)
 {
     memset(v, 0, sizeof *v);
@@ -989,13 +1016,13 @@ wr_status wr_func_call(wr_func *f, const wr_val *args, size_t nargs, wr_val *res
                        t->nparams, t->nresults, nargs, nresults);
     if ((nargs && !args) || (nresults && !results))
         return wr_fail(err, WR_ERR_ARG, NULL, 0, "wr_func_call: missing value array");
-    size_t n = t->nparams > t->nresults ? t->nparams : t->nresults;
+    size_t n = (t->nparams > t->nresults ? t->nparams : t->nresults) * WR_VSLOTS;
     if (n > sizeof small / sizeof small[0]) {
         slots = malloc(n * sizeof *slots);
         if (!slots) return wr_fail(err, WR_ERR_NOMEM, NULL, 0, "out of memory");
     }
     for (uint32_t i = 0; i < t->nparams; i++) {
-        if (args[i].type != t->params[i] || !val_to_slot(&args[i], &slots[i])) {
+        if (args[i].type != t->params[i] || !val_to_slots(&args[i], &slots[i * WR_VSLOTS])) {
             st = wr_fail(err, WR_ERR_ARG, NULL, 0,
                          "wr_func_call: argument %" PRIu32 " has the wrong type", i);
             goto out;
@@ -1004,7 +1031,7 @@ wr_status wr_func_call(wr_func *f, const wr_val *args, size_t nargs, wr_val *res
     st = wr_invoke(f, slots, err);
     if (st == WR_OK)
         for (uint32_t i = 0; i < t->nresults; i++)
-            slot_to_val(t->results[i], slots[i], &results[i]);
+            slots_to_val(t->results[i], &slots[i * WR_VSLOTS], &results[i]);
 out:
     if (slots != small) free(slots);
     return st;
@@ -1099,13 +1126,16 @@ int64_t wr_table_grow_elems(wr_table *t, uint32_t n, void *init)
 
 wr_global *wr_global_new(wr_store *store, const wr_val *init, bool mutable_)
 {
-    uint64_t bits;
-    if (!store || !init || !val_to_slot(init, &bits)) return NULL;
+    uint64_t bits[2] = {0, 0};
+    if (!store || !init || !val_to_slots(init, bits)) return NULL;
     wr_global *g = calloc(1, sizeof *g);
     if (!g) return NULL;
     g->type = init->type;
     g->mut = mutable_;
-    g->bits = bits;
+    g->bits = bits[0];
+#ifdef WR_FEATURE_SIMD
+    g->hi = bits[1];
+#endif
     g->next_in_store = store->globals;
     store->globals = g;
     return g;
@@ -1114,13 +1144,22 @@ wr_global *wr_global_new(wr_store *store, const wr_val *init, bool mutable_)
 void wr_global_get(const wr_global *g, wr_val *out)
 {
     slot_to_val(g->type, g->bits, out);
+#ifdef WR_FEATURE_SIMD
+    if (g->type == WR_V128) {
+        memcpy(out->of.v128, &g->bits, 8);
+        memcpy(out->of.v128 + 8, &g->hi, 8);
+    }
+#endif
 }
 
 wr_status wr_global_set(wr_global *g, const wr_val *v)
 {
-    uint64_t bits;
-    if (!g->mut || !v || v->type != g->type || !val_to_slot(v, &bits)) return WR_ERR_ARG;
-    g->bits = bits;
+    uint64_t bits[2] = {0, 0};
+    if (!g->mut || !v || v->type != g->type || !val_to_slots(v, bits)) return WR_ERR_ARG;
+    g->bits = bits[0];
+#ifdef WR_FEATURE_SIMD
+    g->hi = bits[1];
+#endif
     return WR_OK;
 }
 

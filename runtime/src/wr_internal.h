@@ -30,6 +30,16 @@
 #define WR_FEATURE_EH 0
 #endif
 #define WR_NO_EH "exception handling is not supported by this build"
+/* Fixed-width SIMD (v128): WR_FEATURE_SIMD, which wdb/runtime.h defines
+ * unless WR_NO_SIMD (the firmware: it refuses v128 at load). With it every
+ * value takes WR_VSLOTS = 2 frame slots (a v128 both, any other value the
+ * first): slot numbers are scaled by the translator, so scalar ops run
+ * exactly as without it. */
+#ifdef WR_FEATURE_SIMD
+#define WR_VSLOTS 2u
+#else
+#define WR_VSLOTS 1u
+#endif
 
 #define WR_PAGE_SIZE 65536u
 #define WR_MAX_PAGES 65536u
@@ -71,6 +81,9 @@ typedef struct wr_constexpr {
     wr_valtype type; /* the expression's result type */
     uint32_t index;
     uint64_t bits;
+#ifdef WR_FEATURE_SIMD
+    uint64_t hi; /* a v128's upper 64 bits */
+#endif
 } wr_constexpr;
 
 typedef struct wr_import {
@@ -274,6 +287,9 @@ struct wr_global {
     wr_valtype type;
     bool mut;
     uint64_t bits; /* value as a raw slot (see wr_host_fn) */
+#ifdef WR_FEATURE_SIMD
+    uint64_t hi; /* a v128's upper 64 bits (bits, hi: the value's two slots) */
+#endif
     wr_global *next_in_store;
 };
 

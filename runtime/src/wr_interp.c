@@ -277,6 +277,10 @@ WR_SHARED u64 wr_sat_u64(f64 x)
     return (u64)x;
 }
 
+#ifdef WR_FEATURE_SIMD
+#include "wr_simd.c" /* its lanes use the helpers above */
+#endif
+
 static bool type_eq(const wr_type *a, const wr_type *b)
 {
     if (a == b) return true;
@@ -306,11 +310,35 @@ static wr_status host_call_raw(wr_func *f, wr_instance *caller, uint64_t *slots)
  * calls from Wasm, which have a caller). */
 static wr_status wr_host_call(wr_func *f, wr_instance *caller, uint64_t *slots)
 {
+#ifdef WR_FEATURE_SIMD
+    /* slots has a value every WR_VSLOTS slots; host functions take them
+     * one slot each (and no v128: wr_linker_define_func has no letter for
+     * it) */
+    uint64_t packed[16];
+    uint32_t np = f->type->nparams, nr = f->type->nresults, n = np > nr ? np : nr;
+    uint64_t *pk = n <= 16 ? packed : malloc(n * sizeof(uint64_t));
+    if (!pk) return WR_ERR_NOMEM;
+    for (uint32_t i = 0; i < np; i++)
+        pk[i] = slots[i * WR_VSLOTS];
+    wr_status st;
+#ifdef WR_TRACE
+    if (unlikely(caller && caller->store->trace))
+        st = wr_trace_host_call(caller->store->trace, f, caller, pk, host_call_raw);
+    else
+#endif
+        st = host_call_raw(f, caller, pk);
+    if (st == WR_OK)
+        for (uint32_t i = 0; i < nr; i++)
+            slots[i * WR_VSLOTS] = pk[i];
+    if (pk != packed) free(pk);
+    return st;
+#else
 #ifdef WR_TRACE
     if (unlikely(caller && caller->store->trace))
         return wr_trace_host_call(caller->store->trace, f, caller, slots, host_call_raw);
 #endif
     return host_call_raw(f, caller, slots);
+#endif
 }
 
 /* ------------------------------------------------------- state */
@@ -324,7 +352,9 @@ wr_interp *wr_interp_get(wr_store *store)
     if (!it) return NULL;
     size_t bytes = store->cfg.value_stack_bytes ? store->cfg.value_stack_bytes : 8u << 20;
     uint32_t depth = store->cfg.max_call_depth ? store->cfg.max_call_depth : 65536;
-    size_t nslots = bytes / sizeof(uint64_t);
+    /* the configured bytes count 8-byte values: with WR_VSLOTS slots a value
+     * the stack holds as many frames as without SIMD (as many as a device) */
+    size_t nslots = bytes / sizeof(uint64_t) * WR_VSLOTS;
     if (nslots < 64) nslots = 64;
     /* malloc, not calloc: untouched pages stay out of the resident set */
     it->stack = malloc(nslots * sizeof(uint64_t));
@@ -473,7 +503,7 @@ out:
  * frame, for exn_collect. */
 static wr_exn *exn_new(wr_store *store, wr_tag *tag, const uint64_t *vals, const uint64_t *top)
 {
-    uint32_t n = tag->type->nparams;
+    uint32_t n = tag->type->nparams * WR_VSLOTS; /* raw slots, v128 whole */
     wr_exn *x = malloc(sizeof *x + (size_t)n * sizeof(uint64_t));
     if (!x) return NULL;
     x->tag = tag;
@@ -591,6 +621,11 @@ static wr_status run(wr_store *store, wr_interp *it, wr_instance *inst, wr_code 
             [WR_OP_throw] = HO(L_throw),
         [WR_OP_throw_ref] = HO(L_throw_ref),
 #endif
+#ifdef WR_FEATURE_SIMD /* designated: the packed ops before them may be left out */
+#define XS(n) [WR_OP_##n] = HO(L_##n),
+        WR_SIMD_OPS(XS)
+#undef XS
+#endif
 #undef X1
 #undef X2
 #undef XRR
@@ -671,11 +706,21 @@ L_enter : {
     u32 nslots = (u32)W1A, nloc = (u32)W1B, np = (u32)W2A;
     if (unlikely(fp + nslots > stack_end)) TRAP(WR_TRAP_STACK_EXHAUSTED);
     /* zero the declared locals; the opaque zero keeps compilers from making
-     * this a call to memset, which costs more than the few stores it does */
+     * this a call to memset, which costs more than the few stores it does.
+     * With WR_VSLOTS > 1 a local's first slot, both when it has a v128 (W2B) */
     u64 zero = 0;
     __asm__("" : "+r"(zero));
+#ifdef WR_FEATURE_SIMD
+    if (unlikely(W2B))
+        for (u32 i = np; i < nloc; i++)
+            fp[i] = zero;
+    else
+        for (u32 i = np; i < nloc; i += WR_VSLOTS)
+            fp[i] = zero;
+#else
     for (u32 i = np; i < nloc; i++)
         fp[i] = zero;
+#endif
     if (unlikely(*poll)) {
 #ifdef WR_TRACE
         /* fuel alone (--fuel, a trace's count): the slow path's first
@@ -830,7 +875,7 @@ do_call:
         uint32_t np = callee->type->nparams, nr = callee->type->nresults;
         uint64_t *saved_top = it->top;
         uint64_t *end = fp + code->frame_slots;
-        uint64_t *args_end = nfp + (np > nr ? np : nr);
+        uint64_t *args_end = nfp + (np > nr ? np : nr) * WR_VSLOTS;
         if (args_end > end) end = args_end;
         if (unlikely(end > stack_end)) TRAP(WR_TRAP_STACK_EXHAUSTED);
         it->top = end;
@@ -852,7 +897,7 @@ do_call:
         if (unlikely(!nip)) {
             /* a tail call of a host function: its results are this
              * function's, then it returns */
-            for (uint32_t i = 0; i < nr; i++)
+            for (uint32_t i = 0; i < nr * WR_VSLOTS; i++)
                 fp[i] = nfp[i];
             goto L_ret;
         }
@@ -867,7 +912,7 @@ do_call:
     if (unlikely(!nip)) {
         /* a tail call: the callee's frame replaces this one, the args move
          * down to the frame's base (its `enter` checks that the frame fits) */
-        for (u32 i = 0, n = callee->type->nparams; i < n; i++)
+        for (u32 i = 0, n = callee->type->nparams * WR_VSLOTS; i < n; i++)
             fp[i] = nfp[i];
     } else {
         if (unlikely(csp == cs_end)) TRAP(WR_TRAP_STACK_EXHAUSTED);
@@ -1283,7 +1328,7 @@ L_return_call : {
      * that its frame fits the value stack */
     wr_code *cc = (wr_code *)ip[2].p;
     const uint64_t *args = fp + W1A;
-    for (u32 i = 0, n = cc->type->nparams; i < n; i++)
+    for (u32 i = 0, n = cc->type->nparams * WR_VSLOTS; i < n; i++)
         fp[i] = args[i];
     code = cc;
     ip = cc->active;
@@ -1318,6 +1363,34 @@ do_throw:
     if (!eh_throw(it, exn)) TRAP(WR_TRAP_UNCAUGHT_EXCEPTION);
     LOAD();
     DISPATCH();
+#endif
+#ifdef WR_FEATURE_SIMD
+    /* ---------------------------------------------------- SIMD (wr_simd.c) */
+L_v128_global_get : {
+    const wr_global *g = inst->globals[W1B];
+    fp[W1A] = g->bits;
+    fp[W1A + 1] = g->hi;
+    NEXT(2);
+}
+L_v128_global_set : {
+    wr_global *g = inst->globals[W1B];
+    g->bits = fp[W1A];
+    g->hi = fp[W1A + 1];
+    NEXT(2);
+}
+L_simd:
+    wr_simd_op((u32)ip[3].s.a, (u32)ip[3].s.b, fp + W1A, fp + W1B, fp + W2A, fp + W2B);
+    NEXT(4);
+L_simd_shuffle:
+    wr_simd_shuffle(fp + W1A, fp + W1B, fp + W2A, (const uint8_t *)(ip + 3));
+    NEXT(3 + 16 / sizeof(wr_op));
+L_simd_mem : {
+    u32 sl = (u32)ip[3].s.b;
+    u64 ea = (u64)(u32)fp[W1B] + ip[2].u;
+    if (unlikely(ea + wr_simd_mem_size(sl & 0xffu, NULL) > memsize)) TRAP(WR_TRAP_MEMORY_OOB);
+    wr_simd_mem(sl & 0xffu, sl >> 8, mem + ea, fp + W1A, fp + ip[3].s.a);
+    NEXT(4);
+}
 #endif
     /* ---------------------------------------------------- exits */
 trap:
@@ -1396,7 +1469,7 @@ wr_status wr_invoke(wr_func *f, uint64_t *slots, wr_error *err)
         return wr_fail(err, WR_ERR_NOMEM, NULL, 0, "out of memory (a function's first call)");
     uint32_t np = f->type->nparams, nr = f->type->nresults;
     uint64_t *fp = it->top;
-    uint32_t need = np > nr ? np : nr;
+    uint32_t need = (np > nr ? np : nr) * WR_VSLOTS;
     store->last_trap.kind = WR_TRAP_NONE;
     if (fp + need > it->stack_end || it->csp >= it->cs_end) {
         store->last_trap.kind = WR_TRAP_STACK_EXHAUSTED;
@@ -1405,7 +1478,7 @@ wr_status wr_invoke(wr_func *f, uint64_t *slots, wr_error *err)
         store->last_trap.nframes = store->last_trap.nframes_total = 0;
         goto trapped;
     }
-    memcpy(fp, slots, np * sizeof(uint64_t));
+    memcpy(fp, slots, np * WR_VSLOTS * sizeof(uint64_t));
     it->csp->code = NULL; /* boundary */
     it->csp->ret_ip = NULL;
     it->csp->fp = NULL;
@@ -1431,7 +1504,7 @@ wr_status wr_invoke(wr_func *f, uint64_t *slots, wr_error *err)
 #endif
     if (it->csp == it->cs) wr_debug_on_exit(store, it);
     if (st == WR_OK) {
-        memcpy(slots, fp, nr * sizeof(uint64_t));
+        memcpy(slots, fp, nr * WR_VSLOTS * sizeof(uint64_t));
         return WR_OK;
     }
     if (st == WR_ERR_EXIT) {

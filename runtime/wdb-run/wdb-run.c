@@ -682,6 +682,15 @@ static void print_val(const wr_val *v)
     case WR_F64: printf("%.17g\n", v->of.f64); break;
     case WR_FUNCREF:
     case WR_EXTERNREF: printf("%s\n", v->of.ext ? "ref" : "null"); break;
+#ifdef WR_FEATURE_SIMD
+    case WR_V128: { /* as the text format writes a v128.const */
+        uint32_t w[4];
+        memcpy(w, v->of.v128, 16);
+        printf("i32x4 0x%08" PRIx32 " 0x%08" PRIx32 " 0x%08" PRIx32 " 0x%08" PRIx32 "\n", w[0],
+               w[1], w[2], w[3]);
+        break;
+    }
+#endif
     default: printf("?\n"); break;
     }
 }

@@ -35,6 +35,7 @@ static wcd_value value_of(const wr_val *v)
     case WR_F32: return (wcd_value){(uint8_t)v->type, v->of.u32};
     case WR_I64:
     case WR_F64: return (wcd_value){(uint8_t)v->type, v->of.u64};
+    case WR_V128: return (wcd_value){WCD_VAL_MISSING, 0}; /* a core value holds 64 bits */
     default: return (wcd_value){(uint8_t)v->type, 0};
     }
 }

@@ -2162,9 +2162,38 @@ static void test_rust(void)
     wb_value_free(&v);
 }
 
+/* A Wasm v128 (a wdb-run local) as gdb prints a vector register. */
+static void test_v128(void)
+{
+    static const uint8_t b[16] = {0, 0, 0xc0, 0x3f, 0, 0, 0, 0xc0}; /* f32x4 1.5 -2 0 0 */
+    char *s = wb_value_format_v128(b, 0);
+    CHECK_STR(s, "{v4_float = {1.5, -2, 0, 0}, v2_double = {-2.0000004749745131, 0}, "
+                 "v16_int8 = {0, 0, -64, 63, 0, 0, 0, -64, 0, 0, 0, 0, 0, 0, 0, 0}, "
+                 "v8_int16 = {0, 16320, 0, -16384, 0, 0, 0, 0}, "
+                 "v4_int32 = {1069547520, -1073741824, 0, 0}, "
+                 "v2_int64 = {-4611686017357840384, 0}, uint128 = 13835058056351711232}");
+    free(s);
+    static const uint8_t z[16] = {0};
+    s = wb_value_format_v128(z, 'x');
+    CHECK_STR(s, "{v4_float = {0x0, 0x0, 0x0, 0x0}, v2_double = {0x0, 0x0}, "
+                 "v16_int8 = {0x0 <repeats 16 times>}, v8_int16 = {0x0, 0x0, 0x0, 0x0, 0x0, "
+                 "0x0, 0x0, 0x0}, v4_int32 = {0x0, 0x0, 0x0, 0x0}, v2_int64 = {0x0, 0x0}, "
+                 "uint128 = 0x0}");
+    free(s);
+    static const uint8_t m[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    s = wb_value_format_v128(m, 0);
+    CHECK(
+        s && strstr(s, "v16_int8 = {-1 <repeats 16 times>}") &&
+        strstr(s, "v4_float = {-nan(0x7fffff), -nan(0x7fffff), -nan(0x7fffff), -nan(0x7fffff)}") &&
+        strstr(s, "uint128 = 340282366920938463463374607431768211455}"));
+    free(s);
+}
+
 int main(void)
 {
     setup();
+    test_v128();
     test_types();
     test_print_scalars();
     test_print_aggregates();

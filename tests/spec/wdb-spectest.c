@@ -209,7 +209,14 @@ static void format_value(const wr_val *v, char *buf, size_t len)
         else
             snprintf(buf, len, "exnref:null");
         return;
-    case WR_V128: break;
+    case WR_V128: {
+        uint32_t w[4];
+        memcpy(w, v->of.v128, 16);
+        snprintf(buf, len,
+                 "v128:i32x4 0x%08" PRIx32 " 0x%08" PRIx32 " 0x%08" PRIx32 " 0x%08" PRIx32, w[0],
+                 w[1], w[2], w[3]);
+        return;
+    }
     }
     snprintf(buf, len, "<type 0x%x>", (unsigned)v->type);
 }
@@ -475,13 +482,76 @@ typedef enum expect_kind {
 typedef struct spec_expect {
     expect_kind kind;
     wr_val val;
+    /* a v128: its lanes' size in bytes and what each lane allows
+     * (f32x4/f64x2 lanes may be nan:canonical or nan:arithmetic) */
+    unsigned lane_bytes;
+    expect_kind lanes[16];
 } spec_expect;
+
+/* Parses a v128 {"type": "v128", "lane_type": "i32", "value": [lanes]}
+ * into out (lane 0 first, little-endian lanes); patterns per lane into ex
+ * when it is not NULL (expected results). */
+static bool parse_v128(const cJSON *j, wr_val *out, spec_expect *ex, char *why, size_t whylen)
+{
+    static const struct {
+        const char *name;
+        unsigned bytes;
+        bool fp;
+    } shapes[] = {{"i8", 1, false},  {"i16", 2, false}, {"i32", 4, false},
+                  {"i64", 8, false}, {"f32", 4, true},  {"f64", 8, true}};
+    const char *lt = json_str(j, "lane_type");
+    const cJSON *vals = cJSON_GetObjectItemCaseSensitive(j, "value");
+    unsigned bytes = 0;
+    bool fp = false;
+    for (size_t i = 0; lt && i < sizeof shapes / sizeof shapes[0]; i++)
+        if (strcmp(lt, shapes[i].name) == 0) bytes = shapes[i].bytes, fp = shapes[i].fp;
+    if (!bytes || !cJSON_IsArray(vals) || cJSON_GetArraySize(vals) != (int)(16 / bytes)) {
+        snprintf(why, whylen, "bad v128 value (lane type \"%s\")", lt ? lt : "(none)");
+        return false;
+    }
+    if (ex) ex->lane_bytes = bytes;
+    for (unsigned i = 0; i < 16 / bytes; i++) {
+        const cJSON *lane = cJSON_GetArrayItem(vals, (int)i);
+        const char *s = cJSON_IsString(lane) ? lane->valuestring : NULL;
+        uint64_t u;
+        if (ex) ex->lanes[i] = EXPECT_EXACT;
+        if (ex && fp && s && strcmp(s, "nan:canonical") == 0) {
+            ex->lanes[i] = EXPECT_NAN_CANON;
+            continue;
+        }
+        if (ex && fp && s && strcmp(s, "nan:arithmetic") == 0) {
+            ex->lanes[i] = EXPECT_NAN_ARITH;
+            continue;
+        }
+        if (!s || !parse_u64(s, bytes == 8 ? UINT64_MAX : (1ull << (8 * bytes)) - 1, &u)) {
+            snprintf(why, whylen, "bad v128 lane \"%s\"", s ? s : "(not a string)");
+            return false;
+        }
+        for (unsigned k = 0; k < bytes; k++)
+            out->of.v128[i * bytes + k] = (uint8_t)(u >> (8 * k));
+    }
+    return true;
+}
+
+/* Whether lane bytes `got` (n of them, little-endian) are the NaN pattern
+ * kind of an f32 (n = 4) or f64 (n = 8) lane. */
+static bool lane_nan_matches(expect_kind kind, const uint8_t *got, unsigned n)
+{
+    uint64_t v = 0;
+    for (unsigned k = n; k-- > 0;)
+        v = v << 8 | got[k];
+    uint64_t quiet = n == 4 ? 0x7fc00000u : 0x7ff8000000000000ull;
+    uint64_t mag = n == 4 ? 0x7fffffffu : 0x7fffffffffffffffull;
+    if (kind == EXPECT_NAN_CANON) return (v & mag) == quiet;
+    return (v & quiet) == quiet;
+}
 
 /* Parses a script value {"type": T, "value": V}. Patterns (nan:*) are allowed
  * only when `ex` is not NULL (expected results). Returns false and writes a
  * reason to why on a value the runner cannot represent. */
-static bool parse_value(const cJSON *j, wr_val *out, expect_kind *ex, char *why, size_t whylen)
+static bool parse_value(const cJSON *j, wr_val *out, spec_expect *sx, char *why, size_t whylen)
 {
+    expect_kind *ex = sx ? &sx->kind : NULL;
     const char *ts = json_str(j, "type");
     const char *vs = json_str(j, "value");
     wr_valtype t;
@@ -494,10 +564,7 @@ static bool parse_value(const cJSON *j, wr_val *out, expect_kind *ex, char *why,
         return false;
     }
     out->type = t;
-    if (t == WR_V128) {
-        snprintf(why, whylen, "v128 values are not supported by the embedding API");
-        return false;
-    }
+    if (t == WR_V128) return parse_v128(j, out, sx, why, whylen);
     if (!vs) {
         snprintf(why, whylen, "%s value without \"value\"", ts);
         return false;
@@ -573,7 +640,16 @@ static bool value_matches(const spec_expect *e, const wr_val *got)
     case WR_FUNCREF: return got->of.func == e->val.of.func;
     case WR_EXTERNREF: return got->of.ext == e->val.of.ext;
     case WR_EXNREF: return got->of.exn == e->val.of.exn;
-    case WR_V128: break;
+    case WR_V128:
+        for (unsigned i = 0; i < 16 / e->lane_bytes; i++) {
+            const uint8_t *g = got->of.v128 + i * e->lane_bytes;
+            if (e->lanes[i] != EXPECT_EXACT) {
+                if (!lane_nan_matches(e->lanes[i], g, e->lane_bytes)) return false;
+            } else if (memcmp(g, e->val.of.v128 + i * e->lane_bytes, e->lane_bytes)) {
+                return false;
+            }
+        }
+        return true;
     }
     return false;
 }
@@ -709,8 +785,8 @@ static void debug_error(spec_ctx *c, const char *fmt, ...)
 
 static bool is_valtype(wr_valtype t)
 {
-    return t == WR_I32 || t == WR_I64 || t == WR_F32 || t == WR_F64 || t == WR_FUNCREF ||
-           t == WR_EXTERNREF || t == WR_EXNREF;
+    return t == WR_I32 || t == WR_I64 || t == WR_F32 || t == WR_F64 || t == WR_V128 ||
+           t == WR_FUNCREF || t == WR_EXTERNREF || t == WR_EXNREF;
 }
 
 static const debug_bps *find_bps(const spec_ctx *c, const wr_module *mod)
@@ -1138,7 +1214,7 @@ static void cmd_return(spec_ctx *c, const cJSON *cmd, bool check)
     cJSON_ArrayForEach(je, jexp)
     {
         spec_expect e;
-        if (!parse_value(je, &e.val, &e.kind, why, sizeof why)) {
+        if (!parse_value(je, &e.val, &e, why, sizeof why)) {
             spec_fail(c, "result %d: %s", i, why);
             goto out;
         }

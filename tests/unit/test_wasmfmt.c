@@ -154,6 +154,20 @@ static void test_ops(void)
     CHECK(o && strcmp(o->name, "memory.copy") == 0 && o->imm == WF_IMM_MEM_COPY);
     CHECK(wf_op_fc_info(WASM_OP_FC_i32_trunc_sat_f32_s)->traps == 0);
     CHECK(wf_op_fc_info(18) == NULL && wf_op_fc_info(UINT32_MAX) == NULL);
+    /* the 0xfd (SIMD) forms: 236 of them, with their immediates */
+    unsigned nfd = 0;
+    for (uint32_t sub = 0; sub < 0x120; sub++)
+        nfd += wf_op_fd_info(sub) != NULL;
+    CHECK_EQ(nfd, 236);
+    o = wf_op_fd_info(WASM_OP_FD_v128_const);
+    CHECK(o && o->imm == WF_IMM_V128 && strcmp(o->name, "v128.const") == 0);
+    CHECK_EQ(WASM_OP_FD_i8x16_shuffle, 0x0d);
+    CHECK_EQ(WASM_OP_FD_f64x2_convert_low_i32x4_u, 0xff);
+    o = wf_op_fd_info(WASM_OP_FD_v128_load16_lane);
+    CHECK(o && o->imm == WF_IMM_MEMARG_LANE && o->align == 1 && (o->flags & WF_OPF_MEMORY));
+    CHECK(wf_op_fd_info(WASM_OP_FD_v128_load)->align == 4);
+    CHECK(wf_op_fd_info(WASM_OP_FD_i64x2_extract_lane)->imm == WF_IMM_LANE);
+    CHECK(wf_op_fd_info(0x9a) == NULL && wf_op_fd_info(0x100) == NULL);
     /* every opcode below 0xd3 that has an entry has a distinct name... */
     for (unsigned a = 0; a < 256; a++)
         for (unsigned b = a + 1; b < 256; b++) {

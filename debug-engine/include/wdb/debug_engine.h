@@ -135,7 +135,8 @@ int wde_watch(wde_engine *e, uint64_t addr, uint32_t len, wr_watch_kind kind, bo
  * the stack: *n set) and the stack's whole depth (*total, may be NULL). */
 int wde_call_stack(wde_engine *e, size_t first, uint32_t *code_offsets, size_t max, size_t *n,
                    size_t *total);
-/* Values as little-endian bytes of their type's size (*len set). */
+/* Values as little-endian bytes of their type's size (*len set; a v128
+ * 16 bytes, lane 0 first: buf holds 16). */
 int wde_local(wde_engine *e, uint32_t frame, uint32_t index, uint8_t *buf, size_t *len);
 int wde_global(wde_engine *e, uint32_t index, uint8_t *buf, size_t *len);
 int wde_stack_value(wde_engine *e, uint32_t frame, uint32_t index, uint8_t *buf, size_t *len);

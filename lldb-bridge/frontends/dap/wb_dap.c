@@ -1201,12 +1201,22 @@ static void list_wasm_values(wb_dap *d, cJSON *list, size_t frame, bool stack, c
     const wb_frame *f = wb_session_frame(d->s, frame);
     if (!f) return;
     for (uint32_t i = 0; i < MAX_WASM_VALUES; i++) {
-        uint64_t v;
-        if (wb_session_wasm_value(d->s, stack ? "StackValue" : "Local", f->phys, i, &v, NULL) !=
-            WB_OK)
+        uint8_t b[16];
+        size_t len = 0;
+        if (wb_session_wasm_bytes(d->s, stack ? "StackValue" : "Local", f->phys, i, b, &len,
+                                  NULL) != WB_OK)
             break;
         char name[32], text[48];
         snprintf(name, sizeof name, stack ? "[%u]" : "local %u", i);
+        if (len == 16) { /* a v128: as gdb shows a vector */
+            char *vec = wb_value_format_v128(b, fmt);
+            cJSON_AddItemToArray(list, var_text(name, vec ? vec : "<out of memory>"));
+            free(vec);
+            continue;
+        }
+        uint64_t v = 0;
+        for (size_t k = len < 8 ? len : 8; k-- > 0;)
+            v = v << 8 | b[k];
         if (fmt == 'x')
             snprintf(text, sizeof text, "0x%" PRIx64, v);
         else

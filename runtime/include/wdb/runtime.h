@@ -65,6 +65,14 @@ const char *wr_trap_message(wr_trap_kind kind);
 /* A short stable identifier for a trap kind ("unreachable", "div_by_zero", ...). */
 const char *wr_trap_name(wr_trap_kind kind);
 
+/* Fixed-width SIMD (v128 values, the 0xfd instructions): on, unless the
+ * build defines WR_NO_SIMD (the firmware does, for flash).
+ * It changes wr_val, so the runtime and its embedders must agree: this
+ * header decides for both. */
+#if !defined(WR_NO_SIMD) && !defined(WR_FEATURE_SIMD)
+#define WR_FEATURE_SIMD 1
+#endif
+
 typedef enum wr_valtype {
     WR_I32 = 0x7f,
     WR_I64 = 0x7e,
@@ -77,7 +85,9 @@ typedef enum wr_valtype {
 } wr_valtype;
 
 /* A typed value. Floats are carried as bits (u32/u64) so NaN payloads
- * survive; f32/f64 alias them for convenience. A null reference is NULL. */
+ * survive; f32/f64 alias them for convenience. A null reference is NULL.
+ * A v128 (builds with WR_FEATURE_SIMD, see above) is 16 bytes in memory
+ * order (lane 0 first, little-endian lanes). */
 typedef struct wr_val {
     wr_valtype type;
     union {
@@ -90,6 +100,9 @@ typedef struct wr_val {
         wr_func *func; /* WR_FUNCREF */
         void *ext;     /* WR_EXTERNREF: an opaque host value */
         wr_exn *exn;   /* WR_EXNREF: a Wasm exception, valid while the store lives */
+#ifdef WR_FEATURE_SIMD
+        uint8_t v128[16]; /* WR_V128 */
+#endif
     } of;
 } wr_val;
 
