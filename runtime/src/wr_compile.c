@@ -268,7 +268,7 @@ static uint32_t emit(cc *c, wr_opcode op, uint32_t nwords)
     if (!c->nopc) pc_add(c, at);
     c->ld_valid = false;
     c->lc_valid = false;
-    c->la_valid = false;
+    if (WR_ADDR_FUSE) c->la_valid = false;
     return at;
 }
 
@@ -291,7 +291,7 @@ static void label_here(cc *c)
     c->barrier = c->nops;
     c->ld_valid = false;
     c->lc_valid = false;
-    c->la_valid = false;
+    if (WR_ADDR_FUSE) c->la_valid = false;
 }
 
 static void add_sync(cc *c)
@@ -880,7 +880,7 @@ static wr_status ibinop(cc *c, uint8_t type, wr_opcode rr, uint8_t rtype, int cm
                 OP(c, at + 1)->s.b =
                     (int32_t)((uint32_t)as | (ri ? (uint32_t)b.bits & 0xffu : (uint32_t)bs) << 8);
             }
-        } else if (rr == WR_OP_i32_add_rr && !ri &&
+        } else if (WR_ADDR_FUSE && rr == WR_OP_i32_add_rr && !ri &&
                    (addr_fusable(c, 3, bs) || addr_fusable(c, 3, as))) {
 #if WR_ADDR_FUSE
             /* base + (index << s): the shl just emitted goes into the add */
@@ -907,9 +907,9 @@ static wr_status ibinop(cc *c, uint8_t type, wr_opcode rr, uint8_t rtype, int cm
                 else
                     OP(c, at + 2)->s.a = bs;
             }
-            if (rr == WR_OP_i32_add_rr)
+            if (WR_ADDR_FUSE && !c->debug && rr == WR_OP_i32_add_rr)
                 note_addr(c, at, ri ? 1 : 0, as, ri ? (int32_t)(uint32_t)b.bits : bs, 0, dst);
-            else if (rr == WR_OP_i32_shl_rr && ri)
+            else if (WR_ADDR_FUSE && !c->debug && rr == WR_OP_i32_shl_rr && ri)
                 note_addr(c, at, 3, as, 0, (int32_t)(b.bits & 31), dst);
         }
         note_dst(c, at, dst);
@@ -2067,7 +2067,7 @@ static void set_local(cc *c, int32_t ls, cval v)
         OP(c, c->ld_word)->s.a = ls; /* retarget the producer */
         c->ld_valid = false;
         c->lc_valid = false;
-        c->la_valid = false;
+        if (WR_ADDR_FUSE) c->la_valid = false;
         return;
     }
     materialize_local(c, ls);
