@@ -341,6 +341,12 @@ struct wr_code {
  * expr of a and b) as in WR_FBINOPS. */
 #define WR_FBINOPS_RI(X) X(f64_add, a + b) X(f64_sub, a - b) X(f64_mul, a *b) X(f64_div, a / b)
 
+/* Back edges (WR_BACKEDGE, the hosts of WR_ADDR_FUSE): a `br`, `br_if` or
+ * fused compare-and-branch to a loop label, its layout as the plain op's,
+ * jumps past the loop's `loop_check` op and polls itself (a dispatch less
+ * per iteration; the poll count is the same: one at the loop's entry, one
+ * per iteration). br_table entries and the packed branches go to the
+ * loop_check op. */
 /* Packed two-word forms, emitted on 32-bit targets only (WR_PACK) and only
  * in normal translations (the debug translation's watchpoint check reads
  * the plain layouts): w1.a = the destination (or the stored value), as in
@@ -380,6 +386,7 @@ struct wr_code {
 #ifndef WR_ADDR_FUSE
 #define WR_ADDR_FUSE (UINTPTR_MAX > 0xffffffffu && !WR_PACK)
 #endif
+#define WR_BACKEDGE WR_ADDR_FUSE
 
 typedef enum wr_opcode {
 #define WR_X1(n) WR_OP_##n,
@@ -409,6 +416,12 @@ typedef enum wr_opcode {
 #define WR_XF(n, ...) WR_OP_##n##_ri,
     WR_FBINOPS_RI(WR_XF)
 #undef WR_XF
+#define WR_XBK(n, ...) WR_OP_br_##n##_rr_bk, WR_OP_br_##n##_ri_bk,
+        WR_OP_br_bk,
+    WR_OP_br_nz_bk,
+    WR_OP_br_z_bk,
+    WR_BRCMPS(WR_XBK)
+#undef WR_XBK
 #undef WR_XA
 #endif
 #undef WR_XPB

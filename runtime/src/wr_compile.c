@@ -628,10 +628,15 @@ static bool label_needs_copies(cc *c, const ctrl *f, uint32_t n)
 static wr_status emit_jump(cc *c, ctrl *f)
 {
     if (!LIVE) return WR_OK;
-    uint32_t at = emit(c, WR_OP_br, 2);
+    bool back = WR_BACKEDGE && f->opcode == WASM_OP_loop; /* polls itself: past loop_check */
+    wr_opcode op = WR_OP_br;
+#if WR_BACKEDGE
+    if (back) op = WR_OP_br_bk;
+#endif
+    uint32_t at = emit(c, op, 2);
     if (c->oom) return WR_OK;
     if (f->opcode == WASM_OP_loop)
-        OP(c, at + 1)->i = (int64_t)f->loop_ir - (int64_t)at;
+        OP(c, at + 1)->i = (int64_t)f->loop_ir + back - (int64_t)at;
     else
         return add_patch(c, f, at, at + 1);
     return WR_OK;
@@ -1283,8 +1288,12 @@ static wr_status numeric(cc *c, const numop *n)
  * preceding i32 comparison. Returns the op index; the relative target word
  * is at *word. */
 static uint32_t emit_cond_jump(cc *c, cval cond, uint32_t cond_depth, bool jump_if_true,
-                               uint32_t *word)
+                               uint32_t *word, bool *back)
 {
+    /* *back: the target is a loop; set to whether the op polls itself
+     * (WR_BACKEDGE: then it targets the loop head past its loop_check) */
+    bool bk = back && *back && WR_BACKEDGE && !c->pack_br;
+    if (back) *back = bk;
     if (c->lc_valid && c->lc_end == c->nops && c->lc_start >= c->barrier && cond.kind == K_SLOT &&
         cond.slot == c->lc_dst) {
         int cmp = c->lc_cmp;
@@ -1298,7 +1307,11 @@ static uint32_t emit_cond_jump(cc *c, cval cond, uint32_t cond_depth, bool jump_
             *word = (at + 1) | REL_HALF;
             return at;
         }
-        uint32_t at = emit(c, (wr_opcode)(WR_OP_br_eq_rr + 2 * cmp + (ri ? 1 : 0)), 3);
+        uint32_t op = WR_OP_br_eq_rr + 2 * cmp + (ri ? 1 : 0);
+#if WR_BACKEDGE
+        if (bk) op = WR_OP_br_eq_rr_bk + 2 * cmp + (ri ? 1 : 0);
+#endif
+        uint32_t at = emit(c, (wr_opcode)op, 3);
         if (!c->oom) {
             OP(c, at + 1)->s.a = a;
             OP(c, at + 1)->s.b = b;
@@ -1313,7 +1326,11 @@ static uint32_t emit_cond_jump(cc *c, cval cond, uint32_t cond_depth, bool jump_
         *word = (at + 1) | REL_HALF;
         return at;
     }
-    uint32_t at = emit(c, jump_if_true ? WR_OP_br_nz : WR_OP_br_z, 3);
+    uint32_t op = jump_if_true ? WR_OP_br_nz : WR_OP_br_z;
+#if WR_BACKEDGE
+    if (bk) op = jump_if_true ? WR_OP_br_nz_bk : WR_OP_br_z_bk;
+#endif
+    uint32_t at = emit(c, (wr_opcode)op, 3);
     if (!c->oom) OP(c, at + 1)->s.a = s;
     *word = at + 2;
     return at;
@@ -1428,7 +1445,7 @@ static wr_status c_if(cc *c)
     /* keep the condition where it is; materialize what stays */
     materialize_all(c);
     uint32_t at = 0, word = 0;
-    if (live) at = emit_cond_jump(c, cond, c->sp, false, &word);
+    if (live) at = emit_cond_jump(c, cond, c->sp, false, &word, NULL);
     TRY(push_ctrl(c, WASM_OP_if, np, pt, nr, rt));
     ctrl *f = &c->cs[c->csp - 1];
     keep_single(f, nr, rt, &single);
@@ -1779,16 +1796,17 @@ static wr_status emit_br_if(cc *c, ctrl *target, cval cond, uint32_t n)
         materialize(c, i);
     uint32_t word;
     if (!(n > 0 && label_needs_copies(c, target, n))) {
-        uint32_t at = emit_cond_jump(c, cond, cond_depth, true, &word);
+        bool back = target->opcode == WASM_OP_loop;
+        uint32_t at = emit_cond_jump(c, cond, cond_depth, true, &word, &back);
         if (!c->oom) {
             if (target->opcode == WASM_OP_loop)
-                set_rel(c, word, at, target->loop_ir);
+                set_rel(c, word, at, target->loop_ir + (back ? 1 : 0));
             else
                 TRY(add_patch(c, target, at, word));
         }
         return WR_OK;
     }
-    uint32_t at = emit_cond_jump(c, cond, cond_depth, false, &word);
+    uint32_t at = emit_cond_jump(c, cond, cond_depth, false, &word, NULL);
     emit_label_copies(c, target, n);
     TRY(emit_jump(c, target));
     label_here(c);

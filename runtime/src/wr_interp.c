@@ -599,6 +599,13 @@ static wr_status run(wr_store *store, wr_interp *it, wr_instance *inst, wr_code 
 #define XF(n, ...) [WR_OP_##n##_ri] = HO(L_##n##_ri),
         WR_FBINOPS_RI(XF)
 #undef XF
+#define XBK(n, ...)                                                                                \
+    [WR_OP_br_##n##_rr_bk] = HO(L_br_##n##_rr_bk), [WR_OP_br_##n##_ri_bk] = HO(L_br_##n##_ri_bk),
+            [WR_OP_br_bk] = HO(L_br_bk),
+        [WR_OP_br_nz_bk] = HO(L_br_nz_bk),
+        [WR_OP_br_z_bk] = HO(L_br_z_bk),
+        WR_BRCMPS(XBK)
+#undef XBK
 #undef XA
 #endif
 #undef X1
@@ -787,6 +794,52 @@ L_br_table : {
     }
     WR_BRCMPS(XBR)
 #undef XBR
+
+#if WR_BACKEDGE
+    /* back edges (wr_code.h WR_BACKEDGE): past the loop's loop_check op,
+     * polling here */
+#define BACK(rel)                                                                                  \
+    do {                                                                                           \
+        ip += (rel);                                                                               \
+        if (unlikely(*poll)) goto back_edge_poll;                                                  \
+        DISPATCH();                                                                                \
+    } while (0)
+L_br_bk:
+    BACK(ip[1].i);
+L_br_nz_bk:
+    if ((u32)fp[W1A]) BACK(ip[2].i);
+    NEXT(3);
+L_br_z_bk:
+    if (!(u32)fp[W1A]) BACK(ip[2].i);
+    NEXT(3);
+#define XBR(name, expr)                                                                            \
+    L_br_##name##_rr_bk:                                                                           \
+    {                                                                                              \
+        u32 a = (u32)fp[W1A], b = (u32)fp[W1B];                                                    \
+        if (expr) BACK(ip[2].i);                                                                   \
+        NEXT(3);                                                                                   \
+    }                                                                                              \
+    L_br_##name##_ri_bk:                                                                           \
+    {                                                                                              \
+        u32 a = (u32)fp[W1A], b = (u32)W1B;                                                        \
+        if (expr) BACK(ip[2].i);                                                                   \
+        NEXT(3);                                                                                   \
+    }
+    WR_BRCMPS(XBR)
+#undef XBR
+#undef BACK
+back_edge_poll: /* ip: the loop head, past its loop_check op */
+#ifdef WR_TRACE
+    if (*poll == WR_POLL_FUEL && store->fuel) {
+        store->fuel--;
+        DISPATCH();
+    }
+#endif
+    SAVE(ip);
+    if (!wr_debug_on_poll(store, it, false)) goto killed;
+    LOAD();
+    DISPATCH();
+#endif
 
 L_ret:
     csp--;
