@@ -9,7 +9,8 @@
  * frame into another translation of the same function.
  *
  * Cost of debuggability on the fast path: one load and test of the store's
- * poll word at function entry and at loop heads; nothing else. `dbg` and
+ * poll word at function entry and at loop heads (on 64-bit hosts, in the
+ * back-edge branch ops: WR_BACKEDGE); nothing else. `dbg` and
  * `brk` ops exist only in debug translations (see wr_code.h).
  */
 #include "wr_interp.h"
