@@ -335,6 +335,33 @@ struct wr_code {
 uint32_t wr_simd_mem_size(uint32_t sub, bool *write);
 #endif
 
+/* Address fusion (WR_ADDR_FUSE, normal translations only): a load or store
+ * whose address an i32.add (or i32.add_sl) just computed into a stack slot
+ * takes the add's operands and computes the address itself, wrapping it to
+ * 32 bits before adding the offset as the spec does:
+ *   _arr: w1={dst,a} w2={b,offset}      ea = (u32)(a + b) + offset
+ *   _ari: w1={dst,a} w2={imm,offset}    ea = (u32)(a + imm) + offset
+ *   _asl: w1={dst,a} w2={b,s} w3=offset ea = (u32)(a + (b << s)) + offset
+ * (stores: w1={val,a}). i32_add_sl w1={dst,a} w2={b,s} is an i32.shl by a
+ * constant fused into the i32.add that takes its result (base + index <<
+ * scale). X(name, bytes, expr) as in WR_LOADS and WR_STORES. */
+#define WR_ALOADS(X)                                                                            \
+    X(i32_load, 4, (uint64_t)wr_ld32(p)) X(i64_load, 8, wr_ld64(p))                             \
+    X(i32_load8_s, 1, (uint32_t)(int32_t)(int8_t)p[0]) X(i32_load8_u, 1, (uint64_t)p[0])        \
+    X(i32_load16_s, 2, (uint32_t)(int32_t)(int16_t)wr_ld16(p)) X(i32_load16_u, 2, (uint64_t)wr_ld16(p))
+#define WR_ASTORES(X) X(i32_store, 4) X(i64_store, 8) X(i32_store8, 1) X(i32_store16, 2)
+
+/* f64 ops with a constant right operand (WR_ADDR_FUSE hosts): w1={dst,a}
+ * w2=bits of the f64 constant (instead of a `const` op into a slot). X(name,
+ * expr of a and b) as in WR_FBINOPS. */
+#define WR_FBINOPS_RI(X) X(f64_add, a + b) X(f64_sub, a - b) X(f64_mul, a *b) X(f64_div, a / b)
+
+/* Back edges (WR_BACKEDGE, the hosts of WR_ADDR_FUSE): a `br`, `br_if` or
+ * fused compare-and-branch to a loop label, its layout as the plain op's,
+ * jumps past the loop's `loop_check` op and polls itself (a dispatch less
+ * per iteration; the poll count is the same: one at the loop's entry, one
+ * per iteration). br_table entries and the packed branches go to the
+ * loop_check op. */
 /* Packed two-word forms, emitted on 32-bit targets only (WR_PACK) and only
  * in normal translations (the debug translation's watchpoint check reads
  * the plain layouts): w1.a = the destination (or the stored value), as in
@@ -369,6 +396,12 @@ uint32_t wr_simd_mem_size(uint32_t sub, bool *write);
  * flash for ops that 32-bit code seldom runs, and the division is a
  * library call on a 32-bit core anyway. */
 #define WR_I64_RI (!WR_PACK)
+/* The address fusion (WR_ALOADS): 64-bit hosts (offsets fit a half) and
+ * not the packed layout, whose handlers cost the firmware's flash. */
+#ifndef WR_ADDR_FUSE
+#define WR_ADDR_FUSE (UINTPTR_MAX > 0xffffffffu && !WR_PACK)
+#endif
+#define WR_BACKEDGE WR_ADDR_FUSE
 
 typedef enum wr_opcode {
 #define WR_X1(n) WR_OP_##n,
@@ -394,6 +427,20 @@ typedef enum wr_opcode {
 #endif
 #ifdef WR_FEATURE_SIMD
     WR_SIMD_OPS(WR_X1)
+#endif
+#if WR_ADDR_FUSE
+#define WR_XA(n, ...) WR_OP_##n##_arr, WR_OP_##n##_ari, WR_OP_##n##_asl,
+        WR_ALOADS(WR_XA) WR_ASTORES(WR_XA) WR_OP_i32_add_sl,
+#define WR_XF(n, ...) WR_OP_##n##_ri,
+    WR_FBINOPS_RI(WR_XF)
+#undef WR_XF
+#define WR_XBK(n, ...) WR_OP_br_##n##_rr_bk, WR_OP_br_##n##_ri_bk,
+        WR_OP_br_bk,
+    WR_OP_br_nz_bk,
+    WR_OP_br_z_bk,
+    WR_BRCMPS(WR_XBK)
+#undef WR_XBK
+#undef WR_XA
 #endif
 #undef WR_XPB
 #undef WR_XP

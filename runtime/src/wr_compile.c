@@ -124,6 +124,13 @@ typedef struct cc {
     int lc_cmp; /* index in WR_BRCMPS order */
     bool lc_ri;
     int32_t lc_a, lc_b, lc_dst;
+    /* the last i32 address arithmetic, for the address fusion (WR_ALOADS):
+     * la_form 0 add_rr (a, b), 1 add_ri (a, imm b), 2 add_sl (a, b, s),
+     * 3 shl_ri (source a, s); la_dst the canonical slot it wrote */
+    bool la_valid;
+    uint32_t la_start, la_end;
+    int la_form;
+    int32_t la_a, la_b, la_s, la_dst;
     bool oom;
 #if WR_FEATURE_EH
     wr_eh *ehs; /* the handler table (wr_code.h), written when not measuring */
@@ -261,6 +268,7 @@ static uint32_t emit(cc *c, wr_opcode op, uint32_t nwords)
     if (!c->nopc) pc_add(c, at);
     c->ld_valid = false;
     c->lc_valid = false;
+    if (WR_ADDR_FUSE) c->la_valid = false;
     return at;
 }
 
@@ -283,6 +291,7 @@ static void label_here(cc *c)
     c->barrier = c->nops;
     c->ld_valid = false;
     c->lc_valid = false;
+    if (WR_ADDR_FUSE) c->la_valid = false;
 }
 
 static void add_sync(cc *c)
@@ -635,10 +644,15 @@ static bool label_needs_copies(cc *c, const ctrl *f, uint32_t n)
 static wr_status emit_jump(cc *c, ctrl *f)
 {
     if (!LIVE) return WR_OK;
-    uint32_t at = emit(c, WR_OP_br, 2);
+    bool back = WR_BACKEDGE && f->opcode == WASM_OP_loop; /* polls itself: past loop_check */
+    wr_opcode op = WR_OP_br;
+#if WR_BACKEDGE
+    if (back) op = WR_OP_br_bk;
+#endif
+    uint32_t at = emit(c, op, 2);
     if (c->oom) return WR_OK;
     if (f->opcode == WASM_OP_loop)
-        OP(c, at + 1)->i = (int64_t)f->loop_ir - (int64_t)at;
+        OP(c, at + 1)->i = (int64_t)f->loop_ir + back - (int64_t)at;
     else
         return add_patch(c, f, at, at + 1);
     return WR_OK;
@@ -796,6 +810,76 @@ static bool i64_no_ri(wr_opcode rr)
            (rr >= WR_OP_i64_shl_rr && rr <= WR_OP_i64_rotr_rr);
 }
 
+/* The address fusion (wr_code.h WR_ALOADS, WR_ADDR_FUSE). */
+static void note_addr(cc *c, uint32_t at, int form, int32_t a, int32_t b, int32_t sh, int32_t dst)
+{
+    c->la_valid = true;
+    c->la_start = at;
+    c->la_end = c->nops;
+    c->la_form = form;
+    c->la_a = a;
+    c->la_b = b;
+    c->la_s = sh;
+    c->la_dst = dst;
+}
+
+/* Whether the op just emitted is address arithmetic of form `form` (or any
+ * add, form < 0) that wrote slot `slot`: then a consumer of that slot may
+ * take it over (unemit it). */
+static bool addr_fusable(cc *c, int form, int32_t slot)
+{
+    return WR_ADDR_FUSE && !c->debug && c->la_valid && c->la_end == c->nops &&
+           c->la_start >= c->barrier && c->la_dst == slot && !c->oom &&
+           (form < 0 ? c->la_form <= 2 : c->la_form == form);
+}
+
+#if WR_ADDR_FUSE
+/* The first of the three fused forms (arr, ari, asl) of a load or store,
+ * or WR_OP_COUNT. */
+static wr_opcode addr_op(wr_opcode op)
+{
+    switch (op) {
+        /* clang-format off */
+#define XA(n, ...) case WR_OP_##n: return WR_OP_##n##_arr;
+        /* clang-format on */
+        WR_ALOADS(XA)
+        WR_ASTORES(XA)
+#undef XA
+    default: return WR_OP_COUNT;
+    }
+}
+#endif
+
+/* Emits the fused form of load/store `op` (wr_code.h WR_ALOADS) in place of
+ * the add just emitted (addr_fusable), its start into *at; w1.a is dst (a
+ * load) or the value. False when op has no fused form. */
+static bool emit_addr_fused(cc *c, wr_opcode op, int32_t w1a, uint32_t offset, uint32_t *at_out)
+{
+#if WR_ADDR_FUSE
+    wr_opcode f = addr_op(op);
+    if (f == WR_OP_COUNT) return false;
+    int form = c->la_form;
+    int32_t a = c->la_a, b = c->la_b, sh = c->la_s;
+    unemit(c, c->la_start);
+    uint32_t at = emit(c, (wr_opcode)(f + form), form == 2 ? 4 : 3);
+    *at_out = at;
+    if (c->oom) return true;
+    OP(c, at + 1)->s.a = w1a;
+    OP(c, at + 1)->s.b = a;
+    OP(c, at + 2)->s.a = b;
+    if (form == 2) {
+        OP(c, at + 2)->s.b = sh;
+        OP(c, at + 3)->u = offset;
+    } else {
+        OP(c, at + 2)->s.b = (int32_t)offset;
+    }
+    return true;
+#else
+    (void)c, (void)op, (void)w1a, (void)offset, (void)at_out;
+    return false;
+#endif
+}
+
 static wr_status ibinop(cc *c, uint8_t type, wr_opcode rr, uint8_t rtype, int cmp)
 {
     cval b, a;
@@ -817,6 +901,23 @@ static wr_status ibinop(cc *c, uint8_t type, wr_opcode rr, uint8_t rtype, int cm
                 OP(c, at + 1)->s.b =
                     (int32_t)((uint32_t)as | (ri ? (uint32_t)b.bits & 0xffu : (uint32_t)bs) << 8);
             }
+        } else if (WR_ADDR_FUSE && rr == WR_OP_i32_add_rr && !ri &&
+                   (addr_fusable(c, 3, bs) || addr_fusable(c, 3, as))) {
+#if WR_ADDR_FUSE
+            /* base + (index << s): the shl just emitted goes into the add */
+            int32_t base = c->la_dst == bs ? as : bs, idx = c->la_a, sh = c->la_s;
+            unemit(c, c->la_start);
+            at = emit(c, WR_OP_i32_add_sl, 3);
+            if (!c->oom) {
+                OP(c, at + 1)->s.a = dst;
+                OP(c, at + 1)->s.b = base;
+                OP(c, at + 2)->s.a = idx;
+                OP(c, at + 2)->s.b = sh;
+            }
+            note_dst(c, at, dst);
+            note_addr(c, at, 2, base, idx, sh, dst);
+            return push(c, rtype);
+#endif
         } else {
             at = emit(c, ri ? (wr_opcode)(rr + 1) : rr, 3);
             if (!c->oom) {
@@ -827,6 +928,10 @@ static wr_status ibinop(cc *c, uint8_t type, wr_opcode rr, uint8_t rtype, int cm
                 else
                     OP(c, at + 2)->s.a = bs;
             }
+            if (WR_ADDR_FUSE && !c->debug && rr == WR_OP_i32_add_rr)
+                note_addr(c, at, ri ? 1 : 0, as, ri ? (int32_t)(uint32_t)b.bits : bs, 0, dst);
+            else if (WR_ADDR_FUSE && !c->debug && rr == WR_OP_i32_shl_rr && ri)
+                note_addr(c, at, 3, as, 0, (int32_t)(b.bits & 31), dst);
         }
         note_dst(c, at, dst);
         /* the fused branch carries the immediate in a half (read as u32) */
@@ -847,13 +952,37 @@ static wr_status ibinop(cc *c, uint8_t type, wr_opcode rr, uint8_t rtype, int cm
     return push(c, rtype);
 }
 
+/* The _ri form of an f64 op (wr_code.h WR_FBINOPS_RI), or WR_OP_COUNT. */
+static wr_opcode fimm_of(wr_opcode op)
+{
+    switch (op) {
+#if WR_ADDR_FUSE
+        /* clang-format off */
+#define XF(n, ...) case WR_OP_##n: return WR_OP_##n##_ri;
+        /* clang-format on */
+        WR_FBINOPS_RI(XF)
+#undef XF
+#endif
+    default: return WR_OP_COUNT;
+    }
+}
+
 static wr_status frr(cc *c, uint8_t type, wr_opcode op, uint8_t rtype)
 {
     cval b, a;
     TRY(pop_t(c, type, &b));
     TRY(pop_t(c, type, &a));
     uint32_t d = c->sp;
-    if (LIVE) {
+    if (LIVE && b.kind == K_CONST && fimm_of(op) != WR_OP_COUNT) {
+        int32_t as = src_slot(c, &a, d);
+        uint32_t at = emit(c, fimm_of(op), 3);
+        if (!c->oom) {
+            OP(c, at + 1)->s.a = canon(c, d);
+            OP(c, at + 1)->s.b = as;
+            OP(c, at + 2)->u = b.bits;
+        }
+        note_dst(c, at, canon(c, d));
+    } else if (LIVE) {
         int32_t as = src_slot(c, &a, d);
         int32_t bs = src_slot(c, &b, d + 1);
         uint32_t at = emit(c, op, 3);
@@ -904,8 +1033,13 @@ static wr_status load(cc *c, uint8_t rtype, wr_opcode op, uint32_t natural)
     uint32_t d = c->sp;
     if (LIVE) {
         int32_t as = src_slot(c, &a, d);
+        uint32_t at;
+        if (addr_fusable(c, -1, as) && emit_addr_fused(c, op, canon(c, d), offset, &at)) {
+            note_dst(c, at, canon(c, d));
+            return push(c, rtype);
+        }
         wr_opcode p = PACKING(c) && pbyte(as) && offset <= 0xff ? packed_of(op) : WR_OP_COUNT;
-        uint32_t at = emit(c, p != WR_OP_COUNT ? p : op, p != WR_OP_COUNT ? 2 : 3);
+        at = emit(c, p != WR_OP_COUNT ? p : op, p != WR_OP_COUNT ? 2 : 3);
         if (!c->oom) {
             OP(c, at + 1)->s.a = canon(c, d);
             if (p != WR_OP_COUNT) {
@@ -931,6 +1065,8 @@ static wr_status store(cc *c, uint8_t vtype, wr_opcode op, uint32_t natural)
     if (LIVE) {
         int32_t as = src_slot(c, &a, d);
         int32_t vs = src_slot(c, &v, d + 1);
+        uint32_t fat;
+        if (addr_fusable(c, -1, as) && emit_addr_fused(c, op, vs, offset, &fat)) return WR_OK;
         wr_opcode p = PACKING(c) && pbyte(as) && offset <= 0xff ? packed_of(op) : WR_OP_COUNT;
         uint32_t at = emit(c, p != WR_OP_COUNT ? p : op, p != WR_OP_COUNT ? 2 : 3);
         if (!c->oom) {
@@ -1168,8 +1304,12 @@ static wr_status numeric(cc *c, const numop *n)
  * preceding i32 comparison. Returns the op index; the relative target word
  * is at *word. */
 static uint32_t emit_cond_jump(cc *c, cval cond, uint32_t cond_depth, bool jump_if_true,
-                               uint32_t *word)
+                               uint32_t *word, bool *back)
 {
+    /* *back: the target is a loop; set to whether the op polls itself
+     * (WR_BACKEDGE: then it targets the loop head past its loop_check) */
+    bool bk = back && *back && WR_BACKEDGE && !c->pack_br;
+    if (back) *back = bk;
     if (c->lc_valid && c->lc_end == c->nops && c->lc_start >= c->barrier && cond.kind == K_SLOT &&
         cond.slot == c->lc_dst) {
         int cmp = c->lc_cmp;
@@ -1183,7 +1323,11 @@ static uint32_t emit_cond_jump(cc *c, cval cond, uint32_t cond_depth, bool jump_
             *word = (at + 1) | REL_HALF;
             return at;
         }
-        uint32_t at = emit(c, (wr_opcode)(WR_OP_br_eq_rr + 2 * cmp + (ri ? 1 : 0)), 3);
+        uint32_t op = WR_OP_br_eq_rr + 2 * cmp + (ri ? 1 : 0);
+#if WR_BACKEDGE
+        if (bk) op = WR_OP_br_eq_rr_bk + 2 * cmp + (ri ? 1 : 0);
+#endif
+        uint32_t at = emit(c, (wr_opcode)op, 3);
         if (!c->oom) {
             OP(c, at + 1)->s.a = a;
             OP(c, at + 1)->s.b = b;
@@ -1198,7 +1342,11 @@ static uint32_t emit_cond_jump(cc *c, cval cond, uint32_t cond_depth, bool jump_
         *word = (at + 1) | REL_HALF;
         return at;
     }
-    uint32_t at = emit(c, jump_if_true ? WR_OP_br_nz : WR_OP_br_z, 3);
+    uint32_t op = jump_if_true ? WR_OP_br_nz : WR_OP_br_z;
+#if WR_BACKEDGE
+    if (bk) op = jump_if_true ? WR_OP_br_nz_bk : WR_OP_br_z_bk;
+#endif
+    uint32_t at = emit(c, (wr_opcode)op, 3);
     if (!c->oom) OP(c, at + 1)->s.a = s;
     *word = at + 2;
     return at;
@@ -1313,7 +1461,7 @@ static wr_status c_if(cc *c)
     /* keep the condition where it is; materialize what stays */
     materialize_all(c);
     uint32_t at = 0, word = 0;
-    if (live) at = emit_cond_jump(c, cond, c->sp, false, &word);
+    if (live) at = emit_cond_jump(c, cond, c->sp, false, &word, NULL);
     TRY(push_ctrl(c, WASM_OP_if, np, pt, nr, rt));
     ctrl *f = &c->cs[c->csp - 1];
     keep_single(f, nr, rt, &single);
@@ -1664,16 +1812,17 @@ static wr_status emit_br_if(cc *c, ctrl *target, cval cond, uint32_t n)
         materialize(c, i);
     uint32_t word;
     if (!(n > 0 && label_needs_copies(c, target, n))) {
-        uint32_t at = emit_cond_jump(c, cond, cond_depth, true, &word);
+        bool back = target->opcode == WASM_OP_loop;
+        uint32_t at = emit_cond_jump(c, cond, cond_depth, true, &word, &back);
         if (!c->oom) {
             if (target->opcode == WASM_OP_loop)
-                set_rel(c, word, at, target->loop_ir);
+                set_rel(c, word, at, target->loop_ir + (back ? 1 : 0));
             else
                 TRY(add_patch(c, target, at, word));
         }
         return WR_OK;
     }
-    uint32_t at = emit_cond_jump(c, cond, cond_depth, false, &word);
+    uint32_t at = emit_cond_jump(c, cond, cond_depth, false, &word, NULL);
     emit_label_copies(c, target, n);
     TRY(emit_jump(c, target));
     label_here(c);
@@ -1965,6 +2114,7 @@ static void set_local(cc *c, int32_t ls, cval v)
         OP(c, c->ld_word)->s.a = ls; /* retarget the producer */
         c->ld_valid = false;
         c->lc_valid = false;
+        if (WR_ADDR_FUSE) c->la_valid = false;
         return;
     }
     materialize_local(c, ls);

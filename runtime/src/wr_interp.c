@@ -9,7 +9,8 @@
  * frame into another translation of the same function.
  *
  * Cost of debuggability on the fast path: one load and test of the store's
- * poll word at function entry and at loop heads; nothing else. `dbg` and
+ * poll word at function entry and at loop heads (on 64-bit hosts, in the
+ * back-edge branch ops: WR_BACKEDGE); nothing else. `dbg` and
  * `brk` ops exist only in debug translations (see wr_code.h).
  */
 #include "wr_interp.h"
@@ -626,6 +627,23 @@ static wr_status run(wr_store *store, wr_interp *it, wr_instance *inst, wr_code 
         WR_SIMD_OPS(XS)
 #undef XS
 #endif
+#if WR_ADDR_FUSE /* designated: the packed ops before them have no entries here */
+#define XA(n, ...)                                                                                 \
+    [WR_OP_##n##_arr] = HO(L_##n##_arr), [WR_OP_##n##_ari] = HO(L_##n##_ari),                      \
+    [WR_OP_##n##_asl] = HO(L_##n##_asl),
+            WR_ALOADS(XA) WR_ASTORES(XA)[WR_OP_i32_add_sl] = HO(L_i32_add_sl),
+#define XF(n, ...) [WR_OP_##n##_ri] = HO(L_##n##_ri),
+        WR_FBINOPS_RI(XF)
+#undef XF
+#define XBK(n, ...)                                                                                \
+    [WR_OP_br_##n##_rr_bk] = HO(L_br_##n##_rr_bk), [WR_OP_br_##n##_ri_bk] = HO(L_br_##n##_ri_bk),
+            [WR_OP_br_bk] = HO(L_br_bk),
+        [WR_OP_br_nz_bk] = HO(L_br_nz_bk),
+        [WR_OP_br_z_bk] = HO(L_br_z_bk),
+        WR_BRCMPS(XBK)
+#undef XBK
+#undef XA
+#endif
 #undef X1
 #undef X2
 #undef XRR
@@ -822,6 +840,52 @@ L_br_table : {
     }
     WR_BRCMPS(XBR)
 #undef XBR
+
+#if WR_BACKEDGE
+    /* back edges (wr_code.h WR_BACKEDGE): past the loop's loop_check op,
+     * polling here */
+#define BACK(rel)                                                                                  \
+    do {                                                                                           \
+        ip += (rel);                                                                               \
+        if (unlikely(*poll)) goto back_edge_poll;                                                  \
+        DISPATCH();                                                                                \
+    } while (0)
+L_br_bk:
+    BACK(ip[1].i);
+L_br_nz_bk:
+    if ((u32)fp[W1A]) BACK(ip[2].i);
+    NEXT(3);
+L_br_z_bk:
+    if (!(u32)fp[W1A]) BACK(ip[2].i);
+    NEXT(3);
+#define XBR(name, expr)                                                                            \
+    L_br_##name##_rr_bk:                                                                           \
+    {                                                                                              \
+        u32 a = (u32)fp[W1A], b = (u32)fp[W1B];                                                    \
+        if (expr) BACK(ip[2].i);                                                                   \
+        NEXT(3);                                                                                   \
+    }                                                                                              \
+    L_br_##name##_ri_bk:                                                                           \
+    {                                                                                              \
+        u32 a = (u32)fp[W1A], b = (u32)W1B;                                                        \
+        if (expr) BACK(ip[2].i);                                                                   \
+        NEXT(3);                                                                                   \
+    }
+    WR_BRCMPS(XBR)
+#undef XBR
+#undef BACK
+back_edge_poll: /* ip: the loop head, past its loop_check op */
+#ifdef WR_TRACE
+    if (*poll == WR_POLL_FUEL && store->fuel) {
+        store->fuel--;
+        DISPATCH();
+    }
+#endif
+    SAVE(ip);
+    if (!wr_debug_on_poll(store, it, false)) goto killed;
+    LOAD();
+    DISPATCH();
+#endif
 
 L_ret:
     csp--;
@@ -1148,6 +1212,57 @@ L_f64_copysign:
     }
     WR_STORES(X2)
 #undef X2
+
+    /* ---------------------------------------------------- address fusion */
+#if WR_ADDR_FUSE
+    /* wr_code.h WR_ALOADS: the address wraps to 32 bits before the offset */
+#define EA_RR ((u64)(u32)((u32)fp[W1B] + (u32)fp[W2A]) + (u32)W2B)
+#define EA_RI ((u64)(u32)((u32)fp[W1B] + (u32)W2A) + (u32)W2B)
+#define EA_SL ((u64)(u32)((u32)fp[W1B] + ((u32)fp[W2A] << ((u32)W2B & 31))) + (u32)ip[3].u)
+#define XL(name, N, expr, form, EA, n)                                                             \
+    L_##name##_##form:                                                                             \
+    {                                                                                              \
+        u64 ea = EA;                                                                               \
+        if (unlikely(ea + (N) > memsize)) TRAP(WR_TRAP_MEMORY_OOB);                                \
+        const uint8_t *p = mem + ea;                                                               \
+        fp[W1A] = (expr);                                                                          \
+        NEXT(n);                                                                                   \
+    }
+#define XA(name, N, expr)                                                                          \
+    XL(name, N, expr, arr, EA_RR, 3)                                                               \
+    XL(name, N, expr, ari, EA_RI, 3) XL(name, N, expr, asl, EA_SL, 4)
+    WR_ALOADS(XA)
+#undef XA
+#undef XL
+#define XS(name, N, form, EA, n)                                                                   \
+    L_##name##_##form:                                                                             \
+    {                                                                                              \
+        u64 ea = EA;                                                                               \
+        if (unlikely(ea + (N) > memsize)) TRAP(WR_TRAP_MEMORY_OOB);                                \
+        u64 v = fp[W1A];                                                                           \
+        memcpy(mem + ea, &v, (N)); /* little-endian host */                                        \
+        NEXT(n);                                                                                   \
+    }
+#define XA(name, N) XS(name, N, arr, EA_RR, 3) XS(name, N, ari, EA_RI, 3) XS(name, N, asl, EA_SL, 4)
+    WR_ASTORES(XA)
+#undef XA
+#undef XS
+#undef EA_RR
+#undef EA_RI
+#undef EA_SL
+L_i32_add_sl:
+    SET32(fp[W1A], (u32)fp[W1B] + ((u32)fp[W2A] << ((u32)W2B & 31)));
+    NEXT(3);
+#define XF(name, expr)                                                                             \
+    L_##name##_ri:                                                                                 \
+    {                                                                                              \
+        f64 a = RD_f64(fp[W1B]), b = RD_f64(ip[2].u);                                              \
+        ST_f64(fp[W1A], expr);                                                                     \
+        NEXT(3);                                                                                   \
+    }
+    WR_FBINOPS_RI(XF)
+#undef XF
+#endif
 
     /* ---------------------------------------------------- packed (32-bit targets) */
 #if WR_PACK
