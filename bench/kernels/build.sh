@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154
 # The CPU kernels of this directory and how each is built, sourced by
 # bench/run.sh, bench/attached.sh and bench/record.sh (not run by itself).
 # A kernel is NAME.c (C) or NAME.cpp (C++); most build with plain -O2,
