@@ -20,6 +20,7 @@ case $build in /*) ;; *) build=$root/$build ;; esac
 runs=${BENCH_RUNS:-3}
 clang=clang-22
 lldb=lldb-22
+. "$root/bench/kernels/build.sh"
 die() { echo "bench: $*" >&2; exit 1; }
 command -v "$clang" >/dev/null || die "clang-22 not found: run scripts/install-deps.sh"
 command -v "$lldb" >/dev/null || die "lldb-22 not found: run scripts/install-deps.sh"
@@ -35,13 +36,12 @@ trap 'rm -rf "$tmp"' EXIT
 
 if [ $# -gt 0 ]; then kernels=("$@"); else
   kernels=()
-  for f in "$root"/bench/kernels/*.c; do kernels+=("$(basename "$f" .c)"); done
+  mapfile -t kernels < <(kernel_names)
 fi
 printf 'int main(void) { return 0; }\n' >"$tmp/empty.c"
 "$clang" --target=wasm32-wasi -Wno-deprecated -O2 -g "$tmp/empty.c" -o "$out/empty.wasm"
 for k in "${kernels[@]}"; do
-  "$clang" --target=wasm32-wasi -Wno-deprecated -O2 -g "$root/bench/kernels/$k.c" -o "$out/$k.wasm" -lm ||
-    die "Wasm build of $k failed"
+  kernel_wasm "$k" "$out/$k.wasm" -g || die "Wasm build of $k failed"
 done
 
 # seconds CMD...: wall-clock seconds of one run (fails if CMD fails)

@@ -6,7 +6,7 @@
 # ratios record/plain and replay/plain, and their geometric means. The
 # outputs of the three runs must be identical.
 #
-#   bench/record.sh [KERNEL...]        (default: every kernels/*.c)
+#   bench/record.sh [KERNEL...]        (default: every kernel)
 #
 # Environment: BUILD_DIR (default build), WDB_RUN, BENCH_RUNS.
 set -euo pipefail
@@ -15,6 +15,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-build}
 case $build in /*) ;; *) build=$root/$build ;; esac
 runs=${BENCH_RUNS:-3}
+. "$root/bench/kernels/build.sh"
 die() { echo "bench: $*" >&2; exit 1; }
 command -v clang-22 >/dev/null || die "clang-22 not found: run scripts/install-deps.sh"
 if [ -n "${WDB_RUN:-}" ]; then
@@ -30,7 +31,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 kernels=("$@")
 if [ ${#kernels[@]} -eq 0 ]; then
-  for f in "$root"/bench/kernels/*.c; do kernels+=("$(basename "$f" .c)"); done
+  mapfile -t kernels < <(kernel_names)
 fi
 
 best_of() {
@@ -47,9 +48,7 @@ best_of() {
 printf '%-12s %9s %9s %9s %8s %8s %10s\n' kernel "plain s" "record s" "replay s" rec/x rep/x "trace B"
 rr=() pr=()
 for k in "${kernels[@]}"; do
-  src=$root/bench/kernels/$k.c
-  [ -f "$src" ] || die "no kernel $src"
-  clang-22 --target=wasm32-wasi -Wno-deprecated -O2 "$src" -o "$out/$k.wasm" -lm
+  kernel_wasm "$k" "$out/$k.wasm" || die "Wasm build of $k failed"
   tp=$(best_of "$tmp/plain.out" "$wdb_run" "$out/$k.wasm")
   tr=$(best_of "$tmp/rec.out" "$wdb_run" --record="$tmp/$k.trace" "$out/$k.wasm")
   ty=$(best_of "$tmp/rep.out" "$wdb_run" --replay="$tmp/$k.trace" "$out/$k.wasm")

@@ -6,13 +6,22 @@
 #
 #   bench/run.sh [NAME...]   (default: every kernel, lua-SCRIPT, sqlite)
 #
-# Builds each natively (host cc -O2) and to Wasm (clang-22 -O2), builds
+# Builds each natively (host cc -O2; g++ for C++) and to Wasm (clang-22
+# -O2; the SIMD and exception kernels with the flags and guest libraries
+# kernels/build.sh gives them), builds
 # wdb-run if needed (cmake in build/), runs both, checks that their outputs
 # (which end in a checksum) are identical, and prints one table: native
 # seconds, wdb-run seconds, their ratio, and the geometric mean of the
 # ratios. Every time is the best of BENCH_RUNS runs (default 3) of
 # wall-clock time, all measured in this one run of the script, the
 # programs of a row taking turns: compare ratios, not seconds.
+#
+# Instruction counts instead of times (BENCH_COUNT=1): every program runs
+# once under valgrind's callgrind, the kernels at the smaller sizes
+# kernels/build.sh gives them (kernel_count_arg; the default names are the
+# kernels only), and the table has millions of x86-64 instructions (Ir)
+# where it has seconds. The machine's load does not change a count, so
+# two wdb-runs (WDB_RUN_BASE) compare exactly on a busy machine.
 #
 # Other interpreters in the same run, one more column each (their time
 # over wdb-run's is not printed: wdb-run / other, below 1 is faster):
@@ -22,19 +31,29 @@
 #                       what a change did to speed
 #
 # Environment: BUILD_DIR (default build, relative to the repository),
-# WDB_RUN (use this wdb-run instead of building one), BENCH_RUNS, CC.
+# WDB_RUN (use this wdb-run instead of building one), BENCH_RUNS, CC, CXX.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-build}
 case $build in /*) ;; *) build=$root/$build ;; esac
 runs=${BENCH_RUNS:-3}
+count=${BENCH_COUNT:-0}
 cc=${CC:-cc}
 clang=clang-22
+. "$root/bench/kernels/build.sh"
 
 die() { echo "bench: $*" >&2; exit 1; }
 command -v "$clang" >/dev/null || die "clang-22 not found: run scripts/install-deps.sh"
 command -v "$cc" >/dev/null || die "no host C compiler '$cc'"
+case $count in
+0) ;;
+1)
+  command -v valgrind >/dev/null || die "BENCH_COUNT=1 needs valgrind: apt-get install valgrind"
+  runs=1
+  ;;
+*) die "BENCH_COUNT must be 0 or 1, not '$count'" ;;
+esac
 
 if [ -n "${WDB_RUN:-}" ]; then
   wdb_run=$WDB_RUN
@@ -63,8 +82,8 @@ if [ $# -gt 0 ]; then
   names=("$@")
 else
   names=()
-  for f in "$root"/bench/kernels/*.c; do names+=("$(basename "$f" .c)"); done
-  names+=("${lua_scripts[@]}" sqlite)
+  mapfile -t names < <(kernel_names)
+  [ "$count" = 1 ] || names+=("${lua_scripts[@]}" sqlite)
 fi
 
 need_workloads=0
@@ -72,11 +91,9 @@ for k in "${names[@]}"; do
   case $k in
   lua-* | sqlite) need_workloads=1 ;;
   *)
-    src=$root/bench/kernels/$k.c
-    [ -f "$src" ] || die "no kernel $src (nor a workload of that name)"
-    "$cc" -O2 "$src" -o "$out/$k.native" -lm || die "native build of $k failed"
-    "$clang" --target=wasm32-wasi -Wno-deprecated -O2 "$src" -o "$out/$k.wasm" -lm ||
-      die "Wasm build of $k failed"
+    kernel_src "$k" >/dev/null || die "no kernel $k (nor a workload of that name)"
+    kernel_native "$k" "$out/$k.native" || die "native build of $k failed"
+    kernel_wasm "$k" "$out/$k.wasm" || die "Wasm build of $k failed"
     ;;
   esac
 done
@@ -96,14 +113,34 @@ row() {
     native=$out/workloads/lua.native wasm=$out/workloads/lua.wasm
     ;;
   sqlite) native=$out/workloads/sqlite.native wasm=$out/workloads/sqlite.wasm ;;
-  *) native=$out/$1.native wasm=$out/$1.wasm ;;
+  *)
+    native=$out/$1.native wasm=$out/$1.wasm
+    if [ "$count" = 1 ]; then
+      local a
+      a=$(kernel_count_arg "$1") || exit 1
+      args=("$a")
+    fi
+    ;;
   esac
 }
 # time_of OUTFILE CMD...: runs CMD once with stdout to OUTFILE and prints
-# its wall-clock time in seconds. Fails, saying so, if CMD fails.
+# its wall-clock time in seconds (BENCH_COUNT=1: the millions of
+# instructions it ran). Fails, saying so, if CMD fails.
 time_of() {
   local outfile=$1 t
   shift
+  if [ "$count" = 1 ]; then
+    if ! valgrind --tool=callgrind --callgrind-out-file=/dev/null --log-file="$tmp/vg" \
+      "$@" >"$outfile" 2>"$tmp/stderr"; then
+      echo "bench: failed: $*" >&2
+      cat "$tmp/stderr" >&2
+      return 1
+    fi
+    t=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$tmp/vg")
+    [ -n "$t" ] || { echo "bench: no instruction count from callgrind: $*" >&2; cat "$tmp/vg" >&2; return 1; }
+    awk -v n="$t" 'BEGIN { printf "%.3f", n / 1e6 }'
+    return 0
+  fi
   if ! t=$( { TIMEFORMAT=%R; time "$@" >"$outfile" 2>"$tmp/stderr"; } 2>&1 ); then
     echo "bench: failed: $*" >&2
     cat "$tmp/stderr" >&2
@@ -117,8 +154,10 @@ min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : 
 others=()
 [ -n "${WASM3:-}" ] && others+=(wasm3)
 [ -n "${WDB_RUN_BASE:-}" ] && others+=(base)
-head=$(printf '%-14s %9s %10s %8s' workload "native s" "wdb-run s" ratio)
-for o in "${others[@]}"; do head+=$(printf ' %9s %8s' "$o s" "vs $o"); done
+unit=s
+[ "$count" = 1 ] && unit=MI
+head=$(printf '%-14s %9s %10s %8s' workload "native $unit" "wdb-run $unit" ratio)
+for o in "${others[@]}"; do head+=$(printf ' %9s %8s' "$o $unit" "vs $o"); done
 printf '%s   %s\n' "$head" checksum
 ratios=()
 declare -A oratios
@@ -177,5 +216,9 @@ if [ ${#ratios[@]} -gt 0 ]; then
     echo "geometric mean, wdb-run / $o: $(echo "${oratios[$o]}" | geomean)"
   done
 fi
-echo "(best of $runs runs each; wdb-run: $wdb_run)"
+if [ "$count" = 1 ]; then
+  echo "(MI: millions of instructions, callgrind, one run each; wdb-run: $wdb_run)"
+else
+  echo "(best of $runs runs each; wdb-run: $wdb_run)"
+fi
 exit $status
