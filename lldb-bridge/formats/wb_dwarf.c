@@ -2904,6 +2904,7 @@ static wb_status type_fill(wb_dwarf *d, tnode *n, wb_error *err)
     case DW_TAG_array_type:
         t->kind = WB_TYPE_ARRAY;
         t->name = t->qualified_name = NULL;
+        t->vector = has_attr(d, die, DW_AT_GNU_vector);
         st = type_attr(d, die, &t->target, err);
         children = true;
         break;
