@@ -43,6 +43,8 @@ typedef enum wb_base_enc {
     WB_ENC_BOOL,
     WB_ENC_FLOAT, /* size 4 or 8 (16: long double, printed as hex) */
     WB_ENC_UTF,   /* char16_t, char32_t */
+    WB_ENC_V128,  /* a Wasm v128 (size 16: a name-section local of a module
+                     without DWARF), printed as gdb's vector register union */
 } wb_base_enc;
 
 typedef struct wb_type wb_type;

@@ -1300,6 +1300,13 @@ static void fmt_view(fctx *c, const view *v, bool top, int depth)
         wb_sb_add(c->o, "void");
         return;
     }
+    if (s->kind == WB_TYPE_BASE && s->enc == WB_ENC_V128 && v->n == 16 &&
+        !any_missing(v->missing, 16)) {
+        char *u = wb_value_format_v128(v->bytes, c->fmt == 'x' ? 'x' : 0);
+        wb_sb_add(c->o, u ? u : "<out of memory>");
+        free(u);
+        return;
+    }
     switch (s->kind) {
     case WB_TYPE_STRUCT:
     case WB_TYPE_UNION:

@@ -2242,6 +2242,17 @@ static void test_v128(void)
                  "0x0, 0x0, 0x0}, v4_int32 = {0x0, 0x0, 0x0, 0x0}, v2_int64 = {0x0, 0x0}, "
                  "uint128 = 0x0}");
     free(s);
+    /* a value of the Wasm type v128 (a name-section local) prints so too */
+    static const wb_type t_v128 = {
+        .kind = WB_TYPE_BASE, .name = "v128", .size = 16, .enc = WB_ENC_V128};
+    wb_value v;
+    wb_error err;
+    CHECK(wb_value_from_bytes(&t_v128, b, 16, &v, &err) == WB_OK);
+    s = wb_value_format(&v, &ENV, 'x');
+    CHECK(s && strstr(s, "{v4_float = {0x3fc00000, 0xc0000000, 0x0, 0x0}, ") == s &&
+          strstr(s, ", uint128 = 0xc00000003fc00000}"));
+    free(s);
+    wb_value_free(&v);
     static const uint8_t m[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
                                   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
     s = wb_value_format_v128(m, 0);
