@@ -194,7 +194,9 @@ static bool is_scalar(const wb_value *v)
 {
     const wb_type *t = wb_type_strip(v->type);
     if (t && t->kind == WB_TYPE_REFERENCE) t = wb_type_strip(t->target);
-    return t && t->kind != WB_TYPE_STRUCT && t->kind != WB_TYPE_UNION && t->kind != WB_TYPE_ARRAY;
+    /* a Wasm v128 prints as a union of vectors: not a scalar for gdb */
+    return t && t->kind != WB_TYPE_STRUCT && t->kind != WB_TYPE_UNION && t->kind != WB_TYPE_ARRAY &&
+           !(t->kind == WB_TYPE_BASE && t->enc == WB_ENC_V128);
 }
 
 /* "fib (n=10, s=...)": gdb's default `print frame-arguments scalars`. */

@@ -168,7 +168,10 @@ static void type_command(cli *c, const char *args, bool expand)
         }
         out(c, "}\n");
     } else {
-        wb_type_spell(expand ? s : t, NULL, buf, sizeof buf);
+        if (expand)
+            wb_type_spell_expanded(s, NULL, buf, sizeof buf);
+        else
+            wb_type_spell(t, NULL, buf, sizeof buf);
         out(c, "type = %s\n", buf);
     }
     if (have_v) wb_value_free(&v);

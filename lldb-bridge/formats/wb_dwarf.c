@@ -213,7 +213,7 @@ struct wb_dwarf {
     size_t nsyms[3];
     /* made from a source map (wb_dwarf_open_srcmap): no libdwarf */
     bool srcmap;
-    const wb_type *sm_types[4]; /* i32, i64, f32, f64 */
+    const wb_type *sm_types[5]; /* i32, i64, f32, f64, v128 */
     const char **sm_texts;      /* embedded sources, by unit 0's files */
 };
 
@@ -2904,6 +2904,7 @@ static wb_status type_fill(wb_dwarf *d, tnode *n, wb_error *err)
     case DW_TAG_array_type:
         t->kind = WB_TYPE_ARRAY;
         t->name = t->qualified_name = NULL;
+        t->vector = has_attr(d, die, DW_AT_GNU_vector);
         st = type_attr(d, die, &t->target, err);
         children = true;
         break;
@@ -4386,7 +4387,8 @@ static const wb_type *srcmap_valtype(wb_dwarf *d, uint8_t vt)
     } map[] = {{0x7f, "i32", 4, WB_ENC_SIGNED},
                {0x7e, "i64", 8, WB_ENC_SIGNED},
                {0x7d, "f32", 4, WB_ENC_FLOAT},
-               {0x7c, "f64", 8, WB_ENC_FLOAT}};
+               {0x7c, "f64", 8, WB_ENC_FLOAT},
+               {0x7b, "v128", 16, WB_ENC_V128}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
         if (map[i].vt != vt) continue;
         if (!d->sm_types[i]) {
@@ -4401,7 +4403,7 @@ static const wb_type *srcmap_valtype(wb_dwarf *d, uint8_t vt)
         }
         return d->sm_types[i];
     }
-    return NULL; /* v128, references: not shown */
+    return NULL; /* references: not shown */
 }
 
 /* The Wasm locals of function scope `s` that the name section names, as

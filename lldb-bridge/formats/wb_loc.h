@@ -63,6 +63,12 @@ typedef struct wb_loc_target {
     wb_status (*read_memory)(void *user, uint64_t addr, void *buf, size_t len, wb_error *err);
     const uint8_t *frame_base; /* DW_AT_frame_base of the function, or NULL */
     size_t frame_base_len;
+    /* Optional: a local, global or operand stack entry (kind
+     * WB_PLACE_LOCAL, _GLOBAL, _STACK) as all its bytes, *len of them (16
+     * for a v128), for a variable wider than 8 bytes placed there (a
+     * vector). Without it such a variable gets the 64-bit value and zeros. */
+    wb_status (*read_bytes)(void *user, wb_place_kind kind, uint32_t index, uint8_t buf[16],
+                            size_t *len, wb_error *err);
 } wb_loc_target;
 
 /* Evaluates `expr` (len bytes). WB_ERROR with a message for malformed or

@@ -82,7 +82,7 @@ uint64_t wb_type_size(const wb_type *t)
 
 /* ------------------------------------------------------------- spelling */
 
-static void spell_into(const wb_type *t, wb_sbuf *decl, int depth);
+static void spell_into(const wb_type *t, wb_sbuf *decl, int depth, bool expand);
 
 /* The base part: "int", "struct point", "const char", "struct {...}". */
 static void base_name(const wb_type *t, wb_sbuf *out)
@@ -116,7 +116,7 @@ static void add_params(const wb_type *f, wb_sbuf *decl, int depth)
     for (size_t i = 0; i < f->nparams; i++) {
         wb_sbuf p = {0};
         if (i) wb_sb_add(decl, ", ");
-        spell_into(f->params ? f->params[i] : NULL, &p, depth + 1);
+        spell_into(f->params ? f->params[i] : NULL, &p, depth + 1, false);
         if (p.oom)
             decl->oom = true;
         else if (p.s)
@@ -131,14 +131,24 @@ static void add_params(const wb_type *f, wb_sbuf *decl, int depth)
 }
 
 /* Spells `t` around the declarator already in `decl` (the name, or what
- * the enclosing types made of it) and leaves the whole in `decl`. */
-static void spell_into(const wb_type *t, wb_sbuf *decl, int depth)
+ * the enclosing types made of it) and leaves the whole in `decl`; with
+ * `expand`, typedefs of anything but a struct, union or enum are seen
+ * through (as ptype does). */
+static void spell_into(const wb_type *t, wb_sbuf *decl, int depth, bool expand)
 {
     bool is_const = false, is_volatile = false;
     for (;;) {
         if (depth++ > WB_TYPE_MAX_DEPTH) {
             wb_sb_prepend(decl, decl->len ? "<type too deep> " : "<type too deep>");
             return;
+        }
+        if (expand && t && t->kind == WB_TYPE_TYPEDEF) {
+            const wb_type *s = wb_type_strip(t);
+            if (s && s->kind != WB_TYPE_STRUCT && s->kind != WB_TYPE_UNION &&
+                s->kind != WB_TYPE_ENUM) {
+                t = t->target;
+                continue;
+            }
         }
         if (t && (t->kind == WB_TYPE_CONST || t->kind == WB_TYPE_VOLATILE)) {
             if (t->kind == WB_TYPE_CONST)
@@ -158,11 +168,18 @@ static void spell_into(const wb_type *t, wb_sbuf *decl, int depth)
                 is_const = is_volatile = false;
             }
             wb_sb_prepend(decl, op);
-            const wb_type *tt = wb_type_strip_cv(t->target);
+            const wb_type *tt = expand ? wb_type_strip(t->target) : wb_type_strip_cv(t->target);
             if (tt && (tt->kind == WB_TYPE_ARRAY || tt->kind == WB_TYPE_FUNCTION)) {
                 wb_sb_prepend(decl, "(");
                 wb_sb_add(decl, ")");
             }
+            t = t->target;
+            continue;
+        }
+        if (t && t->kind == WB_TYPE_ARRAY && t->vector && t->ndims == 1) {
+            /* gdb counts elements where GCC's attribute counts bytes */
+            wb_sb_addf(decl, " __attribute__ ((vector_size(%llu)))",
+                       (unsigned long long)t->dims[0]);
             t = t->target;
             continue;
         }
@@ -190,7 +207,7 @@ static void spell_into(const wb_type *t, wb_sbuf *decl, int depth)
     if (is_const) wb_sb_add(&base, "const ");
     if (is_volatile) wb_sb_add(&base, "volatile ");
     base_name(t, &base);
-    if (decl->len) wb_sb_add(&base, " ");
+    if (decl->len && decl->s[0] != ' ') wb_sb_add(&base, " ");
     if (base.oom) {
         decl->oom = true;
         free(base.s);
@@ -250,7 +267,7 @@ static void spell_rust(const wb_type *t, const char *name, wb_sbuf *out, int dep
     }
 }
 
-size_t wb_type_spell(const wb_type *t, const char *name, char *buf, size_t cap)
+static size_t spell(const wb_type *t, const char *name, char *buf, size_t cap, bool expand)
 {
     wb_sbuf d = {0};
     const wb_type *st = wb_type_strip_cv(t);
@@ -259,7 +276,7 @@ size_t wb_type_spell(const wb_type *t, const char *name, char *buf, size_t cap)
         if (name && st->kind != WB_TYPE_FUNCTION) wb_sb_addf(&d, " %s", name);
     } else {
         if (name) wb_sb_add(&d, name);
-        spell_into(t, &d, 0);
+        spell_into(t, &d, 0, expand);
     }
     const char *s = d.oom || !d.s ? "" : d.s;
     size_t n = strlen(s);
@@ -270,6 +287,16 @@ size_t wb_type_spell(const wb_type *t, const char *name, char *buf, size_t cap)
     }
     free(d.s);
     return n;
+}
+
+size_t wb_type_spell(const wb_type *t, const char *name, char *buf, size_t cap)
+{
+    return spell(t, name, buf, cap, false);
+}
+
+size_t wb_type_spell_expanded(const wb_type *t, const char *name, char *buf, size_t cap)
+{
+    return spell(t, name, buf, cap, true);
 }
 
 static bool rust_tuple_like(const wb_type *s)

@@ -43,6 +43,8 @@ typedef enum wb_base_enc {
     WB_ENC_BOOL,
     WB_ENC_FLOAT, /* size 4 or 8 (16: long double, printed as hex) */
     WB_ENC_UTF,   /* char16_t, char32_t */
+    WB_ENC_V128,  /* a Wasm v128 (size 16: a name-section local of a module
+                     without DWARF), printed as gdb's vector register union */
 } wb_base_enc;
 
 typedef struct wb_type wb_type;
@@ -105,6 +107,10 @@ struct wb_type {
                                (the pc), not a table index */
     bool rust;              /* from a compile unit in Rust (DW_LANG_Rust):
                                printed with Rust syntax */
+    bool vector;            /* WB_TYPE_ARRAY of the GNU C vector extension
+                               (DW_AT_GNU_vector: vector_size, wasm_simd128.h's
+                               v128_t): one dimension, spelled and printed
+                               as gdb does (see wb_type_name, wb_value_format) */
     bool has_variants;      /* WB_TYPE_STRUCT holding a DW_TAG_variant_part
                                (a Rust enum): `variants` */
     const wb_member *discr; /* the variant part's discriminant (its
@@ -152,9 +158,14 @@ const wb_type *wb_type_strip_cv(const wb_type *t);
 uint64_t wb_type_size(const wb_type *t);
 /* The C spelling of a type with an optional declarator name, as gdb's
  * `ptype`/`whatis` print it: "int", "struct point *", "char [16]",
+ * "int __attribute__ ((vector_size(4)))" (a vector of 4 ints: gdb's count),
  * "int (*)(int, char *)", "const char *". `name` may be NULL. Writes at
  * most cap bytes (NUL included) and returns the length it needed. */
 size_t wb_type_spell(const wb_type *t, const char *name, char *buf, size_t cap);
+/* The same as `ptype` spells it: typedefs under pointers, arrays and
+ * function returns seen through, but for structs, unions and enums
+ * ("myint *" is "int *", "v4i *" "int (*) __attribute__ ((...))"). */
+size_t wb_type_spell_expanded(const wb_type *t, const char *name, char *buf, size_t cap);
 
 /* What gdb's `ptype` prints after "type = " for a type from Rust: a
  * struct's or union's body with its fields one a line ("struct

@@ -1670,6 +1670,15 @@ static wb_status t_stack(void *u, uint32_t i, uint64_t *v, wb_error *err)
     loc_user *x = u;
     return errno_status(wasm_value(x->s, "StackValue", x->phys, i, v), err);
 }
+static wb_status t_bytes(void *u, wb_place_kind k, uint32_t i, uint8_t buf[16], size_t *len,
+                         wb_error *err)
+{
+    loc_user *x = u;
+    const char *what = k == WB_PLACE_LOCAL    ? "Local"
+                       : k == WB_PLACE_GLOBAL ? "Global"
+                                              : "StackValue";
+    return wb_session_wasm_bytes(x->s, what, x->phys, i, buf, len, err);
+}
 static wb_status t_mem(void *u, uint64_t a, void *buf, size_t len, wb_error *err)
 {
     loc_user *x = u;
@@ -1684,7 +1693,7 @@ static const wb_scope *phys_function(const frame_rec *f)
 
 static wb_loc_target loc_target(wb_session *s, const frame_rec *f, loc_user *u)
 {
-    wb_loc_target t = {u, t_local, t_global, t_stack, t_mem, NULL, 0};
+    wb_loc_target t = {u, t_local, t_global, t_stack, t_mem, NULL, 0, t_bytes};
     u->s = s;
     u->phys = f ? f->pub.phys : 0;
     const wb_scope *fn = f ? phys_function(f) : NULL;

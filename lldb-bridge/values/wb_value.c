@@ -244,8 +244,12 @@ wb_status wb_value_truth(const wb_value *v, bool *out, wb_error *err)
 
 /* ------------------------------------------------- reading variables */
 
-static wb_status read_place(const wb_loc_target *t, wb_place_kind k, uint64_t idx, uint64_t *val,
-                            wb_error *err)
+/* The value of a Wasm local, global or operand stack entry as 16 bytes,
+ * little-endian: all of a v128's when the target gives them (read_bytes,
+ * for objects wider than 8 bytes: `want`), else the 64-bit value and
+ * zeros. */
+static wb_status read_place(const wb_loc_target *t, wb_place_kind k, uint64_t idx, size_t want,
+                            uint8_t buf[16], wb_error *err)
 {
     wb_status (*fn)(void *, uint32_t, uint64_t *, wb_error *) = NULL;
     const char *what = "local";
@@ -255,8 +259,19 @@ static wb_status read_place(const wb_loc_target *t, wb_place_kind k, uint64_t id
         fn = t->read_global, what = "global";
     else
         fn = t->read_stack, what = "operand stack entry";
-    if (!fn || idx > UINT32_MAX || fn(t->user, (uint32_t)idx, val, NULL) != WB_OK)
+    memset(buf, 0, 16);
+    if (want > 8 && t->read_bytes && idx <= UINT32_MAX) {
+        size_t n = 0;
+        if (t->read_bytes(t->user, k, (uint32_t)idx, buf, &n, NULL) != WB_OK || n > 16)
+            return wb_fail(err, "Cannot read Wasm %s %" PRIu64, what, idx);
+        memset(buf + n, 0, 16 - n);
+        return WB_OK;
+    }
+    uint64_t val;
+    if (!fn || idx > UINT32_MAX || fn(t->user, (uint32_t)idx, &val, NULL) != WB_OK)
         return wb_fail(err, "Cannot read Wasm %s %" PRIu64, what, idx);
+    for (size_t i = 0; i < 8; i++)
+        buf[i] = (uint8_t)(val >> (8 * i));
     return WB_OK;
 }
 
@@ -315,16 +330,15 @@ wb_status wb_value_of_var(const wb_var *v, wb_code_off pc, const wb_loc_target *
                 r.bytes[i] = (uint8_t)(p->value >> (8 * i));
             break;
         default: {
-            uint64_t val;
-            if (read_place(t, p->kind, p->where, &val, err) != WB_OK) {
+            uint8_t val[16];
+            if (read_place(t, p->kind, p->where, r.size, val, err) != WB_OK) {
                 wb_value_free(&r);
                 return WB_ERROR;
             }
             r.kind = WB_VAL_REGISTER;
             r.place = p->kind;
             r.place_index = p->where;
-            for (size_t i = 0; i < r.size && i < 8; i++)
-                r.bytes[i] = (uint8_t)(val >> (8 * i));
+            memcpy(r.bytes, val, r.size < 16 ? r.size : 16);
             break;
         }
         }
@@ -345,7 +359,6 @@ wb_status wb_value_of_var(const wb_var *v, wb_code_off pc, const wb_loc_target *
         size_t n = p->size ? p->size : r.size - off;
         if (n > r.size - off) n = r.size - off;
         uint8_t *dst = r.bytes + off;
-        uint64_t val = p->value;
         if (p->kind == WB_PLACE_EMPTY) {
             memset(r.missing + off, 1, n);
             r.partial = true;
@@ -355,12 +368,16 @@ wb_status wb_value_of_var(const wb_var *v, wb_code_off pc, const wb_loc_target *
                 return wb_fail(err, "Cannot access memory at address 0x%" PRIx64, p->where);
             }
         } else {
-            if (p->kind != WB_PLACE_VALUE && read_place(t, p->kind, p->where, &val, err) != WB_OK) {
+            uint8_t val[16] = {0};
+            if (p->kind == WB_PLACE_VALUE) {
+                for (size_t k = 0; k < 8; k++)
+                    val[k] = (uint8_t)(p->value >> (8 * k));
+            } else if (read_place(t, p->kind, p->where, n, val, err) != WB_OK) {
                 wb_value_free(&r);
                 return WB_ERROR;
             }
             for (size_t k = 0; k < n; k++)
-                dst[k] = k < 8 ? (uint8_t)(val >> (8 * k)) : 0;
+                dst[k] = k < 16 ? val[k] : 0;
         }
         off += n;
     }
@@ -864,7 +881,9 @@ static void fmt_array(fctx *c, const view *v, const wb_type *at, size_t dim, int
         return;
     }
     if (count > v->n / es) count = v->n / es;
-    if (inner && type_is_char(at->target) && (c->fmt == 0 || c->fmt == 's') &&
+    /* a vector's chars are data, not text (gdb marks their type so) */
+    bool data_chars = at->vector && type_is_char(at->target);
+    if (inner && !data_chars && type_is_char(at->target) && (c->fmt == 0 || c->fmt == 's') &&
         !any_missing(v->missing, (size_t)(count * es))) {
         add_string(o, v->bytes, (size_t)count, true, false);
         return;
@@ -889,9 +908,13 @@ static void fmt_array(fctx *c, const view *v, const wb_type *at, size_t dim, int
                    .missing = em,
                    .have_addr = v->have_addr,
                    .addr = v->addr + i * es};
-        if (inner)
+        if (inner && data_chars && c->fmt == 0) {
+            c->fmt = type_is_signed(at->target) ? 'd' : 'u';
             fmt_view(c, &ev, false, depth + 1);
-        else if (depth + 1 > FMT_MAX_DEPTH)
+            c->fmt = 0;
+        } else if (inner) {
+            fmt_view(c, &ev, false, depth + 1);
+        } else if (depth + 1 > FMT_MAX_DEPTH)
             wb_sb_add(o, "{...}");
         else
             fmt_array(c, &ev, at, dim + 1, depth + 1);
@@ -1275,6 +1298,13 @@ static void fmt_view(fctx *c, const view *v, bool top, int depth)
     }
     if (!s || s->kind == WB_TYPE_VOID) {
         wb_sb_add(c->o, "void");
+        return;
+    }
+    if (s->kind == WB_TYPE_BASE && s->enc == WB_ENC_V128 && v->n == 16 &&
+        !any_missing(v->missing, 16)) {
+        char *u = wb_value_format_v128(v->bytes, c->fmt == 'x' ? 'x' : 0);
+        wb_sb_add(c->o, u ? u : "<out of memory>");
+        free(u);
         return;
     }
     switch (s->kind) {

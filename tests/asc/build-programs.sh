@@ -34,8 +34,10 @@ for src in "$here"/programs/*.ts; do
   name=$(basename "$src" .ts)
   [ "$name" = io ] && continue
   rm -f "$name.wasm" "$name.wasm.map"
-  "$asc" "$name.ts" --debug --sourceMap --use abort=io/abortTrap --exportStart _start \
-    -o "$name.wasm"
+  features=()
+  [ "$name" = lanes ] && features=(--enable simd) # v128 values
+  "$asc" "$name.ts" --debug --sourceMap "${features[@]}" --use abort=io/abortTrap \
+    --exportStart _start -o "$name.wasm"
   [ -s "$name.wasm" ] && [ -s "$name.wasm.map" ] || { echo "FAIL: asc made no $name.wasm or map" >&2; exit 1; }
   echo "built $out/$name.wasm"
 done

@@ -198,6 +198,14 @@ static const wb_type t_char20 = ARR(&t_char, d20);
 static const wb_type t_char5 = ARR(&t_char, d5);
 static const wb_type t_int2x3 = ARR(&t_int, d2x3);
 static const wb_type t_int2x3x2 = ARR(&t_int, d2x3x2);
+/* GNU C vectors (DW_AT_GNU_vector): int __attribute__((vector_size(16))) */
+static const wb_type t_v4i = {
+    .kind = WB_TYPE_ARRAY, .target = &t_int, .ndims = 1, .dims = d4, .vector = true};
+static const wb_type t_v16c = {
+    .kind = WB_TYPE_ARRAY, .target = &t_char, .ndims = 1, .dims = d16, .vector = true};
+static const wb_type t_pv4i = PTR(&t_v4i);
+static const wb_type t_v4i_t = {.kind = WB_TYPE_TYPEDEF, .name = "v4i", .target = &t_v4i};
+static const wb_type t_pv4i_t = PTR(&t_v4i_t);
 static const wb_type t_point12 = ARR(&t_point, d12);
 static const wb_type t_intflex = ARR(&t_int, d0);
 static const wb_type t_bool12 = ARR(&t_bool, d12);
@@ -630,6 +638,18 @@ static void test_types(void)
     SPELL(&t_char16, "buf", "char buf[16]");
     SPELL(&t_int2x3, NULL, "int [2][3]");
     SPELL(&t_int2x3x2, NULL, "int [2][3][2]");
+    SPELL(&t_v4i, NULL, "int __attribute__ ((vector_size(4)))");
+    SPELL(&t_v4i, "v", "int v __attribute__ ((vector_size(4)))");
+    SPELL(&t_pv4i, NULL, "int (*) __attribute__ ((vector_size(4)))");
+    {
+        char buf[64];
+        wb_type_spell_expanded(&t_ppoint_t, NULL, buf, sizeof buf); /* keeps struct names */
+        CHECK_STR(buf, "point_t *");
+        wb_type_spell_expanded(&t_pv4i_t, NULL, buf, sizeof buf); /* gdb 13.1 ptype */
+        CHECK_STR(buf, "int (*) __attribute__ ((vector_size(4)))");
+        wb_type_spell(&t_pv4i_t, NULL, buf, sizeof buf); /* whatis */
+        CHECK_STR(buf, "v4i *");
+    }
     SPELL(&t_pfn2, NULL, "int (*)(int, char *)");
     SPELL(&t_pfn2, "fp", "int (*fp)(int, char *)");
     SPELL(&t_ppfn2, NULL, "int (**)(int, char *)");
@@ -1761,6 +1781,18 @@ static void test_scalar_views(void)
     wb_value_free(&cpy);
 }
 
+/* A v128 local: all 16 bytes (lanes 1 2 -1 7), or none (error). */
+static wb_status t_rd_bytes(void *u, wb_place_kind k, uint32_t i, uint8_t buf[16], size_t *len,
+                            wb_error *err)
+{
+    (void)u;
+    static const uint8_t b[16] = {1, 0, 0, 0, 2, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 7, 0, 0, 0};
+    if (k != WB_PLACE_LOCAL || i != 2) return wb_fail(err, "%s", strerror(EINVAL));
+    memcpy(buf, b, 16);
+    *len = 16;
+    return WB_OK;
+}
+
 /* wb_value_of_var through the real location evaluator (wb_loc.c). */
 static wb_status t_rd_local(void *u, uint32_t i, uint64_t *v, wb_error *err)
 {
@@ -1797,6 +1829,36 @@ static void test_of_var(void)
     CHECK_EQ(v.place, WB_PLACE_LOCAL);
     s = wb_value_format(&v, &ENV, 0);
     CHECK_STR(s, "-1");
+    free(s);
+    wb_value_free(&v);
+    /* A vector in a v128 local: read whole when the target can (not the
+     * 64-bit value and zeros), also as a piece; chars of a vector print as
+     * numbers, not text. */
+    static const uint8_t e_v128[] = {0xed, 0x00, 0x02, 0x9f};
+    wb_loc_range r_v128 = {0, UINT32_MAX, e_v128, sizeof e_v128};
+    wb_var vq = {.name = "v", .type = &t_v4i, .nlocs = 1, .locs = &r_v128};
+    t.read_bytes = t_rd_bytes;
+    CHECK_MSG(wb_value_of_var(&vq, 0x10, &t, &v, &err) == WB_OK, "%s", err.msg);
+    s = wb_value_format(&v, &ENV, 0);
+    CHECK_STR(s, "{1, 2, -1, 7}");
+    free(s);
+    wb_value_free(&v);
+    static const uint8_t e_v128p[] = {0xed, 0x00, 0x02, 0x93, 0x10};
+    wb_loc_range r_v128p = {0, UINT32_MAX, e_v128p, sizeof e_v128p};
+    wb_var vc = {.name = "c", .type = &t_v16c, .nlocs = 1, .locs = &r_v128p};
+    CHECK_MSG(wb_value_of_var(&vc, 0x10, &t, &v, &err) == WB_OK, "%s", err.msg);
+    s = wb_value_format(&v, &ENV, 0);
+    CHECK_STR(s, "{1, 0, 0, 0, 2, 0, 0, 0, -1, -1, -1, -1, 7, 0, 0, 0}");
+    free(s);
+    wb_value_free(&v);
+    wb_var vbad = {.name = "v", .type = &t_v4i, .nlocs = 1, .locs = &r_loc};
+    CHECK(wb_value_of_var(&vbad, 0x10, &t, &v, &err) == WB_ERROR);
+    CHECK_STR(err.msg, "Cannot read Wasm local 0");
+    t.read_bytes = NULL;
+    P->locals[2] = 0x0000000200000001ull; /* no read_bytes: the low 8 bytes */
+    CHECK(wb_value_of_var(&vq, 0x10, &t, &v, &err) == WB_OK);
+    s = wb_value_format(&v, &ENV, 0);
+    CHECK_STR(s, "{1, 2, 0, 0}");
     free(s);
     wb_value_free(&v);
     /* A location list that does not cover pc: optimized out. */
@@ -2180,6 +2242,17 @@ static void test_v128(void)
                  "0x0, 0x0, 0x0}, v4_int32 = {0x0, 0x0, 0x0, 0x0}, v2_int64 = {0x0, 0x0}, "
                  "uint128 = 0x0}");
     free(s);
+    /* a value of the Wasm type v128 (a name-section local) prints so too */
+    static const wb_type t_v128 = {
+        .kind = WB_TYPE_BASE, .name = "v128", .size = 16, .enc = WB_ENC_V128};
+    wb_value v;
+    wb_error err;
+    CHECK(wb_value_from_bytes(&t_v128, b, 16, &v, &err) == WB_OK);
+    s = wb_value_format(&v, &ENV, 'x');
+    CHECK(s && strstr(s, "{v4_float = {0x3fc00000, 0xc0000000, 0x0, 0x0}, ") == s &&
+          strstr(s, ", uint128 = 0xc00000003fc00000}"));
+    free(s);
+    wb_value_free(&v);
     static const uint8_t m[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
                                   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
     s = wb_value_format_v128(m, 0);

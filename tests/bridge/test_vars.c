@@ -79,7 +79,7 @@ static wb_status rd_mem(void *u, uint64_t addr, void *buf, size_t len, wb_error 
 
 static wb_loc_target target(fake *f, const uint8_t *fb, size_t fblen)
 {
-    wb_loc_target t = {f, rd_local, rd_global, rd_stack, rd_mem, fb, fblen};
+    wb_loc_target t = {f, rd_local, rd_global, rd_stack, rd_mem, fb, fblen, NULL};
     return t;
 }
 
