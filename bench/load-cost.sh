@@ -32,10 +32,11 @@ die() { echo "bench: $*" >&2; exit 1; }
 if [ ! -f "$build/CMakeCache.txt" ]; then
   cmake -S "$root" -B "$build" >/dev/null
 fi
-cmake --build "$build" --target wdb_runtime wdb-run -j2 >/dev/null || die "building the runtime failed"
+cmake --build "$build" --target wdb_runtime wdb_file wdb-run -j2 >/dev/null || die "building the runtime failed"
 mkdir -p "$work"
-cc -std=gnu11 -O2 -I"$root/runtime/include" -I"$root/runtime/wasmfmt/include" "$root/bench/load_cost.c" \
-  "$build/runtime/libwdb_runtime.a" "$build/runtime/libwdb_wasmfmt.a" -lm -o "$work/load_cost"
+cc -std=gnu11 -O2 -I"$root/runtime/include" -I"$root/runtime/wasmfmt/include" \
+  -I"$root/runtime/port/posix/include" "$root/bench/load_cost.c" "$build/runtime/libwdb_runtime.a" \
+  "$build/runtime/libwdb_wasmfmt.a" "$build/runtime/libwdb_file.a" -lm -o "$work/load_cost"
 "$work/load_cost" "$n" >"$work/out.txt" || die "load_cost failed"
 
 get() { awk -v k="$1" '$1 == k { print $2 }' "$work/out.txt"; }

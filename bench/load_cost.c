@@ -25,6 +25,7 @@
  *   load_ns        wall-clock nanoseconds of wr_module_new
  *   inst_ns        of wr_instance_new
  */
+#include "wdb/file.h"
 #include "wdb/runtime.h"
 #include "wdb/wasmfmt.h"
 
@@ -122,15 +123,12 @@ static size_t make_body(uint8_t *b, size_t want, long i, long n)
  * process: the peak resident set is the whole process's. */
 static int run_file(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    long len = -1;
     uint8_t *mod = NULL;
-    if (f && fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
-        (mod = malloc((size_t)len)) && fread(mod, 1, (size_t)len, f) != (size_t)len)
-        len = -1;
-    if (f) fclose(f);
-    if (len <= 0 || !mod) {
-        fprintf(stderr, "load_cost: cannot read %s\n", path);
+    size_t len = 0;
+    char msg[512];
+    if (wdb_file_read(path, WDB_FILE_MODULE_MAX, NULL, 0, &mod, &len, msg, sizeof msg) !=
+        WDB_FILE_OK) {
+        fprintf(stderr, "load_cost: %s\n", msg[0] ? msg : path);
         return 1;
     }
     wr_store *store = wr_store_new(NULL);
@@ -142,7 +140,7 @@ static int run_file(const char *path)
     wr_extern last;
     size_t before = heap_used();
     uint64_t t0 = now_ns();
-    if (wr_module_new_static(store, mod, (size_t)len, &m, &err) != WR_OK) {
+    if (wr_module_new_static(store, mod, len, &m, &err) != WR_OK) {
         fprintf(stderr, "load_cost: %s\n", err.msg);
         return 1;
     }
@@ -161,7 +159,7 @@ static int run_file(const char *path)
         return 1;
     }
     uint64_t t3 = now_ns();
-    printf("funcs %" PRIu32 "\nmodule_bytes %ld\nload_bytes %zu\ninst_bytes %zu\n"
+    printf("funcs %" PRIu32 "\nmodule_bytes %zu\nload_bytes %zu\ninst_bytes %zu\n"
            "call_bytes %zu\nload_ns %llu\ninst_ns %llu\ncall_ns %llu\npeak_rss %zu\n",
            wr_module_func_count(m), len, loaded - before, instantiated - loaded,
            heap_used() - instantiated, (unsigned long long)(t1 - t0), (unsigned long long)(t2 - t1),
