@@ -21,6 +21,7 @@
 #define _GNU_SOURCE
 #include "wb_rsp.h"
 #include "wdb_check.h"
+#include "wdbrun_child.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -34,67 +35,10 @@
 #include <time.h>
 #include <unistd.h>
 
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t l = sizeof a;
-    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) ||
-        getsockname(fd, (struct sockaddr *)&a, &l)) {
-        perror("free_port");
-        exit(2);
-    }
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
-/* Starts wdb-run -g on port with its stdout into out_path (NULL: as is). */
-static pid_t start(const char *wdb_run, int port, const char *module, const char *extra,
-                   const char *out_path)
-{
-    char opt[64];
-    snprintf(opt, sizeof opt, "-g=127.0.0.1:%d", port);
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (out_path) {
-            int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-            if (fd < 0 || dup2(fd, 1) < 0) _exit(126);
-        }
-        if (extra)
-            execl(wdb_run, wdb_run, opt, extra, module, (char *)NULL);
-        else
-            execl(wdb_run, wdb_run, opt, module, (char *)NULL);
-        _exit(127);
-    }
-    return pid;
-}
-
-static int wait_exit(pid_t pid, int timeout_ms)
-{
-    for (int i = 0; i < timeout_ms / 10; i++) {
-        int st;
-        if (waitpid(pid, &st, WNOHANG) == pid)
-            return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-        struct timespec ts = {0, 10 * 1000000L};
-        nanosleep(&ts, NULL);
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
-    return -1;
-}
-
 static wb_rsp *connect_to(pid_t pid, int port)
 {
-    char addr[32];
-    wb_error err;
-    snprintf(addr, sizeof addr, "127.0.0.1:%d", port);
-    wb_rsp *c = wb_rsp_connect(addr, 5000, &err);
-    CHECK_MSG(c != NULL, "connect: %s", err.msg);
-    if (!c) {
-        kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
-        return NULL;
-    }
+    wb_rsp *c = connect_wdb_run(pid, port);
+    if (!c) return NULL;
     wb_rsp_set_timeout(c, 20000);
     CHECK_MSG(wb_rsp_handshake(c) == 0, "handshake: %s", wb_rsp_last_error(c));
     return c;
@@ -166,7 +110,7 @@ static point here(wb_rsp *c, const wb_rsp_stop *st)
 static void session_steps(const char *wdb_run, const char *module, int n, int deep_ms)
 {
     int port = free_port();
-    pid_t pid = start(wdb_run, port, module, NULL, "/dev/null");
+    pid_t pid = start_wdb_run(wdb_run, "-g", port, module, NULL, "/dev/null");
     wb_rsp *c = connect_to(pid, port);
     if (!c) return;
     const char *r;
@@ -257,7 +201,7 @@ static void session_breakpoints(const char *wdb_run, const char *module)
     char out[] = "/tmp/wdb-reverse-outXXXXXX";
     int ofd = mkstemp(out);
     if (ofd >= 0) close(ofd);
-    pid_t pid = start(wdb_run, port, module, NULL, out);
+    pid_t pid = start_wdb_run(wdb_run, "-g", port, module, NULL, out);
     wb_rsp *c = connect_to(pid, port);
     if (!c) return;
     wb_rsp_stop st;
@@ -303,7 +247,7 @@ static void session_breakpoints(const char *wdb_run, const char *module)
 static void session_watch(const char *wdb_run, const char *module)
 {
     int port = free_port();
-    pid_t pid = start(wdb_run, port, module, NULL, "/dev/null");
+    pid_t pid = start_wdb_run(wdb_run, "-g", port, module, NULL, "/dev/null");
     wb_rsp *c = connect_to(pid, port);
     if (!c) return;
     wb_rsp_stop st;
@@ -370,7 +314,7 @@ static void session_trap(const char *wdb_run, const char *module)
 static void session_no_history(const char *wdb_run, const char *module)
 {
     int port = free_port();
-    pid_t pid = start(wdb_run, port, module, "--no-history", "/dev/null");
+    pid_t pid = start_wdb_run(wdb_run, "-g", port, module, "--no-history", "/dev/null");
     wb_rsp *c = connect_to(pid, port);
     if (!c) return;
     const char *r;

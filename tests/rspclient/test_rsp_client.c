@@ -13,6 +13,7 @@
 #include "wb_rsp.h"
 #include "wdb/rsp.h"
 #include "wdb_check.h"
+#include "wdbrun_child.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -27,66 +28,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t l = sizeof a;
-    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) ||
-        getsockname(fd, (struct sockaddr *)&a, &l)) {
-        perror("free_port");
-        exit(2);
-    }
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
-static pid_t start(const char *wdb_run, const char *mode, int port, const char *module,
-                   const char *invoke)
-{
-    char opt[64];
-    snprintf(opt, sizeof opt, "%s=127.0.0.1:%d", mode, port);
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (invoke)
-            execl(wdb_run, wdb_run, opt, invoke, module, (char *)NULL);
-        else
-            execl(wdb_run, wdb_run, opt, module, (char *)NULL);
-        _exit(127);
-    }
-    return pid;
-}
-
-static int wait_exit(pid_t pid, int timeout_ms)
-{
-    for (int i = 0; i < timeout_ms / 10; i++) {
-        int st;
-        if (waitpid(pid, &st, WNOHANG) == pid)
-            return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-        struct timespec ts = {0, 10 * 1000000L};
-        nanosleep(&ts, NULL);
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
-    return -1;
-}
-
-/* Connects to the wdb-run started as pid on port (a check); if that fails,
- * kills it and returns NULL. */
-static wb_rsp *connect_to(pid_t pid, int port)
-{
-    char addr[32];
-    wb_error err;
-    snprintf(addr, sizeof addr, "127.0.0.1:%d", port);
-    wb_rsp *c = wb_rsp_connect(addr, 5000, &err);
-    CHECK_MSG(c != NULL, "connect: %s", err.msg);
-    if (!c) {
-        kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
-    }
-    return c;
-}
-
 static uint32_t u32le(const uint8_t *b)
 {
     return b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24;
@@ -95,8 +36,8 @@ static uint32_t u32le(const uint8_t *b)
 static void session_counter(const char *wdb_run, const char *module)
 {
     int port = free_port();
-    pid_t pid = start(wdb_run, "-g", port, module, NULL);
-    wb_rsp *c = connect_to(pid, port);
+    pid_t pid = start_wdb_run(wdb_run, "-g", port, module, NULL, NULL);
+    wb_rsp *c = connect_wdb_run(pid, port);
     if (!c) return;
     wb_rsp_set_timeout(c, 5000);
     CHECK_MSG(wb_rsp_handshake(c) == 0, "handshake: %s", wb_rsp_last_error(c));
@@ -185,8 +126,8 @@ static void session_counter(const char *wdb_run, const char *module)
 static void session_spin(const char *wdb_run, const char *module)
 {
     int port = free_port();
-    pid_t pid = start(wdb_run, "--gdb-listen", port, module, "--invoke=spin");
-    wb_rsp *c = connect_to(pid, port);
+    pid_t pid = start_wdb_run(wdb_run, "--gdb-listen", port, module, "--invoke=spin", NULL);
+    wb_rsp *c = connect_wdb_run(pid, port);
     if (!c) return;
     CHECK_MSG(wb_rsp_handshake(c) == 0, "handshake");
     wb_rsp_stop st;
