@@ -7,7 +7,7 @@
 #                                  ends the program)
 #   lua_build SRC OUT sjlj GUEST   Lua's own error handling: the Wasm build
 #                                  with clang's -mllvm -wasm-enable-sjlj,
-#                                  GUEST/libwdb-sjlj.a and guest/sjlj's
+#                                  GUEST/libwdb-sjlj.a and runtime/guest/sjlj's
 #                                  setjmp.h; the native one with the C
 #                                  library's setjmp
 #
@@ -45,7 +45,7 @@ lua_build() {
     deps+=("$wl/shim/bench-lua.h")
     ;;
   sjlj)
-    local inc=$lua_build_root/guest/sjlj
+    local inc=$lua_build_root/runtime/guest/sjlj
     [ -e "$guest/libwdb-sjlj.a" ] || { echo "lua_build: no $guest/libwdb-sjlj.a" >&2; return 1; }
     # shim/ for Debian's multiarch header (luaconf.h includes it)
     wflags=(-mllvm -wasm-enable-sjlj -I"$inc")

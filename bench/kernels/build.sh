@@ -4,7 +4,7 @@
 # A kernel is NAME.c (C) or NAME.cpp (C++); most build with plain -O2,
 # these with flags of their own, the same in every script:
 #   simd        Wasm: -msimd128 (native: the host's SSE2 at -O2)
-#   longjmp     Wasm: -mllvm -wasm-enable-sjlj, guest/sjlj's setjmp.h and
+#   longjmp     Wasm: -mllvm -wasm-enable-sjlj, runtime/guest/sjlj's setjmp.h and
 #               libwdb-sjlj.a
 #   exceptions  C++; Wasm: clang++-22 -fwasm-exceptions and libwdb-cxxabi.a
 # The guest libraries come from the build tree: kernel_wasm builds them
@@ -36,9 +36,9 @@ kernel_src() {
 }
 
 # kernel_guest_lib NAME: prints the path of the build tree's libNAME.a
-# (guest/), building it if it is missing
+# (runtime/guest/), building it if it is missing
 kernel_guest_lib() {
-  local lib=$build/guest/lib$1.a
+  local lib=$build/runtime/guest/lib$1.a
   if [ ! -f "$lib" ]; then
     cmake --build "$build" --target "$1" -j2 >/dev/null 2>&1 || {
       echo "bench: cannot build $lib (cmake --build $build --target $1)" >&2
@@ -59,7 +59,7 @@ kernel_wasm() {
   longjmp)
     lib=$(kernel_guest_lib wdb-sjlj) || return 1
     clang-22 --target=wasm32-wasi -Wno-deprecated -O2 -mllvm -wasm-enable-sjlj \
-      -I"$root/guest/sjlj" "$@" "$src" -o "$out" "$lib"
+      -I"$root/runtime/guest/sjlj" "$@" "$src" -o "$out" "$lib"
     ;;
   exceptions)
     lib=$(kernel_guest_lib wdb-cxxabi) || return 1

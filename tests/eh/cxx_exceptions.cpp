@@ -1,5 +1,5 @@
 // C++ exceptions (label e2e): built natively with g++ and for Wasm with
-// clang++-22 -fwasm-exceptions and libwdb-cxxabi.a (guest/cxxabi), both
+// clang++-22 -fwasm-exceptions and libwdb-cxxabi.a (runtime/guest/cxxabi), both
 // runs must print the same. Throw and catch by type, by base class (single,
 // multiple and virtual inheritance), by pointer, catch (...), rethrow,
 // nested handlers, exceptions of the standard library's types, and

@@ -1,5 +1,5 @@
 /* setjmp/longjmp (label e2e): built natively and for Wasm with
- * `-mllvm -wasm-enable-sjlj` and libwdb-sjlj.a (guest/sjlj), both runs must
+ * `-mllvm -wasm-enable-sjlj` and libwdb-sjlj.a (runtime/guest/sjlj), both runs must
  * print the same. A longjmp out of deep recursion, longjmp(env, 0) (setjmp
  * returns 1), several setjmp calls in one function, a function that calls
  * setjmp recursively (each invocation its own target), locals kept across

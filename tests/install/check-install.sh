@@ -71,7 +71,7 @@ if cc -std=gnu11 "${embed_flags[@]}" -I"$prefix/include" "$prefix/embed.c" "$lib
 else
     bad "embedder: $(head -5 "$prefix/cc.err")"
 fi
-# setjmp/longjmp and C++ exceptions in Wasm programs (guest/), with the
+# setjmp/longjmp and C++ exceptions in Wasm programs (runtime/guest/), with the
 # compile lines of README.md and the installed files only
 for f in lib/wasm32-wasi/libwdb-sjlj.a lib/wasm32-wasi/libwdb-cxxabi.a share/wdb/sjlj/setjmp.h; do
     [ -e "$prefix/$f" ] && ok "installed $f" || bad "missing $f"

@@ -1,5 +1,5 @@
 /* The wdb session tests' setjmp/longjmp program (cases/longjmp.wdb):
- * built with -mllvm -wasm-enable-sjlj and libwdb-sjlj.a (guest/sjlj).
+ * built with -mllvm -wasm-enable-sjlj and libwdb-sjlj.a (runtime/guest/sjlj).
  * try_value's `next` over check() comes back through a longjmp. */
 #include <setjmp.h>
 #include <stdio.h>

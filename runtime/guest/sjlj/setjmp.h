@@ -1,6 +1,6 @@
 /* setjmp/longjmp for C programs compiled to Wasm with clang's lowering
  * (`-mllvm -wasm-enable-sjlj`), which wasi-libc does not have: part of wdb's
- * libwdb-sjlj.a (guest/sjlj/). The compiler turns setjmp and longjmp calls
+ * libwdb-sjlj.a (runtime/guest/sjlj/). The compiler turns setjmp and longjmp calls
  * into Wasm exception handling and calls to __wasm_setjmp,
  * __wasm_setjmp_test and __wasm_longjmp (the runtime ABI of the
  * WebAssembly tool-conventions' SetjmpLongjmp.md), which the library
@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 /* The first 6 words of a jmp_buf belong to the runtime (SetjmpLongjmp.md);
- * their contents are private to guest/sjlj/sjlj.c. */
+ * their contents are private to runtime/guest/sjlj/sjlj.c. */
 typedef struct __wdb_jmp_buf {
     void *__wdb_words[6];
 } jmp_buf[1];
