@@ -3,8 +3,10 @@
 # bench/kernels: each kernel runs under wdb-run plain, with --record and
 # with --replay of that recording, best of BENCH_RUNS (default 3) wall-clock
 # runs each, all in this one run of the script; prints the times, the
-# ratios record/plain and replay/plain, and their geometric means. The
-# outputs of the three runs must be identical.
+# ratios record/plain and replay/plain, and their geometric means; then the
+# same for an I/O-heavy program (bench/programs/smallio.c: many small reads
+# and writes, its trace's bytes per host call printed), included in the
+# geometric means. The outputs of the three runs must be identical.
 #
 #   bench/record.sh [KERNEL...]        (default: every kernel)
 #
@@ -60,5 +62,28 @@ for k in "${kernels[@]}"; do
   printf '%-12s %9s %9s %9s %8s %8s %10s\n' "$k" "$tp" "$tr" "$ty" "$r1" "$r2" \
     "$(wc -c <"$tmp/$k.trace")"
 done
+# the I/O-heavy program (bench/programs/smallio.c): ~160k small host
+# calls, in a directory of its own (it writes and removes a file); the
+# trace's bytes per host call after its row
+if [ "${#@}" -eq 0 ]; then
+  clang-22 --target=wasm32-wasi -Wno-deprecated -O2 "$root/bench/programs/smallio.c" \
+    -o "$out/smallio.wasm" || die "Wasm build of smallio failed"
+  mkdir -p "$tmp/io"
+  io() { (cd "$tmp/io" && "$wdb_run" --dir=. "$@"); }
+  tp=$(best_of "$tmp/plain.out" io "$out/smallio.wasm")
+  tr=$(best_of "$tmp/rec.out" io --record="$tmp/io.trace" "$out/smallio.wasm")
+  rm -f "$tmp/io/smallio.tmp"
+  ty=$(best_of "$tmp/rep.out" io --replay="$tmp/io.trace" "$out/smallio.wasm")
+  cmp -s "$tmp/plain.out" "$tmp/rec.out" && cmp -s "$tmp/plain.out" "$tmp/rep.out" ||
+    die "smallio: the outputs differ"
+  r1=$(awk -v a="$tr" -v b="$tp" 'BEGIN { if (b <= 0) b = 0.001; printf "%.2f", a / b }')
+  r2=$(awk -v a="$ty" -v b="$tp" 'BEGIN { if (b <= 0) b = 0.001; printf "%.2f", a / b }')
+  rr+=("$r1") pr+=("$r2")
+  size=$(wc -c <"$tmp/io.trace")
+  printf '%-12s %9s %9s %9s %8s %8s %10s\n' smallio "$tp" "$tr" "$ty" "$r1" "$r2" "$size"
+  ncalls=$(sed -n 's/.*host calls \([0-9]*\).*/\1/p' "$tmp/plain.out")
+  [ -n "$ncalls" ] || die "smallio: no host call count in its output"
+  echo "  smallio: $ncalls host calls, $(awk -v s="$size" -v n="$ncalls" 'BEGIN { printf "%.1f", s / n }') trace bytes a call"
+fi
 geo() { printf '%s\n' "$@" | awk '{ s += log($1); n++ } END { printf "%.2f", exp(s / n) }'; }
 printf '%-12s %9s %9s %9s %8s %8s\n' "geomean" "" "" "" "$(geo "${rr[@]}")" "$(geo "${pr[@]}")"

@@ -4,8 +4,9 @@
 # snapshots), stops at a breakpoint there; then
 #   - reverse-stepi (bs) latency at that point, mean of 5;
 #   - reverse-continue (bc) to a watchpoint's write ~10^8 instructions back;
-#   - the snapshots' memory: wdb-run's peak RSS, and the same run with
-#     --no-history for comparison;
+#   - the snapshots' memory (qWdbHistory: bytes held and the limit, which
+#     by default is twice the linear memory), and wdb-run's peak RSS with
+#     and without (--no-history) the history;
 # and the time of the forward run to the breakpoint with and without the
 # history. Wall-clock times: meaningless while other work loads the machine.
 #
@@ -142,6 +143,7 @@ rss0 = peak_rss_kib(p0.pid)
 r0.send("k"); p0.wait()
 
 p, r, fwd = run_to_mark(True)
+hist = dict(kv.split(":") for kv in r.send("qWdbHistory").rstrip(";").split(";"))
 times = []
 for _ in range(5):
     t = time.time()
@@ -181,8 +183,13 @@ print("  forward again from there to the breakpoint (replay)  %6.2f s" % again_s
 print("  reverse-continue to a watchpoint's write ~1e8 back %8.2f s    (target < 2 s)%s" %
       (bc_s, "" if ok else "  WRONG STOP: %s mem %s" % (st, mem)))
 print("  ... its old value after one bs: %s (1 expected)" % ("1" if old == "01000000" else old))
-print("  peak RSS with history %d KiB, without %d KiB: snapshots and log ~%d KiB (linear memory 64 KiB)" %
+print("  snapshots at the breakpoint: %s holding %.1f KiB, limit %.1f KiB (default: 2x linear memory, 64 KiB)" %
+      (hist["snapshots"], int(hist["bytes"]) / 1024, int(hist["limit"]) / 1024))
+print("  peak RSS with history %d KiB, without %d KiB: snapshots, log and re-execution ~%d KiB" %
       (rss, rss0, rss - rss0))
-if not ok or not okb or old != "01000000":
+within = int(hist["bytes"]) <= int(hist["limit"]) <= 2 * 65536
+if not within:
+    print("  SNAPSHOTS OVER THEIR LIMIT")
+if not ok or not okb or old != "01000000" or not within:
     sys.exit(1)
 PY

@@ -36,6 +36,8 @@
 #define RV_MAX_SNAPS 512
 /* Polls between snapshots at first (doubled when thinning). */
 #define RV_FIRST_INTERVAL 4096u
+/* the default limit of a program without linear memory */
+#define RV_MIN_LIMIT (64u << 10)
 
 typedef enum rv_mode { RV_NONE = 0, RV_SCAN, RV_GOTO } rv_mode;
 
@@ -177,13 +179,21 @@ static void rv_arm(wde_engine *e)
     wr_debug_alarm(e->store, next);
 }
 
+/* The bytes snapshots may hold: the set limit, else twice the linear
+ * memory (64 KiB without one). */
+static size_t rv_limit(wde_engine *e)
+{
+    if (e->rev.limit) return e->rev.limit;
+    uint64_t mem = wde_memory_size(e);
+    return mem ? (size_t)(2 * mem) : (size_t)RV_MIN_LIMIT;
+}
+
 /* Thins the snapshots out (every other one, the first and the last kept)
  * while they hold more than allowed. */
 static void rv_trim(wde_engine *e)
 {
     wde_rev *v = &e->rev;
-    uint64_t mem = wde_memory_size(e);
-    size_t limit = v->limit ? v->limit : (size_t)(2 * mem > (1u << 20) ? 2 * mem : 1u << 20);
+    size_t limit = rv_limit(e);
     while ((v->bytes > limit || v->n > RV_MAX_SNAPS) && v->n > 2) {
         size_t w = 1;
         for (size_t i = 1; i < v->n; i++) {
@@ -791,11 +801,17 @@ void wde_set_history_limit(wde_engine *e, size_t bytes)
     UNLOCK(e);
 }
 
-void wde_history_info(wde_engine *e, size_t *snapshots, size_t *bytes)
+void wde_history_info(wde_engine *e, wde_history *out)
 {
     LOCK(e);
-    *snapshots = e->rev.n;
-    *bytes = e->rev.bytes;
+    memset(out, 0, sizeof *out);
+    out->snapshots = e->rev.n;
+    out->bytes = e->rev.bytes;
+    out->limit = rv_limit(e);
+    if (e->rev.n) {
+        out->first = snap_pos(&e->rev, 0)->count;
+        out->last = snap_pos(&e->rev, e->rev.n - 1)->count;
+    }
     UNLOCK(e);
 }
 #endif

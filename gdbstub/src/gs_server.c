@@ -544,6 +544,18 @@ static void c_reverse_step(session *s, const args *a)
     reverse(s, true);
 }
 
+static void c_history(session *s, const args *a)
+{
+    (void)a;
+    size_t n, bytes, limit;
+    int r = s->t->history ? s->t->history(s->t->user, &n, &bytes, &limit) : -ENOTSUP;
+    if (r < 0) {
+        reply_error(s, r, "no history: the program is not recorded");
+        return;
+    }
+    out_fmt(s, "snapshots:%zu;bytes:%zu;limit:%zu;", n, bytes, limit);
+}
+
 static void c_reverse_continue(session *s, const args *a)
 {
     (void)a;
@@ -898,6 +910,7 @@ static const cmd commands[] = {
 #if GS_REVERSE
     {WRSP_REVERSE_STEP, "", c_reverse_step},
     {WRSP_REVERSE_CONTINUE, "", c_reverse_continue},
+    {WRSP_HISTORY, "", c_history},
 #endif
     {"S", "x?;x", c_step},
     {"m", "x,x", c_m},

@@ -606,7 +606,7 @@ static const command commands[] = {
      false},
     {"info", "i inf", cmd_info,
      "info breakpoints|watchpoints|locals|args|frame|source|line|"
-     "display|sources|program|sharedlibrary|registers [pc|sp|fp]|threads, info "
+     "display|sources|program|record|sharedlibrary|registers [pc|sp|fp]|threads, info "
      "functions|variables|types [-n] [REGEX], info scope LOCATION, info symbol ADDR, info "
      "address SYMBOL",
      false},

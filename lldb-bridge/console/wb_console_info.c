@@ -297,6 +297,20 @@ static void info_program(cli *c)
     if (m) out(c, "The stub lacks: %s.\n", m);
 }
 
+/* info record: the history the stub keeps for going back (gdb's command;
+ * its answer when nothing is recorded). */
+static void info_record(cli *c)
+{
+    wb_rsp_history h;
+    if (!c->s || !wb_session_history(c->s, &h)) {
+        out(c, "No recording is currently active.\n");
+        return;
+    }
+    out(c, "Active record target: wdb-run (snapshots, host calls replayed).\n");
+    out(c, "Snapshots: %llu, holding %llu bytes of at most %llu (wdb-run --history-limit).\n",
+        h.snapshots, h.bytes, h.limit);
+}
+
 /* ------------------------------------------------------------- symbols */
 
 /* A symbol regexp as gdb compiles it: POSIX basic syntax (REG_NOSUB and
@@ -896,11 +910,12 @@ void cmd_info(cli *c, const char *args, char fmt)
                 {"frame", 1},         {"source", 2},      {"line", 2},      {"display", 1},
                 {"sources", 7},       {"program", 3},     {"functions", 2}, {"variables", 2},
                 {"types", 2},         {"scope", 2},       {"symbol", 2},    {"address", 2},
-                {"sharedlibrary", 2}, {"registers", 1},   {"threads", 2}};
+                {"sharedlibrary", 2}, {"registers", 1},   {"threads", 2},   {"record", 3}};
     if (len == 0) {
         error_line(c, "List of info subcommands:\n\ninfo address, info args, info breakpoints, "
                       "info display, info frame, info functions, info line, info locals, "
-                      "info program, info registers, info scope, info sharedlibrary, info source, "
+                      "info program, info record, info registers, info scope, info sharedlibrary, "
+                      "info source, "
                       "info sources, info symbol, info threads, info types, info variables, "
                       "info watchpoints");
         return;
@@ -929,6 +944,7 @@ void cmd_info(cli *c, const char *args, char fmt)
         case 16: info_sharedlibrary(c); return;
         case 17: info_registers(c, rest); return;
         case 18: info_threads(c); return;
+        case 19: info_record(c); return;
         }
     }
     error_line(c, "Undefined info command: \"%.*s\".  Try \"help info\".", (int)len, args);

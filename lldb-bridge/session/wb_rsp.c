@@ -473,6 +473,24 @@ int wb_rsp_reverse_continue(wb_rsp *c)
     return c->feat.reverse_continue ? resume_packet(c, WRSP_REVERSE_CONTINUE) : -ENOTSUP;
 }
 
+int wb_rsp_history_info(wb_rsp *c, wb_rsp_history *out)
+{
+    const char *r;
+    size_t n;
+    if (!c->feat.reverse_step) return -ENOTSUP;
+    int rc = wb_rsp_request(c, WRSP_HISTORY, &r, &n);
+    if (rc) return rc;
+    if (!n) return -ENOTSUP;
+    char v[3][24];
+    if (!field(r, "snapshots", v[0], sizeof v[0]) || !field(r, "bytes", v[1], sizeof v[1]) ||
+        !field(r, "limit", v[2], sizeof v[2]))
+        return -EPROTO;
+    out->snapshots = strtoull(v[0], NULL, 10);
+    out->bytes = strtoull(v[1], NULL, 10);
+    out->limit = strtoull(v[2], NULL, 10);
+    return 0;
+}
+
 int wb_rsp_interrupt(wb_rsp *c)
 {
     log_packet(c, "->", "^C", 2);

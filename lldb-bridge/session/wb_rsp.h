@@ -112,6 +112,12 @@ int wb_rsp_range_step(wb_rsp *c, uint64_t start, uint64_t end);
  * start of the history (history_begin); -ENOTSUP when not offered. */
 int wb_rsp_reverse_step(wb_rsp *c);
 int wb_rsp_reverse_continue(wb_rsp *c);
+/* What the stub's history holds (WRSP_HISTORY): -ENOTSUP when the stub
+ * has no such query, -EIO when the program is not recorded. */
+typedef struct wb_rsp_history {
+    unsigned long long snapshots, bytes, limit;
+} wb_rsp_history;
+int wb_rsp_history_info(wb_rsp *c, wb_rsp_history *out);
 int wb_rsp_interrupt(wb_rsp *c);
 /* Waits for the stop reply owed after a resume; timeout_ms < 0 waits
  * forever. -ETIMEDOUT leaves the program running (interrupt, then wait). */

@@ -3399,6 +3399,12 @@ bool wb_session_can_reverse(const wb_session *s)
     return f->reverse_step && f->reverse_continue;
 }
 
+bool wb_session_history(wb_session *s, wb_rsp_history *out)
+{
+    if (!s->rsp || s->state != WB_PROC_STOPPED) return false;
+    return wb_rsp_history_info(s->rsp, out) == 0;
+}
+
 wb_status wb_session_resume(wb_session *s, wb_run how, size_t frame, const char *where,
                             wb_stop *out, wb_error *err)
 {

@@ -278,6 +278,9 @@ wb_status wb_session_resume_dir(wb_session *s, wb_run how, bool reverse, size_t 
                                 const char *where, wb_stop *out, wb_error *err);
 /* Whether the stub runs backward (both bs and bc). */
 bool wb_session_can_reverse(const wb_session *s);
+/* What the history for going back holds (wdb's `info record`): false
+ * when the stub keeps none or cannot say. */
+bool wb_session_history(wb_session *s, wb_rsp_history *out);
 /* Asks a running program to stop (async-signal-safe: only writes 0x03). */
 void wb_session_interrupt(wb_session *s);
 /* A stop check callback polled while the program runs (Ctrl-C in the

@@ -179,6 +179,17 @@ static bool t_can_reverse(void *user)
 {
     return wde_can_reverse(((wd_target *)user)->eng);
 }
+static int t_history(void *user, size_t *snapshots, size_t *bytes, size_t *limit)
+{
+    wd_target *d = user;
+    if (!wde_can_reverse(d->eng)) return -ENOTSUP;
+    wde_history h;
+    wde_history_info(d->eng, &h);
+    *snapshots = h.snapshots;
+    *bytes = h.bytes;
+    *limit = h.limit;
+    return 0;
+}
 #endif
 static int t_interrupt(void *user)
 {
@@ -383,6 +394,7 @@ wd_target *wd_target_new(wr_store *store, wr_module *mod, wr_instance *inst,
 #if GS_REVERSE && WDE_REVERSE
         .reverse = t_reverse,
         .can_reverse = t_can_reverse,
+        .history = t_history,
 #endif
     };
     d->target = ops;

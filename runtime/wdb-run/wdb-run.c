@@ -418,8 +418,8 @@ static const opt_def opt_table[] = {
      "under a debugger, do not record the run in\nmemory (by default it is, for reverse "
      "execution:\nbs/bc, `process continue --reverse`)"},
     {"history-limit", 0, ARG_REQUIRED, opt_history_limit, "BYTES",
-     "memory for reverse execution's snapshots\n(default twice the program's linear memory,\nat "
-     "least 1m); BYTES may end in k, m or g"},
+     "memory for reverse execution's snapshots\n(default twice the program's linear memory,\n"
+     "64k without one); BYTES may end in k, m or g"},
     {"help", 'h', ARG_NONE, opt_help, NULL, "show this help"},
     {"version", 0, ARG_NONE, opt_version, NULL, "show the version"},
 };

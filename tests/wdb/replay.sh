@@ -29,17 +29,28 @@ rc=$?
 
 # wdb-run: the trap again
 WDB_RUN=$runtime timeout 120 "$wdb" -batch --replay=run.trace -ex 'info locals' \
-    -ex 'print last' app.wasm >plain.out 2>&1
+    -ex 'print last' -ex 'info record' app.wasm >plain.out 2>&1
 rc=$?
 [ $rc = 134 ] && ok "replay session status 134" || bad "replay session status $rc"
 has plain.out "Program stopped by a Wasm trap: integer divide by zero" "stopped at the trap"
 has plain.out "return last / zero;" "at the dividing line"
 has plain.out '$1 = 9' "last = acc + argc = 6 + 3"
+# info record: the snapshots wdb-run holds, within their limit (by default
+# twice the linear memory)
+hist=$(sed -n 's/^Snapshots: \([0-9]*\), holding \([0-9]*\) bytes of at most \([0-9]*\) .*/\1 \2 \3/p' plain.out)
+if [ -n "$hist" ]; then
+  set -- $hist
+  [ "$1" -ge 1 ] && [ "$2" -gt 0 ] && [ "$2" -le "$3" ] \
+    && ok "info record: $1 snapshots, $2 of at most $3 bytes" || bad "info record: $hist"
+else
+  bad "no info record answer in: $(cat plain.out)"
+fi
 # wdb-run --no-history (no trace): no reverse execution
 WDB_RUN=$runtime timeout 120 "$wdb" -batch --runtime-arg=--no-history -ex run \
-    -ex reverse-step -ex reverse-continue --args app.wasm a b >nohist.out 2>&1
+    -ex reverse-step -ex reverse-continue -ex 'info record' --args app.wasm a b >nohist.out 2>&1
 n=$(grep -c "^Target does not support this command.$" nohist.out)
 [ "$n" = 2 ] && ok "reverse commands refused" || bad "refusals: $n in: $(cat nohist.out)"
+has nohist.out "No recording is currently active." "info record without a history"
 
 # usage errors: status 2 and one line saying what is wrong
 "$wdb" -batch --replay=run.trace >use1.out 2>&1

@@ -110,10 +110,16 @@ int wde_reverse(wde_engine *e, bool step);
 /* Whether reverse execution is available (true before the first stop if
  * it may be). */
 bool wde_can_reverse(wde_engine *e);
-/* Bytes snapshots may hold (0: twice linear memory, at least 1 MiB). */
+/* Bytes snapshots may hold (0, the default: twice the linear memory, or
+ * 64 KiB for a program without one). */
 void wde_set_history_limit(wde_engine *e, size_t bytes);
-/* How many snapshots are held and their bytes. */
-void wde_history_info(wde_engine *e, size_t *snapshots, size_t *bytes);
+/* What the history holds: snapshots, their bytes, the limit in force, and
+ * the positions (poll counts) of the first and the last snapshot. */
+typedef struct wde_history {
+    size_t snapshots, bytes, limit;
+    uint64_t first, last;
+} wde_history;
+void wde_history_info(wde_engine *e, wde_history *out);
 #endif
 /* Asks a running program to stop (any thread). */
 int wde_interrupt(wde_engine *e);

@@ -120,6 +120,8 @@ typedef struct gs_target {
      * like a forward one's. -ENOTSUP when the program is not recorded. */
     int (*reverse)(void *user, bool step);
     bool (*can_reverse)(void *user);
+    /* Optional: what the history holds (WRSP_HISTORY). */
+    int (*history)(void *user, size_t *snapshots, size_t *bytes, size_t *limit);
 #endif
 } gs_target;
 

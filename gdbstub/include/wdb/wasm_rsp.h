@@ -83,6 +83,12 @@ static inline uint32_t wrsp_addr_offset(uint64_t a)
 #define WRSP_REVERSE_CONTINUE "bc"
 #define WRSP_REPLAYLOG_KEY "replaylog"
 #define WRSP_REPLAYLOG_BEGIN "replaylog:begin;"
+/* wdb's query of the history kept for going back (wdb's `info record`,
+ * bench/timetravel.sh): the reply is
+ * "snapshots:N;bytes:B;limit:L;" (decimal): N snapshots holding B bytes,
+ * at most L bytes allowed (--history-limit); an error when the program is
+ * not recorded. */
+#define WRSP_HISTORY "qWdbHistory"
 
 /* ------------------------------------------------------------ trap stops
  * wdb's stubs stop on a trap with reason:exception and the description
