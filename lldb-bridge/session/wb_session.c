@@ -2541,6 +2541,47 @@ static verdict classify(wb_session *s, const raw_stop *r, wb_stop *out)
     return V_REPORT;
 }
 
+/* Where one raw step of a source-level step ended (moved: it left the
+ * stop pc): at the step's end, or at a stop not worth reporting (a
+ * breakpoint whose condition is false): go on; at a stop to report
+ * (classify set *out); or at no stop (the program ended: *out says so). */
+typedef enum landing { LAND_ON, LAND_REPORT, LAND_GONE } landing;
+static landing step_landing(wb_session *s, const raw_stop *r, bool moved, wb_stop *out)
+{
+    if (moved && r->kind == RAW_STOP && strcmp(r->rsp.reason, "trace") == 0) return LAND_ON;
+    if (classify(s, r, out) == V_REPORT) return LAND_REPORT;
+    return r->kind == RAW_STOP ? LAND_ON : LAND_GONE;
+}
+
+/* One instruction from the stop pc: off a breakpoint inserted there
+ * (step_off), else the stub's single step. */
+static wb_status single_step(wb_session *s, raw_stop *r, bool *moved, wb_error *err)
+{
+    *moved = true;
+    if (s->stop_pc_valid && is_inserted(s, s->stop_pc)) return step_off(s, r, moved, err);
+    return go_raw(s, ACT_STEP, 0, 0, r, err);
+}
+
+/* After a line step's round went on (LAND_ON): the user's interrupt, or a
+ * pc outside the code, end the step (1, *out set); else *depth is the
+ * depth now (0), or -1 on an error. */
+static int step_round_end(wb_session *s, const raw_stop *r, size_t *depth, wb_stop *out,
+                          wb_error *err)
+{
+    if (s->poll && s->poll(s->poll_user)) {
+        out->why = WB_WHY_INTERRUPT;
+        return 1;
+    }
+    bool ok;
+    *depth = depth_now(s, err, &ok);
+    if (!ok) return -1;
+    if (!r->pc_valid) {
+        out->why = WB_WHY_STEP;
+        return 1;
+    }
+    return 0;
+}
+
 /* Continues until a stop to report; internal breakpoints at `until_pc`
  * (depth-checked: only when the call stack is at most `max_depth` deep)
  * end it with *reached. */
@@ -2622,9 +2663,7 @@ static wb_status finish_inlined(wb_session *s, const wb_scope *sc, size_t depth,
         } else if (go_raw(s, ACT_RANGE, pc, hi, &r, err) != WB_OK) {
             return WB_ERROR;
         }
-        if (!moved || r.kind != RAW_STOP || strcmp(r.rsp.reason, "trace") != 0) {
-            if (classify(s, &r, out) == V_REPORT || r.kind != RAW_STOP) return WB_OK;
-        }
+        if (step_landing(s, &r, moved, out) != LAND_ON) return WB_OK;
         bool ok;
         size_t d = depth_now(s, err, &ok);
         if (!ok) return WB_ERROR;
@@ -2888,9 +2927,7 @@ static wb_status step_out_ranged(wb_session *s, size_t depth, wb_stop *out, bool
         } else if (go_raw(s, ACT_RANGE, f->start, f->end, &r, err) != WB_OK) {
             return WB_ERROR;
         }
-        if (!moved || r.kind != RAW_STOP || strcmp(r.rsp.reason, "trace") != 0) {
-            if (classify(s, &r, out) == V_REPORT || r.kind != RAW_STOP) return WB_OK;
-        }
+        if (step_landing(s, &r, moved, out) != LAND_ON) return WB_OK;
     }
     return wb_fail(err, "the step did not leave the called functions");
 }
@@ -2966,20 +3003,10 @@ static wb_status step_line(wb_session *s, wb_run how, wb_stop *out, wb_error *er
                 if (go_raw(s, ACT_STEP, 0, 0, &r, err) != WB_OK) return WB_ERROR;
             }
         }
-        if (!moved || r.kind != RAW_STOP || strcmp(r.rsp.reason, "trace") != 0) {
-            if (classify(s, &r, out) == V_REPORT) return WB_OK;
-            if (r.kind != RAW_STOP) return WB_OK;
-        }
-        if (s->poll && s->poll(s->poll_user)) {
-            out->why = WB_WHY_INTERRUPT;
-            return WB_OK;
-        }
-        size_t d = depth_now(s, err, &ok);
-        if (!ok) return WB_ERROR;
-        if (!r.pc_valid) {
-            out->why = WB_WHY_STEP;
-            return WB_OK;
-        }
+        if (step_landing(s, &r, moved, out) != LAND_ON) return WB_OK;
+        size_t d;
+        int end = step_round_end(s, &r, &d, out, err);
+        if (end) return end < 0 ? WB_ERROR : WB_OK;
         /* into the callee of a tail call, which replaced the stepped frame
          * at its depth: `step` enters it as any callee */
         bool tail_entry = tail && into && d == depth;
@@ -3116,15 +3143,9 @@ static wb_status step_insn(wb_session *s, bool over, wb_stop *out, wb_error *err
     if (!ok) return WB_ERROR;
     if (sync_breakpoints(s, err) != WB_OK) return WB_ERROR;
     raw_stop r;
-    bool moved = true;
-    if (s->stop_pc_valid && is_inserted(s, s->stop_pc)) {
-        if (step_off(s, &r, &moved, err) != WB_OK) return WB_ERROR;
-    } else if (go_raw(s, ACT_STEP, 0, 0, &r, err) != WB_OK) {
-        return WB_ERROR;
-    }
-    if (!moved || r.kind != RAW_STOP || strcmp(r.rsp.reason, "trace") != 0) {
-        if (classify(s, &r, out) == V_REPORT || r.kind != RAW_STOP) return WB_OK;
-    }
+    bool moved;
+    if (single_step(s, &r, &moved, err) != WB_OK) return WB_ERROR;
+    if (step_landing(s, &r, moved, out) != LAND_ON) return WB_OK;
     size_t d = depth_now(s, err, &ok);
     if (!ok) return WB_ERROR;
     if (over && d > depth) {
@@ -3286,29 +3307,14 @@ static wb_status step_line_back(wb_session *s, wb_run how, wb_stop *out, wb_erro
     if (sync_breakpoints(s, err) != WB_OK) return WB_ERROR;
     for (int round = 0; round < MAX_STEP_ROUNDS; round++) {
         raw_stop r;
-        bool moved = true;
-        if (is_inserted(s, s->stop_pc)) {
-            if (step_off(s, &r, &moved, err) != WB_OK) return WB_ERROR;
-        } else if (go_raw(s, ACT_STEP, 0, 0, &r, err) != WB_OK) {
-            return WB_ERROR;
-        }
-        if (!moved || r.kind != RAW_STOP || strcmp(r.rsp.reason, "trace") != 0) {
-            if (classify(s, &r, out) == V_REPORT) {
-                out->new_function |= moved_frame;
-                return WB_OK;
-            }
-            if (r.kind != RAW_STOP) return WB_OK;
-        }
-        if (s->poll && s->poll(s->poll_user)) {
-            out->why = WB_WHY_INTERRUPT;
-            return WB_OK;
-        }
-        size_t d = depth_now(s, err, &ok);
-        if (!ok) return WB_ERROR;
-        if (!r.pc_valid) {
-            out->why = WB_WHY_STEP;
-            return WB_OK;
-        }
+        bool moved;
+        if (single_step(s, &r, &moved, err) != WB_OK) return WB_ERROR;
+        landing l = step_landing(s, &r, moved, out);
+        if (l == LAND_REPORT) out->new_function |= moved_frame;
+        if (l != LAND_ON) return WB_OK;
+        size_t d;
+        int end = step_round_end(s, &r, &d, out, err);
+        if (end) return end < 0 ? WB_ERROR : WB_OK;
         wb_line now;
         bool rows = row_at(s, r.pc, &now);
         if (d > depth) {
