@@ -30,6 +30,27 @@
 #define WR_FEATURE_EH 0
 #endif
 #define WR_NO_EH "exception handling is not supported by this build"
+/* Typed function references and recursive type groups of function types
+ * (Wasm 3.0: (ref null ht), (ref ht), rec, sub): host builds define
+ * WR_FEATURE_FUNCREFS=1 (runtime/CMakeLists.txt); the firmware leaves it
+ * out for flash and refuses such modules with a clear load error.
+ *
+ * A value type with a typed reference is a wr_valtype above 0xff, used by
+ * validation only: its low byte is its run-time kind (WR_FUNCREF,
+ * WR_EXTERNREF, WR_EXNREF: at run time a (ref $t) is a funcref),
+ * WR_VT_NONNULL marks (ref ht), and a concrete heap type's index + 1 is
+ * kept from bit WR_VT_IDX_SHIFT. (ref null func) and the like stay their
+ * plain byte. Run-time arrays (wr_type params/results, globals, tables,
+ * the public API) hold kinds only; the full types are wr_type.full. */
+#ifndef WR_FEATURE_FUNCREFS
+#define WR_FEATURE_FUNCREFS 0
+#endif
+#define WR_NO_FUNCREFS                                                                             \
+    "typed function references and rec type groups are not supported by this build"
+#define WR_VT_NONNULL 0x100u
+#define WR_VT_IDX_SHIFT 9
+#define WR_VT_KIND(t) ((wr_valtype)((uint32_t)(t)&0xffu))
+#define WR_VT_IDX(t) ((uint32_t)(t) >> WR_VT_IDX_SHIFT) /* type index + 1, 0: abstract */
 /* Fixed-width SIMD (v128): WR_FEATURE_SIMD, which wdb/runtime.h defines
  * unless WR_NO_SIMD (the firmware: it refuses v128 at load). With it every
  * value takes WR_VSLOTS = 2 frame slots (a v128 both, any other value the
@@ -51,7 +72,26 @@ typedef struct wr_type {
     wr_valtype *params;  /* owned */
     wr_valtype *results; /* owned */
     wr_functype pub;     /* view of the above for the public API */
+#if WR_FEATURE_FUNCREFS
+    /* owned, or NULL: the nparams + nresults full value types (WR_VT_*)
+     * when one of them is a typed reference; params/results hold kinds */
+    wr_valtype *full;
+    /* 0 for a plain function type (a final type alone in its rec group, no
+     * typed reference, no supertype: compared structurally as in Wasm 2.0);
+     * else its store-wide canonical id + 1 (wr_type_canon): two such types
+     * are equal (iso-recursively) exactly when their ids are */
+    uint32_t canon;
+    uint32_t super; /* its declared supertype's index + 1, 0 for none */
+    bool final;     /* not a `sub` without final: no type may name it as its supertype */
+#endif
 } wr_type;
+#if WR_FEATURE_FUNCREFS
+#define WR_TPARAMS(t) ((t)->full ? (t)->full : (t)->params)
+#define WR_TRESULTS(t) ((t)->full ? (t)->full + (t)->nparams : (t)->results)
+#else
+#define WR_TPARAMS(t) ((t)->params)
+#define WR_TRESULTS(t) ((t)->results)
+#endif
 
 typedef struct wr_limits {
     uint32_t min, max;
@@ -364,6 +404,13 @@ struct wr_store {
     wr_service_fn service; /* wr_store_set_service */
     void *service_user;
     struct wr_trace *trace; /* recording or replaying host calls (wr_trace.c), or NULL */
+#if WR_FEATURE_FUNCREFS
+    /* the canonical rec groups of the modules loaded (wr_type_canon): each
+     * group's key (words: see canon_key in wr_decode.c) and first id; a
+     * hash table of group numbers + 1; each canonical type's supertype id + 1 */
+    struct wr_canon_group *groups;
+    uint32_t ngroups, gcap, *ghash, ghcap, *csuper, ncanon, csupcap;
+#endif
 };
 
 /* Memory growth shared by memory.grow and the API: returns the old page count
@@ -374,6 +421,15 @@ int64_t wr_memory_grow_pages(wr_memory *m, uint32_t delta);
  * to init; returns the old size, or -1 when its maximum, WR_MAX_TABLE_ELEMS
  * or the store's budget (the memory limit) forbids it or memory runs out. */
 int64_t wr_table_grow_elems(wr_table *t, uint32_t n, void *init);
+
+#if WR_FEATURE_FUNCREFS
+/* Function type matching (Wasm 3.0): a is b or a subtype of it (for
+ * plain types, structural equality as in Wasm 2.0). */
+bool wr_type_match(const wr_store *s, const wr_type *a, const wr_type *b);
+void wr_canon_free(wr_store *s);
+/* Value type subtyping in mod (validation; full types, WR_VT_*). */
+bool wr_vt_sub(const wr_module *mod, wr_valtype a, wr_valtype b);
+#endif
 
 /* Runs a function with raw slots (see wr_host_fn): args in slots[0..nparams),
  * results written to slots[0..nresults). Used by wr_func_call and for start
