@@ -238,8 +238,10 @@ static wr_status rd_tabletype(rd *r, wr_table_type *t)
 static wr_status rd_globaltype(rd *r, wr_global_type *g)
 {
     TRY(rd_valtype(r, &g->type));
+#if WR_FEATURE_FUNCREFS
     /* a typed reference global holds (and is validated as) its kind */
     g->type = WR_VT_KIND(g->type);
+#endif
     uint8_t m;
     TRY(rd_u8(r, &m));
     if (m > 1) {
@@ -339,7 +341,12 @@ static wr_status rd_constexpr(rd *r, wr_valtype want, wr_constexpr *ce)
 #endif
         case WASM_OP_ref_null: {
             wr_valtype t;
+#if WR_FEATURE_FUNCREFS
+            TRY(rd_heaptype(r, &t)); /* a typed null is held as its kind */
+            t = WR_VT_KIND(t);
+#else
             TRY(rd_reftype(r, &t));
+#endif
             ce->kind = WR_CONST_REF_NULL;
             ce->type = t;
             ce->bits = 0;
@@ -524,7 +531,11 @@ static wr_status check_body_syntax(rd *r)
             break;
         case IM_REFTYPE: {
             wr_valtype t;
+#if WR_FEATURE_FUNCREFS
+            TRY(rd_heaptype(r, &t)); /* ref.null's heap type */
+#else
             TRY(rd_reftype(r, &t));
+#endif
             break;
         }
         case IM_FC: {
@@ -670,7 +681,7 @@ static wr_status canon_group(rd *r, uint32_t g0, uint32_t n)
         kput(&kk, t->nparams);
         kput(&kk, t->nresults);
         for (uint32_t j = 0; j < t->nparams + t->nresults; j++) {
-            wr_valtype v = WR_TPARAMS(t)[j];
+            wr_valtype v = j < t->nparams ? WR_TPARAMS(t)[j] : WR_TRESULTS(t)[j - t->nparams];
             kput(&kk, (uint32_t)v & 0x1ffu);
             key_ref(mod, &kk, WR_VT_IDX(v), g0, n);
         }
@@ -793,8 +804,9 @@ static wr_status check_super(rd *r, const wr_type *t)
 }
 #endif
 
-/* One function type (after its 0x60) into t: params and results. */
-static wr_status rd_functype(rd *r, wr_type *t)
+/* One function type (after its 0x60) into t: params and results. (Not
+ * inlined: sec_type's code stays as small as before on the firmware.) */
+__attribute__((noinline)) static wr_status rd_functype(rd *r, wr_type *t)
 {
     uint32_t np, nr;
     TRY(rd_count(r, &np, 1));
@@ -837,22 +849,25 @@ static wr_status rd_functype(rd *r, wr_type *t)
 static wr_status sec_type(rd *r)
 {
     wr_module *mod = r->mod;
-    uint32_t n, cap;
-    TRY(rd_count(r, &n, 2));
-    cap = n;
-    mod->types = calloc(cap ? cap : 1, sizeof(wr_type));
+    uint32_t n;
+#if WR_FEATURE_FUNCREFS
+    TRY(rd_count(r, &n, 2)); /* groups: an empty rec group is 2 bytes */
+    uint32_t cap = n;
+#else
+    TRY(rd_count(r, &n, 3));
+#endif
+    mod->types = calloc(n ? n : 1, sizeof(wr_type));
     if (!mod->types) NOMEM();
     for (uint32_t g = 0; g < n; g++) {
+#if WR_FEATURE_FUNCREFS
         uint32_t g0 = mod->ntypes, len = 1;
-#if WR_FEATURE_FUNCREFS
         bool special = false; /* not a plain type: canonicalized (wr_type.canon) */
-#endif
         if (r->p < r->end && *r->p == 0x4e) {
-#if WR_FEATURE_FUNCREFS
             r->p++;
             TRY(rd_count(r, &len, 3));
             special = len > 1;
-            if (g0 + (uint64_t)len > cap) {
+            /* room for it and a type for each group after it */
+            if ((uint64_t)g0 + len + (n - g - 1) > cap) {
                 uint64_t nc = (uint64_t)g0 + len + (n - g - 1);
                 wr_type *nt = nc <= UINT32_MAX / sizeof(wr_type)
                                   ? realloc(mod->types, (size_t)nc * sizeof(wr_type))
@@ -862,18 +877,12 @@ static wr_status sec_type(rd *r)
                 mod->types = nt;
                 cap = (uint32_t)nc;
             }
-#else
-            INVALID(WR_NO_FUNCREFS);
-#endif
         }
-#if WR_FEATURE_FUNCREFS
         r->type_limit = g0 + len;
-#endif
         for (uint32_t k = 0; k < len; k++) {
             wr_type *t = &mod->types[g0 + k];
             uint8_t form;
             TRY(rd_u8(r, &form));
-#if WR_FEATURE_FUNCREFS
             t->final = true;
             if (form == 0x50 || form == 0x4f) {
                 uint32_t ns;
@@ -893,6 +902,12 @@ static wr_status sec_type(rd *r)
                 r->p--;
                 INVALID("GC struct/array types are not supported");
             }
+#else
+        {
+            wr_type *t = &mod->types[g];
+            uint8_t form;
+            TRY(rd_u8(r, &form));
+            /* (rec 0x4e, sub 0x50 0x4f: WR_FEATURE_FUNCREFS) */
 #endif
             if (form != 0x60) {
                 r->p--;
@@ -900,17 +915,19 @@ static wr_status sec_type(rd *r)
                     "integer representation too long: function type expected (0x60), got 0x%02x",
                     form);
             }
+#if WR_FEATURE_FUNCREFS
             mod->ntypes = g0 + k + 1; /* so a failure frees what this type holds */
             TRY(rd_functype(r, t));
-#if WR_FEATURE_FUNCREFS
             special |= t->full != NULL;
-#endif
         }
-#if WR_FEATURE_FUNCREFS
         if (special) {
             TRY(canon_group(r, g0, len));
             for (uint32_t k = 0; k < len; k++)
                 if (mod->types[g0 + k].super) TRY(check_super(r, &mod->types[g0 + k]));
+        }
+#else
+            mod->ntypes = g + 1; /* so a failure frees what this type holds */
+            TRY(rd_functype(r, t));
         }
 #endif
     }
@@ -1590,7 +1607,7 @@ void wr_module_release(wr_module *mod)
     mod->bytes = NULL;
 }
 
-uint8_t wr_func_local_types(const wr_module *mod, const wr_func_decl *d, uint8_t *out,
+uint8_t wr_func_local_types(const wr_module *mod, const wr_func_decl *d, wr_ltype *out,
                             uint32_t want)
 {
     const uint8_t *p = mod->bytes + d->body_start, *end = mod->bytes + d->body_end;
@@ -1603,16 +1620,22 @@ uint8_t wr_func_local_types(const wr_module *mod, const wr_func_decl *d, uint8_t
         uint64_t cnt;
         if (wf_leb_read(&p, end, 32, false, &cnt) || p >= end) return 0;
         uint8_t t = *p++;
+        wr_ltype full = t;
 #if WR_FEATURE_FUNCREFS
-        if (t == 0x63 || t == 0x64) { /* (ref null? ht): its kind */
-            if (wf_leb_read(&p, end, 33, true, &v)) return 0;
-            t = (int64_t)v >= 0 ? WR_FUNCREF : (uint8_t)(v & 0x7f);
+        if (t == 0x63 || t == 0x64) { /* (ref null? ht) */
+            uint64_t h;
+            if (wf_leb_read(&p, end, 33, true, &h)) return 0;
+            /* (type indices too large for WR_VT_IDX_SHIFT are refused at load) */
+            full = (int64_t)h >= 0 ? WR_FUNCREF | (uint32_t)(h + 1) << WR_VT_IDX_SHIFT
+                                   : (uint32_t)(h & 0x7f);
+            if (t == 0x64) full |= WR_VT_NONNULL;
+            t = WR_VT_KIND(full);
         }
 #endif
         if (want >= at && want - at < cnt) found = t;
         if (out)
             for (uint64_t k = 0; k < cnt && at < d->nlocals; k++)
-                out[at++] = t;
+                out[at++] = full;
         else
             at += cnt > d->nlocals - at ? d->nlocals - at : (uint32_t)cnt;
         if (found && !out) break;

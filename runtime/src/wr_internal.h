@@ -266,11 +266,18 @@ void wr_scratch_free(wr_module *mod);
 struct wr_code *wr_code_get(wr_module *mod, uint32_t func_index);
 /* Frees a function's wr_code and its translations (NULL is fine). */
 void wr_code_free(struct wr_code *code);
+/* A declared local's full value type (WR_VT_*: validation) */
+#if WR_FEATURE_FUNCREFS
+typedef uint32_t wr_ltype;
+#else
+typedef uint8_t wr_ltype;
+#endif
 /* The types of defined function d's declared locals (d->nlocals of them),
  * read from its body's local declarations (validated at load): into out
- * (d->nlocals bytes, wr_valtype values) when out is not NULL; returns the
- * type of local `want` (counted from the first declared local), 0 past them. */
-uint8_t wr_func_local_types(const wr_module *mod, const wr_func_decl *d, uint8_t *out,
+ * (d->nlocals entries, full wr_valtype values) when out is not NULL;
+ * returns the run-time kind of local `want` (counted from the first
+ * declared local), 0 past them. */
+uint8_t wr_func_local_types(const wr_module *mod, const wr_func_decl *d, wr_ltype *out,
                             uint32_t want);
 /* Frees the module's pc-map cache (wr_code_ops_of). */
 void wr_pc_cache_free(wr_module *mod);

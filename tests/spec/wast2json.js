@@ -123,18 +123,17 @@ const FEATURES = {
 let wabt, src, base, outDir, nmods = 0;
 
 // The binary of a text module (its source text), not validated. With its
-// node n, a module libwabt cannot parse for its Wasm 3.0 types gets a
-// second chance through typedModule.
+// node n, a module with Wasm 3.0 types (rec, sub, (ref ...), ref.null of
+// a type) is compiled by typedModule.
 function textModule(text, line, n) {
+  if (n && /\((rec|ref|sub)[\s)]|ref\.null\s+[$0-9]/.test(text)) return typedModule(n);
   let m;
   try {
     m = wabt.parseWat(`${base}:${line}`, text, FEATURES);
     m.resolveNames();
     return Buffer.from(m.toBinary({}).buffer);
   } catch (e) {
-    const msg = String(e.message || e).trim();
-    if (n && /\((rec|ref|sub)[\s)]/.test(text)) return typedModule(n, msg);
-    die(`line ${line}: libwabt cannot compile this module: ${msg}`);
+    die(`line ${line}: libwabt cannot compile this module: ${String(e.message || e).trim()}`);
   } finally {
     if (m) m.destroy();
   }
@@ -175,9 +174,9 @@ function opTable() {
 
 const ABSTRACT = {func: 0x70, extern: 0x6f, exn: 0x69};
 
-function typedModule(n, wabtMsg) {
+function typedModule(n) {
   const line = n.line;
-  const fail = (why) => die(`line ${line}: cannot compile this module (libwabt: ${wabtMsg.split('\n')[0]}): ${why}`);
+  const fail = (why) => die(`line ${line}: cannot compile this module with Wasm 3.0 types: ${why}`);
   const items = n.list.slice(1);
   // the explicit types: names, rec groups, sub types
   const names = new Map(), defs = [], groups = [], edits = [];
@@ -224,10 +223,24 @@ function typedModule(n, wabtMsg) {
     return i;
   };
   for (const d of defs) if (d.sup !== null) d.sup = typeIndex(d.sup);
-  // the typed references: placeholders K = E + j
-  const holders = [], holderOf = new Map();
+  // the typed references: placeholders K = E + j; the heap types of
+  // ref.null (libwabt takes func, extern and exn only), in the order the
+  // binary has them: global inits, element segments, function bodies
+  const holders = [], holderOf = new Map(), nulls = {6: [], 9: [], 10: []};
+  let bucket = null;
   const walk = (x) => {
     if (!x.list) return;
+    x.list.forEach((a, i) => {
+      const h = x.list[i + 1];
+      if (a.list || a.str || a.atom !== 'ref.null' || !h || h.list || h.str) return;
+      if (!bucket) fail('ref.null outside a function, global or element segment');
+      if (h.atom in ABSTRACT) {
+        bucket.push({abs: ABSTRACT[h.atom]});
+      } else {
+        bucket.push({idx: typeIndex(h.atom)});
+        edits.push({start: h.start, end: h.end, text: 'func'});
+      }
+    });
     if (head(x) === 'ref' && (x.list.length === 2 || x.list.length === 3)) {
       const nullable = x.list.length === 3;
       if (nullable && x.list[1].atom !== 'null') fail(`unknown reference type ${src.slice(x.start, x.end)}`);
@@ -249,7 +262,12 @@ function typedModule(n, wabtMsg) {
     }
     x.list.forEach(walk);
   };
-  items.forEach(walk);
+  for (const f of items) {
+    const imported = f.list && f.list.some((x) => head(x) === 'import');
+    const kind = {func: 10, global: 6, elem: 9, table: 9}[head(f)];
+    bucket = kind && !imported ? nulls[kind] : null;
+    walk(f);
+  }
   const D = holders.length;
   const dummy = '(type (func (param i64 f64 i64 f32 f64 i32 i64 f32 f64) (result f32 f64 i32 i64 f64)))';
   edits.push({start: n.end - 1, end: n.end - 1, text: (' ' + dummy).repeat(D) + ' '});
@@ -262,7 +280,7 @@ function typedModule(n, wabtMsg) {
   }
   text += src.slice(at, n.end);
   const bin = textModule(text, line);
-  return rewriteBinary(bin, {E, D, defs, groups, holders}, fail);
+  return rewriteBinary(bin, {E, D, defs, groups, holders, nulls}, fail);
 }
 
 // ------------------------------------------------ binary rewriting
@@ -291,8 +309,9 @@ function rewriteBinary(bin, m, fail) {
     return r;
   };
   const u32 = () => Number(rleb(false, 32));
-  let out = [];
-  const put = (...b) => out.push(...b);
+  let out = [], nulls = null, nullAt = 0;
+  const putAll = (a) => { for (const x of a) out.push(x); };
+  const put = (...b) => putAll(b);
   const putU = (v) => put(...leb(v, false));
   const copy = (from) => { for (let i = from; i < p; i++) out.push(bin[i]); };
   // type indices of libwabt's binary -> the real ones
@@ -348,7 +367,12 @@ function rewriteBinary(bin, m, fail) {
       case 'V128': case 'SHUFFLE': p += 16; break;
       case 'LANE': p += 1; break;
       case 'SELECT_T': { const n = u32(); putU(n); for (let i = 0; i < n; i++) valtype(); return; }
-      case 'REFTYPE': valtype(); return;
+      case 'REFTYPE': { // ref.null: its heap type, the next one of the text's
+        const b = u8(), h = (nulls || [])[nullAt++];
+        if (!h || b !== (h.abs !== undefined ? h.abs : ABSTRACT.func)) fail('ref.null out of step with the text');
+        put(...heapBytes(h));
+        return;
+      }
       default: fail(`instruction immediates ${kind}`);
     }
     if (p > end) fail('truncated binary');
@@ -456,7 +480,7 @@ function rewriteBinary(bin, m, fail) {
         const body = out;
         out = save;
         putU(body.length);
-        put(...body);
+        putAll(body);
       }
     },
     13: () => { const n = u32(); putU(n); for (let i = 0; i < n; i++) { put(u8()); putU(tidx(u32())); } },
@@ -468,13 +492,17 @@ function rewriteBinary(bin, m, fail) {
     const save = out;
     out = [];
     end = secEnd;
+    nulls = m.nulls[id];
+    nullAt = 0;
     if (section[id]) section[id]();
     else { p = secEnd; copy(secEnd - size); }
+    if (nulls && nullAt !== nulls.length) fail(`section ${id}: ref.null out of step with the text`);
     if (p !== secEnd) fail(`section ${id} not read to its end`);
     const body = out;
     out = save;
     end = bin.length;
-    put(id, ...leb(body.length, false), ...body);
+    put(id, ...leb(body.length, false));
+    putAll(body);
   }
   return Buffer.from(out);
 }
