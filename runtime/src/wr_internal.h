@@ -33,7 +33,7 @@
 /* Typed function references and recursive type groups of function types
  * (Wasm 3.0: (ref null ht), (ref ht), rec, sub): host builds define
  * WR_FEATURE_FUNCREFS=1 (runtime/CMakeLists.txt); the firmware leaves it
- * out for flash and refuses such modules with a clear load error.
+ * out for flash: its decoder refuses them as malformed types.
  *
  * A value type with a typed reference is a wr_valtype above 0xff, used by
  * validation only: its low byte is its run-time kind (WR_FUNCREF,
@@ -45,8 +45,6 @@
 #ifndef WR_FEATURE_FUNCREFS
 #define WR_FEATURE_FUNCREFS 0
 #endif
-#define WR_NO_FUNCREFS                                                                             \
-    "typed function references and rec type groups are not supported by this build"
 #define WR_VT_NONNULL 0x100u
 #define WR_VT_IDX_SHIFT 9
 #define WR_VT_KIND(t) ((wr_valtype)((uint32_t)(t)&0xffu))

@@ -5,7 +5,9 @@
 // parse (exception handling: try_table, throw_ref, exnref): the modules are
 // compiled by libwabt.js, wabt's own parser built for node (npm `wabt`,
 // pinned by package-lock.json); this script only splits the script into
-// its commands and writes their JSON.
+// its commands and writes their JSON, and compiles the modules with Wasm
+// 3.0 types (rec groups, sub types, typed references), which libwabt
+// cannot, itself around libwabt (typedModule).
 //
 //   node wast2json.js [--unsupported FIRST-LAST:REASON]... X.wast -o DIR/X.json
 //
