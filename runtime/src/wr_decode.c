@@ -887,8 +887,9 @@ static wr_status sec_type(rd *r)
             if (form == 0x50 || form == 0x4f) {
                 uint32_t ns;
                 t->final = form == 0x4f;
-                special = true;
                 TRY(rd_count(r, &ns, 1));
+                /* (sub final (func ...)) is (func ...) */
+                special |= !t->final || ns;
                 if (ns > 1) INVALID("sub type: multiple supertypes");
                 if (ns) {
                     uint32_t si;

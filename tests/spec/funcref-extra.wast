@@ -89,6 +89,16 @@
 (assert_return (invoke "sub-as-super") (i32.const 4))
 (assert_trap (invoke "super-as-sub") "indirect call type mismatch")
 
+;; a final sub type without a supertype is the plain type
+(module
+  (type $p (func (result i32)))
+  (type $f (sub final (func (result i32))))
+  (table funcref (elem $h))
+  (func $h (type $f) (i32.const 8))
+  (func (export "final-as-plain") (result i32) (call_indirect (type $p) (i32.const 0)))
+)
+(assert_return (invoke "final-as-plain") (i32.const 8))
+
 (assert_invalid
   (module (type $s (func)) (type $t (sub $s (func))))
   "sub type: the supertype is final")
