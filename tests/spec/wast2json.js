@@ -162,13 +162,13 @@ function opTable() {
   if (OPS) return OPS;
   const h = fs.readFileSync(path.join(__dirname, '../../runtime/wasmfmt/include/wdb/wasm_ops.h'), 'utf8');
   OPS = {op: {}, fc: {}, fd: {}};
-  let cur = null;
+  let cur = null; // the table of the macro being read
   for (const l of h.split('\n')) {
-    const d = /^#define (WASM_OPS(_FC|_FD)?)\(X\)/.exec(l);
-    if (d) cur = d[2] ? OPS[d[2].slice(1).toLowerCase()] : OPS.op;
-    else if (!l.trimEnd().endsWith('\\') && !/^\s*X\(/.test(l)) cur = cur && l.trim() === '' ? null : cur;
+    const d = /^#define WASM_OPS(_FC|_FD)?\(X\)/.exec(l);
     const x = /^\s*X\((0x[0-9a-fA-F]+|\d+),\s*\w+,\s*"[^"]*",\s*(\w+)/.exec(l);
-    if (x && cur) cur[Number(x[1])] = x[2];
+    if (d) cur = d[1] ? OPS[d[1].slice(1).toLowerCase()] : OPS.op;
+    else if (x && cur) cur[Number(x[1])] = x[2];
+    else cur = null;
   }
   if (!OPS.op[0x02] || !OPS.fc[8]) die('cannot read the instruction table of wasm_ops.h');
   return OPS;
