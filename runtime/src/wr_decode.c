@@ -802,46 +802,26 @@ static wr_status check_super(rd *r, const wr_type *t)
     if (!ok) INVALID("sub type: type does not match its supertype");
     return WR_OK;
 }
-#endif
 
-/* One function type (after its 0x60) into t: params and results. (Not
- * inlined: sec_type's code stays as small as before on the firmware.) */
-__attribute__((noinline)) static wr_status rd_functype(rd *r, wr_type *t)
+/* After a function type is read: its full types when one is a typed
+ * reference, its params/results then hold the kinds. */
+static wr_status split_full(rd *r, wr_type *t)
 {
-    uint32_t np, nr;
-    TRY(rd_count(r, &np, 1));
-    t->params = malloc((np ? np : 1) * sizeof(wr_valtype));
-    if (!t->params) NOMEM();
-    for (uint32_t k = 0; k < np; k++)
-        TRY(rd_valtype(r, &t->params[k]));
-    t->nparams = np;
-    TRY(rd_count(r, &nr, 1));
-    t->results = malloc((nr ? nr : 1) * sizeof(wr_valtype));
-    if (!t->results) NOMEM();
-    for (uint32_t k = 0; k < nr; k++)
-        TRY(rd_valtype(r, &t->results[k]));
-    t->nresults = nr;
-#if WR_FEATURE_FUNCREFS
+    uint32_t np = t->nparams, nr = t->nresults;
     bool typed = false;
     for (uint32_t k = 0; k < np + nr; k++)
         typed |= (uint32_t)(k < np ? t->params[k] : t->results[k - np]) > 0xffu;
-    if (typed) {
-        /* the full types for validation; params/results keep the kinds */
-        t->full = malloc((np + nr) * sizeof(wr_valtype));
-        if (!t->full) NOMEM();
-        for (uint32_t k = 0; k < np + nr; k++) {
-            wr_valtype *v = k < np ? &t->params[k] : &t->results[k - np];
-            t->full[k] = *v;
-            *v = WR_VT_KIND(*v);
-        }
+    if (!typed) return WR_OK;
+    t->full = malloc((np + nr) * sizeof(wr_valtype));
+    if (!t->full) NOMEM();
+    for (uint32_t k = 0; k < np + nr; k++) {
+        wr_valtype *v = k < np ? &t->params[k] : &t->results[k - np];
+        t->full[k] = *v;
+        *v = WR_VT_KIND(*v);
     }
-#endif
-    t->pub.nparams = np;
-    t->pub.nresults = nr;
-    t->pub.params = t->params;
-    t->pub.results = t->results;
     return WR_OK;
 }
+#endif
 
 /* The type section: function types, in Wasm 3.0 in rec groups (0x4e n
  * types) and as sub types (0x50 non-final, 0x4f final, with at most one
@@ -918,17 +898,36 @@ static wr_status sec_type(rd *r)
             }
 #if WR_FEATURE_FUNCREFS
             mod->ntypes = g0 + k + 1; /* so a failure frees what this type holds */
-            TRY(rd_functype(r, t));
+#else
+            mod->ntypes = g + 1;
+#endif
+            uint32_t np, nr;
+            TRY(rd_count(r, &np, 1));
+            t->params = malloc((np ? np : 1) * sizeof(wr_valtype));
+            if (!t->params) NOMEM();
+            for (uint32_t j = 0; j < np; j++)
+                TRY(rd_valtype(r, &t->params[j]));
+            t->nparams = np;
+            TRY(rd_count(r, &nr, 1));
+            t->results = malloc((nr ? nr : 1) * sizeof(wr_valtype));
+            if (!t->results) NOMEM();
+            for (uint32_t j = 0; j < nr; j++)
+                TRY(rd_valtype(r, &t->results[j]));
+            t->nresults = nr;
+            t->pub.nparams = np;
+            t->pub.nresults = nr;
+#if WR_FEATURE_FUNCREFS
+            TRY(split_full(r, t));
             special |= t->full != NULL;
+#endif
+            t->pub.params = t->params;
+            t->pub.results = t->results;
         }
+#if WR_FEATURE_FUNCREFS
         if (special) {
             TRY(canon_group(r, g0, len));
             for (uint32_t k = 0; k < len; k++)
                 if (mod->types[g0 + k].super) TRY(check_super(r, &mod->types[g0 + k]));
-        }
-#else
-            mod->ntypes = g + 1; /* so a failure frees what this type holds */
-            TRY(rd_functype(r, t));
         }
 #endif
     }
