@@ -633,32 +633,6 @@ static void kput(key *k, uint32_t w)
     k->w[k->n++] = w;
 }
 
-/* Appends a reference of group [g0, g0+n) to the key (a supertype or a
- * heap type: index + 1, 0 for none): 0 none; 1, rel: in the group; 2, id:
- * an earlier canonical type; 3, np, nr, types: an earlier plain one. */
-static void key_ref(const wr_module *mod, key *k, uint32_t idx1, uint32_t g0, uint32_t n)
-{
-    if (!idx1) {
-        kput(k, 0);
-        return;
-    }
-    uint32_t i = idx1 - 1;
-    const wr_type *t = &mod->types[i];
-    if (i >= g0 && i - g0 < n) {
-        kput(k, 1);
-        kput(k, i - g0);
-    } else if (t->canon) {
-        kput(k, 2);
-        kput(k, t->canon);
-    } else {
-        kput(k, 3);
-        kput(k, t->nparams);
-        kput(k, t->nresults);
-        for (uint32_t j = 0; j < t->nparams + t->nresults; j++)
-            kput(k, (uint32_t)(j < t->nparams ? t->params[j] : t->results[j - t->nparams]));
-    }
-}
-
 static uint32_t key_hash(const uint32_t *k, uint32_t n)
 {
     uint32_t h = 2166136261u;
@@ -668,37 +642,25 @@ static uint32_t key_hash(const uint32_t *k, uint32_t n)
 }
 
 /* Gives the types [g0, g0+n) of mod their canonical ids in its store. */
-static wr_status canon_group(rd *r, uint32_t g0, uint32_t n)
+/* Interns key kk (of a group of n types; the key is kept or freed) in
+ * the store: *first its first canonical id (0-based), *added when the
+ * group is new (the caller sets csuper[*first..*first+n)). */
+static wr_status canon_intern(rd *r, key *kk, uint32_t n, uint32_t *first, bool *added)
 {
-    wr_module *mod = r->mod;
-    wr_store *st = mod->store;
-    key kk = {0};
-    kput(&kk, n);
-    for (uint32_t i = 0; i < n; i++) {
-        const wr_type *t = &mod->types[g0 + i];
-        key_ref(mod, &kk, t->super, g0, n);
-        kput(&kk, t->final);
-        kput(&kk, t->nparams);
-        kput(&kk, t->nresults);
-        for (uint32_t j = 0; j < t->nparams + t->nresults; j++) {
-            wr_valtype v = j < t->nparams ? WR_TPARAMS(t)[j] : WR_TRESULTS(t)[j - t->nparams];
-            kput(&kk, (uint32_t)v & 0x1ffu);
-            key_ref(mod, &kk, WR_VT_IDX(v), g0, n);
-        }
-    }
-    if (kk.oom) {
-        free(kk.w);
+    wr_store *st = r->mod->store;
+    if (kk->oom) {
+        free(kk->w);
         NOMEM();
     }
-    uint32_t *k = kk.w, nk = kk.n;
-    uint32_t h = key_hash(k, nk), mask = st->ghcap - 1, at = 0;
+    uint32_t *k = kk->w, nk = kk->n;
+    uint32_t h = key_hash(k, nk), at = 0;
+    *added = false;
     if (st->ghcap)
-        for (at = h & mask; st->ghash[at]; at = (at + 1) & mask) {
+        for (at = h & (st->ghcap - 1); st->ghash[at]; at = (at + 1) & (st->ghcap - 1)) {
             const struct wr_canon_group *g = &st->groups[st->ghash[at] - 1];
             if (g->hash == h && g->nkey == nk && !memcmp(g->key, k, nk * sizeof *k)) {
                 free(k);
-                for (uint32_t i = 0; i < n; i++)
-                    mod->types[g0 + i].canon = g->first + i + 1;
+                *first = g->first;
                 return WR_OK;
             }
         }
@@ -746,12 +708,90 @@ static wr_status canon_group(rd *r, uint32_t g0, uint32_t n)
     }
     st->ghash[at] = st->ngroups + 1;
     st->groups[st->ngroups++] = (struct wr_canon_group){k, nk, st->ncanon, h};
+    *first = st->ncanon;
+    *added = true;
+    st->ncanon += n;
+    return WR_OK;
+}
+
+/* A plain type's id among the canonical ones (wr_type.plain_id): what a
+ * group of it alone would get. Its canon stays 0: plain types are compared
+ * structurally. Made when a canonical group first refers to it, so keys
+ * stay as long as the types they describe. */
+static wr_status plain_id(rd *r, wr_type *t)
+{
+    if (t->plain_id) return WR_OK;
+    key kk = {0};
+    kput(&kk, 1); /* one type, */
+    kput(&kk, 0); /* no supertype, */
+    kput(&kk, 1); /* final */
+    kput(&kk, t->nparams);
+    kput(&kk, t->nresults);
+    for (uint32_t j = 0; j < t->nparams + t->nresults; j++) {
+        kput(&kk, (uint32_t)(j < t->nparams ? t->params[j] : t->results[j - t->nparams]));
+        kput(&kk, 0);
+    }
+    uint32_t first;
+    bool added;
+    TRY(canon_intern(r, &kk, 1, &first, &added));
+    if (added) r->mod->store->csuper[first] = 0;
+    t->plain_id = first + 1;
+    return WR_OK;
+}
+
+/* Appends a reference of group [g0, g0+n) to the key (a supertype or a
+ * heap type: index + 1, 0 for none): 0 none; 1, rel: in the group; 2, id:
+ * an earlier type's canonical id (a plain type's plain_id). */
+static wr_status key_ref(rd *r, key *k, uint32_t idx1, uint32_t g0, uint32_t n)
+{
+    if (!idx1) {
+        kput(k, 0);
+        return WR_OK;
+    }
+    uint32_t i = idx1 - 1;
+    wr_type *t = &r->mod->types[i];
+    if (i >= g0 && i - g0 < n) {
+        kput(k, 1);
+        kput(k, i - g0);
+        return WR_OK;
+    }
+    if (!t->canon) TRY(plain_id(r, t));
+    kput(k, 2);
+    kput(k, t->canon ? t->canon : t->plain_id);
+    return WR_OK;
+}
+
+/* Gives the types [g0, g0+n) of mod their canonical ids in its store. */
+static wr_status canon_group(rd *r, uint32_t g0, uint32_t n)
+{
+    wr_module *mod = r->mod;
+    key kk = {0};
+    wr_status st = WR_OK;
+    kput(&kk, n);
+    for (uint32_t i = 0; i < n && st == WR_OK; i++) {
+        const wr_type *t = &mod->types[g0 + i];
+        st = key_ref(r, &kk, t->super, g0, n);
+        kput(&kk, t->final);
+        kput(&kk, t->nparams);
+        kput(&kk, t->nresults);
+        for (uint32_t j = 0; j < t->nparams + t->nresults && st == WR_OK; j++) {
+            wr_valtype v = j < t->nparams ? WR_TPARAMS(t)[j] : WR_TRESULTS(t)[j - t->nparams];
+            kput(&kk, (uint32_t)v & 0x1ffu);
+            st = key_ref(r, &kk, WR_VT_IDX(v), g0, n);
+        }
+    }
+    if (st != WR_OK) {
+        free(kk.w);
+        return st;
+    }
+    uint32_t first;
+    bool added;
+    TRY(canon_intern(r, &kk, n, &first, &added));
     for (uint32_t i = 0; i < n; i++) {
         wr_type *t = &mod->types[g0 + i];
-        t->canon = st->ncanon + i + 1;
-        st->csuper[st->ncanon + i] = t->super ? mod->types[t->super - 1].canon : 0;
+        t->canon = first + i + 1;
+        if (added) mod->store->csuper[first + i] = t->super ? mod->types[t->super - 1].canon : 0;
     }
-    st->ncanon += n;
     return WR_OK;
 }
 
@@ -876,6 +916,11 @@ static wr_status sec_type(rd *r)
                     TRY(rd_u32(r, &si));
                     if (si >= g0 + k) INVALID("unknown type %" PRIu32 ": supertype", si);
                     t->super = si + 1;
+                    /* bounds the subtype walks (wr_type_match), as engines do */
+                    t->depth = mod->types[si].depth + 1;
+                    if (t->depth > WR_MAX_SUBTYPE_DEPTH)
+                        return rfail(r, WR_ERR_LIMIT, "sub type: more than %d supertypes above it",
+                                     WR_MAX_SUBTYPE_DEPTH);
                 }
                 TRY(rd_u8(r, &form));
             }

@@ -45,6 +45,7 @@
 #ifndef WR_FEATURE_FUNCREFS
 #define WR_FEATURE_FUNCREFS 0
 #endif
+#define WR_MAX_SUBTYPE_DEPTH 63 /* supertypes above a type, at most */
 #define WR_VT_NONNULL 0x100u
 #define WR_VT_IDX_SHIFT 9
 #define WR_VT_KIND(t) ((wr_valtype)((uint32_t)(t)&0xffu))
@@ -79,8 +80,11 @@ typedef struct wr_type {
      * else its store-wide canonical id + 1 (wr_type_canon): two such types
      * are equal (iso-recursively) exactly when their ids are */
     uint32_t canon;
-    uint32_t super; /* its declared supertype's index + 1, 0 for none */
-    bool final;     /* not a `sub` without final: no type may name it as its supertype */
+    uint32_t plain_id; /* a plain type named by a canonical one: the id + 1 a
+                        * group of it alone has (wr_decode.c, plain_id) */
+    uint32_t super;    /* its declared supertype's index + 1, 0 for none */
+    bool final;        /* not a `sub` without final: no type may name it as its supertype */
+    uint8_t depth;     /* the number of supertypes above it (<= WR_MAX_SUBTYPE_DEPTH) */
 #endif
 } wr_type;
 #if WR_FEATURE_FUNCREFS

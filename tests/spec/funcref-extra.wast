@@ -76,6 +76,30 @@
 (assert_return (invoke "same") (i32.const 3))
 (assert_trap (invoke "other") "indirect call type mismatch")
 
+;; a plain type named from a rec group is compared by its structure,
+;; wherever it is in its module
+(module
+  (type $p (func (result i32)))
+  (rec (type $x (func (param (ref null $p)) (result i32))) (type $y (func)))
+  (table (export "t") funcref (elem $fx))
+  (func $fx (type $x) (i32.const 9))
+)
+(register "P")
+(module
+  (type $other (func (param f64)))
+  (type $q (func (result i32)))
+  (type $r (func (result i64)))
+  (rec (type $x (func (param (ref null $q)) (result i32))) (type $y (func)))
+  (rec (type $x2 (func (param (ref null $r)) (result i32))) (type $y2 (func)))
+  (import "P" "t" (table 1 funcref))
+  (func (export "same") (result i32)
+    (call_indirect (type $x) (ref.null $q) (i32.const 0)))
+  (func (export "other") (result i32)
+    (call_indirect (type $x2) (ref.null $r) (i32.const 0)))
+)
+(assert_return (invoke "same") (i32.const 9))
+(assert_trap (invoke "other") "indirect call type mismatch")
+
 ;; a sub type is called through its supertype, not the other way round
 (module
   (type $s (sub (func (result i32))))

@@ -987,9 +987,40 @@ out:
     wr_store_free(store);
 }
 
+/* A chain of sub types: n types, each (sub $previous (func)), the first
+ * without a supertype. */
+static wr_status load_sub_chain(wr_store *store, uint32_t n, wr_error *err)
+{
+    wbuf w, types;
+    wb_header(&w);
+    types.n = 0;
+    wb_uleb(&types, n);
+    for (uint32_t i = 0; i < n; i++) {
+        wb_bytes(&types, (const uint8_t[]){0x50}, 1);
+        wb_uleb(&types, i ? 1 : 0);
+        if (i) wb_uleb(&types, i - 1);
+        wb_bytes(&types, (const uint8_t[]){0x60, 0x00, 0x00}, 3);
+    }
+    wb_section(&w, S_TYPE, types.b, types.n);
+    wr_module *mod = NULL;
+    return wr_module_new(store, w.b, w.n, &mod, err);
+}
+
+static void test_subtype_depth(void)
+{
+    wr_error err;
+    wr_store *store = wr_store_new(NULL);
+    /* 63 supertypes above the last type: the bound; one more is refused */
+    CHECK_EQ(load_sub_chain(store, 64, &err), WR_OK);
+    CHECK_EQ(load_sub_chain(store, 65, &err), WR_ERR_LIMIT);
+    CHECK(strstr(err.msg, "more than 63 supertypes") != NULL);
+    wr_store_free(store);
+}
+
 int main(void)
 {
     test_typed_refs();
+    test_subtype_depth();
     test_trap_names();
     test_invalid_uncalled();
     test_untranslated_cost();
