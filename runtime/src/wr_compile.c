@@ -34,7 +34,7 @@ enum { T_UNKNOWN = 0 };
 enum { K_SLOT, K_LOCAL, K_CONST };
 
 typedef struct cval {
-    uint8_t type; /* wr_valtype or T_UNKNOWN */
+    wr_ltype type; /* wr_valtype (a full one: WR_VT_*) or T_UNKNOWN */
     uint8_t kind;
     int32_t slot; /* K_LOCAL: the local's slot */
     uint64_t bits;
@@ -81,7 +81,11 @@ typedef struct cc {
     wr_error *err;
     const uint8_t *bytes, *p, *end;
     uint32_t nparams, nlocals;
-    uint8_t *decl_types; /* owned: the declared locals' types (after the params) */
+    wr_ltype *decl_types; /* owned: the declared locals' types (after the params) */
+#if WR_FEATURE_FUNCREFS
+    char tn[2][24]; /* tname's buffers */
+    unsigned tni;
+#endif
     const wr_type *ftype;
 
     cval *stk;
@@ -328,9 +332,9 @@ static inline int32_t canon(cc *c, uint32_t depth)
 #define IS_V128(t) (WR_VSLOTS > 1 && (t) == WR_V128)
 
 /* The type of local li (< nlocals): a param or a declared local. */
-static uint8_t ltype(const cc *c, uint32_t li)
+static wr_ltype ltype(const cc *c, uint32_t li)
 {
-    return (uint8_t)(li < c->nparams ? c->ftype->params[li] : c->decl_types[li - c->nparams]);
+    return li < c->nparams ? (wr_ltype)WR_TPARAMS(c->ftype)[li] : c->decl_types[li - c->nparams];
 }
 
 static void emit_copy(cc *c, int32_t dst, int32_t src)
@@ -446,7 +450,7 @@ static wr_status push_v(cc *c, cval v)
     return WR_OK;
 }
 
-static wr_status push(cc *c, uint8_t type)
+static wr_status push(cc *c, wr_ltype type)
 {
     cval v = {type, K_SLOT, 0, 0};
     return push_v(c, v);
@@ -471,8 +475,25 @@ static wr_status pop_any(cc *c, cval *out)
     return WR_OK;
 }
 
-static const char *tname(uint8_t t)
+static const char *tname(cc *c, wr_ltype t)
 {
+#if WR_FEATURE_FUNCREFS
+    if (t > 0xffu) { /* (ref null? ht): in one of two buffers (two names a message) */
+        char *b = c->tn[c->tni ^= 1];
+        const char *nul = t & WR_VT_NONNULL ? "" : "null ";
+        uint8_t k = WR_VT_KIND(t);
+        if (WR_VT_IDX(t))
+            snprintf(b, sizeof c->tn[0], "(ref %s%" PRIu32 ")", nul, WR_VT_IDX(t) - 1);
+        else
+            snprintf(b, sizeof c->tn[0], "(ref %s%s)", nul,
+                     k == WR_FUNCREF     ? "func"
+                     : k == WR_EXTERNREF ? "extern"
+                                         : "exn");
+        return b;
+    }
+#else
+    (void)c;
+#endif
     switch (t) {
     case WR_I32: return "i32";
     case WR_I64: return "i64";
@@ -486,18 +507,30 @@ static const char *tname(uint8_t t)
     }
 }
 
-static wr_status pop_t(cc *c, uint8_t want, cval *out)
+/* a value of type t may be used as one of type want (full types; Wasm
+ * 3.0 subtyping of typed references) */
+#if WR_FEATURE_FUNCREFS
+#define SUBTYPE(c, t, want)                                                                        \
+    ((t) == (want) || wr_vt_sub((c)->mod, (wr_valtype)(t), (wr_valtype)(want)))
+#else
+#define SUBTYPE(c, t, want) ((t) == (want))
+#endif
+
+static wr_status pop_t(cc *c, wr_ltype want, cval *out)
 {
     cval v;
     TRY(pop_any(c, &v));
-    if (v.type != want && v.type != T_UNKNOWN && want != T_UNKNOWN)
-        INVALID("type mismatch: expected %s, got %s", tname(want), tname(v.type));
+    if (v.type != T_UNKNOWN && want != T_UNKNOWN && !SUBTYPE(c, v.type, want))
+        INVALID("type mismatch: expected %s, got %s", tname(c, want), tname(c, v.type));
     if (out) *out = v;
     return WR_OK;
 }
 
-static bool is_ref(uint8_t t)
+static bool is_ref(wr_ltype t)
 {
+#if WR_FEATURE_FUNCREFS
+    t = WR_VT_KIND(t);
+#endif
     return t == WR_FUNCREF || t == WR_EXTERNREF || (WR_FEATURE_EH && t == WR_EXNREF);
 }
 static bool is_num(uint8_t t)
@@ -690,9 +723,9 @@ static wr_status check_top(cc *c, uint32_t n, const wr_valtype *types)
         uint32_t depth_from_top = n - 1 - i;
         if (c->sp < f->height + depth_from_top + 1)
             INVALID("type mismatch: operand stack underflow");
-        uint8_t t = c->stk[c->sp - 1 - depth_from_top].type;
-        if (t != T_UNKNOWN && t != types[i])
-            INVALID("type mismatch: expected %s, got %s", tname(types[i]), tname(t));
+        wr_ltype t = c->stk[c->sp - 1 - depth_from_top].type;
+        if (t != T_UNKNOWN && !SUBTYPE(c, t, types[i]))
+            INVALID("type mismatch: expected %s, got %s", tname(c, types[i]), tname(c, t));
     }
     return WR_OK;
 }
@@ -713,6 +746,25 @@ static void set_unreachable(cc *c)
 }
 
 /* ------------------------------------------------------ module lookups */
+
+#if WR_FEATURE_FUNCREFS
+/* A heap type (s33) as the full type of (ref null ht). */
+static wr_status rd_heap(cc *c, uint32_t *t)
+{
+    uint64_t h;
+    TRY(rd_leb(c, &h, 33, true));
+    if ((int64_t)h >= 0) {
+        if (h >= c->mod->ntypes) INVALID("unknown type %" PRIu32, (uint32_t)h);
+        if (h + 1 >= 1u << (31 - WR_VT_IDX_SHIFT))
+            return bad(c, WR_ERR_LIMIT, "type index %" PRIu32 " too large", (uint32_t)h);
+        *t = WR_FUNCREF | (uint32_t)(h + 1) << WR_VT_IDX_SHIFT;
+        return WR_OK;
+    }
+    *t = (uint32_t)(h & 0x7f);
+    if ((int64_t)h < -64 || !is_ref(*t)) MALFORMED("malformed heap type");
+    return WR_OK;
+}
+#endif
 
 static wr_status read_blocktype(cc *c, uint32_t *np, const wr_valtype **params, uint32_t *nr,
                                 const wr_valtype **results, wr_valtype *single)
@@ -736,15 +788,28 @@ static wr_status read_blocktype(cc *c, uint32_t *np, const wr_valtype **params, 
         return WR_OK;
     }
     if (b == WR_V128) INVALID("SIMD (v128) is not supported in this build");
+#if WR_FEATURE_FUNCREFS
+    if (b == 0x63 || b == 0x64) { /* (ref null? ht) */
+        c->p++;
+        uint32_t t;
+        TRY(rd_heap(c, &t));
+        *single = (wr_valtype)(t | (b == 0x64 ? WR_VT_NONNULL : 0));
+        *np = 0;
+        *params = NULL;
+        *nr = 1;
+        *results = single;
+        return WR_OK;
+    }
+#endif
     uint64_t v;
     TRY(rd_leb(c, &v, 33, true));
     if ((int64_t)v < 0) MALFORMED("malformed block type");
     if (v >= c->mod->ntypes) INVALID("unknown type %" PRIu32, (uint32_t)v); /* s33 >= 0: 32 bits */
     const wr_type *t = &c->mod->types[v];
     *np = t->nparams;
-    *params = t->params;
+    *params = WR_TPARAMS(t);
     *nr = t->nresults;
-    *results = t->results;
+    *results = WR_TRESULTS(t);
     return WR_OK;
 }
 
@@ -1530,7 +1595,7 @@ static wr_status c_end(cc *c)
         /* if without else: the implicit else passes the params on */
         if (f->nparams != f->nresults) INVALID("type mismatch: if without else");
         for (uint32_t i = 0; i < f->nparams; i++)
-            if (f->params[i] != fres(f)[i]) INVALID("type mismatch: if without else");
+            if (!SUBTYPE(c, f->params[i], fres(f)[i])) INVALID("type mismatch: if without else");
     }
 #if WR_FEATURE_EH
     if (f->opcode == WASM_OP_try_table) try_table_end(c, f);
@@ -1652,7 +1717,7 @@ static wr_status c_catch(cc *c, bool all)
     }
     TRY(push(c, WR_EXNREF)); /* below the arm's height: only rethrow reads it */
     for (uint32_t i = 0; t && i < t->nparams; i++)
-        TRY(push(c, t->params[i]));
+        TRY(push(c, WR_TPARAMS(t)[i]));
     return WR_OK;
 }
 
@@ -1679,9 +1744,9 @@ static wr_status c_throw(cc *c)
     uint32_t tag;
     const wr_type *t;
     TRY(read_tag(c, &tag, &t));
-    TRY(check_top(c, t->nparams, t->params));
+    TRY(check_top(c, t->nparams, WR_TPARAMS(t)));
     materialize_all(c);
-    TRY(pop_types(c, t->nparams, t->params));
+    TRY(pop_types(c, t->nparams, WR_TPARAMS(t)));
     if (LIVE) {
         uint32_t at = emit(c, WR_OP_throw, 2);
         if (!c->oom) {
@@ -1744,8 +1809,11 @@ static wr_status c_try_table(cc *c)
         const wr_valtype *lt = label_types(target);
         if (label_arity(target) != nv + ref) INVALID("type mismatch: catch clause label arity");
         for (uint32_t k = 0; k < nv; k++)
-            if (lt[k] != t->params[k]) INVALID("type mismatch: catch clause label types");
-        if (ref && lt[nv] != WR_EXNREF) INVALID("type mismatch: catch clause needs an exnref");
+            if (!SUBTYPE(c, WR_TPARAMS(t)[k], lt[k]))
+                INVALID("type mismatch: catch clause label types");
+        /* the caught exception is a (ref exn) */
+        if (ref && !SUBTYPE(c, WR_EXNREF | (WR_FEATURE_FUNCREFS ? WR_VT_NONNULL : 0), lt[nv]))
+            INVALID("type mismatch: catch clause needs an exnref");
         if (!live) continue;
         uint32_t stub = c->nops;
         TRY(emit_jump(c, target));
@@ -1931,7 +1999,7 @@ static wr_status call_done(cc *c, const wr_type *t, uint32_t base, uint32_t extr
         label_here(c);
     }
     for (uint32_t i = 0; i < t->nresults; i++)
-        TRY(push(c, t->results[i]));
+        TRY(push(c, WR_TRESULTS(t)[i]));
     if (base + t->nparams + extra > c->max_depth) c->max_depth = base + t->nparams + extra;
     return WR_OK;
 }
@@ -1941,9 +2009,16 @@ static wr_status call_done(cc *c, const wr_type *t, uint32_t base, uint32_t extr
 static wr_status tail_type(cc *c, const wr_type *t)
 {
     const ctrl *f = &c->cs[0];
+#if WR_FEATURE_FUNCREFS
+    bool ok = t->nresults == f->nresults;
+    for (uint32_t i = 0; ok && i < t->nresults; i++)
+        ok = SUBTYPE(c, WR_TRESULTS(t)[i], fres(f)[i]);
+    if (!ok) INVALID("type mismatch: the tail call's results are not the function's");
+#else
     if (t->nresults != f->nresults ||
         (t->nresults && memcmp(t->results, fres(f), t->nresults * sizeof *t->results)))
         INVALID("type mismatch: the tail call's results are not the function's");
+#endif
     return WR_OK;
 }
 
@@ -1964,9 +2039,9 @@ static wr_status c_call(cc *c, bool tail)
     if (fi >= c->mod->nfuncs) INVALID("unknown function %" PRIu32, fi);
     const wr_type *t = &c->mod->types[c->mod->funcs[fi].type_index];
     if (tail) TRY(tail_type(c, t));
-    TRY(check_top(c, t->nparams, t->params));
+    TRY(check_top(c, t->nparams, WR_TPARAMS(t)));
     materialize_all(c);
-    TRY(pop_types(c, t->nparams, t->params));
+    TRY(pop_types(c, t->nparams, WR_TPARAMS(t)));
     uint32_t base = c->sp;
     if (LIVE && fi < c->mod->nfunc_imports) {
         uint32_t at = emit(c, tail ? WR_OP_return_call_import : WR_OP_call_import, 2);
@@ -2001,12 +2076,12 @@ static wr_status c_call_indirect(cc *c, bool tail)
     if (tail) TRY(tail_type(c, t));
     cval e;
     TRY(pop_t(c, WR_I32, &e));
-    TRY(check_top(c, t->nparams, t->params));
+    TRY(check_top(c, t->nparams, WR_TPARAMS(t)));
     uint32_t edepth = c->sp;
     materialize_all(c);
     int32_t es = 0;
     if (LIVE) es = src_slot(c, &e, edepth); /* the element index goes above the args' slots */
-    TRY(pop_types(c, t->nparams, t->params));
+    TRY(pop_types(c, t->nparams, WR_TPARAMS(t)));
     uint32_t base = c->sp;
     if (LIVE) {
         uint32_t at = emit(c, tail ? WR_OP_return_call_indirect : WR_OP_call_indirect, 3);
@@ -2282,9 +2357,14 @@ static wr_status c_reinterpret(cc *c, uint32_t op)
 
 static wr_status c_ref_null(cc *c)
 {
+#if WR_FEATURE_FUNCREFS
+    uint32_t t = 0;
+    TRY(rd_heap(c, &t)); /* (ref null ht) */
+#else
     uint8_t t = 0;
     TRY(rd_u8(c, &t));
     if (!is_ref(t)) MALFORMED("malformed reference type");
+#endif
     cval cv = {t, K_CONST, 0, 0};
     return push_lazy(c, cv);
 }
@@ -2315,6 +2395,12 @@ static wr_status c_ref_func(cc *c)
         }
         note_dst(c, at, canon(c, d));
     }
+#if WR_FEATURE_FUNCREFS
+    /* (ref $t) of its type */
+    uint32_t ti = c->mod->funcs[fi].type_index;
+    if (ti + 1 < (1u << (31 - WR_VT_IDX_SHIFT)))
+        return push(c, WR_FUNCREF | WR_VT_NONNULL | (ti + 1) << WR_VT_IDX_SHIFT);
+#endif
     return push(c, WR_FUNCREF);
 }
 
@@ -2688,7 +2774,7 @@ static wr_status compile_op(cc *c, uint8_t op)
 static wr_status translate_body(cc *c)
 {
     const wr_type *ft = c->ftype;
-    TRY(push_ctrl(c, 0x00, 0, NULL, ft->nresults, ft->results));
+    TRY(push_ctrl(c, 0x00, 0, NULL, ft->nresults, WR_TRESULTS(ft)));
     /* entry op */
     c->cur_off = (uint32_t)(c->p - c->bytes) - c->mod->code_section_offset;
     uint32_t enter_at = emit(c, WR_OP_enter, 3);
@@ -2747,7 +2833,7 @@ enum { P_MEASURE, P_WRITE, P_MAP, P_VALIDATE };
 struct wr_scratch {
     cval *stk;
     ctrl *cs;
-    uint8_t *decl;
+    wr_ltype *decl;
     uint32_t scap, ccap, dcap;
 };
 
@@ -2815,9 +2901,10 @@ static wr_status pass(wr_module *mod, uint32_t func_index, bool debug, int mode,
         c.scap = xs->scap;
         c.cs = xs->cs;
         c.ccap = xs->ccap;
-        if (grow((void **)&xs->decl, &xs->dcap, fd->nlocals + 1, 1)) c.decl_types = xs->decl;
+        if (grow((void **)&xs->decl, &xs->dcap, fd->nlocals + 1, sizeof(wr_ltype)))
+            c.decl_types = xs->decl;
     } else {
-        c.decl_types = malloc(fd->nlocals ? fd->nlocals : 1);
+        c.decl_types = malloc((fd->nlocals ? fd->nlocals : 1) * sizeof(wr_ltype));
     }
     if (!c.decl_types) {
         st = wr_fail(err, WR_ERR_NOMEM, SEC, 0, "out of memory");

@@ -33,6 +33,10 @@ typedef struct rd {
     wr_error *err;
     const uint8_t *p, *end; /* cursor within the current section */
     const char *sec;        /* name of the section being read */
+#if WR_FEATURE_FUNCREFS
+    uint32_t type_limit; /* type indices a heap type may name: the type section's
+                          * rec group read so far, then all */
+#endif
 } rd;
 
 wr_status wr_fail(wr_error *err, wr_status status, const char *section, size_t offset,
@@ -129,11 +133,53 @@ static wr_status rd_name(rd *r, char **out)
     return rd_name_len(r, out, NULL);
 }
 
+#if WR_FEATURE_FUNCREFS
+/* A heap type (spec 3.0 5.3.3, s33): an abstract one (func, extern, exn:
+ * their reference type's byte) or a function type's index + 1 above
+ * WR_VT_IDX_SHIFT with kind WR_FUNCREF. The GC proposal's heap types are
+ * refused. */
+static wr_status rd_heaptype(rd *r, wr_valtype *out)
+{
+    const uint8_t *at = r->p;
+    uint64_t v;
+    TRY(rd_leb(r, &v, 33, true));
+    int64_t sv = (int64_t)v;
+    if (sv >= 0) {
+        if (v >= r->type_limit) {
+            r->p = at;
+            INVALID("unknown type %" PRIu64, v);
+        }
+        if (v >= (1u << (31 - WR_VT_IDX_SHIFT))) {
+            r->p = at;
+            return rfail(r, WR_ERR_LIMIT, "type index %" PRIu64 " too large for this runtime", v);
+        }
+        *out = (wr_valtype)(WR_FUNCREF | ((uint32_t)(v + 1) << WR_VT_IDX_SHIFT));
+        return WR_OK;
+    }
+    uint8_t b = (uint8_t)(sv & 0x7f);
+    if (sv >= -64 && (b == WR_FUNCREF || b == WR_EXTERNREF || (WR_FEATURE_EH && b == WR_EXNREF))) {
+        *out = (wr_valtype)b;
+        return WR_OK;
+    }
+    r->p = at;
+    if (sv >= -64 && b >= 0x6a && b <= 0x74)
+        INVALID("heap type 0x%02x (the GC proposal) is not supported", b);
+    MALFORMED("malformed heap type");
+}
+#endif
+
 static wr_status rd_valtype(rd *r, wr_valtype *out)
 {
     uint8_t b;
     TRY(rd_u8(r, &b));
     switch (b) {
+#if WR_FEATURE_FUNCREFS
+    case 0x63: /* (ref null ht) */
+    case 0x64: /* (ref ht) */
+        TRY(rd_heaptype(r, out));
+        if (b == 0x64) *out = (wr_valtype)(*out | WR_VT_NONNULL);
+        return WR_OK;
+#endif
     case WR_I32:
     case WR_I64:
     case WR_F32:
@@ -192,6 +238,10 @@ static wr_status rd_tabletype(rd *r, wr_table_type *t)
 static wr_status rd_globaltype(rd *r, wr_global_type *g)
 {
     TRY(rd_valtype(r, &g->type));
+#if WR_FEATURE_FUNCREFS
+    /* a typed reference global holds (and is validated as) its kind */
+    g->type = WR_VT_KIND(g->type);
+#endif
     uint8_t m;
     TRY(rd_u8(r, &m));
     if (m > 1) {
@@ -291,7 +341,12 @@ static wr_status rd_constexpr(rd *r, wr_valtype want, wr_constexpr *ce)
 #endif
         case WASM_OP_ref_null: {
             wr_valtype t;
+#if WR_FEATURE_FUNCREFS
+            TRY(rd_heaptype(r, &t)); /* a typed null is held as its kind */
+            t = WR_VT_KIND(t);
+#else
             TRY(rd_reftype(r, &t));
+#endif
             ce->kind = WR_CONST_REF_NULL;
             ce->type = t;
             ce->bits = 0;
@@ -412,7 +467,10 @@ static wr_status check_body_syntax(rd *r)
             if (r->p >= r->end) MALFORMED("unexpected end of function body");
             if (*r->p == 0x40 || (*r->p >= 0x69 && *r->p <= 0x7f))
                 r->p++;
-            else
+            else if (WR_FEATURE_FUNCREFS && (*r->p == 0x63 || *r->p == 0x64)) {
+                r->p++;
+                TRY(rd_leb(r, &v, 33, true)); /* the heap type */
+            } else
                 TRY(rd_leb(r, &v, 33, true));
             TRY(rd_count(r, &n, 2));
             for (uint32_t i = 0; i < n; i++) {
@@ -429,7 +487,10 @@ static wr_status check_body_syntax(rd *r)
             if (r->p >= r->end) MALFORMED("unexpected end of function body");
             if (*r->p == 0x40 || (*r->p >= 0x6f && *r->p <= 0x7f))
                 r->p++;
-            else
+            else if (WR_FEATURE_FUNCREFS && (*r->p == 0x63 || *r->p == 0x64)) {
+                r->p++;
+                TRY(rd_leb(r, &v, 33, true)); /* the heap type */
+            } else
                 TRY(rd_leb(r, &v, 33, true));
             depth++;
             break;
@@ -470,7 +531,11 @@ static wr_status check_body_syntax(rd *r)
             break;
         case IM_REFTYPE: {
             wr_valtype t;
+#if WR_FEATURE_FUNCREFS
+            TRY(rd_heaptype(r, &t)); /* ref.null's heap type */
+#else
             TRY(rd_reftype(r, &t));
+#endif
             break;
         }
         case IM_FC: {
@@ -532,41 +597,388 @@ static wr_status check_body_syntax(rd *r)
 
 /* ------------------------------------------------------------ sections */
 
+#if WR_FEATURE_FUNCREFS
+/* ------------------------------------------- rec groups, canonical types */
+
+/* Type equality of Wasm 3.0 is iso-recursive: two types are equal when
+ * their rec groups are (the same function types, references within the
+ * group by relative index, references out of it to equal types) and they
+ * are at the same place in them. Each rec group that is not a plain type
+ * gets a key of words (below); equal keys are equal groups, so the store
+ * keeps each key once (wr_canon_group) and gives its types consecutive
+ * canonical ids: type equality is then id equality (wr_type.canon), and
+ * subtyping walks csuper. */
+struct wr_canon_group {
+    uint32_t *key, nkey, first, hash;
+};
+
+typedef struct key {
+    uint32_t *w, n, cap;
+    bool oom;
+} key;
+
+static void kput(key *k, uint32_t w)
+{
+    if (k->oom) return;
+    if (k->n == k->cap) {
+        uint32_t nc = k->cap * 2 + 16;
+        uint32_t *nw = realloc(k->w, nc * sizeof *nw);
+        if (!nw) {
+            k->oom = true;
+            return;
+        }
+        k->w = nw;
+        k->cap = nc;
+    }
+    k->w[k->n++] = w;
+}
+
+static uint32_t key_hash(const uint32_t *k, uint32_t n)
+{
+    uint32_t h = 2166136261u;
+    for (uint32_t i = 0; i < n; i++)
+        h = (h ^ k[i]) * 16777619u;
+    return h;
+}
+
+/* Gives the types [g0, g0+n) of mod their canonical ids in its store. */
+/* Interns key kk (of a group of n types; the key is kept or freed) in
+ * the store: *first its first canonical id (0-based), *added when the
+ * group is new (the caller sets csuper[*first..*first+n)). */
+static wr_status canon_intern(rd *r, key *kk, uint32_t n, uint32_t *first, bool *added)
+{
+    wr_store *st = r->mod->store;
+    if (kk->oom) {
+        free(kk->w);
+        NOMEM();
+    }
+    uint32_t *k = kk->w, nk = kk->n;
+    uint32_t h = key_hash(k, nk), at = 0;
+    *added = false;
+    if (st->ghcap)
+        for (at = h & (st->ghcap - 1); st->ghash[at]; at = (at + 1) & (st->ghcap - 1)) {
+            const struct wr_canon_group *g = &st->groups[st->ghash[at] - 1];
+            if (g->hash == h && g->nkey == nk && !memcmp(g->key, k, nk * sizeof *k)) {
+                free(k);
+                *first = g->first;
+                return WR_OK;
+            }
+        }
+    /* a new group: room for it, its ids, a hash table at most half full */
+    bool room = true;
+    if (st->ngroups + 1 > st->gcap) {
+        uint32_t nc = st->gcap * 2 + 8;
+        struct wr_canon_group *ng = realloc(st->groups, nc * sizeof *ng);
+        if (ng) {
+            st->groups = ng;
+            st->gcap = nc;
+        } else
+            room = false;
+    }
+    if (room && st->ncanon + n > st->csupcap) {
+        uint32_t nc = (st->ncanon + n) * 2 + 8;
+        uint32_t *ns = realloc(st->csuper, nc * sizeof *ns);
+        if (ns) {
+            st->csuper = ns;
+            st->csupcap = nc;
+        } else
+            room = false;
+    }
+    if (room && (st->ngroups + 1) * 2 > st->ghcap) {
+        uint32_t nc = st->ghcap ? st->ghcap * 2 : 64;
+        uint32_t *nh = calloc(nc, sizeof *nh);
+        if (nh) {
+            for (uint32_t i = 0; i < st->ngroups; i++) {
+                uint32_t a = st->groups[i].hash & (nc - 1);
+                while (nh[a])
+                    a = (a + 1) & (nc - 1);
+                nh[a] = i + 1;
+            }
+            free(st->ghash);
+            st->ghash = nh;
+            st->ghcap = nc;
+        } else
+            room = false;
+    }
+    if (!room) {
+        free(k);
+        NOMEM();
+    }
+    for (at = h & (st->ghcap - 1); st->ghash[at]; at = (at + 1) & (st->ghcap - 1)) {
+    }
+    st->ghash[at] = st->ngroups + 1;
+    st->groups[st->ngroups++] = (struct wr_canon_group){k, nk, st->ncanon, h};
+    *first = st->ncanon;
+    *added = true;
+    st->ncanon += n;
+    return WR_OK;
+}
+
+/* A plain type's id among the canonical ones (wr_type.plain_id): what a
+ * group of it alone would get. Its canon stays 0: plain types are compared
+ * structurally. Made when a canonical group first refers to it, so keys
+ * stay as long as the types they describe. */
+static wr_status plain_id(rd *r, wr_type *t)
+{
+    if (t->plain_id) return WR_OK;
+    key kk = {0};
+    kput(&kk, 1); /* one type, */
+    kput(&kk, 0); /* no supertype, */
+    kput(&kk, 1); /* final */
+    kput(&kk, t->nparams);
+    kput(&kk, t->nresults);
+    for (uint32_t j = 0; j < t->nparams + t->nresults; j++) {
+        kput(&kk, (uint32_t)(j < t->nparams ? t->params[j] : t->results[j - t->nparams]));
+        kput(&kk, 0);
+    }
+    uint32_t first;
+    bool added;
+    TRY(canon_intern(r, &kk, 1, &first, &added));
+    if (added) r->mod->store->csuper[first] = 0;
+    t->plain_id = first + 1;
+    return WR_OK;
+}
+
+/* Appends a reference of group [g0, g0+n) to the key (a supertype or a
+ * heap type: index + 1, 0 for none): 0 none; 1, rel: in the group; 2, id:
+ * an earlier type's canonical id (a plain type's plain_id). */
+static wr_status key_ref(rd *r, key *k, uint32_t idx1, uint32_t g0, uint32_t n)
+{
+    if (!idx1) {
+        kput(k, 0);
+        return WR_OK;
+    }
+    uint32_t i = idx1 - 1;
+    wr_type *t = &r->mod->types[i];
+    if (i >= g0 && i - g0 < n) {
+        kput(k, 1);
+        kput(k, i - g0);
+        return WR_OK;
+    }
+    if (!t->canon) TRY(plain_id(r, t));
+    kput(k, 2);
+    kput(k, t->canon ? t->canon : t->plain_id);
+    return WR_OK;
+}
+
+/* Gives the types [g0, g0+n) of mod their canonical ids in its store. */
+static wr_status canon_group(rd *r, uint32_t g0, uint32_t n)
+{
+    wr_module *mod = r->mod;
+    key kk = {0};
+    wr_status st = WR_OK;
+    kput(&kk, n);
+    for (uint32_t i = 0; i < n && st == WR_OK; i++) {
+        const wr_type *t = &mod->types[g0 + i];
+        st = key_ref(r, &kk, t->super, g0, n);
+        kput(&kk, t->final);
+        kput(&kk, t->nparams);
+        kput(&kk, t->nresults);
+        for (uint32_t j = 0; j < t->nparams + t->nresults && st == WR_OK; j++) {
+            wr_valtype v = j < t->nparams ? WR_TPARAMS(t)[j] : WR_TRESULTS(t)[j - t->nparams];
+            kput(&kk, (uint32_t)v & 0x1ffu);
+            st = key_ref(r, &kk, WR_VT_IDX(v), g0, n);
+        }
+    }
+    if (st != WR_OK) {
+        free(kk.w);
+        return st;
+    }
+    uint32_t first;
+    bool added;
+    TRY(canon_intern(r, &kk, n, &first, &added));
+    for (uint32_t i = 0; i < n; i++) {
+        wr_type *t = &mod->types[g0 + i];
+        t->canon = first + i + 1;
+        if (added) mod->store->csuper[first + i] = t->super ? mod->types[t->super - 1].canon : 0;
+    }
+    return WR_OK;
+}
+
+void wr_canon_free(wr_store *s)
+{
+    for (uint32_t i = 0; i < s->ngroups; i++)
+        free(s->groups[i].key);
+    free(s->groups);
+    free(s->ghash);
+    free(s->csuper);
+}
+
+bool wr_type_match(const wr_store *s, const wr_type *a, const wr_type *b)
+{
+    if (a == b) return true;
+    if (!a->canon && !b->canon)
+        return a->nparams == b->nparams && a->nresults == b->nresults &&
+               !memcmp(a->params, b->params, a->nparams * sizeof(wr_valtype)) &&
+               !memcmp(a->results, b->results, a->nresults * sizeof(wr_valtype));
+    if (!b->canon) return false;
+    for (uint32_t id = a->canon; id; id = s->csuper[id - 1]) /* supertypes: smaller ids */
+        if (id == b->canon) return true;
+    return false;
+}
+
+bool wr_vt_sub(const wr_module *mod, wr_valtype a, wr_valtype b)
+{
+    if (a == b) return true;
+    if (WR_VT_KIND(a) != WR_VT_KIND(b)) return false;
+    if (!(a & WR_VT_NONNULL) && (b & WR_VT_NONNULL)) return false;
+    if (!WR_VT_IDX(b)) return true; /* (ref null? func) above every function type */
+    if (!WR_VT_IDX(a)) return false;
+    return wr_type_match(mod->store, &mod->types[WR_VT_IDX(a) - 1], &mod->types[WR_VT_IDX(b) - 1]);
+}
+
+/* A declared supertype: not final, and the function type matches it
+ * (params contravariant, results covariant). */
+static wr_status check_super(rd *r, const wr_type *t)
+{
+    const wr_module *mod = r->mod;
+    const wr_type *u = &mod->types[t->super - 1];
+    if (u->final) INVALID("sub type: the supertype is final");
+    bool ok = t->nparams == u->nparams && t->nresults == u->nresults;
+    for (uint32_t i = 0; ok && i < t->nparams; i++)
+        ok = wr_vt_sub(mod, WR_TPARAMS(u)[i], WR_TPARAMS(t)[i]);
+    for (uint32_t i = 0; ok && i < t->nresults; i++)
+        ok = wr_vt_sub(mod, WR_TRESULTS(t)[i], WR_TRESULTS(u)[i]);
+    if (!ok) INVALID("sub type: type does not match its supertype");
+    return WR_OK;
+}
+
+/* After a function type is read: its full types when one is a typed
+ * reference, its params/results then hold the kinds. */
+static wr_status split_full(rd *r, wr_type *t)
+{
+    uint32_t np = t->nparams, nr = t->nresults;
+    bool typed = false;
+    for (uint32_t k = 0; k < np + nr; k++)
+        typed |= (uint32_t)(k < np ? t->params[k] : t->results[k - np]) > 0xffu;
+    if (!typed) return WR_OK;
+    t->full = malloc((np + nr) * sizeof(wr_valtype));
+    if (!t->full) NOMEM();
+    for (uint32_t k = 0; k < np + nr; k++) {
+        wr_valtype *v = k < np ? &t->params[k] : &t->results[k - np];
+        t->full[k] = *v;
+        *v = WR_VT_KIND(*v);
+    }
+    return WR_OK;
+}
+#endif
+
+/* The type section: function types, in Wasm 3.0 in rec groups (0x4e n
+ * types) and as sub types (0x50 non-final, 0x4f final, with at most one
+ * supertype). Struct and array types (the GC proposal) are refused. */
 static wr_status sec_type(rd *r)
 {
     wr_module *mod = r->mod;
     uint32_t n;
+#if WR_FEATURE_FUNCREFS
+    TRY(rd_count(r, &n, 2)); /* groups: an empty rec group is 2 bytes */
+    uint32_t cap = n;
+#else
     TRY(rd_count(r, &n, 3));
+#endif
     mod->types = calloc(n ? n : 1, sizeof(wr_type));
     if (!mod->types) NOMEM();
-    for (uint32_t i = 0; i < n; i++) {
-        wr_type *t = &mod->types[i];
-        uint8_t form;
-        TRY(rd_u8(r, &form));
-        if (form != 0x60) {
-            r->p--;
-            MALFORMED("integer representation too long: function type expected (0x60), got 0x%02x",
-                      form);
+    for (uint32_t g = 0; g < n; g++) {
+#if WR_FEATURE_FUNCREFS
+        uint32_t g0 = mod->ntypes, len = 1;
+        bool special = false; /* not a plain type: canonicalized (wr_type.canon) */
+        if (r->p < r->end && *r->p == 0x4e) {
+            r->p++;
+            TRY(rd_count(r, &len, 3));
+            special = len > 1;
+            /* room for it and a type for each group after it */
+            if ((uint64_t)g0 + len + (n - g - 1) > cap) {
+                uint64_t nc = (uint64_t)g0 + len + (n - g - 1);
+                wr_type *nt = nc <= UINT32_MAX / sizeof(wr_type)
+                                  ? realloc(mod->types, (size_t)nc * sizeof(wr_type))
+                                  : NULL;
+                if (!nt) NOMEM();
+                memset(nt + cap, 0, (size_t)(nc - cap) * sizeof(wr_type));
+                mod->types = nt;
+                cap = (uint32_t)nc;
+            }
         }
-        mod->ntypes = i + 1; /* so a failure frees what this type holds */
-        uint32_t np, nr;
-        TRY(rd_count(r, &np, 1));
-        t->params = malloc((np ? np : 1) * sizeof(wr_valtype));
-        if (!t->params) NOMEM();
-        for (uint32_t k = 0; k < np; k++)
-            TRY(rd_valtype(r, &t->params[k]));
-        t->nparams = np;
-        TRY(rd_count(r, &nr, 1));
-        t->results = malloc((nr ? nr : 1) * sizeof(wr_valtype));
-        if (!t->results) NOMEM();
-        for (uint32_t k = 0; k < nr; k++)
-            TRY(rd_valtype(r, &t->results[k]));
-        t->nresults = nr;
-        t->pub.nparams = np;
-        t->pub.nresults = nr;
-        t->pub.params = t->params;
-        t->pub.results = t->results;
+        r->type_limit = g0 + len;
+        for (uint32_t k = 0; k < len; k++) {
+            wr_type *t = &mod->types[g0 + k];
+            uint8_t form;
+            TRY(rd_u8(r, &form));
+            t->final = true;
+            if (form == 0x50 || form == 0x4f) {
+                uint32_t ns;
+                t->final = form == 0x4f;
+                TRY(rd_count(r, &ns, 1));
+                /* (sub final (func ...)) is (func ...) */
+                special |= !t->final || ns;
+                if (ns > 1) INVALID("sub type: multiple supertypes");
+                if (ns) {
+                    uint32_t si;
+                    TRY(rd_u32(r, &si));
+                    if (si >= g0 + k) INVALID("unknown type %" PRIu32 ": supertype", si);
+                    t->super = si + 1;
+                    /* bounds the subtype walks (wr_type_match), as engines do */
+                    t->depth = mod->types[si].depth + 1;
+                    if (t->depth > WR_MAX_SUBTYPE_DEPTH)
+                        return rfail(r, WR_ERR_LIMIT, "sub type: more than %d supertypes above it",
+                                     WR_MAX_SUBTYPE_DEPTH);
+                }
+                TRY(rd_u8(r, &form));
+            }
+            if (form == 0x5f || form == 0x5e) {
+                r->p--;
+                INVALID("GC struct/array types are not supported");
+            }
+#else
+        {
+            wr_type *t = &mod->types[g];
+            uint8_t form;
+            TRY(rd_u8(r, &form));
+            /* (rec 0x4e, sub 0x50 0x4f: WR_FEATURE_FUNCREFS) */
+#endif
+            if (form != 0x60) {
+                r->p--;
+                MALFORMED(
+                    "integer representation too long: function type expected (0x60), got 0x%02x",
+                    form);
+            }
+#if WR_FEATURE_FUNCREFS
+            mod->ntypes = g0 + k + 1; /* so a failure frees what this type holds */
+#else
+            mod->ntypes = g + 1;
+#endif
+            uint32_t np, nr;
+            TRY(rd_count(r, &np, 1));
+            t->params = malloc((np ? np : 1) * sizeof(wr_valtype));
+            if (!t->params) NOMEM();
+            for (uint32_t j = 0; j < np; j++)
+                TRY(rd_valtype(r, &t->params[j]));
+            t->nparams = np;
+            TRY(rd_count(r, &nr, 1));
+            t->results = malloc((nr ? nr : 1) * sizeof(wr_valtype));
+            if (!t->results) NOMEM();
+            for (uint32_t j = 0; j < nr; j++)
+                TRY(rd_valtype(r, &t->results[j]));
+            t->nresults = nr;
+            t->pub.nparams = np;
+            t->pub.nresults = nr;
+#if WR_FEATURE_FUNCREFS
+            TRY(split_full(r, t));
+            special |= t->full != NULL;
+#endif
+            t->pub.params = t->params;
+            t->pub.results = t->results;
+        }
+#if WR_FEATURE_FUNCREFS
+        if (special) {
+            TRY(canon_group(r, g0, len));
+            for (uint32_t k = 0; k < len; k++)
+                if (mod->types[g0 + k].super) TRY(check_super(r, &mod->types[g0 + k]));
+        }
+#endif
     }
+#if WR_FEATURE_FUNCREFS
+    r->type_limit = mod->ntypes;
+#endif
     return WR_OK;
 }
 
@@ -906,6 +1318,11 @@ static wr_status sec_code(rd *r, uint32_t ndefined)
             wr_valtype t;
             TRY(rd_u32(r, &cnt));
             TRY(rd_valtype(r, &t));
+#if WR_FEATURE_FUNCREFS
+            /* (their validation needs the initialization rule) */
+            if (cnt && ((uint32_t)t & WR_VT_NONNULL))
+                INVALID("non-nullable locals are not supported by this runtime");
+#endif
             total += cnt;
             if (total > UINT32_MAX) MALFORMED("too many locals");
         }
@@ -1194,6 +1611,9 @@ void wr_module_release(wr_module *mod)
     for (uint32_t i = 0; i < mod->ntypes; i++) {
         free(mod->types[i].params);
         free(mod->types[i].results);
+#if WR_FEATURE_FUNCREFS
+        free(mod->types[i].full);
+#endif
     }
     free(mod->types);
     for (uint32_t i = 0; i < mod->nimports; i++) {
@@ -1232,7 +1652,7 @@ void wr_module_release(wr_module *mod)
     mod->bytes = NULL;
 }
 
-uint8_t wr_func_local_types(const wr_module *mod, const wr_func_decl *d, uint8_t *out,
+uint8_t wr_func_local_types(const wr_module *mod, const wr_func_decl *d, wr_ltype *out,
                             uint32_t want)
 {
     const uint8_t *p = mod->bytes + d->body_start, *end = mod->bytes + d->body_end;
@@ -1245,10 +1665,22 @@ uint8_t wr_func_local_types(const wr_module *mod, const wr_func_decl *d, uint8_t
         uint64_t cnt;
         if (wf_leb_read(&p, end, 32, false, &cnt) || p >= end) return 0;
         uint8_t t = *p++;
+        wr_ltype full = t;
+#if WR_FEATURE_FUNCREFS
+        if (t == 0x63 || t == 0x64) { /* (ref null? ht) */
+            uint64_t h;
+            if (wf_leb_read(&p, end, 33, true, &h)) return 0;
+            /* (type indices too large for WR_VT_IDX_SHIFT are refused at load) */
+            full = (int64_t)h >= 0 ? WR_FUNCREF | (uint32_t)(h + 1) << WR_VT_IDX_SHIFT
+                                   : (uint32_t)(h & 0x7f);
+            if (t == 0x64) full |= WR_VT_NONNULL;
+            t = WR_VT_KIND(full);
+        }
+#endif
         if (want >= at && want - at < cnt) found = t;
         if (out)
             for (uint64_t k = 0; k < cnt && at < d->nlocals; k++)
-                out[at++] = t;
+                out[at++] = full;
         else
             at += cnt > d->nlocals - at ? d->nlocals - at : (uint32_t)cnt;
         if (found && !out) break;

@@ -159,6 +159,9 @@ void wr_store_free(wr_store *store)
         linker_free(l);
     }
     wr_interp_free(store->interp);
+#if WR_FEATURE_FUNCREFS
+    wr_canon_free(store);
+#endif
     free(store);
 }
 
@@ -532,6 +535,9 @@ wr_status wr_linker_define_instance(wr_linker *l, const char *module, wr_instanc
 static bool type_equal(const wr_type *a, const wr_type *b)
 {
     if (a == b) return true;
+#if WR_FEATURE_FUNCREFS
+    if (a->canon | b->canon) return a->canon == b->canon; /* iso-recursive */
+#endif
     return a->nparams == b->nparams && a->nresults == b->nresults &&
            !memcmp(a->params, b->params, a->nparams * sizeof(wr_valtype)) &&
            !memcmp(a->results, b->results, a->nresults * sizeof(wr_valtype));
@@ -552,7 +558,12 @@ static bool import_matches(const wr_module *mod, const wr_import *imp, const wr_
 {
     if (ext->kind != imp->kind || !ext->of.func) return false;
     switch (imp->kind) {
+#if WR_FEATURE_FUNCREFS
+    case WR_EXTERN_FUNC:
+        return wr_type_match(mod->store, ext->of.func->type, &mod->types[imp->type_index]);
+#else
     case WR_EXTERN_FUNC: return type_equal(ext->of.func->type, &mod->types[imp->type_index]);
+#endif
     case WR_EXTERN_TABLE: {
         const wr_table *t = ext->of.table;
         return t->elem == imp->table.elem &&

@@ -30,6 +30,26 @@
 #define WR_FEATURE_EH 0
 #endif
 #define WR_NO_EH "exception handling is not supported by this build"
+/* Typed function references and recursive type groups of function types
+ * (Wasm 3.0: (ref null ht), (ref ht), rec, sub): host builds define
+ * WR_FEATURE_FUNCREFS=1 (runtime/CMakeLists.txt); the firmware leaves it
+ * out for flash: its decoder refuses them as malformed types.
+ *
+ * A value type with a typed reference is a wr_valtype above 0xff, used by
+ * validation only: its low byte is its run-time kind (WR_FUNCREF,
+ * WR_EXTERNREF, WR_EXNREF: at run time a (ref $t) is a funcref),
+ * WR_VT_NONNULL marks (ref ht), and a concrete heap type's index + 1 is
+ * kept from bit WR_VT_IDX_SHIFT. (ref null func) and the like stay their
+ * plain byte. Run-time arrays (wr_type params/results, globals, tables,
+ * the public API) hold kinds only; the full types are wr_type.full. */
+#ifndef WR_FEATURE_FUNCREFS
+#define WR_FEATURE_FUNCREFS 0
+#endif
+#define WR_MAX_SUBTYPE_DEPTH 63 /* supertypes above a type, at most */
+#define WR_VT_NONNULL 0x100u
+#define WR_VT_IDX_SHIFT 9
+#define WR_VT_KIND(t) ((wr_valtype)((uint32_t)(t)&0xffu))
+#define WR_VT_IDX(t) ((uint32_t)(t) >> WR_VT_IDX_SHIFT) /* type index + 1, 0: abstract */
 /* Fixed-width SIMD (v128): WR_FEATURE_SIMD, which wdb/runtime.h defines
  * unless WR_NO_SIMD (the firmware: it refuses v128 at load). With it every
  * value takes WR_VSLOTS = 2 frame slots (a v128 both, any other value the
@@ -51,7 +71,29 @@ typedef struct wr_type {
     wr_valtype *params;  /* owned */
     wr_valtype *results; /* owned */
     wr_functype pub;     /* view of the above for the public API */
+#if WR_FEATURE_FUNCREFS
+    /* owned, or NULL: the nparams + nresults full value types (WR_VT_*)
+     * when one of them is a typed reference; params/results hold kinds */
+    wr_valtype *full;
+    /* 0 for a plain function type (a final type alone in its rec group, no
+     * typed reference, no supertype: compared structurally as in Wasm 2.0);
+     * else its store-wide canonical id + 1 (wr_type_canon): two such types
+     * are equal (iso-recursively) exactly when their ids are */
+    uint32_t canon;
+    uint32_t plain_id; /* a plain type named by a canonical one: the id + 1 a
+                        * group of it alone has (wr_decode.c, plain_id) */
+    uint32_t super;    /* its declared supertype's index + 1, 0 for none */
+    bool final;        /* not a `sub` without final: no type may name it as its supertype */
+    uint8_t depth;     /* the number of supertypes above it (<= WR_MAX_SUBTYPE_DEPTH) */
+#endif
 } wr_type;
+#if WR_FEATURE_FUNCREFS
+#define WR_TPARAMS(t) ((t)->full ? (t)->full : (t)->params)
+#define WR_TRESULTS(t) ((t)->full ? (t)->full + (t)->nparams : (t)->results)
+#else
+#define WR_TPARAMS(t) ((t)->params)
+#define WR_TRESULTS(t) ((t)->results)
+#endif
 
 typedef struct wr_limits {
     uint32_t min, max;
@@ -226,11 +268,18 @@ void wr_scratch_free(wr_module *mod);
 struct wr_code *wr_code_get(wr_module *mod, uint32_t func_index);
 /* Frees a function's wr_code and its translations (NULL is fine). */
 void wr_code_free(struct wr_code *code);
+/* A declared local's full value type (WR_VT_*: validation) */
+#if WR_FEATURE_FUNCREFS
+typedef uint32_t wr_ltype;
+#else
+typedef uint8_t wr_ltype;
+#endif
 /* The types of defined function d's declared locals (d->nlocals of them),
  * read from its body's local declarations (validated at load): into out
- * (d->nlocals bytes, wr_valtype values) when out is not NULL; returns the
- * type of local `want` (counted from the first declared local), 0 past them. */
-uint8_t wr_func_local_types(const wr_module *mod, const wr_func_decl *d, uint8_t *out,
+ * (d->nlocals entries, full wr_valtype values) when out is not NULL;
+ * returns the run-time kind of local `want` (counted from the first
+ * declared local), 0 past them. */
+uint8_t wr_func_local_types(const wr_module *mod, const wr_func_decl *d, wr_ltype *out,
                             uint32_t want);
 /* Frees the module's pc-map cache (wr_code_ops_of). */
 void wr_pc_cache_free(wr_module *mod);
@@ -364,6 +413,13 @@ struct wr_store {
     wr_service_fn service; /* wr_store_set_service */
     void *service_user;
     struct wr_trace *trace; /* recording or replaying host calls (wr_trace.c), or NULL */
+#if WR_FEATURE_FUNCREFS
+    /* the canonical rec groups of the modules loaded (wr_type_canon): each
+     * group's key (words: see canon_key in wr_decode.c) and first id; a
+     * hash table of group numbers + 1; each canonical type's supertype id + 1 */
+    struct wr_canon_group *groups;
+    uint32_t ngroups, gcap, *ghash, ghcap, *csuper, ncanon, csupcap;
+#endif
 };
 
 /* Memory growth shared by memory.grow and the API: returns the old page count
@@ -374,6 +430,15 @@ int64_t wr_memory_grow_pages(wr_memory *m, uint32_t delta);
  * to init; returns the old size, or -1 when its maximum, WR_MAX_TABLE_ELEMS
  * or the store's budget (the memory limit) forbids it or memory runs out. */
 int64_t wr_table_grow_elems(wr_table *t, uint32_t n, void *init);
+
+#if WR_FEATURE_FUNCREFS
+/* Function type matching (Wasm 3.0): a is b or a subtype of it (for
+ * plain types, structural equality as in Wasm 2.0). */
+bool wr_type_match(const wr_store *s, const wr_type *a, const wr_type *b);
+void wr_canon_free(wr_store *s);
+/* Value type subtyping in mod (validation; full types, WR_VT_*). */
+bool wr_vt_sub(const wr_module *mod, wr_valtype a, wr_valtype b);
+#endif
 
 /* Runs a function with raw slots (see wr_host_fn): args in slots[0..nparams),
  * results written to slots[0..nresults). Used by wr_func_call and for start

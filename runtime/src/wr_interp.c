@@ -282,9 +282,16 @@ WR_SHARED u64 wr_sat_u64(f64 x)
 #include "wr_simd.c" /* its lanes use the helpers above */
 #endif
 
-static bool type_eq(const wr_type *a, const wr_type *b)
+/* call_indirect's check: the callee's type matches the expected one
+ * (inst: the caller's, whose store knows the canonical types) */
+static bool type_eq(const wr_instance *inst, const wr_type *a, const wr_type *b)
 {
     if (a == b) return true;
+#if WR_FEATURE_FUNCREFS
+    if (unlikely(a->canon | b->canon)) return wr_type_match(inst->store, a, b);
+#else
+    (void)inst;
+#endif
     return a->nparams == b->nparams && a->nresults == b->nresults &&
            !memcmp(a->params, b->params, a->nparams * sizeof(wr_valtype)) &&
            !memcmp(a->results, b->results, a->nresults * sizeof(wr_valtype));
@@ -935,7 +942,7 @@ call_indirect : {
     if (unlikely(ei >= t->size)) TRAP(WR_TRAP_UNDEFINED_ELEMENT);
     callee = (wr_func *)t->elems[ei];
     if (unlikely(!callee)) TRAP(WR_TRAP_UNINIT_ELEMENT);
-    if (unlikely(!type_eq(callee->type, &inst->module->types[W1B])))
+    if (unlikely(!type_eq(inst, callee->type, &inst->module->types[W1B])))
         TRAP(WR_TRAP_INDIRECT_MISMATCH);
     nfp = fp + W1A;
     goto do_call;

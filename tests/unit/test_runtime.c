@@ -924,8 +924,103 @@ out:
     wr_store_free(store);
 }
 
+/* ------------------------------------------ typed references, rec groups */
+
+static wr_status host_seven(wr_instance *caller, void *user, const uint64_t *args,
+                            uint64_t *results)
+{
+    (void)caller, (void)user, (void)args;
+    results[0] = 7;
+    return WR_OK;
+}
+
+/* types: 0 (func (result i32)); rec { 1 (func (param (ref null 0)) (result
+ * i32)), 2 (func (result i32)) }; (import "env" "seven" (func (type imp)));
+ * (func (export "isnull") (type 1) local.get 0 ref.is_null) */
+static void build_typed(wbuf *w, uint8_t imp)
+{
+    wb_header(w);
+    SEC(w, S_TYPE, 0x02, 0x60, 0x00, 0x01, 0x7f, /* 0 */
+        0x4e, 0x02, 0x60, 0x01, 0x63, 0x00, 0x01, 0x7f, 0x60, 0x00, 0x01, 0x7f);
+    SEC(w, S_IMPORT, 0x01, 0x03, 'e', 'n', 'v', 0x05, 's', 'e', 'v', 'e', 'n', 0x00, imp);
+    SEC(w, S_FUNC, 0x01, 0x01);
+    SEC(w, S_EXPORT, 0x01, 0x06, 'i', 's', 'n', 'u', 'l', 'l', 0x00, 0x01);
+    SEC(w, S_CODE, 0x01, 0x05, 0x00, 0x20, 0x00, 0xd1, 0x0b);
+}
+
+static void test_typed_refs(void)
+{
+    wbuf w;
+    wr_error err;
+    wr_status st;
+    wr_store *store = wr_store_new(NULL);
+    wr_linker *l = wr_linker_new(store);
+    CHECK_EQ(wr_linker_define_func(l, "env", "seven", "", "i", host_seven, NULL), WR_OK);
+
+    /* a host function's type is plain: a rec group's (func (result i32))
+     * is another type */
+    build_typed(&w, 2);
+    wr_instance *inst = instantiate(store, &w, l, &st, &err);
+    CHECK_EQ(st, WR_ERR_UNLINKABLE);
+    CHECK(inst == NULL);
+    CHECK(strstr(err.msg, "incompatible import type") != NULL);
+
+    build_typed(&w, 0);
+    inst = instantiate(store, &w, l, &st, &err);
+    CHECK_EQ(st, WR_OK);
+    wr_func *f = export_func(inst, "isnull");
+    CHECK(f != NULL);
+    if (!f) goto out;
+    /* the API sees a (ref null $t) as what it is at run time: a funcref */
+    const wr_functype *ft = wr_func_type(f);
+    CHECK_EQ(ft->nparams, 1);
+    CHECK_EQ(ft->params[0], WR_FUNCREF);
+    wr_val arg, out;
+    memset(&arg, 0, sizeof arg);
+    arg.type = WR_FUNCREF;
+    CHECK_EQ(wr_func_call(f, &arg, 1, &out, 1, &err), WR_OK);
+    CHECK_EQ(out.of.i32, 1);
+    arg.of.func = f;
+    CHECK_EQ(wr_func_call(f, &arg, 1, &out, 1, &err), WR_OK);
+    CHECK_EQ(out.of.i32, 0);
+out:
+    wr_store_free(store);
+}
+
+/* A chain of sub types: n types, each (sub $previous (func)), the first
+ * without a supertype. */
+static wr_status load_sub_chain(wr_store *store, uint32_t n, wr_error *err)
+{
+    wbuf w, types;
+    wb_header(&w);
+    types.n = 0;
+    wb_uleb(&types, n);
+    for (uint32_t i = 0; i < n; i++) {
+        wb_bytes(&types, (const uint8_t[]){0x50}, 1);
+        wb_uleb(&types, i ? 1 : 0);
+        if (i) wb_uleb(&types, i - 1);
+        wb_bytes(&types, (const uint8_t[]){0x60, 0x00, 0x00}, 3);
+    }
+    wb_section(&w, S_TYPE, types.b, types.n);
+    wr_module *mod = NULL;
+    return wr_module_new(store, w.b, w.n, &mod, err);
+}
+
+static void test_subtype_depth(void)
+{
+    wr_error err;
+    wr_store *store = wr_store_new(NULL);
+    /* 63 supertypes above the last type: the bound; one more is refused */
+    CHECK_EQ(load_sub_chain(store, 64, &err), WR_OK);
+    CHECK_EQ(load_sub_chain(store, 65, &err), WR_ERR_LIMIT);
+    CHECK(strstr(err.msg, "more than 63 supertypes") != NULL);
+    wr_store_free(store);
+}
+
 int main(void)
 {
+    test_typed_refs();
+    test_subtype_depth();
     test_trap_names();
     test_invalid_uncalled();
     test_untranslated_cost();

@@ -1,0 +1,21 @@
+;; Compiled by tests/spec/wast2json.js (libwabt.js cannot: Wasm 3.0 types);
+;; from tests/spec/funcref-extra.wast line 101.
+(module
+  (type $t (func (result i32)))
+  (type $t2 (func (result i32)))
+  (type $u (func (param (ref null $t)) (result i32)))
+  (func $f (type $t) (i32.const 6))
+  (elem declare func $f)
+  (func $take (param (ref $t2)) (result i32) (call_indirect (type $t) (i32.const 0)))
+  (table 1 funcref)
+  (func $null (type $u) (ref.is_null (local.get 0)))
+  (func (export "widen") (result funcref) (ref.func $f))
+  (func (export "block") (result i32)
+    (block (result (ref null $t)) (ref.func $f))
+    (ref.is_null))
+  (func (export "is-null") (result i32) (call $null (ref.null $t)))
+  (func (export "not-null") (result i32) (call $null (ref.func $f)))
+  (func (export "equal-types") (result i32)
+    (table.set (i32.const 0) (ref.func $f))
+    (call $take (ref.func $f)))
+)
