@@ -49,6 +49,11 @@
 /* Bytes of equal memory that still join two changed spans into one. */
 #define SPAN_GAP 16u
 
+/* A range of memory 0 a host call said it wrote (wr_trace_note_write). */
+typedef struct wr_note {
+    uint64_t addr, len;
+} wr_note;
+
 struct wr_trace {
     wr_store *store;
     const wr_module *mod;
@@ -65,10 +70,7 @@ struct wr_trace {
     char *path;
     uint8_t *shadow; /* memory 0 before the call */
     uint64_t shadow_cap;
-    /* the ranges written by a call of a notes_writes host function */
-    struct wr_note {
-        uint64_t addr, len;
-    } * notes;
+    wr_note *notes; /* the ranges written by a call of a notes_writes function */
     uint32_t nnotes, notes_cap;
     uint64_t note_limit; /* the size of memory 0 when the call began */
     bool noting;         /* such a call is being recorded */
@@ -360,14 +362,14 @@ void wr_trace_note_write(wr_trace *t, uint64_t addr, uint64_t len)
 {
     if (!t || !t->noting || len == 0 || addr >= t->note_limit) return;
     if (len > t->note_limit - addr) len = t->note_limit - addr;
-    struct wr_note *last = t->nnotes ? &t->notes[t->nnotes - 1] : NULL;
+    wr_note *last = t->nnotes ? &t->notes[t->nnotes - 1] : NULL;
     if (last && last->addr + last->len == addr) { /* the usual: what follows */
         last->len += len;
         return;
     }
     if (t->nnotes == t->notes_cap) {
         uint32_t cap = t->notes_cap ? t->notes_cap * 2 : 16;
-        struct wr_note *n = cap > t->notes_cap ? realloc(t->notes, cap * sizeof *n) : NULL;
+        wr_note *n = cap > t->notes_cap ? realloc(t->notes, cap * sizeof *n) : NULL;
         if (!n) {
             t->notes_lost = true;
             return;
@@ -375,16 +377,16 @@ void wr_trace_note_write(wr_trace *t, uint64_t addr, uint64_t len)
         t->notes = n;
         t->notes_cap = cap;
     }
-    t->notes[t->nnotes++] = (struct wr_note){addr, len};
+    t->notes[t->nnotes++] = (wr_note){addr, len};
 }
 
 /* Sorts the notes by address and joins those that overlap or touch. */
 static void merge_notes(wr_trace *t)
 {
-    struct wr_note *v = t->notes;
+    wr_note *v = t->notes;
     uint32_t n = t->nnotes, k = 0;
     for (uint32_t i = 1; i < n; i++) { /* insertion sort: a few, mostly in order */
-        struct wr_note x = v[i];
+        wr_note x = v[i];
         uint32_t j = i;
         for (; j > 0 && v[j - 1].addr > x.addr; j--)
             v[j] = v[j - 1];
@@ -414,7 +416,7 @@ static bool rec_noted(wr_trace *t, const uint8_t *mem, uint64_t n)
         wr32(t->rec + count_at, n ? 1 : 0);
         return !n || (rec_u32(t, 0) && rec_u32(t, (uint32_t)n) && rec_put(t, mem, (size_t)n));
     }
-    const struct wr_note *v = t->notes;
+    const wr_note *v = t->notes;
     for (uint32_t i = 0; i < t->nnotes && v[i].addr < n;) {
         uint64_t start = v[i].addr, end = start + v[i].len;
         for (i++; i < t->nnotes && v[i].addr - end <= SPAN_GAP; i++)
