@@ -302,6 +302,13 @@ struct wr_func {
     wr_instance *inst;   /* NULL for host functions */
     wr_host_fn host;     /* NULL for Wasm functions */
     uint32_t index;      /* index in inst->module's function space */
+#ifdef WR_TRACE
+    /* a host function that tells the trace every byte of memory it writes
+     * (wr_trace_note_write): recording it costs those bytes, not a copy
+     * and compare of memory 0 (WASI's; wr_trace.c). In the padding after
+     * index on 64-bit hosts. */
+    bool notes_writes;
+#endif
     union {
         const wr_func_decl *decl; /* Wasm functions */
         struct {                  /* host functions (wr_linker_define_func) */

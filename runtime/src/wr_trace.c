@@ -8,10 +8,13 @@
  * Recording runs the host function and writes one CALL record: which
  * import, the position (the store's poll count, below), a running checksum
  * of the calls' arguments, the outcome (results, exit code or trap message)
- * and the bytes of linear memory 0 the call changed. Those are found by
- * comparing memory with a copy taken just before the call: generic (any
- * host function, no code in the WASI layer), at the price of one copy and
- * one compare of memory 0 per host call.
+ * and the bytes of linear memory 0 the call wrote. A host function that
+ * says which bytes it writes (wr_func.notes_writes: WASI's, through
+ * wr_trace_note_write) costs those bytes: they are copied from memory
+ * after the call. For any other host function they are found by comparing
+ * memory with a copy taken just before the call, at the price of one copy
+ * and one compare of memory 0 per call. WDB_TRACE_VERIFY=1 does the
+ * compare for the former too and stops the run at a write it did not note.
  *
  * Replaying never calls the host function: it checks that the program
  * makes the call the trace expects (the same import, at the same poll
@@ -46,6 +49,11 @@
 /* Bytes of equal memory that still join two changed spans into one. */
 #define SPAN_GAP 16u
 
+/* A range of memory 0 a host call said it wrote (wr_trace_note_write). */
+typedef struct wr_note {
+    uint64_t addr, len;
+} wr_note;
+
 struct wr_trace {
     wr_store *store;
     const wr_module *mod;
@@ -62,7 +70,14 @@ struct wr_trace {
     char *path;
     uint8_t *shadow; /* memory 0 before the call */
     uint64_t shadow_cap;
-    uint8_t *rec; /* the record being built */
+    wr_note *notes; /* the ranges written by a call of a notes_writes function */
+    uint32_t nnotes, notes_cap;
+    uint64_t note_limit; /* the size of memory 0 when the call began */
+    bool noting;         /* such a call is being recorded */
+    bool notes_lost;     /* out of memory for a note: record all of memory */
+    bool verify;         /* WDB_TRACE_VERIFY: check the notes (verify_notes) */
+    bool verify_failed;  /* a write was not noted: msg says which */
+    uint8_t *rec;        /* the record being built */
     size_t rec_len, rec_cap;
     bool write_failed;
     /* replay; a recording keeps its records here too (reverse execution
@@ -204,6 +219,7 @@ void wr_trace_free(wr_trace *t)
     free(t->names);
     free(t->is_fd_write);
     free(t->shadow);
+    free(t->notes);
     free(t->rec);
     free(t->bytes);
     free(t);
@@ -240,6 +256,8 @@ wr_status wr_trace_record(wr_store *store, wr_module *mod, const char *path, cha
     }
     if (t->out && (fwrite(h, sizeof h, 1, t->out) != 1 || fflush(t->out) != 0))
         t->write_failed = true;
+    const char *v = getenv("WDB_TRACE_VERIFY");
+    t->verify = v && *v && strcmp(v, "0") != 0;
     start_counting(t);
     store->trace = t;
     return WR_OK;
@@ -340,6 +358,79 @@ static bool rec_spans(wr_trace *t, const uint8_t *mem, uint64_t n)
     return true;
 }
 
+void wr_trace_note_write(wr_trace *t, uint64_t addr, uint64_t len)
+{
+    if (!t || !t->noting || len == 0 || addr >= t->note_limit) return;
+    if (len > t->note_limit - addr) len = t->note_limit - addr;
+    wr_note *last = t->nnotes ? &t->notes[t->nnotes - 1] : NULL;
+    if (last && last->addr + last->len == addr) { /* the usual: what follows */
+        last->len += len;
+        return;
+    }
+    if (t->nnotes == t->notes_cap) {
+        uint32_t cap = t->notes_cap ? t->notes_cap * 2 : 16;
+        wr_note *n = cap > t->notes_cap ? realloc(t->notes, cap * sizeof *n) : NULL;
+        if (!n) {
+            t->notes_lost = true;
+            return;
+        }
+        t->notes = n;
+        t->notes_cap = cap;
+    }
+    t->notes[t->nnotes++] = (wr_note){addr, len};
+}
+
+/* Sorts the notes by address and joins those that overlap or touch. */
+static void merge_notes(wr_trace *t)
+{
+    wr_note *v = t->notes;
+    uint32_t n = t->nnotes, k = 0;
+    for (uint32_t i = 1; i < n; i++) { /* insertion sort: a few, mostly in order */
+        wr_note x = v[i];
+        uint32_t j = i;
+        for (; j > 0 && v[j - 1].addr > x.addr; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        if (k && v[i].addr <= v[k - 1].addr + v[k - 1].len) {
+            uint64_t end = v[i].addr + v[i].len;
+            if (end > v[k - 1].addr + v[k - 1].len) v[k - 1].len = end - v[k - 1].addr;
+        } else {
+            v[k++] = v[i];
+        }
+    }
+    t->nnotes = k;
+}
+
+/* Appends the spans of the noted ranges (merged) within [0, n), read from
+ * mem: count, then (addr, len, bytes) each. Ranges less than SPAN_GAP
+ * apart make one span: the bytes between are as they were before the call,
+ * and a replay has them so too. */
+static bool rec_noted(wr_trace *t, const uint8_t *mem, uint64_t n)
+{
+    size_t count_at = t->rec_len;
+    uint32_t nspans = 0;
+    if (!rec_u32(t, 0)) return false;
+    if (t->notes_lost) { /* all of it, then */
+        wr32(t->rec + count_at, n ? 1 : 0);
+        return !n || (rec_u32(t, 0) && rec_u32(t, (uint32_t)n) && rec_put(t, mem, (size_t)n));
+    }
+    const wr_note *v = t->notes;
+    for (uint32_t i = 0; i < t->nnotes && v[i].addr < n;) {
+        uint64_t start = v[i].addr, end = start + v[i].len;
+        for (i++; i < t->nnotes && v[i].addr - end <= SPAN_GAP; i++)
+            end = v[i].addr + v[i].len;
+        if (end > n) end = n;
+        if (!rec_u32(t, (uint32_t)start) || !rec_u32(t, (uint32_t)(end - start)) ||
+            !rec_put(t, mem + start, (size_t)(end - start)))
+            return false;
+        nspans++;
+    }
+    wr32(t->rec + count_at, nspans);
+    return true;
+}
+
 static uint32_t import_index(const wr_trace *t, const wr_func *f, const wr_instance *caller)
 {
     for (uint32_t i = 0; i < t->nimports && i < caller->module->nfunc_imports; i++)
@@ -362,6 +453,32 @@ static uint64_t args_checksum(uint64_t chk, uint32_t idx, uint64_t count, const 
     return chk;
 }
 
+static const char *import_name(const wr_trace *t, uint32_t idx);
+
+/* WDB_TRACE_VERIFY: checks that every byte of [0, n) that differs from the
+ * shadow lies in a noted range (merged). If one does not, the run stops:
+ * msg names the function and the first such byte. */
+static bool verify_notes(wr_trace *t, uint32_t idx, const uint8_t *mem, uint64_t n)
+{
+    const uint8_t *old = t->shadow;
+    uint64_t first = 0, bad = 0, from = 0;
+    for (uint32_t k = 0; k <= t->nnotes && from < n; k++) {
+        uint64_t to = k < t->nnotes && t->notes[k].addr < n ? t->notes[k].addr : n;
+        if (to > from && memcmp(mem + from, old + from, (size_t)(to - from)) != 0)
+            for (uint64_t i = from; i < to; i++)
+                if (mem[i] != old[i] && !bad++) first = i;
+        if (k < t->nnotes) from = t->notes[k].addr + t->notes[k].len;
+    }
+    if (!bad) return true;
+    snprintf(t->msg, sizeof t->msg,
+             "WDB_TRACE_VERIFY: host function %s (call %" PRIu64 ") changed memory at 0x%" PRIx64
+             " (0x%02x -> 0x%02x) outside the ranges it noted (%" PRIu64
+             " such bytes): its recording would not replay",
+             import_name(t, idx), t->ncalls, first, old[first], mem[first], bad);
+    t->verify_failed = true;
+    return false;
+}
+
 static wr_status record_call(wr_trace *t, wr_func *f, wr_instance *caller, uint64_t *slots,
                              wr_host_raw_fn raw)
 {
@@ -371,7 +488,9 @@ static wr_status record_call(wr_trace *t, wr_func *f, wr_instance *caller, uint6
     t->chk = args_checksum(t->chk, idx, count, slots, np);
     wr_memory *m = caller->module->nmems ? caller->mems[0] : NULL;
     uint64_t before = m ? m->size : 0;
-    if (m) {
+    /* a function that notes its writes needs no copy (unless verifying) */
+    bool noted = f->notes_writes;
+    if (m && (!noted || t->verify)) {
         if (before > t->shadow_cap) {
             uint8_t *s = realloc(t->shadow, before);
             if (!s) return WR_ERR_NOMEM;
@@ -380,7 +499,14 @@ static wr_status record_call(wr_trace *t, wr_func *f, wr_instance *caller, uint6
         }
         memcpy(t->shadow, m->data, before);
     }
+    if (noted) {
+        t->nnotes = 0;
+        t->notes_lost = false;
+        t->note_limit = before;
+        t->noting = true;
+    }
     wr_status st = raw(f, caller, slots);
+    t->noting = false;
     t->ncalls++;
     uint8_t out = st == WR_OK         ? WR_TOUT_OK
                   : st == WR_ERR_EXIT ? WR_TOUT_EXIT
@@ -402,10 +528,17 @@ static wr_status record_call(wr_trace *t, wr_func *f, wr_instance *caller, uint6
         ok = rec_u32(t, (uint32_t)st);
     }
     /* memory may have grown (not by WASI): compare what both sizes hold */
-    uint64_t after = m ? m->size : 0;
-    if (ok) ok = rec_spans(t, m ? m->data : NULL, after < before ? after : before);
+    uint64_t after = m ? m->size : 0, n = after < before ? after : before;
+    const uint8_t *mem = m ? m->data : NULL;
+    bool verified = true;
+    if (noted) {
+        merge_notes(t);
+        if (t->verify && !t->notes_lost) verified = verify_notes(t, idx, mem, n);
+    }
+    if (ok) ok = noted ? rec_noted(t, mem, n) : rec_spans(t, mem, n);
     if (!ok || !rec_flush(t)) t->write_failed = true;
     if ((out == WR_TOUT_EXIT || out == WR_TOUT_TRAP) && t->out) fflush(t->out);
+    if (!verified) return wr_trap_host(caller, "%s", t->msg);
     return st;
 }
 
@@ -892,7 +1025,10 @@ wr_status wr_trace_finish(wr_store *store, wr_status run, char *errbuf, size_t e
         if (!ok || !rec_flush(t)) t->write_failed = true;
         if (t->out && fclose(t->out) != 0) t->write_failed = true;
         t->out = NULL;
-        if (t->write_failed) {
+        if (t->verify_failed) {
+            set_err(errbuf, errlen, "%s", t->msg);
+            st = WR_ERR_ARG;
+        } else if (t->write_failed) {
             set_err(errbuf, errlen, "cannot write trace %s", t->path ? t->path : "(in memory)");
             st = WR_ERR_ARG;
         }

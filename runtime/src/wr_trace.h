@@ -28,6 +28,13 @@ typedef wr_status (*wr_host_raw_fn)(wr_func *f, wr_instance *caller, uint64_t *s
 wr_status wr_trace_host_call(wr_trace *t, wr_func *f, wr_instance *caller, uint64_t *slots,
                              wr_host_raw_fn raw);
 
+/* A host function marked notes_writes (wr_func) calls this for every range
+ * of memory 0 of its caller it writes (before or after writing it), so
+ * that recording its call copies those bytes only. t may be NULL; a no-op
+ * unless t is recording such a call. A write not noted is not recorded,
+ * and a replay then diverges: WDB_TRACE_VERIFY=1 checks (docs/TRACE.md). */
+void wr_trace_note_write(wr_trace *t, uint64_t addr, uint64_t len);
+
 /* Reverse execution (wr_snap.c): a place in the trace's log, and going
  * back to one. Calls after a rewound place are replayed from the log (the
  * host is not called) until its end; then a recording records again. */

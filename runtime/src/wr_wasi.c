@@ -5,7 +5,9 @@
  * single trampoline can find the wr_wasi and the implementation. The
  * implementations see the guest memory as (base, length) and check every
  * pointer and length against it before touching it: a bad pointer gives the
- * guest errno FAULT, never a host crash or a trap.
+ * guest errno FAULT, never a host crash or a trap. Every write into it goes
+ * through wmem() or wrote(), which tell the trace the range written
+ * (wr_trace_note_write): recording a WASI call copies those bytes only.
  *
  * Layouts, constants and function signatures follow the witx definitions of
  * wasi_snapshot_preview1 (typenames.witx, wasi_snapshot_preview1.witx). All
@@ -17,6 +19,9 @@
 
 #include "wr_internal.h"
 #include "wr_wasi_internal.h"
+#ifdef WR_TRACE
+#include "wr_trace.h"
+#endif
 #include "wdb/wasi_p1.h"
 
 #include <dirent.h>
@@ -219,6 +224,8 @@ struct wr_wasi {
      * wasi-libc's text for that errno to its stdout or stderr */
     char *denied;
     bool said_denied;
+    wr_wasi_write_fn test_on_write; /* wr_wasi_set_write_hook */
+    void *test_on_write_user;
 };
 
 /* strerror(ENOTCAPABLE) in wasi-libc: what perror prints for a path the
@@ -238,6 +245,10 @@ struct wasi_call {
     int raised;          /* proc_raise: the signal, 0 for none */
     wr_instance *caller; /* NULL outside a call from Wasm (wr_wasi_call_raw) */
     wr_status ended;     /* not WR_OK: a blocking wait ended the call (a kill) */
+
+    /* told every range the call writes (wrote), or NULL */
+    wr_wasi_write_fn on_write;
+    void *on_write_user;
 };
 
 /* The longest a blocking call (poll_oneoff, fd_read) waits without looking
@@ -270,6 +281,23 @@ static bool wait_go_on(wasi_call *c, uint64_t *stopped_ns)
 static bool in_mem(const wasi_call *c, uint64_t ptr, uint64_t len)
 {
     return wasi_p1_in_mem(c->memlen, ptr, len);
+}
+
+/* Notes that the call writes guest bytes [ptr, ptr + len) (a record of
+ * the call must have them: wr_trace_note_write). Every write into guest
+ * memory is noted, before or after it is made, whether the call then
+ * succeeds or not. */
+static void wrote(wasi_call *c, uint64_t ptr, uint64_t len)
+{
+    if (c->on_write && len) c->on_write(c->on_write_user, ptr, len);
+}
+
+/* The guest bytes [ptr, ptr + len), bounds-checked, that the call writes
+ * now: noted (wrote). */
+static uint8_t *wmem(wasi_call *c, uint64_t ptr, uint64_t len)
+{
+    wrote(c, ptr, len);
+    return c->mem + ptr;
 }
 
 static void put_u8(uint8_t *p, uint8_t v)
@@ -307,13 +335,13 @@ static uint64_t get_u64(const uint8_t *p)
 static uint16_t store_u32(wasi_call *c, uint32_t ptr, uint32_t v)
 {
     if (!in_mem(c, ptr, 4)) return WASI_EFAULT;
-    put_u32(c->mem + ptr, v);
+    put_u32(wmem(c, ptr, 4), v);
     return WASI_ESUCCESS;
 }
 static uint16_t store_u64(wasi_call *c, uint32_t ptr, uint64_t v)
 {
     if (!in_mem(c, ptr, 8)) return WASI_EFAULT;
-    put_u64(c->mem + ptr, v);
+    put_u64(wmem(c, ptr, 8), v);
     return WASI_ESUCCESS;
 }
 
@@ -770,23 +798,44 @@ static uint16_t resolve_arg(wasi_call *c, uint32_t fd, uint64_t rights, uint32_t
 
 /* ------------------------------------------------- args and environ */
 
+/* args_get, environ_get: what wasi_p1_strings_get writes, the pointers
+ * and the strings, noted. */
+static uint16_t strings_get(wasi_call *c, char **strs, uint32_t count, uint32_t bytes,
+                            const uint64_t *a)
+{
+    uint16_t e = wasi_p1_strings_get(c->mem, c->memlen, (const char *const *)strs, count, bytes,
+                                     A32(0), A32(1));
+    if (e == WASI_ESUCCESS) {
+        wrote(c, A32(0), (uint64_t)count * 4);
+        wrote(c, A32(1), bytes);
+    }
+    return e;
+}
+/* args_sizes_get, environ_sizes_get: two u32, noted. */
+static uint16_t strings_sizes(wasi_call *c, uint32_t count, uint32_t bytes, const uint64_t *a)
+{
+    uint16_t e = wasi_p1_strings_sizes(c->mem, c->memlen, count, bytes, A32(0), A32(1));
+    if (e == WASI_ESUCCESS) {
+        wrote(c, A32(0), 4);
+        wrote(c, A32(1), 4);
+    }
+    return e;
+}
 static uint16_t wasi_args_get(wasi_call *c, const uint64_t *a)
 {
-    return wasi_p1_strings_get(c->mem, c->memlen, (const char *const *)c->w->argv, c->w->argc,
-                               c->w->argv_bytes, A32(0), A32(1));
+    return strings_get(c, c->w->argv, c->w->argc, c->w->argv_bytes, a);
 }
 static uint16_t wasi_args_sizes_get(wasi_call *c, const uint64_t *a)
 {
-    return wasi_p1_strings_sizes(c->mem, c->memlen, c->w->argc, c->w->argv_bytes, A32(0), A32(1));
+    return strings_sizes(c, c->w->argc, c->w->argv_bytes, a);
 }
 static uint16_t wasi_environ_get(wasi_call *c, const uint64_t *a)
 {
-    return wasi_p1_strings_get(c->mem, c->memlen, (const char *const *)c->w->envp, c->w->envc,
-                               c->w->env_bytes, A32(0), A32(1));
+    return strings_get(c, c->w->envp, c->w->envc, c->w->env_bytes, a);
 }
 static uint16_t wasi_environ_sizes_get(wasi_call *c, const uint64_t *a)
 {
-    return wasi_p1_strings_sizes(c->mem, c->memlen, c->w->envc, c->w->env_bytes, A32(0), A32(1));
+    return strings_sizes(c, c->w->envc, c->w->env_bytes, a);
 }
 
 /* ------------------------------------------------------------- clocks */
@@ -920,9 +969,18 @@ static uint16_t do_io(wasi_call *c, enum io_kind kind, uint32_t fd, uint32_t iov
         for (int i = 0; i < nv && !c->w->said_denied; i++)
             c->w->said_denied = memmem(v[i].iov_base, v[i].iov_len, WASI_ENOTCAPABLE_TEXT,
                                        sizeof WASI_ENOTCAPABLE_TEXT - 1) != NULL;
+    /* a read wrote its r bytes into the iovecs, in order */
+    if ((kind == IO_READ || kind == IO_PREAD) && r > 0) {
+        uint64_t left = (uint64_t)r;
+        for (int i = 0; i < nv && left; i++) {
+            uint64_t len = left < v[i].iov_len ? left : v[i].iov_len;
+            wrote(c, (uint64_t)((uint8_t *)v[i].iov_base - c->mem), len);
+            left -= len;
+        }
+    }
     free(v);
     if (r < 0) return wasi_errno(saved);
-    put_u32(c->mem + result_ptr, (uint32_t)r);
+    put_u32(wmem(c, result_ptr, 4), (uint32_t)r);
     return WASI_ESUCCESS;
 }
 
@@ -973,7 +1031,7 @@ static uint16_t wasi_fd_seek(wasi_call *c, const uint64_t *a)
     if (!in_mem(c, A32(3), 8)) return WASI_EFAULT;
     off_t r = lseek(e->host, (off_t)(int64_t)A64(1), whence);
     if (r < 0) return wasi_errno(errno);
-    put_u64(c->mem + A32(3), (uint64_t)r);
+    put_u64(wmem(c, A32(3), 8), (uint64_t)r);
     return WASI_ESUCCESS;
 }
 
@@ -985,7 +1043,7 @@ static uint16_t wasi_fd_tell(wasi_call *c, const uint64_t *a)
     if (!in_mem(c, A32(1), 8)) return WASI_EFAULT;
     off_t r = lseek(e->host, 0, SEEK_CUR);
     if (r < 0) return wasi_errno(errno);
-    put_u64(c->mem + A32(1), (uint64_t)r);
+    put_u64(wmem(c, A32(1), 8), (uint64_t)r);
     return WASI_ESUCCESS;
 }
 
@@ -1061,7 +1119,7 @@ static uint16_t wasi_fd_fdstat_get(wasi_call *c, const uint64_t *a)
             flags |= WASI_FDFLAG_DSYNC;
 #endif
     }
-    uint8_t *p = c->mem + A32(1);
+    uint8_t *p = wmem(c, A32(1), WASI_FDSTAT_SIZE);
     memset(p, 0, WASI_FDSTAT_SIZE);
     put_u8(p, e->type);
     put_u16(p + 2, flags);
@@ -1120,7 +1178,7 @@ static uint16_t wasi_fd_filestat_get(wasi_call *c, const uint64_t *a)
     if (err) return err;
     if (!in_mem(c, A32(1), WASI_FILESTAT_SIZE)) return WASI_EFAULT;
     if (fstat(e->host, &st) != 0) return wasi_errno(errno);
-    put_filestat(c->mem + A32(1), &st);
+    put_filestat(wmem(c, A32(1), WASI_FILESTAT_SIZE), &st);
     return WASI_ESUCCESS;
 }
 
@@ -1173,7 +1231,7 @@ static uint16_t wasi_fd_prestat_get(wasi_call *c, const uint64_t *a)
      * a preopen answers BADF. */
     if (!e || !e->preopen) return WASI_EBADF;
     if (!in_mem(c, A32(1), WASI_PRESTAT_SIZE)) return WASI_EFAULT;
-    uint8_t *p = c->mem + A32(1);
+    uint8_t *p = wmem(c, A32(1), WASI_PRESTAT_SIZE);
     memset(p, 0, WASI_PRESTAT_SIZE);
     put_u8(p, 0); /* preopentype dir */
     put_u32(p + 4, (uint32_t)strlen(e->preopen));
@@ -1187,7 +1245,7 @@ static uint16_t wasi_fd_prestat_dir_name(wasi_call *c, const uint64_t *a)
     size_t n = strlen(e->preopen);
     if (!in_mem(c, A32(1), A32(2))) return WASI_EFAULT;
     if (A32(2) < n) return WASI_ENAMETOOLONG;
-    memcpy(c->mem + A32(1), e->preopen, n); /* not NUL-terminated (witx) */
+    memcpy(wmem(c, A32(1), n), e->preopen, n); /* not NUL-terminated (witx) */
     return WASI_ESUCCESS;
 }
 
@@ -1282,11 +1340,11 @@ static uint16_t wasi_fd_readdir(wasi_call *c, const uint64_t *a)
         put_u8(hdr + 20, dirent_type(e->dir, de));
         uint32_t room = buflen - used;
         uint32_t h = room < WASI_DIRENT_SIZE ? room : WASI_DIRENT_SIZE;
-        memcpy(c->mem + buf + used, hdr, h);
+        memcpy(wmem(c, (uint64_t)buf + used, h), hdr, h);
         used += h;
         room -= h;
         uint32_t nm = room < namelen ? room : (uint32_t)namelen;
-        memcpy(c->mem + buf + used, de->d_name, nm);
+        memcpy(wmem(c, (uint64_t)buf + used, nm), de->d_name, nm);
         used += nm;
         if (h < WASI_DIRENT_SIZE || nm < namelen) {
             seekdir(e->dir, pos); /* truncated: deliver it again next time */
@@ -1294,7 +1352,7 @@ static uint16_t wasi_fd_readdir(wasi_call *c, const uint64_t *a)
         }
         e->dir_index++;
     }
-    put_u32(c->mem + used_ptr, used);
+    put_u32(wmem(c, used_ptr, 4), used);
     return WASI_ESUCCESS;
 }
 
@@ -1376,7 +1434,7 @@ static uint16_t wasi_path_open(wasi_call *c, const uint64_t *a)
     e->rights = base & (e->type == WASI_FILETYPE_DIRECTORY ? WASI_RIGHTS_DIR : WASI_RIGHTS_FILE);
     e->rights_inh = inh;
     path_release(&p);
-    put_u32(c->mem + fd_ptr, fd);
+    put_u32(wmem(c, fd_ptr, 4), fd);
     return WASI_ESUCCESS;
 
 fail:
@@ -1399,7 +1457,7 @@ static uint16_t wasi_path_filestat_get(wasi_call *c, const uint64_t *a)
     else if (p.trailing && !S_ISDIR(st.st_mode))
         err = WASI_ENOTDIR;
     else
-        put_filestat(c->mem + A32(4), &st);
+        put_filestat(wmem(c, A32(4), WASI_FILESTAT_SIZE), &st);
     path_release(&p);
     return err;
 }
@@ -1502,10 +1560,12 @@ static uint16_t wasi_path_readlink(wasi_call *c, const uint64_t *a)
     uint16_t err = resolve_arg(c, A32(0), WASI_RIGHT_PATH_READLINK, A32(1), A32(2), false, &p);
     if (err) return err;
     ssize_t n = readlinkat(p.dir, p.name, (char *)c->mem + buf, buflen);
-    if (n < 0)
+    if (n < 0) {
         err = wasi_errno(errno);
-    else
-        put_u32(c->mem + used_ptr, (uint32_t)n);
+    } else {
+        wrote(c, buf, (uint64_t)n);
+        put_u32(wmem(c, used_ptr, 4), (uint32_t)n);
+    }
     path_release(&p);
     return err;
 }
@@ -1701,7 +1761,7 @@ static uint16_t wasi_poll_oneoff(wasi_call *c, const uint64_t *a)
         for (uint32_t i = 0; i < n; i++) {
             poll_sub *ps = &subs[i];
             if (!ps->ready) continue;
-            uint8_t *ev = c->mem + outp + (uint64_t)nev * WASI_EVENT_SIZE;
+            uint8_t *ev = wmem(c, outp + (uint64_t)nev * WASI_EVENT_SIZE, WASI_EVENT_SIZE);
             memset(ev, 0, WASI_EVENT_SIZE);
             put_u64(ev, ps->userdata);
             put_u8(ev + 10, ps->type);
@@ -1721,7 +1781,7 @@ static uint16_t wasi_poll_oneoff(wasi_call *c, const uint64_t *a)
         }
         if (nev > 0) break;
     }
-    put_u32(c->mem + nev_ptr, nev);
+    put_u32(wmem(c, nev_ptr, 4), nev);
 
 done:
     free(subs);
@@ -1764,9 +1824,10 @@ static uint16_t wasi_random_get(wasi_call *c, const uint64_t *a)
 {
     uint32_t buf = A32(0), len = A32(1);
     if (!in_mem(c, buf, len)) return WASI_EFAULT;
+    uint8_t *p = wmem(c, buf, len);
     uint32_t done = 0;
     while (done < len) {
-        ssize_t r = getrandom(c->mem + buf + done, len - done, 0);
+        ssize_t r = getrandom(p + done, len - done, 0);
         if (r < 0) {
             if (errno == EINTR) continue;
             return wasi_errno(errno);
@@ -1807,11 +1868,24 @@ static void wasi_run(const wasi_def *def, wasi_call *c, const uint64_t *args, ui
     if (def->results[0] != '\0') results[0] = e;
 }
 
+#ifdef WR_TRACE
+static void trace_wrote(void *trace, uint64_t ptr, uint64_t len)
+{
+    wr_trace_note_write(trace, ptr, len);
+}
+#endif
+
 static wr_status wasi_trampoline(wr_instance *caller, void *user, const uint64_t *args,
                                  uint64_t *results)
 {
     const wasi_binding *b = user;
-    wasi_call c = {b->w, NULL, 0, false, 0, 0, caller, WR_OK};
+    wasi_call c = {b->w, NULL, 0, false, 0, 0, caller, WR_OK, NULL, NULL};
+#ifdef WR_TRACE
+    if (caller && caller->store->trace) { /* recording: the writes make the record */
+        c.on_write = trace_wrote;
+        c.on_write_user = caller->store->trace;
+    }
+#endif
     /* No memory: every pointer is out of bounds and gets EFAULT. */
     wr_memory *m = caller ? wr_instance_memory(caller, 0) : NULL;
     if (m) {
@@ -2000,6 +2074,11 @@ wr_status wr_wasi_define(wr_wasi *w, wr_linker *l)
         wr_status st = wr_linker_define_func(l, WASI_P1_MODULE, d->name, d->params, d->results,
                                              wasi_trampoline, &w->bindings[i]);
         if (st != WR_OK) return st;
+#ifdef WR_TRACE
+        /* it notes every write (wmem, wrote): wr_linker_define_func put the
+         * function it made first in the store's list */
+        l->store->funcs->notes_writes = true;
+#endif
     }
     return WR_OK;
 }
@@ -2009,7 +2088,9 @@ wr_status wr_wasi_call_raw(wr_wasi *w, const char *name, uint8_t *mem, uint64_t 
 {
     for (size_t i = 0; i < WASI_NDEFS; i++) {
         if (strcmp(wasi_defs[i].name, name) != 0) continue;
-        wasi_call c = {w, mem, mem ? memlen : 0, false, 0, 0, NULL, WR_OK};
+        wasi_call c = {w, mem, mem ? memlen : 0, false, 0, 0, NULL, WR_OK, NULL, NULL};
+        c.on_write = w->test_on_write;
+        c.on_write_user = w->test_on_write_user;
         wasi_run(&wasi_defs[i], &c, args, results);
         if (c.exiting) {
             w->exit_code = c.exit_code;
@@ -2024,4 +2105,10 @@ wr_status wr_wasi_call_raw(wr_wasi *w, const char *name, uint8_t *mem, uint64_t 
 int wr_wasi_exit_code(const wr_wasi *w)
 {
     return w->exit_code;
+}
+
+void wr_wasi_set_write_hook(wr_wasi *w, wr_wasi_write_fn fn, void *user)
+{
+    w->test_on_write = fn;
+    w->test_on_write_user = user;
 }

@@ -20,4 +20,11 @@ wr_status wr_wasi_call_raw(wr_wasi *w, const char *name, uint8_t *mem, uint64_t 
 /* The code of the last proc_exit made through wr_wasi_call_raw (0 before). */
 int wr_wasi_exit_code(const wr_wasi *w);
 
+/* Told of a range [ptr, ptr + len) of guest memory a WASI call writes. A
+ * call from Wasm tells the trace while recording (wr_trace_note_write);
+ * calls through wr_wasi_call_raw tell the hook set here (NULL: none), so
+ * a test can check that every byte a call changes is told. */
+typedef void (*wr_wasi_write_fn)(void *user, uint64_t ptr, uint64_t len);
+void wr_wasi_set_write_hook(wr_wasi *w, wr_wasi_write_fn fn, void *user);
+
 #endif

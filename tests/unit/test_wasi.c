@@ -94,6 +94,57 @@ typedef struct t_ctx {
         }                                                                                          \
     } while (0)
 
+/* The ranges of guest memory a call said it writes (wr_wasi_set_write_hook). */
+typedef struct noted {
+    uint64_t lo[512], hi[512];
+    int n;
+} noted;
+
+static void on_write(void *user, uint64_t ptr, uint64_t len)
+{
+    noted *nt = user;
+    if (nt->n < 512) {
+        nt->lo[nt->n] = ptr;
+        nt->hi[nt->n] = ptr + len;
+    }
+    nt->n++;
+}
+
+/* wr_wasi_call_raw, checking that the call told every byte of memory it
+ * changed (what a recording of it copies, docs/TRACE.md): a byte it did
+ * not tell would be missing from the trace, and the replay would differ.
+ * Every WASI call of these tests goes through here. */
+static wr_status raw_call(t_ctx *t, wr_wasi *w, const char *name, uint8_t *mem, uint64_t memlen,
+                          const uint64_t *args, uint64_t *res)
+{
+    static uint8_t before[MEMLEN];
+    static noted nt;
+    nt.n = 0;
+    if (mem) memcpy(before, mem, memlen);
+    wr_wasi_set_write_hook(w, on_write, &nt);
+    wr_status st = wr_wasi_call_raw(w, name, mem, memlen, args, res);
+    wr_wasi_set_write_hook(w, NULL, NULL);
+    t->checks++;
+    if (nt.n > 512) {
+        t->failures++;
+        fprintf(stderr, "%s: told %d ranges, more than the test keeps\n", name, nt.n);
+        return st;
+    }
+    for (uint64_t i = 0; mem && i < memlen; i++) {
+        if (mem[i] == before[i]) continue;
+        int k = 0;
+        while (k < nt.n && !(nt.lo[k] <= i && i < nt.hi[k]))
+            k++;
+        if (k == nt.n) {
+            t->failures++;
+            fprintf(stderr, "%s changed guest byte %#llx (%#x -> %#x) without telling it\n", name,
+                    (unsigned long long)i, before[i], mem[i]);
+            break;
+        }
+    }
+    return st;
+}
+
 /* Calls a WASI function with n i32/i64 arguments; returns its errno. */
 static uint32_t call(t_ctx *t, const char *name, int n, ...)
 {
@@ -103,7 +154,7 @@ static uint32_t call(t_ctx *t, const char *name, int n, ...)
     for (int i = 0; i < n && i < 16; i++)
         args[i] = va_arg(ap, uint64_t);
     va_end(ap);
-    wr_status st = wr_wasi_call_raw(t->w, name, t->mem, MEMLEN, args, res);
+    wr_status st = raw_call(t, t->w, name, t->mem, MEMLEN, args, res);
     if (st != WR_OK) {
         fprintf(stderr, "call %s: status %d\n", name, (int)st);
         t->failures++;
@@ -729,14 +780,13 @@ static void test_poll(t_ctx *t)
 static void test_misc(t_ctx *t)
 {
     uint64_t args[2] = {7, 0}, res[1] = {0};
-    CHECK_EQ(t, wr_wasi_call_raw(t->w, "proc_exit", t->mem, MEMLEN, args, res), WR_ERR_EXIT);
+    CHECK_EQ(t, raw_call(t, t->w, "proc_exit", t->mem, MEMLEN, args, res), WR_ERR_EXIT);
     CHECK_EQ(t, wr_wasi_exit_code(t->w), 7);
-    CHECK_EQ(t, wr_wasi_call_raw(t->w, "no_such_function", t->mem, MEMLEN, args, res),
-             WR_NOT_FOUND);
+    CHECK_EQ(t, raw_call(t, t->w, "no_such_function", t->mem, MEMLEN, args, res), WR_NOT_FOUND);
     /* proc_raise: a terminating signal ends the program (a trap); ignored
      * signals and 0 do nothing; unknown numbers are EINVAL */
     args[0] = 6;
-    CHECK_EQ(t, wr_wasi_call_raw(t->w, "proc_raise", t->mem, MEMLEN, args, res), WR_ERR_TRAP);
+    CHECK_EQ(t, raw_call(t, t->w, "proc_raise", t->mem, MEMLEN, args, res), WR_ERR_TRAP);
     CHECK_EQ(t, call(t, "proc_raise", 1, U(17)), E_OK);
     CHECK_EQ(t, call(t, "proc_raise", 1, U(0)), E_OK);
     CHECK_EQ(t, call(t, "proc_raise", 1, U(99)), E_INVAL);
@@ -744,10 +794,10 @@ static void test_misc(t_ctx *t)
 
     /* with no memory at all, every pointer is a fault */
     uint64_t a4[4] = {1, 0, 0, 0}, r1[1] = {0};
-    CHECK_EQ(t, wr_wasi_call_raw(t->w, "fd_write", NULL, 0, a4, r1), WR_OK);
+    CHECK_EQ(t, raw_call(t, t->w, "fd_write", NULL, 0, a4, r1), WR_OK);
     CHECK_EQ(t, r1[0], E_FAULT);
     uint64_t a2[2] = {0, 0};
-    CHECK_EQ(t, wr_wasi_call_raw(t->w, "args_sizes_get", NULL, 0, a2, r1), WR_OK);
+    CHECK_EQ(t, raw_call(t, t->w, "args_sizes_get", NULL, 0, a2, r1), WR_OK);
     CHECK_EQ(t, r1[0], E_FAULT);
 }
 
@@ -1134,7 +1184,7 @@ static void test_sockets(t_ctx *t)
             for (int k = 0; k < 3; k++) {
                 args[0] = want[k][0];
                 uint64_t res[1] = {0xdead};
-                CHECK_EQ(t, wr_wasi_call_raw(w, calls[i].name, t->mem, MEMLEN, args, res), WR_OK);
+                CHECK_EQ(t, raw_call(t, w, calls[i].name, t->mem, MEMLEN, args, res), WR_OK);
                 if (res[0] != want[k][1])
                     fprintf(stderr, "%s(fd %u): %u, expected %u\n", calls[i].name,
                             (unsigned)want[k][0], (unsigned)res[0], (unsigned)want[k][1]);
