@@ -75,6 +75,8 @@ static wb_status skip_limits(wb_cursor *c, wb_error *err)
 
 /* Import section (5.5.5): only counts the imported functions, but checks
  * every entry's shape so the count can be trusted. */
+static wb_status read_valtype(wb_cursor *c, uint8_t *t, wb_error *err);
+
 static wb_status parse_imports(wb_wasm *w, wb_cursor *c, wb_error *err)
 {
     uint32_t n;
@@ -98,7 +100,8 @@ static wb_status parse_imports(wb_wasm *w, wb_cursor *c, wb_error *err)
             if (skip_limits(c, err) != WB_OK) return WB_ERROR;
             break;
         case 3: /* global: valtype mut */
-            if (wb_cur_u8(c, &b, err) != WB_OK || wb_cur_u8(c, &b, err) != WB_OK) return WB_ERROR;
+            if (read_valtype(c, &b, err) != WB_OK || wb_cur_u8(c, &b, err) != WB_OK)
+                return WB_ERROR;
             break;
         case 4: /* tag (exception handling proposal): attribute typeidx */
             if (wb_cur_u8(c, &b, err) != WB_OK || wb_cur_u32(c, &idx, err) != WB_OK)
@@ -635,8 +638,16 @@ static wb_status skip_leb(wb_cursor *c, unsigned bits, bool sign, wb_error *err)
 static wb_status read_valtype(wb_cursor *c, uint8_t *t, wb_error *err)
 {
     if (wb_cur_u8(c, t, err) != WB_OK) return WB_ERROR;
-    if (*t == 0x63 || *t == 0x64) return skip_leb(c, 33, true, err); /* heap type */
-    if ((*t >= 0x7b && *t <= 0x7f) || *t == 0x70 || *t == 0x6f) return WB_OK;
+    if (*t == 0x63 || *t == 0x64) {
+        /* (ref null? ht): a value of the heap type's kind, a type index
+         * being a function type's (funcref) */
+        uint64_t h;
+        if (wb_cur_leb(c, 33, true, &h, err) != WB_OK) return WB_ERROR;
+        *t = (int64_t)h >= 0 ? 0x70 : (uint8_t)(h & 0x7f);
+        if (*t == 0x70 || *t == 0x6f || *t == 0x69) return WB_OK;
+        return wb_cur_fail(c, err, "unknown heap type");
+    }
+    if ((*t >= 0x7b && *t <= 0x7f) || *t == 0x70 || *t == 0x6f || *t == 0x69) return WB_OK;
     c->pos--;
     return wb_cur_fail(c, err, "unknown value type");
 }
@@ -683,15 +694,38 @@ wb_status wb_wasm_func_locals(const wb_wasm *w, uint32_t i, uint8_t **types, uin
     for (uint32_t k = 0; k <= i; k++)
         if (wb_cur_u32(&c, &typeidx, err) != WB_OK) return WB_ERROR;
     /* its parameters: vec(functype), functype ::= 0x60 vec(valtype) vec(valtype) */
-    if (!section_cursor(w, WB_SEC_TYPE, &c) || wb_cur_u32(&c, &cnt, err) != WB_OK)
+    /* Wasm 3.0: vec(rectype), rectype ::= 0x4E vec(subtype) | subtype,
+     * subtype ::= (0x50 | 0x4F) vec(typeidx) comptype | comptype; type
+     * indices count the subtypes */
+    uint32_t ngroups, groups_read = 0, left_in_group = 0;
+    if (!section_cursor(w, WB_SEC_TYPE, &c) || wb_cur_u32(&c, &ngroups, err) != WB_OK)
         return wb_fail(err, "malformed module: no type section");
-    if (typeidx >= cnt) return wb_cur_fail(&c, err, "type index out of range");
-    for (uint32_t k = 0; k <= typeidx; k++) {
+    for (uint32_t k = 0; k <= typeidx;) {
         uint8_t form = 0, vt;
+        if (left_in_group == 0) {
+            if (groups_read++ == ngroups) {
+                wb_cur_fail(&c, err, "type index out of range");
+                goto fail;
+            }
+            if (c.pos < c.end && c.base[c.pos] == 0x4e) {
+                c.pos++;
+                if (wb_cur_u32(&c, &left_in_group, err) != WB_OK) goto fail;
+                continue; /* an empty group defines no type */
+            }
+            left_in_group = 1;
+        }
         if (wb_cur_u8(&c, &form, err) != WB_OK) goto fail;
+        if (form == 0x50 || form == 0x4f) { /* sub: its supertypes, then the type */
+            uint32_t nsup, sup;
+            if (wb_cur_u32(&c, &nsup, err) != WB_OK) goto fail;
+            for (uint32_t q = 0; q < nsup; q++)
+                if (wb_cur_u32(&c, &sup, err) != WB_OK) goto fail;
+            if (wb_cur_u8(&c, &form, err) != WB_OK) goto fail;
+        }
         if (form != 0x60) {
             c.pos--;
-            wb_cur_fail(&c, err, "not a plain function type");
+            wb_cur_fail(&c, err,
+                        "not a function type (GC struct and array types are not supported)");
             goto fail;
         }
         for (int part = 0; part < 2; part++) {
@@ -708,6 +742,8 @@ wb_status wb_wasm_func_locals(const wb_wasm *w, uint32_t i, uint8_t **types, uin
                 if (k == typeidx && part == 1 && result) *result = cnt == 1 ? vt : 0;
             }
         }
+        left_in_group--;
+        k++;
     }
     if (nparams) *nparams = (uint32_t)nt;
     /* the body's declarations: vec(count valtype) */

@@ -306,6 +306,71 @@ static void test_data_segments(void)
     wb_wasm_close(w);
 }
 
+/* Wasm 3.0 type sections: a rec group of two function types, a sub type,
+ * typed references and exnref as parameter and local types; a struct
+ * type is refused with a clear error, not misread. */
+static void test_rec_groups(void)
+{
+    buf m, s;
+    wb_wasm *w = NULL;
+    wb_error err;
+    header(&m);
+    s.n = 0;
+    put_leb(&s, 2); /* 2 entries, 3 types */
+    put_u8(&s, 0x4e), put_leb(&s, 2);
+    put_u8(&s, 0x60), put_leb(&s, 0), put_leb(&s, 0);                   /* 0: (func) */
+    put_u8(&s, 0x60), put_leb(&s, 1), put_u8(&s, 0x64), put_leb(&s, 0), /* 1: (ref 0) */
+        put_leb(&s, 0);
+    put_u8(&s, 0x50), put_leb(&s, 0), put_u8(&s, 0x60), put_leb(&s, 2), /* 2: sub */
+        put_u8(&s, 0x63), put_u8(&s, 0x6f), put_u8(&s, 0x7e), put_leb(&s, 1), put_u8(&s, 0x7f);
+    section(&m, 1, &s);
+    s.n = 0;
+    put_leb(&s, 2), put_leb(&s, 1), put_leb(&s, 2);
+    section(&m, 3, &s);
+    /* bodies: one local exnref; one local (ref null func) */
+    s.n = 0;
+    put_leb(&s, 2);
+    put_leb(&s, 4), put_leb(&s, 1), put_leb(&s, 1), put_u8(&s, 0x69), put_u8(&s, 0x0b);
+    put_leb(&s, 5), put_leb(&s, 1), put_leb(&s, 1), put_u8(&s, 0x63), put_u8(&s, 0x70),
+        put_u8(&s, 0x0b);
+    section(&m, 10, &s);
+    CHECK(wb_wasm_open_bytes(m.b, m.n, &w, &err) == WB_OK);
+    if (!w) return;
+    uint8_t *t = NULL, res = 0;
+    uint32_t n = 0, np = 0;
+    CHECK(wb_wasm_func_locals(w, 0, &t, &n, &np, &res, &err) == WB_OK);
+    CHECK(n == 2 && np == 1 && t && t[0] == 0x70 && t[1] == 0x69 && res == 0);
+    free(t);
+    t = NULL;
+    CHECK(wb_wasm_func_locals(w, 1, &t, &n, &np, &res, &err) == WB_OK);
+    CHECK(n == 3 && np == 2 && t && t[0] == 0x6f && t[1] == 0x7e && t[2] == 0x70 && res == 0x7f);
+    free(t);
+    wb_wasm_close(w);
+
+    /* a struct type in the group: the function typed after it is refused */
+    header(&m);
+    s.n = 0;
+    put_leb(&s, 1);
+    put_u8(&s, 0x4e), put_leb(&s, 2);
+    put_u8(&s, 0x5f), put_leb(&s, 0);                 /* 0: (struct) */
+    put_u8(&s, 0x60), put_leb(&s, 0), put_leb(&s, 0); /* 1: (func) */
+    section(&m, 1, &s);
+    s.n = 0;
+    put_leb(&s, 1), put_leb(&s, 1);
+    section(&m, 3, &s);
+    s.n = 0;
+    put_leb(&s, 1), put_leb(&s, 2), put_leb(&s, 0), put_u8(&s, 0x0b);
+    section(&m, 10, &s);
+    w = NULL;
+    CHECK(wb_wasm_open_bytes(m.b, m.n, &w, &err) == WB_OK);
+    if (!w) return;
+    t = NULL;
+    CHECK(wb_wasm_func_locals(w, 0, &t, &n, &np, &res, &err) == WB_ERROR);
+    CHECK(strstr(err.msg, "GC struct and array types are not supported") != NULL);
+    CHECK(t == NULL);
+    wb_wasm_close(w);
+}
+
 static void test_file(void)
 {
     wb_wasm *w = NULL;
@@ -321,6 +386,7 @@ int main(void)
     test_malformed();
     test_bad_name_section();
     test_data_segments();
+    test_rec_groups();
     test_file();
     return CHECK_DONE("test_wasm");
 }
