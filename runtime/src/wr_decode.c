@@ -438,6 +438,16 @@ static int imm_kind_fd(uint32_t sub)
 }
 #endif
 
+/* Skips a block type: 0x40, a one-byte value type or a type index, each
+ * an s33; a typed reference (0x63/0x64) has its heap type after it. */
+static wr_status skip_blocktype(rd *r)
+{
+    uint64_t v;
+    if (r->p >= r->end) MALFORMED("unexpected end of function body");
+    if (WR_FEATURE_FUNCREFS && (*r->p == 0x63 || *r->p == 0x64)) r->p++;
+    return rd_leb(r, &v, 33, true);
+}
+
 /* Decodes a function body's instructions without validating them: the
  * binary format's own errors (unknown opcodes, bad LEB128, missing `end`,
  * bytes after the last `end`). Used when compiling reported a validation
@@ -464,14 +474,7 @@ static wr_status check_body_syntax(rd *r)
             depth--;
             break;
         case IM_TRY_TABLE:
-            if (r->p >= r->end) MALFORMED("unexpected end of function body");
-            if (*r->p == 0x40 || (*r->p >= 0x69 && *r->p <= 0x7f))
-                r->p++;
-            else if (WR_FEATURE_FUNCREFS && (*r->p == 0x63 || *r->p == 0x64)) {
-                r->p++;
-                TRY(rd_leb(r, &v, 33, true)); /* the heap type */
-            } else
-                TRY(rd_leb(r, &v, 33, true));
+            TRY(skip_blocktype(r));
             TRY(rd_count(r, &n, 2));
             for (uint32_t i = 0; i < n; i++) {
                 TRY(rd_u8(r, &b));
@@ -484,14 +487,7 @@ static wr_status check_body_syntax(rd *r)
             break;
 #endif
         case IM_BLOCK:
-            if (r->p >= r->end) MALFORMED("unexpected end of function body");
-            if (*r->p == 0x40 || (*r->p >= 0x6f && *r->p <= 0x7f))
-                r->p++;
-            else if (WR_FEATURE_FUNCREFS && (*r->p == 0x63 || *r->p == 0x64)) {
-                r->p++;
-                TRY(rd_leb(r, &v, 33, true)); /* the heap type */
-            } else
-                TRY(rd_leb(r, &v, 33, true));
+            TRY(skip_blocktype(r));
             depth++;
             break;
         case IM_U32: TRY(rd_u32(r, &n)); break;
