@@ -3423,28 +3423,13 @@ wb_status wb_session_resume_dir(wb_session *s, wb_run how, bool reverse, size_t 
     memset(out, 0, sizeof *out);
     if (s->state != WB_PROC_STOPPED || !s->rsp)
         return wb_fail(err, "The program is not being run.");
+    if (reverse && !wb_session_can_reverse(s))
+        return wb_fail(err, "Target does not support this command.");
+    /* backward: the same run control, the stub running backward
+     * (s->reverse), but for source steps and finish, which retrace; gdb
+     * has no reverse until/advance */
+    s->reverse = reverse;
     wb_status st;
-    if (reverse) {
-        if (!wb_session_can_reverse(s))
-            return wb_fail(err, "Target does not support this command.");
-        s->reverse = true;
-        switch (how) {
-        case WB_RUN_CONTINUE: {
-            bool reached;
-            s->ninternal = 0;
-            st = run_to(s, out, &reached, 0, err);
-            break;
-        }
-        case WB_RUN_STEP:
-        case WB_RUN_NEXT: st = step_line_back(s, how, out, err); break;
-        case WB_RUN_STEPI:
-        case WB_RUN_NEXTI: st = step_insn(s, how == WB_RUN_NEXTI, out, err); break;
-        case WB_RUN_FINISH: st = finish_back(s, frame, out, err); break;
-        default: st = wb_fail(err, "Target does not support this command.");
-        }
-        s->reverse = false;
-        return st;
-    }
     switch (how) {
     case WB_RUN_CONTINUE: {
         bool reached;
@@ -3453,17 +3438,31 @@ wb_status wb_session_resume_dir(wb_session *s, wb_run how, bool reverse, size_t 
         break;
     }
     case WB_RUN_STEP:
-    case WB_RUN_NEXT: st = step_line(s, how, out, err); break;
+    case WB_RUN_NEXT:
+        st = reverse ? step_line_back(s, how, out, err) : step_line(s, how, out, err);
+        break;
     case WB_RUN_UNTIL:
+        if (reverse) goto unsupported;
         st = where ? advance(s, frame, where, out, err) : step_line(s, how, out, err);
         break;
-    case WB_RUN_ADVANCE: st = advance(s, frame, where ? where : "", out, err); break;
+    case WB_RUN_ADVANCE:
+        if (reverse) goto unsupported;
+        st = advance(s, frame, where ? where : "", out, err);
+        break;
     case WB_RUN_STEPI:
     case WB_RUN_NEXTI: st = step_insn(s, how == WB_RUN_NEXTI, out, err); break;
-    case WB_RUN_FINISH: st = finish(s, frame, out, err); break;
-    default: st = wb_fail(err, "unknown run mode");
+    case WB_RUN_FINISH:
+        st = reverse ? finish_back(s, frame, out, err) : finish(s, frame, out, err);
+        break;
+    default:
+        if (reverse) goto unsupported;
+        st = wb_fail(err, "unknown run mode");
     }
+    s->reverse = false;
     return st;
+unsupported:
+    s->reverse = false;
+    return wb_fail(err, "Target does not support this command.");
 }
 
 /* ---------------------------------------------------------------- gcore */
