@@ -49,11 +49,14 @@ best_of() {
 
 printf '%-12s %9s %9s %9s %8s %8s %10s\n' kernel "plain s" "record s" "replay s" rec/x rep/x "trace B"
 rr=() pr=()
-for k in "${kernels[@]}"; do
-  kernel_wasm "$k" "$out/$k.wasm" || die "Wasm build of $k failed"
-  tp=$(best_of "$tmp/plain.out" "$wdb_run" "$out/$k.wasm")
-  tr=$(best_of "$tmp/rec.out" "$wdb_run" --record="$tmp/$k.trace" "$out/$k.wasm")
-  ty=$(best_of "$tmp/rep.out" "$wdb_run" --replay="$tmp/$k.trace" "$out/$k.wasm")
+# measure NAME RUN: NAME.wasm of $out plain, recorded and replayed, each
+# started by RUN (a function running wdb-run with its arguments); prints
+# the row and adds its ratios
+measure() {
+  local k=$1 run=$2 tp tr ty r1 r2
+  tp=$(best_of "$tmp/plain.out" "$run" "$out/$k.wasm")
+  tr=$(best_of "$tmp/rec.out" "$run" --record="$tmp/$k.trace" "$out/$k.wasm")
+  ty=$(best_of "$tmp/rep.out" "$run" --replay="$tmp/$k.trace" "$out/$k.wasm")
   cmp -s "$tmp/plain.out" "$tmp/rec.out" && cmp -s "$tmp/plain.out" "$tmp/rep.out" ||
     die "$k: the outputs differ"
   r1=$(awk -v a="$tr" -v b="$tp" 'BEGIN { if (b <= 0) b = 0.001; printf "%.2f", a / b }')
@@ -61,29 +64,24 @@ for k in "${kernels[@]}"; do
   rr+=("$r1") pr+=("$r2")
   printf '%-12s %9s %9s %9s %8s %8s %10s\n' "$k" "$tp" "$tr" "$ty" "$r1" "$r2" \
     "$(wc -c <"$tmp/$k.trace")"
+}
+direct() { "$wdb_run" "$@"; }
+for k in "${kernels[@]}"; do
+  kernel_wasm "$k" "$out/$k.wasm" || die "Wasm build of $k failed"
+  measure "$k" direct
 done
-# the I/O-heavy program (bench/programs/smallio.c): ~160k small host
+# the I/O-heavy program (bench/programs/smallio.c): ~295k small host
 # calls, in a directory of its own (it writes and removes a file); the
 # trace's bytes per host call after its row
 if [ "${#@}" -eq 0 ]; then
   clang-22 --target=wasm32-wasi -Wno-deprecated -O2 "$root/bench/programs/smallio.c" \
     -o "$out/smallio.wasm" || die "Wasm build of smallio failed"
   mkdir -p "$tmp/io"
-  io() { (cd "$tmp/io" && "$wdb_run" --dir=. "$@"); }
-  tp=$(best_of "$tmp/plain.out" io "$out/smallio.wasm")
-  tr=$(best_of "$tmp/rec.out" io --record="$tmp/io.trace" "$out/smallio.wasm")
-  rm -f "$tmp/io/smallio.tmp"
-  ty=$(best_of "$tmp/rep.out" io --replay="$tmp/io.trace" "$out/smallio.wasm")
-  cmp -s "$tmp/plain.out" "$tmp/rec.out" && cmp -s "$tmp/plain.out" "$tmp/rep.out" ||
-    die "smallio: the outputs differ"
-  r1=$(awk -v a="$tr" -v b="$tp" 'BEGIN { if (b <= 0) b = 0.001; printf "%.2f", a / b }')
-  r2=$(awk -v a="$ty" -v b="$tp" 'BEGIN { if (b <= 0) b = 0.001; printf "%.2f", a / b }')
-  rr+=("$r1") pr+=("$r2")
-  size=$(wc -c <"$tmp/io.trace")
-  printf '%-12s %9s %9s %9s %8s %8s %10s\n' smallio "$tp" "$tr" "$ty" "$r1" "$r2" "$size"
+  in_dir() { (cd "$tmp/io" && "$wdb_run" --dir=. "$@"); }
+  measure smallio in_dir
   ncalls=$(sed -n 's/.*host calls \([0-9]*\).*/\1/p' "$tmp/plain.out")
   [ -n "$ncalls" ] || die "smallio: no host call count in its output"
-  echo "  smallio: $ncalls host calls, $(awk -v s="$size" -v n="$ncalls" 'BEGIN { printf "%.1f", s / n }') trace bytes a call"
+  echo "  smallio: $ncalls host calls, $(awk -v s="$(wc -c <"$tmp/smallio.trace")" -v n="$ncalls" 'BEGIN { printf "%.1f", s / n }') trace bytes a call"
 fi
 geo() { printf '%s\n' "$@" | awk '{ s += log($1); n++ } END { printf "%.2f", exp(s / n) }'; }
 printf '%-12s %9s %9s %9s %8s %8s\n' "geomean" "" "" "" "$(geo "${rr[@]}")" "$(geo "${pr[@]}")"
