@@ -135,6 +135,14 @@ typedef struct cc {
     uint32_t la_start, la_end;
     int la_form;
     int32_t la_a, la_b, la_s, la_dst;
+#if WR_ACC
+    /* the last op that left its result in an accumulator, and the slot it
+     * wrote (after a local.set retarget: the local's) */
+    bool ac_valid;
+    uint32_t ac_start, ac_end;
+    int32_t ac_slot;
+    bool ac_f64; /* in the f64 accumulator */
+#endif
     bool oom;
 #if WR_FEATURE_EH
     wr_eh *ehs; /* the handler table (wr_code.h), written when not measuring */
@@ -256,6 +264,16 @@ static void pc_add(cc *c, uint32_t ir)
     c->npc++;
 }
 
+/* Forgets what the accumulators hold (wr_code.h WR_ACC). */
+static void no_acc(cc *c)
+{
+#if WR_ACC
+    c->ac_valid = false;
+#else
+    (void)c;
+#endif
+}
+
 static uint32_t emit(cc *c, wr_opcode op, uint32_t nwords)
 {
     uint32_t at = c->nops;
@@ -273,6 +291,7 @@ static uint32_t emit(cc *c, wr_opcode op, uint32_t nwords)
     c->ld_valid = false;
     c->lc_valid = false;
     if (WR_ADDR_FUSE) c->la_valid = false;
+    no_acc(c);
     return at;
 }
 
@@ -296,6 +315,36 @@ static void label_here(cc *c)
     c->ld_valid = false;
     c->lc_valid = false;
     if (WR_ADDR_FUSE) c->la_valid = false;
+    no_acc(c);
+}
+
+/* The accumulators (wr_code.h WR_ACC): the op just emitted at `start` left
+ * the value of `slot` in one (the f64 one: f64). */
+static void note_acc(cc *c, uint32_t start, int32_t slot, bool f64)
+{
+#if WR_ACC
+    if (c->debug) return;
+    c->ac_f64 = f64;
+    c->ac_valid = true;
+    c->ac_start = start;
+    c->ac_end = c->nops;
+    c->ac_slot = slot;
+#else
+    (void)c, (void)start, (void)slot, (void)f64;
+#endif
+}
+
+/* Whether the value of `slot` is in an accumulator (the f64 one: f64) for
+ * an op emitted next (no label, no other op in between). */
+static bool in_acc(const cc *c, int32_t slot, bool f64)
+{
+#if WR_ACC
+    return c->ac_valid && c->ac_end == c->nops && c->ac_start >= c->barrier && c->ac_slot == slot &&
+           c->ac_f64 == f64 && !c->oom;
+#else
+    (void)c, (void)slot, (void)f64;
+    return false;
+#endif
 }
 
 static void add_sync(cc *c)
@@ -945,6 +994,49 @@ static bool emit_addr_fused(cc *c, wr_opcode op, int32_t w1a, uint32_t offset, u
 #endif
 }
 
+/* The accumulator forms (wr_code.h WR_ACC) of binary op rr (an integer
+ * op's _rr form, a float op): its _xr or (ri) _xi form; WR_OP_COUNT when it
+ * has none. */
+static wr_opcode acc_form(wr_opcode rr, bool ri)
+{
+    switch (rr) {
+#if WR_ACC
+        /* clang-format off */
+#define XAC(n, ...) case WR_OP_##n##_rr: return ri ? WR_OP_##n##_xi : WR_OP_##n##_xr;
+        /* clang-format on */
+        WR_IBINOPS(XAC)
+#undef XAC
+#define XACF(n, ...)                                                                               \
+    case WR_OP_##n: return ri ? WR_OP_##n##_xi : WR_OP_##n##_xr;
+        WR_FBINOPS_RI(XACF)
+#undef XACF
+#endif
+    default: (void)ri; return WR_OP_COUNT;
+    }
+}
+
+#if WR_ACC
+/* Whether integer op rr gives the same result with its operands swapped. */
+static bool commutes(wr_opcode rr)
+{
+    switch (rr) {
+    case WR_OP_i32_add_rr:
+    case WR_OP_i32_mul_rr:
+    case WR_OP_i32_and_rr:
+    case WR_OP_i32_or_rr:
+    case WR_OP_i32_xor_rr:
+    case WR_OP_i32_eq_rr:
+    case WR_OP_i32_ne_rr:
+    case WR_OP_i64_add_rr:
+    case WR_OP_i64_mul_rr:
+    case WR_OP_i64_and_rr:
+    case WR_OP_i64_or_rr:
+    case WR_OP_i64_xor_rr: return true;
+    default: return false;
+    }
+}
+#endif
+
 static wr_status ibinop(cc *c, uint8_t type, wr_opcode rr, uint8_t rtype, int cmp)
 {
     cval b, a;
@@ -981,10 +1073,22 @@ static wr_status ibinop(cc *c, uint8_t type, wr_opcode rr, uint8_t rtype, int cm
             }
             note_dst(c, at, dst);
             note_addr(c, at, 2, base, idx, sh, dst);
+            note_acc(c, at, dst, false);
             return push(c, rtype);
 #endif
         } else {
-            at = emit(c, ri ? (wr_opcode)(rr + 1) : rr, 3);
+            wr_opcode op = ri ? (wr_opcode)(rr + 1) : rr;
+#if WR_ACC
+            /* the left operand from the accumulator (a commutative op's
+             * right one, swapped) */
+            if (!ri && !in_acc(c, as, false) && in_acc(c, bs, false) && commutes(rr)) {
+                int32_t t = as;
+                as = bs;
+                bs = t;
+            }
+            if (in_acc(c, as, false) && acc_form(rr, ri) != WR_OP_COUNT) op = acc_form(rr, ri);
+#endif
+            at = emit(c, op, 3);
             if (!c->oom) {
                 OP(c, at + 1)->s.a = dst;
                 OP(c, at + 1)->s.b = as;
@@ -997,6 +1101,7 @@ static wr_status ibinop(cc *c, uint8_t type, wr_opcode rr, uint8_t rtype, int cm
                 note_addr(c, at, ri ? 1 : 0, as, ri ? (int32_t)(uint32_t)b.bits : bs, 0, dst);
             else if (WR_ADDR_FUSE && !c->debug && rr == WR_OP_i32_shl_rr && ri)
                 note_addr(c, at, 3, as, 0, (int32_t)(b.bits & 31), dst);
+            if (acc_form(rr, false) != WR_OP_COUNT) note_acc(c, at, dst, false);
         }
         note_dst(c, at, dst);
         /* the fused branch carries the immediate in a half (read as u32) */
@@ -1040,23 +1145,28 @@ static wr_status frr(cc *c, uint8_t type, wr_opcode op, uint8_t rtype)
     uint32_t d = c->sp;
     if (LIVE && b.kind == K_CONST && fimm_of(op) != WR_OP_COUNT) {
         int32_t as = src_slot(c, &a, d);
-        uint32_t at = emit(c, fimm_of(op), 3);
+        wr_opcode f = in_acc(c, as, true) ? acc_form(op, true) : fimm_of(op);
+        uint32_t at = emit(c, f, 3);
         if (!c->oom) {
             OP(c, at + 1)->s.a = canon(c, d);
             OP(c, at + 1)->s.b = as;
             OP(c, at + 2)->u = b.bits;
         }
         note_dst(c, at, canon(c, d));
+        note_acc(c, at, canon(c, d), true);
     } else if (LIVE) {
         int32_t as = src_slot(c, &a, d);
         int32_t bs = src_slot(c, &b, d + 1);
-        uint32_t at = emit(c, op, 3);
+        wr_opcode f =
+            in_acc(c, as, true) && acc_form(op, false) != WR_OP_COUNT ? acc_form(op, false) : op;
+        uint32_t at = emit(c, f, 3);
         if (!c->oom) {
             OP(c, at + 1)->s.a = canon(c, d);
             OP(c, at + 1)->s.b = as;
             OP(c, at + 2)->s.a = bs;
         }
         note_dst(c, at, canon(c, d));
+        if (acc_form(op, false) != WR_OP_COUNT) note_acc(c, at, canon(c, d), true);
     }
     return push(c, rtype);
 }
@@ -1101,6 +1211,7 @@ static wr_status load(cc *c, uint8_t rtype, wr_opcode op, uint32_t natural)
         uint32_t at;
         if (addr_fusable(c, -1, as) && emit_addr_fused(c, op, canon(c, d), offset, &at)) {
             note_dst(c, at, canon(c, d));
+            note_acc(c, at, canon(c, d), false);
             return push(c, rtype);
         }
         wr_opcode p = PACKING(c) && pbyte(as) && offset <= 0xff ? packed_of(op) : WR_OP_COUNT;
@@ -1115,6 +1226,7 @@ static wr_status load(cc *c, uint8_t rtype, wr_opcode op, uint32_t natural)
             }
         }
         note_dst(c, at, canon(c, d));
+        if (p == WR_OP_COUNT) note_acc(c, at, canon(c, d), false);
     }
     return push(c, rtype);
 }
@@ -2187,6 +2299,9 @@ static void set_local(cc *c, int32_t ls, cval v)
     if (!refs && v.kind == K_SLOT && c->ld_valid && c->ld_end == c->nops &&
         c->ld_start >= c->barrier && c->ld_slot == v.slot && !c->oom) {
         OP(c, c->ld_word)->s.a = ls; /* retarget the producer */
+#if WR_ACC
+        if (c->ac_valid && c->ac_start == c->ld_start) c->ac_slot = ls;
+#endif
         c->ld_valid = false;
         c->lc_valid = false;
         if (WR_ADDR_FUSE) c->la_valid = false;

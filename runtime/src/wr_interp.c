@@ -657,6 +657,11 @@ static wr_status run(wr_store *store, wr_interp *it, wr_instance *inst, wr_code 
 #undef XBK
 #undef XA
 #endif
+#if WR_ACC
+#define XAC(n, ...) [WR_OP_##n##_xr] = HO(L_##n##_xr), [WR_OP_##n##_xi] = HO(L_##n##_xi),
+            WR_IBINOPS(XAC) WR_FBINOPS_RI(XAC)
+#undef XAC
+#endif
 #undef X1
 #undef X2
 #undef XRR
@@ -684,6 +689,10 @@ static wr_status run(wr_store *store, wr_interp *it, wr_instance *inst, wr_code 
     const wr_op *nip = NULL;
 #if WR_FEATURE_EH
     wr_exn *exn = NULL;
+#endif
+#if WR_ACC
+    u64 acc = 0;  /* wr_code.h WR_ACC: integers */
+    f64 facc = 0; /* f64 */
 #endif
 
 #define DISPATCH() goto * ip->h
@@ -729,6 +738,25 @@ static wr_status run(wr_store *store, wr_interp *it, wr_instance *inst, wr_code 
     do {                                                                                           \
         if (unlikely(it->nwatch)) wr_debug_check_access(it, (addr), (len), (wr));                  \
     } while (0)
+
+    /* a result into slot W1A; with WR_ACC (wr_code.h) also into acc, which
+     * the _xr and _xi forms read their left operand from */
+#if WR_ACC
+#define PUT(T, v)                                                                                  \
+    do {                                                                                           \
+        acc = WV_##T(v);                                                                           \
+        fp[W1A] = acc;                                                                             \
+    } while (0)
+#define PUT_f64(v)                                                                                 \
+    do {                                                                                           \
+        facc = (v);                                                                                \
+        ST_f64(fp[W1A], facc);                                                                     \
+    } while (0)
+#else
+#define PUT(T, v) ST_##T(fp[W1A], v)
+#define PUT_f64(v) ST_f64(fp[W1A], v)
+#endif
+#define PUT_f32(v) ST_f32(fp[W1A], v)
 
     DISPATCH();
 
@@ -1032,6 +1060,21 @@ L_ref_func:
     NEXT(2);
 
     /* ---------------------------------------------------- numeric */
+#if WR_ACC
+#define BINOP(name, sfx, T, A, B, expr)                                                            \
+    L_##name##_##sfx:                                                                              \
+    {                                                                                              \
+        T a = RD_##T(A), b = RD_##T(B);                                                            \
+        PUT(T, expr);                                                                              \
+        NEXT(3);                                                                                   \
+    }
+#define XRR(name, T, expr)                                                                         \
+    BINOP(name, rr, T, fp[W1B], fp[W2A], expr)                                                     \
+    BINOP(name, xr, T, acc, fp[W2A], expr) XRI(name, T, expr)
+#define XRI(name, T, expr)                                                                         \
+    BINOP(name, ri, T, fp[W1B], WR_IMM64(ip[2]), expr)                                             \
+    BINOP(name, xi, T, acc, WR_IMM64(ip[2]), expr)
+#else
 #define XRR(name, T, expr)                                                                         \
     L_##name##_rr:                                                                                 \
     {                                                                                              \
@@ -1047,6 +1090,7 @@ L_ref_func:
         ST_##T(fp[W1A], expr);                                                                     \
         NEXT(3);                                                                                   \
     }
+#endif
     WR_IBINOPS_RI(XRR)
 #if !WR_I64_RI
 #undef XRI
@@ -1055,6 +1099,7 @@ L_ref_func:
     WR_I64SHIFTS(XRR)
 #undef XRR
 #undef XRI
+#undef BINOP
 #define XRR(name, expr)                                                                            \
     L_##name##_rr:                                                                                 \
     {                                                                                              \
@@ -1152,7 +1197,7 @@ L_ref_func:
     L_##name:                                                                                      \
     {                                                                                              \
         T a = RD_##T(fp[W1B]), b = RD_##T(fp[W2A]);                                                \
-        ST_##T(fp[W1A], expr);                                                                     \
+        PUT_##T(expr);                                                                             \
         NEXT(3);                                                                                   \
     }
     WR_FBINOPS(X2)
@@ -1209,7 +1254,7 @@ L_f64_copysign:
         u64 ea = (u64)(u32)fp[W1B] + ip[2].u;                                                      \
         if (unlikely(ea + (N) > memsize)) TRAP(WR_TRAP_MEMORY_OOB);                                \
         const uint8_t *p = mem + ea;                                                               \
-        fp[W1A] = (expr);                                                                          \
+        PUT(u64, expr);                                                                            \
         NEXT(3);                                                                                   \
     }
     WR_LOADS(X2)
@@ -1238,7 +1283,7 @@ L_f64_copysign:
         u64 ea = EA;                                                                               \
         if (unlikely(ea + (N) > memsize)) TRAP(WR_TRAP_MEMORY_OOB);                                \
         const uint8_t *p = mem + ea;                                                               \
-        fp[W1A] = (expr);                                                                          \
+        PUT(u64, expr);                                                                            \
         NEXT(n);                                                                                   \
     }
 #define XA(name, N, expr)                                                                          \
@@ -1264,17 +1309,36 @@ L_f64_copysign:
 #undef EA_RI
 #undef EA_SL
 L_i32_add_sl:
-    SET32(fp[W1A], (u32)fp[W1B] + ((u32)fp[W2A] << ((u32)W2B & 31)));
+    PUT(u32, (u32)fp[W1B] + ((u32)fp[W2A] << ((u32)W2B & 31)));
     NEXT(3);
 #define XF(name, expr)                                                                             \
     L_##name##_ri:                                                                                 \
     {                                                                                              \
         f64 a = RD_f64(fp[W1B]), b = RD_f64(ip[2].u);                                              \
-        ST_f64(fp[W1A], expr);                                                                     \
+        PUT_f64(expr);                                                                             \
+        NEXT(3);                                                                                   \
+    }                                                                                              \
+    XFA(name, expr)
+#if WR_ACC
+#define XFA(name, expr)                                                                            \
+    L_##name##_xr:                                                                                 \
+    {                                                                                              \
+        f64 a = facc, b = RD_f64(fp[W2A]);                                                         \
+        PUT_f64(expr);                                                                             \
+        NEXT(3);                                                                                   \
+    }                                                                                              \
+    L_##name##_xi:                                                                                 \
+    {                                                                                              \
+        f64 a = facc, b = RD_f64(ip[2].u);                                                         \
+        PUT_f64(expr);                                                                             \
         NEXT(3);                                                                                   \
     }
+#else
+#define XFA(name, expr)
+#endif
     WR_FBINOPS_RI(XF)
 #undef XF
+#undef XFA
 #endif
 
     /* ---------------------------------------------------- packed (32-bit targets) */
