@@ -35,7 +35,8 @@ typedef struct wr_watch {
 
 typedef struct wr_interp {
     uint64_t *stack, *stack_end;
-    uint64_t *top; /* first free slot for a nested wr_invoke */
+    void *stack_block; /* the allocation holding the stack (WR_STACK_SKEW) */
+    uint64_t *top;     /* first free slot for a nested wr_invoke */
     wr_cframe *cs, *cs_end;
     wr_cframe *csp;  /* next free call-stack entry */
     wr_cframe *base; /* first entry above the innermost wr_invoke's boundary: the
