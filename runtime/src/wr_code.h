@@ -405,15 +405,17 @@ uint32_t wr_simd_mem_size(uint32_t sub, bool *write);
 /* The accumulators (WR_ACC, the hosts of WR_ADDR_FUSE; -DWR_ACC=0 turns
  * them off to measure them): the integer binary ops (WR_IBINOPS) and the
  * loads (WR_LOADS, WR_ALOADS, i32_add_sl) also leave their result in a
- * register of the interpreter, the f64 ops of WR_FBINOPS_RI theirs in a
- * floating-point one, and such an op that takes the result of the op just
- * before it as its left operand reads it from there: its _xr form (w1={dst,
- * a} w2={b,-}) or _xi form (w1={dst,a} w2=imm), the layouts of _rr and _ri
- * with a's slot kept but not read. Results are still written to their
- * slots: a chain of dependent ops saves a store-to-load round trip per op,
- * and every slot holds what the debugger and the other ops read. Normal
- * translations only; never across a label (cc.barrier), so every sync
- * point and branch target starts without one. */
+ * register of the interpreter; the f64 ops of WR_FBINOPS_RI and the f64
+ * loads (f64_load and its fused forms: i64_load's layouts) theirs in a
+ * floating-point one. Such an op that takes the result of the op just
+ * before it (`const` ops in between do not count) as an operand reads it
+ * from there: the left one in its _xr form (w1={dst,a} w2={b,-}) or _xi
+ * form (w1={dst,a} w2=imm), the right one in its _yr form (the layout of
+ * _rr), the slot of that operand kept but not read. Results are still
+ * written to their slots: a chain of dependent ops saves a store-to-load
+ * round trip per op, and every slot holds what the debugger and the other
+ * ops read. Normal translations only; never across a label (cc.barrier),
+ * so every sync point and branch target starts without one. */
 #ifndef WR_ACC
 #define WR_ACC WR_ADDR_FUSE
 #endif
@@ -458,8 +460,11 @@ typedef enum wr_opcode {
 #undef WR_XA
 #endif
 #if WR_ACC
-#define WR_XAC(n, ...) WR_OP_##n##_xr, WR_OP_##n##_xi,
-        WR_IBINOPS(WR_XAC) WR_FBINOPS_RI(WR_XAC)
+#define WR_XAC(n, ...) WR_OP_##n##_xr, WR_OP_##n##_xi, WR_OP_##n##_yr,
+        WR_IBINOPS(WR_XAC) WR_FBINOPS_RI(WR_XAC) WR_OP_f64_load,
+    WR_OP_f64_load_arr,
+    WR_OP_f64_load_ari,
+    WR_OP_f64_load_asl,
 #undef WR_XAC
 #endif
 #undef WR_XPB
@@ -469,7 +474,7 @@ typedef enum wr_opcode {
 #undef WR_X2
 #undef WR_XRR
 #undef WR_XBR
-            WR_OP_COUNT
+    WR_OP_COUNT
 } wr_opcode;
 
 /* The interpreter's handler addresses: base + off[op] for each wr_opcode.

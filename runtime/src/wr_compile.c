@@ -436,8 +436,20 @@ static wr_opcode packed_of(wr_opcode op)
     }
 }
 
+#if WR_ACC
+static void emit_const_op(cc *c, int32_t dst, uint64_t bits);
+#endif
 static void emit_const(cc *c, int32_t dst, uint64_t bits)
 {
+#if WR_ACC /* a const op leaves the accumulators as they are */
+    bool keep = c->ac_valid && c->ac_end == c->nops && c->ac_slot != dst;
+    emit_const_op(c, dst, bits);
+    if (keep) c->ac_valid = true, c->ac_end = c->nops;
+}
+
+static void emit_const_op(cc *c, int32_t dst, uint64_t bits)
+{
+#endif
     if (PACKING(c) && bits <= 0xffffu) {
         uint32_t at = emit(c, WR_OP_const16, 2);
         if (c->oom) return;
@@ -959,6 +971,9 @@ static wr_opcode addr_op(wr_opcode op)
         WR_ALOADS(XA)
         WR_ASTORES(XA)
 #undef XA
+#if WR_ACC
+    case WR_OP_f64_load: return WR_OP_f64_load_arr;
+#endif
     default: return WR_OP_COUNT;
     }
 }
@@ -995,47 +1010,37 @@ static bool emit_addr_fused(cc *c, wr_opcode op, int32_t w1a, uint32_t offset, u
 }
 
 /* The accumulator forms (wr_code.h WR_ACC) of binary op rr (an integer
- * op's _rr form, a float op): its _xr or (ri) _xi form; WR_OP_COUNT when it
- * has none. */
-static wr_opcode acc_form(wr_opcode rr, bool ri)
+ * op's _rr form, a float op): its _xr form (form 0), _xi (1) or _yr (2);
+ * WR_OP_COUNT when it has none. */
+static wr_opcode acc_form(wr_opcode rr, int form)
 {
     switch (rr) {
 #if WR_ACC
         /* clang-format off */
-#define XAC(n, ...) case WR_OP_##n##_rr: return ri ? WR_OP_##n##_xi : WR_OP_##n##_xr;
+#define XAC(n, ...) case WR_OP_##n##_rr: return (wr_opcode)(WR_OP_##n##_xr + form);
+#define XACF(n, ...) case WR_OP_##n: return (wr_opcode)(WR_OP_##n##_xr + form);
         /* clang-format on */
         WR_IBINOPS(XAC)
-#undef XAC
-#define XACF(n, ...)                                                                               \
-    case WR_OP_##n: return ri ? WR_OP_##n##_xi : WR_OP_##n##_xr;
         WR_FBINOPS_RI(XACF)
+#undef XAC
 #undef XACF
 #endif
-    default: (void)ri; return WR_OP_COUNT;
+    default: (void)form; return WR_OP_COUNT;
     }
 }
 
-#if WR_ACC
-/* Whether integer op rr gives the same result with its operands swapped. */
-static bool commutes(wr_opcode rr)
+/* The form of binary op rr to emit for operands in slots as and bs (bs
+ * unused: ri): an accumulator form when one of them is in the accumulator
+ * (f64: the f64 one), else rr's own (ri: rr + 1, or `ri_op`). */
+static wr_opcode binop_form(const cc *c, wr_opcode rr, bool ri, wr_opcode ri_op, int32_t as,
+                            int32_t bs, bool f64)
 {
-    switch (rr) {
-    case WR_OP_i32_add_rr:
-    case WR_OP_i32_mul_rr:
-    case WR_OP_i32_and_rr:
-    case WR_OP_i32_or_rr:
-    case WR_OP_i32_xor_rr:
-    case WR_OP_i32_eq_rr:
-    case WR_OP_i32_ne_rr:
-    case WR_OP_i64_add_rr:
-    case WR_OP_i64_mul_rr:
-    case WR_OP_i64_and_rr:
-    case WR_OP_i64_or_rr:
-    case WR_OP_i64_xor_rr: return true;
-    default: return false;
+    if (acc_form(rr, 0) != WR_OP_COUNT) {
+        if (in_acc(c, as, f64)) return acc_form(rr, ri ? 1 : 0);
+        if (!ri && in_acc(c, bs, f64)) return acc_form(rr, 2);
     }
+    return ri ? ri_op : rr;
 }
-#endif
 
 static wr_status ibinop(cc *c, uint8_t type, wr_opcode rr, uint8_t rtype, int cmp)
 {
@@ -1077,18 +1082,7 @@ static wr_status ibinop(cc *c, uint8_t type, wr_opcode rr, uint8_t rtype, int cm
             return push(c, rtype);
 #endif
         } else {
-            wr_opcode op = ri ? (wr_opcode)(rr + 1) : rr;
-#if WR_ACC
-            /* the left operand from the accumulator (a commutative op's
-             * right one, swapped) */
-            if (!ri && !in_acc(c, as, false) && in_acc(c, bs, false) && commutes(rr)) {
-                int32_t t = as;
-                as = bs;
-                bs = t;
-            }
-            if (in_acc(c, as, false) && acc_form(rr, ri) != WR_OP_COUNT) op = acc_form(rr, ri);
-#endif
-            at = emit(c, op, 3);
+            at = emit(c, binop_form(c, rr, ri, (wr_opcode)(rr + 1), as, bs, false), 3);
             if (!c->oom) {
                 OP(c, at + 1)->s.a = dst;
                 OP(c, at + 1)->s.b = as;
@@ -1101,7 +1095,7 @@ static wr_status ibinop(cc *c, uint8_t type, wr_opcode rr, uint8_t rtype, int cm
                 note_addr(c, at, ri ? 1 : 0, as, ri ? (int32_t)(uint32_t)b.bits : bs, 0, dst);
             else if (WR_ADDR_FUSE && !c->debug && rr == WR_OP_i32_shl_rr && ri)
                 note_addr(c, at, 3, as, 0, (int32_t)(b.bits & 31), dst);
-            if (acc_form(rr, false) != WR_OP_COUNT) note_acc(c, at, dst, false);
+            if (acc_form(rr, 0) != WR_OP_COUNT) note_acc(c, at, dst, false);
         }
         note_dst(c, at, dst);
         /* the fused branch carries the immediate in a half (read as u32) */
@@ -1145,8 +1139,7 @@ static wr_status frr(cc *c, uint8_t type, wr_opcode op, uint8_t rtype)
     uint32_t d = c->sp;
     if (LIVE && b.kind == K_CONST && fimm_of(op) != WR_OP_COUNT) {
         int32_t as = src_slot(c, &a, d);
-        wr_opcode f = in_acc(c, as, true) ? acc_form(op, true) : fimm_of(op);
-        uint32_t at = emit(c, f, 3);
+        uint32_t at = emit(c, binop_form(c, op, true, fimm_of(op), as, 0, true), 3);
         if (!c->oom) {
             OP(c, at + 1)->s.a = canon(c, d);
             OP(c, at + 1)->s.b = as;
@@ -1157,16 +1150,14 @@ static wr_status frr(cc *c, uint8_t type, wr_opcode op, uint8_t rtype)
     } else if (LIVE) {
         int32_t as = src_slot(c, &a, d);
         int32_t bs = src_slot(c, &b, d + 1);
-        wr_opcode f =
-            in_acc(c, as, true) && acc_form(op, false) != WR_OP_COUNT ? acc_form(op, false) : op;
-        uint32_t at = emit(c, f, 3);
+        uint32_t at = emit(c, binop_form(c, op, false, op, as, bs, true), 3);
         if (!c->oom) {
             OP(c, at + 1)->s.a = canon(c, d);
             OP(c, at + 1)->s.b = as;
             OP(c, at + 2)->s.a = bs;
         }
         note_dst(c, at, canon(c, d));
-        if (acc_form(op, false) != WR_OP_COUNT) note_acc(c, at, canon(c, d), true);
+        if (acc_form(op, 0) != WR_OP_COUNT) note_acc(c, at, canon(c, d), true);
     }
     return push(c, rtype);
 }
@@ -1209,9 +1200,16 @@ static wr_status load(cc *c, uint8_t rtype, wr_opcode op, uint32_t natural)
     if (LIVE) {
         int32_t as = src_slot(c, &a, d);
         uint32_t at;
+        bool f64 = false;
+#if WR_ACC
+        if (rtype == WR_F64 && !c->debug) { /* into the f64 accumulator */
+            op = WR_OP_f64_load;
+            f64 = true;
+        }
+#endif
         if (addr_fusable(c, -1, as) && emit_addr_fused(c, op, canon(c, d), offset, &at)) {
             note_dst(c, at, canon(c, d));
-            note_acc(c, at, canon(c, d), false);
+            note_acc(c, at, canon(c, d), f64);
             return push(c, rtype);
         }
         wr_opcode p = PACKING(c) && pbyte(as) && offset <= 0xff ? packed_of(op) : WR_OP_COUNT;
@@ -1226,7 +1224,7 @@ static wr_status load(cc *c, uint8_t rtype, wr_opcode op, uint32_t natural)
             }
         }
         note_dst(c, at, canon(c, d));
-        if (p == WR_OP_COUNT) note_acc(c, at, canon(c, d), false);
+        if (p == WR_OP_COUNT) note_acc(c, at, canon(c, d), f64);
     }
     return push(c, rtype);
 }

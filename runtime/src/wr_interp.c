@@ -677,8 +677,13 @@ static wr_status run(wr_store *store, wr_interp *it, wr_instance *inst, wr_code 
 #undef XA
 #endif
 #if WR_ACC
-#define XAC(n, ...) [WR_OP_##n##_xr] = HO(L_##n##_xr), [WR_OP_##n##_xi] = HO(L_##n##_xi),
-            WR_IBINOPS(XAC) WR_FBINOPS_RI(XAC)
+#define XAC(n, ...)                                                                                \
+    [WR_OP_##n##_xr] = HO(L_##n##_xr), [WR_OP_##n##_xi] = HO(L_##n##_xi),                          \
+    [WR_OP_##n##_yr] = HO(L_##n##_yr),
+            WR_IBINOPS(XAC) WR_FBINOPS_RI(XAC)[WR_OP_f64_load] = HO(L_f64_load),
+        [WR_OP_f64_load_arr] = HO(L_f64_load_arr),
+        [WR_OP_f64_load_ari] = HO(L_f64_load_ari),
+        [WR_OP_f64_load_asl] = HO(L_f64_load_asl),
 #undef XAC
 #endif
 #undef X1
@@ -1089,7 +1094,8 @@ L_ref_func:
     }
 #define XRR(name, T, expr)                                                                         \
     BINOP(name, rr, T, fp[W1B], fp[W2A], expr)                                                     \
-    BINOP(name, xr, T, acc, fp[W2A], expr) XRI(name, T, expr)
+    BINOP(name, xr, T, acc, fp[W2A], expr)                                                         \
+    BINOP(name, yr, T, fp[W1B], acc, expr) XRI(name, T, expr)
 #define XRI(name, T, expr)                                                                         \
     BINOP(name, ri, T, fp[W1B], WR_IMM64(ip[2]), expr)                                             \
     BINOP(name, xi, T, acc, WR_IMM64(ip[2]), expr)
@@ -1311,6 +1317,21 @@ L_f64_copysign:
     WR_ALOADS(XA)
 #undef XA
 #undef XL
+#if WR_ACC /* f64 loads into facc (wr_code.h WR_ACC) */
+#define XL(form, EA, n)                                                                            \
+    L_f64_load##form:                                                                              \
+    {                                                                                              \
+        u64 ea = EA;                                                                               \
+        if (unlikely(ea + 8 > memsize)) TRAP(WR_TRAP_MEMORY_OOB);                                  \
+        PUT_f64(bits_f64(wr_ld64(mem + ea)));                                                      \
+        NEXT(n);                                                                                   \
+    }
+    XL(, (u64)(u32)fp[W1B] + ip[2].u, 3)
+    XL(_arr, EA_RR, 3)
+    XL(_ari, EA_RI, 3)
+    XL(_asl, EA_SL, 4)
+#undef XL
+#endif
 #define XS(name, N, form, EA, n)                                                                   \
     L_##name##_##form:                                                                             \
     {                                                                                              \
@@ -1349,6 +1370,12 @@ L_i32_add_sl:
     L_##name##_xi:                                                                                 \
     {                                                                                              \
         f64 a = facc, b = RD_f64(ip[2].u);                                                         \
+        PUT_f64(expr);                                                                             \
+        NEXT(3);                                                                                   \
+    }                                                                                              \
+    L_##name##_yr:                                                                                 \
+    {                                                                                              \
+        f64 a = RD_f64(fp[W1B]), b = facc;                                                         \
         PUT_f64(expr);                                                                             \
         NEXT(3);                                                                                   \
     }
