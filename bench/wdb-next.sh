@@ -10,6 +10,8 @@
 # wdb's own per-command timing (`maintenance time 1`, as in gdb), so wdb's
 # start-up and the module load are not counted; the request count comes
 # from --rsp-log. Both -O0 and -O2 (at -O2 the loop keeps `sum` volatile).
+# The breakpoint is deleted before the `next`: at -O2 clang-22 places it
+# inside the loop, where it would stop the `next` at the next iteration.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
@@ -26,7 +28,7 @@ printf '%-6s %-12s %-10s %-8s %s\n' level "next (ms)" requests ratio "stopped at
 for lvl in O0 O2; do
     clang-22 --target=wasm32-wasi -Wno-deprecated -g -$lvl "$src" -o "$work/loop.$lvl.wasm"
     out=$(WDB_RUN=$wdb_run "$wdb" -batch --rsp-log="$work/$lvl.log" \
-        -ex "break loop20k.c:$line" -ex run -ex 'echo MARK\n' -ex 'maintenance time 1' \
+        -ex "break loop20k.c:$line" -ex run -ex delete -ex 'echo MARK\n' -ex 'maintenance time 1' \
         -ex next -ex 'maintenance time 0' -ex kill "$work/loop.$lvl.wasm" 2>&1) || true
     # the second timing line is the `next` (the first times `maintenance time 1`)
     wall=$(printf '%s\n' "$out" | sed -n 's/^Command execution time: .* (cpu), \([0-9.]*\) (wall)$/\1/p' | sed -n 2p)

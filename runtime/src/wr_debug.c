@@ -145,13 +145,36 @@ static void leave_dbg(wr_interp *it)
  * otherwise the step would end at the callee's first instruction when it
  * runs its debug translation and after the return when not. Called at the
  * dbg op before the instruction about to run. */
+/* The code offset of the instruction at it->ip (wr_code_offset_of), for
+ * the checks a step makes at every instruction: from the position of the
+ * previous lookup when ip is at or past it (straight-line code), so a step
+ * over a line costs no pc-map search per instruction. */
+static uint32_t step_offset(wr_interp *it)
+{
+    const wr_ops *o = wr_code_ops_of(it->code, it->ip);
+    if (!o) return 0;
+    uint32_t ir = (uint32_t)(it->ip - o->ops);
+    if (!o->debug) return wr_ops_offset_at(o, ir); /* a rebuilt map: not kept */
+    wr_pc pc = it->seek_pc;
+    if (o != it->seek_ops || pc.ir > ir) {
+        if (!wr_pc_seek_ir(o, ir, &pc)) return wr_ops_offset_at(o, ir);
+    } else {
+        wr_pc next = pc;
+        while (next.ir < ir && wr_pc_next(o, &next) && next.ir <= ir)
+            pc = next;
+    }
+    it->seek_ops = o;
+    it->seek_pc = pc;
+    return pc.off;
+}
+
 static void step_over_tail_call(wr_interp *it)
 {
     if (!it->code || (it->step != WR_DEBUG_STEP_OVER_INSN && it->step != WR_DEBUG_STEP_RANGE) ||
         wr_interp_depth(it) != it->step_depth)
         return;
     const wr_module *m = it->code->mod;
-    uint32_t at = m->code_section_offset + wr_code_offset_of(it->code, it->ip, false);
+    uint32_t at = m->code_section_offset + step_offset(it);
     if (at < m->len &&
         (m->bytes[at] == WASM_OP_return_call || m->bytes[at] == WASM_OP_return_call_indirect))
         it->step = WR_DEBUG_STEP_OUT;
@@ -207,6 +230,7 @@ static inline __attribute__((always_inline)) void apply_resume(wr_store *store, 
     it->step_depth = wr_interp_depth(it);
     it->range_start = r->range_start;
     it->range_end = r->range_end;
+    it->seek_ops = NULL;
     set_poll_step(store, r->action == WR_DEBUG_STEP_INSN || it->entry_pending);
     if (r->action != WR_DEBUG_CONTINUE) {
         /* every caller must come back through a dbg op to end the step
@@ -264,7 +288,7 @@ bool wr_debug_on_dbg(wr_store *store, wr_interp *it)
         if (depth < it->step_depth) {
             now = true;
         } else if (depth == it->step_depth) {
-            uint32_t off = wr_code_offset_of(it->code, it->ip, false);
+            uint32_t off = step_offset(it);
             now = off < it->range_start || off >= it->range_end;
         }
         break;

@@ -58,6 +58,11 @@ typedef struct wr_interp {
     wr_debug_action step;
     uint32_t step_depth; /* call depth when the step started */
     uint32_t range_start, range_end;
+    /* the pc-map position of the last dbg op a step looked up (wr_debug.c
+     * step_offset): a step's next lookup decodes on from there. Reset by
+     * every resume: translations only change while stopped. */
+    const struct wr_ops *seek_ops;
+    wr_pc seek_pc;
     bool frames_debug; /* every frame of the stack runs a debug translation and
                         * only STEP_INSN ran since: stop() need not walk them */
     uint32_t nwatch;
