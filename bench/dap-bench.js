@@ -151,7 +151,10 @@ async function session(o, startup, launchParts, nextParts, path) {
       const resp = a.request('next', { threadId: 1 });
       const st = await a.event('stopped');
       const r = await resp;
-      if (st.body.reason !== 'step') throw new Error(`next stopped for ${st.body.reason}`);
+      // a next over the call of value() in main's loop stops at the
+      // breakpoint in it, as in any debugger: a stop like the others
+      if (st.body.reason !== 'step' && st.body.reason !== 'breakpoint')
+        throw new Error(`next stopped for ${st.body.reason}`);
       const n1 = now();
       frames = await a.request('stackTrace', { threadId: 1, startFrame: 0, levels: 20 });
       const n2 = now();
