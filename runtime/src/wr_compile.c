@@ -70,10 +70,15 @@ typedef struct ctrl {
 
 /* The op a peephole may rewrite, or read a result of, while it is the
  * last op emitted and no label follows it (cc.barrier): peep_note records
- * it, peep_last tells whether it still is. */
+ * it with what the peephole needs of it, peep_last tells whether it still
+ * is the last. */
 typedef struct peep {
     bool valid;
     uint32_t start, end; /* its words */
+    int kind;            /* lc: the comparison (WR_BRCMPS order); la: the form; ac: f64 */
+    bool ri;             /* lc: b is an immediate */
+    int32_t a, b, s;     /* lc, la: its operands (la: s the shift) */
+    int32_t dst;         /* the slot it wrote (ac after a local.set retarget: the local) */
 } peep;
 
 typedef struct cc {
@@ -126,27 +131,17 @@ typedef struct cc {
     wr_handlers h;
 
     uint32_t barrier; /* ops starting before this word may not be rewritten */
-    /* the last op that wrote a canonical slot, for the local.set peephole */
+    /* the last op that wrote a canonical slot (through its w1.a), for the
+     * local.set peephole */
     peep ld;
-    uint32_t ld_word;
-    int32_t ld_slot;
     /* the last i32 comparison, for the compare-and-branch fusion */
     peep lc;
-    int lc_cmp; /* index in WR_BRCMPS order */
-    bool lc_ri;
-    int32_t lc_a, lc_b, lc_dst;
     /* the last i32 address arithmetic, for the address fusion (WR_ALOADS):
-     * la_form 0 add_rr (a, b), 1 add_ri (a, imm b), 2 add_sl (a, b, s),
-     * 3 shl_ri (source a, s); la_dst the canonical slot it wrote */
+     * form 0 add_rr (a, b), 1 add_ri (a, imm b), 2 add_sl (a, b, s),
+     * 3 shl_ri (source a, s) */
     peep la;
-    int la_form;
-    int32_t la_a, la_b, la_s, la_dst;
 #if WR_ACC
-    /* the last op that left its result in an accumulator, and the slot it
-     * wrote (after a local.set retarget: the local's) */
-    peep ac;
-    int32_t ac_slot;
-    bool ac_f64; /* in the f64 accumulator */
+    peep ac; /* the last op that left its result in an accumulator */
 #endif
     bool oom;
 #if WR_FEATURE_EH
@@ -269,10 +264,10 @@ static void pc_add(cc *c, uint32_t ir)
     c->npc++;
 }
 
-static void peep_note(cc *c, peep *p, uint32_t start)
+static void peep_note(cc *c, peep *p, peep op)
 {
+    *p = op;
     p->valid = true;
-    p->start = start;
     p->end = c->nops;
 }
 
@@ -340,10 +335,7 @@ static void label_here(cc *c)
 static void note_acc(cc *c, uint32_t start, int32_t slot, bool f64)
 {
 #if WR_ACC
-    if (c->debug) return;
-    c->ac_f64 = f64;
-    peep_note(c, &c->ac, start);
-    c->ac_slot = slot;
+    if (!c->debug) peep_note(c, &c->ac, (peep){.start = start, .kind = f64, .dst = slot});
 #else
     (void)c, (void)start, (void)slot, (void)f64;
 #endif
@@ -354,7 +346,7 @@ static void note_acc(cc *c, uint32_t start, int32_t slot, bool f64)
 static bool in_acc(const cc *c, int32_t slot, bool f64)
 {
 #if WR_ACC
-    return peep_last(c, &c->ac) && c->ac_slot == slot && c->ac_f64 == f64 && !c->oom;
+    return peep_last(c, &c->ac) && c->ac.dst == slot && c->ac.kind == f64;
 #else
     (void)c, (void)slot, (void)f64;
     return false;
@@ -373,13 +365,11 @@ static void add_sync(cc *c)
     c->nsyncs++;
 }
 
-/* Records that the op at `start` wrote canonical slot `slot` through word
- * `word` (its w1.a), so local.set may retarget it. */
+/* Records that the op at `start` wrote canonical slot `slot` through its
+ * w1.a, so local.set may retarget it. */
 static void note_dst(cc *c, uint32_t start, int32_t slot)
 {
-    peep_note(c, &c->ld, start);
-    c->ld_word = start + 1;
-    c->ld_slot = slot;
+    peep_note(c, &c->ld, (peep){.start = start, .dst = slot});
 }
 
 /* Slot numbers count WR_VSLOTS per value (wr_internal.h): the first slot
@@ -454,7 +444,7 @@ static void emit_const_op(cc *c, int32_t dst, uint64_t bits);
 static void emit_const(cc *c, int32_t dst, uint64_t bits)
 {
 #if WR_ACC /* a const op leaves the accumulators as they are */
-    bool keep = c->ac.valid && c->ac.end == c->nops && c->ac_slot != dst;
+    bool keep = c->ac.valid && c->ac.end == c->nops && c->ac.dst != dst;
     emit_const_op(c, dst, bits);
     if (keep) c->ac.valid = true, c->ac.end = c->nops;
 }
@@ -948,28 +938,10 @@ static bool i64_no_ri(wr_opcode rr)
            (rr >= WR_OP_i64_shl_rr && rr <= WR_OP_i64_rotr_rr);
 }
 
-/* The compare-and-branch fusion: the op just emitted at `at` is i32
- * comparison `cmp` (WR_BRCMPS order) of slot a and slot b (ri: immediate
- * b) into slot dst. */
-static void note_cmp(cc *c, uint32_t at, int cmp, bool ri, int32_t a, int32_t b, int32_t dst)
-{
-    peep_note(c, &c->lc, at);
-    c->lc_cmp = cmp;
-    c->lc_ri = ri;
-    c->lc_a = a;
-    c->lc_b = b;
-    c->lc_dst = dst;
-}
-
 /* The address fusion (wr_code.h WR_ALOADS, WR_ADDR_FUSE). */
 static void note_addr(cc *c, uint32_t at, int form, int32_t a, int32_t b, int32_t sh, int32_t dst)
 {
-    peep_note(c, &c->la, at);
-    c->la_form = form;
-    c->la_a = a;
-    c->la_b = b;
-    c->la_s = sh;
-    c->la_dst = dst;
+    peep_note(c, &c->la, (peep){.start = at, .kind = form, .a = a, .b = b, .s = sh, .dst = dst});
 }
 
 /* Whether the op just emitted is address arithmetic of form `form` (or any
@@ -977,8 +949,8 @@ static void note_addr(cc *c, uint32_t at, int form, int32_t a, int32_t b, int32_
  * take it over (unemit it). */
 static bool addr_fusable(cc *c, int form, int32_t slot)
 {
-    return WR_ADDR_FUSE && !c->debug && peep_last(c, &c->la) && c->la_dst == slot &&
-           (form < 0 ? c->la_form <= 2 : c->la_form == form);
+    return WR_ADDR_FUSE && !c->debug && peep_last(c, &c->la) && c->la.dst == slot &&
+           (form < 0 ? c->la.kind <= 2 : c->la.kind == form);
 }
 
 #if WR_ADDR_FUSE
@@ -1009,8 +981,8 @@ static bool emit_addr_fused(cc *c, wr_opcode op, int32_t w1a, uint32_t offset, u
 #if WR_ADDR_FUSE
     wr_opcode f = addr_op(op);
     if (f == WR_OP_COUNT) return false;
-    int form = c->la_form;
-    int32_t a = c->la_a, b = c->la_b, sh = c->la_s;
+    int form = c->la.kind;
+    int32_t a = c->la.a, b = c->la.b, sh = c->la.s;
     unemit(c, c->la.start);
     uint32_t at = emit(c, (wr_opcode)(f + form), form == 2 ? 4 : 3);
     *at_out = at;
@@ -1089,7 +1061,7 @@ static wr_status ibinop(cc *c, uint8_t type, wr_opcode rr, uint8_t rtype, int cm
                    (addr_fusable(c, 3, bs) || addr_fusable(c, 3, as))) {
 #if WR_ADDR_FUSE
             /* base + (index << s): the shl just emitted goes into the add */
-            int32_t base = c->la_dst == bs ? as : bs, idx = c->la_a, sh = c->la_s;
+            int32_t base = c->la.dst == bs ? as : bs, idx = c->la.a, sh = c->la.s;
             unemit(c, c->la.start);
             at = emit(c, WR_OP_i32_add_sl, 3);
             if (!c->oom) {
@@ -1125,7 +1097,13 @@ static wr_status ibinop(cc *c, uint8_t type, wr_opcode rr, uint8_t rtype, int cm
             (!ri ||
              ((uint32_t)b.bits == b.bits &&
               (WR_HALF_MIN < 0 ? half_fits((int32_t)(uint32_t)b.bits) : half_fits(b.bits))))) {
-            note_cmp(c, at, cmp, ri, as, ri ? (int32_t)(uint32_t)b.bits : bs, dst);
+            peep_note(c, &c->lc,
+                      (peep){.start = at,
+                             .kind = cmp,
+                             .ri = ri,
+                             .a = as,
+                             .b = ri ? (int32_t)(uint32_t)b.bits : bs,
+                             .dst = dst});
         }
     }
     return push(c, rtype);
@@ -1192,7 +1170,7 @@ static wr_status unop(cc *c, uint8_t in, wr_opcode op, uint8_t out)
         note_dst(c, at, canon(c, d));
         if (op == WR_OP_i32_eqz) {
             /* eqz x == (x == 0): fuse as br_eq_ri x, 0 */
-            note_cmp(c, at, 0, true, as, 0, canon(c, d));
+            peep_note(c, &c->lc, (peep){.start = at, .ri = true, .a = as, .dst = canon(c, d)});
         }
     }
     return push(c, out);
@@ -1493,10 +1471,10 @@ static uint32_t emit_cond_jump(cc *c, cval cond, uint32_t cond_depth, bool jump_
      * (WR_BACKEDGE: then it targets the loop head past its loop_check) */
     bool bk = back && *back && WR_BACKEDGE && !c->pack_br;
     if (back) *back = bk;
-    if (peep_last(c, &c->lc) && cond.kind == K_SLOT && cond.slot == c->lc_dst) {
-        int cmp = c->lc_cmp;
-        bool ri = c->lc_ri;
-        int32_t a = c->lc_a, b = c->lc_b;
+    if (peep_last(c, &c->lc) && cond.kind == K_SLOT && cond.slot == c->lc.dst) {
+        int cmp = c->lc.kind;
+        bool ri = c->lc.ri;
+        int32_t a = c->lc.a, b = c->lc.b;
         unemit(c, c->lc.start);
         if (!jump_if_true) cmp = brcmp_invert[cmp];
         if (c->pack_br && ri && pbyte(a) && pbyte(b)) {
@@ -2301,10 +2279,10 @@ static void set_local(cc *c, int32_t ls, cval v)
     bool refs = false;
     for (uint32_t i = 0; i < c->sp; i++)
         if (c->stk[i].kind == K_LOCAL && c->stk[i].slot == ls) refs = true;
-    if (!refs && v.kind == K_SLOT && peep_last(c, &c->ld) && c->ld_slot == v.slot) {
-        OP(c, c->ld_word)->s.a = ls; /* retarget the producer */
+    if (!refs && v.kind == K_SLOT && peep_last(c, &c->ld) && c->ld.dst == v.slot) {
+        OP(c, c->ld.start + 1)->s.a = ls; /* retarget the producer */
 #if WR_ACC
-        if (c->ac.valid && c->ac.start == c->ld.start) c->ac_slot = ls;
+        if (c->ac.valid && c->ac.start == c->ld.start) c->ac.dst = ls;
 #endif
         c->ld.valid = false;
         c->lc.valid = false;
