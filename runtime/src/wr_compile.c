@@ -68,19 +68,6 @@ typedef struct ctrl {
 #endif
 } ctrl;
 
-/* The op a peephole may rewrite, or read a result of, while it is the
- * last op emitted and no label follows it (cc.barrier): peep_note records
- * it with what the peephole needs of it, peep_last tells whether it still
- * is the last. */
-typedef struct peep {
-    bool valid;
-    uint32_t start, end; /* its words */
-    int kind;            /* lc: the comparison (WR_BRCMPS order); la: the form; ac: f64 */
-    bool ri;             /* lc: b is an immediate */
-    int32_t a, b, s;     /* lc, la: its operands (la: s the shift) */
-    int32_t dst;         /* the slot it wrote (ac after a local.set retarget: the local) */
-} peep;
-
 typedef struct cc {
     wr_module *mod;
     uint32_t fidx;
@@ -131,17 +118,30 @@ typedef struct cc {
     wr_handlers h;
 
     uint32_t barrier; /* ops starting before this word may not be rewritten */
-    /* the last op that wrote a canonical slot (through its w1.a), for the
-     * local.set peephole */
-    peep ld;
+    /* the last op that wrote a canonical slot, for the local.set peephole */
+    bool ld_valid;
+    uint32_t ld_start, ld_end, ld_word;
+    int32_t ld_slot;
     /* the last i32 comparison, for the compare-and-branch fusion */
-    peep lc;
+    bool lc_valid;
+    uint32_t lc_start, lc_end;
+    int lc_cmp; /* index in WR_BRCMPS order */
+    bool lc_ri;
+    int32_t lc_a, lc_b, lc_dst;
     /* the last i32 address arithmetic, for the address fusion (WR_ALOADS):
-     * form 0 add_rr (a, b), 1 add_ri (a, imm b), 2 add_sl (a, b, s),
-     * 3 shl_ri (source a, s) */
-    peep la;
+     * la_form 0 add_rr (a, b), 1 add_ri (a, imm b), 2 add_sl (a, b, s),
+     * 3 shl_ri (source a, s); la_dst the canonical slot it wrote */
+    bool la_valid;
+    uint32_t la_start, la_end;
+    int la_form;
+    int32_t la_a, la_b, la_s, la_dst;
 #if WR_ACC
-    peep ac; /* the last op that left its result in an accumulator */
+    /* the last op that left its result in an accumulator, and the slot it
+     * wrote (after a local.set retarget: the local's) */
+    bool ac_valid;
+    uint32_t ac_start, ac_end;
+    int32_t ac_slot;
+    bool ac_f64; /* in the f64 accumulator */
 #endif
     bool oom;
 #if WR_FEATURE_EH
@@ -264,23 +264,11 @@ static void pc_add(cc *c, uint32_t ir)
     c->npc++;
 }
 
-static void peep_note(cc *c, peep *p, peep op)
-{
-    *p = op;
-    p->valid = true;
-    p->end = c->nops;
-}
-
-static bool peep_last(const cc *c, const peep *p)
-{
-    return p->valid && p->end == c->nops && p->start >= c->barrier && !c->oom;
-}
-
 /* Forgets what the accumulators hold (wr_code.h WR_ACC). */
 static void no_acc(cc *c)
 {
 #if WR_ACC
-    c->ac.valid = false;
+    c->ac_valid = false;
 #else
     (void)c;
 #endif
@@ -300,9 +288,9 @@ static uint32_t emit(cc *c, wr_opcode op, uint32_t nwords)
     }
     c->nops += nwords;
     if (!c->nopc) pc_add(c, at);
-    c->ld.valid = false;
-    c->lc.valid = false;
-    if (WR_ADDR_FUSE) c->la.valid = false;
+    c->ld_valid = false;
+    c->lc_valid = false;
+    if (WR_ADDR_FUSE) c->la_valid = false;
     no_acc(c);
     return at;
 }
@@ -324,9 +312,9 @@ static void unemit(cc *c, uint32_t at)
 static void label_here(cc *c)
 {
     c->barrier = c->nops;
-    c->ld.valid = false;
-    c->lc.valid = false;
-    if (WR_ADDR_FUSE) c->la.valid = false;
+    c->ld_valid = false;
+    c->lc_valid = false;
+    if (WR_ADDR_FUSE) c->la_valid = false;
     no_acc(c);
 }
 
@@ -335,7 +323,12 @@ static void label_here(cc *c)
 static void note_acc(cc *c, uint32_t start, int32_t slot, bool f64)
 {
 #if WR_ACC
-    if (!c->debug) peep_note(c, &c->ac, (peep){.start = start, .kind = f64, .dst = slot});
+    if (c->debug) return;
+    c->ac_f64 = f64;
+    c->ac_valid = true;
+    c->ac_start = start;
+    c->ac_end = c->nops;
+    c->ac_slot = slot;
 #else
     (void)c, (void)start, (void)slot, (void)f64;
 #endif
@@ -346,7 +339,8 @@ static void note_acc(cc *c, uint32_t start, int32_t slot, bool f64)
 static bool in_acc(const cc *c, int32_t slot, bool f64)
 {
 #if WR_ACC
-    return peep_last(c, &c->ac) && c->ac.dst == slot && c->ac.kind == f64;
+    return c->ac_valid && c->ac_end == c->nops && c->ac_start >= c->barrier && c->ac_slot == slot &&
+           c->ac_f64 == f64 && !c->oom;
 #else
     (void)c, (void)slot, (void)f64;
     return false;
@@ -365,11 +359,15 @@ static void add_sync(cc *c)
     c->nsyncs++;
 }
 
-/* Records that the op at `start` wrote canonical slot `slot` through its
- * w1.a, so local.set may retarget it. */
+/* Records that the op at `start` wrote canonical slot `slot` through word
+ * `word` (its w1.a), so local.set may retarget it. */
 static void note_dst(cc *c, uint32_t start, int32_t slot)
 {
-    peep_note(c, &c->ld, (peep){.start = start, .dst = slot});
+    c->ld_valid = true;
+    c->ld_start = start;
+    c->ld_end = c->nops;
+    c->ld_word = start + 1;
+    c->ld_slot = slot;
 }
 
 /* Slot numbers count WR_VSLOTS per value (wr_internal.h): the first slot
@@ -444,9 +442,9 @@ static void emit_const_op(cc *c, int32_t dst, uint64_t bits);
 static void emit_const(cc *c, int32_t dst, uint64_t bits)
 {
 #if WR_ACC /* a const op leaves the accumulators as they are */
-    bool keep = c->ac.valid && c->ac.end == c->nops && c->ac.dst != dst;
+    bool keep = c->ac_valid && c->ac_end == c->nops && c->ac_slot != dst;
     emit_const_op(c, dst, bits);
-    if (keep) c->ac.valid = true, c->ac.end = c->nops;
+    if (keep) c->ac_valid = true, c->ac_end = c->nops;
 }
 
 static void emit_const_op(cc *c, int32_t dst, uint64_t bits)
@@ -941,7 +939,14 @@ static bool i64_no_ri(wr_opcode rr)
 /* The address fusion (wr_code.h WR_ALOADS, WR_ADDR_FUSE). */
 static void note_addr(cc *c, uint32_t at, int form, int32_t a, int32_t b, int32_t sh, int32_t dst)
 {
-    peep_note(c, &c->la, (peep){.start = at, .kind = form, .a = a, .b = b, .s = sh, .dst = dst});
+    c->la_valid = true;
+    c->la_start = at;
+    c->la_end = c->nops;
+    c->la_form = form;
+    c->la_a = a;
+    c->la_b = b;
+    c->la_s = sh;
+    c->la_dst = dst;
 }
 
 /* Whether the op just emitted is address arithmetic of form `form` (or any
@@ -949,8 +954,9 @@ static void note_addr(cc *c, uint32_t at, int form, int32_t a, int32_t b, int32_
  * take it over (unemit it). */
 static bool addr_fusable(cc *c, int form, int32_t slot)
 {
-    return WR_ADDR_FUSE && !c->debug && peep_last(c, &c->la) && c->la.dst == slot &&
-           (form < 0 ? c->la.kind <= 2 : c->la.kind == form);
+    return WR_ADDR_FUSE && !c->debug && c->la_valid && c->la_end == c->nops &&
+           c->la_start >= c->barrier && c->la_dst == slot && !c->oom &&
+           (form < 0 ? c->la_form <= 2 : c->la_form == form);
 }
 
 #if WR_ADDR_FUSE
@@ -981,9 +987,9 @@ static bool emit_addr_fused(cc *c, wr_opcode op, int32_t w1a, uint32_t offset, u
 #if WR_ADDR_FUSE
     wr_opcode f = addr_op(op);
     if (f == WR_OP_COUNT) return false;
-    int form = c->la.kind;
-    int32_t a = c->la.a, b = c->la.b, sh = c->la.s;
-    unemit(c, c->la.start);
+    int form = c->la_form;
+    int32_t a = c->la_a, b = c->la_b, sh = c->la_s;
+    unemit(c, c->la_start);
     uint32_t at = emit(c, (wr_opcode)(f + form), form == 2 ? 4 : 3);
     *at_out = at;
     if (c->oom) return true;
@@ -1061,8 +1067,8 @@ static wr_status ibinop(cc *c, uint8_t type, wr_opcode rr, uint8_t rtype, int cm
                    (addr_fusable(c, 3, bs) || addr_fusable(c, 3, as))) {
 #if WR_ADDR_FUSE
             /* base + (index << s): the shl just emitted goes into the add */
-            int32_t base = c->la.dst == bs ? as : bs, idx = c->la.a, sh = c->la.s;
-            unemit(c, c->la.start);
+            int32_t base = c->la_dst == bs ? as : bs, idx = c->la_a, sh = c->la_s;
+            unemit(c, c->la_start);
             at = emit(c, WR_OP_i32_add_sl, 3);
             if (!c->oom) {
                 OP(c, at + 1)->s.a = dst;
@@ -1097,13 +1103,14 @@ static wr_status ibinop(cc *c, uint8_t type, wr_opcode rr, uint8_t rtype, int cm
             (!ri ||
              ((uint32_t)b.bits == b.bits &&
               (WR_HALF_MIN < 0 ? half_fits((int32_t)(uint32_t)b.bits) : half_fits(b.bits))))) {
-            peep_note(c, &c->lc,
-                      (peep){.start = at,
-                             .kind = cmp,
-                             .ri = ri,
-                             .a = as,
-                             .b = ri ? (int32_t)(uint32_t)b.bits : bs,
-                             .dst = dst});
+            c->lc_valid = true;
+            c->lc_start = at;
+            c->lc_end = c->nops;
+            c->lc_cmp = cmp;
+            c->lc_ri = ri;
+            c->lc_a = as;
+            c->lc_b = ri ? (int32_t)(uint32_t)b.bits : bs;
+            c->lc_dst = dst;
         }
     }
     return push(c, rtype);
@@ -1170,7 +1177,14 @@ static wr_status unop(cc *c, uint8_t in, wr_opcode op, uint8_t out)
         note_dst(c, at, canon(c, d));
         if (op == WR_OP_i32_eqz) {
             /* eqz x == (x == 0): fuse as br_eq_ri x, 0 */
-            peep_note(c, &c->lc, (peep){.start = at, .ri = true, .a = as, .dst = canon(c, d)});
+            c->lc_valid = true;
+            c->lc_start = at;
+            c->lc_end = c->nops;
+            c->lc_cmp = 0;
+            c->lc_ri = true;
+            c->lc_a = as;
+            c->lc_b = 0;
+            c->lc_dst = canon(c, d);
         }
     }
     return push(c, out);
@@ -1471,11 +1485,12 @@ static uint32_t emit_cond_jump(cc *c, cval cond, uint32_t cond_depth, bool jump_
      * (WR_BACKEDGE: then it targets the loop head past its loop_check) */
     bool bk = back && *back && WR_BACKEDGE && !c->pack_br;
     if (back) *back = bk;
-    if (peep_last(c, &c->lc) && cond.kind == K_SLOT && cond.slot == c->lc.dst) {
-        int cmp = c->lc.kind;
-        bool ri = c->lc.ri;
-        int32_t a = c->lc.a, b = c->lc.b;
-        unemit(c, c->lc.start);
+    if (c->lc_valid && c->lc_end == c->nops && c->lc_start >= c->barrier && cond.kind == K_SLOT &&
+        cond.slot == c->lc_dst) {
+        int cmp = c->lc_cmp;
+        bool ri = c->lc_ri;
+        int32_t a = c->lc_a, b = c->lc_b;
+        unemit(c, c->lc_start);
         if (!jump_if_true) cmp = brcmp_invert[cmp];
         if (c->pack_br && ri && pbyte(a) && pbyte(b)) {
             uint32_t at = emit(c, (wr_opcode)(WR_OP_br_eq_pi + cmp), 2);
@@ -2279,14 +2294,15 @@ static void set_local(cc *c, int32_t ls, cval v)
     bool refs = false;
     for (uint32_t i = 0; i < c->sp; i++)
         if (c->stk[i].kind == K_LOCAL && c->stk[i].slot == ls) refs = true;
-    if (!refs && v.kind == K_SLOT && peep_last(c, &c->ld) && c->ld.dst == v.slot) {
-        OP(c, c->ld.start + 1)->s.a = ls; /* retarget the producer */
+    if (!refs && v.kind == K_SLOT && c->ld_valid && c->ld_end == c->nops &&
+        c->ld_start >= c->barrier && c->ld_slot == v.slot && !c->oom) {
+        OP(c, c->ld_word)->s.a = ls; /* retarget the producer */
 #if WR_ACC
-        if (c->ac.valid && c->ac.start == c->ld.start) c->ac.dst = ls;
+        if (c->ac_valid && c->ac_start == c->ld_start) c->ac_slot = ls;
 #endif
-        c->ld.valid = false;
-        c->lc.valid = false;
-        if (WR_ADDR_FUSE) c->la.valid = false;
+        c->ld_valid = false;
+        c->lc_valid = false;
+        if (WR_ADDR_FUSE) c->la_valid = false;
         return;
     }
     materialize_local(c, ls);
