@@ -508,6 +508,9 @@ void wr_ops_release(wr_ops *o);
 /* Positions *pc at the last pc-map entry of o whose op starts at or before
  * word ir (the op containing ir); false when there is none. */
 bool wr_pc_seek_ir(const wr_ops *o, uint32_t ir, wr_pc *pc);
+/* The same, from *pc on when it is an entry of o at or before ir (a lookup
+ * after an earlier one in straight-line code decodes no more than it must). */
+bool wr_pc_seek_ir_from(const wr_ops *o, uint32_t ir, wr_pc *pc);
 /* Positions *pc at the first entry whose code offset is >= off; false when
  * there is none. */
 bool wr_pc_seek_off(const wr_ops *o, uint32_t off, wr_pc *pc);

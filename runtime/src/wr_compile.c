@@ -264,13 +264,14 @@ static void pc_add(cc *c, uint32_t ir)
     c->npc++;
 }
 
-/* Forgets what the accumulators hold (wr_code.h WR_ACC). */
-static void no_acc(cc *c)
+/* Forgets the last op of every peephole (after a new op, at a label). */
+static void peeps_off(cc *c)
 {
+    c->ld_valid = false;
+    c->lc_valid = false;
+    if (WR_ADDR_FUSE) c->la_valid = false;
 #if WR_ACC
     c->ac_valid = false;
-#else
-    (void)c;
 #endif
 }
 
@@ -288,10 +289,7 @@ static uint32_t emit(cc *c, wr_opcode op, uint32_t nwords)
     }
     c->nops += nwords;
     if (!c->nopc) pc_add(c, at);
-    c->ld_valid = false;
-    c->lc_valid = false;
-    if (WR_ADDR_FUSE) c->la_valid = false;
-    no_acc(c);
+    peeps_off(c);
     return at;
 }
 
@@ -312,10 +310,7 @@ static void unemit(cc *c, uint32_t at)
 static void label_here(cc *c)
 {
     c->barrier = c->nops;
-    c->ld_valid = false;
-    c->lc_valid = false;
-    if (WR_ADDR_FUSE) c->la_valid = false;
-    no_acc(c);
+    peeps_off(c);
 }
 
 /* The accumulators (wr_code.h WR_ACC): the op just emitted at `start` left
@@ -3267,6 +3262,11 @@ bool wr_pc_seek_ir(const wr_ops *o, uint32_t ir, wr_pc *pc)
             hi = mid - 1;
     }
     pc_start(o, lo, pc);
+    return wr_pc_seek_ir_from(o, ir, pc);
+}
+
+bool wr_pc_seek_ir_from(const wr_ops *o, uint32_t ir, wr_pc *pc)
+{
     if (pc->ir > ir) return false;
     wr_pc next = *pc;
     while (wr_pc_next(o, &next) && next.ir <= ir)

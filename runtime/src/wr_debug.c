@@ -139,12 +139,6 @@ static void leave_dbg(wr_interp *it)
 
 /* ------------------------------------------------------ stops */
 
-/* A tail call (return_call*) replaces the stepped frame with the callee's,
- * at the same depth. Stepping over one, an instruction or a line that ends
- * in one, runs until that frame would have returned, as a step out does:
- * otherwise the step would end at the callee's first instruction when it
- * runs its debug translation and after the return when not. Called at the
- * dbg op before the instruction about to run. */
 /* The code offset of the instruction at it->ip (wr_code_offset_of), for
  * the checks a step makes at every instruction: from the position of the
  * previous lookup when ip is at or past it (straight-line code), so a step
@@ -156,18 +150,19 @@ static uint32_t step_offset(wr_interp *it)
     uint32_t ir = (uint32_t)(it->ip - o->ops);
     if (!o->debug) return wr_ops_offset_at(o, ir); /* a rebuilt map: not kept */
     wr_pc pc = it->seek_pc;
-    if (o != it->seek_ops || pc.ir > ir) {
-        if (!wr_pc_seek_ir(o, ir, &pc)) return wr_ops_offset_at(o, ir);
-    } else {
-        wr_pc next = pc;
-        while (next.ir < ir && wr_pc_next(o, &next) && next.ir <= ir)
-            pc = next;
-    }
+    bool from = o == it->seek_ops && pc.ir <= ir;
+    if (!(from ? wr_pc_seek_ir_from(o, ir, &pc) : wr_pc_seek_ir(o, ir, &pc))) return 0;
     it->seek_ops = o;
     it->seek_pc = pc;
     return pc.off;
 }
 
+/* A tail call (return_call*) replaces the stepped frame with the callee's,
+ * at the same depth. Stepping over one, an instruction or a line that ends
+ * in one, runs until that frame would have returned, as a step out does:
+ * otherwise the step would end at the callee's first instruction when it
+ * runs its debug translation and after the return when not. Called at the
+ * dbg op before the instruction about to run. */
 static void step_over_tail_call(wr_interp *it)
 {
     if (!it->code || (it->step != WR_DEBUG_STEP_OVER_INSN && it->step != WR_DEBUG_STEP_RANGE) ||

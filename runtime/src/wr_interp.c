@@ -763,8 +763,9 @@ static wr_status run(wr_store *store, wr_interp *it, wr_instance *inst, wr_code 
         if (unlikely(it->nwatch)) wr_debug_check_access(it, (addr), (len), (wr));                  \
     } while (0)
 
-    /* a result into slot W1A; with WR_ACC (wr_code.h) also into acc, which
-     * the _xr and _xi forms read their left operand from */
+    /* a result into slot W1A; with WR_ACC (wr_code.h) also into acc (f64:
+     * facc), which the _xr and _xi forms read their left operand from and
+     * the _yr forms their right one */
 #if WR_ACC
 #define PUT(T, v)                                                                                  \
     do {                                                                                           \
